@@ -1,0 +1,301 @@
+/**
+ * The experiment spec: the single currency of gdlab. The UI, the URL, PNG metadata and the CLI all
+ * read and write it, and every reader goes through `parseSpec`, so a hostile link or a hand-edited
+ * file meets the same checks with the same messages.
+ */
+import { z } from 'zod';
+import { DEFAULT_CLASSIFY, type ClassifySettings } from '../outcome.ts';
+
+export const SPEC_VERSION = 1;
+
+/** Largest grid side the engines accept (a 4096 × 4096 map is tiled on small devices). */
+export const MAX_SIDE = 4096;
+export const MAX_ITERATIONS = 1_000_000;
+export const MAX_SAMPLES = 1_000_000;
+/** Upper bound on grid cells × iterations, so a link cannot ask for days of work. */
+export const MAX_WORK = 4096 * 4096 * 20_000;
+
+export const COLOUR_FIELDS = [
+  'outcome',
+  'escape',
+  'period',
+  'lyapunov',
+  'f',
+  'sharpness',
+  'obs0',
+  'obs1',
+  'final0',
+  'final1',
+] as const;
+export type ColourField = (typeof COLOUR_FIELDS)[number];
+
+export const COLORMAPS = ['viridis', 'magma', 'inferno', 'plasma', 'turbo', 'cividis', 'gray'] as const;
+export type ColormapName = (typeof COLORMAPS)[number];
+
+export const SPEC_KINDS = ['basin', 'bifurcation', 'density'] as const;
+export type SpecKind = (typeof SPEC_KINDS)[number];
+
+/**
+ * A swept quantity: a state coordinate (`x`, `y`, `x3`), the learning rate `lr`, one coordinate's
+ * rate `lr.x`, or a parameter by name (`eps`). Names are checked against the objective by
+ * `checkSpecQuantities`, since only the compiled objective knows its variables.
+ */
+export interface AxisRange {
+  quantity: string;
+  min: number;
+  max: number;
+}
+
+/** Settings of the ensemble views (bifurcation columns and long-run densities). */
+export interface EnsembleSettings {
+  /** Trajectories per column (bifurcation) or in all (density). */
+  samples: number;
+  /** Starts spread over this box (per coordinate [min, max]); null: every start is x0. */
+  box: { min: number[]; max: number[] } | null;
+  /** Iterates kept per trajectory after the transient. */
+  keep: number;
+  /** What is histogrammed: a state coordinate, `f`, or an expression in the variables. */
+  observable: string;
+  /** Histogram bins (density view; the bifurcation view uses size[1] rows). */
+  bins: number;
+  /** Vertical (value) range; null: chosen automatically from a first pass. */
+  range: [number, number] | null;
+}
+
+/** A complete, validated experiment. */
+export interface ExperimentSpec {
+  version: typeof SPEC_VERSION;
+  kind: SpecKind;
+  objective: {
+    /** The expression as the user typed it (for a preset, the preset's formula). */
+    expr: string;
+    /** Preset id the expression came from, if any (for labels and f₀/T of multiscale presets). */
+    preset: string | null;
+    params: Record<string, number>;
+  };
+  /** Learning rate h. */
+  lr: number;
+  /** One rate per coordinate, overriding lr; null for a scalar rate. */
+  lrPerCoord: number[] | null;
+  /** Base point: the start of every trajectory, except the coordinates a plane sweeps. */
+  x0: number[];
+  plane: { u: AxisRange; v: AxisRange };
+  /** Grid [W, H]: pixels of a basin map, [columns, rows] of a bifurcation diagram. */
+  size: [number, number];
+  iterations: number;
+  /** Iterations discarded before Lyapunov exponents and ensemble statistics are gathered. */
+  transient: number;
+  classify: ClassifySettings;
+  /** Up to two expressions evaluated at the final state. */
+  observables: string[];
+  colour: {
+    field: ColourField;
+    colormap: ColormapName;
+    log: boolean;
+    /** Fixed colour range; null: from the data. */
+    range: [number, number] | null;
+  };
+  ensemble: EnsembleSettings;
+}
+
+/** A spec that failed validation; `issues` lists every problem as `path: message`. */
+export class SpecError extends Error {
+  override name = 'SpecError';
+  constructor(readonly issues: string[]) {
+    super(`invalid experiment spec:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const positive = finite.refine((v) => v > 0, { message: 'must be positive' });
+const int = (min: number, max: number) =>
+  z
+    .number()
+    .int({ message: 'must be an integer' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an identifier (letters, digits, _)' });
+const axis = z
+  .object({
+    quantity: z.string().regex(/^(lr(\.[A-Za-z_][A-Za-z0-9_]*)?|[A-Za-z_][A-Za-z0-9_]*)$/, {
+      message: 'must be a coordinate (x), lr, lr.<coordinate> or a parameter name',
+    }),
+    min: finite,
+    max: finite,
+  })
+  .refine((a) => a.max > a.min, { message: 'max must exceed min' });
+const range = z.tuple([finite, finite]).refine((r) => r[1] > r[0], { message: 'range must be increasing' });
+
+const schema = z
+  .object({
+    version: z.literal(SPEC_VERSION),
+    kind: z.enum(SPEC_KINDS),
+    objective: z.object({
+      expr: z.string().min(1, { message: 'must not be empty' }).max(4000, { message: 'is too long' }),
+      preset: z.string().max(64).nullable(),
+      params: z.record(identifier, finite),
+    }),
+    lr: positive,
+    lrPerCoord: z.array(positive).min(1).max(8).nullable(),
+    x0: z.array(finite).min(1).max(8),
+    plane: z.object({ u: axis, v: axis }),
+    size: z.tuple([int(1, MAX_SIDE), int(1, MAX_SIDE)]),
+    iterations: int(1, MAX_ITERATIONS),
+    transient: int(0, MAX_ITERATIONS),
+    classify: z.object({
+      maxPeriod: int(1, 64),
+      tol: positive,
+      divergeRadius: positive,
+      lyapunov: z.boolean(),
+      chaosThreshold: finite,
+    }),
+    observables: z.array(z.string().min(1).max(1000)).max(2),
+    colour: z.object({
+      field: z.enum(COLOUR_FIELDS),
+      colormap: z.enum(COLORMAPS),
+      log: z.boolean(),
+      range: range.nullable(),
+    }),
+    ensemble: z.object({
+      samples: int(1, MAX_SAMPLES),
+      box: z.object({ min: z.array(finite).max(8), max: z.array(finite).max(8) }).nullable(),
+      keep: int(1, MAX_ITERATIONS),
+      observable: z.string().min(1).max(1000),
+      bins: int(2, 4096),
+      range: range.nullable(),
+    }),
+  })
+  .superRefine((s, ctx) => {
+    if (s.transient >= s.iterations)
+      ctx.addIssue({ code: 'custom', path: ['transient'], message: 'must be less than iterations' });
+    if (s.classify.maxPeriod >= s.iterations)
+      ctx.addIssue({ code: 'custom', path: ['classify', 'maxPeriod'], message: 'must be less than iterations' });
+    if (s.plane.u.quantity === s.plane.v.quantity)
+      ctx.addIssue({ code: 'custom', path: ['plane'], message: 'u and v must sweep different quantities' });
+    if (s.lrPerCoord && s.lrPerCoord.length !== s.x0.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lrPerCoord'],
+        message: `needs one rate per coordinate (${s.x0.length})`,
+      });
+    const box = s.ensemble.box;
+    if (box && (box.min.length !== s.x0.length || box.max.length !== s.x0.length))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ensemble', 'box'],
+        message: `needs ${s.x0.length} bounds per side`,
+      });
+    if (s.size[0] * s.size[1] * s.iterations > MAX_WORK)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['size'],
+        message: `grid × iterations = ${s.size[0] * s.size[1] * s.iterations} exceeds the limit ${MAX_WORK}`,
+      });
+  });
+
+/** The lab's default experiment: basins of the scalar matrix factorization at a large learning rate. */
+export function defaultSpec(): ExperimentSpec {
+  return {
+    version: SPEC_VERSION,
+    kind: 'basin',
+    objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
+    lr: 0.9,
+    lrPerCoord: null,
+    x0: [0, 0],
+    plane: { u: { quantity: 'x', min: -3, max: 3 }, v: { quantity: 'y', min: -3, max: 3 } },
+    size: [256, 256],
+    iterations: 500,
+    transient: 300,
+    classify: { ...DEFAULT_CLASSIFY },
+    observables: [],
+    colour: { field: 'outcome', colormap: 'viridis', log: false, range: null },
+    ensemble: { samples: 64, box: null, keep: 200, observable: 'x', bins: 200, range: null },
+  };
+}
+
+function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'spec'}: ${i.message}`);
+}
+
+/**
+ * Validates anything (a parsed URL, PNG text, JSON file, UI state) as a spec. Missing fields take
+ * the defaults, so old links and partial specs keep working; wrong ones throw SpecError.
+ */
+export function parseSpec(input: unknown): ExperimentSpec {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new SpecError(['spec: must be a JSON object']);
+  const merged = mergeDefaults(defaultSpec() as unknown as Record<string, unknown>, input as Record<string, unknown>);
+  const result = schema.safeParse(merged);
+  if (!result.success) throw new SpecError(formatIssues(result.error));
+  return result.data as ExperimentSpec;
+}
+
+/** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
+function mergeDefaults(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    const b = base[k];
+    // Parameters are a dictionary, not a shape with defaults: the given one replaces the default.
+    const isParams = k === 'params';
+    if (!isParams && isPlain(b) && isPlain(v)) out[k] = mergeDefaults(b, v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Parses spec JSON text (a file, a PNG chunk) with a message for malformed JSON. */
+export function parseSpecJson(text: string): ExperimentSpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new SpecError([`spec: not valid JSON (${(e as Error).message})`]);
+  }
+  return parseSpec(value);
+}
+
+/** What a swept quantity refers to, once resolved against the objective's variables and parameters. */
+export type QuantityRef =
+  | { kind: 'coord'; index: number }
+  | { kind: 'lr' }
+  | { kind: 'lrCoord'; index: number }
+  | { kind: 'param'; name: string };
+
+/** Resolves a quantity name; throws SpecError naming the allowed ones. */
+export function resolveQuantity(name: string, vars: readonly string[], params: readonly string[]): QuantityRef {
+  if (name === 'lr') return { kind: 'lr' };
+  if (name.startsWith('lr.')) {
+    const i = vars.indexOf(name.slice(3));
+    if (i >= 0) return { kind: 'lrCoord', index: i };
+  } else {
+    const i = vars.indexOf(name);
+    if (i >= 0) return { kind: 'coord', index: i };
+    if (params.includes(name)) return { kind: 'param', name };
+  }
+  const allowed = [...vars, 'lr', ...vars.map((v) => `lr.${v}`), ...params];
+  throw new SpecError([`plane: unknown quantity '${name}'; allowed: ${allowed.join(', ')}`]);
+}
+
+/** Checks the spec's dimension-dependent fields against a compiled objective's variables and parameters. */
+export function checkSpecQuantities(spec: ExperimentSpec, vars: readonly string[], params: readonly string[]): void {
+  const issues: string[] = [];
+  if (spec.x0.length !== vars.length)
+    issues.push(`x0: has ${spec.x0.length} coordinates but the objective has ${vars.length} (${vars.join(', ')})`);
+  for (const key of ['u', 'v'] as const) {
+    try {
+      resolveQuantity(spec.plane[key].quantity, vars, params);
+    } catch (e) {
+      issues.push(...(e as SpecError).issues.map((m) => m.replace(/^plane:/, `plane.${key}:`)));
+    }
+  }
+  for (const p of params)
+    if (!(p in spec.objective.params)) issues.push(`objective.params: parameter '${p}' has no value`);
+  if (issues.length) throw new SpecError(issues);
+}

@@ -1,0 +1,16 @@
+import { defineConfig } from 'vite';
+
+// The lab is a static page: `npm start` serves it, `npm run build` writes dist/ for the browser tests.
+export default defineConfig({
+  build: { target: 'es2022', outDir: 'dist', sourcemap: true, chunkSizeWarningLimit: 1500 },
+  worker: { format: 'es' },
+  server: { port: 5173 },
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // Dawn and headless Chromium each want the two cores to themselves.
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    setupFiles: ['tests/setup-env.ts'],
+  },
+});
