@@ -171,7 +171,11 @@ const schema = z
     if (s.transient >= s.iterations)
       ctx.addIssue({ code: 'custom', path: ['transient'], message: 'must be less than iterations' });
     if (s.classify.maxPeriod >= s.iterations)
-      ctx.addIssue({ code: 'custom', path: ['classify', 'maxPeriod'], message: 'must be less than iterations' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classify', 'maxPeriod'],
+        message: 'must be less than iterations',
+      });
     if (s.plane.u.quantity === s.plane.v.quantity)
       ctx.addIssue({ code: 'custom', path: ['plane'], message: 'u and v must sweep different quantities' });
     if (s.lrPerCoord && s.lrPerCoord.length !== s.x0.length)
@@ -226,14 +230,20 @@ function formatIssues(error: z.ZodError): string[] {
 export function parseSpec(input: unknown): ExperimentSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new SpecError(['spec: must be a JSON object']);
-  const merged = mergeDefaults(defaultSpec() as unknown as Record<string, unknown>, input as Record<string, unknown>);
+  const merged = mergeDefaults(
+    defaultSpec() as unknown as Record<string, unknown>,
+    input as Record<string, unknown>,
+  );
   const result = schema.safeParse(merged);
   if (!result.success) throw new SpecError(formatIssues(result.error));
   return result.data as ExperimentSpec;
 }
 
 /** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
-function mergeDefaults(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+function mergeDefaults(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
@@ -269,7 +279,11 @@ export type QuantityRef =
   | { kind: 'param'; name: string };
 
 /** Resolves a quantity name; throws SpecError naming the allowed ones. */
-export function resolveQuantity(name: string, vars: readonly string[], params: readonly string[]): QuantityRef {
+export function resolveQuantity(
+  name: string,
+  vars: readonly string[],
+  params: readonly string[],
+): QuantityRef {
   if (name === 'lr') return { kind: 'lr' };
   if (name.startsWith('lr.')) {
     const i = vars.indexOf(name.slice(3));
@@ -284,10 +298,16 @@ export function resolveQuantity(name: string, vars: readonly string[], params: r
 }
 
 /** Checks the spec's dimension-dependent fields against a compiled objective's variables and parameters. */
-export function checkSpecQuantities(spec: ExperimentSpec, vars: readonly string[], params: readonly string[]): void {
+export function checkSpecQuantities(
+  spec: ExperimentSpec,
+  vars: readonly string[],
+  params: readonly string[],
+): void {
   const issues: string[] = [];
   if (spec.x0.length !== vars.length)
-    issues.push(`x0: has ${spec.x0.length} coordinates but the objective has ${vars.length} (${vars.join(', ')})`);
+    issues.push(
+      `x0: has ${spec.x0.length} coordinates but the objective has ${vars.length} (${vars.join(', ')})`,
+    );
   for (const key of ['u', 'v'] as const) {
     try {
       resolveQuantity(spec.plane[key].quantity, vars, params);

@@ -1,0 +1,8 @@
+// Placeholder until the subcommand lands; replaced by its implementation.
+import { CliError } from './args.ts';
+
+export const help = 'gdlab bifurcation: not implemented yet\n';
+
+export async function run(_argv: string[]): Promise<number> {
+  throw new CliError('not implemented yet');
+}
