@@ -1,0 +1,142 @@
+/**
+ * A whole basin map in float64 on the CPU: the plane model of src/spec/plane.ts, one classified
+ * trajectory per pixel. Slow by design (it is the reference), so it reports progress per row and can
+ * be aborted between rows.
+ */
+import { allocColumns, type RecordColumns } from '../outcome.ts';
+import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
+import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../engine/types.ts';
+import { pixelSetup, resolvePlane, type Plane } from '../spec/plane.ts';
+import type { ExperimentSpec } from '../spec/spec.ts';
+import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
+
+/** Options of a grid run: progress is reported, and the signal checked, after every row. */
+export interface GridOptions {
+  signal?: AbortSignal;
+  /** Completed rows and total rows. */
+  onProgress?: (done: number, total: number) => void;
+  /** Rows from `rowStart` (inclusive) to `rowEnd` (exclusive); default: all. Columns are still W×H. */
+  rowStart?: number;
+  rowEnd?: number;
+  /** Columns to fill (e.g. from an earlier call over other rows); default: new float64 columns. */
+  columns?: RecordColumns;
+}
+
+/** Columns of the grid and the GD steps taken (escaped trajectories count up to their escape). */
+export interface GridResult {
+  columns: RecordColumns;
+  steps: number;
+}
+
+/**
+ * A grid ready to run: the resolved plane, scratch buffers and the columns being filled. Rows can be
+ * run in any order and in pieces (the CPU engine yields between them).
+ */
+export class GridRunner {
+  readonly columns: RecordColumns;
+  private readonly plane: Plane;
+  private readonly ws: ClassifyWorkspace;
+  private readonly rec = emptyRecord();
+  private readonly x0: Float64Array;
+  private readonly h: Float64Array;
+  private readonly p: Float64Array;
+
+  /** Throws SpecError when the spec does not fit the objective. */
+  constructor(
+    private readonly spec: ExperimentSpec,
+    private readonly obj: CompiledObjective,
+    columns?: RecordColumns,
+  ) {
+    this.plane = resolvePlane(spec, obj);
+    const { width: W, height: H, dim } = this.plane;
+    this.columns = columns ?? allocColumns(W, H, 'f64');
+    if (this.columns.width !== W || this.columns.height !== H)
+      throw new RangeError(`columns are ${this.columns.width}×${this.columns.height}, the grid ${W}×${H}`);
+    this.ws = new ClassifyWorkspace(dim);
+    this.x0 = new Float64Array(dim);
+    this.h = new Float64Array(dim);
+    this.p = new Float64Array(obj.params.length);
+  }
+
+  /** Classifies row j (every pixel i of it) into the columns; returns the GD steps taken. */
+  row(j: number): number {
+    const { spec, obj, plane, ws, rec, x0, h, p, columns } = this;
+    const W = plane.width;
+    let steps = 0;
+    for (let i = 0; i < W; i++) {
+      pixelSetup(plane, i, j, x0, h, p);
+      steps += classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, rec);
+      const idx = j * W + i;
+      columns.outcome[idx] = rec.outcome;
+      columns.iter[idx] = rec.iter;
+      columns.period[idx] = rec.period;
+      columns.lyapunov[idx] = rec.lyapunov;
+      columns.f[idx] = rec.f;
+      columns.sharpness[idx] = rec.sharpness;
+      columns.obs0[idx] = rec.obs0;
+      columns.obs1[idx] = rec.obs1;
+      columns.final0[idx] = rec.final0;
+      columns.final1[idx] = rec.final1;
+    }
+    return steps;
+  }
+}
+
+/**
+ * Classifies every pixel of spec's plane with the compiled objective (synchronously). Throws
+ * SpecError when the spec does not fit the objective, and the signal's reason when aborted.
+ */
+export function runGrid(spec: ExperimentSpec, obj: CompiledObjective, options: GridOptions = {}): GridResult {
+  const runner = new GridRunner(spec, obj, options.columns);
+  const H = spec.size[1];
+  const j0 = options.rowStart ?? 0;
+  const j1 = options.rowEnd ?? H;
+  let steps = 0;
+  for (let j = j0; j < j1; j++) {
+    options.signal?.throwIfAborted();
+    steps += runner.row(j);
+    options.onProgress?.(j - j0 + 1, j1 - j0);
+  }
+  return { columns: runner.columns, steps };
+}
+
+/** Compiles a spec's objective; the CPU engine takes one so that it does not fix the compiler. */
+export type ObjectiveCompiler = (input: ObjectiveInput) => CompiledObjective;
+
+/** How long the engine computes before it yields to the event loop (so aborts and repaints get in). */
+const SLICE_MS = 30;
+
+/**
+ * The float64 reference as a BasinEngine: same spec in, same columns out as the GPU engine, but in
+ * float64. Yields to the event loop between rows so that an AbortSignal fired by the UI is seen.
+ */
+export class CpuBasinEngine implements BasinEngine {
+  readonly info: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu' };
+  constructor(private readonly compile: ObjectiveCompiler) {}
+
+  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
+    const t0 = performance.now();
+    const obj = this.compile({
+      expr: spec.objective.expr,
+      params: spec.objective.params,
+      observables: spec.observables,
+    });
+    const runner = new GridRunner(spec, obj);
+    const H = spec.size[1];
+    let steps = 0;
+    let j = 0;
+    while (j < H) {
+      const sliceStart = performance.now();
+      // Whole rows per slice (at least one) until the slice's time is used.
+      do {
+        options.signal?.throwIfAborted();
+        steps += runner.row(j++);
+        options.onProgress?.(j, H);
+      } while (j < H && performance.now() - sliceStart < SLICE_MS);
+      if (j < H) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+    return { spec, info: this.info, columns: runner.columns, ms: performance.now() - t0, steps };
+  }
+
+  dispose(): void {}
+}
