@@ -1,0 +1,238 @@
+/**
+ * compileObjective: expression text → our Ast (parse.ts) → names resolved → one hash-consed DAG
+ * holding f, ∇f, ∇²f, ∇²f·v, ∇³f[v, v] and the observables (dag.ts) → float64 tapes (tape.ts) and
+ * WGSL (wgsl.ts). Both back ends read the same DAG, so the CPU and GPU compute the same formulas.
+ */
+import { Dag, Op } from './dag.ts';
+import { CONSTANTS, parseExpression, type Ast } from './parse.ts';
+import { Tape } from './tape.ts';
+import { ObjectiveError, type CompiledObjective, type ObjectiveInput } from './types.ts';
+import { emitWgsl } from './wgsl.ts';
+
+/** Most state variables an objective may have. */
+export const MAX_DIM = 8;
+
+interface Ident {
+  name: string;
+  col: number;
+  /** Which expression (0: f, i+1: observable i) it came from, for messages. */
+  source: number;
+}
+
+function collectIdents(ast: Ast, source: number, out: Ident[]): void {
+  switch (ast.kind) {
+    case 'ident':
+      out.push({ name: ast.name, col: ast.col, source });
+      return;
+    case 'num':
+      return;
+    case 'neg':
+      collectIdents(ast.arg, source, out);
+      return;
+    case 'binary':
+      collectIdents(ast.left, source, out);
+      collectIdents(ast.right, source, out);
+      return;
+    case 'call':
+      for (const a of ast.args) collectIdents(a, source, out);
+  }
+}
+
+const XY = /^[xy]$/;
+const INDEXED = /^x([1-9][0-9]*)$/;
+
+function prefix(source: number): string {
+  return source === 0 ? '' : `observable ${source}: `;
+}
+
+/** Variables of the objective: decided by f alone (observables must use the same ones). */
+function decideVariables(idents: readonly Ident[]): string[] {
+  let xy: Ident | null = null;
+  let indexed: Ident | null = null;
+  let hasY = false;
+  let maxIndex = 0;
+  for (const id of idents) {
+    if (id.source !== 0) continue;
+    if (XY.test(id.name)) {
+      xy ??= id;
+      if (id.name === 'y') hasY = true;
+    } else {
+      const m = INDEXED.exec(id.name);
+      if (!m) continue;
+      const k = Number(m[1]);
+      if (k > MAX_DIM)
+        throw new ObjectiveError(
+          `too many variables: '${id.name}' (at most ${MAX_DIM}: x1…x${MAX_DIM})`,
+          id.col,
+        );
+      indexed ??= id;
+      maxIndex = Math.max(maxIndex, k);
+    }
+  }
+  if (xy && indexed) {
+    const later = xy.col > indexed.col ? xy : indexed;
+    throw new ObjectiveError(
+      `mixed variable styles ('${indexed.name}' and '${xy.name}'): use x, y or x1…x${MAX_DIM}, not both`,
+      later.col,
+    );
+  }
+  if (indexed) return Array.from({ length: maxIndex }, (_, i) => `x${i + 1}`);
+  return hasY ? ['x', 'y'] : ['x'];
+}
+
+function allowedList(vars: readonly string[], params: readonly string[]): string {
+  const v = vars[0] === 'x1' ? vars.join(', ') : 'x, y';
+  return [v, 'pi', 'e', ...params].join(', ');
+}
+
+/** Compiles an objective (and its observables) into float64 evaluators and WGSL. */
+export function compileObjective(input: ObjectiveInput): CompiledObjective {
+  const texts = [input.expr, ...(input.observables ?? [])];
+  const asts = texts.map((t, i) => {
+    try {
+      return parseExpression(t);
+    } catch (e) {
+      if (e instanceof ObjectiveError && i > 0)
+        throw new ObjectiveError(`${prefix(i)}${stripColumn(e)}`, e.column);
+      throw e;
+    }
+  });
+  const idents: Ident[] = [];
+  asts.forEach((a, i) => collectIdents(a, i, idents));
+  const vars = decideVariables(idents);
+  const dim = vars.length;
+  const given = Object.keys(input.params);
+
+  // Parameters: identifiers that are neither variables nor constants, in the order of input.params.
+  const usedParams = new Set<string>();
+  for (const id of idents) {
+    if (vars.includes(id.name) || id.name in CONSTANTS) continue;
+    const p = prefix(id.source);
+    if (XY.test(id.name) || INDEXED.test(id.name)) {
+      throw new ObjectiveError(
+        `${p}'${id.name}' is not a variable of this objective (its variables: ${vars.join(', ')})`,
+        id.col,
+      );
+    }
+    if (Object.hasOwn(input.params, id.name)) {
+      const value = input.params[id.name];
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        throw new ObjectiveError(`${p}parameter '${id.name}' has no value (got ${String(value)})`, id.col);
+      usedParams.add(id.name);
+      continue;
+    }
+    const paramNames = given.filter((g) => !vars.includes(g) && !(g in CONSTANTS));
+    const hint = id.name === 'x0' ? ' (variables are numbered from x1)' : '';
+    throw new ObjectiveError(
+      `${p}unknown identifier '${id.name}'${hint}; allowed: ${allowedList(vars, paramNames)}` +
+        '; a parameter needs a value',
+      id.col,
+    );
+  }
+  const params = given.filter((g) => usedParams.has(g));
+  const paramValues = Float64Array.from(params, (p) => input.params[p]);
+
+  const dag = new Dag();
+  const build = (ast: Ast): number => {
+    switch (ast.kind) {
+      case 'num':
+        return dag.constant(ast.value);
+      case 'ident': {
+        if (ast.name in CONSTANTS) return dag.constant(CONSTANTS[ast.name]);
+        const v = vars.indexOf(ast.name);
+        return v >= 0 ? dag.variable(v) : dag.param(params.indexOf(ast.name));
+      }
+      case 'neg':
+        return dag.neg(build(ast.arg));
+      case 'binary': {
+        const a = build(ast.left);
+        const b = build(ast.right);
+        switch (ast.op) {
+          case '+':
+            return dag.add(a, b);
+          case '-':
+            return dag.sub(a, b);
+          case '*':
+            return dag.mul(a, b);
+          case '/':
+            return dag.div(a, b);
+          case '^':
+            return dag.pow(a, b);
+        }
+        break;
+      }
+      case 'call': {
+        const a = build(ast.args[0]);
+        switch (ast.fn) {
+          case 'min':
+            return dag.select(a, build(ast.args[1]), a, build(ast.args[1]));
+          case 'max':
+            return dag.select(a, build(ast.args[1]), build(ast.args[1]), a);
+          default:
+            return dag.unary(UNARY_OP[ast.fn], a);
+        }
+      }
+    }
+    throw new Error('unreachable');
+  };
+  const f = build(asts[0]);
+  const observables = asts.slice(1).map(build);
+  const grad = vars.map((_, k) => dag.partial(f, k));
+  const hess = new Array<number>(dim * dim);
+  for (let i = 0; i < dim; i++)
+    for (let j = i; j < dim; j++) {
+      const h = dag.partial(grad[i], j);
+      hess[i * dim + j] = h;
+      hess[j * dim + i] = h;
+    }
+  const hvp = grad.map((g) => dag.directional(g));
+  // q = vᵀ∇²f v as a function of x (v symbolic); ∂q/∂x_k = Σ_ij ∂³f/∂x_k∂x_i∂x_j v_i v_j.
+  const q = dag.directional(dag.directional(f));
+  const third = vars.map((_, k) => dag.partial(q, k));
+
+  const np = params.length;
+  const tf = new Tape(dag, [f], dim, np);
+  const tg = new Tape(dag, grad, dim, np);
+  const th = new Tape(dag, hess, dim, np);
+  const tv = new Tape(dag, hvp, dim, np);
+  const t3 = new Tape(dag, third, dim, np);
+  const tobs = observables.map((o) => new Tape(dag, [o], dim, np));
+  const wgsl = emitWgsl(dag, { dim, nparam: np, f, grad, hess, hvp, observables });
+
+  return {
+    expr: input.expr,
+    vars,
+    dim,
+    params,
+    paramValues,
+    observableCount: observables.length,
+    f: (x, p) => tf.runScalar(x, p),
+    grad: (x, p, out) => tg.runInto(x, p, undefined, out),
+    hess: (x, p, out) => th.runInto(x, p, undefined, out),
+    hvp: (x, p, v, out) => tv.runInto(x, p, v, out),
+    third: (x, p, v, out) => t3.runInto(x, p, v, out),
+    observable: (i, x, p) => {
+      const t = tobs[i];
+      if (!t) throw new RangeError(`observable ${i} does not exist (${observables.length} compiled)`);
+      return t.runScalar(x, p);
+    },
+    wgsl,
+  };
+}
+
+const UNARY_OP: Record<string, Op> = {
+  sin: Op.SIN,
+  cos: Op.COS,
+  tan: Op.TAN,
+  exp: Op.EXP,
+  log: Op.LOG,
+  sqrt: Op.SQRT,
+  abs: Op.ABS,
+  tanh: Op.TANH,
+  cosh: Op.COSH,
+  sinh: Op.SINH,
+};
+
+function stripColumn(e: ObjectiveError): string {
+  return e.message.replace(/ \(column \d+\)$/, '');
+}

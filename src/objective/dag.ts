@@ -1,0 +1,374 @@
+/**
+ * The hash-consed expression DAG: structurally identical nodes share one id, so common
+ * subexpressions (within f and across its derivatives) are built, evaluated and emitted once.
+ * Children always have smaller ids than their parents, so ascending id order is a topological order.
+ */
+
+/** Operation codes, shared by the DAG, the float64 tape and the WGSL emitter. */
+export const Op = {
+  CONST: 0,
+  VAR: 1,
+  PARAM: 2,
+  /** Component i of the direction v (Hessian-vector products, ∇³f[v, v]). */
+  DIR: 3,
+  ADD: 4,
+  SUB: 5,
+  MUL: 6,
+  DIV: 7,
+  NEG: 8,
+  /** a^n for an integer constant n (exact for negative bases). */
+  POWI: 9,
+  /** a^b for real b. */
+  POW: 10,
+  SIN: 11,
+  COS: 12,
+  TAN: 13,
+  EXP: 14,
+  LOG: 15,
+  SQRT: 16,
+  ABS: 17,
+  SIGN: 18,
+  TANH: 19,
+  COSH: 20,
+  SINH: 21,
+  /** a < b ? c : d (min, max and their derivatives). */
+  SELECT: 22,
+} as const;
+export type Op = (typeof Op)[keyof typeof Op];
+
+/** One node. Leaves keep their index (VAR, PARAM, DIR), POWI its exponent, CONST its value in `value`. */
+export interface DagNode {
+  readonly op: Op;
+  readonly args: readonly number[];
+  /** CONST: the value; POWI: the integer exponent; VAR/PARAM/DIR: the index. */
+  readonly value: number;
+}
+
+const UNARY_OPS: ReadonlySet<Op> = new Set<Op>([
+  Op.NEG,
+  Op.SIN,
+  Op.COS,
+  Op.TAN,
+  Op.EXP,
+  Op.LOG,
+  Op.SQRT,
+  Op.ABS,
+  Op.SIGN,
+  Op.TANH,
+  Op.COSH,
+  Op.SINH,
+]);
+
+/** Integer power by repeated squaring; exact sign for negative bases. */
+export function powi(a: number, n: number): number {
+  if (n === 2) return a * a;
+  if (n === 3) return a * a * a;
+  let e = n < 0 ? -n : n;
+  let base = a;
+  let r = 1;
+  while (e > 0) {
+    if (e & 1) r *= base;
+    base *= base;
+    e >>>= 1;
+  }
+  return n < 0 ? 1 / r : r;
+}
+
+/** tanh that stays finite for large |a| (used by the tape and for constant folding). */
+export function evalUnary(op: Op, a: number): number {
+  switch (op) {
+    case Op.NEG:
+      return -a;
+    case Op.SIN:
+      return Math.sin(a);
+    case Op.COS:
+      return Math.cos(a);
+    case Op.TAN:
+      return Math.tan(a);
+    case Op.EXP:
+      return Math.exp(a);
+    case Op.LOG:
+      return Math.log(a);
+    case Op.SQRT:
+      return Math.sqrt(a);
+    case Op.ABS:
+      return Math.abs(a);
+    case Op.SIGN:
+      return Math.sign(a);
+    case Op.TANH:
+      return Math.tanh(a);
+    case Op.COSH:
+      return Math.cosh(a);
+    case Op.SINH:
+      return Math.sinh(a);
+    default:
+      throw new Error(`not a unary op: ${op}`);
+  }
+}
+
+/**
+ * A DAG under construction. Builders simplify lightly (constant folding, x+0, x*1, x*0, x^1, x^0,
+ * --x) and hash-cons, so building the same expression twice returns the same id.
+ */
+export class Dag {
+  readonly nodes: DagNode[] = [];
+  private readonly ids = new Map<string, number>();
+  readonly zero: number;
+  readonly one: number;
+
+  constructor() {
+    this.zero = this.constant(0);
+    this.one = this.constant(1);
+  }
+
+  private intern(op: Op, args: number[], value = 0): number {
+    // -0 and 0 differ (1/-0), so the key tells them apart; NaN keys all alike.
+    const v = Object.is(value, -0) ? '-0' : String(value);
+    const key = `${op}|${v}|${args.join(',')}`;
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.nodes.length;
+      this.nodes.push({ op, args, value });
+      this.ids.set(key, id);
+    }
+    return id;
+  }
+
+  node(id: number): DagNode {
+    return this.nodes[id];
+  }
+  isConst(id: number, v?: number): boolean {
+    const n = this.nodes[id];
+    return n.op === Op.CONST && (v === undefined || n.value === v);
+  }
+  constValue(id: number): number {
+    return this.nodes[id].value;
+  }
+
+  constant(v: number): number {
+    return this.intern(Op.CONST, [], v);
+  }
+  variable(i: number): number {
+    return this.intern(Op.VAR, [], i);
+  }
+  param(j: number): number {
+    return this.intern(Op.PARAM, [], j);
+  }
+  dir(i: number): number {
+    return this.intern(Op.DIR, [], i);
+  }
+
+  add(a: number, b: number): number {
+    if (this.isConst(a) && this.isConst(b)) return this.constant(this.constValue(a) + this.constValue(b));
+    if (this.isConst(a, 0)) return b;
+    if (this.isConst(b, 0)) return a;
+    if (this.nodes[b].op === Op.NEG) return this.sub(a, this.nodes[b].args[0]);
+    if (this.nodes[a].op === Op.NEG) return this.sub(b, this.nodes[a].args[0]);
+    // Commutative: a canonical order lets a+b and b+a share one node.
+    return a <= b ? this.intern(Op.ADD, [a, b]) : this.intern(Op.ADD, [b, a]);
+  }
+
+  sub(a: number, b: number): number {
+    if (this.isConst(a) && this.isConst(b)) return this.constant(this.constValue(a) - this.constValue(b));
+    if (this.isConst(b, 0)) return a;
+    if (this.isConst(a, 0)) return this.neg(b);
+    if (this.nodes[b].op === Op.NEG) return this.add(a, this.nodes[b].args[0]);
+    return this.intern(Op.SUB, [a, b]);
+  }
+
+  mul(a: number, b: number): number {
+    if (this.isConst(a) && this.isConst(b)) return this.constant(this.constValue(a) * this.constValue(b));
+    // x*0 = 0 prunes derivative terms; it ignores 0·∞ = NaN, as every symbolic system does.
+    if (this.isConst(a, 0) || this.isConst(b, 0)) return this.zero;
+    if (this.isConst(a, 1)) return b;
+    if (this.isConst(b, 1)) return a;
+    if (this.isConst(a, -1)) return this.neg(b);
+    if (this.isConst(b, -1)) return this.neg(a);
+    const na = this.nodes[a];
+    const nb = this.nodes[b];
+    if (na.op === Op.NEG && nb.op === Op.NEG) return this.mul(na.args[0], nb.args[0]);
+    if (na.op === Op.NEG) return this.neg(this.mul(na.args[0], b));
+    if (nb.op === Op.NEG) return this.neg(this.mul(a, nb.args[0]));
+    if (a === b) return this.powi(a, 2);
+    // Constants first, then by id: 2*x and x*2 share a node.
+    if (this.isConst(b) && !this.isConst(a)) return this.intern(Op.MUL, [b, a]);
+    if (this.isConst(a)) return this.intern(Op.MUL, [a, b]);
+    return a <= b ? this.intern(Op.MUL, [a, b]) : this.intern(Op.MUL, [b, a]);
+  }
+
+  div(a: number, b: number): number {
+    if (this.isConst(a) && this.isConst(b)) return this.constant(this.constValue(a) / this.constValue(b));
+    if (this.isConst(b, 1)) return a;
+    if (this.isConst(b, -1)) return this.neg(a);
+    if (this.isConst(a, 0)) return this.zero;
+    const na = this.nodes[a];
+    if (na.op === Op.NEG) return this.neg(this.div(na.args[0], b));
+    return this.intern(Op.DIV, [a, b]);
+  }
+
+  neg(a: number): number {
+    const n = this.nodes[a];
+    if (n.op === Op.CONST) return this.constant(-n.value);
+    if (n.op === Op.NEG) return n.args[0];
+    if (n.op === Op.SUB) return this.intern(Op.SUB, [n.args[1], n.args[0]]);
+    return this.intern(Op.NEG, [a]);
+  }
+
+  /** a^n, n an integer. */
+  powi(a: number, n: number): number {
+    if (n === 0) return this.one;
+    if (n === 1) return a;
+    if (this.isConst(a)) return this.constant(powi(this.constValue(a), n));
+    const na = this.nodes[a];
+    // (a^m)^n = a^(mn) holds for integers; (-a)^n = ±a^n.
+    if (na.op === Op.POWI) return this.powi(na.args[0], na.value * n);
+    if (na.op === Op.NEG) {
+      const p = this.powi(na.args[0], n);
+      return n % 2 === 0 ? p : this.neg(p);
+    }
+    return this.intern(Op.POWI, [a], n);
+  }
+
+  /** a^b: integer constant exponents become POWI, e^b becomes exp(b). */
+  pow(a: number, b: number): number {
+    if (this.isConst(b)) {
+      const n = this.constValue(b);
+      if (Number.isInteger(n) && Math.abs(n) <= 1 << 20) return this.powi(a, n);
+      if (this.isConst(a)) return this.constant(Math.pow(this.constValue(a), n));
+      if (n === 0.5) return this.unary(Op.SQRT, a);
+    }
+    if (this.isConst(a, Math.E)) return this.unary(Op.EXP, b);
+    if (this.isConst(a) && this.isConst(b))
+      return this.constant(Math.pow(this.constValue(a), this.constValue(b)));
+    return this.intern(Op.POW, [a, b]);
+  }
+
+  unary(op: Op, a: number): number {
+    if (!UNARY_OPS.has(op)) throw new Error(`not a unary op: ${op}`);
+    if (op === Op.NEG) return this.neg(a);
+    if (this.isConst(a)) return this.constant(evalUnary(op, this.constValue(a)));
+    const na = this.nodes[a];
+    if (op === Op.ABS && (na.op === Op.ABS || na.op === Op.NEG)) return this.unary(Op.ABS, na.args[0]);
+    if (op === Op.LOG && na.op === Op.EXP) return na.args[0];
+    return this.intern(op, [a]);
+  }
+
+  /** a < b ? c : d. */
+  select(a: number, b: number, c: number, d: number): number {
+    if (c === d) return c;
+    if (this.isConst(a) && this.isConst(b)) return this.constValue(a) < this.constValue(b) ? c : d;
+    return this.intern(Op.SELECT, [a, b, c, d]);
+  }
+
+  /** Marks the nodes reachable from `roots`. */
+  reachable(roots: readonly number[]): Uint8Array {
+    const mark = new Uint8Array(this.nodes.length);
+    for (const r of roots) mark[r] = 1;
+    for (let id = this.nodes.length - 1; id >= 0; id--) {
+      if (!mark[id]) continue;
+      for (const c of this.nodes[id].args) mark[c] = 1;
+    }
+    return mark;
+  }
+
+  /**
+   * Forward-mode symbolic derivative of `root`: `seed(leaf)` gives the derivative of a VAR/DIR/PARAM
+   * leaf (for ∂/∂x_k: 1 for x_k, 0 otherwise; for the directional derivative along v: v_i for x_i).
+   * Exact: every rule below is the calculus rule, not an approximation.
+   */
+  derive(root: number, seed: (node: DagNode) => number): number {
+    const n0 = this.nodes.length;
+    const mark = this.reachable([root]);
+    const d = new Map<number, number>();
+    for (let id = 0; id < n0; id++) {
+      if (!mark[id]) continue;
+      d.set(id, this.deriveNode(id, d, seed));
+    }
+    return d.get(root) as number;
+  }
+
+  private deriveNode(id: number, d: Map<number, number>, seed: (node: DagNode) => number): number {
+    const n = this.nodes[id];
+    const a = n.args[0];
+    const da = n.args.length > 0 ? (d.get(a) as number) : this.zero;
+    switch (n.op) {
+      case Op.CONST:
+        return this.zero;
+      case Op.VAR:
+      case Op.PARAM:
+      case Op.DIR:
+        return seed(n);
+      case Op.ADD:
+        return this.add(da, d.get(n.args[1]) as number);
+      case Op.SUB:
+        return this.sub(da, d.get(n.args[1]) as number);
+      case Op.MUL: {
+        const b = n.args[1];
+        return this.add(this.mul(da, b), this.mul(a, d.get(b) as number));
+      }
+      case Op.DIV: {
+        // (a/b)' = (a' - (a/b) b') / b reuses the quotient node.
+        const b = n.args[1];
+        const db = d.get(b) as number;
+        if (this.isConst(db, 0)) return this.div(da, b);
+        return this.div(this.sub(da, this.mul(id, db)), b);
+      }
+      case Op.NEG:
+        return this.neg(da);
+      case Op.POWI:
+        if (this.isConst(da, 0)) return this.zero;
+        return this.mul(this.mul(this.constant(n.value), this.powi(a, n.value - 1)), da);
+      case Op.POW: {
+        const b = n.args[1];
+        const db = d.get(b) as number;
+        // y x^(y-1) dx + x^y log(x) dy.
+        const t1 = this.isConst(da, 0)
+          ? this.zero
+          : this.mul(this.mul(b, this.pow(a, this.sub(b, this.one))), da);
+        const t2 = this.isConst(db, 0) ? this.zero : this.mul(this.mul(id, this.unary(Op.LOG, a)), db);
+        return this.add(t1, t2);
+      }
+      case Op.SELECT:
+        return this.select(n.args[0], n.args[1], d.get(n.args[2]) as number, d.get(n.args[3]) as number);
+      default:
+        break;
+    }
+    if (this.isConst(da, 0)) return this.zero;
+    switch (n.op) {
+      case Op.SIN:
+        return this.mul(this.unary(Op.COS, a), da);
+      case Op.COS:
+        return this.neg(this.mul(this.unary(Op.SIN, a), da));
+      case Op.TAN:
+        return this.mul(this.add(this.one, this.powi(id, 2)), da);
+      case Op.EXP:
+        return this.mul(id, da);
+      case Op.LOG:
+        return this.div(da, a);
+      case Op.SQRT:
+        return this.div(da, this.mul(this.constant(2), id));
+      case Op.ABS:
+        return this.mul(this.unary(Op.SIGN, a), da);
+      case Op.SIGN:
+        return this.zero;
+      case Op.TANH:
+        return this.mul(this.sub(this.one, this.powi(id, 2)), da);
+      case Op.COSH:
+        return this.mul(this.unary(Op.SINH, a), da);
+      case Op.SINH:
+        return this.mul(this.unary(Op.COSH, a), da);
+      default:
+        throw new Error(`cannot differentiate op ${n.op}`);
+    }
+  }
+
+  /** ∂root/∂x_k. */
+  partial(root: number, k: number): number {
+    return this.derive(root, (n) => (n.op === Op.VAR && n.value === k ? this.one : this.zero));
+  }
+
+  /** Directional derivative Σ_i ∂root/∂x_i v_i, with v the symbolic DIR leaves. */
+  directional(root: number): number {
+    return this.derive(root, (n) => (n.op === Op.VAR ? this.dir(n.value) : this.zero));
+  }
+}
