@@ -1,0 +1,128 @@
+/** Gradient flow and the modified equations of order 1, 2 against GD (NOTES.md, "Modified equations"). */
+import { describe, expect, it } from 'vitest';
+import { flowField, sampleFlow, type FlowKind } from '../src/reference/flows.ts';
+import { runTrajectory } from '../src/reference/gd.ts';
+import { doubleWell, mfScalar, quadratic } from './reference-fixtures.ts';
+
+/** |GD - flow| at t = T, with K = T/h steps. */
+function errorAt(kind: FlowKind, h: number, T: number, substeps?: number): number {
+  const K = Math.round(T / h);
+  const gd = 2 * (1 - h) ** K;
+  const flow = sampleFlow(quadratic, kind, [2], h, [], K, { substeps })[K][0];
+  return Math.abs(gd - flow);
+}
+
+describe('flows on x²/2', () => {
+  it('match the closed forms: x₀ e^{-t}, and the truncated series of ln(1 - h)/h', () => {
+    const h = 0.2;
+    const K = 10;
+    const rate = { gf: 1, me1: 1 + h / 2, me2: 1 + h / 2 + (h * h) / 3 };
+    for (const kind of ['gf', 'me1', 'me2'] as const) {
+      const xs = sampleFlow(quadratic, kind, [2], h, [], K);
+      expect(xs).toHaveLength(K + 1);
+      // The integrator allows 1e-12 per interval (DEFAULT_FLOW_TOL): 10 intervals, 1e-11 at most.
+      xs.forEach((x, k) => expect(x[0]).toBeCloseTo(2 * Math.exp(-rate[kind] * k * h), 11));
+    }
+  });
+
+  it('errors at fixed T shrink by about 2, 4, 8 for orders 0, 1, 2 when h halves', () => {
+    const T = 1;
+    const hs = [0.1, 0.05, 0.025];
+    const expected: Record<FlowKind, number> = { gf: 2, me1: 4, me2: 8 };
+    for (const kind of ['gf', 'me1', 'me2'] as const) {
+      const errs = hs.map((h) => errorAt(kind, h, T));
+      for (let i = 0; i + 1 < errs.length; i++) {
+        const ratio = errs[i] / errs[i + 1];
+        expect(ratio).toBeGreaterThan(expected[kind] * 0.9);
+        expect(ratio).toBeLessThan(expected[kind] * 1.1);
+      }
+      // Each order is better than the one below it at every h.
+      if (kind !== 'gf') {
+        const lower = kind === 'me1' ? 'gf' : 'me1';
+        hs.forEach((h, i) => expect(errs[i]).toBeLessThan(errorAt(lower, h, T) / 5));
+      }
+    }
+  });
+
+  it('integrates far more accurately than the effects shown: halving the substep changes ≪ the ME2 error', () => {
+    for (const h of [0.1, 0.025]) {
+      const K = Math.round(1 / h);
+      const meError = errorAt('me2', h, 1);
+      // Fixed substeps (tol 0): 32 against 64 per h.
+      const a = sampleFlow(quadratic, 'me2', [2], h, [], K, { substeps: 32, tol: 0 })[K][0];
+      const b = sampleFlow(quadratic, 'me2', [2], h, [], K, { substeps: 64, tol: 0 })[K][0];
+      expect(Math.abs(a - b)).toBeLessThan(1e-6 * meError);
+      // The default (error-controlled) result against a fine fixed one, on the nonlinear double well.
+      const fine = sampleFlow(doubleWell, 'me2', [1.8], h, [], K, { substeps: 1024, tol: 0 })[K][0];
+      const dflt = sampleFlow(doubleWell, 'me2', [1.8], h, [], K)[K][0];
+      expect(Math.abs(fine - dflt)).toBeLessThan(1e-10);
+      const gd = runTrajectory(doubleWell, [1.8], h, [], K).iterates[K][0];
+      expect(Math.abs(gd - dflt)).toBeGreaterThan(1e4 * Math.abs(fine - dflt));
+    }
+  });
+
+  it('refines the substep where a fixed one is too coarse (large sharpness)', () => {
+    // ẋ = -x·s with sharpness s = 1: at h = 1.9 and 4 substeps, RK4 steps of 0.475 are visibly wrong.
+    const K = 5;
+    const coarse = sampleFlow(quadratic, 'me1', [1], 1.9, [], K, { substeps: 4, tol: 0 })[K][0];
+    const controlled = sampleFlow(quadratic, 'me1', [1], 1.9, [], K, { substeps: 4 })[K][0];
+    const exact = Math.exp(-(1 + 1.9 / 2) * 1.9 * K);
+    // RK4's factor per step of 0.475 · 1.95 is 0.40995 against e^{-0.926} = 0.40556: 1% a step.
+    expect(Math.abs(coarse / exact - 1)).toBeGreaterThan(0.1);
+    expect(Math.abs(controlled / exact - 1)).toBeLessThan(1e-10);
+  });
+});
+
+describe('flows on non-quadratic objectives', () => {
+  it('show the same orders on the double well, where ∇³f enters order 2', () => {
+    const T = 1;
+    const x0 = [0.3];
+    const errs = (kind: FlowKind) =>
+      [0.08, 0.04, 0.02].map((h) => {
+        const K = Math.round(T / h);
+        const gd = runTrajectory(doubleWell, x0, h, [], K).iterates[K][0];
+        return Math.abs(gd - sampleFlow(doubleWell, kind, x0, h, [], K)[K][0]);
+      });
+    for (const [kind, factor] of [
+      ['gf', 2],
+      ['me1', 4],
+      ['me2', 8],
+    ] as const) {
+      const e = errs(kind);
+      for (let i = 0; i + 1 < e.length; i++) {
+        expect(e[i] / e[i + 1]).toBeGreaterThan(factor * 0.8);
+        expect(e[i] / e[i + 1]).toBeLessThan(factor * 1.25);
+      }
+    }
+  });
+
+  it('keep x² - y² on mf-scalar under gradient flow (NOTES.md), while GD shrinks it', () => {
+    const h = 0.2;
+    const gf = sampleFlow(mfScalar, 'gf', [0.2, 2], h, [], 50);
+    const c0 = 0.2 ** 2 - 4;
+    for (const [x, y] of gf) expect(x * x - y * y).toBeCloseTo(c0, 10);
+    const gd = runTrajectory(mfScalar, [0.2, 2], h, [], 50).iterates.at(-1)!;
+    expect(Math.abs(gd[0] ** 2 - gd[1] ** 2)).toBeLessThan(Math.abs(c0) * 0.999);
+  });
+
+  it('has the order-2 field of NOTES.md (checked against a hand expansion in 1-D)', () => {
+    // f = (x² - 1)²/4: f′ = x³ - x, f″ = 3x² - 1, f‴ = 6x, so
+    // me2 = -f′ - (h/2) f″f′ - (h²/12)(f‴ f′² + 4 f″² f′).
+    const h = 0.3;
+    const x = 0.7;
+    const g = x ** 3 - x;
+    const H = 3 * x * x - 1;
+    const out = new Float64Array(1);
+    flowField(doubleWell, 'me2', h, [])(Float64Array.of(x), out);
+    expect(out[0]).toBeCloseTo(-g - (h / 2) * H * g - ((h * h) / 12) * (6 * x * g * g + 4 * H * H * g), 14);
+  });
+
+  it('marks a blown-up flow NaN from the sample after the escape', () => {
+    // x₀ = 3 already lies beyond the radius 1: the start is kept, every later sample is NaN.
+    const xs = sampleFlow(quadratic, 'gf', [3], 0.5, [], 5, { divergeRadius: 1 });
+    expect(xs[0][0]).toBe(3);
+    expect(xs.slice(1).every((x) => Number.isNaN(x[0]))).toBe(true);
+    expect(() => sampleFlow(quadratic, 'gf', [1], 0, [], 5)).toThrow(/positive/);
+    expect(() => sampleFlow(quadratic, 'gf', [1, 2], 0.1, [], 5)).toThrow(/coordinates/);
+  });
+});
