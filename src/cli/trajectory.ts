@@ -1,8 +1,221 @@
-// Placeholder until the subcommand lands; replaced by its implementation.
-import { CliError } from './args.ts';
+/**
+ * `gdlab trajectory`: one GD trajectory in float64 with its outcome, and optionally the gradient flow
+ * and the modified equations sampled at the same times t = k·h, as JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { OUTCOME_NAMES, type TrajectoryRecord } from '../outcome.ts';
+import { compileObjective } from '../objective/compile.ts';
+import { getPreset, resolveObjectiveOption } from '../presets.ts';
+import { classifyTrajectory } from '../reference/classify.ts';
+import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
+import { runTrajectory } from '../reference/gd.ts';
+import { resolvePlane } from '../spec/plane.ts';
+import { parseSpec, type AxisRange, type ExperimentSpec } from '../spec/spec.ts';
+import { CliError, parseInteger, parseList, parseNumber, parseParams } from './args.ts';
 
-export const help = 'gdlab trajectory: not implemented yet\n';
+export const help = `gdlab trajectory: one GD trajectory in float64, with gradient flow and modified equations
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('not implemented yet');
+usage: gdlab trajectory --objective ID_OR_EXPR [options]
+
+  --objective ID_OR_EXPR  a preset id (quadratic, mf-scalar, …) or an expression in x, y or x1…x8
+  --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
+  --lr H                  learning rate h > 0 (default: the preset's)
+  --x0 A[,B,…]            start, one number per variable (default: the preset's)
+  --iters N               GD steps (default 100, at least 2)
+  --flows LIST            comma-separated flows sampled at t = k·h: gf (gradient flow),
+                          me1, me2 (modified equations of order 1, 2)
+  --transient T           steps before the Lyapunov exponent is gathered (default iters/2)
+  --max-period P          longest period looked for (default min(16, iters - 1))
+  --tol TOL               relative tolerance of the period test (default 1e-4)
+  --radius R              ‖x‖∞ beyond which the trajectory has diverged (default 1e6)
+  --observable EXPR       an expression evaluated at the final state (at most two)
+  --json FILE             write the JSON to FILE (default: print it)
+  -h, --help              this text
+
+Output (float64 JSON; non-finite numbers are written as null):
+  {"spec": …, "t": [k·h …], "iterates": [[x…] …], "f": […], "sharpness": […],
+   "outcome": {"name", "iter", "period", "lyapunov", "f", "sharpness", "obs0", "obs1", "final0", "final1"},
+   "flows": {"gf": [[x…] …], "me1": …, "me2": …}}
+A diverged trajectory stops at its escape iteration (the escaped iterate is included), and the flows are
+sampled at the same times. Negative numbers may follow a flag directly: --x0 -1,2.
+`;
+
+const OPTIONS = {
+  objective: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  lr: { type: 'string' },
+  x0: { type: 'string' },
+  iters: { type: 'string' },
+  flows: { type: 'string' },
+  transient: { type: 'string' },
+  'max-period': { type: 'string' },
+  tol: { type: 'string' },
+  radius: { type: 'string' },
+  observable: { type: 'string', multiple: true },
+  json: { type: 'string' },
+} as const;
+
+/** The outcome as written to JSON: the record with the outcome's name beside its code. */
+export interface OutcomeJson extends Omit<TrajectoryRecord, 'outcome'> {
+  name: string;
+  code: number;
+}
+
+/** What `gdlab trajectory` writes. */
+export interface TrajectoryJson {
+  spec: ExperimentSpec;
+  t: number[];
+  iterates: number[][];
+  f: number[];
+  sharpness: number[];
+  outcome: OutcomeJson;
+  flows: Partial<Record<FlowKind, number[][]>>;
+}
+
+/**
+ * parseArgs reads `--x0 -1,2` as a flag without its value; a value that reads as a number (or a
+ * list of them) is joined to its flag so that negative starts need no `=`.
+ */
+function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    if (name in OPTIONS && !a.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({
+      args: joinNegativeValues(argv),
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    // Node's messages run to several lines of advice; the first line says what is wrong.
+    throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab trajectory --help)`);
+  }
+}
+
+function parseFlows(text: string | undefined): FlowKind[] {
+  if (text === undefined) return [];
+  const kinds = text.split(',').map((s) => s.trim());
+  for (const k of kinds)
+    if (!(FLOW_KINDS as readonly string[]).includes(k))
+      throw new CliError(`--flows: unknown flow '${k}'; allowed: ${FLOW_KINDS.join(', ')}`);
+  return [...new Set(kinds)] as FlowKind[];
+}
+
+/**
+ * A plane that fits the objective, so that the written spec opens as a basin map: the preset's view,
+ * or the first two variables (the first variable and lr in 1-D) around the start.
+ */
+function defaultPlane(vars: readonly string[], x0: number[], lr: number, presetId: string | null) {
+  const preset = presetId ? getPreset(presetId) : undefined;
+  if (preset) return { u: { ...preset.view.u }, v: { ...preset.view.v } };
+  const around = (q: string, c: number): AxisRange => ({ quantity: q, min: c - 3, max: c + 3 });
+  return {
+    u: around(vars[0], x0[0]),
+    v: vars.length > 1 ? around(vars[1], x0[1]) : { quantity: 'lr', min: lr / 4, max: 2 * lr },
+  };
+}
+
+/** Builds the spec, runs GD, classifies and samples the flows: everything the JSON holds. */
+export function trajectoryJson(argv: string[]): TrajectoryJson {
+  const flags = parseFlags(argv);
+  if (flags.objective === undefined)
+    throw new CliError('--objective is required (a preset id or an expression)');
+  const resolved = resolveObjectiveOption(flags.objective, parseParams(flags.param));
+  const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
+  const observables = flags.observable ?? [];
+  if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
+  const obj = compileObjective({ expr: resolved.expr, params: resolved.params, observables });
+
+  const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
+  if (lr === undefined) throw new CliError('--lr is required for an expression');
+  if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
+  const x0 = flags.x0 !== undefined ? parseList('x0', flags.x0) : preset ? [...preset.x0] : undefined;
+  if (x0 === undefined)
+    throw new CliError(`--x0 is required for an expression (${obj.dim} numbers: ${obj.vars.join(', ')})`);
+  const iterations = flags.iters !== undefined ? parseInteger('iters', flags.iters, 2) : 100;
+  const transient =
+    flags.transient !== undefined
+      ? parseInteger('transient', flags.transient, 0)
+      : Math.floor(iterations / 2);
+  const maxPeriod =
+    flags['max-period'] !== undefined
+      ? parseInteger('max-period', flags['max-period'], 1)
+      : Math.min(16, iterations - 1);
+  const flows = parseFlows(flags.flows);
+
+  const classify: Record<string, number> = { maxPeriod };
+  if (flags.tol !== undefined) classify.tol = parseNumber('tol', flags.tol);
+  if (flags.radius !== undefined) classify.divergeRadius = parseNumber('radius', flags.radius);
+  // Through parseSpec, so the written spec is one the lab reads back (and its checks give the messages).
+  const spec = parseSpec({
+    kind: 'basin',
+    objective: { expr: resolved.expr, preset: resolved.preset, params: resolved.params },
+    lr,
+    lrPerCoord: null,
+    x0,
+    plane: defaultPlane(obj.vars, x0, lr, resolved.preset),
+    iterations,
+    transient,
+    classify,
+    observables,
+  });
+  const plane = resolvePlane(spec, obj);
+
+  const tr = runTrajectory(obj, spec.x0, spec.lr, plane.p, iterations, spec.classify.divergeRadius);
+  const rec = classifyTrajectory(obj, spec.x0, spec.lr, {
+    iterations,
+    transient,
+    settings: spec.classify,
+    params: plane.p,
+  });
+  const K = tr.iterates.length - 1;
+  const flowOut: Partial<Record<FlowKind, number[][]>> = {};
+  for (const kind of flows)
+    flowOut[kind] = sampleFlow(obj, kind, spec.x0, spec.lr, plane.p, K, {
+      divergeRadius: spec.classify.divergeRadius,
+    }).map((x) => Array.from(x));
+
+  const { outcome, ...rest } = rec;
+  return {
+    spec,
+    t: tr.iterates.map((_, k) => k * spec.lr),
+    iterates: tr.iterates.map((x) => Array.from(x)),
+    f: tr.f,
+    sharpness: tr.sharpness,
+    outcome: { name: OUTCOME_NAMES[outcome], code: outcome, ...rest },
+    flows: flowOut,
+  };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
+  const out = trajectoryJson(argv);
+  const text = JSON.stringify(out);
+  if (flags.json === undefined) {
+    process.stdout.write(`${text}\n`);
+    return 0;
+  }
+  try {
+    writeFileSync(flags.json, `${text}\n`);
+  } catch (e) {
+    throw new CliError(`--json: cannot write '${flags.json}': ${(e as Error).message}`);
+  }
+  const o = out.outcome;
+  const detail =
+    o.name === 'diverged' ? `escaped at iteration ${o.iter}` : `period ${o.period}, λ = ${o.lyapunov}`;
+  process.stdout.write(`wrote ${flags.json}: ${o.name} (${detail})\n`);
+  return 0;
 }

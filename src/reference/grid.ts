@@ -4,6 +4,7 @@
  * be aborted between rows.
  */
 import { allocColumns, type RecordColumns } from '../outcome.ts';
+import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../engine/types.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../spec/plane.ts';
@@ -112,7 +113,8 @@ const SLICE_MS = 30;
  */
 export class CpuBasinEngine implements BasinEngine {
   readonly info: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu' };
-  constructor(private readonly compile: ObjectiveCompiler) {}
+  /** `compile` defaults to the objective language's compiler; tests pass hand-written objectives. */
+  constructor(private readonly compile: ObjectiveCompiler = compileObjective) {}
 
   async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
     const t0 = performance.now();

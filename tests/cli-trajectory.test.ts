@@ -1,0 +1,221 @@
+/** `gdlab trajectory` as a user runs it: spawned through bin/gdlab.js, JSON numbers checked. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import type { TrajectoryJson } from '../src/cli/trajectory.ts';
+import { parseSpec } from '../src/spec/spec.ts';
+
+const exec = promisify(execFile);
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function gdlab(...args: string[]): Promise<Ran> {
+  try {
+    const { stdout, stderr } = await exec('node', ['bin/gdlab.js', ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+async function trajectory(...args: string[]): Promise<TrajectoryJson> {
+  const r = await gdlab('trajectory', ...args);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as TrajectoryJson;
+}
+
+describe('gdlab trajectory', () => {
+  it('gives x²/2 at h = 1.5 exactly: (-1/2)^k, converged, flows at t = k·h', async () => {
+    const out = await trajectory(
+      ...['--objective', 'quadratic', '--lr', '1.5', '--x0', '-2', '--iters', '40', '--flows', 'gf,me1,me2'],
+    );
+    expect(out.t).toHaveLength(41);
+    out.t.forEach((t, k) => expect(t).toBe(k * 1.5));
+    out.iterates.forEach(([x], k) => expect(x).toBe(-2 * (-0.5) ** k));
+    out.f.forEach((f, k) => expect(f).toBe(2 * 0.25 ** k));
+    expect(out.sharpness.every((s) => s === 1)).toBe(true);
+    expect(out.outcome).toMatchObject({ name: 'converged', code: 1, iter: 40, period: 1, final1: null });
+    expect(out.outcome.lyapunov).toBeCloseTo(Math.log(0.5), 12);
+    expect(out.outcome.obs0).toBeNull();
+    // Gradient flow x₀e^{-t}; order 1 x₀e^{-(1 + h/2)t}; order 2 x₀e^{-(1 + h/2 + h²/3)t}.
+    const rates = { gf: 1, me1: 1.75, me2: 1 + 0.75 + 0.75 };
+    for (const kind of ['gf', 'me1', 'me2'] as const) {
+      const flow = out.flows[kind]!;
+      expect(flow).toHaveLength(41);
+      for (const k of [0, 1, 5])
+        expect(flow[k][0] / (-2 * Math.exp(-rates[kind] * k * 1.5)) - 1).toBeCloseTo(0, 9);
+    }
+    // The spec round-trips through parseSpec unchanged.
+    expect(parseSpec(out.spec)).toEqual(out.spec);
+    expect(out.spec).toMatchObject({ lr: 1.5, x0: [-2], iterations: 40, objective: { preset: 'quadratic' } });
+  });
+
+  it('stops x²/2 at h = 2.1 at the analytic escape iteration, flows sampled as far', async () => {
+    const out = await trajectory(
+      ...[
+        '--objective',
+        'x^2/2',
+        '--lr',
+        '2.1',
+        '--x0',
+        '0.7',
+        '--iters',
+        '500',
+        '--radius',
+        '1000',
+        '--flows',
+        'gf',
+      ],
+    );
+    const k = Math.floor(Math.log(1000 / 0.7) / Math.log(1.1)) + 1;
+    expect(out.outcome).toMatchObject({ name: 'diverged', code: 0, iter: k, period: 0 });
+    expect(out.outcome.lyapunov).toBeNull();
+    expect(out.iterates).toHaveLength(k + 1);
+    expect(Math.abs(out.iterates[k][0])).toBeGreaterThan(1000);
+    expect(Math.abs(out.iterates[k - 1][0])).toBeLessThanOrEqual(1000);
+    expect(out.flows.gf).toHaveLength(k + 1);
+    expect(out.spec.objective).toEqual({ expr: 'x^2/2', preset: null, params: {} });
+    expect(out.spec.classify.divergeRadius).toBe(1000);
+  });
+
+  it('keeps the mf-scalar invariant, with parameters, observables and a negative start', async () => {
+    const out = await trajectory(
+      ...['--objective', '(c - x*y)^2/2', '--param', 'c=1', '--lr', '0.9', '--x0', '-0.3,1.7'],
+      ...['--iters', '300', '--observable', 'x^2 - y^2', '--observable', 'x*y'],
+    );
+    for (let k = 0; k + 1 < out.iterates.length; k++) {
+      const [x, y] = out.iterates[k];
+      const [x1, y1] = out.iterates[k + 1];
+      const r = x * y - 1;
+      const scale = Math.max(x * x + y * y, x1 * x1 + y1 * y1);
+      expect(Math.abs(x1 * x1 - y1 * y1 - (1 - 0.81 * r * r) * (x * x - y * y))).toBeLessThan(1e-12 * scale);
+    }
+    const o = out.outcome;
+    expect(o.name).toBe('converged');
+    expect(o.obs1).toBeCloseTo(1, 12);
+    expect(o.obs0).toBeCloseTo(o.final0 ** 2 - o.final1 ** 2, 12);
+    expect(Math.abs(o.final0 - o.final1)).toBeLessThanOrEqual(Math.sqrt(2 / 0.9 - 2));
+    expect(o.sharpness).toBeCloseTo(o.final0 ** 2 + o.final1 ** 2, 10);
+    expect(out.spec.objective.params).toEqual({ c: 1 });
+    expect(out.spec.observables).toEqual(['x^2 - y^2', 'x*y']);
+  });
+
+  it('finds period 2 on the double well at h = 1.1, and uses preset defaults', async () => {
+    const out = await trajectory(
+      '--objective',
+      'double-well',
+      '--lr',
+      '1.1',
+      '--x0',
+      '0.9',
+      '--iters',
+      '600',
+    );
+    expect(out.outcome).toMatchObject({ name: 'periodic', period: 2 });
+    expect(out.outcome.lyapunov).toBeLessThan(0);
+    const dflt = await trajectory('--objective', 'mf-scalar');
+    expect(dflt.spec.lr).toBe(0.9);
+    expect(dflt.spec.x0).toEqual([0, 0]);
+    expect(dflt.iterates).toHaveLength(101);
+  });
+
+  it('writes --json FILE and says so on stdout', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gdlab-')), 'out.json');
+    const r = await gdlab(
+      'trajectory',
+      '--objective',
+      'quadratic',
+      '--lr',
+      '0.5',
+      '--x0',
+      '4',
+      '--iters',
+      '8',
+      '--json',
+      file,
+    );
+    expect(r.code).toBe(0);
+    // Eight steps halve x eight times: |x₂ - x₁| = 1 is far above tol, so no period within P = 7 is
+    // found and the definition says aperiodic (with λ = ln ½: a long transient, not chaos).
+    expect(r.stdout).toMatch(/^wrote .*out\.json: aperiodic \(period 0, λ = -0\.69314718/);
+    const out = JSON.parse(readFileSync(file, 'utf8')) as TrajectoryJson;
+    expect(out.iterates.map(([x]) => x)).toEqual([4, 2, 1, 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625]);
+    expect(out.flows).toEqual({});
+  });
+
+  it('lists every flag in --help', async () => {
+    const r = await gdlab('trajectory', '--help');
+    expect(r.code).toBe(0);
+    for (const flag of [
+      '--objective',
+      '--param',
+      '--lr',
+      '--x0',
+      '--iters',
+      '--flows',
+      '--transient',
+      '--max-period',
+      '--tol',
+      '--radius',
+      '--observable',
+      '--json',
+      '--help',
+    ])
+      expect(r.stdout).toContain(flag);
+  });
+
+  const base = ['--objective', 'quadratic', '--lr', '1', '--x0', '1', '--iters', '10'];
+  const bad: [string, string[], RegExp][] = [
+    ['no objective', ['--lr', '1'], /--objective is required/],
+    ['syntax error', ['--objective', 'x^2/2 +', '--lr', '1', '--x0', '1'], /column/],
+    [
+      'unknown identifier',
+      ['--objective', 'x^2 + foo', '--lr', '1', '--x0', '1'],
+      /unknown identifier 'foo'/,
+    ],
+    ['expression without --lr', ['--objective', 'x^2', '--x0', '1'], /--lr is required/],
+    ['expression without --x0', ['--objective', 'x*y', '--lr', '1'], /--x0 is required .*2 numbers: x, y/],
+    ['lr not a number', [...base, '--lr', 'abc'], /--lr: 'abc' is not a finite number/],
+    ['lr infinite', [...base, '--lr', 'Infinity'], /--lr: 'Infinity' is not a finite number/],
+    ['lr zero', [...base, '--lr', '0'], /--lr: '0' must be positive/],
+    ['lr negative', [...base, '--lr', '-1'], /--lr: '-1' must be positive/],
+    ['x0 wrong length', [...base, '--x0', '1,2'], /x0: has 2 coordinates but the objective has 1 \(x\)/],
+    ['x0 empty entry', [...base, '--x0', '1,,2'], /--x0: '' is not a finite number/],
+    ['x0 missing value', [...base, '--x0'], /--x0 <value>' argument missing/],
+    ['iters one', [...base, '--iters', '1'], /--iters: '1' must be an integer ≥ 2/],
+    ['iters fraction', [...base, '--iters', '2.5'], /--iters: '2.5' must be an integer/],
+    ['iters too many', [...base, '--iters', '2000000'], /iterations: must be at most 1000000/],
+    ['transient too long', [...base, '--transient', '10'], /transient: must be less than iterations/],
+    ['period too long', [...base, '--max-period', '10'], /classify.maxPeriod: must be less than iterations/],
+    ['tol negative', [...base, '--tol', '-1e-3'], /classify.tol: must be positive/],
+    ['unknown flow', [...base, '--flows', 'gf,me3'], /--flows: unknown flow 'me3'; allowed: gf, me1, me2/],
+    ['unknown flag', [...base, '--bogus'], /Unknown option '--bogus'/],
+    ['positional', [...base, 'extra'], /Unexpected argument 'extra'/],
+    ['param without value', [...base, '--param', 'eps'], /--param: 'eps' must be NAME=VALUE/],
+    ['param overflow', [...base, '--param', 'A=1e400'], /--param: '1e400' is not a finite number/],
+    [
+      'three observables',
+      [...base, '--observable', 'x', '--observable', 'x', '--observable', 'x'],
+      /at most two/,
+    ],
+    ['bad observable', [...base, '--observable', 'x +* 2'], /observable/i],
+    ['unwritable json', [...base, '--json', '/nonexistent-dir/x.json'], /--json: cannot write/],
+  ];
+  it.each(bad)('rejects %s with one clear message and exit status 2', async (_name, args, message) => {
+    const r = await gdlab('trajectory', ...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^gdlab trajectory: /);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
