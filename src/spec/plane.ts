@@ -3,7 +3,13 @@
  * Shared by the float64 reference and the GPU engine, which mirrors `pixelSetup` in WGSL; so it is
  * kept to plain arithmetic on a few flat arrays, in a fixed order of application.
  */
-import { checkSpecQuantities, resolveQuantity, type ExperimentSpec, type QuantityRef } from './spec.ts';
+import {
+  checkSpecQuantities,
+  resolveQuantity,
+  SpecError,
+  type ExperimentSpec,
+  type QuantityRef,
+} from './spec.ts';
 
 /** The variables and parameters of an objective: all the plane needs to know of it. */
 export interface PlaneObjective {
@@ -59,7 +65,12 @@ export function resolvePlane(spec: ExperimentSpec, obj: PlaneObjective): Plane {
   const h = new Float64Array(dim);
   for (let k = 0; k < dim; k++) h[k] = spec.lrPerCoord ? spec.lrPerCoord[k] : spec.lr;
   const p = new Float64Array(obj.params.length);
-  obj.params.forEach((name, k) => (p[k] = spec.objective.params[name]));
+  obj.params.forEach((name, k) => {
+    // Own properties only: `toString` must not find Object.prototype's function.
+    if (!Object.hasOwn(spec.objective.params, name))
+      throw new SpecError([`objective.params: parameter '${name}' has no value`]);
+    p[k] = spec.objective.params[name];
+  });
   const axis = (key: 'u' | 'v', n: number): PlaneAxis => {
     const ref = resolveQuantity(spec.plane[key].quantity, obj.vars, obj.params);
     const [kind, index] =

@@ -1,0 +1,316 @@
+/** The experiment spec (parseSpec, resolveQuantity, checkSpecQuantities) and the plane model. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CLASSIFY } from '../src/outcome.ts';
+import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../src/spec/plane.ts';
+import {
+  checkSpecQuantities,
+  defaultSpec,
+  MAX_WORK,
+  parseSpec,
+  parseSpecJson,
+  resolveQuantity,
+  SpecError,
+} from '../src/spec/spec.ts';
+
+function issues(input: unknown): string[] {
+  try {
+    parseSpec(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as SpecError).issues;
+  }
+  throw new Error('parseSpec accepted it');
+}
+
+describe('parseSpec', () => {
+  it('fills every missing field with the defaults', () => {
+    const spec = parseSpec({});
+    expect(spec).toEqual(defaultSpec());
+    expect(spec).toMatchObject({
+      version: 1,
+      kind: 'basin',
+      objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
+      lr: 0.9,
+      lrPerCoord: null,
+      x0: [0, 0],
+      size: [256, 256],
+      iterations: 500,
+      transient: 300,
+    });
+    expect(spec.classify).toEqual(DEFAULT_CLASSIFY);
+    // A fresh object each time: callers may mutate what they get.
+    expect(defaultSpec()).not.toBe(defaultSpec());
+    expect(defaultSpec().classify).not.toBe(DEFAULT_CLASSIFY);
+  });
+
+  it('merges nested objects field by field, but replaces params and arrays whole', () => {
+    const spec = parseSpec({
+      classify: { tol: 1e-3 },
+      plane: { v: { quantity: 'lr', min: 0.1, max: 2 } },
+      objective: { expr: 'a*x^2', params: { a: 2 } },
+      x0: [1],
+    });
+    expect(spec.classify).toEqual({ ...DEFAULT_CLASSIFY, tol: 1e-3 });
+    expect(spec.plane.u).toEqual({ quantity: 'x', min: -3, max: 3 });
+    expect(spec.plane.v).toEqual({ quantity: 'lr', min: 0.1, max: 2 });
+    expect(spec.objective).toEqual({ expr: 'a*x^2', preset: 'mf-scalar', params: { a: 2 } });
+    expect(spec.x0).toEqual([1]);
+  });
+
+  it('round-trips: a parsed spec, through JSON, parses to itself', () => {
+    const spec = parseSpec({ lr: 1.25, size: [64, 32], observables: ['x*y'], colour: { range: [0, 1] } });
+    expect(parseSpecJson(JSON.stringify(spec))).toEqual(spec);
+    expect(parseSpec(spec)).toEqual(spec);
+  });
+
+  const hostile: [string, unknown, string[]][] = [
+    ['NaN rate', { lr: NaN }, ['lr: Invalid input: expected number, received NaN']],
+    ['infinite rate', { lr: Infinity }, ['lr: Invalid input: expected number, received Infinity']],
+    ['negative rate', { lr: -1 }, ['lr: must be positive']],
+    ['rate as a string', { lr: '0.5' }, ['lr: Invalid input: expected number, received string']],
+    ['infinite start', { x0: [0, -Infinity] }, ['x0.1: Invalid input: expected number, received -Infinity']],
+    [
+      'nine coordinates',
+      { x0: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
+      ['x0: Too big: expected array to have <=8 items'],
+    ],
+    ['huge side', { size: [5000, 10] }, ['size.0: must be at most 4096']],
+    ['fractional side', { size: [10.5, 10] }, ['size.0: must be an integer']],
+    ['size as a string', { size: '256x256' }, ['size: Invalid input: expected tuple, received string']],
+    [
+      'days of work',
+      { size: [4096, 4096], iterations: 1_000_000 },
+      [`size: grid × iterations = ${4096 * 4096 * 1_000_000} exceeds the limit ${MAX_WORK}`],
+    ],
+    ['an array', [1, 2], ['spec: must be a JSON object']],
+    ['null', null, ['spec: must be a JSON object']],
+    ['a string', 'lr=5', ['spec: must be a JSON object']],
+    [
+      'unknown kind',
+      { kind: 'movie' },
+      ['kind: Invalid option: expected one of "basin"|"bifurcation"|"density"'],
+    ],
+    ['future version', { version: 2 }, ['version: Invalid input: expected 1']],
+    [
+      'code in a quantity',
+      { plane: { u: { quantity: 'x; alert(1)', min: 0, max: 1 } } },
+      ['plane.u.quantity: must be a coordinate (x), lr, lr.<coordinate> or a parameter name'],
+    ],
+    ['reversed axis', { plane: { u: { quantity: 'x', min: 1, max: 0 } } }, ['plane.u: max must exceed min']],
+    [
+      'one quantity twice',
+      { plane: { v: { quantity: 'x', min: 0, max: 1 } } },
+      ['plane: u and v must sweep different quantities'],
+    ],
+    [
+      'parameter not an identifier',
+      { objective: { params: { 'a-b': 1 } } },
+      ['objective.params.a-b: Invalid key in record'],
+    ],
+    [
+      'NaN parameter',
+      { objective: { params: { a: NaN } } },
+      ['objective.params.a: Invalid input: expected number, received NaN'],
+    ],
+    ['empty expression', { objective: { expr: '' } }, ['objective.expr: must not be empty']],
+    ['huge expression', { objective: { expr: 'x+'.repeat(3000) + 'x' } }, ['objective.expr: is too long']],
+    ['transient too long', { transient: 600 }, ['transient: must be less than iterations']],
+    [
+      'zero iterations',
+      { iterations: 0 },
+      [
+        'iterations: must be at least 1',
+        'transient: must be less than iterations',
+        'classify.maxPeriod: must be less than iterations',
+      ],
+    ],
+    ['rates for the wrong dimension', { lrPerCoord: [1] }, ['lrPerCoord: needs one rate per coordinate (2)']],
+    [
+      'boolean as a string',
+      { classify: { lyapunov: 'yes' } },
+      ['classify.lyapunov: Invalid input: expected boolean, received string'],
+    ],
+    [
+      'three observables',
+      { observables: ['x', 'y', 'x*y'] },
+      ['observables: Too big: expected array to have <=2 items'],
+    ],
+    [
+      'box of the wrong dimension',
+      { ensemble: { box: { min: [0], max: [1] } } },
+      ['ensemble.box: needs 2 bounds per side'],
+    ],
+    ['decreasing colour range', { colour: { range: [1, 0] } }, ['colour.range: range must be increasing']],
+  ];
+  it.each(hostile)('rejects %s with its message', (_name, input, expected) => {
+    expect(issues(input)).toEqual(expected);
+  });
+
+  it('lists every problem at once, one line each, in the error message', () => {
+    const e = (() => {
+      try {
+        parseSpec({ lr: -1, size: [0, 99999] });
+      } catch (err) {
+        return err as SpecError;
+      }
+    })()!;
+    expect(e.issues).toEqual([
+      'lr: must be positive',
+      'size.0: must be at least 1',
+      'size.1: must be at most 4096',
+    ]);
+    expect(e.message).toBe(
+      'invalid experiment spec:\n  lr: must be positive\n  size.0: must be at least 1\n  size.1: must be at most 4096',
+    );
+    expect(e.name).toBe('SpecError');
+  });
+
+  it('ignores __proto__, constructor and prototype keys and pollutes nothing', () => {
+    const spec = parseSpecJson(
+      '{"__proto__": {"lr": 5, "polluted": 1}, "constructor": {"prototype": {"polluted": 2}},' +
+        ' "classify": {"__proto__": {"tol": 7}}, "lr": 0.7}',
+    );
+    expect(spec.lr).toBe(0.7);
+    expect(spec.classify.tol).toBe(DEFAULT_CLASSIFY.tol);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).lr).toBeUndefined();
+    expect(Object.getPrototypeOf(spec)).toBe(Object.prototype);
+    // A "__proto__" parameter never becomes a key (nor the prototype) of params.
+    const p = parseSpecJson('{"objective": {"params": {"__proto__": {"x": 1}, "a": 1}}}');
+    expect(p.objective.params).toEqual({ a: 1 });
+    expect(Object.getPrototypeOf(p.objective.params)).toBe(Object.prototype);
+  });
+
+  it('reports malformed JSON as a spec error', () => {
+    expect(() => parseSpecJson('{bad')).toThrow(SpecError);
+    expect(() => parseSpecJson('{bad')).toThrow(/spec: not valid JSON/);
+    expect(() => parseSpecJson('')).toThrow(/spec: not valid JSON/);
+  });
+});
+
+describe('resolveQuantity and checkSpecQuantities', () => {
+  const vars = ['x', 'y'];
+  const params = ['eps', 'A'];
+  it.each([
+    ['x', { kind: 'coord', index: 0 }],
+    ['y', { kind: 'coord', index: 1 }],
+    ['lr', { kind: 'lr' }],
+    ['lr.y', { kind: 'lrCoord', index: 1 }],
+    ['eps', { kind: 'param', name: 'eps' }],
+    ['A', { kind: 'param', name: 'A' }],
+  ])('resolves %s', (name, ref) => {
+    expect(resolveQuantity(name, vars, params)).toEqual(ref);
+  });
+
+  it.each(['z', 'lr.z', 'lr.eps', 'X', 'toString', '__proto__'])(
+    'rejects %s naming the allowed ones',
+    (name) => {
+      expect(() => resolveQuantity(name, vars, params)).toThrow(
+        `plane: unknown quantity '${name}'; allowed: x, y, lr, lr.x, lr.y, eps, A`,
+      );
+    },
+  );
+
+  it('checks the dimension, the plane and the parameter values against the objective', () => {
+    const spec = parseSpec({ x0: [1, 2, 3], plane: { v: { quantity: 'w', min: 0, max: 1 } } });
+    expect(() => checkSpecQuantities(spec, vars, ['eps'])).toThrow(SpecError);
+    try {
+      checkSpecQuantities(spec, vars, ['eps']);
+    } catch (e) {
+      expect((e as SpecError).issues).toEqual([
+        'x0: has 3 coordinates but the objective has 2 (x, y)',
+        "plane.v: unknown quantity 'w'; allowed: x, y, lr, lr.x, lr.y, eps",
+        "objective.params: parameter 'eps' has no value",
+      ]);
+    }
+    expect(() => checkSpecQuantities(defaultSpec(), vars, [])).not.toThrow();
+  });
+});
+
+describe('the plane model', () => {
+  it('puts values at pixel centres, symmetric about the middle of a symmetric range', () => {
+    expect(axisValue({ min: -3, max: 3 }, 0, 4)).toBe(-2.25);
+    expect(axisValue({ min: -3, max: 3 }, 3, 4)).toBe(2.25);
+    expect(axisValue({ min: 0, max: 1 }, 0, 1)).toBe(0.5);
+    for (let i = 0; i < 256; i++)
+      expect(axisValue({ min: -3, max: 3 }, i, 256)).toBe(-axisValue({ min: -3, max: 3 }, 255 - i, 256));
+  });
+
+  const obj = { vars: ['x', 'y'], params: ['a', 'b'] };
+  const base = {
+    objective: { expr: 'a*x^2 + b*y^2', preset: null, params: { a: 1, b: 2 } },
+    x0: [0.5, -0.5],
+    lr: 0.3,
+    size: [4, 2],
+  };
+
+  it('resolves axes to kinds and slots for the GPU, and the base values', () => {
+    const plane = resolvePlane(
+      parseSpec({
+        ...base,
+        plane: { u: { quantity: 'b', min: 0, max: 4 }, v: { quantity: 'lr.y', min: 0, max: 1 } },
+      }),
+      obj,
+    );
+    expect(plane.u).toMatchObject({ kind: AxisKind.PARAM, index: 1, min: 0, max: 4, n: 4 });
+    expect(plane.v).toMatchObject({ kind: AxisKind.LR_COORD, index: 1, min: 0, max: 1, n: 2 });
+    expect(Array.from(plane.x0)).toEqual([0.5, -0.5]);
+    expect(Array.from(plane.h)).toEqual([0.3, 0.3]);
+    expect(Array.from(plane.p)).toEqual([1, 2]);
+    expect([plane.width, plane.height, plane.dim]).toEqual([4, 2, 2]);
+  });
+
+  it('sets up pixel (i, j): row 0 at v = min, untouched quantities from the spec', () => {
+    const spec = parseSpec({
+      ...base,
+      plane: { u: { quantity: 'y', min: 0, max: 4 }, v: { quantity: 'a', min: 10, max: 12 } },
+    });
+    const plane = resolvePlane(spec, obj);
+    const x0 = new Float64Array(2);
+    const h = new Float64Array(2);
+    const p = new Float64Array(2);
+    pixelSetup(plane, 3, 0, x0, h, p);
+    expect([...x0, ...h, ...p]).toEqual([0.5, 3.5, 0.3, 0.3, 10.5, 2]);
+    pixelSetup(plane, 0, 1, x0, h, p);
+    expect([...x0, ...h, ...p]).toEqual([0.5, 0.5, 0.3, 0.3, 11.5, 2]);
+  });
+
+  it('applies an lr sweep before a per-coordinate one, whichever axis holds it', () => {
+    const x0 = new Float64Array(2);
+    const h = new Float64Array(2);
+    const p = new Float64Array(2);
+    for (const [u, v] of [
+      [
+        { quantity: 'lr', min: 0, max: 4 },
+        { quantity: 'lr.x', min: 0, max: 2 },
+      ],
+      [
+        { quantity: 'lr.x', min: 0, max: 2 },
+        { quantity: 'lr', min: 0, max: 4 },
+      ],
+    ]) {
+      const plane = resolvePlane(parseSpec({ ...base, size: [4, 4], plane: { u, v } }), obj);
+      const i = u.quantity === 'lr' ? 1 : 2;
+      const j = u.quantity === 'lr' ? 2 : 1;
+      pixelSetup(plane, i, j, x0, h, p);
+      // lr at index 1 of 4 over [0, 4] is 1.5, lr.x at index 2 of 4 over [0, 2] is 1.25.
+      expect(Array.from(h)).toEqual([1.25, 1.5]);
+    }
+  });
+
+  it('uses per-coordinate rates from the spec as the base', () => {
+    const plane = resolvePlane(parseSpec({ ...base, lrPerCoord: [0.1, 0.2] }), {
+      vars: ['x', 'y'],
+      params: [],
+    });
+    expect(Array.from(plane.h)).toEqual([0.1, 0.2]);
+  });
+
+  it("rejects a spec that does not fit, and never reads a parameter off Object's prototype", () => {
+    expect(() => resolvePlane(parseSpec({ x0: [1] }), obj)).toThrow(/x0: has 1 coordinates/);
+    const spec = parseSpec({ ...base, objective: { ...base.objective, params: { a: 1, b: 2 } } });
+    expect(() => resolvePlane(spec, { vars: ['x', 'y'], params: ['a', 'toString'] })).toThrow(
+      /objective.params: parameter 'toString' has no value/,
+    );
+  });
+});
