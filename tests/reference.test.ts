@@ -289,5 +289,10 @@ describe('lambdaMax', () => {
     expect(lambdaMax([NaN, 0, 0, 1], 2)).toBeNaN();
     expect(lambdaMax([1, 0, 0, 0, Infinity, 0, 0, 0, 1], 3)).toBeNaN();
     expect(lambdaMax([NaN], 1)).toBeNaN();
+    expect(lambdaMax([-Infinity], 1)).toBeNaN();
+    expect(lambdaMax([1, Infinity, Infinity, 1], 2)).toBeNaN();
+    // Large but finite: no overflow in the closed form or the rotations.
+    expect(lambdaMax([1e300, 1e300, 1e300, 1e300], 2)).toBeCloseTo(2e300, -290);
+    expect(lambdaMax([1e200, 0, 0, 0, -1e200, 0, 0, 0, 3], 3)).toBe(1e200);
   });
 });

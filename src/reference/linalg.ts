@@ -6,13 +6,16 @@
  * so that a grid's inner loop allocates nothing. `a` is not modified. NaN when `a` is not finite.
  */
 export function lambdaMax(a: ArrayLike<number>, n: number, work?: Float64Array): number {
-  if (n === 1) return a[0] + 0 * a[0];
+  // x - x is NaN for ±∞ and NaN, 0 otherwise: one test for "not finite".
+  if (n === 1) return a[0] - a[0] === 0 ? a[0] : NaN;
   if (n === 2) {
-    const m = 0.5 * (a[0] + a[3]);
-    const d = 0.5 * (a[0] - a[3]);
+    if (a[0] - a[0] + (a[1] - a[1]) + (a[2] - a[2]) + (a[3] - a[3]) !== 0) return NaN;
+    const m = 0.5 * a[0] + 0.5 * a[3];
+    const d = 0.5 * a[0] - 0.5 * a[3];
     // The Hessian evaluator is symmetric by construction; averaging guards hand-written ones.
-    const b = 0.5 * (a[1] + a[2]);
-    return m + Math.sqrt(d * d + b * b);
+    const b = 0.5 * a[1] + 0.5 * a[2];
+    // hypot, not sqrt(d² + b²): a finite Hessian of 1e200 must not overflow to ∞.
+    return m + Math.hypot(d, b);
   }
   const w = work ?? new Float64Array(n * n);
   for (let k = 0; k < n * n; k++) w[k] = a[k];
