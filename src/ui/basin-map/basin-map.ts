@@ -1,0 +1,364 @@
+/**
+ * <gd-basin-map>: the map, its axes, the orbit overlay, the progress bar and the hover readout.
+ *
+ * The picture is drawn by the backend straight into the canvas (for the GPU backend, the colour
+ * pass renders from GPU memory). While a new view computes, the last frame stays on screen, placed
+ * where its own plane lies in the new view, so zooming and panning answer at once and the fresh
+ * map replaces the stretched old one when it arrives.
+ */
+import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { keyed } from 'lit/directives/keyed.js';
+import { Outcome, OUTCOME_NAMES } from '../../outcome.ts';
+import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
+import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
+import { FrameScheduler } from '../shared/frame-scheduler.ts';
+import { formatTicks, formatValue, niceTicks } from '../shared/ticks.ts';
+import { planeToScreen, screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
+import { ViewInteraction } from './view-interaction.ts';
+
+/** The plane view of a spec or frame. */
+export function specView(spec: {
+  plane: { u: { min: number; max: number }; v: { min: number; max: number } };
+}): View {
+  return { u: [spec.plane.u.min, spec.plane.u.max], v: [spec.plane.v.min, spec.plane.v.max] };
+}
+
+/** What the readout shows for the pixel under the pointer. */
+export interface HoverInfo {
+  u: number;
+  v: number;
+  i: number;
+  j: number;
+  outcome: string;
+  period: number;
+  lyapunov: number;
+  f: number;
+  sharpness: number;
+  iter: number;
+}
+
+const MARGIN = { left: 64, bottom: 46, top: 8, right: 12 };
+
+@customElement('gd-basin-map')
+export class BasinMap extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      user-select: none;
+      font:
+        12px/1.3 system-ui,
+        sans-serif;
+      color: var(--gd-fg, #222);
+    }
+    .frame {
+      position: relative;
+    }
+    .plot {
+      position: absolute;
+      overflow: hidden;
+      background: repeating-conic-gradient(#eee 0% 25%, #f8f8f8 0% 50%) 0 0 / 16px 16px;
+      cursor: crosshair;
+      touch-action: none;
+      outline: 1px solid #888;
+    }
+    canvas {
+      position: absolute;
+      image-rendering: pixelated;
+      pointer-events: none;
+    }
+    svg {
+      position: absolute;
+      left: 0;
+      top: 0;
+      overflow: visible;
+      pointer-events: none;
+    }
+    .axis text {
+      fill: currentColor;
+      font-size: 11px;
+    }
+    .axis line {
+      stroke: currentColor;
+    }
+    .label {
+      font-size: 13px;
+      font-style: italic;
+    }
+    .progress {
+      position: absolute;
+      left: 0;
+      top: 0;
+      height: 3px;
+      background: #e4572e;
+      transition: width 80ms linear;
+    }
+    .readout {
+      min-height: 1.4em;
+      font-variant-numeric: tabular-nums;
+      white-space: pre;
+      margin-top: 2px;
+    }
+    .box {
+      fill: rgba(255, 255, 255, 0.15);
+      stroke: #fff;
+      stroke-dasharray: 4 3;
+    }
+    .orbit {
+      fill: none;
+      stroke: #fff;
+      stroke-width: 1.2;
+      stroke-opacity: 0.9;
+    }
+    .orbit-pt {
+      fill: #e4572e;
+      stroke: #fff;
+      stroke-width: 0.6;
+    }
+    .start {
+      fill: none;
+      stroke: #e4572e;
+      stroke-width: 2;
+    }
+  `;
+
+  @property({ attribute: false }) backend: LabBackend | null = null;
+  @property({ attribute: false }) frame: MapFrame | null = null;
+  @property({ attribute: false }) colour: ColourSettings | null = null;
+  /** The committed view (the spec's plane). */
+  @property({ attribute: false }) view: View = { u: [-1, 1], v: [-1, 1] };
+  /** Grid size [W, H] of the spec, which fixes the map's aspect ratio. */
+  @property({ attribute: false }) grid: [number, number] = [256, 256];
+  @property({ attribute: false }) labels: { u: string; v: string } = { u: 'u', v: 'v' };
+  /** Progress of the current computation in [0, 1]; null when idle. */
+  @property({ attribute: false }) progress: number | null = null;
+  /** Iterates of the inspected trajectory in plane coordinates (only when both axes are coordinates). */
+  @property({ attribute: false }) orbit: [number, number][] | null = null;
+  /** The inspected pixel's plane point. */
+  @property({ attribute: false }) marker: [number, number] | null = null;
+  /** Longest side of the drawing area in CSS pixels. */
+  @property({ type: Number }) side = 560;
+
+  @state() private previewView: View | null = null;
+  @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
+  @state() private hover: HoverInfo | null = null;
+
+  @query('canvas') private canvas!: HTMLCanvasElement | null;
+  @query('.plot') private plot!: HTMLElement | null;
+
+  private scheduler = new FrameScheduler(this, () => this.draw());
+  private drawn: { frame: MapFrame; colour: ColourSettings } | null = null;
+  /** Error from the last present(), shown instead of failing silently. */
+  @state() private drawError: string | null = null;
+
+  private interaction = new ViewInteraction(this, {
+    view: () => this.view,
+    size: () => this.plotSize(),
+    preview: (v) => (this.previewView = v),
+    commit: (view, record) => {
+      if (!viewsEqual(view, this.view)) this.dispatchEvent(new ViewChangeEvent({ view, record }));
+      else if (record) this.dispatchEvent(new ViewChangeEvent({ view, record }));
+    },
+    box: (r) => (this.boxRect = r),
+    pick: (x, y) => {
+      const px = this.pixelAt(x, y);
+      if (px) this.dispatchEvent(new PixelPickEvent({ i: px[0], j: px[1] }));
+    },
+    hover: (x, y) => this.updateHover(x, y),
+    leave: () => (this.hover = null),
+  });
+
+  /** The drawing area's size in CSS pixels, from the grid's aspect ratio. */
+  plotSize(): Size {
+    const [W, H] = this.grid;
+    return W >= H
+      ? { width: this.side, height: Math.max(1, Math.round((this.side * H) / W)) }
+      : { width: Math.max(1, Math.round((this.side * W) / H)), height: this.side };
+  }
+
+  /** The view on screen: the drag preview while dragging, else the committed one. */
+  get shownView(): View {
+    return this.previewView ?? this.view;
+  }
+
+  /** Grid pixel of the spec under a point of the drawing area (null outside). */
+  pixelAt(x: number, y: number): [number, number] | null {
+    const size = this.plotSize();
+    if (x < 0 || y < 0 || x >= size.width || y >= size.height) return null;
+    const [u, v] = screenToPlane(this.shownView, size, x, y);
+    const [W, H] = this.grid;
+    const i = Math.floor(((u - this.view.u[0]) / (this.view.u[1] - this.view.u[0])) * W);
+    const j = Math.floor(((v - this.view.v[0]) / (this.view.v[1] - this.view.v[0])) * H);
+    if (i < 0 || j < 0 || i >= W || j >= H) return null;
+    return [i, j];
+  }
+
+  private updateHover(x: number, y: number): void {
+    const f = this.frame;
+    const size = this.plotSize();
+    if (!f || x < 0 || y < 0 || x >= size.width || y >= size.height) {
+      this.hover = null;
+      return;
+    }
+    const [u, v] = screenToPlane(this.shownView, size, x, y);
+    const fv = specView(f.spec);
+    const { width: W, height: H } = f.columns;
+    const i = Math.floor(((u - fv.u[0]) / (fv.u[1] - fv.u[0])) * W);
+    const j = Math.floor(((v - fv.v[0]) / (fv.v[1] - fv.v[0])) * H);
+    if (i < 0 || j < 0 || i >= W || j >= H) {
+      this.hover = null;
+      return;
+    }
+    const k = j * W + i;
+    const c = f.columns;
+    const o = c.outcome[k] as Outcome;
+    this.hover = {
+      u,
+      v,
+      i,
+      j,
+      outcome: o === Outcome.PERIODIC ? `period ${c.period[k]}` : OUTCOME_NAMES[o],
+      period: c.period[k],
+      lyapunov: c.lyapunov[k],
+      f: c.f[k],
+      sharpness: c.sharpness[k],
+      iter: c.iter[k],
+    };
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (this.plot) this.interaction.attach(this.plot);
+    // A new backend brings a new canvas (keyed below): nothing is drawn on it yet.
+    if (changed.has('backend')) this.drawn = null;
+    if (changed.has('frame') || changed.has('colour') || changed.has('backend')) this.scheduler.request();
+  }
+
+  /** Requests a redraw on the next animation frame (e.g. after a lost device was recovered). */
+  redraw(): void {
+    this.drawn = null;
+    this.scheduler.request();
+  }
+
+  private draw(): void {
+    const { frame, colour, backend, canvas } = this;
+    if (!frame || !colour || !backend || !canvas) return;
+    if (this.drawn && this.drawn.frame === frame && this.drawn.colour === colour) return;
+    const { width, height } = frame.columns;
+    if (canvas.width !== width) canvas.width = width;
+    if (canvas.height !== height) canvas.height = height;
+    try {
+      backend.present(canvas, frame, colour);
+      this.drawn = { frame, colour };
+      this.drawError = null;
+    } catch (e) {
+      this.drawError = (e as Error).message;
+    }
+  }
+
+  /** Where the frame's own plane lies in the shown view, as CSS box of the canvas. */
+  private canvasBox(size: Size): string {
+    if (!this.frame) return 'display:none';
+    const fv = specView(this.frame.spec);
+    const sv = this.shownView;
+    const [x0, y0] = planeToScreen(sv, size, fv.u[0], fv.v[1]);
+    const [x1, y1] = planeToScreen(sv, size, fv.u[1], fv.v[0]);
+    return `left:${x0}px;top:${y0}px;width:${x1 - x0}px;height:${y1 - y0}px`;
+  }
+
+  private renderAxes(size: Size) {
+    const sv = this.shownView;
+    const ut = niceTicks(sv.u[0], sv.u[1], Math.max(3, Math.round(size.width / 90)));
+    const vt = niceTicks(sv.v[0], sv.v[1], Math.max(3, Math.round(size.height / 60)));
+    const ul = formatTicks(ut);
+    const vl = formatTicks(vt);
+    const ox = MARGIN.left;
+    const oy = MARGIN.top;
+    return svg`
+      <g class="axis" transform="translate(${ox},${oy})">
+        ${ut.map((t, k) => {
+          const x = planeToScreen(sv, size, t, sv.v[0])[0];
+          return svg`<line x1=${x} x2=${x} y1=${size.height} y2=${size.height + 5}></line>
+            <text x=${x} y=${size.height + 17} text-anchor="middle" data-tick="u">${ul[k]}</text>`;
+        })}
+        ${vt.map((t, k) => {
+          const y = planeToScreen(sv, size, sv.u[0], t)[1];
+          return svg`<line x1=${-5} x2=${0} y1=${y} y2=${y}></line>
+            <text x=${-8} y=${y + 4} text-anchor="end" data-tick="v">${vl[k]}</text>`;
+        })}
+        <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${this.labels.u}</text>
+        <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${this.labels.v}</text>
+      </g>`;
+  }
+
+  private renderOverlay(size: Size) {
+    const sv = this.shownView;
+    const orbit = this.orbit;
+    const pts = orbit
+      ? orbit
+          .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
+          .map(([a, b]) => planeToScreen(sv, size, a, b))
+          .filter(([x, y]) => Math.abs(x) < 1e5 && Math.abs(y) < 1e5)
+      : [];
+    const m = this.marker ? planeToScreen(sv, size, this.marker[0], this.marker[1]) : null;
+    const b = this.boxRect;
+    return html`<svg width=${size.width} height=${size.height} class="overlay">
+      ${
+        pts.length > 1
+          ? svg`<polyline class="orbit" points=${pts.map((p) => `${p[0].toFixed(1)},${p[1].toFixed(1)}`).join(' ')}></polyline>
+            ${pts.slice(0, 400).map((p) => svg`<circle class="orbit-pt" cx=${p[0]} cy=${p[1]} r="2"></circle>`)}`
+          : nothing
+      }
+      ${m ? svg`<circle class="start" cx=${m[0]} cy=${m[1]} r="6"></circle>` : nothing}
+      ${b ? svg`<rect class="box" x=${b.x} y=${b.y} width=${b.w} height=${b.h}></rect>` : nothing}
+    </svg>`;
+  }
+
+  private renderReadout() {
+    const h = this.hover;
+    if (this.drawError) return html`<div class="readout error">display error: ${this.drawError}</div>`;
+    if (!h) return html`<div class="readout">&nbsp;</div>`;
+    const L = this.labels;
+    const parts = [
+      `${L.u} = ${formatValue(h.u, 6)}`,
+      `${L.v} = ${formatValue(h.v, 6)}`,
+      h.outcome + (h.outcome === 'diverged' ? ` at k = ${h.iter}` : ''),
+      `λ = ${formatValue(h.lyapunov)}`,
+      `f = ${formatValue(h.f)}`,
+      `sharpness = ${formatValue(h.sharpness)}`,
+    ];
+    return html`<div class="readout" data-i=${h.i} data-j=${h.j}>${parts.join('   ')}</div>`;
+  }
+
+  protected override render() {
+    const size = this.plotSize();
+    const total = {
+      width: size.width + MARGIN.left + MARGIN.right,
+      height: size.height + MARGIN.top + MARGIN.bottom,
+    };
+    const kind = this.backend?.display ?? 'none';
+    return html`
+      <div class="frame" style="width:${total.width}px;height:${total.height}px">
+        <svg width=${total.width} height=${total.height}>${this.renderAxes(size)}</svg>
+        <div
+          class="plot"
+          style="left:${MARGIN.left}px;top:${MARGIN.top}px;width:${size.width}px;height:${size.height}px"
+        >
+          ${keyed(kind, html`<canvas style=${this.canvasBox(size)}></canvas>`)} ${this.renderOverlay(size)}
+          ${
+            this.progress !== null
+              ? html`<div class="progress" style="width:${(this.progress * 100).toFixed(1)}%"></div>`
+              : nothing
+          }
+        </div>
+      </div>
+      ${this.renderReadout()}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-basin-map': BasinMap;
+  }
+}

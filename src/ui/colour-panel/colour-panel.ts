@@ -1,0 +1,113 @@
+/** <gd-colour-panel>: the field a map is coloured by, the colormap and log scale. Never reruns GD. */
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { COLORMAPS, COLOUR_FIELDS, type ExperimentSpec } from '../../spec/spec.ts';
+import { SpecEditEvent } from '../shared/events.ts';
+import { num, panelStyles } from '../shared/panel-styles.ts';
+
+const FIELD_TITLES: Record<string, string> = {
+  outcome: 'outcome (diverged, converged, period p, chaotic)',
+  escape: 'escape time',
+  period: 'period',
+  lyapunov: 'Lyapunov exponent',
+  f: 'f at the end',
+  sharpness: 'sharpness λmax(∇²f)',
+  obs0: 'observable 1',
+  obs1: 'observable 2',
+  final0: 'final coordinate 1',
+  final1: 'final coordinate 2',
+};
+
+@customElement('gd-colour-panel')
+export class ColourPanel extends LitElement {
+  static override styles = panelStyles;
+
+  @property({ attribute: false }) spec!: ExperimentSpec;
+  @property({ attribute: false }) error: string | null = null;
+
+  private edit(edit: (s: ExperimentSpec) => unknown): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'colour', edit }));
+  }
+
+  protected override render() {
+    const c = this.spec.colour;
+    return html`<fieldset>
+      <legend>colouring</legend>
+      <label
+        >field
+        <select
+          id="field"
+          @change=${(e: Event) =>
+            this.edit((s) => ({
+              ...s,
+              colour: { ...s.colour, field: (e.target as HTMLSelectElement).value, range: null },
+            }))}
+        >
+          ${COLOUR_FIELDS.map((f) => html`<option value=${f} ?selected=${f === c.field}>${FIELD_TITLES[f] ?? f}</option>`)}
+        </select></label
+      >
+      <label
+        >colormap
+        <select
+          id="colormap"
+          @change=${(e: Event) =>
+            this.edit((s) => ({
+              ...s,
+              colour: { ...s.colour, colormap: (e.target as HTMLSelectElement).value },
+            }))}
+        >
+          ${COLORMAPS.map((m) => html`<option value=${m} ?selected=${m === c.colormap}>${m}</option>`)}
+        </select></label
+      >
+      <label class="inline"
+        ><input
+          type="checkbox"
+          id="log"
+          .checked=${c.log}
+          @change=${(e: Event) =>
+            this.edit((s) => ({
+              ...s,
+              colour: { ...s.colour, log: (e.target as HTMLInputElement).checked },
+            }))}
+        />log scale</label
+      >
+      <label
+        >range
+        <span class="pair">
+          <input
+            id="range-lo"
+            type="number"
+            step="any"
+            placeholder="auto"
+            .value=${c.range ? String(c.range[0]) : ''}
+            @change=${(e: Event) => this.setRange(0, e.target)} />
+          <input
+            id="range-hi"
+            type="number"
+            step="any"
+            placeholder="auto"
+            .value=${c.range ? String(c.range[1]) : ''}
+            @change=${(e: Event) => this.setRange(1, e.target)} /></span
+      ></label>
+      ${this.error ? html`<div class="error" id="colour-error">${this.error}</div>` : nothing}
+    </fieldset>`;
+  }
+
+  private setRange(k: 0 | 1, target: EventTarget | null): void {
+    const other = this.renderRoot.querySelector(k === 0 ? '#range-hi' : '#range-lo');
+    const a = num(target);
+    const b = num(other);
+    this.edit((s) => {
+      // Both empty: back to automatic. One empty: wait for the other.
+      if (Number.isNaN(a) && Number.isNaN(b)) return { ...s, colour: { ...s.colour, range: null } };
+      if (Number.isNaN(a) || Number.isNaN(b)) return s;
+      return { ...s, colour: { ...s.colour, range: k === 0 ? [a, b] : [b, a] } };
+    });
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-colour-panel': ColourPanel;
+  }
+}

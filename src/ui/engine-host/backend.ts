@@ -1,0 +1,65 @@
+/**
+ * What the lab needs from an engine, on top of BasinEngine: a computed map kept where it lives
+ * (GPU memory for the GPU engine), drawn into a canvas, and read back as pixels only for export.
+ * Two implementations: GpuBackend (WebGPU, colour pass straight into the canvas) and CpuBackend
+ * (float64 engine in a Web Worker, coloured on the CPU with the same mapping).
+ */
+import type { EngineInfo, RunOptions } from '../../engine/types.ts';
+import type { OutcomeCounts, RecordColumns } from '../../outcome.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+
+/** One computed map: the spec it was computed for, its records on the CPU, and its counts. */
+export interface MapFrame {
+  spec: ExperimentSpec;
+  info: EngineInfo;
+  columns: RecordColumns;
+  counts: OutcomeCounts;
+  ms: number;
+  steps: number;
+  /** True for the coarse preview of progressive rendering. */
+  coarse: boolean;
+  /** Backend-private resources (the GPU records buffer); released with LabBackend.release. */
+  handle?: unknown;
+}
+
+/** The colour settings of a spec: recolouring never reruns GD. */
+export type ColourSettings = ExperimentSpec['colour'];
+
+/** RGBA pixels, top row first (the order of PNG and ImageData). */
+export interface Pixels {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
+export interface LabBackend {
+  readonly info: EngineInfo;
+  /** How frames reach the canvas; a canvas is bound to one kind of context for good. */
+  readonly display: 'webgpu' | 'readback' | 'cpu';
+  /** Computes a map; rejects with an AbortError when the signal fires. */
+  run(spec: ExperimentSpec, options?: RunOptions & { coarse?: boolean }): Promise<MapFrame>;
+  /** Draws the frame, coloured, into the canvas (sized to the frame by the caller). */
+  present(canvas: HTMLCanvasElement, frame: MapFrame, colour: ColourSettings): void;
+  /** The coloured frame as pixels, for export and tests. */
+  pixels(frame: MapFrame, colour: ColourSettings): Promise<Pixels>;
+  /** Frees what the frame holds on the device; the frame must not be drawn afterwards. */
+  release(frame: MapFrame): void;
+  dispose(): void;
+}
+
+/** A DOMException named AbortError, the way fetch and AbortSignal report cancellation. */
+export function isAbort(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError');
+}
+
+/** Converts the plane's bottom-up rows (row 0 = v.min) into top-down RGBA rows. */
+export function flipRows(
+  rgba: Uint8ClampedArray | Uint8Array,
+  width: number,
+  height: number,
+): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(width * height * 4);
+  const row = width * 4;
+  for (let j = 0; j < height; j++) out.set(rgba.subarray(j * row, (j + 1) * row), (height - 1 - j) * row);
+  return out;
+}

@@ -1,0 +1,21 @@
+/**
+ * Messages between the lab and the CPU engine's Web Worker. Columns travel back as transferred
+ * ArrayBuffers, so a 512² map costs no copy.
+ */
+import type { RecordColumns } from '../../outcome.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+
+export type WorkerRequest =
+  { type: 'run'; id: number; spec: ExperimentSpec } | { type: 'cancel'; id: number };
+
+export type WorkerReply =
+  | { type: 'progress'; id: number; done: number; total: number }
+  | { type: 'result'; id: number; columns: RecordColumns; ms: number; steps: number }
+  | { type: 'error'; id: number; name: string; message: string };
+
+/** The transferable buffers of a set of columns. */
+export function columnBuffers(c: RecordColumns): ArrayBuffer[] {
+  return [c.outcome, c.iter, c.period, c.lyapunov, c.f, c.sharpness, c.obs0, c.obs1, c.final0, c.final1].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * Export: the map as PNG with its spec embedded, at screen resolution (the frame on screen) or at a
+ * chosen longest side (recomputed by the engine, which tiles what the device cannot hold at once),
+ * optionally framed by axes, the legend and the colorbar.
+ */
+import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../spec/spec.ts';
+import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
+import { colormapRgb, fieldRange, fieldValues } from '../engine-host/colour.ts';
+import { legendRows } from '../map-legend/map-legend.ts';
+import { formatTicks, niceTicks } from '../shared/ticks.ts';
+import { decodeSpecPng, encodeSpecPng } from './png-io.ts';
+
+export interface ExportOptions {
+  /** Longest side in pixels (≤ 4096); null: the frame on screen. */
+  side: number | null;
+  /** Draw axes, legend and colorbar around the map. */
+  decorate: boolean;
+}
+
+export async function exportPng(
+  backend: LabBackend,
+  frame: MapFrame,
+  spec: ExperimentSpec,
+  opts: ExportOptions,
+  onProgress: (p: number) => void,
+): Promise<Uint8Array> {
+  let f = frame;
+  if (opts.side !== null) {
+    const [W, H] = spec.size;
+    const s = Math.min(4096, opts.side) / Math.max(W, H);
+    const size: [number, number] = [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))];
+    const big = parseSpec({ ...frame.spec, colour: spec.colour, size });
+    f = await backend.run(big, { onProgress: (d, t) => onProgress(d / t) });
+  }
+  try {
+    const px = await backend.pixels(f, spec.colour);
+    const outSpec = { ...f.spec, colour: spec.colour };
+    return encodeSpecPng(opts.decorate ? decorate(px, f, outSpec) : px, outSpec);
+  } finally {
+    if (f !== frame) backend.release(f);
+  }
+}
+
+/** The map framed by axes, legend and colorbar, drawn with a 2D canvas. */
+function decorate(px: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
+  const scale = Math.max(1, Math.round(Math.max(px.width, px.height) / 512));
+  const font = 12 * scale;
+  const left = 70 * scale;
+  const bottom = 50 * scale;
+  const right = 190 * scale;
+  const top = 12 * scale;
+  const W = px.width + left + right;
+  const H = px.height + top + bottom;
+  const canvas = new OffscreenCanvas(W, H);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, W, H);
+  ctx.putImageData(new ImageData(px.rgba as Uint8ClampedArray<ArrayBuffer>, px.width, px.height), left, top);
+  ctx.strokeStyle = '#222';
+  ctx.fillStyle = '#222';
+  ctx.lineWidth = scale;
+  ctx.font = `${font}px sans-serif`;
+  ctx.strokeRect(left - 0.5, top - 0.5, px.width + 1, px.height + 1);
+  const u = spec.plane.u;
+  const v = spec.plane.v;
+  const ut = niceTicks(u.min, u.max, 6);
+  ctx.textAlign = 'center';
+  formatTicks(ut).forEach((label, k) => {
+    const x = left + ((ut[k] - u.min) / (u.max - u.min)) * px.width;
+    ctx.fillRect(x, top + px.height, scale, 5 * scale);
+    ctx.fillText(label, x, top + px.height + 18 * scale);
+  });
+  ctx.fillText(u.quantity, left + px.width / 2, top + px.height + 40 * scale);
+  const vt = niceTicks(v.min, v.max, 6);
+  ctx.textAlign = 'right';
+  formatTicks(vt).forEach((label, k) => {
+    const y = top + px.height - ((vt[k] - v.min) / (v.max - v.min)) * px.height;
+    ctx.fillRect(left - 5 * scale, y, 5 * scale, scale);
+    ctx.fillText(label, left - 8 * scale, y + 4 * scale);
+  });
+  ctx.save();
+  ctx.translate(16 * scale, top + px.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(v.quantity, 0, 0);
+  ctx.restore();
+  // Legend: counts, then the colorbar for continuous fields.
+  ctx.textAlign = 'left';
+  let y = top + font;
+  const x0 = left + px.width + 14 * scale;
+  for (const row of legendRows(frame)) {
+    ctx.fillStyle = `rgb(${row.rgb.join(',')})`;
+    ctx.fillRect(x0, y - font + 2 * scale, font, font);
+    ctx.fillStyle = '#222';
+    ctx.fillText(`${row.label}: ${row.count}`, x0 + font + 6 * scale, y);
+    y += font * 1.5;
+  }
+  if (spec.colour.field !== 'outcome') {
+    const range = fieldRange(fieldValues(frame.columns, spec.colour.field, spec.iterations), spec.colour);
+    if (range) {
+      y += font;
+      ctx.fillText(`${spec.colour.field}${spec.colour.log ? ' (log10)' : ''}`, x0, y);
+      const barTop = y + 8 * scale;
+      const barH = Math.min(200 * scale, H - barTop - 10 * scale);
+      for (let k = 0; k < barH; k++) {
+        const [r, g, b] = colormapRgb(spec.colour.colormap, 1 - k / (barH - 1));
+        ctx.fillStyle = `rgb(${r},${g},${b})`;
+        ctx.fillRect(x0, barTop + k, 14 * scale, 1);
+      }
+      ctx.fillStyle = '#222';
+      const ticks = niceTicks(range[0], range[1], 5);
+      formatTicks(ticks).forEach((label, k) => {
+        const ty = barTop + (1 - (ticks[k] - range[0]) / (range[1] - range[0])) * barH;
+        ctx.fillText(label, x0 + 20 * scale, ty + 4 * scale);
+      });
+    }
+  }
+  ctx.fillStyle = '#666';
+  ctx.fillText(
+    `gdlab · ${spec.objective.expr} · h = ${spec.lr} · ${frame.info.precision}`,
+    left,
+    H - 4 * scale,
+  );
+  const img = ctx.getImageData(0, 0, W, H);
+  return { width: W, height: H, rgba: img.data };
+}
+
+/** Reads a spec from a dropped or opened file: a gdlab PNG, or spec JSON. */
+export async function readSpecFile(file: File): Promise<ExperimentSpec> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const isPng =
+    bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
+  if (isPng) return decodeSpecPng(bytes);
+  return parseSpecJson(new TextDecoder().decode(bytes));
+}

@@ -1,0 +1,544 @@
+/**
+ * <gd-lab>: the lab. It owns the spec (the single currency), the engine backend, the current map
+ * frame and the view history; the panels, the map and the inspector only render what it hands them
+ * and ask for changes with typed events. Every edit is checked (parseSpec, compile, plane) before
+ * it replaces the spec, so bad input leaves the last good map on screen with the message beside
+ * the field it came from.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
+import { specFromHash, specToHash } from '../../spec/url.ts';
+import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
+import { isAbort } from '../engine-host/backend.ts';
+import { createBackend } from '../engine-host/select.ts';
+import { specView } from '../basin-map/basin-map.ts';
+import {
+  type PixelPickEvent,
+  type Section,
+  type SpecEditEvent,
+  type ViewChangeEvent,
+} from '../shared/events.ts';
+import { ViewHistory } from '../shared/history.ts';
+import { checkSpec } from '../shared/objective.ts';
+import { isUsableView, viewsEqual, type View } from '../shared/view.ts';
+import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
+import { exportPng, readSpecFile, type ExportOptions } from './export.ts';
+import { presetView } from '../shared/presets.ts';
+import '../basin-map/basin-map.ts';
+import '../map-legend/map-legend.ts';
+import '../objective-panel/objective-panel.ts';
+import '../optimizer-panel/optimizer-panel.ts';
+import '../plane-panel/plane-panel.ts';
+import '../colour-panel/colour-panel.ts';
+import '../trajectory-inspector/trajectory-inspector.ts';
+
+type ErrorKey = Section | 'link' | 'engine' | 'export' | 'open';
+
+/** Longest side of the coarse preview of progressive rendering. */
+const COARSE_SIDE = 64;
+
+/** The spec with the plane set to `view`. */
+function withView(spec: ExperimentSpec, view: View): ExperimentSpec {
+  return {
+    ...spec,
+    plane: {
+      u: { ...spec.plane.u, min: view.u[0], max: view.u[1] },
+      v: { ...spec.plane.v, min: view.v[0], max: view.v[1] },
+    },
+  };
+}
+
+/** Whether two specs compute the same records (they may differ in colouring only). */
+function sameComputation(a: ExperimentSpec, b: ExperimentSpec): boolean {
+  return JSON.stringify({ ...a, colour: null }) === JSON.stringify({ ...b, colour: null });
+}
+
+@customElement('gd-lab')
+export class GdLab extends LitElement {
+  static override styles = css`
+    :host {
+      display: grid;
+      grid-template-columns: 330px 1fr;
+      gap: 14px;
+      padding: 12px;
+      font:
+        13px/1.35 system-ui,
+        sans-serif;
+      color: #222;
+      min-height: 100vh;
+      box-sizing: border-box;
+    }
+    aside {
+      display: flex;
+      flex-direction: column;
+      gap: 10px;
+    }
+    main {
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+      min-width: 0;
+    }
+    h1 {
+      font-size: 17px;
+      margin: 0 0 2px;
+    }
+    .sub {
+      color: #666;
+      font-size: 12px;
+    }
+    .toolbar {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 6px;
+      align-items: center;
+    }
+    button,
+    select {
+      font: inherit;
+    }
+    .row {
+      display: flex;
+      gap: 14px;
+      align-items: flex-start;
+      flex-wrap: wrap;
+    }
+    .note {
+      background: #fff4d6;
+      border: 1px solid #e0c060;
+      padding: 6px 8px;
+      border-radius: 4px;
+    }
+    .error {
+      color: #b00020;
+      white-space: pre-wrap;
+    }
+    .status {
+      color: #555;
+      font-size: 12px;
+      font-variant-numeric: tabular-nums;
+    }
+    .drop {
+      outline: 3px dashed #4a90d9;
+      outline-offset: -6px;
+    }
+  `;
+
+  /** The current spec: always valid, always the one the map shows or is computing. */
+  @state() spec: ExperimentSpec = defaultSpec();
+  /** The map on screen (the coarse preview until the full one arrives). */
+  @state() frame: MapFrame | null = null;
+  @state() backend: LabBackend | null = null;
+  @state() progress: number | null = null;
+  @state() errors: Partial<Record<ErrorKey, string>> = {};
+  /** Plain statement of a fallback (no WebGPU, lost device). */
+  @state() engineNote: string | null = null;
+  @state() inspected: InspectorData | null = null;
+  @state() private dragging = false;
+  @state() private exporting = false;
+  /** Bytes of the last exported PNG (tests read them; the user gets a download). */
+  lastExport: Uint8Array | null = null;
+  /** Milliseconds from start-up to the first full map (reported by the browser tests). */
+  firstMapMs: number | null = null;
+  private readonly t0 = performance.now();
+  /** `?display=readback`: GPU frames reach the screen through a 2D canvas (headless SwiftShader). */
+  private readonly display: 'webgpu' | 'readback' =
+    new URLSearchParams(location.search).get('display') === 'readback' ? 'readback' : 'webgpu';
+
+  private history = new ViewHistory<View>(viewsEqual);
+  /** The view Reset returns to: the one the experiment was opened with. */
+  private homeView: View = specView(this.spec);
+  private controller: AbortController | null = null;
+  private generation = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.loadFromHash(location.hash, true);
+    window.addEventListener('hashchange', this.onHashChange);
+    window.addEventListener('keydown', this.onKey);
+    this.addEventListener('dragover', this.onDragOver);
+    this.addEventListener('dragleave', this.onDragLeave);
+    this.addEventListener('drop', this.onDrop);
+    void this.startBackend();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHashChange);
+    window.removeEventListener('keydown', this.onKey);
+    this.controller?.abort();
+    if (this.frame) this.backend?.release(this.frame);
+    this.backend?.dispose();
+    this.backend = null;
+  }
+
+  private async startBackend(): Promise<void> {
+    const { backend, note } = await createBackend(() => this.onDeviceLost(), this.display);
+    this.backend = backend;
+    this.engineNote = note;
+    this.compute();
+  }
+
+  /** A lost GPU device: say so, make a new backend (a new device), and recompute the view. */
+  private async onDeviceLost(): Promise<void> {
+    this.controller?.abort();
+    this.frame = null;
+    this.backend?.dispose();
+    this.backend = null;
+    const { backend, note } = await createBackend(() => this.onDeviceLost(), this.display);
+    this.backend = backend;
+    this.engineNote = `The GPU device was lost and has been recovered.${note ? ' ' + note : ''}`;
+    this.compute();
+  }
+
+  // ---- the spec ---------------------------------------------------------------------------------
+
+  private loadFromHash(hash: string, initial: boolean): void {
+    try {
+      const spec = specFromHash(hash);
+      if (!spec) {
+        if (initial) this.homeView = presetView(this.spec) ?? specView(this.spec);
+        this.history.push(specView(this.spec));
+        return;
+      }
+      checkSpec(spec);
+      this.setError('link', null);
+      this.homeView = specView(spec);
+      this.apply(spec, { record: true, url: false });
+    } catch (e) {
+      this.setError('link', `This link's experiment could not be opened: ${(e as Error).message}`);
+      if (initial) this.history.push(specView(this.spec));
+    }
+  }
+
+  private onHashChange = (): void => {
+    if (location.hash === specToHash(this.spec)) return;
+    this.loadFromHash(location.hash, false);
+  };
+
+  private setError(key: ErrorKey, message: string | null): void {
+    if ((this.errors[key] ?? null) === message) return;
+    const next = { ...this.errors };
+    if (message === null) delete next[key];
+    else next[key] = message;
+    this.errors = next;
+  }
+
+  /**
+   * Replaces the spec with a checked one. Colour-only changes recolour the frame on screen; others
+   * start a computation (cancelling the one in flight).
+   */
+  private apply(next: ExperimentSpec, opts: { record?: boolean; url?: boolean } = {}): void {
+    const prev = this.spec;
+    this.spec = next;
+    if (opts.record) this.history.push(specView(next));
+    if (opts.url !== false) {
+      const hash = specToHash(next);
+      if (location.hash !== hash) history.replaceState(null, '', hash);
+    }
+    if (!sameComputation(prev, next) || !this.frame) this.compute();
+    if (!viewsEqual(specView(prev), specView(next)) || prev.objective !== next.objective)
+      this.inspected = null;
+  }
+
+  private onSpecEdit = (e: SpecEditEvent): void => {
+    const { section, edit } = e.detail;
+    let next: ExperimentSpec;
+    try {
+      next = parseSpec(edit(structuredClone(this.spec)));
+      checkSpec(next);
+    } catch (err) {
+      this.setError(section, (err as Error).message);
+      return;
+    }
+    this.setError(section, null);
+    const viewChanged = !viewsEqual(specView(next), specView(this.spec));
+    if (section === 'objective' && next.objective.preset !== this.spec.objective.preset)
+      this.homeView = specView(next);
+    this.apply(next, { record: viewChanged });
+  };
+
+  private onViewChange = (e: ViewChangeEvent): void => {
+    this.setView(e.detail.view, e.detail.record);
+  };
+
+  private setView(view: View, record: boolean): void {
+    if (!isUsableView(view, this.spec.size)) {
+      this.setError('plane', 'cannot zoom further: float64 pixel centres would coincide');
+      return;
+    }
+    try {
+      const next = parseSpec(withView(this.spec, view));
+      this.setError('plane', null);
+      this.apply(next, { record });
+    } catch (err) {
+      this.setError('plane', (err as Error).message);
+    }
+  }
+
+  back(): void {
+    const v = this.history.back();
+    if (v) this.apply(withView(this.spec, v));
+    this.requestUpdate();
+  }
+
+  forward(): void {
+    const v = this.history.forward();
+    if (v) this.apply(withView(this.spec, v));
+    this.requestUpdate();
+  }
+
+  reset(): void {
+    this.setView(this.homeView, true);
+  }
+
+  private onKey = (e: KeyboardEvent): void => {
+    const t = e.composedPath()[0] as HTMLElement | undefined;
+    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;
+    if (e.key === 'Backspace' || (e.altKey && e.key === 'ArrowLeft')) this.back();
+    else if (e.altKey && e.key === 'ArrowRight') this.forward();
+    else if (e.key === 'r' && !e.ctrlKey && !e.metaKey) this.reset();
+  };
+
+  // ---- computing --------------------------------------------------------------------------------
+
+  /** Computes the spec progressively: a coarse preview, then the full grid; a newer call cancels. */
+  private compute(): void {
+    const backend = this.backend;
+    if (!backend) return;
+    this.controller?.abort(new DOMException('superseded by a newer view', 'AbortError'));
+    const controller = new AbortController();
+    this.controller = controller;
+    const gen = ++this.generation;
+    const spec = this.spec;
+    const [W, H] = spec.size;
+    const scale = Math.max(W, H) / COARSE_SIDE;
+    this.progress = 0;
+    void (async () => {
+      try {
+        if (scale >= 2) {
+          const coarse = {
+            ...spec,
+            size: [Math.max(1, Math.round(W / scale)), Math.max(1, Math.round(H / scale))] as [
+              number,
+              number,
+            ],
+          };
+          const cf = await backend.run(coarse, { signal: controller.signal, coarse: true });
+          if (gen !== this.generation) return backend.release(cf);
+          this.showFrame(cf);
+        }
+        const frame = await backend.run(spec, {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            if (gen === this.generation) this.progress = done / total;
+          },
+        });
+        if (gen !== this.generation) return backend.release(frame);
+        this.showFrame(frame);
+        this.progress = null;
+        this.setError('engine', null);
+        if (this.firstMapMs === null) this.firstMapMs = performance.now() - this.t0;
+        this.dispatchEvent(new CustomEvent('map-ready', { detail: { frame } }));
+      } catch (e) {
+        if (isAbort(e) || gen !== this.generation) return;
+        this.progress = null;
+        this.setError('engine', (e as Error).message);
+      }
+    })();
+  }
+
+  private showFrame(frame: MapFrame): void {
+    const old = this.frame;
+    this.frame = frame;
+    // The map draws in the next animation frame; the old frame is no longer referenced by then.
+    if (old && old !== frame) requestAnimationFrame(() => this.backend?.release(old));
+  }
+
+  // ---- inspector --------------------------------------------------------------------------------
+
+  private onPick = (e: PixelPickEvent): void => {
+    try {
+      this.inspected = inspectPixel(this.spec, e.detail.i, e.detail.j);
+      this.setError('engine', null);
+    } catch (err) {
+      this.setError('engine', `inspector: ${(err as Error).message}`);
+    }
+  };
+
+  // ---- export and open --------------------------------------------------------------------------
+
+  private async onExport(): Promise<void> {
+    const root = this.renderRoot;
+    const res = (root.querySelector('#export-res') as HTMLSelectElement).value;
+    const decorate = (root.querySelector('#export-decor') as HTMLInputElement).checked;
+    const opts: ExportOptions = { side: res === 'screen' ? null : Number(res), decorate };
+    if (!this.backend || !this.frame || this.frame.coarse) {
+      this.setError('export', 'wait for the map to finish before exporting');
+      return;
+    }
+    this.exporting = true;
+    try {
+      const bytes = await exportPng(this.backend, this.frame, this.spec, opts, (p) => (this.progress = p));
+      this.lastExport = bytes;
+      this.setError('export', null);
+      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `gdlab-${this.spec.objective.preset ?? 'map'}-${this.spec.size.join('x')}.png`;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (e) {
+      if (!isAbort(e)) this.setError('export', (e as Error).message);
+    } finally {
+      this.exporting = false;
+      this.progress = null;
+      this.dispatchEvent(new CustomEvent('export-done'));
+    }
+  }
+
+  /** Opens a PNG exported by gdlab (or a spec JSON file) and restores its exact view. */
+  async openFile(file: File): Promise<void> {
+    try {
+      const spec = await readSpecFile(file);
+      checkSpec(spec);
+      this.setError('open', null);
+      this.homeView = specView(spec);
+      this.apply(spec, { record: true });
+    } catch (e) {
+      this.setError('open', `${file.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private onDragOver = (e: DragEvent): void => {
+    e.preventDefault();
+    this.dragging = true;
+  };
+  private onDragLeave = (): void => {
+    this.dragging = false;
+  };
+  private onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    this.dragging = false;
+    const file = e.dataTransfer?.files[0];
+    if (file) void this.openFile(file);
+  };
+
+  // ---- rendering --------------------------------------------------------------------------------
+
+  private statusLine(): string {
+    const f = this.frame;
+    if (!f) return this.backend ? 'computing…' : 'starting the engine…';
+    const [W, H] = f.spec.size;
+    const where = f.info.kind === 'gpu' ? `GPU (${f.info.adapter})` : 'CPU';
+    const rate = f.ms > 0 ? ` · ${((f.steps / f.ms) * 1e3).toExponential(2)} steps/s` : '';
+    return `${W}×${H}${f.coarse ? ' preview' : ''} · ${f.spec.iterations} iterations · ${(f.ms / 1000).toFixed(2)} s on ${where} · ${f.info.precision}${rate}`;
+  }
+
+  protected override render() {
+    const s = this.spec;
+    const e = this.errors;
+    return html`
+      <aside @spec-edit=${this.onSpecEdit}>
+        <div>
+          <h1>gdlab</h1>
+          <div class="sub">
+            gradient descent x<sub>k+1</sub> = x<sub>k</sub> − h ∇f(x<sub>k</sub>) at large learning rates
+          </div>
+        </div>
+        <gd-objective-panel .spec=${s} .error=${e.objective ?? null}></gd-objective-panel>
+        <gd-optimizer-panel .spec=${s} .error=${e.optimizer ?? null}></gd-optimizer-panel>
+        <gd-plane-panel .spec=${s} .error=${e.plane ?? null}></gd-plane-panel>
+        <gd-colour-panel .spec=${s} .error=${e.colour ?? null}></gd-colour-panel>
+      </aside>
+      <main class=${this.dragging ? 'drop' : ''}>
+        ${this.engineNote ? html`<div class="note" id="engine-note">${this.engineNote}</div>` : nothing}
+        ${e.link ? html`<div class="error" id="link-error">${e.link}</div>` : nothing}
+        ${e.engine ? html`<div class="error" id="engine-error">${e.engine}</div>` : nothing}
+        ${e.open ? html`<div class="error" id="open-error">${e.open}</div>` : nothing}
+        <div class="toolbar">
+          <button
+            id="back"
+            title="previous view (Backspace)"
+            ?disabled=${!this.history.canBack}
+            @click=${() => this.back()}
+          >
+            ◀ back
+          </button>
+          <button
+            id="forward"
+            title="next view"
+            ?disabled=${!this.history.canForward}
+            @click=${() => this.forward()}
+          >
+            forward ▶
+          </button>
+          <button id="reset" title="the view the experiment opened with (r)" @click=${() => this.reset()}>
+            reset view
+          </button>
+          <span style="flex:1"></span>
+          <label
+            >export
+            <select id="export-res">
+              <option value="screen">screen (${s.size.join('×')})</option>
+              <option value="1024">1024</option>
+              <option value="2048">2048</option>
+              <option value="4096">4096</option>
+            </select></label
+          >
+          <label><input type="checkbox" id="export-decor" /> axes &amp; legend</label>
+          <button id="export" ?disabled=${this.exporting} @click=${() => void this.onExport()}>
+            Export PNG
+          </button>
+          <label class="open"
+            >open
+            <input
+              type="file"
+              id="open"
+              accept=".png,.json,image/png,application/json"
+              @change=${(ev: Event) => {
+                const f = (ev.target as HTMLInputElement).files?.[0];
+                if (f) void this.openFile(f);
+              }}
+          /></label>
+        </div>
+        ${e.export ? html`<div class="error" id="export-error">${e.export}</div>` : nothing}
+        <div class="row">
+          <gd-basin-map
+            .backend=${this.backend}
+            .frame=${this.frame}
+            .colour=${s.colour}
+            .view=${specView(s)}
+            .grid=${s.size}
+            .labels=${{ u: s.plane.u.quantity, v: s.plane.v.quantity }}
+            .progress=${this.progress}
+            .orbit=${this.inspected?.orbit ?? null}
+            .marker=${this.inspected?.marker ?? null}
+            @view-change=${this.onViewChange}
+            @pixel-pick=${this.onPick}
+          ></gd-basin-map>
+          <gd-map-legend .frame=${this.frame} .colour=${s.colour}></gd-map-legend>
+        </div>
+        <div class="status" id="status">${this.statusLine()}</div>
+        ${
+          this.inspected
+            ? html`<gd-trajectory-inspector
+                .data=${this.inspected}
+                @close=${() => (this.inspected = null)}
+              ></gd-trajectory-inspector>`
+            : html`<div class="sub">
+                Click a pixel to inspect its trajectory. Wheel: zoom · drag: pan · shift-drag: box zoom · drop
+                a gdlab PNG to reopen it.
+              </div>`
+        }
+      </main>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-lab': GdLab;
+  }
+}

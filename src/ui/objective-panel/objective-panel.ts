@@ -1,0 +1,219 @@
+/**
+ * <gd-objective-panel>: preset picker, expression editor with live validation (the error is shown
+ * under the expression with a caret at its column) and one slider per parameter.
+ */
+import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ObjectiveError } from '../../objective/types.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import { SpecEditEvent } from '../shared/events.ts';
+import { compileFor } from '../shared/objective.ts';
+import { panelStyles } from '../shared/panel-styles.ts';
+import { PRESETS, applyPreset } from '../shared/presets.ts';
+
+/** A validation failure: message and 1-based column (0: not about one place). */
+export interface ExprProblem {
+  message: string;
+  column: number;
+  /** An identifier the user may want as a new parameter. */
+  unknown: string | null;
+}
+
+/** Validates an expression with the current parameters; null when it compiles. */
+export function validateExpression(expr: string, params: Record<string, number>): ExprProblem | null {
+  try {
+    compileFor(expr, params);
+    return null;
+  } catch (e) {
+    const column = e instanceof ObjectiveError ? e.column : 0;
+    const raw = e instanceof Error ? e.message : String(e);
+    const message = raw.replace(/ \(column \d+\)$/, '');
+    const m = /unknown identifier '([A-Za-z_][A-Za-z0-9_]*)'/.exec(message);
+    return { message, column, unknown: m ? m[1] : null };
+  }
+}
+
+@customElement('gd-objective-panel')
+export class ObjectivePanel extends LitElement {
+  static override styles = [
+    panelStyles,
+    css`
+      textarea {
+        width: 100%;
+        box-sizing: border-box;
+        font-family: ui-monospace, monospace;
+        font-size: 13px;
+        resize: vertical;
+      }
+      .caret {
+        font-family: ui-monospace, monospace;
+        font-size: 13px;
+        margin: 0;
+        color: #b00020;
+        white-space: pre;
+        overflow: hidden;
+        padding-left: 3px;
+      }
+      .slider {
+        grid-template-columns: 50px 1fr 70px;
+      }
+      .explain {
+        font-size: 12px;
+        color: #444;
+        margin-top: 4px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) spec!: ExperimentSpec;
+  /** An error from the lab (e.g. the plane no longer fits the new objective). */
+  @property({ attribute: false }) error: string | null = null;
+  @state() private draft = '';
+  @state() private problem: ExprProblem | null = null;
+  private timer = 0;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const prev = changed.get('spec') as ExperimentSpec | undefined;
+    if (changed.has('spec') && (!prev || prev.objective.expr !== this.spec.objective.expr)) {
+      this.draft = this.spec.objective.expr;
+      this.problem = null;
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.timer);
+  }
+
+  private edit(edit: (s: ExperimentSpec) => unknown): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'objective', edit }));
+  }
+
+  private onInput(e: Event): void {
+    this.draft = (e.target as HTMLTextAreaElement).value;
+    clearTimeout(this.timer);
+    // Validate as the user types, but only submit once typing pauses.
+    this.timer = window.setTimeout(() => this.submit(), 250);
+  }
+
+  private submit(): void {
+    const expr = this.draft;
+    const params = this.spec.objective.params;
+    this.problem = validateExpression(expr, params);
+    if (this.problem || expr === this.spec.objective.expr) return;
+    this.edit((s) => {
+      const spec = s as ExperimentSpec;
+      const obj = compileFor(expr, params);
+      // A new objective may have another dimension: resize x0 and keep the plane if it still fits.
+      const x0 = obj.vars.map((_, k) => spec.x0[k] ?? 0);
+      return { ...spec, objective: { ...spec.objective, expr, preset: null }, x0, lrPerCoord: null };
+    });
+  }
+
+  private addParam(name: string): void {
+    const params = { ...this.spec.objective.params, [name]: 1 };
+    this.problem = validateExpression(this.draft, params);
+    if (this.problem) return;
+    const expr = this.draft;
+    this.edit((s) => ({ ...(s as ExperimentSpec), objective: { expr, preset: null, params } }));
+  }
+
+  private setParam(name: string, value: number): void {
+    this.edit((s) => {
+      const spec = s as ExperimentSpec;
+      return {
+        ...spec,
+        objective: { ...spec.objective, params: { ...spec.objective.params, [name]: value } },
+      };
+    });
+  }
+
+  private pickPreset(id: string): void {
+    const p = PRESETS.find((q) => q.id === id);
+    if (!p) return;
+    this.edit((s) => applyPreset(s as ExperimentSpec, p));
+  }
+
+  private renderParam(name: string, value: number) {
+    // A slider spanning a decade or so around the value; the number box takes anything.
+    const span = Math.max(Math.abs(value) * 2, 1e-3);
+    const min = value >= 0 ? 0 : -span;
+    const max = value >= 0 ? span : span;
+    return html`<label class="slider"
+      ><span>${name}</span>
+      <input
+        type="range"
+        min=${min}
+        max=${max}
+        step=${span / 200}
+        .value=${String(value)}
+        @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))} />
+      <input
+        type="number"
+        step="any"
+        data-param=${name}
+        .value=${String(value)}
+        @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))}
+    /></label>`;
+  }
+
+  protected override render() {
+    const s = this.spec;
+    const preset = PRESETS.find((p) => p.id === s.objective.preset);
+    const pr = this.problem;
+    return html`<fieldset>
+      <legend>objective</legend>
+      <label
+        >preset
+        <select id="preset" @change=${(e: Event) => this.pickPreset((e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${!preset}>(custom expression)</option>
+          ${PRESETS.map((p) => html`<option value=${p.id} ?selected=${p.id === preset?.id}>${p.title}</option>`)}
+        </select></label
+      >
+      <textarea
+        id="expr"
+        rows="2"
+        spellcheck="false"
+        aria-label="f(x, y)"
+        .value=${this.draft}
+        @input=${this.onInput}
+        @keydown=${(e: KeyboardEvent) => {
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            clearTimeout(this.timer);
+            this.submit();
+          }
+        }}
+      ></textarea>
+      ${
+        pr
+          ? html`${
+                pr.column > 0
+                  ? html`<pre class="caret" id="caret" data-column=${pr.column}>
+${' '.repeat(pr.column - 1)}^</pre>`
+                  : nothing
+              }
+              <div class="error" id="expr-error" data-column=${pr.column}>
+                ${pr.column > 0 ? `column ${pr.column}: ` : ''}${pr.message}
+                ${
+                  pr.unknown
+                    ? html`<button @click=${() => this.addParam(pr.unknown!)}>
+                        add parameter '${pr.unknown}'
+                      </button>`
+                    : nothing
+                }
+              </div>`
+          : nothing
+      }
+      ${this.error ? html`<div class="error" id="objective-error">${this.error}</div>` : nothing}
+      ${Object.entries(s.objective.params).map(([k, v]) => this.renderParam(k, v))}
+      ${preset ? html`<div class="explain">${preset.explanation}</div>` : nothing}
+    </fieldset>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-objective-panel': ObjectivePanel;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * <gd-optimizer-panel>: learning rate (scalar or one per coordinate), iterations, transient and
+ * the classification settings. Values go to the lab on `change`; the lab's parseSpec decides.
+ */
+import { LitElement, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import { SpecEditEvent } from '../shared/events.ts';
+import { compileSpec } from '../shared/objective.ts';
+import { num, panelStyles } from '../shared/panel-styles.ts';
+
+@customElement('gd-optimizer-panel')
+export class OptimizerPanel extends LitElement {
+  static override styles = panelStyles;
+
+  @property({ attribute: false }) spec!: ExperimentSpec;
+  @property({ attribute: false }) error: string | null = null;
+
+  private edit(edit: (s: ExperimentSpec) => unknown): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'optimizer', edit }));
+  }
+
+  private vars(): readonly string[] {
+    try {
+      return compileSpec(this.spec).vars;
+    } catch {
+      return this.spec.x0.map((_, k) => `x${k + 1}`);
+    }
+  }
+
+  protected override render() {
+    const s = this.spec;
+    const vars = this.vars();
+    const per = s.lrPerCoord;
+    return html`<fieldset>
+      <legend>optimizer</legend>
+      <label
+        >rate h
+        <input
+          id="lr"
+          type="number"
+          step="any"
+          .value=${String(s.lr)}
+          ?disabled=${!!per}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, lr: num(e.target) }))}
+      /></label>
+      <label class="inline"
+        ><input
+          type="checkbox"
+          id="per-coord"
+          .checked=${!!per}
+          @change=${(e: Event) => {
+            const on = (e.target as HTMLInputElement).checked;
+            this.edit((x) => ({ ...x, lrPerCoord: on ? x.x0.map(() => x.lr) : null }));
+          }}
+        />one rate per coordinate</label
+      >
+      ${
+        per
+          ? vars.map(
+              (v, k) =>
+                html`<label
+                  >h<sub>${v}</sub>
+                  <input
+                    type="number"
+                    step="any"
+                    data-coord=${k}
+                    .value=${String(per[k])}
+                    @change=${(e: Event) =>
+                      this.edit((x) => {
+                        const rates = [...(x.lrPerCoord ?? [])];
+                        rates[k] = num(e.target);
+                        return { ...x, lrPerCoord: rates };
+                      })}
+                /></label>`,
+            )
+          : nothing
+      }
+      <label
+        >start x₀
+        <input
+          id="x0"
+          type="text"
+          .value=${s.x0.join(', ')}
+          title="the start of every trajectory, except the swept coordinates"
+          @change=${(e: Event) =>
+            this.edit((x) => ({
+              ...x,
+              x0: (e.target as HTMLInputElement).value
+                .split(',')
+                .map((t) => (t.trim() === '' ? NaN : Number(t))),
+            }))}
+      /></label>
+      <label
+        >iterations
+        <input
+          id="iterations"
+          type="number"
+          min="1"
+          step="1"
+          .value=${String(s.iterations)}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, iterations: num(e.target) }))}
+      /></label>
+      <label
+        >transient
+        <input
+          id="transient"
+          type="number"
+          min="0"
+          step="1"
+          .value=${String(s.transient)}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, transient: num(e.target) }))}
+      /></label>
+      <label
+        >tolerance
+        <input
+          id="tol"
+          type="number"
+          step="any"
+          .value=${String(s.classify.tol)}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, classify: { ...x.classify, tol: num(e.target) } }))}
+      /></label>
+      <label
+        >max period
+        <input
+          id="max-period"
+          type="number"
+          min="1"
+          max="64"
+          step="1"
+          .value=${String(s.classify.maxPeriod)}
+          @change=${(e: Event) =>
+            this.edit((x) => ({ ...x, classify: { ...x.classify, maxPeriod: num(e.target) } }))}
+      /></label>
+      <label class="inline"
+        ><input
+          type="checkbox"
+          id="lyapunov"
+          .checked=${s.classify.lyapunov}
+          @change=${(e: Event) =>
+            this.edit((x) => ({
+              ...x,
+              classify: { ...x.classify, lyapunov: (e.target as HTMLInputElement).checked },
+            }))}
+        />Lyapunov exponent (tells chaos from long cycles)</label
+      >
+      ${this.error ? html`<div class="error" id="optimizer-error">${this.error}</div>` : nothing}
+    </fieldset>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-optimizer-panel': OptimizerPanel;
+  }
+}

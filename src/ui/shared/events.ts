@@ -1,0 +1,59 @@
+/**
+ * The lab's typed events. Components never reach into each other: they dispatch these, and
+ * <gd-lab> (the owner of the spec) decides what happens.
+ */
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { View } from './view.ts';
+
+/** Which panel an edit came from, so an error is shown beside that panel's fields. */
+export type Section = 'objective' | 'optimizer' | 'plane' | 'colour';
+
+export interface SpecEditDetail {
+  section: Section;
+  /** Produces the edited spec from the current one (it may throw; the lab shows the message). */
+  edit: (spec: ExperimentSpec) => unknown;
+}
+
+/** A panel asks for a spec change. */
+export class SpecEditEvent extends CustomEvent<SpecEditDetail> {
+  static readonly type = 'spec-edit';
+  constructor(detail: SpecEditDetail) {
+    super(SpecEditEvent.type, { detail, bubbles: true, composed: true });
+  }
+}
+
+export interface ViewChangeDetail {
+  view: View;
+  /** Whether to record the view in back/forward history (false while a wheel gesture continues). */
+  record: boolean;
+}
+
+/** The map asks for a new view (wheel, drag, box zoom). */
+export class ViewChangeEvent extends CustomEvent<ViewChangeDetail> {
+  static readonly type = 'view-change';
+  constructor(detail: ViewChangeDetail) {
+    super(ViewChangeEvent.type, { detail, bubbles: true, composed: true });
+  }
+}
+
+export interface PixelPickDetail {
+  /** Grid pixel, row 0 at the bottom. */
+  i: number;
+  j: number;
+}
+
+/** A pixel of the map was clicked. */
+export class PixelPickEvent extends CustomEvent<PixelPickDetail> {
+  static readonly type = 'pixel-pick';
+  constructor(detail: PixelPickDetail) {
+    super(PixelPickEvent.type, { detail, bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'spec-edit': SpecEditEvent;
+    'view-change': ViewChangeEvent;
+    'pixel-pick': PixelPickEvent;
+  }
+}

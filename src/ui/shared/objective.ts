@@ -1,0 +1,41 @@
+/**
+ * The spec's compiled objective, memoised: the panels validate on every keystroke and the lab
+ * checks every edit, and compiling is pure in (expr, params, observables).
+ */
+import { compileObjective } from '../../objective/compile.ts';
+import type { CompiledObjective } from '../../objective/types.ts';
+import { resolvePlane } from '../../spec/plane.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+
+let last: { key: string; obj: CompiledObjective } | null = null;
+
+export function compileFor(
+  expr: string,
+  params: Record<string, number>,
+  observables: string[] = [],
+): CompiledObjective {
+  const key = JSON.stringify([expr, params, observables]);
+  if (last?.key === key) return last.obj;
+  const obj = compileObjective({ expr, params, observables });
+  last = { key, obj };
+  return obj;
+}
+
+export function compileSpec(spec: ExperimentSpec): CompiledObjective {
+  return compileFor(spec.objective.expr, spec.objective.params, spec.observables);
+}
+
+/**
+ * Every check a spec must pass before it is computed: the objective compiles and the plane fits it.
+ * Throws ObjectiveError or SpecError with the message to show.
+ */
+export function checkSpec(spec: ExperimentSpec): CompiledObjective {
+  const obj = compileSpec(spec);
+  resolvePlane(spec, obj);
+  return obj;
+}
+
+/** The quantities a plane axis may sweep for this objective. */
+export function sweepableQuantities(obj: { vars: readonly string[]; params: readonly string[] }): string[] {
+  return [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params];
+}

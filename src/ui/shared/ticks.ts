@@ -1,0 +1,51 @@
+/**
+ * Axis ticks: "nice" values (1, 2 or 5 times a power of ten) and labels with just enough digits to
+ * tell neighbouring ticks apart, which matters deep in a zoom where every tick starts 1.2345…
+ */
+
+/** Tick values in [min, max], about `target` of them, at a step of 1, 2 or 5 × 10^k. */
+export function niceTicks(min: number, max: number, target = 6): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min) || target < 1) return [];
+  const step = niceStep((max - min) / target);
+  const first = Math.ceil(min / step);
+  const last = Math.floor(max / step);
+  const out: number[] = [];
+  // Multiplying an integer by the step (rather than accumulating) keeps 0.30000000000000004 away.
+  for (let k = first; k <= last && out.length < 1000; k++) out.push(k * step);
+  return out;
+}
+
+/** The nice step nearest above `raw`. */
+export function niceStep(raw: number): number {
+  const exp = Math.floor(Math.log10(raw));
+  const base = 10 ** exp;
+  const m = raw / base;
+  const nice = m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10;
+  return nice * base;
+}
+
+/** Labels for ticks: fixed notation with the step's decimals, or exponent notation for huge/tiny values. */
+export function formatTicks(ticks: readonly number[]): string[] {
+  if (ticks.length === 0) return [];
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(ticks[0]) || 1;
+  const big = Math.max(...ticks.map(Math.abs));
+  if (big >= 1e6 || (big > 0 && big < 1e-4)) {
+    const digits = Math.max(0, Math.ceil(Math.log10(big / step)) + 1);
+    return ticks.map((t) => (t === 0 ? '0' : t.toExponential(Math.min(digits, 15))));
+  }
+  const decimals = Math.max(0, Math.min(15, -Math.floor(Math.log10(step) + 1e-9)));
+  return ticks.map((t) => {
+    const s = t.toFixed(decimals);
+    return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+  });
+}
+
+/** A short readable number for readouts and legends. */
+export function formatValue(x: number, digits = 4): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1);
+  return String(Number(x.toPrecision(digits + 2)));
+}

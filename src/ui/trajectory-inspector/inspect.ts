@@ -1,0 +1,107 @@
+/**
+ * The data of the trajectory inspector for one pixel, from the float64 reference: the pixel's start,
+ * rates and parameters (the plane model), GD's iterates with f and sharpness, and the gradient flow
+ * and modified equations of order 1 and 2 sampled at t = k·h.
+ */
+import { runTrajectory } from '../../reference/gd.ts';
+import { sampleFlow, type FlowKind } from '../../reference/flows.ts';
+import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../spec/plane.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import { compileSpec } from '../shared/objective.ts';
+
+/** Most GD iterates the inspector plots (a million-step spec would freeze the page). */
+export const MAX_INSPECT_ITERS = 2000;
+/** Most flow samples: each is an adaptive RK4 integration over one interval h. */
+export const MAX_FLOW_SAMPLES = 300;
+
+export interface InspectorData {
+  /** The pixel and its plane values. */
+  i: number;
+  j: number;
+  u: number;
+  v: number;
+  labels: { u: string; v: string };
+  vars: readonly string[];
+  /** The pixel's start, rates and parameter values. */
+  x0: number[];
+  h: number[];
+  params: Record<string, number>;
+  /** k = 0 … K. */
+  k: number[];
+  /** states[c][k]: component c of x_k. */
+  states: number[][];
+  f: number[];
+  sharpness: number[];
+  escape: number | null;
+  /** 2/h for a scalar rate (the stability threshold the sharpness is compared with); null otherwise. */
+  twoOverH: number | null;
+  /** flows[kind][c][k] at t = k·h; absent for per-coordinate rates (no single time step). */
+  flows: Partial<Record<FlowKind, number[][]>>;
+  flowNote: string | null;
+  /** Iterates in the plane's coordinates, when both axes are state coordinates. */
+  orbit: [number, number][] | null;
+  marker: [number, number];
+}
+
+export function inspectPixel(spec: ExperimentSpec, i: number, j: number): InspectorData {
+  const obj = compileSpec(spec);
+  const plane = resolvePlane(spec, obj);
+  const x0 = new Float64Array(plane.dim);
+  const h = new Float64Array(plane.dim);
+  const p = new Float64Array(obj.params.length);
+  pixelSetup(plane, i, j, x0, h, p);
+  const K = Math.min(spec.iterations, MAX_INSPECT_ITERS);
+  const traj = runTrajectory(obj, x0, h, p, K, spec.classify.divergeRadius);
+  const n = traj.iterates.length;
+  const states = Array.from({ length: plane.dim }, (_, c) => traj.iterates.map((x) => x[c]));
+  const scalar = h.every((r) => r === h[0]);
+  const flows: Partial<Record<FlowKind, number[][]>> = {};
+  let flowNote: string | null = null;
+  if (scalar) {
+    const F = Math.min(n - 1, MAX_FLOW_SAMPLES);
+    for (const kind of ['gf', 'me1', 'me2'] as const) {
+      try {
+        const xs = sampleFlow(obj, kind, x0, h[0], p, F, {
+          tol: 1e-10,
+          divergeRadius: spec.classify.divergeRadius,
+        });
+        flows[kind] = Array.from({ length: plane.dim }, (_, c) => {
+          const col = xs.map((x) => x[c]);
+          while (col.length < n) col.push(NaN);
+          return col;
+        });
+      } catch (e) {
+        flowNote = `${kind}: ${(e as Error).message}`;
+      }
+    }
+    if (F < n - 1) flowNote = `flows shown for the first ${F} steps`;
+  } else flowNote = 'no flows for per-coordinate rates: there is no single time step h';
+  const params: Record<string, number> = {};
+  obj.params.forEach((name, k) => (params[name] = p[k]));
+  const coordAxes = plane.u.kind === AxisKind.COORD && plane.v.kind === AxisKind.COORD;
+  const u = axisValue(plane.u, i, plane.width);
+  const v = axisValue(plane.v, j, plane.height);
+  return {
+    i,
+    j,
+    u,
+    v,
+    labels: { u: spec.plane.u.quantity, v: spec.plane.v.quantity },
+    vars: obj.vars,
+    x0: Array.from(x0),
+    h: Array.from(h),
+    params,
+    k: traj.iterates.map((_, k) => k),
+    states,
+    f: traj.f,
+    sharpness: traj.sharpness,
+    escape: traj.escape,
+    twoOverH: scalar ? 2 / h[0] : null,
+    flows,
+    flowNote,
+    orbit: coordAxes
+      ? traj.iterates.map((x) => [x[plane.u.index], x[plane.v.index]] as [number, number])
+      : null,
+    marker: [u, v],
+  };
+}

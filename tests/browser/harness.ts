@@ -1,0 +1,121 @@
+/**
+ * Browser-test harness: a tiny static server for dist/ on 127.0.0.1 (a free port), headless
+ * Chromium with SwiftShader WebGPU (or without WebGPU), and helpers that reach into <gd-lab>'s
+ * shadow DOM. Nothing is downloaded: a missing browser fails loudly with the command to install it.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const DIST = join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wgsl': 'text/plain',
+};
+
+/** Serves dist/ (the production build) on 127.0.0.1 at a free port. */
+export async function serveDist(): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(join(DIST, 'index.html')))
+    throw new Error('dist/index.html is missing: run `npm run build` before the browser tests');
+  const server: Server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(DIST) || !existsSync(file)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+export function chromiumPath(): string {
+  const candidates = [
+    process.env.PUPPETEER_EXECUTABLE_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found)
+    throw new Error(
+      `no Chromium found (tried ${candidates.join(', ')}): install it: apt-get install -y chromium`,
+    );
+  return found;
+}
+
+const BASE_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** Headless Chromium; with `webgpu` it gets SwiftShader's WebGPU, without it no adapter at all. */
+export async function launch(webgpu = true): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      ...(webgpu ? [...BASE_FLAGS, '--enable-unsafe-webgpu'] : BASE_FLAGS),
+      ...(process.env.GDLAB_EXTRA_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
+    defaultViewport: { width: 1400, height: 1000, deviceScaleFactor: 1 },
+  });
+}
+
+/** Collects page errors and console errors so a test can assert there were none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${(e as Error).message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/** Waits until the lab shows a full (not coarse) map whose spec matches `pred`. */
+export async function waitForMap(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const lab = document.querySelector('gd-lab');
+      const f = lab?.frame;
+      if (!lab || !f || f.coarse || lab.progress !== null) return false;
+      return JSON.stringify({ ...f.spec, colour: null }) === JSON.stringify({ ...lab.spec, colour: null });
+    },
+    { timeout, polling: 100 },
+  );
+  // Let the map draw its frame (at most one animation frame later).
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`) as `${string}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** A URL hash for a spec patch (the app's own encoder is not importable here without the DOM). */
+export function hashFor(patch: Record<string, unknown>): string {
+  return '#s=' + Buffer.from(JSON.stringify(patch)).toString('base64url');
+}
