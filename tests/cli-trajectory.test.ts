@@ -203,6 +203,16 @@ describe('gdlab trajectory', () => {
     ['param without value', [...base, '--param', 'eps'], /--param: 'eps' must be NAME=VALUE/],
     ['param overflow', [...base, '--param', 'A=1e400'], /--param: '1e400' is not a finite number/],
     [
+      'unused param',
+      [...base, '--param', 'eps=1'],
+      /--param: 'eps' is not a parameter of this objective \(it has none\)/,
+    ],
+    [
+      'misspelt param',
+      ['--objective', 'multiscale', '--param', 'esp=0.1'],
+      /--param: 'esp' is not a parameter of this objective \(its parameters: A, eps\)/,
+    ],
+    [
       'three observables',
       [...base, '--observable', 'x', '--observable', 'x', '--observable', 'x'],
       /at most two/,

@@ -133,11 +133,19 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
   const flags = parseFlags(argv);
   if (flags.objective === undefined)
     throw new CliError('--objective is required (a preset id or an expression)');
-  const resolved = resolveObjectiveOption(flags.objective, parseParams(flags.param));
+  const given = parseParams(flags.param);
+  const resolved = resolveObjectiveOption(flags.objective, given);
   const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
   const observables = flags.observable ?? [];
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
   const obj = compileObjective({ expr: resolved.expr, params: resolved.params, observables });
+  // A misspelt --param would otherwise leave the default in place without a word.
+  for (const name of Object.keys(given))
+    if (!obj.params.includes(name))
+      throw new CliError(
+        `--param: '${name}' is not a parameter of this objective` +
+          (obj.params.length ? ` (its parameters: ${obj.params.join(', ')})` : ' (it has none)'),
+      );
 
   const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
   if (lr === undefined) throw new CliError('--lr is required for an expression');
