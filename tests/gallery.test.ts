@@ -1,0 +1,155 @@
+/**
+ * One test per gallery entry, asserting the numbers its text claims (float64 reference, small grids).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  boundaryDimension,
+  checkBalancing,
+  checkEdgeOfStability,
+  checkEscape,
+  checkMfPeriods,
+  checkRegimes,
+  diagonalWindows,
+} from '../src/gallery/checks.ts';
+import { GALLERY, MF_WINDOWS, getGalleryEntry } from '../src/gallery/entries.ts';
+import { parseSpec } from '../src/spec/spec.ts';
+
+describe('gallery entries', () => {
+  it('every entry has a valid spec, two paragraphs and a claim', () => {
+    expect(GALLERY.map((e) => e.id)).toEqual([
+      'regimes',
+      'mf-periodic',
+      'gibbs',
+      'escape',
+      'balancing',
+      'edge-of-stability',
+      'fractal',
+    ]);
+    for (const e of GALLERY) {
+      expect(parseSpec(JSON.parse(JSON.stringify(e.spec)))).toEqual(e.spec);
+      expect(e.paragraphs.every((p) => p.length > 100)).toBe(true);
+    }
+  });
+});
+
+describe('1. regimes of x²/2', () => {
+  const r = checkRegimes();
+  it('h = 0.5 is monotone, h = 1.5 flips sign with f decreasing, h = 2.1 blows up', () => {
+    const [a, b, c] = r.trajectories;
+    expect([a.monotone, a.alternating, a.diverged]).toEqual([true, false, false]);
+    expect([b.monotone, b.alternating, b.fDecreasing, b.diverged]).toEqual([false, true, true, false]);
+    expect([c.fDecreasing, c.diverged]).toEqual([false, true]);
+  });
+  it('errors at fixed T shrink by about 2, 4, 8 for orders 0, 1, 2 when h halves', () => {
+    expect(r.ratios.gf).toBeGreaterThan(1.8);
+    expect(r.ratios.gf).toBeLessThan(2.2);
+    expect(r.ratios.me1).toBeGreaterThan(3.5);
+    expect(r.ratios.me1).toBeLessThan(4.5);
+    expect(r.ratios.me2).toBeGreaterThan(7);
+    expect(r.ratios.me2).toBeLessThan(9);
+  });
+  it('each order helps for small and medium h but not beyond h = 1', () => {
+    for (const row of r.table.slice(0, 3)) {
+      expect(row.errors.me1).toBeLessThan(row.errors.gf);
+      expect(row.errors.me2).toBeLessThan(row.errors.me1);
+    }
+    const large = r.table[3];
+    expect(large.h).toBe(1.2);
+    // Beyond the radius of convergence the order-2 correction makes the flow worse, not better.
+    expect(large.errors.me2).toBeGreaterThan(large.errors.me1);
+  });
+});
+
+describe('2. periodic orbits of (1 - xy)²/2', () => {
+  const maps = checkMfPeriods(24);
+  it('h = 1.9 (the seed text) has no periodic start: starts diverge or end chaotic', () => {
+    const at19 = maps[0];
+    expect(at19.lr).toBe(1.9);
+    expect(at19.counts.periodic).toEqual({});
+    expect(at19.counts.aperiodic).toBeGreaterThan(0);
+    expect(at19.counts.diverged).toBeGreaterThan(at19.counts.aperiodic);
+  });
+  it('periods 2, 4, 3 and 4 attract at the learning rates the entry names', () => {
+    expect(maps.slice(1).map((m) => [m.lr, m.dominantPeriod])).toEqual(
+      MF_WINDOWS.map((w) => [w.lr, w.period]),
+    );
+    for (const m of maps.slice(1)) expect(m.counts.aperiodic).toBe(0);
+  });
+  it('the diagonal scan finds each window where the entry says it is', () => {
+    const scan = diagonalWindows(1.0, 1.95, 191);
+    const periodAt = (lr: number) =>
+      scan.reduce((a, b) => (Math.abs(b.lr - lr) < Math.abs(a.lr - lr) ? b : a)).period;
+    expect(periodAt(1.1)).toBe(2);
+    expect(periodAt(1.25)).toBe(4);
+    expect(periodAt(1.455)).toBe(3);
+    expect(periodAt(1.835)).toBe(4);
+    expect(periodAt(1.9)).toBe(0);
+    // Period 2 holds from just above h = 1 (where 2h = h·f''(1) crosses 2) up to the next doubling near 1.236.
+    const two = scan.filter((s) => s.period === 2).map((s) => s.lr);
+    expect(Math.min(...two)).toBeLessThan(1.01);
+    expect(Math.max(...two)).toBeGreaterThan(1.225);
+    expect(Math.max(...two)).toBeLessThan(1.24);
+  });
+});
+
+describe('4. escape from local minima', () => {
+  const e = checkEscape(24, 16);
+  const eps = 0.01;
+  const A = 1;
+  it('a small h stays in the local minimum next to its start', () => {
+    const small = e.lr.map((h, i) => [h, e.maxMove[i]]).filter(([h]) => h < 0.01);
+    expect(small.length).toBeGreaterThan(0);
+    for (const [, move] of small) expect(move).toBeLessThan(2 * Math.PI * eps);
+  });
+  it('a large h leaves its start and ends within 4√T of the macroscopic minimum', () => {
+    const large = e.lr
+      .map((h, i) => ({ h, move: e.maxMove[i], maxAbs: e.maxAbs[i] }))
+      .filter((c) => c.h > 0.2);
+    expect(large.length).toBeGreaterThan(3);
+    for (const c of large) {
+      expect(c.move).toBeGreaterThan(0.3);
+      expect(c.maxAbs).toBeLessThan(4 * Math.sqrt((c.h * A * A) / 4));
+    }
+  });
+});
+
+describe('5. balancing', () => {
+  const { L, rows } = checkBalancing([0.1, 0.12, 0.15, 0.19, 0.22, 0.24, 0.26]);
+  it('below 2/L GD keeps the start’s imbalance; inside (2/L, 4/L) it balances within the bound', () => {
+    expect(2 / L).toBeGreaterThan(0.12);
+    expect(rows[0].balance).toBeGreaterThan(3.7);
+    for (const r of rows.filter((r) => r.converged)) expect(r.balance).toBeLessThanOrEqual(r.bound + 1e-9);
+    const at19 = rows.find((r) => r.h === 0.19)!;
+    expect(at19.converged).toBe(true);
+    expect(at19.balance).toBeLessThan(0.5);
+  });
+  it('beyond 4/L it does not converge', () => {
+    expect(4 / L).toBeLessThan(0.26);
+    expect(rows.find((r) => r.h === 0.26)!.converged).toBe(false);
+  });
+});
+
+describe('6. edge of stability', () => {
+  const rows = checkEdgeOfStability();
+  it('sharpness settles within 1% below 2/h when 2/h is below the flow limit, else at the flow limit', () => {
+    for (const r of rows) {
+      if (2 / r.h < r.flowLimit) {
+        expect(r.sharpness).toBeLessThan(2 / r.h);
+        expect(r.sharpness).toBeGreaterThan(0.99 * (2 / r.h));
+        expect(r.peak).toBeGreaterThan(2 / r.h); // it overshoots the edge before settling
+      } else {
+        expect(Math.abs(r.sharpness - r.flowLimit) / r.flowLimit).toBeLessThan(0.01);
+      }
+    }
+    expect(rows.filter((r) => 2 / r.h < r.flowLimit).length).toBe(3);
+  });
+});
+
+describe('7. fractal trainability boundary', () => {
+  const entry = getGalleryEntry('fractal')!;
+  it('the boundary dimension exceeds 1.3 at zoom ×1, ×10 and ×100', () => {
+    const specs = [entry.spec, ...entry.variants!.map((v) => v.spec)];
+    const dims = specs.map((s) => boundaryDimension(s, 24).dimension);
+    for (const d of dims) expect(d).toBeGreaterThan(1.3);
+  });
+});
