@@ -1,4 +1,7 @@
 /** Helpers shared by the subcommands for reading flags (node:util parseArgs does the tokenizing). */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** A usage error: printed as one line with the subcommand's name, exit status 2. */
 export class CliError extends Error {
@@ -44,4 +47,36 @@ export function parseParams(items: string[] | undefined): Record<string, number>
     out[m[1]] = parseNumber('param', m[2]);
   }
   return out;
+}
+
+/**
+ * parseArgs reads `--x0 -1,2` as a flag without its value; a value that reads as a number, a list or
+ * a range of them (`-2:2`) is joined to its flag so that negative values need no `=`.
+ */
+export function joinNegativeValues(argv: string[], options: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : '';
+    if (Object.hasOwn(options, name) && !a.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Node's parseArgs, strict, with negative values joined and its several-line messages cut to one. */
+export function parseFlags<O extends ParseArgsOptionsConfig>(argv: string[], options: O, command: string) {
+  try {
+    return parseArgs({
+      args: joinNegativeValues(argv, options),
+      options,
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab ${command} --help)`);
+  }
 }

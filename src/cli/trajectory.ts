@@ -3,7 +3,6 @@
  * and the modified equations sampled at the same times t = k·h, as JSON.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { OUTCOME_NAMES, type TrajectoryRecord } from '../outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
@@ -12,7 +11,7 @@ import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { resolvePlane } from '../spec/plane.ts';
 import { parseSpec, type AxisRange, type ExperimentSpec } from '../spec/spec.ts';
-import { CliError, parseInteger, parseList, parseNumber, parseParams } from './args.ts';
+import { CliError, parseFlags, parseInteger, parseList, parseNumber, parseParams } from './args.ts';
 
 export const help = `gdlab trajectory: one GD trajectory in float64, with gradient flow and modified equations
 
@@ -73,36 +72,8 @@ export interface TrajectoryJson {
   flows: Partial<Record<FlowKind, number[][]>>;
 }
 
-/**
- * parseArgs reads `--x0 -1,2` as a flag without its value; a value that reads as a number (or a
- * list of them) is joined to its flag so that negative starts need no `=`.
- */
-function joinNegativeValues(argv: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = argv[i + 1];
-    const name = a.startsWith('--') ? a.slice(2) : '';
-    if (name in OPTIONS && !a.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: joinNegativeValues(argv),
-      options: OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (e) {
-    // Node's messages run to several lines of advice; the first line says what is wrong.
-    throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab trajectory --help)`);
-  }
+function parseTrajectoryFlags(argv: string[]) {
+  return parseFlags(argv, OPTIONS, 'trajectory');
 }
 
 function parseFlows(text: string | undefined): FlowKind[] {
@@ -130,7 +101,7 @@ function defaultPlane(vars: readonly string[], x0: number[], lr: number, presetI
 
 /** Builds the spec, runs GD, classifies and samples the flows: everything the JSON holds. */
 export function trajectoryJson(argv: string[]): TrajectoryJson {
-  const flags = parseFlags(argv);
+  const flags = parseTrajectoryFlags(argv);
   if (flags.objective === undefined)
     throw new CliError('--objective is required (a preset id or an expression)');
   const given = parseParams(flags.param);
@@ -209,7 +180,7 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv);
+  const flags = parseTrajectoryFlags(argv);
   const out = trajectoryJson(argv);
   const text = JSON.stringify(out);
   if (flags.json === undefined) {

@@ -316,6 +316,7 @@ export function checkSpecQuantities(
     }
   }
   for (const p of params)
-    if (!(p in spec.objective.params)) issues.push(`objective.params: parameter '${p}' has no value`);
+    if (!Object.hasOwn(spec.objective.params, p))
+      issues.push(`objective.params: parameter '${p}' has no value`);
   if (issues.length) throw new SpecError(issues);
 }
