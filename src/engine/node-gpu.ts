@@ -38,12 +38,25 @@ export function describeAdapter(adapter: GPUAdapter): string {
  */
 export async function requestNodeAdapter(): Promise<GPUAdapter | null> {
   const dawn = await loadDawn();
-  let adapter = await dawn.create([]).requestAdapter({ powerPreference: 'high-performance' });
+  let adapter = await gpuInstance(dawn).requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter && !process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
-    adapter = await dawn.create([]).requestAdapter({ powerPreference: 'high-performance' });
+    instances.length = 0;
+    adapter = await gpuInstance(dawn).requestAdapter({ powerPreference: 'high-performance' });
   }
   return adapter;
+}
+
+/**
+ * Dawn's GPU instances, held for the life of the process. An instance that only a temporary
+ * referenced is garbage-collected while its adapters and devices still run, and the process then
+ * dies at a random later point (std::system_error or a mutex assertion from Dawn's event thread);
+ * holding it made engine runs that crashed every time under SwiftShader pass every time.
+ */
+const instances: GPU[] = [];
+function gpuInstance(dawn: WebgpuModule): GPU {
+  if (!instances.length) instances.push(dawn.create([]));
+  return instances[0];
 }
 
 /**

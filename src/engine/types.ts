@@ -27,6 +27,8 @@ export interface BasinResult {
   ms: number;
   /** GD steps taken in all (escaped trajectories stop counting at their escape). */
   steps: number;
+  /** What the engine had to do to fit the device (tiling), for the UI and the CLI to show. */
+  notes?: string[];
 }
 
 export interface BasinEngine {

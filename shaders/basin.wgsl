@@ -1,0 +1,284 @@
+// The basin pass: one invocation per pixel of a tile, one trajectory each (src/outcome.ts defines
+// what is computed; this file implements exactly that comment). Prepended at build time: the
+// compiled objective (DIM, DIM_SQ, NPARAM, P, objective_*, observable_*) and shaders/record.wgsl.
+//
+// Three entry points share the bindings: `init` writes each pixel's start into `state`, `advance`
+// runs iterations k0 … k1-1 (the host bounds k1 - k0 so that no dispatch trips a GPU watchdog), and
+// `finish` classifies and writes the records. Results do not depend on how iterations are chunked.
+
+override WORKGROUP_SIZE: u32 = 64u;
+// Off: the pipeline has no Hessian-vector product at all (the "classification only" engine).
+override LYAPUNOV: bool = true;
+
+// Field order: BASIN_UNIFORM_FIELDS in src/engine/layouts.ts.
+struct BasinUniforms {
+  width: u32,
+  height: u32,
+  i0: u32,
+  j0: u32,
+  tile_w: u32,
+  count: u32,
+  k0: u32,
+  k1: u32,
+  iterations: u32,
+  transient: u32,
+  max_period: u32,
+  tol: f32,
+  radius: f32,
+  chaos: f32,
+  u_kind: u32,
+  u_index: u32,
+  u_min: f32,
+  u_step: f32,
+  v_kind: u32,
+  v_index: u32,
+  v_min: f32,
+  v_step: f32,
+}
+
+// stateWords(dim) in src/engine/layouts.ts.
+struct State {
+  x: array<f32, DIM>,
+  v: array<f32, DIM>,
+  c: array<f32, DIM>,
+  lsum: f32,
+  lcomp: f32,
+  escape: u32,
+  period: u32,
+}
+
+@group(0) @binding(0) var<uniform> U: BasinUniforms;
+// x0 (DIM), h (DIM), parameters (NPARAM): baseWords() in layouts.ts.
+@group(0) @binding(1) var<storage, read> base: array<f32>;
+@group(0) @binding(2) var<storage, read_write> state: array<State>;
+@group(0) @binding(3) var<storage, read_write> records: array<Record>;
+
+// AxisKind in src/spec/plane.ts.
+const AXIS_COORD: u32 = 0u;
+const AXIS_LR: u32 = 1u;
+const AXIS_LR_COORD: u32 = 2u;
+const AXIS_PARAM: u32 = 3u;
+
+struct Setup {
+  x: array<f32, DIM>,
+  h: array<f32, DIM>,
+}
+
+fn apply_axis(s: ptr<function, Setup>, kind: u32, index: u32, value: f32) {
+  switch kind {
+    case AXIS_COORD: { (*s).x[index] = value; }
+    case AXIS_LR: { for (var d = 0u; d < DIM; d++) { (*s).h[d] = value; } }
+    case AXIS_LR_COORD: { (*s).h[index] = value; }
+    default: { P[index] = value; }
+  }
+}
+
+// pixelSetup of src/spec/plane.ts: base values, then an `lr` axis, then the other one. Sets P too.
+fn pixel_setup(t: u32) -> Setup {
+  var s: Setup;
+  for (var d = 0u; d < DIM; d++) {
+    s.x[d] = base[d];
+    s.h[d] = base[DIM + d];
+  }
+  for (var j = 0u; j < NPARAM; j++) { P[j] = base[2u * DIM + j]; }
+  let i = U.i0 + t % U.tile_w;
+  let j = U.j0 + t / U.tile_w;
+  let u = U.u_min + (f32(i) + 0.5) * U.u_step;
+  let v = U.v_min + (f32(j) + 0.5) * U.v_step;
+  if (U.v_kind == AXIS_LR) {
+    apply_axis(&s, U.v_kind, U.v_index, v);
+    apply_axis(&s, U.u_kind, U.u_index, u);
+  } else {
+    apply_axis(&s, U.u_kind, U.u_index, u);
+    apply_axis(&s, U.v_kind, U.v_index, v);
+  }
+  return s;
+}
+
+fn is_finite(a: f32) -> bool {
+  return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u;
+}
+
+fn invocation(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
+  // 2-D dispatches when a tile needs more workgroups than one dimension allows.
+  return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = invocation(gid, groups);
+  if (t >= U.count) { return; }
+  let s = pixel_setup(t);
+  var st: State;
+  let v0 = inverseSqrt(f32(DIM));
+  for (var d = 0u; d < DIM; d++) {
+    st.x[d] = s.x[d];
+    st.v[d] = v0;
+    st.c[d] = s.x[d];
+  }
+  st.lsum = 0.0;
+  st.lcomp = 0.0;
+  st.escape = 0u;
+  st.period = 0u;
+  state[t] = st;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = invocation(gid, groups);
+  if (t >= U.count) { return; }
+  var st = state[t];
+  if (st.escape != 0u) { return; }
+  let h = pixel_setup(t).h;
+  // |x| > radius or NaN, as one integer compare: non-negative floats order like their bits, NaNs above all.
+  let rbits = bitcast<u32>(U.radius);
+  let check = U.iterations - U.max_period;
+  var x = st.x;
+  for (var k = U.k0; k < U.k1; k++) {
+    if (LYAPUNOV && k >= U.transient) {
+      // Tangent map J_k = I - h ⊙ ∇²f(x_k), applied before x moves on; renormalised every step.
+      let hv = objective_hvp(x, st.v);
+      var w: array<f32, DIM>;
+      var n2 = 0.0;
+      for (var d = 0u; d < DIM; d++) {
+        w[d] = st.v[d] - h[d] * hv[d];
+        n2 += w[d] * w[d];
+      }
+      let n = sqrt(n2);
+      // Kahan summation: a million f32 terms would otherwise lose the exponent's digits.
+      let y = log(n) - st.lcomp;
+      let s = st.lsum + y;
+      st.lcomp = (s - st.lsum) - y;
+      st.lsum = s;
+      // A zero or overflowing image makes λ = ±∞ (or NaN); keep v rather than divide by it.
+      if (n > 0.0 && is_finite(n)) {
+        for (var d = 0u; d < DIM; d++) { st.v[d] = w[d] / n; }
+      }
+    }
+    let g = objective_grad(x);
+    var bad = false;
+    for (var d = 0u; d < DIM; d++) {
+      x[d] = x[d] - h[d] * g[d];
+      bad = bad || (bitcast<u32>(x[d]) & 0x7fffffffu) > rbits;
+    }
+    if (bad) {
+      st.escape = k + 1u;
+      break;
+    }
+    // The period test only in the last P iterations: checkpoint x_{N-P}, then compare.
+    let k1 = k + 1u;
+    if (k1 >= check) {
+      if (k1 == check) {
+        st.c = x;
+      } else if (st.period == 0u) {
+        var dist = 0.0;
+        var cmax = 0.0;
+        for (var d = 0u; d < DIM; d++) {
+          dist = max(dist, abs(x[d] - st.c[d]));
+          cmax = max(cmax, abs(st.c[d]));
+        }
+        if (dist <= U.tol * max(1.0, cmax)) { st.period = k1 - check; }
+      }
+    }
+  }
+  st.x = x;
+  state[t] = st;
+}
+
+// λmax of the symmetric Hessian: lambdaMax of src/reference/linalg.ts (closed form for DIM ≤ 2,
+// cyclic Jacobi otherwise).
+fn lambda_max(a0: array<f32, DIM_SQ>) -> f32 {
+  var a = a0;
+  if (DIM == 1u) { return a[0]; }
+  if (DIM == 2u) {
+    let m = 0.5 * (a[0] + a[DIM_SQ - 1u]);
+    let d = 0.5 * (a[0] - a[DIM_SQ - 1u]);
+    let b = 0.5 * (a[1] + a[DIM]);
+    return m + sqrt(d * d + b * b);
+  }
+  for (var i = 0u; i < DIM; i++) {
+    for (var j = i + 1u; j < DIM; j++) {
+      let s = 0.5 * (a[i * DIM + j] + a[j * DIM + i]);
+      a[i * DIM + j] = s;
+      a[j * DIM + i] = s;
+    }
+  }
+  for (var sweep = 0u; sweep < 16u; sweep++) {
+    var off = 0.0;
+    for (var i = 0u; i < DIM; i++) {
+      for (var j = i + 1u; j < DIM; j++) { off += a[i * DIM + j] * a[i * DIM + j]; }
+    }
+    if (off == 0.0) { break; }
+    for (var p = 0u; p < DIM; p++) {
+      for (var q = p + 1u; q < DIM; q++) {
+        let apq = a[p * DIM + q];
+        if (apq == 0.0) { continue; }
+        let theta = (a[q * DIM + q] - a[p * DIM + p]) / (2.0 * apq);
+        let sg = select(-1.0, 1.0, theta >= 0.0);
+        let t = sg / (abs(theta) + sqrt(theta * theta + 1.0));
+        let c = inverseSqrt(t * t + 1.0);
+        let s = t * c;
+        for (var k = 0u; k < DIM; k++) {
+          let akp = a[k * DIM + p];
+          let akq = a[k * DIM + q];
+          a[k * DIM + p] = c * akp - s * akq;
+          a[k * DIM + q] = s * akp + c * akq;
+        }
+        for (var k = 0u; k < DIM; k++) {
+          let apk = a[p * DIM + k];
+          let aqk = a[q * DIM + k];
+          a[p * DIM + k] = c * apk - s * aqk;
+          a[q * DIM + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  var m = a[0];
+  for (var d = 1u; d < DIM; d++) { m = max(m, a[d * DIM + d]); }
+  return m;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = invocation(gid, groups);
+  if (t >= U.count) { return; }
+  let st = state[t];
+  _ = pixel_setup(t); // P, for the objective's evaluations below
+  let nan = make_nan();
+  var r: Record;
+  r.flags = 0u;
+  r.spare = 0.0;
+  if (st.escape != 0u) {
+    r.final0 = nan;
+    r.final1 = nan;
+    r.outcome = OUTCOME_DIVERGED;
+    r.iter = st.escape;
+    r.period = 0u;
+    r.lyapunov = nan;
+    r.f = nan;
+    r.sharpness = nan;
+    r.obs0 = nan;
+    r.obs1 = nan;
+    records[t] = r;
+    return;
+  }
+  r.iter = U.iterations;
+  r.period = st.period;
+  var lyap = nan;
+  if (LYAPUNOV) { lyap = st.lsum / f32(U.iterations - U.transient); }
+  r.lyapunov = lyap;
+  if (st.period == 1u) {
+    r.outcome = OUTCOME_CONVERGED;
+  } else if (st.period >= 2u && !(lyap > U.chaos)) {
+    r.outcome = OUTCOME_PERIODIC;
+  } else {
+    r.outcome = OUTCOME_APERIODIC;
+  }
+  r.f = objective_f(st.x);
+  r.sharpness = lambda_max(objective_hess(st.x));
+  r.obs0 = observable_0(st.x);
+  r.obs1 = observable_1(st.x);
+  r.final0 = st.x[0];
+  r.final1 = select(nan, st.x[min(1u, DIM - 1u)], DIM > 1u);
+  records[t] = r;
+}

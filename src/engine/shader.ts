@@ -1,0 +1,140 @@
+/**
+ * Shader modules assembled from named parts (the generated objective, shaders/record.wgsl, a
+ * kernel), with compile messages mapped back from the concatenated text to the part and the line
+ * and column within it, and pipelines created inside validation and out-of-memory error scopes.
+ */
+
+/** One piece of a shader module's source. */
+export interface ShaderPart {
+  /** `objective (generated)` or a file name such as `shaders/basin.wgsl`. */
+  name: string;
+  code: string;
+}
+
+/** A compile message located in its part. */
+export interface ShaderMessage {
+  type: GPUCompilationMessageType;
+  message: string;
+  /** Part the message points into. */
+  part: string;
+  /** 1-based line and column within that part (0 when the compiler gave no position). */
+  line: number;
+  column: number;
+}
+
+/** A shader module that failed to compile; the message lists every error as `part:line:column: text`. */
+export class ShaderCompileError extends Error {
+  override name = 'ShaderCompileError';
+  constructor(
+    readonly label: string,
+    readonly messages: ShaderMessage[],
+  ) {
+    super(
+      `WGSL compile error in ${label}:\n  ${messages
+        .filter((m) => m.type === 'error')
+        .map((m) => `${m.part}:${m.line}:${m.column}: ${m.message}`)
+        .join('\n  ')}`,
+    );
+  }
+}
+
+/** A WebGPU validation or out-of-memory error captured by an error scope, with what was being done. */
+export class GpuError extends Error {
+  override name = 'GpuError';
+  constructor(
+    readonly kind: 'validation' | 'out-of-memory' | 'internal' | 'lost',
+    readonly what: string,
+    detail: string,
+  ) {
+    super(`${kind} error while ${what}: ${detail}`);
+  }
+}
+
+/** Maps a 1-based line of the concatenated source to its part. */
+export function locate(parts: readonly ShaderPart[], line: number): { part: string; line: number } {
+  let start = 1;
+  for (const p of parts) {
+    const lines = p.code.split('\n').length;
+    if (line < start + lines) return { part: p.name, line: line - start + 1 };
+    start += lines;
+  }
+  return { part: parts.length ? parts[parts.length - 1].name : '?', line };
+}
+
+/** Joins parts with a newline each, so every part starts on a fresh line and `locate` can count. */
+export function joinParts(parts: readonly ShaderPart[]): string {
+  return parts.map((p) => (p.code.endsWith('\n') ? p.code.slice(0, -1) : p.code)).join('\n');
+}
+
+/**
+ * Creates a shader module and waits for its compilation info; throws ShaderCompileError with
+ * positions in the parts when there is any error.
+ */
+export async function createShaderModule(
+  device: GPUDevice,
+  label: string,
+  parts: readonly ShaderPart[],
+): Promise<GPUShaderModule> {
+  // Parts end without their trailing newline so line counts add up exactly.
+  const normalised = parts.map((p) => ({
+    name: p.name,
+    code: p.code.endsWith('\n') ? p.code.slice(0, -1) : p.code,
+  }));
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label, code: joinParts(normalised) });
+  const info = await module.getCompilationInfo();
+  const scoped = await device.popErrorScope();
+  const messages: ShaderMessage[] = info.messages.map((m) => {
+    const where = m.lineNum > 0 ? locate(normalised, m.lineNum) : { part: label, line: 0 };
+    return { type: m.type, message: m.message, part: where.part, line: where.line, column: m.linePos };
+  });
+  if (messages.some((m) => m.type === 'error')) throw new ShaderCompileError(label, messages);
+  if (scoped)
+    throw new ShaderCompileError(label, [
+      { type: 'error', message: scoped.message, part: label, line: 0, column: 0 },
+    ]);
+  return module;
+}
+
+/**
+ * A compute pipeline inside validation and out-of-memory scopes; a failure becomes a GpuError naming
+ * the label. Synchronous creation on purpose: Dawn's Node binding aborts the process in
+ * createComputePipelineAsync (std::system_error from its worker thread), and the scopes give the
+ * same error reporting.
+ */
+export async function createComputePipeline(
+  device: GPUDevice,
+  descriptor: GPUComputePipelineDescriptor & { label: string },
+): Promise<GPUComputePipeline> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  const pipeline = device.createComputePipeline(descriptor);
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (validation) throw new GpuError('validation', `creating ${descriptor.label}`, validation.message);
+  if (oom) throw new GpuError('out-of-memory', `creating ${descriptor.label}`, oom.message);
+  return pipeline;
+}
+
+/**
+ * Creates buffers inside an out-of-memory and a validation scope, so a grid too large for the
+ * device is reported as such instead of as a lost device later. Destroys what it made on failure.
+ */
+export async function createBuffers<K extends string>(
+  device: GPUDevice,
+  what: string,
+  descriptors: Record<K, GPUBufferDescriptor>,
+): Promise<Record<K, GPUBuffer>> {
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  const out = {} as Record<K, GPUBuffer>;
+  for (const key of Object.keys(descriptors) as K[]) out[key] = device.createBuffer(descriptors[key]);
+  const validation = await device.popErrorScope();
+  const oom = await device.popErrorScope();
+  if (validation || oom) {
+    for (const b of Object.values<GPUBuffer>(out)) b.destroy();
+    if (oom) throw new GpuError('out-of-memory', what, oom.message);
+    throw new GpuError('validation', what, validation!.message);
+  }
+  return out;
+}
