@@ -1,8 +1,274 @@
-// Placeholder until the subcommand lands; replaced by its implementation.
-import { CliError } from './args.ts';
+/**
+ * `gdlab bifurcation`: long-run iterates of an observable against a swept learning rate, as a density
+ * per column with each column's diverged fraction, period, Lyapunov exponent and extremes. The GPU
+ * engine when Dawn finds an adapter, else the float64 reference (said in `engine`).
+ */
+import { writeFileSync } from 'node:fs';
+import { encode } from 'fast-png';
+import {
+  columnsJson,
+  runEnsembleSpec,
+  type BifurcationResult,
+  type EnsembleEngine,
+} from '../engine/bifurcation-common.ts';
+import { renderBifurcation, type RgbaImage } from '../engine/bifurcation-render.ts';
+import type { EngineInfo } from '../engine/types.ts';
+import { compileObjective } from '../objective/compile.ts';
+import { getPreset, resolveObjectiveOption } from '../presets.ts';
+import { CpuEnsembleEngine } from '../reference/ensemble.ts';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import { colormapRgb, outcomeRgb } from '../ui/engine-host/colour.ts';
+import { Outcome } from '../outcome.ts';
+import { CliError, parseFlags, parseInteger, parseList, parseParams, parseRange } from './args.ts';
 
-export const help = 'gdlab bifurcation: not implemented yet\n';
+export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('not implemented yet');
+usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
+
+  --objective ID_OR_EXPR  a preset id (double-well, mf-scalar, …) or an expression in x, y or x1…x8
+  --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
+  --lr A:B                learning rates of the columns, at column centres (default: the preset's range)
+  --columns W             columns (default 256)
+  --rows H                rows of the density (default 256)
+  --samples M             trajectories per column (default 16)
+  --transient T           steps discarded before anything is kept (default 500)
+  --keep K                iterates kept per trajectory after the transient (default 200)
+  --observable NAME_OR_EXPR  what is histogrammed: a variable, f, or an expression (default: the first variable)
+  --x0 A:B | A[,B,…]      starts spread over the box [A, B] in every coordinate, or one start for all
+                          (default: the preset's start)
+  --range A:B             the density's value range (default: from the data)
+  --max-period P          longest period looked for (default 16)
+  --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
+  --json FILE             write the JSON to FILE ('-': print it; the default without --png)
+  --png FILE              write the picture: log density under a strip of diverged fraction and
+                          period per column, with the spec in a tEXt chunk 'gdlab-spec'
+  -h, --help              this text
+
+Each trajectory runs transient + keep steps; a sample counts as diverged when it escapes at any step,
+and only bounded samples contribute to the density (exactly keep counts each, out-of-range ones in
+the JSON's outside). Output:
+  {"spec": …, "engine": {"kind", "precision", "adapter"}, "range": [lo, hi], "outside": n,
+   "columns": [{"lr": h, "diverged": fraction, "period": p or null, "lyapunov": λ, "min": v, "max": v}, …]}
+period is the most common period among the column's bounded samples; null where chaotic orbits (or none)
+win. Negative numbers may follow a flag directly: --x0 -2:2.
+`;
+
+export const ENSEMBLE_OPTIONS = {
+  objective: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  lr: { type: 'string' },
+  columns: { type: 'string' },
+  rows: { type: 'string' },
+  samples: { type: 'string' },
+  transient: { type: 'string' },
+  keep: { type: 'string' },
+  bins: { type: 'string' },
+  observable: { type: 'string' },
+  x0: { type: 'string' },
+  range: { type: 'string' },
+  'max-period': { type: 'string' },
+  engine: { type: 'string' },
+  json: { type: 'string' },
+  png: { type: 'string' },
+} as const;
+
+type Flags = Partial<Record<keyof typeof ENSEMBLE_OPTIONS, string>> & { param?: string[] };
+
+/** The subset of ENSEMBLE_OPTIONS a subcommand takes, parsed strictly (negative values joined by args.ts). */
+export function parseEnsembleFlags(argv: string[], command: string, allowed: readonly string[]): Flags {
+  const options = Object.fromEntries(
+    Object.entries(ENSEMBLE_OPTIONS).filter(([k]) => allowed.includes(k)),
+  ) as Partial<typeof ENSEMBLE_OPTIONS>;
+  return parseFlags(argv, options, command) as Flags;
+}
+
+/**
+ * The parts of a spec that bifurcation and density share: objective, parameters, start or box,
+ * transient, keep, observable, range and period settings. Everything else keeps the defaults.
+ */
+export function baseEnsembleSpec(
+  flags: Flags,
+  defaults: { transient: number; keep: number; samples: number },
+) {
+  if (flags.objective === undefined)
+    throw new CliError('--objective is required (a preset id or an expression)');
+  const given = parseParams(flags.param);
+  const resolved = resolveObjectiveOption(flags.objective, given);
+  const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
+  // Compiled here only for its variables and parameters, so flag errors name them.
+  const obj = compileObjective({ expr: resolved.expr, params: resolved.params });
+  for (const name of Object.keys(given))
+    if (!obj.params.includes(name))
+      throw new CliError(
+        `--param: '${name}' is not a parameter of this objective` +
+          (obj.params.length ? ` (its parameters: ${obj.params.join(', ')})` : ' (it has none)'),
+      );
+  const dim = obj.dim;
+  let x0 = preset ? [...preset.x0] : new Array<number>(dim).fill(0);
+  let box: { min: number[]; max: number[] } | null = null;
+  if (flags.x0 !== undefined) {
+    if (flags.x0.includes(':')) {
+      const [a, b] = parseRange('x0', flags.x0);
+      box = { min: new Array<number>(dim).fill(a), max: new Array<number>(dim).fill(b) };
+      x0 = new Array<number>(dim).fill((a + b) / 2);
+    } else {
+      const v = parseList('x0', flags.x0);
+      if (v.length !== 1 && v.length !== dim)
+        throw new CliError(`--x0: needs 1 or ${dim} numbers (${obj.vars.join(', ')}), got ${v.length}`);
+      x0 = v.length === 1 ? new Array<number>(dim).fill(v[0]) : v;
+    }
+  }
+  const transient =
+    flags.transient !== undefined ? parseInteger('transient', flags.transient, 0) : defaults.transient;
+  const keep = flags.keep !== undefined ? parseInteger('keep', flags.keep) : defaults.keep;
+  const maxPeriod = flags['max-period'] !== undefined ? parseInteger('max-period', flags['max-period']) : 16;
+  const samples = flags.samples !== undefined ? parseInteger('samples', flags.samples) : defaults.samples;
+  const observable = flags.observable ?? obj.vars[0];
+  const range = flags.range !== undefined ? parseRange('range', flags.range) : null;
+  const base = defaultSpec();
+  return {
+    obj,
+    preset,
+    spec: {
+      ...base,
+      objective: { expr: resolved.expr, preset: resolved.preset, params: resolved.params },
+      x0,
+      iterations: transient + keep,
+      transient,
+      classify: { ...base.classify, maxPeriod },
+      ensemble: { ...base.ensemble, samples, box, keep, observable, range },
+    },
+  };
+}
+
+/** The engine a flag asks for: the GPU (falling back to the CPU, said on stderr, when there is no adapter). */
+export async function openEnsembleEngine(choice: string | undefined): Promise<EnsembleEngine> {
+  if (choice !== undefined && choice !== 'gpu' && choice !== 'cpu')
+    throw new CliError(`--engine: '${choice}' must be gpu or cpu`);
+  if (choice === 'cpu') return new CpuEnsembleEngine();
+  const { requestNodeDevice } = await import('../engine/node-gpu.ts');
+  const gpu = await requestNodeDevice();
+  if (!gpu) {
+    if (choice === 'gpu') throw new CliError('--engine gpu: no WebGPU adapter (try --engine cpu)');
+    process.stderr.write('gdlab: no WebGPU adapter, using the float64 CPU engine\n');
+    return new CpuEnsembleEngine();
+  }
+  const { GpuEnsembleEngine } = await import('../engine/bifurcation.ts');
+  const engine = new GpuEnsembleEngine(gpu.device, { adapter: gpu.adapterName });
+  const dispose = engine.dispose.bind(engine);
+  engine.dispose = () => {
+    dispose();
+    gpu.device.destroy();
+  };
+  return engine;
+}
+
+/** Writes JSON to a file, or to stdout for '-'. */
+export function writeJson(target: string, value: unknown): void {
+  const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+  if (target === '-') process.stdout.write(text + '\n');
+  else writeFileSync(target, text + '\n');
+}
+
+/** A PNG with the spec in its `gdlab-spec` tEXt chunk. */
+export function writeSpecPng(
+  file: string,
+  image: Pick<RgbaImage, 'width' | 'height' | 'rgba'>,
+  spec: ExperimentSpec,
+): void {
+  const png = encode({
+    width: image.width,
+    height: image.height,
+    data: new Uint8Array(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength),
+    channels: 4,
+    depth: 8,
+    text: { 'gdlab-spec': JSON.stringify(spec), Software: 'gdlab' },
+  });
+  writeFileSync(file, png);
+}
+
+/** The colours of the lab: the spec's colormap for the density, the outcome palette for periods. */
+export function labColours(spec: ExperimentSpec) {
+  return {
+    colormap: (t: number) => colormapRgb(spec.colour.colormap, t),
+    period: (p: number | null, bounded: number) =>
+      bounded === 0
+        ? outcomeRgb(Outcome.DIVERGED, 0)
+        : p === null
+          ? outcomeRgb(Outcome.APERIODIC, 0)
+          : outcomeRgb(p === 1 ? Outcome.CONVERGED : Outcome.PERIODIC, p),
+    empty: [0, 0, 0],
+  };
+}
+
+/** What `gdlab bifurcation` writes as JSON. */
+export interface BifurcationJson {
+  spec: ExperimentSpec;
+  engine: EngineInfo;
+  range: [number, number];
+  outside: number;
+  columns: Record<string, number | null>[];
+}
+
+export function bifurcationJson(result: BifurcationResult): BifurcationJson {
+  return {
+    spec: result.spec,
+    engine: result.info,
+    range: result.range,
+    outside: result.outside.reduce((a, b) => a + b, 0),
+    columns: columnsJson(result),
+  };
+}
+
+/** Builds the spec from flags (parseSpec checks it like any other). */
+export function bifurcationSpec(flags: Flags): ExperimentSpec {
+  const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 500, keep: 200, samples: 16 });
+  const lr = flags.lr !== undefined ? parseRange('lr', flags.lr) : preset ? [...preset.lrRange] : undefined;
+  if (!lr) throw new CliError('--lr A:B is required for an expression');
+  if (!(lr[0] > 0)) throw new CliError(`--lr: '${flags.lr}' must be a range of positive rates`);
+  const W = flags.columns !== undefined ? parseInteger('columns', flags.columns) : 256;
+  const H = flags.rows !== undefined ? parseInteger('rows', flags.rows) : 256;
+  const range = spec.ensemble.range ?? [-1, 1];
+  return parseSpec({
+    ...spec,
+    kind: 'bifurcation',
+    lr: (lr[0] + lr[1]) / 2,
+    // v is the value axis; it names the first variable so the spec stays valid as a plane.
+    plane: {
+      u: { quantity: 'lr', min: lr[0], max: lr[1] },
+      v: { quantity: obj.vars[0], min: range[0], max: range[1] },
+    },
+    size: [W, H],
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseEnsembleFlags(argv, 'bifurcation', [
+    'objective',
+    'param',
+    'lr',
+    'columns',
+    'rows',
+    'samples',
+    'transient',
+    'keep',
+    'observable',
+    'x0',
+    'range',
+    'max-period',
+    'engine',
+    'json',
+    'png',
+  ]);
+  const spec = bifurcationSpec(flags);
+  const engine = await openEnsembleEngine(flags.engine);
+  try {
+    const result = await runEnsembleSpec(engine, spec);
+    if (flags.png !== undefined) writeSpecPng(flags.png, renderBifurcation(result, labColours(spec)), spec);
+    if (flags.json !== undefined || flags.png === undefined)
+      writeJson(flags.json ?? '-', bifurcationJson(result));
+  } finally {
+    engine.dispose();
+  }
+  return 0;
 }

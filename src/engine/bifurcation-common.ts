@@ -1,0 +1,334 @@
+/**
+ * What the bifurcation and density views share between the WGSL engine and the float64 reference:
+ * the run plan (swept values, starts, observable), the per-sample summary, the per-column reduction
+ * and the automatic vertical range. Both engines follow the definition below; only precision differs.
+ *
+ * Definition of an ensemble run (kind 'bifurcation' or 'density'):
+ * - Each column c has a value u_c of the swept quantity; each column runs M = ensemble.samples
+ *   trajectories from the same M starts (spread over ensemble.box, or all at x0).
+ * - A trajectory runs N = transient + keep steps (not spec.iterations: the ensemble views are sized
+ *   by what they keep). Divergence, the period (checkpoint x_{N-P}) and the Lyapunov exponent (over
+ *   k = transient … N-1) follow src/outcome.ts exactly.
+ * - The kept iterates are x_{T+1} … x_{T+K}. Only samples that stay bounded for all N steps
+ *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
+ *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
+ */
+import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from '../outcome.ts';
+import { checkSpecQuantities, resolveQuantity, type ExperimentSpec, type QuantityRef } from '../spec/spec.ts';
+import { compileObjective } from '../objective/compile.ts';
+import type { CompiledObjective } from '../objective/types.ts';
+import { AxisKind, axisValue } from '../spec/plane.ts';
+import type { EngineInfo, RunOptions } from './types.ts';
+
+/** What is histogrammed: a state coordinate, f, or the compiled observable slot 0. */
+export type EnsembleObservable = { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr' };
+
+/** Everything an engine needs to run an ensemble, resolved once from a spec and an objective. */
+export interface EnsemblePlan {
+  dim: number;
+  /** Columns (W) and rows / bins (H) of the density. */
+  columns: number;
+  rows: number;
+  /** Trajectories per column (M). */
+  samples: number;
+  /** The swept quantity and its value per column. */
+  quantity: QuantityRef;
+  /** Index of the swept parameter in the objective's parameter order, or -1. */
+  paramIndex: number;
+  /** The sweep as src/spec/plane.ts codes it for uniforms: AxisKind and the coordinate or slot (-1 for lr). */
+  axisKind: AxisKind;
+  axisIndex: number;
+  values: Float64Array;
+  /** Name of the swept quantity (the JSON key of each column's value). */
+  quantityName: string;
+  observable: EnsembleObservable;
+  transient: number;
+  keep: number;
+  /** N = transient + keep. */
+  iterations: number;
+  /** Starts, M × dim (before a swept coordinate overrides its component). */
+  starts: Float64Array;
+  /** Base rate per coordinate (lrPerCoord or lr). */
+  lr: Float64Array;
+  /** Base parameter values, in the objective's `params` order. */
+  params: Float64Array;
+  /** Fixed vertical range; null: from the first pass. */
+  range: [number, number] | null;
+  classify: ClassifySettings;
+}
+
+/** One trajectory's fate, as both engines report it after the first pass. */
+export interface SampleSummary {
+  /** Escape iteration; 0 when bounded for all N steps. */
+  escape: number;
+  /** Least period found (1…P), 0 when none. */
+  period: number;
+  /** Largest Lyapunov exponent (NaN when disabled). */
+  lyapunov: number;
+  /** Extremes of the kept observable (meaningless when escaped). */
+  min: number;
+  max: number;
+}
+
+/** Per-column statistics of a bifurcation result. */
+export interface ColumnStats {
+  /** Fraction of the column's samples that diverged. */
+  diverged: Float64Array;
+  /** Bounded samples per column. */
+  bounded: Uint32Array;
+  /** Most common period among bounded samples (chaotic orbits form their own class); null when chaos wins or none is bounded. */
+  period: (number | null)[];
+  /** Mean Lyapunov exponent over bounded samples (NaN when none or disabled). */
+  lyapunov: Float64Array;
+  /** Extremes of the kept observable over bounded samples (NaN when none). */
+  min: Float64Array;
+  max: Float64Array;
+}
+
+/** A bifurcation diagram (or, with one column, a density): counts and per-column statistics. */
+export interface BifurcationResult {
+  spec: ExperimentSpec;
+  info: EngineInfo;
+  plan: EnsemblePlan;
+  /** Vertical range of the rows: row r covers [lo + r (hi-lo)/H, lo + (r+1)(hi-lo)/H), row 0 at the bottom. */
+  range: [number, number];
+  /** W × H counts, index r * W + c. */
+  density: Uint32Array;
+  /** Kept iterates of bounded samples outside the range (or non-finite), per column. */
+  outside: Uint32Array;
+  stats: ColumnStats;
+  /** Wall time in milliseconds. */
+  ms: number;
+}
+
+/** An engine that computes bifurcation diagrams; the GPU and CPU engines both implement it. */
+export interface EnsembleEngine {
+  readonly info: EngineInfo;
+  runEnsemble(
+    spec: ExperimentSpec,
+    objective: CompiledObjective,
+    plan: EnsemblePlan,
+    options?: RunOptions,
+  ): Promise<BifurcationResult>;
+  dispose(): void;
+}
+
+/** Steps of one ensemble trajectory. */
+export function ensembleIterations(spec: Pick<ExperimentSpec, 'transient' | 'ensemble'>): number {
+  return spec.transient + spec.ensemble.keep;
+}
+
+/**
+ * Deterministic starts spread over a box: the R_d (generalised golden ratio) sequence, which fills
+ * any number of dimensions evenly for any M; in one dimension, cell centres (m + ½)/M.
+ */
+export function ensembleStarts(
+  x0: readonly number[],
+  box: { min: number[]; max: number[] } | null,
+  samples: number,
+): Float64Array {
+  const dim = x0.length;
+  const out = new Float64Array(samples * dim);
+  if (!box) {
+    for (let m = 0; m < samples; m++) for (let i = 0; i < dim; i++) out[m * dim + i] = x0[i];
+    return out;
+  }
+  // φ_d is the root of x^{d+1} = x + 1; α_i = φ_d^{-(i+1)}.
+  let phi = 2;
+  for (let it = 0; it < 64; it++) phi = Math.pow(1 + phi, 1 / (dim + 1));
+  for (let m = 0; m < samples; m++)
+    for (let i = 0; i < dim; i++) {
+      const t = dim === 1 ? (m + 0.5) / samples : (0.5 + m * Math.pow(phi, -(i + 1))) % 1;
+      out[m * dim + i] = box.min[i] + t * (box.max[i] - box.min[i]);
+    }
+  return out;
+}
+
+/** Resolves the observable name against the objective: a variable, `f`, or the compiled expression. */
+export function resolveObservable(name: string, vars: readonly string[]): EnsembleObservable {
+  const i = vars.indexOf(name.trim());
+  if (i >= 0) return { kind: 'coord', index: i };
+  if (name.trim() === 'f') return { kind: 'f' };
+  return { kind: 'expr' };
+}
+
+/**
+ * The observables list to compile the objective with, so that an expression observable is slot 0.
+ * (A variable or `f` needs none.)
+ */
+export function ensembleObservableInputs(spec: ExperimentSpec): string[] {
+  const o = spec.ensemble.observable.trim();
+  return o === 'f' || /^[A-Za-z_][A-Za-z0-9_]*$/.test(o) ? [] : [o];
+}
+
+/**
+ * Plans a run of the spec: columns along plane.u (bifurcation), or one column at the spec's own
+ * rate with `ensemble.bins` rows (density).
+ */
+export function planEnsemble(
+  spec: ExperimentSpec,
+  objective: Pick<CompiledObjective, 'vars' | 'params' | 'paramValues' | 'dim'>,
+  mode: 'bifurcation' | 'density' = spec.kind === 'density' ? 'density' : 'bifurcation',
+): EnsemblePlan {
+  const dim = objective.dim;
+  const lr = new Float64Array(dim);
+  for (let i = 0; i < dim; i++) lr[i] = spec.lrPerCoord ? spec.lrPerCoord[i] : spec.lr;
+  const params = new Float64Array(objective.params.length);
+  objective.params.forEach((p, j) => (params[j] = spec.objective.params[p] ?? objective.paramValues[j]));
+  const density = mode === 'density';
+  const quantityName = density ? 'lr' : spec.plane.u.quantity;
+  const quantity = resolveQuantity(quantityName, objective.vars, objective.params);
+  const columns = density ? 1 : spec.size[0];
+  return {
+    dim,
+    columns,
+    rows: density ? spec.ensemble.bins : spec.size[1],
+    samples: spec.ensemble.samples,
+    quantity,
+    paramIndex: quantity.kind === 'param' ? objective.params.indexOf(quantity.name) : -1,
+    ...axisCode(quantity, objective.params),
+    quantityName,
+    values: density
+      ? Float64Array.of(spec.lr)
+      : Float64Array.from({ length: columns }, (_, i) => axisValue(spec.plane.u, i, columns)),
+    observable: resolveObservable(spec.ensemble.observable, objective.vars),
+    transient: spec.transient,
+    keep: spec.ensemble.keep,
+    iterations: ensembleIterations(spec),
+    starts: ensembleStarts(spec.x0, spec.ensemble.box, spec.ensemble.samples),
+    lr,
+    params,
+    range: spec.ensemble.range ? [spec.ensemble.range[0], spec.ensemble.range[1]] : null,
+    classify: { ...DEFAULT_CLASSIFY, ...spec.classify },
+  };
+}
+
+function axisCode(q: QuantityRef, params: readonly string[]): { axisKind: AxisKind; axisIndex: number } {
+  switch (q.kind) {
+    case 'coord':
+      return { axisKind: AxisKind.COORD, axisIndex: q.index };
+    case 'lrCoord':
+      return { axisKind: AxisKind.LR_COORD, axisIndex: q.index };
+    case 'param':
+      return { axisKind: AxisKind.PARAM, axisIndex: params.indexOf(q.name) };
+    default:
+      return { axisKind: AxisKind.LR, axisIndex: -1 };
+  }
+}
+
+/** Outcome of a bounded sample by rule 5 of src/outcome.ts. */
+export function sampleOutcome(s: SampleSummary, c: ClassifySettings): Outcome {
+  if (s.escape > 0) return Outcome.DIVERGED;
+  if (s.period === 1) return Outcome.CONVERGED;
+  if (s.period >= 2 && !(s.lyapunov > c.chaosThreshold)) return Outcome.PERIODIC;
+  return Outcome.APERIODIC;
+}
+
+/** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */
+export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => SampleSummary): ColumnStats {
+  const W = plan.columns;
+  const M = plan.samples;
+  const stats: ColumnStats = {
+    diverged: new Float64Array(W),
+    bounded: new Uint32Array(W),
+    period: new Array<number | null>(W).fill(null),
+    lyapunov: new Float64Array(W),
+    min: new Float64Array(W),
+    max: new Float64Array(W),
+  };
+  // Class 0 collects chaotic and unresolved orbits; 1…P are periods.
+  const classes = new Uint32Array(plan.classify.maxPeriod + 1);
+  for (let c = 0; c < W; c++) {
+    classes.fill(0);
+    let bounded = 0;
+    let lyap = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let m = 0; m < M; m++) {
+      const s = summary(c * M + m);
+      const o = sampleOutcome(s, plan.classify);
+      if (o === Outcome.DIVERGED) continue;
+      bounded++;
+      lyap += s.lyapunov;
+      lo = Math.min(lo, s.min);
+      hi = Math.max(hi, s.max);
+      classes[o === Outcome.APERIODIC ? 0 : s.period]++;
+    }
+    stats.bounded[c] = bounded;
+    stats.diverged[c] = (M - bounded) / M;
+    stats.lyapunov[c] = bounded ? lyap / bounded : NaN;
+    stats.min[c] = bounded ? lo : NaN;
+    stats.max[c] = bounded ? hi : NaN;
+    // The smallest period wins a tie; chaos wins only outright.
+    let best = 1;
+    for (let p = 2; p < classes.length; p++) if (classes[p] > classes[best]) best = p;
+    stats.period[c] = classes[best] > 0 && classes[best] >= classes[0] ? best : null;
+  }
+  return stats;
+}
+
+/**
+ * The vertical range: the fixed one, or the extremes of the kept observable over all bounded samples,
+ * widened when they coincide (a column of fixed points) so the bins have width.
+ */
+export function chooseRange(plan: EnsemblePlan, stats: ColumnStats): [number, number] {
+  if (plan.range) return plan.range;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let c = 0; c < plan.columns; c++)
+    if (stats.bounded[c]) {
+      lo = Math.min(lo, stats.min[c]);
+      hi = Math.max(hi, stats.max[c]);
+    }
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [-1, 1];
+  const scale = Math.max(1, Math.abs(lo), Math.abs(hi));
+  if (hi - lo < 1e-6 * scale) {
+    const pad = 1e-3 * scale;
+    return [lo - pad, hi + pad];
+  }
+  return [lo, hi];
+}
+
+/** Row of a value in [lo, hi] with H rows, or -1 outside (including NaN); hi itself is in the top row. */
+export function rowOf(v: number, lo: number, hi: number, rows: number): number {
+  if (!(v >= lo && v <= hi)) return -1;
+  return Math.min(rows - 1, Math.floor(((v - lo) / (hi - lo)) * rows));
+}
+
+/** The column objects of the CLI's JSON, keyed by the swept quantity's name. */
+export function columnsJson(result: BifurcationResult): Record<string, number | null>[] {
+  const { plan, stats } = result;
+  const num = (v: number) => (Number.isFinite(v) ? v : null);
+  return Array.from({ length: plan.columns }, (_, c) => ({
+    [plan.quantityName]: plan.values[c],
+    diverged: stats.diverged[c],
+    period: stats.period[c],
+    lyapunov: num(stats.lyapunov[c]),
+    min: num(stats.min[c]),
+    max: num(stats.max[c]),
+  }));
+}
+
+/**
+ * Compiles the spec's objective (with an expression observable as slot 0), checks the spec's
+ * quantities against it and plans the run: what both engines take.
+ */
+export function prepareEnsemble(spec: ExperimentSpec): { objective: CompiledObjective; plan: EnsemblePlan } {
+  const objective = compileObjective({
+    expr: spec.objective.expr,
+    params: spec.objective.params,
+    observables: ensembleObservableInputs(spec),
+  });
+  checkSpecQuantities(spec, objective.vars, objective.params);
+  return { objective, plan: planEnsemble(spec, objective) };
+}
+
+/** Runs a spec on an engine: prepareEnsemble, then the engine. */
+export async function runEnsembleSpec(
+  engine: EnsembleEngine,
+  spec: ExperimentSpec,
+  options?: RunOptions,
+): Promise<BifurcationResult> {
+  const { objective, plan } = prepareEnsemble(spec);
+  return engine.runEnsemble(spec, objective, plan, options);
+}

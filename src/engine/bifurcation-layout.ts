@@ -1,0 +1,74 @@
+/**
+ * Layouts of the ensemble kernel (shaders/bifurcation.wgsl), declared once for the pipeline code,
+ * the readback parser and the tests. Workgroup size is the engine-wide one of layouts.ts.
+ */
+import { align, type WordType } from './layouts.ts';
+
+export { WORKGROUP_SIZE } from './layouts.ts';
+
+/** Bindings of the ensemble kernel, all in group 0. */
+export const ENSEMBLE_BINDINGS = {
+  uniforms: 0,
+  /** Base rates (dim) then parameters (nparam ≥ 1), f32. */
+  base: 1,
+  /** Starts, samples × dim, f32. */
+  starts: 2,
+  /** Swept value per column, f32. */
+  values: 3,
+  /** Per-sample state of the tile (ENSEMBLE_STATE words each). */
+  state: 4,
+  /** rows × columns atomic counts (index r * columns + c), then one `outside` count per column. */
+  counts: 5,
+} as const;
+
+/**
+ * Fields of the WGSL struct `EnsembleUniforms`: scalars only, so offset = 4 × index.
+ * The tile holds samples g = offset … offset + count - 1 (column g / samples, sample g % samples).
+ */
+export const ENSEMBLE_UNIFORM_FIELDS = [
+  ['columns', 'u32'],
+  ['rows', 'u32'],
+  ['samples', 'u32'],
+  ['offset', 'u32'],
+  ['count', 'u32'],
+  // Phase 0 advances iterations k0 … k1-1 of N; phase 1 replays kept steps k0 … k1-1 of K.
+  ['k0', 'u32'],
+  ['k1', 'u32'],
+  ['phase', 'u32'],
+  ['iterations', 'u32'],
+  ['transient', 'u32'],
+  ['checkpoint', 'u32'],
+  ['lyapunov', 'u32'],
+  ['tol', 'f32'],
+  ['radius', 'f32'],
+  ['lo', 'f32'],
+  ['hi', 'f32'],
+  // The sweep, coded as AxisKind of src/spec/plane.ts.
+  ['u_kind', 'u32'],
+  ['u_index', 'u32'],
+  ['spare0', 'u32'],
+  ['spare1', 'u32'],
+] as const satisfies readonly (readonly [string, WordType])[];
+export const ENSEMBLE_UNIFORM_BYTES = align(ENSEMBLE_UNIFORM_FIELDS.length * 4, 16);
+
+/**
+ * Word offsets in one sample's state: x, tangent v, checkpoint c and x_T (dim each), then the
+ * Lyapunov sum, escape iteration (u32, 0 while bounded), period (u32) and the kept observable's extremes.
+ */
+export function ensembleStateLayout(dim: number) {
+  return {
+    x: 0,
+    v: dim,
+    c: 2 * dim,
+    xT: 3 * dim,
+    lyap: 4 * dim,
+    escape: 4 * dim + 1,
+    period: 4 * dim + 2,
+    min: 4 * dim + 3,
+    max: 4 * dim + 4,
+    words: 4 * dim + 5,
+  };
+}
+
+/** How the kernel reads the observable (WGSL override OBS_KIND). */
+export const OBS_KIND = { coord: 0, f: 1, expr: 2 } as const;

@@ -1,0 +1,95 @@
+/**
+ * A bifurcation result as RGBA pixels, DOM-free: for the CLI's PNG and for the lab's view to blit.
+ *
+ * Layout, top to bottom (image row 0 is the top):
+ *   rows 0 … s-1            diverged fraction per column (light: none, dark: all)
+ *   row  s                  separator (the empty colour)
+ *   rows s+1 … 2s           period per column (colours.period; null = chaotic or nothing bounded)
+ *   row  2s+1               separator
+ *   rows 2s+2 … 2s+1+H      the density, log(1 + count) through the colormap, highest value on top
+ * with s = stripRows. Column c of the image is column c of the result.
+ */
+import type { BifurcationResult } from './bifurcation-common.ts';
+
+/** Colours of the picture; the CLI and the lab pass the lab's colormap and outcome palette. */
+export interface BifurcationColours {
+  /** Continuous colormap at t ∈ [0, 1], sRGB 0…255. */
+  colormap(t: number): readonly number[];
+  /** A column's period: 1 converged, p ≥ 2 periodic, null chaotic (or nothing bounded). */
+  period(period: number | null, bounded: number): readonly number[];
+  /** Cells without counts and the separators. */
+  empty?: readonly number[];
+}
+
+export interface BifurcationRenderOptions {
+  /** Height of each strip in pixels (0 leaves the strips out). */
+  stripRows?: number;
+  /** 'global': one log scale for the image; 'column': each column scaled to its own maximum. */
+  normalise?: 'global' | 'column';
+}
+
+/** RGBA pixels, row-major from the top, as a canvas ImageData or fast-png wants them. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+  /** Image row where the density starts (its top row is the value range's upper end). */
+  densityTop: number;
+}
+
+const DIVERGED_NONE = [238, 238, 238];
+const DIVERGED_ALL = [24, 24, 28];
+
+export function renderBifurcation(
+  result: Pick<BifurcationResult, 'plan' | 'density' | 'stats'>,
+  colours: BifurcationColours,
+  options: BifurcationRenderOptions = {},
+): RgbaImage {
+  const { columns: W, rows: H } = result.plan;
+  const s = options.stripRows ?? 6;
+  const densityTop = s > 0 ? 2 * s + 2 : 0;
+  const height = densityTop + H;
+  const rgba = new Uint8ClampedArray(W * height * 4);
+  const empty = colours.empty ?? [0, 0, 0];
+  const put = (x: number, y: number, c: readonly number[]) => {
+    const o = (y * W + x) * 4;
+    rgba[o] = c[0];
+    rgba[o + 1] = c[1];
+    rgba[o + 2] = c[2];
+    rgba[o + 3] = 255;
+  };
+  const { stats, density } = result;
+  for (let c = 0; c < W; c++) {
+    if (s > 0) {
+      const d = stats.diverged[c];
+      const dc = DIVERGED_NONE.map((v, k) => v + d * (DIVERGED_ALL[k] - v));
+      const pc = colours.period(stats.period[c], stats.bounded[c]);
+      for (let y = 0; y < s; y++) {
+        put(c, y, dc);
+        put(c, s + 1 + y, pc);
+      }
+      put(c, s, empty);
+      put(c, 2 * s + 1, empty);
+    }
+  }
+  // Log scale: a periodic column piles K counts per orbit point into one cell while a chaotic one
+  // spreads them thinly; a linear scale would show only the former.
+  const colMax = new Float64Array(W);
+  let globalMax = 0;
+  for (let r = 0; r < H; r++)
+    for (let c = 0; c < W; c++) {
+      const v = density[r * W + c];
+      if (v > colMax[c]) colMax[c] = v;
+      if (v > globalMax) globalMax = v;
+    }
+  const perColumn = options.normalise === 'column';
+  for (let r = 0; r < H; r++) {
+    const y = densityTop + (H - 1 - r);
+    for (let c = 0; c < W; c++) {
+      const v = density[r * W + c];
+      const top = perColumn ? colMax[c] : globalMax;
+      put(c, y, v > 0 ? colours.colormap(Math.log1p(v) / Math.log1p(top)) : empty);
+    }
+  }
+  return { width: W, height, rgba, densityTop };
+}

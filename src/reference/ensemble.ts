@@ -1,0 +1,219 @@
+/**
+ * Float64 reference of the ensemble views (bifurcation diagrams and long-run densities): the
+ * definition in src/engine/bifurcation-common.ts, computed on the CPU. The tests hold the WGSL engine
+ * to it, and the CLI falls back to it where there is no WebGPU adapter.
+ */
+import {
+  chooseRange,
+  reduceColumns,
+  rowOf,
+  type BifurcationResult,
+  type EnsembleEngine,
+  type EnsemblePlan,
+  type SampleSummary,
+} from '../engine/bifurcation-common.ts';
+import type { EngineInfo, RunOptions } from '../engine/types.ts';
+import type { CompiledObjective } from '../objective/types.ts';
+import type { ExperimentSpec } from '../spec/spec.ts';
+
+/** One column's rates, parameters and start override, applied to the plan's base values. */
+interface ColumnSetup {
+  lr: Float64Array;
+  params: Float64Array;
+  /** Coordinate whose start the column fixes, or -1. */
+  coord: number;
+  value: number;
+}
+
+function columnSetup(plan: EnsemblePlan, c: number): ColumnSetup {
+  const lr = plan.lr.slice();
+  const params = plan.params.slice();
+  const value = plan.values[c];
+  const q = plan.quantity;
+  let coord = -1;
+  if (q.kind === 'lr') lr.fill(value);
+  else if (q.kind === 'lrCoord') lr[q.index] = value;
+  else if (q.kind === 'param') params[plan.paramIndex] = value;
+  else coord = q.index;
+  return { lr, params, coord, value };
+}
+
+/**
+ * The float64 trajectory of one sample. `run` performs pass one (fate, period, exponent, extremes of
+ * the kept observable, and the state x_T); `replay` re-iterates the kept steps from x_T, which in
+ * float64 on one machine reproduces pass one's iterates exactly.
+ */
+class SampleIntegrator {
+  private readonly g: Float64Array;
+  private readonly hv: Float64Array;
+  private readonly v: Float64Array;
+  private readonly c: Float64Array;
+  readonly x: Float64Array;
+  readonly xT: Float64Array;
+
+  constructor(
+    private readonly plan: EnsemblePlan,
+    private readonly obj: CompiledObjective,
+  ) {
+    const n = plan.dim;
+    this.g = new Float64Array(n);
+    this.hv = new Float64Array(n);
+    this.v = new Float64Array(n);
+    this.c = new Float64Array(n);
+    this.x = new Float64Array(n);
+    this.xT = new Float64Array(n);
+  }
+
+  observe(x: Float64Array, p: Float64Array): number {
+    const o = this.plan.observable;
+    if (o.kind === 'coord') return x[o.index];
+    if (o.kind === 'f') return this.obj.f(x, p);
+    return this.obj.observable(0, x, p);
+  }
+
+  private step(lr: Float64Array, p: Float64Array): boolean {
+    const { x, g } = this;
+    this.obj.grad(x, p, g);
+    let norm = 0;
+    let finite = true;
+    for (let i = 0; i < x.length; i++) {
+      x[i] -= lr[i] * g[i];
+      if (!Number.isFinite(x[i])) finite = false;
+      norm = Math.max(norm, Math.abs(x[i]));
+    }
+    return finite && norm <= this.plan.classify.divergeRadius;
+  }
+
+  run(col: ColumnSetup, start: Float64Array, out: SampleSummary): void {
+    const { plan, x, v, c, hv } = this;
+    const { dim: n, transient: T, iterations: N } = plan;
+    const { maxPeriod: P, tol, lyapunov } = plan.classify;
+    x.set(start);
+    if (col.coord >= 0) x[col.coord] = col.value;
+    v.fill(1 / Math.sqrt(n));
+    const cp = Math.max(0, N - P);
+    if (cp === 0) c.set(x);
+    if (T === 0) this.xT.set(x);
+    let cNorm = cp === 0 ? infNorm(c) : 0;
+    out.escape = 0;
+    out.period = 0;
+    out.min = Infinity;
+    out.max = -Infinity;
+    let lyap = 0;
+    for (let k = 0; k < N; k++) {
+      if (lyapunov && k >= T) {
+        this.obj.hvp(x, col.params, v, hv);
+        let s = 0;
+        for (let i = 0; i < n; i++) {
+          hv[i] = v[i] - col.lr[i] * hv[i];
+          s += hv[i] * hv[i];
+        }
+        const norm = Math.max(Math.sqrt(s), 1e-300);
+        lyap += Math.log(norm);
+        for (let i = 0; i < n; i++) v[i] = hv[i] / norm;
+      }
+      if (!this.step(col.lr, col.params)) {
+        out.escape = k + 1;
+        break;
+      }
+      const k1 = k + 1;
+      if (k1 === T) this.xT.set(x);
+      if (k1 === cp) {
+        c.set(x);
+        cNorm = infNorm(c);
+      } else if (k1 > cp && out.period === 0) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - c[i]));
+        if (d <= tol * Math.max(1, cNorm)) out.period = k1 - cp;
+      }
+      if (k1 > T) {
+        const o = this.observe(x, col.params);
+        if (o < out.min) out.min = o;
+        if (o > out.max) out.max = o;
+      }
+    }
+    out.lyapunov = lyapunov ? lyap / (N - T) : NaN;
+  }
+
+  /** Re-iterates the K kept steps from x_T, calling `visit` with each kept observable. */
+  replay(col: ColumnSetup, visit: (o: number) => void): void {
+    this.x.set(this.xT);
+    for (let k = 0; k < this.plan.keep; k++) {
+      this.step(col.lr, col.params);
+      visit(this.observe(this.x, col.params));
+    }
+  }
+}
+
+function infNorm(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
+
+/**
+ * Runs an ensemble plan in float64. Pass one records each sample's fate and the state after the
+ * transient; the range is chosen; pass two replays the kept steps of bounded samples into the bins.
+ */
+export async function runEnsembleCpu(
+  spec: ExperimentSpec,
+  obj: CompiledObjective,
+  plan: EnsemblePlan,
+  options: RunOptions = {},
+): Promise<BifurcationResult> {
+  const t0 = performance.now();
+  const { columns: W, samples: M, dim: n, rows: H } = plan;
+  const integ = new SampleIntegrator(plan, obj);
+  const summaries: SampleSummary[] = new Array(W * M);
+  const xT = new Float64Array(W * M * n);
+  const start = new Float64Array(n);
+  for (let c = 0; c < W; c++) {
+    const col = columnSetup(plan, c);
+    for (let m = 0; m < M; m++) {
+      start.set(plan.starts.subarray(m * n, (m + 1) * n));
+      const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN };
+      integ.run(col, start, s);
+      summaries[c * M + m] = s;
+      xT.set(integ.xT, (c * M + m) * n);
+    }
+    options.onProgress?.(c + 1, 2 * W);
+    await yieldAndCheck(options.signal);
+  }
+  const stats = reduceColumns(plan, (i) => summaries[i]);
+  const range = chooseRange(plan, stats);
+  const [lo, hi] = range;
+  const density = new Uint32Array(W * H);
+  const outside = new Uint32Array(W);
+  for (let c = 0; c < W; c++) {
+    const col = columnSetup(plan, c);
+    for (let m = 0; m < M; m++) {
+      if (summaries[c * M + m].escape > 0) continue;
+      integ.xT.set(xT.subarray((c * M + m) * n, (c * M + m + 1) * n));
+      integ.replay(col, (o) => {
+        const r = rowOf(o, lo, hi, H);
+        if (r < 0) outside[c]++;
+        else density[r * W + c]++;
+      });
+    }
+    options.onProgress?.(W + c + 1, 2 * W);
+    await yieldAndCheck(options.signal);
+  }
+  return { spec, info: CPU_INFO, plan, range, density, outside, stats, ms: performance.now() - t0 };
+}
+
+const CPU_INFO: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu' };
+
+async function yieldAndCheck(signal?: AbortSignal): Promise<void> {
+  if (!signal) return;
+  await new Promise((r) => setTimeout(r, 0));
+  if (signal.aborted) throw new DOMException('ensemble run aborted', 'AbortError');
+}
+
+/** The float64 reference as an EnsembleEngine (the no-WebGPU fallback). */
+export class CpuEnsembleEngine implements EnsembleEngine {
+  readonly info = CPU_INFO;
+  runEnsemble(spec: ExperimentSpec, objective: CompiledObjective, plan: EnsemblePlan, options?: RunOptions) {
+    return runEnsembleCpu(spec, objective, plan, options);
+  }
+  dispose(): void {}
+}

@@ -1,0 +1,137 @@
+/**
+ * The WGSL ensemble engine against the float64 reference and the derived double-well cascade.
+ * Small on purpose (SwiftShader on two shared cores).
+ */
+import { describe, expect, it } from 'vitest';
+import { prepareEnsemble, type BifurcationResult } from '../src/engine/bifurcation-common.ts';
+import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
+import { runEnsembleCpu } from '../src/reference/ensemble.ts';
+import type { ExperimentSpec } from '../src/spec/spec.ts';
+import {
+  cascade,
+  doubleWellSpec,
+  expectedPeriod,
+  expectExactMass,
+  lyapunov,
+} from './bifurcation-fixtures.ts';
+import { withPinnedDevice } from './bifurcation-gpu-device.ts';
+
+const C = cascade();
+
+async function both(
+  spec: ExperimentSpec,
+  options = {},
+): Promise<{ gpu: BifurcationResult; cpu: BifurcationResult }> {
+  const { objective, plan } = prepareEnsemble(spec);
+  const gpu = await withPinnedDevice((device) =>
+    new GpuEnsembleEngine(device, options).runEnsemble(spec, objective, plan),
+  );
+  const cpu = await runEnsembleCpu(spec, objective, plan);
+  return { gpu, cpu };
+}
+
+/** Counts of column c pooled into `pool` equal groups of rows, as fractions of the column's total. */
+function pooled(r: BifurcationResult, c: number, pool: number): number[] {
+  const { columns: W, rows: H } = r.plan;
+  const out = new Array<number>(pool).fill(0);
+  let total = 0;
+  for (let row = 0; row < H; row++) {
+    out[Math.floor((row * pool) / H)] += r.density[row * W + c];
+    total += r.density[row * W + c];
+  }
+  return out.map((v) => v / total);
+}
+
+describe('GPU ensemble engine', () => {
+  it('finds the double-well cascade (periods 1, 2, 4, 8) and chaos like float64', async () => {
+    // Columns h = 0.905, 0.915, …, 1.395 with a fixed range, so the two engines share their bins.
+    const spec = doubleWellSpec({ lr: [0.9, 1.4], columns: 50, rows: 64, range: [-1.6, 1.6] });
+    const { gpu, cpu } = await both(spec);
+    expect(gpu.info).toMatchObject({ kind: 'gpu', precision: 'f32' });
+    let periodic = 0;
+    let chaotic = 0;
+    for (let c = 0; c < 50; c++) {
+      const h = gpu.plan.values[c];
+      expect(gpu.stats.diverged[c]).toBe(0);
+      expect(gpu.stats.bounded[c]).toBe(cpu.stats.bounded[c]);
+      const want = expectedPeriod(h, C, 0.004);
+      if (want !== undefined) {
+        expect(gpu.stats.period[c], `h = ${h}`).toBe(want);
+        expect(cpu.stats.period[c]).toBe(want);
+        // A stable cycle has the same exponent in f32 (a sum of 200 logs of multipliers near the cycle's).
+        expect(Math.abs(gpu.stats.lyapunov[c] - cpu.stats.lyapunov[c])).toBeLessThan(2e-3);
+        // Its f32 orbit points differ from float64 by far less than a bin (3.2/64 = 0.05): every GPU
+        // count lies within one row of a float64 count.
+        for (let row = 0; row < 64; row++) {
+          if (gpu.density[row * 50 + c] === 0) continue;
+          const near = [row - 1, row, row + 1].some((q) => q >= 0 && q < 64 && cpu.density[q * 50 + c] > 0);
+          expect(near, `h = ${h}, row ${row}`).toBe(true);
+        }
+        periodic++;
+      } else if (h > C.h4 + 0.004 && lyapunov(h) > 0.05) {
+        expect(gpu.stats.period[c], `h = ${h}`).toBeNull();
+        expect(gpu.stats.lyapunov[c]).toBeGreaterThan(0.02);
+        // f32 and float64 chaotic orbits decorrelate within tens of steps but sample the same invariant
+        // density: 8 × 200 correlated iterates (exponent ≥ 0.05, so mixing within ~20 steps) put about
+        // 80 independent draws in 8 pooled bins; their L1 error is ≈ Σ √(2pᵢ/πn) ≤ √(2·8/(π·80)) ≈ 0.25
+        // per engine. 0.6 is that for both engines with room; a wrong map gives ~1 or more.
+        const g = pooled(gpu, c, 8);
+        const f = pooled(cpu, c, 8);
+        const l1 = g.reduce((s, v, i) => s + Math.abs(v - f[i]), 0);
+        expect(l1, `h = ${h}`).toBeLessThan(0.6);
+        chaotic++;
+      }
+    }
+    expect(periodic).toBeGreaterThanOrEqual(35);
+    expect(chaotic).toBeGreaterThanOrEqual(5);
+    expectExactMass(gpu);
+  });
+
+  it('counts each kept iterate of a bounded sample once, with escapes and a cut-off range', async () => {
+    const spec = doubleWellSpec({
+      lr: [1.6, 2.3],
+      columns: 14,
+      samples: 16,
+      keep: 150,
+      transient: 300,
+      range: [-1, 1],
+      box: [0.1, 2.5],
+    });
+    const { gpu, cpu } = await both(spec);
+    expectExactMass(gpu);
+    // Escape is decided early and far from the radius: the same samples escape in f32.
+    expect(Array.from(gpu.stats.bounded)).toEqual(Array.from(cpu.stats.bounded));
+    expect(gpu.outside.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(Array.from(gpu.stats.diverged).some((v) => v > 0 && v < 1)).toBe(true);
+  });
+
+  it('gives the same result when split into many tiles and dispatches', async () => {
+    // 12 columns × 7 samples = 84 trajectories: tiles of 10 straddle columns; 600 steps per dispatch
+    // means 60 steps per chunk. The kernel is deterministic, so the counts must be identical.
+    const spec = doubleWellSpec({
+      lr: [0.9, 1.5],
+      columns: 12,
+      samples: 7,
+      transient: 300,
+      keep: 100,
+      range: null,
+    });
+    const { objective, plan } = prepareEnsemble(spec);
+    const [whole, split] = await withPinnedDevice(async (device) => [
+      await new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan),
+      await new GpuEnsembleEngine(device, { maxTileSamples: 10, stepsPerDispatch: 600 }).runEnsemble(
+        spec,
+        objective,
+        plan,
+      ),
+    ]);
+    expect(split.range).toEqual(whole.range);
+    expect(Array.from(split.density)).toEqual(Array.from(whole.density));
+    expect(Array.from(split.outside)).toEqual(Array.from(whole.outside));
+    expect(split.stats.period).toEqual(whole.stats.period);
+    expect(Array.from(split.stats.lyapunov)).toEqual(Array.from(whole.stats.lyapunov));
+    expectExactMass(split);
+    // The automatic range is the extremes of the kept iterates, so nothing falls outside it.
+    expect(whole.outside.every((v) => v === 0)).toBe(true);
+  });
+});

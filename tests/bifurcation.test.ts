@@ -1,0 +1,185 @@
+/**
+ * Bifurcation diagrams in float64 (the reference engine), the picture and the CLI. The double-well
+ * cascade is derived in float64 in tests/bifurcation-fixtures.ts, not quoted.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { decode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
+import { renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
+import { parseSpec } from '../src/spec/spec.ts';
+import {
+  cascade,
+  doubleWellSpec,
+  expectedPeriod,
+  expectExactMass,
+  lyapunov,
+} from './bifurcation-fixtures.ts';
+
+const run = promisify(execFile);
+const cpu = new CpuEnsembleEngine();
+const C = cascade();
+
+describe('double-well cascade in float64', () => {
+  it('derives the doublings from the map: h₁ = 1, h₂ = √5 - 1, and Feigenbaum spacing', () => {
+    // h·f''(±1) = 2 with f''(±1) = 2; the 2-cycle's multiplier reaches -1 at √5 - 1 (the preset says so).
+    expect(C.h1).toBe(1);
+    expect(Math.abs(C.h2 - (Math.sqrt(5) - 1))).toBeLessThan(1e-9);
+    const ratio = (C.h3 - C.h2) / (C.h4 - C.h3);
+    expect(ratio).toBeGreaterThan(4.4);
+    expect(ratio).toBeLessThan(4.9);
+  });
+
+  it('reports period 1, 2, 4, 8 in the cascade windows and null where the exponent is positive', async () => {
+    const spec = doubleWellSpec({ lr: [0.9, 1.4], columns: 50 });
+    const r = await runEnsembleSpec(cpu, spec);
+    let asserted = 0;
+    let chaotic = 0;
+    const seen = new Set<number>();
+    for (let c = 0; c < 50; c++) {
+      const h = r.plan.values[c];
+      expect(r.stats.diverged[c]).toBe(0);
+      const want = expectedPeriod(h, C, 0.004);
+      if (want !== undefined) {
+        expect(r.stats.period[c], `h = ${h}`).toBe(want);
+        seen.add(want);
+        asserted++;
+        // At the fixed points ±1 the exponent is exactly ln|F'(±1)| = ln|1 - 2h|.
+        if (want === 1) expect(r.stats.lyapunov[c]).toBeCloseTo(Math.log(Math.abs(1 - 2 * h)), 6);
+      } else if (h > C.h4 + 0.004) {
+        const lam = lyapunov(h);
+        if (lam > 0.05) {
+          expect(r.stats.period[c], `h = ${h}, λ = ${lam}`).toBeNull();
+          expect(r.stats.lyapunov[c]).toBeGreaterThan(0.02);
+          chaotic++;
+        } else if (lam < -0.02) expect(r.stats.period[c], `window at h = ${h}`).not.toBeNull();
+      }
+    }
+    expect([...seen].sort()).toEqual([1, 2, 4, 8]);
+    expect(asserted).toBeGreaterThanOrEqual(35);
+    expect(chaotic).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('histogram mass', () => {
+  it('counts every kept iterate of every bounded sample exactly once, diverged samples never', async () => {
+    // Starts beyond about 2 escape at once; above h = 2 every bounded orbit is lost. The range
+    // [-1, 1] cuts off part of the attractor.
+    const spec = doubleWellSpec({
+      lr: [1.6, 2.3],
+      columns: 14,
+      samples: 16,
+      keep: 150,
+      transient: 300,
+      range: [-1, 1],
+      box: [0.1, 2.5],
+    });
+    const r = await runEnsembleSpec(cpu, spec);
+    expectExactMass(r);
+    const outside = r.outside.reduce((a, b) => a + b, 0);
+    expect(outside).toBeGreaterThan(0);
+    const d = Array.from(r.stats.diverged);
+    expect(d.some((v) => v > 0 && v < 1)).toBe(true);
+    expect(d.some((v) => v === 1)).toBe(true);
+    // The automatic range holds every kept iterate: nothing outside.
+    const auto = await runEnsembleSpec(cpu, { ...spec, ensemble: { ...spec.ensemble, range: null } });
+    expectExactMass(auto);
+    expect(auto.outside.every((v) => v === 0)).toBe(true);
+    expect(auto.range[0]).toBeLessThan(-1);
+    expect(auto.range[1]).toBeGreaterThan(1);
+  });
+});
+
+describe('renderBifurcation', () => {
+  it('draws the strips and the log density, highest value on top', async () => {
+    const spec = doubleWellSpec({ lr: [0.9, 1.1], columns: 2, rows: 8, samples: 4, range: [-1.6, 1.6] });
+    const r = await runEnsembleSpec(cpu, spec);
+    expect(r.stats.period).toEqual([1, 2]);
+    const colours = {
+      colormap: (t: number) => [Math.round(255 * t), 0, 0],
+      period: (p: number | null) => [0, p ?? 0, 200],
+      empty: [1, 2, 3],
+    };
+    const img = renderBifurcation(r, colours, { stripRows: 3 });
+    expect([img.width, img.height, img.densityTop]).toEqual([2, 8 + 8, 8]);
+    const px = (x: number, y: number) => Array.from(img.rgba.slice((y * 2 + x) * 4, (y * 2 + x) * 4 + 4));
+    expect(px(0, 0)).toEqual([238, 238, 238, 255]); // nothing diverged
+    expect(px(0, 4)).toEqual([0, 1, 200, 255]);
+    expect(px(1, 6)).toEqual([0, 2, 200, 255]);
+    expect(px(0, 3)).toEqual([1, 2, 3, 255]);
+    // Column 0 converges to ±1, rows floor((±1 + 1.6)/3.2·8) = 1 and 6 from the bottom; the fuller
+    // of the two is the image's maximum, drawn at the top of the colormap.
+    expect(r.density[1 * 2] + r.density[6 * 2]).toBe(4 * 200);
+    const full = r.density[6 * 2] >= r.density[1 * 2] ? 6 : 1;
+    expect(px(0, img.densityTop + 7 - full)).toEqual([255, 0, 0, 255]);
+    expect(px(0, img.densityTop + 7 - 4)).toEqual([1, 2, 3, 255]);
+  });
+});
+
+describe('gdlab bifurcation', () => {
+  const bin = join(process.cwd(), 'bin/gdlab.js');
+  it('writes the columns as JSON and a PNG that carries the spec', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gdlab-bif-'));
+    const args = [
+      bin,
+      'bifurcation',
+      '--objective',
+      'double-well',
+      '--lr',
+      '0.9:1.3',
+      '--columns',
+      '8',
+      '--rows',
+      '32',
+      '--samples',
+      '4',
+      '--transient',
+      '1000',
+      '--keep',
+      '100',
+      '--x0',
+      '0.1:1.4',
+      '--observable',
+      'x',
+      '--engine',
+      'cpu',
+      '--json',
+      join(dir, 'b.json'),
+      '--png',
+      join(dir, 'b.png'),
+    ];
+    await run(process.execPath, args, { timeout: 60_000 });
+    const json = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
+    expect(json.engine).toEqual({ kind: 'cpu', precision: 'f64', adapter: 'cpu' });
+    expect(json.columns).toHaveLength(8);
+    const spec = parseSpec(json.spec);
+    expect(spec.kind).toBe('bifurcation');
+    expect(spec.iterations).toBe(1100);
+    json.columns.forEach(
+      (col: { lr: number; period: number | null; diverged: number; min: number; max: number }, i: number) => {
+        expect(col.lr).toBeCloseTo(0.9 + (i + 0.5) * 0.05, 12);
+        expect(col.diverged).toBe(0);
+        const want = expectedPeriod(col.lr, C, 0.004);
+        if (want !== undefined) expect(col.period, `h = ${col.lr}`).toBe(want);
+        expect(col.max).toBeGreaterThanOrEqual(col.min);
+      },
+    );
+    expect(json.columns.map((c: { period: number }) => c.period)).toEqual([1, 1, 2, 2, 2, 2, 2, 4]);
+    const png = decode(readFileSync(join(dir, 'b.png')));
+    expect([png.width, png.height]).toEqual([8, 32 + 14]);
+    expect(parseSpec(JSON.parse(png.text['gdlab-spec']))).toEqual(spec);
+  });
+
+  it('names a bad flag in one line with status 2', async () => {
+    const fail = run(process.execPath, [bin, 'bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
+    await expect(fail).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("--engine: 'tpu' must be gpu or cpu"),
+    });
+  });
+});
