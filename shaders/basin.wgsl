@@ -193,7 +193,8 @@ fn lambda_max(a0: array<f32, DIM_SQ>) -> f32 {
   if (DIM == 2u) {
     let m = 0.5 * (a[0] + a[DIM_SQ - 1u]);
     let d = 0.5 * (a[0] - a[DIM_SQ - 1u]);
-    let b = 0.5 * (a[1] + a[DIM]);
+    // Indices clamped so the DIM = 1 instantiation has no out-of-range constant index.
+    let b = 0.5 * (a[min(1u, DIM_SQ - 1u)] + a[min(DIM, DIM_SQ - 1u)]);
     return m + sqrt(d * d + b * b);
   }
   for (var i = 0u; i < DIM; i++) {

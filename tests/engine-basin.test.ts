@@ -1,28 +1,371 @@
+/**
+ * The WGSL basin engine against the float64 reference (src/reference/grid.ts) on Dawn/SwiftShader:
+ * outcomes, periods, tiling, chunking, refusals and compile errors. Grids are small (48×48, ≤ 400
+ * iterations) because SwiftShader shares two cores.
+ */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
-import { countOutcomes } from '../src/outcome.ts';
-import { runGrid } from '../src/reference/grid.ts';
-import { fixtureCompiler, mfGpu, smallSpec } from './engine-fixtures.ts';
+import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
+import { BASIN_UNIFORM_FIELDS, stateWords } from '../src/engine/layouts.ts';
+import { ShaderCompileError } from '../src/engine/shader.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { countOutcomes, Outcome, RECORD_FIELDS, type RecordColumns } from '../src/outcome.ts';
+import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
+import { parseSpec, SpecError } from '../src/spec/spec.ts';
+import { anisoGpu, fixtureCompiler, mfGpu, smallSpec, wellGpu } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
 
-describe('basin pass', () => {
-  test('mf-scalar h=1.1 against the reference', async () => {
+/** `name: type` fields of a WGSL struct, in order. */
+function wgslStruct(file: string, name: string): [string, string][] {
+  const text = readFileSync(new URL(`../shaders/${file}`, import.meta.url), 'utf8');
+  const m = new RegExp(`struct ${name} \\{([^}]*)\\}`).exec(text);
+  if (!m) throw new Error(`no struct ${name} in ${file}`);
+  return m[1]
+    .split('\n')
+    .map((l) => l.replace(/\/\/.*$/, '').trim())
+    .filter(Boolean)
+    .map((l) => {
+      const f = /^(\w+)\s*:\s*(.+?),?$/.exec(l);
+      if (!f) throw new Error(`unparsed field '${l}'`);
+      return [f[1], f[2].trim()];
+    });
+}
+
+/**
+ * Compares outcomes pixel by pixel. A disagreement is explained when the pixel lies on a basin
+ * boundary (one of its 8 neighbours has a different reference value: the f32 start, rounded from
+ * the same pixel centre, can sit on the other side), or when the reference orbit is chaotic or
+ * marginal (λ > -0.01: nearby f32 and f64 orbits separate like e^{λk}, so nothing fixes their fate).
+ */
+function compare(ref: RecordColumns, gpu: RecordColumns, key: 'outcome' | 'period') {
+  const { width: W, height: H } = ref;
+  let agree = 0;
+  const unexplained: string[] = [];
+  const reasons = { boundary: 0, chaotic: 0 };
+  for (let j = 0; j < H; j++)
+    for (let i = 0; i < W; i++) {
+      const k = j * W + i;
+      if (ref[key][k] === gpu[key][k]) {
+        agree++;
+        continue;
+      }
+      let boundary = false;
+      for (let dj = -1; dj <= 1; dj++)
+        for (let di = -1; di <= 1; di++) {
+          const ii = i + di;
+          const jj = j + dj;
+          if (ii >= 0 && jj >= 0 && ii < W && jj < H && ref[key][jj * W + ii] !== ref[key][k])
+            boundary = true;
+        }
+      const chaotic = ref.outcome[k] === Outcome.APERIODIC || ref.lyapunov[k] > -0.01;
+      if (boundary) reasons.boundary++;
+      else if (chaotic) reasons.chaotic++;
+      else unexplained.push(`(${i}, ${j}): ref ${ref[key][k]} gpu ${gpu[key][k]} λ=${ref.lyapunov[k]}`);
+    }
+  return { fraction: agree / (W * H), unexplained, reasons };
+}
+
+const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+function expectBitIdentical(a: RecordColumns, b: RecordColumns): void {
+  for (const k of [
+    'outcome',
+    'iter',
+    'period',
+    'lyapunov',
+    'f',
+    'sharpness',
+    'obs0',
+    'obs1',
+    'final0',
+    'final1',
+  ] as const)
+    expect(bytes(a[k]), k).toEqual(bytes(b[k]));
+}
+
+const mfPlane = { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'y', min: -2, max: 2 } };
+
+describe('layouts shared by TypeScript and WGSL', () => {
+  test('Record matches RECORD_FIELDS, BasinUniforms matches BASIN_UNIFORM_FIELDS', () => {
+    expect(wgslStruct('record.wgsl', 'Record')).toEqual(RECORD_FIELDS.map(([n, t]) => [n, t]));
+    expect(wgslStruct('basin.wgsl', 'BasinUniforms')).toEqual(BASIN_UNIFORM_FIELDS.map(([n, t]) => [n, t]));
+    // State: three DIM-arrays and four words, as stateWords() sizes the buffer.
+    const state = wgslStruct('basin.wgsl', 'State');
+    expect(state.filter(([, t]) => t === 'array<f32, DIM>')).toHaveLength(3);
+    expect(state.length - 3 + 3 * 5).toBe(stateWords(5));
+  });
+});
+
+describe('GPU basin engine against the float64 reference', () => {
+  test('mf-scalar h=1.1: outcomes, periods, steps and final values', async () => {
     const spec = smallSpec({
       lr: 1.1,
       iterations: 400,
       transient: 300,
-      plane: { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'y', min: -2, max: 2 } },
+      plane: mfPlane,
+      observables: ['x^2-y^2'],
     });
     const ref = runGrid(spec, mfGpu);
-    const gpu = await withDevice(async (device) => {
+    const gpu = await withDevice((device) => new GpuBasinEngine(device, fixtureCompiler).runBasin(spec));
+    expect(gpu.info).toMatchObject({ kind: 'gpu', precision: 'f32' });
+    const c = compare(ref.columns, gpu.columns, 'outcome');
+    expect(c.fraction).toBeGreaterThanOrEqual(0.99);
+    expect(c.unexplained).toEqual([]);
+    expect(countOutcomes(ref.columns).periodic['2']).toBeGreaterThan(1000);
+    expect(Math.abs(gpu.steps - ref.steps) / ref.steps).toBeLessThan(0.01);
+    // Where both end at the same point of a 2-cycle, f, sharpness, λ and the observable agree.
+    let checked = 0;
+    let diagonal = 0;
+    let periodic = 0;
+    for (let k = 0; k < ref.columns.outcome.length; k++) {
+      if (ref.columns.outcome[k] !== Outcome.PERIODIC || gpu.columns.outcome[k] !== Outcome.PERIODIC)
+        continue;
+      // Which of the symmetric 2-cycles, and at which phase, an orbit ends is decided by a transient that
+      // can be long and chaotic (x - y is multiplied by 1 + h(xy - 1) per step), so f32 and f64 may end
+      // at different points of equally attracting cycles. Most end at the same point; there the
+      // record's values are compared.
+      periodic++;
+      if (!(Math.abs(gpu.columns.final0[k] - ref.columns.final0[k]) < 1e-3)) continue;
+      if (!(Math.abs(gpu.columns.final1[k] - ref.columns.final1[k]) < 1e-3)) continue;
+      checked++;
+      expect(Math.abs(gpu.columns.f[k] - ref.columns.f[k])).toBeLessThan(1e-3);
+      expect(Math.abs(gpu.columns.sharpness[k] - ref.columns.sharpness[k])).toBeLessThan(
+        1e-3 * ref.columns.sharpness[k],
+      );
+      const x = ref.columns.final0[k];
+      if (Math.abs(x - ref.columns.final1[k]) > 1e-6) continue;
+      diagonal++;
+      // The 2-cycle {u, u'} lies on the diagonal, where the tangent map has eigenvectors (1,1), with
+      // multiplier 1 + h(1 - 3u²), and (1,-1), with 1 - h(1 - u²). v₀ = (1,1)/√2 starts on the first,
+      // and rounding (1e-16 in f64, 1e-7 in f32) lets the second, larger exponent take over partway
+      // through the N - T = 100 averaged steps: so each engine's λ lies between the two Floquet
+      // exponents, the f32 one nearer the largest. Both are right by the definition; the test
+      // checks the bracket rather than equality.
+      const h = 1.1;
+      const u2 = x + h * x * (1 - x * x);
+      const diag =
+        (Math.log(Math.abs(1 + h * (1 - 3 * x * x))) + Math.log(Math.abs(1 + h * (1 - 3 * u2 * u2)))) / 2;
+      const anti = (Math.log(Math.abs(1 - h * (1 - x * x))) + Math.log(Math.abs(1 - h * (1 - u2 * u2)))) / 2;
+      for (const lam of [ref.columns.lyapunov[k], gpu.columns.lyapunov[k]]) {
+        expect(lam).toBeGreaterThan(Math.min(diag, anti) - 1e-3);
+        expect(lam).toBeLessThan(Math.max(diag, anti) + 1e-3);
+      }
+      expect(Math.abs(gpu.columns.obs0[k] - ref.columns.obs0[k])).toBeLessThan(1e-3);
+    }
+    expect(checked / periodic).toBeGreaterThan(0.98);
+    expect(diagonal).toBeGreaterThan(500);
+  });
+
+  test('mf-scalar where orbits of period 2 and 4 attract: the period map matches', async () => {
+    // On the diagonal GD is the cubic map u ↦ u + h u(1 - u²) (NOTES.md): its fixed point u = 1 loses
+    // stability at h = 1 to a 2-cycle, which doubles again near h = 1.24; the reference finds
+    // period 2 at h = 1.1 and period 4 at h = 1.25 over most of the bounded starts.
+    await withDevice(async (device) => {
       const engine = new GpuBasinEngine(device, fixtureCompiler);
-      return engine.runBasin(spec);
+      for (const [lr, p] of [
+        [1.1, '2'],
+        [1.25, '4'],
+      ] as const) {
+        const spec = smallSpec({ lr, iterations: 400, transient: 300, plane: mfPlane });
+        const ref = runGrid(spec, mfGpu);
+        const gpu = await engine.runBasin(spec);
+        expect(countOutcomes(ref.columns).periodic[p]).toBeGreaterThan(1000);
+        const c = compare(ref.columns, gpu.columns, 'period');
+        expect(c.fraction, `h=${lr}`).toBeGreaterThanOrEqual(0.99);
+        expect(c.unexplained, `h=${lr}`).toEqual([]);
+      }
     });
-    let agree = 0;
-    for (let i = 0; i < ref.columns.outcome.length; i++)
-      if (ref.columns.outcome[i] === gpu.columns.outcome[i]) agree++;
-    expect(countOutcomes(gpu.columns)).toEqual(countOutcomes(ref.columns));
-    expect(gpu.steps).toBe(ref.steps);
-    expect(agree / ref.columns.outcome.length).toBeGreaterThan(0.99);
+  });
+
+  test('double well over (lr, x): the period-doubling cascade into chaos', async () => {
+    // lr from 0.5 to 2.3 crosses the cubic map's cascade and its chaotic band; a plane with lr on u.
+    const spec = parseSpec({
+      ...smallSpec({}),
+      objective: { expr: wellGpu.expr, preset: null, params: {} },
+      x0: [0.5],
+      lr: 1,
+      plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
+      // N - T = 120 is a multiple of every period up to 6 and of 8: λ averages whole cycles, so it
+      // does not depend on the phase at which f32 and f64 enter the same cycle.
+      iterations: 400,
+      transient: 280,
+    });
+    const ref = runGrid(spec, wellGpu);
+    const gpu = await withDevice((device) => new GpuBasinEngine(device, fixtureCompiler).runBasin(spec));
+    const counts = countOutcomes(ref.columns);
+    expect(counts.aperiodic).toBeGreaterThan(50);
+    expect(Object.keys(counts.periodic).length).toBeGreaterThanOrEqual(2);
+    const c = compare(ref.columns, gpu.columns, 'outcome');
+    expect(c.fraction).toBeGreaterThanOrEqual(0.99);
+    expect(c.unexplained).toEqual([]);
+    // In one dimension λ has no direction to choose: on attracting cycles it agrees to f32 accuracy.
+    let checked = 0;
+    for (let k = 0; k < ref.columns.outcome.length; k++)
+      if (
+        ref.columns.outcome[k] === Outcome.PERIODIC &&
+        gpu.columns.period[k] === ref.columns.period[k] &&
+        120 % ref.columns.period[k] === 0 &&
+        ref.columns.lyapunov[k] < -0.05
+      ) {
+        checked++;
+        expect(Math.abs(gpu.columns.lyapunov[k] - ref.columns.lyapunov[k])).toBeLessThan(2e-3);
+      }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  test('a parameter plane: a x²/2 + b y²/2 diverges exactly where h·max(a, b) > 2', async () => {
+    const spec = parseSpec({
+      ...smallSpec({}),
+      objective: { expr: anisoGpu.expr, preset: null, params: { a: 1, b: 1 } },
+      x0: [0.3, -0.2],
+      lr: 0.5,
+      plane: { u: { quantity: 'a', min: 0.1, max: 5.9 }, v: { quantity: 'b', min: 0.1, max: 5.9 } },
+      iterations: 200,
+      transient: 100,
+    });
+    const gpu = await withDevice((device) => new GpuBasinEngine(device, fixtureCompiler).runBasin(spec));
+    const W = 48;
+    for (let j = 0; j < W; j++)
+      for (let i = 0; i < W; i++) {
+        const a = 0.1 + ((i + 0.5) * 5.8) / W;
+        const b = 0.1 + ((j + 0.5) * 5.8) / W;
+        // |1 - h a| > 1 grows as (h a - 1)^k: away from the edge it leaves radius 1e6 within 200 steps.
+        const rate = Math.max(Math.abs(1 - 0.5 * a), Math.abs(1 - 0.5 * b));
+        if (Math.abs(rate - 1) < 0.08) continue;
+        expect(gpu.columns.outcome[j * W + i], `a=${a} b=${b}`).toBe(
+          rate > 1 ? Outcome.DIVERGED : Outcome.CONVERGED,
+        );
+      }
+  });
+
+  test('the compiled objective (compileObjective) on the GPU agrees with the CPU engine', async () => {
+    const spec = smallSpec({
+      objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
+      lr: 1.1,
+      iterations: 300,
+      transient: 200,
+      plane: mfPlane,
+    });
+    const cpu = await new CpuBasinEngine(compileObjective).runBasin(spec);
+    const gpu = await withDevice((device) => new GpuBasinEngine(device, compileObjective).runBasin(spec));
+    const c = compare(cpu.columns, gpu.columns, 'outcome');
+    expect(c.fraction).toBeGreaterThanOrEqual(0.99);
+    expect(c.unexplained).toEqual([]);
+  });
+});
+
+describe('chunking and tiling', () => {
+  const spec = smallSpec({ lr: 1.25, iterations: 300, transient: 150, plane: mfPlane });
+
+  test('one dispatch and many dispatches give bit-identical records', async () => {
+    await withDevice(async (device) => {
+      const one = await new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 300 }).runBasin(spec);
+      let calls = 0;
+      const many = await new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 7 }).runBasin(spec, {
+        onProgress: () => calls++,
+      });
+      expect(calls).toBe(Math.ceil(300 / 7));
+      expectBitIdentical(one.columns, many.columns);
+    });
+  });
+
+  test('a binding limit smaller than the grid tiles it, with identical records and a note', async () => {
+    await withDevice(async (device) => {
+      const whole = await new GpuBasinEngine(device, fixtureCompiler).runBasin(spec);
+      expect(whole.notes).toBeUndefined();
+      // 1000 bytes per binding: 20 records or 25 states of DIM 2, so tiles are pieces of rows.
+      const small = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: 1000 });
+      const tiled = await small.runBasin(spec);
+      expect(tiled.notes?.[0]).toMatch(/split into 144 tiles of at most 20 pixels/);
+      expectBitIdentical(whole.columns, tiled.columns);
+      // Whole rows per tile when a row fits: 8 rows of 48 pixels.
+      const rows = await new GpuBasinEngine(device, fixtureCompiler, { maxTileBytes: 8 * 48 * 88 }).runBasin(
+        spec,
+      );
+      expect(rows.notes?.[0]).toMatch(/split into 6 tiles of at most 384 pixels/);
+      expectBitIdentical(whole.columns, rows.columns);
+      expect(countOutcomes(tiled.columns)).toEqual(countOutcomes(runGrid(spec, mfGpu).columns));
+    });
+  });
+
+  test('planTiles follows the device limits; a 4096² grid fits a 128 MiB device in tiles', () => {
+    const limits = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 };
+    const plan = planTiles(4096, 4096, 2, limits, 256 * 2 ** 20);
+    expect(plan.tiles.length).toBeGreaterThan(1);
+    expect(plan.tiles.reduce((s, t) => s + t.w * t.h, 0)).toBe(4096 * 4096);
+    expect(plan.maxPixels * 48).toBeLessThanOrEqual(128 * 2 ** 20);
+    expect(plan.note).toMatch(/4096×4096 needs 1408\.0 MiB/);
+    expect(() => planTiles(10, 10, 8, limits, 50)).toThrow(/one pixel needs 160 bytes/);
+  });
+});
+
+describe('refusals and errors', () => {
+  test('a grid whose records exceed the host budget is refused with the sizes', async () => {
+    const spec = smallSpec({ plane: mfPlane });
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler, { maxHostBytes: 10_000 });
+      await expect(engine.runBasin(spec)).rejects.toThrow(
+        /grid 48×48 needs 0 MiB of records on the host, above the limit/,
+      );
+    });
+  });
+
+  test('NaN and infinite parameters are refused', async () => {
+    for (const bad of [NaN, Infinity, -Infinity])
+      expect(() =>
+        parseSpec({ objective: { expr: 'a*x^2/2 + b*y^2/2', preset: null, params: { a: bad, b: 1 } } }),
+      ).toThrow(SpecError);
+    // A spec built without parseSpec (a caller's own object) meets the engine's own check.
+    const spec = {
+      ...smallSpec({ plane: mfPlane }),
+      objective: { expr: anisoGpu.expr, preset: null, params: { a: NaN, b: 1 } },
+    };
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler);
+      await expect(engine.runBasin(spec)).rejects.toThrow(
+        /objective\.params: parameter 0 must be a finite number \(got NaN\)/,
+      );
+    });
+  });
+
+  test('a WGSL error reports its part, line and column', async () => {
+    // Line 3 of the objective block: `let r = 1.0 - x[0] * q;` with q undeclared at column 25.
+    const broken = {
+      ...mfGpu,
+      wgsl: mfGpu.wgsl.replace('let r = 1.0 - x[0] * x[1];', 'let r = 1.0 - x[0] * q;'),
+    };
+    expect(broken.wgsl).not.toBe(mfGpu.wgsl);
+    const line = broken.wgsl.split('\n').findIndex((l) => l.includes('* q;')) + 1;
+    const column = broken.wgsl.split('\n')[line - 1].indexOf('q;') + 1;
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler);
+      const error = await engine.runCompiled(smallSpec({ plane: mfPlane }), broken).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ShaderCompileError);
+      const e = error as ShaderCompileError;
+      const first = e.messages.find((m) => m.type === 'error')!;
+      expect(first).toMatchObject({ part: 'objective (generated)', line, column });
+      expect(e.message).toContain(`objective (generated):${line}:${column}:`);
+      // The engine is still usable, and the failed compile was not cached.
+      const ok = await engine.runCompiled(smallSpec({ plane: mfPlane, size: [8, 8] }), mfGpu);
+      expect(ok.columns.outcome.length).toBe(64);
+    });
+  });
+
+  test('an aborted run rejects between dispatches and leaves the engine usable', async () => {
+    const spec = smallSpec({ plane: mfPlane });
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 10 });
+      const controller = new AbortController();
+      let progress = 0;
+      const run = engine.runBasin(spec, {
+        signal: controller.signal,
+        onProgress: () => {
+          if (++progress === 3) controller.abort();
+        },
+      });
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      expect(progress).toBe(3);
+      const again = await engine.runBasin(spec);
+      expect(countOutcomes(again.columns)).toEqual(countOutcomes(runGrid(spec, mfGpu).columns));
+    });
   });
 });

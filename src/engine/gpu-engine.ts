@@ -31,6 +31,11 @@ export interface GpuEngineOptions {
    * maxStorageBufferBindingSize and maxBufferSize bound each buffer regardless. Default 256 MiB.
    */
   maxTileBytes?: number;
+  /**
+   * Caps the device's maxStorageBufferBindingSize and maxBufferSize (a device cannot be requested
+   * with limits below the defaults, so this is how a small device is emulated).
+   */
+  maxBindingBytes?: number;
   /** Most host memory the result's columns may take; larger grids are refused. Default 2 GiB. */
   maxHostBytes?: number;
   /** Iterations per dispatch; default: adapted so that a dispatch takes about targetDispatchMs. */
@@ -130,10 +135,7 @@ export class GpuBasinEngine implements BasinEngine {
   readonly lost: Promise<GPUDeviceLostInfo>;
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly passes = new Map<string, Promise<BasinPass>>();
-  private readonly options: Required<
-    Omit<GpuEngineOptions, 'adapterName' | 'itersPerDispatch' | 'onDeviceLost'>
-  > &
-    GpuEngineOptions;
+  private readonly options: typeof DEFAULTS & GpuEngineOptions;
   private disposed = false;
 
   constructor(
@@ -193,7 +195,12 @@ export class GpuBasinEngine implements BasinEngine {
         `grid ${W}×${H} needs ${(hostBytes / 2 ** 20).toFixed(0)} MiB of records on the host, ` +
           `above the limit of ${(this.options.maxHostBytes / 2 ** 20).toFixed(0)} MiB; use a smaller grid`,
       );
-    const plan = planTiles(W, H, dim, this.device.limits, this.options.maxTileBytes);
+    const cap = this.options.maxBindingBytes ?? Infinity;
+    const limits = {
+      maxStorageBufferBindingSize: Math.min(cap, this.device.limits.maxStorageBufferBindingSize),
+      maxBufferSize: Math.min(cap, this.device.limits.maxBufferSize),
+    };
+    const plan = planTiles(W, H, dim, limits, this.options.maxTileBytes);
     const pass = await this.pass(objective, spec.classify.lyapunov);
     const columns = allocColumns(W, H, 'f32');
     const nparam = objective.params.length;
