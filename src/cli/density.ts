@@ -1,8 +1,148 @@
-// Placeholder until the subcommand lands; replaced by its implementation.
-import { CliError } from './args.ts';
+/**
+ * `gdlab density`: the histogram of the long-run iterates of many trajectories at one learning rate,
+ * against the Gibbs prediction Z⁻¹exp(-f₀/T) where the objective is a multiscale preset (NOTES.md).
+ */
+import { runEnsembleSpec } from '../engine/bifurcation-common.ts';
+import { densityReport, type DensityReport } from '../engine/density.ts';
+import type { RgbaImage } from '../engine/bifurcation-render.ts';
+import type { EngineInfo } from '../engine/types.ts';
+import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import { colormapRgb } from '../ui/engine-host/colour.ts';
+import { CliError, parseInteger, parseNumber } from './args.ts';
+import {
+  baseEnsembleSpec,
+  openEnsembleEngine,
+  parseEnsembleFlags,
+  writeJson,
+  writeSpecPng,
+} from './bifurcation.ts';
 
-export const help = 'gdlab density: not implemented yet\n';
+export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('not implemented yet');
+usage: gdlab density --objective ID_OR_EXPR [options]
+
+  --objective ID_OR_EXPR  a preset id (multiscale, multiscale-double-well, …) or an expression
+  --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
+  --lr H                  learning rate (default: the preset's)
+  --samples M             trajectories (default 256)
+  --transient T           steps discarded first (default 1000)
+  --keep K                iterates kept per trajectory (default 1000)
+  --bins B                histogram bins (default 100)
+  --range A:B             histogram range (default: from the data)
+  --observable NAME_OR_EXPR  what is histogrammed (default: the first variable)
+  --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
+  --max-period P          longest period looked for (default 16)
+  --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
+  --json FILE             write the JSON to FILE ('-': print it; the default without --png)
+  --png FILE              the histogram as bars, the Gibbs density as a line, spec in a tEXt chunk
+  -h, --help              this text
+
+Output:
+  {"spec": …, "engine": …, "edges": [B+1], "counts": [B], "density": [B], "outside": n, "bounded": m,
+   "samples": M, "gibbs": [B] or null, "T": T or null, "l1": ∫|density - gibbs| or null}
+density and gibbs are probability densities normalised over the range (so l1 lies in [0, 2]); gibbs,
+T and l1 are given where the objective is a multiscale preset of one variable (T = hA²/4).
+`;
+
+/** What `gdlab density` writes as JSON. */
+export interface DensityJson extends DensityReport {
+  spec: ExperimentSpec;
+  engine: EngineInfo;
+}
+
+export function densitySpec(argv: string[]): ExperimentSpec {
+  const flags = parseEnsembleFlags(argv, 'density', [
+    'objective',
+    'param',
+    'lr',
+    'samples',
+    'transient',
+    'keep',
+    'bins',
+    'observable',
+    'x0',
+    'range',
+    'max-period',
+    'engine',
+    'json',
+    'png',
+  ]);
+  const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 1000, keep: 1000, samples: 256 });
+  const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
+  if (lr === undefined) throw new CliError('--lr is required for an expression');
+  if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
+  const bins = flags.bins !== undefined ? parseInteger('bins', flags.bins, 2) : 100;
+  const range = spec.ensemble.range ?? [-1, 1];
+  return parseSpec({
+    ...spec,
+    kind: 'density',
+    lr,
+    // Unused by the density itself; a bifurcation plane around h, so the spec opens as one.
+    plane: {
+      u: { quantity: 'lr', min: lr / 2, max: (3 * lr) / 2 },
+      v: { quantity: obj.vars[0], min: range[0], max: range[1] },
+    },
+    size: [1, bins],
+    ensemble: { ...spec.ensemble, bins },
+  });
+}
+
+/** The histogram as bars (colormap by height) with the Gibbs density as a white line. */
+export function renderDensity(
+  report: DensityReport,
+  spec: ExperimentSpec,
+  height = 200,
+  barWidth = 4,
+): RgbaImage {
+  const B = report.density.length;
+  const width = B * barWidth;
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  const top = Math.max(...report.density, ...(report.gibbs ?? [0])) || 1;
+  const yOf = (v: number) => Math.min(height - 1, Math.round((1 - v / top) * (height - 1)));
+  for (let x = 0; x < width; x++) {
+    const i = Math.floor(x / barWidth);
+    const yBar = yOf(report.density[i]);
+    const c = colormapRgb(spec.colour.colormap, report.density[i] / top);
+    const yG = report.gibbs ? yOf(report.gibbs[i]) : -1;
+    for (let y = 0; y < height; y++) {
+      const o = (y * width + x) * 4;
+      const px = Math.abs(y - yG) <= 1 ? [255, 255, 255] : y >= yBar && report.density[i] > 0 ? c : [0, 0, 0];
+      rgba[o] = px[0];
+      rgba[o + 1] = px[1];
+      rgba[o + 2] = px[2];
+      rgba[o + 3] = 255;
+    }
+  }
+  return { width, height, rgba, densityTop: 0 };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const spec = densitySpec(argv);
+  const flags = parseEnsembleFlags(argv, 'density', [
+    'objective',
+    'param',
+    'lr',
+    'samples',
+    'transient',
+    'keep',
+    'bins',
+    'observable',
+    'x0',
+    'range',
+    'max-period',
+    'engine',
+    'json',
+    'png',
+  ]);
+  const engine = await openEnsembleEngine(flags.engine);
+  try {
+    const result = await runEnsembleSpec(engine, spec);
+    const report = densityReport(result);
+    const json: DensityJson = { spec, engine: result.info, ...report };
+    if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec);
+    if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
+  } finally {
+    engine.dispose();
+  }
+  return 0;
 }
