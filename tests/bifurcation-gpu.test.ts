@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/engine/bifurcation-common.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
-import type { ExperimentSpec } from '../src/spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
 import {
   cascade,
   doubleWellSpec,
@@ -133,5 +133,84 @@ describe('GPU ensemble engine', () => {
     expectExactMass(split);
     // The automatic range is the extremes of the kept iterates, so nothing falls outside it.
     expect(whole.outside.every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('GPU ensemble engine, other observables and sweeps', () => {
+  it('agrees with float64 on an expression observable in 2-D, f under a parameter sweep, and a start sweep', async () => {
+    const base = {
+      kind: 'bifurcation',
+      iterations: 500,
+      transient: 400,
+      classify: { maxPeriod: 16, tol: 1e-4, divergeRadius: 1e6, lyapunov: true, chaosThreshold: 1e-3 },
+    };
+    // Scalar matrix factorization; xy → 1 at a converged minimizer, so the observable x*y ends at 1.
+    const mf = parseSpec({
+      ...base,
+      objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
+      lr: 0.5,
+      x0: [0.5, 0.5],
+      plane: { u: { quantity: 'lr', min: 0.2, max: 0.8 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [4, 32],
+      ensemble: {
+        samples: 8,
+        box: { min: [0.5, 0.5], max: [1.2, 1.2] },
+        keep: 100,
+        observable: 'x*y',
+        bins: 32,
+        range: null,
+      },
+    });
+    // GD on a·x²/2 is x ← (1 - h a) x: converges for a < 2/h = 2, escapes beyond. f ends at 0.
+    const quad = parseSpec({
+      ...base,
+      objective: { expr: 'a*x^2/2', preset: null, params: { a: 1 } },
+      lr: 1,
+      x0: [1],
+      plane: { u: { quantity: 'a', min: 0.5, max: 3.5 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [6, 16],
+      ensemble: {
+        samples: 4,
+        box: { min: [0.5], max: [1] },
+        keep: 100,
+        observable: 'f',
+        bins: 16,
+        range: [-0.5, 0.5],
+      },
+    });
+    // The double well at h = 1.1 from starts swept along x (no box): the 2-cycle around the sign of the start.
+    const starts = parseSpec({
+      ...base,
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      lr: 1.1,
+      x0: [0],
+      plane: { u: { quantity: 'x', min: -1.2, max: 1.2 }, v: { quantity: 'lr', min: 1, max: 2 } },
+      size: [4, 16],
+      ensemble: { samples: 2, box: null, keep: 100, observable: 'x', bins: 16, range: [-1.5, 1.5] },
+    });
+    const results = [];
+    for (const spec of [mf, quad, starts]) {
+      const { gpu, cpu } = await both(spec);
+      results.push({ gpu, cpu });
+      expect(gpu.stats.period).toEqual(cpu.stats.period);
+      expect(Array.from(gpu.stats.bounded)).toEqual(Array.from(cpu.stats.bounded));
+      for (let c = 0; c < gpu.plan.columns; c++) {
+        if (!cpu.stats.bounded[c]) continue;
+        expect(Math.abs(gpu.stats.min[c] - cpu.stats.min[c])).toBeLessThan(1e-4);
+        expect(Math.abs(gpu.stats.max[c] - cpu.stats.max[c])).toBeLessThan(1e-4);
+      }
+      expectExactMass(gpu);
+    }
+    const mfCpu = results[0].cpu;
+    expect(mfCpu.stats.period).toEqual([1, 1, 1, 1]);
+    expect(Math.abs(mfCpu.stats.max[0] - 1)).toBeLessThan(1e-6);
+    const q = results[1].gpu;
+    expect(Array.from(q.stats.diverged)).toEqual([0, 0, 0, 1, 1, 1]);
+    expect(q.stats.period.slice(0, 3)).toEqual([1, 1, 1]);
+    expect(q.stats.max[0]).toBeLessThan(1e-6);
+    const s = results[2].gpu;
+    expect(s.stats.period).toEqual([2, 2, 2, 2]);
+    expect(s.stats.max[0]).toBeLessThan(0);
+    expect(s.stats.min[3]).toBeGreaterThan(0);
   });
 });
