@@ -14,7 +14,7 @@ import {
   expectExactMass,
   lyapunov,
 } from './bifurcation-fixtures.ts';
-import { withPinnedDevice } from './bifurcation-gpu-device.ts';
+import { withDevice } from './helpers/gpu.ts';
 
 const C = cascade();
 
@@ -23,7 +23,7 @@ async function both(
   options = {},
 ): Promise<{ gpu: BifurcationResult; cpu: BifurcationResult }> {
   const { objective, plan } = prepareEnsemble(spec);
-  const gpu = await withPinnedDevice((device) =>
+  const gpu = await withDevice((device) =>
     new GpuEnsembleEngine(device, options).runEnsemble(spec, objective, plan),
   );
   const cpu = await runEnsembleCpu(spec, objective, plan);
@@ -117,7 +117,7 @@ describe('GPU ensemble engine', () => {
       range: null,
     });
     const { objective, plan } = prepareEnsemble(spec);
-    const [whole, split] = await withPinnedDevice(async (device) => [
+    const [whole, split] = await withDevice(async (device) => [
       await new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan),
       await new GpuEnsembleEngine(device, { maxTileSamples: 10, stepsPerDispatch: 600 }).runEnsemble(
         spec,

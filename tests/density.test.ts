@@ -20,7 +20,7 @@ import { densityReport, type DensityReport } from '../src/engine/density.ts';
 import { binEdges, countsToDensity, gibbsDensity, l1Distance } from '../src/gibbs.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
-import { withPinnedDevice } from './bifurcation-gpu-device.ts';
+import { withDevice } from './helpers/gpu.ts';
 
 const run = promisify(execFile);
 
@@ -131,7 +131,7 @@ describe('multiscale density against Gibbs', () => {
 
   it('GPU: L1 below the same bound', async () => {
     const { objective, plan } = prepareEnsemble(spec);
-    const result = await withPinnedDevice((device) =>
+    const result = await withDevice((device) =>
       new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan),
     );
     const report = densityReport(result);
