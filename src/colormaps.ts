@@ -1,0 +1,296 @@
+/**
+ * Colour: colormaps as 256-entry lookup tables (uploaded to the GPU colour pass, read by the CPU
+ * colouring), the categorical outcome palette, and the mapping of a record field to a colour. The
+ * GPU pass (shaders/colour.wgsl) and `colourPixels` below implement the same mapping, step for step
+ * in f32, so a CPU result exports to PNG exactly as the GPU draws it.
+ */
+import { Outcome, type RecordColumns } from './outcome.ts';
+import { COLOUR_FIELDS, type ColourField, type ColormapName, type ExperimentSpec } from './spec/spec.ts';
+
+type RGB = readonly [number, number, number];
+
+/**
+ * Each map as evenly spaced sRGB stops, interpolated linearly to 256 entries. Ten stops (fifteen for
+ * turbo) follow the published maps closely (matplotlib's viridis family and cividis, Google's turbo);
+ * the tables are approximations at the level of one or two units per channel between stops.
+ */
+const STOPS: Record<ColormapName, readonly string[]> = {
+  viridis: [
+    '440154',
+    '482878',
+    '3e4a89',
+    '31688e',
+    '26828e',
+    '1f9e89',
+    '35b779',
+    '6ece58',
+    'b5de2b',
+    'fde725',
+  ],
+  magma: ['000004', '180f3d', '440f76', '721f81', '9e2f7f', 'cd4071', 'f1605d', 'fd9668', 'feca8d', 'fcfdbf'],
+  inferno: [
+    '000004',
+    '1b0c41',
+    '4a0c6b',
+    '781c6d',
+    'a52c60',
+    'cf4446',
+    'ed6925',
+    'fb9b06',
+    'f7d13d',
+    'fcffa4',
+  ],
+  plasma: [
+    '0d0887',
+    '46039f',
+    '7201a8',
+    '9c179e',
+    'bd3786',
+    'd8576b',
+    'ed7953',
+    'fb9f3a',
+    'fdca26',
+    'f0f921',
+  ],
+  cividis: [
+    '00204d',
+    '00336f',
+    '39486b',
+    '575d6d',
+    '707173',
+    '8a8779',
+    'a69d75',
+    'c4b56c',
+    'e4cf5b',
+    'ffea46',
+  ],
+  turbo: [
+    '30123b',
+    '4145ab',
+    '4675ed',
+    '39a2fc',
+    '1bcfd4',
+    '24eca6',
+    '61fc6c',
+    'a4fc3b',
+    'd1e834',
+    'f3c63a',
+    'fe9b2d',
+    'f36315',
+    'd93806',
+    'b11901',
+    '7a0403',
+  ],
+  gray: ['000000', 'ffffff'],
+};
+
+function hex(h: string): RGB {
+  return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
+}
+
+export const LUT_SIZE = 256;
+
+const lutCache = new Map<ColormapName, Uint8Array>();
+
+/** The map as LUT_SIZE RGBA8 entries (alpha 255). */
+export function colormapLut(name: ColormapName): Uint8Array {
+  let lut = lutCache.get(name);
+  if (lut) return lut;
+  const stops = STOPS[name].map(hex);
+  lut = new Uint8Array(LUT_SIZE * 4);
+  for (let i = 0; i < LUT_SIZE; i++) {
+    const p = (i / (LUT_SIZE - 1)) * (stops.length - 1);
+    const k = Math.min(stops.length - 2, Math.floor(p));
+    const f = p - k;
+    for (let c = 0; c < 3; c++)
+      lut[i * 4 + c] = Math.round(stops[k][c] + (stops[k + 1][c] - stops[k][c]) * f);
+    lut[i * 4 + 3] = 255;
+  }
+  lutCache.set(name, lut);
+  return lut;
+}
+
+/** The categorical palette of the `outcome` field. */
+export const OUTCOME_PALETTE = {
+  /** Diverged, shaded from fast escape (first) to slow escape (second) by log(iter)/log(N). */
+  diverged: [hex('0c0c14'), hex('5a6082')] as const,
+  converged: hex('f5f0e1'),
+  /** Aperiodic, shaded from λ ≤ 0 (first) to λ ≥ lyapScale (second); the midpoint when λ is NaN. */
+  aperiodic: [hex('460046'), hex('e628a0')] as const,
+  /** Fields with no value at a pixel (NaN, or log of a non-positive number). */
+  nan: hex('808080'),
+  /** Period p ≥ 2 takes entry (p - 2) mod length (Tableau's ten, then two more). */
+  periods: [
+    '4e79a7',
+    'f28e2b',
+    '59a14f',
+    'e15759',
+    '76b7b2',
+    'edc948',
+    'b07aa1',
+    'ff9da7',
+    '9c755f',
+    'bab0ac',
+    '17becf',
+    'bcbd22',
+  ].map(hex),
+};
+
+/** Words before the period colours in the GPU palette buffer (see paletteWords). */
+export const PALETTE_FIXED = 6;
+
+/** RGBA8 packed little-endian into a u32, as the GPU reads and writes pixels. */
+export function packRgba(c: RGB): number {
+  return (c[0] | (c[1] << 8) | (c[2] << 16) | (255 << 24)) >>> 0;
+}
+
+/** The palette as the GPU reads it: fast, slow, converged, aperiodic low, high, NaN, then periods. */
+export function paletteWords(): Uint32Array {
+  const p = OUTCOME_PALETTE;
+  return Uint32Array.from(
+    [p.diverged[0], p.diverged[1], p.converged, p.aperiodic[0], p.aperiodic[1], p.nan, ...p.periods].map(
+      packRgba,
+    ),
+  );
+}
+
+/** The LUT as u32 words for the GPU. */
+export function lutWords(name: ColormapName): Uint32Array {
+  const lut = colormapLut(name);
+  return new Uint32Array(lut.buffer.slice(lut.byteOffset, lut.byteOffset + lut.byteLength));
+}
+
+/** Everything the mapping needs, resolved: both the GPU pass and the CPU colouring take this. */
+export interface ColourSettings {
+  field: ColourField;
+  colormap: ColormapName;
+  /** Values go through log10 first (non-positive values have no colour: the NaN colour). */
+  log: boolean;
+  /** Range of the (log-transformed) values mapped onto the colormap. */
+  range: [number, number];
+  /** Iterations of the run (N): the escape-time shading of diverged pixels. */
+  iterations: number;
+  /** λ that takes the brightest aperiodic colour. */
+  lyapScale: number;
+}
+
+/** λ of full brightness: ln 2, the exponent of the cubic map's fully chaotic end. */
+export const LYAP_SCALE = Math.LN2;
+
+/** Numeric code of a field in the GPU pass (its index in COLOUR_FIELDS). */
+export function fieldCode(field: ColourField): number {
+  return COLOUR_FIELDS.indexOf(field);
+}
+
+const f = Math.fround;
+
+/**
+ * The value pixel k shows for a continuous field (before log): escape time only for diverged pixels,
+ * period only for converged and periodic ones, else the record's number. NaN: no value.
+ */
+export function fieldValue(c: RecordColumns, field: ColourField, k: number): number {
+  switch (field) {
+    case 'outcome':
+      return c.outcome[k];
+    case 'escape':
+      return c.outcome[k] === Outcome.DIVERGED ? c.iter[k] : NaN;
+    case 'period':
+      return c.outcome[k] === Outcome.CONVERGED || c.outcome[k] === Outcome.PERIODIC ? c.period[k] : NaN;
+    default:
+      return c[field][k];
+  }
+}
+
+/** The f32 value after the optional log, as the GPU computes it (log2(v)·log10(2)). */
+function transformed(v: number, log: boolean): number {
+  const x = f(v);
+  if (!log) return x;
+  return x > 0 ? f(f(Math.log2(x)) * f(Math.LOG10E * Math.LN2)) : NaN;
+}
+
+/**
+ * Resolves a spec's colour settings against a result: a fixed range from the spec (through log10
+ * when log is on), else the finite minimum and maximum of the field's values.
+ */
+export function resolveColourSettings(spec: ExperimentSpec, c: RecordColumns): ColourSettings {
+  const { field, colormap, log } = spec.colour;
+  let range: [number, number] | null = null;
+  if (spec.colour.range) {
+    const [a, b] = spec.colour.range.map((v) => transformed(v, log));
+    if (Number.isFinite(a) && Number.isFinite(b) && b > a) range = [a, b];
+  }
+  if (!range) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    if (field !== 'outcome')
+      for (let k = 0; k < c.outcome.length; k++) {
+        const v = transformed(fieldValue(c, field, k), log);
+        if (!Number.isFinite(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    range = lo > hi ? [0, 1] : lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+  }
+  return { field, colormap, log, range, iterations: spec.iterations, lyapScale: LYAP_SCALE };
+}
+
+/** mix(a, b, s) rounded per channel, in f32 like WGSL's mix and round-half-even. */
+function mix(a: RGB, b: RGB, s: number): RGB {
+  const ch = (i: number) => roundEven(f(a[i] + f(f(b[i] - a[i]) * s)));
+  return [ch(0), ch(1), ch(2)];
+}
+function roundEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/** The colour of pixel k, RGB. */
+export function pixelColour(c: RecordColumns, s: ColourSettings, k: number, lut: Uint8Array): RGB {
+  const p = OUTCOME_PALETTE;
+  if (s.field === 'outcome') {
+    switch (c.outcome[k]) {
+      case Outcome.DIVERGED: {
+        const t = clamp01(f(f(Math.log(f(c.iter[k]))) / f(Math.log(f(Math.max(2, s.iterations))))));
+        return mix(p.diverged[0], p.diverged[1], t);
+      }
+      case Outcome.CONVERGED:
+        return p.converged;
+      case Outcome.PERIODIC:
+        return p.periods[(c.period[k] + p.periods.length - 2) % p.periods.length];
+      default: {
+        const lam = f(c.lyapunov[k]);
+        const t = Number.isFinite(lam) ? clamp01(f(lam / f(s.lyapScale))) : 0.5;
+        return mix(p.aperiodic[0], p.aperiodic[1], t);
+      }
+    }
+  }
+  const v = transformed(fieldValue(c, s.field, k), s.log);
+  if (!Number.isFinite(v)) return p.nan;
+  const lo = f(s.range[0]);
+  const hi = f(s.range[1]);
+  const t = clamp01(f(f(v - lo) / f(hi - lo)));
+  const i = Math.min(LUT_SIZE - 1, Math.floor(f(t * LUT_SIZE)));
+  return [lut[i * 4], lut[i * 4 + 1], lut[i * 4 + 2]];
+}
+
+/**
+ * RGBA8 of a whole grid on the CPU (the fallback engine, PNG export of CPU results). `flip`: image
+ * order, top row first (records have row 0 at the bottom).
+ */
+export function colourPixels(c: RecordColumns, s: ColourSettings, flip = true): Uint8ClampedArray {
+  const { width: W, height: H } = c;
+  const out = new Uint8ClampedArray(W * H * 4);
+  const lut = colormapLut(s.colormap);
+  for (let j = 0; j < H; j++)
+    for (let i = 0; i < W; i++) {
+      const k = j * W + i;
+      const o = ((flip ? H - 1 - j : j) * W + i) * 4;
+      const rgb = pixelColour(c, s, k, lut);
+      out[o] = rgb[0];
+      out[o + 1] = rgb[1];
+      out[o + 2] = rgb[2];
+      out[o + 3] = 255;
+    }
+  return out;
+}
