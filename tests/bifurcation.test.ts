@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
-import { renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { prepareEnsemble, runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
+import { bifurcationReadout, renderBifurcation } from '../src/engine/bifurcation-render.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { parseSpec } from '../src/spec/spec.ts';
 import {
@@ -95,6 +95,14 @@ describe('histogram mass', () => {
   });
 });
 
+describe('planEnsemble', () => {
+  it('refuses a column whose counts could overflow 32 bits', () => {
+    const spec = doubleWellSpec({ lr: [1, 2], columns: 2 });
+    const big = { ...spec, ensemble: { ...spec.ensemble, samples: 100_000, keep: 50_000 } };
+    expect(() => prepareEnsemble(big)).toThrow(/could overflow a 32-bit count/);
+  });
+});
+
 describe('renderBifurcation', () => {
   it('draws the strips and the log density, highest value on top', async () => {
     const spec = doubleWellSpec({ lr: [0.9, 1.1], columns: 2, rows: 8, samples: 4, range: [-1.6, 1.6] });
@@ -118,6 +126,13 @@ describe('renderBifurcation', () => {
     const full = r.density[6 * 2] >= r.density[1 * 2] ? 6 : 1;
     expect(px(0, img.densityTop + 7 - full)).toEqual([255, 0, 0, 255]);
     expect(px(0, img.densityTop + 7 - 4)).toEqual([1, 2, 3, 255]);
+    // The readout under that pixel: column 0 at h = 0.95, row `full`, its centre value and count.
+    const read = bifurcationReadout(r, img.densityTop, 0.5, img.densityTop + 7 - full + 0.5)!;
+    expect(read).toMatchObject({ column: 0, row: full, count: r.density[full * 2], period: 1, diverged: 0 });
+    expect(read.u).toBeCloseTo(0.95, 12);
+    expect(read.value).toBeCloseTo(-1.6 + (full + 0.5) * 0.4, 6);
+    expect(bifurcationReadout(r, img.densityTop, 1, 4)).toMatchObject({ column: 1, row: null, period: 2 });
+    expect(bifurcationReadout(r, img.densityTop, 2, 0)).toBeNull();
   });
 });
 

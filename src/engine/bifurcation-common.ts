@@ -179,6 +179,11 @@ export function planEnsemble(
   const quantityName = density ? 'lr' : spec.plane.u.quantity;
   const quantity = resolveQuantity(quantityName, objective.vars, objective.params);
   const columns = density ? 1 : spec.size[0];
+  // Counts are u32 on both engines; one cell can receive every kept iterate of its column.
+  if (spec.ensemble.samples * spec.ensemble.keep >= 2 ** 32)
+    throw new RangeError(
+      `samples × keep = ${spec.ensemble.samples * spec.ensemble.keep} could overflow a 32-bit count; lower one of them`,
+    );
   return {
     dim,
     columns,

@@ -93,3 +93,43 @@ export function renderBifurcation(
   }
   return { width: W, height, rgba, densityTop };
 }
+
+/** What the picture shows under a pixel: for a crosshair readout and for picking a column's h. */
+export interface BifurcationReadout {
+  column: number;
+  /** The swept quantity's value at the column's centre. */
+  u: number;
+  /** The density row and the observable's value at its centre; null over the strips. */
+  row: number | null;
+  value: number | null;
+  /** Counts in that cell (0 over the strips). */
+  count: number;
+  diverged: number;
+  period: number | null;
+  lyapunov: number;
+}
+
+/** The readout at image pixel (x, y) of an image rendered with `densityTop`; null outside the image. */
+export function bifurcationReadout(
+  result: Pick<BifurcationResult, 'plan' | 'density' | 'stats' | 'range'>,
+  densityTop: number,
+  x: number,
+  y: number,
+): BifurcationReadout | null {
+  const { columns: W, rows: H, values } = result.plan;
+  const c = Math.floor(x);
+  const py = Math.floor(y);
+  if (c < 0 || c >= W || py < 0 || py >= densityTop + H) return null;
+  const row = py >= densityTop ? H - 1 - (py - densityTop) : null;
+  const [lo, hi] = result.range;
+  return {
+    column: c,
+    u: values[c],
+    row,
+    value: row === null ? null : lo + ((row + 0.5) * (hi - lo)) / H,
+    count: row === null ? 0 : result.density[row * W + c],
+    diverged: result.stats.diverged[c],
+    period: result.stats.period[c],
+    lyapunov: result.stats.lyapunov[c],
+  };
+}
