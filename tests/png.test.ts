@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { encode } from 'fast-png';
+import { decodeSpecPng, encodeSpecPng, PNG_SPEC_KEYWORD, readSpecFromPng } from '../src/spec/png.ts';
+import { defaultSpec, parseSpec, SpecError } from '../src/spec/spec.ts';
+
+function picture(w: number, h: number): Uint8Array {
+  const rgba = new Uint8Array(w * h * 4);
+  for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 37 + 11) % 256;
+  return rgba;
+}
+
+describe('PNG with the spec in a tEXt chunk', () => {
+  test('pixels and spec round-trip exactly, non-Latin-1 text included', () => {
+    const spec = parseSpec({
+      ...defaultSpec(),
+      objective: { expr: '(1 - x*y)^2/2 + 0*ε', preset: null, params: { a: 0.25 } },
+      observables: ['abs(x)-abs(y)'],
+      size: [5, 3],
+      lr: 1.0000000000000002,
+    });
+    const rgba = picture(5, 3);
+    const bytes = encodeSpecPng(rgba, 5, 3, spec);
+    // The PNG signature, then a tEXt chunk with the keyword and only Latin-1 bytes.
+    expect([...bytes.slice(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    const latin = new TextDecoder('latin1').decode(bytes);
+    expect(latin).toContain(`tEXt${PNG_SPEC_KEYWORD}\0`);
+    expect(latin).toContain('\\u03b5');
+    const back = decodeSpecPng(bytes);
+    expect(back.width).toBe(5);
+    expect(back.height).toBe(3);
+    expect(back.rgba).toEqual(rgba);
+    expect(back.spec).toEqual(spec);
+    expect(readSpecFromPng(bytes).lr).toBe(1.0000000000000002);
+  });
+
+  test('a PNG without the chunk has no spec; a wrong chunk or no PNG is a SpecError', () => {
+    const plain = encode({ width: 2, height: 1, data: new Uint8Array(8), channels: 4, depth: 8 });
+    expect(decodeSpecPng(plain).spec).toBeNull();
+    expect(() => readSpecFromPng(plain)).toThrow(/no 'gdlab-spec' text chunk/);
+    const bad = encode({
+      width: 1,
+      height: 1,
+      data: new Uint8Array(4),
+      channels: 4,
+      depth: 8,
+      text: { [PNG_SPEC_KEYWORD]: '{"lr": -1}' },
+    });
+    expect(() => decodeSpecPng(bad)).toThrow(SpecError);
+    expect(() => decodeSpecPng(bad)).toThrow(/lr: must be positive/);
+    expect(() => decodeSpecPng(new Uint8Array([1, 2, 3]))).toThrow(/not a readable PNG/);
+    expect(() => encodeSpecPng(new Uint8Array(7), 2, 1, defaultSpec())).toThrow(RangeError);
+  });
+});
