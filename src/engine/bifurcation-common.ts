@@ -14,7 +14,13 @@
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
  */
 import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from '../outcome.ts';
-import { checkSpecQuantities, resolveQuantity, type ExperimentSpec, type QuantityRef } from '../spec/spec.ts';
+import {
+  SpecError,
+  checkSpecQuantities,
+  resolveQuantity,
+  type ExperimentSpec,
+  type QuantityRef,
+} from '../spec/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { AxisKind, axisValue } from '../spec/plane.ts';
@@ -181,9 +187,9 @@ export function planEnsemble(
   const columns = density ? 1 : spec.size[0];
   // Counts are u32 on both engines; one cell can receive every kept iterate of its column.
   if (spec.ensemble.samples * spec.ensemble.keep >= 2 ** 32)
-    throw new RangeError(
-      `samples × keep = ${spec.ensemble.samples * spec.ensemble.keep} could overflow a 32-bit count; lower one of them`,
-    );
+    throw new SpecError([
+      `ensemble.samples: samples × keep = ${spec.ensemble.samples * spec.ensemble.keep} could overflow a 32-bit count; lower one of them`,
+    ]);
   return {
     dim,
     columns,
