@@ -147,6 +147,8 @@ export class BasinMap extends LitElement {
   @query('canvas') private canvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
 
+  /** Last pointer position over the map, so the readout follows a view that changes under it. */
+  private pointer: [number, number] | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
   private drawn: { frame: MapFrame; colour: ColourSettings } | null = null;
   /** Error from the last present(), shown instead of failing silently. */
@@ -165,8 +167,14 @@ export class BasinMap extends LitElement {
       const px = this.pixelAt(x, y);
       if (px) this.dispatchEvent(new PixelPickEvent({ i: px[0], j: px[1] }));
     },
-    hover: (x, y) => this.updateHover(x, y),
-    leave: () => (this.hover = null),
+    hover: (x, y) => {
+      this.pointer = [x, y];
+      this.updateHover(x, y);
+    },
+    leave: () => {
+      this.pointer = null;
+      this.hover = null;
+    },
   });
 
   /** The drawing area's size in CSS pixels, from the grid's aspect ratio. */
@@ -229,6 +237,11 @@ export class BasinMap extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (this.plot) this.interaction.attach(this.plot);
+    if (
+      (changed.has('frame') || changed.has('view') || changed.has('previewView' as keyof BasinMap)) &&
+      this.pointer
+    )
+      this.updateHover(this.pointer[0], this.pointer[1]);
     // A new backend brings a new canvas (keyed below): nothing is drawn on it yet.
     if (changed.has('backend')) this.drawn = null;
     if (changed.has('frame') || changed.has('colour') || changed.has('backend')) this.scheduler.request();

@@ -57,6 +57,11 @@ export class ObjectivePanel extends LitElement {
       .slider {
         grid-template-columns: 50px 1fr 70px;
       }
+      button.add {
+        margin-top: 4px;
+        font: inherit;
+        font-size: 12px;
+      }
       .explain {
         font-size: 12px;
         color: #444;
@@ -157,6 +162,14 @@ export class ObjectivePanel extends LitElement {
     /></label>`;
   }
 
+  private renderProblem(pr: ExprProblem) {
+    const caret = `${' '.repeat(Math.max(0, pr.column - 1))}^`;
+    const where = pr.column > 0 ? `column ${pr.column}: ` : '';
+    return html`${pr.column > 0 ? html`<pre class="caret" id="caret" data-column=${pr.column}>${caret}</pre>` : nothing}
+      <div class="error" id="expr-error" data-column=${pr.column}>${where}${pr.message}</div>
+      ${pr.unknown ? html`<button class="add" @click=${() => this.addParam(pr.unknown!)}>add parameter '${pr.unknown}' = 1</button>` : nothing}`;
+  }
+
   protected override render() {
     const s = this.spec;
     const preset = PRESETS.find((p) => p.id === s.objective.preset);
@@ -185,26 +198,7 @@ export class ObjectivePanel extends LitElement {
           }
         }}
       ></textarea>
-      ${
-        pr
-          ? html`${
-                pr.column > 0
-                  ? html`<pre class="caret" id="caret" data-column=${pr.column}>
-${' '.repeat(pr.column - 1)}^</pre>`
-                  : nothing
-              }
-              <div class="error" id="expr-error" data-column=${pr.column}>
-                ${pr.column > 0 ? `column ${pr.column}: ` : ''}${pr.message}
-                ${
-                  pr.unknown
-                    ? html`<button @click=${() => this.addParam(pr.unknown!)}>
-                        add parameter '${pr.unknown}'
-                      </button>`
-                    : nothing
-                }
-              </div>`
-          : nothing
-      }
+      ${pr ? this.renderProblem(pr) : nothing}
       ${this.error ? html`<div class="error" id="objective-error">${this.error}</div>` : nothing}
       ${Object.entries(s.objective.params).map(([k, v]) => this.renderParam(k, v))}
       ${preset ? html`<div class="explain">${preset.explanation}</div>` : nothing}

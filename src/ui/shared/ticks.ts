@@ -7,8 +7,9 @@
 export function niceTicks(min: number, max: number, target = 6): number[] {
   if (!Number.isFinite(min) || !Number.isFinite(max) || !(max > min) || target < 1) return [];
   const step = niceStep((max - min) / target);
-  const first = Math.ceil(min / step);
-  const last = Math.floor(max / step);
+  // A little slack so that 1.23456 / 5e-6 = 246912.00000000003 still starts at 246912.
+  const first = Math.ceil(min / step - 1e-9);
+  const last = Math.floor(max / step + 1e-9);
   const out: number[] = [];
   // Multiplying an integer by the step (rather than accumulating) keeps 0.30000000000000004 away.
   for (let k = first; k <= last && out.length < 1000; k++) out.push(k * step);
@@ -20,7 +21,9 @@ export function niceStep(raw: number): number {
   const exp = Math.floor(Math.log10(raw));
   const base = 10 ** exp;
   const m = raw / base;
-  const nice = m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10;
+  // Slack again: (0.4 - 0.1) / 3 = 0.10000000000000002 is a step of 0.1, not 0.2.
+  const eps = 1e-9;
+  const nice = m <= 1 + eps ? 1 : m <= 2 + eps ? 2 : m <= 5 + eps ? 5 : 10;
   return nice * base;
 }
 
@@ -30,8 +33,13 @@ export function formatTicks(ticks: readonly number[]): string[] {
   const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(ticks[0]) || 1;
   const big = Math.max(...ticks.map(Math.abs));
   if (big >= 1e6 || (big > 0 && big < 1e-4)) {
-    const digits = Math.max(0, Math.ceil(Math.log10(big / step)) + 1);
-    return ticks.map((t) => (t === 0 ? '0' : t.toExponential(Math.min(digits, 15))));
+    // Mantissa digits: as many as separate this tick's exponent from the step's.
+    const stepExp = Math.floor(Math.log10(step) + 1e-9);
+    return ticks.map((t) => {
+      if (t === 0) return '0';
+      const digits = Math.floor(Math.log10(Math.abs(t)) + 1e-9) - stepExp;
+      return t.toExponential(Math.min(15, Math.max(0, digits)));
+    });
   }
   const decimals = Math.max(0, Math.min(15, -Math.floor(Math.log10(step) + 1e-9)));
   return ticks.map((t) => {

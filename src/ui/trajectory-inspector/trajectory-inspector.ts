@@ -55,6 +55,13 @@ export class TrajectoryInspector extends LitElement {
         font-size: 14px;
         margin: 0;
       }
+      .u-title {
+        font-size: 13px;
+        font-weight: 600;
+      }
+      .u-legend {
+        font-size: 11px;
+      }
     `,
   ];
 
@@ -81,8 +88,8 @@ export class TrajectoryInspector extends LitElement {
     const d = this.data;
     if (!d) return;
     const host = (id: string) => this.renderRoot.querySelector(`#${id}`) as HTMLElement;
-    const width = 380;
-    const height = 220;
+    const width = 330;
+    const height = 210;
     const x = d.k.map(Number);
 
     // States: GD as points joined thinly, flows as lines.

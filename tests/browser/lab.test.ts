@@ -1,0 +1,382 @@
+/**
+ * The lab in headless Chromium against the production build (dist/): SwiftShader WebGPU, and a
+ * second browser without WebGPU for the CPU-worker fallback. Every state is saved as a screenshot
+ * in test-artifacts/.
+ *
+ * Headless SwiftShader destroys the device on the first present to a WebGPU canvas ("Device was
+ * destroyed" on copy or render into getCurrentTexture()), so the GPU pages run with
+ * `?display=readback`: the same engine and colours, drawn through a 2D canvas.
+ */
+import { decode } from 'fast-png';
+import type { Browser, Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GpuBasinEngine } from '../../src/engine/gpu-engine.ts';
+import { compileObjective } from '../../src/objective/compile.ts';
+import { countOutcomes } from '../../src/outcome.ts';
+import { CpuBasinEngine } from '../../src/reference/grid.ts';
+import { defaultSpec, parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
+import { getTestGpu } from '../helpers/gpu.ts';
+import { hashFor, launch, screenshot, serveDist, waitForMap, watchErrors } from './harness.ts';
+
+let server: Awaited<ReturnType<typeof serveDist>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launch(true);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const GPU_PAGE = () => `${server.url}?display=readback`;
+
+/** The lab's current spec, frame counts and state, read through the element's public fields. */
+async function labState(page: Page) {
+  return page.evaluate(() => {
+    const lab = document.querySelector('gd-lab')!;
+    return {
+      spec: lab.spec,
+      counts: lab.frame?.counts ?? null,
+      kind: lab.frame?.info.kind ?? null,
+      errors: lab.errors,
+      note: lab.engineNote,
+      hash: location.hash,
+      firstMapMs: lab.firstMapMs,
+    };
+  });
+}
+
+/** Counts as the legend shows them, keyed like the legend's rows. */
+async function legendCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const legend = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-map-legend')!;
+    const out: Record<string, number> = {};
+    for (const tr of legend.shadowRoot!.querySelectorAll('tr[data-key]'))
+      out[tr.getAttribute('data-key')!] = Number(
+        tr.querySelector('[data-count]')!.getAttribute('data-count'),
+      );
+    return out;
+  });
+}
+
+/** The map's drawing area in page coordinates. */
+async function plotBox(page: Page) {
+  return page.evaluate(() => {
+    const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
+    const r = map.shadowRoot!.querySelector('.plot')!.getBoundingClientRect();
+    return { x: r.left, y: r.top, width: r.width, height: r.height };
+  });
+}
+
+async function openLab(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitForMap(page);
+}
+
+describe('the lab on SwiftShader WebGPU', () => {
+  it('renders the default experiment, and its legend counts equal the engine run in Node', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    const t0 = Date.now();
+    await openLab(page, GPU_PAGE());
+    const wall = Date.now() - t0;
+    const s = await labState(page);
+    await screenshot(page, '1-default');
+    expect(s.kind).toBe('gpu');
+    expect(s.spec).toEqual(defaultSpec());
+    expect(s.note).toBeNull();
+    const legend = await legendCounts(page);
+    const c = s.counts!;
+    expect(legend.diverged).toBe(c.diverged);
+    expect(legend.converged).toBe(c.converged);
+    expect(legend.aperiodic).toBe(c.aperiodic);
+    const total = Object.values(legend).reduce((a, b) => a + b, 0);
+    expect(total).toBe(256 * 256);
+
+    // The same spec through the same WGSL engine in Node (Dawn on SwiftShader): what `gdlab basin` runs.
+    const gpu = await getTestGpu();
+    try {
+      const engine = new GpuBasinEngine(gpu.device, compileObjective, { adapterName: gpu.adapterName });
+      const r = await engine.runBasin(defaultSpec());
+      expect(countOutcomes(r.columns)).toEqual(c);
+    } finally {
+      gpu.device.destroy();
+    }
+    // And against the float64 reference: f32 may flip a few pixels on basin boundaries only.
+    const cpu = await new CpuBasinEngine(compileObjective).runBasin(defaultSpec());
+    const ref = countOutcomes(cpu.columns);
+    expect(Math.abs(ref.converged - c.converged)).toBeLessThanOrEqual(0.01 * 256 * 256);
+    expect(Math.abs(ref.diverged - c.diverged)).toBeLessThanOrEqual(0.01 * 256 * 256);
+    console.log(
+      `default 256×256 map: first full map ${s.firstMapMs?.toFixed(0)} ms after start, ${wall} ms wall`,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('zoom and pan change the view and the URL; reloading the URL restores it', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, GPU_PAGE() + hashFor({ size: [96, 96], iterations: 200, transient: 100 }));
+    const before = await labState(page);
+    const box = await plotBox(page);
+    // Wheel zoom in about a point right of centre: that point stays put.
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.5);
+    await page.mouse.wheel({ deltaY: -300 });
+    await waitForMap(page);
+    const zoomed = await labState(page);
+    const u0 = before.spec.plane.u;
+    const u1 = zoomed.spec.plane.u;
+    expect(u1.max - u1.min).toBeLessThan(0.6 * (u0.max - u0.min));
+    const fixed = u0.min + 0.75 * (u0.max - u0.min);
+    expect(u1.min + 0.75 * (u1.max - u1.min)).toBeCloseTo(fixed, 9);
+    expect(zoomed.hash).not.toBe(before.hash);
+    await screenshot(page, '2-zoomed');
+
+    // Drag 100 px to the right: the view moves left by 100 px worth of u.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 50, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.move(box.x + box.width / 2 + 100, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.up();
+    await waitForMap(page);
+    const panned = await labState(page);
+    const du = ((u1.max - u1.min) * 100) / box.width;
+    expect(panned.spec.plane.u.min).toBeCloseTo(u1.min - du, 9);
+    expect(panned.spec.plane.v).toEqual(zoomed.spec.plane.v);
+    expect(panned.hash).not.toBe(zoomed.hash);
+    await screenshot(page, '3-panned');
+
+    const shadowClick = (id: string) =>
+      page.evaluate(
+        (id) => (document.querySelector('gd-lab')!.shadowRoot!.getElementById(id) as HTMLElement).click(),
+        id,
+      );
+    // Shift-drag a box over the left half of the map, top quarter to bottom quarter.
+    await page.keyboard.down('Shift');
+    await page.mouse.move(box.x + 2, box.y + box.height * 0.25);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5, { steps: 3 });
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.75, { steps: 3 });
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await waitForMap(page);
+    const boxed = await labState(page);
+    const p = panned.spec.plane;
+    const b = boxed.spec.plane;
+    expect(b.u.min).toBeCloseTo(p.u.min + (2 / box.width) * (p.u.max - p.u.min), 9);
+    expect(b.u.max).toBeCloseTo(p.u.min + 0.5 * (p.u.max - p.u.min), 9);
+    expect(b.v.min).toBeCloseTo(p.v.min + 0.25 * (p.v.max - p.v.min), 9);
+    expect(b.v.max).toBeCloseTo(p.v.min + 0.75 * (p.v.max - p.v.min), 9);
+    await screenshot(page, '3b-box-zoomed');
+    // The hover readout names the point under the pointer.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const readout = await page.evaluate(() => {
+      const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
+      return map.shadowRoot!.querySelector('.readout')!.textContent!;
+    });
+    const uMid = (b.u.min + b.u.max) / 2;
+    expect(readout).toMatch(/x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|period \d+|aperiodic)/);
+    expect(Number(/x = (-?[0-9.e+-]+)/.exec(readout)![1])).toBeCloseTo(uMid, 2);
+    await shadowClick('back');
+    await waitForMap(page);
+
+    // Back returns to the zoomed view.
+    await shadowClick('back');
+    await waitForMap(page);
+    expect((await labState(page)).spec.plane).toEqual(zoomed.spec.plane);
+    await shadowClick('forward');
+    await waitForMap(page);
+    expect((await labState(page)).spec.plane).toEqual(panned.spec.plane);
+
+    // A fresh page on the same URL opens the same view.
+    const url = page.url();
+    const again = await browser.newPage();
+    await openLab(again, url);
+    const restored = await labState(again);
+    expect(restored.spec).toEqual(panned.spec);
+    expect(restored.counts).toEqual((await labState(page)).counts);
+    await screenshot(again, '4-reloaded');
+    expect(errors).toEqual([]);
+    await again.close();
+    await page.close();
+  });
+
+  it('clicking a pixel opens the inspector whose first point is that pixel', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, GPU_PAGE() + hashFor({ size: [64, 64], lr: 1.05, iterations: 300, transient: 200 }));
+    const box = await plotBox(page);
+    const s = (await labState(page)).spec;
+    const fx = 0.62;
+    const fy = 0.3;
+    await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector');
+        return !!el && el.charts.length === 3;
+      },
+      { timeout: 30_000 },
+    );
+    const chart = await page.evaluate(() => {
+      const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
+      const u = el.charts[0];
+      const col = (label: string) => u.data[u.series.findIndex((x) => x.label === label)] as number[];
+      return {
+        labels: u.series.map((x) => x.label),
+        x0: col('GD x')[0],
+        y0: col('GD y')[0],
+        gf0: col('gradient flow x')[0],
+        n: u.data[0].length,
+        twoOverH: el.charts[2].data[2]?.[0],
+      };
+    });
+    const i = Math.floor(fx * 64);
+    const j = Math.floor((1 - fy) * 64);
+    const u = s.plane.u.min + ((i + 0.5) * (s.plane.u.max - s.plane.u.min)) / 64;
+    const v = s.plane.v.min + ((j + 0.5) * (s.plane.v.max - s.plane.v.min)) / 64;
+    expect(chart.x0).toBeCloseTo(u, 12);
+    expect(chart.y0).toBeCloseTo(v, 12);
+    expect(chart.gf0).toBeCloseTo(u, 12);
+    expect(chart.labels).toContain('modified eq. order 2 y');
+    expect(chart.twoOverH).toBeCloseTo(2 / 1.05, 12);
+    expect(chart.n).toBeGreaterThan(10);
+    await screenshot(page, '5-inspector');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('exports a PNG whose spec round-trips and whose pixels match the map on screen', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, GPU_PAGE() + hashFor({ size: [48, 40], lr: 1.1, iterations: 300, transient: 200 }));
+    await page.evaluate(() => {
+      const root = document.querySelector('gd-lab')!.shadowRoot!;
+      (root.getElementById('export') as HTMLButtonElement).click();
+    });
+    await page.waitForFunction(() => document.querySelector('gd-lab')!.lastExport !== null, {
+      timeout: 30_000,
+    });
+    const bytes = Uint8Array.from(
+      await page.evaluate(() => Array.from(document.querySelector('gd-lab')!.lastExport!)),
+    );
+    const png = decode(bytes);
+    const spec = parseSpecJson(png.text['gdlab-spec']);
+    const s = (await labState(page)).spec;
+    expect(spec).toEqual(s);
+    expect([png.width, png.height]).toEqual([48, 40]);
+
+    // The on-screen map, sampled at the centre of each grid pixel.
+    const box = await plotBox(page);
+    const shot = decode(await page.screenshot({ clip: box, type: 'png' }));
+    let mismatches = 0;
+    for (let y = 0; y < png.height; y++)
+      for (let x = 0; x < png.width; x++) {
+        const sx = Math.floor(((x + 0.5) / png.width) * shot.width);
+        const sy = Math.floor(((y + 0.5) / png.height) * shot.height);
+        const a = (y * png.width + x) * 4;
+        const b = (sy * shot.width + sx) * shot.channels;
+        for (let c = 0; c < 3; c++) if (Math.abs(png.data[a + c] - shot.data[b + c]) > 2) mismatches++;
+      }
+    expect(mismatches).toBe(0);
+
+    // Opening that PNG in a fresh page restores the exact view.
+    const other = await browser.newPage();
+    await openLab(other, GPU_PAGE());
+    await other.evaluate(async (data: number[]) => {
+      const file = new File([new Uint8Array(data)], 'export.png', { type: 'image/png' });
+      await document.querySelector('gd-lab')!.openFile(file);
+    }, Array.from(bytes));
+    await waitForMap(other);
+    expect((await labState(other)).spec).toEqual(s);
+    await screenshot(other, '6-opened-export');
+    expect(errors).toEqual([]);
+    await other.close();
+    await page.close();
+  });
+
+  it('an invalid expression shows the message at its column and the previous map stays', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, GPU_PAGE() + hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
+    const before = await labState(page);
+    const box = await plotBox(page);
+    const shotBefore = await page.screenshot({ clip: box, type: 'png' });
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-objective-panel')!;
+      const ta = panel.shadowRoot!.getElementById('expr') as HTMLTextAreaElement;
+      ta.value = '(1 - x*y)^2/2 + foo*x';
+      ta.dispatchEvent(new Event('input'));
+    });
+    await page.waitForFunction(
+      () =>
+        !!document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-objective-panel')!
+          .shadowRoot!.getElementById('expr-error'),
+      { timeout: 10_000 },
+    );
+    const shown = await page.evaluate(() => {
+      const root = document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-objective-panel')!.shadowRoot!;
+      return {
+        text: root.getElementById('expr-error')!.textContent!.replace(/\s+/g, ' ').trim(),
+        column: root.getElementById('expr-error')!.getAttribute('data-column'),
+        caret: root.getElementById('caret')!.textContent,
+      };
+    });
+    // 'foo' starts at column 17 of "(1 - x*y)^2/2 + foo*x".
+    expect(shown.column).toBe('17');
+    expect(shown.text).toContain("column 17: unknown identifier 'foo'");
+    expect(shown.caret).toBe(' '.repeat(16) + '^');
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await labState(page);
+    expect(after.spec).toEqual(before.spec);
+    expect(after.counts).toEqual(before.counts);
+    expect(Buffer.compare(await page.screenshot({ clip: box, type: 'png' }), shotBefore)).toBe(0);
+    await screenshot(page, '7-invalid-expression');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a hostile link says what is wrong and the lab keeps working', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, GPU_PAGE() + hashFor({ lr: -1, size: [32, 32] }));
+    const s = await labState(page);
+    expect(s.errors.link).toContain('lr: must be positive');
+    expect(s.spec).toEqual(defaultSpec());
+    expect(s.counts).not.toBeNull();
+    await screenshot(page, '8-hostile-link');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the lab without WebGPU', () => {
+  it('falls back to the CPU engine in a Web Worker, says so, and renders', async () => {
+    const plain = await launch(false);
+    try {
+      const page = await plain.newPage();
+      const errors = watchErrors(page);
+      const spec: Partial<ExperimentSpec> = { size: [64, 64], iterations: 200, transient: 100 };
+      await openLab(page, server.url + hashFor(spec));
+      const s = await labState(page);
+      expect(s.kind).toBe('cpu');
+      expect(s.note).toMatch(/no GPU adapter|no WebGPU/);
+      expect(s.note).toContain('CPU engine in a Web Worker');
+      const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(spec));
+      expect(s.counts).toEqual(countOutcomes(ref.columns));
+      const legend = await legendCounts(page);
+      expect(legend.converged).toBe(s.counts!.converged);
+      await screenshot(page, '9-cpu-fallback');
+      expect(errors).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
+});

@@ -1,0 +1,93 @@
+/** The spec in a URL hash: compact, exact round trips, and hostile links answered with SpecError. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultSpec, parseSpec, SpecError, type ExperimentSpec } from '../src/spec/spec.ts';
+import { MAX_HASH_LENGTH, specDiff, specFromHash, specToHash } from '../src/spec/url.ts';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+
+function messageOf(hash: string): string {
+  try {
+    specFromHash(hash);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as SpecError).issues.join('\n');
+  }
+  throw new Error(`no error for ${hash}`);
+}
+
+describe('specToHash / specFromHash', () => {
+  it('encodes the default experiment as an empty diff', () => {
+    expect(specToHash(defaultSpec())).toBe('#s=e30');
+    expect(specFromHash('#s=e30')).toEqual(defaultSpec());
+  });
+
+  it('gives null for an empty hash or one without the key', () => {
+    expect(specFromHash('')).toBeNull();
+    expect(specFromHash('#')).toBeNull();
+    expect(specFromHash('#other=1')).toBeNull();
+  });
+
+  it('stores only what differs, and round-trips it exactly (doubles bit for bit)', () => {
+    const s: ExperimentSpec = {
+      ...defaultSpec(),
+      lr: 1.0000000000000002,
+      plane: {
+        u: { quantity: 'x', min: -0.1 - 0.2, max: Math.PI },
+        v: { quantity: 'lr', min: 1e-300, max: 2 },
+      },
+      objective: { expr: 'x^2/2 + A*eps*sin(x/eps) + y^2', preset: null, params: { A: 0.5, eps: 1e-3 } },
+    };
+    const hash = specToHash(s);
+    const json = JSON.parse(Buffer.from(hash.slice(3), 'base64url').toString());
+    expect(Object.keys(json).sort()).toEqual(['lr', 'objective', 'plane']);
+    expect(specFromHash(hash)).toEqual(s);
+  });
+
+  it('keeps params whole, so a default parameter cannot leak into a link without it', () => {
+    const base = { ...defaultSpec(), objective: { expr: 'x*y', preset: null, params: { a: 1, b: 2 } } };
+    expect(specDiff(base, { ...base, objective: { ...base.objective, params: { a: 1 } } })).toEqual({
+      objective: { params: { a: 1 } },
+    });
+  });
+
+  it('round-trips arbitrary valid views and rates (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-9, max: 1e3, noNaN: true }),
+        fc.double({ min: 1e-6, max: 10, noNaN: true }),
+        fc.constantFrom('viridis', 'magma', 'turbo') as fc.Arbitrary<ExperimentSpec['colour']['colormap']>,
+        (min0, width, lr, colormap) => {
+          // JSON has no -0; a view starting at -0 is the view starting at 0.
+          const min = min0 + 0;
+          const s = parseSpec({
+            lr,
+            plane: { u: { quantity: 'x', min, max: min + width }, v: { quantity: 'y', min: -1, max: 1 } },
+            colour: { colormap },
+          });
+          expect(specFromHash(specToHash(s))).toEqual(s);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('answers hostile or broken links with a readable SpecError', () => {
+    expect(messageOf('#s=%%%')).toMatch(/not valid base64url/);
+    expect(messageOf('#s=' + b64('{"lr":'))).toMatch(/not valid JSON/);
+    expect(messageOf('#s=' + b64('[1,2]'))).toMatch(/must be a JSON object/);
+    expect(messageOf('#s=' + b64('"text"'))).toMatch(/must be a JSON object/);
+    expect(messageOf('#s=' + b64('{"lr":-1}'))).toMatch(/lr: must be positive/);
+    expect(messageOf('#s=' + b64('{"size":[100000,1]}'))).toMatch(/size/);
+    expect(messageOf('#s=' + b64('{"iterations":1e300}'))).toMatch(/iterations/);
+    expect(messageOf('#s=' + Buffer.from([0xff, 0xfe, 0xfd]).toString('base64url'))).toMatch(/base64url/);
+    expect(messageOf('#s=' + 'A'.repeat(MAX_HASH_LENGTH + 1))).toMatch(/too long/);
+  });
+
+  it('does not let __proto__ in a link pollute objects', () => {
+    const s = specFromHash('#s=' + b64('{"__proto__":{"polluted":1},"lr":0.5}'));
+    expect(s?.lr).toBe(0.5);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
