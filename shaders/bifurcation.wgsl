@@ -50,7 +50,8 @@ const S_ESCAPE: u32 = 4u * DIM + 1u;
 const S_PERIOD: u32 = 4u * DIM + 2u;
 const S_MIN: u32 = 4u * DIM + 3u;
 const S_MAX: u32 = 4u * DIM + 4u;
-const STATE_WORDS: u32 = 4u * DIM + 5u;
+const S_LYAP_C: u32 = 4u * DIM + 5u;
+const STATE_WORDS: u32 = 4u * DIM + 6u;
 
 // AxisKind codes of src/spec/plane.ts.
 const AXIS_COORD: u32 = 0u;
@@ -137,7 +138,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 
   var v: array<f32, DIM>;
   var c: array<f32, DIM>;
+  // Kahan-compensated: a long run adds many small logs to a large sum, which plain f32 would lose.
   var lyap = 0.0;
+  var lyap_c = 0.0;
   var escape = 0u;
   var period = 0u;
   var omin = 3.0e38;
@@ -170,6 +173,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       c[i] = state[sb + S_C + i];
     }
     lyap = state[sb + S_LYAP];
+    lyap_c = state[sb + S_LYAP_C];
     period = bitcast<u32>(state[sb + S_PERIOD]);
     omin = state[sb + S_MIN];
     omax = state[sb + S_MAX];
@@ -189,7 +193,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         s += w[i] * w[i];
       }
       let norm = max(sqrt(s), 1e-30);
-      lyap += log(norm);
+      let y = log(norm) - lyap_c;
+      let t = lyap + y;
+      lyap_c = (t - lyap) - y;
+      lyap = t;
       for (var i = 0u; i < DIM; i++) {
         v[i] = w[i] / norm;
       }
@@ -238,6 +245,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     state[sb + S_C + i] = c[i];
   }
   state[sb + S_LYAP] = lyap;
+  state[sb + S_LYAP_C] = lyap_c;
   state[sb + S_ESCAPE] = bitcast<f32>(escape);
   state[sb + S_PERIOD] = bitcast<f32>(period);
   state[sb + S_MIN] = omin;

@@ -15,7 +15,7 @@ export const ENSEMBLE_BINDINGS = {
   starts: 2,
   /** Swept value per column, f32. */
   values: 3,
-  /** Per-sample state of the tile (ENSEMBLE_STATE words each). */
+  /** Per-sample state of the tile (ensembleStateLayout(dim).words each). */
   state: 4,
   /** rows × columns atomic counts (index r * columns + c), then one `outside` count per column. */
   counts: 5,
@@ -53,7 +53,8 @@ export const ENSEMBLE_UNIFORM_BYTES = align(ENSEMBLE_UNIFORM_FIELDS.length * 4, 
 
 /**
  * Word offsets in one sample's state: x, tangent v, checkpoint c and x_T (dim each), then the
- * Lyapunov sum, escape iteration (u32, 0 while bounded), period (u32) and the kept observable's extremes.
+ * Lyapunov sum, escape iteration (u32, 0 while bounded), period (u32), the kept observable's extremes
+ * and the Lyapunov sum's Kahan compensation.
  */
 export function ensembleStateLayout(dim: number) {
   return {
@@ -66,7 +67,8 @@ export function ensembleStateLayout(dim: number) {
     period: 4 * dim + 2,
     min: 4 * dim + 3,
     max: 4 * dim + 4,
-    words: 4 * dim + 5,
+    lyapC: 4 * dim + 5,
+    words: 4 * dim + 6,
   };
 }
 
