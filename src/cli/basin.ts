@@ -1,8 +1,323 @@
-// Placeholder until the subcommand lands; replaced by its implementation.
-import { CliError } from './args.ts';
+/**
+ * `gdlab basin`: a basin map over a plane of two swept quantities (starts, rates, parameters), on
+ * the GPU engine (f32) or the float64 reference, as outcome counts in JSON and a PNG that carries
+ * its spec.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { colourPixels, resolveColourSettings } from '../colormaps.ts';
+import { countOutcomes } from '../outcome.ts';
+import { compileObjective } from '../objective/compile.ts';
+import { getPreset, resolveObjectiveOption } from '../presets.ts';
+import { readSpecFromPng } from '../spec/png.ts';
+import {
+  COLORMAPS,
+  COLOUR_FIELDS,
+  defaultSpec,
+  parseSpec,
+  parseSpecJson,
+  type ColormapName,
+  type ColourField,
+  type ExperimentSpec,
+} from '../spec/spec.ts';
+import { CliError, parseFlags, parseInteger, parseNumber } from './args.ts';
 
-export const help = 'gdlab basin: not implemented yet\n';
+export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('not implemented yet');
+usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
+
+  --objective ID_OR_EXPR  a preset id (mf-scalar, double-well, …) or an expression in x, y or x1…x8
+  --param NAME=VALUE      a parameter's value (repeatable); NAME=A:B when the plane sweeps it
+  --lr H                  learning rate (a range A:B when the plane sweeps lr)
+  --lr.x H                one coordinate's rate (likewise for every variable); a range when swept
+  --x V, --y V, --x1 V …  a coordinate of the start; a range A:B for the swept ones
+  --plane U,V             the two swept quantities (default x,y; e.g. lr,x or lr.x,lr.y)
+  --size WxH              pixels (default 256x256)
+  --iters N               GD iterations per pixel (default 500)
+  --transient T           iterations before the Lyapunov exponent is averaged (default 3N/5)
+  --max-period P          longest period looked for (default 16)
+  --no-lyapunov           skip the Lyapunov exponent (faster; nothing is then called chaotic)
+  --color-by FIELD        ${COLOUR_FIELDS.join(', ')} (default outcome)
+  --colormap NAME         ${COLORMAPS.join(', ')} (default viridis)
+  --log                   colour by log10 of the field
+  --engine gpu|cpu        the WGSL engine in f32 (default; the CPU with a warning when there is no
+                          adapter) or the float64 reference
+  --spec FILE             start from a saved spec (JSON, or a PNG saved by gdlab); flags override it
+  --png FILE              write the map, with its spec in a tEXt chunk 'gdlab-spec'
+  --json FILE             write the result as JSON ('-': stdout; the default without --png)
+  -h, --help              this text
+
+Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the picture. JSON:
+  {"spec": …, "engine": "gpu"|"cpu", "adapter": "…", "precision": "f32"|"f64", "size": [W, H],
+   "counts": {"diverged": n, "converged": n, "periodic": {"2": n, …}, "aperiodic": n}, "ms": …, "steps": …}
+`;
+
+const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
+const OPTIONS = {
+  objective: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  lr: { type: 'string' },
+  ...Object.fromEntries(
+    VARS.flatMap((v) => [[v, { type: 'string' }] as const, [`lr.${v}`, { type: 'string' }] as const]),
+  ),
+  plane: { type: 'string' },
+  size: { type: 'string' },
+  iters: { type: 'string' },
+  transient: { type: 'string' },
+  'max-period': { type: 'string' },
+  'no-lyapunov': { type: 'boolean' },
+  'color-by': { type: 'string' },
+  colormap: { type: 'string' },
+  log: { type: 'boolean' },
+  engine: { type: 'string' },
+  spec: { type: 'string' },
+  png: { type: 'string' },
+  json: { type: 'string' },
+} as const;
+
+type Flags = Record<string, string | string[] | boolean | undefined>;
+
+/** A quantity's flag text: a value or a range `A:B`. */
+type Given = { value: number } | { range: [number, number] };
+
+function parseGiven(flag: string, text: string): Given {
+  // A range is two numbers around a colon; a lone number may be negative (-2), a range too (-2:-1).
+  const m = /^(.+?):(.+)$/.exec(text);
+  if (!m) return { value: parseNumber(flag, text) };
+  const a = parseNumber(flag, m[1]);
+  const b = parseNumber(flag, m[2]);
+  if (!(b > a)) throw new CliError(`--${flag}: range '${text}' must be increasing`);
+  return { range: [a, b] };
+}
+
+function readSpecFile(file: string): ExperimentSpec {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new CliError(
+      `--spec: cannot read '${file}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  // A PNG starts with byte 137; anything else is read as JSON text.
+  if (bytes[0] === 137) {
+    return readSpecFromPng(bytes);
+  }
+  return parseSpecJson(bytes.toString('utf8'));
+}
+
+/** The spec the flags describe (validated by parseSpec; usage errors are CliErrors naming the flag). */
+export function specFromFlags(flags: Flags): ExperimentSpec {
+  const str = (k: string) => flags[k] as string | undefined;
+  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!) : null;
+  if (!fromFile && str('objective') === undefined)
+    throw new CliError('--objective is required (a preset id or an expression), or --spec FILE');
+
+  // Parameters: NAME=VALUE, or NAME=A:B for a swept one.
+  const params: Record<string, Given> = {};
+  for (const item of (flags.param as string[] | undefined) ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
+    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
+    params[m[1]] = parseGiven('param', m[2]);
+  }
+  const values = Object.fromEntries(
+    Object.entries(params).flatMap(([k, g]) => ('value' in g ? [[k, g.value]] : [])),
+  ) as Record<string, number>;
+
+  let spec: ExperimentSpec = fromFile ?? defaultSpec();
+  let objective = spec.objective;
+  if (str('objective') !== undefined) {
+    const resolved = resolveObjectiveOption(str('objective')!, values);
+    objective = { expr: resolved.expr, preset: resolved.preset, params: resolved.params };
+    const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
+    if (!fromFile || fromFile.objective.expr !== resolved.expr) {
+      // A new objective: the preset's start, rate and view (or zeros and x,y) replace the old ones.
+      spec = {
+        ...spec,
+        x0: preset ? [...preset.x0] : [],
+        lr: preset?.lr ?? spec.lr,
+        lrPerCoord: null,
+        plane: preset ? { u: { ...preset.view.u }, v: { ...preset.view.v } } : spec.plane,
+      };
+    }
+  } else objective = { ...objective, params: { ...objective.params, ...values } };
+  const obj = compileObjective({
+    expr: objective.expr,
+    params: objective.params,
+    observables: spec.observables,
+  });
+  for (const name of Object.keys(params))
+    if (!obj.params.includes(name))
+      throw new CliError(
+        `--param: '${name}' is not a parameter of this objective` +
+          (obj.params.length ? ` (its parameters: ${obj.params.join(', ')})` : ' (it has none)'),
+      );
+  const dim = obj.dim;
+  const x0 = spec.x0.length === dim ? [...spec.x0] : new Array<number>(dim).fill(0);
+
+  // The plane: named by --plane, else the spec's (or the preset's) if it fits, else x,y (lr,x in 1-D).
+  let names: [string, string];
+  if (str('plane') !== undefined) {
+    const parts = str('plane')!
+      .split(',')
+      .map((s) => s.trim());
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      throw new CliError(`--plane: '${str('plane')}' must be U,V`);
+    names = [parts[0], parts[1]];
+  } else names = [spec.plane.u.quantity, spec.plane.v.quantity];
+  const known = (q: string) =>
+    q === 'lr' ||
+    obj.vars.includes(q) ||
+    obj.params.includes(q) ||
+    (q.startsWith('lr.') && obj.vars.includes(q.slice(3)));
+  if (str('plane') === undefined && !(known(names[0]) && known(names[1])))
+    names = dim >= 2 ? [obj.vars[0], obj.vars[1]] : ['lr', obj.vars[0]];
+  for (const q of names)
+    if (!known(q))
+      throw new CliError(
+        `--plane: '${q}' is not a quantity of this objective (${[...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params].join(', ')})`,
+      );
+
+  // Every quantity flag: a value for a fixed quantity, a range for a swept one.
+  const given = new Map<string, Given>();
+  for (const q of [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`)])
+    if (str(q) !== undefined) given.set(q, parseGiven(q, str(q)!));
+  for (const v of VARS)
+    if (!obj.vars.includes(v) && (str(v) !== undefined || str(`lr.${v}`) !== undefined))
+      throw new CliError(
+        `--${str(v) !== undefined ? v : `lr.${v}`}: the objective's variables are ${obj.vars.join(', ')}`,
+      );
+  for (const [k, g] of Object.entries(params)) given.set(k, g);
+  const flagName = (q: string) => (obj.params.includes(q) ? `param ${q}` : q);
+  for (const [q, g] of given)
+    if ('range' in g && !names.includes(q))
+      throw new CliError(
+        `--${flagName(q)}: a range is only for the swept quantities (${names.join(', ')}); give a value`,
+      );
+  const axis = (q: string) => {
+    const g = given.get(q);
+    if (g && 'value' in g)
+      throw new CliError(`--${flagName(q)}: the plane sweeps ${q}, so it needs a range A:B`);
+    if (g) return { quantity: q, min: g.range[0], max: g.range[1] };
+    const old = [spec.plane.u, spec.plane.v].find((a) => a.quantity === q);
+    if (old) return { ...old };
+    throw new CliError(`--${flagName(q)}: the plane sweeps ${q}, so it needs a range A:B`);
+  };
+  const plane = { u: axis(names[0]), v: axis(names[1]) };
+
+  let lr = spec.lr;
+  let lrPerCoord = spec.lrPerCoord && spec.lrPerCoord.length === dim ? [...spec.lrPerCoord] : null;
+  const lrGiven = given.get('lr');
+  if (lrGiven && 'value' in lrGiven) {
+    lr = lrGiven.value;
+    lrPerCoord = null;
+  }
+  obj.vars.forEach((v, i) => {
+    const g = given.get(v);
+    if (g && 'value' in g) x0[i] = g.value;
+    const r = given.get(`lr.${v}`);
+    if (r && 'value' in r) {
+      lrPerCoord ??= new Array<number>(dim).fill(lr);
+      lrPerCoord[i] = r.value;
+    }
+  });
+
+  const size = str('size');
+  let wh = spec.size;
+  if (size !== undefined) {
+    const m = /^(\d+)x(\d+)$/.exec(size);
+    if (!m) throw new CliError(`--size: '${size}' must be WxH, e.g. 256x256`);
+    wh = [Number(m[1]), Number(m[2])];
+  }
+  const iterations = str('iters') !== undefined ? parseInteger('iters', str('iters')!) : spec.iterations;
+  const transient =
+    str('transient') !== undefined
+      ? parseInteger('transient', str('transient')!, 0)
+      : str('iters') !== undefined || spec.transient >= iterations
+        ? Math.floor((3 * iterations) / 5)
+        : spec.transient;
+  const classify = { ...spec.classify };
+  if (str('max-period') !== undefined) classify.maxPeriod = parseInteger('max-period', str('max-period')!);
+  if (flags['no-lyapunov']) classify.lyapunov = false;
+  const colour = { ...spec.colour };
+  if (str('color-by') !== undefined) {
+    if (!COLOUR_FIELDS.includes(str('color-by') as ColourField))
+      throw new CliError(`--color-by: '${str('color-by')}' must be one of ${COLOUR_FIELDS.join(', ')}`);
+    colour.field = str('color-by') as ColourField;
+  }
+  if (str('colormap') !== undefined) {
+    if (!COLORMAPS.includes(str('colormap') as ColormapName))
+      throw new CliError(`--colormap: '${str('colormap')}' must be one of ${COLORMAPS.join(', ')}`);
+    colour.colormap = str('colormap') as ColormapName;
+  }
+  if (flags.log) colour.log = true;
+
+  return parseSpec({
+    ...spec,
+    kind: 'basin',
+    objective,
+    lr,
+    lrPerCoord,
+    x0,
+    plane,
+    size: wh,
+    iterations,
+    transient,
+    classify,
+    colour,
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
+  const engineChoice = flags.engine as string | undefined;
+  if (engineChoice !== undefined && engineChoice !== 'gpu' && engineChoice !== 'cpu')
+    throw new CliError(`--engine: '${engineChoice}' must be gpu or cpu`);
+  const spec = specFromFlags(flags);
+  const { createEngine } = await import('../engine/create.ts');
+  const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
+  try {
+    const result = await created.engine.runBasin(spec);
+    for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
+    const counts = countOutcomes(result.columns);
+    const out = {
+      spec,
+      engine: result.info.kind,
+      adapter: result.info.adapter,
+      precision: result.info.precision,
+      size: [result.columns.width, result.columns.height],
+      counts,
+      ms: Math.round(result.ms * 10) / 10,
+      steps: result.steps,
+    };
+    const pngFile = flags.png as string | undefined;
+    if (pngFile !== undefined) {
+      const settings = resolveColourSettings(spec, result.columns);
+      let rgba: Uint8Array | Uint8ClampedArray;
+      const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
+      if (created.engine instanceof GpuBasinEngine) {
+        // Recolouring on the GPU from the records, as the lab does; the CPU mapping is the same.
+        const { GpuColouriser } = await import('../engine/colour-pass.ts');
+        rgba = await new GpuColouriser(created.engine.device).colour(result.columns, settings);
+      } else rgba = colourPixels(result.columns, settings);
+      const { encodeSpecPng } = await import('../spec/png.ts');
+      writeFileSync(pngFile, encodeSpecPng(rgba, result.columns.width, result.columns.height, spec));
+    }
+    const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);
+    const text = JSON.stringify(out, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
+    if (jsonFile === '-') process.stdout.write(text + '\n');
+    else if (jsonFile !== undefined) writeFileSync(jsonFile, text + '\n');
+    if (jsonFile !== '-') {
+      const p = Object.entries(counts.periodic)
+        .map(([k, n]) => `period ${k}: ${n}`)
+        .join(', ');
+      process.stdout.write(
+        `${spec.size[0]}×${spec.size[1]} on ${result.info.kind} (${result.info.precision}, ${result.info.adapter}) in ` +
+          `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
+          `${p ? `, ${p}` : ''}, aperiodic ${counts.aperiodic}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    created.dispose();
+  }
 }

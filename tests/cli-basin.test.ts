@@ -1,0 +1,128 @@
+/** `gdlab basin` end to end: spawned as a user runs it, JSON and PNG checked against in-process engines. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { colourPixels, resolveColourSettings } from '../src/colormaps.ts';
+import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { countOutcomes } from '../src/outcome.ts';
+import { CpuBasinEngine } from '../src/reference/grid.ts';
+import { decodeSpecPng } from '../src/spec/png.ts';
+import { parseSpec } from '../src/spec/spec.ts';
+import { withDevice } from './helpers/gpu.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'gdlab-basin-'));
+const bin = new URL('../bin/gdlab.js', import.meta.url).pathname;
+
+function gdlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, 'basin', ...args], { encoding: 'utf8', env: process.env });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const MAP = ['--objective', 'mf-scalar', '--lr', '1.1', '--x', '-2:2', '--y', '-2:2', '--size', '24x20'];
+
+describe('gdlab basin', () => {
+  test('GPU: JSON counts and a PNG that carries its spec, as the engine gives them in process', async () => {
+    const json = join(dir, 'gpu.json');
+    const png = join(dir, 'gpu.png');
+    const r = gdlab(...MAP, '--iters', '300', '--json', json, '--png', png);
+    // No fallback warning and no note: one GPU tile. (Dawn and Vulkan may log their own lines.)
+    expect(r.stderr).not.toMatch(/no WebGPU adapter|gdlab basin:/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^24×20 on gpu \(f32, .*\) in [\d.]+ s: diverged \d+/);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out).toMatchObject({ engine: 'gpu', precision: 'f32', size: [24, 20] });
+    expect(out.adapter).toMatch(/\w/);
+    const spec = parseSpec(out.spec);
+    expect(spec).toMatchObject({ lr: 1.1, iterations: 300, transient: 180, size: [24, 20] });
+    expect(spec.plane).toEqual({
+      u: { quantity: 'x', min: -2, max: 2 },
+      v: { quantity: 'y', min: -2, max: 2 },
+    });
+    const c = out.counts;
+    expect(
+      c.diverged + c.converged + c.aperiodic + Object.values<number>(c.periodic).reduce((a, b) => a + b, 0),
+    ).toBe(480);
+    expect(c.periodic['2']).toBeGreaterThan(100);
+    const mine = await withDevice((device) => new GpuBasinEngine(device, compileObjective).runBasin(spec));
+    expect(c).toEqual(countOutcomes(mine.columns));
+    expect(out.steps).toBe(mine.steps);
+
+    const decoded = decodeSpecPng(readFileSync(png));
+    expect(decoded.spec).toEqual(spec);
+    expect([decoded.width, decoded.height]).toEqual([24, 20]);
+    const cpu = colourPixels(mine.columns, resolveColourSettings(spec, mine.columns));
+    let exact = 0;
+    for (let k = 0; k < cpu.length; k += 4)
+      if ([0, 1, 2, 3].every((i) => Math.abs(cpu[k + i] - decoded.rgba[k + i]) <= 1)) exact++;
+    expect(exact).toBe(480);
+  });
+
+  test('CPU engine: the float64 reference counts; --spec reopens a PNG and flags override it', async () => {
+    const png = join(dir, 'cpu.png');
+    const r = gdlab(...MAP, '--iters', '200', '--engine', 'cpu', '--json', '-', '--png', png);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ engine: 'cpu', precision: 'f64', adapter: 'cpu' });
+    const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(out.spec));
+    expect(out.counts).toEqual(countOutcomes(ref.columns));
+
+    const again = gdlab('--spec', png, '--lr', '1.25', '--engine', 'cpu', '--json', '-');
+    expect(again.status).toBe(0);
+    const spec2 = JSON.parse(again.stdout).spec;
+    expect(spec2.lr).toBe(1.25);
+    expect(spec2.plane).toEqual(out.spec.plane);
+    expect(spec2.iterations).toBe(200);
+    expect(JSON.parse(again.stdout).counts.periodic['4']).toBeGreaterThan(100);
+  });
+
+  test('sweeping lr and x on a 1-D objective, by --plane', () => {
+    const r = gdlab(
+      '--objective',
+      'double-well',
+      '--plane',
+      'lr,x',
+      '--lr',
+      '0.5:2.3',
+      '--x',
+      '-1.8:1.8',
+      '--size',
+      '16x8',
+      '--iters',
+      '200',
+      '--engine',
+      'cpu',
+    );
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.spec.plane.u).toEqual({ quantity: 'lr', min: 0.5, max: 2.3 });
+    expect(out.counts.converged).toBeGreaterThan(0);
+    expect(out.counts.diverged).toBeGreaterThan(0);
+  });
+
+  test('usage errors name the flag and exit with 2', () => {
+    const cases: [string[], RegExp][] = [
+      [[...MAP, '--lr', '1:2'], /--lr: a range is only for the swept quantities \(x, y\); give a value/],
+      [
+        ['--objective', 'mf-scalar', '--x', '0.5', '--y', '-2:2', '--lr', '1'],
+        /--x: the plane sweeps x, so it needs a range/,
+      ],
+      [[...MAP, '--param', 'a=NaN'], /--param: 'NaN' is not a finite number/],
+      [
+        ['--objective', 'a*x^2/2 + y^2/2', '--param', 'a=Infinity', '--x', '-1:1', '--y', '-1:1'],
+        /--param: 'Infinity' is not a finite number/,
+      ],
+      [[...MAP, '--size', '24'], /--size: '24' must be WxH/],
+      [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
+      [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be gpu or cpu/],
+      [[...MAP, '--size', '5000x10'], /size\.0: must be at most 4096/],
+    ];
+    for (const [args, message] of cases) {
+      const r = gdlab(...args);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.status, args.join(' ')).toBe(2);
+    }
+  });
+});
