@@ -2,6 +2,9 @@
  * The WGSL ensemble engine against the float64 reference and the derived double-well cascade.
  * Small on purpose (SwiftShader on two shared cores).
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/engine/bifurcation-common.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
@@ -212,5 +215,59 @@ describe('GPU ensemble engine, other observables and sweeps', () => {
     expect(s.stats.period).toEqual([2, 2, 2, 2]);
     expect(s.stats.max[0]).toBeLessThan(0);
     expect(s.stats.min[3]).toBeGreaterThan(0);
+  });
+});
+
+describe('GPU ensemble engine, control', () => {
+  it('stops between dispatches when aborted, with an AbortError', async () => {
+    const spec = doubleWellSpec({ lr: [0.9, 1.4], columns: 8, transient: 300, keep: 100 });
+    const { objective, plan } = prepareEnsemble(spec);
+    const controller = new AbortController();
+    let calls = 0;
+    const run = withDevice((device) =>
+      new GpuEnsembleEngine(device, { stepsPerDispatch: 640 }).runEnsemble(spec, objective, plan, {
+        signal: controller.signal,
+        onProgress: () => {
+          calls++;
+          controller.abort();
+        },
+      }),
+    );
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toBe(1);
+  });
+
+  it('gdlab bifurcation --engine gpu reports the adapter and the float64 periods', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        join(process.cwd(), 'bin/gdlab.js'),
+        'bifurcation',
+        '--objective',
+        'double-well',
+        '--lr',
+        '0.9:1.3',
+        '--columns',
+        '8',
+        '--rows',
+        '32',
+        '--samples',
+        '4',
+        '--transient',
+        '1000',
+        '--keep',
+        '100',
+        '--x0',
+        '0.1:1.4',
+        '--engine',
+        'gpu',
+      ],
+      { timeout: 120_000 },
+    );
+    const json = JSON.parse(stdout);
+    expect(json.engine.kind).toBe('gpu');
+    expect(json.engine.precision).toBe('f32');
+    expect(json.engine.adapter.length).toBeGreaterThan(0);
+    expect(json.columns.map((c: { period: number }) => c.period)).toEqual([1, 1, 2, 2, 2, 2, 2, 4]);
   });
 });

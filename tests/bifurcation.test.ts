@@ -11,6 +11,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
 import { bifurcationReadout, renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { OUTCOME_PALETTE } from '../src/colormaps.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { parseSpec } from '../src/spec/spec.ts';
 import {
@@ -116,7 +117,7 @@ describe('renderBifurcation', () => {
     const img = renderBifurcation(r, colours, { stripRows: 3 });
     expect([img.width, img.height, img.densityTop]).toEqual([2, 8 + 8, 8]);
     const px = (x: number, y: number) => Array.from(img.rgba.slice((y * 2 + x) * 4, (y * 2 + x) * 4 + 4));
-    expect(px(0, 0)).toEqual([238, 238, 238, 255]); // nothing diverged
+    expect(px(0, 0)).toEqual([...OUTCOME_PALETTE.converged, 255]); // nothing diverged
     expect(px(0, 4)).toEqual([0, 1, 200, 255]);
     expect(px(1, 6)).toEqual([0, 2, 200, 255]);
     expect(px(0, 3)).toEqual([1, 2, 3, 255]);

@@ -11,6 +11,9 @@
  *    effective draws; the L1 error of a histogram is ≈ Σ √(2Pᵢ(1-Pᵢ)/(πn)). Allowed twice.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { decode } from 'fast-png';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -143,8 +146,9 @@ describe('multiscale density against Gibbs', () => {
 });
 
 describe('gdlab density', () => {
-  it('writes edges, density, gibbs, T and l1', async () => {
+  it('writes edges, density, gibbs, T and l1, and a PNG carrying the spec', async () => {
     const bin = join(process.cwd(), 'bin/gdlab.js');
+    const png = join(mkdtempSync(join(tmpdir(), 'gdlab-density-')), 'd.png');
     const { stdout } = await run(
       process.execPath,
       [
@@ -170,6 +174,10 @@ describe('gdlab density', () => {
         '-0.5:0.5',
         '--engine',
         'cpu',
+        '--json',
+        '-',
+        '--png',
+        png,
       ],
       { timeout: 60_000 },
     );
@@ -187,6 +195,9 @@ describe('gdlab density', () => {
     expect(json.l1).toBeGreaterThan(0);
     expect(json.l1).toBeLessThan(2);
     expect(json.counts.reduce((a: number, b: number) => a + b, 0) + json.outside).toBe(16 * 500);
+    const image = decode(readFileSync(png));
+    expect([image.width, image.height]).toEqual([20 * 4, 200]);
+    expect(parseSpec(JSON.parse(image.text['gdlab-spec']))).toEqual(parseSpec(json.spec));
   });
 
   it('gives no Gibbs prediction for an objective without f₀', async () => {

@@ -11,14 +11,12 @@ import {
   type BifurcationResult,
   type EnsembleEngine,
 } from '../engine/bifurcation-common.ts';
-import { renderBifurcation, type RgbaImage } from '../engine/bifurcation-render.ts';
+import { labColours, renderBifurcation, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../engine/types.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { CpuEnsembleEngine } from '../reference/ensemble.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../spec/spec.ts';
-import { colormapRgb, outcomeRgb } from '../ui/engine-host/colour.ts';
-import { Outcome } from '../outcome.ts';
 import { CliError, parseFlags, parseInteger, parseList, parseParams, parseRange } from './args.ts';
 
 export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
@@ -187,20 +185,6 @@ export function writeSpecPng(
   writeFileSync(file, png);
 }
 
-/** The colours of the lab: the spec's colormap for the density, the outcome palette for periods. */
-export function labColours(spec: ExperimentSpec) {
-  return {
-    colormap: (t: number) => colormapRgb(spec.colour.colormap, t),
-    period: (p: number | null, bounded: number) =>
-      bounded === 0
-        ? outcomeRgb(Outcome.DIVERGED, 0)
-        : p === null
-          ? outcomeRgb(Outcome.APERIODIC, 0)
-          : outcomeRgb(p === 1 ? Outcome.CONVERGED : Outcome.PERIODIC, p),
-    empty: [0, 0, 0],
-  };
-}
-
 /** What `gdlab bifurcation` writes as JSON. */
 export interface BifurcationJson {
   spec: ExperimentSpec;
@@ -264,7 +248,8 @@ export async function run(argv: string[]): Promise<number> {
   const engine = await openEnsembleEngine(flags.engine);
   try {
     const result = await runEnsembleSpec(engine, spec);
-    if (flags.png !== undefined) writeSpecPng(flags.png, renderBifurcation(result, labColours(spec)), spec);
+    if (flags.png !== undefined)
+      writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec);
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', bifurcationJson(result));
   } finally {

@@ -4,10 +4,9 @@
  */
 import { runEnsembleSpec } from '../engine/bifurcation-common.ts';
 import { densityReport, type DensityReport } from '../engine/density.ts';
-import type { RgbaImage } from '../engine/bifurcation-render.ts';
+import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../engine/types.ts';
 import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
-import { colormapRgb } from '../ui/engine-host/colour.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
 import {
   baseEnsembleSpec,
@@ -98,11 +97,12 @@ export function renderDensity(
   const width = B * barWidth;
   const rgba = new Uint8ClampedArray(width * height * 4);
   const top = Math.max(...report.density, ...(report.gibbs ?? [0])) || 1;
+  const colour = labColours(spec.colour.colormap).colormap;
   const yOf = (v: number) => Math.min(height - 1, Math.round((1 - v / top) * (height - 1)));
   for (let x = 0; x < width; x++) {
     const i = Math.floor(x / barWidth);
     const yBar = yOf(report.density[i]);
-    const c = colormapRgb(spec.colour.colormap, report.density[i] / top);
+    const c = colour(report.density[i] / top);
     const yG = report.gibbs ? yOf(report.gibbs[i]) : -1;
     for (let y = 0; y < height; y++) {
       const o = (y * width + x) * 4;

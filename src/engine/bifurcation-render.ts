@@ -9,6 +9,8 @@
  *   rows 2s+2 … 2s+1+H      the density, log(1 + count) through the colormap, highest value on top
  * with s = stripRows. Column c of the image is column c of the result.
  */
+import { colormapLut, LUT_SIZE, OUTCOME_PALETTE } from '../colormaps.ts';
+import type { ColormapName } from '../spec/spec.ts';
 import type { BifurcationResult } from './bifurcation-common.ts';
 
 /** Colours of the picture; the CLI and the lab pass the lab's colormap and outcome palette. */
@@ -37,8 +39,32 @@ export interface RgbaImage {
   densityTop: number;
 }
 
-const DIVERGED_NONE = [238, 238, 238];
-const DIVERGED_ALL = [24, 24, 28];
+const DIVERGED_NONE = OUTCOME_PALETTE.converged;
+const DIVERGED_ALL = OUTCOME_PALETTE.diverged[0];
+
+/**
+ * The lab's colours (src/colormaps.ts): the named colormap's LUT for the density, the outcome palette
+ * for the period strip (converged, period p, chaotic; the diverged colour where nothing is bounded).
+ */
+export function labColours(colormap: ColormapName): BifurcationColours {
+  const lut = colormapLut(colormap);
+  const P = OUTCOME_PALETTE;
+  return {
+    colormap: (t: number) => {
+      const i = 4 * Math.min(LUT_SIZE - 1, Math.max(0, Math.round(t * (LUT_SIZE - 1))));
+      return [lut[i], lut[i + 1], lut[i + 2]];
+    },
+    period: (p, bounded) =>
+      bounded === 0
+        ? P.diverged[0]
+        : p === null
+          ? P.aperiodic[1]
+          : p === 1
+            ? P.converged
+            : P.periods[(p - 2) % P.periods.length],
+    empty: [0, 0, 0],
+  };
+}
 
 export function renderBifurcation(
   result: Pick<BifurcationResult, 'plan' | 'density' | 'stats'>,
