@@ -35,7 +35,7 @@ export interface Preset {
 }
 
 const SEED =
-  'Molei Tao, blog post on large learning rates (gdlab seed text, shared/seed/large-learning-rates.md)';
+  'Molei Tao, blog post on large learning rates, 2022 (gdlab seed text, shared/seed/large-learning-rates.md)';
 const HAIRER =
   'E. Hairer, C. Lubich, G. Wanner, Geometric Numerical Integration, Springer 2006; Q. Li, C. Tai, W. E, Stochastic modified equations and dynamics of stochastic gradient algorithms I, JMLR 2019';
 const WANG =
@@ -136,7 +136,7 @@ export const PRESETS: readonly Preset[] = [
     lrRange: [0.01, 0.2],
     view: { u: range('x', -2, 2), v: range('y', -5, 5) },
     explanation:
-      'The sharpness at a minimizer (x²y² = 1) is 2(x² + y²). Gradient flow from (0.3, 4) conserves x² - y² and would end at sharpness ≈ 32; GD with η = 0.08 cannot stay where the sharpness exceeds 2/η = 25, so it shrinks x² - y² instead and settles just under 25 (about 24.95 after 3000 steps in float64): the sharpness hovers at the edge of stability 2/η.',
+      'The sharpness at a minimizer (x²y² = 1) is 2(x² + y²). Gradient flow from (0.3, 4) conserves x² - y² and would end at sharpness ≈ 32; GD with η = 0.08 cannot stay where the sharpness exceeds 2/η = 25, so it shrinks x² - y² instead and settles just under 25 (at 24.96 in float64, within 10⁴ steps): the sharpness hovers at the edge of stability 2/η.',
     citation: `${COHEN}; ${WANG}`,
   },
   {

@@ -164,6 +164,11 @@ export class Dag {
     if (this.isConst(b, 0)) return a;
     if (this.nodes[b].op === Op.NEG) return this.sub(a, this.nodes[b].args[0]);
     if (this.nodes[a].op === Op.NEG) return this.sub(b, this.nodes[a].args[0]);
+    const common = this.commonFactor(a, b);
+    if (common)
+      return common[2]
+        ? this.mul(common[0], this.sub(common[1], common[3]))
+        : this.mul(common[0], this.add(common[1], common[3]));
     // Commutative: a canonical order lets a+b and b+a share one node.
     return a <= b ? this.intern(Op.ADD, [a, b]) : this.intern(Op.ADD, [b, a]);
   }
@@ -173,7 +178,28 @@ export class Dag {
     if (this.isConst(b, 0)) return a;
     if (this.isConst(a, 0)) return this.neg(b);
     if (this.nodes[b].op === Op.NEG) return this.add(a, this.nodes[b].args[0]);
+    const common = this.commonFactor(a, b);
+    if (common)
+      return common[2]
+        ? this.mul(common[0], this.add(common[1], common[3]))
+        : this.mul(common[0], this.sub(common[1], common[3]));
     return this.intern(Op.SUB, [a, b]);
+  }
+
+  /**
+   * For a = c·p and b = ±c·q (constant c): [c, p, negated, q]. Factoring c out of sums is what
+   * collapses the constant factors of differentiated squares, e.g. ½(-2p - 2q) = -(p + q).
+   */
+  private commonFactor(a: number, b: number): [number, number, boolean, number] | null {
+    const na = this.nodes[a];
+    const nb = this.nodes[b];
+    if (na.op !== Op.MUL || nb.op !== Op.MUL || !this.isConst(na.args[0]) || !this.isConst(nb.args[0]))
+      return null;
+    const ca = this.constValue(na.args[0]);
+    const cb = this.constValue(nb.args[0]);
+    if (ca === cb) return [na.args[0], na.args[1], false, nb.args[1]];
+    if (ca === -cb) return [na.args[0], na.args[1], true, nb.args[1]];
+    return null;
   }
 
   mul(a: number, b: number): number {
@@ -190,9 +216,17 @@ export class Dag {
     if (na.op === Op.NEG) return this.neg(this.mul(na.args[0], b));
     if (nb.op === Op.NEG) return this.neg(this.mul(a, nb.args[0]));
     if (a === b) return this.powi(a, 2);
-    // Constants first, then by id: 2*x and x*2 share a node.
-    if (this.isConst(b) && !this.isConst(a)) return this.intern(Op.MUL, [b, a]);
-    if (this.isConst(a)) return this.intern(Op.MUL, [a, b]);
+    // Constant factors go first and are pulled outward, so that derivative chains like
+    // (2·r·y)/2 collapse to r·y: c1·(c2·t) = (c1c2)·t and a·(c·t) = c·(a·t).
+    if (this.isConst(b)) return this.mul(b, a);
+    if (this.isConst(a)) {
+      if (nb.op === Op.MUL && this.isConst(nb.args[0]))
+        return this.mul(this.constant(this.constValue(a) * this.constValue(nb.args[0])), nb.args[1]);
+      return this.intern(Op.MUL, [a, b]);
+    }
+    if (na.op === Op.MUL && this.isConst(na.args[0])) return this.mul(na.args[0], this.mul(na.args[1], b));
+    if (nb.op === Op.MUL && this.isConst(nb.args[0])) return this.mul(nb.args[0], this.mul(a, nb.args[1]));
+    // Commutative: a canonical order lets x·y and y·x share one node.
     return a <= b ? this.intern(Op.MUL, [a, b]) : this.intern(Op.MUL, [b, a]);
   }
 
@@ -201,6 +235,14 @@ export class Dag {
     if (this.isConst(b, 1)) return a;
     if (this.isConst(b, -1)) return this.neg(a);
     if (this.isConst(a, 0)) return this.zero;
+    if (this.isConst(b)) {
+      // Dividing by a power of two is multiplying by its exact reciprocal, which can then merge
+      // with other constant factors.
+      const c = this.constValue(b);
+      const r = 1 / c;
+      if (Number.isFinite(r) && r !== 0 && Math.abs(Math.log2(Math.abs(c))) % 1 === 0)
+        return this.mul(this.constant(r), a);
+    }
     const na = this.nodes[a];
     if (na.op === Op.NEG) return this.neg(this.div(na.args[0], b));
     return this.intern(Op.DIV, [a, b]);
@@ -210,6 +252,8 @@ export class Dag {
     const n = this.nodes[a];
     if (n.op === Op.CONST) return this.constant(-n.value);
     if (n.op === Op.NEG) return n.args[0];
+    if (n.op === Op.MUL && this.isConst(n.args[0]))
+      return this.mul(this.constant(-this.constValue(n.args[0])), n.args[1]);
     if (n.op === Op.SUB) return this.intern(Op.SUB, [n.args[1], n.args[0]]);
     return this.intern(Op.NEG, [a]);
   }

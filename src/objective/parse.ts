@@ -68,8 +68,6 @@ function configure(): void {
   jsep.addBinaryOp('**', 11, true);
   jsep.addUnaryOp('-');
   jsep.addUnaryOp('+');
-  // An identifier never equals this, so `this` is an ordinary (unknown) identifier.
-  jsep.this_str = '\u0000';
   jsep.hooks.add('gobble-token', function (this: HookThis, env: { node?: jsep.Expression }) {
     startStack.push(this.index);
     // jsep returns numeric literals without running 'after-token'; parse them here so that every
@@ -163,6 +161,9 @@ function convert(node: jsep.Expression, text: string): Ast {
         throw new ObjectiveError(`'${name}' is a function: call it as ${name}(…)`, col);
       return { kind: 'ident', name, col };
     }
+    case 'ThisExpression':
+      // jsep knows `this`; for us it is just a name nobody defined.
+      return { kind: 'ident', name: 'this', col };
     case 'UnaryExpression': {
       const u = node as jsep.UnaryExpression;
       const arg = convert(u.argument, text);
@@ -199,6 +200,8 @@ function convert(node: jsep.Expression, text: string): Ast {
     }
     case 'CallExpression': {
       const c = node as jsep.CallExpression;
+      if (c.callee.type === 'MemberExpression')
+        throw new ObjectiveError("syntax error: '.' and '[ ]' (member access) are not allowed", col);
       if (c.callee.type !== 'Identifier')
         throw new ObjectiveError('only named functions can be called, e.g. sin(x)', col);
       const name = (c.callee as jsep.Identifier).name;

@@ -1,0 +1,232 @@
+/**
+ * The emitted WGSL compiles in Dawn (no compilation messages at all) and evaluates f, ∇f, ∇²f, ∇²f·v
+ * and the observables to the float64 tape's values on readback, for every preset and a few generated
+ * expressions. Kept small: one device, one dispatch of a few dozen points per objective.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileObjective } from '../src/objective/compile.ts';
+import type { CompiledObjective } from '../src/objective/types.ts';
+import { PRESETS } from '../src/presets.ts';
+import { withDevice, readBuffer } from './helpers/gpu.ts';
+import { expressionArb } from './objective-gen.ts';
+
+interface Case {
+  label: string;
+  c: CompiledObjective;
+  /** Points (dim each) and directions (dim each), already rounded to f32. */
+  points: number[][];
+  dirs: number[][];
+  params: Float64Array;
+  /** Whether the objective's functions call transcendental builtins (looser WGSL accuracy). */
+  transcendental: boolean;
+}
+
+/** Outputs per point: f, grad (dim), hvp (dim), hess (dim²), observable_0, observable_1. */
+const stride = (dim: number) => 3 + 2 * dim + dim * dim;
+
+function kernel(c: CompiledObjective, count: number): string {
+  const s = stride(c.dim);
+  return `${c.wgsl}
+@group(0) @binding(0) var<storage, read> pts: array<f32>;
+@group(0) @binding(1) var<storage, read> prm: array<f32>;
+@group(0) @binding(2) var<storage, read_write> res: array<f32>;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let i = gid.x;
+  if (i >= ${count}u) { return; }
+  for (var j = 0u; j < NPARAM; j++) { P[j] = prm[j]; }
+  var x: array<f32, DIM>;
+  var v: array<f32, DIM>;
+  for (var k = 0u; k < DIM; k++) {
+    x[k] = pts[i * 2u * DIM + k];
+    v[k] = pts[i * 2u * DIM + DIM + k];
+  }
+  let o = i * ${s}u;
+  res[o] = objective_f(x);
+  var g = objective_grad(x);
+  var hv = objective_hvp(x, v);
+  var h = objective_hess(x);
+  for (var k = 0u; k < DIM; k++) {
+    res[o + 1u + k] = g[k];
+    res[o + 1u + DIM + k] = hv[k];
+  }
+  for (var k = 0u; k < DIM_SQ; k++) { res[o + 1u + 2u * DIM + k] = h[k]; }
+  res[o + 1u + 2u * DIM + DIM_SQ] = observable_0(x);
+  res[o + 2u + 2u * DIM + DIM_SQ] = observable_1(x);
+}
+`;
+}
+
+async function runOnGpu(device: GPUDevice, k: Case): Promise<Float32Array> {
+  const { c, points, dirs } = k;
+  const module = device.createShaderModule({
+    label: `objective-wgsl.${k.label}`,
+    code: kernel(c, points.length),
+  });
+  const info = await module.getCompilationInfo();
+  const messages = info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`);
+  expect(messages, k.label).toEqual([]);
+  // Synchronous: createComputePipelineAsync aborted the vitest worker in Dawn's Node binding.
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const input = new Float32Array(points.flatMap((p, i) => [...p, ...dirs[i]]));
+  const params = new Float32Array(Math.max(1, k.params.length));
+  params.set(k.params);
+  const buf = (data: Float32Array) => {
+    const b = device.createBuffer({
+      size: data.byteLength,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(b, 0, data);
+    return b;
+  };
+  const ptsBuf = buf(input);
+  const prmBuf = buf(params);
+  const size = points.length * stride(c.dim) * 4;
+  const resBuf = device.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: ptsBuf } },
+      { binding: 1, resource: { buffer: prmBuf } },
+      { binding: 2, resource: { buffer: resBuf } },
+    ],
+  });
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(Math.ceil(points.length / 64));
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const out = new Float32Array(await readBuffer(device, resBuf, size));
+  // Buffers are left to device.destroy(): destroying them right after the readback made the next
+  // pipeline creation abort the process in Dawn's Node binding on SwiftShader ("futex facility
+  // returned an unexpected error code").
+  return out;
+}
+
+/**
+ * f32 tolerance. Arithmetic rounds with relative error 2⁻²⁴ ≈ 6e-8 per operation, and these objectives
+ * chain a few dozen operations with intermediate values ≲ 50, so polynomials get 2e-4·(1 + |value|),
+ * still a tenth of a percent of a wrong formula's O(1) error. WGSL allows sin and cos an absolute
+ * error of 2⁻¹¹ ≈ 4.9e-4 on [-π, π] (and exp2/log2, hence pow, errors that grow with the argument),
+ * which derivative factors of a few multiply: expressions with transcendental functions get 2.5e-3.
+ */
+/** Largest |GPU - float64| / tolerance seen, reported so the margin is visible. */
+let worst = 0;
+
+function compare(k: Case, got: Float32Array): string[] {
+  const { c } = k;
+  const n = c.dim;
+  const errors: string[] = [];
+  const g = new Float64Array(n);
+  const hv = new Float64Array(n);
+  const h = new Float64Array(n * n);
+  k.points.forEach((x, i) => {
+    const o = i * stride(n);
+    c.grad(x, k.params, g);
+    c.hvp(x, k.params, k.dirs[i], hv);
+    c.hess(x, k.params, h);
+    const want = [
+      c.f(x, k.params),
+      ...g,
+      ...hv,
+      ...h,
+      c.observableCount > 0 ? c.observable(0, x, k.params) : NaN,
+      c.observableCount > 1 ? c.observable(1, x, k.params) : NaN,
+    ];
+    want.forEach((w, j) => {
+      const v = got[o + j];
+      if (Number.isNaN(w)) {
+        if (!Number.isNaN(v)) errors.push(`${k.label} at ${x}: output ${j} should be NaN, got ${v}`);
+        return;
+      }
+      const tol = (k.transcendental ? 2.5e-3 : 2e-4) * (1 + Math.abs(w));
+      worst = Math.max(worst, Math.abs(v - w) / tol);
+      if (!(Math.abs(v - w) <= tol)) errors.push(`${k.label} at ${x}: output ${j} GPU ${v}, float64 ${w}`);
+    });
+  });
+  return errors;
+}
+
+function usesTranscendental(c: CompiledObjective): boolean {
+  return /\b(sin|cos|tan|exp|log|pow|sinh|cosh|obj_tanh)\(/.test(
+    c.wgsl.slice(c.wgsl.indexOf('fn objective_f')),
+  );
+}
+
+function randomPoints(dim: number, count: number, lo: number, hi: number, seed: number): number[][] {
+  const rng = fc.array(
+    fc.array(fc.double({ min: lo, max: hi, noNaN: true }), { minLength: dim, maxLength: dim }),
+    {
+      minLength: count,
+      maxLength: count,
+    },
+  );
+  const [pts] = fc.sample(rng, { seed, numRuns: 1 });
+  // The GPU sees f32 inputs; the float64 reference must evaluate at exactly those points.
+  return pts.map((p) => p.map(Math.fround));
+}
+
+describe('WGSL on Dawn', () => {
+  it('every preset matches the float64 tape', async () => {
+    const cases: Case[] = PRESETS.map((preset, i) => {
+      const c = compileObjective({
+        expr: preset.formula,
+        params: { ...preset.params },
+        observables: [`${preset.vars[0]}^2`],
+      });
+      const points = randomPoints(c.dim, 32, -2, 2, 100 + i);
+      const dirs = randomPoints(c.dim, 32, -1, 1, 200 + i);
+      return {
+        label: preset.id,
+        c,
+        points,
+        dirs,
+        params: Float64Array.from(c.paramValues, Math.fround),
+        transcendental: usesTranscendental(c),
+      };
+    });
+    const errors = await withDevice(async (device) => {
+      const all: string[] = [];
+      for (const k of cases) all.push(...compare(k, await runOnGpu(device, k)));
+      return all;
+    });
+    expect(errors.slice(0, 10)).toEqual([]);
+    console.log(`presets: worst |GPU - float64| / tolerance = ${worst.toFixed(3)}`);
+  });
+
+  it('generated expressions match the float64 tape', async () => {
+    worst = 0;
+    const exprs = fc.sample(
+      expressionArb(['x', 'y', 'a'], 4).filter(
+        (e) => /x/.test(e.text) && /y/.test(e.text) && e.text.length > 30,
+      ),
+      { seed: 99, numRuns: 8 },
+    );
+    const cases: Case[] = exprs.map((e, i) => {
+      const c = compileObjective({
+        expr: `${e.text} + 0*(x + y)`,
+        params: { a: 0.75 },
+        observables: [e.text, 'x*y'],
+      });
+      return {
+        label: e.text,
+        c,
+        points: randomPoints(2, 16, -1.5, 1.5, 300 + i),
+        dirs: randomPoints(2, 16, -1, 1, 400 + i),
+        params: Float64Array.from(c.paramValues, Math.fround),
+        transcendental: usesTranscendental(c),
+      };
+    });
+    const errors = await withDevice(async (device) => {
+      const all: string[] = [];
+      for (const k of cases) all.push(...compare(k, await runOnGpu(device, k)));
+      return all;
+    });
+    expect(errors.slice(0, 10)).toEqual([]);
+    console.log(`generated: worst |GPU - float64| / tolerance = ${worst.toFixed(3)}`);
+  });
+});
