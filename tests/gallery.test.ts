@@ -7,6 +7,7 @@ import {
   checkBalancing,
   checkEdgeOfStability,
   checkEscape,
+  checkGibbs,
   checkMfPeriods,
   checkRegimes,
   diagonalWindows,
@@ -89,6 +90,17 @@ describe('2. periodic orbits of (1 - xy)²/2', () => {
     expect(Math.min(...two)).toBeLessThan(1.01);
     expect(Math.max(...two)).toBeGreaterThan(1.225);
     expect(Math.max(...two)).toBeLessThan(1.24);
+  });
+});
+
+describe('3. chaos samples the Gibbs distribution', () => {
+  it('L1(histogram, Gibbs) stays below the O(h) bias of the prediction plus 0.03', async () => {
+    const { report, bias, bound } = await checkGibbs();
+    expect(report.bounded).toBe(256);
+    expect(report.T).toBeCloseTo(0.1 / 4, 12);
+    expect(bias).toBeGreaterThan(0.01); // the prediction is only first order in h
+    expect(report.l1!).toBeLessThan(bound);
+    expect(report.l1!).toBeGreaterThan(bias / 2);
   });
 });
 

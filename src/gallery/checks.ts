@@ -11,6 +11,10 @@ import { sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { runGrid } from '../reference/grid.ts';
 import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import { prepareEnsemble } from '../engine/bifurcation-common.ts';
+import { densityReport, type DensityReport } from '../engine/density.ts';
+import { binEdges, gibbsDensity, l1Distance } from '../gibbs.ts';
+import { runEnsembleCpu } from '../reference/ensemble.ts';
 import { BALANCE_START, EOS_START, MF_WINDOWS, getGalleryEntry } from './entries.ts';
 
 const compiled = (spec: ExperimentSpec): CompiledObjective =>
@@ -147,6 +151,29 @@ export function diagonalWindows(
     });
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Gibbs distribution
+
+/**
+ * The long-run density of the entry (float64) and the bound its text claims: the L1 distance between
+ * the exact stationary Gaussian of quadratic f₀ (variance hσ²/(2 - h), σ² = A²/2) and the Gibbs
+ * prediction, plus 0.03 for the histogram's sampling error and the law's non-Gaussian shape.
+ */
+export async function checkGibbs(
+  samples?: number,
+): Promise<{ report: DensityReport; bias: number; bound: number }> {
+  let spec = entrySpec('gibbs');
+  if (samples) spec = resized(spec, { ensemble: { ...spec.ensemble, samples } });
+  const { objective, plan } = prepareEnsemble(spec);
+  const report = densityReport(await runEnsembleCpu(spec, objective, plan));
+  const h = spec.lr;
+  const A = spec.objective.params.A;
+  const edges = binEdges(report.edges[0], report.edges[report.edges.length - 1], report.density.length);
+  const exact = gibbsDensity((x) => (x * x) / 2, (h * A * A) / (2 * (2 - h)), edges);
+  const bias = l1Distance(Float64Array.from(report.gibbs ?? []), exact, edges);
+  return { report, bias, bound: bias + 0.03 };
 }
 
 // ---------------------------------------------------------------------------------------------

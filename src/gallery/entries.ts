@@ -132,7 +132,7 @@ export const GALLERY: GalleryEntry[] = [
       objective: { expr: MULTISCALE, preset: 'multiscale', params: { A: 1, eps: 0.001 } },
       lr: 0.1,
       x0: [0.5],
-      plane: { u: { quantity: 'lr', min: 0.099, max: 0.101 }, v: { quantity: 'x', min: -1, max: 1 } },
+      plane: { u: { quantity: 'lr', min: 0.05, max: 0.15 }, v: { quantity: 'x', min: -0.64, max: 0.64 } },
       size: [1, 60],
       iterations: 3000,
       transient: 1000,
