@@ -10,13 +10,18 @@
 import { decode } from 'fast-png';
 import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GpuBasinEngine } from '../../src/engine/gpu-engine.ts';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { compileObjective } from '../../src/objective/compile.ts';
 import { countOutcomes } from '../../src/outcome.ts';
 import { CpuBasinEngine } from '../../src/reference/grid.ts';
 import { defaultSpec, parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
-import { getTestGpu } from '../helpers/gpu.ts';
-import { hashFor, launch, screenshot, serveDist, waitForMap, watchErrors } from './harness.ts';
+import { hashFor, launch, ROOT, screenshot, serveDist, waitForMap, watchErrors } from './harness.ts';
+
+const run = promisify(execFile);
 
 let server: Awaited<ReturnType<typeof serveDist>>;
 let browser: Browser;
@@ -77,7 +82,7 @@ async function openLab(page: Page, url: string): Promise<void> {
 }
 
 describe('the lab on SwiftShader WebGPU', () => {
-  it('renders the default experiment, and its legend counts equal the engine run in Node', async () => {
+  it("renders the default experiment, and its legend counts equal the CLI's for the same spec", async () => {
     const page = await browser.newPage();
     const errors = watchErrors(page);
     const t0 = Date.now();
@@ -96,20 +101,23 @@ describe('the lab on SwiftShader WebGPU', () => {
     const total = Object.values(legend).reduce((a, b) => a + b, 0);
     expect(total).toBe(256 * 256);
 
-    // The same spec through the same WGSL engine in Node (Dawn on SwiftShader): what `gdlab basin` runs.
-    const gpu = await getTestGpu();
-    try {
-      const engine = new GpuBasinEngine(gpu.device, compileObjective, { adapterName: gpu.adapterName });
-      const r = await engine.runBasin(defaultSpec());
-      expect(countOutcomes(r.columns)).toEqual(c);
-    } finally {
-      gpu.device.destroy();
-    }
-    // And against the float64 reference: f32 may flip a few pixels on basin boundaries only.
-    const cpu = await new CpuBasinEngine(compileObjective).runBasin(defaultSpec());
-    const ref = countOutcomes(cpu.columns);
-    expect(Math.abs(ref.converged - c.converged)).toBeLessThanOrEqual(0.01 * 256 * 256);
-    expect(Math.abs(ref.diverged - c.diverged)).toBeLessThanOrEqual(0.01 * 256 * 256);
+    // The same spec through `gdlab basin` (the WGSL engine on Dawn in Node, SwiftShader here).
+    const dir = mkdtempSync(join(tmpdir(), 'gdlab-'));
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(defaultSpec()));
+    const cli = await run(process.execPath, [
+      join(ROOT, 'bin/gdlab.js'),
+      'basin',
+      '--spec',
+      join(dir, 'spec.json'),
+      '--json',
+      join(dir, 'out.json'),
+    ]);
+    expect(cli.stderr).not.toMatch(/warning/);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    expect(out.engine).toBe('gpu');
+    expect(out.size).toEqual([256, 256]);
+    expect(out.counts).toEqual(c);
+    rmSync(dir, { recursive: true, force: true });
     console.log(
       `default 256×256 map: first full map ${s.firstMapMs?.toFixed(0)} ms after start, ${wall} ms wall`,
     );

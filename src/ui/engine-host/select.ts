@@ -47,7 +47,7 @@ export async function createBackend(
     });
     let lost = false;
     const { GpuBackend } = await import('./gpu-backend.ts');
-    const backend = new GpuBackend(device, display, adapter, describe(adapter), () => {
+    const backend = await GpuBackend.create(device, display, adapter, describe(adapter), () => {
       if (!lost) {
         lost = true;
         onLost();

@@ -5,10 +5,10 @@
  */
 import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../spec/spec.ts';
 import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
-import { colormapRgb, fieldRange, fieldValues } from '../engine-host/colour.ts';
+import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
-import { decodeSpecPng, encodeSpecPng } from './png-io.ts';
+import { encodeSpecPng, readSpecFromPng } from '../../spec/png.ts';
 
 export interface ExportOptions {
   /** Longest side in pixels (≤ 4096); null: the frame on screen. */
@@ -35,7 +35,8 @@ export async function exportPng(
   try {
     const px = await backend.pixels(f, spec.colour);
     const outSpec = { ...f.spec, colour: spec.colour };
-    return encodeSpecPng(opts.decorate ? decorate(px, f, outSpec) : px, outSpec);
+    const out = opts.decorate ? decorate(px, f, outSpec) : px;
+    return encodeSpecPng(out.rgba, out.width, out.height, outSpec);
   } finally {
     if (f !== frame) backend.release(f);
   }
@@ -96,7 +97,7 @@ function decorate(px: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     y += font * 1.5;
   }
   if (spec.colour.field !== 'outcome') {
-    const range = fieldRange(fieldValues(frame.columns, spec.colour.field, spec.iterations), spec.colour);
+    const range = colourRange(frame.spec, spec.colour, frame.columns);
     if (range) {
       y += font;
       ctx.fillText(`${spec.colour.field}${spec.colour.log ? ' (log10)' : ''}`, x0, y);
@@ -130,6 +131,6 @@ export async function readSpecFile(file: File): Promise<ExperimentSpec> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const isPng =
     bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-  if (isPng) return decodeSpecPng(bytes);
+  if (isPng) return readSpecFromPng(bytes);
   return parseSpecJson(new TextDecoder().decode(bytes));
 }

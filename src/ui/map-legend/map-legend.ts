@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ColourSettings, MapFrame } from '../engine-host/backend.ts';
-import { colormapRgb, fieldRange, fieldValues, OUTCOME_COLOURS, outcomeRgb } from '../engine-host/colour.ts';
+import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine-host/colour.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
 
 /** Legend rows of an outcome map: label, count, colour. */
@@ -14,8 +14,8 @@ export function legendRows(
 ): { key: string; label: string; count: number; rgb: readonly number[] }[] {
   const c = frame.counts;
   const rows: { key: string; label: string; count: number; rgb: readonly number[] }[] = [
-    { key: 'diverged', label: 'diverged', count: c.diverged, rgb: OUTCOME_COLOURS.diverged },
-    { key: 'converged', label: 'converged', count: c.converged, rgb: OUTCOME_COLOURS.converged },
+    { key: 'diverged', label: 'diverged', count: c.diverged, rgb: OUTCOME_SWATCHES.diverged },
+    { key: 'converged', label: 'converged', count: c.converged, rgb: OUTCOME_SWATCHES.converged },
   ];
   const periods = Object.keys(c.periodic)
     .map(Number)
@@ -25,13 +25,13 @@ export function legendRows(
       key: `period-${p}`,
       label: `period ${p}`,
       count: c.periodic[String(p)],
-      rgb: outcomeRgb(2, p),
+      rgb: periodRgb(p),
     });
   rows.push({
     key: 'aperiodic',
     label: 'chaotic / aperiodic',
     count: c.aperiodic,
-    rgb: OUTCOME_COLOURS.aperiodic,
+    rgb: OUTCOME_SWATCHES.aperiodic,
   });
   return rows;
 }
@@ -110,7 +110,7 @@ export class MapLegend extends LitElement {
     const f = this.frame;
     const c = this.colour;
     if (!f || !c || c.field === 'outcome') return nothing;
-    const range = fieldRange(fieldValues(f.columns, c.field, f.spec.iterations), c);
+    const range = colourRange(f.spec, c, f.columns);
     if (!range) return html`<div class="bar">no finite values to colour</div>`;
     const ticks = niceTicks(range[0], range[1], 5);
     const labels = formatTicks(ticks);
