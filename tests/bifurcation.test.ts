@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
 import { bifurcationReadout, renderBifurcation } from '../src/engine/bifurcation-render.ts';
 import { OUTCOME_PALETTE } from '../src/colormaps.ts';
+import { fixedPointOverlays } from '../src/engine/bifurcation-overlays.ts';
+import { compileObjective } from '../src/objective/compile.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { parseSpec } from '../src/spec/spec.ts';
 import {
@@ -197,5 +199,27 @@ describe('gdlab bifurcation', () => {
       code: 2,
       stderr: expect.stringContaining("--engine: 'tpu' must be gpu or cpu"),
     });
+  });
+});
+
+describe('fixedPointOverlays', () => {
+  it('finds the double well’s minima ±1 with threshold h = 2/f″ = 1 and the maximum at 0', () => {
+    const obj = compileObjective({ expr: '(x^2 - 1)^2/4', params: {} });
+    const points = fixedPointOverlays(obj, [], -2, 2.5, 1000);
+    expect(points.map((p) => p.kind)).toEqual(['minimum', 'maximum', 'minimum']);
+    expect(points[0].x).toBeCloseTo(-1, 12);
+    expect(points[1].x).toBeCloseTo(0, 12);
+    expect(points[2].x).toBeCloseTo(1, 12);
+    expect(points[0].threshold).toBeCloseTo(C.h1, 10);
+    expect(points[1].threshold).toBeNull();
+    expect(points[1].curvature).toBeCloseTo(-1, 10);
+    // A parameter moves them: a·x²/2 + x has its minimum at -1/a with threshold 2/a.
+    const q = compileObjective({ expr: 'a*x^2/2 + x', params: { a: 4 } });
+    const [m] = fixedPointOverlays(q, [4], -3, 3);
+    expect(m.x).toBeCloseTo(-0.25, 12);
+    expect(m.threshold).toBeCloseTo(0.5, 12);
+    expect(fixedPointOverlays(compileObjective({ expr: '(1 - x*y)^2/2', params: {} }), [], -2, 2)).toEqual(
+      [],
+    );
   });
 });
