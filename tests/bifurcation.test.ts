@@ -99,10 +99,17 @@ describe('histogram mass', () => {
 });
 
 describe('planEnsemble', () => {
-  it('refuses a column whose counts could overflow 32 bits', () => {
+  it('refuses counts that could overflow 32 bits and work beyond the spec limit', () => {
     const spec = doubleWellSpec({ lr: [1, 2], columns: 2 });
     const big = { ...spec, ensemble: { ...spec.ensemble, samples: 100_000, keep: 50_000 } };
     expect(() => prepareEnsemble(big)).toThrow(/could overflow a 32-bit count/);
+    // 4096 columns × 10⁶ samples × 1200 steps: far beyond the spec's work limit.
+    const huge = {
+      ...spec,
+      size: [4096, 64] as [number, number],
+      ensemble: { ...spec.ensemble, samples: 1_000_000 },
+    };
+    expect(() => prepareEnsemble(huge)).toThrow(/exceeds the limit/);
   });
 });
 

@@ -15,6 +15,7 @@
  */
 import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from '../outcome.ts';
 import {
+  MAX_WORK,
   SpecError,
   checkSpecQuantities,
   resolveQuantity,
@@ -185,6 +186,13 @@ export function planEnsemble(
   const quantityName = density ? 'lr' : spec.plane.u.quantity;
   const quantity = resolveQuantity(quantityName, objective.vars, objective.params);
   const columns = density ? 1 : spec.size[0];
+  // The ensemble's own work is columns × samples × (transient + keep), which the spec's grid check
+  // (size × iterations) does not see; the same limit applies, and sample indices stay 32-bit.
+  const work = columns * spec.ensemble.samples * ensembleIterations(spec);
+  if (work > MAX_WORK || columns * spec.ensemble.samples >= 2 ** 32)
+    throw new SpecError([
+      `ensemble.samples: columns × samples × (transient + keep) = ${work} exceeds the limit ${MAX_WORK}`,
+    ]);
   // Counts are u32 on both engines; one cell can receive every kept iterate of its column.
   if (spec.ensemble.samples * spec.ensemble.keep >= 2 ** 32)
     throw new SpecError([
