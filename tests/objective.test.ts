@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileObjective } from '../src/objective/compile.ts';
 import { Dag, Op } from '../src/objective/dag.ts';
 import { parseExpression } from '../src/objective/parse.ts';
+import { f32Literal } from '../src/objective/wgsl.ts';
 import { ObjectiveError, type CompiledObjective } from '../src/objective/types.ts';
 import { PRESETS } from '../src/presets.ts';
 import { expressionArb, type GenExpr } from './objective-gen.ts';
@@ -333,6 +334,14 @@ describe('bad inputs', () => {
     });
   }
 
+  it('refuses an expression whose derivatives would be huge', () => {
+    // A product of 400 factors: each partial derivative is a sum of 400 products.
+    const expr = Array.from({ length: 400 }, (_, i) => `x${(i % 8) + 1}^${(i % 5) + 1}`).join('*');
+    expect(() => compileObjective({ expr, params: {} })).toThrow(
+      'expression too large: f and its derivatives need more than 50000 distinct subexpressions; simplify it or use fewer variables',
+    );
+  });
+
   it('names the observable an error comes from', () => {
     expect(() => compileObjective({ expr: 'x^2', params: {}, observables: ['y'] })).toThrow(
       "observable 1: 'y' is not a variable of this objective (its variables: x) (column 1)",
@@ -340,6 +349,50 @@ describe('bad inputs', () => {
     expect(() => compileObjective({ expr: 'x^2', params: {}, observables: ['x +'] })).toThrow(
       'observable 1: syntax error: Expected expression after + (column 4)',
     );
+  });
+});
+
+describe('WGSL text', () => {
+  it('re-prints numbers as f32 literals, never copying the user text', () => {
+    expect(f32Literal(2)).toBe('2.0f');
+    expect(f32Literal(0.5)).toBe('0.5f');
+    expect(f32Literal(-1.5)).toBe('(-1.5f)');
+    expect(f32Literal(0.1)).toBe('0.10000000149011612f');
+    expect(f32Literal(1e-7)).toBe('1.0000000116860974e-7f');
+    expect(f32Literal(1e300)).toBe('obj_bits(0x7f800000u)');
+    expect(f32Literal(-Infinity)).toBe('obj_bits(0xff800000u)');
+    expect(f32Literal(NaN)).toBe('obj_bits(0x7fc00000u)');
+    expect(f32Literal(1e-40)).toBe('0.0f');
+    expect(f32Literal(-0)).toBe('(-0.0f)');
+    const c = compileObjective({ expr: 'x*0.1000000000000000055511151231257827 + pi', params: {} });
+    expect(c.wgsl).not.toContain('0.1000000000000000055511151231257827');
+    expect(c.wgsl).toContain('0.10000000149011612f');
+  });
+
+  it('declares exactly the contract of types.ts, with helpers prefixed obj_', () => {
+    const c = compileObjective({ expr: 'x1^7*A + tanh(x2)', params: { A: 2 } });
+    expect(c.wgsl).toContain('const DIM: u32 = 2u;');
+    expect(c.wgsl).toContain('const DIM_SQ: u32 = 4u;');
+    expect(c.wgsl).toContain('const NPARAM: u32 = 1u;');
+    expect(c.wgsl).toContain('var<private> P: array<f32, NPARAM>;');
+    for (const sig of [
+      'fn objective_f(x: array<f32, DIM>) -> f32',
+      'fn objective_grad(x: array<f32, DIM>) -> array<f32, DIM>',
+      'fn objective_hess(x: array<f32, DIM>) -> array<f32, DIM_SQ>',
+      'fn objective_hvp(x: array<f32, DIM>, v: array<f32, DIM>) -> array<f32, DIM>',
+      'fn observable_0(x: array<f32, DIM>) -> f32',
+      'fn observable_1(x: array<f32, DIM>) -> f32',
+    ])
+      expect(c.wgsl).toContain(sig);
+    const fns = [...c.wgsl.matchAll(/^fn (\w+)/gm)].map((m) => m[1]);
+    expect(fns.filter((n) => !/^(objective_|observable_)/.test(n)).every((n) => n.startsWith('obj_'))).toBe(
+      true,
+    );
+    // An integer power above 4 goes through the helper, a real one through pow, none here.
+    expect(c.wgsl).toContain('obj_powi(x[0], 7)');
+    expect(c.wgsl).not.toContain('pow(');
+    expect(c.wgsl).not.toMatch(/\bA\b/);
+    expect(compileObjective({ expr: 'x^2', params: {} }).wgsl).toContain('const NPARAM: u32 = 1u;');
   });
 });
 

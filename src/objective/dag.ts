@@ -3,6 +3,10 @@
  * subexpressions (within f and across its derivatives) are built, evaluated and emitted once.
  * Children always have smaller ids than their parents, so ascending id order is a topological order.
  */
+import { ObjectiveError } from './types.ts';
+
+/** Default bound on the nodes of one objective's DAG (f, derivatives and observables together). */
+export const MAX_NODES = 50_000;
 
 /** Operation codes, shared by the DAG, the float64 tape and the WGSL emitter. */
 export const Op = {
@@ -116,7 +120,11 @@ export class Dag {
   readonly zero: number;
   readonly one: number;
 
-  constructor() {
+  /**
+   * @param maxNodes bound on the DAG's size: derivatives of long products grow quadratically, and a
+   * shared link must not be able to ask the GPU driver to compile megabytes of WGSL.
+   */
+  constructor(readonly maxNodes = MAX_NODES) {
     this.zero = this.constant(0);
     this.one = this.constant(1);
   }
@@ -128,6 +136,10 @@ export class Dag {
     let id = this.ids.get(key);
     if (id === undefined) {
       id = this.nodes.length;
+      if (id >= this.maxNodes)
+        throw new ObjectiveError(
+          `expression too large: f and its derivatives need more than ${this.maxNodes} distinct subexpressions; simplify it or use fewer variables`,
+        );
       this.nodes.push({ op, args, value });
       this.ids.set(key, id);
     }

@@ -20,7 +20,8 @@ export function f32Literal(v: number): string {
   const r = Math.fround(v);
   if (!Number.isFinite(r) || Math.abs(v) > F32_MAX)
     return v > 0 ? `${HELPER_PREFIX}bits(0x7f800000u)` : `${HELPER_PREFIX}bits(0xff800000u)`;
-  if (r === 0) return Object.is(r, -0) ? '(-0.0f)' : '0.0f';
+  // Subnormals may be flushed by the GPU anyway; a literal of one is not portable.
+  if (r === 0 || Math.abs(r) < 1.1754943508222875e-38) return Object.is(r, -0) || r < 0 ? '(-0.0f)' : '0.0f';
   // The shortest float64 text of an f32 value is exact, and WGSL rounds it back to the same f32.
   let s = String(Math.abs(r));
   if (!/[.e]/.test(s)) s += '.0';
