@@ -4,7 +4,6 @@
  * engine when Dawn finds an adapter, else the float64 reference (said in `engine`).
  */
 import { writeFileSync } from 'node:fs';
-import { encode } from 'fast-png';
 import {
   columnsJson,
   runEnsembleSpec,
@@ -16,6 +15,7 @@ import type { EngineInfo } from '../engine/types.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { CpuEnsembleEngine } from '../reference/ensemble.ts';
+import { encodeSpecPng } from '../spec/png.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../spec/spec.ts';
 import { CliError, parseFlags, parseInteger, parseList, parseParams, parseRange } from './args.ts';
 
@@ -168,21 +168,13 @@ export function writeJson(target: string, value: unknown): void {
   else writeFileSync(target, text + '\n');
 }
 
-/** A PNG with the spec in its `gdlab-spec` tEXt chunk. */
+/** A PNG with the spec in its `gdlab-spec` tEXt chunk (src/spec/png.ts). */
 export function writeSpecPng(
   file: string,
   image: Pick<RgbaImage, 'width' | 'height' | 'rgba'>,
   spec: ExperimentSpec,
 ): void {
-  const png = encode({
-    width: image.width,
-    height: image.height,
-    data: new Uint8Array(image.rgba.buffer, image.rgba.byteOffset, image.rgba.byteLength),
-    channels: 4,
-    depth: 8,
-    text: { 'gdlab-spec': JSON.stringify(spec), Software: 'gdlab' },
-  });
-  writeFileSync(file, png);
+  writeFileSync(file, encodeSpecPng(image.rgba, image.width, image.height, spec));
 }
 
 /** What `gdlab bifurcation` writes as JSON. */
