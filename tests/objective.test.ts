@@ -196,6 +196,9 @@ describe('parse and DAG', () => {
     expect(f('x^-2', [2])).toBe(0.25);
     expect(f('x**3', [-2])).toBe(-8);
     expect(f('--x', [5])).toBe(5);
+    expect(f('-(x)^2', [3])).toBe(-9);
+    expect(f('2^-x^2', [1])).toBe(0.5);
+    expect(f('x*-y', [2, 3])).toBe(-6);
     expect(f('1 - -x', [5])).toBe(6);
     expect(f('pi + e')).toBe(Math.PI + Math.E);
     expect(f('1e-3*x + .5', [1000])).toBe(1.5);
@@ -319,6 +322,11 @@ describe('bad inputs', () => {
     ['1e999*x', {}, "number '1e999' is out of range (column 1)"],
     ['x + $a', {}, 'syntax error: Expected expression after + (column 5)'],
     ['x + é', {}, "identifier 'é' must use only letters, digits and _ (column 5)"],
+    ['x² + y', {}, "identifier 'x²' must use only letters, digits and _ (write powers as x^2) (column 1)"],
+    ['(x·y)', {}, "identifier 'x·y' must use only letters, digits and _ (write products as x*y) (column 2)"],
+    ['(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 1)"],
+    ['2*(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 3)"],
+    ['(x + 1)(y)', {}, 'only named functions can be called, e.g. sin(x) (column 1)'],
   ];
   for (const [expr, params, message] of table) {
     it(JSON.stringify(expr), () => {

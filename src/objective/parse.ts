@@ -155,8 +155,15 @@ function convert(node: jsep.Expression, text: string): Ast {
     }
     case 'Identifier': {
       const name = (node as jsep.Identifier).name;
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-        throw new ObjectiveError(`identifier '${name}' must use only letters, digits and _`, col);
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        // jsep reads any non-ASCII character as part of a name, so typographic habits land here.
+        const hints: string[] = [];
+        if (/[²³¹⁰-⁹]/.test(name)) hints.push('powers as x^2');
+        if (/[×·⋅∙]/.test(name)) hints.push('products as x*y');
+        if (/[−–]/.test(name)) hints.push('minus as -');
+        const hint = hints.length ? ` (write ${hints.join(', ')})` : '';
+        throw new ObjectiveError(`identifier '${name}' must use only letters, digits and _${hint}`, col);
+      }
       if (FUNCTIONS.includes(name))
         throw new ObjectiveError(`'${name}' is a function: call it as ${name}(…)`, col);
       return { kind: 'ident', name, col };
@@ -209,6 +216,8 @@ function convert(node: jsep.Expression, text: string): Ast {
       let arity: number;
       if ((UNARY_FUNCTIONS as readonly string[]).includes(name)) arity = 1;
       else if ((BINARY_FUNCTIONS as readonly string[]).includes(name)) arity = 2;
+      else if (/^(x|y|x[0-9]+|pi|e)$/.test(name))
+        throw new ObjectiveError(`'${name}' is not a function; to multiply, write ${name}*(…)`, col);
       else
         throw new ObjectiveError(`unsupported function '${name}'; supported: ${FUNCTIONS.join(', ')}`, col);
       if (args.length !== arity)
