@@ -1,8 +1,194 @@
-// Placeholder until the subcommand lands; replaced by its implementation.
-import { CliError } from './args.ts';
+/**
+ * `gdlab gallery [ID] [--out DIR]`: every gallery entry (or one) as PNG pictures with the spec
+ * embedded, plus a JSON file with the entry's text and the float64 numbers behind its claim.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { countOutcomes } from '../outcome.ts';
+import { resolveColourSettings, colourPixels } from '../colormaps.ts';
+import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
+import * as checks from '../gallery/checks.ts';
+import { encodeSpecPng } from '../spec/png.ts';
+import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import type { BasinEngine } from '../engine/types.ts';
+import type { EnsembleEngine } from '../engine/bifurcation-common.ts';
+import { CliError, parseFlags, parseInteger } from './args.ts';
 
-export const help = 'gdlab gallery: not implemented yet\n';
+export const help = `gdlab gallery: render the gallery of phenomena from the seed text
 
-export async function run(_argv: string[]): Promise<number> {
-  throw new CliError('not implemented yet');
+usage: gdlab gallery [ID] [--out DIR] [--engine gpu|cpu] [--max-side N] [--no-checks]
+
+  ID            one entry (default: all): ${GALLERY.map((e) => e.id).join(', ')}
+  --out DIR     where ID.png, ID-<variant>.png and ID.json go (default: gallery)
+  --engine      gpu (default; the CPU reference when no adapter exists) or cpu
+  --max-side N  shrink each picture so that its longer side is at most N pixels (default: as saved)
+  --no-checks   skip the float64 numbers behind each claim (they take seconds to a minute)
+
+Each PNG carries its experiment spec in a tEXt chunk: drop it on the lab to reopen the view.
+`;
+
+const OPTIONS = {
+  out: { type: 'string' },
+  engine: { type: 'string' },
+  'max-side': { type: 'string' },
+  'no-checks': { type: 'boolean' },
+} as const;
+
+/** The entry's spec with its grid shrunk to at most maxSide on the longer side (aspect kept). */
+export function shrink(spec: ExperimentSpec, maxSide: number | undefined): ExperimentSpec {
+  if (!maxSide || spec.kind === 'density') return spec;
+  const [w, h] = spec.size;
+  const s = Math.min(1, maxSide / Math.max(w, h));
+  if (s === 1) return spec;
+  return parseSpec({ ...spec, size: [Math.max(1, Math.round(w * s)), Math.max(1, Math.round(h * s))] });
+}
+
+/** The numbers behind an entry's claim (float64). */
+export async function entryNumbers(id: string): Promise<unknown> {
+  switch (id) {
+    case 'regimes':
+      return checks.checkRegimes();
+    case 'mf-periodic':
+      return { maps: checks.checkMfPeriods(40), diagonal: checks.diagonalWindows() };
+    case 'gibbs': {
+      const { report, bias, bound } = await checks.checkGibbs();
+      return { l1: report.l1, T: report.T, bias, bound };
+    }
+    case 'escape':
+      return checks.checkEscape();
+    case 'balancing':
+      return checks.checkBalancing();
+    case 'edge-of-stability':
+      return checks.checkEdgeOfStability();
+    case 'fractal': {
+      const e = getGalleryEntry('fractal')!;
+      return [e.spec, ...(e.variants ?? []).map((v) => v.spec)].map((s) => checks.boundaryDimension(s, 32));
+    }
+    default:
+      return null;
+  }
+}
+
+interface Engines {
+  basin: BasinEngine;
+  ensemble: EnsembleEngine;
+  dispose(): void;
+}
+
+async function openEngines(choice: string | undefined): Promise<Engines> {
+  if (choice !== undefined && choice !== 'gpu' && choice !== 'cpu')
+    throw new CliError(`--engine: '${choice}' must be gpu or cpu`);
+  const { createEngine } = await import('../engine/create.ts');
+  const created = await createEngine({ prefer: choice === 'cpu' ? 'cpu' : 'gpu' });
+  const { openEnsembleEngine } = await import('./bifurcation.ts');
+  const ensemble = await openEnsembleEngine(created.fellBack ? 'cpu' : choice);
+  return {
+    basin: created.engine,
+    ensemble,
+    dispose() {
+      ensemble.dispose();
+      created.dispose();
+    },
+  };
+}
+
+/** Renders one spec to PNG bytes and a summary for the JSON. */
+async function renderSpec(
+  spec: ExperimentSpec,
+  engines: Engines,
+): Promise<{ png: Uint8Array; summary: unknown }> {
+  if (spec.kind === 'basin') {
+    const result = await engines.basin.runBasin(spec);
+    const rgba = colourPixels(result.columns, resolveColourSettings(spec, result.columns));
+    return {
+      png: encodeSpecPng(rgba, result.columns.width, result.columns.height, spec),
+      summary: { engine: result.info, counts: countOutcomes(result.columns), ms: Math.round(result.ms) },
+    };
+  }
+  const { prepareEnsemble } = await import('../engine/bifurcation-common.ts');
+  const { objective, plan } = prepareEnsemble(spec);
+  const result = await engines.ensemble.runEnsemble(spec, objective, plan);
+  if (spec.kind === 'density') {
+    const { densityReport } = await import('../engine/density.ts');
+    const { renderDensity } = await import('./density.ts');
+    const report = densityReport(result);
+    const image = renderDensity(report, spec);
+    return {
+      png: encodeSpecPng(image.rgba, image.width, image.height, spec),
+      summary: { engine: result.info, l1: report.l1, T: report.T, bounded: report.bounded },
+    };
+  }
+  const { renderBifurcation, labColours } = await import('../engine/bifurcation-render.ts');
+  const image = renderBifurcation(result, labColours(spec.colour.colormap));
+  return {
+    png: encodeSpecPng(image.rgba, image.width, image.height, spec),
+    summary: { engine: result.info },
+  };
+}
+
+async function renderEntry(
+  entry: GalleryEntry,
+  engines: Engines,
+  out: string,
+  maxSide: number | undefined,
+  withChecks: boolean,
+): Promise<string[]> {
+  const files: string[] = [];
+  const views = [{ label: '', spec: entry.spec }, ...(entry.variants ?? [])];
+  const pictures: unknown[] = [];
+  for (let i = 0; i < views.length; i++) {
+    const spec = shrink(views[i].spec, maxSide);
+    const { png, summary } = await renderSpec(spec, engines);
+    const file = `${entry.id}${i === 0 ? '' : `-${i}`}.png`;
+    writeFileSync(join(out, file), png);
+    files.push(file);
+    pictures.push({ file, label: views[i].label || entry.title, ...(summary as object) });
+  }
+  const json = {
+    id: entry.id,
+    title: entry.title,
+    paragraphs: entry.paragraphs,
+    claim: entry.claim,
+    spec: entry.spec,
+    trajectories: entry.trajectories ?? null,
+    pictures,
+    numbers: withChecks ? await entryNumbers(entry.id) : null,
+  };
+  const text = JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
+  writeFileSync(join(out, `${entry.id}.json`), text + '\n');
+  files.push(`${entry.id}.json`);
+  return files;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const positional = argv.filter(
+    (a, i) => !a.startsWith('-') && !(i > 0 && /^--(out|engine|max-side)$/.test(argv[i - 1])),
+  );
+  if (positional.length > 1) throw new CliError(`one entry at most, got ${positional.join(', ')}`);
+  const flags = parseFlags(
+    argv.filter((a) => a !== positional[0]),
+    OPTIONS,
+    'gallery',
+  );
+  const id = positional[0];
+  const entries = id ? [getGalleryEntry(id)] : GALLERY;
+  if (!entries[0])
+    throw new CliError(`no gallery entry '${id}'; entries: ${GALLERY.map((e) => e.id).join(', ')}`);
+  const out = flags.out ?? 'gallery';
+  const maxSide =
+    flags['max-side'] !== undefined ? parseInteger('max-side', flags['max-side'], 8) : undefined;
+  mkdirSync(out, { recursive: true });
+  const engines = await openEngines(flags.engine);
+  try {
+    for (const entry of entries as GalleryEntry[]) {
+      const t0 = performance.now();
+      const files = await renderEntry(entry, engines, out, maxSide, !flags['no-checks']);
+      process.stdout.write(
+        `${entry.id}: ${files.join(', ')} (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`,
+      );
+    }
+  } finally {
+    engines.dispose();
+  }
+  return 0;
 }

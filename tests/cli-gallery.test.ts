@@ -1,0 +1,52 @@
+/**
+ * `gdlab gallery`: pictures carry their spec, JSON carries the entry's text and its float64 numbers.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { shrink } from '../src/cli/gallery.ts';
+import { getGalleryEntry } from '../src/gallery/entries.ts';
+import { decodeSpecPng } from '../src/spec/png.ts';
+
+const run = promisify(execFile);
+
+describe('gdlab gallery', () => {
+  it('renders an entry to a PNG that reopens its (shrunk) spec, and JSON with the numbers of its claim', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'gdlab-gallery-'));
+    const { stdout } = await run('node', [
+      'bin/gdlab.js',
+      'gallery',
+      'regimes',
+      '--out',
+      out,
+      '--max-side',
+      '24',
+    ]);
+    expect(stdout).toMatch(/^regimes: regimes\.png, regimes\.json/);
+    const entry = getGalleryEntry('regimes')!;
+    const png = decodeSpecPng(readFileSync(join(out, 'regimes.png')));
+    expect([png.width, png.height]).toEqual([24, 24]);
+    expect(png.spec).toEqual(shrink(entry.spec, 24));
+    const json = JSON.parse(readFileSync(join(out, 'regimes.json'), 'utf8'));
+    expect(json.claim).toBe(entry.claim);
+    const counts = json.pictures[0].counts;
+    const periodic = Object.values(counts.periodic as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(counts.diverged + counts.converged + periodic + counts.aperiodic).toBe(24 * 24);
+    // Rows above h = 2 diverge: v sweeps lr over [0.05, 2.3] at pixel centres.
+    const rowsAbove2 = Array.from({ length: 24 }, (_, j) => 0.05 + ((j + 0.5) * 2.25) / 24).filter(
+      (h) => h > 2,
+    ).length;
+    expect(counts.diverged).toBe(rowsAbove2 * 24);
+    expect(json.numbers.ratios.me2).toBeGreaterThan(7);
+    expect(json.numbers.ratios.me2).toBeLessThan(9);
+  });
+
+  it('names the entries when asked for one that does not exist', async () => {
+    const err = await run('node', ['bin/gdlab.js', 'gallery', 'nope']).catch((e) => e);
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain("no gallery entry 'nope'; entries: regimes, mf-periodic, gibbs");
+  });
+});
