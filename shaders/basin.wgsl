@@ -37,12 +37,15 @@ struct BasinUniforms {
 }
 
 // stateWords(dim) in src/engine/layouts.ts.
+// The Lyapunov sum Σ log‖J_k v‖ is kept as the product of the norms, mantissa `lprod` and binary
+// exponent `lexp` (renormalised by frexp every step, so it never over- or underflows): one log per
+// trajectory at the end instead of one per step, and no f32 summation error over a million terms.
 struct State {
   x: array<f32, DIM>,
   v: array<f32, DIM>,
   c: array<f32, DIM>,
-  lsum: f32,
-  lcomp: f32,
+  lprod: f32,
+  lexp: i32,
   escape: u32,
   period: u32,
 }
@@ -116,12 +119,49 @@ fn init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     st.v[d] = v0;
     st.c[d] = s.x[d];
   }
-  st.lsum = 0.0;
-  st.lcomp = 0.0;
+  st.lprod = 1.0;
+  st.lexp = 0;
   st.escape = 0u;
   st.period = 0u;
   state[t] = st;
 }
+
+fn gd_step(x: array<f32, DIM>, h: array<f32, DIM>) -> array<f32, DIM> {
+  let g = objective_grad(x);
+  var y: array<f32, DIM>;
+  for (var d = 0u; d < DIM; d++) { y[d] = x[d] - h[d] * g[d]; }
+  return y;
+}
+
+// Largest |x_d| as float bits, NaN above everything: non-negative floats order like their bits, so
+// `escaped ⇔ magnitude(x) > bits(radius)` is one integer compare, and a running max covers a block.
+fn magnitude(x: array<f32, DIM>) -> u32 {
+  var m = 0u;
+  for (var d = 0u; d < DIM; d++) { m = max(m, bitcast<u32>(x[d]) & 0x7fffffffu); }
+  return m;
+}
+
+// Tangent map J_k = I - h ⊙ ∇²f(x_k) on v, at x_k (before x moves on); the norm joins the product.
+fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: array<f32, DIM>) {
+  let hv = objective_hvp(x, (*st).v);
+  var w: array<f32, DIM>;
+  var n2 = 0.0;
+  for (var d = 0u; d < DIM; d++) {
+    w[d] = (*st).v[d] - h[d] * hv[d];
+    n2 += w[d] * w[d];
+  }
+  let n = sqrt(n2);
+  let m = frexp((*st).lprod * n);
+  (*st).lprod = m.fract;
+  (*st).lexp += m.exp;
+  // A zero or overflowing image makes λ = ±∞ (or NaN); keep v rather than divide by it.
+  if (n > 0.0 && is_finite(n)) {
+    let s = 1.0 / n;
+    for (var d = 0u; d < DIM; d++) { (*st).v[d] = w[d] * s; }
+  }
+}
+
+const BLOCK: u32 = 8u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -130,55 +170,73 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   var st = state[t];
   if (st.escape != 0u) { return; }
   let h = pixel_setup(t).h;
-  // |x| > radius or NaN, as one integer compare: non-negative floats order like their bits, NaNs above all.
   let rbits = bitcast<u32>(U.radius);
   let check = U.iterations - U.max_period;
   var x = st.x;
-  for (var k = U.k0; k < U.k1; k++) {
-    if (LYAPUNOV && k >= U.transient) {
-      // Tangent map J_k = I - h ⊙ ∇²f(x_k), applied before x moves on; renormalised every step.
-      let hv = objective_hvp(x, st.v);
-      var w: array<f32, DIM>;
-      var n2 = 0.0;
-      for (var d = 0u; d < DIM; d++) {
-        w[d] = st.v[d] - h[d] * hv[d];
-        n2 += w[d] * w[d];
+  var k = U.k0;
+  // Three phases with bounds uniform across invocations: plain GD before the transient, GD with the
+  // tangent map after it, and the last P iterations with the period test. In the first two the
+  // divergence test is a running max over blocks of BLOCK steps, with a step-by-step replay from the
+  // block's start when a block escaped, so the escape iteration is exact and the hot loop branch-free.
+  let lyap_from = select(U.iterations, U.transient, LYAPUNOV);
+  // The step that makes x_{N-P} sets the checkpoint, so it belongs to the step-by-step tail.
+  let plain_to = max(check, 1u) - 1u;
+  for (var phase = 0u; phase < 2u; phase++) {
+    let tangent = phase == 1u;
+    let end = select(min(U.k1, min(lyap_from, plain_to)), min(U.k1, plain_to), tangent);
+    while (k < end) {
+      let n = min(BLOCK, end - k);
+      let start = x;
+      var m = 0u;
+      if (n == BLOCK) {
+        for (var s = 0u; s < BLOCK; s++) {
+          if (LYAPUNOV && tangent) { tangent_step(&st, x, h); }
+          x = gd_step(x, h);
+          m = max(m, magnitude(x));
+        }
+      } else {
+        for (var s = 0u; s < n; s++) {
+          if (LYAPUNOV && tangent) { tangent_step(&st, x, h); }
+          x = gd_step(x, h);
+          m = max(m, magnitude(x));
+        }
       }
-      let n = sqrt(n2);
-      // Kahan summation: a million f32 terms would otherwise lose the exponent's digits.
-      let y = log(n) - st.lcomp;
-      let s = st.lsum + y;
-      st.lcomp = (s - st.lsum) - y;
-      st.lsum = s;
-      // A zero or overflowing image makes λ = ±∞ (or NaN); keep v rather than divide by it.
-      if (n > 0.0 && is_finite(n)) {
-        for (var d = 0u; d < DIM; d++) { st.v[d] = w[d] / n; }
+      if (m > rbits) {
+        // v and the norm product are left as they are: a diverged record reports neither.
+        x = start;
+        for (var s = 0u; s < n; s++) {
+          x = gd_step(x, h);
+          if (magnitude(x) > rbits) {
+            st.escape = k + s + 1u;
+            break;
+          }
+        }
+        state[t] = st;
+        return;
       }
+      k += n;
     }
-    let g = objective_grad(x);
-    var bad = false;
-    for (var d = 0u; d < DIM; d++) {
-      x[d] = x[d] - h[d] * g[d];
-      bad = bad || (bitcast<u32>(x[d]) & 0x7fffffffu) > rbits;
-    }
-    if (bad) {
+  }
+  // The last P iterations (and any before them a chunk ends in): step by step, with the period test
+  // against the checkpoint x_{N-P}.
+  for (; k < U.k1; k++) {
+    if (LYAPUNOV && k >= U.transient) { tangent_step(&st, x, h); }
+    x = gd_step(x, h);
+    if (magnitude(x) > rbits) {
       st.escape = k + 1u;
       break;
     }
-    // The period test only in the last P iterations: checkpoint x_{N-P}, then compare.
     let k1 = k + 1u;
-    if (k1 >= check) {
-      if (k1 == check) {
-        st.c = x;
-      } else if (st.period == 0u) {
-        var dist = 0.0;
-        var cmax = 0.0;
-        for (var d = 0u; d < DIM; d++) {
-          dist = max(dist, abs(x[d] - st.c[d]));
-          cmax = max(cmax, abs(st.c[d]));
-        }
-        if (dist <= U.tol * max(1.0, cmax)) { st.period = k1 - check; }
+    if (k1 == check) {
+      st.c = x;
+    } else if (k1 > check && st.period == 0u) {
+      var dist = 0.0;
+      var cmax = 0.0;
+      for (var d = 0u; d < DIM; d++) {
+        dist = max(dist, abs(x[d] - st.c[d]));
+        cmax = max(cmax, abs(st.c[d]));
       }
+      if (dist <= U.tol * max(1.0, cmax)) { st.period = k1 - check; }
     }
   }
   st.x = x;
@@ -266,7 +324,7 @@ fn finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   r.iter = U.iterations;
   r.period = st.period;
   var lyap = nan;
-  if (LYAPUNOV) { lyap = st.lsum / f32(U.iterations - U.transient); }
+  if (LYAPUNOV) { lyap = (log(st.lprod) + f32(st.lexp) * 0.69314718055994531) / f32(U.iterations - U.transient); }
   r.lyapunov = lyap;
   if (st.period == 1u) {
     r.outcome = OUTCOME_CONVERGED;

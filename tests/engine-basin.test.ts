@@ -112,6 +112,16 @@ describe('GPU basin engine against the float64 reference', () => {
     expect(c.unexplained).toEqual([]);
     expect(countOutcomes(ref.columns).periodic['2']).toBeGreaterThan(1000);
     expect(Math.abs(gpu.steps - ref.steps) / ref.steps).toBeLessThan(0.01);
+    // The escape test runs over blocks of steps with a replay: the escape iteration is still exact.
+    let bothDiverged = 0;
+    let sameEscape = 0;
+    for (let k = 0; k < ref.columns.outcome.length; k++)
+      if (ref.columns.outcome[k] === Outcome.DIVERGED && gpu.columns.outcome[k] === Outcome.DIVERGED) {
+        bothDiverged++;
+        if (ref.columns.iter[k] === gpu.columns.iter[k]) sameEscape++;
+      }
+    expect(bothDiverged).toBeGreaterThan(800);
+    expect(sameEscape / bothDiverged).toBeGreaterThanOrEqual(0.99);
     // Where both end at the same point of a 2-cycle, f, sharpness, λ and the observable agree.
     let checked = 0;
     let diagonal = 0;
