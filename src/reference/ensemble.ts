@@ -164,40 +164,64 @@ export async function runEnsembleCpu(
   const t0 = performance.now();
   const { columns: W, samples: M, dim: n, rows: H } = plan;
   const integ = new SampleIntegrator(plan, obj);
-  const summaries: SampleSummary[] = new Array(W * M);
-  const xT = new Float64Array(W * M * n);
-  const start = new Float64Array(n);
-  for (let c = 0; c < W; c++) {
-    const col = columnSetup(plan, c);
-    for (let m = 0; m < M; m++) {
-      start.set(plan.starts.subarray(m * n, (m + 1) * n));
-      const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN };
-      integ.run(col, start, s);
-      summaries[c * M + m] = s;
-      xT.set(integ.xT, (c * M + m) * n);
-    }
-    options.onProgress?.(c + 1, 2 * W);
-    await yieldAndCheck(options.signal);
-  }
-  const stats = reduceColumns(plan, (i) => summaries[i]);
-  const range = chooseRange(plan, stats);
-  const [lo, hi] = range;
+  // Columnar summaries: a large fallback run holds millions of samples.
+  const escape = new Uint32Array(W * M);
+  const period = new Uint32Array(W * M);
+  const lyap = new Float64Array(W * M);
+  const omin = new Float64Array(W * M);
+  const omax = new Float64Array(W * M);
   const density = new Uint32Array(W * H);
   const outside = new Uint32Array(W);
-  for (let c = 0; c < W; c++) {
+  // With a fixed range a column is binned right after its first pass; only the automatic range
+  // needs every x_T kept until all columns have run.
+  const fixed = plan.range;
+  const xT = fixed ? new Float64Array(M * n) : new Float64Array(W * M * n);
+  const start = new Float64Array(n);
+  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN };
+  const bin = (c: number, lo: number, hi: number) => {
     const col = columnSetup(plan, c);
+    const base = fixed ? 0 : c * M;
     for (let m = 0; m < M; m++) {
-      if (summaries[c * M + m].escape > 0) continue;
-      integ.xT.set(xT.subarray((c * M + m) * n, (c * M + m + 1) * n));
+      if (escape[c * M + m] > 0) continue;
+      integ.xT.set(xT.subarray((base + m) * n, (base + m + 1) * n));
       integ.replay(col, (o) => {
         const r = rowOf(o, lo, hi, H);
         if (r < 0) outside[c]++;
         else density[r * W + c]++;
       });
     }
-    options.onProgress?.(W + c + 1, 2 * W);
+  };
+  for (let c = 0; c < W; c++) {
+    const col = columnSetup(plan, c);
+    for (let m = 0; m < M; m++) {
+      start.set(plan.starts.subarray(m * n, (m + 1) * n));
+      integ.run(col, start, s);
+      const i = c * M + m;
+      escape[i] = s.escape;
+      period[i] = s.period;
+      lyap[i] = s.lyapunov;
+      omin[i] = s.min;
+      omax[i] = s.max;
+      xT.set(integ.xT, ((fixed ? 0 : c * M) + m) * n);
+    }
+    if (fixed) bin(c, fixed[0], fixed[1]);
+    options.onProgress?.(c + 1, fixed ? W : 2 * W);
     await yieldAndCheck(options.signal);
   }
+  const stats = reduceColumns(plan, (i) => ({
+    escape: escape[i],
+    period: period[i],
+    lyapunov: lyap[i],
+    min: omin[i],
+    max: omax[i],
+  }));
+  const range = chooseRange(plan, stats);
+  if (!fixed)
+    for (let c = 0; c < W; c++) {
+      bin(c, range[0], range[1]);
+      options.onProgress?.(W + c + 1, 2 * W);
+      await yieldAndCheck(options.signal);
+    }
   return { spec, info: CPU_INFO, plan, range, density, outside, stats, ms: performance.now() - t0 };
 }
 
