@@ -3,6 +3,7 @@
  * DOM-free code elsewhere takes the device this returns exactly as it would take the browser's.
  */
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 /** Debian's chromium ships SwiftShader's Vulkan driver; Dawn accepts it where mesa's lavapipe is rejected. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -19,6 +20,8 @@ type WebgpuModule = { create(flags: string[]): GPU; globals: Record<string, unkn
 let moduleCache: WebgpuModule | null = null;
 async function loadDawn(): Promise<WebgpuModule> {
   if (!moduleCache) {
+    // Vulkan's window-system probing complains on stderr without it; a headless lab has no display.
+    process.env.XDG_RUNTIME_DIR ??= tmpdir();
     moduleCache = (await import('webgpu')) as unknown as WebgpuModule;
     // GPUBufferUsage, GPUMapMode, … are globals in a browser; Dawn exports them instead.
     Object.assign(globalThis, moduleCache.globals);
