@@ -68,7 +68,8 @@ async function runOnGpu(device: GPUDevice, k: Case): Promise<Float32Array> {
   const info = await module.getCompilationInfo();
   const messages = info.messages.map((m) => `${m.type} ${m.lineNum}:${m.linePos} ${m.message}`);
   expect(messages, k.label).toEqual([]);
-  // Synchronous: createComputePipelineAsync aborted the vitest worker in Dawn's Node binding.
+  // Synchronous, as src/engine/shader.ts explains: createComputePipelineAsync aborts the process in
+  // Dawn's Node binding (std::system_error from its worker thread).
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
   const input = new Float32Array(points.flatMap((p, i) => [...p, ...dirs[i]]));
   const params = new Float32Array(Math.max(1, k.params.length));
@@ -101,9 +102,7 @@ async function runOnGpu(device: GPUDevice, k: Case): Promise<Float32Array> {
   pass.end();
   device.queue.submit([enc.finish()]);
   const out = new Float32Array(await readBuffer(device, resBuf, size));
-  // Buffers are left to device.destroy(): destroying them right after the readback made the next
-  // pipeline creation abort the process in Dawn's Node binding on SwiftShader ("futex facility
-  // returned an unexpected error code").
+  for (const b of [ptsBuf, prmBuf, resBuf]) b.destroy();
   return out;
 }
 
