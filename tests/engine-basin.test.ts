@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
-import { BASIN_UNIFORM_FIELDS, stateWords } from '../src/engine/layouts.ts';
+import { BARE_UNIFORM_FIELDS, BASIN_UNIFORM_FIELDS, stateWords } from '../src/engine/layouts.ts';
 import { ShaderCompileError } from '../src/engine/shader.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { countOutcomes, Outcome, RECORD_FIELDS, type RecordColumns } from '../src/outcome.ts';
@@ -88,6 +88,7 @@ describe('layouts shared by TypeScript and WGSL', () => {
   test('Record matches RECORD_FIELDS, BasinUniforms matches BASIN_UNIFORM_FIELDS', () => {
     expect(wgslStruct('record.wgsl', 'Record')).toEqual(RECORD_FIELDS.map(([n, t]) => [n, t]));
     expect(wgslStruct('basin.wgsl', 'BasinUniforms')).toEqual(BASIN_UNIFORM_FIELDS.map(([n, t]) => [n, t]));
+    expect(wgslStruct('bare.wgsl', 'BareUniforms')).toEqual(BARE_UNIFORM_FIELDS.map(([n, t]) => [n, t]));
     // State: three DIM-arrays and four words, as stateWords() sizes the buffer.
     const state = wgslStruct('basin.wgsl', 'State');
     expect(state.filter(([, t]) => t === 'array<f32, DIM>')).toHaveLength(3);

@@ -283,6 +283,12 @@ export class GpuBasinEngine implements BasinEngine {
         steps,
         ...(plan.note ? { notes: [plan.note] } : {}),
       };
+    } catch (e) {
+      // A loss shows up as whatever the next call fails with (a rejected map, an aborted wait);
+      // give the lost promise a turn to settle, then report the cause rather than the symptom.
+      await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
+      if (this.lostInfo && !(e instanceof GpuError)) this.throwIfLost('running the basin pass');
+      throw e;
     } finally {
       for (const b of Object.values(buffers)) b.destroy();
     }
