@@ -97,10 +97,9 @@ export async function createShaderModule(
 }
 
 /**
- * A compute pipeline inside validation and out-of-memory scopes; a failure becomes a GpuError naming
- * the label. Synchronous creation on purpose: Dawn's Node binding aborts the process in
- * createComputePipelineAsync (std::system_error from its worker thread), and the scopes give the
- * same error reporting.
+ * createComputePipelineAsync (no jank in the browser) inside validation and out-of-memory scopes; a
+ * failure becomes a GpuError naming the label. (Dawn's Node binding once aborted here; the cause was
+ * its GPU instance being garbage-collected, fixed in node-gpu.ts, not the async call.)
  */
 export async function createComputePipeline(
   device: GPUDevice,
@@ -108,11 +107,23 @@ export async function createComputePipeline(
 ): Promise<GPUComputePipeline> {
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  const pipeline = device.createComputePipeline(descriptor);
+  let pipeline: GPUComputePipeline | null = null;
+  let failure: unknown = null;
+  try {
+    pipeline = await device.createComputePipelineAsync(descriptor);
+  } catch (e) {
+    failure = e;
+  }
   const validation = await device.popErrorScope();
   const oom = await device.popErrorScope();
   if (validation) throw new GpuError('validation', `creating ${descriptor.label}`, validation.message);
   if (oom) throw new GpuError('out-of-memory', `creating ${descriptor.label}`, oom.message);
+  if (!pipeline)
+    throw new GpuError(
+      'validation',
+      `creating ${descriptor.label}`,
+      (failure as Error)?.message ?? String(failure),
+    );
   return pipeline;
 }
 
