@@ -9,11 +9,19 @@ import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
 import { BARE_UNIFORM_FIELDS, BASIN_UNIFORM_FIELDS, stateWords } from '../src/engine/layouts.ts';
 import { ShaderCompileError } from '../src/engine/shader.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { countOutcomes, Outcome, RECORD_FIELDS, type RecordColumns } from '../src/outcome.ts';
+import {
+  allocColumns,
+  countOutcomes,
+  Outcome,
+  parseRecords,
+  RECORD_BYTES,
+  RECORD_FIELDS,
+  type RecordColumns,
+} from '../src/outcome.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { parseSpec, SpecError } from '../src/spec/spec.ts';
 import { anisoGpu, fixtureCompiler, mfGpu, smallSpec, wellGpu } from './engine-fixtures.ts';
-import { withDevice } from './helpers/gpu.ts';
+import { readBuffer, withDevice } from './helpers/gpu.ts';
 
 /** `name: type` fields of a WGSL struct, in order. */
 function wgslStruct(file: string, name: string): [string, string][] {
@@ -295,6 +303,23 @@ describe('chunking and tiling', () => {
       expect(rows.notes?.[0]).toMatch(/split into 6 tiles of at most 384 pixels/);
       expectBitIdentical(whole.columns, rows.columns);
       expect(countOutcomes(tiled.columns)).toEqual(countOutcomes(runGrid(spec, mfGpu).columns));
+    });
+  });
+
+  test('keepRecords hands over the records buffer of a one-tile grid, holding exactly the columns', async () => {
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler);
+      const kept = await engine.runBasin(spec, { keepRecords: true });
+      expect(kept.records).not.toBeNull();
+      const words = await readBuffer(device, kept.records!);
+      expect(words.byteLength).toBe(48 * 48 * RECORD_BYTES);
+      const cols = allocColumns(48, 48, 'f32');
+      parseRecords(words, cols);
+      expectBitIdentical(cols, kept.columns);
+      kept.records!.destroy();
+      const tiled = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: 1000 });
+      expect((await tiled.runBasin(spec, { keepRecords: true })).records).toBeNull();
+      expect((await engine.runBasin(spec)).records).toBeNull();
     });
   });
 

@@ -46,6 +46,20 @@ export interface GpuEngineOptions {
   onDeviceLost?: (info: GPUDeviceLostInfo) => void;
 }
 
+/** Options of one GPU run. */
+export interface GpuRunOptions extends RunOptions {
+  /**
+   * Keep the records on the GPU (W×H records in the Record layout of shaders/record.wgsl) so that a
+   * colour pass can read them without an upload; only when the grid is one tile.
+   */
+  keepRecords?: boolean;
+}
+
+/** A GPU run's result: the columns, and the records buffer when kept (the caller destroys it). */
+export interface GpuBasinResult extends BasinResult {
+  records: GPUBuffer | null;
+}
+
 /** One rectangle of the grid computed with one set of buffers. */
 export interface Tile {
   i0: number;
@@ -166,7 +180,7 @@ export class GpuBasinEngine implements BasinEngine {
     return p;
   }
 
-  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
+  async runBasin(spec: ExperimentSpec, options: GpuRunOptions = {}): Promise<GpuBasinResult> {
     const objective = this.compile({
       expr: spec.objective.expr,
       params: spec.objective.params,
@@ -179,8 +193,8 @@ export class GpuBasinEngine implements BasinEngine {
   async runCompiled(
     spec: ExperimentSpec,
     objective: CompiledObjective,
-    options: RunOptions = {},
-  ): Promise<BasinResult> {
+    options: GpuRunOptions = {},
+  ): Promise<GpuBasinResult> {
     if (this.disposed) throw new Error('GpuBasinEngine: used after dispose()');
     this.throwIfLost('starting a run');
     const t0 = performance.now();
@@ -235,6 +249,7 @@ export class GpuBasinEngine implements BasinEngine {
         usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
       },
     });
+    let kept: GPUBuffer | null = null;
     try {
       this.device.queue.writeBuffer(buffers.base, 0, base);
       const bindGroup = pass.bind(buffers);
@@ -275,12 +290,16 @@ export class GpuBasinEngine implements BasinEngine {
       }
       let steps = 0;
       for (let i = 0; i < columns.iter.length; i++) steps += columns.iter[i];
+      // Handed over only when it holds the whole grid; the caller then owns (and destroys) it.
+      const records = options.keepRecords && plan.tiles.length === 1 ? buffers.records : null;
+      if (records) kept = records;
       return {
         spec,
         info: this.info,
         columns,
         ms: performance.now() - t0,
         steps,
+        records,
         ...(plan.note ? { notes: [plan.note] } : {}),
       };
     } catch (e) {
@@ -290,7 +309,7 @@ export class GpuBasinEngine implements BasinEngine {
       if (this.lostInfo && !(e instanceof GpuError)) this.throwIfLost('running the basin pass');
       throw e;
     } finally {
-      for (const b of Object.values(buffers)) b.destroy();
+      for (const b of Object.values(buffers)) if (b !== kept) b.destroy();
     }
   }
 
