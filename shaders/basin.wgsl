@@ -151,9 +151,13 @@ fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: array<f32, DIM>
     n2 += w[d] * w[d];
   }
   let n = sqrt(n2);
-  let m = frexp((*st).lprod * n);
-  (*st).lprod = m.fract;
-  (*st).lexp += m.exp;
+  // 0, ∞ and NaN stay as they are (log gives -∞, ∞, NaN as the float64 sum does); SwiftShader's
+  // frexp(0) is not (0, 0) but (0.5, -126), which would turn λ = -∞ into a finite number.
+  let p = (*st).lprod * n;
+  let m = frexp(p);
+  let regular = p != 0.0 && is_finite(p);
+  (*st).lprod = select(p, m.fract, regular);
+  (*st).lexp += select(0, m.exp, regular);
   // A zero or overflowing image makes λ = ±∞ (or NaN); keep v rather than divide by it.
   if (n > 0.0 && is_finite(n)) {
     let s = 1.0 / n;
@@ -324,7 +328,17 @@ fn finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   r.iter = U.iterations;
   r.period = st.period;
   var lyap = nan;
-  if (LYAPUNOV) { lyap = (log(st.lprod) + f32(st.lexp) * 0.69314718055994531) / f32(U.iterations - U.transient); }
+  if (LYAPUNOV) {
+    // Spelled out for 0, ∞ and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞.
+    var lsum = st.lprod;
+    if (st.lprod == 0.0) {
+      var ninf = 0xff800000u;
+      lsum = bitcast<f32>(ninf);
+    } else if (is_finite(st.lprod)) {
+      lsum = log(st.lprod) + f32(st.lexp) * 0.69314718055994531;
+    }
+    lyap = lsum / f32(U.iterations - U.transient);
+  }
   r.lyapunov = lyap;
   if (st.period == 1u) {
     r.outcome = OUTCOME_CONVERGED;

@@ -256,6 +256,48 @@ describe('GPU basin engine against the float64 reference', () => {
       }
   });
 
+  test('edge cases of the definition: a transient inside the last P steps, and λ = -∞', async () => {
+    // T = N - 5 > N - P: the tangent map starts inside the step-by-step tail of the kernel.
+    const late = parseSpec({
+      ...smallSpec({}),
+      objective: { expr: wellGpu.expr, preset: null, params: {} },
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 0.5, max: 1.5 }, v: { quantity: 'x', min: 0.2, max: 1.4 } },
+      size: [16, 8],
+      iterations: 200,
+      transient: 195,
+    });
+    // h·a = h·b = 1: GD lands on 0 in one step and the tangent map is 0, so log‖J v‖ = -∞.
+    const exact = parseSpec({
+      ...smallSpec({}),
+      objective: { expr: anisoGpu.expr, preset: null, params: { a: 1, b: 1 } },
+      x0: [0.5, 0.5],
+      lr: 1,
+      plane: { u: { quantity: 'x', min: -1, max: 1 }, v: { quantity: 'y', min: -1, max: 1 } },
+      size: [4, 4],
+      iterations: 50,
+      transient: 10,
+    });
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 3 });
+      const ref = runGrid(late, wellGpu).columns;
+      const gpu = (await engine.runBasin(late)).columns;
+      let compared = 0;
+      for (let k = 0; k < ref.outcome.length; k++) {
+        expect(gpu.outcome[k]).toBe(ref.outcome[k]);
+        if (ref.outcome[k] !== Outcome.CONVERGED) continue;
+        compared++;
+        expect(Math.abs(gpu.lyapunov[k] - ref.lyapunov[k])).toBeLessThan(1e-3);
+      }
+      expect(compared).toBeGreaterThan(20);
+      const refExact = runGrid(exact, anisoGpu).columns;
+      const gpuExact = (await engine.runBasin(exact)).columns;
+      expect([...refExact.lyapunov]).toEqual(new Array(16).fill(-Infinity));
+      expect([...gpuExact.lyapunov]).toEqual(new Array(16).fill(-Infinity));
+      expect([...gpuExact.outcome]).toEqual(new Array(16).fill(Outcome.CONVERGED));
+    });
+  });
+
   test('the compiled objective (compileObjective) on the GPU agrees with the CPU engine', async () => {
     const spec = smallSpec({
       objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
