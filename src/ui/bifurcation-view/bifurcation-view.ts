@@ -1,0 +1,652 @@
+/**
+ * <gd-bifurcation-view>: the ensemble views of the lab. For kind 'bifurcation', the log density of
+ * long-run iterates over the swept quantity (horizontal) and the observable (vertical), under a strip
+ * with each column's diverged fraction and period; for kind 'density', the histogram of one column
+ * against the Gibbs prediction with their L1 distance.
+ *
+ * The view computes its spec itself (EnsembleHost: the lab's GPU device, else the float64 engine in
+ * a worker) and asks the lab for every change with typed events: a box zoom is a ViewChangeEvent
+ * whose v range is the observable's, a column click an InspectEvent with the trajectory ready.
+ * Counts and column statistics come back to the CPU anyway, so colouring is a CPU pass into a 2D
+ * canvas, at most once per animation frame.
+ */
+import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
+import {
+  bifurcationReadout,
+  labColours,
+  renderBifurcation,
+  type BifurcationReadout,
+} from '../../engine/bifurcation-render.ts';
+import { densityReport, type DensityReport } from '../../engine/density.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { LabBackend } from '../engine-host/backend.ts';
+import { isAbort } from '../engine-host/backend.ts';
+import { ViewChangeEvent } from '../shared/events.ts';
+import { FrameScheduler } from '../shared/frame-scheduler.ts';
+import { formatTicks, formatValue, niceTicks } from '../shared/ticks.ts';
+import { boxToView, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
+import { BoxZoom } from './box-zoom.ts';
+import { densityGeometry, densitySummary } from './density-chart.ts';
+import { ensemblePng } from './ensemble-export.ts';
+import { EnsembleHost, backendDevice } from './ensemble-host.ts';
+import { EnsembleReadyEvent, InspectEvent } from './events.ts';
+import { inspectStart } from './inspect-start.ts';
+import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
+
+const MARGIN = { left: 64, bottom: 46, top: 8, right: 12 };
+/** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
+const STRIP = 9;
+const STRIP_GAP = 4;
+
+/** Whether two specs compute the same result (they may differ in colouring only). */
+export function sameEnsemble(a: ExperimentSpec, b: ExperimentSpec): boolean {
+  return JSON.stringify({ ...a, colour: null }) === JSON.stringify({ ...b, colour: null });
+}
+
+/**
+ * The window the diagram shows: the sweep's range, and the observable's range (the spec's fixed one,
+ * else the one the last result chose automatically).
+ */
+export function ensembleView(spec: ExperimentSpec, result: BifurcationResult | null): View {
+  const v = spec.ensemble.range ?? result?.range ?? [spec.plane.v.min, spec.plane.v.max];
+  return { u: [spec.plane.u.min, spec.plane.u.max], v: [v[0], v[1]] };
+}
+
+@customElement('gd-bifurcation-view')
+export class BifurcationView extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+      position: relative;
+      user-select: none;
+      font:
+        12px/1.3 system-ui,
+        sans-serif;
+      color: var(--gd-fg, #222);
+    }
+    .frame {
+      position: relative;
+    }
+    .plot,
+    .strip {
+      position: absolute;
+      overflow: hidden;
+      background: #000;
+      outline: 1px solid #888;
+    }
+    .plot {
+      cursor: crosshair;
+      touch-action: none;
+    }
+    .density-plot {
+      position: absolute;
+      outline: 1px solid #888;
+      background: #fff;
+    }
+    canvas {
+      position: absolute;
+      image-rendering: pixelated;
+      pointer-events: none;
+    }
+    svg {
+      position: absolute;
+      left: 0;
+      top: 0;
+      overflow: visible;
+      pointer-events: none;
+    }
+    .axis text {
+      fill: currentColor;
+      font-size: 11px;
+    }
+    .axis line {
+      stroke: currentColor;
+    }
+    .label {
+      font-size: 13px;
+      font-style: italic;
+    }
+    .strip-label {
+      font-size: 10px;
+      fill: #555;
+    }
+    .progress {
+      position: absolute;
+      left: 0;
+      top: 0;
+      height: 3px;
+      background: #e4572e;
+      transition: width 80ms linear;
+    }
+    .readout {
+      min-height: 1.4em;
+      font-variant-numeric: tabular-nums;
+      white-space: pre;
+      margin-top: 2px;
+    }
+    .box {
+      fill: rgba(255, 255, 255, 0.15);
+      stroke: #fff;
+      stroke-dasharray: 4 3;
+    }
+    .cross {
+      stroke: rgba(255, 255, 255, 0.55);
+      stroke-width: 1;
+    }
+    .threshold {
+      stroke: #ff5a4a;
+      stroke-width: 1.5;
+      stroke-dasharray: 6 4;
+    }
+    .fixed {
+      stroke: #7fdcff;
+      stroke-width: 1.2;
+      stroke-dasharray: 2 3;
+    }
+    .fixed.maximum {
+      stroke: #c9c9c9;
+    }
+    .picked {
+      stroke: #e4572e;
+      stroke-width: 1.5;
+    }
+    .bar {
+      fill: #5b8fd0;
+    }
+    .gibbs {
+      fill: none;
+      stroke: #d62728;
+      stroke-width: 2;
+    }
+    .legend {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 4px 14px;
+      align-items: center;
+      color: #444;
+      margin-top: 2px;
+    }
+    .key {
+      display: inline-block;
+      width: 18px;
+      height: 0;
+      vertical-align: middle;
+      margin-right: 4px;
+    }
+    .error {
+      color: #b00020;
+      white-space: pre-wrap;
+    }
+    .summary {
+      font-variant-numeric: tabular-nums;
+      margin-top: 4px;
+      font-size: 13px;
+    }
+  `;
+
+  /** The spec to show (kind 'bifurcation' or 'density'); the view computes it. */
+  @property({ attribute: false }) spec: ExperimentSpec | null = null;
+  /** The lab's backend: its GPU device computes the ensembles; without one, the CPU worker does. */
+  @property({ attribute: false }) backend: LabBackend | null = null;
+  /** Width of the drawing area in CSS pixels. */
+  @property({ type: Number }) side = 560;
+
+  /** The result on screen (the previous one while a new spec computes). */
+  @state() result: BifurcationResult | null = null;
+  /** Progress of the computation in [0, 1]; null when idle. */
+  @state() progress: number | null = null;
+  /** The last computation's error; null after a success. */
+  @state() error: string | null = null;
+  @state() private showOverlays = true;
+  @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
+  @state() private hover: { x: number; y: number; readout: BifurcationReadout | null; value: number } | null =
+    null;
+  @state() private picked: number | null = null;
+
+  @query('canvas.density') private densityCanvas!: HTMLCanvasElement | null;
+  @query('canvas.strips') private stripCanvas!: HTMLCanvasElement | null;
+  @query('.plot') private plot!: HTMLElement | null;
+
+  private host_: EnsembleHost | null = null;
+  private hostBackend: LabBackend | null = null;
+  private controller: AbortController | null = null;
+  private computedKey: string | null = null;
+  private overlays: { key: string; value: EnsembleOverlays | null } | null = null;
+  private drawn: { result: BifurcationResult; colormap: string; canvas: HTMLCanvasElement } | null = null;
+  private scheduler = new FrameScheduler(this, () => this.draw());
+  private zoom = new BoxZoom(this, {
+    box: (r) => (this.boxRect = r),
+    zoom: (x0, y0, x1, y1) => {
+      const view = boxToView(this.shownView, this.plotSize(), x0, y0, x1, y1);
+      if (view) this.dispatchEvent(new ViewChangeEvent({ view, record: true }));
+    },
+    pick: (x, y) => this.pick(x, y),
+    hover: (x, y) => this.updateHover(x, y),
+    leave: () => (this.hover = null),
+  });
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.controller?.abort(new DOMException('view removed', 'AbortError'));
+    this.host_?.dispose();
+    this.host_ = null;
+    this.hostBackend = null;
+    this.computedKey = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Reattached (e.g. the lab switched views and back): compute again on the next update.
+    this.requestUpdate();
+  }
+
+  /** The drawing area's size in CSS pixels. */
+  plotSize(): Size {
+    return { width: this.side, height: Math.round(this.side * 0.6) };
+  }
+
+  /** The window on screen. */
+  get shownView(): View {
+    return this.spec ? ensembleView(this.spec, this.result) : { u: [0, 1], v: [0, 1] };
+  }
+
+  /** Whether the result on screen is the spec's (not a previous one or none). */
+  get ready(): boolean {
+    return (
+      !!this.spec && !!this.result && this.progress === null && sameEnsemble(this.result.spec, this.spec)
+    );
+  }
+
+  /** The density report of a density result on screen; null for a diagram. */
+  get report(): DensityReport | null {
+    const r = this.result;
+    return r && r.spec.kind === 'density' && r.plan.columns === 1 ? densityReport(r) : null;
+  }
+
+  /** PNG bytes of the result on screen with its spec embedded; null until the spec's result is in. */
+  exportPng(): Uint8Array | null {
+    if (!this.ready || !this.result || !this.spec) return null;
+    return ensemblePng(this.result, { ...this.result.spec, colour: this.spec.colour });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('spec') && this.spec && this.result && !sameEnsemble(this.spec, this.result.spec))
+      this.picked = null;
+    // Host and computation are decided here, before rendering, so their state lands in this update.
+    if (this.backend !== this.hostBackend) {
+      this.controller?.abort(new DOMException('new engine', 'AbortError'));
+      this.host_?.dispose();
+      this.host_ = null;
+      this.hostBackend = this.backend;
+      this.computedKey = null;
+      if (this.backend) this.host_ = new EnsembleHost(backendDevice(this.backend), this.backend.info.adapter);
+    }
+    const spec = this.spec;
+    if (spec && spec.kind !== 'basin' && this.host_) {
+      const key = JSON.stringify({ ...spec, colour: null });
+      if (key !== this.computedKey) {
+        this.computedKey = key;
+        this.compute(this.host_, spec);
+      }
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (this.plot) this.zoom.attach(this.plot);
+    if (changed.has('result') || changed.has('spec')) this.scheduler.request();
+  }
+
+  private compute(host: EnsembleHost, spec: ExperimentSpec): void {
+    this.controller?.abort(new DOMException('superseded by a newer spec', 'AbortError'));
+    const controller = new AbortController();
+    this.controller = controller;
+    this.progress = 0;
+    const t0 = performance.now();
+    host
+      .run(spec, {
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          if (this.controller === controller) this.progress = done / total;
+        },
+      })
+      .then(
+        (result) => {
+          if (this.controller !== controller) return;
+          this.result = result;
+          this.progress = null;
+          this.error = null;
+          this.dispatchEvent(new EnsembleReadyEvent(performance.now() - t0));
+        },
+        (e: unknown) => {
+          if (this.controller !== controller || isAbort(e)) return;
+          this.progress = null;
+          // Let the same spec be tried again (e.g. after a lost device brings a new backend).
+          this.computedKey = null;
+          this.error = (e as Error).message;
+        },
+      );
+  }
+
+  private draw(): void {
+    const r = this.result;
+    const spec = this.spec;
+    if (!r || !spec || r.spec.kind !== 'bifurcation') return;
+    const colormap = spec.colour.colormap;
+    const dc = this.densityCanvas;
+    const sc = this.stripCanvas;
+    if (!dc || !sc) return;
+    const d = this.drawn;
+    if (d && d.result === r && d.colormap === colormap && d.canvas === dc) return;
+    // Strips of STRIP rows each, so the strip canvas is drawn 1:1 in CSS pixels.
+    const img = renderBifurcation(r, labColours(colormap), { stripRows: STRIP });
+    const W = img.width;
+    const H = r.plan.rows;
+    const data = new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, W, img.height);
+    dc.width = W;
+    dc.height = H;
+    dc.getContext('2d')!.putImageData(data, 0, -img.densityTop, 0, img.densityTop, W, H);
+    sc.width = W;
+    sc.height = 2 * STRIP + 1;
+    sc.getContext('2d')!.putImageData(data, 0, 0, 0, 0, W, 2 * STRIP + 1);
+    this.drawn = { result: r, colormap, canvas: dc };
+  }
+
+  // ---- pointer ----------------------------------------------------------------------------------
+
+  /** The result's own window: where its canvas lies within the shown view. */
+  private resultView(r: BifurcationResult): View {
+    return { u: [r.spec.plane.u.min, r.spec.plane.u.max], v: [r.range[0], r.range[1]] };
+  }
+
+  private updateHover(x: number, y: number): void {
+    const r = this.result;
+    const size = this.plotSize();
+    if (!r || r.spec.kind !== 'bifurcation' || x < 0 || y < 0 || x >= size.width || y >= size.height) {
+      this.hover = null;
+      return;
+    }
+    const [u, v] = screenToPlane(this.shownView, size, x, y);
+    const rv = this.resultView(r);
+    const { columns: W, rows: H } = r.plan;
+    const c = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * W);
+    const row = Math.floor(((v - rv.v[0]) / (rv.v[1] - rv.v[0])) * H);
+    // Density top 0: image row H-1-row is the density row `row`.
+    const readout = row >= 0 && row < H ? bifurcationReadout(r, 0, c, H - 1 - row) : null;
+    this.hover = { x, y, readout, value: v };
+  }
+
+  private pick(x: number, y: number): void {
+    const r = this.result;
+    const spec = this.spec;
+    if (!r || !spec || r.spec.kind !== 'bifurcation') return;
+    const size = this.plotSize();
+    const [u] = screenToPlane(this.shownView, size, x, y);
+    const rv = this.resultView(r);
+    const c = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * r.plan.columns);
+    if (c < 0 || c >= r.plan.columns) return;
+    const s = r.spec;
+    this.picked = r.plan.values[c];
+    try {
+      const data = inspectStart(s, s.plane.u.quantity, r.plan.values[c], s.x0, r.plan.iterations);
+      this.dispatchEvent(new InspectEvent({ data }));
+    } catch (e) {
+      this.error = `inspector: ${(e as Error).message}`;
+    }
+  }
+
+  // ---- rendering --------------------------------------------------------------------------------
+
+  private overlaysFor(spec: ExperimentSpec, range: [number, number]): EnsembleOverlays | null {
+    const key = JSON.stringify([spec.objective, spec.x0, spec.ensemble, spec.plane.u.quantity, range]);
+    if (this.overlays?.key !== key) this.overlays = { key, value: ensembleOverlays(spec, range) };
+    return this.overlays.value;
+  }
+
+  private canvasBox(size: Size): string {
+    const r = this.result;
+    if (!r) return 'display:none';
+    const rv = this.resultView(r);
+    const sv = this.shownView;
+    const [x0, y0] = planeToScreen(sv, size, rv.u[0], rv.v[1]);
+    const [x1, y1] = planeToScreen(sv, size, rv.u[1], rv.v[0]);
+    return `left:${x0}px;top:${y0}px;width:${x1 - x0}px;height:${y1 - y0}px`;
+  }
+
+  private stripBox(size: Size): string {
+    const r = this.result;
+    if (!r) return 'display:none';
+    const rv = this.resultView(r);
+    const sv = this.shownView;
+    const x0 = planeToScreen(sv, size, rv.u[0], 0)[0];
+    const x1 = planeToScreen(sv, size, rv.u[1], 0)[0];
+    return `left:${x0}px;top:0;width:${x1 - x0}px;height:${2 * STRIP + 1}px`;
+  }
+
+  private renderAxes(size: Size, top: number) {
+    const sv = this.shownView;
+    const spec = this.spec!;
+    const ut = niceTicks(sv.u[0], sv.u[1], Math.max(3, Math.round(size.width / 90)));
+    const vt = niceTicks(sv.v[0], sv.v[1], Math.max(3, Math.round(size.height / 60)));
+    const ul = formatTicks(ut);
+    const vl = formatTicks(vt);
+    return svg`
+      <g class="axis" transform="translate(${MARGIN.left},${top})">
+        ${ut.map((t, k) => {
+          const x = planeToScreen(sv, size, t, sv.v[0])[0];
+          return svg`<line x1=${x} x2=${x} y1=${size.height} y2=${size.height + 5}></line>
+            <text x=${x} y=${size.height + 17} text-anchor="middle" data-tick="u">${ul[k]}</text>`;
+        })}
+        ${vt.map((t, k) => {
+          const y = planeToScreen(sv, size, sv.u[0], t)[1];
+          return svg`<line x1=${-5} x2=${0} y1=${y} y2=${y}></line>
+            <text x=${-8} y=${y + 4} text-anchor="end" data-tick="v">${vl[k]}</text>`;
+        })}
+        <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${spec.plane.u.quantity === 'lr' ? 'h' : spec.plane.u.quantity}</text>
+        <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${spec.ensemble.observable}</text>
+        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP - 2} text-anchor="end">period</text>
+        <text class="strip-label" x=${-6} y=${-STRIP_GAP - 2 * STRIP - 2} text-anchor="end">diverged</text>
+      </g>`;
+  }
+
+  private renderOverlay(size: Size, ov: EnsembleOverlays | null) {
+    const sv = this.shownView;
+    const b = this.boxRect;
+    const h = this.hover;
+    const lines = [];
+    if (ov && this.showOverlays) {
+      for (const p of ov.points) {
+        const y = planeToScreen(sv, size, sv.u[0], p.value)[1];
+        if (y >= 0 && y <= size.height)
+          lines.push(svg`<line class="fixed ${p.kind}" x1="0" x2=${size.width} y1=${y} y2=${y}></line>`);
+        if (ov.sweepsLr && p.threshold !== null) {
+          const x = planeToScreen(sv, size, p.threshold, 0)[0];
+          if (x >= 0 && x <= size.width)
+            lines.push(
+              svg`<line class="threshold" data-threshold=${p.threshold} x1=${x} x2=${x} y1="0" y2=${size.height}></line>`,
+            );
+        }
+      }
+    }
+    const pk = this.picked !== null ? planeToScreen(sv, size, this.picked, 0)[0] : null;
+    return html`<svg width=${size.width} height=${size.height}>
+      ${lines}
+      ${pk !== null ? svg`<line class="picked" x1=${pk} x2=${pk} y1="0" y2=${size.height}></line>` : nothing}
+      ${
+        h && !b
+          ? svg`<line class="cross" x1="0" x2=${size.width} y1=${h.y} y2=${h.y}></line>
+            <line class="cross" x1=${h.x} x2=${h.x} y1="0" y2=${size.height}></line>`
+          : nothing
+      }
+      ${b ? svg`<rect class="box" x=${b.x} y=${b.y} width=${b.w} height=${b.h}></rect>` : nothing}
+    </svg>`;
+  }
+
+  private renderReadout() {
+    const h = this.hover;
+    const r = this.result;
+    if (!h || !h.readout || !r) return html`<div class="readout">&nbsp;</div>`;
+    const o = h.readout;
+    const q = r.spec.plane.u.quantity === 'lr' ? 'h' : r.spec.plane.u.quantity;
+    const parts = [
+      `${q} = ${formatValue(o.u, 6)}`,
+      `${r.spec.ensemble.observable} = ${formatValue(h.value, 5)}`,
+      o.period === null
+        ? o.diverged === 1
+          ? 'all diverged'
+          : 'chaotic'
+        : o.period === 1
+          ? 'converged'
+          : `period ${o.period}`,
+      `diverged ${(100 * o.diverged).toFixed(0)}%`,
+      `λ = ${formatValue(o.lyapunov)}`,
+      `count ${o.count}`,
+    ];
+    return html`<div class="readout" data-column=${o.column}>${parts.join('   ')}</div>`;
+  }
+
+  private renderLegend(ov: EnsembleOverlays | null) {
+    const r = this.result;
+    const where = r ? (r.info.kind === 'gpu' ? `GPU (${r.info.adapter}), f32` : 'CPU, float64') : '';
+    const thresholds = ov?.sweepsLr ? ov.points.filter((p) => p.threshold !== null) : [];
+    const uniq = [...new Set(thresholds.map((p) => formatValue(p.threshold!, 5)))];
+    return html`<div class="legend">
+      ${
+        ov
+          ? html`<label
+              ><input
+                type="checkbox"
+                id="overlays"
+                .checked=${this.showOverlays}
+                @change=${(e: Event) => (this.showOverlays = (e.target as HTMLInputElement).checked)}
+              />
+              overlays</label
+            >`
+          : nothing
+      }
+      ${
+        uniq.length
+          ? html`<span
+              ><span class="key" style="border-top:2px dashed #ff5a4a"></span>h = 2/λmax at
+              ${ov!.method === 'sampled' ? 'minimizers found from the starts' : 'each minimizer'}:
+              ${uniq.slice(0, 4).join(', ')}${uniq.length > 4 ? ' …' : ''}</span
+            >`
+          : nothing
+      }
+      ${
+        ov && ov.points.length
+          ? html`<span
+              ><span class="key" style="border-top:2px dotted #2a9fd6"></span>fixed points
+              (${ov.points.filter((p) => p.kind === 'minimum').length}
+              minima${ov.points.some((p) => p.kind !== 'minimum') ? ', grey: maxima' : ''})</span
+            >`
+          : nothing
+      }
+      ${
+        r
+          ? html`<span id="engine"
+              >${r.plan.columns}×${r.plan.rows} · ${r.plan.samples} samples · ${(r.ms / 1000).toFixed(2)} s on
+              ${where}</span
+            >`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private renderDensity() {
+    const rep = this.report;
+    const size = { width: this.side, height: Math.round(this.side * 0.55) };
+    const total = {
+      width: size.width + MARGIN.left + MARGIN.right,
+      height: size.height + MARGIN.top + MARGIN.bottom,
+    };
+    const g = rep ? densityGeometry(rep, size) : null;
+    const obs = this.spec!.ensemble.observable;
+    return html`
+      <div class="frame" style="width:${total.width}px;height:${total.height}px">
+        <svg width=${total.width} height=${total.height}>
+          <g class="axis" transform="translate(${MARGIN.left},${MARGIN.top})">
+            <rect x="0" y="0" width=${size.width} height=${size.height} fill="#fff" stroke="#888"></rect>
+            ${g?.bars.map((b) => svg`<rect class="bar" x=${b.x} y=${b.y} width=${Math.max(0.5, b.w - 0.5)} height=${b.h}></rect>`)}
+            ${g && g.gibbs.length ? svg`<polyline class="gibbs" points=${g.gibbs.map((p) => p.join(',')).join(' ')}></polyline>` : nothing}
+            ${g?.xTicks.map(
+              (t) => svg`<line x1=${t.at} x2=${t.at} y1=${size.height} y2=${size.height + 5}></line>
+                <text x=${t.at} y=${size.height + 17} text-anchor="middle" data-tick="u">${t.label}</text>`,
+            )}
+            ${g?.yTicks.map(
+              (t) => svg`<line x1="-5" x2="0" y1=${t.at} y2=${t.at}></line>
+                <text x="-8" y=${t.at + 4} text-anchor="end" data-tick="v">${t.label}</text>`,
+            )}
+            <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${obs}</text>
+            <text
+              class="label"
+              transform="translate(-50,${size.height / 2}) rotate(-90)"
+              text-anchor="middle"
+            >
+              density
+            </text>
+          </g>
+        </svg>
+        ${this.progress !== null ? html`<div class="progress" style="width:${(this.progress * 100).toFixed(1)}%"></div>` : nothing}
+      </div>
+      ${
+        rep
+          ? html`<div class="legend">
+                <span
+                  ><span class="key" style="border-top:8px solid #5b8fd0"></span>long-run iterates, h =
+                  ${this.result!.spec.lr}</span
+                >
+                ${rep.gibbs ? html`<span><span class="key" style="border-top:2px solid #d62728"></span>Gibbs Z⁻¹exp(−f₀/T)</span>` : html`<span>no Gibbs prediction for this objective (it names no f₀ and T)</span>`}
+              </div>
+              <div class="summary" id="density-summary" data-l1=${rep.l1 ?? ''}>${densitySummary(rep)}</div>`
+          : nothing
+      }
+    `;
+  }
+
+  protected override render() {
+    const spec = this.spec;
+    if (!spec) return nothing;
+    const err = this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing;
+    if (spec.kind === 'density') return html`${this.renderDensity()}${err}`;
+    const size = this.plotSize();
+    const plotTop = MARGIN.top + 2 * STRIP + 1 + STRIP_GAP;
+    const total = {
+      width: size.width + MARGIN.left + MARGIN.right,
+      height: size.height + plotTop + MARGIN.bottom,
+    };
+    const sv = this.shownView;
+    const ov = this.result ? this.overlaysFor(spec, [sv.v[0], sv.v[1]]) : null;
+    return html`
+      <div class="frame" style="width:${total.width}px;height:${total.height}px">
+        <svg width=${total.width} height=${total.height}>${this.renderAxes(size, plotTop)}</svg>
+        <div
+          class="strip"
+          style="left:${MARGIN.left}px;top:${MARGIN.top}px;width:${size.width}px;height:${2 * STRIP + 1}px"
+        >
+          <canvas class="strips" style=${this.stripBox(size)}></canvas>
+        </div>
+        <div
+          class="plot"
+          style="left:${MARGIN.left}px;top:${plotTop}px;width:${size.width}px;height:${size.height}px"
+        >
+          <canvas class="density" style=${this.canvasBox(size)}></canvas>
+          ${this.renderOverlay(size, ov)}
+          ${
+            this.progress !== null
+              ? html`<div class="progress" style="width:${(this.progress * 100).toFixed(1)}%"></div>`
+              : nothing
+          }
+        </div>
+      </div>
+      ${this.renderReadout()} ${this.renderLegend(ov)} ${err}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-bifurcation-view': BifurcationView;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * PNG export of the ensemble views with the spec embedded (src/spec/png.ts), so a dropped file
+ * reopens the same bifurcation diagram or density. The diagram is exported at its own resolution,
+ * one pixel per column and row (the strips on top, as the CLI writes it); the density as the chart.
+ */
+import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
+import { labColours, renderBifurcation } from '../../engine/bifurcation-render.ts';
+import { densityReport } from '../../engine/density.ts';
+import { encodeSpecPng } from '../../spec/png.ts';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import { densityGeometry, densitySummary } from './density-chart.ts';
+
+/** Strip height of exported diagrams (as the CLI's default). */
+export const EXPORT_STRIP_ROWS = 6;
+
+/** The picture of `result` coloured as `spec` says, as PNG bytes carrying `spec`. */
+export function ensemblePng(result: BifurcationResult, spec: ExperimentSpec): Uint8Array {
+  if (spec.kind === 'density') {
+    const { width, height, rgba } = drawDensity(result, spec);
+    return encodeSpecPng(rgba, width, height, spec);
+  }
+  const img = renderBifurcation(result, labColours(spec.colour.colormap), { stripRows: EXPORT_STRIP_ROWS });
+  return encodeSpecPng(img.rgba, img.width, img.height, spec);
+}
+
+function drawDensity(result: BifurcationResult, spec: ExperimentSpec) {
+  const report = densityReport(result);
+  const W = 720;
+  const H = 440;
+  const m = { left: 64, right: 16, top: 16, bottom: 70 };
+  const box = { width: W - m.left - m.right, height: H - m.top - m.bottom };
+  const g = densityGeometry(report, box);
+  const canvas = new OffscreenCanvas(W, H);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, W, H);
+  ctx.translate(m.left, m.top);
+  ctx.fillStyle = '#5b8fd0';
+  for (const b of g.bars) ctx.fillRect(b.x, b.y, Math.max(1, b.w - 0.5), b.h);
+  if (g.gibbs.length) {
+    ctx.strokeStyle = '#d62728';
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    g.gibbs.forEach(([x, y], i) => (i ? ctx.lineTo(x, y) : ctx.moveTo(x, y)));
+    ctx.stroke();
+  }
+  ctx.strokeStyle = '#222';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(-0.5, -0.5, box.width + 1, box.height + 1);
+  ctx.fillStyle = '#222';
+  ctx.font = '12px sans-serif';
+  ctx.textAlign = 'center';
+  for (const t of g.xTicks) {
+    ctx.fillRect(t.at, box.height, 1, 5);
+    ctx.fillText(t.label, t.at, box.height + 18);
+  }
+  ctx.fillText(spec.ensemble.observable, box.width / 2, box.height + 36);
+  ctx.textAlign = 'right';
+  for (const t of g.yTicks) {
+    ctx.fillRect(-5, t.at, 5, 1);
+    ctx.fillText(t.label, -8, t.at + 4);
+  }
+  ctx.textAlign = 'left';
+  ctx.fillStyle = '#444';
+  ctx.fillText(densitySummary(report), 0, box.height + 56);
+  const img = ctx.getImageData(0, 0, W, H);
+  return { width: W, height: H, rgba: img.data };
+}
