@@ -76,6 +76,30 @@ async function plotBox(page: Page) {
   });
 }
 
+/** Outcome counts of `gdlab basin --spec` for a spec: the GPU engine on Dawn in Node. */
+async function cliCounts(spec: ExperimentSpec) {
+  const dir = mkdtempSync(join(tmpdir(), 'gdlab-'));
+  try {
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+    const args = [
+      join(ROOT, 'bin/gdlab.js'),
+      'basin',
+      '--spec',
+      join(dir, 'spec.json'),
+      '--json',
+      join(dir, 'out.json'),
+    ];
+    const cli = await run(process.execPath, args);
+    expect(cli.stderr).not.toMatch(/warning/);
+    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    expect(out.engine).toBe('gpu');
+    expect(out.size).toEqual(spec.size);
+    return out.counts;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function openLab(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await waitForMap(page);
@@ -102,22 +126,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(total).toBe(256 * 256);
 
     // The same spec through `gdlab basin` (the WGSL engine on Dawn in Node, SwiftShader here).
-    const dir = mkdtempSync(join(tmpdir(), 'gdlab-'));
-    writeFileSync(join(dir, 'spec.json'), JSON.stringify(defaultSpec()));
-    const cli = await run(process.execPath, [
-      join(ROOT, 'bin/gdlab.js'),
-      'basin',
-      '--spec',
-      join(dir, 'spec.json'),
-      '--json',
-      join(dir, 'out.json'),
-    ]);
-    expect(cli.stderr).not.toMatch(/warning/);
-    const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
-    expect(out.engine).toBe('gpu');
-    expect(out.size).toEqual([256, 256]);
-    expect(out.counts).toEqual(c);
-    rmSync(dir, { recursive: true, force: true });
+    expect(await cliCounts(defaultSpec())).toEqual(c);
     console.log(
       `default 256×256 map: first full map ${s.firstMapMs?.toFixed(0)} ms after start, ${wall} ms wall`,
     );
@@ -362,6 +371,46 @@ describe('the lab on SwiftShader WebGPU', () => {
     await screenshot(page, '8-hostile-link');
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('a lost GPU device', () => {
+  it('is recovered: the lab draws the map again (here SwiftShader loses it on the first WebGPU-canvas present)', async () => {
+    // A browser of its own: the loss takes Chrome's GPU process down with it.
+    const own = await launch(true);
+    try {
+      const page = await own.newPage();
+      const errors = watchErrors(page);
+      const patch = { size: [48, 48], iterations: 200, transient: 100 };
+      // No ?display=readback: the lab presents into a WebGPU canvas first.
+      await openLab(page, server.url + hashFor(patch));
+      await new Promise((r) => setTimeout(r, 1500));
+      await waitForMap(page);
+      const s = await labState(page);
+      const display = await page.evaluate(() => document.querySelector('gd-lab')!.backend!.display);
+      expect(s.kind).toBe('gpu');
+      if (display === 'readback')
+        expect(s.note).toMatch(/device was lost while drawing into the WebGPU canvas/);
+      else expect(s.note).toBeNull();
+      console.log(
+        `WebGPU canvas: ${display === 'readback' ? 'device lost on present, recovered' : 'presented'}`,
+      );
+      // The recovered lab computes what `gdlab basin` computes, and draws it.
+      expect(s.counts).toEqual(await cliCounts(parseSpec(patch)));
+      const shot = decode(await page.screenshot({ clip: await plotBox(page), type: 'png' }));
+      const colours = new Set<number>();
+      for (let k = 0; k < shot.width * shot.height; k++)
+        colours.add(
+          (shot.data[k * shot.channels] << 16) |
+            (shot.data[k * shot.channels + 1] << 8) |
+            shot.data[k * shot.channels + 2],
+        );
+      expect(colours.size).toBeGreaterThan(3);
+      await screenshot(page, '8b-device-recovered');
+      expect(errors).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });
 

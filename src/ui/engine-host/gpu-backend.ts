@@ -40,6 +40,9 @@ export class GpuBackend implements LabBackend {
   private readonly luts = new Map<ColormapName, GPUBuffer>();
   private readonly detach: () => void;
   private presentTicket = 0;
+  /** performance.now() of the last draw into a WebGPU canvas (a loss right after it is telling). */
+  lastPresentAt = -Infinity;
+  private disposed = false;
 
   /** Builds the backend once the colour pass has compiled. */
   static async create(
@@ -72,7 +75,9 @@ export class GpuBackend implements LabBackend {
   ) {
     this.detach = attachErrorSink(device, (p) => {
       if (p.kind === 'lost') {
-        if (p.reason === 'destroyed') return;
+        // Our own dispose() destroys the device; anything else (even reason 'destroyed', which
+        // Chrome also reports when the GPU process drops the device) is a loss to recover from.
+        if (this.disposed) return;
         console.warn(`gdlab: GPU device lost: ${p.message}`);
         onLost();
       } else console.error(`gdlab: WebGPU error: ${p.message}`);
@@ -195,11 +200,14 @@ export class GpuBackend implements LabBackend {
     }
     const h = frame.handle as GpuFrameHandle;
     if (h.key === JSON.stringify(colour)) {
+      this.lastPresentAt = performance.now();
       this.blit.draw(canvas, h.pixels, width, height);
       return;
     }
     void this.colour(frame, colour).then((buf) => {
-      if (ticket === this.presentTicket) this.blit.draw(canvas, buf, width, height);
+      if (ticket !== this.presentTicket) return;
+      this.lastPresentAt = performance.now();
+      this.blit.draw(canvas, buf, width, height);
     });
   }
 
@@ -228,6 +236,7 @@ export class GpuBackend implements LabBackend {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.detach();
     this.engine.dispose();
     this.blit.dispose();

@@ -25,6 +25,8 @@ function describe(adapter: GPUAdapter): string {
 export async function createBackend(
   onLost: () => void,
   display: 'webgpu' | 'readback' = 'webgpu',
+  /** Extra adapter requests, with growing pauses: after a loss the browser may need a moment. */
+  retries = 0,
 ): Promise<BackendChoice> {
   const cpu = (why: string): BackendChoice => ({
     backend: new CpuBackend(),
@@ -32,10 +34,14 @@ export async function createBackend(
   });
   if (!('gpu' in navigator) || !navigator.gpu) return cpu('This browser has no WebGPU.');
   let adapter: GPUAdapter | null;
-  try {
-    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  } catch {
-    adapter = null;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    } catch {
+      adapter = null;
+    }
+    if (adapter || attempt >= retries) break;
+    await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
   }
   if (!adapter) return cpu('WebGPU is present but no GPU adapter is available.');
   try {

@@ -35,6 +35,9 @@ import '../trajectory-inspector/trajectory-inspector.ts';
 
 type ErrorKey = Section | 'link' | 'engine' | 'export' | 'open';
 
+/** Device losses after which the lab stops asking for a GPU device. */
+const MAX_RECOVERIES = 3;
+
 /** Longest side of the coarse preview of progressive rendering. */
 const COARSE_SIDE = 64;
 
@@ -143,13 +146,15 @@ export class GdLab extends LitElement {
   firstMapMs: number | null = null;
   private readonly t0 = performance.now();
   /** `?display=readback`: GPU frames reach the screen through a 2D canvas (headless SwiftShader). */
-  private readonly display: 'webgpu' | 'readback' =
+  private display: 'webgpu' | 'readback' =
     new URLSearchParams(location.search).get('display') === 'readback' ? 'readback' : 'webgpu';
 
   private history = new ViewHistory<View>(viewsEqual);
   /** The view Reset returns to: the one the experiment was opened with. */
   private homeView: View = specView(this.spec);
   private controller: AbortController | null = null;
+  /** Device losses recovered from so far. */
+  private recoveries = 0;
   private generation = 0;
 
   override connectedCallback(): void {
@@ -180,15 +185,29 @@ export class GdLab extends LitElement {
     this.compute();
   }
 
-  /** A lost GPU device: say so, make a new backend (a new device), and recompute the view. */
+  /**
+   * A lost GPU device: say so, make a new backend (a new device), and recompute the view. A device
+   * lost right after drawing into a WebGPU canvas (headless SwiftShader does that) comes back
+   * drawing through a 2D canvas; after MAX_RECOVERIES losses the CPU engine takes over.
+   */
   private async onDeviceLost(): Promise<void> {
+    const old = this.backend;
     this.controller?.abort();
     this.frame = null;
-    this.backend?.dispose();
     this.backend = null;
-    const { backend, note } = await createBackend(() => this.onDeviceLost(), this.display);
-    this.backend = backend;
-    this.engineNote = `The GPU device was lost and has been recovered.${note ? ' ' + note : ''}`;
+    this.recoveries++;
+    const presented = old && 'lastPresentAt' in old ? (old.lastPresentAt as number) : -Infinity;
+    const byPresent = this.display === 'webgpu' && performance.now() - presented < 3000;
+    if (byPresent) this.display = 'readback';
+    old?.dispose();
+    let choice;
+    if (this.recoveries > MAX_RECOVERIES) {
+      const { CpuBackend } = await import('../engine-host/cpu-backend.ts');
+      choice = { backend: new CpuBackend(), note: 'The CPU engine (float64, Web Worker) runs instead.' };
+    } else choice = await createBackend(() => this.onDeviceLost(), this.display, 3);
+    this.backend = choice.backend;
+    const how = byPresent ? ' while drawing into the WebGPU canvas; maps are now copied to a 2D canvas' : '';
+    this.engineNote = `The GPU device was lost${how} and the lab recovered.${choice.note ? ' ' + choice.note : ''}`;
     this.compute();
   }
 
