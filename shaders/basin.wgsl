@@ -127,7 +127,7 @@ fn init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 }
 
 fn gd_step(x: array<f32, DIM>, h: array<f32, DIM>) -> array<f32, DIM> {
-  let g = objective_grad(x);
+  var g = objective_grad(x);
   var y: array<f32, DIM>;
   for (var d = 0u; d < DIM; d++) { y[d] = x[d] - h[d] * g[d]; }
   return y;
@@ -142,15 +142,16 @@ fn magnitude(x: array<f32, DIM>) -> u32 {
 }
 
 // Tangent map J_k = I - h ⊙ ∇²f(x_k) on v, at x_k (before x moves on); the norm joins the product.
-fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: array<f32, DIM>) {
-  let hv = objective_hvp(x, (*st).v);
+fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: ptr<function, array<f32, DIM>>) {
+  var hv = objective_hvp(x, (*st).v);
   var w: array<f32, DIM>;
   var n2 = 0.0;
   for (var d = 0u; d < DIM; d++) {
-    w[d] = (*st).v[d] - h[d] * hv[d];
+    w[d] = (*st).v[d] - (*h)[d] * hv[d];
     n2 += w[d] * w[d];
   }
   let n = sqrt(n2);
+  let inv = 1.0 / n;
   // 0, ∞ and NaN stay as they are (log gives -∞, ∞, NaN as the float64 sum does); SwiftShader's
   // frexp(0) is not (0, 0) but (0.5, -126), which would turn λ = -∞ into a finite number.
   let p = (*st).lprod * n;
@@ -159,13 +160,9 @@ fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: array<f32, DIM>
   (*st).lprod = select(p, m.fract, regular);
   (*st).lexp += select(0, m.exp, regular);
   // A zero or overflowing image makes λ = ±∞ (or NaN); keep v rather than divide by it.
-  if (n > 0.0 && is_finite(n)) {
-    let s = 1.0 / n;
-    for (var d = 0u; d < DIM; d++) { (*st).v[d] = w[d] * s; }
-  }
+  let keep = !(n > 0.0 && is_finite(n));
+  for (var d = 0u; d < DIM; d++) { (*st).v[d] = select(w[d] * inv, (*st).v[d], keep); }
 }
-
-const BLOCK: u32 = 8u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -173,58 +170,54 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   if (t >= U.count) { return; }
   var st = state[t];
   if (st.escape != 0u) { return; }
-  let h = pixel_setup(t).h;
+  // `var`, not `let`: a let array indexed by a loop variable is copied into a var at every access.
+  var h = pixel_setup(t).h;
   let rbits = bitcast<u32>(U.radius);
   let check = U.iterations - U.max_period;
   var x = st.x;
   var k = U.k0;
   // Three phases with bounds uniform across invocations: plain GD before the transient, GD with the
-  // tangent map after it, and the last P iterations with the period test. In the first two the
-  // divergence test is a running max over blocks of BLOCK steps, with a step-by-step replay from the
-  // block's start when a block escaped, so the escape iteration is exact and the hot loop branch-free.
+  // tangent map after it, and the last P iterations with the period test. In the first two the loop
+  // is as bare as GD itself: the divergence test is a running max, checked once per stretch, and a
+  // stretch that escaped is replayed step by step for the exact escape iteration (a trajectory escapes
+  // once, so the replay costs at most one extra chunk).
   let lyap_from = select(U.iterations, U.transient, LYAPUNOV);
   // The step that makes x_{N-P} sets the checkpoint, so it belongs to the step-by-step tail.
   let plain_to = max(check, 1u) - 1u;
   for (var phase = 0u; phase < 2u; phase++) {
     let tangent = phase == 1u;
     let end = select(min(U.k1, min(lyap_from, plain_to)), min(U.k1, plain_to), tangent);
-    while (k < end) {
-      let n = min(BLOCK, end - k);
-      let start = x;
-      var m = 0u;
-      if (n == BLOCK) {
-        for (var s = 0u; s < BLOCK; s++) {
-          if (LYAPUNOV && tangent) { tangent_step(&st, x, h); }
-          x = gd_step(x, h);
-          m = max(m, magnitude(x));
-        }
-      } else {
-        for (var s = 0u; s < n; s++) {
-          if (LYAPUNOV && tangent) { tangent_step(&st, x, h); }
-          x = gd_step(x, h);
-          m = max(m, magnitude(x));
+    if (k >= end) { continue; }
+    let k_start = k;
+    let start = x;
+    var m = 0u;
+    for (; k < end; k++) {
+      if (LYAPUNOV && tangent) { tangent_step(&st, x, &h); }
+      var g = objective_grad(x);
+      for (var d = 0u; d < DIM; d++) {
+        x[d] = x[d] - h[d] * g[d];
+        m = max(m, bitcast<u32>(x[d]) & 0x7fffffffu);
+      }
+    }
+    if (m > rbits) {
+      // Escaped somewhere in this stretch: replay it step by step for the exact iteration. v and the
+      // norm product are left as they are: a diverged record reports neither.
+      x = start;
+      for (var j = k_start; j < end; j++) {
+        x = gd_step(x, h);
+        if (magnitude(x) > rbits) {
+          st.escape = j + 1u;
+          break;
         }
       }
-      if (m > rbits) {
-        // v and the norm product are left as they are: a diverged record reports neither.
-        x = start;
-        for (var s = 0u; s < n; s++) {
-          x = gd_step(x, h);
-          if (magnitude(x) > rbits) {
-            st.escape = k + s + 1u;
-            break;
-          }
-        }
-        state[t] = st;
-        return;
-      }
-      k += n;
+      state[t] = st;
+      return;
     }
   }
   // The last P iterations (and any before them a chunk ends in): step by step, with the period test
   // against the checkpoint x_{N-P}.
   for (; k < U.k1; k++) {
-    if (LYAPUNOV && k >= U.transient) { tangent_step(&st, x, h); }
+    if (LYAPUNOV && k >= U.transient) { tangent_step(&st, x, &h); }
     x = gd_step(x, h);
     if (magnitude(x) > rbits) {
       st.escape = k + 1u;
