@@ -203,9 +203,17 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
       // Escaped somewhere in this stretch: replay it step by step for the exact iteration. v and the
       // norm product are left as they are: a diverged record reports neither.
       x = start;
+      // The same statements as the loop above, so the replay retraces it bit for bit; the fallback
+      // to `end` only guards against a compiler that contracts the two differently.
+      st.escape = end;
       for (var j = k_start; j < end; j++) {
-        x = gd_step(x, h);
-        if (magnitude(x) > rbits) {
+        var g = objective_grad(x);
+        var mj = 0u;
+        for (var d = 0u; d < DIM; d++) {
+          x[d] = x[d] - h[d] * g[d];
+          mj = max(mj, bitcast<u32>(x[d]) & 0x7fffffffu);
+        }
+        if (mj > rbits) {
           st.escape = j + 1u;
           break;
         }
