@@ -133,7 +133,9 @@ export class TrajectoryInspector extends LitElement {
       ),
     );
 
-    const fPositive = d.f.every((v) => !(v <= 0));
+    // uPlot's log axis knows decimals down to 1e-32 only and loops without end below ("Invalid array
+    // length"), e.g. for x²/2 at h = 1.2 where f reaches 1e-34 in 24 steps: such f is drawn linearly.
+    const fPositive = d.f.every((v) => !(v < 1e-30));
     this.charts.push(
       new uPlot(
         {
