@@ -222,8 +222,8 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
       return;
     }
   }
-  // The last P iterations (and any before them a chunk ends in): step by step, with the period test
-  // against the checkpoint x_{N-P}.
+  // The step that makes the checkpoint x_{N-P}, then the last P iterations: step by step, with the
+  // period test against the checkpoint.
   for (; k < U.k1; k++) {
     if (LYAPUNOV && k >= U.transient) { tangent_step(&st, x, &h); }
     x = gd_step(x, h);
