@@ -374,6 +374,58 @@ describe('the lab on SwiftShader WebGPU', () => {
   });
 });
 
+describe('the ensemble views and the gallery inside the lab', () => {
+  it('switches to the bifurcation diagram and opens a gallery entry', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    const patch = {
+      objective: { expr: '(x^2-1)^2/4', preset: 'double-well', params: {} },
+      x0: [0.5],
+      lr: 1,
+      plane: { u: { quantity: 'lr', min: 0.5, max: 2.2 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [120, 80],
+      iterations: 300,
+      transient: 200,
+      ensemble: { samples: 8, box: null, keep: 64, observable: 'x', bins: 80, range: null },
+    };
+    await openLab(page, GPU_PAGE() + hashFor(patch));
+    const lab = 'document.querySelector("gd-lab").shadowRoot';
+    await page.evaluate(
+      `(() => { const k = ${lab}.getElementById('kind'); k.value = 'bifurcation'; k.dispatchEvent(new Event('change')); })()`,
+    );
+    await page.waitForFunction(`!!${lab}.querySelector('gd-bifurcation-view')?.ready`, { timeout: 60_000 });
+    const s = await labState(page);
+    expect(s.spec.kind).toBe('bifurcation');
+    expect(s.hash).toBe(page.url().slice(page.url().indexOf('#')));
+    expect(s.spec.plane.u).toEqual(patch.plane.u);
+    // Its columns: the double well converges below h = 1 and doubles its period after it.
+    const periods = await page.evaluate(`(() => {
+      const r = ${lab}.querySelector('gd-bifurcation-view').result;
+      return Array.from(r.plan.values, (h, c) => [h, r.stats.period[c]]);
+    })()`);
+    const at = (h: number) => (periods as [number, number | null][]).find(([v]) => v > h)![1];
+    expect(at(0.8)).toBe(1);
+    expect(at(1.1)).toBe(2);
+    await screenshot(page, '10-bifurcation');
+
+    // A gallery entry replaces the spec and the URL with the entry's.
+    await page.evaluate(`(() => {
+      const g = ${lab}.querySelector('gd-gallery-panel');
+      [...g.shadowRoot.querySelectorAll('button')].find((b) => b.textContent.includes('Gibbs')).click();
+    })()`);
+    await page.waitForFunction(
+      `${lab}.querySelector('gd-bifurcation-view')?.ready && document.querySelector('gd-lab').spec.kind === 'density'`,
+      { timeout: 90_000 },
+    );
+    const g = await labState(page);
+    expect(g.spec.objective.preset).toBe('multiscale');
+    expect(g.hash).not.toBe(s.hash);
+    await screenshot(page, '11-gallery-density');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a lost GPU device', () => {
   it('is recovered: the lab draws the map again (here SwiftShader loses it on the first WebGPU-canvas present)', async () => {
     // A browser of its own: the loss takes Chrome's GPU process down with it.

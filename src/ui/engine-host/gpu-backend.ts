@@ -57,7 +57,8 @@ export class GpuBackend implements LabBackend {
   }
 
   private constructor(
-    private readonly device: GPUDevice,
+    /** The backend's device: the ensemble views compute on it too (see bifurcation-view). */
+    readonly device: GPUDevice,
     /**
      * How frames reach the canvas: 'webgpu' draws from GPU memory into a WebGPU canvas; 'readback'
      * copies the colours to a 2D canvas, for headless SwiftShader, whose canvas presentation

@@ -6,13 +6,13 @@
  * the field it came from.
  */
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
-import { defaultSpec, parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
+import { customElement, query, state } from 'lit/decorators.js';
+import { defaultSpec, parseSpec, SPEC_KINDS, type ExperimentSpec, type SpecKind } from '../../spec/spec.ts';
 import { specFromHash, specToHash } from '../../spec/url.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { createBackend } from '../engine-host/select.ts';
-import { specView } from '../basin-map/basin-map.ts';
+import { specView as planeView } from '../basin-map/basin-map.ts';
 import {
   type PixelPickEvent,
   type Section,
@@ -32,8 +32,27 @@ import '../optimizer-panel/optimizer-panel.ts';
 import '../plane-panel/plane-panel.ts';
 import '../colour-panel/colour-panel.ts';
 import '../trajectory-inspector/trajectory-inspector.ts';
+import '../bifurcation-view/bifurcation-view.ts';
+import '../gallery-panel/gallery-panel.ts';
+import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
+import type { InspectEvent } from '../bifurcation-view/events.ts';
+import type { GalleryOpenEvent } from '../gallery-panel/gallery-panel.ts';
 
 type ErrorKey = Section | 'link' | 'engine' | 'export' | 'open';
+
+const KIND_TITLES: Record<SpecKind, string> = {
+  basin: 'basin map',
+  bifurcation: 'bifurcation diagram',
+  density: 'long-run density',
+};
+
+const HINTS: Record<SpecKind, string> = {
+  basin:
+    'Click a pixel to inspect its trajectory. Wheel: zoom · drag: pan · shift-drag: box zoom · drop a gdlab PNG to reopen it.',
+  bifurcation:
+    'Click a column to inspect its trajectory. Drag a box to zoom · drop a gdlab PNG to reopen it.',
+  density: 'The histogram of long-run iterates against the Gibbs prediction Z⁻¹exp(-f₀/T).',
+};
 
 /** Device losses after which the lab stops asking for a GPU device. */
 const MAX_RECOVERIES = 3;
@@ -41,15 +60,26 @@ const MAX_RECOVERIES = 3;
 /** Longest side of the coarse preview of progressive rendering. */
 const COARSE_SIDE = 64;
 
-/** The spec with the plane set to `view`. */
+/**
+ * The view of a spec: the plane for a basin map; for the ensemble views the sweep (u) and the
+ * observable's range (v), which is automatic (null) until a zoom fixes it.
+ */
+function specView(spec: ExperimentSpec): View {
+  if (spec.kind === 'basin') return planeView(spec);
+  const r = spec.ensemble.range ?? [spec.plane.v.min, spec.plane.v.max];
+  return { u: [spec.plane.u.min, spec.plane.u.max], v: [r[0], r[1]] };
+}
+
+/** The spec showing `view` (see specView). */
 function withView(spec: ExperimentSpec, view: View): ExperimentSpec {
-  return {
-    ...spec,
-    plane: {
-      u: { ...spec.plane.u, min: view.u[0], max: view.u[1] },
-      v: { ...spec.plane.v, min: view.v[0], max: view.v[1] },
-    },
-  };
+  const u = { ...spec.plane.u, min: view.u[0], max: view.u[1] };
+  if (spec.kind !== 'basin')
+    return {
+      ...spec,
+      plane: { ...spec.plane, u },
+      ensemble: { ...spec.ensemble, range: [view.v[0], view.v[1]] },
+    };
+  return { ...spec, plane: { u, v: { ...spec.plane.v, min: view.v[0], max: view.v[1] } } };
 }
 
 /** Whether two specs compute the same records (they may differ in colouring only). */
@@ -148,6 +178,8 @@ export class GdLab extends LitElement {
   /** `?display=readback`: GPU frames reach the screen through a 2D canvas (headless SwiftShader). */
   private display: 'webgpu' | 'readback' =
     new URLSearchParams(location.search).get('display') === 'readback' ? 'readback' : 'webgpu';
+
+  @query('gd-bifurcation-view') private ensembleView!: BifurcationView | null;
 
   private history = new ViewHistory<View>(viewsEqual);
   /** The view Reset returns to: the one the experiment was opened with. */
@@ -326,6 +358,12 @@ export class GdLab extends LitElement {
   private compute(): void {
     const backend = this.backend;
     if (!backend) return;
+    // The ensemble views compute their specs themselves, on this backend's device.
+    if (this.spec.kind !== 'basin') {
+      this.controller?.abort(new DOMException('another view', 'AbortError'));
+      this.progress = null;
+      return;
+    }
     this.controller?.abort(new DOMException('superseded by a newer view', 'AbortError'));
     const controller = new AbortController();
     this.controller = controller;
@@ -393,6 +431,13 @@ export class GdLab extends LitElement {
     const res = (root.querySelector('#export-res') as HTMLSelectElement).value;
     const decorate = (root.querySelector('#export-decor') as HTMLInputElement).checked;
     const opts: ExportOptions = { side: res === 'screen' ? null : Number(res), decorate };
+    if (this.spec.kind !== 'basin') {
+      const bytes = this.ensembleView?.exportPng() ?? null;
+      if (!bytes) this.setError('export', 'wait for the diagram to finish before exporting');
+      else this.download(bytes);
+      this.dispatchEvent(new CustomEvent('export-done'));
+      return;
+    }
     if (!this.backend || !this.frame || this.frame.coarse) {
       this.setError('export', 'wait for the map to finish before exporting');
       return;
@@ -400,14 +445,7 @@ export class GdLab extends LitElement {
     this.exporting = true;
     try {
       const bytes = await exportPng(this.backend, this.frame, this.spec, opts, (p) => (this.progress = p));
-      this.lastExport = bytes;
-      this.setError('export', null);
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `gdlab-${this.spec.objective.preset ?? 'map'}-${this.spec.size.join('x')}.png`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      this.download(bytes);
     } catch (e) {
       if (!isAbort(e)) this.setError('export', (e as Error).message);
     } finally {
@@ -416,6 +454,47 @@ export class GdLab extends LitElement {
       this.dispatchEvent(new CustomEvent('export-done'));
     }
   }
+
+  /** Hands the PNG to the user as a download (and keeps it for tests). */
+  private download(bytes: Uint8Array): void {
+    this.lastExport = bytes;
+    this.setError('export', null);
+    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `gdlab-${this.spec.kind}-${this.spec.objective.preset ?? 'map'}-${this.spec.size.join('x')}.png`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /** Switches between the basin map and the ensemble views (the spec's kind). */
+  private setKind(kind: SpecKind): void {
+    try {
+      const next = parseSpec({ ...this.spec, kind });
+      checkSpec(next);
+      this.setError('plane', null);
+      this.homeView = specView(next);
+      this.apply(next, { record: true });
+    } catch (err) {
+      this.setError('plane', (err as Error).message);
+    }
+  }
+
+  private onGalleryOpen = (e: GalleryOpenEvent): void => {
+    try {
+      const spec = parseSpec(e.detail.spec);
+      checkSpec(spec);
+      this.setError('open', null);
+      this.homeView = specView(spec);
+      this.apply(spec, { record: true });
+    } catch (err) {
+      this.setError('open', `${e.detail.entry.id}: ${(err as Error).message}`);
+    }
+  };
+
+  private onInspect = (e: InspectEvent): void => {
+    this.inspected = e.detail.data;
+  };
 
   /** Opens a PNG exported by gdlab (or a spec JSON file) and restores its exact view. */
   async openFile(file: File): Promise<void> {
@@ -447,6 +526,8 @@ export class GdLab extends LitElement {
   // ---- rendering --------------------------------------------------------------------------------
 
   private statusLine(): string {
+    if (this.spec.kind !== 'basin')
+      return `${KIND_TITLES[this.spec.kind]} · ${this.backend?.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, f64'}`;
     const f = this.frame;
     if (!f) return this.backend ? 'computing…' : 'starting the engine…';
     const [W, H] = f.spec.size;
@@ -470,6 +551,7 @@ export class GdLab extends LitElement {
         <gd-optimizer-panel .spec=${s} .error=${e.optimizer ?? null}></gd-optimizer-panel>
         <gd-plane-panel .spec=${s} .error=${e.plane ?? null}></gd-plane-panel>
         <gd-colour-panel .spec=${s} .error=${e.colour ?? null}></gd-colour-panel>
+        <gd-gallery-panel @gallery-open=${this.onGalleryOpen} @inspect=${this.onInspect}></gd-gallery-panel>
       </aside>
       <main class=${this.dragging ? 'drop' : ''}>
         ${this.engineNote ? html`<div class="note" id="engine-note">${this.engineNote}</div>` : nothing}
@@ -477,6 +559,15 @@ export class GdLab extends LitElement {
         ${e.engine ? html`<div class="error" id="engine-error">${e.engine}</div>` : nothing}
         ${e.open ? html`<div class="error" id="open-error">${e.open}</div>` : nothing}
         <div class="toolbar">
+          <label
+            >view
+            <select
+              id="kind"
+              @change=${(ev: Event) => this.setKind((ev.target as HTMLSelectElement).value as SpecKind)}
+            >
+              ${SPEC_KINDS.map((k) => html`<option value=${k} ?selected=${k === s.kind}>${KIND_TITLES[k]}</option>`)}
+            </select></label
+          >
           <button
             id="back"
             title="previous view (Backspace)"
@@ -523,22 +614,31 @@ export class GdLab extends LitElement {
           /></label>
         </div>
         ${e.export ? html`<div class="error" id="export-error">${e.export}</div>` : nothing}
-        <div class="row">
-          <gd-basin-map
-            .backend=${this.backend}
-            .frame=${this.frame}
-            .colour=${s.colour}
-            .view=${specView(s)}
-            .grid=${s.size}
-            .labels=${{ u: s.plane.u.quantity, v: s.plane.v.quantity }}
-            .progress=${this.progress}
-            .orbit=${this.inspected?.orbit ?? null}
-            .marker=${this.inspected?.marker ?? null}
-            @view-change=${this.onViewChange}
-            @pixel-pick=${this.onPick}
-          ></gd-basin-map>
-          <gd-map-legend .frame=${this.frame} .colour=${s.colour}></gd-map-legend>
-        </div>
+        ${
+          s.kind === 'basin'
+            ? html`<div class="row">
+                <gd-basin-map
+                  .backend=${this.backend}
+                  .frame=${this.frame}
+                  .colour=${s.colour}
+                  .view=${specView(s)}
+                  .grid=${s.size}
+                  .labels=${{ u: s.plane.u.quantity, v: s.plane.v.quantity }}
+                  .progress=${this.progress}
+                  .orbit=${this.inspected?.orbit ?? null}
+                  .marker=${this.inspected?.marker ?? null}
+                  @view-change=${this.onViewChange}
+                  @pixel-pick=${this.onPick}
+                ></gd-basin-map>
+                <gd-map-legend .frame=${this.frame} .colour=${s.colour}></gd-map-legend>
+              </div>`
+            : html`<gd-bifurcation-view
+                .spec=${s}
+                .backend=${this.backend}
+                @view-change=${this.onViewChange}
+                @inspect=${this.onInspect}
+              ></gd-bifurcation-view>`
+        }
         <div class="status" id="status">${this.statusLine()}</div>
         ${
           this.inspected
@@ -546,10 +646,7 @@ export class GdLab extends LitElement {
                 .data=${this.inspected}
                 @close=${() => (this.inspected = null)}
               ></gd-trajectory-inspector>`
-            : html`<div class="sub">
-                Click a pixel to inspect its trajectory. Wheel: zoom · drag: pan · shift-drag: box zoom · drop
-                a gdlab PNG to reopen it.
-              </div>`
+            : html`<div class="sub">${HINTS[s.kind]}</div>`
         }
       </main>
     `;
