@@ -37,7 +37,7 @@ import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 
 const MARGIN = { left: 64, bottom: 46, top: 8, right: 12 };
 /** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
-const STRIP = 9;
+const STRIP = 10;
 const STRIP_GAP = 4;
 
 /** Whether two specs compute the same result (they may differ in colouring only). */
@@ -445,8 +445,8 @@ export class BifurcationView extends LitElement {
         })}
         <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${spec.plane.u.quantity === 'lr' ? 'h' : spec.plane.u.quantity}</text>
         <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${spec.ensemble.observable}</text>
-        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP - 2} text-anchor="end">period</text>
-        <text class="strip-label" x=${-6} y=${-STRIP_GAP - 2 * STRIP - 2} text-anchor="end">diverged</text>
+        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP / 2 + 3.5} text-anchor="end">period</text>
+        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP - 1 - STRIP / 2 + 3.5} text-anchor="end">diverged</text>
       </g>`;
   }
 

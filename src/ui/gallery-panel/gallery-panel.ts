@@ -54,7 +54,7 @@ export class GalleryPanel extends LitElement {
         14px/1.5 system-ui,
         sans-serif;
       color: #222;
-      max-width: 520px;
+      max-width: 560px;
     }
     h2 {
       font-size: 16px;

@@ -1,0 +1,176 @@
+/**
+ * The gallery inside the lab, in headless Chromium against the production build: one click opens an
+ * entry's picture in the right view with its two paragraphs beside it, variants reopen it, and
+ * entries with trajectories open the inspector. Entries open at a small grid (the panel's maxSide)
+ * because SwiftShader on two shared cores is slow.
+ */
+import type { Browser, Page } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getGalleryEntry } from '../../src/gallery/entries.ts';
+import { launch, screenshot, serveDist, waitForMap, watchErrors } from './harness.ts';
+
+let server: Awaited<ReturnType<typeof serveDist>>;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launch(true);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const MAX_SIDE = 40;
+
+/** A lab page on SwiftShader with the gallery opening entries at MAX_SIDE. */
+async function openLab(page: Page): Promise<void> {
+  await page.goto(`${server.url}?display=readback`);
+  await waitForMap(page);
+  await page.evaluate((side) => {
+    document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!.maxSide = side;
+  }, MAX_SIDE);
+}
+
+/** Clicks a button of the gallery panel by CSS selector. */
+async function clickPanel(page: Page, selector: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!;
+    (panel.shadowRoot!.querySelector(sel) as HTMLElement).click();
+  }, selector);
+}
+
+/** The open entry's paragraphs as shown (whitespace collapsed), and the lab's spec. */
+async function shown(page: Page) {
+  return page.evaluate(() => {
+    const lab = document.querySelector('gd-lab')!;
+    const panel = lab.shadowRoot!.querySelector('gd-gallery-panel')!;
+    const article = panel.shadowRoot!.getElementById('entry');
+    const ps = article ? Array.from(article.querySelectorAll('p')) : [];
+    return {
+      id: article?.getAttribute('data-entry') ?? null,
+      paragraphs: ps.map((p) => p.textContent!.replace(/\s+/g, ' ').trim()),
+      fontPx: ps.length ? parseFloat(getComputedStyle(ps[0]).fontSize) : 0,
+      spec: lab.spec,
+      hash: location.hash,
+      view: lab.shadowRoot!.querySelector('gd-bifurcation-view') ? 'ensemble' : 'basin',
+    };
+  });
+}
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+describe('the gallery in the lab', () => {
+  it('lists every entry; one click opens a basin entry with its paragraphs, variants reopen it', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page);
+    const titles = await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!;
+      return Array.from(panel.shadowRoot!.querySelectorAll('button.entry .title')).map((t) => t.textContent);
+    });
+    expect(titles).toHaveLength(7);
+    await clickPanel(page, 'button.entry[data-entry="mf-periodic"]');
+    await waitForMap(page);
+    const entry = getGalleryEntry('mf-periodic')!;
+    const s = await shown(page);
+    await screenshot(page, 'gallery-1-mf-periodic');
+    expect(s.id).toBe('mf-periodic');
+    expect(s.paragraphs).toEqual(entry.paragraphs.map(collapse));
+    expect(s.fontPx).toBeGreaterThanOrEqual(13);
+    expect(s.view).toBe('basin');
+    // The entry's own spec, only the grid made small for SwiftShader.
+    expect({ ...s.spec, size: null }).toEqual({ ...entry.spec, size: null });
+    expect(Math.max(...s.spec.size)).toBe(MAX_SIDE);
+    expect(s.hash).not.toBe('');
+    const periodic = () =>
+      page.evaluate(() =>
+        Object.values(document.querySelector('gd-lab')!.frame!.counts.periodic).reduce((a, b) => a + b, 0),
+      );
+    // h = 1.9: no start settles on a period (the entry's correction of the seed text).
+    expect(await periodic()).toBe(0);
+
+    await clickPanel(page, '#variants button[data-variant="h = 1.1: period 2"]');
+    await waitForMap(page);
+    const v = await shown(page);
+    expect(v.spec.lr).toBe(1.1);
+    expect(v.paragraphs).toEqual(entry.paragraphs.map(collapse));
+    expect(await periodic()).toBeGreaterThan(0);
+    await screenshot(page, 'gallery-2-variant');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the Gibbs entry opens the density view with its L1 distance', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page);
+    await clickPanel(page, 'button.entry[data-entry="gibbs"]');
+    await page.waitForFunction(
+      () => {
+        const lab = document.querySelector('gd-lab')!;
+        const view = lab.shadowRoot!.querySelector('gd-bifurcation-view');
+        return !!view && view.ready && view.spec === lab.spec;
+      },
+      { timeout: 90_000, polling: 100 },
+    );
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const entry = getGalleryEntry('gibbs')!;
+    const s = await shown(page);
+    await screenshot(page, 'gallery-3-gibbs');
+    expect(s.view).toBe('ensemble');
+    expect(s.spec).toEqual(entry.spec);
+    expect(s.paragraphs).toEqual(entry.paragraphs.map(collapse));
+    const l1 = await page.evaluate(() => {
+      const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
+      return view.report!.l1!;
+    });
+    // Same bound as the entry's float64 check, with room for f32 orbits (chaotic, so they differ).
+    expect(l1).toBeGreaterThan(0);
+    expect(l1).toBeLessThan(0.25);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an entry with trajectories opens the inspector on them', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page);
+    await clickPanel(page, 'button.entry[data-entry="regimes"]');
+    await waitForMap(page);
+    const inspector = () =>
+      page.waitForFunction(
+        () => {
+          const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector');
+          return !!el && el.charts.length === 3;
+        },
+        { timeout: 30_000 },
+      );
+    await inspector();
+    const first = await page.evaluate(() => {
+      const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
+      return { x0: el.data!.x0, h: el.data!.h, n: el.data!.k.length };
+    });
+    const t = getGalleryEntry('regimes')!.trajectories!;
+    expect(first.x0[0]).toBeCloseTo(t.x0[0], 12);
+    expect(first.h[0]).toBeCloseTo(t.lrs[0], 12);
+    expect(first.n).toBe(t.iterations + 1);
+    await clickPanel(page, '#trajectories button[data-lr="1.2"]');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!.data!.h[0] >
+        1,
+      { timeout: 10_000 },
+    );
+    const second = await page.evaluate(
+      () => document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!.data!,
+    );
+    expect(second.h[0]).toBeCloseTo(1.2, 12);
+    // 1 < h < 2: the sign flips every step (x_k = (1 - h)^k x₀).
+    expect(second.states[0][1]).toBeCloseTo((1 - 1.2) * t.x0[0], 9);
+    await screenshot(page, 'gallery-4-regimes-inspector');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
