@@ -7,6 +7,8 @@ import { decode } from 'fast-png';
 import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTCOME_PALETTE } from '../../src/colormaps.ts';
+import { runEnsembleSpec } from '../../src/engine/bifurcation-common.ts';
+import { CpuEnsembleEngine } from '../../src/reference/ensemble.ts';
 import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
 import { hashFor, launch, screenshot, serveDist, watchErrors } from './harness.ts';
 
@@ -291,5 +293,33 @@ describe('the bifurcation view', () => {
     expect(shown.text).toContain(`L1(histogram, Gibbs) = ${r.l1!.toFixed(4)}`);
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+describe('the bifurcation view without WebGPU', () => {
+  it('computes in the float64 worker, count for count as the CPU reference', async () => {
+    const plain = await launch(false);
+    try {
+      const page = await plain.newPage();
+      const errors = watchErrors(page);
+      await page.goto(server.url + hashFor(DOUBLE_WELL));
+      await waitForEnsemble(page);
+      const s = await viewState(page);
+      await screenshot(page, 'bif-6-cpu-fallback');
+      expect(s.kind).toBe('cpu');
+      const ref = await runEnsembleSpec(new CpuEnsembleEngine(), parseSpec(DOUBLE_WELL));
+      const density = await page.evaluate(() =>
+        Array.from(
+          document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!.result!.density,
+        ),
+      );
+      // Same float64 arithmetic in V8 on both sides: identical counts, periods and range.
+      expect(density).toEqual(Array.from(ref.density));
+      expect(s.period).toEqual(ref.stats.period);
+      expect(s.range).toEqual(ref.range);
+      expect(errors).toEqual([]);
+    } finally {
+      await plain.close();
+    }
   });
 });

@@ -167,6 +167,9 @@ describe('the gallery in the lab', () => {
       () => document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!.data!,
     );
     expect(second.h[0]).toBeCloseTo(1.2, 12);
+    // The marker sits where this trajectory is on the map on screen: (x₀, h) in the entry's (x, lr) plane.
+    expect(second.marker[0]).toBeCloseTo(t.x0[0], 12);
+    expect(second.marker[1]).toBeCloseTo(1.2, 12);
     // 1 < h < 2: the sign flips every step (x_k = (1 - h)^k x₀).
     expect(second.states[0][1]).toBeCloseTo((1 - 1.2) * t.x0[0], 9);
     await screenshot(page, 'gallery-4-regimes-inspector');

@@ -15,7 +15,8 @@ function around(quantity: string, c: number) {
 
 /**
  * Data for GD from `x0` with the swept quantity `quantity` set to `value` (e.g. `lr` = h), for
- * `iterations` steps; everything else as in `spec`.
+ * `iterations` steps; everything else as in `spec`. The marker (and the orbit, when both axes are
+ * coordinates) are placed in `display`'s plane, the map on screen, not in the one-pixel spec's.
  */
 export function inspectStart(
   spec: ExperimentSpec,
@@ -23,6 +24,7 @@ export function inspectStart(
   value: number,
   x0: readonly number[],
   iterations: number,
+  display: ExperimentSpec = spec,
 ): InspectorData {
   const obj = compileSpec(spec);
   const vars = obj.vars;
@@ -39,5 +41,22 @@ export function inspectStart(
     transient: 1,
     classify: { ...spec.classify, maxPeriod: 1 },
   });
-  return inspectPixel(basin, 0, 0);
+  const data = inspectPixel(basin, 0, 0);
+  // What each of the display's axes reads for this trajectory: its start, its rate or a parameter.
+  const read = (q: string): number => {
+    const i = vars.indexOf(q);
+    if (i >= 0) return data.x0[i];
+    if (q === 'lr') return data.h[0];
+    if (q.startsWith('lr.')) return data.h[Math.max(0, vars.indexOf(q.slice(3)))];
+    return data.params[q] ?? NaN;
+  };
+  const du = display.plane.u.quantity;
+  const dv = display.plane.v.quantity;
+  const ui = vars.indexOf(du);
+  const vi = vars.indexOf(dv);
+  return {
+    ...data,
+    marker: [read(du), read(dv)],
+    orbit: ui >= 0 && vi >= 0 ? data.k.map((k) => [data.states[ui][k], data.states[vi][k]]) : null,
+  };
 }

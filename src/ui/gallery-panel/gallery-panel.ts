@@ -171,7 +171,7 @@ export class GalleryPanel extends LitElement {
     const t = entry.trajectories;
     if (!t) return;
     try {
-      const data = inspectStart(entry.spec, 'lr', t.lrs[k], t.x0, t.iterations);
+      const data = inspectStart(entry.spec, 'lr', t.lrs[k], t.x0, t.iterations, entry.spec);
       this.trajectory = k;
       this.dispatchEvent(new InspectEvent({ data }));
     } catch (e) {
