@@ -42,12 +42,12 @@ export class BasinPass {
   static async create(
     device: GPUDevice,
     objective: KernelObjective,
-    options: { lyapunov: boolean },
+    options: { lyapunov: boolean; kernel?: string },
   ): Promise<BasinPass> {
     const module = await createShaderModule(
       device,
       'BasinPass.module',
-      kernelParts(objective, 'shaders/basin.wgsl', basinWgsl),
+      kernelParts(objective, 'shaders/basin.wgsl', options.kernel ?? basinWgsl),
     );
     const bindGroupLayout = device.createBindGroupLayout({
       label: 'BasinPass.bindGroupLayout',

@@ -42,6 +42,8 @@ export interface GpuEngineOptions {
   itersPerDispatch?: number;
   /** Wall time one dispatch aims at (a browser's GPU watchdog fires at a few seconds). Default 100. */
   targetDispatchMs?: number;
+  /** WGSL replacing shaders/basin.wgsl (same entry points and bindings), for kernel experiments. */
+  kernel?: string;
   /** Called once per device loss or uncaptured error (see attachErrorSink). */
   onDeviceLost?: (info: GPUDeviceLostInfo) => void;
 }
@@ -172,7 +174,7 @@ export class GpuBasinEngine implements BasinEngine {
     let p = this.passes.get(key);
     if (!p) {
       if (this.passes.size >= 16) this.passes.clear();
-      p = BasinPass.create(this.device, objective, { lyapunov });
+      p = BasinPass.create(this.device, objective, { lyapunov, kernel: this.options.kernel });
       // A failed compile is not cached: the next call reports it again rather than a stale promise.
       p.catch(() => this.passes.delete(key));
       this.passes.set(key, p);
