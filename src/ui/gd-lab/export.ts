@@ -23,6 +23,7 @@ export async function exportPng(
   spec: ExperimentSpec,
   opts: ExportOptions,
   onProgress: (p: number) => void,
+  signal?: AbortSignal,
 ): Promise<Uint8Array> {
   let f = frame;
   if (opts.side !== null) {
@@ -30,7 +31,7 @@ export async function exportPng(
     const s = Math.min(4096, opts.side) / Math.max(W, H);
     const size: [number, number] = [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))];
     const big = parseSpec({ ...frame.spec, colour: spec.colour, size });
-    f = await backend.run(big, { onProgress: (d, t) => onProgress(d / t) });
+    f = await backend.run(big, { signal, onProgress: (d, t) => onProgress(d / t) });
   }
   try {
     const px = await backend.pixels(f, spec.colour);
@@ -42,12 +43,18 @@ export async function exportPng(
   }
 }
 
-/** The map framed by axes, legend and colorbar, drawn with a 2D canvas. */
-function decorate(px: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
+/**
+ * The map framed by axes, legend and colorbar, drawn with a 2D canvas. A small map is enlarged by
+ * an integer factor (nearest neighbour, every pixel stays a block of one colour) so that the text
+ * keeps its size relative to the picture; the undecorated export is always the exact grid.
+ */
+function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
+  const zoom = Math.max(1, Math.floor(512 / Math.max(px0.width, px0.height)));
+  const px = { width: px0.width * zoom, height: px0.height * zoom };
   const scale = Math.max(1, Math.round(Math.max(px.width, px.height) / 512));
   const font = 12 * scale;
   const left = 70 * scale;
-  const bottom = 50 * scale;
+  const bottom = 66 * scale;
   const right = 190 * scale;
   const top = 12 * scale;
   const W = px.width + left + right;
@@ -56,7 +63,12 @@ function decorate(px: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, W, H);
-  ctx.putImageData(new ImageData(px.rgba as Uint8ClampedArray<ArrayBuffer>, px.width, px.height), left, top);
+  const map = new OffscreenCanvas(px0.width, px0.height);
+  map
+    .getContext('2d')!
+    .putImageData(new ImageData(px0.rgba as Uint8ClampedArray<ArrayBuffer>, px0.width, px0.height), 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(map, left, top, px.width, px.height);
   ctx.strokeStyle = '#222';
   ctx.fillStyle = '#222';
   ctx.lineWidth = scale;
@@ -71,7 +83,7 @@ function decorate(px: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     ctx.fillRect(x, top + px.height, scale, 5 * scale);
     ctx.fillText(label, x, top + px.height + 18 * scale);
   });
-  ctx.fillText(u.quantity, left + px.width / 2, top + px.height + 40 * scale);
+  ctx.fillText(u.quantity, left + px.width / 2, top + px.height + 36 * scale);
   const vt = niceTicks(v.min, v.max, 6);
   ctx.textAlign = 'right';
   formatTicks(vt).forEach((label, k) => {
@@ -117,6 +129,7 @@ function decorate(px: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     }
   }
   ctx.fillStyle = '#666';
+  ctx.textAlign = 'left';
   ctx.fillText(
     `gdlab · ${spec.objective.expr} · h = ${spec.lr} · ${frame.info.precision}`,
     left,

@@ -62,11 +62,13 @@ const COARSE_SIDE = 64;
 
 /**
  * The view of a spec: the plane for a basin map; for the ensemble views the sweep (u) and the
- * observable's range (v), which is automatic (null) until a zoom fixes it.
+ * observable's range (v), which is automatic (null) until a zoom fixes it. An automatic range is
+ * v = [-∞, ∞], so history and Reset bring it back as automatic (not as plane.v, which the ensemble
+ * views do not use).
  */
 function specView(spec: ExperimentSpec): View {
   if (spec.kind === 'basin') return planeView(spec);
-  const r = spec.ensemble.range ?? [spec.plane.v.min, spec.plane.v.max];
+  const r = spec.ensemble.range ?? [-Infinity, Infinity];
   return { u: [spec.plane.u.min, spec.plane.u.max], v: [r[0], r[1]] };
 }
 
@@ -77,7 +79,7 @@ function withView(spec: ExperimentSpec, view: View): ExperimentSpec {
     return {
       ...spec,
       plane: { ...spec.plane, u },
-      ensemble: { ...spec.ensemble, range: [view.v[0], view.v[1]] },
+      ensemble: { ...spec.ensemble, range: Number.isFinite(view.v[0]) ? [view.v[0], view.v[1]] : null },
     };
   return { ...spec, plane: { u, v: { ...spec.plane.v, min: view.v[0], max: view.v[1] } } };
 }
@@ -170,6 +172,7 @@ export class GdLab extends LitElement {
   @state() inspected: InspectorData | null = null;
   @state() private dragging = false;
   @state() private exporting = false;
+  private exportController: AbortController | null = null;
   /** Bytes of the last exported PNG (tests read them; the user gets a download). */
   lastExport: Uint8Array | null = null;
   /** Milliseconds from start-up to the first full map (reported by the browser tests). */
@@ -315,7 +318,9 @@ export class GdLab extends LitElement {
   };
 
   private setView(view: View, record: boolean): void {
-    if (!isUsableView(view, this.spec.size)) {
+    // An automatic ensemble range (±∞, see specView) has nothing to check.
+    const checked: View = Number.isFinite(view.v[0]) ? view : { u: view.u, v: [0, 1] };
+    if (!isUsableView(checked, this.spec.size)) {
       this.setError('plane', 'cannot zoom further: float64 pixel centres would coincide');
       return;
     }
@@ -443,13 +448,23 @@ export class GdLab extends LitElement {
       return;
     }
     this.exporting = true;
+    const controller = new AbortController();
+    this.exportController = controller;
     try {
-      const bytes = await exportPng(this.backend, this.frame, this.spec, opts, (p) => (this.progress = p));
+      const bytes = await exportPng(
+        this.backend,
+        this.frame,
+        this.spec,
+        opts,
+        (p) => (this.progress = p),
+        controller.signal,
+      );
       this.download(bytes);
     } catch (e) {
       if (!isAbort(e)) this.setError('export', (e as Error).message);
     } finally {
       this.exporting = false;
+      this.exportController = null;
       this.progress = null;
       this.dispatchEvent(new CustomEvent('export-done'));
     }
@@ -598,8 +613,14 @@ export class GdLab extends LitElement {
             </select></label
           >
           <label><input type="checkbox" id="export-decor" /> axes &amp; legend</label>
-          <button id="export" ?disabled=${this.exporting} @click=${() => void this.onExport()}>
-            Export PNG
+          <button
+            id="export"
+            @click=${() =>
+              this.exporting
+                ? this.exportController?.abort(new DOMException('export cancelled', 'AbortError'))
+                : void this.onExport()}
+          >
+            ${this.exporting ? 'Cancel export' : 'Export PNG'}
           </button>
           <label class="open"
             >open
