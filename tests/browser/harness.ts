@@ -1,7 +1,12 @@
 /**
  * Browser-test harness: a tiny static server for dist/ on 127.0.0.1 (a free port), headless
- * Chromium with SwiftShader WebGPU (or without WebGPU), and helpers that reach into <gd-lab>'s
- * shadow DOM. Nothing is downloaded: a missing browser fails loudly with the command to install it.
+ * Chromium with SwiftShader WebGPU (or without WebGPU), and helpers that wait for <gd-lab>'s map.
+ * Nothing is downloaded: a missing browser fails loudly with the command to install it.
+ *
+ * What works here (Chromium 156, Debian, no GPU): `--enable-unsafe-webgpu` alone gives SwiftShader's
+ * adapter; `--use-angle=swiftshader`, `--use-webgpu-adapter=swiftshader` and `--enable-features=Vulkan`
+ * change nothing. Presenting to a WebGPU canvas destroys the device in headless mode whatever the
+ * flags, so GPU pages use `?display=readback` (see tests/browser/lab.test.ts).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -77,6 +82,7 @@ export async function launch(webgpu = true): Promise<Browser> {
     headless: true,
     args: [
       ...(webgpu ? [...BASE_FLAGS, '--enable-unsafe-webgpu'] : BASE_FLAGS),
+      // For trying flags on another machine (e.g. a real GPU: --enable-features=Vulkan).
       ...(process.env.GDLAB_EXTRA_FLAGS ?? '').split(' ').filter(Boolean),
     ],
     defaultViewport: { width: 1400, height: 1000, deviceScaleFactor: 1 },

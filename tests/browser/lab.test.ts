@@ -356,6 +356,25 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(after.counts).toEqual(before.counts);
     expect(Buffer.compare(await page.screenshot({ clip: box, type: 'png' }), shotBefore)).toBe(0);
     await screenshot(page, '7-invalid-expression');
+
+    // A bad number in another panel: the message beside that panel, the map unchanged.
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-optimizer-panel')!;
+      const lr = panel.shadowRoot!.getElementById('lr') as HTMLInputElement;
+      lr.value = '-0.5';
+      lr.dispatchEvent(new Event('change'));
+    });
+    const optError = await page.evaluate(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-optimizer-panel')!
+          .shadowRoot!.getElementById('optimizer-error')?.textContent ?? null,
+    );
+    expect(optError).toContain('lr: must be positive');
+    const still = await labState(page);
+    expect(still.spec).toEqual(before.spec);
+    expect(still.counts).toEqual(before.counts);
     expect(errors).toEqual([]);
     await page.close();
   });
