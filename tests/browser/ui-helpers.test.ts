@@ -108,3 +108,32 @@ describe('view history', () => {
     expect(h.current).toBe(19);
   });
 });
+
+describe('frame scheduler', () => {
+  it('draws at most once per animation frame however often it is asked', async () => {
+    const { FrameScheduler } = await import('../../src/ui/shared/frame-scheduler.ts');
+    const queue: (() => void)[] = [];
+    const g = globalThis as unknown as Record<string, unknown>;
+    const saved = [g.requestAnimationFrame, g.cancelAnimationFrame];
+    g.requestAnimationFrame = (cb: () => void) => queue.push(cb);
+    g.cancelAnimationFrame = (h: number) => (queue[h - 1] = () => {});
+    try {
+      const controllers: { hostDisconnected?: () => void }[] = [];
+      const host = { addController: (c: object) => controllers.push(c) } as never;
+      let draws = 0;
+      const s = new FrameScheduler(host, () => draws++);
+      for (let k = 0; k < 10; k++) s.request();
+      expect(queue.length).toBe(1);
+      queue.shift()!();
+      expect(draws).toBe(1);
+      s.request();
+      s.request();
+      // Leaving the DOM cancels the pending frame.
+      controllers[0].hostDisconnected!();
+      queue.splice(0).forEach((f) => f());
+      expect(draws).toBe(1);
+    } finally {
+      [g.requestAnimationFrame, g.cancelAnimationFrame] = saved;
+    }
+  });
+});
