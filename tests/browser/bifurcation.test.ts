@@ -172,7 +172,22 @@ describe('the bifurcation view', () => {
       (document.querySelector('gd-lab')!.shadowRoot!.getElementById('back') as HTMLElement).click(),
     );
     await waitForEnsemble(page);
-    expect((await viewState(page)).spec.plane.u).toEqual(u);
+    const back = await viewState(page);
+    expect(back.spec.plane.u).toEqual(u);
+    // Back to the automatic vertical range the diagram opened with, not to plane.v.
+    expect(back.spec.ensemble.range).toBeNull();
+    expect(back.range).toEqual(before.range);
+    // Forward to the zoom, and Reset to the opening view.
+    await page.evaluate(() =>
+      (document.querySelector('gd-lab')!.shadowRoot!.getElementById('forward') as HTMLElement).click(),
+    );
+    await waitForEnsemble(page);
+    expect((await viewState(page)).spec.ensemble.range).toEqual(range);
+    await page.evaluate(() =>
+      (document.querySelector('gd-lab')!.shadowRoot!.getElementById('reset') as HTMLElement).click(),
+    );
+    await waitForEnsemble(page);
+    expect((await viewState(page)).spec).toEqual(before.spec);
     expect(errors).toEqual([]);
     await page.close();
   });
