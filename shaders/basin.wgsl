@@ -37,14 +37,13 @@ struct BasinUniforms {
 }
 
 // stateWords(dim) in src/engine/layouts.ts.
-// The Lyapunov sum Σ log‖J_k v‖ is kept as the product of the norms, mantissa `lprod` and binary
-// exponent `lexp` (renormalised by frexp every step, so it never over- or underflows): one log per
-// trajectory at the end instead of one per step, and no f32 summation error over a million terms.
+// The Lyapunov sum Σ log‖J_k v‖ is kept as log‖v‖ + lexp·ln 2: v is rescaled by exact powers of two
+// (tangent_step), one log per trajectory at the end, and no f32 summation error over a million terms.
 struct State {
   x: array<f32, DIM>,
   v: array<f32, DIM>,
   c: array<f32, DIM>,
-  lprod: f32,
+  spare: f32,
   lexp: i32,
   escape: u32,
   period: u32,
@@ -119,7 +118,7 @@ fn init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     st.v[d] = v0;
     st.c[d] = s.x[d];
   }
-  st.lprod = 1.0;
+  st.spare = 0.0;
   st.lexp = 0;
   st.escape = 0u;
   st.period = 0u;
@@ -141,27 +140,22 @@ fn magnitude(x: array<f32, DIM>) -> u32 {
   return m;
 }
 
-// Tangent map J_k = I - h ⊙ ∇²f(x_k) on v, at x_k (before x moves on); the norm joins the product.
+// Tangent map J_k = I - h ⊙ ∇²f(x_k) on v, at x_k (before x moves on). Instead of dividing by the
+// norm, v is scaled by a power of two that brings its largest component into [1, 2): exact, so the
+// direction is what per-step renormalisation gives, and the norms' product is ‖v‖ · 2^lexp.
 fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: ptr<function, array<f32, DIM>>) {
   var hv = objective_hvp(x, (*st).v);
-  var w: array<f32, DIM>;
-  var n2 = 0.0;
+  var e = 0u;
   for (var d = 0u; d < DIM; d++) {
-    w[d] = (*st).v[d] - (*h)[d] * hv[d];
-    n2 += w[d] * w[d];
+    let w = (*st).v[d] - (*h)[d] * hv[d];
+    (*st).v[d] = w;
+    e = max(e, (bitcast<u32>(w) >> 23u) & 0xffu);
   }
-  let n = sqrt(n2);
-  let inv = 1.0 / n;
-  // 0, ∞ and NaN stay as they are (log gives -∞, ∞, NaN as the float64 sum does); SwiftShader's
-  // frexp(0) is not (0, 0) but (0.5, -126), which would turn λ = -∞ into a finite number.
-  let p = (*st).lprod * n;
-  let m = frexp(p);
-  let regular = p != 0.0 && is_finite(p);
-  (*st).lprod = select(p, m.fract, regular);
-  (*st).lexp += select(0, m.exp, regular);
-  // A zero or overflowing image makes λ = ±∞ (or NaN); keep v rather than divide by it.
-  let keep = !(n > 0.0 && is_finite(n));
-  for (var d = 0u; d < DIM; d++) { (*st).v[d] = select(w[d] * inv, (*st).v[d], keep); }
+  // Clamped so that v = 0 stays 0 and ∞ or NaN stay so: finish() reads them as λ = -∞, ∞, NaN.
+  let ec = clamp(e, 1u, 253u);
+  let scale = bitcast<f32>((254u - ec) << 23u);
+  for (var d = 0u; d < DIM; d++) { (*st).v[d] = (*st).v[d] * scale; }
+  (*st).lexp += i32(ec) - 127;
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -330,13 +324,16 @@ fn finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   r.period = st.period;
   var lyap = nan;
   if (LYAPUNOV) {
-    // Spelled out for 0, ∞ and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞.
-    var lsum = st.lprod;
-    if (st.lprod == 0.0) {
+    // Σ log‖J_k v_k‖ = log(‖v_N‖ · 2^lexp) since ‖v_T‖ = 1. Spelled out for v = 0, ∞ and NaN:
+    // SwiftShader's log(0) is -88 (log of the smallest normal), not -∞.
+    var n2 = 0.0;
+    for (var d = 0u; d < DIM; d++) { n2 += st.v[d] * st.v[d]; }
+    var lsum = n2;
+    if (n2 == 0.0) {
       var ninf = 0xff800000u;
       lsum = bitcast<f32>(ninf);
-    } else if (is_finite(st.lprod)) {
-      lsum = log(st.lprod) + f32(st.lexp) * 0.69314718055994531;
+    } else if (is_finite(n2)) {
+      lsum = 0.5 * log(n2) + f32(st.lexp) * 0.69314718055994531;
     }
     lyap = lsum / f32(U.iterations - U.transient);
   }

@@ -80,9 +80,9 @@ export function baseWords(dim: number, nparam: number): number {
 
 /**
  * The WGSL struct `State` (shaders/basin.wgsl) of one trajectory between dispatches:
- * x, tangent vector v and checkpoint c (dim each), then the product of the tangent norms as an f32
- * mantissa and an i32 binary exponent, the escape iteration (0 while bounded) and the least period
- * found so far.
+ * x, tangent vector v and checkpoint c (dim each), then a spare word, the i32 binary exponent of the
+ * tangent vector's growth (v is rescaled by powers of two), the escape iteration (0 while bounded)
+ * and the least period found so far.
  */
 export function stateWords(dim: number): number {
   return 3 * dim + 4;
