@@ -30,7 +30,7 @@ describe('parseSpec', () => {
       version: 1,
       kind: 'basin',
       objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
-      lr: 0.9,
+      lr: 1.1,
       lrPerCoord: null,
       x0: [0, 0],
       size: [256, 256],
@@ -51,9 +51,10 @@ describe('parseSpec', () => {
       x0: [1],
     });
     expect(spec.classify).toEqual({ ...DEFAULT_CLASSIFY, tol: 1e-3 });
-    expect(spec.plane.u).toEqual({ quantity: 'x', min: -3, max: 3 });
+    expect(spec.plane.u).toEqual({ quantity: 'x', min: -2.5, max: 2.5 });
     expect(spec.plane.v).toEqual({ quantity: 'lr', min: 0.1, max: 2 });
-    expect(spec.objective).toEqual({ expr: 'a*x^2', preset: 'mf-scalar', params: { a: 2 } });
+    // The default's preset label does not stick to another expression.
+    expect(spec.objective).toEqual({ expr: 'a*x^2', preset: null, params: { a: 2 } });
     expect(spec.x0).toEqual([1]);
   });
 
@@ -312,5 +313,27 @@ describe('the plane model', () => {
     expect(() => resolvePlane(spec, { vars: ['x', 'y'], params: ['a', 'toString'] })).toThrow(
       /objective.params: parameter 'toString' has no value/,
     );
+  });
+});
+
+describe('preset labels', () => {
+  it('keep a preset whose formula is the expression (spaces aside), drop one that is not', () => {
+    const ok = parseSpec({
+      objective: { expr: 'x^2/2 + A*eps*sin(x/eps)', preset: 'multiscale', params: { A: 1, eps: 0.01 } },
+      x0: [0],
+    });
+    expect(ok.objective.preset).toBe('multiscale');
+    const spaced = parseSpec({
+      objective: { expr: ' x^2/2+A*eps*sin( x/eps )', preset: 'multiscale', params: { A: 1, eps: 0.01 } },
+      x0: [0],
+    });
+    expect(spaced.objective.preset).toBe('multiscale');
+    // A link claiming the multiscale preset for another f would otherwise borrow its Gibbs prediction.
+    const forged = parseSpec({ objective: { expr: 'x^4', preset: 'multiscale', params: {} }, x0: [0] });
+    expect(forged.objective.preset).toBeNull();
+    expect(
+      parseSpec({ objective: { expr: 'x^4', preset: 'no-such-preset', params: {} }, x0: [0] }).objective
+        .preset,
+    ).toBeNull();
   });
 });

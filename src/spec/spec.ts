@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CLASSIFY, type ClassifySettings } from '../outcome.ts';
+import { getPreset } from '../presets.ts';
 
 export const SPEC_VERSION = 1;
 
@@ -199,16 +200,19 @@ const schema = z
       });
   });
 
-/** The lab's default experiment: basins of the scalar matrix factorization at a large learning rate. */
+/**
+ * The lab's default experiment: basins of the scalar matrix factorization at h = 1.1, where no
+ * minimizer is stable (h·(x² + y²) ≥ 2h > 2) yet a period-2 orbit attracts a large basin.
+ */
 export function defaultSpec(): ExperimentSpec {
   return {
     version: SPEC_VERSION,
     kind: 'basin',
     objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
-    lr: 0.9,
+    lr: 1.1,
     lrPerCoord: null,
     x0: [0, 0],
-    plane: { u: { quantity: 'x', min: -3, max: 3 }, v: { quantity: 'y', min: -3, max: 3 } },
+    plane: { u: { quantity: 'x', min: -2.5, max: 2.5 }, v: { quantity: 'y', min: -2.5, max: 2.5 } },
     size: [256, 256],
     iterations: 500,
     transient: 300,
@@ -236,8 +240,17 @@ export function parseSpec(input: unknown): ExperimentSpec {
   );
   const result = schema.safeParse(merged);
   if (!result.success) throw new SpecError(formatIssues(result.error));
-  return result.data as ExperimentSpec;
+  const spec = result.data as ExperimentSpec;
+  // The preset only labels where the expression came from (titles, f₀ and T of multiscale presets):
+  // an expression that is not the preset's formula, merged from a partial spec or sent by a hostile
+  // link, must not borrow the preset's Gibbs prediction.
+  const preset = spec.objective.preset === null ? undefined : getPreset(spec.objective.preset);
+  if (spec.objective.preset !== null && (!preset || squash(preset.formula) !== squash(spec.objective.expr)))
+    spec.objective.preset = null;
+  return spec;
 }
+
+const squash = (s: string) => s.replace(/\s+/g, '');
 
 /** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
 function mergeDefaults(
