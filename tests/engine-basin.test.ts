@@ -298,6 +298,44 @@ describe('GPU basin engine against the float64 reference', () => {
     });
   });
 
+  test('four and eight coordinates: outcomes and the Jacobi sharpness agree with float64', async () => {
+    const cases = [
+      {
+        expr: '((a11 - x1*x3)^2 + (a12 - x1*x4)^2 + (a21 - x2*x3)^2 + (a22 - x2*x4)^2)/2',
+        params: { a11: 1, a12: 0, a21: 0, a22: 0.5 },
+        x0: [2, 0.1, 0.4, 0.1],
+      },
+      {
+        expr: '(x1^2 + 2*x2^2 + 3*x3^2 + x4^2 + x5^2 + x6^2 + x7^2 + 5*x8^2)/2 + x1*x2*x3/4 + x8*x7/3',
+        params: {},
+        x0: [0.5, 0.4, 0.3, 0.2, 0.1, -0.1, -0.2, 0.3],
+      },
+    ];
+    await withDevice(async (device) => {
+      for (const c of cases) {
+        const spec = parseSpec({
+          ...smallSpec({}),
+          objective: { expr: c.expr, preset: null, params: c.params },
+          x0: c.x0,
+          lr: 0.3,
+          plane: { u: { quantity: 'x1', min: -2, max: 2 }, v: { quantity: 'x3', min: -2, max: 2 } },
+          size: [8, 8],
+          iterations: 200,
+          transient: 100,
+        });
+        const gpu = (await new GpuBasinEngine(device, compileObjective).runBasin(spec)).columns;
+        const ref = (await new CpuBasinEngine(compileObjective).runBasin(spec)).columns;
+        expect([...gpu.outcome]).toEqual([...ref.outcome]);
+        expect(ref.outcome.filter((o) => o === Outcome.CONVERGED).length).toBeGreaterThan(30);
+        for (let k = 0; k < 64; k++)
+          if (ref.outcome[k] === Outcome.CONVERGED)
+            expect(Math.abs(gpu.sharpness[k] - ref.sharpness[k])).toBeLessThan(
+              1e-5 * Math.abs(ref.sharpness[k]),
+            );
+      }
+    });
+  });
+
   test('the compiled objective (compileObjective) on the GPU agrees with the CPU engine', async () => {
     const spec = smallSpec({
       objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
