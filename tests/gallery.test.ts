@@ -8,6 +8,7 @@ import {
   checkEdgeOfStability,
   checkEscape,
   checkGibbs,
+  checkMfBifurcation,
   checkMfPeriods,
   checkRegimes,
   diagonalWindows,
@@ -76,6 +77,15 @@ describe('2. periodic orbits of (1 - xy)²/2', () => {
     );
     for (const m of maps.slice(1)) expect(m.counts.aperiodic).toBe(0);
   });
+  it('gdlab’s bifurcation diagram near the diagonal finds the windows of periods 2, 4, 3 and 4', async () => {
+    const cols = await checkMfBifurcation(96);
+    const periodAt = (lr: number) =>
+      cols.reduce((a, b) => (Math.abs(b.lr - lr) < Math.abs(a.lr - lr) ? b : a)).period;
+    expect([1.1, 1.25, 1.46, 1.84].map(periodAt)).toEqual([2, 4, 3, 4]);
+    // Chaos (no common period) at the seed's h = 1.9.
+    expect(periodAt(1.9)).toBeNull();
+  });
+
   it('the diagonal scan finds each window where the entry says it is', () => {
     const scan = diagonalWindows(1.0, 1.95, 191);
     const periodAt = (lr: number) =>

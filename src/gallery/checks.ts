@@ -15,7 +15,7 @@ import { prepareEnsemble } from '../engine/bifurcation-common.ts';
 import { densityReport, type DensityReport } from '../engine/density.ts';
 import { binEdges, gibbsDensity, l1Distance } from '../gibbs.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
-import { BALANCE_START, EOS_START, MF_WINDOWS, getGalleryEntry } from './entries.ts';
+import { BALANCE_START, EOS_START, MF_WINDOWS, getGalleryEntry, mfBifurcation } from './entries.ts';
 
 const compiled = (spec: ExperimentSpec): CompiledObjective =>
   compileObjective({
@@ -151,6 +151,14 @@ export function diagonalWindows(
     });
   }
   return out;
+}
+
+/** The entry's bifurcation diagram near the diagonal (float64, `columns` wide): h and period per column. */
+export async function checkMfBifurcation(columns = 96): Promise<{ lr: number; period: number | null }[]> {
+  const spec = resized(mfBifurcation, { size: [columns, 60] });
+  const { objective, plan } = prepareEnsemble(spec);
+  const result = await runEnsembleCpu(spec, objective, plan);
+  return Array.from(plan.values, (lr, c) => ({ lr, period: result.stats.period[c] }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -57,6 +57,28 @@ const mfSpec = (lr: number) =>
     colour: { field: 'outcome', colormap: 'viridis', log: false, range: null },
   });
 
+/** Long-run x against h for starts near the diagonal, where mf-scalar's attracting orbits live. */
+export const mfBifurcation = parseSpec({
+  kind: 'bifurcation',
+  objective: { expr: MF, preset: 'mf-scalar', params: {} },
+  lr: 1.5,
+  x0: [0.3, 0.3],
+  plane: { u: { quantity: 'lr', min: 1.0, max: 1.95 }, v: { quantity: 'x', min: -2, max: 2 } },
+  size: [380, 240],
+  iterations: 2200,
+  transient: 2000,
+  classify: { maxPeriod: 16, tol: 1e-4 },
+  colour: { field: 'outcome', colormap: 'viridis', log: true, range: null },
+  ensemble: {
+    samples: 8,
+    box: { min: [0.25, 0.3], max: [0.35, 0.4] },
+    keep: 200,
+    observable: 'x',
+    bins: 240,
+    range: null,
+  },
+});
+
 /** Start of the balancing entry: close to the unbalanced minimizer (4, 1/4). */
 export const BALANCE_START = [4, 0.26];
 /** Start of the edge-of-stability entry: far from balance, with small sharpness. */
@@ -112,7 +134,10 @@ export const GALLERY: GalleryEntry[] = [
     id: 'mf-periodic',
     title: 'Periodic orbits of (1 - xy)²/2, and what really happens at h = 1.9',
     spec: mfSpec(1.9),
-    variants: MF_WINDOWS.map((w) => ({ label: `h = ${w.lr}: period ${w.period}`, spec: mfSpec(w.lr) })),
+    variants: [
+      { label: 'bifurcation diagram near the diagonal', spec: mfBifurcation },
+      ...MF_WINDOWS.map((w) => ({ label: `h = ${w.lr}: period ${w.period}`, spec: mfSpec(w.lr) })),
+    ],
     paragraphs: [
       'The seed text says GD on (1 - xy)²/2 with h = 1.9 converges to orbits of period 2, 3 and 4 depending on ' +
         'the start. In float64 it does not: at h = 1.9 almost every start diverges or ends on a chaotic orbit, ' +
