@@ -49,23 +49,26 @@ export interface DensityJson extends DensityReport {
   engine: EngineInfo;
 }
 
+/** The flags `gdlab density` accepts (of the ensemble options shared with `gdlab bifurcation`). */
+const DENSITY_FLAGS = [
+  'objective',
+  'param',
+  'lr',
+  'samples',
+  'transient',
+  'keep',
+  'bins',
+  'observable',
+  'x0',
+  'range',
+  'max-period',
+  'engine',
+  'json',
+  'png',
+];
+
 export function densitySpec(argv: string[]): ExperimentSpec {
-  const flags = parseEnsembleFlags(argv, 'density', [
-    'objective',
-    'param',
-    'lr',
-    'samples',
-    'transient',
-    'keep',
-    'bins',
-    'observable',
-    'x0',
-    'range',
-    'max-period',
-    'engine',
-    'json',
-    'png',
-  ]);
+  const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
   const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 1000, keep: 1000, samples: 256 });
   const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
   if (lr === undefined) throw new CliError('--lr is required for an expression');
@@ -118,22 +121,7 @@ export function renderDensity(
 
 export async function run(argv: string[]): Promise<number> {
   const spec = densitySpec(argv);
-  const flags = parseEnsembleFlags(argv, 'density', [
-    'objective',
-    'param',
-    'lr',
-    'samples',
-    'transient',
-    'keep',
-    'bins',
-    'observable',
-    'x0',
-    'range',
-    'max-period',
-    'engine',
-    'json',
-    'png',
-  ]);
+  const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
   const engine = await openEnsembleEngine(flags.engine);
   try {
     const result = await runEnsembleSpec(engine, spec);
