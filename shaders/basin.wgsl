@@ -106,16 +106,34 @@ fn invocation(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
 }
 
+// The Lyapunov start vector of src/outcome.ts (tangentStart): v ∝ (1, r, r², …), r = 1/φ, so that it
+// has a component along every eigenvector of the tangent map, also on symmetric objectives.
+fn tangent_start() -> array<f32, DIM> {
+  var v: array<f32, DIM>;
+  var w = 1.0;
+  var sq = 0.0;
+  for (var d = 0u; d < DIM; d++) {
+    v[d] = w;
+    sq += w * w;
+    w *= 0.6180339887;
+  }
+  let inv = inverseSqrt(sq);
+  for (var d = 0u; d < DIM; d++) {
+    v[d] *= inv;
+  }
+  return v;
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = invocation(gid, groups);
   if (t >= U.count) { return; }
   let s = pixel_setup(t);
   var st: State;
-  let v0 = inverseSqrt(f32(DIM));
+  let v0 = tangent_start();
   for (var d = 0u; d < DIM; d++) {
     st.x[d] = s.x[d];
-    st.v[d] = v0;
+    st.v[d] = v0[d];
     st.c[d] = s.x[d];
   }
   st.spare = 0.0;

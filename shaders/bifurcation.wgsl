@@ -147,9 +147,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var omax = -3.0e38;
   let cp = U.checkpoint;
   if (U.k0 == 0u) {
+    // The Lyapunov start vector of src/outcome.ts (tangentStart): v ∝ (1, r, r², …), r = 1/φ.
+    var w = 1.0;
+    var sq = 0.0;
     for (var i = 0u; i < DIM; i++) {
       x[i] = starts[m * DIM + i];
-      v[i] = inverseSqrt(f32(DIM));
+      v[i] = w;
+      sq += w * w;
+      w *= 0.6180339887;
+    }
+    let inv = inverseSqrt(sq);
+    for (var i = 0u; i < DIM; i++) {
+      v[i] *= inv;
     }
     if (U.u_kind == AXIS_COORD) {
       x[U.u_index] = u;

@@ -7,7 +7,7 @@
  *    `iter` is that escape iteration. Nothing else is decided for a diverged trajectory.
  * 3. Otherwise, with P = maxPeriod, the state x_{N-P} is the checkpoint c. The period p is the least
  *    p in 1…P with ‖x_{N-P+p} - c‖∞ ≤ tol · max(1, ‖c‖∞); 0 when none matches.
- * 4. Largest Lyapunov exponent (when enabled): a tangent vector v₀ = (1,…,1)/√n is pushed through the
+ * 4. Largest Lyapunov exponent (when enabled): a tangent vector v₀ (see tangentStart) is pushed through the
  *    tangent map J_k = I - h ⊙ ∇²f(x_k) for k = T … N-1 (T = transient), renormalised every step;
  *    λ = Σ log‖J_k v‖ / (N - T). NaN when disabled.
  * 5. Outcome: p = 1 → CONVERGED; p ≥ 2 and not (λ > chaosThreshold) → PERIODIC; otherwise APERIODIC.
@@ -22,6 +22,28 @@ export const Outcome = {
   APERIODIC: 3,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+/**
+ * Ratio of successive components of the Lyapunov start vector: v₀ ∝ (1, r, r², …) with r = 1/φ.
+ * Not (1,…,1)/√n: on symmetric objectives such as (1 - xy)²/2 that vector is an eigenvector of the
+ * tangent map along the diagonal x = y, so float64 would report the smaller exponent while float32
+ * rounding drifts to the larger one. An irrational ratio has a component along every eigenvector.
+ */
+export const TANGENT_RATIO = 0.6180339887498949;
+
+/** The unit start vector of the Lyapunov tangent map in n dimensions (WGSL builds the same one). */
+export function tangentStart<T extends Float64Array>(n: number, out: T): T {
+  let w = 1;
+  let sq = 0;
+  for (let i = 0; i < n; i++) {
+    out[i] = w;
+    sq += w * w;
+    w *= TANGENT_RATIO;
+  }
+  const norm = Math.sqrt(sq);
+  for (let i = 0; i < n; i++) out[i] /= norm;
+  return out;
+}
 
 export const OUTCOME_NAMES: Record<Outcome, string> = {
   0: 'diverged',

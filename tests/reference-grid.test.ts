@@ -108,7 +108,13 @@ describe('runGrid', () => {
   });
 
   it('writes final state, f, sharpness and the observable on mf-scalar', () => {
-    const spec = parseSpec({ size: [8, 8], iterations: 400, transient: 200, lr: 0.5 });
+    const spec = parseSpec({
+      size: [8, 8],
+      iterations: 400,
+      transient: 200,
+      lr: 0.5,
+      plane: { u: { quantity: 'x', min: -3, max: 3 }, v: { quantity: 'y', min: -3, max: 3 } },
+    });
     const { columns } = runGrid(spec, mfScalar);
     let converged = 0;
     let saddle = 0;

@@ -1,6 +1,6 @@
 /** The float64 reference: one trajectory, its outcome per src/outcome.ts, and the sharpness. */
 import { describe, expect, it } from 'vitest';
-import { Outcome } from '../src/outcome.ts';
+import { Outcome, TANGENT_RATIO } from '../src/outcome.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
 import { runTrajectory } from '../src/reference/gd.ts';
 import { lambdaMax } from '../src/reference/linalg.ts';
@@ -216,13 +216,14 @@ describe('per-coordinate rates and the tangent map in 2-D', () => {
     });
     const rec = classifyTrajectory(anisotropic, [1, 1], [1.5, 0.2], { iterations: N, transient: T });
     expect(rec.outcome).toBe(Outcome.CONVERGED);
-    // Σ ln‖J v‖ telescopes to ln‖J^m v₀‖ with m = N - T and v₀ = (1, 1)/√2: close to m ln 0.5, but
-    // the start's component along the weaker direction shows as -ln 2 / (2m) (the exponent is an
-    // average, exact only as m → ∞).
+    // Σ ln‖J v‖ telescopes to ln‖J^m v₀‖ with m = N - T and v₀ = (1, r)/√(1 + r²) (tangentStart):
+    // close to m ln 0.5, but the start's component along the stronger direction shows as
+    // -ln(1 + r²) / (2m) (the exponent is an average, exact only as m → ∞).
     const m = N - T;
-    const exact = Math.log(Math.hypot(0.5 ** m, 0.4 ** m) / Math.SQRT2) / m;
+    const r = TANGENT_RATIO;
+    const exact = Math.log(Math.hypot(0.5 ** m, r * 0.4 ** m) / Math.hypot(1, r)) / m;
     expect(rec.lyapunov).toBeCloseTo(exact, 12);
-    expect(exact - Math.log(0.5)).toBeCloseTo(-Math.LN2 / (2 * m), 12);
+    expect(exact - Math.log(0.5)).toBeCloseTo(-Math.log(1 + r * r) / (2 * m), 12);
   });
 
   it('diverges when one coordinate alone is unstable', () => {

@@ -4,7 +4,13 @@
  * rather than taking shortcuts (no early exit once a period is found, for instance: the Lyapunov
  * sum runs to N whatever the period).
  */
-import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings, type TrajectoryRecord } from '../outcome.ts';
+import {
+  DEFAULT_CLASSIFY,
+  Outcome,
+  tangentStart,
+  type ClassifySettings,
+  type TrajectoryRecord,
+} from '../outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { escaped, rateVector, type Rate } from './gd.ts';
 import { lambdaMax, normInf } from './linalg.ts';
@@ -77,7 +83,7 @@ export function classifyInto(
     threshold = s.tol * Math.max(1, normInf(c, n));
   }
   const lyap = s.lyapunov && transient < N;
-  if (lyap) v.fill(1 / Math.sqrt(n));
+  if (lyap) tangentStart(n, v);
   let logSum = 0;
   let period = 0;
 

@@ -3,6 +3,7 @@
  * definition in src/engine/bifurcation-common.ts, computed on the CPU. The tests hold the WGSL engine
  * to it, and the CLI falls back to it where there is no WebGPU adapter.
  */
+import { tangentStart } from '../outcome.ts';
 import {
   chooseRange,
   reduceColumns,
@@ -90,7 +91,7 @@ class SampleIntegrator {
     const { maxPeriod: P, tol, lyapunov } = plan.classify;
     x.set(start);
     if (col.coord >= 0) x[col.coord] = col.value;
-    v.fill(1 / Math.sqrt(n));
+    tangentStart(n, v);
     const cp = Math.max(0, N - P);
     if (cp === 0) c.set(x);
     if (T === 0) this.xT.set(x);
