@@ -119,7 +119,10 @@ export const OUTCOME_PALETTE = {
   aperiodic: [hex('460046'), hex('e628a0')] as const,
   /** Fields with no value at a pixel (NaN, or log of a non-positive number). */
   nan: hex('808080'),
-  /** Period p ≥ 2 takes entry (p - 2) mod length (Tableau's ten, then two more). */
+  /**
+   * Period p ≥ 2 takes entry (p - 2) mod length: Tableau's ten with its purple and pink (periods 8, 9)
+   * swapped for light blue and light green, which the aperiodic purple-to-pink ramp would swallow.
+   */
   periods: [
     '4e79a7',
     'f28e2b',
@@ -127,8 +130,8 @@ export const OUTCOME_PALETTE = {
     'e15759',
     '76b7b2',
     'edc948',
-    'b07aa1',
-    'ff9da7',
+    'a0cbe8',
+    '8cd17d',
     '9c755f',
     'bab0ac',
     '17becf',
