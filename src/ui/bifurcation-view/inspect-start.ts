@@ -56,6 +56,7 @@ export function inspectStart(
   const vi = vars.indexOf(dv);
   return {
     ...data,
+    source: { kind: 'start', quantity, value },
     marker: [read(du), read(dv)],
     orbit: ui >= 0 && vi >= 0 ? data.k.map((k) => [data.states[ui][k], data.states[vi][k]]) : null,
   };

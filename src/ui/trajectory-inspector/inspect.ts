@@ -14,8 +14,15 @@ export const MAX_INSPECT_ITERS = 2000;
 /** Most flow samples: each is an adaptive RK4 integration over one interval h. */
 export const MAX_FLOW_SAMPLES = 300;
 
+/**
+ * Where a trajectory came from, for the inspector's header: a clicked pixel of the map, or a start
+ * chosen by value (a bifurcation column, a gallery trajectory) with the swept quantity's value.
+ */
+export type InspectSource = { kind: 'pixel' } | { kind: 'start'; quantity: string; value: number };
+
 export interface InspectorData {
-  /** The pixel and its plane values. */
+  source: InspectSource;
+  /** The pixel and its plane values (for a start chosen by value, of a one-pixel spec). */
   i: number;
   j: number;
   u: number;
@@ -82,6 +89,7 @@ export function inspectPixel(spec: ExperimentSpec, i: number, j: number): Inspec
   const u = axisValue(plane.u, i, plane.width);
   const v = axisValue(plane.v, j, plane.height);
   return {
+    source: { kind: 'pixel' },
     i,
     j,
     u,

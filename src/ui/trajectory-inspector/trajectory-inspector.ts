@@ -181,13 +181,14 @@ export class TrajectoryInspector extends LitElement {
     if (!d) return nothing;
     const last = d.k.length - 1;
     return html`<div class="head">
-        <h2>trajectory from pixel (${d.i}, ${d.j})</h2>
-        <span>${d.labels.u} = ${formatValue(d.u, 6)}, ${d.labels.v} = ${formatValue(d.v, 6)}</span>
-        <span>x₀ = (${d.x0.map((v) => formatValue(v, 6)).join(', ')})</span>
-        <span
-          >h =
-          ${d.h.every((r) => r === d.h[0]) ? formatValue(d.h[0], 6) : `(${d.h.map((r) => formatValue(r)).join(', ')})`}</span
-        >
+        <h2 id="inspector-title">${inspectorTitle(d)}</h2>
+        ${
+          d.source.kind === 'pixel'
+            ? html`<span
+                >${d.labels.u} = ${formatValue(d.u, 6)}, ${d.labels.v} = ${formatValue(d.v, 6)}</span
+              >`
+            : nothing
+        }
         ${d.escape !== null ? html`<span>escaped at k = ${d.escape}</span>` : html`<span>${last} steps, float64</span>`}
         <button
           @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}
@@ -202,6 +203,24 @@ export class TrajectoryInspector extends LitElement {
         <div id="chart-sharpness"></div>
       </div>`;
   }
+}
+
+/**
+ * The header: what the trajectory is (its rate and start, and a swept parameter's value), and for a
+ * clicked pixel which pixel. A start chosen by value has no pixel of the map on screen.
+ */
+export function inspectorTitle(d: InspectorData): string {
+  const h = d.h.every((r) => r === d.h[0])
+    ? formatValue(d.h[0], 6)
+    : `(${d.h.map((r) => formatValue(r, 6)).join(', ')})`;
+  const x0 = `(${d.x0.map((v) => formatValue(v, 6)).join(', ')})`;
+  const src = d.source;
+  const param =
+    src.kind === 'start' && src.quantity in d.params
+      ? `${src.quantity} = ${formatValue(src.value, 6)}, `
+      : '';
+  const what = `${param}h = ${h} from x₀ = ${x0}`;
+  return src.kind === 'pixel' ? `trajectory of pixel (${d.i}, ${d.j}): ${what}` : `trajectory at ${what}`;
 }
 
 function finiteOrNull(v: number): number | null {
