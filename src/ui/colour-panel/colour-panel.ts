@@ -31,21 +31,11 @@ export class ColourPanel extends LitElement {
 
   protected override render() {
     const c = this.spec.colour;
+    // A bifurcation diagram is log(1 + count) through the colormap: field, scale and range do not apply.
+    const basin = this.spec.kind === 'basin';
     return html`<fieldset>
       <legend>colouring</legend>
-      <label
-        >field
-        <select
-          id="field"
-          @change=${(e: Event) =>
-            this.edit((s) => ({
-              ...s,
-              colour: { ...s.colour, field: (e.target as HTMLSelectElement).value, range: null },
-            }))}
-        >
-          ${COLOUR_FIELDS.map((f) => html`<option value=${f} ?selected=${f === c.field}>${FIELD_TITLES[f] ?? f}</option>`)}
-        </select></label
-      >
+      ${basin ? this.renderField() : nothing}
       <label
         >colormap
         <select
@@ -59,7 +49,35 @@ export class ColourPanel extends LitElement {
           ${COLORMAPS.map((m) => html`<option value=${m} ?selected=${m === c.colormap}>${m}</option>`)}
         </select></label
       >
-      <label class="inline"
+      ${
+        basin
+          ? this.renderScale()
+          : html`<div class="hint">the diagram shows log(1 + count) through the colormap</div>`
+      }
+      ${this.error ? html`<div class="error" id="colour-error">${this.error}</div>` : nothing}
+    </fieldset>`;
+  }
+
+  private renderField() {
+    const c = this.spec.colour;
+    return html`<label
+      >field
+      <select
+        id="field"
+        @change=${(e: Event) =>
+          this.edit((s) => ({
+            ...s,
+            colour: { ...s.colour, field: (e.target as HTMLSelectElement).value, range: null },
+          }))}
+      >
+        ${COLOUR_FIELDS.map((f) => html`<option value=${f} ?selected=${f === c.field}>${FIELD_TITLES[f] ?? f}</option>`)}
+      </select></label
+    >`;
+  }
+
+  private renderScale() {
+    const c = this.spec.colour;
+    return html`<label class="inline"
         ><input
           type="checkbox"
           id="log"
@@ -88,9 +106,7 @@ export class ColourPanel extends LitElement {
             placeholder="auto"
             .value=${c.range ? String(c.range[1]) : ''}
             @change=${(e: Event) => this.setRange(1, e.target)} /></span
-      ></label>
-      ${this.error ? html`<div class="error" id="colour-error">${this.error}</div>` : nothing}
-    </fieldset>`;
+      ></label>`;
   }
 
   private setRange(k: 0 | 1, target: EventTarget | null): void {

@@ -1,6 +1,7 @@
 /**
- * <gd-optimizer-panel>: learning rate (scalar or one per coordinate), iterations, transient and
- * the classification settings. Values go to the lab on `change`; the lab's parseSpec decides.
+ * <gd-optimizer-panel>: learning rate (scalar or one per coordinate), the start, the classification
+ * settings, and for basin maps iterations and transient (an ensemble's steps are transient + keep,
+ * set in the ensemble panel). Values go to the lab on `change`; the lab's parseSpec decides.
  */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -26,6 +27,31 @@ export class OptimizerPanel extends LitElement {
     } catch {
       return this.spec.x0.map((_, k) => `x${k + 1}`);
     }
+  }
+
+  /** Steps of a basin map; the ensemble views run transient + keep, set in the ensemble panel. */
+  private renderSteps() {
+    const s = this.spec;
+    return html`<label
+        >iterations
+        <input
+          id="iterations"
+          type="number"
+          min="1"
+          step="1"
+          .value=${String(s.iterations)}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, iterations: num(e.target) }))}
+      /></label>
+      <label
+        >transient
+        <input
+          id="transient"
+          type="number"
+          min="0"
+          step="1"
+          .value=${String(s.transient)}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, transient: num(e.target) }))}
+      /></label>`;
   }
 
   protected override render() {
@@ -91,26 +117,11 @@ export class OptimizerPanel extends LitElement {
                 .map((t) => (t.trim() === '' ? NaN : Number(t))),
             }))}
       /></label>
-      <label
-        >iterations
-        <input
-          id="iterations"
-          type="number"
-          min="1"
-          step="1"
-          .value=${String(s.iterations)}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, iterations: num(e.target) }))}
-      /></label>
-      <label
-        >transient
-        <input
-          id="transient"
-          type="number"
-          min="0"
-          step="1"
-          .value=${String(s.transient)}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, transient: num(e.target) }))}
-      /></label>
+      ${
+        s.kind === 'basin'
+          ? this.renderSteps()
+          : html`<div class="hint">steps: transient + keep, in the ensemble panel</div>`
+      }
       <label
         >tolerance
         <input

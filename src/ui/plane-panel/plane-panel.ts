@@ -1,6 +1,7 @@
 /**
  * <gd-plane-panel>: which two quantities the map sweeps, over which ranges, at which grid size.
  * The range fields are the view: zooming the map rewrites them, and typing here moves the map.
+ * For a bifurcation diagram only the sweep (plane.u) and the number of columns apply.
  */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -43,8 +44,10 @@ export class PlanePanel extends LitElement {
 
   private renderAxis(key: 'u' | 'v', quantities: string[]) {
     const a = this.spec.plane[key];
+    // A bifurcation diagram sweeps u only; its vertical axis is the observable (ensemble panel).
+    const title = this.spec.kind === 'basin' ? (key === 'u' ? 'horizontal' : 'vertical') : 'quantity';
     return html`<label
-        >${key === 'u' ? 'horizontal' : 'vertical'}
+        >${title}
         <select
           id="q-${key}"
           @change=${(e: Event) => this.setAxis(key, { quantity: (e.target as HTMLSelectElement).value })}
@@ -78,6 +81,24 @@ export class PlanePanel extends LitElement {
     } catch {
       quantities = [s.plane.u.quantity, s.plane.v.quantity];
     }
+    if (s.kind !== 'basin')
+      return html`<fieldset>
+        <legend>sweep</legend>
+        ${this.renderAxis('u', quantities)}
+        <label
+          >columns
+          <input
+            id="width"
+            type="number"
+            min="1"
+            max="4096"
+            step="1"
+            .value=${String(s.size[0])}
+            @change=${(e: Event) => this.edit((x) => ({ ...x, size: [num(e.target), x.size[1]] }))}
+        /></label>
+        <div class="hint">the vertical axis is the ensemble's observable</div>
+        ${this.error ? html`<div class="error" id="plane-error">${this.error}</div>` : nothing}
+      </fieldset>`;
     return html`<fieldset>
       <legend>plane</legend>
       ${this.renderAxis('u', quantities)} ${this.renderAxis('v', quantities)}

@@ -2,10 +2,11 @@
  * The spec's compiled objective, memoised: the panels validate on every keystroke and the lab
  * checks every edit, and compiling is pure in (expr, params, observables).
  */
+import { ensembleObservableInputs, planEnsemble } from '../../engine/bifurcation-common.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
 import { resolvePlane } from '../../spec/plane.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import { SpecError, type ExperimentSpec } from '../../spec/spec.ts';
 
 let last: { key: string; obj: CompiledObjective } | null = null;
 
@@ -26,12 +27,22 @@ export function compileSpec(spec: ExperimentSpec): CompiledObjective {
 }
 
 /**
- * Every check a spec must pass before it is computed: the objective compiles and the plane fits it.
- * Throws ObjectiveError or SpecError with the message to show.
+ * Every check a spec must pass before it is computed: the objective compiles and the plane fits it;
+ * for the ensemble views also the observable compiles and the run fits the work limits (the same
+ * planEnsemble the engines call). Throws ObjectiveError or SpecError with the message to show.
  */
 export function checkSpec(spec: ExperimentSpec): CompiledObjective {
   const obj = compileSpec(spec);
   resolvePlane(spec, obj);
+  if (spec.kind !== 'basin') {
+    let withObservable: CompiledObjective;
+    try {
+      withObservable = compileFor(spec.objective.expr, spec.objective.params, ensembleObservableInputs(spec));
+    } catch (e) {
+      throw new SpecError([`ensemble.observable: ${(e as Error).message}`]);
+    }
+    planEnsemble(spec, withObservable);
+  }
   return obj;
 }
 

@@ -1,0 +1,248 @@
+/**
+ * <gd-ensemble-panel>: the settings of the ensemble views (kinds 'bifurcation' and 'density'):
+ * samples, transient and kept iterates, the observable, rows or bins, the box the starts are spread
+ * over, and the vertical range (automatic or fixed). Values go to the lab as SpecEditEvents and pass
+ * parseSpec and checkSpec there; each message is shown beside the field its path names.
+ *
+ * An ensemble trajectory runs transient + keep steps (src/engine/bifurcation-common.ts), so every
+ * edit here keeps `iterations = transient + keep`: the spec then says what was run.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { ExperimentSpec } from '../../spec/spec.ts';
+import { SpecEditEvent } from '../shared/events.ts';
+import { num, panelStyles } from '../shared/panel-styles.ts';
+
+/** The panel's fields and the spec paths whose messages belong beside each. */
+const FIELD_PATHS = {
+  samples: ['ensemble.samples'],
+  transient: ['transient', 'iterations'],
+  keep: ['ensemble.keep'],
+  observable: ['ensemble.observable'],
+  rows: ['ensemble.bins', 'size'],
+  box: ['ensemble.box'],
+  range: ['ensemble.range'],
+} as const;
+type Field = keyof typeof FIELD_PATHS;
+
+/**
+ * Splits a SpecError's message (`invalid experiment spec:` then one `path: message` per line) into
+ * the lines of each field; lines no field claims (and other errors) are returned as `rest`.
+ */
+export function fieldErrors(message: string | null): {
+  byField: Partial<Record<Field, string[]>>;
+  rest: string[];
+} {
+  const byField: Partial<Record<Field, string[]>> = {};
+  const rest: string[] = [];
+  if (!message) return { byField, rest };
+  const lines = message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && l !== 'invalid experiment spec:');
+  for (const line of lines) {
+    const path = /^([A-Za-z0-9_.]+):/.exec(line)?.[1];
+    const field = path
+      ? (Object.keys(FIELD_PATHS) as Field[]).find((f) =>
+          FIELD_PATHS[f].some((p) => path === p || path.startsWith(p + '.')),
+        )
+      : undefined;
+    if (field) (byField[field] ??= []).push(line);
+    else rest.push(line);
+  }
+  return { byField, rest };
+}
+
+/** Parses "a, b, c" into numbers (NaN for an empty or non-numeric item, which parseSpec names). */
+function numbers(text: string): number[] {
+  return text.split(',').map((t) => (t.trim() === '' ? NaN : Number(t)));
+}
+
+@customElement('gd-ensemble-panel')
+export class EnsemblePanel extends LitElement {
+  static override styles = [
+    panelStyles,
+    css`
+      /* Beside (under) the field it is about, aligned with the inputs. */
+      .error {
+        margin: 0 0 4px 98px;
+      }
+    `,
+  ];
+
+  @property({ attribute: false }) spec!: ExperimentSpec;
+  @property({ attribute: false }) error: string | null = null;
+  /** The range the diagram chose automatically, where fixing the range starts from; null: none yet. */
+  @property({ attribute: false }) autoRange: [number, number] | null = null;
+
+  private edit(edit: (s: ExperimentSpec) => ExperimentSpec): void {
+    this.dispatchEvent(
+      new SpecEditEvent({
+        section: 'ensemble',
+        edit: (s) => {
+          const next = edit(s);
+          return { ...next, iterations: next.transient + next.ensemble.keep };
+        },
+      }),
+    );
+  }
+
+  private ensemble(patch: Partial<ExperimentSpec['ensemble']>): void {
+    this.edit((s) => ({ ...s, ensemble: { ...s.ensemble, ...patch } }));
+  }
+
+  private errs(lines: string[] | undefined, id: string) {
+    return lines?.length ? html`<div class="error" id=${id}>${lines.join('\n')}</div>` : nothing;
+  }
+
+  protected override render() {
+    const s = this.spec;
+    const en = s.ensemble;
+    const density = s.kind === 'density';
+    const { byField, rest } = fieldErrors(this.error);
+    const box = en.box;
+    const range = en.range;
+    return html`<fieldset>
+      <legend>ensemble</legend>
+      <label title=${density ? 'trajectories in all' : 'trajectories per column'}
+        >samples
+        <input
+          id="samples"
+          type="number"
+          min="1"
+          step="1"
+          .value=${String(en.samples)}
+          @change=${(e: Event) => this.ensemble({ samples: num(e.target) })}
+      /></label>
+      ${this.errs(byField.samples, 'samples-error')}
+      <label title="steps discarded before iterates are kept"
+        >transient
+        <input
+          id="ens-transient"
+          type="number"
+          min="0"
+          step="1"
+          .value=${String(s.transient)}
+          @change=${(e: Event) => this.edit((x) => ({ ...x, transient: num(e.target) }))}
+      /></label>
+      ${this.errs(byField.transient, 'transient-error')}
+      <label title="iterates kept per trajectory after the transient"
+        >keep
+        <input
+          id="keep"
+          type="number"
+          min="1"
+          step="1"
+          .value=${String(en.keep)}
+          @change=${(e: Event) => this.ensemble({ keep: num(e.target) })}
+      /></label>
+      ${this.errs(byField.keep, 'keep-error')}
+      <div class="hint">each trajectory runs transient + keep = ${s.transient + en.keep} steps</div>
+      <label title="a coordinate, f, or an expression in the variables"
+        >observable
+        <input
+          id="observable"
+          type="text"
+          .value=${en.observable}
+          @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() })}
+      /></label>
+      ${this.errs(byField.observable, 'observable-error')}
+      <label
+        >${density ? 'bins' : 'rows'}
+        <input
+          id="rows"
+          type="number"
+          min="2"
+          step="1"
+          .value=${String(density ? en.bins : s.size[1])}
+          @change=${(e: Event) => {
+            const n = num(e.target);
+            this.edit((x) =>
+              density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
+            );
+          }}
+      /></label>
+      ${this.errs(byField.rows, 'rows-error')}
+      <label class="inline"
+        ><input
+          type="checkbox"
+          id="box-on"
+          .checked=${!!box}
+          @change=${(e: Event) => {
+            const on = (e.target as HTMLInputElement).checked;
+            this.ensemble({
+              box: on ? { min: s.x0.map((v) => v - 0.5), max: s.x0.map((v) => v + 0.5) } : null,
+            });
+          }}
+        />spread starts over a box (off: every start at x₀)</label
+      >
+      ${
+        box
+          ? html`<label
+              >box
+              <span class="pair">
+                <input
+                  id="box-min"
+                  type="text"
+                  title="lower corner, one value per coordinate"
+                  .value=${box.min.join(', ')}
+                  @change=${(e: Event) =>
+                    this.ensemble({
+                      box: { min: numbers((e.target as HTMLInputElement).value), max: box.max },
+                    })} />
+                <input
+                  id="box-max"
+                  type="text"
+                  title="upper corner, one value per coordinate"
+                  .value=${box.max.join(', ')}
+                  @change=${(e: Event) =>
+                    this.ensemble({
+                      box: { min: box.min, max: numbers((e.target as HTMLInputElement).value) },
+                    })} /></span
+            ></label>`
+          : nothing
+      }
+      ${this.errs(byField.box, 'box-error')}
+      <label class="inline"
+        ><input
+          type="checkbox"
+          id="range-auto"
+          .checked=${!range}
+          @change=${(e: Event) => {
+            const auto = (e.target as HTMLInputElement).checked;
+            const start = this.autoRange ?? [s.plane.v.min, s.plane.v.max];
+            this.ensemble({ range: auto ? null : [start[0], start[1]] });
+          }}
+        />automatic ${density ? 'histogram' : 'vertical'} range (from a first pass)</label
+      >
+      ${
+        range
+          ? html`<label
+              >${density ? 'range' : 'vertical'}
+              <span class="pair">
+                <input
+                  id="range-lo"
+                  type="number"
+                  step="any"
+                  .value=${String(range[0])}
+                  @change=${(e: Event) => this.ensemble({ range: [num(e.target), range[1]] })} />
+                <input
+                  id="range-hi"
+                  type="number"
+                  step="any"
+                  .value=${String(range[1])}
+                  @change=${(e: Event) => this.ensemble({ range: [range[0], num(e.target)] })} /></span
+            ></label>`
+          : nothing
+      }
+      ${this.errs(byField.range, 'range-error')}
+      ${rest.length ? html`<div class="error" id="ensemble-error">${rest.join('\n')}</div>` : nothing}
+    </fieldset>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-ensemble-panel': EnsemblePanel;
+  }
+}
