@@ -215,9 +215,101 @@ describe('the bifurcation view', () => {
     });
     const h = s.values[Math.floor(fx * 48)];
     expect(chart.twoOverH).toBeCloseTo(2 / h, 9);
+    // The header says what was clicked: the column's rate and the start, not a pixel of a 1×1 spec.
+    const title = await page.evaluate(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-trajectory-inspector')!
+          .shadowRoot!.getElementById('inspector-title')!.textContent!,
+    );
+    const m = /^trajectory at h = ([0-9.]+) from x₀ = \(0\.3\)$/.exec(title);
+    expect(m, title).not.toBeNull();
+    expect(Number(m![1])).toBeCloseTo(h, 5);
     expect(chart.x0).toBeCloseTo(0.3, 9);
     expect(chart.n).toBeGreaterThan(100);
     await screenshot(page, 'bif-3-inspector');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the ensemble panel edits samples, keep and the vertical range through the spec, and recomputes', async () => {
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(GPU_PAGE() + hashFor(DOUBLE_WELL));
+    await waitForEnsemble(page);
+    const before = await viewState(page);
+    const panels = await page.evaluate(() => {
+      const root = document.querySelector('gd-lab')!.shadowRoot!;
+      const plane = root.querySelector('gd-plane-panel')!.shadowRoot!;
+      const opt = root.querySelector('gd-optimizer-panel')!.shadowRoot!;
+      return {
+        ensemble: !!root.querySelector('gd-ensemble-panel'),
+        vertical: !!plane.getElementById('q-v'),
+        sweep: plane.querySelector('legend')!.textContent,
+        iterations: !!opt.getElementById('iterations'),
+        decor: (root.getElementById('export-decor') as HTMLInputElement).disabled,
+        exportNote: root.getElementById('export-note')?.textContent ?? null,
+      };
+    });
+    // plane.v and the basin map's step count do not apply to a diagram; its own settings do.
+    expect(panels).toMatchObject({ ensemble: true, vertical: false, sweep: 'sweep', iterations: false });
+    expect(panels.decor).toBe(true);
+    expect(panels.exportNote).toContain('one pixel per column and row');
+    const setField = (id: string, value: string) =>
+      page.evaluate(
+        (id, value) => {
+          const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-ensemble-panel')!;
+          const el = panel.shadowRoot!.getElementById(id) as HTMLInputElement;
+          if (el.type === 'checkbox') el.checked = value === 'on';
+          else el.value = value;
+          el.dispatchEvent(new Event('change'));
+        },
+        id,
+        value,
+      );
+    await setField('samples', '12');
+    await waitForEnsemble(page);
+    await setField('keep', '80');
+    await waitForEnsemble(page);
+    const after = await viewState(page);
+    expect(after.spec.ensemble.samples).toBe(12);
+    expect(after.spec.ensemble.keep).toBe(80);
+    // The spec says what ran: transient + keep steps.
+    expect(after.spec.iterations).toBe(300 + 80);
+    expect(after.hash).not.toBe(before.hash);
+    const run = await page.evaluate(() => {
+      const r = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!.result!;
+      const bounded = Array.from(r.stats.bounded).reduce((a, b) => a + b, 0);
+      const outside = Array.from(r.outside).reduce((a, b) => a + b, 0);
+      return { samples: r.plan.samples, iterations: r.plan.iterations, bounded, outside };
+    });
+    expect(run.samples).toBe(12);
+    expect(run.iterations).toBe(380);
+    // Every kept iterate of every bounded sample counted once (automatic range: all in range).
+    expect(after.total + run.outside).toBe(run.bounded * 80);
+    expect(after.values.length).toBe(48);
+
+    // A fixed vertical range starts from the automatic one, and the diagram is recomputed in it.
+    await setField('range-auto', 'off');
+    await waitForEnsemble(page);
+    const fixed = await viewState(page);
+    expect(fixed.spec.ensemble.range).toEqual(after.range);
+    await setField('range-hi', '0.5');
+    await waitForEnsemble(page);
+    const half = await viewState(page);
+    expect(half.spec.ensemble.range).toEqual([after.range[0], 0.5]);
+    expect(half.range[1]).toBeCloseTo(0.5, 6);
+
+    // A bad value: the message beside its field, the spec and the diagram unchanged.
+    await setField('samples', '0');
+    const bad = await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-ensemble-panel')!;
+      return panel.shadowRoot!.getElementById('samples-error')?.textContent ?? null;
+    });
+    expect(bad).toContain('ensemble.samples: must be at least 1');
+    expect((await viewState(page)).spec).toEqual(half.spec);
+    await screenshot(page, 'bif-7-ensemble-panel');
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -1,8 +1,8 @@
 /**
  * The gallery inside the lab, in headless Chromium against the production build: one click opens an
- * entry's picture in the right view with its two paragraphs beside it, variants reopen it, and
- * entries with trajectories open the inspector. Entries open at a small grid (the panel's maxSide)
- * because SwiftShader on two shared cores is slow.
+ * entry's picture in the right view with its two paragraphs beside it (on screen in a 1400×900
+ * window), variants reopen it, and entries with trajectories open the inspector. Entries open at a
+ * small grid (the lab's galleryMaxSide) because SwiftShader on two shared cores is slow.
  */
 import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,16 +24,17 @@ afterAll(async () => {
 
 const MAX_SIDE = 40;
 
-/** A lab page on SwiftShader with the gallery opening entries at MAX_SIDE. */
+/** A lab page on SwiftShader, 1400×900, with the gallery opening entries at MAX_SIDE. */
 async function openLab(page: Page): Promise<void> {
+  await page.setViewport({ width: 1400, height: 900, deviceScaleFactor: 1 });
   await page.goto(`${server.url}?display=readback`);
   await waitForMap(page);
   await page.evaluate((side) => {
-    document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!.maxSide = side;
+    document.querySelector('gd-lab')!.galleryMaxSide = side;
   }, MAX_SIDE);
 }
 
-/** Clicks a button of the gallery panel by CSS selector. */
+/** Clicks a button of the gallery list (in the side column) by CSS selector. */
 async function clickPanel(page: Page, selector: string): Promise<void> {
   await page.evaluate((sel) => {
     const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!;
@@ -41,22 +42,61 @@ async function clickPanel(page: Page, selector: string): Promise<void> {
   }, selector);
 }
 
-/** The open entry's paragraphs as shown (whitespace collapsed), and the lab's spec. */
+/** Clicks a button of the open entry (beside the picture) by CSS selector. */
+async function clickEntry(page: Page, selector: string): Promise<void> {
+  await page.evaluate((sel) => {
+    const entry = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-entry')!;
+    (entry.shadowRoot!.querySelector(sel) as HTMLElement).click();
+  }, selector);
+}
+
+type Rect = { left: number; top: number; right: number; bottom: number };
+
+/** The open entry's paragraphs as shown (whitespace collapsed), where they lie, and the lab's spec. */
 async function shown(page: Page) {
   return page.evaluate(() => {
     const lab = document.querySelector('gd-lab')!;
-    const panel = lab.shadowRoot!.querySelector('gd-gallery-panel')!;
-    const article = panel.shadowRoot!.getElementById('entry');
+    const root = lab.shadowRoot!;
+    const entry = root.querySelector('gd-gallery-entry');
+    const article = entry?.shadowRoot!.getElementById('entry') ?? null;
     const ps = article ? Array.from(article.querySelectorAll('p')) : [];
+    const rect = (el: Element): Rect => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    const picture = root.querySelector('gd-basin-map, gd-bifurcation-view')!;
+    const panel = root.querySelector('gd-gallery-panel')!;
     return {
       id: article?.getAttribute('data-entry') ?? null,
+      title: article?.querySelector('h2')?.textContent ?? null,
       paragraphs: ps.map((p) => p.textContent!.replace(/\s+/g, ' ').trim()),
       fontPx: ps.length ? parseFloat(getComputedStyle(ps[0]).fontSize) : 0,
+      rects: ps.map(rect),
+      buttons: article ? Array.from(article.querySelectorAll('button')).map(rect) : [],
+      picture: rect(picture),
+      current: Array.from(panel.shadowRoot!.querySelectorAll('button.entry[aria-current="true"]')).map((b) =>
+        b.getAttribute('data-entry'),
+      ),
+      note: entry?.shadowRoot!.getElementById('entry-note')?.textContent ?? null,
+      scroll: [window.scrollX, window.scrollY],
+      viewport: [window.innerWidth, window.innerHeight],
       spec: lab.spec,
       hash: location.hash,
-      view: lab.shadowRoot!.querySelector('gd-bifurcation-view') ? 'ensemble' : 'basin',
+      view: root.querySelector('gd-bifurcation-view') ? 'ensemble' : 'basin',
     };
   });
+}
+
+/** The entry's text and buttons lie beside the picture, inside the window, without scrolling. */
+function expectBesidePicture(s: Awaited<ReturnType<typeof shown>>): void {
+  expect(s.scroll).toEqual([0, 0]);
+  expect(s.rects.length).toBe(2);
+  for (const r of [...s.rects, ...s.buttons]) {
+    expect(r.left).toBeGreaterThanOrEqual(s.picture.right);
+    expect(r.right).toBeLessThanOrEqual(s.viewport[0]);
+    expect(r.top).toBeGreaterThanOrEqual(s.picture.top);
+    expect(r.bottom).toBeLessThanOrEqual(s.viewport[1]);
+  }
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -77,8 +117,13 @@ describe('the gallery in the lab', () => {
     const s = await shown(page);
     await screenshot(page, 'gallery-1-mf-periodic');
     expect(s.id).toBe('mf-periodic');
+    expect(s.title).toBe(entry.title);
+    expect(s.current).toEqual(['mf-periodic']);
     expect(s.paragraphs).toEqual(entry.paragraphs.map(collapse));
-    expect(s.fontPx).toBeGreaterThanOrEqual(13);
+    expect(s.fontPx).toBeGreaterThanOrEqual(14);
+    // The longest entry (five variant buttons) fits beside the map in a 1400×900 window.
+    expectBesidePicture(s);
+    expect(s.note).toContain(`${MAX_SIDE}×${MAX_SIDE} instead of the saved 256×256`);
     expect(s.view).toBe('basin');
     // The entry's own spec, only the grid made small for SwiftShader.
     expect({ ...s.spec, size: null }).toEqual({ ...entry.spec, size: null });
@@ -91,13 +136,44 @@ describe('the gallery in the lab', () => {
     // h = 1.9: no start settles on a period (the entry's correction of the seed text).
     expect(await periodic()).toBe(0);
 
-    await clickPanel(page, '#variants button[data-variant="h = 1.1: period 2"]');
+    await clickEntry(page, '#variants button[data-variant="h = 1.1: period 2"]');
     await waitForMap(page);
     const v = await shown(page);
     expect(v.spec.lr).toBe(1.1);
     expect(v.paragraphs).toEqual(entry.paragraphs.map(collapse));
     expect(await periodic()).toBeGreaterThan(0);
     await screenshot(page, 'gallery-2-variant');
+
+    // Zooming keeps the text (same experiment); editing the rate away from the entry hides it.
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-plane-panel')!;
+      const max = panel.shadowRoot!.getElementById('u-max') as HTMLInputElement;
+      max.value = '1';
+      max.dispatchEvent(new Event('change'));
+    });
+    await waitForMap(page);
+    const zoomed = await shown(page);
+    expect(zoomed.spec.plane.u.max).toBe(1);
+    expect(zoomed.id).toBe('mf-periodic');
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-optimizer-panel')!;
+      const lr = panel.shadowRoot!.getElementById('lr') as HTMLInputElement;
+      lr.value = '1.2';
+      lr.dispatchEvent(new Event('change'));
+    });
+    await waitForMap(page);
+    const edited = await shown(page);
+    expect(edited.spec.lr).toBe(1.2);
+    expect(edited.id).toBeNull();
+    expect(edited.current).toEqual([]);
+    // Reopened, the close button hides the text and leaves the picture.
+    await clickPanel(page, 'button.entry[data-entry="mf-periodic"]');
+    await waitForMap(page);
+    expect((await shown(page)).id).toBe('mf-periodic');
+    await clickEntry(page, '#close-entry');
+    const closed = await shown(page);
+    expect(closed.id).toBeNull();
+    expect(closed.spec.lr).toBe(1.9);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -122,6 +198,9 @@ describe('the gallery in the lab', () => {
     expect(s.view).toBe('ensemble');
     expect(s.spec).toEqual(entry.spec);
     expect(s.paragraphs).toEqual(entry.paragraphs.map(collapse));
+    expectBesidePicture(s);
+    // A density has no grid to shrink: it opens as saved, with no note.
+    expect(s.note).toBeNull();
     const l1 = await page.evaluate(() => {
       const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
       return view.report!.l1!;
@@ -156,7 +235,16 @@ describe('the gallery in the lab', () => {
     expect(first.x0[0]).toBeCloseTo(t.x0[0], 12);
     expect(first.h[0]).toBeCloseTo(t.lrs[0], 12);
     expect(first.n).toBe(t.iterations + 1);
-    await clickPanel(page, '#trajectories button[data-lr="1.2"]');
+    const title = () =>
+      page.evaluate(
+        () =>
+          document
+            .querySelector('gd-lab')!
+            .shadowRoot!.querySelector('gd-trajectory-inspector')!
+            .shadowRoot!.getElementById('inspector-title')!.textContent,
+      );
+    expect(await title()).toBe('trajectory at h = 0.1 from x₀ = (1)');
+    await clickEntry(page, '#trajectories button[data-lr="1.2"]');
     await page.waitForFunction(
       () =>
         document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!.data!.h[0] >
@@ -172,6 +260,8 @@ describe('the gallery in the lab', () => {
     expect(second.marker[1]).toBeCloseTo(1.2, 12);
     // 1 < h < 2: the sign flips every step (x_k = (1 - h)^k x₀).
     expect(second.states[0][1]).toBeCloseTo((1 - 1.2) * t.x0[0], 9);
+    expect(await title()).toBe('trajectory at h = 1.2 from x₀ = (1)');
+    expectBesidePicture(await shown(page));
     await screenshot(page, 'gallery-4-regimes-inspector');
     expect(errors).toEqual([]);
     await page.close();

@@ -261,6 +261,20 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(chart.labels).toContain('modified eq. order 2 y');
     expect(chart.twoOverH).toBeCloseTo(2 / 1.05, 12);
     expect(chart.n).toBeGreaterThan(10);
+    const title = await page.evaluate(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-trajectory-inspector')!
+          .shadowRoot!.getElementById('inspector-title')!.textContent!,
+    );
+    const m = /^trajectory of pixel \((\d+), (\d+)\): h = 1\.05 from x₀ = \((-?[0-9.]+), (-?[0-9.]+)\)$/.exec(
+      title,
+    );
+    expect(m, title).not.toBeNull();
+    expect(m!.slice(1, 3).map(Number)).toEqual([i, j]);
+    expect(Number(m![3])).toBeCloseTo(u, 5);
+    expect(Number(m![4])).toBeCloseTo(v, 5);
     await screenshot(page, '5-inspector');
     expect(errors).toEqual([]);
     await page.close();
@@ -502,6 +516,38 @@ describe('the lab without WebGPU', () => {
       const legend = await legendCounts(page);
       expect(legend.converged).toBe(s.counts!.converged);
       await screenshot(page, '9-cpu-fallback');
+
+      // Gallery entries open at CPU_GALLERY_SIDE (128) on the CPU engine, and say so.
+      const note = await page.evaluate(
+        () =>
+          document
+            .querySelector('gd-lab')!
+            .shadowRoot!.querySelector('gd-gallery-panel')!
+            .shadowRoot!.getElementById('gallery-note')?.textContent ?? null,
+      );
+      expect(note).toContain('128 pixels');
+      await page.evaluate(() => {
+        const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!;
+        (panel.shadowRoot!.querySelector('button.entry[data-entry="regimes"]') as HTMLElement).click();
+      });
+      await waitForMap(page, 120_000);
+      const g = await page.evaluate(() => {
+        const lab = document.querySelector('gd-lab')!;
+        const entry = lab.shadowRoot!.querySelector('gd-gallery-entry')!;
+        return {
+          size: lab.spec.size,
+          frame: lab.frame!.spec.size,
+          kind: lab.frame!.info.kind,
+          total: lab.frame!.counts.diverged + lab.frame!.counts.converged,
+          note: entry.shadowRoot!.getElementById('entry-note')?.textContent ?? '',
+        };
+      });
+      expect(g.size).toEqual([128, 128]);
+      expect(g.frame).toEqual([128, 128]);
+      expect(g.kind).toBe('cpu');
+      expect(g.note).toContain('128×128 instead of the saved 256×256 because the lab runs on the CPU engine');
+      expect(g.total).toBeGreaterThan(0.9 * 128 * 128);
+      await screenshot(page, '9b-cpu-gallery');
       expect(errors).toEqual([]);
     } finally {
       await plain.close();

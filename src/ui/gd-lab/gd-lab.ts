@@ -36,9 +36,25 @@ import '../bifurcation-view/bifurcation-view.ts';
 import '../gallery-panel/gallery-panel.ts';
 import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
 import type { InspectEvent } from '../bifurcation-view/events.ts';
-import type { GalleryOpenEvent } from '../gallery-panel/gallery-panel.ts';
+import '../gallery-entry/gallery-entry.ts';
+import '../ensemble-panel/ensemble-panel.ts';
+import { GALLERY, type GalleryEntry } from '../../gallery/entries.ts';
+import {
+  entrySpec,
+  entryTrajectory,
+  sameExperiment,
+  scaleSpec,
+  type GalleryChooseEvent,
+  type GalleryTrajectoryEvent,
+} from '../gallery-panel/gallery.ts';
 
 type ErrorKey = Section | 'link' | 'engine' | 'export' | 'open';
+
+/** What an ensemble view's export is; the resolution and "axes & legend" apply to basin maps only. */
+const ENSEMBLE_EXPORT_NOTE: Record<Exclude<SpecKind, 'basin'>, string> = {
+  bifurcation: 'diagram export: one pixel per column and row, strips on top (size and axes: basin maps only)',
+  density: 'density export: the chart as drawn, with axes and L1 (size: basin maps only)',
+};
 
 const KIND_TITLES: Record<SpecKind, string> = {
   basin: 'basin map',
@@ -56,6 +72,26 @@ const HINTS: Record<SpecKind, string> = {
 
 /** Device losses after which the lab stops asking for a GPU device. */
 const MAX_RECOVERIES = 3;
+
+/**
+ * Longest grid side gallery entries open at on the CPU engine: a saved 512² × 500 map would take
+ * minutes in the float64 worker, 128² a few seconds.
+ */
+export const CPU_GALLERY_SIDE = 128;
+
+/** What the lab shows of an open gallery entry. */
+export interface GalleryState {
+  entry: GalleryEntry;
+  /** The picture: 'main' or a variant's label. */
+  label: string;
+  /** The spec the entry opened (its text describes it while the lab shows this experiment). */
+  spec: ExperimentSpec;
+  /** Index of the entry's trajectory in the inspector, or null. */
+  trajectory: number | null;
+  /** Set when the picture opened at a smaller grid than saved. */
+  note: string | null;
+  error: string | null;
+}
 
 /** Longest side of the coarse preview of progressive rendering. */
 const COARSE_SIDE = 64;
@@ -139,6 +175,23 @@ export class GdLab extends LitElement {
       align-items: flex-start;
       flex-wrap: wrap;
     }
+    /* As wide as the diagram's frame, so the legend's long line wraps instead of pushing the text down. */
+    .row > gd-bifurcation-view {
+      width: min-content;
+    }
+    /* Beside the picture: the legend and an open gallery entry's text, readable without scrolling. */
+    .beside {
+      flex: 1 1 340px;
+      min-width: 300px;
+      max-width: 620px;
+      display: flex;
+      flex-direction: column;
+      gap: 10px;
+    }
+    .export-note {
+      color: #666;
+      font-size: 12px;
+    }
     .note {
       background: #fff4d6;
       border: 1px solid #e0c060;
@@ -170,6 +223,15 @@ export class GdLab extends LitElement {
   /** Plain statement of a fallback (no WebGPU, lost device). */
   @state() engineNote: string | null = null;
   @state() inspected: InspectorData | null = null;
+  /** The vertical range of the ensemble result on screen (where fixing the range in the panel starts). */
+  @state() private ensembleRange: [number, number] | null = null;
+  /** The open gallery entry, shown beside the picture; null when none is open. */
+  @state() gallery: GalleryState | null = null;
+  /**
+   * Longest grid side gallery entries open at; null: CPU_GALLERY_SIDE on the CPU engine, as saved
+   * on the GPU. Tests lower it for SwiftShader.
+   */
+  @state() galleryMaxSide: number | null = null;
   @state() private dragging = false;
   @state() private exporting = false;
   private exportController: AbortController | null = null;
@@ -286,6 +348,7 @@ export class GdLab extends LitElement {
   private apply(next: ExperimentSpec, opts: { record?: boolean; url?: boolean } = {}): void {
     const prev = this.spec;
     this.spec = next;
+    if (this.gallery && !sameExperiment(next, this.gallery.spec)) this.gallery = null;
     if (opts.record) this.history.push(specView(next));
     if (opts.url !== false) {
       const hash = specToHash(next);
@@ -423,6 +486,7 @@ export class GdLab extends LitElement {
   private onPick = (e: PixelPickEvent): void => {
     try {
       this.inspected = inspectPixel(this.spec, e.detail.i, e.detail.j);
+      if (this.gallery) this.gallery = { ...this.gallery, trajectory: null };
       this.setError('engine', null);
     } catch (err) {
       this.setError('engine', `inspector: ${(err as Error).message}`);
@@ -495,20 +559,67 @@ export class GdLab extends LitElement {
     }
   }
 
-  private onGalleryOpen = (e: GalleryOpenEvent): void => {
+  /** Longest grid side gallery entries open at now (see galleryMaxSide). */
+  private gallerySide(): number | null {
+    return this.galleryMaxSide ?? (this.backend?.info.kind === 'cpu' ? CPU_GALLERY_SIDE : null);
+  }
+
+  /**
+   * Opens a gallery entry's picture ('main' or a variant), at most gallerySide() on a side, with its
+   * text beside it; the main picture of an entry with trajectories opens the inspector on the first.
+   */
+  openGallery(id: string, label = 'main'): void {
+    const entry = GALLERY.find((g) => g.id === id);
+    const saved = entry ? entrySpec(entry, label) : null;
+    if (!entry || !saved) return;
+    let spec: ExperimentSpec;
     try {
-      const spec = parseSpec(e.detail.spec);
+      spec = scaleSpec(saved, this.gallerySide());
       checkSpec(spec);
-      this.setError('open', null);
-      this.homeView = specView(spec);
-      this.apply(spec, { record: true });
     } catch (err) {
-      this.setError('open', `${e.detail.entry.id}: ${(err as Error).message}`);
+      this.setError('open', `${id}: ${(err as Error).message}`);
+      return;
     }
+    this.setError('open', null);
+    this.homeView = specView(spec);
+    this.apply(spec, { record: true });
+    const scaled = spec.size[0] !== saved.size[0] || spec.size[1] !== saved.size[1];
+    const why =
+      this.backend?.info.kind === 'cpu'
+        ? ' because the lab runs on the CPU engine (float64, slow)'
+        : " (the lab's gallery size limit)";
+    const note = scaled
+      ? `Opened at ${spec.size.join('×')} instead of the saved ${saved.size.join('×')}${why}; set the grid in the plane panel for the full picture.`
+      : null;
+    this.gallery = { entry, label, spec, trajectory: null, note, error: null };
+    if (label === 'main' && entry.trajectories) this.inspectGallery(0);
+  }
+
+  /** Opens the inspector on the open entry's k-th trajectory. */
+  inspectGallery(k: number): void {
+    const g = this.gallery;
+    if (!g) return;
+    try {
+      const data = entryTrajectory(g.entry, k);
+      if (!data) return;
+      this.inspected = data;
+      this.gallery = { ...g, trajectory: k, error: null };
+    } catch (err) {
+      this.gallery = { ...g, error: `inspector: ${(err as Error).message}` };
+    }
+  }
+
+  private onGalleryChoose = (e: GalleryChooseEvent): void => {
+    this.openGallery(e.detail.id, e.detail.label);
+  };
+
+  private onGalleryTrajectory = (e: GalleryTrajectoryEvent): void => {
+    this.inspectGallery(e.detail.index);
   };
 
   private onInspect = (e: InspectEvent): void => {
     this.inspected = e.detail.data;
+    if (this.gallery) this.gallery = { ...this.gallery, trajectory: null };
   };
 
   /** Opens a PNG exported by gdlab (or a spec JSON file) and restores its exact view. */
@@ -551,6 +662,58 @@ export class GdLab extends LitElement {
     return `${W}×${H}${f.coarse ? ' preview' : ''} · ${f.spec.iterations} iterations · ${(f.ms / 1000).toFixed(2)} s on ${where} · ${f.info.precision}${rate}`;
   }
 
+  /** The map or diagram, with the legend and an open gallery entry's text beside it. */
+  private renderPicture() {
+    const s = this.spec;
+    const g = this.gallery;
+    // A narrower picture leaves the entry's text a readable column beside it on a 1400 px window.
+    const side = g ? 500 : 560;
+    const picture =
+      s.kind === 'basin'
+        ? html`<gd-basin-map
+            .side=${side}
+            .backend=${this.backend}
+            .frame=${this.frame}
+            .colour=${s.colour}
+            .view=${specView(s)}
+            .grid=${s.size}
+            .labels=${{ u: s.plane.u.quantity, v: s.plane.v.quantity }}
+            .progress=${this.progress}
+            .orbit=${this.inspected?.orbit ?? null}
+            .marker=${this.inspected?.marker ?? null}
+            @view-change=${this.onViewChange}
+            @pixel-pick=${this.onPick}
+          ></gd-basin-map>`
+        : html`<gd-bifurcation-view
+            .side=${side}
+            .spec=${s}
+            .backend=${this.backend}
+            @view-change=${this.onViewChange}
+            @inspect=${this.onInspect}
+            @ensemble-ready=${() => (this.ensembleRange = this.ensembleView?.result?.range ?? null)}
+          ></gd-bifurcation-view>`;
+    return html`<div class="row">
+      ${picture}
+      <div class="beside">
+        ${s.kind === 'basin' ? html`<gd-map-legend .frame=${this.frame} .colour=${s.colour}></gd-map-legend>` : nothing}
+        ${
+          g
+            ? html`<gd-gallery-entry
+                .entry=${g.entry}
+                .label=${g.label}
+                .trajectory=${g.trajectory}
+                .note=${g.note}
+                .error=${g.error}
+                @gallery-choose=${this.onGalleryChoose}
+                @gallery-trajectory=${this.onGalleryTrajectory}
+                @gallery-close=${() => (this.gallery = null)}
+              ></gd-gallery-entry>`
+            : nothing
+        }
+      </div>
+    </div>`;
+  }
+
   protected override render() {
     const s = this.spec;
     const e = this.errors;
@@ -564,9 +727,22 @@ export class GdLab extends LitElement {
         </div>
         <gd-objective-panel .spec=${s} .error=${e.objective ?? null}></gd-objective-panel>
         <gd-optimizer-panel .spec=${s} .error=${e.optimizer ?? null}></gd-optimizer-panel>
-        <gd-plane-panel .spec=${s} .error=${e.plane ?? null}></gd-plane-panel>
-        <gd-colour-panel .spec=${s} .error=${e.colour ?? null}></gd-colour-panel>
-        <gd-gallery-panel @gallery-open=${this.onGalleryOpen} @inspect=${this.onInspect}></gd-gallery-panel>
+        ${s.kind !== 'density' ? html`<gd-plane-panel .spec=${s} .error=${e.plane ?? null}></gd-plane-panel>` : nothing}
+        ${
+          s.kind !== 'basin'
+            ? html`<gd-ensemble-panel
+                .spec=${s}
+                .error=${e.ensemble ?? null}
+                .autoRange=${this.ensembleRange}
+              ></gd-ensemble-panel>`
+            : nothing
+        }
+        ${s.kind !== 'density' ? html`<gd-colour-panel .spec=${s} .error=${e.colour ?? null}></gd-colour-panel>` : nothing}
+        <gd-gallery-panel
+          .openId=${this.gallery?.entry.id ?? null}
+          .note=${this.gallerySide() !== null ? `Entries open at most ${this.gallerySide()} pixels on a side here${this.backend?.info.kind === 'cpu' ? ' (CPU engine)' : ''}.` : null}
+          @gallery-choose=${this.onGalleryChoose}
+        ></gd-gallery-panel>
       </aside>
       <main class=${this.dragging ? 'drop' : ''}>
         ${this.engineNote ? html`<div class="note" id="engine-note">${this.engineNote}</div>` : nothing}
@@ -605,14 +781,22 @@ export class GdLab extends LitElement {
           <span style="flex:1"></span>
           <label
             >export
-            <select id="export-res">
+            <select
+              id="export-res"
+              ?disabled=${s.kind !== 'basin'}
+              title=${s.kind !== 'basin' ? ENSEMBLE_EXPORT_NOTE[s.kind] : 'longest side of the exported map'}
+            >
               <option value="screen">screen (${s.size.join('×')})</option>
               <option value="1024">1024</option>
               <option value="2048">2048</option>
               <option value="4096">4096</option>
             </select></label
           >
-          <label><input type="checkbox" id="export-decor" /> axes &amp; legend</label>
+          <label
+            ><input type="checkbox" id="export-decor" ?disabled=${s.kind !== 'basin'} /> axes &amp;
+            legend</label
+          >
+          ${s.kind !== 'basin' ? html`<span class="export-note" id="export-note">${ENSEMBLE_EXPORT_NOTE[s.kind]}</span>` : nothing}
           <button
             id="export"
             @click=${() =>
@@ -635,31 +819,7 @@ export class GdLab extends LitElement {
           /></label>
         </div>
         ${e.export ? html`<div class="error" id="export-error">${e.export}</div>` : nothing}
-        ${
-          s.kind === 'basin'
-            ? html`<div class="row">
-                <gd-basin-map
-                  .backend=${this.backend}
-                  .frame=${this.frame}
-                  .colour=${s.colour}
-                  .view=${specView(s)}
-                  .grid=${s.size}
-                  .labels=${{ u: s.plane.u.quantity, v: s.plane.v.quantity }}
-                  .progress=${this.progress}
-                  .orbit=${this.inspected?.orbit ?? null}
-                  .marker=${this.inspected?.marker ?? null}
-                  @view-change=${this.onViewChange}
-                  @pixel-pick=${this.onPick}
-                ></gd-basin-map>
-                <gd-map-legend .frame=${this.frame} .colour=${s.colour}></gd-map-legend>
-              </div>`
-            : html`<gd-bifurcation-view
-                .spec=${s}
-                .backend=${this.backend}
-                @view-change=${this.onViewChange}
-                @inspect=${this.onInspect}
-              ></gd-bifurcation-view>`
-        }
+        ${this.renderPicture()}
         <div class="status" id="status">${this.statusLine()}</div>
         ${
           this.inspected
