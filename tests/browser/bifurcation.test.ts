@@ -10,7 +10,9 @@ import { OUTCOME_PALETTE } from '../../src/colormaps.ts';
 import { runEnsembleSpec } from '../../src/engine/bifurcation-common.ts';
 import { CpuEnsembleEngine } from '../../src/reference/ensemble.ts';
 import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
-import { hashFor, launch, screenshot, serveDist, watchErrors } from './harness.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ARTIFACTS, hashFor, launch, screenshot, serveDist, watchErrors } from './harness.ts';
 
 let server: Awaited<ReturnType<typeof serveDist>>;
 let browser: Browser;
@@ -254,8 +256,9 @@ describe('the bifurcation view', () => {
     });
     // plane.v and the basin map's step count do not apply to a diagram; its own settings do.
     expect(panels).toMatchObject({ ensemble: true, vertical: false, sweep: 'sweep', iterations: false });
-    expect(panels.decor).toBe(true);
-    expect(panels.exportNote).toContain('one pixel per column and row');
+    // A diagram's export takes the resolution and "axes & legend" options (tested below).
+    expect(panels.decor).toBe(false);
+    expect(panels.exportNote).toBeNull();
     const setField = (id: string, value: string) =>
       page.evaluate(
         (id, value) => {
@@ -336,6 +339,57 @@ describe('the bifurcation view', () => {
     // One pixel per column; the two 6-row strips and their separators above the 40 rows.
     expect([png.width, png.height]).toEqual([48, 40 + 14]);
 
+    /** Exports with the toolbar's options and returns the decoded PNG. */
+    const exportWith = async (res: string, decor: boolean) => {
+      await page.evaluate(
+        (res, decor) => {
+          const root = document.querySelector('gd-lab')!.shadowRoot!;
+          document.querySelector('gd-lab')!.lastExport = null;
+          (root.getElementById('export-res') as HTMLSelectElement).value = res;
+          (root.getElementById('export-decor') as HTMLInputElement).checked = decor;
+          (root.getElementById('export') as HTMLElement).click();
+        },
+        res,
+        decor,
+      );
+      await page.waitForFunction(() => document.querySelector('gd-lab')!.lastExport !== null, {
+        timeout: 60_000,
+      });
+      const out = Uint8Array.from(
+        await page.evaluate(() => Array.from(document.querySelector('gd-lab')!.lastExport!)),
+      );
+      if (decor) writeFileSync(join(ARTIFACTS, 'bif-export-decorated.png'), out);
+      return decode(out);
+    };
+    // Axes & legend: the diagram enlarged 9× (512 / 54) inside margins of 76, 24, 12 and 66 pixels,
+    // each cell a 9×9 block of the plain export's colour.
+    const framed = await exportWith('screen', true);
+    expect([framed.width, framed.height]).toEqual([48 * 9 + 100, 54 * 9 + 78]);
+    expect(parseSpecJson(framed.text['gdlab-spec'])).toEqual(s.spec);
+    for (const [c, r] of [
+      [0, 0],
+      [10, 20],
+      [47, 53],
+      [30, 40],
+    ]) {
+      const a = (r * png.width + c) * png.channels;
+      const b = ((12 + r * 9 + 4) * framed.width + 76 + c * 9 + 4) * framed.channels;
+      expect(Array.from(framed.data.slice(b, b + 3)), `cell ${c}, ${r}`).toEqual(
+        Array.from(png.data.slice(a, a + 3)),
+      );
+    }
+    // Ticks and labels are drawn in the left margin (dark pixels beside the density rows).
+    let dark = 0;
+    for (let y = 12 + 14 * 9; y < 12 + 54 * 9; y++)
+      for (let x = 0; x < 70; x++) if (framed.data[(y * framed.width + x) * framed.channels] < 128) dark++;
+    expect(dark).toBeGreaterThan(50);
+    // A chosen resolution recomputes the diagram: 1024 columns and 853 rows, the spec saying so.
+    const big = await exportWith('1024', false);
+    const bigSpec = parseSpecJson(big.text['gdlab-spec']);
+    expect(bigSpec.size).toEqual([1024, 853]);
+    expect({ ...bigSpec, size: null }).toEqual({ ...s.spec, size: null });
+    expect([big.width, big.height]).toEqual([1024, 853 + 14]);
+
     const other = await browser.newPage();
     await other.goto(GPU_PAGE());
     await other.waitForFunction(() => document.querySelector('gd-lab')?.frame != null, { timeout: 90_000 });
@@ -377,6 +431,20 @@ describe('the bifurcation view', () => {
     await page.goto(GPU_PAGE() + hashFor(spec));
     await waitForEnsemble(page);
     await screenshot(page, 'bif-5-density');
+    const exportUi = await page.evaluate(() => {
+      const root = document.querySelector('gd-lab')!.shadowRoot!;
+      return {
+        note: root.getElementById('export-note')?.textContent ?? null,
+        decor: (root.getElementById('export-decor') as HTMLInputElement).disabled,
+        res: (root.getElementById('export-res') as HTMLSelectElement).disabled,
+      };
+    });
+    // A density exports its chart as drawn: no resolution or decoration to choose, and it says so.
+    expect(exportUi).toEqual({
+      note: 'density export: the chart as drawn, with its axes and L1',
+      decor: true,
+      res: true,
+    });
     const shown = await page.evaluate(() => {
       const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
       const root = view.shadowRoot!;

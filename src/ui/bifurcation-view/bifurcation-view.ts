@@ -20,7 +20,7 @@ import {
   type BifurcationReadout,
 } from '../../engine/bifurcation-render.ts';
 import { densityReport, type DensityReport } from '../../engine/density.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
@@ -265,10 +265,30 @@ export class BifurcationView extends LitElement {
     return r && r.spec.kind === 'density' && r.plan.columns === 1 ? densityReport(r) : null;
   }
 
-  /** PNG bytes of the result on screen with its spec embedded; null until the spec's result is in. */
-  exportPng(): Uint8Array | null {
-    if (!this.ready || !this.result || !this.spec) return null;
-    return ensemblePng(this.result, { ...this.result.spec, colour: this.spec.colour });
+  /**
+   * PNG bytes of the result on screen with its spec embedded; null until the spec's result is in.
+   * `side` recomputes a diagram with its longest side (columns or rows) at that size first, as the
+   * basin export does; `decorate` adds axes and labels. A density is exported as its chart.
+   */
+  async exportPng(
+    opts: { side: number | null; decorate: boolean } = { side: null, decorate: false },
+    signal?: AbortSignal,
+    onProgress?: (p: number) => void,
+  ): Promise<Uint8Array | null> {
+    const r = this.result;
+    const spec = this.spec;
+    if (!this.ready || !r || !spec) return null;
+    let result = r;
+    if (opts.side !== null && spec.kind === 'bifurcation' && this.host_) {
+      const [W, H] = r.spec.size;
+      const s = Math.min(4096, opts.side) / Math.max(W, H);
+      const size = [Math.max(1, Math.round(W * s)), Math.max(2, Math.round(H * s))];
+      result = await this.host_.run(parseSpec({ ...r.spec, size }), {
+        signal,
+        onProgress: (d, t) => onProgress?.(d / t),
+      });
+    }
+    return ensemblePng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

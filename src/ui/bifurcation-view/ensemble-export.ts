@@ -1,26 +1,113 @@
 /**
  * PNG export of the ensemble views with the spec embedded (src/spec/png.ts), so a dropped file
- * reopens the same bifurcation diagram or density. The diagram is exported at its own resolution,
- * one pixel per column and row (the strips on top, as the CLI writes it); the density as the chart.
+ * reopens the same bifurcation diagram or density. The diagram is exported one pixel per column and
+ * row (the strips on top, as the CLI writes it), optionally framed by axes, strip labels and a
+ * footer like the basin export; the density as the chart, which always has its axes.
  */
 import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
 import { labColours, renderBifurcation } from '../../engine/bifurcation-render.ts';
 import { densityReport } from '../../engine/density.ts';
 import { encodeSpecPng } from '../../spec/png.ts';
 import type { ExperimentSpec } from '../../spec/spec.ts';
+import { formatTicks, niceTicks } from '../shared/ticks.ts';
 import { densityGeometry, densitySummary } from './density-chart.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
 export const EXPORT_STRIP_ROWS = 6;
 
-/** The picture of `result` coloured as `spec` says, as PNG bytes carrying `spec`. */
-export function ensemblePng(result: BifurcationResult, spec: ExperimentSpec): Uint8Array {
+/**
+ * The picture of `result` coloured as `spec` says, as PNG bytes carrying `spec`; `decorate` frames a
+ * diagram with axes, strip labels and a footer (a density chart always has its axes).
+ */
+export function ensemblePng(result: BifurcationResult, spec: ExperimentSpec, decorate = false): Uint8Array {
   if (spec.kind === 'density') {
     const { width, height, rgba } = drawDensity(result, spec);
     return encodeSpecPng(rgba, width, height, spec);
   }
   const img = renderBifurcation(result, labColours(spec.colour.colormap), { stripRows: EXPORT_STRIP_ROWS });
-  return encodeSpecPng(img.rgba, img.width, img.height, spec);
+  const out = decorate ? decorateDiagram(img, result, spec) : img;
+  return encodeSpecPng(out.rgba, out.width, out.height, spec);
+}
+
+/**
+ * The diagram framed as the basin export frames a map: a small diagram is enlarged by an integer
+ * factor (every cell stays a block of one colour) so the text keeps its size relative to the
+ * picture; ticks of the sweep below, of the observable's range (the result's, automatic or fixed)
+ * at the left, the strips labelled, and a footer with the objective, the ensemble and the precision.
+ */
+function decorateDiagram(
+  img: { width: number; height: number; rgba: Uint8ClampedArray; densityTop: number },
+  result: BifurcationResult,
+  spec: ExperimentSpec,
+): { width: number; height: number; rgba: Uint8ClampedArray } {
+  const zoom = Math.max(1, Math.floor(512 / Math.max(img.width, img.height)));
+  const pw = img.width * zoom;
+  const ph = img.height * zoom;
+  const scale = Math.max(1, Math.round(Math.max(pw, ph) / 512));
+  const font = 12 * scale;
+  const left = 76 * scale;
+  const right = 24 * scale;
+  const top = 12 * scale;
+  const bottom = 66 * scale;
+  const W = pw + left + right;
+  const H = ph + top + bottom;
+  const canvas = new OffscreenCanvas(W, H);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, W, H);
+  const src = new OffscreenCanvas(img.width, img.height);
+  src
+    .getContext('2d')!
+    .putImageData(new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(src, left, top, pw, ph);
+  const dTop = top + img.densityTop * zoom;
+  const dH = result.plan.rows * zoom;
+  ctx.strokeStyle = '#222';
+  ctx.fillStyle = '#222';
+  ctx.lineWidth = scale;
+  ctx.font = `${font}px sans-serif`;
+  ctx.strokeRect(left - 0.5, dTop - 0.5, pw + 1, dH + 1);
+  const u = result.spec.plane.u;
+  const ut = niceTicks(u.min, u.max, 6);
+  ctx.textAlign = 'center';
+  formatTicks(ut).forEach((label, k) => {
+    const x = left + ((ut[k] - u.min) / (u.max - u.min)) * pw;
+    ctx.fillRect(x, dTop + dH, scale, 5 * scale);
+    ctx.fillText(label, x, dTop + dH + 18 * scale);
+  });
+  ctx.fillText(u.quantity === 'lr' ? 'h' : u.quantity, left + pw / 2, dTop + dH + 36 * scale);
+  const [lo, hi] = result.range;
+  const vt = niceTicks(lo, hi, 6);
+  ctx.textAlign = 'right';
+  formatTicks(vt).forEach((label, k) => {
+    const y = dTop + dH - ((vt[k] - lo) / (hi - lo)) * dH;
+    ctx.fillRect(left - 5 * scale, y, 5 * scale, scale);
+    ctx.fillText(label, left - 8 * scale, y + 4 * scale);
+  });
+  // Strip rows: diverged 0 … s-1, period s+1 … 2s (src/engine/bifurcation-render.ts).
+  const s = EXPORT_STRIP_ROWS;
+  ctx.font = `${10 * scale}px sans-serif`;
+  ctx.fillText('diverged', left - 6 * scale, top + (s / 2) * zoom + 4 * scale);
+  ctx.fillText('period', left - 6 * scale, top + (s + 1 + s / 2) * zoom + 4 * scale);
+  ctx.font = `${font}px sans-serif`;
+  ctx.save();
+  ctx.translate(16 * scale, dTop + dH / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(spec.ensemble.observable, 0, 0);
+  ctx.restore();
+  ctx.fillStyle = '#666';
+  ctx.textAlign = 'left';
+  const p = result.plan;
+  const where = result.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
+  ctx.fillText(
+    `gdlab · ${spec.objective.expr} · ${p.samples} samples × (${p.transient} + ${p.keep}) steps · ${where}`,
+    left,
+    H - 4 * scale,
+  );
+  const out = ctx.getImageData(0, 0, W, H);
+  return { width: W, height: H, rgba: out.data };
 }
 
 function drawDensity(result: BifurcationResult, spec: ExperimentSpec) {

@@ -50,11 +50,8 @@ import {
 
 type ErrorKey = Section | 'link' | 'engine' | 'export' | 'open';
 
-/** What an ensemble view's export is; the resolution and "axes & legend" apply to basin maps only. */
-const ENSEMBLE_EXPORT_NOTE: Record<Exclude<SpecKind, 'basin'>, string> = {
-  bifurcation: 'diagram export: one pixel per column and row, strips on top (size and axes: basin maps only)',
-  density: 'density export: the chart as drawn, with axes and L1 (size: basin maps only)',
-};
+/** A density exports as its chart, which always has axes and has no grid to resize. */
+const DENSITY_EXPORT_NOTE = 'density export: the chart as drawn, with its axes and L1';
 
 const KIND_TITLES: Record<SpecKind, string> = {
   basin: 'basin map',
@@ -500,30 +497,25 @@ export class GdLab extends LitElement {
     const res = (root.querySelector('#export-res') as HTMLSelectElement).value;
     const decorate = (root.querySelector('#export-decor') as HTMLInputElement).checked;
     const opts: ExportOptions = { side: res === 'screen' ? null : Number(res), decorate };
-    if (this.spec.kind !== 'basin') {
-      const bytes = this.ensembleView?.exportPng() ?? null;
-      if (!bytes) this.setError('export', 'wait for the diagram to finish before exporting');
-      else this.download(bytes);
+    const view = this.spec.kind !== 'basin' ? this.ensembleView : null;
+    if (this.spec.kind !== 'basin' ? !view?.ready : !this.backend || !this.frame || this.frame.coarse) {
+      this.setError(
+        'export',
+        `wait for the ${this.spec.kind === 'basin' ? 'map' : 'diagram'} to finish before exporting`,
+      );
       this.dispatchEvent(new CustomEvent('export-done'));
-      return;
-    }
-    if (!this.backend || !this.frame || this.frame.coarse) {
-      this.setError('export', 'wait for the map to finish before exporting');
       return;
     }
     this.exporting = true;
     const controller = new AbortController();
     this.exportController = controller;
+    const onProgress = (p: number) => (this.progress = p);
     try {
-      const bytes = await exportPng(
-        this.backend,
-        this.frame,
-        this.spec,
-        opts,
-        (p) => (this.progress = p),
-        controller.signal,
-      );
-      this.download(bytes);
+      const bytes = view
+        ? await view.exportPng(opts, controller.signal, onProgress)
+        : await exportPng(this.backend!, this.frame!, this.spec, opts, onProgress, controller.signal);
+      if (!bytes) this.setError('export', 'wait for the diagram to finish before exporting');
+      else this.download(bytes);
     } catch (e) {
       if (!isAbort(e)) this.setError('export', (e as Error).message);
     } finally {
@@ -783,8 +775,8 @@ export class GdLab extends LitElement {
             >export
             <select
               id="export-res"
-              ?disabled=${s.kind !== 'basin'}
-              title=${s.kind !== 'basin' ? ENSEMBLE_EXPORT_NOTE[s.kind] : 'longest side of the exported map'}
+              ?disabled=${s.kind === 'density'}
+              title=${s.kind === 'density' ? DENSITY_EXPORT_NOTE : 'longest side of the exported picture (recomputed)'}
             >
               <option value="screen">screen (${s.size.join('×')})</option>
               <option value="1024">1024</option>
@@ -793,10 +785,10 @@ export class GdLab extends LitElement {
             </select></label
           >
           <label
-            ><input type="checkbox" id="export-decor" ?disabled=${s.kind !== 'basin'} /> axes &amp;
+            ><input type="checkbox" id="export-decor" ?disabled=${s.kind === 'density'} /> axes &amp;
             legend</label
           >
-          ${s.kind !== 'basin' ? html`<span class="export-note" id="export-note">${ENSEMBLE_EXPORT_NOTE[s.kind]}</span>` : nothing}
+          ${s.kind === 'density' ? html`<span class="export-note" id="export-note">${DENSITY_EXPORT_NOTE}</span>` : nothing}
           <button
             id="export"
             @click=${() =>
