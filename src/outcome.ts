@@ -179,10 +179,18 @@ export interface OutcomeCounts {
   converged: number;
   periodic: Record<string, number>;
   aperiodic: number;
+  /**
+   * Of the aperiodic, those with λ > chaosThreshold: chaotic. The rest neither settled nor diverged
+   * within the iterations (a slow transient, e.g. x²/2 near h = 2), or ran without exponents.
+   */
+  chaotic: number;
 }
 
-export function countOutcomes(cols: Pick<RecordColumns, 'outcome' | 'period'>): OutcomeCounts {
-  const counts: OutcomeCounts = { diverged: 0, converged: 0, periodic: {}, aperiodic: 0 };
+export function countOutcomes(
+  cols: Pick<RecordColumns, 'outcome' | 'period' | 'lyapunov'>,
+  chaosThreshold = DEFAULT_CLASSIFY.chaosThreshold,
+): OutcomeCounts {
+  const counts: OutcomeCounts = { diverged: 0, converged: 0, periodic: {}, aperiodic: 0, chaotic: 0 };
   for (let i = 0; i < cols.outcome.length; i++) {
     switch (cols.outcome[i]) {
       case Outcome.DIVERGED:
@@ -198,6 +206,7 @@ export function countOutcomes(cols: Pick<RecordColumns, 'outcome' | 'period'>): 
       }
       default:
         counts.aperiodic++;
+        if (cols.lyapunov[i] > chaosThreshold) counts.chaotic++;
     }
   }
   return counts;

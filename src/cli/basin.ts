@@ -278,7 +278,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const result = await created.engine.runBasin(spec);
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
-    const counts = countOutcomes(result.columns);
+    const counts = countOutcomes(result.columns, spec.classify.chaosThreshold);
     const out = {
       spec,
       engine: result.info.kind,

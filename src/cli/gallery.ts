@@ -102,7 +102,11 @@ async function renderSpec(
     const rgba = colourPixels(result.columns, resolveColourSettings(spec, result.columns));
     return {
       png: encodeSpecPng(rgba, result.columns.width, result.columns.height, spec),
-      summary: { engine: result.info, counts: countOutcomes(result.columns), ms: Math.round(result.ms) },
+      summary: {
+        engine: result.info,
+        counts: countOutcomes(result.columns, spec.classify.chaosThreshold),
+        ms: Math.round(result.ms),
+      },
     };
   }
   const { prepareEnsemble } = await import('../engine/bifurcation-common.ts');

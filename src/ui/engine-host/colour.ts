@@ -46,9 +46,9 @@ export function colormapRgb(name: ColormapName, t: number): [number, number, num
 export const OUTCOME_SWATCHES = {
   diverged: OUTCOME_PALETTE.diverged[0].map((v, k) => Math.round((v + OUTCOME_PALETTE.diverged[1][k]) / 2)),
   converged: [...OUTCOME_PALETTE.converged],
-  aperiodic: OUTCOME_PALETTE.aperiodic[1].map((v, k) =>
-    Math.round((v + OUTCOME_PALETTE.aperiodic[0][k]) / 2),
-  ),
+  /** Chaotic: the middle of the λ shade; not settled (λ ≤ 0): its dark end. */
+  chaotic: OUTCOME_PALETTE.aperiodic[1].map((v, k) => Math.round((v + OUTCOME_PALETTE.aperiodic[0][k]) / 2)),
+  unsettled: [...OUTCOME_PALETTE.aperiodic[0]],
   nan: [...OUTCOME_PALETTE.nan],
 };
 

@@ -78,7 +78,7 @@ export class CpuBackend implements LabBackend {
       spec: p.spec,
       info: this.info,
       columns: msg.columns,
-      counts: countOutcomes(msg.columns),
+      counts: countOutcomes(msg.columns, p.spec.classify.chaosThreshold),
       ms: msg.ms,
       steps: msg.steps,
       coarse: p.coarse,

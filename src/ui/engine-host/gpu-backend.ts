@@ -143,7 +143,7 @@ export class GpuBackend implements LabBackend {
       spec,
       info: r.info,
       columns: r.columns,
-      counts: countOutcomes(r.columns),
+      counts: countOutcomes(r.columns, spec.classify.chaosThreshold),
       ms: r.ms,
       steps: r.steps,
       coarse: !!options.coarse,

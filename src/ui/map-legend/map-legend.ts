@@ -27,11 +27,14 @@ export function legendRows(
       count: c.periodic[String(p)],
       rgb: periodRgb(p),
     });
+  // The aperiodic colour runs from dark (λ ≤ 0) to bright (λ ≥ ln 2): orbits that merely had not
+  // settled within the iterations are not called chaotic.
+  rows.push({ key: 'chaotic', label: 'chaotic (λ > 0)', count: c.chaotic, rgb: OUTCOME_SWATCHES.chaotic });
   rows.push({
-    key: 'aperiodic',
-    label: 'chaotic / aperiodic',
-    count: c.aperiodic,
-    rgb: OUTCOME_SWATCHES.aperiodic,
+    key: 'unsettled',
+    label: 'not settled (λ ≤ 0)',
+    count: c.aperiodic - c.chaotic,
+    rgb: OUTCOME_SWATCHES.unsettled,
   });
   return rows;
 }
