@@ -355,3 +355,14 @@ describe('countOutcomes', () => {
     expect(countOutcomes(cols, 0).chaotic).toBe(2);
   });
 });
+
+describe('ensemble specs', () => {
+  it('run transient + keep steps: iterations follows them, whatever a link carried over', () => {
+    const s = parseSpec({ kind: 'bifurcation', iterations: 400, transient: 300, ensemble: { keep: 64 } });
+    expect(s.iterations).toBe(364);
+    expect(
+      parseSpec({ kind: 'basin', iterations: 400, transient: 300, ensemble: { keep: 64 } }).iterations,
+    ).toBe(400);
+    expect(() => parseSpec({ kind: 'density', transient: 'x' })).toThrow(/transient/);
+  });
+});

@@ -83,6 +83,7 @@ export interface ExperimentSpec {
   plane: { u: AxisRange; v: AxisRange };
   /** Grid [W, H]: pixels of a basin map, [columns, rows] of a bifurcation diagram. */
   size: [number, number];
+  /** Steps per trajectory; for bifurcation and density specs always transient + ensemble.keep. */
   iterations: number;
   /** Iterations discarded before Lyapunov exponents and ensemble statistics are gathered. */
   transient: number;
@@ -238,6 +239,13 @@ export function parseSpec(input: unknown): ExperimentSpec {
     defaultSpec() as unknown as Record<string, unknown>,
     input as Record<string, unknown>,
   );
+  // An ensemble view runs transient + keep steps (src/engine/bifurcation-common.ts): its iteration
+  // count is that sum, whatever a link or a view switch carried over from a basin map.
+  const ens = merged.ensemble as Record<string, unknown> | undefined;
+  if ((merged.kind === 'bifurcation' || merged.kind === 'density') && isPlain(ens)) {
+    const sum = (merged.transient as number) + (ens.keep as number);
+    if (Number.isFinite(sum)) merged.iterations = sum;
+  }
   const result = schema.safeParse(merged);
   if (!result.success) throw new SpecError(formatIssues(result.error));
   const spec = result.data as ExperimentSpec;
