@@ -3,15 +3,12 @@
  * and plain objects, so it crosses by structured clone; its big arrays are transferred.
  */
 import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { SpecRunError, SpecRunProgress, SpecRunRequest } from '../shared/spec-worker.ts';
 
-export type EnsembleRequest =
-  { type: 'run'; id: number; spec: ExperimentSpec } | { type: 'cancel'; id: number };
+export type EnsembleRequest = SpecRunRequest;
 
 export type EnsembleReply =
-  | { type: 'progress'; id: number; done: number; total: number }
-  | { type: 'result'; id: number; result: BifurcationResult }
-  | { type: 'error'; id: number; name: string; message: string };
+  SpecRunProgress | { type: 'result'; id: number; result: BifurcationResult } | SpecRunError;
 
 /** The transferable buffers of a result (the counts and the per-column statistics). */
 export function resultBuffers(r: BifurcationResult): ArrayBuffer[] {

@@ -3,15 +3,14 @@
  * ArrayBuffers, so a 512² map costs no copy.
  */
 import type { RecordColumns } from '../../outcome.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { SpecRunError, SpecRunProgress, SpecRunRequest } from '../shared/spec-worker.ts';
 
-export type WorkerRequest =
-  { type: 'run'; id: number; spec: ExperimentSpec } | { type: 'cancel'; id: number };
+export type WorkerRequest = SpecRunRequest;
 
 export type WorkerReply =
-  | { type: 'progress'; id: number; done: number; total: number }
+  | SpecRunProgress
   | { type: 'result'; id: number; columns: RecordColumns; ms: number; steps: number }
-  | { type: 'error'; id: number; name: string; message: string };
+  | SpecRunError;
 
 /** The transferable buffers of a set of columns. */
 export function columnBuffers(c: RecordColumns): ArrayBuffer[] {
