@@ -13,7 +13,15 @@ import { Outcome, OUTCOME_NAMES } from '../../outcome.ts';
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
-import { formatTicks, formatValue, niceTicks } from '../shared/ticks.ts';
+import {
+  frameSize,
+  placedBox,
+  PLOT_MARGIN,
+  plotAxes,
+  plotStyles,
+  progressBar,
+} from '../shared/plot-frame.ts';
+import { formatValue } from '../shared/ticks.ts';
 import { planeToScreen, screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
 import { ViewInteraction } from './view-interaction.ts';
 
@@ -38,90 +46,37 @@ export interface HoverInfo {
   iter: number;
 }
 
-const MARGIN = { left: 64, bottom: 46, top: 8, right: 12 };
-
 @customElement('gd-basin-map')
 export class BasinMap extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      position: relative;
-      user-select: none;
-      font:
-        12px/1.3 system-ui,
-        sans-serif;
-      color: var(--gd-fg, #222);
-    }
-    .frame {
-      position: relative;
-    }
-    .plot {
-      position: absolute;
-      overflow: hidden;
-      background: repeating-conic-gradient(#eee 0% 25%, #f8f8f8 0% 50%) 0 0 / 16px 16px;
-      cursor: crosshair;
-      touch-action: none;
-      outline: 1px solid #888;
-    }
-    canvas {
-      position: absolute;
-      image-rendering: pixelated;
-      pointer-events: none;
-    }
-    svg {
-      position: absolute;
-      left: 0;
-      top: 0;
-      overflow: visible;
-      pointer-events: none;
-    }
-    .axis text {
-      fill: currentColor;
-      font-size: 11px;
-    }
-    .axis line {
-      stroke: currentColor;
-    }
-    .label {
-      font-size: 13px;
-      font-style: italic;
-    }
-    .progress {
-      position: absolute;
-      left: 0;
-      top: 0;
-      height: 3px;
-      background: #e4572e;
-      transition: width 80ms linear;
-    }
-    .readout {
-      min-height: 1.4em;
-      font-variant-numeric: tabular-nums;
-      white-space: pre;
-      margin-top: 2px;
-    }
-    .box {
-      fill: rgba(255, 255, 255, 0.15);
-      stroke: #fff;
-      stroke-dasharray: 4 3;
-    }
-    .orbit {
-      fill: none;
-      stroke: #fff;
-      stroke-width: 1.2;
-      stroke-opacity: 0.9;
-    }
-    .orbit-pt {
-      fill: #e4572e;
-      stroke: #fff;
-      stroke-width: 0.6;
-    }
-    .start {
-      fill: none;
-      stroke: #e4572e;
-      stroke-width: 2;
-    }
-  `;
+  static override styles = [
+    plotStyles,
+    css`
+      .plot {
+        position: absolute;
+        overflow: hidden;
+        background: repeating-conic-gradient(#eee 0% 25%, #f8f8f8 0% 50%) 0 0 / 16px 16px;
+        cursor: crosshair;
+        touch-action: none;
+        outline: 1px solid #888;
+      }
+      .orbit {
+        fill: none;
+        stroke: #fff;
+        stroke-width: 1.2;
+        stroke-opacity: 0.9;
+      }
+      .orbit-pt {
+        fill: #e4572e;
+        stroke: #fff;
+        stroke-width: 0.6;
+      }
+      .start {
+        fill: none;
+        stroke: #e4572e;
+        stroke-width: 2;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) backend: LabBackend | null = null;
   @property({ attribute: false }) frame: MapFrame | null = null;
@@ -272,36 +227,7 @@ export class BasinMap extends LitElement {
   /** Where the frame's own plane lies in the shown view, as CSS box of the canvas. */
   private canvasBox(size: Size): string {
     if (!this.frame) return 'display:none';
-    const fv = specView(this.frame.spec);
-    const sv = this.shownView;
-    const [x0, y0] = planeToScreen(sv, size, fv.u[0], fv.v[1]);
-    const [x1, y1] = planeToScreen(sv, size, fv.u[1], fv.v[0]);
-    return `left:${x0}px;top:${y0}px;width:${x1 - x0}px;height:${y1 - y0}px`;
-  }
-
-  private renderAxes(size: Size) {
-    const sv = this.shownView;
-    const ut = niceTicks(sv.u[0], sv.u[1], Math.max(3, Math.round(size.width / 90)));
-    const vt = niceTicks(sv.v[0], sv.v[1], Math.max(3, Math.round(size.height / 60)));
-    const ul = formatTicks(ut);
-    const vl = formatTicks(vt);
-    const ox = MARGIN.left;
-    const oy = MARGIN.top;
-    return svg`
-      <g class="axis" transform="translate(${ox},${oy})">
-        ${ut.map((t, k) => {
-          const x = planeToScreen(sv, size, t, sv.v[0])[0];
-          return svg`<line x1=${x} x2=${x} y1=${size.height} y2=${size.height + 5}></line>
-            <text x=${x} y=${size.height + 17} text-anchor="middle" data-tick="u">${ul[k]}</text>`;
-        })}
-        ${vt.map((t, k) => {
-          const y = planeToScreen(sv, size, sv.u[0], t)[1];
-          return svg`<line x1=${-5} x2=${0} y1=${y} y2=${y}></line>
-            <text x=${-8} y=${y + 4} text-anchor="end" data-tick="v">${vl[k]}</text>`;
-        })}
-        <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${this.labels.u}</text>
-        <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${this.labels.v}</text>
-      </g>`;
+    return placedBox(this.shownView, size, specView(this.frame.spec));
   }
 
   private renderOverlay(size: Size) {
@@ -345,24 +271,19 @@ export class BasinMap extends LitElement {
 
   protected override render() {
     const size = this.plotSize();
-    const total = {
-      width: size.width + MARGIN.left + MARGIN.right,
-      height: size.height + MARGIN.top + MARGIN.bottom,
-    };
+    const total = frameSize(size);
     const kind = this.backend?.display ?? 'none';
     return html`
       <div class="frame" style="width:${total.width}px;height:${total.height}px">
-        <svg width=${total.width} height=${total.height}>${this.renderAxes(size)}</svg>
+        <svg width=${total.width} height=${total.height}>
+          ${plotAxes(this.shownView, size, PLOT_MARGIN.top, this.labels)}
+        </svg>
         <div
           class="plot"
-          style="left:${MARGIN.left}px;top:${MARGIN.top}px;width:${size.width}px;height:${size.height}px"
+          style="left:${PLOT_MARGIN.left}px;top:${PLOT_MARGIN.top}px;width:${size.width}px;height:${size.height}px"
         >
           ${keyed(kind, html`<canvas style=${this.canvasBox(size)}></canvas>`)} ${this.renderOverlay(size)}
-          ${
-            this.progress !== null
-              ? html`<div class="progress" style="width:${(this.progress * 100).toFixed(1)}%"></div>`
-              : nothing
-          }
+          ${progressBar(this.progress)}
         </div>
       </div>
       ${this.renderReadout()}

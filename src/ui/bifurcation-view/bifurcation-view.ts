@@ -25,7 +25,15 @@ import type { LabBackend } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
-import { formatTicks, formatValue, niceTicks } from '../shared/ticks.ts';
+import {
+  frameSize,
+  placedBox,
+  PLOT_MARGIN,
+  plotAxes,
+  plotStyles,
+  progressBar,
+} from '../shared/plot-frame.ts';
+import { formatValue } from '../shared/ticks.ts';
 import { boxToView, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
 import { densityGeometry, densitySummary } from './density-chart.ts';
@@ -35,7 +43,6 @@ import { EnsembleReadyEvent, InspectEvent } from './events.ts';
 import { inspectStart } from './inspect-start.ts';
 import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 
-const MARGIN = { left: 64, bottom: 46, top: 8, right: 12 };
 /** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
 const STRIP = 10;
 const STRIP_GAP = 4;
@@ -56,135 +63,84 @@ export function ensembleView(spec: ExperimentSpec, result: BifurcationResult | n
 
 @customElement('gd-bifurcation-view')
 export class BifurcationView extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-      position: relative;
-      user-select: none;
-      font:
-        12px/1.3 system-ui,
-        sans-serif;
-      color: var(--gd-fg, #222);
-    }
-    .frame {
-      position: relative;
-    }
-    .plot,
-    .strip {
-      position: absolute;
-      overflow: hidden;
-      background: #000;
-      outline: 1px solid #888;
-    }
-    .plot {
-      cursor: crosshair;
-      touch-action: none;
-    }
-    .density-plot {
-      position: absolute;
-      outline: 1px solid #888;
-      background: #fff;
-    }
-    canvas {
-      position: absolute;
-      image-rendering: pixelated;
-      pointer-events: none;
-    }
-    svg {
-      position: absolute;
-      left: 0;
-      top: 0;
-      overflow: visible;
-      pointer-events: none;
-    }
-    .axis text {
-      fill: currentColor;
-      font-size: 11px;
-    }
-    .axis line {
-      stroke: currentColor;
-    }
-    .label {
-      font-size: 13px;
-      font-style: italic;
-    }
-    .strip-label {
-      font-size: 10px;
-      fill: #555;
-    }
-    .progress {
-      position: absolute;
-      left: 0;
-      top: 0;
-      height: 3px;
-      background: #e4572e;
-      transition: width 80ms linear;
-    }
-    .readout {
-      min-height: 1.4em;
-      font-variant-numeric: tabular-nums;
-      white-space: pre;
-      margin-top: 2px;
-    }
-    .box {
-      fill: rgba(255, 255, 255, 0.15);
-      stroke: #fff;
-      stroke-dasharray: 4 3;
-    }
-    .cross {
-      stroke: rgba(255, 255, 255, 0.55);
-      stroke-width: 1;
-    }
-    .threshold {
-      stroke: #ff5a4a;
-      stroke-width: 1.5;
-      stroke-dasharray: 6 4;
-    }
-    .fixed {
-      stroke: #7fdcff;
-      stroke-width: 1.2;
-      stroke-dasharray: 2 3;
-    }
-    .fixed.maximum {
-      stroke: #c9c9c9;
-    }
-    .picked {
-      stroke: #e4572e;
-      stroke-width: 1.5;
-    }
-    .bar {
-      fill: #5b8fd0;
-    }
-    .gibbs {
-      fill: none;
-      stroke: #d62728;
-      stroke-width: 2;
-    }
-    .legend {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 4px 14px;
-      align-items: center;
-      color: #444;
-      margin-top: 2px;
-    }
-    .key {
-      display: inline-block;
-      width: 18px;
-      height: 0;
-      vertical-align: middle;
-      margin-right: 4px;
-    }
-    .error {
-      color: #b00020;
-      white-space: pre-wrap;
-    }
-    .summary {
-      font-variant-numeric: tabular-nums;
-      margin-top: 4px;
-      font-size: 13px;
-    }
-  `;
+  static override styles = [
+    plotStyles,
+    css`
+      .plot,
+      .strip {
+        position: absolute;
+        overflow: hidden;
+        background: #000;
+        outline: 1px solid #888;
+      }
+      .plot {
+        cursor: crosshair;
+        touch-action: none;
+      }
+      .density-plot {
+        position: absolute;
+        outline: 1px solid #888;
+        background: #fff;
+      }
+      .strip-label {
+        font-size: 10px;
+        fill: #555;
+      }
+      .cross {
+        stroke: rgba(255, 255, 255, 0.55);
+        stroke-width: 1;
+      }
+      .threshold {
+        stroke: #ff5a4a;
+        stroke-width: 1.5;
+        stroke-dasharray: 6 4;
+      }
+      .fixed {
+        stroke: #7fdcff;
+        stroke-width: 1.2;
+        stroke-dasharray: 2 3;
+      }
+      .fixed.maximum {
+        stroke: #c9c9c9;
+      }
+      .picked {
+        stroke: #e4572e;
+        stroke-width: 1.5;
+      }
+      .bar {
+        fill: #5b8fd0;
+      }
+      .gibbs {
+        fill: none;
+        stroke: #d62728;
+        stroke-width: 2;
+      }
+      .legend {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 4px 14px;
+        align-items: center;
+        color: #444;
+        margin-top: 2px;
+      }
+      .key {
+        display: inline-block;
+        width: 18px;
+        height: 0;
+        vertical-align: middle;
+        margin-right: 4px;
+      }
+      .error {
+        color: #b00020;
+        white-space: pre-wrap;
+      }
+      .summary {
+        font-variant-numeric: tabular-nums;
+        margin-top: 4px;
+        font-size: 13px;
+      }
+    `,
+  ];
 
   /** The spec to show (kind 'bifurcation' or 'density'); the view computes it. */
   @property({ attribute: false }) spec: ExperimentSpec | null = null;
@@ -427,11 +383,7 @@ export class BifurcationView extends LitElement {
   private canvasBox(size: Size): string {
     const r = this.result;
     if (!r) return 'display:none';
-    const rv = this.resultView(r);
-    const sv = this.shownView;
-    const [x0, y0] = planeToScreen(sv, size, rv.u[0], rv.v[1]);
-    const [x1, y1] = planeToScreen(sv, size, rv.u[1], rv.v[0]);
-    return `left:${x0}px;top:${y0}px;width:${x1 - x0}px;height:${y1 - y0}px`;
+    return placedBox(this.shownView, size, this.resultView(r));
   }
 
   private stripBox(size: Size): string {
@@ -445,29 +397,19 @@ export class BifurcationView extends LitElement {
   }
 
   private renderAxes(size: Size, top: number) {
-    const sv = this.shownView;
     const spec = this.spec!;
-    const ut = niceTicks(sv.u[0], sv.u[1], Math.max(3, Math.round(size.width / 90)));
-    const vt = niceTicks(sv.v[0], sv.v[1], Math.max(3, Math.round(size.height / 60)));
-    const ul = formatTicks(ut);
-    const vl = formatTicks(vt);
-    return svg`
-      <g class="axis" transform="translate(${MARGIN.left},${top})">
-        ${ut.map((t, k) => {
-          const x = planeToScreen(sv, size, t, sv.v[0])[0];
-          return svg`<line x1=${x} x2=${x} y1=${size.height} y2=${size.height + 5}></line>
-            <text x=${x} y=${size.height + 17} text-anchor="middle" data-tick="u">${ul[k]}</text>`;
-        })}
-        ${vt.map((t, k) => {
-          const y = planeToScreen(sv, size, sv.u[0], t)[1];
-          return svg`<line x1=${-5} x2=${0} y1=${y} y2=${y}></line>
-            <text x=${-8} y=${y + 4} text-anchor="end" data-tick="v">${vl[k]}</text>`;
-        })}
-        <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${spec.plane.u.quantity === 'lr' ? 'h' : spec.plane.u.quantity}</text>
-        <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${spec.ensemble.observable}</text>
-        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP / 2 + 3.5} text-anchor="end">period</text>
-        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP - 1 - STRIP / 2 + 3.5} text-anchor="end">diverged</text>
-      </g>`;
+    const labels = {
+      u: spec.plane.u.quantity === 'lr' ? 'h' : spec.plane.u.quantity,
+      v: spec.ensemble.observable,
+    };
+    return plotAxes(
+      this.shownView,
+      size,
+      top,
+      labels,
+      svg`<text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP / 2 + 3.5} text-anchor="end">period</text>
+        <text class="strip-label" x=${-6} y=${-STRIP_GAP - STRIP - 1 - STRIP / 2 + 3.5} text-anchor="end">diverged</text>`,
+    );
   }
 
   private renderOverlay(size: Size, ov: EnsembleOverlays | null) {
@@ -577,16 +519,13 @@ export class BifurcationView extends LitElement {
   private renderDensity() {
     const rep = this.report;
     const size = { width: this.side, height: Math.round(this.side * 0.55) };
-    const total = {
-      width: size.width + MARGIN.left + MARGIN.right,
-      height: size.height + MARGIN.top + MARGIN.bottom,
-    };
+    const total = frameSize(size);
     const g = rep ? densityGeometry(rep, size) : null;
     const obs = this.spec!.ensemble.observable;
     return html`
       <div class="frame" style="width:${total.width}px;height:${total.height}px">
         <svg width=${total.width} height=${total.height}>
-          <g class="axis" transform="translate(${MARGIN.left},${MARGIN.top})">
+          <g class="axis" transform="translate(${PLOT_MARGIN.left},${PLOT_MARGIN.top})">
             <rect x="0" y="0" width=${size.width} height=${size.height} fill="#fff" stroke="#888"></rect>
             ${g?.bars.map((b) => svg`<rect class="bar" x=${b.x} y=${b.y} width=${Math.max(0.5, b.w - 0.5)} height=${b.h}></rect>`)}
             ${g && g.gibbs.length ? svg`<polyline class="gibbs" points=${g.gibbs.map((p) => p.join(',')).join(' ')}></polyline>` : nothing}
@@ -608,7 +547,7 @@ export class BifurcationView extends LitElement {
             </text>
           </g>
         </svg>
-        ${this.progress !== null ? html`<div class="progress" style="width:${(this.progress * 100).toFixed(1)}%"></div>` : nothing}
+        ${progressBar(this.progress)}
       </div>
       ${
         rep
@@ -631,11 +570,8 @@ export class BifurcationView extends LitElement {
     const err = this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing;
     if (spec.kind === 'density') return html`${this.renderDensity()}${err}`;
     const size = this.plotSize();
-    const plotTop = MARGIN.top + 2 * STRIP + 1 + STRIP_GAP;
-    const total = {
-      width: size.width + MARGIN.left + MARGIN.right,
-      height: size.height + plotTop + MARGIN.bottom,
-    };
+    const plotTop = PLOT_MARGIN.top + 2 * STRIP + 1 + STRIP_GAP;
+    const total = frameSize(size, plotTop);
     const sv = this.shownView;
     const ov = this.result ? this.overlaysFor(spec, [sv.v[0], sv.v[1]]) : null;
     return html`
@@ -643,21 +579,16 @@ export class BifurcationView extends LitElement {
         <svg width=${total.width} height=${total.height}>${this.renderAxes(size, plotTop)}</svg>
         <div
           class="strip"
-          style="left:${MARGIN.left}px;top:${MARGIN.top}px;width:${size.width}px;height:${2 * STRIP + 1}px"
+          style="left:${PLOT_MARGIN.left}px;top:${PLOT_MARGIN.top}px;width:${size.width}px;height:${2 * STRIP + 1}px"
         >
           <canvas class="strips" style=${this.stripBox(size)}></canvas>
         </div>
         <div
           class="plot"
-          style="left:${MARGIN.left}px;top:${plotTop}px;width:${size.width}px;height:${size.height}px"
+          style="left:${PLOT_MARGIN.left}px;top:${plotTop}px;width:${size.width}px;height:${size.height}px"
         >
           <canvas class="density" style=${this.canvasBox(size)}></canvas>
-          ${this.renderOverlay(size, ov)}
-          ${
-            this.progress !== null
-              ? html`<div class="progress" style="width:${(this.progress * 100).toFixed(1)}%"></div>`
-              : nothing
-          }
+          ${this.renderOverlay(size, ov)} ${progressBar(this.progress)}
         </div>
       </div>
       ${this.renderReadout()} ${this.renderLegend(ov)} ${err}
