@@ -95,6 +95,30 @@ export function expectedPeriod(h: number, c: ReturnType<typeof cascade>, margin:
   return undefined;
 }
 
+/**
+ * `gdlab bifurcation` flags of a small double-well diagram (8 columns over h ∈ [0.9, 1.3]) that both
+ * engines are checked on from the CLI, and the periods its columns must show, left to right.
+ */
+export const DOUBLE_WELL_CLI = [
+  '--objective',
+  'double-well',
+  '--lr',
+  '0.9:1.3',
+  '--columns',
+  '8',
+  '--rows',
+  '32',
+  '--samples',
+  '4',
+  '--transient',
+  '1000',
+  '--keep',
+  '100',
+  '--x0',
+  '0.1:1.4',
+];
+export const DOUBLE_WELL_CLI_PERIODS = [1, 1, 2, 2, 2, 2, 2, 4];
+
 /** A bifurcation spec of the double well over the given rates, starts spread over [0.1, 1.4]. */
 export function doubleWellSpec(over: {
   lr: [number, number];

@@ -2,9 +2,6 @@
  * The WGSL ensemble engine against the float64 reference and the derived double-well cascade.
  * Small on purpose (SwiftShader on two shared cores).
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/engine/bifurcation-common.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
@@ -12,11 +9,14 @@ import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
 import {
   cascade,
+  DOUBLE_WELL_CLI,
+  DOUBLE_WELL_CLI_PERIODS,
   doubleWellSpec,
   expectedPeriod,
   expectExactMass,
   lyapunov,
 } from './bifurcation-fixtures.ts';
+import { runCli } from './helpers/cli.ts';
 import { withDevice } from './helpers/gpu.ts';
 
 const C = cascade();
@@ -238,36 +238,13 @@ describe('GPU ensemble engine, control', () => {
   });
 
   it('gdlab bifurcation --engine gpu reports the adapter and the float64 periods', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        join(process.cwd(), 'bin/gdlab.js'),
-        'bifurcation',
-        '--objective',
-        'double-well',
-        '--lr',
-        '0.9:1.3',
-        '--columns',
-        '8',
-        '--rows',
-        '32',
-        '--samples',
-        '4',
-        '--transient',
-        '1000',
-        '--keep',
-        '100',
-        '--x0',
-        '0.1:1.4',
-        '--engine',
-        'gpu',
-      ],
-      { timeout: 120_000 },
-    );
+    const { stdout } = await runCli(['bifurcation', ...DOUBLE_WELL_CLI, '--engine', 'gpu'], {
+      timeout: 120_000,
+    });
     const json = JSON.parse(stdout);
     expect(json.engine.kind).toBe('gpu');
     expect(json.engine.precision).toBe('f32');
     expect(json.engine.adapter.length).toBeGreaterThan(0);
-    expect(json.columns.map((c: { period: number }) => c.period)).toEqual([1, 1, 2, 2, 2, 2, 2, 4]);
+    expect(json.columns.map((c: { period: number }) => c.period)).toEqual(DOUBLE_WELL_CLI_PERIODS);
   });
 });

@@ -2,11 +2,8 @@
  * Bifurcation diagrams in float64 (the reference engine), the picture and the CLI. The double-well
  * cascade is derived in float64 in tests/bifurcation-fixtures.ts, not quoted.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
@@ -18,13 +15,15 @@ import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { parseSpec } from '../src/spec/spec.ts';
 import {
   cascade,
+  DOUBLE_WELL_CLI,
+  DOUBLE_WELL_CLI_PERIODS,
   doubleWellSpec,
   expectedPeriod,
   expectExactMass,
   lyapunov,
 } from './bifurcation-fixtures.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
-const run = promisify(execFile);
 const cpu = new CpuEnsembleEngine();
 const C = cascade();
 
@@ -147,28 +146,11 @@ describe('renderBifurcation', () => {
 });
 
 describe('gdlab bifurcation', () => {
-  const bin = join(process.cwd(), 'bin/gdlab.js');
   it('writes the columns as JSON and a PNG that carries the spec', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gdlab-bif-'));
+    const dir = tempDir('gdlab-bif-');
     const args = [
-      bin,
       'bifurcation',
-      '--objective',
-      'double-well',
-      '--lr',
-      '0.9:1.3',
-      '--columns',
-      '8',
-      '--rows',
-      '32',
-      '--samples',
-      '4',
-      '--transient',
-      '1000',
-      '--keep',
-      '100',
-      '--x0',
-      '0.1:1.4',
+      ...DOUBLE_WELL_CLI,
       '--observable',
       'x',
       '--engine',
@@ -178,7 +160,7 @@ describe('gdlab bifurcation', () => {
       '--png',
       join(dir, 'b.png'),
     ];
-    await run(process.execPath, args, { timeout: 60_000 });
+    await runCli(args, { timeout: 60_000 });
     const json = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
     expect(json.engine).toEqual({ kind: 'cpu', precision: 'f64', adapter: 'cpu' });
     expect(json.columns).toHaveLength(8);
@@ -194,14 +176,14 @@ describe('gdlab bifurcation', () => {
         expect(col.max).toBeGreaterThanOrEqual(col.min);
       },
     );
-    expect(json.columns.map((c: { period: number }) => c.period)).toEqual([1, 1, 2, 2, 2, 2, 2, 4]);
+    expect(json.columns.map((c: { period: number }) => c.period)).toEqual(DOUBLE_WELL_CLI_PERIODS);
     const png = decode(readFileSync(join(dir, 'b.png')));
     expect([png.width, png.height]).toEqual([8, 32 + 14]);
     expect(parseSpec(JSON.parse(png.text['gdlab-spec']))).toEqual(spec);
   });
 
   it('names a bad flag in one line with status 2', async () => {
-    const fail = run(process.execPath, [bin, 'bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
+    const fail = runCli(['bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
     await expect(fail).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining("--engine: 'tpu' must be gpu or cpu"),

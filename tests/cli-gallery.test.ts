@@ -1,30 +1,18 @@
 /**
  * `gdlab gallery`: pictures carry their spec, JSON carries the entry's text and its float64 numbers.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { shrink } from '../src/cli/gallery.ts';
 import { getGalleryEntry } from '../src/gallery/entries.ts';
 import { decodeSpecPng } from '../src/spec/png.ts';
-
-const run = promisify(execFile);
+import { runCli, tempDir } from './helpers/cli.ts';
 
 describe('gdlab gallery', () => {
   it('renders an entry to a PNG that reopens its (shrunk) spec, and JSON with the numbers of its claim', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'gdlab-gallery-'));
-    const { stdout } = await run('node', [
-      'bin/gdlab.js',
-      'gallery',
-      'regimes',
-      '--out',
-      out,
-      '--max-side',
-      '24',
-    ]);
+    const out = tempDir('gdlab-gallery-');
+    const { stdout } = await runCli(['gallery', 'regimes', '--out', out, '--max-side', '24']);
     expect(stdout).toMatch(/^regimes: regimes\.png, regimes\.json/);
     const entry = getGalleryEntry('regimes')!;
     const png = decodeSpecPng(readFileSync(join(out, 'regimes.png')));
@@ -45,7 +33,7 @@ describe('gdlab gallery', () => {
   });
 
   it('names the entries when asked for one that does not exist', async () => {
-    const err = await run('node', ['bin/gdlab.js', 'gallery', 'nope']).catch((e) => e);
+    const err = await runCli(['gallery', 'nope']).catch((e) => e);
     expect(err.code).toBe(2);
     expect(err.stderr).toContain("no gallery entry 'nope'; entries: regimes, mf-periodic, gibbs");
   });

@@ -1,14 +1,10 @@
 /** `gdlab trajectory` as a user runs it: spawned through bin/gdlab.js, JSON numbers checked. */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { TrajectoryJson } from '../src/cli/trajectory.ts';
 import { parseSpec } from '../src/spec/spec.ts';
-
-const exec = promisify(execFile);
+import { runCli, tempDir } from './helpers/cli.ts';
 
 interface Ran {
   code: number;
@@ -18,7 +14,7 @@ interface Ran {
 
 async function gdlab(...args: string[]): Promise<Ran> {
   try {
-    const { stdout, stderr } = await exec('node', ['bin/gdlab.js', ...args], { timeout: 60_000 });
+    const { stdout, stderr } = await runCli(args, { timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -129,7 +125,7 @@ describe('gdlab trajectory', () => {
   });
 
   it('writes --json FILE and says so on stdout', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'gdlab-')), 'out.json');
+    const file = join(tempDir('gdlab-'), 'out.json');
     const r = await gdlab(
       'trajectory',
       '--objective',

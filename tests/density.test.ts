@@ -10,11 +10,8 @@
  * 3. Sampling: M·K iterates of an AR(1)-like chain with coefficient 1 - h have n = M·K·h/(2-h)
  *    effective draws; the L1 error of a histogram is ≈ Σ √(2Pᵢ(1-Pᵢ)/(πn)). Allowed twice.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { decode } from 'fast-png';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble } from '../src/engine/bifurcation-common.ts';
@@ -23,9 +20,8 @@ import { densityReport, type DensityReport } from '../src/engine/density.ts';
 import { binEdges, countsToDensity, gibbsDensity, l1Distance } from '../src/gibbs.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 import { withDevice } from './helpers/gpu.ts';
-
-const run = promisify(execFile);
 
 /** erf to 1.5e-7 (Abramowitz & Stegun 7.1.26), enough for bin masses compared at 1e-4. */
 function erf(x: number): number {
@@ -147,12 +143,9 @@ describe('multiscale density against Gibbs', () => {
 
 describe('gdlab density', () => {
   it('writes edges, density, gibbs, T and l1, and a PNG carrying the spec', async () => {
-    const bin = join(process.cwd(), 'bin/gdlab.js');
-    const png = join(mkdtempSync(join(tmpdir(), 'gdlab-density-')), 'd.png');
-    const { stdout } = await run(
-      process.execPath,
+    const png = join(tempDir('gdlab-density-'), 'd.png');
+    const { stdout } = await runCli(
       [
-        bin,
         'density',
         '--objective',
         'multiscale',
@@ -201,9 +194,7 @@ describe('gdlab density', () => {
   });
 
   it('gives no Gibbs prediction for an objective without f₀', async () => {
-    const bin = join(process.cwd(), 'bin/gdlab.js');
-    const { stdout } = await run(process.execPath, [
-      bin,
+    const { stdout } = await runCli([
       'density',
       '--objective',
       'double-well',
