@@ -4,30 +4,17 @@
  * shared cores is slow. Screenshots go to test-artifacts/.
  */
 import { decode } from 'fast-png';
-import type { Browser, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
 import { OUTCOME_PALETTE } from '../../src/colormaps.ts';
 import { runEnsembleSpec } from '../../src/engine/bifurcation-common.ts';
 import { CpuEnsembleEngine } from '../../src/reference/ensemble.ts';
 import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, hashFor, launch, screenshot, serveDist, watchErrors } from './harness.ts';
+import { ARTIFACTS, hashFor, launch, plotBox, screenshot, sharedBrowser, watchErrors } from './harness.ts';
 
-let server: Awaited<ReturnType<typeof serveDist>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launch(true);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const GPU_PAGE = () => `${server.url}?display=readback`;
+const shared = sharedBrowser();
 
 /** Double well (x² - 1)²/4: f'' = 2 at the minimizers ±1, so the first doubling is at h = 1. */
 const DOUBLE_WELL = {
@@ -76,19 +63,11 @@ async function viewState(page: Page) {
   });
 }
 
-async function plotBox(page: Page) {
-  return page.evaluate(() => {
-    const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
-    const r = view.shadowRoot!.querySelector('.plot')!.getBoundingClientRect();
-    return { x: r.left, y: r.top, width: r.width, height: r.height };
-  });
-}
-
 describe('the bifurcation view', () => {
   it('draws the double well: density, period-2 columns just above h = 1, the threshold at h = 1', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(GPU_PAGE() + hashFor(DOUBLE_WELL));
+    await page.goto(shared.gpuUrl + hashFor(DOUBLE_WELL));
     await waitForEnsemble(page);
     const s = await viewState(page);
     await screenshot(page, 'bif-1-double-well');
@@ -126,7 +105,7 @@ describe('the bifurcation view', () => {
     expect(threshold.length).toBeGreaterThan(0);
     for (const t of threshold) expect(t).toBeCloseTo(1, 9);
     // The crosshair readout names the column under the pointer.
-    const box = await plotBox(page);
+    const box = await plotBox(page, 'gd-bifurcation-view');
     await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5);
     const readout = await page.evaluate(() => {
       const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
@@ -140,12 +119,12 @@ describe('the bifurcation view', () => {
   });
 
   it('box zoom recomputes the region at full resolution and changes the URL; back returns', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(GPU_PAGE() + hashFor(DOUBLE_WELL));
+    await page.goto(shared.gpuUrl + hashFor(DOUBLE_WELL));
     await waitForEnsemble(page);
     const before = await viewState(page);
-    const box = await plotBox(page);
+    const box = await plotBox(page, 'gd-bifurcation-view');
     // A plain drag (no shift) draws the box: h from 40% to 80%, x from the top 10% to 60%.
     await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.1);
     await page.mouse.down();
@@ -195,12 +174,12 @@ describe('the bifurcation view', () => {
   });
 
   it('clicking a column opens the inspector at that h', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(GPU_PAGE() + hashFor(DOUBLE_WELL));
+    await page.goto(shared.gpuUrl + hashFor(DOUBLE_WELL));
     await waitForEnsemble(page);
     const s = await viewState(page);
-    const box = await plotBox(page);
+    const box = await plotBox(page, 'gd-bifurcation-view');
     const fx = 0.7;
     await page.mouse.click(box.x + box.width * fx, box.y + box.height * 0.5);
     await page.waitForFunction(
@@ -236,9 +215,9 @@ describe('the bifurcation view', () => {
   });
 
   it('the ensemble panel edits samples, keep and the vertical range through the spec, and recomputes', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(GPU_PAGE() + hashFor(DOUBLE_WELL));
+    await page.goto(shared.gpuUrl + hashFor(DOUBLE_WELL));
     await waitForEnsemble(page);
     const before = await viewState(page);
     const panels = await page.evaluate(() => {
@@ -318,9 +297,9 @@ describe('the bifurcation view', () => {
   });
 
   it('exports a PNG carrying the bifurcation spec; opening it reopens the same diagram', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(GPU_PAGE() + hashFor(DOUBLE_WELL));
+    await page.goto(shared.gpuUrl + hashFor(DOUBLE_WELL));
     await waitForEnsemble(page);
     await page.evaluate(() =>
       (document.querySelector('gd-lab')!.shadowRoot!.getElementById('export') as HTMLElement).click(),
@@ -390,8 +369,8 @@ describe('the bifurcation view', () => {
     expect({ ...bigSpec, size: null }).toEqual({ ...s.spec, size: null });
     expect([big.width, big.height]).toEqual([1024, 853 + 14]);
 
-    const other = await browser.newPage();
-    await other.goto(GPU_PAGE());
+    const other = await shared.browser.newPage();
+    await other.goto(shared.gpuUrl);
     await other.waitForFunction(() => document.querySelector('gd-lab')?.frame != null, { timeout: 90_000 });
     await other.evaluate(async (data: number[]) => {
       const file = new File([new Uint8Array(data)], 'export.png', { type: 'image/png' });
@@ -408,7 +387,7 @@ describe('the bifurcation view', () => {
   });
 
   it('a density spec shows the histogram, the Gibbs curve and their L1 distance', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     const spec = {
       kind: 'density',
@@ -428,7 +407,7 @@ describe('the bifurcation view', () => {
         range: [-0.64, 0.64],
       },
     };
-    await page.goto(GPU_PAGE() + hashFor(spec));
+    await page.goto(shared.gpuUrl + hashFor(spec));
     await waitForEnsemble(page);
     await screenshot(page, 'bif-5-density');
     const exportUi = await page.evaluate(() => {
@@ -477,7 +456,7 @@ describe('the bifurcation view without WebGPU', () => {
     try {
       const page = await plain.newPage();
       const errors = watchErrors(page);
-      await page.goto(server.url + hashFor(DOUBLE_WELL));
+      await page.goto(shared.url + hashFor(DOUBLE_WELL));
       await waitForEnsemble(page);
       const s = await viewState(page);
       await screenshot(page, 'bif-6-cpu-fallback');

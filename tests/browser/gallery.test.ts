@@ -4,30 +4,19 @@
  * window), variants reopen it, and entries with trajectories open the inspector. Entries open at a
  * small grid (the lab's galleryMaxSide) because SwiftShader on two shared cores is slow.
  */
-import type { Browser, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
 import { getGalleryEntry } from '../../src/gallery/entries.ts';
-import { launch, screenshot, serveDist, waitForMap, watchErrors } from './harness.ts';
+import { screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
 
-let server: Awaited<ReturnType<typeof serveDist>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launch(true);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const shared = sharedBrowser();
 
 const MAX_SIDE = 40;
 
 /** A lab page on SwiftShader, 1400×900, with the gallery opening entries at MAX_SIDE. */
 async function openLab(page: Page): Promise<void> {
   await page.setViewport({ width: 1400, height: 900, deviceScaleFactor: 1 });
-  await page.goto(`${server.url}?display=readback`);
+  await page.goto(shared.gpuUrl);
   await waitForMap(page);
   await page.evaluate((side) => {
     document.querySelector('gd-lab')!.galleryMaxSide = side;
@@ -103,7 +92,7 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 describe('the gallery in the lab', () => {
   it('lists every entry; one click opens a basin entry with its paragraphs, variants reopen it', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     await openLab(page);
     const titles = await page.evaluate(() => {
@@ -179,7 +168,7 @@ describe('the gallery in the lab', () => {
   });
 
   it('the Gibbs entry opens the density view with its L1 distance', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     await openLab(page);
     await clickPanel(page, 'button.entry[data-entry="gibbs"]');
@@ -213,7 +202,7 @@ describe('the gallery in the lab', () => {
   });
 
   it('an entry with trajectories opens the inspector on them', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     await openLab(page);
     await clickPanel(page, 'button.entry[data-entry="regimes"]');

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = join(ROOT, 'dist');
@@ -48,6 +49,45 @@ export async function serveDist(): Promise<{ url: string; close: () => Promise<v
   return {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
+  };
+}
+
+/**
+ * The server and the SwiftShader browser that the tests of one file share: started before the
+ * first test, closed after the last. Read the fields inside tests (they are set in beforeAll).
+ */
+export interface SharedBrowser {
+  readonly browser: Browser;
+  /** The lab's address. */
+  readonly url: string;
+  /**
+   * The lab on SwiftShader WebGPU with `?display=readback`: the same engine and colours, drawn
+   * through a 2D canvas (headless SwiftShader loses the device on presenting to a WebGPU canvas).
+   */
+  readonly gpuUrl: string;
+}
+
+export function sharedBrowser(): SharedBrowser {
+  let server: Awaited<ReturnType<typeof serveDist>> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await serveDist();
+    browser = await launch(true);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      return browser!;
+    },
+    get url() {
+      return server!.url;
+    },
+    get gpuUrl() {
+      return `${server!.url}?display=readback`;
+    },
   };
 }
 
@@ -112,6 +152,15 @@ export async function waitForMap(page: Page, timeout = 90_000): Promise<void> {
   );
   // Let the map draw its frame (at most one animation frame later).
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** The drawing area (`.plot`) of the lab's basin map or ensemble view, in page coordinates. */
+export async function plotBox(page: Page, view: 'gd-basin-map' | 'gd-bifurcation-view') {
+  return page.evaluate((tag) => {
+    const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector(tag)!;
+    const r = el.shadowRoot!.querySelector('.plot')!.getBoundingClientRect();
+    return { x: r.left, y: r.top, width: r.width, height: r.height };
+  }, view);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

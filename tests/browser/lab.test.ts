@@ -8,35 +8,18 @@
  * `?display=readback`: the same engine and colours, drawn through a 2D canvas.
  */
 import { decode } from 'fast-png';
-import type { Browser, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { compileObjective } from '../../src/objective/compile.ts';
 import { countOutcomes } from '../../src/outcome.ts';
 import { CpuBasinEngine } from '../../src/reference/grid.ts';
 import { defaultSpec, parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
-import { hashFor, launch, ROOT, screenshot, serveDist, waitForMap, watchErrors } from './harness.ts';
+import { hashFor, launch, plotBox, screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+import { runCli, tempDir } from '../helpers/cli.ts';
 
-const run = promisify(execFile);
-
-let server: Awaited<ReturnType<typeof serveDist>>;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launch(true);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const GPU_PAGE = () => `${server.url}?display=readback`;
+const shared = sharedBrowser();
 
 /** The lab's current spec, frame counts and state, read through the element's public fields. */
 async function labState(page: Page) {
@@ -67,29 +50,12 @@ async function legendCounts(page: Page): Promise<Record<string, number>> {
   });
 }
 
-/** The map's drawing area in page coordinates. */
-async function plotBox(page: Page) {
-  return page.evaluate(() => {
-    const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
-    const r = map.shadowRoot!.querySelector('.plot')!.getBoundingClientRect();
-    return { x: r.left, y: r.top, width: r.width, height: r.height };
-  });
-}
-
 /** Outcome counts of `gdlab basin --spec` for a spec: the GPU engine on Dawn in Node. */
 async function cliCounts(spec: ExperimentSpec) {
-  const dir = mkdtempSync(join(tmpdir(), 'gdlab-'));
+  const dir = tempDir('gdlab-');
   try {
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    const args = [
-      join(ROOT, 'bin/gdlab.js'),
-      'basin',
-      '--spec',
-      join(dir, 'spec.json'),
-      '--json',
-      join(dir, 'out.json'),
-    ];
-    const cli = await run(process.execPath, args);
+    const cli = await runCli(['basin', '--spec', join(dir, 'spec.json'), '--json', join(dir, 'out.json')]);
     expect(cli.stderr).not.toMatch(/warning/);
     const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     expect(out.engine).toBe('gpu');
@@ -107,10 +73,10 @@ async function openLab(page: Page, url: string): Promise<void> {
 
 describe('the lab on SwiftShader WebGPU', () => {
   it("renders the default experiment, and its legend counts equal the CLI's for the same spec", async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     const t0 = Date.now();
-    await openLab(page, GPU_PAGE());
+    await openLab(page, shared.gpuUrl);
     const wall = Date.now() - t0;
     const s = await labState(page);
     await screenshot(page, '1-default');
@@ -136,11 +102,11 @@ describe('the lab on SwiftShader WebGPU', () => {
   });
 
   it('zoom and pan change the view and the URL; reloading the URL restores it', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page, GPU_PAGE() + hashFor({ size: [96, 96], iterations: 200, transient: 100 }));
+    await openLab(page, shared.gpuUrl + hashFor({ size: [96, 96], iterations: 200, transient: 100 }));
     const before = await labState(page);
-    const box = await plotBox(page);
+    const box = await plotBox(page, 'gd-basin-map');
     // Wheel zoom in about a point right of centre: that point stays put.
     await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.5);
     await page.mouse.wheel({ deltaY: -300 });
@@ -212,7 +178,7 @@ describe('the lab on SwiftShader WebGPU', () => {
 
     // A fresh page on the same URL opens the same view.
     const url = page.url();
-    const again = await browser.newPage();
+    const again = await shared.browser.newPage();
     await openLab(again, url);
     const restored = await labState(again);
     expect(restored.spec).toEqual(panned.spec);
@@ -224,10 +190,13 @@ describe('the lab on SwiftShader WebGPU', () => {
   });
 
   it('clicking a pixel opens the inspector whose first point is that pixel', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page, GPU_PAGE() + hashFor({ size: [64, 64], lr: 1.05, iterations: 300, transient: 200 }));
-    const box = await plotBox(page);
+    await openLab(
+      page,
+      shared.gpuUrl + hashFor({ size: [64, 64], lr: 1.05, iterations: 300, transient: 200 }),
+    );
+    const box = await plotBox(page, 'gd-basin-map');
     const s = (await labState(page)).spec;
     const fx = 0.62;
     const fy = 0.3;
@@ -282,9 +251,12 @@ describe('the lab on SwiftShader WebGPU', () => {
   });
 
   it('exports a PNG whose spec round-trips and whose pixels match the map on screen', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page, GPU_PAGE() + hashFor({ size: [48, 40], lr: 1.1, iterations: 300, transient: 200 }));
+    await openLab(
+      page,
+      shared.gpuUrl + hashFor({ size: [48, 40], lr: 1.1, iterations: 300, transient: 200 }),
+    );
     await page.evaluate(() => {
       const root = document.querySelector('gd-lab')!.shadowRoot!;
       (root.getElementById('export') as HTMLButtonElement).click();
@@ -302,7 +274,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect([png.width, png.height]).toEqual([48, 40]);
 
     // The on-screen map, sampled at the centre of each grid pixel.
-    const box = await plotBox(page);
+    const box = await plotBox(page, 'gd-basin-map');
     const shot = decode(await page.screenshot({ clip: box, type: 'png' }));
     let mismatches = 0;
     for (let y = 0; y < png.height; y++)
@@ -316,8 +288,8 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(mismatches).toBe(0);
 
     // Opening that PNG in a fresh page restores the exact view.
-    const other = await browser.newPage();
-    await openLab(other, GPU_PAGE());
+    const other = await shared.browser.newPage();
+    await openLab(other, shared.gpuUrl);
     await other.evaluate(async (data: number[]) => {
       const file = new File([new Uint8Array(data)], 'export.png', { type: 'image/png' });
       await document.querySelector('gd-lab')!.openFile(file);
@@ -331,11 +303,11 @@ describe('the lab on SwiftShader WebGPU', () => {
   });
 
   it('an invalid expression shows the message at its column and the previous map stays', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page, GPU_PAGE() + hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
+    await openLab(page, shared.gpuUrl + hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
     const before = await labState(page);
-    const box = await plotBox(page);
+    const box = await plotBox(page, 'gd-basin-map');
     const shotBefore = await page.screenshot({ clip: box, type: 'png' });
     await page.evaluate(() => {
       const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-objective-panel')!;
@@ -395,9 +367,9 @@ describe('the lab on SwiftShader WebGPU', () => {
   });
 
   it('a hostile link says what is wrong and the lab keeps working', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page, GPU_PAGE() + hashFor({ lr: -1, size: [32, 32] }));
+    await openLab(page, shared.gpuUrl + hashFor({ lr: -1, size: [32, 32] }));
     const s = await labState(page);
     expect(s.errors.link).toContain('lr: must be positive');
     expect(s.spec).toEqual(defaultSpec());
@@ -410,7 +382,7 @@ describe('the lab on SwiftShader WebGPU', () => {
 
 describe('the ensemble views and the gallery inside the lab', () => {
   it('switches to the bifurcation diagram and opens a gallery entry', async () => {
-    const page = await browser.newPage();
+    const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     const patch = {
       objective: { expr: '(x^2-1)^2/4', preset: 'double-well', params: {} },
@@ -422,7 +394,7 @@ describe('the ensemble views and the gallery inside the lab', () => {
       transient: 200,
       ensemble: { samples: 8, box: null, keep: 64, observable: 'x', bins: 80, range: null },
     };
-    await openLab(page, GPU_PAGE() + hashFor(patch));
+    await openLab(page, shared.gpuUrl + hashFor(patch));
     const lab = 'document.querySelector("gd-lab").shadowRoot';
     await page.evaluate(
       `(() => { const k = ${lab}.getElementById('kind'); k.value = 'bifurcation'; k.dispatchEvent(new Event('change')); })()`,
@@ -469,7 +441,7 @@ describe('a lost GPU device', () => {
       const errors = watchErrors(page);
       const patch = { size: [48, 48], iterations: 200, transient: 100 };
       // No ?display=readback: the lab presents into a WebGPU canvas first.
-      await openLab(page, server.url + hashFor(patch));
+      await openLab(page, shared.url + hashFor(patch));
       await new Promise((r) => setTimeout(r, 1500));
       await waitForMap(page);
       const s = await labState(page);
@@ -483,7 +455,7 @@ describe('a lost GPU device', () => {
       );
       // The recovered lab computes what `gdlab basin` computes, and draws it.
       expect(s.counts).toEqual(await cliCounts(parseSpec(patch)));
-      const shot = decode(await page.screenshot({ clip: await plotBox(page), type: 'png' }));
+      const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
       const colours = new Set<number>();
       for (let k = 0; k < shot.width * shot.height; k++)
         colours.add(
@@ -507,7 +479,7 @@ describe('the lab without WebGPU', () => {
       const page = await plain.newPage();
       const errors = watchErrors(page);
       const spec: Partial<ExperimentSpec> = { size: [64, 64], iterations: 200, transient: 100 };
-      await openLab(page, server.url + hashFor(spec));
+      await openLab(page, shared.url + hashFor(spec));
       const s = await labState(page);
       expect(s.kind).toBe('cpu');
       expect(s.note).toMatch(/no GPU adapter|no WebGPU/);
