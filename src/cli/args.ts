@@ -80,3 +80,20 @@ export function parseFlags<O extends ParseArgsOptionsConfig>(argv: string[], opt
     throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab ${command} --help)`);
   }
 }
+
+/** The engine `--engine` names, or undefined when not given; anything else is a CliError. */
+export function parseEngineChoice(choice: string | undefined): 'gpu' | 'cpu' | undefined {
+  if (choice !== undefined && choice !== 'gpu' && choice !== 'cpu')
+    throw new CliError(`--engine: '${choice}' must be gpu or cpu`);
+  return choice;
+}
+
+/** A CliError for the first `--param` name that the objective does not have (a misspelt one would be ignored). */
+export function checkParamNames(given: Iterable<string>, params: readonly string[]): void {
+  for (const name of given)
+    if (!params.includes(name))
+      throw new CliError(
+        `--param: '${name}' is not a parameter of this objective` +
+          (params.length ? ` (its parameters: ${params.join(', ')})` : ' (it has none)'),
+      );
+}

@@ -19,7 +19,15 @@ import {
   type ColourField,
   type ExperimentSpec,
 } from '../spec/spec.ts';
-import { CliError, parseFlags, parseInteger, parseNumber } from './args.ts';
+import {
+  checkParamNames,
+  CliError,
+  parseEngineChoice,
+  parseFlags,
+  parseInteger,
+  parseNumber,
+} from './args.ts';
+import { writeJson } from './output.ts';
 
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
@@ -145,12 +153,7 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
     params: objective.params,
     observables: spec.observables,
   });
-  for (const name of Object.keys(params))
-    if (!obj.params.includes(name))
-      throw new CliError(
-        `--param: '${name}' is not a parameter of this objective` +
-          (obj.params.length ? ` (its parameters: ${obj.params.join(', ')})` : ' (it has none)'),
-      );
+  checkParamNames(Object.keys(params), obj.params);
   const dim = obj.dim;
   const x0 = spec.x0.length === dim ? [...spec.x0] : new Array<number>(dim).fill(0);
 
@@ -269,9 +272,7 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
-  const engineChoice = flags.engine as string | undefined;
-  if (engineChoice !== undefined && engineChoice !== 'gpu' && engineChoice !== 'cpu')
-    throw new CliError(`--engine: '${engineChoice}' must be gpu or cpu`);
+  const engineChoice = parseEngineChoice(flags.engine as string | undefined);
   const spec = specFromFlags(flags);
   const { createEngine } = await import('../engine/create.ts');
   const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
@@ -303,9 +304,7 @@ export async function run(argv: string[]): Promise<number> {
       writeFileSync(pngFile, encodeSpecPng(rgba, result.columns.width, result.columns.height, spec));
     }
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);
-    const text = JSON.stringify(out, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-    if (jsonFile === '-') process.stdout.write(text + '\n');
-    else if (jsonFile !== undefined) writeFileSync(jsonFile, text + '\n');
+    if (jsonFile !== undefined) writeJson(jsonFile, out);
     if (jsonFile !== '-') {
       const p = Object.entries(counts.periodic)
         .map(([k, n]) => `period ${k}: ${n}`)

@@ -3,21 +3,29 @@
  * per column with each column's diverged fraction, period, Lyapunov exponent and extremes. The GPU
  * engine when Dawn finds an adapter, else the float64 reference (said in `engine`).
  */
-import { writeFileSync } from 'node:fs';
 import {
   columnsJson,
   runEnsembleSpec,
   type BifurcationResult,
   type EnsembleEngine,
 } from '../engine/bifurcation-common.ts';
-import { labColours, renderBifurcation, type RgbaImage } from '../engine/bifurcation-render.ts';
+import { labColours, renderBifurcation } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../engine/types.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { CpuEnsembleEngine } from '../reference/ensemble.ts';
-import { encodeSpecPng } from '../spec/png.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../spec/spec.ts';
-import { CliError, parseFlags, parseInteger, parseList, parseParams, parseRange } from './args.ts';
+import {
+  checkParamNames,
+  CliError,
+  parseEngineChoice,
+  parseFlags,
+  parseInteger,
+  parseList,
+  parseParams,
+  parseRange,
+} from './args.ts';
+import { writeJson, writeSpecPng } from './output.ts';
 
 export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
 
@@ -95,12 +103,7 @@ export function baseEnsembleSpec(
   const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
   // Compiled here only for its variables and parameters, so flag errors name them.
   const obj = compileObjective({ expr: resolved.expr, params: resolved.params });
-  for (const name of Object.keys(given))
-    if (!obj.params.includes(name))
-      throw new CliError(
-        `--param: '${name}' is not a parameter of this objective` +
-          (obj.params.length ? ` (its parameters: ${obj.params.join(', ')})` : ' (it has none)'),
-      );
+  checkParamNames(Object.keys(given), obj.params);
   const dim = obj.dim;
   let x0 = preset ? [...preset.x0] : new Array<number>(dim).fill(0);
   let box: { min: number[]; max: number[] } | null = null;
@@ -141,9 +144,7 @@ export function baseEnsembleSpec(
 
 /** The engine a flag asks for: the GPU (falling back to the CPU, said on stderr, when there is no adapter). */
 export async function openEnsembleEngine(choice: string | undefined): Promise<EnsembleEngine> {
-  if (choice !== undefined && choice !== 'gpu' && choice !== 'cpu')
-    throw new CliError(`--engine: '${choice}' must be gpu or cpu`);
-  if (choice === 'cpu') return new CpuEnsembleEngine();
+  if (parseEngineChoice(choice) === 'cpu') return new CpuEnsembleEngine();
   const { requestNodeDevice } = await import('../engine/node-gpu.ts');
   const gpu = await requestNodeDevice();
   if (!gpu) {
@@ -159,22 +160,6 @@ export async function openEnsembleEngine(choice: string | undefined): Promise<En
     gpu.device.destroy();
   };
   return engine;
-}
-
-/** Writes JSON to a file, or to stdout for '-'. */
-export function writeJson(target: string, value: unknown): void {
-  const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-  if (target === '-') process.stdout.write(text + '\n');
-  else writeFileSync(target, text + '\n');
-}
-
-/** A PNG with the spec in its `gdlab-spec` tEXt chunk (src/spec/png.ts). */
-export function writeSpecPng(
-  file: string,
-  image: Pick<RgbaImage, 'width' | 'height' | 'rgba'>,
-  spec: ExperimentSpec,
-): void {
-  writeFileSync(file, encodeSpecPng(image.rgba, image.width, image.height, spec));
 }
 
 /** What `gdlab bifurcation` writes as JSON. */

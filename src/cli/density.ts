@@ -8,13 +8,8 @@ import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../engine/types.ts';
 import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
-import {
-  baseEnsembleSpec,
-  openEnsembleEngine,
-  parseEnsembleFlags,
-  writeJson,
-  writeSpecPng,
-} from './bifurcation.ts';
+import { baseEnsembleSpec, openEnsembleEngine, parseEnsembleFlags } from './bifurcation.ts';
+import { writeJson, writeSpecPng } from './output.ts';
 
 export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
 

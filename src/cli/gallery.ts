@@ -12,7 +12,7 @@ import { encodeSpecPng } from '../spec/png.ts';
 import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
 import type { BasinEngine } from '../engine/types.ts';
 import type { EnsembleEngine } from '../engine/bifurcation-common.ts';
-import { CliError, parseFlags, parseInteger } from './args.ts';
+import { CliError, parseEngineChoice, parseFlags, parseInteger } from './args.ts';
 
 export const help = `gdlab gallery: render the gallery of phenomena from the seed text
 
@@ -76,8 +76,7 @@ interface Engines {
 }
 
 async function openEngines(choice: string | undefined): Promise<Engines> {
-  if (choice !== undefined && choice !== 'gpu' && choice !== 'cpu')
-    throw new CliError(`--engine: '${choice}' must be gpu or cpu`);
+  parseEngineChoice(choice);
   const { createEngine } = await import('../engine/create.ts');
   const created = await createEngine({ prefer: choice === 'cpu' ? 'cpu' : 'gpu' });
   const { openEnsembleEngine } = await import('./bifurcation.ts');

@@ -11,7 +11,15 @@ import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { resolvePlane } from '../spec/plane.ts';
 import { parseSpec, type AxisRange, type ExperimentSpec } from '../spec/spec.ts';
-import { CliError, parseFlags, parseInteger, parseList, parseNumber, parseParams } from './args.ts';
+import {
+  checkParamNames,
+  CliError,
+  parseFlags,
+  parseInteger,
+  parseList,
+  parseNumber,
+  parseParams,
+} from './args.ts';
 
 export const help = `gdlab trajectory: one GD trajectory in float64, with gradient flow and modified equations
 
@@ -111,12 +119,7 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
   const obj = compileObjective({ expr: resolved.expr, params: resolved.params, observables });
   // A misspelt --param would otherwise leave the default in place without a word.
-  for (const name of Object.keys(given))
-    if (!obj.params.includes(name))
-      throw new CliError(
-        `--param: '${name}' is not a parameter of this objective` +
-          (obj.params.length ? ` (its parameters: ${obj.params.join(', ')})` : ' (it has none)'),
-      );
+  checkParamNames(Object.keys(given), obj.params);
 
   const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
   if (lr === undefined) throw new CliError('--lr is required for an expression');
