@@ -153,6 +153,22 @@ export function doubleWellSpec(over: {
   });
 }
 
+/**
+ * The double well where samples escape: starts beyond about 2 escape at once, above h = 2 every
+ * bounded orbit is lost, and the range [-1, 1] cuts off part of the attractor.
+ */
+export function escapingDoubleWellSpec(): ExperimentSpec {
+  return doubleWellSpec({
+    lr: [1.6, 2.3],
+    columns: 14,
+    samples: 16,
+    keep: 150,
+    transient: 300,
+    range: [-1, 1],
+    box: [0.1, 2.5],
+  });
+}
+
 /** Σ density + outside = bounded × K in every column: each kept iterate of a bounded sample once. */
 export function expectExactMass(r: BifurcationResult): void {
   const { columns: W, rows: H, keep } = r.plan;

@@ -12,6 +12,7 @@ import {
   DOUBLE_WELL_CLI,
   DOUBLE_WELL_CLI_PERIODS,
   doubleWellSpec,
+  escapingDoubleWellSpec,
   expectedPeriod,
   expectExactMass,
   lyapunov,
@@ -91,15 +92,7 @@ describe('GPU ensemble engine', () => {
   });
 
   it('counts each kept iterate of a bounded sample once, with escapes and a cut-off range', async () => {
-    const spec = doubleWellSpec({
-      lr: [1.6, 2.3],
-      columns: 14,
-      samples: 16,
-      keep: 150,
-      transient: 300,
-      range: [-1, 1],
-      box: [0.1, 2.5],
-    });
+    const spec = escapingDoubleWellSpec();
     const { gpu, cpu } = await both(spec);
     expectExactMass(gpu);
     // Escape is decided early and far from the radius: the same samples escape in f32.

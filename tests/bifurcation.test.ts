@@ -18,6 +18,7 @@ import {
   DOUBLE_WELL_CLI,
   DOUBLE_WELL_CLI_PERIODS,
   doubleWellSpec,
+  escapingDoubleWellSpec,
   expectedPeriod,
   expectExactMass,
   lyapunov,
@@ -70,17 +71,7 @@ describe('double-well cascade in float64', () => {
 
 describe('histogram mass', () => {
   it('counts every kept iterate of every bounded sample exactly once, diverged samples never', async () => {
-    // Starts beyond about 2 escape at once; above h = 2 every bounded orbit is lost. The range
-    // [-1, 1] cuts off part of the attractor.
-    const spec = doubleWellSpec({
-      lr: [1.6, 2.3],
-      columns: 14,
-      samples: 16,
-      keep: 150,
-      transient: 300,
-      range: [-1, 1],
-      box: [0.1, 2.5],
-    });
+    const spec = escapingDoubleWellSpec();
     const r = await runEnsembleSpec(cpu, spec);
     expectExactMass(r);
     const outside = r.outside.reduce((a, b) => a + b, 0);
