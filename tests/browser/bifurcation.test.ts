@@ -12,7 +12,15 @@ import { CpuEnsembleEngine } from '../../src/reference/ensemble.ts';
 import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARTIFACTS, hashFor, launch, plotBox, screenshot, sharedBrowser, watchErrors } from './harness.ts';
+import {
+  ARTIFACTS,
+  hashFor,
+  plotBox,
+  screenshot,
+  sharedBrowser,
+  watchErrors,
+  withOwnBrowser,
+} from './harness.ts';
 
 const shared = sharedBrowser();
 
@@ -452,10 +460,7 @@ describe('the bifurcation view', () => {
 
 describe('the bifurcation view without WebGPU', () => {
   it('computes in the float64 worker, count for count as the CPU reference', async () => {
-    const plain = await launch(false);
-    try {
-      const page = await plain.newPage();
-      const errors = watchErrors(page);
+    await withOwnBrowser(false, async (page, errors) => {
       await page.goto(shared.url + hashFor(DOUBLE_WELL));
       await waitForEnsemble(page);
       const s = await viewState(page);
@@ -472,8 +477,6 @@ describe('the bifurcation view without WebGPU', () => {
       expect(s.period).toEqual(ref.stats.period);
       expect(s.range).toEqual(ref.range);
       expect(errors).toEqual([]);
-    } finally {
-      await plain.close();
-    }
+    });
   });
 });

@@ -129,6 +129,23 @@ export async function launch(webgpu = true): Promise<Browser> {
   });
 }
 
+/**
+ * A browser of one test's own (one without WebGPU, or one whose GPU process may go down), with a
+ * page and the list of its errors; closed when `body` settles.
+ */
+export async function withOwnBrowser<T>(
+  webgpu: boolean,
+  body: (page: Page, errors: string[]) => Promise<T>,
+): Promise<T> {
+  const browser = await launch(webgpu);
+  try {
+    const page = await browser.newPage();
+    return await body(page, watchErrors(page));
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Collects page errors and console errors so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];

@@ -16,7 +16,15 @@ import { compileObjective } from '../../src/objective/compile.ts';
 import { countOutcomes } from '../../src/outcome.ts';
 import { CpuBasinEngine } from '../../src/reference/grid.ts';
 import { defaultSpec, parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
-import { hashFor, launch, plotBox, screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+import {
+  hashFor,
+  plotBox,
+  screenshot,
+  sharedBrowser,
+  waitForMap,
+  watchErrors,
+  withOwnBrowser,
+} from './harness.ts';
 import { runCli, tempDir } from '../helpers/cli.ts';
 
 const shared = sharedBrowser();
@@ -435,10 +443,7 @@ describe('the ensemble views and the gallery inside the lab', () => {
 describe('a lost GPU device', () => {
   it('is recovered: the lab draws the map again (here SwiftShader loses it on the first WebGPU-canvas present)', async () => {
     // A browser of its own: the loss takes Chrome's GPU process down with it.
-    const own = await launch(true);
-    try {
-      const page = await own.newPage();
-      const errors = watchErrors(page);
+    await withOwnBrowser(true, async (page, errors) => {
       const patch = { size: [48, 48], iterations: 200, transient: 100 };
       // No ?display=readback: the lab presents into a WebGPU canvas first.
       await openLab(page, shared.url + hashFor(patch));
@@ -466,18 +471,13 @@ describe('a lost GPU device', () => {
       expect(colours.size).toBeGreaterThan(3);
       await screenshot(page, '8b-device-recovered');
       expect(errors).toEqual([]);
-    } finally {
-      await own.close();
-    }
+    });
   });
 });
 
 describe('the lab without WebGPU', () => {
   it('falls back to the CPU engine in a Web Worker, says so, and renders', async () => {
-    const plain = await launch(false);
-    try {
-      const page = await plain.newPage();
-      const errors = watchErrors(page);
+    await withOwnBrowser(false, async (page, errors) => {
       const spec: Partial<ExperimentSpec> = { size: [64, 64], iterations: 200, transient: 100 };
       await openLab(page, shared.url + hashFor(spec));
       const s = await labState(page);
@@ -522,8 +522,6 @@ describe('the lab without WebGPU', () => {
       expect(g.total).toBeGreaterThan(0.9 * 128 * 128);
       await screenshot(page, '9b-cpu-gallery');
       expect(errors).toEqual([]);
-    } finally {
-      await plain.close();
-    }
+    });
   });
 });
