@@ -7,82 +7,35 @@ import { countOutcomes } from '../../outcome.ts';
 import type { ExperimentSpec } from '../../spec/spec.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { colourColumns } from './colour.ts';
-import type { WorkerReply, WorkerRequest } from './protocol.ts';
+import { SpecWorkerClient } from '../shared/spec-worker-client.ts';
+import type { WorkerReply } from './protocol.ts';
 
-interface Pending {
-  resolve: (frame: MapFrame) => void;
-  reject: (e: Error) => void;
-  onProgress?: (done: number, total: number) => void;
-  spec: ExperimentSpec;
-  coarse: boolean;
-}
+type ResultReply = Extract<WorkerReply, { type: 'result' }>;
 
 export class CpuBackend implements LabBackend {
   readonly info: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu (Web Worker)' };
   readonly display = 'cpu' as const;
-  private worker: Worker;
-  private nextId = 1;
-  private pending = new Map<number, Pending>();
+  private client: SpecWorkerClient<ResultReply>;
   private cache = new WeakMap<MapFrame, { key: string; pixels: Pixels }>();
 
   constructor() {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-    this.worker.addEventListener('message', (e: MessageEvent<WorkerReply>) => this.onMessage(e.data));
-    this.worker.addEventListener('error', (e) => {
-      for (const p of this.pending.values()) p.reject(new Error(`CPU worker failed: ${e.message}`));
-      this.pending.clear();
-    });
+    this.client = new SpecWorkerClient(
+      new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }),
+    );
   }
 
-  run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
-    const id = this.nextId++;
-    const signal = options.signal;
-    return new Promise<MapFrame>((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason as Error);
-      this.pending.set(id, {
-        resolve,
-        reject,
-        onProgress: options.onProgress,
-        spec,
-        coarse: !!options.coarse,
-      });
-      signal?.addEventListener('abort', () => {
-        if (!this.pending.has(id)) return;
-        this.pending.delete(id);
-        this.post({ type: 'cancel', id });
-        reject(signal.reason as Error);
-      });
-      this.post({ type: 'run', id, spec });
-    });
-  }
-
-  private post(msg: WorkerRequest): void {
-    this.worker.postMessage(msg);
-  }
-
-  private onMessage(msg: WorkerReply): void {
-    const p = this.pending.get(msg.id);
-    if (!p) return;
-    if (msg.type === 'progress') {
-      p.onProgress?.(msg.done, msg.total);
-      return;
-    }
-    this.pending.delete(msg.id);
-    if (msg.type === 'error') {
-      const err = new Error(msg.message);
-      err.name = msg.name;
-      p.reject(err);
-      return;
-    }
-    p.resolve({
-      spec: p.spec,
+  async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
+    const coarse = !!options.coarse;
+    const msg = await this.client.run(spec, options);
+    return {
+      spec,
       info: this.info,
       columns: msg.columns,
-      counts: countOutcomes(msg.columns, p.spec.classify.chaosThreshold),
+      counts: countOutcomes(msg.columns, spec.classify.chaosThreshold),
       ms: msg.ms,
       steps: msg.steps,
-      coarse: p.coarse,
-    });
+      coarse,
+    };
   }
 
   present(canvas: HTMLCanvasElement, frame: MapFrame, colour: ColourSettings): void {
@@ -110,8 +63,6 @@ export class CpuBackend implements LabBackend {
   release(_frame: MapFrame): void {}
 
   dispose(): void {
-    for (const p of this.pending.values()) p.reject(new DOMException('engine disposed', 'AbortError'));
-    this.pending.clear();
-    this.worker.terminate();
+    this.client.dispose();
   }
 }
