@@ -18,6 +18,7 @@ import {
   plotBox,
   screenshot,
   sharedBrowser,
+  waitForInspector,
   watchErrors,
   withOwnBrowser,
 } from './harness.ts';
@@ -190,13 +191,7 @@ describe('the bifurcation view', () => {
     const box = await plotBox(page, 'gd-bifurcation-view');
     const fx = 0.7;
     await page.mouse.click(box.x + box.width * fx, box.y + box.height * 0.5);
-    await page.waitForFunction(
-      () => {
-        const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector');
-        return !!el && el.charts.length === 3;
-      },
-      { timeout: 30_000 },
-    );
+    await waitForInspector(page);
     const chart = await page.evaluate(() => {
       const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
       const u = el.charts[0];

@@ -7,7 +7,7 @@
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { getGalleryEntry } from '../../src/gallery/entries.ts';
-import { screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+import { screenshot, sharedBrowser, waitForInspector, waitForMap, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
 
@@ -207,15 +207,7 @@ describe('the gallery in the lab', () => {
     await openLab(page);
     await clickPanel(page, 'button.entry[data-entry="regimes"]');
     await waitForMap(page);
-    const inspector = () =>
-      page.waitForFunction(
-        () => {
-          const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector');
-          return !!el && el.charts.length === 3;
-        },
-        { timeout: 30_000 },
-      );
-    await inspector();
+    await waitForInspector(page);
     const first = await page.evaluate(() => {
       const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
       return { x0: el.data!.x0, h: el.data!.h, n: el.data!.k.length };

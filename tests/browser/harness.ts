@@ -180,6 +180,17 @@ export async function plotBox(page: Page, view: 'gd-basin-map' | 'gd-bifurcation
   }, view);
 }
 
+/** Waits until the lab's trajectory inspector is open with its three charts drawn. */
+export async function waitForInspector(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector');
+      return !!el && el.charts.length === 3;
+    },
+    { timeout: 30_000 },
+  );
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`) as `${string}.png`;

@@ -22,6 +22,7 @@ import {
   screenshot,
   sharedBrowser,
   waitForMap,
+  waitForInspector,
   watchErrors,
   withOwnBrowser,
 } from './harness.ts';
@@ -209,13 +210,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     const fx = 0.62;
     const fy = 0.3;
     await page.mouse.click(box.x + box.width * fx, box.y + box.height * fy);
-    await page.waitForFunction(
-      () => {
-        const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector');
-        return !!el && el.charts.length === 3;
-      },
-      { timeout: 30_000 },
-    );
+    await waitForInspector(page);
     const chart = await page.evaluate(() => {
       const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
       const u = el.charts[0];
