@@ -5,7 +5,7 @@
  */
 import bareWgsl from '../../shaders/bare.wgsl?raw';
 import { dispatchSize, type KernelObjective } from './basin-pass.ts';
-import { adaptChunk } from './gpu-engine.ts';
+import { ChunkPlanner } from './chunk-planner.ts';
 import {
   BARE_BINDINGS,
   BARE_UNIFORM_BYTES,
@@ -114,9 +114,9 @@ export class BarePass {
       });
       const [x, y] = dispatchSize(count, device.limits.maxComputeWorkgroupsPerDimension);
       const t0 = performance.now();
-      let chunk = Math.max(1, Math.floor(2 ** 18 / count));
+      const planner = new ChunkPlanner(Math.max(1, Math.floor(2 ** 18 / count)), targetDispatchMs);
       for (let k0 = 0; k0 < grid.iterations;) {
-        const steps = Math.min(chunk, grid.iterations - k0);
+        const steps = Math.min(planner.chunk, grid.iterations - k0);
         device.queue.writeBuffer(
           b.uniforms,
           0,
@@ -150,7 +150,7 @@ export class BarePass {
         const started = performance.now();
         device.queue.submit([encoder.finish()]);
         await device.queue.onSubmittedWorkDone();
-        chunk = adaptChunk(chunk, steps, performance.now() - started, targetDispatchMs);
+        planner.record(steps, performance.now() - started, k0 === 0);
         k0 += steps;
       }
       await b.readback.mapAsync(GPUMapMode.READ);

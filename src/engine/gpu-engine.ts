@@ -3,6 +3,7 @@
  * GPUDevice (the browser's or Dawn's in Node). Same definitions as the float64 reference
  * (src/reference/grid.ts), in f32.
  */
+import { ChunkPlanner } from './chunk-planner.ts';
 import { allocColumns, parseRecords, RECORD_BYTES, RECORD_WORDS, type RecordColumns } from '../outcome.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../spec/plane.ts';
@@ -38,7 +39,7 @@ export interface GpuEngineOptions {
   maxBindingBytes?: number;
   /** Most host memory the result's columns may take; larger grids are refused. Default 2 GiB. */
   maxHostBytes?: number;
-  /** Iterations per dispatch; default: adapted so that a dispatch takes about targetDispatchMs. */
+  /** Iterations per dispatch; default: planned from measured times (ChunkPlanner) around targetDispatchMs. */
   itersPerDispatch?: number;
   /** Wall time one dispatch aims at (a browser's GPU watchdog fires at a few seconds). Default 100. */
   targetDispatchMs?: number;
@@ -259,14 +260,17 @@ export class GpuBasinEngine implements BasinEngine {
       const total = W * H * N;
       let done = 0;
       // Iterations per dispatch: fixed, or adapted to the measured time of the previous dispatch.
-      let chunk = this.options.itersPerDispatch ?? Math.max(1, Math.floor(2 ** 18 / plan.maxPixels));
+      const planner = new ChunkPlanner(
+        this.options.itersPerDispatch ?? Math.max(1, Math.floor(2 ** 18 / plan.maxPixels)),
+        this.options.targetDispatchMs,
+      );
       for (const tile of plan.tiles) {
         const count = tile.w * tile.h;
         let k0 = 0;
         while (k0 < N) {
           if (options.signal?.aborted) throw abortError(options.signal);
           this.throwIfLost('running the basin pass');
-          const k1 = Math.min(N, k0 + chunk);
+          const k1 = Math.min(N, k0 + planner.chunk);
           this.device.queue.writeBuffer(buffers.uniforms, 0, this.uniforms(spec, plane, tile, k0, k1));
           const encoder = this.device.createCommandEncoder({ label: 'GpuBasinEngine.encoder' });
           if (k0 === 0) pass.encode(encoder, 'init', bindGroup, count);
@@ -279,8 +283,8 @@ export class GpuBasinEngine implements BasinEngine {
           this.device.queue.submit([encoder.finish()]);
           await this.device.queue.onSubmittedWorkDone();
           const elapsed = performance.now() - started;
-          if (this.options.itersPerDispatch === undefined)
-            chunk = adaptChunk(chunk, k1 - k0, elapsed, this.options.targetDispatchMs);
+          // The first dispatch of a tile also initialises it (and may compile the pipeline).
+          if (this.options.itersPerDispatch === undefined) planner.record(k1 - k0, elapsed, k0 === 0);
           done += (k1 - k0) * count;
           options.onProgress?.(done, total);
           k0 = k1;
@@ -356,13 +360,6 @@ export class GpuBasinEngine implements BasinEngine {
     this.disposed = true;
     this.passes.clear();
   }
-}
-
-/** Next chunk length: scaled towards the target time, at most ×4 and at least ×½ per step. */
-export function adaptChunk(chunk: number, ran: number, elapsedMs: number, targetMs: number): number {
-  if (ran < chunk) return chunk; // the last, shorter chunk of a tile says little
-  const scale = Math.min(4, Math.max(0.5, targetMs / Math.max(elapsedMs, 0.01)));
-  return Math.max(1, Math.round(chunk * scale));
 }
 
 /** Copies a tile's records (tile-local, row-major) into the grid's columns. */
