@@ -3,6 +3,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { COLORMAPS, COLOUR_FIELDS, type ExperimentSpec } from '../../spec/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
+import { numberInput } from '../shared/number-field.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';
 
 const FIELD_TITLES: Record<string, string> = {
@@ -92,26 +93,26 @@ export class ColourPanel extends LitElement {
       <label
         >range
         <span class="pair">
-          <input
-            id="range-lo"
-            type="number"
-            step="any"
-            placeholder="auto"
-            .value=${c.range ? String(c.range[0]) : ''}
-            @change=${(e: Event) => this.setRange(0, e.target)} />
-          <input
-            id="range-hi"
-            type="number"
-            step="any"
-            placeholder="auto"
-            .value=${c.range ? String(c.range[1]) : ''}
-            @change=${(e: Event) => this.setRange(1, e.target)} /></span
-      ></label>`;
+          ${numberInput({
+            id: 'range-lo',
+            step: 'any',
+            placeholder: 'auto',
+            value: c.range ? c.range[0] : '',
+            onChange: (n) => this.setRange(0, n),
+          })}
+          ${numberInput({
+            id: 'range-hi',
+            step: 'any',
+            placeholder: 'auto',
+            value: c.range ? c.range[1] : '',
+            onChange: (n) => this.setRange(1, n),
+          })}</span
+        ></label
+      >`;
   }
 
-  private setRange(k: 0 | 1, target: EventTarget | null): void {
+  private setRange(k: 0 | 1, a: number): void {
     const other = this.renderRoot.querySelector(k === 0 ? '#range-hi' : '#range-lo');
-    const a = num(target);
     const b = num(other);
     this.edit((s) => {
       // Both empty: back to automatic. One empty: wait for the other.

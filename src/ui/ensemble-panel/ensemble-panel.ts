@@ -11,7 +11,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ExperimentSpec } from '../../spec/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
-import { num, panelStyles } from '../shared/panel-styles.ts';
+import { errorLine, numberField, numberInput } from '../shared/number-field.ts';
+import { panelStyles } from '../shared/panel-styles.ts';
 
 /** The panel's fields and the spec paths whose messages belong beside each. */
 const FIELD_PATHS = {
@@ -91,10 +92,6 @@ export class EnsemblePanel extends LitElement {
     this.edit((s) => ({ ...s, ensemble: { ...s.ensemble, ...patch } }));
   }
 
-  private errs(lines: string[] | undefined, id: string) {
-    return lines?.length ? html`<div class="error" id=${id}>${lines.join('\n')}</div>` : nothing;
-  }
-
   protected override render() {
     const s = this.spec;
     const en = s.ensemble;
@@ -104,39 +101,36 @@ export class EnsemblePanel extends LitElement {
     const range = en.range;
     return html`<fieldset>
       <legend>ensemble</legend>
-      <label title=${density ? 'trajectories in all' : 'trajectories per column'}
-        >samples
-        <input
-          id="samples"
-          type="number"
-          min="1"
-          step="1"
-          .value=${String(en.samples)}
-          @change=${(e: Event) => this.ensemble({ samples: num(e.target) })}
-      /></label>
-      ${this.errs(byField.samples, 'samples-error')}
-      <label title="steps discarded before iterates are kept"
-        >transient
-        <input
-          id="ens-transient"
-          type="number"
-          min="0"
-          step="1"
-          .value=${String(s.transient)}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, transient: num(e.target) }))}
-      /></label>
-      ${this.errs(byField.transient, 'transient-error')}
-      <label title="iterates kept per trajectory after the transient"
-        >keep
-        <input
-          id="keep"
-          type="number"
-          min="1"
-          step="1"
-          .value=${String(en.keep)}
-          @change=${(e: Event) => this.ensemble({ keep: num(e.target) })}
-      /></label>
-      ${this.errs(byField.keep, 'keep-error')}
+      ${numberField({
+        id: 'samples',
+        label: 'samples',
+        title: density ? 'trajectories in all' : 'trajectories per column',
+        min: 1,
+        step: 1,
+        value: en.samples,
+        onChange: (n) => this.ensemble({ samples: n }),
+        errors: { id: 'samples-error', lines: byField.samples },
+      })}
+      ${numberField({
+        id: 'ens-transient',
+        label: 'transient',
+        title: 'steps discarded before iterates are kept',
+        min: 0,
+        step: 1,
+        value: s.transient,
+        onChange: (n) => this.edit((x) => ({ ...x, transient: n })),
+        errors: { id: 'transient-error', lines: byField.transient },
+      })}
+      ${numberField({
+        id: 'keep',
+        label: 'keep',
+        title: 'iterates kept per trajectory after the transient',
+        min: 1,
+        step: 1,
+        value: en.keep,
+        onChange: (n) => this.ensemble({ keep: n }),
+        errors: { id: 'keep-error', lines: byField.keep },
+      })}
       <div class="hint">each trajectory runs transient + keep = ${s.transient + en.keep} steps</div>
       <label title="a coordinate, f, or an expression in the variables"
         >observable
@@ -146,23 +140,19 @@ export class EnsemblePanel extends LitElement {
           .value=${en.observable}
           @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() })}
       /></label>
-      ${this.errs(byField.observable, 'observable-error')}
-      <label
-        >${density ? 'bins' : 'rows'}
-        <input
-          id="rows"
-          type="number"
-          min="2"
-          step="1"
-          .value=${String(density ? en.bins : s.size[1])}
-          @change=${(e: Event) => {
-            const n = num(e.target);
-            this.edit((x) =>
-              density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
-            );
-          }}
-      /></label>
-      ${this.errs(byField.rows, 'rows-error')}
+      ${errorLine(byField.observable, 'observable-error')}
+      ${numberField({
+        id: 'rows',
+        label: density ? 'bins' : 'rows',
+        min: 2,
+        step: 1,
+        value: density ? en.bins : s.size[1],
+        onChange: (n) =>
+          this.edit((x) =>
+            density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
+          ),
+        errors: { id: 'rows-error', lines: byField.rows },
+      })}
       <label class="inline"
         ><input
           type="checkbox"
@@ -202,7 +192,7 @@ export class EnsemblePanel extends LitElement {
             ></label>`
           : nothing
       }
-      ${this.errs(byField.box, 'box-error')}
+      ${errorLine(byField.box, 'box-error')}
       <label class="inline"
         ><input
           type="checkbox"
@@ -220,22 +210,23 @@ export class EnsemblePanel extends LitElement {
           ? html`<label
               >${density ? 'range' : 'vertical'}
               <span class="pair">
-                <input
-                  id="range-lo"
-                  type="number"
-                  step="any"
-                  .value=${String(range[0])}
-                  @change=${(e: Event) => this.ensemble({ range: [num(e.target), range[1]] })} />
-                <input
-                  id="range-hi"
-                  type="number"
-                  step="any"
-                  .value=${String(range[1])}
-                  @change=${(e: Event) => this.ensemble({ range: [range[0], num(e.target)] })} /></span
-            ></label>`
+                ${numberInput({
+                  id: 'range-lo',
+                  step: 'any',
+                  value: range[0],
+                  onChange: (n) => this.ensemble({ range: [n, range[1]] }),
+                })}
+                ${numberInput({
+                  id: 'range-hi',
+                  step: 'any',
+                  value: range[1],
+                  onChange: (n) => this.ensemble({ range: [range[0], n] }),
+                })}</span
+              ></label
+            >`
           : nothing
       }
-      ${this.errs(byField.range, 'range-error')}
+      ${errorLine(byField.range, 'range-error')}
       ${rest.length ? html`<div class="error" id="ensemble-error">${rest.join('\n')}</div>` : nothing}
     </fieldset>`;
   }

@@ -8,6 +8,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { ExperimentSpec } from '../../spec/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileSpec } from '../shared/objective.ts';
+import { numberField } from '../shared/number-field.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';
 
 @customElement('gd-optimizer-panel')
@@ -32,26 +33,22 @@ export class OptimizerPanel extends LitElement {
   /** Steps of a basin map; the ensemble views run transient + keep, set in the ensemble panel. */
   private renderSteps() {
     const s = this.spec;
-    return html`<label
-        >iterations
-        <input
-          id="iterations"
-          type="number"
-          min="1"
-          step="1"
-          .value=${String(s.iterations)}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, iterations: num(e.target) }))}
-      /></label>
-      <label
-        >transient
-        <input
-          id="transient"
-          type="number"
-          min="0"
-          step="1"
-          .value=${String(s.transient)}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, transient: num(e.target) }))}
-      /></label>`;
+    return html`${numberField({
+      id: 'iterations',
+      label: 'iterations',
+      min: 1,
+      step: 1,
+      value: s.iterations,
+      onChange: (n) => this.edit((x) => ({ ...x, iterations: n })),
+    })}
+    ${numberField({
+      id: 'transient',
+      label: 'transient',
+      min: 0,
+      step: 1,
+      value: s.transient,
+      onChange: (n) => this.edit((x) => ({ ...x, transient: n })),
+    })}`;
   }
 
   protected override render() {
@@ -60,16 +57,14 @@ export class OptimizerPanel extends LitElement {
     const per = s.lrPerCoord;
     return html`<fieldset>
       <legend>optimizer</legend>
-      <label
-        >rate h
-        <input
-          id="lr"
-          type="number"
-          step="any"
-          .value=${String(s.lr)}
-          ?disabled=${!!per}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, lr: num(e.target) }))}
-      /></label>
+      ${numberField({
+        id: 'lr',
+        label: 'rate h',
+        step: 'any',
+        value: s.lr,
+        disabled: !!per,
+        onChange: (n) => this.edit((x) => ({ ...x, lr: n })),
+      })}
       <label class="inline"
         ><input
           type="checkbox"
@@ -122,27 +117,22 @@ export class OptimizerPanel extends LitElement {
           ? this.renderSteps()
           : html`<div class="hint">steps: transient + keep, in the ensemble panel</div>`
       }
-      <label
-        >tolerance
-        <input
-          id="tol"
-          type="number"
-          step="any"
-          .value=${String(s.classify.tol)}
-          @change=${(e: Event) => this.edit((x) => ({ ...x, classify: { ...x.classify, tol: num(e.target) } }))}
-      /></label>
-      <label
-        >max period
-        <input
-          id="max-period"
-          type="number"
-          min="1"
-          max="64"
-          step="1"
-          .value=${String(s.classify.maxPeriod)}
-          @change=${(e: Event) =>
-            this.edit((x) => ({ ...x, classify: { ...x.classify, maxPeriod: num(e.target) } }))}
-      /></label>
+      ${numberField({
+        id: 'tol',
+        label: 'tolerance',
+        step: 'any',
+        value: s.classify.tol,
+        onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, tol: n } })),
+      })}
+      ${numberField({
+        id: 'max-period',
+        label: 'max period',
+        min: 1,
+        max: 64,
+        step: 1,
+        value: s.classify.maxPeriod,
+        onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, maxPeriod: n } })),
+      })}
       <label class="inline"
         ><input
           type="checkbox"

@@ -8,7 +8,8 @@ import { customElement, property } from 'lit/decorators.js';
 import type { AxisRange, ExperimentSpec } from '../../spec/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileSpec, sweepableQuantities } from '../shared/objective.ts';
-import { num, panelStyles } from '../shared/panel-styles.ts';
+import { numberField, numberInput, type NumberInputOptions } from '../shared/number-field.ts';
+import { panelStyles } from '../shared/panel-styles.ts';
 
 /** A sensible first range for a quantity that was just chosen. */
 function defaultRange(spec: ExperimentSpec, quantity: string): [number, number] {
@@ -58,19 +59,32 @@ export class PlanePanel extends LitElement {
       <label
         >range
         <span class="pair">
-          <input
-            id="${key}-min"
-            type="number"
-            step="any"
-            .value=${String(a.min)}
-            @change=${(e: Event) => this.setAxis(key, { min: num(e.target) })} />
-          <input
-            id="${key}-max"
-            type="number"
-            step="any"
-            .value=${String(a.max)}
-            @change=${(e: Event) => this.setAxis(key, { max: num(e.target) })} /></span
-      ></label>`;
+          ${numberInput({
+            id: `${key}-min`,
+            step: 'any',
+            value: a.min,
+            onChange: (n) => this.setAxis(key, { min: n }),
+          })}
+          ${numberInput({
+            id: `${key}-max`,
+            step: 'any',
+            value: a.max,
+            onChange: (n) => this.setAxis(key, { max: n }),
+          })}</span
+        ></label
+      >`;
+  }
+
+  /** The grid's width: the columns of a sweep, or the first of a basin map's grid pair. */
+  private widthInput(): NumberInputOptions {
+    return {
+      id: 'width',
+      min: 1,
+      max: 4096,
+      step: 1,
+      value: this.spec.size[0],
+      onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] })),
+    };
   }
 
   protected override render() {
@@ -84,18 +98,7 @@ export class PlanePanel extends LitElement {
     if (s.kind !== 'basin')
       return html`<fieldset>
         <legend>sweep</legend>
-        ${this.renderAxis('u', quantities)}
-        <label
-          >columns
-          <input
-            id="width"
-            type="number"
-            min="1"
-            max="4096"
-            step="1"
-            .value=${String(s.size[0])}
-            @change=${(e: Event) => this.edit((x) => ({ ...x, size: [num(e.target), x.size[1]] }))}
-        /></label>
+        ${this.renderAxis('u', quantities)} ${numberField({ ...this.widthInput(), label: 'columns' })}
         <div class="hint">the vertical axis is the ensemble's observable</div>
         ${this.error ? html`<div class="error" id="plane-error">${this.error}</div>` : nothing}
       </fieldset>`;
@@ -105,23 +108,17 @@ export class PlanePanel extends LitElement {
       <label
         >grid
         <span class="pair">
-          <input
-            id="width"
-            type="number"
-            min="1"
-            max="4096"
-            step="1"
-            .value=${String(s.size[0])}
-            @change=${(e: Event) => this.edit((x) => ({ ...x, size: [num(e.target), x.size[1]] }))} />
-          <input
-            id="height"
-            type="number"
-            min="1"
-            max="4096"
-            step="1"
-            .value=${String(s.size[1])}
-            @change=${(e: Event) => this.edit((x) => ({ ...x, size: [x.size[0], num(e.target)] }))} /></span
-      ></label>
+          ${numberInput(this.widthInput())}
+          ${numberInput({
+            id: 'height',
+            min: 1,
+            max: 4096,
+            step: 1,
+            value: s.size[1],
+            onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] })),
+          })}</span
+        ></label
+      >
       ${this.error ? html`<div class="error" id="plane-error">${this.error}</div>` : nothing}
     </fieldset>`;
   }
