@@ -9,7 +9,7 @@ import { labColours, renderBifurcation } from '../../engine/bifurcation-render.t
 import { densityReport } from '../../engine/density.ts';
 import { encodeSpecPng } from '../../spec/png.ts';
 import type { ExperimentSpec } from '../../spec/spec.ts';
-import { formatTicks, niceTicks } from '../shared/ticks.ts';
+import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
 import { densityGeometry, densitySummary } from './density-chart.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
@@ -30,84 +30,37 @@ export function ensemblePng(result: BifurcationResult, spec: ExperimentSpec, dec
 }
 
 /**
- * The diagram framed as the basin export frames a map: a small diagram is enlarged by an integer
- * factor (every cell stays a block of one colour) so the text keeps its size relative to the
- * picture; ticks of the sweep below, of the observable's range (the result's, automatic or fixed)
+ * The diagram framed as the basin export frames a map (src/ui/shared/export-frame.ts enlarges a
+ * small diagram): ticks of the sweep below, of the observable's range (the result's, automatic or fixed)
  * at the left, the strips labelled, and a footer with the objective, the ensemble and the precision.
  */
 function decorateDiagram(
   img: { width: number; height: number; rgba: Uint8ClampedArray; densityTop: number },
   result: BifurcationResult,
   spec: ExperimentSpec,
-): { width: number; height: number; rgba: Uint8ClampedArray } {
-  const zoom = Math.max(1, Math.floor(512 / Math.max(img.width, img.height)));
-  const pw = img.width * zoom;
-  const ph = img.height * zoom;
-  const scale = Math.max(1, Math.round(Math.max(pw, ph) / 512));
-  const font = 12 * scale;
-  const left = 76 * scale;
-  const right = 24 * scale;
-  const top = 12 * scale;
-  const bottom = 66 * scale;
-  const W = pw + left + right;
-  const H = ph + top + bottom;
-  const canvas = new OffscreenCanvas(W, H);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, W, H);
-  const src = new OffscreenCanvas(img.width, img.height);
-  src
-    .getContext('2d')!
-    .putImageData(new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(src, left, top, pw, ph);
-  const dTop = top + img.densityTop * zoom;
-  const dH = result.plan.rows * zoom;
-  ctx.strokeStyle = '#222';
-  ctx.fillStyle = '#222';
-  ctx.lineWidth = scale;
-  ctx.font = `${font}px sans-serif`;
-  ctx.strokeRect(left - 0.5, dTop - 0.5, pw + 1, dH + 1);
+): RgbaImage {
+  const f = frameImage(img, { left: 76, right: 24, top: 12, bottom: 66 });
+  const { ctx, zoom, scale, font, left, top } = f;
   const u = result.spec.plane.u;
-  const ut = niceTicks(u.min, u.max, 6);
-  ctx.textAlign = 'center';
-  formatTicks(ut).forEach((label, k) => {
-    const x = left + ((ut[k] - u.min) / (u.max - u.min)) * pw;
-    ctx.fillRect(x, dTop + dH, scale, 5 * scale);
-    ctx.fillText(label, x, dTop + dH + 18 * scale);
-  });
-  ctx.fillText(u.quantity === 'lr' ? 'h' : u.quantity, left + pw / 2, dTop + dH + 36 * scale);
   const [lo, hi] = result.range;
-  const vt = niceTicks(lo, hi, 6);
-  ctx.textAlign = 'right';
-  formatTicks(vt).forEach((label, k) => {
-    const y = dTop + dH - ((vt[k] - lo) / (hi - lo)) * dH;
-    ctx.fillRect(left - 5 * scale, y, 5 * scale, scale);
-    ctx.fillText(label, left - 8 * scale, y + 4 * scale);
-  });
+  drawAxes(
+    f,
+    { top: top + img.densityTop * zoom, height: result.plan.rows * zoom },
+    { min: u.min, max: u.max, label: u.quantity === 'lr' ? 'h' : u.quantity },
+    { min: lo, max: hi, label: spec.ensemble.observable },
+  );
   // Strip rows: diverged 0 … s-1, period s+1 … 2s (src/engine/bifurcation-render.ts).
   const s = EXPORT_STRIP_ROWS;
   ctx.font = `${10 * scale}px sans-serif`;
   ctx.fillText('diverged', left - 6 * scale, top + (s / 2) * zoom + 4 * scale);
   ctx.fillText('period', left - 6 * scale, top + (s + 1 + s / 2) * zoom + 4 * scale);
   ctx.font = `${font}px sans-serif`;
-  ctx.save();
-  ctx.translate(16 * scale, dTop + dH / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.fillText(spec.ensemble.observable, 0, 0);
-  ctx.restore();
-  ctx.fillStyle = '#666';
-  ctx.textAlign = 'left';
   const p = result.plan;
   const where = result.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
-  ctx.fillText(
+  return finishFrame(
+    f,
     `gdlab · ${spec.objective.expr} · ${p.samples} samples × (${p.transient} + ${p.keep}) steps · ${where}`,
-    left,
-    H - 4 * scale,
   );
-  const out = ctx.getImageData(0, 0, W, H);
-  return { width: W, height: H, rgba: out.data };
 }
 
 function drawDensity(result: BifurcationResult, spec: ExperimentSpec) {

@@ -7,6 +7,7 @@ import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../spec/spec.t
 import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
+import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
 import { encodeSpecPng, readSpecFromPng } from '../../spec/png.ts';
 
@@ -44,63 +45,24 @@ export async function exportPng(
 }
 
 /**
- * The map framed by axes, legend and colorbar, drawn with a 2D canvas. A small map is enlarged by
- * an integer factor (nearest neighbour, every pixel stays a block of one colour) so that the text
- * keeps its size relative to the picture; the undecorated export is always the exact grid.
+ * The map framed by axes, legend and colorbar (src/ui/shared/export-frame.ts enlarges a small map);
+ * the undecorated export is always the exact grid.
  */
 function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
-  const zoom = Math.max(1, Math.floor(512 / Math.max(px0.width, px0.height)));
-  const px = { width: px0.width * zoom, height: px0.height * zoom };
-  const scale = Math.max(1, Math.round(Math.max(px.width, px.height) / 512));
-  const font = 12 * scale;
-  const left = 70 * scale;
-  const bottom = 66 * scale;
-  const right = 190 * scale;
-  const top = 12 * scale;
-  const W = px.width + left + right;
-  const H = px.height + top + bottom;
-  const canvas = new OffscreenCanvas(W, H);
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, W, H);
-  const map = new OffscreenCanvas(px0.width, px0.height);
-  map
-    .getContext('2d')!
-    .putImageData(new ImageData(px0.rgba as Uint8ClampedArray<ArrayBuffer>, px0.width, px0.height), 0, 0);
-  ctx.imageSmoothingEnabled = false;
-  ctx.drawImage(map, left, top, px.width, px.height);
-  ctx.strokeStyle = '#222';
-  ctx.fillStyle = '#222';
-  ctx.lineWidth = scale;
-  ctx.font = `${font}px sans-serif`;
-  ctx.strokeRect(left - 0.5, top - 0.5, px.width + 1, px.height + 1);
+  const f = frameImage(px0, { left: 70, right: 190, top: 12, bottom: 66 });
+  const { ctx, scale, font, left, top, width, height, H } = f;
   const u = spec.plane.u;
   const v = spec.plane.v;
-  const ut = niceTicks(u.min, u.max, 6);
-  ctx.textAlign = 'center';
-  formatTicks(ut).forEach((label, k) => {
-    const x = left + ((ut[k] - u.min) / (u.max - u.min)) * px.width;
-    ctx.fillRect(x, top + px.height, scale, 5 * scale);
-    ctx.fillText(label, x, top + px.height + 18 * scale);
-  });
-  ctx.fillText(u.quantity, left + px.width / 2, top + px.height + 36 * scale);
-  const vt = niceTicks(v.min, v.max, 6);
-  ctx.textAlign = 'right';
-  formatTicks(vt).forEach((label, k) => {
-    const y = top + px.height - ((vt[k] - v.min) / (v.max - v.min)) * px.height;
-    ctx.fillRect(left - 5 * scale, y, 5 * scale, scale);
-    ctx.fillText(label, left - 8 * scale, y + 4 * scale);
-  });
-  ctx.save();
-  ctx.translate(16 * scale, top + px.height / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.fillText(v.quantity, 0, 0);
-  ctx.restore();
+  drawAxes(
+    f,
+    { top, height },
+    { min: u.min, max: u.max, label: u.quantity },
+    { min: v.min, max: v.max, label: v.quantity },
+  );
   // Legend: counts, then the colorbar for continuous fields.
   ctx.textAlign = 'left';
   let y = top + font;
-  const x0 = left + px.width + 14 * scale;
+  const x0 = left + width + 14 * scale;
   for (const row of legendRows(frame)) {
     ctx.fillStyle = `rgb(${row.rgb.join(',')})`;
     ctx.fillRect(x0, y - font + 2 * scale, font, font);
@@ -128,15 +90,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
       });
     }
   }
-  ctx.fillStyle = '#666';
-  ctx.textAlign = 'left';
-  ctx.fillText(
-    `gdlab · ${spec.objective.expr} · h = ${spec.lr} · ${frame.info.precision}`,
-    left,
-    H - 4 * scale,
-  );
-  const img = ctx.getImageData(0, 0, W, H);
-  return { width: W, height: H, rgba: img.data };
+  return finishFrame(f, `gdlab · ${spec.objective.expr} · h = ${spec.lr} · ${frame.info.precision}`);
 }
 
 /** Reads a spec from a dropped or opened file: a gdlab PNG, or spec JSON. */

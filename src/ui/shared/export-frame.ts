@@ -1,0 +1,122 @@
+/**
+ * The frame of a decorated PNG export, shared by the basin map and the bifurcation diagram: a white
+ * canvas with the picture enlarged by an integer factor (nearest neighbour, every pixel stays a block
+ * of one colour, so the text keeps its size relative to the picture), axes with ticks and labels, and
+ * a footer line. Only OffscreenCanvas, so it runs in a worker as well as on the page.
+ */
+import { formatTicks, niceTicks } from './ticks.ts';
+
+/** An RGBA picture, row 0 at the top. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  rgba: Uint8ClampedArray;
+}
+
+/** Room around the picture, in units of `scale` (so a large export keeps its proportions). */
+export interface FrameMargins {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** A framed picture being drawn; lengths in output pixels. */
+export interface ExportFrame {
+  ctx: OffscreenCanvasRenderingContext2D;
+  /** Integer enlargement of the picture. */
+  zoom: number;
+  /** Line width and unit of every length of the decoration. */
+  scale: number;
+  /** Font size of labels. */
+  font: number;
+  /** Where the picture lies: left, top, width, height. */
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  /** Whole canvas. */
+  W: number;
+  H: number;
+}
+
+/** One axis: its range and the label under or beside it. */
+export interface FrameAxis {
+  min: number;
+  max: number;
+  label: string;
+}
+
+/** A white canvas with `img` enlarged into it, margins around. */
+export function frameImage(img: RgbaImage, margins: FrameMargins): ExportFrame {
+  const zoom = Math.max(1, Math.floor(512 / Math.max(img.width, img.height)));
+  const width = img.width * zoom;
+  const height = img.height * zoom;
+  const scale = Math.max(1, Math.round(Math.max(width, height) / 512));
+  const font = 12 * scale;
+  const left = margins.left * scale;
+  const top = margins.top * scale;
+  const W = width + left + margins.right * scale;
+  const H = height + top + margins.bottom * scale;
+  const canvas = new OffscreenCanvas(W, H);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, W, H);
+  const src = new OffscreenCanvas(img.width, img.height);
+  src
+    .getContext('2d')!
+    .putImageData(new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height), 0, 0);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(src, left, top, width, height);
+  return { ctx, zoom, scale, font, left, top, width, height, W, H };
+}
+
+/**
+ * A box around the rows `top` to `top + height` of the picture (its whole width), `u` ticked below
+ * it and `v` (upwards) at its left, the labels centred on it. Leaves the text right-aligned in #222.
+ */
+export function drawAxes(
+  f: ExportFrame,
+  box: { top: number; height: number },
+  u: FrameAxis,
+  v: FrameAxis,
+): void {
+  const { ctx, scale, left } = f;
+  const { top, height } = box;
+  ctx.strokeStyle = '#222';
+  ctx.fillStyle = '#222';
+  ctx.lineWidth = scale;
+  ctx.font = `${f.font}px sans-serif`;
+  ctx.strokeRect(left - 0.5, top - 0.5, f.width + 1, height + 1);
+  const ut = niceTicks(u.min, u.max, 6);
+  ctx.textAlign = 'center';
+  formatTicks(ut).forEach((label, k) => {
+    const x = left + ((ut[k] - u.min) / (u.max - u.min)) * f.width;
+    ctx.fillRect(x, top + height, scale, 5 * scale);
+    ctx.fillText(label, x, top + height + 18 * scale);
+  });
+  ctx.fillText(u.label, left + f.width / 2, top + height + 36 * scale);
+  const vt = niceTicks(v.min, v.max, 6);
+  ctx.textAlign = 'right';
+  formatTicks(vt).forEach((label, k) => {
+    const y = top + height - ((vt[k] - v.min) / (v.max - v.min)) * height;
+    ctx.fillRect(left - 5 * scale, y, 5 * scale, scale);
+    ctx.fillText(label, left - 8 * scale, y + 4 * scale);
+  });
+  ctx.save();
+  ctx.translate(16 * scale, top + height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText(v.label, 0, 0);
+  ctx.restore();
+}
+
+/** Writes `footer` along the bottom edge and returns the finished picture. */
+export function finishFrame(f: ExportFrame, footer: string): RgbaImage {
+  const { ctx, W, H } = f;
+  ctx.fillStyle = '#666';
+  ctx.textAlign = 'left';
+  ctx.fillText(footer, f.left, H - 4 * f.scale);
+  const img = ctx.getImageData(0, 0, W, H);
+  return { width: W, height: H, rgba: img.data };
+}
