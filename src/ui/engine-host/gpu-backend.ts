@@ -4,9 +4,8 @@
  * from, so the picture goes from records to screen without leaving GPU memory. Recolouring reruns
  * only the colour pass.
  *
- * The engine hands back records as columns and frees its buffers after a run, so each frame
- * uploads its records once into a buffer of its own; a `keepRecords` option in GpuBasinEngine would
- * save that upload.
+ * The engine keeps a one-tile grid's records buffer for the frame (`keepRecords`), so the colour
+ * pass reads what the basin pass wrote; only a tiled grid's records are uploaded from the columns.
  */
 import { lutWords, paletteWords } from '../../colormaps.ts';
 import { ColourPass, colourUniforms, GpuColouriser, packRecords } from '../../engine/colour-pass.ts';
@@ -117,12 +116,12 @@ export class GpuBackend implements LabBackend {
   }
 
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
-    const r = await this.engine.runBasin(spec, options);
+    const r = await this.engine.runBasin(spec, { ...options, keepRecords: true });
     const { width: W, height: H } = r.columns;
     const recordBytes = W * H * RECORD_BYTES;
     const fits = recordBytes <= this.device.limits.maxStorageBufferBindingSize && recordBytes <= 1 << 28;
-    let records: GPUBuffer | null = null;
-    if (fits) {
+    let records: GPUBuffer | null = r.records;
+    if (!records && fits) {
       records = this.device.createBuffer({
         label: 'GpuBackend.records',
         size: Math.max(16, recordBytes),
