@@ -169,6 +169,15 @@ function randomPoints(dim: number, count: number, lo: number, hi: number, seed: 
   return pts.map((p) => p.map(Math.fround));
 }
 
+/** Every case evaluated on a fresh device and compared with float64: the list of mismatches. */
+async function gpuMismatches(cases: Case[]): Promise<string[]> {
+  return withDevice(async (device) => {
+    const all: string[] = [];
+    for (const k of cases) all.push(...compare(k, await runOnGpu(device, k)));
+    return all;
+  });
+}
+
 describe('WGSL on Dawn', () => {
   it('every preset matches the float64 tape', async () => {
     const cases: Case[] = PRESETS.map((preset, i) => {
@@ -188,12 +197,7 @@ describe('WGSL on Dawn', () => {
         transcendental: usesTranscendental(c),
       };
     });
-    const errors = await withDevice(async (device) => {
-      const all: string[] = [];
-      for (const k of cases) all.push(...compare(k, await runOnGpu(device, k)));
-      return all;
-    });
-    expect(errors.slice(0, 10)).toEqual([]);
+    expect((await gpuMismatches(cases)).slice(0, 10)).toEqual([]);
     console.log(`presets: worst |GPU - float64| / tolerance = ${worst.toFixed(3)}`);
   });
 
@@ -220,12 +224,7 @@ describe('WGSL on Dawn', () => {
         transcendental: usesTranscendental(c),
       };
     });
-    const errors = await withDevice(async (device) => {
-      const all: string[] = [];
-      for (const k of cases) all.push(...compare(k, await runOnGpu(device, k)));
-      return all;
-    });
-    expect(errors.slice(0, 10)).toEqual([]);
+    expect((await gpuMismatches(cases)).slice(0, 10)).toEqual([]);
     console.log(`generated: worst |GPU - float64| / tolerance = ${worst.toFixed(3)}`);
   });
 });
