@@ -1,4 +1,5 @@
 /** The map's pure helpers: view transforms, ticks and back/forward history. */
+import { compileFor } from '../../src/ui/shared/objective.ts';
 import { describe, expect, it } from 'vitest';
 import { ViewHistory } from '../../src/ui/shared/history.ts';
 import { formatTicks, niceStep, niceTicks } from '../../src/ui/shared/ticks.ts';
@@ -135,5 +136,17 @@ describe('frame scheduler', () => {
     } finally {
       [g.requestAnimationFrame, g.cancelAnimationFrame] = saved;
     }
+  });
+});
+
+describe('compileFor', () => {
+  it('keeps both compilations an ensemble check alternates between', () => {
+    const a = compileFor('(x^2 - 1)^2/4', {}, []);
+    const b = compileFor('(x^2 - 1)^2/4', {}, ['x']);
+    expect(b).not.toBe(a);
+    expect(compileFor('(x^2 - 1)^2/4', {}, [])).toBe(a);
+    expect(compileFor('(x^2 - 1)^2/4', {}, ['x'])).toBe(b);
+    for (const e of ['x^2', 'x^3', 'x^4', 'x^5']) compileFor(e, {}, []);
+    expect(compileFor('(x^2 - 1)^2/4', {}, [])).not.toBe(a); // evicted after four others
   });
 });

@@ -8,7 +8,12 @@ import type { CompiledObjective } from '../../objective/types.ts';
 import { resolvePlane } from '../../spec/plane.ts';
 import { SpecError, type ExperimentSpec } from '../../spec/spec.ts';
 
-let last: { key: string; obj: CompiledObjective } | null = null;
+/**
+ * A few recent compilations, most recent last: an ensemble spec is checked with its observables and
+ * with the ensemble's, so one entry would be evicted on every check and compiled again.
+ */
+const recent = new Map<string, CompiledObjective>();
+const RECENT = 4;
 
 export function compileFor(
   expr: string,
@@ -16,9 +21,15 @@ export function compileFor(
   observables: string[] = [],
 ): CompiledObjective {
   const key = JSON.stringify([expr, params, observables]);
-  if (last?.key === key) return last.obj;
+  const hit = recent.get(key);
+  if (hit) {
+    recent.delete(key);
+    recent.set(key, hit);
+    return hit;
+  }
   const obj = compileObjective({ expr, params, observables });
-  last = { key, obj };
+  recent.set(key, obj);
+  if (recent.size > RECENT) recent.delete(recent.keys().next().value!);
   return obj;
 }
 
