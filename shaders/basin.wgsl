@@ -1,4 +1,4 @@
-// The basin pass: one invocation per pixel of a tile, one trajectory each (src/outcome.ts defines
+// The basin pass: one invocation per pixel of a tile, one trajectory each (src/core/outcome.ts defines
 // what is computed; this file implements exactly that comment). Prepended at build time: the
 // compiled objective (DIM, DIM_SQ, NPARAM, P, objective_*, observable_*) and shaders/record.wgsl.
 //
@@ -55,7 +55,7 @@ struct State {
 @group(0) @binding(2) var<storage, read_write> state: array<State>;
 @group(0) @binding(3) var<storage, read_write> records: array<Record>;
 
-// AxisKind in src/spec/plane.ts.
+// AxisKind in src/experiment/plane.ts.
 const AXIS_COORD: u32 = 0u;
 const AXIS_LR: u32 = 1u;
 const AXIS_LR_COORD: u32 = 2u;
@@ -75,7 +75,7 @@ fn apply_axis(s: ptr<function, Setup>, kind: u32, index: u32, value: f32) {
   }
 }
 
-// pixelSetup of src/spec/plane.ts: base values, then an `lr` axis, then the other one. Sets P too.
+// pixelSetup of src/experiment/plane.ts: base values, then an `lr` axis, then the other one. Sets P too.
 fn pixel_setup(t: u32) -> Setup {
   var s: Setup;
   for (var d = 0u; d < DIM; d++) {
@@ -106,7 +106,7 @@ fn invocation(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
   return gid.x + gid.y * groups.x * WORKGROUP_SIZE;
 }
 
-// The Lyapunov start vector of src/outcome.ts (tangentStart): v ∝ (1, r, r², …), r = 1/φ, so that it
+// The Lyapunov start vector of src/core/outcome.ts (tangentStart): v ∝ (1, r, r², …), r = 1/φ, so that it
 // has a component along every eigenvector of the tangent map, also on symmetric objectives.
 fn tangent_start() -> array<f32, DIM> {
   var v: array<f32, DIM>;

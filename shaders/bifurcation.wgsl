@@ -1,4 +1,4 @@
-// Ensemble kernel of the bifurcation and density views (definition: src/engine/bifurcation-common.ts).
+// Ensemble kernel of the bifurcation and density views (definition: src/core/ensemble.ts).
 // The objective block (DIM, NPARAM, P, objective_grad, objective_hvp, objective_f, observable_0)
 // is spliced in front of this text. Layouts: src/engine/bifurcation-layout.ts.
 //
@@ -53,7 +53,7 @@ const S_MAX: u32 = 4u * DIM + 4u;
 const S_LYAP_C: u32 = 4u * DIM + 5u;
 const STATE_WORDS: u32 = 4u * DIM + 6u;
 
-// AxisKind codes of src/spec/plane.ts.
+// AxisKind codes of src/experiment/plane.ts.
 const AXIS_COORD: u32 = 0u;
 const AXIS_LR: u32 = 1u;
 const AXIS_LR_COORD: u32 = 2u;
@@ -147,7 +147,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var omax = -3.0e38;
   let cp = U.checkpoint;
   if (U.k0 == 0u) {
-    // The Lyapunov start vector of src/outcome.ts (tangentStart): v ∝ (1, r, r², …), r = 1/φ.
+    // The Lyapunov start vector of src/core/outcome.ts (tangentStart): v ∝ (1, r, r², …), r = 1/φ.
     var w = 1.0;
     var sq = 0.0;
     for (var i = 0u; i < DIM; i++) {

@@ -27,7 +27,7 @@ struct ColourUniforms {
 @group(0) @binding(3) var<storage, read> palette: array<u32>;
 @group(0) @binding(4) var<storage, read_write> pixels: array<u32>;
 
-// COLOUR_FIELDS order in src/spec/spec.ts.
+// COLOUR_FIELDS order in src/experiment/spec.ts.
 const FIELD_OUTCOME: u32 = 0u;
 const FIELD_ESCAPE: u32 = 1u;
 const FIELD_PERIOD: u32 = 2u;

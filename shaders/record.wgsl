@@ -1,4 +1,4 @@
-// One pixel's record: the layout RECORD_FIELDS in src/outcome.ts describes (a test checks they agree).
+// One pixel's record: the layout RECORD_FIELDS in src/core/outcome.ts describes (a test checks they agree).
 struct Record {
   outcome: u32,
   iter: u32,

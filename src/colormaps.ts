@@ -4,8 +4,13 @@
  * GPU pass (shaders/colour.wgsl) and `colourPixels` below implement the same mapping, step for step
  * in f32, so a CPU result exports to PNG exactly as the GPU draws it.
  */
-import { Outcome, type RecordColumns } from './outcome.ts';
-import { COLOUR_FIELDS, type ColourField, type ColormapName, type ExperimentSpec } from './spec/spec.ts';
+import { Outcome, type RecordColumns } from './core/outcome.ts';
+import {
+  COLOUR_FIELDS,
+  type ColourField,
+  type ColormapName,
+  type ExperimentSpec,
+} from './experiment/spec.ts';
 
 type RGB = readonly [number, number, number];
 

@@ -10,7 +10,7 @@
  */
 import { compileObjective } from './objective/compile.ts';
 import { getPreset } from './presets.ts';
-import type { ExperimentSpec } from './spec/spec.ts';
+import type { ExperimentSpec } from './experiment/spec.ts';
 
 /** B + 1 evenly spaced edges of [lo, hi]. */
 export function binEdges(lo: number, hi: number, bins: number): Float64Array {

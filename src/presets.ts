@@ -3,7 +3,7 @@
  * ../shared/seed/NOTES.md where the two disagree. Every number quoted in an explanation was checked in
  * float64 (the regime boundaries of the cubic map, the stationary variance of the multiscale map).
  */
-import type { AxisRange } from './spec/spec.ts';
+import type { AxisRange } from './experiment/spec.ts';
 
 /** A named objective with everything the lab needs to open it on a sensible experiment. */
 export interface Preset {

@@ -4,8 +4,8 @@
  * F'(x) = 1 + h (1 - 3x²). An n-cycle loses stability where its multiplier Π F'(xᵢ) crosses -1.
  */
 import { expect } from 'vitest';
-import type { BifurcationResult } from '../src/engine/bifurcation-common.ts';
-import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
+import type { BifurcationResult } from '../src/core/ensemble.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 
 export const F = (h: number, x: number) => x + h * x * (1 - x * x);
 export const dF = (h: number, x: number) => 1 + h * (1 - 3 * x * x);

@@ -3,10 +3,10 @@
  * Small on purpose (SwiftShader on two shared cores).
  */
 import { describe, expect, it } from 'vitest';
-import { prepareEnsemble, type BifurcationResult } from '../src/engine/bifurcation-common.ts';
+import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
-import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import {
   cascade,
   DOUBLE_WELL_CLI,

@@ -8,7 +8,7 @@ import {
   OBS_KIND,
   ensembleStateLayout,
 } from '../src/engine/bifurcation-layout.ts';
-import { AxisKind } from '../src/spec/plane.ts';
+import { AxisKind } from '../src/experiment/plane.ts';
 
 const wgsl = readFileSync(new URL('../shaders/bifurcation.wgsl', import.meta.url), 'utf8');
 

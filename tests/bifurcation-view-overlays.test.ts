@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ensembleOverlays } from '../src/ui/bifurcation-view/overlays.ts';
-import { parseSpec } from '../src/spec/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 
 const bif = (over: Record<string, unknown>) =>
   parseSpec({

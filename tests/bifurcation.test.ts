@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { prepareEnsemble, runEnsembleSpec } from '../src/engine/bifurcation-common.ts';
+import { prepareEnsemble, runEnsembleSpec } from '../src/core/ensemble.ts';
 import { bifurcationReadout, renderBifurcation } from '../src/engine/bifurcation-render.ts';
 import { OUTCOME_PALETTE } from '../src/colormaps.ts';
 import { fixedPointOverlays } from '../src/engine/bifurcation-overlays.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
-import { parseSpec } from '../src/spec/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import {
   cascade,
   DOUBLE_WELL_CLI,

@@ -7,10 +7,10 @@ import { describe, expect, test } from 'vitest';
 import { colourPixels, resolveColourSettings } from '../src/colormaps.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { countOutcomes } from '../src/outcome.ts';
+import { countOutcomes } from '../src/core/outcome.ts';
 import { CpuBasinEngine } from '../src/reference/grid.ts';
-import { decodeSpecPng } from '../src/spec/png.ts';
-import { parseSpec } from '../src/spec/spec.ts';
+import { decodeSpecPng } from '../src/experiment/png.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import { withDevice } from './helpers/gpu.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gdlab-basin-'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shrink } from '../src/cli/gallery.ts';
 import { getGalleryEntry } from '../src/gallery/entries.ts';
-import { decodeSpecPng } from '../src/spec/png.ts';
+import { decodeSpecPng } from '../src/experiment/png.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 describe('gdlab gallery', () => {

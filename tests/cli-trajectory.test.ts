@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrajectoryJson } from '../src/cli/trajectory.ts';
-import { parseSpec } from '../src/spec/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 interface Ran {

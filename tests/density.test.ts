@@ -14,12 +14,12 @@ import { readFileSync } from 'node:fs';
 import { decode } from 'fast-png';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareEnsemble } from '../src/engine/bifurcation-common.ts';
+import { prepareEnsemble } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
-import { densityReport, type DensityReport } from '../src/engine/density.ts';
+import { densityReport, type DensityReport } from '../src/core/density.ts';
 import { binEdges, countsToDensity, gibbsDensity, l1Distance } from '../src/gibbs.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
-import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 import { withDevice } from './helpers/gpu.ts';
 

@@ -17,9 +17,9 @@ import {
   RECORD_BYTES,
   RECORD_FIELDS,
   type RecordColumns,
-} from '../src/outcome.ts';
+} from '../src/core/outcome.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
-import { parseSpec, SpecError } from '../src/spec/spec.ts';
+import { parseSpec, SpecError } from '../src/experiment/spec.ts';
 import { anisoGpu, fixtureCompiler, mfGpu, smallSpec, wellGpu } from './engine-fixtures.ts';
 import { getTestGpu, readBuffer, withDevice } from './helpers/gpu.ts';
 

@@ -11,8 +11,8 @@ import {
 import { GpuColouriser } from '../src/engine/colour-pass.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { COLOUR_UNIFORM_FIELDS } from '../src/engine/layouts.ts';
-import { countOutcomes } from '../src/outcome.ts';
-import { COLORMAPS, parseSpec, type ColourField } from '../src/spec/spec.ts';
+import { countOutcomes } from '../src/core/outcome.ts';
+import { COLORMAPS, parseSpec, type ColourField } from '../src/experiment/spec.ts';
 import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
 

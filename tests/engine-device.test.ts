@@ -4,7 +4,7 @@ import { createEngine } from '../src/engine/create.ts';
 import { attachErrorSink, type DeviceProblem } from '../src/engine/errors.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { GpuError } from '../src/engine/shader.ts';
-import { countOutcomes } from '../src/outcome.ts';
+import { countOutcomes } from '../src/core/outcome.ts';
 import { CpuBasinEngine } from '../src/reference/grid.ts';
 import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';
 import { getTestGpu } from './helpers/gpu.ts';

@@ -4,7 +4,7 @@
  * tested independently of the objective compiler.
  */
 import type { CompiledObjective } from '../src/objective/types.ts';
-import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { anisotropic, doubleWell, mfScalar } from './reference-fixtures.ts';
 
 const NAN_OBS = (i: number) => `fn observable_${i}(x: array<f32, DIM>) -> f32 {

@@ -14,7 +14,7 @@ import {
   diagonalWindows,
 } from '../src/gallery/checks.ts';
 import { GALLERY, MF_WINDOWS, getGalleryEntry } from '../src/gallery/entries.ts';
-import { parseSpec } from '../src/spec/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 
 describe('gallery entries', () => {
   it('every entry has a valid spec, two paragraphs and a claim', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { encode } from 'fast-png';
-import { decodeSpecPng, encodeSpecPng, PNG_SPEC_KEYWORD, readSpecFromPng } from '../src/spec/png.ts';
-import { defaultSpec, parseSpec, SpecError } from '../src/spec/spec.ts';
+import { decodeSpecPng, encodeSpecPng, PNG_SPEC_KEYWORD, readSpecFromPng } from '../src/experiment/png.ts';
+import { defaultSpec, parseSpec, SpecError } from '../src/experiment/spec.ts';
 
 function picture(w: number, h: number): Uint8Array {
   const rgba = new Uint8Array(w * h * 4);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileObjective } from '../src/objective/compile.ts';
 import { getPreset, PRESETS, resolveObjectiveOption } from '../src/presets.ts';
-import { resolveQuantity } from '../src/spec/spec.ts';
+import { resolveQuantity } from '../src/experiment/spec.ts';
 
 const IDS = [
   'quadratic',

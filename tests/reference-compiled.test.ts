@@ -1,12 +1,12 @@
 /** The reference engine on objectives from the compiler, against the hand-written ones. */
 import { describe, expect, it } from 'vitest';
-import { Outcome } from '../src/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { resolveObjectiveOption } from '../src/presets.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
 import { sampleFlow } from '../src/reference/flows.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
-import { parseSpec } from '../src/spec/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import { doubleWell, mfScalar, quadratic } from './reference-fixtures.ts';
 
 const compiled = (id: string, observables: string[] = []) => {

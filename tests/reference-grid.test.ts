@@ -1,10 +1,10 @@
-/** The float64 grid over a plane (src/spec/plane.ts) and the CPU BasinEngine. */
+/** The float64 grid over a plane (src/experiment/plane.ts) and the CPU BasinEngine. */
 import { describe, expect, it } from 'vitest';
-import { Outcome, countOutcomes } from '../src/outcome.ts';
-import { axisValue } from '../src/spec/plane.ts';
+import { Outcome, countOutcomes } from '../src/core/outcome.ts';
+import { axisValue } from '../src/experiment/plane.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
-import { parseSpec, type ExperimentSpec } from '../src/spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import type { CompiledObjective } from '../src/objective/types.ts';
 import { anisotropic, mfScalar, quadratic } from './reference-fixtures.ts';
 

@@ -1,6 +1,6 @@
-/** The float64 reference: one trajectory, its outcome per src/outcome.ts, and the sharpness. */
+/** The float64 reference: one trajectory, its outcome per src/core/outcome.ts, and the sharpness. */
 import { describe, expect, it } from 'vitest';
-import { Outcome, TANGENT_RATIO } from '../src/outcome.ts';
+import { Outcome, TANGENT_RATIO } from '../src/core/outcome.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
 import { runTrajectory } from '../src/reference/gd.ts';
 import { lambdaMax } from '../src/reference/linalg.ts';

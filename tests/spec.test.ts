@@ -1,7 +1,7 @@
 /** The experiment spec (parseSpec, resolveQuantity, checkSpecQuantities) and the plane model. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIFY, countOutcomes } from '../src/outcome.ts';
-import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../src/spec/plane.ts';
+import { DEFAULT_CLASSIFY, countOutcomes } from '../src/core/outcome.ts';
+import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../src/experiment/plane.ts';
 import {
   checkSpecQuantities,
   defaultSpec,
@@ -10,7 +10,7 @@ import {
   parseSpecJson,
   resolveQuantity,
   SpecError,
-} from '../src/spec/spec.ts';
+} from '../src/experiment/spec.ts';
 
 function issues(input: unknown): string[] {
   try {

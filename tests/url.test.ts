@@ -1,8 +1,8 @@
 /** The spec in a URL hash: compact, exact round trips, and hostile links answered with SpecError. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultSpec, parseSpec, SpecError, type ExperimentSpec } from '../src/spec/spec.ts';
-import { MAX_HASH_LENGTH, specDiff, specFromHash, specToHash } from '../src/spec/url.ts';
+import { defaultSpec, parseSpec, SpecError, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { MAX_HASH_LENGTH, specDiff, specFromHash, specToHash } from '../src/experiment/url.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 

@@ -5,10 +5,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { colourPixels, resolveColourSettings } from '../colormaps.ts';
-import { countOutcomes } from '../outcome.ts';
+import { countOutcomes } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
-import { readSpecFromPng } from '../spec/png.ts';
+import { readSpecFromPng } from '../experiment/png.ts';
 import {
   COLORMAPS,
   COLOUR_FIELDS,
@@ -18,7 +18,7 @@ import {
   type ColormapName,
   type ColourField,
   type ExperimentSpec,
-} from '../spec/spec.ts';
+} from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,
@@ -300,7 +300,7 @@ export async function run(argv: string[]): Promise<number> {
         const { GpuColouriser } = await import('../engine/colour-pass.ts');
         rgba = await new GpuColouriser(created.engine.device).colour(result.columns, settings);
       } else rgba = colourPixels(result.columns, settings);
-      const { encodeSpecPng } = await import('../spec/png.ts');
+      const { encodeSpecPng } = await import('../experiment/png.ts');
       writeFileSync(pngFile, encodeSpecPng(rgba, result.columns.width, result.columns.height, spec));
     }
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);

@@ -9,10 +9,10 @@ import { BarePass } from '../engine/bare-pass.ts';
 import { GpuBasinEngine } from '../engine/gpu-engine.ts';
 import { requestNodeDevice } from '../engine/node-gpu.ts';
 import { compileObjective } from '../objective/compile.ts';
-import { countOutcomes } from '../outcome.ts';
+import { countOutcomes } from '../core/outcome.ts';
 import { getPreset } from '../presets.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
-import { defaultSpec, parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, parseFlags, parseInteger } from './args.ts';
 
 export const help = `gdlab bench: steps per second of the basin engine, a bare GD kernel and the CPU reference

@@ -8,13 +8,13 @@ import {
   runEnsembleSpec,
   type BifurcationResult,
   type EnsembleEngine,
-} from '../engine/bifurcation-common.ts';
+} from '../core/ensemble.ts';
 import { labColours, renderBifurcation } from '../engine/bifurcation-render.ts';
-import type { EngineInfo } from '../engine/types.ts';
+import type { EngineInfo } from '../core/engine.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { CpuEnsembleEngine } from '../reference/ensemble.ts';
-import { defaultSpec, parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,

@@ -2,11 +2,11 @@
  * `gdlab density`: the histogram of the long-run iterates of many trajectories at one learning rate,
  * against the Gibbs prediction Z⁻¹exp(-f₀/T) where the objective is a multiscale preset (NOTES.md).
  */
-import { runEnsembleSpec } from '../engine/bifurcation-common.ts';
-import { densityReport, type DensityReport } from '../engine/density.ts';
+import { runEnsembleSpec } from '../core/ensemble.ts';
+import { densityReport, type DensityReport } from '../core/density.ts';
 import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
-import type { EngineInfo } from '../engine/types.ts';
-import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import type { EngineInfo } from '../core/engine.ts';
+import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
 import { baseEnsembleSpec, openEnsembleEngine, parseEnsembleFlags } from './bifurcation.ts';
 import { writeJson, writeSpecPng } from './output.ts';

@@ -4,14 +4,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countOutcomes } from '../outcome.ts';
+import { countOutcomes } from '../core/outcome.ts';
 import { resolveColourSettings, colourPixels } from '../colormaps.ts';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
-import { encodeSpecPng } from '../spec/png.ts';
-import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
-import type { BasinEngine } from '../engine/types.ts';
-import type { EnsembleEngine } from '../engine/bifurcation-common.ts';
+import { encodeSpecPng } from '../experiment/png.ts';
+import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import type { BasinEngine } from '../core/engine.ts';
+import type { EnsembleEngine } from '../core/ensemble.ts';
 import { CliError, parseEngineChoice, parseFlags, parseInteger } from './args.ts';
 
 export const help = `gdlab gallery: render the gallery of phenomena from the seed text
@@ -108,11 +108,11 @@ async function renderSpec(
       },
     };
   }
-  const { prepareEnsemble } = await import('../engine/bifurcation-common.ts');
+  const { prepareEnsemble } = await import('../core/ensemble.ts');
   const { objective, plan } = prepareEnsemble(spec);
   const result = await engines.ensemble.runEnsemble(spec, objective, plan);
   if (spec.kind === 'density') {
-    const { densityReport } = await import('../engine/density.ts');
+    const { densityReport } = await import('../core/density.ts');
     const { renderDensity } = await import('./density.ts');
     const report = densityReport(result);
     const image = renderDensity(report, spec);

@@ -3,14 +3,14 @@
  * and the modified equations sampled at the same times t = k·h, as JSON.
  */
 import { writeFileSync } from 'node:fs';
-import { OUTCOME_NAMES, type TrajectoryRecord } from '../outcome.ts';
+import { OUTCOME_NAMES, type TrajectoryRecord } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
-import { resolvePlane } from '../spec/plane.ts';
-import { parseSpec, type AxisRange, type ExperimentSpec } from '../spec/spec.ts';
+import { resolvePlane } from '../experiment/plane.ts';
+import { parseSpec, type AxisRange, type ExperimentSpec } from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,

@@ -43,7 +43,7 @@ export const ENSEMBLE_UNIFORM_FIELDS = [
   ['radius', 'f32'],
   ['lo', 'f32'],
   ['hi', 'f32'],
-  // The sweep, coded as AxisKind of src/spec/plane.ts.
+  // The sweep, coded as AxisKind of src/experiment/plane.ts.
   ['u_kind', 'u32'],
   ['u_index', 'u32'],
   ['spare0', 'u32'],

@@ -10,8 +10,8 @@
  * with s = stripRows. Column c of the image is column c of the result.
  */
 import { colormapLut, LUT_SIZE, OUTCOME_PALETTE } from '../colormaps.ts';
-import type { ColormapName } from '../spec/spec.ts';
-import type { BifurcationResult } from './bifurcation-common.ts';
+import type { ColormapName } from '../experiment/spec.ts';
+import type { BifurcationResult } from '../core/ensemble.ts';
 
 /** Colours of the picture; the CLI and the lab pass the lab's colormap and outcome palette. */
 export interface BifurcationColours {

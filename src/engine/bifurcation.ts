@@ -1,7 +1,7 @@
 /**
  * The GPU ensemble engine: bifurcation diagrams (one column per swept value) and long-run densities
  * (one column), by shaders/bifurcation.wgsl behind the compiled objective. Definition and the
- * per-column reduction: src/engine/bifurcation-common.ts; float64 twin: src/reference/ensemble.ts.
+ * per-column reduction: src/core/ensemble.ts; float64 twin: src/reference/ensemble.ts.
  *
  * Work is split into tiles of (column, sample) pairs small enough for one storage binding and into
  * dispatches of a bounded number of steps, as the basin engine does, so a long run neither exceeds
@@ -10,7 +10,7 @@
  */
 import bifurcationWgsl from '../../shaders/bifurcation.wgsl?raw';
 import type { CompiledObjective } from '../objective/types.ts';
-import type { ExperimentSpec } from '../spec/spec.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
 import {
   chooseRange,
   reduceColumns,
@@ -18,7 +18,7 @@ import {
   type EnsembleEngine,
   type EnsemblePlan,
   type SampleSummary,
-} from './bifurcation-common.ts';
+} from '../core/ensemble.ts';
 import {
   ENSEMBLE_BINDINGS,
   ENSEMBLE_UNIFORM_BYTES,
@@ -29,7 +29,7 @@ import {
 } from './bifurcation-layout.ts';
 import { packUniforms } from './layouts.ts';
 import { createBuffers, createComputePipeline, createShaderModule } from './shader.ts';
-import type { EngineInfo, RunOptions } from './types.ts';
+import type { EngineInfo, RunOptions } from '../core/engine.ts';
 
 /** Tunables of the GPU ensemble engine. */
 export interface GpuEnsembleOptions {

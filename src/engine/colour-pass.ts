@@ -6,7 +6,7 @@
 import colourWgsl from '../../shaders/colour.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
 import { fieldCode, lutWords, paletteWords, PALETTE_FIXED, type ColourSettings } from '../colormaps.ts';
-import { RECORD_BYTES, RECORD_WORDS, type RecordColumns } from '../outcome.ts';
+import { RECORD_BYTES, RECORD_WORDS, type RecordColumns } from '../core/outcome.ts';
 import { dispatchSize } from './basin-pass.ts';
 import {
   COLOUR_BINDINGS,

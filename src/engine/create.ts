@@ -8,7 +8,7 @@ import { CpuBasinEngine } from '../reference/grid.ts';
 import { attachErrorSink, type DeviceProblem } from './errors.ts';
 import { GpuBasinEngine, type GpuEngineOptions } from './gpu-engine.ts';
 import { requestNodeDevice } from './node-gpu.ts';
-import type { BasinEngine } from './types.ts';
+import type { BasinEngine } from '../core/engine.ts';
 
 export interface CreateEngineOptions {
   prefer: 'gpu' | 'cpu';

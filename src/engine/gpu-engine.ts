@@ -4,10 +4,16 @@
  * (src/reference/grid.ts), in f32.
  */
 import { ChunkPlanner } from './chunk-planner.ts';
-import { allocColumns, parseRecords, RECORD_BYTES, RECORD_WORDS, type RecordColumns } from '../outcome.ts';
+import {
+  allocColumns,
+  parseRecords,
+  RECORD_BYTES,
+  RECORD_WORDS,
+  type RecordColumns,
+} from '../core/outcome.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
-import { resolvePlane, type Plane } from '../spec/plane.ts';
-import { SpecError, type ExperimentSpec } from '../spec/spec.ts';
+import { resolvePlane, type Plane } from '../experiment/plane.ts';
+import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
 import { BasinPass } from './basin-pass.ts';
 import {
   BASIN_UNIFORM_BYTES,
@@ -18,7 +24,7 @@ import {
   stateBytes,
 } from './layouts.ts';
 import { createBuffers, GpuError } from './shader.ts';
-import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from './types.ts';
+import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../core/engine.ts';
 
 /** Compiles a spec's objective (compileObjective in production; a hand-written one in tests). */
 export type ObjectiveCompiler = (input: ObjectiveInput) => CompiledObjective;

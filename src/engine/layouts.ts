@@ -4,7 +4,7 @@
  * tests read these; the WGSL structs they describe live in shaders/*.wgsl and a test checks that
  * the two agree field by field.
  */
-import { RECORD_BYTES } from '../outcome.ts';
+import { RECORD_BYTES } from '../core/outcome.ts';
 
 /** Invocations per workgroup of every kernel (the WGSL `override WORKGROUP_SIZE`). */
 export const WORKGROUP_SIZE = 64;
@@ -57,7 +57,7 @@ export const BASIN_UNIFORM_FIELDS = [
   ['tol', 'f32'],
   ['radius', 'f32'],
   ['chaos', 'f32'],
-  // The plane's axes (codes of AxisKind in src/spec/plane.ts); step = (max - min) / n.
+  // The plane's axes (codes of AxisKind in src/experiment/plane.ts); step = (max - min) / n.
   ['u_kind', 'u32'],
   ['u_index', 'u32'],
   ['u_min', 'f32'],

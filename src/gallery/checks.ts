@@ -3,16 +3,16 @@
  * writes them beside each picture; tests/gallery.test.ts asserts them. Grid sizes are parameters so
  * the tests can run small.
  */
-import { Outcome, countOutcomes } from '../outcome.ts';
+import { Outcome, countOutcomes } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { runGrid } from '../reference/grid.ts';
-import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
-import { prepareEnsemble } from '../engine/bifurcation-common.ts';
-import { densityReport, type DensityReport } from '../engine/density.ts';
+import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import { prepareEnsemble } from '../core/ensemble.ts';
+import { densityReport, type DensityReport } from '../core/density.ts';
 import { binEdges, gibbsDensity, l1Distance } from '../gibbs.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
 import { BALANCE_START, EOS_START, MF_WINDOWS, getGalleryEntry, mfBifurcation } from './entries.ts';

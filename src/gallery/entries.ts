@@ -4,7 +4,7 @@
  * text cannot drift from what gdlab computes. Where the seed and ../shared/seed/NOTES.md disagree,
  * the entry follows the notes and says so.
  */
-import { parseSpec, type ExperimentSpec } from '../spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 
 /** Trajectories the inspector compares for an entry: one start, several learning rates. */
 export interface GalleryTrajectories {

@@ -1,5 +1,5 @@
 /**
- * The outcome of one trajectory in float64, exactly as src/outcome.ts defines it. This is the
+ * The outcome of one trajectory in float64, exactly as src/core/outcome.ts defines it. This is the
  * reference the GPU engine is compared against, so it follows the definition's wording step by step
  * rather than taking shortcuts (no early exit once a period is found, for instance: the Lyapunov
  * sum runs to N whatever the period).
@@ -10,7 +10,7 @@ import {
   tangentStart,
   type ClassifySettings,
   type TrajectoryRecord,
-} from '../outcome.ts';
+} from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { escaped, rateVector, type Rate } from './gd.ts';
 import { lambdaMax, normInf } from './linalg.ts';

@@ -1,9 +1,9 @@
 /**
  * Float64 reference of the ensemble views (bifurcation diagrams and long-run densities): the
- * definition in src/engine/bifurcation-common.ts, computed on the CPU. The tests hold the WGSL engine
+ * definition in src/core/ensemble.ts, computed on the CPU. The tests hold the WGSL engine
  * to it, and the CLI falls back to it where there is no WebGPU adapter.
  */
-import { tangentStart } from '../outcome.ts';
+import { tangentStart } from '../core/outcome.ts';
 import {
   chooseRange,
   reduceColumns,
@@ -12,10 +12,10 @@ import {
   type EnsembleEngine,
   type EnsemblePlan,
   type SampleSummary,
-} from '../engine/bifurcation-common.ts';
-import type { EngineInfo, RunOptions } from '../engine/types.ts';
+} from '../core/ensemble.ts';
+import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { CompiledObjective } from '../objective/types.ts';
-import type { ExperimentSpec } from '../spec/spec.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /** One column's rates, parameters and start override, applied to the plan's base values. */
 interface ColumnSetup {

@@ -13,7 +13,7 @@
  * default tol the integrator's own error is many orders below the effect shown, even where a large
  * sharpness makes a fixed substep too coarse (tests/reference-flows.test.ts checks it by halving it).
  */
-import { DEFAULT_CLASSIFY } from '../outcome.ts';
+import { DEFAULT_CLASSIFY } from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { normInf } from './linalg.ts';
 

@@ -1,5 +1,5 @@
 /** Float64 gradient descent on a compiled objective: one trajectory, kept whole (for plots and the CLI). */
-import { DEFAULT_CLASSIFY } from '../outcome.ts';
+import { DEFAULT_CLASSIFY } from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { lambdaMax, normInf } from './linalg.ts';
 
@@ -26,7 +26,7 @@ export function gdStep(
   for (let k = 0; k < obj.dim; k++) x[k] -= h[k] * g[k];
 }
 
-/** Whether x has escaped: a non-finite component or ‖x‖∞ beyond the radius (src/outcome.ts, rule 2). */
+/** Whether x has escaped: a non-finite component or ‖x‖∞ beyond the radius (src/core/outcome.ts, rule 2). */
 export function escaped(x: ArrayLike<number>, n: number, radius: number): boolean {
   // normInf is NaN when a component is; Infinity exceeds any radius.
   const m = normInf(x, n);

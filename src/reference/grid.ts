@@ -1,14 +1,14 @@
 /**
- * A whole basin map in float64 on the CPU: the plane model of src/spec/plane.ts, one classified
+ * A whole basin map in float64 on the CPU: the plane model of src/experiment/plane.ts, one classified
  * trajectory per pixel. Slow by design (it is the reference), so it reports progress per row and can
  * be aborted between rows.
  */
-import { allocColumns, type RecordColumns } from '../outcome.ts';
+import { allocColumns, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
-import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../engine/types.ts';
-import { pixelSetup, resolvePlane, type Plane } from '../spec/plane.ts';
-import type { ExperimentSpec } from '../spec/spec.ts';
+import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../core/engine.ts';
+import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
 
 /** Options of a grid run: progress is reported, and the signal checked, after every row. */

@@ -7,9 +7,9 @@ import { decode } from 'fast-png';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { OUTCOME_PALETTE } from '../../src/colormaps.ts';
-import { runEnsembleSpec } from '../../src/engine/bifurcation-common.ts';
+import { runEnsembleSpec } from '../../src/core/ensemble.ts';
 import { CpuEnsembleEngine } from '../../src/reference/ensemble.ts';
-import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
+import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/experiment/spec.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {

@@ -13,9 +13,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileObjective } from '../../src/objective/compile.ts';
-import { countOutcomes } from '../../src/outcome.ts';
+import { countOutcomes } from '../../src/core/outcome.ts';
 import { CpuBasinEngine } from '../../src/reference/grid.ts';
-import { defaultSpec, parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/spec/spec.ts';
+import { defaultSpec, parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/experiment/spec.ts';
 import {
   hashFor,
   plotBox,

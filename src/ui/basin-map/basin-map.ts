@@ -9,7 +9,7 @@
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { Outcome, OUTCOME_NAMES } from '../../outcome.ts';
+import { Outcome, OUTCOME_NAMES } from '../../core/outcome.ts';
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';

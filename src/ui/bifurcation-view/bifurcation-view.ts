@@ -12,15 +12,15 @@
  */
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
+import type { BifurcationResult } from '../../core/ensemble.ts';
 import {
   bifurcationReadout,
   labColours,
   renderBifurcation,
   type BifurcationReadout,
 } from '../../engine/bifurcation-render.ts';
-import { densityReport, type DensityReport } from '../../engine/density.ts';
-import { parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
+import { densityReport, type DensityReport } from '../../core/density.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';

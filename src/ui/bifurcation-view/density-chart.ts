@@ -2,7 +2,7 @@
  * The density view's chart as pure geometry (bars, the Gibbs curve, axis ticks) shared by the SVG on
  * screen and the PNG export, so both show the same picture.
  */
-import type { DensityReport } from '../../engine/density.ts';
+import type { DensityReport } from '../../core/density.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface ChartBox {

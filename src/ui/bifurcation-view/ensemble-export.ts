@@ -1,14 +1,14 @@
 /**
- * PNG export of the ensemble views with the spec embedded (src/spec/png.ts), so a dropped file
+ * PNG export of the ensemble views with the spec embedded (src/experiment/png.ts), so a dropped file
  * reopens the same bifurcation diagram or density. The diagram is exported one pixel per column and
  * row (the strips on top, as the CLI writes it), optionally framed by axes, strip labels and a
  * footer like the basin export; the density as the chart, which always has its axes.
  */
-import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
+import type { BifurcationResult } from '../../core/ensemble.ts';
 import { labColours, renderBifurcation } from '../../engine/bifurcation-render.ts';
-import { densityReport } from '../../engine/density.ts';
-import { encodeSpecPng } from '../../spec/png.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import { densityReport } from '../../core/density.ts';
+import { encodeSpecPng } from '../../experiment/png.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
 import { densityGeometry, densitySummary } from './density-chart.ts';
 

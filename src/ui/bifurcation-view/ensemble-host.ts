@@ -4,10 +4,10 @@
  * src/ui/engine-host for basin maps). Both return a BifurcationResult whose counts and column
  * statistics live on the CPU, so the view colours them itself.
  */
-import { runEnsembleSpec, type BifurcationResult } from '../../engine/bifurcation-common.ts';
+import { runEnsembleSpec, type BifurcationResult } from '../../core/ensemble.ts';
 import { GpuEnsembleEngine } from '../../engine/bifurcation.ts';
-import type { EngineInfo, RunOptions } from '../../engine/types.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { EngineInfo, RunOptions } from '../../core/engine.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { SpecWorkerClient } from '../shared/spec-worker-client.ts';
 import type { EnsembleReply } from './ensemble-protocol.ts';

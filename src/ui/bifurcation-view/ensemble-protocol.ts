@@ -2,7 +2,7 @@
  * Messages between the bifurcation view and its CPU Web Worker. A BifurcationResult is typed arrays
  * and plain objects, so it crosses by structured clone; its big arrays are transferred.
  */
-import type { BifurcationResult } from '../../engine/bifurcation-common.ts';
+import type { BifurcationResult } from '../../core/ensemble.ts';
 import type { SpecRunError, SpecRunProgress, SpecRunRequest } from '../shared/spec-worker.ts';
 
 export type EnsembleRequest = SpecRunRequest;

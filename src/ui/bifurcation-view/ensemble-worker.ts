@@ -3,7 +3,7 @@
  * bifurcation and density views, off the main thread so that the page stays responsive. The engine
  * yields between columns, so a 'cancel' takes effect within one column.
  */
-import { runEnsembleSpec } from '../../engine/bifurcation-common.ts';
+import { runEnsembleSpec } from '../../core/ensemble.ts';
 import { CpuEnsembleEngine } from '../../reference/ensemble.ts';
 import { serveSpecRuns } from '../shared/spec-worker.ts';
 import { resultBuffers, type EnsembleReply } from './ensemble-protocol.ts';

@@ -3,7 +3,7 @@
  * inspectPixel: a one-pixel basin spec whose two axes are centred on the values wanted, so the
  * inspector shows exactly what the basin map's click would (flows, sharpness, 2/h).
  */
-import { parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
 import { compileSpec } from '../shared/objective.ts';
 

@@ -9,15 +9,11 @@
  * not be all of them (a valley of minimizers has infinitely many), so the view says "found from
  * these starts".
  */
-import {
-  ensembleObservableInputs,
-  ensembleStarts,
-  resolveObservable,
-} from '../../engine/bifurcation-common.ts';
+import { ensembleObservableInputs, ensembleStarts, resolveObservable } from '../../core/ensemble.ts';
 import { fixedPointOverlays } from '../../engine/bifurcation-overlays.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
 import { lambdaMax } from '../../reference/linalg.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { compileFor } from '../shared/objective.ts';
 
 /** A fixed point of GD drawn as a horizontal line, with its threshold when it is a minimizer. */

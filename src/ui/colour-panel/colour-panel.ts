@@ -1,7 +1,7 @@
 /** <gd-colour-panel>: the field a map is coloured by, the colormap and log scale. Never reruns GD. */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { COLORMAPS, COLOUR_FIELDS, type ExperimentSpec } from '../../spec/spec.ts';
+import { COLORMAPS, COLOUR_FIELDS, type ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { numberInput } from '../shared/number-field.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';

@@ -4,9 +4,9 @@
  * Two implementations: GpuBackend (WebGPU, colour pass straight into the canvas) and CpuBackend
  * (float64 engine in a Web Worker, coloured on the CPU with the same mapping).
  */
-import type { EngineInfo, RunOptions } from '../../engine/types.ts';
-import type { OutcomeCounts, RecordColumns } from '../../outcome.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { EngineInfo, RunOptions } from '../../core/engine.ts';
+import type { OutcomeCounts, RecordColumns } from '../../core/outcome.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 
 /** One computed map: the spec it was computed for, its records on the CPU, and its counts. */
 export interface MapFrame {

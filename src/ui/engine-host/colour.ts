@@ -10,8 +10,8 @@ import {
   resolveColourSettings,
   type ColourSettings as ResolvedColour,
 } from '../../colormaps.ts';
-import type { RecordColumns } from '../../outcome.ts';
-import type { ColormapName, ExperimentSpec } from '../../spec/spec.ts';
+import type { RecordColumns } from '../../core/outcome.ts';
+import type { ColormapName, ExperimentSpec } from '../../experiment/spec.ts';
 import type { ColourSettings } from './backend.ts';
 
 /** The mapping resolved against a result: the data range when the spec fixes none. */

@@ -2,9 +2,9 @@
  * The CPU backend: the float64 reference engine in a Web Worker, coloured on the main thread with
  * the CPU colouring function (same mapping as the GPU colour pass), drawn with putImageData.
  */
-import type { EngineInfo, RunOptions } from '../../engine/types.ts';
-import { countOutcomes } from '../../outcome.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { EngineInfo, RunOptions } from '../../core/engine.ts';
+import { countOutcomes } from '../../core/outcome.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { colourColumns } from './colour.ts';
 import { SpecWorkerClient } from '../shared/spec-worker-client.ts';

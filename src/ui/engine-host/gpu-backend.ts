@@ -12,10 +12,10 @@ import { ColourPass, colourUniforms, GpuColouriser, packRecords } from '../../en
 import { attachErrorSink } from '../../engine/errors.ts';
 import { GpuBasinEngine } from '../../engine/gpu-engine.ts';
 import { COLOUR_UNIFORM_BYTES } from '../../engine/layouts.ts';
-import type { EngineInfo, RunOptions } from '../../engine/types.ts';
+import type { EngineInfo, RunOptions } from '../../core/engine.ts';
 import { compileObjective } from '../../objective/compile.ts';
-import { countOutcomes, RECORD_BYTES } from '../../outcome.ts';
-import type { ColormapName, ExperimentSpec } from '../../spec/spec.ts';
+import { countOutcomes, RECORD_BYTES } from '../../core/outcome.ts';
+import type { ColormapName, ExperimentSpec } from '../../experiment/spec.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { CanvasBlit } from './blit.ts';
 import { resolveColour } from './colour.ts';

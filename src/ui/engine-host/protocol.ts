@@ -2,7 +2,7 @@
  * Messages between the lab and the CPU engine's Web Worker. Columns travel back as transferred
  * ArrayBuffers, so a 512² map costs no copy.
  */
-import type { RecordColumns } from '../../outcome.ts';
+import type { RecordColumns } from '../../core/outcome.ts';
 import type { SpecRunError, SpecRunProgress, SpecRunRequest } from '../shared/spec-worker.ts';
 
 export type WorkerRequest = SpecRunRequest;

@@ -4,12 +4,12 @@
  * over, and the vertical range (automatic or fixed). Values go to the lab as SpecEditEvents and pass
  * parseSpec and checkSpec there; each message is shown beside the field its path names.
  *
- * An ensemble trajectory runs transient + keep steps (src/engine/bifurcation-common.ts), so every
+ * An ensemble trajectory runs transient + keep steps (src/core/ensemble.ts), so every
  * edit here keeps `iterations = transient + keep`: the spec then says what was run.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { errorLine, numberField, numberInput } from '../shared/number-field.ts';
 import { panelStyles } from '../shared/panel-styles.ts';

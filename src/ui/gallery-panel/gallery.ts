@@ -4,7 +4,7 @@
  * entry's experiment, and the typed events by which the list and the open entry ask the lab to act.
  */
 import type { GalleryEntry } from '../../gallery/entries.ts';
-import { parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import { inspectStart } from '../bifurcation-view/inspect-start.ts';
 import type { InspectorData } from '../trajectory-inspector/inspect.ts';
 

@@ -3,13 +3,13 @@
  * chosen longest side (recomputed by the engine, which tiles what the device cannot hold at once),
  * optionally framed by axes, the legend and the colorbar.
  */
-import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../spec/spec.ts';
+import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
-import { encodeSpecPng, readSpecFromPng } from '../../spec/png.ts';
+import { encodeSpecPng, readSpecFromPng } from '../../experiment/png.ts';
 
 export interface ExportOptions {
   /** Longest side in pixels (≤ 4096); null: the frame on screen. */

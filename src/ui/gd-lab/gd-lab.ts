@@ -7,8 +7,14 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { defaultSpec, parseSpec, SPEC_KINDS, type ExperimentSpec, type SpecKind } from '../../spec/spec.ts';
-import { specFromHash, specToHash } from '../../spec/url.ts';
+import {
+  defaultSpec,
+  parseSpec,
+  SPEC_KINDS,
+  type ExperimentSpec,
+  type SpecKind,
+} from '../../experiment/spec.ts';
+import { specFromHash, specToHash } from '../../experiment/url.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { createBackend } from '../engine-host/select.ts';

@@ -5,7 +5,7 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ObjectiveError } from '../../objective/types.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileFor } from '../shared/objective.ts';
 import { panelStyles } from '../shared/panel-styles.ts';

@@ -5,7 +5,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileSpec } from '../shared/objective.ts';
 import { numberField } from '../shared/number-field.ts';

@@ -5,7 +5,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AxisRange, ExperimentSpec } from '../../spec/spec.ts';
+import type { AxisRange, ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileSpec, sweepableQuantities } from '../shared/objective.ts';
 import { numberField, numberInput, type NumberInputOptions } from '../shared/number-field.ts';

@@ -2,7 +2,7 @@
  * The lab's typed events. Components never reach into each other: they dispatch these, and
  * <gd-lab> (the owner of the spec) decides what happens.
  */
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { View } from './view.ts';
 
 /** Which panel an edit came from, so an error is shown beside that panel's fields. */

@@ -2,11 +2,11 @@
  * The spec's compiled objective, memoised: the panels validate on every keystroke and the lab
  * checks every edit, and compiling is pure in (expr, params, observables).
  */
-import { ensembleObservableInputs, planEnsemble } from '../../engine/bifurcation-common.ts';
+import { ensembleObservableInputs, planEnsemble } from '../../core/ensemble.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
-import { resolvePlane } from '../../spec/plane.ts';
-import { SpecError, type ExperimentSpec } from '../../spec/spec.ts';
+import { resolvePlane } from '../../experiment/plane.ts';
+import { SpecError, type ExperimentSpec } from '../../experiment/spec.ts';
 
 /**
  * A few recent compilations, most recent last: an ensemble spec is checked with its observables and

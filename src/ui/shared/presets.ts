@@ -1,6 +1,6 @@
 /** The lab's use of src/presets.ts: a preset turned into a spec, and a spec's preset view. */
 import { PRESETS, getPreset, type Preset } from '../../presets.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { View } from './view.ts';
 
 export { PRESETS, type Preset };

@@ -4,8 +4,8 @@
  * pending run when the worker dies or is disposed. Each host turns the result reply into its own
  * result.
  */
-import type { RunOptions } from '../../engine/types.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import type { RunOptions } from '../../core/engine.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { SpecRunError, SpecRunProgress, SpecRunRequest } from './spec-worker.ts';
 
 interface Pending<R> {

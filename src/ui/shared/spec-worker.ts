@@ -4,8 +4,8 @@
  * 50 ms (and the last), errors travel back by name and message. Each worker supplies only how to run
  * a spec and how to reply with its result.
  */
-import type { RunOptions } from '../../engine/types.ts';
-import { parseSpec, type ExperimentSpec } from '../../spec/spec.ts';
+import type { RunOptions } from '../../core/engine.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 
 /** A request to a CPU engine worker: run a spec, or cancel the run with that id. */
 export type SpecRunRequest =

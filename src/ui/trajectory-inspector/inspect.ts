@@ -5,8 +5,8 @@
  */
 import { runTrajectory } from '../../reference/gd.ts';
 import { sampleFlow, type FlowKind } from '../../reference/flows.ts';
-import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../spec/plane.ts';
-import type { ExperimentSpec } from '../../spec/spec.ts';
+import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { compileSpec } from '../shared/objective.ts';
 
 /** Most GD iterates the inspector plots (a million-step spec would freeze the page). */

@@ -8,12 +8,12 @@
  *   trajectories from the same M starts (spread over ensemble.box, or all at x0).
  * - A trajectory runs N = transient + keep steps (not spec.iterations: the ensemble views are sized
  *   by what they keep). Divergence, the period (checkpoint x_{N-P}) and the Lyapunov exponent (over
- *   k = transient … N-1) follow src/outcome.ts exactly.
+ *   k = transient … N-1) follow src/core/outcome.ts exactly.
  * - The kept iterates are x_{T+1} … x_{T+K}. Only samples that stay bounded for all N steps
  *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
  */
-import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from '../outcome.ts';
+import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from './outcome.ts';
 import {
   MAX_WORK,
   SpecError,
@@ -21,11 +21,11 @@ import {
   resolveQuantity,
   type ExperimentSpec,
   type QuantityRef,
-} from '../spec/spec.ts';
+} from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
-import { AxisKind, axisValue } from '../spec/plane.ts';
-import type { EngineInfo, RunOptions } from './types.ts';
+import { AxisKind, axisValue } from '../experiment/plane.ts';
+import type { EngineInfo, RunOptions } from './engine.ts';
 
 /** What is histogrammed: a state coordinate, f, or the compiled observable slot 0. */
 export type EnsembleObservable = { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr' };
@@ -42,7 +42,7 @@ export interface EnsemblePlan {
   quantity: QuantityRef;
   /** Index of the swept parameter in the objective's parameter order, or -1. */
   paramIndex: number;
-  /** The sweep as src/spec/plane.ts codes it for uniforms: AxisKind and the coordinate or slot (-1 for lr). */
+  /** The sweep as src/experiment/plane.ts codes it for uniforms: AxisKind and the coordinate or slot (-1 for lr). */
   axisKind: AxisKind;
   axisIndex: number;
   values: Float64Array;
@@ -235,7 +235,7 @@ function axisCode(q: QuantityRef, params: readonly string[]): { axisKind: AxisKi
   }
 }
 
-/** Outcome of a bounded sample by rule 5 of src/outcome.ts. */
+/** Outcome of a bounded sample by rule 5 of src/core/outcome.ts. */
 export function sampleOutcome(s: SampleSummary, c: ClassifySettings): Outcome {
   if (s.escape > 0) return Outcome.DIVERGED;
   if (s.period === 1) return Outcome.CONVERGED;

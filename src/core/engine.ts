@@ -1,8 +1,8 @@
 /**
  * What every engine (WGSL on a GPUDevice, or the float64 CPU reference) offers the UI and the CLI.
  */
-import type { RecordColumns } from '../outcome.ts';
-import type { ExperimentSpec } from '../spec/spec.ts';
+import type { RecordColumns } from './outcome.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /** Which engine produced a picture, and in what precision: stated beside every result. */
 export interface EngineInfo {

@@ -4,7 +4,7 @@
  * file meets the same checks with the same messages.
  */
 import { z } from 'zod';
-import { DEFAULT_CLASSIFY, type ClassifySettings } from '../outcome.ts';
+import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { getPreset } from '../presets.ts';
 
 export const SPEC_VERSION = 1;
@@ -239,7 +239,7 @@ export function parseSpec(input: unknown): ExperimentSpec {
     defaultSpec() as unknown as Record<string, unknown>,
     input as Record<string, unknown>,
   );
-  // An ensemble view runs transient + keep steps (src/engine/bifurcation-common.ts): its iteration
+  // An ensemble view runs transient + keep steps (src/core/ensemble.ts): its iteration
   // count is that sum, whatever a link or a view switch carried over from a basin map.
   const ens = merged.ensemble as Record<string, unknown> | undefined;
   if ((merged.kind === 'bifurcation' || merged.kind === 'density') && isPlain(ens)) {

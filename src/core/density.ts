@@ -3,7 +3,7 @@
  * ensemble.range), normalised, with the Gibbs prediction where the objective is a multiscale preset.
  */
 import { binEdges, countsToDensity, gibbsDensity, gibbsModel, l1Distance } from '../gibbs.ts';
-import type { BifurcationResult } from './bifurcation-common.ts';
+import type { BifurcationResult } from './ensemble.ts';
 
 /** A long-run density and, for multiscale presets, its Gibbs prediction on the same bins. */
 export interface DensityReport {
