@@ -1,6 +1,6 @@
 /**
  * The compiled GD kernel (src/reference/kernel) against the interpreted float64 reference (runGrid
- * over classifyInto with the tape): every field of every record, bit for bit, over specs that
+ * with `interpreted`: classifyInto over the tape): every field of every record, bit for bit, over specs that
  * exercise each part of the step (divergence, exponent, window, period test, parameter and rate
  * sweeps, observables, dimensions 1 to 3, the edges of the schedule).
  */
@@ -33,7 +33,7 @@ function same(spec: ExperimentSpec): RecordColumns {
     params: spec.objective.params,
     observables: spec.observables,
   });
-  const ref = runGrid(spec, obj);
+  const ref = runGrid(spec, obj, { interpreted: true });
   const cols = allocColumns(spec.size[0], spec.size[1]);
   const steps = new CompiledBasin(spec, obj).pixels(0, spec.size[0] * spec.size[1], cols);
   const diffs: string[] = [];

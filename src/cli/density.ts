@@ -7,7 +7,7 @@ import { densityReport, type DensityReport } from '../core/density.ts';
 import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
-import { CliError, parseInteger, parseNumber } from './args.ts';
+import { CliError, ENGINE_HELP, parseInteger, parseNumber } from './args.ts';
 import { baseEnsembleSpec, openEnsembleEngine, parseEnsembleFlags } from './bifurcation.ts';
 import { writeJson, writeSpecPng } from './output.ts';
 
@@ -26,13 +26,13 @@ usage: gdlab density --objective ID_OR_EXPR [options]
   --observable NAME_OR_EXPR  what is histogrammed (default: the first variable)
   --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
   --max-period P          longest period looked for (default 16)
-  --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
+${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --png FILE              the histogram as bars, the Gibbs density as a line, spec in a tEXt chunk
   -h, --help              this text
 
 Output:
-  {"spec": …, "engine": …, "edges": [B+1], "counts": [B], "density": [B], "outside": n, "bounded": m,
+  {"spec": …, "engine": …, "reason": "…", "edges": [B+1], "counts": [B], "density": [B], "outside": n, "bounded": m,
    "samples": M, "gibbs": [B] or null, "T": T or null, "l1": ∫|density - gibbs| or null}
 density and gibbs are probability densities normalised over the range (so l1 lies in [0, 2]); gibbs,
 T and l1 are given where the objective is a multiscale preset of one variable (T = hA²/4).
@@ -42,6 +42,8 @@ T and l1 are given where the objective is a multiscale preset of one variable (T
 export interface DensityJson extends DensityReport {
   spec: ExperimentSpec;
   engine: EngineInfo;
+  /** Why this engine ran (src/select/decide.ts). */
+  reason: string;
 }
 
 /** The flags `gdlab density` accepts (of the ensemble options shared with `gdlab bifurcation`). */
@@ -117,15 +119,16 @@ export function renderDensity(
 export async function run(argv: string[]): Promise<number> {
   const spec = densitySpec(argv);
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
-  const engine = await openEnsembleEngine(flags.engine);
+  const created = await openEnsembleEngine(flags.engine, spec);
   try {
-    const result = await runEnsembleSpec(engine, spec);
+    const result = await runEnsembleSpec(created.engine, spec);
     const report = densityReport(result);
-    const json: DensityJson = { spec, engine: result.info, ...report };
+    const json: DensityJson = { spec, engine: result.info, reason: created.decision.reason, ...report };
     if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec);
     if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
+    else process.stdout.write(`engine: ${created.decision.reason}\n`);
   } finally {
-    engine.dispose();
+    created.dispose();
   }
   return 0;
 }

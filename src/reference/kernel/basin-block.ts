@@ -1,5 +1,5 @@
 /**
- * A basin map's pixels through the compiled kernel (basin-kernel.ts): blocks of `lanes` pixels are
+ * A basin map's pixels through the compiled kernel (kernel.ts): blocks of `lanes` pixels are
  * set up by the plane model, advanced range by range (segments.ts) with the checkpoint and window
  * anchors saved between ranges, finished by the kernel's `final` (f, ∇²f, observables at x_N), and
  * classified by the outcome rule of src/core/outcome.ts. The records equal classifyInto's.
@@ -11,7 +11,7 @@ import type { CompiledObjective } from '../../objective/types.ts';
 import { mathImportObject } from '../../objective/wasm/emit.ts';
 import { lambdaMax, normInf } from '../linalg.ts';
 import { tangentExponent } from '../tangent.ts';
-import { choosePairs, CONST_BYTES, kernelModule, type RunFn } from './basin-kernel.ts';
+import { choosePairs, CONST_BYTES, kernelModule, type RunFn } from './kernel.ts';
 import { laneLayout, type LaneLayout } from './layout.ts';
 import { schedule, type Schedule } from './segments.ts';
 
@@ -75,6 +75,8 @@ export interface KernelInstance {
   /** The kernel's `run<flags>`. */
   run: (flags: number) => RunFn;
   final: (groups: number) => void;
+  /** The kernel's `trace(groups, steps)` (kernels that observe). */
+  trace: (groups: number, steps: number) => void;
   /** Lanes per group (2 × pairs): a block's lane count is a multiple of it. */
   groupLanes: number;
 }
@@ -89,6 +91,7 @@ export function instantiateKernel(
   const e = instance.exports as Record<string, RunFn> & {
     memory: WebAssembly.Memory;
     final: (g: number) => void;
+    trace?: (g: number, steps: number) => void;
   };
   const need = Math.ceil(layout.bytes / 65536) - e.memory.buffer.byteLength / 65536;
   if (need > 0) e.memory.grow(need);
@@ -97,11 +100,17 @@ export function instantiateKernel(
     if (!f) throw new Error(`kernel compiled without run${flags}`);
     return f;
   };
+  const trace =
+    e.trace ??
+    (() => {
+      throw new Error('kernel compiled without an observed quantity');
+    });
   return {
     layout,
     views: new LaneViews(e.memory.buffer, layout),
     run,
     final: e.final,
+    trace,
     groupLanes: 2 * pairs,
   };
 }
@@ -143,15 +152,20 @@ export class CompiledBasin {
     this.eig = new Float64Array(dim * dim);
   }
 
-  /** Classifies pixels first … end - 1 (index j·W + i) into `columns`; returns the GD steps taken. */
-  pixels(first: number, end: number, columns: RecordColumns): number {
+  /**
+   * Classifies pixels first … end - 1 (index j·W + i) into `columns` at index - `offset`; returns the
+   * GD steps taken. `stop` is asked between blocks of BLOCK_LANES pixels: true throws an AbortError.
+   */
+  pixels(first: number, end: number, columns: RecordColumns, offset = 0, stop?: () => boolean): number {
     let steps = 0;
-    for (let at = first; at < end; at += BLOCK_LANES)
-      steps += this.block(at, Math.min(end, at + BLOCK_LANES), columns);
+    for (let at = first; at < end; at += BLOCK_LANES) {
+      if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
+      steps += this.block(at, Math.min(end, at + BLOCK_LANES), columns, offset);
+    }
     return steps;
   }
 
-  private block(first: number, end: number, cols: RecordColumns): number {
+  private block(first: number, end: number, cols: RecordColumns, offset: number): number {
     const { plane, k, sched, spec, obj, x0, h, p } = this;
     const V = k.views;
     const W = plane.width;
@@ -192,7 +206,7 @@ export class CompiledBasin {
       k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
     }
     k.final(groups);
-    return this.records(first, lanes, cols);
+    return this.records(first - offset, lanes, cols);
   }
 
   private records(first: number, lanes: number, cols: RecordColumns): number {

@@ -34,12 +34,15 @@ export interface LaneLayout {
   f: number;
   hess: number[];
   obs: number[];
+  /** Observed values of the replay, `traceSteps` rows of `lanes` (ensemble kernels). */
+  trace: number;
+  traceSteps: number;
   /** Total bytes. */
   bytes: number;
 }
 
-/** The fields of `lanes` lanes, from byte `base` on. */
-export function laneLayout(dim: number, nparam: number, lanes: number, base = 0): LaneLayout {
+/** The fields of `lanes` lanes, from byte `base` on, with a trace of `traceSteps` rows. */
+export function laneLayout(dim: number, nparam: number, lanes: number, base = 0, traceSteps = 0): LaneLayout {
   let next = base;
   const field = () => {
     const at = next;
@@ -69,8 +72,12 @@ export function laneLayout(dim: number, nparam: number, lanes: number, base = 0)
     f: field(),
     hess: fields(dim * dim),
     obs: fields(2),
+    trace: 0,
+    traceSteps,
     bytes: 0,
   };
+  layout.trace = next;
+  next += 8 * lanes * traceSteps;
   layout.bytes = next;
   return layout;
 }

@@ -6,10 +6,9 @@
  * map at x_k, the GD step, the divergence test, then the window extents, the period test and (for
  * ensembles) the observed extremes, as the call's flags say. So the records equal the interpreted
  * reference's bit for bit. Events between calls (checkpoint, window anchors) and the outcome rule
- * are the driver's (basin-block.ts), in plain JavaScript.
+ * are the drivers' (basin-block.ts, ensemble-block.ts), in plain JavaScript.
  */
 import type { ObjectiveGraph } from '../../objective/types.ts';
-import { Op, type DagNode } from '../../objective/dag.ts';
 import {
   Code,
   ConstTable,
@@ -18,26 +17,22 @@ import {
   ModuleBuilder,
   op,
   simd,
-  V128,
   VOID,
   type ValType,
 } from '../../objective/wasm/encoder.ts';
-import {
-  emitOutputs,
-  importMath,
-  Locals,
-  type EmitContext,
-  type MathImports,
-} from '../../objective/wasm/emit.ts';
+import { emitOutputs, importMath, type MathImports } from '../../objective/wasm/emit.ts';
+import { finalBody, traceBody } from './bodies.ts';
+import { context, Fn, load, maxAbsDiff, store, type FieldRef, type PairState } from './fn.ts';
 import { StepFlag, type LaneLayout } from './layout.ts';
+import { tangent } from './tangent-step.ts';
 
 /** What an ensemble kernel records besides the basin kernel's state. */
 export type Observed = { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr' };
 
 export interface KernelOptions {
   /**
-   * 'basin' renormalises the tangent only when ‖J v‖ is finite and positive (classify.ts);
-   * 'ensemble' divides by max(‖J v‖, 1e-300) (reference/ensemble.ts).
+   * 'basin' rescales the tangent by powers of two (src/reference/tangent.ts); 'ensemble'
+   * divides it by max(‖J v‖, 1e-300) and sums the logarithms (src/reference/ensemble.ts).
    */
   tangent: 'basin' | 'ensemble';
   /** The quantity whose extremes OBSERVE tracks (ensemble kernels), or null. */
@@ -53,10 +48,6 @@ export interface KernelOptions {
  */
 export type RunFn = (groups: number, k0: number, k1: number, K: number, radius: number, tol: number) => void;
 
-/** 2^52 and its bits: or-ing a small integer into the mantissa and subtracting 2^52 converts it exactly. */
-const TWO52 = 4503599627370496;
-const TWO52_BITS = 0x4330000000000000n;
-
 /** Bytes at the start of memory for the constant table (4096 constants); the lanes follow. */
 export const CONST_BYTES = 65536;
 
@@ -68,34 +59,10 @@ export function choosePairs(graph: ObjectiveGraph): number {
   return n <= 48 ? 2 : 1;
 }
 
-/** A function under construction: its code, locals and the leaves of the current copies. */
-class Fn {
-  readonly code = new Code();
-  readonly locals: Locals;
-  constructor(params: number) {
-    this.locals = new Locals(params);
-  }
-  v(): number {
-    return this.locals.alloc(V128);
-  }
-  vs(n: number): number[] {
-    return Array.from({ length: n }, () => this.v());
-  }
-}
-
-/** Loads field `offset` of copy q of the group at byte `base` into `local`. */
-function load(c: Code, base: number, offset: number, q: number, local: number): void {
-  c.get(base)
-    .vload(offset + 16 * q)
-    .set(local);
-}
-function store(c: Code, base: number, offset: number, q: number, local: number): void {
-  c.get(base)
-    .get(local)
-    .vstore(offset + 16 * q);
-}
-
-/** The kernel module: exports `memory`, `run<flags>` (RunFn) for each of `flagSets`, and `final(groups)`. */
+/**
+ * The kernel module: exports `memory`, `run<flags>` (RunFn) for each of `flagSets`, `final(groups)`
+ * and, for a kernel that observes (ensembles), `trace(groups, steps)`.
+ */
 export function kernelModule(
   graph: ObjectiveGraph,
   L: LaneLayout,
@@ -113,54 +80,9 @@ export function kernelModule(
       ...runBody(graph, L, opts, math, flags, consts),
     );
   m.func('final', [I32], [], ...finalBody(graph, L, opts, math, consts));
+  if (opts.observe) m.func('trace', [I32, I32], [], ...traceBody(graph, L, opts, math, consts));
   m.data(0, consts.bytes());
   return m.build();
-}
-
-interface PairState {
-  x: number[];
-  h: number[];
-  p: number[];
-  v: number[];
-  c: number[];
-  a: number[];
-  logSum: number;
-  period: number;
-  extent: number;
-  scale: number;
-  r1: number;
-  r2: number;
-  count: number;
-  alive: number;
-  omin: number;
-  omax: number;
-}
-
-/** A state field: the locals it lives in and its offset(s) in memory. */
-type FieldRef = readonly [keyof PairState, number | readonly number[]];
-
-function context(fn: Fn, math: MathImports, pairs: number, st: PairState[]): EmitContext {
-  return {
-    code: fn.code,
-    locals: fn.locals,
-    math,
-    vector: true,
-    pairs,
-    leaf: (n: DagNode, g: number) =>
-      n.op === Op.VAR ? st[g].x[n.value] : n.op === Op.PARAM ? st[g].p[n.value] : st[g].v[n.value],
-  };
-}
-
-/**
- * Pushes max_i |x_i - y_i|. Every lane whose record keeps this value stayed bounded, so its operands
- * are finite and non-negative, where pmax (one instruction) and Math.max (eight, for NaN and -0)
- * agree; a lane that escaped may get another value, which its record never shows.
- */
-function maxAbsDiff(c: Code, x: number[], y: number[]): void {
-  x.forEach((xi, i) => {
-    c.get(xi).get(y[i]).v(simd.f64x2Sub).v(simd.f64x2Abs);
-    if (i > 0) c.v(simd.f64x2Pmax);
-  });
 }
 
 function runBody(
@@ -355,105 +277,6 @@ function runBody(
         locals.forEach((l, i) => store(c, base, (off as readonly number[])[i], q, l));
       else store(c, base, off as number, q, locals);
     }
-  c.get(g).i32(1).op(op.i32Add).set(g);
-  c.op(op.br, 0, op.end, op.end);
-  return [fn.locals.types, c];
-}
-
-/**
- * The tangent step. Both styles start from J_k v = v - h ⊙ ∇²f(x_k) v.
- * 'basin' (src/reference/tangent.ts): v ← J_k v · 2^s, the power of two that brings the largest
- * |component| into [2, 4), and -s added to the exponent sum (logSum), with the reference's integer
- * arithmetic done on the exponent bits.
- * 'ensemble' (src/reference/ensemble.ts): n = max(‖J_k v‖, 1e-300), log n added, v ← J_k v / n,
- * with the w_0² + w_1² + … summation order and Math.log called per lane (V8 calls it directly; a
- * vectorised fdlibm log measured slower).
- */
-function tangent(
-  fn: Fn,
-  st: PairState[],
-  hvp: number[][],
-  style: KernelOptions['tangent'],
-  math: MathImports,
-): void {
-  const c = fn.code;
-  st.forEach((s, q) => {
-    const w = hvp.map((o) => o[q]);
-    s.v.forEach((vi, i) => c.get(vi).get(s.h[i]).get(w[i]).v(simd.f64x2Mul).v(simd.f64x2Sub).set(w[i]));
-    if (style === 'basin') {
-      const eb = fn.v();
-      // m = max_i |w_i| as pmax; eb its biased exponent, 0 counted as 1.
-      w.forEach((wi, i) => {
-        c.get(wi).v(simd.f64x2Abs);
-        if (i > 0) c.v(simd.f64x2Pmax);
-      });
-      c.i32(52).v(simd.i64x2ShrU).tee(eb).get(eb).i64x2(0n).v(simd.i64x2Eq).v(simd.i64x2Sub).set(eb);
-      // factor = 2^(1024 - eb): exponent bits 2047 - eb.
-      const factor = fn.v();
-      c.i64x2(2047n).get(eb).v(simd.i64x2Sub).i32(52).v(simd.i64x2Shl).set(factor);
-      s.v.forEach((vi, i) => c.get(w[i]).get(factor).v(simd.f64x2Mul).set(vi));
-      // exponents += eb - 1024, exactly: (2^52 + eb) - (2^52 + 1024).
-      c.get(s.logSum)
-        .get(eb)
-        .i64x2(TWO52_BITS)
-        .v(simd.or)
-        .f64x2(TWO52 + 1024)
-        .v(simd.f64x2Sub);
-      c.v(simd.f64x2Add).set(s.logSum);
-      fn.locals.release(eb);
-      fn.locals.release(factor);
-      return;
-    }
-    const norm = fn.v();
-    w.forEach((wi, i) => {
-      c.get(wi).get(wi).v(simd.f64x2Mul);
-      if (i > 0) c.v(simd.f64x2Add);
-    });
-    // pmax(n, 1e-300) = n < 1e-300 ? 1e-300 : n is Math.max here: n is never -0, and NaN stays.
-    c.v(simd.f64x2Sqrt).f64x2(1e-300).v(simd.f64x2Pmax).set(norm);
-    c.get(s.logSum);
-    for (let lane = 0; lane < 2; lane++) {
-      c.get(norm).v(simd.f64x2ExtractLane, lane).call(math.unary.log);
-      if (lane === 0) c.v(simd.f64x2Splat);
-      else c.v(simd.f64x2ReplaceLane, 1);
-    }
-    c.v(simd.f64x2Add).set(s.logSum);
-    s.v.forEach((vi, i) => c.get(w[i]).get(norm).v(simd.f64x2Div).set(vi));
-    fn.locals.release(norm);
-  });
-}
-
-/** `final(groups)`: f, ∇²f and the observables at each lane's state, into their fields. */
-function finalBody(
-  graph: ObjectiveGraph,
-  L: LaneLayout,
-  opts: KernelOptions,
-  math: MathImports,
-  consts: ConstTable,
-): [ValType[], Code] {
-  const fn = new Fn(1);
-  const c = fn.code;
-  c.consts = consts;
-  const G = opts.pairs;
-  const g = fn.locals.alloc(I32);
-  const base = fn.locals.alloc(I32);
-  const st = Array.from({ length: G }, () => ({ x: fn.vs(L.dim), p: fn.vs(L.nparam), v: [] as number[] }));
-  const ctx = context(fn, math, G, st as unknown as PairState[]);
-  const outputs = [graph.f, ...graph.hess, ...graph.observables.slice(0, 2)];
-  const fields = [L.f, ...L.hess, ...L.obs.slice(0, graph.observables.length)];
-  c.i32(0).set(g);
-  c.op(op.block, VOID, op.loop, VOID);
-  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
-  c.get(g)
-    .i32(16 * G)
-    .op(op.i32Mul)
-    .set(base);
-  st.forEach((s, q) => {
-    s.x.forEach((l, i) => load(c, base, L.x[i], q, l));
-    s.p.forEach((l, j) => load(c, base, L.p[j], q, l));
-  });
-  const outs = emitOutputs(graph.dag, outputs, ctx);
-  outs.forEach((o, i) => o.forEach((l, q) => store(c, base, fields[i], q, l)));
   c.get(g).i32(1).op(op.i32Add).set(g);
   c.op(op.br, 0, op.end, op.end);
   return [fn.locals.types, c];
