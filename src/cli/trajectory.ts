@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { OUTCOME_NAMES, type TrajectoryRecord } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
+import { compileEvaluators } from '../objective/wasm/evaluator.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
@@ -117,7 +118,10 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
   const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
   const observables = flags.observable ?? [];
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
-  const obj = compileObjective({ expr: resolved.expr, params: resolved.params, observables });
+  // The float64 engine's compiled evaluators (the tape gives the same values, more slowly).
+  const obj = compileEvaluators(
+    compileObjective({ expr: resolved.expr, params: resolved.params, observables }),
+  );
   // A misspelt --param would otherwise leave the default in place without a word.
   checkParamNames(Object.keys(given), obj.params);
 

@@ -17,7 +17,7 @@ import {
 import { specFromHash, specToHash } from '../../experiment/url.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
-import { createBackend } from '../engine-host/select.ts';
+import { createBackend, engineChoice } from '../engine-host/select.ts';
 import { specView as planeView } from '../basin-map/basin-map.ts';
 import {
   type PixelPickEvent,
@@ -225,6 +225,8 @@ export class GdLab extends LitElement {
   @state() errors: Partial<Record<ErrorKey, string>> = {};
   /** Plain statement of a fallback (no WebGPU, lost device). */
   @state() engineNote: string | null = null;
+  /** Why the engine that runs was chosen (src/select/decide.ts), shown in the status line. */
+  @state() engineReason: string | null = null;
   @state() inspected: InspectorData | null = null;
   /** The vertical range of the ensemble result on screen (where fixing the range in the panel starts). */
   @state() private ensembleRange: [number, number] | null = null;
@@ -279,9 +281,16 @@ export class GdLab extends LitElement {
   }
 
   private async startBackend(): Promise<void> {
-    const { backend, note } = await createBackend(() => this.onDeviceLost(), this.display);
+    const { backend, note, reason } = await createBackend(
+      () => this.onDeviceLost(),
+      this.display,
+      0,
+      engineChoice(location.search),
+      this.spec,
+    );
     this.backend = backend;
     this.engineNote = note;
+    this.engineReason = reason;
     this.compute();
   }
 
@@ -303,9 +312,21 @@ export class GdLab extends LitElement {
     let choice;
     if (this.recoveries > MAX_RECOVERIES) {
       const { CpuBackend } = await import('../engine-host/cpu-backend.ts');
-      choice = { backend: new CpuBackend(), note: 'The CPU engine (float64, Web Worker) runs instead.' };
-    } else choice = await createBackend(() => this.onDeviceLost(), this.display, 3);
+      choice = {
+        backend: new CpuBackend(),
+        note: 'The CPU engine (float64, Web Workers) runs instead.',
+        reason: `the GPU device was lost ${this.recoveries} times, so the float64 CPU engine`,
+      };
+    } else
+      choice = await createBackend(
+        () => this.onDeviceLost(),
+        this.display,
+        3,
+        engineChoice(location.search),
+        this.spec,
+      );
     this.backend = choice.backend;
+    this.engineReason = choice.reason;
     const how = byPresent ? ' while drawing into the WebGPU canvas; maps are now copied to a 2D canvas' : '';
     this.engineNote = `The GPU device was lost${how} and the lab recovered.${choice.note ? ' ' + choice.note : ''}`;
     this.compute();
@@ -650,14 +671,15 @@ export class GdLab extends LitElement {
   // ---- rendering --------------------------------------------------------------------------------
 
   private statusLine(): string {
+    const why = this.engineReason ? ` · engine: ${this.engineReason}` : '';
     if (this.spec.kind !== 'basin')
-      return `${KIND_TITLES[this.spec.kind]} · ${this.backend?.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, f64'}`;
+      return `${KIND_TITLES[this.spec.kind]} · ${this.backend?.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, f64'}${why}`;
     const f = this.frame;
     if (!f) return this.backend ? 'computing…' : 'starting the engine…';
     const [W, H] = f.spec.size;
-    const where = f.info.kind === 'gpu' ? `GPU (${f.info.adapter})` : 'CPU';
+    const where = f.info.kind === 'gpu' ? `GPU (${f.info.adapter})` : `CPU (${f.info.adapter})`;
     const rate = f.ms > 0 ? ` · ${((f.steps / f.ms) * 1e3).toExponential(2)} steps/s` : '';
-    return `${W}×${H}${f.coarse ? ' preview' : ''} · ${f.spec.iterations} iterations · ${(f.ms / 1000).toFixed(2)} s on ${where} · ${f.info.precision}${rate}`;
+    return `${W}×${H}${f.coarse ? ' preview' : ''} · ${f.spec.iterations} iterations · ${(f.ms / 1000).toFixed(2)} s on ${where} · ${f.info.precision}${rate}${why}`;
   }
 
   /** The map or diagram, with the legend and an open gallery entry's text beside it. */
