@@ -69,6 +69,18 @@ describe('ParallelCpuEngine', () => {
     expect(again.columns.outcome.length).toBe(1200);
   });
 
+  it('runs the same through the TypeScript sources (tsx) where no bundle is built', async () => {
+    const tsx = await nodeWorkerPool(1, { bundle: false });
+    try {
+      const r = await new ParallelCpuEngine(tsx, { inProcessSteps: 0 }).runBasin(spec);
+      expect(r.info.adapter).toBe('cpu, 1 thread');
+      const obj = compileObjective({ expr: spec.objective.expr, params: {}, observables: spec.observables });
+      expect(r.columns).toEqual(runGrid(spec, obj).columns);
+    } finally {
+      tsx.dispose();
+    }
+  });
+
   it('throws the SpecError of a spec that does not fit, before any worker runs', async () => {
     const bad = { ...spec, plane: { ...spec.plane, u: { quantity: 'z', min: 0, max: 1 } } };
     await expect(new ParallelCpuEngine(pool).runBasin(bad)).rejects.toMatchObject({ name: 'SpecError' });

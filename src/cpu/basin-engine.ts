@@ -29,6 +29,11 @@ export function basinJobs(pixels: number, iterations: number, threads: number): 
   return jobs;
 }
 
+/** The adapter text of the CPU engines: 'cpu, 1 thread', 'cpu, 8 threads'. */
+export function threadsLabel(threads: number): string {
+  return `cpu, ${threads} thread${threads === 1 ? '' : 's'}`;
+}
+
 /** Runs smaller than this (in GD steps) stay on the calling thread: starting workers costs more. */
 export const IN_PROCESS_STEPS = 2e7;
 
@@ -51,13 +56,13 @@ export class ParallelCpuEngine implements BasinEngine {
   ) {
     this.share = options.share ?? canShareMemory();
     this.inProcessSteps = options.inProcessSteps ?? IN_PROCESS_STEPS;
-    this.info = { kind: 'cpu', precision: 'f64', adapter: `cpu, ${pool.size} threads` };
+    this.info = { kind: 'cpu', precision: 'f64', adapter: threadsLabel(pool.size) };
   }
 
   async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
     if (spec.size[0] * spec.size[1] * spec.iterations <= this.inProcessSteps) {
       const r = await this.local.runBasin(spec, options);
-      return { ...r, info: { ...this.info, adapter: 'cpu, 1 thread' } };
+      return { ...r, info: { ...this.info, adapter: threadsLabel(1) } };
     }
     const t0 = performance.now();
     // Checked here, so that a spec that does not fit throws its SpecError as the reference does.

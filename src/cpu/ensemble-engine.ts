@@ -15,7 +15,7 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { sampleAt } from '../reference/ensemble.ts';
 import { allocSamples, type BinBand } from '../reference/kernel/ensemble-block.ts';
-import { JOB_STEPS } from './basin-engine.ts';
+import { JOB_STEPS, threadsLabel } from './basin-engine.ts';
 import type { EnsembleJob, EnsembleJobResult } from './ensemble-job.ts';
 import type { WorkerPool } from './pool.ts';
 
@@ -34,7 +34,7 @@ export function ensembleJobs(plan: EnsemblePlan, threads: number): [number, numb
 export class ParallelEnsembleEngine implements EnsembleEngine {
   readonly info: EngineInfo;
   constructor(private readonly pool: WorkerPool) {
-    this.info = { kind: 'cpu', precision: 'f64', adapter: `cpu, ${pool.size} threads` };
+    this.info = { kind: 'cpu', precision: 'f64', adapter: threadsLabel(pool.size) };
   }
 
   async runEnsemble(

@@ -21,9 +21,15 @@ function wrap(w: Worker): PoolWorker {
   };
 }
 
-/** A pool of `threads` workers (default: the machine's available parallelism). */
-export async function nodeWorkerPool(threads = availableParallelism()): Promise<WorkerPool> {
-  const bundle = await workerBundle();
+/**
+ * A pool of `threads` workers (default: the machine's available parallelism). `bundle: false` runs
+ * the sources through tsx even where esbuild is there (the fallback, which the tests exercise).
+ */
+export async function nodeWorkerPool(
+  threads = availableParallelism(),
+  options: { bundle?: boolean } = {},
+): Promise<WorkerPool> {
+  const bundle = options.bundle === false ? null : await workerBundle();
   const spawn = bundle
     ? () => wrap(new Worker(bundle, { eval: true }))
     : () =>

@@ -59,11 +59,12 @@ describe('the CPU engine in the lab', () => {
     const s = await labCpuState(page);
     await screenshot(page, 'cpu-1-auto');
     expect(s.kind).toBe('cpu');
-    expect(s.adapter).toBe(`cpu, ${s.threads} threads`);
+    const label = `cpu, ${s.threads} thread${s.threads === 1 ? '' : 's'}`;
+    expect(s.adapter).toBe(label);
     expect(s.reason).toMatch(
       /^auto: the only adapter is software \(SwiftShader\), and the float64 CPU engine is estimated \d+× faster/,
     );
-    expect(s.status).toContain(`on CPU (cpu, ${s.threads} threads) · f64`);
+    expect(s.status).toContain(`on CPU (${label}) · f64`);
     expect(s.status).toContain(`engine: ${s.reason}`);
     expect(s.isolated).toBe(true);
     expect(s.shared).toBe(true);

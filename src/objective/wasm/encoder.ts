@@ -5,6 +5,8 @@
  * (binaryen ≈ 10 MB of asm.js, wabt's text parser) would be the largest thing the lab downloads.
  */
 
+import { op, simd } from './opcodes.ts';
+
 /** Value types. */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
@@ -15,102 +17,7 @@ export type ValType = typeof I32 | typeof I64 | typeof F64 | typeof V128;
 /** Block type of a block/loop/if that yields nothing. */
 export const VOID = 0x40;
 
-/** Scalar opcodes used by the emitters (names follow the text format). */
-export const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  else: 0x05,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  return: 0x0f,
-  call: 0x10,
-  drop: 0x1a,
-  select: 0x1b,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Load: 0x28,
-  f64Load: 0x2b,
-  i32Store: 0x36,
-  f64Store: 0x39,
-  i32Const: 0x41,
-  f64Const: 0x44,
-  i32Eqz: 0x45,
-  i32Eq: 0x46,
-  i32Ne: 0x47,
-  i32LtS: 0x48,
-  i32GtS: 0x4a,
-  i32LeS: 0x4c,
-  i32GeS: 0x4e,
-  f64Eq: 0x61,
-  f64Ne: 0x62,
-  f64Lt: 0x63,
-  f64Gt: 0x64,
-  f64Le: 0x65,
-  f64Ge: 0x66,
-  i32Add: 0x6a,
-  i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32And: 0x71,
-  i32Or: 0x72,
-  i32Shl: 0x74,
-  f64Abs: 0x99,
-  f64Neg: 0x9a,
-  f64Floor: 0x9c,
-  f64Sqrt: 0x9f,
-  f64Add: 0xa0,
-  f64Sub: 0xa1,
-  f64Mul: 0xa2,
-  f64Div: 0xa3,
-  f64Min: 0xa4,
-  f64Max: 0xa5,
-  i32TruncF64S: 0xaa,
-  f64ConvertI32S: 0xb7,
-} as const;
-
-/** SIMD opcodes (after the 0xfd prefix). */
-export const simd = {
-  load: 0x00,
-  store: 0x0b,
-  const: 0x0c,
-  f64x2Splat: 0x14,
-  f64x2ExtractLane: 0x21,
-  f64x2ReplaceLane: 0x22,
-  f64x2Eq: 0x47,
-  f64x2Ne: 0x48,
-  f64x2Lt: 0x49,
-  f64x2Gt: 0x4a,
-  f64x2Le: 0x4b,
-  f64x2Ge: 0x4c,
-  not: 0x4d,
-  and: 0x4e,
-  andnot: 0x4f,
-  or: 0x50,
-  xor: 0x51,
-  bitselect: 0x52,
-  anyTrue: 0x53,
-  i64x2AllTrue: 0xc3,
-  i64x2Shl: 0xcb,
-  i64x2ShrU: 0xcd,
-  i64x2Add: 0xce,
-  i64x2Sub: 0xd1,
-  i64x2Eq: 0xd6,
-  i64x2LtS: 0xd8,
-  i64x2GtS: 0xd9,
-  f64x2Abs: 0xec,
-  f64x2Neg: 0xed,
-  f64x2Sqrt: 0xef,
-  f64x2Add: 0xf0,
-  f64x2Sub: 0xf1,
-  f64x2Mul: 0xf2,
-  f64x2Div: 0xf3,
-  f64x2Min: 0xf4,
-  f64x2Max: 0xf5,
-  f64x2Pmin: 0xf6,
-  f64x2Pmax: 0xf7,
-} as const;
+export { op, simd };
 
 function uleb(out: number[], n: number): void {
   do {
