@@ -151,7 +151,7 @@ function compare(k: Case, got: Float32Array): string[] {
 }
 
 function usesTranscendental(c: CompiledObjective): boolean {
-  return /\b(sin|cos|tan|exp|log|pow|sinh|cosh|obj_tanh)\(/.test(
+  return /\b(sin|cos|tan|exp|log|pow|obj_pow|sinh|cosh|obj_tanh)\(/.test(
     c.wgsl.slice(c.wgsl.indexOf('fn objective_f')),
   );
 }

@@ -8,6 +8,27 @@ import { ObjectiveError } from './types.ts';
 /** Default bound on the nodes of one objective's DAG (f, derivatives and observables together). */
 export const MAX_NODES = 50_000;
 
+/**
+ * Power semantics, shared by every back end (the float64 tape, WGSL, and any other emitter):
+ *
+ * - POWI a^n holds an integer exponent with |n| ≤ POWI_MAX = 2²⁴, so that n is exact in an i32, in an
+ *   f32 and in a float64, and its magnitude has at most 25 bits. It is computed by repeated squaring
+ *   over the *unsigned* magnitude |n| (a loop of at most 32 rounds whatever n is: never `abs` of a
+ *   signed integer, whose most negative value stays negative), then 1/r for n < 0. So the sign of a
+ *   negative base is exact, and overflow gives ±∞ (1/∞ = 0) as the arithmetic says. Back ends may
+ *   unroll |n| ≤ 4 as a product chain.
+ * - (a^m)^n folds to a^(mn) only while |mn| ≤ POWI_MAX; otherwise the two powers stay nested, which is
+ *   what the text says and overflows the same way.
+ * - Every other exponent (real, non-constant, or an integer beyond POWI_MAX) is POW with the meaning of
+ *   JavaScript's Math.pow (IEEE pow): b = 0 gives 1; a < 0 gives |a|^b for an even integer b, -|a|^b
+ *   for an odd one and NaN otherwise; a = 0 gives 0 for b > 0 and +∞ for b < 0; NaN in gives NaN out.
+ *   WGSL's pow is undefined for a ≤ 0, so the emitter calls a helper that implements these cases.
+ *   In f32 an exponent above 2²⁴ is always even (its odd float64 neighbours round to it), the one
+ *   difference float32 arithmetic makes beyond rounding.
+ * - Constants fold in float64 with the same rules.
+ */
+export const POWI_MAX = 2 ** 24;
+
 /** Operation codes, shared by the DAG, the float64 tape and the WGSL emitter. */
 export const Op = {
   CONST: 0,
@@ -63,14 +84,17 @@ const UNARY_OPS: ReadonlySet<Op> = new Set<Op>([
   Op.SINH,
 ]);
 
-/** Integer power by repeated squaring; exact sign for negative bases. */
+/**
+ * Integer power by repeated squaring over the unsigned magnitude (see the power semantics above):
+ * at most 32 rounds, exact sign for negative bases. |n| beyond POWI_MAX never reaches here.
+ */
 export function powi(a: number, n: number): number {
   if (n === 2) return a * a;
   if (n === 3) return a * a * a;
-  let e = n < 0 ? -n : n;
+  let e = (n < 0 ? -n : n) >>> 0;
   let base = a;
   let r = 1;
-  while (e > 0) {
+  for (let round = 0; round < 32 && e !== 0; round++) {
     if (e & 1) r *= base;
     base *= base;
     e >>>= 1;
@@ -270,14 +294,15 @@ export class Dag {
     return this.intern(Op.NEG, [a]);
   }
 
-  /** a^n, n an integer. */
+  /** a^n, n an integer with |n| ≤ POWI_MAX. */
   powi(a: number, n: number): number {
+    if (!Number.isInteger(n) || Math.abs(n) > POWI_MAX) throw new Error(`powi exponent out of range: ${n}`);
     if (n === 0) return this.one;
     if (n === 1) return a;
     if (this.isConst(a)) return this.constant(powi(this.constValue(a), n));
     const na = this.nodes[a];
-    // (a^m)^n = a^(mn) holds for integers; (-a)^n = ±a^n.
-    if (na.op === Op.POWI) return this.powi(na.args[0], na.value * n);
+    // (a^m)^n = a^(mn) holds for integers while mn fits; (-a)^n = ±a^n.
+    if (na.op === Op.POWI && Math.abs(na.value * n) <= POWI_MAX) return this.powi(na.args[0], na.value * n);
     if (na.op === Op.NEG) {
       const p = this.powi(na.args[0], n);
       return n % 2 === 0 ? p : this.neg(p);
@@ -289,7 +314,7 @@ export class Dag {
   pow(a: number, b: number): number {
     if (this.isConst(b)) {
       const n = this.constValue(b);
-      if (Number.isInteger(n) && Math.abs(n) <= 1 << 20) return this.powi(a, n);
+      if (Number.isInteger(n) && Math.abs(n) <= POWI_MAX) return this.powi(a, n);
       if (this.isConst(a)) return this.constant(Math.pow(this.constValue(a), n));
       if (n === 0.5) return this.unary(Op.SQRT, a);
     }
@@ -373,7 +398,14 @@ export class Dag {
         return this.neg(da);
       case Op.POWI:
         if (this.isConst(da, 0)) return this.zero;
-        return this.mul(this.mul(this.constant(n.value), this.powi(a, n.value - 1)), da);
+        // n - 1 may step past -POWI_MAX: a^(n-1) = a^n / a there.
+        return this.mul(
+          this.mul(
+            this.constant(n.value),
+            n.value - 1 >= -POWI_MAX ? this.powi(a, n.value - 1) : this.div(id, a),
+          ),
+          da,
+        );
       case Op.POW: {
         const b = n.args[1];
         const db = d.get(b) as number;

@@ -4,7 +4,7 @@
  * from their float64 values as f32 literals. Every interior node reachable from a function's outputs
  * becomes one `let tN = …;`, so shared subexpressions are computed once per call.
  */
-import { Dag, Op } from './dag.ts';
+import { Dag, Op, type DagNode } from './dag.ts';
 
 /** Prefix of the helper functions we emit, so they cannot collide with kernel code. */
 export const HELPER_PREFIX = 'obj_';
@@ -28,24 +28,65 @@ export function f32Literal(v: number): string {
   return r < 0 ? `(-${s}f)` : `${s}f`;
 }
 
-const HELPERS = `fn ${HELPER_PREFIX}bits(b: u32) -> f32 {
+const NAN = `${HELPER_PREFIX}bits(0x7fc00000u)`;
+const INF = `${HELPER_PREFIX}bits(0x7f800000u)`;
+
+const BITS = `fn ${HELPER_PREFIX}bits(b: u32) -> f32 {
   return bitcast<f32>(b);
 }
-fn ${HELPER_PREFIX}powi(b: f32, n: i32) -> f32 {
+`;
+
+/**
+ * a^e for the magnitude e of an integer exponent (dag.ts, power semantics): repeated squaring over an
+ * unsigned e, in a loop whose bound (32 rounds, the bits of a u32) no user number can change.
+ */
+const POWI = `fn ${HELPER_PREFIX}powi(b: f32, e: u32) -> f32 {
   var r = 1.0;
   var p = b;
-  var e = abs(n);
-  loop {
-    if (e == 0) { break; }
-    if ((e & 1) == 1) { r = r * p; }
+  var m = e;
+  for (var round = 0u; round < 32u; round++) {
+    if (m == 0u) { break; }
+    if ((m & 1u) == 1u) { r = r * p; }
     p = p * p;
-    e = e >> 1u;
+    m = m >> 1u;
   }
-  if (n < 0) { return 1.0 / r; }
   return r;
 }
+`;
+
+/**
+ * Math.pow's meaning (dag.ts, power semantics) in f32: WGSL's pow is exp2(b·log2(a)), undefined for
+ * a ≤ 0, so zero, infinite and negative bases and infinite exponents are handled here.
+ */
+const POW = `fn ${HELPER_PREFIX}pow(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  // Bit tests rather than a != a: compilers may assume floats are finite and fold comparisons away.
+  let abits = bitcast<u32>(a) & 0x7fffffffu;
+  let bbits = bitcast<u32>(b) & 0x7fffffffu;
+  if (abits > 0x7f800000u || bbits > 0x7f800000u) { return ${NAN}; }
+  let m = abs(a);
+  var r: f32;
+  if (bbits == 0x7f800000u) {
+    if (m == 1.0) { return ${NAN}; }
+    r = select(0.0, ${INF}, (m > 1.0) == (b > 0.0));
+  } else if (abits == 0u || abits == 0x7f800000u) {
+    r = select(0.0, ${INF}, (abits == 0u) == (b < 0.0));
+  } else {
+    r = pow(m, b);
+  }
+  if ((bitcast<u32>(a) & 0x80000000u) != 0u) {
+    if (floor(b) != b) {
+      if (abits != 0u && abits != 0x7f800000u) { return ${NAN}; }
+      return r;
+    }
+    if (abs(b) < 16777216.0 && (u32(abs(b)) & 1u) == 1u) { return -r; }
+  }
+  return r;
+}
+`;
+
 // tanh through exp(-2|a|), which cannot overflow: some drivers return NaN for tanh of large |a|.
-fn ${HELPER_PREFIX}tanh(a: f32) -> f32 {
+const TANH = `fn ${HELPER_PREFIX}tanh(a: f32) -> f32 {
   let e = exp(-2.0 * abs(a));
   return sign(a) * (1.0 - e) / (1.0 + e);
 }
@@ -67,7 +108,7 @@ const UNARY_WGSL: Partial<Record<Op, string>> = {
 
 function powiExpr(a: string, n: number): string {
   const m = Math.abs(n);
-  if (m > 4) return `${HELPER_PREFIX}powi(${a}, ${n})`;
+  if (m > 4) return n < 0 ? `1.0 / ${HELPER_PREFIX}powi(${a}, ${m}u)` : `${HELPER_PREFIX}powi(${a}, ${m}u)`;
   const chain = Array.from({ length: m }, () => a).join(' * ');
   return n < 0 ? `1.0 / (${chain})` : `(${chain})`;
 }
@@ -116,7 +157,7 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
         e = powiExpr(a, n.value);
         break;
       case Op.POW:
-        e = `pow(${a}, ${b})`;
+        e = `${HELPER_PREFIX}pow(${a}, ${b})`;
         break;
       case Op.SELECT:
         e = `select(${ref(n.args[3])}, ${ref(n.args[2])}, ${a} < ${b})`;
@@ -145,9 +186,16 @@ export interface WgslOutputs {
   observables: readonly number[];
 }
 
+/** Whether a node reachable from `roots` satisfies `test` (helpers are emitted only when called). */
+function uses(dag: Dag, roots: readonly number[], test: (n: DagNode) => boolean): boolean {
+  const mark = dag.reachable(roots);
+  return dag.nodes.some((n, id) => mark[id] === 1 && test(n));
+}
+
 /** The objective's WGSL, with the declarations and functions that types.ts documents. */
 export function emitWgsl(dag: Dag, o: WgslOutputs): string {
   const { dim } = o;
+  const all = [o.f, ...o.grad, ...o.hess, ...o.hvp, ...o.observables];
   const arr = 'array<f32, DIM>';
   const fn = (sig: string, outputs: readonly number[], ret: (exprs: string[]) => string): string => {
     const { lines, exprs } = emitBody(dag, outputs);
@@ -160,7 +208,10 @@ export function emitWgsl(dag: Dag, o: WgslOutputs): string {
     `const NPARAM: u32 = ${Math.max(1, o.nparam)}u;`,
     'var<private> P: array<f32, NPARAM>;',
     '',
-    HELPERS,
+    BITS,
+    uses(dag, all, (n) => n.op === Op.POWI && Math.abs(n.value) > 4) ? POWI : '',
+    uses(dag, all, (n) => n.op === Op.POW) ? POW : '',
+    uses(dag, all, (n) => n.op === Op.TANH) ? TANH : '',
     fn(`fn objective_f(x: ${arr}) -> f32`, [o.f], (e) => e[0]),
     fn(`fn objective_grad(x: ${arr}) -> ${arr}`, o.grad, (e) => `${arr}(${e.join(', ')})`),
     fn(
@@ -173,7 +224,7 @@ export function emitWgsl(dag: Dag, o: WgslOutputs): string {
   for (let i = 0; i < 2; i++) {
     const sig = `fn observable_${i}(x: ${arr}) -> f32`;
     if (i < o.observables.length) parts.push(fn(sig, [o.observables[i]], (e) => e[0]));
-    else parts.push(`${sig} {\n  return ${HELPER_PREFIX}bits(0x7fc00000u);\n}\n`);
+    else parts.push(`${sig} {\n  return ${NAN};\n}\n`);
   }
   return parts.join('\n');
 }
