@@ -39,6 +39,95 @@ export function encodeSpecPng(
   });
 }
 
+/** Largest `gdlab-spec` tEXt chunk read: a spec is a few kB; anything larger is not one of ours. */
+export const MAX_SPEC_CHUNK_BYTES = 64 * 1024;
+/** Largest picture decodeSpecPng decodes (the pixels and their RGBA copy stay under 600 MB). */
+export const MAX_DECODE_PIXELS = 2 ** 26;
+
+/** What the chunk list of a PNG says, read without inflating a single pixel. */
+export interface PngChunks {
+  width: number;
+  height: number;
+  /** The `gdlab-spec` text (Latin-1 decoded), or undefined when the PNG has none. */
+  specText: string | undefined;
+}
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+let crcTable: Uint32Array | null = null;
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function asBytes(bytes: ArrayBufferView | ArrayBuffer): Uint8Array {
+  return bytes instanceof ArrayBuffer
+    ? new Uint8Array(bytes)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Walks a PNG's chunk list: the signature, IHDR first, then every chunk's length and type up to IEND,
+ * skipping pixel data. The chunks it reads (IHDR and the `gdlab-spec` tEXt) must have a correct CRC,
+ * and the spec chunk at most MAX_SPEC_CHUNK_BYTES. Linear in the number of chunks, whatever the header
+ * claims about the picture's size. Anything wrong is a SpecError saying what.
+ */
+export function readPngChunks(input: ArrayBufferView | ArrayBuffer): PngChunks {
+  const bytes = asBytes(input);
+  const fail = (what: string): never => {
+    throw new SpecError([`png: ${what}`]);
+  };
+  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) fail('not a PNG file (wrong signature)');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let pos = 8;
+  let width = 0;
+  let height = 0;
+  let specText: string | undefined;
+  let sawEnd = false;
+  for (let index = 0; pos < bytes.length; index++) {
+    if (pos + 12 > bytes.length) fail(`truncated after ${index} chunks`);
+    const length = view.getUint32(pos);
+    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+    if (!/^[A-Za-z]{4}$/.test(type)) fail(`chunk ${index} has no valid type (the file is damaged)`);
+    const dataStart = pos + 8;
+    const dataEnd = dataStart + length;
+    if (length > 0x7fffffff || dataEnd + 4 > bytes.length) fail(`chunk ${type} is truncated`);
+    const checked = type === 'IHDR' || type === 'tEXt';
+    if (checked && crc32(bytes, pos + 4, dataEnd) !== view.getUint32(dataEnd))
+      fail(`chunk ${type} has a wrong CRC (the file is damaged)`);
+    if (index === 0 && (type !== 'IHDR' || length !== 13)) fail('the first chunk is not IHDR');
+    if (type === 'IHDR') {
+      width = view.getUint32(dataStart);
+      height = view.getUint32(dataStart + 4);
+      if (width === 0 || height === 0) fail(`IHDR claims an empty picture (${width}×${height})`);
+    } else if (type === 'tEXt') {
+      const nul = bytes.subarray(dataStart, Math.min(dataEnd, dataStart + 80)).indexOf(0);
+      const keyword = nul < 0 ? '' : String.fromCharCode(...bytes.subarray(dataStart, dataStart + nul));
+      if (keyword === PNG_SPEC_KEYWORD) {
+        if (specText !== undefined) fail(`two '${PNG_SPEC_KEYWORD}' chunks`);
+        if (length > MAX_SPEC_CHUNK_BYTES)
+          fail(`the '${PNG_SPEC_KEYWORD}' chunk has ${length} bytes (at most ${MAX_SPEC_CHUNK_BYTES})`);
+        specText = new TextDecoder('latin1').decode(bytes.subarray(dataStart + nul + 1, dataEnd));
+      }
+    } else if (type === 'IEND') {
+      sawEnd = true;
+      break;
+    }
+    pos = dataEnd + 4;
+  }
+  if (!sawEnd) fail('no IEND chunk (the file was cut short)');
+  return { width, height, specText };
+}
+
 /** A decoded picture and the spec it carries (null when it carries none). */
 export interface SpecPng {
   width: number;
@@ -50,29 +139,32 @@ export interface SpecPng {
 
 /**
  * Decodes a PNG and validates its embedded spec with parseSpec: a hand-edited or hostile chunk meets
- * the same checks as a URL (SpecError). Not a PNG: SpecError too, with what was wrong.
+ * the same checks as a URL (SpecError). Not a PNG, or a picture too large to decode: SpecError too.
  */
 export function decodeSpecPng(bytes: ArrayBufferView | ArrayBuffer): SpecPng {
+  const chunks = readPngChunks(bytes);
+  if (chunks.width * chunks.height > MAX_DECODE_PIXELS)
+    throw new SpecError([`png: ${chunks.width}×${chunks.height} pixels is too large to decode`]);
   let png;
   try {
     png = decode(bytes);
   } catch (e) {
     throw new SpecError([`png: not a readable PNG (${(e as Error).message})`]);
   }
-  const text = png.text?.[PNG_SPEC_KEYWORD];
   return {
     width: png.width,
     height: png.height,
     rgba: toRgba8(png.data, png.channels, png.depth, png.width * png.height),
-    spec: text === undefined ? null : parseSpecJson(text),
+    spec: chunks.specText === undefined ? null : parseSpecJson(chunks.specText),
   };
 }
 
-/** The spec of a PNG written by gdlab; SpecError when it has none. */
+/** The spec of a PNG written by gdlab, read from its chunk list alone; SpecError when it has none. */
 export function readSpecFromPng(bytes: ArrayBufferView | ArrayBuffer): ExperimentSpec {
-  const { spec } = decodeSpecPng(bytes);
-  if (!spec) throw new SpecError([`png: no '${PNG_SPEC_KEYWORD}' text chunk (not saved by gdlab?)`]);
-  return spec;
+  const { specText } = readPngChunks(bytes);
+  if (specText === undefined)
+    throw new SpecError([`png: no '${PNG_SPEC_KEYWORD}' text chunk (not saved by gdlab?)`]);
+  return parseSpecJson(specText);
 }
 
 function toRgba8(data: ArrayLike<number>, channels: number, depth: number, n: number): Uint8Array {
