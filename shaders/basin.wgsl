@@ -9,6 +9,9 @@
 override WORKGROUP_SIZE: u32 = 64u;
 // Off: the pipeline has no Hessian-vector product at all (the "classification only" engine).
 override LYAPUNOV: bool = true;
+// GROWTH_MIN_HALF and GROWTH_EXP_CAP of src/core/outcome.ts (rule 5).
+override GROWTH_MIN_HALF: u32 = 16u;
+override GROWTH_EXP_CAP: f32 = 80.0;
 
 // Field order: BASIN_UNIFORM_FIELDS in src/engine/layouts.ts.
 struct BasinUniforms {
@@ -39,14 +42,20 @@ struct BasinUniforms {
 // stateWords(dim) in src/engine/layouts.ts.
 // The Lyapunov sum Σ log‖J_k v‖ is kept as log‖v‖ + lexp·ln 2: v is rescaled by exact powers of two
 // (tangent_step), one log per trajectory at the end, and no f32 summation error over a million terms.
+// `anchor` is the first state of the current half of the averaging window (x_T, then x_M), r1 and r2
+// the halves' extents and `extent` the orbit's extent seen from the checkpoint (rules 3 and 5 of
+// src/core/outcome.ts).
 struct State {
   x: array<f32, DIM>,
   v: array<f32, DIM>,
   c: array<f32, DIM>,
-  spare: f32,
+  anchor: array<f32, DIM>,
+  extent: f32,
   lexp: i32,
   escape: u32,
   period: u32,
+  r1: f32,
+  r2: f32,
 }
 
 @group(0) @binding(0) var<uniform> U: BasinUniforms;
@@ -135,8 +144,11 @@ fn init(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     st.x[d] = s.x[d];
     st.v[d] = v0[d];
     st.c[d] = s.x[d];
+    st.anchor[d] = s.x[d];
   }
-  st.spare = 0.0;
+  st.extent = 0.0;
+  st.r1 = 0.0;
+  st.r2 = 0.0;
   st.lexp = 0;
   st.escape = 0u;
   st.period = 0u;
@@ -176,6 +188,20 @@ fn tangent_step(st: ptr<function, State>, x: array<f32, DIM>, h: ptr<function, a
   (*st).lexp += i32(ec) - 127;
 }
 
+// Rule 5 of src/core/outcome.ts at step k1 (x = x_{k1}): the extent of the window's current half,
+// seen from its first state, and the anchor moved to x_M at the midpoint.
+fn track_growth(st: ptr<function, State>, x: array<f32, DIM>, k1: u32, mid: u32, half: u32) {
+  if (k1 > mid + half) { return; }
+  var dd = 0.0;
+  for (var d = 0u; d < DIM; d++) { dd = max(dd, abs(x[d] - (*st).anchor[d])); }
+  if (k1 <= mid) {
+    (*st).r1 = max((*st).r1, dd);
+  } else {
+    (*st).r2 = max((*st).r2, dd);
+  }
+  if (k1 == mid) { (*st).anchor = x; }
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = invocation(gid, groups);
@@ -186,34 +212,39 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   var h = pixel_setup(t).h;
   let rbits = bitcast<u32>(U.radius);
   let check = U.iterations - U.max_period;
+  let T = min(U.transient, U.iterations);
+  let half = (U.iterations - T) / 2u;
+  let mid = T + half;
   var x = st.x;
   var k = U.k0;
-  // Three phases with bounds uniform across invocations: plain GD before the transient, GD with the
-  // tangent map after it, and the last P iterations with the period test. In the first two the loop
-  // is as bare as GD itself: the divergence test is a running max, checked once per stretch, and a
-  // stretch that escaped is replayed step by step for the exact escape iteration (a trajectory escapes
-  // once, so the replay costs at most one extra chunk).
-  let lyap_from = select(U.iterations, U.transient, LYAPUNOV);
+  // Three phases with bounds uniform across invocations: plain GD before the transient, GD in the
+  // averaging window (growth extents, and the tangent map when LYAPUNOV), and the last P iterations
+  // with the period test. In the first two the divergence test is a running max, checked once per
+  // stretch, and a stretch that escaped is replayed step by step for the exact escape iteration (a
+  // trajectory escapes once, so the replay costs at most one extra chunk).
   // The step that makes x_{N-P} sets the checkpoint, so it belongs to the step-by-step tail.
   let plain_to = max(check, 1u) - 1u;
   for (var phase = 0u; phase < 2u; phase++) {
-    let tangent = phase == 1u;
-    let end = select(min(U.k1, min(lyap_from, plain_to)), min(U.k1, plain_to), tangent);
+    let window = phase == 1u;
+    let end = select(min(U.k1, min(T, plain_to)), min(U.k1, plain_to), window);
     if (k >= end) { continue; }
+    // x = x_T: the first anchor (init set it already when T = 0).
+    if (window && k == T) { st.anchor = x; }
     let k_start = k;
     let start = x;
     var m = 0u;
     for (; k < end; k++) {
-      if (LYAPUNOV && tangent) { tangent_step(&st, x, &h); }
+      if (LYAPUNOV && window) { tangent_step(&st, x, &h); }
       var g = objective_grad(x);
       for (var d = 0u; d < DIM; d++) {
         x[d] = x[d] - h[d] * g[d];
         m = max(m, bitcast<u32>(x[d]) & 0x7fffffffu);
       }
+      if (window) { track_growth(&st, x, k + 1u, mid, half); }
     }
     if (m > rbits) {
-      // Escaped somewhere in this stretch: replay it step by step for the exact iteration. v and the
-      // norm product are left as they are: a diverged record reports neither.
+      // Escaped somewhere in this stretch: replay it step by step for the exact iteration. v, the
+      // norm product and the extents are left as they are: a diverged record reports none of them.
       x = start;
       // The same statements as the loop above, so the replay retraces it bit for bit; the fallback
       // to `end` only guards against a compiler that contracts the two differently.
@@ -236,24 +267,34 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   }
   // The step that makes the checkpoint x_{N-P}, then the last P iterations: step by step, with the
   // period test against the checkpoint.
+  var scale = 0.0;
+  for (var d = 0u; d < DIM; d++) { scale = max(scale, abs(st.c[d])); }
+  scale = max(1.0, scale);
   for (; k < U.k1; k++) {
-    if (LYAPUNOV && k >= U.transient) { tangent_step(&st, x, &h); }
+    if (k == T) { st.anchor = x; }
+    if (LYAPUNOV && k >= T) { tangent_step(&st, x, &h); }
     x = gd_step(x, h);
     if (magnitude(x) > rbits) {
       st.escape = k + 1u;
       break;
     }
     let k1 = k + 1u;
+    if (k1 > T) { track_growth(&st, x, k1, mid, half); }
     if (k1 == check) {
       st.c = x;
+      scale = 0.0;
+      for (var d = 0u; d < DIM; d++) { scale = max(scale, abs(x[d])); }
+      scale = max(1.0, scale);
     } else if (k1 > check && st.period == 0u) {
       var dist = 0.0;
-      var cmax = 0.0;
-      for (var d = 0u; d < DIM; d++) {
-        dist = max(dist, abs(x[d] - st.c[d]));
-        cmax = max(cmax, abs(st.c[d]));
+      for (var d = 0u; d < DIM; d++) { dist = max(dist, abs(x[d] - st.c[d])); }
+      // Rule 3: a cycle comes back within tol of its own extent, a fixed point within tol of the scale.
+      let p = k1 - check;
+      if (dist <= U.tol * select(min(scale, st.extent), scale, p == 1u)) {
+        st.period = p;
+      } else {
+        st.extent = max(st.extent, dist);
       }
-      if (dist <= U.tol * max(1.0, cmax)) { st.period = k1 - check; }
     }
   }
   st.x = x;
@@ -356,12 +397,23 @@ fn finish(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
     lyap = lsum / f32(U.iterations - U.transient);
   }
   r.lyapunov = lyap;
+  // Rule 6 of src/core/outcome.ts (decideOutcome).
+  let T = min(U.transient, U.iterations);
+  let half = (U.iterations - T) / 2u;
+  let chaotic = lyap > U.chaos;
+  var grow_ratio = 2.0;
+  if (chaotic) { grow_ratio = exp(min(GROWTH_EXP_CAP, max(lyap, 0.0) * f32(half) * 0.5)); }
+  let growing = half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio;
   if (st.period == 1u) {
     r.outcome = OUTCOME_CONVERGED;
-  } else if (st.period >= 2u && !(lyap > U.chaos)) {
+  } else if (st.period >= 2u && !chaotic) {
     r.outcome = OUTCOME_PERIODIC;
+  } else if (growing) {
+    r.outcome = OUTCOME_ESCAPING;
+  } else if (chaotic) {
+    r.outcome = OUTCOME_CHAOTIC;
   } else {
-    r.outcome = OUTCOME_APERIODIC;
+    r.outcome = OUTCOME_UNSETTLED;
   }
   r.f = objective_f(st.x);
   r.sharpness = lambda_max(objective_hess(st.x));

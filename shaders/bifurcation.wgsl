@@ -45,13 +45,17 @@ struct EnsembleUniforms {
 const S_V: u32 = DIM;
 const S_C: u32 = 2u * DIM;
 const S_XT: u32 = 3u * DIM;
-const S_LYAP: u32 = 4u * DIM;
-const S_ESCAPE: u32 = 4u * DIM + 1u;
-const S_PERIOD: u32 = 4u * DIM + 2u;
-const S_MIN: u32 = 4u * DIM + 3u;
-const S_MAX: u32 = 4u * DIM + 4u;
-const S_LYAP_C: u32 = 4u * DIM + 5u;
-const STATE_WORDS: u32 = 4u * DIM + 6u;
+const S_ANCHOR: u32 = 4u * DIM;
+const S_LYAP: u32 = 5u * DIM;
+const S_ESCAPE: u32 = 5u * DIM + 1u;
+const S_PERIOD: u32 = 5u * DIM + 2u;
+const S_MIN: u32 = 5u * DIM + 3u;
+const S_MAX: u32 = 5u * DIM + 4u;
+const S_LYAP_C: u32 = 5u * DIM + 5u;
+const S_R1: u32 = 5u * DIM + 6u;
+const S_R2: u32 = 5u * DIM + 7u;
+const S_EXTENT: u32 = 5u * DIM + 8u;
+const STATE_WORDS: u32 = 5u * DIM + 9u;
 
 // AxisKind codes of src/experiment/plane.ts.
 const AXIS_COORD: u32 = 0u;
@@ -138,6 +142,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 
   var v: array<f32, DIM>;
   var c: array<f32, DIM>;
+  // Rules 3 and 5 of src/core/outcome.ts: the orbit's extent seen from the checkpoint, and the extents
+  // R1, R2 of the window's two halves, each seen from its first state (the anchor).
+  var anchor: array<f32, DIM>;
+  var extent = 0.0;
+  var r1 = 0.0;
+  var r2 = 0.0;
+  let half = (U.iterations - min(U.transient, U.iterations)) / 2u;
+  let mid = U.transient + half;
   // Kahan-compensated: a long run adds many small logs to a large sum, which plain f32 would lose.
   var lyap = 0.0;
   var lyap_c = 0.0;
@@ -167,6 +179,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       c = x;
     }
     if (U.transient == 0u) {
+      anchor = x;
       for (var i = 0u; i < DIM; i++) {
         state[sb + S_XT + i] = x[i];
       }
@@ -180,7 +193,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       x[i] = state[sb + i];
       v[i] = state[sb + S_V + i];
       c[i] = state[sb + S_C + i];
+      anchor[i] = state[sb + S_ANCHOR + i];
     }
+    extent = state[sb + S_EXTENT];
+    r1 = state[sb + S_R1];
+    r2 = state[sb + S_R2];
     lyap = state[sb + S_LYAP];
     lyap_c = state[sb + S_LYAP_C];
     period = bitcast<u32>(state[sb + S_PERIOD]);
@@ -221,6 +238,20 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       break;
     }
     let k1 = k + 1u;
+    if (k1 > U.transient && k1 <= mid + half) {
+      var d = 0.0;
+      for (var i = 0u; i < DIM; i++) {
+        d = max(d, abs(x[i] - anchor[i]));
+      }
+      if (k1 <= mid) {
+        r1 = max(r1, d);
+      } else {
+        r2 = max(r2, d);
+      }
+    }
+    if (k1 == U.transient || k1 == mid) {
+      anchor = x;
+    }
     if (k1 == U.transient) {
       for (var i = 0u; i < DIM; i++) {
         state[sb + S_XT + i] = x[i];
@@ -237,8 +268,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       for (var i = 0u; i < DIM; i++) {
         d = max(d, abs(x[i] - c[i]));
       }
-      if (d <= U.tol * max(1.0, cnorm)) {
-        period = k1 - cp;
+      let p = k1 - cp;
+      if (d <= U.tol * select(min(max(1.0, cnorm), extent), max(1.0, cnorm), p == 1u)) {
+        period = p;
+      } else {
+        extent = max(extent, d);
       }
     }
     if (k1 > U.transient) {
@@ -252,7 +286,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     state[sb + i] = x[i];
     state[sb + S_V + i] = v[i];
     state[sb + S_C + i] = c[i];
+    state[sb + S_ANCHOR + i] = anchor[i];
   }
+  state[sb + S_EXTENT] = extent;
+  state[sb + S_R1] = r1;
+  state[sb + S_R2] = r2;
   state[sb + S_LYAP] = lyap;
   state[sb + S_LYAP_C] = lyap_c;
   state[sb + S_ESCAPE] = bitcast<f32>(escape);

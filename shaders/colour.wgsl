@@ -23,7 +23,8 @@ struct ColourUniforms {
 @group(0) @binding(1) var<storage, read> records: array<Record>;
 // 256 RGBA8 words of the colormap (lutWords in src/colormaps.ts).
 @group(0) @binding(2) var<storage, read> lut: array<u32>;
-// paletteWords(): diverged fast, slow, converged, aperiodic low, high, NaN, then period colours.
+// paletteWords(): diverged fast, slow, converged, chaotic low, high, NaN, unsettled, escaping, then
+// period colours.
 @group(0) @binding(3) var<storage, read> palette: array<u32>;
 @group(0) @binding(4) var<storage, read_write> pixels: array<u32>;
 
@@ -31,7 +32,7 @@ struct ColourUniforms {
 const FIELD_OUTCOME: u32 = 0u;
 const FIELD_ESCAPE: u32 = 1u;
 const FIELD_PERIOD: u32 = 2u;
-const PALETTE_FIXED: u32 = 6u;
+const PALETTE_FIXED: u32 = 8u;
 
 fn unpack(c: u32) -> vec3<f32> {
   return vec3<f32>(f32(c & 0xffu), f32((c >> 8u) & 0xffu), f32((c >> 16u) & 0xffu));
@@ -77,11 +78,13 @@ fn outcome_colour(r: Record) -> u32 {
     }
     case 1u: { return palette[2]; }
     case 2u: { return palette[PALETTE_FIXED + (r.period + U.palette_len - 2u) % U.palette_len]; }
-    default: {
+    case 3u: {
       var t = 0.5;
       if (is_finite(r.lyapunov)) { t = clamp(r.lyapunov / U.lyap_scale, 0.0, 1.0); }
       return mix_words(palette[3], palette[4], t);
     }
+    case 5u: { return palette[7]; }
+    default: { return palette[6]; }
   }
 }
 

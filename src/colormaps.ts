@@ -120,13 +120,17 @@ export const OUTCOME_PALETTE = {
   /** Diverged, shaded from fast escape (first) to slow escape (second) by log(iter)/log(N). */
   diverged: [hex('0c0c14'), hex('5a6082')] as const,
   converged: hex('f5f0e1'),
-  /** Aperiodic, shaded from λ ≤ 0 (first) to λ ≥ lyapScale (second); the midpoint when λ is NaN. */
-  aperiodic: [hex('460046'), hex('e628a0')] as const,
+  /** Chaotic, shaded from λ ≤ 0 (first) to λ ≥ lyapScale (second). */
+  chaotic: [hex('460046'), hex('e628a0')] as const,
+  /** Neither settled nor escaping within the iterations: a pale neutral, since nothing is claimed. */
+  unsettled: hex('d4cfc4'),
+  /** Growing towards divergence: between the diverged slate and white, on the way out. */
+  escaping: hex('9aa3c8'),
   /** Fields with no value at a pixel (NaN, or log of a non-positive number). */
   nan: hex('808080'),
   /**
    * Period p ≥ 2 takes entry (p - 2) mod length: Tableau's ten with its purple and pink (periods 8, 9)
-   * swapped for light blue and light green, which the aperiodic purple-to-pink ramp would swallow.
+   * swapped for light blue and light green, which the chaotic purple-to-pink ramp would swallow.
    */
   periods: [
     '4e79a7',
@@ -145,20 +149,31 @@ export const OUTCOME_PALETTE = {
 };
 
 /** Words before the period colours in the GPU palette buffer (see paletteWords). */
-export const PALETTE_FIXED = 6;
+export const PALETTE_FIXED = 8;
 
 /** RGBA8 packed little-endian into a u32, as the GPU reads and writes pixels. */
 export function packRgba(c: RGB): number {
   return (c[0] | (c[1] << 8) | (c[2] << 16) | (255 << 24)) >>> 0;
 }
 
-/** The palette as the GPU reads it: fast, slow, converged, aperiodic low, high, NaN, then periods. */
+/**
+ * The palette as the GPU reads it: diverged fast, slow, converged, chaotic low, high, NaN, unsettled,
+ * escaping, then periods.
+ */
 export function paletteWords(): Uint32Array {
   const p = OUTCOME_PALETTE;
   return Uint32Array.from(
-    [p.diverged[0], p.diverged[1], p.converged, p.aperiodic[0], p.aperiodic[1], p.nan, ...p.periods].map(
-      packRgba,
-    ),
+    [
+      p.diverged[0],
+      p.diverged[1],
+      p.converged,
+      p.chaotic[0],
+      p.chaotic[1],
+      p.nan,
+      p.unsettled,
+      p.escaping,
+      ...p.periods,
+    ].map(packRgba),
   );
 }
 
@@ -178,7 +193,7 @@ export interface ColourSettings {
   range: [number, number];
   /** Iterations of the run (N): the escape-time shading of diverged pixels. */
   iterations: number;
-  /** λ that takes the brightest aperiodic colour. */
+  /** λ that takes the brightest chaotic colour. */
   lyapScale: number;
 }
 
@@ -266,11 +281,15 @@ export function pixelColour(c: RecordColumns, s: ColourSettings, k: number, lut:
         return p.converged;
       case Outcome.PERIODIC:
         return p.periods[(c.period[k] + p.periods.length - 2) % p.periods.length];
-      default: {
+      case Outcome.CHAOTIC: {
         const lam = f(c.lyapunov[k]);
         const t = Number.isFinite(lam) ? clamp01(f(lam / f(s.lyapScale))) : 0.5;
-        return mix(p.aperiodic[0], p.aperiodic[1], t);
+        return mix(p.chaotic[0], p.chaotic[1], t);
       }
+      case Outcome.ESCAPING:
+        return p.escaping;
+      default:
+        return p.unsettled;
     }
   }
   const v = transformed(fieldValue(c, s.field, k), s.log);

@@ -59,6 +59,12 @@ describe('bifurcation.wgsl layouts', () => {
         L.lyapC,
         L.words,
       ]);
+      expect([at('S_ANCHOR'), at('S_R1'), at('S_R2'), at('S_EXTENT')]).toEqual([
+        L.anchor,
+        L.r1,
+        L.r2,
+        L.extent,
+      ]);
     }
   });
 

@@ -141,8 +141,8 @@ describe('gdlab trajectory', () => {
     );
     expect(r.code).toBe(0);
     // Eight steps halve x eight times: |x₂ - x₁| = 1 is far above tol, so no period within P = 7 is
-    // found and the definition says aperiodic (with λ = ln ½: a long transient, not chaos).
-    expect(r.stdout).toMatch(/^wrote .*out\.json: aperiodic \(period 0, λ = -0\.69314718/);
+    // found and the definition says not settled (λ = ln ½: a long transient, not chaos).
+    expect(r.stdout).toMatch(/^wrote .*out\.json: unsettled \(period 0, λ = -0\.69314718/);
     const out = JSON.parse(readFileSync(file, 'utf8')) as TrajectoryJson;
     expect(out.iterates.map(([x]) => x)).toEqual([4, 2, 1, 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625]);
     expect(out.flows).toEqual({});

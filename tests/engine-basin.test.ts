@@ -65,7 +65,7 @@ function compare(ref: RecordColumns, gpu: RecordColumns, key: 'outcome' | 'perio
           if (ii >= 0 && jj >= 0 && ii < W && jj < H && ref[key][jj * W + ii] !== ref[key][k])
             boundary = true;
         }
-      const chaotic = ref.outcome[k] === Outcome.APERIODIC || ref.lyapunov[k] > -0.01;
+      const chaotic = ref.outcome[k] === Outcome.CHAOTIC || ref.lyapunov[k] > -0.01;
       if (boundary) reasons.boundary++;
       else if (chaotic) reasons.chaotic++;
       else unexplained.push(`(${i}, ${j}): ref ${ref[key][k]} gpu ${gpu[key][k]} λ=${ref.lyapunov[k]}`);
@@ -97,10 +97,10 @@ describe('layouts shared by TypeScript and WGSL', () => {
     expect(wgslStruct('record.wgsl', 'Record')).toEqual(RECORD_FIELDS.map(([n, t]) => [n, t]));
     expect(wgslStruct('basin.wgsl', 'BasinUniforms')).toEqual(BASIN_UNIFORM_FIELDS.map(([n, t]) => [n, t]));
     expect(wgslStruct('bare.wgsl', 'BareUniforms')).toEqual(BARE_UNIFORM_FIELDS.map(([n, t]) => [n, t]));
-    // State: three DIM-arrays and four words, as stateWords() sizes the buffer.
+    // State: four DIM-arrays and six words, as stateWords() sizes the buffer.
     const state = wgslStruct('basin.wgsl', 'State');
-    expect(state.filter(([, t]) => t === 'array<f32, DIM>')).toHaveLength(3);
-    expect(state.length - 3 + 3 * 5).toBe(stateWords(5));
+    expect(state.filter(([, t]) => t === 'array<f32, DIM>')).toHaveLength(4);
+    expect(state.length - 4 + 4 * 5).toBe(stateWords(5));
   });
 });
 
@@ -283,8 +283,11 @@ describe('GPU basin engine against the float64 reference', () => {
       const ref = runGrid(late, wellGpu).columns;
       const gpu = (await engine.runBasin(late)).columns;
       let compared = 0;
+      // Over a 5-step window λ of a chaotic orbit is noise, and f32 and f64 orbits have decorrelated
+      // by then: chaotic and unsettled (both bounded, no period) are one class here.
+      const bounded = (o: number) => (o === Outcome.CHAOTIC ? Outcome.UNSETTLED : o);
       for (let k = 0; k < ref.outcome.length; k++) {
-        expect(gpu.outcome[k]).toBe(ref.outcome[k]);
+        expect(bounded(gpu.outcome[k])).toBe(bounded(ref.outcome[k]));
         if (ref.outcome[k] !== Outcome.CONVERGED) continue;
         compared++;
         expect(Math.abs(gpu.lyapunov[k] - ref.lyapunov[k])).toBeLessThan(1e-3);
@@ -376,13 +379,13 @@ describe('chunking and tiling', () => {
       const small0 = await getTestGpu({ maxStorageBufferBindingSize: 1000 });
       expect(small0.device.limits.maxStorageBufferBindingSize).toBe(128 * 2 ** 20);
       small0.device.destroy();
-      // 1000 bytes per binding: 20 records or 25 states of DIM 2, so tiles are pieces of rows.
+      // 1000 bytes per binding: 20 records or 17 states of DIM 2, so tiles are pieces of rows.
       const small = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: 1000 });
       const tiled = await small.runBasin(spec);
-      expect(tiled.notes?.[0]).toMatch(/split into 144 tiles of at most 20 pixels/);
+      expect(tiled.notes?.[0]).toMatch(/split into 144 tiles of at most 17 pixels/);
       expectBitIdentical(whole.columns, tiled.columns);
       // Whole rows per tile when a row fits: 8 rows of 48 pixels.
-      const rows = await new GpuBasinEngine(device, fixtureCompiler, { maxTileBytes: 8 * 48 * 88 }).runBasin(
+      const rows = await new GpuBasinEngine(device, fixtureCompiler, { maxTileBytes: 8 * 48 * 104 }).runBasin(
         spec,
       );
       expect(rows.notes?.[0]).toMatch(/split into 6 tiles of at most 384 pixels/);
@@ -414,8 +417,8 @@ describe('chunking and tiling', () => {
     expect(plan.tiles.length).toBeGreaterThan(1);
     expect(plan.tiles.reduce((s, t) => s + t.w * t.h, 0)).toBe(4096 * 4096);
     expect(plan.maxPixels * 48).toBeLessThanOrEqual(128 * 2 ** 20);
-    expect(plan.note).toMatch(/4096×4096 needs 1408\.0 MiB/);
-    expect(() => planTiles(10, 10, 8, limits, 50)).toThrow(/one pixel needs 160 bytes/);
+    expect(plan.note).toMatch(/4096×4096 needs 1664\.0 MiB/);
+    expect(() => planTiles(10, 10, 8, limits, 50)).toThrow(/one pixel needs 200 bytes/);
   });
 });
 

@@ -154,7 +154,7 @@ describe('the double well (x² - 1)²/4: GD is u ↦ u + h u (1 - u²)', () => {
 
   it('is chaotic at h = 1.9: aperiodic with a positive exponent', () => {
     const rec = classifyTrajectory(doubleWell, [0.9], 1.9, { iterations: 4000, transient: 1000 });
-    expect(rec.outcome).toBe(Outcome.APERIODIC);
+    expect(rec.outcome).toBe(Outcome.CHAOTIC);
     expect(rec.period).toBe(0);
     expect(rec.lyapunov).toBeGreaterThan(0.5);
     expect(Math.abs(rec.final0)).toBeLessThan(2);
@@ -175,14 +175,14 @@ describe('the double well (x² - 1)²/4: GD is u ↦ u + h u (1 - u²)', () => {
     expect(rec.lyapunov).toBeCloseTo(Math.log(1.5), 12);
   });
 
-  it('marks a period-2 orbit aperiodic when its exponent exceeds the chaos threshold', () => {
+  it('marks a period-2 orbit chaotic when its exponent exceeds the chaos threshold', () => {
     const rec = classifyTrajectory(doubleWell, [0.9], 1.1, {
       iterations: N,
       transient: T,
       settings: { chaosThreshold: -1 },
     });
     expect(rec.period).toBe(2);
-    expect(rec.outcome).toBe(Outcome.APERIODIC);
+    expect(rec.outcome).toBe(Outcome.CHAOTIC);
   });
 
   it('leaves λ NaN when the exponent is disabled, and still calls the orbit periodic', () => {
@@ -202,7 +202,7 @@ describe('the double well (x² - 1)²/4: GD is u ↦ u + h u (1 - u²)', () => {
       settings: { maxPeriod: 1 },
     });
     expect(rec.period).toBe(0);
-    expect(rec.outcome).toBe(Outcome.APERIODIC);
+    expect(rec.outcome).toBe(Outcome.UNSETTLED);
   });
 });
 

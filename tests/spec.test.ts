@@ -1,6 +1,6 @@
 /** The experiment spec (parseSpec, resolveQuantity, checkSpecQuantities) and the plane model. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CLASSIFY, countOutcomes } from '../src/core/outcome.ts';
+import { DEFAULT_CLASSIFY } from '../src/core/outcome.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../src/experiment/plane.ts';
 import {
   checkSpecQuantities,
@@ -343,24 +343,6 @@ describe('preset labels', () => {
       parseSpec({ objective: { expr: 'x^4', preset: 'no-such-preset', params: {} }, x0: [0] }).objective
         .preset,
     ).toBeNull();
-  });
-});
-
-describe('countOutcomes', () => {
-  it('splits the aperiodic into chaotic (λ above the threshold) and not settled', () => {
-    const cols = {
-      outcome: Uint8Array.from([0, 1, 2, 2, 3, 3, 3, 3]),
-      period: Uint32Array.from([0, 1, 2, 4, 0, 0, 0, 0]),
-      lyapunov: Float64Array.from([NaN, -1, -0.5, -0.1, 0.3, 1e-4, -0.2, NaN]),
-    };
-    expect(countOutcomes(cols)).toEqual({
-      diverged: 1,
-      converged: 1,
-      periodic: { '2': 1, '4': 1 },
-      aperiodic: 4,
-      chaotic: 1,
-    });
-    expect(countOutcomes(cols, 0).chaotic).toBe(2);
   });
 });
 

@@ -56,7 +56,9 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
 
 Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the picture. JSON:
   {"spec": …, "engine": "gpu"|"cpu", "adapter": "…", "precision": "f32"|"f64", "size": [W, H],
-   "counts": {"diverged": n, "converged": n, "periodic": {"2": n, …}, "aperiodic": n}, "ms": …, "steps": …}
+   "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
+              "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
+  aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
 `;
 
 const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
@@ -279,7 +281,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const result = await created.engine.runBasin(spec);
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
-    const counts = countOutcomes(result.columns, spec.classify.chaosThreshold);
+    const counts = countOutcomes(result.columns);
     const out = {
       spec,
       engine: result.info.kind,
@@ -312,7 +314,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(
         `${spec.size[0]}×${spec.size[1]} on ${result.info.kind} (${result.info.precision}, ${result.info.adapter}) in ` +
           `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
-          `${p ? `, ${p}` : ''}, aperiodic ${counts.aperiodic}\n`,
+          `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
+          `escaping ${counts.escaping}\n`,
       );
     }
     return 0;

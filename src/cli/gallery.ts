@@ -103,7 +103,7 @@ async function renderSpec(
       png: encodeSpecPng(rgba, result.columns.width, result.columns.height, spec),
       summary: {
         engine: result.info,
-        counts: countOutcomes(result.columns, spec.classify.chaosThreshold),
+        counts: countOutcomes(result.columns),
         ms: Math.round(result.ms),
       },
     };

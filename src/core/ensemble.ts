@@ -13,7 +13,7 @@
  *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
  */
-import { DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from './outcome.ts';
+import { decideOutcome, DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from './outcome.ts';
 import {
   MAX_WORK,
   SpecError,
@@ -75,6 +75,9 @@ export interface SampleSummary {
   /** Extremes of the kept observable (meaningless when escaped). */
   min: number;
   max: number;
+  /** Extents R1, R2 of the two halves of the averaging window (rule 5 of src/core/outcome.ts). */
+  r1: number;
+  r2: number;
 }
 
 /** Per-column statistics of a bifurcation result. */
@@ -242,12 +245,14 @@ function axisCode(q: QuantityRef, params: readonly string[]): { axisKind: AxisKi
   }
 }
 
-/** Outcome of a bounded sample by rule 5 of src/core/outcome.ts. */
-export function sampleOutcome(s: SampleSummary, c: ClassifySettings): Outcome {
+/** Outcome of a sample by rules 2 and 6 of src/core/outcome.ts. */
+export function sampleOutcome(
+  s: SampleSummary,
+  plan: Pick<EnsemblePlan, 'classify' | 'transient' | 'iterations'>,
+): Outcome {
   if (s.escape > 0) return Outcome.DIVERGED;
-  if (s.period === 1) return Outcome.CONVERGED;
-  if (s.period >= 2 && !(s.lyapunov > c.chaosThreshold)) return Outcome.PERIODIC;
-  return Outcome.APERIODIC;
+  const half = Math.floor((plan.iterations - Math.min(plan.transient, plan.iterations)) / 2);
+  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, plan.classify.chaosThreshold);
 }
 
 /** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */
@@ -262,7 +267,7 @@ export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => Sa
     min: new Float64Array(W),
     max: new Float64Array(W),
   };
-  // Class 0 collects chaotic and unresolved orbits; 1…P are periods.
+  // Class 0 collects chaotic, escaping and unsettled orbits; 1…P are periods.
   const classes = new Uint32Array(plan.classify.maxPeriod + 1);
   for (let c = 0; c < W; c++) {
     classes.fill(0);
@@ -272,13 +277,13 @@ export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => Sa
     let hi = -Infinity;
     for (let m = 0; m < M; m++) {
       const s = summary(c * M + m);
-      const o = sampleOutcome(s, plan.classify);
+      const o = sampleOutcome(s, plan);
       if (o === Outcome.DIVERGED) continue;
       bounded++;
       lyap += s.lyapunov;
       lo = Math.min(lo, s.min);
       hi = Math.max(hi, s.max);
-      classes[o === Outcome.APERIODIC ? 0 : s.period]++;
+      classes[o === Outcome.CONVERGED || o === Outcome.PERIODIC ? s.period : 0]++;
     }
     stats.bounded[c] = bounded;
     stats.diverged[c] = (M - bounded) / M;

@@ -1,25 +1,43 @@
 /**
  * The fate of one GD trajectory, defined once for the float64 reference engine and the WGSL engine.
+ * The classes mean what a dynamicist means by them: a cycle repeats with the same amplitude, a chaotic
+ * orbit is bounded with a positive exponent, and an orbit that is merely slow (to converge or to blow up)
+ * is said to be so rather than given a class it has not earned.
  *
- * The definition (both engines implement exactly this; see docs/ARCHITECTURE.md):
+ * The definition (both engines implement exactly this; see docs/ARCHITECTURE.md). N iterations,
+ * transient T, P = min(maxPeriod, N), tolerance tol, radius R, chaos threshold θ:
  * 1. Iterate x_{k+1} = x_k - h ⊙ ∇f(x_k) for k = 0 … N-1 (h a scalar or one rate per coordinate).
- * 2. Diverged at iteration k+1 when x_{k+1} has a non-finite component or ‖x_{k+1}‖∞ > divergeRadius.
+ * 2. Diverged at iteration k+1 when x_{k+1} has a non-finite component or ‖x_{k+1}‖∞ > R.
  *    `iter` is that escape iteration. Nothing else is decided for a diverged trajectory.
- * 3. Otherwise, with P = maxPeriod, the state x_{N-P} is the checkpoint c. The period p is the least
- *    p in 1…P with ‖x_{N-P+p} - c‖∞ ≤ tol · max(1, ‖c‖∞); 0 when none matches.
+ * 3. Period. The state c = x_{N-P} is the checkpoint, s = max(1, ‖c‖∞), d_i = ‖x_{N-P+i} - c‖∞ and
+ *    a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i). The period p is the least i in
+ *    1…P with d_1 ≤ tol·s (i = 1: converged) or d_i ≤ tol·min(s, a_i) (i ≥ 2): a cycle must come back to
+ *    its start within a small fraction of its own extent, so an oscillation that is still contracting
+ *    towards a fixed point (x²/2 just below h = 2) is not a 2-cycle. 0 when none matches.
  * 4. Largest Lyapunov exponent (when enabled): a tangent vector v₀ (see tangentStart) is pushed through the
- *    tangent map J_k = I - h ⊙ ∇²f(x_k) for k = T … N-1 (T = transient), renormalised every step;
+ *    tangent map J_k = I - h ⊙ ∇²f(x_k) for k = T … N-1, renormalised every step;
  *    λ = Σ log‖J_k v‖ / (N - T). NaN when disabled.
- * 5. Outcome: p = 1 → CONVERGED; p ≥ 2 and not (λ > chaosThreshold) → PERIODIC; otherwise APERIODIC.
- *    A float32 chaotic orbit can fall into a long spurious cycle; a positive exponent, not that cycle,
- *    decides. A fixed point is a fixed point whatever λ says (an unstable one reached exactly).
- * 6. At the final state x_N: f, sharpness λmax(∇²f) and the user's observables.
+ * 5. Growth over the averaging window (computed with or without λ): H = ⌊(N-T)/2⌋, M = T + H,
+ *    R1 = max_{T<k≤M} ‖x_k - x_T‖∞ and R2 = max_{M<k≤M+H} ‖x_k - x_M‖∞: the extent of each half (H steps
+ *    each; an odd window's last step is in neither), seen from its first state. The orbit is growing when
+ *    H ≥ 16 (a shorter window says nothing) and R2 > R1·exp(min(80, max(λ, 0)·H/2)) for λ > θ, or
+ *    R2 > 2·R1 otherwise: with λ > θ an orbit whose extent grows at half the rate the tangent vector does
+ *    is running away along its unstable direction (x²/2 just above h = 2 has λ = ln|1-h| > 0), not chaotic;
+ *    a chaotic orbit's extent stays put.
+ * 6. Outcome: p = 1 → CONVERGED; p ≥ 2 and not (λ > θ) → PERIODIC; otherwise ESCAPING when growing,
+ *    else CHAOTIC when λ > θ, else UNSETTLED (neither settled nor escaping within N: a slow transient, a
+ *    quasi-periodic orbit, or no exponent computed). A float32 chaotic orbit can fall into a long
+ *    spurious cycle; a positive exponent, not that cycle, decides. A fixed point is a fixed point
+ *    whatever λ says (an unstable one reached exactly).
+ * 7. At the final state x_N: f, sharpness λmax(∇²f) and the user's observables.
  */
 export const Outcome = {
   DIVERGED: 0,
   CONVERGED: 1,
   PERIODIC: 2,
-  APERIODIC: 3,
+  CHAOTIC: 3,
+  UNSETTLED: 4,
+  ESCAPING: 5,
 } as const;
 export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 
@@ -49,8 +67,41 @@ export const OUTCOME_NAMES: Record<Outcome, string> = {
   0: 'diverged',
   1: 'converged',
   2: 'periodic',
-  3: 'aperiodic',
+  3: 'chaotic',
+  4: 'unsettled',
+  5: 'escaping',
 };
+
+/** Largest growth exponent of rule 5, so exp() stays finite in f32 and f64 alike. */
+export const GROWTH_EXP_CAP = 80;
+
+/** Shortest half-window (H) over which rule 5 judges growth. */
+export const GROWTH_MIN_HALF = 16;
+
+/**
+ * Rule 6 of the definition, from the period, the exponent and the extents R1, R2 of the two halves
+ * of the averaging window (H = its first half's length; H = 0: no window). The WGSL engine
+ * spells the same lines out in shaders; the float64 engines call this.
+ */
+export function decideOutcome(
+  period: number,
+  lyapunov: number,
+  r1: number,
+  r2: number,
+  half: number,
+  chaosThreshold: number,
+): Outcome {
+  if (period === 1) return Outcome.CONVERGED;
+  const chaotic = lyapunov > chaosThreshold;
+  if (period >= 2 && !chaotic) return Outcome.PERIODIC;
+  const growing =
+    half >= GROWTH_MIN_HALF &&
+    (chaotic
+      ? r2 > r1 * Math.exp(Math.min(GROWTH_EXP_CAP, (Math.max(lyapunov, 0) * half) / 2))
+      : r2 > 2 * r1);
+  if (growing) return Outcome.ESCAPING;
+  return chaotic ? Outcome.CHAOTIC : Outcome.UNSETTLED;
+}
 
 /** Settings that decide a trajectory's outcome; part of the experiment spec. */
 export interface ClassifySettings {
@@ -176,38 +227,51 @@ export function parseRecords(words: ArrayBuffer, cols: RecordColumns, offset = 0
 /** Outcome counts in the shape the CLI's JSON and the legend share. */
 export interface OutcomeCounts {
   diverged: number;
+  /** Growing towards divergence without having passed the radius within the iterations. */
+  escaping: number;
   converged: number;
   periodic: Record<string, number>;
-  aperiodic: number;
-  /**
-   * Of the aperiodic, those with λ > chaosThreshold: chaotic. The rest neither settled nor diverged
-   * within the iterations (a slow transient, e.g. x²/2 near h = 2), or ran without exponents.
-   */
+  /** Bounded, λ > chaosThreshold, extent not growing. */
   chaotic: number;
+  /** Neither settled nor escaping within the iterations (or run without exponents). */
+  unsettled: number;
+  /** chaotic + unsettled: the bounded orbits without a period (kept for readers of older JSON). */
+  aperiodic: number;
 }
 
-export function countOutcomes(
-  cols: Pick<RecordColumns, 'outcome' | 'period' | 'lyapunov'>,
-  chaosThreshold = DEFAULT_CLASSIFY.chaosThreshold,
-): OutcomeCounts {
-  const counts: OutcomeCounts = { diverged: 0, converged: 0, periodic: {}, aperiodic: 0, chaotic: 0 };
-  for (let i = 0; i < cols.outcome.length; i++) {
-    switch (cols.outcome[i]) {
-      case Outcome.DIVERGED:
-        counts.diverged++;
-        break;
-      case Outcome.CONVERGED:
-        counts.converged++;
-        break;
-      case Outcome.PERIODIC: {
-        const key = String(cols.period[i]);
-        counts.periodic[key] = (counts.periodic[key] ?? 0) + 1;
-        break;
-      }
-      default:
-        counts.aperiodic++;
-        if (cols.lyapunov[i] > chaosThreshold) counts.chaotic++;
+export function emptyCounts(): OutcomeCounts {
+  return { diverged: 0, escaping: 0, converged: 0, periodic: {}, chaotic: 0, unsettled: 0, aperiodic: 0 };
+}
+
+/** Adds one record of outcome `o` (and period, for PERIODIC) to `counts`. */
+export function addOutcome(counts: OutcomeCounts, o: number, period: number): void {
+  switch (o) {
+    case Outcome.DIVERGED:
+      counts.diverged++;
+      break;
+    case Outcome.ESCAPING:
+      counts.escaping++;
+      break;
+    case Outcome.CONVERGED:
+      counts.converged++;
+      break;
+    case Outcome.PERIODIC: {
+      const key = String(period);
+      counts.periodic[key] = (counts.periodic[key] ?? 0) + 1;
+      break;
     }
+    case Outcome.CHAOTIC:
+      counts.chaotic++;
+      counts.aperiodic++;
+      break;
+    default:
+      counts.unsettled++;
+      counts.aperiodic++;
   }
+}
+
+export function countOutcomes(cols: Pick<RecordColumns, 'outcome' | 'period'>): OutcomeCounts {
+  const counts = emptyCounts();
+  for (let i = 0; i < cols.outcome.length; i++) addOutcome(counts, cols.outcome[i], cols.period[i]);
   return counts;
 }

@@ -5,6 +5,7 @@
  */
 import basinWgsl from '../../shaders/basin.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
 import { BASIN_BINDINGS, WORKGROUP_SIZE } from './layouts.ts';
 import { createComputePipeline, createShaderModule, type ShaderPart } from './shader.ts';
 
@@ -66,7 +67,7 @@ export class BasinPass {
       label: 'BasinPass.pipelineLayout',
       bindGroupLayouts: [bindGroupLayout],
     });
-    const constants = { WORKGROUP_SIZE, LYAPUNOV: options.lyapunov ? 1 : 0 };
+    const constants = { WORKGROUP_SIZE, LYAPUNOV: options.lyapunov ? 1 : 0, GROWTH_MIN_HALF, GROWTH_EXP_CAP };
     const make = (entryPoint: BasinStage) =>
       createComputePipeline(device, {
         label: `BasinPass.${entryPoint}`,

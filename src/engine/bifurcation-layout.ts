@@ -52,9 +52,10 @@ export const ENSEMBLE_UNIFORM_FIELDS = [
 export const ENSEMBLE_UNIFORM_BYTES = align(ENSEMBLE_UNIFORM_FIELDS.length * 4, 16);
 
 /**
- * Word offsets in one sample's state: x, tangent v, checkpoint c and x_T (dim each), then the
- * Lyapunov sum, escape iteration (u32, 0 while bounded), period (u32), the kept observable's extremes
- * and the Lyapunov sum's Kahan compensation.
+ * Word offsets in one sample's state: x, tangent v, checkpoint c, x_T and the growth anchor (dim each),
+ * then the Lyapunov sum, escape iteration (u32, 0 while bounded), period (u32), the kept observable's
+ * extremes, the Lyapunov sum's Kahan compensation, the window extents R1, R2 and the orbit's extent seen
+ * from the checkpoint (rules 3 and 5 of src/core/outcome.ts).
  */
 export function ensembleStateLayout(dim: number) {
   return {
@@ -62,13 +63,17 @@ export function ensembleStateLayout(dim: number) {
     v: dim,
     c: 2 * dim,
     xT: 3 * dim,
-    lyap: 4 * dim,
-    escape: 4 * dim + 1,
-    period: 4 * dim + 2,
-    min: 4 * dim + 3,
-    max: 4 * dim + 4,
-    lyapC: 4 * dim + 5,
-    words: 4 * dim + 6,
+    anchor: 4 * dim,
+    lyap: 5 * dim,
+    escape: 5 * dim + 1,
+    period: 5 * dim + 2,
+    min: 5 * dim + 3,
+    max: 5 * dim + 4,
+    lyapC: 5 * dim + 5,
+    r1: 5 * dim + 6,
+    r2: 5 * dim + 7,
+    extent: 5 * dim + 8,
+    words: 5 * dim + 9,
   };
 }
 

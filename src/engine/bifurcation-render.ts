@@ -58,7 +58,7 @@ export function labColours(colormap: ColormapName): BifurcationColours {
       bounded === 0
         ? P.diverged[0]
         : p === null
-          ? P.aperiodic[1]
+          ? P.chaotic[1]
           : p === 1
             ? P.converged
             : P.periods[(p - 2) % P.periods.length],

@@ -264,6 +264,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const lyap = new Float32Array(total);
       const omin = new Float32Array(total);
       const omax = new Float32Array(total);
+      const r1 = new Float32Array(total);
+      const r2 = new Float32Array(total);
       for (let t = 0; t < tiles; t++) {
         const offset = t * tile;
         const count = Math.min(tile, total - offset);
@@ -278,6 +280,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
           lyap[offset + i] = f[b + L.lyap];
           omin[offset + i] = f[b + L.min];
           omax[offset + i] = f[b + L.max];
+          r1[offset + i] = f[b + L.r1];
+          r2[offset + i] = f[b + L.r2];
         }
       }
       const lyapScale = plan.classify.lyapunov ? 1 / (N - plan.transient) : NaN;
@@ -287,6 +291,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         lyapunov: lyap[i] * lyapScale,
         min: omin[i],
         max: omax[i],
+        r1: r1[i],
+        r2: r2[i],
       }));
       range = chooseRange(plan, stats);
       // The kernel compares in f32: report the bounds it really used.

@@ -80,12 +80,13 @@ export function baseWords(dim: number, nparam: number): number {
 
 /**
  * The WGSL struct `State` (shaders/basin.wgsl) of one trajectory between dispatches:
- * x, tangent vector v and checkpoint c (dim each), then a spare word, the i32 binary exponent of the
- * tangent vector's growth (v is rescaled by powers of two), the escape iteration (0 while bounded)
- * and the least period found so far.
+ * x, tangent vector v, checkpoint c and growth anchor (dim each), then the orbit's extent seen from
+ * the checkpoint, the i32 binary exponent of the tangent vector's growth (v is rescaled by powers of
+ * two), the escape iteration (0 while bounded), the least period found so far, and the extents R1, R2
+ * of the averaging window's halves.
  */
 export function stateWords(dim: number): number {
-  return 3 * dim + 4;
+  return 4 * dim + 6;
 }
 export function stateBytes(dim: number): number {
   return 4 * stateWords(dim);

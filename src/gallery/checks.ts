@@ -114,7 +114,7 @@ export function checkMfPeriods(size = 40): PeriodMap[] {
   return [1.9, ...MF_WINDOWS.map((w) => w.lr)].map((lr) => {
     const spec = resized(base, { lr, size: [size, size] });
     const { columns } = runGrid(spec, obj);
-    const counts = countOutcomes(columns, spec.classify.chaosThreshold);
+    const counts = countOutcomes(columns);
     let dominantPeriod = 0;
     let best = 0;
     for (const [p, n] of Object.entries(counts.periodic))

@@ -5,6 +5,7 @@
  * sum runs to N whatever the period).
  */
 import {
+  decideOutcome,
   DEFAULT_CLASSIFY,
   Outcome,
   tangentStart,
@@ -24,6 +25,8 @@ export class ClassifyWorkspace {
   readonly jv: Float64Array;
   /** Checkpoint c = x_{N-P}. */
   readonly c: Float64Array;
+  /** The first state of the current half of the averaging window (x_T, then x_M). */
+  readonly anchor: Float64Array;
   readonly hess: Float64Array;
   readonly eig: Float64Array;
   constructor(readonly dim: number) {
@@ -32,6 +35,7 @@ export class ClassifyWorkspace {
     this.v = new Float64Array(dim);
     this.jv = new Float64Array(dim);
     this.c = new Float64Array(dim);
+    this.anchor = new Float64Array(dim);
     this.hess = new Float64Array(dim * dim);
     this.eig = new Float64Array(dim * dim);
   }
@@ -73,19 +77,27 @@ export function classifyInto(
 ): number {
   const n = obj.dim;
   const N = iterations;
-  const { x, g, v, jv, c } = ws;
+  const { x, g, v, jv, c, anchor } = ws;
   for (let k = 0; k < n; k++) x[k] = x0[k];
   // Checkpoint index N - P; a spec keeps P < N, a direct caller may not.
   const K = Math.max(0, N - s.maxPeriod);
-  let threshold = 0;
+  // Rule 3: s = max(1, ‖c‖∞) and the extent a_i of the orbit seen from c so far.
+  let scale = 0;
+  let extent = 0;
   if (K === 0) {
     c.set(x);
-    threshold = s.tol * Math.max(1, normInf(c, n));
+    scale = Math.max(1, normInf(c, n));
   }
   const lyap = s.lyapunov && transient < N;
   if (lyap) tangentStart(n, v);
   let logSum = 0;
   let period = 0;
+  // Rule 5: extents R1, R2 of the two halves of the window T … N, each from its first state.
+  const T = Math.min(transient, N);
+  const half = Math.floor((N - T) / 2);
+  const mid = T + half;
+  const r = [0, 0];
+  if (T === 0) anchor.set(x);
 
   for (let k = 0; k < N; k++) {
     if (lyap && k >= transient) {
@@ -121,23 +133,28 @@ export function classifyInto(
       return k1;
     }
 
+    if (k1 > T && k1 <= mid + half) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - anchor[i]));
+      const which = k1 <= mid ? 0 : 1;
+      r[which] = Math.max(r[which], d);
+    }
+    if (k1 === T || k1 === mid) anchor.set(x);
+
     if (k1 === K) {
       c.set(x);
-      threshold = s.tol * Math.max(1, normInf(c, n));
+      scale = Math.max(1, normInf(c, n));
     } else if (k1 > K && period === 0) {
       let d = 0;
       for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - c[i]));
-      if (d <= threshold) period = k1 - K;
+      const i = k1 - K;
+      if (d <= s.tol * (i === 1 ? scale : Math.min(scale, extent))) period = i;
+      else extent = Math.max(extent, d);
     }
   }
 
   const lambda = lyap ? logSum / (N - transient) : NaN;
-  rec.outcome =
-    period === 1
-      ? Outcome.CONVERGED
-      : period >= 2 && !(lambda > s.chaosThreshold)
-        ? Outcome.PERIODIC
-        : Outcome.APERIODIC;
+  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold);
   rec.iter = N;
   rec.period = period;
   rec.lyapunov = lambda;

@@ -49,6 +49,7 @@ class SampleIntegrator {
   private readonly hv: Float64Array;
   private readonly v: Float64Array;
   private readonly c: Float64Array;
+  private readonly anchor: Float64Array;
   readonly x: Float64Array;
   readonly xT: Float64Array;
 
@@ -61,6 +62,7 @@ class SampleIntegrator {
     this.hv = new Float64Array(n);
     this.v = new Float64Array(n);
     this.c = new Float64Array(n);
+    this.anchor = new Float64Array(n);
     this.x = new Float64Array(n);
     this.xT = new Float64Array(n);
   }
@@ -95,7 +97,16 @@ class SampleIntegrator {
     const cp = Math.max(0, N - P);
     if (cp === 0) c.set(x);
     if (T === 0) this.xT.set(x);
-    let cNorm = cp === 0 ? infNorm(c) : 0;
+    // Rule 3 of src/core/outcome.ts: s = max(1, ‖c‖∞) and the orbit's extent seen from c so far.
+    let scale = cp === 0 ? Math.max(1, infNorm(c)) : 0;
+    let extent = 0;
+    // Rule 5: extents of the two halves of the window T … N, each from its first state.
+    const half = Math.floor((N - Math.min(T, N)) / 2);
+    const mid = T + half;
+    const anchor = this.anchor;
+    if (T === 0) anchor.set(x);
+    out.r1 = 0;
+    out.r2 = 0;
     out.escape = 0;
     out.period = 0;
     out.min = Infinity;
@@ -118,14 +129,23 @@ class SampleIntegrator {
         break;
       }
       const k1 = k + 1;
+      if (k1 > T && k1 <= mid + half) {
+        let d = 0;
+        for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - anchor[i]));
+        if (k1 <= mid) out.r1 = Math.max(out.r1, d);
+        else out.r2 = Math.max(out.r2, d);
+      }
+      if (k1 === T || k1 === mid) anchor.set(x);
       if (k1 === T) this.xT.set(x);
       if (k1 === cp) {
         c.set(x);
-        cNorm = infNorm(c);
+        scale = Math.max(1, infNorm(c));
       } else if (k1 > cp && out.period === 0) {
         let d = 0;
         for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - c[i]));
-        if (d <= tol * Math.max(1, cNorm)) out.period = k1 - cp;
+        const p = k1 - cp;
+        if (d <= tol * (p === 1 ? scale : Math.min(scale, extent))) out.period = p;
+        else extent = Math.max(extent, d);
       }
       if (k1 > T) {
         const o = this.observe(x, col.params);
@@ -171,6 +191,8 @@ export async function runEnsembleCpu(
   const lyap = new Float64Array(W * M);
   const omin = new Float64Array(W * M);
   const omax = new Float64Array(W * M);
+  const r1 = new Float64Array(W * M);
+  const r2 = new Float64Array(W * M);
   const density = new Uint32Array(W * H);
   const outside = new Uint32Array(W);
   // With a fixed range a column is binned right after its first pass; only the automatic range
@@ -178,7 +200,7 @@ export async function runEnsembleCpu(
   const fixed = plan.range;
   const xT = fixed ? new Float64Array(M * n) : new Float64Array(W * M * n);
   const start = new Float64Array(n);
-  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN };
+  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN, r1: 0, r2: 0 };
   const bin = (c: number, lo: number, hi: number) => {
     const col = columnSetup(plan, c);
     const base = fixed ? 0 : c * M;
@@ -203,6 +225,8 @@ export async function runEnsembleCpu(
       lyap[i] = s.lyapunov;
       omin[i] = s.min;
       omax[i] = s.max;
+      r1[i] = s.r1;
+      r2[i] = s.r2;
       xT.set(integ.xT, ((fixed ? 0 : c * M) + m) * n);
     }
     if (fixed) bin(c, fixed[0], fixed[1]);
@@ -215,6 +239,8 @@ export async function runEnsembleCpu(
     lyapunov: lyap[i],
     min: omin[i],
     max: omax[i],
+    r1: r1[i],
+    r2: r2[i],
   }));
   const range = chooseRange(plan, stats);
   if (!fixed)

@@ -46,9 +46,10 @@ export function colormapRgb(name: ColormapName, t: number): [number, number, num
 export const OUTCOME_SWATCHES = {
   diverged: OUTCOME_PALETTE.diverged[0].map((v, k) => Math.round((v + OUTCOME_PALETTE.diverged[1][k]) / 2)),
   converged: [...OUTCOME_PALETTE.converged],
-  /** Chaotic: the middle of the λ shade; not settled (λ ≤ 0): its dark end. */
-  chaotic: OUTCOME_PALETTE.aperiodic[1].map((v, k) => Math.round((v + OUTCOME_PALETTE.aperiodic[0][k]) / 2)),
-  unsettled: [...OUTCOME_PALETTE.aperiodic[0]],
+  /** Chaotic: the middle of the λ shade. */
+  chaotic: OUTCOME_PALETTE.chaotic[1].map((v, k) => Math.round((v + OUTCOME_PALETTE.chaotic[0][k]) / 2)),
+  unsettled: [...OUTCOME_PALETTE.unsettled],
+  escaping: [...OUTCOME_PALETTE.escaping],
   nan: [...OUTCOME_PALETTE.nan],
 };
 

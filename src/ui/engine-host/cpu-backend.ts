@@ -31,7 +31,7 @@ export class CpuBackend implements LabBackend {
       spec,
       info: this.info,
       columns: msg.columns,
-      counts: countOutcomes(msg.columns, spec.classify.chaosThreshold),
+      counts: countOutcomes(msg.columns),
       ms: msg.ms,
       steps: msg.steps,
       coarse,

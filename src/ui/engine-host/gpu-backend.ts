@@ -142,7 +142,7 @@ export class GpuBackend implements LabBackend {
       spec,
       info: r.info,
       columns: r.columns,
-      counts: countOutcomes(r.columns, spec.classify.chaosThreshold),
+      counts: countOutcomes(r.columns),
       ms: r.ms,
       steps: r.steps,
       coarse: !!options.coarse,

@@ -15,6 +15,7 @@ export function legendRows(
   const c = frame.counts;
   const rows: { key: string; label: string; count: number; rgb: readonly number[] }[] = [
     { key: 'diverged', label: 'diverged', count: c.diverged, rgb: OUTCOME_SWATCHES.diverged },
+    { key: 'escaping', label: 'escaping (growing)', count: c.escaping, rgb: OUTCOME_SWATCHES.escaping },
     { key: 'converged', label: 'converged', count: c.converged, rgb: OUTCOME_SWATCHES.converged },
   ];
   const periods = Object.keys(c.periodic)
@@ -27,13 +28,18 @@ export function legendRows(
       count: c.periodic[String(p)],
       rgb: periodRgb(p),
     });
-  // The aperiodic colour runs from dark (λ ≤ 0) to bright (λ ≥ ln 2): orbits that merely had not
+  // The chaotic colour runs from dark (λ small) to bright (λ ≥ ln 2); orbits that merely had not
   // settled within the iterations are not called chaotic.
-  rows.push({ key: 'chaotic', label: 'chaotic (λ > 0)', count: c.chaotic, rgb: OUTCOME_SWATCHES.chaotic });
+  rows.push({
+    key: 'chaotic',
+    label: 'chaotic (bounded, λ > 0)',
+    count: c.chaotic,
+    rgb: OUTCOME_SWATCHES.chaotic,
+  });
   rows.push({
     key: 'unsettled',
-    label: 'not settled (λ ≤ 0)',
-    count: c.aperiodic - c.chaotic,
+    label: 'not settled',
+    count: c.unsettled,
     rgb: OUTCOME_SWATCHES.unsettled,
   });
   return rows;

@@ -1,0 +1,127 @@
+/**
+ * The outcome classes mean what a dynamicist means (src/core/outcome.ts): a cycle repeats with the
+ * same amplitude, a chaotic orbit is bounded with λ > 0, a slowly growing orbit is escaping and a
+ * slowly contracting oscillation is not settled. Checked on x²/2, whose GD is x_k = (1 - h)^k x₀.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { countOutcomes, decideOutcome, Outcome, type OutcomeCounts } from '../src/core/outcome.ts';
+import { classifyTrajectory } from '../src/reference/classify.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
+import { doubleWell, mfScalar, quadratic } from './reference-fixtures.ts';
+
+const N = 500;
+const T = 300;
+
+describe('decideOutcome (rule 6)', () => {
+  const theta = 1e-3;
+  it('orders the classes: fixed point, cycle, escaping, chaotic, unsettled', () => {
+    expect(decideOutcome(1, 0.5, 1, 100, 100, theta)).toBe(Outcome.CONVERGED);
+    expect(decideOutcome(2, -0.1, 1, 1, 100, theta)).toBe(Outcome.PERIODIC);
+    expect(decideOutcome(2, Number.NaN, 1, 1, 100, theta)).toBe(Outcome.PERIODIC);
+    // A positive exponent outranks a (rounding-closed) cycle.
+    expect(decideOutcome(2, 0.3, 1, 1, 100, theta)).toBe(Outcome.CHAOTIC);
+    expect(decideOutcome(0, 0.3, 1, 1.5, 100, theta)).toBe(Outcome.CHAOTIC);
+    expect(decideOutcome(0, Number.NaN, 1, 1.5, 100, theta)).toBe(Outcome.UNSETTLED);
+    expect(decideOutcome(0, Number.NaN, 1, 2.5, 100, theta)).toBe(Outcome.ESCAPING);
+  });
+
+  it('calls an orbit escaping when its extent grows at half the rate of the tangent vector', () => {
+    // λ = 0.01 over half H = 100: the threshold ratio is e^{0.5}.
+    expect(decideOutcome(0, 0.01, 1, Math.exp(0.49), 100, theta)).toBe(Outcome.CHAOTIC);
+    expect(decideOutcome(0, 0.01, 1, Math.exp(0.51), 100, theta)).toBe(Outcome.ESCAPING);
+    // No window, no growth.
+    expect(decideOutcome(0, 0.01, 1, 1e9, 0, theta)).toBe(Outcome.CHAOTIC);
+    // A huge exponent saturates instead of overflowing to ∞·0.
+    expect(decideOutcome(0, 1e6, 0, 0, 100, theta)).toBe(Outcome.CHAOTIC);
+  });
+
+  it('counts every class, with aperiodic = chaotic + unsettled', () => {
+    const counts = countOutcomes({
+      outcome: Uint8Array.from([0, 1, 2, 2, 3, 4, 4, 5]),
+      period: Uint32Array.from([0, 1, 2, 4, 0, 0, 0, 0]),
+    });
+    expect(counts).toEqual({
+      diverged: 1,
+      escaping: 1,
+      converged: 1,
+      periodic: { '2': 1, '4': 1 },
+      chaotic: 1,
+      unsettled: 2,
+      aperiodic: 3,
+    });
+  });
+});
+
+describe('x²/2 near h = 2 in float64', () => {
+  // The pixel centres nearest 2 of a 128-column sweep of [1.9, 2.1].
+  const below = 1.9 + 63.5 * (0.2 / 128);
+  const above = 1.9 + 64.5 * (0.2 / 128);
+  const lambda = (h: number) => Math.log(Math.abs(1 - h));
+
+  it('a contracting oscillation is not a 2-cycle, even when small', () => {
+    for (const x0 of [2, 0.3, 0.015]) {
+      const rec = classifyTrajectory(quadratic, [x0], below, { iterations: N, transient: T });
+      expect(rec.outcome, `x0 = ${x0}`).toBe(Outcome.UNSETTLED);
+      expect(rec.period).toBe(0);
+      expect(rec.lyapunov).toBeCloseTo(lambda(below), 12);
+    }
+  });
+
+  it('a slowly growing oscillation is escaping, not chaotic', () => {
+    for (const h of [above, 1.9 + 66.5 * (0.2 / 128), 2.01])
+      for (const x0 of [1.9, 0.015]) {
+        const rec = classifyTrajectory(quadratic, [x0], h, { iterations: N, transient: T });
+        expect(rec.outcome, `h = ${h}, x0 = ${x0}`).not.toBe(Outcome.CHAOTIC);
+        expect(rec.outcome).not.toBe(Outcome.PERIODIC);
+        // λ = ln|1 - h| > θ: the growth criterion, not the exponent, decides.
+        if (lambda(h) > 1e-3) expect(rec.outcome).toBe(Outcome.ESCAPING);
+      }
+  });
+
+  it('h = 2 exactly is the neutral 2-cycle x, -x', () => {
+    const rec = classifyTrajectory(quadratic, [0.7], 2, { iterations: N, transient: T });
+    expect(rec.outcome).toBe(Outcome.PERIODIC);
+    expect(rec.period).toBe(2);
+  });
+});
+
+describe('genuine cycles and chaos keep their class', () => {
+  it('double well: period 2 at h = 1.1, period 4 at h = 1.25, chaos at h = 1.9', () => {
+    const at = (h: number, iterations = N, transient = T) =>
+      classifyTrajectory(doubleWell, [0.9], h, { iterations, transient });
+    expect([at(1.1).outcome, at(1.1).period]).toEqual([Outcome.PERIODIC, 2]);
+    expect([at(1.25).outcome, at(1.25).period]).toEqual([Outcome.PERIODIC, 4]);
+    expect(at(1.9, 4000, 1000).outcome).toBe(Outcome.CHAOTIC);
+  });
+
+  it('mf-scalar at h = 1.1 from (0.3, 0.3): the period-2 orbit of the diagonal', () => {
+    const rec = classifyTrajectory(mfScalar, [0.3, 0.3], 1.1, { iterations: N, transient: T });
+    expect(rec.outcome).toBe(Outcome.PERIODIC);
+    expect(rec.period).toBe(2);
+  });
+});
+
+describe('gdlab basin on x²/2 across h = 2, both engines', () => {
+  it('reports no chaotic and no periodic pixel: slow growth is escaping, slow contraction not settled', async () => {
+    const dir = tempDir('gdlab-classes-');
+    const counts: Record<string, OutcomeCounts> = {};
+    for (const engine of ['cpu', 'gpu']) {
+      const file = join(dir, `${engine}.json`);
+      // The issue's command line, as a user runs it.
+      await runCli([
+        ...['basin', '--objective', 'quadratic', '--plane', 'x,lr', '--x', '-2:2', '--lr', '1.9:2.1'],
+        ...['--size', '128x128', '--iters', '500', '--engine', engine, '--json', file],
+      ]);
+      counts[engine] = (JSON.parse(readFileSync(file, 'utf8')) as { counts: OutcomeCounts }).counts;
+      expect(counts[engine].chaotic, engine).toBe(0);
+      expect(counts[engine].periodic, engine).toEqual({});
+      // Columns above h = 2 that have not left the radius yet grow: they are escaping.
+      expect(counts[engine].escaping, engine).toBeGreaterThan(1000);
+      expect(counts[engine].unsettled, engine).toBeGreaterThan(0);
+    }
+    // Divergence and the period test are exact in f32 here, and so is the growth criterion.
+    expect(counts.gpu).toEqual(counts.cpu);
+  });
+});
