@@ -8,11 +8,18 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** A finite number, or a CliError naming the flag. */
+/**
+ * Decimal numbers only: Number() also reads '0x10' as 16, '0b1', '' and ' 1 ', which nobody means
+ * on a command line about learning rates.
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite decimal number, or a CliError naming the flag and what was written. */
 export function parseNumber(flag: string, text: string): number {
+  if (!DECIMAL.test(text))
+    throw new CliError(`--${flag}: '${text}' is not a decimal number (e.g. 0.5, -2, 1e-3)`);
   const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v))
-    throw new CliError(`--${flag}: '${text}' is not a finite number`);
+  if (!Number.isFinite(v)) throw new CliError(`--${flag}: '${text}' is out of range`);
   return v;
 }
 
@@ -38,14 +45,28 @@ export function parseList(flag: string, text: string): number[] {
   return text.split(',').map((t) => parseNumber(flag, t));
 }
 
+/**
+ * `NAME=TEXT` pairs from repeated --param flags, in order, each name once. `__proto__` is refused by
+ * name: as a key of a plain object it would set the prototype and vanish.
+ */
+export function parseParamItems(items: string[] | undefined): [string, string][] {
+  const seen = new Map<string, string>();
+  for (const item of items ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
+    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
+    if (m[1] === '__proto__') throw new CliError(`--param: '__proto__' cannot be a parameter name`);
+    const before = seen.get(m[1]);
+    if (before !== undefined)
+      throw new CliError(`--param: ${m[1]} is given twice ('${before}' and '${m[2]}')`);
+    seen.set(m[1], m[2]);
+  }
+  return [...seen];
+}
+
 /** `NAME=VALUE` pairs from repeated --param flags. */
 export function parseParams(items: string[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const item of items ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
-    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
-    out[m[1]] = parseNumber('param', m[2]);
-  }
+  for (const [name, text] of parseParamItems(items)) out[name] = parseNumber(`param ${name}`, text);
   return out;
 }
 
@@ -67,18 +88,43 @@ export function joinNegativeValues(argv: string[], options: Record<string, unkno
   return out;
 }
 
-/** Node's parseArgs, strict, with negative values joined and its several-line messages cut to one. */
-export function parseFlags<O extends ParseArgsOptionsConfig>(argv: string[], options: O, command: string) {
+/**
+ * Node's parseArgs, strict, with negative values joined and its several-line messages cut to one. A
+ * flag that takes one value and is given twice is an error (parseArgs would keep the last silently).
+ * Positionals are refused unless `positionals` allows that many.
+ */
+export function parseFlags<O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  options: O,
+  command: string,
+  positionals = 0,
+) {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: joinNegativeValues(argv, options),
       options,
       strict: true,
-      allowPositionals: false,
-    }).values;
+      allowPositionals: positionals > 0,
+      tokens: true,
+    });
   } catch (e) {
     throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab ${command} --help)`);
   }
+  const seen = new Map<string, string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+    const value = t.value === undefined ? t.rawName : `${t.rawName} ${t.value}`;
+    const before = seen.get(t.name);
+    if (before !== undefined)
+      throw new CliError(`--${t.name} is given twice ('${before}' and '${value}'); give it once`);
+    seen.set(t.name, value);
+  }
+  if (parsed.positionals.length > positionals)
+    throw new CliError(
+      `unexpected argument '${parsed.positionals[positionals]}' (see gdlab ${command} --help)`,
+    );
+  return Object.assign(parsed.values, { _: parsed.positionals });
 }
 
 /** The engine `--engine` names, or undefined when not given; anything else is a CliError. */

@@ -43,6 +43,8 @@ export function encodeSpecPng(
 export const MAX_SPEC_CHUNK_BYTES = 64 * 1024;
 /** Largest picture decodeSpecPng decodes (the pixels and their RGBA copy stay under 600 MB). */
 export const MAX_DECODE_PIXELS = 2 ** 26;
+/** Most chunks walked: gdlab writes a handful; a million empty ones would be a slow walk for nothing. */
+export const MAX_PNG_CHUNKS = 100_000;
 
 /** What the chunk list of a PNG says, read without inflating a single pixel. */
 export interface PngChunks {
@@ -75,57 +77,73 @@ function asBytes(bytes: ArrayBufferView | ArrayBuffer): Uint8Array {
     : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Random access to a PNG's bytes: `read(pos, length)` returns at most `length` bytes from `pos`. */
+export interface PngSource {
+  size: number;
+  read(pos: number, length: number): Uint8Array;
+}
+
 /**
  * Walks a PNG's chunk list: the signature, IHDR first, then every chunk's length and type up to IEND,
- * skipping pixel data. The chunks it reads (IHDR and the `gdlab-spec` tEXt) must have a correct CRC,
- * and the spec chunk at most MAX_SPEC_CHUNK_BYTES. Linear in the number of chunks, whatever the header
- * claims about the picture's size. Anything wrong is a SpecError saying what.
+ * reading only the chunks it needs (IHDR and the `gdlab-spec` tEXt), which must have a correct CRC;
+ * the spec chunk has at most MAX_SPEC_CHUNK_BYTES. Pixel data is skipped unread, so the work is linear
+ * in the number of chunks whatever the header claims about the picture. Anything wrong is a SpecError.
  */
-export function readPngChunks(input: ArrayBufferView | ArrayBuffer): PngChunks {
-  const bytes = asBytes(input);
+export function walkPng(src: PngSource): PngChunks {
   const fail = (what: string): never => {
     throw new SpecError([`png: ${what}`]);
   };
-  if (bytes.length < 8 || SIGNATURE.some((b, i) => bytes[i] !== b)) fail('not a PNG file (wrong signature)');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u32 = (b: Uint8Array, at: number) =>
+    ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  const sig = src.read(0, 8);
+  if (sig.length < 8 || SIGNATURE.some((b, i) => sig[i] !== b)) fail('not a PNG file (wrong signature)');
   let pos = 8;
   let width = 0;
   let height = 0;
   let specText: string | undefined;
-  let sawEnd = false;
-  for (let index = 0; pos < bytes.length; index++) {
-    if (pos + 12 > bytes.length) fail(`truncated after ${index} chunks`);
-    const length = view.getUint32(pos);
-    const type = String.fromCharCode(...bytes.subarray(pos + 4, pos + 8));
+  for (let index = 0; ; index++) {
+    if (pos >= src.size) fail('no IEND chunk (the file was cut short)');
+    if (index >= MAX_PNG_CHUNKS) fail(`more than ${MAX_PNG_CHUNKS} chunks`);
+    const head = src.read(pos, 8);
+    if (head.length < 8) fail(`truncated after ${index} chunks`);
+    const length = u32(head, 0);
+    const type = String.fromCharCode(...head.subarray(4, 8));
     if (!/^[A-Za-z]{4}$/.test(type)) fail(`chunk ${index} has no valid type (the file is damaged)`);
-    const dataStart = pos + 8;
-    const dataEnd = dataStart + length;
-    if (length > 0x7fffffff || dataEnd + 4 > bytes.length) fail(`chunk ${type} is truncated`);
-    const checked = type === 'IHDR' || type === 'tEXt';
-    if (checked && crc32(bytes, pos + 4, dataEnd) !== view.getUint32(dataEnd))
-      fail(`chunk ${type} has a wrong CRC (the file is damaged)`);
+    if (length > 0x7fffffff || pos + 12 + length > src.size) fail(`chunk ${type} is truncated`);
     if (index === 0 && (type !== 'IHDR' || length !== 13)) fail('the first chunk is not IHDR');
+    // The chunks read are read whole with their CRC (type, data, CRC).
+    const whole = (): Uint8Array => {
+      const b = src.read(pos + 4, length + 8);
+      if (b.length < length + 8) fail(`chunk ${type} is truncated`);
+      if (crc32(b, 0, length + 4) !== u32(b, length + 4))
+        fail(`chunk ${type} has a wrong CRC (the file is damaged)`);
+      return b.subarray(4, 4 + length);
+    };
     if (type === 'IHDR') {
-      width = view.getUint32(dataStart);
-      height = view.getUint32(dataStart + 4);
+      const data = whole();
+      width = u32(data, 0);
+      height = u32(data, 4);
       if (width === 0 || height === 0) fail(`IHDR claims an empty picture (${width}×${height})`);
     } else if (type === 'tEXt') {
-      const nul = bytes.subarray(dataStart, Math.min(dataEnd, dataStart + 80)).indexOf(0);
-      const keyword = nul < 0 ? '' : String.fromCharCode(...bytes.subarray(dataStart, dataStart + nul));
+      const start = src.read(pos + 8, Math.min(length, 80));
+      const nul = start.indexOf(0);
+      const keyword = nul < 0 ? '' : String.fromCharCode(...start.subarray(0, nul));
       if (keyword === PNG_SPEC_KEYWORD) {
         if (specText !== undefined) fail(`two '${PNG_SPEC_KEYWORD}' chunks`);
         if (length > MAX_SPEC_CHUNK_BYTES)
           fail(`the '${PNG_SPEC_KEYWORD}' chunk has ${length} bytes (at most ${MAX_SPEC_CHUNK_BYTES})`);
-        specText = new TextDecoder('latin1').decode(bytes.subarray(dataStart + nul + 1, dataEnd));
+        specText = new TextDecoder('latin1').decode(whole().subarray(nul + 1));
       }
-    } else if (type === 'IEND') {
-      sawEnd = true;
-      break;
-    }
-    pos = dataEnd + 4;
+    } else if (type === 'IEND') break;
+    pos += 12 + length;
   }
-  if (!sawEnd) fail('no IEND chunk (the file was cut short)');
   return { width, height, specText };
+}
+
+/** walkPng over bytes in memory (a dropped file in the lab, a file the CLI read). */
+export function readPngChunks(input: ArrayBufferView | ArrayBuffer): PngChunks {
+  const bytes = asBytes(input);
+  return walkPng({ size: bytes.length, read: (pos, length) => bytes.subarray(pos, pos + length) });
 }
 
 /** A decoded picture and the spec it carries (null when it carries none). */

@@ -77,8 +77,9 @@ function decideVariables(idents: readonly Ident[]): string[] {
   return hasY ? ['x', 'y'] : ['x'];
 }
 
-function allowedList(vars: readonly string[], params: readonly string[]): string {
-  const v = vars[0] === 'x1' ? vars.join(', ') : 'x, y';
+function allowedList(vars: readonly string[], params: readonly string[], source: number): string {
+  // f may still add y to x; an observable has the variables f decided.
+  const v = vars[0] === 'x1' || source > 0 ? vars.join(', ') : 'x, y';
   return [v, 'pi', 'e', ...params].join(', ');
 }
 
@@ -121,7 +122,7 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
     const paramNames = given.filter((g) => !vars.includes(g) && !CONSTANTS.has(g));
     const hint = id.name === 'x0' ? ' (variables are numbered from x1)' : '';
     throw new ObjectiveError(
-      `${p}unknown identifier '${id.name}'${hint}; allowed: ${allowedList(vars, paramNames)}` +
+      `${p}unknown identifier '${id.name}'${hint}; allowed: ${allowedList(vars, paramNames, id.source)}` +
         '; a parameter needs a value',
       id.col,
     );
