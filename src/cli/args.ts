@@ -71,16 +71,24 @@ export function parseParams(items: string[] | undefined): Record<string, number>
 }
 
 /**
- * parseArgs reads `--x0 -1,2` as a flag without its value; a value that reads as a number, a list or
- * a range of them (`-2:2`) is joined to its flag so that negative values need no `=`.
+ * parseArgs reads `--x0 -1,2` (or `--objective -x^2`) as a flag without its value; a value that starts
+ * with '-' but is not one of the command's flags is joined to its flag, so negative numbers, ranges
+ * (`-2:2`) and expressions need no `=`.
  */
 export function joinNegativeValues(argv: string[], options: Record<string, unknown>): string[] {
+  const takesValue = (name: string) =>
+    Object.hasOwn(options, name) && (options[name] as { type?: string }).type === 'string';
+  const isFlag = (a: string) =>
+    a === '--' ||
+    a === '-h' ||
+    a === '--help' ||
+    (a.startsWith('--') && Object.hasOwn(options, a.slice(2).split('=')[0]));
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = argv[i + 1];
     const name = a.startsWith('--') ? a.slice(2) : '';
-    if (Object.hasOwn(options, name) && !a.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
+    if (takesValue(name) && next !== undefined && next.startsWith('-') && !isFlag(next)) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);

@@ -78,6 +78,7 @@ const EXIT_STATUS: Readonly<Record<string, number>> = {
 
 /** The first error standard output reported (a full disk, a closed pipe), if any. */
 let stdoutError: NodeJS.ErrnoException | null = null;
+let listening = false;
 
 /** Resolves once everything written to stdout so far has been handed to the system (or failed). */
 function flushStdout(): Promise<void> {
@@ -88,10 +89,12 @@ function flushStdout(): Promise<void> {
 export async function main(argv: string[]): Promise<number> {
   // A write to a full disk or a closed pipe is reported on the stream as an 'error' event, which
   // without a listener is an uncaught exception with a stack trace.
-  if (process.stdout.listenerCount('error') === 0)
+  if (!listening) {
+    listening = true;
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
       stdoutError ??= e;
     });
+  }
   const status = await runCommand(argv);
   await flushStdout();
   if (stdoutError) {

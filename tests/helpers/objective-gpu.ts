@@ -98,4 +98,3 @@ export async function runOnGpu(device: GPUDevice, k: GpuEvalCase): Promise<Float
   for (const b of [ptsBuf, prmBuf, resBuf]) b.destroy();
   return out;
 }
-
