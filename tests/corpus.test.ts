@@ -62,6 +62,7 @@ describe('CLI corpus', () => {
       // One line per message, never a stack trace, never an internal error.
       expect(r!.stderr, what).not.toMatch(/\n\s+at |internal error:|node:internal|^\s*\^\s*$/m);
       // Nothing from the user reaches the terminal as a control character.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
       expect(r!.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
       if (c.stderr) expect(r!.stderr, what).toMatch(c.stderr);
       if (c.status !== 0) expect(r!.stdout).toBe('');
