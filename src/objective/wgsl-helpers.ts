@@ -95,6 +95,7 @@ export const POW_ODD = `fn ${HELPER_PREFIX}pow_odd(a: f32, b: f32) -> f32 {
 
 // tanh through exp(-2|a|), which cannot overflow: some drivers return NaN for tanh of large |a|.
 export const TANH = `fn ${HELPER_PREFIX}tanh(a: f32) -> f32 {
+  if ((bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { return a; }
   let e = exp(-2.0 * abs(a));
   return sign(a) * (1.0 - e) / (1.0 + e);
 }
@@ -114,10 +115,17 @@ export const LOG = `fn ${HELPER_PREFIX}log(a: f32) -> f32 {
 }
 `;
 
-/** sqrt with its float64 meaning: NaN below 0 (WGSL leaves it undefined). */
+/** sqrt with its float64 meaning: NaN below 0 and for NaN (WGSL leaves both undefined). */
 export const SQRT = `fn ${HELPER_PREFIX}sqrt(a: f32) -> f32 {
-  if (a < 0.0) { return ${NAN}; }
+  if (a < 0.0 || (bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { return ${NAN}; }
   return sqrt(a);
+}
+`;
+
+/** r = f(a), unless a is NaN: then NaN, as float64 gives (the bit test survives fast-math). */
+export const KEEPNAN = `fn ${HELPER_PREFIX}keepnan(a: f32, r: f32) -> f32 {
+  if ((bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { return a; }
+  return r;
 }
 `;
 

@@ -12,6 +12,7 @@ import {
   F32_MAX,
   F32_MIN_NORMAL,
   HELPER_PREFIX,
+  KEEPNAN,
   LOG,
   NAN,
   POW,
@@ -97,7 +98,9 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
       default: {
         const fn = UNARY_WGSL[n.op];
         if (!fn) throw new Error(`no WGSL for op ${n.op}`);
-        e = `${fn}(${a})`;
+        // WGSL leaves builtins of NaN indeterminate (SwiftShader: exp(NaN) = ∞, sign(NaN) = 0, which
+        // would let a NaN gradient become a finite step): NaN in gives NaN out, as in float64.
+        e = fn.startsWith(HELPER_PREFIX) ? `${fn}(${a})` : `${HELPER_PREFIX}keepnan(${a}, ${fn}(${a}))`;
       }
     }
     const t = `t${id}`;
@@ -188,6 +191,9 @@ export function emitWgsl(dag: Dag, o: WgslOutputs): string {
     'var<private> P: array<f32, NPARAM>;',
     '',
     BITS,
+    uses(dag, all, (n) => UNARY_WGSL[n.op] !== undefined && !UNARY_WGSL[n.op]!.startsWith(HELPER_PREFIX))
+      ? KEEPNAN
+      : '',
     uses(dag, all, (n) => n.op === Op.POWI && Math.abs(n.value) > 4) ? POWI : '',
     uses(dag, all, (n) => n.op === Op.POW) ? POW : '',
     uses(dag, all, (n) => n.op === Op.POW && isOddConstant(dag, n.args[1])) ? POW_ODD : '',

@@ -95,6 +95,12 @@ export const CORPUS_OBJECTIVES: CorpusObjective[] = [
   },
   { label: 'constant factor beyond f32', expr: '1e300*x^2 + 1e-300*x', points: [[0], [1e-10], [1]] },
   { label: 'division by a constant beyond f32', expr: 'x/1e300 + 1e-300/x', points: [[1e30], [1]] },
+  {
+    label: 'NaN through exp, cosh and sign (SwiftShader gave ∞ and 0)',
+    expr: 'exp(sqrt(x)) + cosh(x^0.5) + abs(log(x))',
+    points: [[-1], [4]],
+    f: [NaN, undefined],
+  },
   { label: 'sqrt domain', expr: 'sqrt(x)', points: [[-1], [9]], f: [NaN, 3] },
   { label: 'tanh saturation', expr: 'tanh(x)', points: [[1000], [-1000], [0]], f: [1, -1, 0] },
   { label: 'constants reassociated within f32', expr: '1e38*x*10', points: [[0.1], [-0.1]] },
