@@ -121,7 +121,7 @@ describe('gdlab basin', () => {
       [[...MAP.slice(0, -2), '--size', '24'], /--size: '24' must be WxH/],
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be gpu or cpu/],
-      [[...MAP.slice(0, -2), '--size', '5000x10'], /size\.0: must be at most 4096/],
+      [[...MAP.slice(0, -2), '--size', '5000x10'], /--size \(size\.0\): must be at most 4096/],
     ];
     for (const [args, message] of cases) {
       const r = gdlab(...args);

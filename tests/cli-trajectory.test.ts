@@ -194,7 +194,7 @@ describe('gdlab trajectory', () => {
     ['x0 missing value', [...base, '--x0'], /--x0 <value>' argument missing/],
     ['iters one', over('--iters', '1'), /--iters: '1' must be an integer ≥ 2/],
     ['iters fraction', over('--iters', '2.5'), /--iters: '2.5' must be an integer/],
-    ['iters too many', over('--iters', '2000000'), /iterations: must be at most 1000000/],
+    ['iters too many', over('--iters', '2000000'), /--iters \(iterations\): must be at most 1000000/],
     [
       'output too large',
       [
@@ -211,9 +211,9 @@ describe('gdlab trajectory', () => {
       ],
       /--iters: 1000000 steps of 8 coordinates with 3 flows would write 3\.50e\+7 numbers/,
     ],
-    ['transient too long', [...base, '--transient', '10'], /transient: must be less than iterations/],
-    ['period too long', [...base, '--max-period', '10'], /classify.maxPeriod: must be less than iterations/],
-    ['tol negative', [...base, '--tol', '-1e-3'], /classify.tol: must be positive/],
+    ['transient too long', [...base, '--transient', '10'], /--transient \(transient\): must be less than iterations/],
+    ['period too long', [...base, '--max-period', '10'], /--max-period \(classify.maxPeriod\): must be less than iterations/],
+    ['tol negative', [...base, '--tol', '-1e-3'], /--tol \(classify.tol\): must be positive/],
     ['unknown flow', [...base, '--flows', 'gf,me3'], /--flows: unknown flow 'me3'; allowed: gf, me1, me2/],
     ['unknown flag', [...base, '--bogus'], /Unknown option '--bogus'/],
     ['positional', [...base, 'extra'], /Unexpected argument 'extra'/],

@@ -1,5 +1,6 @@
 /** Helpers shared by the subcommands for reading flags (node:util parseArgs does the tokenizing). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SpecError } from '../experiment/spec.ts';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -150,4 +151,30 @@ export function checkParamNames(given: Iterable<string>, params: readonly string
         `--param: '${name}' is not a parameter of this objective` +
           (params.length ? ` (its parameters: ${params.join(', ')})` : ' (it has none)'),
       );
+}
+
+/**
+ * Runs `build` (which makes a spec from flags) and words its SpecError issues in the flags the user
+ * gave: "iterations: must be at most 1000000" becomes "--iters (iterations): must be at most 1000000".
+ * A path is renamed only when its flag is on the command line: a field from a spec file keeps its
+ * path, so no message names a flag that was never given.
+ */
+export function inFlagTerms<T>(argv: string[], paths: Readonly<Record<string, string>>, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    const given = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]));
+    throw new SpecError(
+      e.issues.map((issue) => {
+        const m = /^([\w.]+): /.exec(issue);
+        if (!m) return issue;
+        const key = Object.keys(paths).find((p) => m[1] === p || m[1].startsWith(`${p}.`));
+        const flag = key === undefined ? undefined : paths[key];
+        return flag !== undefined && given.has(flag)
+          ? `--${flag} (${m[1]}): ${issue.slice(m[0].length)}`
+          : issue;
+      }),
+    );
+  }
 }

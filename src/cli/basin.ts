@@ -19,6 +19,7 @@ import {
 import {
   checkParamNames,
   CliError,
+  inFlagTerms,
   parseEngineChoice,
   parseFlags,
   parseInteger,
@@ -266,11 +267,21 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
   return out;
 }
 
+/** The spec fields the flags set, for messages in the flags' terms. */
+const PATHS = {
+  iterations: 'iters',
+  transient: 'transient',
+  'classify.maxPeriod': 'max-period',
+  size: 'size',
+  lr: 'lr',
+  'colour.field': 'color-by',
+};
+
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
   const engineChoice = parseEngineChoice(flags.engine as string | undefined);
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
-  const spec = specFromFlags(flags);
+  const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags));
   for (const flag of ['png', 'json'] as const)
     if (typeof flags[flag] === 'string') checkWritable(flags[flag], flag);
   const { createEngine } = await import('../engine/create.ts');

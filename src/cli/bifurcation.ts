@@ -16,6 +16,7 @@ import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.
 import {
   checkParamNames,
   CliError,
+  inFlagTerms,
   parseEngineChoice,
   parseFlags,
   parseInteger,
@@ -143,6 +144,23 @@ export function baseEnsembleSpec(
   };
 }
 
+/** The spec fields the ensemble flags set, for messages in the flags' terms. */
+export const ENSEMBLE_PATHS = {
+  'size.0': 'columns',
+  'size.1': 'rows',
+  'ensemble.samples': 'samples',
+  'ensemble.keep': 'keep',
+  'ensemble.observable': 'observable',
+  'ensemble.range': 'range',
+  'ensemble.bins': 'bins',
+  'ensemble.box': 'x0',
+  transient: 'transient',
+  iterations: 'keep',
+  'classify.maxPeriod': 'max-period',
+  lr: 'lr',
+  x0: 'x0',
+};
+
 /** parseSpec, then the one check every spec passes (src/experiment/check.ts): the observable included. */
 export function checkedSpec(input: unknown): ExperimentSpec {
   const spec = parseSpec(input);
@@ -253,7 +271,7 @@ export async function run(argv: string[]): Promise<number> {
     'png',
     'max-seconds',
   ]);
-  const spec = bifurcationSpec(flags);
+  const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
   return runEnsembleCommand('bifurcation', flags, spec, (result) => {
     if (flags.png !== undefined)
       writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec);

@@ -7,7 +7,14 @@ import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
-import { baseEnsembleSpec, checkedSpec, parseEnsembleFlags, runEnsembleCommand } from './bifurcation.ts';
+import { inFlagTerms } from './args.ts';
+import {
+  baseEnsembleSpec,
+  checkedSpec,
+  ENSEMBLE_PATHS,
+  parseEnsembleFlags,
+  runEnsembleCommand,
+} from './bifurcation.ts';
 import { writeJson, writeSpecPng } from './output.ts';
 
 export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
@@ -116,7 +123,7 @@ export function renderDensity(
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const spec = densitySpec(argv);
+  const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => densitySpec(argv));
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
   return runEnsembleCommand('density', flags, spec, (result) => {
     const report = densityReport(result);

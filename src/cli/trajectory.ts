@@ -14,6 +14,7 @@ import { parseSpec, type AxisRange, type ExperimentSpec } from '../experiment/sp
 import {
   checkParamNames,
   CliError,
+  inFlagTerms,
   parseFlags,
   parseInteger,
   parseList,
@@ -215,8 +216,20 @@ function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): 
 
 /** Builds the spec, runs GD, classifies and samples the flows: everything the JSON holds. */
 export function trajectoryJson(argv: string[]): TrajectoryJson {
-  return computeTrajectory(planTrajectory(parseTrajectoryFlags(argv)));
+  return computeTrajectory(inFlagTerms(argv, PATHS, () => planTrajectory(parseTrajectoryFlags(argv))));
 }
+
+/** The spec fields the flags set, for messages in the flags' terms. */
+const PATHS = {
+  iterations: 'iters',
+  transient: 'transient',
+  'classify.maxPeriod': 'max-period',
+  'classify.tol': 'tol',
+  'classify.divergeRadius': 'radius',
+  lr: 'lr',
+  x0: 'x0',
+  observables: 'observable',
+};
 
 /** Steps timed before a long trajectory, to estimate the whole run. */
 const PROBE_STEPS = 2000;
@@ -236,7 +249,7 @@ function estimateSeconds(plan: TrajectoryPlan): number | undefined {
 export async function run(argv: string[]): Promise<number> {
   const flags = parseTrajectoryFlags(argv);
   const maxSeconds = parseMaxSeconds(flags['max-seconds']);
-  const plan = planTrajectory(flags);
+  const plan = inFlagTerms(argv, PATHS, () => planTrajectory(flags));
   if (flags.json !== undefined && flags.json !== '-') checkWritable(flags.json, 'json');
   const estimate = estimateSeconds(plan);
   if (estimate !== undefined && maxSeconds !== undefined && estimate > maxSeconds)

@@ -84,8 +84,8 @@ const rows: Row[] = [
   ['exponent-gpu-basin', '2', `${EXP} --engine gpu`, 0, undefined, sameCounts('exponent-cpu-basin')],
 
   // 3. Observables were never compiled: a NaN histogram with exit 0, or a RangeError stack trace.
-  ['observable-z-gpu', '3', `${DW} --observable z`, 2, /ensemble\.observable: unknown identifier 'z'; allowed: x, pi, e/],
-  ['observable-z-cpu', '3', `${DW} --observable z --engine cpu`, 2, /ensemble\.observable: unknown identifier 'z'/],
+  ['observable-z-gpu', '3', `${DW} --observable z`, 2, /--observable \(ensemble\.observable\): unknown identifier 'z'; allowed: x, pi, e/],
+  ['observable-z-cpu', '3', `${DW} --observable z --engine cpu`, 2, /--observable \(ensemble\.observable\): unknown identifier 'z'/],
   ['observable-parameter', '3', `${MS} --observable A --engine cpu`, 2, /'A' is a parameter, constant along every trajectory/],
   ['observable-y-in-1d', '3', `${DW} --observable y --engine cpu`, 2, /'y' is not a variable of this objective \(its variables: x\)/],
   ['observable-in-spec', '3', 'basin --spec {fix}/observable-z.json', 2, /observable 1: unknown identifier 'z'/],
