@@ -211,8 +211,16 @@ describe('gdlab trajectory', () => {
       ],
       /--iters: 1000000 steps of 8 coordinates with 3 flows would write 3\.50e\+7 numbers/,
     ],
-    ['transient too long', [...base, '--transient', '10'], /--transient \(transient\): must be less than iterations/],
-    ['period too long', [...base, '--max-period', '10'], /--max-period \(classify.maxPeriod\): must be less than iterations/],
+    [
+      'transient too long',
+      [...base, '--transient', '10'],
+      /--transient \(transient\): must be less than iterations/,
+    ],
+    [
+      'period too long',
+      [...base, '--max-period', '10'],
+      /--max-period \(classify.maxPeriod\): must be less than iterations/,
+    ],
     ['tol negative', [...base, '--tol', '-1e-3'], /--tol \(classify.tol\): must be positive/],
     ['unknown flow', [...base, '--flows', 'gf,me3'], /--flows: unknown flow 'me3'; allowed: gf, me1, me2/],
     ['unknown flag', [...base, '--bogus'], /Unknown option '--bogus'/],
