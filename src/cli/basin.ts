@@ -12,6 +12,7 @@ import {
   COLOUR_FIELDS,
   defaultSpec,
   parseSpec,
+  SpecError,
   type ColormapName,
   type ColourField,
   type ExperimentSpec,
@@ -111,9 +112,6 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
   if (!fromFile && str('objective') === undefined)
     throw new CliError('--objective is required (a preset id or an expression), or --spec FILE');
 
-  // A spec file whose objective stays must fit it as it is: its plane is not silently replaced.
-  if (fromFile && str('objective') === undefined) checkSpec(fromFile);
-
   // Parameters: NAME=VALUE, or NAME=A:B for a swept one.
   const params: Record<string, Given> = {};
   for (const [name, text] of parseParamItems(flags.param as string[] | undefined))
@@ -165,6 +163,15 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
     obj.vars.includes(q) ||
     obj.params.includes(q) ||
     (q.startsWith('lr.') && obj.vars.includes(q.slice(3)));
+  // A spec file whose objective stays keeps its plane, or says what is wrong with it: a plane is
+  // replaced silently only when --objective brought a new objective.
+  if (fromFile && str('objective') === undefined && str('plane') === undefined)
+    (['u', 'v'] as const).forEach((key, i) => {
+      if (!known(names[i]))
+        throw new SpecError([
+          `plane.${key}: unknown quantity '${names[i]}'; allowed: ${[...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params].join(', ')}`,
+        ]);
+    });
   if (str('plane') === undefined && !(known(names[0]) && known(names[1])))
     names = dim >= 2 ? [obj.vars[0], obj.vars[1]] : ['lr', obj.vars[0]];
   for (const q of names)

@@ -3,6 +3,7 @@
  * `gdlab trajectory` never pays for Dawn. Errors a user can act on are printed as one message,
  * never a stack trace.
  */
+import { escapeControl } from './args.ts';
 
 interface Command {
   summary: string;
@@ -48,24 +49,6 @@ ${Object.entries(COMMANDS)
 exit status: 0 done, 1 a file could not be read or written or the run was stopped (--max-seconds),
 2 a usage error (the message names the flag or field), 3 an internal error
 `;
-
-/**
- * Text as a terminal should show it: control characters (ESC, BEL, the C1 range) and bidirectional
- * overrides from user input are written as \xNN / \uNNNN instead of acting on the terminal. Newlines
- * stay (a SpecError lists one issue per line).
- */
-export function escapeControl(text: string): string {
-  return text.replace(
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c) => {
-      const code = c.charCodeAt(0);
-      return code < 0x100
-        ? `\\x${code.toString(16).padStart(2, '0')}`
-        : `\\u${code.toString(16).padStart(4, '0')}`;
-    },
-  );
-}
 
 /** Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O and stopped runs. */
 const EXIT_STATUS: Readonly<Record<string, number>> = {

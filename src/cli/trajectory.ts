@@ -14,6 +14,7 @@ import { parseSpec, type AxisRange, type ExperimentSpec } from '../experiment/sp
 import {
   checkParamNames,
   CliError,
+  escapeControl,
   inFlagTerms,
   parseFlags,
   parseInteger,
@@ -270,6 +271,6 @@ export async function run(argv: string[]): Promise<number> {
   const o = out.outcome;
   const detail =
     o.name === 'diverged' ? `escaped at iteration ${o.iter}` : `period ${o.period}, λ = ${o.lyapunov}`;
-  process.stdout.write(`wrote ${flags.json}: ${o.name} (${detail})\n`);
+  process.stdout.write(`wrote ${escapeControl(flags.json)}: ${o.name} (${detail})\n`);
   return 0;
 }
