@@ -1,8 +1,8 @@
 /** Writing what the subcommands produce: JSON (non-finite numbers as null) and PNGs that carry their spec. */
 import { writeFileSync } from 'node:fs';
 import type { RgbaImage } from '../engine/bifurcation-render.ts';
-import { encodeSpecPng } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import { writeSpecPngFile } from '../io/png-stream.ts';
 
 /** Writes JSON to a file, or to stdout for '-'. */
 export function writeJson(target: string, value: unknown): void {
@@ -11,11 +11,11 @@ export function writeJson(target: string, value: unknown): void {
   else writeFileSync(target, text + '\n');
 }
 
-/** A PNG with the spec in its `gdlab-spec` tEXt chunk (src/experiment/png.ts). */
+/** A PNG with the spec in its `gdlab-spec` tEXt chunk, written row by row (src/io/png-stream.ts). */
 export function writeSpecPng(
   file: string,
   image: Pick<RgbaImage, 'width' | 'height' | 'rgba'>,
   spec: ExperimentSpec,
 ): void {
-  writeFileSync(file, encodeSpecPng(image.rgba, image.width, image.height, spec));
+  writeSpecPngFile(file, image.rgba, image.width, image.height, spec);
 }

@@ -12,7 +12,7 @@ export const PNG_SPEC_KEYWORD = 'gdlab-spec';
  * tEXt is Latin-1; JSON escapes let any spec through unchanged: every character above U+007E is
  * written as \uXXXX, which JSON.parse reads back as the same character.
  */
-function asciiJson(value: unknown): string {
+export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\u007f-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
