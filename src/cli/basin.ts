@@ -3,7 +3,7 @@
  * the GPU engine (f32) or the float64 reference, as outcome counts in JSON and a PNG that carries
  * its spec.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { colourPixels, resolveColourSettings } from '../colormaps.ts';
 import { countOutcomes } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
@@ -13,11 +13,13 @@ import {
   COLORMAPS,
   COLOUR_FIELDS,
   defaultSpec,
+  LAB_LIMITS,
   parseSpec,
   parseSpecJson,
   type ColormapName,
   type ColourField,
   type ExperimentSpec,
+  type SpecLimits,
 } from '../experiment/spec.ts';
 import {
   checkParamNames,
@@ -27,7 +29,8 @@ import {
   parseInteger,
   parseNumber,
 } from './args.ts';
-import { writeJson } from './output.ts';
+import { writeJson, writeSpecPng } from './output.ts';
+import { PIECE_HELP, PIECE_OPTIONS, pieceSpecLimits, runPieceFlags } from './pieces.ts';
 
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
@@ -59,7 +62,7 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
               "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
-`;
+${PIECE_HELP}`;
 
 const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 const OPTIONS = {
@@ -82,6 +85,7 @@ const OPTIONS = {
   spec: { type: 'string' },
   png: { type: 'string' },
   json: { type: 'string' },
+  ...PIECE_OPTIONS,
 } as const;
 
 type Flags = Record<string, string | string[] | boolean | undefined>;
@@ -99,7 +103,7 @@ function parseGiven(flag: string, text: string): Given {
   return { range: [a, b] };
 }
 
-function readSpecFile(file: string): ExperimentSpec {
+function readSpecFile(file: string, limits: SpecLimits): ExperimentSpec {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -112,13 +116,17 @@ function readSpecFile(file: string): ExperimentSpec {
   if (bytes[0] === 137) {
     return readSpecFromPng(bytes);
   }
-  return parseSpecJson(bytes.toString('utf8'));
+  return parseSpecJson(bytes.toString('utf8'), limits);
 }
 
-/** The spec the flags describe (validated by parseSpec; usage errors are CliErrors naming the flag). */
-export function specFromFlags(flags: Flags): ExperimentSpec {
+/**
+ * The spec the flags describe (validated by parseSpec within `limits`; usage errors are CliErrors
+ * naming the flag).
+ */
+export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   const str = (k: string) => flags[k] as string | undefined;
-  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!) : null;
+  const parseWithin = (input: unknown) => parseSpec(input, limits);
+  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!, limits) : null;
   if (!fromFile && str('objective') === undefined)
     throw new CliError('--objective is required (a preset id or an expression), or --spec FILE');
 
@@ -256,7 +264,7 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
   }
   if (flags.log) colour.log = true;
 
-  return parseSpec({
+  return parseWithin({
     ...spec,
     kind: 'basin',
     objective,
@@ -275,7 +283,9 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
   const engineChoice = parseEngineChoice(flags.engine as string | undefined);
-  const spec = specFromFlags(flags);
+  const spec = specFromFlags(flags, pieceSpecLimits(flags));
+  const piece = await runPieceFlags(flags, spec, engineChoice);
+  if (piece !== undefined) return piece;
   const { createEngine } = await import('../engine/create.ts');
   const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
   try {
@@ -302,8 +312,7 @@ export async function run(argv: string[]): Promise<number> {
         const { GpuColouriser } = await import('../engine/colour-pass.ts');
         rgba = await new GpuColouriser(created.engine.device).colour(result.columns, settings);
       } else rgba = colourPixels(result.columns, settings);
-      const { encodeSpecPng } = await import('../experiment/png.ts');
-      writeFileSync(pngFile, encodeSpecPng(rgba, result.columns.width, result.columns.height, spec));
+      writeSpecPng(pngFile, { rgba, width: result.columns.width, height: result.columns.height }, spec);
     }
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);
     if (jsonFile !== undefined) writeJson(jsonFile, out);
