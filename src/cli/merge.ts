@@ -251,7 +251,9 @@ export async function run(argv: string[]): Promise<number> {
   const info = loaded[0].piece;
   const adapter = [...new Set(loaded.map((l) => l.piece.adapter))].join('; ');
   const [W, H] = whole.spec.size;
-  const say = (s: string) => process.stdout.write(`gdlab merge: ${s}\n`);
+  const json = flags.json ?? (flags.png === undefined && flags.frames === undefined ? '-' : undefined);
+  // JSON on stdout keeps stdout to itself.
+  const say = (s: string) => (json === '-' ? process.stderr : process.stdout).write(`gdlab merge: ${s}\n`);
   let out: Record<string, unknown>;
   if (!whole.stack) {
     if (flags.frames !== undefined)
@@ -319,7 +321,6 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
   }
-  const json = flags.json ?? (flags.png === undefined && flags.frames === undefined ? '-' : undefined);
   if (json !== undefined) writeJson(json, out);
   return 0;
 }
