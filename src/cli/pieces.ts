@@ -53,11 +53,11 @@ Pieces, run as separate jobs and assembled by gdlab merge (docs/SCALE-OUT.md):
   --stack NAME=A:B:n      one of n maps sweeping a third quantity (a start coordinate, lr, lr.<coord>
                           or a parameter): member m runs at A + (m + 0.5)(B - A)/n, the pixel-centre rule
   --member K              which member, 0 ≤ K < n (default auto)
-                          K = auto: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; with --tile auto/N
-                          and a stack, index I is member ⌊I/N⌋, tile I mod N (an array of n·N tasks)
   --pieces DIR            where the piece writes its band PNG and NAME.piece.json (required with
                           --tile or --stack, which write nothing else)
-  --dry-run               check the flags, the spec and the piece, print what would run, and exit
+  --dry-run               check the flags, the spec (and the piece), print what would run, and exit
+K = auto (--tile auto/N, --member auto) is the task's index in SLURM_ARRAY_TASK_ID or
+JOB_COMPLETION_INDEX; with both auto, index I is member ⌊I/N⌋ and tile I mod N (n·N tasks).
 A map in tiles may be up to 65536² pixels; each piece is held to the lab's bounds (4096² pixels,
 4096²·20000 steps). With tiles, colouring by a field needs a fixed colour range (colour.range in a
 --spec file): a band does not know the whole map's range.
