@@ -11,11 +11,13 @@ import {
   COLORMAPS,
   COLOUR_FIELDS,
   defaultSpec,
+  LAB_LIMITS,
   parseSpec,
   SpecError,
   type ColormapName,
   type ColourField,
   type ExperimentSpec,
+  type SpecLimits,
 } from '../experiment/spec.ts';
 import {
   checkParamNames,
@@ -31,6 +33,7 @@ import { compileOption } from './objective-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 import { readSpecFile } from './spec-file.ts';
+import { PIECE_HELP, PIECE_OPTIONS, pieceSpecLimits, runPieceFlags } from './pieces.ts';
 
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
@@ -64,7 +67,7 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
               "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
-`;
+${PIECE_HELP}`;
 
 const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 const OPTIONS = {
@@ -88,6 +91,7 @@ const OPTIONS = {
   png: { type: 'string' },
   json: { type: 'string' },
   'max-seconds': { type: 'string' },
+  ...PIECE_OPTIONS,
 } as const;
 
 type Flags = Record<string, string | string[] | boolean | undefined>;
@@ -105,10 +109,14 @@ function parseGiven(flag: string, text: string): Given {
   return { range: [a, b] };
 }
 
-/** The spec the flags describe (validated by parseSpec; usage errors are CliErrors naming the flag). */
-export function specFromFlags(flags: Flags): ExperimentSpec {
+/**
+ * The spec the flags describe (validated by parseSpec within `limits`; usage errors are CliErrors
+ * naming the flag).
+ */
+export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   const str = (k: string) => flags[k] as string | undefined;
-  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!) : null;
+  const parseWithin = (input: unknown) => parseSpec(input, limits);
+  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!, limits) : null;
   if (!fromFile && str('objective') === undefined)
     throw new CliError('--objective is required (a preset id or an expression), or --spec FILE');
 
@@ -256,7 +264,7 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
   }
   if (flags.log) colour.log = true;
 
-  const out = parseSpec({
+  const out = parseWithin({
     ...spec,
     kind: 'basin',
     objective,
@@ -288,9 +296,11 @@ export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
   const engineChoice = parseEngineChoice(flags.engine as string | undefined);
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
-  const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags));
+  const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
   for (const flag of ['png', 'json'] as const)
     if (typeof flags[flag] === 'string') checkWritable(flags[flag], flag);
+  const piece = await runPieceFlags(flags, spec, engineChoice);
+  if (piece !== undefined) return piece;
   const { createEngine } = await import('../engine/create.ts');
   const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
   try {

@@ -7,7 +7,7 @@ import { countOutcomes } from '../core/outcome.ts';
 import { resolveColourSettings, colourPixels } from '../colormaps.ts';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
-import { encodeSpecPng } from '../experiment/png.ts';
+import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinEngine } from '../core/engine.ts';
 import type { EnsembleEngine } from '../core/ensemble.ts';

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'histogram of long-run iterates against the Gibbs prediction',
     load: () => import('./density.ts'),
   },
+  merge: { summary: 'assemble pieces of basin --tile/--stack exactly', load: () => import('./merge.ts') },
   gallery: {
     summary: 'render the gallery of phenomena from the seed text',
     load: () => import('./gallery.ts'),

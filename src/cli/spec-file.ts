@@ -5,7 +5,13 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readSpecFromPng, walkPng } from '../experiment/png.ts';
-import { parseSpecJson, SpecError, type ExperimentSpec } from '../experiment/spec.ts';
+import {
+  LAB_LIMITS,
+  parseSpecJson,
+  SpecError,
+  type ExperimentSpec,
+  type SpecLimits,
+} from '../experiment/spec.ts';
 import { CliError } from './args.ts';
 import { IoError, systemReason } from './output.ts';
 
@@ -37,7 +43,7 @@ function readCapped(fd: number, first: Uint8Array, cap: number): Uint8Array {
 }
 
 /** The spec in `file` (JSON or PNG); IoError when it cannot be read, SpecError when it is no spec. */
-export function readSpecFile(file: string): ExperimentSpec {
+export function readSpecFile(file: string, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -68,7 +74,7 @@ export function readSpecFile(file: string): ExperimentSpec {
       });
       if (specText === undefined)
         throw new SpecError([`png: no 'gdlab-spec' text chunk (not saved by gdlab?)`]);
-      return parseSpecJson(specText);
+      return parseSpecJson(specText, limits);
     }
     const cap = png ? MAX_SPEC_PNG_BYTES : MAX_SPEC_JSON_BYTES;
     const bytes = readCapped(fd, first, cap);
@@ -76,14 +82,14 @@ export function readSpecFile(file: string): ExperimentSpec {
       throw new SpecError([
         `--spec: larger than ${cap / (1024 * 1024)} MB, too large for a ${png ? 'PNG' : 'spec JSON'} file`,
       ]);
-    if (png) return readSpecFromPng(bytes);
+    if (png) return readSpecFromPng(bytes, limits);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
       throw new SpecError(['--spec: neither a PNG nor UTF-8 text']);
     }
-    return parseSpecJson(text);
+    return parseSpecJson(text, limits);
   } catch (e) {
     // What is wrong with the file as a whole (not a PNG, damaged, not JSON) is one line naming it;
     // what is wrong with the spec's fields stays a SpecError listing them.

@@ -4,7 +4,7 @@
  * (fast-png is pure JavaScript).
  */
 import { decode, encode } from 'fast-png';
-import { parseSpecJson, SpecError, type ExperimentSpec } from './spec.ts';
+import { LAB_LIMITS, parseSpecJson, SpecError, type ExperimentSpec, type SpecLimits } from './spec.ts';
 
 export const PNG_SPEC_KEYWORD = 'gdlab-spec';
 
@@ -12,7 +12,7 @@ export const PNG_SPEC_KEYWORD = 'gdlab-spec';
  * tEXt is Latin-1; JSON escapes let any spec through unchanged: every character above U+007E is
  * written as \uXXXX, which JSON.parse reads back as the same character.
  */
-function asciiJson(value: unknown): string {
+export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\u007f-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
@@ -178,11 +178,14 @@ export function decodeSpecPng(bytes: ArrayBufferView | ArrayBuffer): SpecPng {
 }
 
 /** The spec of a PNG written by gdlab, read from its chunk list alone; SpecError when it has none. */
-export function readSpecFromPng(bytes: ArrayBufferView | ArrayBuffer): ExperimentSpec {
+export function readSpecFromPng(
+  bytes: ArrayBufferView | ArrayBuffer,
+  limits: SpecLimits = LAB_LIMITS,
+): ExperimentSpec {
   const { specText } = readPngChunks(bytes);
   if (specText === undefined)
     throw new SpecError([`png: no '${PNG_SPEC_KEYWORD}' text chunk (not saved by gdlab?)`]);
-  return parseSpecJson(specText);
+  return parseSpecJson(specText, limits);
 }
 
 function toRgba8(data: ArrayLike<number>, channels: number, depth: number, n: number): Uint8Array {

@@ -23,6 +23,21 @@ export const MAX_OBSERVABLE_LENGTH = 1000;
  * reads, holds a trajectory of up to a few MB).
  */
 export const MAX_SPEC_JSON_CHARS = 16 * 1024 * 1024;
+/** Largest side of a poster rendered in pieces (`gdlab basin --tile`) and assembled by `gdlab merge`. */
+export const MAX_POSTER_SIDE = 65536;
+
+/** Bounds on grid side and grid × iterations that parseSpec enforces on top of the schema. */
+export interface SpecLimits {
+  maxSide: number;
+  maxWork: number;
+}
+/** What the lab, links and a whole-map CLI run accept. */
+export const LAB_LIMITS: SpecLimits = { maxSide: MAX_SIDE, maxWork: MAX_WORK };
+/**
+ * What a map rendered in pieces accepts: the whole may be a poster, since each piece is held to the
+ * lab's bounds (src/cli/pieces.ts) and the merge streams rows.
+ */
+export const POSTER_LIMITS: SpecLimits = { maxSide: MAX_POSTER_SIDE, maxWork: Infinity };
 
 export const COLOUR_FIELDS = [
   'outcome',
@@ -155,7 +170,8 @@ const schema = z
     lrPerCoord: z.array(positive).min(1).max(8).nullable(),
     x0: z.array(finite).min(1).max(8),
     plane: z.strictObject({ u: axis, v: axis }),
-    size: z.tuple([int(1, MAX_SIDE), int(1, MAX_SIDE)]),
+    // The upper bounds are SpecLimits, checked by parseSpec.
+    size: z.tuple([int(1, Number.MAX_SAFE_INTEGER), int(1, Number.MAX_SAFE_INTEGER)]),
     iterations: int(1, MAX_ITERATIONS),
     transient: int(0, MAX_ITERATIONS),
     classify: z.strictObject({
@@ -205,12 +221,6 @@ const schema = z
         path: ['ensemble', 'box'],
         message: `needs ${s.x0.length} bounds per side`,
       });
-    if (s.size[0] * s.size[1] * s.iterations > MAX_WORK)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['size'],
-        message: `grid × iterations = ${s.size[0] * s.size[1] * s.iterations} exceeds the limit ${MAX_WORK}`,
-      });
   });
 
 /**
@@ -244,7 +254,7 @@ function formatIssues(error: z.ZodError): string[] {
  * Validates anything (a parsed URL, PNG text, JSON file, UI state) as a spec. Missing fields take
  * the defaults, so old links and partial specs keep working; wrong ones throw SpecError.
  */
-export function parseSpec(input: unknown): ExperimentSpec {
+export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new SpecError(['spec: must be a JSON object']);
   const merged = mergeDefaults(
@@ -263,7 +273,9 @@ export function parseSpec(input: unknown): ExperimentSpec {
   if (isPlain(params) && Object.hasOwn(params, '__proto__'))
     throw new SpecError(["objective.params: '__proto__' cannot be a parameter name"]);
   const result = schema.safeParse(merged);
-  if (!result.success) throw new SpecError(formatIssues(result.error));
+  const over = limitIssues(merged, limits);
+  if (!result.success || over.length)
+    throw new SpecError([...(result.success ? [] : formatIssues(result.error)), ...over]);
   const spec = result.data as ExperimentSpec;
   // The preset only labels where the expression came from (titles, f₀ and T of multiscale presets):
   // an expression that is not the preset's formula, merged from a partial spec or sent by a hostile
@@ -275,6 +287,22 @@ export function parseSpec(input: unknown): ExperimentSpec {
 }
 
 const squash = (s: string) => s.replace(/\s+/g, '');
+
+/** The SpecLimits issues of a merged input (after the schema's own, so messages keep field order). */
+function limitIssues(input: Record<string, unknown>, limits: SpecLimits): string[] {
+  const { size, iterations: n } = input;
+  if (!Array.isArray(size) || size.length !== 2) return [];
+  const out: string[] = [];
+  size.forEach((v, i) => {
+    if (typeof v === 'number' && v > limits.maxSide) out.push(`size.${i}: must be at most ${limits.maxSide}`);
+  });
+  if (!out.length && size.every(Number.isInteger) && Number.isInteger(n)) {
+    const work = size[0] * size[1] * (n as number);
+    if (work > limits.maxWork)
+      out.push(`size: grid × iterations = ${work} exceeds the limit ${limits.maxWork}`);
+  }
+  return out;
+}
 
 /** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
 function mergeDefaults(
@@ -302,7 +330,7 @@ function isPlain(v: unknown): v is Record<string, unknown> {
  * mark (as Windows editors write) is skipped, and the JSON that `gdlab` commands write, which holds
  * the spec under `spec`, is read as that spec.
  */
-export function parseSpecJson(text: string): ExperimentSpec {
+export function parseSpecJson(text: string, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   if (text.length > MAX_SPEC_JSON_CHARS)
     throw new SpecError([
       `spec: ${text.length} characters is too long for a spec (at most ${MAX_SPEC_JSON_CHARS})`,
@@ -315,7 +343,7 @@ export function parseSpecJson(text: string): ExperimentSpec {
   }
   if (isPlain(value) && isPlain(value.spec) && !('version' in value) && !('kind' in value))
     value = value.spec;
-  return parseSpec(value);
+  return parseSpec(value, limits);
 }
 
 /** What a swept quantity refers to, once resolved against the objective's variables and parameters. */
