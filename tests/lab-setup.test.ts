@@ -22,6 +22,8 @@ import { checkSpec, compileSpec } from '../src/ui/shared/objective.ts';
 import { applyPreset } from '../src/ui/shared/presets.ts';
 import { rememberBasin, setupKind } from '../src/ui/shared/setup-view.ts';
 import { viewKey } from '../src/ui/shared/view-keys.ts';
+import { logTicks } from '../src/ui/shared/ticks.ts';
+import { CURVES } from '../src/ui/trajectory-inspector/chart-style.ts';
 
 const preset = (id: string) => applyPreset(defaultSpec(), getPreset(id)!);
 const names = (s: ExperimentSpec) => compileSpec(s);
@@ -135,6 +137,19 @@ describe('words and numbers', () => {
     expect(formatNumber(0.09000000000000001)).toBe('0.09');
     expect(formatNumber(1.1999999046325684, 2.4)).toBe('1.2');
     expect(formatNumber(1.0000123, 1e-4)).toBe('1.0000123');
+    expect(formatNumber(0.015625, 2)).toBe('0.015625');
+  });
+
+  it('a log colour bar is labelled with the values, not their logarithms', () => {
+    // Escape steps 4 … 500 on a log scale.
+    const t = logTicks(Math.log10(4), Math.log10(500));
+    expect(t.map((m) => m.label)).toEqual(['5', '10', '20', '50', '100', '200', '500']);
+    expect(t[1].at).toBeCloseTo(1, 12);
+  });
+
+  it('the inspector draws each curve in its own colour', () => {
+    const colours = Object.values(CURVES).map((c) => c.colour);
+    expect(new Set(colours).size).toBe(4);
   });
 
   it('messages name the field in plain words and sit beside it', () => {

@@ -431,7 +431,7 @@ describe('the bifurcation view', () => {
     });
     // A density exports its chart as drawn: no resolution or decoration to choose, and it says so.
     expect(exportUi).toEqual({
-      note: 'density export: the chart as drawn, with its axes and L1',
+      note: 'exports the chart as drawn',
       decor: true,
       res: true,
     });

@@ -10,7 +10,7 @@
  * Counts and column statistics come back to the CPU anyway, so colouring is a CPU pass into a 2D
  * canvas, at most once per animation frame.
  */
-import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, svg, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { BifurcationResult } from '../../core/ensemble.ts';
 import {
@@ -30,6 +30,8 @@ import { quantityLabel } from '../shared/labels.ts';
 import { viewKey } from '../shared/view-keys.ts';
 import { boxToView, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
+import { ensembleStyles } from './ensemble-styles.ts';
+import { diagramOverlay } from './diagram-overlay.ts';
 import { densityChart } from './density-view.ts';
 import { ensemblePng } from './ensemble-export.ts';
 import { EnsembleHost, backendDevice } from './ensemble-host.ts';
@@ -63,95 +65,7 @@ export function ensembleView(spec: ExperimentSpec, result: BifurcationResult | n
 
 @customElement('gd-bifurcation-view')
 export class BifurcationView extends LitElement {
-  static override styles = [
-    plotStyles,
-    css`
-      .plot,
-      .strip {
-        position: absolute;
-        overflow: hidden;
-        background: #000;
-        outline: 1px solid #888;
-      }
-      .plot {
-        cursor: crosshair;
-        touch-action: none;
-      }
-      .density-plot {
-        position: absolute;
-        outline: 1px solid #888;
-        background: #fff;
-      }
-      .strip-label {
-        font-size: 10px;
-        fill: #555;
-      }
-      .strip-number {
-        font-size: 9.5px;
-        fill: #000;
-        font-weight: 700;
-        paint-order: stroke;
-        stroke: #fff;
-        stroke-width: 2.5px;
-      }
-      .plot:focus-visible {
-        outline: 3px solid #4a90d9;
-      }
-      .cross {
-        stroke: rgba(255, 255, 255, 0.55);
-        stroke-width: 1;
-      }
-      .threshold {
-        stroke: #ff5a4a;
-        stroke-width: 1.5;
-        stroke-dasharray: 6 4;
-      }
-      .fixed {
-        stroke: #7fdcff;
-        stroke-width: 1.2;
-        stroke-dasharray: 2 3;
-      }
-      .fixed.maximum {
-        stroke: #c9c9c9;
-      }
-      .picked {
-        stroke: #e4572e;
-        stroke-width: 1.5;
-      }
-      .bar {
-        fill: #5b8fd0;
-      }
-      .gibbs {
-        fill: none;
-        stroke: #d62728;
-        stroke-width: 2;
-      }
-      .legend {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px 14px;
-        align-items: center;
-        color: #444;
-        margin-top: 2px;
-      }
-      .key {
-        display: inline-block;
-        width: 18px;
-        height: 0;
-        vertical-align: middle;
-        margin-right: 4px;
-      }
-      .error {
-        color: #b00020;
-        white-space: pre-wrap;
-      }
-      .summary {
-        font-variant-numeric: tabular-nums;
-        margin-top: 4px;
-        font-size: 13px;
-      }
-    `,
-  ];
+  static override styles = [plotStyles, ensembleStyles];
 
   /** The spec to show (kind 'bifurcation' or 'density'); the view computes it. */
   @property({ attribute: false }) spec: ExperimentSpec | null = null;
@@ -449,39 +363,6 @@ export class BifurcationView extends LitElement {
     );
   }
 
-  private renderOverlay(size: Size, ov: EnsembleOverlays | null) {
-    const sv = this.shownView;
-    const b = this.boxRect;
-    const h = this.hover;
-    const lines = [];
-    if (ov && this.showOverlays) {
-      for (const p of ov.points) {
-        const y = planeToScreen(sv, size, sv.u[0], p.value)[1];
-        if (y >= 0 && y <= size.height)
-          lines.push(svg`<line class="fixed ${p.kind}" x1="0" x2=${size.width} y1=${y} y2=${y}></line>`);
-        if (ov.sweepsLr && p.threshold !== null) {
-          const x = planeToScreen(sv, size, p.threshold, 0)[0];
-          if (x >= 0 && x <= size.width)
-            lines.push(
-              svg`<line class="threshold" data-threshold=${p.threshold} x1=${x} x2=${x} y1="0" y2=${size.height}></line>`,
-            );
-        }
-      }
-    }
-    const pk = this.picked !== null ? planeToScreen(sv, size, this.picked, 0)[0] : null;
-    return html`<svg width=${size.width} height=${size.height}>
-      ${lines}
-      ${pk !== null ? svg`<line class="picked" x1=${pk} x2=${pk} y1="0" y2=${size.height}></line>` : nothing}
-      ${
-        h && !b
-          ? svg`<line class="cross" x1="0" x2=${size.width} y1=${h.y} y2=${h.y}></line>
-            <line class="cross" x1=${h.x} x2=${h.x} y1="0" y2=${size.height}></line>`
-          : nothing
-      }
-      ${b ? svg`<rect class="box" x=${b.x} y=${b.y} width=${b.w} height=${b.h}></rect>` : nothing}
-    </svg>`;
-  }
-
   protected override render() {
     const spec = this.spec;
     if (!spec) return nothing;
@@ -519,7 +400,12 @@ export class BifurcationView extends LitElement {
           @keydown=${this.onKey}
         >
           <canvas class="density" style=${this.canvasBox(size)}></canvas>
-          ${this.renderOverlay(size, ov)}
+          ${diagramOverlay(this.shownView, size, {
+            overlays: this.showOverlays ? ov : null,
+            picked: this.picked,
+            cross: this.boxRect ? null : this.hover,
+            box: this.boxRect,
+          })}
         </div>
       </div>
       ${readout(this.hover, this.result, HINT)}

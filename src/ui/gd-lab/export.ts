@@ -8,7 +8,7 @@ import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
-import { formatTicks, niceTicks } from '../shared/ticks.ts';
+import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 import { fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
 import { encodeSpecPng, readSpecFromPng } from '../../experiment/png.ts';
 
@@ -75,7 +75,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     const range = colourRange(frame.spec, spec.colour, frame.columns);
     if (range) {
       y += font;
-      ctx.fillText(`${fieldLabel(spec.colour.field, spec)}${spec.colour.log ? ' (log10)' : ''}`, x0, y);
+      ctx.fillText(`${fieldLabel(spec.colour.field, spec)}${spec.colour.log ? ', log scale' : ''}`, x0, y);
       const barTop = y + 8 * scale;
       const barH = Math.min(200 * scale, H - barTop - 10 * scale);
       for (let k = 0; k < barH; k++) {
@@ -84,11 +84,15 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
         ctx.fillRect(x0, barTop + k, 14 * scale, 1);
       }
       ctx.fillStyle = '#222';
-      const ticks = niceTicks(range[0], range[1], 5);
-      formatTicks(ticks).forEach((label, k) => {
-        const ty = barTop + (1 - (ticks[k] - range[0]) / (range[1] - range[0])) * barH;
+      const ticks = spec.colour.log ? logTicks(range[0], range[1]) : [];
+      if (!spec.colour.log) {
+        const t = niceTicks(range[0], range[1], 5);
+        formatTicks(t).forEach((label, k) => ticks.push({ at: t[k], label }));
+      }
+      for (const { at, label } of ticks) {
+        const ty = barTop + (1 - (at - range[0]) / (range[1] - range[0])) * barH;
         ctx.fillText(label, x0 + 20 * scale, ty + 4 * scale);
-      });
+      }
     }
   }
   return finishFrame(f, footerLine(spec, frame.info.precision));

@@ -6,10 +6,9 @@
  * wrongly is refused, with the message beside that field, and the last good picture stays.
  * Computing, files and the gallery live in controllers (run-, file-, gallery-controller.ts).
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { defaultSpec, parseSpec, type ExperimentSpec, type SpecKind } from '../../experiment/spec.ts';
-import { specFromHash, specToHash } from '../../experiment/url.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
@@ -23,9 +22,18 @@ import { isUsableView, viewsEqual, type View } from '../shared/view.ts';
 import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
 import { EngineController } from './engine-controller.ts';
 import { FileController } from './file-controller.ts';
+import { LinkController } from './link-controller.ts';
+import { StageController } from './stage-controller.ts';
 import { GalleryController } from './gallery-controller.ts';
 import { labStyles } from './lab-styles.ts';
-import { renderBeside, renderPicture, renderSide, renderStatus } from './lab-view.ts';
+import {
+  renderBeside,
+  renderGalleryDialog,
+  renderNotes,
+  renderPicture,
+  renderSide,
+  renderStatus,
+} from './lab-view.ts';
 import { editSpec } from './spec-edit.ts';
 import { CONFIRM_SECONDS, RunController } from './run-controller.ts';
 import { sameComputation, specView, withView } from './spec-view.ts';
@@ -62,8 +70,6 @@ export class GdLab extends LitElement {
   @state() adaptNote: string | null = null;
   /** A run estimated over a minute, waiting for the user's word. */
   @state() pending: { spec: ExperimentSpec; opts: ApplyOptions; seconds: number } | null = null;
-  /** Room for the picture (CSS pixels), measured from the layout. */
-  @state() stage = { width: 800, height: 600 };
   @state() private ensembleRange: [number, number] | null = null;
   @state() private exportProgress_: number | null = null;
   /** The settings column is collapsed. */
@@ -73,7 +79,6 @@ export class GdLab extends LitElement {
   private readonly t0 = performance.now();
 
   @query('gd-bifurcation-view') ensembleView!: BifurcationView | null;
-  @query('.stage') private stageEl!: HTMLElement | null;
   @query('dialog') private galleryDialog!: HTMLDialogElement | null;
 
   readonly history = new ViewHistory<View>(viewsEqual);
@@ -81,7 +86,6 @@ export class GdLab extends LitElement {
   private homeView: View = specView(this.spec);
   /** The map's plane and grid before the lab switched to an ensemble view. */
   private basinMemory: BasinMemory | null = null;
-  private resize = new ResizeObserver(() => this.measure());
 
   readonly runs = new RunController(this, {
     show: (frame) => this.showFrame(frame),
@@ -100,8 +104,14 @@ export class GdLab extends LitElement {
     },
   });
   readonly files = new FileController(this);
+  private readonly link = new LinkController(this);
+  private readonly stageCtl = new StageController(this, () => this.renderRoot.querySelector('.stage'));
   readonly galleryCtl = new GalleryController(this);
 
+  /** Room for the picture (CSS pixels), measured from the layout. */
+  get stage(): { width: number; height: number } {
+    return this.stageCtl.size;
+  }
   get backend(): LabBackend | null {
     return this.engine.backend;
   }
@@ -133,60 +143,31 @@ export class GdLab extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.loadFromHash(location.hash, true);
-    window.addEventListener('hashchange', this.onHashChange);
     window.addEventListener('keydown', this.onKey);
-    window.addEventListener('resize', this.measure);
   }
 
   override disconnectedCallback(): void {
     if (this.frame) this.backend?.release(this.frame);
     this.frame = null;
     super.disconnectedCallback();
-    window.removeEventListener('hashchange', this.onHashChange);
     window.removeEventListener('keydown', this.onKey);
-    window.removeEventListener('resize', this.measure);
-    this.resize.disconnect();
   }
-
-  protected override firstUpdated(): void {
-    if (this.stageEl) this.resize.observe(this.stageEl);
-    this.measure();
-  }
-
-  /** The picture's room: the stage's box, no taller than the window below the stage's top. */
-  private measure = (): void => {
-    const el = this.stageEl;
-    if (!el) return;
-    const r = el.getBoundingClientRect();
-    const height = Math.max(200, Math.min(r.height, window.innerHeight - r.top - 4));
-    const next = { width: Math.max(200, Math.floor(r.width)), height: Math.floor(height) };
-    if (next.width !== this.stage.width || next.height !== this.stage.height) this.stage = next;
-  };
 
   // ---- the spec ---------------------------------------------------------------------------------
 
-  private loadFromHash(hash: string, initial: boolean): void {
-    try {
-      const spec = specFromHash(hash);
-      if (!spec) {
-        if (initial) this.homeView = presetView(this.spec) ?? specView(this.spec);
-        this.history.push(specView(this.spec));
-        return;
-      }
-      checkSpec(spec);
-      this.setError('link', null);
-      this.apply(spec, { record: true, url: false, home: true, confirmed: initial });
-    } catch (e) {
-      this.setError('link', `This link's experiment could not be opened: ${(e as Error).message}`);
-      if (initial) this.history.push(specView(this.spec));
-    }
+  openDefault(): void {
+    this.homeView = presetView(this.spec) ?? specView(this.spec);
+    this.history.push(specView(this.spec));
   }
 
-  private onHashChange = (): void => {
-    if (location.hash === specToHash(this.spec)) return;
-    this.loadFromHash(location.hash, false);
-  };
+  openLink(spec: ExperimentSpec, initial: boolean): void {
+    this.apply(spec, { record: true, url: false, home: true, confirmed: initial });
+  }
+
+  linkError(message: string | null, initial: boolean): void {
+    this.setError('link', message);
+    if (message && initial) this.history.push(specView(this.spec));
+  }
 
   setError(key: ErrorKey, message: string | null): void {
     if ((this.errors[key] ?? null) === message) return;
@@ -213,10 +194,7 @@ export class GdLab extends LitElement {
     if (opts.home) this.homeView = specView(next);
     this.galleryCtl.specChanged(next);
     if (opts.record) this.history.push(specView(next));
-    if (opts.url !== false) {
-      const hash = specToHash(next);
-      if (location.hash !== hash) history.replaceState(null, '', hash);
-    }
+    if (opts.url !== false) this.link.write(next);
     if (computes) this.compute();
     if (!viewsEqual(specView(prev), specView(next)) || prev.objective !== next.objective)
       this.inspected = null;
@@ -304,6 +282,26 @@ export class GdLab extends LitElement {
     this.pending = null;
   }
 
+  togglePanels(): void {
+    this.panelsHidden = !this.panelsHidden;
+  }
+
+  showGallery(): void {
+    this.galleryDialog?.showModal();
+  }
+
+  /** Exports with the toolbar's options, or cancels the export running. */
+  exportPng(): void {
+    const root = this.renderRoot;
+    const res = (root.querySelector('#export-res') as HTMLSelectElement).value;
+    const decorate = (root.querySelector('#export-decor') as HTMLInputElement).checked;
+    this.files.toggleExport({ side: res === 'screen' ? null : Number(res), decorate });
+  }
+
+  get exporting(): boolean {
+    return this.files.exporting;
+  }
+
   /** Stops the computation in flight (Escape, the cancel button). */
   cancel(): void {
     if (this.spec.kind !== 'basin') this.ensembleView?.cancel();
@@ -372,44 +370,12 @@ export class GdLab extends LitElement {
   // ---- rendering --------------------------------------------------------------------------------
 
   protected override render() {
-    const e = this.errors;
     return html`
-      <header>
-        ${toolbar(
-          {
-            spec: this.spec,
-            panelsHidden: this.panelsHidden,
-            canBack: this.history.canBack,
-            canForward: this.history.canForward,
-            exporting: this.files.exporting,
-          },
-          {
-            togglePanels: () => (this.panelsHidden = !this.panelsHidden),
-            setKind: (k) => this.setKind(k),
-            back: () => this.back(),
-            forward: () => this.forward(),
-            reset: () => this.reset(),
-            openGallery: () => this.galleryDialog?.showModal(),
-            exportPng: () => {
-              const root = this.renderRoot;
-              const res = (root.querySelector('#export-res') as HTMLSelectElement).value;
-              const decorate = (root.querySelector('#export-decor') as HTMLInputElement).checked;
-              this.files.toggleExport({ side: res === 'screen' ? null : Number(res), decorate });
-            },
-            openFile: (f) => void this.openFile(f),
-          },
-        )}
-      </header>
+      <header>${toolbar(this, this)}</header>
       <aside id="panels-column" @spec-edit=${this.onSpecEdit}>${renderSide(this, this.ensembleRange)}</aside>
       <main class=${this.files.dragging ? 'drop' : ''}>
         <div class="picture">
-          ${this.engineNote ? html`<div class="note" id="engine-note">${this.engineNote}</div>` : nothing}
-          ${[e.link, e.engine, e.open, e.export].map((m, k) =>
-            m
-              ? html`<div class="error" id="${['link', 'engine', 'open', 'export'][k]}-error">${m}</div>`
-              : nothing,
-          )}
-          ${renderStatus(this)}
+          ${renderNotes(this.engineNote, this.errors)} ${renderStatus(this)}
           <div class="stage">
             ${renderPicture(this, {
               viewChange: (ev: ViewChangeEvent) => this.setView(ev.detail.view, ev.detail.record),
@@ -428,7 +394,7 @@ export class GdLab extends LitElement {
             })}
           </div>
         </div>
-        <div class="beside">
+        <div class="beside" ?hidden=${this.spec.kind === 'density' && !this.gallery && !this.inspected}>
           ${renderBeside(this, {
             choose: this.onGalleryChoose,
             trajectory: (ev: GalleryTrajectoryEvent) => this.galleryCtl.inspectTrajectory(ev.detail.index),
@@ -437,16 +403,10 @@ export class GdLab extends LitElement {
           })}
         </div>
       </main>
-      <dialog aria-label="gallery" @gallery-choose=${this.onGalleryChoose}>
-        <header>
-          <span class="spacer"></span>
-          <button id="gallery-close" @click=${() => this.galleryDialog?.close()}>close</button>
-        </header>
-        <gd-gallery-panel
-          .openId=${this.gallery?.entry.id ?? null}
-          .note=${this.galleryCtl.sideNote()}
-        ></gd-gallery-panel>
-      </dialog>
+      ${renderGalleryDialog(this.gallery?.entry.id ?? null, this.galleryCtl.sideNote(), {
+        choose: this.onGalleryChoose,
+        close: () => this.galleryDialog?.close(),
+      })}
     `;
   }
 }

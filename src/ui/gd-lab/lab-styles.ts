@@ -42,6 +42,28 @@ export const labStyles = css`
     font-weight: normal;
     color: #555;
   }
+  @media (max-width: 1750px) {
+    h1 small {
+      display: none;
+    }
+  }
+  label.open input {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    opacity: 0;
+  }
+  label.open .button {
+    display: inline-block;
+    padding: 1px 8px;
+    border: 1px solid #767676;
+    border-radius: 3px;
+    background: #efefef;
+    cursor: pointer;
+  }
+  label.open:focus-within .button {
+    outline: 2px solid #4a90d9;
+  }
   aside {
     overflow-y: auto;
     padding: 10px 10px 16px 12px;
@@ -75,6 +97,9 @@ export const labStyles = css`
     flex-direction: column;
     gap: 10px;
     padding-bottom: 12px;
+  }
+  .beside[hidden] {
+    display: none;
   }
   button,
   select {

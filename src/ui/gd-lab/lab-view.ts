@@ -161,7 +161,7 @@ export function renderBeside(lab: LabView, on: BesideHandlers) {
   }
   ${s.kind === 'basin' ? html`<gd-map-legend .frame=${lab.frame} .colour=${s.colour} .spec=${s}></gd-map-legend>` : nothing}
   ${
-    s.kind !== 'basin' && !lab.inspected && !g
+    s.kind === 'bifurcation' && !lab.inspected && !g
       ? html`<p class="hint">Click a column of the diagram to inspect its trajectory here.</p>`
       : nothing
   }
@@ -173,4 +173,26 @@ export function renderBeside(lab: LabView, on: BesideHandlers) {
         ></gd-trajectory-inspector>`
       : nothing
   }`;
+}
+
+/** Notes and errors above the picture: a fallback engine, a bad link, an engine, open or export error. */
+export function renderNotes(engineNote: string | null, errors: Partial<Record<string, string>>) {
+  const keys = ['link', 'engine', 'open', 'export'];
+  return html`${engineNote ? html`<div class="note" id="engine-note">${engineNote}</div>` : nothing}
+  ${keys.map((k) => (errors[k] ? html`<div class="error" id="${k}-error">${errors[k]}</div>` : nothing))}`;
+}
+
+/** The gallery's list in a dialog, opened from the toolbar. */
+export function renderGalleryDialog(
+  openId: string | null,
+  note: string | null,
+  on: { choose(e: GalleryChooseEvent): void; close(): void },
+) {
+  return html`<dialog aria-label="gallery" @gallery-choose=${on.choose}>
+    <header>
+      <span class="spacer"></span>
+      <button id="gallery-close" @click=${() => on.close()}>close</button>
+    </header>
+    <gd-gallery-panel .openId=${openId} .note=${note}></gd-gallery-panel>
+  </dialog>`;
 }

@@ -8,14 +8,13 @@ import { SPEC_KINDS, type ExperimentSpec, type SpecKind } from '../../experiment
 import { KIND_TITLES } from './status.ts';
 
 /** A density exports as its chart, which always has axes and has no grid to resize. */
-export const DENSITY_EXPORT_NOTE = 'density export: the chart as drawn, with its axes and L1';
+export const DENSITY_EXPORT_NOTE = 'exports the chart as drawn';
 
 export interface ToolbarState {
-  spec: ExperimentSpec;
-  panelsHidden: boolean;
-  canBack: boolean;
-  canForward: boolean;
-  exporting: boolean;
+  readonly spec: ExperimentSpec;
+  readonly panelsHidden: boolean;
+  readonly history: { canBack: boolean; canForward: boolean };
+  readonly exporting: boolean;
 }
 
 export interface ToolbarActions {
@@ -24,20 +23,21 @@ export interface ToolbarActions {
   back(): void;
   forward(): void;
   reset(): void;
-  openGallery(): void;
+  showGallery(): void;
   exportPng(): void;
   openFile(file: File): void;
 }
 
 export function toolbar(s: ToolbarState, a: ToolbarActions) {
   const density = s.spec.kind === 'density';
+  const { canBack, canForward } = s.history;
   return html`<h1>gdlab <small>gradient descent at large learning rates</small></h1>
     <button
       id="panels"
       aria-expanded=${!s.panelsHidden}
       aria-controls="panels-column"
       title="show or hide the settings panels"
-      @click=${a.togglePanels}
+      @click=${() => a.togglePanels()}
     >
       ${s.panelsHidden ? '☰ show panels' : '☰ hide panels'}
     </button>
@@ -47,17 +47,19 @@ export function toolbar(s: ToolbarState, a: ToolbarActions) {
         ${SPEC_KINDS.map((k) => html`<option value=${k} ?selected=${k === s.spec.kind}>${KIND_TITLES[k]}</option>`)}
       </select></label
     >
-    <button id="back" title="previous view (Backspace)" ?disabled=${!s.canBack} @click=${a.back}>
+    <button id="back" title="previous view (Backspace)" ?disabled=${!canBack} @click=${() => a.back()}>
       ◀ back
     </button>
-    <button id="forward" title="next view (Alt+→)" ?disabled=${!s.canForward} @click=${a.forward}>
+    <button id="forward" title="next view (Alt+→)" ?disabled=${!canForward} @click=${() => a.forward()}>
       forward ▶
     </button>
-    <button id="reset" title="the view the experiment opened with (r)" @click=${a.reset}>reset view</button>
+    <button id="reset" title="the view the experiment opened with (r)" @click=${() => a.reset()}>
+      reset view
+    </button>
     <button
       id="gallery-open"
       title="pictures of the phenomena, each with its explanation"
-      @click=${a.openGallery}
+      @click=${() => a.showGallery()}
     >
       Gallery
     </button>
@@ -76,17 +78,17 @@ export function toolbar(s: ToolbarState, a: ToolbarActions) {
       </select></label
     >
     <label><input type="checkbox" id="export-decor" ?disabled=${density} /> axes &amp; legend</label>
-    ${density ? html`<span class="hint" id="export-note">${DENSITY_EXPORT_NOTE}</span>` : nothing}
-    <button id="export" @click=${a.exportPng}>${s.exporting ? 'Cancel export' : 'Export PNG'}</button>
-    <label
-      >open
-      <input
+    ${density ? html`<span class="hint" id="export-note" title="a density has no grid to resize">${DENSITY_EXPORT_NOTE}</span>` : nothing}
+    <button id="export" @click=${() => a.exportPng()}>${s.exporting ? 'Cancel export' : 'Export PNG'}</button>
+    <label class="open" title="open a gdlab PNG or spec JSON (or drop it on the page)"
+      ><span class="button">Open…</span
+      ><input
         type="file"
         id="open"
         accept=".png,.json,image/png,application/json"
         @change=${(ev: Event) => {
           const f = (ev.target as HTMLInputElement).files?.[0];
-          if (f) a.openFile(f);
+          if (f) void a.openFile(f);
         }}
     /></label>`;
 }

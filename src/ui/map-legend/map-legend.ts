@@ -12,7 +12,7 @@ import type { ColourSettings, MapFrame } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine-host/colour.ts';
 import { fieldLabel, formatNumber } from '../shared/labels.ts';
 import { varsOf } from '../shared/objective.ts';
-import { formatTicks, niceTicks } from '../shared/ticks.ts';
+import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface LegendRow {
   key: string;
@@ -168,23 +168,29 @@ export class MapLegend extends LitElement {
   private colorbar(f: MapFrame, c: ColourSettings) {
     const spec = this.spec ?? f.spec;
     const vars = varsOf(spec);
-    const title = `${fieldLabel(c.field, spec, vars)}${c.log ? ', log₁₀ scale' : ''}`;
+    const title = `${fieldLabel(c.field, spec, vars)}${c.log ? ', log scale' : ''}`;
     const range = colourRange(f.spec, c, f.columns);
     if (!range)
       return html`<div class="title" id="colorbar-title">${title}</div>
         <div>no finite values to colour</div>`;
-    const ticks = niceTicks(range[0], range[1], 5);
-    const labels = formatTicks(ticks);
+    const marks = c.log
+      ? logTicks(range[0], range[1])
+      : (() => {
+          const t = niceTicks(range[0], range[1], 5);
+          const l = formatTicks(t);
+          return t.map((at, k) => ({ at, label: l[k] }));
+        })();
+    const labels = marks.map((m) => m.label);
     const none =
       c.field === 'escape' ? 'bounded (no escape)' : c.field === 'period' ? 'no period' : 'no value';
     return html`<div class="title" id="colorbar-title">${title}${f.coarse ? ' (preview)' : ''}</div>
       <div class="bar" role="img" aria-label="colour bar from ${labels[0]} to ${labels[labels.length - 1]}">
         <canvas id="colorbar"></canvas>
         <div class="ticks">
-          ${ticks.map(
-            (t, k) =>
-              html`<span style="top:${(1 - (t - range[0]) / (range[1] - range[0])) * 200}px"
-                >${labels[k]}</span
+          ${marks.map(
+            (m) =>
+              html`<span style="top:${(1 - (m.at - range[0]) / (range[1] - range[0])) * 200}px"
+                >${m.label}</span
               >`,
           )}
         </div>

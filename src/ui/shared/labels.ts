@@ -58,17 +58,18 @@ export function fieldLabel(
 
 /**
  * A number for an input box or a label, without float noise: at most `digits` significant digits,
- * and when `span` is given (the width of the range the number bounds) only as many as resolve a
- * hundred-thousandth of it, so a zoomed range reads 0.09, not 0.09000000000000001, and a float32
- * bound reads 1.2, not 1.1999999046.
+ * and when `span` is given (the width of the range the number bounds) six decimals past the span's
+ * leading digit, so a zoomed range reads 0.09, not 0.09000000000000001, a float32 bound reads 1.2,
+ * not 1.1999999046, and 0.015625 stays 0.015625.
  */
 export function formatNumber(v: number, span?: number, digits = 12): string {
   if (!Number.isFinite(v)) return String(v);
   if (v === 0) return '0';
-  let d = digits;
-  if (span !== undefined && span > 0 && Number.isFinite(span))
-    d = Math.min(digits, Math.max(2, Math.ceil(Math.log10(Math.abs(v) / (span * 1e-5) + 1))));
-  return String(Number(v.toPrecision(d)));
+  const short = Number(v.toPrecision(digits));
+  if (span === undefined || !(span > 0) || !Number.isFinite(span)) return String(short);
+  const decimals = Math.min(15, Math.max(0, Math.ceil(-Math.log10(span)) + 6));
+  const rounded = Number(v.toFixed(decimals));
+  return String(Math.abs(rounded) >= 1e21 ? short : Number(rounded.toPrecision(digits)));
 }
 
 /** The lab's name of each spec field, for messages shown beside it. */
