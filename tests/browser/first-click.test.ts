@@ -245,6 +245,70 @@ describe('first clicks at 1920×1080', () => {
     await page.close();
   });
 
+  it('asks before a run estimated over a minute; Escape cancels a run and keeps the picture', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await open(page, hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
+    const state = () =>
+      page.evaluate(() => {
+        const l = document.querySelector('gd-lab')!;
+        const root = l.shadowRoot!;
+        return {
+          spec: l.spec,
+          frame: l.frame!.spec,
+          pending: l.pending?.seconds ?? null,
+          confirm: root.getElementById('confirm-text')?.textContent ?? null,
+          running: l.progress !== null,
+          cancelled: root.getElementById('cancelled')?.textContent ?? null,
+        };
+      });
+    // 4096 × 64 × 20000 steps: minutes at least at the speed just measured. The lab asks and changes
+    // nothing yet.
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-optimizer-panel')!;
+      const it = panel.shadowRoot!.getElementById('iterations') as HTMLInputElement;
+      it.value = '20000';
+      it.dispatchEvent(new Event('change'));
+    });
+    await waitForMap(page);
+    const before = await state();
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-plane-panel')!;
+      const el = panel.shadowRoot!.getElementById('width') as HTMLInputElement;
+      el.value = '4096';
+      el.dispatchEvent(new Event('change'));
+    });
+    const asked = await state();
+    expect(asked.pending).toBeGreaterThan(60);
+    expect(asked.confirm).toMatch(
+      /^This basin map needs 5\.24 G steps: about [0-9]+ (min|h) .* at the last measured [0-9.]+ M steps\/s\.$/,
+    );
+    expect(asked.spec).toEqual(before.spec);
+    await page.evaluate(() =>
+      (document.querySelector('gd-lab')!.shadowRoot!.getElementById('confirm-skip') as HTMLElement).click(),
+    );
+    expect((await state()).pending).toBeNull();
+    // A run that takes a while (512² × 2000 on SwiftShader): started, then cancelled with Escape.
+    await page.evaluate(() => {
+      const l = document.querySelector('gd-lab')!;
+      l.apply({ ...l.spec, size: [512, 512], iterations: 2000 }, { confirmed: true });
+    });
+    await page.waitForFunction(() => document.querySelector('gd-lab')!.progress !== null);
+    const status = await page.evaluate(
+      () => document.querySelector('gd-lab')!.shadowRoot!.getElementById('status')!.textContent,
+    );
+    expect(status).toMatch(
+      /computing (a preview, then )?the basin map: 512×512 starts × 2000 iterations on GPU/,
+    );
+    await page.keyboard.press('Escape');
+    const after = await state();
+    expect(after.running).toBe(false);
+    expect(after.cancelled).toMatch(/cancelled at \d+%/);
+    expect(after.frame.size).not.toEqual([512, 512]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('no text on the page says "seed", "NOTES" or "test": panels, gallery, an open entry', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
@@ -268,6 +332,23 @@ describe('first clicks at 1920×1080', () => {
       texts.push(await pageText(page));
     }
     await screenshot(page, 'first-6-fractal-entry');
+    // Every control has a name: a label around it, aria-label, or label[for].
+    const unnamed = await page.evaluate(() => {
+      const out: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll('input, select, textarea')) {
+          const named =
+            el.closest('label') ||
+            el.getAttribute('aria-label') ||
+            (el.id && root.querySelector(`label[for="${el.id}"]`));
+          if (!named) out.push(el.outerHTML.slice(0, 80));
+        }
+        for (const el of root.querySelectorAll('*')) if (el.shadowRoot) walk(el.shadowRoot);
+      };
+      walk(document);
+      return out;
+    });
+    expect(unnamed).toEqual([]);
     const all = texts.join('\n');
     expect(all).toContain('Gallery');
     expect(all).toContain('ratio 0.1 / 0.05');

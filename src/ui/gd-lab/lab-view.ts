@@ -27,6 +27,8 @@ export interface LabView {
   readonly adaptNote: string | null;
   readonly pending: { spec: ExperimentSpec; seconds: number } | null;
   readonly runs: RunController;
+  readonly exporting: boolean;
+  readonly progress: number | null;
   readonly stage: { width: number; height: number };
   readonly inspected: InspectorData | null;
   readonly gallery: GalleryState | null;
@@ -82,6 +84,12 @@ export function renderStatus(lab: LabView) {
         cancel
       </button>
       <span id="status">${runLine(r, lab.backend?.info)}</span>
+    </div>`;
+  if (lab.exporting && lab.progress !== null)
+    return html`<div class="status" role="status">
+      <progress id="progress" max="1" .value=${lab.progress} aria-label="progress of the export"></progress>
+      <span>${Math.round(lab.progress * 100)}%</span>
+      <span id="status">recomputing the picture for the export (the Export button cancels)</span>
     </div>`;
   const f = lab.frame;
   const s = lab.spec;
