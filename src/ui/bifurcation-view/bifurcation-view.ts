@@ -137,8 +137,14 @@ export class BifurcationView extends LitElement {
     if (this.progress === null) return;
     this.controller?.abort(new DOMException('cancelled', 'AbortError'));
     this.controller = null;
-    this.computedKey = null;
+    // computedKey stays: the cancelled spec is not started again by the next render, only by rerun().
     this.setProgress(null);
+  }
+
+  /** Computes the spec again (after a cancel). */
+  rerun(): void {
+    this.computedKey = null;
+    this.requestUpdate();
   }
 
   private setProgress(p: number | null): void {

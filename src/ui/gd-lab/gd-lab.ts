@@ -304,8 +304,15 @@ export class GdLab extends LitElement {
 
   /** Stops the computation in flight (Escape, the cancel button). */
   cancel(): void {
-    if (this.spec.kind !== 'basin') this.ensembleView?.cancel();
+    if (this.spec.kind !== 'basin') this.runs.cancel(() => this.ensembleView?.cancel());
     else this.runs.cancel();
+  }
+
+  /** Runs the cancelled spec after all. */
+  rerun(): void {
+    this.runs.cancelled = null;
+    if (this.spec.kind !== 'basin') this.ensembleView?.rerun();
+    else this.compute();
   }
 
   private onKey = (e: KeyboardEvent): void => {

@@ -35,6 +35,7 @@ export interface LabView {
   confirmPending(): void;
   dismissPending(): void;
   cancel(): void;
+  rerun(): void;
 }
 
 /** The settings panels of the current view. */
@@ -99,8 +100,12 @@ export function renderStatus(lab: LabView) {
     line = `${KIND_TITLES[s.kind]} · ${lab.backend.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, f64'}`;
   else line = f ? frameLine(f) : 'computing…';
   return html`<div class="status" role="status">
-    <span id="status">${line}</span
-    >${lab.runs.cancelled ? html`<span class="hint" id="cancelled">· ${lab.runs.cancelled}</span>` : nothing}
+    <span id="status">${line}</span>${
+      lab.runs.cancelled
+        ? html`<span class="hint" id="cancelled">· ${lab.runs.cancelled}</span>
+            <button id="rerun" @click=${() => lab.rerun()}>run it</button>`
+        : nothing
+    }
   </div>`;
 }
 

@@ -79,12 +79,20 @@ export class RunController implements ReactiveController {
     return s ? specSteps(spec) / s : null;
   }
 
-  /** Stops the run in flight; its last frame (the preview, or the previous map) stays on screen. */
-  cancel(): boolean {
+  /**
+   * Stops the run in flight; its last frame (the preview, or the previous picture) stays on screen.
+   * An ensemble view stops its own run (`stopEnsemble`); this records what the picture now is.
+   */
+  cancel(stopEnsemble?: () => void): boolean {
     if (!this.running) return false;
     const pct = Math.round(this.running.progress * 100);
-    this.cancelled = `cancelled at ${pct}%: the picture is the ${this.running.phase === 'full' ? 'preview' : 'previous view'}`;
-    this.abort('cancelled');
+    const basinPreview = this.running.spec.kind === 'basin' && this.running.phase === 'full';
+    this.cancelled = `cancelled at ${pct}%: the picture is the ${basinPreview ? 'preview' : 'previous one'}`;
+    if (stopEnsemble) {
+      stopEnsemble();
+      this.running = null;
+      this.host.requestUpdate();
+    } else this.abort('cancelled');
     return true;
   }
 
