@@ -15,6 +15,7 @@ import {
   waitForInspector,
   waitForMap,
   watchErrors,
+  withOwnBrowser,
 } from './harness.ts';
 
 const shared = sharedBrowser();
@@ -246,67 +247,74 @@ describe('first clicks at 1920×1080', () => {
   });
 
   it('asks before a run estimated over a minute; Escape cancels a run and keeps the picture', async () => {
-    const page = await shared.browser.newPage();
-    const errors = watchErrors(page);
-    await open(page, hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
-    const state = () =>
-      page.evaluate(() => {
-        const l = document.querySelector('gd-lab')!;
-        const root = l.shadowRoot!;
-        return {
-          spec: l.spec,
-          frame: l.frame!.spec,
-          pending: l.pending?.seconds ?? null,
-          confirm: root.getElementById('confirm-text')?.textContent ?? null,
-          running: l.progress !== null,
-          cancelled: root.getElementById('cancelled')?.textContent ?? null,
-        };
-      });
-    // 4096 × 64 × 20000 steps: minutes at least at the speed just measured. The lab asks and changes
-    // nothing yet.
-    await page.evaluate(() => {
-      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-optimizer-panel')!;
-      const it = panel.shadowRoot!.getElementById('iterations') as HTMLInputElement;
-      it.value = '20000';
-      it.dispatchEvent(new Event('change'));
+    // The CPU engine (a browser without WebGPU): slow enough on any machine that an allowed spec takes
+    // minutes, which a fast GPU would not.
+    await withOwnBrowser(false, async (page, errors) => {
+      await page.setViewport({ width: 1920, height: 1080, deviceScaleFactor: 1 });
+      await page.goto(shared.url + hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
+      await waitForMap(page, 120_000);
+      const state = () =>
+        page.evaluate(() => {
+          const l = document.querySelector('gd-lab')!;
+          const root = l.shadowRoot!;
+          return {
+            spec: l.spec,
+            frame: l.frame!.spec,
+            speed: l.runs.speed(l.backend, l.spec),
+            pending: l.pending?.seconds ?? null,
+            confirm: root.getElementById('confirm-text')?.textContent ?? null,
+            running: l.progress !== null,
+            cancelled: root.getElementById('cancelled')?.textContent ?? null,
+          };
+        });
+      const before = await state();
+      expect(before.speed).toBeGreaterThan(0);
+      // Iterations for about five minutes at the speed just measured: the lab asks, and changes nothing yet.
+      const iterations = Math.min(1_000_000, Math.ceil((300 * before.speed!) / (64 * 64)));
+      console.log(
+        `CPU engine: ${before.speed!.toExponential(2)} steps/s; asking about ${iterations} iterations`,
+      );
+      await page.evaluate((n) => {
+        const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-optimizer-panel')!;
+        const it = panel.shadowRoot!.getElementById('iterations') as HTMLInputElement;
+        it.value = String(n);
+        it.dispatchEvent(new Event('change'));
+      }, iterations);
+      const asked = await state();
+      expect(asked.pending).toBeGreaterThan(60);
+      expect(asked.confirm).toMatch(
+        /^This basin map needs [0-9.]+ [kMG] steps: about [0-9]+ (min|h) .*at the last measured [0-9.]+ [kM]? ?steps\/s\.$/,
+      );
+      expect(asked.spec).toEqual(before.spec);
+      await page.evaluate(() =>
+        (document.querySelector('gd-lab')!.shadowRoot!.getElementById('confirm-skip') as HTMLElement).click(),
+      );
+      expect((await state()).pending).toBeNull();
+      // Agreed to, the run starts and says what it computes; Escape cancels it and the picture stays.
+      await page.evaluate((n) => {
+        const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-optimizer-panel')!;
+        const it = panel.shadowRoot!.getElementById('iterations') as HTMLInputElement;
+        it.value = String(n);
+        it.dispatchEvent(new Event('change'));
+      }, iterations);
+      await page.evaluate(() =>
+        (document.querySelector('gd-lab')!.shadowRoot!.getElementById('confirm-run') as HTMLElement).click(),
+      );
+      await page.waitForFunction(() => document.querySelector('gd-lab')!.progress !== null);
+      const status = await page.evaluate(
+        () => document.querySelector('gd-lab')!.shadowRoot!.getElementById('status')!.textContent,
+      );
+      expect(status).toContain(`64×64 starts × ${iterations} iterations on CPU, f64`);
+      await page.keyboard.press('Escape');
+      const after = await state();
+      expect(after.running).toBe(false);
+      // 64×64 has no coarse preview: the picture on screen is the previous map.
+      expect(after.cancelled).toMatch(/cancelled at \d+%: the picture is the previous one/);
+      expect(after.spec.iterations).toBe(iterations);
+      expect(after.frame.iterations).not.toBe(iterations);
+      await screenshot(page, 'first-7-cancelled');
+      expect(errors).toEqual([]);
     });
-    await waitForMap(page);
-    const before = await state();
-    await page.evaluate(() => {
-      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-plane-panel')!;
-      const el = panel.shadowRoot!.getElementById('width') as HTMLInputElement;
-      el.value = '4096';
-      el.dispatchEvent(new Event('change'));
-    });
-    const asked = await state();
-    expect(asked.pending).toBeGreaterThan(60);
-    expect(asked.confirm).toMatch(
-      /^This basin map needs 5\.24 G steps: about [0-9]+ (min|h) .* at the last measured [0-9.]+ M steps\/s\.$/,
-    );
-    expect(asked.spec).toEqual(before.spec);
-    await page.evaluate(() =>
-      (document.querySelector('gd-lab')!.shadowRoot!.getElementById('confirm-skip') as HTMLElement).click(),
-    );
-    expect((await state()).pending).toBeNull();
-    // A run that takes a while (512² × 2000 on SwiftShader): started, then cancelled with Escape.
-    await page.evaluate(() => {
-      const l = document.querySelector('gd-lab')!;
-      l.apply({ ...l.spec, size: [512, 512], iterations: 2000 }, { confirmed: true });
-    });
-    await page.waitForFunction(() => document.querySelector('gd-lab')!.progress !== null);
-    const status = await page.evaluate(
-      () => document.querySelector('gd-lab')!.shadowRoot!.getElementById('status')!.textContent,
-    );
-    expect(status).toMatch(
-      /computing (a preview, then )?the basin map: 512×512 starts × 2000 iterations on GPU/,
-    );
-    await page.keyboard.press('Escape');
-    const after = await state();
-    expect(after.running).toBe(false);
-    expect(after.cancelled).toMatch(/cancelled at \d+%/);
-    expect(after.frame.size).not.toEqual([512, 512]);
-    expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('no text on the page says "seed", "NOTES" or "test": panels, gallery, an open entry', async () => {

@@ -21,6 +21,8 @@ export interface RunInFlight {
   spec: ExperimentSpec;
   /** 'preview' while the coarse grid computes, then 'full'. */
   phase: 'preview' | 'full';
+  /** Whether a coarse preview of this run is on screen. */
+  previewShown: boolean;
   /** Fraction done in [0, 1]. */
   progress: number;
   started: number;
@@ -86,8 +88,7 @@ export class RunController implements ReactiveController {
   cancel(stopEnsemble?: () => void): boolean {
     if (!this.running) return false;
     const pct = Math.round(this.running.progress * 100);
-    const basinPreview = this.running.spec.kind === 'basin' && this.running.phase === 'full';
-    this.cancelled = `cancelled at ${pct}%: the picture is the ${basinPreview ? 'preview' : 'previous one'}`;
+    this.cancelled = `cancelled at ${pct}%: the picture is the ${this.running.previewShown ? 'preview' : 'previous one'}`;
     if (stopEnsemble) {
       stopEnsemble();
       this.running = null;
@@ -116,6 +117,7 @@ export class RunController implements ReactiveController {
       this.running = {
         spec,
         phase: 'full',
+        previewShown: false,
         progress,
         started: performance.now(),
         estimate: this.estimate(backend, spec),
@@ -137,6 +139,7 @@ export class RunController implements ReactiveController {
     this.running = {
       spec,
       phase: scale >= 2 ? 'preview' : 'full',
+      previewShown: false,
       progress: 0,
       started: performance.now(),
       estimate,
@@ -153,7 +156,7 @@ export class RunController implements ReactiveController {
           const cf = await backend.run({ ...spec, size }, { signal: controller.signal, coarse: true });
           if (!live()) return backend.release(cf);
           this.cb.show(cf);
-          this.running = { ...this.running!, phase: 'full' };
+          this.running = { ...this.running!, phase: 'full', previewShown: true };
           this.host.requestUpdate();
         }
         const frame = await backend.run(spec, {

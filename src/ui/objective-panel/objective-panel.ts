@@ -10,6 +10,7 @@ import { SpecEditEvent } from '../shared/events.ts';
 import { compileFor } from '../shared/objective.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
 import { plainMessage } from '../shared/field-errors.ts';
+import { formatNumber } from '../shared/labels.ts';
 import { PRESETS, applyPreset } from '../shared/presets.ts';
 
 /** A validation failure: message and 1-based column (0: not about one place). */
@@ -170,7 +171,7 @@ export class ObjectivePanel extends LitElement {
         step="any"
         data-param=${name}
         aria-label="${name}: value"
-        .value=${String(value)}
+        .value=${formatNumber(value)}
         @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))}
     /></label>`;
   }
