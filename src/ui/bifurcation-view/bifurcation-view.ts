@@ -37,14 +37,14 @@ import { ensemblePng } from './ensemble-export.ts';
 import { EnsembleHost, backendDevice } from './ensemble-host.ts';
 import { diagramDescription, legend, readout, stripLabels } from './ensemble-legend.ts';
 import { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from './events.ts';
-import { inspectStart } from './inspect-start.ts';
+import { columnStart, inspectStart } from './inspect-start.ts';
 import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 
 /** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
 const STRIP = 10;
 const STRIP_GAP = 4;
 /** Room under the drawing area for the readout and the legend, in CSS pixels. */
-const BELOW = 64;
+const BELOW = 84;
 
 const HINT =
   'Click a column (or Enter) to inspect its trajectory · drag a box, or +/− and arrows, to zoom and move';
@@ -325,7 +325,13 @@ export class BifurcationView extends LitElement {
     const s = r.spec;
     this.picked = r.plan.values[c];
     try {
-      const data = inspectStart(s, s.plane.u.quantity, r.plan.values[c], s.x0, r.plan.iterations);
+      const data = inspectStart(
+        s,
+        s.plane.u.quantity,
+        r.plan.values[c],
+        columnStart(r.plan),
+        r.plan.iterations,
+      );
       this.dispatchEvent(new InspectEvent({ data }));
     } catch (e) {
       this.error = `inspector: ${(e as Error).message}`;

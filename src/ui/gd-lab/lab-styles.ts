@@ -65,6 +65,8 @@ export const labStyles = css`
     outline: 2px solid #4a90d9;
   }
   aside {
+    grid-column: 1;
+    grid-row: 2;
     overflow-y: auto;
     padding: 10px 10px 16px 12px;
     display: flex;
@@ -73,6 +75,8 @@ export const labStyles = css`
     border-right: 1px solid #e4e4e4;
   }
   main {
+    grid-column: 2;
+    grid-row: 2;
     display: flex;
     gap: 14px;
     min-width: 0;
