@@ -99,6 +99,27 @@ describe('views that set themselves up', () => {
     expect(d.ensemble.keep).toBeGreaterThanOrEqual(1000);
   });
 
+  it('every preset, typed on the default map or switched to each view, is a valid experiment', () => {
+    for (const p of PRESETS) {
+      const typed = {
+        ...defaultSpec(),
+        objective: { expr: p.formula, preset: null, params: { ...p.params } },
+      };
+      const obj = { vars: p.vars, params: Object.keys(p.params) };
+      checkSpec(parseSpec(adaptToObjective(typed, obj).spec));
+      const s = preset(p.id);
+      for (const kind of ['bifurcation', 'density'] as const) {
+        const d = parseSpec(setupKind(s, kind, obj));
+        checkSpec(d);
+        expect(d.plane.u.quantity, p.id).toMatch(/^lr/);
+        expect(d.ensemble.box!.min.length, p.id).toBe(p.vars.length);
+        // Back and forth between the two ensemble views keeps the box.
+        const other = parseSpec(setupKind(d, kind === 'density' ? 'bifurcation' : 'density', obj));
+        expect(other.ensemble.box, p.id).toEqual(d.ensemble.box);
+      }
+    }
+  });
+
   it('a fixed vertical range does not carry from one preset to another', () => {
     const dw = preset('double-well');
     const d = { ...setupKind(dw, 'bifurcation', names(dw)) };

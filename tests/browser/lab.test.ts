@@ -182,7 +182,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     });
     const uMid = (b.u.min + b.u.max) / 2;
     expect(readout).toMatch(
-      /x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|escaping|period \d+|chaotic|unsettled)/,
+      /x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|escaping|period \d+|chaotic|not settled)/,
     );
     expect(Number(/x = (-?[0-9.e+-]+)/.exec(readout)![1])).toBeCloseTo(uMid, 2);
     await shadowClick('back');

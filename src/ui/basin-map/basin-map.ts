@@ -217,7 +217,12 @@ export class BasinMap extends LitElement {
       v,
       i,
       j,
-      outcome: o === Outcome.PERIODIC ? `period ${c.period[k]}` : OUTCOME_NAMES[o],
+      outcome:
+        o === Outcome.PERIODIC
+          ? `period ${c.period[k]}`
+          : o === Outcome.UNSETTLED
+            ? 'not settled'
+            : OUTCOME_NAMES[o],
       lyapunov: c.lyapunov[k],
       f: c.f[k],
       sharpness: c.sharpness[k],
