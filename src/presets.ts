@@ -173,9 +173,19 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
-/** The preset with this id, or undefined. */
+/** The preset with this id, or undefined (a search of the list: no object key, so no `toString`). */
 export function getPreset(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
+}
+
+/**
+ * Whether an `--objective` text has the shape of a preset id (lowercase words joined by hyphens, like
+ * `double-well`) rather than of an expression, so that a misspelt id is reported as an unknown preset
+ * and not as "unknown identifier 'double'". (`x-y` has that shape too, and compiles: only a text that
+ * fails as an expression gets the preset message.)
+ */
+export function looksLikePresetId(text: string): boolean {
+  return /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(text.trim());
 }
 
 /** What an `--objective ID_OR_EXPR` option (or a UI field) resolves to. */
