@@ -48,3 +48,12 @@ export function checkSpec(spec: ExperimentSpec): CompiledObjective {
 export function sweepableQuantities(obj: { vars: readonly string[]; params: readonly string[] }): string[] {
   return [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params];
 }
+
+/** The objective's variables, or none while the expression does not compile. */
+export function varsOf(spec: ExperimentSpec): readonly string[] {
+  try {
+    return compileSpec(spec).vars;
+  } catch {
+    return [];
+  }
+}
