@@ -46,6 +46,19 @@ describe('ParallelCpuEngine', () => {
     }
   });
 
+  it('runs a band of rows (RunOptions.rows) as the same pixels of the whole map', async () => {
+    const obj = compileObjective({ expr: spec.objective.expr, params: {}, observables: spec.observables });
+    const whole = runGrid(spec, obj, { interpreted: true }).columns;
+    for (const share of [true, false]) {
+      const r = await new ParallelCpuEngine(pool, { share, inProcessSteps: 0 }).runBasin(spec, {
+        rows: { start: 7, end: 19 },
+      });
+      expect([r.columns.width, r.columns.height]).toEqual([40, 12]);
+      expect(Array.from(r.columns.final0)).toEqual(Array.from(whole.final0.slice(7 * 40, 19 * 40)));
+      expect(Array.from(r.columns.outcome)).toEqual(Array.from(whole.outcome.slice(7 * 40, 19 * 40)));
+    }
+  });
+
   it('runs a small map on the calling thread, and says so', async () => {
     const r = await new ParallelCpuEngine(pool).runBasin({ ...spec, size: [8, 8] });
     expect(r.info.adapter).toBe('cpu, 1 thread');

@@ -4,7 +4,13 @@
  * place where memory can be shared, else sent back per job. Progress is reported per job; an abort
  * rejects at once and stops the workers within one block of pixels (shared memory) or one job.
  */
-import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../core/engine.ts';
+import {
+  runRows,
+  type BasinEngine,
+  type BasinResult,
+  type EngineInfo,
+  type RunOptions,
+} from '../core/engine.ts';
 import { allocColumns } from '../core/outcome.ts';
 import { resolvePlane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
@@ -60,7 +66,8 @@ export class ParallelCpuEngine implements BasinEngine {
   }
 
   async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
-    if (spec.size[0] * spec.size[1] * spec.iterations <= this.inProcessSteps) {
+    const rowsRun = options.rows ? options.rows.end - options.rows.start : spec.size[1];
+    if (spec.size[0] * rowsRun * spec.iterations <= this.inProcessSteps) {
       const r = await this.local.runBasin(spec, options);
       return { ...r, info: { ...this.info, adapter: threadsLabel(1) } };
     }
@@ -72,21 +79,30 @@ export class ParallelCpuEngine implements BasinEngine {
       observables: spec.observables,
     });
     resolvePlane(spec, obj);
-    const [W, H] = spec.size;
-    const columns = this.share ? allocSharedColumns(W, H) : allocColumns(W, H);
+    const W = spec.size[0];
+    // A band of rows (RunOptions.rows) has columns of its own rows, its row 0 being row j0.
+    const [j0, j1] = runRows(options.rows, spec.size[1]);
+    const offset = j0 * W;
+    const pixels = (j1 - j0) * W;
+    const columns = this.share ? allocSharedColumns(W, j1 - j0) : allocColumns(W, j1 - j0);
     const shared = this.share ? columns : null;
-    const jobs = basinJobs(W * H, spec.iterations, this.pool.size);
+    const jobs = basinJobs(pixels, spec.iterations, this.pool.size).map(([a, b]): [number, number] => [
+      offset + a,
+      offset + b,
+    ]);
     let done = 0;
     const steps = await this.pool.run({
       jobs,
       cancel: this.share ? new Int32Array(new SharedArrayBuffer(4)) : null,
       signal: options.signal,
-      request: ([first, end]): { job: BasinJob } => ({ job: { type: 'basin', spec, first, end, shared } }),
+      request: ([first, end]): { job: BasinJob } => ({
+        job: { type: 'basin', spec, first, end, shared, offset },
+      }),
       done: ([first, end], reply) => {
         if (reply.type !== 'basin') throw new Error(`unexpected ${reply.type} reply`);
-        if (reply.columns) copyBand(reply.columns, columns, first);
+        if (reply.columns) copyBand(reply.columns, columns, first - offset);
         done += end - first;
-        options.onProgress?.(done, W * H);
+        options.onProgress?.(done, pixels);
         return reply.steps;
       },
     });

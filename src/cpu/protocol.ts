@@ -14,8 +14,10 @@ export interface BasinJob {
   spec: ExperimentSpec;
   first: number;
   end: number;
-  /** The whole map's columns on SharedArrayBuffers, written in place; null: reply with the band's. */
+  /** The run's columns on SharedArrayBuffers, written in place; null: reply with the band's. */
   shared: RecordColumns | null;
+  /** The pixel the shared columns start at (a run of some rows only: RunOptions.rows). */
+  offset: number;
 }
 
 export type JobRequest = { id: number; job: BasinJob | EnsembleJob; cancel: Int32Array | null };

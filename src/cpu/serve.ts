@@ -39,7 +39,7 @@ export function serveJobs(port: WorkerPort): void {
         const basin = basinFor(job.spec);
         let columns: RecordColumns | null = null;
         let steps: number;
-        if (job.shared) steps = basin.pixels(job.first, job.end, job.shared, 0, stop);
+        if (job.shared) steps = basin.pixels(job.first, job.end, job.shared, job.offset, stop);
         else {
           columns = allocColumns(job.end - job.first, 1);
           steps = basin.pixels(job.first, job.end, columns, job.first, stop);

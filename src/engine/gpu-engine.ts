@@ -24,7 +24,13 @@ import {
   stateBytes,
 } from './layouts.ts';
 import { createBuffers, GpuError } from './shader.ts';
-import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../core/engine.ts';
+import {
+  runRows,
+  type BasinEngine,
+  type BasinResult,
+  type EngineInfo,
+  type RunOptions,
+} from '../core/engine.ts';
 
 /** Compiles a spec's objective (compileObjective in production; a hand-written one in tests). */
 export type ObjectiveCompiler = (input: ObjectiveInput) => CompiledObjective;
@@ -210,7 +216,8 @@ export class GpuBasinEngine implements BasinEngine {
     const plane = resolvePlane(spec, objective);
     checkFinite(plane);
     const { width: W, height: H, dim } = plane;
-    const hostBytes = columnBytes(W, H);
+    const [r0, r1] = runRows(options.rows, H);
+    const hostBytes = columnBytes(W, r1 - r0);
     if (hostBytes > this.options.maxHostBytes)
       throw new GpuError(
         'out-of-memory',
@@ -223,9 +230,9 @@ export class GpuBasinEngine implements BasinEngine {
       maxStorageBufferBindingSize: Math.min(cap, this.device.limits.maxStorageBufferBindingSize),
       maxBufferSize: Math.min(cap, this.device.limits.maxBufferSize),
     };
-    const plan = planTiles(W, H, dim, limits, this.options.maxTileBytes);
+    const plan = planTiles(W, r1 - r0, dim, limits, this.options.maxTileBytes);
     const pass = await this.pass(objective, spec.classify.lyapunov);
-    const columns = allocColumns(W, H, 'f32');
+    const columns = allocColumns(W, r1 - r0, 'f32');
     const nparam = objective.params.length;
     const base = new Float32Array(baseWords(dim, nparam));
     base.set(plane.x0, 0);
@@ -263,7 +270,7 @@ export class GpuBasinEngine implements BasinEngine {
       this.device.queue.writeBuffer(buffers.base, 0, base);
       const bindGroup = pass.bind(buffers);
       const N = spec.iterations;
-      const total = W * H * N;
+      const total = W * (r1 - r0) * N;
       let done = 0;
       // Iterations per dispatch: fixed, or adapted to the measured time of the previous dispatch.
       const planner = new ChunkPlanner(
@@ -277,7 +284,8 @@ export class GpuBasinEngine implements BasinEngine {
           if (options.signal?.aborted) throw abortError(options.signal);
           this.throwIfLost('running the basin pass');
           const k1 = Math.min(N, k0 + planner.chunk);
-          this.device.queue.writeBuffer(buffers.uniforms, 0, this.uniforms(spec, plane, tile, k0, k1));
+          const at = { ...tile, j0: r0 + tile.j0 };
+          this.device.queue.writeBuffer(buffers.uniforms, 0, this.uniforms(spec, plane, at, k0, k1));
           const encoder = this.device.createCommandEncoder({ label: 'GpuBasinEngine.encoder' });
           if (k0 === 0) pass.encode(encoder, 'init', bindGroup, count);
           pass.encode(encoder, 'advance', bindGroup, count);

@@ -8,7 +8,13 @@
 import { allocColumns, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
-import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../core/engine.ts';
+import {
+  runRows,
+  type BasinEngine,
+  type BasinResult,
+  type EngineInfo,
+  type RunOptions,
+} from '../core/engine.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
@@ -48,17 +54,21 @@ export class GridRunner {
   private readonly p: Float64Array;
   private readonly compiled: CompiledBasin | null;
 
-  /** Throws SpecError when the spec does not fit the objective. */
+  /**
+   * Throws SpecError when the spec does not fit the objective. `rowStart`: the grid row that the
+   * columns' row 0 holds (columns of a band, RunOptions.rows); by default the columns hold every row.
+   */
   constructor(
     private readonly spec: ExperimentSpec,
     private readonly obj: CompiledObjective,
     columns?: RecordColumns,
+    private readonly rowStart = 0,
     interpreted = false,
   ) {
     this.plane = resolvePlane(spec, obj);
     const { width: W, height: H, dim } = this.plane;
-    this.columns = columns ?? allocColumns(W, H, 'f64');
-    if (this.columns.width !== W || this.columns.height !== H)
+    this.columns = columns ?? allocColumns(W, H - rowStart, 'f64');
+    if (this.columns.width !== W || rowStart + this.columns.height > H)
       throw new RangeError(`columns are ${this.columns.width}×${this.columns.height}, the grid ${W}×${H}`);
     this.ws = new ClassifyWorkspace(dim);
     this.x0 = new Float64Array(dim);
@@ -71,12 +81,12 @@ export class GridRunner {
   row(j: number): number {
     const { spec, obj, plane, ws, rec, x0, h, p, columns } = this;
     const W = plane.width;
-    if (this.compiled) return this.compiled.pixels(j * W, (j + 1) * W, columns);
+    if (this.compiled) return this.compiled.pixels(j * W, (j + 1) * W, columns, this.rowStart * W);
     let steps = 0;
     for (let i = 0; i < W; i++) {
       pixelSetup(plane, i, j, x0, h, p);
       steps += classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, rec);
-      const idx = j * W + i;
+      const idx = (j - this.rowStart) * W + i;
       columns.outcome[idx] = rec.outcome;
       columns.iter[idx] = rec.iter;
       columns.period[idx] = rec.period;
@@ -97,7 +107,7 @@ export class GridRunner {
  * SpecError when the spec does not fit the objective, and the signal's reason when aborted.
  */
 export function runGrid(spec: ExperimentSpec, obj: CompiledObjective, options: GridOptions = {}): GridResult {
-  const runner = new GridRunner(spec, obj, options.columns, options.interpreted);
+  const runner = new GridRunner(spec, obj, options.columns, 0, options.interpreted);
   const H = spec.size[1];
   const j0 = options.rowStart ?? 0;
   const j1 = options.rowEnd ?? H;
@@ -132,19 +142,19 @@ export class CpuBasinEngine implements BasinEngine {
       params: spec.objective.params,
       observables: spec.observables,
     });
-    const runner = new GridRunner(spec, obj);
-    const H = spec.size[1];
+    const [j0, j1] = runRows(options.rows, spec.size[1]);
+    const runner = new GridRunner(spec, obj, allocColumns(spec.size[0], j1 - j0, 'f64'), j0);
     let steps = 0;
-    let j = 0;
-    while (j < H) {
+    let j = j0;
+    while (j < j1) {
       const sliceStart = performance.now();
       // Whole rows per slice (at least one) until the slice's time is used.
       do {
         options.signal?.throwIfAborted();
         steps += runner.row(j++);
-        options.onProgress?.(j, H);
-      } while (j < H && performance.now() - sliceStart < SLICE_MS);
-      if (j < H) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        options.onProgress?.(j - j0, j1 - j0);
+      } while (j < j1 && performance.now() - sliceStart < SLICE_MS);
+      if (j < j1) await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
     return { spec, info: this.info, columns: runner.columns, ms: performance.now() - t0, steps };
   }
