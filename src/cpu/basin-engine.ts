@@ -91,6 +91,11 @@ export class ParallelCpuEngine implements BasinEngine {
       offset + b,
     ]);
     let done = 0;
+    let completed = 0;
+    // The first wave of jobs carries the workers' start-up and V8's compilation of the kernel; a
+    // progress report from it would make a caller's estimate of the whole run (gdlab's RunMonitor,
+    // --max-seconds) several times too long. Reports start with the second wave.
+    const quiet = Math.min(jobs.length - 1, this.pool.size);
     const steps = await this.pool.run({
       jobs,
       cancel: this.share ? new Int32Array(new SharedArrayBuffer(4)) : null,
@@ -102,7 +107,7 @@ export class ParallelCpuEngine implements BasinEngine {
         if (reply.type !== 'basin') throw new Error(`unexpected ${reply.type} reply`);
         if (reply.columns) copyBand(reply.columns, columns, first - offset);
         done += end - first;
-        options.onProgress?.(done, pixels);
+        if (++completed > quiet) options.onProgress?.(done, pixels);
         return reply.steps;
       },
     });

@@ -13,9 +13,9 @@ import { ParallelCpuEngine } from '../cpu/basin-engine.ts';
 import { ParallelEnsembleEngine } from '../cpu/ensemble-engine.ts';
 import { nodeWorkerPool } from '../cpu/node-pool.ts';
 import type { WorkerPool } from '../cpu/pool.ts';
-import { attachErrorSink, type DeviceProblem } from '../engine/errors.ts';
-import { GpuBasinEngine, type GpuEngineOptions } from '../engine/gpu-engine.ts';
-import { requestNodeDevice, type NodeGpu } from '../engine/node-gpu.ts';
+import type { DeviceProblem } from '../engine/errors.ts';
+import type { GpuEngineOptions } from '../engine/gpu-engine.ts';
+import type { NodeGpu } from '../engine/node-gpu.ts';
 import { estimateCost } from './cost.ts';
 import { decide, softwareRasteriser, type Decision, type EngineChoice } from './decide.ts';
 
@@ -73,7 +73,9 @@ async function cpuPool(threads?: number): Promise<WorkerPool> {
 async function open(options: CreateEngineOptions): Promise<Opened> {
   const choice: EngineChoice = options.choice ?? options.prefer ?? 'auto';
   const forced = `--engine ${choice}`;
-  const gpu = choice === 'cpu' ? null : await requestNodeDevice(options.limits);
+  // The GPU side (Dawn, the engine and its shaders) loads only when a GPU may run.
+  const gpu =
+    choice === 'cpu' ? null : await (await import('../engine/node-gpu.ts')).requestNodeDevice(options.limits);
   const facts = gpu ? { name: gpu.adapterName, software: softwareRasteriser(gpu.adapter.info) } : null;
   const threads = options.threads ?? availableParallelism();
   const decision = decide(
@@ -102,6 +104,8 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<C
   if (o.fellBack) warn(o.decision.reason);
   if (o.gpu) {
     const gpu = o.gpu;
+    const { attachErrorSink } = await import('../engine/errors.ts');
+    const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
     const detach = attachErrorSink(gpu.device, (p: DeviceProblem) => {
       if (p.reason !== 'destroyed')
         warn(`WebGPU ${p.kind === 'lost' ? 'device lost' : 'error'}: ${p.message}`);
@@ -133,6 +137,7 @@ export async function createEngines(
   if (o.gpu) {
     const gpu = o.gpu;
     const { GpuEnsembleEngine } = await import('../engine/bifurcation.ts');
+    const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
     const basin = new GpuBasinEngine(gpu.device, compileObjective, {
       adapterName: gpu.adapterName,
       ...options.gpu,
