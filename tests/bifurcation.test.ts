@@ -153,7 +153,9 @@ describe('gdlab bifurcation', () => {
     ];
     await runCli(args, { timeout: 60_000 });
     const json = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
-    expect(json.engine).toEqual({ kind: 'cpu', precision: 'f64', adapter: 'cpu' });
+    expect(json.engine).toMatchObject({ kind: 'cpu', precision: 'f64' });
+    expect(json.engine.adapter).toMatch(/^cpu, \d+ threads?$/);
+    expect(json.reason).toBe('--engine cpu');
     expect(json.columns).toHaveLength(8);
     const spec = parseSpec(json.spec);
     expect(spec.kind).toBe('bifurcation');
@@ -177,7 +179,7 @@ describe('gdlab bifurcation', () => {
     const fail = runCli(['bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
     await expect(fail).rejects.toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("--engine: 'tpu' must be gpu or cpu"),
+      stderr: expect.stringContaining("--engine: 'tpu' must be auto, gpu or cpu"),
     });
   });
 });

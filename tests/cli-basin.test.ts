@@ -27,13 +27,15 @@ describe('gdlab basin', () => {
   test('GPU: JSON counts and a PNG that carries its spec, as the engine gives them in process', async () => {
     const json = join(dir, 'gpu.json');
     const png = join(dir, 'gpu.png');
-    const r = gdlab(...MAP, '--iters', '300', '--json', json, '--png', png);
+    const r = gdlab(...MAP, '--iters', '300', '--engine', 'gpu', '--json', json, '--png', png);
     // No fallback warning and no note: one GPU tile. (Dawn and Vulkan may log their own lines.)
     expect(r.stderr).not.toMatch(/no WebGPU adapter|gdlab basin:/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^24×20 on gpu \(f32, .*\) in [\d.]+ s: diverged \d+/);
+    expect(r.stdout).toMatch(/\nengine: --engine gpu \(.*\)\n$/);
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(out).toMatchObject({ engine: 'gpu', precision: 'f32', size: [24, 20] });
+    expect(out.reason).toMatch(/^--engine gpu \(/);
     expect(out.adapter).toMatch(/\w/);
     const spec = parseSpec(out.spec);
     expect(spec).toMatchObject({ lr: 1.1, iterations: 300, transient: 180, size: [24, 20] });
@@ -65,7 +67,8 @@ describe('gdlab basin', () => {
     const r = gdlab(...MAP, '--iters', '200', '--engine', 'cpu', '--json', '-', '--png', png);
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ engine: 'cpu', precision: 'f64', adapter: 'cpu' });
+    expect(out).toMatchObject({ engine: 'cpu', precision: 'f64', reason: '--engine cpu' });
+    expect(out.adapter).toMatch(/^cpu, \d+ threads?$/);
     const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(out.spec));
     expect(out.counts).toEqual(countOutcomes(ref.columns));
 
@@ -76,6 +79,29 @@ describe('gdlab basin', () => {
     expect(spec2.plane).toEqual(out.spec.plane);
     expect(spec2.iterations).toBe(200);
     expect(JSON.parse(again.stdout).counts.periodic['4']).toBeGreaterThan(100);
+  });
+
+  test('auto (the default) takes the CPU engine over SwiftShader, on every thread, and says why', () => {
+    const json = join(dir, 'auto.json');
+    const r = gdlab(
+      ...MAP.slice(0, -1),
+      '256x256',
+      '--iters',
+      '400',
+      '--json',
+      json,
+      '--png',
+      join(dir, 'auto.png'),
+    );
+    expect(r.status).toBe(0);
+    const why =
+      /^auto: the only adapter is software \(SwiftShader\), and the float64 CPU engine is estimated \d+× faster/;
+    expect(r.stdout).toMatch(/^256×256 on cpu \(f64, cpu, \d+ threads?\) in [\d.]+ s:/);
+    expect(r.stdout.split('\n')[1]).toMatch(new RegExp(`^engine: ${why.source.slice(1)}`));
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(out).toMatchObject({ engine: 'cpu', precision: 'f64' });
+    expect(out.reason).toMatch(why);
+    expect(out.steps).toBeGreaterThan(0);
   });
 
   test('sweeping lr and x on a 1-D objective, by --plane', () => {
@@ -120,7 +146,7 @@ describe('gdlab basin', () => {
       ],
       [[...MAP.slice(0, -2), '--size', '24'], /--size: '24' must be WxH/],
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
-      [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be gpu or cpu/],
+      [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
       [[...MAP.slice(0, -2), '--size', '5000x10'], /--size \(size\.0\): must be at most 4096/],
     ];
     for (const [args, message] of cases) {

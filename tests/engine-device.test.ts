@@ -1,11 +1,9 @@
-/** Device-level problems: the error sink, device loss during a run, and engine selection in Node. */
+/** Device-level problems: the error sink and device loss during a run (engine selection: select.test.ts). */
 import { describe, expect, test } from 'vitest';
-import { createEngine } from '../src/engine/create.ts';
 import { attachErrorSink, type DeviceProblem } from '../src/engine/errors.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { GpuError } from '../src/engine/shader.ts';
 import { countOutcomes } from '../src/core/outcome.ts';
-import { CpuBasinEngine } from '../src/reference/grid.ts';
 import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';
 import { getTestGpu } from './helpers/gpu.ts';
 
@@ -54,25 +52,5 @@ describe('device problems', () => {
     } finally {
       second.device.destroy();
     }
-  });
-});
-
-describe('createEngine', () => {
-  test('prefer gpu gives the WGSL engine on Dawn, prefer cpu the float64 reference', async () => {
-    const warnings: string[] = [];
-    const gpu = await createEngine({ prefer: 'gpu', warn: (m) => warnings.push(m) });
-    try {
-      expect(gpu.fellBack).toBe(false);
-      expect(gpu.engine).toBeInstanceOf(GpuBasinEngine);
-      expect(gpu.engine.info).toMatchObject({ kind: 'gpu', precision: 'f32' });
-      expect(gpu.engine.info.adapter).toMatch(/swiftshader|nvidia|amd|intel|apple/i);
-    } finally {
-      gpu.dispose();
-    }
-    expect(warnings).toEqual([]);
-    const cpu = await createEngine({ prefer: 'cpu' });
-    expect(cpu.engine).toBeInstanceOf(CpuBasinEngine);
-    expect(cpu.engine.info).toEqual({ kind: 'cpu', precision: 'f64', adapter: 'cpu' });
-    cpu.dispose();
   });
 });

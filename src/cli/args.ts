@@ -136,12 +136,19 @@ export function parseFlags<O extends ParseArgsOptionsConfig>(
   return Object.assign(parsed.values, { _: parsed.positionals });
 }
 
-/** The engine `--engine` names, or undefined when not given; anything else is a CliError. */
-export function parseEngineChoice(choice: string | undefined): 'gpu' | 'cpu' | undefined {
-  if (choice !== undefined && choice !== 'gpu' && choice !== 'cpu')
-    throw new CliError(`--engine: '${choice}' must be gpu or cpu`);
+/** The engine `--engine` names (auto when not given); anything else is a CliError. */
+export function parseEngineChoice(choice: string | undefined): 'auto' | 'gpu' | 'cpu' {
+  if (choice === undefined) return 'auto';
+  if (choice !== 'auto' && choice !== 'gpu' && choice !== 'cpu')
+    throw new CliError(`--engine: '${choice}' must be auto, gpu or cpu`);
   return choice;
 }
+
+/** The help lines of --engine, shared by every subcommand that runs an engine. */
+export const ENGINE_HELP = `  --engine auto|gpu|cpu   auto (default): a hardware GPU adapter runs the WGSL engine (f32); where the
+                          only adapter is a software one (SwiftShader, llvmpipe, …) the faster of it and
+                          the float64 CPU engine (all cores) for this spec; with no adapter the CPU
+                          engine. gpu and cpu force one. The output says which ran and why.`;
 
 /** A CliError for the first `--param` name that the objective does not have (a misspelt one would be ignored). */
 export function checkParamNames(given: Iterable<string>, params: readonly string[]): void {

@@ -1,6 +1,6 @@
 /**
  * `gdlab basin`: a basin map over a plane of two swept quantities (starts, rates, parameters), on
- * the GPU engine (f32) or the float64 reference, as outcome counts in JSON and a PNG that carries
+ * the GPU engine (f32) or the float64 CPU engine (all cores), as outcome counts in JSON and a PNG that carries
  * its spec.
  */
 import { colourPixels, resolveColourSettings } from '../colormaps.ts';
@@ -22,6 +22,7 @@ import {
 import {
   checkParamNames,
   CliError,
+  ENGINE_HELP,
   inFlagTerms,
   parseEngineChoice,
   parseFlags,
@@ -53,8 +54,7 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
   --color-by FIELD        ${COLOUR_FIELDS.join(', ')} (default outcome)
   --colormap NAME         ${COLORMAPS.join(', ')} (default viridis)
   --log                   colour by log10 of the field
-  --engine gpu|cpu        the WGSL engine in f32 (default; the CPU with a warning when there is no
-                          adapter) or the float64 reference
+${ENGINE_HELP}
   --spec FILE             start from a saved spec (JSON, or a PNG saved by gdlab); flags override it
   --png FILE              write the map, with its spec in a tEXt chunk 'gdlab-spec'
   --json FILE             write the result as JSON ('-': stdout; the default without --png)
@@ -63,7 +63,7 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
   -h, --help              this text
 
 Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the picture. JSON:
-  {"spec": …, "engine": "gpu"|"cpu", "adapter": "…", "precision": "f32"|"f64", "size": [W, H],
+  {"spec": …, "engine": "gpu"|"cpu", "adapter": "…", "precision": "f32"|"f64", "reason": "…", "size": [W, H],
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
               "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
@@ -294,15 +294,16 @@ const PATHS = {
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
-  const engineChoice = parseEngineChoice(flags.engine as string | undefined);
+  const choice = parseEngineChoice(flags.engine as string | undefined);
+  const { createEngine, warmCpuPool } = await import('../select/node.ts');
+  if (choice === 'cpu') warmCpuPool();
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
   const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
   for (const flag of ['png', 'json'] as const)
     if (typeof flags[flag] === 'string') checkWritable(flags[flag], flag);
-  const piece = await runPieceFlags(flags, spec, engineChoice);
+  const piece = await runPieceFlags(flags, spec, choice);
   if (piece !== undefined) return piece;
-  const { createEngine } = await import('../engine/create.ts');
-  const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
+  const created = await createEngine({ choice, spec });
   try {
     const monitor = new RunMonitor({ command: 'basin', maxSeconds });
     const result = await monitor.run((options) => created.engine.runBasin(spec, options));
@@ -313,6 +314,7 @@ export async function run(argv: string[]): Promise<number> {
       engine: result.info.kind,
       adapter: result.info.adapter,
       precision: result.info.precision,
+      reason: created.decision.reason,
       size: [result.columns.width, result.columns.height],
       counts,
       ms: Math.round(result.ms * 10) / 10,
@@ -340,7 +342,7 @@ export async function run(argv: string[]): Promise<number> {
         `${spec.size[0]}×${spec.size[1]} on ${result.info.kind} (${result.info.precision}, ${result.info.adapter}) in ` +
           `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
           `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
-          `escaping ${counts.escaping}\n`,
+          `escaping ${counts.escaping}\nengine: ${created.decision.reason}\n`,
       );
     }
     return 0;

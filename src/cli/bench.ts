@@ -14,6 +14,7 @@ import { getPreset } from '../presets.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, parseFlags, parseInteger } from './args.ts';
+import { benchCpu } from './bench-cpu.ts';
 
 export const help = `gdlab bench: steps per second of the basin engine, a bare GD kernel and the CPU reference
 
@@ -22,6 +23,7 @@ usage: gdlab bench [--size N] [--iters N] [--cpu-size N] [--repeat R] [--out FIL
   --size N        GPU grid N×N (default 128: under a minute on SwiftShader; try 1024 on a real GPU)
   --iters N       GD iterations per trajectory (default 1000)
   --cpu-size N    CPU reference grid N×N (default 32), scaled per step
+  --cpu-engine-size N  CPU engine grid N×N, one thread and all threads (default 256)
   --repeat R      interleaved rounds of the GPU measurements; the fastest of each counts (default 3)
   --out FILE      where the JSON goes (default bench/results.json)
 
@@ -36,6 +38,7 @@ const OPTIONS = {
   size: { type: 'string' },
   iters: { type: 'string' },
   'cpu-size': { type: 'string' },
+  'cpu-engine-size': { type: 'string' },
   repeat: { type: 'string' },
   out: { type: 'string' },
 } as const;
@@ -146,6 +149,13 @@ export async function run(argv: string[]): Promise<number> {
     const cpuSpec = workload(cpuSize, iterations, true);
     const cpu = await new CpuBasinEngine(compileObjective).runBasin(cpuSpec);
 
+    const engineSize =
+      flags['cpu-engine-size'] !== undefined
+        ? parseInteger('cpu-engine-size', flags['cpu-engine-size'])
+        : 256;
+    const cpuLines: string[] = [];
+    const cpuEngine = await benchCpu(workload, engineSize, iterations, repeat, (l) => cpuLines.push(l));
+
     const result = {
       adapter: gpu.adapterName,
       workload: {
@@ -186,8 +196,9 @@ export async function run(argv: string[]): Promise<number> {
       `  in process CPU time:  bare/engine ${result.cpu_time_ratios.bare_over_engine.toFixed(2)}×, ` +
         `with Lyapunov ${result.cpu_time_ratios.bare_over_engine_lyapunov.toFixed(2)}× (robust to other load on a software adapter)`,
     );
+    for (const line of cpuLines) say(line);
     mkdirSync(dirname(outFile), { recursive: true });
-    writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(outFile, JSON.stringify({ ...result, cpu_engine: cpuEngine }, null, 2) + '\n');
     say(`\nwrote ${outFile}`);
     return 0;
   } finally {

@@ -11,11 +11,12 @@ import {
 } from '../core/ensemble.ts';
 import { labColours, renderBifurcation } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
-import { CpuEnsembleEngine } from '../reference/ensemble.ts';
+import type { CreatedEngine } from '../select/node.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,
+  ENGINE_HELP,
   inFlagTerms,
   parseEngineChoice,
   parseFlags,
@@ -46,7 +47,7 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
                           (default: the preset's start)
   --range A:B             the density's value range (default: from the data)
   --max-period P          longest period looked for (default 16)
-  --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
+${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
   --png FILE              write the picture: log density under a strip of diverged fraction and
@@ -56,7 +57,7 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
 Each trajectory runs transient + keep steps; a sample counts as diverged when it escapes at any step,
 and only bounded samples contribute to the density (exactly keep counts each, out-of-range ones in
 the JSON's outside). Output:
-  {"spec": …, "engine": {"kind", "precision", "adapter"}, "range": [lo, hi], "outside": n,
+  {"spec": …, "engine": {"kind", "precision", "adapter"}, "reason": "…", "range": [lo, hi], "outside": n,
    "columns": [{"lr": h, "diverged": fraction, "period": p or null, "lyapunov": λ, "min": v, "max": v}, …]}
 period is the most common period among the column's bounded samples; null where chaotic orbits (or none)
 win. Negative numbers may follow a flag directly: --x0 -2:2.
@@ -176,54 +177,49 @@ export async function runEnsembleCommand(
   command: string,
   flags: Flags,
   spec: ExperimentSpec,
-  write: (result: BifurcationResult) => void,
+  write: (result: BifurcationResult, reason: string) => void,
 ): Promise<number> {
   const maxSeconds = parseMaxSeconds(flags['max-seconds']);
   for (const flag of ['png', 'json'] as const)
     if (flags[flag] !== undefined) checkWritable(flags[flag], flag);
-  const engine = await openEnsembleEngine(flags.engine);
+  const created = await openEnsembleEngine(flags.engine, spec);
   try {
     const monitor = new RunMonitor({ command, maxSeconds });
-    write(await monitor.run((options) => runEnsembleSpec(engine, spec, options)));
+    const result = await monitor.run((options) => runEnsembleSpec(created.engine, spec, options));
+    write(result, created.decision.reason);
   } finally {
-    engine.dispose();
+    created.dispose();
   }
   return 0;
 }
 
-/** The engine a flag asks for: the GPU (falling back to the CPU, said on stderr, when there is no adapter). */
-export async function openEnsembleEngine(choice: string | undefined): Promise<EnsembleEngine> {
-  if (parseEngineChoice(choice) === 'cpu') return new CpuEnsembleEngine();
-  const { requestNodeDevice } = await import('../engine/node-gpu.ts');
-  const gpu = await requestNodeDevice();
-  if (!gpu) {
-    if (choice === 'gpu') throw new CliError('--engine gpu: no WebGPU adapter (try --engine cpu)');
-    process.stderr.write('gdlab: no WebGPU adapter, using the float64 CPU engine\n');
-    return new CpuEnsembleEngine();
-  }
-  const { GpuEnsembleEngine } = await import('../engine/bifurcation.ts');
-  const engine = new GpuEnsembleEngine(gpu.device, { adapter: gpu.adapterName });
-  const dispose = engine.dispose.bind(engine);
-  engine.dispose = () => {
-    dispose();
-    gpu.device.destroy();
-  };
-  return engine;
+/** The engine `--engine` asks for (auto by default: src/select/decide.ts), with why it was chosen. */
+export async function openEnsembleEngine(
+  choice: string | undefined,
+  spec?: ExperimentSpec,
+): Promise<CreatedEngine<EnsembleEngine>> {
+  const { createEnsembleEngine } = await import('../select/node.ts');
+  const created = await createEnsembleEngine({ choice: parseEngineChoice(choice), spec });
+  if (created.fellBack) process.stderr.write(`gdlab: ${created.decision.reason}\n`);
+  return created;
 }
 
 /** What `gdlab bifurcation` writes as JSON. */
 export interface BifurcationJson {
   spec: ExperimentSpec;
   engine: EngineInfo;
+  /** Why this engine ran (src/select/decide.ts). */
+  reason: string;
   range: [number, number];
   outside: number;
   columns: Record<string, number | null>[];
 }
 
-export function bifurcationJson(result: BifurcationResult): BifurcationJson {
+export function bifurcationJson(result: BifurcationResult, reason: string): BifurcationJson {
   return {
     spec: result.spec,
     engine: result.info,
+    reason,
     range: result.range,
     outside: result.outside.reduce((a, b) => a + b, 0),
     columns: columnsJson(result),
@@ -272,10 +268,11 @@ export async function run(argv: string[]): Promise<number> {
     'max-seconds',
   ]);
   const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
-  return runEnsembleCommand('bifurcation', flags, spec, (result) => {
+  return runEnsembleCommand('bifurcation', flags, spec, (result, reason) => {
     if (flags.png !== undefined)
       writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec);
     if (flags.json !== undefined || flags.png === undefined)
-      writeJson(flags.json ?? '-', bifurcationJson(result));
+      writeJson(flags.json ?? '-', bifurcationJson(result, reason));
+    else process.stdout.write(`engine: ${reason}\n`);
   });
 }

@@ -6,7 +6,7 @@ import { densityReport, type DensityReport } from '../core/density.ts';
 import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import { CliError, parseInteger, parseNumber } from './args.ts';
+import { CliError, ENGINE_HELP, parseInteger, parseNumber } from './args.ts';
 import { inFlagTerms } from './args.ts';
 import {
   baseEnsembleSpec,
@@ -32,14 +32,14 @@ usage: gdlab density --objective ID_OR_EXPR [options]
   --observable NAME_OR_EXPR  what is histogrammed (default: the first variable)
   --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
   --max-period P          longest period looked for (default 16)
-  --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
+${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
   --png FILE              the histogram as bars, the Gibbs density as a line, spec in a tEXt chunk
   -h, --help              this text
 
 Output:
-  {"spec": …, "engine": …, "edges": [B+1], "counts": [B], "density": [B], "outside": n, "bounded": m,
+  {"spec": …, "engine": …, "reason": "…", "edges": [B+1], "counts": [B], "density": [B], "outside": n, "bounded": m,
    "samples": M, "gibbs": [B] or null, "T": T or null, "l1": ∫|density - gibbs| or null}
 density and gibbs are probability densities normalised over the range (so l1 lies in [0, 2]); gibbs,
 T and l1 are given where the objective is a multiscale preset of one variable (T = hA²/4).
@@ -49,6 +49,8 @@ T and l1 are given where the objective is a multiscale preset of one variable (T
 export interface DensityJson extends DensityReport {
   spec: ExperimentSpec;
   engine: EngineInfo;
+  /** Why this engine ran (src/select/decide.ts). */
+  reason: string;
 }
 
 /** The flags `gdlab density` accepts (of the ensemble options shared with `gdlab bifurcation`). */
@@ -125,10 +127,11 @@ export function renderDensity(
 export async function run(argv: string[]): Promise<number> {
   const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => densitySpec(argv));
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
-  return runEnsembleCommand('density', flags, spec, (result) => {
+  return runEnsembleCommand('density', flags, spec, (result, reason) => {
     const report = densityReport(result);
-    const json: DensityJson = { spec, engine: result.info, ...report };
+    const json: DensityJson = { spec, engine: result.info, reason, ...report };
     if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec);
     if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
+    else process.stdout.write(`engine: ${reason}\n`);
   });
 }

@@ -16,11 +16,11 @@ import { jsonText, makeOutputDir, writeFileAtomic } from './output.ts';
 
 export const help = `gdlab gallery: render the gallery of phenomena from the seed text
 
-usage: gdlab gallery [ID] [--out DIR] [--engine gpu|cpu] [--max-side N] [--no-checks]
+usage: gdlab gallery [ID] [--out DIR] [--engine auto|gpu|cpu] [--max-side N] [--no-checks]
 
   ID            one entry (default: all): ${GALLERY.map((e) => e.id).join(', ')}
   --out DIR     where ID.png, ID-<variant>.png and ID.json go (default: gallery)
-  --engine      gpu (default; the CPU reference when no adapter exists) or cpu
+  --engine      auto (default: decided for the first entry as gdlab basin decides), gpu or cpu
   --max-side N  shrink each picture so that its longer side is at most N pixels (default: as saved)
   --no-checks   skip the float64 numbers behind each claim (they take seconds to a minute)
 
@@ -72,23 +72,15 @@ export async function entryNumbers(id: string): Promise<unknown> {
 interface Engines {
   basin: BasinEngine;
   ensemble: EnsembleEngine;
+  decision: { reason: string };
   dispose(): void;
 }
 
-async function openEngines(choice: string | undefined): Promise<Engines> {
-  parseEngineChoice(choice);
-  const { createEngine } = await import('../engine/create.ts');
-  const created = await createEngine({ prefer: choice === 'cpu' ? 'cpu' : 'gpu' });
-  const { openEnsembleEngine } = await import('./bifurcation.ts');
-  const ensemble = await openEnsembleEngine(created.fellBack ? 'cpu' : choice);
-  return {
-    basin: created.engine,
-    ensemble,
-    dispose() {
-      ensemble.dispose();
-      created.dispose();
-    },
-  };
+async function openEngines(choice: string | undefined, spec: ExperimentSpec): Promise<Engines> {
+  const { createEngines } = await import('../select/node.ts');
+  const engines = await createEngines({ choice: parseEngineChoice(choice), spec });
+  process.stderr.write(`gdlab gallery: engine: ${engines.decision.reason}\n`);
+  return engines;
 }
 
 /** Renders one spec to PNG bytes and a summary for the JSON. */
@@ -103,6 +95,7 @@ async function renderSpec(
       png: encodeSpecPng(rgba, result.columns.width, result.columns.height, spec),
       summary: {
         engine: result.info,
+        reason: engines.decision.reason,
         counts: countOutcomes(result.columns),
         ms: Math.round(result.ms),
       },
@@ -118,14 +111,20 @@ async function renderSpec(
     const image = renderDensity(report, spec);
     return {
       png: encodeSpecPng(image.rgba, image.width, image.height, spec),
-      summary: { engine: result.info, l1: report.l1, T: report.T, bounded: report.bounded },
+      summary: {
+        engine: result.info,
+        reason: engines.decision.reason,
+        l1: report.l1,
+        T: report.T,
+        bounded: report.bounded,
+      },
     };
   }
   const { renderBifurcation, labColours } = await import('../engine/bifurcation-render.ts');
   const image = renderBifurcation(result, labColours(spec.colour.colormap));
   return {
     png: encodeSpecPng(image.rgba, image.width, image.height, spec),
-    summary: { engine: result.info },
+    summary: { engine: result.info, reason: engines.decision.reason },
   };
 }
 
@@ -173,7 +172,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxSide =
     flags['max-side'] !== undefined ? parseInteger('max-side', flags['max-side'], 8) : undefined;
   makeOutputDir(out);
-  const engines = await openEngines(flags.engine);
+  const engines = await openEngines(flags.engine, (entries[0] as GalleryEntry).spec);
   try {
     for (const entry of entries as GalleryEntry[]) {
       const t0 = performance.now();

@@ -23,6 +23,7 @@ import {
 } from '../experiment/spec.ts';
 import { specTexts, writePngFile } from '../io/png-stream.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
+import type { EngineChoice } from '../select/decide.ts';
 import {
   gridRows,
   MAX_PIECES,
@@ -253,7 +254,7 @@ const valueOf = (whole: PieceWhole, at: Piece) => stackValue(whole.stack!, at.me
 export async function runPieceFlags(
   flags: Flags,
   spec: ExperimentSpec,
-  engineChoice: 'gpu' | 'cpu' | undefined,
+  engineChoice: EngineChoice,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number | undefined> {
   const plan = planPieces(flags, spec, env);
@@ -263,7 +264,7 @@ export async function runPieceFlags(
       const [W, H] = spec.size;
       const outs = [flags.png, flags.json].filter((f) => f !== undefined).join(', ') || 'JSON to stdout';
       say(
-        `dry run: a ${W}×${H} map × ${spec.iterations} iterations (${sci(W * H * spec.iterations)} steps) on ${engineChoice ?? 'gpu'}; writes ${outs}`,
+        `dry run: a ${W}×${H} map × ${spec.iterations} iterations (${sci(W * H * spec.iterations)} steps) on engine ${engineChoice}; writes ${outs}`,
       );
     } else if (!plan.at)
       say(
@@ -285,12 +286,12 @@ async function runPiece(
   whole: PieceWhole,
   dir: string,
   at: Piece,
-  engineChoice: 'gpu' | 'cpu' | undefined,
+  engineChoice: EngineChoice,
 ): Promise<number> {
   const { spec } = at;
   const [W, H] = spec.size;
-  const { createEngine } = await import('../engine/create.ts');
-  const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
+  const { createEngine } = await import('../select/node.ts');
+  const created = await createEngine({ choice: engineChoice, spec });
   try {
     const result = await created.engine.runBasin(spec, { rows: gridRows(at.rows, H) });
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);

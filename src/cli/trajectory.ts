@@ -5,6 +5,7 @@
 import { OUTCOME_NAMES, type TrajectoryRecord } from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { getPreset } from '../presets.ts';
+import { compileEvaluators } from '../objective/wasm/evaluator.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
@@ -134,7 +135,10 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   const given = parseParams(flags.param);
   const observables = flags.observable ?? [];
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
-  const { resolved, preset, obj } = compileOption(flags.objective, given, observables);
+  const option = compileOption(flags.objective, given, observables);
+  const { resolved, preset } = option;
+  // The float64 engine's compiled evaluators (the tape gives the same values, more slowly).
+  const obj = compileEvaluators(option.obj);
   // A misspelt --param would otherwise leave the default in place without a word.
   checkParamNames(Object.keys(given), obj.params);
 

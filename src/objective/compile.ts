@@ -213,6 +213,7 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
       return t.runScalar(x, p);
     },
     wgsl,
+    graph: { dag, f, grad, hess, hvp, third, observables },
   };
 }
 

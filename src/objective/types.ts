@@ -3,6 +3,8 @@
  * the CPU and emitted as WGSL for the GPU, both from one syntax tree (src/objective/compile.ts).
  */
 
+import type { Dag } from './dag.ts';
+
 /** An error in the user's expression, with the 1-based column it points at (0 when it has none). */
 export class ObjectiveError extends Error {
   override name = 'ObjectiveError';
@@ -64,4 +66,24 @@ export interface CompiledObjective {
    * x[i] and P[j], numbers are re-printed.
    */
   readonly wgsl: string;
+
+  /**
+   * The hash-consed DAG and the node of each output, for back ends that compile it (the
+   * WebAssembly emitter in src/objective/wasm). Absent on hand-written objectives.
+   */
+  readonly graph?: ObjectiveGraph;
+}
+
+/** Node ids of a compiled objective's outputs in its DAG. */
+export interface ObjectiveGraph {
+  readonly dag: Dag;
+  readonly f: number;
+  readonly grad: readonly number[];
+  /** Row-major dim × dim. */
+  readonly hess: readonly number[];
+  /** ∇²f·v, with v the DIR leaves. */
+  readonly hvp: readonly number[];
+  /** ∇³f[v, v]. */
+  readonly third: readonly number[];
+  readonly observables: readonly number[];
 }

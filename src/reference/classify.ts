@@ -15,12 +15,13 @@ import {
 import type { CompiledObjective } from '../objective/types.ts';
 import { escaped, rateVector, type Rate } from './gd.ts';
 import { lambdaMax, normInf } from './linalg.ts';
+import { rescaleTangent, tangentExponent } from './tangent.ts';
 
 /** Scratch buffers for one dimension, so classifying a grid allocates nothing per trajectory. */
 export class ClassifyWorkspace {
   readonly x: Float64Array;
   readonly g: Float64Array;
-  /** Tangent vector v, and J_k v before renormalisation. */
+  /** Tangent vector v (rescaled by powers of two), and J_k v before rescaling. */
   readonly v: Float64Array;
   readonly jv: Float64Array;
   /** Checkpoint c = x_{N-P}. */
@@ -90,7 +91,7 @@ export function classifyInto(
   }
   const lyap = s.lyapunov && transient < N;
   if (lyap) tangentStart(n, v);
-  let logSum = 0;
+  let exponents = 0;
   let period = 0;
   // Rule 5: extents R1, R2 of the two halves of the window T … N, each from its first state.
   const T = Math.min(transient, N);
@@ -102,17 +103,10 @@ export function classifyInto(
   for (let k = 0; k < N; k++) {
     if (lyap && k >= transient) {
       // J_k v = v - h ⊙ ∇²f(x_k) v, at x_k: before the step moves x.
+      // v is rescaled by a power of two and λ taken from its final length (tangent.ts).
       obj.hvp(x, p, v, jv);
-      let sq = 0;
-      for (let i = 0; i < n; i++) {
-        const w = v[i] - h[i] * jv[i];
-        jv[i] = w;
-        sq += w * w;
-      }
-      const norm = Math.sqrt(sq);
-      logSum += Math.log(norm);
-      // A zero image (J singular along v) makes λ = -∞; keep v rather than divide by zero.
-      if (norm > 0 && Number.isFinite(norm)) for (let i = 0; i < n; i++) v[i] = jv[i] / norm;
+      for (let i = 0; i < n; i++) jv[i] = v[i] - h[i] * jv[i];
+      exponents += rescaleTangent(jv, v, n);
     }
 
     obj.grad(x, p, g);
@@ -153,7 +147,7 @@ export function classifyInto(
     }
   }
 
-  const lambda = lyap ? logSum / (N - transient) : NaN;
+  const lambda = lyap ? tangentExponent(v, n, exponents, N - transient) : NaN;
   rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold);
   rec.iter = N;
   rec.period = period;

@@ -15,29 +15,9 @@ import {
 } from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { CompiledObjective } from '../objective/types.ts';
+import { columnSetup, type ColumnSetup } from './ensemble-columns.ts';
+import { allocSamples, CompiledEnsemble, type BinBand, type SampleColumns } from './kernel/ensemble-block.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-
-/** One column's rates, parameters and start override, applied to the plan's base values. */
-interface ColumnSetup {
-  lr: Float64Array;
-  params: Float64Array;
-  /** Coordinate whose start the column fixes, or -1. */
-  coord: number;
-  value: number;
-}
-
-function columnSetup(plan: EnsemblePlan, c: number): ColumnSetup {
-  const lr = plan.lr.slice();
-  const params = plan.params.slice();
-  const value = plan.values[c];
-  const q = plan.quantity;
-  let coord = -1;
-  if (q.kind === 'lr') lr.fill(value);
-  else if (q.kind === 'lrCoord') lr[q.index] = value;
-  else if (q.kind === 'param') params[plan.paramIndex] = value;
-  else coord = q.index;
-  return { lr, params, coord, value };
-}
 
 /**
  * The float64 trajectory of one sample. `run` performs pass one (fate, period, exponent, extremes of
@@ -172,84 +152,123 @@ function infNorm(v: Float64Array): number {
   return m;
 }
 
+/** One column at a time, interpreted (SampleIntegrator over the objective's evaluators) or compiled. */
+interface ColumnRunner {
+  /** Pass one of column c: summaries at c·M + m, x_T at (c·M + m - xTOffset)·dim. */
+  run(c: number, out: SampleColumns, xT: Float64Array, xTOffset: number): void;
+  /** Pass two of column c into the W × H density. */
+  bin(
+    c: number,
+    xT: Float64Array,
+    xTOffset: number,
+    escape: Uint32Array,
+    range: [number, number],
+    band: BinBand,
+  ): void;
+}
+
+function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunner {
+  const { samples: M, dim: n, rows: H } = plan;
+  const integ = new SampleIntegrator(plan, obj);
+  const start = new Float64Array(n);
+  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN, r1: 0, r2: 0 };
+  return {
+    run(c, out, xT, xTOffset) {
+      const col = columnSetup(plan, c);
+      for (let m = 0; m < M; m++) {
+        start.set(plan.starts.subarray(m * n, (m + 1) * n));
+        integ.run(col, start, s);
+        const i = c * M + m;
+        out.escape[i] = s.escape;
+        out.period[i] = s.period;
+        out.lyapunov[i] = s.lyapunov;
+        out.min[i] = s.min;
+        out.max[i] = s.max;
+        out.r1[i] = s.r1;
+        out.r2[i] = s.r2;
+        xT.set(integ.xT, (i - xTOffset) * n);
+      }
+    },
+    bin(c, xT, xTOffset, escape, [lo, hi], band) {
+      const col = columnSetup(plan, c);
+      for (let m = 0; m < M; m++) {
+        const i = c * M + m;
+        if (escape[i] > 0) continue;
+        integ.xT.set(xT.subarray((i - xTOffset) * n, (i - xTOffset + 1) * n));
+        integ.replay(col, (o) => {
+          const r = rowOf(o, lo, hi, H);
+          if (r < 0) band.outside[c - band.c0]++;
+          else band.density[r * band.width + c - band.c0]++;
+        });
+      }
+    },
+  };
+}
+
+function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunner {
+  const M = plan.samples;
+  const k = new CompiledEnsemble(plan, obj);
+  return {
+    run: (c, out, xT, xTOffset) => {
+      k.run(c * M, (c + 1) * M, out, 0, xT, xTOffset);
+    },
+    bin: (c, xT, xTOffset, escape, range, band) =>
+      k.bin(c * M, (c + 1) * M, xT, xTOffset, escape, 0, range, band),
+  };
+}
+
 /**
  * Runs an ensemble plan in float64. Pass one records each sample's fate and the state after the
  * transient; the range is chosen; pass two replays the kept steps of bounded samples into the bins.
+ * The compiled kernel runs objectives compiled from an expression; `interpreted` (the oracle of the
+ * tests) and hand-written objectives take the objective's own evaluators. Same results either way.
  */
 export async function runEnsembleCpu(
   spec: ExperimentSpec,
   obj: CompiledObjective,
   plan: EnsemblePlan,
-  options: RunOptions = {},
+  options: RunOptions & { interpreted?: boolean } = {},
 ): Promise<BifurcationResult> {
   const t0 = performance.now();
   const { columns: W, samples: M, dim: n, rows: H } = plan;
-  const integ = new SampleIntegrator(plan, obj);
+  const runner = !options.interpreted && obj.graph ? compiledRunner(plan, obj) : interpretedRunner(plan, obj);
   // Columnar summaries: a large fallback run holds millions of samples.
-  const escape = new Uint32Array(W * M);
-  const period = new Uint32Array(W * M);
-  const lyap = new Float64Array(W * M);
-  const omin = new Float64Array(W * M);
-  const omax = new Float64Array(W * M);
-  const r1 = new Float64Array(W * M);
-  const r2 = new Float64Array(W * M);
-  const density = new Uint32Array(W * H);
-  const outside = new Uint32Array(W);
+  const samples = allocSamples(W * M);
+  const band: BinBand = { c0: 0, width: W, density: new Uint32Array(W * H), outside: new Uint32Array(W) };
   // With a fixed range a column is binned right after its first pass; only the automatic range
   // needs every x_T kept until all columns have run.
   const fixed = plan.range;
   const xT = fixed ? new Float64Array(M * n) : new Float64Array(W * M * n);
-  const start = new Float64Array(n);
-  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN, r1: 0, r2: 0 };
-  const bin = (c: number, lo: number, hi: number) => {
-    const col = columnSetup(plan, c);
-    const base = fixed ? 0 : c * M;
-    for (let m = 0; m < M; m++) {
-      if (escape[c * M + m] > 0) continue;
-      integ.xT.set(xT.subarray((base + m) * n, (base + m + 1) * n));
-      integ.replay(col, (o) => {
-        const r = rowOf(o, lo, hi, H);
-        if (r < 0) outside[c]++;
-        else density[r * W + c]++;
-      });
-    }
-  };
   for (let c = 0; c < W; c++) {
-    const col = columnSetup(plan, c);
-    for (let m = 0; m < M; m++) {
-      start.set(plan.starts.subarray(m * n, (m + 1) * n));
-      integ.run(col, start, s);
-      const i = c * M + m;
-      escape[i] = s.escape;
-      period[i] = s.period;
-      lyap[i] = s.lyapunov;
-      omin[i] = s.min;
-      omax[i] = s.max;
-      r1[i] = s.r1;
-      r2[i] = s.r2;
-      xT.set(integ.xT, ((fixed ? 0 : c * M) + m) * n);
-    }
-    if (fixed) bin(c, fixed[0], fixed[1]);
+    const xTOffset = fixed ? c * M : 0;
+    runner.run(c, samples, xT, xTOffset);
+    if (fixed) runner.bin(c, xT, xTOffset, samples.escape, fixed, band);
     options.onProgress?.(c + 1, fixed ? W : 2 * W);
     await yieldAndCheck(options.signal);
   }
-  const stats = reduceColumns(plan, (i) => ({
-    escape: escape[i],
-    period: period[i],
-    lyapunov: lyap[i],
-    min: omin[i],
-    max: omax[i],
-    r1: r1[i],
-    r2: r2[i],
-  }));
+  const stats = reduceColumns(plan, (i) => sampleAt(samples, i));
   const range = chooseRange(plan, stats);
   if (!fixed)
     for (let c = 0; c < W; c++) {
-      bin(c, range[0], range[1]);
+      runner.bin(c, xT, 0, samples.escape, range, band);
       options.onProgress?.(W + c + 1, 2 * W);
       await yieldAndCheck(options.signal);
     }
+  const { density, outside } = band;
   return { spec, info: CPU_INFO, plan, range, density, outside, stats, ms: performance.now() - t0 };
+}
+
+/** Sample i of columnar summaries. */
+export function sampleAt(s: SampleColumns, i: number): SampleSummary {
+  return {
+    escape: s.escape[i],
+    period: s.period[i],
+    lyapunov: s.lyapunov[i],
+    min: s.min[i],
+    max: s.max[i],
+    r1: s.r1[i],
+    r2: s.r2[i],
+  };
 }
 
 const CPU_INFO: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu' };

@@ -1,7 +1,9 @@
 /**
  * A whole basin map in float64 on the CPU: the plane model of src/experiment/plane.ts, one classified
- * trajectory per pixel. Slow by design (it is the reference), so it reports progress per row and can
- * be aborted between rows.
+ * trajectory per pixel, run by the compiled kernel (kernel/basin-block.ts) for objectives compiled
+ * from an expression, or by classifyInto over the objective's own evaluators (the interpreted
+ * oracle, and hand-written objectives). Both give the same records. Progress is reported, and an
+ * abort seen, per row.
  */
 import { allocColumns, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
@@ -16,6 +18,7 @@ import {
 import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
+import { CompiledBasin } from './kernel/basin-block.ts';
 
 /** Options of a grid run: progress is reported, and the signal checked, after every row. */
 export interface GridOptions {
@@ -27,6 +30,8 @@ export interface GridOptions {
   rowEnd?: number;
   /** Columns to fill (e.g. from an earlier call over other rows); default: new float64 columns. */
   columns?: RecordColumns;
+  /** Run classifyInto over the objective's evaluators (the tape) even when it can be compiled. */
+  interpreted?: boolean;
 }
 
 /** Columns of the grid and the GD steps taken (escaped trajectories count up to their escape). */
@@ -47,6 +52,7 @@ export class GridRunner {
   private readonly x0: Float64Array;
   private readonly h: Float64Array;
   private readonly p: Float64Array;
+  private readonly compiled: CompiledBasin | null;
 
   /**
    * Throws SpecError when the spec does not fit the objective. `rowStart`: the grid row that the
@@ -57,6 +63,7 @@ export class GridRunner {
     private readonly obj: CompiledObjective,
     columns?: RecordColumns,
     private readonly rowStart = 0,
+    interpreted = false,
   ) {
     this.plane = resolvePlane(spec, obj);
     const { width: W, height: H, dim } = this.plane;
@@ -67,12 +74,14 @@ export class GridRunner {
     this.x0 = new Float64Array(dim);
     this.h = new Float64Array(dim);
     this.p = new Float64Array(obj.params.length);
+    this.compiled = !interpreted && obj.graph ? new CompiledBasin(spec, obj) : null;
   }
 
   /** Classifies row j (every pixel i of it) into the columns; returns the GD steps taken. */
   row(j: number): number {
     const { spec, obj, plane, ws, rec, x0, h, p, columns } = this;
     const W = plane.width;
+    if (this.compiled) return this.compiled.pixels(j * W, (j + 1) * W, columns, this.rowStart * W);
     let steps = 0;
     for (let i = 0; i < W; i++) {
       pixelSetup(plane, i, j, x0, h, p);
@@ -98,7 +107,7 @@ export class GridRunner {
  * SpecError when the spec does not fit the objective, and the signal's reason when aborted.
  */
 export function runGrid(spec: ExperimentSpec, obj: CompiledObjective, options: GridOptions = {}): GridResult {
-  const runner = new GridRunner(spec, obj, options.columns);
+  const runner = new GridRunner(spec, obj, options.columns, 0, options.interpreted);
   const H = spec.size[1];
   const j0 = options.rowStart ?? 0;
   const j1 = options.rowEnd ?? H;

@@ -14,6 +14,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
+import { CROSS_ORIGIN_ISOLATION } from '../../src/cpu/isolation.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST = join(ROOT, 'dist');
@@ -30,8 +31,13 @@ const MIME: Record<string, string> = {
   '.wgsl': 'text/plain',
 };
 
-/** Serves dist/ (the production build) on 127.0.0.1 at a free port. */
-export async function serveDist(): Promise<{ url: string; close: () => Promise<void> }> {
+/**
+ * Serves dist/ (the production build) on 127.0.0.1 at a free port, cross-origin isolated as vite
+ * serves it (src/cpu/isolation.ts), or with the `headers` given instead.
+ */
+export async function serveDist(
+  headers: Record<string, string> = { ...CROSS_ORIGIN_ISOLATION },
+): Promise<{ url: string; close: () => Promise<void> }> {
   if (!existsSync(join(DIST, 'index.html')))
     throw new Error('dist/index.html is missing: run `npm run build` before the browser tests');
   const server: Server = createServer((req, res) => {
@@ -41,7 +47,7 @@ export async function serveDist(): Promise<{ url: string; close: () => Promise<v
       res.writeHead(404).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+    res.writeHead(200, { ...headers, 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -63,6 +69,7 @@ export interface SharedBrowser {
   /**
    * The lab on SwiftShader WebGPU with `?display=readback`: the same engine and colours, drawn
    * through a 2D canvas (headless SwiftShader loses the device on presenting to a WebGPU canvas).
+   * `engine=gpu`: on a software adapter the lab's auto choice is the CPU engine.
    */
   readonly gpuUrl: string;
 }
@@ -86,7 +93,7 @@ export function sharedBrowser(): SharedBrowser {
       return server!.url;
     },
     get gpuUrl() {
-      return `${server!.url}?display=readback`;
+      return `${server!.url}?display=readback&engine=gpu`;
     },
   };
 }

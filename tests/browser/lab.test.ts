@@ -64,7 +64,10 @@ async function cliCounts(spec: ExperimentSpec) {
   const dir = tempDir('gdlab-');
   try {
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    const cli = await runCli(['basin', '--spec', join(dir, 'spec.json'), '--json', join(dir, 'out.json')]);
+    const cli = await runCli([
+      ...['basin', '--spec', join(dir, 'spec.json'), '--engine', 'gpu'],
+      ...['--json', join(dir, 'out.json')],
+    ]);
     expect(cli.stderr).not.toMatch(/warning/);
     const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     expect(out.engine).toBe('gpu');
@@ -479,7 +482,7 @@ describe('a lost GPU device', () => {
     await withOwnBrowser(true, async (page, errors) => {
       const patch = { size: [48, 48], iterations: 200, transient: 100 };
       // No ?display=readback: the lab presents into a WebGPU canvas first.
-      await openLab(page, shared.url + hashFor(patch));
+      await openLab(page, shared.url + '?engine=gpu' + hashFor(patch));
       await new Promise((r) => setTimeout(r, 1500));
       await waitForMap(page);
       const s = await labState(page);
@@ -509,14 +512,14 @@ describe('a lost GPU device', () => {
 });
 
 describe('the lab without WebGPU', () => {
-  it('falls back to the CPU engine in a Web Worker, says so, and renders', async () => {
+  it('falls back to the CPU engine on Web Workers, says so, and renders', async () => {
     await withOwnBrowser(false, async (page, errors) => {
       const spec: Partial<ExperimentSpec> = { size: [64, 64], iterations: 200, transient: 100 };
       await openLab(page, shared.url + hashFor(spec));
       const s = await labState(page);
       expect(s.kind).toBe('cpu');
       expect(s.note).toMatch(/no GPU adapter|no WebGPU/);
-      expect(s.note).toContain('CPU engine in a Web Worker');
+      expect(s.note).toMatch(/float64 CPU engine on \d+ Web Workers? instead/);
       const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(spec));
       expect(s.counts).toEqual(countOutcomes(ref.columns));
       const legend = await legendCounts(page);

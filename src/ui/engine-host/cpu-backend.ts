@@ -1,39 +1,38 @@
 /**
- * The CPU backend: the float64 reference engine in a Web Worker, coloured on the main thread with
- * the CPU colouring function (same mapping as the GPU colour pass), drawn with putImageData.
+ * The CPU backend: the float64 engine compiled to WebAssembly on navigator.hardwareConcurrency Web
+ * Workers (src/cpu), coloured on the main thread with the CPU colouring function (same mapping as
+ * the GPU colour pass), drawn with putImageData.
  */
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
 import { countOutcomes } from '../../core/outcome.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { ParallelCpuEngine } from '../../cpu/basin-engine.ts';
+import { webWorkerPool } from '../../cpu/web-pool.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { colourColumns } from './colour.ts';
-import { SpecWorkerClient } from '../shared/spec-worker-client.ts';
-import type { WorkerReply } from './protocol.ts';
-
-type ResultReply = Extract<WorkerReply, { type: 'result' }>;
 
 export class CpuBackend implements LabBackend {
-  readonly info: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu (Web Worker)' };
+  readonly info: EngineInfo;
   readonly display = 'cpu' as const;
-  private client: SpecWorkerClient<ResultReply>;
+  // Every run goes to the workers: the page's thread must stay free (and may not compile large
+  // WebAssembly modules synchronously).
+  private readonly engine = new ParallelCpuEngine(webWorkerPool(), { inProcessSteps: 0 });
   private cache = new WeakMap<MapFrame, { key: string; pixels: Pixels }>();
 
   constructor() {
-    this.client = new SpecWorkerClient(
-      new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }),
-    );
+    this.info = this.engine.info;
   }
 
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
     const coarse = !!options.coarse;
-    const msg = await this.client.run(spec, options);
+    const r = await this.engine.runBasin(spec, options);
     return {
       spec,
-      info: this.info,
-      columns: msg.columns,
-      counts: countOutcomes(msg.columns),
-      ms: msg.ms,
-      steps: msg.steps,
+      info: r.info,
+      columns: r.columns,
+      counts: countOutcomes(r.columns),
+      ms: r.ms,
+      steps: r.steps,
       coarse,
     };
   }
@@ -62,7 +61,6 @@ export class CpuBackend implements LabBackend {
 
   release(_frame: MapFrame): void {}
 
-  dispose(): void {
-    this.client.dispose();
-  }
+  // The workers belong to the page (web-pool.ts): an ensemble view may still use them.
+  dispose(): void {}
 }

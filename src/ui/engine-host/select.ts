@@ -1,7 +1,14 @@
 /**
- * Chooses the engine: WebGPU when the browser gives an adapter and a device, else the float64 CPU
- * engine in a Web Worker, with a plain sentence saying so (never a blank page).
+ * Chooses the lab's engine as the CLI does (src/select/decide.ts): `?engine=auto` (the default) takes
+ * a hardware WebGPU adapter, weighs a software one (SwiftShader, llvmpipe, a fallback adapter)
+ * against the float64 CPU engine on the page's Web Workers for the spec the lab opens with, and
+ * falls back to the CPU engine without an adapter; `?engine=gpu` and `?engine=cpu` force one. The
+ * reason is shown in the status line; a plain sentence says when the lab is not on the GPU.
  */
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { estimateCost } from '../../select/cost.ts';
+import { decide, ENGINE_CHOICES, softwareRasteriser, type EngineChoice } from '../../select/decide.ts';
+import { compileSpec } from '../shared/objective.ts';
 import type { LabBackend } from './backend.ts';
 import { CpuBackend } from './cpu-backend.ts';
 
@@ -9,6 +16,14 @@ export interface BackendChoice {
   backend: LabBackend;
   /** Shown to the user when the lab is not running on the GPU; null on the GPU. */
   note: string | null;
+  /** Why this engine runs (the status line shows it). */
+  reason: string;
+}
+
+/** The `engine` parameter of the page's address: auto, gpu or cpu (auto when absent or unknown). */
+export function engineChoice(search: string): EngineChoice {
+  const v = new URLSearchParams(search).get('engine');
+  return ENGINE_CHOICES.includes(v as EngineChoice) ? (v as EngineChoice) : 'auto';
 }
 
 function describe(adapter: GPUAdapter): string {
@@ -16,6 +31,20 @@ function describe(adapter: GPUAdapter): string {
   return (
     [i.vendor, i.architecture, i.device, i.description].filter((s) => s && s.length).join(' ') || 'WebGPU'
   );
+}
+
+async function requestAdapter(retries: number): Promise<GPUAdapter | null> {
+  if (!('gpu' in navigator) || !navigator.gpu) return null;
+  for (let attempt = 0; ; attempt++) {
+    let adapter: GPUAdapter | null;
+    try {
+      adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    } catch {
+      adapter = null;
+    }
+    if (adapter || attempt >= retries) return adapter;
+    await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+  }
 }
 
 /**
@@ -27,40 +56,55 @@ export async function createBackend(
   display: 'webgpu' | 'readback' = 'webgpu',
   /** Extra adapter requests, with growing pauses: after a loss the browser may need a moment. */
   retries = 0,
+  choice: EngineChoice = 'auto',
+  /** The spec auto estimates both engines for. */
+  spec?: ExperimentSpec,
 ): Promise<BackendChoice> {
-  const cpu = (why: string): BackendChoice => ({
+  const threads = Math.max(1, navigator.hardwareConcurrency || 1);
+  const cpu = (reason: string, why: string | null): BackendChoice => ({
     backend: new CpuBackend(),
-    note: `${why} The lab runs the float64 CPU engine in a Web Worker instead: same outcomes, much slower, so keep grids small.`,
+    note: why
+      ? `${why} The lab runs the float64 CPU engine on ${threads} Web Worker${threads > 1 ? 's' : ''} instead: same outcomes, in double precision.`
+      : null,
+    reason,
   });
-  if (!('gpu' in navigator) || !navigator.gpu) return cpu('This browser has no WebGPU.');
-  let adapter: GPUAdapter | null;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-    } catch {
-      adapter = null;
-    }
-    if (adapter || attempt >= retries) break;
-    await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
+  const forced = `engine=${choice} in the address`;
+  const adapter = choice === 'cpu' ? null : await requestAdapter(retries);
+  const decision = decide(
+    choice,
+    adapter ? { name: describe(adapter), software: softwareRasteriser(adapter.info) } : null,
+    () => {
+      if (!spec) return { cpuMs: 1, adapterMs: 1, threads };
+      return estimateCost(compileSpec(spec).graph!, spec, threads);
+    },
+    forced,
+  );
+  if (decision.kind === 'cpu') {
+    if (choice === 'cpu' || adapter) return cpu(decision.reason, null);
+    const why =
+      'gpu' in navigator && navigator.gpu
+        ? 'WebGPU is present but no GPU adapter is available.'
+        : 'This browser has no WebGPU.';
+    return cpu(decision.reason, why);
   }
-  if (!adapter) return cpu('WebGPU is present but no GPU adapter is available.');
   try {
-    const device = await adapter.requestDevice({
+    const device = await adapter!.requestDevice({
       requiredLimits: {
-        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBufferBindingSize: adapter!.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter!.limits.maxBufferSize,
       },
     });
     let lost = false;
     const { GpuBackend } = await import('./gpu-backend.ts');
-    const backend = await GpuBackend.create(device, display, adapter, describe(adapter), () => {
+    const backend = await GpuBackend.create(device, display, adapter!, describe(adapter!), () => {
       if (!lost) {
         lost = true;
         onLost();
       }
     });
-    return { backend, note: null };
+    return { backend, note: null, reason: decision.reason };
   } catch (e) {
-    return cpu(`The GPU device could not be created (${(e as Error).message}).`);
+    const why = `The GPU device could not be created (${(e as Error).message}).`;
+    return cpu(`${decision.reason}; the device could not be created, so the float64 CPU engine`, why);
   }
 }

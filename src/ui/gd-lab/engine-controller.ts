@@ -1,12 +1,13 @@
 /**
- * The lab's engine, as a ReactiveController: the backend chosen at start (WebGPU, else the float64
- * worker, with a sentence saying why), and recovery from a lost GPU device: a new device (drawing
+ * The lab's engine, as a ReactiveController: the backend chosen at start as `?engine=` asks (auto by
+ * default: src/ui/engine-host/select.ts), with why, and recovery from a lost GPU device: a new device (drawing
  * through a 2D canvas when the loss followed a present into a WebGPU canvas, as on headless
  * SwiftShader), and after MAX_RECOVERIES losses the CPU engine.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LabBackend } from '../engine-host/backend.ts';
-import { createBackend } from '../engine-host/select.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { createBackend, engineChoice } from '../engine-host/select.ts';
 
 /** Device losses after which the lab stops asking for a GPU device. */
 const MAX_RECOVERIES = 3;
@@ -15,6 +16,8 @@ export class EngineController implements ReactiveController {
   backend: LabBackend | null = null;
   /** Plain statement of a fallback (no WebGPU, lost device); null on the GPU as asked. */
   note: string | null = null;
+  /** Why this engine runs (src/select/decide.ts), for the status line. */
+  reason: string | null = null;
   private recoveries = 0;
   /** `?display=readback`: GPU frames reach the screen through a 2D canvas (headless SwiftShader). */
   private display: 'webgpu' | 'readback' =
@@ -27,6 +30,8 @@ export class EngineController implements ReactiveController {
       ready(): void;
       /** The device is gone: drop everything that lives on it. */
       lost(): void;
+      /** The spec on screen: auto estimates both engines for it. */
+      spec(): ExperimentSpec;
     },
   ) {
     host.addController(this);
@@ -42,11 +47,22 @@ export class EngineController implements ReactiveController {
   }
 
   private async start(): Promise<void> {
-    const { backend, note } = await createBackend(() => this.onDeviceLost(), this.display);
+    const { backend, note, reason } = await this.create(0);
     this.backend = backend;
     this.note = note;
+    this.reason = reason;
     this.host.requestUpdate();
     this.cb.ready();
+  }
+
+  private create(retries: number) {
+    return createBackend(
+      () => this.onDeviceLost(),
+      this.display,
+      retries,
+      engineChoice(location.search),
+      this.cb.spec(),
+    );
   }
 
   private async onDeviceLost(): Promise<void> {
@@ -61,9 +77,14 @@ export class EngineController implements ReactiveController {
     let choice;
     if (this.recoveries > MAX_RECOVERIES) {
       const { CpuBackend } = await import('../engine-host/cpu-backend.ts');
-      choice = { backend: new CpuBackend(), note: 'The CPU engine (float64, Web Worker) runs instead.' };
-    } else choice = await createBackend(() => this.onDeviceLost(), this.display, 3);
+      choice = {
+        backend: new CpuBackend(),
+        note: 'The CPU engine (float64, Web Workers) runs instead.',
+        reason: `the GPU device was lost ${this.recoveries} times, so the float64 CPU engine`,
+      };
+    } else choice = await this.create(3);
     this.backend = choice.backend;
+    this.reason = choice.reason;
     const how = byPresent ? ' while drawing into the WebGPU canvas; maps are now copied to a 2D canvas' : '';
     this.note = `The GPU device was lost${how} and the lab recovered.${choice.note ? ' ' + choice.note : ''}`;
     this.host.requestUpdate();

@@ -97,6 +97,7 @@ export class GdLab extends LitElement {
     failed: (message) => this.setError('engine', message),
   });
   readonly engine = new EngineController(this, {
+    spec: () => this.spec,
     ready: () => this.compute(),
     lost: () => {
       this.runs.abort('device lost');
@@ -118,6 +119,10 @@ export class GdLab extends LitElement {
   /** Plain statement of a fallback (no WebGPU, lost device). */
   get engineNote(): string | null {
     return this.engine.note;
+  }
+  /** Why the engine that runs was chosen (src/select/decide.ts), shown in the status row. */
+  get engineReason(): string | null {
+    return this.engine.reason;
   }
   /** Progress of the computation (or export) in flight in [0, 1]; null when idle. */
   get progress(): number | null {

@@ -23,6 +23,7 @@ export interface LabView {
   readonly spec: ExperimentSpec;
   readonly frame: MapFrame | null;
   readonly backend: LabBackend | null;
+  readonly engineReason: string | null;
   readonly errors: Partial<Record<string, string>>;
   readonly adaptNote: string | null;
   readonly pending: { spec: ExperimentSpec; seconds: number } | null;
@@ -97,8 +98,9 @@ export function renderStatus(lab: LabView) {
   let line: string;
   if (!lab.backend) line = 'starting the engine…';
   else if (s.kind !== 'basin')
-    line = `${KIND_TITLES[s.kind]} · ${lab.backend.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, f64'}`;
+    line = `${KIND_TITLES[s.kind]} · ${lab.backend.info.kind === 'gpu' ? 'GPU, f32' : `CPU (${lab.backend.info.adapter}), f64`}`;
   else line = f ? frameLine(f) : 'computing…';
+  if (lab.backend && lab.engineReason) line += ` · engine: ${lab.engineReason}`;
   return html`<div class="status" role="status">
     <span id="status">${line}</span>${
       lab.runs.cancelled

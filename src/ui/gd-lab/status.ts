@@ -43,7 +43,7 @@ export function duration(seconds: number): string {
 
 function where(info: EngineInfo | undefined): string {
   if (!info) return 'the engine';
-  return info.kind === 'gpu' ? `GPU (${info.adapter}), f32` : 'CPU, f64';
+  return info.kind === 'gpu' ? `GPU (${info.adapter}), f32` : `CPU (${info.adapter}), f64`;
 }
 
 /** What a spec computes, in words: "256×256 starts × 500 iterations" or the ensemble's sizes. */

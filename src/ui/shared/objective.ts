@@ -5,6 +5,7 @@
 import { checkSpec as checkExperiment } from '../../experiment/check.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
+import { compileEvaluators, compileEvaluatorsAsync } from '../../objective/wasm/evaluator.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 
 /**
@@ -34,6 +35,38 @@ export function compileFor(
 
 export function compileSpec(spec: ExperimentSpec): CompiledObjective {
   return compileFor(spec.objective.expr, spec.objective.params, spec.observables);
+}
+
+/** WebAssembly evaluators of recent objectives (src/objective/wasm), by the tape objective they compile. */
+const evaluators = new WeakMap<CompiledObjective, CompiledObjective | Promise<void>>();
+
+/**
+ * The spec's objective with its WebAssembly evaluators (the float64 engines' compiled code, bit for
+ * bit the tape's values), for the trajectory inspector on the page's thread. Chrome compiles a
+ * module of at most 4 KB synchronously there; a larger one compiles in the background from the
+ * first call on, and the tape stands in until it is ready (the same values, more slowly).
+ */
+export function compiledSpec(spec: ExperimentSpec): CompiledObjective {
+  const tape = compileSpec(spec);
+  const hit = evaluators.get(tape);
+  if (hit && !(hit instanceof Promise)) return hit;
+  if (!hit) {
+    try {
+      const wasm = compileEvaluators(tape);
+      evaluators.set(tape, wasm);
+      return wasm;
+    } catch {
+      // Where WebAssembly may not compile at all (a policy without 'wasm-unsafe-eval'), the tape stays.
+      evaluators.set(
+        tape,
+        compileEvaluatorsAsync(tape).then(
+          (wasm) => void evaluators.set(tape, wasm),
+          () => void evaluators.set(tape, tape),
+        ),
+      );
+    }
+  }
+  return tape;
 }
 
 /**

@@ -1,13 +1,13 @@
 /**
- * The data of the trajectory inspector for one pixel, from the float64 reference: the pixel's start,
- * rates and parameters (the plane model), GD's iterates with f and sharpness, and the gradient flow
- * and modified equations of order 1 and 2 sampled at t = k·h.
+ * The data of the trajectory inspector for one pixel, in float64 with the engine's compiled
+ * evaluators: the pixel's start, rates and parameters (the plane model), GD's iterates with f and
+ * sharpness, and the gradient flow and modified equations of order 1 and 2 sampled at t = k·h.
  */
 import { runTrajectory } from '../../reference/gd.ts';
 import { sampleFlow, type FlowKind } from '../../reference/flows.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
-import { compileSpec } from '../shared/objective.ts';
+import { compiledSpec } from '../shared/objective.ts';
 
 /** Most GD iterates the inspector plots (a million-step spec would freeze the page). */
 export const MAX_INSPECT_ITERS = 2000;
@@ -51,7 +51,7 @@ export interface InspectorData {
 }
 
 export function inspectPixel(spec: ExperimentSpec, i: number, j: number): InspectorData {
-  const obj = compileSpec(spec);
+  const obj = compiledSpec(spec);
   const plane = resolvePlane(spec, obj);
   const x0 = new Float64Array(plane.dim);
   const h = new Float64Array(plane.dim);

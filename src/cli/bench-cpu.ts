@@ -1,0 +1,82 @@
+/**
+ * The CPU section of `gdlab bench`: steps per second of the float64 engine compiled to WebAssembly,
+ * on one thread (in process) and on every thread (the worker pool), with and without the Lyapunov
+ * exponent, on the benchmark's workload. Kept apart from the GPU measurements in bench.ts.
+ */
+import { availableParallelism } from 'node:os';
+import { ParallelCpuEngine } from '../cpu/basin-engine.ts';
+import { nodeWorkerPool } from '../cpu/node-pool.ts';
+import { allocColumns } from '../core/outcome.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
+import { compileObjective } from '../objective/compile.ts';
+import { CompiledBasin } from '../reference/kernel/basin-block.ts';
+
+export interface CpuBench {
+  threads: number;
+  size: [number, number];
+  iterations: number;
+  /** Steps per second: one thread and all threads, classify only and with the exponent. */
+  one_thread_steps_per_s: number;
+  one_thread_lyapunov_steps_per_s: number;
+  all_threads_steps_per_s: number;
+  all_threads_lyapunov_steps_per_s: number;
+}
+
+const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6).toFixed(1)} M`);
+
+/**
+ * Measures `workload(size, iterations, lyapunov)` (the GPU section's specs) on the CPU engine;
+ * the fastest of `repeat` interleaved rounds counts, as for the GPU figures.
+ */
+export async function benchCpu(
+  workload: (size: number, iterations: number, lyapunov: boolean) => ExperimentSpec,
+  size: number,
+  iterations: number,
+  repeat: number,
+  say: (line: string) => void,
+): Promise<CpuBench> {
+  const threads = availableParallelism();
+  const pool = await nodeWorkerPool(threads);
+  const engine = new ParallelCpuEngine(pool, { inProcessSteps: 0 });
+  try {
+    const specs = { plain: workload(size, iterations, false), lyap: workload(size, iterations, true) };
+    const one = (spec: ExperimentSpec) => {
+      const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
+      const basin = new CompiledBasin(spec, obj);
+      const cols = allocColumns(spec.size[0], spec.size[1]);
+      const t0 = performance.now();
+      const steps = basin.pixels(0, spec.size[0] * spec.size[1], cols);
+      return steps / ((performance.now() - t0) / 1000);
+    };
+    const all = async (spec: ExperimentSpec) => {
+      const r = await engine.runBasin(spec);
+      return r.steps / (r.ms / 1000);
+    };
+    // Start the workers and let V8 compile the kernels before anything is timed.
+    await all(workload(64, 40, true));
+    one(workload(64, 40, true));
+    const best = { one: 0, oneLyap: 0, all: 0, allLyap: 0 };
+    for (let r = 0; r < repeat; r++) {
+      best.one = Math.max(best.one, one(specs.plain));
+      best.oneLyap = Math.max(best.oneLyap, one(specs.lyap));
+      best.all = Math.max(best.all, await all(specs.plain));
+      best.allLyap = Math.max(best.allLyap, await all(specs.lyap));
+    }
+    say(`  CPU engine (f64, WebAssembly), ${size}×${size} × ${iterations}:`);
+    say(`    1 thread             ${fmt(best.one)}steps/s   with Lyapunov ${fmt(best.oneLyap)}steps/s`);
+    say(
+      `    ${threads} threads${' '.repeat(Math.max(1, 13 - String(threads).length))}${fmt(best.all)}steps/s   with Lyapunov ${fmt(best.allLyap)}steps/s   (${(best.all / best.one).toFixed(2)}× one thread)`,
+    );
+    return {
+      threads,
+      size: [size, size],
+      iterations,
+      one_thread_steps_per_s: best.one,
+      one_thread_lyapunov_steps_per_s: best.oneLyap,
+      all_threads_steps_per_s: best.all,
+      all_threads_lyapunov_steps_per_s: best.allLyap,
+    };
+  } finally {
+    engine.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The float64 ensemble engine on every core: columns cut into jobs for the worker pool, pass one in
+ * parallel, the range chosen from all columns, then pass two in parallel (src/core/ensemble.ts). The
+ * same records as runEnsembleCpu, which runs the same kernel on one thread.
+ */
+import {
+  chooseRange,
+  reduceColumns,
+  type BifurcationResult,
+  type EnsembleEngine,
+  type EnsemblePlan,
+} from '../core/ensemble.ts';
+import type { EngineInfo, RunOptions } from '../core/engine.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
+import type { CompiledObjective } from '../objective/types.ts';
+import { sampleAt } from '../reference/ensemble.ts';
+import { allocSamples, type BinBand } from '../reference/kernel/ensemble-block.ts';
+import { JOB_STEPS, threadsLabel } from './basin-engine.ts';
+import type { EnsembleJob, EnsembleJobResult } from './ensemble-job.ts';
+import type { WorkerPool } from './pool.ts';
+
+/** Column ranges of about JOB_STEPS steps, at least four per worker where there are enough columns. */
+export function ensembleJobs(plan: EnsemblePlan, threads: number): [number, number][] {
+  const perColumn = plan.samples * plan.iterations;
+  const size = Math.max(
+    1,
+    Math.min(Math.floor(JOB_STEPS / Math.max(1, perColumn)), Math.ceil(plan.columns / (4 * threads))),
+  );
+  const jobs: [number, number][] = [];
+  for (let c = 0; c < plan.columns; c += size) jobs.push([c, Math.min(plan.columns, c + size)]);
+  return jobs;
+}
+
+export class ParallelEnsembleEngine implements EnsembleEngine {
+  readonly info: EngineInfo;
+  constructor(private readonly pool: WorkerPool) {
+    this.info = { kind: 'cpu', precision: 'f64', adapter: threadsLabel(pool.size) };
+  }
+
+  async runEnsemble(
+    spec: ExperimentSpec,
+    _objective: CompiledObjective,
+    plan: EnsemblePlan,
+    options: RunOptions = {},
+  ): Promise<BifurcationResult> {
+    const t0 = performance.now();
+    const { columns: W, samples: M, dim: n, rows: H } = plan;
+    const jobs = ensembleJobs(plan, this.pool.size);
+    const samples = allocSamples(W * M);
+    const density = new Uint32Array(W * H);
+    const outside = new Uint32Array(W);
+    const xT = plan.range ? null : new Float64Array(W * M * n);
+    const total = plan.range ? W : 2 * W;
+    let done = 0;
+    const addBand = (b: BinBand) => {
+      for (let c = 0; c < b.width; c++) {
+        outside[b.c0 + c] = b.outside[c];
+        for (let r = 0; r < H; r++) density[r * W + b.c0 + c] = b.density[r * b.width + c];
+      }
+    };
+    const progress = (c0: number, c1: number) => {
+      done += c1 - c0;
+      options.onProgress?.(done, total);
+    };
+    const result = (r: { type: string; result?: EnsembleJobResult }): EnsembleJobResult => {
+      if (r.type !== 'ensemble' || !r.result) throw new Error(`unexpected ${r.type} reply`);
+      return r.result;
+    };
+    const job = (over: Partial<EnsembleJob> & Pick<EnsembleJob, 'pass' | 'c0' | 'c1'>): EnsembleJob => ({
+      type: 'ensemble',
+      spec,
+      ...over,
+    });
+    await this.pool.run({
+      jobs,
+      cancel: null,
+      signal: options.signal,
+      request: ([c0, c1]) => ({ job: job({ pass: 'run', c0, c1 }) }),
+      done: ([c0, c1], reply) => {
+        const r = result(reply);
+        if (!r.samples) throw new Error('pass one came back without summaries');
+        for (const key of Object.keys(samples) as (keyof typeof samples)[])
+          samples[key].set(r.samples[key] as Float64Array & Uint32Array, c0 * M);
+        if (r.xT && xT) xT.set(r.xT, c0 * M * n);
+        if (r.band) addBand(r.band);
+        progress(c0, c1);
+      },
+    });
+    const stats = reduceColumns(plan, (i) => sampleAt(samples, i));
+    const range = chooseRange(plan, stats);
+    if (xT)
+      await this.pool.run({
+        jobs,
+        cancel: null,
+        signal: options.signal,
+        request: ([c0, c1]) => {
+          const x = xT.slice(c0 * M * n, c1 * M * n);
+          const escape = samples.escape.slice(c0 * M, c1 * M);
+          return {
+            job: job({ pass: 'bin', c0, c1, range, xT: x, escape }),
+            transfer: [x.buffer, escape.buffer],
+          };
+        },
+        done: ([c0, c1], reply) => {
+          const r = result(reply);
+          if (!r.band) throw new Error('pass two came back without counts');
+          addBand(r.band);
+          progress(c0, c1);
+        },
+      });
+    return { spec, info: this.info, plan, range, density, outside, stats, ms: performance.now() - t0 };
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,264 @@
+/**
+ * A basin map's pixels through the compiled kernel (kernel.ts): blocks of `lanes` pixels are
+ * set up by the plane model, advanced range by range (segments.ts) with the checkpoint and window
+ * anchors saved between ranges, finished by the kernel's `final` (f, ∇²f, observables at x_N), and
+ * classified by the outcome rule of src/core/outcome.ts. The records equal classifyInto's.
+ */
+import { decideOutcome, Outcome, tangentStart, type RecordColumns } from '../../core/outcome.ts';
+import { pixelSetup, resolvePlane, type Plane } from '../../experiment/plane.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type { CompiledObjective } from '../../objective/types.ts';
+import { mathImportObject } from '../../objective/wasm/emit.ts';
+import { lambdaMax, normInf } from '../linalg.ts';
+import { tangentExponent } from '../tangent.ts';
+import { choosePairs, CONST_BYTES, kernelModule, type RunFn } from './kernel.ts';
+import { laneLayout, type LaneLayout } from './layout.ts';
+import { schedule, type Schedule } from './segments.ts';
+
+/** Pixels per block: enough to amortise the calls, few enough that a block's state stays in L2. */
+export const BLOCK_LANES = 256;
+
+/** Float64Array views of a kernel's fields (one per field, `lanes` long). */
+export class LaneViews {
+  readonly x: Float64Array[];
+  readonly h: Float64Array[];
+  readonly p: Float64Array[];
+  readonly v: Float64Array[];
+  readonly c: Float64Array[];
+  readonly anchor: Float64Array[];
+  readonly hess: Float64Array[];
+  readonly obs: Float64Array[];
+  readonly logSum: Float64Array;
+  readonly period: Float64Array;
+  readonly extent: Float64Array;
+  readonly scale: Float64Array;
+  readonly r1: Float64Array;
+  readonly r2: Float64Array;
+  readonly count: Float64Array;
+  readonly omin: Float64Array;
+  readonly omax: Float64Array;
+  readonly f: Float64Array;
+
+  constructor(buffer: ArrayBuffer, L: LaneLayout) {
+    const one = (off: number) => new Float64Array(buffer, off, L.lanes);
+    const many = (offs: number[]) => offs.map(one);
+    this.x = many(L.x);
+    this.h = many(L.h);
+    this.p = many(L.p);
+    this.v = many(L.v);
+    this.c = many(L.c);
+    this.anchor = many(L.anchor);
+    this.hess = many(L.hess);
+    this.obs = many(L.obs);
+    this.logSum = one(L.logSum);
+    this.period = one(L.period);
+    this.extent = one(L.extent);
+    this.scale = one(L.scale);
+    this.r1 = one(L.r1);
+    this.r2 = one(L.r2);
+    this.count = one(L.count);
+    this.omin = one(L.omin);
+    this.omax = one(L.omax);
+    this.f = one(L.f);
+  }
+
+  /** Lane l's state saved at a range boundary (checkpoint, anchor). */
+  copyX(to: Float64Array[], l: number): void {
+    for (let i = 0; i < this.x.length; i++) to[i][l] = this.x[i][l];
+  }
+}
+
+/** An instantiated kernel with its memory laid out for `lanes` lanes. */
+export interface KernelInstance {
+  layout: LaneLayout;
+  views: LaneViews;
+  /** The kernel's `run<flags>`. */
+  run: (flags: number) => RunFn;
+  final: (groups: number) => void;
+  /** The kernel's `trace(groups, steps)` (kernels that observe). */
+  trace: (groups: number, steps: number) => void;
+  /** Lanes per group (2 × pairs): a block's lane count is a multiple of it. */
+  groupLanes: number;
+}
+
+/** Compiles and instantiates a kernel module (synchronously: Node and workers). */
+export function instantiateKernel(
+  bytes: Uint8Array<ArrayBuffer>,
+  layout: LaneLayout,
+  pairs: number,
+): KernelInstance {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), mathImportObject());
+  const e = instance.exports as Record<string, RunFn> & {
+    memory: WebAssembly.Memory;
+    final: (g: number) => void;
+    trace?: (g: number, steps: number) => void;
+  };
+  const need = Math.ceil(layout.bytes / 65536) - e.memory.buffer.byteLength / 65536;
+  if (need > 0) e.memory.grow(need);
+  const run = (flags: number) => {
+    const f = e[`run${flags}`];
+    if (!f) throw new Error(`kernel compiled without run${flags}`);
+    return f;
+  };
+  const trace =
+    e.trace ??
+    (() => {
+      throw new Error('kernel compiled without an observed quantity');
+    });
+  return {
+    layout,
+    views: new LaneViews(e.memory.buffer, layout),
+    run,
+    final: e.final,
+    trace,
+    groupLanes: 2 * pairs,
+  };
+}
+
+/** A spec's basin map on the compiled kernel: classify any range of pixels into columns. */
+export class CompiledBasin {
+  private readonly plane: Plane;
+  private readonly k: KernelInstance;
+  private readonly sched: Schedule;
+  private readonly x0: Float64Array;
+  private readonly h: Float64Array;
+  private readonly p: Float64Array;
+  private readonly tangent: Float64Array;
+  private readonly hess: Float64Array;
+  private readonly eig: Float64Array;
+
+  /** Throws SpecError when the spec does not fit the objective; the objective must have a graph. */
+  constructor(
+    private readonly spec: ExperimentSpec,
+    private readonly obj: CompiledObjective,
+  ) {
+    if (!obj.graph) throw new Error('the compiled kernel needs an objective compiled from an expression');
+    this.plane = resolvePlane(spec, obj);
+    const dim = obj.dim;
+    const pairs = choosePairs(obj.graph);
+    const layout = laneLayout(dim, obj.params.length, BLOCK_LANES, CONST_BYTES);
+    this.sched = schedule(spec.iterations, spec.transient, spec.classify.maxPeriod, spec.classify.lyapunov);
+    const flagSets = this.sched.segments.map((s) => s.flags);
+    this.k = instantiateKernel(
+      kernelModule(obj.graph, layout, { tangent: 'basin', observe: null, pairs }, flagSets),
+      layout,
+      pairs,
+    );
+    this.x0 = new Float64Array(dim);
+    this.h = new Float64Array(dim);
+    this.p = new Float64Array(obj.params.length);
+    this.tangent = tangentStart(dim, new Float64Array(dim));
+    this.hess = new Float64Array(dim * dim);
+    this.eig = new Float64Array(dim * dim);
+  }
+
+  /**
+   * Classifies pixels first … end - 1 (index j·W + i) into `columns` at index - `offset`; returns the
+   * GD steps taken. `stop` is asked between blocks of BLOCK_LANES pixels: true throws an AbortError.
+   */
+  pixels(first: number, end: number, columns: RecordColumns, offset = 0, stop?: () => boolean): number {
+    let steps = 0;
+    for (let at = first; at < end; at += BLOCK_LANES) {
+      if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
+      steps += this.block(at, Math.min(end, at + BLOCK_LANES), columns, offset);
+    }
+    return steps;
+  }
+
+  private block(first: number, end: number, cols: RecordColumns, offset: number): number {
+    const { plane, k, sched, spec, obj, x0, h, p } = this;
+    const V = k.views;
+    const W = plane.width;
+    const n = obj.dim;
+    const lanes = end - first;
+    const groups = Math.ceil(lanes / k.groupLanes);
+    const used = groups * k.groupLanes;
+    for (let l = 0; l < used; l++) {
+      if (l < lanes) {
+        const idx = first + l;
+        pixelSetup(plane, idx % W, Math.floor(idx / W), x0, h, p);
+      }
+      for (let i = 0; i < n; i++) {
+        V.x[i][l] = x0[i];
+        V.h[i][l] = h[i];
+        V.v[i][l] = this.tangent[i];
+      }
+      for (let j = 0; j < p.length; j++) V.p[j][l] = p[j];
+      V.logSum[l] = 0;
+      V.period[l] = 0;
+      V.extent[l] = 0;
+      V.scale[l] = 0;
+      V.r1[l] = 0;
+      V.r2[l] = 0;
+      // Padding lanes start dead (count ≠ step), so they cost nothing once their group is done.
+      V.count[l] = l < lanes ? 0 : -1;
+    }
+    const { divergeRadius, tol } = spec.classify;
+    for (const seg of sched.segments) {
+      for (let l = 0; l < used; l++) {
+        if (seg.checkpoint) {
+          V.copyX(V.c, l);
+          for (let i = 0; i < n; i++) x0[i] = V.c[i][l];
+          V.scale[l] = Math.max(1, normInf(x0, n));
+        }
+        if (seg.anchor) V.copyX(V.anchor, l);
+      }
+      k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
+    }
+    k.final(groups);
+    return this.records(first - offset, lanes, cols);
+  }
+
+  private records(first: number, lanes: number, cols: RecordColumns): number {
+    const { k, sched, spec, obj, hess, eig } = this;
+    const V = k.views;
+    const N = spec.iterations;
+    const n = obj.dim;
+    let steps = 0;
+    for (let l = 0; l < lanes; l++) {
+      const idx = first + l;
+      const count = V.count[l];
+      if (count !== N) {
+        const iter = count + 1;
+        steps += iter;
+        cols.outcome[idx] = Outcome.DIVERGED;
+        cols.iter[idx] = iter;
+        cols.period[idx] = 0;
+        cols.lyapunov[idx] = NaN;
+        cols.f[idx] = NaN;
+        cols.sharpness[idx] = NaN;
+        cols.obs0[idx] = NaN;
+        cols.obs1[idx] = NaN;
+        cols.final0[idx] = NaN;
+        cols.final1[idx] = NaN;
+        continue;
+      }
+      steps += N;
+      let lambda = NaN;
+      if (sched.lyapunov) {
+        for (let i = 0; i < n; i++) this.x0[i] = V.v[i][l];
+        lambda = tangentExponent(this.x0, n, V.logSum[l], N - spec.transient);
+      }
+      const period = V.period[l];
+      cols.outcome[idx] = decideOutcome(
+        period,
+        lambda,
+        V.r1[l],
+        V.r2[l],
+        sched.half,
+        spec.classify.chaosThreshold,
+      );
+      cols.iter[idx] = N;
+      cols.period[idx] = period;
+      cols.lyapunov[idx] = lambda;
+      cols.f[idx] = V.f[l];
+      for (let q = 0; q < n * n; q++) hess[q] = V.hess[q][l];
+      cols.sharpness[idx] = lambdaMax(hess, n, eig);
+      cols.obs0[idx] = obj.observableCount > 0 ? V.obs[0][l] : NaN;
+      cols.obs1[idx] = obj.observableCount > 1 ? V.obs[1][l] : NaN;
+      cols.final0[idx] = V.x[0][l];
+      cols.final1[idx] = n > 1 ? V.x[1][l] : NaN;
+    }
+    return steps;
+  }
+}

@@ -1,0 +1,111 @@
+/** The kernel's functions besides the step loop: results at the final state, and the replay trace. */
+import type { ObjectiveGraph } from '../../objective/types.ts';
+import { Code, ConstTable, I32, op, simd, VOID, type ValType } from '../../objective/wasm/encoder.ts';
+import { emitOutputs, type MathImports } from '../../objective/wasm/emit.ts';
+import { context, Fn, load, store, type PairState } from './fn.ts';
+import type { LaneLayout } from './layout.ts';
+import type { KernelOptions } from './kernel.ts';
+
+/** `final(groups)`: f, ∇²f and the observables at each lane's state, into their fields. */
+export function finalBody(
+  graph: ObjectiveGraph,
+  L: LaneLayout,
+  opts: KernelOptions,
+  math: MathImports,
+  consts: ConstTable,
+): [ValType[], Code] {
+  const fn = new Fn(1);
+  const c = fn.code;
+  c.consts = consts;
+  const G = opts.pairs;
+  const g = fn.locals.alloc(I32);
+  const base = fn.locals.alloc(I32);
+  const st = Array.from({ length: G }, () => ({ x: fn.vs(L.dim), p: fn.vs(L.nparam), v: [] as number[] }));
+  const ctx = context(fn, math, G, st as unknown as PairState[]);
+  const outputs = [graph.f, ...graph.hess, ...graph.observables.slice(0, 2)];
+  const fields = [L.f, ...L.hess, ...L.obs.slice(0, graph.observables.length)];
+  c.i32(0).set(g);
+  c.op(op.block, VOID, op.loop, VOID);
+  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
+  c.get(g)
+    .i32(16 * G)
+    .op(op.i32Mul)
+    .set(base);
+  st.forEach((s, q) => {
+    s.x.forEach((l, i) => load(c, base, L.x[i], q, l));
+    s.p.forEach((l, j) => load(c, base, L.p[j], q, l));
+  });
+  const outs = emitOutputs(graph.dag, outputs, ctx);
+  outs.forEach((o, i) => o.forEach((l, q) => store(c, base, fields[i], q, l)));
+  c.get(g).i32(1).op(op.i32Add).set(g);
+  c.op(op.br, 0, op.end, op.end);
+  return [fn.locals.types, c];
+}
+
+/**
+ * `trace(groups, steps)`: each lane's x advances `steps` GD steps (the replay of the kept iterates:
+ * no test, as in the reference), and after step s its observed value goes to row s of the trace.
+ */
+export function traceBody(
+  graph: ObjectiveGraph,
+  L: LaneLayout,
+  opts: KernelOptions,
+  math: MathImports,
+  consts: ConstTable,
+): [ValType[], Code] {
+  const observe = opts.observe;
+  if (!observe) throw new Error('a trace needs an observed quantity');
+  const fn = new Fn(2);
+  const c = fn.code;
+  c.consts = consts;
+  const G = opts.pairs;
+  const g = fn.locals.alloc(I32);
+  const base = fn.locals.alloc(I32);
+  const row = fn.locals.alloc(I32);
+  const s = fn.locals.alloc(I32);
+  const st = Array.from({ length: G }, () => ({
+    x: fn.vs(L.dim),
+    h: fn.vs(L.dim),
+    p: fn.vs(L.nparam),
+    v: [] as number[],
+  }));
+  const ctx = context(fn, math, G, st as unknown as PairState[]);
+  c.i32(0).set(g);
+  c.op(op.block, VOID, op.loop, VOID);
+  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
+  c.get(g)
+    .i32(16 * G)
+    .op(op.i32Mul)
+    .set(base);
+  st.forEach((q, k) => {
+    q.x.forEach((l, i) => load(c, base, L.x[i], k, l));
+    q.h.forEach((l, i) => load(c, base, L.h[i], k, l));
+    q.p.forEach((l, j) => load(c, base, L.p[j], k, l));
+  });
+  c.i32(0).set(s);
+  c.get(base).set(row);
+  c.op(op.block, VOID, op.loop, VOID);
+  c.get(s).get(1).op(op.i32GeS, op.brIf, 1);
+  const grad = emitOutputs(graph.dag, graph.grad, ctx);
+  st.forEach((q, k) =>
+    q.x.forEach((xi, i) => c.get(xi).get(q.h[i]).get(grad[i][k]).v(simd.f64x2Mul).v(simd.f64x2Sub).set(xi)),
+  );
+  for (const o of grad) for (const l of o) fn.locals.release(l);
+  const outs =
+    observe.kind === 'coord'
+      ? null
+      : emitOutputs(graph.dag, [observe.kind === 'f' ? graph.f : graph.observables[0]], ctx);
+  const coord = observe.kind === 'coord' ? observe.index : -1;
+  st.forEach((q, k) => store(c, row, L.trace, k, outs ? outs[0][k] : q.x[coord]));
+  if (outs) for (const o of outs) for (const l of o) fn.locals.release(l);
+  c.get(row)
+    .i32(8 * L.lanes)
+    .op(op.i32Add)
+    .set(row);
+  c.get(s).i32(1).op(op.i32Add).set(s);
+  c.op(op.br, 0, op.end, op.end);
+  st.forEach((q, k) => q.x.forEach((l, i) => store(c, base, L.x[i], k, l)));
+  c.get(g).i32(1).op(op.i32Add).set(g);
+  c.op(op.br, 0, op.end, op.end);
+  return [fn.locals.types, c];
+}

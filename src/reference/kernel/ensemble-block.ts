@@ -1,0 +1,198 @@
+/**
+ * An ensemble's samples (src/core/ensemble.ts) through the compiled kernel: pass one gives each
+ * sample's summary and its state x_T, pass two replays the kept steps from x_T into the bins. Sample
+ * s is start s mod M of column ⌊s/M⌋; samples of several columns share a block. The summaries, x_T
+ * and the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
+ */
+import { rowOf, type EnsemblePlan } from '../../core/ensemble.ts';
+import { tangentStart } from '../../core/outcome.ts';
+import type { CompiledObjective } from '../../objective/types.ts';
+import { columnSetup, type ColumnSetup } from '../ensemble-columns.ts';
+import { normInf } from '../linalg.ts';
+import { BLOCK_LANES, instantiateKernel, type KernelInstance } from './basin-block.ts';
+import { choosePairs, CONST_BYTES, kernelModule } from './kernel.ts';
+import { laneLayout } from './layout.ts';
+import { schedule, type Schedule } from './segments.ts';
+
+/** Replay steps per kernel call (rows of the trace). */
+const TRACE_STEPS = 64;
+
+/** Per-sample summaries of pass one, columnar (SampleSummary of src/core/ensemble.ts). */
+export interface SampleColumns {
+  escape: Uint32Array;
+  period: Uint32Array;
+  lyapunov: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
+  r1: Float64Array;
+  r2: Float64Array;
+}
+
+export function allocSamples(n: number): SampleColumns {
+  return {
+    escape: new Uint32Array(n),
+    period: new Uint32Array(n),
+    lyapunov: new Float64Array(n),
+    min: new Float64Array(n),
+    max: new Float64Array(n),
+    r1: new Float64Array(n),
+    r2: new Float64Array(n),
+  };
+}
+
+/** Counts of pass two for a band of columns c0 … c0 + width - 1: rows × width (r·width + c - c0). */
+export interface BinBand {
+  c0: number;
+  width: number;
+  density: Uint32Array;
+  outside: Uint32Array;
+}
+
+export class CompiledEnsemble {
+  private readonly k: KernelInstance;
+  private readonly sched: Schedule;
+  private readonly cols = new Map<number, ColumnSetup>();
+  private readonly scratch: Float64Array;
+  private readonly tangent: Float64Array;
+
+  constructor(
+    private readonly plan: EnsemblePlan,
+    obj: CompiledObjective,
+  ) {
+    if (!obj.graph) throw new Error('the compiled kernel needs an objective compiled from an expression');
+    const pairs = choosePairs(obj.graph);
+    const layout = laneLayout(plan.dim, obj.params.length, BLOCK_LANES, CONST_BYTES, TRACE_STEPS);
+    const c = plan.classify;
+    this.sched = schedule(plan.iterations, plan.transient, c.maxPeriod, c.lyapunov, true);
+    const flags = this.sched.segments.map((s) => s.flags);
+    const opts = { tangent: 'ensemble', observe: plan.observable, pairs } as const;
+    this.k = instantiateKernel(kernelModule(obj.graph, layout, opts, flags), layout, pairs);
+    this.scratch = new Float64Array(plan.dim);
+    this.tangent = tangentStart(plan.dim, new Float64Array(plan.dim));
+  }
+
+  private column(c: number): ColumnSetup {
+    let col = this.cols.get(c);
+    if (!col) {
+      if (this.cols.size > 64) this.cols.clear();
+      col = columnSetup(this.plan, c);
+      this.cols.set(c, col);
+    }
+    return col;
+  }
+
+  /** Lane l: sample s's rates and parameters, and x = `start` (with the column's coordinate). */
+  private setLane(l: number, s: number, start: ArrayLike<number>, override: boolean): void {
+    const V = this.k.views;
+    const col = this.column(Math.floor(s / this.plan.samples));
+    for (let i = 0; i < this.plan.dim; i++) {
+      V.x[i][l] = override && i === col.coord ? col.value : start[i];
+      V.h[i][l] = col.lr[i];
+    }
+    for (let j = 0; j < col.params.length; j++) V.p[j][l] = col.params[j];
+  }
+
+  /**
+   * Pass one for samples first … end - 1: summaries into `out` at sample - outOffset, x_T into `xT`
+   * (dim per sample) at sample - xTOffset. `stop` is asked between blocks: true throws an AbortError.
+   */
+  run(
+    first: number,
+    end: number,
+    out: SampleColumns,
+    outOffset: number,
+    xT: Float64Array,
+    xTOffset: number,
+    stop?: () => boolean,
+  ): void {
+    const { plan, k, sched } = this;
+    const V = k.views;
+    const n = plan.dim;
+    const N = plan.iterations;
+    for (let at = first; at < end; at += BLOCK_LANES) {
+      if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
+      const lanes = Math.min(BLOCK_LANES, end - at);
+      const groups = Math.ceil(lanes / k.groupLanes);
+      const used = groups * k.groupLanes;
+      for (let l = 0; l < used; l++) {
+        const s = Math.min(at + l, end - 1);
+        this.setLane(l, s, plan.starts.subarray((s % plan.samples) * n, ((s % plan.samples) + 1) * n), true);
+        for (let i = 0; i < n; i++) V.v[i][l] = this.tangent[i];
+        V.logSum[l] = V.period[l] = V.extent[l] = V.scale[l] = V.r1[l] = V.r2[l] = 0;
+        V.omin[l] = Infinity;
+        V.omax[l] = -Infinity;
+        V.count[l] = l < lanes ? 0 : -1;
+      }
+      const { divergeRadius, tol } = plan.classify;
+      for (const seg of sched.segments) {
+        for (let l = 0; l < lanes; l++) {
+          if (seg.checkpoint) {
+            V.copyX(V.c, l);
+            for (let i = 0; i < n; i++) this.scratch[i] = V.c[i][l];
+            V.scale[l] = Math.max(1, normInf(this.scratch, n));
+          }
+          if (seg.anchor) V.copyX(V.anchor, l);
+          if (seg.saveT) for (let i = 0; i < n; i++) xT[(at + l - xTOffset) * n + i] = V.x[i][l];
+        }
+        k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
+      }
+      for (let l = 0; l < lanes; l++) {
+        const j = at + l - outOffset;
+        const count = V.count[l];
+        out.escape[j] = count === N ? 0 : count + 1;
+        out.period[j] = V.period[l];
+        out.lyapunov[j] = plan.classify.lyapunov ? V.logSum[l] / (N - plan.transient) : NaN;
+        out.min[j] = V.omin[l];
+        out.max[j] = V.omax[l];
+        out.r1[j] = V.r1[l];
+        out.r2[j] = V.r2[l];
+      }
+    }
+  }
+
+  /**
+   * Pass two for the bounded samples among first … end - 1 (escape[s - escapeOffset] = 0): the kept
+   * iterates replayed from x_T (xT[(s - xTOffset)·dim …]) and counted into `band` over [lo, hi].
+   */
+  bin(
+    first: number,
+    end: number,
+    xT: Float64Array,
+    xTOffset: number,
+    escape: Uint32Array,
+    escapeOffset: number,
+    range: [number, number],
+    band: BinBand,
+    stop?: () => boolean,
+  ): void {
+    const { plan, k } = this;
+    const V = k.views;
+    const n = plan.dim;
+    const bounded: number[] = [];
+    for (let s = first; s < end; s++) if (escape[s - escapeOffset] === 0) bounded.push(s);
+    const trace = new Float64Array(V.x[0].buffer, k.layout.trace, k.layout.lanes * TRACE_STEPS);
+    const [lo, hi] = range;
+    const H = plan.rows;
+    for (let b = 0; b < bounded.length; b += BLOCK_LANES) {
+      if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
+      const lanes = Math.min(BLOCK_LANES, bounded.length - b);
+      const groups = Math.ceil(lanes / k.groupLanes);
+      for (let l = 0; l < groups * k.groupLanes; l++) {
+        const s = bounded[b + Math.min(l, lanes - 1)];
+        this.setLane(l, s, xT.subarray((s - xTOffset) * n, (s - xTOffset + 1) * n), false);
+      }
+      for (let done = 0; done < plan.keep; done += TRACE_STEPS) {
+        const steps = Math.min(TRACE_STEPS, plan.keep - done);
+        k.trace(groups, steps);
+        for (let l = 0; l < lanes; l++) {
+          const c = Math.floor(bounded[b + l] / plan.samples) - band.c0;
+          for (let r = 0; r < steps; r++) {
+            const row = rowOf(trace[r * k.layout.lanes + l], lo, hi, H);
+            if (row < 0) band.outside[c]++;
+            else band.density[row * band.width + c]++;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/** The pieces every kernel function is built from: locals, lane loads and stores, the leaves of the DAG. */
+import { Op, type DagNode } from '../../objective/dag.ts';
+import { Code, simd, V128 } from '../../objective/wasm/encoder.ts';
+import { Locals, type EmitContext, type MathImports } from '../../objective/wasm/emit.ts';
+
+/** A function under construction: its code, locals and the leaves of the current copies. */
+export class Fn {
+  readonly code = new Code();
+  readonly locals: Locals;
+  constructor(params: number) {
+    this.locals = new Locals(params);
+  }
+  v(): number {
+    return this.locals.alloc(V128);
+  }
+  vs(n: number): number[] {
+    return Array.from({ length: n }, () => this.v());
+  }
+}
+
+/** Loads field `offset` of copy q of the group at byte `base` into `local`. */
+export function load(c: Code, base: number, offset: number, q: number, local: number): void {
+  c.get(base)
+    .vload(offset + 16 * q)
+    .set(local);
+}
+export function store(c: Code, base: number, offset: number, q: number, local: number): void {
+  c.get(base)
+    .get(local)
+    .vstore(offset + 16 * q);
+}
+
+/** The locals of one f64x2 copy of the state. */
+export interface PairState {
+  x: number[];
+  h: number[];
+  p: number[];
+  v: number[];
+  c: number[];
+  a: number[];
+  logSum: number;
+  period: number;
+  extent: number;
+  scale: number;
+  r1: number;
+  r2: number;
+  count: number;
+  alive: number;
+  omin: number;
+  omax: number;
+}
+
+/** A state field: the locals it lives in and its offset(s) in memory. */
+export type FieldRef = readonly [keyof PairState, number | readonly number[]];
+
+export function context(fn: Fn, math: MathImports, pairs: number, st: PairState[]): EmitContext {
+  return {
+    code: fn.code,
+    locals: fn.locals,
+    math,
+    vector: true,
+    pairs,
+    leaf: (n: DagNode, g: number) =>
+      n.op === Op.VAR ? st[g].x[n.value] : n.op === Op.PARAM ? st[g].p[n.value] : st[g].v[n.value],
+  };
+}
+
+/**
+ * Pushes max_i |x_i - y_i|. Every lane whose record keeps this value stayed bounded, so its operands
+ * are finite and non-negative, where pmax (one instruction) and Math.max (eight, for NaN and -0)
+ * agree; a lane that escaped may get another value, which its record never shows.
+ */
+export function maxAbsDiff(c: Code, x: number[], y: number[]): void {
+  x.forEach((xi, i) => {
+    c.get(xi).get(y[i]).v(simd.f64x2Sub).v(simd.f64x2Abs);
+    if (i > 0) c.v(simd.f64x2Pmax);
+  });
+}

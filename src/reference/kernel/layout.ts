@@ -1,0 +1,97 @@
+/**
+ * The memory of a compiled GD kernel: one float64 array per state field, each `lanes` long (lane =
+ * trajectory), so the kernel loads two neighbouring lanes as one f64x2 and the JavaScript driver
+ * reads and writes a field as a Float64Array. Declared once here for the emitter and the driver.
+ */
+
+/** Byte offsets of every field's array. */
+export interface LaneLayout {
+  /** Lanes per block (a multiple of the kernel's group width). */
+  lanes: number;
+  dim: number;
+  nparam: number;
+  /** Coordinates x_i, rates h_i, parameters p_j, tangent v_i, checkpoint c_i, window anchor a_i. */
+  x: number[];
+  h: number[];
+  p: number[];
+  v: number[];
+  c: number[];
+  anchor: number[];
+  /** Σ log‖J v‖, period found (0: none), a_i of the period test, s of the period test. */
+  logSum: number;
+  period: number;
+  extent: number;
+  scale: number;
+  /** Extents R1, R2 of the two halves of the averaging window. */
+  r1: number;
+  r2: number;
+  /** Steps survived: equals the step index while the lane is bounded. */
+  count: number;
+  /** Extremes of the observed quantity after the transient (ensemble kernels). */
+  omin: number;
+  omax: number;
+  /** Results at the final state: f, ∇²f (row-major), observables 0 and 1. */
+  f: number;
+  hess: number[];
+  obs: number[];
+  /** Observed values of the replay, `traceSteps` rows of `lanes` (ensemble kernels). */
+  trace: number;
+  traceSteps: number;
+  /** Total bytes. */
+  bytes: number;
+}
+
+/** The fields of `lanes` lanes, from byte `base` on, with a trace of `traceSteps` rows. */
+export function laneLayout(dim: number, nparam: number, lanes: number, base = 0, traceSteps = 0): LaneLayout {
+  let next = base;
+  const field = () => {
+    const at = next;
+    next += 8 * lanes;
+    return at;
+  };
+  const fields = (n: number) => Array.from({ length: n }, field);
+  const layout: LaneLayout = {
+    lanes,
+    dim,
+    nparam,
+    x: fields(dim),
+    h: fields(dim),
+    p: fields(nparam),
+    v: fields(dim),
+    c: fields(dim),
+    anchor: fields(dim),
+    logSum: field(),
+    period: field(),
+    extent: field(),
+    scale: field(),
+    r1: field(),
+    r2: field(),
+    count: field(),
+    omin: field(),
+    omax: field(),
+    f: field(),
+    hess: fields(dim * dim),
+    obs: fields(2),
+    trace: 0,
+    traceSteps,
+    bytes: 0,
+  };
+  layout.trace = next;
+  next += 8 * lanes * traceSteps;
+  layout.bytes = next;
+  return layout;
+}
+
+/** Flags of one kernel call: which parts of the step run over the whole call's step range. */
+export const StepFlag = {
+  /** Tangent map and Σ log‖J v‖ (k ≥ T). */
+  LYAPUNOV: 1,
+  /** Extent of the first half of the window (T ≤ k < M). */
+  GROW1: 2,
+  /** Extent of the second half (M ≤ k < M + H). */
+  GROW2: 4,
+  /** Period test against the checkpoint (k ≥ N - P). */
+  PERIOD: 8,
+  /** Extremes of the observed quantity (k ≥ T, ensemble kernels). */
+  OBSERVE: 16,
+} as const;

@@ -1,0 +1,69 @@
+/**
+ * The step ranges of a trajectory over which the same parts of the step run (src/core/outcome.ts:
+ * the exponent from T, the window halves T…M and M…M+H, the period test from N - P), and the
+ * states to save at the start of each range. The compiled kernels run one range per call; the
+ * reference loop (classify.ts) tests the same conditions every step.
+ */
+import { StepFlag } from './layout.ts';
+
+export interface Segment {
+  /** Steps k = start … end - 1 (x_k → x_{k+1}). */
+  start: number;
+  end: number;
+  flags: number;
+  /** Before the range: x_start becomes the checkpoint c (and s = max(1, ‖c‖∞)). */
+  checkpoint: boolean;
+  /** Before the range: x_start becomes the window anchor (x_T, then x_M). */
+  anchor: boolean;
+  /** Before the range: x_start is x_T (ensembles keep it for the replay). */
+  saveT: boolean;
+}
+
+export interface Schedule {
+  segments: Segment[];
+  /** Checkpoint step K = max(0, N - P). */
+  K: number;
+  /** Half-window H (rule 5). */
+  half: number;
+  /** Whether the exponent is computed. */
+  lyapunov: boolean;
+}
+
+/**
+ * @param N iterations, T the transient (≥ N: no exponent, no window), P the longest period.
+ * @param observe whether OBSERVE runs after the transient (ensembles).
+ */
+export function schedule(
+  N: number,
+  transient: number,
+  P: number,
+  lyapunov: boolean,
+  observe = false,
+): Schedule {
+  const K = Math.max(0, N - P);
+  const T = Math.min(transient, N);
+  const half = Math.floor((N - T) / 2);
+  const mid = T + half;
+  const end = mid + half;
+  const lyap = lyapunov && transient < N;
+  const cuts = [...new Set([0, T, mid, end, K, N])].filter((b) => b >= 0 && b <= N).sort((a, b) => a - b);
+  const segments: Segment[] = [];
+  for (let s = 0; s + 1 < cuts.length; s++) {
+    const start = cuts[s];
+    let flags = 0;
+    if (lyap && start >= T) flags |= StepFlag.LYAPUNOV;
+    if (start >= T && start < mid) flags |= StepFlag.GROW1;
+    if (start >= mid && start < end) flags |= StepFlag.GROW2;
+    if (start >= K) flags |= StepFlag.PERIOD;
+    if (observe && start >= T) flags |= StepFlag.OBSERVE;
+    segments.push({
+      start,
+      end: cuts[s + 1],
+      flags,
+      checkpoint: start === K,
+      anchor: start === T || start === mid,
+      saveT: start === T,
+    });
+  }
+  return { segments, K, half, lyapunov: lyap };
+}

@@ -1,0 +1,188 @@
+/**
+ * Engine selection for Node (the CLI, the benchmark, scripts): `auto` (decide.ts) between the GPU
+ * engine on Dawn's device and the float64 CPU engine on a worker_threads pool, or the one forced.
+ * The browser makes the same decision in src/ui/engine-host/select.ts. This module, not the engines,
+ * imports both: the GPU and CPU engines never import each other.
+ */
+import { availableParallelism } from 'node:os';
+import type { BasinEngine } from '../core/engine.ts';
+import type { EnsembleEngine } from '../core/ensemble.ts';
+import { defaultSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import { compileObjective } from '../objective/compile.ts';
+import { ParallelCpuEngine } from '../cpu/basin-engine.ts';
+import { ParallelEnsembleEngine } from '../cpu/ensemble-engine.ts';
+import { nodeWorkerPool } from '../cpu/node-pool.ts';
+import type { WorkerPool } from '../cpu/pool.ts';
+import type { DeviceProblem } from '../engine/errors.ts';
+import type { GpuEngineOptions } from '../engine/gpu-engine.ts';
+import type { NodeGpu } from '../engine/node-gpu.ts';
+import { estimateCost } from './cost.ts';
+import { decide, softwareRasteriser, type Decision, type EngineChoice } from './decide.ts';
+
+export interface CreateEngineOptions {
+  /** Default 'auto'. */
+  choice?: EngineChoice;
+  /** The older spelling of a forced choice. */
+  prefer?: 'gpu' | 'cpu';
+  /** The spec auto estimates for (the default spec's workload when absent). */
+  spec?: ExperimentSpec;
+  /** Where warnings go (device problems); default: stderr. */
+  warn?: (message: string) => void;
+  /** Tunables of the GPU engine. */
+  gpu?: GpuEngineOptions;
+  /** Device limits to request (tests lower maxStorageBufferBindingSize to force tiling). */
+  limits?: Record<string, number>;
+  /** CPU worker threads (default: the machine's). */
+  threads?: number;
+}
+
+/** An engine, why it was chosen, and what releases it (the device, the workers). */
+export interface CreatedEngine<E> {
+  engine: E;
+  decision: Decision;
+  /** Whether the GPU was asked for but the CPU engine runs instead. */
+  fellBack: boolean;
+  dispose(): void;
+}
+
+interface Opened {
+  decision: Decision;
+  gpu: NodeGpu | null;
+  fellBack: boolean;
+  /** The CPU engine's workers (started), when the decision is the CPU. */
+  pool: WorkerPool | null;
+}
+
+let warmed: Promise<WorkerPool> | null = null;
+
+/**
+ * Starts the CPU workers ahead of createEngine (the CLI calls it first thing under --engine cpu),
+ * so that their start-up overlaps the parsing and compiling before the run.
+ */
+export function warmCpuPool(threads?: number): void {
+  warmed ??= nodeWorkerPool(threads).then((p) => (p.warm(), p));
+}
+
+async function cpuPool(threads?: number): Promise<WorkerPool> {
+  const pool = warmed ? await warmed : await nodeWorkerPool(threads);
+  warmed = null;
+  pool.warm();
+  return pool;
+}
+
+async function open(options: CreateEngineOptions): Promise<Opened> {
+  const choice: EngineChoice = options.choice ?? options.prefer ?? 'auto';
+  const forced = `--engine ${choice}`;
+  // The GPU side (Dawn, the engine and its shaders) loads only when a GPU may run.
+  const gpu =
+    choice === 'cpu' ? null : await (await import('../engine/node-gpu.ts')).requestNodeDevice(options.limits);
+  const facts = gpu ? { name: gpu.adapterName, software: softwareRasteriser(gpu.adapter.info) } : null;
+  const threads = options.threads ?? availableParallelism();
+  const decision = decide(
+    choice,
+    facts,
+    () => {
+      const spec = options.spec ?? defaultSpec();
+      const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
+      return estimateCost(obj.graph!, spec, threads);
+    },
+    forced,
+  );
+  if (decision.kind === 'cpu' && gpu) gpu.device.destroy();
+  return {
+    decision,
+    gpu: decision.kind === 'gpu' ? gpu : null,
+    fellBack: choice === 'gpu' && decision.kind === 'cpu',
+    pool: decision.kind === 'cpu' ? await cpuPool(options.threads) : null,
+  };
+}
+
+/** A basin engine: the GPU engine or the parallel float64 engine, as the choice decides. */
+export async function createEngine(options: CreateEngineOptions = {}): Promise<CreatedEngine<BasinEngine>> {
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  const o = await open(options);
+  if (o.fellBack) warn(o.decision.reason);
+  if (o.gpu) {
+    const gpu = o.gpu;
+    const { attachErrorSink } = await import('../engine/errors.ts');
+    const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
+    const detach = attachErrorSink(gpu.device, (p: DeviceProblem) => {
+      if (p.reason !== 'destroyed')
+        warn(`WebGPU ${p.kind === 'lost' ? 'device lost' : 'error'}: ${p.message}`);
+    });
+    const engine = new GpuBasinEngine(gpu.device, compileObjective, {
+      adapterName: gpu.adapterName,
+      ...options.gpu,
+    });
+    return {
+      engine,
+      decision: o.decision,
+      fellBack: false,
+      dispose() {
+        engine.dispose();
+        detach();
+        gpu.device.destroy();
+      },
+    };
+  }
+  const engine = new ParallelCpuEngine(o.pool!);
+  return { engine, decision: o.decision, fellBack: o.fellBack, dispose: () => engine.dispose() };
+}
+
+/** Both engines from one decision, on one device or one pool (the gallery renders both kinds). */
+export async function createEngines(
+  options: CreateEngineOptions = {},
+): Promise<{ basin: BasinEngine; ensemble: EnsembleEngine; decision: Decision; dispose(): void }> {
+  const o = await open(options);
+  if (o.gpu) {
+    const gpu = o.gpu;
+    const { GpuEnsembleEngine } = await import('../engine/bifurcation.ts');
+    const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
+    const basin = new GpuBasinEngine(gpu.device, compileObjective, {
+      adapterName: gpu.adapterName,
+      ...options.gpu,
+    });
+    const ensemble = new GpuEnsembleEngine(gpu.device, { adapter: gpu.adapterName });
+    return {
+      basin,
+      ensemble,
+      decision: o.decision,
+      dispose() {
+        basin.dispose();
+        ensemble.dispose();
+        gpu.device.destroy();
+      },
+    };
+  }
+  const pool = o.pool!;
+  return {
+    basin: new ParallelCpuEngine(pool),
+    ensemble: new ParallelEnsembleEngine(pool),
+    decision: o.decision,
+    dispose: () => pool.dispose(),
+  };
+}
+
+/** An ensemble engine (bifurcation, density), chosen the same way. */
+export async function createEnsembleEngine(
+  options: CreateEngineOptions = {},
+): Promise<CreatedEngine<EnsembleEngine>> {
+  const o = await open(options);
+  if (o.gpu) {
+    const gpu = o.gpu;
+    const { GpuEnsembleEngine } = await import('../engine/bifurcation.ts');
+    const engine = new GpuEnsembleEngine(gpu.device, { adapter: gpu.adapterName });
+    return {
+      engine,
+      decision: o.decision,
+      fellBack: false,
+      dispose() {
+        engine.dispose();
+        gpu.device.destroy();
+      },
+    };
+  }
+  const pool = o.pool!;
+  const engine = new ParallelEnsembleEngine(pool);
+  return { engine, decision: o.decision, fellBack: o.fellBack, dispose: () => pool.dispose() };
+}

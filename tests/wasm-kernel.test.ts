@@ -1,0 +1,140 @@
+/**
+ * The compiled GD kernel (src/reference/kernel) against the interpreted float64 reference (runGrid
+ * with `interpreted`: classifyInto over the tape): every field of every record, bit for bit, over specs that
+ * exercise each part of the step (divergence, exponent, window, period test, parameter and rate
+ * sweeps, observables, dimensions 1 to 3, the edges of the schedule).
+ */
+import { describe, expect, it } from 'vitest';
+import { allocColumns, countOutcomes, type RecordColumns } from '../src/core/outcome.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { runGrid } from '../src/reference/grid.ts';
+import { CompiledBasin } from '../src/reference/kernel/basin-block.ts';
+import { schedule } from '../src/reference/kernel/segments.ts';
+import { StepFlag } from '../src/reference/kernel/layout.ts';
+
+const FIELDS = [
+  'outcome',
+  'iter',
+  'period',
+  'lyapunov',
+  'f',
+  'sharpness',
+  'obs0',
+  'obs1',
+  'final0',
+  'final1',
+] as const;
+
+/** Runs both engines; returns the compiled columns after checking them against the reference's. */
+function same(spec: ExperimentSpec): RecordColumns {
+  const obj = compileObjective({
+    expr: spec.objective.expr,
+    params: spec.objective.params,
+    observables: spec.observables,
+  });
+  const ref = runGrid(spec, obj, { interpreted: true });
+  const cols = allocColumns(spec.size[0], spec.size[1]);
+  const steps = new CompiledBasin(spec, obj).pixels(0, spec.size[0] * spec.size[1], cols);
+  const diffs: string[] = [];
+  for (const key of FIELDS)
+    for (let i = 0; i < cols.outcome.length; i++)
+      if (!Object.is(ref.columns[key][i], cols[key][i]) && diffs.length < 5)
+        diffs.push(`${key}[${i}]: reference ${ref.columns[key][i]}, kernel ${cols[key][i]}`);
+  expect(diffs).toEqual([]);
+  expect(steps).toBe(ref.steps);
+  return cols;
+}
+
+const base = (over: Record<string, unknown>) =>
+  parseSpec({ size: [20, 18], iterations: 300, transient: 180, ...over });
+
+describe('compiled kernel against the interpreted reference', () => {
+  it('mf-scalar at h = 1.1 over starts: 2-cycles, fixed points and escapes, with observables', () => {
+    const cols = same(
+      base({
+        objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
+        lr: 1.1,
+        x0: [0, 0],
+        plane: { u: { quantity: 'x', min: -2.5, max: 2.5 }, v: { quantity: 'y', min: -2.5, max: 2.5 } },
+        observables: ['x^2 - y^2', 'x*y'],
+      }),
+    );
+    const counts = countOutcomes(cols);
+    // Every class the map should hold is there, so each branch of the kernel ran.
+    expect(counts.diverged).toBeGreaterThan(20);
+    expect(counts.converged + (counts.periodic['2'] ?? 0)).toBeGreaterThan(50);
+  });
+
+  it('the double well over (lr, x) without exponents, and with a transient of 0', () => {
+    const spec = {
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.6, max: 1.6 } },
+      size: [24, 10],
+    };
+    const cols = same(base({ ...spec, classify: { lyapunov: false } }));
+    expect(Array.from(cols.lyapunov).every((l) => Number.isNaN(l))).toBe(true);
+    same(base({ ...spec, transient: 0 }));
+  });
+
+  it('parameters and a per-coordinate rate swept, transcendental functions, a 3-D objective', () => {
+    same(
+      base({
+        objective: {
+          expr: 'a*x^2/2 + b*y^2/2 + 0.3*sin(3*x*y) + exp(-(x-y)^2)',
+          preset: null,
+          params: { a: 1, b: 2 },
+        },
+        x0: [0.8, -0.6],
+        lr: 0.4,
+        plane: { u: { quantity: 'a', min: 0.5, max: 4 }, v: { quantity: 'lr.y', min: 0.2, max: 1.2 } },
+        size: [12, 12],
+      }),
+    );
+    same(
+      base({
+        objective: {
+          expr: '(x1^2 + x2^2 + x3^2 - 1)^2/4 + 0.2*x1*x2*x3 + abs(x3)^3',
+          preset: null,
+          params: {},
+        },
+        x0: [0.4, 0.3, -0.5],
+        lr: 0.7,
+        plane: { u: { quantity: 'x1', min: -1.5, max: 1.5 }, v: { quantity: 'x2', min: -1.5, max: 1.5 } },
+        size: [10, 9],
+      }),
+    );
+  });
+
+  it('the edges of the schedule: checkpoint at step 1, a window too short to judge, an odd window', () => {
+    const spec = {
+      objective: { expr: 'x^4/4 - x^2/2 + 0.1*x', preset: null, params: {} },
+      x0: [0],
+      plane: { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'lr', min: 0.1, max: 1.5 } },
+      size: [9, 7],
+    };
+    same(base({ ...spec, iterations: 12, transient: 5, classify: { maxPeriod: 11 } }));
+    same(base({ ...spec, iterations: 40, transient: 39 }));
+    same(base({ ...spec, iterations: 91, transient: 20 }));
+  });
+
+  it('plans one kernel call per range with the flags of src/core/outcome.ts', () => {
+    // N = 100, T = 40: window halves 40…70 and 70…100, checkpoint at 84.
+    const s = schedule(100, 40, 16, true);
+    const F = StepFlag;
+    expect(s.segments.map((g) => [g.start, g.end, g.flags])).toEqual([
+      [0, 40, 0],
+      [40, 70, F.LYAPUNOV | F.GROW1],
+      [70, 84, F.LYAPUNOV | F.GROW2],
+      [84, 100, F.LYAPUNOV | F.GROW2 | F.PERIOD],
+    ]);
+    expect(s.segments.map((g) => [g.checkpoint, g.anchor])).toEqual([
+      [false, false],
+      [false, true],
+      [false, true],
+      [true, false],
+    ]);
+    expect([s.K, s.half, s.lyapunov]).toEqual([84, 30, true]);
+  });
+});
