@@ -16,7 +16,9 @@
  *    towards a fixed point (x²/2 just below h = 2) is not a 2-cycle. 0 when none matches.
  * 4. Largest Lyapunov exponent (when enabled): a tangent vector v₀ (see tangentStart) is pushed through the
  *    tangent map J_k = I - h ⊙ ∇²f(x_k) for k = T … N-1, renormalised every step;
- *    λ = Σ log‖J_k v‖ / (N - T). NaN when disabled.
+ *    λ = Σ log‖J_k v‖ / (N - T). NaN when disabled. The sum telescopes to log‖J_{N-1}⋯J_T v₀‖, so the
+ *    engines rescale v by exact powers of two each step and take one logarithm at the end
+ *    (src/reference/tangent.ts); a singular tangent map gives λ = -∞.
  * 5. Growth over the averaging window (computed with or without λ): H = ⌊(N-T)/2⌋, M = T + H,
  *    R1 = max_{T<k≤M} ‖x_k - x_T‖∞ and R2 = max_{M<k≤M+H} ‖x_k - x_M‖∞: the extent of each half (H steps
  *    each; an odd window's last step is in neither), seen from its first state. The orbit is growing when
