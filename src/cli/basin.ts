@@ -4,8 +4,6 @@
  * its spec.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { colourPixels, resolveColourSettings } from '../colormaps.ts';
-import { countOutcomes } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { readSpecFromPng } from '../experiment/png.ts';
@@ -278,33 +276,29 @@ export async function run(argv: string[]): Promise<number> {
   const spec = specFromFlags(flags);
   const { createEngine } = await import('../engine/create.ts');
   const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
+  const pngFile = flags.png as string | undefined;
   try {
-    const result = await created.engine.runBasin(spec);
+    // Counts alone need no records: the GPU engine then writes none and reads back its statistics.
+    const result = await created.engine.runBasin(spec, { records: pngFile === undefined ? 'none' : 'keep' });
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
-    const counts = countOutcomes(result.columns);
+    const counts = result.counts;
     const out = {
       spec,
       engine: result.info.kind,
       adapter: result.info.adapter,
       precision: result.info.precision,
-      size: [result.columns.width, result.columns.height],
+      size: [result.width, result.height],
       counts,
       ms: Math.round(result.ms * 10) / 10,
       steps: result.steps,
     };
-    const pngFile = flags.png as string | undefined;
     if (pngFile !== undefined) {
-      const settings = resolveColourSettings(spec, result.columns);
-      let rgba: Uint8Array | Uint8ClampedArray;
-      const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
-      if (created.engine instanceof GpuBasinEngine) {
-        // Recolouring on the GPU from the records, as the lab does; the CPU mapping is the same.
-        const { GpuColouriser } = await import('../engine/colour-pass.ts');
-        rgba = await new GpuColouriser(created.engine.device).colour(result.columns, settings);
-      } else rgba = colourPixels(result.columns, settings);
+      // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.
+      const rgba = await result.readImage(spec.colour);
       const { encodeSpecPng } = await import('../experiment/png.ts');
-      writeFileSync(pngFile, encodeSpecPng(rgba, result.columns.width, result.columns.height, spec));
+      writeFileSync(pngFile, encodeSpecPng(rgba, result.width, result.height, spec));
     }
+    result.dispose();
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);
     if (jsonFile !== undefined) writeJson(jsonFile, out);
     if (jsonFile !== '-') {

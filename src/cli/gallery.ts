@@ -4,8 +4,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { countOutcomes } from '../core/outcome.ts';
-import { resolveColourSettings, colourPixels } from '../colormaps.ts';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
 import { encodeSpecPng } from '../experiment/png.ts';
@@ -98,15 +96,15 @@ async function renderSpec(
 ): Promise<{ png: Uint8Array; summary: unknown }> {
   if (spec.kind === 'basin') {
     const result = await engines.basin.runBasin(spec);
-    const rgba = colourPixels(result.columns, resolveColourSettings(spec, result.columns));
-    return {
-      png: encodeSpecPng(rgba, result.columns.width, result.columns.height, spec),
-      summary: {
-        engine: result.info,
-        counts: countOutcomes(result.columns),
-        ms: Math.round(result.ms),
-      },
-    };
+    try {
+      const rgba = await result.readImage(spec.colour);
+      return {
+        png: encodeSpecPng(rgba, result.width, result.height, spec),
+        summary: { engine: result.info, counts: result.counts, ms: Math.round(result.ms) },
+      };
+    } finally {
+      result.dispose();
+    }
   }
   const { prepareEnsemble } = await import('../core/ensemble.ts');
   const { objective, plan } = prepareEnsemble(spec);

@@ -2,7 +2,9 @@
  * Layouts of the ensemble kernel (shaders/bifurcation.wgsl), declared once for the pipeline code,
  * the readback parser and the tests. Workgroup size is the engine-wide one of layouts.ts.
  */
-import { align, type WordType } from './layouts.ts';
+import { align } from './wgsl-struct.ts';
+
+type WordType = 'u32' | 'f32';
 
 export { WORKGROUP_SIZE } from './layouts.ts';
 

@@ -6,7 +6,8 @@
 import { allocColumns, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
-import type { BasinEngine, BasinResult, EngineInfo, RunOptions } from '../core/engine.ts';
+import type { BasinEngine, EngineInfo, RunOptions } from '../core/engine.ts';
+import { HostBasinResult } from '../core/host-result.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
@@ -116,13 +117,19 @@ export class CpuBasinEngine implements BasinEngine {
   /** `compile` defaults to the objective language's compiler; tests pass hand-written objectives. */
   constructor(private readonly compile: ObjectiveCompiler = compileObjective) {}
 
-  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
+  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<HostBasinResult> {
     const t0 = performance.now();
     const obj = this.compile({
       expr: spec.objective.expr,
       params: spec.objective.params,
       observables: spec.observables,
     });
+    // float64 columns take 77 bytes per pixel; the spec allows sides the GPU engine can hold.
+    const bytes = spec.size[0] * spec.size[1] * 77;
+    if (bytes > 2 ** 31)
+      throw new RangeError(
+        `the CPU engine would need ${(bytes / 2 ** 30).toFixed(1)} GiB of records for ${spec.size[0]}×${spec.size[1]} pixels; use the GPU engine or a smaller grid`,
+      );
     const runner = new GridRunner(spec, obj);
     const H = spec.size[1];
     let steps = 0;
@@ -137,7 +144,7 @@ export class CpuBasinEngine implements BasinEngine {
       } while (j < H && performance.now() - sliceStart < SLICE_MS);
       if (j < H) await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
-    return { spec, info: this.info, columns: runner.columns, ms: performance.now() - t0, steps };
+    return new HostBasinResult(spec, this.info, runner.columns, performance.now() - t0, steps);
   }
 
   dispose(): void {}

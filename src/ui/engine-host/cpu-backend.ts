@@ -3,7 +3,7 @@
  * the CPU colouring function (same mapping as the GPU colour pass), drawn with putImageData.
  */
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
-import { countOutcomes } from '../../core/outcome.ts';
+import { HostBasinResult } from '../../core/host-result.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { colourColumns } from './colour.ts';
@@ -27,14 +27,22 @@ export class CpuBackend implements LabBackend {
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
     const coarse = !!options.coarse;
     const msg = await this.client.run(spec, options);
+    const result = new HostBasinResult(spec, this.info, msg.columns, msg.ms, msg.steps);
     return {
       spec,
       info: this.info,
-      columns: msg.columns,
-      counts: countOutcomes(msg.columns),
+      width: result.width,
+      height: result.height,
+      counts: result.counts,
+      // Scanned on first use (a map coloured by outcome never needs them).
+      get ranges() {
+        return result.ranges;
+      },
       ms: msg.ms,
       steps: msg.steps,
       coarse,
+      record: (k) => result.readRecord(k),
+      handle: result,
     };
   }
 
@@ -53,8 +61,10 @@ export class CpuBackend implements LabBackend {
     const key = JSON.stringify(colour);
     const hit = this.cache.get(frame);
     if (hit && hit.key === key) return hit.pixels;
-    const { width, height } = frame.columns;
-    const rgba = flipRows(colourColumns(frame.columns, colour, frame.spec), width, height);
+    const { width, height } = frame;
+    const result = frame.handle as HostBasinResult;
+    const ranges = colour.field === 'outcome' ? null : result.ranges;
+    const rgba = flipRows(colourColumns(result.columns, colour, frame.spec, ranges), width, height);
     const pixels = { width, height, rgba };
     this.cache.set(frame, { key, pixels });
     return pixels;

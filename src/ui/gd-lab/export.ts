@@ -71,7 +71,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     y += font * 1.5;
   }
   if (spec.colour.field !== 'outcome') {
-    const range = colourRange(frame.spec, spec.colour, frame.columns);
+    const range = colourRange(frame, spec.colour);
     if (range) {
       y += font;
       ctx.fillText(`${spec.colour.field}${spec.colour.log ? ' (log10)' : ''}`, x0, y);

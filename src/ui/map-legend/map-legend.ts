@@ -119,7 +119,7 @@ export class MapLegend extends LitElement {
     const f = this.frame;
     const c = this.colour;
     if (!f || !c || c.field === 'outcome') return nothing;
-    const range = colourRange(f.spec, c, f.columns);
+    const range = colourRange(f, c);
     if (!range) return html`<div class="bar">no finite values to colour</div>`;
     const ticks = niceTicks(range[0], range[1], 5);
     const labels = formatTicks(ticks);
@@ -142,7 +142,7 @@ export class MapLegend extends LitElement {
     if (!f)
       return html`<div class="title">outcomes</div>
         <div>computing…</div>`;
-    const total = f.columns.width * f.columns.height;
+    const total = f.width * f.height;
     return html`<div class="title">outcomes${f.coarse ? ' (preview)' : ''}</div>
       <table id="counts">
         ${legendRows(f).map(

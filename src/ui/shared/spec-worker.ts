@@ -20,7 +20,7 @@ export type SpecRunError = { type: 'error'; id: number; name: string; message: s
  * it resolves to into the reply message and the buffers to transfer with it.
  */
 export function serveSpecRuns<R, Reply>(
-  run: (spec: ExperimentSpec, options: Required<RunOptions>) => Promise<R>,
+  run: (spec: ExperimentSpec, options: Required<Pick<RunOptions, 'signal' | 'onProgress'>>) => Promise<R>,
   result: (id: number, value: R) => { message: Reply; transfer: Transferable[] },
 ): void {
   const running = new Map<number, AbortController>();
