@@ -3,7 +3,7 @@
 // the statistics). No atomics and no barrier here: SwiftShader runs a workgroup barrier by switching
 // between invocations, which cost more than 20 GD steps per pixel.
 // Prepended: the objective block, the Vec helpers, shaders/record.wgsl, the generated structs
-// (Record, Traj, BasinUniforms, DispatchParams) and shaders/gd-core.wgsl.
+// (Record, Traj, BasinUniforms, DispatchParams, AXIS_* codes) and shaders/gd-core.wgsl.
 //
 // One entry point per part of the run (Phase in src/engine/basin-pass.ts): a dispatch whose k0 is 0
 // starts its pixels, the one whose k1 is N (always `tail`) classifies them, and between dispatches a
@@ -19,12 +19,6 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(4) var<storage, read_write> records: array<Record>;
 // One word per pixel when records are not kept: outcome, period and iter for the reduction.
 @group(0) @binding(5) var<storage, read_write> summary: array<u32>;
-
-// AxisKind in src/experiment/plane.ts.
-const AXIS_COORD: u32 = 0u;
-const AXIS_LR: u32 = 1u;
-const AXIS_LR_COORD: u32 = 2u;
-const AXIS_PARAM: u32 = 3u;
 
 // The basin map has no per-step extras (OBSERVE is off).
 fn kernel_transient(x: Vec) {}

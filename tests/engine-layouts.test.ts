@@ -6,6 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { RECORD_FIELDS, RECORD_WORDS } from '../src/core/outcome.ts';
 import { STATS_FIELDS, STATS_WORDS, stateWords, TRAJ_FIELDS } from '../src/engine/layouts.ts';
+import { COLUMN_FIELDS, SAMPLE_FIELDS } from '../src/engine/bifurcation-layout.ts';
 import { createShaderModule } from '../src/engine/shader.ts';
 import { fieldOffset, structWords, wgslOffsets, wgslStruct, type Field } from '../src/engine/wgsl-struct.ts';
 import { readBuffer, withDevice } from './helpers/gpu.ts';
@@ -90,11 +91,14 @@ describe('layouts generated from one TypeScript declaration', () => {
     expect(STATS_WORDS).toBe(6 + 65 + 2 + 30);
   });
 
-  test('the WGSL layout of Record, Traj and Stats is the declared one, on the device', async () => {
+  test('the WGSL layout of every generated struct is the declared one, on the device', async () => {
     await withDevice(async (device) => {
       expectAtOffsets(RECORD_FIELDS, 0, await writeFields(device, RECORD_FIELDS, 1));
-      for (const dim of [1, 3])
+      expectAtOffsets(COLUMN_FIELDS, 0, await writeFields(device, COLUMN_FIELDS, 1));
+      for (const dim of [1, 3]) {
         expectAtOffsets(TRAJ_FIELDS, dim, await writeFields(device, TRAJ_FIELDS, dim));
+        expectAtOffsets(SAMPLE_FIELDS, dim, await writeFields(device, SAMPLE_FIELDS, dim));
+      }
       expectAtOffsets(STATS_FIELDS, 0, await writeFields(device, STATS_FIELDS, 1, true));
     });
   });

@@ -10,6 +10,7 @@ import basinWgsl from '../../shaders/basin.wgsl?raw';
 import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
 import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
+import { AxisKind } from '../experiment/plane.ts';
 import {
   BASIN_BINDINGS,
   BASIN_UNIFORM_FIELDS,
@@ -50,9 +51,13 @@ export interface KernelObjective {
   readonly params: readonly string[];
 }
 
-/** The generated structs every GD kernel shares: Record and Traj. */
+/** The generated declarations every GD kernel shares: Record, Traj and the AxisKind codes. */
 export function coreStructs(): string {
-  return [wgslStruct('Record', RECORD_STRUCT_FIELDS), wgslStruct('Traj', TRAJ_FIELDS)].join('\n');
+  return [
+    wgslStruct('Record', RECORD_STRUCT_FIELDS),
+    wgslStruct('Traj', TRAJ_FIELDS),
+    ...Object.entries(AxisKind).map(([k, v]) => `const AXIS_${k}: u32 = ${v}u;`),
+  ].join('\n');
 }
 
 /**
@@ -98,7 +103,7 @@ export interface BasinBuffers {
   summary: GPUBuffer;
 }
 
-const BASIN_PHASES = [
+const BASIN_PHASES: readonly Phase[] = [
   'plain',
   'growth1',
   'growth2',
@@ -108,7 +113,7 @@ const BASIN_PHASES = [
   'tail_growth2',
   'tail_window',
   'mixed',
-] as const;
+];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;
@@ -156,31 +161,51 @@ export class BasinPass {
     const constants: Record<string, number> = options.bare
       ? { WORKGROUP_SIZE }
       : { WORKGROUP_SIZE, LYAPUNOV: options.lyapunov ? 1 : 0, GROWTH_MIN_HALF, GROWTH_EXP_CAP };
-    const phases: readonly Phase[] = options.bare ? ['run'] : BASIN_PHASES;
-    const made = await Promise.all(
-      phases.map((entryPoint) =>
-        createComputePipeline(device, {
-          label: `BasinPass.${entryPoint}`,
-          layout,
-          compute: { module, entryPoint, constants },
-        }),
-      ),
-    );
-    const pipelines = new Map<Phase, GPUComputePipeline>(phases.map((p, i) => [p, made[i]]));
-    return new BasinPass(device, bindGroupLayout, pipelines);
+    return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);
   }
+
+  /** Pipelines by entry point, created on first use (a run needs four or five of them). */
+  private readonly pipelines = new Map<Phase, Promise<GPUComputePipeline>>();
+  /** The pipelines prepare() has finished, for encode() to use synchronously. */
+  private readonly ready = new Map<Phase, GPUComputePipeline>();
 
   private constructor(
     private readonly device: GPUDevice,
     bindGroupLayout: GPUBindGroupLayout,
-    private readonly pipelines: Map<Phase, GPUComputePipeline>,
+    private readonly layout: GPUPipelineLayout,
+    private readonly module: GPUShaderModule,
+    private readonly constants: Record<string, number>,
+    /** Whether this pass is the bare kernel (one entry point, `run`). */
+    readonly bare: boolean,
   ) {
     this.bindGroupLayout = bindGroupLayout;
   }
 
-  /** Whether this pass is the bare kernel (one phase, `run`). */
-  get bare(): boolean {
-    return this.pipelines.has('run');
+  /**
+   * Creates the pipelines of these entry points, unless made already: each is compiled once, when a
+   * run first needs it (on SwiftShader a pipeline takes about half a second to compile).
+   */
+  async prepare(phases: Iterable<Phase>): Promise<void> {
+    await Promise.all(
+      [...new Set(phases)].map((phase) => {
+        if (phase === 'run' ? !this.bare : this.bare || !BASIN_PHASES.includes(phase))
+          throw new Error(`BasinPass: no entry point '${phase}'`);
+        let p = this.pipelines.get(phase);
+        if (!p) {
+          p = createComputePipeline(this.device, {
+            label: `BasinPass.${phase}`,
+            layout: this.layout,
+            compute: { module: this.module, entryPoint: phase, constants: this.constants },
+          }).then((pipeline) => {
+            this.ready.set(phase, pipeline);
+            return pipeline;
+          });
+          p.catch(() => this.pipelines.delete(phase));
+          this.pipelines.set(phase, p);
+        }
+        return p;
+      }),
+    );
   }
 
   /** A bind group over one set of buffers (the dispatch slot is chosen per dispatch). */
@@ -206,8 +231,8 @@ export class BasinPass {
     slotOffset: number,
     count: number,
   ): void {
-    const pipeline = this.pipelines.get(phase);
-    if (!pipeline) throw new Error(`BasinPass: no entry point '${phase}'`);
+    const pipeline = this.ready.get(phase);
+    if (!pipeline) throw new Error(`BasinPass: entry point '${phase}' used before prepare()`);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [slotOffset]);
     const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);

@@ -169,6 +169,7 @@ export async function runDispatches(
   model: CostModel,
   submitMs: number,
 ): Promise<void> {
+  await ctx.pass.prepare(op.dispatches.map((d) => d.phase));
   const cost: Cost = model.cost(ctx.key);
   const batches = batchDispatches(
     op.dispatches,

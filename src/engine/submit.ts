@@ -7,7 +7,10 @@
 export interface SubmitLoop<B> {
   /** Records batch i into the encoder (after writing its parameter slots with queue.writeBuffer). */
   encode(encoder: GPUCommandEncoder, batch: B, index: number): void;
-  /** Called when batch i has completed, with its time on the device in ms (as seen from here). */
+  /**
+   * Called when batch i has completed, with its time on the device in ms (as seen from here); not
+   * after the signal has fired (a batch still in flight then completes unreported).
+   */
   done?(batch: B, index: number, ms: number): void;
   signal?: AbortSignal;
   /** Throws when the device was lost (a lost device never completes its work). */
@@ -41,7 +44,7 @@ export async function submitBatches<B>(
           // Work starts when it is submitted or when the previous batch ends, whichever is later.
           const ms = now - Math.max(submitted, lastDone);
           lastDone = now;
-          loop.done?.(batches[i], i, ms);
+          if (!loop.signal?.aborted) loop.done?.(batches[i], i, ms);
         }),
       );
       if (inflight.length >= 2) await inflight.shift();
