@@ -127,10 +127,6 @@ fn growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   advance(gid, groups, true, 2u, false, false);
 }
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn window(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 0u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
 fn tail_plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   advance(gid, groups, false, 0u, true, false);
 }

@@ -4,9 +4,8 @@
 // Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts). The including kernel defines
 // kernel_transient(x) (called with x_T) and kernel_step(x) (each state x_{k+1}, k ≥ T, when OBSERVE),
-// and cuts a run into the parts of src/engine/dispatch-plan.ts (phaseSegments): [0, T) and after the
-// window without the tangent map (run_plain), the window's halves (advance_window), after them with
-// the tangent map (advance_window), and from the checkpoint N - P on (run_tail).
+// and an entry point per part of a run (phaseSegments of src/engine/dispatch-plan.ts), each calling
+// `part` with constant flags, plus one calling traj_advance for short runs.
 
 // Off: no Hessian-vector product at all (the "classification only" pipeline).
 override LYAPUNOV: bool = true;
@@ -75,7 +74,8 @@ fn tangent_step(t: Tangent, x: Vec, h: Vec) -> Tangent {
 }
 
 // A run is cut into parts (rules 3–5): before the transient T, the halves [T, M) and [M, M + H) of the
-// averaging window, the rest of it, each before or after the checkpoint N - P. Within a part the
+// averaging window and its last step when N - T is odd, each before or after the checkpoint N - P
+// (M + H ≥ N - 1 ≥ N - P, so that last step is always after it). Within a part the
 // tangent map, the growth extent and the period test are on or off for every step and every
 // trajectory alike, so each part is one loop with no branch inside, and each has an entry point of its
 // own in the kernel (`part` with constant flags): on SwiftShader, whose compiler emulates branches with
@@ -177,17 +177,15 @@ fn part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent:
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in
 // order (for short runs, where one dispatch per pixel costs less than a loop that runs fast).
 fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
-  let rest = max(g.t, g.end);
   let pre = min(k1, g.check);
   part(st, h, k0, min(pre, g.t), g, false, 0u, false);
   part(st, h, max(k0, g.t), min(pre, g.mid), g, true, 1u, false);
   part(st, h, max(k0, g.mid), min(pre, g.end), g, true, 2u, false);
-  part(st, h, max(k0, rest), pre, g, true, 0u, false);
   let post = max(k0, g.check);
   part(st, h, post, min(k1, g.t), g, false, 0u, true);
   part(st, h, max(post, g.t), min(k1, g.mid), g, true, 1u, true);
   part(st, h, max(post, g.mid), min(k1, g.end), g, true, 2u, true);
-  part(st, h, max(post, rest), k1, g, true, 0u, true);
+  part(st, h, max(post, max(g.t, g.end)), k1, g, true, 0u, true);
 }
 
 // λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1. Spelled out

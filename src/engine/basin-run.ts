@@ -4,6 +4,8 @@
  * slots) just before it, synchronously, so a record read or a recolouring can go on between the
  * submits of a run without either seeing the other's parameters (writeBuffer is ordered on the queue).
  */
+import { lutWords, paletteWords } from '../colormaps.ts';
+import type { ColormapName } from '../experiment/spec.ts';
 import { BasinPass } from './basin-pass.ts';
 import { BufferPool } from './buffer-pool.ts';
 import {
@@ -146,7 +148,42 @@ export class BasinResources {
     return structs.map((_, i) => (first + i) * DISPATCH_SLOT_BYTES);
   }
 
+  private readonly luts = new Map<string, GPUBuffer>();
+  private paletteBuffer: GPUBuffer | null = null;
+
+  /** A colormap's LUT on the device, uploaded once. */
+  lut(name: ColormapName): GPUBuffer {
+    let b = this.luts.get(name);
+    if (!b) {
+      const words = lutWords(name);
+      b = this.device.createBuffer({
+        label: `BasinResources.lut.${name}`,
+        size: words.byteLength,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
+      this.device.queue.writeBuffer(b, 0, words);
+      this.luts.set(name, b);
+    }
+    return b;
+  }
+
+  /** The outcome palette on the device, uploaded once. */
+  palette(): GPUBuffer {
+    if (!this.paletteBuffer) {
+      const words = paletteWords();
+      this.paletteBuffer = this.device.createBuffer({
+        label: 'BasinResources.palette',
+        size: words.byteLength,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
+      this.device.queue.writeBuffer(this.paletteBuffer, 0, words);
+    }
+    return this.paletteBuffer;
+  }
+
   dispose(): void {
+    for (const b of this.luts.values()) b.destroy();
+    this.paletteBuffer?.destroy();
     this.uniforms.destroy();
     this.slots.destroy();
     this.auxSlots.destroy();

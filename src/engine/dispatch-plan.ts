@@ -24,9 +24,10 @@ export const SHORT_RUN = 128;
 
 /**
  * The parts of a run of n iterations (rules 3–5 of src/core/outcome.ts), each an entry point of
- * shaders/basin.wgsl: before the transient T, the averaging window's halves [T, M) and [M, M + H),
- * the rest of the window, each before the checkpoint N - P or from it on (with the period test).
- * Without Lyapunov exponents the window's rest is plain GD. Empty parts are left out.
+ * shaders/basin.wgsl: before the transient T and the averaging window's halves [T, M) and
+ * [M, M + H), each before the checkpoint N - P or from it on (with the period test), and the window's
+ * last step when N - T is odd. Without Lyapunov exponents that step is plain GD. Empty parts are left
+ * out.
  */
 export function phaseSegments(n: number, transient: number, maxPeriod: number, lyapunov: boolean): Segment[] {
   // A short run is one part: a dispatch per part costs more than a loop of a few dozen steps.
@@ -37,12 +38,12 @@ export function phaseSegments(n: number, transient: number, maxPeriod: number, l
   const mid = t + half;
   const end = mid + half;
   const rest = Math.max(t, end);
-  const pre = check;
+  // end ≥ N - 1 ≥ N - P: the window's halves reach the checkpoint, so what is left of the window (one
+  // step, when N - T is odd) is always in the tail.
   const parts: Segment[] = [
-    { k0: 0, k1: Math.min(pre, t), phase: 'plain' },
-    { k0: t, k1: Math.min(pre, mid), phase: 'growth1' },
-    { k0: mid, k1: Math.min(pre, end), phase: 'growth2' },
-    { k0: rest, k1: pre, phase: lyapunov ? 'window' : 'plain' },
+    { k0: 0, k1: Math.min(check, t), phase: 'plain' },
+    { k0: t, k1: Math.min(check, mid), phase: 'growth1' },
+    { k0: mid, k1: Math.min(check, end), phase: 'growth2' },
     { k0: check, k1: Math.min(n, t), phase: 'tail_plain' },
     { k0: Math.max(check, t), k1: Math.min(n, mid), phase: 'tail_growth1' },
     { k0: Math.max(check, mid), k1: Math.min(n, end), phase: 'tail_growth2' },

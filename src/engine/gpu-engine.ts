@@ -9,8 +9,7 @@
  */
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../experiment/plane.ts';
-import { SpecError, type ColormapName, type ExperimentSpec } from '../experiment/spec.ts';
-import { lutWords, paletteWords } from '../colormaps.ts';
+import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinEngine, EngineInfo, RunOptions } from '../core/engine.ts';
 import { BasinPass } from './basin-pass.ts';
 import { BasinResources, runDispatches, type RunContext } from './basin-run.ts';
@@ -19,9 +18,10 @@ import { ReducePass } from './reduce-pass.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
 import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
-import { baseWords, RECORD_BYTES, stateBytes, STATS_BYTES, WORKGROUP_SIZE } from './layouts.ts';
+import { RECORD_BYTES, stateBytes, STATS_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
 import { initialStats, parseRanges, parseStats } from './stats.ts';
+import { checkFinite, runContext } from './run-context.ts';
 
 export { planTiles, type TilePlan } from './tiles.ts';
 import { planTiles } from './tiles.ts';
@@ -115,37 +115,14 @@ export class GpuBasinEngine implements BasinEngine {
     return p;
   }
 
-  private luts = new Map<string, GPUBuffer>();
-  private paletteBuffer: GPUBuffer | null = null;
-
   /** A colormap's LUT on the device, uploaded once. */
   lut(name: ColormapName): GPUBuffer {
-    let b = this.luts.get(name);
-    if (!b) {
-      const words = lutWords(name);
-      b = this.device.createBuffer({
-        label: `GpuBasinEngine.lut.${name}`,
-        size: words.byteLength,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      });
-      this.device.queue.writeBuffer(b, 0, words);
-      this.luts.set(name, b);
-    }
-    return b;
+    return this.resources.lut(name);
   }
 
   /** The outcome palette on the device, uploaded once. */
   palette(): GPUBuffer {
-    if (!this.paletteBuffer) {
-      const words = paletteWords();
-      this.paletteBuffer = this.device.createBuffer({
-        label: 'GpuBasinEngine.palette',
-        size: words.byteLength,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      });
-      this.device.queue.writeBuffer(this.paletteBuffer, 0, words);
-    }
-    return this.paletteBuffer;
+    return this.resources.palette();
   }
 
   private reducePass: Promise<ReducePass> | null = null;
@@ -347,43 +324,7 @@ export class GpuBasinEngine implements BasinEngine {
     pass: BasinPass,
     tiles: Tile[],
   ): RunContext {
-    const { dim } = plane;
-    const base = new Float32Array(baseWords(dim, objective.params.length));
-    base.set(plane.x0, 0);
-    base.set(plane.h, dim);
-    base.set(plane.p, 2 * dim);
-    const N = spec.iterations;
-    if (spec.classify.maxPeriod > 64) throw new SpecError(['classify.maxPeriod: at most 64']);
-    return {
-      pass,
-      key: passKey(objective, spec.classify.lyapunov),
-      lyapunov: spec.classify.lyapunov,
-      width: plane.width,
-      height: plane.height,
-      dim,
-      iterations: N,
-      tiles,
-      base,
-      uniforms: {
-        width: plane.width,
-        height: plane.height,
-        iterations: N,
-        transient: spec.transient,
-        max_period: Math.min(spec.classify.maxPeriod, N),
-        tol: spec.classify.tol,
-        // The radius as an f32 no larger than the largest finite f32, so the compare stays exact.
-        radius: Math.min(spec.classify.divergeRadius, 3.4028234663852886e38),
-        chaos: spec.classify.chaosThreshold,
-        u_kind: plane.u.kind,
-        u_index: Math.max(0, plane.u.index),
-        u_min: plane.u.min,
-        u_step: (plane.u.max - plane.u.min) / plane.width,
-        v_kind: plane.v.kind,
-        v_index: Math.max(0, plane.v.index),
-        v_min: plane.v.min,
-        v_step: (plane.v.max - plane.v.min) / plane.height,
-      },
-    };
+    return runContext(spec, objective, plane, pass, tiles, passKey(objective, spec.classify.lyapunov));
   }
 
   /** Rethrows a failure as the device loss that caused it, when it was one. */
@@ -404,26 +345,9 @@ export class GpuBasinEngine implements BasinEngine {
     this.passes.clear();
     this.pool.dispose();
     this.resources.dispose();
-    for (const b of this.luts.values()) b.destroy();
-    this.paletteBuffer?.destroy();
   }
 }
 
 function passKey(objective: { wgsl: string }, lyapunov: boolean): string {
   return `${lyapunov ? 'L' : '-'}${objective.wgsl}`;
-}
-
-/** NaN or infinite inputs would silently poison every record; refuse them with their name. */
-function checkFinite(plane: Plane): void {
-  const bad: string[] = [];
-  plane.x0.forEach((v, i) => Number.isFinite(v) || bad.push(`x0.${i}: must be a finite number (got ${v})`));
-  plane.h.forEach((v, i) => Number.isFinite(v) || bad.push(`lr: must be a finite number (got ${v} at ${i})`));
-  plane.p.forEach(
-    (v, i) =>
-      Number.isFinite(v) || bad.push(`objective.params: parameter ${i} must be a finite number (got ${v})`),
-  );
-  for (const [k, a] of [['u', plane.u] as const, ['v', plane.v] as const])
-    if (!Number.isFinite(a.min) || !Number.isFinite(a.max))
-      bad.push(`plane.${k}: range [${a.min}, ${a.max}] must be finite`);
-  if (bad.length) throw new SpecError(bad);
 }
