@@ -99,13 +99,22 @@ describe('planDispatches', () => {
     expect(block).toBe(Math.floor(100e6 / (4 * 400 + 8 * 1000) / 64) * 64);
     for (const d of plan.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
     expectCovered(plan.dispatches, tiles, 1000);
-    // A million iterations: blocks as large as 16 steps per dispatch allow, each part chunked.
+    // A million iterations: blocks of minBlock pixels with as many steps as 100 ms allow (at least
+    // 3a/b, so that the invocation cost is at most a quarter of each dispatch).
     const long = planDispatches(tiles, phaseSegments(1e6, 5e5, 16, false), cpu, opts);
-    const b = Math.floor(100e6 / (400 + 16 * 8) / 64) * 64;
+    const chunk = Math.floor((100e6 / 4096 - 400) / 8);
+    const b = Math.floor(100e6 / (400 + chunk * 8) / 64) * 64;
+    expect(b).toBe(4096);
     expect(largest(long.dispatches)).toBe(b);
-    expect(long.dispatches[0].k1 - long.dispatches[0].k0).toBe(Math.floor((100e6 / b - 400) / 8));
+    expect(long.dispatches[0].k1 - long.dispatches[0].k0).toBe(chunk);
     for (const d of long.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
     expect(long.statePixels).toBe(b);
+    // A fit with a large invocation cost: still chunks of 3a/b, never a dispatch per step.
+    const heavy = planDispatches(tiles, segments, { a: 2000, b: 20 }, opts);
+    expect(
+      Math.min(...heavy.dispatches.map((d) => d.k1 - d.k0).filter((k) => k > 16)),
+    ).toBeGreaterThanOrEqual(234);
+    expectCovered(heavy.dispatches, tiles, 1000);
   });
 
   it('fixed lengths make exactly those blocks and chunks', () => {

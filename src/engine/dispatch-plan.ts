@@ -6,8 +6,8 @@
  * whatever it does (set-up, state in and out of memory, classification and the record), b one GD step.
  * Each dispatch is kept under `targetMs` (a browser's GPU watchdog fires after a few seconds) by
  * splitting pixels first: a block of pixels runs every part in one dispatch each when that fits. Only
- * when even `minBlock` pixels cannot, the parts are chunked too, block by block, so the state buffer
- * holds one block. Dispatches are then grouped into submits of about `batchMs`, so a run costs a few
+ * when even `minBlock` pixels cannot, the parts are chunked too, block by block (so the state buffer
+ * holds one block), in chunks long enough that the per-invocation cost stays a small part of each. Dispatches are then grouped into submits of about `batchMs`, so a run costs a few
  * submits and no round trip before its first one.
  */
 import type { Phase } from './basin-pass.ts';
@@ -123,11 +123,13 @@ export function planDispatches(
         chunk = n;
         block = Math.min(tile.count, o.maxBlock, roundTo(fused, o.granule));
       } else {
-        // Blocks of at least minBlock pixels (fewer when the tile is smaller), and iterations per
-        // dispatch so that a block stays under the target; at least one.
-        const wanted = Math.max(o.minBlock, budget / (cost.a + 16 * cost.b));
-        block = Math.min(tile.count, o.maxBlock, roundTo(wanted, o.granule));
-        chunk = Math.max(1, Math.min(n, Math.floor((budget / block - cost.a) / cost.b)));
+        // Chunks long enough that the per-invocation cost is at most a quarter of a dispatch (it is
+        // paid again by every chunk, with the state in and out of memory), or as long as a block of
+        // minBlock pixels allows; then as many pixels as the target allows, down to one workgroup.
+        const amortised = Math.ceil((3 * cost.a) / cost.b);
+        const filling = Math.floor((budget / o.minBlock - cost.a) / cost.b);
+        chunk = Math.max(1, Math.min(n, Math.max(amortised, filling)));
+        block = Math.min(tile.count, o.maxBlock, roundTo(budget / (cost.a + chunk * cost.b), o.granule));
       }
     }
     if (segments.length > 1 || chunk < n) statePixels = Math.max(statePixels, block);
