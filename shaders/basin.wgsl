@@ -164,8 +164,10 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   var st = load(p, s);
   if (mixed) {
     traj_advance(&st, s.h, D.k0, D.k1, g);
+  } else if (testing) {
+    advance_tail(&st, s.h, D.k0, D.k1, g);
   } else {
-    part(&st, s.h, D.k0, D.k1, g, tangent, growth, testing);
+    advance_part(&st, s.h, D.k0, D.k1, g, tangent, growth);
   }
   if (!(testing || mixed) || D.k1 < U.iterations) {
     state[p - D.s0] = st;
@@ -199,20 +201,8 @@ fn growth1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
 fn growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   advance(gid, groups, true, 2u, false, false);
 }
-// … and from it on, with the period test.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+fn tail(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   advance(gid, groups, false, 0u, true, false);
 }
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_growth1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 1u, true, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 2u, true, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_window(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 0u, true, false);
-}
+// … and from it on, with the period test.

@@ -89,8 +89,10 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   }
   if (mixed) {
     traj_advance(&st, s.h, D.k0, D.k1, geo);
+  } else if (testing) {
+    advance_tail(&st, s.h, D.k0, D.k1, geo);
   } else {
-    part(&st, s.h, D.k0, D.k1, geo, tangent, growth, testing);
+    advance_part(&st, s.h, D.k0, D.k1, geo, tangent, growth);
   }
   var q: Sample;
   q.xt = x_t;
@@ -127,20 +129,8 @@ fn growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroup
   advance(gid, groups, true, 2u, false, false);
 }
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+fn tail(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   advance(gid, groups, false, 0u, true, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_growth1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 1u, true, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 2u, true, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail_window(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 0u, true, false);
 }
 
 // Order-preserving keys of f32 (f32Key in src/engine/stats.ts), for atomic min and max.

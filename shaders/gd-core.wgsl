@@ -4,8 +4,8 @@
 // Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts). The including kernel defines
 // kernel_transient(x) (called with x_T) and kernel_step(x) (each state x_{k+1}, k ≥ T, when OBSERVE),
-// and an entry point per part of a run (phaseSegments of src/engine/dispatch-plan.ts), each calling
-// `part` with constant flags, plus one calling traj_advance for short runs.
+// and an entry point per part of a run (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
+// with constant flags or `advance_tail`, plus one calling traj_advance for short runs.
 
 // Off: no Hessian-vector product at all (the "classification only" pipeline).
 override LYAPUNOV: bool = true;
@@ -73,14 +73,14 @@ fn tangent_step(t: Tangent, x: Vec, h: Vec) -> Tangent {
   return Tangent(vec_scale(w, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
 }
 
-// A run is cut into parts (rules 3–5): before the transient T, the halves [T, M) and [M, M + H) of the
-// averaging window and its last step when N - T is odd, each before or after the checkpoint N - P
-// (M + H ≥ N - 1 ≥ N - P, so that last step is always after it). Within a part the
-// tangent map, the growth extent and the period test are on or off for every step and every
-// trajectory alike, so each part is one loop with no branch inside, and each has an entry point of its
-// own in the kernel (`part` with constant flags): on SwiftShader, whose compiler emulates branches with
-// lane masks and spills registers in large kernels, a loop with per-step branches ran at a tenth of
-// the speed, and one of several loops in one kernel at half.
+// A run is cut into parts (rules 3–5): before the transient T and the halves [T, M) and [M, M + H) of
+// the averaging window, each up to the checkpoint N - P, then the tail from N - P on (M + H ≥ N - 1 ≥
+// N - P, so what is left of the window is always in the tail). Before the checkpoint the tangent map
+// and the growth extent are on or off for every step and every trajectory alike, so each part is one
+// loop with no branch inside, and each has an entry point of its own in the kernel (`advance_part` with
+// constant flags): on SwiftShader, whose compiler emulates branches with lane masks and spills
+// registers in large kernels, a loop with per-step branches ran at a tenth of the speed, and one of
+// several loops in one kernel at half. The tail's few steps use selects.
 //
 // Divergence is tested without a branch too: a loop keeps one running maximum of float bits (non-
 // negative floats order like their bits, NaN above everything), of |x_k| (the divergence test,
@@ -117,22 +117,17 @@ fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, end: Vec, radius: f32) -> u32 {
   return select(0u, k1, !vec_finite(end) || vec_norm(end) > radius);
 }
 
-// Steps k0 … k1 - 1 of one part: `tangent` (k ≥ T, with LYAPUNOV), `growth` (in a half of the window:
-// 1 the first, 2 the second, 0 neither), `testing` (k ≥ N - P). Constants at every call.
-fn part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, growth: u32, testing: bool) {
+// Steps k0 … k1 - 1 of one part before the checkpoint: `tangent` (k ≥ T, with LYAPUNOV), `growth` (in
+// a half of the window: 1 the first, 2 the second, 0 neither). Constants at every call.
+fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, growth: u32) {
   if (k0 >= k1 || (*st).escape != 0u) { return; }
   if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = (*st).x; }
   if (OBSERVE && k0 == g.t) { kernel_transient((*st).x); }
-  if (testing && k0 == g.check) { (*st).c = (*st).x; }
   let start = (*st).x;
   let a = (*st).anchor;
-  let c = (*st).c;
-  let scale = max(1.0, vec_norm(c));
   let observe = k0 >= g.t;
   var x = start;
   var tg = Tangent((*st).v, (*st).lexp);
-  var extent = (*st).extent;
-  var period = (*st).period;
   var m = 0u;
   for (var k = k0; k < k1; k++) {
     if (LYAPUNOV && tangent) { tg = tangent_step(tg, x, h); }
@@ -141,14 +136,6 @@ fn part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent:
       m = max(m, vec_dist_bits(x, a));
     } else {
       m = max(m, vec_norm_bits(x));
-    }
-    if (testing) {
-      let d = vec_dist(x, c);
-      let i = k + 1u - g.check;
-      let open = period == 0u;
-      let hit = open && d <= g.tol * select(min(scale, extent), scale, i == 1u);
-      extent = select(extent, max(extent, d), open && !hit);
-      period = select(period, i, hit);
     }
     if (OBSERVE && observe) { kernel_step(x); }
   }
@@ -166,26 +153,73 @@ fn part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent:
     }
   }
   (*st).x = x;
+  if (LYAPUNOV && tangent) {
+    (*st).v = tg.v;
+    (*st).lexp = tg.lexp;
+  }
+  if (growth == 1u) { (*st).r1 = max((*st).r1, bitcast<f32>(m)); }
+  if (growth == 2u) { (*st).r2 = max((*st).r2, bitcast<f32>(m)); }
+}
+
+// Steps k0 … k1 - 1 from the checkpoint N - P on (at most P = 64 of them): the period test of rule 3
+// at every step, and, where the tail meets them, the transient, the window's halves and their anchors
+// as selects rather than branches. Divergence as in `advance_part`, from a running maximum of |x_k|.
+fn advance_tail(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
+  if (k0 >= k1 || (*st).escape != 0u) { return; }
+  if (k0 == g.check) { (*st).c = (*st).x; }
+  let start = (*st).x;
+  let c = (*st).c;
+  let scale = max(1.0, vec_norm(c));
+  var x = start;
+  var a = (*st).anchor;
+  var tg = Tangent((*st).v, (*st).lexp);
+  var extent = (*st).extent;
+  var period = (*st).period;
+  var r1 = (*st).r1;
+  var r2 = (*st).r2;
+  var m = 0u;
+  for (var k = k0; k < k1; k++) {
+    a = vec_choose(a, x, k == g.t || k == g.mid);
+    if (OBSERVE && k == g.t) { kernel_transient(x); }
+    if (LYAPUNOV && k >= g.t) { tg = tangent_step(tg, x, h); }
+    x = vec_gd(x, h);
+    m = max(m, vec_norm_bits(x));
+    let da = vec_dist(x, a);
+    r1 = select(r1, max(r1, da), k >= g.t && k < g.mid);
+    r2 = select(r2, max(r2, da), k >= g.mid && k < g.end);
+    let d = vec_dist(x, c);
+    let i = k + 1u - g.check;
+    let open = period == 0u;
+    let hit = open && d <= g.tol * select(min(scale, extent), scale, i == 1u);
+    extent = select(extent, max(extent, d), open && !hit);
+    period = select(period, i, hit);
+    if (OBSERVE && k >= g.t) { kernel_step(x); }
+  }
+  if (m > bitcast<u32>(g.radius)) {
+    let e = replay(start, h, k0, k1, x, g.radius);
+    if (e != 0u) {
+      (*st).escape = e;
+      return;
+    }
+  }
+  (*st).x = x;
+  (*st).anchor = a;
   (*st).v = tg.v;
   (*st).lexp = tg.lexp;
   (*st).extent = extent;
   (*st).period = period;
-  if (growth == 1u) { (*st).r1 = max((*st).r1, bitcast<f32>(m)); }
-  if (growth == 2u) { (*st).r2 = max((*st).r2, bitcast<f32>(m)); }
+  (*st).r1 = r1;
+  (*st).r2 = r2;
 }
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in
 // order (for short runs, where one dispatch per pixel costs less than a loop that runs fast).
 fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   let pre = min(k1, g.check);
-  part(st, h, k0, min(pre, g.t), g, false, 0u, false);
-  part(st, h, max(k0, g.t), min(pre, g.mid), g, true, 1u, false);
-  part(st, h, max(k0, g.mid), min(pre, g.end), g, true, 2u, false);
-  let post = max(k0, g.check);
-  part(st, h, post, min(k1, g.t), g, false, 0u, true);
-  part(st, h, max(post, g.t), min(k1, g.mid), g, true, 1u, true);
-  part(st, h, max(post, g.mid), min(k1, g.end), g, true, 2u, true);
-  part(st, h, max(post, max(g.t, g.end)), k1, g, true, 0u, true);
+  advance_part(st, h, k0, min(pre, g.t), g, false, 0u);
+  advance_part(st, h, max(k0, g.t), min(pre, g.mid), g, true, 1u);
+  advance_part(st, h, max(k0, g.mid), min(pre, g.end), g, true, 2u);
+  advance_tail(st, h, max(k0, g.check), k1, g);
 }
 
 // λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1. Spelled out

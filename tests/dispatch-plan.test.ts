@@ -36,43 +36,30 @@ function expectCovered(dispatches: Dispatch[], tiles: { p0: number; count: numbe
 const largest = (ds: Dispatch[]) => ds.reduce((m, d) => Math.max(m, d.count), 0);
 
 describe('phaseSegments', () => {
-  it('cuts a run at T, M, M + H and N - P, and a short run not at all', () => {
-    expect(phaseSegments(1000, 500, 16, false)).toEqual([
+  it('cuts a run at T, M and M + H up to the checkpoint N - P, then the tail; a short run not at all', () => {
+    expect(phaseSegments(1000, 500, 16)).toEqual([
       { k0: 0, k1: 500, phase: 'plain' },
       { k0: 500, k1: 750, phase: 'growth1' },
       { k0: 750, k1: 984, phase: 'growth2' },
-      { k0: 984, k1: 1000, phase: 'tail_growth2' },
+      { k0: 984, k1: 1000, phase: 'tail' },
     ]);
-    // An odd window leaves one step after its halves, with the tangent map when Lyapunov is on.
-    expect(phaseSegments(1001, 500, 16, true).slice(-3)).toEqual([
-      { k0: 750, k1: 985, phase: 'growth2' },
-      { k0: 985, k1: 1000, phase: 'tail_growth2' },
-      { k0: 1000, k1: 1001, phase: 'tail_window' },
-    ]);
-    expect(phaseSegments(1001, 0, 1, true).map((s) => s.phase)).toEqual([
-      'growth1',
-      'growth2',
-      'tail_window',
-    ]);
-    // The checkpoint before the transient: the period test from N - P on, the window inside it.
-    expect(phaseSegments(300, 290, 64, false)).toEqual([
+    // An odd window's last step, and the window's halves themselves, may fall into the tail.
+    expect(phaseSegments(1001, 0, 1).map((s) => s.phase)).toEqual(['growth1', 'growth2', 'tail']);
+    expect(phaseSegments(300, 290, 64)).toEqual([
       { k0: 0, k1: 236, phase: 'plain' },
-      { k0: 236, k1: 290, phase: 'tail_plain' },
-      { k0: 290, k1: 295, phase: 'tail_growth1' },
-      { k0: 295, k1: 300, phase: 'tail_growth2' },
+      { k0: 236, k1: 300, phase: 'tail' },
     ]);
-    expect(phaseSegments(SHORT_RUN, 60, 16, true)).toEqual([{ k0: 0, k1: SHORT_RUN, phase: 'mixed' }]);
+    expect(phaseSegments(SHORT_RUN, 60, 16)).toEqual([{ k0: 0, k1: SHORT_RUN, phase: 'mixed' }]);
     for (const [n, t, p] of [
       [129, 0, 1],
       [500, 499, 499],
       [4000, 1234, 64],
-    ])
-      for (const lyap of [false, true]) {
-        const s = phaseSegments(n, t, p, lyap);
-        expect(s[0].k0).toBe(0);
-        expect(s.at(-1)!.k1).toBe(n);
-        for (let i = 1; i < s.length; i++) expect(s[i].k0).toBe(s[i - 1].k1);
-      }
+    ]) {
+      const s = phaseSegments(n, t, p);
+      expect(s[0].k0).toBe(0);
+      expect(s.at(-1)!.k1).toBe(n);
+      for (let i = 1; i < s.length; i++) expect(s[i].k0).toBe(s[i - 1].k1);
+    }
   });
 });
 
@@ -81,7 +68,7 @@ describe('planDispatches', () => {
     { p0: 0, count: 1024 * 600 },
     { p0: 1024 * 600, count: 1024 * 424 },
   ];
-  const segments = phaseSegments(1000, 500, 16, true);
+  const segments = phaseSegments(1000, 500, 16);
 
   it('on a fast device runs each part of a tile in one dispatch, with state only between parts', () => {
     const gpu = { a: 4, b: 0.01 };
@@ -101,7 +88,7 @@ describe('planDispatches', () => {
     expectCovered(plan.dispatches, tiles, 1000);
     // A million iterations: blocks of minBlock pixels with as many steps as 100 ms allow (at least
     // 3a/b, so that the invocation cost is at most a quarter of each dispatch).
-    const long = planDispatches(tiles, phaseSegments(1e6, 5e5, 16, false), cpu, opts);
+    const long = planDispatches(tiles, phaseSegments(1e6, 5e5, 16), cpu, opts);
     const chunk = Math.floor((100e6 / 4096 - 400) / 8);
     const b = Math.floor(100e6 / (400 + chunk * 8) / 64) * 64;
     expect(b).toBe(4096);

@@ -27,20 +27,11 @@ import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
  * The parts of a run, each an entry point of shaders/basin.wgsl with a loop of its own, so that each
  * compiles to a small kernel (on SwiftShader one loop inside a kernel that holds all of them ran at
  * half speed): `plain` before the transient, `growth1`/`growth2` in the halves of the averaging
- * window, `tail_*` the same from the checkpoint N - P on with the period test (the dispatch that
- * reaches N classifies), `mixed` all of them in one dispatch for a short run. `run` is the bare
- * kernel's only entry point.
+ * window, `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N
+ * classifies), `mixed` all of them in one dispatch for a short run. `run` is the bare kernel's only
+ * entry point.
  */
-export type Phase =
-  | 'plain'
-  | 'growth1'
-  | 'growth2'
-  | 'tail_plain'
-  | 'tail_growth1'
-  | 'tail_growth2'
-  | 'tail_window'
-  | 'mixed'
-  | 'run';
+export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'run';
 
 /** What a kernel needs of a compiled objective. */
 export interface KernelObjective {
@@ -102,16 +93,7 @@ export interface BasinBuffers {
   summary: GPUBuffer;
 }
 
-const BASIN_PHASES: readonly Phase[] = [
-  'plain',
-  'growth1',
-  'growth2',
-  'tail_plain',
-  'tail_growth1',
-  'tail_growth2',
-  'tail_window',
-  'mixed',
-];
+const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed'];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;

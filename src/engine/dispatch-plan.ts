@@ -24,12 +24,11 @@ export const SHORT_RUN = 128;
 
 /**
  * The parts of a run of n iterations (rules 3–5 of src/core/outcome.ts), each an entry point of
- * shaders/basin.wgsl: before the transient T and the averaging window's halves [T, M) and
- * [M, M + H), each before the checkpoint N - P or from it on (with the period test), and the window's
- * last step when N - T is odd. Without Lyapunov exponents that step is plain GD. Empty parts are left
- * out.
+ * shaders/basin.wgsl: before the transient T and the averaging window's halves [T, M) and [M, M + H),
+ * each up to the checkpoint N - P, then the tail from N - P on (the period test, and what is left of
+ * the window). Empty parts are left out.
  */
-export function phaseSegments(n: number, transient: number, maxPeriod: number, lyapunov: boolean): Segment[] {
+export function phaseSegments(n: number, transient: number, maxPeriod: number): Segment[] {
   // A short run is one part: a dispatch per part costs more than a loop of a few dozen steps.
   if (n <= SHORT_RUN) return [{ k0: 0, k1: n, phase: 'mixed' }];
   const t = Math.min(transient, n);
@@ -37,17 +36,13 @@ export function phaseSegments(n: number, transient: number, maxPeriod: number, l
   const half = Math.floor((n - t) / 2);
   const mid = t + half;
   const end = mid + half;
-  const rest = Math.max(t, end);
   // end ≥ N - 1 ≥ N - P: the window's halves reach the checkpoint, so what is left of the window (one
   // step, when N - T is odd) is always in the tail.
   const parts: Segment[] = [
     { k0: 0, k1: Math.min(check, t), phase: 'plain' },
     { k0: t, k1: Math.min(check, mid), phase: 'growth1' },
     { k0: mid, k1: Math.min(check, end), phase: 'growth2' },
-    { k0: check, k1: Math.min(n, t), phase: 'tail_plain' },
-    { k0: Math.max(check, t), k1: Math.min(n, mid), phase: 'tail_growth1' },
-    { k0: Math.max(check, mid), k1: Math.min(n, end), phase: 'tail_growth2' },
-    { k0: Math.max(check, rest), k1: n, phase: lyapunov ? 'tail_window' : 'tail_plain' },
+    { k0: check, k1: n, phase: 'tail' },
   ];
   return parts.filter((s) => s.k1 > s.k0);
 }

@@ -48,6 +48,8 @@ export function vecHelpers(dim: number, nparam: number, readers: readonly string
     `// Largest biased binary exponent of the components.`,
     `fn vec_exponent(a: Vec) -> u32 { return ${fold('max', (i) => `((bitcast<u32>(a[${i}]) >> 23u) & 0xffu)`)}; }`,
     `fn vec_sumsq(a: Vec) -> f32 { return ${d.map((i) => `a[${i}] * a[${i}]`).join(' + ')}; }`,
+    `// b where take, else a.`,
+    `fn vec_choose(a: Vec, b: Vec, take: bool) -> Vec { return ${each((i) => `select(a[${i}], b[${i}], take)`)}; }`,
     `// a with component i (a run-time index) replaced by s.`,
     `fn vec_with(a: Vec, i: u32, s: f32) -> Vec { return ${each((k) => `select(a[${k}], s, i == ${k}u)`)}; }`,
     `// Component i (a run-time index) of a.`,
