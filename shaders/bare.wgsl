@@ -24,7 +24,7 @@ fn run(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) g
   if (D.k0 == 0u) {
     x = vec_read_base(0u);
     x = vec_with(x, 0u, U.u_min + (f32(p % U.width) + 0.5) * U.u_step);
-    x = vec_with(x, min(1u, DIM - 1u), U.v_min + (f32(p / U.width) + 0.5) * U.v_step);
+    x = vec_with(x, min(1u, DIM - 1u), U.v_min + (f32(U.row0 + p / U.width) + 0.5) * U.v_step);
   } else {
     x = state[p - D.s0];
   }

@@ -35,7 +35,7 @@ struct Setup {
 // replaces nothing).
 fn pixel_setup(p: u32) -> Setup {
   let u = U.u_min + (f32(p % U.width) + 0.5) * U.u_step;
-  let v = U.v_min + (f32(p / U.width) + 0.5) * U.v_step;
+  let v = U.v_min + (f32(U.row0 + p / U.width) + 0.5) * U.v_step;
   params_read_base(2u * DIM);
   if (U.u_kind == AXIS_PARAM) { params_with(U.u_index, u); }
   if (U.v_kind == AXIS_PARAM) { params_with(U.v_index, v); }

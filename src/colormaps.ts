@@ -116,6 +116,51 @@ export function colormapLut(name: ColormapName): Uint8Array {
   return lut;
 }
 
+/** Largest period the spec allows (classify.maxPeriod ≤ 64): the palette has a colour for each. */
+const MAX_PERIOD = 64;
+
+/** Periods 2…16: Tableau's ten without its purple, pink and grey, then darker companions. */
+const PERIOD_BASE = [
+  '3a75c4',
+  'f28e2b',
+  '59a14f',
+  'e15759',
+  '76b7b2',
+  'edc948',
+  '9c755f',
+  '17becf',
+  'bcbd22',
+  '8cd17d',
+  '2b5c2a',
+  'b35a00',
+  '3f3fa8',
+  '8b1a1a',
+  '6b6b00',
+];
+
+/**
+ * `n` colours for periods beyond the hand-picked ones: hues by the golden angle over the 300° that
+ * leave out magenta (the chaotic ramp's), at three lightnesses in turn.
+ */
+function goldenColours(n: number): RGB[] {
+  const out: RGB[] = [];
+  for (let k = 0; k < n; k++) {
+    const hue = (345 + ((k * 0.6180339887498949 * 300) % 300)) % 360;
+    const light = [0.42, 0.58, 0.3][k % 3];
+    out.push(hsl(hue, 0.7, light));
+  }
+  return out;
+}
+
+function hsl(h: number, s: number, l: number): RGB {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
 /** The categorical palette of the `outcome` field. */
 export const OUTCOME_PALETTE = {
   /** Diverged, shaded from fast escape (first) to slow escape (second) by log(iter)/log(N). */
@@ -130,23 +175,13 @@ export const OUTCOME_PALETTE = {
   /** Fields with no value at a pixel (NaN, or log of a non-positive number). */
   nan: hex('808080'),
   /**
-   * Period p ≥ 2 takes entry (p - 2) mod length: Tableau's ten with its purple and pink (periods 8, 9)
-   * swapped for light blue and light green, which the chaotic purple-to-pink ramp would swallow.
+   * Period p ≥ 2 takes entry p - 2: one colour per period up to the largest maxPeriod (64), so no two
+   * periods share a colour. Periods 2–16 (the default maxPeriod) are hand-picked to be told apart from
+   * each other and from the fixed colours (no purple or pink, which the chaotic ramp owns; no pale blue
+   * or beige, which escaping and unsettled own); beyond 16 the colours are spread by the golden angle
+   * and the legend numbers its swatches, since no eye separates sixty hues.
    */
-  periods: [
-    '4e79a7',
-    'f28e2b',
-    '59a14f',
-    'e15759',
-    '76b7b2',
-    'edc948',
-    'a0cbe8',
-    '8cd17d',
-    '9c755f',
-    'bab0ac',
-    '17becf',
-    'bcbd22',
-  ].map(hex),
+  periods: [...PERIOD_BASE.map(hex), ...goldenColours(MAX_PERIOD - 1 - PERIOD_BASE.length)],
 };
 
 /** Words before the period colours in the GPU palette buffer (see paletteWords). */

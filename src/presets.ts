@@ -108,7 +108,7 @@ export const PRESETS: readonly Preset[] = [
     lrRange: [0.1, 2.0],
     view: { u: range('x', -3, 3), v: range('y', -3, 3) },
     explanation:
-      'The minimizers xy = 1 have Hessian eigenvalues 0 and x² + y², so only balanced ones (h(x² + y²) < 2) are stable: each GD step multiplies x² - y² by 1 - h²r² (r = xy - 1), which drives GD toward |x - y| ≤ √(2/h - 2). For h > 1 no minimizer is stable. The seed text says h = 1.9 gives orbits of period 2, 3 and 4; in float64 that does not hold: at h = 1.9 almost every start diverges or ends chaotic. Attracting orbits lie on the diagonal, where GD is the double-well map: period 2 for 1 < h < 1.236, period 4 near h = 1.25, period 3 near h = 1.455.',
+      'The minimizers xy = 1 have Hessian eigenvalues 0 and x² + y², so only balanced ones (h(x² + y²) < 2) are stable: each GD step multiplies x² - y² by 1 - h²r² (r = xy - 1), which drives GD toward |x - y| ≤ √(2/h - 2). For h > 1 no minimizer is stable. Tao’s blog post says h = 1.9 gives orbits of period 2, 3 and 4; in float64 that does not hold: at h = 1.9 almost every start diverges or ends chaotic. Attracting orbits lie on the diagonal, where GD is the double-well map: period 2 for 1 < h < 1.236, period 4 near h = 1.25, period 3 near h = 1.455.',
     citation: `${WANG}; seed text, corrected by shared/seed/NOTES.md`,
   },
   {
@@ -136,7 +136,7 @@ export const PRESETS: readonly Preset[] = [
     lrRange: [0.01, 0.2],
     view: { u: range('x', -2, 2), v: range('y', -5, 5) },
     explanation:
-      'The sharpness at a minimizer (x²y² = 1) is 2(x² + y²). Gradient flow from (0.3, 4) conserves x² - y² and would end at sharpness ≈ 32; GD with η = 0.08 cannot stay where the sharpness exceeds 2/η = 25, so it shrinks x² - y² instead and settles just under 25 (at 24.96 in float64, within 10⁴ steps): the sharpness hovers at the edge of stability 2/η.',
+      'The sharpness at a minimizer (x²y² = 1) is 2(x² + y²). Gradient flow from (0.3, 4) conserves x² - y² and would end at sharpness ≈ 32; GD with h = 0.08 cannot stay where the sharpness exceeds 2/h = 25, so it shrinks x² - y² instead and settles just under 25 (at 24.96 in float64, within 10⁴ steps): the sharpness hovers at the edge of stability 2/h (Cohen et al. write η for h).',
     citation: `${COHEN}; ${WANG}`,
   },
   {
@@ -150,7 +150,7 @@ export const PRESETS: readonly Preset[] = [
     lrRange: [0.001, 1.0],
     view: { u: range('x', -2, 2), v: range('lr', 0.001, 1.0) },
     explanation:
-      'A stand-in for the test functions of Kong & Tao (theirs were not found): f₀ = x²/2 plus a fast oscillation of amplitude Aε whose gradient A cos(x/ε) is of size A. With h ≪ ε GD stops in a spurious local minimum near its start; with ε ≪ h the oscillation acts like noise of variance A²/2 and the iterates sample a distribution close to the Gibbs density ∝ exp(-f₀/T), T = hA²/4. For this quadratic f₀ the exact stationary variance is hA²/(2(2 - h)) (0.167 at h = 0.5, A = 1, against T = 0.125): the Gibbs prediction has an O(h) bias.',
+      'A multiscale objective in the spirit of Kong & Tao (not one of their functions): f₀ = x²/2 plus a fast oscillation of amplitude Aε whose gradient A cos(x/ε) is of size A. With h ≪ ε GD stops in a spurious local minimum near its start; with ε ≪ h the oscillation acts like noise of variance A²/2 and the iterates sample a distribution close to the Gibbs density ∝ exp(-f₀/T), T = hA²/4. For this quadratic f₀ the exact stationary variance is hA²/(2(2 - h)) (0.167 at h = 0.5, A = 1, against T = 0.125): the Gibbs prediction has an O(h) bias.',
     citation: KONG,
     f0: 'x^2/2',
     temperature: multiscaleTemperature,
@@ -173,9 +173,19 @@ export const PRESETS: readonly Preset[] = [
   },
 ];
 
-/** The preset with this id, or undefined. */
+/** The preset with this id, or undefined (a search of the list: no object key, so no `toString`). */
 export function getPreset(id: string): Preset | undefined {
   return PRESETS.find((p) => p.id === id);
+}
+
+/**
+ * Whether an `--objective` text has the shape of a preset id (lowercase words joined by hyphens, like
+ * `double-well`) rather than of an expression, so that a misspelt id is reported as an unknown preset
+ * and not as "unknown identifier 'double'". (`x-y` has that shape too, and compiles: only a text that
+ * fails as an expression gets the preset message.)
+ */
+export function looksLikePresetId(text: string): boolean {
+  return /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(text.trim());
 }
 
 /** What an `--objective ID_OR_EXPR` option (or a UI field) resolves to. */

@@ -108,20 +108,24 @@ describe('gdlab basin', () => {
 
   test('usage errors name the flag and exit with 2', () => {
     const cases: [string[], RegExp][] = [
-      [[...MAP, '--lr', '1:2'], /--lr: a range is only for the swept quantities \(x, y\); give a value/],
+      [
+        [...MAP.filter((a, i) => a !== '--lr' && MAP[i - 1] !== '--lr'), '--lr', '1:2'],
+        /--lr: a range is only for the swept quantities \(x, y\); give a value/,
+      ],
+      [[...MAP, '--lr', '1.2'], /--lr is given twice \('--lr 1.1' and '--lr 1.2'\)/],
       [
         ['--objective', 'mf-scalar', '--x', '0.5', '--y', '-2:2', '--lr', '1'],
         /--x: the plane sweeps x, so it needs a range/,
       ],
-      [[...MAP, '--param', 'a=NaN'], /--param: 'NaN' is not a finite number/],
+      [[...MAP, '--param', 'a=NaN'], /--param a: 'NaN' is not a decimal number/],
       [
         ['--objective', 'a*x^2/2 + y^2/2', '--param', 'a=Infinity', '--x', '-1:1', '--y', '-1:1'],
-        /--param: 'Infinity' is not a finite number/,
+        /--param a: 'Infinity' is not a decimal number/,
       ],
-      [[...MAP, '--size', '24'], /--size: '24' must be WxH/],
+      [[...MAP.slice(0, -2), '--size', '24'], /--size: '24' must be WxH/],
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be gpu or cpu/],
-      [[...MAP, '--size', '20000x10'], /size\.0: must be at most 16384/],
+      [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],
     ];
     for (const [args, message] of cases) {
       const r = gdlab(...args);

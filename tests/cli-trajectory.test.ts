@@ -170,6 +170,11 @@ describe('gdlab trajectory', () => {
   });
 
   const base = ['--objective', 'quadratic', '--lr', '1', '--x0', '1', '--iters', '10'];
+  // base with one flag's value replaced (a flag given twice is itself an error).
+  const over = (flag: string, value: string) => {
+    const i = base.indexOf(flag);
+    return i < 0 ? [...base, flag, value] : base.map((a, k) => (k === i + 1 ? value : a));
+  };
   const bad: [string, string[], RegExp][] = [
     ['no objective', ['--lr', '1'], /--objective is required/],
     ['syntax error', ['--objective', 'x^2/2 +', '--lr', '1', '--x0', '1'], /column/],
@@ -180,24 +185,48 @@ describe('gdlab trajectory', () => {
     ],
     ['expression without --lr', ['--objective', 'x^2', '--x0', '1'], /--lr is required/],
     ['expression without --x0', ['--objective', 'x*y', '--lr', '1'], /--x0 is required .*2 numbers: x, y/],
-    ['lr not a number', [...base, '--lr', 'abc'], /--lr: 'abc' is not a finite number/],
-    ['lr infinite', [...base, '--lr', 'Infinity'], /--lr: 'Infinity' is not a finite number/],
-    ['lr zero', [...base, '--lr', '0'], /--lr: '0' must be positive/],
-    ['lr negative', [...base, '--lr', '-1'], /--lr: '-1' must be positive/],
-    ['x0 wrong length', [...base, '--x0', '1,2'], /x0: has 2 coordinates but the objective has 1 \(x\)/],
-    ['x0 empty entry', [...base, '--x0', '1,,2'], /--x0: '' is not a finite number/],
+    ['lr not a number', over('--lr', 'abc'), /--lr: 'abc' is not a decimal number/],
+    ['lr infinite', over('--lr', 'Infinity'), /--lr: 'Infinity' is not a decimal number/],
+    ['lr zero', over('--lr', '0'), /--lr: '0' must be positive/],
+    ['lr negative', over('--lr', '-1'), /--lr: '-1' must be positive/],
+    ['x0 wrong length', over('--x0', '1,2'), /--x0: needs 1 number \(x\), got 2/],
+    ['x0 empty entry', over('--x0', '1,,2'), /--x0: '' is not a decimal number/],
     ['x0 missing value', [...base, '--x0'], /--x0 <value>' argument missing/],
-    ['iters one', [...base, '--iters', '1'], /--iters: '1' must be an integer ≥ 2/],
-    ['iters fraction', [...base, '--iters', '2.5'], /--iters: '2.5' must be an integer/],
-    ['iters too many', [...base, '--iters', '2000000'], /iterations: must be at most 1000000/],
-    ['transient too long', [...base, '--transient', '10'], /transient: must be less than iterations/],
-    ['period too long', [...base, '--max-period', '10'], /classify.maxPeriod: must be less than iterations/],
-    ['tol negative', [...base, '--tol', '-1e-3'], /classify.tol: must be positive/],
+    ['iters one', over('--iters', '1'), /--iters: '1' must be an integer ≥ 2/],
+    ['iters fraction', over('--iters', '2.5'), /--iters: '2.5' must be an integer/],
+    ['iters too many', over('--iters', '2000000'), /--iters \(iterations\): must be at most 1000000/],
+    [
+      'output too large',
+      [
+        '--objective',
+        'x1^2+x8^2',
+        '--lr',
+        '1',
+        '--x0',
+        '1,1,1,1,1,1,1,1',
+        '--iters',
+        '1000000',
+        '--flows',
+        'gf,me1,me2',
+      ],
+      /--iters: 1000000 steps of 8 coordinates with 3 flows would write 3\.50e\+7 numbers/,
+    ],
+    [
+      'transient too long',
+      [...base, '--transient', '10'],
+      /--transient \(transient\): must be less than iterations/,
+    ],
+    [
+      'period too long',
+      [...base, '--max-period', '10'],
+      /--max-period \(classify.maxPeriod\): must be less than iterations/,
+    ],
+    ['tol negative', [...base, '--tol', '-1e-3'], /--tol \(classify.tol\): must be positive/],
     ['unknown flow', [...base, '--flows', 'gf,me3'], /--flows: unknown flow 'me3'; allowed: gf, me1, me2/],
     ['unknown flag', [...base, '--bogus'], /Unknown option '--bogus'/],
     ['positional', [...base, 'extra'], /Unexpected argument 'extra'/],
     ['param without value', [...base, '--param', 'eps'], /--param: 'eps' must be NAME=VALUE/],
-    ['param overflow', [...base, '--param', 'A=1e400'], /--param: '1e400' is not a finite number/],
+    ['param overflow', [...base, '--param', 'A=1e400'], /--param A: '1e400' is out of range/],
     [
       'unused param',
       [...base, '--param', 'eps=1'],
@@ -214,14 +243,23 @@ describe('gdlab trajectory', () => {
       /at most two/,
     ],
     ['bad observable', [...base, '--observable', 'x +* 2'], /observable/i],
-    ['unwritable json', [...base, '--json', '/nonexistent-dir/x.json'], /--json: cannot write/],
+    ['lr in hex', over('--lr', '0x10'), /--lr: '0x10' is not a decimal number/],
+    ['lr given twice', [...base, '--lr', '2'], /--lr is given twice \('--lr 1' and '--lr 2'\)/],
+    [
+      'unwritable json',
+      [...base, '--json', '/nonexistent-dir/x.json'],
+      /--json: cannot write '\/nonexistent-dir\/x.json': no such file or directory \(ENOENT\)/,
+    ],
   ];
-  it.each(bad)('rejects %s with one clear message and exit status 2', async (_name, args, message) => {
-    const r = await gdlab('trajectory', ...args);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^gdlab trajectory: /);
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-  });
+  it.each(bad)(
+    'rejects %s with one clear message and exit status 2 (1 for I/O)',
+    async (name, args, message) => {
+      const r = await gdlab('trajectory', ...args);
+      expect(r.code).toBe(name === 'unwritable json' ? 1 : 2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^gdlab trajectory: /);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
 });

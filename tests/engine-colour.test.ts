@@ -17,12 +17,47 @@ describe('colormaps', () => {
     for (const name of COLORMAPS) expect(colormapLut(name).length).toBe(1024);
   });
 
-  test('the outcome palette gives every period up to 13 its own colour', () => {
-    const keys = new Set(OUTCOME_PALETTE.periods.map((c) => c.join()));
-    expect(keys.size).toBe(12);
-    expect(keys.has(OUTCOME_PALETTE.converged.join())).toBe(false);
+  test('the outcome palette gives every period up to 64 its own colour, and 2–16 colours one can tell apart', () => {
+    const P = OUTCOME_PALETTE;
+    const keys = new Set(P.periods.map((c) => c.join()));
+    expect(P.periods.length).toBe(63);
+    expect(keys.size).toBe(63);
+    const fixed = [
+      P.diverged[0],
+      P.diverged[1],
+      P.converged,
+      P.chaotic[0],
+      P.chaotic[1],
+      P.unsettled,
+      P.escaping,
+      P.nan,
+    ];
+    for (const c of fixed) expect(keys.has(c.join())).toBe(false);
+    // CIE76 colour difference: above 15 two swatches side by side read as different colours.
+    const base = P.periods.slice(0, 15);
+    const chaoticMid = P.chaotic[0].map((v, k) => (v + P.chaotic[1][k]) / 2);
+    let least = Infinity;
+    for (let i = 0; i < base.length; i++) {
+      for (let j = i + 1; j < base.length; j++) least = Math.min(least, deltaE(base[i], base[j]));
+      for (const c of [...fixed, chaoticMid]) least = Math.min(least, deltaE(base[i], c));
+    }
+    expect(least).toBeGreaterThan(15);
   });
 });
+
+/** CIE76 ΔE between two sRGB colours (D65). */
+function deltaE(a: readonly number[], b: readonly number[]): number {
+  const lab = (c: readonly number[]) => {
+    const lin = c.map((v) => (v / 255 <= 0.04045 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    const X = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047;
+    const Y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+    const Z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883;
+    const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (841 / 108) * t + 4 / 29);
+    return [116 * f(Y) - 16, 500 * (f(X) - f(Y)), 200 * (f(Y) - f(Z))];
+  };
+  const [p, q] = [lab(a), lab(b)];
+  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+}
 
 describe('GPU colour pass', () => {
   test('matches the CPU colouring for every field, with and without log, tiled or not', async () => {

@@ -397,7 +397,7 @@ describe('WGSL text', () => {
       true,
     );
     // An integer power above 4 goes through the helper, a real one through pow, none here.
-    expect(c.wgsl).toContain('obj_powi(x[0], 7)');
+    expect(c.wgsl).toContain('obj_powi(x[0], 7u)');
     expect(c.wgsl).not.toContain('pow(');
     expect(c.wgsl).not.toMatch(/\bA\b/);
     expect(compileObjective({ expr: 'x^2', params: {} }).wgsl).toContain('const NPARAM: u32 = 1u;');

@@ -47,7 +47,7 @@ describe('PNG with the spec in a tEXt chunk', () => {
     });
     expect(() => decodeSpecPng(bad)).toThrow(SpecError);
     expect(() => decodeSpecPng(bad)).toThrow(/lr: must be positive/);
-    expect(() => decodeSpecPng(new Uint8Array([1, 2, 3]))).toThrow(/not a readable PNG/);
+    expect(() => decodeSpecPng(new Uint8Array([1, 2, 3]))).toThrow(/not a PNG file/);
     expect(() => encodeSpecPng(new Uint8Array(7), 2, 1, defaultSpec())).toThrow(RangeError);
   });
 });

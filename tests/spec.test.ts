@@ -114,7 +114,11 @@ describe('parseSpec', () => {
       ['objective.params.a: Invalid input: expected number, received NaN'],
     ],
     ['empty expression', { objective: { expr: '' } }, ['objective.expr: must not be empty']],
-    ['huge expression', { objective: { expr: 'x+'.repeat(3000) + 'x' } }, ['objective.expr: is too long']],
+    [
+      'huge expression',
+      { objective: { expr: 'x+'.repeat(3000) + 'x' } },
+      ['objective.expr: is too long (at most 4000 characters)'],
+    ],
     ['transient too long', { transient: 600 }, ['transient: must be less than iterations']],
     [
       'zero iterations',
@@ -176,9 +180,13 @@ describe('parseSpec', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).lr).toBeUndefined();
     expect(Object.getPrototypeOf(spec)).toBe(Object.prototype);
-    // A "__proto__" parameter never becomes a key (nor the prototype) of params.
-    const p = parseSpecJson('{"objective": {"params": {"__proto__": {"x": 1}, "a": 1}}}');
-    expect(p.objective.params).toEqual({ a: 1 });
+    // A "__proto__" parameter is refused by name (zod's record would drop it without a word), and
+    // never becomes the prototype of params.
+    expect(() => parseSpecJson('{"objective": {"params": {"__proto__": {"x": 1}, "a": 1}}}')).toThrow(
+      "objective.params: '__proto__' cannot be a parameter name",
+    );
+    const p = parseSpecJson('{"objective": {"params": {"toString": 2, "a": 1}}}');
+    expect(p.objective.params).toEqual({ toString: 2, a: 1 });
     expect(Object.getPrototypeOf(p.objective.params)).toBe(Object.prototype);
   });
 

@@ -1,5 +1,6 @@
 /** Helpers shared by the subcommands for reading flags (node:util parseArgs does the tokenizing). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SpecError } from '../experiment/spec.ts';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -8,11 +9,18 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** A finite number, or a CliError naming the flag. */
+/**
+ * Decimal numbers only: Number() also reads '0x10' as 16, '0b1', '' and ' 1 ', which nobody means
+ * on a command line about learning rates.
+ */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A finite decimal number, or a CliError naming the flag and what was written. */
 export function parseNumber(flag: string, text: string): number {
+  if (!DECIMAL.test(text))
+    throw new CliError(`--${flag}: '${text}' is not a decimal number (e.g. 0.5, -2, 1e-3)`);
   const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v))
-    throw new CliError(`--${flag}: '${text}' is not a finite number`);
+  if (!Number.isFinite(v)) throw new CliError(`--${flag}: '${text}' is out of range`);
   return v;
 }
 
@@ -38,28 +46,50 @@ export function parseList(flag: string, text: string): number[] {
   return text.split(',').map((t) => parseNumber(flag, t));
 }
 
+/**
+ * `NAME=TEXT` pairs from repeated --param flags, in order, each name once. `__proto__` is refused by
+ * name: as a key of a plain object it would set the prototype and vanish.
+ */
+export function parseParamItems(items: string[] | undefined): [string, string][] {
+  const seen = new Map<string, string>();
+  for (const item of items ?? []) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
+    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
+    if (m[1] === '__proto__') throw new CliError(`--param: '__proto__' cannot be a parameter name`);
+    const before = seen.get(m[1]);
+    if (before !== undefined)
+      throw new CliError(`--param: ${m[1]} is given twice ('${before}' and '${m[2]}')`);
+    seen.set(m[1], m[2]);
+  }
+  return [...seen];
+}
+
 /** `NAME=VALUE` pairs from repeated --param flags. */
 export function parseParams(items: string[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const item of items ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
-    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
-    out[m[1]] = parseNumber('param', m[2]);
-  }
+  for (const [name, text] of parseParamItems(items)) out[name] = parseNumber(`param ${name}`, text);
   return out;
 }
 
 /**
- * parseArgs reads `--x0 -1,2` as a flag without its value; a value that reads as a number, a list or
- * a range of them (`-2:2`) is joined to its flag so that negative values need no `=`.
+ * parseArgs reads `--x0 -1,2` (or `--objective -x^2`) as a flag without its value; a value that starts
+ * with '-' but is not one of the command's flags is joined to its flag, so negative numbers, ranges
+ * (`-2:2`) and expressions need no `=`.
  */
 export function joinNegativeValues(argv: string[], options: Record<string, unknown>): string[] {
+  const takesValue = (name: string) =>
+    Object.hasOwn(options, name) && (options[name] as { type?: string }).type === 'string';
+  const isFlag = (a: string) =>
+    a === '--' ||
+    a === '-h' ||
+    a === '--help' ||
+    (a.startsWith('--') && Object.hasOwn(options, a.slice(2).split('=')[0]));
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = argv[i + 1];
     const name = a.startsWith('--') ? a.slice(2) : '';
-    if (Object.hasOwn(options, name) && !a.includes('=') && next !== undefined && /^-[\d.]/.test(next)) {
+    if (takesValue(name) && next !== undefined && next.startsWith('-') && !isFlag(next)) {
       out.push(`${a}=${next}`);
       i++;
     } else out.push(a);
@@ -67,18 +97,43 @@ export function joinNegativeValues(argv: string[], options: Record<string, unkno
   return out;
 }
 
-/** Node's parseArgs, strict, with negative values joined and its several-line messages cut to one. */
-export function parseFlags<O extends ParseArgsOptionsConfig>(argv: string[], options: O, command: string) {
+/**
+ * Node's parseArgs, strict, with negative values joined and its several-line messages cut to one. A
+ * flag that takes one value and is given twice is an error (parseArgs would keep the last silently).
+ * Positionals are refused unless `positionals` allows that many.
+ */
+export function parseFlags<O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  options: O,
+  command: string,
+  positionals = 0,
+) {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args: joinNegativeValues(argv, options),
       options,
       strict: true,
-      allowPositionals: false,
-    }).values;
+      allowPositionals: positionals > 0,
+      tokens: true,
+    });
   } catch (e) {
     throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab ${command} --help)`);
   }
+  const seen = new Map<string, string>();
+  for (const t of parsed.tokens) {
+    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+    const value = t.value === undefined ? t.rawName : `${t.rawName} ${t.value}`;
+    const before = seen.get(t.name);
+    if (before !== undefined)
+      throw new CliError(`--${t.name} is given twice ('${before}' and '${value}'); give it once`);
+    seen.set(t.name, value);
+  }
+  if (parsed.positionals.length > positionals)
+    throw new CliError(
+      `unexpected argument '${parsed.positionals[positionals]}' (see gdlab ${command} --help)`,
+    );
+  return Object.assign(parsed.values, { _: parsed.positionals });
 }
 
 /** The engine `--engine` names, or undefined when not given; anything else is a CliError. */
@@ -96,4 +151,48 @@ export function checkParamNames(given: Iterable<string>, params: readonly string
         `--param: '${name}' is not a parameter of this objective` +
           (params.length ? ` (its parameters: ${params.join(', ')})` : ' (it has none)'),
       );
+}
+
+/**
+ * Runs `build` (which makes a spec from flags) and words its SpecError issues in the flags the user
+ * gave: "iterations: must be at most 1000000" becomes "--iters (iterations): must be at most 1000000".
+ * A path is renamed only when its flag is on the command line: a field from a spec file keeps its
+ * path, so no message names a flag that was never given.
+ */
+export function inFlagTerms<T>(argv: string[], paths: Readonly<Record<string, string>>, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    const given = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]));
+    throw new SpecError(
+      e.issues.map((issue) => {
+        const m = /^([\w.]+): /.exec(issue);
+        if (!m) return issue;
+        const key = Object.keys(paths).find((p) => m[1] === p || m[1].startsWith(`${p}.`));
+        const flag = key === undefined ? undefined : paths[key];
+        return flag !== undefined && given.has(flag)
+          ? `--${flag} (${m[1]}): ${issue.slice(m[0].length)}`
+          : issue;
+      }),
+    );
+  }
+}
+
+/**
+ * Text as a terminal should show it: control characters (ESC, BEL, the C1 range) and bidirectional
+ * overrides from user input are written as \xNN / \uNNNN instead of acting on the terminal. Newlines
+ * stay (a SpecError lists one issue per line).
+ */
+export function escapeControl(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+    },
+  );
 }

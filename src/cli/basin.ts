@@ -3,29 +3,35 @@
  * the GPU engine (f32) or the float64 reference, as outcome counts in JSON and a PNG that carries
  * its spec.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { compileObjective } from '../objective/compile.ts';
-import { getPreset, resolveObjectiveOption } from '../presets.ts';
-import { readSpecFromPng } from '../experiment/png.ts';
+import { checkSpec } from '../experiment/check.ts';
 import {
   COLORMAPS,
   COLOUR_FIELDS,
   defaultSpec,
+  LAB_LIMITS,
   parseSpec,
-  parseSpecJson,
+  SpecError,
   type ColormapName,
   type ColourField,
   type ExperimentSpec,
+  type SpecLimits,
 } from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,
+  inFlagTerms,
   parseEngineChoice,
   parseFlags,
   parseInteger,
   parseNumber,
+  parseParamItems,
 } from './args.ts';
-import { writeJson } from './output.ts';
+import { compileOption } from './objective-option.ts';
+import { checkWritable, writeJson, writeSpecPng } from './output.ts';
+import { parseMaxSeconds, RunMonitor } from './progress.ts';
+import { readSpecFile } from './spec-file.ts';
+import { PIECE_HELP, PIECE_OPTIONS, pieceSpecLimits, runPieceFlags } from './pieces.ts';
 
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
@@ -50,6 +56,8 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
   --spec FILE             start from a saved spec (JSON, or a PNG saved by gdlab); flags override it
   --png FILE              write the map, with its spec in a tEXt chunk 'gdlab-spec'
   --json FILE             write the result as JSON ('-': stdout; the default without --png)
+  --max-seconds S         stop the run after S seconds (at once when its estimate is far longer);
+                          a run estimated over 10 s shows its estimate and progress on stderr
   -h, --help              this text
 
 Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the picture. JSON:
@@ -57,7 +65,7 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
               "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
-`;
+${PIECE_HELP}`;
 
 const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 const OPTIONS = {
@@ -80,6 +88,8 @@ const OPTIONS = {
   spec: { type: 'string' },
   png: { type: 'string' },
   json: { type: 'string' },
+  'max-seconds': { type: 'string' },
+  ...PIECE_OPTIONS,
 } as const;
 
 type Flags = Record<string, string | string[] | boolean | undefined>;
@@ -97,46 +107,33 @@ function parseGiven(flag: string, text: string): Given {
   return { range: [a, b] };
 }
 
-function readSpecFile(file: string): ExperimentSpec {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new CliError(
-      `--spec: cannot read '${file}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  // A PNG starts with byte 137; anything else is read as JSON text.
-  if (bytes[0] === 137) {
-    return readSpecFromPng(bytes);
-  }
-  return parseSpecJson(bytes.toString('utf8'));
-}
-
-/** The spec the flags describe (validated by parseSpec; usage errors are CliErrors naming the flag). */
-export function specFromFlags(flags: Flags): ExperimentSpec {
+/**
+ * The spec the flags describe (validated by parseSpec within `limits`; usage errors are CliErrors
+ * naming the flag).
+ */
+export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   const str = (k: string) => flags[k] as string | undefined;
-  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!) : null;
+  const parseWithin = (input: unknown) => parseSpec(input, limits);
+  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!, limits) : null;
   if (!fromFile && str('objective') === undefined)
     throw new CliError('--objective is required (a preset id or an expression), or --spec FILE');
 
   // Parameters: NAME=VALUE, or NAME=A:B for a swept one.
   const params: Record<string, Given> = {};
-  for (const item of (flags.param as string[] | undefined) ?? []) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(item);
-    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
-    params[m[1]] = parseGiven('param', m[2]);
-  }
+  for (const [name, text] of parseParamItems(flags.param as string[] | undefined))
+    params[name] = parseGiven(`param ${name}`, text);
+  // A swept parameter still needs a value in the spec (the plane overrides it pixel by pixel): its
+  // range's midpoint.
   const values = Object.fromEntries(
-    Object.entries(params).flatMap(([k, g]) => ('value' in g ? [[k, g.value]] : [])),
+    Object.entries(params).map(([k, g]) => [k, 'value' in g ? g.value : (g.range[0] + g.range[1]) / 2]),
   ) as Record<string, number>;
 
   let spec: ExperimentSpec = fromFile ?? defaultSpec();
   let objective = spec.objective;
   if (str('objective') !== undefined) {
-    const resolved = resolveObjectiveOption(str('objective')!, values);
+    // Compiled here for the message an unknown preset gets; the compilation below is the same one.
+    const { resolved, preset } = compileOption(str('objective')!, values, spec.observables);
     objective = { expr: resolved.expr, preset: resolved.preset, params: resolved.params };
-    const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
     if (!fromFile || fromFile.objective.expr !== resolved.expr) {
       // A new objective: the preset's start, rate and view (or zeros and x,y) replace the old ones.
       spec = {
@@ -172,6 +169,15 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
     obj.vars.includes(q) ||
     obj.params.includes(q) ||
     (q.startsWith('lr.') && obj.vars.includes(q.slice(3)));
+  // A spec file whose objective stays keeps its plane, or says what is wrong with it: a plane is
+  // replaced silently only when --objective brought a new objective.
+  if (fromFile && str('objective') === undefined && str('plane') === undefined)
+    (['u', 'v'] as const).forEach((key, i) => {
+      if (!known(names[i]))
+        throw new SpecError([
+          `plane.${key}: unknown quantity '${names[i]}'; allowed: ${[...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params].join(', ')}`,
+        ]);
+    });
   if (str('plane') === undefined && !(known(names[0]) && known(names[1])))
     names = dim >= 2 ? [obj.vars[0], obj.vars[1]] : ['lr', obj.vars[0]];
   for (const q of names)
@@ -240,6 +246,8 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
         : spec.transient;
   const classify = { ...spec.classify };
   if (str('max-period') !== undefined) classify.maxPeriod = parseInteger('max-period', str('max-period')!);
+  // A short run looks for periods up to its length unless told otherwise (as gdlab trajectory does).
+  else classify.maxPeriod = Math.max(1, Math.min(classify.maxPeriod, iterations - 1));
   if (flags['no-lyapunov']) classify.lyapunov = false;
   const colour = { ...spec.colour };
   if (str('color-by') !== undefined) {
@@ -254,7 +262,7 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
   }
   if (flags.log) colour.log = true;
 
-  return parseSpec({
+  const out = parseWithin({
     ...spec,
     kind: 'basin',
     objective,
@@ -268,18 +276,37 @@ export function specFromFlags(flags: Flags): ExperimentSpec {
     classify,
     colour,
   });
+  checkSpec(out);
+  return out;
 }
+
+/** The spec fields the flags set, for messages in the flags' terms. */
+const PATHS = {
+  iterations: 'iters',
+  transient: 'transient',
+  'classify.maxPeriod': 'max-period',
+  size: 'size',
+  lr: 'lr',
+  'colour.field': 'color-by',
+};
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
   const engineChoice = parseEngineChoice(flags.engine as string | undefined);
-  const spec = specFromFlags(flags);
+  const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
+  const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
+  for (const flag of ['png', 'json'] as const)
+    if (typeof flags[flag] === 'string') checkWritable(flags[flag], flag);
+  const piece = await runPieceFlags(flags, spec, engineChoice);
+  if (piece !== undefined) return piece;
   const { createEngine } = await import('../engine/create.ts');
   const created = await createEngine({ prefer: engineChoice === 'cpu' ? 'cpu' : 'gpu' });
   const pngFile = flags.png as string | undefined;
   try {
+    const monitor = new RunMonitor({ command: 'basin', maxSeconds });
     // Counts alone need no records: the GPU engine then writes none and reads back its statistics.
-    const result = await created.engine.runBasin(spec, { records: pngFile === undefined ? 'none' : 'keep' });
+    const records = pngFile === undefined ? 'none' : 'keep';
+    const result = await monitor.run((options) => created.engine.runBasin(spec, { ...options, records }));
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
     const counts = result.counts;
     const out = {
@@ -295,8 +322,7 @@ export async function run(argv: string[]): Promise<number> {
     if (pngFile !== undefined) {
       // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.
       const rgba = await result.readImage(spec.colour);
-      const { encodeSpecPng } = await import('../experiment/png.ts');
-      writeFileSync(pngFile, encodeSpecPng(rgba, result.width, result.height, spec));
+      writeSpecPng(pngFile, { rgba, width: result.width, height: result.height }, spec);
     }
     result.dispose();
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);

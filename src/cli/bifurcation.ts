@@ -11,13 +11,12 @@ import {
 } from '../core/ensemble.ts';
 import { labColours, renderBifurcation } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
-import { compileObjective } from '../objective/compile.ts';
-import { getPreset, resolveObjectiveOption } from '../presets.ts';
 import { CpuEnsembleEngine } from '../reference/ensemble.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,
+  inFlagTerms,
   parseEngineChoice,
   parseFlags,
   parseInteger,
@@ -25,7 +24,10 @@ import {
   parseParams,
   parseRange,
 } from './args.ts';
-import { writeJson, writeSpecPng } from './output.ts';
+import { checkSpec } from '../experiment/check.ts';
+import { compileOption } from './objective-option.ts';
+import { checkWritable, writeJson, writeSpecPng } from './output.ts';
+import { parseMaxSeconds, RunMonitor } from './progress.ts';
 
 export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
 
@@ -46,6 +48,7 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
   --max-period P          longest period looked for (default 16)
   --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
+  --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
   --png FILE              write the picture: log density under a strip of diverged fraction and
                           period per column, with the spec in a tEXt chunk 'gdlab-spec'
   -h, --help              this text
@@ -76,6 +79,7 @@ export const ENSEMBLE_OPTIONS = {
   engine: { type: 'string' },
   json: { type: 'string' },
   png: { type: 'string' },
+  'max-seconds': { type: 'string' },
 } as const;
 
 type Flags = Partial<Record<keyof typeof ENSEMBLE_OPTIONS, string>> & { param?: string[] };
@@ -99,10 +103,8 @@ export function baseEnsembleSpec(
   if (flags.objective === undefined)
     throw new CliError('--objective is required (a preset id or an expression)');
   const given = parseParams(flags.param);
-  const resolved = resolveObjectiveOption(flags.objective, given);
-  const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
   // Compiled here only for its variables and parameters, so flag errors name them.
-  const obj = compileObjective({ expr: resolved.expr, params: resolved.params });
+  const { resolved, preset, obj } = compileOption(flags.objective, given);
   checkParamNames(Object.keys(given), obj.params);
   const dim = obj.dim;
   let x0 = preset ? [...preset.x0] : new Array<number>(dim).fill(0);
@@ -140,6 +142,53 @@ export function baseEnsembleSpec(
       ensemble: { ...base.ensemble, samples, box, keep, observable, range },
     },
   };
+}
+
+/** The spec fields the ensemble flags set, for messages in the flags' terms. */
+export const ENSEMBLE_PATHS = {
+  'size.0': 'columns',
+  'size.1': 'rows',
+  'ensemble.samples': 'samples',
+  'ensemble.keep': 'keep',
+  'ensemble.observable': 'observable',
+  'ensemble.range': 'range',
+  'ensemble.bins': 'bins',
+  'ensemble.box': 'x0',
+  transient: 'transient',
+  iterations: 'keep',
+  'classify.maxPeriod': 'max-period',
+  lr: 'lr',
+  x0: 'x0',
+};
+
+/** parseSpec, then the one check every spec passes (src/experiment/check.ts): the observable included. */
+export function checkedSpec(input: unknown): ExperimentSpec {
+  const spec = parseSpec(input);
+  checkSpec(spec);
+  return spec;
+}
+
+/**
+ * Runs an ensemble spec from the flags: the outputs checked first, the run under a RunMonitor
+ * (estimate, progress, --max-seconds), the engine disposed whatever happens.
+ */
+export async function runEnsembleCommand(
+  command: string,
+  flags: Flags,
+  spec: ExperimentSpec,
+  write: (result: BifurcationResult) => void,
+): Promise<number> {
+  const maxSeconds = parseMaxSeconds(flags['max-seconds']);
+  for (const flag of ['png', 'json'] as const)
+    if (flags[flag] !== undefined) checkWritable(flags[flag], flag);
+  const engine = await openEnsembleEngine(flags.engine);
+  try {
+    const monitor = new RunMonitor({ command, maxSeconds });
+    write(await monitor.run((options) => runEnsembleSpec(engine, spec, options)));
+  } finally {
+    engine.dispose();
+  }
+  return 0;
 }
 
 /** The engine a flag asks for: the GPU (falling back to the CPU, said on stderr, when there is no adapter). */
@@ -190,7 +239,7 @@ export function bifurcationSpec(flags: Flags): ExperimentSpec {
   const W = flags.columns !== undefined ? parseInteger('columns', flags.columns) : 256;
   const H = flags.rows !== undefined ? parseInteger('rows', flags.rows) : 256;
   const range = spec.ensemble.range ?? [-1, 1];
-  return parseSpec({
+  return checkedSpec({
     ...spec,
     kind: 'bifurcation',
     lr: (lr[0] + lr[1]) / 2,
@@ -220,17 +269,13 @@ export async function run(argv: string[]): Promise<number> {
     'engine',
     'json',
     'png',
+    'max-seconds',
   ]);
-  const spec = bifurcationSpec(flags);
-  const engine = await openEnsembleEngine(flags.engine);
-  try {
-    const result = await runEnsembleSpec(engine, spec);
+  const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
+  return runEnsembleCommand('bifurcation', flags, spec, (result) => {
     if (flags.png !== undefined)
       writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec);
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', bifurcationJson(result));
-  } finally {
-    engine.dispose();
-  }
-  return 0;
+  });
 }

@@ -2,13 +2,19 @@
  * `gdlab density`: the histogram of the long-run iterates of many trajectories at one learning rate,
  * against the Gibbs prediction Z⁻¹exp(-f₀/T) where the objective is a multiscale preset (NOTES.md).
  */
-import { runEnsembleSpec } from '../core/ensemble.ts';
 import { densityReport, type DensityReport } from '../core/density.ts';
 import { labColours, type RgbaImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
-import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
-import { baseEnsembleSpec, openEnsembleEngine, parseEnsembleFlags } from './bifurcation.ts';
+import { inFlagTerms } from './args.ts';
+import {
+  baseEnsembleSpec,
+  checkedSpec,
+  ENSEMBLE_PATHS,
+  parseEnsembleFlags,
+  runEnsembleCommand,
+} from './bifurcation.ts';
 import { writeJson, writeSpecPng } from './output.ts';
 
 export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
@@ -28,6 +34,7 @@ usage: gdlab density --objective ID_OR_EXPR [options]
   --max-period P          longest period looked for (default 16)
   --engine gpu|cpu        the WGSL engine (f32) or the float64 reference (default gpu, cpu without an adapter)
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
+  --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
   --png FILE              the histogram as bars, the Gibbs density as a line, spec in a tEXt chunk
   -h, --help              this text
 
@@ -60,6 +67,7 @@ const DENSITY_FLAGS = [
   'engine',
   'json',
   'png',
+  'max-seconds',
 ];
 
 export function densitySpec(argv: string[]): ExperimentSpec {
@@ -70,7 +78,7 @@ export function densitySpec(argv: string[]): ExperimentSpec {
   if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
   const bins = flags.bins !== undefined ? parseInteger('bins', flags.bins, 2) : 100;
   const range = spec.ensemble.range ?? [-1, 1];
-  return parseSpec({
+  return checkedSpec({
     ...spec,
     kind: 'density',
     lr,
@@ -115,17 +123,12 @@ export function renderDensity(
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const spec = densitySpec(argv);
+  const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => densitySpec(argv));
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
-  const engine = await openEnsembleEngine(flags.engine);
-  try {
-    const result = await runEnsembleSpec(engine, spec);
+  return runEnsembleCommand('density', flags, spec, (result) => {
     const report = densityReport(result);
     const json: DensityJson = { spec, engine: result.info, ...report };
     if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec);
     if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
-  } finally {
-    engine.dispose();
-  }
-  return 0;
+  });
 }

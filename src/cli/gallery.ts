@@ -2,15 +2,15 @@
  * `gdlab gallery [ID] [--out DIR]`: every gallery entry (or one) as PNG pictures with the spec
  * embedded, plus a JSON file with the entry's text and the float64 numbers behind its claim.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
-import { encodeSpecPng } from '../experiment/png.ts';
+import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinEngine } from '../core/engine.ts';
 import type { EnsembleEngine } from '../core/ensemble.ts';
 import { CliError, parseEngineChoice, parseFlags, parseInteger } from './args.ts';
+import { jsonText, makeOutputDir, writeFileAtomic } from './output.ts';
 
 export const help = `gdlab gallery: render the gallery of phenomena from the seed text
 
@@ -141,7 +141,7 @@ async function renderEntry(
     const spec = shrink(views[i].spec, maxSide);
     const { png, summary } = await renderSpec(spec, engines);
     const file = `${entry.id}${i === 0 ? '' : `-${i}`}.png`;
-    writeFileSync(join(out, file), png);
+    writeFileAtomic(join(out, file), png);
     files.push(file);
     pictures.push({ file, label: views[i].label || entry.title, ...(summary as object) });
   }
@@ -155,30 +155,22 @@ async function renderEntry(
     pictures,
     numbers: withChecks ? await entryNumbers(entry.id) : null,
   };
-  const text = JSON.stringify(json, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
-  writeFileSync(join(out, `${entry.id}.json`), text + '\n');
+  writeFileAtomic(join(out, `${entry.id}.json`), jsonText(json, 1));
   files.push(`${entry.id}.json`);
   return files;
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const positional = argv.filter(
-    (a, i) => !a.startsWith('-') && !(i > 0 && /^--(out|engine|max-side)$/.test(argv[i - 1])),
-  );
-  if (positional.length > 1) throw new CliError(`one entry at most, got ${positional.join(', ')}`);
-  const flags = parseFlags(
-    argv.filter((a) => a !== positional[0]),
-    OPTIONS,
-    'gallery',
-  );
-  const id = positional[0];
+  // parseArgs tells a positional from a flag's value (`gallery regimes --out regimes`).
+  const flags = parseFlags(argv, OPTIONS, 'gallery', 1);
+  const id = flags._[0] as string | undefined;
   const entries = id ? [getGalleryEntry(id)] : GALLERY;
   if (!entries[0])
     throw new CliError(`no gallery entry '${id}'; entries: ${GALLERY.map((e) => e.id).join(', ')}`);
   const out = flags.out ?? 'gallery';
   const maxSide =
     flags['max-side'] !== undefined ? parseInteger('max-side', flags['max-side'], 8) : undefined;
-  mkdirSync(out, { recursive: true });
+  makeOutputDir(out);
   const engines = await openEngines(flags.engine);
   try {
     for (const entry of entries as GalleryEntry[]) {

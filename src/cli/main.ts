@@ -3,7 +3,7 @@
  * `gdlab trajectory` never pays for Dawn. Errors a user can act on are printed as one message,
  * never a stack trace.
  */
-import { CliError } from './args.ts';
+import { escapeControl } from './args.ts';
 
 interface Command {
   summary: string;
@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'histogram of long-run iterates against the Gibbs prediction',
     load: () => import('./density.ts'),
   },
+  merge: { summary: 'assemble pieces of basin --tile/--stack exactly', load: () => import('./merge.ts') },
   gallery: {
     summary: 'render the gallery of phenomena from the seed text',
     load: () => import('./gallery.ts'),
@@ -45,17 +46,61 @@ commands:
 ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
   .join('\n')}
+
+exit status: 0 done, 1 a file could not be read or written or the run was stopped (--max-seconds),
+2 a usage error (the message names the flag or field), 3 an internal error
 `;
 
+/** Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O and stopped runs. */
+const EXIT_STATUS: Readonly<Record<string, number>> = {
+  CliError: 2,
+  SpecError: 2,
+  ObjectiveError: 2,
+  IoError: 1,
+  RunStopped: 1,
+};
+
+/** The first error standard output reported (a full disk, a closed pipe), if any. */
+let stdoutError: NodeJS.ErrnoException | null = null;
+let listening = false;
+
+/** Resolves once everything written to stdout so far has been handed to the system (or failed). */
+function flushStdout(): Promise<void> {
+  if (stdoutError || process.stdout.destroyed) return Promise.resolve();
+  return new Promise((resolve) => process.stdout.write('', () => resolve()));
+}
+
 export async function main(argv: string[]): Promise<number> {
+  // A write to a full disk or a closed pipe is reported on the stream as an 'error' event, which
+  // without a listener is an uncaught exception with a stack trace.
+  if (!listening) {
+    listening = true;
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      stdoutError ??= e;
+    });
+  }
+  const status = await runCommand(argv);
+  await flushStdout();
+  if (stdoutError) {
+    // A reader that went away (`| head`) is not worth a message; anything else is.
+    if (stdoutError.code !== 'EPIPE') {
+      const { systemReason } = await import('./output.ts');
+      process.stderr.write(`gdlab: cannot write to standard output: ${systemReason(stdoutError)}\n`);
+    }
+    return status === 0 ? 1 : status;
+  }
+  return status;
+}
+
+async function runCommand(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`gdlab: unknown command '${name}'\n\n${USAGE}`);
+    process.stderr.write(`gdlab: unknown command '${escapeControl(name)}'\n\n${USAGE}`);
     return 2;
   }
   try {
@@ -66,14 +111,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await mod.run(rest);
   } catch (e) {
-    if (
-      e instanceof Error &&
-      (e.name === 'CliError' || e.name === 'SpecError' || e.name === 'ObjectiveError')
-    ) {
-      process.stderr.write(`gdlab ${name}: ${e.message}\n`);
-      return 2;
+    const status = e instanceof Error ? EXIT_STATUS[e.name] : undefined;
+    if (e instanceof Error && status !== undefined && Object.hasOwn(EXIT_STATUS, e.name)) {
+      process.stderr.write(`gdlab ${name}: ${escapeControl(e.message)}\n`);
+      return status;
     }
-    if (e instanceof CliError) return 2;
-    throw e;
+    // A bug (ours or a driver's): still one line, with the stack only on request.
+    const err = e as Error;
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(e);
+    process.stderr.write(`gdlab ${name}: internal error: ${escapeControl(what.split('\n')[0])}\n`);
+    if (process.env.GDLAB_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    else process.stderr.write(`gdlab ${name}: (set GDLAB_DEBUG=1 to see where it happened)\n`);
+    return 3;
   }
 }

@@ -1,21 +1,66 @@
-/** Writing what the subcommands produce: JSON (non-finite numbers as null) and PNGs that carry their spec. */
-import { writeFileSync } from 'node:fs';
+/**
+ * Writing what the subcommands produce: JSON (non-finite numbers as null) and PNGs that carry their
+ * spec, written whole or not at all (src/io/files.ts). Every failure is an IoError naming the file and
+ * the system's reason (exit status 1).
+ */
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RgbaImage } from '../engine/bifurcation-render.ts';
-import { encodeSpecPng } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import { IoError, systemReason, writeFileAtomic } from '../io/files.ts';
+import { encodeSpecPngStream } from '../io/png-stream.ts';
 
-/** Writes JSON to a file, or to stdout for '-'. */
-export function writeJson(target: string, value: unknown): void {
-  const text = JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
-  if (target === '-') process.stdout.write(text + '\n');
-  else writeFileSync(target, text + '\n');
+export { IoError, systemReason, writeFileAtomic };
+
+/**
+ * Fails early, before a long computation, when `file` (the value of --flag) cannot be written: its
+ * folder is missing or not writable, or it names a folder. The write itself still reports any later
+ * failure (a full disk).
+ */
+export function checkWritable(file: string, flag: string): void {
+  if (file === '-') return;
+  const dir = dirname(file);
+  try {
+    if (existsSync(file) && statSync(file).isDirectory())
+      throw Object.assign(new Error('EISDIR: is a directory'), { code: 'EISDIR' });
+    if (!statSync(dir).isDirectory())
+      throw Object.assign(new Error('ENOTDIR: not a directory'), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    throw new IoError(`--${flag}: cannot write '${file}': ${systemReason(e)}`);
+  }
 }
 
-/** A PNG with the spec in its `gdlab-spec` tEXt chunk (src/experiment/png.ts). */
+/** Creates a folder (and its parents) for output, as an IoError naming it when that fails. */
+export function makeOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new IoError(`cannot create the folder '${dir}': ${systemReason(e)}`);
+  }
+}
+
+/** JSON text with non-finite numbers as null. */
+export function jsonText(value: unknown, indent?: number): string {
+  return (
+    JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), indent) + '\n'
+  );
+}
+
+/** Writes JSON to a file, or to stdout for '-' (every command reads `--json -` the same way). */
+export function writeJson(target: string, value: unknown): void {
+  const text = jsonText(value);
+  if (target === '-') process.stdout.write(text);
+  else writeFileAtomic(target, text);
+}
+
+/** A PNG with the spec in its `gdlab-spec` tEXt chunk, encoded as src/io/png-stream.ts does; '-': stdout. */
 export function writeSpecPng(
   file: string,
   image: Pick<RgbaImage, 'width' | 'height' | 'rgba'>,
   spec: ExperimentSpec,
 ): void {
-  writeFileSync(file, encodeSpecPng(image.rgba, image.width, image.height, spec));
+  const bytes = encodeSpecPngStream(image.rgba, image.width, image.height, spec);
+  if (file === '-') process.stdout.write(bytes);
+  else writeFileAtomic(file, bytes);
 }

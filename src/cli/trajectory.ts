@@ -2,24 +2,29 @@
  * `gdlab trajectory`: one GD trajectory in float64 with its outcome, and optionally the gradient flow
  * and the modified equations sampled at the same times t = k·h, as JSON.
  */
-import { writeFileSync } from 'node:fs';
 import { OUTCOME_NAMES, type TrajectoryRecord } from '../core/outcome.ts';
-import { compileObjective } from '../objective/compile.ts';
-import { getPreset, resolveObjectiveOption } from '../presets.ts';
+import type { CompiledObjective } from '../objective/types.ts';
+import { getPreset } from '../presets.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
+import { checkSpec } from '../experiment/check.ts';
 import { resolvePlane } from '../experiment/plane.ts';
 import { parseSpec, type AxisRange, type ExperimentSpec } from '../experiment/spec.ts';
 import {
   checkParamNames,
   CliError,
+  escapeControl,
+  inFlagTerms,
   parseFlags,
   parseInteger,
   parseList,
   parseNumber,
   parseParams,
 } from './args.ts';
+import { compileOption } from './objective-option.ts';
+import { checkWritable, jsonText, writeFileAtomic } from './output.ts';
+import { ANNOUNCE_SECONDS, formatDuration, parseMaxSeconds, RunStopped } from './progress.ts';
 
 export const help = `gdlab trajectory: one GD trajectory in float64, with gradient flow and modified equations
 
@@ -37,7 +42,8 @@ usage: gdlab trajectory --objective ID_OR_EXPR [options]
   --tol TOL               relative tolerance of the period test (default 1e-4)
   --radius R              ‖x‖∞ beyond which the trajectory has diverged (default 1e6)
   --observable EXPR       an expression evaluated at the final state (at most two)
-  --json FILE             write the JSON to FILE (default: print it)
+  --json FILE             write the JSON to FILE ('-' or none: print it)
+  --max-seconds S         refuse a run estimated (from its first steps) to take longer than S seconds
   -h, --help              this text
 
 Output (float64 JSON; non-finite numbers are written as null):
@@ -61,6 +67,7 @@ const OPTIONS = {
   radius: { type: 'string' },
   observable: { type: 'string', multiple: true },
   json: { type: 'string' },
+  'max-seconds': { type: 'string' },
 } as const;
 
 /** The outcome as written to JSON: the record with the outcome's name beside its code. */
@@ -107,17 +114,27 @@ function defaultPlane(vars: readonly string[], x0: number[], lr: number, presetI
   };
 }
 
-/** Builds the spec, runs GD, classifies and samples the flows: everything the JSON holds. */
-export function trajectoryJson(argv: string[]): TrajectoryJson {
-  const flags = parseTrajectoryFlags(argv);
+/** Most numbers a trajectory's JSON may hold: (iters + 1) × (dim × (1 + flows) + 3). */
+export const MAX_TRAJECTORY_NUMBERS = 5_000_000;
+
+/** What a run needs, built and checked from the flags before anything is computed. */
+interface TrajectoryPlan {
+  spec: ExperimentSpec;
+  obj: CompiledObjective;
+  params: Float64Array;
+  iterations: number;
+  transient: number;
+  flows: FlowKind[];
+}
+
+/** The spec and everything else the flags say, checked (usage errors name the flag). */
+function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): TrajectoryPlan {
   if (flags.objective === undefined)
     throw new CliError('--objective is required (a preset id or an expression)');
   const given = parseParams(flags.param);
-  const resolved = resolveObjectiveOption(flags.objective, given);
-  const preset = resolved.preset ? getPreset(resolved.preset) : undefined;
   const observables = flags.observable ?? [];
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
-  const obj = compileObjective({ expr: resolved.expr, params: resolved.params, observables });
+  const { resolved, preset, obj } = compileOption(flags.objective, given, observables);
   // A misspelt --param would otherwise leave the default in place without a word.
   checkParamNames(Object.keys(given), obj.params);
 
@@ -127,6 +144,10 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
   const x0 = flags.x0 !== undefined ? parseList('x0', flags.x0) : preset ? [...preset.x0] : undefined;
   if (x0 === undefined)
     throw new CliError(`--x0 is required for an expression (${obj.dim} numbers: ${obj.vars.join(', ')})`);
+  if (x0.length !== obj.dim)
+    throw new CliError(
+      `--x0: needs ${obj.dim} number${obj.dim > 1 ? 's' : ''} (${obj.vars.join(', ')}), got ${x0.length}`,
+    );
   const iterations = flags.iters !== undefined ? parseInteger('iters', flags.iters, 2) : 100;
   const transient =
     flags.transient !== undefined
@@ -137,7 +158,6 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
       ? parseInteger('max-period', flags['max-period'], 1)
       : Math.min(16, iterations - 1);
   const flows = parseFlows(flags.flows);
-
   const classify: Record<string, number> = { maxPeriod };
   if (flags.tol !== undefined) classify.tol = parseNumber('tol', flags.tol);
   if (flags.radius !== undefined) classify.divergeRadius = parseNumber('radius', flags.radius);
@@ -154,19 +174,32 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
     classify,
     observables,
   });
-  const plane = resolvePlane(spec, obj);
+  checkSpec(spec, () => obj);
+  const numbers = (iterations + 1) * (obj.dim * (1 + flows.length) + 3);
+  if (numbers > MAX_TRAJECTORY_NUMBERS)
+    throw new CliError(
+      `--iters: ${iterations} steps of ${obj.dim} coordinates${flows.length ? ` with ${flows.length} flows` : ''} ` +
+        `would write ${numbers.toExponential(2)} numbers (at most ${MAX_TRAJECTORY_NUMBERS.toExponential(0)}); ` +
+        'lower --iters or drop flows',
+    );
 
-  const tr = runTrajectory(obj, spec.x0, spec.lr, plane.p, iterations, spec.classify.divergeRadius);
+  return { spec, obj, params: resolvePlane(spec, obj).p, iterations, transient, flows };
+}
+
+/** Runs GD for `iterations` steps, classifies and samples the flows: everything the JSON holds. */
+function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): TrajectoryJson {
+  const { spec, obj, params } = plan;
+  const tr = runTrajectory(obj, spec.x0, spec.lr, params, iterations, spec.classify.divergeRadius);
   const rec = classifyTrajectory(obj, spec.x0, spec.lr, {
     iterations,
-    transient,
-    settings: spec.classify,
-    params: plane.p,
+    transient: Math.min(plan.transient, iterations - 1),
+    settings: { ...spec.classify, maxPeriod: Math.min(spec.classify.maxPeriod, iterations - 1) },
+    params,
   });
   const K = tr.iterates.length - 1;
   const flowOut: Partial<Record<FlowKind, number[][]>> = {};
-  for (const kind of flows)
-    flowOut[kind] = sampleFlow(obj, kind, spec.x0, spec.lr, plane.p, K, {
+  for (const kind of plan.flows)
+    flowOut[kind] = sampleFlow(obj, kind, spec.x0, spec.lr, params, K, {
       divergeRadius: spec.classify.divergeRadius,
     }).map((x) => Array.from(x));
 
@@ -182,22 +215,62 @@ export function trajectoryJson(argv: string[]): TrajectoryJson {
   };
 }
 
+/** Builds the spec, runs GD, classifies and samples the flows: everything the JSON holds. */
+export function trajectoryJson(argv: string[]): TrajectoryJson {
+  return computeTrajectory(inFlagTerms(argv, PATHS, () => planTrajectory(parseTrajectoryFlags(argv))));
+}
+
+/** The spec fields the flags set, for messages in the flags' terms. */
+const PATHS = {
+  iterations: 'iters',
+  transient: 'transient',
+  'classify.maxPeriod': 'max-period',
+  'classify.tol': 'tol',
+  'classify.divergeRadius': 'radius',
+  lr: 'lr',
+  x0: 'x0',
+  observables: 'observable',
+};
+
+/** Steps timed before a long trajectory, to estimate the whole run. */
+const PROBE_STEPS = 2000;
+
+/**
+ * The time the whole run will take, from a timed run of its first PROBE_STEPS steps (the reference
+ * engine is synchronous: it can be estimated and refused, not interrupted). Undefined when the run is
+ * that short anyway.
+ */
+function estimateSeconds(plan: TrajectoryPlan): number | undefined {
+  if (plan.iterations <= 2 * PROBE_STEPS) return undefined;
+  const t0 = performance.now();
+  computeTrajectory(plan, PROBE_STEPS);
+  return ((performance.now() - t0) / 1000) * (plan.iterations / PROBE_STEPS);
+}
+
 export async function run(argv: string[]): Promise<number> {
   const flags = parseTrajectoryFlags(argv);
-  const out = trajectoryJson(argv);
-  const text = JSON.stringify(out);
-  if (flags.json === undefined) {
-    process.stdout.write(`${text}\n`);
+  const maxSeconds = parseMaxSeconds(flags['max-seconds']);
+  const plan = inFlagTerms(argv, PATHS, () => planTrajectory(flags));
+  if (flags.json !== undefined && flags.json !== '-') checkWritable(flags.json, 'json');
+  const estimate = estimateSeconds(plan);
+  if (estimate !== undefined && maxSeconds !== undefined && estimate > maxSeconds)
+    throw new RunStopped(
+      `this trajectory would take about ${formatDuration(estimate)}, more than --max-seconds ${maxSeconds}; nothing was computed`,
+    );
+  if (estimate !== undefined && estimate > ANNOUNCE_SECONDS)
+    process.stderr.write(
+      `gdlab trajectory: this run will take about ${formatDuration(estimate)} (timed on its first ${PROBE_STEPS} steps)\n`,
+    );
+  const out = computeTrajectory(plan);
+  const text = jsonText(out);
+  if (flags.json === undefined || flags.json === '-') {
+    process.stdout.write(text);
     return 0;
   }
-  try {
-    writeFileSync(flags.json, `${text}\n`);
-  } catch (e) {
-    throw new CliError(`--json: cannot write '${flags.json}': ${(e as Error).message}`);
-  }
+  writeFileAtomic(flags.json, text);
   const o = out.outcome;
   const detail =
     o.name === 'diverged' ? `escaped at iteration ${o.iter}` : `period ${o.period}, λ = ${o.lyapunov}`;
-  process.stdout.write(`wrote ${flags.json}: ${o.name} (${detail})\n`);
+  process.stdout.write(`wrote ${escapeControl(flags.json)}: ${o.name} (${detail})\n`);
   return 0;
 }

@@ -27,6 +27,22 @@ export interface RunOptions {
    * them from the result then recomputes them). Default 'keep'.
    */
   records?: 'keep' | 'none';
+  /**
+   * Rows start … end-1 of the spec's grid only (row 0 at the bottom), each pixel computed exactly as
+   * in a run of the whole grid: the result is then W × (end - start), its row 0 being row `start`.
+   * A band of a map is not a smaller spec (pixel centres depend on H), so pieces of a map run as
+   * separate jobs (gdlab basin --tile) ask the engine for their rows.
+   */
+  rows?: { start: number; end: number };
+}
+
+/** The rows [start, end) a run covers: `rows` checked against the grid's height, or all of them. */
+export function runRows(rows: RunOptions['rows'], height: number): [number, number] {
+  if (!rows) return [0, height];
+  const { start, end } = rows;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > height || start >= end)
+    throw new RangeError(`rows ${start} … ${end - 1} are not a band of a ${height}-row grid`);
+  return [start, end];
 }
 
 /**

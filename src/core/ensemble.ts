@@ -164,11 +164,12 @@ export function resolveObservable(name: string, vars: readonly string[]): Ensemb
 
 /**
  * The observables list to compile the objective with, so that an expression observable is slot 0.
- * (A variable or `f` needs none.)
+ * Anything but `f` is compiled, a lone name too: so that a name the objective does not have (`z`, `y`
+ * in 1-D) is an error with the compiler's message instead of a histogram of NaN.
  */
 export function ensembleObservableInputs(spec: ExperimentSpec): string[] {
   const o = spec.ensemble.observable.trim();
-  return o === 'f' || /^[A-Za-z_][A-Za-z0-9_]*$/.test(o) ? [] : [o];
+  return o === 'f' ? [] : [o];
 }
 
 /**
@@ -185,6 +186,12 @@ export function planEnsemble(
   for (let i = 0; i < dim; i++) lr[i] = spec.lrPerCoord ? spec.lrPerCoord[i] : spec.lr;
   const params = new Float64Array(objective.params.length);
   objective.params.forEach((p, j) => (params[j] = spec.objective.params[p] ?? objective.paramValues[j]));
+  // A lone parameter compiles (it is an expression) but is the same number along every trajectory.
+  const observableName = spec.ensemble.observable.trim();
+  if (objective.params.includes(observableName) && !objective.vars.includes(observableName))
+    throw new SpecError([
+      `ensemble.observable: '${observableName}' is a parameter, constant along every trajectory; histogram a variable (${objective.vars.join(', ')}), f, or an expression in them`,
+    ]);
   const density = mode === 'density';
   const quantityName = density ? 'lr' : spec.plane.u.quantity;
   const quantity = resolveQuantity(quantityName, objective.vars, objective.params);

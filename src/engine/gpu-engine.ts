@@ -10,7 +10,7 @@
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
-import type { BasinEngine, EngineInfo, RunOptions } from '../core/engine.ts';
+import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
 import { BasinPass } from './basin-pass.ts';
 import { BasinResources, runDispatches, type RunContext } from './basin-run.ts';
 import { encodeReduce, GpuBasinResult } from './basin-result.ts';
@@ -174,7 +174,10 @@ export class GpuBasinEngine implements BasinEngine {
     const t0 = performance.now();
     const plane = resolvePlane(spec, objective);
     checkFinite(plane);
-    const { width: W, height: H } = plane;
+    // A band of rows (RunOptions.rows) is a grid of its own height whose row 0 is grid row j0.
+    const [j0, j1] = runRows(options.rows, plane.height);
+    const W = plane.width;
+    const H = j1 - j0;
     const limits = this.limits();
     const tiling = planTiles(W, H, limits);
     const keep = options.records !== 'none' && W * H * RECORD_BYTES <= this.options.maxRecordBytes;
@@ -185,7 +188,7 @@ export class GpuBasinEngine implements BasinEngine {
           `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; pictures recompute them`,
       );
     const pass = await this.pass(objective, spec.classify.lyapunov);
-    const ctx = this.context(spec, objective, plane, pass, tiling.tiles);
+    const ctx = this.context(spec, objective, plane, pass, tiling.tiles, j0, H);
     const outputs: GPUBuffer[] = [];
     const stats = await createBuffer(
       this.device,
@@ -323,8 +326,11 @@ export class GpuBasinEngine implements BasinEngine {
     plane: Plane,
     pass: BasinPass,
     tiles: Tile[],
+    row0 = 0,
+    rows = plane.height,
   ): RunContext {
-    return runContext(spec, objective, plane, pass, tiles, passKey(objective, spec.classify.lyapunov));
+    const key = passKey(objective, spec.classify.lyapunov);
+    return runContext(spec, objective, plane, pass, tiles, key, row0, rows);
   }
 
   /** Rethrows a failure as the device loss that caused it, when it was one. */

@@ -57,7 +57,8 @@ export const RECORD_STRUCT_FIELDS: readonly Field[] = RECORD_FIELDS;
  */
 export const BASIN_UNIFORM_FIELDS = [
   ['width', 'u32'],
-  ['height', 'u32'],
+  // The run covers grid rows row0 … (a band, RunOptions.rows): pixel p is (p % width, row0 + p / width).
+  ['row0', 'u32'],
   ['iterations', 'u32'],
   ['transient', 'u32'],
   ['max_period', 'u32'],

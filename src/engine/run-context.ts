@@ -19,6 +19,9 @@ export function runContext(
   pass: BasinPass,
   tiles: Tile[],
   key: string,
+  /** The band of grid rows row0 … row0 + rows - 1 the run covers (RunOptions.rows). */
+  row0 = 0,
+  rows = plane.height,
 ): RunContext {
   const { dim } = plane;
   const base = new Float32Array(baseWords(dim, objective.params.length));
@@ -32,14 +35,14 @@ export function runContext(
     key,
     lyapunov: spec.classify.lyapunov,
     width: plane.width,
-    height: plane.height,
+    height: rows,
     dim,
     iterations: N,
     tiles,
     base,
     uniforms: {
       width: plane.width,
-      height: plane.height,
+      row0,
       iterations: N,
       transient: spec.transient,
       max_period: Math.min(spec.classify.maxPeriod, N),

@@ -4,7 +4,7 @@
  * (fast-png is pure JavaScript).
  */
 import { decode, encode } from 'fast-png';
-import { parseSpecJson, SpecError, type ExperimentSpec } from './spec.ts';
+import { LAB_LIMITS, parseSpecJson, SpecError, type ExperimentSpec, type SpecLimits } from './spec.ts';
 
 export const PNG_SPEC_KEYWORD = 'gdlab-spec';
 
@@ -12,7 +12,7 @@ export const PNG_SPEC_KEYWORD = 'gdlab-spec';
  * tEXt is Latin-1; JSON escapes let any spec through unchanged: every character above U+007E is
  * written as \uXXXX, which JSON.parse reads back as the same character.
  */
-function asciiJson(value: unknown): string {
+export function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(
     /[\u007f-\uffff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
@@ -39,6 +39,113 @@ export function encodeSpecPng(
   });
 }
 
+/** Largest `gdlab-spec` tEXt chunk read: a spec is a few kB; anything larger is not one of ours. */
+export const MAX_SPEC_CHUNK_BYTES = 64 * 1024;
+/** Largest picture decodeSpecPng decodes (the pixels and their RGBA copy stay under 600 MB). */
+export const MAX_DECODE_PIXELS = 2 ** 26;
+/** Most chunks walked: gdlab writes a handful; a million empty ones would be a slow walk for nothing. */
+export const MAX_PNG_CHUNKS = 100_000;
+
+/** What the chunk list of a PNG says, read without inflating a single pixel. */
+export interface PngChunks {
+  width: number;
+  height: number;
+  /** The `gdlab-spec` text (Latin-1 decoded), or undefined when the PNG has none. */
+  specText: string | undefined;
+}
+
+const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+
+let crcTable: Uint32Array | null = null;
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = crcTable[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function asBytes(bytes: ArrayBufferView | ArrayBuffer): Uint8Array {
+  return bytes instanceof ArrayBuffer
+    ? new Uint8Array(bytes)
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Random access to a PNG's bytes: `read(pos, length)` returns at most `length` bytes from `pos`. */
+export interface PngSource {
+  size: number;
+  read(pos: number, length: number): Uint8Array;
+}
+
+/**
+ * Walks a PNG's chunk list: the signature, IHDR first, then every chunk's length and type up to IEND,
+ * reading only the chunks it needs (IHDR and the `gdlab-spec` tEXt), which must have a correct CRC;
+ * the spec chunk has at most MAX_SPEC_CHUNK_BYTES. Pixel data is skipped unread, so the work is linear
+ * in the number of chunks whatever the header claims about the picture. Anything wrong is a SpecError.
+ */
+export function walkPng(src: PngSource): PngChunks {
+  const fail = (what: string): never => {
+    throw new SpecError([`png: ${what}`]);
+  };
+  const u32 = (b: Uint8Array, at: number) =>
+    ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
+  const sig = src.read(0, 8);
+  if (sig.length < 8 || SIGNATURE.some((b, i) => sig[i] !== b)) fail('not a PNG file (wrong signature)');
+  let pos = 8;
+  let width = 0;
+  let height = 0;
+  let specText: string | undefined;
+  for (let index = 0; ; index++) {
+    if (pos >= src.size) fail('no IEND chunk (the file was cut short)');
+    if (index >= MAX_PNG_CHUNKS) fail(`more than ${MAX_PNG_CHUNKS} chunks`);
+    const head = src.read(pos, 8);
+    if (head.length < 8) fail(`truncated after ${index} chunks`);
+    const length = u32(head, 0);
+    const type = String.fromCharCode(...head.subarray(4, 8));
+    if (!/^[A-Za-z]{4}$/.test(type)) fail(`chunk ${index} has no valid type (the file is damaged)`);
+    if (length > 0x7fffffff || pos + 12 + length > src.size) fail(`chunk ${type} is truncated`);
+    if (index === 0 && (type !== 'IHDR' || length !== 13)) fail('the first chunk is not IHDR');
+    // The chunks read are read whole with their CRC (type, data, CRC).
+    const whole = (): Uint8Array => {
+      const b = src.read(pos + 4, length + 8);
+      if (b.length < length + 8) fail(`chunk ${type} is truncated`);
+      if (crc32(b, 0, length + 4) !== u32(b, length + 4))
+        fail(`chunk ${type} has a wrong CRC (the file is damaged)`);
+      return b.subarray(4, 4 + length);
+    };
+    if (type === 'IHDR') {
+      const data = whole();
+      width = u32(data, 0);
+      height = u32(data, 4);
+      if (width === 0 || height === 0) fail(`IHDR claims an empty picture (${width}×${height})`);
+    } else if (type === 'tEXt') {
+      const start = src.read(pos + 8, Math.min(length, 80));
+      const nul = start.indexOf(0);
+      const keyword = nul < 0 ? '' : String.fromCharCode(...start.subarray(0, nul));
+      if (keyword === PNG_SPEC_KEYWORD) {
+        if (specText !== undefined) fail(`two '${PNG_SPEC_KEYWORD}' chunks`);
+        if (length > MAX_SPEC_CHUNK_BYTES)
+          fail(`the '${PNG_SPEC_KEYWORD}' chunk has ${length} bytes (at most ${MAX_SPEC_CHUNK_BYTES})`);
+        specText = new TextDecoder('latin1').decode(whole().subarray(nul + 1));
+      }
+    } else if (type === 'IEND') break;
+    pos += 12 + length;
+  }
+  return { width, height, specText };
+}
+
+/** walkPng over bytes in memory (a dropped file in the lab, a file the CLI read). */
+export function readPngChunks(input: ArrayBufferView | ArrayBuffer): PngChunks {
+  const bytes = asBytes(input);
+  return walkPng({ size: bytes.length, read: (pos, length) => bytes.subarray(pos, pos + length) });
+}
+
 /** A decoded picture and the spec it carries (null when it carries none). */
 export interface SpecPng {
   width: number;
@@ -50,29 +157,35 @@ export interface SpecPng {
 
 /**
  * Decodes a PNG and validates its embedded spec with parseSpec: a hand-edited or hostile chunk meets
- * the same checks as a URL (SpecError). Not a PNG: SpecError too, with what was wrong.
+ * the same checks as a URL (SpecError). Not a PNG, or a picture too large to decode: SpecError too.
  */
 export function decodeSpecPng(bytes: ArrayBufferView | ArrayBuffer): SpecPng {
+  const chunks = readPngChunks(bytes);
+  if (chunks.width * chunks.height > MAX_DECODE_PIXELS)
+    throw new SpecError([`png: ${chunks.width}×${chunks.height} pixels is too large to decode`]);
   let png;
   try {
     png = decode(bytes);
   } catch (e) {
     throw new SpecError([`png: not a readable PNG (${(e as Error).message})`]);
   }
-  const text = png.text?.[PNG_SPEC_KEYWORD];
   return {
     width: png.width,
     height: png.height,
     rgba: toRgba8(png.data, png.channels, png.depth, png.width * png.height),
-    spec: text === undefined ? null : parseSpecJson(text),
+    spec: chunks.specText === undefined ? null : parseSpecJson(chunks.specText),
   };
 }
 
-/** The spec of a PNG written by gdlab; SpecError when it has none. */
-export function readSpecFromPng(bytes: ArrayBufferView | ArrayBuffer): ExperimentSpec {
-  const { spec } = decodeSpecPng(bytes);
-  if (!spec) throw new SpecError([`png: no '${PNG_SPEC_KEYWORD}' text chunk (not saved by gdlab?)`]);
-  return spec;
+/** The spec of a PNG written by gdlab, read from its chunk list alone; SpecError when it has none. */
+export function readSpecFromPng(
+  bytes: ArrayBufferView | ArrayBuffer,
+  limits: SpecLimits = LAB_LIMITS,
+): ExperimentSpec {
+  const { specText } = readPngChunks(bytes);
+  if (specText === undefined)
+    throw new SpecError([`png: no '${PNG_SPEC_KEYWORD}' text chunk (not saved by gdlab?)`]);
+  return parseSpecJson(specText, limits);
 }
 
 function toRgba8(data: ArrayLike<number>, channels: number, depth: number, n: number): Uint8Array {

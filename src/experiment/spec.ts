@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
+import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { getPreset } from '../presets.ts';
 
 export const SPEC_VERSION = 1;
@@ -19,6 +20,28 @@ export const MAX_ITERATIONS = 1_000_000;
 export const MAX_SAMPLES = 1_000_000;
 /** Upper bound on grid cells × iterations, so a link cannot ask for days of work. */
 export const MAX_WORK = 4096 * 4096 * 20_000;
+/** Longest observable expression. */
+export const MAX_OBSERVABLE_LENGTH = 1000;
+/**
+ * Longest spec JSON text parsed (a spec is a few kB; the JSON gdlab writes, which parseSpecJson also
+ * reads, holds a trajectory of up to a few MB).
+ */
+export const MAX_SPEC_JSON_CHARS = 16 * 1024 * 1024;
+/** Largest side of a poster rendered in pieces (`gdlab basin --tile`) and assembled by `gdlab merge`. */
+export const MAX_POSTER_SIDE = 65536;
+
+/** Bounds on grid side and grid × iterations that parseSpec enforces on top of the schema. */
+export interface SpecLimits {
+  maxSide: number;
+  maxWork: number;
+}
+/** What the lab, links and a whole-map CLI run accept. */
+export const LAB_LIMITS: SpecLimits = { maxSide: MAX_SIDE, maxWork: MAX_WORK };
+/**
+ * What a map rendered in pieces accepts: the whole may be a poster, since each piece is held to the
+ * lab's bounds (src/cli/pieces.ts) and the merge streams rows.
+ */
+export const POSTER_LIMITS: SpecLimits = { maxSide: MAX_POSTER_SIDE, maxWork: Infinity };
 
 export const COLOUR_FIELDS = [
   'outcome',
@@ -124,7 +147,7 @@ const identifier = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an identifier (letters, digits, _)' });
 const axis = z
-  .object({
+  .strictObject({
     quantity: z.string().regex(/^(lr(\.[A-Za-z_][A-Za-z0-9_]*)?|[A-Za-z_][A-Za-z0-9_]*)$/, {
       message: 'must be a coordinate (x), lr, lr.<coordinate> or a parameter name',
     }),
@@ -134,41 +157,46 @@ const axis = z
   .refine((a) => a.max > a.min, { message: 'max must exceed min' });
 const range = z.tuple([finite, finite]).refine((r) => r[1] > r[0], { message: 'range must be increasing' });
 
+// Strict objects: a misspelt field ("iteratons") is named, not silently replaced by the default.
 const schema = z
-  .object({
+  .strictObject({
     version: z.literal(SPEC_VERSION),
     kind: z.enum(SPEC_KINDS),
-    objective: z.object({
-      expr: z.string().min(1, { message: 'must not be empty' }).max(4000, { message: 'is too long' }),
+    objective: z.strictObject({
+      expr: z
+        .string()
+        .min(1, { message: 'must not be empty' })
+        .max(MAX_EXPRESSION_LENGTH, { message: `is too long (at most ${MAX_EXPRESSION_LENGTH} characters)` }),
       preset: z.string().max(64).nullable(),
       params: z.record(identifier, finite),
     }),
     lr: positive,
     lrPerCoord: z.array(positive).min(1).max(8).nullable(),
     x0: z.array(finite).min(1).max(8),
-    plane: z.object({ u: axis, v: axis }),
-    size: z.tuple([int(1, MAX_SIDE), int(1, MAX_SIDE)]),
+    plane: z.strictObject({ u: axis, v: axis }),
+    // The upper bounds are SpecLimits, checked by parseSpec.
+    size: z.tuple([int(1, Number.MAX_SAFE_INTEGER), int(1, Number.MAX_SAFE_INTEGER)]),
     iterations: int(1, MAX_ITERATIONS),
     transient: int(0, MAX_ITERATIONS),
-    classify: z.object({
+    classify: z.strictObject({
       maxPeriod: int(1, 64),
       tol: positive,
       divergeRadius: positive,
       lyapunov: z.boolean(),
       chaosThreshold: finite,
     }),
-    observables: z.array(z.string().min(1).max(1000)).max(2),
-    colour: z.object({
+    observables: z.array(z.string().min(1).max(MAX_OBSERVABLE_LENGTH)).max(2),
+    colour: z.strictObject({
       field: z.enum(COLOUR_FIELDS),
       colormap: z.enum(COLORMAPS),
       log: z.boolean(),
       range: range.nullable(),
     }),
-    ensemble: z.object({
+    ensemble: z.strictObject({
       samples: int(1, MAX_SAMPLES),
-      box: z.object({ min: z.array(finite).max(8), max: z.array(finite).max(8) }).nullable(),
+      box: z.strictObject({ min: z.array(finite).max(8), max: z.array(finite).max(8) }).nullable(),
       keep: int(1, MAX_ITERATIONS),
-      observable: z.string().min(1).max(1000),
+      observable: z.string().min(1).max(MAX_OBSERVABLE_LENGTH),
       bins: int(2, 4096),
       range: range.nullable(),
     }),
@@ -196,12 +224,6 @@ const schema = z
         code: 'custom',
         path: ['ensemble', 'box'],
         message: `needs ${s.x0.length} bounds per side`,
-      });
-    if (s.size[0] * s.size[1] * s.iterations > MAX_WORK)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['size'],
-        message: `grid × iterations = ${s.size[0] * s.size[1] * s.iterations} exceeds the limit ${MAX_WORK}`,
       });
   });
 
@@ -236,7 +258,7 @@ function formatIssues(error: z.ZodError): string[] {
  * Validates anything (a parsed URL, PNG text, JSON file, UI state) as a spec. Missing fields take
  * the defaults, so old links and partial specs keep working; wrong ones throw SpecError.
  */
-export function parseSpec(input: unknown): ExperimentSpec {
+export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new SpecError(['spec: must be a JSON object']);
   const merged = mergeDefaults(
@@ -250,8 +272,14 @@ export function parseSpec(input: unknown): ExperimentSpec {
     const sum = (merged.transient as number) + (ens.keep as number);
     if (Number.isFinite(sum)) merged.iterations = sum;
   }
+  // zod builds records by assignment, which drops a `__proto__` key without a word.
+  const params = isPlain(merged.objective) ? merged.objective.params : undefined;
+  if (isPlain(params) && Object.hasOwn(params, '__proto__'))
+    throw new SpecError(["objective.params: '__proto__' cannot be a parameter name"]);
   const result = schema.safeParse(merged);
-  if (!result.success) throw new SpecError(formatIssues(result.error));
+  const over = limitIssues(merged, limits);
+  if (!result.success || over.length)
+    throw new SpecError([...(result.success ? [] : formatIssues(result.error)), ...over]);
   const spec = result.data as ExperimentSpec;
   // The preset only labels where the expression came from (titles, f₀ and T of multiscale presets):
   // an expression that is not the preset's formula, merged from a partial spec or sent by a hostile
@@ -263,6 +291,22 @@ export function parseSpec(input: unknown): ExperimentSpec {
 }
 
 const squash = (s: string) => s.replace(/\s+/g, '');
+
+/** The SpecLimits issues of a merged input (after the schema's own, so messages keep field order). */
+function limitIssues(input: Record<string, unknown>, limits: SpecLimits): string[] {
+  const { size, iterations: n } = input;
+  if (!Array.isArray(size) || size.length !== 2) return [];
+  const out: string[] = [];
+  size.forEach((v, i) => {
+    if (typeof v === 'number' && v > limits.maxSide) out.push(`size.${i}: must be at most ${limits.maxSide}`);
+  });
+  if (!out.length && size.every(Number.isInteger) && Number.isInteger(n)) {
+    const work = size[0] * size[1] * (n as number);
+    if (work > limits.maxWork)
+      out.push(`size: grid × iterations = ${work} exceeds the limit ${limits.maxWork}`);
+  }
+  return out;
+}
 
 /** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
 function mergeDefaults(
@@ -285,15 +329,25 @@ function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Parses spec JSON text (a file, a PNG chunk) with a message for malformed JSON. */
-export function parseSpecJson(text: string): ExperimentSpec {
+/**
+ * Parses spec JSON text (a file, a PNG chunk) with a message for malformed JSON. A leading byte-order
+ * mark (as Windows editors write) is skipped, and the JSON that `gdlab` commands write, which holds
+ * the spec under `spec`, is read as that spec.
+ */
+export function parseSpecJson(text: string, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
+  if (text.length > MAX_SPEC_JSON_CHARS)
+    throw new SpecError([
+      `spec: ${text.length} characters is too long for a spec (at most ${MAX_SPEC_JSON_CHARS})`,
+    ]);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new SpecError([`spec: not valid JSON (${(e as Error).message})`]);
   }
-  return parseSpec(value);
+  if (isPlain(value) && isPlain(value.spec) && !('version' in value) && !('kind' in value))
+    value = value.spec;
+  return parseSpec(value, limits);
 }
 
 /** What a swept quantity refers to, once resolved against the objective's variables and parameters. */

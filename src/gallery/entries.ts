@@ -2,7 +2,8 @@
  * The gallery: every phenomenon of the seed text as a saved spec plus two honest paragraphs. Each
  * entry's numbers are computed by src/gallery/checks.ts and asserted by tests/gallery.test.ts, so the
  * text cannot drift from what gdlab computes. Where the seed and ../shared/seed/NOTES.md disagree,
- * the entry follows the notes and says so.
+ * the entry follows the notes and says so, in words a reader of the lab can check (no file names:
+ * tests/gallery.test.ts keeps internal words out of every text shown).
  */
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 
@@ -121,12 +122,14 @@ export const GALLERY: GalleryEntry[] = [
     paragraphs: [
       'On f = x²/2 (L = 1) GD is x_k = (1 - h)^k x₀. For h < 1 the iterates approach the minimum monotonically, ' +
         'close to gradient flow when h is small; for 1 < h < 2 they flip sign every step while f(x_k) still ' +
-        'decreases; for h > 2 they blow up. The map shows it over starts and learning rates: everything below ' +
-        'h = 2 converges, everything above diverges, faster the larger h.',
+        'decreases; for h > 2 they blow up. The map shows it over starts and learning rates: below h = 2 the starts ' +
+        'converge (just below 2 so slowly that 400 steps do not settle them: not settled), above 2 they diverge, ' +
+        'sooner the larger h (just above 2 still growing inside the radius: escaping).',
       'Against GD at a fixed time T = k·h, gradient flow errs by O(h), the order-1 modified equation ' +
         '(the gradient flow of f + (h/4)|∇f|²) by O(h²) and the order-2 equation by O(h³): halving h divides ' +
         'the errors by about 2, 4 and 8. That holds only while the series in h converges (h < 1 here); for ' +
-        '1 < h < 2 no real one-dimensional flow produces the sign flips, whatever the order (NOTES.md).',
+        '1 < h < 2 no real one-dimensional flow produces the sign flips, whatever the order. The table below ' +
+        'gives the errors; the inspector draws GD against the three flows at four rates.',
     ],
     claim: 'error ratios at T = 2.4 when h halves from 0.1: about 2, 4, 8 for orders 0, 1, 2',
   },
@@ -139,9 +142,9 @@ export const GALLERY: GalleryEntry[] = [
       ...MF_WINDOWS.map((w) => ({ label: `h = ${w.lr}: period ${w.period}`, spec: mfSpec(w.lr) })),
     ],
     paragraphs: [
-      'The seed text says GD on (1 - xy)²/2 with h = 1.9 converges to orbits of period 2, 3 and 4 depending on ' +
-        'the start. In float64 it does not: at h = 1.9 almost every start diverges or ends on a chaotic orbit, ' +
-        'and no start in the map settles on a period. This entry corrects the text (see NOTES.md).',
+      'Tao’s blog post says GD on (1 - xy)²/2 with h = 1.9 converges to orbits of period 2, 3 and 4 depending ' +
+        'on the start. In float64 it does not: at h = 1.9 almost every start diverges or ends on a chaotic orbit, ' +
+        'and no start in the map settles on a period, so this entry shows what does happen.',
       'Attracting orbits live on the diagonal x = y, where GD is the cubic map u ↦ u + h·u(1 - u²) (GD on the ' +
         'double well). gdlab’s bifurcation diagram of that diagonal finds the windows: period 2 for 1 < h < 1.236, ' +
         'period 4 after the next doubling, a period-3 window near h = 1.455 and period 4 again near h = 1.835. ' +
@@ -178,7 +181,7 @@ export const GALLERY: GalleryEntry[] = [
         'deterministic. The density view histograms the iterates on the GPU and draws the prediction.',
       'The prediction is first order in h: for quadratic f₀ the exact stationary variance is hσ²/(2 - h), ' +
         'not T, so the L1 distance does not vanish; it is bounded by the distance between the two Gaussians ' +
-        'plus the histogram’s sampling error, which is what the test asserts.',
+        'plus the histogram’s sampling error: the bound the line above states.',
     ],
     claim: 'L1(histogram, Gibbs) below L1(exact stationary Gaussian, Gibbs) + 0.03 at h = 0.1',
   },
@@ -268,11 +271,12 @@ export const GALLERY: GalleryEntry[] = [
       { label: 'zoom ×100', spec: fractalSpec(0.01) },
     ],
     paragraphs: [
-      'A map over per-coordinate learning rates (h_x, h_y) for ¼(x²y² - 1)² from (1.2, 0.6), coloured by how ' +
-        'fast GD diverges (dark: bounded for all 500 steps). The boundary between trainable and untrainable ' +
+      'A map over per-coordinate learning rates (h_x, h_y) for ¼(x²y² - 1)² from (1.2, 0.6), coloured by the ' +
+        'step at which GD diverges (log scale: black within a few steps, bright late; grey: bounded for all 500 ' +
+        'steps). The boundary between trainable and untrainable ' +
         'rates is not a curve: zooming ×10 and ×100 about one boundary point shows new structure each time, as ' +
         'in Sohl-Dickstein’s “The boundary of neural network trainability is fractal”.',
-      'The test measures the box-counting dimension of the boundary (boundary cells at two resolutions of the ' +
+      'gdlab measures the box-counting dimension of the boundary (boundary cells at two resolutions of the ' +
         'same window) at every zoom level: a smooth boundary gives 1, this one about 1.7. Finite iterations ' +
         'blur the finest scales: a trajectory that escapes after step 500 counts as bounded.',
     ],

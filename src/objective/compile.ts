@@ -7,6 +7,7 @@ import { Dag, Op } from './dag.ts';
 import { CONSTANTS, parseExpression, type Ast } from './parse.ts';
 import { Tape } from './tape.ts';
 import { ObjectiveError, type CompiledObjective, type ObjectiveInput } from './types.ts';
+import { fold } from './walk.ts';
 import { emitWgsl } from './wgsl.ts';
 
 /** Most state variables an objective may have. */
@@ -19,24 +20,20 @@ interface Ident {
   source: number;
 }
 
+/** Every identifier of an Ast, left to right (iteratively: a long sum is a deep tree). */
 function collectIdents(ast: Ast, source: number, out: Ident[]): void {
-  switch (ast.kind) {
-    case 'ident':
-      out.push({ name: ast.name, col: ast.col, source });
-      return;
-    case 'num':
-      return;
-    case 'neg':
-      collectIdents(ast.arg, source, out);
-      return;
-    case 'binary':
-      collectIdents(ast.left, source, out);
-      collectIdents(ast.right, source, out);
-      return;
-    case 'call':
-      for (const a of ast.args) collectIdents(a, source, out);
+  const stack: Ast[] = [ast];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.kind === 'ident') out.push({ name: n.name, col: n.col, source });
+    else if (n.kind === 'neg') stack.push(n.arg);
+    else if (n.kind === 'binary') stack.push(n.right, n.left);
+    else if (n.kind === 'call') for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]);
   }
 }
+
+const astChildren = (n: Ast): Ast[] =>
+  n.kind === 'neg' ? [n.arg] : n.kind === 'binary' ? [n.left, n.right] : n.kind === 'call' ? n.args : [];
 
 const XY = /^[xy]$/;
 const INDEXED = /^x([1-9][0-9]*)$/;
@@ -80,8 +77,9 @@ function decideVariables(idents: readonly Ident[]): string[] {
   return hasY ? ['x', 'y'] : ['x'];
 }
 
-function allowedList(vars: readonly string[], params: readonly string[]): string {
-  const v = vars[0] === 'x1' ? vars.join(', ') : 'x, y';
+function allowedList(vars: readonly string[], params: readonly string[], source: number): string {
+  // f may still add y to x; an observable has the variables f decided.
+  const v = vars[0] === 'x1' || source > 0 ? vars.join(', ') : 'x, y';
   return [v, 'pi', 'e', ...params].join(', ');
 }
 
@@ -106,7 +104,7 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
   // Parameters: identifiers that are neither variables nor constants, in the order of input.params.
   const usedParams = new Set<string>();
   for (const id of idents) {
-    if (vars.includes(id.name) || id.name in CONSTANTS) continue;
+    if (vars.includes(id.name) || CONSTANTS.has(id.name)) continue;
     const p = prefix(id.source);
     if (XY.test(id.name) || INDEXED.test(id.name)) {
       throw new ObjectiveError(
@@ -121,10 +119,10 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
       usedParams.add(id.name);
       continue;
     }
-    const paramNames = given.filter((g) => !vars.includes(g) && !(g in CONSTANTS));
+    const paramNames = given.filter((g) => !vars.includes(g) && !CONSTANTS.has(g));
     const hint = id.name === 'x0' ? ' (variables are numbered from x1)' : '';
     throw new ObjectiveError(
-      `${p}unknown identifier '${id.name}'${hint}; allowed: ${allowedList(vars, paramNames)}` +
+      `${p}unknown identifier '${id.name}'${hint}; allowed: ${allowedList(vars, paramNames, id.source)}` +
         '; a parameter needs a value',
       id.col,
     );
@@ -133,48 +131,46 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
   const paramValues = Float64Array.from(params, (p) => input.params[p]);
 
   const dag = new Dag();
-  const build = (ast: Ast): number => {
+  const paramIndex = new Map(params.map((p, j) => [p, j]));
+  const combine = (ast: Ast, k: number[]): number => {
     switch (ast.kind) {
       case 'num':
         return dag.constant(ast.value);
       case 'ident': {
-        if (ast.name in CONSTANTS) return dag.constant(CONSTANTS[ast.name]);
+        const c = CONSTANTS.get(ast.name);
+        if (c !== undefined) return dag.constant(c);
         const v = vars.indexOf(ast.name);
-        return v >= 0 ? dag.variable(v) : dag.param(params.indexOf(ast.name));
+        return v >= 0 ? dag.variable(v) : dag.param(paramIndex.get(ast.name)!);
       }
       case 'neg':
-        return dag.neg(build(ast.arg));
-      case 'binary': {
-        const a = build(ast.left);
-        const b = build(ast.right);
+        return dag.neg(k[0]);
+      case 'binary':
         switch (ast.op) {
           case '+':
-            return dag.add(a, b);
+            return dag.add(k[0], k[1]);
           case '-':
-            return dag.sub(a, b);
+            return dag.sub(k[0], k[1]);
           case '*':
-            return dag.mul(a, b);
+            return dag.mul(k[0], k[1]);
           case '/':
-            return dag.div(a, b);
+            return dag.div(k[0], k[1]);
           case '^':
-            return dag.pow(a, b);
+            return dag.pow(k[0], k[1]);
         }
         break;
-      }
-      case 'call': {
-        const a = build(ast.args[0]);
+      case 'call':
         switch (ast.fn) {
           case 'min':
-            return dag.select(a, build(ast.args[1]), a, build(ast.args[1]));
+            return dag.select(k[0], k[1], k[0], k[1]);
           case 'max':
-            return dag.select(a, build(ast.args[1]), build(ast.args[1]), a);
+            return dag.select(k[0], k[1], k[1], k[0]);
           default:
-            return dag.unary(UNARY_OP[ast.fn], a);
+            return dag.unary(UNARY_OP.get(ast.fn)!, k[0]);
         }
-      }
     }
     throw new Error('unreachable');
   };
+  const build = (ast: Ast): number => fold(ast, astChildren, combine);
   const f = build(asts[0]);
   const observables = asts.slice(1).map(build);
   const grad = vars.map((_, k) => dag.partial(f, k));
@@ -220,18 +216,18 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
   };
 }
 
-const UNARY_OP: Record<string, Op> = {
-  sin: Op.SIN,
-  cos: Op.COS,
-  tan: Op.TAN,
-  exp: Op.EXP,
-  log: Op.LOG,
-  sqrt: Op.SQRT,
-  abs: Op.ABS,
-  tanh: Op.TANH,
-  cosh: Op.COSH,
-  sinh: Op.SINH,
-};
+const UNARY_OP: ReadonlyMap<string, Op> = new Map<string, Op>([
+  ['sin', Op.SIN],
+  ['cos', Op.COS],
+  ['tan', Op.TAN],
+  ['exp', Op.EXP],
+  ['log', Op.LOG],
+  ['sqrt', Op.SQRT],
+  ['abs', Op.ABS],
+  ['tanh', Op.TANH],
+  ['cosh', Op.COSH],
+  ['sinh', Op.SINH],
+]);
 
 function stripColumn(e: ObjectiveError): string {
   return e.message.replace(/ \(column \d+\)$/, '');

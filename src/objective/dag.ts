@@ -3,112 +3,44 @@
  * subexpressions (within f and across its derivatives) are built, evaluated and emitted once.
  * Children always have smaller ids than their parents, so ascending id order is a topological order.
  */
+import { evalUnary, inF32Range, Op, powi, UNARY_OPS, type DagNode } from './ops.ts';
 import { ObjectiveError } from './types.ts';
+
+export { evalUnary, Op, powi, type DagNode } from './ops.ts';
 
 /** Default bound on the nodes of one objective's DAG (f, derivatives and observables together). */
 export const MAX_NODES = 50_000;
 
-/** Operation codes, shared by the DAG, the float64 tape and the WGSL emitter. */
-export const Op = {
-  CONST: 0,
-  VAR: 1,
-  PARAM: 2,
-  /** Component i of the direction v (Hessian-vector products, ∇³f[v, v]). */
-  DIR: 3,
-  ADD: 4,
-  SUB: 5,
-  MUL: 6,
-  DIV: 7,
-  NEG: 8,
-  /** a^n for an integer constant n (exact for negative bases). */
-  POWI: 9,
-  /** a^b for real b. */
-  POW: 10,
-  SIN: 11,
-  COS: 12,
-  TAN: 13,
-  EXP: 14,
-  LOG: 15,
-  SQRT: 16,
-  ABS: 17,
-  SIGN: 18,
-  TANH: 19,
-  COSH: 20,
-  SINH: 21,
-  /** a < b ? c : d (min, max and their derivatives). */
-  SELECT: 22,
-} as const;
-export type Op = (typeof Op)[keyof typeof Op];
-
-/** One node. Leaves keep their index (VAR, PARAM, DIR), POWI its exponent, CONST its value in `value`. */
-export interface DagNode {
-  readonly op: Op;
-  readonly args: readonly number[];
-  /** CONST: the value; POWI: the integer exponent; VAR/PARAM/DIR: the index. */
-  readonly value: number;
-}
-
-const UNARY_OPS: ReadonlySet<Op> = new Set<Op>([
-  Op.NEG,
-  Op.SIN,
-  Op.COS,
-  Op.TAN,
-  Op.EXP,
-  Op.LOG,
-  Op.SQRT,
-  Op.ABS,
-  Op.SIGN,
-  Op.TANH,
-  Op.COSH,
-  Op.SINH,
-]);
-
-/** Integer power by repeated squaring; exact sign for negative bases. */
-export function powi(a: number, n: number): number {
-  if (n === 2) return a * a;
-  if (n === 3) return a * a * a;
-  let e = n < 0 ? -n : n;
-  let base = a;
-  let r = 1;
-  while (e > 0) {
-    if (e & 1) r *= base;
-    base *= base;
-    e >>>= 1;
-  }
-  return n < 0 ? 1 / r : r;
-}
-
-/** tanh that stays finite for large |a| (used by the tape and for constant folding). */
-export function evalUnary(op: Op, a: number): number {
-  switch (op) {
-    case Op.NEG:
-      return -a;
-    case Op.SIN:
-      return Math.sin(a);
-    case Op.COS:
-      return Math.cos(a);
-    case Op.TAN:
-      return Math.tan(a);
-    case Op.EXP:
-      return Math.exp(a);
-    case Op.LOG:
-      return Math.log(a);
-    case Op.SQRT:
-      return Math.sqrt(a);
-    case Op.ABS:
-      return Math.abs(a);
-    case Op.SIGN:
-      return Math.sign(a);
-    case Op.TANH:
-      return Math.tanh(a);
-    case Op.COSH:
-      return Math.cosh(a);
-    case Op.SINH:
-      return Math.sinh(a);
-    default:
-      throw new Error(`not a unary op: ${op}`);
-  }
-}
+/**
+ * Power semantics, shared by every back end (the float64 tape, WGSL, and any other emitter):
+ *
+ * - POWI a^n holds an integer exponent with |n| ≤ POWI_MAX = 2²⁴, so that n is exact in an i32, in an
+ *   f32 and in a float64, and its magnitude has at most 25 bits. It is computed by repeated squaring
+ *   over the *unsigned* magnitude |n| (a loop of at most 32 rounds whatever n is: never `abs` of a
+ *   signed integer, whose most negative value stays negative), then 1/r for n < 0. So the sign of a
+ *   negative base is exact, and overflow gives ±∞ (1/∞ = 0) as the arithmetic says. Back ends may
+ *   unroll |n| ≤ 4 as a product chain.
+ * - (a^m)^n folds to a^(mn) only while |mn| ≤ POWI_MAX; otherwise the two powers stay nested, which is
+ *   what the text says and overflows the same way.
+ * - Every other exponent (real, non-constant, or an integer beyond POWI_MAX) is POW with the meaning of
+ *   JavaScript's Math.pow: b = 0 gives 1 (even for a NaN base); a NaN otherwise gives NaN; a < 0
+ *   gives |a|^b for an even integer b, -|a|^b for an odd one and NaN for a finite non-integer b;
+ *   a = ±0 gives 0 for b > 0 and ∞ for b < 0; |a| = 1 with b = ±∞ gives NaN (JavaScript, unlike C);
+ *   otherwise |a|^±∞ is 0 or ∞. A float64 back end calls Math.pow (or implements exactly this); WGSL's
+ *   pow is undefined for a ≤ 0, so the WGSL emitter calls obj_pow, which implements these cases.
+ * - LOG and SQRT have Math.log's and Math.sqrt's meaning: log(±0) = -∞, log(a < 0) = NaN,
+ *   sqrt(a < 0) = NaN (WGSL leaves them undefined; obj_log, obj_sqrt).
+ * - Constants fold in float64 with the same rules; a constant factor is merged into another only when
+ *   the product is a normal float32, so reassociation never creates a constant the GPU cannot hold.
+ * - Numbers keep their float64 range on the GPU where f32 can express the result: a constant factor
+ *   or divisor beyond f32's normal range is applied as exact power-of-two factors in turn (1e300·x is
+ *   0 at x = 0, not ∞·0 = NaN); a constant exponent beyond f32's range is clamped to the largest (or
+ *   smallest) f32 of its sign, which gives every f32 base the same 0, 1 or ∞; a positive constant
+ *   base is exp2(b·log2 c) with log2 c from float64; an odd integer exponent beyond 2²⁴ keeps its
+ *   parity (obj_pow_odd), since its f32 literal is even. What f32 cannot hold (a result beyond
+ *   3.4e38) is ±∞ there, as its arithmetic says.
+ */
+export const POWI_MAX = 2 ** 24;
 
 /**
  * A DAG under construction. Builders simplify lightly (constant folding, x+0, x*1, x*0, x^1, x^0,
@@ -232,8 +164,10 @@ export class Dag {
     // (2·r·y)/2 collapse to r·y: c1·(c2·t) = (c1c2)·t and a·(c·t) = c·(a·t).
     if (this.isConst(b)) return this.mul(b, a);
     if (this.isConst(a)) {
-      if (nb.op === Op.MUL && this.isConst(nb.args[0]))
-        return this.mul(this.constant(this.constValue(a) * this.constValue(nb.args[0])), nb.args[1]);
+      if (nb.op === Op.MUL && this.isConst(nb.args[0])) {
+        const c = this.constValue(a) * this.constValue(nb.args[0]);
+        if (inF32Range(c)) return this.mul(this.constant(c), nb.args[1]);
+      }
       return this.intern(Op.MUL, [a, b]);
     }
     if (na.op === Op.MUL && this.isConst(na.args[0])) return this.mul(na.args[0], this.mul(na.args[1], b));
@@ -252,7 +186,7 @@ export class Dag {
       // with other constant factors.
       const c = this.constValue(b);
       const r = 1 / c;
-      if (Number.isFinite(r) && r !== 0 && Math.abs(Math.log2(Math.abs(c))) % 1 === 0)
+      if (inF32Range(r) && r !== 0 && Math.abs(Math.log2(Math.abs(c))) % 1 === 0)
         return this.mul(this.constant(r), a);
     }
     const na = this.nodes[a];
@@ -270,14 +204,15 @@ export class Dag {
     return this.intern(Op.NEG, [a]);
   }
 
-  /** a^n, n an integer. */
+  /** a^n, n an integer with |n| ≤ POWI_MAX. */
   powi(a: number, n: number): number {
+    if (!Number.isInteger(n) || Math.abs(n) > POWI_MAX) throw new Error(`powi exponent out of range: ${n}`);
     if (n === 0) return this.one;
     if (n === 1) return a;
     if (this.isConst(a)) return this.constant(powi(this.constValue(a), n));
     const na = this.nodes[a];
-    // (a^m)^n = a^(mn) holds for integers; (-a)^n = ±a^n.
-    if (na.op === Op.POWI) return this.powi(na.args[0], na.value * n);
+    // (a^m)^n = a^(mn) holds for integers while mn fits; (-a)^n = ±a^n.
+    if (na.op === Op.POWI && Math.abs(na.value * n) <= POWI_MAX) return this.powi(na.args[0], na.value * n);
     if (na.op === Op.NEG) {
       const p = this.powi(na.args[0], n);
       return n % 2 === 0 ? p : this.neg(p);
@@ -289,7 +224,7 @@ export class Dag {
   pow(a: number, b: number): number {
     if (this.isConst(b)) {
       const n = this.constValue(b);
-      if (Number.isInteger(n) && Math.abs(n) <= 1 << 20) return this.powi(a, n);
+      if (Number.isInteger(n) && Math.abs(n) <= POWI_MAX) return this.powi(a, n);
       if (this.isConst(a)) return this.constant(Math.pow(this.constValue(a), n));
       if (n === 0.5) return this.unary(Op.SQRT, a);
     }
@@ -373,7 +308,14 @@ export class Dag {
         return this.neg(da);
       case Op.POWI:
         if (this.isConst(da, 0)) return this.zero;
-        return this.mul(this.mul(this.constant(n.value), this.powi(a, n.value - 1)), da);
+        // n - 1 may step past -POWI_MAX: a^(n-1) = a^n / a there.
+        return this.mul(
+          this.mul(
+            this.constant(n.value),
+            n.value - 1 >= -POWI_MAX ? this.powi(a, n.value - 1) : this.div(id, a),
+          ),
+          da,
+        );
       case Op.POW: {
         const b = n.args[1];
         const db = d.get(b) as number;

@@ -7,6 +7,15 @@
  */
 import jsep from 'jsep';
 import { ObjectiveError } from './types.ts';
+import { fold } from './walk.ts';
+
+/** Longest expression accepted (the spec's limit too): checked before anything is parsed. */
+export const MAX_EXPRESSION_LENGTH = 4000;
+/**
+ * Deepest nesting of parentheses, brackets and unary signs: jsep descends recursively into each, so
+ * 2000 of them overflow its stack. No objective a person writes comes near this.
+ */
+export const MAX_NESTING = 100;
 
 /** Functions of one argument the language knows. */
 export const UNARY_FUNCTIONS = [
@@ -26,8 +35,21 @@ export type UnaryFunction = (typeof UNARY_FUNCTIONS)[number];
 export const BINARY_FUNCTIONS = ['min', 'max'] as const;
 export type BinaryFunction = (typeof BINARY_FUNCTIONS)[number];
 export const FUNCTIONS: readonly string[] = [...UNARY_FUNCTIONS, ...BINARY_FUNCTIONS];
-/** Named constants. */
-export const CONSTANTS: Readonly<Record<string, number>> = { pi: Math.PI, e: Math.E };
+/**
+ * Named constants. A Map, not an object: `name in {…}` is true for `toString` and `__proto__`, which
+ * once made them "constants" whose value was a function (NaN on the CPU, -∞ in WGSL).
+ */
+export const CONSTANTS: ReadonlyMap<string, number> = new Map([
+  ['pi', Math.PI],
+  ['e', Math.E],
+]);
+/**
+ * Names no identifier may have: `__proto__` cannot be a key of a plain object (assigning it sets the
+ * prototype), so a parameter of that name would vanish on its way through a spec.
+ */
+const RESERVED: ReadonlySet<string> = new Set(['__proto__']);
+const UNARY_SET: ReadonlySet<string> = new Set(UNARY_FUNCTIONS);
+const BINARY_SET: ReadonlySet<string> = new Set(BINARY_FUNCTIONS);
 
 /** Our syntax tree: only what the language allows survives conversion. `col` is 1-based. */
 export type Ast =
@@ -122,12 +144,62 @@ function describeArgs(n: number): string {
 }
 
 /**
+ * Throws when the text is too long or nested too deeply for jsep's recursive descent. Counts what
+ * jsep recurses into: open parentheses and brackets, and the unary signs (and `?`) still waiting for
+ * their operand, at every point of the text.
+ */
+function checkSize(text: string): void {
+  if (text.length > MAX_EXPRESSION_LENGTH)
+    throw new ObjectiveError(
+      `expression too long: ${text.length} characters (at most ${MAX_EXPRESSION_LENGTH})`,
+    );
+  let open = 0;
+  let pending = 0;
+  let savedSum = 0;
+  const saved: number[] = [];
+  let afterOperand = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    if (c === 40 /* ( */ || c === 91 /* [ */) {
+      saved.push(pending);
+      savedSum += pending;
+      pending = 0;
+      open++;
+      afterOperand = false;
+    } else if (c === 41 /* ) */ || c === 93 /* ] */) {
+      if (open > 0) {
+        open--;
+        savedSum -= saved.pop() ?? 0;
+      }
+      pending = 0;
+      afterOperand = true;
+    } else if ((c === 43 /* + */ || c === 45) /* - */ && !afterOperand) {
+      pending++;
+    } else if (c === 63 /* ? */) {
+      pending++;
+      afterOperand = false;
+    } else if (/[A-Za-z0-9_.$]/.test(text[i]) || c >= 128) {
+      pending = 0;
+      afterOperand = true;
+    } else afterOperand = false;
+    if (open + savedSum + pending > MAX_NESTING)
+      throw new ObjectiveError(
+        `expression nested too deeply (more than ${MAX_NESTING} levels of parentheses and signs)`,
+        i + 1,
+      );
+  }
+}
+
+/**
  * Parses an expression of the language into our Ast. Throws ObjectiveError (with the column) for
  * syntax errors and constructs the language does not have; names are resolved later (compile.ts).
  */
 export function parseExpression(text: string): Ast {
   configure();
+  if (typeof text !== 'string') throw new ObjectiveError('the expression must be text');
   if (text.trim() === '') throw new ObjectiveError('empty expression: type a function of x, y or x1…x8');
+  checkSize(text);
   let tree: jsep.Expression;
   startStack = [];
   try {
@@ -140,70 +212,45 @@ export function parseExpression(text: string): Ast {
   } finally {
     startStack = [];
   }
-  return convert(tree, text);
+  return fold<jsep.Expression, Ast>(tree, childrenOf, combine);
 }
 
-function convert(node: jsep.Expression, text: string): Ast {
+/**
+ * jsep binds unary minus tighter than any binary operator; in mathematics (and Python) -x^2 is
+ * -(x^2). The base of a power with its unparenthesised unary signs moved out, and whether they negate.
+ */
+function powerBase(b: jsep.BinaryExpression): { base: jsep.Expression; negate: boolean } {
+  let base = b.left;
+  let negate = false;
+  while (
+    base.type === 'UnaryExpression' &&
+    !parenthesised.has(base) &&
+    ((base as jsep.UnaryExpression).operator === '-' || (base as jsep.UnaryExpression).operator === '+')
+  ) {
+    if ((base as jsep.UnaryExpression).operator === '-') negate = !negate;
+    base = (base as jsep.UnaryExpression).argument;
+  }
+  return { base, negate };
+}
+
+const binaryOp = (b: jsep.BinaryExpression) => (b.operator === '**' ? '^' : b.operator);
+
+/** The children a node converts from, after the checks on the node itself (pre-order, like recursion). */
+function childrenOf(node: jsep.Expression): jsep.Expression[] {
   const col = columnOf(node);
   switch (node.type) {
-    case 'Literal': {
-      const lit = node as jsep.Literal;
-      if (typeof lit.value !== 'number')
-        throw new ObjectiveError('syntax error: strings are not allowed', col);
-      if (!Number.isFinite(lit.value)) throw new ObjectiveError(`number '${lit.raw}' is out of range`, col);
-      return { kind: 'num', value: lit.value, col };
-    }
-    case 'Identifier': {
-      const name = (node as jsep.Identifier).name;
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        // jsep reads any non-ASCII character as part of a name, so typographic habits land here.
-        const hints: string[] = [];
-        if (/[²³¹⁰-⁹]/.test(name)) hints.push('powers as x^2');
-        if (/[×·⋅∙]/.test(name)) hints.push('products as x*y');
-        if (/[−–]/.test(name)) hints.push('minus as -');
-        const hint = hints.length ? ` (write ${hints.join(', ')})` : '';
-        throw new ObjectiveError(`identifier '${name}' must use only letters, digits and _${hint}`, col);
-      }
-      if (FUNCTIONS.includes(name))
-        throw new ObjectiveError(`'${name}' is a function: call it as ${name}(…)`, col);
-      return { kind: 'ident', name, col };
-    }
+    case 'Literal':
+    case 'Identifier':
     case 'ThisExpression':
-      // jsep knows `this`; for us it is just a name nobody defined.
-      return { kind: 'ident', name: 'this', col };
-    case 'UnaryExpression': {
-      const u = node as jsep.UnaryExpression;
-      const arg = convert(u.argument, text);
-      return u.operator === '-' ? { kind: 'neg', arg, col } : arg;
-    }
+      return [];
+    case 'UnaryExpression':
+      return [(node as jsep.UnaryExpression).argument];
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
-      const op = b.operator === '**' ? '^' : b.operator;
+      const op = binaryOp(b);
       if (op !== '+' && op !== '-' && op !== '*' && op !== '/' && op !== '^')
         throw new ObjectiveError(`unsupported operator '${b.operator}'`, col);
-      if (op === '^') {
-        // jsep binds unary minus tighter than any binary operator; in mathematics (and Python)
-        // -x^2 is -(x^2). Move unary signs out of an unparenthesised base.
-        let base = b.left;
-        let negate = false;
-        while (
-          base.type === 'UnaryExpression' &&
-          !parenthesised.has(base) &&
-          ((base as jsep.UnaryExpression).operator === '-' || (base as jsep.UnaryExpression).operator === '+')
-        ) {
-          if ((base as jsep.UnaryExpression).operator === '-') negate = !negate;
-          base = (base as jsep.UnaryExpression).argument;
-        }
-        const pow: Ast = {
-          kind: 'binary',
-          op: '^',
-          left: convert(base, text),
-          right: convert(b.right, text),
-          col,
-        };
-        return negate ? { kind: 'neg', arg: pow, col } : pow;
-      }
-      return { kind: 'binary', op, left: convert(b.left, text), right: convert(b.right, text), col };
+      return op === '^' ? [powerBase(b).base, b.right] : [b.left, b.right];
     }
     case 'CallExpression': {
       const c = node as jsep.CallExpression;
@@ -212,22 +259,19 @@ function convert(node: jsep.Expression, text: string): Ast {
       if (c.callee.type !== 'Identifier')
         throw new ObjectiveError('only named functions can be called, e.g. sin(x)', col);
       const name = (c.callee as jsep.Identifier).name;
-      const args = c.arguments;
       let arity: number;
-      if ((UNARY_FUNCTIONS as readonly string[]).includes(name)) arity = 1;
-      else if ((BINARY_FUNCTIONS as readonly string[]).includes(name)) arity = 2;
+      if (UNARY_SET.has(name)) arity = 1;
+      else if (BINARY_SET.has(name)) arity = 2;
       else if (/^(x|y|x[0-9]+|pi|e)$/.test(name))
         throw new ObjectiveError(`'${name}' is not a function; to multiply, write ${name}*(…)`, col);
       else
-        throw new ObjectiveError(`unsupported function '${name}'; supported: ${FUNCTIONS.join(', ')}`, col);
-      if (args.length !== arity)
-        throw new ObjectiveError(`${name} takes ${describeArgs(arity)}, got ${args.length}`, col);
-      return {
-        kind: 'call',
-        fn: name as UnaryFunction | BinaryFunction,
-        args: args.map((a) => convert(a, text)),
-        col,
-      };
+        throw new ObjectiveError(
+          `unsupported function '${clip(name)}'; supported: ${FUNCTIONS.join(', ')}`,
+          col,
+        );
+      if (c.arguments.length !== arity)
+        throw new ObjectiveError(`${name} takes ${describeArgs(arity)}, got ${c.arguments.length}`, col);
+      return c.arguments;
     }
     case 'Compound': {
       const body = (node as jsep.Compound).body;
@@ -249,6 +293,63 @@ function convert(node: jsep.Expression, text: string): Ast {
         col,
       );
     default:
-      throw new ObjectiveError(`syntax error: ${node.type} is not allowed`, col);
+      throw new ObjectiveError(`syntax error: ${clip(String(node.type))} is not allowed`, col);
+  }
+}
+
+/** A name as quoted in a message: long ones are cut (the whole text is the user's anyway). */
+function clip(name: string): string {
+  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
+}
+
+function combine(node: jsep.Expression, kids: Ast[]): Ast {
+  const col = columnOf(node);
+  switch (node.type) {
+    case 'Literal': {
+      const lit = node as jsep.Literal;
+      if (typeof lit.value !== 'number')
+        throw new ObjectiveError('syntax error: strings are not allowed', col);
+      if (!Number.isFinite(lit.value))
+        throw new ObjectiveError(`number '${clip(String(lit.raw))}' is out of range`, col);
+      return { kind: 'num', value: lit.value, col };
+    }
+    case 'Identifier': {
+      const name = (node as jsep.Identifier).name;
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        // jsep reads any non-ASCII character as part of a name, so typographic habits land here.
+        const hints: string[] = [];
+        if (/[²³¹⁰-⁹]/.test(name)) hints.push('powers as x^2');
+        if (/[×·⋅∙]/.test(name)) hints.push('products as x*y');
+        if (/[−–]/.test(name)) hints.push('minus as -');
+        const hint = hints.length ? ` (write ${hints.join(', ')})` : '';
+        throw new ObjectiveError(
+          `identifier '${clip(name)}' must use only letters, digits and _${hint}`,
+          col,
+        );
+      }
+      if (RESERVED.has(name))
+        throw new ObjectiveError(`'${name}' is a reserved name; call the parameter something else`, col);
+      if (UNARY_SET.has(name) || BINARY_SET.has(name))
+        throw new ObjectiveError(`'${name}' is a function: call it as ${name}(…)`, col);
+      return { kind: 'ident', name, col };
+    }
+    case 'ThisExpression':
+      // jsep knows `this`; for us it is just a name nobody defined.
+      return { kind: 'ident', name: 'this', col };
+    case 'UnaryExpression':
+      return (node as jsep.UnaryExpression).operator === '-' ? { kind: 'neg', arg: kids[0], col } : kids[0];
+    case 'BinaryExpression': {
+      const b = node as jsep.BinaryExpression;
+      const op = binaryOp(b) as '+' | '-' | '*' | '/' | '^';
+      if (op !== '^') return { kind: 'binary', op, left: kids[0], right: kids[1], col };
+      const pow: Ast = { kind: 'binary', op: '^', left: kids[0], right: kids[1], col };
+      return powerBase(b).negate ? { kind: 'neg', arg: pow, col } : pow;
+    }
+    case 'CallExpression': {
+      const name = ((node as jsep.CallExpression).callee as jsep.Identifier).name;
+      return { kind: 'call', fn: name as UnaryFunction | BinaryFunction, args: kids, col };
+    }
+    default:
+      throw new ObjectiveError(`syntax error: ${clip(String(node.type))} is not allowed`, col);
   }
 }

@@ -72,7 +72,7 @@ export class Tape {
         const at = k * STRIDE;
         this.code[at] = n.op;
         for (let j = 0; j < n.args.length; j++) this.code[at + 1 + j] = slotOf[n.args[j]];
-        // POWI keeps its exponent as an immediate in the b field.
+        // POWI keeps its exponent as an immediate in the b field: |n| ≤ POWI_MAX fits an i32 exactly.
         if (n.op === Op.POWI) this.code[at + 2] = n.value;
         slotOf[id] = this.base + k;
         k++;

@@ -4,60 +4,34 @@
  * from their float64 values as f32 literals. Every interior node reachable from a function's outputs
  * becomes one `let tN = …;`, so shared subexpressions are computed once per call.
  */
-import { Dag, Op } from './dag.ts';
+import { Dag, Op, type DagNode } from './dag.ts';
+import {
+  beyondF32,
+  BITS,
+  f32Literal,
+  F32_MAX,
+  F32_MIN_NORMAL,
+  HELPER_PREFIX,
+  KEEPNAN,
+  LOG,
+  NAN,
+  POW,
+  POW_ODD,
+  POWI,
+  scaleFactors,
+  SQRT,
+  TANH,
+} from './wgsl-helpers.ts';
 
-/** Prefix of the helper functions we emit, so they cannot collide with kernel code. */
-export const HELPER_PREFIX = 'obj_';
-
-const F32_MAX = 3.4028234663852886e38;
-
-/**
- * An f32 literal for v. Non-finite values cannot be literals (and a NaN or ∞ constant expression is a
- * shader-creation error), so they come from a helper function, which is never constant-evaluated.
- */
-export function f32Literal(v: number): string {
-  if (Number.isNaN(v)) return `${HELPER_PREFIX}bits(0x7fc00000u)`;
-  const r = Math.fround(v);
-  if (!Number.isFinite(r) || Math.abs(v) > F32_MAX)
-    return v > 0 ? `${HELPER_PREFIX}bits(0x7f800000u)` : `${HELPER_PREFIX}bits(0xff800000u)`;
-  // Subnormals may be flushed by the GPU anyway; a literal of one is not portable.
-  if (r === 0 || Math.abs(r) < 1.1754943508222875e-38) return Object.is(r, -0) || r < 0 ? '(-0.0f)' : '0.0f';
-  // The shortest float64 text of an f32 value is exact, and WGSL rounds it back to the same f32.
-  let s = String(Math.abs(r));
-  if (!/[.e]/.test(s)) s += '.0';
-  return r < 0 ? `(-${s}f)` : `${s}f`;
-}
-
-const HELPERS = `fn ${HELPER_PREFIX}bits(b: u32) -> f32 {
-  return bitcast<f32>(b);
-}
-fn ${HELPER_PREFIX}powi(b: f32, n: i32) -> f32 {
-  var r = 1.0;
-  var p = b;
-  var e = abs(n);
-  loop {
-    if (e == 0) { break; }
-    if ((e & 1) == 1) { r = r * p; }
-    p = p * p;
-    e = e >> 1u;
-  }
-  if (n < 0) { return 1.0 / r; }
-  return r;
-}
-// tanh through exp(-2|a|), which cannot overflow: some drivers return NaN for tanh of large |a|.
-fn ${HELPER_PREFIX}tanh(a: f32) -> f32 {
-  let e = exp(-2.0 * abs(a));
-  return sign(a) * (1.0 - e) / (1.0 + e);
-}
-`;
+export { f32Literal, HELPER_PREFIX } from './wgsl-helpers.ts';
 
 const UNARY_WGSL: Partial<Record<Op, string>> = {
   [Op.SIN]: 'sin',
   [Op.COS]: 'cos',
   [Op.TAN]: 'tan',
   [Op.EXP]: 'exp',
-  [Op.LOG]: 'log',
-  [Op.SQRT]: 'sqrt',
+  [Op.LOG]: `${HELPER_PREFIX}log`,
+  [Op.SQRT]: `${HELPER_PREFIX}sqrt`,
   [Op.ABS]: 'abs',
   [Op.SIGN]: 'sign',
   [Op.TANH]: `${HELPER_PREFIX}tanh`,
@@ -67,7 +41,7 @@ const UNARY_WGSL: Partial<Record<Op, string>> = {
 
 function powiExpr(a: string, n: number): string {
   const m = Math.abs(n);
-  if (m > 4) return `${HELPER_PREFIX}powi(${a}, ${n})`;
+  if (m > 4) return n < 0 ? `1.0 / ${HELPER_PREFIX}powi(${a}, ${m}u)` : `${HELPER_PREFIX}powi(${a}, ${m}u)`;
   const chain = Array.from({ length: m }, () => a).join(' * ');
   return n < 0 ? `1.0 / (${chain})` : `(${chain})`;
 }
@@ -104,10 +78,10 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
         e = `${a} - ${b}`;
         break;
       case Op.MUL:
-        e = `${a} * ${b}`;
+        e = scaled(dag, n.args[0], n.args[1], a, b) ?? `${a} * ${b}`;
         break;
       case Op.DIV:
-        e = `${a} / ${b}`;
+        e = scaledQuotient(dag, n.args[0], n.args[1], a, b) ?? `${a} / ${b}`;
         break;
       case Op.NEG:
         e = `-${a}`;
@@ -116,7 +90,7 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
         e = powiExpr(a, n.value);
         break;
       case Op.POW:
-        e = `pow(${a}, ${b})`;
+        e = powExpr(dag, n.args[0], n.args[1], a, b);
         break;
       case Op.SELECT:
         e = `select(${ref(n.args[3])}, ${ref(n.args[2])}, ${a} < ${b})`;
@@ -124,7 +98,9 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
       default: {
         const fn = UNARY_WGSL[n.op];
         if (!fn) throw new Error(`no WGSL for op ${n.op}`);
-        e = `${fn}(${a})`;
+        // WGSL leaves builtins of NaN indeterminate (SwiftShader: exp(NaN) = ∞, sign(NaN) = 0, which
+        // would let a NaN gradient become a finite step): NaN in gives NaN out, as in float64.
+        e = fn.startsWith(HELPER_PREFIX) ? `${fn}(${a})` : `${HELPER_PREFIX}keepnan(${a}, ${fn}(${a}))`;
       }
     }
     const t = `t${id}`;
@@ -145,9 +121,63 @@ export interface WgslOutputs {
   observables: readonly number[];
 }
 
+/** c·t for a constant operand beyond f32's range: t times its exact scale factors in turn. */
+function scaled(dag: Dag, ia: number, ib: number, a: string, b: string): string | null {
+  const [c, t] = dag.isConst(ia) ? [ia, b] : dag.isConst(ib) ? [ib, a] : [-1, ''];
+  if (c < 0 || !beyondF32(dag.constValue(c))) return null;
+  return scaleFactors(dag.constValue(c)).reduce((acc, f) => `(${acc} * ${f})`, t);
+}
+
+/** t / c and c / t for a constant beyond f32's range, through its scale factors. */
+function scaledQuotient(dag: Dag, ia: number, ib: number, a: string, b: string): string | null {
+  if (dag.isConst(ib) && beyondF32(dag.constValue(ib)))
+    return scaleFactors(dag.constValue(ib)).reduce((acc, f) => `(${acc} / ${f})`, a);
+  if (dag.isConst(ia) && beyondF32(dag.constValue(ia))) {
+    const [first, ...rest] = scaleFactors(dag.constValue(ia));
+    return rest.reduce((acc, f) => `(${acc} * ${f})`, `(${first} / ${b})`);
+  }
+  return null;
+}
+
+/**
+ * a^b (dag.ts, power semantics). A constant exponent beyond f32's range is clamped to its largest
+ * (or smallest) f32 of the same sign, which gives the same 0, 1 or ∞ for every f32 base; an odd one
+ * beyond 2²⁴ keeps the base's sign; a positive constant base is exp2(b·log2 c), log2 c taken in
+ * float64, so 1e300^x keeps its true range.
+ */
+function powExpr(dag: Dag, ia: number, ib: number, a: string, b: string): string {
+  if (dag.isConst(ia)) {
+    const c = dag.constValue(ia);
+    if (c > 0 && c !== 1 && Number.isFinite(c)) return `exp2(${b} * ${f32Literal(Math.log2(c))})`;
+  }
+  let exponent = b;
+  if (dag.isConst(ib)) {
+    const v = dag.constValue(ib);
+    const m = Math.abs(v);
+    if (Number.isFinite(v) && m > F32_MAX) exponent = f32Literal(Math.sign(v) * F32_MAX);
+    else if (m !== 0 && m < F32_MIN_NORMAL) exponent = f32Literal(Math.sign(v) * F32_MIN_NORMAL);
+  }
+  return isOddConstant(dag, ib)
+    ? `${HELPER_PREFIX}pow_odd(${a}, ${exponent})`
+    : `${HELPER_PREFIX}pow(${a}, ${exponent})`;
+}
+
+/** Whether node `id` is a constant odd integer (an exponent whose parity f32 may not hold). */
+function isOddConstant(dag: Dag, id: number): boolean {
+  const n = dag.nodes[id];
+  return n.op === Op.CONST && Math.abs(n.value) < 2 ** 53 && Math.abs(n.value % 2) === 1;
+}
+
+/** Whether a node reachable from `roots` satisfies `test` (helpers are emitted only when called). */
+function uses(dag: Dag, roots: readonly number[], test: (n: DagNode) => boolean): boolean {
+  const mark = dag.reachable(roots);
+  return dag.nodes.some((n, id) => mark[id] === 1 && test(n));
+}
+
 /** The objective's WGSL, with the declarations and functions that types.ts documents. */
 export function emitWgsl(dag: Dag, o: WgslOutputs): string {
   const { dim } = o;
+  const all = [o.f, ...o.grad, ...o.hess, ...o.hvp, ...o.observables];
   const arr = 'array<f32, DIM>';
   const fn = (sig: string, outputs: readonly number[], ret: (exprs: string[]) => string): string => {
     const { lines, exprs } = emitBody(dag, outputs);
@@ -160,7 +190,16 @@ export function emitWgsl(dag: Dag, o: WgslOutputs): string {
     `const NPARAM: u32 = ${Math.max(1, o.nparam)}u;`,
     'var<private> P: array<f32, NPARAM>;',
     '',
-    HELPERS,
+    BITS,
+    uses(dag, all, (n) => UNARY_WGSL[n.op] !== undefined && !UNARY_WGSL[n.op]!.startsWith(HELPER_PREFIX))
+      ? KEEPNAN
+      : '',
+    uses(dag, all, (n) => n.op === Op.POWI && Math.abs(n.value) > 4) ? POWI : '',
+    uses(dag, all, (n) => n.op === Op.POW) ? POW : '',
+    uses(dag, all, (n) => n.op === Op.POW && isOddConstant(dag, n.args[1])) ? POW_ODD : '',
+    uses(dag, all, (n) => n.op === Op.TANH) ? TANH : '',
+    uses(dag, all, (n) => n.op === Op.LOG) ? LOG : '',
+    uses(dag, all, (n) => n.op === Op.SQRT) ? SQRT : '',
     fn(`fn objective_f(x: ${arr}) -> f32`, [o.f], (e) => e[0]),
     fn(`fn objective_grad(x: ${arr}) -> ${arr}`, o.grad, (e) => `${arr}(${e.join(', ')})`),
     fn(
@@ -173,7 +212,7 @@ export function emitWgsl(dag: Dag, o: WgslOutputs): string {
   for (let i = 0; i < 2; i++) {
     const sig = `fn observable_${i}(x: ${arr}) -> f32`;
     if (i < o.observables.length) parts.push(fn(sig, [o.observables[i]], (e) => e[0]));
-    else parts.push(`${sig} {\n  return ${HELPER_PREFIX}bits(0x7fc00000u);\n}\n`);
+    else parts.push(`${sig} {\n  return ${NAN};\n}\n`);
   }
   return parts.join('\n');
 }

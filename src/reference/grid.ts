@@ -6,7 +6,7 @@
 import { allocColumns, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
-import type { BasinEngine, EngineInfo, RunOptions } from '../core/engine.ts';
+import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
 import { HostBasinResult } from '../core/host-result.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
@@ -43,16 +43,20 @@ export class GridRunner {
   private readonly h: Float64Array;
   private readonly p: Float64Array;
 
-  /** Throws SpecError when the spec does not fit the objective. */
+  /**
+   * Throws SpecError when the spec does not fit the objective. `rowStart`: the grid row that the
+   * columns' row 0 holds (columns of a band, RunOptions.rows); by default the columns hold every row.
+   */
   constructor(
     private readonly spec: ExperimentSpec,
     private readonly obj: CompiledObjective,
     columns?: RecordColumns,
+    private readonly rowStart = 0,
   ) {
     this.plane = resolvePlane(spec, obj);
     const { width: W, height: H, dim } = this.plane;
-    this.columns = columns ?? allocColumns(W, H, 'f64');
-    if (this.columns.width !== W || this.columns.height !== H)
+    this.columns = columns ?? allocColumns(W, H - rowStart, 'f64');
+    if (this.columns.width !== W || rowStart + this.columns.height > H)
       throw new RangeError(`columns are ${this.columns.width}×${this.columns.height}, the grid ${W}×${H}`);
     this.ws = new ClassifyWorkspace(dim);
     this.x0 = new Float64Array(dim);
@@ -68,7 +72,7 @@ export class GridRunner {
     for (let i = 0; i < W; i++) {
       pixelSetup(plane, i, j, x0, h, p);
       steps += classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, rec);
-      const idx = j * W + i;
+      const idx = (j - this.rowStart) * W + i;
       columns.outcome[idx] = rec.outcome;
       columns.iter[idx] = rec.iter;
       columns.period[idx] = rec.period;
@@ -124,25 +128,25 @@ export class CpuBasinEngine implements BasinEngine {
       params: spec.objective.params,
       observables: spec.observables,
     });
+    const [j0, j1] = runRows(options.rows, spec.size[1]);
     // float64 columns take 77 bytes per pixel; the spec allows sides the GPU engine can hold.
-    const bytes = spec.size[0] * spec.size[1] * 77;
+    const bytes = spec.size[0] * (j1 - j0) * 77;
     if (bytes > 2 ** 31)
       throw new RangeError(
-        `the CPU engine would need ${(bytes / 2 ** 30).toFixed(1)} GiB of records for ${spec.size[0]}×${spec.size[1]} pixels; use the GPU engine or a smaller grid`,
+        `the CPU engine would need ${(bytes / 2 ** 30).toFixed(1)} GiB of records for ${spec.size[0]}×${j1 - j0} pixels; use the GPU engine or a smaller grid`,
       );
-    const runner = new GridRunner(spec, obj);
-    const H = spec.size[1];
+    const runner = new GridRunner(spec, obj, allocColumns(spec.size[0], j1 - j0, 'f64'), j0);
     let steps = 0;
-    let j = 0;
-    while (j < H) {
+    let j = j0;
+    while (j < j1) {
       const sliceStart = performance.now();
       // Whole rows per slice (at least one) until the slice's time is used.
       do {
         options.signal?.throwIfAborted();
         steps += runner.row(j++);
-        options.onProgress?.(j, H);
-      } while (j < H && performance.now() - sliceStart < SLICE_MS);
-      if (j < H) await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        options.onProgress?.(j - j0, j1 - j0);
+      } while (j < j1 && performance.now() - sliceStart < SLICE_MS);
+      if (j < j1) await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
     return new HostBasinResult(spec, this.info, runner.columns, performance.now() - t0, steps);
   }

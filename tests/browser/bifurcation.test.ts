@@ -134,26 +134,34 @@ describe('the bifurcation view', () => {
     await waitForEnsemble(page);
     const before = await viewState(page);
     const box = await plotBox(page, 'gd-bifurcation-view');
-    // A plain drag (no shift) draws the box: h from 40% to 80%, x from the top 10% to 60%.
-    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.1);
+    // A plain drag (no shift) draws the box: h from 40% to 80%, x from the top 10% to 60%. The mouse
+    // sits on whole pixels, so the fractions are taken from where it really is.
+    const px = (f: number) => Math.round(box.x + box.width * f);
+    const py = (f: number) => Math.round(box.y + box.height * f);
+    const fx = (f: number) => (px(f) - box.x) / box.width;
+    const fy = (f: number) => (py(f) - box.y) / box.height;
+    await page.mouse.move(px(0.4), py(0.1));
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.3, { steps: 3 });
-    await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.6, { steps: 3 });
+    await page.mouse.move(px(0.6), py(0.3), { steps: 3 });
+    await page.mouse.move(px(0.8), py(0.6), { steps: 3 });
     await page.mouse.up();
     await waitForEnsemble(page);
     const after = await viewState(page);
     await screenshot(page, 'bif-2-box-zoomed');
     const u = before.spec.plane.u;
     const [lo, hi] = before.range;
-    expect(after.spec.plane.u.min).toBeCloseTo(u.min + 0.4 * (u.max - u.min), 9);
-    expect(after.spec.plane.u.max).toBeCloseTo(u.min + 0.8 * (u.max - u.min), 9);
+    expect(after.spec.plane.u.min).toBeCloseTo(u.min + fx(0.4) * (u.max - u.min), 9);
+    expect(after.spec.plane.u.max).toBeCloseTo(u.min + fx(0.8) * (u.max - u.min), 9);
     const range = after.spec.ensemble.range!;
-    expect(range[0]).toBeCloseTo(hi - 0.6 * (hi - lo), 5);
-    expect(range[1]).toBeCloseTo(hi - 0.1 * (hi - lo), 5);
+    expect(range[0]).toBeCloseTo(hi - fy(0.6) * (hi - lo), 5);
+    expect(range[1]).toBeCloseTo(hi - fy(0.1) * (hi - lo), 5);
     expect(after.hash).not.toBe(before.hash);
     // Full resolution: the same number of columns over the narrower window.
     expect(after.values.length).toBe(48);
-    expect(after.values[0]).toBeCloseTo(after.spec.plane.u.min + (0.5 * (u.max - u.min) * 0.4) / 48, 9);
+    expect(after.values[0]).toBeCloseTo(
+      after.spec.plane.u.min + (0.5 * (u.max - u.min) * (fx(0.8) - fx(0.4))) / 48,
+      9,
+    );
     expect(after.total).toBeGreaterThan(0);
     // The zoomed spec came back from the engine (f32 bounds of the fixed range).
     expect(after.range[0]).toBeCloseTo(range[0], 5);
@@ -207,10 +215,11 @@ describe('the bifurcation view', () => {
           .shadowRoot!.querySelector('gd-trajectory-inspector')!
           .shadowRoot!.getElementById('inspector-title')!.textContent!,
     );
-    const m = /^trajectory at h = ([0-9.]+) from x₀ = \(0\.3\)$/.exec(title);
+    // From the column's second start: 0.2 + 1.5/8 × 1.4 in the box [0.2, 1.6] of 8 samples.
+    const m = /^trajectory at h = ([0-9.]+) from x₀ = \(0\.4625\)$/.exec(title);
     expect(m, title).not.toBeNull();
     expect(Number(m![1])).toBeCloseTo(h, 5);
-    expect(chart.x0).toBeCloseTo(0.3, 9);
+    expect(chart.x0).toBeCloseTo(0.4625, 9);
     expect(chart.n).toBeGreaterThan(100);
     await screenshot(page, 'bif-3-inspector');
     expect(errors).toEqual([]);
@@ -292,7 +301,7 @@ describe('the bifurcation view', () => {
       const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-ensemble-panel')!;
       return panel.shadowRoot!.getElementById('samples-error')?.textContent ?? null;
     });
-    expect(bad).toContain('ensemble.samples: must be at least 1');
+    expect(bad).toContain('samples: must be at least 1');
     expect((await viewState(page)).spec).toEqual(half.spec);
     await screenshot(page, 'bif-7-ensemble-panel');
     expect(errors).toEqual([]);
@@ -423,7 +432,7 @@ describe('the bifurcation view', () => {
     });
     // A density exports its chart as drawn: no resolution or decoration to choose, and it says so.
     expect(exportUi).toEqual({
-      note: 'density export: the chart as drawn, with its axes and L1',
+      note: 'exports the chart as drawn',
       decor: true,
       res: true,
     });

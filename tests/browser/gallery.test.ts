@@ -53,7 +53,8 @@ async function shown(page: Page) {
       const r = el.getBoundingClientRect();
       return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
     };
-    const picture = root.querySelector('gd-basin-map, gd-bifurcation-view')!;
+    // The picture's column: the status line over the map or diagram, then the picture.
+    const picture = root.querySelector('.picture')!;
     const panel = root.querySelector('gd-gallery-panel')!;
     return {
       id: article?.getAttribute('data-entry') ?? null,

@@ -116,24 +116,29 @@ describe('the lab on SwiftShader WebGPU', () => {
     await openLab(page, shared.gpuUrl + hashFor({ size: [96, 96], iterations: 200, transient: 100 }));
     const before = await labState(page);
     const box = await plotBox(page, 'gd-basin-map');
-    // Wheel zoom in about a point right of centre: that point stays put.
-    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.5);
+    // Wheel zoom in about a point right of centre: that point stays put. (The mouse sits on whole
+    // pixels, so the fraction is taken from where it really is.)
+    const mx = Math.round(box.x + box.width * 0.75);
+    const at = (mx - box.x) / box.width;
+    await page.mouse.move(mx, box.y + box.height * 0.5);
     await page.mouse.wheel({ deltaY: -300 });
     await waitForMap(page);
     const zoomed = await labState(page);
     const u0 = before.spec.plane.u;
     const u1 = zoomed.spec.plane.u;
     expect(u1.max - u1.min).toBeLessThan(0.6 * (u0.max - u0.min));
-    const fixed = u0.min + 0.75 * (u0.max - u0.min);
-    expect(u1.min + 0.75 * (u1.max - u1.min)).toBeCloseTo(fixed, 9);
+    const fixed = u0.min + at * (u0.max - u0.min);
+    expect(u1.min + at * (u1.max - u1.min)).toBeCloseTo(fixed, 9);
     expect(zoomed.hash).not.toBe(before.hash);
     await screenshot(page, '2-zoomed');
 
     // Drag 100 px to the right: the view moves left by 100 px worth of u.
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const cx = Math.round(box.x + box.width / 2);
+    const cy = Math.round(box.y + box.height / 2);
+    await page.mouse.move(cx, cy);
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width / 2 + 50, box.y + box.height / 2, { steps: 3 });
-    await page.mouse.move(box.x + box.width / 2 + 100, box.y + box.height / 2, { steps: 3 });
+    await page.mouse.move(cx + 50, cy, { steps: 3 });
+    await page.mouse.move(cx + 100, cy, { steps: 3 });
     await page.mouse.up();
     await waitForMap(page);
     const panned = await labState(page);
@@ -149,26 +154,30 @@ describe('the lab on SwiftShader WebGPU', () => {
         id,
       );
     // Shift-drag a box over the left half of the map, top quarter to bottom quarter.
+    const px = (f: number) => Math.round(box.x + box.width * f);
+    const py = (f: number) => Math.round(box.y + box.height * f);
     await page.keyboard.down('Shift');
-    await page.mouse.move(box.x + 2, box.y + box.height * 0.25);
+    await page.mouse.move(box.x + 2, py(0.25));
     await page.mouse.down();
-    await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.5, { steps: 3 });
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.75, { steps: 3 });
+    await page.mouse.move(px(0.25), py(0.5), { steps: 3 });
+    await page.mouse.move(px(0.5), py(0.75), { steps: 3 });
     await page.mouse.up();
     await page.keyboard.up('Shift');
     await waitForMap(page);
     const boxed = await labState(page);
     const p = panned.spec.plane;
     const b = boxed.spec.plane;
+    const fx = (x: number) => (x - box.x) / box.width;
+    const fy = (y: number) => (y - box.y) / box.height;
     expect(b.u.min).toBeCloseTo(p.u.min + (2 / box.width) * (p.u.max - p.u.min), 9);
-    expect(b.u.max).toBeCloseTo(p.u.min + 0.5 * (p.u.max - p.u.min), 9);
-    expect(b.v.min).toBeCloseTo(p.v.min + 0.25 * (p.v.max - p.v.min), 9);
-    expect(b.v.max).toBeCloseTo(p.v.min + 0.75 * (p.v.max - p.v.min), 9);
+    expect(b.u.max).toBeCloseTo(p.u.min + fx(px(0.5)) * (p.u.max - p.u.min), 9);
+    expect(b.v.min).toBeCloseTo(p.v.max - fy(py(0.75)) * (p.v.max - p.v.min), 9);
+    expect(b.v.max).toBeCloseTo(p.v.max - fy(py(0.25)) * (p.v.max - p.v.min), 9);
     await screenshot(page, '3b-box-zoomed');
     // The hover readout names the point under the pointer, once its record is read back from the GPU.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const outcomes =
-      /x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|period \d+|chaotic|unsettled|escaping)/;
+      /x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|escaping|period \d+|chaotic|not settled)/;
     await page.waitForFunction(
       (re) => {
         const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
@@ -228,20 +237,42 @@ describe('the lab on SwiftShader WebGPU', () => {
       return {
         labels: u.series.map((x) => x.label),
         x0: col('GD x')[0],
-        y0: col('GD y')[0],
         gf0: col('gradient flow x')[0],
         n: u.data[0].length,
         twoOverH: el.charts[2].data[2]?.[0],
       };
+    });
+    // The state chart shows one coordinate; choosing y shows y with the same four curves.
+    await page.evaluate(() => {
+      const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
+      const sel = el.shadowRoot!.getElementById('component') as HTMLSelectElement;
+      sel.value = '1';
+      sel.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => {
+      const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
+      return el.charts.length === 3 && el.charts[0].series[1].label === 'GD y';
+    });
+    const ychart = await page.evaluate(() => {
+      const u = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!
+        .charts[0];
+      return { labels: u.series.map((x) => x.label), y0: (u.data[1] as number[])[0] };
     });
     const i = Math.floor(fx * 64);
     const j = Math.floor((1 - fy) * 64);
     const u = s.plane.u.min + ((i + 0.5) * (s.plane.u.max - s.plane.u.min)) / 64;
     const v = s.plane.v.min + ((j + 0.5) * (s.plane.v.max - s.plane.v.min)) / 64;
     expect(chart.x0).toBeCloseTo(u, 12);
-    expect(chart.y0).toBeCloseTo(v, 12);
+    expect(ychart.y0).toBeCloseTo(v, 12);
     expect(chart.gf0).toBeCloseTo(u, 12);
-    expect(chart.labels).toContain('modified eq. order 2 y');
+    expect(chart.labels).toEqual([
+      'k',
+      'GD x',
+      'gradient flow x',
+      'modified eq. order 1 x',
+      'modified eq. order 2 x',
+    ]);
+    expect(ychart.labels).toContain('modified eq. order 2 y');
     expect(chart.twoOverH).toBeCloseTo(2 / 1.05, 12);
     expect(chart.n).toBeGreaterThan(10);
     const title = await page.evaluate(
@@ -286,7 +317,12 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(spec).toEqual(s);
     expect([png.width, png.height]).toEqual([48, 40]);
 
-    // The on-screen map, sampled at the centre of each grid pixel.
+    // The on-screen map, sampled at the centre of each grid pixel, under the overlays (the curve of
+    // minimizers is drawn over the map, not into it).
+    await page.evaluate(() => {
+      const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
+      (map.shadowRoot!.querySelector('svg.overlay') as SVGElement).style.display = 'none';
+    });
     const box = await plotBox(page, 'gd-basin-map');
     const shot = decode(await page.screenshot({ clip: box, type: 'png' }));
     let mismatches = 0;
@@ -369,9 +405,9 @@ describe('the lab on SwiftShader WebGPU', () => {
         document
           .querySelector('gd-lab')!
           .shadowRoot!.querySelector('gd-optimizer-panel')!
-          .shadowRoot!.getElementById('optimizer-error')?.textContent ?? null,
+          .shadowRoot!.getElementById('lr-error')?.textContent ?? null,
     );
-    expect(optError).toContain('lr: must be positive');
+    expect(optError).toContain('rate h: must be positive');
     const still = await labState(page);
     expect(still.spec).toEqual(before.spec);
     expect(still.counts).toEqual(before.counts);

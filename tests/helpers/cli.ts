@@ -17,7 +17,7 @@ export const GDLAB_BIN = resolve(import.meta.dirname, '../../bin/gdlab.js');
  */
 export function runCli(
   args: string[],
-  options: { timeout?: number } = {},
+  options: { timeout?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)(process.execPath, [GDLAB_BIN, ...args], options);
 }

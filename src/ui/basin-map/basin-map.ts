@@ -1,36 +1,33 @@
 /**
- * <gd-basin-map>: the map, its axes, the orbit overlay, the progress bar and the hover readout.
+ * <gd-basin-map>: the map, its axes, the overlays (minimizer curves, the inspected orbit) and the
+ * hover readout, as large as its box allows with square grid pixels.
  *
- * The picture is drawn by the backend straight into the canvas (for the GPU backend, the colour
- * pass renders from GPU memory). While a new view computes, the last frame stays on screen, placed
- * where its own plane lies in the new view, so zooming and panning answer at once and the fresh
- * map replaces the stretched old one when it arrives.
+ * The picture is drawn by the backend into a canvas covering the drawing area (src/ui/basin-map/
+ * map-painter.ts), placed by a view matrix, so zooming and panning move the current picture at
+ * once and the fresh map replaces it when it arrives. The drawing area takes keyboard focus: arrows
+ * pan, + and − zoom, Enter inspects the centre pixel; its label says what the map shows.
  */
-import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
-import {
-  frameSize,
-  placedBox,
-  PLOT_MARGIN,
-  plotAxes,
-  plotStyles,
-  progressBar,
-} from '../shared/plot-frame.ts';
+import { frameSize, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { formatValue } from '../shared/ticks.ts';
-import { planeToScreen, screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
+import { viewKey } from '../shared/view-keys.ts';
+import { screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
+import type { Guide } from './guides.ts';
+import { mapOverlay } from './map-overlay.ts';
+import { frameView, MapPainter } from './map-painter.ts';
 import { ViewInteraction } from './view-interaction.ts';
 
-/** The plane view of a spec or frame. */
-export function specView(spec: {
-  plane: { u: { min: number; max: number }; v: { min: number; max: number } };
-}): View {
-  return { u: [spec.plane.u.min, spec.plane.u.max], v: [spec.plane.v.min, spec.plane.v.max] };
-}
+/** Height of the readout line under the map, in CSS pixels. */
+const READOUT = 22;
+
+const HINT =
+  'Click a pixel (or Enter) to inspect its trajectory · wheel or +/−: zoom · drag or arrows: pan · shift-drag: box zoom';
 
 /** What the readout shows for the pixel under the pointer. */
 export interface HoverInfo {
@@ -40,8 +37,17 @@ export interface HoverInfo {
   v: number;
   i: number;
   j: number;
-  /** The pixel's record; null while it is read. */
+  /** The pixel's record; null while it is read back. */
   record: TrajectoryRecord | null;
+}
+
+/** The largest drawing area of the grid's aspect (square pixels) inside a box with the frame around it. */
+export function fitPlot(box: Size, grid: readonly [number, number]): Size {
+  const w = Math.max(40, box.width - PLOT_MARGIN.left - PLOT_MARGIN.right);
+  const h = Math.max(40, box.height - PLOT_MARGIN.top - PLOT_MARGIN.bottom - READOUT);
+  const aspect = grid[0] / grid[1];
+  const width = Math.floor(Math.min(w, h * aspect));
+  return { width, height: Math.max(1, Math.round(width / aspect)) };
 }
 
 @customElement('gd-basin-map')
@@ -57,21 +63,40 @@ export class BasinMap extends LitElement {
         touch-action: none;
         outline: 1px solid #888;
       }
+      .plot:focus-visible {
+        outline: 3px solid #4a90d9;
+      }
+      canvas {
+        left: 0;
+        top: 0;
+      }
       .orbit {
         fill: none;
         stroke: #fff;
-        stroke-width: 1.2;
-        stroke-opacity: 0.9;
+        stroke-width: 0.8;
+        stroke-opacity: 0.5;
       }
       .orbit-pt {
-        fill: #e4572e;
+        fill: #ffb000;
+        stroke: #000;
+        stroke-width: 0.4;
+      }
+      .orbit-end {
+        fill: #ff3b1f;
         stroke: #fff;
-        stroke-width: 0.6;
+        stroke-width: 0.8;
       }
       .start {
         fill: none;
-        stroke: #e4572e;
+        stroke: #ff3b1f;
         stroke-width: 2;
+      }
+      .guide {
+        fill: none;
+        stroke: #fff;
+        stroke-width: 1.4;
+        stroke-dasharray: 6 4;
+        stroke-opacity: 0.85;
       }
     `,
   ];
@@ -84,18 +109,22 @@ export class BasinMap extends LitElement {
   /** Grid size [W, H] of the spec, which fixes the map's aspect ratio. */
   @property({ attribute: false }) grid: [number, number] = [256, 256];
   @property({ attribute: false }) labels: { u: string; v: string } = { u: 'u', v: 'v' };
-  /** Progress of the current computation in [0, 1]; null when idle. */
-  @property({ attribute: false }) progress: number | null = null;
+  /** Room for the whole element (axes and readout included), in CSS pixels. */
+  @property({ attribute: false }) box: Size = { width: 640, height: 640 };
+  /** The text alternative: what the map shows. */
+  @property({ attribute: false }) description = '';
+  /** Curves drawn over the map (minimizers). */
+  @property({ attribute: false }) guides: Guide[] = [];
   /** Iterates of the inspected trajectory in plane coordinates (only when both axes are coordinates). */
   @property({ attribute: false }) orbit: [number, number][] | null = null;
   /** The inspected pixel's plane point. */
   @property({ attribute: false }) marker: [number, number] | null = null;
-  /** Longest side of the drawing area in CSS pixels. */
-  @property({ type: Number }) side = 560;
 
   @state() private previewView: View | null = null;
   @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
   @state() private hover: HoverInfo | null = null;
+  /** Error from the last draw, shown instead of failing silently. */
+  @state() private drawError: string | null = null;
 
   @query('canvas') private canvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
@@ -103,23 +132,19 @@ export class BasinMap extends LitElement {
   /** Last pointer position over the map, so the readout follows a view that changes under it. */
   private pointer: [number, number] | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
-  private drawn: { frame: MapFrame; colour: ColourSettings } | null = null;
-  /** Error from the last present(), shown instead of failing silently. */
-  @state() private drawError: string | null = null;
+  private painter = new MapPainter((m) => {
+    if (m !== this.drawError) this.drawError = m;
+  });
 
   private interaction = new ViewInteraction(this, {
     view: () => this.view,
     size: () => this.plotSize(),
     preview: (v) => (this.previewView = v),
     commit: (view, record) => {
-      if (!viewsEqual(view, this.view)) this.dispatchEvent(new ViewChangeEvent({ view, record }));
-      else if (record) this.dispatchEvent(new ViewChangeEvent({ view, record }));
+      if (!viewsEqual(view, this.view) || record) this.dispatchEvent(new ViewChangeEvent({ view, record }));
     },
     box: (r) => (this.boxRect = r),
-    pick: (x, y) => {
-      const px = this.pixelAt(x, y);
-      if (px) this.dispatchEvent(new PixelPickEvent({ i: px[0], j: px[1] }));
-    },
+    pick: (x, y) => this.pickAt(x, y),
     hover: (x, y) => {
       this.pointer = [x, y];
       this.updateHover(x, y);
@@ -130,12 +155,9 @@ export class BasinMap extends LitElement {
     },
   });
 
-  /** The drawing area's size in CSS pixels, from the grid's aspect ratio. */
+  /** The drawing area's size in CSS pixels: the box's room at the grid's aspect ratio. */
   plotSize(): Size {
-    const [W, H] = this.grid;
-    return W >= H
-      ? { width: this.side, height: Math.max(1, Math.round((this.side * H) / W)) }
-      : { width: Math.max(1, Math.round((this.side * W) / H)), height: this.side };
+    return fitPlot(this.box, this.grid);
   }
 
   /** The view on screen: the drag preview while dragging, else the committed one. */
@@ -155,6 +177,21 @@ export class BasinMap extends LitElement {
     return [i, j];
   }
 
+  private pickAt(x: number, y: number): void {
+    const px = this.pixelAt(x, y);
+    if (px) this.dispatchEvent(new PixelPickEvent({ i: px[0], j: px[1] }));
+  }
+
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const action = viewKey(e.key, this.view, this.plotSize());
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (action.kind === 'inspect') this.pickAt(action.x, action.y);
+    else this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
+  };
+
   /** Numbers the record reads, so that only the latest one updates the readout. */
   private hoverTicket = 0;
 
@@ -166,7 +203,7 @@ export class BasinMap extends LitElement {
       return;
     }
     const [u, v] = screenToPlane(this.shownView, size, x, y);
-    const fv = specView(f.spec);
+    const fv = frameView(f);
     const { width: W, height: H } = f;
     const i = Math.floor(((u - fv.u[0]) / (fv.u[1] - fv.u[0])) * W);
     const j = Math.floor(((v - fv.v[0]) / (fv.v[1] - fv.v[0])) * H);
@@ -193,77 +230,48 @@ export class BasinMap extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (this.plot) this.interaction.attach(this.plot);
-    if (
-      (changed.has('frame') || changed.has('view') || changed.has('previewView' as keyof BasinMap)) &&
-      this.pointer
-    )
-      this.updateHover(this.pointer[0], this.pointer[1]);
+    const moved = changed.has('view') || changed.has('previewView' as keyof BasinMap);
+    if ((changed.has('frame') || moved) && this.pointer) this.updateHover(this.pointer[0], this.pointer[1]);
     // A new backend brings a new canvas (keyed below): nothing is drawn on it yet.
-    if (changed.has('backend')) this.drawn = null;
-    if (changed.has('frame') || changed.has('colour') || changed.has('backend')) this.scheduler.request();
+    if (changed.has('backend')) this.painter.reset();
+    if (
+      moved ||
+      changed.has('frame') ||
+      changed.has('colour') ||
+      changed.has('backend') ||
+      changed.has('box') ||
+      changed.has('grid')
+    )
+      this.scheduler.request();
   }
 
   /** Requests a redraw on the next animation frame (e.g. after a lost device was recovered). */
   redraw(): void {
-    this.drawn = null;
+    this.painter.reset();
     this.scheduler.request();
   }
 
   private draw(): void {
     const { frame, colour, backend, canvas } = this;
     if (!frame || !colour || !backend || !canvas) return;
-    if (this.drawn && this.drawn.frame === frame && this.drawn.colour === colour) return;
-    const { width, height } = frame;
-    if (canvas.width !== width) canvas.width = width;
-    if (canvas.height !== height) canvas.height = height;
-    try {
-      backend.present(canvas, frame, colour);
-      this.drawn = { frame, colour };
-      this.drawError = null;
-    } catch (e) {
-      this.drawError = (e as Error).message;
-    }
-  }
-
-  /** Where the frame's own plane lies in the shown view, as CSS box of the canvas. */
-  private canvasBox(size: Size): string {
-    if (!this.frame) return 'display:none';
-    return placedBox(this.shownView, size, specView(this.frame.spec));
-  }
-
-  private renderOverlay(size: Size) {
-    const sv = this.shownView;
-    const orbit = this.orbit;
-    const pts = orbit
-      ? orbit
-          .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b))
-          .map(([a, b]) => planeToScreen(sv, size, a, b))
-          .filter(([x, y]) => Math.abs(x) < 1e5 && Math.abs(y) < 1e5)
-      : [];
-    const m = this.marker ? planeToScreen(sv, size, this.marker[0], this.marker[1]) : null;
-    const b = this.boxRect;
-    return html`<svg width=${size.width} height=${size.height} class="overlay">
-      ${
-        pts.length > 1
-          ? svg`<polyline class="orbit" points=${pts.map((p) => `${p[0].toFixed(1)},${p[1].toFixed(1)}`).join(' ')}></polyline>
-            ${pts.slice(0, 400).map((p) => svg`<circle class="orbit-pt" cx=${p[0]} cy=${p[1]} r="2"></circle>`)}`
-          : nothing
-      }
-      ${m ? svg`<circle class="start" cx=${m[0]} cy=${m[1]} r="6"></circle>` : nothing}
-      ${b ? svg`<rect class="box" x=${b.x} y=${b.y} width=${b.w} height=${b.h}></rect>` : nothing}
-    </svg>`;
+    this.painter.paint(canvas, backend, frame, colour, this.shownView, this.plotSize());
   }
 
   private renderReadout() {
     const h = this.hover;
     if (this.drawError) return html`<div class="readout error">display error: ${this.drawError}</div>`;
-    if (!h) return html`<div class="readout">&nbsp;</div>`;
+    if (!h) return html`<div class="readout hint">${HINT}</div>`;
     const L = this.labels;
     const r = h.record;
     const parts = [`${L.u} = ${formatValue(h.u, 6)}`, `${L.v} = ${formatValue(h.v, 6)}`];
     if (r) {
       const o = r.outcome as Outcome;
-      const outcome = o === Outcome.PERIODIC ? `period ${r.period}` : OUTCOME_NAMES[o];
+      const outcome =
+        o === Outcome.PERIODIC
+          ? `period ${r.period}`
+          : o === Outcome.UNSETTLED
+            ? 'not settled'
+            : OUTCOME_NAMES[o];
       parts.push(
         outcome + (o === Outcome.DIVERGED ? ` at k = ${r.iter}` : ''),
         `λ = ${formatValue(r.lyapunov)}`,
@@ -280,15 +288,26 @@ export class BasinMap extends LitElement {
     const kind = this.backend?.display ?? 'none';
     return html`
       <div class="frame" style="width:${total.width}px;height:${total.height}px">
-        <svg width=${total.width} height=${total.height}>
+        <svg width=${total.width} height=${total.height} aria-hidden="true">
           ${plotAxes(this.shownView, size, PLOT_MARGIN.top, this.labels)}
         </svg>
         <div
           class="plot"
+          tabindex="0"
+          role="application"
+          aria-roledescription="map"
+          aria-label=${this.description}
+          aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown + - Enter Escape"
           style="left:${PLOT_MARGIN.left}px;top:${PLOT_MARGIN.top}px;width:${size.width}px;height:${size.height}px"
+          @keydown=${this.onKey}
         >
-          ${keyed(kind, html`<canvas style=${this.canvasBox(size)}></canvas>`)} ${this.renderOverlay(size)}
-          ${progressBar(this.progress)}
+          ${keyed(kind, html`<canvas style="width:${size.width}px;height:${size.height}px"></canvas>`)}
+          ${mapOverlay(this.shownView, size, {
+            guides: this.guides,
+            orbit: this.orbit,
+            marker: this.marker,
+            box: this.boxRect,
+          })}
         </div>
       </div>
       ${this.renderReadout()}

@@ -10,7 +10,7 @@
  * Counts and column statistics come back to the CPU anyway, so colouring is a CPU pass into a 2D
  * canvas, at most once per animation frame.
  */
-import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, svg, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { BifurcationResult } from '../../core/ensemble.ts';
 import {
@@ -25,27 +25,29 @@ import type { LabBackend } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
-import {
-  frameSize,
-  placedBox,
-  PLOT_MARGIN,
-  plotAxes,
-  plotStyles,
-  progressBar,
-} from '../shared/plot-frame.ts';
-import { formatValue } from '../shared/ticks.ts';
+import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
+import { quantityLabel } from '../shared/labels.ts';
+import { viewKey } from '../shared/view-keys.ts';
 import { boxToView, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
-import { densityGeometry, densitySummary } from './density-chart.ts';
+import { ensembleStyles } from './ensemble-styles.ts';
+import { diagramOverlay } from './diagram-overlay.ts';
+import { densityChart } from './density-view.ts';
 import { ensemblePng } from './ensemble-export.ts';
 import { EnsembleHost, backendDevice } from './ensemble-host.ts';
-import { EnsembleReadyEvent, InspectEvent } from './events.ts';
-import { inspectStart } from './inspect-start.ts';
+import { diagramDescription, legend, readout, stripLabels } from './ensemble-legend.ts';
+import { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from './events.ts';
+import { columnStart, inspectStart } from './inspect-start.ts';
 import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 
 /** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
 const STRIP = 10;
 const STRIP_GAP = 4;
+/** Room under the drawing area for the readout and the legend, in CSS pixels. */
+const BELOW = 84;
+
+const HINT =
+  'Click a column (or Enter) to inspect its trajectory · drag a box, or +/− and arrows, to zoom and move';
 
 /** Whether two specs compute the same result (they may differ in colouring only). */
 export function sameEnsemble(a: ExperimentSpec, b: ExperimentSpec): boolean {
@@ -63,91 +65,14 @@ export function ensembleView(spec: ExperimentSpec, result: BifurcationResult | n
 
 @customElement('gd-bifurcation-view')
 export class BifurcationView extends LitElement {
-  static override styles = [
-    plotStyles,
-    css`
-      .plot,
-      .strip {
-        position: absolute;
-        overflow: hidden;
-        background: #000;
-        outline: 1px solid #888;
-      }
-      .plot {
-        cursor: crosshair;
-        touch-action: none;
-      }
-      .density-plot {
-        position: absolute;
-        outline: 1px solid #888;
-        background: #fff;
-      }
-      .strip-label {
-        font-size: 10px;
-        fill: #555;
-      }
-      .cross {
-        stroke: rgba(255, 255, 255, 0.55);
-        stroke-width: 1;
-      }
-      .threshold {
-        stroke: #ff5a4a;
-        stroke-width: 1.5;
-        stroke-dasharray: 6 4;
-      }
-      .fixed {
-        stroke: #7fdcff;
-        stroke-width: 1.2;
-        stroke-dasharray: 2 3;
-      }
-      .fixed.maximum {
-        stroke: #c9c9c9;
-      }
-      .picked {
-        stroke: #e4572e;
-        stroke-width: 1.5;
-      }
-      .bar {
-        fill: #5b8fd0;
-      }
-      .gibbs {
-        fill: none;
-        stroke: #d62728;
-        stroke-width: 2;
-      }
-      .legend {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 4px 14px;
-        align-items: center;
-        color: #444;
-        margin-top: 2px;
-      }
-      .key {
-        display: inline-block;
-        width: 18px;
-        height: 0;
-        vertical-align: middle;
-        margin-right: 4px;
-      }
-      .error {
-        color: #b00020;
-        white-space: pre-wrap;
-      }
-      .summary {
-        font-variant-numeric: tabular-nums;
-        margin-top: 4px;
-        font-size: 13px;
-      }
-    `,
-  ];
+  static override styles = [plotStyles, ensembleStyles];
 
   /** The spec to show (kind 'bifurcation' or 'density'); the view computes it. */
   @property({ attribute: false }) spec: ExperimentSpec | null = null;
   /** The lab's backend: its GPU device computes the ensembles; without one, the CPU worker does. */
   @property({ attribute: false }) backend: LabBackend | null = null;
-  /** Width of the drawing area in CSS pixels. */
-  @property({ type: Number }) side = 560;
+  /** Room for the whole element (axes, strips, readout and legend included), in CSS pixels. */
+  @property({ attribute: false }) box: Size = { width: 700, height: 560 };
 
   /** The result on screen (the previous one while a new spec computes). */
   @state() result: BifurcationResult | null = null;
@@ -198,10 +123,44 @@ export class BifurcationView extends LitElement {
     this.requestUpdate();
   }
 
-  /** The drawing area's size in CSS pixels. */
+  /** The drawing area's size in CSS pixels: all the box's room less the frame, strips and legend. */
   plotSize(): Size {
-    return { width: this.side, height: Math.round(this.side * 0.6) };
+    const top = PLOT_MARGIN.top + 2 * STRIP + 1 + STRIP_GAP;
+    return {
+      width: Math.max(60, this.box.width - PLOT_MARGIN.left - PLOT_MARGIN.right),
+      height: Math.max(60, this.box.height - top - PLOT_MARGIN.bottom - BELOW),
+    };
   }
+
+  /** Stops the computation in flight; the result on screen stays. */
+  cancel(): void {
+    if (this.progress === null) return;
+    this.controller?.abort(new DOMException('cancelled', 'AbortError'));
+    this.controller = null;
+    // computedKey stays: the cancelled spec is not started again by the next render, only by rerun().
+    this.setProgress(null);
+  }
+
+  /** Computes the spec again (after a cancel). */
+  rerun(): void {
+    this.computedKey = null;
+    this.requestUpdate();
+  }
+
+  private setProgress(p: number | null): void {
+    this.progress = p;
+    this.dispatchEvent(new EnsembleProgressEvent(p));
+  }
+
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.altKey || e.ctrlKey || e.metaKey || this.spec?.kind !== 'bifurcation') return;
+    const action = viewKey(e.key, this.shownView, this.plotSize());
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (action.kind === 'inspect') this.pick(action.x, action.y);
+    else this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
+  };
 
   /** The window on screen. */
   get shownView(): View {
@@ -278,13 +237,13 @@ export class BifurcationView extends LitElement {
     this.controller?.abort(new DOMException('superseded by a newer spec', 'AbortError'));
     const controller = new AbortController();
     this.controller = controller;
-    this.progress = 0;
+    this.setProgress(0);
     const t0 = performance.now();
     host
       .run(spec, {
         signal: controller.signal,
         onProgress: (done, total) => {
-          if (this.controller === controller) this.progress = done / total;
+          if (this.controller === controller) this.setProgress(done / total);
         },
       })
       .then(
@@ -293,11 +252,12 @@ export class BifurcationView extends LitElement {
           this.result = result;
           this.progress = null;
           this.error = null;
+          this.dispatchEvent(new EnsembleProgressEvent(null));
           this.dispatchEvent(new EnsembleReadyEvent(performance.now() - t0));
         },
         (e: unknown) => {
           if (this.controller !== controller || isAbort(e)) return;
-          this.progress = null;
+          this.setProgress(null);
           // Let the same spec be tried again (e.g. after a lost device brings a new backend).
           this.computedKey = null;
           this.error = (e as Error).message;
@@ -365,7 +325,13 @@ export class BifurcationView extends LitElement {
     const s = r.spec;
     this.picked = r.plan.values[c];
     try {
-      const data = inspectStart(s, s.plane.u.quantity, r.plan.values[c], s.x0, r.plan.iterations);
+      const data = inspectStart(
+        s,
+        s.plane.u.quantity,
+        r.plan.values[c],
+        columnStart(r.plan),
+        r.plan.iterations,
+      );
       this.dispatchEvent(new InspectEvent({ data }));
     } catch (e) {
       this.error = `inspector: ${(e as Error).message}`;
@@ -398,10 +364,7 @@ export class BifurcationView extends LitElement {
 
   private renderAxes(size: Size, top: number) {
     const spec = this.spec!;
-    const labels = {
-      u: spec.plane.u.quantity === 'lr' ? 'h' : spec.plane.u.quantity,
-      v: spec.ensemble.observable,
-    };
+    const labels = { u: quantityLabel(spec.plane.u.quantity), v: `long-run ${spec.ensemble.observable}` };
     return plotAxes(
       this.shownView,
       size,
@@ -412,163 +375,14 @@ export class BifurcationView extends LitElement {
     );
   }
 
-  private renderOverlay(size: Size, ov: EnsembleOverlays | null) {
-    const sv = this.shownView;
-    const b = this.boxRect;
-    const h = this.hover;
-    const lines = [];
-    if (ov && this.showOverlays) {
-      for (const p of ov.points) {
-        const y = planeToScreen(sv, size, sv.u[0], p.value)[1];
-        if (y >= 0 && y <= size.height)
-          lines.push(svg`<line class="fixed ${p.kind}" x1="0" x2=${size.width} y1=${y} y2=${y}></line>`);
-        if (ov.sweepsLr && p.threshold !== null) {
-          const x = planeToScreen(sv, size, p.threshold, 0)[0];
-          if (x >= 0 && x <= size.width)
-            lines.push(
-              svg`<line class="threshold" data-threshold=${p.threshold} x1=${x} x2=${x} y1="0" y2=${size.height}></line>`,
-            );
-        }
-      }
-    }
-    const pk = this.picked !== null ? planeToScreen(sv, size, this.picked, 0)[0] : null;
-    return html`<svg width=${size.width} height=${size.height}>
-      ${lines}
-      ${pk !== null ? svg`<line class="picked" x1=${pk} x2=${pk} y1="0" y2=${size.height}></line>` : nothing}
-      ${
-        h && !b
-          ? svg`<line class="cross" x1="0" x2=${size.width} y1=${h.y} y2=${h.y}></line>
-            <line class="cross" x1=${h.x} x2=${h.x} y1="0" y2=${size.height}></line>`
-          : nothing
-      }
-      ${b ? svg`<rect class="box" x=${b.x} y=${b.y} width=${b.w} height=${b.h}></rect>` : nothing}
-    </svg>`;
-  }
-
-  private renderReadout() {
-    const h = this.hover;
-    const r = this.result;
-    if (!h || !h.readout || !r) return html`<div class="readout">&nbsp;</div>`;
-    const o = h.readout;
-    const q = r.spec.plane.u.quantity === 'lr' ? 'h' : r.spec.plane.u.quantity;
-    const parts = [
-      `${q} = ${formatValue(o.u, 6)}`,
-      `${r.spec.ensemble.observable} = ${formatValue(h.value, 5)}`,
-      o.period === null
-        ? o.diverged === 1
-          ? 'all diverged'
-          : 'chaotic'
-        : o.period === 1
-          ? 'converged'
-          : `period ${o.period}`,
-      `diverged ${(100 * o.diverged).toFixed(0)}%`,
-      `λ = ${formatValue(o.lyapunov)}`,
-      `count ${o.count}`,
-    ];
-    return html`<div class="readout" data-column=${o.column}>${parts.join('   ')}</div>`;
-  }
-
-  private renderLegend(ov: EnsembleOverlays | null) {
-    const r = this.result;
-    const where = r ? (r.info.kind === 'gpu' ? `GPU (${r.info.adapter}), f32` : 'CPU, float64') : '';
-    const thresholds = ov?.sweepsLr ? ov.points.filter((p) => p.threshold !== null) : [];
-    const uniq = [...new Set(thresholds.map((p) => formatValue(p.threshold!, 5)))];
-    return html`<div class="legend">
-      ${
-        ov
-          ? html`<label
-              ><input
-                type="checkbox"
-                id="overlays"
-                .checked=${this.showOverlays}
-                @change=${(e: Event) => (this.showOverlays = (e.target as HTMLInputElement).checked)}
-              />
-              overlays</label
-            >`
-          : nothing
-      }
-      ${
-        uniq.length
-          ? html`<span
-              ><span class="key" style="border-top:2px dashed #ff5a4a"></span>h = 2/λmax at
-              ${ov!.method === 'sampled' ? 'minimizers found from the starts' : 'each minimizer'}:
-              ${uniq.slice(0, 4).join(', ')}${uniq.length > 4 ? ' …' : ''}</span
-            >`
-          : nothing
-      }
-      ${
-        ov && ov.points.length
-          ? html`<span
-              ><span class="key" style="border-top:2px dotted #2a9fd6"></span>fixed points
-              (${ov.points.filter((p) => p.kind === 'minimum').length}
-              minima${ov.points.some((p) => p.kind !== 'minimum') ? ', grey: maxima' : ''})</span
-            >`
-          : nothing
-      }
-      ${
-        r
-          ? html`<span id="engine"
-              >${r.plan.columns}×${r.plan.rows} · ${r.plan.samples} samples · ${(r.ms / 1000).toFixed(2)} s on
-              ${where}</span
-            >`
-          : nothing
-      }
-    </div>`;
-  }
-
-  private renderDensity() {
-    const rep = this.report;
-    const size = { width: this.side, height: Math.round(this.side * 0.55) };
-    const total = frameSize(size);
-    const g = rep ? densityGeometry(rep, size) : null;
-    const obs = this.spec!.ensemble.observable;
-    return html`
-      <div class="frame" style="width:${total.width}px;height:${total.height}px">
-        <svg width=${total.width} height=${total.height}>
-          <g class="axis" transform="translate(${PLOT_MARGIN.left},${PLOT_MARGIN.top})">
-            <rect x="0" y="0" width=${size.width} height=${size.height} fill="#fff" stroke="#888"></rect>
-            ${g?.bars.map((b) => svg`<rect class="bar" x=${b.x} y=${b.y} width=${Math.max(0.5, b.w - 0.5)} height=${b.h}></rect>`)}
-            ${g && g.gibbs.length ? svg`<polyline class="gibbs" points=${g.gibbs.map((p) => p.join(',')).join(' ')}></polyline>` : nothing}
-            ${g?.xTicks.map(
-              (t) => svg`<line x1=${t.at} x2=${t.at} y1=${size.height} y2=${size.height + 5}></line>
-                <text x=${t.at} y=${size.height + 17} text-anchor="middle" data-tick="u">${t.label}</text>`,
-            )}
-            ${g?.yTicks.map(
-              (t) => svg`<line x1="-5" x2="0" y1=${t.at} y2=${t.at}></line>
-                <text x="-8" y=${t.at + 4} text-anchor="end" data-tick="v">${t.label}</text>`,
-            )}
-            <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${obs}</text>
-            <text
-              class="label"
-              transform="translate(-50,${size.height / 2}) rotate(-90)"
-              text-anchor="middle"
-            >
-              density
-            </text>
-          </g>
-        </svg>
-        ${progressBar(this.progress)}
-      </div>
-      ${
-        rep
-          ? html`<div class="legend">
-                <span
-                  ><span class="key" style="border-top:8px solid #5b8fd0"></span>long-run iterates, h =
-                  ${this.result!.spec.lr}</span
-                >
-                ${rep.gibbs ? html`<span><span class="key" style="border-top:2px solid #d62728"></span>Gibbs Z⁻¹exp(−f₀/T)</span>` : html`<span>no Gibbs prediction for this objective (it names no f₀ and T)</span>`}
-              </div>
-              <div class="summary" id="density-summary" data-l1=${rep.l1 ?? ''}>${densitySummary(rep)}</div>`
-          : nothing
-      }
-    `;
-  }
-
   protected override render() {
     const spec = this.spec;
     if (!spec) return nothing;
     const err = this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing;
-    if (spec.kind === 'density') return html`${this.renderDensity()}${err}`;
+    if (spec.kind === 'density') {
+      const size = { width: this.plotSize().width, height: Math.max(120, this.plotSize().height) };
+      return html`${densityChart(this.report, size, spec.ensemble.observable, this.result?.spec.lr ?? null)}${err}`;
+    }
     const size = this.plotSize();
     const plotTop = PLOT_MARGIN.top + 2 * STRIP + 1 + STRIP_GAP;
     const total = frameSize(size, plotTop);
@@ -576,22 +390,38 @@ export class BifurcationView extends LitElement {
     const ov = this.result ? this.overlaysFor(spec, [sv.v[0], sv.v[1]]) : null;
     return html`
       <div class="frame" style="width:${total.width}px;height:${total.height}px">
-        <svg width=${total.width} height=${total.height}>${this.renderAxes(size, plotTop)}</svg>
+        <svg width=${total.width} height=${total.height} aria-hidden="true">
+          ${this.renderAxes(size, plotTop)}
+        </svg>
         <div
           class="strip"
           style="left:${PLOT_MARGIN.left}px;top:${PLOT_MARGIN.top}px;width:${size.width}px;height:${2 * STRIP + 1}px"
         >
           <canvas class="strips" style=${this.stripBox(size)}></canvas>
+          <svg width=${size.width} height=${2 * STRIP + 1} aria-hidden="true">
+            ${this.result?.spec.kind === 'bifurcation' ? stripLabels(this.result, this.shownView, size, 2 * STRIP - 1.5) : nothing}
+          </svg>
         </div>
         <div
           class="plot"
+          tabindex="0"
+          role="application"
+          aria-roledescription="diagram"
+          aria-label=${diagramDescription(spec, this.result)}
           style="left:${PLOT_MARGIN.left}px;top:${plotTop}px;width:${size.width}px;height:${size.height}px"
+          @keydown=${this.onKey}
         >
           <canvas class="density" style=${this.canvasBox(size)}></canvas>
-          ${this.renderOverlay(size, ov)} ${progressBar(this.progress)}
+          ${diagramOverlay(this.shownView, size, {
+            overlays: this.showOverlays ? ov : null,
+            picked: this.picked,
+            cross: this.boxRect ? null : this.hover,
+            box: this.boxRect,
+          })}
         </div>
       </div>
-      ${this.renderReadout()} ${this.renderLegend(ov)} ${err}
+      ${readout(this.hover, this.result, HINT)}
+      ${legend(this.result, ov, this.showOverlays, (on) => (this.showOverlays = on))} ${err}
     `;
   }
 }

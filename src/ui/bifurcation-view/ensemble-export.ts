@@ -11,6 +11,7 @@ import { encodeSpecPng } from '../../experiment/png.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
 import { densityGeometry, densitySummary } from './density-chart.ts';
+import { quantityLabel } from '../shared/labels.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
 export const EXPORT_STRIP_ROWS = 6;
@@ -46,8 +47,8 @@ function decorateDiagram(
   drawAxes(
     f,
     { top: top + img.densityTop * zoom, height: result.plan.rows * zoom },
-    { min: u.min, max: u.max, label: u.quantity === 'lr' ? 'h' : u.quantity },
-    { min: lo, max: hi, label: spec.ensemble.observable },
+    { min: u.min, max: u.max, label: quantityLabel(u.quantity) },
+    { min: lo, max: hi, label: `long-run ${spec.ensemble.observable}` },
   );
   // Strip rows: diverged 0 … s-1, period s+1 … 2s (src/engine/bifurcation-render.ts).
   const s = EXPORT_STRIP_ROWS;
@@ -59,7 +60,7 @@ function decorateDiagram(
   const where = result.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
   return finishFrame(
     f,
-    `gdlab · ${spec.objective.expr} · ${p.samples} samples × (${p.transient} + ${p.keep}) steps · ${where}`,
+    `gdlab · f = ${spec.objective.expr} · ${p.samples} starts per column × (${p.transient} + ${p.keep}) steps · ${where}`,
   );
 }
 
@@ -94,7 +95,7 @@ function drawDensity(result: BifurcationResult, spec: ExperimentSpec) {
     ctx.fillRect(t.at, box.height, 1, 5);
     ctx.fillText(t.label, t.at, box.height + 18);
   }
-  ctx.fillText(spec.ensemble.observable, box.width / 2, box.height + 36);
+  ctx.fillText(`long-run ${spec.ensemble.observable}`, box.width / 2, box.height + 36);
   ctx.textAlign = 'right';
   for (const t of g.yTicks) {
     ctx.fillRect(-5, t.at, 5, 1);

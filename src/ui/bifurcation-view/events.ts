@@ -25,9 +25,18 @@ export class EnsembleReadyEvent extends CustomEvent<{ ms: number }> {
   }
 }
 
+/** The view's computation advanced (progress in [0, 1]) or stopped (null), for the lab's status row. */
+export class EnsembleProgressEvent extends CustomEvent<{ progress: number | null }> {
+  static readonly type = 'ensemble-progress';
+  constructor(progress: number | null) {
+    super(EnsembleProgressEvent.type, { detail: { progress }, bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     inspect: InspectEvent;
     'ensemble-ready': EnsembleReadyEvent;
+    'ensemble-progress': EnsembleProgressEvent;
   }
 }

@@ -3,6 +3,7 @@
  * inspectPixel: a one-pixel basin spec whose two axes are centred on the values wanted, so the
  * inspector shows exactly what the basin map's click would (flows, sharpness, 2/h).
  */
+import type { EnsemblePlan } from '../../core/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
 import { compileSpec } from '../shared/objective.ts';
@@ -60,4 +61,14 @@ export function inspectStart(
     marker: [read(du), read(dv)],
     orbit: ui >= 0 && vi >= 0 ? data.k.map((k) => [data.states[ui][k], data.states[vi][k]]) : null,
   };
+}
+
+/**
+ * The start a clicked column's trajectory is shown from: one of the column's own starts. The second
+ * (not the first): a box's first start is its centre in two or more dimensions, which for a symmetric
+ * objective is often a saddle (0, 0 for (1 - xy)²/2) whose orbit stays put and shows nothing.
+ */
+export function columnStart(plan: Pick<EnsemblePlan, 'starts' | 'dim' | 'samples'>): number[] {
+  const m = plan.samples > 1 ? 1 : 0;
+  return Array.from(plan.starts.subarray(m * plan.dim, (m + 1) * plan.dim));
 }

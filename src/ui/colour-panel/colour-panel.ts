@@ -1,23 +1,23 @@
 /** <gd-colour-panel>: the field a map is coloured by, the colormap and log scale. Never reruns GD. */
 import { LitElement, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { COLORMAPS, COLOUR_FIELDS, type ExperimentSpec } from '../../experiment/spec.ts';
+import { COLORMAPS, COLOUR_FIELDS, type ColourField, type ExperimentSpec } from '../../experiment/spec.ts';
+import { fieldLabel, formatNumber } from '../shared/labels.ts';
+import { plainMessage } from '../shared/field-errors.ts';
+import { varsOf } from '../shared/objective.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { numberInput } from '../shared/number-field.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';
 
-const FIELD_TITLES: Record<string, string> = {
-  outcome: 'outcome (diverged, converged, period p, chaotic)',
-  escape: 'escape time',
-  period: 'period',
-  lyapunov: 'Lyapunov exponent',
-  f: 'f at the end',
-  sharpness: 'sharpness λmax(∇²f)',
-  obs0: 'observable 1',
-  obs1: 'observable 2',
-  final0: 'final coordinate 1',
-  final1: 'final coordinate 2',
-};
+/** Fields that have a value here: observables that are set, coordinates the objective has. */
+function offered(spec: ExperimentSpec, vars: readonly string[]): ColourField[] {
+  return COLOUR_FIELDS.filter((f) => {
+    if (f === 'obs0' || f === 'obs1')
+      return !!spec.observables[f === 'obs0' ? 0 : 1] || spec.colour.field === f;
+    if (f === 'final1') return vars.length > 1;
+    return true;
+  });
+}
 
 @customElement('gd-colour-panel')
 export class ColourPanel extends LitElement {
@@ -55,12 +55,13 @@ export class ColourPanel extends LitElement {
           ? this.renderScale()
           : html`<div class="hint">the diagram shows log(1 + count) through the colormap</div>`
       }
-      ${this.error ? html`<div class="error" id="colour-error">${this.error}</div>` : nothing}
+      ${this.error ? html`<div class="error" id="colour-error">${plainMessage(this.error)}</div>` : nothing}
     </fieldset>`;
   }
 
   private renderField() {
     const c = this.spec.colour;
+    const vars = varsOf(this.spec);
     return html`<label
       >field
       <select
@@ -71,7 +72,12 @@ export class ColourPanel extends LitElement {
             colour: { ...s.colour, field: (e.target as HTMLSelectElement).value, range: null },
           }))}
       >
-        ${COLOUR_FIELDS.map((f) => html`<option value=${f} ?selected=${f === c.field}>${FIELD_TITLES[f] ?? f}</option>`)}
+        ${offered(this.spec, vars).map(
+          (f) =>
+            html`<option value=${f} ?selected=${f === c.field}>
+              ${f === 'outcome' ? 'outcome (diverged, converged, period p, chaotic …)' : fieldLabel(f, this.spec, vars)}
+            </option>`,
+        )}
       </select></label
     >`;
   }
@@ -96,15 +102,17 @@ export class ColourPanel extends LitElement {
           ${numberInput({
             id: 'range-lo',
             step: 'any',
+            ariaLabel: 'colour range: lowest value',
             placeholder: 'auto',
-            value: c.range ? c.range[0] : '',
+            value: c.range ? formatNumber(c.range[0], c.range[1] - c.range[0]) : '',
             onChange: (n) => this.setRange(0, n),
           })}
           ${numberInput({
             id: 'range-hi',
             step: 'any',
+            ariaLabel: 'colour range: highest value',
             placeholder: 'auto',
-            value: c.range ? c.range[1] : '',
+            value: c.range ? formatNumber(c.range[1], c.range[1] - c.range[0]) : '',
             onChange: (n) => this.setRange(1, n),
           })}</span
         ></label

@@ -1,27 +1,53 @@
 /**
  * Draws a W×H buffer of packed RGBA8 pixels (one u32 each, row 0 = the bottom of the map, the
- * colour pass's layout) into a WebGPU canvas of the same size: one full-screen triangle whose
- * fragment shader reads the storage buffer, so the picture never leaves GPU memory.
+ * colour pass's layout) into a WebGPU canvas: a quad whose vertex stage places the picture's unit
+ * square with a view matrix (src/ui/shared/view-matrix.ts) and whose fragment shader reads the
+ * storage buffer at the nearest pixel, so the picture never leaves GPU memory and a zoom or pan
+ * moves it at once. Outside the quad the canvas is transparent (the map's background shows).
+ *
+ * The matrix of a canvas is set with `setCanvasView` by whoever owns the canvas (the map), and is
+ * read on every draw, so the backend that draws needs to know nothing of views.
  */
+import { FILL_MATRIX } from '../shared/view-matrix.ts';
+
 const BLIT_WGSL = /* wgsl */ `
-struct Dims { width: u32, height: u32 }
-@group(0) @binding(0) var<uniform> dims: Dims;
+struct Blit { view: mat4x4f, width: u32, height: u32 }
+@group(0) @binding(0) var<uniform> blit: Blit;
 @group(0) @binding(1) var<storage, read> pixels: array<u32>;
 
+struct VertexOut {
+  @builtin(position) position: vec4f,
+  @location(0) uv: vec2f,
+}
+
 @vertex
-fn vs(@builtin(vertex_index) i: u32) -> @builtin(position) vec4f {
-  let p = vec2f(f32((i << 1u) & 2u), f32(i & 2u));
-  return vec4f(p * 2.0 - 1.0, 0.0, 1.0);
+fn vs(@builtin(vertex_index) i: u32) -> VertexOut {
+  // Two triangles over the picture's unit square: (0,0) (1,0) (0,1), (0,1) (1,0) (1,1).
+  let k = array<u32, 6>(0u, 1u, 2u, 2u, 1u, 3u)[i];
+  let uv = vec2f(f32(k & 1u), f32(k >> 1u));
+  var out: VertexOut;
+  out.position = blit.view * vec4f(uv, 0.0, 1.0);
+  out.uv = uv;
+  return out;
 }
 
 @fragment
-fn fs(@builtin(position) pos: vec4f) -> @location(0) vec4f {
-  let x = min(u32(pos.x), dims.width - 1u);
-  // Canvas row 0 is the top; the map's row 0 is the bottom.
-  let y = dims.height - 1u - min(u32(pos.y), dims.height - 1u);
-  return unpack4x8unorm(pixels[y * dims.width + x]);
+fn fs(in: VertexOut) -> @location(0) vec4f {
+  let x = min(u32(max(in.uv.x, 0.0) * f32(blit.width)), blit.width - 1u);
+  let y = min(u32(max(in.uv.y, 0.0) * f32(blit.height)), blit.height - 1u);
+  return unpack4x8unorm(pixels[y * blit.width + x]);
 }
 `;
+
+/** Bytes of the uniform block: mat4x4f, two u32, padded to the struct's 16-byte alignment. */
+const UNIFORM_BYTES = 80;
+
+const views = new WeakMap<HTMLCanvasElement, Float32Array>();
+
+/** The matrix the next draws into `canvas` use (see src/ui/shared/view-matrix.ts). */
+export function setCanvasView(canvas: HTMLCanvasElement, matrix: Float32Array): void {
+  views.set(canvas, matrix);
+}
 
 export class CanvasBlit {
   private readonly pipeline: GPURenderPipeline;
@@ -43,20 +69,40 @@ export class CanvasBlit {
     });
     this.uniforms = device.createBuffer({
       label: 'CanvasBlit.uniforms',
-      size: 16,
+      size: UNIFORM_BYTES,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
   }
 
-  /** Records the draw of `pixels` (W×H packed RGBA) into the canvas's current texture. */
+  /** Draws `pixels` (W×H packed RGBA) into the canvas, placed by the canvas's view matrix. */
   draw(canvas: HTMLCanvasElement, pixels: GPUBuffer, width: number, height: number): void {
     const ctx = canvas.getContext('webgpu');
     if (!ctx) throw new Error('this canvas has no WebGPU context');
     if (this.configured.get(ctx) !== this.device) {
-      ctx.configure({ device: this.device, format: this.format, alphaMode: 'opaque' });
+      ctx.configure({ device: this.device, format: this.format, alphaMode: 'premultiplied' });
       this.configured.set(ctx, this.device);
     }
-    this.device.queue.writeBuffer(this.uniforms, 0, new Uint32Array([width, height, 0, 0]));
+    const encoder = this.device.createCommandEncoder({ label: 'CanvasBlit.encoder' });
+    this.encode(encoder, ctx.getCurrentTexture().createView(), pixels, width, height, views.get(canvas));
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  /**
+   * Records the draw into any render target of the blit's format (the canvas's texture, or a test's).
+   * The uniforms are written now, so submit before the next encode.
+   */
+  encode(
+    encoder: GPUCommandEncoder,
+    target: GPUTextureView,
+    pixels: GPUBuffer,
+    width: number,
+    height: number,
+    matrix: Float32Array = FILL_MATRIX,
+  ): void {
+    const block = new ArrayBuffer(UNIFORM_BYTES);
+    new Float32Array(block, 0, 16).set(matrix);
+    new Uint32Array(block, 64, 2).set([width, height]);
+    this.device.queue.writeBuffer(this.uniforms, 0, block);
     const bind = this.device.createBindGroup({
       label: 'CanvasBlit.bind',
       layout: this.pipeline.getBindGroupLayout(0),
@@ -65,22 +111,13 @@ export class CanvasBlit {
         { binding: 1, resource: { buffer: pixels } },
       ],
     });
-    const encoder = this.device.createCommandEncoder({ label: 'CanvasBlit.encoder' });
     const pass = encoder.beginRenderPass({
-      colorAttachments: [
-        {
-          view: ctx.getCurrentTexture().createView(),
-          loadOp: 'clear',
-          storeOp: 'store',
-          clearValue: [0, 0, 0, 1],
-        },
-      ],
+      colorAttachments: [{ view: target, loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
     });
     pass.setPipeline(this.pipeline);
     pass.setBindGroup(0, bind);
-    pass.draw(3);
+    pass.draw(6);
     pass.end();
-    this.device.queue.submit([encoder.finish()]);
   }
 
   dispose(): void {

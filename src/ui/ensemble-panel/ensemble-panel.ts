@@ -13,6 +13,8 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { errorLine, numberField, numberInput } from '../shared/number-field.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
+import { fieldErrors } from '../shared/field-errors.ts';
+import { formatNumber } from '../shared/labels.ts';
 
 /** The panel's fields and the spec paths whose messages belong beside each. */
 const FIELD_PATHS = {
@@ -24,35 +26,6 @@ const FIELD_PATHS = {
   box: ['ensemble.box'],
   range: ['ensemble.range'],
 } as const;
-type Field = keyof typeof FIELD_PATHS;
-
-/**
- * Splits a SpecError's message (`invalid experiment spec:` then one `path: message` per line) into
- * the lines of each field; lines no field claims (and other errors) are returned as `rest`.
- */
-export function fieldErrors(message: string | null): {
-  byField: Partial<Record<Field, string[]>>;
-  rest: string[];
-} {
-  const byField: Partial<Record<Field, string[]>> = {};
-  const rest: string[] = [];
-  if (!message) return { byField, rest };
-  const lines = message
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && l !== 'invalid experiment spec:');
-  for (const line of lines) {
-    const path = /^([A-Za-z0-9_.]+):/.exec(line)?.[1];
-    const field = path
-      ? (Object.keys(FIELD_PATHS) as Field[]).find((f) =>
-          FIELD_PATHS[f].some((p) => path === p || path.startsWith(p + '.')),
-        )
-      : undefined;
-    if (field) (byField[field] ??= []).push(line);
-    else rest.push(line);
-  }
-  return { byField, rest };
-}
 
 /** Parses "a, b, c" into numbers (NaN for an empty or non-numeric item, which parseSpec names). */
 function numbers(text: string): number[] {
@@ -96,7 +69,7 @@ export class EnsemblePanel extends LitElement {
     const s = this.spec;
     const en = s.ensemble;
     const density = s.kind === 'density';
-    const { byField, rest } = fieldErrors(this.error);
+    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS);
     const box = en.box;
     const range = en.range;
     return html`<fieldset>
@@ -175,7 +148,8 @@ export class EnsemblePanel extends LitElement {
                   id="box-min"
                   type="text"
                   title="lower corner, one value per coordinate"
-                  .value=${box.min.join(', ')}
+                  aria-label="box: lower corner, one value per coordinate"
+                  .value=${box.min.map((v) => formatNumber(v)).join(', ')}
                   @change=${(e: Event) =>
                     this.ensemble({
                       box: { min: numbers((e.target as HTMLInputElement).value), max: box.max },
@@ -184,7 +158,8 @@ export class EnsemblePanel extends LitElement {
                   id="box-max"
                   type="text"
                   title="upper corner, one value per coordinate"
-                  .value=${box.max.join(', ')}
+                  aria-label="box: upper corner, one value per coordinate"
+                  .value=${box.max.map((v) => formatNumber(v)).join(', ')}
                   @change=${(e: Event) =>
                     this.ensemble({
                       box: { min: box.min, max: numbers((e.target as HTMLInputElement).value) },
@@ -213,13 +188,15 @@ export class EnsemblePanel extends LitElement {
                 ${numberInput({
                   id: 'range-lo',
                   step: 'any',
-                  value: range[0],
+                  ariaLabel: 'lowest value shown',
+                  value: formatNumber(range[0], range[1] - range[0]),
                   onChange: (n) => this.ensemble({ range: [n, range[1]] }),
                 })}
                 ${numberInput({
                   id: 'range-hi',
                   step: 'any',
-                  value: range[1],
+                  ariaLabel: 'highest value shown',
+                  value: formatNumber(range[1], range[1] - range[0]),
                   onChange: (n) => this.ensemble({ range: [range[0], n] }),
                 })}</span
               ></label

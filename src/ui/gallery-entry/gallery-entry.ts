@@ -7,6 +7,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { GalleryEntry } from '../../gallery/entries.ts';
+import { entryTable, type GalleryTable } from '../../gallery/figures.ts';
+import { formatNumber } from '../shared/labels.ts';
 import { GalleryChooseEvent, GalleryCloseEvent, GalleryTrajectoryEvent } from '../gallery-panel/gallery.ts';
 
 @customElement('gd-gallery-entry')
@@ -77,7 +79,37 @@ export class GalleryEntryView extends LitElement {
     .error {
       color: #b00020;
     }
+    table {
+      border-collapse: collapse;
+      font-size: 13px;
+      font-variant-numeric: tabular-nums;
+      margin: 0 0 10px;
+    }
+    caption {
+      text-align: left;
+      font-size: 12px;
+      color: #444;
+      padding-bottom: 2px;
+    }
+    th,
+    td {
+      border-bottom: 1px solid #ddd;
+      padding: 2px 8px;
+      text-align: right;
+    }
+    tr.ratio td {
+      font-weight: 600;
+      background: #f3f7fc;
+    }
   `;
+
+  private table: { id: string; value: GalleryTable | null } | null = null;
+
+  /** The entry's table, computed once per entry (float64, a fraction of a second). */
+  private tableOf(e: GalleryEntry): GalleryTable | null {
+    if (this.table?.id !== e.id) this.table = { id: e.id, value: entryTable(e.id) };
+    return this.table.value;
+  }
 
   /** The open entry. */
   @property({ attribute: false }) entry: GalleryEntry | null = null;
@@ -91,6 +123,24 @@ export class GalleryEntryView extends LitElement {
 
   private choose(label: string): void {
     if (this.entry) this.dispatchEvent(new GalleryChooseEvent({ id: this.entry.id, label }));
+  }
+
+  private renderTable(t: GalleryTable | null) {
+    if (!t) return nothing;
+    return html`<table id="entry-table">
+      <caption>
+        ${t.caption}
+      </caption>
+      <tr>
+        ${t.head.map((h) => html`<th scope="col">${h}</th>`)}
+      </tr>
+      ${t.rows.map(
+        (r) =>
+          html`<tr class=${r[0].startsWith('ratio') ? 'ratio' : ''}>
+            ${r.map((c) => html`<td>${c}</td>`)}
+          </tr>`,
+      )}
+    </table>`;
   }
 
   protected override render() {
@@ -138,13 +188,13 @@ export class GalleryEntryView extends LitElement {
                     aria-pressed=${this.trajectory === k}
                     @click=${() => this.dispatchEvent(new GalleryTrajectoryEvent(k))}
                   >
-                    h = ${h}
+                    h = ${formatNumber(h)}
                   </button>`,
               )}
             </div>`
           : nothing
       }
-      ${e.paragraphs.map((p) => html`<p>${p}</p>`)}
+      ${e.paragraphs.map((p) => html`<p>${p}</p>`)} ${this.renderTable(this.tableOf(e))}
       ${this.error ? html`<div class="error">${this.error}</div>` : nothing}
     </article>`;
   }

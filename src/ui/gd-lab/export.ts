@@ -8,7 +8,8 @@ import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
-import { formatTicks, niceTicks } from '../shared/ticks.ts';
+import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
+import { fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
 import { encodeSpecPng, readSpecFromPng } from '../../experiment/png.ts';
 
 export interface ExportOptions {
@@ -56,14 +57,14 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
   drawAxes(
     f,
     { top, height },
-    { min: u.min, max: u.max, label: u.quantity },
-    { min: v.min, max: v.max, label: v.quantity },
+    { min: u.min, max: u.max, label: quantityLabel(u.quantity) },
+    { min: v.min, max: v.max, label: quantityLabel(v.quantity) },
   );
   // Legend: counts, then the colorbar for continuous fields.
   ctx.textAlign = 'left';
   let y = top + font;
   const x0 = left + width + 14 * scale;
-  for (const row of legendRows(frame)) {
+  for (const row of spec.colour.field === 'outcome' ? legendRows(frame) : []) {
     ctx.fillStyle = `rgb(${row.rgb.join(',')})`;
     ctx.fillRect(x0, y - font + 2 * scale, font, font);
     ctx.fillStyle = '#222';
@@ -74,7 +75,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     const range = colourRange(frame, spec.colour);
     if (range) {
       y += font;
-      ctx.fillText(`${spec.colour.field}${spec.colour.log ? ' (log10)' : ''}`, x0, y);
+      ctx.fillText(`${fieldLabel(spec.colour.field, spec)}${spec.colour.log ? ', log scale' : ''}`, x0, y);
       const barTop = y + 8 * scale;
       const barH = Math.min(200 * scale, H - barTop - 10 * scale);
       for (let k = 0; k < barH; k++) {
@@ -83,14 +84,38 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
         ctx.fillRect(x0, barTop + k, 14 * scale, 1);
       }
       ctx.fillStyle = '#222';
-      const ticks = niceTicks(range[0], range[1], 5);
-      formatTicks(ticks).forEach((label, k) => {
-        const ty = barTop + (1 - (ticks[k] - range[0]) / (range[1] - range[0])) * barH;
+      const ticks = spec.colour.log ? logTicks(range[0], range[1]) : [];
+      if (!spec.colour.log) {
+        const t = niceTicks(range[0], range[1], 5);
+        formatTicks(t).forEach((label, k) => ticks.push({ at: t[k], label }));
+      }
+      for (const { at, label } of ticks) {
+        const ty = barTop + (1 - (at - range[0]) / (range[1] - range[0])) * barH;
         ctx.fillText(label, x0 + 20 * scale, ty + 4 * scale);
-      });
+      }
     }
   }
-  return finishFrame(f, `gdlab · ${spec.objective.expr} · h = ${spec.lr} · ${frame.info.precision}`);
+  return finishFrame(f, footerLine(spec, frame.info.precision));
+}
+
+/**
+ * The footer of an exported map: the objective, the rate unless an axis sweeps it (a map over
+ * per-coordinate rates has no single h), the start unless both axes sweep coordinates, precision.
+ */
+export function footerLine(spec: ExperimentSpec, precision: string): string {
+  const q = [spec.plane.u.quantity, spec.plane.v.quantity];
+  const rates = q.filter((x) => x === 'lr' || x.startsWith('lr.'));
+  const parts = [`gdlab · f = ${spec.objective.expr}`];
+  if (!rates.length) {
+    const h = spec.lrPerCoord
+      ? `(${spec.lrPerCoord.map((r) => formatNumber(r)).join(', ')})`
+      : formatNumber(spec.lr);
+    parts.push(`h = ${h}`);
+  }
+  if (q.filter((x) => !rates.includes(x)).length < spec.x0.length || spec.x0.length > 2)
+    parts.push(`x₀ = (${spec.x0.map((v) => formatNumber(v)).join(', ')}) off the axes`);
+  parts.push(`${spec.iterations} steps`, precision);
+  return parts.join(' · ');
 }
 
 /** Reads a spec from a dropped or opened file: a gdlab PNG, or spec JSON. */

@@ -1,21 +1,53 @@
 /**
- * <gd-map-legend>: outcome counts (diverged, converged, period p, chaotic) with their colours, and
- * a colorbar with its range for continuous fields. The counts are those of the frame on screen.
+ * <gd-map-legend>: what the map's colours mean. Coloured by outcome: each class with its count and
+ * share, the shaded classes with their ramp and what the shade means (escape step, λ), periods with
+ * numbered swatches. Coloured by a field: that field's colour bar, titled in words, with its range
+ * and the colour of pixels that have no value; the outcome list does not apply and is not shown.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { OUTCOME_PALETTE } from '../../colormaps.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { ColourSettings, MapFrame } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine-host/colour.ts';
-import { formatTicks, niceTicks } from '../shared/ticks.ts';
+import { fieldLabel, formatNumber } from '../shared/labels.ts';
+import { varsOf } from '../shared/objective.ts';
+import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 
-/** Legend rows of an outcome map: label, count, colour. */
-export function legendRows(
-  frame: MapFrame,
-): { key: string; label: string; count: number; rgb: readonly number[] }[] {
+export interface LegendRow {
+  key: string;
+  label: string;
+  count: number;
+  rgb: readonly number[];
+  /** The other end of a shaded class's ramp. */
+  to?: readonly number[];
+  /** What the shade means. */
+  shade?: string;
+  /** Written in the swatch (a period's number). */
+  mark?: string;
+}
+
+const css_ = (c: readonly number[]) => `rgb(${c.join(',')})`;
+
+/** Legend rows of an outcome map: label, count, colour, in the order of the classes. */
+export function legendRows(frame: MapFrame): LegendRow[] {
   const c = frame.counts;
-  const rows: { key: string; label: string; count: number; rgb: readonly number[] }[] = [
-    { key: 'diverged', label: 'diverged', count: c.diverged, rgb: OUTCOME_SWATCHES.diverged },
-    { key: 'escaping', label: 'escaping (growing)', count: c.escaping, rgb: OUTCOME_SWATCHES.escaping },
+  const P = OUTCOME_PALETTE;
+  const rows: LegendRow[] = [
+    {
+      key: 'diverged',
+      label: 'diverged',
+      count: c.diverged,
+      rgb: P.diverged[0],
+      to: P.diverged[1],
+      shade: 'shade: the step it left the radius, dark = early',
+    },
+    {
+      key: 'escaping',
+      label: 'escaping (growing, not yet past the radius)',
+      count: c.escaping,
+      rgb: OUTCOME_SWATCHES.escaping,
+    },
     { key: 'converged', label: 'converged', count: c.converged, rgb: OUTCOME_SWATCHES.converged },
   ];
   const periods = Object.keys(c.periodic)
@@ -27,22 +59,28 @@ export function legendRows(
       label: `period ${p}`,
       count: c.periodic[String(p)],
       rgb: periodRgb(p),
+      mark: String(p),
     });
-  // The chaotic colour runs from dark (λ small) to bright (λ ≥ ln 2); orbits that merely had not
-  // settled within the iterations are not called chaotic.
   rows.push({
     key: 'chaotic',
     label: 'chaotic (bounded, λ > 0)',
     count: c.chaotic,
-    rgb: OUTCOME_SWATCHES.chaotic,
+    rgb: P.chaotic[0],
+    to: P.chaotic[1],
+    shade: `shade: λ from 0 (dark) to ${formatNumber(Math.LN2, undefined, 3)} = ln 2 and above (bright)`,
   });
   rows.push({
     key: 'unsettled',
-    label: 'not settled',
+    label: 'not settled (neither a cycle nor chaos within the steps)',
     count: c.unsettled,
     rgb: OUTCOME_SWATCHES.unsettled,
   });
   return rows;
+}
+
+/** Black or white, whichever reads on the colour. */
+function ink(c: readonly number[]): string {
+  return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2] > 140 ? '#000' : '#fff';
 }
 
 @customElement('gd-map-legend')
@@ -53,7 +91,6 @@ export class MapLegend extends LitElement {
       font:
         12px/1.4 system-ui,
         sans-serif;
-      min-width: 170px;
     }
     table {
       border-collapse: collapse;
@@ -61,21 +98,31 @@ export class MapLegend extends LitElement {
     }
     td {
       padding: 1px 4px;
+      vertical-align: top;
     }
     td.n {
       text-align: right;
     }
     .sw {
       display: inline-block;
-      width: 12px;
-      height: 12px;
+      box-sizing: border-box;
+      min-width: 20px;
+      height: 15px;
       border: 1px solid #999;
-      vertical-align: -2px;
+      font-size: 10px;
+      font-weight: 600;
+      line-height: 13px;
+      text-align: center;
+    }
+    .shade {
+      display: block;
+      color: #555;
+      font-size: 11px;
     }
     .bar {
       display: flex;
       gap: 4px;
-      margin-top: 8px;
+      margin-top: 6px;
     }
     canvas {
       width: 16px;
@@ -85,7 +132,7 @@ export class MapLegend extends LitElement {
     .ticks {
       position: relative;
       height: 200px;
-      width: 70px;
+      width: 90px;
     }
     .ticks span {
       position: absolute;
@@ -100,6 +147,8 @@ export class MapLegend extends LitElement {
 
   @property({ attribute: false }) frame: MapFrame | null = null;
   @property({ attribute: false }) colour: ColourSettings | null = null;
+  /** The spec on screen (for the words of a field: an observable's expression, a coordinate's name). */
+  @property({ attribute: false }) spec: ExperimentSpec | null = null;
 
   protected override updated(): void {
     const canvas = this.renderRoot.querySelector('canvas');
@@ -115,47 +164,66 @@ export class MapLegend extends LitElement {
     }
   }
 
-  private colorbar() {
-    const f = this.frame;
-    const c = this.colour;
-    if (!f || !c || c.field === 'outcome') return nothing;
+  /** The colour bar of a continuous field. */
+  private colorbar(f: MapFrame, c: ColourSettings) {
+    const spec = this.spec ?? f.spec;
+    const vars = varsOf(spec);
+    const title = `${fieldLabel(c.field, spec, vars)}${c.log ? ', log scale' : ''}`;
     const range = colourRange(f, c);
-    if (!range) return html`<div class="bar">no finite values to colour</div>`;
-    const ticks = niceTicks(range[0], range[1], 5);
-    const labels = formatTicks(ticks);
-    return html`<div class="title">${c.field}${c.log ? ' (log₁₀)' : ''}</div>
-      <div class="bar">
+    if (!range)
+      return html`<div class="title" id="colorbar-title">${title}</div>
+        <div>no finite values to colour</div>`;
+    const marks = c.log
+      ? logTicks(range[0], range[1])
+      : (() => {
+          const t = niceTicks(range[0], range[1], 5);
+          const l = formatTicks(t);
+          return t.map((at, k) => ({ at, label: l[k] }));
+        })();
+    const labels = marks.map((m) => m.label);
+    const none =
+      c.field === 'escape' ? 'bounded (no escape)' : c.field === 'period' ? 'no period' : 'no value';
+    return html`<div class="title" id="colorbar-title">${title}${f.coarse ? ' (preview)' : ''}</div>
+      <div class="bar" role="img" aria-label="colour bar from ${labels[0]} to ${labels[labels.length - 1]}">
         <canvas id="colorbar"></canvas>
         <div class="ticks">
-          ${ticks.map(
-            (t, k) =>
-              html`<span style="top:${(1 - (t - range[0]) / (range[1] - range[0])) * 200}px"
-                >${labels[k]}</span
+          ${marks.map(
+            (m) =>
+              html`<span style="top:${(1 - (m.at - range[0]) / (range[1] - range[0])) * 200}px"
+                >${m.label}</span
               >`,
           )}
         </div>
-      </div>`;
+      </div>
+      <div><span class="sw" style="background:${css_(OUTCOME_PALETTE.nan)}"></span> ${none}</div>`;
   }
 
   protected override render() {
     const f = this.frame;
+    const c = this.colour;
     if (!f)
       return html`<div class="title">outcomes</div>
         <div>computing…</div>`;
+    if (c && c.field !== 'outcome') return this.colorbar(f, c);
     const total = f.width * f.height;
     return html`<div class="title">outcomes${f.coarse ? ' (preview)' : ''}</div>
       <table id="counts">
         ${legendRows(f).map(
           (r) =>
             html`<tr data-key=${r.key}>
-              <td><span class="sw" style="background:rgb(${r.rgb.join(',')})"></span></td>
-              <td>${r.label}</td>
+              <td>
+                <span
+                  class="sw"
+                  style="background:${r.to ? `linear-gradient(90deg, ${css_(r.rgb)}, ${css_(r.to)})` : css_(r.rgb)};color:${ink(r.rgb)}"
+                  >${r.mark ?? ''}</span
+                >
+              </td>
+              <td>${r.label}${r.shade ? html`<span class="shade">${r.shade}</span>` : nothing}</td>
               <td class="n" data-count=${r.count}>${r.count}</td>
               <td class="n">${((100 * r.count) / total).toFixed(1)}%</td>
             </tr>`,
         )}
-      </table>
-      ${this.colorbar()}`;
+      </table>`;
   }
 }
 

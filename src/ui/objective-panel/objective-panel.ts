@@ -9,6 +9,8 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileFor } from '../shared/objective.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
+import { plainMessage } from '../shared/field-errors.ts';
+import { formatNumber } from '../shared/labels.ts';
 import { PRESETS, applyPreset } from '../shared/presets.ts';
 
 /** A validation failure: message and 1-based column (0: not about one place). */
@@ -67,12 +69,22 @@ export class ObjectivePanel extends LitElement {
         color: #444;
         margin-top: 4px;
       }
+      .note {
+        font-size: 12px;
+        background: #eef4fc;
+        border: 1px solid #9cc0ea;
+        border-radius: 4px;
+        padding: 3px 6px;
+        margin-top: 4px;
+      }
     `,
   ];
 
   @property({ attribute: false }) spec!: ExperimentSpec;
-  /** An error from the lab (e.g. the plane no longer fits the new objective). */
+  /** An error from the lab (e.g. a parameter with no value). */
   @property({ attribute: false }) error: string | null = null;
+  /** One line from the lab on how the new objective changed the plane; null when it did not. */
+  @property({ attribute: false }) note: string | null = null;
   @state() private draft = '';
   @state() private problem: ExprProblem | null = null;
   private timer = 0;
@@ -148,6 +160,7 @@ export class ObjectivePanel extends LitElement {
       ><span>${name}</span>
       <input
         type="range"
+        aria-label="${name}: slider"
         min=${min}
         max=${max}
         step=${span / 200}
@@ -157,7 +170,8 @@ export class ObjectivePanel extends LitElement {
         type="number"
         step="any"
         data-param=${name}
-        .value=${String(value)}
+        aria-label="${name}: value"
+        .value=${formatNumber(value)}
         @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))}
     /></label>`;
   }
@@ -187,7 +201,7 @@ export class ObjectivePanel extends LitElement {
         id="expr"
         rows="2"
         spellcheck="false"
-        aria-label="f(x, y)"
+        aria-label="objective f: an expression in x, y (or x1 … x8) and named parameters"
         .value=${this.draft}
         @input=${this.onInput}
         @keydown=${(e: KeyboardEvent) => {
@@ -199,7 +213,8 @@ export class ObjectivePanel extends LitElement {
         }}
       ></textarea>
       ${pr ? this.renderProblem(pr) : nothing}
-      ${this.error ? html`<div class="error" id="objective-error">${this.error}</div>` : nothing}
+      ${this.note ? html`<div class="note" id="adapt-note" role="status">${this.note}</div>` : nothing}
+      ${this.error ? html`<div class="error" id="objective-error">${plainMessage(this.error)}</div>` : nothing}
       ${Object.entries(s.objective.params).map(([k, v]) => this.renderParam(k, v))}
       ${preset ? html`<div class="explain">${preset.explanation}</div>` : nothing}
     </fieldset>`;

@@ -8,8 +8,22 @@ import { customElement, property } from 'lit/decorators.js';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileSpec } from '../shared/objective.ts';
-import { numberField } from '../shared/number-field.ts';
+import { errorLine, numberField } from '../shared/number-field.ts';
+import { fieldErrors, type FieldErrors } from '../shared/field-errors.ts';
+import { formatNumber } from '../shared/labels.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';
+
+/** The panel's fields and the spec paths whose messages belong beside each. */
+const FIELD_PATHS = {
+  lr: ['lr'],
+  perCoord: ['lrPerCoord'],
+  x0: ['x0'],
+  iterations: ['iterations'],
+  transient: ['transient'],
+  tol: ['classify.tol'],
+  maxPeriod: ['classify.maxPeriod'],
+} as const;
+type Errors = FieldErrors<keyof typeof FIELD_PATHS>;
 
 @customElement('gd-optimizer-panel')
 export class OptimizerPanel extends LitElement {
@@ -31,7 +45,7 @@ export class OptimizerPanel extends LitElement {
   }
 
   /** Steps of a basin map; the ensemble views run transient + keep, set in the ensemble panel. */
-  private renderSteps() {
+  private renderSteps(e: Errors) {
     const s = this.spec;
     return html`${numberField({
       id: 'iterations',
@@ -40,6 +54,7 @@ export class OptimizerPanel extends LitElement {
       step: 1,
       value: s.iterations,
       onChange: (n) => this.edit((x) => ({ ...x, iterations: n })),
+      errors: { id: 'iterations-error', lines: e.byField.iterations },
     })}
     ${numberField({
       id: 'transient',
@@ -48,6 +63,7 @@ export class OptimizerPanel extends LitElement {
       step: 1,
       value: s.transient,
       onChange: (n) => this.edit((x) => ({ ...x, transient: n })),
+      errors: { id: 'transient-error', lines: e.byField.transient },
     })}`;
   }
 
@@ -55,15 +71,17 @@ export class OptimizerPanel extends LitElement {
     const s = this.spec;
     const vars = this.vars();
     const per = s.lrPerCoord;
+    const e = fieldErrors(this.error, FIELD_PATHS);
     return html`<fieldset>
       <legend>optimizer</legend>
       ${numberField({
         id: 'lr',
         label: 'rate h',
         step: 'any',
-        value: s.lr,
+        value: formatNumber(s.lr),
         disabled: !!per,
         onChange: (n) => this.edit((x) => ({ ...x, lr: n })),
+        errors: { id: 'lr-error', lines: e.byField.lr },
       })}
       <label class="inline"
         ><input
@@ -86,7 +104,7 @@ export class OptimizerPanel extends LitElement {
                     type="number"
                     step="any"
                     data-coord=${k}
-                    .value=${String(per[k])}
+                    .value=${formatNumber(per[k])}
                     @change=${(e: Event) =>
                       this.edit((x) => {
                         const rates = [...(x.lrPerCoord ?? [])];
@@ -97,12 +115,13 @@ export class OptimizerPanel extends LitElement {
             )
           : nothing
       }
+      ${errorLine(e.byField.perCoord, 'per-coord-error')}
       <label
         >start x₀
         <input
           id="x0"
           type="text"
-          .value=${s.x0.join(', ')}
+          .value=${s.x0.map((v) => formatNumber(v)).join(', ')}
           title="the start of every trajectory, except the swept coordinates"
           @change=${(e: Event) =>
             this.edit((x) => ({
@@ -112,9 +131,10 @@ export class OptimizerPanel extends LitElement {
                 .map((t) => (t.trim() === '' ? NaN : Number(t))),
             }))}
       /></label>
+      ${errorLine(e.byField.x0, 'x0-error')}
       ${
         s.kind === 'basin'
-          ? this.renderSteps()
+          ? this.renderSteps(e)
           : html`<div class="hint">steps: transient + keep, in the ensemble panel</div>`
       }
       ${numberField({
@@ -123,6 +143,7 @@ export class OptimizerPanel extends LitElement {
         step: 'any',
         value: s.classify.tol,
         onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, tol: n } })),
+        errors: { id: 'tol-error', lines: e.byField.tol },
       })}
       ${numberField({
         id: 'max-period',
@@ -132,6 +153,7 @@ export class OptimizerPanel extends LitElement {
         step: 1,
         value: s.classify.maxPeriod,
         onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, maxPeriod: n } })),
+        errors: { id: 'max-period-error', lines: e.byField.maxPeriod },
       })}
       <label class="inline"
         ><input
@@ -145,7 +167,7 @@ export class OptimizerPanel extends LitElement {
             }))}
         />Lyapunov exponent (tells chaos from long cycles)</label
       >
-      ${this.error ? html`<div class="error" id="optimizer-error">${this.error}</div>` : nothing}
+      ${e.rest.length ? html`<div class="error" id="optimizer-error">${e.rest.join('\n')}</div>` : nothing}
     </fieldset>`;
   }
 }

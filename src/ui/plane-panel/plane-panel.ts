@@ -1,29 +1,40 @@
 /**
- * <gd-plane-panel>: which two quantities the map sweeps, over which ranges, at which grid size.
- * The range fields are the view: zooming the map rewrites them, and typing here moves the map.
- * For a bifurcation diagram only the sweep (plane.u) and the number of columns apply.
+ * <gd-plane-panel>: which two quantities the map sweeps, over which ranges, at which grid size, and
+ * a button that swaps the two axes. The range fields are the view: zooming the map rewrites them,
+ * and typing here moves the map. Every change is one whole edit (src/ui/plane-panel/plane-edits.ts):
+ * choosing the quantity the other axis sweeps swaps them instead of being refused. For a
+ * bifurcation diagram only the sweep (plane.u) and the number of columns apply.
  */
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AxisRange, ExperimentSpec } from '../../experiment/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
+import { fieldErrors } from '../shared/field-errors.ts';
+import { formatNumber, quantityChoice, quantityLabel } from '../shared/labels.ts';
 import { compileSpec, sweepableQuantities } from '../shared/objective.ts';
-import { numberField, numberInput, type NumberInputOptions } from '../shared/number-field.ts';
+import { errorLine, numberField, numberInput, type NumberInputOptions } from '../shared/number-field.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
+import { setAxisQuantity, swapAxes } from './plane-edits.ts';
 
-/** A sensible first range for a quantity that was just chosen. */
-function defaultRange(spec: ExperimentSpec, quantity: string): [number, number] {
-  if (quantity === 'lr' || quantity.startsWith('lr.')) return [Math.max(1e-3, spec.lr * 0.1), spec.lr * 2.2];
-  if (quantity in spec.objective.params) {
-    const p = spec.objective.params[quantity];
-    return p === 0 ? [-1, 1] : [Math.min(0, 2 * p), Math.max(0, 2 * p)];
-  }
-  return [-3, 3];
-}
+const FIELD_PATHS = {
+  u: ['plane.u'],
+  v: ['plane.v'],
+  plane: ['plane'],
+  size: ['size'],
+} as const;
 
 @customElement('gd-plane-panel')
 export class PlanePanel extends LitElement {
-  static override styles = panelStyles;
+  static override styles = [
+    panelStyles,
+    css`
+      button.swap {
+        font: inherit;
+        font-size: 12px;
+        margin: 2px 0 4px 98px;
+      }
+    `,
+  ];
 
   @property({ attribute: false }) spec!: ExperimentSpec;
   @property({ attribute: false }) error: string | null = null;
@@ -32,47 +43,48 @@ export class PlanePanel extends LitElement {
     this.dispatchEvent(new SpecEditEvent({ section: 'plane', edit }));
   }
 
-  private setAxis(key: 'u' | 'v', patch: Partial<AxisRange>): void {
-    this.edit((s) => {
-      let axis = { ...s.plane[key], ...patch };
-      if (patch.quantity) {
-        const [min, max] = defaultRange(s, patch.quantity);
-        axis = { quantity: patch.quantity, min, max };
-      }
-      return { ...s, plane: { ...s.plane, [key]: axis } };
-    });
+  private setRange(key: 'u' | 'v', end: 'min' | 'max', value: number): void {
+    this.edit((s) => ({ ...s, plane: { ...s.plane, [key]: { ...s.plane[key], [end]: value } } }));
   }
 
-  private renderAxis(key: 'u' | 'v', quantities: string[]) {
+  private renderAxis(key: 'u' | 'v', quantities: string[], vars: readonly string[], errors?: string[]) {
     const a = this.spec.plane[key];
     // A bifurcation diagram sweeps u only; its vertical axis is the observable (ensemble panel).
-    const title = this.spec.kind === 'basin' ? (key === 'u' ? 'horizontal' : 'vertical') : 'quantity';
+    const title = this.spec.kind === 'basin' ? (key === 'u' ? 'horizontal' : 'vertical') : 'sweep';
+    const span = a.max - a.min;
+    const name = quantityLabel(a.quantity);
     return html`<label
         >${title}
         <select
           id="q-${key}"
-          @change=${(e: Event) => this.setAxis(key, { quantity: (e.target as HTMLSelectElement).value })}
+          @change=${(e: Event) =>
+            this.edit((s) => setAxisQuantity(s, key, (e.target as HTMLSelectElement).value))}
         >
-          ${quantities.map((q) => html`<option value=${q} ?selected=${q === a.quantity}>${q}</option>`)}
+          ${quantities.map(
+            (q) => html`<option value=${q} ?selected=${q === a.quantity}>${quantityChoice(q, vars)}</option>`,
+          )}
         </select></label
       >
       <label
-        >range
+        >range of ${name}
         <span class="pair">
           ${numberInput({
             id: `${key}-min`,
             step: 'any',
-            value: a.min,
-            onChange: (n) => this.setAxis(key, { min: n }),
+            ariaLabel: `${title} axis: lowest ${name}`,
+            value: formatNumber(a.min, span),
+            onChange: (n) => this.setRange(key, 'min', n),
           })}
           ${numberInput({
             id: `${key}-max`,
             step: 'any',
-            value: a.max,
-            onChange: (n) => this.setAxis(key, { max: n }),
+            ariaLabel: `${title} axis: highest ${name}`,
+            value: formatNumber(a.max, span),
+            onChange: (n) => this.setRange(key, 'max', n),
           })}</span
         ></label
-      >`;
+      >
+      ${errorLine(errors, `${key}-error`)}`;
   }
 
   /** The grid's width: the columns of a sweep, or the first of a basin map's grid pair. */
@@ -82,6 +94,7 @@ export class PlanePanel extends LitElement {
       min: 1,
       max: 4096,
       step: 1,
+      ariaLabel: this.spec.kind === 'basin' ? 'grid: pixels across' : 'columns',
       value: this.spec.size[0],
       onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] })),
     };
@@ -90,21 +103,36 @@ export class PlanePanel extends LitElement {
   protected override render() {
     const s = this.spec;
     let quantities: string[];
+    let vars: readonly string[] = [];
     try {
-      quantities = sweepableQuantities(compileSpec(s));
+      const obj = compileSpec(s);
+      vars = obj.vars;
+      quantities = sweepableQuantities(obj);
     } catch {
       quantities = [s.plane.u.quantity, s.plane.v.quantity];
     }
+    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS);
+    const foot = [...(byField.plane ?? []), ...rest];
     if (s.kind !== 'basin')
       return html`<fieldset>
         <legend>sweep</legend>
-        ${this.renderAxis('u', quantities)} ${numberField({ ...this.widthInput(), label: 'columns' })}
+        ${this.renderAxis('u', quantities, vars, byField.u)}
+        ${numberField({ ...this.widthInput(), label: 'columns', errors: { id: 'size-error', lines: byField.size } })}
         <div class="hint">the vertical axis is the ensemble's observable</div>
-        ${this.error ? html`<div class="error" id="plane-error">${this.error}</div>` : nothing}
+        ${foot.length ? html`<div class="error" id="plane-error">${foot.join('\n')}</div>` : nothing}
       </fieldset>`;
     return html`<fieldset>
       <legend>plane</legend>
-      ${this.renderAxis('u', quantities)} ${this.renderAxis('v', quantities)}
+      ${this.renderAxis('u', quantities, vars, byField.u)}
+      <button
+        class="swap"
+        id="swap"
+        title="exchange the horizontal and vertical axes"
+        @click=${() => this.edit(swapAxes)}
+      >
+        ⇅ swap axes
+      </button>
+      ${this.renderAxis('v', quantities, vars, byField.v)}
       <label
         >grid
         <span class="pair">
@@ -114,12 +142,14 @@ export class PlanePanel extends LitElement {
             min: 1,
             max: 4096,
             step: 1,
+            ariaLabel: 'grid: pixels up',
             value: s.size[1],
             onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] })),
           })}</span
         ></label
       >
-      ${this.error ? html`<div class="error" id="plane-error">${this.error}</div>` : nothing}
+      ${errorLine(byField.size, 'size-error')}
+      ${foot.length ? html`<div class="error" id="plane-error">${foot.join('\n')}</div>` : nothing}
     </fieldset>`;
   }
 }

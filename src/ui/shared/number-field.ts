@@ -17,6 +17,8 @@ export interface NumberInputOptions {
   step: 1 | 'any';
   placeholder?: string;
   disabled?: boolean;
+  /** The accessible name of a bare input (one of a pair has no label of its own). */
+  ariaLabel?: string;
   /** The box's value, NaN when empty. */
   onChange: (value: number) => void;
 }
@@ -38,6 +40,7 @@ export function numberInput(o: NumberInputOptions): TemplateResult {
     max=${ifDefined(o.max)}
     step=${o.step}
     placeholder=${ifDefined(o.placeholder)}
+    aria-label=${ifDefined(o.ariaLabel)}
     .value=${String(o.value)}
     ?disabled=${!!o.disabled}
     @change=${(e: Event) => o.onChange(num(e.target))}

@@ -2,11 +2,10 @@
  * The spec's compiled objective, memoised: the panels validate on every keystroke and the lab
  * checks every edit, and compiling is pure in (expr, params, observables).
  */
-import { ensembleObservableInputs, planEnsemble } from '../../core/ensemble.ts';
+import { checkSpec as checkExperiment } from '../../experiment/check.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
-import { resolvePlane } from '../../experiment/plane.ts';
-import { SpecError, type ExperimentSpec } from '../../experiment/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 
 /**
  * A few recent compilations, most recent last: an ensemble spec is checked with its observables and
@@ -38,26 +37,23 @@ export function compileSpec(spec: ExperimentSpec): CompiledObjective {
 }
 
 /**
- * Every check a spec must pass before it is computed: the objective compiles and the plane fits it;
- * for the ensemble views also the observable compiles and the run fits the work limits (the same
- * planEnsemble the engines call). Throws ObjectiveError or SpecError with the message to show.
+ * Every check a spec must pass before it is computed: src/experiment/check.ts (the one path every
+ * entry point takes), with the memoised compiler. Throws ObjectiveError or SpecError with the message.
  */
 export function checkSpec(spec: ExperimentSpec): CompiledObjective {
-  const obj = compileSpec(spec);
-  resolvePlane(spec, obj);
-  if (spec.kind !== 'basin') {
-    let withObservable: CompiledObjective;
-    try {
-      withObservable = compileFor(spec.objective.expr, spec.objective.params, ensembleObservableInputs(spec));
-    } catch (e) {
-      throw new SpecError([`ensemble.observable: ${(e as Error).message}`]);
-    }
-    planEnsemble(spec, withObservable);
-  }
-  return obj;
+  return checkExperiment(spec, (i) => compileFor(i.expr, i.params, i.observables));
 }
 
 /** The quantities a plane axis may sweep for this objective. */
 export function sweepableQuantities(obj: { vars: readonly string[]; params: readonly string[] }): string[] {
   return [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params];
+}
+
+/** The objective's variables, or none while the expression does not compile. */
+export function varsOf(spec: ExperimentSpec): readonly string[] {
+  try {
+    return compileSpec(spec).vars;
+  } catch {
+    return [];
+  }
 }

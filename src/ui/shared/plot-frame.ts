@@ -1,10 +1,10 @@
 /**
  * What the basin map and the ensemble views draw alike around their pictures: the margins, the
- * styles of the frame, axes, progress bar, readout and zoom box, the ticks and labels of a view, and
+ * styles of the frame, axes, readout and zoom box, the ticks and labels of a view, and
  * where a computed picture's own window lies within the view on screen (so a stale picture stays in
  * place while the new one computes).
  */
-import { css, html, nothing, svg } from 'lit';
+import { css, nothing, svg } from 'lit';
 import { formatTicks, niceTicks } from './ticks.ts';
 import { planeToScreen, type Size, type View } from './view.ts';
 
@@ -47,19 +47,15 @@ export const plotStyles = css`
     font-size: 13px;
     font-style: italic;
   }
-  .progress {
-    position: absolute;
-    left: 0;
-    top: 0;
-    height: 3px;
-    background: #e4572e;
-    transition: width 80ms linear;
-  }
   .readout {
     min-height: 1.4em;
     font-variant-numeric: tabular-nums;
     white-space: pre;
     margin-top: 2px;
+  }
+  .readout.hint {
+    white-space: normal;
+    color: #666;
   }
   .box {
     fill: rgba(255, 255, 255, 0.15);
@@ -106,13 +102,6 @@ export function plotAxes(
         <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${labels.v}</text>
         ${extra}
       </g>`;
-}
-
-/** The progress bar across the top of a drawing area; nothing when idle (null). */
-export function progressBar(progress: number | null) {
-  return progress !== null
-    ? html`<div class="progress" style="width:${(progress * 100).toFixed(1)}%"></div>`
-    : nothing;
 }
 
 /** The whole frame around a drawing area whose top edge is `top` pixels down. */

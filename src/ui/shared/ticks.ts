@@ -57,3 +57,27 @@ export function formatValue(x: number, digits = 4): string {
   if (a >= 1e5 || a < 1e-3) return x.toExponential(digits - 1);
   return String(Number(x.toPrecision(digits + 2)));
 }
+
+/**
+ * Ticks of a log₁₀ scale labelled with the values themselves: positions are log₁₀ v in [lo, hi],
+ * values 1, 2 and 5 times powers of ten (every digit when the range is short, powers of ten alone
+ * when it is long), so a colour bar of escape steps reads 5, 10, 20, not 0.7, 1, 1.3.
+ */
+export function logTicks(lo: number, hi: number): { at: number; label: string }[] {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi) || !(hi > lo)) return [];
+  const pick = (mantissas: number[]) => {
+    const out: { at: number; label: string }[] = [];
+    for (let e = Math.floor(lo); e <= Math.ceil(hi) && out.length < 1000; e++)
+      for (const m of mantissas) {
+        const at = Math.log10(m) + e;
+        const v = m * 10 ** e;
+        if (at >= lo - 1e-9 && at <= hi + 1e-9)
+          out.push({ at, label: Math.abs(e) >= 5 ? `${m}e${e}` : String(Number(v.toPrecision(6))) });
+      }
+    return out;
+  };
+  const coarse = pick([1, 2, 5]);
+  if (coarse.length < 3) return pick([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  if (coarse.length > 9) return pick([1]);
+  return coarse;
+}

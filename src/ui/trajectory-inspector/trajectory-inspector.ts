@@ -4,27 +4,21 @@
  * against the 2/h line. uPlot instances are destroyed when the element leaves the DOM.
  */
 import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatValue } from '../shared/ticks.ts';
 import type { InspectorData } from './inspect.ts';
+import { CURVES, tickLabel } from './chart-style.ts';
 
-const COMPONENT_COLOURS = [
-  '#1f77b4',
-  '#d62728',
-  '#2ca02c',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-];
-const FLOW_STYLE = {
-  gf: { dash: [], width: 1.5, label: 'gradient flow' },
-  me1: { dash: [6, 3], width: 1.5, label: 'modified eq. order 1' },
-  me2: { dash: [2, 2], width: 1.8, label: 'modified eq. order 2' },
-} as const;
+const axis = (label: string): uPlot.Axis => ({
+  label,
+  labelSize: 18,
+  labelFont: '12px system-ui, sans-serif',
+  font: '11px system-ui, sans-serif',
+  values: (_u, splits) => splits.map((v) => (v === null || v === undefined ? '' : tickLabel(v))),
+  size: 52,
+});
 
 @customElement('gd-trajectory-inspector')
 export class TrajectoryInspector extends LitElement {
@@ -44,8 +38,8 @@ export class TrajectoryInspector extends LitElement {
       }
       .charts {
         display: flex;
-        flex-wrap: wrap;
-        gap: 8px;
+        flex-direction: column;
+        gap: 6px;
       }
       .note {
         color: #666;
@@ -66,11 +60,24 @@ export class TrajectoryInspector extends LitElement {
   ];
 
   @property({ attribute: false }) data: InspectorData | null = null;
+  /** The coordinate the state chart shows. */
+  @state() component = 0;
   /** The live charts: states, f, sharpness (tests read their data). */
   charts: uPlot[] = [];
+  private width = 0;
+  private resize = new ResizeObserver(() => {
+    const w = Math.floor(this.getBoundingClientRect().width);
+    if (Math.abs(w - this.width) > 8) this.build();
+  });
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resize.observe(this);
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.resize.disconnect();
     this.destroyCharts();
   }
 
@@ -79,8 +86,12 @@ export class TrajectoryInspector extends LitElement {
     this.charts = [];
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('data') && this.data && this.component >= this.data.vars.length) this.component = 0;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('data')) this.build();
+    if (changed.has('data') || changed.has('component')) this.build();
   }
 
   private build(): void {
@@ -88,44 +99,47 @@ export class TrajectoryInspector extends LitElement {
     const d = this.data;
     if (!d) return;
     const host = (id: string) => this.renderRoot.querySelector(`#${id}`) as HTMLElement;
-    const width = 330;
-    const height = 210;
+    this.width = Math.floor(this.getBoundingClientRect().width);
+    const width = Math.max(260, Math.min(640, this.width - 4));
+    const height = 190;
     const x = d.k.map(Number);
+    const c = this.component;
+    const v = d.vars[c];
 
-    // States: GD as points joined thinly, flows as lines.
-    const series: uPlot.Series[] = [{ label: 'k' }];
-    const data: (number | null)[][] = [x];
-    d.vars.forEach((v, c) => {
-      const colour = COMPONENT_COLOURS[c % COMPONENT_COLOURS.length];
-      series.push({
+    // State: GD as points only (a period-4 orbit reads as four rows of dots), the flows as lines.
+    const series: uPlot.Series[] = [
+      { label: 'k' },
+      {
         label: `GD ${v}`,
-        stroke: colour,
-        width: 1,
-        points: { show: true, size: 4, fill: colour },
+        stroke: CURVES.gd.colour,
+        fill: undefined,
+        paths: () => null,
+        points: { show: true, size: 4, fill: CURVES.gd.colour, stroke: CURVES.gd.colour },
+      },
+    ];
+    const data: (number | null)[][] = [x, d.states[c].map(finiteOrNull)];
+    for (const kind of ['gf', 'me1', 'me2'] as const) {
+      const f = d.flows[kind];
+      if (!f) continue;
+      const st = CURVES[kind];
+      series.push({
+        label: `${st.label} ${v}`,
+        stroke: st.colour,
+        width: 1.6,
+        dash: [...st.dash],
+        points: { show: false },
       });
-      data.push(d.states[c].map(finiteOrNull));
-      for (const kind of ['gf', 'me1', 'me2'] as const) {
-        const f = d.flows[kind];
-        if (!f) continue;
-        const st = FLOW_STYLE[kind];
-        series.push({
-          label: `${st.label} ${v}`,
-          stroke: colour,
-          width: st.width,
-          dash: [...st.dash],
-          points: { show: false },
-        });
-        data.push(f[c].map(finiteOrNull));
-      }
-    });
+      data.push(f[c].map(finiteOrNull));
+    }
     this.charts.push(
       new uPlot(
         {
-          title: 'state x_k (points) and flows at t = k·h',
+          title: `${v}_k: GD (points) and the flows at t = k·h`,
           width,
-          height,
+          height: height + 30,
           series,
           scales: { x: { time: false } },
+          axes: [axis('step k'), axis(`${v}_k`)],
           legend: { show: true, live: false },
         },
         data as uPlot.AlignedData,
@@ -135,15 +149,24 @@ export class TrajectoryInspector extends LitElement {
 
     // uPlot's log axis knows decimals down to 1e-32 only and loops without end below ("Invalid array
     // length"), e.g. for x²/2 at h = 1.2 where f reaches 1e-34 in 24 steps: such f is drawn linearly.
-    const fPositive = d.f.every((v) => !(v < 1e-30));
+    const fPositive = d.f.every((val) => !(val < 1e-30));
     this.charts.push(
       new uPlot(
         {
-          title: 'f(x_k)',
+          title: `f(x_k)${fPositive ? ', log scale' : ''}`,
           width,
           height,
           scales: { x: { time: false }, y: fPositive ? { distr: 3 } : {} },
-          series: [{ label: 'k' }, { label: 'f', stroke: '#333', width: 1, points: { show: true, size: 3 } }],
+          axes: [axis('step k'), axis('f(x_k)')],
+          series: [
+            { label: 'k' },
+            {
+              label: 'f',
+              stroke: CURVES.gd.colour,
+              width: 1,
+              points: { show: true, size: 3, fill: CURVES.gd.colour },
+            },
+          ],
           legend: { show: false },
         },
         [x, d.f.map(finiteOrNull)] as uPlot.AlignedData,
@@ -153,7 +176,7 @@ export class TrajectoryInspector extends LitElement {
 
     const sharpSeries: uPlot.Series[] = [
       { label: 'k' },
-      { label: 'sharpness λmax(∇²f)', stroke: '#e4572e', width: 1.2, points: { show: false } },
+      { label: 'sharpness λmax(∇²f)', stroke: '#e4572e', width: 1.4, points: { show: false } },
     ];
     const sharpData: (number | null)[][] = [x, d.sharpness.map(finiteOrNull)];
     if (d.twoOverH !== null) {
@@ -165,9 +188,10 @@ export class TrajectoryInspector extends LitElement {
         {
           title: 'sharpness against 2/h',
           width,
-          height,
+          height: height + 30,
           series: sharpSeries,
           scales: { x: { time: false } },
+          axes: [axis('step k'), axis('λmax(∇²f)')],
           legend: { show: true, live: false },
         },
         sharpData as uPlot.AlignedData,
@@ -197,6 +221,19 @@ export class TrajectoryInspector extends LitElement {
         </button>
       </div>
       ${d.flowNote ? html`<div class="note">${d.flowNote}</div>` : nothing}
+      ${
+        d.vars.length > 1
+          ? html`<label class="note"
+              >coordinate
+              <select
+                id="component"
+                @change=${(e: Event) => (this.component = Number((e.target as HTMLSelectElement).value))}
+              >
+                ${d.vars.map((v, k) => html`<option value=${k} ?selected=${k === this.component}>${v}</option>`)}
+              </select></label
+            >`
+          : nothing
+      }
       <div class="charts">
         <div id="chart-states"></div>
         <div id="chart-f"></div>

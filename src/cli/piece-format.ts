@@ -1,0 +1,181 @@
+/**
+ * Pieces of a basin map run as separate jobs (`gdlab basin --tile/--stack`, src/cli/pieces.ts) and
+ * what `gdlab merge` (src/cli/merge.ts) reads back: which rows a tile holds, which value a stack member
+ * takes, the files a piece writes, and the JSON beside its PNG band, checked on reading like any input.
+ */
+import { z } from 'zod';
+import type { OutcomeCounts } from '../core/outcome.ts';
+import { axisValue } from '../experiment/plane.ts';
+import { parseSpec, POSTER_LIMITS, type ExperimentSpec, type QuantityRef } from '../experiment/spec.ts';
+
+export const PIECE_FORMAT = 'gdlab-basin-piece';
+export const PIECE_VERSION = 1;
+/** tEXt keyword of a band PNG's piece description (its spec is the map's, under gdlab-spec). */
+export const PNG_PIECE_KEYWORD = 'gdlab-piece';
+/** Most members of a stack and most tiles of a map: bounded, so a typo cannot ask for a billion jobs. */
+export const MAX_PIECES = 100_000;
+
+/**
+ * A third swept quantity: member m of n runs at the centre of its cell of [min, max],
+ * min + (m + 0.5)(max - min)/n, the plane's pixel-centre rule, so n members × W × H pixels are the
+ * voxels of one box.
+ */
+export interface StackDef {
+  quantity: string;
+  min: number;
+  max: number;
+  n: number;
+}
+
+/** What every piece of one run shares: the map (a stack's base map), the stack and the tile count. */
+export interface PieceWhole {
+  spec: ExperimentSpec;
+  stack: StackDef | null;
+  tiles: number;
+}
+
+/** The JSON a piece writes beside its band PNG. */
+export interface PieceJson {
+  format: typeof PIECE_FORMAT;
+  version: typeof PIECE_VERSION;
+  whole: PieceWhole;
+  /** Stack member and its value (null without a stack). */
+  member: number | null;
+  value: number | null;
+  tile: number;
+  /** Picture rows [first, end) of the band, counted from the top (PNG order). */
+  rows: [number, number];
+  /** The map the band belongs to: whole.spec, or for a stack the member's spec. */
+  spec: ExperimentSpec;
+  engine: 'gpu' | 'cpu';
+  adapter: string;
+  precision: 'f32' | 'f64';
+  counts: OutcomeCounts;
+  steps: number;
+  ms: number;
+  /** The band PNG's file name, in the JSON's folder. */
+  png: string;
+}
+
+/** The value member m of a stack takes (pixel-centre rule, float64). */
+export function stackValue(stack: StackDef, m: number): number {
+  return axisValue(stack, m, stack.n);
+}
+
+/** Picture rows [a, b) of tile k of n over a picture of h rows (top first): bands differ by one row at most. */
+export function tileRows(k: number, n: number, h: number): [number, number] {
+  return [Math.floor((k * h) / n), Math.floor(((k + 1) * h) / n)];
+}
+
+/** The grid rows (row 0 at the bottom, RunOptions.rows) of picture rows [a, b) of h. */
+export function gridRows([a, b]: [number, number], h: number): { start: number; end: number } {
+  return { start: h - b, end: h - a };
+}
+
+const pad = (k: number, n: number) => String(k).padStart(Math.max(4, String(n - 1).length), '0');
+
+/** A piece's file stem: member-0003-of-1000, tile-0012-of-0064, or both joined. */
+export function pieceStem(whole: Pick<PieceWhole, 'stack' | 'tiles'>, member: number | null, tile: number) {
+  const parts: string[] = [];
+  if (whole.stack && member !== null) parts.push(`member-${pad(member, whole.stack.n)}-of-${whole.stack.n}`);
+  if (whole.tiles > 1 || !whole.stack) parts.push(`tile-${pad(tile, whole.tiles)}-of-${whole.tiles}`);
+  return parts.join('-');
+}
+export const PIECE_JSON_SUFFIX = '.piece.json';
+
+/** spec with one quantity set to `value` (the plane's axes still override the quantities they sweep). */
+export function withQuantity(spec: ExperimentSpec, ref: QuantityRef, value: number): ExperimentSpec {
+  switch (ref.kind) {
+    case 'coord':
+      return { ...spec, x0: spec.x0.map((v, i) => (i === ref.index ? value : v)) };
+    case 'lr':
+      return { ...spec, lr: value, lrPerCoord: null };
+    case 'lrCoord': {
+      const rates = spec.lrPerCoord ? [...spec.lrPerCoord] : spec.x0.map(() => spec.lr);
+      rates[ref.index] = value;
+      return { ...spec, lrPerCoord: rates };
+    }
+    case 'param':
+      return {
+        ...spec,
+        objective: { ...spec.objective, params: { ...spec.objective.params, [ref.name]: value } },
+      };
+  }
+}
+
+const count = z.number().int().nonnegative();
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const index = z.number().int().min(0).max(MAX_PIECES);
+const specInput = z.unknown().transform((v, ctx) => {
+  try {
+    return parseSpec(v, POSTER_LIMITS);
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/\n\s*/g, '; ') });
+    return z.NEVER;
+  }
+});
+const pieceSchema = z.object({
+  format: z.literal(PIECE_FORMAT),
+  version: z.literal(PIECE_VERSION),
+  whole: z.object({
+    spec: specInput,
+    stack: z.object({ quantity: z.string().max(64), min: finite, max: finite, n: index.min(1) }).nullable(),
+    tiles: index.min(1),
+  }),
+  member: index.nullable(),
+  value: finite.nullable(),
+  tile: index,
+  rows: z.tuple([count, count]),
+  spec: specInput,
+  engine: z.enum(['gpu', 'cpu']),
+  adapter: z.string().max(500),
+  precision: z.enum(['f32', 'f64']),
+  counts: z.object({
+    diverged: count,
+    escaping: count,
+    converged: count,
+    periodic: z.record(z.string().regex(/^\d{1,3}$/), count),
+    chaotic: count,
+    unsettled: count,
+    aperiodic: count,
+  }),
+  steps: z.number().nonnegative(),
+  ms: z.number().nonnegative(),
+  // A bare file name: a piece cannot point the merge at files outside its folder.
+  png: z.string().regex(/^[\w.-]+\.png$/),
+});
+
+/** Parses a piece's JSON text; the messages name the field (the caller adds the file). */
+export function parsePieceJson(text: string): PieceJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not JSON (${(e as Error).message})`, { cause: e });
+  }
+  const result = pieceSchema.safeParse(value);
+  if (!result.success)
+    throw new Error(
+      result.error.issues
+        .map((i) => `${i.path.length ? i.path.join('.') : 'piece'}: ${i.message}`)
+        .join('; '),
+    );
+  return result.data as PieceJson;
+}
+
+/** The first place two JSON values differ, as `path: a vs b` (null when equal), for a refusal to name. */
+export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys) {
+      const d = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        path ? `${path}.${k}` : k,
+      );
+      if (d) return d;
+    }
+    return null;
+  }
+  return Object.is(a, b) ? null : `${path || 'value'}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`;
+}

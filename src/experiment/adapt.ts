@@ -1,0 +1,122 @@
+/**
+ * Fitting a spec to a new objective. A typed expression may have fewer or other variables and
+ * parameters than the one before it: the plane axes, the start, the per-coordinate rates, the
+ * ensemble's box and its observable that no longer fit are replaced by the nearest sensible ones, so
+ * the new objective draws a picture instead of being refused for fields the user never touched.
+ * Pure: the caller compiles the objective and passes its variables and parameters; the changes are
+ * returned so that the lab can say in one line what moved.
+ */
+import { resolveQuantity, type AxisRange, type ExperimentSpec } from './spec.ts';
+
+/** The variables and parameters of the objective the spec is fitted to. */
+export interface ObjectiveNames {
+  readonly vars: readonly string[];
+  readonly params: readonly string[];
+}
+
+/** One axis whose quantity the objective no longer has, and what it sweeps now. */
+export interface AxisChange {
+  axis: 'u' | 'v';
+  from: string;
+  to: string;
+}
+
+export interface Adapted {
+  spec: ExperimentSpec;
+  /** Plane axes that were replaced (empty when the plane still fits). */
+  axes: AxisChange[];
+}
+
+/** Whether a quantity name resolves against these variables and parameters. */
+export function sweepable(quantity: string, obj: ObjectiveNames): boolean {
+  try {
+    resolveQuantity(quantity, obj.vars, obj.params);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A first range for a quantity that was just chosen: rates from a tenth of h to a little beyond 2h
+ * (the x²/2 stability limit for h = 1 sits inside), a parameter from 0 to twice its value, a
+ * coordinate [-3, 3].
+ */
+export function defaultAxisRange(
+  spec: Pick<ExperimentSpec, 'lr' | 'objective'>,
+  quantity: string,
+): [number, number] {
+  if (quantity === 'lr' || quantity.startsWith('lr.')) return [Math.max(1e-3, spec.lr * 0.1), spec.lr * 2.2];
+  if (Object.hasOwn(spec.objective.params, quantity)) {
+    const p = spec.objective.params[quantity];
+    return p === 0 ? [-1, 1] : [Math.min(0, 2 * p), Math.max(0, 2 * p)];
+  }
+  return [-3, 3];
+}
+
+const isRate = (q: string) => q === 'lr' || q.startsWith('lr.');
+const isCoordinate = (q: string, obj: ObjectiveNames) => obj.vars.includes(q);
+
+/**
+ * The replacement of an axis that no longer fits: a variable the other axis does not sweep (keeping
+ * a coordinate's range), else the learning rate, else a parameter, else one coordinate's rate.
+ */
+function replacement(spec: ExperimentSpec, old: AxisRange, other: string, obj: ObjectiveNames): AxisRange {
+  const candidates = [...obj.vars, 'lr', ...obj.params, ...obj.vars.map((v) => `lr.${v}`)];
+  const quantity = candidates.find((q) => q !== other) ?? 'lr';
+  const keepRange =
+    (isCoordinate(quantity, obj) &&
+      !isRate(old.quantity) &&
+      !Object.hasOwn(spec.objective.params, old.quantity)) ||
+    (isRate(quantity) && isRate(old.quantity));
+  if (keepRange) return { quantity, min: old.min, max: old.max };
+  const [min, max] = defaultAxisRange(spec, quantity);
+  return { quantity, min, max };
+}
+
+/**
+ * The spec fitted to an objective with these variables and parameters: x0 keeps its leading values
+ * (0 for new coordinates), per-coordinate rates and a box of the wrong length are resized, axes whose
+ * quantity is gone are replaced, and an observable naming a lost variable becomes the first one.
+ * Nothing that still fits is touched. Parameter values are the caller's business (the objective
+ * panel asks for each new one).
+ */
+export function adaptToObjective(spec: ExperimentSpec, obj: ObjectiveNames): Adapted {
+  const n = obj.vars.length;
+  const resize = (a: readonly number[], fill: (k: number) => number) =>
+    Array.from({ length: n }, (_, k) => (k < a.length ? a[k] : fill(k)));
+  const x0 = spec.x0.length === n ? spec.x0 : resize(spec.x0, () => 0);
+  const lrPerCoord = spec.lrPerCoord && spec.lrPerCoord.length !== n ? null : spec.lrPerCoord;
+  const box = spec.ensemble.box;
+  const fitted =
+    box && (box.min.length !== n || box.max.length !== n)
+      ? { min: resize(box.min, (k) => x0[k] - 0.5), max: resize(box.max, (k) => x0[k] + 0.5) }
+      : box;
+  const axes: AxisChange[] = [];
+  let u = spec.plane.u;
+  let v = spec.plane.v;
+  if (!sweepable(u.quantity, obj)) {
+    const keepV = sweepable(v.quantity, obj) ? v.quantity : '';
+    const next = replacement(spec, u, keepV, obj);
+    axes.push({ axis: 'u', from: u.quantity, to: next.quantity });
+    u = next;
+  }
+  if (!sweepable(v.quantity, obj) || v.quantity === u.quantity) {
+    const next = replacement(spec, v, u.quantity, obj);
+    axes.push({ axis: 'v', from: v.quantity, to: next.quantity });
+    v = next;
+  }
+  const obs = spec.ensemble.observable.trim();
+  const lostVariable = /^[A-Za-z_][A-Za-z0-9_]*$/.test(obs) && obs !== 'f' && !obj.vars.includes(obs);
+  const observable = lostVariable && !obj.params.includes(obs) ? obj.vars[0] : spec.ensemble.observable;
+  return {
+    spec: {
+      ...spec,
+      x0,
+      lrPerCoord,
+      plane: { u, v },
+      ensemble: { ...spec.ensemble, box: fitted, observable },
+    },
+    axes,
+  };
+}

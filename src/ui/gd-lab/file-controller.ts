@@ -1,0 +1,126 @@
+/**
+ * PNG export and opening files, as a ReactiveController of the lab: export at screen resolution or
+ * recomputed at a chosen size (cancellable), the download, and opening a gdlab PNG or spec JSON
+ * (picked or dropped on the page). The lab hands it what it needs through `FileHost`.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
+import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
+import { isAbort } from '../engine-host/backend.ts';
+import { exportPng, readSpecFile, type ExportOptions } from './export.ts';
+
+export interface FileHost extends ReactiveControllerHost, HTMLElement {
+  readonly spec: ExperimentSpec;
+  readonly backend: LabBackend | null;
+  readonly frame: MapFrame | null;
+  readonly ensembleView: BifurcationView | null;
+  setError(key: 'export' | 'open', message: string | null): void;
+  /** Opens a checked spec as a new experiment (its view becomes the one Reset returns to). */
+  openSpec(spec: ExperimentSpec, source: string): void;
+  /** Export progress in [0, 1], null when done. */
+  exportProgress(p: number | null): void;
+}
+
+export class FileController implements ReactiveController {
+  exporting = false;
+  dragging = false;
+  /** Bytes of the last exported PNG (tests read them; the user gets a download). */
+  lastExport: Uint8Array | null = null;
+  private controller: AbortController | null = null;
+
+  constructor(private readonly host: FileHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.host.addEventListener('dragover', this.onDragOver);
+    this.host.addEventListener('dragleave', this.onDragLeave);
+    this.host.addEventListener('drop', this.onDrop);
+  }
+
+  hostDisconnected(): void {
+    this.host.removeEventListener('dragover', this.onDragOver);
+    this.host.removeEventListener('dragleave', this.onDragLeave);
+    this.host.removeEventListener('drop', this.onDrop);
+    this.controller?.abort();
+  }
+
+  /** Starts an export, or cancels the one running. */
+  toggleExport(opts: ExportOptions): void {
+    if (this.exporting) this.controller?.abort(new DOMException('export cancelled', 'AbortError'));
+    else void this.export(opts);
+  }
+
+  private async export(opts: ExportOptions): Promise<void> {
+    const { spec, backend, frame } = this.host;
+    const view = spec.kind !== 'basin' ? this.host.ensembleView : null;
+    const ready = spec.kind !== 'basin' ? !!view?.ready : !!backend && !!frame && !frame.coarse;
+    const what = spec.kind === 'basin' ? 'map' : 'diagram';
+    if (!ready) {
+      this.host.setError('export', `wait for the ${what} to finish before exporting`);
+      this.host.dispatchEvent(new CustomEvent('export-done'));
+      return;
+    }
+    this.exporting = true;
+    this.host.requestUpdate();
+    const controller = new AbortController();
+    this.controller = controller;
+    const onProgress = (p: number) => this.host.exportProgress(p);
+    try {
+      const bytes = view
+        ? await view.exportPng(opts, controller.signal, onProgress)
+        : await exportPng(backend!, frame!, spec, opts, onProgress, controller.signal);
+      if (!bytes) this.host.setError('export', `wait for the ${what} to finish before exporting`);
+      else this.download(bytes, spec);
+    } catch (e) {
+      if (!isAbort(e)) this.host.setError('export', (e as Error).message);
+    } finally {
+      this.exporting = false;
+      this.controller = null;
+      this.host.exportProgress(null);
+      this.host.requestUpdate();
+      this.host.dispatchEvent(new CustomEvent('export-done'));
+    }
+  }
+
+  /** Hands the PNG to the user as a download (and keeps it for tests). */
+  private download(bytes: Uint8Array, spec: ExperimentSpec): void {
+    this.lastExport = bytes;
+    this.host.setError('export', null);
+    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `gdlab-${spec.kind}-${spec.objective.preset ?? 'map'}-${spec.size.join('x')}.png`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /** Opens a PNG exported by gdlab (or a spec JSON file) and restores its exact view. */
+  async openFile(file: File): Promise<void> {
+    try {
+      this.host.openSpec(await readSpecFile(file), file.name);
+    } catch (e) {
+      this.host.setError('open', `${file.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private onDragOver = (e: DragEvent): void => {
+    e.preventDefault();
+    this.dragging = true;
+    this.host.requestUpdate();
+  };
+
+  private onDragLeave = (): void => {
+    this.dragging = false;
+    this.host.requestUpdate();
+  };
+
+  private onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    this.dragging = false;
+    this.host.requestUpdate();
+    const file = e.dataTransfer?.files[0];
+    if (file) void this.openFile(file);
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * The lab's computations, as a ReactiveController: a basin map computed progressively (a coarse
+ * preview, then the full grid; a newer run cancels the older), the run in flight for the status line
+ * and the progress bar, cancelling, and the measured speed of each engine, from which the next run's
+ * time is estimated before it starts. The ensemble views compute themselves and report here.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
+import { isAbort } from '../engine-host/backend.ts';
+import { specSteps } from './spec-view.ts';
+
+/** Longest side of the coarse preview of progressive rendering. */
+const COARSE_SIDE = 64;
+
+/** A run estimated longer than this asks the user first. */
+export const CONFIRM_SECONDS = 60;
+
+/** The computation in flight, as the status line describes it. */
+export interface RunInFlight {
+  spec: ExperimentSpec;
+  /** 'preview' while the coarse grid computes, then 'full'. */
+  phase: 'preview' | 'full';
+  /** Whether a coarse preview of this run is on screen. */
+  previewShown: boolean;
+  /** Fraction done in [0, 1]. */
+  progress: number;
+  started: number;
+  /** Seconds the whole run should take at the last measured speed; null before any measurement. */
+  estimate: number | null;
+}
+
+type SpeedKey = `${'gpu' | 'cpu'}-${'basin' | 'ensemble'}`;
+
+export interface RunCallbacks {
+  /** A frame to show (the preview, then the full map). */
+  show(frame: MapFrame): void;
+  /** The full map is in. */
+  done(frame: MapFrame): void;
+  failed(message: string): void;
+}
+
+export class RunController implements ReactiveController {
+  /** The run in flight; null when idle. */
+  running: RunInFlight | null = null;
+  /** Set when the user cancelled the last run (what the picture shows instead). */
+  cancelled: string | null = null;
+  private controller: AbortController | null = null;
+  private generation = 0;
+  /** Trajectory steps per second of the last full run, per engine and kind of run. */
+  private speeds = new Map<SpeedKey, number>();
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly cb: RunCallbacks,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.abort('view removed');
+  }
+
+  private key(backend: LabBackend | null, spec: ExperimentSpec): SpeedKey {
+    return `${backend?.info.kind === 'gpu' ? 'gpu' : 'cpu'}-${spec.kind === 'basin' ? 'basin' : 'ensemble'}`;
+  }
+
+  /** Records a finished run's speed (the ensemble views report theirs through the lab). */
+  measured(backend: LabBackend | null, spec: ExperimentSpec, ms: number): void {
+    if (ms > 0) this.speeds.set(this.key(backend, spec), (specSteps(spec) / ms) * 1e3);
+  }
+
+  /** Steps per second last measured for this kind of run on this engine; null before any. */
+  speed(backend: LabBackend | null, spec: ExperimentSpec): number | null {
+    return this.speeds.get(this.key(backend, spec)) ?? null;
+  }
+
+  /** Seconds the spec should take at the last measured speed; null before any measurement. */
+  estimate(backend: LabBackend | null, spec: ExperimentSpec): number | null {
+    const s = this.speed(backend, spec);
+    return s ? specSteps(spec) / s : null;
+  }
+
+  /**
+   * Stops the run in flight; its last frame (the preview, or the previous picture) stays on screen.
+   * An ensemble view stops its own run (`stopEnsemble`); this records what the picture now is.
+   */
+  cancel(stopEnsemble?: () => void): boolean {
+    if (!this.running) return false;
+    const pct = Math.round(this.running.progress * 100);
+    this.cancelled = `cancelled at ${pct}%: the picture is the ${this.running.previewShown ? 'preview' : 'previous one'}`;
+    if (stopEnsemble) {
+      stopEnsemble();
+      this.running = null;
+      this.host.requestUpdate();
+    } else this.abort('cancelled');
+    return true;
+  }
+
+  /** Aborts the run in flight without a note (a newer run or another view takes over). */
+  abort(why: string): void {
+    this.controller?.abort(new DOMException(why, 'AbortError'));
+    this.controller = null;
+    this.generation++;
+    if (this.running) {
+      this.running = null;
+      this.host.requestUpdate();
+    }
+  }
+
+  /** Describes an ensemble view's run in flight (the view computes it; the lab shows its progress). */
+  ensembleProgress(backend: LabBackend | null, spec: ExperimentSpec, progress: number | null): void {
+    if (progress === null) this.running = null;
+    else if (this.running?.spec === spec) this.running = { ...this.running, progress };
+    else {
+      this.cancelled = null;
+      this.running = {
+        spec,
+        phase: 'full',
+        previewShown: false,
+        progress,
+        started: performance.now(),
+        estimate: this.estimate(backend, spec),
+      };
+    }
+    this.host.requestUpdate();
+  }
+
+  /** Computes a basin spec progressively: a coarse preview, then the full grid. */
+  run(backend: LabBackend, spec: ExperimentSpec): void {
+    this.abort('superseded by a newer view');
+    this.cancelled = null;
+    const controller = new AbortController();
+    this.controller = controller;
+    const gen = this.generation;
+    const [W, H] = spec.size;
+    const scale = Math.max(W, H) / COARSE_SIDE;
+    const estimate = this.estimate(backend, spec);
+    this.running = {
+      spec,
+      phase: scale >= 2 ? 'preview' : 'full',
+      previewShown: false,
+      progress: 0,
+      started: performance.now(),
+      estimate,
+    };
+    this.host.requestUpdate();
+    const live = () => gen === this.generation;
+    void (async () => {
+      try {
+        if (scale >= 2) {
+          const size: [number, number] = [
+            Math.max(1, Math.round(W / scale)),
+            Math.max(1, Math.round(H / scale)),
+          ];
+          const cf = await backend.run({ ...spec, size }, { signal: controller.signal, coarse: true });
+          if (!live()) return backend.release(cf);
+          this.cb.show(cf);
+          this.running = { ...this.running!, phase: 'full', previewShown: true };
+          this.host.requestUpdate();
+        }
+        const frame = await backend.run(spec, {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            if (!live() || !this.running) return;
+            this.running = { ...this.running, progress: done / total };
+            this.host.requestUpdate();
+          },
+        });
+        if (!live()) return backend.release(frame);
+        this.running = null;
+        this.controller = null;
+        this.measured(backend, spec, frame.ms);
+        this.cb.show(frame);
+        this.cb.done(frame);
+        this.host.requestUpdate();
+      } catch (e) {
+        if (isAbort(e) || !live()) return;
+        this.running = null;
+        this.host.requestUpdate();
+        this.cb.failed((e as Error).message);
+      }
+    })();
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * A panel's edit applied to the spec: the edit, then for a new objective the plane, start and
+ * ensemble fitted to its variables (src/experiment/adapt.ts), then the checks every spec passes.
+ * Throws with the message to show beside the panel; returns the spec and, when the plane had to
+ * change, the one line that says so.
+ */
+import { adaptToObjective } from '../../experiment/adapt.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
+import type { Section, SpecEditDetail } from '../shared/events.ts';
+import { quantityLabel } from '../shared/labels.ts';
+import { checkSpec, compileFor } from '../shared/objective.ts';
+
+export function editSpec(
+  spec: ExperimentSpec,
+  section: Section,
+  edit: SpecEditDetail['edit'],
+): { spec: ExperimentSpec; note: string | null } {
+  let draft = edit(structuredClone(spec)) as ExperimentSpec;
+  let note: string | null = null;
+  if (section === 'objective') {
+    const obj = compileFor(draft.objective.expr, draft.objective.params ?? {});
+    const adapted = adaptToObjective(draft, obj);
+    draft = adapted.spec;
+    if (adapted.axes.length)
+      note = adaptLine(
+        adapted.spec,
+        adapted.axes.map((a) => a.from),
+      );
+  }
+  const next = parseSpec(draft);
+  checkSpec(next);
+  return { spec: next, note };
+}
+
+/** The one line saying how a new objective changed the plane. */
+export function adaptLine(spec: ExperimentSpec, missing: string[]): string {
+  const gone = [...new Set(missing)].map(quantityLabel).join(' or ');
+  const u = quantityLabel(spec.plane.u.quantity);
+  const v = quantityLabel(spec.plane.v.quantity);
+  return spec.kind === 'basin'
+    ? `The objective has no ${gone}: the map now sweeps ${u} across and ${v} up.`
+    : `The objective has no ${gone}: the diagram now sweeps ${u}.`;
+}

@@ -1,0 +1,111 @@
+/**
+ * Views that set themselves up. Switching a spec to a bifurcation diagram or a long-run density
+ * must show dynamics at once: the diagram sweeps the learning rate (or the rate or parameter the map
+ * already swept) with starts spread over a box that holds the interesting orbits, the vertical range
+ * starts automatic, and the hidden second axis never clashes with the sweep. Switching back to the
+ * map restores the plane the user had. Pure functions of the spec and the objective's names.
+ */
+import { defaultAxisRange, sweepable, type ObjectiveNames } from '../../experiment/adapt.ts';
+import type { AxisRange, ExperimentSpec, SpecKind } from '../../experiment/spec.ts';
+import { getPreset } from '../../presets.ts';
+
+/** What a basin map had before the lab switched away from it (restored on the way back). */
+export interface BasinMemory {
+  expr: string;
+  plane: ExperimentSpec['plane'];
+  size: [number, number];
+  iterations: number;
+  transient: number;
+}
+
+/** The basin map's own fields, remembered when the lab leaves the map for an ensemble view. */
+export function rememberBasin(spec: ExperimentSpec): BasinMemory {
+  return {
+    expr: spec.objective.expr,
+    plane: { u: { ...spec.plane.u }, v: { ...spec.plane.v } },
+    size: [...spec.size],
+    iterations: spec.iterations,
+    transient: spec.transient,
+  };
+}
+
+/** Samples and kept steps below which a density is too noisy to compare with a prediction. */
+export const DENSITY_MIN_SAMPLES = 256;
+export const DENSITY_MIN_KEEP = 1000;
+
+const isRate = (q: string) => q === 'lr' || q.startsWith('lr.');
+
+/** The sweep of an ensemble view: an axis the map already sweeps over a rate or parameter, else h. */
+export function ensembleSweep(spec: ExperimentSpec, obj: ObjectiveNames): AxisRange {
+  const { u, v } = spec.plane;
+  const rate = [u, v].find((a) => isRate(a.quantity) && sweepable(a.quantity, obj));
+  if (rate) return { ...rate };
+  const param = [u, v].find((a) => obj.params.includes(a.quantity));
+  if (param) return { ...param };
+  const preset = spec.objective.preset ? getPreset(spec.objective.preset) : undefined;
+  const [min, max] = preset ? preset.lrRange : defaultAxisRange(spec, 'lr');
+  return { quantity: 'lr', min, max };
+}
+
+/**
+ * The box starts are spread over: for each coordinate the middle half of the range the map sweeps it
+ * over (the preset's plane when the map does not), else x₀ ± ½. The middle half keeps most starts
+ * away from the fast-diverging edges of a preset's window while covering every basin in it.
+ */
+export function ensembleBox(spec: ExperimentSpec, obj: ObjectiveNames): { min: number[]; max: number[] } {
+  const preset = spec.objective.preset ? getPreset(spec.objective.preset) : undefined;
+  const axes = [spec.plane.u, spec.plane.v, ...(preset ? [preset.view.u, preset.view.v] : [])];
+  const min: number[] = [];
+  const max: number[] = [];
+  obj.vars.forEach((name, k) => {
+    const a = axes.find((x) => x.quantity === name);
+    const [lo, hi] = a ? [a.min, a.max] : [spec.x0[k] - 0.5, spec.x0[k] + 0.5];
+    const quarter = (hi - lo) / 4;
+    min.push(lo + quarter);
+    max.push(hi - quarter);
+  });
+  return { min, max };
+}
+
+/**
+ * The spec shown as `kind`. To an ensemble view: the sweep and box above, a hidden second axis on a
+ * coordinate the sweep does not use, an automatic vertical range, an observable the objective has,
+ * and for a density enough samples and kept steps to compare with a prediction. To the map: the
+ * remembered plane when the objective is the one it was drawn for, else the plane as it is (the
+ * ensemble views keep it valid). Between the two ensemble views the box the user set stays.
+ * `memory` is what the map had (see rememberBasin).
+ */
+export function setupKind(
+  spec: ExperimentSpec,
+  kind: SpecKind,
+  obj: ObjectiveNames,
+  memory: BasinMemory | null = null,
+): ExperimentSpec {
+  if (kind === 'basin') {
+    const back = memory && memory.expr === spec.objective.expr ? memory : null;
+    if (!back) return { ...spec, kind };
+    const iterations = Math.max(back.iterations, back.transient + 1);
+    return { ...spec, kind, plane: back.plane, size: back.size, iterations, transient: back.transient };
+  }
+  const u = ensembleSweep(spec, obj);
+  const coord = obj.vars.find((q) => q !== u.quantity) ?? obj.vars[0];
+  const old = [spec.plane.u, spec.plane.v].find((a) => a.quantity === coord);
+  const v: AxisRange = old ? { ...old } : { quantity: coord, min: -2, max: 2 };
+  const obs = spec.ensemble.observable.trim();
+  const simple = /^[A-Za-z_][A-Za-z0-9_]*$/.test(obs);
+  const observable = simple && obs !== 'f' && !obj.vars.includes(obs) ? coord : obs;
+  // Between the two ensemble views the user's box stays; from the map it is set up afresh.
+  const box = spec.kind !== 'basin' && spec.ensemble.box ? spec.ensemble.box : ensembleBox(spec, obj);
+  const ensemble = { ...spec.ensemble, box, range: null, observable };
+  if (kind === 'density') {
+    ensemble.samples = Math.max(ensemble.samples, DENSITY_MIN_SAMPLES);
+    ensemble.keep = Math.max(ensemble.keep, DENSITY_MIN_KEEP);
+  }
+  return {
+    ...spec,
+    kind,
+    plane: { u, v },
+    ensemble,
+    iterations: spec.transient + ensemble.keep,
+  };
+}
