@@ -36,8 +36,9 @@ export interface GpuEngineOptions {
   /** Caps the device's maxStorageBufferBindingSize and maxBufferSize (emulates a small device). */
   maxBindingBytes?: number;
   /**
-   * Most GPU memory a result keeps for its records (default 2 GiB). A larger grid keeps only its
-   * statistics and recomputes records when they are read (bit for bit the same).
+   * Most GPU memory a result keeps for its records (default 2 GiB on a GPU, 256 MiB on a CPU
+   * adapter, whose "GPU memory" is the process's own). A larger grid keeps only its statistics and
+   * recomputes records when they are read (bit for bit the same).
    */
   maxRecordBytes?: number;
   /** Longest a dispatch should run (a browser's GPU watchdog fires after a few seconds). Default 100. */
@@ -62,13 +63,16 @@ export interface GpuRunOptions extends RunOptions {
   profile?: boolean;
 }
 
-const DEFAULTS = { maxRecordBytes: 2 ** 31, targetDispatchMs: 100, submitMs: 250 };
+const DEFAULTS = { targetDispatchMs: 100, submitMs: 250 };
+
+/** Whether an adapter is a CPU rasterizer (SwiftShader, llvmpipe, WARP), by its description. */
+function softwareAdapter(adapter: string | undefined): boolean {
+  return /swiftshader|llvmpipe|lavapipe|warp|software|cpu/i.test(adapter ?? '');
+}
 
 /** What an invocation and a GD step cost on an unmeasured device (ns): a CPU rasterizer, or a slow GPU. */
 function guessCost(adapter: string | undefined) {
-  return /swiftshader|llvmpipe|lavapipe|warp|software|cpu/i.test(adapter ?? '')
-    ? { a: 400, b: 8 }
-    : { a: 4, b: 0.2 };
+  return softwareAdapter(adapter) ? { a: 400, b: 8 } : { a: 4, b: 0.2 };
 }
 
 export class GpuBasinEngine implements BasinEngine {
@@ -81,7 +85,7 @@ export class GpuBasinEngine implements BasinEngine {
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly passes = new Map<string, Promise<BasinPass>>();
   private colourPass: Promise<ColourPass> | null = null;
-  readonly options: typeof DEFAULTS & GpuEngineOptions;
+  readonly options: typeof DEFAULTS & GpuEngineOptions & { maxRecordBytes: number };
   private disposed = false;
 
   constructor(
@@ -89,7 +93,8 @@ export class GpuBasinEngine implements BasinEngine {
     private readonly compile: ObjectiveCompiler,
     options: GpuEngineOptions = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    const maxRecordBytes = softwareAdapter(options.adapterName) ? 2 ** 28 : 2 ** 31;
+    this.options = { ...DEFAULTS, maxRecordBytes, ...options };
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapterName ?? 'WebGPU device' };
     this.pool = new BufferPool(device);
     this.resources = new BasinResources(device, this.pool);
