@@ -3,7 +3,8 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**'] },
+  // .gpu/ holds the CLI bundled for a GPU machine (../shared/gpu/pack.sh), not sources.
+  { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', '.gpu/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,23 +1,10 @@
-// The colour pass: records → RGBA8 by field and colormap, one invocation per record of a tile of
-// whole rows. Prepended: shaders/record.wgsl. Mirrors pixelColour() in src/colormaps.ts step by step.
+// The colour pass: records → RGBA8 by field and colormap, one invocation per record of a records
+// binding, with the automatic range read from the statistics (shaders/reduce.wgsl fills it), so no
+// range ever needs the records on the host. Mirrors pixelColour() in src/colormaps.ts step by step.
+// Prepended: shaders/record.wgsl, shaders/fields.wgsl and the generated structs (Record,
+// ColourUniforms, STATS_* offsets).
 
 override WORKGROUP_SIZE: u32 = 64u;
-
-// Field order: COLOUR_UNIFORM_FIELDS in src/engine/layouts.ts.
-struct ColourUniforms {
-  width: u32,
-  height: u32,
-  j0: u32,
-  rows: u32,
-  field: u32,
-  log: u32,
-  lo: f32,
-  hi: f32,
-  iterations: u32,
-  flip: u32,
-  lyap_scale: f32,
-  palette_len: u32,
-}
 
 @group(0) @binding(0) var<uniform> U: ColourUniforms;
 @group(0) @binding(1) var<storage, read> records: array<Record>;
@@ -27,11 +14,9 @@ struct ColourUniforms {
 // period colours.
 @group(0) @binding(3) var<storage, read> palette: array<u32>;
 @group(0) @binding(4) var<storage, read_write> pixels: array<u32>;
+// The statistics as words: the automatic range is there.
+@group(0) @binding(5) var<storage, read> stats_words: array<u32>;
 
-// COLOUR_FIELDS order in src/experiment/spec.ts.
-const FIELD_OUTCOME: u32 = 0u;
-const FIELD_ESCAPE: u32 = 1u;
-const FIELD_PERIOD: u32 = 2u;
 const PALETTE_FIXED: u32 = 8u;
 
 fn unpack(c: u32) -> vec3<f32> {
@@ -49,25 +34,25 @@ fn mix_words(a: u32, b: u32, s: f32) -> u32 {
   return pack(ca + (cb - ca) * s);
 }
 
-fn is_finite(a: f32) -> bool {
-  return (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u;
-}
-
-fn field_value(r: Record) -> f32 {
-  let nan = make_nan();
-  switch U.field {
-    case 1u: { return select(nan, f32(r.iter), r.outcome == OUTCOME_DIVERGED); }
-    case 2u: {
-      return select(nan, f32(r.period), r.outcome == OUTCOME_CONVERGED || r.outcome == OUTCOME_PERIODIC);
-    }
-    case 3u: { return r.lyapunov; }
-    case 4u: { return r.f; }
-    case 5u: { return r.sharpness; }
-    case 6u: { return r.obs0; }
-    case 7u: { return r.obs1; }
-    case 8u: { return r.final0; }
-    default: { return r.final1; }
+// The mapped range: U.lo, U.hi, or resolveColourSettings' automatic range from the statistics.
+fn colour_range() -> vec2<f32> {
+  if (U.auto_range == 0u) { return vec2<f32>(U.lo, U.hi); }
+  let o = STATS_RANGES + 3u * U.field;
+  let kmin = stats_words[o];
+  let kmax = stats_words[o + 1u];
+  let kpos = stats_words[o + 2u];
+  var lo = key_f32(kmin);
+  var hi = key_f32(kmax);
+  var empty = kmin > kmax;
+  if (U.log != 0u) {
+    // log10 is monotone: the extremes of the logs are the logs of the least positive and largest values.
+    empty = kpos > kmax || !(hi > 0.0);
+    lo = log10_of(key_f32(kpos));
+    hi = log10_of(hi);
   }
+  if (empty) { return vec2<f32>(0.0, 1.0); }
+  if (lo == hi) { return vec2<f32>(lo - 0.5, hi + 0.5); }
+  return vec2<f32>(lo, hi);
 }
 
 fn outcome_colour(r: Record) -> u32 {
@@ -88,23 +73,22 @@ fn outcome_colour(r: Record) -> u32 {
   }
 }
 
-fn colour(r: Record) -> u32 {
+fn colour(r: Record, range: vec2<f32>) -> u32 {
   if (U.field == FIELD_OUTCOME) { return outcome_colour(r); }
-  var v = field_value(r);
-  if (U.log != 0u) {
-    v = select(make_nan(), log2(v) * 0.30102999566398120, v > 0.0);
-  }
+  var v = field_value(r, U.field);
+  if (U.log != 0u) { v = log10_of(v); }
   if (!is_finite(v)) { return palette[5]; }
-  let t = clamp((v - U.lo) / (U.hi - U.lo), 0.0, 1.0);
+  let t = clamp((v - range.x) / (range.y - range.x), 0.0, 1.0);
   return lut[min(255u, u32(floor(t * 256.0)))];
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (t >= U.width * U.rows) { return; }
-  let i = t % U.width;
-  let j = U.j0 + t / U.width;
+  if (t >= U.count) { return; }
+  let p = U.p0 + t;
+  let i = p % U.width;
+  let j = p / U.width;
   let row = select(j, U.height - 1u - j, U.flip != 0u);
-  pixels[row * U.width + i] = colour(records[t]);
+  pixels[row * U.width + i - U.out0] = colour(records[t], colour_range());
 }

@@ -1,18 +1,5 @@
-// One pixel's record: the layout RECORD_FIELDS in src/core/outcome.ts describes (a test checks they agree).
-struct Record {
-  outcome: u32,
-  iter: u32,
-  period: u32,
-  flags: u32,
-  lyapunov: f32,
-  f: f32,
-  sharpness: f32,
-  obs0: f32,
-  obs1: f32,
-  final0: f32,
-  final1: f32,
-  spare: f32,
-}
+// Outcome codes of src/core/outcome.ts and a NaN; the struct Record itself is generated from
+// RECORD_FIELDS (src/engine/layouts.ts) and prepended.
 
 const OUTCOME_DIVERGED: u32 = 0u;
 const OUTCOME_CONVERGED: u32 = 1u;

@@ -5,6 +5,7 @@
  * in f32, so a CPU result exports to PNG exactly as the GPU draws it.
  */
 import { Outcome, type RecordColumns } from './core/outcome.ts';
+import type { ColourSpec, FieldRanges } from './core/engine.ts';
 import {
   COLOUR_FIELDS,
   type ColourField,
@@ -267,29 +268,70 @@ function transformed(v: number, log: boolean): number {
 }
 
 /**
- * Resolves a spec's colour settings against a result: a fixed range from the spec (through log10
- * when log is on), else the finite minimum and maximum of the field's values.
+ * The finite values of every continuous field over columns, in f32 (what the GPU range pass writes
+ * into a run's statistics): least, largest and least positive.
  */
-export function resolveColourSettings(spec: ExperimentSpec, c: RecordColumns): ColourSettings {
+export function fieldRanges(c: RecordColumns): FieldRanges {
+  const out: FieldRanges = {};
+  for (const field of COLOUR_FIELDS) {
+    if (field === 'outcome') continue;
+    let min = Infinity;
+    let max = -Infinity;
+    let minPositive = Infinity;
+    for (let k = 0; k < c.outcome.length; k++) {
+      const v = f(fieldValue(c, field, k));
+      if (!Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v > 0 && v < minPositive) minPositive = v;
+    }
+    out[field] =
+      min > max
+        ? { min: NaN, max: NaN, minPositive: NaN }
+        : { min, max, minPositive: Number.isFinite(minPositive) ? minPositive : NaN };
+  }
+  return out;
+}
+
+/**
+ * The (log-transformed) range a colour spec maps onto the colormap: its own range when it gives a
+ * valid one, else the field's finite range (of log10 values when log is on) from `ranges`, widened
+ * when it is one value; [0, 1] when there is none. Null for the outcome field, which has no range.
+ */
+export function resolveColourRange(colour: ColourSpec, ranges: FieldRanges | null): [number, number] | null {
+  const { field, log } = colour;
+  if (field === 'outcome') return null;
+  const fixed = transformedRange(colour);
+  if (fixed) return fixed;
+  const r = ranges?.[field];
+  let lo = NaN;
+  let hi = NaN;
+  if (r) {
+    // log10 is monotone: the logs' extremes are the logs of the least positive and largest values.
+    lo = log ? transformed(r.minPositive, true) : r.min;
+    hi = log ? transformed(r.max, true) : r.max;
+  }
+  if (!(lo <= hi)) return [0, 1];
+  return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+}
+
+/** A colour spec's own range through its log, when it gives a valid one; else null. */
+export function transformedRange(colour: ColourSpec): [number, number] | null {
+  if (!colour.range) return null;
+  const [a, b] = colour.range.map((v) => transformed(v, colour.log));
+  return Number.isFinite(a) && Number.isFinite(b) && b > a ? [a, b] : null;
+}
+
+/** Colour settings of a spec, with the range from `ranges` when the spec fixes none. */
+export function resolveColour(spec: ExperimentSpec, ranges: FieldRanges | null): ColourSettings {
   const { field, colormap, log } = spec.colour;
-  let range: [number, number] | null = null;
-  if (spec.colour.range) {
-    const [a, b] = spec.colour.range.map((v) => transformed(v, log));
-    if (Number.isFinite(a) && Number.isFinite(b) && b > a) range = [a, b];
-  }
-  if (!range) {
-    let lo = Infinity;
-    let hi = -Infinity;
-    if (field !== 'outcome')
-      for (let k = 0; k < c.outcome.length; k++) {
-        const v = transformed(fieldValue(c, field, k), log);
-        if (!Number.isFinite(v)) continue;
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-    range = lo > hi ? [0, 1] : lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
-  }
+  const range = resolveColourRange(spec.colour, ranges) ?? [0, 1];
   return { field, colormap, log, range, iterations: spec.iterations, lyapScale: LYAP_SCALE };
+}
+
+/** Resolves a spec's colour settings against columns (the CPU path: the ranges of these columns). */
+export function resolveColourSettings(spec: ExperimentSpec, c: RecordColumns): ColourSettings {
+  return resolveColour(spec, spec.colour.field === 'outcome' ? null : fieldRanges(c));
 }
 
 /** mix(a, b, s) rounded per channel, in f32 like WGSL's mix and round-half-even. */

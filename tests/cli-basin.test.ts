@@ -48,8 +48,12 @@ describe('gdlab basin', () => {
       c.diverged + c.converged + c.aperiodic + Object.values<number>(c.periodic).reduce((a, b) => a + b, 0),
     ).toBe(480);
     expect(c.periodic['2']).toBeGreaterThan(100);
-    const mine = await withDevice((device) => new GpuBasinEngine(device, compileObjective).runBasin(spec));
+    const mine = await withDevice(async (device) => {
+      const r = await new GpuBasinEngine(device, compileObjective).runBasin(spec);
+      return { counts: r.counts, steps: r.steps, columns: await r.readAll() };
+    });
     expect(c).toEqual(countOutcomes(mine.columns));
+    expect(c).toEqual(mine.counts);
     expect(out.steps).toBe(mine.steps);
 
     const decoded = decodeSpecPng(readFileSync(png));
@@ -147,7 +151,7 @@ describe('gdlab basin', () => {
       [[...MAP.slice(0, -2), '--size', '24'], /--size: '24' must be WxH/],
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
-      [[...MAP.slice(0, -2), '--size', '5000x10'], /--size \(size\.0\): must be at most 4096/],
+      [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],
     ];
     for (const [args, message] of cases) {
       const r = gdlab(...args);

@@ -287,7 +287,13 @@ describe('fuzz', () => {
       const engine = new GpuBasinEngine(device, compileObjective);
       for (const spec of accepted) {
         const r = await engine.runBasin(spec);
-        expect(r.columns.outcome.length).toBe(spec.size[0] * spec.size[1]);
+        expect([r.width, r.height]).toEqual(spec.size);
+        const c = r.counts;
+        const periodic = Object.values(c.periodic).reduce((a, b) => a + b, 0);
+        expect(c.diverged + c.escaping + c.converged + periodic + c.aperiodic).toBe(
+          spec.size[0] * spec.size[1],
+        );
+        r.dispose();
       }
       engine.dispose();
     });

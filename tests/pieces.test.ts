@@ -104,10 +104,11 @@ describe('which piece a task runs', () => {
 
   test('a poster is a spec in pieces only, and each piece is held to the lab’s bounds', () => {
     const poster = { size: [65536, 65536], iterations: 10_000, transient: 6000 };
-    expect(() => parseSpec(poster, LAB_LIMITS)).toThrow(/size\.0: must be at most 4096/);
+    expect(() => parseSpec(poster, LAB_LIMITS)).toThrow(/size\.0: must be at most 16384/);
     expect(() => parseSpec({ ...poster, size: [65537, 8] }, POSTER_LIMITS)).toThrow(/must be at most 65536/);
     const big = parseSpec(poster, POSTER_LIMITS);
-    expect(() => planPieces({ tile: '0/255', pieces: 'p' }, big, {})).toThrow(/use at least 256 tiles/);
+    // Each piece at most MAX_WORK steps: 512 rows of 65536 pixels × 10000 iterations.
+    expect(() => planPieces({ tile: '0/127', pieces: 'p' }, big, {})).toThrow(/use at least 128 tiles/);
     expect(planPieces({ tile: '255/256', pieces: 'p' }, big, {})?.at?.rows).toEqual([65280, 65536]);
     const field = parseSpec({ ...spec, colour: { field: 'lyapunov' } });
     expect(() => planPieces({ tile: '0/2', pieces: 'p' }, field, {})).toThrow(/fix colour\.range/);
@@ -151,7 +152,7 @@ describe('gdlab basin --dry-run', () => {
     );
     const whole = await gdlab(...MAP, '--size', '65536x65536', '--dry-run');
     expect(whole.status).toBe(2);
-    expect(whole.err).toMatch(/--size \(size\.0\): must be at most 4096/);
+    expect(whole.err).toMatch(/--size \(size\.0\): must be at most 16384/);
   });
 });
 

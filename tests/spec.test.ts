@@ -75,7 +75,7 @@ describe('parseSpec', () => {
       { x0: [1, 2, 3, 4, 5, 6, 7, 8, 9] },
       ['x0: Too big: expected array to have <=8 items'],
     ],
-    ['huge side', { size: [5000, 10] }, ['size.0: must be at most 4096']],
+    ['huge side', { size: [20000, 10] }, ['size.0: must be at most 16384']],
     ['fractional side', { size: [10.5, 10] }, ['size.0: must be an integer']],
     ['size as a string', { size: '256x256' }, ['size: Invalid input: expected tuple, received string']],
     [
@@ -162,10 +162,10 @@ describe('parseSpec', () => {
     expect(e.issues).toEqual([
       'lr: must be positive',
       'size.0: must be at least 1',
-      'size.1: must be at most 4096',
+      'size.1: must be at most 16384',
     ]);
     expect(e.message).toBe(
-      'invalid experiment spec:\n  lr: must be positive\n  size.0: must be at least 1\n  size.1: must be at most 4096',
+      'invalid experiment spec:\n  lr: must be positive\n  size.0: must be at least 1\n  size.1: must be at most 16384',
     );
     expect(e.name).toBe('SpecError');
   });

@@ -3,8 +3,6 @@
  * the GPU engine (f32) or the float64 CPU engine (all cores), as outcome counts in JSON and a PNG that carries
  * its spec.
  */
-import { colourPixels, resolveColourSettings } from '../colormaps.ts';
-import { countOutcomes } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { checkSpec } from '../experiment/check.ts';
 import {
@@ -304,34 +302,31 @@ export async function run(argv: string[]): Promise<number> {
   const piece = await runPieceFlags(flags, spec, choice);
   if (piece !== undefined) return piece;
   const created = await createEngine({ choice, spec });
+  const pngFile = flags.png as string | undefined;
   try {
     const monitor = new RunMonitor({ command: 'basin', maxSeconds });
-    const result = await monitor.run((options) => created.engine.runBasin(spec, options));
+    // Counts alone need no records: the GPU engine then writes none and reads back its statistics.
+    const records = pngFile === undefined ? 'none' : 'keep';
+    const result = await monitor.run((options) => created.engine.runBasin(spec, { ...options, records }));
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
-    const counts = countOutcomes(result.columns);
+    const counts = result.counts;
     const out = {
       spec,
       engine: result.info.kind,
       adapter: result.info.adapter,
       precision: result.info.precision,
       reason: created.decision.reason,
-      size: [result.columns.width, result.columns.height],
+      size: [result.width, result.height],
       counts,
       ms: Math.round(result.ms * 10) / 10,
       steps: result.steps,
     };
-    const pngFile = flags.png as string | undefined;
     if (pngFile !== undefined) {
-      const settings = resolveColourSettings(spec, result.columns);
-      let rgba: Uint8Array | Uint8ClampedArray;
-      const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
-      if (created.engine instanceof GpuBasinEngine) {
-        // Recolouring on the GPU from the records, as the lab does; the CPU mapping is the same.
-        const { GpuColouriser } = await import('../engine/colour-pass.ts');
-        rgba = await new GpuColouriser(created.engine.device).colour(result.columns, settings);
-      } else rgba = colourPixels(result.columns, settings);
-      writeSpecPng(pngFile, { rgba, width: result.columns.width, height: result.columns.height }, spec);
+      // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.
+      const rgba = await result.readImage(spec.colour);
+      writeSpecPng(pngFile, { rgba, width: result.width, height: result.height }, spec);
     }
+    result.dispose();
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);
     if (jsonFile !== undefined) writeJson(jsonFile, out);
     if (jsonFile !== '-') {

@@ -3,8 +3,6 @@
  * embedded, plus a JSON file with the entry's text and the float64 numbers behind its claim.
  */
 import { join } from 'node:path';
-import { countOutcomes } from '../core/outcome.ts';
-import { resolveColourSettings, colourPixels } from '../colormaps.ts';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
 import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
@@ -90,16 +88,20 @@ async function renderSpec(
 ): Promise<{ png: Uint8Array; summary: unknown }> {
   if (spec.kind === 'basin') {
     const result = await engines.basin.runBasin(spec);
-    const rgba = colourPixels(result.columns, resolveColourSettings(spec, result.columns));
-    return {
-      png: encodeSpecPng(rgba, result.columns.width, result.columns.height, spec),
-      summary: {
-        engine: result.info,
-        reason: engines.decision.reason,
-        counts: countOutcomes(result.columns),
-        ms: Math.round(result.ms),
-      },
-    };
+    try {
+      const rgba = await result.readImage(spec.colour);
+      return {
+        png: encodeSpecPng(rgba, result.width, result.height, spec),
+        summary: {
+          engine: result.info,
+          reason: engines.decision.reason,
+          counts: result.counts,
+          ms: Math.round(result.ms),
+        },
+      };
+    } finally {
+      result.dispose();
+    }
   }
   const { prepareEnsemble } = await import('../core/ensemble.ts');
   const { objective, plan } = prepareEnsemble(spec);

@@ -7,8 +7,6 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { colourPixels, resolveColourSettings } from '../colormaps.ts';
-import { countOutcomes } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import {
   LAB_LIMITS,
@@ -59,7 +57,7 @@ Pieces, run as separate jobs and assembled by gdlab merge (docs/SCALE-OUT.md):
   --dry-run               check the flags, the spec (and the piece), print what would run, and exit
 K = auto (--tile auto/N, --member auto) is the task's index in SLURM_ARRAY_TASK_ID or
 JOB_COMPLETION_INDEX; with both auto, index I is member ⌊I/N⌋ and tile I mod N (n·N tasks).
-A map in tiles may be up to 65536² pixels; each piece is held to the lab's bounds (4096² pixels,
+A map in tiles may be up to 65536² pixels; each piece is held to the lab's bounds (16384-pixel sides,
 4096²·20000 steps). With tiles, colouring by a field needs a fixed colour range (colour.range in a
 --spec file): a band does not know the whole map's range.
 `;
@@ -295,15 +293,11 @@ async function runPiece(
   try {
     const result = await created.engine.runBasin(spec, { rows: gridRows(at.rows, H) });
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
-    const counts = countOutcomes(result.columns);
-    const settings = resolveColourSettings(spec, result.columns);
-    let rgba: Uint8Array | Uint8ClampedArray;
-    const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
-    if (created.engine instanceof GpuBasinEngine) {
-      // The colour pass a whole run uses (src/cli/basin.ts), so the band's pixels are the whole's.
-      const { GpuColouriser } = await import('../engine/colour-pass.ts');
-      rgba = await new GpuColouriser(created.engine.device).colour(result.columns, settings);
-    } else rgba = colourPixels(result.columns, settings);
+    const counts = result.counts;
+    // Coloured where the records are, as a whole run colours them (src/cli/basin.ts), with the band's
+    // own value range.
+    const rgba = await result.readImage(spec.colour);
+    result.dispose();
 
     mkdirSync(dir, { recursive: true });
     const stem = pieceStem(whole, at.member, at.tile);

@@ -1,8 +1,13 @@
 /**
  * What every engine (WGSL on a GPUDevice, or the float64 CPU reference) offers the UI and the CLI.
+ *
+ * A basin run returns statistics and a handle, not the records: the GPU engine keeps them in GPU
+ * memory, where the picture is coloured, and reads back only what a caller asks for (one record under
+ * the pointer, an image for a PNG, every column for a test or an export). The float64 engine
+ * implements the same handle over its host arrays (src/core/host-result.ts).
  */
-import type { RecordColumns } from './outcome.ts';
-import type { ExperimentSpec } from '../experiment/spec.ts';
+import type { OutcomeCounts, RecordColumns, TrajectoryRecord } from './outcome.ts';
+import type { ColourField, ExperimentSpec } from '../experiment/spec.ts';
 
 /** Which engine produced a picture, and in what precision: stated beside every result. */
 export interface EngineInfo {
@@ -13,13 +18,18 @@ export interface EngineInfo {
 }
 
 export interface RunOptions {
-  /** Aborting cancels the run between dispatches; the promise rejects with an AbortError. */
+  /** Aborting cancels the run between submits; the promise rejects with an AbortError. */
   signal?: AbortSignal;
-  /** Called after each chunk with completed and total work units. */
+  /** Called as work completes, with completed and total work units. */
   onProgress?: (done: number, total: number) => void;
   /**
+   * 'none': the caller reads only counts and steps, so an engine may skip writing records (reading
+   * them from the result then recomputes them). Default 'keep'.
+   */
+  records?: 'keep' | 'none';
+  /**
    * Rows start … end-1 of the spec's grid only (row 0 at the bottom), each pixel computed exactly as
-   * in a run of the whole grid: the columns are then W × (end - start), their row 0 being row `start`.
+   * in a run of the whole grid: the result is then W × (end - start), its row 0 being row `start`.
    * A band of a map is not a smaller spec (pixel centres depend on H), so pieces of a map run as
    * separate jobs (gdlab basin --tile) ask the engine for their rows.
    */
@@ -35,16 +45,57 @@ export function runRows(rows: RunOptions['rows'], height: number): [number, numb
   return [start, end];
 }
 
+/**
+ * The finite values a continuous colour field takes over a result: least, largest and least
+ * positive (what a log scale starts from). NaN where there is none.
+ */
+export interface FieldRange {
+  min: number;
+  max: number;
+  minPositive: number;
+}
+
+export type FieldRanges = Partial<Record<ColourField, FieldRange>>;
+
+/** How a picture is coloured: a spec's colour settings (range null: the field's own range). */
+export type ColourSpec = ExperimentSpec['colour'];
+
+/** Where the time of a run went, in ms (each part as seen from the host). */
+export interface RunTimings {
+  /** Planning, encoding and the parsing of what came back. */
+  host: number;
+  /** GD dispatches until their last completion (the counts are reduced inside them). */
+  compute: number;
+  /** Passes that reduce the records after the GD (value ranges); 0 when fused into compute. */
+  reduce: number;
+  /** Mapping the statistics back. */
+  readback: number;
+}
+
 export interface BasinResult {
   spec: ExperimentSpec;
   info: EngineInfo;
-  columns: RecordColumns;
-  /** Wall time of the run in milliseconds. */
-  ms: number;
+  width: number;
+  height: number;
+  /** Outcome counts over the grid. */
+  counts: OutcomeCounts;
   /** GD steps taken in all (escaped trajectories stop counting at their escape). */
   steps: number;
+  /** Value ranges of the continuous colour fields; null when the engine did not keep the records. */
+  ranges: FieldRanges | null;
+  /** Wall time of the run in milliseconds: everything runBasin's caller waited for. */
+  ms: number;
+  timings?: RunTimings;
   /** What the engine had to do to fit the device (tiling), for the UI and the CLI to show. */
   notes?: string[];
+  /** The record of pixel j·W + i. */
+  readRecord(index: number): Promise<TrajectoryRecord>;
+  /** Every record as columns (tests and exports that truly need them). */
+  readAll(): Promise<RecordColumns>;
+  /** The grid coloured as colourPixels (src/colormaps.ts) colours it: RGBA, image order unless flip is false. */
+  readImage(colour: ColourSpec, options?: { flip?: boolean }): Promise<Uint8ClampedArray>;
+  /** Releases what the result holds (GPU memory); it must not be read afterwards. */
+  dispose(): void;
 }
 
 export interface BasinEngine {

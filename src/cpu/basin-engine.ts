@@ -4,15 +4,10 @@
  * place where memory can be shared, else sent back per job. Progress is reported per job; an abort
  * rejects at once and stops the workers within one block of pixels (shared memory) or one job.
  */
-import {
-  runRows,
-  type BasinEngine,
-  type BasinResult,
-  type EngineInfo,
-  type RunOptions,
-} from '../core/engine.ts';
+import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
 import { allocColumns } from '../core/outcome.ts';
 import { resolvePlane } from '../experiment/plane.ts';
+import { HostBasinResult } from '../core/host-result.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
@@ -65,11 +60,18 @@ export class ParallelCpuEngine implements BasinEngine {
     this.info = { kind: 'cpu', precision: 'f64', adapter: threadsLabel(pool.size) };
   }
 
-  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
+  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<HostBasinResult> {
     const rowsRun = options.rows ? options.rows.end - options.rows.start : spec.size[1];
     if (spec.size[0] * rowsRun * spec.iterations <= this.inProcessSteps) {
       const r = await this.local.runBasin(spec, options);
-      return { ...r, info: { ...this.info, adapter: threadsLabel(1) } };
+      return new HostBasinResult(
+        spec,
+        { ...this.info, adapter: threadsLabel(1) },
+        r.columns,
+        r.ms,
+        r.steps,
+        r.notes,
+      );
     }
     const t0 = performance.now();
     // Checked here, so that a spec that does not fit throws its SpecError as the reference does.
@@ -111,13 +113,13 @@ export class ParallelCpuEngine implements BasinEngine {
         return reply.steps;
       },
     });
-    return {
+    return new HostBasinResult(
       spec,
-      info: this.info,
+      this.info,
       columns,
-      ms: performance.now() - t0,
-      steps: steps.reduce((a, b) => a + b, 0),
-    };
+      performance.now() - t0,
+      steps.reduce((a, b) => a + b, 0),
+    );
   }
 
   dispose(): void {

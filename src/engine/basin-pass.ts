@@ -1,27 +1,76 @@
 /**
- * The basin pass: GPU stage that runs one GD trajectory per pixel of a tile and writes its Record.
- * The kernel is shaders/basin.wgsl behind the compiled objective; `init`, `advance` (a bounded
- * number of iterations per dispatch) and `finish` (classification) share one bind group.
+ * The basin pass: the GPU stage that runs one GD trajectory per pixel and writes its Record (or, when
+ * records are not kept, a summary word for the reduction). shaders/basin.wgsl behind the compiled
+ * objective and the GD core; one entry point per part of a run (see Phase), one bind group per set of
+ * buffers, one dynamic-offset slot of DispatchParams per dispatch, so a whole run can be encoded into
+ * one command buffer. The bare kernel of the benchmark is built the same way (one entry point).
  */
+import bareWgsl from '../../shaders/bare.wgsl?raw';
 import basinWgsl from '../../shaders/basin.wgsl?raw';
+import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
 import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
-import { BASIN_BINDINGS, WORKGROUP_SIZE } from './layouts.ts';
+import { AxisKind } from '../experiment/plane.ts';
+import {
+  BASIN_BINDINGS,
+  BASIN_UNIFORM_FIELDS,
+  DISPATCH_FIELDS,
+  RECORD_STRUCT_FIELDS,
+  TRAJ_FIELDS,
+  WORKGROUP_SIZE,
+} from './layouts.ts';
 import { createComputePipeline, createShaderModule, type ShaderPart } from './shader.ts';
+import { vecHelpers } from './wgsl-vec.ts';
+import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
-/** What the basin pass needs of a compiled objective. */
+/**
+ * The parts of a run, each an entry point of shaders/basin.wgsl with a loop of its own, so that each
+ * compiles to a small kernel (on SwiftShader one loop inside a kernel that holds all of them ran at
+ * half speed): `plain` before the transient, `growth1`/`growth2` in the halves of the averaging
+ * window, `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N
+ * classifies), `mixed` all of them in one dispatch for a short run. `run` is the bare kernel's only
+ * entry point.
+ */
+export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'run';
+
+/** What a kernel needs of a compiled objective. */
 export interface KernelObjective {
   /** The generated WGSL block (see src/objective/types.ts). */
   readonly wgsl: string;
+  readonly dim: number;
+  readonly params: readonly string[];
 }
 
-/** Shader parts of a kernel behind an objective: the only spliced text is the generated block. */
-export function kernelParts(objective: KernelObjective, kernelName: string, kernel: string): ShaderPart[] {
+/** The generated declarations every GD kernel shares: Record, Traj and the AxisKind codes. */
+export function coreStructs(): string {
   return [
+    wgslStruct('Record', RECORD_STRUCT_FIELDS),
+    wgslStruct('Traj', TRAJ_FIELDS),
+    ...Object.entries(AxisKind).map(([k, v]) => `const AXIS_${k}: u32 = ${v}u;`),
+  ].join('\n');
+}
+
+/**
+ * The shader parts of a GD kernel behind an objective: the objective block (the only text derived
+ * from user input, and that only through the objective compiler), the Vec helpers for its DIM, the
+ * record constants, the generated structs, the GD core (unless `core` is false), then the kernel.
+ */
+export function kernelParts(
+  objective: KernelObjective,
+  kernel: { name: string; code: string; structs: string; readers: readonly string[]; core?: boolean },
+): ShaderPart[] {
+  const parts: ShaderPart[] = [
     { name: 'objective (generated)', code: objective.wgsl },
+    {
+      name: 'Vec helpers (generated)',
+      code: vecHelpers(objective.dim, objective.params.length, kernel.readers),
+    },
     { name: 'shaders/record.wgsl', code: recordWgsl },
-    { name: kernelName, code: kernel },
+    { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },
+    { name: 'shaders/gd-core.wgsl', code: coreWgsl },
+    { name: kernel.name, code: kernel.code },
   ];
+  return kernel.core === false ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl') : parts;
 }
 
 /** Workgroup counts for `count` invocations: 2-D when one dimension's limit is too small. */
@@ -33,84 +82,140 @@ export function dispatchSize(count: number, maxPerDim: number): [number, number]
   return [maxPerDim, y];
 }
 
-export type BasinStage = 'init' | 'advance' | 'finish';
+/** The buffers one bind group of the basin pass covers. */
+export interface BasinBuffers {
+  uniforms: GPUBuffer;
+  /** Slots of DispatchParams, DISPATCH_SLOT_BYTES apart. */
+  dispatch: GPUBuffer;
+  base: GPUBuffer;
+  state: GPUBuffer;
+  records: GPUBuffer;
+  summary: GPUBuffer;
+}
+
+const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed'];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;
-  private readonly pipelines: Record<BasinStage, GPUComputePipeline>;
 
   /** Compiles the kernel for `objective` (ShaderCompileError on failure) and builds its pipelines. */
   static async create(
     device: GPUDevice,
     objective: KernelObjective,
-    options: { lyapunov: boolean; kernel?: string },
+    options: { lyapunov: boolean; kernel?: string; bare?: boolean },
   ): Promise<BasinPass> {
     const module = await createShaderModule(
       device,
-      'BasinPass.module',
-      kernelParts(objective, 'shaders/basin.wgsl', options.kernel ?? basinWgsl),
+      options.bare ? 'BarePass.module' : 'BasinPass.module',
+      kernelParts(objective, {
+        name: options.bare ? 'shaders/bare.wgsl' : 'shaders/basin.wgsl',
+        code: options.bare ? bareWgsl : (options.kernel ?? basinWgsl),
+        core: !options.bare,
+        structs: [
+          wgslStruct('BasinUniforms', BASIN_UNIFORM_FIELDS),
+          wgslStruct('DispatchParams', DISPATCH_FIELDS),
+        ].join('\n'),
+        readers: ['base'],
+      }),
     );
+    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type, hasDynamicOffset: dynamic },
+    });
     const bindGroupLayout = device.createBindGroupLayout({
       label: 'BasinPass.bindGroupLayout',
       entries: [
-        { binding: BASIN_BINDINGS.uniforms, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-        {
-          binding: BASIN_BINDINGS.base,
-          visibility: GPUShaderStage.COMPUTE,
-          buffer: { type: 'read-only-storage' },
-        },
-        { binding: BASIN_BINDINGS.state, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-        { binding: BASIN_BINDINGS.records, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+        entry(BASIN_BINDINGS.uniforms, 'uniform'),
+        entry(BASIN_BINDINGS.dispatch, 'uniform', true),
+        entry(BASIN_BINDINGS.base, 'read-only-storage'),
+        entry(BASIN_BINDINGS.state, 'storage'),
+        entry(BASIN_BINDINGS.records, 'storage'),
+        entry(BASIN_BINDINGS.summary, 'storage'),
       ],
     });
     const layout = device.createPipelineLayout({
       label: 'BasinPass.pipelineLayout',
       bindGroupLayouts: [bindGroupLayout],
     });
-    const constants = { WORKGROUP_SIZE, LYAPUNOV: options.lyapunov ? 1 : 0, GROWTH_MIN_HALF, GROWTH_EXP_CAP };
-    const make = (entryPoint: BasinStage) =>
-      createComputePipeline(device, {
-        label: `BasinPass.${entryPoint}`,
-        layout,
-        compute: { module, entryPoint, constants },
-      });
-    const [init, advance, finish] = await Promise.all([make('init'), make('advance'), make('finish')]);
-    return new BasinPass(device, bindGroupLayout, { init, advance, finish });
+    const constants: Record<string, number> = options.bare
+      ? { WORKGROUP_SIZE }
+      : { WORKGROUP_SIZE, LYAPUNOV: options.lyapunov ? 1 : 0, GROWTH_MIN_HALF, GROWTH_EXP_CAP };
+    return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);
   }
+
+  /** Pipelines by entry point, created on first use (a run needs four or five of them). */
+  private readonly pipelines = new Map<Phase, Promise<GPUComputePipeline>>();
+  /** The pipelines prepare() has finished, for encode() to use synchronously. */
+  private readonly ready = new Map<Phase, GPUComputePipeline>();
 
   private constructor(
     private readonly device: GPUDevice,
     bindGroupLayout: GPUBindGroupLayout,
-    pipelines: Record<BasinStage, GPUComputePipeline>,
+    private readonly layout: GPUPipelineLayout,
+    private readonly module: GPUShaderModule,
+    private readonly constants: Record<string, number>,
+    /** Whether this pass is the bare kernel (one entry point, `run`). */
+    readonly bare: boolean,
   ) {
     this.bindGroupLayout = bindGroupLayout;
-    this.pipelines = pipelines;
   }
 
-  /** A bind group over one tile's buffers. */
-  bind(buffers: {
-    uniforms: GPUBuffer;
-    base: GPUBuffer;
-    state: GPUBuffer;
-    records: GPUBuffer;
-  }): GPUBindGroup {
+  /**
+   * Creates the pipelines of these entry points, unless made already: each is compiled once, when a
+   * run first needs it (on SwiftShader a pipeline takes about half a second to compile).
+   */
+  async prepare(phases: Iterable<Phase>): Promise<void> {
+    await Promise.all(
+      [...new Set(phases)].map((phase) => {
+        if (phase === 'run' ? !this.bare : this.bare || !BASIN_PHASES.includes(phase))
+          throw new Error(`BasinPass: no entry point '${phase}'`);
+        let p = this.pipelines.get(phase);
+        if (!p) {
+          p = createComputePipeline(this.device, {
+            label: `BasinPass.${phase}`,
+            layout: this.layout,
+            compute: { module: this.module, entryPoint: phase, constants: this.constants },
+          }).then((pipeline) => {
+            this.ready.set(phase, pipeline);
+            return pipeline;
+          });
+          p.catch(() => this.pipelines.delete(phase));
+          this.pipelines.set(phase, p);
+        }
+        return p;
+      }),
+    );
+  }
+
+  /** A bind group over one set of buffers (the dispatch slot is chosen per dispatch). */
+  bind(buffers: BasinBuffers): GPUBindGroup {
     return this.device.createBindGroup({
       label: 'BasinPass.bindGroup',
       layout: this.bindGroupLayout,
-      entries: (['uniforms', 'base', 'state', 'records'] as const).map((k) => ({
+      entries: (['uniforms', 'dispatch', 'base', 'state', 'records', 'summary'] as const).map((k) => ({
         binding: BASIN_BINDINGS[k],
-        resource: { buffer: buffers[k] },
+        resource:
+          k === 'dispatch'
+            ? { buffer: buffers[k], size: uniformBytes(DISPATCH_FIELDS) }
+            : { buffer: buffers[k] },
       })),
     });
   }
 
-  /** Records one dispatch of `stage` over `count` pixels (the uniforms must say the same count). */
-  encode(encoder: GPUCommandEncoder, stage: BasinStage, bindGroup: GPUBindGroup, count: number): void {
-    const pass = encoder.beginComputePass({ label: `BasinPass.${stage}` });
-    pass.setPipeline(this.pipelines[stage]);
-    pass.setBindGroup(0, bindGroup);
+  /** Records one dispatch of `phase` over `count` pixels with the DispatchParams at byte `slotOffset`. */
+  encode(
+    pass: GPUComputePassEncoder,
+    phase: Phase,
+    bindGroup: GPUBindGroup,
+    slotOffset: number,
+    count: number,
+  ): void {
+    const pipeline = this.ready.get(phase);
+    if (!pipeline) throw new Error(`BasinPass: entry point '${phase}' used before prepare()`);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup, [slotOffset]);
     const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
-    pass.end();
   }
 }

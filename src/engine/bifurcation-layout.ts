@@ -1,81 +1,86 @@
 /**
- * Layouts of the ensemble kernel (shaders/bifurcation.wgsl), declared once for the pipeline code,
- * the readback parser and the tests. Workgroup size is the engine-wide one of layouts.ts.
+ * Layouts of the ensemble kernel (shaders/ensemble.wgsl), declared once for the pipeline code, the
+ * readback parser and the tests; the WGSL structs are generated from these lists. The trajectory
+ * state is the basin kernel's Traj (TRAJ_FIELDS), so both run the same GD core.
  */
-import { align, type WordType } from './layouts.ts';
+import { uniformBytes, type Field } from './wgsl-struct.ts';
 
 export { WORKGROUP_SIZE } from './layouts.ts';
 
-/** Bindings of the ensemble kernel, all in group 0. */
+/** Bindings of the ensemble kernel, all in group 0 (each entry point uses some of them). */
 export const ENSEMBLE_BINDINGS = {
   uniforms: 0,
+  /** Per-dispatch DispatchParams (dynamic offset): samples p0 … p0 + count - 1, iterations k0 … k1 - 1. */
+  dispatch: 1,
   /** Base rates (dim) then parameters (nparam ≥ 1), f32. */
-  base: 1,
+  base: 2,
   /** Starts, samples × dim, f32. */
-  starts: 2,
+  starts: 3,
   /** Swept value per column, f32. */
-  values: 3,
-  /** Per-sample state of the tile (ensembleStateLayout(dim).words each). */
-  state: 4,
-  /** rows × columns atomic counts (index r * columns + c), then one `outside` count per column. */
-  counts: 5,
+  values: 4,
+  /** Traj of the samples of one state tile. */
+  state: 5,
+  /** Sample summaries of one group of whole columns. */
+  samples: 6,
+  /** rows × columns atomic counts (index r · columns + c), then one `outside` count per column. */
+  counts: 7,
+  /** The vertical range [lo, hi] the binning uses (chosen on the GPU, or fixed by the plan). */
+  range: 8,
+  /** ColumnWords per column. */
+  columns: 9,
 } as const;
 
 /**
- * Fields of the WGSL struct `EnsembleUniforms`: scalars only, so offset = 4 × index.
- * The tile holds samples g = offset … offset + count - 1 (column g / samples, sample g % samples).
+ * `EnsembleUniforms`: scalars only. Sample g is sample g % samples of column g / samples. The
+ * sweep is coded as AxisKind of src/experiment/plane.ts.
  */
 export const ENSEMBLE_UNIFORM_FIELDS = [
   ['columns', 'u32'],
   ['rows', 'u32'],
   ['samples', 'u32'],
-  ['offset', 'u32'],
-  ['count', 'u32'],
-  // Phase 0 advances iterations k0 … k1-1 of N; phase 1 replays kept steps k0 … k1-1 of K.
-  ['k0', 'u32'],
-  ['k1', 'u32'],
-  ['phase', 'u32'],
   ['iterations', 'u32'],
   ['transient', 'u32'],
-  ['checkpoint', 'u32'],
-  ['lyapunov', 'u32'],
+  ['max_period', 'u32'],
   ['tol', 'f32'],
   ['radius', 'f32'],
-  ['lo', 'f32'],
-  ['hi', 'f32'],
-  // The sweep, coded as AxisKind of src/experiment/plane.ts.
+  ['chaos', 'f32'],
   ['u_kind', 'u32'],
   ['u_index', 'u32'],
-  ['spare0', 'u32'],
-  ['spare1', 'u32'],
-] as const satisfies readonly (readonly [string, WordType])[];
-export const ENSEMBLE_UNIFORM_BYTES = align(ENSEMBLE_UNIFORM_FIELDS.length * 4, 16);
+  ['keep', 'u32'],
+  /** 1: the histogram of a workgroup whose samples share a column is kept in workgroup memory. */
+  ['shared_bins', 'u32'],
+] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
+export const ENSEMBLE_UNIFORM_BYTES = uniformBytes(ENSEMBLE_UNIFORM_FIELDS);
 
 /**
- * Word offsets in one sample's state: x, tangent v, checkpoint c, x_T and the growth anchor (dim each),
- * then the Lyapunov sum, escape iteration (u32, 0 while bounded), period (u32), the kept observable's
- * extremes, the Lyapunov sum's Kahan compensation, the window extents R1, R2 and the orbit's extent seen
- * from the checkpoint (rules 3 and 5 of src/core/outcome.ts).
+ * `Sample`: what a sample's first pass leaves on the GPU for the reductions and the binning: x_T
+ * (then the replay's current state), the escape iteration (0: bounded), its class (the period of a
+ * converged or periodic orbit, 0 otherwise: rule 6 of src/core/outcome.ts, decided on the GPU), its
+ * Lyapunov exponent, and the extremes of the kept observable.
  */
-export function ensembleStateLayout(dim: number) {
-  return {
-    x: 0,
-    v: dim,
-    c: 2 * dim,
-    xT: 3 * dim,
-    anchor: 4 * dim,
-    lyap: 5 * dim,
-    escape: 5 * dim + 1,
-    period: 5 * dim + 2,
-    min: 5 * dim + 3,
-    max: 5 * dim + 4,
-    lyapC: 5 * dim + 5,
-    r1: 5 * dim + 6,
-    r2: 5 * dim + 7,
-    extent: 5 * dim + 8,
-    words: 5 * dim + 9,
-  };
-}
+export const SAMPLE_FIELDS = [
+  ['xt', 'vec'],
+  ['escape', 'u32'],
+  ['cls', 'u32'],
+  ['lyapunov', 'f32'],
+  ['lo', 'f32'],
+  ['hi', 'f32'],
+] as const satisfies readonly Field[];
+
+/**
+ * `ColumnWords`: a column reduced on the GPU: bounded samples, the period (0: chaos wins or nothing
+ * is bounded), the mean exponent and the extremes of the kept observable over bounded samples.
+ */
+export const COLUMN_FIELDS = [
+  ['bounded', 'u32'],
+  ['period', 'u32'],
+  ['lyapunov', 'f32'],
+  ['lo', 'f32'],
+  ['hi', 'f32'],
+] as const satisfies readonly Field[];
 
 /** How the kernel reads the observable (WGSL override OBS_KIND). */
 export const OBS_KIND = { coord: 0, f: 1, expr: 2 } as const;
+
+/** Bins of the workgroup histogram (16 KB of workgroup memory at most, with room to spare). */
+export const SHARED_BINS = 3840;

@@ -1,117 +1,110 @@
 /**
  * The GPU ensemble engine: bifurcation diagrams (one column per swept value) and long-run densities
- * (one column), by shaders/bifurcation.wgsl behind the compiled objective. Definition and the
- * per-column reduction: src/core/ensemble.ts; float64 twin: src/reference/ensemble.ts.
+ * (one column), by shaders/ensemble.wgsl on the GD core. Definition and the per-column reduction:
+ * src/core/ensemble.ts; float64 twin: src/reference/ensemble.ts.
  *
- * Work is split into tiles of (column, sample) pairs small enough for one storage binding and into
- * dispatches of a bounded number of steps, as the basin engine does, so a long run neither exceeds
- * binding limits nor trips a driver's watchdog. Phase 0 of every tile is read back (a few words per
- * sample), the range is chosen on the CPU, then phase 1 bins the kept iterates with atomics.
+ * A run is one sequence of submits with nothing read back until the end: the first pass of every
+ * sample (the parts of a run, as the basin engine plans them) leaves a summary per sample on the GPU;
+ * `reduce_columns` turns those into column statistics, `choose_range` the automatic range, `bin` the
+ * second pass into the counts. Then the counts, the column statistics and the range come back: what
+ * the picture is made of, never a sample's state. Pipelines are compiled once per objective and kept.
  */
-import bifurcationWgsl from '../../shaders/bifurcation.wgsl?raw';
 import type { CompiledObjective } from '../objective/types.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import type { BifurcationResult, ColumnStats, EnsembleEngine, EnsemblePlan } from '../core/ensemble.ts';
+import type { EngineInfo, RunOptions } from '../core/engine.ts';
+import { SLOTS } from './basin-run.ts';
+import { BufferPool, createBuffer } from './buffer-pool.ts';
 import {
-  chooseRange,
-  reduceColumns,
-  type BifurcationResult,
-  type EnsembleEngine,
-  type EnsemblePlan,
-  type SampleSummary,
-} from '../core/ensemble.ts';
+  batchDispatches,
+  CostModel,
+  phaseSegments,
+  planDispatches,
+  type Dispatch,
+  type Segment,
+  type Tile,
+} from './dispatch-plan.ts';
 import {
-  ENSEMBLE_BINDINGS,
+  COLUMN_FIELDS,
   ENSEMBLE_UNIFORM_BYTES,
   ENSEMBLE_UNIFORM_FIELDS,
-  OBS_KIND,
+  SAMPLE_FIELDS,
   WORKGROUP_SIZE,
-  ensembleStateLayout,
 } from './bifurcation-layout.ts';
-import { packUniforms } from './layouts.ts';
-import { createBuffers, createComputePipeline, createShaderModule } from './shader.ts';
-import type { EngineInfo, RunOptions } from '../core/engine.ts';
+import { EnsemblePass, type EnsembleEntry } from './ensemble-pass.ts';
+import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, stateBytes } from './layouts.ts';
+import { submitBatches } from './submit.ts';
+import { packUniforms, structWords } from './wgsl-struct.ts';
 
 /** Tunables of the GPU ensemble engine. */
 export interface GpuEnsembleOptions {
-  /** Upper bound on samples × steps per dispatch (keeps each dispatch short). */
+  /** Upper bound on samples × steps per dispatch (fixes the chunking; default: the cost model's). */
   stepsPerDispatch?: number;
-  /** Upper bound on samples per tile (besides the device's binding limit). */
+  /** Upper bound on samples per state tile (besides the device's binding limit). */
   maxTileSamples?: number;
   /** Adapter description for EngineInfo. */
   adapter?: string;
+  /** Longest a dispatch should run. Default 100 ms. */
+  targetDispatchMs?: number;
 }
 
-/** One compiled kernel for one objective and observable: the GPU stage of the ensemble engine. */
-export class EnsemblePass {
-  private constructor(
-    readonly pipeline: GPUComputePipeline,
-    readonly layout: GPUBindGroupLayout,
-  ) {}
-
-  static async create(
-    device: GPUDevice,
-    objective: Pick<CompiledObjective, 'wgsl'>,
-    plan: Pick<EnsemblePlan, 'observable'>,
-  ): Promise<EnsemblePass> {
-    const module = await createShaderModule(device, 'EnsemblePass.module', [
-      { name: 'objective (generated)', code: objective.wgsl },
-      { name: 'shaders/bifurcation.wgsl', code: bifurcationWgsl },
-    ]);
-    const storage = (type: GPUBufferBindingType) => ({
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const layout = device.createBindGroupLayout({
-      label: 'EnsemblePass.layout',
-      entries: [
-        { binding: ENSEMBLE_BINDINGS.uniforms, ...storage('uniform') },
-        { binding: ENSEMBLE_BINDINGS.base, ...storage('read-only-storage') },
-        { binding: ENSEMBLE_BINDINGS.starts, ...storage('read-only-storage') },
-        { binding: ENSEMBLE_BINDINGS.values, ...storage('read-only-storage') },
-        { binding: ENSEMBLE_BINDINGS.state, ...storage('storage') },
-        { binding: ENSEMBLE_BINDINGS.counts, ...storage('storage') },
-      ],
-    });
-    const o = plan.observable;
-    const pipeline = await createComputePipeline(device, {
-      label: 'EnsemblePass.pipeline',
-      layout: device.createPipelineLayout({
-        label: 'EnsemblePass.pipelineLayout',
-        bindGroupLayouts: [layout],
-      }),
-      compute: {
-        module,
-        entryPoint: 'main',
-        constants: {
-          WORKGROUP_SIZE,
-          OBS_KIND: OBS_KIND[o.kind],
-          OBS_INDEX: o.kind === 'coord' ? o.index : 0,
-        },
-      },
-    });
-    return new EnsemblePass(pipeline, layout);
-  }
+/** A dispatch of one entry point; r0 is the first sample of the samples binding (its group). */
+interface EnsembleDispatch extends Dispatch {
+  entry: EnsembleEntry;
+  group: number;
+  r0: number;
+  /** GD steps it does (progress). */
+  steps: number;
 }
 
-/** Workgroups for `count` invocations, 2-D when one dimension's limit is too small. */
-function dispatchSize(count: number, maxPerDim: number): [number, number] {
-  const groups = Math.max(1, Math.ceil(count / WORKGROUP_SIZE));
-  if (groups <= maxPerDim) return [groups, 1];
-  return [maxPerDim, Math.ceil(groups / maxPerDim)];
+/** A range of whole columns whose sample summaries share one buffer. */
+interface Group {
+  c0: number;
+  c1: number;
 }
+
+const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
 
 export class GpuEnsembleEngine implements EnsembleEngine {
   readonly info: EngineInfo;
-  private readonly stepsPerDispatch: number;
-  private readonly maxTileSamples: number;
+  private readonly passes = new Map<string, Promise<EnsemblePass>>();
+  private readonly pool: BufferPool;
+  private readonly costs: CostModel;
+  private readonly uniforms: GPUBuffer;
+  private readonly slots: GPUBuffer;
 
   constructor(
     private readonly device: GPUDevice,
-    options: GpuEnsembleOptions = {},
+    private readonly options: GpuEnsembleOptions = {},
   ) {
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapter ?? 'webgpu' };
-    this.stepsPerDispatch = options.stepsPerDispatch ?? 1 << 24;
-    this.maxTileSamples = options.maxTileSamples ?? 1 << 20;
+    this.pool = new BufferPool(device);
+    const cpu = /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(options.adapter ?? '');
+    this.costs = new CostModel(cpu ? { a: 400, b: 10 } : { a: 4, b: 0.3 });
+    this.uniforms = device.createBuffer({
+      label: 'GpuEnsembleEngine.uniforms',
+      size: ENSEMBLE_UNIFORM_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.slots = device.createBuffer({
+      label: 'GpuEnsembleEngine.slots',
+      size: SLOTS * DISPATCH_SLOT_BYTES,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  /** The pass for an objective, observable and Lyapunov setting, compiled once. */
+  private pass(objective: CompiledObjective, plan: EnsemblePlan): Promise<EnsemblePass> {
+    const o = plan.observable;
+    const key = `${plan.classify.lyapunov ? 'L' : '-'}${o.kind}${o.kind === 'coord' ? o.index : ''}|${objective.wgsl}`;
+    let p = this.passes.get(key);
+    if (!p) {
+      if (this.passes.size >= 8) this.passes.clear();
+      p = EnsemblePass.create(this.device, objective, plan);
+      p.catch(() => this.passes.delete(key));
+      this.passes.set(key, p);
+    }
+    return p;
   }
 
   async runEnsemble(
@@ -123,205 +116,274 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     const t0 = performance.now();
     const { device } = this;
     const { columns: W, rows: H, samples: M, dim } = plan;
-    const L = ensembleStateLayout(dim);
-    const total = W * M;
-    const limits = device.limits;
-    const maxPerDim = limits.maxComputeWorkgroupsPerDimension;
-    const tileCap = Math.min(
-      this.maxTileSamples,
-      Math.floor(limits.maxStorageBufferBindingSize / (4 * L.words)),
-      maxPerDim * maxPerDim * WORKGROUP_SIZE,
-    );
-    const tile = Math.max(1, Math.min(total, tileCap));
+    const binding = device.limits.maxStorageBufferBindingSize;
+    const sampleWords = structWords(SAMPLE_FIELDS, dim);
     const countsWords = W * H + W;
-    if (4 * countsWords > limits.maxStorageBufferBindingSize)
+    if (4 * countsWords > binding)
       throw new RangeError(`a ${W} × ${H} density exceeds this device's storage binding limit`);
+    // Groups of whole columns whose summaries fit one binding; state tiles within them.
+    const perGroup = Math.floor(binding / (4 * sampleWords * M));
+    if (perGroup < 1)
+      throw new RangeError(
+        `${M} samples of one column need ${((4 * sampleWords * M) / 2 ** 20).toFixed(0)} MiB, above this device's storage binding limit; use fewer samples`,
+      );
+    const groups: Group[] = [];
+    for (let c0 = 0; c0 < W; c0 += perGroup) groups.push({ c0, c1: Math.min(W, c0 + perGroup) });
+    const tileCap = Math.max(
+      1,
+      Math.min(this.options.maxTileSamples ?? 1 << 20, Math.floor(binding / stateBytes(dim))),
+    );
+    const pass = await this.pass(objective, plan);
+    const key = `${plan.classify.lyapunov ? 'L' : '-'}${objective.wgsl}`;
+    const cost = this.costs.cost(key);
+    const N = plan.iterations;
+    const K = plan.keep;
 
-    const pass = await EnsemblePass.create(device, objective, plan);
+    const fixedSteps = this.options.stepsPerDispatch;
+    const plan1 = (tiles: Tile[], segments: Segment[]) => {
+      const largest = Math.max(...tiles.map((t) => t.count));
+      return planDispatches(tiles, segments, cost, {
+        targetMs: this.options.targetDispatchMs ?? 100,
+        minBlock: 4096,
+        granule: WORKGROUP_SIZE,
+        maxBlock: tileCap,
+        fixed:
+          fixedSteps !== undefined
+            ? { pixels: largest, iterations: Math.max(1, Math.floor(fixedSteps / largest)) }
+            : undefined,
+      });
+    };
+    const dispatches: EnsembleDispatch[] = [];
+    let statePixels = 0;
+    groups.forEach((g, gi) => {
+      const r0 = g.c0 * M;
+      const tiles: Tile[] = [];
+      for (let p = r0; p < g.c1 * M; p += tileCap)
+        tiles.push({ p0: p, count: Math.min(tileCap, g.c1 * M - p) });
+      const first = plan1(tiles, phaseSegments(N, plan.transient, plan.classify.maxPeriod));
+      statePixels = Math.max(statePixels, first.statePixels);
+      for (const d of first.dispatches)
+        dispatches.push({
+          ...d,
+          entry: d.phase as EnsembleEntry,
+          group: gi,
+          r0,
+          steps: d.count * (d.k1 - d.k0),
+        });
+      dispatches.push({
+        phase: 'run',
+        entry: 'reduce_columns',
+        p0: g.c0,
+        count: g.c1 - g.c0,
+        k0: 0,
+        k1: 0,
+        tile: 0,
+        s0: 0,
+        group: gi,
+        r0,
+        steps: 0,
+      });
+    });
+    if (!plan.range)
+      dispatches.push({
+        phase: 'run',
+        entry: 'choose_range',
+        p0: 0,
+        count: 1,
+        k0: 0,
+        k1: 0,
+        tile: 0,
+        s0: 0,
+        group: 0,
+        r0: 0,
+        steps: 0,
+      });
+    groups.forEach((g, gi) => {
+      const r0 = g.c0 * M;
+      const second = plan1([{ p0: r0, count: (g.c1 - g.c0) * M }], [{ k0: 0, k1: K, phase: 'run' }]);
+      for (const d of second.dispatches)
+        dispatches.push({ ...d, entry: 'bin', group: gi, r0, steps: d.count * (d.k1 - d.k0) });
+    });
+
     const base = new Float32Array(dim + Math.max(1, plan.params.length));
     base.set(plan.lr);
     base.set(plan.params, dim);
-    const bytes = (n: number) => Math.max(16, Math.ceil((4 * n) / 16) * 16);
-    const buf = await createBuffers(device, 'allocating the ensemble buffers', {
-      uniforms: {
-        label: 'GpuEnsembleEngine.uniforms',
-        size: ENSEMBLE_UNIFORM_BYTES,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      },
-      base: {
-        label: 'GpuEnsembleEngine.base',
-        size: bytes(base.length),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      starts: {
-        label: 'GpuEnsembleEngine.starts',
-        size: bytes(plan.starts.length),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      values: {
-        label: 'GpuEnsembleEngine.values',
-        size: bytes(W),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      state: {
-        label: 'GpuEnsembleEngine.state',
-        size: bytes(tile * L.words),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-      },
-      counts: {
-        label: 'GpuEnsembleEngine.counts',
-        size: bytes(countsWords),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      },
-      staging: {
-        label: 'GpuEnsembleEngine.staging',
-        size: bytes(Math.max(tile * L.words, countsWords)),
-        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      },
-    });
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+    const made: GPUBuffer[] = [];
+    const buf = async (label: string, size: number, u = usage) => {
+      const b = await createBuffer(device, { label, size, usage: u }, `allocating ${label}`);
+      made.push(b);
+      return b;
+    };
+    const pooled: GPUBuffer[] = [];
+    const fromPool = async (label: string, size: number) => {
+      const b = await this.pool.acquire(label, size, GPUBufferUsage.STORAGE, `allocating ${label}`);
+      pooled.push(b);
+      return b;
+    };
+    const readWords = countsWords + W * COLUMN_FIELDS.length + 2;
     try {
-      device.queue.writeBuffer(buf.base, 0, base);
-      device.queue.writeBuffer(buf.starts, 0, new Float32Array(plan.starts));
-      device.queue.writeBuffer(buf.values, 0, new Float32Array(plan.values));
-      const bindGroup = device.createBindGroup({
-        label: 'GpuEnsembleEngine.bindGroup',
-        layout: pass.layout,
-        entries: (['uniforms', 'base', 'starts', 'values', 'state', 'counts'] as const).map((k) => ({
-          binding: ENSEMBLE_BINDINGS[k],
-          resource: { buffer: buf[k] },
-        })),
-      });
-
-      const N = plan.iterations;
-      const K = plan.keep;
-      const tiles = Math.ceil(total / tile);
-      const work = tiles * (N + K) + (tiles - 1) * N;
+      const baseBuf = await buf('GpuEnsembleEngine.base', bytes(base.length));
+      const startsBuf = await buf('GpuEnsembleEngine.starts', bytes(plan.starts.length));
+      const valuesBuf = await buf('GpuEnsembleEngine.values', bytes(W));
+      const countsBuf = await buf(
+        'GpuEnsembleEngine.counts',
+        bytes(countsWords),
+        usage | GPUBufferUsage.COPY_SRC,
+      );
+      const rangeBuf = await buf('GpuEnsembleEngine.range', 16, usage | GPUBufferUsage.COPY_SRC);
+      const columnsBuf = await buf(
+        'GpuEnsembleEngine.columns',
+        bytes(W * COLUMN_FIELDS.length),
+        GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      );
+      const readback = await buf(
+        'GpuEnsembleEngine.readback',
+        bytes(readWords),
+        GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      );
+      const state = await fromPool('GpuEnsembleEngine.state', Math.max(1, statePixels) * stateBytes(dim));
+      const samples = await Promise.all(
+        groups.map((g) => fromPool('GpuEnsembleEngine.samples', (g.c1 - g.c0) * M * 4 * sampleWords)),
+      );
+      device.queue.writeBuffer(baseBuf, 0, base);
+      device.queue.writeBuffer(startsBuf, 0, new Float32Array(plan.starts));
+      device.queue.writeBuffer(valuesBuf, 0, new Float32Array(plan.values));
+      device.queue.writeBuffer(countsBuf, 0, new Uint32Array(countsWords));
+      if (plan.range) device.queue.writeBuffer(rangeBuf, 0, Float32Array.from(plan.range));
+      const binds = groups.map((_, gi) =>
+        pass.bind({
+          uniforms: this.uniforms,
+          dispatch: this.slots,
+          base: baseBuf,
+          starts: startsBuf,
+          values: valuesBuf,
+          state,
+          samples: samples[gi],
+          counts: countsBuf,
+          range: rangeBuf,
+          columns: columnsBuf,
+        }),
+      );
+      const uniforms = packUniforms(
+        ENSEMBLE_UNIFORM_FIELDS,
+        {
+          columns: W,
+          rows: H,
+          samples: M,
+          iterations: N,
+          transient: plan.transient,
+          max_period: Math.min(plan.classify.maxPeriod, N),
+          tol: plan.classify.tol,
+          radius: Math.min(plan.classify.divergeRadius, 3.4028234663852886e38),
+          chaos: plan.classify.chaosThreshold,
+          u_kind: plan.axisKind,
+          u_index: Math.max(0, plan.axisIndex),
+          keep: K,
+          shared_bins: 1,
+        },
+        ENSEMBLE_UNIFORM_BYTES,
+      );
+      await pass.prepare(dispatches.map((d) => d.entry));
+      const batches = batchDispatches(dispatches, cost, 250, SLOTS) as EnsembleDispatch[][];
+      const total = dispatches.reduce((s, d) => s + d.steps, 0);
       let done = 0;
-      let range: [number, number] = [0, 1];
-      const dispatchPhase = async (offset: number, count: number, phase: 0 | 1) => {
-        const steps = phase === 0 ? N : K;
-        const chunk = Math.max(1, Math.floor(this.stepsPerDispatch / count));
-        const [gx, gy] = dispatchSize(count, maxPerDim);
-        for (let k0 = 0; k0 < steps; k0 += chunk) {
-          const k1 = Math.min(steps, k0 + chunk);
-          device.queue.writeBuffer(
-            buf.uniforms,
-            0,
+      const slotData = new ArrayBuffer(SLOTS * DISPATCH_SLOT_BYTES);
+      await submitBatches(device, batches, {
+        label: 'GpuEnsembleEngine',
+        signal: options.signal,
+        encode: (encoder, batch, index) => {
+          device.queue.writeBuffer(this.uniforms, 0, uniforms);
+          batch.forEach((d, i) =>
             packUniforms(
-              ENSEMBLE_UNIFORM_FIELDS,
-              {
-                columns: W,
-                rows: H,
-                samples: M,
-                offset,
-                count,
-                k0,
-                k1,
-                phase,
-                iterations: N,
-                transient: plan.transient,
-                checkpoint: Math.max(0, N - plan.classify.maxPeriod),
-                lyapunov: plan.classify.lyapunov ? 1 : 0,
-                tol: plan.classify.tol,
-                radius: plan.classify.divergeRadius,
-                lo: range[0],
-                hi: range[1],
-                u_kind: plan.axisKind,
-                u_index: plan.axisIndex,
-                spare0: 0,
-                spare1: 0,
-              },
-              ENSEMBLE_UNIFORM_BYTES,
+              DISPATCH_FIELDS,
+              { p0: d.p0, count: d.count, k0: d.k0, k1: d.k1, r0: d.r0, s0: d.s0 },
+              0,
+              { buffer: slotData, byteOffset: i * DISPATCH_SLOT_BYTES },
             ),
           );
-          const encoder = device.createCommandEncoder({ label: 'GpuEnsembleEngine.encoder' });
-          const cpass = encoder.beginComputePass({ label: `GpuEnsembleEngine.phase${phase}` });
-          cpass.setPipeline(pass.pipeline);
-          cpass.setBindGroup(0, bindGroup);
-          cpass.dispatchWorkgroups(gx, gy);
+          device.queue.writeBuffer(this.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
+          const cpass = encoder.beginComputePass({ label: 'EnsemblePass' });
+          batch.forEach((d, i) =>
+            pass.encode(cpass, d.entry, binds[d.group], i * DISPATCH_SLOT_BYTES, d.count),
+          );
           cpass.end();
-          device.queue.submit([encoder.finish()]);
-          // Waiting per dispatch keeps the queue short, so an abort takes effect promptly.
-          await device.queue.onSubmittedWorkDone();
-          done += k1 - k0;
-          options.onProgress?.(done, work);
-          if (options.signal?.aborted) throw new DOMException('ensemble run aborted', 'AbortError');
-        }
-      };
-      const readback = async (src: GPUBuffer, words: number): Promise<ArrayBuffer> => {
-        const encoder = device.createCommandEncoder({ label: 'GpuEnsembleEngine.readback' });
-        encoder.copyBufferToBuffer(src, 0, buf.staging, 0, bytes(words));
-        device.queue.submit([encoder.finish()]);
-        await buf.staging.mapAsync(GPUMapMode.READ, 0, bytes(words));
-        const copy = buf.staging.getMappedRange(0, bytes(words)).slice(0);
-        buf.staging.unmap();
-        return copy;
-      };
-
-      // Phase 0 over every tile; the summaries are a few words of each sample's state.
-      const escape = new Uint32Array(total);
-      const period = new Uint32Array(total);
-      const lyap = new Float32Array(total);
-      const omin = new Float32Array(total);
-      const omax = new Float32Array(total);
-      const r1 = new Float32Array(total);
-      const r2 = new Float32Array(total);
-      for (let t = 0; t < tiles; t++) {
-        const offset = t * tile;
-        const count = Math.min(tile, total - offset);
-        await dispatchPhase(offset, count, 0);
-        const raw = await readback(buf.state, count * L.words);
-        const f = new Float32Array(raw);
-        const u = new Uint32Array(raw);
-        for (let i = 0; i < count; i++) {
-          const b = i * L.words;
-          escape[offset + i] = u[b + L.escape];
-          period[offset + i] = u[b + L.period];
-          lyap[offset + i] = f[b + L.lyap];
-          omin[offset + i] = f[b + L.min];
-          omax[offset + i] = f[b + L.max];
-          r1[offset + i] = f[b + L.r1];
-          r2[offset + i] = f[b + L.r2];
-        }
-      }
-      const lyapScale = plan.classify.lyapunov ? 1 / (N - plan.transient) : NaN;
-      const stats = reduceColumns(plan, (i): SampleSummary => ({
-        escape: escape[i],
-        period: period[i],
-        lyapunov: lyap[i] * lyapScale,
-        min: omin[i],
-        max: omax[i],
-        r1: r1[i],
-        r2: r2[i],
-      }));
-      range = chooseRange(plan, stats);
-      // The kernel compares in f32: report the bounds it really used.
-      range = [Math.fround(range[0]), Math.fround(range[1])];
-
-      // Phase 1: the last tile's state is still resident; the others rerun phase 0 first (the same
-      // pipeline on the same inputs reproduces it) to recover x_T.
-      device.queue.writeBuffer(buf.counts, 0, new Uint32Array(countsWords));
-      for (let t = tiles - 1; t >= 0; t--) {
-        const offset = t * tile;
-        const count = Math.min(tile, total - offset);
-        if (t !== tiles - 1) await dispatchPhase(offset, count, 0);
-        await dispatchPhase(offset, count, 1);
-      }
-      const counts = new Uint32Array(await readback(buf.counts, countsWords));
+          if (index === batches.length - 1) {
+            encoder.copyBufferToBuffer(countsBuf, 0, readback, 0, 4 * countsWords);
+            encoder.copyBufferToBuffer(
+              columnsBuf,
+              0,
+              readback,
+              4 * countsWords,
+              4 * W * COLUMN_FIELDS.length,
+            );
+            encoder.copyBufferToBuffer(rangeBuf, 0, readback, 4 * (readWords - 2), 8);
+          }
+        },
+        done: (batch, _i, ms) => {
+          let pixels = 0;
+          let steps = 0;
+          for (const d of batch)
+            if (d.steps) {
+              pixels += d.count;
+              steps += d.steps;
+            }
+          if (steps) this.costs.record(key, pixels, steps, ms);
+          done += steps;
+          options.onProgress?.(done, total);
+        },
+      });
+      await readback.mapAsync(GPUMapMode.READ, 0, 4 * readWords);
+      const raw = readback.getMappedRange(0, 4 * readWords).slice(0);
+      readback.unmap();
+      const counts = new Uint32Array(raw, 0, countsWords);
+      const words = new Uint32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
+      const floats = new Float32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
+      const r = new Float32Array(raw, 4 * (readWords - 2), 2);
       return {
         spec,
         info: this.info,
         plan,
-        range,
+        range: [r[0], r[1]],
         density: counts.slice(0, W * H),
         outside: counts.slice(W * H, W * H + W),
-        stats,
+        stats: columnStats(plan, words, floats),
         ms: performance.now() - t0,
       };
     } finally {
-      for (const b of Object.values<GPUBuffer>(buf)) b.destroy();
+      for (const b of made) b.destroy();
+      for (const b of pooled) this.pool.release(b);
     }
   }
 
-  dispose(): void {}
+  dispose(): void {
+    this.passes.clear();
+    this.pool.dispose();
+    this.uniforms.destroy();
+    this.slots.destroy();
+  }
+}
+
+/** ColumnStats from the ColumnWords the GPU reduced. */
+function columnStats(plan: EnsemblePlan, words: Uint32Array, floats: Float32Array): ColumnStats {
+  const W = plan.columns;
+  const n = COLUMN_FIELDS.length;
+  const stats: ColumnStats = {
+    diverged: new Float64Array(W),
+    bounded: new Uint32Array(W),
+    period: new Array<number | null>(W).fill(null),
+    lyapunov: new Float64Array(W),
+    min: new Float64Array(W),
+    max: new Float64Array(W),
+  };
+  for (let c = 0; c < W; c++) {
+    const bounded = words[c * n];
+    stats.bounded[c] = bounded;
+    stats.diverged[c] = (plan.samples - bounded) / plan.samples;
+    stats.period[c] = words[c * n + 1] || null;
+    stats.lyapunov[c] = bounded && plan.classify.lyapunov ? floats[c * n + 2] : NaN;
+    stats.min[c] = bounded ? floats[c * n + 3] : NaN;
+    stats.max[c] = bounded ? floats[c * n + 4] : NaN;
+  }
+  return stats;
 }

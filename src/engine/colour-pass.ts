@@ -1,217 +1,142 @@
 /**
- * The colour pass: GPU stage mapping records to RGBA8 by field and colormap (shaders/colour.wgsl),
- * so recolouring never reruns GD. `GpuColouriser` runs it over a whole result, uploading its records
- * in tiles of whole rows within the device's binding limits.
+ * The colour pass (shaders/colour.wgsl): records in GPU memory to RGBA8 by field and colormap, with
+ * the automatic range read from the run's statistics on the GPU, so recolouring never reruns GD and
+ * an automatic range never brings the records to the host.
  */
 import colourWgsl from '../../shaders/colour.wgsl?raw';
+import fieldsWgsl from '../../shaders/fields.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
-import { fieldCode, lutWords, paletteWords, PALETTE_FIXED, type ColourSettings } from '../colormaps.ts';
-import { RECORD_BYTES, RECORD_WORDS, type RecordColumns } from '../core/outcome.ts';
+import { fieldCode, LYAP_SCALE, PALETTE_FIXED, paletteWords, transformedRange } from '../colormaps.ts';
+import type { ColourSpec } from '../core/engine.ts';
 import { dispatchSize } from './basin-pass.ts';
 import {
   COLOUR_BINDINGS,
-  COLOUR_UNIFORM_BYTES,
   COLOUR_UNIFORM_FIELDS,
-  packUniforms,
+  DISPATCH_SLOT_BYTES,
+  RECORD_STRUCT_FIELDS,
+  STATS_FIELDS,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createBuffers, createComputePipeline, createShaderModule } from './shader.ts';
+import { createComputePipeline, createShaderModule } from './shader.ts';
+import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
+
+/** Where one colour dispatch reads and writes. */
+export interface ColourTarget {
+  width: number;
+  height: number;
+  /** The records binding holds pixels p0 … p0 + count - 1. */
+  p0: number;
+  count: number;
+  /** Index (row·W + i, in output order) of the output binding's first pixel. */
+  out0: number;
+  flip: boolean;
+}
+
+/** Uniform words of one colour dispatch; range null: the field's range from the statistics. */
+export function colourUniforms(
+  colour: ColourSpec,
+  iterations: number,
+  t: ColourTarget,
+  into?: { buffer: ArrayBuffer; byteOffset: number },
+): ArrayBuffer {
+  const fixed = colour.field === 'outcome' ? [0, 1] : transformedRange(colour);
+  return packUniforms(
+    COLOUR_UNIFORM_FIELDS,
+    {
+      width: t.width,
+      height: t.height,
+      p0: t.p0,
+      count: t.count,
+      field: fieldCode(colour.field),
+      log: colour.log ? 1 : 0,
+      auto_range: fixed ? 0 : 1,
+      lo: fixed ? fixed[0] : 0,
+      hi: fixed ? fixed[1] : 1,
+      iterations,
+      flip: t.flip ? 1 : 0,
+      out0: t.out0,
+      lyap_scale: LYAP_SCALE,
+      palette_len: paletteWords().length - PALETTE_FIXED,
+    },
+    DISPATCH_SLOT_BYTES,
+    into,
+  );
+}
 
 export class ColourPass {
-  readonly bindGroupLayout: GPUBindGroupLayout;
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly layout: GPUBindGroupLayout,
+    private readonly pipeline: GPUComputePipeline,
+  ) {}
 
   /** Compiles the colour kernel (ShaderCompileError on failure) and builds its pipeline. */
   static async create(device: GPUDevice): Promise<ColourPass> {
     const module = await createShaderModule(device, 'ColourPass.module', [
       { name: 'shaders/record.wgsl', code: recordWgsl },
+      {
+        name: 'structs (generated)',
+        code: [
+          wgslStruct('Record', RECORD_STRUCT_FIELDS),
+          wgslOffsets('STATS', STATS_FIELDS),
+          wgslStruct('ColourUniforms', COLOUR_UNIFORM_FIELDS),
+        ].join('\n'),
+      },
+      { name: 'shaders/fields.wgsl', code: fieldsWgsl },
       { name: 'shaders/colour.wgsl', code: colourWgsl },
     ]);
-    const storage = (type: GPUBufferBindingType) => ({
+    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
+      binding,
       visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
+      buffer: { type, hasDynamicOffset: dynamic },
     });
-    const bindGroupLayout = device.createBindGroupLayout({
-      label: 'ColourPass.bindGroupLayout',
+    const layout = device.createBindGroupLayout({
+      label: 'ColourPass.layout',
       entries: [
-        { binding: COLOUR_BINDINGS.uniforms, ...storage('uniform') },
-        { binding: COLOUR_BINDINGS.records, ...storage('read-only-storage') },
-        { binding: COLOUR_BINDINGS.lut, ...storage('read-only-storage') },
-        { binding: COLOUR_BINDINGS.palette, ...storage('read-only-storage') },
-        { binding: COLOUR_BINDINGS.pixels, ...storage('storage') },
+        entry(COLOUR_BINDINGS.uniforms, 'uniform', true),
+        entry(COLOUR_BINDINGS.records, 'read-only-storage'),
+        entry(COLOUR_BINDINGS.lut, 'read-only-storage'),
+        entry(COLOUR_BINDINGS.palette, 'read-only-storage'),
+        entry(COLOUR_BINDINGS.pixels, 'storage'),
+        entry(COLOUR_BINDINGS.stats, 'read-only-storage'),
       ],
     });
     const pipeline = await createComputePipeline(device, {
       label: 'ColourPass.pipeline',
-      layout: device.createPipelineLayout({
-        label: 'ColourPass.pipelineLayout',
-        bindGroupLayouts: [bindGroupLayout],
-      }),
+      layout: device.createPipelineLayout({ label: 'ColourPass.pipelineLayout', bindGroupLayouts: [layout] }),
       compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
     });
-    return new ColourPass(device, bindGroupLayout, pipeline);
+    return new ColourPass(device, layout, pipeline);
   }
 
-  private constructor(
-    private readonly device: GPUDevice,
-    bindGroupLayout: GPUBindGroupLayout,
-    private readonly pipeline: GPUComputePipeline,
-  ) {
-    this.bindGroupLayout = bindGroupLayout;
+  private uniformBinding(uniforms: GPUBuffer): GPUBufferBinding {
+    return { buffer: uniforms, size: uniformBytes(COLOUR_UNIFORM_FIELDS) };
   }
 
-  /** A bind group: records of a tile of rows in, RGBA8 words of the whole picture out. */
-  bind(buffers: {
+  /** A bind group of the colour pass: records of one tile in, RGBA8 words out. */
+  bindColour(b: {
     uniforms: GPUBuffer;
     records: GPUBuffer;
     lut: GPUBuffer;
     palette: GPUBuffer;
     pixels: GPUBuffer;
+    stats: GPUBuffer;
   }): GPUBindGroup {
     return this.device.createBindGroup({
-      label: 'ColourPass.bindGroup',
-      layout: this.bindGroupLayout,
-      entries: (['uniforms', 'records', 'lut', 'palette', 'pixels'] as const).map((k) => ({
+      label: 'ColourPass.colourBindGroup',
+      layout: this.layout,
+      entries: (['uniforms', 'records', 'lut', 'palette', 'pixels', 'stats'] as const).map((k) => ({
         binding: COLOUR_BINDINGS[k],
-        resource: { buffer: buffers[k] },
+        resource: k === 'uniforms' ? this.uniformBinding(b.uniforms) : { buffer: b[k] },
       })),
     });
   }
 
-  /** Records the pass over `count` records (the uniforms' width × rows). */
-  encode(encoder: GPUCommandEncoder, bindGroup: GPUBindGroup, count: number): void {
-    const pass = encoder.beginComputePass({ label: 'ColourPass' });
+  /** Colours `count` records with the uniforms at `slotOffset`. */
+  encodeColour(pass: GPUComputePassEncoder, bind: GPUBindGroup, slotOffset: number, count: number): void {
     pass.setPipeline(this.pipeline);
-    pass.setBindGroup(0, bindGroup);
+    pass.setBindGroup(0, bind, [slotOffset]);
     const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
-    pass.end();
-  }
-}
-
-/** The uniforms of one colour dispatch over rows j0 … j0 + rows - 1. */
-export function colourUniforms(
-  s: ColourSettings,
-  width: number,
-  height: number,
-  j0: number,
-  rows: number,
-  flip: boolean,
-): ArrayBuffer {
-  return packUniforms(
-    COLOUR_UNIFORM_FIELDS,
-    {
-      width,
-      height,
-      j0,
-      rows,
-      field: fieldCode(s.field),
-      log: s.log ? 1 : 0,
-      lo: s.range[0],
-      hi: s.range[1],
-      iterations: s.iterations,
-      flip: flip ? 1 : 0,
-      lyap_scale: s.lyapScale,
-      palette_len: paletteWords().length - PALETTE_FIXED,
-    },
-    COLOUR_UNIFORM_BYTES,
-  );
-}
-
-/** Records of rows j0 … j0 + rows - 1 in the GPU's Record layout (the inverse of parseRecords). */
-export function packRecords(c: RecordColumns, j0: number, rows: number): ArrayBuffer {
-  const n = rows * c.width;
-  const buf = new ArrayBuffer(n * RECORD_BYTES);
-  const u = new Uint32Array(buf);
-  const f = new Float32Array(buf);
-  const start = j0 * c.width;
-  for (let i = 0; i < n; i++) {
-    const k = start + i;
-    const b = i * RECORD_WORDS;
-    u[b] = c.outcome[k];
-    u[b + 1] = c.iter[k];
-    u[b + 2] = c.period[k];
-    f[b + 4] = c.lyapunov[k];
-    f[b + 5] = c.f[k];
-    f[b + 6] = c.sharpness[k];
-    f[b + 7] = c.obs0[k];
-    f[b + 8] = c.obs1[k];
-    f[b + 9] = c.final0[k];
-    f[b + 10] = c.final1[k];
-  }
-  return buf;
-}
-
-/**
- * Colours whole results on the GPU: records uploaded in tiles of rows, one RGBA8 buffer out, read
- * back as image-order pixels (top row first, as the CPU colourPixels gives them).
- */
-export class GpuColouriser {
-  private pass: Promise<ColourPass> | null = null;
-  constructor(
-    private readonly device: GPUDevice,
-    /** Caps the binding size, to exercise tiling (as GpuEngineOptions.maxBindingBytes). */
-    private readonly maxBindingBytes = Infinity,
-  ) {}
-
-  async colour(c: RecordColumns, s: ColourSettings, flip = true): Promise<Uint8ClampedArray> {
-    this.pass ??= ColourPass.create(this.device);
-    const pass = await this.pass;
-    const { width: W, height: H } = c;
-    const binding = Math.min(this.maxBindingBytes, this.device.limits.maxStorageBufferBindingSize);
-    const rows = Math.max(1, Math.min(H, Math.floor(binding / (W * RECORD_BYTES))));
-    const lut = lutWords(s.colormap);
-    const palette = paletteWords();
-    const b = await createBuffers(this.device, `colouring a ${W}×${H} picture`, {
-      uniforms: {
-        label: 'GpuColouriser.uniforms',
-        size: COLOUR_UNIFORM_BYTES,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-      },
-      records: {
-        label: 'GpuColouriser.records',
-        size: rows * W * RECORD_BYTES,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      lut: {
-        label: 'GpuColouriser.lut',
-        size: lut.byteLength,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      palette: {
-        label: 'GpuColouriser.palette',
-        size: palette.byteLength,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      pixels: {
-        label: 'GpuColouriser.pixels',
-        size: W * H * 4,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-      },
-      readback: {
-        label: 'GpuColouriser.readback',
-        size: W * H * 4,
-        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      },
-    });
-    try {
-      this.device.queue.writeBuffer(b.lut, 0, lut);
-      this.device.queue.writeBuffer(b.palette, 0, palette);
-      const bindGroup = pass.bind(b);
-      for (let j0 = 0; j0 < H; j0 += rows) {
-        const n = Math.min(rows, H - j0);
-        this.device.queue.writeBuffer(b.uniforms, 0, colourUniforms(s, W, H, j0, n, flip));
-        this.device.queue.writeBuffer(b.records, 0, packRecords(c, j0, n));
-        const encoder = this.device.createCommandEncoder({ label: 'GpuColouriser.encoder' });
-        pass.encode(encoder, bindGroup, n * W);
-        if (j0 + n >= H) encoder.copyBufferToBuffer(b.pixels, 0, b.readback, 0, W * H * 4);
-        this.device.queue.submit([encoder.finish()]);
-      }
-      await b.readback.mapAsync(GPUMapMode.READ);
-      const out = new Uint8ClampedArray(b.readback.getMappedRange().slice(0));
-      b.readback.unmap();
-      return out;
-    } finally {
-      for (const buf of Object.values(b)) buf.destroy();
-    }
   }
 }

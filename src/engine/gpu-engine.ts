@@ -1,170 +1,91 @@
 /**
- * The WGSL basin engine: a spec in, W×H records out, computed tile by tile and chunk by chunk on a
- * GPUDevice (the browser's or Dawn's in Node). Same definitions as the float64 reference
- * (src/reference/grid.ts), in f32.
+ * The WGSL basin engine: a spec in, statistics and a handle on GPU-resident records out (see
+ * src/core/engine.ts), on a GPUDevice (the browser's or Dawn's in Node). Same definitions as the
+ * float64 reference (src/reference/grid.ts), in f32.
+ *
+ * A run is planned from a cost model of the device kept across runs (dispatch-plan.ts), encoded into
+ * as few submits as its length allows, and reads back one small statistics buffer. Pipelines,
+ * parameter buffers and state are kept between runs; records belong to the result until disposed.
  */
-import { ChunkPlanner } from './chunk-planner.ts';
-import {
-  allocColumns,
-  parseRecords,
-  RECORD_BYTES,
-  RECORD_WORDS,
-  type RecordColumns,
-} from '../core/outcome.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../experiment/plane.ts';
-import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
+import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
+import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
 import { BasinPass } from './basin-pass.ts';
-import {
-  BASIN_UNIFORM_BYTES,
-  BASIN_UNIFORM_FIELDS,
-  baseWords,
-  packUniforms,
-  pixelBytes,
-  stateBytes,
-} from './layouts.ts';
-import { createBuffers, GpuError } from './shader.ts';
-import {
-  runRows,
-  type BasinEngine,
-  type BasinResult,
-  type EngineInfo,
-  type RunOptions,
-} from '../core/engine.ts';
+import { BasinResources, runDispatches, type RunContext } from './basin-run.ts';
+import { encodeReduce, GpuBasinResult } from './basin-result.ts';
+import { ReducePass } from './reduce-pass.ts';
+import { BufferPool, createBuffer } from './buffer-pool.ts';
+import { ColourPass } from './colour-pass.ts';
+import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
+import { RECORD_BYTES, stateBytes, STATS_BYTES, WORKGROUP_SIZE } from './layouts.ts';
+import { GpuError } from './shader.ts';
+import { initialStats, parseRanges, parseStats } from './stats.ts';
+import { checkFinite, runContext } from './run-context.ts';
+
+export { planTiles, type TilePlan } from './tiles.ts';
+import { planTiles } from './tiles.ts';
 
 /** Compiles a spec's objective (compileObjective in production; a hand-written one in tests). */
 export type ObjectiveCompiler = (input: ObjectiveInput) => CompiledObjective;
 
 /** Tunables of the GPU engine; the defaults suit both SwiftShader and a real GPU. */
 export interface GpuEngineOptions {
-  /** Adapter description for EngineInfo. */
+  /** Adapter description for EngineInfo (and whether the cost model starts from a CPU's speed). */
   adapterName?: string;
-  /**
-   * Most GPU memory one tile may use (state + records), in bytes. The device's
-   * maxStorageBufferBindingSize and maxBufferSize bound each buffer regardless. Default 256 MiB.
-   */
-  maxTileBytes?: number;
-  /**
-   * Caps the device's maxStorageBufferBindingSize and maxBufferSize (a device cannot be requested
-   * with limits below the defaults, so this is how a small device is emulated).
-   */
+  /** Caps the device's maxStorageBufferBindingSize and maxBufferSize (emulates a small device). */
   maxBindingBytes?: number;
-  /** Most host memory the result's columns may take; larger grids are refused. Default 2 GiB. */
-  maxHostBytes?: number;
-  /** Iterations per dispatch; default: planned from measured times (ChunkPlanner) around targetDispatchMs. */
-  itersPerDispatch?: number;
-  /** Wall time one dispatch aims at (a browser's GPU watchdog fires at a few seconds). Default 100. */
+  /**
+   * Most GPU memory a result keeps for its records (default 2 GiB on a GPU, 256 MiB on a CPU
+   * adapter, whose "GPU memory" is the process's own). A larger grid keeps only its statistics and
+   * recomputes records when they are read (bit for bit the same).
+   */
+  maxRecordBytes?: number;
+  /** Longest a dispatch should run (a browser's GPU watchdog fires after a few seconds). Default 100. */
   targetDispatchMs?: number;
-  /** WGSL replacing shaders/basin.wgsl (same entry points and bindings), for kernel experiments. */
+  /** Work per submit: the granularity of progress and cancellation. Default 250. */
+  submitMs?: number;
+  /** Fixed iterations per dispatch (tests of chunking); default: from the cost model. */
+  itersPerDispatch?: number;
+  /** Fixed pixels per dispatch (tests of pixel splitting); default: from the cost model. */
+  pixelsPerDispatch?: number;
+  /** At most this many dispatches per submit (tests of batching). */
+  dispatchesPerSubmit?: number;
+  /** WGSL replacing shaders/basin.wgsl (same entry point and bindings), for kernel experiments. */
   kernel?: string;
-  /** Called once per device loss or uncaptured error (see attachErrorSink). */
+  /** Called once per device loss. */
   onDeviceLost?: (info: GPUDeviceLostInfo) => void;
 }
 
 /** Options of one GPU run. */
 export interface GpuRunOptions extends RunOptions {
-  /**
-   * Keep the records on the GPU (W×H records in the Record layout of shaders/record.wgsl) so that a
-   * colour pass can read them without an upload; only when the grid is one tile.
-   */
-  keepRecords?: boolean;
+  /** Measure the phases separately (extra round trips; for the benchmark's breakdown). */
+  profile?: boolean;
 }
 
-/** A GPU run's result: the columns, and the records buffer when kept (the caller destroys it). */
-export interface GpuBasinResult extends BasinResult {
-  records: GPUBuffer | null;
+const DEFAULTS = { targetDispatchMs: 100, submitMs: 250 };
+
+/** Whether an adapter is a CPU rasterizer (SwiftShader, llvmpipe, WARP), by its description. */
+function softwareAdapter(adapter: string | undefined): boolean {
+  return /swiftshader|llvmpipe|lavapipe|warp|software|cpu/i.test(adapter ?? '');
 }
 
-/** One rectangle of the grid computed with one set of buffers. */
-export interface Tile {
-  i0: number;
-  j0: number;
-  w: number;
-  h: number;
+/** What an invocation and a GD step cost on an unmeasured device (ns): a CPU rasterizer, or a slow GPU. */
+function guessCost(adapter: string | undefined) {
+  return softwareAdapter(adapter) ? { a: 400, b: 8 } : { a: 4, b: 0.2 };
 }
 
-/** The tiles of a grid, and why they are that size. */
-export interface TilePlan {
-  tiles: Tile[];
-  /** Pixels of the largest tile: every buffer is sized for it. */
-  maxPixels: number;
-  /** Why the grid was split (empty when it is one tile). */
-  note: string;
-}
-
-/** Bytes per pixel a basin pass needs on the GPU, for a planner or a UI estimate. */
-export { pixelBytes };
-
-/**
- * Splits a W×H grid into tiles of whole rows (or, when one row is too large, pieces of a row) such
- * that each tile's state and records fit one storage binding, one buffer, and the memory budget.
- */
-export function planTiles(
-  width: number,
-  height: number,
-  dim: number,
-  limits: { maxStorageBufferBindingSize: number; maxBufferSize: number },
-  maxTileBytes: number,
-): TilePlan {
-  const perBuffer = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  const maxPixels = Math.floor(
-    Math.min(perBuffer / stateBytes(dim), perBuffer / RECORD_BYTES, maxTileBytes / pixelBytes(dim)),
-  );
-  if (maxPixels < 1)
-    throw new GpuError(
-      'out-of-memory',
-      'planning tiles',
-      `one pixel needs ${pixelBytes(dim)} bytes, the tile budget is ${maxTileBytes}`,
-    );
-  const tiles: Tile[] = [];
-  if (maxPixels >= width) {
-    const rows = Math.min(height, Math.floor(maxPixels / width));
-    for (let j0 = 0; j0 < height; j0 += rows)
-      tiles.push({ i0: 0, j0, w: width, h: Math.min(rows, height - j0) });
-  } else {
-    for (let j0 = 0; j0 < height; j0++)
-      for (let i0 = 0; i0 < width; i0 += maxPixels)
-        tiles.push({ i0, j0, w: Math.min(maxPixels, width - i0), h: 1 });
-  }
-  const largest = Math.max(...tiles.map((t) => t.w * t.h));
-  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-  const note =
-    tiles.length === 1
-      ? ''
-      : `grid ${width}×${height} needs ${mib(width * height * pixelBytes(dim))} of GPU memory ` +
-        `(${pixelBytes(dim)} B per pixel); split into ${tiles.length} tiles of at most ${largest} pixels ` +
-        `(binding limit ${mib(limits.maxStorageBufferBindingSize)}, tile budget ${mib(maxTileBytes)})`;
-  return { tiles, maxPixels: largest, note };
-}
-
-/** Host bytes of f32 columns for a grid (what a GPU result holds in memory). */
-export function columnBytes(width: number, height: number): number {
-  // outcome (1) + iter, period (4 + 4) + eight f32 fields.
-  return width * height * (1 + 8 + 8 * 4);
-}
-
-const DEFAULTS = {
-  maxTileBytes: 256 * 2 ** 20,
-  maxHostBytes: 2 * 2 ** 30,
-  targetDispatchMs: 100,
-};
-
-function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('The run was aborted', 'AbortError');
-}
-
-/**
- * A BasinEngine on a GPUDevice. Pipelines are cached per objective; buffers live for one run. After
- * a device loss every run rejects with GpuError('lost'); make a new engine on a new device (see
- * createEngine in select.ts).
- */
 export class GpuBasinEngine implements BasinEngine {
   readonly info: EngineInfo;
   /** Settled when the device is lost (never, normally). */
   readonly lost: Promise<GPUDeviceLostInfo>;
+  readonly pool: BufferPool;
+  readonly resources: BasinResources;
+  readonly costs: CostModel;
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly passes = new Map<string, Promise<BasinPass>>();
-  private readonly options: typeof DEFAULTS & GpuEngineOptions;
+  private colourPass: Promise<ColourPass> | null = null;
+  readonly options: typeof DEFAULTS & GpuEngineOptions & { maxRecordBytes: number };
   private disposed = false;
 
   constructor(
@@ -172,8 +93,12 @@ export class GpuBasinEngine implements BasinEngine {
     private readonly compile: ObjectiveCompiler,
     options: GpuEngineOptions = {},
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    const maxRecordBytes = softwareAdapter(options.adapterName) ? 2 ** 28 : 2 ** 31;
+    this.options = { ...DEFAULTS, maxRecordBytes, ...options };
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapterName ?? 'WebGPU device' };
+    this.pool = new BufferPool(device);
+    this.resources = new BasinResources(device, this.pool);
+    this.costs = new CostModel(guessCost(options.adapterName));
     this.lost = device.lost.then((info) => {
       this.lostInfo = info;
       if (!this.disposed) options.onDeviceLost?.(info);
@@ -182,8 +107,8 @@ export class GpuBasinEngine implements BasinEngine {
   }
 
   /** The basin pass for an objective, compiled once (ShaderCompileError when the WGSL is wrong). */
-  pass(objective: { wgsl: string }, lyapunov: boolean): Promise<BasinPass> {
-    const key = `${lyapunov ? 'L' : '-'}${objective.wgsl}`;
+  pass(objective: CompiledObjective, lyapunov: boolean): Promise<BasinPass> {
+    const key = passKey(objective, lyapunov);
     let p = this.passes.get(key);
     if (!p) {
       if (this.passes.size >= 16) this.passes.clear();
@@ -195,6 +120,36 @@ export class GpuBasinEngine implements BasinEngine {
     return p;
   }
 
+  /** A colormap's LUT on the device, uploaded once. */
+  lut(name: ColormapName): GPUBuffer {
+    return this.resources.lut(name);
+  }
+
+  /** The outcome palette on the device, uploaded once. */
+  palette(): GPUBuffer {
+    return this.resources.palette();
+  }
+
+  private reducePass: Promise<ReducePass> | null = null;
+
+  /** The reduction passes, compiled once per engine. */
+  reduce(): Promise<ReducePass> {
+    if (!this.reducePass) {
+      this.reducePass = ReducePass.create(this.device);
+      this.reducePass.catch(() => (this.reducePass = null));
+    }
+    return this.reducePass;
+  }
+
+  /** The colour pass, compiled once per engine. */
+  colour(): Promise<ColourPass> {
+    if (!this.colourPass) {
+      this.colourPass = ColourPass.create(this.device);
+      this.colourPass.catch(() => (this.colourPass = null));
+    }
+    return this.colourPass;
+  }
+
   async runBasin(spec: ExperimentSpec, options: GpuRunOptions = {}): Promise<GpuBasinResult> {
     const objective = this.compile({
       expr: spec.objective.expr,
@@ -202,6 +157,15 @@ export class GpuBasinEngine implements BasinEngine {
       observables: spec.observables,
     });
     return this.runCompiled(spec, objective, options);
+  }
+
+  /** The device's binding limits as this engine may use them. */
+  limits(): { maxStorageBufferBindingSize: number; maxBufferSize: number } {
+    const cap = this.options.maxBindingBytes ?? Infinity;
+    return {
+      maxStorageBufferBindingSize: Math.min(cap, this.device.limits.maxStorageBufferBindingSize),
+      maxBufferSize: Math.min(cap, this.device.limits.maxBufferSize),
+    };
   }
 
   /** runBasin with an objective compiled already (the tests pass hand-written ones). */
@@ -215,191 +179,186 @@ export class GpuBasinEngine implements BasinEngine {
     const t0 = performance.now();
     const plane = resolvePlane(spec, objective);
     checkFinite(plane);
-    const { width: W, height: H, dim } = plane;
-    const [r0, r1] = runRows(options.rows, H);
-    const hostBytes = columnBytes(W, r1 - r0);
-    if (hostBytes > this.options.maxHostBytes)
-      throw new GpuError(
-        'out-of-memory',
-        'allocating the result',
-        `grid ${W}×${H} needs ${(hostBytes / 2 ** 20).toFixed(0)} MiB of records on the host, ` +
-          `above the limit of ${(this.options.maxHostBytes / 2 ** 20).toFixed(0)} MiB; use a smaller grid`,
+    // A band of rows (RunOptions.rows) is a grid of its own height whose row 0 is grid row j0.
+    const [j0, j1] = runRows(options.rows, plane.height);
+    const W = plane.width;
+    const H = j1 - j0;
+    const limits = this.limits();
+    const tiling = planTiles(W, H, limits);
+    const keep = options.records !== 'none' && W * H * RECORD_BYTES <= this.options.maxRecordBytes;
+    const notes = [tiling.note];
+    if (options.records !== 'none' && !keep)
+      notes.push(
+        `records of ${W}×${H} pixels (${((W * H * RECORD_BYTES) / 2 ** 30).toFixed(1)} GiB) exceed the ` +
+          `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; pictures recompute them`,
       );
-    const cap = this.options.maxBindingBytes ?? Infinity;
-    const limits = {
-      maxStorageBufferBindingSize: Math.min(cap, this.device.limits.maxStorageBufferBindingSize),
-      maxBufferSize: Math.min(cap, this.device.limits.maxBufferSize),
-    };
-    const plan = planTiles(W, r1 - r0, dim, limits, this.options.maxTileBytes);
     const pass = await this.pass(objective, spec.classify.lyapunov);
-    const columns = allocColumns(W, r1 - r0, 'f32');
-    const nparam = objective.params.length;
-    const base = new Float32Array(baseWords(dim, nparam));
-    base.set(plane.x0, 0);
-    base.set(plane.h, dim);
-    base.set(plane.p, 2 * dim);
-    const buffers = await createBuffers(this.device, `allocating a ${plan.maxPixels}-pixel tile`, {
-      uniforms: {
-        label: 'GpuBasinEngine.uniforms',
-        size: BASIN_UNIFORM_BYTES,
-        usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    const ctx = this.context(spec, objective, plane, pass, tiling.tiles, j0, H);
+    const outputs: GPUBuffer[] = [];
+    const stats = await createBuffer(
+      this.device,
+      {
+        label: 'GpuBasinResult.stats',
+        size: STATS_BYTES,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
       },
-      base: {
-        label: 'GpuBasinEngine.base',
-        size: base.byteLength,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      },
-      state: {
-        label: 'GpuBasinEngine.state',
-        size: plan.maxPixels * stateBytes(dim),
-        usage: GPUBufferUsage.STORAGE,
-      },
-      records: {
-        label: 'GpuBasinEngine.records',
-        size: plan.maxPixels * RECORD_BYTES,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-      },
-      readback: {
-        label: 'GpuBasinEngine.readback',
-        size: plan.maxPixels * RECORD_BYTES,
-        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      },
-    });
-    let kept: GPUBuffer | null = null;
+      'allocating the statistics',
+    );
+    const readback = await this.pool.acquire(
+      'GpuBasinEngine.readback',
+      STATS_BYTES,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      'allocating the statistics readback',
+    );
+    let handed = false;
     try {
-      this.device.queue.writeBuffer(buffers.base, 0, base);
-      const bindGroup = pass.bind(buffers);
-      const N = spec.iterations;
-      const total = W * (r1 - r0) * N;
-      let done = 0;
-      // Iterations per dispatch: fixed, or adapted to the measured time of the previous dispatch.
-      const planner = new ChunkPlanner(
-        this.options.itersPerDispatch ?? Math.max(1, Math.floor(2 ** 18 / plan.maxPixels)),
-        this.options.targetDispatchMs,
-      );
-      for (const tile of plan.tiles) {
-        const count = tile.w * tile.h;
-        let k0 = 0;
-        while (k0 < N) {
-          if (options.signal?.aborted) throw abortError(options.signal);
-          this.throwIfLost('running the basin pass');
-          const k1 = Math.min(N, k0 + planner.chunk);
-          const at = { ...tile, j0: r0 + tile.j0 };
-          this.device.queue.writeBuffer(buffers.uniforms, 0, this.uniforms(spec, plane, at, k0, k1));
-          const encoder = this.device.createCommandEncoder({ label: 'GpuBasinEngine.encoder' });
-          if (k0 === 0) pass.encode(encoder, 'init', bindGroup, count);
-          pass.encode(encoder, 'advance', bindGroup, count);
-          if (k1 === N) {
-            pass.encode(encoder, 'finish', bindGroup, count);
-            encoder.copyBufferToBuffer(buffers.records, 0, buffers.readback, 0, count * RECORD_BYTES);
-          }
-          const started = performance.now();
-          this.device.queue.submit([encoder.finish()]);
-          await this.device.queue.onSubmittedWorkDone();
-          const elapsed = performance.now() - started;
-          // The first dispatch of a tile also initialises it (and may compile the pipeline).
-          if (this.options.itersPerDispatch === undefined) planner.record(k1 - k0, elapsed, k0 === 0);
-          done += (k1 - k0) * count;
-          options.onProgress?.(done, total);
-          k0 = k1;
-        }
-        await buffers.readback.mapAsync(GPUMapMode.READ, 0, count * RECORD_BYTES);
-        const words = buffers.readback.getMappedRange(0, count * RECORD_BYTES);
-        copyTile(words, columns, tile, W);
-        buffers.readback.unmap();
+      // Per tile: its records (kept for the result) or its summary words (released after the run).
+      for (const t of tiling.tiles)
+        outputs.push(
+          await this.pool.acquire(
+            keep ? 'GpuBasinResult.records' : 'GpuBasinEngine.summary',
+            t.count * (keep ? RECORD_BYTES : 4),
+            GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+            `allocating the ${keep ? 'records' : 'summary'} of ${t.count} pixels`,
+          ),
+        );
+      this.device.queue.writeBuffer(stats, 0, initialStats());
+      const reduce = await this.reduce();
+      const plan = this.plan(ctx);
+      const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
+      const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
+      const reduction = (encoder: GPUCommandEncoder) =>
+        encodeReduce(this, reduce, keep ? ['counts', 'ranges'] : ['packed-counts'], tiles, stats, encoder);
+      const copyStats = (encoder: GPUCommandEncoder) =>
+        encoder.copyBufferToBuffer(stats, 0, readback, 0, STATS_BYTES);
+      const res = this.resources;
+      const tEncode = performance.now();
+      await runDispatches(
+        this.device,
+        res,
+        ctx,
+        {
+          dispatches: plan.dispatches,
+          statePixels: plan.statePixels,
+          outputs: (tile) => ({
+            records: keep ? outputs[tile] : res.dummyRecords,
+            summary: keep ? res.dummySummary : outputs[tile],
+            r0: ctx.tiles[tile].p0,
+          }),
+          writeRecords: keep,
+          signal: options.signal,
+          onProgress: options.onProgress,
+          dispatchesPerSubmit: this.options.dispatchesPerSubmit,
+          check: () => this.throwIfLost('running the basin pass'),
+          after: options.profile
+            ? undefined
+            : (encoder) => {
+                reduction(encoder);
+                copyStats(encoder);
+              },
+        },
+        this.costs,
+        this.options.submitMs,
+      ).catch((e) => this.explain(e));
+      let tRead = performance.now();
+      timings.compute = tRead - tEncode;
+      if (options.profile) {
+        // The reduction in a submit of its own, so that its time can be told from the GD's.
+        const enc = this.device.createCommandEncoder({ label: 'GpuBasinEngine.reduce' });
+        reduction(enc);
+        copyStats(enc);
+        this.device.queue.submit([enc.finish()]);
+        await this.device.queue.onSubmittedWorkDone();
+        const tCopied = performance.now();
+        timings.reduce = tCopied - tRead;
+        tRead = tCopied;
       }
-      let steps = 0;
-      for (let i = 0; i < columns.iter.length; i++) steps += columns.iter[i];
-      // Handed over only when it holds the whole grid; the caller then owns (and destroys) it.
-      const records = options.keepRecords && plan.tiles.length === 1 ? buffers.records : null;
-      if (records) kept = records;
-      return {
-        spec,
-        info: this.info,
-        columns,
-        ms: performance.now() - t0,
-        steps,
-        records,
-        ...(plan.note ? { notes: [plan.note] } : {}),
-      };
-    } catch (e) {
-      // A loss shows up as whatever the next call fails with (a rejected map, an aborted wait);
-      // give the lost promise a turn to settle, then report the cause rather than the symptom.
+      await readback.mapAsync(GPUMapMode.READ, 0, STATS_BYTES).catch((e) => this.explain(e));
+      const words = new Uint32Array(readback.getMappedRange(0, STATS_BYTES).slice(0));
+      readback.unmap();
+      // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
       await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
-      if (this.lostInfo && !(e instanceof GpuError)) this.throwIfLost('running the basin pass');
-      throw e;
+      this.throwIfLost('running the basin pass');
+      timings.readback = performance.now() - tRead;
+      const { counts, steps } = parseStats(words);
+      const result = new GpuBasinResult(this, ctx, {
+        spec,
+        counts,
+        steps,
+        ranges: keep ? parseRanges(words) : null,
+        records: keep ? outputs : null,
+        stats,
+        notes: notes.filter(Boolean),
+      });
+      result.ms = performance.now() - t0;
+      timings.host = result.ms - timings.compute - timings.reduce - timings.readback;
+      result.timings = timings;
+      handed = true;
+      return result;
     } finally {
-      for (const b of Object.values(buffers)) if (b !== kept) b.destroy();
+      this.pool.release(readback);
+      if (!handed || !keep) for (const b of outputs) this.pool.release(b);
+      if (!handed) stats.destroy();
     }
   }
 
-  private throwIfLost(what: string): void {
-    if (this.lostInfo) throw new GpuError('lost', what, this.lostInfo.message || this.lostInfo.reason);
+  /** The dispatches of a run over the context's tiles, from the cost model or the fixed options. */
+  plan(ctx: RunContext, tiles: readonly Tile[] = ctx.tiles): RunPlan {
+    const o = this.options;
+    const cost = this.costs.cost(ctx.key);
+    const perBinding = Math.floor(this.limits().maxStorageBufferBindingSize / stateBytes(ctx.dim));
+    const fixed =
+      o.itersPerDispatch !== undefined || o.pixelsPerDispatch !== undefined
+        ? { pixels: o.pixelsPerDispatch, iterations: o.itersPerDispatch }
+        : undefined;
+    const u = ctx.uniforms;
+    const segments = ctx.pass.bare
+      ? [{ k0: 0, k1: ctx.iterations, phase: 'run' as const }]
+      : phaseSegments(ctx.iterations, u.transient, u.max_period);
+    return planDispatches(tiles, segments, cost, {
+      targetMs: o.targetDispatchMs,
+      minBlock: 4096,
+      granule: WORKGROUP_SIZE,
+      maxBlock: perBinding,
+      fixed,
+    });
   }
 
-  private uniforms(spec: ExperimentSpec, plane: Plane, tile: Tile, k0: number, k1: number): ArrayBuffer {
-    const N = spec.iterations;
-    return packUniforms(
-      BASIN_UNIFORM_FIELDS,
-      {
-        width: plane.width,
-        height: plane.height,
-        i0: tile.i0,
-        j0: tile.j0,
-        tile_w: tile.w,
-        count: tile.w * tile.h,
-        k0,
-        k1,
-        iterations: N,
-        transient: spec.transient,
-        max_period: Math.min(spec.classify.maxPeriod, N),
-        tol: spec.classify.tol,
-        // The radius as an f32 no larger than the largest finite f32, so the bit compare stays exact.
-        radius: Math.min(spec.classify.divergeRadius, 3.4028234663852886e38),
-        chaos: spec.classify.chaosThreshold,
-        u_kind: plane.u.kind,
-        u_index: Math.max(0, plane.u.index),
-        u_min: plane.u.min,
-        u_step: (plane.u.max - plane.u.min) / plane.width,
-        v_kind: plane.v.kind,
-        v_index: Math.max(0, plane.v.index),
-        v_min: plane.v.min,
-        v_step: (plane.v.max - plane.v.min) / plane.height,
-      },
-      BASIN_UNIFORM_BYTES,
-    );
+  /** Everything the submits of a run read, resolved from the spec. */
+  context(
+    spec: ExperimentSpec,
+    objective: CompiledObjective,
+    plane: Plane,
+    pass: BasinPass,
+    tiles: Tile[],
+    row0 = 0,
+    rows = plane.height,
+  ): RunContext {
+    const key = passKey(objective, spec.classify.lyapunov);
+    return runContext(spec, objective, plane, pass, tiles, key, row0, rows);
+  }
+
+  /** Rethrows a failure as the device loss that caused it, when it was one. */
+  async explain(e: unknown): Promise<never> {
+    // A loss shows up as whatever the next call fails with (a rejected map, an aborted wait); give
+    // the lost promise a turn to settle, then report the cause rather than the symptom.
+    await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
+    if (this.lostInfo && !(e instanceof GpuError)) this.throwIfLost('running the basin pass');
+    throw e;
+  }
+
+  throwIfLost(what: string): void {
+    if (this.lostInfo) throw new GpuError('lost', what, this.lostInfo.message || this.lostInfo.reason);
   }
 
   dispose(): void {
     this.disposed = true;
     this.passes.clear();
+    this.pool.dispose();
+    this.resources.dispose();
   }
 }
 
-/** Copies a tile's records (tile-local, row-major) into the grid's columns. */
-function copyTile(words: ArrayBuffer, columns: RecordColumns, tile: Tile, W: number): void {
-  if (tile.w === W) {
-    parseRecords(words, columns, tile.j0 * W, tile.w * tile.h);
-    return;
-  }
-  for (let r = 0; r < tile.h; r++) {
-    const start = r * tile.w * RECORD_WORDS * 4;
-    const row = words.slice(start, start + tile.w * RECORD_WORDS * 4);
-    parseRecords(row, columns, (tile.j0 + r) * W + tile.i0, tile.w);
-  }
-}
-
-/** NaN or infinite inputs would silently poison every record; refuse them with their name. */
-function checkFinite(plane: Plane): void {
-  const bad: string[] = [];
-  plane.x0.forEach((v, i) => Number.isFinite(v) || bad.push(`x0.${i}: must be a finite number (got ${v})`));
-  plane.h.forEach((v, i) => Number.isFinite(v) || bad.push(`lr: must be a finite number (got ${v} at ${i})`));
-  plane.p.forEach(
-    (v, i) =>
-      Number.isFinite(v) || bad.push(`objective.params: parameter ${i} must be a finite number (got ${v})`),
-  );
-  for (const [k, a] of [['u', plane.u] as const, ['v', plane.v] as const])
-    if (!Number.isFinite(a.min) || !Number.isFinite(a.max))
-      bad.push(`plane.${k}: range [${a.min}, ${a.max}] must be finite`);
-  if (bad.length) throw new SpecError(bad);
+function passKey(objective: { wgsl: string }, lyapunov: boolean): string {
+  return `${lyapunov ? 'L' : '-'}${objective.wgsl}`;
 }

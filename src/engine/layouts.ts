@@ -1,20 +1,40 @@
 /**
  * Every layout the GPU engine shares between TypeScript and WGSL, declared once: workgroup size,
- * binding indices, and the word layout of each buffer. Pipeline code, readback parsers and the
- * tests read these; the WGSL structs they describe live in shaders/*.wgsl and a test checks that
- * the two agree field by field.
+ * binding indices, and the fields of each buffer. The WGSL struct text is generated from these
+ * lists (wgsl-struct.ts) and prepended to the kernels, so no struct is written out twice.
  */
-import { RECORD_BYTES } from '../core/outcome.ts';
+import { RECORD_FIELDS } from '../core/outcome.ts';
+import { structWords, uniformBytes, type Field } from './wgsl-struct.ts';
+
+export { align, packUniforms } from './wgsl-struct.ts';
 
 /** Invocations per workgroup of every kernel (the WGSL `override WORKGROUP_SIZE`). */
 export const WORKGROUP_SIZE = 64;
 
-/** Bindings of the basin kernels (shaders/basin.wgsl), all in group 0. */
+/**
+ * Bytes between the per-dispatch parameter slots of one uniform buffer (bound with a dynamic
+ * offset): WebGPU's largest allowed minUniformBufferOffsetAlignment, so it suits every device.
+ */
+export const DISPATCH_SLOT_BYTES = 256;
+
+/** Bindings of the basin kernel (shaders/basin.wgsl), all in group 0. */
 export const BASIN_BINDINGS = {
   uniforms: 0,
-  base: 1,
-  state: 2,
-  records: 3,
+  /** Per-dispatch DispatchParams, bound with a dynamic offset. */
+  dispatch: 1,
+  base: 2,
+  state: 3,
+  records: 4,
+  /** One u32 per pixel (outcome, period, iter) when records are not kept. */
+  summary: 5,
+} as const;
+
+/** Bindings of the reduction passes (shaders/reduce.wgsl), group 0. */
+export const REDUCE_BINDINGS = {
+  uniforms: 0,
+  /** Records (or summary words) of one tile. */
+  records: 1,
+  stats: 2,
 } as const;
 
 /** Bindings of the colour pass (shaders/colour.wgsl), group 0. */
@@ -24,40 +44,27 @@ export const COLOUR_BINDINGS = {
   lut: 2,
   palette: 3,
   pixels: 4,
+  /** The statistics, read for the automatic range. */
+  stats: 5,
 } as const;
 
-/** Bindings of the bare GD kernel of the benchmark (shaders/bare.wgsl), group 0. */
-export const BARE_BINDINGS = {
-  uniforms: 0,
-  base: 1,
-  state: 2,
-} as const;
-
-/** Word types of a uniform or storage struct, as WGSL spells them. */
-export type WordType = 'u32' | 'f32';
+/** The Record struct of one pixel (RECORD_FIELDS of src/core/outcome.ts). */
+export const RECORD_STRUCT_FIELDS: readonly Field[] = RECORD_FIELDS;
 
 /**
- * Fields of the WGSL struct `BasinUniforms`: scalars only, so uniform-buffer alignment rules never
- * pad between them and offset = 4 × index. Everything per coordinate or parameter is in `base`.
+ * `BasinUniforms`: what is the same for every dispatch of a run. The plane's axes are codes of
+ * AxisKind (src/experiment/plane.ts), step = (max - min) / n.
  */
 export const BASIN_UNIFORM_FIELDS = [
-  // Grid and the tile this dispatch covers: pixel (i0 + t % tile_w, j0 + t / tile_w) for t < count.
   ['width', 'u32'],
-  ['height', 'u32'],
-  ['i0', 'u32'],
-  ['j0', 'u32'],
-  ['tile_w', 'u32'],
-  ['count', 'u32'],
-  // Iterations k0 … k1-1 are advanced by this dispatch.
-  ['k0', 'u32'],
-  ['k1', 'u32'],
+  // The run covers grid rows row0 … (a band, RunOptions.rows): pixel p is (p % width, row0 + p / width).
+  ['row0', 'u32'],
   ['iterations', 'u32'],
   ['transient', 'u32'],
   ['max_period', 'u32'],
   ['tol', 'f32'],
   ['radius', 'f32'],
   ['chaos', 'f32'],
-  // The plane's axes (codes of AxisKind in src/experiment/plane.ts); step = (max - min) / n.
   ['u_kind', 'u32'],
   ['u_index', 'u32'],
   ['u_min', 'f32'],
@@ -66,86 +73,107 @@ export const BASIN_UNIFORM_FIELDS = [
   ['v_index', 'u32'],
   ['v_min', 'f32'],
   ['v_step', 'f32'],
-] as const satisfies readonly (readonly [string, WordType])[];
-export type BasinUniformName = (typeof BASIN_UNIFORM_FIELDS)[number][0];
-export const BASIN_UNIFORM_BYTES = align(BASIN_UNIFORM_FIELDS.length * 4, 16);
+  /** 1: the last dispatch of a pixel writes its Record; 0: its summary word only. */
+  ['write_records', 'u32'],
+] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
+export const BASIN_UNIFORM_BYTES = uniformBytes(BASIN_UNIFORM_FIELDS);
 
 /**
- * The read-only `base` buffer: x0 (dim), per-coordinate rates h (dim), parameters (nparam ≥ 1),
- * as f32, in that order; the kernel indexes it with DIM and NPARAM from the objective block.
+ * `DispatchParams`, one slot per dispatch: pixels p0 … p0 + count - 1 of the grid (row-major, index
+ * j·W + i) advance through iterations k0 … k1 - 1. The records binding starts at pixel r0 and the
+ * state binding at pixel s0 (tiles and pixel blocks bind pieces of the grid).
  */
-export function baseWords(dim: number, nparam: number): number {
-  return 2 * dim + Math.max(1, nparam);
-}
+export const DISPATCH_FIELDS = [
+  ['p0', 'u32'],
+  ['count', 'u32'],
+  ['k0', 'u32'],
+  ['k1', 'u32'],
+  ['r0', 'u32'],
+  ['s0', 'u32'],
+] as const satisfies readonly (readonly [string, 'u32'])[];
 
 /**
- * The WGSL struct `State` (shaders/basin.wgsl) of one trajectory between dispatches:
- * x, tangent vector v, checkpoint c and growth anchor (dim each), then the orbit's extent seen from
- * the checkpoint, the i32 binary exponent of the tangent vector's growth (v is rescaled by powers of
- * two), the escape iteration (0 while bounded), the least period found so far, and the extents R1, R2
- * of the averaging window's halves.
+ * `Traj`: one trajectory between dispatches (rules 3–5 of src/core/outcome.ts): x, the tangent vector
+ * v (rescaled by powers of two; lexp its binary exponent), the checkpoint c, the growth anchor, the
+ * orbit's extent seen from the checkpoint, the escape iteration (0 while bounded), the least period
+ * found so far, and the extents R1, R2 of the averaging window's halves.
  */
+export const TRAJ_FIELDS = [
+  ['x', 'vec'],
+  ['v', 'vec'],
+  ['c', 'vec'],
+  ['anchor', 'vec'],
+  ['extent', 'f32'],
+  ['lexp', 'i32'],
+  ['escape', 'u32'],
+  ['period', 'u32'],
+  ['r1', 'f32'],
+  ['r2', 'f32'],
+] as const satisfies readonly Field[];
+
 export function stateWords(dim: number): number {
-  return 4 * dim + 6;
+  return structWords(TRAJ_FIELDS, dim);
 }
 export function stateBytes(dim: number): number {
   return 4 * stateWords(dim);
 }
 
-/** Bytes of GPU memory one pixel of a basin pass holds: its state and its record. */
-export function pixelBytes(dim: number): number {
-  return stateBytes(dim) + RECORD_BYTES;
-}
+/** Longest period the spec allows (classify.maxPeriod ≤ 64), so the histogram has a bin for each. */
+export const STATS_MAX_PERIOD = 64;
+/** Fields a range is kept for: COLOUR_FIELDS order (0, outcome, has none but keeps the indexing plain). */
+export const STATS_RANGE_FIELDS = 10;
 
-/** Fields of the WGSL struct `ColourUniforms` (shaders/colour.wgsl), scalars only as above. */
+/**
+ * `Stats`, the run's reduction (the only thing a run reads back): pixels per outcome code, PERIODIC
+ * pixels per period, the GD steps taken as a 64-bit count, and per colour field the order-preserving
+ * u32 keys (see f32Key) of its least, largest and least positive finite value, filled on demand by
+ * the range pass.
+ */
+export const STATS_FIELDS = [
+  ['outcomes', 'u32', 6],
+  ['periods', 'u32', STATS_MAX_PERIOD + 1],
+  ['steps_lo', 'u32'],
+  ['steps_hi', 'u32'],
+  ['ranges', 'u32', 3 * STATS_RANGE_FIELDS],
+] as const satisfies readonly Field[];
+export const STATS_WORDS = structWords(STATS_FIELDS);
+export const STATS_BYTES = STATS_WORDS * 4;
+
+/** `ReduceUniforms` of one reduction dispatch over a tile's records or summary words. */
+export const REDUCE_UNIFORM_FIELDS = [['count', 'u32']] as const satisfies readonly (readonly [
+  string,
+  'u32',
+])[];
+
+/** `ColourUniforms` of the colour pass over one records binding. */
 export const COLOUR_UNIFORM_FIELDS = [
   ['width', 'u32'],
   ['height', 'u32'],
-  // Records of rows j0 … j0 + rows - 1 are in the bound buffer (a tile of full rows).
-  ['j0', 'u32'],
-  ['rows', 'u32'],
+  // The records binding holds pixels p0 … p0 + count - 1 of the grid.
+  ['p0', 'u32'],
+  ['count', 'u32'],
   ['field', 'u32'],
   ['log', 'u32'],
+  // 1: the range is the field's in the stats buffer (lo, hi unused); 0: lo, hi.
+  ['auto_range', 'u32'],
   ['lo', 'f32'],
   ['hi', 'f32'],
   ['iterations', 'u32'],
+  // 1: image order (top row first). Pixel (i, row) is written at row·W + i - out0 of the output.
   ['flip', 'u32'],
+  ['out0', 'u32'],
   ['lyap_scale', 'f32'],
   ['palette_len', 'u32'],
-] as const satisfies readonly (readonly [string, WordType])[];
-export const COLOUR_UNIFORM_BYTES = align(COLOUR_UNIFORM_FIELDS.length * 4, 16);
+] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
+export const COLOUR_UNIFORM_BYTES = uniformBytes(COLOUR_UNIFORM_FIELDS);
 
-/** Fields of the bare kernel's uniforms (shaders/bare.wgsl). */
-export const BARE_UNIFORM_FIELDS = [
-  ['count', 'u32'],
-  ['steps', 'u32'],
-  ['width', 'u32'],
-  ['spare', 'u32'],
-  ['u_min', 'f32'],
-  ['u_step', 'f32'],
-  ['v_min', 'f32'],
-  ['v_step', 'f32'],
-] as const satisfies readonly (readonly [string, WordType])[];
-export const BARE_UNIFORM_BYTES = align(BARE_UNIFORM_FIELDS.length * 4, 16);
-
-/** Writes named values into a uniform struct's bytes by its field list. */
-export function packUniforms<F extends readonly (readonly [string, WordType])[]>(
-  fields: F,
-  values: { [K in F[number] as K[0]]: number },
-  bytes: number,
-): ArrayBuffer {
-  const buf = new ArrayBuffer(bytes);
-  const u = new Uint32Array(buf);
-  const f = new Float32Array(buf);
-  const v = values as Record<string, number>;
-  fields.forEach(([name, type], i) => {
-    const x = v[name];
-    if (type === 'u32') u[i] = x >>> 0;
-    else f[i] = x;
-  });
-  return buf;
+/**
+ * The read-only `base` buffer: x0 (dim), per-coordinate rates h (dim), parameters (nparam ≥ 1),
+ * as f32, in that order.
+ */
+export function baseWords(dim: number, nparam: number): number {
+  return 2 * dim + Math.max(1, nparam);
 }
 
-export function align(n: number, to: number): number {
-  return Math.ceil(n / to) * to;
-}
+/** Bytes of GPU memory one pixel's record takes (kept for the result). */
+export { RECORD_BYTES } from '../core/outcome.ts';

@@ -10,8 +10,12 @@ import { getPreset } from '../presets.ts';
 
 export const SPEC_VERSION = 1;
 
-/** Largest grid side the engines accept (a 4096 × 4096 map is tiled on small devices). */
-export const MAX_SIDE = 4096;
+/**
+ * Largest grid side a spec may ask for. A 16384² map is ~0.3 s of GD on a large GPU; whether a device
+ * has the memory is the engine's to say (the GPU engine keeps records only within its budget and
+ * tiles by the device's binding limits), with a message naming the sizes where it has not.
+ */
+export const MAX_SIDE = 16384;
 export const MAX_ITERATIONS = 1_000_000;
 export const MAX_SAMPLES = 1_000_000;
 /** Upper bound on grid cells × iterations, so a link cannot ask for days of work. */

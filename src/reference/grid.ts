@@ -8,13 +8,8 @@
 import { allocColumns, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
-import {
-  runRows,
-  type BasinEngine,
-  type BasinResult,
-  type EngineInfo,
-  type RunOptions,
-} from '../core/engine.ts';
+import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
+import { HostBasinResult } from '../core/host-result.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
@@ -135,7 +130,7 @@ export class CpuBasinEngine implements BasinEngine {
   /** `compile` defaults to the objective language's compiler; tests pass hand-written objectives. */
   constructor(private readonly compile: ObjectiveCompiler = compileObjective) {}
 
-  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<BasinResult> {
+  async runBasin(spec: ExperimentSpec, options: RunOptions = {}): Promise<HostBasinResult> {
     const t0 = performance.now();
     const obj = this.compile({
       expr: spec.objective.expr,
@@ -143,6 +138,12 @@ export class CpuBasinEngine implements BasinEngine {
       observables: spec.observables,
     });
     const [j0, j1] = runRows(options.rows, spec.size[1]);
+    // float64 columns take 77 bytes per pixel; the spec allows sides the GPU engine can hold.
+    const bytes = spec.size[0] * (j1 - j0) * 77;
+    if (bytes > 2 ** 31)
+      throw new RangeError(
+        `the CPU engine would need ${(bytes / 2 ** 30).toFixed(1)} GiB of records for ${spec.size[0]}×${j1 - j0} pixels; use the GPU engine or a smaller grid`,
+      );
     const runner = new GridRunner(spec, obj, allocColumns(spec.size[0], j1 - j0, 'f64'), j0);
     let steps = 0;
     let j = j0;
@@ -156,7 +157,7 @@ export class CpuBasinEngine implements BasinEngine {
       } while (j < j1 && performance.now() - sliceStart < SLICE_MS);
       if (j < j1) await new Promise<void>((resolve) => setTimeout(resolve, 0));
     }
-    return { spec, info: this.info, columns: runner.columns, ms: performance.now() - t0, steps };
+    return new HostBasinResult(spec, this.info, runner.columns, performance.now() - t0, steps);
   }
 
   dispose(): void {}

@@ -41,7 +41,9 @@ async function labCpuState(page: Page) {
       kind: f.info.kind,
       adapter: f.info.adapter,
       counts: f.counts,
-      shared: typeof SharedArrayBuffer !== 'undefined' && f.columns.f.buffer instanceof SharedArrayBuffer,
+      shared:
+        typeof SharedArrayBuffer !== 'undefined' &&
+        (f.handle as { columns: { f: Float64Array } }).columns.f.buffer instanceof SharedArrayBuffer,
       isolated: crossOriginIsolated,
       threads: navigator.hardwareConcurrency,
       status: lab.shadowRoot!.getElementById('status')!.textContent ?? '',

@@ -177,16 +177,24 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(b.v.min).toBeCloseTo(p.v.max - fy(py(0.75)) * (p.v.max - p.v.min), 9);
     expect(b.v.max).toBeCloseTo(p.v.max - fy(py(0.25)) * (p.v.max - p.v.min), 9);
     await screenshot(page, '3b-box-zoomed');
-    // The hover readout names the point under the pointer.
+    // The hover readout names the point under the pointer, once its record is read back from the GPU.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const outcomes =
+      /x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|escaping|period \d+|chaotic|not settled)/;
+    await page.waitForFunction(
+      (re) => {
+        const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
+        return new RegExp(re).test(map.shadowRoot!.querySelector('.readout')!.textContent!);
+      },
+      { timeout: 10_000 },
+      outcomes.source,
+    );
     const readout = await page.evaluate(() => {
       const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
       return map.shadowRoot!.querySelector('.readout')!.textContent!;
     });
     const uMid = (b.u.min + b.u.max) / 2;
-    expect(readout).toMatch(
-      /x = -?[0-9.]+ +y = -?[0-9.]+ +(converged|diverged|escaping|period \d+|chaotic|not settled)/,
-    );
+    expect(readout).toMatch(outcomes);
     expect(Number(/x = (-?[0-9.e+-]+)/.exec(readout)![1])).toBeCloseTo(uMid, 2);
     await shadowClick('back');
     await waitForMap(page);

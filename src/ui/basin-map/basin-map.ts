@@ -10,7 +10,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { Outcome, OUTCOME_NAMES } from '../../core/outcome.ts';
+import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
@@ -31,15 +31,14 @@ const HINT =
 
 /** What the readout shows for the pixel under the pointer. */
 export interface HoverInfo {
+  /** The frame the pixel belongs to. */
+  frame: MapFrame;
   u: number;
   v: number;
   i: number;
   j: number;
-  outcome: string;
-  lyapunov: number;
-  f: number;
-  sharpness: number;
-  iter: number;
+  /** The pixel's record; null while it is read back. */
+  record: TrajectoryRecord | null;
 }
 
 /** The largest drawing area of the grid's aspect (square pixels) inside a box with the frame around it. */
@@ -193,6 +192,9 @@ export class BasinMap extends LitElement {
     else this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
   };
 
+  /** Numbers the record reads, so that only the latest one updates the readout. */
+  private hoverTicket = 0;
+
   private updateHover(x: number, y: number): void {
     const f = this.frame;
     const size = this.plotSize();
@@ -202,32 +204,28 @@ export class BasinMap extends LitElement {
     }
     const [u, v] = screenToPlane(this.shownView, size, x, y);
     const fv = frameView(f);
-    const { width: W, height: H } = f.columns;
+    const { width: W, height: H } = f;
     const i = Math.floor(((u - fv.u[0]) / (fv.u[1] - fv.u[0])) * W);
     const j = Math.floor(((v - fv.v[0]) / (fv.v[1] - fv.v[0])) * H);
     if (i < 0 || j < 0 || i >= W || j >= H) {
       this.hover = null;
       return;
     }
-    const k = j * W + i;
-    const c = f.columns;
-    const o = c.outcome[k] as Outcome;
-    this.hover = {
-      u,
-      v,
-      i,
-      j,
-      outcome:
-        o === Outcome.PERIODIC
-          ? `period ${c.period[k]}`
-          : o === Outcome.UNSETTLED
-            ? 'not settled'
-            : OUTCOME_NAMES[o],
-      lyapunov: c.lyapunov[k],
-      f: c.f[k],
-      sharpness: c.sharpness[k],
-      iter: c.iter[k],
-    };
+    const h = this.hover;
+    // The same pixel of the same frame: its record is already shown (or on its way).
+    if (h && h.frame === f && h.i === i && h.j === j) {
+      this.hover = { ...h, u, v };
+      return;
+    }
+    const ticket = ++this.hoverTicket;
+    this.hover = { frame: f, u, v, i, j, record: null };
+    // One record read back from where the frame keeps them (GPU memory for the GPU backend).
+    void f.record(j * W + i).then(
+      (r) => {
+        if (ticket === this.hoverTicket && this.hover) this.hover = { ...this.hover, record: r };
+      },
+      () => {},
+    );
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -264,14 +262,23 @@ export class BasinMap extends LitElement {
     if (this.drawError) return html`<div class="readout error">display error: ${this.drawError}</div>`;
     if (!h) return html`<div class="readout hint">${HINT}</div>`;
     const L = this.labels;
-    const parts = [
-      `${L.u} = ${formatValue(h.u, 6)}`,
-      `${L.v} = ${formatValue(h.v, 6)}`,
-      h.outcome + (h.outcome === 'diverged' ? ` at k = ${h.iter}` : ''),
-      `λ = ${formatValue(h.lyapunov)}`,
-      `f = ${formatValue(h.f)}`,
-      `sharpness = ${formatValue(h.sharpness)}`,
-    ];
+    const r = h.record;
+    const parts = [`${L.u} = ${formatValue(h.u, 6)}`, `${L.v} = ${formatValue(h.v, 6)}`];
+    if (r) {
+      const o = r.outcome as Outcome;
+      const outcome =
+        o === Outcome.PERIODIC
+          ? `period ${r.period}`
+          : o === Outcome.UNSETTLED
+            ? 'not settled'
+            : OUTCOME_NAMES[o];
+      parts.push(
+        outcome + (o === Outcome.DIVERGED ? ` at k = ${r.iter}` : ''),
+        `λ = ${formatValue(r.lyapunov)}`,
+        `f = ${formatValue(r.f)}`,
+        `sharpness = ${formatValue(r.sharpness)}`,
+      );
+    } else parts.push('…');
     return html`<div class="readout" data-i=${h.i} data-j=${h.j}>${parts.join('   ')}</div>`;
   }
 

@@ -4,21 +4,29 @@
  * Two implementations: GpuBackend (WebGPU, colour pass straight into the canvas) and CpuBackend
  * (float64 engine in a Web Worker, coloured on the CPU with the same mapping).
  */
-import type { EngineInfo, RunOptions } from '../../core/engine.ts';
-import type { OutcomeCounts, RecordColumns } from '../../core/outcome.ts';
+import type { EngineInfo, FieldRanges, RunOptions } from '../../core/engine.ts';
+import type { OutcomeCounts, TrajectoryRecord } from '../../core/outcome.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 
-/** One computed map: the spec it was computed for, its records on the CPU, and its counts. */
+/**
+ * One computed map: the spec it was computed for, its counts and value ranges, and its records
+ * wherever the backend keeps them (GPU memory for the GPU backend), read one at a time.
+ */
 export interface MapFrame {
   spec: ExperimentSpec;
   info: EngineInfo;
-  columns: RecordColumns;
+  width: number;
+  height: number;
   counts: OutcomeCounts;
+  /** Value ranges of the continuous colour fields (the colorbar's); null when not known. */
+  readonly ranges: FieldRanges | null;
   ms: number;
   steps: number;
   /** True for the coarse preview of progressive rendering. */
   coarse: boolean;
-  /** Backend-private resources (the GPU records buffer); released with LabBackend.release. */
+  /** The record of pixel j·W + i (the hover readout). */
+  record(index: number): Promise<TrajectoryRecord>;
+  /** Backend-private resources (the GPU result and pixel buffer); released with LabBackend.release. */
   handle?: unknown;
 }
 

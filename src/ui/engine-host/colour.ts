@@ -1,35 +1,29 @@
 /**
  * The UI's access to src/colormaps.ts: the CPU colouring (identical mapping to the GPU colour pass)
- * for the CPU backend, and the colours and ranges the legend, colorbar and export show.
+ * for the CPU backend, and the colours and ranges the legend, colorbar and export show (ranges come
+ * from a frame's statistics, never from a loop over its pixels).
  */
 import {
   colormapLut,
   colourPixels,
   LUT_SIZE,
   OUTCOME_PALETTE,
-  resolveColourSettings,
-  type ColourSettings as ResolvedColour,
+  resolveColour,
+  resolveColourRange,
 } from '../../colormaps.ts';
+import type { FieldRanges } from '../../core/engine.ts';
 import type { RecordColumns } from '../../core/outcome.ts';
 import type { ColormapName, ExperimentSpec } from '../../experiment/spec.ts';
 import type { ColourSettings } from './backend.ts';
 
-/** The mapping resolved against a result: the data range when the spec fixes none. */
-export function resolveColour(
-  spec: ExperimentSpec,
-  colour: ColourSettings,
-  c: RecordColumns,
-): ResolvedColour {
-  return resolveColourSettings({ ...spec, colour }, c);
-}
-
-/** RGBA of every pixel, bottom row first (the columns' order). */
+/** RGBA of every pixel, bottom row first (the columns' order), with the columns' value ranges. */
 export function colourColumns(
   c: RecordColumns,
   colour: ColourSettings,
   spec: ExperimentSpec,
+  ranges: FieldRanges | null,
 ): Uint8ClampedArray {
-  return colourPixels(c, resolveColour(spec, colour, c), false);
+  return colourPixels(c, resolveColour({ ...spec, colour }, ranges), false);
 }
 
 /** The colormap at t ∈ [0, 1], as the LUT the GPU samples. */
@@ -59,12 +53,13 @@ export function periodRgb(p: number): readonly number[] {
   return OUTCOME_PALETTE.periods[(((p - 2) % n) + n) % n];
 }
 
-/** The (log-transformed) value range a continuous field is coloured over, or null for outcomes. */
+/**
+ * The (log-transformed) value range a continuous field is coloured over, from a frame's value
+ * ranges, as the colour pass resolves it; null for outcomes.
+ */
 export function colourRange(
-  spec: ExperimentSpec,
+  frame: { ranges: FieldRanges | null },
   colour: ColourSettings,
-  c: RecordColumns,
 ): [number, number] | null {
-  if (colour.field === 'outcome') return null;
-  return resolveColour(spec, colour, c).range;
+  return resolveColourRange(colour, frame.ranges);
 }

@@ -4,7 +4,7 @@
  * the GPU colour pass), drawn with putImageData.
  */
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
-import { countOutcomes } from '../../core/outcome.ts';
+import { HostBasinResult } from '../../core/host-result.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { ParallelCpuEngine } from '../../cpu/basin-engine.ts';
 import { webWorkerPool } from '../../cpu/web-pool.ts';
@@ -25,15 +25,22 @@ export class CpuBackend implements LabBackend {
 
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
     const coarse = !!options.coarse;
-    const r = await this.engine.runBasin(spec, options);
+    const result = await this.engine.runBasin(spec, options);
     return {
       spec,
-      info: r.info,
-      columns: r.columns,
-      counts: countOutcomes(r.columns),
-      ms: r.ms,
-      steps: r.steps,
+      info: result.info,
+      width: result.width,
+      height: result.height,
+      counts: result.counts,
+      // Scanned on first use (a map coloured by outcome never needs them).
+      get ranges() {
+        return result.ranges;
+      },
+      ms: result.ms,
+      steps: result.steps,
       coarse,
+      record: (k) => result.readRecord(k),
+      handle: result,
     };
   }
 
@@ -52,8 +59,10 @@ export class CpuBackend implements LabBackend {
     const key = JSON.stringify(colour);
     const hit = this.cache.get(frame);
     if (hit && hit.key === key) return hit.pixels;
-    const { width, height } = frame.columns;
-    const rgba = flipRows(colourColumns(frame.columns, colour, frame.spec), width, height);
+    const { width, height } = frame;
+    const result = frame.handle as HostBasinResult;
+    const ranges = colour.field === 'outcome' ? null : result.ranges;
+    const rgba = flipRows(colourColumns(result.columns, colour, frame.spec, ranges), width, height);
     const pixels = { width, height, rgba };
     this.cache.set(frame, { key, pixels });
     return pixels;

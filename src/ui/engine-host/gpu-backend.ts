@@ -1,30 +1,23 @@
 /**
- * The GPU backend: GpuBasinEngine on the browser's device, and the engine's colour pass
- * (src/engine/colour-pass.ts) writing each frame's RGBA into a GPU buffer that CanvasBlit draws
- * from, so the picture goes from records to screen without leaving GPU memory. Recolouring reruns
- * only the colour pass.
- *
- * The engine keeps a one-tile grid's records buffer for the frame (`keepRecords`), so the colour
- * pass reads what the basin pass wrote; only a tiled grid's records are uploaded from the columns.
+ * The GPU backend: GpuBasinEngine on the browser's device. A frame keeps its run's result, whose
+ * records stay in GPU memory; presenting runs the colour pass into the frame's pixel buffer (range
+ * from the run's statistics on the GPU) and CanvasBlit draws from that buffer, so a frame goes from
+ * records to screen with no loop over its pixels on the CPU. Recolouring reruns only the colour pass;
+ * the hover readout reads one record back; only an export or a 2D-canvas display reads the image.
  */
-import { lutWords, paletteWords } from '../../colormaps.ts';
-import { ColourPass, colourUniforms, GpuColouriser, packRecords } from '../../engine/colour-pass.ts';
 import { attachErrorSink } from '../../engine/errors.ts';
+import type { GpuBasinResult } from '../../engine/basin-result.ts';
 import { GpuBasinEngine } from '../../engine/gpu-engine.ts';
-import { COLOUR_UNIFORM_BYTES } from '../../engine/layouts.ts';
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
 import { compileObjective } from '../../objective/compile.ts';
-import { countOutcomes, RECORD_BYTES } from '../../core/outcome.ts';
-import type { ColormapName, ExperimentSpec } from '../../experiment/spec.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { CanvasBlit } from './blit.ts';
-import { resolveColour } from './colour.ts';
 
 interface GpuFrameHandle {
-  /** The frame's records in the WGSL Record layout; null when they exceed one binding. */
-  records: GPUBuffer | null;
-  /** W×H packed RGBA8, row 0 at the bottom. */
-  pixels: GPUBuffer;
+  result: GpuBasinResult;
+  /** W×H packed RGBA8, row 0 at the bottom; null where the grid is too large for one binding. */
+  pixels: GPUBuffer | null;
   /** The colour settings the pixels hold. */
   key: string | null;
 }
@@ -33,10 +26,6 @@ export class GpuBackend implements LabBackend {
   readonly info: EngineInfo;
   private readonly engine: GpuBasinEngine;
   private readonly blit: CanvasBlit;
-  private readonly colouriser: GpuColouriser;
-  private readonly uniforms: GPUBuffer;
-  private readonly palette: GPUBuffer;
-  private readonly luts = new Map<ColormapName, GPUBuffer>();
   private readonly detach: () => void;
   private presentTicket = 0;
   /** performance.now() of the last draw into a WebGPU canvas (a loss right after it is telling). */
@@ -51,8 +40,9 @@ export class GpuBackend implements LabBackend {
     adapterName: string,
     onLost: () => void,
   ): Promise<GpuBackend> {
-    const pass = await ColourPass.create(device);
-    return new GpuBackend(device, display, adapter, adapterName, onLost, pass);
+    const backend = new GpuBackend(device, display, adapter, adapterName, onLost);
+    await backend.engine.colour();
+    return backend;
   }
 
   private constructor(
@@ -71,7 +61,6 @@ export class GpuBackend implements LabBackend {
     readonly adapter: GPUAdapter,
     adapterName: string,
     onLost: () => void,
-    private readonly pass: ColourPass,
   ) {
     this.detach = attachErrorSink(device, (p) => {
       if (p.kind === 'lost') {
@@ -85,108 +74,55 @@ export class GpuBackend implements LabBackend {
     this.engine = new GpuBasinEngine(device, compileObjective, { adapterName });
     this.info = this.engine.info;
     this.blit = new CanvasBlit(device);
-    this.colouriser = new GpuColouriser(device);
-    this.uniforms = device.createBuffer({
-      label: 'GpuBackend.uniforms',
-      size: COLOUR_UNIFORM_BYTES,
-      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
-    });
-    const palette = paletteWords();
-    this.palette = device.createBuffer({
-      label: 'GpuBackend.palette',
-      size: palette.byteLength,
-      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-    });
-    device.queue.writeBuffer(this.palette, 0, palette);
-  }
-
-  private lut(name: ColormapName): GPUBuffer {
-    let b = this.luts.get(name);
-    if (!b) {
-      const words = lutWords(name);
-      b = this.device.createBuffer({
-        label: `GpuBackend.lut.${name}`,
-        size: words.byteLength,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      });
-      this.device.queue.writeBuffer(b, 0, words);
-      this.luts.set(name, b);
-    }
-    return b;
   }
 
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
-    const r = await this.engine.runBasin(spec, { ...options, keepRecords: true });
-    const { width: W, height: H } = r.columns;
-    const recordBytes = W * H * RECORD_BYTES;
-    const fits = recordBytes <= this.device.limits.maxStorageBufferBindingSize && recordBytes <= 1 << 28;
-    let records: GPUBuffer | null = r.records;
-    if (!records && fits) {
-      records = this.device.createBuffer({
-        label: 'GpuBackend.records',
-        size: Math.max(16, recordBytes),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
-      });
-      this.device.queue.writeBuffer(records, 0, packRecords(r.columns, 0, H));
-    }
+    const result = await this.engine.runBasin(spec, options);
+    const { width: W, height: H } = result;
+    // The canvas draws from one buffer of W×H pixels; a larger grid is presented from a readback.
+    const fits = W * H * 4 <= this.device.limits.maxStorageBufferBindingSize && result.records !== null;
     const handle: GpuFrameHandle = {
-      records,
-      pixels: this.device.createBuffer({
-        label: 'GpuBackend.pixels',
-        size: Math.max(16, W * H * 4),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
-      }),
+      result,
+      pixels: fits
+        ? this.device.createBuffer({
+            label: 'GpuBackend.pixels',
+            size: Math.max(16, W * H * 4),
+            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+          })
+        : null,
       key: null,
     };
     return {
       spec,
-      info: r.info,
-      columns: r.columns,
-      counts: countOutcomes(r.columns),
-      ms: r.ms,
-      steps: r.steps,
+      info: result.info,
+      width: W,
+      height: H,
+      counts: result.counts,
+      ranges: result.ranges,
+      ms: result.ms,
+      steps: result.steps,
       coarse: !!options.coarse,
+      record: (k) => result.readRecord(k),
       handle,
     };
   }
 
   /** Makes the frame's pixel buffer hold `colour`'s colours (the colour pass, on the GPU). */
-  private async colour(frame: MapFrame, colour: ColourSettings): Promise<GPUBuffer> {
-    const h = frame.handle as GpuFrameHandle;
+  private async colour(h: GpuFrameHandle, colour: ColourSettings): Promise<GPUBuffer | null> {
     const key = JSON.stringify(colour);
-    if (h.key === key) return h.pixels;
-    const c = frame.columns;
-    const s = resolveColour(frame.spec, colour, c);
-    if (h.records) {
-      this.device.queue.writeBuffer(
-        this.uniforms,
-        0,
-        colourUniforms(s, c.width, c.height, 0, c.height, false),
-      );
-      const bind = this.pass.bind({
-        uniforms: this.uniforms,
-        records: h.records,
-        lut: this.lut(colour.colormap),
-        palette: this.palette,
-        pixels: h.pixels,
-      });
-      const encoder = this.device.createCommandEncoder({ label: 'GpuBackend.colour' });
-      this.pass.encode(encoder, bind, c.width * c.height);
-      this.device.queue.submit([encoder.finish()]);
-    } else {
-      // Too large for one binding: the colouriser tiles the records by rows.
-      const rgba = await this.colouriser.colour(c, s, false);
-      this.device.queue.writeBuffer(h.pixels, 0, rgba.buffer, rgba.byteOffset, rgba.byteLength);
+    if (h.pixels && h.key !== key) {
+      await h.result.colourInto(h.pixels, colour);
+      h.key = key;
     }
-    h.key = key;
     return h.pixels;
   }
 
   present(canvas: HTMLCanvasElement, frame: MapFrame, colour: ColourSettings): void {
     // Only the latest request draws: an older one finishing late must not overwrite it.
     const ticket = ++this.presentTicket;
-    const { width, height } = frame.columns;
-    if (this.display === 'readback') {
+    const { width, height } = frame;
+    const h = frame.handle as GpuFrameHandle;
+    if (this.display === 'readback' || !h.pixels) {
       void this.pixels(frame, colour).then((px) => {
         if (ticket !== this.presentTicket) return;
         const ctx = canvas.getContext('2d');
@@ -198,22 +134,23 @@ export class GpuBackend implements LabBackend {
       });
       return;
     }
-    const h = frame.handle as GpuFrameHandle;
     if (h.key === JSON.stringify(colour)) {
       this.lastPresentAt = performance.now();
       this.blit.draw(canvas, h.pixels, width, height);
       return;
     }
-    void this.colour(frame, colour).then((buf) => {
-      if (ticket !== this.presentTicket) return;
+    void this.colour(h, colour).then((buf) => {
+      if (ticket !== this.presentTicket || !buf) return;
       this.lastPresentAt = performance.now();
       this.blit.draw(canvas, buf, width, height);
     });
   }
 
   async pixels(frame: MapFrame, colour: ColourSettings): Promise<Pixels> {
-    const buf = await this.colour(frame, colour);
-    const { width, height } = frame.columns;
+    const h = frame.handle as GpuFrameHandle;
+    const { width, height } = frame;
+    const pixels = await this.colour(h, colour);
+    if (!pixels) return { width, height, rgba: await h.result.readImage(colour) };
     const size = Math.max(16, width * height * 4);
     const staging = this.device.createBuffer({
       label: 'GpuBackend.readback',
@@ -221,7 +158,7 @@ export class GpuBackend implements LabBackend {
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     const enc = this.device.createCommandEncoder({ label: 'GpuBackend.readback' });
-    enc.copyBufferToBuffer(buf, 0, staging, 0, size);
+    enc.copyBufferToBuffer(pixels, 0, staging, 0, size);
     this.device.queue.submit([enc.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     const bytes = new Uint8Array(staging.getMappedRange().slice(0, width * height * 4));
@@ -231,8 +168,8 @@ export class GpuBackend implements LabBackend {
 
   release(frame: MapFrame): void {
     const h = frame.handle as GpuFrameHandle | undefined;
-    h?.pixels.destroy();
-    h?.records?.destroy();
+    h?.pixels?.destroy();
+    h?.result.dispose();
   }
 
   dispose(): void {
@@ -240,9 +177,6 @@ export class GpuBackend implements LabBackend {
     this.detach();
     this.engine.dispose();
     this.blit.dispose();
-    this.uniforms.destroy();
-    this.palette.destroy();
-    for (const b of this.luts.values()) b.destroy();
     this.device.destroy();
   }
 }

@@ -72,7 +72,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     y += font * 1.5;
   }
   if (spec.colour.field !== 'outcome') {
-    const range = colourRange(frame.spec, spec.colour, frame.columns);
+    const range = colourRange(frame, spec.colour);
     if (range) {
       y += font;
       ctx.fillText(`${fieldLabel(spec.colour.field, spec)}${spec.colour.log ? ', log scale' : ''}`, x0, y);

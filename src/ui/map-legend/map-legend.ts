@@ -169,7 +169,7 @@ export class MapLegend extends LitElement {
     const spec = this.spec ?? f.spec;
     const vars = varsOf(spec);
     const title = `${fieldLabel(c.field, spec, vars)}${c.log ? ', log scale' : ''}`;
-    const range = colourRange(f.spec, c, f.columns);
+    const range = colourRange(f, c);
     if (!range)
       return html`<div class="title" id="colorbar-title">${title}</div>
         <div>no finite values to colour</div>`;
@@ -205,7 +205,7 @@ export class MapLegend extends LitElement {
       return html`<div class="title">outcomes</div>
         <div>computing…</div>`;
     if (c && c.field !== 'outcome') return this.colorbar(f, c);
-    const total = f.columns.width * f.columns.height;
+    const total = f.width * f.height;
     return html`<div class="title">outcomes${f.coarse ? ' (preview)' : ''}</div>
       <table id="counts">
         ${legendRows(f).map(

@@ -1,0 +1,293 @@
+// The ensemble kernel of the bifurcation and density views (definition: src/core/ensemble.ts). The
+// trajectories run on the GD core (shaders/gd-core.wgsl) exactly as the basin kernel's, with the
+// core's hooks keeping x_T and the extremes of the kept observable. Everything between the passes
+// stays on the GPU: each sample's summary, the per-column reduction (`reduce_columns`), the
+// automatic range (`choose_range`) and the binning of the kept iterates (`bin`), whose histogram
+// lives in workgroup memory when a workgroup's samples share a column.
+// Prepended: the objective block, the Vec helpers, shaders/record.wgsl, the generated structs
+// (Record, Traj, EnsembleUniforms, DispatchParams, Sample, ColumnWords, AXIS_* codes) and the core.
+
+override WORKGROUP_SIZE: u32 = 64u;
+// 0: state coordinate OBS_INDEX, 1: f, 2: observable_0 (OBS_KIND of src/engine/bifurcation-layout.ts).
+override OBS_KIND: u32 = 0u;
+override OBS_INDEX: u32 = 0u;
+
+@group(0) @binding(0) var<uniform> U: EnsembleUniforms;
+@group(0) @binding(1) var<uniform> D: DispatchParams;
+@group(0) @binding(2) var<storage, read> base: array<f32>;
+@group(0) @binding(3) var<storage, read> starts: array<f32>;
+@group(0) @binding(4) var<storage, read> values: array<f32>;
+@group(0) @binding(5) var<storage, read_write> state: array<Traj>;
+@group(0) @binding(6) var<storage, read_write> samples: array<Sample>;
+@group(0) @binding(7) var<storage, read_write> counts: array<atomic<u32>>;
+@group(0) @binding(8) var<storage, read_write> range: array<f32>;
+@group(0) @binding(9) var<storage, read_write> columns: array<ColumnWords>;
+
+fn observe(x: Vec) -> f32 {
+  if (OBS_KIND == 1u) { return objective_f(x); }
+  if (OBS_KIND == 2u) { return observable_0(x); }
+  return vec_at(x, OBS_INDEX);
+}
+
+// The core's hooks: x_T and the extremes of the kept observable x_{T+1} … x_N of this invocation's
+// sample, loaded from and stored to its Sample around each dispatch.
+var<private> x_t: Vec;
+var<private> obs_lo: f32;
+var<private> obs_hi: f32;
+
+fn kernel_transient(x: Vec) { x_t = x; }
+
+fn kernel_step(x: Vec) {
+  let o = observe(x);
+  obs_lo = min(obs_lo, o);
+  obs_hi = max(obs_hi, o);
+}
+
+// The column's rates and parameters (sets P) and the sample's start, the swept quantity applied.
+struct Setup {
+  x: Vec,
+  h: Vec,
+}
+
+fn sample_setup(g: u32) -> Setup {
+  let col = g / U.samples;
+  let m = g % U.samples;
+  let u = values[col];
+  params_read_base(DIM);
+  if (U.u_kind == AXIS_PARAM) { params_with(U.u_index, u); }
+  var h = vec_read_base(0u);
+  if (U.u_kind == AXIS_LR) { h = vec_splat(u); }
+  h = vec_with(h, select(DIM, U.u_index, U.u_kind == AXIS_LR_COORD), u);
+  let x = vec_with(vec_read_starts(m * DIM), select(DIM, U.u_index, U.u_kind == AXIS_COORD), u);
+  return Setup(x, h);
+}
+
+fn ensemble_geometry() -> Geometry {
+  return geometry(U.iterations, U.transient, U.max_period, U.tol, U.radius);
+}
+
+// One part of a sample's first pass: start or load it, advance it, then keep it or, at N, write its
+// summary (rules 2 and 6 decided here, so no sample state is ever read back).
+fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testing: bool, mixed: bool) {
+  let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (t >= D.count) { return; }
+  let g = D.p0 + t;
+  let s = sample_setup(g);
+  let geo = ensemble_geometry();
+  var st: Traj;
+  if (D.k0 == 0u) {
+    st = traj_start(s.x);
+    x_t = s.x;
+    obs_lo = 0x1.fffffep+127f;
+    obs_hi = -0x1.fffffep+127f;
+  } else {
+    st = state[g - D.s0];
+    let q = samples[g - D.r0];
+    x_t = q.xt;
+    obs_lo = q.lo;
+    obs_hi = q.hi;
+  }
+  if (mixed) {
+    traj_advance(&st, s.h, D.k0, D.k1, geo);
+  } else if (testing) {
+    advance_tail(&st, s.h, D.k0, D.k1, geo);
+  } else {
+    advance_part(&st, s.h, D.k0, D.k1, geo, tangent, growth);
+  }
+  var q: Sample;
+  q.xt = x_t;
+  q.lo = obs_lo;
+  q.hi = obs_hi;
+  q.escape = st.escape;
+  q.cls = 0u;
+  q.lyapunov = 0.0;
+  if ((testing || mixed) && D.k1 == U.iterations && st.escape == 0u) {
+    q.lyapunov = traj_lyapunov(st, geo);
+    let o = traj_outcome(st, q.lyapunov, U.chaos, geo);
+    // Chaotic, escaping and unsettled orbits form class 0 (reduceColumns of src/core/ensemble.ts).
+    q.cls = select(0u, st.period, o == OUTCOME_CONVERGED || o == OUTCOME_PERIODIC);
+  } else {
+    state[g - D.s0] = st;
+  }
+  samples[g - D.r0] = q;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn mixed(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  advance(gid, groups, false, 0u, false, true);
+}
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  advance(gid, groups, false, 0u, false, false);
+}
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn growth1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  advance(gid, groups, true, 1u, false, false);
+}
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  advance(gid, groups, true, 2u, false, false);
+}
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn tail(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  advance(gid, groups, false, 0u, true, false);
+}
+
+// Order-preserving keys of f32 (f32Key in src/engine/stats.ts), for atomic min and max.
+fn key_of(v: f32) -> u32 {
+  let b = bitcast<u32>(v);
+  return select(b | 0x80000000u, ~b, (b & 0x80000000u) != 0u);
+}
+fn key_value(k: u32) -> f32 {
+  return bitcast<f32>(select(~k, k & 0x7fffffffu, (k & 0x80000000u) != 0u));
+}
+
+var<workgroup> wg_classes: array<atomic<u32>, 65>;
+var<workgroup> wg_bounded: atomic<u32>;
+var<workgroup> wg_lo: atomic<u32>;
+var<workgroup> wg_hi: atomic<u32>;
+var<workgroup> wg_lyap: array<f32, WORKGROUP_SIZE>;
+
+// reduceColumns of src/core/ensemble.ts: one workgroup per column of the group (D.p0 is its first
+// column, D.r0 the group's first sample), its lanes striding over the column's samples.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn reduce_columns(
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let c = D.p0 + wid.x + wid.y * groups.x;
+  let live = wid.x + wid.y * groups.x < D.count;
+  if (lid == 0u) {
+    atomicStore(&wg_lo, 0xffffffffu);
+  }
+  workgroupBarrier();
+  var bounded = 0u;
+  var lyap = 0.0;
+  var lo = 0xffffffffu;
+  var hi = 0u;
+  if (live) {
+    for (var m = lid; m < U.samples; m += WORKGROUP_SIZE) {
+      let q = samples[c * U.samples + m - D.r0];
+      if (q.escape != 0u) { continue; }
+      bounded++;
+      lyap += q.lyapunov;
+      lo = min(lo, key_of(q.lo));
+      hi = max(hi, key_of(q.hi));
+      atomicAdd(&wg_classes[min(q.cls, 64u)], 1u);
+    }
+    atomicAdd(&wg_bounded, bounded);
+    atomicMin(&wg_lo, lo);
+    atomicMax(&wg_hi, hi);
+  }
+  wg_lyap[lid] = lyap;
+  workgroupBarrier();
+  if (!live || lid != 0u) { return; }
+  var sum = 0.0;
+  for (var i = 0u; i < WORKGROUP_SIZE; i++) { sum += wg_lyap[i]; }
+  var w: ColumnWords;
+  w.bounded = atomicLoad(&wg_bounded);
+  w.lyapunov = sum / f32(w.bounded);
+  w.lo = key_value(atomicLoad(&wg_lo));
+  w.hi = key_value(atomicLoad(&wg_hi));
+  // The smallest period wins a tie; chaos (class 0) wins only outright.
+  var best = 1u;
+  for (var p = 2u; p <= min(U.max_period, 64u); p++) {
+    if (atomicLoad(&wg_classes[p]) > atomicLoad(&wg_classes[best])) { best = p; }
+  }
+  let n = atomicLoad(&wg_classes[best]);
+  w.period = select(0u, best, n > 0u && n >= atomicLoad(&wg_classes[0]));
+  columns[c] = w;
+}
+
+var<workgroup> wg_range: array<atomic<u32>, 2>;
+
+// chooseRange of src/core/ensemble.ts (the automatic one): the extremes of the kept observable over
+// every column with a bounded sample, widened when they coincide. One workgroup.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn choose_range(@builtin(local_invocation_index) lid: u32) {
+  if (lid == 0u) { atomicStore(&wg_range[0], 0xffffffffu); }
+  workgroupBarrier();
+  var lo = 0xffffffffu;
+  var hi = 0u;
+  for (var c = lid; c < U.columns; c += WORKGROUP_SIZE) {
+    if (columns[c].bounded == 0u) { continue; }
+    lo = min(lo, key_of(columns[c].lo));
+    hi = max(hi, key_of(columns[c].hi));
+  }
+  atomicMin(&wg_range[0], lo);
+  atomicMax(&wg_range[1], hi);
+  workgroupBarrier();
+  if (lid != 0u) { return; }
+  let klo = atomicLoad(&wg_range[0]);
+  let khi = atomicLoad(&wg_range[1]);
+  var a = key_value(klo);
+  var b = key_value(khi);
+  let finite = (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u && (bitcast<u32>(b) & 0x7f800000u) != 0x7f800000u;
+  if (klo > khi || !finite) {
+    a = -1.0;
+    b = 1.0;
+  } else {
+    let scale = max(1.0, max(abs(a), abs(b)));
+    if (b - a < 1e-6 * scale) {
+      a -= 1e-3 * scale;
+      b += 1e-3 * scale;
+    }
+  }
+  range[0] = a;
+  range[1] = b;
+}
+
+var<workgroup> wg_bins: array<atomic<u32>, SHARED_BINS>;
+
+// Pass two: the kept steps k0 … k1 - 1 of K, replayed from x_T of each bounded sample, each counted
+// once: in a bin of the range or in its column's `outside` count (rowOf of src/core/ensemble.ts).
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn bin(
+  @builtin(global_invocation_id) gid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  let g = D.p0 + t;
+  let lo = range[0];
+  let hi = range[1];
+  let W = U.columns;
+  let H = U.rows;
+  // The workgroup's first and last samples: one column, and few enough rows, keep the histogram here.
+  let first = D.p0 + (wid.x + wid.y * groups.x) * WORKGROUP_SIZE;
+  let last = min(first + WORKGROUP_SIZE, D.p0 + D.count) - 1u;
+  let col0 = first / U.samples;
+  let in_shared = U.shared_bins != 0u && col0 == last / U.samples && H + 1u <= SHARED_BINS;
+  if (t < D.count) {
+    var q = samples[g - D.r0];
+    if (q.escape == 0u) {
+      let s = sample_setup(g);
+      let col = g / U.samples;
+      var x = q.xt;
+      for (var k = D.k0; k < D.k1; k++) {
+        x = vec_gd(x, s.h);
+        let o = observe(x);
+        // Exactly one count per kept step: a bin, or the column's outside count.
+        var r = H;
+        if ((bitcast<u32>(o) & 0x7f800000u) != 0x7f800000u && o >= lo && o <= hi) {
+          r = min(H - 1u, u32(floor((o - lo) / (hi - lo) * f32(H))));
+        }
+        if (in_shared) {
+          atomicAdd(&wg_bins[r], 1u);
+        } else {
+          atomicAdd(&counts[select(r * W + col, H * W + col, r == H)], 1u);
+        }
+      }
+      q.xt = x;
+      samples[g - D.r0] = q;
+    }
+  }
+  if (!in_shared) { return; }
+  workgroupBarrier();
+  for (var r = lid; r <= H; r += WORKGROUP_SIZE) {
+    let n = atomicLoad(&wg_bins[r]);
+    if (n != 0u) { atomicAdd(&counts[select(r * W + col0, H * W + col0, r == H)], n); }
+  }
+}

@@ -1,0 +1,152 @@
+// The reductions of a run: outcome counts, the period histogram and the step total (`counts`), and
+// the least, largest and least positive value of every colour field (`ranges`), into the statistics
+// (STATS_FIELDS of src/engine/layouts.ts). Each invocation folds STRIDE records in registers, so a
+// workgroup's barrier and atomics are paid once per thousands of pixels.
+// Prepended: shaders/record.wgsl, shaders/fields.wgsl and the generated structs (Record, Stats,
+// ReduceUniforms, STATS_* and RECORD_* offsets).
+
+override WORKGROUP_SIZE: u32 = 64u;
+override STRIDE: u32 = 256u;
+// The `counts` input: true, summary words (shaders/basin.wgsl packs outcome | period << 3 | iter << 10);
+// false, Records.
+override PACKED: bool = false;
+
+@group(0) @binding(0) var<uniform> U: ReduceUniforms;
+@group(0) @binding(1) var<storage, read> records: array<Record>;
+@group(0) @binding(1) var<storage, read> words: array<u32>;
+@group(0) @binding(2) var<storage, read_write> stats: Stats;
+
+var<workgroup> wg_outcomes: array<atomic<u32>, 6>;
+var<workgroup> wg_periods: array<atomic<u32>, STATS_PERIOD_BINS>;
+var<workgroup> wg_steps_lo: atomic<u32>;
+var<workgroup> wg_steps_hi: atomic<u32>;
+
+// Adds v to a 64-bit count held in two words.
+fn add64(lo: ptr<workgroup, atomic<u32>>, hi: ptr<workgroup, atomic<u32>>, v: u32) {
+  let old = atomicAdd(lo, v);
+  if (old > 0xffffffffu - v) { atomicAdd(hi, 1u); }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn counts(
+  @builtin(global_invocation_id) gid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let t0 = (gid.x + gid.y * groups.x * WORKGROUP_SIZE) * STRIDE;
+  let t1 = min(U.count, t0 + STRIDE);
+  // Outcomes 0-3 and 4-5 counted in two vectors; at most STRIDE × N < 2³² steps per invocation.
+  var n03 = vec4<u32>(0u);
+  var n45 = vec2<u32>(0u);
+  var steps = 0u;
+  for (var t = t0; t < t1; t++) {
+    var o: u32;
+    var period: u32;
+    var iter: u32;
+    if (PACKED) {
+      let w = words[t];
+      o = w & 7u;
+      period = (w >> 3u) & 127u;
+      iter = w >> 10u;
+    } else {
+      let b = t * RECORD_WORDS;
+      o = words[b + RECORD_OUTCOME];
+      period = words[b + RECORD_PERIOD];
+      iter = words[b + RECORD_ITER];
+    }
+    n03 += select(vec4<u32>(0u), vec4<u32>(1u), vec4<u32>(o) == vec4<u32>(0u, 1u, 2u, 3u));
+    n45 += select(vec2<u32>(0u), vec2<u32>(1u), vec2<u32>(o) == vec2<u32>(4u, 5u));
+    steps += iter;
+    if (o == OUTCOME_PERIODIC) { atomicAdd(&wg_periods[min(period, STATS_PERIOD_BINS - 1u)], 1u); }
+  }
+  if (t0 < U.count) {
+    for (var i = 0u; i < 4u; i++) {
+      if (n03[i] != 0u) { atomicAdd(&wg_outcomes[i], n03[i]); }
+    }
+    for (var i = 0u; i < 2u; i++) {
+      if (n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], n45[i]); }
+    }
+    add64(&wg_steps_lo, &wg_steps_hi, steps);
+  }
+  workgroupBarrier();
+  for (var i = lid; i < 6u; i += WORKGROUP_SIZE) {
+    let n = atomicLoad(&wg_outcomes[i]);
+    if (n != 0u) { atomicAdd(&stats.outcomes[i], n); }
+  }
+  for (var i = lid; i < STATS_PERIOD_BINS; i += WORKGROUP_SIZE) {
+    let n = atomicLoad(&wg_periods[i]);
+    if (n != 0u) { atomicAdd(&stats.periods[i], n); }
+  }
+  if (lid == 0u) {
+    let lo = atomicLoad(&wg_steps_lo);
+    let old = atomicAdd(&stats.steps_lo, lo);
+    let carry = select(0u, 1u, old > 0xffffffffu - lo);
+    atomicAdd(&stats.steps_hi, atomicLoad(&wg_steps_hi) + carry);
+  }
+}
+
+// Per field: least, largest and least positive finite value, as keys, folded over STRIDE
+// records per invocation in registers (three vec3s: fields 1–3, 4–6, 7–9 of COLOUR_FIELDS).
+var<workgroup> wg_keys: array<atomic<u32>, 30>;
+
+struct Fold {
+  lo: vec3<u32>,
+  hi: vec3<u32>,
+  pos: vec3<u32>,
+}
+
+fn fold3(acc: ptr<function, Fold>, v: vec3<f32>) {
+  let fin = (bitcast<vec3<u32>>(v) & vec3<u32>(0x7f800000u)) != vec3<u32>(0x7f800000u);
+  let k = f32_keys(v);
+  (*acc).lo = select((*acc).lo, min((*acc).lo, k), fin);
+  (*acc).hi = select((*acc).hi, max((*acc).hi, k), fin);
+  (*acc).pos = select((*acc).pos, min((*acc).pos, k), fin & (v > vec3<f32>(0.0)));
+}
+
+fn flush3(acc: Fold, field: u32) {
+  for (var c = 0u; c < 3u; c++) {
+    let o = 3u * (field + c);
+    atomicMin(&wg_keys[o], acc.lo[c]);
+    atomicMax(&wg_keys[o + 1u], acc.hi[c]);
+    atomicMin(&wg_keys[o + 2u], acc.pos[c]);
+  }
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn ranges(
+  @builtin(global_invocation_id) gid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  if (lid < FIELD_COUNT) {
+    atomicStore(&wg_keys[3u * lid], 0xffffffffu);
+    atomicStore(&wg_keys[3u * lid + 2u], 0xffffffffu);
+  }
+  workgroupBarrier();
+  let t0 = (gid.x + gid.y * groups.x * WORKGROUP_SIZE) * STRIDE;
+  var empty: Fold;
+  empty.lo = vec3<u32>(0xffffffffu);
+  empty.hi = vec3<u32>(0u);
+  empty.pos = vec3<u32>(0xffffffffu);
+  var a = empty;
+  var b = empty;
+  var c = empty;
+  let t1 = min(U.count, t0 + STRIDE);
+  for (var t = t0; t < t1; t++) {
+    let r = records[t];
+    fold3(&a, vec3<f32>(field_value(r, 1u), field_value(r, 2u), r.lyapunov));
+    fold3(&b, vec3<f32>(r.f, r.sharpness, r.obs0));
+    fold3(&c, vec3<f32>(r.obs1, r.final0, r.final1));
+  }
+  if (t0 < U.count) {
+    flush3(a, 1u);
+    flush3(b, 4u);
+    flush3(c, 7u);
+  }
+  workgroupBarrier();
+  if (lid < FIELD_COUNT) {
+    atomicMin(&stats.ranges[3u * lid], atomicLoad(&wg_keys[3u * lid]));
+    atomicMax(&stats.ranges[3u * lid + 1u], atomicLoad(&wg_keys[3u * lid + 1u]));
+    atomicMin(&stats.ranges[3u * lid + 2u], atomicLoad(&wg_keys[3u * lid + 2u]));
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * The GPU engine's BasinResult: statistics on the host, records in GPU memory (one buffer per tile),
+ * and everything else read on request: one record (hover, click), the coloured image (a PNG, a 2D
+ * canvas), all columns (tests, exports), or the colours written into a GPU buffer for the lab's
+ * canvas. A result whose records were not kept (a grid above the memory budget, or a statistics-only
+ * run) recomputes them tile by tile when asked: the kernel's records do not depend on how a run is
+ * cut, so they are bit for bit the ones the run had.
+ */
+import { resolveColourRange, transformedRange } from '../colormaps.ts';
+import type { BasinResult, ColourSpec, EngineInfo, FieldRanges, RunTimings } from '../core/engine.ts';
+import {
+  allocColumns,
+  parseRecords,
+  RECORD_BYTES,
+  type OutcomeCounts,
+  type RecordColumns,
+  type TrajectoryRecord,
+} from '../core/outcome.ts';
+import { columnRecord } from '../core/host-result.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
+import type { RunContext } from './basin-run.ts';
+import { runDispatches } from './basin-run.ts';
+import { colourUniforms, type ColourPass } from './colour-pass.ts';
+import { reduceUniforms, type ReduceKind, type ReducePass } from './reduce-pass.ts';
+import type { Tile } from './dispatch-plan.ts';
+import type { GpuBasinEngine } from './gpu-engine.ts';
+import { STATS_BYTES } from './layouts.ts';
+import { parseRanges } from './stats.ts';
+
+/**
+ * Reduction passes over tiles (records, or summary words for 'packed-counts') into `stats`, in one
+ * compute pass of `encoder`; the uniform slots are written now, so submit before yielding.
+ */
+export function encodeReduce(
+  engine: GpuBasinEngine,
+  reduce: ReducePass,
+  kinds: readonly ReduceKind[],
+  tiles: readonly { tile: Tile; buffer: GPUBuffer }[],
+  stats: GPUBuffer,
+  encoder: GPUCommandEncoder,
+): void {
+  const res = engine.resources;
+  const offsets = res.writeAuxSlots(tiles.map(({ tile }) => reduceUniforms(tile.count)));
+  const pass = encoder.beginComputePass({ label: 'ReducePass' });
+  tiles.forEach(({ tile, buffer }, i) => {
+    const bind = reduce.bind({ uniforms: res.auxSlots, records: buffer, stats });
+    for (const kind of kinds) reduce.encode(pass, kind, bind, offsets[i], tile.count);
+  });
+  pass.end();
+}
+
+export class GpuBasinResult implements BasinResult {
+  readonly spec: ExperimentSpec;
+  readonly info: EngineInfo;
+  readonly width: number;
+  readonly height: number;
+  readonly counts: OutcomeCounts;
+  readonly steps: number;
+  ranges: FieldRanges | null;
+  ms = 0;
+  timings?: RunTimings;
+  readonly notes?: string[];
+  /** Records per tile in GPU memory (the WGSL Record layout); null when not kept. */
+  readonly records: GPUBuffer[] | null;
+  /** The run's statistics on the GPU: the colour pass reads its automatic range from here. */
+  readonly stats: GPUBuffer;
+  private disposed = false;
+
+  constructor(
+    private readonly engine: GpuBasinEngine,
+    /** How the records were made: what recomputing them needs. */
+    readonly context: RunContext,
+    r: {
+      spec: ExperimentSpec;
+      counts: OutcomeCounts;
+      steps: number;
+      ranges: FieldRanges | null;
+      records: GPUBuffer[] | null;
+      stats: GPUBuffer;
+      notes: string[];
+    },
+  ) {
+    this.spec = r.spec;
+    this.info = engine.info;
+    this.width = context.width;
+    this.height = context.height;
+    this.counts = r.counts;
+    this.steps = r.steps;
+    this.ranges = r.ranges;
+    this.records = r.records;
+    this.stats = r.stats;
+    if (r.notes.length) this.notes = r.notes;
+  }
+
+  private get device(): GPUDevice {
+    return this.engine.device;
+  }
+
+  private check(): void {
+    if (this.disposed) throw new Error('GpuBasinResult: read after dispose()');
+    this.engine.throwIfLost('reading a result');
+  }
+
+  /**
+   * Calls `use` with each tile's records: the kept buffer, or the tile recomputed into a scratch
+   * buffer (released afterwards).
+   */
+  private async withRecords<T>(
+    tiles: readonly number[],
+    use: (tile: number, records: GPUBuffer) => Promise<T>,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    for (const t of tiles) {
+      if (this.records) {
+        out.push(await use(t, this.records[t]));
+        continue;
+      }
+      const tile = this.context.tiles[t];
+      const scratch = await this.recompute(tile);
+      try {
+        out.push(await use(t, scratch));
+      } finally {
+        this.engine.pool.release(scratch);
+      }
+    }
+    return out;
+  }
+
+  /** The records of pixels tile.p0 … tile.p0 + tile.count - 1, computed again into a new buffer. */
+  private async recompute(tile: Tile): Promise<GPUBuffer> {
+    const scratch = await this.engine.pool.acquire(
+      'GpuBasinResult.scratch',
+      tile.count * RECORD_BYTES,
+      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      `allocating the records of ${tile.count} pixels`,
+    );
+    const plan = this.engine.plan(this.context, [tile]);
+    try {
+      await runDispatches(
+        this.device,
+        this.engine.resources,
+        this.context,
+        {
+          dispatches: plan.dispatches,
+          statePixels: plan.statePixels,
+          outputs: () => ({ records: scratch, summary: this.engine.resources.dummySummary, r0: tile.p0 }),
+          writeRecords: true,
+        },
+        this.engine.costs,
+        this.engine.options.submitMs,
+      );
+    } catch (e) {
+      this.engine.pool.release(scratch);
+      throw e;
+    }
+    return scratch;
+  }
+
+  /** Copies `size` bytes at `offset` of `src` to the host. */
+  private async read(src: GPUBuffer, offset: number, size: number): Promise<ArrayBuffer> {
+    const staging = await this.engine.pool.acquire(
+      'GpuBasinResult.readback',
+      size,
+      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      'allocating a readback',
+    );
+    try {
+      const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.read' });
+      enc.copyBufferToBuffer(src, offset, staging, 0, size);
+      this.device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ, 0, size).catch((e) => this.engine.explain(e));
+      const copy = staging.getMappedRange(0, size).slice(0);
+      staging.unmap();
+      return copy;
+    } finally {
+      this.engine.pool.release(staging);
+    }
+  }
+
+  private tileOf(index: number): number {
+    const t = this.context.tiles.findIndex((tile) => index >= tile.p0 && index < tile.p0 + tile.count);
+    if (t < 0) throw new RangeError(`no pixel ${index} in a ${this.width}×${this.height} grid`);
+    return t;
+  }
+
+  async readRecord(index: number): Promise<TrajectoryRecord> {
+    this.check();
+    const t = this.tileOf(index);
+    let words: ArrayBuffer;
+    if (this.records) {
+      words = await this.read(
+        this.records[t],
+        (index - this.context.tiles[t].p0) * RECORD_BYTES,
+        RECORD_BYTES,
+      );
+    } else {
+      // One pixel computed again: a single invocation.
+      const scratch = await this.recompute({ p0: index, count: 1 });
+      try {
+        words = await this.read(scratch, 0, RECORD_BYTES);
+      } finally {
+        this.engine.pool.release(scratch);
+      }
+    }
+    const cols = allocColumns(1, 1, 'f32');
+    parseRecords(words, cols);
+    return columnRecord(cols, 0);
+  }
+
+  async readAll(): Promise<RecordColumns> {
+    this.check();
+    const cols = allocColumns(this.width, this.height, 'f32');
+    const tiles = this.context.tiles;
+    await this.withRecords(
+      tiles.map((_, i) => i),
+      async (t, records) =>
+        parseRecords(
+          await this.read(records, 0, tiles[t].count * RECORD_BYTES),
+          cols,
+          tiles[t].p0,
+          tiles[t].count,
+        ),
+    );
+    return cols;
+  }
+
+  /** Fills in the ranges when they are missing (records not kept): a recomputation and a range pass per tile. */
+  async ensureRanges(): Promise<FieldRanges> {
+    if (this.ranges) return this.ranges;
+    // The ranges of the statistics are still empty: only a kept run fills them.
+    const reduce = await this.engine.reduce();
+    await this.withRecords(
+      this.context.tiles.map((_, i) => i),
+      async (t, buffer) => {
+        const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.ranges' });
+        encodeReduce(
+          this.engine,
+          reduce,
+          ['ranges'],
+          [{ tile: this.context.tiles[t], buffer }],
+          this.stats,
+          enc,
+        );
+        this.device.queue.submit([enc.finish()]);
+      },
+    );
+    this.ranges = parseRanges(new Uint32Array(await this.read(this.stats, 0, STATS_BYTES)));
+    return this.ranges;
+  }
+
+  /** The range a colour spec maps (log-transformed), as the colour pass computes it; null for outcomes. */
+  async colourRange(colour: ColourSpec): Promise<[number, number] | null> {
+    if (colour.field === 'outcome') return null;
+    return resolveColourRange(colour, transformedRange(colour) ? null : await this.ensureRanges());
+  }
+
+  /** Encodes the colour pass of one tile into `pixels` (the uniform slot `slot`, written now). */
+  private encodeColour(
+    colour: ColourPass,
+    encoder: GPUCommandEncoder,
+    spec: ColourSpec,
+    t: number,
+    records: GPUBuffer,
+    pixels: GPUBuffer,
+    out0: number,
+    flip: boolean,
+    slot: number,
+  ): void {
+    const tile = this.context.tiles[t];
+    const [offset] = this.engine.resources.writeAuxSlots(
+      [
+        colourUniforms(spec, this.spec.iterations, {
+          width: this.width,
+          height: this.height,
+          p0: tile.p0,
+          count: tile.count,
+          out0,
+          flip,
+        }),
+      ],
+      slot,
+    );
+    const bind = colour.bindColour({
+      uniforms: this.engine.resources.auxSlots,
+      records,
+      lut: this.engine.lut(spec.colormap),
+      palette: this.engine.palette(),
+      pixels,
+      stats: this.stats,
+    });
+    const pass = encoder.beginComputePass({ label: 'ColourPass.colour' });
+    colour.encodeColour(pass, bind, offset, tile.count);
+    pass.end();
+  }
+
+  /** Where tile t's band starts in the output, in pixels (image order when flipped). */
+  private out0(t: number, flip: boolean): number {
+    const tile = this.context.tiles[t];
+    return flip ? this.width * this.height - tile.p0 - tile.count : tile.p0;
+  }
+
+  async readImage(colour: ColourSpec, options: { flip?: boolean } = {}): Promise<Uint8ClampedArray> {
+    this.check();
+    const flip = options.flip ?? true;
+    const pass = await this.engine.colour();
+    if (colour.field !== 'outcome' && !transformedRange(colour)) await this.ensureRanges();
+    const out = new Uint8ClampedArray(this.width * this.height * 4);
+    await this.withRecords(
+      this.context.tiles.map((_, i) => i),
+      async (t, records) => {
+        const tile = this.context.tiles[t];
+        const pixels = await this.engine.pool.acquire(
+          'GpuBasinResult.pixels',
+          tile.count * 4,
+          GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+          `colouring ${tile.count} pixels`,
+        );
+        try {
+          const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.image' });
+          const out0 = this.out0(t, flip);
+          this.encodeColour(pass, enc, colour, t, records, pixels, out0, flip, 0);
+          this.device.queue.submit([enc.finish()]);
+          out.set(new Uint8Array(await this.read(pixels, 0, tile.count * 4)), out0 * 4);
+        } finally {
+          this.engine.pool.release(pixels);
+        }
+      },
+    );
+    return out;
+  }
+
+  /**
+   * Colours the whole grid into `pixels` (W×H packed RGBA8, row 0 at the bottom) on the GPU and
+   * submits; nothing comes back. The lab draws its canvas from that buffer. Needs kept records.
+   */
+  async colourInto(pixels: GPUBuffer, colour: ColourSpec): Promise<void> {
+    this.check();
+    if (!this.records) throw new Error('GpuBasinResult.colourInto: the records of this grid were not kept');
+    const pass = await this.engine.colour();
+    const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.colourInto' });
+    this.records.forEach((records, t) =>
+      this.encodeColour(pass, enc, colour, t, records, pixels, 0, false, t),
+    );
+    this.device.queue.submit([enc.finish()]);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const r of this.records ?? []) this.engine.pool.release(r);
+    this.stats.destroy();
+  }
+}

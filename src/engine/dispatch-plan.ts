@@ -1,0 +1,256 @@
+/**
+ * How a run is cut into dispatches and submits, from a per-device cost model kept across runs.
+ *
+ * A run's iterations fall into parts (phaseSegments), each run by its own entry point. A dispatch over
+ * P pixels advancing each by S iterations costs about t = P·(a + b·S): a is what an invocation costs
+ * whatever it does (set-up, state in and out of memory, classification and the record), b one GD step.
+ * Each dispatch is kept under `targetMs` (a browser's GPU watchdog fires after a few seconds) by
+ * splitting pixels first: a block of pixels runs every part in one dispatch each when that fits. Only
+ * when even `minBlock` pixels cannot, the parts are chunked too, block by block (so the state buffer
+ * holds one block), in chunks long enough that the per-invocation cost stays a small part of each. Dispatches are then grouped into submits of about `batchMs`, so a run costs a few
+ * submits and no round trip before its first one.
+ */
+import type { Phase } from './basin-pass.ts';
+
+/** Iterations k0 … k1 - 1 of every pixel, run by one entry point. */
+export interface Segment {
+  k0: number;
+  k1: number;
+  phase: Phase;
+}
+
+/** Runs of at most this many iterations go in one dispatch per pixel (the `mixed` entry point). */
+export const SHORT_RUN = 128;
+
+/**
+ * The parts of a run of n iterations (rules 3–5 of src/core/outcome.ts), each an entry point of
+ * shaders/basin.wgsl: before the transient T and the averaging window's halves [T, M) and [M, M + H),
+ * each up to the checkpoint N - P, then the tail from N - P on (the period test, and what is left of
+ * the window). Empty parts are left out.
+ */
+export function phaseSegments(n: number, transient: number, maxPeriod: number): Segment[] {
+  // A short run is one part: a dispatch per part costs more than a loop of a few dozen steps.
+  if (n <= SHORT_RUN) return [{ k0: 0, k1: n, phase: 'mixed' }];
+  const t = Math.min(transient, n);
+  const check = n - Math.min(maxPeriod, n);
+  const half = Math.floor((n - t) / 2);
+  const mid = t + half;
+  const end = mid + half;
+  // end ≥ N - 1 ≥ N - P: the window's halves reach the checkpoint, so what is left of the window (one
+  // step, when N - T is odd) is always in the tail.
+  const parts: Segment[] = [
+    { k0: 0, k1: Math.min(check, t), phase: 'plain' },
+    { k0: t, k1: Math.min(check, mid), phase: 'growth1' },
+    { k0: mid, k1: Math.min(check, end), phase: 'growth2' },
+    { k0: check, k1: n, phase: 'tail' },
+  ];
+  return parts.filter((s) => s.k1 > s.k0);
+}
+
+/** Pixels p0 … p0 + count - 1 of the grid through iterations k0 … k1 - 1, by one entry point. */
+export interface Dispatch {
+  phase: Phase;
+  p0: number;
+  count: number;
+  k0: number;
+  k1: number;
+  /** Index of the tile (records buffer) the pixels belong to. */
+  tile: number;
+  /** First pixel of the state binding (the block's first pixel when chunked). */
+  s0: number;
+}
+
+/** A range of whole rows of the grid whose records share one buffer. */
+export interface Tile {
+  /** First pixel (j0·W) and pixel count (rows·W). */
+  p0: number;
+  count: number;
+}
+
+/** Cost of an invocation (a) and of one GD step (b), in nanoseconds. */
+export interface Cost {
+  a: number;
+  b: number;
+}
+
+export interface PlanOptions {
+  /** Longest a dispatch should run, in ms. */
+  targetMs: number;
+  /** Fewest pixels per dispatch worth launching (a GPU needs thousands of invocations to fill). */
+  minBlock: number;
+  /** Pixels per dispatch rounded to this (the workgroup size). */
+  granule: number;
+  /** Most pixels one dispatch may hold state for (the state binding's size). */
+  maxBlock: number;
+  /** Fixed pixels and iterations per dispatch instead of the cost model's (tests of tiling). */
+  fixed?: { pixels?: number; iterations?: number };
+}
+
+export interface RunPlan {
+  dispatches: Dispatch[];
+  /** Pixels of trajectory state the run needs between dispatches (0: every pixel runs in one). */
+  statePixels: number;
+}
+
+const roundTo = (n: number, g: number) => Math.max(g, Math.floor(n / g) * g);
+
+/** The dispatches of a run's segments over the tiles, each predicted under targetMs. */
+export function planDispatches(
+  tiles: readonly Tile[],
+  segments: readonly Segment[],
+  cost: Cost,
+  o: PlanOptions,
+): RunPlan {
+  const budget = o.targetMs * 1e6;
+  const n = segments.reduce((s, g) => s + g.k1 - g.k0, 0);
+  const dispatches: Dispatch[] = [];
+  let statePixels = 0;
+  for (const [ti, tile] of tiles.entries()) {
+    let block: number;
+    let chunk: number;
+    if (o.fixed) {
+      chunk = Math.min(n, o.fixed.iterations ?? n);
+      block = Math.min(tile.count, o.fixed.pixels ?? tile.count, o.maxBlock);
+    } else {
+      const fused = Math.floor(budget / (cost.a * segments.length + cost.b * n));
+      if (fused >= Math.min(o.minBlock, tile.count)) {
+        // A block runs each part in one dispatch.
+        chunk = n;
+        block = Math.min(tile.count, o.maxBlock, roundTo(fused, o.granule));
+      } else {
+        // Chunks long enough that the per-invocation cost is at most a quarter of a dispatch (it is
+        // paid again by every chunk, with the state in and out of memory), or as long as a block of
+        // minBlock pixels allows; then as many pixels as the target allows, down to one workgroup.
+        const amortised = Math.ceil((3 * cost.a) / cost.b);
+        const filling = Math.floor((budget / o.minBlock - cost.a) / cost.b);
+        chunk = Math.max(1, Math.min(n, Math.max(amortised, filling)));
+        block = Math.min(tile.count, o.maxBlock, roundTo(budget / (cost.a + chunk * cost.b), o.granule));
+      }
+    }
+    if (segments.length > 1 || chunk < n) statePixels = Math.max(statePixels, block);
+    for (let p = 0; p < tile.count; p += block) {
+      const p0 = tile.p0 + p;
+      const count = Math.min(block, tile.count - p);
+      for (const seg of segments)
+        for (let k0 = seg.k0; k0 < seg.k1; k0 += chunk)
+          dispatches.push({
+            phase: seg.phase,
+            p0,
+            count,
+            k0,
+            k1: Math.min(seg.k1, k0 + chunk),
+            tile: ti,
+            s0: p0,
+          });
+    }
+  }
+  return { dispatches, statePixels };
+}
+
+/** Predicted nanoseconds of a dispatch. */
+export function dispatchCost(d: Dispatch, cost: Cost): number {
+  return d.count * (cost.a + cost.b * (d.k1 - d.k0));
+}
+
+/**
+ * Groups dispatches, in order, into submits of about `batchMs` (at least one dispatch each) and at
+ * most `maxPerBatch` dispatches (the parameter slots one submit can use).
+ */
+export function batchDispatches(
+  dispatches: readonly Dispatch[],
+  cost: Cost,
+  batchMs: number,
+  maxPerBatch: number,
+): Dispatch[][] {
+  const batches: Dispatch[][] = [];
+  let current: Dispatch[] = [];
+  let ns = 0;
+  for (const d of dispatches) {
+    const c = dispatchCost(d, cost);
+    if (current.length && (ns + c > batchMs * 1e6 || current.length >= maxPerBatch)) {
+      batches.push(current);
+      current = [];
+      ns = 0;
+    }
+    current.push(d);
+    ns += c;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+/** One measured submit: invocations, GD steps (pixel × iterations) and its time on the device. */
+interface Sample {
+  pixels: number;
+  steps: number;
+  ms: number;
+}
+
+/**
+ * The cost model of one device, per pipeline (objective × Lyapunov on or off): fitted by least squares
+ * on relative error over the recent submits of that pipeline, across runs. Until a pipeline has been
+ * measured it borrows the latest fit of any pipeline on the device, else a guess by kind of adapter.
+ */
+export class CostModel {
+  private readonly samples = new Map<string, Sample[]>();
+  private readonly fits = new Map<string, Cost>();
+  private last: Cost | null = null;
+
+  constructor(
+    /** What a device of unknown speed is assumed to cost: slow enough that no dispatch runs long. */
+    private readonly guess: Cost,
+  ) {}
+
+  cost(key: string): Cost {
+    return this.fits.get(key) ?? this.last ?? this.guess;
+  }
+
+  /** Records a submit of `pixels` invocations and `steps` GD steps that took `ms` on the device. */
+  record(key: string, pixels: number, steps: number, ms: number): void {
+    if (!(ms > 0) || !(pixels > 0)) return;
+    let list = this.samples.get(key);
+    if (!list) this.samples.set(key, (list = []));
+    list.push({ pixels, steps, ms });
+    if (list.length > 16) list.shift();
+    const fit = fitCost(list, this.cost(key));
+    this.fits.set(key, fit);
+    this.last = fit;
+  }
+}
+
+/**
+ * Least squares of t = a·P + b·S weighted by 1/t² (relative error). Submits with the same ratio S/P
+ * cannot tell a from b: then the ratio of a to b is kept from `prior` and only the scale is fitted.
+ */
+export function fitCost(samples: readonly Sample[], prior: Cost): Cost {
+  let spp = 0;
+  let sps = 0;
+  let sss = 0;
+  let spt = 0;
+  let sst = 0;
+  for (const { pixels: p, steps: s, ms } of samples) {
+    const t = ms * 1e6;
+    const w = 1 / (t * t);
+    spp += w * p * p;
+    sps += w * p * s;
+    sss += w * s * s;
+    spt += w * p * t;
+    sst += w * s * t;
+  }
+  const det = spp * sss - sps * sps;
+  if (det > 1e-6 * spp * sss) {
+    const a = (spt * sss - sst * sps) / det;
+    const b = (sst * spp - spt * sps) / det;
+    if (a >= 0 && b > 0) return { a, b };
+  }
+  // One ratio of steps to pixels: scale the prior to the measured times.
+  let num = 0;
+  let den = 0;
+  for (const { pixels: p, steps: s, ms } of samples) {
+    const predicted = prior.a * p + prior.b * s;
+    num += (ms * 1e6) / predicted;
+    den++;
+  }
+  const k = num / den;
+  return { a: prior.a * k, b: prior.b * k };
+}

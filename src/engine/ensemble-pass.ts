@@ -1,0 +1,158 @@
+/**
+ * The ensemble pass: shaders/ensemble.wgsl behind the compiled objective and the GD core, one
+ * pipeline per entry point (the parts of a run, the column reduction, the range, the binning), all on
+ * one bind group layout, compiled once per objective, observable and Lyapunov setting.
+ */
+import ensembleWgsl from '../../shaders/ensemble.wgsl?raw';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
+import type { EnsemblePlan } from '../core/ensemble.ts';
+import type { CompiledObjective } from '../objective/types.ts';
+import { dispatchSize, kernelParts, type Phase } from './basin-pass.ts';
+import {
+  COLUMN_FIELDS,
+  ENSEMBLE_BINDINGS,
+  ENSEMBLE_UNIFORM_FIELDS,
+  OBS_KIND,
+  SAMPLE_FIELDS,
+  SHARED_BINS,
+  WORKGROUP_SIZE,
+} from './bifurcation-layout.ts';
+import { DISPATCH_FIELDS } from './layouts.ts';
+import { createComputePipeline, createShaderModule } from './shader.ts';
+import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
+
+/** Entry points of the ensemble kernel: the parts of the first pass, then the reductions and pass two. */
+export type EnsembleEntry = Exclude<Phase, 'run'> | 'reduce_columns' | 'choose_range' | 'bin';
+
+export type EnsembleBuffers = Record<keyof typeof ENSEMBLE_BINDINGS, GPUBuffer>;
+
+export class EnsemblePass {
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly layout: GPUBindGroupLayout,
+    private readonly pipelineLayout: GPUPipelineLayout,
+    private readonly module: GPUShaderModule,
+    private readonly constants: Record<string, number>,
+  ) {}
+
+  static async create(
+    device: GPUDevice,
+    objective: Pick<CompiledObjective, 'wgsl' | 'dim' | 'params'>,
+    plan: Pick<EnsemblePlan, 'observable' | 'classify'>,
+  ): Promise<EnsemblePass> {
+    const module = await createShaderModule(
+      device,
+      'EnsemblePass.module',
+      kernelParts(objective, {
+        name: 'shaders/ensemble.wgsl',
+        code: ensembleWgsl,
+        structs: [
+          wgslStruct('EnsembleUniforms', ENSEMBLE_UNIFORM_FIELDS),
+          wgslStruct('DispatchParams', DISPATCH_FIELDS),
+          wgslStruct('Sample', SAMPLE_FIELDS),
+          wgslStruct('ColumnWords', COLUMN_FIELDS),
+          `const SHARED_BINS: u32 = ${SHARED_BINS}u;`,
+        ].join('\n'),
+        readers: ['base', 'starts'],
+      }),
+    );
+    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type, hasDynamicOffset: dynamic },
+    });
+    const B = ENSEMBLE_BINDINGS;
+    const layout = device.createBindGroupLayout({
+      label: 'EnsemblePass.layout',
+      entries: [
+        entry(B.uniforms, 'uniform'),
+        entry(B.dispatch, 'uniform', true),
+        entry(B.base, 'read-only-storage'),
+        entry(B.starts, 'read-only-storage'),
+        entry(B.values, 'read-only-storage'),
+        entry(B.state, 'storage'),
+        entry(B.samples, 'storage'),
+        entry(B.counts, 'storage'),
+        entry(B.range, 'storage'),
+        entry(B.columns, 'storage'),
+      ],
+    });
+    const pipelineLayout = device.createPipelineLayout({
+      label: 'EnsemblePass.pipelineLayout',
+      bindGroupLayouts: [layout],
+    });
+    const o = plan.observable;
+    const constants = {
+      WORKGROUP_SIZE,
+      LYAPUNOV: plan.classify.lyapunov ? 1 : 0,
+      OBSERVE: 1,
+      GROWTH_MIN_HALF,
+      GROWTH_EXP_CAP,
+      OBS_KIND: OBS_KIND[o.kind],
+      OBS_INDEX: o.kind === 'coord' ? o.index : 0,
+    };
+    return new EnsemblePass(device, layout, pipelineLayout, module, constants);
+  }
+
+  private readonly pipelines = new Map<EnsembleEntry, Promise<GPUComputePipeline>>();
+  private readonly ready = new Map<EnsembleEntry, GPUComputePipeline>();
+
+  /** Creates the pipelines of these entry points unless made already (each compiles on first use). */
+  async prepare(entries: Iterable<EnsembleEntry>): Promise<void> {
+    await Promise.all(
+      [...new Set(entries)].map((entry) => {
+        let p = this.pipelines.get(entry);
+        if (!p) {
+          p = createComputePipeline(this.device, {
+            label: `EnsemblePass.${entry}`,
+            layout: this.pipelineLayout,
+            compute: { module: this.module, entryPoint: entry, constants: this.constants },
+          }).then((pipeline) => {
+            this.ready.set(entry, pipeline);
+            return pipeline;
+          });
+          p.catch(() => this.pipelines.delete(entry));
+          this.pipelines.set(entry, p);
+        }
+        return p;
+      }),
+    );
+  }
+
+  bind(b: EnsembleBuffers): GPUBindGroup {
+    return this.device.createBindGroup({
+      label: 'EnsemblePass.bindGroup',
+      layout: this.layout,
+      entries: (Object.keys(ENSEMBLE_BINDINGS) as (keyof typeof ENSEMBLE_BINDINGS)[]).map((k) => ({
+        binding: ENSEMBLE_BINDINGS[k],
+        resource: k === 'dispatch' ? { buffer: b[k], size: uniformBytes(DISPATCH_FIELDS) } : { buffer: b[k] },
+      })),
+    });
+  }
+
+  /**
+   * One dispatch of `entry` with the DispatchParams at `slotOffset`: `count` invocations, or, for
+   * reduce_columns, `count` workgroups (one per column), or one workgroup for choose_range.
+   */
+  encode(
+    pass: GPUComputePassEncoder,
+    entry: EnsembleEntry,
+    bind: GPUBindGroup,
+    slotOffset: number,
+    count: number,
+  ): void {
+    const pipeline = this.ready.get(entry);
+    if (!pipeline) throw new Error(`EnsemblePass: entry point '${entry}' used before prepare()`);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind, [slotOffset]);
+    const perDim = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (entry === 'choose_range') pass.dispatchWorkgroups(1);
+    else if (entry === 'reduce_columns') {
+      const [x, y] = dispatchSize(count * WORKGROUP_SIZE, perDim);
+      pass.dispatchWorkgroups(x, y);
+    } else {
+      const [x, y] = dispatchSize(count, perDim);
+      pass.dispatchWorkgroups(x, y);
+    }
+  }
+}

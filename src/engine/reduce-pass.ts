@@ -1,0 +1,123 @@
+/**
+ * The reduction passes (shaders/reduce.wgsl): a tile's records, or summary words, folded into a run's
+ * statistics on the GPU: outcome counts, period histogram and step total (`counts`), and the value
+ * ranges of the colour fields (`ranges`). What the host reads back is the statistics, a few hundred
+ * bytes, whatever the grid.
+ */
+import fieldsWgsl from '../../shaders/fields.wgsl?raw';
+import recordWgsl from '../../shaders/record.wgsl?raw';
+import reduceWgsl from '../../shaders/reduce.wgsl?raw';
+import { dispatchSize } from './basin-pass.ts';
+import {
+  DISPATCH_SLOT_BYTES,
+  RECORD_STRUCT_FIELDS,
+  REDUCE_BINDINGS,
+  REDUCE_UNIFORM_FIELDS,
+  STATS_FIELDS,
+  STATS_MAX_PERIOD,
+  WORKGROUP_SIZE,
+} from './layouts.ts';
+import { createComputePipeline, createShaderModule } from './shader.ts';
+import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
+
+/** Records (or words) one invocation folds. */
+export const REDUCE_STRIDE = 256;
+
+export type ReduceKind = 'counts' | 'packed-counts' | 'ranges';
+
+/** Uniform words of one reduction dispatch over `count` records. */
+export function reduceUniforms(count: number): ArrayBuffer {
+  return packUniforms(REDUCE_UNIFORM_FIELDS, { count }, DISPATCH_SLOT_BYTES);
+}
+
+export class ReducePass {
+  private constructor(
+    private readonly device: GPUDevice,
+    readonly layout: GPUBindGroupLayout,
+    private readonly pipelines: Record<ReduceKind, GPUComputePipeline>,
+  ) {}
+
+  static async create(device: GPUDevice): Promise<ReducePass> {
+    const module = await createShaderModule(device, 'ReducePass.module', [
+      { name: 'shaders/record.wgsl', code: recordWgsl },
+      {
+        name: 'structs (generated)',
+        code: [
+          wgslStruct('Record', RECORD_STRUCT_FIELDS),
+          wgslStruct('Stats', STATS_FIELDS, { atomic: true }),
+          wgslOffsets('STATS', STATS_FIELDS),
+          wgslOffsets('RECORD', RECORD_STRUCT_FIELDS),
+          `const STATS_PERIOD_BINS: u32 = ${STATS_MAX_PERIOD + 1}u;`,
+          wgslStruct('ReduceUniforms', REDUCE_UNIFORM_FIELDS),
+        ].join('\n'),
+      },
+      { name: 'shaders/fields.wgsl', code: fieldsWgsl },
+      { name: 'shaders/reduce.wgsl', code: reduceWgsl },
+    ]);
+    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type, hasDynamicOffset: dynamic },
+    });
+    const layout = device.createBindGroupLayout({
+      label: 'ReducePass.layout',
+      entries: [
+        entry(REDUCE_BINDINGS.uniforms, 'uniform', true),
+        entry(REDUCE_BINDINGS.records, 'read-only-storage'),
+        entry(REDUCE_BINDINGS.stats, 'storage'),
+      ],
+    });
+    const pipelineLayout = device.createPipelineLayout({
+      label: 'ReducePass.pipelineLayout',
+      bindGroupLayouts: [layout],
+    });
+    const make = (kind: ReduceKind) =>
+      createComputePipeline(device, {
+        label: `ReducePass.${kind}`,
+        layout: pipelineLayout,
+        compute: {
+          module,
+          entryPoint: kind === 'ranges' ? 'ranges' : 'counts',
+          constants: { WORKGROUP_SIZE, STRIDE: REDUCE_STRIDE, PACKED: kind === 'packed-counts' ? 1 : 0 },
+        },
+      });
+    const [counts, packed, ranges] = await Promise.all([
+      make('counts'),
+      make('packed-counts'),
+      make('ranges'),
+    ]);
+    return new ReducePass(device, layout, { counts, 'packed-counts': packed, ranges });
+  }
+
+  /** A bind group over one tile's records (or summary words) and the statistics. */
+  bind(b: { uniforms: GPUBuffer; records: GPUBuffer; stats: GPUBuffer }): GPUBindGroup {
+    return this.device.createBindGroup({
+      label: 'ReducePass.bindGroup',
+      layout: this.layout,
+      entries: (['uniforms', 'records', 'stats'] as const).map((k) => ({
+        binding: REDUCE_BINDINGS[k],
+        resource:
+          k === 'uniforms'
+            ? { buffer: b.uniforms, size: uniformBytes(REDUCE_UNIFORM_FIELDS) }
+            : { buffer: b[k] },
+      })),
+    });
+  }
+
+  /** Folds `count` records with the uniforms at `slotOffset`. */
+  encode(
+    pass: GPUComputePassEncoder,
+    kind: ReduceKind,
+    bind: GPUBindGroup,
+    slotOffset: number,
+    count: number,
+  ): void {
+    pass.setPipeline(this.pipelines[kind]);
+    pass.setBindGroup(0, bind, [slotOffset]);
+    const [x, y] = dispatchSize(
+      Math.ceil(count / REDUCE_STRIDE),
+      this.device.limits.maxComputeWorkgroupsPerDimension,
+    );
+    pass.dispatchWorkgroups(x, y);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * A basin run's context: the uniforms and base values every submit of the run (and every later
+ * recomputation of its records) writes, resolved once from the spec and the plane, and the checks
+ * that refuse inputs which would poison every record.
+ */
+import type { CompiledObjective } from '../objective/types.ts';
+import type { Plane } from '../experiment/plane.ts';
+import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
+import type { BasinPass } from './basin-pass.ts';
+import type { RunContext } from './basin-run.ts';
+import type { Tile } from './dispatch-plan.ts';
+import { baseWords } from './layouts.ts';
+
+/** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
+export function runContext(
+  spec: ExperimentSpec,
+  objective: CompiledObjective,
+  plane: Plane,
+  pass: BasinPass,
+  tiles: Tile[],
+  key: string,
+  /** The band of grid rows row0 … row0 + rows - 1 the run covers (RunOptions.rows). */
+  row0 = 0,
+  rows = plane.height,
+): RunContext {
+  const { dim } = plane;
+  const base = new Float32Array(baseWords(dim, objective.params.length));
+  base.set(plane.x0, 0);
+  base.set(plane.h, dim);
+  base.set(plane.p, 2 * dim);
+  const N = spec.iterations;
+  if (spec.classify.maxPeriod > 64) throw new SpecError(['classify.maxPeriod: at most 64']);
+  return {
+    pass,
+    key,
+    lyapunov: spec.classify.lyapunov,
+    width: plane.width,
+    height: rows,
+    dim,
+    iterations: N,
+    tiles,
+    base,
+    uniforms: {
+      width: plane.width,
+      row0,
+      iterations: N,
+      transient: spec.transient,
+      max_period: Math.min(spec.classify.maxPeriod, N),
+      tol: spec.classify.tol,
+      // The radius as an f32 no larger than the largest finite f32, so the compare stays exact.
+      radius: Math.min(spec.classify.divergeRadius, 3.4028234663852886e38),
+      chaos: spec.classify.chaosThreshold,
+      u_kind: plane.u.kind,
+      u_index: Math.max(0, plane.u.index),
+      u_min: plane.u.min,
+      u_step: (plane.u.max - plane.u.min) / plane.width,
+      v_kind: plane.v.kind,
+      v_index: Math.max(0, plane.v.index),
+      v_min: plane.v.min,
+      v_step: (plane.v.max - plane.v.min) / plane.height,
+    },
+  };
+}
+
+export /** NaN or infinite inputs would silently poison every record; refuse them with their name. */
+function checkFinite(plane: Plane): void {
+  const bad: string[] = [];
+  plane.x0.forEach((v, i) => Number.isFinite(v) || bad.push(`x0.${i}: must be a finite number (got ${v})`));
+  plane.h.forEach((v, i) => Number.isFinite(v) || bad.push(`lr: must be a finite number (got ${v} at ${i})`));
+  plane.p.forEach(
+    (v, i) =>
+      Number.isFinite(v) || bad.push(`objective.params: parameter ${i} must be a finite number (got ${v})`),
+  );
+  for (const [k, a] of [['u', plane.u] as const, ['v', plane.v] as const])
+    if (!Number.isFinite(a.min) || !Number.isFinite(a.max))
+      bad.push(`plane.${k}: range [${a.min}, ${a.max}] must be finite`);
+  if (bad.length) throw new SpecError(bad);
+}

@@ -1,0 +1,166 @@
+/**
+ * How runs are cut into dispatches and submits (src/engine/dispatch-plan.ts): the parts of a run
+ * follow the definition's bounds, every pixel runs every iteration exactly once and in order, each
+ * dispatch is predicted under its target, and the cost model recovers a simulated device.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  batchDispatches,
+  CostModel,
+  dispatchCost,
+  fitCost,
+  phaseSegments,
+  planDispatches,
+  SHORT_RUN,
+  type Dispatch,
+} from '../src/engine/dispatch-plan.ts';
+
+const opts = { targetMs: 100, minBlock: 4096, granule: 64, maxBlock: 1 << 20 };
+
+/** Every pixel of the tiles ran 0 … n - 1 once, in order, each part by its entry point. */
+function expectCovered(dispatches: Dispatch[], tiles: { p0: number; count: number }[], n: number) {
+  const size = tiles.reduce((m, t) => Math.max(m, t.p0 + t.count), 0);
+  const next = new Int32Array(size).fill(-1);
+  for (const t of tiles) next.fill(0, t.p0, t.p0 + t.count);
+  let wrong = 0;
+  for (const d of dispatches)
+    for (let p = d.p0; p < d.p0 + d.count; p++) {
+      if (next[p] !== d.k0) wrong++;
+      next[p] = d.k1;
+    }
+  expect(wrong).toBe(0);
+  expect(next.every((k) => k === n || k === -1)).toBe(true);
+  expect(next.filter((k) => k === n).length).toBe(tiles.reduce((s, t) => s + t.count, 0));
+}
+
+const largest = (ds: Dispatch[]) => ds.reduce((m, d) => Math.max(m, d.count), 0);
+
+describe('phaseSegments', () => {
+  it('cuts a run at T, M and M + H up to the checkpoint N - P, then the tail; a short run not at all', () => {
+    expect(phaseSegments(1000, 500, 16)).toEqual([
+      { k0: 0, k1: 500, phase: 'plain' },
+      { k0: 500, k1: 750, phase: 'growth1' },
+      { k0: 750, k1: 984, phase: 'growth2' },
+      { k0: 984, k1: 1000, phase: 'tail' },
+    ]);
+    // An odd window's last step, and the window's halves themselves, may fall into the tail.
+    expect(phaseSegments(1001, 0, 1).map((s) => s.phase)).toEqual(['growth1', 'growth2', 'tail']);
+    expect(phaseSegments(300, 290, 64)).toEqual([
+      { k0: 0, k1: 236, phase: 'plain' },
+      { k0: 236, k1: 300, phase: 'tail' },
+    ]);
+    expect(phaseSegments(SHORT_RUN, 60, 16)).toEqual([{ k0: 0, k1: SHORT_RUN, phase: 'mixed' }]);
+    for (const [n, t, p] of [
+      [129, 0, 1],
+      [500, 499, 499],
+      [4000, 1234, 64],
+    ]) {
+      const s = phaseSegments(n, t, p);
+      expect(s[0].k0).toBe(0);
+      expect(s.at(-1)!.k1).toBe(n);
+      for (let i = 1; i < s.length; i++) expect(s[i].k0).toBe(s[i - 1].k1);
+    }
+  });
+});
+
+describe('planDispatches', () => {
+  const tiles = [
+    { p0: 0, count: 1024 * 600 },
+    { p0: 1024 * 600, count: 1024 * 424 },
+  ];
+  const segments = phaseSegments(1000, 500, 16);
+
+  it('on a fast device runs each part of a tile in one dispatch, with state only between parts', () => {
+    const gpu = { a: 4, b: 0.01 };
+    const plan = planDispatches(tiles, segments, gpu, opts);
+    expect(plan.dispatches).toHaveLength(2 * segments.length);
+    expect(plan.statePixels).toBe(1024 * 600);
+    expectCovered(plan.dispatches, tiles, 1000);
+  });
+
+  it('on a slow device splits pixels first, and keeps every dispatch under the target', () => {
+    const cpu = { a: 400, b: 8 };
+    const plan = planDispatches(tiles, segments, cpu, opts);
+    const block = largest(plan.dispatches);
+    // A block runs all four parts: 1000 steps of 8 ns and four invocations of 400 ns, 100 ms in all.
+    expect(block).toBe(Math.floor(100e6 / (4 * 400 + 8 * 1000) / 64) * 64);
+    for (const d of plan.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
+    expectCovered(plan.dispatches, tiles, 1000);
+    // A million iterations: blocks of minBlock pixels with as many steps as 100 ms allow (at least
+    // 3a/b, so that the invocation cost is at most a quarter of each dispatch).
+    const long = planDispatches(tiles, phaseSegments(1e6, 5e5, 16), cpu, opts);
+    const chunk = Math.floor((100e6 / 4096 - 400) / 8);
+    const b = Math.floor(100e6 / (400 + chunk * 8) / 64) * 64;
+    expect(b).toBe(4096);
+    expect(largest(long.dispatches)).toBe(b);
+    expect(long.dispatches[0].k1 - long.dispatches[0].k0).toBe(chunk);
+    for (const d of long.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
+    expect(long.statePixels).toBe(b);
+    // A fit with a large invocation cost: still chunks of 3a/b, never a dispatch per step.
+    const heavy = planDispatches(tiles, segments, { a: 2000, b: 20 }, opts);
+    expect(
+      Math.min(...heavy.dispatches.map((d) => d.k1 - d.k0).filter((k) => k > 16)),
+    ).toBeGreaterThanOrEqual(234);
+    expectCovered(heavy.dispatches, tiles, 1000);
+  });
+
+  it('fixed lengths make exactly those blocks and chunks', () => {
+    const plan = planDispatches(
+      [{ p0: 0, count: 250 }],
+      [{ k0: 0, k1: 100, phase: 'run' }],
+      { a: 1, b: 1 },
+      {
+        ...opts,
+        fixed: { pixels: 100, iterations: 30 },
+      },
+    );
+    expect(plan.dispatches.map((d) => [d.p0, d.count, d.k0, d.k1])).toEqual(
+      [0, 100, 200].flatMap((p0) =>
+        [0, 30, 60, 90].map((k0) => [p0, p0 === 200 ? 50 : 100, k0, Math.min(100, k0 + 30)]),
+      ),
+    );
+  });
+
+  it('groups dispatches into submits of about batchMs, at most maxPerBatch each', () => {
+    const cost = { a: 0, b: 1e6 };
+    const ds = Array.from({ length: 10 }, (_, i) => ({
+      phase: 'run' as const,
+      p0: i,
+      count: 1,
+      k0: 0,
+      k1: 30,
+      tile: 0,
+      s0: i,
+    }));
+    // 30 ms each: three per 100 ms submit, and one alone when it alone is over.
+    expect(batchDispatches(ds, cost, 100, 1024).map((b) => b.length)).toEqual([3, 3, 3, 1]);
+    expect(batchDispatches(ds, cost, 1e9, 4).map((b) => b.length)).toEqual([4, 4, 2]);
+    expect(batchDispatches(ds, cost, 1, 1024).map((b) => b.length)).toEqual(new Array(10).fill(1));
+  });
+});
+
+describe('CostModel', () => {
+  it('recovers a and b from submits of different shapes, and scales the prior from one shape', () => {
+    const device = { a: 300, b: 5 };
+    const t = (pixels: number, steps: number) => (device.a * pixels + device.b * steps) / 1e6;
+    const fit = fitCost(
+      [
+        { pixels: 1e5, steps: 1e5 * 20, ms: t(1e5, 1e5 * 20) },
+        { pixels: 2e5, steps: 2e5 * 1000, ms: t(2e5, 2e5 * 1000) },
+      ],
+      { a: 1, b: 1 },
+    );
+    expect(fit.a).toBeCloseTo(300, 6);
+    expect(fit.b).toBeCloseTo(5, 9);
+    // One shape cannot tell a from b: the prior's ratio, scaled to the time measured.
+    const one = fitCost([{ pixels: 1e5, steps: 1e8, ms: t(1e5, 1e8) }], { a: 100, b: 1 });
+    expect(one.a / one.b).toBeCloseTo(100, 9);
+    expect((one.a * 1e5 + one.b * 1e8) / 1e6).toBeCloseTo(t(1e5, 1e8), 9);
+    // The model keeps a fit per pipeline and lends the latest to a pipeline not yet measured.
+    const model = new CostModel({ a: 1, b: 1 });
+    model.record('k', 1e5, 1e5 * 20, t(1e5, 1e5 * 20));
+    model.record('k', 2e5, 2e5 * 1000, t(2e5, 2e5 * 1000));
+    expect(model.cost('k').b).toBeCloseTo(5, 6);
+    expect(model.cost('other')).toEqual(model.cost('k'));
+  });
+});

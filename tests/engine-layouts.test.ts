@@ -1,0 +1,105 @@
+/**
+ * Buffer layouts are declared once in TypeScript (src/engine/layouts.ts) and the WGSL structs are
+ * generated from them: a kernel writes every field of each generated struct by name, and the host
+ * reads the words back at the offsets the TypeScript declaration gives.
+ */
+import { describe, expect, test } from 'vitest';
+import { RECORD_FIELDS, RECORD_WORDS } from '../src/core/outcome.ts';
+import { STATS_FIELDS, STATS_WORDS, stateWords, TRAJ_FIELDS } from '../src/engine/layouts.ts';
+import { COLUMN_FIELDS, SAMPLE_FIELDS } from '../src/engine/bifurcation-layout.ts';
+import { createShaderModule } from '../src/engine/shader.ts';
+import { fieldOffset, structWords, wgslOffsets, wgslStruct, type Field } from '../src/engine/wgsl-struct.ts';
+import { readBuffer, withDevice } from './helpers/gpu.ts';
+
+/** Runs a one-invocation kernel that sets field i of struct S (DIM = dim) to the value 1000 + i. */
+async function writeFields(device: GPUDevice, fields: readonly Field[], dim: number, atomic = false) {
+  const words = structWords(fields, dim);
+  const sets = fields.flatMap(([name, type, count], i) => {
+    const n = type === 'vec' ? dim : (count ?? 1);
+    return Array.from({ length: n }, (_, e) => {
+      const value = 1000 * (i + 1) + e;
+      const at = type === 'vec' || count !== undefined ? `out.${name}[${e}]` : `out.${name}`;
+      const v = type === 'f32' || type === 'vec' ? `${value}.0` : type === 'i32' ? `${value}i` : `${value}u`;
+      return atomic && type === 'u32' ? `atomicStore(&${at}, ${v});` : `${at} = ${v};`;
+    });
+  });
+  const code = `const DIM: u32 = ${dim}u;
+${wgslStruct('S', fields, { atomic })}
+@group(0) @binding(0) var<storage, read_write> out: S;
+@compute @workgroup_size(1) fn main() {
+  ${sets.join('\n  ')}
+}`;
+  const module = await createShaderModule(device, 'layout test', [{ name: 'test', code }]);
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const buffer = device.createBuffer({
+    size: 4 * words,
+    usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+  });
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [{ binding: 0, resource: { buffer } }],
+  });
+  const enc = device.createCommandEncoder();
+  const pass = enc.beginComputePass();
+  pass.setPipeline(pipeline);
+  pass.setBindGroup(0, bind);
+  pass.dispatchWorkgroups(1);
+  pass.end();
+  device.queue.submit([enc.finish()]);
+  const raw = await readBuffer(device, buffer);
+  buffer.destroy();
+  return { u: new Uint32Array(raw), f: new Float32Array(raw), i: new Int32Array(raw) };
+}
+
+/** Expects each field's words where fieldOffset puts them. */
+function expectAtOffsets(
+  fields: readonly Field[],
+  dim: number,
+  got: Awaited<ReturnType<typeof writeFields>>,
+) {
+  fields.forEach(([name, type, count], i) => {
+    const n = type === 'vec' ? dim : (count ?? 1);
+    const o = fieldOffset(fields, name, dim);
+    for (let e = 0; e < n; e++) {
+      const want = 1000 * (i + 1) + e;
+      const word =
+        type === 'f32' || type === 'vec' ? got.f[o + e] : type === 'i32' ? got.i[o + e] : got.u[o + e];
+      expect(word, `${name}[${e}]`).toBe(want);
+    }
+  });
+}
+
+describe('layouts generated from one TypeScript declaration', () => {
+  test('struct text, offsets and sizes', () => {
+    expect(wgslStruct('Rec', RECORD_FIELDS.slice(0, 2))).toBe(
+      'struct Rec {\n  outcome: u32,\n  iter: u32,\n}',
+    );
+    expect(
+      wgslStruct(
+        'T',
+        [
+          ['x', 'vec'],
+          ['n', 'u32', 3],
+        ],
+        { atomic: true },
+      ),
+    ).toBe('struct T {\n  x: array<f32, DIM>,\n  n: array<atomic<u32>, 3>,\n}');
+    expect(wgslOffsets('R', RECORD_FIELDS)).toContain('const R_PERIOD: u32 = 2u;');
+    expect(structWords(RECORD_FIELDS)).toBe(RECORD_WORDS);
+    expect(stateWords(3)).toBe(4 * 3 + 6);
+    expect(fieldOffset(TRAJ_FIELDS, 'escape', 3)).toBe(4 * 3 + 2);
+    expect(STATS_WORDS).toBe(6 + 65 + 2 + 30);
+  });
+
+  test('the WGSL layout of every generated struct is the declared one, on the device', async () => {
+    await withDevice(async (device) => {
+      expectAtOffsets(RECORD_FIELDS, 0, await writeFields(device, RECORD_FIELDS, 1));
+      expectAtOffsets(COLUMN_FIELDS, 0, await writeFields(device, COLUMN_FIELDS, 1));
+      for (const dim of [1, 3]) {
+        expectAtOffsets(TRAJ_FIELDS, dim, await writeFields(device, TRAJ_FIELDS, dim));
+        expectAtOffsets(SAMPLE_FIELDS, dim, await writeFields(device, SAMPLE_FIELDS, dim));
+      }
+      expectAtOffsets(STATS_FIELDS, 0, await writeFields(device, STATS_FIELDS, 1, true));
+    });
+  });
+});
