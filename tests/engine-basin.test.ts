@@ -7,7 +7,13 @@ import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
 import { ShaderCompileError } from '../src/engine/shader.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { countOutcomes, Outcome, RECORD_BYTES, type RecordColumns } from '../src/core/outcome.ts';
+import {
+  COLUMN_KEYS,
+  countOutcomes,
+  Outcome,
+  RECORD_BYTES,
+  type RecordColumns,
+} from '../src/core/outcome.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { fieldRanges } from '../src/colormaps.ts';
 import { parseSpec, SpecError, type ExperimentSpec } from '../src/experiment/spec.ts';
@@ -50,19 +56,7 @@ function compare(ref: RecordColumns, gpu: RecordColumns, key: 'outcome' | 'perio
 
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 function expectBitIdentical(a: RecordColumns, b: RecordColumns): void {
-  for (const k of [
-    'outcome',
-    'iter',
-    'period',
-    'lyapunov',
-    'f',
-    'sharpness',
-    'obs0',
-    'obs1',
-    'final0',
-    'final1',
-  ] as const)
-    expect(bytes(a[k]), k).toEqual(bytes(b[k]));
+  for (const k of COLUMN_KEYS) expect(bytes(a[k]), k).toEqual(bytes(b[k]));
 }
 
 /** A run and every record of it read back (these tests compare whole grids against float64). */

@@ -5,7 +5,7 @@
  * sweeps, observables, dimensions 1 to 3, the edges of the schedule).
  */
 import { describe, expect, it } from 'vitest';
-import { allocColumns, countOutcomes, type RecordColumns } from '../src/core/outcome.ts';
+import { allocColumns, COLUMN_KEYS, countOutcomes, type RecordColumns } from '../src/core/outcome.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { runGrid } from '../src/reference/grid.ts';
@@ -13,18 +13,7 @@ import { CompiledBasin } from '../src/reference/kernel/basin-block.ts';
 import { schedule } from '../src/reference/kernel/segments.ts';
 import { StepFlag } from '../src/reference/kernel/layout.ts';
 
-const FIELDS = [
-  'outcome',
-  'iter',
-  'period',
-  'lyapunov',
-  'f',
-  'sharpness',
-  'obs0',
-  'obs1',
-  'final0',
-  'final1',
-] as const;
+const FIELDS = COLUMN_KEYS;
 
 /** Runs both engines; returns the compiled columns after checking them against the reference's. */
 function same(spec: ExperimentSpec): RecordColumns {

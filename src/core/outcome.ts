@@ -185,23 +185,47 @@ export interface RecordColumns {
   final1: Float32Array | Float64Array;
 }
 
-/** Allocates float64 columns (the CPU engine's precision). */
-export function allocColumns(width: number, height: number, float: 'f32' | 'f64' = 'f64'): RecordColumns {
+/** The per-pixel fields of RecordColumns, in record order (everything but width and height). */
+export const COLUMN_KEYS = [
+  'outcome',
+  'iter',
+  'period',
+  'lyapunov',
+  'f',
+  'sharpness',
+  'obs0',
+  'obs1',
+  'final0',
+  'final1',
+] as const satisfies readonly (keyof RecordColumns)[];
+
+/**
+ * Allocates the columns of a W×H grid: float64 (the CPU engine's precision) or float32 (the GPU's),
+ * on SharedArrayBuffers when `shared` (workers then fill them in place).
+ */
+export function allocColumns(
+  width: number,
+  height: number,
+  float: 'f32' | 'f64' = 'f64',
+  shared = false,
+): RecordColumns {
   const n = width * height;
-  const F = float === 'f64' ? Float64Array : Float32Array;
+  const bytes = (b: number) => (shared ? new SharedArrayBuffer(b * n) : new ArrayBuffer(b * n));
+  const fb = float === 'f64' ? 8 : 4;
+  const F = () => (float === 'f64' ? new Float64Array(bytes(fb)) : new Float32Array(bytes(fb)));
   return {
     width,
     height,
-    outcome: new Uint8Array(n),
-    iter: new Uint32Array(n),
-    period: new Uint32Array(n),
-    lyapunov: new F(n),
-    f: new F(n),
-    sharpness: new F(n),
-    obs0: new F(n),
-    obs1: new F(n),
-    final0: new F(n),
-    final1: new F(n),
+    outcome: new Uint8Array(bytes(1)),
+    iter: new Uint32Array(bytes(4)),
+    period: new Uint32Array(bytes(4)),
+    lyapunov: F(),
+    f: F(),
+    sharpness: F(),
+    obs0: F(),
+    obs1: F(),
+    final0: F(),
+    final1: F(),
   };
 }
 

@@ -12,7 +12,7 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
 import { BLOCK_LANES } from '../reference/kernel/basin-block.ts';
-import { allocSharedColumns, canShareMemory, copyBand } from './columns.ts';
+import { canShareMemory, copyBand } from './columns.ts';
 import type { WorkerPool } from './pool.ts';
 import type { BasinJob } from './protocol.ts';
 
@@ -86,7 +86,7 @@ export class ParallelCpuEngine implements BasinEngine {
     const [j0, j1] = runRows(options.rows, spec.size[1]);
     const offset = j0 * W;
     const pixels = (j1 - j0) * W;
-    const columns = this.share ? allocSharedColumns(W, j1 - j0) : allocColumns(W, j1 - j0);
+    const columns = allocColumns(W, j1 - j0, 'f64', this.share);
     const shared = this.share ? columns : null;
     const jobs = basinJobs(pixels, spec.iterations, this.pool.size).map(([a, b]): [number, number] => [
       offset + a,
