@@ -34,6 +34,6 @@ export function sameComputation(a: ExperimentSpec, b: ExperimentSpec): boolean {
 /** Trajectory steps a spec computes: grid × iterations, or columns × samples × (transient + keep). */
 export function specSteps(spec: ExperimentSpec): number {
   if (spec.kind === 'basin') return spec.size[0] * spec.size[1] * spec.iterations;
-  const columns = spec.kind === 'density' ? 1 : spec.size[0];
+  const columns = spec.kind === 'bifurcation' ? spec.size[0] : 1;
   return columns * spec.ensemble.samples * (spec.transient + spec.ensemble.keep);
 }
