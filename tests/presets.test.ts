@@ -10,6 +10,7 @@ const IDS = [
   'mf-scalar',
   'mf-matrix',
   'eos-minimal',
+  'coupled-wells',
   'multiscale',
   'multiscale-double-well',
 ];

@@ -362,11 +362,12 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         spec,
         info: this.info,
         plan,
-        range: [r[0], r[1]],
+        // A fixed range is the spec's (the kernel bins with its f32 rounding); a chosen one is the GPU's.
+        range: plan.range ? [plan.range[0], plan.range[1]] : [r[0], r[1]],
         density: counts.slice(0, W * H),
         outside: counts.slice(W * H, W * H + W),
         stats: columnStats(plan, words, floats),
-        ...(pair && { range2: [r[2], r[3]] as [number, number] }),
+        ...(pair && { range2: pair.range ? [pair.range[0], pair.range[1]] : [r[2], r[3]] }),
         ms: performance.now() - t0,
       };
     } finally {

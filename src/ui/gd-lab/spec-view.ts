@@ -8,6 +8,11 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { View } from '../shared/view.ts';
 
 export function specView(spec: ExperimentSpec): View {
+  if (spec.kind === 'attractor') {
+    // Both ranges of the attractor view; automatic ones as [-∞, ∞], as for the diagram's range.
+    const { uRange: u, vRange: v } = spec.attractor;
+    return { u: u ? [u[0], u[1]] : [-Infinity, Infinity], v: v ? [v[0], v[1]] : [-Infinity, Infinity] };
+  }
   if (spec.kind === 'basin')
     return { u: [spec.plane.u.min, spec.plane.u.max], v: [spec.plane.v.min, spec.plane.v.max] };
   const r = spec.ensemble.range ?? [-Infinity, Infinity];
@@ -16,6 +21,11 @@ export function specView(spec: ExperimentSpec): View {
 
 /** The spec showing `view` (see specView). */
 export function withView(spec: ExperimentSpec, view: View): ExperimentSpec {
+  if (spec.kind === 'attractor') {
+    const fixed = (r: [number, number]): [number, number] | null =>
+      Number.isFinite(r[0]) && Number.isFinite(r[1]) ? [r[0], r[1]] : null;
+    return { ...spec, attractor: { ...spec.attractor, uRange: fixed(view.u), vRange: fixed(view.v) } };
+  }
   const u = { ...spec.plane.u, min: view.u[0], max: view.u[1] };
   if (spec.kind !== 'basin')
     return {
