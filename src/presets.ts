@@ -150,7 +150,7 @@ export const PRESETS: readonly Preset[] = [
     lrRange: [0.5, 2.0],
     view: { u: range('x', -1.6, 1.6), v: range('y', -1.6, 1.6) },
     explanation:
-      'Two double wells, each GD step the cubic map of the double-well preset, joined by a spring of stiffness c. The in-phase minima (1, 1) and (-1, -1) have curvatures 2 and 2 + 2c, so they repel for h > 1; the anti-phase minima ±(a, -a), a² = 1 - 2c, have curvatures 2 - 4c and 2 - 6c and attract for h < 1/(1 - 2c) (1.25 at c = 0.1). At c = 0.1 and h = 1.4 starts near the in-phase diagonal end on a strange attractor in the plane, a folded sheet with a positive Lyapunov exponent (about 0.44, in float64 and in float32), while the others settle on a period-2 orbit around the anti-phase minima: the attractor view draws the first.',
+      'Two double wells, each GD step the cubic map of the double-well preset, joined by a spring of stiffness c. The in-phase minima (1, 1) and (-1, -1) have curvatures 2 and 2 + 2c, so they repel for h > 2/(2 + 2c) (0.91 at c = 0.1); the anti-phase minima ±(a, -a), a² = 1 - 2c, have curvatures 2 - 6c and 2 - 4c and attract for h < 2/(2 - 4c) (1.25). At c = 0.1 and h = 1.4 starts near the in-phase diagonal end on a strange attractor in the plane, a folded sheet with a positive Lyapunov exponent (about 0.44, in float64 and in float32), while the others settle on a period-2 orbit around the anti-phase minima: the attractor view draws the first.',
     citation: `${SEED}; ${KONG}`,
   },
   {
