@@ -101,7 +101,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
 
   /** The pass for an objective, observable and Lyapunov setting, compiled once. */
   private pass(objective: CompiledObjective, plan: EnsemblePlan): Promise<EnsemblePass> {
-    const name = (o: EnsembleObservable) => `${o.kind}${o.kind === 'coord' ? o.index : o.kind === 'expr' ? (o.slot ?? 0) : ''}`;
+    const name = (o: EnsembleObservable) =>
+      `${o.kind}${o.kind === 'coord' ? o.index : o.kind === 'expr' ? (o.slot ?? 0) : ''}`;
     const pair = plan.pair ? `,${name(plan.pair.v)}` : '';
     const key = `${plan.classify.lyapunov ? 'L' : '-'}${name(plan.observable)}${pair}|${objective.wgsl}`;
     let p = this.passes.get(key);

@@ -125,13 +125,15 @@ export class AttractorPanel extends LitElement {
             const auto = (e.target as HTMLInputElement).checked;
             const from = this.autoRanges ?? { u: [-1, 1], v: [-1, 1] };
             this.attractor(
-              auto ? { uRange: null, vRange: null } : { uRange: a.uRange ?? from.u, vRange: a.vRange ?? from.v },
+              auto
+                ? { uRange: null, vRange: null }
+                : { uRange: a.uRange ?? from.u, vRange: a.vRange ?? from.v },
             );
           }}
         />automatic ranges (from a first pass)</label
       >
-      ${a.uRange ? this.rangeRow('uRange', a.u) : nothing} ${a.vRange ? this.rangeRow('vRange', a.v) : nothing}
-      ${errorLine(byField.range, 'ranges-error')}
+      ${a.uRange ? this.rangeRow('uRange', a.u) : nothing}
+      ${a.vRange ? this.rangeRow('vRange', a.v) : nothing} ${errorLine(byField.range, 'ranges-error')}
       ${rest.length ? html`<div class="error" id="attractor-error">${rest.join('\n')}</div>` : nothing}
     </fieldset>`;
   }

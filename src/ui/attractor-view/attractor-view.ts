@@ -311,7 +311,13 @@ export class AttractorView extends LitElement {
           return svg`<line x1=${left + BAR.width} x2=${left + BAR.width + 4} y1=${y} y2=${y} stroke="currentColor"></line>
             <text class="bar-label" x=${left + BAR.width + 6} y=${y + 4}>${t.count}</text>`;
         })}
-        <text class="bar-label" transform="translate(${left + BAR.width + BAR.labels - 4},${PLOT_MARGIN.top + size.height / 2}) rotate(-90)" text-anchor="middle">visits per cell (log)</text>
+        <text
+          class="bar-label"
+          transform="translate(${left + BAR.width + BAR.labels - 4},${PLOT_MARGIN.top + size.height / 2}) rotate(-90)"
+          text-anchor="middle"
+        >
+          visits per cell (log)
+        </text>
       </svg>`;
   }
 
@@ -341,7 +347,10 @@ export class AttractorView extends LitElement {
       ? `attractor of GD at h = ${formatNumber(spec.lr)}: density of ${spec.attractor.u} and ${spec.attractor.v}; ${attractorSummary(report, r!.info)}`
       : 'attractor: computing';
     return html`
-      <div class="frame" style="width:${total.width + BAR.gap + BAR.width + BAR.labels}px;height:${total.height}px">
+      <div
+        class="frame"
+        style="width:${total.width + BAR.gap + BAR.width + BAR.labels}px;height:${total.height}px"
+      >
         <svg width=${total.width} height=${total.height} aria-hidden="true">
           ${plotAxes(sv, size, PLOT_MARGIN.top, { u: spec.attractor.u, v: spec.attractor.v })}
         </svg>
@@ -355,7 +364,10 @@ export class AttractorView extends LitElement {
           style="left:${PLOT_MARGIN.left}px;top:${PLOT_MARGIN.top}px;width:${size.width}px;height:${size.height}px"
           @keydown=${this.onKey}
         >
-          <canvas class="density" style=${r ? placedBox(sv, size, this.resultView(r)) : 'display:none'}></canvas>
+          <canvas
+            class="density"
+            style=${r ? placedBox(sv, size, this.resultView(r)) : 'display:none'}
+          ></canvas>
           <svg width=${size.width} height=${size.height} aria-hidden="true">
             ${cross ? svg`<line class="cross" x1=${cross.x} x2=${cross.x} y1="0" y2=${size.height}></line><line class="cross" x1="0" x2=${size.width} y1=${cross.y} y2=${cross.y}></line>` : nothing}
             ${box ? svg`<rect class="box" x=${box.x} y=${box.y} width=${box.w} height=${box.h}></rect>` : nothing}
@@ -363,7 +375,9 @@ export class AttractorView extends LitElement {
         </div>
       </div>
       ${this.renderReadout()}
-      <div class="readout" id="attractor-summary">${report ? attractorSummary(report, r!.info) : nothing}</div>
+      <div class="readout" id="attractor-summary">
+        ${report ? attractorSummary(report, r!.info) : nothing}
+      </div>
       ${this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing}
     `;
   }
