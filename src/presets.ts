@@ -54,6 +54,23 @@ function multiscaleTemperature(h: number, params: Readonly<Record<string, number
 
 const range = (quantity: string, min: number, max: number): AxisRange => ({ quantity, min, max });
 
+/**
+ * The tiny network's data: six inputs and a target with two scales, a linear trend 2t and a small
+ * fast wiggle 0.05·sin(25t), rounded to four decimals. The network is x3·tanh(x1·t) + x4·tanh(x2·t)
+ * (two tanh units, no biases) and the loss the mean squared error / 2, written out with the data
+ * as constants, as a user would type it.
+ */
+export const NETWORK_DATA = {
+  t: [-0.3, -0.2, -0.1, 0.1, 0.2, 0.3],
+  y: [-0.6469, -0.3521, -0.2299, 0.2299, 0.3521, 0.6469],
+} as const;
+
+function networkFormula(): string {
+  const { t, y } = NETWORK_DATA;
+  const terms = t.map((ti, i) => `(x3*tanh(${ti}*x1) + x4*tanh(${ti}*x2) - (${y[i]}))^2`);
+  return `(${terms.join(' + ')})/${2 * t.length}`;
+}
+
 export const PRESETS: readonly Preset[] = [
   {
     id: 'quadratic',
@@ -184,6 +201,20 @@ export const PRESETS: readonly Preset[] = [
     citation: KONG,
     f0: '(x^2 - 1)^2/4',
     temperature: multiscaleTemperature,
+  },
+  {
+    id: 'tiny-network',
+    title: 'Tiny tanh network: two units fitted to six points',
+    formula: networkFormula(),
+    vars: ['x1', 'x2', 'x3', 'x4'],
+    params: {},
+    x0: [1.2, 0.25, 1.2, 0.25],
+    lr: 15.9,
+    lrRange: [10, 17],
+    view: { u: range('x1', 0, 2), v: range('x3', 0, 2) },
+    explanation:
+      'A one-hidden-layer network x3·tanh(x1·t) + x4·tanh(x2·t) (hidden weights x1, x2, output weights x3, x4) fitted by full-batch GD to six points t = ±0.1, ±0.2, ±0.3 whose target has two scales: a trend 2t and a wiggle 0.05·sin(25t) the network cannot follow. The inputs are small, so the curvature is too and the interesting rates are large. From the start (1.2, 0.25, 1.2, 0.25), above h ≈ 12 GD switches the smaller unit off (x2, x4 → 0) and the other oscillates: period 2, then 4 near h = 15, 8, and chaos from about h = 15.6. At h = 15.9 the weight x1 does not converge to a value but alternates between two blobs, the two bands of a strange attractor, as in the figure of a trained weight in Kong & Tao (whose network and data differ).',
+    citation: `${KONG}; ${SEED}`,
   },
 ];
 

@@ -27,6 +27,7 @@ describe('gallery entries', () => {
       'edge-of-stability',
       'fractal',
       'strange-attractor',
+      'network-blobs',
     ]);
     for (const e of GALLERY) {
       expect(parseSpec(JSON.parse(JSON.stringify(e.spec)))).toEqual(e.spec);

@@ -13,6 +13,7 @@ const IDS = [
   'coupled-wells',
   'multiscale',
   'multiscale-double-well',
+  'tiny-network',
 ];
 
 /** Plain float64 GD with the compiled gradient. */

@@ -10,7 +10,8 @@ import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
-import { STRANGE_BOX, strangeSpec } from './attractor-entries.ts';
+import { densityReport } from '../core/density.ts';
+import { NETWORK_BOX, networkDensity, networkSpec, STRANGE_BOX, strangeSpec } from './attractor-entries.ts';
 
 /** An attractor spec with fewer samples or kept steps (the tests run small), validated again. */
 export function smaller(spec: ExperimentSpec, samples?: number, keep?: number): ExperimentSpec {
@@ -104,9 +105,76 @@ export async function checkStrangeAttractor(
   return { bounded, samples: m, period, lyapunov, uRange, vRange };
 }
 
+// ---------------------------------------------------------------------------------------------
+// 2. The network weight's blobs
+
+/** Blobs of a histogram: runs of non-empty bins; and the longest run of empty bins between two. */
+export function blobs(counts: ArrayLike<number>): { blobs: number; gap: number } {
+  let runs = 0;
+  let gap = 0;
+  let empty = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] > 0) {
+      if (runs > 0) gap = Math.max(gap, empty);
+      if (empty > 0 || runs === 0) runs++;
+      empty = 0;
+    } else if (runs > 0) empty++;
+  }
+  return { blobs: runs, gap: gap / counts.length };
+}
+
+/** The long-run histogram of x1 (the entry's density, float64): its blobs, widest gap, bounded starts. */
+export async function networkBlobs(
+  samples?: number,
+): Promise<{ blobs: number; gap: number; bounded: number }> {
+  const spec = smaller(networkDensity, samples);
+  const { objective, plan } = prepareEnsemble(spec);
+  const report = densityReport(await runEnsembleCpu(spec, objective, plan));
+  return { ...blobs(report.counts), bounded: report.bounded };
+}
+
+/**
+ * The entry's run (its exponent, bounded starts, period) with the pair (|x2| + |x4|, x1), whose first
+ * quantity's largest kept value (before the range is widened around it) is the switched-off unit's
+ * size: the same trajectories as the picture's, one run.
+ */
+export async function checkNetwork(
+  engine?: EnsembleEngine,
+  samples?: number,
+  keep?: number,
+): Promise<{ lyapunov: number; bounded: number; period: number | null; offUnit: number }> {
+  const base = smaller(networkSpec, samples, keep);
+  const spec = parseSpec({ ...base, attractor: { ...base.attractor, u: 'abs(x2) + abs(x4)', v: 'x1' } });
+  const { objective, plan } = prepareEnsemble(spec);
+  const r = engine
+    ? await engine.runEnsemble(spec, objective, plan)
+    : await runEnsembleCpu(spec, objective, plan);
+  const { lyapunov, bounded, period } = attractorReport(r);
+  return { lyapunov, bounded, period, offUnit: r.stats.max[0] };
+}
+
+/** GD on the network from its preset start at rates along the route (float64): outcome and period. */
+export function networkRoute(
+  lrs = [13.5, 15, 15.5, 15.9],
+): { lr: number; outcome: Outcome; period: number }[] {
+  const spec = networkSpec;
+  const obj = compileObjective({ expr: spec.objective.expr, params: {} });
+  const x0 = NETWORK_BOX.min.map((lo, k) => (lo + NETWORK_BOX.max[k]) / 2);
+  return lrs.map((lr) => {
+    const r = classifyTrajectory(obj, x0, lr, {
+      iterations: 20000,
+      transient: 16000,
+      settings: { maxPeriod: 16, tol: 1e-7 },
+    });
+    return { lr, outcome: r.outcome, period: r.period };
+  });
+}
+
 /** The numbers of an attractor entry for `gdlab gallery` (float64); null for other entries. */
 export async function attractorNumbers(id: string): Promise<unknown> {
   if (id === 'strange-attractor')
     return { minima: coupledMinima(), starts: strangeStarts(), attractor: await checkStrangeAttractor() };
+  if (id === 'network-blobs')
+    return { blobs: await networkBlobs(), attractor: await checkNetwork(), route: networkRoute() };
   return null;
 }
