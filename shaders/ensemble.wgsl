@@ -3,14 +3,20 @@
 // core's hooks keeping x_T and the extremes of the kept observable. Everything between the passes
 // stays on the GPU: each sample's summary, the per-column reduction (`reduce_columns`), the
 // automatic range (`choose_range`) and the binning of the kept iterates (`bin`), whose histogram
-// lives in workgroup memory when a workgroup's samples share a column.
+// lives in workgroup memory when a workgroup's samples share a column. With PAIR (the attractor view,
+// src/core/attractor.ts) a second quantity is observed as well, and the one column's rows are the
+// cells of a 2-D grid over the two.
 // Prepended: the objective block, the Vec helpers, shaders/record.wgsl, the generated structs
 // (Record, Traj, EnsembleUniforms, DispatchParams, Sample, ColumnWords, AXIS_* codes) and the core.
 
 override WORKGROUP_SIZE: u32 = 64u;
-// 0: state coordinate OBS_INDEX, 1: f, 2: observable_0 (OBS_KIND of src/engine/bifurcation-layout.ts).
+// 0: state coordinate OBS_INDEX, 1: f, 2: observable_0, 3: observable_1 (obsKind of
+// src/engine/bifurcation-layout.ts); OBS2_* the same for the second quantity of a PAIR.
 override OBS_KIND: u32 = 0u;
 override OBS_INDEX: u32 = 0u;
+override PAIR: bool = false;
+override OBS2_KIND: u32 = 0u;
+override OBS2_INDEX: u32 = 0u;
 
 @group(0) @binding(0) var<uniform> U: EnsembleUniforms;
 @group(0) @binding(1) var<uniform> D: DispatchParams;
@@ -23,17 +29,22 @@ override OBS_INDEX: u32 = 0u;
 @group(0) @binding(8) var<storage, read_write> range: array<f32>;
 @group(0) @binding(9) var<storage, read_write> columns: array<ColumnWords>;
 
-fn observe(x: Vec) -> f32 {
-  if (OBS_KIND == 1u) { return objective_f(x); }
-  if (OBS_KIND == 2u) { return observable_0(x); }
-  return vec_at(x, OBS_INDEX);
+fn observe_as(x: Vec, kind: u32, index: u32) -> f32 {
+  if (kind == 1u) { return objective_f(x); }
+  if (kind == 2u) { return observable_0(x); }
+  if (kind == 3u) { return observable_1(x); }
+  return vec_at(x, index);
 }
+fn observe(x: Vec) -> f32 { return observe_as(x, OBS_KIND, OBS_INDEX); }
+fn observe2(x: Vec) -> f32 { return observe_as(x, OBS2_KIND, OBS2_INDEX); }
 
 // The core's hooks: x_T and the extremes of the kept observable x_{T+1} … x_N of this invocation's
 // sample, loaded from and stored to its Sample around each dispatch.
 var<private> x_t: Vec;
 var<private> obs_lo: f32;
 var<private> obs_hi: f32;
+var<private> obs2_lo: f32;
+var<private> obs2_hi: f32;
 
 fn kernel_transient(x: Vec) { x_t = x; }
 
@@ -41,6 +52,11 @@ fn kernel_step(x: Vec) {
   let o = observe(x);
   obs_lo = min(obs_lo, o);
   obs_hi = max(obs_hi, o);
+  if (PAIR) {
+    let o2 = observe2(x);
+    obs2_lo = min(obs2_lo, o2);
+    obs2_hi = max(obs2_hi, o2);
+  }
 }
 
 // The column's rates and parameters (sets P) and the sample's start, the swept quantity applied.
@@ -80,12 +96,16 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
     x_t = s.x;
     obs_lo = 0x1.fffffep+127f;
     obs_hi = -0x1.fffffep+127f;
+    obs2_lo = obs_lo;
+    obs2_hi = obs_hi;
   } else {
     st = state[g - D.s0];
     let q = samples[g - D.r0];
     x_t = q.xt;
     obs_lo = q.lo;
     obs_hi = q.hi;
+    obs2_lo = q.lo2;
+    obs2_hi = q.hi2;
   }
   if (mixed) {
     traj_advance(&st, s.h, D.k0, D.k1, geo);
@@ -98,6 +118,8 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   q.xt = x_t;
   q.lo = obs_lo;
   q.hi = obs_hi;
+  q.lo2 = obs2_lo;
+  q.hi2 = obs2_hi;
   q.escape = st.escape;
   q.cls = 0u;
   q.lyapunov = 0.0;
@@ -146,6 +168,8 @@ var<workgroup> wg_classes: array<atomic<u32>, 65>;
 var<workgroup> wg_bounded: atomic<u32>;
 var<workgroup> wg_lo: atomic<u32>;
 var<workgroup> wg_hi: atomic<u32>;
+var<workgroup> wg_lo2: atomic<u32>;
+var<workgroup> wg_hi2: atomic<u32>;
 var<workgroup> wg_lyap: array<f32, WORKGROUP_SIZE>;
 
 // reduceColumns of src/core/ensemble.ts: one workgroup per column of the group (D.p0 is its first
@@ -160,12 +184,15 @@ fn reduce_columns(
   let live = wid.x + wid.y * groups.x < D.count;
   if (lid == 0u) {
     atomicStore(&wg_lo, 0xffffffffu);
+    atomicStore(&wg_lo2, 0xffffffffu);
   }
   workgroupBarrier();
   var bounded = 0u;
   var lyap = 0.0;
   var lo = 0xffffffffu;
   var hi = 0u;
+  var lo2 = 0xffffffffu;
+  var hi2 = 0u;
   if (live) {
     for (var m = lid; m < U.samples; m += WORKGROUP_SIZE) {
       let q = samples[c * U.samples + m - D.r0];
@@ -174,11 +201,15 @@ fn reduce_columns(
       lyap += q.lyapunov;
       lo = min(lo, key_of(q.lo));
       hi = max(hi, key_of(q.hi));
+      lo2 = min(lo2, key_of(q.lo2));
+      hi2 = max(hi2, key_of(q.hi2));
       atomicAdd(&wg_classes[min(q.cls, 64u)], 1u);
     }
     atomicAdd(&wg_bounded, bounded);
     atomicMin(&wg_lo, lo);
     atomicMax(&wg_hi, hi);
+    atomicMin(&wg_lo2, lo2);
+    atomicMax(&wg_hi2, hi2);
   }
   wg_lyap[lid] = lyap;
   workgroupBarrier();
@@ -190,6 +221,8 @@ fn reduce_columns(
   w.lyapunov = sum / f32(w.bounded);
   w.lo = key_value(atomicLoad(&wg_lo));
   w.hi = key_value(atomicLoad(&wg_hi));
+  w.lo2 = key_value(atomicLoad(&wg_lo2));
+  w.hi2 = key_value(atomicLoad(&wg_hi2));
   // The smallest period wins a tie; chaos (class 0) wins only outright.
   var best = 1u;
   for (var p = 2u; p <= min(U.max_period, 64u); p++) {
@@ -200,45 +233,84 @@ fn reduce_columns(
   columns[c] = w;
 }
 
-var<workgroup> wg_range: array<atomic<u32>, 2>;
+var<workgroup> wg_range: array<atomic<u32>, 4>;
 
-// chooseRange of src/core/ensemble.ts (the automatic one): the extremes of the kept observable over
-// every column with a bounded sample, widened when they coincide. One workgroup.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn choose_range(@builtin(local_invocation_index) lid: u32) {
-  if (lid == 0u) { atomicStore(&wg_range[0], 0xffffffffu); }
-  workgroupBarrier();
-  var lo = 0xffffffffu;
-  var hi = 0u;
-  for (var c = lid; c < U.columns; c += WORKGROUP_SIZE) {
-    if (columns[c].bounded == 0u) { continue; }
-    lo = min(lo, key_of(columns[c].lo));
-    hi = max(hi, key_of(columns[c].hi));
-  }
-  atomicMin(&wg_range[0], lo);
-  atomicMax(&wg_range[1], hi);
-  workgroupBarrier();
-  if (lid != 0u) { return; }
-  let klo = atomicLoad(&wg_range[0]);
-  let khi = atomicLoad(&wg_range[1]);
+// The widened range of order keys klo ≤ khi, or [-1, 1] when nothing bounded was seen.
+fn finish_range(klo: u32, khi: u32) -> vec2<f32> {
   var a = key_value(klo);
   var b = key_value(khi);
   let finite = (bitcast<u32>(a) & 0x7f800000u) != 0x7f800000u && (bitcast<u32>(b) & 0x7f800000u) != 0x7f800000u;
   if (klo > khi || !finite) {
-    a = -1.0;
-    b = 1.0;
-  } else {
-    let scale = max(1.0, max(abs(a), abs(b)));
-    if (b - a < 1e-6 * scale) {
-      a -= 1e-3 * scale;
-      b += 1e-3 * scale;
-    }
+    return vec2<f32>(-1.0, 1.0);
   }
-  range[0] = a;
-  range[1] = b;
+  let scale = max(1.0, max(abs(a), abs(b)));
+  if (b - a < 1e-6 * scale) {
+    a -= 1e-3 * scale;
+    b += 1e-3 * scale;
+  }
+  return vec2<f32>(a, b);
+}
+
+// chooseRange of src/core/ensemble.ts (the automatic one): the extremes of the kept observable over
+// every column with a bounded sample, widened when they coincide; for a PAIR the same for the second
+// quantity. U.auto_range says which of the two are chosen (bit 1: the second); a fixed one stays.
+// One workgroup.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn choose_range(@builtin(local_invocation_index) lid: u32) {
+  if (lid == 0u) {
+    atomicStore(&wg_range[0], 0xffffffffu);
+    atomicStore(&wg_range[2], 0xffffffffu);
+  }
+  workgroupBarrier();
+  var lo = 0xffffffffu;
+  var hi = 0u;
+  var lo2 = 0xffffffffu;
+  var hi2 = 0u;
+  for (var c = lid; c < U.columns; c += WORKGROUP_SIZE) {
+    if (columns[c].bounded == 0u) { continue; }
+    lo = min(lo, key_of(columns[c].lo));
+    hi = max(hi, key_of(columns[c].hi));
+    lo2 = min(lo2, key_of(columns[c].lo2));
+    hi2 = max(hi2, key_of(columns[c].hi2));
+  }
+  atomicMin(&wg_range[0], lo);
+  atomicMax(&wg_range[1], hi);
+  atomicMin(&wg_range[2], lo2);
+  atomicMax(&wg_range[3], hi2);
+  workgroupBarrier();
+  if (lid != 0u) { return; }
+  if ((U.auto_range & 1u) != 0u) {
+    let r = finish_range(atomicLoad(&wg_range[0]), atomicLoad(&wg_range[1]));
+    range[0] = r.x;
+    range[1] = r.y;
+  }
+  if (PAIR && (U.auto_range & 2u) != 0u) {
+    let r = finish_range(atomicLoad(&wg_range[2]), atomicLoad(&wg_range[3]));
+    range[2] = r.x;
+    range[3] = r.y;
+  }
 }
 
 var<workgroup> wg_bins: array<atomic<u32>, SHARED_BINS>;
+
+// Bin of o among n over [lo, hi] (rowOf of src/core/ensemble.ts), n when outside or not finite.
+fn bin_of(o: f32, lo: f32, hi: f32, n: u32) -> u32 {
+  if ((bitcast<u32>(o) & 0x7f800000u) != 0x7f800000u && o >= lo && o <= hi) {
+    return min(n - 1u, u32(floor((o - lo) / (hi - lo) * f32(n))));
+  }
+  return n;
+}
+
+// The row of a kept state among H, or for a PAIR its cell j·W + i of the W × (H / W) grid over the
+// two quantities (cellOf of src/core/attractor.ts); H when outside.
+fn cell_of(x: Vec, lo: f32, hi: f32, H: u32) -> u32 {
+  if (!PAIR) { return bin_of(observe(x), lo, hi, H); }
+  let w = U.pair_width;
+  let h = H / w;
+  let i = bin_of(observe(x), lo, hi, w);
+  let j = bin_of(observe2(x), range[2], range[3], h);
+  return select(H, j * w + i, i < w && j < h);
+}
 
 // Pass two: the kept steps k0 … k1 - 1 of K, replayed from x_T of each bounded sample, each counted
 // once: in a bin of the range or in its column's `outside` count (rowOf of src/core/ensemble.ts).
@@ -268,12 +340,8 @@ fn bin(
       var x = q.xt;
       for (var k = D.k0; k < D.k1; k++) {
         x = vec_gd(x, s.h);
-        let o = observe(x);
         // Exactly one count per kept step: a bin, or the column's outside count.
-        var r = H;
-        if ((bitcast<u32>(o) & 0x7f800000u) != 0x7f800000u && o >= lo && o <= hi) {
-          r = min(H - 1u, u32(floor((o - lo) / (hi - lo) * f32(H))));
-        }
+        let r = cell_of(x, lo, hi, H);
         if (in_shared) {
           atomicAdd(&wg_bins[r], 1u);
         } else {

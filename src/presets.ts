@@ -54,6 +54,23 @@ function multiscaleTemperature(h: number, params: Readonly<Record<string, number
 
 const range = (quantity: string, min: number, max: number): AxisRange => ({ quantity, min, max });
 
+/**
+ * The tiny network's data: six inputs and a target with two scales, a linear trend 2t and a small
+ * fast wiggle 0.05·sin(25t), rounded to four decimals. The network is x3·tanh(x1·t) + x4·tanh(x2·t)
+ * (two tanh units, no biases) and the loss the mean squared error / 2, written out with the data
+ * as constants, as a user would type it.
+ */
+export const NETWORK_DATA = {
+  t: [-0.3, -0.2, -0.1, 0.1, 0.2, 0.3],
+  y: [-0.6469, -0.3521, -0.2299, 0.2299, 0.3521, 0.6469],
+} as const;
+
+function networkFormula(): string {
+  const { t, y } = NETWORK_DATA;
+  const terms = t.map((ti, i) => `(x3*tanh(${ti}*x1) + x4*tanh(${ti}*x2) - (${y[i]}))^2`);
+  return `(${terms.join(' + ')})/${2 * t.length}`;
+}
+
 export const PRESETS: readonly Preset[] = [
   {
     id: 'quadratic',
@@ -140,6 +157,20 @@ export const PRESETS: readonly Preset[] = [
     citation: `${COHEN}; ${WANG}`,
   },
   {
+    id: 'coupled-wells',
+    title: 'Coupled double wells ((x² - 1)² + (y² - 1)²)/4 + c(x - y)²/2',
+    formula: '((x^2 - 1)^2 + (y^2 - 1)^2)/4 + c*(x - y)^2/2',
+    vars: ['x', 'y'],
+    params: { c: 0.1 },
+    x0: [0.75, 0.75],
+    lr: 1.4,
+    lrRange: [0.5, 2.0],
+    view: { u: range('x', -1.6, 1.6), v: range('y', -1.6, 1.6) },
+    explanation:
+      'Two double wells, each GD step the cubic map of the double-well preset, joined by a spring of stiffness c. The in-phase minima (1, 1) and (-1, -1) have curvatures 2 and 2 + 2c, so they repel for h > 2/(2 + 2c) (0.91 at c = 0.1); the anti-phase minima ±(a, -a), a² = 1 - 2c, have curvatures 2 - 6c and 2 - 4c and attract for h < 2/(2 - 4c) (1.25). At c = 0.1 and h = 1.4 starts near the in-phase diagonal end on a strange attractor in the plane, a folded sheet with a positive Lyapunov exponent (about 0.44, in float64 and in float32), while the others settle on a period-2 orbit around the anti-phase minima: the attractor view draws the first.',
+    citation: `${SEED}; ${KONG}`,
+  },
+  {
     id: 'multiscale',
     title: 'Multiscale quadratic x²/2 + A·ε·sin(x/ε)',
     formula: 'x^2/2 + A*eps*sin(x/eps)',
@@ -170,6 +201,20 @@ export const PRESETS: readonly Preset[] = [
     citation: KONG,
     f0: '(x^2 - 1)^2/4',
     temperature: multiscaleTemperature,
+  },
+  {
+    id: 'tiny-network',
+    title: 'Tiny tanh network: two units fitted to six points',
+    formula: networkFormula(),
+    vars: ['x1', 'x2', 'x3', 'x4'],
+    params: {},
+    x0: [1.2, 0.25, 1.2, 0.25],
+    lr: 15.9,
+    lrRange: [10, 17],
+    view: { u: range('x1', 0, 2), v: range('x3', 0, 2) },
+    explanation:
+      'A one-hidden-layer network x3·tanh(x1·t) + x4·tanh(x2·t) (hidden weights x1, x2, output weights x3, x4) fitted by full-batch GD to six points t = ±0.1, ±0.2, ±0.3 whose target has two scales: a trend 2t and a wiggle 0.05·sin(25t) the network cannot follow. The inputs are small, so the curvature is too and the interesting rates are large. From the start (1.2, 0.25, 1.2, 0.25), above h ≈ 12 GD switches the smaller unit off (x2, x4 → 0) and the other oscillates: period 2, then 4 near h = 15, 8, and chaos from about h = 15.6. At h = 15.9 the weight x1 does not converge to a value but alternates between two blobs, the two bands of a strange attractor, as in the figure of a trained weight in Kong & Tao (whose network and data differ).',
+    citation: `${KONG}; ${SEED}`,
   },
 ];
 

@@ -26,6 +26,8 @@ describe('gallery entries', () => {
       'balancing',
       'edge-of-stability',
       'fractal',
+      'strange-attractor',
+      'network-blobs',
     ]);
     for (const e of GALLERY) {
       expect(parseSpec(JSON.parse(JSON.stringify(e.spec)))).toEqual(e.spec);

@@ -13,7 +13,7 @@ import { PRESETS, getPreset } from '../src/presets.ts';
 import { largestClasses } from '../src/ui/basin-map/describe.ts';
 import { footerLine } from '../src/ui/gd-lab/export.ts';
 import { adaptLine } from '../src/ui/gd-lab/spec-edit.ts';
-import { specSteps } from '../src/ui/gd-lab/spec-view.ts';
+import { specSteps, specView, withView } from '../src/ui/gd-lab/spec-view.ts';
 import { duration, si } from '../src/ui/gd-lab/status.ts';
 import { setAxisQuantity, swapAxes } from '../src/ui/plane-panel/plane-edits.ts';
 import { fieldErrors } from '../src/ui/shared/field-errors.ts';
@@ -117,6 +117,30 @@ describe('views that set themselves up', () => {
         const other = parseSpec(setupKind(d, kind === 'density' ? 'bifurcation' : 'density', obj));
         expect(other.ensemble.box, p.id).toEqual(d.ensemble.box);
       }
+    }
+  });
+
+  it('every preset switched to the attractor view is a valid experiment over its first two variables', () => {
+    for (const p of PRESETS) {
+      const obj = { vars: p.vars, params: Object.keys(p.params) };
+      const a = parseSpec(setupKind(preset(p.id), 'attractor', obj));
+      checkSpec(a);
+      expect([a.attractor.u, a.attractor.v], p.id).toEqual([p.vars[0], p.vars[1] ?? 'f']);
+      expect([a.attractor.uRange, a.attractor.vRange], p.id).toEqual([null, null]);
+      expect(a.size, p.id).toEqual([256, 256]);
+      expect(a.ensemble.samples, p.id).toBeGreaterThanOrEqual(256);
+      expect(a.iterations, p.id).toBe(a.transient + a.ensemble.keep);
+      // Its view is both ranges: automatic as ±∞, and a box fixes both.
+      expect(specView(a), p.id).toEqual({ u: [-Infinity, Infinity], v: [-Infinity, Infinity] });
+      const zoomed = parseSpec(withView(a, { u: [0, 1], v: [-2, 3] }));
+      expect([zoomed.attractor.uRange, zoomed.attractor.vRange], p.id).toEqual([
+        [0, 1],
+        [-2, 3],
+      ]);
+      expect(specView(zoomed)).toEqual({ u: [0, 1], v: [-2, 3] });
+      // Back to the map: the plane it had.
+      const back = setupKind(a, 'basin', obj, rememberBasin(preset(p.id)));
+      expect(back.plane, p.id).toEqual(preset(p.id).plane);
     }
   });
 

@@ -10,8 +10,10 @@ const IDS = [
   'mf-scalar',
   'mf-matrix',
   'eos-minimal',
+  'coupled-wells',
   'multiscale',
   'multiscale-double-well',
+  'tiny-network',
 ];
 
 /** Plain float64 GD with the compiled gradient. */

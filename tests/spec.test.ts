@@ -89,7 +89,7 @@ describe('parseSpec', () => {
     [
       'unknown kind',
       { kind: 'movie' },
-      ['kind: Invalid option: expected one of "basin"|"bifurcation"|"density"'],
+      ['kind: Invalid option: expected one of "basin"|"bifurcation"|"density"|"attractor"'],
     ],
     ['future version', { version: 2 }, ['version: Invalid input: expected 1']],
     [

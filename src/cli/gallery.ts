@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
+import { attractorNumbers } from '../gallery/attractor-checks.ts';
 import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinEngine } from '../core/engine.ts';
@@ -63,7 +64,7 @@ export async function entryNumbers(id: string): Promise<unknown> {
       return [e.spec, ...(e.variants ?? []).map((v) => v.spec)].map((s) => checks.boundaryDimension(s, 32));
     }
     default:
-      return null;
+      return attractorNumbers(id);
   }
 }
 
@@ -123,6 +124,21 @@ async function renderSpec(
     };
   }
   const { renderBifurcation, labColours } = await import('../engine/bifurcation-render.ts');
+  if (spec.kind === 'attractor') {
+    const { attractorReport } = await import('../core/attractor.ts');
+    const { renderAttractor } = await import('../engine/attractor-render.ts');
+    const report = attractorReport(result);
+    const image = renderAttractor(report, labColours(spec.colour.colormap));
+    const { bounded, samples, lyapunov, period, uRange, vRange, outside } = report;
+    return {
+      png: encodeSpecPng(image.rgba, image.width, image.height, spec),
+      summary: {
+        engine: result.info,
+        reason: engines.decision.reason,
+        ...{ bounded, samples, lyapunov, period, uRange, vRange, outside },
+      },
+    };
+  }
   const image = renderBifurcation(result, labColours(spec.colour.colormap));
   return {
     png: encodeSpecPng(image.rgba, image.width, image.height, spec),

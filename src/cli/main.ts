@@ -27,6 +27,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'histogram of long-run iterates against the Gibbs prediction',
     load: () => import('./density.ts'),
   },
+  attractor: {
+    summary: 'density of long-run iterates over a pair of quantities at one h (strange attractors)',
+    load: () => import('./attractor.ts'),
+  },
   merge: { summary: 'assemble pieces of basin --tile/--stack exactly', load: () => import('./merge.ts') },
   gallery: {
     summary: 'render the gallery of phenomena from the seed text',

@@ -12,6 +12,8 @@
  * - The kept iterates are x_{T+1} … x_{T+K}. Only samples that stay bounded for all N steps
  *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
+ * - Kind 'attractor' is one column whose rows are the cells of a 2-D grid over a pair of quantities
+ *   (plan.pair): src/core/attractor.ts completes the definition.
  */
 import { decideOutcome, DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from './outcome.ts';
 import {
@@ -26,9 +28,14 @@ import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { AxisKind, axisValue } from '../experiment/plane.ts';
 import type { EngineInfo, RunOptions } from './engine.ts';
+import { attractorObservableInputs, pairObservables, type PairPlan } from './attractor.ts';
 
-/** What is histogrammed: a state coordinate, f, or the compiled observable slot 0. */
-export type EnsembleObservable = { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr' };
+/**
+ * What is histogrammed: a state coordinate, f, or a compiled observable (slot 0 unless `slot` says:
+ * an attractor's pair compiles two, src/core/attractor.ts).
+ */
+export type EnsembleObservable =
+  { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr'; slot?: number };
 
 /** Everything an engine needs to run an ensemble, resolved once from a spec and an objective. */
 export interface EnsemblePlan {
@@ -62,6 +69,8 @@ export interface EnsemblePlan {
   /** Fixed vertical range; null: from the first pass. */
   range: [number, number] | null;
   classify: ClassifySettings;
+  /** An attractor's pair: `observable` and `range` are u's, this is v's; absent otherwise. */
+  pair?: PairPlan;
 }
 
 /** One trajectory's fate, as both engines report it after the first pass. */
@@ -107,6 +116,8 @@ export interface BifurcationResult {
   /** Kept iterates of bounded samples outside the range (or non-finite), per column. */
   outside: Uint32Array;
   stats: ColumnStats;
+  /** An attractor run's range of v (`range` is u's): cell (i, j) as src/core/attractor.ts bins it. */
+  range2?: [number, number];
   /** Wall time in milliseconds. */
   ms: number;
 }
@@ -168,6 +179,7 @@ export function resolveObservable(name: string, vars: readonly string[]): Ensemb
  * in 1-D) is an error with the compiler's message instead of a histogram of NaN.
  */
 export function ensembleObservableInputs(spec: ExperimentSpec): string[] {
+  if (spec.kind === 'attractor') return attractorObservableInputs(spec);
   const o = spec.ensemble.observable.trim();
   return o === 'f' ? [] : [o];
 }
@@ -179,20 +191,30 @@ export function ensembleObservableInputs(spec: ExperimentSpec): string[] {
 export function planEnsemble(
   spec: ExperimentSpec,
   objective: Pick<CompiledObjective, 'vars' | 'params' | 'paramValues' | 'dim'>,
-  mode: 'bifurcation' | 'density' = spec.kind === 'density' ? 'density' : 'bifurcation',
+  mode: 'bifurcation' | 'density' | 'attractor' = spec.kind === 'basin' ? 'bifurcation' : spec.kind,
 ): EnsemblePlan {
   const dim = objective.dim;
   const lr = new Float64Array(dim);
   for (let i = 0; i < dim; i++) lr[i] = spec.lrPerCoord ? spec.lrPerCoord[i] : spec.lr;
   const params = new Float64Array(objective.params.length);
   objective.params.forEach((p, j) => (params[j] = spec.objective.params[p] ?? objective.paramValues[j]));
+  const pairMode = mode === 'attractor';
+  const observed: [string, string][] = pairMode
+    ? [
+        ['attractor.u', spec.attractor.u],
+        ['attractor.v', spec.attractor.v],
+      ]
+    : [['ensemble.observable', spec.ensemble.observable]];
   // A lone parameter compiles (it is an expression) but is the same number along every trajectory.
-  const observableName = spec.ensemble.observable.trim();
-  if (objective.params.includes(observableName) && !objective.vars.includes(observableName))
-    throw new SpecError([
-      `ensemble.observable: '${observableName}' is a parameter, constant along every trajectory; histogram a variable (${objective.vars.join(', ')}), f, or an expression in them`,
-    ]);
-  const density = mode === 'density';
+  for (const [path, text] of observed) {
+    const name = text.trim();
+    if (objective.params.includes(name) && !objective.vars.includes(name))
+      throw new SpecError([
+        `${path}: '${name}' is a parameter, constant along every trajectory; histogram a variable (${objective.vars.join(', ')}), f, or an expression in them`,
+      ]);
+  }
+  const pair = pairMode ? pairObservables(spec, objective.vars) : null;
+  const density = mode === 'density' || pairMode;
   const quantityName = density ? 'lr' : spec.plane.u.quantity;
   const quantity = resolveQuantity(quantityName, objective.vars, objective.params);
   const columns = density ? 1 : spec.size[0];
@@ -211,7 +233,7 @@ export function planEnsemble(
   return {
     dim,
     columns,
-    rows: density ? spec.ensemble.bins : spec.size[1],
+    rows: pairMode ? spec.size[0] * spec.size[1] : density ? spec.ensemble.bins : spec.size[1],
     samples: spec.ensemble.samples,
     quantity,
     paramIndex: quantity.kind === 'param' ? objective.params.indexOf(quantity.name) : -1,
@@ -220,17 +242,27 @@ export function planEnsemble(
     values: density
       ? Float64Array.of(spec.lr)
       : Float64Array.from({ length: columns }, (_, i) => axisValue(spec.plane.u, i, columns)),
-    observable: resolveObservable(spec.ensemble.observable, objective.vars),
+    observable: pair ? pair[0] : resolveObservable(spec.ensemble.observable, objective.vars),
     transient: spec.transient,
     keep: spec.ensemble.keep,
     iterations: ensembleIterations(spec),
     starts: ensembleStarts(spec.x0, spec.ensemble.box, spec.ensemble.samples),
     lr,
     params,
-    range: spec.ensemble.range ? [spec.ensemble.range[0], spec.ensemble.range[1]] : null,
+    range: fixedRange(pairMode ? spec.attractor.uRange : spec.ensemble.range),
     classify: { ...DEFAULT_CLASSIFY, ...spec.classify },
+    ...(pair && {
+      pair: {
+        v: pair[1],
+        width: spec.size[0],
+        height: spec.size[1],
+        range: fixedRange(spec.attractor.vRange),
+      },
+    }),
   };
 }
+
+const fixedRange = (r: [number, number] | null): [number, number] | null => (r ? [r[0], r[1]] : null);
 
 function axisCode(q: QuantityRef, params: readonly string[]): { axisKind: AxisKind; axisIndex: number } {
   switch (q.kind) {

@@ -18,6 +18,8 @@ import { allocSamples, type BinBand } from '../reference/kernel/ensemble-block.t
 import { JOB_STEPS, threadsLabel } from './basin-engine.ts';
 import type { EnsembleJob, EnsembleJobResult } from './ensemble-job.ts';
 import type { WorkerPool } from './pool.ts';
+import type { JobReply } from './protocol.ts';
+import { runAttractorParallel } from './attractor-engine.ts';
 
 /** Column ranges of about JOB_STEPS steps, at least four per worker where there are enough columns. */
 export function ensembleJobs(plan: EnsemblePlan, threads: number): [number, number][] {
@@ -43,6 +45,7 @@ export class ParallelEnsembleEngine implements EnsembleEngine {
     plan: EnsemblePlan,
     options: RunOptions = {},
   ): Promise<BifurcationResult> {
+    if (plan.pair) return runAttractorParallel(this.pool, this.info, spec, plan, options);
     const t0 = performance.now();
     const { columns: W, samples: M, dim: n, rows: H } = plan;
     const jobs = ensembleJobs(plan, this.pool.size);
@@ -62,8 +65,8 @@ export class ParallelEnsembleEngine implements EnsembleEngine {
       done += c1 - c0;
       options.onProgress?.(done, total);
     };
-    const result = (r: { type: string; result?: EnsembleJobResult }): EnsembleJobResult => {
-      if (r.type !== 'ensemble' || !r.result) throw new Error(`unexpected ${r.type} reply`);
+    const result = (r: Exclude<JobReply, { type: 'error' }>): EnsembleJobResult => {
+      if (r.type !== 'ensemble') throw new Error(`unexpected ${r.type} reply`);
       return r.result;
     };
     const job = (over: Partial<EnsembleJob> & Pick<EnsembleJob, 'pass' | 'c0' | 'c1'>): EnsembleJob => ({

@@ -44,7 +44,8 @@ let cached: {
   plan: ReturnType<typeof prepareEnsemble>['plan'];
 } | null = null;
 
-function kernelFor(spec: ExperimentSpec) {
+/** The compiled kernel and plan of a spec: the last one's are kept (a run's jobs come one after another). */
+export function kernelFor(spec: ExperimentSpec) {
   const key = JSON.stringify(spec);
   if (cached?.key !== key) {
     const { objective, plan } = prepareEnsemble(spec);

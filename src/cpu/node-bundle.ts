@@ -5,6 +5,7 @@
  * before its first job, in every run; the bundle starts in tens of milliseconds. Where esbuild is
  * missing the pool falls back to bin/cpu-worker.js, which loads the sources through tsx.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,11 +31,14 @@ function fresh(m: Manifest): boolean {
 /** The bundled worker's source, or null where it cannot be built (the caller falls back to tsx). */
 export async function workerBundle(): Promise<string | null> {
   const entry = fileURLToPath(new URL('./node-worker.ts', import.meta.url));
-  const dir = join(tmpdir(), `gdlab-cpu-worker-${process.getuid?.() ?? 0}`);
+  // One cache per checkout: two checkouts side by side (git worktrees) must not load each other's
+  // bundle, whose sources may differ (a job type one of them lacks).
+  const checkout = createHash('sha256').update(entry).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `gdlab-cpu-worker-${process.getuid?.() ?? 0}-${checkout}`);
   const manifestPath = join(dir, 'manifest.json');
   try {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
-    if (fresh(m)) return readFileSync(m.file, 'utf8');
+    if (fresh(m) && Object.hasOwn(m.inputs, entry)) return readFileSync(m.file, 'utf8');
   } catch {
     // No bundle yet, or an unreadable one: build it.
   }

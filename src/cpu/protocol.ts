@@ -7,6 +7,7 @@
 import type { RecordColumns } from '../core/outcome.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { EnsembleJob, EnsembleJobResult } from './ensemble-job.ts';
+import type { AttractorJob, AttractorJobResult } from './attractor-job.ts';
 
 /** Pixels first … end - 1 of a basin map. */
 export interface BasinJob {
@@ -20,11 +21,16 @@ export interface BasinJob {
   offset: number;
 }
 
-export type JobRequest = { id: number; job: BasinJob | EnsembleJob; cancel: Int32Array | null };
+export type JobRequest = {
+  id: number;
+  job: BasinJob | EnsembleJob | AttractorJob;
+  cancel: Int32Array | null;
+};
 
 export type JobReply =
   | { id: number; type: 'basin'; steps: number; columns: RecordColumns | null }
   | { id: number; type: 'ensemble'; result: EnsembleJobResult }
+  | { id: number; type: 'attractor'; result: AttractorJobResult }
   | { id: number; type: 'error'; name: string; message: string };
 
 /** The transferable buffers of columns that are not shared. */

@@ -8,6 +8,7 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { CompiledBasin } from '../reference/kernel/basin-block.ts';
 import { runEnsembleJob } from './ensemble-job.ts';
+import { runAttractorJob } from './attractor-job.ts';
 import { columnBuffers, type JobReply, type JobRequest } from './protocol.ts';
 
 /** A worker's end of the message channel. */
@@ -45,6 +46,9 @@ export function serveJobs(port: WorkerPort): void {
           steps = basin.pixels(job.first, job.end, columns, job.first, stop);
         }
         port.postMessage({ id, type: 'basin', steps, columns }, columns ? columnBuffers(columns) : []);
+      } else if (job.type === 'attractor') {
+        const { result, transfer } = runAttractorJob(job, stop);
+        port.postMessage({ id, type: 'attractor', result }, transfer);
       } else {
         const { result, transfer } = runEnsembleJob(job, stop);
         port.postMessage({ id, type: 'ensemble', result }, transfer);

@@ -3,6 +3,7 @@
  * readback parser and the tests; the WGSL structs are generated from these lists. The trajectory
  * state is the basin kernel's Traj (TRAJ_FIELDS), so both run the same GD core.
  */
+import type { EnsembleObservable } from '../core/ensemble.ts';
 import { uniformBytes, type Field } from './wgsl-struct.ts';
 
 export { WORKGROUP_SIZE } from './layouts.ts';
@@ -49,6 +50,10 @@ export const ENSEMBLE_UNIFORM_FIELDS = [
   ['keep', 'u32'],
   /** 1: the histogram of a workgroup whose samples share a column is kept in workgroup memory. */
   ['shared_bins', 'u32'],
+  /** An attractor's bins across (rows = pair_width × its bins up); 0 for one observed quantity. */
+  ['pair_width', 'u32'],
+  /** What choose_range chooses: bit 0 the observable's range, bit 1 an attractor's second one. */
+  ['auto_range', 'u32'],
 ] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
 export const ENSEMBLE_UNIFORM_BYTES = uniformBytes(ENSEMBLE_UNIFORM_FIELDS);
 
@@ -56,7 +61,7 @@ export const ENSEMBLE_UNIFORM_BYTES = uniformBytes(ENSEMBLE_UNIFORM_FIELDS);
  * `Sample`: what a sample's first pass leaves on the GPU for the reductions and the binning: x_T
  * (then the replay's current state), the escape iteration (0: bounded), its class (the period of a
  * converged or periodic orbit, 0 otherwise: rule 6 of src/core/outcome.ts, decided on the GPU), its
- * Lyapunov exponent, and the extremes of the kept observable.
+ * Lyapunov exponent, and the extremes of the kept observable (and of an attractor's second one).
  */
 export const SAMPLE_FIELDS = [
   ['xt', 'vec'],
@@ -65,11 +70,14 @@ export const SAMPLE_FIELDS = [
   ['lyapunov', 'f32'],
   ['lo', 'f32'],
   ['hi', 'f32'],
+  ['lo2', 'f32'],
+  ['hi2', 'f32'],
 ] as const satisfies readonly Field[];
 
 /**
  * `ColumnWords`: a column reduced on the GPU: bounded samples, the period (0: chaos wins or nothing
- * is bounded), the mean exponent and the extremes of the kept observable over bounded samples.
+ * is bounded), the mean exponent and the extremes of the kept observable (and of an attractor's second
+ * one) over bounded samples.
  */
 export const COLUMN_FIELDS = [
   ['bounded', 'u32'],
@@ -77,10 +85,17 @@ export const COLUMN_FIELDS = [
   ['lyapunov', 'f32'],
   ['lo', 'f32'],
   ['hi', 'f32'],
+  ['lo2', 'f32'],
+  ['hi2', 'f32'],
 ] as const satisfies readonly Field[];
 
-/** How the kernel reads the observable (WGSL override OBS_KIND). */
+/** How the kernel reads an observed quantity (WGSL overrides OBS_KIND, OBS2_KIND). */
 export const OBS_KIND = { coord: 0, f: 1, expr: 2 } as const;
+
+/** OBS_KIND of an observed quantity: 2 reads observable_0, 3 observable_1. */
+export function obsKind(o: EnsembleObservable): number {
+  return o.kind === 'expr' && o.slot === 1 ? 3 : OBS_KIND[o.kind];
+}
 
 /** Bins of the workgroup histogram (16 KB of workgroup memory at most, with room to spare). */
 export const SHARED_BINS = 3840;

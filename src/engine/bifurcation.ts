@@ -11,7 +11,13 @@
  */
 import type { CompiledObjective } from '../objective/types.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import type { BifurcationResult, ColumnStats, EnsembleEngine, EnsemblePlan } from '../core/ensemble.ts';
+import type {
+  BifurcationResult,
+  ColumnStats,
+  EnsembleEngine,
+  EnsembleObservable,
+  EnsemblePlan,
+} from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
@@ -95,8 +101,10 @@ export class GpuEnsembleEngine implements EnsembleEngine {
 
   /** The pass for an objective, observable and Lyapunov setting, compiled once. */
   private pass(objective: CompiledObjective, plan: EnsemblePlan): Promise<EnsemblePass> {
-    const o = plan.observable;
-    const key = `${plan.classify.lyapunov ? 'L' : '-'}${o.kind}${o.kind === 'coord' ? o.index : ''}|${objective.wgsl}`;
+    const name = (o: EnsembleObservable) =>
+      `${o.kind}${o.kind === 'coord' ? o.index : o.kind === 'expr' ? (o.slot ?? 0) : ''}`;
+    const pair = plan.pair ? `,${name(plan.pair.v)}` : '';
+    const key = `${plan.classify.lyapunov ? 'L' : '-'}${name(plan.observable)}${pair}|${objective.wgsl}`;
     let p = this.passes.get(key);
     if (!p) {
       if (this.passes.size >= 8) this.passes.clear();
@@ -184,7 +192,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         steps: 0,
       });
     });
-    if (!plan.range)
+    const autoRange = (plan.range ? 0 : 1) | (plan.pair && !plan.pair.range ? 2 : 0);
+    if (autoRange)
       dispatches.push({
         phase: 'run',
         entry: 'choose_range',
@@ -221,7 +230,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       pooled.push(b);
       return b;
     };
-    const readWords = countsWords + W * COLUMN_FIELDS.length + 2;
+    // The range comes back as [lo, hi] of the observable, then of an attractor's second quantity.
+    const readWords = countsWords + W * COLUMN_FIELDS.length + 4;
     try {
       const baseBuf = await buf('GpuEnsembleEngine.base', bytes(base.length));
       const startsBuf = await buf('GpuEnsembleEngine.starts', bytes(plan.starts.length));
@@ -250,7 +260,14 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       device.queue.writeBuffer(startsBuf, 0, new Float32Array(plan.starts));
       device.queue.writeBuffer(valuesBuf, 0, new Float32Array(plan.values));
       device.queue.writeBuffer(countsBuf, 0, new Uint32Array(countsWords));
-      if (plan.range) device.queue.writeBuffer(rangeBuf, 0, Float32Array.from(plan.range));
+      const pair = plan.pair;
+      // An attractor's ranges are fixed or chosen together (choose_range writes both).
+      if (plan.range || pair?.range)
+        device.queue.writeBuffer(
+          rangeBuf,
+          0,
+          Float32Array.from([...(plan.range ?? [0, 0]), ...(pair?.range ?? [0, 0])]),
+        );
       const binds = groups.map((_, gi) =>
         pass.bind({
           uniforms: this.uniforms,
@@ -281,6 +298,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
           u_index: Math.max(0, plan.axisIndex),
           keep: K,
           shared_bins: 1,
+          pair_width: pair ? pair.width : 0,
+          auto_range: autoRange,
         },
         ENSEMBLE_UNIFORM_BYTES,
       );
@@ -317,7 +336,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
               4 * countsWords,
               4 * W * COLUMN_FIELDS.length,
             );
-            encoder.copyBufferToBuffer(rangeBuf, 0, readback, 4 * (readWords - 2), 8);
+            encoder.copyBufferToBuffer(rangeBuf, 0, readback, 4 * (readWords - 4), 16);
           }
         },
         done: (batch, _i, ms) => {
@@ -339,15 +358,17 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const counts = new Uint32Array(raw, 0, countsWords);
       const words = new Uint32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
       const floats = new Float32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
-      const r = new Float32Array(raw, 4 * (readWords - 2), 2);
+      const r = new Float32Array(raw, 4 * (readWords - 4), 4);
       return {
         spec,
         info: this.info,
         plan,
-        range: [r[0], r[1]],
+        // A fixed range is the spec's (the kernel bins with its f32 rounding); a chosen one is the GPU's.
+        range: plan.range ? [plan.range[0], plan.range[1]] : [r[0], r[1]],
         density: counts.slice(0, W * H),
         outside: counts.slice(W * H, W * H + W),
         stats: columnStats(plan, words, floats),
+        ...(pair && { range2: pair.range ? [pair.range[0], pair.range[1]] : [r[2], r[3]] }),
         ms: performance.now() - t0,
       };
     } finally {

@@ -1,7 +1,7 @@
 /**
  * The ensemble pass: shaders/ensemble.wgsl behind the compiled objective and the GD core, one
  * pipeline per entry point (the parts of a run, the column reduction, the range, the binning), all on
- * one bind group layout, compiled once per objective, observable and Lyapunov setting.
+ * one bind group layout, compiled once per objective, observed quantities and Lyapunov setting.
  */
 import ensembleWgsl from '../../shaders/ensemble.wgsl?raw';
 import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
@@ -12,7 +12,7 @@ import {
   COLUMN_FIELDS,
   ENSEMBLE_BINDINGS,
   ENSEMBLE_UNIFORM_FIELDS,
-  OBS_KIND,
+  obsKind,
   SAMPLE_FIELDS,
   SHARED_BINS,
   WORKGROUP_SIZE,
@@ -38,7 +38,7 @@ export class EnsemblePass {
   static async create(
     device: GPUDevice,
     objective: Pick<CompiledObjective, 'wgsl' | 'dim' | 'params'>,
-    plan: Pick<EnsemblePlan, 'observable' | 'classify'>,
+    plan: Pick<EnsemblePlan, 'observable' | 'classify' | 'pair'>,
   ): Promise<EnsemblePass> {
     const module = await createShaderModule(
       device,
@@ -82,14 +82,19 @@ export class EnsemblePass {
       bindGroupLayouts: [layout],
     });
     const o = plan.observable;
+    const o2 = plan.pair?.v;
     const constants = {
       WORKGROUP_SIZE,
       LYAPUNOV: plan.classify.lyapunov ? 1 : 0,
       OBSERVE: 1,
       GROWTH_MIN_HALF,
       GROWTH_EXP_CAP,
-      OBS_KIND: OBS_KIND[o.kind],
+      OBS_KIND: obsKind(o),
       OBS_INDEX: o.kind === 'coord' ? o.index : 0,
+      // An attractor's second quantity, binned with the first into a 2-D grid.
+      PAIR: o2 ? 1 : 0,
+      OBS2_KIND: o2 ? obsKind(o2) : 0,
+      OBS2_INDEX: o2?.kind === 'coord' ? o2.index : 0,
     };
     return new EnsemblePass(device, layout, pipelineLayout, module, constants);
   }

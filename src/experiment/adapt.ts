@@ -106,9 +106,19 @@ export function adaptToObjective(spec: ExperimentSpec, obj: ObjectiveNames): Ada
     axes.push({ axis: 'v', from: v.quantity, to: next.quantity });
     v = next;
   }
-  const obs = spec.ensemble.observable.trim();
-  const lostVariable = /^[A-Za-z_][A-Za-z0-9_]*$/.test(obs) && obs !== 'f' && !obj.vars.includes(obs);
-  const observable = lostVariable && !obj.params.includes(obs) ? obj.vars[0] : spec.ensemble.observable;
+  const lost = (text: string) => {
+    const o = text.trim();
+    return (
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(o) && o !== 'f' && !obj.vars.includes(o) && !obj.params.includes(o)
+    );
+  };
+  const observable = lost(spec.ensemble.observable) ? obj.vars[0] : spec.ensemble.observable;
+  // The attractor's pair: a lost variable becomes the first (u) or next (v) variable, else f.
+  const au = lost(spec.attractor.u) ? obj.vars[0] : spec.attractor.u;
+  const av =
+    lost(spec.attractor.v) || spec.attractor.v.trim() === au.trim()
+      ? (obj.vars.find((q) => q !== au.trim()) ?? 'f')
+      : spec.attractor.v;
   return {
     spec: {
       ...spec,
@@ -116,6 +126,7 @@ export function adaptToObjective(spec: ExperimentSpec, obj: ObjectiveNames): Ada
       lrPerCoord,
       plane: { u, v },
       ensemble: { ...spec.ensemble, box: fitted, observable },
+      attractor: { ...spec.attractor, u: au, v: av },
     },
     axes,
   };

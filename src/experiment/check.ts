@@ -29,9 +29,20 @@ export function checkSpec(spec: ExperimentSpec, compile: Compile = compileObject
       withObservable = compile({ expr, params, observables: ensembleObservableInputs(spec) });
     } catch (e) {
       if (!(e instanceof ObjectiveError)) throw e;
-      throw new SpecError([`ensemble.observable: ${e.message.replace(/^observable 1: /, '')}`]);
+      throw new SpecError([observableIssue(spec, e.message)]);
     }
     planEnsemble(spec, withObservable);
   }
   return obj;
+}
+
+/** A compile error of the observed quantities as `path: message`: ensemble.observable, attractor.u or v. */
+function observableIssue(spec: ExperimentSpec, message: string): string {
+  const m = /^observable (\d+): /.exec(message);
+  const text = m ? message.slice(m[0].length) : message;
+  if (spec.kind !== 'attractor') return `ensemble.observable: ${text}`;
+  // attractorObservableInputs compiles u then v, without f: slot 1 is v only when u is compiled.
+  const uCompiled = spec.attractor.u.trim() !== 'f';
+  const path = m && (Number(m[1]) === 2 || !uCompiled) ? 'attractor.v' : 'attractor.u';
+  return `${path}: ${text}`;
 }

@@ -60,8 +60,10 @@ export type ColourField = (typeof COLOUR_FIELDS)[number];
 export const COLORMAPS = ['viridis', 'magma', 'inferno', 'plasma', 'turbo', 'cividis', 'gray'] as const;
 export type ColormapName = (typeof COLORMAPS)[number];
 
-export const SPEC_KINDS = ['basin', 'bifurcation', 'density'] as const;
+export const SPEC_KINDS = ['basin', 'bifurcation', 'density', 'attractor'] as const;
 export type SpecKind = (typeof SPEC_KINDS)[number];
+/** The kinds computed by the ensemble engines (src/core/ensemble.ts): every kind but the basin map. */
+export const ENSEMBLE_KINDS: readonly SpecKind[] = ['bifurcation', 'density', 'attractor'];
 
 /**
  * A swept quantity: a state coordinate (`x`, `y`, `x3`), the learning rate `lr`, one coordinate's
@@ -89,6 +91,22 @@ export interface EnsembleSettings {
   /** Vertical (value) range; null: chosen automatically from a first pass. */
   range: [number, number] | null;
 }
+
+/**
+ * Settings of the attractor view: the 2-D histogram of the long-run iterates of many starts at one h,
+ * over the pair (u, v), with spec.size [W, H] bins (the invariant measure of the attractor).
+ */
+export interface AttractorSettings {
+  /** Horizontal and vertical quantities: a variable, `f`, or an expression in the variables. */
+  u: string;
+  v: string;
+  /** Fixed ranges of u and v; null: chosen automatically from a first pass. */
+  uRange: [number, number] | null;
+  vRange: [number, number] | null;
+}
+
+/** Most bins of an attractor histogram (W × H): its u32 counts stay within 64 MiB. */
+export const MAX_ATTRACTOR_BINS = 4096 * 4096;
 
 /** A complete, validated experiment. */
 export interface ExperimentSpec {
@@ -125,6 +143,7 @@ export interface ExperimentSpec {
     range: [number, number] | null;
   };
   ensemble: EnsembleSettings;
+  attractor: AttractorSettings;
 }
 
 /** A spec that failed validation; `issues` lists every problem as `path: message`. */
@@ -200,6 +219,12 @@ const schema = z
       bins: int(2, 4096),
       range: range.nullable(),
     }),
+    attractor: z.strictObject({
+      u: z.string().min(1).max(MAX_OBSERVABLE_LENGTH),
+      v: z.string().min(1).max(MAX_OBSERVABLE_LENGTH),
+      uRange: range.nullable(),
+      vRange: range.nullable(),
+    }),
   })
   .superRefine((s, ctx) => {
     if (s.transient >= s.iterations)
@@ -218,6 +243,14 @@ const schema = z
         path: ['lrPerCoord'],
         message: `needs one rate per coordinate (${s.x0.length})`,
       });
+    if (s.kind === 'attractor' && s.size[0] * s.size[1] > MAX_ATTRACTOR_BINS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['size'],
+        message: `an attractor has at most ${MAX_ATTRACTOR_BINS} bins (W × H); ${s.size[0]} × ${s.size[1]} is more`,
+      });
+    if (s.kind === 'attractor' && s.attractor.u.trim() === s.attractor.v.trim())
+      ctx.addIssue({ code: 'custom', path: ['attractor'], message: 'u and v must be different quantities' });
     const box = s.ensemble.box;
     if (box && (box.min.length !== s.x0.length || box.max.length !== s.x0.length))
       ctx.addIssue({
@@ -247,6 +280,7 @@ export function defaultSpec(): ExperimentSpec {
     observables: [],
     colour: { field: 'outcome', colormap: 'viridis', log: false, range: null },
     ensemble: { samples: 64, box: null, keep: 200, observable: 'x', bins: 200, range: null },
+    attractor: { u: 'x', v: 'y', uRange: null, vRange: null },
   };
 }
 
@@ -268,7 +302,7 @@ export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): Expe
   // An ensemble view runs transient + keep steps (src/core/ensemble.ts): its iteration
   // count is that sum, whatever a link or a view switch carried over from a basin map.
   const ens = merged.ensemble as Record<string, unknown> | undefined;
-  if ((merged.kind === 'bifurcation' || merged.kind === 'density') && isPlain(ens)) {
+  if (ENSEMBLE_KINDS.includes(merged.kind as SpecKind) && isPlain(ens)) {
     const sum = (merged.transient as number) + (ens.keep as number);
     if (Number.isFinite(sum)) merged.iterations = sum;
   }
@@ -300,7 +334,8 @@ function limitIssues(input: Record<string, unknown>, limits: SpecLimits): string
   size.forEach((v, i) => {
     if (typeof v === 'number' && v > limits.maxSide) out.push(`size.${i}: must be at most ${limits.maxSide}`);
   });
-  if (!out.length && size.every(Number.isInteger) && Number.isInteger(n)) {
+  // An attractor's size is its bins, which cost no steps (planEnsemble bounds its work).
+  if (!out.length && input.kind !== 'attractor' && size.every(Number.isInteger) && Number.isInteger(n)) {
     const work = size[0] * size[1] * (n as number);
     if (work > limits.maxWork)
       out.push(`size: grid × iterations = ${work} exceeds the limit ${limits.maxWork}`);

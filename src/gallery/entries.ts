@@ -6,6 +6,7 @@
  * tests/gallery.test.ts keeps internal words out of every text shown).
  */
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import { ATTRACTOR_ENTRIES } from './attractor-entries.ts';
 
 /** Trajectories the inspector compares for an entry: one start, several learning rates. */
 export interface GalleryTrajectories {
@@ -17,7 +18,7 @@ export interface GalleryTrajectories {
 export interface GalleryEntry {
   id: string;
   title: string;
-  /** The picture: a basin map, bifurcation diagram or density, opened in one click. */
+  /** The picture: a basin map, bifurcation diagram, density or attractor, opened in one click. */
   spec: ExperimentSpec;
   /** Trajectories to open in the inspector beside the picture. */
   trajectories?: GalleryTrajectories;
@@ -282,6 +283,7 @@ export const GALLERY: GalleryEntry[] = [
     ],
     claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100',
   },
+  ...ATTRACTOR_ENTRIES,
 ];
 
 export function getGalleryEntry(id: string): GalleryEntry | undefined {

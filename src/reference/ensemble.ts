@@ -4,12 +4,14 @@
  * to it, and the CLI falls back to it where there is no WebGPU adapter.
  */
 import { tangentStart } from '../core/outcome.ts';
+import { cellOf, widenRange } from '../core/attractor.ts';
 import {
   chooseRange,
   reduceColumns,
   rowOf,
   type BifurcationResult,
   type EnsembleEngine,
+  type EnsembleObservable,
   type EnsemblePlan,
   type SampleSummary,
 } from '../core/ensemble.ts';
@@ -47,11 +49,10 @@ class SampleIntegrator {
     this.xT = new Float64Array(n);
   }
 
-  observe(x: Float64Array, p: Float64Array): number {
-    const o = this.plan.observable;
+  observe(x: Float64Array, p: Float64Array, o: EnsembleObservable = this.plan.observable): number {
     if (o.kind === 'coord') return x[o.index];
     if (o.kind === 'f') return this.obj.f(x, p);
-    return this.obj.observable(0, x, p);
+    return this.obj.observable(o.slot ?? 0, x, p);
   }
 
   private step(lr: Float64Array, p: Float64Array): boolean {
@@ -136,12 +137,12 @@ class SampleIntegrator {
     out.lyapunov = lyapunov ? lyap / (N - T) : NaN;
   }
 
-  /** Re-iterates the K kept steps from x_T, calling `visit` with each kept observable. */
-  replay(col: ColumnSetup, visit: (o: number) => void): void {
+  /** Re-iterates the K kept steps from x_T, calling `visit` with each kept observable and state. */
+  replay(col: ColumnSetup, visit: (o: number, x: Float64Array) => void): void {
     this.x.set(this.xT);
     for (let k = 0; k < this.plan.keep; k++) {
       this.step(col.lr, col.params);
-      visit(this.observe(this.x, col.params));
+      visit(this.observe(this.x, col.params), this.x);
     }
   }
 }
@@ -165,6 +166,15 @@ interface ColumnRunner {
     range: [number, number],
     band: BinBand,
   ): void;
+  /** An attractor's pass two (its one column) over the ranges of u and v. */
+  binPair(
+    xT: Float64Array,
+    escape: Uint32Array,
+    ranges: [[number, number], [number, number]],
+    band: BinBand,
+  ): void;
+  /** The extremes of an attractor's v over the kept iterates of the bounded samples (±∞ when none). */
+  pairExtremes(xT: Float64Array, escape: Uint32Array): [number, number];
 }
 
 function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunner {
@@ -202,7 +212,35 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
         });
       }
     },
+    binPair(xT, escape, [ur, vr], band) {
+      const pair = plan.pair!;
+      replayPair(xT, escape, (u, v) => {
+        const cell = cellOf(u, v, ur, vr, pair.width, pair.height);
+        if (cell < 0) band.outside[0]++;
+        else band.density[cell]++;
+      });
+    },
+    pairExtremes(xT, escape) {
+      let lo = Infinity;
+      let hi = -Infinity;
+      replayPair(xT, escape, (_u, v) => {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      });
+      return [lo, hi];
+    },
   };
+
+  /** The kept (u, v) of the bounded samples of an attractor's one column, replayed from x_T. */
+  function replayPair(xT: Float64Array, escape: Uint32Array, visit: (u: number, v: number) => void): void {
+    const col = columnSetup(plan, 0);
+    const second = plan.pair!.v;
+    for (let m = 0; m < M; m++) {
+      if (escape[m] > 0) continue;
+      integ.xT.set(xT.subarray(m * n, (m + 1) * n));
+      integ.replay(col, (u, x) => visit(u, integ.observe(x, col.params, second)));
+    }
+  }
 }
 
 function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunner {
@@ -214,6 +252,8 @@ function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunne
     },
     bin: (c, xT, xTOffset, escape, range, band) =>
       k.bin(c * M, (c + 1) * M, xT, xTOffset, escape, 0, range, band),
+    binPair: (xT, escape, ranges, band) => k.binPair(0, M, xT, 0, escape, 0, ranges, band),
+    pairExtremes: (xT, escape) => k.pairExtremes(0, M, xT, 0, escape, 0),
   };
 }
 
@@ -232,6 +272,7 @@ export async function runEnsembleCpu(
   const t0 = performance.now();
   const { columns: W, samples: M, dim: n, rows: H } = plan;
   const runner = !options.interpreted && obj.graph ? compiledRunner(plan, obj) : interpretedRunner(plan, obj);
+  if (plan.pair) return runPair(spec, plan, runner, options, t0);
   // Columnar summaries: a large fallback run holds millions of samples.
   const samples = allocSamples(W * M);
   const band: BinBand = { c0: 0, width: W, density: new Uint32Array(W * H), outside: new Uint32Array(W) };
@@ -256,6 +297,33 @@ export async function runEnsembleCpu(
     }
   const { density, outside } = band;
   return { spec, info: CPU_INFO, plan, range, density, outside, stats, ms: performance.now() - t0 };
+}
+
+/**
+ * An attractor's one column: pass one, u's range from it, v's range from a replay of the kept steps
+ * (pass one tracks u's extremes only), then pass two into the cells of the pair's grid.
+ */
+async function runPair(
+  spec: ExperimentSpec,
+  plan: EnsemblePlan,
+  runner: ColumnRunner,
+  options: RunOptions,
+  t0: number,
+): Promise<BifurcationResult> {
+  const { samples: M, dim: n, rows: H } = plan;
+  const samples = allocSamples(M);
+  const xT = new Float64Array(M * n);
+  runner.run(0, samples, xT, 0);
+  options.onProgress?.(1, 2);
+  await yieldAndCheck(options.signal);
+  const stats = reduceColumns(plan, (i) => sampleAt(samples, i));
+  const range = chooseRange(plan, stats);
+  const range2 = plan.pair!.range ?? widenRange(...runner.pairExtremes(xT, samples.escape));
+  const band: BinBand = { c0: 0, width: 1, density: new Uint32Array(H), outside: new Uint32Array(1) };
+  runner.binPair(xT, samples.escape, [range, range2], band);
+  options.onProgress?.(2, 2);
+  const { density, outside } = band;
+  return { spec, info: CPU_INFO, plan, range, range2, density, outside, stats, ms: performance.now() - t0 };
 }
 
 /** Sample i of columnar summaries. */

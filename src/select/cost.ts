@@ -54,7 +54,7 @@ export function specWork(spec: ExperimentSpec): {
 } {
   const ensemble = spec.kind !== 'basin';
   const trajectories = ensemble
-    ? (spec.kind === 'density' ? 1 : spec.size[0]) * spec.ensemble.samples
+    ? (spec.kind === 'bifurcation' ? spec.size[0] : 1) * spec.ensemble.samples
     : spec.size[0] * spec.size[1];
   const steps = spec.iterations;
   const lyapunovShare = spec.classify.lyapunov ? Math.max(0, steps - spec.transient) / steps : 0;

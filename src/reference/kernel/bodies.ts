@@ -4,7 +4,7 @@ import { Code, ConstTable, I32, op, simd, VOID, type ValType } from '../../objec
 import { emitOutputs, type MathImports } from '../../objective/wasm/emit.ts';
 import { context, Fn, load, store, type PairState } from './fn.ts';
 import type { LaneLayout } from './layout.ts';
-import type { KernelOptions } from './kernel.ts';
+import { observedNode, type KernelOptions, type Observed } from './kernel.ts';
 
 /** `final(groups)`: f, ∇²f and the observables at each lane's state, into their fields. */
 export function finalBody(
@@ -44,7 +44,8 @@ export function finalBody(
 
 /**
  * `trace(groups, steps)`: each lane's x advances `steps` GD steps (the replay of the kept iterates:
- * no test, as in the reference), and after step s its observed value goes to row s of the trace.
+ * no test, as in the reference), and after step s its observed value goes to row s of the trace (and
+ * the second traced quantity, where there is one, to row s of the second trace).
  */
 export function traceBody(
   graph: ObjectiveGraph,
@@ -91,13 +92,13 @@ export function traceBody(
     q.x.forEach((xi, i) => c.get(xi).get(q.h[i]).get(grad[i][k]).v(simd.f64x2Mul).v(simd.f64x2Sub).set(xi)),
   );
   for (const o of grad) for (const l of o) fn.locals.release(l);
-  const outs =
-    observe.kind === 'coord'
-      ? null
-      : emitOutputs(graph.dag, [observe.kind === 'f' ? graph.f : graph.observables[0]], ctx);
-  const coord = observe.kind === 'coord' ? observe.index : -1;
-  st.forEach((q, k) => store(c, row, L.trace, k, outs ? outs[0][k] : q.x[coord]));
-  if (outs) for (const o of outs) for (const l of o) fn.locals.release(l);
+  const record = (o: Observed, offset: number) => {
+    const outs = o.kind === 'coord' ? null : emitOutputs(graph.dag, [observedNode(graph, o)], ctx);
+    st.forEach((q, k) => store(c, row, offset, k, outs ? outs[0][k] : q.x[(o as { index: number }).index]));
+    if (outs) for (const out of outs) for (const l of out) fn.locals.release(l);
+  };
+  record(observe, L.trace);
+  if (opts.trace2) record(opts.trace2, L.trace2);
   c.get(row)
     .i32(8 * L.lanes)
     .op(op.i32Add)

@@ -4,6 +4,7 @@
  * s is start s mod M of column ⌊s/M⌋; samples of several columns share a block. The summaries, x_T
  * and the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
  */
+import { cellOf } from '../../core/attractor.ts';
 import { rowOf, type EnsemblePlan } from '../../core/ensemble.ts';
 import { tangentStart } from '../../core/outcome.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
@@ -61,11 +62,12 @@ export class CompiledEnsemble {
   ) {
     if (!obj.graph) throw new Error('the compiled kernel needs an objective compiled from an expression');
     const pairs = choosePairs(obj.graph);
-    const layout = laneLayout(plan.dim, obj.params.length, BLOCK_LANES, CONST_BYTES, TRACE_STEPS);
+    const traces = plan.pair ? 2 : 1;
+    const layout = laneLayout(plan.dim, obj.params.length, BLOCK_LANES, CONST_BYTES, TRACE_STEPS, traces);
     const c = plan.classify;
     this.sched = schedule(plan.iterations, plan.transient, c.maxPeriod, c.lyapunov, true);
     const flags = this.sched.segments.map((s) => s.flags);
-    const opts = { tangent: 'ensemble', observe: plan.observable, pairs } as const;
+    const opts = { tangent: 'ensemble', observe: plan.observable, trace2: plan.pair?.v, pairs } as const;
     this.k = instantiateKernel(kernelModule(obj.graph, layout, opts, flags), layout, pairs);
     this.scratch = new Float64Array(plan.dim);
     this.tangent = tangentStart(plan.dim, new Float64Array(plan.dim));
@@ -165,14 +167,92 @@ export class CompiledEnsemble {
     band: BinBand,
     stop?: () => boolean,
   ): void {
+    const [lo, hi] = range;
+    const H = this.plan.rows;
+    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (s, u, _v, at, stride, steps) => {
+      const c = Math.floor(s / this.plan.samples) - band.c0;
+      for (let r = 0; r < steps; r++) {
+        const row = rowOf(u[at + r * stride], lo, hi, H);
+        if (row < 0) band.outside[c]++;
+        else band.density[row * band.width + c]++;
+      }
+    });
+  }
+
+  /**
+   * Pass two of an attractor (plan.pair): the kept iterates of the bounded samples counted into the
+   * cells of the pair's grid over `ranges` (u's, v's), as cellOf bins them; the band has one column.
+   */
+  binPair(
+    first: number,
+    end: number,
+    xT: Float64Array,
+    xTOffset: number,
+    escape: Uint32Array,
+    escapeOffset: number,
+    ranges: [[number, number], [number, number]],
+    band: BinBand,
+    stop?: () => boolean,
+  ): void {
+    const pair = this.plan.pair;
+    if (!pair) throw new Error('binPair needs an attractor plan');
+    const [ur, vr] = ranges;
+    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (_s, u, v, at, stride, steps) => {
+      for (let r = 0; r < steps; r++) {
+        const cell = cellOf(u[at + r * stride], v[at + r * stride], ur, vr, pair.width, pair.height);
+        if (cell < 0) band.outside[0]++;
+        else band.density[cell]++;
+      }
+    });
+  }
+
+  /**
+   * The extremes of an attractor's second quantity over the kept iterates of the bounded samples
+   * (pass one tracks only the first's): [min, max], ±∞ when none; NaN values change neither.
+   */
+  pairExtremes(
+    first: number,
+    end: number,
+    xT: Float64Array,
+    xTOffset: number,
+    escape: Uint32Array,
+    escapeOffset: number,
+    stop?: () => boolean,
+  ): [number, number] {
+    let lo = Infinity;
+    let hi = -Infinity;
+    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (_s, _u, v, at, stride, steps) => {
+      for (let r = 0; r < steps; r++) {
+        const o = v[at + r * stride];
+        if (o < lo) lo = o;
+        if (o > hi) hi = o;
+      }
+    });
+    return [lo, hi];
+  }
+
+  /**
+   * The kept iterates of the bounded samples among first … end - 1, replayed from x_T in blocks of up
+   * to TRACE_STEPS steps: visit(sample, u, v, at, stride, steps) sees the traced values of step r at
+   * u[at + r·stride] (and the second traced quantity's at v[…], the same array without one).
+   */
+  private replay(
+    first: number,
+    end: number,
+    xT: Float64Array,
+    xTOffset: number,
+    escape: Uint32Array,
+    escapeOffset: number,
+    stop: (() => boolean) | undefined,
+    visit: (s: number, u: Float64Array, v: Float64Array, at: number, stride: number, steps: number) => void,
+  ): void {
     const { plan, k } = this;
-    const V = k.views;
     const n = plan.dim;
     const bounded: number[] = [];
     for (let s = first; s < end; s++) if (escape[s - escapeOffset] === 0) bounded.push(s);
-    const trace = new Float64Array(V.x[0].buffer, k.layout.trace, k.layout.lanes * TRACE_STEPS);
-    const [lo, hi] = range;
-    const H = plan.rows;
+    const lanesAll = k.layout.lanes;
+    const trace = new Float64Array(k.views.x[0].buffer, k.layout.trace, lanesAll * TRACE_STEPS);
+    const trace2 = new Float64Array(k.views.x[0].buffer, k.layout.trace2, lanesAll * TRACE_STEPS);
     for (let b = 0; b < bounded.length; b += BLOCK_LANES) {
       if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
       const lanes = Math.min(BLOCK_LANES, bounded.length - b);
@@ -184,14 +264,7 @@ export class CompiledEnsemble {
       for (let done = 0; done < plan.keep; done += TRACE_STEPS) {
         const steps = Math.min(TRACE_STEPS, plan.keep - done);
         k.trace(groups, steps);
-        for (let l = 0; l < lanes; l++) {
-          const c = Math.floor(bounded[b + l] / plan.samples) - band.c0;
-          for (let r = 0; r < steps; r++) {
-            const row = rowOf(trace[r * k.layout.lanes + l], lo, hi, H);
-            if (row < 0) band.outside[c]++;
-            else band.density[row * band.width + c]++;
-          }
-        }
+        for (let l = 0; l < lanes; l++) visit(bounded[b + l], trace, trace2, l, lanesAll, steps);
       }
     }
   }

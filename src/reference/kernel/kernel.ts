@@ -26,8 +26,13 @@ import { context, Fn, load, maxAbsDiff, store, type FieldRef, type PairState } f
 import { StepFlag, type LaneLayout } from './layout.ts';
 import { tangent } from './tangent-step.ts';
 
-/** What an ensemble kernel records besides the basin kernel's state. */
-export type Observed = { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr' };
+/** What an ensemble kernel records besides the basin kernel's state (`slot`: the observable, 0 by default). */
+export type Observed = { kind: 'coord'; index: number } | { kind: 'f' } | { kind: 'expr'; slot?: number };
+
+/** The DAG node of an observed quantity that is not a coordinate. */
+export function observedNode(graph: ObjectiveGraph, o: Observed): number {
+  return o.kind === 'f' ? graph.f : graph.observables[o.kind === 'expr' ? (o.slot ?? 0) : 0];
+}
 
 export interface KernelOptions {
   /**
@@ -37,6 +42,8 @@ export interface KernelOptions {
   tangent: 'basin' | 'ensemble';
   /** The quantity whose extremes OBSERVE tracks (ensemble kernels), or null. */
   observe: Observed | null;
+  /** A second quantity `trace` records beside `observe` (an attractor's pair), or null. */
+  trace2?: Observed | null;
   /** f64x2 vectors per group (1 or 2): more hide latency, fewer keep large objectives in registers. */
   pairs: number;
 }
@@ -252,8 +259,7 @@ function runBody(
   if (observe) {
     flag(StepFlag.OBSERVE, () => {
       let outs: number[][] | null = null;
-      if (observe.kind !== 'coord')
-        outs = emitOutputs(graph.dag, [observe.kind === 'f' ? graph.f : graph.observables[0]], ctx);
+      if (observe.kind !== 'coord') outs = emitOutputs(graph.dag, [observedNode(graph, observe)], ctx);
       st.forEach((s, q) => {
         const o = outs ? outs[0][q] : s.x[(observe as { index: number }).index];
         // if (o < min) min = o; if (o > max) max = o: a NaN changes neither.

@@ -37,12 +37,21 @@ export interface LaneLayout {
   /** Observed values of the replay, `traceSteps` rows of `lanes` (ensemble kernels). */
   trace: number;
   traceSteps: number;
+  /** The second traced quantity's rows (an attractor's pair), after the first's; = trace without one. */
+  trace2: number;
   /** Total bytes. */
   bytes: number;
 }
 
-/** The fields of `lanes` lanes, from byte `base` on, with a trace of `traceSteps` rows. */
-export function laneLayout(dim: number, nparam: number, lanes: number, base = 0, traceSteps = 0): LaneLayout {
+/** The fields of `lanes` lanes, from byte `base` on, with `traces` traces of `traceSteps` rows. */
+export function laneLayout(
+  dim: number,
+  nparam: number,
+  lanes: number,
+  base = 0,
+  traceSteps = 0,
+  traces = 1,
+): LaneLayout {
   let next = base;
   const field = () => {
     const at = next;
@@ -74,10 +83,13 @@ export function laneLayout(dim: number, nparam: number, lanes: number, base = 0,
     obs: fields(2),
     trace: 0,
     traceSteps,
+    trace2: 0,
     bytes: 0,
   };
   layout.trace = next;
   next += 8 * lanes * traceSteps;
+  layout.trace2 = traces > 1 ? next : layout.trace;
+  if (traces > 1) next += 8 * lanes * traceSteps;
   layout.bytes = next;
   return layout;
 }

@@ -1,7 +1,7 @@
 /**
- * <gd-ensemble-panel>: the settings of the ensemble views (kinds 'bifurcation' and 'density'):
- * samples, transient and kept iterates, the observable, rows or bins, the box the starts are spread
- * over, and the vertical range (automatic or fixed). Values go to the lab as SpecEditEvents and pass
+ * <gd-ensemble-panel>: the settings of the ensemble views (kinds 'bifurcation', 'density' and
+ * 'attractor'): samples, transient and kept iterates, the box the starts are spread over, and for the
+ * first two the observable, rows or bins and the vertical range (automatic or fixed). Values go to the lab as SpecEditEvents and pass
  * parseSpec and checkSpec there; each message is shown beside the field its path names.
  *
  * An ensemble trajectory runs transient + keep steps (src/core/ensemble.ts), so every
@@ -65,19 +65,90 @@ export class EnsemblePanel extends LitElement {
     this.edit((s) => ({ ...s, ensemble: { ...s.ensemble, ...patch } }));
   }
 
-  protected override render() {
+  /** The observable and the rows (diagram) or bins (density). */
+  private renderObservable(byField: Partial<Record<keyof typeof FIELD_PATHS, string[]>>) {
     const s = this.spec;
     const en = s.ensemble;
     const density = s.kind === 'density';
+    return html`<label title="a coordinate, f, or an expression in the variables"
+        >observable
+        <input
+          id="observable"
+          type="text"
+          .value=${en.observable}
+          @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() })}
+      /></label>
+      ${errorLine(byField.observable, 'observable-error')}
+      ${numberField({
+        id: 'rows',
+        label: density ? 'bins' : 'rows',
+        min: 2,
+        step: 1,
+        value: density ? en.bins : s.size[1],
+        onChange: (n) =>
+          this.edit((x) =>
+            density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
+          ),
+        errors: { id: 'rows-error', lines: byField.rows },
+      })}`;
+  }
+
+  /** The vertical (diagram) or histogram (density) range: automatic or fixed. */
+  private renderRange(lines: string[] | undefined) {
+    const s = this.spec;
+    const range = s.ensemble.range;
+    const density = s.kind === 'density';
+    return html`<label class="inline"
+        ><input
+          type="checkbox"
+          id="range-auto"
+          .checked=${!range}
+          @change=${(e: Event) => {
+            const auto = (e.target as HTMLInputElement).checked;
+            const start = this.autoRange ?? [s.plane.v.min, s.plane.v.max];
+            this.ensemble({ range: auto ? null : [start[0], start[1]] });
+          }}
+        />automatic ${density ? 'histogram' : 'vertical'} range (from a first pass)</label
+      >
+      ${
+        range
+          ? html`<label
+              >${density ? 'range' : 'vertical'}
+              <span class="pair">
+                ${numberInput({
+                  id: 'range-lo',
+                  step: 'any',
+                  ariaLabel: 'lowest value shown',
+                  value: formatNumber(range[0], range[1] - range[0]),
+                  onChange: (n) => this.ensemble({ range: [n, range[1]] }),
+                })}
+                ${numberInput({
+                  id: 'range-hi',
+                  step: 'any',
+                  ariaLabel: 'highest value shown',
+                  value: formatNumber(range[1], range[1] - range[0]),
+                  onChange: (n) => this.ensemble({ range: [range[0], n] }),
+                })}</span
+              ></label
+            >`
+          : nothing
+      }
+      ${errorLine(lines, 'range-error')}`;
+  }
+
+  protected override render() {
+    const s = this.spec;
+    const en = s.ensemble;
+    // The attractor's quantities, bins and ranges are the attractor panel's.
+    const single = s.kind !== 'attractor';
     const { byField, rest } = fieldErrors(this.error, FIELD_PATHS);
     const box = en.box;
-    const range = en.range;
     return html`<fieldset>
       <legend>ensemble</legend>
       ${numberField({
         id: 'samples',
         label: 'samples',
-        title: density ? 'trajectories in all' : 'trajectories per column',
+        title: s.kind === 'bifurcation' ? 'trajectories per column' : 'trajectories in all',
         min: 1,
         step: 1,
         value: en.samples,
@@ -105,27 +176,7 @@ export class EnsemblePanel extends LitElement {
         errors: { id: 'keep-error', lines: byField.keep },
       })}
       <div class="hint">each trajectory runs transient + keep = ${s.transient + en.keep} steps</div>
-      <label title="a coordinate, f, or an expression in the variables"
-        >observable
-        <input
-          id="observable"
-          type="text"
-          .value=${en.observable}
-          @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() })}
-      /></label>
-      ${errorLine(byField.observable, 'observable-error')}
-      ${numberField({
-        id: 'rows',
-        label: density ? 'bins' : 'rows',
-        min: 2,
-        step: 1,
-        value: density ? en.bins : s.size[1],
-        onChange: (n) =>
-          this.edit((x) =>
-            density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
-          ),
-        errors: { id: 'rows-error', lines: byField.rows },
-      })}
+      ${single ? this.renderObservable(byField) : nothing}
       <label class="inline"
         ><input
           type="checkbox"
@@ -167,43 +218,7 @@ export class EnsemblePanel extends LitElement {
             ></label>`
           : nothing
       }
-      ${errorLine(byField.box, 'box-error')}
-      <label class="inline"
-        ><input
-          type="checkbox"
-          id="range-auto"
-          .checked=${!range}
-          @change=${(e: Event) => {
-            const auto = (e.target as HTMLInputElement).checked;
-            const start = this.autoRange ?? [s.plane.v.min, s.plane.v.max];
-            this.ensemble({ range: auto ? null : [start[0], start[1]] });
-          }}
-        />automatic ${density ? 'histogram' : 'vertical'} range (from a first pass)</label
-      >
-      ${
-        range
-          ? html`<label
-              >${density ? 'range' : 'vertical'}
-              <span class="pair">
-                ${numberInput({
-                  id: 'range-lo',
-                  step: 'any',
-                  ariaLabel: 'lowest value shown',
-                  value: formatNumber(range[0], range[1] - range[0]),
-                  onChange: (n) => this.ensemble({ range: [n, range[1]] }),
-                })}
-                ${numberInput({
-                  id: 'range-hi',
-                  step: 'any',
-                  ariaLabel: 'highest value shown',
-                  value: formatNumber(range[1], range[1] - range[0]),
-                  onChange: (n) => this.ensemble({ range: [range[0], n] }),
-                })}</span
-              ></label
-            >`
-          : nothing
-      }
-      ${errorLine(byField.range, 'range-error')}
+      ${errorLine(byField.box, 'box-error')} ${single ? this.renderRange(byField.range) : nothing}
       ${rest.length ? html`<div class="error" id="ensemble-error">${rest.join('\n')}</div>` : nothing}
     </fieldset>`;
   }

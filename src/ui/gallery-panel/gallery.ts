@@ -45,6 +45,7 @@ export function sameExperiment(spec: ExperimentSpec, opened: ExperimentSpec): bo
       size: null,
       colour: null,
       ensemble: { ...s.ensemble, range: null },
+      attractor: { ...s.attractor, uRange: null, vRange: null },
     });
   return strip(spec) === strip(opened);
 }

@@ -6,6 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
+import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { exportPng, readSpecFile, type ExportOptions } from './export.ts';
@@ -14,7 +15,7 @@ export interface FileHost extends ReactiveControllerHost, HTMLElement {
   readonly spec: ExperimentSpec;
   readonly backend: LabBackend | null;
   readonly frame: MapFrame | null;
-  readonly ensembleView: BifurcationView | null;
+  readonly ensembleView: BifurcationView | AttractorView | null;
   setError(key: 'export' | 'open', message: string | null): void;
   /** Opens a checked spec as a new experiment (its view becomes the one Reset returns to). */
   openSpec(spec: ExperimentSpec, source: string): void;

@@ -11,6 +11,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { defaultSpec, parseSpec, type ExperimentSpec, type SpecKind } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
+import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
 import { GalleryChooseEvent, type GalleryTrajectoryEvent } from '../gallery-panel/gallery.ts';
 import type { PixelPickEvent, Section, SpecEditEvent, ViewChangeEvent } from '../shared/events.ts';
@@ -71,6 +72,8 @@ export class GdLab extends LitElement {
   /** A run estimated over a minute, waiting for the user's word. */
   @state() pending: { spec: ExperimentSpec; opts: ApplyOptions; seconds: number } | null = null;
   @state() private ensembleRange: [number, number] | null = null;
+  /** The ranges the attractor view chose automatically (where fixing them starts from). */
+  @state() private attractorRanges: { u: [number, number]; v: [number, number] } | null = null;
   @state() private exportProgress_: number | null = null;
   /** The settings column is collapsed. */
   @property({ type: Boolean, reflect: true, attribute: 'panels-hidden' }) panelsHidden = false;
@@ -78,7 +81,8 @@ export class GdLab extends LitElement {
   firstMapMs: number | null = null;
   private readonly t0 = performance.now();
 
-  @query('gd-bifurcation-view') ensembleView!: BifurcationView | null;
+  /** The ensemble view on screen (diagram, density or attractor), which computes its own spec. */
+  @query('gd-bifurcation-view, gd-attractor-view') ensembleView!: BifurcationView | AttractorView | null;
   @query('dialog') private galleryDialog!: HTMLDialogElement | null;
 
   readonly history = new ViewHistory<View>(viewsEqual);
@@ -232,7 +236,10 @@ export class GdLab extends LitElement {
 
   private setView(view: View, record: boolean): void {
     // An automatic ensemble range (±∞, see specView) has nothing to check.
-    const checked: View = Number.isFinite(view.v[0]) ? view : { u: view.u, v: [0, 1] };
+    const checked: View = {
+      u: Number.isFinite(view.u[0]) ? view.u : [0, 1],
+      v: Number.isFinite(view.v[0]) ? view.v : [0, 1],
+    };
     if (!isUsableView(checked, this.spec.size)) {
       this.setError('plane', 'cannot zoom further: float64 pixel centres would coincide');
       return;
@@ -384,7 +391,9 @@ export class GdLab extends LitElement {
   protected override render() {
     return html`
       <header>${toolbar(this, this)}</header>
-      <aside id="panels-column" @spec-edit=${this.onSpecEdit}>${renderSide(this, this.ensembleRange)}</aside>
+      <aside id="panels-column" @spec-edit=${this.onSpecEdit}>
+        ${renderSide(this, this.ensembleRange, this.attractorRanges)}
+      </aside>
       <main class=${this.files.dragging ? 'drop' : ''}>
         <div class="picture">
           ${renderNotes(this.engineNote, this.errors)} ${renderStatus(this)}
@@ -397,7 +406,9 @@ export class GdLab extends LitElement {
                 this.galleryCtl.trajectoryLeft();
               },
               ensembleReady: (ev: EnsembleReadyEvent) => {
-                this.ensembleRange = this.ensembleView?.result?.range ?? null;
+                const result = this.ensembleView?.result ?? null;
+                this.ensembleRange = result?.range ?? null;
+                this.attractorRanges = result?.range2 ? { u: result.range, v: result.range2 } : null;
                 this.runs.measured(this.backend, this.spec, ev.detail.ms);
                 this.runs.ensembleProgress(this.backend, this.spec, null);
               },

@@ -1,4 +1,6 @@
 /** The components the lab's templates use, registered once. */
+import '../attractor-panel/attractor-panel.ts';
+import '../attractor-view/attractor-view.ts';
 import '../basin-map/basin-map.ts';
 import '../bifurcation-view/bifurcation-view.ts';
 import '../colour-panel/colour-panel.ts';

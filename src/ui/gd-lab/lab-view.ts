@@ -40,7 +40,11 @@ export interface LabView {
 }
 
 /** The settings panels of the current view. */
-export function renderSide(lab: LabView, ensembleRange: [number, number] | null) {
+export function renderSide(
+  lab: LabView,
+  ensembleRange: [number, number] | null,
+  attractorRanges: { u: [number, number]; v: [number, number] } | null = null,
+) {
   const s = lab.spec;
   const err = (k: Section) => lab.errors[k] ?? null;
   return html`<gd-objective-panel
@@ -49,7 +53,11 @@ export function renderSide(lab: LabView, ensembleRange: [number, number] | null)
       .note=${lab.adaptNote}
     ></gd-objective-panel>
     <gd-optimizer-panel .spec=${s} .error=${err('optimizer')}></gd-optimizer-panel>
-    ${s.kind !== 'density' ? html`<gd-plane-panel .spec=${s} .error=${err('plane')}></gd-plane-panel>` : nothing}
+    ${
+      s.kind === 'basin' || s.kind === 'bifurcation'
+        ? html`<gd-plane-panel .spec=${s} .error=${err('plane')}></gd-plane-panel>`
+        : nothing
+    }
     ${
       s.kind !== 'basin'
         ? html`<gd-ensemble-panel
@@ -57,6 +65,15 @@ export function renderSide(lab: LabView, ensembleRange: [number, number] | null)
             .error=${err('ensemble')}
             .autoRange=${ensembleRange}
           ></gd-ensemble-panel>`
+        : nothing
+    }
+    ${
+      s.kind === 'attractor'
+        ? html`<gd-attractor-panel
+            .spec=${s}
+            .error=${err('attractor')}
+            .autoRanges=${attractorRanges}
+          ></gd-attractor-panel>`
         : nothing
     }
     ${s.kind !== 'density' ? html`<gd-colour-panel .spec=${s} .error=${err('colour')}></gd-colour-panel>` : nothing}`;
@@ -122,6 +139,15 @@ export interface PictureHandlers {
 /** The map or the ensemble view, filling the stage. */
 export function renderPicture(lab: LabView, on: PictureHandlers) {
   const s = lab.spec;
+  if (s.kind === 'attractor')
+    return html`<gd-attractor-view
+      .box=${lab.stage}
+      .spec=${s}
+      .backend=${lab.backend}
+      @view-change=${on.viewChange}
+      @ensemble-ready=${on.ensembleReady}
+      @ensemble-progress=${on.ensembleProgress}
+    ></gd-attractor-view>`;
   if (s.kind !== 'basin')
     return html`<gd-bifurcation-view
       .box=${lab.stage}

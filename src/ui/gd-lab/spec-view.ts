@@ -8,6 +8,11 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { View } from '../shared/view.ts';
 
 export function specView(spec: ExperimentSpec): View {
+  if (spec.kind === 'attractor') {
+    // Both ranges of the attractor view; automatic ones as [-∞, ∞], as for the diagram's range.
+    const { uRange: u, vRange: v } = spec.attractor;
+    return { u: u ? [u[0], u[1]] : [-Infinity, Infinity], v: v ? [v[0], v[1]] : [-Infinity, Infinity] };
+  }
   if (spec.kind === 'basin')
     return { u: [spec.plane.u.min, spec.plane.u.max], v: [spec.plane.v.min, spec.plane.v.max] };
   const r = spec.ensemble.range ?? [-Infinity, Infinity];
@@ -16,6 +21,11 @@ export function specView(spec: ExperimentSpec): View {
 
 /** The spec showing `view` (see specView). */
 export function withView(spec: ExperimentSpec, view: View): ExperimentSpec {
+  if (spec.kind === 'attractor') {
+    const fixed = (r: [number, number]): [number, number] | null =>
+      Number.isFinite(r[0]) && Number.isFinite(r[1]) ? [r[0], r[1]] : null;
+    return { ...spec, attractor: { ...spec.attractor, uRange: fixed(view.u), vRange: fixed(view.v) } };
+  }
   const u = { ...spec.plane.u, min: view.u[0], max: view.u[1] };
   if (spec.kind !== 'basin')
     return {
@@ -34,6 +44,6 @@ export function sameComputation(a: ExperimentSpec, b: ExperimentSpec): boolean {
 /** Trajectory steps a spec computes: grid × iterations, or columns × samples × (transient + keep). */
 export function specSteps(spec: ExperimentSpec): number {
   if (spec.kind === 'basin') return spec.size[0] * spec.size[1] * spec.iterations;
-  const columns = spec.kind === 'density' ? 1 : spec.size[0];
+  const columns = spec.kind === 'bifurcation' ? spec.size[0] : 1;
   return columns * spec.ensemble.samples * (spec.transient + spec.ensemble.keep);
 }

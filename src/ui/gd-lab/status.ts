@@ -13,6 +13,7 @@ export const KIND_TITLES: Record<SpecKind, string> = {
   basin: 'basin map',
   bifurcation: 'bifurcation diagram',
   density: 'long-run density',
+  attractor: 'attractor (2-D density)',
 };
 
 /** A count or rate with an SI prefix: 33.6 M, 7.68 k. */
@@ -51,6 +52,8 @@ export function workLine(spec: ExperimentSpec): string {
   const steps = spec.transient + spec.ensemble.keep;
   if (spec.kind === 'basin') return `${spec.size.join('×')} starts × ${spec.iterations} iterations`;
   if (spec.kind === 'density') return `${spec.ensemble.samples} trajectories × ${steps} steps`;
+  if (spec.kind === 'attractor')
+    return `${spec.ensemble.samples} trajectories × ${steps} steps into ${spec.size.join('×')} bins`;
   return `${spec.size[0]} columns × ${spec.ensemble.samples} samples × ${steps} steps`;
 }
 

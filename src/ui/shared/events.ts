@@ -6,7 +6,7 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { View } from './view.ts';
 
 /** Which panel an edit came from, so an error is shown beside that panel's fields. */
-export type Section = 'objective' | 'optimizer' | 'plane' | 'ensemble' | 'colour';
+export type Section = 'objective' | 'optimizer' | 'plane' | 'ensemble' | 'attractor' | 'colour';
 
 export interface SpecEditDetail {
   section: Section;

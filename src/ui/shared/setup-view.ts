@@ -87,6 +87,7 @@ export function setupKind(
     const iterations = Math.max(back.iterations, back.transient + 1);
     return { ...spec, kind, plane: back.plane, size: back.size, iterations, transient: back.transient };
   }
+  if (kind === 'attractor') return setupAttractor(spec, obj);
   const u = ensembleSweep(spec, obj);
   const coord = obj.vars.find((q) => q !== u.quantity) ?? obj.vars[0];
   const old = [spec.plane.u, spec.plane.v].find((a) => a.quantity === coord);
@@ -106,6 +107,37 @@ export function setupKind(
     kind,
     plane: { u, v },
     ensemble,
+    iterations: spec.transient + ensemble.keep,
+  };
+}
+
+/** Bins of an attractor opened from another view. */
+export const ATTRACTOR_BINS: [number, number] = [256, 256];
+
+/**
+ * The spec as an attractor: the pair of the first two variables (x and f in one variable) unless
+ * the spec's pair still names the objective's variables or f, starts spread over the ensemble box,
+ * automatic ranges, at least as many samples and kept steps as a density, and square bins; the plane
+ * (which an attractor does not use) stays for the way back to the map.
+ */
+function setupAttractor(spec: ExperimentSpec, obj: ObjectiveNames): ExperimentSpec {
+  const names = [...obj.vars, 'f'];
+  const { u, v } = spec.attractor;
+  const keep = names.includes(u.trim()) && names.includes(v.trim()) && u.trim() !== v.trim();
+  const pair = keep ? { u, v } : { u: obj.vars[0], v: obj.vars[1] ?? 'f' };
+  const box = spec.kind !== 'basin' && spec.ensemble.box ? spec.ensemble.box : ensembleBox(spec, obj);
+  const ensemble = {
+    ...spec.ensemble,
+    box,
+    samples: Math.max(spec.ensemble.samples, DENSITY_MIN_SAMPLES),
+    keep: Math.max(spec.ensemble.keep, DENSITY_MIN_KEEP),
+  };
+  return {
+    ...spec,
+    kind: 'attractor',
+    size: spec.kind === 'attractor' ? spec.size : [...ATTRACTOR_BINS],
+    ensemble,
+    attractor: { ...pair, uRange: null, vRange: null },
     iterations: spec.transient + ensemble.keep,
   };
 }

@@ -1,0 +1,155 @@
+/**
+ * `gdlab attractor`: the 2-D histogram of the long-run iterates of many trajectories at one learning
+ * rate over a pair of quantities: the invariant measure of the attractor GD converges to
+ * (src/core/attractor.ts), with its mean Lyapunov exponent, on the GPU (f32) or the CPU (f64).
+ */
+import { attractorReport, type AttractorReport } from '../core/attractor.ts';
+import type { EngineInfo } from '../core/engine.ts';
+import { renderAttractor } from '../engine/attractor-render.ts';
+import { labColours } from '../engine/bifurcation-render.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
+import { CliError, ENGINE_HELP, inFlagTerms, parseFlags, parseNumber, parseRange } from './args.ts';
+import {
+  baseEnsembleSpec,
+  checkedSpec,
+  ENSEMBLE_OPTIONS,
+  ENSEMBLE_PATHS,
+  runEnsembleCommand,
+} from './bifurcation.ts';
+import { writeJson, writeSpecPng } from './output.ts';
+import { readSpecFile } from './spec-file.ts';
+
+export const help = `gdlab attractor: the density of long-run iterates over a pair of quantities at one h
+
+usage: gdlab attractor --objective ID_OR_EXPR --lr H [options]
+       gdlab attractor --spec FILE [--engine E] [--json FILE] [--png FILE]
+
+  --objective ID_OR_EXPR  a preset id or an expression in x, y or x1…x8
+  --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
+  --lr H                  learning rate (default: the preset's)
+  --pair U,V              the horizontal and vertical quantities: variables, f, or expressions
+                          (default: the first two variables, or x,f in one variable)
+  --bins WxH              cells of the histogram (default 256x256)
+  --range-u A:B           range of U (default: from the data)
+  --range-v A:B           range of V (default: from the data)
+  --samples M             trajectories (default 512)
+  --transient T           steps discarded first (default 1000)
+  --keep K                iterates kept per trajectory (default 2000)
+  --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
+  --max-period P          longest period looked for (default 16)
+  --spec FILE             a spec of kind attractor (JSON, or a PNG gdlab saved) instead of the flags
+${ENGINE_HELP}
+  --json FILE             write the JSON to FILE ('-': print it; the default without --png)
+  --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
+  --png FILE              the histogram, log(1 + count) through the colormap, v up, one pixel per
+                          cell, with the spec in a tEXt chunk 'gdlab-spec'
+  -h, --help              this text
+
+Each trajectory runs transient + keep steps; only samples bounded for all of them contribute, each
+exactly keep counts (a cell, or outside when a value lies outside its range). Output:
+  {"spec": …, "engine": {"kind", "precision", "adapter"}, "reason": "…", "bins": [W, H], "u": U, "v": V,
+   "range": {"u": [lo, hi], "v": [lo, hi]}, "counts": [W·H, cell (i, j) at j·W + i, j = 0 at the bottom],
+   "outside": n, "bounded": m, "samples": M, "keep": K, "lyapunov": mean λ over bounded samples,
+   "period": most common period or null (chaos)}
+`;
+
+const OPTIONS = {
+  ...ENSEMBLE_OPTIONS,
+  pair: { type: 'string' },
+  'range-u': { type: 'string' },
+  'range-v': { type: 'string' },
+  spec: { type: 'string' },
+} as const;
+const { columns: _c, rows: _r, observable: _o, range: _g, ...ATTRACTOR_OPTIONS } = OPTIONS;
+void [_c, _r, _o, _g];
+
+type Flags = Partial<Record<keyof typeof ATTRACTOR_OPTIONS, string>> & { param?: string[] };
+
+/** The spec fields the flags set, for messages in the flags' terms. */
+const PATHS = {
+  ...ENSEMBLE_PATHS,
+  size: 'bins',
+  'attractor.u': 'pair',
+  'attractor.v': 'pair',
+  'attractor.uRange': 'range-u',
+  'attractor.vRange': 'range-v',
+  attractor: 'pair',
+};
+
+/** The flags that only --spec's file may set when it is given. */
+const RUN_FLAGS = new Set(['engine', 'json', 'png', 'max-seconds', 'spec']);
+
+function parseBins(text: string): [number, number] {
+  const m = /^(\d+)x(\d+)$/.exec(text.trim());
+  if (!m) throw new CliError(`--bins: '${text}' is not WxH (e.g. 256x256)`);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** Builds the spec from flags (parseSpec and checkSpec check it like any other). */
+export function attractorSpec(flags: Flags): ExperimentSpec {
+  if (flags.spec !== undefined) {
+    const extra = Object.keys(flags).filter((k) => k !== '_' && !RUN_FLAGS.has(k));
+    if (extra.length)
+      throw new CliError(`--spec sets the experiment; drop --${extra.join(', --')} or drop --spec`);
+    const spec = readSpecFile(flags.spec);
+    if (spec.kind !== 'attractor')
+      throw new CliError(`--spec '${flags.spec}': a spec of kind '${spec.kind}', not 'attractor'`);
+    return checkedSpec(spec);
+  }
+  const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 1000, keep: 2000, samples: 512 });
+  const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
+  if (lr === undefined) throw new CliError('--lr is required for an expression');
+  if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
+  let pair: [string, string] = [obj.vars[0], obj.vars[1] ?? 'f'];
+  if (flags.pair !== undefined) {
+    const parts = flags.pair.split(',');
+    if (parts.length !== 2 || parts.some((p) => !p.trim()))
+      throw new CliError(`--pair: '${flags.pair}' is not U,V (two quantities separated by a comma)`);
+    pair = [parts[0].trim(), parts[1].trim()];
+  }
+  const size = flags.bins !== undefined ? parseBins(flags.bins) : [256, 256];
+  const uRange = flags['range-u'] !== undefined ? parseRange('range-u', flags['range-u']) : null;
+  const vRange = flags['range-v'] !== undefined ? parseRange('range-v', flags['range-v']) : null;
+  return checkedSpec({
+    ...spec,
+    kind: 'attractor',
+    lr,
+    size,
+    // Unused by the attractor; the preset's window, so the spec opens as a map too.
+    ...(preset && { plane: preset.view }),
+    attractor: { u: pair[0], v: pair[1], uRange, vRange },
+  });
+}
+
+/** What `gdlab attractor` writes as JSON. */
+export interface AttractorJson extends Omit<AttractorReport, 'counts' | 'uRange' | 'vRange'> {
+  spec: ExperimentSpec;
+  engine: EngineInfo;
+  /** Why this engine ran (src/select/decide.ts). */
+  reason: string;
+  range: { u: [number, number]; v: [number, number] };
+  counts: number[];
+}
+
+export function attractorJson(
+  report: AttractorReport,
+  spec: ExperimentSpec,
+  engine: EngineInfo,
+  reason: string,
+): AttractorJson {
+  const { counts, uRange, vRange, ...rest } = report;
+  return { spec, engine, reason, ...rest, range: { u: uRange, v: vRange }, counts: Array.from(counts) };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv, ATTRACTOR_OPTIONS, 'attractor') as Flags;
+  const spec = inFlagTerms(argv, PATHS, () => attractorSpec(flags));
+  return runEnsembleCommand('attractor', flags, spec, (result, reason) => {
+    const report = attractorReport(result);
+    if (flags.png !== undefined)
+      writeSpecPng(flags.png, renderAttractor(report, labColours(spec.colour.colormap)), spec);
+    if (flags.json !== undefined || flags.png === undefined)
+      writeJson(flags.json ?? '-', attractorJson(report, spec, result.info, reason));
+    else process.stdout.write(`engine: ${reason}\n`);
+  });
+}

@@ -1,0 +1,390 @@
+/**
+ * <gd-attractor-view>: the attractor view of the lab: the 2-D density of the long-run iterates of
+ * many starts at one h over a pair of quantities (src/core/attractor.ts), log-shaded, with a colour
+ * bar in visits per cell, a readout under the pointer and a summary line (bounded starts, the mean
+ * Lyapunov exponent with its precision).
+ *
+ * It computes its spec itself (EnsembleHost, as the bifurcation view: the lab's GPU device, else the
+ * float64 engine on the page's workers) and asks the lab for every view change with a
+ * ViewChangeEvent: a dragged box (or +/− and arrows) fixes both ranges. The counts come back to the
+ * CPU anyway, so colouring is a CPU pass into a 2D canvas, at most once per animation frame.
+ */
+import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { attractorReport, type AttractorReport } from '../../core/attractor.ts';
+import type { BifurcationResult } from '../../core/ensemble.ts';
+import { renderAttractor } from '../../engine/attractor-render.ts';
+import { labColours } from '../../engine/bifurcation-render.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
+import type { LabBackend } from '../engine-host/backend.ts';
+import { isAbort } from '../engine-host/backend.ts';
+import { BoxZoom } from '../bifurcation-view/box-zoom.ts';
+import { EnsembleHost, backendDevice } from '../bifurcation-view/ensemble-host.ts';
+import { ensembleStyles } from '../bifurcation-view/ensemble-styles.ts';
+import { EnsembleProgressEvent, EnsembleReadyEvent } from '../bifurcation-view/events.ts';
+import { ViewChangeEvent } from '../shared/events.ts';
+import { FrameScheduler } from '../shared/frame-scheduler.ts';
+import { formatNumber } from '../shared/labels.ts';
+import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
+import { viewKey } from '../shared/view-keys.ts';
+import { boxToView, screenToPlane, type Size, type View } from '../shared/view.ts';
+import { attractorPng } from './attractor-export.ts';
+import { colourBarGradient, colourBarTicks } from './colour-bar.ts';
+import { attractorSummary } from './summary.ts';
+
+/** Room right of the plot for the colour bar and its labels, and under it for readout and summary. */
+const BAR = { gap: 14, width: 14, labels: 64 };
+const BELOW = 60;
+
+const HINT = 'Drag a box, or +/− and arrows, to zoom and move; the ranges then stay fixed';
+
+/** Whether two specs compute the same result (they may differ in colouring only). */
+export function sameAttractor(a: ExperimentSpec, b: ExperimentSpec): boolean {
+  return JSON.stringify({ ...a, colour: null }) === JSON.stringify({ ...b, colour: null });
+}
+
+/** The window the view shows: the spec's fixed ranges, else the ones the last result chose. */
+export function attractorView(spec: ExperimentSpec, result: BifurcationResult | null): View {
+  const a = spec.attractor;
+  const u = a.uRange ?? result?.range ?? [-1, 1];
+  const v = a.vRange ?? result?.range2 ?? [-1, 1];
+  return { u: [u[0], u[1]], v: [v[0], v[1]] };
+}
+
+@customElement('gd-attractor-view')
+export class AttractorView extends LitElement {
+  static override styles = [
+    plotStyles,
+    ensembleStyles,
+    css`
+      .bar {
+        position: absolute;
+        outline: 1px solid #888;
+      }
+      .bar-label {
+        font-size: 11px;
+        fill: currentColor;
+      }
+    `,
+  ];
+
+  /** The spec to show (kind 'attractor'); the view computes it. */
+  @property({ attribute: false }) spec: ExperimentSpec | null = null;
+  /** The lab's backend: its GPU device computes, without one the CPU workers do. */
+  @property({ attribute: false }) backend: LabBackend | null = null;
+  /** Room for the whole element, in CSS pixels. */
+  @property({ attribute: false }) box: Size = { width: 700, height: 560 };
+
+  /** The result on screen (the previous one while a new spec computes). */
+  @state() result: BifurcationResult | null = null;
+  /** Progress of the computation in [0, 1]; null when idle. */
+  @state() progress: number | null = null;
+  @state() error: string | null = null;
+  @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
+  @state() private hover: { x: number; y: number; u: number; v: number; count: number | null } | null = null;
+
+  @query('canvas.density') private canvas!: HTMLCanvasElement | null;
+  @query('.plot') private plot!: HTMLElement | null;
+
+  private host_: EnsembleHost | null = null;
+  private hostBackend: LabBackend | null = null;
+  private controller: AbortController | null = null;
+  private computedKey: string | null = null;
+  private drawn: { result: BifurcationResult; colormap: string; canvas: HTMLCanvasElement } | null = null;
+  private scheduler = new FrameScheduler(this, () => this.draw());
+  private zoom = new BoxZoom(this, {
+    box: (r) => (this.boxRect = r),
+    zoom: (x0, y0, x1, y1) => {
+      const view = boxToView(this.shownView, this.plotSize(), x0, y0, x1, y1);
+      if (view) this.dispatchEvent(new ViewChangeEvent({ view, record: true }));
+    },
+    pick: () => {},
+    hover: (x, y) => this.updateHover(x, y),
+    leave: () => (this.hover = null),
+  });
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.controller?.abort(new DOMException('view removed', 'AbortError'));
+    this.host_?.dispose();
+    this.host_ = null;
+    this.hostBackend = null;
+    this.computedKey = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.requestUpdate();
+  }
+
+  /** The square drawing area: all the room less the frame, the colour bar and the lines below. */
+  plotSize(): Size {
+    const w = this.box.width - PLOT_MARGIN.left - PLOT_MARGIN.right - BAR.gap - BAR.width - BAR.labels;
+    const h = this.box.height - PLOT_MARGIN.top - PLOT_MARGIN.bottom - BELOW;
+    const side = Math.max(60, Math.min(w, h));
+    return { width: side, height: side };
+  }
+
+  /** The window on screen. */
+  get shownView(): View {
+    return this.spec ? attractorView(this.spec, this.result) : { u: [0, 1], v: [0, 1] };
+  }
+
+  /** Whether the result on screen is the spec's. */
+  get ready(): boolean {
+    return (
+      !!this.spec && !!this.result && this.progress === null && sameAttractor(this.result.spec, this.spec)
+    );
+  }
+
+  /** The histogram on screen in numbers; null before the first result. */
+  get report(): AttractorReport | null {
+    return this.result?.plan.pair ? attractorReport(this.result) : null;
+  }
+
+  /** Stops the computation in flight; the result on screen stays. */
+  cancel(): void {
+    if (this.progress === null) return;
+    this.controller?.abort(new DOMException('cancelled', 'AbortError'));
+    this.controller = null;
+    this.setProgress(null);
+  }
+
+  /** Computes the spec again (after a cancel). */
+  rerun(): void {
+    this.computedKey = null;
+    this.requestUpdate();
+  }
+
+  /**
+   * PNG bytes of the result on screen with its spec embedded; null until the spec's result is in.
+   * `side` recomputes with the longer side of the bins at that size; `decorate` adds axes.
+   */
+  async exportPng(
+    opts: { side: number | null; decorate: boolean } = { side: null, decorate: false },
+    signal?: AbortSignal,
+    onProgress?: (p: number) => void,
+  ): Promise<Uint8Array | null> {
+    const r = this.result;
+    const spec = this.spec;
+    if (!this.ready || !r || !spec) return null;
+    let result = r;
+    if (opts.side !== null && this.host_) {
+      const [W, H] = r.spec.size;
+      const s = Math.min(4096, opts.side) / Math.max(W, H);
+      const size = [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))];
+      // The ranges on screen stay, so the larger picture shows the same window.
+      const report = attractorReport(r);
+      const attractor = { ...r.spec.attractor, uRange: report.uRange, vRange: report.vRange };
+      result = await this.host_.run(parseSpec({ ...r.spec, size, attractor }), {
+        signal,
+        onProgress: (d, t) => onProgress?.(d / t),
+      });
+    }
+    return attractorPng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
+  }
+
+  private setProgress(p: number | null): void {
+    this.progress = p;
+    this.dispatchEvent(new EnsembleProgressEvent(p));
+  }
+
+  private onKey = (e: KeyboardEvent): void => {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    const action = viewKey(e.key, this.shownView, this.plotSize());
+    if (!action || action.kind !== 'view') return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
+  };
+
+  protected override willUpdate(): void {
+    if (this.backend !== this.hostBackend) {
+      this.controller?.abort(new DOMException('new engine', 'AbortError'));
+      this.host_?.dispose();
+      this.host_ = null;
+      this.hostBackend = this.backend;
+      this.computedKey = null;
+      if (this.backend) this.host_ = new EnsembleHost(backendDevice(this.backend), this.backend.info.adapter);
+    }
+    const spec = this.spec;
+    if (spec && spec.kind === 'attractor' && this.host_) {
+      const key = JSON.stringify({ ...spec, colour: null });
+      if (key !== this.computedKey) {
+        this.computedKey = key;
+        this.compute(this.host_, spec);
+      }
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (this.plot) this.zoom.attach(this.plot);
+    if (changed.has('result') || changed.has('spec')) this.scheduler.request();
+  }
+
+  private compute(host: EnsembleHost, spec: ExperimentSpec): void {
+    this.controller?.abort(new DOMException('superseded by a newer spec', 'AbortError'));
+    const controller = new AbortController();
+    this.controller = controller;
+    this.setProgress(0);
+    const t0 = performance.now();
+    host
+      .run(spec, {
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          if (this.controller === controller) this.setProgress(done / total);
+        },
+      })
+      .then(
+        (result) => {
+          if (this.controller !== controller) return;
+          this.result = result;
+          this.progress = null;
+          this.error = null;
+          this.dispatchEvent(new EnsembleProgressEvent(null));
+          this.dispatchEvent(new EnsembleReadyEvent(performance.now() - t0));
+        },
+        (e: unknown) => {
+          if (this.controller !== controller || isAbort(e)) return;
+          this.setProgress(null);
+          this.computedKey = null;
+          this.error = (e as Error).message;
+        },
+      );
+  }
+
+  private draw(): void {
+    const r = this.result;
+    const spec = this.spec;
+    const canvas = this.canvas;
+    if (!r || !spec || !canvas || !r.plan.pair) return;
+    const colormap = spec.colour.colormap;
+    const d = this.drawn;
+    if (d && d.result === r && d.colormap === colormap && d.canvas === canvas) return;
+    const img = renderAttractor(attractorReport(r), labColours(colormap));
+    canvas.width = img.width;
+    canvas.height = img.height;
+    const data = new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height);
+    canvas.getContext('2d')!.putImageData(data, 0, 0);
+    this.drawn = { result: r, colormap, canvas };
+  }
+
+  /** The result's own window: where its canvas lies within the shown view. */
+  private resultView(r: BifurcationResult): View {
+    const v = r.range2 ?? r.range;
+    return { u: [r.range[0], r.range[1]], v: [v[0], v[1]] };
+  }
+
+  private updateHover(x: number, y: number): void {
+    const size = this.plotSize();
+    if (x < 0 || y < 0 || x >= size.width || y >= size.height) {
+      this.hover = null;
+      return;
+    }
+    const [u, v] = screenToPlane(this.shownView, size, x, y);
+    const r = this.result;
+    let count: number | null = null;
+    if (r?.plan.pair) {
+      const rv = this.resultView(r);
+      const { width: W, height: H } = r.plan.pair;
+      const i = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * W);
+      const j = Math.floor(((v - rv.v[0]) / (rv.v[1] - rv.v[0])) * H);
+      if (i >= 0 && i < W && j >= 0 && j < H) count = r.density[j * W + i];
+    }
+    this.hover = { x, y, u, v, count };
+  }
+
+  private renderBar(size: Size, report: AttractorReport | null) {
+    const spec = this.spec!;
+    let top = 0;
+    if (report) for (const c of report.counts) if (c > top) top = c;
+    const left = PLOT_MARGIN.left + size.width + BAR.gap;
+    const ticks = colourBarTicks(top);
+    return html`<div
+        class="bar"
+        id="colour-bar"
+        style="left:${left}px;top:${PLOT_MARGIN.top}px;width:${BAR.width}px;height:${size.height}px;background:${colourBarGradient(spec.colour.colormap)}"
+      ></div>
+      <svg width=${left + BAR.width + BAR.labels} height=${size.height + PLOT_MARGIN.top} aria-hidden="true">
+        ${ticks.map((t) => {
+          const y = PLOT_MARGIN.top + (1 - t.at) * size.height;
+          return svg`<line x1=${left + BAR.width} x2=${left + BAR.width + 4} y1=${y} y2=${y} stroke="currentColor"></line>
+            <text class="bar-label" x=${left + BAR.width + 6} y=${y + 4}>${t.count}</text>`;
+        })}
+        <text
+          class="bar-label"
+          transform="translate(${left + BAR.width + BAR.labels - 4},${PLOT_MARGIN.top + size.height / 2}) rotate(-90)"
+          text-anchor="middle"
+        >
+          visits per cell (log)
+        </text>
+      </svg>`;
+  }
+
+  private renderReadout() {
+    const h = this.hover;
+    if (!h) return html`<div class="readout hint">${HINT}</div>`;
+    const sv = this.shownView;
+    const a = this.spec!.attractor;
+    const count = h.count === null ? '' : ` · ${h.count} visits in this cell`;
+    return html`<div class="readout" id="readout">
+      ${a.u} = ${formatNumber(h.u, (sv.u[1] - sv.u[0]) / 100, 6)} · ${a.v} =
+      ${formatNumber(h.v, (sv.v[1] - sv.v[0]) / 100, 6)}${count}
+    </div>`;
+  }
+
+  protected override render() {
+    const spec = this.spec;
+    if (!spec) return nothing;
+    const size = this.plotSize();
+    const total = frameSize(size);
+    const report = this.report;
+    const sv = this.shownView;
+    const r = this.result;
+    const box = this.boxRect;
+    const cross = !box && this.hover;
+    const describe = report
+      ? `attractor of GD at h = ${formatNumber(spec.lr)}: density of ${spec.attractor.u} and ${spec.attractor.v}; ${attractorSummary(report, r!.info)}`
+      : 'attractor: computing';
+    return html`
+      <div
+        class="frame"
+        style="width:${total.width + BAR.gap + BAR.width + BAR.labels}px;height:${total.height}px"
+      >
+        <svg width=${total.width} height=${total.height} aria-hidden="true">
+          ${plotAxes(sv, size, PLOT_MARGIN.top, { u: spec.attractor.u, v: spec.attractor.v })}
+        </svg>
+        ${this.renderBar(size, report)}
+        <div
+          class="plot"
+          tabindex="0"
+          role="img"
+          aria-roledescription="attractor"
+          aria-label=${describe}
+          style="left:${PLOT_MARGIN.left}px;top:${PLOT_MARGIN.top}px;width:${size.width}px;height:${size.height}px"
+          @keydown=${this.onKey}
+        >
+          <canvas
+            class="density"
+            style=${r ? placedBox(sv, size, this.resultView(r)) : 'display:none'}
+          ></canvas>
+          <svg width=${size.width} height=${size.height} aria-hidden="true">
+            ${cross ? svg`<line class="cross" x1=${cross.x} x2=${cross.x} y1="0" y2=${size.height}></line><line class="cross" x1="0" x2=${size.width} y1=${cross.y} y2=${cross.y}></line>` : nothing}
+            ${box ? svg`<rect class="box" x=${box.x} y=${box.y} width=${box.w} height=${box.h}></rect>` : nothing}
+          </svg>
+        </div>
+      </div>
+      ${this.renderReadout()}
+      <div class="readout" id="attractor-summary">
+        ${report ? attractorSummary(report, r!.info) : nothing}
+      </div>
+      ${this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gd-attractor-view': AttractorView;
+  }
+}

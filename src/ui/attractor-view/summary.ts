@@ -1,0 +1,13 @@
+/** The attractor view's lines in words: what was counted, the mean exponent with its precision. */
+import type { AttractorReport } from '../../core/attractor.ts';
+import type { EngineInfo } from '../../core/engine.ts';
+
+/** "512 of 512 starts bounded × 2000 kept steps · λ̄ = 0.442 (GPU, f32) · 0 outside". */
+export function attractorSummary(r: AttractorReport, info: EngineInfo): string {
+  const where = info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
+  const lyap = Number.isFinite(r.lyapunov)
+    ? ` · mean λ = ${r.lyapunov.toFixed(3)} (${where})`
+    : ` · ${where}`;
+  const kind = r.period === null ? (r.bounded ? ' · no common period' : '') : ` · period ${r.period}`;
+  return `${r.bounded} of ${r.samples} starts bounded × ${r.keep} kept steps${lyap}${kind} · ${r.outside} outside the ranges`;
+}

@@ -1,0 +1,194 @@
+/**
+ * The attractor view in the lab, in headless Chromium against the production build (SwiftShader
+ * WebGPU, `?display=readback`): the real render's pixels against the histogram the view computed,
+ * the colour bar, a box zoom that fixes both ranges, the view selector, and the exported PNG.
+ * Small on purpose: 64 × 64 bins, 128 starts × 300 kept steps.
+ */
+import { decode } from 'fast-png';
+import type { Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
+import { colormapLut } from '../../src/colormaps.ts';
+import { decodeSpecPng } from '../../src/experiment/png.ts';
+import { parseSpec } from '../../src/experiment/spec.ts';
+import { hashFor, screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+
+const shared = sharedBrowser();
+
+const COUPLED = {
+  kind: 'attractor',
+  objective: {
+    expr: '((x^2 - 1)^2 + (y^2 - 1)^2)/4 + c*(x - y)^2/2',
+    preset: 'coupled-wells',
+    params: { c: 0.1 },
+  },
+  lr: 1.4,
+  x0: [0.75, 0.75],
+  size: [64, 64],
+  transient: 200,
+  iterations: 500,
+  ensemble: {
+    samples: 128,
+    box: { min: [0.3, 0.3], max: [1.2, 1.2] },
+    keep: 300,
+    observable: 'x',
+    bins: 100,
+    range: null,
+  },
+  attractor: { u: 'x', v: 'y', uRange: null, vRange: null },
+};
+
+async function waitForAttractor(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const lab = document.querySelector('gd-lab');
+      const view = lab?.shadowRoot?.querySelector('gd-attractor-view');
+      return !!view && view.ready && view.spec === lab!.spec;
+    },
+    { timeout, polling: 100 },
+  );
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+/** The view's result and the pixels of its canvas as drawn. */
+async function rendered(page: Page) {
+  return page.evaluate(() => {
+    const lab = document.querySelector('gd-lab')!;
+    const view = lab.shadowRoot!.querySelector('gd-attractor-view')!;
+    const r = view.report!;
+    const cv = view.shadowRoot!.querySelector('canvas.density') as HTMLCanvasElement;
+    const px = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+    const bar = view.shadowRoot!.getElementById('colour-bar')!.getBoundingClientRect();
+    const r2 = view.shadowRoot!.querySelector('.plot')!.getBoundingClientRect();
+    return {
+      spec: lab.spec,
+      hash: location.hash,
+      kind: view.result!.info.kind,
+      counts: Array.from(r.counts),
+      bounded: r.bounded,
+      lyapunov: r.lyapunov,
+      uRange: r.uRange,
+      vRange: r.vRange,
+      canvas: [cv.width, cv.height],
+      pixels: Array.from(px),
+      bar: { height: bar.height, width: bar.width },
+      plot: { x: r2.left, y: r2.top, width: r2.width, height: r2.height },
+      summary: view.shadowRoot!.getElementById('attractor-summary')!.textContent!,
+      errors: lab.errors,
+      viewError: view.error,
+    };
+  });
+}
+
+describe('the attractor view', () => {
+  it('draws the coupled wells’ strange attractor: each cell’s pixel is its count on the log scale', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor(COUPLED));
+    await waitForAttractor(page);
+    const s = await rendered(page);
+    await screenshot(page, 'attractor-1-coupled-wells');
+    expect(s.spec).toEqual(parseSpec(COUPLED));
+    expect(s.kind).toBe('gpu');
+    expect(s.bounded).toBe(128);
+    expect(s.counts.reduce((a, b) => a + b, 0)).toBe(128 * 300);
+    expect(s.lyapunov).toBeGreaterThan(0.35);
+    expect(s.summary).toMatch(/128 of 128 starts bounded × 300 kept steps · mean λ = 0\.4\d\d \(GPU, f32\)/);
+    // Pixel statistics of the real render: 64 × 64 pixels, v up; black exactly where a cell is empty,
+    // the colormap's top colour at the most visited cell; a folded sheet fills a good part of its box.
+    expect(s.canvas).toEqual([64, 64]);
+    const lut = colormapLut('viridis');
+    const top = Math.max(...s.counts);
+    let lit = 0;
+    for (let j = 0; j < 64; j++)
+      for (let i = 0; i < 64; i++) {
+        const o = ((63 - j) * 64 + i) * 4;
+        const rgb = s.pixels.slice(o, o + 3);
+        const n = s.counts[j * 64 + i];
+        if (n === 0) expect(rgb, `cell (${i}, ${j})`).toEqual([0, 0, 0]);
+        else {
+          lit++;
+          expect(
+            rgb.some((c) => c > 0),
+            `cell (${i}, ${j})`,
+          ).toBe(true);
+        }
+        if (n === top) expect(rgb).toEqual(Array.from(lut.slice(4 * 255, 4 * 255 + 3)));
+      }
+    expect(lit).toBeGreaterThan(0.4 * 64 * 64);
+    expect(lit).toBeLessThan(64 * 64);
+    expect(s.bar.height).toBeCloseTo(s.plot.height, 0);
+    expect(s.viewError).toBeNull();
+    expect(errors).toEqual([]);
+
+    // A box zoom fixes both ranges to the box and recomputes at full resolution.
+    const { x, y, width, height } = s.plot;
+    await page.mouse.move(Math.round(x + width * 0.2), Math.round(y + height * 0.2));
+    await page.mouse.down();
+    await page.mouse.move(Math.round(x + width * 0.5), Math.round(y + height * 0.5), { steps: 3 });
+    await page.mouse.move(Math.round(x + width * 0.7), Math.round(y + height * 0.6), { steps: 3 });
+    await page.mouse.up();
+    await waitForAttractor(page);
+    const z = await rendered(page);
+    await screenshot(page, 'attractor-2-zoomed');
+    const a = z.spec.attractor;
+    const fx = (f: number) => (Math.round(x + width * f) - x) / width;
+    const fy = (f: number) => (Math.round(y + height * f) - y) / height;
+    const [u0, u1] = s.uRange;
+    const [v0, v1] = s.vRange;
+    expect(a.uRange![0]).toBeCloseTo(u0 + fx(0.2) * (u1 - u0), 6);
+    expect(a.uRange![1]).toBeCloseTo(u0 + fx(0.7) * (u1 - u0), 6);
+    expect(a.vRange![0]).toBeCloseTo(v1 - fy(0.6) * (v1 - v0), 6);
+    expect(a.vRange![1]).toBeCloseTo(v1 - fy(0.2) * (v1 - v0), 6);
+    expect(z.uRange).toEqual(a.uRange);
+    expect(z.hash).not.toBe(s.hash);
+    expect(z.canvas).toEqual([64, 64]);
+    // Every kept iterate is counted: in the window, or outside it.
+    expect(z.counts.reduce((p, q) => p + q, 0)).toBeLessThan(128 * 300);
+    expect(z.counts.reduce((p, q) => p + q, 0)).toBeGreaterThan(0);
+
+    // Export at screen resolution: the histogram's pixels, the spec inside.
+    await page.evaluate(() => {
+      const lab = document.querySelector('gd-lab')!;
+      lab.lastExport = null;
+      (lab.shadowRoot!.getElementById('export') as HTMLElement).click();
+    });
+    await page.waitForFunction(() => !!document.querySelector('gd-lab')!.lastExport, { timeout: 30_000 });
+    const bytes = await page.evaluate(() => Array.from(document.querySelector('gd-lab')!.lastExport!));
+    const png = decodeSpecPng(new Uint8Array(bytes));
+    expect([png.width, png.height]).toEqual([64, 64]);
+    expect(png.spec).toEqual(z.spec);
+    expect(decode(new Uint8Array(bytes)).width).toBe(64);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens from the map through the view selector, set up for the objective', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const map = {
+      ...COUPLED,
+      kind: 'basin',
+      plane: { u: { quantity: 'x', min: -1.6, max: 1.6 }, v: { quantity: 'y', min: -1.6, max: 1.6 } },
+      size: [32, 32],
+      iterations: 300,
+      transient: 200,
+    };
+    await page.goto(shared.gpuUrl + hashFor(map));
+    await waitForMap(page);
+    await page.evaluate(() => {
+      const sel = document.querySelector('gd-lab')!.shadowRoot!.getElementById('kind') as HTMLSelectElement;
+      sel.value = 'attractor';
+      sel.dispatchEvent(new Event('change'));
+    });
+    await waitForAttractor(page, 120_000);
+    const s = await rendered(page);
+    expect(s.spec.kind).toBe('attractor');
+    expect([s.spec.attractor.u, s.spec.attractor.v]).toEqual(['x', 'y']);
+    expect(s.spec.ensemble.samples).toBeGreaterThanOrEqual(256);
+    expect(s.canvas).toEqual([256, 256]);
+    expect(s.counts.some((n) => n > 0)).toBe(true);
+    expect(s.pixels.some((c, k) => k % 4 !== 3 && c > 0)).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

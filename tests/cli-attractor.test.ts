@@ -1,0 +1,108 @@
+/**
+ * `gdlab attractor` as a user runs it: JSON with the histogram, ranges, counts and engine; a PNG whose
+ * pixels are the histogram and whose spec reopens the same run (--spec), count for count.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSpecPng } from '../src/experiment/png.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
+
+const FLAGS = [
+  'attractor',
+  '--objective',
+  'coupled-wells',
+  '--lr',
+  '1.4',
+  '--x0',
+  '0.3:1.2',
+  '--bins',
+  '48x40',
+  '--samples',
+  '64',
+  '--transient',
+  '200',
+  '--keep',
+  '300',
+  '--engine',
+  'cpu',
+];
+
+describe('gdlab attractor', () => {
+  it('writes the histogram as JSON and as a PNG that reopens the same run', async () => {
+    const dir = tempDir('gdlab-attractor-');
+    const png = join(dir, 'a.png');
+    const json = join(dir, 'a.json');
+    await runCli([...FLAGS, '--json', json, '--png', png], { timeout: 60_000 });
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    const spec = parseSpec(out.spec);
+    expect(spec.kind).toBe('attractor');
+    expect(spec.objective.params).toEqual({ c: 0.1 });
+    expect(out.engine).toMatchObject({ kind: 'cpu', precision: 'f64' });
+    expect(out.reason).toBe('--engine cpu');
+    expect([out.bins, out.u, out.v]).toEqual([[48, 40], 'x', 'y']);
+    expect(out.counts).toHaveLength(48 * 40);
+    // Every start in the box ends on the strange attractor: bounded, no common period, λ > 0.
+    expect([out.bounded, out.samples, out.keep]).toEqual([64, 64, 300]);
+    expect(out.counts.reduce((a: number, b: number) => a + b, 0) + out.outside).toBe(64 * 300);
+    expect(out.outside).toBe(0);
+    expect(out.period).toBeNull();
+    expect(out.lyapunov).toBeGreaterThan(0.3);
+    expect(out.range.u[0]).toBeLessThan(0);
+    expect(out.range.u[1]).toBeGreaterThan(1.2);
+
+    // The PNG: one pixel per cell, v up, black where a cell is empty; its spec is the JSON's.
+    const dec = decodeSpecPng(readFileSync(png));
+    expect([dec.width, dec.height]).toEqual([48, 40]);
+    expect(dec.spec).toEqual(spec);
+    let dark = 0;
+    for (let j = 0; j < 40; j++)
+      for (let i = 0; i < 48; i++) {
+        const o = ((39 - j) * 48 + i) * 4;
+        const black = dec.rgba[o] + dec.rgba[o + 1] + dec.rgba[o + 2] === 0;
+        expect(black, `cell (${i}, ${j})`).toBe(out.counts[j * 48 + i] === 0);
+        if (black) dark++;
+      }
+    expect(dark).toBeGreaterThan(0);
+
+    // Reopened from the PNG: the same run, count for count.
+    const { stdout } = await runCli(['attractor', '--spec', png, '--engine', 'cpu', '--json', '-'], {
+      timeout: 60_000,
+    });
+    const again = JSON.parse(stdout);
+    expect(again.spec).toEqual(out.spec);
+    expect(again.counts).toEqual(out.counts);
+    expect(again.range).toEqual(out.range);
+  });
+
+  it('names a bad flag in the flags’ terms, with status 2', async () => {
+    const fail = async (args: string[]) => {
+      try {
+        await runCli(['attractor', ...args], { timeout: 30_000 });
+      } catch (e) {
+        const err = e as { code: number; stderr: string };
+        return { code: err.code, stderr: err.stderr };
+      }
+      throw new Error('gdlab attractor succeeded');
+    };
+    const base = ['--objective', 'coupled-wells', '--engine', 'cpu'];
+    expect(await fail([...base, '--pair', 'x'])).toEqual({
+      code: 2,
+      stderr: "gdlab attractor: --pair: 'x' is not U,V (two quantities separated by a comma)\n",
+    });
+    expect(await fail([...base, '--pair', 'x,x'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--pair (attractor): u and v must be different quantities'),
+    });
+    expect(await fail([...base, '--pair', 'x,z'])).toMatchObject({
+      stderr: expect.stringContaining("--pair (attractor.v): unknown identifier 'z'"),
+    });
+    expect(await fail([...base, '--bins', '64'])).toMatchObject({
+      stderr: "gdlab attractor: --bins: '64' is not WxH (e.g. 256x256)\n",
+    });
+    expect(await fail(['--spec', '/nonexistent.png', '--bins', '4x4'])).toMatchObject({
+      stderr: 'gdlab attractor: --spec sets the experiment; drop --bins or drop --spec\n',
+    });
+  });
+});
