@@ -10,6 +10,9 @@
 // pixel's trajectory waits in `state`.
 
 override WORKGROUP_SIZE: u32 = 64u;
+// Off: the last part writes one summary word per pixel (a statistics-only run) and computes nothing
+// of the record beyond outcome, period and iteration count.
+override RECORDS: bool = true;
 
 @group(0) @binding(0) var<uniform> U: BasinUniforms;
 @group(0) @binding(1) var<uniform> D: DispatchParams;
@@ -17,7 +20,7 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(2) var<storage, read> base: array<f32>;
 @group(0) @binding(3) var<storage, read_write> state: array<Traj>;
 @group(0) @binding(4) var<storage, read_write> records: array<Record>;
-// One word per pixel when records are not kept: outcome, period and iter for the reduction.
+// One word per pixel without RECORDS: outcome, period and iter for the reduction.
 @group(0) @binding(5) var<storage, read_write> summary: array<u32>;
 
 // The basin map has no per-step extras (OBSERVE is off).
@@ -173,13 +176,19 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
     state[p - D.s0] = st;
     return;
   }
-  let r = record_of(st, g);
-  if (U.write_records != 0u) {
-    records[p - D.r0] = r;
+  if (RECORDS) {
+    records[p - D.r0] = record_of(st, g);
   } else {
-    // What the reduction needs of a record, in one word (shaders/reduce.wgsl unpacks it).
-    summary[p - D.r0] = r.outcome | (min(r.period, 127u) << 3u) | (r.iter << 10u);
+    summary[p - D.r0] = summary_of(st, g);
   }
+}
+
+// What the reduction needs of a record, in one word (shaders/reduce.wgsl unpacks it): the outcome,
+// period and iter of record_of, and nothing else computed.
+fn summary_of(st: Traj, g: Geometry) -> u32 {
+  if (st.escape != 0u) { return OUTCOME_DIVERGED | (st.escape << 10u); }
+  let outcome = traj_outcome(st, traj_lyapunov(st, g), U.chaos, g);
+  return outcome | (min(st.period, 127u) << 3u) | (g.n << 10u);
 }
 
 // A short run in one dispatch per pixel.
