@@ -7,7 +7,7 @@
 //
 // One entry point per part of the run (Phase in src/engine/basin-pass.ts): a dispatch whose k0 is 0
 // starts its pixels, the one whose k1 is N (always `tail`) classifies them, and between dispatches a
-// pixel's trajectory waits in `state`.
+// pixel's trajectory waits in `state`; `whole` runs a pixel from start to record in one invocation.
 
 override WORKGROUP_SIZE: u32 = 64u;
 // Off: the last part writes one summary word per pixel (a statistics-only run) and computes nothing
@@ -176,6 +176,11 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
     state[p - D.s0] = st;
     return;
   }
+  finish(p, st, g);
+}
+
+// Writes the record of a trajectory that ran all N iterations, or its summary word.
+fn finish(p: u32, st: Traj, g: Geometry) {
   if (RECORDS) {
     records[p - D.r0] = record_of(st, g);
   } else {
@@ -191,7 +196,21 @@ fn summary_of(st: Traj, g: Geometry) -> u32 {
   return outcome | (min(st.period, 127u) << 3u) | (g.n << 10u);
 }
 
-// A short run in one dispatch per pixel.
+// A whole run in one dispatch per pixel, with no state in or out of memory: on SwiftShader the state's
+// load and store cost an invocation as much as 40 GD steps even where the branch around them was not
+// taken.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let p = pixel(gid, groups);
+  if (p == 0xffffffffu) { return; }
+  let s = pixel_setup(p);
+  let g = run_geometry();
+  var st = traj_start(s.x);
+  traj_advance(&st, s.h, 0u, g.n, g);
+  finish(p, st, g);
+}
+
+// Any iterations of a short run in one dispatch per pixel.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn mixed(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   advance(gid, groups, false, 0u, false, true);

@@ -24,14 +24,14 @@ import { vecHelpers } from './wgsl-vec.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /**
- * The parts of a run, each an entry point of shaders/basin.wgsl with a loop of its own, so that each
- * compiles to a small kernel (on SwiftShader one loop inside a kernel that holds all of them ran at
- * half speed): `plain` before the transient, `growth1`/`growth2` in the halves of the averaging
- * window, `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N
- * classifies), `mixed` all of them in one dispatch for a short run. `run` is the bare kernel's only
- * entry point.
+ * The entry points of shaders/basin.wgsl. `whole` runs every part of a pixel's run, start to record,
+ * in one invocation (whenever a block of pixels fits a dispatch). Otherwise the parts run separately,
+ * chunked: `plain` before the transient, `growth1`/`growth2` in the halves of the averaging window,
+ * `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N classifies),
+ * or `mixed`, all of them over any range of iterations, for a short run. `run` is the bare kernel's
+ * only entry point.
  */
-export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'run';
+export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'run';
 
 /**
  * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl):
@@ -115,7 +115,7 @@ export interface BasinBuffers {
   summary: GPUBuffer;
 }
 
-const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed'];
+const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed', 'whole'];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;

@@ -5,8 +5,8 @@
  * P pixels advancing each by S iterations costs about t = P·(a + b·S): a is what an invocation costs
  * whatever it does (set-up, state in and out of memory, classification and the record), b one GD step.
  * Each dispatch is kept under `targetMs` (a browser's GPU watchdog fires after a few seconds) by
- * splitting pixels first: a block of pixels runs the whole run in one dispatch of the `mixed` entry
- * point when that fits. Only when even `minBlock` pixels cannot, the parts run separately and are
+ * splitting pixels first: a block of pixels runs the whole run in one dispatch of one entry point
+ * (`whole` in the basin kernel) when that fits. Only when even `minBlock` pixels cannot, the parts run separately and are
  * chunked too, block by block (so the state buffer holds one block), in chunks long enough that the
  * per-invocation cost stays a small part of each. Dispatches are then grouped into submits of about
  * `batchMs`, so a run costs a few submits and no round trip before its first one.
@@ -103,6 +103,8 @@ export interface PlanOptions {
   maxBlock: number;
   /** Fixed pixels and iterations per dispatch instead of the cost model's (tests of tiling). */
   fixed?: { pixels?: number; iterations?: number };
+  /** The entry point that runs all parts of a whole run (default `mixed`; the basin kernel's `whole`). */
+  fused?: Phase;
 }
 
 export interface RunPlan {
@@ -147,11 +149,14 @@ export function planDispatches(
         block = Math.min(tile.count, o.maxBlock, roundTo(budget / (cost.a + chunk * cost.b), o.granule));
       }
     }
-    // A block that runs the whole run at once does so in the `mixed` kernel, its parts one after the
+    // A block that runs the whole run at once does so in one kernel (o.fused), its parts one after the
     // other with the trajectory in registers: no state in and out of memory between parts, which
     // cost an invocation as much as a hundred GD steps on SwiftShader.
-    const parts: readonly Segment[] =
-      chunk >= n && segments.length > 1 ? [{ k0: segments[0].k0, k1: n, phase: 'mixed' }] : segments;
+    const fuse =
+      chunk >= n && (segments.length > 1 || (o.fused !== undefined && segments[0].phase === 'mixed'));
+    const parts: readonly Segment[] = fuse
+      ? [{ k0: segments[0].k0, k1: n, phase: o.fused ?? 'mixed' }]
+      : segments;
     if (parts.length > 1 || chunk < n) statePixels = Math.max(statePixels, block);
     for (let p = 0; p < tile.count; p += block) {
       const p0 = tile.p0 + p;

@@ -333,6 +333,7 @@ export class GpuBasinEngine implements BasinEngine {
       granule: WORKGROUP_SIZE,
       maxBlock: perBinding,
       fixed,
+      fused: 'whole',
     });
   }
 
