@@ -4,8 +4,17 @@
 // Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts). The including kernel defines
 // kernel_transient(x) (called with x_T) and kernel_step(x) (each state x_{k+1}, k ≥ T, when OBSERVE),
-// and an entry point per part of a run (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
-// with constant flags or `advance_tail`, plus one calling traj_advance for short runs.
+// and entry points calling traj_advance (every part of a run, in one invocation) or, when a run is cut
+// into dispatches, one per part (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
+// with constant flags or `advance_tail`.
+//
+// What costs on SwiftShader (the software adapter this project is tested on; measured with the basin
+// kernel, mf-scalar, CPU time of interleaved runs): a loop's own bookkeeping (counter, lane mask, exit
+// test) a third of a bare GD step per trip; every further loop in a kernel slows the others (a
+// three-step remainder loop cost a 1000-step loop 13%); memory operations in branches that no lane
+// takes still cost (a whole run's state load and store, never executed, cost an invocation 40 GD
+// steps). Hence four steps per trip, remainders as branches, one replay per kernel and a `whole`
+// entry point with no state.
 
 // Off: no Hessian-vector product at all (the "classification only" pipeline).
 override LYAPUNOV: bool = true;
@@ -107,11 +116,8 @@ fn tangent_rescale(t: Tangent) -> Tangent {
 // bounds |x_k| by ‖anchor‖ + extent). When that does not clear the radius, the part is pending and
 // `replay` finds the exact escape iteration once per dispatch (traj_settle), from the start of the
 // first pending part on: an orbit escapes once, so a replay costs at most a dispatch per trajectory,
-// and a kernel holds one replay rather than one per part (on SwiftShader code that no lane runs still
-// costs its time: a replay per part cost a short run's invocation as much as 20 GD steps). On
-// SwiftShader a step costs 1.2 (|x_k|) and 1.3 (|x_k - a|) plain GD steps, against 1.9 for f32 min/max.
-// The loops run four steps per trip: SwiftShader runs a loop's own bookkeeping (counter, lane mask,
-// exit test) as vector code that cost a third of a bare GD step.
+// and a kernel holds one replay loop rather than one per part. On SwiftShader a step costs 1.2 (|x_k|)
+// and 1.3 (|x_k - a|) plain GD steps, against 1.9 for f32 min/max.
 
 // No period found yet (the tail keeps the least k + 1 that matched, so a min finds the least period).
 const PERIOD_NONE: u32 = 0xffffffffu;
@@ -294,9 +300,8 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
 }
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in
-// order (for short runs, where one dispatch per pixel costs less than a loop that runs fast).
-// Parts that would run the same loop are one (without GROWTH, Lyapunov and observation, a single loop
-// up to the checkpoint).
+// order (a whole run in one invocation, or a chunk of a short one). Parts that would run the same loop
+// are one (without GROWTH, Lyapunov and observation, a single loop up to the checkpoint).
 fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   let pre = min(k1, g.check);
   if (GROWTH) {

@@ -21,7 +21,10 @@ export interface Segment {
   phase: Phase;
 }
 
-/** Runs of at most this many iterations go in one dispatch per pixel (the `mixed` entry point). */
+/**
+ * Runs of at most this many iterations are one part (the `mixed` entry point, any range of iterations)
+ * when they have to be chunked at all; a run that fits a dispatch is fused whatever its length.
+ */
 export const SHORT_RUN = 128;
 
 /**
