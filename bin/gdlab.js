@@ -1,9 +1,18 @@
 #!/usr/bin/env node
-// Entry point of the `gdlab` command: runs the TypeScript sources directly (tsx), with `?raw` shader imports.
-import { register } from 'node:module';
-import { register as registerTsx } from 'tsx/esm/api';
+// Entry point of the `gdlab` command: the CLI's bundle (bin/cli-bundle.js), or, where it cannot be
+// built (or GDLAB_TSX=1), the TypeScript sources directly through tsx, with `?raw` shader imports.
+import { pathToFileURL } from 'node:url';
+import { cliBundle } from './cli-bundle.js';
 
-registerTsx();
-register('./raw-loader.js', import.meta.url);
-const { main } = await import('../src/cli/main.ts');
+const bundle = process.env.GDLAB_TSX ? null : await cliBundle();
+let main;
+if (bundle) {
+  ({ main } = await import(pathToFileURL(bundle).href));
+} else {
+  const { register } = await import('node:module');
+  const { register: registerTsx } = await import('tsx/esm/api');
+  registerTsx();
+  register('./raw-loader.js', import.meta.url);
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -7,9 +7,12 @@
 //
 // One entry point per part of the run (Phase in src/engine/basin-pass.ts): a dispatch whose k0 is 0
 // starts its pixels, the one whose k1 is N (always `tail`) classifies them, and between dispatches a
-// pixel's trajectory waits in `state`.
+// pixel's trajectory waits in `state`; `whole` runs a pixel from start to record in one invocation.
 
 override WORKGROUP_SIZE: u32 = 64u;
+// Off: the last part writes one summary word per pixel (a statistics-only run) and computes nothing
+// of the record beyond outcome, period and iteration count.
+override RECORDS: bool = true;
 
 @group(0) @binding(0) var<uniform> U: BasinUniforms;
 @group(0) @binding(1) var<uniform> D: DispatchParams;
@@ -17,7 +20,7 @@ override WORKGROUP_SIZE: u32 = 64u;
 @group(0) @binding(2) var<storage, read> base: array<f32>;
 @group(0) @binding(3) var<storage, read_write> state: array<Traj>;
 @group(0) @binding(4) var<storage, read_write> records: array<Record>;
-// One word per pixel when records are not kept: outcome, period and iter for the reduction.
+// One word per pixel without RECORDS: outcome, period and iter for the reduction.
 @group(0) @binding(5) var<storage, read_write> summary: array<u32>;
 
 // The basin map has no per-step extras (OBSERVE is off).
@@ -173,16 +176,41 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
     state[p - D.s0] = st;
     return;
   }
-  let r = record_of(st, g);
-  if (U.write_records != 0u) {
-    records[p - D.r0] = r;
+  finish(p, st, g);
+}
+
+// Writes the record of a trajectory that ran all N iterations, or its summary word.
+fn finish(p: u32, st: Traj, g: Geometry) {
+  if (RECORDS) {
+    records[p - D.r0] = record_of(st, g);
   } else {
-    // What the reduction needs of a record, in one word (shaders/reduce.wgsl unpacks it).
-    summary[p - D.r0] = r.outcome | (min(r.period, 127u) << 3u) | (r.iter << 10u);
+    summary[p - D.r0] = summary_of(st, g);
   }
 }
 
-// A short run in one dispatch per pixel.
+// What the reduction needs of a record, in one word (shaders/reduce.wgsl unpacks it): the outcome,
+// period and iter of record_of, and nothing else computed.
+fn summary_of(st: Traj, g: Geometry) -> u32 {
+  if (st.escape != 0u) { return OUTCOME_DIVERGED | (st.escape << 10u); }
+  let outcome = traj_outcome(st, traj_lyapunov(st, g), U.chaos, g);
+  return outcome | (min(st.period, 127u) << 3u) | (g.n << 10u);
+}
+
+// A whole run in one dispatch per pixel, with no state in or out of memory: on SwiftShader the state's
+// load and store cost an invocation as much as 40 GD steps even where the branch around them was not
+// taken.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let p = pixel(gid, groups);
+  if (p == 0xffffffffu) { return; }
+  let s = pixel_setup(p);
+  let g = run_geometry();
+  var st = traj_start(s.x);
+  traj_advance(&st, s.h, 0u, g.n, g);
+  finish(p, st, g);
+}
+
+// Any iterations of a short run in one dispatch per pixel.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn mixed(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   advance(gid, groups, false, 0u, false, true);

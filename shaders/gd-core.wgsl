@@ -4,8 +4,17 @@
 // Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts). The including kernel defines
 // kernel_transient(x) (called with x_T) and kernel_step(x) (each state x_{k+1}, k ≥ T, when OBSERVE),
-// and an entry point per part of a run (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
-// with constant flags or `advance_tail`, plus one calling traj_advance for short runs.
+// and entry points calling traj_advance (every part of a run, in one invocation) or, when a run is cut
+// into dispatches, one per part (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
+// with constant flags or `advance_tail`.
+//
+// What costs on SwiftShader (the software adapter this project is tested on; measured with the basin
+// kernel, mf-scalar, CPU time of interleaved runs): a loop's own bookkeeping (counter, lane mask, exit
+// test) a third of a bare GD step per trip; every further loop in a kernel slows the others (a
+// three-step remainder loop cost a 1000-step loop 13%); memory operations in branches that no lane
+// takes still cost (a whole run's state load and store, never executed, cost an invocation 40 GD
+// steps). Hence four steps per trip, remainders as branches, one replay per kernel and a `whole`
+// entry point with no state.
 
 // Off: no Hessian-vector product at all (the "classification only" pipeline).
 override LYAPUNOV: bool = true;
@@ -14,6 +23,14 @@ override OBSERVE: bool = false;
 // GROWTH_MIN_HALF and GROWTH_EXP_CAP of src/core/outcome.ts (rule 5).
 override GROWTH_MIN_HALF: u32 = 16u;
 override GROWTH_EXP_CAP: f32 = 80.0;
+// Specialisations of a run's geometry (kernelVariant of src/engine/dispatch-plan.ts); the defaults
+// handle any geometry. GROWTH off: the halves of the averaging window are shorter than
+// GROWTH_MIN_HALF, so rule 5 decides nothing and no extent is tracked (the window's parts are plain).
+override GROWTH: bool = true;
+// TAIL_WINDOW off: the tail (from the checkpoint N - P on) meets neither T nor the window's first half
+// (M ≤ N - P: every window longer than 2P), so it tracks the second half's extent alone, with no
+// selects for anchors and halves.
+override TAIL_WINDOW: bool = true;
 
 // The run's iteration geometry (rules 3 and 5), the same for every trajectory.
 struct Geometry {
@@ -68,9 +85,20 @@ struct Tangent {
 // direction is what per-step renormalisation gives, and Σ log‖J_k v‖ = log‖v‖ + lexp·ln 2 needs one log
 // per trajectory. The exponent is clamped so that v = 0 stays 0 and ∞ or NaN stay so.
 fn tangent_step(t: Tangent, x: Vec, h: Vec) -> Tangent {
-  let w = vec_tangent(t.v, x, h);
-  let e = clamp(vec_exponent(w), 1u, 253u);
-  return Tangent(vec_scale(w, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
+  return tangent_rescale(tangent_map(t, x, h));
+}
+
+// J_k v alone. The parts' loops rescale every fourth step: J is linear and a power of two scales
+// exactly, so v after any number of steps is the same up to a power of two (and, rescaled, the same
+// bits) unless four steps take it beyond f32's range from [1, 2), i.e. grow or shrink it by more
+// than 2^±31 a step. The rescale was half a tangent step's arithmetic on SwiftShader.
+fn tangent_map(t: Tangent, x: Vec, h: Vec) -> Tangent {
+  return Tangent(vec_tangent(t.v, x, h), t.lexp);
+}
+
+fn tangent_rescale(t: Tangent) -> Tangent {
+  let e = clamp(vec_exponent(t.v), 1u, 253u);
+  return Tangent(vec_scale(t.v, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
 }
 
 // A run is cut into parts (rules 3–5): before the transient T and the halves [T, M) and [M, M + H) of
@@ -85,42 +113,93 @@ fn tangent_step(t: Tangent, x: Vec, h: Vec) -> Tangent {
 // Divergence is tested without a branch too: a loop keeps one running maximum of float bits (non-
 // negative floats order like their bits, NaN above everything), of |x_k| (the divergence test,
 // exactly) or, in the window's halves, of |x_k - anchor| (the growth extent of rule 5, exactly; it
-// bounds |x_k| by ‖anchor‖ + extent). When that does not clear the radius, `replay` finds the exact
-// escape iteration (an orbit escapes once, so a replay costs at most one part per trajectory). On
-// SwiftShader a step costs 1.2 (|x_k|) and 1.3 (|x_k - a|) plain GD steps, against 1.9 for f32 min/max.
+// bounds |x_k| by ‖anchor‖ + extent). When that does not clear the radius, the part is pending and
+// `replay` finds the exact escape iteration once per dispatch (traj_settle), from the start of the
+// first pending part on: an orbit escapes once, so a replay costs at most a dispatch per trajectory,
+// and a kernel holds one replay loop rather than one per part. On SwiftShader a step costs 1.2 (|x_k|)
+// and 1.3 (|x_k - a|) plain GD steps, against 1.9 for f32 min/max.
 
-// The period test of rule 3 so far: the least period found (0: none) and a_i, the orbit's extent seen
-// from the checkpoint before step i.
-struct Period {
-  extent: f32,
-  period: u32,
-}
+// No period found yet (the tail keeps the least k + 1 that matched, so a min finds the least period).
+const PERIOD_NONE: u32 = 0xffffffffu;
 
-// One step of the period test at i = k + 1 - (N - P), as selects: d_i = ‖x - c‖∞ against tol·s (i = 1)
-// or tol·min(s, a_i).
-fn period_step(q: Period, x: Vec, c: Vec, i: u32, scale: f32, tol: f32) -> Period {
-  let d = vec_dist(x, c);
-  let hit = q.period == 0u && d <= tol * select(min(scale, q.extent), scale, i == 1u);
-  return Period(select(q.extent, max(q.extent, d), q.period == 0u && !hit), select(q.period, i, hit));
+// The first part of this invocation whose running maximum did not clear the radius: its first
+// iteration and start state; and `pending_end`, the end of the first part whose end state is out of
+// bounds (0: none).
+var<private> pending: bool;
+var<private> pending_k: u32;
+var<private> pending_x: Vec;
+var<private> pending_end: u32;
+
+// Marks a part of iterations k0 … k1 - 1 from `start` to `end` whose bound failed.
+fn mark_pending(k0: u32, k1: u32, start: Vec, end: Vec, radius: f32) {
+  if (!pending) {
+    pending = true;
+    pending_k = k0;
+    pending_x = start;
+  }
+  if (pending_end == 0u && (!vec_finite(end) || vec_norm(end) > radius)) { pending_end = k1; }
 }
 
 // The escape iteration in k0 … k1 - 1 from x0 with the exact test at every step (the same GD statements
-// as the loops, so bit for bit the same states), or 0. `end` is the state the loop ended in: when it
-// is out of bounds but the replay finds nothing (a compiler contracted the loops differently), the
-// escape is within these steps, so no later than k1.
-fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, end: Vec, radius: f32) -> u32 {
+// as the loops, so bit for bit the same states), or 0.
+fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
   var x = x0;
   for (var k = k0; k < k1; k++) {
     x = vec_gd(x, h);
     if (!vec_finite(x) || vec_norm(x) > radius) { return k + 1u; }
   }
-  return select(0u, k1, !vec_finite(end) || vec_norm(end) > radius);
+  return 0u;
+}
+
+// Rule 2 for this dispatch's iterations up to k1: the escape iteration of a pending part, found by
+// replay. When the replay finds nothing but a part ended out of bounds (a compiler contracted the
+// loops differently), the escape is within that part, so no later than its end.
+fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
+  if (!pending) { return; }
+  pending = false;
+  let e = replay(pending_x, h, pending_k, k1, g.radius);
+  let escape = select(pending_end, e, e != 0u);
+  if (escape != 0u) { (*st).escape = escape; }
+}
+
+// One step of a part: the tangent map at x_k, the GD step, and the running maximum of |x_{k+1}| or,
+// in a half of the window, of |x_{k+1} - a| (as float bits).
+fn part_step(
+  x: ptr<function, Vec>,
+  tg: ptr<function, Tangent>,
+  m: ptr<function, u32>,
+  a: Vec,
+  h: Vec,
+  tangent: bool,
+  growth: u32,
+  observe: bool,
+  rescale: bool,
+) {
+  if (LYAPUNOV && tangent) {
+    *tg = tangent_map(*tg, *x, h);
+    if (rescale) { *tg = tangent_rescale(*tg); }
+  }
+  *x = vec_gd(*x, h);
+  if (growth != 0u) {
+    *m = max(*m, vec_dist_bits(*x, a));
+  } else {
+    *m = max(*m, vec_norm_bits(*x));
+  }
+  if (OBSERVE && observe) { kernel_step(*x); }
 }
 
 // Steps k0 … k1 - 1 of one part before the checkpoint: `tangent` (k ≥ T, with LYAPUNOV), `growth` (in
-// a half of the window: 1 the first, 2 the second, 0 neither). Constants at every call.
-fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, growth: u32) {
+// a half of the window: 1 the first, 2 the second, 0 neither; 0 whatever is asked without GROWTH).
+// Constants at every call. Then rule 2 for these steps (traj_settle).
+fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
+  part_run(st, h, k0, k1, g, tangent, half);
+  traj_settle(st, h, k1, g);
+}
+
+// advance_part without rule 2's replay: a part whose bound fails is left pending.
+fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
   if (k0 >= k1 || (*st).escape != 0u) { return; }
+  let growth = select(0u, half, GROWTH);
   if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = (*st).x; }
   if (OBSERVE && k0 == g.t) { kernel_transient((*st).x); }
   let start = (*st).x;
@@ -129,15 +208,17 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
   var x = start;
   var tg = Tangent((*st).v, (*st).lexp);
   var m = 0u;
-  for (var k = k0; k < k1; k++) {
-    if (LYAPUNOV && tangent) { tg = tangent_step(tg, x, h); }
-    x = vec_gd(x, h);
-    if (growth != 0u) {
-      m = max(m, vec_dist_bits(x, a));
-    } else {
-      m = max(m, vec_norm_bits(x));
-    }
-    if (OBSERVE && observe) { kernel_step(x); }
+  // The steps beyond a multiple of four first, without a loop of their own.
+  let r = (k1 - k0) % 4u;
+  if (r > 0u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+  if (r > 1u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+  if (r > 2u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+  // Every part ends on a rescaled v, so v between parts is as per-step rescaling leaves it.
+  for (var k = k0 + r; k < k1; k += 4u) {
+    part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
+    part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
+    part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
+    part_step(&x, &tg, &m, a, h, tangent, growth, observe, true);
   }
   // ‖x_k‖∞ ≤ ‖a‖∞ + |fl(x_k - a)|(1 + 2⁻²³): with the margin the bound holds in f32 too.
   let bounded = select(
@@ -145,13 +226,7 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
     (vec_norm(a) + bitcast<f32>(m)) * 1.0000005 <= g.radius,
     growth != 0u,
   );
-  if (!bounded) {
-    let e = replay(start, h, k0, k1, x, g.radius);
-    if (e != 0u) {
-      (*st).escape = e;
-      return;
-    }
-  }
+  if (!bounded) { mark_pending(k0, k1, start, x, g.radius); }
   (*st).x = x;
   if (LYAPUNOV && tangent) {
     (*st).v = tg.v;
@@ -162,64 +237,85 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
 }
 
 // Steps k0 … k1 - 1 from the checkpoint N - P on (at most P = 64 of them): the period test of rule 3
-// at every step, and, where the tail meets them, the transient, the window's halves and their anchors
-// as selects rather than branches. Divergence as in `advance_part`, from a running maximum of |x_k|.
+// at every step, and, where the tail meets them (TAIL_WINDOW), the transient, the window's halves and
+// their anchors as selects rather than branches; otherwise only the second half's extent. Divergence
+// as in `advance_part`, from a running maximum of |x_k|. The period test compares float bits too:
+// d_i = ‖x - c‖∞ against tol·min(s, a_i), with a_1 taken as +∞ (so step 1 compares with tol·s) and
+// the least period as the least k + 1 that matched; after a match nothing decides any more, so the
+// extent goes on growing without a test. Then rule 2 for these steps (traj_settle).
 fn advance_tail(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
+  tail_run(st, h, k0, k1, g);
+  traj_settle(st, h, k1, g);
+}
+
+// advance_tail without rule 2's replay: a tail whose bound fails is left pending.
+fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   if (k0 >= k1 || (*st).escape != 0u) { return; }
   if (k0 == g.check) { (*st).c = (*st).x; }
+  // The second half starts at the checkpoint (its part before the tail is empty).
+  if (GROWTH && !TAIL_WINDOW && k0 == g.mid) { (*st).anchor = (*st).x; }
   let start = (*st).x;
   let c = (*st).c;
-  let scale = max(1.0, vec_norm(c));
+  let scale = bitcast<u32>(max(1.0, vec_norm(c)));
   var x = start;
   var a = (*st).anchor;
   var tg = Tangent((*st).v, (*st).lexp);
-  var extent = (*st).extent;
-  var period = (*st).period;
-  var r1 = (*st).r1;
-  var r2 = (*st).r2;
+  var extent = bitcast<u32>((*st).extent);
+  var first = select(0u, 0x7f800000u, k0 == g.check);
+  var found = select(PERIOD_NONE, (*st).period + g.check, (*st).period != 0u);
+  var r1 = bitcast<u32>((*st).r1);
+  var r2 = bitcast<u32>((*st).r2);
   var m = 0u;
   for (var k = k0; k < k1; k++) {
-    a = vec_choose(a, x, k == g.t || k == g.mid);
+    if (GROWTH && TAIL_WINDOW) { a = vec_choose(a, x, k == g.t || k == g.mid); }
     if (OBSERVE && k == g.t) { kernel_transient(x); }
-    if (LYAPUNOV && k >= g.t) { tg = tangent_step(tg, x, h); }
+    if (LYAPUNOV && (!TAIL_WINDOW || k >= g.t)) { tg = tangent_step(tg, x, h); }
     x = vec_gd(x, h);
     m = max(m, vec_norm_bits(x));
-    let da = vec_dist(x, a);
-    r1 = select(r1, max(r1, da), k >= g.t && k < g.mid);
-    r2 = select(r2, max(r2, da), k >= g.mid && k < g.end);
-    let d = vec_dist(x, c);
-    let i = k + 1u - g.check;
-    let open = period == 0u;
-    let hit = open && d <= g.tol * select(min(scale, extent), scale, i == 1u);
-    extent = select(extent, max(extent, d), open && !hit);
-    period = select(period, i, hit);
+    if (GROWTH) {
+      let da = vec_dist_bits(x, a);
+      if (TAIL_WINDOW) {
+        r1 = select(r1, max(r1, da), k >= g.t && k < g.mid);
+        r2 = select(r2, max(r2, da), k >= g.mid && k < g.end);
+      } else {
+        r2 = select(r2, max(r2, da), k < g.end);
+      }
+    }
+    let d = vec_dist_bits(x, c);
+    let hit = d <= bitcast<u32>(g.tol * bitcast<f32>(min(scale, max(extent, first))));
+    found = min(found, select(PERIOD_NONE, k + 1u, hit));
+    extent = max(extent, d);
+    first = 0u;
     if (OBSERVE && k >= g.t) { kernel_step(x); }
   }
-  if (m > bitcast<u32>(g.radius)) {
-    let e = replay(start, h, k0, k1, x, g.radius);
-    if (e != 0u) {
-      (*st).escape = e;
-      return;
-    }
-  }
+  if (m > bitcast<u32>(g.radius)) { mark_pending(k0, k1, start, x, g.radius); }
   (*st).x = x;
   (*st).anchor = a;
   (*st).v = tg.v;
   (*st).lexp = tg.lexp;
-  (*st).extent = extent;
-  (*st).period = period;
-  (*st).r1 = r1;
-  (*st).r2 = r2;
+  (*st).extent = bitcast<f32>(extent);
+  (*st).period = select(0u, found - g.check, found != PERIOD_NONE);
+  (*st).r1 = bitcast<f32>(r1);
+  (*st).r2 = bitcast<f32>(r2);
 }
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in
-// order (for short runs, where one dispatch per pixel costs less than a loop that runs fast).
+// order (a whole run in one invocation, or a chunk of a short one). Parts that would run the same loop
+// are one (without GROWTH, Lyapunov and observation, a single loop up to the checkpoint).
 fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   let pre = min(k1, g.check);
-  advance_part(st, h, k0, min(pre, g.t), g, false, 0u);
-  advance_part(st, h, max(k0, g.t), min(pre, g.mid), g, true, 1u);
-  advance_part(st, h, max(k0, g.mid), min(pre, g.end), g, true, 2u);
-  advance_tail(st, h, max(k0, g.check), k1, g);
+  if (GROWTH) {
+    part_run(st, h, k0, min(pre, g.t), g, false, 0u);
+    part_run(st, h, max(k0, g.t), min(pre, g.mid), g, true, 1u);
+    part_run(st, h, max(k0, g.mid), min(pre, g.end), g, true, 2u);
+  } else if (LYAPUNOV || OBSERVE) {
+    part_run(st, h, k0, min(pre, g.t), g, false, 0u);
+    part_run(st, h, max(k0, g.t), pre, g, true, 0u);
+  } else {
+    part_run(st, h, k0, pre, g, false, 0u);
+  }
+  tail_run(st, h, max(k0, g.check), k1, g);
+  traj_settle(st, h, k1, g);
 }
 
 // λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1. Spelled out
@@ -242,7 +338,7 @@ fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
   let chaotic = lyap > chaos;
   var grow_ratio = 2.0;
   if (chaotic) { grow_ratio = exp(min(GROWTH_EXP_CAP, max(lyap, 0.0) * f32(g.half) * 0.5)); }
-  let growing = g.half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio;
+  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio;
   if (st.period == 1u) { return OUTCOME_CONVERGED; }
   if (st.period >= 2u && !chaotic) { return OUTCOME_PERIODIC; }
   if (growing) { return OUTCOME_ESCAPING; }

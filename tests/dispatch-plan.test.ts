@@ -70,11 +70,14 @@ describe('planDispatches', () => {
   ];
   const segments = phaseSegments(1000, 500, 16);
 
-  it('on a fast device runs each part of a tile in one dispatch, with state only between parts', () => {
+  it('on a fast device runs a tile in one dispatch of the fused kernel, with no state', () => {
     const gpu = { a: 4, b: 0.01 };
     const plan = planDispatches(tiles, segments, gpu, opts);
-    expect(plan.dispatches).toHaveLength(2 * segments.length);
-    expect(plan.statePixels).toBe(1024 * 600);
+    expect(plan.dispatches.map((d) => [d.phase, d.p0, d.count, d.k0, d.k1])).toEqual([
+      ['mixed', 0, 1024 * 600, 0, 1000],
+      ['mixed', 1024 * 600, 1024 * 424, 0, 1000],
+    ]);
+    expect(plan.statePixels).toBe(0);
     expectCovered(plan.dispatches, tiles, 1000);
   });
 
@@ -82,8 +85,10 @@ describe('planDispatches', () => {
     const cpu = { a: 400, b: 8 };
     const plan = planDispatches(tiles, segments, cpu, opts);
     const block = largest(plan.dispatches);
-    // A block runs all four parts: 1000 steps of 8 ns and four invocations of 400 ns, 100 ms in all.
-    expect(block).toBe(Math.floor(100e6 / (4 * 400 + 8 * 1000) / 64) * 64);
+    // A block runs all four parts in one invocation: 1000 steps of 8 ns and 400 ns, 100 ms in all.
+    expect(block).toBe(Math.floor(100e6 / (400 + 8 * 1000) / 64) * 64);
+    expect(new Set(plan.dispatches.map((d) => d.phase))).toEqual(new Set(['mixed']));
+    expect(plan.statePixels).toBe(0);
     for (const d of plan.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
     expectCovered(plan.dispatches, tiles, 1000);
     // A million iterations: blocks of minBlock pixels with as many steps as 100 ms allow (at least
@@ -97,7 +102,8 @@ describe('planDispatches', () => {
     for (const d of long.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
     expect(long.statePixels).toBe(b);
     // A fit with a large invocation cost: still chunks of 3a/b, never a dispatch per step.
-    const heavy = planDispatches(tiles, segments, { a: 2000, b: 20 }, opts);
+    const heavy = planDispatches(tiles, segments, { a: 2000, b: 30 }, opts);
+    expect(heavy.dispatches.some((d) => d.phase === 'tail')).toBe(true);
     expect(
       Math.min(...heavy.dispatches.map((d) => d.k1 - d.k0).filter((k) => k > 16)),
     ).toBeGreaterThanOrEqual(234);

@@ -346,15 +346,17 @@ describe('chunking, tiling and the data path', () => {
       );
       expectBitIdentical(one.columns, blocks.columns);
       expect(blocks.counts).toEqual(one.counts);
-      // A short run goes in one dispatch per pixel through the `mixed` entry point: the same records
-      // as the same run cut into its parts.
+      // A short run goes in one dispatch per pixel through the `whole` entry point: the same records
+      // as the same run cut into chunks of the `mixed` one.
       const short = smallSpec({ lr: 1.25, iterations: 60, transient: 30, plane: mfPlane });
-      const mixed = await withColumns(new GpuBasinEngine(device, fixtureCompiler), short);
+      const fused = new GpuBasinEngine(device, fixtureCompiler);
+      const whole = await withColumns(fused, short);
+      expect(new Set(fused.plan(whole.context).dispatches.map((d) => d.phase))).toEqual(new Set(['whole']));
       const parts = await withColumns(
         new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 13, dispatchesPerSubmit: 3 }),
         short,
       );
-      expectBitIdentical(mixed.columns, parts.columns);
+      expectBitIdentical(whole.columns, parts.columns);
     });
   });
 

@@ -32,8 +32,11 @@ Workload: mf-scalar (1 - xy)²/2 at h = 1.1 over starts (x, y) ∈ [0.2, 1.6]²,
 stays bounded and ends on the attracting 2-cycle of the diagonal, so every step is real work; the
 transient is half the iterations. "engine" is runBasin as the lab calls it: classification, records
 kept in GPU memory, counts and value ranges reduced on the GPU, the statistics read back;
-"engine+lyapunov" adds the exponent (a Hessian-vector product per step after the transient); "bare"
-is GD alone, planned and submitted the same way, one word per pixel written and 16 bytes read back.
+"engine_counts" is runBasin as \`gdlab basin --json\` calls it (records: 'none'): a summary word per
+pixel instead of a record, counts reduced, nothing else; "engine+lyapunov" is "engine" with the
+exponent (a Hessian-vector product per step after the transient); "bare" is GD alone (its loop
+unrolled as the engine's is), planned and submitted the same way, one word per pixel written and 16
+bytes read back.
 Each engine run is timed whole (everything runBasin's caller waits for); the phases come from one
 more run that waits between them. Targets: engine/bare ≤ 1.3 (throughput), ≤ 2 (latency); with
 Lyapunov ≤ 2.5.
@@ -90,8 +93,8 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
     const c = process.cpuUsage(c0);
     return { ms, cpuMs: (c.user + c.system) / 1000 };
   };
-  const runEngine = async (spec: ExperimentSpec) => {
-    const r = await engine.runBasin(spec);
+  const runEngine = async (spec: ExperimentSpec, records: 'keep' | 'none' = 'keep') => {
+    const r = await engine.runBasin(spec, { records });
     if (r.steps !== steps) throw new Error(`expected ${steps} steps, the engine took ${r.steps}`);
     bounded = size * size - r.counts.diverged;
     r.dispose();
@@ -99,15 +102,14 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
   const kinds = {
     bare: () => runBare(engine, classify, objective),
     engine: () => runEngine(classify),
+    engine_counts: () => runEngine(classify, 'none'),
     engine_lyapunov: () => runEngine(lyap),
   };
   // Compile every pipeline and teach the cost model this device at this size before timing.
   for (const f of Object.values(kinds)) await f();
-  const best: Record<keyof typeof kinds, Best> = {
-    bare: { ms: Infinity, cpuMs: Infinity },
-    engine: { ms: Infinity, cpuMs: Infinity },
-    engine_lyapunov: { ms: Infinity, cpuMs: Infinity },
-  };
+  const best = Object.fromEntries(
+    Object.keys(kinds).map((k) => [k, { ms: Infinity, cpuMs: Infinity }]),
+  ) as Record<keyof typeof kinds, Best>;
   // Interleaved rounds, fastest of each: a machine shared with other work slows whichever
   // measurement it overlaps, and interleaving spreads that over all three.
   for (let r = 0; r < repeat; r++)
@@ -115,8 +117,8 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
       const t = await timed(kinds[k]);
       best[k] = { ms: Math.min(best[k].ms, t.ms), cpuMs: Math.min(best[k].cpuMs, t.cpuMs) };
     }
-  const phases = async (spec: ExperimentSpec): Promise<RunTimings> => {
-    const r = await engine.runBasin(spec, { profile: true });
+  const phases = async (spec: ExperimentSpec, records: 'keep' | 'none' = 'keep'): Promise<RunTimings> => {
+    const r = await engine.runBasin(spec, { profile: true, records });
     r.dispose();
     return r.timings!;
   };
@@ -134,14 +136,17 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
     steps,
     bounded,
     engine: entry(best.engine, await phases(classify)),
+    engine_counts: entry(best.engine_counts, await phases(classify, 'none')),
     engine_lyapunov: entry(best.engine_lyapunov, await phases(lyap)),
     bare: entry(best.bare, bareSplit),
     ratios: {
       engine_over_bare: round(best.engine.ms / best.bare.ms),
+      engine_counts_over_bare: round(best.engine_counts.ms / best.bare.ms),
       engine_lyapunov_over_bare: round(best.engine_lyapunov.ms / best.bare.ms),
     },
     cpu_time_ratios: {
       engine_over_bare: round(best.engine.cpuMs / best.bare.cpuMs),
+      engine_counts_over_bare: round(best.engine_counts.cpuMs / best.bare.cpuMs),
       engine_lyapunov_over_bare: round(best.engine_lyapunov.cpuMs / best.bare.cpuMs),
     },
   };
@@ -196,7 +201,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     for (const [name, w] of Object.entries(workloads)) {
       say(`\n${name}: ${size}×${size} × ${w.iterations} iterations (bounded ${w.bounded} of ${size * size})`);
-      for (const k of ['engine', 'engine_lyapunov', 'bare'] as const) {
+      for (const k of ['engine', 'engine_counts', 'engine_lyapunov', 'bare'] as const) {
         const e = w[k];
         const p = Object.entries(e.phases_ms)
           .map(([n, v]) => `${n} ${v}`)

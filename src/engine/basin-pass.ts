@@ -24,14 +24,29 @@ import { vecHelpers } from './wgsl-vec.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /**
- * The parts of a run, each an entry point of shaders/basin.wgsl with a loop of its own, so that each
- * compiles to a small kernel (on SwiftShader one loop inside a kernel that holds all of them ran at
- * half speed): `plain` before the transient, `growth1`/`growth2` in the halves of the averaging
- * window, `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N
- * classifies), `mixed` all of them in one dispatch for a short run. `run` is the bare kernel's only
- * entry point.
+ * The entry points of shaders/basin.wgsl. `whole` runs every part of a pixel's run, start to record,
+ * in one invocation (whenever a block of pixels fits a dispatch). Otherwise the parts run separately,
+ * chunked: `plain` before the transient, `growth1`/`growth2` in the halves of the averaging window,
+ * `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N classifies),
+ * or `mixed`, all of them over any range of iterations, for a short run. `run` is the bare kernel's
+ * only entry point.
  */
-export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'run';
+export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'run';
+
+/**
+ * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl):
+ * `growth` and `tailWindow` from the run's geometry (kernelVariant of dispatch-plan.ts), `records`
+ * whether the last part writes Records or only the summary words of a statistics-only run. Code a run
+ * cannot use is compiled out: smaller kernels, which also compile faster on SwiftShader.
+ */
+export interface KernelVariant {
+  growth: boolean;
+  tailWindow: boolean;
+  records: boolean;
+}
+
+/** The general kernel: any geometry, records written. */
+export const GENERAL_VARIANT: KernelVariant = { growth: true, tailWindow: true, records: true };
 
 /** What a kernel needs of a compiled objective. */
 export interface KernelObjective {
@@ -57,7 +72,14 @@ export function coreStructs(): string {
  */
 export function kernelParts(
   objective: KernelObjective,
-  kernel: { name: string; code: string; structs: string; readers: readonly string[]; core?: boolean },
+  kernel: {
+    name: string;
+    code: string;
+    structs: string;
+    readers: readonly string[];
+    /** false: no GD core; a string: WGSL replacing shaders/gd-core.wgsl (kernel experiments). */
+    core?: boolean | string;
+  },
 ): ShaderPart[] {
   const parts: ShaderPart[] = [
     { name: 'objective (generated)', code: objective.wgsl },
@@ -67,7 +89,7 @@ export function kernelParts(
     },
     { name: 'shaders/record.wgsl', code: recordWgsl },
     { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },
-    { name: 'shaders/gd-core.wgsl', code: coreWgsl },
+    { name: 'shaders/gd-core.wgsl', code: typeof kernel.core === 'string' ? kernel.core : coreWgsl },
     { name: kernel.name, code: kernel.code },
   ];
   return kernel.core === false ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl') : parts;
@@ -93,7 +115,7 @@ export interface BasinBuffers {
   summary: GPUBuffer;
 }
 
-const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed'];
+const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed', 'whole'];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;
@@ -102,7 +124,7 @@ export class BasinPass {
   static async create(
     device: GPUDevice,
     objective: KernelObjective,
-    options: { lyapunov: boolean; kernel?: string; bare?: boolean },
+    options: { lyapunov: boolean; kernel?: string; core?: string; bare?: boolean },
   ): Promise<BasinPass> {
     const module = await createShaderModule(
       device,
@@ -110,7 +132,7 @@ export class BasinPass {
       kernelParts(objective, {
         name: options.bare ? 'shaders/bare.wgsl' : 'shaders/basin.wgsl',
         code: options.bare ? bareWgsl : (options.kernel ?? basinWgsl),
-        core: !options.bare,
+        core: options.bare ? false : (options.core ?? true),
         structs: [
           wgslStruct('BasinUniforms', BASIN_UNIFORM_FIELDS),
           wgslStruct('DispatchParams', DISPATCH_FIELDS),
@@ -144,10 +166,22 @@ export class BasinPass {
     return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);
   }
 
-  /** Pipelines by entry point, created on first use (a run needs four or five of them). */
-  private readonly pipelines = new Map<Phase, Promise<GPUComputePipeline>>();
+  /** Pipelines by entry point and variant, created on first use (a run needs one to four of them). */
+  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
   /** The pipelines prepare() has finished, for encode() to use synchronously. */
-  private readonly ready = new Map<Phase, GPUComputePipeline>();
+  private readonly ready = new Map<string, GPUComputePipeline>();
+
+  /** A pipeline's key and override constants (the bare kernel has none of the variant's). */
+  private pipelineKey(phase: Phase, v: KernelVariant): { key: string; constants: Record<string, number> } {
+    if (this.bare) return { key: phase, constants: this.constants };
+    const constants = {
+      ...this.constants,
+      GROWTH: v.growth ? 1 : 0,
+      TAIL_WINDOW: v.tailWindow ? 1 : 0,
+      RECORDS: v.records ? 1 : 0,
+    };
+    return { key: `${phase}:${constants.GROWTH}${constants.TAIL_WINDOW}${constants.RECORDS}`, constants };
+  }
 
   private constructor(
     private readonly device: GPUDevice,
@@ -165,23 +199,24 @@ export class BasinPass {
    * Creates the pipelines of these entry points, unless made already: each is compiled once, when a
    * run first needs it (on SwiftShader a pipeline takes about half a second to compile).
    */
-  async prepare(phases: Iterable<Phase>): Promise<void> {
+  async prepare(phases: Iterable<Phase>, variant: KernelVariant = GENERAL_VARIANT): Promise<void> {
     await Promise.all(
       [...new Set(phases)].map((phase) => {
         if (phase === 'run' ? !this.bare : this.bare || !BASIN_PHASES.includes(phase))
           throw new Error(`BasinPass: no entry point '${phase}'`);
-        let p = this.pipelines.get(phase);
+        const { key, constants } = this.pipelineKey(phase, variant);
+        let p = this.pipelines.get(key);
         if (!p) {
           p = createComputePipeline(this.device, {
             label: `BasinPass.${phase}`,
             layout: this.layout,
-            compute: { module: this.module, entryPoint: phase, constants: this.constants },
+            compute: { module: this.module, entryPoint: phase, constants },
           }).then((pipeline) => {
-            this.ready.set(phase, pipeline);
+            this.ready.set(key, pipeline);
             return pipeline;
           });
-          p.catch(() => this.pipelines.delete(phase));
-          this.pipelines.set(phase, p);
+          p.catch(() => this.pipelines.delete(key));
+          this.pipelines.set(key, p);
         }
         return p;
       }),
@@ -210,8 +245,9 @@ export class BasinPass {
     bindGroup: GPUBindGroup,
     slotOffset: number,
     count: number,
+    variant: KernelVariant = GENERAL_VARIANT,
   ): void {
-    const pipeline = this.ready.get(phase);
+    const pipeline = this.ready.get(this.pipelineKey(phase, variant).key);
     if (!pipeline) throw new Error(`BasinPass: entry point '${phase}' used before prepare()`);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [slotOffset]);

@@ -228,7 +228,7 @@ export class GpuBasinResult implements BasinResult {
   async ensureRanges(): Promise<FieldRanges> {
     if (this.ranges) return this.ranges;
     // The ranges of the statistics are still empty: only a kept run fills them.
-    const reduce = await this.engine.reduce();
+    const reduce = await this.engine.reduce(['ranges']);
     await this.withRecords(
       this.context.tiles.map((_, i) => i),
       async (t, buffer) => {

@@ -6,7 +6,7 @@
  */
 import { lutWords, paletteWords } from '../colormaps.ts';
 import type { ColormapName } from '../experiment/spec.ts';
-import { BasinPass } from './basin-pass.ts';
+import { BasinPass, type KernelVariant } from './basin-pass.ts';
 import { BufferPool } from './buffer-pool.ts';
 import {
   batchDispatches,
@@ -41,8 +41,10 @@ export interface RunContext {
   dim: number;
   iterations: number;
   tiles: Tile[];
-  /** BasinUniforms as values (write_records and reduce are set per operation). */
-  uniforms: Omit<Record<(typeof BASIN_UNIFORM_FIELDS)[number][0], number>, 'write_records' | 'reduce'>;
+  /** What the run's geometry lets its kernels leave out (kernelVariant), or the general kernel. */
+  specialise: Pick<KernelVariant, 'growth' | 'tailWindow'>;
+  /** BasinUniforms as values. */
+  uniforms: Record<(typeof BASIN_UNIFORM_FIELDS)[number][0], number>;
   /** x0, h, parameters (baseWords). */
   base: Float32Array;
 }
@@ -194,6 +196,11 @@ export class BasinResources {
   }
 }
 
+/** The pipelines' specialisation for an operation of this run. */
+export function runVariant(ctx: RunContext, writeRecords: boolean): KernelVariant {
+  return { ...ctx.specialise, records: writeRecords };
+}
+
 /**
  * Runs an operation's dispatches in submits of about `submitMs` each (by the cost model), writing each
  * submit's parameters right before it, and feeds the measured times back into the cost model.
@@ -206,7 +213,11 @@ export async function runDispatches(
   model: CostModel,
   submitMs: number,
 ): Promise<void> {
-  await ctx.pass.prepare(op.dispatches.map((d) => d.phase));
+  const variant = runVariant(ctx, op.writeRecords);
+  await ctx.pass.prepare(
+    op.dispatches.map((d) => d.phase),
+    variant,
+  );
   const cost: Cost = model.cost(ctx.key);
   const batches = batchDispatches(
     op.dispatches,
@@ -223,11 +234,7 @@ export async function runDispatches(
       )
     : res.dummyState;
   const base = res.baseFor(ctx.base.length);
-  const uniforms = packUniforms(
-    BASIN_UNIFORM_FIELDS,
-    { ...ctx.uniforms, write_records: op.writeRecords ? 1 : 0 },
-    BASIN_UNIFORM_BYTES,
-  );
+  const uniforms = packUniforms(BASIN_UNIFORM_FIELDS, ctx.uniforms, BASIN_UNIFORM_BYTES);
   const binds = new Map<number, GPUBindGroup>();
   const bind = (tile: number) => {
     let b = binds.get(tile);
@@ -266,7 +273,7 @@ export async function runDispatches(
         device.queue.writeBuffer(res.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
         const pass = encoder.beginComputePass({ label: 'BasinPass' });
         batch.forEach((d, i) =>
-          ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count),
+          ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant),
         );
         pass.end();
         if (index === batches.length - 1) op.after?.(encoder);

@@ -5,11 +5,13 @@
  * P pixels advancing each by S iterations costs about t = P·(a + b·S): a is what an invocation costs
  * whatever it does (set-up, state in and out of memory, classification and the record), b one GD step.
  * Each dispatch is kept under `targetMs` (a browser's GPU watchdog fires after a few seconds) by
- * splitting pixels first: a block of pixels runs every part in one dispatch each when that fits. Only
- * when even `minBlock` pixels cannot, the parts are chunked too, block by block (so the state buffer
- * holds one block), in chunks long enough that the per-invocation cost stays a small part of each. Dispatches are then grouped into submits of about `batchMs`, so a run costs a few
- * submits and no round trip before its first one.
+ * splitting pixels first: a block of pixels runs the whole run in one dispatch of one entry point
+ * (`whole` in the basin kernel) when that fits. Only when even `minBlock` pixels cannot, the parts run separately and are
+ * chunked too, block by block (so the state buffer holds one block), in chunks long enough that the
+ * per-invocation cost stays a small part of each. Dispatches are then grouped into submits of about
+ * `batchMs`, so a run costs a few submits and no round trip before its first one.
  */
+import { GROWTH_MIN_HALF } from '../core/outcome.ts';
 import type { Phase } from './basin-pass.ts';
 
 /** Iterations k0 … k1 - 1 of every pixel, run by one entry point. */
@@ -19,7 +21,10 @@ export interface Segment {
   phase: Phase;
 }
 
-/** Runs of at most this many iterations go in one dispatch per pixel (the `mixed` entry point). */
+/**
+ * Runs of at most this many iterations are one part (the `mixed` entry point, any range of iterations)
+ * when they have to be chunked at all; a run that fits a dispatch is fused whatever its length.
+ */
 export const SHORT_RUN = 128;
 
 /**
@@ -45,6 +50,23 @@ export function phaseSegments(n: number, transient: number, maxPeriod: number): 
     { k0: check, k1: n, phase: 'tail' },
   ];
   return parts.filter((s) => s.k1 > s.k0);
+}
+
+/**
+ * What a run's geometry lets its kernels leave out (the GROWTH and TAIL_WINDOW overrides of
+ * shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
+ * (rule 5 then decides nothing), and the tail's selects for T and the first half where the tail
+ * cannot meet them (M ≤ N - P).
+ */
+export function kernelVariant(
+  n: number,
+  transient: number,
+  maxPeriod: number,
+): { growth: boolean; tailWindow: boolean } {
+  const t = Math.min(transient, n);
+  const check = n - Math.min(maxPeriod, n);
+  const half = Math.floor((n - t) / 2);
+  return { growth: half >= GROWTH_MIN_HALF, tailWindow: t + half > check };
 }
 
 /** Pixels p0 … p0 + count - 1 of the grid through iterations k0 … k1 - 1, by one entry point. */
@@ -84,6 +106,8 @@ export interface PlanOptions {
   maxBlock: number;
   /** Fixed pixels and iterations per dispatch instead of the cost model's (tests of tiling). */
   fixed?: { pixels?: number; iterations?: number };
+  /** The entry point that runs all parts of a whole run (default `mixed`; the basin kernel's `whole`). */
+  fused?: Phase;
 }
 
 export interface RunPlan {
@@ -102,6 +126,7 @@ export function planDispatches(
   o: PlanOptions,
 ): RunPlan {
   const budget = o.targetMs * 1e6;
+  // The segments cover iterations 0 … n - 1, in order.
   const n = segments.reduce((s, g) => s + g.k1 - g.k0, 0);
   const dispatches: Dispatch[] = [];
   let statePixels = 0;
@@ -112,9 +137,9 @@ export function planDispatches(
       chunk = Math.min(n, o.fixed.iterations ?? n);
       block = Math.min(tile.count, o.fixed.pixels ?? tile.count, o.maxBlock);
     } else {
-      const fused = Math.floor(budget / (cost.a * segments.length + cost.b * n));
+      const fused = Math.floor(budget / (cost.a + cost.b * n));
       if (fused >= Math.min(o.minBlock, tile.count)) {
-        // A block runs each part in one dispatch.
+        // A block runs the whole run in one dispatch.
         chunk = n;
         block = Math.min(tile.count, o.maxBlock, roundTo(fused, o.granule));
       } else {
@@ -127,11 +152,19 @@ export function planDispatches(
         block = Math.min(tile.count, o.maxBlock, roundTo(budget / (cost.a + chunk * cost.b), o.granule));
       }
     }
-    if (segments.length > 1 || chunk < n) statePixels = Math.max(statePixels, block);
+    // A block that runs the whole run at once does so in one kernel (o.fused), its parts one after the
+    // other with the trajectory in registers: no state in and out of memory between parts, which
+    // cost an invocation as much as a hundred GD steps on SwiftShader.
+    const fuse =
+      chunk >= n && (segments.length > 1 || (o.fused !== undefined && segments[0].phase === 'mixed'));
+    const parts: readonly Segment[] = fuse
+      ? [{ k0: segments[0].k0, k1: n, phase: o.fused ?? 'mixed' }]
+      : segments;
+    if (parts.length > 1 || chunk < n) statePixels = Math.max(statePixels, block);
     for (let p = 0; p < tile.count; p += block) {
       const p0 = tile.p0 + p;
       const count = Math.min(block, tile.count - p);
-      for (const seg of segments)
+      for (const seg of parts)
         for (let k0 = seg.k0; k0 < seg.k1; k0 += chunk)
           dispatches.push({
             phase: seg.phase,

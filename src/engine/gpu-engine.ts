@@ -12,9 +12,9 @@ import { resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
 import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
 import { BasinPass } from './basin-pass.ts';
-import { BasinResources, runDispatches, type RunContext } from './basin-run.ts';
+import { BasinResources, runDispatches, runVariant, type RunContext } from './basin-run.ts';
 import { encodeReduce, GpuBasinResult } from './basin-result.ts';
-import { ReducePass } from './reduce-pass.ts';
+import { ReducePass, type ReduceKind } from './reduce-pass.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
 import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
@@ -22,6 +22,7 @@ import { RECORD_BYTES, stateBytes, STATS_BYTES, WORKGROUP_SIZE } from './layouts
 import { GpuError } from './shader.ts';
 import { initialStats, parseRanges, parseStats } from './stats.ts';
 import { checkFinite, runContext } from './run-context.ts';
+import { softwareAdapter } from './adapter-kind.ts';
 
 export { planTiles, type TilePlan } from './tiles.ts';
 import { planTiles } from './tiles.ts';
@@ -53,6 +54,10 @@ export interface GpuEngineOptions {
   dispatchesPerSubmit?: number;
   /** WGSL replacing shaders/basin.wgsl (same entry point and bindings), for kernel experiments. */
   kernel?: string;
+  /** WGSL replacing shaders/gd-core.wgsl, for kernel experiments. */
+  core?: string;
+  /** Always the general kernel (GENERAL_VARIANT), not one specialised to the run (tests). */
+  general?: boolean;
   /** Called once per device loss. */
   onDeviceLost?: (info: GPUDeviceLostInfo) => void;
 }
@@ -64,11 +69,6 @@ export interface GpuRunOptions extends RunOptions {
 }
 
 const DEFAULTS = { targetDispatchMs: 100, submitMs: 250 };
-
-/** Whether an adapter is a CPU rasterizer (SwiftShader, llvmpipe, WARP), by its description. */
-function softwareAdapter(adapter: string | undefined): boolean {
-  return /swiftshader|llvmpipe|lavapipe|warp|software|cpu/i.test(adapter ?? '');
-}
 
 /** What an invocation and a GD step cost on an unmeasured device (ns): a CPU rasterizer, or a slow GPU. */
 function guessCost(adapter: string | undefined) {
@@ -112,7 +112,11 @@ export class GpuBasinEngine implements BasinEngine {
     let p = this.passes.get(key);
     if (!p) {
       if (this.passes.size >= 16) this.passes.clear();
-      p = BasinPass.create(this.device, objective, { lyapunov, kernel: this.options.kernel });
+      p = BasinPass.create(this.device, objective, {
+        lyapunov,
+        kernel: this.options.kernel,
+        core: this.options.core,
+      });
       // A failed compile is not cached: the next call reports it again rather than a stale promise.
       p.catch(() => this.passes.delete(key));
       this.passes.set(key, p);
@@ -132,13 +136,13 @@ export class GpuBasinEngine implements BasinEngine {
 
   private reducePass: Promise<ReducePass> | null = null;
 
-  /** The reduction passes, compiled once per engine. */
-  reduce(): Promise<ReducePass> {
+  /** The reduction passes with the pipelines of `kinds` ready, each compiled once per engine. */
+  async reduce(kinds: readonly ReduceKind[]): Promise<ReducePass> {
     if (!this.reducePass) {
       this.reducePass = ReducePass.create(this.device);
       this.reducePass.catch(() => (this.reducePass = null));
     }
-    return this.reducePass;
+    return (await this.reducePass).prepare(kinds);
   }
 
   /** The colour pass, compiled once per engine. */
@@ -223,12 +227,20 @@ export class GpuBasinEngine implements BasinEngine {
           ),
         );
       this.device.queue.writeBuffer(stats, 0, initialStats());
-      const reduce = await this.reduce();
+      const kinds: ReduceKind[] = keep ? ['counts', 'ranges'] : ['packed-counts'];
       const plan = this.plan(ctx);
+      // Both passes' pipelines compile side by side (on first use).
+      const [reduce] = await Promise.all([
+        this.reduce(kinds),
+        pass.prepare(
+          plan.dispatches.map((d) => d.phase),
+          runVariant(ctx, keep),
+        ),
+      ]);
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
       const reduction = (encoder: GPUCommandEncoder) =>
-        encodeReduce(this, reduce, keep ? ['counts', 'ranges'] : ['packed-counts'], tiles, stats, encoder);
+        encodeReduce(this, reduce, kinds, tiles, stats, encoder);
       const copyStats = (encoder: GPUCommandEncoder) =>
         encoder.copyBufferToBuffer(stats, 0, readback, 0, STATS_BYTES);
       const res = this.resources;
@@ -321,6 +333,7 @@ export class GpuBasinEngine implements BasinEngine {
       granule: WORKGROUP_SIZE,
       maxBlock: perBinding,
       fixed,
+      fused: 'whole',
     });
   }
 
@@ -335,7 +348,7 @@ export class GpuBasinEngine implements BasinEngine {
     rows = plane.height,
   ): RunContext {
     const key = passKey(objective, spec.classify.lyapunov);
-    return runContext(spec, objective, plane, pass, tiles, key, row0, rows);
+    return runContext(spec, objective, plane, pass, tiles, key, row0, rows, this.options.general);
   }
 
   /** Rethrows a failure as the device loss that caused it, when it was one. */

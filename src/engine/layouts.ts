@@ -73,8 +73,6 @@ export const BASIN_UNIFORM_FIELDS = [
   ['v_index', 'u32'],
   ['v_min', 'f32'],
   ['v_step', 'f32'],
-  /** 1: the last dispatch of a pixel writes its Record; 0: its summary word only. */
-  ['write_records', 'u32'],
 ] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
 export const BASIN_UNIFORM_BYTES = uniformBytes(BASIN_UNIFORM_FIELDS);
 

@@ -4,6 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { softwareAdapter } from './adapter-kind.ts';
+import { throttleDawnPolling } from './dawn-polling.ts';
 
 /** Debian's chromium ships SwiftShader's Vulkan driver; Dawn accepts it where mesa's lavapipe is rejected. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -74,6 +76,9 @@ export async function requestNodeDevice(limits: Record<string, number> = {}): Pr
     maxBufferSize: adapter.limits.maxBufferSize,
     ...limits,
   };
+  const adapterName = describeAdapter(adapter);
+  // On a CPU adapter the device is emulated by threads that Dawn's busy polling competes with.
+  if (softwareAdapter(adapterName) || adapter.info.isFallbackAdapter) throttleDawnPolling();
   const device = await adapter.requestDevice({ requiredLimits });
-  return { adapter, device, adapterName: describeAdapter(adapter) };
+  return { adapter, device, adapterName };
 }

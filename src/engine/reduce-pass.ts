@@ -31,10 +31,15 @@ export function reduceUniforms(count: number): ArrayBuffer {
 }
 
 export class ReducePass {
+  /** Pipelines by kind, compiled when first asked for (a statistics-only run needs one of three). */
+  private readonly pipelines = new Map<ReduceKind, Promise<GPUComputePipeline>>();
+  private readonly ready = new Map<ReduceKind, GPUComputePipeline>();
+
   private constructor(
     private readonly device: GPUDevice,
     readonly layout: GPUBindGroupLayout,
-    private readonly pipelines: Record<ReduceKind, GPUComputePipeline>,
+    private readonly pipelineLayout: GPUPipelineLayout,
+    private readonly module: GPUShaderModule,
   ) {}
 
   static async create(device: GPUDevice): Promise<ReducePass> {
@@ -71,22 +76,34 @@ export class ReducePass {
       label: 'ReducePass.pipelineLayout',
       bindGroupLayouts: [layout],
     });
-    const make = (kind: ReduceKind) =>
-      createComputePipeline(device, {
-        label: `ReducePass.${kind}`,
-        layout: pipelineLayout,
-        compute: {
-          module,
-          entryPoint: kind === 'ranges' ? 'ranges' : 'counts',
-          constants: { WORKGROUP_SIZE, STRIDE: REDUCE_STRIDE, PACKED: kind === 'packed-counts' ? 1 : 0 },
-        },
-      });
-    const [counts, packed, ranges] = await Promise.all([
-      make('counts'),
-      make('packed-counts'),
-      make('ranges'),
-    ]);
-    return new ReducePass(device, layout, { counts, 'packed-counts': packed, ranges });
+    return new ReducePass(device, layout, pipelineLayout, module);
+  }
+
+  /** Compiles the pipelines of these kinds, unless made already. */
+  async prepare(kinds: readonly ReduceKind[]): Promise<this> {
+    await Promise.all(
+      kinds.map((kind) => {
+        let p = this.pipelines.get(kind);
+        if (!p) {
+          p = createComputePipeline(this.device, {
+            label: `ReducePass.${kind}`,
+            layout: this.pipelineLayout,
+            compute: {
+              module: this.module,
+              entryPoint: kind === 'ranges' ? 'ranges' : 'counts',
+              constants: { WORKGROUP_SIZE, STRIDE: REDUCE_STRIDE, PACKED: kind === 'packed-counts' ? 1 : 0 },
+            },
+          }).then((pipeline) => {
+            this.ready.set(kind, pipeline);
+            return pipeline;
+          });
+          p.catch(() => this.pipelines.delete(kind));
+          this.pipelines.set(kind, p);
+        }
+        return p;
+      }),
+    );
+    return this;
   }
 
   /** A bind group over one tile's records (or summary words) and the statistics. */
@@ -112,7 +129,9 @@ export class ReducePass {
     slotOffset: number,
     count: number,
   ): void {
-    pass.setPipeline(this.pipelines[kind]);
+    const pipeline = this.ready.get(kind);
+    if (!pipeline) throw new Error(`ReducePass: '${kind}' used before prepare()`);
+    pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind, [slotOffset]);
     const [x, y] = dispatchSize(
       Math.ceil(count / REDUCE_STRIDE),

@@ -9,6 +9,7 @@ import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinPass } from './basin-pass.ts';
 import type { RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
+import { kernelVariant } from './dispatch-plan.ts';
 import { baseWords } from './layouts.ts';
 
 /** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
@@ -22,6 +23,8 @@ export function runContext(
   /** The band of grid rows row0 … row0 + rows - 1 the run covers (RunOptions.rows). */
   row0 = 0,
   rows = plane.height,
+  /** The general kernel rather than one specialised to the run's geometry. */
+  general = false,
 ): RunContext {
   const { dim } = plane;
   const base = new Float32Array(baseWords(dim, objective.params.length));
@@ -40,6 +43,9 @@ export function runContext(
     iterations: N,
     tiles,
     base,
+    specialise: general
+      ? { growth: true, tailWindow: true }
+      : kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N)),
     uniforms: {
       width: plane.width,
       row0,

@@ -1,0 +1,93 @@
+/**
+ * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW and RECORDS override constants,
+ * kernelVariant of src/engine/dispatch-plan.ts) against the general kernel: bit for bit the same
+ * records over the geometries where each specialisation leaves code out, with and without the
+ * Lyapunov exponent, whole runs and chunked ones; and a statistics-only run counts the same.
+ */
+import { describe, expect, test } from 'vitest';
+import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
+import { kernelVariant } from '../src/engine/dispatch-plan.ts';
+import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { anisoGpu, fixtureCompiler, smallSpec, wellGpu } from './engine-fixtures.ts';
+import { withDevice } from './helpers/gpu.ts';
+
+const FIELDS = ['outcome', 'iter', 'period', 'lyapunov', 'f', 'sharpness', 'final0', 'final1'] as const;
+const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+function expectBitIdentical(a: RecordColumns, b: RecordColumns, what: string): void {
+  for (const k of FIELDS) expect(bytes(a[k]), `${what}: ${k}`).toEqual(bytes(b[k]));
+}
+
+/** The double well over (lr, x): diverged, converged, periods and chaos side by side. */
+const well = (over: Record<string, unknown>): ExperimentSpec =>
+  parseSpec({
+    ...smallSpec({}),
+    objective: { expr: wellGpu.expr, preset: null, params: {} },
+    x0: [0.5],
+    plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
+    size: [32, 32],
+    ...over,
+  });
+
+/** x²/2 + y²/2 around h = 2: converged below, growing above (|1 - h| > 1), escaping where the extent doubles from one half of the window to the next (|1 - h|^H ≈ 2). */
+const bowl = (over: Record<string, unknown>): ExperimentSpec =>
+  parseSpec({
+    ...smallSpec({}),
+    objective: { expr: anisoGpu.expr, preset: null, params: { a: 1, b: 1 } },
+    x0: [0.5, 0.5],
+    plane: { u: { quantity: 'lr', min: 1.96, max: 2.1 }, v: { quantity: 'x', min: 0.01, max: 2 } },
+    size: [32, 32],
+    ...over,
+  });
+
+// [iterations, transient, maxPeriod]: which code each leaves out.
+const GEOMETRIES: [number, number, number, string][] = [
+  [40, 20, 16, 'halves of 10 steps: no growth tracked'],
+  [300, 150, 16, 'the tail inside the second half'],
+  [100, 68, 16, 'the second half starting at the checkpoint (its anchor set in the tail)'],
+  [200, 150, 32, "the tail meeting the window's first half"],
+];
+
+describe('pipelines specialised to a run', () => {
+  test('give the general kernel’s records bit for bit, whole runs and chunked', async () => {
+    expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p))).toEqual([
+      { growth: false, tailWindow: true },
+      { growth: true, tailWindow: false },
+      { growth: true, tailWindow: false },
+      { growth: true, tailWindow: true },
+    ]);
+    await withDevice(async (device) => {
+      const special = new GpuBasinEngine(device, fixtureCompiler);
+      const chunked = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 23 });
+      const general = new GpuBasinEngine(device, fixtureCompiler, { general: true });
+      const seen = new Set<number>();
+      for (const [iterations, transient, maxPeriod, what] of GEOMETRIES)
+        for (const make of [well, bowl])
+          for (const lyapunov of [false, true]) {
+            const spec = make({
+              iterations,
+              transient,
+              classify: { ...smallSpec({}).classify, maxPeriod, lyapunov },
+            });
+            const label = `${spec.objective.expr}, ${what}, λ ${lyapunov}`;
+            const want = await general.runBasin(spec);
+            const cols = await want.readAll();
+            for (const o of cols.outcome) seen.add(o);
+            for (const engine of [special, chunked]) {
+              const got = await engine.runBasin(spec);
+              expectBitIdentical(await got.readAll(), cols, label);
+              expect(got.counts, label).toEqual(want.counts);
+              got.dispose();
+            }
+            // Without records: the summary words count the same.
+            const stats = await special.runBasin(spec, { records: 'none' });
+            expect(stats.counts, label).toEqual(countOutcomes(cols));
+            expect(stats.steps, label).toBe(want.steps);
+            want.dispose();
+          }
+      // Every class the kernels decide occurred somewhere.
+      for (const o of [Outcome.DIVERGED, Outcome.CONVERGED, Outcome.PERIODIC, Outcome.ESCAPING])
+        expect(seen.has(o), `outcome ${o}`).toBe(true);
+    });
+  });
+});
