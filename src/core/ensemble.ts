@@ -24,7 +24,9 @@ import {
 } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
-import { AxisKind, axisValue } from '../experiment/plane.ts';
+import { AxisKind, axisCode, axisValue } from '../experiment/plane.ts';
+import { compileOptimizer, stateSize } from '../optimizer/compile.ts';
+import type { OptimizerSettings } from '../optimizer/rules.ts';
 import type { EngineInfo, RunOptions } from './engine.ts';
 
 /** What is histogrammed: a state coordinate, f, or the compiled observable slot 0. */
@@ -59,6 +61,11 @@ export interface EnsemblePlan {
   lr: Float64Array;
   /** Base parameter values, in the objective's `params` order. */
   params: Float64Array;
+  /** The optimizer, and its base hyperparameters [β, β₂, ε] (a column may sweep β or β₂). */
+  optimizer: OptimizerSettings;
+  hyper: Float64Array;
+  /** Words of one trajectory's state (x, the optimizer's vectors and clocks): what z_T holds. */
+  stateWords: number;
   /** Fixed vertical range; null: from the first pass. */
   range: [number, number] | null;
   classify: ClassifySettings;
@@ -194,7 +201,8 @@ export function planEnsemble(
     ]);
   const density = mode === 'density';
   const quantityName = density ? 'lr' : spec.plane.u.quantity;
-  const quantity = resolveQuantity(quantityName, objective.vars, objective.params);
+  const quantity = resolveQuantity(quantityName, objective.vars, objective.params, spec.optimizer);
+  const code = axisCode(quantity, objective.params);
   const columns = density ? 1 : spec.size[0];
   // The ensemble's own work is columns × samples × (transient + keep), which the spec's grid check
   // (size × iterations) does not see; the same limit applies, and sample indices stay 32-bit.
@@ -215,7 +223,8 @@ export function planEnsemble(
     samples: spec.ensemble.samples,
     quantity,
     paramIndex: quantity.kind === 'param' ? objective.params.indexOf(quantity.name) : -1,
-    ...axisCode(quantity, objective.params),
+    axisKind: code.kind,
+    axisIndex: code.index,
     quantityName,
     values: density
       ? Float64Array.of(spec.lr)
@@ -227,22 +236,12 @@ export function planEnsemble(
     starts: ensembleStarts(spec.x0, spec.ensemble.box, spec.ensemble.samples),
     lr,
     params,
+    optimizer: { ...spec.optimizer },
+    hyper: Float64Array.of(spec.optimizer.beta, spec.optimizer.beta2, spec.optimizer.eps),
+    stateWords: stateSize(compileOptimizer(spec.optimizer), dim).sdim,
     range: spec.ensemble.range ? [spec.ensemble.range[0], spec.ensemble.range[1]] : null,
     classify: { ...DEFAULT_CLASSIFY, ...spec.classify },
   };
-}
-
-function axisCode(q: QuantityRef, params: readonly string[]): { axisKind: AxisKind; axisIndex: number } {
-  switch (q.kind) {
-    case 'coord':
-      return { axisKind: AxisKind.COORD, axisIndex: q.index };
-    case 'lrCoord':
-      return { axisKind: AxisKind.LR_COORD, axisIndex: q.index };
-    case 'param':
-      return { axisKind: AxisKind.PARAM, axisIndex: params.indexOf(q.name) };
-    default:
-      return { axisKind: AxisKind.LR, axisIndex: -1 };
-  }
 }
 
 /** Outcome of a sample by rules 2 and 6 of src/core/outcome.ts. */

@@ -6,6 +6,14 @@
 import { z } from 'zod';
 import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
+import {
+  DEFAULT_OPTIMIZER,
+  HYPER_NAMES,
+  OPTIMIZER_KINDS,
+  usesHyper,
+  type HyperName,
+  type OptimizerSettings,
+} from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
 
 export const SPEC_VERSION = 1;
@@ -65,7 +73,7 @@ export type SpecKind = (typeof SPEC_KINDS)[number];
 
 /**
  * A swept quantity: a state coordinate (`x`, `y`, `x3`), the learning rate `lr`, one coordinate's
- * rate `lr.x`, or a parameter by name (`eps`). Names are checked against the objective by
+ * rate `lr.x`, the optimizer's `beta` or `beta2` (when its rule uses them), or a parameter by name (`eps`). Names are checked against the objective by
  * `checkSpecQuantities`, since only the compiled objective knows its variables.
  */
 export interface AxisRange {
@@ -105,6 +113,8 @@ export interface ExperimentSpec {
   lr: number;
   /** One rate per coordinate, overriding lr; null for a scalar rate. */
   lrPerCoord: number[] | null;
+  /** The optimizer and its hyperparameters (src/optimizer/rules.ts states the update rules). */
+  optimizer: OptimizerSettings;
   /** Base point: the start of every trajectory, except the coordinates a plane sweeps. */
   x0: number[];
   plane: { u: AxisRange; v: AxisRange };
@@ -156,6 +166,8 @@ const axis = z
   })
   .refine((a) => a.max > a.min, { message: 'max must exceed min' });
 const range = z.tuple([finite, finite]).refine((r) => r[1] > r[0], { message: 'range must be increasing' });
+/** β and β₂ are decay factors in [0, 1): at 1 the state never forgets, and Adam's bias factor is 0. */
+const decay = finite.refine((v) => v >= 0 && v < 1, { message: 'must be in [0, 1)' });
 
 // Strict objects: a misspelt field ("iteratons") is named, not silently replaced by the default.
 const schema = z
@@ -172,6 +184,13 @@ const schema = z
     }),
     lr: positive,
     lrPerCoord: z.array(positive).min(1).max(8).nullable(),
+    optimizer: z.strictObject({
+      kind: z.enum(OPTIMIZER_KINDS),
+      beta: decay,
+      beta2: decay,
+      eps: positive,
+      biasCorrection: z.boolean(),
+    }),
     x0: z.array(finite).min(1).max(8),
     plane: z.strictObject({ u: axis, v: axis }),
     // The upper bounds are SpecLimits, checked by parseSpec.
@@ -238,6 +257,7 @@ export function defaultSpec(): ExperimentSpec {
     objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
     lr: 1.1,
     lrPerCoord: null,
+    optimizer: { ...DEFAULT_OPTIMIZER },
     x0: [0, 0],
     plane: { u: { quantity: 'x', min: -2.5, max: 2.5 }, v: { quantity: 'y', min: -2.5, max: 2.5 } },
     size: [256, 256],
@@ -355,25 +375,55 @@ export type QuantityRef =
   | { kind: 'coord'; index: number }
   | { kind: 'lr' }
   | { kind: 'lrCoord'; index: number }
-  | { kind: 'param'; name: string };
+  | { kind: 'param'; name: string }
+  /** An optimizer hyperparameter: index in HYPER_NAMES (0 beta, 1 beta2). */
+  | { kind: 'hyper'; name: HyperName; index: number };
 
-/** Resolves a quantity name; throws SpecError naming the allowed ones. */
+/** The hyperparameters a plane may sweep (ε is a regulariser, not a dynamical parameter worth a map). */
+export const SWEPT_HYPERS: readonly HyperName[] = ['beta', 'beta2'];
+
+/**
+ * Resolves a quantity name; throws SpecError naming the allowed ones. `beta` and `beta2` are the
+ * optimizer's when its rule uses them (GD uses neither); a parameter of the objective with the same
+ * name would make the name ambiguous, which is an error rather than a guess.
+ */
 export function resolveQuantity(
   name: string,
   vars: readonly string[],
   params: readonly string[],
+  optimizer: Pick<OptimizerSettings, 'kind'> = DEFAULT_OPTIMIZER,
 ): QuantityRef {
   if (name === 'lr') return { kind: 'lr' };
+  const hypers = SWEPT_HYPERS.filter((n) => usesHyper(optimizer, n));
   if (name.startsWith('lr.')) {
     const i = vars.indexOf(name.slice(3));
     if (i >= 0) return { kind: 'lrCoord', index: i };
   } else {
     const i = vars.indexOf(name);
     if (i >= 0) return { kind: 'coord', index: i };
+    const hyper = hypers.find((n) => n === name);
+    if (hyper && params.includes(name))
+      throw new SpecError([
+        `plane: '${name}' is both the optimizer's ${name} and a parameter of the objective; rename the parameter`,
+      ]);
+    if (hyper) return { kind: 'hyper', name: hyper, index: HYPER_NAMES.indexOf(hyper) };
     if (params.includes(name)) return { kind: 'param', name };
   }
-  const allowed = [...vars, 'lr', ...vars.map((v) => `lr.${v}`), ...params];
-  throw new SpecError([`plane: unknown quantity '${name}'; allowed: ${allowed.join(', ')}`]);
+  const allowed = [...vars, 'lr', ...vars.map((v) => `lr.${v}`), ...hypers, ...params];
+  const hint = (SWEPT_HYPERS as readonly string[]).includes(name)
+    ? ` (${name} is swept only by an optimizer that uses it: ${name === 'beta' ? 'momentum, nesterov, adam' : 'rmsprop, adam'})`
+    : '';
+  throw new SpecError([`plane: unknown quantity '${name}'; allowed: ${allowed.join(', ')}${hint}`]);
+}
+
+/** Every quantity a plane may sweep for these variables, parameters and optimizer. */
+export function planeQuantities(
+  vars: readonly string[],
+  params: readonly string[],
+  optimizer: Pick<OptimizerSettings, 'kind'> = DEFAULT_OPTIMIZER,
+): string[] {
+  const hypers = SWEPT_HYPERS.filter((n) => usesHyper(optimizer, n) && !params.includes(n));
+  return [...vars, 'lr', ...vars.map((v) => `lr.${v}`), ...hypers, ...params];
 }
 
 /** Checks the spec's dimension-dependent fields against a compiled objective's variables and parameters. */
@@ -389,7 +439,11 @@ export function checkSpecQuantities(
     );
   for (const key of ['u', 'v'] as const) {
     try {
-      resolveQuantity(spec.plane[key].quantity, vars, params);
+      const q = resolveQuantity(spec.plane[key].quantity, vars, params, spec.optimizer);
+      const { min, max } = spec.plane[key];
+      // Pixel centres lie strictly inside [min, max], so max = 1 still sweeps values below 1.
+      if (q.kind === 'hyper' && (min < 0 || max > 1))
+        issues.push(`plane.${key}: ${q.name} is a decay factor; its range must lie within [0, 1]`);
     } catch (e) {
       issues.push(...(e as SpecError).issues.map((m) => m.replace(/^plane:/, `plane.${key}:`)));
     }
