@@ -1,9 +1,13 @@
 // The GD core shared by the basin and ensemble kernels: one trajectory under the definition of
 // src/core/outcome.ts (this file implements exactly that comment), advanced through any range of
-// iterations, so results do not depend on how a run is cut into dispatches.
-// Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), shaders/record.wgsl and
+// iterations, so results do not depend on how a run is cut into dispatches. The step is the
+// optimizer's (opt_step, generated from src/optimizer/rules.ts): the state z holds x and the
+// optimizer's vectors and clocks, the tangent map is the whole update's, the period test compares x
+// and the optimizer's vectors, divergence and growth watch x. For GD, z is x.
+// Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), the State helpers
+// (src/engine/wgsl-state.ts), the optimizer's step (src/optimizer/wgsl.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts). The including kernel defines
-// kernel_transient(x) (called with x_T) and kernel_step(x) (each state x_{k+1}, k ≥ T, when OBSERVE),
+// kernel_transient(z) (called with z_T) and kernel_step(x) (each x_{k+1}, k ≥ T, when OBSERVE),
 // and an entry point per part of a run (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
 // with constant flags or `advance_tail`, plus one calling traj_advance for short runs.
 
@@ -44,9 +48,9 @@ fn geometry(n: u32, transient: u32, max_period: u32, tol: f32, radius: f32) -> G
 
 fn traj_start(x0: Vec) -> Traj {
   var st: Traj;
-  st.x = x0;
-  st.v = vec_tangent_start();
-  st.c = x0;
+  st.x = state_start(x0);
+  st.v = tan_start();
+  st.c = st.x;
   st.anchor = x0;
   st.extent = 0.0;
   st.lexp = 0;
@@ -59,18 +63,19 @@ fn traj_start(x0: Vec) -> Traj {
 
 // The tangent vector between steps: v rescaled by powers of two, lexp the binary exponent taken out.
 struct Tangent {
-  v: Vec,
+  v: Tan,
   lexp: i32,
 }
 
-// Tangent map J_k = I - h ⊙ ∇²f(x_k) on v, at x_k (before x moves on). Instead of dividing by the
-// norm, v is scaled by the power of two that brings its largest component into [1, 2): exact, so the
-// direction is what per-step renormalisation gives, and Σ log‖J_k v‖ = log‖v‖ + lexp·ln 2 needs one log
-// per trajectory. The exponent is clamped so that v = 0 stays 0 and ∞ or NaN stay so.
-fn tangent_step(t: Tangent, x: Vec, h: Vec) -> Tangent {
-  let w = vec_tangent(t.v, x, h);
-  let e = clamp(vec_exponent(w), 1u, 253u);
-  return Tangent(vec_scale(w, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
+// The tangent map J_k of the whole update on v, at z_k (before z moves on): I - h ⊙ ∇²f(x_k) for GD.
+// Instead of dividing by the norm, v is scaled by the power of two that brings its largest component
+// into [1, 2): exact, so the direction is what per-step renormalisation gives, and Σ log‖J_k v‖ =
+// log‖v‖ + lexp·ln 2 needs one log per trajectory. The exponent is clamped so that v = 0 stays 0 and
+// ∞ or NaN stay so.
+fn tangent_step(t: Tangent, z: State, h: Vec) -> Tangent {
+  let w = opt_tangent(t.v, z, h);
+  let e = clamp(tan_exponent(w), 1u, 253u);
+  return Tangent(tan_scale(w, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
 }
 
 // A run is cut into parts (rules 3–5): before the transient T and the halves [T, M) and [M, M + H) of
@@ -96,22 +101,23 @@ struct Period {
   period: u32,
 }
 
-// One step of the period test at i = k + 1 - (N - P), as selects: d_i = ‖x - c‖∞ against tol·s (i = 1)
+// One step of the period test at i = k + 1 - (N - P), as selects: d_i = ‖z - c‖∞ against tol·s (i = 1)
 // or tol·min(s, a_i).
-fn period_step(q: Period, x: Vec, c: Vec, i: u32, scale: f32, tol: f32) -> Period {
-  let d = vec_dist(x, c);
+fn period_step(q: Period, z: State, c: State, i: u32, scale: f32, tol: f32) -> Period {
+  let d = state_dist(z, c);
   let hit = q.period == 0u && d <= tol * select(min(scale, q.extent), scale, i == 1u);
   return Period(select(q.extent, max(q.extent, d), q.period == 0u && !hit), select(q.period, i, hit));
 }
 
-// The escape iteration in k0 … k1 - 1 from x0 with the exact test at every step (the same GD statements
-// as the loops, so bit for bit the same states), or 0. `end` is the state the loop ended in: when it
-// is out of bounds but the replay finds nothing (a compiler contracted the loops differently), the
-// escape is within these steps, so no later than k1.
-fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, end: Vec, radius: f32) -> u32 {
-  var x = x0;
+// The escape iteration in k0 … k1 - 1 from z0 with the exact test at every step (the same step
+// statements as the loops, so bit for bit the same states), or 0. `end` is the x the loop ended in:
+// when it is out of bounds but the replay finds nothing (a compiler contracted the loops differently),
+// the escape is within these steps, so no later than k1.
+fn replay(z0: State, h: Vec, k0: u32, k1: u32, end: Vec, radius: f32) -> u32 {
+  var z = z0;
   for (var k = k0; k < k1; k++) {
-    x = vec_gd(x, h);
+    z = opt_step(z, h);
+    let x = state_x(z);
     if (!vec_finite(x) || vec_norm(x) > radius) { return k + 1u; }
   }
   return select(0u, k1, !vec_finite(end) || vec_norm(end) > radius);
@@ -121,7 +127,7 @@ fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, end: Vec, radius: f32) -> u32 {
 // a half of the window: 1 the first, 2 the second, 0 neither). Constants at every call.
 fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, growth: u32) {
   if (k0 >= k1 || (*st).escape != 0u) { return; }
-  if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = (*st).x; }
+  if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = state_x((*st).x); }
   if (OBSERVE && k0 == g.t) { kernel_transient((*st).x); }
   let start = (*st).x;
   let a = (*st).anchor;
@@ -131,13 +137,13 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
   var m = 0u;
   for (var k = k0; k < k1; k++) {
     if (LYAPUNOV && tangent) { tg = tangent_step(tg, x, h); }
-    x = vec_gd(x, h);
+    x = opt_step(x, h);
     if (growth != 0u) {
-      m = max(m, vec_dist_bits(x, a));
+      m = max(m, vec_dist_bits(state_x(x), a));
     } else {
-      m = max(m, vec_norm_bits(x));
+      m = max(m, vec_norm_bits(state_x(x)));
     }
-    if (OBSERVE && observe) { kernel_step(x); }
+    if (OBSERVE && observe) { kernel_step(state_x(x)); }
   }
   // ‖x_k‖∞ ≤ ‖a‖∞ + |fl(x_k - a)|(1 + 2⁻²³): with the margin the bound holds in f32 too.
   let bounded = select(
@@ -146,7 +152,7 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
     growth != 0u,
   );
   if (!bounded) {
-    let e = replay(start, h, k0, k1, x, g.radius);
+    let e = replay(start, h, k0, k1, state_x(x), g.radius);
     if (e != 0u) {
       (*st).escape = e;
       return;
@@ -169,7 +175,7 @@ fn advance_tail(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
   if (k0 == g.check) { (*st).c = (*st).x; }
   let start = (*st).x;
   let c = (*st).c;
-  let scale = max(1.0, vec_norm(c));
+  let scale = max(1.0, state_norm(c));
   var x = start;
   var a = (*st).anchor;
   var tg = Tangent((*st).v, (*st).lexp);
@@ -179,24 +185,24 @@ fn advance_tail(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
   var r2 = (*st).r2;
   var m = 0u;
   for (var k = k0; k < k1; k++) {
-    a = vec_choose(a, x, k == g.t || k == g.mid);
+    a = vec_choose(a, state_x(x), k == g.t || k == g.mid);
     if (OBSERVE && k == g.t) { kernel_transient(x); }
     if (LYAPUNOV && k >= g.t) { tg = tangent_step(tg, x, h); }
-    x = vec_gd(x, h);
-    m = max(m, vec_norm_bits(x));
-    let da = vec_dist(x, a);
+    x = opt_step(x, h);
+    m = max(m, vec_norm_bits(state_x(x)));
+    let da = vec_dist(state_x(x), a);
     r1 = select(r1, max(r1, da), k >= g.t && k < g.mid);
     r2 = select(r2, max(r2, da), k >= g.mid && k < g.end);
-    let d = vec_dist(x, c);
+    let d = state_dist(x, c);
     let i = k + 1u - g.check;
     let open = period == 0u;
     let hit = open && d <= g.tol * select(min(scale, extent), scale, i == 1u);
     extent = select(extent, max(extent, d), open && !hit);
     period = select(period, i, hit);
-    if (OBSERVE && k >= g.t) { kernel_step(x); }
+    if (OBSERVE && k >= g.t) { kernel_step(state_x(x)); }
   }
   if (m > bitcast<u32>(g.radius)) {
-    let e = replay(start, h, k0, k1, x, g.radius);
+    let e = replay(start, h, k0, k1, state_x(x), g.radius);
     if (e != 0u) {
       (*st).escape = e;
       return;
@@ -226,7 +232,7 @@ fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
 // for v = 0, ∞ and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
 fn traj_lyapunov(st: Traj, g: Geometry) -> f32 {
   if (!LYAPUNOV) { return make_nan(); }
-  let n2 = vec_sumsq(st.v);
+  let n2 = tan_sumsq(st.v);
   var lsum = n2;
   if (n2 == 0.0) {
     var ninf = 0xff800000u;
