@@ -5,6 +5,7 @@
  * before its first job, in every run; the bundle starts in tens of milliseconds. Where esbuild is
  * missing the pool falls back to bin/cpu-worker.js, which loads the sources through tsx.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,11 @@ function fresh(m: Manifest): boolean {
 /** The bundled worker's source, or null where it cannot be built (the caller falls back to tsx). */
 export async function workerBundle(): Promise<string | null> {
   const entry = fileURLToPath(new URL('./node-worker.ts', import.meta.url));
-  const dir = join(tmpdir(), `gdlab-cpu-worker-${process.getuid?.() ?? 0}`);
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  // One cache per checkout: the manifest lists its own sources, and another checkout's fresh bundle
+  // (a second worktree, an older clone) must not stand in for this one's.
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `gdlab-cpu-worker-${process.getuid?.() ?? 0}-${checkout}`);
   const manifestPath = join(dir, 'manifest.json');
   try {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest;
@@ -57,7 +62,6 @@ export async function workerBundle(): Promise<string | null> {
     absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
   });
   const code = result.outputFiles[0].text;
-  const root = fileURLToPath(new URL('../..', import.meta.url));
   const inputs: Manifest['inputs'] = {};
   for (const path of Object.keys(result.metafile.inputs)) {
     const abs = join(root, path);
