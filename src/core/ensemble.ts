@@ -6,9 +6,10 @@
  * Definition of an ensemble run (kind 'bifurcation' or 'density'):
  * - Each column c has a value u_c of the swept quantity; each column runs M = ensemble.samples
  *   trajectories from the same M starts (spread over ensemble.box, or all at x0).
- * - A trajectory runs N = transient + keep steps (not spec.iterations: the ensemble views are sized
- *   by what they keep). Divergence, the period (checkpoint x_{N-P}) and the Lyapunov exponent (over
- *   k = transient … N-1) follow src/core/outcome.ts exactly.
+ * - A trajectory of the spec's optimizer runs N = transient + keep steps (not spec.iterations: the
+ *   ensemble views are sized by what they keep). Divergence, the period (checkpoint z_{N-P}, the
+ *   whole state) and the Lyapunov exponent (over k = transient … N-1) follow src/core/outcome.ts
+ *   exactly. A column may sweep β or β₂ instead of a rate, coordinate or parameter.
  * - The kept iterates are x_{T+1} … x_{T+K}. Only samples that stay bounded for all N steps
  *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
@@ -85,6 +86,8 @@ export interface SampleSummary {
   /** Extents R1, R2 of the two halves of the averaging window (rule 5 of src/core/outcome.ts). */
   r1: number;
   r2: number;
+  /** s = max(1, ‖c‖∞) of the period test (rule 3). */
+  scale: number;
 }
 
 /** Per-column statistics of a bifurcation result. */
@@ -251,7 +254,8 @@ export function sampleOutcome(
 ): Outcome {
   if (s.escape > 0) return Outcome.DIVERGED;
   const half = Math.floor((plan.iterations - Math.min(plan.transient, plan.iterations)) / 2);
-  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, plan.classify.chaosThreshold);
+  const { chaosThreshold, tol } = plan.classify;
+  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale);
 }
 
 /** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */

@@ -163,7 +163,7 @@ export function classifyInto(
 
   const x = z.subarray(0, n);
   const lambda = lyap ? tangentExponent(v, tn, exponents, N - transient) : NaN;
-  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold);
+  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold, s.tol * scale);
   rec.iter = N;
   rec.period = period;
   rec.lyapunov = lambda;

@@ -140,6 +140,7 @@ class SampleIntegrator {
       }
     }
     out.lyapunov = lyapunov ? lyap / (N - T) : NaN;
+    out.scale = scale;
   }
 
   /** Re-iterates the K kept steps from z_T, calling `visit` with each kept observable. */
@@ -181,7 +182,16 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
   const integ = new SampleIntegrator(plan, obj);
   const sn = integ.sdim;
   const start = new Float64Array(n);
-  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN, r1: 0, r2: 0 };
+  const s: SampleSummary = {
+    escape: 0,
+    period: 0,
+    lyapunov: NaN,
+    min: NaN,
+    max: NaN,
+    r1: 0,
+    r2: 0,
+    scale: 0,
+  };
   return {
     sdim: sn,
     run(c, out, xT, xTOffset) {
@@ -197,6 +207,7 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
         out.max[i] = s.max;
         out.r1[i] = s.r1;
         out.r2[i] = s.r2;
+        out.scale[i] = s.scale;
         xT.set(integ.zT, (i - xTOffset) * sn);
       }
     },
@@ -281,6 +292,7 @@ export function sampleAt(s: SampleColumns, i: number): SampleSummary {
     max: s.max[i],
     r1: s.r1[i],
     r2: s.r2[i],
+    scale: s.scale[i],
   };
 }
 

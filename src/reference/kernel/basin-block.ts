@@ -291,6 +291,7 @@ export class CompiledBasin {
         V.r2[l],
         sched.half,
         spec.classify.chaosThreshold,
+        spec.classify.tol * V.scale[l],
       );
       cols.iter[idx] = N;
       cols.period[idx] = period;

@@ -27,6 +27,7 @@ export interface SampleColumns {
   max: Float64Array;
   r1: Float64Array;
   r2: Float64Array;
+  scale: Float64Array;
 }
 
 export function allocSamples(n: number): SampleColumns {
@@ -38,6 +39,7 @@ export function allocSamples(n: number): SampleColumns {
     max: new Float64Array(n),
     r1: new Float64Array(n),
     r2: new Float64Array(n),
+    scale: new Float64Array(n),
   };
 }
 
@@ -148,6 +150,7 @@ export class CompiledEnsemble {
         out.max[j] = V.omax[l];
         out.r1[j] = V.r1[l];
         out.r2[j] = V.r2[l];
+        out.scale[j] = V.scale[l];
       }
     }
   }
