@@ -26,6 +26,8 @@ describe('gallery entries', () => {
       'balancing',
       'edge-of-stability',
       'fractal',
+      'heavy-ball',
+      'adam-bursts',
     ]);
     for (const e of GALLERY) {
       expect(parseSpec(JSON.parse(JSON.stringify(e.spec)))).toEqual(e.spec);

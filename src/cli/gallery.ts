@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
+import { OPTIMIZER_NUMBERS } from '../gallery/optimizer-checks.ts';
 import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinEngine } from '../core/engine.ts';
@@ -63,7 +64,7 @@ export async function entryNumbers(id: string): Promise<unknown> {
       return [e.spec, ...(e.variants ?? []).map((v) => v.spec)].map((s) => checks.boundaryDimension(s, 32));
     }
     default:
-      return null;
+      return (await OPTIMIZER_NUMBERS[id]?.()) ?? null;
   }
 }
 

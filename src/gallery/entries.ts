@@ -6,6 +6,7 @@
  * tests/gallery.test.ts keeps internal words out of every text shown).
  */
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import { OPTIMIZER_ENTRIES } from './optimizer-entries.ts';
 
 /** Trajectories the inspector compares for an entry: one start, several learning rates. */
 export interface GalleryTrajectories {
@@ -282,6 +283,8 @@ export const GALLERY: GalleryEntry[] = [
     ],
     claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100',
   },
+  // Optimizers beyond plain GD (optimizer-entries.ts).
+  ...OPTIMIZER_ENTRIES,
 ];
 
 export function getGalleryEntry(id: string): GalleryEntry | undefined {
