@@ -1,8 +1,8 @@
-// The benchmark's ceiling: plain GD x ← x - h ⊙ ∇f(x), one invocation per pixel, with no divergence
+// The benchmark's ceiling: plain GD x ← x - h ⊙ ∇f(x) (opt_step of GD), one invocation per pixel, with no divergence
 // test, no period check, no Lyapunov exponent and no record: one word per pixel out, as a researcher's
 // plain script would write. Driven exactly like shaders/basin.wgsl (same uniforms, parameter slots,
 // bindings and dispatch plan), so the two differ only in what each step and each pixel does.
-// Prepended: the objective block, the Vec helpers and the generated structs. The plane is the first
+// Prepended: the objective block, the Vec and State helpers, GD's step and the generated structs. The plane is the first
 // two coordinates, as the benchmark sweeps them.
 
 override WORKGROUP_SIZE: u32 = 64u;
@@ -31,13 +31,13 @@ fn run(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) g
   // Four steps per trip, as the engine's loops (shaders/gd-core.wgsl) run them.
   var k = D.k0;
   for (; k + 4u <= D.k1; k += 4u) {
-    x = vec_gd(x, h);
-    x = vec_gd(x, h);
-    x = vec_gd(x, h);
-    x = vec_gd(x, h);
+    x = opt_step(x, h);
+    x = opt_step(x, h);
+    x = opt_step(x, h);
+    x = opt_step(x, h);
   }
   for (; k < D.k1; k++) {
-    x = vec_gd(x, h);
+    x = opt_step(x, h);
   }
   if (D.k1 < U.iterations) {
     state[p - D.s0] = x;

@@ -24,7 +24,7 @@ override RECORDS: bool = true;
 @group(0) @binding(5) var<storage, read_write> summary: array<u32>;
 
 // The basin map has no per-step extras (OBSERVE is off).
-fn kernel_transient(x: Vec) {}
+fn kernel_transient(z: State) {}
 fn kernel_step(x: Vec) {}
 
 struct Setup {
@@ -33,7 +33,7 @@ struct Setup {
 }
 
 // pixelSetup of src/experiment/plane.ts for grid pixel p: base values, then an `lr` axis, then the
-// other one (so a per-coordinate rate overrides a swept lr). Sets P too. Written without pointers or a
+// other one (so a per-coordinate rate overrides a swept lr). Sets P and OPT too. Written without pointers or a
 // mutated struct, so that x and h stay values the GD loops keep in registers (an index past DIM
 // replaces nothing).
 fn pixel_setup(p: u32) -> Setup {
@@ -42,6 +42,9 @@ fn pixel_setup(p: u32) -> Setup {
   params_read_base(2u * DIM);
   if (U.u_kind == AXIS_PARAM) { params_with(U.u_index, u); }
   if (U.v_kind == AXIS_PARAM) { params_with(U.v_index, v); }
+  opt_read_base(2u * DIM + NPARAM);
+  if (U.u_kind == AXIS_HYPER) { opt_with(U.u_index, u); }
+  if (U.v_kind == AXIS_HYPER) { opt_with(U.v_index, v); }
   var x = vec_read_base(0u);
   x = vec_with(x, select(DIM, U.u_index, U.u_kind == AXIS_COORD), u);
   x = vec_with(x, select(DIM, U.v_index, U.v_kind == AXIS_COORD), v);
@@ -130,12 +133,13 @@ fn record_of(st: Traj, g: Geometry) -> Record {
   r.period = st.period;
   r.lyapunov = traj_lyapunov(st, g);
   r.outcome = traj_outcome(st, r.lyapunov, U.chaos, g);
-  r.f = objective_f(st.x);
-  r.sharpness = lambda_max(objective_hess(st.x));
-  r.obs0 = observable_0(st.x);
-  r.obs1 = observable_1(st.x);
-  r.final0 = st.x[0];
-  r.final1 = select(nan, vec_at(st.x, 1u), DIM > 1u);
+  let x = state_x(st.x);
+  r.f = objective_f(x);
+  r.sharpness = lambda_max(objective_hess(x));
+  r.obs0 = observable_0(x);
+  r.obs1 = observable_1(x);
+  r.final0 = x[0];
+  r.final1 = select(nan, vec_at(x, 1u), DIM > 1u);
   return r;
 }
 

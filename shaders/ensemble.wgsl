@@ -38,15 +38,16 @@ fn observe_as(x: Vec, kind: u32, index: u32) -> f32 {
 fn observe(x: Vec) -> f32 { return observe_as(x, OBS_KIND, OBS_INDEX); }
 fn observe2(x: Vec) -> f32 { return observe_as(x, OBS2_KIND, OBS2_INDEX); }
 
-// The core's hooks: x_T and the extremes of the kept observable x_{T+1} … x_N of this invocation's
-// sample, loaded from and stored to its Sample around each dispatch.
-var<private> x_t: Vec;
+// The core's hooks: z_T (the whole state: the replay of pass two starts from it) and the extremes of
+// the kept observable x_{T+1} … x_N of this invocation's sample, loaded from and stored to its Sample
+// around each dispatch.
+var<private> x_t: State;
 var<private> obs_lo: f32;
 var<private> obs_hi: f32;
 var<private> obs2_lo: f32;
 var<private> obs2_hi: f32;
 
-fn kernel_transient(x: Vec) { x_t = x; }
+fn kernel_transient(z: State) { x_t = z; }
 
 fn kernel_step(x: Vec) {
   let o = observe(x);
@@ -59,7 +60,7 @@ fn kernel_step(x: Vec) {
   }
 }
 
-// The column's rates and parameters (sets P) and the sample's start, the swept quantity applied.
+// The column's rates and parameters (sets P and OPT) and the sample's start, the swept quantity applied.
 struct Setup {
   x: Vec,
   h: Vec,
@@ -71,6 +72,8 @@ fn sample_setup(g: u32) -> Setup {
   let u = values[col];
   params_read_base(DIM);
   if (U.u_kind == AXIS_PARAM) { params_with(U.u_index, u); }
+  opt_read_base(DIM + NPARAM);
+  if (U.u_kind == AXIS_HYPER) { opt_with(U.u_index, u); }
   var h = vec_read_base(0u);
   if (U.u_kind == AXIS_LR) { h = vec_splat(u); }
   h = vec_with(h, select(DIM, U.u_index, U.u_kind == AXIS_LR_COORD), u);
@@ -93,7 +96,7 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   var st: Traj;
   if (D.k0 == 0u) {
     st = traj_start(s.x);
-    x_t = s.x;
+    x_t = st.x;
     obs_lo = 0x1.fffffep+127f;
     obs_hi = -0x1.fffffep+127f;
     obs2_lo = obs_lo;
@@ -339,9 +342,9 @@ fn bin(
       let col = g / U.samples;
       var x = q.xt;
       for (var k = D.k0; k < D.k1; k++) {
-        x = vec_gd(x, s.h);
+        x = opt_step(x, s.h);
         // Exactly one count per kept step: a bin, or the column's outside count.
-        let r = cell_of(x, lo, hi, H);
+        let r = cell_of(state_x(x), lo, hi, H);
         if (in_shared) {
           atomicAdd(&wg_bins[r], 1u);
         } else {

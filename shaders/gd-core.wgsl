@@ -1,10 +1,14 @@
 // The GD core shared by the basin and ensemble kernels: one trajectory under the definition of
 // src/core/outcome.ts (this file implements exactly that comment), advanced through any range of
-// iterations, so results do not depend on how a run is cut into dispatches.
-// Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), shaders/record.wgsl and
+// iterations, so results do not depend on how a run is cut into dispatches. The step is the
+// optimizer's (opt_step, generated from src/optimizer/rules.ts): the state z holds x and the
+// optimizer's vectors and clocks, the tangent map is the whole update's, the period test compares x
+// and the optimizer's vectors, divergence and growth watch x. For GD, z is x.
+// Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), the State helpers
+// (src/engine/wgsl-state.ts), the optimizer's step (src/optimizer/wgsl.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts). The including kernel defines
-// kernel_transient(x) (called with x_T) and kernel_step(x) (each state x_{k+1}, k ≥ T, when OBSERVE),
-// and entry points calling traj_advance (every part of a run, in one invocation) or, when a run is cut
+// kernel_transient(z) (called with z_T) and kernel_step(x) (each x_{k+1}, k ≥ T, when OBSERVE), and
+// entry points calling traj_advance (every part of a run, in one invocation) or, when a run is cut
 // into dispatches, one per part (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
 // with constant flags or `advance_tail`.
 //
@@ -61,9 +65,9 @@ fn geometry(n: u32, transient: u32, max_period: u32, tol: f32, radius: f32) -> G
 
 fn traj_start(x0: Vec) -> Traj {
   var st: Traj;
-  st.x = x0;
-  st.v = vec_tangent_start();
-  st.c = x0;
+  st.x = state_start(x0);
+  st.v = tan_start();
+  st.c = st.x;
   st.anchor = x0;
   st.extent = 0.0;
   st.lexp = 0;
@@ -76,29 +80,30 @@ fn traj_start(x0: Vec) -> Traj {
 
 // The tangent vector between steps: v rescaled by powers of two, lexp the binary exponent taken out.
 struct Tangent {
-  v: Vec,
+  v: Tan,
   lexp: i32,
 }
 
-// Tangent map J_k = I - h ⊙ ∇²f(x_k) on v, at x_k (before x moves on). Instead of dividing by the
-// norm, v is scaled by the power of two that brings its largest component into [1, 2): exact, so the
-// direction is what per-step renormalisation gives, and Σ log‖J_k v‖ = log‖v‖ + lexp·ln 2 needs one log
-// per trajectory. The exponent is clamped so that v = 0 stays 0 and ∞ or NaN stay so.
-fn tangent_step(t: Tangent, x: Vec, h: Vec) -> Tangent {
-  return tangent_rescale(tangent_map(t, x, h));
+// The tangent map J_k of the whole update on v, at z_k (before z moves on): I - h ⊙ ∇²f(x_k) for GD.
+// Instead of dividing by the norm, v is scaled by the power of two that brings its largest component
+// into [1, 2): exact, so the direction is what per-step renormalisation gives, and Σ log‖J_k v‖ =
+// log‖v‖ + lexp·ln 2 needs one log per trajectory. The exponent is clamped so that v = 0 stays 0 and
+// ∞ or NaN stay so.
+fn tangent_step(t: Tangent, z: State, h: Vec) -> Tangent {
+  return tangent_rescale(tangent_map(t, z, h));
 }
 
 // J_k v alone. The parts' loops rescale every fourth step: J is linear and a power of two scales
 // exactly, so v after any number of steps is the same up to a power of two (and, rescaled, the same
 // bits) unless four steps take it beyond f32's range from [1, 2), i.e. grow or shrink it by more
 // than 2^±31 a step. The rescale was half a tangent step's arithmetic on SwiftShader.
-fn tangent_map(t: Tangent, x: Vec, h: Vec) -> Tangent {
-  return Tangent(vec_tangent(t.v, x, h), t.lexp);
+fn tangent_map(t: Tangent, z: State, h: Vec) -> Tangent {
+  return Tangent(opt_tangent(t.v, z, h), t.lexp);
 }
 
 fn tangent_rescale(t: Tangent) -> Tangent {
-  let e = clamp(vec_exponent(t.v), 1u, 253u);
-  return Tangent(vec_scale(t.v, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
+  let e = clamp(tan_exponent(t.v), 1u, 253u);
+  return Tangent(tan_scale(t.v, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
 }
 
 // A run is cut into parts (rules 3–5): before the transient T and the halves [T, M) and [M, M + H) of
@@ -127,25 +132,26 @@ const PERIOD_NONE: u32 = 0xffffffffu;
 // bounds (0: none).
 var<private> pending: bool;
 var<private> pending_k: u32;
-var<private> pending_x: Vec;
+var<private> pending_z: State;
 var<private> pending_end: u32;
 
-// Marks a part of iterations k0 … k1 - 1 from `start` to `end` whose bound failed.
-fn mark_pending(k0: u32, k1: u32, start: Vec, end: Vec, radius: f32) {
+// Marks a part of iterations k0 … k1 - 1 from `start` to `end` (x of its last state) whose bound failed.
+fn mark_pending(k0: u32, k1: u32, start: State, end: Vec, radius: f32) {
   if (!pending) {
     pending = true;
     pending_k = k0;
-    pending_x = start;
+    pending_z = start;
   }
   if (pending_end == 0u && (!vec_finite(end) || vec_norm(end) > radius)) { pending_end = k1; }
 }
 
-// The escape iteration in k0 … k1 - 1 from x0 with the exact test at every step (the same GD statements
-// as the loops, so bit for bit the same states), or 0.
-fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
-  var x = x0;
+// The escape iteration in k0 … k1 - 1 from z0 with the exact test at every step (the same step
+// statements as the loops, so bit for bit the same states), or 0.
+fn replay(z0: State, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
+  var z = z0;
   for (var k = k0; k < k1; k++) {
-    x = vec_gd(x, h);
+    z = opt_step(z, h);
+    let x = state_x(z);
     if (!vec_finite(x) || vec_norm(x) > radius) { return k + 1u; }
   }
   return 0u;
@@ -157,15 +163,15 @@ fn replay(x0: Vec, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
 fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
   if (!pending) { return; }
   pending = false;
-  let e = replay(pending_x, h, pending_k, k1, g.radius);
+  let e = replay(pending_z, h, pending_k, k1, g.radius);
   let escape = select(pending_end, e, e != 0u);
   if (escape != 0u) { (*st).escape = escape; }
 }
 
-// One step of a part: the tangent map at x_k, the GD step, and the running maximum of |x_{k+1}| or,
-// in a half of the window, of |x_{k+1} - a| (as float bits).
+// One step of a part: the tangent map at z_k, the optimizer's step, and the running maximum of
+// |x_{k+1}| or, in a half of the window, of |x_{k+1} - a| (as float bits).
 fn part_step(
-  x: ptr<function, Vec>,
+  z: ptr<function, State>,
   tg: ptr<function, Tangent>,
   m: ptr<function, u32>,
   a: Vec,
@@ -176,16 +182,17 @@ fn part_step(
   rescale: bool,
 ) {
   if (LYAPUNOV && tangent) {
-    *tg = tangent_map(*tg, *x, h);
+    *tg = tangent_map(*tg, *z, h);
     if (rescale) { *tg = tangent_rescale(*tg); }
   }
-  *x = vec_gd(*x, h);
+  *z = opt_step(*z, h);
+  let x = state_x(*z);
   if (growth != 0u) {
-    *m = max(*m, vec_dist_bits(*x, a));
+    *m = max(*m, vec_dist_bits(x, a));
   } else {
-    *m = max(*m, vec_norm_bits(*x));
+    *m = max(*m, vec_norm_bits(x));
   }
-  if (OBSERVE && observe) { kernel_step(*x); }
+  if (OBSERVE && observe) { kernel_step(x); }
 }
 
 // Steps k0 … k1 - 1 of one part before the checkpoint: `tangent` (k ≥ T, with LYAPUNOV), `growth` (in
@@ -200,7 +207,7 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
 fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
   if (k0 >= k1 || (*st).escape != 0u) { return; }
   let growth = select(0u, half, GROWTH);
-  if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = (*st).x; }
+  if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = state_x((*st).x); }
   if (OBSERVE && k0 == g.t) { kernel_transient((*st).x); }
   let start = (*st).x;
   let a = (*st).anchor;
@@ -226,7 +233,7 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
     (vec_norm(a) + bitcast<f32>(m)) * 1.0000005 <= g.radius,
     growth != 0u,
   );
-  if (!bounded) { mark_pending(k0, k1, start, x, g.radius); }
+  if (!bounded) { mark_pending(k0, k1, start, state_x(x), g.radius); }
   (*st).x = x;
   if (LYAPUNOV && tangent) {
     (*st).v = tg.v;
@@ -253,10 +260,10 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   if (k0 >= k1 || (*st).escape != 0u) { return; }
   if (k0 == g.check) { (*st).c = (*st).x; }
   // The second half starts at the checkpoint (its part before the tail is empty).
-  if (GROWTH && !TAIL_WINDOW && k0 == g.mid) { (*st).anchor = (*st).x; }
+  if (GROWTH && !TAIL_WINDOW && k0 == g.mid) { (*st).anchor = state_x((*st).x); }
   let start = (*st).x;
   let c = (*st).c;
-  let scale = bitcast<u32>(max(1.0, vec_norm(c)));
+  let scale = bitcast<u32>(max(1.0, state_norm(c)));
   var x = start;
   var a = (*st).anchor;
   var tg = Tangent((*st).v, (*st).lexp);
@@ -267,13 +274,14 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var r2 = bitcast<u32>((*st).r2);
   var m = 0u;
   for (var k = k0; k < k1; k++) {
-    if (GROWTH && TAIL_WINDOW) { a = vec_choose(a, x, k == g.t || k == g.mid); }
+    if (GROWTH && TAIL_WINDOW) { a = vec_choose(a, state_x(x), k == g.t || k == g.mid); }
     if (OBSERVE && k == g.t) { kernel_transient(x); }
     if (LYAPUNOV && (!TAIL_WINDOW || k >= g.t)) { tg = tangent_step(tg, x, h); }
-    x = vec_gd(x, h);
-    m = max(m, vec_norm_bits(x));
+    x = opt_step(x, h);
+    let xk = state_x(x);
+    m = max(m, vec_norm_bits(xk));
     if (GROWTH) {
-      let da = vec_dist_bits(x, a);
+      let da = vec_dist_bits(xk, a);
       if (TAIL_WINDOW) {
         r1 = select(r1, max(r1, da), k >= g.t && k < g.mid);
         r2 = select(r2, max(r2, da), k >= g.mid && k < g.end);
@@ -281,14 +289,14 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
         r2 = select(r2, max(r2, da), k < g.end);
       }
     }
-    let d = vec_dist_bits(x, c);
+    let d = state_dist_bits(x, c);
     let hit = d <= bitcast<u32>(g.tol * bitcast<f32>(min(scale, max(extent, first))));
     found = min(found, select(PERIOD_NONE, k + 1u, hit));
     extent = max(extent, d);
     first = 0u;
-    if (OBSERVE && k >= g.t) { kernel_step(x); }
+    if (OBSERVE && k >= g.t) { kernel_step(xk); }
   }
-  if (m > bitcast<u32>(g.radius)) { mark_pending(k0, k1, start, x, g.radius); }
+  if (m > bitcast<u32>(g.radius)) { mark_pending(k0, k1, start, state_x(x), g.radius); }
   (*st).x = x;
   (*st).anchor = a;
   (*st).v = tg.v;
@@ -322,7 +330,7 @@ fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
 // for v = 0, ∞ and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
 fn traj_lyapunov(st: Traj, g: Geometry) -> f32 {
   if (!LYAPUNOV) { return make_nan(); }
-  let n2 = vec_sumsq(st.v);
+  let n2 = tan_sumsq(st.v);
   var lsum = n2;
   if (n2 == 0.0) {
     var ninf = 0xff800000u;
@@ -339,7 +347,9 @@ fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
   var grow_ratio = 2.0;
   if (chaotic) { grow_ratio = exp(min(GROWTH_EXP_CAP, max(lyap, 0.0) * f32(g.half) * 0.5)); }
   let growing = GROWTH && g.half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio;
-  if (st.period == 1u) { return OUTCOME_CONVERGED; }
+  // One step below tol·s is rest unless the tangent map stretches and x wandered over the window.
+  let rest = g.tol * max(1.0, state_norm(st.c));
+  if (st.period == 1u && !(chaotic && st.r2 > rest)) { return OUTCOME_CONVERGED; }
   if (st.period >= 2u && !chaotic) { return OUTCOME_PERIODIC; }
   if (growing) { return OUTCOME_ESCAPING; }
   if (chaotic) { return OUTCOME_CHAOTIC; }

@@ -11,19 +11,39 @@ import { createShaderModule } from '../src/engine/shader.ts';
 import { fieldOffset, structWords, wgslOffsets, wgslStruct, type Field } from '../src/engine/wgsl-struct.ts';
 import { readBuffer, withDevice } from './helpers/gpu.ts';
 
-/** Runs a one-invocation kernel that sets field i of struct S (DIM = dim) to the value 1000 + i. */
-async function writeFields(device: GPUDevice, fields: readonly Field[], dim: number, atomic = false) {
-  const words = structWords(fields, dim);
-  const sets = fields.flatMap(([name, type, count], i) => {
-    const n = type === 'vec' ? dim : (count ?? 1);
+type Sizes = { dim: number; tdim: number; sdim: number };
+const sizes = (d: number | Sizes): Sizes => (typeof d === 'number' ? { dim: d, tdim: d, sdim: d } : d);
+const ARRAY = new Set(['vec', 'tan', 'state']);
+/** Words of one field: a trajectory array's size, else its count. */
+const wordsOf = ([, type, count]: Field, d: Sizes) =>
+  type === 'vec' ? d.dim : type === 'tan' ? d.tdim : type === 'state' ? d.sdim : (count ?? 1);
+
+/**
+ * Runs a one-invocation kernel that sets field i of struct S (trajectory arrays sized by `dims`) to the
+ * value 1000 + i.
+ */
+async function writeFields(
+  device: GPUDevice,
+  fields: readonly Field[],
+  dims: number | Sizes,
+  atomic = false,
+) {
+  const d = sizes(dims);
+  const words = structWords(fields, d);
+  const sets = fields.flatMap((field, i) => {
+    const [name, type, count] = field;
+    const n = wordsOf(field, d);
+    const array = ARRAY.has(type);
     return Array.from({ length: n }, (_, e) => {
       const value = 1000 * (i + 1) + e;
-      const at = type === 'vec' || count !== undefined ? `out.${name}[${e}]` : `out.${name}`;
-      const v = type === 'f32' || type === 'vec' ? `${value}.0` : type === 'i32' ? `${value}i` : `${value}u`;
+      const at = array || count !== undefined ? `out.${name}[${e}]` : `out.${name}`;
+      const v = type === 'f32' || array ? `${value}.0` : type === 'i32' ? `${value}i` : `${value}u`;
       return atomic && type === 'u32' ? `atomicStore(&${at}, ${v});` : `${at} = ${v};`;
     });
   });
-  const code = `const DIM: u32 = ${dim}u;
+  const code = `const DIM: u32 = ${d.dim}u;
+alias Tan = array<f32, ${d.tdim}>;
+alias State = array<f32, ${d.sdim}>;
 ${wgslStruct('S', fields, { atomic })}
 @group(0) @binding(0) var<storage, read_write> out: S;
 @compute @workgroup_size(1) fn main() {
@@ -54,16 +74,18 @@ ${wgslStruct('S', fields, { atomic })}
 /** Expects each field's words where fieldOffset puts them. */
 function expectAtOffsets(
   fields: readonly Field[],
-  dim: number,
+  dims: number | Sizes,
   got: Awaited<ReturnType<typeof writeFields>>,
 ) {
-  fields.forEach(([name, type, count], i) => {
-    const n = type === 'vec' ? dim : (count ?? 1);
-    const o = fieldOffset(fields, name, dim);
+  const d = sizes(dims);
+  fields.forEach((field, i) => {
+    const [name, type] = field;
+    const n = wordsOf(field, d);
+    const o = fieldOffset(fields, name, d);
     for (let e = 0; e < n; e++) {
       const want = 1000 * (i + 1) + e;
       const word =
-        type === 'f32' || type === 'vec' ? got.f[o + e] : type === 'i32' ? got.i[o + e] : got.u[o + e];
+        type === 'f32' || ARRAY.has(type) ? got.f[o + e] : type === 'i32' ? got.i[o + e] : got.u[o + e];
       expect(word, `${name}[${e}]`).toBe(want);
     }
   });
@@ -88,6 +110,10 @@ describe('layouts generated from one TypeScript declaration', () => {
     expect(structWords(RECORD_FIELDS)).toBe(RECORD_WORDS);
     expect(stateWords(3)).toBe(4 * 3 + 6);
     expect(fieldOffset(TRAJ_FIELDS, 'escape', 3)).toBe(4 * 3 + 2);
+    // Adam in 3-D: x, m, s (9 words) and two clocks.
+    const adam = { dim: 3, tdim: 9, sdim: 11 };
+    expect(stateWords(adam)).toBe(11 + 9 + 11 + 3 + 6);
+    expect(fieldOffset(TRAJ_FIELDS, 'anchor', adam)).toBe(31);
     expect(STATS_WORDS).toBe(6 + 65 + 2 + 30);
   });
 
@@ -95,9 +121,9 @@ describe('layouts generated from one TypeScript declaration', () => {
     await withDevice(async (device) => {
       expectAtOffsets(RECORD_FIELDS, 0, await writeFields(device, RECORD_FIELDS, 1));
       expectAtOffsets(COLUMN_FIELDS, 0, await writeFields(device, COLUMN_FIELDS, 1));
-      for (const dim of [1, 3]) {
-        expectAtOffsets(TRAJ_FIELDS, dim, await writeFields(device, TRAJ_FIELDS, dim));
-        expectAtOffsets(SAMPLE_FIELDS, dim, await writeFields(device, SAMPLE_FIELDS, dim));
+      for (const dims of [1, 3, { dim: 2, tdim: 6, sdim: 8 }]) {
+        expectAtOffsets(TRAJ_FIELDS, dims, await writeFields(device, TRAJ_FIELDS, dims));
+        expectAtOffsets(SAMPLE_FIELDS, dims, await writeFields(device, SAMPLE_FIELDS, dims));
       }
       expectAtOffsets(STATS_FIELDS, 0, await writeFields(device, STATS_FIELDS, 1, true));
     });

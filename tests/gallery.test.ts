@@ -28,6 +28,8 @@ describe('gallery entries', () => {
       'fractal',
       'strange-attractor',
       'network-blobs',
+      'heavy-ball',
+      'adam-bursts',
     ]);
     for (const e of GALLERY) {
       expect(parseSpec(JSON.parse(JSON.stringify(e.spec)))).toEqual(e.spec);

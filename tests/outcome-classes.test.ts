@@ -18,6 +18,11 @@ describe('decideOutcome (rule 6)', () => {
   const theta = 1e-3;
   it('orders the classes: fixed point, cycle, escaping, chaotic, unsettled', () => {
     expect(decideOutcome(1, 0.5, 1, 100, 100, theta)).toBe(Outcome.CONVERGED);
+    // A one-step rest with a stretching tangent map: resting when the window's second half stayed
+    // within tol·s, passing (and classified by the rest of rule 6) when it wandered beyond.
+    expect(decideOutcome(1, 0.5, 1, 1e-5, 100, theta, 1e-4)).toBe(Outcome.CONVERGED);
+    expect(decideOutcome(1, 0.5, 1, 0.1, 100, theta, 1e-4)).toBe(Outcome.CHAOTIC);
+    expect(decideOutcome(1, -0.5, 1, 0.1, 100, theta, 1e-4)).toBe(Outcome.CONVERGED);
     expect(decideOutcome(2, -0.1, 1, 1, 100, theta)).toBe(Outcome.PERIODIC);
     expect(decideOutcome(2, Number.NaN, 1, 1, 100, theta)).toBe(Outcome.PERIODIC);
     // A positive exponent outranks a (rounding-closed) cycle.

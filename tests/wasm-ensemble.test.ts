@@ -54,4 +54,35 @@ describe('compiled ensemble kernel against the interpreted reference', () => {
     await same(parseSpec({ ...base, ensemble: { ...base.ensemble, observable: 'f' } }));
     await same(parseSpec({ ...base, ensemble: { ...base.ensemble, observable: 'x*y - 1' } }));
   });
+
+  it('every optimizer: Adam sweeping β₂ with an expression observable, heavy ball sweeping β', async () => {
+    const base = {
+      kind: 'bifurcation',
+      objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
+      lr: 0.3,
+      x0: [0.9, 1.3],
+      plane: { u: { quantity: 'beta2', min: 0.5, max: 1 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [8, 24],
+      iterations: 340,
+      transient: 300,
+      ensemble: { samples: 6, box: { min: [0.2, 0.2], max: [1.6, 1.6] }, keep: 40, bins: 24, range: null },
+    };
+    await same(
+      parseSpec({
+        ...base,
+        optimizer: { kind: 'adam' },
+        ensemble: { ...base.ensemble, observable: 'x*y - 1' },
+      }),
+    );
+    for (const kind of ['momentum', 'nesterov'])
+      await same(
+        parseSpec({
+          ...base,
+          lr: 1.5,
+          optimizer: { kind },
+          plane: { ...base.plane, u: { quantity: 'beta', min: 0, max: 1 } },
+        }),
+      );
+    await same(parseSpec({ ...base, lr: 0.05, optimizer: { kind: 'rmsprop' } }));
+  });
 });

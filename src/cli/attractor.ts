@@ -17,6 +17,7 @@ import {
   runEnsembleCommand,
 } from './bifurcation.ts';
 import { writeJson, writeSpecPng } from './output.ts';
+import { optimizerHelp } from './optimizer-option.ts';
 import { readSpecFile } from './spec-file.ts';
 
 export const help = `gdlab attractor: the density of long-run iterates over a pair of quantities at one h
@@ -37,6 +38,7 @@ usage: gdlab attractor --objective ID_OR_EXPR --lr H [options]
   --keep K                iterates kept per trajectory (default 2000)
   --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
   --max-period P          longest period looked for (default 16)
+${optimizerHelp()}
   --spec FILE             a spec of kind attractor (JSON, or a PNG gdlab saved) instead of the flags
 ${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
@@ -63,7 +65,10 @@ const OPTIONS = {
 const { columns: _c, rows: _r, observable: _o, range: _g, ...ATTRACTOR_OPTIONS } = OPTIONS;
 void [_c, _r, _o, _g];
 
-type Flags = Partial<Record<keyof typeof ATTRACTOR_OPTIONS, string>> & { param?: string[] };
+type Flags = Partial<Record<Exclude<keyof typeof ATTRACTOR_OPTIONS, 'no-bias-correction'>, string>> & {
+  param?: string[];
+  'no-bias-correction'?: boolean;
+};
 
 /** The spec fields the flags set, for messages in the flags' terms. */
 const PATHS = {

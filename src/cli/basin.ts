@@ -4,6 +4,8 @@
  * its spec.
  */
 import { compileObjective } from '../objective/compile.ts';
+import { Outcome, type RecordColumns } from '../core/outcome.ts';
+import { axisValue } from '../experiment/plane.ts';
 import { checkSpec } from '../experiment/check.ts';
 import {
   COLORMAPS,
@@ -11,7 +13,9 @@ import {
   defaultSpec,
   LAB_LIMITS,
   parseSpec,
+  planeQuantities,
   SpecError,
+  SWEPT_HYPERS,
   type ColormapName,
   type ColourField,
   type ExperimentSpec,
@@ -29,10 +33,14 @@ import {
   parseParamItems,
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
+import { OPTIMIZER_OPTIONS, OPTIMIZER_PATHS, optimizerFromFlags, optimizerHelp } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 import { readSpecFile } from './spec-file.ts';
 import { PIECE_HELP, PIECE_OPTIONS, pieceSpecLimits, runPieceFlags } from './pieces.ts';
+
+/** Largest map whose per-column diverged fractions the JSON holds (its records are read back for them). */
+export const COLUMN_STATS_MAX_PIXELS = 1 << 20;
 
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
@@ -43,12 +51,13 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
   --lr H                  learning rate (a range A:B when the plane sweeps lr)
   --lr.x H                one coordinate's rate (likewise for every variable); a range when swept
   --x V, --y V, --x1 V …  a coordinate of the start; a range A:B for the swept ones
-  --plane U,V             the two swept quantities (default x,y; e.g. lr,x or lr.x,lr.y)
+  --plane U,V             the two swept quantities (default x,y; e.g. lr,x, lr.x,lr.y or lr,beta)
   --size WxH              pixels (default 256x256)
   --iters N               GD iterations per pixel (default 500)
   --transient T           iterations before the Lyapunov exponent is averaged (default 3N/5)
   --max-period P          longest period looked for (default 16)
   --no-lyapunov           skip the Lyapunov exponent (faster; nothing is then called chaotic)
+${optimizerHelp(true)}
   --color-by FIELD        ${COLOUR_FIELDS.join(', ')} (default outcome)
   --colormap NAME         ${COLORMAPS.join(', ')} (default viridis)
   --log                   colour by log10 of the field
@@ -65,6 +74,8 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
               "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
+  A map of at most ${COLUMN_STATS_MAX_PIXELS} pixels also gets "columns": {"<u quantity>": [value per column],
+  "diverged": [fraction of the column's pixels that diverged]} (e.g. where h crosses a stability edge).
 ${PIECE_HELP}`;
 
 const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
@@ -76,6 +87,7 @@ const OPTIONS = {
     VARS.flatMap((v) => [[v, { type: 'string' }] as const, [`lr.${v}`, { type: 'string' }] as const]),
   ),
   plane: { type: 'string' },
+  ...OPTIMIZER_OPTIONS,
   size: { type: 'string' },
   iters: { type: 'string' },
   transient: { type: 'string' },
@@ -151,6 +163,8 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     observables: spec.observables,
   });
   checkParamNames(Object.keys(params), obj.params);
+  const optimizer = optimizerFromFlags(flags, spec.optimizer, true);
+  const quantities = planeQuantities(obj.vars, obj.params, optimizer);
   const dim = obj.dim;
   const x0 = spec.x0.length === dim ? [...spec.x0] : new Array<number>(dim).fill(0);
 
@@ -164,18 +178,14 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
       throw new CliError(`--plane: '${str('plane')}' must be U,V`);
     names = [parts[0], parts[1]];
   } else names = [spec.plane.u.quantity, spec.plane.v.quantity];
-  const known = (q: string) =>
-    q === 'lr' ||
-    obj.vars.includes(q) ||
-    obj.params.includes(q) ||
-    (q.startsWith('lr.') && obj.vars.includes(q.slice(3)));
+  const known = (q: string) => quantities.includes(q);
   // A spec file whose objective stays keeps its plane, or says what is wrong with it: a plane is
   // replaced silently only when --objective brought a new objective.
   if (fromFile && str('objective') === undefined && str('plane') === undefined)
     (['u', 'v'] as const).forEach((key, i) => {
       if (!known(names[i]))
         throw new SpecError([
-          `plane.${key}: unknown quantity '${names[i]}'; allowed: ${[...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params].join(', ')}`,
+          `plane.${key}: unknown quantity '${names[i]}'; allowed: ${quantities.join(', ')}`,
         ]);
     });
   if (str('plane') === undefined && !(known(names[0]) && known(names[1])))
@@ -183,12 +193,13 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   for (const q of names)
     if (!known(q))
       throw new CliError(
-        `--plane: '${q}' is not a quantity of this objective (${[...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params].join(', ')})`,
+        `--plane: '${q}' is not a quantity of this objective and optimizer (${quantities.join(', ')})` +
+          ((SWEPT_HYPERS as readonly string[]).includes(q) ? `; ${q} needs an --optimizer that uses it` : ''),
       );
 
   // Every quantity flag: a value for a fixed quantity, a range for a swept one.
   const given = new Map<string, Given>();
-  for (const q of [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`)])
+  for (const q of [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...SWEPT_HYPERS])
     if (str(q) !== undefined) given.set(q, parseGiven(q, str(q)!));
   for (const v of VARS)
     if (!obj.vars.includes(v) && (str(v) !== undefined || str(`lr.${v}`) !== undefined))
@@ -266,6 +277,7 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     ...spec,
     kind: 'basin',
     objective,
+    optimizer,
     lr,
     lrPerCoord,
     x0,
@@ -280,6 +292,18 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   return out;
 }
 
+/** Per column of the map: its value of the u quantity and the fraction of its pixels that diverged. */
+export function columnDiverged(spec: ExperimentSpec, cols: RecordColumns): Record<string, number[]> {
+  const [W, H] = spec.size;
+  const diverged = new Array<number>(W).fill(0);
+  for (let j = 0; j < H; j++)
+    for (let i = 0; i < W; i++) if (cols.outcome[j * W + i] === Outcome.DIVERGED) diverged[i]++;
+  return {
+    [spec.plane.u.quantity]: Array.from({ length: W }, (_, i) => axisValue(spec.plane.u, i, W)),
+    diverged: diverged.map((d) => d / H),
+  };
+}
+
 /** The spec fields the flags set, for messages in the flags' terms. */
 const PATHS = {
   iterations: 'iters',
@@ -288,6 +312,7 @@ const PATHS = {
   size: 'size',
   lr: 'lr',
   'colour.field': 'color-by',
+  ...OPTIMIZER_PATHS,
 };
 
 export async function run(argv: string[]): Promise<number> {
@@ -306,7 +331,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const monitor = new RunMonitor({ command: 'basin', maxSeconds });
     // Counts alone need no records: the GPU engine then writes none and reads back its statistics.
-    const records = pngFile === undefined ? 'none' : 'keep';
+    const columnStats = spec.size[0] * spec.size[1] <= COLUMN_STATS_MAX_PIXELS;
+    const records = pngFile === undefined && !columnStats ? 'none' : 'keep';
     const result = await monitor.run((options) => created.engine.runBasin(spec, { ...options, records }));
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
     const counts = result.counts;
@@ -320,6 +346,7 @@ export async function run(argv: string[]): Promise<number> {
       counts,
       ms: Math.round(result.ms * 10) / 10,
       steps: result.steps,
+      ...(columnStats ? { columns: columnDiverged(spec, await result.readAll()) } : {}),
     };
     if (pngFile !== undefined) {
       // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.

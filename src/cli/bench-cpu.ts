@@ -20,16 +20,21 @@ export interface CpuBench {
   one_thread_lyapunov_steps_per_s: number;
   all_threads_steps_per_s: number;
   all_threads_lyapunov_steps_per_s: number;
+  /** The same under bias-corrected Adam (the bench's ADAM workload). */
+  adam_one_thread_steps_per_s: number;
+  adam_one_thread_lyapunov_steps_per_s: number;
+  adam_all_threads_steps_per_s: number;
+  adam_all_threads_lyapunov_steps_per_s: number;
 }
 
 const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6).toFixed(1)} M`);
 
 /**
- * Measures `workload(size, iterations, lyapunov)` (the GPU section's specs) on the CPU engine;
- * the fastest of `repeat` interleaved rounds counts, as for the GPU figures.
+ * Measures `workload(size, iterations, lyapunov, adam)` (the GPU section's specs, GD and Adam) on the
+ * CPU engine; the fastest of `repeat` interleaved rounds counts, as for the GPU figures.
  */
 export async function benchCpu(
-  workload: (size: number, iterations: number, lyapunov: boolean) => ExperimentSpec,
+  workload: (size: number, iterations: number, lyapunov: boolean, adam: boolean) => ExperimentSpec,
   size: number,
   iterations: number,
   repeat: number,
@@ -39,7 +44,12 @@ export async function benchCpu(
   const pool = await nodeWorkerPool(threads);
   const engine = new ParallelCpuEngine(pool, { inProcessSteps: 0 });
   try {
-    const specs = { plain: workload(size, iterations, false), lyap: workload(size, iterations, true) };
+    const specs = {
+      plain: workload(size, iterations, false, false),
+      lyap: workload(size, iterations, true, false),
+      adam: workload(size, iterations, false, true),
+      adamLyap: workload(size, iterations, true, true),
+    };
     const one = (spec: ExperimentSpec) => {
       const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
       const basin = new CompiledBasin(spec, obj);
@@ -53,19 +63,38 @@ export async function benchCpu(
       return r.steps / (r.ms / 1000);
     };
     // Start the workers and let V8 compile the kernels before anything is timed.
-    await all(workload(64, 40, true));
-    one(workload(64, 40, true));
-    const best = { one: 0, oneLyap: 0, all: 0, allLyap: 0 };
+    await all(workload(64, 40, true, false));
+    one(workload(64, 40, true, false));
+    const best = {
+      one: 0,
+      oneLyap: 0,
+      all: 0,
+      allLyap: 0,
+      adamOne: 0,
+      adamOneLyap: 0,
+      adamAll: 0,
+      adamAllLyap: 0,
+    };
     for (let r = 0; r < repeat; r++) {
       best.one = Math.max(best.one, one(specs.plain));
       best.oneLyap = Math.max(best.oneLyap, one(specs.lyap));
       best.all = Math.max(best.all, await all(specs.plain));
       best.allLyap = Math.max(best.allLyap, await all(specs.lyap));
+      best.adamOne = Math.max(best.adamOne, one(specs.adam));
+      best.adamOneLyap = Math.max(best.adamOneLyap, one(specs.adamLyap));
+      best.adamAll = Math.max(best.adamAll, await all(specs.adam));
+      best.adamAllLyap = Math.max(best.adamAllLyap, await all(specs.adamLyap));
     }
     say(`  CPU engine (f64, WebAssembly), ${size}×${size} × ${iterations}:`);
     say(`    1 thread             ${fmt(best.one)}steps/s   with Lyapunov ${fmt(best.oneLyap)}steps/s`);
     say(
       `    ${threads} threads${' '.repeat(Math.max(1, 13 - String(threads).length))}${fmt(best.all)}steps/s   with Lyapunov ${fmt(best.allLyap)}steps/s   (${(best.all / best.one).toFixed(2)}× one thread)`,
+    );
+    say(
+      `    Adam, 1 thread       ${fmt(best.adamOne)}steps/s   with Lyapunov ${fmt(best.adamOneLyap)}steps/s`,
+    );
+    say(
+      `    Adam, ${threads} threads     ${fmt(best.adamAll)}steps/s   with Lyapunov ${fmt(best.adamAllLyap)}steps/s`,
     );
     return {
       threads,
@@ -75,6 +104,10 @@ export async function benchCpu(
       one_thread_lyapunov_steps_per_s: best.oneLyap,
       all_threads_steps_per_s: best.all,
       all_threads_lyapunov_steps_per_s: best.allLyap,
+      adam_one_thread_steps_per_s: best.adamOne,
+      adam_one_thread_lyapunov_steps_per_s: best.adamOneLyap,
+      adam_all_threads_steps_per_s: best.adamAll,
+      adam_all_threads_lyapunov_steps_per_s: best.adamAllLyap,
     };
   } finally {
     engine.dispose();

@@ -14,6 +14,7 @@ import { getPreset } from '../presets.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, parseFlags, parseInteger } from './args.ts';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { benchCpu } from './bench-cpu.ts';
 
 export const help = `gdlab bench: the basin engine against a bare GD kernel, on a throughput and a latency workload
@@ -39,7 +40,9 @@ unrolled as the engine's is), planned and submitted the same way, one word per p
 bytes read back.
 Each engine run is timed whole (everything runBasin's caller waits for); the phases come from one
 more run that waits between them. Targets: engine/bare ≤ 1.3 (throughput), ≤ 2 (latency); with
-Lyapunov ≤ 2.5.
+Lyapunov ≤ 2.5. "adam" and "adam+lyapunov" are the same map under bias-corrected Adam (β 0.9, β₂
+0.999, ε 1e-8) at h = 0.1, where every orbit stays bounded, measured in the same interleaved rounds
+(the GPU engine) and beside the CPU engine's GD figures.
 `;
 
 const OPTIONS = {
@@ -52,7 +55,15 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-function workload(size: number, iterations: number, lyapunov: boolean): ExperimentSpec {
+/** Bias-corrected Adam at h = 0.1: the optimizer workload beside GD's. */
+const ADAM = { optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam' as const }, lr: 0.1 };
+
+function workload(
+  size: number,
+  iterations: number,
+  lyapunov: boolean,
+  over: { optimizer?: OptimizerSettings; lr?: number } = {},
+): ExperimentSpec {
   const preset = getPreset('mf-scalar');
   if (!preset) throw new CliError('the mf-scalar preset is missing');
   const base = defaultSpec();
@@ -66,6 +77,7 @@ function workload(size: number, iterations: number, lyapunov: boolean): Experime
     iterations,
     transient: Math.floor(iterations / 2),
     classify: { ...base.classify, lyapunov, maxPeriod: Math.min(base.classify.maxPeriod, iterations - 1) },
+    ...over,
   });
 }
 
@@ -82,6 +94,8 @@ const round = (v: number) => Math.round(v * 100) / 100;
 async function measure(engine: GpuBasinEngine, size: number, iterations: number, repeat: number) {
   const classify = workload(size, iterations, false);
   const lyap = workload(size, iterations, true);
+  const adam = workload(size, iterations, false, ADAM);
+  const adamLyap = workload(size, iterations, true, ADAM);
   const objective = compileObjective({ expr: classify.objective.expr, params: {} });
   const steps = size * size * iterations;
   let bounded = 0;
@@ -104,6 +118,8 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
     engine: () => runEngine(classify),
     engine_counts: () => runEngine(classify, 'none'),
     engine_lyapunov: () => runEngine(lyap),
+    adam: () => runEngine(adam),
+    adam_lyapunov: () => runEngine(adamLyap),
   };
   // Compile every pipeline and teach the cost model this device at this size before timing.
   for (const f of Object.values(kinds)) await f();
@@ -139,15 +155,21 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
     engine_counts: entry(best.engine_counts, await phases(classify, 'none')),
     engine_lyapunov: entry(best.engine_lyapunov, await phases(lyap)),
     bare: entry(best.bare, bareSplit),
+    adam: entry(best.adam, await phases(adam)),
+    adam_lyapunov: entry(best.adam_lyapunov, await phases(adamLyap)),
     ratios: {
       engine_over_bare: round(best.engine.ms / best.bare.ms),
       engine_counts_over_bare: round(best.engine_counts.ms / best.bare.ms),
       engine_lyapunov_over_bare: round(best.engine_lyapunov.ms / best.bare.ms),
+      adam_over_bare: round(best.adam.ms / best.bare.ms),
+      adam_lyapunov_over_bare: round(best.adam_lyapunov.ms / best.bare.ms),
     },
     cpu_time_ratios: {
       engine_over_bare: round(best.engine.cpuMs / best.bare.cpuMs),
       engine_counts_over_bare: round(best.engine_counts.cpuMs / best.bare.cpuMs),
       engine_lyapunov_over_bare: round(best.engine_lyapunov.cpuMs / best.bare.cpuMs),
+      adam_over_bare: round(best.adam.cpuMs / best.bare.cpuMs),
+      adam_lyapunov_over_bare: round(best.adam_lyapunov.cpuMs / best.bare.cpuMs),
     },
   };
 }
@@ -180,7 +202,13 @@ export async function run(argv: string[]): Promise<number> {
     const cpuLines: string[] = [];
     const cpuEngine =
       engineSize > 0
-        ? await benchCpu(workload, engineSize, iterations, repeat, (l) => cpuLines.push(l))
+        ? await benchCpu(
+            (s, n, l, adam) => workload(s, n, l, adam ? ADAM : {}),
+            engineSize,
+            iterations,
+            repeat,
+            (l) => cpuLines.push(l),
+          )
         : null;
     let cpu: { size: number[]; steps_per_s: number } | null = null;
     if (cpuSize > 0) {
@@ -201,7 +229,14 @@ export async function run(argv: string[]): Promise<number> {
     };
     for (const [name, w] of Object.entries(workloads)) {
       say(`\n${name}: ${size}×${size} × ${w.iterations} iterations (bounded ${w.bounded} of ${size * size})`);
-      for (const k of ['engine', 'engine_counts', 'engine_lyapunov', 'bare'] as const) {
+      for (const k of [
+        'engine',
+        'engine_counts',
+        'engine_lyapunov',
+        'bare',
+        'adam',
+        'adam_lyapunov',
+      ] as const) {
         const e = w[k];
         const p = Object.entries(e.phases_ms)
           .map(([n, v]) => `${n} ${v}`)

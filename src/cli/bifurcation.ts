@@ -22,11 +22,19 @@ import {
   parseFlags,
   parseInteger,
   parseList,
+  parseNumber,
   parseParams,
   parseRange,
 } from './args.ts';
 import { checkSpec } from '../experiment/check.ts';
 import { compileOption } from './objective-option.ts';
+import {
+  isRange,
+  OPTIMIZER_OPTIONS,
+  OPTIMIZER_PATHS,
+  optimizerFromFlags,
+  optimizerHelp,
+} from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 
@@ -36,7 +44,8 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
 
   --objective ID_OR_EXPR  a preset id (double-well, mf-scalar, …) or an expression in x, y or x1…x8
   --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
-  --lr A:B                learning rates of the columns, at column centres (default: the preset's range)
+  --lr A:B                learning rates of the columns, at column centres (default: the preset's range);
+                          one rate H when --beta or --beta2 is the range the columns sweep
   --columns W             columns (default 256)
   --rows H                rows of the density (default 256)
   --samples M             trajectories per column (default 16)
@@ -47,6 +56,7 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
                           (default: the preset's start)
   --range A:B             the density's value range (default: from the data)
   --max-period P          longest period looked for (default 16)
+${optimizerHelp(true)}
 ${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
@@ -77,13 +87,20 @@ export const ENSEMBLE_OPTIONS = {
   x0: { type: 'string' },
   range: { type: 'string' },
   'max-period': { type: 'string' },
+  ...OPTIMIZER_OPTIONS,
   engine: { type: 'string' },
   json: { type: 'string' },
   png: { type: 'string' },
   'max-seconds': { type: 'string' },
 } as const;
 
-type Flags = Partial<Record<keyof typeof ENSEMBLE_OPTIONS, string>> & { param?: string[] };
+type Flags = Partial<Record<Exclude<keyof typeof ENSEMBLE_OPTIONS, 'no-bias-correction'>, string>> & {
+  param?: string[];
+  'no-bias-correction'?: boolean;
+};
+
+/** The optimizer flags, which every ensemble subcommand takes. */
+export const OPTIMIZER_FLAGS = Object.keys(OPTIMIZER_OPTIONS);
 
 /** The subset of ENSEMBLE_OPTIONS a subcommand takes, parsed strictly (negative values joined by args.ts). */
 export function parseEnsembleFlags(argv: string[], command: string, allowed: readonly string[]): Flags {
@@ -100,6 +117,7 @@ export function parseEnsembleFlags(argv: string[], command: string, allowed: rea
 export function baseEnsembleSpec(
   flags: Flags,
   defaults: { transient: number; keep: number; samples: number },
+  sweeps = false,
 ) {
   if (flags.objective === undefined)
     throw new CliError('--objective is required (a preset id or an expression)');
@@ -130,12 +148,14 @@ export function baseEnsembleSpec(
   const observable = flags.observable ?? obj.vars[0];
   const range = flags.range !== undefined ? parseRange('range', flags.range) : null;
   const base = defaultSpec();
+  const optimizer = optimizerFromFlags(flags, base.optimizer, sweeps);
   return {
     obj,
     preset,
     spec: {
       ...base,
       objective: { expr: resolved.expr, preset: resolved.preset, params: resolved.params },
+      optimizer,
       x0,
       iterations: transient + keep,
       transient,
@@ -160,6 +180,7 @@ export const ENSEMBLE_PATHS = {
   'classify.maxPeriod': 'max-period',
   lr: 'lr',
   x0: 'x0',
+  ...OPTIMIZER_PATHS,
 };
 
 /** parseSpec, then the one check every spec passes (src/experiment/check.ts): the observable included. */
@@ -228,22 +249,42 @@ export function bifurcationJson(result: BifurcationResult, reason: string): Bifu
 
 /** Builds the spec from flags (parseSpec checks it like any other). */
 export function bifurcationSpec(flags: Flags): ExperimentSpec {
-  const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 500, keep: 200, samples: 16 });
-  const lr = flags.lr !== undefined ? parseRange('lr', flags.lr) : preset ? [...preset.lrRange] : undefined;
-  if (!lr) throw new CliError('--lr A:B is required for an expression');
-  if (!(lr[0] > 0)) throw new CliError(`--lr: '${flags.lr}' must be a range of positive rates`);
+  const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 500, keep: 200, samples: 16 }, true);
   const W = flags.columns !== undefined ? parseInteger('columns', flags.columns) : 256;
   const H = flags.rows !== undefined ? parseInteger('rows', flags.rows) : 256;
   const range = spec.ensemble.range ?? [-1, 1];
+  // v is the value axis; it names the first variable so the spec stays valid as a plane.
+  const v = { quantity: obj.vars[0], min: range[0], max: range[1] };
+  const hypers = (['beta', 'beta2'] as const).filter((n) => isRange(flags[n]));
+  if (hypers.length > 1)
+    throw new CliError('--beta, --beta2: the columns sweep one of them; give the other a value');
+  if (hypers.length === 1) {
+    // The columns sweep β or β₂ at one rate.
+    const name = hypers[0];
+    const [a, b] = parseRange(name, flags[name]!);
+    const text = flags.lr ?? (preset ? String(preset.lr) : undefined);
+    if (text === undefined)
+      throw new CliError(`--lr H is required for an expression (the columns sweep ${name})`);
+    if (isRange(text)) throw new CliError(`--lr: '${text}' must be one rate: the columns sweep ${name}`);
+    const lr = parseNumber('lr', text);
+    if (!(lr > 0)) throw new CliError(`--lr: '${text}' must be positive`);
+    return checkedSpec({
+      ...spec,
+      kind: 'bifurcation',
+      lr,
+      optimizer: { ...spec.optimizer, [name]: Math.min(Math.max((a + b) / 2, 0), 0.999) },
+      plane: { u: { quantity: name, min: a, max: b }, v },
+      size: [W, H],
+    });
+  }
+  const lr = flags.lr !== undefined ? parseRange('lr', flags.lr) : preset ? [...preset.lrRange] : undefined;
+  if (!lr) throw new CliError('--lr A:B is required for an expression');
+  if (!(lr[0] > 0)) throw new CliError(`--lr: '${flags.lr}' must be a range of positive rates`);
   return checkedSpec({
     ...spec,
     kind: 'bifurcation',
     lr: (lr[0] + lr[1]) / 2,
-    // v is the value axis; it names the first variable so the spec stays valid as a plane.
-    plane: {
-      u: { quantity: 'lr', min: lr[0], max: lr[1] },
-      v: { quantity: obj.vars[0], min: range[0], max: range[1] },
-    },
+    plane: { u: { quantity: 'lr', min: lr[0], max: lr[1] }, v },
     size: [W, H],
   });
 }
@@ -262,6 +303,7 @@ export async function run(argv: string[]): Promise<number> {
     'x0',
     'range',
     'max-period',
+    ...OPTIMIZER_FLAGS,
     'engine',
     'json',
     'png',

@@ -12,9 +12,11 @@ import {
   baseEnsembleSpec,
   checkedSpec,
   ENSEMBLE_PATHS,
+  OPTIMIZER_FLAGS,
   parseEnsembleFlags,
   runEnsembleCommand,
 } from './bifurcation.ts';
+import { optimizerHelp } from './optimizer-option.ts';
 import { writeJson, writeSpecPng } from './output.ts';
 
 export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
@@ -32,6 +34,7 @@ usage: gdlab density --objective ID_OR_EXPR [options]
   --observable NAME_OR_EXPR  what is histogrammed (default: the first variable)
   --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
   --max-period P          longest period looked for (default 16)
+${optimizerHelp()}
 ${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
@@ -66,6 +69,7 @@ const DENSITY_FLAGS = [
   'x0',
   'range',
   'max-period',
+  ...OPTIMIZER_FLAGS,
   'engine',
   'json',
   'png',

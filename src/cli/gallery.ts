@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
 import { attractorNumbers } from '../gallery/attractor-checks.ts';
+import { OPTIMIZER_NUMBERS } from '../gallery/optimizer-checks.ts';
 import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinEngine } from '../core/engine.ts';
@@ -64,7 +65,7 @@ export async function entryNumbers(id: string): Promise<unknown> {
       return [e.spec, ...(e.variants ?? []).map((v) => v.spec)].map((s) => checks.boundaryDimension(s, 32));
     }
     default:
-      return attractorNumbers(id);
+      return (await attractorNumbers(id)) ?? (await OPTIMIZER_NUMBERS[id]?.()) ?? null;
   }
 }
 

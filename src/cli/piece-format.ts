@@ -100,6 +100,8 @@ export function withQuantity(spec: ExperimentSpec, ref: QuantityRef, value: numb
         ...spec,
         objective: { ...spec.objective, params: { ...spec.objective.params, [ref.name]: value } },
       };
+    case 'hyper':
+      return { ...spec, optimizer: { ...spec.optimizer, [ref.name]: value } };
   }
 }
 

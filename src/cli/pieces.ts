@@ -136,7 +136,7 @@ function memberSpec(whole: PieceWhole, member: number): ExperimentSpec {
   });
   let ref;
   try {
-    ref = resolveQuantity(stack.quantity, obj.vars, obj.params);
+    ref = resolveQuantity(stack.quantity, obj.vars, obj.params, base.optimizer);
   } catch (e) {
     throw new CliError(`--stack: ${(e as SpecError).issues[0].replace(/^plane: /, '')}`);
   }

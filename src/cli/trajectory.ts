@@ -1,6 +1,7 @@
 /**
- * `gdlab trajectory`: one GD trajectory in float64 with its outcome, and optionally the gradient flow
- * and the modified equations sampled at the same times t = k·h, as JSON.
+ * `gdlab trajectory`: one trajectory of an optimizer (GD by default) in float64 with its outcome, and
+ * for GD optionally the gradient flow and the modified equations sampled at the same times t = k·h,
+ * as JSON.
  */
 import { OUTCOME_NAMES, type TrajectoryRecord } from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
@@ -24,10 +25,12 @@ import {
   parseParams,
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
+import { OPTIMIZER_OPTIONS, OPTIMIZER_PATHS, optimizerFromFlags, optimizerHelp } from './optimizer-option.ts';
+import { DEFAULT_OPTIMIZER, RULES } from '../optimizer/rules.ts';
 import { checkWritable, jsonText, writeFileAtomic } from './output.ts';
 import { ANNOUNCE_SECONDS, formatDuration, parseMaxSeconds, RunStopped } from './progress.ts';
 
-export const help = `gdlab trajectory: one GD trajectory in float64, with gradient flow and modified equations
+export const help = `gdlab trajectory: one trajectory in float64 (GD or another optimizer), with GD's flows
 
 usage: gdlab trajectory --objective ID_OR_EXPR [options]
 
@@ -35,9 +38,10 @@ usage: gdlab trajectory --objective ID_OR_EXPR [options]
   --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
   --lr H                  learning rate h > 0 (default: the preset's)
   --x0 A[,B,…]            start, one number per variable (default: the preset's)
-  --iters N               GD steps (default 100, at least 2)
+  --iters N               steps (default 100, at least 2)
+${optimizerHelp()}
   --flows LIST            comma-separated flows sampled at t = k·h: gf (gradient flow),
-                          me1, me2 (modified equations of order 1, 2)
+                          me1, me2 (modified equations of order 1, 2); GD's, so with GD only
   --transient T           steps before the Lyapunov exponent is gathered (default iters/2)
   --max-period P          longest period looked for (default min(16, iters - 1))
   --tol TOL               relative tolerance of the period test (default 1e-4)
@@ -50,7 +54,10 @@ usage: gdlab trajectory --objective ID_OR_EXPR [options]
 Output (float64 JSON; non-finite numbers are written as null):
   {"spec": …, "t": [k·h …], "iterates": [[x…] …], "f": […], "sharpness": […],
    "outcome": {"name", "iter", "period", "lyapunov", "f", "sharpness", "obs0", "obs1", "final0", "final1"},
-   "flows": {"gf": [[x…] …], "me1": …, "me2": …}}
+   "flows": {"gf": [[x…] …], "me1": …, "me2": …},
+   "state": {"v": [[v…] …]} (the optimizer's vectors at each iterate: v; s; m and s; {} for GD)}
+The outcome is the whole state's (src/core/outcome.ts): the period test compares x and the optimizer's
+vectors, the Lyapunov exponent is that of the whole update map, divergence watches x.
 A diverged trajectory stops at its escape iteration (the escaped iterate is included), and the flows are
 sampled at the same times. Negative numbers may follow a flag directly: --x0 -1,2.
 `;
@@ -61,6 +68,7 @@ const OPTIONS = {
   lr: { type: 'string' },
   x0: { type: 'string' },
   iters: { type: 'string' },
+  ...OPTIMIZER_OPTIONS,
   flows: { type: 'string' },
   transient: { type: 'string' },
   'max-period': { type: 'string' },
@@ -86,6 +94,8 @@ export interface TrajectoryJson {
   sharpness: number[];
   outcome: OutcomeJson;
   flows: Partial<Record<FlowKind, number[][]>>;
+  /** The optimizer's vectors by name, one row (dim numbers) per iterate; empty for GD. */
+  state: Record<string, number[][]>;
 }
 
 function parseTrajectoryFlags(argv: string[]) {
@@ -162,6 +172,11 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
       ? parseInteger('max-period', flags['max-period'], 1)
       : Math.min(16, iterations - 1);
   const flows = parseFlows(flags.flows);
+  const optimizer = optimizerFromFlags(flags, DEFAULT_OPTIMIZER);
+  if (flows.length && optimizer.kind !== 'gd')
+    throw new CliError(
+      `--flows: gradient flow and the modified equations approximate plain GD, not ${RULES[optimizer.kind].label}; drop --flows or use --optimizer gd`,
+    );
   const classify: Record<string, number> = { maxPeriod };
   if (flags.tol !== undefined) classify.tol = parseNumber('tol', flags.tol);
   if (flags.radius !== undefined) classify.divergeRadius = parseNumber('radius', flags.radius);
@@ -169,6 +184,7 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   const spec = parseSpec({
     kind: 'basin',
     objective: { expr: resolved.expr, preset: resolved.preset, params: resolved.params },
+    optimizer,
     lr,
     lrPerCoord: null,
     x0,
@@ -179,7 +195,8 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
     observables,
   });
   checkSpec(spec, () => obj);
-  const numbers = (iterations + 1) * (obj.dim * (1 + flows.length) + 3);
+  const vectors = RULES[optimizer.kind].state.length;
+  const numbers = (iterations + 1) * (obj.dim * (1 + flows.length + vectors) + 3);
   if (numbers > MAX_TRAJECTORY_NUMBERS)
     throw new CliError(
       `--iters: ${iterations} steps of ${obj.dim} coordinates${flows.length ? ` with ${flows.length} flows` : ''} ` +
@@ -193,13 +210,29 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
 /** Runs GD for `iterations` steps, classifies and samples the flows: everything the JSON holds. */
 function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): TrajectoryJson {
   const { spec, obj, params } = plan;
-  const tr = runTrajectory(obj, spec.x0, spec.lr, params, iterations, spec.classify.divergeRadius);
+  const tr = runTrajectory(
+    obj,
+    spec.x0,
+    spec.lr,
+    params,
+    iterations,
+    spec.classify.divergeRadius,
+    spec.optimizer,
+  );
   const rec = classifyTrajectory(obj, spec.x0, spec.lr, {
     iterations,
     transient: Math.min(plan.transient, iterations - 1),
     settings: { ...spec.classify, maxPeriod: Math.min(spec.classify.maxPeriod, iterations - 1) },
     params,
+    optimizer: spec.optimizer,
   });
+  const n = obj.dim;
+  const state = Object.fromEntries(
+    RULES[spec.optimizer.kind].state.map(([name], j) => [
+      name,
+      tr.states.map((s) => Array.from(s.subarray(j * n, (j + 1) * n))),
+    ]),
+  );
   const K = tr.iterates.length - 1;
   const flowOut: Partial<Record<FlowKind, number[][]>> = {};
   for (const kind of plan.flows)
@@ -216,6 +249,7 @@ function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): 
     sharpness: tr.sharpness,
     outcome: { name: OUTCOME_NAMES[outcome], code: outcome, ...rest },
     flows: flowOut,
+    state,
   };
 }
 
@@ -234,6 +268,7 @@ const PATHS = {
   lr: 'lr',
   x0: 'x0',
   observables: 'observable',
+  ...OPTIMIZER_PATHS,
 };
 
 /** Steps timed before a long trajectory, to estimate the whole run. */

@@ -6,9 +6,10 @@
  * Definition of an ensemble run (kind 'bifurcation' or 'density'):
  * - Each column c has a value u_c of the swept quantity; each column runs M = ensemble.samples
  *   trajectories from the same M starts (spread over ensemble.box, or all at x0).
- * - A trajectory runs N = transient + keep steps (not spec.iterations: the ensemble views are sized
- *   by what they keep). Divergence, the period (checkpoint x_{N-P}) and the Lyapunov exponent (over
- *   k = transient … N-1) follow src/core/outcome.ts exactly.
+ * - A trajectory of the spec's optimizer runs N = transient + keep steps (not spec.iterations: the
+ *   ensemble views are sized by what they keep). Divergence, the period (checkpoint z_{N-P}, the
+ *   whole state) and the Lyapunov exponent (over k = transient … N-1) follow src/core/outcome.ts
+ *   exactly. A column may sweep β or β₂ instead of a rate, coordinate or parameter.
  * - The kept iterates are x_{T+1} … x_{T+K}. Only samples that stay bounded for all N steps
  *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
@@ -26,7 +27,9 @@ import {
 } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
-import { AxisKind, axisValue } from '../experiment/plane.ts';
+import { AxisKind, axisCode, axisValue } from '../experiment/plane.ts';
+import { compileOptimizer, stateSize } from '../optimizer/compile.ts';
+import type { OptimizerSettings } from '../optimizer/rules.ts';
 import type { EngineInfo, RunOptions } from './engine.ts';
 import { attractorObservableInputs, pairObservables, type PairPlan } from './attractor.ts';
 
@@ -66,6 +69,11 @@ export interface EnsemblePlan {
   lr: Float64Array;
   /** Base parameter values, in the objective's `params` order. */
   params: Float64Array;
+  /** The optimizer, and its base hyperparameters [β, β₂, ε] (a column may sweep β or β₂). */
+  optimizer: OptimizerSettings;
+  hyper: Float64Array;
+  /** Words of one trajectory's state (x, the optimizer's vectors and clocks): what z_T holds. */
+  stateWords: number;
   /** Fixed vertical range; null: from the first pass. */
   range: [number, number] | null;
   classify: ClassifySettings;
@@ -87,6 +95,8 @@ export interface SampleSummary {
   /** Extents R1, R2 of the two halves of the averaging window (rule 5 of src/core/outcome.ts). */
   r1: number;
   r2: number;
+  /** s = max(1, ‖c‖∞) of the period test (rule 3). */
+  scale: number;
 }
 
 /** Per-column statistics of a bifurcation result. */
@@ -216,7 +226,8 @@ export function planEnsemble(
   const pair = pairMode ? pairObservables(spec, objective.vars) : null;
   const density = mode === 'density' || pairMode;
   const quantityName = density ? 'lr' : spec.plane.u.quantity;
-  const quantity = resolveQuantity(quantityName, objective.vars, objective.params);
+  const quantity = resolveQuantity(quantityName, objective.vars, objective.params, spec.optimizer);
+  const code = axisCode(quantity, objective.params);
   const columns = density ? 1 : spec.size[0];
   // The ensemble's own work is columns × samples × (transient + keep), which the spec's grid check
   // (size × iterations) does not see; the same limit applies, and sample indices stay 32-bit.
@@ -237,7 +248,8 @@ export function planEnsemble(
     samples: spec.ensemble.samples,
     quantity,
     paramIndex: quantity.kind === 'param' ? objective.params.indexOf(quantity.name) : -1,
-    ...axisCode(quantity, objective.params),
+    axisKind: code.kind,
+    axisIndex: code.index,
     quantityName,
     values: density
       ? Float64Array.of(spec.lr)
@@ -249,6 +261,9 @@ export function planEnsemble(
     starts: ensembleStarts(spec.x0, spec.ensemble.box, spec.ensemble.samples),
     lr,
     params,
+    optimizer: { ...spec.optimizer },
+    hyper: Float64Array.of(spec.optimizer.beta, spec.optimizer.beta2, spec.optimizer.eps),
+    stateWords: stateSize(compileOptimizer(spec.optimizer), dim).sdim,
     range: fixedRange(pairMode ? spec.attractor.uRange : spec.ensemble.range),
     classify: { ...DEFAULT_CLASSIFY, ...spec.classify },
     ...(pair && {
@@ -264,19 +279,6 @@ export function planEnsemble(
 
 const fixedRange = (r: [number, number] | null): [number, number] | null => (r ? [r[0], r[1]] : null);
 
-function axisCode(q: QuantityRef, params: readonly string[]): { axisKind: AxisKind; axisIndex: number } {
-  switch (q.kind) {
-    case 'coord':
-      return { axisKind: AxisKind.COORD, axisIndex: q.index };
-    case 'lrCoord':
-      return { axisKind: AxisKind.LR_COORD, axisIndex: q.index };
-    case 'param':
-      return { axisKind: AxisKind.PARAM, axisIndex: params.indexOf(q.name) };
-    default:
-      return { axisKind: AxisKind.LR, axisIndex: -1 };
-  }
-}
-
 /** Outcome of a sample by rules 2 and 6 of src/core/outcome.ts. */
 export function sampleOutcome(
   s: SampleSummary,
@@ -284,7 +286,8 @@ export function sampleOutcome(
 ): Outcome {
   if (s.escape > 0) return Outcome.DIVERGED;
   const half = Math.floor((plan.iterations - Math.min(plan.transient, plan.iterations)) / 2);
-  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, plan.classify.chaosThreshold);
+  const { chaosThreshold, tol } = plan.classify;
+  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale);
 }
 
 /** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */

@@ -1,36 +1,52 @@
 /**
- * The fate of one GD trajectory, defined once for the float64 reference engine and the WGSL engine.
+ * The fate of one trajectory of an optimizer (plain GD, momentum, Nesterov, RMSProp or Adam: the rules
+ * of src/optimizer/rules.ts), defined once for the float64 reference engine and the WGSL engine.
  * The classes mean what a dynamicist means by them: a cycle repeats with the same amplitude, a chaotic
  * orbit is bounded with a positive exponent, and an orbit that is merely slow (to converge or to blow up)
  * is said to be so rather than given a class it has not earned.
  *
+ * The state. A trajectory's state z_k is x_k and the optimizer's vectors (GD: none; momentum and
+ * Nesterov: v; RMSProp: s; Adam: m, s), plus, for bias-corrected Adam, the clocks β^k, β₂^k that make
+ * its map depend on k. ‖z - z'‖∞ below is over x and the optimizer's vectors (not the clocks); for GD,
+ * z = x and every rule reads as plain GD.
+ *
  * The definition (both engines implement exactly this; see docs/ARCHITECTURE.md). N iterations,
  * transient T, P = min(maxPeriod, N), tolerance tol, radius R, chaos threshold θ:
- * 1. Iterate x_{k+1} = x_k - h ⊙ ∇f(x_k) for k = 0 … N-1 (h a scalar or one rate per coordinate).
- * 2. Diverged at iteration k+1 when x_{k+1} has a non-finite component or ‖x_{k+1}‖∞ > R.
- *    `iter` is that escape iteration. Nothing else is decided for a diverged trajectory.
- * 3. Period. The state c = x_{N-P} is the checkpoint, s = max(1, ‖c‖∞), d_i = ‖x_{N-P+i} - c‖∞ and
- *    a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i). The period p is the least i in
- *    1…P with d_1 ≤ tol·s (i = 1: converged) or d_i ≤ tol·min(s, a_i) (i ≥ 2): a cycle must come back to
- *    its start within a small fraction of its own extent, so an oscillation that is still contracting
- *    towards a fixed point (x²/2 just below h = 2) is not a 2-cycle. 0 when none matches.
- * 4. Largest Lyapunov exponent (when enabled): a tangent vector v₀ (see tangentStart) is pushed through the
- *    tangent map J_k = I - h ⊙ ∇²f(x_k) for k = T … N-1, renormalised every step;
- *    λ = Σ log‖J_k v‖ / (N - T). NaN when disabled. The sum telescopes to log‖J_{N-1}⋯J_T v₀‖, so the
- *    engines rescale v by exact powers of two each step and take one logarithm at the end
- *    (src/reference/tangent.ts); a singular tangent map gives λ = -∞.
- * 5. Growth over the averaging window (computed with or without λ): H = ⌊(N-T)/2⌋, M = T + H,
+ * 1. Iterate z_{k+1} = Φ(z_k) for k = 0 … N-1: the optimizer's step with g = ∇f(x_k) and rate h (a
+ *    scalar or one rate per coordinate); GD's is x_{k+1} = x_k - h ⊙ ∇f(x_k). The state starts at x_0
+ *    with every optimizer vector 0.
+ * 2. Divergence watches x: diverged at iteration k+1 when x_{k+1} has a non-finite component or
+ *    ‖x_{k+1}‖∞ > R. `iter` is that escape iteration. Nothing else is decided for a diverged trajectory.
+ * 3. Period, over the whole state. The state c = z_{N-P} is the checkpoint, s = max(1, ‖c‖∞),
+ *    d_i = ‖z_{N-P+i} - c‖∞ and a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i).
+ *    The period p is the least i in 1…P with d_1 ≤ tol·s (i = 1: converged) or d_i ≤ tol·min(s, a_i)
+ *    (i ≥ 2): a cycle must come back to its start within a small fraction of its own extent, so an
+ *    oscillation that is still contracting towards a fixed point (x²/2 just below h = 2) is not a
+ *    2-cycle. 0 when none matches. (A momentum orbit returns only when its velocity does too.)
+ * 4. Largest Lyapunov exponent (when enabled), of the whole update map: a tangent vector v₀ over x and
+ *    the optimizer's vectors (see tangentStart) is pushed through the Jacobian J_k = ∂Φ/∂z at z_k for
+ *    k = T … N-1, renormalised every step; λ = Σ log‖J_k v‖ / (N - T). J_k is exact: the derivative
+ *    of the optimizer's rule, with ∂g/∂x = ∇²f(x_k) from the objective (GD: J_k = I - h ⊙ ∇²f(x_k)).
+ *    NaN when disabled, or where Φ has no derivative (RMSProp and Adam at s = 0 exactly, where √s
+ *    has none). The sum telescopes to log‖J_{N-1}⋯J_T v₀‖, so the engines rescale v by exact powers
+ *    of two each step and take one logarithm at the end (src/reference/tangent.ts); a singular
+ *    tangent map gives λ = -∞.
+ * 5. Growth of x over the averaging window (computed with or without λ): H = ⌊(N-T)/2⌋, M = T + H,
  *    R1 = max_{T<k≤M} ‖x_k - x_T‖∞ and R2 = max_{M<k≤M+H} ‖x_k - x_M‖∞: the extent of each half (H steps
  *    each; an odd window's last step is in neither), seen from its first state. The orbit is growing when
  *    H ≥ 16 (a shorter window says nothing) and R2 > R1·exp(min(80, max(λ, 0)·H/2)) for λ > θ, or
  *    R2 > 2·R1 otherwise: with λ > θ an orbit whose extent grows at half the rate the tangent vector does
  *    is running away along its unstable direction (x²/2 just above h = 2 has λ = ln|1-h| > 0), not chaotic;
  *    a chaotic orbit's extent stays put.
- * 6. Outcome: p = 1 → CONVERGED; p ≥ 2 and not (λ > θ) → PERIODIC; otherwise ESCAPING when growing,
- *    else CHAOTIC when λ > θ, else UNSETTLED (neither settled nor escaping within N: a slow transient, a
- *    quasi-periodic orbit, or no exponent computed). A float32 chaotic orbit can fall into a long
- *    spurious cycle; a positive exponent, not that cycle, decides. A fixed point is a fixed point
- *    whatever λ says (an unstable one reached exactly).
+ * 6. Outcome: p = 1 → CONVERGED, unless λ > θ and R2 > tol·s; p ≥ 2 and not (λ > θ) → PERIODIC;
+ *    otherwise ESCAPING when growing, else CHAOTIC when λ > θ, else UNSETTLED (neither settled nor
+ *    escaping within N: a slow transient, a quasi-periodic orbit, or no exponent computed). A float32
+ *    chaotic orbit can fall into a long spurious cycle; a positive exponent, not that cycle, decides.
+ *    A fixed point is a fixed point whatever λ says when the orbit rests there (an unstable one
+ *    reached exactly, or approached along its stable manifold: the window's second half stays within
+ *    tol·s); but a state that moves less than tol·s in one step while its tangent map stretches and
+ *    its x wanders by more than that over the window is passing, not resting: Adam between the bursts
+ *    of its relaxation oscillation (s forgets at rate β₂ until h/√ŝ passes the edge of stability).
  * 7. At the final state x_N: f, sharpness λmax(∇²f) and the user's observables.
  */
 export const Outcome = {
@@ -51,7 +67,10 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
  */
 export const TANGENT_RATIO = 0.6180339887498949;
 
-/** The unit start vector of the Lyapunov tangent map in n dimensions (WGSL builds the same one). */
+/**
+ * The unit start vector of the Lyapunov tangent map in n dimensions (WGSL builds the same one); n is
+ * the dimension of x and the optimizer's vectors together.
+ */
 export function tangentStart<T extends Float64Array>(n: number, out: T): T {
   let w = 1;
   let sq = 0;
@@ -82,8 +101,9 @@ export const GROWTH_MIN_HALF = 16;
 
 /**
  * Rule 6 of the definition, from the period, the exponent and the extents R1, R2 of the two halves
- * of the averaging window (H = its first half's length; H = 0: no window). The WGSL engine
- * spells the same lines out in shaders; the float64 engines call this.
+ * of the averaging window (H = its first half's length; H = 0: no window). `rest` is tol·s of rule 3
+ * (R2 above it with λ > θ: a one-step rest that is not one). The WGSL engine spells the same lines
+ * out in shaders; the float64 engines call this.
  */
 export function decideOutcome(
   period: number,
@@ -92,9 +112,10 @@ export function decideOutcome(
   r2: number,
   half: number,
   chaosThreshold: number,
+  rest = Infinity,
 ): Outcome {
-  if (period === 1) return Outcome.CONVERGED;
   const chaotic = lyapunov > chaosThreshold;
+  if (period === 1 && !(chaotic && r2 > rest)) return Outcome.CONVERGED;
   if (period >= 2 && !chaotic) return Outcome.PERIODIC;
   const growing =
     half >= GROWTH_MIN_HALF &&

@@ -36,7 +36,7 @@ export async function runAttractorParallel(
   const t0 = performance.now();
   const pair = plan.pair;
   if (!pair) throw new Error('an attractor run needs an attractor plan');
-  const { samples: M, dim: n, rows: H } = plan;
+  const { samples: M, stateWords: n, rows: H } = plan;
   const jobs = attractorJobs(plan, pool.size);
   const samples = allocSamples(M);
   const binned = !!plan.range && !!pair.range;

@@ -53,7 +53,7 @@ export function runAttractorJob(
   const result: AttractorJobResult = { s0, s1 };
   if (job.pass === 'run') {
     const samples = allocSamples(s1 - s0);
-    const xT = new Float64Array((s1 - s0) * plan.dim);
+    const xT = new Float64Array((s1 - s0) * plan.stateWords);
     kernel.run(s0, s1, samples, s0, xT, s0, stop);
     result.samples = samples;
     transfer.push(...Object.values(samples).map((a: Uint32Array | Float64Array) => a.buffer as ArrayBuffer));

@@ -47,7 +47,7 @@ export class ParallelEnsembleEngine implements EnsembleEngine {
   ): Promise<BifurcationResult> {
     if (plan.pair) return runAttractorParallel(this.pool, this.info, spec, plan, options);
     const t0 = performance.now();
-    const { columns: W, samples: M, dim: n, rows: H } = plan;
+    const { columns: W, samples: M, stateWords: n, rows: H } = plan;
     const jobs = ensembleJobs(plan, this.pool.size);
     const samples = allocSamples(W * M);
     const density = new Uint32Array(W * H);

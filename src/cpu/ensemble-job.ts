@@ -1,6 +1,7 @@
 /**
  * Ensemble jobs for the CPU workers: pass one over a range of columns (summaries, and x_T where the
- * range is chosen afterwards; counts at once where it is fixed), and pass two (counts from x_T).
+ * range is chosen afterwards; counts at once where it is fixed), and pass two (counts from x_T, the
+ * whole state: x, the optimizer's vectors and clocks).
  * Each worker plans the run from the spec itself (prepareEnsemble is deterministic) and keeps the
  * last run's compiled kernel.
  */
@@ -74,7 +75,7 @@ export function runEnsembleJob(
   const result: EnsembleJobResult = { c0, c1 };
   if (job.pass === 'run') {
     const samples = allocSamples(end - first);
-    const xT = new Float64Array((end - first) * plan.dim);
+    const xT = new Float64Array((end - first) * plan.stateWords);
     kernel.run(first, end, samples, first, xT, first, stop);
     result.samples = samples;
     transfer.push(...Object.values(samples).map((a: Uint32Array | Float64Array) => a.buffer as ArrayBuffer));

@@ -31,9 +31,10 @@ function fresh(m: Manifest): boolean {
 /** The bundled worker's source, or null where it cannot be built (the caller falls back to tsx). */
 export async function workerBundle(): Promise<string | null> {
   const entry = fileURLToPath(new URL('./node-worker.ts', import.meta.url));
-  // One cache per checkout: two checkouts side by side (git worktrees) must not load each other's
-  // bundle, whose sources may differ (a job type one of them lacks).
-  const checkout = createHash('sha256').update(entry).digest('hex').slice(0, 12);
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  // One cache per checkout: the manifest lists its own sources, and another checkout's fresh bundle
+  // (a second worktree, an older clone) must not stand in for this one's.
+  const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
   const dir = join(tmpdir(), `gdlab-cpu-worker-${process.getuid?.() ?? 0}-${checkout}`);
   const manifestPath = join(dir, 'manifest.json');
   try {
@@ -61,7 +62,6 @@ export async function workerBundle(): Promise<string | null> {
     absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
   });
   const code = result.outputFiles[0].text;
-  const root = fileURLToPath(new URL('../..', import.meta.url));
   const inputs: Manifest['inputs'] = {};
   for (const path of Object.keys(result.metafile.inputs)) {
     const abs = join(root, path);

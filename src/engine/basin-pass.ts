@@ -21,6 +21,10 @@ import {
 } from './layouts.ts';
 import { createComputePipeline, createShaderModule, type ShaderPart } from './shader.ts';
 import { vecHelpers } from './wgsl-vec.ts';
+import { stateHelpers } from './wgsl-state.ts';
+import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
+import { DEFAULT_OPTIMIZER } from '../optimizer/rules.ts';
+import { optimizerWgsl } from '../optimizer/wgsl.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /**
@@ -48,12 +52,29 @@ export interface KernelVariant {
 /** The general kernel: any geometry, records written. */
 export const GENERAL_VARIANT: KernelVariant = { growth: true, tailWindow: true, records: true };
 
-/** What a kernel needs of a compiled objective. */
+/** What a kernel needs of a compiled objective, and the optimizer it runs. */
 export interface KernelObjective {
   /** The generated WGSL block (see src/objective/types.ts). */
   readonly wgsl: string;
   readonly dim: number;
   readonly params: readonly string[];
+  /** The optimizer's compiled rule; plain GD when absent. */
+  readonly optimizer?: CompiledOptimizer;
+}
+
+/** The compiled rule a kernel runs: the objective's optimizer, or GD. */
+export function kernelOptimizer(objective: KernelObjective): CompiledOptimizer {
+  return objective.optimizer ?? compileOptimizer(DEFAULT_OPTIMIZER);
+}
+
+/** What tells compiled kernels apart: the objective's WGSL and the optimizer's rule. */
+export function kernelKey(objective: KernelObjective): string {
+  return `${kernelOptimizer(objective).key}|${objective.wgsl}`;
+}
+
+/** The trajectory's sizes for a kernel objective (Traj and Sample layouts). */
+export function kernelDims(objective: KernelObjective): StateSize {
+  return stateSize(kernelOptimizer(objective), objective.dim);
 }
 
 /** The generated declarations every GD kernel shares: Record, Traj and the AxisKind codes. */
@@ -68,7 +89,8 @@ export function coreStructs(): string {
 /**
  * The shader parts of a GD kernel behind an objective: the objective block (the only text derived
  * from user input, and that only through the objective compiler), the Vec helpers for its DIM, the
- * record constants, the generated structs, the GD core (unless `core` is false), then the kernel.
+ * optimizer's state helpers and step, the record constants, the generated structs, the GD core
+ * (unless `core` is false), then the kernel.
  */
 export function kernelParts(
   objective: KernelObjective,
@@ -86,6 +108,10 @@ export function kernelParts(
     {
       name: 'Vec helpers (generated)',
       code: vecHelpers(objective.dim, objective.params.length, kernel.readers),
+    },
+    {
+      name: 'optimizer (generated)',
+      code: `${stateHelpers(kernelOptimizer(objective), objective.dim, kernel.readers)}\n${optimizerWgsl(kernelOptimizer(objective), objective.dim)}`,
     },
     { name: 'shaders/record.wgsl', code: recordWgsl },
     { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },

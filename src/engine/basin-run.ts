@@ -39,13 +39,15 @@ export interface RunContext {
   width: number;
   height: number;
   dim: number;
+  /** Bytes of one pixel's Traj (its state holds the optimizer's vectors). */
+  stateBytes: number;
   iterations: number;
   tiles: Tile[];
   /** What the run's geometry lets its kernels leave out (kernelVariant), or the general kernel. */
   specialise: Pick<KernelVariant, 'growth' | 'tailWindow'>;
   /** BasinUniforms as values. */
   uniforms: Record<(typeof BASIN_UNIFORM_FIELDS)[number][0], number>;
-  /** x0, h, parameters (baseWords). */
+  /** x0, h, parameters, hyperparameters (baseWords). */
   base: Float32Array;
 }
 
@@ -109,10 +111,10 @@ export class BasinResources {
       size: 16,
       usage: GPUBufferUsage.STORAGE,
     });
-    // Large enough for the state of any DIM the objective language allows.
+    // Large enough for the state of any DIM the objective language allows, under any optimizer.
     this.dummyState = device.createBuffer({
       label: 'BasinResources.dummyState',
-      size: stateBytes(64),
+      size: stateBytes({ dim: 64, tdim: 192, sdim: 194 }),
       usage: GPUBufferUsage.STORAGE,
     });
     this.base = this.makeBase(64);
@@ -228,7 +230,7 @@ export async function runDispatches(
   const state = op.statePixels
     ? await res.pool.acquire(
         'GpuBasinEngine.state',
-        op.statePixels * stateBytes(ctx.dim),
+        op.statePixels * ctx.stateBytes,
         GPUBufferUsage.STORAGE,
         `allocating the state of ${op.statePixels} pixels`,
       )

@@ -13,7 +13,7 @@ export const ENSEMBLE_BINDINGS = {
   uniforms: 0,
   /** Per-dispatch DispatchParams (dynamic offset): samples p0 … p0 + count - 1, iterations k0 … k1 - 1. */
   dispatch: 1,
-  /** Base rates (dim) then parameters (nparam ≥ 1), f32. */
+  /** Base rates (dim), parameters (nparam ≥ 1), then hyperparameters [β, β₂, ε], f32. */
   base: 2,
   /** Starts, samples × dim, f32. */
   starts: 3,
@@ -58,13 +58,13 @@ export const ENSEMBLE_UNIFORM_FIELDS = [
 export const ENSEMBLE_UNIFORM_BYTES = uniformBytes(ENSEMBLE_UNIFORM_FIELDS);
 
 /**
- * `Sample`: what a sample's first pass leaves on the GPU for the reductions and the binning: x_T
- * (then the replay's current state), the escape iteration (0: bounded), its class (the period of a
+ * `Sample`: what a sample's first pass leaves on the GPU for the reductions and the binning: z_T, the
+ * whole state after the transient (then the replay's current state), the escape iteration (0: bounded), its class (the period of a
  * converged or periodic orbit, 0 otherwise: rule 6 of src/core/outcome.ts, decided on the GPU), its
  * Lyapunov exponent, and the extremes of the kept observable (and of an attractor's second one).
  */
 export const SAMPLE_FIELDS = [
-  ['xt', 'vec'],
+  ['xt', 'state'],
   ['escape', 'u32'],
   ['cls', 'u32'],
   ['lyapunov', 'f32'],

@@ -38,7 +38,9 @@ import {
   WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
 import { EnsemblePass, type EnsembleEntry } from './ensemble-pass.ts';
-import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, stateBytes } from './layouts.ts';
+import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
+import { kernelDims, kernelKey, type KernelObjective } from './basin-pass.ts';
+import { compileOptimizer } from '../optimizer/compile.ts';
 import { submitBatches } from './submit.ts';
 import { packUniforms, structWords } from './wgsl-struct.ts';
 
@@ -100,11 +102,11 @@ export class GpuEnsembleEngine implements EnsembleEngine {
   }
 
   /** The pass for an objective, observable and Lyapunov setting, compiled once. */
-  private pass(objective: CompiledObjective, plan: EnsemblePlan): Promise<EnsemblePass> {
+  private pass(objective: KernelObjective, plan: EnsemblePlan): Promise<EnsemblePass> {
     const name = (o: EnsembleObservable) =>
       `${o.kind}${o.kind === 'coord' ? o.index : o.kind === 'expr' ? (o.slot ?? 0) : ''}`;
     const pair = plan.pair ? `,${name(plan.pair.v)}` : '';
-    const key = `${plan.classify.lyapunov ? 'L' : '-'}${name(plan.observable)}${pair}|${objective.wgsl}`;
+    const key = `${plan.classify.lyapunov ? 'L' : '-'}${name(plan.observable)}${pair}|${kernelKey(objective)}`;
     let p = this.passes.get(key);
     if (!p) {
       if (this.passes.size >= 8) this.passes.clear();
@@ -125,7 +127,9 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     const { device } = this;
     const { columns: W, rows: H, samples: M, dim } = plan;
     const binding = device.limits.maxStorageBufferBindingSize;
-    const sampleWords = structWords(SAMPLE_FIELDS, dim);
+    const kernel = { ...objective, optimizer: compileOptimizer(plan.optimizer) };
+    const dims = kernelDims(kernel);
+    const sampleWords = structWords(SAMPLE_FIELDS, dims);
     const countsWords = W * H + W;
     if (4 * countsWords > binding)
       throw new RangeError(`a ${W} × ${H} density exceeds this device's storage binding limit`);
@@ -139,10 +143,10 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     for (let c0 = 0; c0 < W; c0 += perGroup) groups.push({ c0, c1: Math.min(W, c0 + perGroup) });
     const tileCap = Math.max(
       1,
-      Math.min(this.options.maxTileSamples ?? 1 << 20, Math.floor(binding / stateBytes(dim))),
+      Math.min(this.options.maxTileSamples ?? 1 << 20, Math.floor(binding / stateBytes(dims))),
     );
-    const pass = await this.pass(objective, plan);
-    const key = `${plan.classify.lyapunov ? 'L' : '-'}${objective.wgsl}`;
+    const pass = await this.pass(kernel, plan);
+    const key = `${plan.classify.lyapunov ? 'L' : '-'}${kernelKey(kernel)}`;
     const cost = this.costs.cost(key);
     const N = plan.iterations;
     const K = plan.keep;
@@ -214,9 +218,10 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         dispatches.push({ ...d, entry: 'bin', group: gi, r0, steps: d.count * (d.k1 - d.k0) });
     });
 
-    const base = new Float32Array(dim + Math.max(1, plan.params.length));
+    const base = new Float32Array(dim + Math.max(1, plan.params.length) + HYPER_WORDS);
     base.set(plan.lr);
     base.set(plan.params, dim);
+    base.set(plan.hyper, dim + Math.max(1, plan.params.length));
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     const made: GPUBuffer[] = [];
     const buf = async (label: string, size: number, u = usage) => {
@@ -252,7 +257,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         bytes(readWords),
         GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
       );
-      const state = await fromPool('GpuEnsembleEngine.state', Math.max(1, statePixels) * stateBytes(dim));
+      const state = await fromPool('GpuEnsembleEngine.state', Math.max(1, statePixels) * stateBytes(dims));
       const samples = await Promise.all(
         groups.map((g) => fromPool('GpuEnsembleEngine.samples', (g.c1 - g.c0) * M * 4 * sampleWords)),
       );

@@ -55,18 +55,19 @@ export function phaseSegments(n: number, transient: number, maxPeriod: number): 
 /**
  * What a run's geometry lets its kernels leave out (the GROWTH and TAIL_WINDOW overrides of
  * shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
- * (rule 5 then decides nothing), and the tail's selects for T and the first half where the tail
- * cannot meet them (M ≤ N - P).
+ * and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), and
+ * the tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P).
  */
 export function kernelVariant(
   n: number,
   transient: number,
   maxPeriod: number,
+  lyapunov: boolean,
 ): { growth: boolean; tailWindow: boolean } {
   const t = Math.min(transient, n);
   const check = n - Math.min(maxPeriod, n);
   const half = Math.floor((n - t) / 2);
-  return { growth: half >= GROWTH_MIN_HALF, tailWindow: t + half > check };
+  return { growth: half >= GROWTH_MIN_HALF || lyapunov, tailWindow: t + half > check };
 }
 
 /** Pixels p0 … p0 + count - 1 of the grid through iterations k0 … k1 - 1, by one entry point. */

@@ -6,8 +6,7 @@
 import ensembleWgsl from '../../shaders/ensemble.wgsl?raw';
 import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
 import type { EnsemblePlan } from '../core/ensemble.ts';
-import type { CompiledObjective } from '../objective/types.ts';
-import { dispatchSize, kernelParts, type Phase } from './basin-pass.ts';
+import { dispatchSize, kernelParts, type KernelObjective, type Phase } from './basin-pass.ts';
 import {
   COLUMN_FIELDS,
   ENSEMBLE_BINDINGS,
@@ -37,7 +36,7 @@ export class EnsemblePass {
 
   static async create(
     device: GPUDevice,
-    objective: Pick<CompiledObjective, 'wgsl' | 'dim' | 'params'>,
+    objective: KernelObjective,
     plan: Pick<EnsemblePlan, 'observable' | 'classify' | 'pair'>,
   ): Promise<EnsemblePass> {
     const module = await createShaderModule(

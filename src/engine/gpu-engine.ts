@@ -11,14 +11,16 @@ import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
 import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
-import { BasinPass } from './basin-pass.ts';
+import { BasinPass, kernelKey, type KernelObjective } from './basin-pass.ts';
+import { compileOptimizer } from '../optimizer/compile.ts';
+import type { OptimizerSettings } from '../optimizer/rules.ts';
 import { BasinResources, runDispatches, runVariant, type RunContext } from './basin-run.ts';
 import { encodeReduce, GpuBasinResult } from './basin-result.ts';
 import { ReducePass, type ReduceKind } from './reduce-pass.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
 import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
-import { RECORD_BYTES, stateBytes, STATS_BYTES, WORKGROUP_SIZE } from './layouts.ts';
+import { RECORD_BYTES, STATS_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
 import { initialStats, parseRanges, parseStats } from './stats.ts';
 import { checkFinite, runContext } from './run-context.ts';
@@ -106,8 +108,11 @@ export class GpuBasinEngine implements BasinEngine {
     });
   }
 
-  /** The basin pass for an objective, compiled once (ShaderCompileError when the WGSL is wrong). */
-  pass(objective: CompiledObjective, lyapunov: boolean): Promise<BasinPass> {
+  /**
+   * The basin pass for an objective and optimizer, compiled once (ShaderCompileError when the WGSL is
+   * wrong).
+   */
+  pass(objective: KernelObjective, lyapunov: boolean): Promise<BasinPass> {
     const key = passKey(objective, lyapunov);
     let p = this.passes.get(key);
     if (!p) {
@@ -183,6 +188,7 @@ export class GpuBasinEngine implements BasinEngine {
     const t0 = performance.now();
     const plane = resolvePlane(spec, objective);
     checkFinite(plane);
+    const kernel = withOptimizer(objective, spec.optimizer);
     // A band of rows (RunOptions.rows) is a grid of its own height whose row 0 is grid row j0.
     const [j0, j1] = runRows(options.rows, plane.height);
     const W = plane.width;
@@ -196,8 +202,8 @@ export class GpuBasinEngine implements BasinEngine {
         `records of ${W}×${H} pixels (${((W * H * RECORD_BYTES) / 2 ** 30).toFixed(1)} GiB) exceed the ` +
           `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; pictures recompute them`,
       );
-    const pass = await this.pass(objective, spec.classify.lyapunov);
-    const ctx = this.context(spec, objective, plane, pass, tiling.tiles, j0, H);
+    const pass = await this.pass(kernel, spec.classify.lyapunov);
+    const ctx = this.context(spec, kernel, plane, pass, tiling.tiles, j0, H);
     const outputs: GPUBuffer[] = [];
     const stats = await createBuffer(
       this.device,
@@ -318,7 +324,7 @@ export class GpuBasinEngine implements BasinEngine {
   plan(ctx: RunContext, tiles: readonly Tile[] = ctx.tiles): RunPlan {
     const o = this.options;
     const cost = this.costs.cost(ctx.key);
-    const perBinding = Math.floor(this.limits().maxStorageBufferBindingSize / stateBytes(ctx.dim));
+    const perBinding = Math.floor(this.limits().maxStorageBufferBindingSize / ctx.stateBytes);
     const fixed =
       o.itersPerDispatch !== undefined || o.pixelsPerDispatch !== undefined
         ? { pixels: o.pixelsPerDispatch, iterations: o.itersPerDispatch }
@@ -347,8 +353,9 @@ export class GpuBasinEngine implements BasinEngine {
     row0 = 0,
     rows = plane.height,
   ): RunContext {
-    const key = passKey(objective, spec.classify.lyapunov);
-    return runContext(spec, objective, plane, pass, tiles, key, row0, rows, this.options.general);
+    const kernel = withOptimizer(objective, spec.optimizer);
+    const key = passKey(kernel, spec.classify.lyapunov);
+    return runContext(spec, kernel, plane, pass, tiles, key, row0, rows, this.options.general);
   }
 
   /** Rethrows a failure as the device loss that caused it, when it was one. */
@@ -372,6 +379,14 @@ export class GpuBasinEngine implements BasinEngine {
   }
 }
 
-function passKey(objective: { wgsl: string }, lyapunov: boolean): string {
-  return `${lyapunov ? 'L' : '-'}${objective.wgsl}`;
+function passKey(objective: KernelObjective, lyapunov: boolean): string {
+  return `${lyapunov ? 'L' : '-'}${kernelKey(objective)}`;
+}
+
+/** The objective with the spec's optimizer, as a kernel compiles it. */
+export function withOptimizer(
+  objective: CompiledObjective,
+  optimizer: Pick<OptimizerSettings, 'kind' | 'biasCorrection'>,
+): CompiledObjective & KernelObjective {
+  return { ...objective, optimizer: compileOptimizer(optimizer) };
 }

@@ -4,7 +4,7 @@
  * lists (wgsl-struct.ts) and prepended to the kernels, so no struct is written out twice.
  */
 import { RECORD_FIELDS } from '../core/outcome.ts';
-import { structWords, uniformBytes, type Field } from './wgsl-struct.ts';
+import { structWords, uniformBytes, type Dims, type Field } from './wgsl-struct.ts';
 
 export { align, packUniforms } from './wgsl-struct.ts';
 
@@ -91,15 +91,17 @@ export const DISPATCH_FIELDS = [
 ] as const satisfies readonly (readonly [string, 'u32'])[];
 
 /**
- * `Traj`: one trajectory between dispatches (rules 3–5 of src/core/outcome.ts): x, the tangent vector
- * v (rescaled by powers of two; lexp its binary exponent), the checkpoint c, the growth anchor, the
- * orbit's extent seen from the checkpoint, the escape iteration (0 while bounded), the least period
- * found so far, and the extents R1, R2 of the averaging window's halves.
+ * `Traj`: one trajectory between dispatches (rules 3–5 of src/core/outcome.ts): its state z (x, the
+ * optimizer's vectors and clocks), the tangent vector v over x and the optimizer's vectors (rescaled
+ * by powers of two; lexp its binary exponent), the checkpoint c (a state; the period test reads its
+ * TDIM words), the growth anchor (an x), the orbit's extent seen from the checkpoint, the escape
+ * iteration (0 while bounded), the least period found so far, and the extents R1, R2 of the
+ * averaging window's halves. For GD all three arrays are DIM words.
  */
 export const TRAJ_FIELDS = [
-  ['x', 'vec'],
-  ['v', 'vec'],
-  ['c', 'vec'],
+  ['x', 'state'],
+  ['v', 'tan'],
+  ['c', 'state'],
   ['anchor', 'vec'],
   ['extent', 'f32'],
   ['lexp', 'i32'],
@@ -109,11 +111,12 @@ export const TRAJ_FIELDS = [
   ['r2', 'f32'],
 ] as const satisfies readonly Field[];
 
-export function stateWords(dim: number): number {
-  return structWords(TRAJ_FIELDS, dim);
+/** Words of one Traj: `dims` the trajectory's sizes (a number: GD in that dimension). */
+export function stateWords(dims: Dims): number {
+  return structWords(TRAJ_FIELDS, dims);
 }
-export function stateBytes(dim: number): number {
-  return 4 * stateWords(dim);
+export function stateBytes(dims: Dims): number {
+  return 4 * stateWords(dims);
 }
 
 /** Longest period the spec allows (classify.maxPeriod ≤ 64), so the histogram has a bin for each. */
@@ -166,12 +169,15 @@ export const COLOUR_UNIFORM_FIELDS = [
 export const COLOUR_UNIFORM_BYTES = uniformBytes(COLOUR_UNIFORM_FIELDS);
 
 /**
- * The read-only `base` buffer: x0 (dim), per-coordinate rates h (dim), parameters (nparam ≥ 1),
- * as f32, in that order.
+ * The read-only `base` buffer: x0 (dim), per-coordinate rates h (dim), parameters (nparam ≥ 1), the
+ * optimizer's hyperparameters [β, β₂, ε] (HYPER_WORDS), as f32, in that order.
  */
 export function baseWords(dim: number, nparam: number): number {
-  return 2 * dim + Math.max(1, nparam);
+  return 2 * dim + Math.max(1, nparam) + HYPER_WORDS;
 }
+
+/** Words of the optimizer's hyperparameters in a base buffer (the WGSL `OPT` array). */
+export const HYPER_WORDS = 3;
 
 /** Bytes of GPU memory one pixel's record takes (kept for the result). */
 export { RECORD_BYTES } from '../core/outcome.ts';

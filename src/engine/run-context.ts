@@ -4,18 +4,18 @@
  * that refuse inputs which would poison every record.
  */
 import type { CompiledObjective } from '../objective/types.ts';
+import { kernelDims, type BasinPass, type KernelObjective } from './basin-pass.ts';
 import type { Plane } from '../experiment/plane.ts';
 import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
-import type { BasinPass } from './basin-pass.ts';
 import type { RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
 import { kernelVariant } from './dispatch-plan.ts';
-import { baseWords } from './layouts.ts';
+import { baseWords, stateBytes } from './layouts.ts';
 
 /** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
 export function runContext(
   spec: ExperimentSpec,
-  objective: CompiledObjective,
+  objective: CompiledObjective & KernelObjective,
   plane: Plane,
   pass: BasinPass,
   tiles: Tile[],
@@ -31,6 +31,7 @@ export function runContext(
   base.set(plane.x0, 0);
   base.set(plane.h, dim);
   base.set(plane.p, 2 * dim);
+  base.set(plane.o, 2 * dim + Math.max(1, objective.params.length));
   const N = spec.iterations;
   if (spec.classify.maxPeriod > 64) throw new SpecError(['classify.maxPeriod: at most 64']);
   return {
@@ -40,12 +41,13 @@ export function runContext(
     width: plane.width,
     height: rows,
     dim,
+    stateBytes: stateBytes(kernelDims(objective)),
     iterations: N,
     tiles,
     base,
     specialise: general
       ? { growth: true, tailWindow: true }
-      : kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N)),
+      : kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
     uniforms: {
       width: plane.width,
       row0,
@@ -76,6 +78,10 @@ function checkFinite(plane: Plane): void {
   plane.p.forEach(
     (v, i) =>
       Number.isFinite(v) || bad.push(`objective.params: parameter ${i} must be a finite number (got ${v})`),
+  );
+  plane.o.forEach(
+    (v, i) =>
+      Number.isFinite(v) || bad.push(`optimizer: hyperparameter ${i} must be a finite number (got ${v})`),
   );
   for (const [k, a] of [['u', plane.u] as const, ['v', plane.v] as const])
     if (!Number.isFinite(a.min) || !Number.isFinite(a.max))

@@ -2,33 +2,46 @@
  * Buffer layouts declared once, in TypeScript, and turned into WGSL text: a struct for the kernels
  * that own a buffer, word-offset constants for the ones that read it as plain words, and the packing
  * and parsing the host does. Every field is one or more 4-byte words (scalars, arrays of scalars, or
- * `vec`: the trajectory's `array<f32, DIM>`), so the WGSL layout rules never pad between fields and
- * a field's byte offset is 4 × its word offset, in uniform and storage buffers alike.
+ * the trajectory's arrays of f32: `vec` = x, `tan` = x and the optimizer's vectors, `state` = those
+ * and the optimizer's clocks), so the WGSL layout rules never pad between fields and a field's byte
+ * offset is 4 × its word offset, in uniform and storage buffers alike.
  */
 
-/** A word type as WGSL spells it, or `vec` for `array<f32, DIM>` (DIM words). */
-export type FieldType = 'u32' | 'f32' | 'i32' | 'vec';
+/**
+ * A word type as WGSL spells it, or one of the trajectory's arrays: `vec` (`array<f32, DIM>`), `tan`
+ * (`Tan`, TDIM words) or `state` (`State`, SDIM words), as src/engine/wgsl-state.ts declares them.
+ */
+export type FieldType = 'u32' | 'f32' | 'i32' | 'vec' | 'tan' | 'state';
 
 /** `[name, type]`, or `[name, type, count]` for an array of `count` words of that type. */
 export type Field = readonly [name: string, type: FieldType, count?: number];
 
-function words(field: Field, dim: number): number {
+/** The trajectory's sizes: DIM, TDIM and SDIM words; a number n means all three are n (GD). */
+export type Dims = number | { dim: number; tdim: number; sdim: number };
+
+const TRAJ_WGSL: Partial<Record<FieldType, string>> = { vec: 'array<f32, DIM>', tan: 'Tan', state: 'State' };
+
+/** Words of a field's type: a trajectory array's size, else `count` (default 1). */
+function words(field: Field, dims: Dims): number {
   const [, type, count] = field;
-  if (type === 'vec') return dim;
+  const d = typeof dims === 'number' ? { dim: dims, tdim: dims, sdim: dims } : dims;
+  if (type === 'vec') return d.dim;
+  if (type === 'tan') return d.tdim;
+  if (type === 'state') return d.sdim;
   return count ?? 1;
 }
 
-/** Words of a struct (DIM = dim for its `vec` fields). */
-export function structWords(fields: readonly Field[], dim = 0): number {
-  return fields.reduce((s, f) => s + words(f, dim), 0);
+/** Words of a struct (its trajectory arrays sized by `dims`). */
+export function structWords(fields: readonly Field[], dims: Dims = 0): number {
+  return fields.reduce((s, f) => s + words(f, dims), 0);
 }
 
-/** Word offset of a field (DIM = dim). */
-export function fieldOffset(fields: readonly Field[], name: string, dim = 0): number {
+/** Word offset of a field. */
+export function fieldOffset(fields: readonly Field[], name: string, dims: Dims = 0): number {
   let o = 0;
   for (const f of fields) {
     if (f[0] === name) return o;
-    o += words(f, dim);
+    o += words(f, dims);
   }
   throw new RangeError(`no field '${name}'`);
 }
@@ -43,20 +56,20 @@ export function wgslStruct(
   options: { atomic?: boolean } = {},
 ): string {
   const body = fields.map(([n, type, count]) => {
-    const scalar =
-      type === 'vec' ? 'array<f32, DIM>' : options.atomic && type === 'u32' ? 'atomic<u32>' : type;
-    return `  ${n}: ${count === undefined || type === 'vec' ? scalar : `array<${scalar}, ${count}>`},`;
+    const traj = TRAJ_WGSL[type];
+    const scalar = traj ?? (options.atomic && type === 'u32' ? 'atomic<u32>' : type);
+    return `  ${n}: ${count === undefined || traj ? scalar : `array<${scalar}, ${count}>`},`;
   });
   return `struct ${name} {\n${body.join('\n')}\n}`;
 }
 
 /** `const PREFIX_NAME: u32 = offset;` for every field (uppercased), and PREFIX_WORDS. */
-export function wgslOffsets(prefix: string, fields: readonly Field[], dim = 0): string {
+export function wgslOffsets(prefix: string, fields: readonly Field[], dims: Dims = 0): string {
   const lines: string[] = [];
   let o = 0;
   for (const f of fields) {
     lines.push(`const ${prefix}_${f[0].toUpperCase()}: u32 = ${o}u;`);
-    o += words(f, dim);
+    o += words(f, dims);
   }
   lines.push(`const ${prefix}_WORDS: u32 = ${o}u;`);
   return lines.join('\n');

@@ -6,7 +6,8 @@
  * Pure: the caller compiles the objective and passes its variables and parameters; the changes are
  * returned so that the lab can say in one line what moved.
  */
-import { resolveQuantity, type AxisRange, type ExperimentSpec } from './spec.ts';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
+import { resolveQuantity, SWEPT_HYPERS, type AxisRange, type ExperimentSpec } from './spec.ts';
 
 /** The variables and parameters of the objective the spec is fitted to. */
 export interface ObjectiveNames {
@@ -27,10 +28,17 @@ export interface Adapted {
   axes: AxisChange[];
 }
 
-/** Whether a quantity name resolves against these variables and parameters. */
-export function sweepable(quantity: string, obj: ObjectiveNames): boolean {
+/**
+ * Whether a quantity name resolves against these variables and parameters (and the optimizer's
+ * hyperparameters: `beta` needs an optimizer that uses it).
+ */
+export function sweepable(
+  quantity: string,
+  obj: ObjectiveNames,
+  optimizer: Pick<OptimizerSettings, 'kind'> = DEFAULT_OPTIMIZER,
+): boolean {
   try {
-    resolveQuantity(quantity, obj.vars, obj.params);
+    resolveQuantity(quantity, obj.vars, obj.params, optimizer);
     return true;
   } catch {
     return false;
@@ -39,14 +47,19 @@ export function sweepable(quantity: string, obj: ObjectiveNames): boolean {
 
 /**
  * A first range for a quantity that was just chosen: rates from a tenth of h to a little beyond 2h
- * (the x²/2 stability limit for h = 1 sits inside), a parameter from 0 to twice its value, a
- * coordinate [-3, 3].
+ * (the x²/2 stability limit for h = 1 sits inside), a parameter from 0 to twice its value, β or β₂
+ * over [0, 1] (pixel centres stay below 1), a coordinate [-3, 3].
  */
 export function defaultAxisRange(
   spec: Pick<ExperimentSpec, 'lr' | 'objective'>,
   quantity: string,
 ): [number, number] {
   if (quantity === 'lr' || quantity.startsWith('lr.')) return [Math.max(1e-3, spec.lr * 0.1), spec.lr * 2.2];
+  if (
+    (SWEPT_HYPERS as readonly string[]).includes(quantity) &&
+    !Object.hasOwn(spec.objective.params, quantity)
+  )
+    return [0, 1];
   if (Object.hasOwn(spec.objective.params, quantity)) {
     const p = spec.objective.params[quantity];
     return p === 0 ? [-1, 1] : [Math.min(0, 2 * p), Math.max(0, 2 * p)];
@@ -75,7 +88,8 @@ function replacement(spec: ExperimentSpec, old: AxisRange, other: string, obj: O
 }
 
 /**
- * The spec fitted to an objective with these variables and parameters: x0 keeps its leading values
+ * The spec fitted to an objective with these variables and parameters (and to its optimizer: an axis
+ * sweeping β goes when the optimizer no longer has one): x0 keeps its leading values
  * (0 for new coordinates), per-coordinate rates and a box of the wrong length are resized, axes whose
  * quantity is gone are replaced, and an observable naming a lost variable becomes the first one.
  * Nothing that still fits is touched. Parameter values are the caller's business (the objective
@@ -95,13 +109,14 @@ export function adaptToObjective(spec: ExperimentSpec, obj: ObjectiveNames): Ada
   const axes: AxisChange[] = [];
   let u = spec.plane.u;
   let v = spec.plane.v;
-  if (!sweepable(u.quantity, obj)) {
-    const keepV = sweepable(v.quantity, obj) ? v.quantity : '';
+  const fits = (q: string) => sweepable(q, obj, spec.optimizer);
+  if (!fits(u.quantity)) {
+    const keepV = fits(v.quantity) ? v.quantity : '';
     const next = replacement(spec, u, keepV, obj);
     axes.push({ axis: 'u', from: u.quantity, to: next.quantity });
     u = next;
   }
-  if (!sweepable(v.quantity, obj) || v.quantity === u.quantity) {
+  if (!fits(v.quantity) || v.quantity === u.quantity) {
     const next = replacement(spec, v, u.quantity, obj);
     axes.push({ axis: 'v', from: v.quantity, to: next.quantity });
     v = next;

@@ -19,16 +19,17 @@ export interface PlaneObjective {
 
 /**
  * Numeric codes of what an axis sweeps, for uniforms (the WGSL mirror switches on these).
- * `index` of a PlaneAxis is the coordinate, the rate's coordinate or the parameter slot; -1 for `lr`.
+ * `index` of a PlaneAxis is the coordinate, the rate's coordinate, the parameter slot or the
+ * hyperparameter's slot in [β, β₂, ε]; -1 for `lr`.
  */
-export const AxisKind = { COORD: 0, LR: 1, LR_COORD: 2, PARAM: 3 } as const;
+export const AxisKind = { COORD: 0, LR: 1, LR_COORD: 2, PARAM: 3, HYPER: 4 } as const;
 export type AxisKind = (typeof AxisKind)[keyof typeof AxisKind];
 
 /** One resolved axis: what it sweeps and over which range, with its pixel count. */
 export interface PlaneAxis {
   ref: QuantityRef;
   kind: AxisKind;
-  /** Coordinate (COORD, LR_COORD) or parameter slot (PARAM) the axis writes; -1 for LR. */
+  /** Coordinate (COORD, LR_COORD), parameter slot (PARAM) or hyperparameter slot (HYPER) the axis writes; -1 for LR. */
   index: number;
   min: number;
   max: number;
@@ -50,6 +51,8 @@ export interface Plane {
   h: Float64Array;
   /** Parameter values in the objective's `params` order, from spec.objective.params. */
   p: Float64Array;
+  /** The optimizer's hyperparameters [β, β₂, ε] before the sweep. */
+  o: Float64Array;
   u: PlaneAxis;
   v: PlaneAxis;
 }
@@ -72,15 +75,8 @@ export function resolvePlane(spec: ExperimentSpec, obj: PlaneObjective): Plane {
     p[k] = spec.objective.params[name];
   });
   const axis = (key: 'u' | 'v', n: number): PlaneAxis => {
-    const ref = resolveQuantity(spec.plane[key].quantity, obj.vars, obj.params);
-    const [kind, index] =
-      ref.kind === 'coord'
-        ? [AxisKind.COORD, ref.index]
-        : ref.kind === 'lrCoord'
-          ? [AxisKind.LR_COORD, ref.index]
-          : ref.kind === 'param'
-            ? [AxisKind.PARAM, obj.params.indexOf(ref.name)]
-            : [AxisKind.LR, -1];
+    const ref = resolveQuantity(spec.plane[key].quantity, obj.vars, obj.params, spec.optimizer);
+    const { kind, index } = axisCode(ref, obj.params);
     return { ref, kind, index, min: spec.plane[key].min, max: spec.plane[key].max, n };
   };
   return {
@@ -90,9 +86,26 @@ export function resolvePlane(spec: ExperimentSpec, obj: PlaneObjective): Plane {
     x0: Float64Array.from(spec.x0),
     h,
     p,
+    o: Float64Array.of(spec.optimizer.beta, spec.optimizer.beta2, spec.optimizer.eps),
     u: axis('u', spec.size[0]),
     v: axis('v', spec.size[1]),
   };
+}
+
+/** A resolved quantity as uniforms code it: AxisKind and the coordinate or slot it writes (-1 for lr). */
+export function axisCode(ref: QuantityRef, params: readonly string[]): { kind: AxisKind; index: number } {
+  switch (ref.kind) {
+    case 'coord':
+      return { kind: AxisKind.COORD, index: ref.index };
+    case 'lrCoord':
+      return { kind: AxisKind.LR_COORD, index: ref.index };
+    case 'param':
+      return { kind: AxisKind.PARAM, index: params.indexOf(ref.name) };
+    case 'hyper':
+      return { kind: AxisKind.HYPER, index: ref.index };
+    default:
+      return { kind: AxisKind.LR, index: -1 };
+  }
 }
 
 /**
@@ -105,8 +118,8 @@ export function axisValue(axis: { min: number; max: number }, i: number, n: numb
 }
 
 /**
- * Writes pixel (i, j)'s start, rates and parameters into x0, h and p (lengths dim, dim, nparam),
- * without allocating. Row j = 0 is the bottom of the picture (v = v.min).
+ * Writes pixel (i, j)'s start, rates, parameters and hyperparameters into x0, h, p and o (lengths dim,
+ * dim, nparam, 3), without allocating. Row j = 0 is the bottom of the picture (v = v.min).
  *
  * Order of application: the base values, then an axis sweeping `lr` (every coordinate's rate), then
  * the other axis. So `u = lr, v = lr.y` gives y the v value and every other coordinate the u value,
@@ -119,23 +132,32 @@ export function pixelSetup(
   x0: Float64Array,
   h: Float64Array,
   p: Float64Array,
+  o: Float64Array = new Float64Array(3),
 ): void {
   x0.set(plane.x0);
   h.set(plane.h);
   p.set(plane.p);
+  o.set(plane.o);
   const uVal = axisValue(plane.u, i, plane.width);
   const vVal = axisValue(plane.v, j, plane.height);
   // `lr` first so that a per-coordinate sweep on the other axis overrides it.
   if (plane.v.kind === AxisKind.LR) {
-    applyAxis(plane.v, vVal, x0, h, p);
-    applyAxis(plane.u, uVal, x0, h, p);
+    applyAxis(plane.v, vVal, x0, h, p, o);
+    applyAxis(plane.u, uVal, x0, h, p, o);
   } else {
-    applyAxis(plane.u, uVal, x0, h, p);
-    applyAxis(plane.v, vVal, x0, h, p);
+    applyAxis(plane.u, uVal, x0, h, p, o);
+    applyAxis(plane.v, vVal, x0, h, p, o);
   }
 }
 
-function applyAxis(axis: PlaneAxis, value: number, x0: Float64Array, h: Float64Array, p: Float64Array): void {
+function applyAxis(
+  axis: PlaneAxis,
+  value: number,
+  x0: Float64Array,
+  h: Float64Array,
+  p: Float64Array,
+  o: Float64Array,
+): void {
   switch (axis.kind) {
     case AxisKind.COORD:
       x0[axis.index] = value;
@@ -148,6 +170,9 @@ function applyAxis(axis: PlaneAxis, value: number, x0: Float64Array, h: Float64A
       break;
     case AxisKind.PARAM:
       p[axis.index] = value;
+      break;
+    case AxisKind.HYPER:
+      o[axis.index] = value;
       break;
   }
 }

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
+import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
 
 export const SPEC_VERSION = 1;
@@ -67,7 +68,7 @@ export const ENSEMBLE_KINDS: readonly SpecKind[] = ['bifurcation', 'density', 'a
 
 /**
  * A swept quantity: a state coordinate (`x`, `y`, `x3`), the learning rate `lr`, one coordinate's
- * rate `lr.x`, or a parameter by name (`eps`). Names are checked against the objective by
+ * rate `lr.x`, the optimizer's `beta` or `beta2` (when its rule uses them), or a parameter by name (`eps`). Names are checked against the objective by
  * `checkSpecQuantities`, since only the compiled objective knows its variables.
  */
 export interface AxisRange {
@@ -123,6 +124,8 @@ export interface ExperimentSpec {
   lr: number;
   /** One rate per coordinate, overriding lr; null for a scalar rate. */
   lrPerCoord: number[] | null;
+  /** The optimizer and its hyperparameters (src/optimizer/rules.ts states the update rules). */
+  optimizer: OptimizerSettings;
   /** Base point: the start of every trajectory, except the coordinates a plane sweeps. */
   x0: number[];
   plane: { u: AxisRange; v: AxisRange };
@@ -175,6 +178,8 @@ const axis = z
   })
   .refine((a) => a.max > a.min, { message: 'max must exceed min' });
 const range = z.tuple([finite, finite]).refine((r) => r[1] > r[0], { message: 'range must be increasing' });
+/** β and β₂ are decay factors in [0, 1): at 1 the state never forgets, and Adam's bias factor is 0. */
+const decay = finite.refine((v) => v >= 0 && v < 1, { message: 'must be in [0, 1)' });
 
 // Strict objects: a misspelt field ("iteratons") is named, not silently replaced by the default.
 const schema = z
@@ -191,6 +196,13 @@ const schema = z
     }),
     lr: positive,
     lrPerCoord: z.array(positive).min(1).max(8).nullable(),
+    optimizer: z.strictObject({
+      kind: z.enum(OPTIMIZER_KINDS),
+      beta: decay,
+      beta2: decay,
+      eps: positive,
+      biasCorrection: z.boolean(),
+    }),
     x0: z.array(finite).min(1).max(8),
     plane: z.strictObject({ u: axis, v: axis }),
     // The upper bounds are SpecLimits, checked by parseSpec.
@@ -271,6 +283,7 @@ export function defaultSpec(): ExperimentSpec {
     objective: { expr: '(1 - x*y)^2/2', preset: 'mf-scalar', params: {} },
     lr: 1.1,
     lrPerCoord: null,
+    optimizer: { ...DEFAULT_OPTIMIZER },
     x0: [0, 0],
     plane: { u: { quantity: 'x', min: -2.5, max: 2.5 }, v: { quantity: 'y', min: -2.5, max: 2.5 } },
     size: [256, 256],
@@ -385,52 +398,10 @@ export function parseSpecJson(text: string, limits: SpecLimits = LAB_LIMITS): Ex
   return parseSpec(value, limits);
 }
 
-/** What a swept quantity refers to, once resolved against the objective's variables and parameters. */
-export type QuantityRef =
-  | { kind: 'coord'; index: number }
-  | { kind: 'lr' }
-  | { kind: 'lrCoord'; index: number }
-  | { kind: 'param'; name: string };
-
-/** Resolves a quantity name; throws SpecError naming the allowed ones. */
-export function resolveQuantity(
-  name: string,
-  vars: readonly string[],
-  params: readonly string[],
-): QuantityRef {
-  if (name === 'lr') return { kind: 'lr' };
-  if (name.startsWith('lr.')) {
-    const i = vars.indexOf(name.slice(3));
-    if (i >= 0) return { kind: 'lrCoord', index: i };
-  } else {
-    const i = vars.indexOf(name);
-    if (i >= 0) return { kind: 'coord', index: i };
-    if (params.includes(name)) return { kind: 'param', name };
-  }
-  const allowed = [...vars, 'lr', ...vars.map((v) => `lr.${v}`), ...params];
-  throw new SpecError([`plane: unknown quantity '${name}'; allowed: ${allowed.join(', ')}`]);
-}
-
-/** Checks the spec's dimension-dependent fields against a compiled objective's variables and parameters. */
-export function checkSpecQuantities(
-  spec: ExperimentSpec,
-  vars: readonly string[],
-  params: readonly string[],
-): void {
-  const issues: string[] = [];
-  if (spec.x0.length !== vars.length)
-    issues.push(
-      `x0: has ${spec.x0.length} coordinates but the objective has ${vars.length} (${vars.join(', ')})`,
-    );
-  for (const key of ['u', 'v'] as const) {
-    try {
-      resolveQuantity(spec.plane[key].quantity, vars, params);
-    } catch (e) {
-      issues.push(...(e as SpecError).issues.map((m) => m.replace(/^plane:/, `plane.${key}:`)));
-    }
-  }
-  for (const p of params)
-    if (!Object.hasOwn(spec.objective.params, p))
-      issues.push(`objective.params: parameter '${p}' has no value`);
-  if (issues.length) throw new SpecError(issues);
-}
+export {
+  checkSpecQuantities,
+  planeQuantities,
+  resolveQuantity,
+  SWEPT_HYPERS,
+  type QuantityRef,
+} from './quantities.ts';

@@ -7,6 +7,7 @@
  */
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { ATTRACTOR_ENTRIES } from './attractor-entries.ts';
+import { OPTIMIZER_ENTRIES } from './optimizer-entries.ts';
 
 /** Trajectories the inspector compares for an entry: one start, several learning rates. */
 export interface GalleryTrajectories {
@@ -284,6 +285,8 @@ export const GALLERY: GalleryEntry[] = [
     claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100',
   },
   ...ATTRACTOR_ENTRIES,
+  // Optimizers beyond plain GD (optimizer-entries.ts).
+  ...OPTIMIZER_ENTRIES,
 ];
 
 export function getGalleryEntry(id: string): GalleryEntry | undefined {

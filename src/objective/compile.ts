@@ -217,7 +217,8 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
   };
 }
 
-const UNARY_OP: ReadonlyMap<string, Op> = new Map<string, Op>([
+/** The DAG op of each one-argument function of the language. */
+export const UNARY_OP: ReadonlyMap<string, Op> = new Map<string, Op>([
   ['sin', Op.SIN],
   ['cos', Op.COS],
   ['tan', Op.TAN],

@@ -46,8 +46,25 @@ function powiExpr(a: string, n: number): string {
   return n < 0 ? `1.0 / (${chain})` : `(${chain})`;
 }
 
+/** How emitBody names things other than the objective's: leaves, temporaries, sqrt. */
+export interface BodyOptions {
+  /** The WGSL expression of a VAR, PARAM or DIR leaf (default x[i], P[j], v[i]). */
+  leaf?: (n: DagNode) => string;
+  /** Suffix of every temporary (`t5_0`), so that bodies emitted into one function do not clash. */
+  suffix?: string;
+  /**
+   * Emit SQRT as WGSL's sqrt rather than the helper (which the objective block defines only when it
+   * uses it): for expressions whose argument is never negative.
+   */
+  plainSqrt?: boolean;
+}
+
 /** The body (let statements) computing `outputs`, and the expression of each output. */
-function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; exprs: string[] } {
+export function emitBody(
+  dag: Dag,
+  outputs: readonly number[],
+  options: BodyOptions = {},
+): { lines: string[]; exprs: string[] } {
   const mark = dag.reachable(outputs);
   const name = new Map<number, string>();
   const lines: string[] = [];
@@ -63,13 +80,10 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
         name.set(id, f32Literal(n.value));
         continue;
       case Op.VAR:
-        name.set(id, `x[${n.value}]`);
-        continue;
       case Op.PARAM:
-        name.set(id, `P[${n.value}]`);
-        continue;
       case Op.DIR:
-        name.set(id, `v[${n.value}]`);
+        if (options.leaf) name.set(id, options.leaf(n));
+        else name.set(id, `${n.op === Op.VAR ? 'x' : n.op === Op.PARAM ? 'P' : 'v'}[${n.value}]`);
         continue;
       case Op.ADD:
         e = `${a} + ${b}`;
@@ -95,6 +109,9 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
       case Op.SELECT:
         e = `select(${ref(n.args[3])}, ${ref(n.args[2])}, ${a} < ${b})`;
         break;
+      case Op.SQRT:
+        e = options.plainSqrt ? `sqrt(${a})` : `${HELPER_PREFIX}sqrt(${a})`;
+        break;
       default: {
         const fn = UNARY_WGSL[n.op];
         if (!fn) throw new Error(`no WGSL for op ${n.op}`);
@@ -103,7 +120,7 @@ function emitBody(dag: Dag, outputs: readonly number[]): { lines: string[]; expr
         e = fn.startsWith(HELPER_PREFIX) ? `${fn}(${a})` : `${HELPER_PREFIX}keepnan(${a}, ${fn}(${a}))`;
       }
     }
-    const t = `t${id}`;
+    const t = `t${id}${options.suffix ?? ''}`;
     lines.push(`  let ${t} = ${e};`);
     name.set(id, t);
   }

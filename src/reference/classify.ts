@@ -1,5 +1,6 @@
 /**
- * The outcome of one trajectory in float64, exactly as src/core/outcome.ts defines it. This is the
+ * The outcome of one trajectory in float64, exactly as src/core/outcome.ts defines it, under any
+ * optimizer (the state and its tangent map are the optimizer's: step.ts). This is the
  * reference the GPU engine is compared against, so it follows the definition's wording step by step
  * rather than taking shortcuts (no early exit once a period is found, for instance: the Lyapunov
  * sum runs to N whatever the period).
@@ -13,29 +14,36 @@ import {
   type TrajectoryRecord,
 } from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { escaped, rateVector, type Rate } from './gd.ts';
 import { lambdaMax, normInf } from './linalg.ts';
+import { hyperVector, StateStepper } from './step.ts';
 import { rescaleTangent, tangentExponent } from './tangent.ts';
 
-/** Scratch buffers for one dimension, so classifying a grid allocates nothing per trajectory. */
+/** [β, β₂, ε] of the default optimizer (GD reads none of them). */
+const DEFAULT_HYPER = hyperVector(DEFAULT_OPTIMIZER);
+
+/** Scratch buffers for one objective and optimizer, so classifying a grid allocates nothing per trajectory. */
 export class ClassifyWorkspace {
+  readonly stepper: StateStepper;
+  /** The state z (x, the optimizer's vectors, the clocks). */
   readonly x: Float64Array;
-  readonly g: Float64Array;
-  /** Tangent vector v (rescaled by powers of two), and J_k v before rescaling. */
+  /** Tangent vector v over x and the optimizer's vectors (rescaled by powers of two), and J_k v. */
   readonly v: Float64Array;
   readonly jv: Float64Array;
-  /** Checkpoint c = x_{N-P}. */
+  /** Checkpoint c = z_{N-P} (x and the optimizer's vectors). */
   readonly c: Float64Array;
-  /** The first state of the current half of the averaging window (x_T, then x_M). */
+  /** The first x of the current half of the averaging window (x_T, then x_M). */
   readonly anchor: Float64Array;
   readonly hess: Float64Array;
   readonly eig: Float64Array;
-  constructor(readonly dim: number) {
-    this.x = new Float64Array(dim);
-    this.g = new Float64Array(dim);
-    this.v = new Float64Array(dim);
-    this.jv = new Float64Array(dim);
-    this.c = new Float64Array(dim);
+  constructor(obj: CompiledObjective, optimizer?: Pick<OptimizerSettings, 'kind' | 'biasCorrection'>) {
+    const st = (this.stepper = new StateStepper(obj, optimizer));
+    const dim = obj.dim;
+    this.x = st.alloc();
+    this.v = new Float64Array(st.tdim);
+    this.jv = new Float64Array(st.tdim);
+    this.c = new Float64Array(st.tdim);
     this.anchor = new Float64Array(dim);
     this.hess = new Float64Array(dim * dim);
     this.eig = new Float64Array(dim * dim);
@@ -58,9 +66,17 @@ export function emptyRecord(): TrajectoryRecord {
   };
 }
 
+/** ‖a - b‖∞ over the first n components. */
+function distInf(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
+  let d = 0;
+  for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+  return d;
+}
+
 /**
- * Classifies the trajectory from x0 with per-coordinate rates h (length dim) and parameters p,
- * writing into `rec` (reused across a grid). Returns the GD steps taken: N, or the escape iteration.
+ * Classifies the trajectory from x0 with per-coordinate rates h (length dim), parameters p and
+ * hyperparameters o ([β, β₂, ε]) under the workspace's optimizer, writing into `rec` (reused across a
+ * grid). Returns the steps taken: N, or the escape iteration.
  *
  * A diverged record has `iter` = the escape iteration and every other number unset (period 0, the
  * floats NaN): the definition decides nothing else for it.
@@ -75,45 +91,45 @@ export function classifyInto(
   transient: number,
   s: ClassifySettings,
   rec: TrajectoryRecord,
+  o: ArrayLike<number> = DEFAULT_HYPER,
 ): number {
   const n = obj.dim;
   const N = iterations;
-  const { x, g, v, jv, c, anchor } = ws;
-  for (let k = 0; k < n; k++) x[k] = x0[k];
+  const { x: z, v, jv, c, anchor, stepper } = ws;
+  const tn = stepper.tdim;
+  stepper.start(x0, z);
   // Checkpoint index N - P; a spec keeps P < N, a direct caller may not.
   const K = Math.max(0, N - s.maxPeriod);
-  // Rule 3: s = max(1, ‖c‖∞) and the extent a_i of the orbit seen from c so far.
+  // Rule 3: s = max(1, ‖c‖∞) and the extent a_i of the orbit seen from c so far, over the whole state.
   let scale = 0;
   let extent = 0;
   if (K === 0) {
-    c.set(x);
-    scale = Math.max(1, normInf(c, n));
+    c.set(z.subarray(0, tn));
+    scale = Math.max(1, normInf(c, tn));
   }
   const lyap = s.lyapunov && transient < N;
-  if (lyap) tangentStart(n, v);
+  if (lyap) tangentStart(tn, v);
   let exponents = 0;
   let period = 0;
-  // Rule 5: extents R1, R2 of the two halves of the window T … N, each from its first state.
+  // Rule 5: extents R1, R2 of x over the two halves of the window T … N, each from its first state.
   const T = Math.min(transient, N);
   const half = Math.floor((N - T) / 2);
   const mid = T + half;
   const r = [0, 0];
-  if (T === 0) anchor.set(x);
+  if (T === 0) anchor.set(z.subarray(0, n));
 
   for (let k = 0; k < N; k++) {
     if (lyap && k >= transient) {
-      // J_k v = v - h ⊙ ∇²f(x_k) v, at x_k: before the step moves x.
+      // J_k v at z_k, before the step moves z: the whole update's Jacobian (rule 4).
       // v is rescaled by a power of two and λ taken from its final length (tangent.ts).
-      obj.hvp(x, p, v, jv);
-      for (let i = 0; i < n; i++) jv[i] = v[i] - h[i] * jv[i];
-      exponents += rescaleTangent(jv, v, n);
+      stepper.tangent(z, v, h, p, o, jv);
+      exponents += rescaleTangent(jv, v, tn);
     }
 
-    obj.grad(x, p, g);
-    for (let i = 0; i < n; i++) x[i] -= h[i] * g[i];
+    stepper.step(z, h, p, o);
     const k1 = k + 1;
 
-    if (escaped(x, n, s.divergeRadius)) {
+    if (escaped(z, n, s.divergeRadius)) {
       rec.outcome = Outcome.DIVERGED;
       rec.iter = k1;
       rec.period = 0;
@@ -128,27 +144,26 @@ export function classifyInto(
     }
 
     if (k1 > T && k1 <= mid + half) {
-      let d = 0;
-      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - anchor[i]));
+      const d = distInf(z, anchor, n);
       const which = k1 <= mid ? 0 : 1;
       r[which] = Math.max(r[which], d);
     }
-    if (k1 === T || k1 === mid) anchor.set(x);
+    if (k1 === T || k1 === mid) anchor.set(z.subarray(0, n));
 
     if (k1 === K) {
-      c.set(x);
-      scale = Math.max(1, normInf(c, n));
+      c.set(z.subarray(0, tn));
+      scale = Math.max(1, normInf(c, tn));
     } else if (k1 > K && period === 0) {
-      let d = 0;
-      for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - c[i]));
+      const d = distInf(z, c, tn);
       const i = k1 - K;
       if (d <= s.tol * (i === 1 ? scale : Math.min(scale, extent))) period = i;
       else extent = Math.max(extent, d);
     }
   }
 
-  const lambda = lyap ? tangentExponent(v, n, exponents, N - transient) : NaN;
-  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold);
+  const x = z.subarray(0, n);
+  const lambda = lyap ? tangentExponent(v, tn, exponents, N - transient) : NaN;
+  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold, s.tol * scale);
   rec.iter = N;
   rec.period = period;
   rec.lyapunov = lambda;
@@ -169,6 +184,8 @@ export interface ClassifyOptions {
   settings?: Partial<ClassifySettings>;
   /** Parameter values in the objective's order; default: the compiled ones. */
   params?: ArrayLike<number>;
+  /** The optimizer; default plain GD. */
+  optimizer?: OptimizerSettings;
 }
 
 /** The outcome of one trajectory (allocates; for a grid use classifyInto with a workspace). */
@@ -181,9 +198,10 @@ export function classifyTrajectory(
   if (x0.length !== obj.dim)
     throw new RangeError(`x0 has ${x0.length} entries, the objective ${obj.dim} coordinates`);
   const rec = emptyRecord();
+  const optimizer = options.optimizer ?? DEFAULT_OPTIMIZER;
   classifyInto(
     obj,
-    new ClassifyWorkspace(obj.dim),
+    new ClassifyWorkspace(obj, optimizer),
     x0,
     rateVector(h, obj.dim),
     options.params ?? obj.paramValues,
@@ -191,6 +209,7 @@ export function classifyTrajectory(
     options.transient,
     { ...DEFAULT_CLASSIFY, ...options.settings },
     rec,
+    hyperVector(optimizer),
   );
   return rec;
 }

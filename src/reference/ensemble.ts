@@ -18,35 +18,41 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { columnSetup, type ColumnSetup } from './ensemble-columns.ts';
+import { StateStepper } from './step.ts';
 import { allocSamples, CompiledEnsemble, type BinBand, type SampleColumns } from './kernel/ensemble-block.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /**
  * The float64 trajectory of one sample. `run` performs pass one (fate, period, exponent, extremes of
- * the kept observable, and the state x_T); `replay` re-iterates the kept steps from x_T, which in
- * float64 on one machine reproduces pass one's iterates exactly.
+ * the kept observable, and the state z_T: x and the optimizer's vectors and clocks); `replay`
+ * re-iterates the kept steps from z_T, which in float64 on one machine reproduces pass one's iterates
+ * exactly.
  */
 class SampleIntegrator {
-  private readonly g: Float64Array;
+  private readonly stepper: StateStepper;
   private readonly hv: Float64Array;
   private readonly v: Float64Array;
   private readonly c: Float64Array;
   private readonly anchor: Float64Array;
-  readonly x: Float64Array;
-  readonly xT: Float64Array;
+  readonly z: Float64Array;
+  readonly zT: Float64Array;
 
   constructor(
     private readonly plan: EnsemblePlan,
     private readonly obj: CompiledObjective,
   ) {
-    const n = plan.dim;
-    this.g = new Float64Array(n);
-    this.hv = new Float64Array(n);
-    this.v = new Float64Array(n);
-    this.c = new Float64Array(n);
-    this.anchor = new Float64Array(n);
-    this.x = new Float64Array(n);
-    this.xT = new Float64Array(n);
+    const st = (this.stepper = new StateStepper(obj, plan.optimizer));
+    this.hv = new Float64Array(st.tdim);
+    this.v = new Float64Array(st.tdim);
+    this.c = new Float64Array(st.tdim);
+    this.anchor = new Float64Array(plan.dim);
+    this.z = st.alloc();
+    this.zT = st.alloc();
+  }
+
+  /** Words of a sample's state. */
+  get sdim(): number {
+    return this.stepper.sdim;
   }
 
   observe(x: Float64Array, p: Float64Array, o: EnsembleObservable = this.plan.observable): number {
@@ -55,33 +61,36 @@ class SampleIntegrator {
     return this.obj.observable(o.slot ?? 0, x, p);
   }
 
-  private step(lr: Float64Array, p: Float64Array): boolean {
-    const { x, g } = this;
-    this.obj.grad(x, p, g);
+  /** One step; false once x has escaped (rule 2). */
+  private step(col: ColumnSetup): boolean {
+    const { z } = this;
+    this.stepper.step(z, col.lr, col.params, col.hyper);
     let norm = 0;
     let finite = true;
-    for (let i = 0; i < x.length; i++) {
-      x[i] -= lr[i] * g[i];
-      if (!Number.isFinite(x[i])) finite = false;
-      norm = Math.max(norm, Math.abs(x[i]));
+    for (let i = 0; i < this.plan.dim; i++) {
+      if (!Number.isFinite(z[i])) finite = false;
+      norm = Math.max(norm, Math.abs(z[i]));
     }
     return finite && norm <= this.plan.classify.divergeRadius;
   }
 
   run(col: ColumnSetup, start: Float64Array, out: SampleSummary): void {
-    const { plan, x, v, c, hv } = this;
+    const { plan, z, v, c, hv, stepper } = this;
     const { dim: n, transient: T, iterations: N } = plan;
+    const tn = stepper.tdim;
     const { maxPeriod: P, tol, lyapunov } = plan.classify;
-    x.set(start);
-    if (col.coord >= 0) x[col.coord] = col.value;
-    tangentStart(n, v);
+    stepper.start(start, z);
+    if (col.coord >= 0) z[col.coord] = col.value;
+    const x = z.subarray(0, n);
+    tangentStart(tn, v);
     const cp = Math.max(0, N - P);
-    if (cp === 0) c.set(x);
-    if (T === 0) this.xT.set(x);
-    // Rule 3 of src/core/outcome.ts: s = max(1, ‖c‖∞) and the orbit's extent seen from c so far.
+    if (cp === 0) c.set(z.subarray(0, tn));
+    if (T === 0) this.zT.set(z);
+    // Rule 3 of src/core/outcome.ts: s = max(1, ‖c‖∞) and the orbit's extent seen from c so far,
+    // over the whole state.
     let scale = cp === 0 ? Math.max(1, infNorm(c)) : 0;
     let extent = 0;
-    // Rule 5: extents of the two halves of the window T … N, each from its first state.
+    // Rule 5: extents of x over the two halves of the window T … N, each from its first state.
     const half = Math.floor((N - Math.min(T, N)) / 2);
     const mid = T + half;
     const anchor = this.anchor;
@@ -95,17 +104,14 @@ class SampleIntegrator {
     let lyap = 0;
     for (let k = 0; k < N; k++) {
       if (lyapunov && k >= T) {
-        this.obj.hvp(x, col.params, v, hv);
+        stepper.tangent(z, v, col.lr, col.params, col.hyper, hv);
         let s = 0;
-        for (let i = 0; i < n; i++) {
-          hv[i] = v[i] - col.lr[i] * hv[i];
-          s += hv[i] * hv[i];
-        }
+        for (let i = 0; i < tn; i++) s += hv[i] * hv[i];
         const norm = Math.max(Math.sqrt(s), 1e-300);
         lyap += Math.log(norm);
-        for (let i = 0; i < n; i++) v[i] = hv[i] / norm;
+        for (let i = 0; i < tn; i++) v[i] = hv[i] / norm;
       }
-      if (!this.step(col.lr, col.params)) {
+      if (!this.step(col)) {
         out.escape = k + 1;
         break;
       }
@@ -117,13 +123,13 @@ class SampleIntegrator {
         else out.r2 = Math.max(out.r2, d);
       }
       if (k1 === T || k1 === mid) anchor.set(x);
-      if (k1 === T) this.xT.set(x);
+      if (k1 === T) this.zT.set(z);
       if (k1 === cp) {
-        c.set(x);
+        c.set(z.subarray(0, tn));
         scale = Math.max(1, infNorm(c));
       } else if (k1 > cp && out.period === 0) {
         let d = 0;
-        for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - c[i]));
+        for (let i = 0; i < tn; i++) d = Math.max(d, Math.abs(z[i] - c[i]));
         const p = k1 - cp;
         if (d <= tol * (p === 1 ? scale : Math.min(scale, extent))) out.period = p;
         else extent = Math.max(extent, d);
@@ -135,14 +141,16 @@ class SampleIntegrator {
       }
     }
     out.lyapunov = lyapunov ? lyap / (N - T) : NaN;
+    out.scale = scale;
   }
 
-  /** Re-iterates the K kept steps from x_T, calling `visit` with each kept observable and state. */
+  /** Re-iterates the K kept steps from z_T, calling `visit` with each kept observable and x. */
   replay(col: ColumnSetup, visit: (o: number, x: Float64Array) => void): void {
-    this.x.set(this.xT);
+    this.z.set(this.zT);
+    const x = this.z.subarray(0, this.plan.dim);
     for (let k = 0; k < this.plan.keep; k++) {
-      this.step(col.lr, col.params);
-      visit(this.observe(this.x, col.params), this.x);
+      this.step(col);
+      visit(this.observe(x, col.params), x);
     }
   }
 }
@@ -155,7 +163,9 @@ function infNorm(v: Float64Array): number {
 
 /** One column at a time, interpreted (SampleIntegrator over the objective's evaluators) or compiled. */
 interface ColumnRunner {
-  /** Pass one of column c: summaries at c·M + m, x_T at (c·M + m - xTOffset)·dim. */
+  /** Words of a sample's state z_T. */
+  sdim: number;
+  /** Pass one of column c: summaries at c·M + m, z_T at (c·M + m - xTOffset)·sdim. */
   run(c: number, out: SampleColumns, xT: Float64Array, xTOffset: number): void;
   /** Pass two of column c into the W × H density. */
   bin(
@@ -180,9 +190,20 @@ interface ColumnRunner {
 function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunner {
   const { samples: M, dim: n, rows: H } = plan;
   const integ = new SampleIntegrator(plan, obj);
+  const sn = integ.sdim;
   const start = new Float64Array(n);
-  const s: SampleSummary = { escape: 0, period: 0, lyapunov: NaN, min: NaN, max: NaN, r1: 0, r2: 0 };
+  const s: SampleSummary = {
+    escape: 0,
+    period: 0,
+    lyapunov: NaN,
+    min: NaN,
+    max: NaN,
+    r1: 0,
+    r2: 0,
+    scale: 0,
+  };
   return {
+    sdim: sn,
     run(c, out, xT, xTOffset) {
       const col = columnSetup(plan, c);
       for (let m = 0; m < M; m++) {
@@ -196,7 +217,8 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
         out.max[i] = s.max;
         out.r1[i] = s.r1;
         out.r2[i] = s.r2;
-        xT.set(integ.xT, (i - xTOffset) * n);
+        out.scale[i] = s.scale;
+        xT.set(integ.zT, (i - xTOffset) * sn);
       }
     },
     bin(c, xT, xTOffset, escape, [lo, hi], band) {
@@ -204,7 +226,7 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
       for (let m = 0; m < M; m++) {
         const i = c * M + m;
         if (escape[i] > 0) continue;
-        integ.xT.set(xT.subarray((i - xTOffset) * n, (i - xTOffset + 1) * n));
+        integ.zT.set(xT.subarray((i - xTOffset) * sn, (i - xTOffset + 1) * sn));
         integ.replay(col, (o) => {
           const r = rowOf(o, lo, hi, H);
           if (r < 0) band.outside[c - band.c0]++;
@@ -237,7 +259,7 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
     const second = plan.pair!.v;
     for (let m = 0; m < M; m++) {
       if (escape[m] > 0) continue;
-      integ.xT.set(xT.subarray(m * n, (m + 1) * n));
+      integ.zT.set(xT.subarray(m * sn, (m + 1) * sn));
       integ.replay(col, (u, x) => visit(u, integ.observe(x, col.params, second)));
     }
   }
@@ -247,6 +269,7 @@ function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunne
   const M = plan.samples;
   const k = new CompiledEnsemble(plan, obj);
   return {
+    sdim: k.sdim,
     run: (c, out, xT, xTOffset) => {
       k.run(c * M, (c + 1) * M, out, 0, xT, xTOffset);
     },
@@ -270,7 +293,7 @@ export async function runEnsembleCpu(
   options: RunOptions & { interpreted?: boolean } = {},
 ): Promise<BifurcationResult> {
   const t0 = performance.now();
-  const { columns: W, samples: M, dim: n, rows: H } = plan;
+  const { columns: W, samples: M, rows: H } = plan;
   const runner = !options.interpreted && obj.graph ? compiledRunner(plan, obj) : interpretedRunner(plan, obj);
   if (plan.pair) return runPair(spec, plan, runner, options, t0);
   // Columnar summaries: a large fallback run holds millions of samples.
@@ -279,6 +302,7 @@ export async function runEnsembleCpu(
   // With a fixed range a column is binned right after its first pass; only the automatic range
   // needs every x_T kept until all columns have run.
   const fixed = plan.range;
+  const n = runner.sdim;
   const xT = fixed ? new Float64Array(M * n) : new Float64Array(W * M * n);
   for (let c = 0; c < W; c++) {
     const xTOffset = fixed ? c * M : 0;
@@ -310,9 +334,9 @@ async function runPair(
   options: RunOptions,
   t0: number,
 ): Promise<BifurcationResult> {
-  const { samples: M, dim: n, rows: H } = plan;
+  const { samples: M, rows: H } = plan;
   const samples = allocSamples(M);
-  const xT = new Float64Array(M * n);
+  const xT = new Float64Array(M * runner.sdim);
   runner.run(0, samples, xT, 0);
   options.onProgress?.(1, 2);
   await yieldAndCheck(options.signal);
@@ -336,6 +360,7 @@ export function sampleAt(s: SampleColumns, i: number): SampleSummary {
     max: s.max[i],
     r1: s.r1[i],
     r2: s.r2[i],
+    scale: s.scale[i],
   };
 }
 

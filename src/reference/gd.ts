@@ -1,7 +1,9 @@
-/** Float64 gradient descent on a compiled objective: one trajectory, kept whole (for plots and the CLI). */
+/** Float64 trajectories of an optimizer on a compiled objective, kept whole (for plots and the CLI). */
 import { DEFAULT_CLASSIFY } from '../core/outcome.ts';
 import type { CompiledObjective } from '../objective/types.ts';
+import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { lambdaMax, normInf } from './linalg.ts';
+import { hyperVector, StateStepper } from './step.ts';
 
 /** A learning rate: one scalar h, or one rate per coordinate (the preconditioned step h ⊙ ∇f). */
 export type Rate = number | ArrayLike<number>;
@@ -12,18 +14,6 @@ export function rateVector(h: Rate, dim: number): Float64Array {
   if (h.length !== dim)
     throw new RangeError(`rate has ${h.length} entries, the objective ${dim} coordinates`);
   return Float64Array.from(h);
-}
-
-/** One GD step in place: x ← x − h ⊙ ∇f(x). `g` is scratch of length dim. Allocates nothing. */
-export function gdStep(
-  obj: CompiledObjective,
-  x: Float64Array,
-  h: Float64Array,
-  p: ArrayLike<number>,
-  g: Float64Array,
-): void {
-  obj.grad(x, p, g);
-  for (let k = 0; k < obj.dim; k++) x[k] -= h[k] * g[k];
 }
 
 /** Whether x has escaped: a non-finite component or ‖x‖∞ beyond the radius (src/core/outcome.ts, rule 2). */
@@ -37,6 +27,11 @@ export function escaped(x: ArrayLike<number>, n: number, radius: number): boolea
 export interface Trajectory {
   /** x_0 … x_K: K = the iteration count, or the escape iteration when the trajectory diverged. */
   iterates: Float64Array[];
+  /**
+   * The optimizer's vectors at each iterate (v; s; m then s, each dim long, concatenated); empty for
+   * GD, which has none.
+   */
+  states: Float64Array[];
   f: number[];
   /** λmax(∇²f(x_k)). */
   sharpness: number[];
@@ -45,8 +40,8 @@ export interface Trajectory {
 }
 
 /**
- * Runs GD from x0 for `iterations` steps, stopping at the escape iteration (the escaped iterate is
- * kept, so a plot shows where it went). Same step and escape rule as the classifier.
+ * Runs the optimizer (default GD) from x0 for `iterations` steps, stopping at the escape iteration (the
+ * escaped iterate is kept, so a plot shows where it went). Same step and escape rule as the classifier.
  */
 export function runTrajectory(
   obj: CompiledObjective,
@@ -55,24 +50,29 @@ export function runTrajectory(
   p: ArrayLike<number>,
   iterations: number,
   divergeRadius = DEFAULT_CLASSIFY.divergeRadius,
+  optimizer: OptimizerSettings = DEFAULT_OPTIMIZER,
 ): Trajectory {
   const n = obj.dim;
   if (x0.length !== n) throw new RangeError(`x0 has ${x0.length} entries, the objective ${n} coordinates`);
   const hv = rateVector(h, n);
-  const x = Float64Array.from(x0);
-  const g = new Float64Array(n);
+  const stepper = new StateStepper(obj, optimizer);
+  const o = hyperVector(optimizer);
+  const z = stepper.alloc();
+  stepper.start(x0, z);
+  const x = z.subarray(0, n);
   const H = new Float64Array(n * n);
   const work = new Float64Array(n * n);
-  const out: Trajectory = { iterates: [], f: [], sharpness: [], escape: null };
+  const out: Trajectory = { iterates: [], states: [], f: [], sharpness: [], escape: null };
   const record = () => {
     out.iterates.push(Float64Array.from(x));
+    if (stepper.tdim > n) out.states.push(z.slice(n, stepper.tdim));
     out.f.push(obj.f(x, p));
     obj.hess(x, p, H);
     out.sharpness.push(lambdaMax(H, n, work));
   };
   record();
   for (let k = 1; k <= iterations; k++) {
-    gdStep(obj, x, hv, p, g);
+    stepper.step(z, hv, p, o);
     record();
     if (escaped(x, n, divergeRadius)) {
       out.escape = k;

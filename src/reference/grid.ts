@@ -47,6 +47,7 @@ export class GridRunner {
   private readonly x0: Float64Array;
   private readonly h: Float64Array;
   private readonly p: Float64Array;
+  private readonly o = new Float64Array(3);
   private readonly compiled: CompiledBasin | null;
 
   /**
@@ -65,7 +66,7 @@ export class GridRunner {
     this.columns = columns ?? allocColumns(W, H - rowStart, 'f64');
     if (this.columns.width !== W || rowStart + this.columns.height > H)
       throw new RangeError(`columns are ${this.columns.width}×${this.columns.height}, the grid ${W}×${H}`);
-    this.ws = new ClassifyWorkspace(dim);
+    this.ws = new ClassifyWorkspace(obj, spec.optimizer);
     this.x0 = new Float64Array(dim);
     this.h = new Float64Array(dim);
     this.p = new Float64Array(obj.params.length);
@@ -74,13 +75,13 @@ export class GridRunner {
 
   /** Classifies row j (every pixel i of it) into the columns; returns the GD steps taken. */
   row(j: number): number {
-    const { spec, obj, plane, ws, rec, x0, h, p, columns } = this;
+    const { spec, obj, plane, ws, rec, x0, h, p, o, columns } = this;
     const W = plane.width;
     if (this.compiled) return this.compiled.pixels(j * W, (j + 1) * W, columns, this.rowStart * W);
     let steps = 0;
     for (let i = 0; i < W; i++) {
-      pixelSetup(plane, i, j, x0, h, p);
-      steps += classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, rec);
+      pixelSetup(plane, i, j, x0, h, p, o);
+      steps += classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, rec, o);
       const idx = (j - this.rowStart) * W + i;
       columns.outcome[idx] = rec.outcome;
       columns.iter[idx] = rec.iter;

@@ -1,8 +1,9 @@
 /**
  * Estimated run times of the float64 CPU engine and of the GPU engine on a software adapter, for
  * auto's choice (decide.ts). Both run the same step, so both costs are modelled on the objective's
- * operations per step (the gradient, plus the Hessian-vector product over the exponent's window):
- * arithmetic nodes A and elementary functions E (sin, exp, log, pow, …).
+ * operations per step (the gradient, plus the Hessian-vector product over the exponent's window) and
+ * the optimizer's rule per coordinate (and its tangent over the window): arithmetic nodes A and
+ * elementary functions E (sin, exp, log, pow, …).
  *
  * Per trajectory step, fitted to runs on this project's machine (2 cores of an AMD EPYC, SwiftShader
  * 5.0 through Dawn, mf-scalar, a quartic and a sin/cos/exp objective; bench/cost-model.md):
@@ -14,6 +15,7 @@
 import { Op, type Dag } from '../objective/dag.ts';
 import type { ObjectiveGraph } from '../objective/types.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import { compileOptimizer } from '../optimizer/compile.ts';
 
 export interface CostEstimate {
   cpuMs: number;
@@ -70,6 +72,13 @@ export function estimateCost(
   const { trajectories, steps, lyapunovShare } = specWork(spec);
   const plain = count(graph.dag, graph.grad);
   const lyap = count(graph.dag, [...graph.grad, ...graph.hvp]);
+  // The fit above includes GD's own step; another optimizer adds what its rule costs beyond it.
+  if (spec.optimizer.kind !== 'gd') {
+    const opt = compileOptimizer(spec.optimizer);
+    const dim = graph.grad.length;
+    plain.a += dim * count(opt.dag, opt.step).a;
+    lyap.a += dim * count(opt.dag, [...opt.step, ...opt.tangent]).a;
+  }
   const a = (1 - lyapunovShare) * plain.a + lyapunovShare * lyap.a;
   const e = (1 - lyapunovShare) * plain.e + lyapunovShare * lyap.e;
   const total = trajectories * steps;

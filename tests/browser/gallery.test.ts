@@ -6,7 +6,7 @@
  */
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
-import { getGalleryEntry } from '../../src/gallery/entries.ts';
+import { GALLERY, getGalleryEntry } from '../../src/gallery/entries.ts';
 import { screenshot, sharedBrowser, waitForInspector, waitForMap, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
@@ -100,7 +100,7 @@ describe('the gallery in the lab', () => {
       const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!;
       return Array.from(panel.shadowRoot!.querySelectorAll('button.entry .title')).map((t) => t.textContent);
     });
-    expect(titles).toHaveLength(7);
+    expect(titles).toHaveLength(GALLERY.length);
     await clickPanel(page, 'button.entry[data-entry="mf-periodic"]');
     await waitForMap(page);
     const entry = getGalleryEntry('mf-periodic')!;

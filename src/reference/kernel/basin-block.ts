@@ -9,7 +9,8 @@ import { pixelSetup, resolvePlane, type Plane } from '../../experiment/plane.ts'
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
 import { mathImportObject } from '../../objective/wasm/emit.ts';
-import { lambdaMax, normInf } from '../linalg.ts';
+import { compileOptimizer, stateSize } from '../../optimizer/compile.ts';
+import { lambdaMax } from '../linalg.ts';
 import { tangentExponent } from '../tangent.ts';
 import { choosePairs, CONST_BYTES, kernelModule, type RunFn } from './kernel.ts';
 import { laneLayout, type LaneLayout } from './layout.ts';
@@ -21,8 +22,11 @@ export const BLOCK_LANES = 256;
 /** Float64Array views of a kernel's fields (one per field, `lanes` long). */
 export class LaneViews {
   readonly x: Float64Array[];
+  readonly u: Float64Array[];
+  readonly clock: Float64Array[];
   readonly h: Float64Array[];
   readonly p: Float64Array[];
+  readonly o: Float64Array[];
   readonly v: Float64Array[];
   readonly c: Float64Array[];
   readonly anchor: Float64Array[];
@@ -43,8 +47,11 @@ export class LaneViews {
     const one = (off: number) => new Float64Array(buffer, off, L.lanes);
     const many = (offs: number[]) => offs.map(one);
     this.x = many(L.x);
+    this.u = many(L.u);
+    this.clock = many(L.clock);
     this.h = many(L.h);
     this.p = many(L.p);
+    this.o = many(L.o);
     this.v = many(L.v);
     this.c = many(L.c);
     this.anchor = many(L.anchor);
@@ -62,9 +69,44 @@ export class LaneViews {
     this.f = one(L.f);
   }
 
-  /** Lane l's state saved at a range boundary (checkpoint, anchor). */
+  /** Lane l's x saved at a range boundary (the window's anchor). */
   copyX(to: Float64Array[], l: number): void {
     for (let i = 0; i < this.x.length; i++) to[i][l] = this.x[i][l];
+  }
+
+  /** Lane l's x and optimizer vectors saved as the checkpoint c; returns s = max(1, ‖c‖∞). */
+  checkpoint(l: number): number {
+    const n = this.x.length;
+    let m = 0;
+    for (let i = 0; i < this.c.length; i++) {
+      const v = i < n ? this.x[i][l] : this.u[i - n][l];
+      this.c[i][l] = v;
+      m = Math.max(m, Math.abs(v));
+    }
+    return Math.max(1, m);
+  }
+
+  /** Lane l at k = 0: x0, the optimizer's vectors 0, its clocks 1. */
+  startState(l: number, x0: ArrayLike<number>): void {
+    for (let i = 0; i < this.x.length; i++) this.x[i][l] = x0[i];
+    for (const u of this.u) u[l] = 0;
+    for (const b of this.clock) b[l] = 1;
+  }
+
+  /** Lane l's whole state (x, the optimizer's vectors, the clocks) into `out` at `at`. */
+  readState(l: number, out: Float64Array, at: number): void {
+    let k = at;
+    for (const a of this.x) out[k++] = a[l];
+    for (const a of this.u) out[k++] = a[l];
+    for (const a of this.clock) out[k++] = a[l];
+  }
+
+  /** Lane l's whole state from `src` at `at` (as readState wrote it). */
+  writeState(l: number, src: Float64Array, at: number): void {
+    let k = at;
+    for (const a of this.x) a[l] = src[k++];
+    for (const a of this.u) a[l] = src[k++];
+    for (const a of this.clock) a[l] = src[k++];
   }
 }
 
@@ -123,7 +165,10 @@ export class CompiledBasin {
   private readonly x0: Float64Array;
   private readonly h: Float64Array;
   private readonly p: Float64Array;
+  private readonly o = new Float64Array(3);
   private readonly tangent: Float64Array;
+  /** A lane's final tangent vector. */
+  private readonly vEnd: Float64Array;
   private readonly hess: Float64Array;
   private readonly eig: Float64Array;
 
@@ -135,19 +180,22 @@ export class CompiledBasin {
     if (!obj.graph) throw new Error('the compiled kernel needs an objective compiled from an expression');
     this.plane = resolvePlane(spec, obj);
     const dim = obj.dim;
-    const pairs = choosePairs(obj.graph);
-    const layout = laneLayout(dim, obj.params.length, BLOCK_LANES, CONST_BYTES);
+    const optimizer = compileOptimizer(spec.optimizer);
+    const pairs = choosePairs(obj.graph, optimizer);
+    const layout = laneLayout(dim, obj.params.length, BLOCK_LANES, CONST_BYTES, 0, optimizer);
     this.sched = schedule(spec.iterations, spec.transient, spec.classify.maxPeriod, spec.classify.lyapunov);
     const flagSets = this.sched.segments.map((s) => s.flags);
     this.k = instantiateKernel(
-      kernelModule(obj.graph, layout, { tangent: 'basin', observe: null, pairs }, flagSets),
+      kernelModule(obj.graph, layout, { tangent: 'basin', observe: null, pairs, optimizer }, flagSets),
       layout,
       pairs,
     );
     this.x0 = new Float64Array(dim);
     this.h = new Float64Array(dim);
     this.p = new Float64Array(obj.params.length);
-    this.tangent = tangentStart(dim, new Float64Array(dim));
+    const tdim = stateSize(optimizer, dim).tdim;
+    this.tangent = tangentStart(tdim, new Float64Array(tdim));
+    this.vEnd = new Float64Array(tdim);
     this.hess = new Float64Array(dim * dim);
     this.eig = new Float64Array(dim * dim);
   }
@@ -166,7 +214,7 @@ export class CompiledBasin {
   }
 
   private block(first: number, end: number, cols: RecordColumns, offset: number): number {
-    const { plane, k, sched, spec, obj, x0, h, p } = this;
+    const { plane, k, sched, spec, obj, x0, h, p, o } = this;
     const V = k.views;
     const W = plane.width;
     const n = obj.dim;
@@ -176,14 +224,13 @@ export class CompiledBasin {
     for (let l = 0; l < used; l++) {
       if (l < lanes) {
         const idx = first + l;
-        pixelSetup(plane, idx % W, Math.floor(idx / W), x0, h, p);
+        pixelSetup(plane, idx % W, Math.floor(idx / W), x0, h, p, o);
       }
-      for (let i = 0; i < n; i++) {
-        V.x[i][l] = x0[i];
-        V.h[i][l] = h[i];
-        V.v[i][l] = this.tangent[i];
-      }
+      V.startState(l, x0);
+      for (let i = 0; i < n; i++) V.h[i][l] = h[i];
+      for (let i = 0; i < V.v.length; i++) V.v[i][l] = this.tangent[i];
       for (let j = 0; j < p.length; j++) V.p[j][l] = p[j];
+      for (let j = 0; j < 3; j++) V.o[j][l] = o[j];
       V.logSum[l] = 0;
       V.period[l] = 0;
       V.extent[l] = 0;
@@ -196,11 +243,7 @@ export class CompiledBasin {
     const { divergeRadius, tol } = spec.classify;
     for (const seg of sched.segments) {
       for (let l = 0; l < used; l++) {
-        if (seg.checkpoint) {
-          V.copyX(V.c, l);
-          for (let i = 0; i < n; i++) x0[i] = V.c[i][l];
-          V.scale[l] = Math.max(1, normInf(x0, n));
-        }
+        if (seg.checkpoint) V.scale[l] = V.checkpoint(l);
         if (seg.anchor) V.copyX(V.anchor, l);
       }
       k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
@@ -236,8 +279,9 @@ export class CompiledBasin {
       steps += N;
       let lambda = NaN;
       if (sched.lyapunov) {
-        for (let i = 0; i < n; i++) this.x0[i] = V.v[i][l];
-        lambda = tangentExponent(this.x0, n, V.logSum[l], N - spec.transient);
+        const t = this.vEnd;
+        for (let i = 0; i < t.length; i++) t[i] = V.v[i][l];
+        lambda = tangentExponent(t, t.length, V.logSum[l], N - spec.transient);
       }
       const period = V.period[l];
       cols.outcome[idx] = decideOutcome(
@@ -247,6 +291,7 @@ export class CompiledBasin {
         V.r2[l],
         sched.half,
         spec.classify.chaosThreshold,
+        spec.classify.tol * V.scale[l],
       );
       cols.iter[idx] = N;
       cols.period[idx] = period;

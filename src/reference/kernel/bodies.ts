@@ -1,10 +1,11 @@
 /** The kernel's functions besides the step loop: results at the final state, and the replay trace. */
 import type { ObjectiveGraph } from '../../objective/types.ts';
-import { Code, ConstTable, I32, op, simd, VOID, type ValType } from '../../objective/wasm/encoder.ts';
+import { Code, ConstTable, I32, op, VOID, type ValType } from '../../objective/wasm/encoder.ts';
 import { emitOutputs, type MathImports } from '../../objective/wasm/emit.ts';
 import { context, Fn, load, store, type PairState } from './fn.ts';
 import type { LaneLayout } from './layout.ts';
 import { observedNode, type KernelOptions, type Observed } from './kernel.ts';
+import { emitClocks, emitStep } from './optimizer-step.ts';
 
 /** `final(groups)`: f, ∇²f and the observables at each lane's state, into their fields. */
 export function finalBody(
@@ -43,9 +44,9 @@ export function finalBody(
 }
 
 /**
- * `trace(groups, steps)`: each lane's x advances `steps` GD steps (the replay of the kept iterates:
- * no test, as in the reference), and after step s its observed value goes to row s of the trace (and
- * the second traced quantity, where there is one, to row s of the second trace).
+ * `trace(groups, steps)`: each lane's state advances `steps` optimizer steps (the replay of the kept
+ * iterates: no test, as in the reference), and after step s its observed value goes to row s of the
+ * trace (and the second traced quantity, where there is one, to row s of the second trace).
  */
 export function traceBody(
   graph: ObjectiveGraph,
@@ -66,11 +67,15 @@ export function traceBody(
   const s = fn.locals.alloc(I32);
   const st = Array.from({ length: G }, () => ({
     x: fn.vs(L.dim),
+    u: fn.vs(L.dim * L.nstate),
+    clock: fn.vs(L.nclock),
     h: fn.vs(L.dim),
     p: fn.vs(L.nparam),
+    o: fn.vs(3),
     v: [] as number[],
-  }));
-  const ctx = context(fn, math, G, st as unknown as PairState[]);
+  })) as unknown as PairState[];
+  const ctx = context(fn, math, G, st);
+  const opt = opts.optimizer;
   c.i32(0).set(g);
   c.op(op.block, VOID, op.loop, VOID);
   c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
@@ -78,20 +83,23 @@ export function traceBody(
     .i32(16 * G)
     .op(op.i32Mul)
     .set(base);
-  st.forEach((q, k) => {
-    q.x.forEach((l, i) => load(c, base, L.x[i], k, l));
-    q.h.forEach((l, i) => load(c, base, L.h[i], k, l));
-    q.p.forEach((l, j) => load(c, base, L.p[j], k, l));
-  });
+  const fields = [
+    ['x', L.x],
+    ['u', L.u],
+    ['clock', L.clock],
+    ['h', L.h],
+    ['p', L.p],
+    ['o', L.o],
+  ] as const;
+  st.forEach((q, k) => fields.forEach(([f, offs]) => q[f].forEach((l, i) => load(c, base, offs[i], k, l))));
   c.i32(0).set(s);
   c.get(base).set(row);
   c.op(op.block, VOID, op.loop, VOID);
   c.get(s).get(1).op(op.i32GeS, op.brIf, 1);
   const grad = emitOutputs(graph.dag, graph.grad, ctx);
-  st.forEach((q, k) =>
-    q.x.forEach((xi, i) => c.get(xi).get(q.h[i]).get(grad[i][k]).v(simd.f64x2Mul).v(simd.f64x2Sub).set(xi)),
-  );
-  for (const o of grad) for (const l of o) fn.locals.release(l);
+  const clocks = emitClocks(fn, math, st, opt);
+  emitStep(fn, math, st, opt, grad, clocks);
+  for (const o of [...grad, ...clocks.all]) for (const l of o) fn.locals.release(l);
   const record = (o: Observed, offset: number) => {
     const outs = o.kind === 'coord' ? null : emitOutputs(graph.dag, [observedNode(graph, o)], ctx);
     st.forEach((q, k) => store(c, row, offset, k, outs ? outs[0][k] : q.x[(o as { index: number }).index]));
@@ -105,7 +113,9 @@ export function traceBody(
     .set(row);
   c.get(s).i32(1).op(op.i32Add).set(s);
   c.op(op.br, 0, op.end, op.end);
-  st.forEach((q, k) => q.x.forEach((l, i) => store(c, base, L.x[i], k, l)));
+  st.forEach((q, k) =>
+    fields.slice(0, 3).forEach(([f, offs]) => q[f].forEach((l, i) => store(c, base, offs[i], k, l))),
+  );
   c.get(g).i32(1).op(op.i32Add).set(g);
   c.op(op.br, 0, op.end, op.end);
   return [fn.locals.types, c];

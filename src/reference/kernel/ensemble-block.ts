@@ -1,6 +1,7 @@
 /**
  * An ensemble's samples (src/core/ensemble.ts) through the compiled kernel: pass one gives each
- * sample's summary and its state x_T, pass two replays the kept steps from x_T into the bins. Sample
+ * sample's summary and its state z_T (x, the optimizer's vectors and clocks: `sdim` words), pass two
+ * replays the kept steps from z_T into the bins. Sample
  * s is start s mod M of column ⌊s/M⌋; samples of several columns share a block. The summaries, x_T
  * and the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
  */
@@ -9,7 +10,7 @@ import { rowOf, type EnsemblePlan } from '../../core/ensemble.ts';
 import { tangentStart } from '../../core/outcome.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
 import { columnSetup, type ColumnSetup } from '../ensemble-columns.ts';
-import { normInf } from '../linalg.ts';
+import { compileOptimizer, stateSize } from '../../optimizer/compile.ts';
 import { BLOCK_LANES, instantiateKernel, type KernelInstance } from './basin-block.ts';
 import { choosePairs, CONST_BYTES, kernelModule } from './kernel.ts';
 import { laneLayout } from './layout.ts';
@@ -27,6 +28,7 @@ export interface SampleColumns {
   max: Float64Array;
   r1: Float64Array;
   r2: Float64Array;
+  scale: Float64Array;
 }
 
 export function allocSamples(n: number): SampleColumns {
@@ -38,6 +40,7 @@ export function allocSamples(n: number): SampleColumns {
     max: new Float64Array(n),
     r1: new Float64Array(n),
     r2: new Float64Array(n),
+    scale: new Float64Array(n),
   };
 }
 
@@ -53,24 +56,41 @@ export class CompiledEnsemble {
   private readonly k: KernelInstance;
   private readonly sched: Schedule;
   private readonly cols = new Map<number, ColumnSetup>();
-  private readonly scratch: Float64Array;
   private readonly tangent: Float64Array;
+  /** Words of a sample's state z_T. */
+  readonly sdim: number;
 
   constructor(
     private readonly plan: EnsemblePlan,
     obj: CompiledObjective,
   ) {
     if (!obj.graph) throw new Error('the compiled kernel needs an objective compiled from an expression');
-    const pairs = choosePairs(obj.graph);
+    const optimizer = compileOptimizer(plan.optimizer);
+    const pairs = choosePairs(obj.graph, optimizer);
     const traces = plan.pair ? 2 : 1;
-    const layout = laneLayout(plan.dim, obj.params.length, BLOCK_LANES, CONST_BYTES, TRACE_STEPS, traces);
+    const layout = laneLayout(
+      plan.dim,
+      obj.params.length,
+      BLOCK_LANES,
+      CONST_BYTES,
+      TRACE_STEPS,
+      optimizer,
+      traces,
+    );
     const c = plan.classify;
     this.sched = schedule(plan.iterations, plan.transient, c.maxPeriod, c.lyapunov, true);
     const flags = this.sched.segments.map((s) => s.flags);
-    const opts = { tangent: 'ensemble', observe: plan.observable, trace2: plan.pair?.v, pairs } as const;
+    const opts = {
+      tangent: 'ensemble',
+      observe: plan.observable,
+      trace2: plan.pair?.v,
+      pairs,
+      optimizer,
+    } as const;
     this.k = instantiateKernel(kernelModule(obj.graph, layout, opts, flags), layout, pairs);
-    this.scratch = new Float64Array(plan.dim);
-    this.tangent = tangentStart(plan.dim, new Float64Array(plan.dim));
+    const size = stateSize(optimizer, plan.dim);
+    this.sdim = size.sdim;
+    this.tangent = tangentStart(size.tdim, new Float64Array(size.tdim));
   }
 
   private column(c: number): ColumnSetup {
@@ -83,20 +103,19 @@ export class CompiledEnsemble {
     return col;
   }
 
-  /** Lane l: sample s's rates and parameters, and x = `start` (with the column's coordinate). */
-  private setLane(l: number, s: number, start: ArrayLike<number>, override: boolean): void {
+  /** Lane l: sample s's rates, parameters and hyperparameters. */
+  private setLane(l: number, s: number): ColumnSetup {
     const V = this.k.views;
     const col = this.column(Math.floor(s / this.plan.samples));
-    for (let i = 0; i < this.plan.dim; i++) {
-      V.x[i][l] = override && i === col.coord ? col.value : start[i];
-      V.h[i][l] = col.lr[i];
-    }
+    for (let i = 0; i < this.plan.dim; i++) V.h[i][l] = col.lr[i];
     for (let j = 0; j < col.params.length; j++) V.p[j][l] = col.params[j];
+    for (let j = 0; j < 3; j++) V.o[j][l] = col.hyper[j];
+    return col;
   }
 
   /**
-   * Pass one for samples first … end - 1: summaries into `out` at sample - outOffset, x_T into `xT`
-   * (dim per sample) at sample - xTOffset. `stop` is asked between blocks: true throws an AbortError.
+   * Pass one for samples first … end - 1: summaries into `out` at sample - outOffset, z_T into `xT`
+   * (sdim per sample) at sample - xTOffset. `stop` is asked between blocks: true throws an AbortError.
    */
   run(
     first: number,
@@ -110,6 +129,7 @@ export class CompiledEnsemble {
     const { plan, k, sched } = this;
     const V = k.views;
     const n = plan.dim;
+    const sn = this.sdim;
     const N = plan.iterations;
     for (let at = first; at < end; at += BLOCK_LANES) {
       if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
@@ -118,8 +138,10 @@ export class CompiledEnsemble {
       const used = groups * k.groupLanes;
       for (let l = 0; l < used; l++) {
         const s = Math.min(at + l, end - 1);
-        this.setLane(l, s, plan.starts.subarray((s % plan.samples) * n, ((s % plan.samples) + 1) * n), true);
-        for (let i = 0; i < n; i++) V.v[i][l] = this.tangent[i];
+        const col = this.setLane(l, s);
+        V.startState(l, plan.starts.subarray((s % plan.samples) * n, ((s % plan.samples) + 1) * n));
+        if (col.coord >= 0) V.x[col.coord][l] = col.value;
+        for (let i = 0; i < V.v.length; i++) V.v[i][l] = this.tangent[i];
         V.logSum[l] = V.period[l] = V.extent[l] = V.scale[l] = V.r1[l] = V.r2[l] = 0;
         V.omin[l] = Infinity;
         V.omax[l] = -Infinity;
@@ -128,13 +150,9 @@ export class CompiledEnsemble {
       const { divergeRadius, tol } = plan.classify;
       for (const seg of sched.segments) {
         for (let l = 0; l < lanes; l++) {
-          if (seg.checkpoint) {
-            V.copyX(V.c, l);
-            for (let i = 0; i < n; i++) this.scratch[i] = V.c[i][l];
-            V.scale[l] = Math.max(1, normInf(this.scratch, n));
-          }
+          if (seg.checkpoint) V.scale[l] = V.checkpoint(l);
           if (seg.anchor) V.copyX(V.anchor, l);
-          if (seg.saveT) for (let i = 0; i < n; i++) xT[(at + l - xTOffset) * n + i] = V.x[i][l];
+          if (seg.saveT) V.readState(l, xT, (at + l - xTOffset) * sn);
         }
         k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
       }
@@ -148,13 +166,14 @@ export class CompiledEnsemble {
         out.max[j] = V.omax[l];
         out.r1[j] = V.r1[l];
         out.r2[j] = V.r2[l];
+        out.scale[j] = V.scale[l];
       }
     }
   }
 
   /**
    * Pass two for the bounded samples among first … end - 1 (escape[s - escapeOffset] = 0): the kept
-   * iterates replayed from x_T (xT[(s - xTOffset)·dim …]) and counted into `band` over [lo, hi].
+   * iterates replayed from z_T (xT[(s - xTOffset)·sdim …]) and counted into `band` over [lo, hi].
    */
   bin(
     first: number,
@@ -247,7 +266,8 @@ export class CompiledEnsemble {
     visit: (s: number, u: Float64Array, v: Float64Array, at: number, stride: number, steps: number) => void,
   ): void {
     const { plan, k } = this;
-    const n = plan.dim;
+    const V = k.views;
+    const sn = this.sdim;
     const bounded: number[] = [];
     for (let s = first; s < end; s++) if (escape[s - escapeOffset] === 0) bounded.push(s);
     const lanesAll = k.layout.lanes;
@@ -259,7 +279,8 @@ export class CompiledEnsemble {
       const groups = Math.ceil(lanes / k.groupLanes);
       for (let l = 0; l < groups * k.groupLanes; l++) {
         const s = bounded[b + Math.min(l, lanes - 1)];
-        this.setLane(l, s, xT.subarray((s - xTOffset) * n, (s - xTOffset + 1) * n), false);
+        this.setLane(l, s);
+        V.writeState(l, xT, (s - xTOffset) * sn);
       }
       for (let done = 0; done < plan.keep; done += TRACE_STEPS) {
         const steps = Math.min(TRACE_STEPS, plan.keep - done);

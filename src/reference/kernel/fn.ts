@@ -2,6 +2,7 @@
 import { Op, type DagNode } from '../../objective/dag.ts';
 import { Code, simd, V128 } from '../../objective/wasm/encoder.ts';
 import { Locals, type EmitContext, type MathImports } from '../../objective/wasm/emit.ts';
+import { RULE_PARAM, RULE_VAR } from '../../optimizer/compile.ts';
 
 /** A function under construction: its code, locals and the leaves of the current copies. */
 export class Fn {
@@ -33,8 +34,14 @@ export function store(c: Code, base: number, offset: number, q: number, local: n
 /** The locals of one f64x2 copy of the state. */
 export interface PairState {
   x: number[];
+  /** The optimizer's vectors (dim · nstate) and clocks. */
+  u: number[];
+  clock: number[];
   h: number[];
   p: number[];
+  /** Hyperparameters [β, β₂, ε]. */
+  o: number[];
+  /** Tangent over x and u. */
   v: number[];
   c: number[];
   a: number[];
@@ -48,6 +55,47 @@ export interface PairState {
   alive: number;
   omin: number;
   omax: number;
+}
+
+/**
+ * The leaves of the optimizer's rule DAG (src/optimizer/compile.ts) for coordinate i of each copy:
+ * x_i, g_i (`grad[i][g]`), the state's component i, the clocks; h_i, the hyperparameters and the bias
+ * factors (`factors[g]`: c1, c2 locals); δx_i, δg_i (`hvp[i][g]`), the state tangent's component i.
+ */
+export function ruleContext(
+  fn: Fn,
+  math: MathImports,
+  st: PairState[],
+  i: number,
+  leaves: { grad: number[][]; hvp?: number[][]; factors?: number[][] },
+): EmitContext {
+  const dim = st[0].x.length;
+  const ns = st[0].u.length / dim;
+  return {
+    code: fn.code,
+    locals: fn.locals,
+    math,
+    vector: true,
+    pairs: st.length,
+    leaf: (n: DagNode, g: number) => {
+      const s = st[g];
+      const k = n.value;
+      if (n.op === Op.VAR) {
+        if (k === RULE_VAR.x) return s.x[i];
+        if (k === RULE_VAR.g) return leaves.grad[i][g];
+        if (k < RULE_VAR.state + ns) return s.u[(k - RULE_VAR.state) * dim + i];
+        return s.clock[k - RULE_VAR.state - ns];
+      }
+      if (n.op === Op.PARAM) {
+        if (k === RULE_PARAM.h) return s.h[i];
+        if (k <= RULE_PARAM.eps) return s.o[k - RULE_PARAM.beta];
+        return (leaves.factors as number[][])[g][k - RULE_PARAM.c1];
+      }
+      if (k === RULE_VAR.x) return s.v[i];
+      if (k === RULE_VAR.g) return (leaves.hvp as number[][])[i][g];
+      return s.v[(1 + k - RULE_VAR.state) * dim + i];
+    },
+  };
 }
 
 /** A state field: the locals it lives in and its offset(s) in memory. */

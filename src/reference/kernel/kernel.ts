@@ -1,9 +1,10 @@
 /**
- * The float64 GD kernel compiled to WebAssembly: one call advances a block of trajectories over a
- * range of steps, two per f64x2 vector and `pairs` vectors interleaved, with the objective's
- * gradient (and Hessian-vector product for the Lyapunov exponent) emitted inline from its DAG. Each
- * step is the reference's step (src/reference/classify.ts) operation for operation: the tangent
- * map at x_k, the GD step, the divergence test, then the window extents, the period test and (for
+ * The float64 optimizer kernel compiled to WebAssembly: one call advances a block of trajectories over
+ * a range of steps, two per f64x2 vector and `pairs` vectors interleaved, with the objective's
+ * gradient (and Hessian-vector product for the Lyapunov exponent) and the optimizer's update rule and
+ * its tangent emitted inline from their DAGs. Each step is the reference's step
+ * (src/reference/classify.ts over step.ts) operation for operation: the tangent map at z_k, the
+ * optimizer's step, the divergence test, then the window extents, the period test and (for
  * ensembles) the observed extremes, as the call's flags say. So the records equal the interpreted
  * reference's bit for bit. Events between calls (checkpoint, window anchors) and the outcome rule
  * are the drivers' (basin-block.ts, ensemble-block.ts), in plain JavaScript.
@@ -21,8 +22,10 @@ import {
   type ValType,
 } from '../../objective/wasm/encoder.ts';
 import { emitOutputs, importMath, type MathImports } from '../../objective/wasm/emit.ts';
+import type { CompiledOptimizer } from '../../optimizer/compile.ts';
 import { finalBody, traceBody } from './bodies.ts';
-import { context, Fn, load, maxAbsDiff, store, type FieldRef, type PairState } from './fn.ts';
+import { context, Fn, load, maxAbsDiff, ruleContext, store, type FieldRef, type PairState } from './fn.ts';
+import { emitClocks, emitStep } from './optimizer-step.ts';
 import { StepFlag, type LaneLayout } from './layout.ts';
 import { tangent } from './tangent-step.ts';
 
@@ -46,6 +49,8 @@ export interface KernelOptions {
   trace2?: Observed | null;
   /** f64x2 vectors per group (1 or 2): more hide latency, fewer keep large objectives in registers. */
   pairs: number;
+  /** The optimizer's compiled rule (its state must match the layout's nstate and nclock). */
+  optimizer: CompiledOptimizer;
 }
 
 /**
@@ -58,11 +63,15 @@ export type RunFn = (groups: number, k0: number, k1: number, K: number, radius: 
 /** Bytes at the start of memory for the constant table (4096 constants); the lanes follow. */
 export const CONST_BYTES = 65536;
 
-/** Pairs per group: two where the objective is small enough to keep two copies in registers. */
-export function choosePairs(graph: ObjectiveGraph): number {
+/**
+ * Pairs per group: two where the objective (and the optimizer's state) are small enough to keep two
+ * copies in registers.
+ */
+export function choosePairs(graph: ObjectiveGraph, optimizer?: CompiledOptimizer): number {
   const mark = graph.dag.reachable([...graph.grad, ...graph.hvp]);
   let n = 0;
   for (const m of mark) n += m;
+  if (optimizer) n += 8 * graph.grad.length * optimizer.nstate;
   return n <= 48 ? 2 : 1;
 }
 
@@ -113,12 +122,17 @@ function runBody(
   const tol = fn.v();
   const one = fn.v();
   const iv = fn.v();
+  const opt = opts.optimizer;
+  const tdim = dim * (1 + opt.nstate);
   const st: PairState[] = Array.from({ length: G }, () => ({
     x: fn.vs(dim),
+    u: fn.vs(dim * opt.nstate),
+    clock: fn.vs(opt.nclock),
     h: fn.vs(dim),
     p: fn.vs(nparam),
-    v: fn.vs(dim),
-    c: fn.vs(dim),
+    o: fn.vs(3),
+    v: fn.vs(tdim),
+    c: fn.vs(tdim),
     a: fn.vs(dim),
     logSum: fn.v(),
     period: fn.v(),
@@ -139,6 +153,8 @@ function runBody(
   // The fields this range reads and writes; the rest stay in memory untouched.
   const mutable: FieldRef[] = [
     ['x', L.x],
+    ['u', L.u],
+    ['clock', L.clock],
     ['count', L.count],
     ...(lyap
       ? ([
@@ -164,6 +180,7 @@ function runBody(
   const fixed: FieldRef[] = [
     ['h', L.h],
     ['p', L.p],
+    ['o', L.o],
     ...(period
       ? ([
           ['c', L.c],
@@ -199,24 +216,25 @@ function runBody(
 
   c.op(op.block, VOID, op.loop, VOID);
   c.get(k).get(2).op(op.i32GeS, op.brIf, 1);
-  const step = (grad: number[][]) => {
-    for (let q = 0; q < G; q++) {
-      const s = st[q];
-      for (let i = 0; i < dim; i++)
-        c.get(s.x[i]).get(s.h[i]).get(grad[i][q]).v(simd.f64x2Mul).v(simd.f64x2Sub).set(s.x[i]);
-    }
-  };
-  // With the exponent: ∇f and ∇²f·v from one emission (shared subexpressions), tangent first.
+  // ∇f (and with the exponent ∇²f·δx) from one emission (shared subexpressions), the clocks, then the
+  // tangent map J_k w at z_k over every coordinate, then the step.
+  const outs = emitOutputs(graph.dag, lyap ? [...graph.grad, ...graph.hvp] : graph.grad, ctx);
+  const grad = outs.slice(0, dim);
+  const clocks = emitClocks(fn, math, st, opt);
   if (lyap) {
-    const outs = emitOutputs(graph.dag, [...graph.grad, ...graph.hvp], ctx);
-    tangent(fn, st, outs.slice(dim), opts.tangent, math);
-    step(outs.slice(0, dim));
-    for (const o of outs) for (const l of o) fn.locals.release(l);
-  } else {
-    const outs = emitOutputs(graph.dag, graph.grad, ctx);
-    step(outs);
-    for (const o of outs) for (const l of o) fn.locals.release(l);
+    const hvp = outs.slice(dim);
+    const w: number[][] = st.map(() => new Array<number>(tdim));
+    const wOuts: number[][][] = [];
+    for (let i = 0; i < dim; i++) {
+      const t = emitOutputs(opt.dag, opt.tangent, ruleContext(fn, math, st, i, { grad, hvp, ...clocks }));
+      st.forEach((_, g) => t.forEach((o, j) => (w[g][j * dim + i] = o[g])));
+      wOuts.push(t);
+    }
+    tangent(fn, st, w, opts.tangent, math);
+    for (const t of wOuts) for (const o of t) for (const l of o) fn.locals.release(l);
   }
+  emitStep(fn, math, st, opt, grad, clocks);
+  for (const o of [...outs, ...clocks.all]) for (const l of o) fn.locals.release(l);
   // Divergence: ‖x‖∞ ≤ R ⇔ every |x_i| ≤ R (false for NaN, as !(normInf ≤ R) is true for it); a
   // lane's count grows while it stays alive.
   for (const s of st) {
@@ -246,7 +264,7 @@ function runBody(
     c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub, op.f64ConvertI32S).v(simd.f64x2Splat).set(iv);
     for (const s of st) {
       const d = fn.v();
-      maxAbsDiff(c, s.x, s.c);
+      maxAbsDiff(c, [...s.x, ...s.u], s.c);
       c.set(d);
       c.get(iv).get(s.period).get(s.period).f64x2(0).v(simd.f64x2Eq);
       c.get(d).get(tol).get(s.scale).get(s.scale).get(s.extent).v(simd.f64x2Pmin);

@@ -10,10 +10,20 @@ export interface LaneLayout {
   lanes: number;
   dim: number;
   nparam: number;
-  /** Coordinates x_i, rates h_i, parameters p_j, tangent v_i, checkpoint c_i, window anchor a_i. */
+  /** Optimizer state vectors (nstate of them, each dim long, concatenated) and scalar clocks. */
+  nstate: number;
+  nclock: number;
+  /**
+   * Coordinates x_i, the optimizer's vectors u (dim · nstate), its clocks, rates h_i, parameters p_j,
+   * hyperparameters o ([β, β₂, ε]), tangent v and checkpoint c (over x and u: dim · (1 + nstate)),
+   * window anchor a_i.
+   */
   x: number[];
+  u: number[];
+  clock: number[];
   h: number[];
   p: number[];
+  o: number[];
   v: number[];
   c: number[];
   anchor: number[];
@@ -43,13 +53,17 @@ export interface LaneLayout {
   bytes: number;
 }
 
-/** The fields of `lanes` lanes, from byte `base` on, with `traces` traces of `traceSteps` rows. */
+/**
+ * The fields of `lanes` lanes, from byte `base` on, with `traces` traces of `traceSteps` rows, for an
+ * optimizer with `state.nstate` vectors and `state.nclock` clocks (GD: none).
+ */
 export function laneLayout(
   dim: number,
   nparam: number,
   lanes: number,
   base = 0,
   traceSteps = 0,
+  state: { nstate: number; nclock: number } = { nstate: 0, nclock: 0 },
   traces = 1,
 ): LaneLayout {
   let next = base;
@@ -63,11 +77,16 @@ export function laneLayout(
     lanes,
     dim,
     nparam,
+    nstate: state.nstate,
+    nclock: state.nclock,
     x: fields(dim),
+    u: fields(dim * state.nstate),
+    clock: fields(state.nclock),
     h: fields(dim),
     p: fields(nparam),
-    v: fields(dim),
-    c: fields(dim),
+    o: fields(3),
+    v: fields(dim * (1 + state.nstate)),
+    c: fields(dim * (1 + state.nstate)),
     anchor: fields(dim),
     logSum: field(),
     period: field(),

@@ -9,7 +9,9 @@ const TWO52 = 4503599627370496;
 const TWO52_BITS = 0x4330000000000000n;
 
 /**
- * The tangent step. Both styles start from J_k v = v - h ⊙ ∇²f(x_k) v.
+ * The tangent step. Both styles start from w = J_k v, the optimizer's tangent map (emitted from its
+ * rule's DAG by the caller: v - h ⊙ ∇²f(x_k) v for GD), w[g] the locals of copy g over x and the
+ * optimizer's vectors.
  * 'basin' (src/reference/tangent.ts): v ← J_k v · 2^s, the power of two that brings the largest
  * |component| into [2, 4), and -s added to the exponent sum (logSum), with the reference's integer
  * arithmetic done on the exponent bits.
@@ -20,14 +22,13 @@ const TWO52_BITS = 0x4330000000000000n;
 export function tangent(
   fn: Fn,
   st: PairState[],
-  hvp: number[][],
+  wAll: number[][],
   style: KernelOptions['tangent'],
   math: MathImports,
 ): void {
   const c = fn.code;
   st.forEach((s, q) => {
-    const w = hvp.map((o) => o[q]);
-    s.v.forEach((vi, i) => c.get(vi).get(s.h[i]).get(w[i]).v(simd.f64x2Mul).v(simd.f64x2Sub).set(w[i]));
+    const w = wAll[q];
     if (style === 'basin') {
       const eb = fn.v();
       // m = max_i |w_i| as pmax; eb its biased exponent, 0 counted as 1.

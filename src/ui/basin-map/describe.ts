@@ -6,6 +6,7 @@
 import type { OutcomeCounts } from '../../core/outcome.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
+import { describeOptimizer } from '../../optimizer/rules.ts';
 import { fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
 
 const range = (a: { quantity: string; min: number; max: number }) => {
@@ -37,7 +38,8 @@ export function mapDescription(spec: ExperimentSpec, frame: MapFrame | null): st
     ? ''
     : ` at h = ${formatNumber(spec.lr)}`;
   const colour = spec.colour.field === 'outcome' ? 'outcome' : fieldLabel(spec.colour.field, spec);
-  const head = `Basin map of f = ${spec.objective.expr}${rate}: ${range(u)} across, ${range(v)} up, ${spec.size.join(' by ')} starts coloured by ${colour}.`;
+  const by = spec.optimizer.kind === 'gd' ? '' : ` under ${describeOptimizer(spec.optimizer)}`;
+  const head = `Basin map of f = ${spec.objective.expr}${by}${rate}: ${range(u)} across, ${range(v)} up, ${spec.size.join(' by ')} starts coloured by ${colour}.`;
   if (!frame || frame.coarse) return `${head} Computing.`;
   const c = frame.counts;
   const total = frame.spec.size[0] * frame.spec.size[1];

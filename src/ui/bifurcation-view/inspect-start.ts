@@ -15,7 +15,7 @@ function around(quantity: string, c: number) {
 }
 
 /**
- * Data for GD from `x0` with the swept quantity `quantity` set to `value` (e.g. `lr` = h), for
+ * Data for the spec's optimizer from `x0` with the swept quantity `quantity` set to `value` (e.g. `lr` = h), for
  * `iterations` steps; everything else as in `spec`. The marker (and the orbit, when both axes are
  * coordinates) are placed in `display`'s plane, the map on screen, not in the one-pixel spec's.
  */
@@ -49,6 +49,7 @@ export function inspectStart(
     if (i >= 0) return data.x0[i];
     if (q === 'lr') return data.h[0];
     if (q.startsWith('lr.')) return data.h[Math.max(0, vars.indexOf(q.slice(3)))];
+    if (!(q in data.params) && (q === 'beta' || q === 'beta2')) return data.hyper[q === 'beta' ? 0 : 1];
     return data.params[q] ?? NaN;
   };
   const du = display.plane.u.quantity;

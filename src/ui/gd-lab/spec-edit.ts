@@ -17,7 +17,8 @@ export function editSpec(
 ): { spec: ExperimentSpec; note: string | null } {
   let draft = edit(structuredClone(spec)) as ExperimentSpec;
   let note: string | null = null;
-  if (section === 'objective') {
+  // A new objective, or an optimizer that no longer has the β a plane sweeps.
+  if (section === 'objective' || (section === 'optimizer' && draft.optimizer?.kind !== spec.optimizer.kind)) {
     const obj = compileFor(draft.objective.expr, draft.objective.params ?? {});
     const adapted = adaptToObjective(draft, obj);
     draft = adapted.spec;
@@ -25,6 +26,7 @@ export function editSpec(
       note = adaptLine(
         adapted.spec,
         adapted.axes.map((a) => a.from),
+        section === 'objective' ? 'objective' : 'optimizer',
       );
   }
   const next = parseSpec(draft);
@@ -32,12 +34,17 @@ export function editSpec(
   return { spec: next, note };
 }
 
-/** The one line saying how a new objective changed the plane. */
-export function adaptLine(spec: ExperimentSpec, missing: string[]): string {
-  const gone = [...new Set(missing)].map(quantityLabel).join(' or ');
-  const u = quantityLabel(spec.plane.u.quantity);
-  const v = quantityLabel(spec.plane.v.quantity);
+/** The one line saying how a new objective (or optimizer) changed the plane. */
+export function adaptLine(
+  spec: ExperimentSpec,
+  missing: string[],
+  what: 'objective' | 'optimizer' = 'objective',
+): string {
+  const params = Object.keys(spec.objective.params);
+  const gone = [...new Set(missing)].map((q) => quantityLabel(q, params)).join(' or ');
+  const u = quantityLabel(spec.plane.u.quantity, params);
+  const v = quantityLabel(spec.plane.v.quantity, params);
   return spec.kind === 'basin'
-    ? `The objective has no ${gone}: the map now sweeps ${u} across and ${v} up.`
-    : `The objective has no ${gone}: the diagram now sweeps ${u}.`;
+    ? `The ${what} has no ${gone}: the map now sweeps ${u} across and ${v} up.`
+    : `The ${what} has no ${gone}: the diagram now sweeps ${u}.`;
 }

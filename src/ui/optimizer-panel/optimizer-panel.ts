@@ -1,5 +1,6 @@
 /**
- * <gd-optimizer-panel>: learning rate (scalar or one per coordinate), the start, the classification
+ * <gd-optimizer-panel>: the optimizer (GD, momentum, Nesterov, RMSProp, Adam) with the numbers its
+ * rule reads, the learning rate (scalar or one per coordinate), the start, the classification
  * settings, and for basin maps iterations and transient (an ensemble's steps are transient + keep,
  * set in the ensemble panel). Values go to the lab on `change`; the lab's parseSpec decides.
  */
@@ -12,9 +13,14 @@ import { errorLine, numberField } from '../shared/number-field.ts';
 import { fieldErrors, type FieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';
+import { optimizerFields } from './optimizer-fields.ts';
 
 /** The panel's fields and the spec paths whose messages belong beside each. */
 const FIELD_PATHS = {
+  kind: ['optimizer.kind', 'optimizer.biasCorrection'],
+  beta: ['optimizer.beta'],
+  beta2: ['optimizer.beta2'],
+  eps: ['optimizer.eps'],
   lr: ['lr'],
   perCoord: ['lrPerCoord'],
   x0: ['x0'],
@@ -74,6 +80,11 @@ export class OptimizerPanel extends LitElement {
     const e = fieldErrors(this.error, FIELD_PATHS);
     return html`<fieldset>
       <legend>optimizer</legend>
+      ${optimizerFields({
+        spec: s,
+        errors: e.byField,
+        edit: (change) => this.edit((x) => ({ ...x, optimizer: change(x.optimizer) })),
+      })}
       ${numberField({
         id: 'lr',
         label: 'rate h',

@@ -4,7 +4,7 @@
  * the axes with their ranges and the grid's sides, and a new quantity starts on a sensible range.
  */
 import { defaultAxisRange } from '../../experiment/adapt.ts';
-import type { AxisRange, ExperimentSpec } from '../../experiment/spec.ts';
+import { SWEPT_HYPERS, type AxisRange, type ExperimentSpec } from '../../experiment/spec.ts';
 
 const isRate = (q: string) => q === 'lr' || q.startsWith('lr.');
 
@@ -32,10 +32,15 @@ export function setAxisQuantity(spec: ExperimentSpec, key: 'u' | 'v', quantity: 
     return { ...swapped, size: spec.size };
   }
   const params = spec.objective.params;
+  // β and β₂ of the optimizer are a sort of their own: decay factors in [0, 1).
+  const isHyper = (q: string) => (SWEPT_HYPERS as readonly string[]).includes(q) && !Object.hasOwn(params, q);
   const sameSort =
     (isRate(quantity) && isRate(old.quantity)) ||
+    (isHyper(quantity) && isHyper(old.quantity)) ||
     (!isRate(quantity) &&
       !isRate(old.quantity) &&
+      !isHyper(quantity) &&
+      !isHyper(old.quantity) &&
       !Object.hasOwn(params, quantity) &&
       !Object.hasOwn(params, old.quantity));
   const [min, max] = sameSort ? [old.min, old.max] : defaultAxisRange(spec, quantity);

@@ -52,7 +52,8 @@ export class PlanePanel extends LitElement {
     // A bifurcation diagram sweeps u only; its vertical axis is the observable (ensemble panel).
     const title = this.spec.kind === 'basin' ? (key === 'u' ? 'horizontal' : 'vertical') : 'sweep';
     const span = a.max - a.min;
-    const name = quantityLabel(a.quantity);
+    const params = Object.keys(this.spec.objective.params);
+    const name = quantityLabel(a.quantity, params);
     return html`<label
         >${title}
         <select
@@ -61,7 +62,10 @@ export class PlanePanel extends LitElement {
             this.edit((s) => setAxisQuantity(s, key, (e.target as HTMLSelectElement).value))}
         >
           ${quantities.map(
-            (q) => html`<option value=${q} ?selected=${q === a.quantity}>${quantityChoice(q, vars)}</option>`,
+            (q) =>
+              html`<option value=${q} ?selected=${q === a.quantity}>
+                ${quantityChoice(q, vars, params)}
+              </option>`,
           )}
         </select></label
       >
@@ -107,7 +111,7 @@ export class PlanePanel extends LitElement {
     try {
       const obj = compileSpec(s);
       vars = obj.vars;
-      quantities = sweepableQuantities(obj);
+      quantities = sweepableQuantities(obj, s.optimizer);
     } catch {
       quantities = [s.plane.u.quantity, s.plane.v.quantity];
     }

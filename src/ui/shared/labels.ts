@@ -6,17 +6,22 @@
 import type { ColourField, ExperimentSpec } from '../../experiment/spec.ts';
 
 /** How a swept quantity is written on axes, in readouts and in the plane's choices. */
-export function quantityLabel(q: string): string {
+export function quantityLabel(q: string, params: readonly string[] = []): string {
   if (q === 'lr') return 'h';
   if (q.startsWith('lr.')) return `h_${q.slice(3)}`;
+  if (!params.includes(q) && q in HYPER_SYMBOL) return HYPER_SYMBOL[q];
   return q;
 }
 
+/** The optimizer's hyperparameters as the lab writes them. */
+export const HYPER_SYMBOL: Record<string, string> = { beta: 'β', beta2: 'β₂', eps: 'ε' };
+
 /** A quantity as a choice in a menu: its symbol and what it is. */
-export function quantityChoice(q: string, vars: readonly string[]): string {
+export function quantityChoice(q: string, vars: readonly string[], params: readonly string[] = []): string {
   if (q === 'lr') return 'h (learning rate)';
   if (q.startsWith('lr.')) return `h_${q.slice(3)} (rate of ${q.slice(3)} only)`;
   if (vars.includes(q)) return `${q} (start)`;
+  if (!params.includes(q) && q in HYPER_SYMBOL) return `${HYPER_SYMBOL[q]} (optimizer)`;
   return `${q} (parameter)`;
 }
 
@@ -74,6 +79,10 @@ export function formatNumber(v: number, span?: number, digits = 12): string {
 
 /** The lab's name of each spec field, for messages shown beside it. */
 const FIELD_WORDS: [RegExp, string][] = [
+  [/^optimizer\.kind$/, 'optimizer'],
+  [/^optimizer\.beta$/, 'β'],
+  [/^optimizer\.beta2$/, 'β₂'],
+  [/^optimizer\.eps$/, 'ε'],
   [/^lrPerCoord(\.\d+)?$/, 'rate of that coordinate'],
   [/^lr$/, 'rate h'],
   [/^x0(\.\d+)?$/, 'start x₀'],

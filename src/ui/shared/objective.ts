@@ -2,6 +2,8 @@
  * The spec's compiled objective, memoised: the panels validate on every keystroke and the lab
  * checks every edit, and compiling is pure in (expr, params, observables).
  */
+import { planeQuantities } from '../../experiment/spec.ts';
+import type { OptimizerSettings } from '../../optimizer/rules.ts';
 import { checkSpec as checkExperiment } from '../../experiment/check.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
@@ -78,8 +80,11 @@ export function checkSpec(spec: ExperimentSpec): CompiledObjective {
 }
 
 /** The quantities a plane axis may sweep for this objective. */
-export function sweepableQuantities(obj: { vars: readonly string[]; params: readonly string[] }): string[] {
-  return [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...obj.params];
+export function sweepableQuantities(
+  obj: { vars: readonly string[]; params: readonly string[] },
+  optimizer?: Pick<OptimizerSettings, 'kind'>,
+): string[] {
+  return planeQuantities(obj.vars, obj.params, optimizer);
 }
 
 /** The objective's variables, or none while the expression does not compile. */

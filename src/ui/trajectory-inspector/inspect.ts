@@ -1,11 +1,13 @@
 /**
  * The data of the trajectory inspector for one pixel, in float64 with the engine's compiled
- * evaluators: the pixel's start, rates and parameters (the plane model), GD's iterates with f and
- * sharpness, and the gradient flow and modified equations of order 1 and 2 sampled at t = k·h.
+ * evaluators: the pixel's start, rates, parameters and hyperparameters (the plane model), the
+ * optimizer's iterates with f and sharpness, and for plain GD the gradient flow and modified
+ * equations of order 1 and 2 sampled at t = k·h.
  */
 import { runTrajectory } from '../../reference/gd.ts';
 import { sampleFlow, type FlowKind } from '../../reference/flows.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
+import { describeOptimizer, RULES } from '../../optimizer/rules.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { compiledSpec } from '../shared/objective.ts';
 
@@ -33,6 +35,10 @@ export interface InspectorData {
   x0: number[];
   h: number[];
   params: Record<string, number>;
+  /** The optimizer's name, the same with the hyperparameters it reads, and the pixel's [β, β₂, ε]. */
+  optimizer: string;
+  optimizerText: string;
+  hyper: number[];
   /** k = 0 … K. */
   k: number[];
   /** states[c][k]: component c of x_k. */
@@ -56,15 +62,19 @@ export function inspectPixel(spec: ExperimentSpec, i: number, j: number): Inspec
   const x0 = new Float64Array(plane.dim);
   const h = new Float64Array(plane.dim);
   const p = new Float64Array(obj.params.length);
-  pixelSetup(plane, i, j, x0, h, p);
+  const o = new Float64Array(3);
+  pixelSetup(plane, i, j, x0, h, p, o);
   const K = Math.min(spec.iterations, MAX_INSPECT_ITERS);
-  const traj = runTrajectory(obj, x0, h, p, K, spec.classify.divergeRadius);
+  const optimizer = { ...spec.optimizer, beta: o[0], beta2: o[1], eps: o[2] };
+  const traj = runTrajectory(obj, x0, h, p, K, spec.classify.divergeRadius, optimizer);
   const n = traj.iterates.length;
   const states = Array.from({ length: plane.dim }, (_, c) => traj.iterates.map((x) => x[c]));
   const scalar = h.every((r) => r === h[0]);
   const flows: Partial<Record<FlowKind, number[][]>> = {};
   let flowNote: string | null = null;
-  if (scalar) {
+  if (spec.optimizer.kind !== 'gd')
+    flowNote = `no flows: gradient flow and the modified equations approximate plain GD, not ${RULES[spec.optimizer.kind].label}`;
+  else if (scalar) {
     const F = Math.min(n - 1, MAX_FLOW_SAMPLES);
     for (const kind of ['gf', 'me1', 'me2'] as const) {
       try {
@@ -99,6 +109,9 @@ export function inspectPixel(spec: ExperimentSpec, i: number, j: number): Inspec
     x0: Array.from(x0),
     h: Array.from(h),
     params,
+    optimizer: RULES[spec.optimizer.kind].label,
+    optimizerText: describeOptimizer(optimizer),
+    hyper: Array.from(o),
     k: traj.iterates.map((_, k) => k),
     states,
     f: traj.f,

@@ -106,11 +106,11 @@ export class TrajectoryInspector extends LitElement {
     const c = this.component;
     const v = d.vars[c];
 
-    // State: GD as points only (a period-4 orbit reads as four rows of dots), the flows as lines.
+    // State: the iterates as points only (a period-4 orbit reads as four rows of dots), the flows as lines.
     const series: uPlot.Series[] = [
       { label: 'k' },
       {
-        label: `GD ${v}`,
+        label: `${d.optimizer} ${v}`,
         stroke: CURVES.gd.colour,
         fill: undefined,
         paths: () => null,
@@ -134,7 +134,10 @@ export class TrajectoryInspector extends LitElement {
     this.charts.push(
       new uPlot(
         {
-          title: `${v}_k: GD (points) and the flows at t = k·h`,
+          title:
+            d.optimizer === 'GD'
+              ? `${v}_k: GD (points) and the flows at t = k·h`
+              : `${v}_k: ${d.optimizer} (points)`,
           width,
           height: height + 30,
           series,
@@ -256,7 +259,8 @@ export function inspectorTitle(d: InspectorData): string {
     src.kind === 'start' && src.quantity in d.params
       ? `${src.quantity} = ${formatValue(src.value, 6)}, `
       : '';
-  const what = `${param}h = ${h} from x₀ = ${x0}`;
+  const by = d.optimizer === 'GD' ? '' : `${d.optimizerText}, `;
+  const what = `${by}${param}h = ${h} from x₀ = ${x0}`;
   return src.kind === 'pixel' ? `trajectory of pixel (${d.i}, ${d.j}): ${what}` : `trajectory at ${what}`;
 }
 

@@ -1,0 +1,45 @@
+/**
+ * The optimizer entries of the gallery (src/gallery/optimizer-entries.ts): each claim's numbers, in
+ * float64 on the entries' own pictures at a small size.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkAdamEnvelope, checkHeavyBall } from '../src/gallery/optimizer-checks.ts';
+import { getGalleryEntry } from '../src/gallery/entries.ts';
+
+describe('heavy-ball momentum over (h, β)', () => {
+  const r = checkHeavyBall(64, 32);
+  it('the edge of convergence lies within one pixel of 2(1 + β) in every row', () => {
+    expect(r.rows).toHaveLength(32);
+    for (const row of r.rows) expect(Math.abs(row.edge - row.predicted)).toBeLessThanOrEqual(r.step);
+    expect(r.maxErrorPixels).toBeLessThanOrEqual(1);
+    // Not a picture that is all one class: the edge moves from h ≈ 2 to h ≈ 4 across the rows.
+    expect(r.rows[0].edge).toBeLessThan(2.1);
+    expect(r.rows[31].edge).toBeGreaterThan(3.8);
+  });
+  it('inside (1 − √β)² < h < (1 + √β)² the exponent is ½ ln β within 0.01', () => {
+    expect(r.bandPixels).toBeGreaterThan(500);
+    expect(r.bandError).toBeLessThan(0.01);
+  });
+  it('the entry claims what is checked', () => {
+    expect(getGalleryEntry('heavy-ball')!.claim).toMatch(/within one pixel of h = 2\(1 \+ β\)/);
+  });
+});
+
+describe('Adam at large rates on x²/2', async () => {
+  const r = await checkAdamEnvelope(12, 4);
+  it('no column diverges, up to h = 5 (GD diverges beyond 2), and every column is chaotic', () => {
+    expect(r.columns.at(-1)!.h).toBeGreaterThan(4.5);
+    for (const c of r.columns) {
+      expect(c.diverged).toBe(0);
+      expect(c.period).toBeNull();
+      expect(c.lyapunov).toBeGreaterThan(0);
+    }
+  });
+  it('max |x| = (0.24 ± 0.01)·h, fitted exponent 1.00', () => {
+    expect(r.ratio[0]).toBeGreaterThan(0.23);
+    expect(r.ratio[1]).toBeLessThan(0.25);
+    expect(Math.abs(r.slope - 1)).toBeLessThan(0.005);
+    expect(r.prefactor).toBeCloseTo(0.24, 2);
+    expect(getGalleryEntry('adam-bursts')!.claim).toContain('(0.24 ± 0.01)·h, fitted exponent 1.00');
+  });
+});
