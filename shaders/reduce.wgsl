@@ -10,11 +10,15 @@ override STRIDE: u32 = 256u;
 // The `counts` input: true, summary words (shaders/basin.wgsl packs outcome | period << 3 | iter << 10);
 // false, Records.
 override PACKED: bool = false;
+// On: `counts` also counts the diverged pixels of every grid column into `columns` (RunOptions.columns),
+// so a per-column divergence profile needs no records read back.
+override COLUMNS: bool = false;
 
 @group(0) @binding(0) var<uniform> U: ReduceUniforms;
 @group(0) @binding(1) var<storage, read> records: array<Record>;
 @group(0) @binding(1) var<storage, read> words: array<u32>;
 @group(0) @binding(2) var<storage, read_write> stats: Stats;
+@group(0) @binding(3) var<storage, read_write> columns: array<atomic<u32>>;
 
 var<workgroup> wg_outcomes: array<atomic<u32>, 6>;
 var<workgroup> wg_periods: array<atomic<u32>, STATS_PERIOD_BINS>;
@@ -58,6 +62,8 @@ fn counts(
     n45 += select(vec2<u32>(0u), vec2<u32>(1u), vec2<u32>(o) == vec2<u32>(4u, 5u));
     steps += iter;
     if (o == OUTCOME_PERIODIC) { atomicAdd(&wg_periods[min(period, STATS_PERIOD_BINS - 1u)], 1u); }
+    // Neighbouring records lie in different columns, so these atomics rarely collide.
+    if (COLUMNS && o == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + t) % U.width], 1u); }
   }
   if (t0 < U.count) {
     for (var i = 0u; i < 4u; i++) {

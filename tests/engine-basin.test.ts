@@ -431,12 +431,21 @@ describe('chunking, tiling and the data path', () => {
         expect(result.counts).toEqual(counts);
         expect(result.steps).toBe(c.iter.reduce((a, b) => a + b, 0));
         expect(result.ranges).toEqual(fieldRanges(c));
-        // A statistics-only run (no records written) reduces to the same counts and steps.
-        const stats = await engine.runBasin(mixed, { records: 'none' });
+        // A statistics-only run (no records written) reduces to the same counts and steps, and to the
+        // diverged pixels of each column (tiles start mid-grid: the column is the pixel's, not the tile's).
+        const perColumn = new Uint32Array(c.width);
+        c.outcome.forEach((o, k) => o === Outcome.DIVERGED && perColumn[k % c.width]++);
+        expect(new Set(perColumn).size).toBeGreaterThan(5);
+        const stats = await engine.runBasin(mixed, { records: 'none', columns: true });
         expect(stats.records).toBeNull();
         expect(stats.ranges).toBeNull();
         expect(stats.counts).toEqual(counts);
         expect(stats.steps).toBe(result.steps);
+        expect(stats.columnDiverged).toEqual(perColumn);
+        const kept = await engine.runBasin(mixed, { columns: true });
+        expect(kept.columnDiverged).toEqual(perColumn);
+        kept.dispose();
+        expect(result.columnDiverged).toBeUndefined();
       }
     });
   });

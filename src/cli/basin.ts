@@ -4,7 +4,6 @@
  * its spec.
  */
 import { compileObjective } from '../objective/compile.ts';
-import { Outcome, type RecordColumns } from '../core/outcome.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { checkSpec } from '../experiment/check.ts';
 import {
@@ -39,9 +38,6 @@ import { parseMaxSeconds, RunMonitor } from './progress.ts';
 import { readSpecFile } from './spec-file.ts';
 import { PIECE_HELP, PIECE_OPTIONS, pieceSpecLimits, runPieceFlags } from './pieces.ts';
 
-/** Largest map whose per-column diverged fractions the JSON holds (its records are read back for them). */
-export const COLUMN_STATS_MAX_PIXELS = 1 << 20;
-
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
 
 usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
@@ -72,10 +68,11 @@ ${ENGINE_HELP}
 Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the picture. JSON:
   {"spec": …, "engine": "gpu"|"cpu", "adapter": "…", "precision": "f32"|"f64", "reason": "…", "size": [W, H],
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
-              "unsettled": n, "aperiodic": n}, "ms": …, "steps": …}
-  aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class.
-  A map of at most ${COLUMN_STATS_MAX_PIXELS} pixels also gets "columns": {"<u quantity>": [value per column],
-  "diverged": [fraction of the column's pixels that diverged]} (e.g. where h crosses a stability edge).
+              "unsettled": n, "aperiodic": n}, "ms": …, "steps": …,
+   "columns": {"<u quantity>": [value per column], "diverged": [fraction of the column's pixels that
+               diverged]}}
+  aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class. The columns
+  show where a sweep crosses a stability edge (counted where the records are: W numbers read back).
 ${PIECE_HELP}`;
 
 const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
@@ -293,14 +290,15 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
 }
 
 /** Per column of the map: its value of the u quantity and the fraction of its pixels that diverged. */
-export function columnDiverged(spec: ExperimentSpec, cols: RecordColumns): Record<string, number[]> {
-  const [W, H] = spec.size;
-  const diverged = new Array<number>(W).fill(0);
-  for (let j = 0; j < H; j++)
-    for (let i = 0; i < W; i++) if (cols.outcome[j * W + i] === Outcome.DIVERGED) diverged[i]++;
+export function columnDiverged(
+  spec: ExperimentSpec,
+  diverged: ArrayLike<number>,
+  height: number,
+): Record<string, number[]> {
+  const W = spec.size[0];
   return {
     [spec.plane.u.quantity]: Array.from({ length: W }, (_, i) => axisValue(spec.plane.u, i, W)),
-    diverged: diverged.map((d) => d / H),
+    diverged: Array.from({ length: W }, (_, i) => diverged[i] / height),
   };
 }
 
@@ -330,10 +328,12 @@ export async function run(argv: string[]): Promise<number> {
   const pngFile = flags.png as string | undefined;
   try {
     const monitor = new RunMonitor({ command: 'basin', maxSeconds });
-    // Counts alone need no records: the GPU engine then writes none and reads back its statistics.
-    const columnStats = spec.size[0] * spec.size[1] <= COLUMN_STATS_MAX_PIXELS;
-    const records = pngFile === undefined && !columnStats ? 'none' : 'keep';
-    const result = await monitor.run((options) => created.engine.runBasin(spec, { ...options, records }));
+    // Counts alone need no records: the GPU engine then writes none and reads back its statistics
+    // (and the diverged pixels per column).
+    const records = pngFile === undefined ? 'none' : 'keep';
+    const result = await monitor.run((options) =>
+      created.engine.runBasin(spec, { ...options, records, columns: true }),
+    );
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
     const counts = result.counts;
     const out = {
@@ -346,7 +346,7 @@ export async function run(argv: string[]): Promise<number> {
       counts,
       ms: Math.round(result.ms * 10) / 10,
       steps: result.steps,
-      ...(columnStats ? { columns: columnDiverged(spec, await result.readAll()) } : {}),
+      ...(result.columnDiverged && { columns: columnDiverged(spec, result.columnDiverged, result.height) }),
     };
     if (pngFile !== undefined) {
       // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.

@@ -34,6 +34,8 @@ export interface RunOptions {
    * separate jobs (gdlab basin --tile) ask the engine for their rows.
    */
   rows?: { start: number; end: number };
+  /** Count the diverged pixels of every column (BasinResult.columnDiverged): a profile along u. */
+  columns?: boolean;
 }
 
 /** The rows [start, end) a run covers: `rows` checked against the grid's height, or all of them. */
@@ -81,6 +83,11 @@ export interface BasinResult {
   counts: OutcomeCounts;
   /** GD steps taken in all (escaped trajectories stop counting at their escape). */
   steps: number;
+  /**
+   * Diverged pixels per column (index i of W), when the run was asked for them (RunOptions.columns):
+   * counted where the records are, so that a divergence profile reads back W numbers, not W × H records.
+   */
+  columnDiverged?: Uint32Array;
   /** Value ranges of the continuous colour fields; null when the engine did not keep the records. */
   ranges: FieldRanges | null;
   /** Wall time of the run in milliseconds: everything runBasin's caller waited for. */

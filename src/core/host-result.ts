@@ -5,7 +5,13 @@
 import { colourPixels, fieldRanges, resolveColour } from '../colormaps.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinResult, ColourSpec, EngineInfo, FieldRanges } from './engine.ts';
-import { countOutcomes, type OutcomeCounts, type RecordColumns, type TrajectoryRecord } from './outcome.ts';
+import {
+  countOutcomes,
+  Outcome,
+  type OutcomeCounts,
+  type RecordColumns,
+  type TrajectoryRecord,
+} from './outcome.ts';
 
 /** A record out of columns. */
 export function columnRecord(c: RecordColumns, k: number): TrajectoryRecord {
@@ -43,6 +49,15 @@ export class HostBasinResult implements BasinResult {
     this.width = columns.width;
     this.height = columns.height;
     this.counts = countOutcomes(columns);
+  }
+
+  /** Diverged pixels per column, from the records at hand. */
+  get columnDiverged(): Uint32Array {
+    const { width: W, height: H, outcome } = this.columns;
+    const out = new Uint32Array(W);
+    for (let j = 0; j < H; j++)
+      for (let i = 0; i < W; i++) if (outcome[j * W + i] === Outcome.DIVERGED) out[i]++;
+    return out;
   }
 
   /** Computed on first use: a scan of every column, which a caller colouring by outcome never needs. */

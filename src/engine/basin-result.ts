@@ -28,8 +28,9 @@ import { STATS_BYTES } from './layouts.ts';
 import { parseRanges } from './stats.ts';
 
 /**
- * Reduction passes over tiles (records, or summary words for 'packed-counts') into `stats`, in one
- * compute pass of `encoder`; the uniform slots are written now, so submit before yielding.
+ * Reduction passes over tiles (records, or summary words for 'packed-counts') into `stats` (and, given
+ * `columns` and the grid's width, diverged pixels per column), in one compute pass of `encoder`; the
+ * uniform slots are written now, so submit before yielding.
  */
 export function encodeReduce(
   engine: GpuBasinEngine,
@@ -38,13 +39,18 @@ export function encodeReduce(
   tiles: readonly { tile: Tile; buffer: GPUBuffer }[],
   stats: GPUBuffer,
   encoder: GPUCommandEncoder,
+  columns?: { buffer: GPUBuffer; width: number },
 ): void {
   const res = engine.resources;
-  const offsets = res.writeAuxSlots(tiles.map(({ tile }) => reduceUniforms(tile.count)));
+  const offsets = res.writeAuxSlots(
+    tiles.map(({ tile }) => reduceUniforms(tile.count, tile.p0, columns?.width ?? 1)),
+  );
   const pass = encoder.beginComputePass({ label: 'ReducePass' });
+  // Without columns the binding is never written; any storage buffer stands in.
+  const columnBuffer = columns?.buffer ?? res.dummySummary;
   tiles.forEach(({ tile, buffer }, i) => {
-    const bind = reduce.bind({ uniforms: res.auxSlots, records: buffer, stats });
-    for (const kind of kinds) reduce.encode(pass, kind, bind, offsets[i], tile.count);
+    const bind = reduce.bind({ uniforms: res.auxSlots, records: buffer, stats, columns: columnBuffer });
+    for (const kind of kinds) reduce.encode(pass, kind, bind, offsets[i], tile.count, !!columns);
   });
   pass.end();
 }
@@ -56,6 +62,7 @@ export class GpuBasinResult implements BasinResult {
   readonly height: number;
   readonly counts: OutcomeCounts;
   readonly steps: number;
+  readonly columnDiverged?: Uint32Array;
   ranges: FieldRanges | null;
   ms = 0;
   timings?: RunTimings;
@@ -78,6 +85,7 @@ export class GpuBasinResult implements BasinResult {
       records: GPUBuffer[] | null;
       stats: GPUBuffer;
       notes: string[];
+      columnDiverged?: Uint32Array;
     },
   ) {
     this.spec = r.spec;
@@ -90,6 +98,7 @@ export class GpuBasinResult implements BasinResult {
     this.records = r.records;
     this.stats = r.stats;
     if (r.notes.length) this.notes = r.notes;
+    if (r.columnDiverged) this.columnDiverged = r.columnDiverged;
   }
 
   private get device(): GPUDevice {

@@ -142,12 +142,12 @@ export class GpuBasinEngine implements BasinEngine {
   private reducePass: Promise<ReducePass> | null = null;
 
   /** The reduction passes with the pipelines of `kinds` ready, each compiled once per engine. */
-  async reduce(kinds: readonly ReduceKind[]): Promise<ReducePass> {
+  async reduce(kinds: readonly ReduceKind[], columns = false): Promise<ReducePass> {
     if (!this.reducePass) {
       this.reducePass = ReducePass.create(this.device);
       this.reducePass.catch(() => (this.reducePass = null));
     }
-    return (await this.reducePass).prepare(kinds);
+    return (await this.reducePass).prepare(kinds, columns);
   }
 
   /** The colour pass, compiled once per engine. */
@@ -214,9 +214,23 @@ export class GpuBasinEngine implements BasinEngine {
       },
       'allocating the statistics',
     );
+    // Diverged pixels per column: W words, counted by the reduction, read back with the statistics.
+    const columnBytes = options.columns ? 4 * W : 0;
+    const columns = options.columns
+      ? await createBuffer(
+          this.device,
+          {
+            label: 'GpuBasinEngine.columns',
+            size: columnBytes,
+            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+          },
+          'allocating the column counts',
+        )
+      : null;
+    const readBytes = STATS_BYTES + columnBytes;
     const readback = await this.pool.acquire(
       'GpuBasinEngine.readback',
-      STATS_BYTES,
+      readBytes,
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
       'allocating the statistics readback',
     );
@@ -237,7 +251,7 @@ export class GpuBasinEngine implements BasinEngine {
       const plan = this.plan(ctx);
       // Both passes' pipelines compile side by side (on first use).
       const [reduce] = await Promise.all([
-        this.reduce(kinds),
+        this.reduce(kinds, !!columns),
         pass.prepare(
           plan.dispatches.map((d) => d.phase),
           runVariant(ctx, keep),
@@ -246,9 +260,19 @@ export class GpuBasinEngine implements BasinEngine {
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
       const reduction = (encoder: GPUCommandEncoder) =>
-        encodeReduce(this, reduce, kinds, tiles, stats, encoder);
-      const copyStats = (encoder: GPUCommandEncoder) =>
+        encodeReduce(
+          this,
+          reduce,
+          kinds,
+          tiles,
+          stats,
+          encoder,
+          columns ? { buffer: columns, width: W } : undefined,
+        );
+      const copyStats = (encoder: GPUCommandEncoder) => {
         encoder.copyBufferToBuffer(stats, 0, readback, 0, STATS_BYTES);
+        if (columns) encoder.copyBufferToBuffer(columns, 0, readback, STATS_BYTES, columnBytes);
+      };
       const res = this.resources;
       const tEncode = performance.now();
       await runDispatches(
@@ -291,8 +315,11 @@ export class GpuBasinEngine implements BasinEngine {
         timings.reduce = tCopied - tRead;
         tRead = tCopied;
       }
-      await readback.mapAsync(GPUMapMode.READ, 0, STATS_BYTES).catch((e) => this.explain(e));
-      const words = new Uint32Array(readback.getMappedRange(0, STATS_BYTES).slice(0));
+      await readback.mapAsync(GPUMapMode.READ, 0, readBytes).catch((e) => this.explain(e));
+      // One mapped range: getMappedRange offsets must be multiples of 8, which STATS_BYTES need not be.
+      const mapped = readback.getMappedRange(0, readBytes);
+      const words = new Uint32Array(mapped.slice(0, STATS_BYTES));
+      const columnDiverged = columns ? new Uint32Array(mapped.slice(STATS_BYTES, readBytes)) : undefined;
       readback.unmap();
       // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
       await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
@@ -307,6 +334,7 @@ export class GpuBasinEngine implements BasinEngine {
         records: keep ? outputs : null,
         stats,
         notes: notes.filter(Boolean),
+        columnDiverged,
       });
       result.ms = performance.now() - t0;
       timings.host = result.ms - timings.compute - timings.reduce - timings.readback;
@@ -317,6 +345,7 @@ export class GpuBasinEngine implements BasinEngine {
       this.pool.release(readback);
       if (!handed || !keep) for (const b of outputs) this.pool.release(b);
       if (!handed) stats.destroy();
+      columns?.destroy();
     }
   }
 

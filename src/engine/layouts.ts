@@ -35,6 +35,8 @@ export const REDUCE_BINDINGS = {
   /** Records (or summary words) of one tile. */
   records: 1,
   stats: 2,
+  /** Diverged pixels per grid column (RunOptions.columns; a four-byte stand-in otherwise). */
+  columns: 3,
 } as const;
 
 /** Bindings of the colour pass (shaders/colour.wgsl), group 0. */
@@ -141,10 +143,12 @@ export const STATS_WORDS = structWords(STATS_FIELDS);
 export const STATS_BYTES = STATS_WORDS * 4;
 
 /** `ReduceUniforms` of one reduction dispatch over a tile's records or summary words. */
-export const REDUCE_UNIFORM_FIELDS = [['count', 'u32']] as const satisfies readonly (readonly [
-  string,
-  'u32',
-])[];
+export const REDUCE_UNIFORM_FIELDS = [
+  ['count', 'u32'],
+  // The tile's first pixel and the grid's width: record t is in column (p0 + t) % width.
+  ['p0', 'u32'],
+  ['width', 'u32'],
+] as const satisfies readonly (readonly [string, 'u32'])[];
 
 /** `ColourUniforms` of the colour pass over one records binding. */
 export const COLOUR_UNIFORM_FIELDS = [

@@ -25,15 +25,19 @@ export const REDUCE_STRIDE = 256;
 
 export type ReduceKind = 'counts' | 'packed-counts' | 'ranges';
 
-/** Uniform words of one reduction dispatch over `count` records. */
-export function reduceUniforms(count: number): ArrayBuffer {
-  return packUniforms(REDUCE_UNIFORM_FIELDS, { count }, DISPATCH_SLOT_BYTES);
+/** Uniform words of one reduction dispatch over `count` records from pixel p0 of a `width`-wide grid. */
+export function reduceUniforms(count: number, p0 = 0, width = 1): ArrayBuffer {
+  return packUniforms(REDUCE_UNIFORM_FIELDS, { count, p0, width }, DISPATCH_SLOT_BYTES);
 }
+
+/** A pipeline's key: the kind, and whether `counts` also counts diverged pixels per column. */
+const pipelineKey = (kind: ReduceKind, columns: boolean) =>
+  `${kind}${columns && kind !== 'ranges' ? '+columns' : ''}`;
 
 export class ReducePass {
   /** Pipelines by kind, compiled when first asked for (a statistics-only run needs one of three). */
-  private readonly pipelines = new Map<ReduceKind, Promise<GPUComputePipeline>>();
-  private readonly ready = new Map<ReduceKind, GPUComputePipeline>();
+  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private readonly ready = new Map<string, GPUComputePipeline>();
 
   private constructor(
     private readonly device: GPUDevice,
@@ -70,6 +74,7 @@ export class ReducePass {
         entry(REDUCE_BINDINGS.uniforms, 'uniform', true),
         entry(REDUCE_BINDINGS.records, 'read-only-storage'),
         entry(REDUCE_BINDINGS.stats, 'storage'),
+        entry(REDUCE_BINDINGS.columns, 'storage'),
       ],
     });
     const pipelineLayout = device.createPipelineLayout({
@@ -79,11 +84,12 @@ export class ReducePass {
     return new ReducePass(device, layout, pipelineLayout, module);
   }
 
-  /** Compiles the pipelines of these kinds, unless made already. */
-  async prepare(kinds: readonly ReduceKind[]): Promise<this> {
+  /** Compiles the pipelines of these kinds (counting per column with `columns`), unless made already. */
+  async prepare(kinds: readonly ReduceKind[], columns = false): Promise<this> {
     await Promise.all(
       kinds.map((kind) => {
-        let p = this.pipelines.get(kind);
+        const key = pipelineKey(kind, columns);
+        let p = this.pipelines.get(key);
         if (!p) {
           p = createComputePipeline(this.device, {
             label: `ReducePass.${kind}`,
@@ -91,14 +97,19 @@ export class ReducePass {
             compute: {
               module: this.module,
               entryPoint: kind === 'ranges' ? 'ranges' : 'counts',
-              constants: { WORKGROUP_SIZE, STRIDE: REDUCE_STRIDE, PACKED: kind === 'packed-counts' ? 1 : 0 },
+              constants: {
+                WORKGROUP_SIZE,
+                STRIDE: REDUCE_STRIDE,
+                PACKED: kind === 'packed-counts' ? 1 : 0,
+                COLUMNS: columns ? 1 : 0,
+              },
             },
           }).then((pipeline) => {
-            this.ready.set(kind, pipeline);
+            this.ready.set(key, pipeline);
             return pipeline;
           });
-          p.catch(() => this.pipelines.delete(kind));
-          this.pipelines.set(kind, p);
+          p.catch(() => this.pipelines.delete(key));
+          this.pipelines.set(key, p);
         }
         return p;
       }),
@@ -106,12 +117,12 @@ export class ReducePass {
     return this;
   }
 
-  /** A bind group over one tile's records (or summary words) and the statistics. */
-  bind(b: { uniforms: GPUBuffer; records: GPUBuffer; stats: GPUBuffer }): GPUBindGroup {
+  /** A bind group over one tile's records (or summary words), the statistics and the column counts. */
+  bind(b: { uniforms: GPUBuffer; records: GPUBuffer; stats: GPUBuffer; columns: GPUBuffer }): GPUBindGroup {
     return this.device.createBindGroup({
       label: 'ReducePass.bindGroup',
       layout: this.layout,
-      entries: (['uniforms', 'records', 'stats'] as const).map((k) => ({
+      entries: (['uniforms', 'records', 'stats', 'columns'] as const).map((k) => ({
         binding: REDUCE_BINDINGS[k],
         resource:
           k === 'uniforms'
@@ -128,8 +139,9 @@ export class ReducePass {
     bind: GPUBindGroup,
     slotOffset: number,
     count: number,
+    columns = false,
   ): void {
-    const pipeline = this.ready.get(kind);
+    const pipeline = this.ready.get(pipelineKey(kind, columns));
     if (!pipeline) throw new Error(`ReducePass: '${kind}' used before prepare()`);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind, [slotOffset]);
