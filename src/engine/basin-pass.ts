@@ -19,7 +19,8 @@ import {
   TRAJ_FIELDS,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createComputePipeline, createShaderModule, type ShaderPart } from './shader.ts';
+import { createShaderModule, type ShaderPart } from './shader.ts';
+import { PipelineCache } from './pipeline-cache.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
@@ -193,9 +194,7 @@ export class BasinPass {
   }
 
   /** Pipelines by entry point and variant, created on first use (a run needs one to four of them). */
-  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
-  /** The pipelines prepare() has finished, for encode() to use synchronously. */
-  private readonly ready = new Map<string, GPUComputePipeline>();
+  private readonly pipelines: PipelineCache;
 
   /** A pipeline's key and override constants (the bare kernel has none of the variant's). */
   private pipelineKey(phase: Phase, v: KernelVariant): { key: string; constants: Record<string, number> } {
@@ -212,13 +211,14 @@ export class BasinPass {
   private constructor(
     private readonly device: GPUDevice,
     bindGroupLayout: GPUBindGroupLayout,
-    private readonly layout: GPUPipelineLayout,
-    private readonly module: GPUShaderModule,
+    layout: GPUPipelineLayout,
+    module: GPUShaderModule,
     private readonly constants: Record<string, number>,
     /** Whether this pass is the bare kernel (one entry point, `run`). */
     readonly bare: boolean,
   ) {
     this.bindGroupLayout = bindGroupLayout;
+    this.pipelines = new PipelineCache(device, layout, module, 'BasinPass');
   }
 
   /**
@@ -231,20 +231,7 @@ export class BasinPass {
         if (phase === 'run' ? !this.bare : this.bare || !BASIN_PHASES.includes(phase))
           throw new Error(`BasinPass: no entry point '${phase}'`);
         const { key, constants } = this.pipelineKey(phase, variant);
-        let p = this.pipelines.get(key);
-        if (!p) {
-          p = createComputePipeline(this.device, {
-            label: `BasinPass.${phase}`,
-            layout: this.layout,
-            compute: { module: this.module, entryPoint: phase, constants },
-          }).then((pipeline) => {
-            this.ready.set(key, pipeline);
-            return pipeline;
-          });
-          p.catch(() => this.pipelines.delete(key));
-          this.pipelines.set(key, p);
-        }
-        return p;
+        return this.pipelines.prepare(key, phase, constants);
       }),
     );
   }
@@ -273,8 +260,7 @@ export class BasinPass {
     count: number,
     variant: KernelVariant = GENERAL_VARIANT,
   ): void {
-    const pipeline = this.ready.get(this.pipelineKey(phase, variant).key);
-    if (!pipeline) throw new Error(`BasinPass: entry point '${phase}' used before prepare()`);
+    const pipeline = this.pipelines.get(this.pipelineKey(phase, variant).key);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [slotOffset]);
     const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);

@@ -17,7 +17,8 @@ import {
   WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
-import { createComputePipeline, createShaderModule } from './shader.ts';
+import { createShaderModule } from './shader.ts';
+import { PipelineCache } from './pipeline-cache.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /** Entry points of the ensemble kernel: the parts of the first pass, then the reductions and pass two. */
@@ -29,10 +30,12 @@ export class EnsemblePass {
   private constructor(
     private readonly device: GPUDevice,
     readonly layout: GPUBindGroupLayout,
-    private readonly pipelineLayout: GPUPipelineLayout,
-    private readonly module: GPUShaderModule,
+    pipelineLayout: GPUPipelineLayout,
+    module: GPUShaderModule,
     private readonly constants: Record<string, number>,
-  ) {}
+  ) {
+    this.pipelines = new PipelineCache(device, pipelineLayout, module, 'EnsemblePass');
+  }
 
   static async create(
     device: GPUDevice,
@@ -98,29 +101,11 @@ export class EnsemblePass {
     return new EnsemblePass(device, layout, pipelineLayout, module, constants);
   }
 
-  private readonly pipelines = new Map<EnsembleEntry, Promise<GPUComputePipeline>>();
-  private readonly ready = new Map<EnsembleEntry, GPUComputePipeline>();
+  private readonly pipelines: PipelineCache;
 
   /** Creates the pipelines of these entry points unless made already (each compiles on first use). */
   async prepare(entries: Iterable<EnsembleEntry>): Promise<void> {
-    await Promise.all(
-      [...new Set(entries)].map((entry) => {
-        let p = this.pipelines.get(entry);
-        if (!p) {
-          p = createComputePipeline(this.device, {
-            label: `EnsemblePass.${entry}`,
-            layout: this.pipelineLayout,
-            compute: { module: this.module, entryPoint: entry, constants: this.constants },
-          }).then((pipeline) => {
-            this.ready.set(entry, pipeline);
-            return pipeline;
-          });
-          p.catch(() => this.pipelines.delete(entry));
-          this.pipelines.set(entry, p);
-        }
-        return p;
-      }),
-    );
+    await Promise.all([...new Set(entries)].map((e) => this.pipelines.prepare(e, e, this.constants)));
   }
 
   bind(b: EnsembleBuffers): GPUBindGroup {
@@ -145,8 +130,7 @@ export class EnsemblePass {
     slotOffset: number,
     count: number,
   ): void {
-    const pipeline = this.ready.get(entry);
-    if (!pipeline) throw new Error(`EnsemblePass: entry point '${entry}' used before prepare()`);
+    const pipeline = this.pipelines.get(entry);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind, [slotOffset]);
     const perDim = this.device.limits.maxComputeWorkgroupsPerDimension;

@@ -17,7 +17,8 @@ import {
   STATS_MAX_PERIOD,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createComputePipeline, createShaderModule } from './shader.ts';
+import { createShaderModule } from './shader.ts';
+import { PipelineCache } from './pipeline-cache.ts';
 import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
 
 /** Records (or words) one invocation folds. */
@@ -36,15 +37,16 @@ const pipelineKey = (kind: ReduceKind, columns: boolean) =>
 
 export class ReducePass {
   /** Pipelines by kind, compiled when first asked for (a statistics-only run needs one of three). */
-  private readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
-  private readonly ready = new Map<string, GPUComputePipeline>();
+  private readonly pipelines: PipelineCache;
 
   private constructor(
     private readonly device: GPUDevice,
     readonly layout: GPUBindGroupLayout,
-    private readonly pipelineLayout: GPUPipelineLayout,
-    private readonly module: GPUShaderModule,
-  ) {}
+    pipelineLayout: GPUPipelineLayout,
+    module: GPUShaderModule,
+  ) {
+    this.pipelines = new PipelineCache(device, pipelineLayout, module, 'ReducePass');
+  }
 
   static async create(device: GPUDevice): Promise<ReducePass> {
     const module = await createShaderModule(device, 'ReducePass.module', [
@@ -88,30 +90,17 @@ export class ReducePass {
   async prepare(kinds: readonly ReduceKind[], columns = false): Promise<this> {
     await Promise.all(
       kinds.map((kind) => {
-        const key = pipelineKey(kind, columns);
-        let p = this.pipelines.get(key);
-        if (!p) {
-          p = createComputePipeline(this.device, {
-            label: `ReducePass.${kind}`,
-            layout: this.pipelineLayout,
-            compute: {
-              module: this.module,
-              entryPoint: kind === 'ranges' ? 'ranges' : 'counts',
-              constants: {
-                WORKGROUP_SIZE,
-                STRIDE: REDUCE_STRIDE,
-                PACKED: kind === 'packed-counts' ? 1 : 0,
-                COLUMNS: columns ? 1 : 0,
-              },
-            },
-          }).then((pipeline) => {
-            this.ready.set(key, pipeline);
-            return pipeline;
-          });
-          p.catch(() => this.pipelines.delete(key));
-          this.pipelines.set(key, p);
-        }
-        return p;
+        const constants = {
+          WORKGROUP_SIZE,
+          STRIDE: REDUCE_STRIDE,
+          PACKED: kind === 'packed-counts' ? 1 : 0,
+          COLUMNS: columns ? 1 : 0,
+        };
+        return this.pipelines.prepare(
+          pipelineKey(kind, columns),
+          kind === 'ranges' ? 'ranges' : 'counts',
+          constants,
+        );
       }),
     );
     return this;
@@ -141,8 +130,7 @@ export class ReducePass {
     count: number,
     columns = false,
   ): void {
-    const pipeline = this.ready.get(pipelineKey(kind, columns));
-    if (!pipeline) throw new Error(`ReducePass: '${kind}' used before prepare()`);
+    const pipeline = this.pipelines.get(pipelineKey(kind, columns));
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind, [slotOffset]);
     const [x, y] = dispatchSize(
