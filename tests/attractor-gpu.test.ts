@@ -81,6 +81,29 @@ describe('GPU attractor', () => {
     }
   });
 
+  it('runs the optimizer’s state: heavy ball (β = 0.3) damps the chaotic wells onto a 2-cycle in both engines', async () => {
+    // The wells at h = 1.4, where plain GD is chaotic (λ > 0.4, the first test): momentum damps a start
+    // on the diagonal, (0.7, 0.7), onto a 2-cycle (starts off it wander: the diagonal is invariant, not
+    // attracting). Both engines must carry the whole state (x and the velocity) from pass one into the
+    // replay; a replay from x alone would bin other iterates.
+    const gd = coupledSpec({
+      samples: 8,
+      keep: 300,
+      transient: 300,
+      bins: [32, 32],
+      box: [0.7, 0.7, 0.7, 0.7],
+    });
+    const spec = { ...gd, optimizer: { ...gd.optimizer, kind: 'momentum' as const, beta: 0.3 } };
+    const { gpu, cpu } = await both(spec);
+    expectConserved(gpu);
+    expectConserved(cpu);
+    expect([gpu.stats.period[0], cpu.stats.period[0]]).toEqual([2, 2]);
+    expect(cpu.stats.lyapunov[0]).toBeCloseTo(-0.1478, 3);
+    expect(Math.abs(gpu.stats.lyapunov[0] - cpu.stats.lyapunov[0])).toBeLessThan(1e-4);
+    expectSameCells(gpu, cpu);
+    expect(occupied(cpu).length).toBe(2);
+  });
+
   it('gives the same counts when cut into many tiles and dispatches, with a range fixed for v only', async () => {
     const spec = coupledSpec({ samples: 90, keep: 80, transient: 120, bins: [40, 30], vRange: [0, 1.2] });
     const { objective, plan } = prepareEnsemble(spec);
