@@ -17,12 +17,13 @@ import type { OptimizerSettings } from '../optimizer/rules.ts';
 import { BasinResources, runDispatches, runVariant, type RunContext } from './basin-run.ts';
 import { encodeReduce, GpuBasinResult } from './basin-result.ts';
 import { ReducePass, type ReduceKind } from './reduce-pass.ts';
-import { BufferPool, createBuffer } from './buffer-pool.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
+import { RunStats } from './run-stats.ts';
 import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
-import { RECORD_BYTES, STATS_BYTES, WORKGROUP_SIZE } from './layouts.ts';
+import { RECORD_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
-import { initialStats, parseRanges, parseStats } from './stats.ts';
+import { parseRanges, parseStats } from './stats.ts';
 import { checkFinite, runContext } from './run-context.ts';
 import { softwareAdapter } from './adapter-kind.ts';
 
@@ -205,35 +206,7 @@ export class GpuBasinEngine implements BasinEngine {
     const pass = await this.pass(kernel, spec.classify.lyapunov);
     const ctx = this.context(spec, kernel, plane, pass, tiling.tiles, j0, H);
     const outputs: GPUBuffer[] = [];
-    const stats = await createBuffer(
-      this.device,
-      {
-        label: 'GpuBasinResult.stats',
-        size: STATS_BYTES,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      },
-      'allocating the statistics',
-    );
-    // Diverged pixels per column: W words, counted by the reduction, read back with the statistics.
-    const columnBytes = options.columns ? 4 * W : 0;
-    const columns = options.columns
-      ? await createBuffer(
-          this.device,
-          {
-            label: 'GpuBasinEngine.columns',
-            size: columnBytes,
-            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-          },
-          'allocating the column counts',
-        )
-      : null;
-    const readBytes = STATS_BYTES + columnBytes;
-    const readback = await this.pool.acquire(
-      'GpuBasinEngine.readback',
-      readBytes,
-      GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      'allocating the statistics readback',
-    );
+    const runStats = await RunStats.create(this.device, this.pool, W, !!options.columns);
     let handed = false;
     try {
       // Per tile: its records (kept for the result) or its summary words (released after the run).
@@ -246,12 +219,11 @@ export class GpuBasinEngine implements BasinEngine {
             `allocating the ${keep ? 'records' : 'summary'} of ${t.count} pixels`,
           ),
         );
-      this.device.queue.writeBuffer(stats, 0, initialStats());
       const kinds: ReduceKind[] = keep ? ['counts', 'ranges'] : ['packed-counts'];
       const plan = this.plan(ctx);
       // Both passes' pipelines compile side by side (on first use).
       const [reduce] = await Promise.all([
-        this.reduce(kinds, !!columns),
+        this.reduce(kinds, !!runStats.columns),
         pass.prepare(
           plan.dispatches.map((d) => d.phase),
           runVariant(ctx, keep),
@@ -260,19 +232,8 @@ export class GpuBasinEngine implements BasinEngine {
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
       const reduction = (encoder: GPUCommandEncoder) =>
-        encodeReduce(
-          this,
-          reduce,
-          kinds,
-          tiles,
-          stats,
-          encoder,
-          columns ? { buffer: columns, width: W } : undefined,
-        );
-      const copyStats = (encoder: GPUCommandEncoder) => {
-        encoder.copyBufferToBuffer(stats, 0, readback, 0, STATS_BYTES);
-        if (columns) encoder.copyBufferToBuffer(columns, 0, readback, STATS_BYTES, columnBytes);
-      };
+        encodeReduce(this, reduce, kinds, tiles, runStats.stats, encoder, runStats.columnTarget);
+      const copyStats = (encoder: GPUCommandEncoder) => runStats.encodeCopy(encoder);
       const res = this.resources;
       const tEncode = performance.now();
       await runDispatches(
@@ -315,12 +276,7 @@ export class GpuBasinEngine implements BasinEngine {
         timings.reduce = tCopied - tRead;
         tRead = tCopied;
       }
-      await readback.mapAsync(GPUMapMode.READ, 0, readBytes).catch((e) => this.explain(e));
-      // One mapped range: getMappedRange offsets must be multiples of 8, which STATS_BYTES need not be.
-      const mapped = readback.getMappedRange(0, readBytes);
-      const words = new Uint32Array(mapped.slice(0, STATS_BYTES));
-      const columnDiverged = columns ? new Uint32Array(mapped.slice(STATS_BYTES, readBytes)) : undefined;
-      readback.unmap();
+      const { words, columnDiverged } = await runStats.read().catch((e) => this.explain(e));
       // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
       await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
       this.throwIfLost('running the basin pass');
@@ -332,7 +288,7 @@ export class GpuBasinEngine implements BasinEngine {
         steps,
         ranges: keep ? parseRanges(words) : null,
         records: keep ? outputs : null,
-        stats,
+        stats: runStats.stats,
         notes: notes.filter(Boolean),
         columnDiverged,
       });
@@ -342,10 +298,8 @@ export class GpuBasinEngine implements BasinEngine {
       handed = true;
       return result;
     } finally {
-      this.pool.release(readback);
+      runStats.release(handed);
       if (!handed || !keep) for (const b of outputs) this.pool.release(b);
-      if (!handed) stats.destroy();
-      columns?.destroy();
     }
   }
 

@@ -1,0 +1,97 @@
+/**
+ * A basin run's statistics on the GPU and their way back: the statistics buffer (handed to the result,
+ * whose colour pass reads its automatic range there), the diverged pixels per column when asked for,
+ * and one pooled readback buffer for both, so a run maps once.
+ */
+import { createBuffer, type BufferPool } from './buffer-pool.ts';
+import { STATS_BYTES } from './layouts.ts';
+import { initialStats } from './stats.ts';
+
+export class RunStats {
+  private constructor(
+    /** STATS_FIELDS, zeroed counts and empty ranges until the reduction runs. */
+    readonly stats: GPUBuffer,
+    /** W words, or null when the run did not ask for them. */
+    readonly columns: GPUBuffer | null,
+    private readonly width: number,
+    private readonly readback: GPUBuffer,
+    private readonly pool: BufferPool,
+  ) {}
+
+  /** The buffers of a run over a grid `width` columns wide (`columns`: count diverged pixels per column). */
+  static async create(
+    device: GPUDevice,
+    pool: BufferPool,
+    width: number,
+    columns: boolean,
+  ): Promise<RunStats> {
+    const stats = await createBuffer(
+      device,
+      {
+        label: 'GpuBasinResult.stats',
+        size: STATS_BYTES,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      },
+      'allocating the statistics',
+    );
+    let perColumn: GPUBuffer | null = null;
+    try {
+      // New buffers start zeroed: the counts need no clear.
+      if (columns)
+        perColumn = await createBuffer(
+          device,
+          {
+            label: 'GpuBasinEngine.columns',
+            size: 4 * width,
+            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+          },
+          'allocating the column counts',
+        );
+      const readback = await pool.acquire(
+        'GpuBasinEngine.readback',
+        STATS_BYTES + (columns ? 4 * width : 0),
+        GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        'allocating the statistics readback',
+      );
+      device.queue.writeBuffer(stats, 0, initialStats());
+      return new RunStats(stats, perColumn, width, readback, pool);
+    } catch (e) {
+      stats.destroy();
+      perColumn?.destroy();
+      throw e;
+    }
+  }
+
+  private get bytes(): number {
+    return STATS_BYTES + (this.columns ? 4 * this.width : 0);
+  }
+
+  /** Where the reduction counts diverged pixels per column (encodeReduce), when asked for. */
+  get columnTarget(): { buffer: GPUBuffer; width: number } | undefined {
+    return this.columns ? { buffer: this.columns, width: this.width } : undefined;
+  }
+
+  /** Copies the statistics (and column counts) into the readback buffer. */
+  encodeCopy(encoder: GPUCommandEncoder): void {
+    encoder.copyBufferToBuffer(this.stats, 0, this.readback, 0, STATS_BYTES);
+    if (this.columns) encoder.copyBufferToBuffer(this.columns, 0, this.readback, STATS_BYTES, 4 * this.width);
+  }
+
+  /** Maps the readback once the copy has run: the statistics words and the column counts. */
+  async read(): Promise<{ words: Uint32Array; columnDiverged?: Uint32Array }> {
+    await this.readback.mapAsync(GPUMapMode.READ, 0, this.bytes);
+    // One mapped range: getMappedRange offsets must be multiples of 8, which STATS_BYTES need not be.
+    const mapped = this.readback.getMappedRange(0, this.bytes);
+    const words = new Uint32Array(mapped.slice(0, STATS_BYTES));
+    const columnDiverged = this.columns ? new Uint32Array(mapped.slice(STATS_BYTES, this.bytes)) : undefined;
+    this.readback.unmap();
+    return { words, columnDiverged };
+  }
+
+  /** Returns the readback to the pool and frees the column counts; the statistics too unless the result holds them. */
+  release(statsHanded: boolean): void {
+    this.pool.release(this.readback);
+    this.columns?.destroy();
+    if (!statsHanded) this.stats.destroy();
+  }
+}
