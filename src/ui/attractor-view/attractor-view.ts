@@ -139,23 +139,19 @@ export class AttractorView extends LitElement {
     signal?: AbortSignal,
     onProgress?: (p: number) => void,
   ): Promise<Uint8Array | null> {
-    const r = this.result;
     const spec = this.spec;
-    if (!this.ready || !r || !spec) return null;
-    let result = r;
-    const engine = this.run.engine;
-    if (opts.side !== null && engine) {
-      const [W, H] = r.spec.size;
-      const s = Math.min(4096, opts.side) / Math.max(W, H);
-      const size = [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))];
-      // The ranges on screen stay, so the larger picture shows the same window.
-      const report = attractorReport(r);
-      const attractor = { ...r.spec.attractor, uRange: report.uRange, vRange: report.vRange };
-      result = await engine.run(parseSpec({ ...r.spec, size, attractor }), {
-        signal,
-        onProgress: (d, t) => onProgress?.(d / t),
-      });
-    }
+    const result = await this.run.exportResult(
+      opts.side,
+      (r, size) => {
+        // The ranges on screen stay, so the larger picture shows the same window.
+        const report = attractorReport(r);
+        const attractor = { ...r.spec.attractor, uRange: report.uRange, vRange: report.vRange };
+        return parseSpec({ ...r.spec, size, attractor });
+      },
+      signal,
+      onProgress,
+    );
+    if (!result || !spec) return null;
     return attractorPng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
   }
 

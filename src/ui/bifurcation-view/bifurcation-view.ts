@@ -156,20 +156,15 @@ export class BifurcationView extends LitElement {
     signal?: AbortSignal,
     onProgress?: (p: number) => void,
   ): Promise<Uint8Array | null> {
-    const r = this.result;
     const spec = this.spec;
-    if (!this.ready || !r || !spec) return null;
-    let result = r;
-    const engine = this.run.engine;
-    if (opts.side !== null && spec.kind === 'bifurcation' && engine) {
-      const [W, H] = r.spec.size;
-      const s = Math.min(4096, opts.side) / Math.max(W, H);
-      const size = [Math.max(1, Math.round(W * s)), Math.max(2, Math.round(H * s))];
-      result = await engine.run(parseSpec({ ...r.spec, size }), {
-        signal,
-        onProgress: (d, t) => onProgress?.(d / t),
-      });
-    }
+    const result = await this.run.exportResult(
+      opts.side,
+      (r, [w, h]) =>
+        spec?.kind === 'bifurcation' ? parseSpec({ ...r.spec, size: [w, Math.max(2, h)] }) : null,
+      signal,
+      onProgress,
+    );
+    if (!result || !spec) return null;
     return ensemblePng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
   }
 

@@ -2,9 +2,9 @@
  * The computation of the ensemble views (bifurcation, density, attractor), as a ReactiveController:
  * an EnsembleHost per lab backend (a new backend aborts the run in flight and disposes the old
  * host), the spec computed again only when it changes in more than its colouring, progress and
- * completion as typed events for the lab, a failed run's message, cancel and rerun. The view keeps
- * what it shows (result, progress, error) as its own reactive state, so its updates see them
- * change; this controller writes them.
+ * completion as typed events for the lab, a failed run's message, cancel and rerun, and a second run
+ * for an export at another size. The view keeps what it shows (result, progress, error) as its own
+ * reactive state, so its updates see them change; this controller writes them.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BifurcationResult } from '../../core/ensemble.ts';
@@ -36,9 +36,11 @@ export function sameEnsemble(a: ExperimentSpec, b: ExperimentSpec): boolean {
   return computeKey(a) === computeKey(b);
 }
 
+/** Largest side of a grid recomputed for an export. */
+const EXPORT_MAX_SIDE = 4096;
+
 export class EnsembleRun implements ReactiveController {
-  /** The engine of the lab's backend; null without a backend. */
-  engine: EnsembleHost | null = null;
+  private engine: EnsembleHost | null = null;
   private engineBackend: LabBackend | null = null;
   private controller: AbortController | null = null;
   private computedKey: string | null = null;
@@ -104,6 +106,28 @@ export class EnsembleRun implements ReactiveController {
   rerun(): void {
     this.computedKey = null;
     this.host.requestUpdate();
+  }
+
+  /**
+   * The result to export: null until the spec's result is on screen; with `side`, computed once
+   * more on this engine (the view's state untouched) from the spec `respec` makes of the result on
+   * screen and its grid scaled to that longer side (at most EXPORT_MAX_SIDE). `respec` may return
+   * null (and without an engine) to export the result on screen as it is.
+   */
+  async exportResult(
+    side: number | null,
+    respec: (shown: BifurcationResult, size: [number, number]) => ExperimentSpec | null,
+    signal?: AbortSignal,
+    onProgress?: (p: number) => void,
+  ): Promise<BifurcationResult | null> {
+    const r = this.host.result;
+    if (!this.ready || !r) return null;
+    if (side === null || !this.engine) return r;
+    const [W, H] = r.spec.size;
+    const s = Math.min(EXPORT_MAX_SIDE, side) / Math.max(W, H);
+    const spec = respec(r, [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))]);
+    if (!spec) return r;
+    return this.engine.run(spec, { signal, onProgress: (d, t) => onProgress?.(d / t) });
   }
 
   private setProgress(p: number | null): void {
