@@ -25,7 +25,7 @@ import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { formatNumber } from '../shared/labels.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import { boxToView, screenToPlane, type Size, type View } from '../shared/view.ts';
+import { boxToView, planeToCell, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { attractorPng } from './attractor-export.ts';
 import { colourBarGradient, colourBarTicks } from './colour-bar.ts';
 import { attractorSummary } from './summary.ts';
@@ -201,10 +201,8 @@ export class AttractorView extends LitElement {
     const r = this.result;
     let count: number | null = null;
     if (r?.plan.pair) {
-      const rv = this.resultView(r);
       const { width: W, height: H } = r.plan.pair;
-      const i = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * W);
-      const j = Math.floor(((v - rv.v[0]) / (rv.v[1] - rv.v[0])) * H);
+      const [i, j] = planeToCell(this.resultView(r), [W, H], u, v);
       if (i >= 0 && i < W && j >= 0 && j < H) count = r.density[j * W + i];
     }
     this.hover = { x, y, u, v, count };

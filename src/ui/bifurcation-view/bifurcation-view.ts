@@ -27,7 +27,14 @@ import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { quantityLabel } from '../shared/labels.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import { boxToView, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
+import {
+  boxToView,
+  planeToCell,
+  planeToScreen,
+  screenToPlane,
+  type Size,
+  type View,
+} from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
 import { ensembleStyles } from './ensemble-styles.ts';
 import { diagramOverlay } from './diagram-overlay.ts';
@@ -217,10 +224,8 @@ export class BifurcationView extends LitElement {
       return;
     }
     const [u, v] = screenToPlane(this.shownView, size, x, y);
-    const rv = this.resultView(r);
     const { columns: W, rows: H } = r.plan;
-    const c = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * W);
-    const row = Math.floor(((v - rv.v[0]) / (rv.v[1] - rv.v[0])) * H);
+    const [c, row] = planeToCell(this.resultView(r), [W, H], u, v);
     // Density top 0: image row H-1-row is the density row `row`.
     const readout = row >= 0 && row < H ? bifurcationReadout(r, 0, c, H - 1 - row) : null;
     this.hover = { x, y, readout, value: v };
@@ -231,9 +236,8 @@ export class BifurcationView extends LitElement {
     const spec = this.spec;
     if (!r || !spec || r.spec.kind !== 'bifurcation') return;
     const size = this.plotSize();
-    const [u] = screenToPlane(this.shownView, size, x, y);
-    const rv = this.resultView(r);
-    const c = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * r.plan.columns);
+    const [u, v] = screenToPlane(this.shownView, size, x, y);
+    const [c] = planeToCell(this.resultView(r), [r.plan.columns, r.plan.rows], u, v);
     if (c < 0 || c >= r.plan.columns) return;
     const s = r.spec;
     this.picked = r.plan.values[c];
