@@ -25,7 +25,7 @@ import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { formatNumber } from '../shared/labels.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import { boxToView, planeToCell, screenToPlane, type Size, type View } from '../shared/view.ts';
+import { planeToCell, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { attractorPng } from './attractor-export.ts';
 import { colourBarGradient, colourBarTicks } from './colour-bar.ts';
 import { attractorSummary } from './summary.ts';
@@ -88,10 +88,8 @@ export class AttractorView extends LitElement {
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
-    zoom: (x0, y0, x1, y1) => {
-      const view = boxToView(this.shownView, this.plotSize(), x0, y0, x1, y1);
-      if (view) this.dispatchEvent(new ViewChangeEvent({ view, record: true }));
-    },
+    view: () => this.shownView,
+    size: () => this.plotSize(),
     pick: () => {},
     hover: (x, y) => this.updateHover(x, y),
     leave: () => (this.hover = null),

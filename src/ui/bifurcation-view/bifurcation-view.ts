@@ -27,14 +27,7 @@ import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { quantityLabel } from '../shared/labels.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import {
-  boxToView,
-  planeToCell,
-  planeToScreen,
-  screenToPlane,
-  type Size,
-  type View,
-} from '../shared/view.ts';
+import { planeToCell, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
 import { ensembleStyles } from './ensemble-styles.ts';
 import { diagramOverlay } from './diagram-overlay.ts';
@@ -99,10 +92,8 @@ export class BifurcationView extends LitElement {
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
-    zoom: (x0, y0, x1, y1) => {
-      const view = boxToView(this.shownView, this.plotSize(), x0, y0, x1, y1);
-      if (view) this.dispatchEvent(new ViewChangeEvent({ view, record: true }));
-    },
+    view: () => this.shownView,
+    size: () => this.plotSize(),
     pick: (x, y) => this.pick(x, y),
     hover: (x, y) => this.updateHover(x, y),
     leave: () => (this.hover = null),
