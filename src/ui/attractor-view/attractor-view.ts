@@ -18,7 +18,7 @@ import { labColours } from '../../engine/bifurcation-render.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { BoxZoom } from '../bifurcation-view/box-zoom.ts';
-import { EnsembleRun, sameEnsemble } from '../bifurcation-view/ensemble-run.ts';
+import { EnsembleRun } from '../bifurcation-view/ensemble-run.ts';
 import { ensembleStyles } from '../bifurcation-view/ensemble-styles.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
@@ -35,9 +35,6 @@ const BAR = { gap: 14, width: 14, labels: 64 };
 const BELOW = 60;
 
 const HINT = 'Drag a box, or +/− and arrows, to zoom and move; the ranges then stay fixed';
-
-/** Whether two specs compute the same result (they may differ in colouring only). */
-export const sameAttractor = sameEnsemble;
 
 /** The window the view shows: the spec's fixed ranges, else the ones the last result chose. */
 export function attractorView(spec: ExperimentSpec, result: BifurcationResult | null): View {

@@ -48,8 +48,6 @@ const BELOW = 84;
 const HINT =
   'Click a column (or Enter) to inspect its trajectory · drag a box, or +/− and arrows, to zoom and move';
 
-export { sameEnsemble };
-
 /**
  * The window the diagram shows: the sweep's range, and the observable's range (the spec's fixed one,
  * else the one the last result chose automatically).

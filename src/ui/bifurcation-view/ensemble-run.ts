@@ -39,6 +39,7 @@ export function sameEnsemble(a: ExperimentSpec, b: ExperimentSpec): boolean {
 /** Largest side of a grid recomputed for an export. */
 const EXPORT_MAX_SIDE = 4096;
 
+/** Computes the host view's spec on the lab's backend and keeps the view's run state current. */
 export class EnsembleRun implements ReactiveController {
   private engine: EnsembleHost | null = null;
   private engineBackend: LabBackend | null = null;
