@@ -79,6 +79,18 @@ async function rendered(page: Page) {
   });
 }
 
+/** Exports through the toolbar at `res` ('screen' or a longest side) and returns the PNG's bytes. */
+async function exportAt(page: Page, res: string): Promise<Uint8Array> {
+  await page.evaluate((res) => {
+    const lab = document.querySelector('gd-lab')!;
+    lab.lastExport = null;
+    (lab.shadowRoot!.getElementById('export-res') as HTMLSelectElement).value = res;
+    (lab.shadowRoot!.getElementById('export') as HTMLElement).click();
+  }, res);
+  await page.waitForFunction(() => !!document.querySelector('gd-lab')!.lastExport, { timeout: 60_000 });
+  return new Uint8Array(await page.evaluate(() => Array.from(document.querySelector('gd-lab')!.lastExport!)));
+}
+
 describe('the attractor view', () => {
   it('draws the coupled wells’ strange attractor: each cell’s pixel is its count on the log scale', async () => {
     const page = await shared.browser.newPage();
@@ -120,6 +132,28 @@ describe('the attractor view', () => {
     expect(s.viewError).toBeNull();
     expect(errors).toEqual([]);
 
+    // Export at 1024: recomputed with 1024 × 1024 bins over the ranges on screen (the spec's are
+    // automatic), so the file reopens the same window.
+    const big = await exportAt(page, '1024');
+    const bigSpec = decodeSpecPng(big).spec;
+    expect(bigSpec).toEqual(
+      parseSpec({
+        ...COUPLED,
+        size: [1024, 1024],
+        attractor: { ...COUPLED.attractor, uRange: s.uRange, vRange: s.vRange },
+      }),
+    );
+    const bigPng = decode(big);
+    expect([bigPng.width, bigPng.height]).toEqual([1024, 1024]);
+    let bigLit = 0;
+    for (let k = 0; k < 1024 * 1024; k++) {
+      const o = k * bigPng.channels;
+      if (bigPng.data[o] || bigPng.data[o + 1] || bigPng.data[o + 2]) bigLit++;
+    }
+    // At most one lit cell per kept iterate, and most iterates have a cell to themselves at this size.
+    expect(bigLit).toBeLessThanOrEqual(128 * 300);
+    expect(bigLit).toBeGreaterThan(0.5 * 128 * 300);
+
     // A box zoom fixes both ranges to the box and recomputes at full resolution.
     const { x, y, width, height } = s.plot;
     await page.mouse.move(Math.round(x + width * 0.2), Math.round(y + height * 0.2));
@@ -147,17 +181,11 @@ describe('the attractor view', () => {
     expect(z.counts.reduce((p, q) => p + q, 0)).toBeGreaterThan(0);
 
     // Export at screen resolution: the histogram's pixels, the spec inside.
-    await page.evaluate(() => {
-      const lab = document.querySelector('gd-lab')!;
-      lab.lastExport = null;
-      (lab.shadowRoot!.getElementById('export') as HTMLElement).click();
-    });
-    await page.waitForFunction(() => !!document.querySelector('gd-lab')!.lastExport, { timeout: 30_000 });
-    const bytes = await page.evaluate(() => Array.from(document.querySelector('gd-lab')!.lastExport!));
-    const png = decodeSpecPng(new Uint8Array(bytes));
+    const bytes = await exportAt(page, 'screen');
+    const png = decodeSpecPng(bytes);
     expect([png.width, png.height]).toEqual([64, 64]);
     expect(png.spec).toEqual(z.spec);
-    expect(decode(new Uint8Array(bytes)).width).toBe(64);
+    expect(decode(bytes).width).toBe(64);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,6 +7,7 @@ import {
   boxToView,
   isUsableView,
   panBy,
+  planeToCell,
   planeToScreen,
   screenToPixel,
   screenToPlane,
@@ -30,6 +31,14 @@ describe('view transforms', () => {
     expect(screenToPixel(size, [60, 30], 0, 299.9)).toEqual([0, 0]);
     expect(screenToPixel(size, [60, 30], 599.9, 0)).toEqual([59, 29]);
     expect(screenToPixel(size, [60, 30], 600, 0)).toBeNull();
+  });
+
+  it('finds the cell of a plane point with row 0 at the bottom, and cells outside the grid', () => {
+    expect(planeToCell(view, [6, 3], -3, -1)).toEqual([0, 0]);
+    expect(planeToCell(view, [6, 3], 2.99, 1.99)).toEqual([5, 2]);
+    expect(planeToCell(view, [6, 3], -0.01, 0.5)).toEqual([2, 1]);
+    expect(planeToCell(view, [6, 3], 3, 2)).toEqual([6, 3]);
+    expect(planeToCell(view, [6, 3], -3.01, -1.01)).toEqual([-1, -1]);
   });
 
   it('zooms about the cursor, keeping that plane point under it', () => {

@@ -4,7 +4,7 @@
  * bar in visits per cell, a readout under the pointer and a summary line (bounded starts, the mean
  * Lyapunov exponent with its precision).
  *
- * It computes its spec itself (EnsembleHost, as the bifurcation view: the lab's GPU device, else the
+ * It computes its spec itself (EnsembleRun, as the bifurcation view: the lab's GPU device, else the
  * float64 engine on the page's workers) and asks the lab for every view change with a
  * ViewChangeEvent: a dragged box (or +/− and arrows) fixes both ranges. The counts come back to the
  * CPU anyway, so colouring is a CPU pass into a 2D canvas, at most once per animation frame.
@@ -17,17 +17,15 @@ import { renderAttractor } from '../../engine/attractor-render.ts';
 import { labColours } from '../../engine/bifurcation-render.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
-import { isAbort } from '../engine-host/backend.ts';
 import { BoxZoom } from '../bifurcation-view/box-zoom.ts';
-import { EnsembleHost, backendDevice } from '../bifurcation-view/ensemble-host.ts';
+import { EnsembleRun } from '../bifurcation-view/ensemble-run.ts';
 import { ensembleStyles } from '../bifurcation-view/ensemble-styles.ts';
-import { EnsembleProgressEvent, EnsembleReadyEvent } from '../bifurcation-view/events.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { formatNumber } from '../shared/labels.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import { boxToView, screenToPlane, type Size, type View } from '../shared/view.ts';
+import { planeToCell, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { attractorPng } from './attractor-export.ts';
 import { colourBarGradient, colourBarTicks } from './colour-bar.ts';
 import { attractorSummary } from './summary.ts';
@@ -37,11 +35,6 @@ const BAR = { gap: 14, width: 14, labels: 64 };
 const BELOW = 60;
 
 const HINT = 'Drag a box, or +/− and arrows, to zoom and move; the ranges then stay fixed';
-
-/** Whether two specs compute the same result (they may differ in colouring only). */
-export function sameAttractor(a: ExperimentSpec, b: ExperimentSpec): boolean {
-  return JSON.stringify({ ...a, colour: null }) === JSON.stringify({ ...b, colour: null });
-}
 
 /** The window the view shows: the spec's fixed ranges, else the ones the last result chose. */
 export function attractorView(spec: ExperimentSpec, result: BifurcationResult | null): View {
@@ -79,6 +72,7 @@ export class AttractorView extends LitElement {
   @state() result: BifurcationResult | null = null;
   /** Progress of the computation in [0, 1]; null when idle. */
   @state() progress: number | null = null;
+  /** The last computation's error; null after a success. */
   @state() error: string | null = null;
   @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
   @state() private hover: { x: number; y: number; u: number; v: number; count: number | null } | null = null;
@@ -86,36 +80,17 @@ export class AttractorView extends LitElement {
   @query('canvas.density') private canvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
 
-  private host_: EnsembleHost | null = null;
-  private hostBackend: LabBackend | null = null;
-  private controller: AbortController | null = null;
-  private computedKey: string | null = null;
+  private run = new EnsembleRun(this, (spec) => spec.kind === 'attractor');
   private drawn: { result: BifurcationResult; colormap: string; canvas: HTMLCanvasElement } | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
-    zoom: (x0, y0, x1, y1) => {
-      const view = boxToView(this.shownView, this.plotSize(), x0, y0, x1, y1);
-      if (view) this.dispatchEvent(new ViewChangeEvent({ view, record: true }));
-    },
+    view: () => this.shownView,
+    size: () => this.plotSize(),
     pick: () => {},
     hover: (x, y) => this.updateHover(x, y),
     leave: () => (this.hover = null),
   });
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.controller?.abort(new DOMException('view removed', 'AbortError'));
-    this.host_?.dispose();
-    this.host_ = null;
-    this.hostBackend = null;
-    this.computedKey = null;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.requestUpdate();
-  }
 
   /** The square drawing area: all the room less the frame, the colour bar and the lines below. */
   plotSize(): Size {
@@ -132,9 +107,7 @@ export class AttractorView extends LitElement {
 
   /** Whether the result on screen is the spec's. */
   get ready(): boolean {
-    return (
-      !!this.spec && !!this.result && this.progress === null && sameAttractor(this.result.spec, this.spec)
-    );
+    return this.run.ready;
   }
 
   /** The histogram on screen in numbers; null before the first result. */
@@ -144,16 +117,12 @@ export class AttractorView extends LitElement {
 
   /** Stops the computation in flight; the result on screen stays. */
   cancel(): void {
-    if (this.progress === null) return;
-    this.controller?.abort(new DOMException('cancelled', 'AbortError'));
-    this.controller = null;
-    this.setProgress(null);
+    this.run.cancel();
   }
 
   /** Computes the spec again (after a cancel). */
   rerun(): void {
-    this.computedKey = null;
-    this.requestUpdate();
+    this.run.rerun();
   }
 
   /**
@@ -165,28 +134,20 @@ export class AttractorView extends LitElement {
     signal?: AbortSignal,
     onProgress?: (p: number) => void,
   ): Promise<Uint8Array | null> {
-    const r = this.result;
     const spec = this.spec;
-    if (!this.ready || !r || !spec) return null;
-    let result = r;
-    if (opts.side !== null && this.host_) {
-      const [W, H] = r.spec.size;
-      const s = Math.min(4096, opts.side) / Math.max(W, H);
-      const size = [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))];
-      // The ranges on screen stay, so the larger picture shows the same window.
-      const report = attractorReport(r);
-      const attractor = { ...r.spec.attractor, uRange: report.uRange, vRange: report.vRange };
-      result = await this.host_.run(parseSpec({ ...r.spec, size, attractor }), {
-        signal,
-        onProgress: (d, t) => onProgress?.(d / t),
-      });
-    }
+    const result = await this.run.exportResult(
+      opts.side,
+      (r, size) => {
+        // The ranges on screen stay, so the larger picture shows the same window.
+        const report = attractorReport(r);
+        const attractor = { ...r.spec.attractor, uRange: report.uRange, vRange: report.vRange };
+        return parseSpec({ ...r.spec, size, attractor });
+      },
+      signal,
+      onProgress,
+    );
+    if (!result || !spec) return null;
     return attractorPng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
-  }
-
-  private setProgress(p: number | null): void {
-    this.progress = p;
-    this.dispatchEvent(new EnsembleProgressEvent(p));
   }
 
   private onKey = (e: KeyboardEvent): void => {
@@ -198,59 +159,9 @@ export class AttractorView extends LitElement {
     this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
   };
 
-  protected override willUpdate(): void {
-    if (this.backend !== this.hostBackend) {
-      this.controller?.abort(new DOMException('new engine', 'AbortError'));
-      this.host_?.dispose();
-      this.host_ = null;
-      this.hostBackend = this.backend;
-      this.computedKey = null;
-      if (this.backend) this.host_ = new EnsembleHost(backendDevice(this.backend), this.backend.info.adapter);
-    }
-    const spec = this.spec;
-    if (spec && spec.kind === 'attractor' && this.host_) {
-      const key = JSON.stringify({ ...spec, colour: null });
-      if (key !== this.computedKey) {
-        this.computedKey = key;
-        this.compute(this.host_, spec);
-      }
-    }
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     if (this.plot) this.zoom.attach(this.plot);
     if (changed.has('result') || changed.has('spec')) this.scheduler.request();
-  }
-
-  private compute(host: EnsembleHost, spec: ExperimentSpec): void {
-    this.controller?.abort(new DOMException('superseded by a newer spec', 'AbortError'));
-    const controller = new AbortController();
-    this.controller = controller;
-    this.setProgress(0);
-    const t0 = performance.now();
-    host
-      .run(spec, {
-        signal: controller.signal,
-        onProgress: (done, total) => {
-          if (this.controller === controller) this.setProgress(done / total);
-        },
-      })
-      .then(
-        (result) => {
-          if (this.controller !== controller) return;
-          this.result = result;
-          this.progress = null;
-          this.error = null;
-          this.dispatchEvent(new EnsembleProgressEvent(null));
-          this.dispatchEvent(new EnsembleReadyEvent(performance.now() - t0));
-        },
-        (e: unknown) => {
-          if (this.controller !== controller || isAbort(e)) return;
-          this.setProgress(null);
-          this.computedKey = null;
-          this.error = (e as Error).message;
-        },
-      );
   }
 
   private draw(): void {
@@ -285,10 +196,8 @@ export class AttractorView extends LitElement {
     const r = this.result;
     let count: number | null = null;
     if (r?.plan.pair) {
-      const rv = this.resultView(r);
       const { width: W, height: H } = r.plan.pair;
-      const i = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * W);
-      const j = Math.floor(((v - rv.v[0]) / (rv.v[1] - rv.v[0])) * H);
+      const [i, j] = planeToCell(this.resultView(r), [W, H], u, v);
       if (i >= 0 && i < W && j >= 0 && j < H) count = r.density[j * W + i];
     }
     this.hover = { x, y, u, v, count };

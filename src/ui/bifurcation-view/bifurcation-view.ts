@@ -4,7 +4,7 @@
  * with each column's diverged fraction and period; for kind 'density', the histogram of one column
  * against the Gibbs prediction with their L1 distance.
  *
- * The view computes its spec itself (EnsembleHost: the lab's GPU device, else the float64 engine in
+ * The view computes its spec itself (EnsembleRun: the lab's GPU device, else the float64 engine in
  * a worker) and asks the lab for every change with typed events: a box zoom is a ViewChangeEvent
  * whose v range is the observable's, a column click an InspectEvent with the trajectory ready.
  * Counts and column statistics come back to the CPU anyway, so colouring is a CPU pass into a 2D
@@ -22,21 +22,20 @@ import {
 import { densityReport, type DensityReport } from '../../core/density.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
-import { isAbort } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { quantityLabel } from '../shared/labels.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import { boxToView, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
+import { planeToCell, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
 import { ensembleStyles } from './ensemble-styles.ts';
 import { diagramOverlay } from './diagram-overlay.ts';
 import { densityChart } from './density-view.ts';
 import { ensemblePng } from './ensemble-export.ts';
-import { EnsembleHost, backendDevice } from './ensemble-host.ts';
+import { EnsembleRun, sameEnsemble } from './ensemble-run.ts';
 import { diagramDescription, legend, readout, stripLabels } from './ensemble-legend.ts';
-import { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from './events.ts';
+import { InspectEvent } from './events.ts';
 import { columnStart, inspectStart } from './inspect-start.ts';
 import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 
@@ -48,11 +47,6 @@ const BELOW = 84;
 
 const HINT =
   'Click a column (or Enter) to inspect its trajectory · drag a box, or +/− and arrows, to zoom and move';
-
-/** Whether two specs compute the same result (they may differ in colouring only). */
-export function sameEnsemble(a: ExperimentSpec, b: ExperimentSpec): boolean {
-  return JSON.stringify({ ...a, colour: null }) === JSON.stringify({ ...b, colour: null });
-}
 
 /**
  * The window the diagram shows: the sweep's range, and the observable's range (the spec's fixed one,
@@ -90,38 +84,18 @@ export class BifurcationView extends LitElement {
   @query('canvas.strips') private stripCanvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
 
-  private host_: EnsembleHost | null = null;
-  private hostBackend: LabBackend | null = null;
-  private controller: AbortController | null = null;
-  private computedKey: string | null = null;
+  private run = new EnsembleRun(this, (spec) => spec.kind !== 'basin');
   private overlays: { key: string; value: EnsembleOverlays | null } | null = null;
   private drawn: { result: BifurcationResult; colormap: string; canvas: HTMLCanvasElement } | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
-    zoom: (x0, y0, x1, y1) => {
-      const view = boxToView(this.shownView, this.plotSize(), x0, y0, x1, y1);
-      if (view) this.dispatchEvent(new ViewChangeEvent({ view, record: true }));
-    },
+    view: () => this.shownView,
+    size: () => this.plotSize(),
     pick: (x, y) => this.pick(x, y),
     hover: (x, y) => this.updateHover(x, y),
     leave: () => (this.hover = null),
   });
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.controller?.abort(new DOMException('view removed', 'AbortError'));
-    this.host_?.dispose();
-    this.host_ = null;
-    this.hostBackend = null;
-    this.computedKey = null;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Reattached (e.g. the lab switched views and back): compute again on the next update.
-    this.requestUpdate();
-  }
 
   /** The drawing area's size in CSS pixels: all the box's room less the frame, strips and legend. */
   plotSize(): Size {
@@ -134,22 +108,12 @@ export class BifurcationView extends LitElement {
 
   /** Stops the computation in flight; the result on screen stays. */
   cancel(): void {
-    if (this.progress === null) return;
-    this.controller?.abort(new DOMException('cancelled', 'AbortError'));
-    this.controller = null;
-    // computedKey stays: the cancelled spec is not started again by the next render, only by rerun().
-    this.setProgress(null);
+    this.run.cancel();
   }
 
   /** Computes the spec again (after a cancel). */
   rerun(): void {
-    this.computedKey = null;
-    this.requestUpdate();
-  }
-
-  private setProgress(p: number | null): void {
-    this.progress = p;
-    this.dispatchEvent(new EnsembleProgressEvent(p));
+    this.run.rerun();
   }
 
   private onKey = (e: KeyboardEvent): void => {
@@ -169,9 +133,7 @@ export class BifurcationView extends LitElement {
 
   /** Whether the result on screen is the spec's (not a previous one or none). */
   get ready(): boolean {
-    return (
-      !!this.spec && !!this.result && this.progress === null && sameEnsemble(this.result.spec, this.spec)
-    );
+    return this.run.ready;
   }
 
   /** The density report of a density result on screen; null for a diagram. */
@@ -190,79 +152,26 @@ export class BifurcationView extends LitElement {
     signal?: AbortSignal,
     onProgress?: (p: number) => void,
   ): Promise<Uint8Array | null> {
-    const r = this.result;
     const spec = this.spec;
-    if (!this.ready || !r || !spec) return null;
-    let result = r;
-    if (opts.side !== null && spec.kind === 'bifurcation' && this.host_) {
-      const [W, H] = r.spec.size;
-      const s = Math.min(4096, opts.side) / Math.max(W, H);
-      const size = [Math.max(1, Math.round(W * s)), Math.max(2, Math.round(H * s))];
-      result = await this.host_.run(parseSpec({ ...r.spec, size }), {
-        signal,
-        onProgress: (d, t) => onProgress?.(d / t),
-      });
-    }
+    const result = await this.run.exportResult(
+      opts.side,
+      (r, [w, h]) =>
+        spec?.kind === 'bifurcation' ? parseSpec({ ...r.spec, size: [w, Math.max(2, h)] }) : null,
+      signal,
+      onProgress,
+    );
+    if (!result || !spec) return null;
     return ensemblePng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('spec') && this.spec && this.result && !sameEnsemble(this.spec, this.result.spec))
       this.picked = null;
-    // Host and computation are decided here, before rendering, so their state lands in this update.
-    if (this.backend !== this.hostBackend) {
-      this.controller?.abort(new DOMException('new engine', 'AbortError'));
-      this.host_?.dispose();
-      this.host_ = null;
-      this.hostBackend = this.backend;
-      this.computedKey = null;
-      if (this.backend) this.host_ = new EnsembleHost(backendDevice(this.backend), this.backend.info.adapter);
-    }
-    const spec = this.spec;
-    if (spec && spec.kind !== 'basin' && this.host_) {
-      const key = JSON.stringify({ ...spec, colour: null });
-      if (key !== this.computedKey) {
-        this.computedKey = key;
-        this.compute(this.host_, spec);
-      }
-    }
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (this.plot) this.zoom.attach(this.plot);
     if (changed.has('result') || changed.has('spec')) this.scheduler.request();
-  }
-
-  private compute(host: EnsembleHost, spec: ExperimentSpec): void {
-    this.controller?.abort(new DOMException('superseded by a newer spec', 'AbortError'));
-    const controller = new AbortController();
-    this.controller = controller;
-    this.setProgress(0);
-    const t0 = performance.now();
-    host
-      .run(spec, {
-        signal: controller.signal,
-        onProgress: (done, total) => {
-          if (this.controller === controller) this.setProgress(done / total);
-        },
-      })
-      .then(
-        (result) => {
-          if (this.controller !== controller) return;
-          this.result = result;
-          this.progress = null;
-          this.error = null;
-          this.dispatchEvent(new EnsembleProgressEvent(null));
-          this.dispatchEvent(new EnsembleReadyEvent(performance.now() - t0));
-        },
-        (e: unknown) => {
-          if (this.controller !== controller || isAbort(e)) return;
-          this.setProgress(null);
-          // Let the same spec be tried again (e.g. after a lost device brings a new backend).
-          this.computedKey = null;
-          this.error = (e as Error).message;
-        },
-      );
   }
 
   private draw(): void {
@@ -304,10 +213,8 @@ export class BifurcationView extends LitElement {
       return;
     }
     const [u, v] = screenToPlane(this.shownView, size, x, y);
-    const rv = this.resultView(r);
     const { columns: W, rows: H } = r.plan;
-    const c = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * W);
-    const row = Math.floor(((v - rv.v[0]) / (rv.v[1] - rv.v[0])) * H);
+    const [c, row] = planeToCell(this.resultView(r), [W, H], u, v);
     // Density top 0: image row H-1-row is the density row `row`.
     const readout = row >= 0 && row < H ? bifurcationReadout(r, 0, c, H - 1 - row) : null;
     this.hover = { x, y, readout, value: v };
@@ -318,9 +225,8 @@ export class BifurcationView extends LitElement {
     const spec = this.spec;
     if (!r || !spec || r.spec.kind !== 'bifurcation') return;
     const size = this.plotSize();
-    const [u] = screenToPlane(this.shownView, size, x, y);
-    const rv = this.resultView(r);
-    const c = Math.floor(((u - rv.u[0]) / (rv.u[1] - rv.u[0])) * r.plan.columns);
+    const [u, v] = screenToPlane(this.shownView, size, x, y);
+    const [c] = planeToCell(this.resultView(r), [r.plan.columns, r.plan.rows], u, v);
     if (c < 0 || c >= r.plan.columns) return;
     const s = r.spec;
     this.picked = r.plan.values[c];

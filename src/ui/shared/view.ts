@@ -46,6 +46,23 @@ export function screenToPixel(
   return [i, j];
 }
 
+/**
+ * The cell (i, j) holding the plane point (u, v) in a grid of `grid` cells spanning the window
+ * `span`, with j = 0 the bottom row and the plane model's cell edges (cell i covers
+ * [min + i·du, min + (i+1)·du)). A point outside the window gives a cell outside the grid: callers
+ * check the range they need.
+ */
+export function planeToCell(
+  span: View,
+  grid: readonly [number, number],
+  u: number,
+  v: number,
+): [number, number] {
+  const i = Math.floor(((u - span.u[0]) / (span.u[1] - span.u[0])) * grid[0]);
+  const j = Math.floor(((v - span.v[0]) / (span.v[1] - span.v[0])) * grid[1]);
+  return [i, j];
+}
+
 /** Zoom by `factor` (< 1 zooms in) keeping the plane point under (x, y) fixed on screen. */
 export function zoomAbout(view: View, size: Size, x: number, y: number, factor: number): View {
   const [u, v] = screenToPlane(view, size, x, y);
