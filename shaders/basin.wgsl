@@ -214,27 +214,5 @@ fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
   finish(p, st, g);
 }
 
-// Any iterations of a short run in one dispatch per pixel.
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn mixed(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, false, 0u, false, true);
-}
-
-// The parts of a run (Phase in src/engine/basin-pass.ts), before the checkpoint N - P …
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, false, 0u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn growth1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 1u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 2u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, false, 0u, true, false);
-}
-// … and from it on, with the period test.
+// The parts' entry points (mixed, plain, growth1, growth2, tail) call `advance` with constant flags;
+// src/engine/basin-pass.ts generates them (partEntryPoints) for this kernel and shaders/ensemble.wgsl.

@@ -137,26 +137,7 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   samples[g - D.r0] = q;
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn mixed(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, false, 0u, false, true);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn plain(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, false, 0u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn growth1(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 1u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn growth2(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, true, 2u, false, false);
-}
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn tail(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  advance(gid, groups, false, 0u, true, false);
-}
+// The parts' entry points calling `advance` are generated (partEntryPoints of src/engine/basin-pass.ts).
 
 // Order-preserving keys of f32 (f32Key in src/engine/stats.ts), for atomic min and max.
 fn key_of(v: f32) -> u32 {

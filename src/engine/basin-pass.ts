@@ -73,6 +73,32 @@ export function kernelKey(objective: KernelObjective): string {
   return `${kernelOptimizer(objective).key}|${objective.wgsl}`;
 }
 
+/**
+ * The parts of a run as entry points, with the flags each passes to the kernel's
+ * `advance(gid, groups, tangent, growth, testing, mixed)`: the tangent map on (k ≥ T), which half of
+ * the averaging window (0: neither), the period test (the tail), or any range of iterations (mixed).
+ * Generated for the basin and ensemble kernels alike, so a part's flags are written once.
+ */
+const PART_FLAGS = {
+  plain: [false, 0, false, false],
+  growth1: [true, 1, false, false],
+  growth2: [true, 2, false, false],
+  tail: [false, 0, true, false],
+  mixed: [false, 0, false, true],
+} as const satisfies Partial<Record<Phase, readonly [boolean, number, boolean, boolean]>>;
+
+/** WGSL of the part entry points (PART_FLAGS). */
+export function partEntryPoints(): string {
+  return Object.entries(PART_FLAGS)
+    .map(
+      ([name, [tangent, growth, testing, mixed]]) =>
+        `@compute @workgroup_size(WORKGROUP_SIZE)\n` +
+        `fn ${name}(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {\n` +
+        `  advance(gid, groups, ${tangent}, ${growth}u, ${testing}, ${mixed});\n}`,
+    )
+    .join('\n');
+}
+
 /** The trajectory's sizes for a kernel objective (Traj and Sample layouts). */
 export function kernelDims(objective: KernelObjective): StateSize {
   return stateSize(kernelOptimizer(objective), objective.dim);
@@ -119,7 +145,9 @@ export function kernelParts(
     { name: 'shaders/gd-core.wgsl', code: typeof kernel.core === 'string' ? kernel.core : coreWgsl },
     { name: kernel.name, code: kernel.code },
   ];
-  return kernel.core === false ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl') : parts;
+  return kernel.core === false
+    ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl')
+    : [...parts, { name: 'part entry points (generated)', code: partEntryPoints() }];
 }
 
 /** Workgroup counts for `count` invocations: 2-D when one dimension's limit is too small. */
