@@ -290,11 +290,9 @@ export function sampleOutcome(
   return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale);
 }
 
-/** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */
-export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => SampleSummary): ColumnStats {
-  const W = plan.columns;
-  const M = plan.samples;
-  const stats: ColumnStats = {
+/** Statistics of W columns, zeroed, for a reduction to fill. */
+export function emptyColumnStats(W: number): ColumnStats {
+  return {
     diverged: new Float64Array(W),
     bounded: new Uint32Array(W),
     period: new Array<number | null>(W).fill(null),
@@ -302,6 +300,13 @@ export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => Sa
     min: new Float64Array(W),
     max: new Float64Array(W),
   };
+}
+
+/** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */
+export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => SampleSummary): ColumnStats {
+  const W = plan.columns;
+  const M = plan.samples;
+  const stats = emptyColumnStats(W);
   // Class 0 collects chaotic, escaping and unsettled orbits; 1…P are periods.
   const classes = new Uint32Array(plan.classify.maxPeriod + 1);
   for (let c = 0; c < W; c++) {

@@ -11,12 +11,13 @@
  */
 import type { CompiledObjective } from '../objective/types.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import type {
-  BifurcationResult,
-  ColumnStats,
-  EnsembleEngine,
-  EnsembleObservable,
-  EnsemblePlan,
+import {
+  emptyColumnStats,
+  type BifurcationResult,
+  type ColumnStats,
+  type EnsembleEngine,
+  type EnsembleObservable,
+  type EnsemblePlan,
 } from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
@@ -394,14 +395,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
 function columnStats(plan: EnsemblePlan, words: Uint32Array, floats: Float32Array): ColumnStats {
   const W = plan.columns;
   const n = COLUMN_FIELDS.length;
-  const stats: ColumnStats = {
-    diverged: new Float64Array(W),
-    bounded: new Uint32Array(W),
-    period: new Array<number | null>(W).fill(null),
-    lyapunov: new Float64Array(W),
-    min: new Float64Array(W),
-    max: new Float64Array(W),
-  };
+  const stats = emptyColumnStats(W);
   for (let c = 0; c < W; c++) {
     const bounded = words[c * n];
     stats.bounded[c] = bounded;
