@@ -17,7 +17,7 @@ import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { formatValue } from '../shared/ticks.ts';
 import { viewKey } from '../shared/view-keys.ts';
-import { screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
+import { planeToCell, screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
 import type { Guide } from './guides.ts';
 import { mapOverlay } from './map-overlay.ts';
 import { frameView, MapPainter } from './map-painter.ts';
@@ -171,8 +171,7 @@ export class BasinMap extends LitElement {
     if (x < 0 || y < 0 || x >= size.width || y >= size.height) return null;
     const [u, v] = screenToPlane(this.shownView, size, x, y);
     const [W, H] = this.grid;
-    const i = Math.floor(((u - this.view.u[0]) / (this.view.u[1] - this.view.u[0])) * W);
-    const j = Math.floor(((v - this.view.v[0]) / (this.view.v[1] - this.view.v[0])) * H);
+    const [i, j] = planeToCell(this.view, this.grid, u, v);
     if (i < 0 || j < 0 || i >= W || j >= H) return null;
     return [i, j];
   }
@@ -203,10 +202,8 @@ export class BasinMap extends LitElement {
       return;
     }
     const [u, v] = screenToPlane(this.shownView, size, x, y);
-    const fv = frameView(f);
     const { width: W, height: H } = f;
-    const i = Math.floor(((u - fv.u[0]) / (fv.u[1] - fv.u[0])) * W);
-    const j = Math.floor(((v - fv.v[0]) / (fv.v[1] - fv.v[0])) * H);
+    const [i, j] = planeToCell(frameView(f), [W, H], u, v);
     if (i < 0 || j < 0 || i >= W || j >= H) {
       this.hover = null;
       return;
