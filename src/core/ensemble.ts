@@ -31,7 +31,7 @@ import { AxisKind, axisCode, axisValue } from '../experiment/plane.ts';
 import { compileOptimizer, stateSize } from '../optimizer/compile.ts';
 import type { OptimizerSettings } from '../optimizer/rules.ts';
 import type { EngineInfo, RunOptions } from './engine.ts';
-import { attractorObservableInputs, pairObservables, type PairPlan } from './attractor.ts';
+import { attractorObservableInputs, pairObservables, widenRange, type PairPlan } from './attractor.ts';
 
 /**
  * What is histogrammed: a state coordinate, f, or a compiled observable (slot 0 unless `slot` says:
@@ -351,13 +351,7 @@ export function chooseRange(plan: EnsemblePlan, stats: ColumnStats): [number, nu
       lo = Math.min(lo, stats.min[c]);
       hi = Math.max(hi, stats.max[c]);
     }
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [-1, 1];
-  const scale = Math.max(1, Math.abs(lo), Math.abs(hi));
-  if (hi - lo < 1e-6 * scale) {
-    const pad = 1e-3 * scale;
-    return [lo - pad, hi + pad];
-  }
-  return [lo, hi];
+  return widenRange(lo, hi);
 }
 
 /** Row of a value in [lo, hi] with H rows, or -1 outside (including NaN); hi itself is in the top row. */
