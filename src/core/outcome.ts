@@ -68,6 +68,20 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
 export const TANGENT_RATIO = 0.6180339887498949;
 
 /**
+ * Steps the tangent vector is pushed through J_k before the exponent is measured (rule 4): from
+ * W0 = T - min(T, LYAPUNOV_WARMUP) on, unmeasured, then renormalised at T. The start vector's
+ * component along the most expanding direction converges to it like |μ₂/μ₁|^k; without a warm-up a
+ * non-normal tangent map (every optimizer with a state) adds its eigenbasis's amplification, about
+ * log κ, to the window's sum, i.e. log κ/(N - T) to λ.
+ */
+export const LYAPUNOV_WARMUP = 64;
+
+/** The first step of the tangent's warm-up: W0 = T - min(T, LYAPUNOV_WARMUP) (rule 4). */
+export function warmupStart(transient: number): number {
+  return transient - Math.min(transient, LYAPUNOV_WARMUP);
+}
+
+/**
  * The unit start vector of the Lyapunov tangent map in n dimensions (WGSL builds the same one); n is
  * the dimension of x and the optimizer's vectors together.
  */

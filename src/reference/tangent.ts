@@ -42,3 +42,14 @@ export function tangentExponent(v: ArrayLike<number>, n: number, exponents: numb
   for (let i = 1; i < n; i++) sq += v[i] * v[i];
   return (Math.log(Math.sqrt(sq)) + exponents * Math.LN2) / steps;
 }
+
+/**
+ * v ← v/‖v‖ (rule 4: the warmed-up tangent vector at k = T), the norm summed as tangentExponent does.
+ * A zero vector stays zero (J was singular along it: λ = -∞) and NaN stays NaN.
+ */
+export function unitTangent(v: Float64Array, n: number): void {
+  let sq = v[0] * v[0];
+  for (let i = 1; i < n; i++) sq += v[i] * v[i];
+  const norm = Math.sqrt(sq);
+  if (norm > 0) for (let i = 0; i < n; i++) v[i] /= norm;
+}
