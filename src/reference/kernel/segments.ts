@@ -54,7 +54,9 @@ export function schedule(
   const lyap = lyapunov && transient < N;
   // The tangent runs from its warm-up's start W0 (only when computed: otherwise no cut there).
   const warm = lyap ? warmupStart(T) : T;
-  const cuts = [...new Set([0, warm, T, mid, end, K, N])].filter((b) => b >= 0 && b <= N).sort((a, b) => a - b);
+  const cuts = [...new Set([0, warm, T, mid, end, K, N])]
+    .filter((b) => b >= 0 && b <= N)
+    .sort((a, b) => a - b);
   const segments: Segment[] = [];
   for (let s = 0; s + 1 < cuts.length; s++) {
     const start = cuts[s];
