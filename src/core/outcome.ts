@@ -33,8 +33,10 @@
  *    the condition number κ of its eigenbasis while v aligns, which adds about log κ/(N - T) to λ:
  *    heavy ball on x²/2 at h = 2.86171875, β = 0.4306640625 is linear with |μ₁| = 1.000686, yet
  *    measured from T = 1000 to N = 3000 with no warm-up it gave λ = 0.00138 > θ, and chaos. 64 steps
- *    bring that map's λ to log|μ₁| within 1e-9 (v aligns like |μ₂/μ₁|^k, 0.43^k there; 0.92^k at
- *    β = 0.92, still within 3e-6), at 64 tangent steps per trajectory. J_k is exact: the derivative
+ *    bring that map's λ to log|μ₁| to rounding (v aligns like |μ₂/μ₁|^k, 0.43^k there; 0.92^k at
+ *    h = 3.84, β = 0.92, within 2.2e-6 of log|μ₁| = 0.00097), for 64 more tangent steps per
+ *    trajectory. (Complex μ, a rotation, have no direction to align with: there a window's λ is
+ *    log|μ| only up to an oscillating log κ/(N - T), ~1e-3 for heavy ball.) J_k is exact: the derivative
  *    of the optimizer's rule, with ∂g/∂x = ∇²f(x_k) from the objective (GD: J_k = I - h ⊙ ∇²f(x_k)).
  *    NaN when disabled, or where Φ has no derivative (RMSProp and Adam at s = 0 exactly, where √s
  *    has none). The sum telescopes to log‖J_{N-1}⋯J_T v_T‖, so the engines rescale v by exact powers
