@@ -124,11 +124,11 @@ fn tangent_rescale(t: Tangent) -> Tangent {
 // on, nothing measured), the halves [T, M) and [M, M + H) of the averaging window, each up to the
 // checkpoint N - P, then the tail from N - P on (M + H ≥ N - 1 ≥ N - P, so what is left of the window
 // is always in the tail). Before the checkpoint the tangent map and the growth extent are on or off
-// for every step and every trajectory alike, so each part is one
-// loop with no branch inside, and each has an entry point of its own in the kernel (`advance_part` with
-// constant flags): on SwiftShader, whose compiler emulates branches with lane masks and spills
-// registers in large kernels, a loop with per-step branches ran at a tenth of the speed, and one of
-// several loops in one kernel at half. The tail's few steps use selects.
+// for every step and every trajectory alike, so each part is one loop with no branch inside, and each
+// has an entry point of its own in the kernel (`advance_part` with constant flags): on SwiftShader,
+// whose compiler emulates branches with lane masks and spills registers in large kernels, a loop with
+// per-step branches ran at a tenth of the speed, and one of several loops in one kernel at half. The
+// tail's few steps use selects.
 //
 // Divergence is tested without a branch too: a loop keeps one running maximum of float bits (non-
 // negative floats order like their bits, NaN above everything), of |x_k| (the divergence test,
@@ -211,8 +211,8 @@ fn part_step(
 }
 
 // Steps k0 … k1 - 1 of one part before the checkpoint: `tangent` (k ≥ W0, with LYAPUNOV; renormalised
-// when the part starts at T after a warm-up), `growth` (in
-// a half of the window: 1 the first, 2 the second, 0 neither; 0 whatever is asked without GROWTH).
+// when the part starts at T after a warm-up), `growth` (in a half of the window: 1 the first, 2 the
+// second, 0 neither; 0 whatever is asked without GROWTH).
 // Constants at every call. Then rule 2 for these steps (traj_settle).
 fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
   part_run(st, h, k0, k1, g, tangent, half);
@@ -349,8 +349,8 @@ fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
 }
 
 // λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1 (the
-// start vector, or the warmed-up one renormalised at T with lexp reset). Spelled out
-// for v = 0, ∞ and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
+// start vector, or the warmed-up one renormalised at T with lexp reset). Spelled out for v = 0, ∞
+// and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
 fn traj_lyapunov(st: Traj, g: Geometry) -> f32 {
   if (!LYAPUNOV) { return make_nan(); }
   let n2 = tan_sumsq(st.v);

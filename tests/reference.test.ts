@@ -219,7 +219,8 @@ describe('per-coordinate rates and the tangent map in 2-D', () => {
     // Σ ln‖J v‖ telescopes to ln‖J^m u‖ with m = N - T and u the unit vector along J^w v₀, w =
     // LYAPUNOV_WARMUP the tangent's warm-up (rule 4) and v₀ = (1, r)/√(1 + r²) (tangentStart): the
     // warm-up has turned u to the stronger direction up to (0.4/0.5)^w, so the exponent is ln 0.5
-    // to rounding (the rest is (r·0.8^w)²/(2m) ≈ 1e-16) rather than the -ln(1 + r²)/(2m) ≈ -5.4e-4 that v₀ itself would show.
+    // to rounding (the rest is (r·0.8^w)²/(2m) ≈ 1e-16) rather than the -ln(1 + r²)/(2m) ≈ -5.4e-4
+    // that v₀ itself would show.
     const m = N - T;
     const r = TANGENT_RATIO;
     const w = LYAPUNOV_WARMUP;

@@ -32,10 +32,10 @@ import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
  * The entry points of shaders/basin.wgsl. `whole` runs every part of a pixel's run, start to record,
  * in one invocation (whenever a block of pixels fits a dispatch). Otherwise the parts run separately,
  * chunked: `plain` before the tangent's warm-up, `warm` the warm-up W0 … T (rule 4 of
- * src/core/outcome.ts; only with the exponent on), `growth1`/`growth2` in the halves of the averaging window,
- * `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N classifies),
- * or `mixed`, all of them over any range of iterations, for a short run. `run` is the bare kernel's
- * only entry point.
+ * src/core/outcome.ts; only with the exponent on), `growth1`/`growth2` in the halves of the
+ * averaging window, `tail` from the checkpoint N - P on with the period test (the dispatch that
+ * reaches N classifies), or `mixed`, all of them over any range of iterations, for a short run.
+ * `run` is the bare kernel's only entry point.
  */
 export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'run';
 
@@ -76,8 +76,9 @@ export function kernelKey(objective: KernelObjective): string {
 
 /**
  * The parts of a run as entry points, with the flags each passes to the kernel's
- * `advance(gid, groups, tangent, growth, testing, mixed)`: the tangent map on (k ≥ W0, the warm-up's start), which half of
- * the averaging window (0: neither), the period test (the tail), or any range of iterations (mixed).
+ * `advance(gid, groups, tangent, growth, testing, mixed)`: the tangent map on (k ≥ W0, the start of
+ * its warm-up), which half of the averaging window (0: neither), the period test (the tail), or any
+ * range of iterations (mixed).
  * Generated for the basin and ensemble kernels alike, so a part's flags are written once.
  */
 const PART_FLAGS = {

@@ -30,9 +30,9 @@ export const SHORT_RUN = 128;
 /**
  * The parts of a run of n iterations (rules 3–5 of src/core/outcome.ts), each an entry point of
  * shaders/basin.wgsl: before the tangent's warm-up W0, the warm-up [W0, T) (when an exponent is
- * computed, as in gd-core.wgsl's geometry; else W0 = T), and the averaging window's halves [T, M) and [M, M + H), each up to the
- * checkpoint N - P, then the tail from N - P on (the period test, and what is left of the window).
- * Empty parts are left out.
+ * computed, as in gd-core.wgsl's geometry; else W0 = T), and the averaging window's halves [T, M)
+ * and [M, M + H), each up to the checkpoint N - P, then the tail from N - P on (the period test, and
+ * what is left of the window). Empty parts are left out.
  */
 export function phaseSegments(n: number, transient: number, maxPeriod: number, lyapunov: boolean): Segment[] {
   // A short run is one part: a dispatch per part costs more than a loop of a few dozen steps.

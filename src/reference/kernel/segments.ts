@@ -1,8 +1,9 @@
 /**
  * The step ranges of a trajectory over which the same parts of the step run (src/core/outcome.ts:
- * the tangent from its warm-up W0, measured from T, the window halves T…M and M…M+H, the period test from N - P), and the
- * states to save at the start of each range. The compiled kernels run one range per call; the
- * reference loop (classify.ts) tests the same conditions every step.
+ * the tangent from its warm-up W0, measured from T, the window halves T…M and M…M+H, the period
+ * test from N - P), and the states to save (or the tangent to renormalise) at the start of each
+ * range. The compiled kernels run one range per call; the reference loop (classify.ts) tests the
+ * same conditions every step.
  */
 import { warmupStart } from '../../core/outcome.ts';
 import { StepFlag } from './layout.ts';
