@@ -22,6 +22,8 @@
 
 // Off: no Hessian-vector product at all (the "classification only" pipeline).
 override LYAPUNOV: bool = true;
+// LYAPUNOV_WARMUP of src/core/outcome.ts: the tangent's unmeasured steps before T (rule 4).
+override LYAPUNOV_WARMUP: u32 = 64u;
 // On: the kernel's hooks see every state x_{k+1} with k ≥ T (the ensemble's kept iterates).
 override OBSERVE: bool = false;
 // GROWTH_MIN_HALF and GROWTH_EXP_CAP of src/core/outcome.ts (rule 5).
@@ -40,6 +42,9 @@ override TAIL_WINDOW: bool = true;
 struct Geometry {
   n: u32,
   t: u32,
+  // W0: the tangent map runs from here (T - min(T, LYAPUNOV_WARMUP); T without an exponent: no
+  // LYAPUNOV, or T ≥ N).
+  warm: u32,
   // N - P: the step that makes x_check sets the checkpoint.
   check: u32,
   // M = T + H and M + H, with H = ⌊(N - T)/2⌋.
@@ -54,6 +59,7 @@ fn geometry(n: u32, transient: u32, max_period: u32, tol: f32, radius: f32) -> G
   var g: Geometry;
   g.n = n;
   g.t = min(transient, n);
+  g.warm = select(g.t, g.t - min(g.t, LYAPUNOV_WARMUP), LYAPUNOV && g.t < n);
   g.check = n - min(max_period, n);
   g.half = (n - g.t) / 2u;
   g.mid = g.t + g.half;
@@ -101,19 +107,28 @@ fn tangent_map(t: Tangent, z: State, h: Vec) -> Tangent {
   return Tangent(opt_tangent(t.v, z, h), t.lexp);
 }
 
+// The warmed-up tangent at T (rule 4): v/‖v‖ with nothing taken out yet, so that λ measures growth
+// from T. v = 0 stays 0 (λ = -∞) and NaN stays NaN.
+fn tangent_unit(t: Tangent) -> Tangent {
+  let n2 = tan_sumsq(t.v);
+  if (!(n2 > 0.0)) { return Tangent(t.v, 0); }
+  return Tangent(tan_scale(t.v, inverseSqrt(n2)), 0);
+}
+
 fn tangent_rescale(t: Tangent) -> Tangent {
   let e = clamp(tan_exponent(t.v), 1u, 253u);
   return Tangent(tan_scale(t.v, bitcast<f32>((254u - e) << 23u)), t.lexp + i32(e) - 127);
 }
 
-// A run is cut into parts (rules 3–5): before the transient T and the halves [T, M) and [M, M + H) of
-// the averaging window, each up to the checkpoint N - P, then the tail from N - P on (M + H ≥ N - 1 ≥
-// N - P, so what is left of the window is always in the tail). Before the checkpoint the tangent map
-// and the growth extent are on or off for every step and every trajectory alike, so each part is one
-// loop with no branch inside, and each has an entry point of its own in the kernel (`advance_part` with
-// constant flags): on SwiftShader, whose compiler emulates branches with lane masks and spills
-// registers in large kernels, a loop with per-step branches ran at a tenth of the speed, and one of
-// several loops in one kernel at half. The tail's few steps use selects.
+// A run is cut into parts (rules 3–5): before the tangent's warm-up W0, the warm-up [W0, T) (tangent
+// on, nothing measured), the halves [T, M) and [M, M + H) of the averaging window, each up to the
+// checkpoint N - P, then the tail from N - P on (M + H ≥ N - 1 ≥ N - P, so what is left of the window
+// is always in the tail). Before the checkpoint the tangent map and the growth extent are on or off
+// for every step and every trajectory alike, so each part is one loop with no branch inside, and each
+// has an entry point of its own in the kernel (`advance_part` with constant flags): on SwiftShader,
+// whose compiler emulates branches with lane masks and spills registers in large kernels, a loop with
+// per-step branches ran at a tenth of the speed, and one of several loops in one kernel at half. The
+// tail's few steps use selects.
 //
 // Divergence is tested without a branch too: a loop keeps one running maximum of float bits (non-
 // negative floats order like their bits, NaN above everything), of |x_k| (the divergence test,
@@ -195,8 +210,9 @@ fn part_step(
   if (OBSERVE && observe) { kernel_step(x); }
 }
 
-// Steps k0 … k1 - 1 of one part before the checkpoint: `tangent` (k ≥ T, with LYAPUNOV), `growth` (in
-// a half of the window: 1 the first, 2 the second, 0 neither; 0 whatever is asked without GROWTH).
+// Steps k0 … k1 - 1 of one part before the checkpoint: `tangent` (k ≥ W0, with LYAPUNOV; renormalised
+// when the part starts at T after a warm-up), `growth` (in a half of the window: 1 the first, 2 the
+// second, 0 neither; 0 whatever is asked without GROWTH).
 // Constants at every call. Then rule 2 for these steps (traj_settle).
 fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
   part_run(st, h, k0, k1, g, tangent, half);
@@ -214,6 +230,7 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
   let observe = k0 >= g.t;
   var x = start;
   var tg = Tangent((*st).v, (*st).lexp);
+  if (LYAPUNOV && tangent && k0 == g.t && g.warm < g.t) { tg = tangent_unit(tg); }
   var m = 0u;
   // The steps beyond a multiple of four first, without a loop of their own.
   let r = (k1 - k0) % 4u;
@@ -276,7 +293,9 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   for (var k = k0; k < k1; k++) {
     if (GROWTH && TAIL_WINDOW) { a = vec_choose(a, state_x(x), k == g.t || k == g.mid); }
     if (OBSERVE && k == g.t) { kernel_transient(x); }
-    if (LYAPUNOV && (!TAIL_WINDOW || k >= g.t)) { tg = tangent_step(tg, x, h); }
+    // The tail meets W0 and T only with TAIL_WINDOW, but it may start at T without (P = 1, H = 0).
+    if (LYAPUNOV && k == g.t && g.warm < g.t) { tg = tangent_unit(tg); }
+    if (LYAPUNOV && (!TAIL_WINDOW || k >= g.warm)) { tg = tangent_step(tg, x, h); }
     x = opt_step(x, h);
     let xk = state_x(x);
     m = max(m, vec_norm_bits(xk));
@@ -309,15 +328,18 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in
 // order (a whole run in one invocation, or a chunk of a short one). Parts that would run the same loop
-// are one (without GROWTH, Lyapunov and observation, a single loop up to the checkpoint).
+// are one (without GROWTH, Lyapunov and observation, a single loop up to the checkpoint; without
+// Lyapunov, no warm-up: W0 = T).
 fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   let pre = min(k1, g.check);
   if (GROWTH) {
-    part_run(st, h, k0, min(pre, g.t), g, false, 0u);
+    part_run(st, h, k0, min(pre, g.warm), g, false, 0u);
+    if (LYAPUNOV) { part_run(st, h, max(k0, g.warm), min(pre, g.t), g, true, 0u); }
     part_run(st, h, max(k0, g.t), min(pre, g.mid), g, true, 1u);
     part_run(st, h, max(k0, g.mid), min(pre, g.end), g, true, 2u);
   } else if (LYAPUNOV || OBSERVE) {
-    part_run(st, h, k0, min(pre, g.t), g, false, 0u);
+    part_run(st, h, k0, min(pre, g.warm), g, false, 0u);
+    if (LYAPUNOV) { part_run(st, h, max(k0, g.warm), min(pre, g.t), g, true, 0u); }
     part_run(st, h, max(k0, g.t), pre, g, true, 0u);
   } else {
     part_run(st, h, k0, pre, g, false, 0u);
@@ -326,8 +348,9 @@ fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
   traj_settle(st, h, k1, g);
 }
 
-// λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1. Spelled out
-// for v = 0, ∞ and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
+// λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1 (the
+// start vector, or the warmed-up one renormalised at T with lexp reset). Spelled out for v = 0, ∞
+// and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
 fn traj_lyapunov(st: Traj, g: Geometry) -> f32 {
   if (!LYAPUNOV) { return make_nan(); }
   let n2 = tan_sumsq(st.v);

@@ -36,30 +36,45 @@ function expectCovered(dispatches: Dispatch[], tiles: { p0: number; count: numbe
 const largest = (ds: Dispatch[]) => ds.reduce((m, d) => Math.max(m, d.count), 0);
 
 describe('phaseSegments', () => {
-  it('cuts a run at T, M and M + H up to the checkpoint N - P, then the tail; a short run not at all', () => {
-    expect(phaseSegments(1000, 500, 16)).toEqual([
-      { k0: 0, k1: 500, phase: 'plain' },
+  it('cuts a run at W0, T, M and M + H up to the checkpoint N - P, then the tail; a short run not at all', () => {
+    // The tangent's warm-up W0 = T - 64 … T (rule 4) is a part of its own with the exponent on.
+    expect(phaseSegments(1000, 500, 16, true)).toEqual([
+      { k0: 0, k1: 436, phase: 'plain' },
+      { k0: 436, k1: 500, phase: 'warm' },
       { k0: 500, k1: 750, phase: 'growth1' },
       { k0: 750, k1: 984, phase: 'growth2' },
       { k0: 984, k1: 1000, phase: 'tail' },
     ]);
+    expect(phaseSegments(1000, 500, 16, false).map((s) => [s.phase, s.k0, s.k1])).toEqual([
+      ['plain', 0, 500],
+      ['growth1', 500, 750],
+      ['growth2', 750, 984],
+      ['tail', 984, 1000],
+    ]);
+    // A transient shorter than the warm-up warms up from 0; T ≥ N computes no exponent, so no warm-up.
+    expect(phaseSegments(1000, 40, 16, true)[0]).toEqual({ k0: 0, k1: 40, phase: 'warm' });
+    expect(phaseSegments(1000, 1000, 16, true).map((s) => s.phase)).toEqual(['plain', 'tail']);
     // An odd window's last step, and the window's halves themselves, may fall into the tail.
-    expect(phaseSegments(1001, 0, 1).map((s) => s.phase)).toEqual(['growth1', 'growth2', 'tail']);
-    expect(phaseSegments(300, 290, 64)).toEqual([
-      { k0: 0, k1: 236, phase: 'plain' },
+    expect(phaseSegments(1001, 0, 1, true).map((s) => s.phase)).toEqual(['growth1', 'growth2', 'tail']);
+    // The warm-up, too, may be cut by the checkpoint.
+    expect(phaseSegments(300, 290, 64, true)).toEqual([
+      { k0: 0, k1: 226, phase: 'plain' },
+      { k0: 226, k1: 236, phase: 'warm' },
       { k0: 236, k1: 300, phase: 'tail' },
     ]);
-    expect(phaseSegments(SHORT_RUN, 60, 16)).toEqual([{ k0: 0, k1: SHORT_RUN, phase: 'mixed' }]);
+    expect(phaseSegments(SHORT_RUN, 60, 16, true)).toEqual([{ k0: 0, k1: SHORT_RUN, phase: 'mixed' }]);
     for (const [n, t, p] of [
       [129, 0, 1],
       [500, 499, 499],
       [4000, 1234, 64],
-    ]) {
-      const s = phaseSegments(n, t, p);
-      expect(s[0].k0).toBe(0);
-      expect(s.at(-1)!.k1).toBe(n);
-      for (let i = 1; i < s.length; i++) expect(s[i].k0).toBe(s[i - 1].k1);
-    }
+      [4000, 30, 64],
+    ])
+      for (const lyapunov of [false, true]) {
+        const s = phaseSegments(n, t, p, lyapunov);
+        expect(s[0].k0).toBe(0);
+        expect(s.at(-1)!.k1).toBe(n);
+        for (let i = 1; i < s.length; i++) expect(s[i].k0).toBe(s[i - 1].k1);
+      }
   });
 });
 
@@ -68,7 +83,7 @@ describe('planDispatches', () => {
     { p0: 0, count: 1024 * 600 },
     { p0: 1024 * 600, count: 1024 * 424 },
   ];
-  const segments = phaseSegments(1000, 500, 16);
+  const segments = phaseSegments(1000, 500, 16, true);
 
   it('on a fast device runs a tile in one dispatch of the fused kernel, with no state', () => {
     const gpu = { a: 4, b: 0.01 };
@@ -93,7 +108,7 @@ describe('planDispatches', () => {
     expectCovered(plan.dispatches, tiles, 1000);
     // A million iterations: blocks of minBlock pixels with as many steps as 100 ms allow (at least
     // 3a/b, so that the invocation cost is at most a quarter of each dispatch).
-    const long = planDispatches(tiles, phaseSegments(1e6, 5e5, 16), cpu, opts);
+    const long = planDispatches(tiles, phaseSegments(1e6, 5e5, 16, true), cpu, opts);
     const chunk = Math.floor((100e6 / 4096 - 400) / 8);
     const b = Math.floor(100e6 / (400 + chunk * 8) / 64) * 64;
     expect(b).toBe(4096);
@@ -101,11 +116,15 @@ describe('planDispatches', () => {
     expect(long.dispatches[0].k1 - long.dispatches[0].k0).toBe(chunk);
     for (const d of long.dispatches) expect(dispatchCost(d, cpu)).toBeLessThanOrEqual(100e6);
     expect(long.statePixels).toBe(b);
-    // A fit with a large invocation cost: still chunks of 3a/b, never a dispatch per step.
+    // A fit with a large invocation cost: still chunks of 3a/b, never a dispatch per step (the
+    // tail's 16 steps and the warm-up's 64 are parts shorter than a chunk).
     const heavy = planDispatches(tiles, segments, { a: 2000, b: 30 }, opts);
     expect(heavy.dispatches.some((d) => d.phase === 'tail')).toBe(true);
+    expect(heavy.dispatches.filter((d) => d.phase === 'warm').every((d) => d.k1 - d.k0 === 64)).toBe(true);
     expect(
-      Math.min(...heavy.dispatches.map((d) => d.k1 - d.k0).filter((k) => k > 16)),
+      Math.min(
+        ...heavy.dispatches.filter((d) => d.phase !== 'tail' && d.phase !== 'warm').map((d) => d.k1 - d.k0),
+      ),
     ).toBeGreaterThanOrEqual(234);
     expectCovered(heavy.dispatches, tiles, 1000);
   });

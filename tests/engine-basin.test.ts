@@ -335,9 +335,9 @@ describe('chunking, tiling and the data path', () => {
       let calls = 0;
       const many = await chunked.runBasin(spec, { onProgress: () => calls++ });
       expect(calls).toBe(chunked.plan(many.context).dispatches.length);
-      // The run's parts (before T, the window's halves, the last P steps) cut 300 iterations in
-      // 150 + 75 + 59 + 16, each in sevens.
-      expect(calls).toBe(22 + 11 + 9 + 3);
+      // The run's parts (before the tangent's warm-up, the warm-up of 64 steps, the window's halves,
+      // the last P steps) cut 300 iterations in 86 + 64 + 75 + 59 + 16, each in sevens.
+      expect(calls).toBe(13 + 10 + 11 + 9 + 3);
       expectBitIdentical(one.columns, await many.readAll());
       // Blocks of 100 pixels (not a multiple of the workgroup) with 40 iterations per dispatch.
       const blocks = await withColumns(

@@ -46,6 +46,8 @@ const GEOMETRIES: [number, number, number, string][] = [
   [300, 150, 16, 'the tail inside the second half'],
   [100, 68, 16, 'the second half starting at the checkpoint (its anchor set in the tail)'],
   [200, 150, 32, "the tail meeting the window's first half"],
+  [200, 180, 64, "the tail holding T and the end of the tangent's warm-up (W0 = 116)"],
+  [100, 99, 1, 'the tail starting at T, with no window'],
 ];
 
 describe('pipelines specialised to a run', () => {
@@ -56,12 +58,16 @@ describe('pipelines specialised to a run', () => {
       true,
       true,
       true,
+      true,
+      true,
     ]);
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, false))).toEqual([
       { growth: false, tailWindow: true },
       { growth: true, tailWindow: false },
       { growth: true, tailWindow: false },
       { growth: true, tailWindow: true },
+      { growth: false, tailWindow: true },
+      { growth: false, tailWindow: false },
     ]);
     await withDevice(async (device) => {
       const special = new GpuBasinEngine(device, fixtureCompiler);

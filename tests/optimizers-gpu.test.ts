@@ -87,16 +87,13 @@ describe('optimizers on the GPU against float64', () => {
         // RMSProp at this rate is chaotic over most of the plane (λ ≈ 0.3 in float64): f32 and f64
         // orbits part within tens of steps, and only the explained disagreements above are allowed.
         expect(r.agree, o.kind).toBeGreaterThan(o.kind === 'rmsprop' ? 0.6 : 0.9);
-        // Where both converged and the orbit contracts (λ < -0.01), to the same point, f32 against
-        // f64. (Adam near xy = 1 can pass the period test with λ > 0: its steps h·m̂/(√ŝ + ε) become
-        // small before its gradient does, and nearby f32 and f64 orbits then part.)
+        // Where both converged, to the same point with the same exponent, f32 against f64. On the
+        // valley of minima xy = 1 that exponent is ≈ 0 (the valley is a neutral direction of every
+        // optimizer's map), and with the tangent's warm-up (rule 4) both engines see it: measured on
+        // this plane, |Δλ| ≤ 5.4e-4 and |Δx| ≤ 2.7e-4 for every optimizer here (Adam the largest).
         let checked = 0;
         for (let k = 0; k < ref.outcome.length; k++)
-          if (
-            ref.outcome[k] === Outcome.CONVERGED &&
-            gpu.outcome[k] === Outcome.CONVERGED &&
-            ref.lyapunov[k] < -0.01
-          ) {
+          if (ref.outcome[k] === Outcome.CONVERGED && gpu.outcome[k] === Outcome.CONVERGED) {
             expect(Math.abs(gpu.final0[k] - ref.final0[k]), o.kind).toBeLessThan(1e-3);
             expect(Math.abs(gpu.lyapunov[k] - ref.lyapunov[k]), o.kind).toBeLessThan(1e-2);
             checked++;

@@ -109,21 +109,29 @@ describe('compiled kernel against the interpreted reference', () => {
   });
 
   it('plans one kernel call per range with the flags of src/core/outcome.ts', () => {
-    // N = 100, T = 40: window halves 40…70 and 70…100, checkpoint at 84.
-    const s = schedule(100, 40, 16, true);
+    // N = 200, T = 100: the tangent's warm-up from 100 - 64 = 36, window halves 100…150 and
+    // 150…200, checkpoint at 184.
+    const s = schedule(200, 100, 16, true);
     const F = StepFlag;
     expect(s.segments.map((g) => [g.start, g.end, g.flags])).toEqual([
-      [0, 40, 0],
-      [40, 70, F.LYAPUNOV | F.GROW1],
-      [70, 84, F.LYAPUNOV | F.GROW2],
-      [84, 100, F.LYAPUNOV | F.GROW2 | F.PERIOD],
+      [0, 36, 0],
+      [36, 100, F.LYAPUNOV],
+      [100, 150, F.LYAPUNOV | F.GROW1],
+      [150, 184, F.LYAPUNOV | F.GROW2],
+      [184, 200, F.LYAPUNOV | F.GROW2 | F.PERIOD],
     ]);
-    expect(s.segments.map((g) => [g.checkpoint, g.anchor])).toEqual([
-      [false, false],
-      [false, true],
-      [false, true],
-      [true, false],
+    expect(s.segments.map((g) => [g.checkpoint, g.anchor, g.measure])).toEqual([
+      [false, false, false],
+      [false, false, false],
+      [false, true, true],
+      [false, true, false],
+      [true, false, false],
     ]);
-    expect([s.K, s.half, s.lyapunov]).toEqual([84, 30, true]);
+    expect([s.K, s.half, s.lyapunov]).toEqual([184, 50, true]);
+    // A transient shorter than the warm-up warms up from 0; without the exponent, no warm-up at all.
+    expect(schedule(100, 40, 16, true).segments[0]).toMatchObject({ start: 0, end: 40, flags: F.LYAPUNOV });
+    expect(schedule(200, 100, 16, false).segments[0]).toMatchObject({ start: 0, end: 100, flags: 0 });
+    // T = 0: nothing to warm up, nothing to renormalise.
+    expect(schedule(100, 0, 16, true).segments.some((g) => g.measure)).toBe(false);
   });
 });

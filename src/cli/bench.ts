@@ -35,7 +35,8 @@ transient is half the iterations. "engine" is runBasin as the lab calls it: clas
 kept in GPU memory, counts and value ranges reduced on the GPU, the statistics read back;
 "engine_counts" is runBasin as \`gdlab basin --json\` calls it (records: 'none'): a summary word per
 pixel instead of a record, counts reduced, nothing else; "engine+lyapunov" is "engine" with the
-exponent (a Hessian-vector product per step after the transient); "bare" is GD alone (its loop
+exponent (a Hessian-vector product per step from the tangent's warm-up, 64 steps before the end of
+the transient, on); "bare" is GD alone (its loop
 unrolled as the engine's is), planned and submitted the same way, one word per pixel written and 16
 bytes read back.
 Each engine run is timed whole (everything runBasin's caller waits for); the phases come from one

@@ -23,14 +23,25 @@
  *    (i ≥ 2): a cycle must come back to its start within a small fraction of its own extent, so an
  *    oscillation that is still contracting towards a fixed point (x²/2 just below h = 2) is not a
  *    2-cycle. 0 when none matches. (A momentum orbit returns only when its velocity does too.)
- * 4. Largest Lyapunov exponent (when enabled), of the whole update map: a tangent vector v₀ over x and
- *    the optimizer's vectors (see tangentStart) is pushed through the Jacobian J_k = ∂Φ/∂z at z_k for
- *    k = T … N-1, renormalised every step; λ = Σ log‖J_k v‖ / (N - T). J_k is exact: the derivative
+ * 4. Largest Lyapunov exponent (when enabled, and T < N), of the whole update map: a tangent vector
+ *    v₀ over x and the optimizer's vectors (see tangentStart) is pushed through the Jacobian
+ *    J_k = ∂Φ/∂z at z_k, renormalised every step, first unmeasured for the warm-up k = W0 … T-1 with
+ *    W0 = T - min(T, LYAPUNOV_WARMUP), then, from a unit vector again at k = T (when W0 < T), for
+ *    k = T … N-1: λ = Σ_{k=T}^{N-1} log‖J_k v‖ / (N - T). The warm-up (Benettin's practice) turns v
+ *    towards the most expanding direction before it is measured: without it, a non-normal J (every
+ *    optimizer with a state) amplifies the start vector's component along that direction by about
+ *    the condition number κ of its eigenbasis while v aligns, which adds about log κ/(N - T) to λ:
+ *    heavy ball on x²/2 at h = 2.86171875, β = 0.4306640625 is linear with |μ₁| = 1.000686, yet
+ *    measured from T = 1000 to N = 3000 with no warm-up it gave λ = 0.00138 > θ, and chaos. 64 steps
+ *    bring that map's λ to log|μ₁| to rounding (v aligns like |μ₂/μ₁|^k, 0.43^k there; 0.92^k at
+ *    h = 3.84, β = 0.92, within 2.2e-6 of log|μ₁| = 0.00097), for 64 more tangent steps per
+ *    trajectory. (Complex μ, a rotation, have no direction to align with: there a window's λ is
+ *    log|μ| only up to an oscillating log κ/(N - T), ~1e-3 for heavy ball.) J_k is exact: the derivative
  *    of the optimizer's rule, with ∂g/∂x = ∇²f(x_k) from the objective (GD: J_k = I - h ⊙ ∇²f(x_k)).
  *    NaN when disabled, or where Φ has no derivative (RMSProp and Adam at s = 0 exactly, where √s
- *    has none). The sum telescopes to log‖J_{N-1}⋯J_T v₀‖, so the engines rescale v by exact powers
+ *    has none). The sum telescopes to log‖J_{N-1}⋯J_T v_T‖, so the engines rescale v by exact powers
  *    of two each step and take one logarithm at the end (src/reference/tangent.ts); a singular
- *    tangent map gives λ = -∞.
+ *    tangent map gives λ = -∞ (a v the warm-up maps to 0 stays 0).
  * 5. Growth of x over the averaging window (computed with or without λ): H = ⌊(N-T)/2⌋, M = T + H,
  *    R1 = max_{T<k≤M} ‖x_k - x_T‖∞ and R2 = max_{M<k≤M+H} ‖x_k - x_M‖∞: the extent of each half (H steps
  *    each; an odd window's last step is in neither), seen from its first state. The orbit is growing when
@@ -66,6 +77,20 @@ export type Outcome = (typeof Outcome)[keyof typeof Outcome];
  * rounding drifts to the larger one. An irrational ratio has a component along every eigenvector.
  */
 export const TANGENT_RATIO = 0.6180339887498949;
+
+/**
+ * Steps the tangent vector is pushed through J_k before the exponent is measured (rule 4): from
+ * W0 = T - min(T, LYAPUNOV_WARMUP) on, unmeasured, then renormalised at T. The start vector's
+ * component along the most expanding direction converges to it like |μ₂/μ₁|^k; without a warm-up a
+ * non-normal tangent map (every optimizer with a state) adds its eigenbasis's amplification, about
+ * log κ, to the window's sum, i.e. log κ/(N - T) to λ.
+ */
+export const LYAPUNOV_WARMUP = 64;
+
+/** The first step of the tangent's warm-up: W0 = T - min(T, LYAPUNOV_WARMUP) (rule 4). */
+export function warmupStart(transient: number): number {
+  return transient - Math.min(transient, LYAPUNOV_WARMUP);
+}
 
 /**
  * The unit start vector of the Lyapunov tangent map in n dimensions (WGSL builds the same one); n is

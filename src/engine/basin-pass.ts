@@ -9,7 +9,7 @@ import bareWgsl from '../../shaders/bare.wgsl?raw';
 import basinWgsl from '../../shaders/basin.wgsl?raw';
 import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
-import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import { AxisKind } from '../experiment/plane.ts';
 import {
   BASIN_BINDINGS,
@@ -31,12 +31,13 @@ import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 /**
  * The entry points of shaders/basin.wgsl. `whole` runs every part of a pixel's run, start to record,
  * in one invocation (whenever a block of pixels fits a dispatch). Otherwise the parts run separately,
- * chunked: `plain` before the transient, `growth1`/`growth2` in the halves of the averaging window,
- * `tail` from the checkpoint N - P on with the period test (the dispatch that reaches N classifies),
- * or `mixed`, all of them over any range of iterations, for a short run. `run` is the bare kernel's
- * only entry point.
+ * chunked: `plain` before the tangent's warm-up, `warm` the warm-up W0 … T (rule 4 of
+ * src/core/outcome.ts; only with the exponent on), `growth1`/`growth2` in the halves of the
+ * averaging window, `tail` from the checkpoint N - P on with the period test (the dispatch that
+ * reaches N classifies), or `mixed`, all of them over any range of iterations, for a short run.
+ * `run` is the bare kernel's only entry point.
  */
-export type Phase = 'plain' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'run';
+export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'run';
 
 /**
  * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl):
@@ -75,12 +76,14 @@ export function kernelKey(objective: KernelObjective): string {
 
 /**
  * The parts of a run as entry points, with the flags each passes to the kernel's
- * `advance(gid, groups, tangent, growth, testing, mixed)`: the tangent map on (k ≥ T), which half of
- * the averaging window (0: neither), the period test (the tail), or any range of iterations (mixed).
+ * `advance(gid, groups, tangent, growth, testing, mixed)`: the tangent map on (k ≥ W0, the start of
+ * its warm-up), which half of the averaging window (0: neither), the period test (the tail), or any
+ * range of iterations (mixed).
  * Generated for the basin and ensemble kernels alike, so a part's flags are written once.
  */
 const PART_FLAGS = {
   plain: [false, 0, false, false],
+  warm: [true, 0, false, false],
   growth1: [true, 1, false, false],
   growth2: [true, 2, false, false],
   tail: [false, 0, true, false],
@@ -170,7 +173,7 @@ export interface BasinBuffers {
   summary: GPUBuffer;
 }
 
-const BASIN_PHASES: readonly Phase[] = ['plain', 'growth1', 'growth2', 'tail', 'mixed', 'whole'];
+const BASIN_PHASES: readonly Phase[] = ['plain', 'warm', 'growth1', 'growth2', 'tail', 'mixed', 'whole'];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;
@@ -217,7 +220,13 @@ export class BasinPass {
     });
     const constants: Record<string, number> = options.bare
       ? { WORKGROUP_SIZE }
-      : { WORKGROUP_SIZE, LYAPUNOV: options.lyapunov ? 1 : 0, GROWTH_MIN_HALF, GROWTH_EXP_CAP };
+      : {
+          WORKGROUP_SIZE,
+          LYAPUNOV: options.lyapunov ? 1 : 0,
+          LYAPUNOV_WARMUP,
+          GROWTH_MIN_HALF,
+          GROWTH_EXP_CAP,
+        };
     return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);
   }
 

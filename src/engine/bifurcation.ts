@@ -173,7 +173,10 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const tiles: Tile[] = [];
       for (let p = r0; p < g.c1 * M; p += tileCap)
         tiles.push({ p0: p, count: Math.min(tileCap, g.c1 * M - p) });
-      const first = plan1(tiles, phaseSegments(N, plan.transient, plan.classify.maxPeriod));
+      const first = plan1(
+        tiles,
+        phaseSegments(N, plan.transient, plan.classify.maxPeriod, plan.classify.lyapunov),
+      );
       statePixels = Math.max(statePixels, first.statePixels);
       for (const d of first.dispatches)
         dispatches.push({

@@ -11,7 +11,7 @@
  * per-invocation cost stays a small part of each. Dispatches are then grouped into submits of about
  * `batchMs`, so a run costs a few submits and no round trip before its first one.
  */
-import { GROWTH_MIN_HALF } from '../core/outcome.ts';
+import { GROWTH_MIN_HALF, warmupStart } from '../core/outcome.ts';
 import type { Phase } from './basin-pass.ts';
 
 /** Iterations k0 … k1 - 1 of every pixel, run by one entry point. */
@@ -29,14 +29,16 @@ export const SHORT_RUN = 128;
 
 /**
  * The parts of a run of n iterations (rules 3–5 of src/core/outcome.ts), each an entry point of
- * shaders/basin.wgsl: before the transient T and the averaging window's halves [T, M) and [M, M + H),
- * each up to the checkpoint N - P, then the tail from N - P on (the period test, and what is left of
- * the window). Empty parts are left out.
+ * shaders/basin.wgsl: before the tangent's warm-up W0, the warm-up [W0, T) (when an exponent is
+ * computed, as in gd-core.wgsl's geometry; else W0 = T), and the averaging window's halves [T, M)
+ * and [M, M + H), each up to the checkpoint N - P, then the tail from N - P on (the period test, and
+ * what is left of the window). Empty parts are left out.
  */
-export function phaseSegments(n: number, transient: number, maxPeriod: number): Segment[] {
+export function phaseSegments(n: number, transient: number, maxPeriod: number, lyapunov: boolean): Segment[] {
   // A short run is one part: a dispatch per part costs more than a loop of a few dozen steps.
   if (n <= SHORT_RUN) return [{ k0: 0, k1: n, phase: 'mixed' }];
   const t = Math.min(transient, n);
+  const warm = lyapunov && t < n ? warmupStart(t) : t;
   const check = n - Math.min(maxPeriod, n);
   const half = Math.floor((n - t) / 2);
   const mid = t + half;
@@ -44,7 +46,8 @@ export function phaseSegments(n: number, transient: number, maxPeriod: number): 
   // end ≥ N - 1 ≥ N - P: the window's halves reach the checkpoint, so what is left of the window (one
   // step, when N - T is odd) is always in the tail.
   const parts: Segment[] = [
-    { k0: 0, k1: Math.min(check, t), phase: 'plain' },
+    { k0: 0, k1: Math.min(check, warm), phase: 'plain' },
+    { k0: warm, k1: Math.min(check, t), phase: 'warm' },
     { k0: t, k1: Math.min(check, mid), phase: 'growth1' },
     { k0: mid, k1: Math.min(check, end), phase: 'growth2' },
     { k0: check, k1: n, phase: 'tail' },

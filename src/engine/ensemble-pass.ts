@@ -4,7 +4,7 @@
  * one bind group layout, compiled once per objective, observed quantities and Lyapunov setting.
  */
 import ensembleWgsl from '../../shaders/ensemble.wgsl?raw';
-import { GROWTH_EXP_CAP, GROWTH_MIN_HALF } from '../core/outcome.ts';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import type { EnsemblePlan } from '../core/ensemble.ts';
 import { dispatchSize, kernelParts, type KernelObjective, type Phase } from './basin-pass.ts';
 import {
@@ -88,6 +88,7 @@ export class EnsemblePass {
     const constants = {
       WORKGROUP_SIZE,
       LYAPUNOV: plan.classify.lyapunov ? 1 : 0,
+      LYAPUNOV_WARMUP,
       OBSERVE: 1,
       GROWTH_MIN_HALF,
       GROWTH_EXP_CAP,

@@ -315,7 +315,7 @@ export class GpuBasinEngine implements BasinEngine {
     const u = ctx.uniforms;
     const segments = ctx.pass.bare
       ? [{ k0: 0, k1: ctx.iterations, phase: 'run' as const }]
-      : phaseSegments(ctx.iterations, u.transient, u.max_period);
+      : phaseSegments(ctx.iterations, u.transient, u.max_period, ctx.lyapunov);
     return planDispatches(tiles, segments, cost, {
       targetMs: o.targetDispatchMs,
       minBlock: 4096,

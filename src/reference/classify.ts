@@ -10,6 +10,7 @@ import {
   DEFAULT_CLASSIFY,
   Outcome,
   tangentStart,
+  warmupStart,
   type ClassifySettings,
   type TrajectoryRecord,
 } from '../core/outcome.ts';
@@ -18,7 +19,7 @@ import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts
 import { escaped, rateVector, type Rate } from './gd.ts';
 import { lambdaMax, normInf } from './linalg.ts';
 import { hyperVector, StateStepper } from './step.ts';
-import { rescaleTangent, tangentExponent } from './tangent.ts';
+import { rescaleTangent, tangentExponent, unitTangent } from './tangent.ts';
 
 /** [β, β₂, ε] of the default optimizer (GD reads none of them). */
 const DEFAULT_HYPER = hyperVector(DEFAULT_OPTIMIZER);
@@ -109,6 +110,8 @@ export function classifyInto(
   }
   const lyap = s.lyapunov && transient < N;
   if (lyap) tangentStart(tn, v);
+  // Rule 4: the tangent's unmeasured warm-up runs from W0; at T it is renormalised and measured.
+  const warm = warmupStart(transient);
   let exponents = 0;
   let period = 0;
   // Rule 5: extents R1, R2 of x over the two halves of the window T … N, each from its first state.
@@ -119,7 +122,11 @@ export function classifyInto(
   if (T === 0) anchor.set(z.subarray(0, n));
 
   for (let k = 0; k < N; k++) {
-    if (lyap && k >= transient) {
+    if (lyap && k >= warm) {
+      if (k === transient && warm < transient) {
+        unitTangent(v, tn);
+        exponents = 0;
+      }
       // J_k v at z_k, before the step moves z: the whole update's Jacobian (rule 4).
       // v is rescaled by a power of two and λ taken from its final length (tangent.ts).
       stepper.tangent(z, v, h, p, o, jv);

@@ -3,7 +3,7 @@
  * definition in src/core/ensemble.ts, computed on the CPU. The tests hold the WGSL engine
  * to it, and the CLI falls back to it where there is no WebGPU adapter.
  */
-import { tangentStart } from '../core/outcome.ts';
+import { tangentStart, warmupStart } from '../core/outcome.ts';
 import { cellOf, widenRange } from '../core/attractor.ts';
 import {
   chooseRange,
@@ -102,8 +102,12 @@ class SampleIntegrator {
     out.min = Infinity;
     out.max = -Infinity;
     let lyap = 0;
+    // Rule 4: the tangent's unmeasured warm-up from W0; at T (normalised every step, so a unit
+    // vector already) its log sum starts from 0.
+    const warm = T < N ? warmupStart(T) : T;
     for (let k = 0; k < N; k++) {
-      if (lyapunov && k >= T) {
+      if (lyapunov && k >= warm) {
+        if (k === T) lyap = 0;
         stepper.tangent(z, v, col.lr, col.params, col.hyper, hv);
         let s = 0;
         for (let i = 0; i < tn; i++) s += hv[i] * hv[i];

@@ -4,11 +4,12 @@
  * the same bits.
  *
  * λ = Σ_k log‖J_k v_k‖ / (N - T) with v_k renormalised (src/core/outcome.ts, rule 4) telescopes to
- * log‖J_{N-1}⋯J_T v_T‖ / (N - T). So the tangent vector is rescaled every step by a power of two
- * (exact in floating point, a few integer operations) that brings its largest component into
- * [2, 4), the exponents are summed exactly, and one logarithm is taken at the end. A per-step
- * sqrt, two divisions and a logarithm cost four times the rest of a Lyapunov step; this is the
- * same quantity without them. A zero image (J singular along v) stays zero: λ = -∞, as before.
+ * log‖J_{N-1}⋯J_T v_T‖ / (N - T), v_T the unit vector the warm-up leaves at T. So the tangent
+ * vector is rescaled every step by a power of two (exact in floating point, a few integer
+ * operations) that brings its largest component into [2, 4), the exponents are summed exactly, and
+ * one logarithm is taken at the end. A per-step sqrt, two divisions and a logarithm cost four times
+ * the rest of a Lyapunov step; this is the same quantity without them. A zero image (J singular
+ * along v) stays zero: λ = -∞, as before.
  */
 
 const scratch = new DataView(new ArrayBuffer(8));
@@ -41,4 +42,15 @@ export function tangentExponent(v: ArrayLike<number>, n: number, exponents: numb
   let sq = v[0] * v[0];
   for (let i = 1; i < n; i++) sq += v[i] * v[i];
   return (Math.log(Math.sqrt(sq)) + exponents * Math.LN2) / steps;
+}
+
+/**
+ * v ← v/‖v‖ (rule 4: the warmed-up tangent vector at k = T), the norm summed as tangentExponent does.
+ * A zero vector stays zero (J was singular along it: λ = -∞) and NaN stays NaN.
+ */
+export function unitTangent(v: Float64Array, n: number): void {
+  let sq = v[0] * v[0];
+  for (let i = 1; i < n; i++) sq += v[i] * v[i];
+  const norm = Math.sqrt(sq);
+  if (norm > 0) for (let i = 0; i < n; i++) v[i] /= norm;
 }

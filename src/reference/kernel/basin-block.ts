@@ -11,7 +11,7 @@ import type { CompiledObjective } from '../../objective/types.ts';
 import { mathImportObject } from '../../objective/wasm/emit.ts';
 import { compileOptimizer, stateSize } from '../../optimizer/compile.ts';
 import { lambdaMax } from '../linalg.ts';
-import { tangentExponent } from '../tangent.ts';
+import { tangentExponent, unitTangent } from '../tangent.ts';
 import { choosePairs, CONST_BYTES, kernelModule, type RunFn } from './kernel.ts';
 import { laneLayout, type LaneLayout } from './layout.ts';
 import { schedule, type Schedule } from './segments.ts';
@@ -241,10 +241,18 @@ export class CompiledBasin {
       V.count[l] = l < lanes ? 0 : -1;
     }
     const { divergeRadius, tol } = spec.classify;
+    const t = this.vEnd;
     for (const seg of sched.segments) {
       for (let l = 0; l < used; l++) {
         if (seg.checkpoint) V.scale[l] = V.checkpoint(l);
         if (seg.anchor) V.copyX(V.anchor, l);
+        if (seg.measure) {
+          // Rule 4 at T: the warmed-up tangent as a unit vector, its exponent sum from 0 (classify.ts).
+          for (let i = 0; i < t.length; i++) t[i] = V.v[i][l];
+          unitTangent(t, t.length);
+          for (let i = 0; i < t.length; i++) V.v[i][l] = t[i];
+          V.logSum[l] = 0;
+        }
       }
       k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
     }

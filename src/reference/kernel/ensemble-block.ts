@@ -153,6 +153,9 @@ export class CompiledEnsemble {
           if (seg.checkpoint) V.scale[l] = V.checkpoint(l);
           if (seg.anchor) V.copyX(V.anchor, l);
           if (seg.saveT) V.readState(l, xT, (at + l - xTOffset) * sn);
+          // Rule 4 at T: the warmed-up tangent (a unit vector already, normalised every step here)
+          // is measured from 0 (ensemble.ts).
+          if (seg.measure) V.logSum[l] = 0;
         }
         k.run(seg.flags)(groups, seg.start, seg.end, sched.K, divergeRadius, tol);
       }

@@ -115,7 +115,7 @@ export function laneLayout(
 
 /** Flags of one kernel call: which parts of the step run over the whole call's step range. */
 export const StepFlag = {
-  /** Tangent map and Σ log‖J v‖ (k ≥ T). */
+  /** Tangent map and Σ log‖J v‖ (k ≥ W0, the warm-up's start; the driver resets the sum at T). */
   LYAPUNOV: 1,
   /** Extent of the first half of the window (T ≤ k < M). */
   GROW1: 2,

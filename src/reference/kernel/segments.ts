@@ -1,9 +1,11 @@
 /**
  * The step ranges of a trajectory over which the same parts of the step run (src/core/outcome.ts:
- * the exponent from T, the window halves T…M and M…M+H, the period test from N - P), and the
- * states to save at the start of each range. The compiled kernels run one range per call; the
- * reference loop (classify.ts) tests the same conditions every step.
+ * the tangent from its warm-up W0, measured from T, the window halves T…M and M…M+H, the period
+ * test from N - P), and the states to save (or the tangent to renormalise) at the start of each
+ * range. The compiled kernels run one range per call; the reference loop (classify.ts) tests the
+ * same conditions every step.
  */
+import { warmupStart } from '../../core/outcome.ts';
 import { StepFlag } from './layout.ts';
 
 export interface Segment {
@@ -17,6 +19,11 @@ export interface Segment {
   anchor: boolean;
   /** Before the range: x_start is x_T (ensembles keep it for the replay). */
   saveT: boolean;
+  /**
+   * Before the range: the warmed-up tangent vector is renormalised and the exponent sum reset (k = T
+   * after a warm-up of at least one step, rule 4).
+   */
+  measure: boolean;
 }
 
 export interface Schedule {
@@ -46,12 +53,16 @@ export function schedule(
   const mid = T + half;
   const end = mid + half;
   const lyap = lyapunov && transient < N;
-  const cuts = [...new Set([0, T, mid, end, K, N])].filter((b) => b >= 0 && b <= N).sort((a, b) => a - b);
+  // The tangent runs from its warm-up's start W0 (only when computed: otherwise no cut there).
+  const warm = lyap ? warmupStart(T) : T;
+  const cuts = [...new Set([0, warm, T, mid, end, K, N])]
+    .filter((b) => b >= 0 && b <= N)
+    .sort((a, b) => a - b);
   const segments: Segment[] = [];
   for (let s = 0; s + 1 < cuts.length; s++) {
     const start = cuts[s];
     let flags = 0;
-    if (lyap && start >= T) flags |= StepFlag.LYAPUNOV;
+    if (lyap && start >= warm) flags |= StepFlag.LYAPUNOV;
     if (start >= T && start < mid) flags |= StepFlag.GROW1;
     if (start >= mid && start < end) flags |= StepFlag.GROW2;
     if (start >= K) flags |= StepFlag.PERIOD;
@@ -63,6 +74,7 @@ export function schedule(
       checkpoint: start === K,
       anchor: start === T || start === mid,
       saveT: start === T,
+      measure: lyap && start === T && warm < T,
     });
   }
   return { segments, K, half, lyapunov: lyap };
