@@ -26,25 +26,28 @@ describe('heavy-ball momentum over (h, β)', () => {
 });
 
 describe('Adam at large rates on x²/2', async () => {
-  const r = await checkAdamEnvelope(12, 4);
-  // The strip's class per column needs the picture's own 8 samples: with 4, the columns at h ≈ 1.08
-  // and 2.73 tie 2–2 (a tie goes to the period) between chaotic samples and two whose exponent over
-  // the 4000 kept steps, measured after the tangent's warm-up, is below θ (0.00066, 0.00092; over
-  // 100 000 steps they give 0.005) and which rest for one step at the end: period 1.
-  const strip = await checkAdamEnvelope(12, 8);
+  // The entry's own picture, 200 columns × 8 starts × 24 000 steps in float64 (about a second): the
+  // envelope is a maximum over the ensemble, so a smaller one would measure a smaller envelope.
+  // (With 4 starts the columns at h ≈ 1.08 and 2.73 also tie 2–2 between chaotic samples and two
+  // whose exponent over the 4000 kept steps is below θ and which rest for one step at the end.)
+  const r = await checkAdamEnvelope();
   it('no column diverges, up to h = 5 (GD diverges beyond 2), and every column is chaotic', () => {
-    expect(strip.columns.at(-1)!.h).toBeGreaterThan(4.5);
-    for (const c of strip.columns) {
+    expect(r.columns).toHaveLength(200);
+    expect(r.columns.at(-1)!.h).toBeGreaterThan(4.9);
+    for (const c of r.columns) {
       expect(c.diverged).toBe(0);
       expect(c.period).toBeNull();
       expect(c.lyapunov).toBeGreaterThan(0);
     }
   });
-  it('max |x| = (0.24 ± 0.01)·h, fitted exponent 1.00', () => {
+  it('max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00', () => {
     expect(r.ratio[0]).toBeGreaterThan(0.23);
-    expect(r.ratio[1]).toBeLessThan(0.25);
+    expect(r.ratio[1]).toBeLessThan(0.29);
+    const mean = r.columns.reduce((s, c) => s + c.envelope / c.h, 0) / r.columns.length;
+    expect(mean).toBeCloseTo(0.25, 2);
     expect(Math.abs(r.slope - 1)).toBeLessThan(0.005);
-    expect(r.prefactor).toBeCloseTo(0.24, 2);
-    expect(getGalleryEntry('adam-bursts')!.claim).toContain('(0.24 ± 0.01)·h, fitted exponent 1.00');
+    expect(getGalleryEntry('adam-bursts')!.claim).toContain(
+      'max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00',
+    );
   });
 });
