@@ -245,6 +245,11 @@ export const COLUMN_KEYS = [
   'final1',
 ] as const satisfies readonly (keyof RecordColumns)[];
 
+/** Writes a record into pixel `idx` of the columns. */
+export function storeRecord(cols: RecordColumns, idx: number, r: TrajectoryRecord): void {
+  for (const k of COLUMN_KEYS) cols[k][idx] = r[k];
+}
+
 /**
  * Allocates the columns of a W×H grid: float64 (the CPU engine's precision) or float32 (the GPU's),
  * on SharedArrayBuffers when `shared` (workers then fill them in place).

@@ -7,7 +7,7 @@ import { widenRange } from '../core/attractor.ts';
 import { chooseRange, reduceColumns, type BifurcationResult, type EnsemblePlan } from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import { sampleAt } from '../reference/ensemble.ts';
+import { sampleAt } from '../reference/kernel/ensemble-block.ts';
 import { allocSamples, type BinBand } from '../reference/kernel/ensemble-block.ts';
 import type { AttractorJob, AttractorJobResult } from './attractor-job.ts';
 import { JOB_STEPS } from './basin-engine.ts';

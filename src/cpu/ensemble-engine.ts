@@ -13,7 +13,7 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { CompiledObjective } from '../objective/types.ts';
-import { sampleAt } from '../reference/ensemble.ts';
+import { sampleAt } from '../reference/kernel/ensemble-block.ts';
 import { allocSamples, type BinBand } from '../reference/kernel/ensemble-block.ts';
 import { JOB_STEPS, threadsLabel } from './basin-engine.ts';
 import type { EnsembleJob, EnsembleJobResult } from './ensemble-job.ts';

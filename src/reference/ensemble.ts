@@ -19,7 +19,14 @@ import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { columnSetup, type ColumnSetup } from './ensemble-columns.ts';
 import { StateStepper } from './step.ts';
-import { allocSamples, CompiledEnsemble, type BinBand, type SampleColumns } from './kernel/ensemble-block.ts';
+import {
+  allocSamples,
+  CompiledEnsemble,
+  sampleAt,
+  storeSample,
+  type BinBand,
+  type SampleColumns,
+} from './kernel/ensemble-block.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /**
@@ -214,14 +221,7 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
         start.set(plan.starts.subarray(m * n, (m + 1) * n));
         integ.run(col, start, s);
         const i = c * M + m;
-        out.escape[i] = s.escape;
-        out.period[i] = s.period;
-        out.lyapunov[i] = s.lyapunov;
-        out.min[i] = s.min;
-        out.max[i] = s.max;
-        out.r1[i] = s.r1;
-        out.r2[i] = s.r2;
-        out.scale[i] = s.scale;
+        storeSample(out, i, s);
         xT.set(integ.zT, (i - xTOffset) * sn);
       }
     },
@@ -352,20 +352,6 @@ async function runPair(
   options.onProgress?.(2, 2);
   const { density, outside } = band;
   return { spec, info: CPU_INFO, plan, range, range2, density, outside, stats, ms: performance.now() - t0 };
-}
-
-/** Sample i of columnar summaries. */
-export function sampleAt(s: SampleColumns, i: number): SampleSummary {
-  return {
-    escape: s.escape[i],
-    period: s.period[i],
-    lyapunov: s.lyapunov[i],
-    min: s.min[i],
-    max: s.max[i],
-    r1: s.r1[i],
-    r2: s.r2[i],
-    scale: s.scale[i],
-  };
 }
 
 const CPU_INFO: EngineInfo = { kind: 'cpu', precision: 'f64', adapter: 'cpu' };

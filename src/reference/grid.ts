@@ -5,7 +5,7 @@
  * oracle, and hand-written objectives). Both give the same records. Progress is reported, and an
  * abort seen, per row.
  */
-import { allocColumns, type RecordColumns } from '../core/outcome.ts';
+import { allocColumns, storeRecord, type RecordColumns } from '../core/outcome.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
@@ -82,17 +82,7 @@ export class GridRunner {
     for (let i = 0; i < W; i++) {
       pixelSetup(plane, i, j, x0, h, p, o);
       steps += classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, rec, o);
-      const idx = (j - this.rowStart) * W + i;
-      columns.outcome[idx] = rec.outcome;
-      columns.iter[idx] = rec.iter;
-      columns.period[idx] = rec.period;
-      columns.lyapunov[idx] = rec.lyapunov;
-      columns.f[idx] = rec.f;
-      columns.sharpness[idx] = rec.sharpness;
-      columns.obs0[idx] = rec.obs0;
-      columns.obs1[idx] = rec.obs1;
-      columns.final0[idx] = rec.final0;
-      columns.final1[idx] = rec.final1;
+      storeRecord(columns, (j - this.rowStart) * W + i, rec);
     }
     return steps;
   }

@@ -6,7 +6,7 @@
  * and the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
  */
 import { cellOf } from '../../core/attractor.ts';
-import { rowOf, type EnsemblePlan } from '../../core/ensemble.ts';
+import { rowOf, type EnsemblePlan, type SampleSummary } from '../../core/ensemble.ts';
 import { tangentStart } from '../../core/outcome.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
 import { columnSetup, type ColumnSetup } from '../ensemble-columns.ts';
@@ -31,6 +31,18 @@ export interface SampleColumns {
   scale: Float64Array;
 }
 
+/** The fields of SampleColumns (and of SampleSummary), in one list. */
+export const SAMPLE_KEYS = [
+  'escape',
+  'period',
+  'lyapunov',
+  'min',
+  'max',
+  'r1',
+  'r2',
+  'scale',
+] as const satisfies readonly (keyof SampleColumns)[];
+
 export function allocSamples(n: number): SampleColumns {
   return {
     escape: new Uint32Array(n),
@@ -42,6 +54,25 @@ export function allocSamples(n: number): SampleColumns {
     r2: new Float64Array(n),
     scale: new Float64Array(n),
   };
+}
+
+/** Sample i of columnar summaries (written out: one object shape, on a path run per sample). */
+export function sampleAt(s: SampleColumns, i: number): SampleSummary {
+  return {
+    escape: s.escape[i],
+    period: s.period[i],
+    lyapunov: s.lyapunov[i],
+    min: s.min[i],
+    max: s.max[i],
+    r1: s.r1[i],
+    r2: s.r2[i],
+    scale: s.scale[i],
+  };
+}
+
+/** Writes a summary into sample i of the columns. */
+export function storeSample(s: SampleColumns, i: number, v: SampleSummary): void {
+  for (const k of SAMPLE_KEYS) s[k][i] = v[k];
 }
 
 /** Counts of pass two for a band of columns c0 … c0 + width - 1: rows × width (r·width + c - c0). */
