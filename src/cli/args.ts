@@ -1,6 +1,6 @@
 /** Helpers shared by the subcommands for reading flags (node:util parseArgs does the tokenizing). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { SpecError } from '../experiment/spec.ts';
+import { SpecError } from '../experiment/spec-error.ts';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 

@@ -3,7 +3,7 @@
  * what `gdlab merge` (src/cli/merge.ts) reads back: which rows a tile holds, which value a stack member
  * takes, the files a piece writes, and the JSON beside its PNG band, checked on reading like any input.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutcomeCounts } from '../core/outcome.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, POSTER_LIMITS, type ExperimentSpec, type QuantityRef } from '../experiment/spec.ts';

@@ -3,11 +3,16 @@
  * read and write it, and every reader goes through `parseSpec`, so a hostile link or a hand-edited
  * file meets the same checks with the same messages.
  */
-import { z } from 'zod';
+// The namespace form lets the bundler drop what the spec does not use: `{ z }` kept all of zod with its
+// forty locales (755 KB, 36 ms of every CLI start against 17 ms).
+import * as z from 'zod';
 import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
+import { SpecError } from './spec-error.ts';
+
+export { SpecError };
 
 export const SPEC_VERSION = 1;
 
@@ -147,14 +152,6 @@ export interface ExperimentSpec {
   };
   ensemble: EnsembleSettings;
   attractor: AttractorSettings;
-}
-
-/** A spec that failed validation; `issues` lists every problem as `path: message`. */
-export class SpecError extends Error {
-  override name = 'SpecError';
-  constructor(readonly issues: string[]) {
-    super(`invalid experiment spec:\n  ${issues.join('\n  ')}`);
-  }
 }
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
