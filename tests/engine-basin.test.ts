@@ -442,7 +442,10 @@ describe('chunking, tiling and the data path', () => {
         expect(stats.counts).toEqual(counts);
         expect(stats.steps).toBe(result.steps);
         expect(stats.columnDiverged).toEqual(perColumn);
+        // The next run gets the pooled statistics and column buffers back: both start over.
+        stats.dispose();
         const kept = await engine.runBasin(mixed, { columns: true });
+        expect(kept.counts).toEqual(counts);
         expect(kept.columnDiverged).toEqual(perColumn);
         kept.dispose();
         expect(result.columnDiverged).toBeUndefined();

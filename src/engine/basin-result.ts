@@ -357,6 +357,6 @@ export class GpuBasinResult implements BasinResult {
     if (this.disposed) return;
     this.disposed = true;
     for (const r of this.records ?? []) this.engine.pool.release(r);
-    this.stats.destroy();
+    this.engine.pool.release(this.stats);
   }
 }

@@ -3,7 +3,7 @@
  * whose colour pass reads its automatic range there), the diverged pixels per column when asked for,
  * and one pooled readback buffer for both, so a run maps once.
  */
-import { createBuffer, type BufferPool } from './buffer-pool.ts';
+import type { BufferPool } from './buffer-pool.ts';
 import { STATS_BYTES } from './layouts.ts';
 import { initialStats } from './stats.ts';
 
@@ -18,35 +18,31 @@ export class RunStats {
     private readonly pool: BufferPool,
   ) {}
 
-  /** The buffers of a run over a grid `width` columns wide (`columns`: count diverged pixels per column). */
+  /**
+   * The buffers of a run over a grid `width` columns wide (`columns`: count diverged pixels per column),
+   * all from the engine's pool: a new buffer waits on an error scope, a device round trip (5 ms a
+   * run on SwiftShader for the two that every run used to create).
+   */
   static async create(
     device: GPUDevice,
     pool: BufferPool,
     width: number,
     columns: boolean,
   ): Promise<RunStats> {
-    const stats = await createBuffer(
-      device,
-      {
-        label: 'GpuBasinResult.stats',
-        size: STATS_BYTES,
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-      },
-      'allocating the statistics',
-    );
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const stats = await pool.acquire('GpuBasinResult.stats', STATS_BYTES, usage, 'allocating the statistics');
     let perColumn: GPUBuffer | null = null;
     try {
-      // New buffers start zeroed: the counts need no clear.
-      if (columns)
-        perColumn = await createBuffer(
-          device,
-          {
-            label: 'GpuBasinEngine.columns',
-            size: 4 * width,
-            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-          },
+      if (columns) {
+        perColumn = await pool.acquire(
+          'GpuBasinEngine.columns',
+          4 * width,
+          usage,
           'allocating the column counts',
         );
+        // A pooled buffer holds an earlier run's counts.
+        device.queue.writeBuffer(perColumn, 0, new Uint32Array(width));
+      }
       const readback = await pool.acquire(
         'GpuBasinEngine.readback',
         STATS_BYTES + (columns ? 4 * width : 0),
@@ -56,8 +52,8 @@ export class RunStats {
       device.queue.writeBuffer(stats, 0, initialStats());
       return new RunStats(stats, perColumn, width, readback, pool);
     } catch (e) {
-      stats.destroy();
-      perColumn?.destroy();
+      pool.release(stats);
+      if (perColumn) pool.release(perColumn);
       throw e;
     }
   }
@@ -88,10 +84,10 @@ export class RunStats {
     return { words, columnDiverged };
   }
 
-  /** Returns the readback to the pool and frees the column counts; the statistics too unless the result holds them. */
+  /** Returns the buffers to the pool: the readback and the column counts, the statistics too unless the result holds them. */
   release(statsHanded: boolean): void {
     this.pool.release(this.readback);
-    this.columns?.destroy();
-    if (!statsHanded) this.stats.destroy();
+    if (this.columns) this.pool.release(this.columns);
+    if (!statsHanded) this.pool.release(this.stats);
   }
 }
