@@ -316,8 +316,13 @@ const PATHS = {
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
   const choice = parseEngineChoice(flags.engine as string | undefined);
-  const { createEngine, warmCpuPool } = await import('../select/node.ts');
+  const { createEngine, warmCpuPool, warmGpu } = await import('../select/node.ts');
+  // Counts alone need no records: the GPU engine then writes none and reads back its statistics
+  // (and the diverged pixels per column).
+  const pngFile = flags.png as string | undefined;
+  const records = pngFile === undefined ? 'none' : 'keep';
   if (choice === 'cpu') warmCpuPool();
+  else await warmGpu(choice, { records, columns: true });
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
   const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
   for (const flag of ['png', 'json'] as const)
@@ -325,12 +330,8 @@ export async function run(argv: string[]): Promise<number> {
   const piece = await runPieceFlags(flags, spec, choice);
   if (piece !== undefined) return piece;
   const created = await createEngine({ choice, spec });
-  const pngFile = flags.png as string | undefined;
   try {
     const monitor = new RunMonitor({ command: 'basin', maxSeconds });
-    // Counts alone need no records: the GPU engine then writes none and reads back its statistics
-    // (and the diverged pixels per column).
-    const records = pngFile === undefined ? 'none' : 'keep';
     const result = await monitor.run((options) =>
       created.engine.runBasin(spec, { ...options, records, columns: true }),
     );

@@ -16,7 +16,7 @@ import { compileOptimizer } from '../optimizer/compile.ts';
 import type { OptimizerSettings } from '../optimizer/rules.ts';
 import { BasinResources, runDispatches, runVariant, type RunContext } from './basin-run.ts';
 import { encodeReduce, GpuBasinResult } from './basin-result.ts';
-import { ReducePass, type ReduceKind } from './reduce-pass.ts';
+import { basinReduceKinds, ReducePass, type ReduceKind } from './reduce-pass.ts';
 import { BufferPool } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
 import { RunStats } from './run-stats.ts';
@@ -63,6 +63,11 @@ export interface GpuEngineOptions {
   general?: boolean;
   /** Called once per device loss. */
   onDeviceLost?: (info: GPUDeviceLostInfo) => void;
+  /**
+   * The reduction pass on this device, created ahead (its pipelines compiling while the caller did
+   * other work: warmGpu of src/select/node.ts).
+   */
+  reducePass?: Promise<ReducePass>;
 }
 
 /** Options of one GPU run. */
@@ -102,6 +107,7 @@ export class GpuBasinEngine implements BasinEngine {
     this.pool = new BufferPool(device);
     this.resources = new BasinResources(device, this.pool);
     this.costs = new CostModel(guessCost(options.adapterName));
+    if (options.reducePass) this.adoptReduce(options.reducePass);
     this.lost = device.lost.then((info) => {
       this.lostInfo = info;
       if (!this.disposed) options.onDeviceLost?.(info);
@@ -144,11 +150,16 @@ export class GpuBasinEngine implements BasinEngine {
 
   /** The reduction passes with the pipelines of `kinds` ready, each compiled once per engine. */
   async reduce(kinds: readonly ReduceKind[], columns = false): Promise<ReducePass> {
-    if (!this.reducePass) {
-      this.reducePass = ReducePass.create(this.device);
-      this.reducePass.catch(() => (this.reducePass = null));
-    }
-    return (await this.reducePass).prepare(kinds, columns);
+    if (!this.reducePass) this.adoptReduce(ReducePass.create(this.device));
+    return (await this.reducePass!).prepare(kinds, columns);
+  }
+
+  /** Uses `pass` as the engine's reduction pass; a failed one is forgotten, to be created again. */
+  private adoptReduce(pass: Promise<ReducePass>): void {
+    this.reducePass = pass;
+    pass.catch(() => {
+      if (this.reducePass === pass) this.reducePass = null;
+    });
   }
 
   /** The colour pass, compiled once per engine. */
@@ -203,6 +214,11 @@ export class GpuBasinEngine implements BasinEngine {
         `records of ${W}×${H} pixels (${((W * H * RECORD_BYTES) / 2 ** 30).toFixed(1)} GiB) exceed the ` +
           `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; pictures recompute them`,
       );
+    const kinds = basinReduceKinds(keep);
+    // The reduction's pipelines compile on Dawn's worker thread while this thread writes and parses
+    // the kernel (28 ms of a first run on SwiftShader); Dawn compiles one pipeline at a time.
+    const reducing = this.reduce(kinds, !!options.columns);
+    reducing.catch(() => {});
     const pass = await this.pass(kernel, spec.classify.lyapunov);
     const ctx = this.context(spec, kernel, plane, pass, tiling.tiles, j0, H);
     const outputs: GPUBuffer[] = [];
@@ -219,11 +235,9 @@ export class GpuBasinEngine implements BasinEngine {
             `allocating the ${keep ? 'records' : 'summary'} of ${t.count} pixels`,
           ),
         );
-      const kinds: ReduceKind[] = keep ? ['counts', 'ranges'] : ['packed-counts'];
       const plan = this.plan(ctx);
-      // Both passes' pipelines compile side by side (on first use).
       const [reduce] = await Promise.all([
-        this.reduce(kinds, !!runStats.columns),
+        reducing,
         pass.prepare(
           plan.dispatches.map((d) => d.phase),
           runVariant(ctx, keep),

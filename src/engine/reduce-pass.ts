@@ -26,6 +26,11 @@ export const REDUCE_STRIDE = 256;
 
 export type ReduceKind = 'counts' | 'packed-counts' | 'ranges';
 
+/** The reductions of a basin run: counts and colour ranges over kept records, or counts of summary words. */
+export function basinReduceKinds(keepRecords: boolean): ReduceKind[] {
+  return keepRecords ? ['counts', 'ranges'] : ['packed-counts'];
+}
+
 /** Uniform words of one reduction dispatch over `count` records from pixel p0 of a `width`-wide grid. */
 export function reduceUniforms(count: number, p0 = 0, width = 1): ArrayBuffer {
   return packUniforms(REDUCE_UNIFORM_FIELDS, { count, p0, width }, DISPATCH_SLOT_BYTES);

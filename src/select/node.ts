@@ -16,6 +16,7 @@ import type { WorkerPool } from '../cpu/pool.ts';
 import type { DeviceProblem } from '../engine/errors.ts';
 import type { GpuEngineOptions } from '../engine/gpu-engine.ts';
 import type { NodeGpu } from '../engine/node-gpu.ts';
+import type { ReducePass } from '../engine/reduce-pass.ts';
 import { estimateCost } from './cost.ts';
 import { decide, softwareRasteriser, type Decision, type EngineChoice } from './decide.ts';
 
@@ -48,6 +49,8 @@ export interface CreatedEngine<E> {
 interface Opened {
   decision: Decision;
   gpu: NodeGpu | null;
+  /** The warmed reduction pass on gpu's device (warmGpu), if any. */
+  reducePass?: Promise<ReducePass>;
   fellBack: boolean;
   /** The CPU engine's workers (started), when the decision is the CPU. */
   pool: WorkerPool | null;
@@ -70,12 +73,52 @@ async function cpuPool(threads?: number): Promise<WorkerPool> {
   return pool;
 }
 
+interface WarmGpu {
+  gpu: NodeGpu | null;
+  reducePass?: Promise<ReducePass>;
+}
+
+let gpuWarm: Promise<WarmGpu> | null = null;
+
+/**
+ * Opens Dawn's device ahead of createEngine (the CLI calls it first thing unless --engine cpu) and,
+ * where the GPU engine is sure to run (`--engine gpu`, or a hardware adapter), asks for the
+ * reductions of a basin run that keeps its records or not. Resolves once they are asked for: Dawn
+ * compiles pipelines on a worker thread of its own, so they compile while the caller parses and
+ * checks its spec (measured on SwiftShader, a `gdlab basin` spent 28–50 ms compiling the reduction
+ * after its spec was ready). Failures surface where createEngine meets them.
+ */
+export async function warmGpu(
+  choice: EngineChoice,
+  basin?: { records: 'keep' | 'none'; columns: boolean },
+): Promise<void> {
+  if (choice === 'cpu' || gpuWarm) return;
+  gpuWarm = (async () => {
+    const gpu = await (await import('../engine/node-gpu.ts')).requestNodeDevice();
+    if (!gpu || !basin || (choice === 'auto' && softwareRasteriser(gpu.adapter.info))) return { gpu };
+    const { basinReduceKinds, ReducePass } = await import('../engine/reduce-pass.ts');
+    const pass = await ReducePass.create(gpu.device);
+    const reducePass = pass.prepare(basinReduceKinds(basin.records === 'keep'), basin.columns);
+    reducePass.catch(() => {});
+    return { gpu, reducePass };
+  })();
+  await gpuWarm.catch(() => {});
+}
+
+async function openDevice(options: CreateEngineOptions): Promise<WarmGpu> {
+  if (gpuWarm && !options.limits) {
+    const warm = gpuWarm;
+    gpuWarm = null;
+    return warm;
+  }
+  return { gpu: await (await import('../engine/node-gpu.ts')).requestNodeDevice(options.limits) };
+}
+
 async function open(options: CreateEngineOptions): Promise<Opened> {
   const choice: EngineChoice = options.choice ?? options.prefer ?? 'auto';
   const forced = `--engine ${choice}`;
   // The GPU side (Dawn, the engine and its shaders) loads only when a GPU may run.
-  const gpu =
-    choice === 'cpu' ? null : await (await import('../engine/node-gpu.ts')).requestNodeDevice(options.limits);
+  const { gpu, reducePass } = choice === 'cpu' ? { gpu: null } : await openDevice(options);
   const facts = gpu ? { name: gpu.adapterName, software: softwareRasteriser(gpu.adapter.info) } : null;
   const threads = options.threads ?? availableParallelism();
   const decision = decide(
@@ -92,6 +135,7 @@ async function open(options: CreateEngineOptions): Promise<Opened> {
   return {
     decision,
     gpu: decision.kind === 'gpu' ? gpu : null,
+    reducePass: decision.kind === 'gpu' ? reducePass : undefined,
     fellBack: choice === 'gpu' && decision.kind === 'cpu',
     pool: decision.kind === 'cpu' ? await cpuPool(options.threads) : null,
   };
@@ -112,6 +156,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<C
     });
     const engine = new GpuBasinEngine(gpu.device, compileObjective, {
       adapterName: gpu.adapterName,
+      reducePass: o.reducePass,
       ...options.gpu,
     });
     return {
