@@ -430,6 +430,9 @@ describe('chunking, tiling and the data path', () => {
         expect(counts.chaotic).toBeGreaterThan(20);
         expect(result.counts).toEqual(counts);
         expect(result.steps).toBe(c.iter.reduce((a, b) => a + b, 0));
+        // Ranges are reduced when a colour asks for them, not with the run.
+        expect(result.ranges).toBeNull();
+        expect(await result.ensureRanges()).toEqual(fieldRanges(c));
         expect(result.ranges).toEqual(fieldRanges(c));
         // A statistics-only run (no records written) reduces to the same counts and steps, and to the
         // diverged pixels of each column (tiles start mid-grid: the column is the pixel's, not the tile's).

@@ -5,7 +5,7 @@ import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
 import { COLORMAPS, type ColourField } from '../src/experiment/spec.ts';
 import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';
-import { withDevice } from './helpers/gpu.ts';
+import { readBuffer, withDevice } from './helpers/gpu.ts';
 
 describe('colormaps', () => {
   test('tables run from the first stop to the last, and gray is linear', () => {
@@ -112,6 +112,21 @@ describe('GPU colour pass', () => {
         expect(worst, `${field} ${log}`).toBeLessThanOrEqual(8);
         expect(await tiled.readImage(colour), `${field} tiled`).toEqual(gpu);
       }
+      // The lab's path (colourInto) on a result that no colour has asked for ranges yet: the range
+      // pass runs first, and the pixels are readImage's.
+      const fresh = await new GpuBasinEngine(device, fixtureCompiler).runBasin(spec);
+      expect(fresh.ranges).toBeNull();
+      const sharp = { field: 'sharpness', colormap: 'inferno', log: true, range: null } as const;
+      const pixels = device.createBuffer({
+        size: 48 * 48 * 4,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      });
+      await fresh.colourInto(pixels, sharp);
+      expect(fresh.ranges).toEqual(await result.ensureRanges());
+      const into = new Uint8ClampedArray(await readBuffer(device, pixels, 48 * 48 * 4));
+      expect(into).toEqual(await result.readImage(sharp, { flip: false }));
+      pixels.destroy();
+      fresh.dispose();
       // Image order: the top row of the picture is the record row H - 1 (v = max).
       const W = 48;
       const rgba = await result.readImage(spec.colour);

@@ -31,8 +31,9 @@ usage: gdlab bench [--size N] [--iters N] [--latency-iters N] [--cpu-size N] [--
 
 Workload: mf-scalar (1 - xy)²/2 at h = 1.1 over starts (x, y) ∈ [0.2, 1.6]², where every trajectory
 stays bounded and ends on the attracting 2-cycle of the diagonal, so every step is real work; the
-transient is half the iterations. "engine" is runBasin as the lab calls it: classification, records
-kept in GPU memory, counts and value ranges reduced on the GPU, the statistics read back;
+transient is half the iterations. "engine" is runBasin as the lab calls it for a map coloured by
+outcome: classification, records kept in GPU memory, counts reduced on the GPU, the statistics read
+back (value ranges are reduced when a colour asks for them: 40 ms more at 1024² here);
 "engine_counts" is runBasin as \`gdlab basin --json\` calls it (records: 'none'): a summary word per
 pixel instead of a record, counts reduced, nothing else; "engine+lyapunov" is "engine" with the
 exponent (a Hessian-vector product per step from the tangent's warm-up, 64 steps before the end of

@@ -68,7 +68,7 @@ export interface RunTimings {
   host: number;
   /** GD dispatches until their last completion (the counts are reduced inside them). */
   compute: number;
-  /** Passes that reduce the records after the GD (value ranges); 0 when fused into compute. */
+  /** Passes that reduce the records after the GD (the counts); 0 when fused into compute. */
   reduce: number;
   /** Mapping the statistics back. */
   readback: number;
@@ -88,8 +88,13 @@ export interface BasinResult {
    * counted where the records are, so that a divergence profile reads back W numbers, not W × H records.
    */
   columnDiverged?: Uint32Array;
-  /** Value ranges of the continuous colour fields; null when the engine did not keep the records. */
-  ranges: FieldRanges | null;
+  /**
+   * Value ranges of the continuous colour fields, where known: null on the GPU until ensureRanges has
+   * reduced them (a map coloured by outcome, or over a fixed range, never needs them).
+   */
+  readonly ranges: FieldRanges | null;
+  /** The value ranges, computed where they are not yet (a reduction over the records on the GPU). */
+  ensureRanges(): Promise<FieldRanges>;
   /** Wall time of the run in milliseconds: everything runBasin's caller waited for. */
   ms: number;
   timings?: RunTimings;

@@ -65,6 +65,10 @@ export class HostBasinResult implements BasinResult {
     return (this.rangesCache ??= fieldRanges(this.columns));
   }
 
+  async ensureRanges(): Promise<FieldRanges> {
+    return this.ranges;
+  }
+
   async readRecord(index: number): Promise<TrajectoryRecord> {
     return columnRecord(this.columns, index);
   }

@@ -64,6 +64,8 @@ export class GpuBasinResult implements BasinResult {
   readonly steps: number;
   readonly columnDiverged?: Uint32Array;
   ranges: FieldRanges | null;
+  /** The range reduction in flight (ensureRanges), shared by concurrent callers. */
+  private rangesPending: Promise<FieldRanges> | null = null;
   ms = 0;
   timings?: RunTimings;
   readonly notes?: string[];
@@ -233,10 +235,22 @@ export class GpuBasinResult implements BasinResult {
     return cols;
   }
 
-  /** Fills in the ranges when they are missing (records not kept): a recomputation and a range pass per tile. */
-  async ensureRanges(): Promise<FieldRanges> {
-    if (this.ranges) return this.ranges;
-    // The ranges of the statistics are still empty: only a kept run fills them.
+  /**
+   * Fills in the ranges when they are missing: a range pass over each tile's records (recomputed
+   * first where they were not kept). Concurrent callers share one pass.
+   */
+  ensureRanges(): Promise<FieldRanges> {
+    if (this.ranges) return Promise.resolve(this.ranges);
+    if (!this.rangesPending) {
+      this.rangesPending = this.reduceRanges();
+      this.rangesPending.catch(() => (this.rangesPending = null));
+    }
+    return this.rangesPending;
+  }
+
+  private async reduceRanges(): Promise<FieldRanges> {
+    this.check();
+    // The statistics' ranges are as initialStats left them: this pass is the only one that fills them.
     const reduce = await this.engine.reduce(['ranges']);
     await this.withRecords(
       this.context.tiles.map((_, i) => i),
@@ -346,6 +360,8 @@ export class GpuBasinResult implements BasinResult {
     this.check();
     if (!this.records) throw new Error('GpuBasinResult.colourInto: the records of this grid were not kept');
     const pass = await this.engine.colour();
+    // The colour pass reads an automatic range from the statistics.
+    if (colour.field !== 'outcome' && !transformedRange(colour)) await this.ensureRanges();
     const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.colourInto' });
     this.records.forEach((records, t) =>
       this.encodeColour(pass, enc, colour, t, records, pixels, 0, false, t),

@@ -23,7 +23,7 @@ import { RunStats } from './run-stats.ts';
 import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
 import { RECORD_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
-import { parseRanges, parseStats } from './stats.ts';
+import { parseStats } from './stats.ts';
 import { checkFinite, runContext } from './run-context.ts';
 import { softwareAdapter } from './adapter-kind.ts';
 
@@ -300,7 +300,7 @@ export class GpuBasinEngine implements BasinEngine {
         spec,
         counts,
         steps,
-        ranges: keep ? parseRanges(words) : null,
+        ranges: null,
         records: keep ? outputs : null,
         stats: runStats.stats,
         notes: notes.filter(Boolean),

@@ -26,9 +26,13 @@ export const REDUCE_STRIDE = 256;
 
 export type ReduceKind = 'counts' | 'packed-counts' | 'ranges';
 
-/** The reductions of a basin run: counts and colour ranges over kept records, or counts of summary words. */
+/**
+ * The reductions of a basin run: the counts, over kept records or summary words. The colour ranges
+ * are reduced when a colour needs them (GpuBasinResult.ensureRanges): over a 1024² grid on SwiftShader
+ * they cost 40 ms, a third of a 20-step run, which a map coloured by outcome never needed.
+ */
 export function basinReduceKinds(keepRecords: boolean): ReduceKind[] {
-  return keepRecords ? ['counts', 'ranges'] : ['packed-counts'];
+  return keepRecords ? ['counts'] : ['packed-counts'];
 }
 
 /** Uniform words of one reduction dispatch over `count` records from pixel p0 of a `width`-wide grid. */

@@ -354,6 +354,61 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.close();
   });
 
+  it('recolouring an outcome map by a field finds its range on the GPU: colorbar and pixels follow', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const patch = { size: [48, 40], lr: 1.1, iterations: 300, transient: 200 };
+    await openLab(page, shared.gpuUrl + hashFor(patch));
+    // Coloured by outcome: no value ranges were reduced with the run.
+    expect(await page.evaluate(() => document.querySelector('gd-lab')!.frame!.ranges)).toBeNull();
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-colour-panel')!;
+      const select = panel.shadowRoot!.getElementById('field') as HTMLSelectElement;
+      select.value = 'sharpness';
+      select.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(
+      () => {
+        const legend = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-map-legend')!;
+        return legend.shadowRoot!.querySelectorAll('.ticks span').length > 1;
+      },
+      { timeout: 30_000, polling: 100 },
+    );
+    const { ranges, ticks } = await page.evaluate(() => {
+      const lab = document.querySelector('gd-lab')!;
+      const legend = lab.shadowRoot!.querySelector('gd-map-legend')!;
+      return {
+        ranges: lab.frame!.ranges,
+        ticks: [...legend.shadowRoot!.querySelectorAll('.ticks span')].map((e) => e.textContent!.trim()),
+      };
+    });
+    // The float64 reference's sharpness range over the same grid, within f32.
+    const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(patch));
+    const sharp = ref.ranges.sharpness!;
+    expect(ranges!.sharpness!.min).toBeCloseTo(sharp.min, 4);
+    expect(ranges!.sharpness!.max).toBeCloseTo(sharp.max, 4);
+    const values = ticks.map(Number).filter(Number.isFinite);
+    expect(values.length).toBeGreaterThan(1);
+    for (const v of values) {
+      expect(v).toBeGreaterThanOrEqual(sharp.min - 1e-6);
+      expect(v).toBeLessThanOrEqual(sharp.max + 1e-6);
+    }
+    await waitForMap(page);
+    const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
+    const colours = new Set<number>();
+    for (let k = 0; k < shot.width * shot.height; k++)
+      colours.add(
+        (shot.data[k * shot.channels] << 16) |
+          (shot.data[k * shot.channels + 1] << 8) |
+          shot.data[k * shot.channels + 2],
+      );
+    // A continuous colormap: many more colours than the handful of outcome swatches.
+    expect(colours.size).toBeGreaterThan(30);
+    await screenshot(page, '6b-recoloured-sharpness');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('an invalid expression shows the message at its column and the previous map stays', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

@@ -18,8 +18,10 @@ export interface MapFrame {
   width: number;
   height: number;
   counts: OutcomeCounts;
-  /** Value ranges of the continuous colour fields (the colorbar's); null when not known. */
+  /** Value ranges of the continuous colour fields (the colorbar's); null until known (ensureRanges). */
   readonly ranges: FieldRanges | null;
+  /** Computes the ranges where they are not known yet; `ranges` holds them afterwards. */
+  ensureRanges(): Promise<FieldRanges>;
   ms: number;
   steps: number;
   /** True for the coarse preview of progressive rendering. */

@@ -36,6 +36,7 @@ export class CpuBackend implements LabBackend {
       get ranges() {
         return result.ranges;
       },
+      ensureRanges: () => result.ensureRanges(),
       ms: result.ms,
       steps: result.steps,
       coarse,
