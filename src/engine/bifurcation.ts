@@ -22,23 +22,15 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
-import {
-  batchDispatches,
-  CostModel,
-  phaseSegments,
-  planDispatches,
-  type Dispatch,
-  type Segment,
-  type Tile,
-} from './dispatch-plan.ts';
+import { batchDispatches, CostModel } from './dispatch-plan.ts';
 import {
   COLUMN_FIELDS,
   ENSEMBLE_UNIFORM_BYTES,
   ENSEMBLE_UNIFORM_FIELDS,
   SAMPLE_FIELDS,
-  WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
-import { EnsemblePass, type EnsembleEntry } from './ensemble-pass.ts';
+import { ensembleGroups, planEnsembleDispatches, type EnsembleDispatch } from './bifurcation-plan.ts';
+import { EnsemblePass } from './ensemble-pass.ts';
 import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
 import { kernelDims, kernelKey, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
@@ -55,21 +47,6 @@ export interface GpuEnsembleOptions {
   adapter?: string;
   /** Longest a dispatch should run. Default 100 ms. */
   targetDispatchMs?: number;
-}
-
-/** A dispatch of one entry point; r0 is the first sample of the samples binding (its group). */
-interface EnsembleDispatch extends Dispatch {
-  entry: EnsembleEntry;
-  group: number;
-  r0: number;
-  /** GD steps it does (progress). */
-  steps: number;
-}
-
-/** A range of whole columns whose sample summaries share one buffer. */
-interface Group {
-  c0: number;
-  c1: number;
 }
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
@@ -134,93 +111,21 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     const countsWords = W * H + W;
     if (4 * countsWords > binding)
       throw new RangeError(`a ${W} × ${H} density exceeds this device's storage binding limit`);
-    // Groups of whole columns whose summaries fit one binding; state tiles within them.
-    const perGroup = Math.floor(binding / (4 * sampleWords * M));
-    if (perGroup < 1)
-      throw new RangeError(
-        `${M} samples of one column need ${((4 * sampleWords * M) / 2 ** 20).toFixed(0)} MiB, above this device's storage binding limit; use fewer samples`,
-      );
-    const groups: Group[] = [];
-    for (let c0 = 0; c0 < W; c0 += perGroup) groups.push({ c0, c1: Math.min(W, c0 + perGroup) });
-    const tileCap = Math.max(
-      1,
-      Math.min(this.options.maxTileSamples ?? 1 << 20, Math.floor(binding / stateBytes(dims))),
+    const grouping = ensembleGroups(
+      plan,
+      sampleWords,
+      stateBytes(dims),
+      binding,
+      this.options.maxTileSamples,
     );
+    const { groups } = grouping;
     const pass = await this.pass(kernel, plan);
     const key = `${plan.classify.lyapunov ? 'L' : '-'}${kernelKey(kernel)}`;
     const cost = this.costs.cost(key);
     const N = plan.iterations;
     const K = plan.keep;
 
-    const fixedSteps = this.options.stepsPerDispatch;
-    const plan1 = (tiles: Tile[], segments: Segment[]) => {
-      const largest = Math.max(...tiles.map((t) => t.count));
-      return planDispatches(tiles, segments, cost, {
-        targetMs: this.options.targetDispatchMs ?? 100,
-        minBlock: 4096,
-        granule: WORKGROUP_SIZE,
-        maxBlock: tileCap,
-        fixed:
-          fixedSteps !== undefined
-            ? { pixels: largest, iterations: Math.max(1, Math.floor(fixedSteps / largest)) }
-            : undefined,
-      });
-    };
-    const dispatches: EnsembleDispatch[] = [];
-    let statePixels = 0;
-    groups.forEach((g, gi) => {
-      const r0 = g.c0 * M;
-      const tiles: Tile[] = [];
-      for (let p = r0; p < g.c1 * M; p += tileCap)
-        tiles.push({ p0: p, count: Math.min(tileCap, g.c1 * M - p) });
-      const first = plan1(
-        tiles,
-        phaseSegments(N, plan.transient, plan.classify.maxPeriod, plan.classify.lyapunov),
-      );
-      statePixels = Math.max(statePixels, first.statePixels);
-      for (const d of first.dispatches)
-        dispatches.push({
-          ...d,
-          entry: d.phase as EnsembleEntry,
-          group: gi,
-          r0,
-          steps: d.count * (d.k1 - d.k0),
-        });
-      dispatches.push({
-        phase: 'run',
-        entry: 'reduce_columns',
-        p0: g.c0,
-        count: g.c1 - g.c0,
-        k0: 0,
-        k1: 0,
-        tile: 0,
-        s0: 0,
-        group: gi,
-        r0,
-        steps: 0,
-      });
-    });
-    const autoRange = (plan.range ? 0 : 1) | (plan.pair && !plan.pair.range ? 2 : 0);
-    if (autoRange)
-      dispatches.push({
-        phase: 'run',
-        entry: 'choose_range',
-        p0: 0,
-        count: 1,
-        k0: 0,
-        k1: 0,
-        tile: 0,
-        s0: 0,
-        group: 0,
-        r0: 0,
-        steps: 0,
-      });
-    groups.forEach((g, gi) => {
-      const r0 = g.c0 * M;
-      const second = plan1([{ p0: r0, count: (g.c1 - g.c0) * M }], [{ k0: 0, k1: K, phase: 'run' }]);
-      for (const d of second.dispatches)
-        dispatches.push({ ...d, entry: 'bin', group: gi, r0, steps: d.count * (d.k1 - d.k0) });
-    });
+    const { dispatches, statePixels, autoRange } = planEnsembleDispatches(plan, grouping, cost, this.options);
 
     const base = new Float32Array(dim + Math.max(1, plan.params.length) + HYPER_WORDS);
     base.set(plan.lr);

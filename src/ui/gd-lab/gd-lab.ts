@@ -4,22 +4,20 @@
  * and ask for changes with typed events. Every edit is fitted (a new objective adapts the plane, a
  * view switch sets itself up) and checked before it replaces the spec, so only input the user typed
  * wrongly is refused, with the message beside that field, and the last good picture stays.
- * Computing, files and the gallery live in controllers (run-, file-, gallery-controller.ts).
+ * Computing, files, the gallery and the way around views live in controllers (run-, file-,
+ * gallery-, view-controller.ts).
  */
 import { LitElement, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { defaultSpec, parseSpec, type ExperimentSpec, type SpecKind } from '../../experiment/spec.ts';
+import { defaultSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
 import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
 import { GalleryChooseEvent, type GalleryTrajectoryEvent } from '../gallery-panel/gallery.ts';
 import type { PixelPickEvent, Section, SpecEditEvent, ViewChangeEvent } from '../shared/events.ts';
-import { ViewHistory } from '../shared/history.ts';
-import { checkSpec, compileSpec } from '../shared/objective.ts';
-import { presetView } from '../shared/presets.ts';
-import { rememberBasin, setupKind, type BasinMemory } from '../shared/setup-view.ts';
-import { isUsableView, viewsEqual, type View } from '../shared/view.ts';
+import { checkSpec } from '../shared/objective.ts';
+import { viewsEqual } from '../shared/view.ts';
 import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
 import { EngineController } from './engine-controller.ts';
 import { FileController } from './file-controller.ts';
@@ -37,8 +35,9 @@ import {
 } from './lab-view.ts';
 import { editSpec } from './spec-edit.ts';
 import { CONFIRM_SECONDS, RunController } from './run-controller.ts';
-import { sameComputation, specView, withView } from './spec-view.ts';
+import { sameComputation, specView } from './spec-view.ts';
 import { toolbar } from './toolbar.ts';
+import { ViewController } from './view-controller.ts';
 import './lab-components.ts';
 
 export { CPU_GALLERY_SIDE, type GalleryState } from './gallery-controller.ts';
@@ -85,12 +84,6 @@ export class GdLab extends LitElement {
   @query('gd-bifurcation-view, gd-attractor-view') ensembleView!: BifurcationView | AttractorView | null;
   @query('dialog') private galleryDialog!: HTMLDialogElement | null;
 
-  readonly history = new ViewHistory<View>(viewsEqual);
-  /** The view Reset returns to: the one the experiment was opened with. */
-  private homeView: View = specView(this.spec);
-  /** The map's plane and grid before the lab switched to an ensemble view. */
-  private basinMemory: BasinMemory | null = null;
-
   readonly runs = new RunController(this, {
     show: (frame) => this.showFrame(frame),
     done: (frame) => {
@@ -112,6 +105,8 @@ export class GdLab extends LitElement {
   private readonly link = new LinkController(this);
   private readonly stageCtl = new StageController(this, () => this.renderRoot.querySelector('.stage'));
   readonly galleryCtl = new GalleryController(this);
+  /** History, Reset, zooms, the view switch and the keyboard shortcuts. */
+  readonly views = new ViewController(this);
 
   /** Room for the picture (CSS pixels), measured from the layout. */
   get stage(): { width: number; height: number } {
@@ -150,23 +145,16 @@ export class GdLab extends LitElement {
     this.files.lastExport = bytes;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    window.addEventListener('keydown', this.onKey);
-  }
-
   override disconnectedCallback(): void {
     if (this.frame) this.backend?.release(this.frame);
     this.frame = null;
     super.disconnectedCallback();
-    window.removeEventListener('keydown', this.onKey);
   }
 
   // ---- the spec ---------------------------------------------------------------------------------
 
   openDefault(): void {
-    this.homeView = presetView(this.spec) ?? specView(this.spec);
-    this.history.push(specView(this.spec));
+    this.views.openDefault();
   }
 
   openLink(spec: ExperimentSpec, initial: boolean): void {
@@ -175,7 +163,7 @@ export class GdLab extends LitElement {
 
   linkError(message: string | null, initial: boolean): void {
     this.setError('link', message);
-    if (message && initial) this.history.push(specView(this.spec));
+    if (message && initial) this.views.history.push(specView(this.spec));
   }
 
   setError(key: ErrorKey, message: string | null): void {
@@ -200,9 +188,8 @@ export class GdLab extends LitElement {
     }
     this.pending = null;
     this.spec = next;
-    if (opts.home) this.homeView = specView(next);
+    this.views.entered(next, opts);
     this.galleryCtl.specChanged(next);
-    if (opts.record) this.history.push(specView(next));
     if (opts.url !== false) this.link.write(next);
     if (computes) this.compute();
     if (!viewsEqual(specView(prev), specView(next)) || prev.objective !== next.objective)
@@ -233,55 +220,6 @@ export class GdLab extends LitElement {
     const home = section === 'objective' && (presetChanged || note !== null);
     this.apply(next, { record: !viewsEqual(specView(next), specView(this.spec)), home });
   };
-
-  private setView(view: View, record: boolean): void {
-    // An automatic ensemble range (±∞, see specView) has nothing to check.
-    const checked: View = {
-      u: Number.isFinite(view.u[0]) ? view.u : [0, 1],
-      v: Number.isFinite(view.v[0]) ? view.v : [0, 1],
-    };
-    if (!isUsableView(checked, this.spec.size)) {
-      this.setError('plane', 'cannot zoom further: float64 pixel centres would coincide');
-      return;
-    }
-    try {
-      const next = parseSpec(withView(this.spec, view));
-      this.setError('plane', null);
-      this.apply(next, { record });
-    } catch (err) {
-      this.setError('plane', (err as Error).message);
-    }
-  }
-
-  back(): void {
-    const v = this.history.back();
-    if (v) this.apply(withView(this.spec, v), { confirmed: true });
-    this.requestUpdate();
-  }
-
-  forward(): void {
-    const v = this.history.forward();
-    if (v) this.apply(withView(this.spec, v), { confirmed: true });
-    this.requestUpdate();
-  }
-
-  reset(): void {
-    this.setView(this.homeView, true);
-  }
-
-  /** Switches between the basin map and the ensemble views; the new view sets itself up. */
-  setKind(kind: SpecKind): void {
-    if (kind === this.spec.kind) return;
-    try {
-      if (this.spec.kind === 'basin') this.basinMemory = rememberBasin(this.spec);
-      const next = parseSpec(setupKind(this.spec, kind, compileSpec(this.spec), this.basinMemory));
-      checkSpec(next);
-      this.setError('plane', null);
-      this.apply(next, { record: true, home: true });
-    } catch (err) {
-      this.setError('plane', (err as Error).message);
-    }
-  }
 
   /** The user agreed to the long run waiting for their word. */
   confirmPending(): void {
@@ -314,6 +252,11 @@ export class GdLab extends LitElement {
     return this.files.exporting;
   }
 
+  /** The gallery dialog is open (Escape closes it rather than cancel the run). */
+  get dialogOpen(): boolean {
+    return this.galleryDialog?.open ?? false;
+  }
+
   /** Stops the computation in flight (Escape, the cancel button). */
   cancel(): void {
     if (this.spec.kind !== 'basin') this.runs.cancel(() => this.ensembleView?.cancel());
@@ -326,15 +269,6 @@ export class GdLab extends LitElement {
     if (this.spec.kind !== 'basin') this.ensembleView?.rerun();
     else this.compute();
   }
-
-  private onKey = (e: KeyboardEvent): void => {
-    const t = e.composedPath()[0] as HTMLElement | undefined;
-    if (e.key === 'Escape' && !this.galleryDialog?.open) return this.cancel();
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;
-    if (e.key === 'Backspace' || (e.altKey && e.key === 'ArrowLeft')) this.back();
-    else if (e.altKey && e.key === 'ArrowRight') this.forward();
-    else if (e.key === 'r' && !e.ctrlKey && !e.metaKey && !e.altKey) this.reset();
-  };
 
   // ---- computing --------------------------------------------------------------------------------
 
@@ -390,7 +324,7 @@ export class GdLab extends LitElement {
 
   protected override render() {
     return html`
-      <header>${toolbar(this, this)}</header>
+      <header>${toolbar(this, this, this.views)}</header>
       <aside id="panels-column" @spec-edit=${this.onSpecEdit}>
         ${renderSide(this, this.ensembleRange, this.attractorRanges)}
       </aside>
@@ -399,7 +333,7 @@ export class GdLab extends LitElement {
           ${renderNotes(this.engineNote, this.errors)} ${renderStatus(this)}
           <div class="stage">
             ${renderPicture(this, {
-              viewChange: (ev: ViewChangeEvent) => this.setView(ev.detail.view, ev.detail.record),
+              viewChange: (ev: ViewChangeEvent) => this.views.setView(ev.detail.view, ev.detail.record),
               pick: this.onPick,
               inspect: (ev: InspectEvent) => {
                 this.inspected = ev.detail.data;

@@ -13,24 +13,28 @@ export const DENSITY_EXPORT_NOTE = 'exports the chart as drawn';
 export interface ToolbarState {
   readonly spec: ExperimentSpec;
   readonly panelsHidden: boolean;
-  readonly history: { canBack: boolean; canForward: boolean };
   readonly exporting: boolean;
 }
 
 export interface ToolbarActions {
   togglePanels(): void;
-  setKind(kind: SpecKind): void;
-  back(): void;
-  forward(): void;
-  reset(): void;
   showGallery(): void;
   exportPng(): void;
   openFile(file: File): void;
 }
 
-export function toolbar(s: ToolbarState, a: ToolbarActions) {
+/** The view controls: which view, and the way back, forward and home (the lab's ViewController). */
+export interface ToolbarViews {
+  readonly history: { canBack: boolean; canForward: boolean };
+  setKind(kind: SpecKind): void;
+  back(): void;
+  forward(): void;
+  reset(): void;
+}
+
+export function toolbar(s: ToolbarState, a: ToolbarActions, v: ToolbarViews) {
   const density = s.spec.kind === 'density';
-  const { canBack, canForward } = s.history;
+  const { canBack, canForward } = v.history;
   return html`<h1>gdlab <small>gradient descent at large learning rates</small></h1>
     <button
       id="panels"
@@ -43,17 +47,17 @@ export function toolbar(s: ToolbarState, a: ToolbarActions) {
     </button>
     <label
       >view
-      <select id="kind" @change=${(e: Event) => a.setKind((e.target as HTMLSelectElement).value as SpecKind)}>
+      <select id="kind" @change=${(e: Event) => v.setKind((e.target as HTMLSelectElement).value as SpecKind)}>
         ${SPEC_KINDS.map((k) => html`<option value=${k} ?selected=${k === s.spec.kind}>${KIND_TITLES[k]}</option>`)}
       </select></label
     >
-    <button id="back" title="previous view (Backspace)" ?disabled=${!canBack} @click=${() => a.back()}>
+    <button id="back" title="previous view (Backspace)" ?disabled=${!canBack} @click=${() => v.back()}>
       ◀ back
     </button>
-    <button id="forward" title="next view (Alt+→)" ?disabled=${!canForward} @click=${() => a.forward()}>
+    <button id="forward" title="next view (Alt+→)" ?disabled=${!canForward} @click=${() => v.forward()}>
       forward ▶
     </button>
-    <button id="reset" title="the view the experiment opened with (r)" @click=${() => a.reset()}>
+    <button id="reset" title="the view the experiment opened with (r)" @click=${() => v.reset()}>
       reset view
     </button>
     <button
