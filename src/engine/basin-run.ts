@@ -262,7 +262,7 @@ export async function runDispatches(
       label: 'GpuBasinEngine',
       signal: op.signal,
       check: op.check,
-      encode(encoder, batch, index) {
+      encode(encoder, batch, index, timestampWrites) {
         device.queue.writeBuffer(res.uniforms, 0, uniforms);
         device.queue.writeBuffer(base, 0, ctx.base);
         batch.forEach((d, i) => {
@@ -273,7 +273,7 @@ export async function runDispatches(
           });
         });
         device.queue.writeBuffer(res.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
-        const pass = encoder.beginComputePass({ label: 'BasinPass' });
+        const pass = encoder.beginComputePass({ label: 'BasinPass', timestampWrites });
         batch.forEach((d, i) =>
           ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant),
         );

@@ -225,7 +225,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       await submitBatches(device, batches, {
         label: 'GpuEnsembleEngine',
         signal: options.signal,
-        encode: (encoder, batch, index) => {
+        encode: (encoder, batch, index, timestampWrites) => {
           device.queue.writeBuffer(this.uniforms, 0, uniforms);
           batch.forEach((d, i) =>
             packUniforms(
@@ -236,7 +236,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
             ),
           );
           device.queue.writeBuffer(this.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
-          const cpass = encoder.beginComputePass({ label: 'EnsemblePass' });
+          const cpass = encoder.beginComputePass({ label: 'EnsemblePass', timestampWrites });
           batch.forEach((d, i) =>
             pass.encode(cpass, d.entry, binds[d.group], i * DISPATCH_SLOT_BYTES, d.count),
           );

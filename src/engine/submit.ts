@@ -1,17 +1,28 @@
 /**
  * Submitting a run as a sequence of command buffers with at most two in flight: the next one is
  * encoded and submitted while the device works on the previous, and completion (onSubmittedWorkDone)
- * drives progress, the cost model and cancellation. Nothing waits on a mapped buffer until the end.
+ * drives progress, the cost model and cancellation. Nothing waits on a mapped buffer until the end
+ * but the 16 bytes of a submit's timestamps, once it has completed, where the device has them.
  */
+import { GpuTimer } from './gpu-timer.ts';
 
 export interface SubmitLoop<B> {
-  /** Records batch i into the encoder (after writing its parameter slots with queue.writeBuffer). */
-  encode(encoder: GPUCommandEncoder, batch: B, index: number): void;
   /**
-   * Called when batch i has completed, with its time on the device in ms (as seen from here); not
-   * after the signal has fired (a batch still in flight then completes unreported).
+   * Records batch i into the encoder (after writing its parameter slots with queue.writeBuffer). Its
+   * one compute pass of GD takes `timestampWrites` where given, so that its time is the device's.
    */
-  done?(batch: B, index: number, ms: number): void;
+  encode(
+    encoder: GPUCommandEncoder,
+    batch: B,
+    index: number,
+    timestampWrites?: GPUComputePassTimestampWrites,
+  ): void;
+  /**
+   * Called when batch i has completed, with its time in ms: the timed pass's on the device's clock
+   * (`clock` 'device', timestamp queries), or from submit to completion as seen from here ('host');
+   * not after the signal has fired (a batch still in flight then completes unreported).
+   */
+  done?(batch: B, index: number, ms: number, clock: 'device' | 'host'): void;
   signal?: AbortSignal;
   /** Throws when the device was lost (a lost device never completes its work). */
   check?(): void;
@@ -29,22 +40,27 @@ export async function submitBatches<B>(
   loop: SubmitLoop<B>,
 ): Promise<void> {
   const inflight: Promise<void>[] = [];
+  const timer = GpuTimer.of(device);
   let lastDone = performance.now();
   try {
     for (let i = 0; i < batches.length; i++) {
       if (loop.signal?.aborted) throw abortError(loop.signal);
       loop.check?.();
       const encoder = device.createCommandEncoder({ label: `${loop.label}.encoder` });
-      loop.encode(encoder, batches[i], i);
+      // Slot i % 2 is free: the submit before the previous one has completed and been read.
+      const slot = i % 2;
+      loop.encode(encoder, batches[i], i, timer?.writes(slot));
+      timer?.encodeResolve(encoder, slot);
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
       inflight.push(
-        device.queue.onSubmittedWorkDone().then(() => {
+        device.queue.onSubmittedWorkDone().then(async () => {
           const now = performance.now();
           // Work starts when it is submitted or when the previous batch ends, whichever is later.
-          const ms = now - Math.max(submitted, lastDone);
+          const host = now - Math.max(submitted, lastDone);
           lastDone = now;
-          if (!loop.signal?.aborted) loop.done?.(batches[i], i, ms);
+          const ms = timer ? await timer.read(slot) : null;
+          if (!loop.signal?.aborted) loop.done?.(batches[i], i, ms ?? host, ms === null ? 'host' : 'device');
         }),
       );
       if (inflight.length >= 2) await inflight.shift();

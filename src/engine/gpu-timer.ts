@@ -1,0 +1,75 @@
+/**
+ * The device's own clock for the cost model: where the device has 'timestamp-query', each submit's
+ * compute pass writes a timestamp at its start and end, and the cost model learns the pass's time on
+ * the device rather than the time between submit and completion as the host sees it (which counts the
+ * queue's wait behind the previous submit, the driver's latency and this thread's polling). One timer
+ * per device, its query set and buffers allocated once, two slots for the two submits in flight.
+ */
+
+/** The feature a device must have been created with for GpuTimer (request it where the adapter has it). */
+export const TIMESTAMP_FEATURE: GPUFeatureName = 'timestamp-query';
+
+/** Slots: one per submit in flight (submitBatches keeps at most two). */
+const SLOTS = 2;
+/** resolveQuerySet writes at 256-byte aligned offsets. */
+const SLOT_BYTES = 256;
+
+export class GpuTimer {
+  private readonly querySet: GPUQuerySet;
+  private readonly resolved: GPUBuffer;
+  private readonly readbacks: GPUBuffer[];
+
+  private constructor(device: GPUDevice) {
+    this.querySet = device.createQuerySet({ label: 'GpuTimer.queries', type: 'timestamp', count: 2 * SLOTS });
+    this.resolved = device.createBuffer({
+      label: 'GpuTimer.resolved',
+      size: SLOTS * SLOT_BYTES,
+      usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+    });
+    this.readbacks = Array.from({ length: SLOTS }, (_, i) =>
+      device.createBuffer({
+        label: `GpuTimer.readback${i}`,
+        size: 16,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      }),
+    );
+  }
+
+  private static readonly timers = new WeakMap<GPUDevice, GpuTimer>();
+
+  /** The device's timer, or null where it was created without 'timestamp-query'. */
+  static of(device: GPUDevice): GpuTimer | null {
+    if (!device.features.has(TIMESTAMP_FEATURE)) return null;
+    let t = GpuTimer.timers.get(device);
+    if (!t) GpuTimer.timers.set(device, (t = new GpuTimer(device)));
+    return t;
+  }
+
+  /** What a compute pass of the submit in `slot` writes (its start and end). */
+  writes(slot: number): GPUComputePassTimestampWrites {
+    return {
+      querySet: this.querySet,
+      beginningOfPassWriteIndex: 2 * slot,
+      endOfPassWriteIndex: 2 * slot + 1,
+    };
+  }
+
+  /** Encoded after the timed pass: the two timestamps into the slot's readback buffer. */
+  encodeResolve(encoder: GPUCommandEncoder, slot: number): void {
+    encoder.resolveQuerySet(this.querySet, 2 * slot, 2, this.resolved, slot * SLOT_BYTES);
+    encoder.copyBufferToBuffer(this.resolved, slot * SLOT_BYTES, this.readbacks[slot], 0, 16);
+  }
+
+  /**
+   * The pass's time in ms once its submit has completed; null where the timestamps say nothing
+   * (an implementation may write zeros, or clamp them into one instant).
+   */
+  async read(slot: number): Promise<number | null> {
+    const b = this.readbacks[slot];
+    await b.mapAsync(GPUMapMode.READ);
+    const [t0, t1] = new BigUint64Array(b.getMappedRange());
+    b.unmap();
+    const ms = Number(t1 - t0) / 1e6;
+    return t1 > t0 && Number.isFinite(ms) ? ms : null;
+  }
+}

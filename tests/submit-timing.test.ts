@@ -1,0 +1,116 @@
+/**
+ * The time the cost model learns per submit: the compute pass's own, from timestamp queries, where
+ * the device has 'timestamp-query' (SwiftShader has it, and requestNodeDevice asks for it), and the
+ * host's view from submit to completion where it does not.
+ */
+import { describe, expect, test, vi } from 'vitest';
+import { GpuTimer, TIMESTAMP_FEATURE } from '../src/engine/gpu-timer.ts';
+import { requestNodeAdapter } from '../src/engine/node-gpu.ts';
+import { submitBatches } from '../src/engine/submit.ts';
+import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
+import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';
+import { withDevice } from './helpers/gpu.ts';
+
+/** A pass that spins `n` iterations per invocation over 4096 invocations: milliseconds of work. */
+function spinner(device: GPUDevice) {
+  const module = device.createShaderModule({
+    code: `
+      @group(0) @binding(0) var<storage, read_write> out: array<f32>;
+      @group(0) @binding(1) var<uniform> n: u32;
+      @compute @workgroup_size(64) fn main(@builtin(global_invocation_id) g: vec3<u32>) {
+        var x = f32(g.x) * 1e-3;
+        for (var i = 0u; i < n; i++) { x = x * 0.999 + 0.001; }
+        out[g.x] = x;
+      }`,
+  });
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+  const out = device.createBuffer({ size: 4096 * 4, usage: GPUBufferUsage.STORAGE });
+  const n = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  const bind = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [
+      { binding: 0, resource: { buffer: out } },
+      { binding: 1, resource: { buffer: n } },
+    ],
+  });
+  return { pipeline, bind, n };
+}
+
+/** Three submits of the spinner with `iters` each; the times done() was given, and the wall time. */
+async function timeSubmits(device: GPUDevice, iters: number[]) {
+  const { pipeline, bind, n } = spinner(device);
+  const seen: { ms: number; clock: string }[] = [];
+  const t0 = performance.now();
+  await submitBatches(device, iters, {
+    label: 'test',
+    encode(encoder, it, _i, timestampWrites) {
+      device.queue.writeBuffer(n, 0, new Uint32Array([it]));
+      const pass = encoder.beginComputePass({ timestampWrites });
+      pass.setPipeline(pipeline);
+      pass.setBindGroup(0, bind);
+      pass.dispatchWorkgroups(64);
+      pass.end();
+    },
+    done: (_b, _i, ms, clock) => seen.push({ ms, clock }),
+  });
+  return { seen, wall: performance.now() - t0 };
+}
+
+describe('submit timing', () => {
+  test('with timestamp-query, each submit is timed on the device clock, within the wall time', async () => {
+    await withDevice(async (device, gpu) => {
+      expect(gpu.adapter.features.has(TIMESTAMP_FEATURE)).toBe(true);
+      expect(device.features.has(TIMESTAMP_FEATURE)).toBe(true);
+      expect(GpuTimer.of(device)).toBe(GpuTimer.of(device));
+      const { seen, wall } = await timeSubmits(device, [20000, 2000, 20000]);
+      expect(seen.map((s) => s.clock)).toEqual(['device', 'device', 'device']);
+      for (const s of seen) expect(s.ms).toBeGreaterThan(0);
+      expect(seen.reduce((a, s) => a + s.ms, 0)).toBeLessThanOrEqual(wall);
+      // Ten times the loop, several times the time (a fixed cost per pass blurs a strict ratio).
+      expect(seen[0].ms / seen[1].ms).toBeGreaterThan(3);
+      expect(seen[2].ms / seen[1].ms).toBeGreaterThan(3);
+    });
+  });
+
+  test('without it, from submit to completion as the host sees it', async () => {
+    {
+      const adapter = await requestNodeAdapter();
+      if (!adapter) throw new Error('no WebGPU adapter');
+      const device = await adapter.requestDevice();
+      try {
+        expect(GpuTimer.of(device)).toBeNull();
+        const { seen, wall } = await timeSubmits(device, [20000, 2000]);
+        expect(seen.map((s) => s.clock)).toEqual(['host', 'host']);
+        for (const s of seen) expect(s.ms).toBeGreaterThan(0);
+        expect(seen.reduce((a, s) => a + s.ms, 0)).toBeLessThanOrEqual(wall + 1);
+      } finally {
+        device.destroy();
+      }
+    }
+  });
+
+  test("a basin run feeds the cost model its dispatches' device time", async () => {
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 100 });
+      const recorded: number[] = [];
+      const record = engine.costs.record.bind(engine.costs);
+      engine.costs.record = (key, pixels, steps, ms) => {
+        recorded.push(ms);
+        record(key, pixels, steps, ms);
+      };
+      const reads = vi.spyOn(GpuTimer.prototype, 'read');
+      const t0 = performance.now();
+      const result = await engine.runBasin(smallSpec({ iterations: 400, transient: 300 }));
+      const wall = performance.now() - t0;
+      // What the model learned is what the timestamps said, submit by submit.
+      expect(recorded).toEqual(await Promise.all(reads.mock.results.map((r) => r.value)));
+      reads.mockRestore();
+      expect(result.counts.converged + result.counts.diverged).toBeGreaterThan(0);
+      expect(recorded.length).toBeGreaterThan(0);
+      for (const ms of recorded) expect(ms).toBeGreaterThan(0);
+      expect(recorded.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wall);
+      result.dispose();
+      engine.dispose();
+    });
+  });
+});
