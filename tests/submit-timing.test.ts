@@ -1,10 +1,11 @@
 /**
  * The time the cost model learns per submit: the compute pass's own, from timestamp queries, where
- * the device has 'timestamp-query' (SwiftShader has it, and requestNodeDevice asks for it), and the
- * host's view from submit to completion where it does not.
+ * the device has 'timestamp-query', and the host's view from submit to completion where it does not.
+ * requestNodeDevice asks for timestamps on hardware adapters only; SwiftShader has them, so these
+ * tests ask for them themselves.
  */
 import { describe, expect, test, vi } from 'vitest';
-import { GpuTimer, TIMESTAMP_FEATURE } from '../src/engine/gpu-timer.ts';
+import { GpuTimer, TIMESTAMP_FEATURE, timingFeatures } from '../src/engine/gpu-timer.ts';
 import { requestNodeAdapter } from '../src/engine/node-gpu.ts';
 import { submitBatches } from '../src/engine/submit.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
@@ -56,10 +57,31 @@ async function timeSubmits(device: GPUDevice, iters: number[]) {
   return { seen, wall: performance.now() - t0 };
 }
 
+/** fn with a device of the test adapter created with 'timestamp-query', destroyed after. */
+async function withTimedDevice(fn: (device: GPUDevice) => Promise<void>) {
+  const adapter = await requestNodeAdapter();
+  if (!adapter) throw new Error('no WebGPU adapter');
+  expect(adapter.features.has(TIMESTAMP_FEATURE)).toBe(true);
+  const device = await adapter.requestDevice({ requiredFeatures: [TIMESTAMP_FEATURE] });
+  try {
+    await fn(device);
+  } finally {
+    device.destroy();
+  }
+}
+
 describe('submit timing', () => {
-  test('with timestamp-query, each submit is timed on the device clock, within the wall time', async () => {
+  test("a software adapter is not asked for timestamps (its clock is the host's), a hardware one is", async () => {
     await withDevice(async (device, gpu) => {
-      expect(gpu.adapter.features.has(TIMESTAMP_FEATURE)).toBe(true);
+      expect(gpu.adapterName).toMatch(/swiftshader/i);
+      expect(device.features.has(TIMESTAMP_FEATURE)).toBe(false);
+      expect(timingFeatures(gpu.adapter, true)).toEqual([]);
+      expect(timingFeatures(gpu.adapter, false)).toEqual([TIMESTAMP_FEATURE]);
+    });
+  });
+
+  test('with timestamp-query, each submit is timed on the device clock, within the wall time', async () => {
+    await withTimedDevice(async (device) => {
       expect(device.features.has(TIMESTAMP_FEATURE)).toBe(true);
       expect(GpuTimer.of(device)).toBe(GpuTimer.of(device));
       const { seen, wall } = await timeSubmits(device, [20000, 2000, 20000]);
@@ -90,7 +112,7 @@ describe('submit timing', () => {
   });
 
   test("a basin run feeds the cost model its dispatches' device time", async () => {
-    await withDevice(async (device) => {
+    await withTimedDevice(async (device) => {
       const engine = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 100 });
       const recorded: number[] = [];
       const record = engine.costs.record.bind(engine.costs);

@@ -6,8 +6,18 @@
  * per device, its query set and buffers allocated once, two slots for the two submits in flight.
  */
 
-/** The feature a device must have been created with for GpuTimer (request it where the adapter has it). */
+/** The feature a device must have been created with for GpuTimer. */
 export const TIMESTAMP_FEATURE: GPUFeatureName = 'timestamp-query';
+
+/**
+ * The features to request for timing: 'timestamp-query' where a hardware adapter has it. Not on a
+ * software adapter: its "device" is this machine's CPU, so the host's clock already is the device's,
+ * and Dawn resolves timestamps with an internal pipeline that SwiftShader compiled on first use
+ * (23 ms of a 1024² `gdlab basin`, and 2–5 ms of every later run).
+ */
+export function timingFeatures(adapter: GPUAdapter, software: boolean): GPUFeatureName[] {
+  return !software && adapter.features.has(TIMESTAMP_FEATURE) ? [TIMESTAMP_FEATURE] : [];
+}
 
 /** Slots: one per submit in flight (submitBatches keeps at most two). */
 const SLOTS = 2;

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { softwareAdapter } from './adapter-kind.ts';
 import { throttleDawnPolling } from './dawn-polling.ts';
-import { TIMESTAMP_FEATURE } from './gpu-timer.ts';
+import { timingFeatures } from './gpu-timer.ts';
 
 /** Debian's chromium ships SwiftShader's Vulkan driver; Dawn accepts it where mesa's lavapipe is rejected. */
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -78,10 +78,11 @@ export async function requestNodeDevice(limits: Record<string, number> = {}): Pr
     ...limits,
   };
   const adapterName = describeAdapter(adapter);
+  const software = softwareAdapter(adapterName) || adapter.info.isFallbackAdapter;
   // On a CPU adapter the device is emulated by threads that Dawn's busy polling competes with.
-  if (softwareAdapter(adapterName) || adapter.info.isFallbackAdapter) throttleDawnPolling();
-  // Timestamps, where the adapter has them, time each submit on the device's clock (gpu-timer.ts).
-  const requiredFeatures = adapter.features.has(TIMESTAMP_FEATURE) ? [TIMESTAMP_FEATURE] : [];
+  if (software) throttleDawnPolling();
+  // Each submit timed on the device's clock where that is not the host's (gpu-timer.ts).
+  const requiredFeatures = timingFeatures(adapter, software);
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   return { adapter, device, adapterName };
 }

@@ -5,7 +5,7 @@
  * falls back to the CPU engine without an adapter; `?engine=gpu` and `?engine=cpu` force one. The
  * reason is shown in the status line; a plain sentence says when the lab is not on the GPU.
  */
-import { TIMESTAMP_FEATURE } from '../../engine/gpu-timer.ts';
+import { timingFeatures } from '../../engine/gpu-timer.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { estimateCost } from '../../select/cost.ts';
 import { decide, ENGINE_CHOICES, softwareRasteriser, type EngineChoice } from '../../select/decide.ts';
@@ -95,7 +95,7 @@ export async function createBackend(
         maxBufferSize: adapter!.limits.maxBufferSize,
       },
       // Each submit timed on the device's clock where the browser allows it (gpu-timer.ts).
-      requiredFeatures: adapter!.features.has(TIMESTAMP_FEATURE) ? [TIMESTAMP_FEATURE] : [],
+      requiredFeatures: timingFeatures(adapter!, softwareRasteriser(adapter!.info) !== null),
     });
     let lost = false;
     const { GpuBackend } = await import('./gpu-backend.ts');
