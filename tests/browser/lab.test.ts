@@ -59,6 +59,19 @@ async function legendCounts(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/** Distinct RGB colours in a screenshot of the basin map's drawing area. */
+async function mapColours(page: Page): Promise<number> {
+  const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
+  const colours = new Set<number>();
+  for (let k = 0; k < shot.width * shot.height; k++)
+    colours.add(
+      (shot.data[k * shot.channels] << 16) |
+        (shot.data[k * shot.channels + 1] << 8) |
+        shot.data[k * shot.channels + 2],
+    );
+  return colours.size;
+}
+
 /** Outcome counts of `gdlab basin --spec` for a spec: the GPU engine on Dawn in Node. */
 async function cliCounts(spec: ExperimentSpec) {
   const dir = tempDir('gdlab-');
@@ -394,16 +407,8 @@ describe('the lab on SwiftShader WebGPU', () => {
       expect(v).toBeLessThanOrEqual(sharp.max + 1e-6);
     }
     await waitForMap(page);
-    const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
-    const colours = new Set<number>();
-    for (let k = 0; k < shot.width * shot.height; k++)
-      colours.add(
-        (shot.data[k * shot.channels] << 16) |
-          (shot.data[k * shot.channels + 1] << 8) |
-          shot.data[k * shot.channels + 2],
-      );
     // A continuous colormap: many more colours than the handful of outcome swatches.
-    expect(colours.size).toBeGreaterThan(30);
+    expect(await mapColours(page)).toBeGreaterThan(30);
     await screenshot(page, '6b-recoloured-sharpness');
     expect(errors).toEqual([]);
     await page.close();
@@ -559,15 +564,7 @@ describe('a lost GPU device', () => {
       );
       // The recovered lab computes what `gdlab basin` computes, and draws it.
       expect(s.counts).toEqual(await cliCounts(parseSpec(patch)));
-      const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
-      const colours = new Set<number>();
-      for (let k = 0; k < shot.width * shot.height; k++)
-        colours.add(
-          (shot.data[k * shot.channels] << 16) |
-            (shot.data[k * shot.channels + 1] << 8) |
-            shot.data[k * shot.channels + 2],
-        );
-      expect(colours.size).toBeGreaterThan(3);
+      expect(await mapColours(page)).toBeGreaterThan(3);
       await screenshot(page, '8b-device-recovered');
       expect(errors).toEqual([]);
     });
