@@ -63,8 +63,11 @@ async function withTimedDevice(fn: (device: GPUDevice) => Promise<void>) {
   if (!adapter) throw new Error('no WebGPU adapter');
   expect(adapter.features.has(TIMESTAMP_FEATURE)).toBe(true);
   const device = await adapter.requestDevice({ requiredFeatures: [TIMESTAMP_FEATURE] });
+  device.pushErrorScope('validation');
   try {
     await fn(device);
+    const error = await device.popErrorScope();
+    if (error) throw new Error(`WebGPU validation error: ${error.message}`);
   } finally {
     device.destroy();
   }
@@ -91,6 +94,19 @@ describe('submit timing', () => {
       // Ten times the loop, several times the time (a fixed cost per pass blurs a strict ratio).
       expect(seen[0].ms / seen[1].ms).toBeGreaterThan(3);
       expect(seen[2].ms / seen[1].ms).toBeGreaterThan(3);
+    });
+  });
+
+  test('runs that overlap on one device each time their own submits', async () => {
+    await withTimedDevice(async (device) => {
+      const [a, b, c] = await Promise.all([
+        timeSubmits(device, [20000, 2000, 20000]),
+        timeSubmits(device, [2000, 20000]),
+        timeSubmits(device, [20000, 20000]),
+      ]);
+      for (const { seen } of [a, b, c]) for (const s of seen) expect(s.clock).toBe('device');
+      expect(a.seen[0].ms / a.seen[1].ms).toBeGreaterThan(3);
+      expect(b.seen[1].ms / b.seen[0].ms).toBeGreaterThan(3);
     });
   });
 

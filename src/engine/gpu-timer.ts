@@ -3,7 +3,10 @@
  * compute pass writes a timestamp at its start and end, and the cost model learns the pass's time on
  * the device rather than the time between submit and completion as the host sees it (which counts the
  * queue's wait behind the previous submit, the driver's latency and this thread's polling). One timer
- * per device, its query set and buffers allocated once, two slots for the two submits in flight.
+ * per device, its query set and buffers allocated once, in slots that a submit holds from encoding
+ * until its timestamps are read: runs on one device may overlap (a cancelled run finishing while the
+ * next starts, a recomputation beside a run), and a slot's buffer must not be mapped while a submit
+ * copies into it.
  */
 
 /** The feature a device must have been created with for GpuTimer. */
@@ -19,8 +22,8 @@ export function timingFeatures(adapter: GPUAdapter, software: boolean): GPUFeatu
   return !software && adapter.features.has(TIMESTAMP_FEATURE) ? [TIMESTAMP_FEATURE] : [];
 }
 
-/** Slots: one per submit in flight (submitBatches keeps at most two). */
-const SLOTS = 2;
+/** Slots: submits timed at once (submitBatches keeps two in flight; beyond, a submit goes untimed). */
+const SLOTS = 8;
 /** resolveQuerySet writes at 256-byte aligned offsets. */
 const SLOT_BYTES = 256;
 
@@ -28,6 +31,7 @@ export class GpuTimer {
   private readonly querySet: GPUQuerySet;
   private readonly resolved: GPUBuffer;
   private readonly readbacks: GPUBuffer[];
+  private readonly free = Array.from({ length: SLOTS }, (_, i) => i);
 
   private constructor(device: GPUDevice) {
     this.querySet = device.createQuerySet({ label: 'GpuTimer.queries', type: 'timestamp', count: 2 * SLOTS });
@@ -55,6 +59,16 @@ export class GpuTimer {
     return t;
   }
 
+  /** A free slot for one submit, or null when all are in use (that submit is timed by the host). */
+  acquire(): number | null {
+    return this.free.pop() ?? null;
+  }
+
+  /** Frees a slot whose submit will not be read (its encoding failed). */
+  release(slot: number): void {
+    this.free.push(slot);
+  }
+
   /** What a compute pass of the submit in `slot` writes (its start and end). */
   writes(slot: number): GPUComputePassTimestampWrites {
     return {
@@ -71,15 +85,22 @@ export class GpuTimer {
   }
 
   /**
-   * The pass's time in ms once its submit has completed; null where the timestamps say nothing
-   * (an implementation may write zeros, or clamp them into one instant).
+   * The pass's time in ms once its submit has completed, and the slot freed; null where the
+   * timestamps say nothing (an implementation may write zeros, or clamp them into one instant) or
+   * cannot be read (a lost device).
    */
   async read(slot: number): Promise<number | null> {
     const b = this.readbacks[slot];
-    await b.mapAsync(GPUMapMode.READ);
-    const [t0, t1] = new BigUint64Array(b.getMappedRange());
-    b.unmap();
-    const ms = Number(t1 - t0) / 1e6;
-    return t1 > t0 && Number.isFinite(ms) ? ms : null;
+    try {
+      await b.mapAsync(GPUMapMode.READ);
+      const [t0, t1] = new BigUint64Array(b.getMappedRange());
+      b.unmap();
+      const ms = Number(t1 - t0) / 1e6;
+      return t1 > t0 && Number.isFinite(ms) ? ms : null;
+    } catch {
+      return null;
+    } finally {
+      this.release(slot);
+    }
   }
 }

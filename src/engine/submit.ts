@@ -47,10 +47,14 @@ export async function submitBatches<B>(
       if (loop.signal?.aborted) throw abortError(loop.signal);
       loop.check?.();
       const encoder = device.createCommandEncoder({ label: `${loop.label}.encoder` });
-      // Slot i % 2 is free: the submit before the previous one has completed and been read.
-      const slot = i % 2;
-      loop.encode(encoder, batches[i], i, timer?.writes(slot));
-      timer?.encodeResolve(encoder, slot);
+      const slot = timer?.acquire() ?? null;
+      try {
+        loop.encode(encoder, batches[i], i, slot === null ? undefined : timer!.writes(slot));
+      } catch (e) {
+        if (slot !== null) timer!.release(slot);
+        throw e;
+      }
+      if (slot !== null) timer!.encodeResolve(encoder, slot);
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
       inflight.push(
@@ -59,7 +63,7 @@ export async function submitBatches<B>(
           // Work starts when it is submitted or when the previous batch ends, whichever is later.
           const host = now - Math.max(submitted, lastDone);
           lastDone = now;
-          const ms = timer ? await timer.read(slot) : null;
+          const ms = slot === null ? null : await timer!.read(slot);
           if (!loop.signal?.aborted) loop.done?.(batches[i], i, ms ?? host, ms === null ? 'host' : 'device');
         }),
       );
