@@ -33,7 +33,7 @@ describe('RunMonitor', () => {
     const m = new RunMonitor({ command: 'basin', sink: out, now: () => clock.t });
     expect(await m.run(fakeEngine(clock, 100, 0.5))).toBe('done');
     expect(out.lines[0]).toBe(
-      'gdlab basin: this run will take about 50 s (measured: 1% in 0.5 s); --max-seconds N stops a run after N seconds\n',
+      'gdlab basin: this run will take about 50 s (measured: 2% in 1.0 s); --max-seconds N stops a run after N seconds\n',
     );
     expect(out.lines.slice(1, 3)).toEqual([
       'gdlab basin: 10% after 5.0 s, about 45 s left\n',
@@ -52,11 +52,38 @@ describe('RunMonitor', () => {
     expect(out.lines).toEqual([]);
   });
 
+  it('measures the rate between reports, so one-off costs before the first do not count as work', async () => {
+    const clock = { t: 0 };
+    const out = sink();
+    const m = new RunMonitor({ command: 'basin', sink: out, now: () => clock.t });
+    // 0.2 s of compiling before the first of 50 chunks of 0.03 s: 1.7 s in all, which the first
+    // report alone would have put at 11.5 s.
+    const run = async (options: RunOptions) => {
+      clock.t += 0.2;
+      for (let i = 1; i <= 50; i++) {
+        clock.t += 0.03;
+        options.onProgress?.(i, 50);
+        await Promise.resolve();
+      }
+    };
+    await m.run(run);
+    expect(out.lines).toEqual([]);
+    // A long run measured under 1% in says how much, not "0%".
+    const long = sink();
+    const clock2 = { t: 0 };
+    await new RunMonitor({ command: 'basin', sink: long, now: () => clock2.t }).run(
+      fakeEngine(clock2, 400, 0.05),
+    );
+    expect(long.lines[0]).toBe(
+      'gdlab basin: this run will take about 20 s (measured: 0.5% in 0.1 s); --max-seconds N stops a run after N seconds\n',
+    );
+  });
+
   it('draws a bar on a terminal, redrawn in place', async () => {
     const clock = { t: 0 };
     const out = sink(true);
     await new RunMonitor({ command: 'density', sink: out, now: () => clock.t }).run(fakeEngine(clock, 10, 3));
-    expect(out.lines[1]).toBe(`\rgdlab density: [${'#'.repeat(3)}${'.'.repeat(27)}] 10%, 27 s left `);
+    expect(out.lines[1]).toBe(`\rgdlab density: [${'#'.repeat(6)}${'.'.repeat(24)}] 20%, 24 s left `);
     expect(out.lines.at(-2)).toBe(`\rgdlab density: [${'#'.repeat(30)}] 100%, 0.0 s left `);
     expect(out.lines.at(-1)).toBe('\n');
   });
