@@ -322,6 +322,11 @@ export function transformedRange(colour: ColourSpec): [number, number] | null {
   return Number.isFinite(a) && Number.isFinite(b) && b > a ? [a, b] : null;
 }
 
+/** Whether colouring by `colour` needs the data's value ranges: a field, over no valid range of its own. */
+export function needsDataRange(colour: ColourSpec): boolean {
+  return colour.field !== 'outcome' && !transformedRange(colour);
+}
+
 /** Colour settings of a spec, with the range from `ranges` when the spec fixes none. */
 export function resolveColour(spec: ExperimentSpec, ranges: FieldRanges | null): ColourSettings {
   const { field, colormap, log } = spec.colour;

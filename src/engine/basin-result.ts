@@ -6,7 +6,7 @@
  * run) recomputes them tile by tile when asked: the kernel's records do not depend on how a run is
  * cut, so they are bit for bit the ones the run had.
  */
-import { resolveColourRange, transformedRange } from '../colormaps.ts';
+import { needsDataRange, resolveColourRange, transformedRange } from '../colormaps.ts';
 import type { BasinResult, ColourSpec, EngineInfo, FieldRanges, RunTimings } from '../core/engine.ts';
 import {
   allocColumns,
@@ -326,7 +326,7 @@ export class GpuBasinResult implements BasinResult {
     this.check();
     const flip = options.flip ?? true;
     const pass = await this.engine.colour();
-    if (colour.field !== 'outcome' && !transformedRange(colour)) await this.ensureRanges();
+    if (needsDataRange(colour)) await this.ensureRanges();
     const out = new Uint8ClampedArray(this.width * this.height * 4);
     await this.withRecords(
       this.context.tiles.map((_, i) => i),
@@ -361,7 +361,7 @@ export class GpuBasinResult implements BasinResult {
     if (!this.records) throw new Error('GpuBasinResult.colourInto: the records of this grid were not kept');
     const pass = await this.engine.colour();
     // The colour pass reads an automatic range from the statistics.
-    if (colour.field !== 'outcome' && !transformedRange(colour)) await this.ensureRanges();
+    if (needsDataRange(colour)) await this.ensureRanges();
     const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.colourInto' });
     this.records.forEach((records, t) =>
       this.encodeColour(pass, enc, colour, t, records, pixels, 0, false, t),

@@ -5,7 +5,7 @@
  * records to screen with no loop over its pixels on the CPU. Recolouring reruns only the colour pass;
  * the hover readout reads one record back; only an export or a 2D-canvas display reads the image.
  */
-import { transformedRange } from '../../colormaps.ts';
+import { needsDataRange } from '../../colormaps.ts';
 import { attachErrorSink } from '../../engine/errors.ts';
 import type { GpuBasinResult } from '../../engine/basin-result.ts';
 import { GpuBasinEngine } from '../../engine/gpu-engine.ts';
@@ -81,7 +81,7 @@ export class GpuBackend implements LabBackend {
     const result = await this.engine.runBasin(spec, options);
     // The colorbar of a continuous field shows the range with the first picture; a map coloured by
     // outcome reduces no ranges until a colour asks for them.
-    if (spec.colour.field !== 'outcome' && !transformedRange(spec.colour)) await result.ensureRanges();
+    if (needsDataRange(spec.colour)) await result.ensureRanges();
     const { width: W, height: H } = result;
     // The canvas draws from one buffer of W×H pixels; a larger grid is presented from a readback.
     const fits = W * H * 4 <= this.device.limits.maxStorageBufferBindingSize && result.records !== null;

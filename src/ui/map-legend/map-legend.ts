@@ -6,7 +6,7 @@
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { OUTCOME_PALETTE, transformedRange } from '../../colormaps.ts';
+import { needsDataRange, OUTCOME_PALETTE } from '../../colormaps.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { ColourSettings, MapFrame } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine-host/colour.ts';
@@ -169,7 +169,7 @@ export class MapLegend extends LitElement {
     const spec = this.spec ?? f.spec;
     const vars = varsOf(spec);
     const title = `${fieldLabel(c.field, spec, vars)}${c.log ? ', log scale' : ''}`;
-    if (!f.ranges && !transformedRange(c)) {
+    if (!f.ranges && needsDataRange(c)) {
       // A frame coloured by outcome until now: its ranges are reduced on demand (on the GPU).
       void f.ensureRanges().then(
         () => this.frame === f && this.requestUpdate(),
