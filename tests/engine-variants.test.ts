@@ -1,5 +1,5 @@
 /**
- * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW and RECORDS override constants,
+ * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS and RECORDS override constants,
  * kernelVariant of src/engine/dispatch-plan.ts) against the general kernel: bit for bit the same
  * records over the geometries where each specialisation leaves code out, with and without the
  * Lyapunov exponent, whole runs and chunked ones; and a statistics-only run counts the same.
@@ -48,26 +48,29 @@ const GEOMETRIES: [number, number, number, string][] = [
   [200, 150, 32, "the tail meeting the window's first half"],
   [200, 180, 64, "the tail holding T and the end of the tangent's warm-up (W0 = 116)"],
   [100, 99, 1, 'the tail starting at T, with no window'],
+  [20, 10, 19, 'one step before the checkpoint: the warm-up alone with the exponent'],
+  [30, 0, 8, 'no transient: the halves alone before the checkpoint'],
 ];
 
 describe('pipelines specialised to a run', () => {
   test('give the general kernel’s records bit for bit, whole runs and chunked', async () => {
     // Rule 6 reads R2 wherever λ is computed, so only a run without it leaves growth out.
-    expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).growth)).toEqual([
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
+    expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).growth)).toEqual(
+      GEOMETRIES.map(() => true),
+    );
+    // PARTS: plain 1, warm 2, first half 4, second half 8 (the warm-up only with the exponent).
+    expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).parts)).toEqual([
+      6, 15, 7, 7, 3, 3, 2, 12,
     ]);
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, false))).toEqual([
-      { growth: false, tailWindow: true },
-      { growth: true, tailWindow: false },
-      { growth: true, tailWindow: false },
-      { growth: true, tailWindow: true },
-      { growth: false, tailWindow: true },
-      { growth: false, tailWindow: false },
+      { growth: false, tailWindow: true, parts: 5 },
+      { growth: true, tailWindow: false, parts: 13 },
+      { growth: true, tailWindow: false, parts: 5 },
+      { growth: true, tailWindow: true, parts: 5 },
+      { growth: false, tailWindow: true, parts: 1 },
+      { growth: false, tailWindow: false, parts: 1 },
+      { growth: false, tailWindow: true, parts: 1 },
+      { growth: false, tailWindow: false, parts: 12 },
     ]);
     await withDevice(async (device) => {
       const special = new GpuBasinEngine(device, fixtureCompiler);

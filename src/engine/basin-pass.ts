@@ -21,6 +21,7 @@ import {
 } from './layouts.ts';
 import { createShaderModule, type ShaderPart } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
+import { ALL_PARTS } from './dispatch-plan.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
@@ -48,11 +49,18 @@ export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' 
 export interface KernelVariant {
   growth: boolean;
   tailWindow: boolean;
+  /** The parts before the checkpoint the run meets (PART_BITS of dispatch-plan.ts), for the fused entry points. */
+  parts: number;
   records: boolean;
 }
 
 /** The general kernel: any geometry, records written. */
-export const GENERAL_VARIANT: KernelVariant = { growth: true, tailWindow: true, records: true };
+export const GENERAL_VARIANT: KernelVariant = {
+  growth: true,
+  tailWindow: true,
+  parts: ALL_PARTS,
+  records: true,
+};
 
 /** What a kernel needs of a compiled objective, and the optimizer it runs. */
 export interface KernelObjective {
@@ -241,8 +249,11 @@ export class BasinPass {
       GROWTH: v.growth ? 1 : 0,
       TAIL_WINDOW: v.tailWindow ? 1 : 0,
       RECORDS: v.records ? 1 : 0,
+      // Only the entry points that run every part read PARTS: the others keep one pipeline.
+      PARTS: phase === 'whole' || phase === 'mixed' ? v.parts : ALL_PARTS,
     };
-    return { key: `${phase}:${constants.GROWTH}${constants.TAIL_WINDOW}${constants.RECORDS}`, constants };
+    const key = `${phase}:${constants.GROWTH}${constants.TAIL_WINDOW}${constants.RECORDS}:${constants.PARTS}`;
+    return { key, constants };
   }
 
   private constructor(

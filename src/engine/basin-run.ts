@@ -44,7 +44,7 @@ export interface RunContext {
   iterations: number;
   tiles: Tile[];
   /** What the run's geometry lets its kernels leave out (kernelVariant), or the general kernel. */
-  specialise: Pick<KernelVariant, 'growth' | 'tailWindow'>;
+  specialise: Pick<KernelVariant, 'growth' | 'tailWindow' | 'parts'>;
   /** BasinUniforms as values. */
   uniforms: Record<(typeof BASIN_UNIFORM_FIELDS)[number][0], number>;
   /** x0, h, parameters, hyperparameters (baseWords). */

@@ -37,6 +37,11 @@ export const SHORT_RUN = 128;
 export function phaseSegments(n: number, transient: number, maxPeriod: number, lyapunov: boolean): Segment[] {
   // A short run is one part: a dispatch per part costs more than a loop of a few dozen steps.
   if (n <= SHORT_RUN) return [{ k0: 0, k1: n, phase: 'mixed' }];
+  return partSegments(n, transient, maxPeriod, lyapunov);
+}
+
+/** The non-empty parts of a run of n iterations, however short (phaseSegments without `mixed`). */
+export function partSegments(n: number, transient: number, maxPeriod: number, lyapunov: boolean): Segment[] {
   const t = Math.min(transient, n);
   const warm = lyapunov && t < n ? warmupStart(t) : t;
   const check = n - Math.min(maxPeriod, n);
@@ -55,22 +60,32 @@ export function phaseSegments(n: number, transient: number, maxPeriod: number, l
   return parts.filter((s) => s.k1 > s.k0);
 }
 
+/** PARTS bits of shaders/gd-core.wgsl: the parts before the checkpoint, as phaseSegments names them. */
+export const PART_BITS = { plain: 1, warm: 2, growth1: 4, growth2: 8 } as const;
+/** Every part: the general kernel. */
+export const ALL_PARTS = 15;
+
 /**
- * What a run's geometry lets its kernels leave out (the GROWTH and TAIL_WINDOW overrides of
+ * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW and PARTS overrides of
  * shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
- * and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), and
- * the tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P).
+ * and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
+ * tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P), and the parts
+ * before the checkpoint that are empty.
  */
 export function kernelVariant(
   n: number,
   transient: number,
   maxPeriod: number,
   lyapunov: boolean,
-): { growth: boolean; tailWindow: boolean } {
+): { growth: boolean; tailWindow: boolean; parts: number } {
   const t = Math.min(transient, n);
   const check = n - Math.min(maxPeriod, n);
   const half = Math.floor((n - t) / 2);
-  return { growth: half >= GROWTH_MIN_HALF || lyapunov, tailWindow: t + half > check };
+  let parts = 0;
+  // phaseSegments splits at SHORT_RUN no matter the length; here every part counts.
+  for (const { phase } of partSegments(n, transient, maxPeriod, lyapunov))
+    if (phase !== 'tail') parts |= PART_BITS[phase as keyof typeof PART_BITS];
+  return { growth: half >= GROWTH_MIN_HALF || lyapunov, tailWindow: t + half > check, parts };
 }
 
 /** Pixels p0 … p0 + count - 1 of the grid through iterations k0 … k1 - 1, by one entry point. */

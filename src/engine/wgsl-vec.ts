@@ -35,6 +35,8 @@ export function vecHelpers(dim: number, nparam: number, readers: readonly string
     `// Largest biased binary exponent of the components.`,
     `fn vec_exponent(a: Vec) -> u32 { return ${fold('max', (i) => `((bitcast<u32>(a[${i}]) >> 23u) & 0xffu)`)}; }`,
     `fn vec_sumsq(a: Vec) -> f32 { return ${d.map((i) => `a[${i}] * a[${i}]`).join(' + ')}; }`,
+    `// Σ x_i² as float bits: non-negative, so ordered like the numbers, with NaN above every one.`,
+    `fn vec_sumsq_bits(x: Vec) -> u32 { return bitcast<u32>(vec_sumsq(x)); }`,
     `// b where take, else a.`,
     `fn vec_choose(a: Vec, b: Vec, take: bool) -> Vec { return ${each((i) => `select(a[${i}], b[${i}], take)`)}; }`,
     `// a with component i (a run-time index) replaced by s.`,
