@@ -183,12 +183,22 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   finish(p, st, g);
 }
 
-// Writes the record of a trajectory that ran all N iterations, or its summary word.
+// Writes the record of a trajectory that ran all N iterations, or its summary word. Without SETTLE, a
+// trajectory left pending is marked for the `escape` entry point: its record's flags hold
+// 1 | pending_end << 1; its summary word, when a part ended out of bounds (so it diverged, by then at the
+// latest), is a diverged word with iter = pending_end and the period bit 3 set, else the word of the
+// trajectory as it ran with iter 0 (a word that reaches N has iter N ≥ 1).
 fn finish(p: u32, st: Traj, g: Geometry) {
+  let unsettled = !SETTLE && traj_unsettled();
+  let end = traj_pending_end();
   if (RECORDS) {
-    records[p - D.r0] = record_of(st, g);
+    var r = record_of(st, g);
+    if (unsettled) { r.flags = 1u | (end << 1u); }
+    records[p - D.r0] = r;
   } else {
-    summary[p - D.r0] = summary_of(st, g);
+    var w = summary_of(st, g);
+    if (unsettled) { w = select(w & 0x3ffu, OUTCOME_DIVERGED | 8u | (end << 10u), end != 0u); }
+    summary[p - D.r0] = w;
   }
 }
 
@@ -212,6 +222,58 @@ fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
   var st = traj_start(s.x);
   traj_advance(&st, s.h, 0u, g.n, g);
   finish(p, st, g);
+}
+
+// Rule 2 for the pixels that a `whole` dispatch without SETTLE left unsettled (finish marks them), run
+// after it over the same pixels, ESCAPE_STRIDE of them per invocation: the exact escape iteration by
+// replay from the start, and the record or word of a diverged trajectory; otherwise the mark is cleared
+// and the record stands (the trajectory ran as it would have with the replay in the kernel). Every
+// other pixel costs one word read. On SwiftShader a workgroup costs microseconds to start, so one
+// invocation per pixel cost a 1024² × 20 map 30 ms with nothing to settle; on a GPU it is one.
+override ESCAPE_STRIDE: u32 = 1u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn escape(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  var t = (gid.x + gid.y * groups.x * WORKGROUP_SIZE) * ESCAPE_STRIDE;
+  let t1 = min(D.count, t + ESCAPE_STRIDE);
+  // A scan with nothing else in its loop, then the settling once per marked pixel: SwiftShader runs
+  // a loop's whole body for every trip, so settling inside the scan cost 28 ns a pixel.
+  loop {
+    while (t < t1 && !unsettled(D.p0 + t - D.r0)) { t++; }
+    if (t >= t1) { break; }
+    settle_pixel(D.p0 + t);
+    t++;
+  }
+}
+
+// Whether finish marked pixel i of the records or words.
+fn unsettled(i: u32) -> bool {
+  if (RECORDS) { return records[i].flags != 0u; }
+  let w = summary[i];
+  return (w & 0xfu) == (OUTCOME_DIVERGED | 8u) || (w >> 10u) == 0u;
+}
+
+fn settle_pixel(p: u32) {
+  let i = p - D.r0;
+  var end = 0u;
+  if (RECORDS) {
+    end = records[i].flags >> 1u;
+  } else {
+    let w = summary[i];
+    end = select(0u, w >> 10u, (w & 0xfu) == (OUTCOME_DIVERGED | 8u));
+  }
+  let s = pixel_setup(p);
+  let g = run_geometry();
+  let e = settle_from_start(s.x, s.h, g, end);
+  if (e != 0u) {
+    var st = traj_start(s.x);
+    st.escape = e;
+    finish(p, st, g);
+  } else if (RECORDS) {
+    records[i].flags = 0u;
+  } else {
+    summary[i] = summary[i] | (g.n << 10u);
+  }
 }
 
 // The parts' entry points (mixed, plain, growth1, growth2, tail) call `advance` with constant flags;

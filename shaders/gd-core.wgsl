@@ -46,6 +46,11 @@ const PART_PLAIN = 1u;
 const PART_WARM = 2u;
 const PART_HALF1 = 4u;
 const PART_HALF2 = 8u;
+// Off: rule 2's replay is not in this kernel. A trajectory whose bound failed is left pending
+// (traj_unsettled) and the kernel marks its output so that a pass of its own settles it (`escape` in
+// shaders/basin.wgsl). The replay loop and what it starts from cost a kernel that never ran them 6% of
+// 1024² × 1000 on SwiftShader (a loop that no lane enters still slows the others).
+override SETTLE: bool = true;
 
 // The run's iteration geometry (rules 3 and 5), the same for every trajectory.
 struct Geometry {
@@ -189,12 +194,29 @@ var<private> pending_end: u32;
 
 // Marks a part of iterations k0 … k1 - 1 from `start` to `end` (x of its last state) whose bound failed.
 fn mark_pending(k0: u32, k1: u32, start: State, end: Vec, radius: f32) {
-  if (!pending) {
-    pending = true;
+  if (SETTLE && !pending) {
     pending_k = k0;
     pending_z = start;
   }
+  pending = true;
   if (pending_end == 0u && (!vec_finite(end) || vec_norm(end) > radius)) { pending_end = k1; }
+}
+
+// Without SETTLE: whether a part's bound failed, and `pending_end`, for the kernel to mark its output.
+fn traj_unsettled() -> bool {
+  return pending;
+}
+
+fn traj_pending_end() -> u32 {
+  return pending_end;
+}
+
+// Rule 2 for a trajectory the GD kernel left pending (without SETTLE): its escape iteration from the
+// start, found by replay, or, when that finds nothing, `end` (the end of the first part that ended out
+// of bounds, or 0: not diverged).
+fn settle_from_start(x0: Vec, h: Vec, g: Geometry, end: u32) -> u32 {
+  let e = replay(state_start(x0), h, 0u, g.n, g.radius);
+  return select(end, e, e != 0u);
 }
 
 // The escape iteration in k0 … k1 - 1 from z0 with the exact test at every step (the same step
@@ -213,7 +235,7 @@ fn replay(z0: State, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
 // replay. When the replay finds nothing but a part ended out of bounds (a compiler contracted the
 // loops differently), the escape is within that part, so no later than its end.
 fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
-  if (!pending) { return; }
+  if (!SETTLE || !pending) { return; }
   pending = false;
   let e = replay(pending_z, h, pending_k, k1, g.radius);
   let escape = select(pending_end, e, e != 0u);

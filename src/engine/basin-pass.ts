@@ -38,7 +38,7 @@ import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
  * reaches N classifies), or `mixed`, all of them over any range of iterations, for a short run.
  * `run` is the bare kernel's only entry point.
  */
-export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'run';
+export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'escape' | 'run';
 
 /**
  * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl):
@@ -181,7 +181,16 @@ export interface BasinBuffers {
   summary: GPUBuffer;
 }
 
-const BASIN_PHASES: readonly Phase[] = ['plain', 'warm', 'growth1', 'growth2', 'tail', 'mixed', 'whole'];
+const BASIN_PHASES: readonly Phase[] = [
+  'plain',
+  'warm',
+  'growth1',
+  'growth2',
+  'tail',
+  'mixed',
+  'whole',
+  'escape',
+];
 
 export class BasinPass {
   readonly bindGroupLayout: GPUBindGroupLayout;
@@ -190,7 +199,7 @@ export class BasinPass {
   static async create(
     device: GPUDevice,
     objective: KernelObjective,
-    options: { lyapunov: boolean; kernel?: string; core?: string; bare?: boolean },
+    options: { lyapunov: boolean; kernel?: string; core?: string; bare?: boolean; escapeStride?: number },
   ): Promise<BasinPass> {
     const module = await createShaderModule(
       device,
@@ -234,6 +243,7 @@ export class BasinPass {
           LYAPUNOV_WARMUP,
           GROWTH_MIN_HALF,
           GROWTH_EXP_CAP,
+          ESCAPE_STRIDE: options.escapeStride ?? 1,
         };
     return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);
   }
@@ -244,13 +254,17 @@ export class BasinPass {
   /** A pipeline's key and override constants (the bare kernel has none of the variant's). */
   private pipelineKey(phase: Phase, v: KernelVariant): { key: string; constants: Record<string, number> } {
     if (this.bare) return { key: phase, constants: this.constants };
+    // `escape` replays and writes a diverged record: one pipeline whatever the geometry.
+    const general = phase === 'escape';
     const constants = {
       ...this.constants,
-      GROWTH: v.growth ? 1 : 0,
-      TAIL_WINDOW: v.tailWindow ? 1 : 0,
+      GROWTH: v.growth || general ? 1 : 0,
+      TAIL_WINDOW: v.tailWindow || general ? 1 : 0,
       RECORDS: v.records ? 1 : 0,
       // Only the entry points that run every part read PARTS: the others keep one pipeline.
       PARTS: phase === 'whole' || phase === 'mixed' ? v.parts : ALL_PARTS,
+      // A whole run leaves rule 2's replay to the `escape` entry point, dispatched after it.
+      SETTLE: phase === 'whole' ? 0 : 1,
     };
     const key = `${phase}:${constants.GROWTH}${constants.TAIL_WINDOW}${constants.RECORDS}:${constants.PARTS}`;
     return { key, constants };
@@ -311,7 +325,9 @@ export class BasinPass {
     const pipeline = this.pipelines.get(this.pipelineKey(phase, variant).key);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [slotOffset]);
-    const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);
+    // `escape` settles ESCAPE_STRIDE pixels per invocation.
+    const invocations = phase === 'escape' ? Math.ceil(count / this.constants.ESCAPE_STRIDE) : count;
+    const [x, y] = dispatchSize(invocations, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);
   }
 }

@@ -216,10 +216,9 @@ export async function runDispatches(
   submitMs: number,
 ): Promise<void> {
   const variant = runVariant(ctx, op.writeRecords);
-  await ctx.pass.prepare(
-    op.dispatches.map((d) => d.phase),
-    variant,
-  );
+  // A `whole` dispatch leaves its unsettled pixels to `escape` (shaders/basin.wgsl), over the same pixels.
+  const settled = (d: Dispatch) => (d.phase === 'whole' ? [d.phase, 'escape' as const] : [d.phase]);
+  await ctx.pass.prepare(op.dispatches.flatMap(settled), variant);
   const cost: Cost = model.cost(ctx.key);
   const batches = batchDispatches(
     op.dispatches,
@@ -274,9 +273,10 @@ export async function runDispatches(
         });
         device.queue.writeBuffer(res.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
         const pass = encoder.beginComputePass({ label: 'BasinPass', timestampWrites });
-        batch.forEach((d, i) =>
-          ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant),
-        );
+        batch.forEach((d, i) => {
+          for (const phase of settled(d))
+            ctx.pass.encode(pass, phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
+        });
         pass.end();
         if (index === batches.length - 1) op.after?.(encoder);
       },

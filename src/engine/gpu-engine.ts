@@ -45,6 +45,11 @@ export interface GpuEngineOptions {
    * recomputes records when they are read (bit for bit the same).
    */
   maxRecordBytes?: number;
+  /**
+   * Pixels settled per invocation of the `escape` entry point (shaders/basin.wgsl): default 256 on a
+   * CPU adapter, whose workgroups cost microseconds each to start, 1 on a GPU.
+   */
+  escapeStride?: number;
   /** Longest a dispatch should run (a browser's GPU watchdog fires after a few seconds). Default 100. */
   targetDispatchMs?: number;
   /** Work per submit: the granularity of progress and cancellation. Default 250. */
@@ -93,7 +98,7 @@ export class GpuBasinEngine implements BasinEngine {
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly passes = new Map<string, Promise<BasinPass>>();
   private colourPass: Promise<ColourPass> | null = null;
-  readonly options: typeof DEFAULTS & GpuEngineOptions & { maxRecordBytes: number };
+  readonly options: typeof DEFAULTS & GpuEngineOptions & { maxRecordBytes: number; escapeStride: number };
   private disposed = false;
 
   constructor(
@@ -101,8 +106,10 @@ export class GpuBasinEngine implements BasinEngine {
     private readonly compile: ObjectiveCompiler,
     options: GpuEngineOptions = {},
   ) {
-    const maxRecordBytes = softwareAdapter(options.adapterName) ? 2 ** 28 : 2 ** 31;
-    this.options = { ...DEFAULTS, maxRecordBytes, ...options };
+    const software = softwareAdapter(options.adapterName);
+    const maxRecordBytes = software ? 2 ** 28 : 2 ** 31;
+    const escapeStride = software ? 256 : 1;
+    this.options = { ...DEFAULTS, maxRecordBytes, escapeStride, ...options };
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapterName ?? 'WebGPU device' };
     this.pool = new BufferPool(device);
     this.resources = new BasinResources(device, this.pool);
@@ -128,6 +135,7 @@ export class GpuBasinEngine implements BasinEngine {
         lyapunov,
         kernel: this.options.kernel,
         core: this.options.core,
+        escapeStride: this.options.escapeStride,
       });
       // A failed compile is not cached: the next call reports it again rather than a stale promise.
       p.catch(() => this.passes.delete(key));
