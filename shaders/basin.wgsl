@@ -112,23 +112,11 @@ fn lambda_max(a0: array<f32, DIM_SQ>) -> f32 {
 
 // Rules 2, 4, 6 and 7 of the definition: the Record of a trajectory that ran all N iterations.
 fn record_of(st: Traj, g: Geometry) -> Record {
+  if (st.escape != 0u) { return diverged_record(st.escape); }
   let nan = make_nan();
   var r: Record;
   r.flags = 0u;
   r.spare = 0.0;
-  if (st.escape != 0u) {
-    r.outcome = OUTCOME_DIVERGED;
-    r.iter = st.escape;
-    r.period = 0u;
-    r.lyapunov = nan;
-    r.f = nan;
-    r.sharpness = nan;
-    r.obs0 = nan;
-    r.obs1 = nan;
-    r.final0 = nan;
-    r.final1 = nan;
-    return r;
-  }
   r.iter = g.n;
   r.period = st.period;
   r.lyapunov = traj_lyapunov(st, g);
@@ -140,6 +128,25 @@ fn record_of(st: Traj, g: Geometry) -> Record {
   r.obs1 = observable_1(x);
   r.final0 = x[0];
   r.final1 = select(nan, vec_at(x, 1u), DIM > 1u);
+  return r;
+}
+
+// The record of a trajectory that escaped at iteration `escape` (rule 2: nothing else is decided).
+fn diverged_record(escape: u32) -> Record {
+  let nan = make_nan();
+  var r: Record;
+  r.outcome = OUTCOME_DIVERGED;
+  r.iter = escape;
+  r.period = 0u;
+  r.flags = 0u;
+  r.lyapunov = nan;
+  r.f = nan;
+  r.sharpness = nan;
+  r.obs0 = nan;
+  r.obs1 = nan;
+  r.final0 = nan;
+  r.final1 = nan;
+  r.spare = 0.0;
   return r;
 }
 
@@ -265,10 +272,12 @@ fn settle_pixel(p: u32) {
   let s = pixel_setup(p);
   let g = run_geometry();
   let e = settle_from_start(s.x, s.h, g, end);
-  if (e != 0u) {
-    var st = traj_start(s.x);
-    st.escape = e;
-    finish(p, st, g);
+  // The records written directly, not by `finish`: this entry point then holds no objective but its
+  // gradient, and compiles in a fraction of the GD kernel's time.
+  if (e != 0u && RECORDS) {
+    records[i] = diverged_record(e);
+  } else if (e != 0u) {
+    summary[i] = OUTCOME_DIVERGED | (e << 10u);
   } else if (RECORDS) {
     records[i].flags = 0u;
   } else {

@@ -216,9 +216,19 @@ export async function runDispatches(
   submitMs: number,
 ): Promise<void> {
   const variant = runVariant(ctx, op.writeRecords);
-  // A `whole` dispatch leaves its unsettled pixels to `escape` (shaders/basin.wgsl), over the same pixels.
-  const settled = (d: Dispatch) => (d.phase === 'whole' ? [d.phase, 'escape' as const] : [d.phase]);
-  await ctx.pass.prepare(op.dispatches.flatMap(settled), variant);
+  // A `whole` dispatch leaves its unsettled pixels to `escape` (shaders/basin.wgsl), over the same
+  // pixels: right after it once that pipeline is compiled, and until then in submits of their own after
+  // the run's last, so that a first run's GD does not wait for it (15 ms of a CLI run here).
+  let escapeReady = false;
+  const escape = op.dispatches.some((d) => d.phase === 'whole')
+    ? ctx.pass.prepare(['escape'], variant).then(() => void (escapeReady = true))
+    : Promise.resolve();
+  escape.catch(() => {});
+  await ctx.pass.prepare(
+    op.dispatches.map((d) => d.phase),
+    variant,
+  );
+  const deferred: Dispatch[] = [];
   const cost: Cost = model.cost(ctx.key);
   const batches = batchDispatches(
     op.dispatches,
@@ -256,6 +266,16 @@ export async function runDispatches(
   const total = op.dispatches.reduce((s, d) => s + d.count * (d.k1 - d.k0), 0);
   let done = 0;
   const slotData = new ArrayBuffer(SLOTS * DISPATCH_SLOT_BYTES);
+  const writeSlots = (batch: readonly Dispatch[]) => {
+    batch.forEach((d, i) => {
+      const r0 = op.outputs(d.tile).r0;
+      packUniforms(DISPATCH_FIELDS, { p0: d.p0, count: d.count, k0: d.k0, k1: d.k1, r0, s0: d.s0 }, 0, {
+        buffer: slotData,
+        byteOffset: i * DISPATCH_SLOT_BYTES,
+      });
+    });
+    device.queue.writeBuffer(res.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
+  };
   try {
     await submitBatches(device, batches, {
       label: 'GpuBasinEngine',
@@ -264,21 +284,17 @@ export async function runDispatches(
       encode(encoder, batch, index, timestampWrites) {
         device.queue.writeBuffer(res.uniforms, 0, uniforms);
         device.queue.writeBuffer(base, 0, ctx.base);
-        batch.forEach((d, i) => {
-          const r0 = op.outputs(d.tile).r0;
-          packUniforms(DISPATCH_FIELDS, { p0: d.p0, count: d.count, k0: d.k0, k1: d.k1, r0, s0: d.s0 }, 0, {
-            buffer: slotData,
-            byteOffset: i * DISPATCH_SLOT_BYTES,
-          });
-        });
-        device.queue.writeBuffer(res.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
+        writeSlots(batch);
         const pass = encoder.beginComputePass({ label: 'BasinPass', timestampWrites });
         batch.forEach((d, i) => {
-          for (const phase of settled(d))
-            ctx.pass.encode(pass, phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
+          ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
+          if (d.phase !== 'whole') return;
+          if (escapeReady)
+            ctx.pass.encode(pass, 'escape', bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
+          else deferred.push(d);
         });
         pass.end();
-        if (index === batches.length - 1) op.after?.(encoder);
+        if (index === batches.length - 1 && deferred.length === 0) op.after?.(encoder);
       },
       done(batch, _index, ms) {
         let pixels = 0;
@@ -290,6 +306,24 @@ export async function runDispatches(
         model.record(ctx.key, pixels, steps, ms);
         done += steps;
         op.onProgress?.(done, total);
+      },
+    });
+    if (deferred.length === 0) return;
+    await escape;
+    const groups: Dispatch[][] = [];
+    for (let i = 0; i < deferred.length; i += SLOTS) groups.push(deferred.slice(i, i + SLOTS));
+    await submitBatches(device, groups, {
+      label: 'GpuBasinEngine.escape',
+      signal: op.signal,
+      check: op.check,
+      encode(encoder, group, index) {
+        writeSlots(group);
+        const pass = encoder.beginComputePass({ label: 'BasinPass.escape' });
+        group.forEach((d, i) =>
+          ctx.pass.encode(pass, 'escape', bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant),
+        );
+        pass.end();
+        if (index === groups.length - 1) op.after?.(encoder);
       },
     });
   } finally {
