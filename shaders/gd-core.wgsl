@@ -173,13 +173,13 @@ fn tangent_rescale(t: Tangent) -> Tangent {
 // tail's few steps use selects.
 //
 // Divergence is tested without a branch too: a loop keeps one running maximum of float bits (non-
-// negative floats order like their bits, NaN above everything), of |x_k| (the divergence test,
-// exactly) or, in the window's halves, of |x_k - anchor| (the growth extent of rule 5, exactly; it
-// bounds |x_k| by ‖anchor‖ + extent). When that does not clear the radius, the part is pending and
-// `replay` finds the exact escape iteration once per dispatch (traj_settle), from the start of the
-// first pending part on: an orbit escapes once, so a replay costs at most a dispatch per trajectory,
-// and a kernel holds one replay loop rather than one per part. On SwiftShader a step costs 1.2 (|x_k|)
-// and 1.3 (|x_k - a|) plain GD steps, against 1.9 for f32 min/max.
+// negative floats order like their bits, NaN above everything), of Σ x_i² (which proves ‖x_k‖∞ ≤ R
+// below `sumsq_limit`) or, in the window's halves, of ‖x_k - anchor‖∞ (the growth extent of rule 5,
+// exactly; it bounds ‖x_k‖∞ by ‖anchor‖∞ + extent). When that does not clear the radius, the part is
+// pending and `replay` finds the exact escape iteration once per dispatch (traj_settle), from the
+// start of the first pending part on: an orbit escapes once, so a replay costs at most a dispatch per
+// trajectory, and a kernel holds one replay loop rather than one per part; or, without SETTLE, the
+// basin kernel's `escape` entry point replays it from the start in a dispatch of its own.
 
 // No period found yet (the tail keeps the least k + 1 that matched, so a min finds the least period).
 const PERIOD_NONE: u32 = 0xffffffffu;
