@@ -229,6 +229,14 @@ export class GpuBasinEngine implements BasinEngine {
     reducing.catch(() => {});
     const pass = await this.pass(kernel, spec.classify.lyapunov);
     const ctx = this.context(spec, kernel, plane, pass, tiling.tiles, j0, H);
+    const plan = this.plan(ctx);
+    // The kernel's pipelines compile while the buffers are allocated (each allocation waits on an
+    // error scope: 10 ms of a first 1024² run here).
+    const preparing = pass.prepare(
+      plan.dispatches.map((d) => d.phase),
+      runVariant(ctx, keep),
+    );
+    preparing.catch(() => {});
     const outputs: GPUBuffer[] = [];
     const runStats = await RunStats.create(this.device, this.pool, W, !!options.columns);
     let handed = false;
@@ -243,14 +251,7 @@ export class GpuBasinEngine implements BasinEngine {
             `allocating the ${keep ? 'records' : 'summary'} of ${t.count} pixels`,
           ),
         );
-      const plan = this.plan(ctx);
-      const [reduce] = await Promise.all([
-        reducing,
-        pass.prepare(
-          plan.dispatches.map((d) => d.phase),
-          runVariant(ctx, keep),
-        ),
-      ]);
+      const [reduce] = await Promise.all([reducing, preparing]);
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
       const reduction = (encoder: GPUCommandEncoder) =>
