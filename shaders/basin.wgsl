@@ -236,7 +236,7 @@ fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
 // replay from the start, and the record or word of a diverged trajectory; otherwise the mark is cleared
 // and the record stands (the trajectory ran as it would have with the replay in the kernel). Every
 // other pixel costs one word read. On SwiftShader a workgroup costs microseconds to start, so one
-// invocation per pixel cost a 1024² × 20 map 30 ms with nothing to settle; on a GPU it is one.
+// invocation per pixel cost a 1024² map 30 ms with nothing to settle; on a GPU it is one.
 override ESCAPE_STRIDE: u32 = 1u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)

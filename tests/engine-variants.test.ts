@@ -1,5 +1,5 @@
 /**
- * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS and RECORDS override constants,
+ * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SETTLE and RECORDS overrides,
  * kernelVariant of src/engine/dispatch-plan.ts) against the general kernel: bit for bit the same
  * records over the geometries where each specialisation leaves code out, with and without the
  * Lyapunov exponent, whole runs (escapes settled by a pass of their own) and chunked ones (settled in
@@ -64,18 +64,19 @@ describe('pipelines specialised to a run', () => {
       6, 15, 7, 7, 3, 3, 2, 12,
     ]);
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, false))).toEqual([
-      { growth: false, tailWindow: true, parts: 5 },
-      { growth: true, tailWindow: false, parts: 13 },
-      { growth: true, tailWindow: false, parts: 5 },
-      { growth: true, tailWindow: true, parts: 5 },
-      { growth: false, tailWindow: true, parts: 1 },
-      { growth: false, tailWindow: false, parts: 1 },
-      { growth: false, tailWindow: true, parts: 1 },
-      { growth: false, tailWindow: false, parts: 12 },
+      { growth: false, tailWindow: true, parts: 5, escapePass: false },
+      { growth: true, tailWindow: false, parts: 13, escapePass: true },
+      { growth: true, tailWindow: false, parts: 5, escapePass: false },
+      { growth: true, tailWindow: true, parts: 5, escapePass: true },
+      { growth: false, tailWindow: true, parts: 1, escapePass: true },
+      { growth: false, tailWindow: false, parts: 1, escapePass: false },
+      { growth: false, tailWindow: true, parts: 1, escapePass: false },
+      { growth: false, tailWindow: false, parts: 12, escapePass: false },
     ]);
     await withDevice(async (device) => {
-      // Whole runs leave rule 2's replay to the `escape` entry point, here 7 pixels per invocation (a
-      // software adapter's default is 256); chunked runs replay in the kernel.
+      // Long whole runs (and every run of the general kernel) leave rule 2's replay to the `escape`
+      // entry point, here 7 pixels per invocation (a software adapter's default is 32); short ones and
+      // chunked runs replay in the kernel.
       const special = new GpuBasinEngine(device, fixtureCompiler, { escapeStride: 7 });
       const chunked = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 23 });
       const general = new GpuBasinEngine(device, fixtureCompiler, { general: true });

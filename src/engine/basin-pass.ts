@@ -51,6 +51,8 @@ export interface KernelVariant {
   tailWindow: boolean;
   /** The parts before the checkpoint the run meets (PART_BITS of dispatch-plan.ts), for the fused entry points. */
   parts: number;
+  /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
+  escapePass: boolean;
   records: boolean;
 }
 
@@ -59,6 +61,7 @@ export const GENERAL_VARIANT: KernelVariant = {
   growth: true,
   tailWindow: true,
   parts: ALL_PARTS,
+  escapePass: true,
   records: true,
 };
 
@@ -263,10 +266,11 @@ export class BasinPass {
       RECORDS: v.records ? 1 : 0,
       // Only the entry points that run every part read PARTS: the others keep one pipeline.
       PARTS: phase === 'whole' || phase === 'mixed' ? v.parts : ALL_PARTS,
-      // A whole run leaves rule 2's replay to the `escape` entry point, dispatched after it.
-      SETTLE: phase === 'whole' ? 0 : 1,
+      // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it.
+      SETTLE: phase === 'whole' && v.escapePass ? 0 : 1,
     };
-    const key = `${phase}:${constants.GROWTH}${constants.TAIL_WINDOW}${constants.RECORDS}:${constants.PARTS}`;
+    const c = constants;
+    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}:${c.PARTS}`;
     return { key, constants };
   }
 

@@ -44,7 +44,7 @@ export interface RunContext {
   iterations: number;
   tiles: Tile[];
   /** What the run's geometry lets its kernels leave out (kernelVariant), or the general kernel. */
-  specialise: Pick<KernelVariant, 'growth' | 'tailWindow' | 'parts'>;
+  specialise: Omit<KernelVariant, 'records'>;
   /** BasinUniforms as values. */
   uniforms: Record<(typeof BASIN_UNIFORM_FIELDS)[number][0], number>;
   /** x0, h, parameters, hyperparameters (baseWords). */
@@ -220,9 +220,10 @@ export async function runDispatches(
   // pixels: right after it once that pipeline is compiled, and until then in submits of their own after
   // the run's last, so that a first run's GD does not wait for it (15 ms of a CLI run here).
   let escapeReady = false;
-  const escape = op.dispatches.some((d) => d.phase === 'whole')
-    ? ctx.pass.prepare(['escape'], variant).then(() => void (escapeReady = true))
-    : Promise.resolve();
+  const escape =
+    variant.escapePass && op.dispatches.some((d) => d.phase === 'whole')
+      ? ctx.pass.prepare(['escape'], variant).then(() => void (escapeReady = true))
+      : Promise.resolve();
   escape.catch(() => {});
   await ctx.pass.prepare(
     op.dispatches.map((d) => d.phase),
@@ -288,7 +289,7 @@ export async function runDispatches(
         const pass = encoder.beginComputePass({ label: 'BasinPass', timestampWrites });
         batch.forEach((d, i) => {
           ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
-          if (d.phase !== 'whole') return;
+          if (d.phase !== 'whole' || !variant.escapePass) return;
           if (escapeReady)
             ctx.pass.encode(pass, 'escape', bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
           else deferred.push(d);

@@ -66,18 +66,18 @@ export const PART_BITS = { plain: 1, warm: 2, growth1: 4, growth2: 8 } as const;
 export const ALL_PARTS = 15;
 
 /**
- * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW and PARTS overrides of
- * shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
+ * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS and SETTLE
+ * overrides of shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
  * and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
- * tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P), and the parts
- * before the checkpoint that are empty.
+ * tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P), the parts
+ * before the checkpoint that are empty, and, in a long run, rule 2's replay (left to the `escape` pass).
  */
 export function kernelVariant(
   n: number,
   transient: number,
   maxPeriod: number,
   lyapunov: boolean,
-): { growth: boolean; tailWindow: boolean; parts: number } {
+): { growth: boolean; tailWindow: boolean; parts: number; escapePass: boolean } {
   const t = Math.min(transient, n);
   const check = n - Math.min(maxPeriod, n);
   const half = Math.floor((n - t) / 2);
@@ -85,7 +85,15 @@ export function kernelVariant(
   // phaseSegments splits at SHORT_RUN no matter the length; here every part counts.
   for (const { phase } of partSegments(n, transient, maxPeriod, lyapunov))
     if (phase !== 'tail') parts |= PART_BITS[phase as keyof typeof PART_BITS];
-  return { growth: half >= GROWTH_MIN_HALF || lyapunov, tailWindow: t + half > check, parts };
+  return {
+    growth: half >= GROWTH_MIN_HALF || lyapunov,
+    tailWindow: t + half > check,
+    parts,
+    // A short run replays in the kernel: there the escape pass's second look at every diverged pixel
+    // (its start set up again, its replay in a dispatch of its own) cost more than the replay loop
+    // saves (1024² × 20 with 40% diverged: 134 → 158 ms), a long one gains (× 1000: 1175 → 1146 ms).
+    escapePass: n > SHORT_RUN,
+  };
 }
 
 /** Pixels p0 … p0 + count - 1 of the grid through iterations k0 … k1 - 1, by one entry point. */
