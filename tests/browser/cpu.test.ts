@@ -127,12 +127,18 @@ describe('a page under a strict Content-Security-Policy', () => {
     expect(s.isolated).toBe(false);
     expect(s.shared).toBe(false);
     expect(s.counts).toEqual(referenceCounts());
-    // The policy is in force: zod probes `new Function` as it loads and is refused (the page cannot
-    // evaluate text as code); that is the only violation, so the engine's WebAssembly compiled under
-    // 'wasm-unsafe-eval' alone.
-    expect(violations.length).toBeGreaterThan(0);
-    expect(violations.every((v) => v.startsWith('script-src eval'))).toBe(true);
-    expect(errors.filter((e) => !/unsafe-eval/.test(e))).toEqual([]);
+    // Nothing the page ran broke the policy (zod runs interpreted, so it does not even probe
+    // `new Function`): the engine's WebAssembly compiled under 'wasm-unsafe-eval' alone.
+    expect(violations).toEqual([]);
+    expect(errors).toEqual([]);
+    // And the policy is in force: an inline script (text as code) does not run.
+    const ran = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true';
+      document.head.append(script);
+      return (window as unknown as { inlineRan?: boolean }).inlineRan === true;
+    });
+    expect(ran).toBe(false);
     await page.close();
   });
 });
