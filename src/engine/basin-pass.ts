@@ -8,6 +8,7 @@
 import bareWgsl from '../../shaders/bare.wgsl?raw';
 import basinWgsl from '../../shaders/basin.wgsl?raw';
 import coreWgsl from '../../shaders/gd-core.wgsl?raw';
+import escapeWgsl from '../../shaders/gd-escape.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
 import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import { AxisKind } from '../experiment/plane.ts';
@@ -130,8 +131,8 @@ export function coreStructs(): string {
 /**
  * The shader parts of a GD kernel behind an objective: the objective block (the only text derived
  * from user input, and that only through the objective compiler), the Vec helpers for its DIM, the
- * optimizer's state helpers and step, the record constants, the generated structs, the GD core
- * (unless `core` is false), then the kernel.
+ * optimizer's state helpers and step, the record constants, the generated structs, the GD core and
+ * its rule 2 (shaders/gd-escape.wgsl; unless `core` is false), then the kernel.
  */
 export function kernelParts(
   objective: KernelObjective,
@@ -157,10 +158,11 @@ export function kernelParts(
     { name: 'shaders/record.wgsl', code: recordWgsl },
     { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },
     { name: 'shaders/gd-core.wgsl', code: typeof kernel.core === 'string' ? kernel.core : coreWgsl },
+    { name: 'shaders/gd-escape.wgsl', code: escapeWgsl },
     { name: kernel.name, code: kernel.code },
   ];
   return kernel.core === false
-    ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl')
+    ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl' && p.name !== 'shaders/gd-escape.wgsl')
     : [...parts, { name: 'part entry points (generated)', code: partEntryPoints() }];
 }
 
