@@ -5,7 +5,7 @@
 
 // Off: rule 2's replay is not in this kernel. A trajectory whose bound failed is left pending
 // (traj_unsettled) and the kernel marks its output so that a pass of its own settles it (`escape` in
-// shaders/basin.wgsl). The replay loop and what it starts from cost a kernel that never ran them 6% of
+// shaders/basin.wgsl). The replay loop and what it starts from cost a kernel that never ran them 4% of
 // 1024² × 1000 on SwiftShader (a loop that no lane enters still slows the others).
 override SETTLE: bool = true;
 

@@ -218,7 +218,7 @@ export async function runDispatches(
   const variant = runVariant(ctx, op.writeRecords);
   // A `whole` dispatch leaves its unsettled pixels to `escape` (shaders/basin.wgsl), over the same
   // pixels: right after it once that pipeline is compiled, and until then in submits of their own after
-  // the run's last, so that a first run's GD does not wait for it (15 ms of a CLI run here).
+  // the run's last, so that a first run's GD does not wait for that compile.
   let escapeReady = false;
   const escape =
     variant.escapePass && op.dispatches.some((d) => d.phase === 'whole')
