@@ -204,7 +204,7 @@ fn finish(p: u32, st: Traj, g: Geometry) {
     records[p - D.r0] = r;
   } else {
     var w = summary_of(st, g);
-    if (unsettled) { w = select(w & 0x3ffu, OUTCOME_DIVERGED | 8u | (end << 10u), end != 0u); }
+    if (unsettled) { w = select(w & 0x3ffu, OUTCOME_DIVERGED | SUMMARY_MARK | (end << 10u), end != 0u); }
     summary[p - D.r0] = w;
   }
 }
@@ -253,11 +253,18 @@ fn escape(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   }
 }
 
+// A diverged summary word's period bits are 0: bit 3 set marks one that finish left unsettled.
+const SUMMARY_MARK = 8u;
+
+fn marked_diverged(w: u32) -> bool {
+  return (w & 0xfu) == (OUTCOME_DIVERGED | SUMMARY_MARK);
+}
+
 // Whether finish marked pixel i of the records or words.
 fn unsettled(i: u32) -> bool {
   if (RECORDS) { return records[i].flags != 0u; }
   let w = summary[i];
-  return (w & 0xfu) == (OUTCOME_DIVERGED | 8u) || (w >> 10u) == 0u;
+  return marked_diverged(w) || (w >> 10u) == 0u;
 }
 
 fn settle_pixel(p: u32) {
@@ -267,7 +274,7 @@ fn settle_pixel(p: u32) {
     end = records[i].flags >> 1u;
   } else {
     let w = summary[i];
-    end = select(0u, w >> 10u, (w & 0xfu) == (OUTCOME_DIVERGED | 8u));
+    end = select(0u, w >> 10u, marked_diverged(w));
   }
   let s = pixel_setup(p);
   let g = run_geometry();
