@@ -43,6 +43,12 @@ override TAIL_WINDOW: bool = true;
 // whose loop no lane enters (its remainder steps and bookkeeping under a mask), so the four parts of a
 // 20-step run with the exponent, three of them empty, cost it 23% (504 → 389 ms at 1024²).
 override PARTS: u32 = 15u;
+// On: every part before the checkpoint is a few steps long (SHORT_PART of kernelVariant), and its loop
+// takes one step per trip with no remainder branches. SwiftShader runs a four-step loop's remainder
+// branches whether or not a lane takes them: in a 20-step run, whose plain part is 4 steps, they cost
+// more than three more trips of a one-step loop (1024², mf-scalar: 121 → 112 ms), and their copies
+// of the step a fifth of the kernel's compile (75 → 60 ms).
+override SHORT_PARTS: bool = false;
 const PART_PLAIN = 1u;
 const PART_WARM = 2u;
 const PART_HALF1 = 4u;
@@ -114,7 +120,7 @@ fn tangent_step(t: Tangent, z: State, h: Vec) -> Tangent {
   return tangent_rescale(tangent_map(t, z, h));
 }
 
-// J_k v alone. The parts' loops rescale every fourth step: J is linear and a power of two scales
+// J_k v alone. The parts' loops rescale every fourth step (every step in SHORT_PARTS): J is linear and a power of two scales
 // exactly, so v after any number of steps is the same up to a power of two (and, rescaled, the same
 // bits) unless four steps take it beyond f32's range from [1, 2), i.e. grow or shrink it by more
 // than 2^±31 a step. The rescale was half a tangent step's arithmetic on SwiftShader.
@@ -219,17 +225,21 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
   var x = start;
   var tg = Tangent((*st).v, (*st).lexp);
   var m = 0u;
-  // The steps beyond a multiple of four first, without a loop of their own.
-  let r = (k1 - k0) % 4u;
-  if (r > 0u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
-  if (r > 1u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
-  if (r > 2u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
-  // Every part ends on a rescaled v, so v between parts is as per-step rescaling leaves it.
-  for (var k = k0 + r; k < k1; k += 4u) {
-    part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
-    part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
-    part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
-    part_step(&x, &tg, &m, a, h, tangent, growth, observe, true);
+  if (SHORT_PARTS) {
+    for (var k = k0; k < k1; k++) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+  } else {
+    // The steps beyond a multiple of four first, without a loop of their own.
+    let r = (k1 - k0) % 4u;
+    if (r > 0u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+    if (r > 1u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+    if (r > 2u) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+    // Every part ends on a rescaled v, so v between parts is as per-step rescaling leaves it.
+    for (var k = k0 + r; k < k1; k += 4u) {
+      part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
+      part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
+      part_step(&x, &tg, &m, a, h, tangent, growth, observe, false);
+      part_step(&x, &tg, &m, a, h, tangent, growth, observe, true);
+    }
   }
   // ‖x_k‖∞ ≤ ‖a‖∞ + |fl(x_k - a)|(1 + 2⁻²³): with the margin the bound holds in f32 too.
   let bounded = select(

@@ -1,5 +1,5 @@
 /**
- * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SETTLE and RECORDS overrides,
+ * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS, SETTLE and RECORDS overrides,
  * kernelVariant of src/engine/dispatch-plan.ts) against the general kernel: bit for bit the same
  * records over the geometries where each specialisation leaves code out, with and without the
  * Lyapunov exponent, whole runs (escapes settled by a pass of their own) and chunked ones (settled in
@@ -51,6 +51,8 @@ const GEOMETRIES: [number, number, number, string][] = [
   [100, 99, 1, 'the tail starting at T, with no window'],
   [20, 10, 19, 'one step before the checkpoint: the warm-up alone with the exponent'],
   [30, 0, 8, 'no transient: the halves alone before the checkpoint'],
+  [22, 4, 10, 'a 4-step and an 8-step part before the checkpoint, one step per trip'],
+  [27, 12, 16, 'eleven steps before the checkpoint, one per trip'],
 ];
 
 describe('pipelines specialised to a run', () => {
@@ -61,17 +63,33 @@ describe('pipelines specialised to a run', () => {
     );
     // PARTS: plain 1, warm 2, first half 4, second half 8 (the warm-up only with the exponent).
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).parts)).toEqual([
-      6, 15, 7, 7, 3, 3, 2, 12,
+      6, 15, 7, 7, 3, 3, 2, 12, 6, 2,
+    ]);
+    // SHORT_PARTS: every loop before the checkpoint at most SHORT_PART (12) steps.
+    expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).shortParts)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
     ]);
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, false))).toEqual([
-      { growth: false, tailWindow: true, parts: 5, escapePass: false },
-      { growth: true, tailWindow: false, parts: 13, escapePass: true },
-      { growth: true, tailWindow: false, parts: 5, escapePass: false },
-      { growth: true, tailWindow: true, parts: 5, escapePass: true },
-      { growth: false, tailWindow: true, parts: 1, escapePass: true },
-      { growth: false, tailWindow: false, parts: 1, escapePass: false },
-      { growth: false, tailWindow: true, parts: 1, escapePass: false },
-      { growth: false, tailWindow: false, parts: 12, escapePass: false },
+      { growth: false, tailWindow: true, parts: 5, shortParts: false, escapePass: false },
+      { growth: true, tailWindow: false, parts: 13, shortParts: false, escapePass: true },
+      { growth: true, tailWindow: false, parts: 5, shortParts: false, escapePass: false },
+      { growth: true, tailWindow: true, parts: 5, shortParts: false, escapePass: true },
+      { growth: false, tailWindow: true, parts: 1, shortParts: false, escapePass: true },
+      { growth: false, tailWindow: false, parts: 1, shortParts: false, escapePass: false },
+      { growth: false, tailWindow: true, parts: 1, shortParts: true, escapePass: false },
+      { growth: false, tailWindow: false, parts: 12, shortParts: false, escapePass: false },
+      // Without the exponent or growth, the plain part and the first half are one 12-step loop.
+      { growth: false, tailWindow: true, parts: 5, shortParts: true, escapePass: false },
+      { growth: false, tailWindow: true, parts: 1, shortParts: true, escapePass: false },
     ]);
     await withDevice(async (device) => {
       // Long whole runs (and every run of the general kernel) leave rule 2's replay to the `escape`

@@ -52,6 +52,8 @@ export interface KernelVariant {
   tailWindow: boolean;
   /** The parts before the checkpoint the run meets (PART_BITS of dispatch-plan.ts), for the fused entry points. */
   parts: number;
+  /** The parts before the checkpoint loop one step per trip (all of them a few steps long). */
+  shortParts: boolean;
   /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
   escapePass: boolean;
   records: boolean;
@@ -62,6 +64,7 @@ export const GENERAL_VARIANT: KernelVariant = {
   growth: true,
   tailWindow: true,
   parts: ALL_PARTS,
+  shortParts: false,
   escapePass: true,
   records: true,
 };
@@ -261,18 +264,20 @@ export class BasinPass {
     if (this.bare) return { key: phase, constants: this.constants };
     // `escape` replays and writes a diverged record: one pipeline whatever the geometry.
     const general = phase === 'escape';
+    const fused = phase === 'whole' || phase === 'mixed';
     const constants = {
       ...this.constants,
       GROWTH: v.growth || general ? 1 : 0,
       TAIL_WINDOW: v.tailWindow || general ? 1 : 0,
       RECORDS: v.records ? 1 : 0,
       // Only the entry points that run every part read PARTS: the others keep one pipeline.
-      PARTS: phase === 'whole' || phase === 'mixed' ? v.parts : ALL_PARTS,
+      PARTS: fused ? v.parts : ALL_PARTS,
+      SHORT_PARTS: fused && v.shortParts ? 1 : 0,
       // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it.
       SETTLE: phase === 'whole' && v.escapePass ? 0 : 1,
     };
     const c = constants;
-    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}:${c.PARTS}`;
+    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}:${c.PARTS}`;
     return { key, constants };
   }
 
