@@ -4,7 +4,6 @@
 // modules on every start (0.45 s for `gdlab --help`); the bundle loads in a few tens of ms. The
 // first start after a change builds it (~0.3 s). Returns null where it cannot be built (no esbuild,
 // a read-only node_modules): bin/gdlab.js then loads the sources through tsx as before.
-import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -109,6 +108,8 @@ export async function cliBundle() {
     }
     // A folder named by content, written aside and renamed, then the manifest renamed over it: a
     // concurrent start never reads half a bundle, and starts that race build the same one.
+    // node:crypto only here: loading it cost every start ~3 ms, and a fresh bundle needs no hash.
+    const { createHash } = await import('node:crypto');
     const hash = createHash('sha256');
     for (const f of result.outputFiles) hash.update(f.path).update(f.contents);
     const folder = join(dir, `cli-${hash.digest('hex').slice(0, 16)}`);

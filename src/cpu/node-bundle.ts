@@ -5,7 +5,6 @@
  * before its first job, in every run; the bundle starts in tens of milliseconds. Where esbuild is
  * missing the pool falls back to bin/cpu-worker.js, which loads the sources through tsx.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +33,9 @@ export async function workerBundle(): Promise<string | null> {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   // One cache per checkout: the manifest lists its own sources, and another checkout's fresh bundle
   // (a second worktree, an older clone) must not stand in for this one's.
+  // node:crypto loaded here, not with the module: every CLI start imports this one (through the engine
+  // selection), and only a CPU run needs a worker bundle.
+  const { createHash } = await import('node:crypto');
   const checkout = createHash('sha256').update(root).digest('hex').slice(0, 12);
   const dir = join(tmpdir(), `gdlab-cpu-worker-${process.getuid?.() ?? 0}-${checkout}`);
   const manifestPath = join(dir, 'manifest.json');
