@@ -94,7 +94,6 @@ export class GpuBasinEngine implements BasinEngine {
   /** Settled when the device is lost (never, normally). */
   readonly lost: Promise<GPUDeviceLostInfo>;
   readonly pool: BufferPool;
-  readonly resources: BasinResources;
   readonly costs: CostModel;
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly passes = new Map<string, Promise<BasinPass>>();
@@ -113,7 +112,6 @@ export class GpuBasinEngine implements BasinEngine {
     this.options = { ...DEFAULTS, maxRecordBytes, escapeStride, ...options };
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapterName ?? 'WebGPU device' };
     this.pool = new BufferPool(device);
-    this.resources = new BasinResources(device, this.pool);
     this.costs = new CostModel(guessCost(options.adapterName));
     if (options.reducePass) this.adoptReduce(options.reducePass);
     this.lost = device.lost.then((info) => {
@@ -143,6 +141,13 @@ export class GpuBasinEngine implements BasinEngine {
       this.passes.set(key, p);
     }
     return p;
+  }
+
+  private res: BasinResources | null = null;
+
+  /** The engine-wide buffers, made on first use: after a first run has asked for its pipelines (5 ms here). */
+  get resources(): BasinResources {
+    return (this.res ??= new BasinResources(this.device, this.pool));
   }
 
   /** A colormap's LUT on the device, uploaded once. */
@@ -382,7 +387,7 @@ export class GpuBasinEngine implements BasinEngine {
     this.disposed = true;
     this.passes.clear();
     this.pool.dispose();
-    this.resources.dispose();
+    this.res?.dispose();
   }
 }
 

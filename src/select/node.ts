@@ -83,10 +83,11 @@ let gpuWarm: Promise<WarmGpu> | null = null;
 /**
  * Opens Dawn's device ahead of createEngine (the CLI calls it first thing unless --engine cpu) and,
  * where the GPU engine is sure to run (`--engine gpu`, or a hardware adapter), asks for the
- * reductions of a basin run that keeps its records or not. Resolves once they are asked for: Dawn
- * compiles pipelines on a worker thread of its own, so they compile while the caller parses and
- * checks its spec (measured on SwiftShader, a `gdlab basin` spent 28–50 ms compiling the reduction
- * after its spec was ready). Failures surface where createEngine meets them.
+ * reductions of a basin run that keeps its records or not. Resolves once they are asked for, not
+ * compiled: Dawn compiles pipelines on a worker thread of its own, so they compile while the caller
+ * parses and checks its spec (measured on SwiftShader, a `gdlab basin` spent 28–50 ms compiling the
+ * reduction after its spec was ready), and the shader module's checks answer meanwhile too (waiting
+ * for them left the CLI idle for 5–8 ms). Failures surface where createEngine meets them.
  */
 export async function warmGpu(
   choice: EngineChoice,
@@ -97,8 +98,9 @@ export async function warmGpu(
     const gpu = await (await import('../engine/node-gpu.ts')).requestNodeDevice();
     if (!gpu || !basin || (choice === 'auto' && softwareRasteriser(gpu.adapter.info))) return { gpu };
     const { basinReduceKinds, ReducePass } = await import('../engine/reduce-pass.ts');
-    const pass = await ReducePass.create(gpu.device);
-    const reducePass = pass.prepare(basinReduceKinds(basin.records === 'keep'), basin.columns);
+    const created = ReducePass.create(gpu.device);
+    const kinds = basinReduceKinds(basin.records === 'keep');
+    const reducePass = created.then((pass) => pass.prepare(kinds, basin.columns));
     reducePass.catch(() => {});
     return { gpu, reducePass };
   })();
