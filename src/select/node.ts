@@ -9,9 +9,6 @@ import type { BasinEngine } from '../core/engine.ts';
 import type { EnsembleEngine } from '../core/ensemble.ts';
 import { defaultSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
-import { ParallelCpuEngine } from '../cpu/basin-engine.ts';
-import { ParallelEnsembleEngine } from '../cpu/ensemble-engine.ts';
-import { nodeWorkerPool } from '../cpu/node-pool.ts';
 import type { WorkerPool } from '../cpu/pool.ts';
 import type { DeviceProblem } from '../engine/errors.ts';
 import type { GpuEngineOptions } from '../engine/gpu-engine.ts';
@@ -58,16 +55,24 @@ interface Opened {
 
 let warmed: Promise<WorkerPool> | null = null;
 
+// The CPU engines and their worker pool load only where the CPU runs, as Dawn and the GPU engine load
+// only where a GPU may: a GPU run otherwise compiled ~90 KB of float64 kernels it never calls.
+const loadPool = async (threads?: number) => (await import('../cpu/node-pool.ts')).nodeWorkerPool(threads);
+const cpuBasin = async (pool: WorkerPool) =>
+  new (await import('../cpu/basin-engine.ts')).ParallelCpuEngine(pool);
+const cpuEnsemble = async (pool: WorkerPool) =>
+  new (await import('../cpu/ensemble-engine.ts')).ParallelEnsembleEngine(pool);
+
 /**
  * Starts the CPU workers ahead of createEngine (the CLI calls it first thing under --engine cpu),
  * so that their start-up overlaps the parsing and compiling before the run.
  */
 export function warmCpuPool(threads?: number): void {
-  warmed ??= nodeWorkerPool(threads).then((p) => (p.warm(), p));
+  warmed ??= loadPool(threads).then((p) => (p.warm(), p));
 }
 
 async function cpuPool(threads?: number): Promise<WorkerPool> {
-  const pool = warmed ? await warmed : await nodeWorkerPool(threads);
+  const pool = warmed ? await warmed : await loadPool(threads);
   warmed = null;
   pool.warm();
   return pool;
@@ -172,7 +177,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<C
       },
     };
   }
-  const engine = new ParallelCpuEngine(o.pool!);
+  const engine = await cpuBasin(o.pool!);
   return { engine, decision: o.decision, fellBack: o.fellBack, dispose: () => engine.dispose() };
 }
 
@@ -203,8 +208,8 @@ export async function createEngines(
   }
   const pool = o.pool!;
   return {
-    basin: new ParallelCpuEngine(pool),
-    ensemble: new ParallelEnsembleEngine(pool),
+    basin: await cpuBasin(pool),
+    ensemble: await cpuEnsemble(pool),
     decision: o.decision,
     dispose: () => pool.dispose(),
   };
@@ -230,6 +235,6 @@ export async function createEnsembleEngine(
     };
   }
   const pool = o.pool!;
-  const engine = new ParallelEnsembleEngine(pool);
+  const engine = await cpuEnsemble(pool);
   return { engine, decision: o.decision, fellBack: o.fellBack, dispose: () => pool.dispose() };
 }
