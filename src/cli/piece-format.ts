@@ -3,7 +3,7 @@
  * what `gdlab merge` (src/cli/merge.ts) reads back: which rows a tile holds, which value a stack member
  * takes, the files a piece writes, and the JSON beside its PNG band, checked on reading like any input.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { OutcomeCounts } from '../core/outcome.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, POSTER_LIMITS, type ExperimentSpec, type QuantityRef } from '../experiment/spec.ts';
@@ -105,46 +105,57 @@ export function withQuantity(spec: ExperimentSpec, ref: QuantityRef, value: numb
   }
 }
 
-const count = z.number().int().nonnegative();
-const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
-const index = z.number().int().min(0).max(MAX_PIECES);
-const specInput = z.unknown().transform((v, ctx) => {
-  try {
-    return parseSpec(v, POSTER_LIMITS);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/\n\s*/g, '; ') });
-    return z.NEVER;
-  }
-});
+const count = z.number().check(z.int(), z.nonnegative());
+const finite = z.number().check(z.refine(Number.isFinite, { message: 'must be a finite number' }));
+const index = z.number().check(z.int(), z.minimum(0), z.maximum(MAX_PIECES));
+const specInput = z.pipe(
+  z.unknown(),
+  z.transform((v, ctx) => {
+    try {
+      return parseSpec(v, POSTER_LIMITS);
+    } catch (e) {
+      const message = (e as Error).message.replace(/\n\s*/g, '; ');
+      ctx.issues.push({ code: 'custom', message, input: v });
+      return z.NEVER;
+    }
+  }),
+);
 const pieceSchema = z.object({
   format: z.literal(PIECE_FORMAT),
   version: z.literal(PIECE_VERSION),
   whole: z.object({
     spec: specInput,
-    stack: z.object({ quantity: z.string().max(64), min: finite, max: finite, n: index.min(1) }).nullable(),
-    tiles: index.min(1),
+    stack: z.nullable(
+      z.object({
+        quantity: z.string().check(z.maxLength(64)),
+        min: finite,
+        max: finite,
+        n: index.check(z.minimum(1)),
+      }),
+    ),
+    tiles: index.check(z.minimum(1)),
   }),
-  member: index.nullable(),
-  value: finite.nullable(),
+  member: z.nullable(index),
+  value: z.nullable(finite),
   tile: index,
   rows: z.tuple([count, count]),
   spec: specInput,
   engine: z.enum(['gpu', 'cpu']),
-  adapter: z.string().max(500),
+  adapter: z.string().check(z.maxLength(500)),
   precision: z.enum(['f32', 'f64']),
   counts: z.object({
     diverged: count,
     escaping: count,
     converged: count,
-    periodic: z.record(z.string().regex(/^\d{1,3}$/), count),
+    periodic: z.record(z.string().check(z.regex(/^\d{1,3}$/)), count),
     chaotic: count,
     unsettled: count,
     aperiodic: count,
   }),
-  steps: z.number().nonnegative(),
-  ms: z.number().nonnegative(),
+  steps: z.number().check(z.nonnegative()),
+  ms: z.number().check(z.nonnegative()),
   // A bare file name: a piece cannot point the merge at files outside its folder.
-  png: z.string().regex(/^[\w.-]+\.png$/),
+  png: z.string().check(z.regex(/^[\w.-]+\.png$/)),
 });
 
 /** Parses a piece's JSON text; the messages name the field (the caller adds the file). */
