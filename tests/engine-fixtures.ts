@@ -3,7 +3,10 @@
  * plus WGSL blocks written by hand to the contract of src/objective/types.ts, so the kernels are
  * tested independently of the objective compiler.
  */
+import { expect } from 'vitest';
 import type { CompiledObjective } from '../src/objective/types.ts';
+import { COLUMN_KEYS, type RecordColumns } from '../src/core/outcome.ts';
+import type { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { anisotropic, doubleWell, mfScalar } from './reference-fixtures.ts';
 
@@ -114,3 +117,19 @@ export function smallSpec(over: Record<string, unknown>): ExperimentSpec {
     ...over,
   });
 }
+
+const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** Every column of two readbacks, byte for byte (NaN payloads and signed zeros included). */
+export function expectBitIdentical(a: RecordColumns, b: RecordColumns): void {
+  for (const k of COLUMN_KEYS) expect(bytes(a[k]), k).toEqual(bytes(b[k]));
+}
+
+/** A run and every record of it read back (these tests compare whole grids against float64). */
+export async function withColumns(engine: GpuBasinEngine, spec: ExperimentSpec) {
+  const result = await engine.runBasin(spec);
+  return Object.assign(result, { columns: await result.readAll() });
+}
+
+/** mf-scalar's usual view, [-2, 2]². */
+export const mfPlane = { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'y', min: -2, max: 2 } };
