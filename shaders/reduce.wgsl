@@ -1,7 +1,10 @@
 // The reductions of a run: outcome counts, the period histogram and the step total (`counts`), and
 // the least, largest and least positive value of every colour field (`ranges`), into the statistics
 // (STATS_FIELDS of src/engine/layouts.ts). Each invocation folds STRIDE records in registers, so a
-// workgroup's barrier and atomics are paid once per thousands of pixels.
+// workgroup's barrier and atomics are paid once per thousands of pixels: every WORKGROUP_SIZE-th
+// record of its workgroup's WORKGROUP_SIZE × STRIDE, from its own offset on (`span`), so that
+// neighbouring invocations read neighbouring records, as a GPU's memory coalesces them (SwiftShader
+// runs either order at the same speed).
 // Prepended: shaders/record.wgsl, shaders/fields.wgsl and the generated structs (Record, Stats,
 // ReduceUniforms, STATS_* and RECORD_* offsets).
 
@@ -25,6 +28,12 @@ var<workgroup> wg_periods: array<atomic<u32>, STATS_PERIOD_BINS>;
 var<workgroup> wg_steps_lo: atomic<u32>;
 var<workgroup> wg_steps_hi: atomic<u32>;
 
+// The first and the end of the records of invocation `lid` (every WORKGROUP_SIZE-th from the first).
+fn span(gid: vec3<u32>, groups: vec3<u32>, lid: u32) -> vec2<u32> {
+  let first = (gid.x + gid.y * groups.x * WORKGROUP_SIZE - lid) * STRIDE;
+  return vec2<u32>(first + lid, min(U.count, first + WORKGROUP_SIZE * STRIDE));
+}
+
 // Adds v to a 64-bit count held in two words.
 fn add64(lo: ptr<workgroup, atomic<u32>>, hi: ptr<workgroup, atomic<u32>>, v: u32) {
   let old = atomicAdd(lo, v);
@@ -37,13 +46,12 @@ fn counts(
   @builtin(num_workgroups) groups: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  let t0 = (gid.x + gid.y * groups.x * WORKGROUP_SIZE) * STRIDE;
-  let t1 = min(U.count, t0 + STRIDE);
+  let s = span(gid, groups, lid);
   // Outcomes 0-3 and 4-5 counted in two vectors; at most STRIDE × N < 2³² steps per invocation.
   var n03 = vec4<u32>(0u);
   var n45 = vec2<u32>(0u);
   var steps = 0u;
-  for (var t = t0; t < t1; t++) {
+  for (var t = s.x; t < s.y; t += WORKGROUP_SIZE) {
     var o: u32;
     var period: u32;
     var iter: u32;
@@ -65,7 +73,7 @@ fn counts(
     // Neighbouring records lie in different columns, so these atomics rarely collide.
     if (COLUMNS && o == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + t) % U.width], 1u); }
   }
-  if (t0 < U.count) {
+  if (s.x < s.y) {
     for (var i = 0u; i < 4u; i++) {
       if (n03[i] != 0u) { atomicAdd(&wg_outcomes[i], n03[i]); }
     }
@@ -129,7 +137,7 @@ fn ranges(
     atomicStore(&wg_keys[3u * lid + 2u], 0xffffffffu);
   }
   workgroupBarrier();
-  let t0 = (gid.x + gid.y * groups.x * WORKGROUP_SIZE) * STRIDE;
+  let s = span(gid, groups, lid);
   var empty: Fold;
   empty.lo = vec3<u32>(0xffffffffu);
   empty.hi = vec3<u32>(0u);
@@ -137,14 +145,13 @@ fn ranges(
   var a = empty;
   var b = empty;
   var c = empty;
-  let t1 = min(U.count, t0 + STRIDE);
-  for (var t = t0; t < t1; t++) {
+  for (var t = s.x; t < s.y; t += WORKGROUP_SIZE) {
     let r = records[t];
     fold3(&a, vec3<f32>(field_value(r, 1u), field_value(r, 2u), r.lyapunov));
     fold3(&b, vec3<f32>(r.f, r.sharpness, r.obs0));
     fold3(&c, vec3<f32>(r.obs1, r.final0, r.final1));
   }
-  if (t0 < U.count) {
+  if (s.x < s.y) {
     flush3(a, 1u);
     flush3(b, 4u);
     flush3(c, 7u);

@@ -117,15 +117,25 @@ describe('chunking, tiling and the data path', () => {
   test('the GPU statistics buffer holds the counts, steps and ranges of the full readback', async () => {
     await withDevice(async (device) => {
       // The double well over (lr, x): diverged, converged, several periods and chaos side by side.
-      const mixed = parseSpec({
-        ...smallSpec({}),
-        objective: { expr: wellGpu.expr, preset: null, params: {} },
-        x0: [0.5],
-        plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
-        iterations: 400,
-        transient: 280,
-      });
-      for (const tiles of [undefined, 8 * 48 * RECORD_BYTES]) {
+      const well = (size: [number, number]) =>
+        parseSpec({
+          ...smallSpec({}),
+          objective: { expr: wellGpu.expr, preset: null, params: {} },
+          x0: [0.5],
+          plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
+          iterations: 400,
+          transient: 280,
+          size,
+        });
+      // 48² pixels whole and in tiles of 8 rows, and 160 × 128: more than one reduction workgroup
+      // (REDUCE_STRIDE × 64 = 16384 pixels each), the second one partly empty.
+      const cases: [[number, number], number | undefined][] = [
+        [[48, 48], undefined],
+        [[48, 48], 8 * 48 * RECORD_BYTES],
+        [[160, 128], undefined],
+      ];
+      for (const [size, tiles] of cases) {
+        const mixed = well(size);
         const engine = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: tiles });
         const result = await withColumns(engine, mixed);
         const c = result.columns;
