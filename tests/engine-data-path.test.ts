@@ -127,16 +127,19 @@ describe('chunking, tiling and the data path', () => {
           transient: 280,
           size,
         });
-      // 48² pixels whole and in tiles of 8 rows, and 160 × 128: more than one reduction workgroup
-      // (REDUCE_STRIDE × 64 = 16384 pixels each), the second one partly empty.
-      const cases: [[number, number], number | undefined][] = [
-        [[48, 48], undefined],
-        [[48, 48], 8 * 48 * RECORD_BYTES],
-        [[160, 128], undefined],
+      // 48² pixels whole and in tiles of 8 rows; 160 × 128 in two reduction workgroups at a CPU
+      // adapter's stride (64 invocations of 256 records), the second partly empty, or in ten at a GPU's
+      // (32 records per invocation).
+      const cases: [[number, number], number | undefined, number][] = [
+        [[48, 48], undefined, 256],
+        [[48, 48], 8 * 48 * RECORD_BYTES, 32],
+        [[160, 128], undefined, 256],
+        [[160, 128], undefined, 32],
       ];
-      for (const [size, tiles] of cases) {
+      for (const [size, tiles, reduceStride] of cases) {
         const mixed = well(size);
-        const engine = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: tiles });
+        const engine = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: tiles, reduceStride });
+        expect((await engine.reduce(['counts'])).stride).toBe(reduceStride);
         const result = await withColumns(engine, mixed);
         const c = result.columns;
         const counts = countOutcomes(c);

@@ -10,7 +10,7 @@
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
-import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
+import { runRows, type BasinEngine, type EngineInfo } from '../core/engine.ts';
 import { BasinPass, kernelKey, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
 import type { OptimizerSettings } from '../optimizer/rules.ts';
@@ -25,69 +25,20 @@ import { RECORD_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
 import { parseStats } from './stats.ts';
 import { checkFinite, runContext } from './run-context.ts';
-import { softwareAdapter } from './adapter-kind.ts';
+import {
+  guessCost,
+  resolveOptions,
+  type GpuEngineOptions,
+  type GpuRunOptions,
+  type ResolvedOptions,
+} from './engine-options.ts';
 
 export { planTiles, type TilePlan } from './tiles.ts';
+export type { GpuEngineOptions, GpuRunOptions } from './engine-options.ts';
 import { planTiles } from './tiles.ts';
 
 /** Compiles a spec's objective (compileObjective in production; a hand-written one in tests). */
 export type ObjectiveCompiler = (input: ObjectiveInput) => CompiledObjective;
-
-/** Tunables of the GPU engine; the defaults suit both SwiftShader and a real GPU. */
-export interface GpuEngineOptions {
-  /** Adapter description for EngineInfo (and whether the cost model starts from a CPU's speed). */
-  adapterName?: string;
-  /** Caps the device's maxStorageBufferBindingSize and maxBufferSize (emulates a small device). */
-  maxBindingBytes?: number;
-  /**
-   * Most GPU memory a result keeps for its records (default 2 GiB on a GPU, 256 MiB on a CPU
-   * adapter, whose "GPU memory" is the process's own). A larger grid keeps only its statistics and
-   * recomputes records when they are read (bit for bit the same).
-   */
-  maxRecordBytes?: number;
-  /**
-   * Pixels settled per invocation of the `escape` entry point (shaders/basin.wgsl): default 32 on a
-   * CPU adapter, whose workgroups cost microseconds each to start (mf-scalar, 1024² × 200 with 40%
-   * diverged, SwiftShader: 423 ms at 1, 381 at 32, 401 at 256), 1 on a GPU.
-   */
-  escapeStride?: number;
-  /** Longest a dispatch should run (a browser's GPU watchdog fires after a few seconds). Default 100. */
-  targetDispatchMs?: number;
-  /** Work per submit: the granularity of progress and cancellation. Default 250. */
-  submitMs?: number;
-  /** Fixed iterations per dispatch (tests of chunking); default: from the cost model. */
-  itersPerDispatch?: number;
-  /** Fixed pixels per dispatch (tests of pixel splitting); default: from the cost model. */
-  pixelsPerDispatch?: number;
-  /** At most this many dispatches per submit (tests of batching). */
-  dispatchesPerSubmit?: number;
-  /** WGSL replacing shaders/basin.wgsl (same entry point and bindings), for kernel experiments. */
-  kernel?: string;
-  /** WGSL replacing shaders/gd-core.wgsl, for kernel experiments. */
-  core?: string;
-  /** Always the general kernel (GENERAL_VARIANT), not one specialised to the run (tests). */
-  general?: boolean;
-  /** Called once per device loss. */
-  onDeviceLost?: (info: GPUDeviceLostInfo) => void;
-  /**
-   * The reduction pass on this device, created ahead (its pipelines compiling while the caller did
-   * other work: warmGpu of src/select/node.ts).
-   */
-  reducePass?: Promise<ReducePass>;
-}
-
-/** Options of one GPU run. */
-export interface GpuRunOptions extends RunOptions {
-  /** Measure the phases separately (extra round trips; for the benchmark's breakdown). */
-  profile?: boolean;
-}
-
-const DEFAULTS = { targetDispatchMs: 100, submitMs: 250 };
-
-/** What an invocation and a GD step cost on an unmeasured device (ns): a CPU rasterizer, or a slow GPU. */
-function guessCost(adapter: string | undefined) {
-  return softwareAdapter(adapter) ? { a: 400, b: 8 } : { a: 4, b: 0.2 };
-}
 
 export class GpuBasinEngine implements BasinEngine {
   readonly info: EngineInfo;
@@ -98,7 +49,7 @@ export class GpuBasinEngine implements BasinEngine {
   private lostInfo: GPUDeviceLostInfo | null = null;
   private readonly passes = new Map<string, Promise<BasinPass>>();
   private colourPass: Promise<ColourPass> | null = null;
-  readonly options: typeof DEFAULTS & GpuEngineOptions & { maxRecordBytes: number; escapeStride: number };
+  readonly options: ResolvedOptions;
   private disposed = false;
 
   constructor(
@@ -106,10 +57,7 @@ export class GpuBasinEngine implements BasinEngine {
     private readonly compile: ObjectiveCompiler,
     options: GpuEngineOptions = {},
   ) {
-    const software = softwareAdapter(options.adapterName);
-    const maxRecordBytes = software ? 2 ** 28 : 2 ** 31;
-    const escapeStride = software ? 32 : 1;
-    this.options = { ...DEFAULTS, maxRecordBytes, escapeStride, ...options };
+    this.options = resolveOptions(options);
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapterName ?? 'WebGPU device' };
     this.pool = new BufferPool(device);
     this.costs = new CostModel(guessCost(options.adapterName));
@@ -164,7 +112,7 @@ export class GpuBasinEngine implements BasinEngine {
 
   /** The reduction passes with the pipelines of `kinds` ready, each compiled once per engine. */
   async reduce(kinds: readonly ReduceKind[], columns = false): Promise<ReducePass> {
-    if (!this.reducePass) this.adoptReduce(ReducePass.create(this.device));
+    if (!this.reducePass) this.adoptReduce(ReducePass.create(this.device, this.options.reduceStride));
     return (await this.reducePass!).prepare(kinds, columns);
   }
 

@@ -14,6 +14,7 @@ import type { DeviceProblem } from '../engine/errors.ts';
 import type { GpuEngineOptions } from '../engine/gpu-engine.ts';
 import type { NodeGpu } from '../engine/node-gpu.ts';
 import type { ReducePass } from '../engine/reduce-pass.ts';
+import { softwareAdapter } from '../engine/adapter-kind.ts';
 import { estimateCost } from './cost.ts';
 import { decide, softwareRasteriser, type Decision, type EngineChoice } from './decide.ts';
 
@@ -102,8 +103,8 @@ export async function warmGpu(
   gpuWarm = (async () => {
     const gpu = await (await import('../engine/node-gpu.ts')).requestNodeDevice();
     if (!gpu || !basin || (choice === 'auto' && softwareRasteriser(gpu.adapter.info))) return { gpu };
-    const { basinReduceKinds, ReducePass } = await import('../engine/reduce-pass.ts');
-    const created = ReducePass.create(gpu.device);
+    const { basinReduceKinds, ReducePass, reduceStride } = await import('../engine/reduce-pass.ts');
+    const created = ReducePass.create(gpu.device, reduceStride(softwareAdapter(gpu.adapterName)));
     const kinds = basinReduceKinds(basin.records === 'keep');
     const reducePass = created.then((pass) => pass.prepare(kinds, basin.columns));
     reducePass.catch(() => {});

@@ -1,0 +1,87 @@
+/**
+ * The GPU basin engine's tunables, and their defaults by adapter: a CPU rasterizer (SwiftShader, on
+ * which this project's tests run) and a GPU want different strides, memory budgets and first guesses
+ * of the cost of a step.
+ */
+import type { RunOptions } from '../core/engine.ts';
+import { softwareAdapter } from './adapter-kind.ts';
+import { reduceStride, type ReducePass } from './reduce-pass.ts';
+
+/** Tunables of the GPU engine; the defaults suit both SwiftShader and a real GPU. */
+export interface GpuEngineOptions {
+  /** Adapter description for EngineInfo (and whether the cost model starts from a CPU's speed). */
+  adapterName?: string;
+  /** Caps the device's maxStorageBufferBindingSize and maxBufferSize (emulates a small device). */
+  maxBindingBytes?: number;
+  /**
+   * Most GPU memory a result keeps for its records (default 2 GiB on a GPU, 256 MiB on a CPU
+   * adapter, whose "GPU memory" is the process's own). A larger grid keeps only its statistics and
+   * recomputes records when they are read (bit for bit the same).
+   */
+  maxRecordBytes?: number;
+  /**
+   * Pixels settled per invocation of the `escape` entry point (shaders/basin.wgsl): default 32 on a
+   * CPU adapter, whose workgroups cost microseconds each to start (mf-scalar, 1024² × 200 with 40%
+   * diverged, SwiftShader: 423 ms at 1, 381 at 32, 401 at 256), 1 on a GPU.
+   */
+  escapeStride?: number;
+  /** Records per invocation of the reductions (reduceStride of reduce-pass.ts: 256 on a CPU adapter, 32 on a GPU). */
+  reduceStride?: number;
+  /** Longest a dispatch should run (a browser's GPU watchdog fires after a few seconds). Default 100. */
+  targetDispatchMs?: number;
+  /** Work per submit: the granularity of progress and cancellation. Default 250. */
+  submitMs?: number;
+  /** Fixed iterations per dispatch (tests of chunking); default: from the cost model. */
+  itersPerDispatch?: number;
+  /** Fixed pixels per dispatch (tests of pixel splitting); default: from the cost model. */
+  pixelsPerDispatch?: number;
+  /** At most this many dispatches per submit (tests of batching). */
+  dispatchesPerSubmit?: number;
+  /** WGSL replacing shaders/basin.wgsl (same entry point and bindings), for kernel experiments. */
+  kernel?: string;
+  /** WGSL replacing shaders/gd-core.wgsl, for kernel experiments. */
+  core?: string;
+  /** Always the general kernel (GENERAL_VARIANT), not one specialised to the run (tests). */
+  general?: boolean;
+  /** Called once per device loss. */
+  onDeviceLost?: (info: GPUDeviceLostInfo) => void;
+  /**
+   * The reduction pass on this device, created ahead (its pipelines compiling while the caller did
+   * other work: warmGpu of src/select/node.ts).
+   */
+  reducePass?: Promise<ReducePass>;
+}
+
+/** Options of one GPU run. */
+export interface GpuRunOptions extends RunOptions {
+  /** Measure the phases separately (extra round trips; for the benchmark's breakdown). */
+  profile?: boolean;
+}
+
+/** The options with every default filled in for the adapter. */
+export type ResolvedOptions = GpuEngineOptions & {
+  targetDispatchMs: number;
+  submitMs: number;
+  maxRecordBytes: number;
+  escapeStride: number;
+  reduceStride: number;
+};
+
+/** The defaults for the adapter the options name, overridden by the options given. */
+export function resolveOptions(options: GpuEngineOptions): ResolvedOptions {
+  const software = softwareAdapter(options.adapterName);
+  return {
+    targetDispatchMs: 100,
+    submitMs: 250,
+    maxRecordBytes: software ? 2 ** 28 : 2 ** 31,
+    escapeStride: software ? 32 : 1,
+    reduceStride: reduceStride(software),
+    // An option given as undefined keeps its default.
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/** What an invocation and a GD step cost on an unmeasured device (ns): a CPU rasterizer, or a slow GPU. */
+export function guessCost(adapter: string | undefined): { a: number; b: number } {
+  return softwareAdapter(adapter) ? { a: 400, b: 8 } : { a: 4, b: 0.2 };
+}
