@@ -213,9 +213,12 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
 }
 
 // advance_part without rule 2's replay or the tangent's renormalisation at T: a part whose bound
-// fails is left pending.
+// fails is left pending. Nothing runs for a trajectory that escaped, or whose earlier part ended out
+// of bounds (`traj_gone`): its record is a diverged one whatever follows, and a map's diverged region
+// no longer runs the rest of the iterations (mf-scalar over [-2, 2]² at h = 1.1, 40% diverged, on
+// SwiftShader: 1024² × 1000 1135 → 951 ms, × 70 with P = 64 561 → 410 ms; bounded maps the same).
 fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
-  if (k0 >= k1 || (*st).escape != 0u) { return; }
+  if (k0 >= k1 || (*st).escape != 0u || traj_gone()) { return; }
   let growth = select(0u, half, GROWTH);
   if (growth != 0u && (k0 == g.t || k0 == g.mid)) { (*st).anchor = state_x((*st).x); }
   if (OBSERVE && k0 == g.t) { kernel_transient((*st).x); }
@@ -271,9 +274,10 @@ fn advance_tail(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
   traj_settle(st, h, k1, g);
 }
 
-// advance_tail without rule 2's replay: a tail whose bound fails is left pending.
+// advance_tail without rule 2's replay: a tail whose bound fails is left pending (nothing runs after
+// an escape, as in `part_run`).
 fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
-  if (k0 >= k1 || (*st).escape != 0u) { return; }
+  if (k0 >= k1 || (*st).escape != 0u || traj_gone()) { return; }
   if (k0 == g.check) { (*st).c = (*st).x; }
   // The second half starts at the checkpoint (its part before the tail is empty).
   if (GROWTH && !TAIL_WINDOW && k0 == g.mid) { (*st).anchor = state_x((*st).x); }

@@ -40,6 +40,12 @@ fn mark_pending(k0: u32, k1: u32, start: State, end: Vec, radius: f32) {
   if (pending_end == 0u && (!vec_finite(end) || vec_norm(end) > radius)) { pending_end = k1; }
 }
 
+// Whether a part ended out of bounds: the trajectory has diverged (by pending_end at the latest), so
+// its record is a diverged one whatever the iterations after it compute, and they need not run.
+fn traj_gone() -> bool {
+  return pending_end != 0u;
+}
+
 // Without SETTLE: whether a part's bound failed, and `pending_end`, for the kernel to mark its output.
 fn traj_unsettled() -> bool {
   return pending;
