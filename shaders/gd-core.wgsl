@@ -43,11 +43,14 @@ override TAIL_WINDOW: bool = true;
 // whose loop no lane enters (its remainder steps and bookkeeping under a mask), so the four parts of a
 // 20-step run with the exponent, three of them empty, cost it 23% (504 → 389 ms at 1024²).
 override PARTS: u32 = 15u;
-// On: every part before the checkpoint is a few steps long (SHORT_PART of kernelVariant), and its loop
-// takes one step per trip with no remainder branches. SwiftShader runs a four-step loop's remainder
-// branches whether or not a lane takes them: in a 20-step run, whose plain part is 4 steps, they cost
-// more than three more trips of a one-step loop (1024², mf-scalar: 121 → 112 ms), and their copies
-// of the step a fifth of the kernel's compile (75 → 60 ms).
+// On: every part before the checkpoint is a few steps long (SHORT_PART of kernelVariant). Its loop
+// takes one step per trip with no remainder branches, and tests rule 2 exactly at every step rather
+// than bound the part and replay it. SwiftShader runs a four-step loop's remainder branches whether
+// or not a lane takes them: in a 20-step run, whose plain part is 4 steps, they cost more than three
+// more trips of a one-step loop (1024², mf-scalar: 121 → 112 ms), and their copies of the step a fifth
+// of the kernel's compile (75 → 60 ms). The exact test costs a compare a step, where a part's bound,
+// mark and the replay it may need cost more (1024² × 20: 133 → 125 ms, 128 → 120 ms on a map 40%
+// diverged; compile 73 → 58 ms).
 override SHORT_PARTS: bool = false;
 const PART_PLAIN = 1u;
 const PART_WARM = 2u;
@@ -228,8 +231,13 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
   var x = start;
   var tg = Tangent((*st).v, (*st).lexp);
   var m = 0u;
+  // SHORT_PARTS: the least k + 1 whose state escaped (rule 2 exactly; PERIOD_NONE: none).
+  var escape = PERIOD_NONE;
   if (SHORT_PARTS) {
-    for (var k = k0; k < k1; k++) { part_step(&x, &tg, &m, a, h, tangent, growth, observe, true); }
+    for (var k = k0; k < k1; k++) {
+      part_step(&x, &tg, &m, a, h, tangent, growth, observe, true);
+      escape = min(escape, select(PERIOD_NONE, k + 1u, escaped(state_x(x), g.radius)));
+    }
   } else {
     // The steps beyond a multiple of four first, without a loop of their own.
     let r = (k1 - k0) % 4u;
@@ -250,7 +258,11 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
     (vec_norm(a) + bitcast<f32>(m)) * 1.0000005 <= g.radius,
     growth != 0u,
   );
-  if (!bounded) { mark_pending(k0, k1, start, state_x(x), g.radius); }
+  if (SHORT_PARTS) {
+    if (escape != PERIOD_NONE) { (*st).escape = escape; }
+  } else if (!bounded) {
+    mark_pending(k0, k1, start, state_x(x), g.radius);
+  }
   (*st).x = x;
   if (LYAPUNOV && tangent) {
     (*st).v = tg.v;

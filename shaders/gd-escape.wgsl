@@ -22,6 +22,13 @@ fn sumsq_limit(radius: f32) -> u32 {
   return bitcast<u32>(min(radius * radius * 0.999998, bitcast<f32>(0x7f7fffffu))) + 1u;
 }
 
+// Rule 2's test of one state: ‖x‖∞ > R or not finite, as one compare of float bits. Non-negative floats
+// order like their bits, NaN and ∞ lie above every finite R (the radius is at most FLT_MAX), and no
+// subnormal x or R is flushed to zero, as SwiftShader's float compare would.
+fn escaped(x: Vec, radius: f32) -> bool {
+  return vec_norm_bits(x) > bitcast<u32>(radius);
+}
+
 // The first part of this invocation whose running maximum did not clear the radius: its first
 // iteration and start state; and `pending_end`, the end of the first part whose end state is out of
 // bounds (0: none).
@@ -37,7 +44,7 @@ fn mark_pending(k0: u32, k1: u32, start: State, end: Vec, radius: f32) {
     pending_z = start;
   }
   pending = true;
-  if (pending_end == 0u && (!vec_finite(end) || vec_norm(end) > radius)) { pending_end = k1; }
+  if (pending_end == 0u && escaped(end, radius)) { pending_end = k1; }
 }
 
 // Whether a part ended out of bounds: the trajectory has diverged (by pending_end at the latest), so
@@ -70,7 +77,7 @@ fn replay(z0: State, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
   for (var k = k0; k < k1; k++) {
     z = opt_step(z, h);
     let x = state_x(z);
-    if (!vec_finite(x) || vec_norm(x) > radius) { return k + 1u; }
+    if (escaped(x, radius)) { return k + 1u; }
   }
   return 0u;
 }
