@@ -1,9 +1,10 @@
 /**
- * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS, SETTLE and RECORDS overrides,
- * kernelVariant of src/engine/dispatch-plan.ts) against the general kernel: bit for bit the same
- * records over the geometries where each specialisation leaves code out, with and without the
- * Lyapunov exponent, whole runs (escapes settled by a pass of their own) and chunked ones (settled in
- * the kernel); and a statistics-only run counts the same.
+ * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS, EXACT_TAIL,
+ * SETTLE and RECORDS overrides, kernelVariant of src/engine/dispatch-plan.ts) against the general
+ * kernel: bit for bit the same records over the geometries where each specialisation leaves code out,
+ * with and without the Lyapunov exponent, whole runs (escapes settled by a pass of their own, or
+ * tested exactly at every step) and chunked ones (settled in the kernel); and a statistics-only run
+ * counts the same.
  */
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
@@ -65,31 +66,24 @@ describe('pipelines specialised to a run', () => {
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).parts)).toEqual([
       6, 15, 7, 7, 3, 3, 2, 12, 6, 2,
     ]);
-    // SHORT_PARTS: every loop before the checkpoint at most SHORT_PART (12) steps.
-    expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).shortParts)).toEqual([
-      false,
-      false,
-      false,
-      false,
-      false,
-      false,
-      true,
-      false,
-      true,
-      true,
-    ]);
+    // SHORT_PARTS: every loop before the checkpoint at most SHORT_PART (12) steps; EXACT_TAIL: and the
+    // tail at most SHORT_TAIL (16).
+    const flags = (k: 'shortParts' | 'exactTail') =>
+      GEOMETRIES.map(([n, t, p]) => (kernelVariant(n, t, p, true)[k] ? 1 : 0)).join('');
+    expect(flags('shortParts')).toBe('0000001011');
+    expect(flags('exactTail')).toBe('0000000011');
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, false))).toEqual([
-      { growth: false, tailWindow: true, parts: 5, shortParts: false, escapePass: false },
-      { growth: true, tailWindow: false, parts: 13, shortParts: false, escapePass: true },
-      { growth: true, tailWindow: false, parts: 5, shortParts: false, escapePass: false },
-      { growth: true, tailWindow: true, parts: 5, shortParts: false, escapePass: true },
-      { growth: false, tailWindow: true, parts: 1, shortParts: false, escapePass: true },
-      { growth: false, tailWindow: false, parts: 1, shortParts: false, escapePass: false },
-      { growth: false, tailWindow: true, parts: 1, shortParts: true, escapePass: false },
-      { growth: false, tailWindow: false, parts: 12, shortParts: false, escapePass: false },
+      { growth: false, tailWindow: true, parts: 5, shortParts: false, exactTail: false, escapePass: false },
+      { growth: true, tailWindow: false, parts: 13, shortParts: false, exactTail: false, escapePass: true },
+      { growth: true, tailWindow: false, parts: 5, shortParts: false, exactTail: false, escapePass: false },
+      { growth: true, tailWindow: true, parts: 5, shortParts: false, exactTail: false, escapePass: true },
+      { growth: false, tailWindow: true, parts: 1, shortParts: false, exactTail: false, escapePass: true },
+      { growth: false, tailWindow: false, parts: 1, shortParts: false, exactTail: false, escapePass: false },
+      { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: false, escapePass: false },
+      { growth: false, tailWindow: false, parts: 12, shortParts: false, exactTail: false, escapePass: false },
       // Without the exponent or growth, the plain part and the first half are one 12-step loop.
-      { growth: false, tailWindow: true, parts: 5, shortParts: true, escapePass: false },
-      { growth: false, tailWindow: true, parts: 1, shortParts: true, escapePass: false },
+      { growth: false, tailWindow: true, parts: 5, shortParts: true, exactTail: true, escapePass: false },
+      { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: true, escapePass: false },
     ]);
     await withDevice(async (device) => {
       // Long whole runs (and every run of the general kernel) leave rule 2's replay to the `escape`

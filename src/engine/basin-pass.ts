@@ -52,8 +52,10 @@ export interface KernelVariant {
   tailWindow: boolean;
   /** The parts before the checkpoint the run meets (PART_BITS of dispatch-plan.ts), for the fused entry points. */
   parts: number;
-  /** The parts before the checkpoint loop one step per trip (all of them a few steps long). */
+  /** The parts before the checkpoint loop one step per trip and test rule 2 exactly (all of them a few steps long). */
   shortParts: boolean;
+  /** The tail tests rule 2 exactly too (a few steps long, after short parts): nothing replays. */
+  exactTail: boolean;
   /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
   escapePass: boolean;
   records: boolean;
@@ -65,6 +67,7 @@ export const GENERAL_VARIANT: KernelVariant = {
   tailWindow: true,
   parts: ALL_PARTS,
   shortParts: false,
+  exactTail: false,
   escapePass: true,
   records: true,
 };
@@ -273,11 +276,12 @@ export class BasinPass {
       // Only the entry points that run every part read PARTS: the others keep one pipeline.
       PARTS: fused ? v.parts : ALL_PARTS,
       SHORT_PARTS: fused && v.shortParts ? 1 : 0,
+      EXACT_TAIL: fused && v.shortParts && v.exactTail ? 1 : 0,
       // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it.
       SETTLE: phase === 'whole' && v.escapePass ? 0 : 1,
     };
     const c = constants;
-    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}:${c.PARTS}`;
+    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}:${c.PARTS}`;
     return { key, constants };
   }
 

@@ -72,21 +72,34 @@ export const ALL_PARTS = 15;
  * 24 steps 9 ms slower than the four-step loop with its remainder branches.
  */
 export const SHORT_PART = 12;
+/**
+ * A tail of at most this many steps after short parts tests rule 2 exactly too (EXACT_TAIL of
+ * shaders/gd-core.wgsl): 16 steps ran faster so, 32 about the same, 64 slower (SwiftShader, 1024²).
+ */
+export const SHORT_TAIL = 16;
 
 /**
- * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS and
- * SETTLE overrides of shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
+ * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS,
+ * EXACT_TAIL and SETTLE overrides of shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
  * and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
  * tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P), the parts
- * before the checkpoint that are empty, the four-step loops of parts that are all a few steps long,
- * and, in a long run, rule 2's replay (left to the `escape` pass).
+ * before the checkpoint that are empty, the four-step loops of parts that are all a few steps long
+ * (whose rule 2 is then tested exactly, and the tail's too when it is short), and, in a long run,
+ * rule 2's replay (left to the `escape` pass).
  */
 export function kernelVariant(
   n: number,
   transient: number,
   maxPeriod: number,
   lyapunov: boolean,
-): { growth: boolean; tailWindow: boolean; parts: number; shortParts: boolean; escapePass: boolean } {
+): {
+  growth: boolean;
+  tailWindow: boolean;
+  parts: number;
+  shortParts: boolean;
+  exactTail: boolean;
+  escapePass: boolean;
+} {
   const t = Math.min(transient, n);
   const check = n - Math.min(maxPeriod, n);
   const half = Math.floor((n - t) / 2);
@@ -102,11 +115,13 @@ export function kernelVariant(
       const loop = growth ? phase : 'plain';
       loops.set(loop, (loops.get(loop) ?? 0) + k1 - k0);
     }
+  const shortParts = Math.max(0, ...loops.values()) <= SHORT_PART;
   return {
     growth,
     tailWindow: t + half > check,
     parts,
-    shortParts: Math.max(0, ...loops.values()) <= SHORT_PART,
+    shortParts,
+    exactTail: shortParts && n - check <= SHORT_TAIL,
     // A short run replays in the kernel: there the escape pass's second look at every diverged pixel
     // (its start set up again, its replay in a dispatch of its own) cost more than the replay loop
     // saves (1024² × 20 with 40% diverged: 134 → 158 ms), a long one gains (× 1000: 1175 → 1146 ms).

@@ -46,7 +46,14 @@ export function runContext(
     tiles,
     base,
     specialise: general
-      ? { growth: true, tailWindow: true, parts: ALL_PARTS, shortParts: false, escapePass: true }
+      ? {
+          growth: true,
+          tailWindow: true,
+          parts: ALL_PARTS,
+          shortParts: false,
+          exactTail: false,
+          escapePass: true,
+        }
       : kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
     uniforms: {
       width: plane.width,
