@@ -312,7 +312,7 @@ export class GpuBasinResult implements BasinResult {
       stats: this.stats,
     });
     const pass = encoder.beginComputePass({ label: 'ColourPass.colour' });
-    colour.encodeColour(pass, bind, offset, tile.count);
+    colour.encodeColour(pass, spec, bind, offset, tile.count);
     pass.end();
   }
 
@@ -325,7 +325,7 @@ export class GpuBasinResult implements BasinResult {
   async readImage(colour: ColourSpec, options: { flip?: boolean } = {}): Promise<Uint8ClampedArray> {
     this.check();
     const flip = options.flip ?? true;
-    const pass = await this.engine.colour();
+    const pass = await (await this.engine.colour()).prepare(colour);
     if (needsDataRange(colour)) await this.ensureRanges();
     const out = new Uint8ClampedArray(this.width * this.height * 4);
     await this.withRecords(
@@ -359,7 +359,7 @@ export class GpuBasinResult implements BasinResult {
   async colourInto(pixels: GPUBuffer, colour: ColourSpec): Promise<void> {
     this.check();
     if (!this.records) throw new Error('GpuBasinResult.colourInto: the records of this grid were not kept');
-    const pass = await this.engine.colour();
+    const pass = await (await this.engine.colour()).prepare(colour);
     // The colour pass reads an automatic range from the statistics.
     if (needsDataRange(colour)) await this.ensureRanges();
     const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.colourInto' });

@@ -17,7 +17,8 @@ import {
   STATS_FIELDS,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createComputePipeline, createShaderModule } from './shader.ts';
+import { createShaderModule } from './shader.ts';
+import { PipelineCache } from './pipeline-cache.ts';
 import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
 
 /** Where one colour dispatch reads and writes. */
@@ -47,9 +48,6 @@ export function colourUniforms(
       height: t.height,
       p0: t.p0,
       count: t.count,
-      field: fieldCode(colour.field),
-      log: colour.log ? 1 : 0,
-      auto_range: fixed ? 0 : 1,
       lo: fixed ? fixed[0] : 0,
       hi: fixed ? fixed[1] : 1,
       iterations,
@@ -63,14 +61,35 @@ export function colourUniforms(
   );
 }
 
+/**
+ * The override constants of the pipeline that colours by `colour` (FIELD, LOG, AUTO_RANGE of
+ * shaders/colour.wgsl), under a key: the outcome colours take neither a log nor a range.
+ */
+function colourConstants(colour: ColourSpec): { key: string; constants: Record<string, number> } {
+  const outcome = colour.field === 'outcome';
+  const c = {
+    WORKGROUP_SIZE,
+    FIELD: fieldCode(colour.field),
+    LOG: !outcome && colour.log ? 1 : 0,
+    AUTO_RANGE: !outcome && !transformedRange(colour) ? 1 : 0,
+  };
+  return { key: `${c.FIELD}:${c.LOG}${c.AUTO_RANGE}`, constants: c };
+}
+
 export class ColourPass {
+  /** One pipeline per field, log and range source, compiled when first asked for. */
+  private readonly pipelines: PipelineCache;
+
   private constructor(
     private readonly device: GPUDevice,
     readonly layout: GPUBindGroupLayout,
-    private readonly pipeline: GPUComputePipeline,
-  ) {}
+    pipelineLayout: GPUPipelineLayout,
+    module: GPUShaderModule,
+  ) {
+    this.pipelines = new PipelineCache(device, pipelineLayout, module, 'ColourPass');
+  }
 
-  /** Compiles the colour kernel (ShaderCompileError on failure) and builds its pipeline. */
+  /** Compiles the colour kernel (ShaderCompileError on failure); its pipelines come with `prepare`. */
   static async create(device: GPUDevice): Promise<ColourPass> {
     const module = await createShaderModule(device, 'ColourPass.module', [
       { name: 'shaders/record.wgsl', code: recordWgsl },
@@ -101,12 +120,18 @@ export class ColourPass {
         entry(COLOUR_BINDINGS.stats, 'read-only-storage'),
       ],
     });
-    const pipeline = await createComputePipeline(device, {
-      label: 'ColourPass.pipeline',
-      layout: device.createPipelineLayout({ label: 'ColourPass.pipelineLayout', bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE } },
+    const pipelineLayout = device.createPipelineLayout({
+      label: 'ColourPass.pipelineLayout',
+      bindGroupLayouts: [layout],
     });
-    return new ColourPass(device, layout, pipeline);
+    return new ColourPass(device, layout, pipelineLayout, module);
+  }
+
+  /** Compiles the pipeline that colours by `colour`, unless made already. */
+  async prepare(colour: ColourSpec): Promise<this> {
+    const { key, constants } = colourConstants(colour);
+    await this.pipelines.prepare(key, 'main', constants);
+    return this;
   }
 
   private uniformBinding(uniforms: GPUBuffer): GPUBufferBinding {
@@ -132,9 +157,15 @@ export class ColourPass {
     });
   }
 
-  /** Colours `count` records with the uniforms at `slotOffset`. */
-  encodeColour(pass: GPUComputePassEncoder, bind: GPUBindGroup, slotOffset: number, count: number): void {
-    pass.setPipeline(this.pipeline);
+  /** Colours `count` records by `colour` (prepared) with the uniforms at `slotOffset`. */
+  encodeColour(
+    pass: GPUComputePassEncoder,
+    colour: ColourSpec,
+    bind: GPUBindGroup,
+    slotOffset: number,
+    count: number,
+  ): void {
+    pass.setPipeline(this.pipelines.get(colourConstants(colour).key));
     pass.setBindGroup(0, bind, [slotOffset]);
     const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);

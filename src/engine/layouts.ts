@@ -157,10 +157,8 @@ export const COLOUR_UNIFORM_FIELDS = [
   // The records binding holds pixels p0 … p0 + count - 1 of the grid.
   ['p0', 'u32'],
   ['count', 'u32'],
-  ['field', 'u32'],
-  ['log', 'u32'],
-  // 1: the range is the field's in the stats buffer (lo, hi unused); 0: lo, hi.
-  ['auto_range', 'u32'],
+  // The colour range, unless the pipeline reads it from the statistics (AUTO_RANGE of colour.wgsl;
+  // the field and log are override constants too).
   ['lo', 'f32'],
   ['hi', 'f32'],
   ['iterations', 'u32'],
