@@ -62,22 +62,24 @@ fn colour_range() -> vec2<f32> {
   return vec2<f32>(lo, hi);
 }
 
+// The outcome's palette entry, mixed with the next one for diverged (by escape time) and chaotic (by
+// λ) pixels: every outcome's index and mix factor by selects, then two palette reads and one mix.
+// (A switch over the outcomes ran every case for every pixel on SwiftShader: 1024² took 66, now 52 ms.)
 fn outcome_colour(r: Record) -> u32 {
-  switch r.outcome {
-    case 0u: {
-      let t = clamp(log(f32(r.iter)) / log(f32(max(2u, U.iterations))), 0.0, 1.0);
-      return mix_words(palette[0], palette[1], t);
-    }
-    case 1u: { return palette[2]; }
-    case 2u: { return palette[PALETTE_FIXED + (r.period + U.palette_len - 2u) % U.palette_len]; }
-    case 3u: {
-      var t = 0.5;
-      if (is_finite(r.lyapunov)) { t = clamp(r.lyapunov / U.lyap_scale, 0.0, 1.0); }
-      return mix_words(palette[3], palette[4], t);
-    }
-    case 5u: { return palette[7]; }
-    default: { return palette[6]; }
-  }
+  let o = r.outcome;
+  let n = U.palette_len;
+  var a = 6u;
+  a = select(a, 0u, o == OUTCOME_DIVERGED);
+  a = select(a, 2u, o == OUTCOME_CONVERGED);
+  a = select(a, PALETTE_FIXED + (r.period + n - 2u) % n, o == OUTCOME_PERIODIC);
+  a = select(a, 3u, o == OUTCOME_CHAOTIC);
+  a = select(a, 7u, o == OUTCOME_ESCAPING);
+  let escape_t = clamp(log(f32(r.iter)) / log(f32(max(2u, U.iterations))), 0.0, 1.0);
+  let lyap_t = select(0.5, clamp(r.lyapunov / U.lyap_scale, 0.0, 1.0), is_finite(r.lyapunov));
+  let mixed = o == OUTCOME_DIVERGED || o == OUTCOME_CHAOTIC;
+  let w = palette[a];
+  let next = palette[select(a, a + 1u, mixed)];
+  return select(w, mix_words(w, next, select(lyap_t, escape_t, o == OUTCOME_DIVERGED)), mixed);
 }
 
 fn colour(r: Record, range: vec2<f32>) -> u32 {

@@ -3,8 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { colormapLut, colourPixels, OUTCOME_PALETTE, resolveColourSettings } from '../src/colormaps.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
-import { COLORMAPS, type ColourField } from '../src/experiment/spec.ts';
-import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';
+import { COLORMAPS, parseSpec, type ColourField } from '../src/experiment/spec.ts';
+import { fixtureCompiler, smallSpec, wellGpu } from './engine-fixtures.ts';
 import { readBuffer, withDevice } from './helpers/gpu.ts';
 
 describe('colormaps', () => {
@@ -134,6 +134,33 @@ describe('GPU colour pass', () => {
       expect([...unflipped.slice(0, 4 * W)]).toEqual([...rgba.slice(47 * W * 4, 48 * W * 4)]);
       result.dispose();
       tiled.dispose();
+    });
+  });
+
+  test('colours every outcome as the CPU does: chaos and escape times mixed, periods, the rest', async () => {
+    // The double well over (lr, x): diverged, converged, periods, chaos and unsettled side by side.
+    const spec = parseSpec({
+      ...smallSpec({}),
+      objective: { expr: wellGpu.expr, preset: null, params: {} },
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
+      iterations: 400,
+      transient: 280,
+    });
+    await withDevice(async (device) => {
+      const result = await new GpuBasinEngine(device, fixtureCompiler).runBasin(spec);
+      const columns = await result.readAll();
+      const counts = countOutcomes(columns);
+      expect(counts.chaotic).toBeGreaterThan(20);
+      expect(counts.diverged).toBeGreaterThan(100);
+      expect(Object.keys(counts.periodic).length).toBeGreaterThanOrEqual(2);
+      const cpu = colourPixels(columns, resolveColourSettings(spec, columns));
+      const gpu = await result.readImage(spec.colour);
+      // Escape-time and λ mixes round alike in f32 and float64 but for a unit here and there.
+      let far = 0;
+      for (let k = 0; k < cpu.length; k++) if (Math.abs(cpu[k] - gpu[k]) > 1) far++;
+      expect(far).toBe(0);
+      result.dispose();
     });
   });
 });
