@@ -17,6 +17,7 @@ import {
   mfPlane,
   smallSpec,
   wellGpu,
+  wellMap,
   withColumns,
 } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
@@ -148,17 +149,7 @@ describe('GPU basin engine against the float64 reference', () => {
 
   test('double well over (lr, x): the period-doubling cascade into chaos', async () => {
     // lr from 0.5 to 2.3 crosses the cubic map's cascade and its chaotic band; a plane with lr on u.
-    const spec = parseSpec({
-      ...smallSpec({}),
-      objective: { expr: wellGpu.expr, preset: null, params: {} },
-      x0: [0.5],
-      lr: 1,
-      plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
-      // N - T = 120 is a multiple of every period up to 6 and of 8: λ averages whole cycles, so it
-      // does not depend on the phase at which f32 and f64 enter the same cycle.
-      iterations: 400,
-      transient: 280,
-    });
+    const spec = wellMap({ lr: 1 });
     const ref = runGrid(spec, wellGpu);
     const gpu = await withDevice((device) => withColumns(new GpuBasinEngine(device, fixtureCompiler), spec));
     const counts = countOutcomes(ref.columns);

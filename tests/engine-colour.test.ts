@@ -3,8 +3,8 @@ import { describe, expect, test } from 'vitest';
 import { colormapLut, colourPixels, OUTCOME_PALETTE, resolveColourSettings } from '../src/colormaps.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
-import { COLORMAPS, parseSpec, type ColourField } from '../src/experiment/spec.ts';
-import { fixtureCompiler, smallSpec, wellGpu } from './engine-fixtures.ts';
+import { COLORMAPS, type ColourField } from '../src/experiment/spec.ts';
+import { fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';
 import { readBuffer, withDevice } from './helpers/gpu.ts';
 
 describe('colormaps', () => {
@@ -139,14 +139,7 @@ describe('GPU colour pass', () => {
 
   test('colours every outcome as the CPU does: chaos and escape times mixed, periods, the rest', async () => {
     // The double well over (lr, x): diverged, converged, periods, chaos and unsettled side by side.
-    const spec = parseSpec({
-      ...smallSpec({}),
-      objective: { expr: wellGpu.expr, preset: null, params: {} },
-      x0: [0.5],
-      plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
-      iterations: 400,
-      transient: 280,
-    });
+    const spec = wellMap();
     await withDevice(async (device) => {
       const result = await new GpuBasinEngine(device, fixtureCompiler).runBasin(spec);
       const columns = await result.readAll();

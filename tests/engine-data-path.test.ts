@@ -18,7 +18,7 @@ import {
   mfGpu,
   mfPlane,
   smallSpec,
-  wellGpu,
+  wellMap,
   withColumns,
 } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
@@ -117,16 +117,7 @@ describe('chunking, tiling and the data path', () => {
   test('the GPU statistics buffer holds the counts, steps and ranges of the full readback', async () => {
     await withDevice(async (device) => {
       // The double well over (lr, x): diverged, converged, several periods and chaos side by side.
-      const well = (size: [number, number]) =>
-        parseSpec({
-          ...smallSpec({}),
-          objective: { expr: wellGpu.expr, preset: null, params: {} },
-          x0: [0.5],
-          plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
-          iterations: 400,
-          transient: 280,
-          size,
-        });
+
       // 48² pixels whole and in tiles of 8 rows; 160 × 128 in two reduction workgroups at a CPU
       // adapter's stride (64 invocations of 256 records), the second partly empty, or in ten at a GPU's
       // (32 records per invocation).
@@ -137,7 +128,7 @@ describe('chunking, tiling and the data path', () => {
         [[160, 128], undefined, 32],
       ];
       for (const [size, tiles, reduceStride] of cases) {
-        const mixed = well(size);
+        const mixed = wellMap({ size });
         const engine = new GpuBasinEngine(device, fixtureCompiler, { maxBindingBytes: tiles, reduceStride });
         expect((await engine.reduce(['counts'])).stride).toBe(reduceStride);
         const result = await withColumns(engine, mixed);

@@ -125,6 +125,23 @@ export function expectBitIdentical(a: RecordColumns, b: RecordColumns): void {
   for (const k of COLUMN_KEYS) expect(bytes(a[k]), k).toEqual(bytes(b[k]));
 }
 
+/**
+ * The double well over (lr, x), 48² × 400 steps (T = 280): diverged, converged, several periods and
+ * chaos side by side. N - T = 120 is a multiple of every period up to 6 and of 8: λ averages whole
+ * cycles, so it does not depend on the phase at which f32 and f64 enter the same cycle.
+ */
+export function wellMap(over: Record<string, unknown> = {}): ExperimentSpec {
+  return parseSpec({
+    ...smallSpec({}),
+    objective: { expr: wellGpu.expr, preset: null, params: {} },
+    x0: [0.5],
+    plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
+    iterations: 400,
+    transient: 280,
+    ...over,
+  });
+}
+
 /** A run and every record of it read back (these tests compare whole grids against float64). */
 export async function withColumns(engine: GpuBasinEngine, spec: ExperimentSpec) {
   const result = await engine.runBasin(spec);

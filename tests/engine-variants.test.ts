@@ -11,7 +11,7 @@ import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { kernelVariant } from '../src/engine/dispatch-plan.ts';
 import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
-import { anisoGpu, fixtureCompiler, smallSpec, wellGpu } from './engine-fixtures.ts';
+import { anisoGpu, fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
 
 const FIELDS = ['outcome', 'iter', 'period', 'lyapunov', 'f', 'sharpness', 'final0', 'final1'] as const;
@@ -21,15 +21,7 @@ function expectBitIdentical(a: RecordColumns, b: RecordColumns, what: string): v
 }
 
 /** The double well over (lr, x): diverged, converged, periods and chaos side by side. */
-const well = (over: Record<string, unknown>): ExperimentSpec =>
-  parseSpec({
-    ...smallSpec({}),
-    objective: { expr: wellGpu.expr, preset: null, params: {} },
-    x0: [0.5],
-    plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.8, max: 1.8 } },
-    size: [32, 32],
-    ...over,
-  });
+const well = (over: Record<string, unknown>): ExperimentSpec => wellMap({ size: [32, 32], ...over });
 
 /** x²/2 + y²/2 around h = 2: converged below, growing above (|1 - h| > 1), escaping where the extent doubles from one half of the window to the next (|1 - h|^H ≈ 2). */
 const bowl = (over: Record<string, unknown>): ExperimentSpec =>

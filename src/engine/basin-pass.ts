@@ -22,7 +22,7 @@ import {
 } from './layouts.ts';
 import { createShaderModule, type ShaderPart } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
-import { ALL_PARTS } from './dispatch-plan.ts';
+import { ALL_PARTS, GENERAL_GEOMETRY, type GeometryVariant } from './dispatch-plan.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
@@ -42,35 +42,17 @@ import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' | 'whole' | 'escape' | 'run';
 
 /**
- * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl):
- * `growth` and `tailWindow` from the run's geometry (kernelVariant of dispatch-plan.ts), `records`
- * whether the last part writes Records or only the summary words of a statistics-only run. Code a run
- * cannot use is compiled out: smaller kernels, which also compile faster on SwiftShader.
+ * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl): what
+ * the run's geometry leaves out (kernelVariant of dispatch-plan.ts), and `records`, whether the last
+ * part writes Records or only the summary words of a statistics-only run. Code a run cannot use is
+ * compiled out: smaller kernels, which also compile faster on SwiftShader.
  */
-export interface KernelVariant {
-  growth: boolean;
-  tailWindow: boolean;
-  /** The parts before the checkpoint the run meets (PART_BITS of dispatch-plan.ts), for the fused entry points. */
-  parts: number;
-  /** The parts before the checkpoint loop one step per trip and test rule 2 exactly (all of them a few steps long). */
-  shortParts: boolean;
-  /** The tail tests rule 2 exactly too (a few steps long, after short parts): nothing replays. */
-  exactTail: boolean;
-  /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
-  escapePass: boolean;
+export interface KernelVariant extends GeometryVariant {
   records: boolean;
 }
 
 /** The general kernel: any geometry, records written. */
-export const GENERAL_VARIANT: KernelVariant = {
-  growth: true,
-  tailWindow: true,
-  parts: ALL_PARTS,
-  shortParts: false,
-  exactTail: false,
-  escapePass: true,
-  records: true,
-};
+export const GENERAL_VARIANT: KernelVariant = { ...GENERAL_GEOMETRY, records: true };
 
 /** What a kernel needs of a compiled objective, and the optimizer it runs. */
 export interface KernelObjective {

@@ -14,6 +14,7 @@ import {
   type Cost,
   type CostModel,
   type Dispatch,
+  type GeometryVariant,
   type Tile,
 } from './dispatch-plan.ts';
 import {
@@ -44,7 +45,7 @@ export interface RunContext {
   iterations: number;
   tiles: Tile[];
   /** What the run's geometry lets its kernels leave out (kernelVariant), or the general kernel. */
-  specialise: Omit<KernelVariant, 'records'>;
+  specialise: GeometryVariant;
   /** BasinUniforms as values. */
   uniforms: Record<(typeof BASIN_UNIFORM_FIELDS)[number][0], number>;
   /** x0, h, parameters, hyperparameters (baseWords). */

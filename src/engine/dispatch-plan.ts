@@ -78,6 +78,32 @@ export const SHORT_PART = 12;
  */
 export const SHORT_TAIL = 16;
 
+/** What a run's geometry lets its kernels leave out (kernelVariant); basin-pass.ts adds `records`. */
+export interface GeometryVariant {
+  /** Growth tracked (rule 5; GROWTH). */
+  growth: boolean;
+  /** The tail meets T or the window's first half (TAIL_WINDOW). */
+  tailWindow: boolean;
+  /** The parts before the checkpoint the run meets (PART_BITS), for the fused entry points. */
+  parts: number;
+  /** The parts before the checkpoint loop one step per trip and test rule 2 exactly (all of them a few steps long). */
+  shortParts: boolean;
+  /** The tail tests rule 2 exactly too (a few steps long, after short parts): nothing replays. */
+  exactTail: boolean;
+  /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
+  escapePass: boolean;
+}
+
+/** The general kernel's: any geometry. */
+export const GENERAL_GEOMETRY: GeometryVariant = {
+  growth: true,
+  tailWindow: true,
+  parts: ALL_PARTS,
+  shortParts: false,
+  exactTail: false,
+  escapePass: true,
+};
+
 /**
  * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS,
  * EXACT_TAIL and SETTLE overrides of shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
@@ -92,14 +118,7 @@ export function kernelVariant(
   transient: number,
   maxPeriod: number,
   lyapunov: boolean,
-): {
-  growth: boolean;
-  tailWindow: boolean;
-  parts: number;
-  shortParts: boolean;
-  exactTail: boolean;
-  escapePass: boolean;
-} {
+): GeometryVariant {
   const t = Math.min(transient, n);
   const check = n - Math.min(maxPeriod, n);
   const half = Math.floor((n - t) / 2);

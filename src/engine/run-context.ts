@@ -9,7 +9,7 @@ import type { Plane } from '../experiment/plane.ts';
 import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
-import { ALL_PARTS, kernelVariant } from './dispatch-plan.ts';
+import { GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
 import { baseWords, stateBytes } from './layouts.ts';
 
 /** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
@@ -46,14 +46,7 @@ export function runContext(
     tiles,
     base,
     specialise: general
-      ? {
-          growth: true,
-          tailWindow: true,
-          parts: ALL_PARTS,
-          shortParts: false,
-          exactTail: false,
-          escapePass: true,
-        }
+      ? GENERAL_GEOMETRY
       : kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
     uniforms: {
       width: plane.width,
