@@ -11,7 +11,7 @@ import type { GpuBasinResult } from '../../engine/basin-result.ts';
 import { GpuBasinEngine } from '../../engine/gpu-engine.ts';
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
 import { compileObjective } from '../../objective/compile.ts';
-import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { defaultSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
 import { CanvasBlit } from './blit.ts';
 
@@ -33,7 +33,7 @@ export class GpuBackend implements LabBackend {
   lastPresentAt = -Infinity;
   private disposed = false;
 
-  /** Builds the backend once the colour pass has compiled. */
+  /** Builds the backend once the colour pass has compiled, with the default colours' pipeline. */
   static async create(
     device: GPUDevice,
     display: 'webgpu' | 'readback',
@@ -42,7 +42,7 @@ export class GpuBackend implements LabBackend {
     onLost: () => void,
   ): Promise<GpuBackend> {
     const backend = new GpuBackend(device, display, adapter, adapterName, onLost);
-    await backend.engine.colour();
+    await (await backend.engine.colour()).prepare(defaultSpec().colour);
     return backend;
   }
 
