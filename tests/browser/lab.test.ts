@@ -31,6 +31,15 @@ import { runCli, tempDir } from '../helpers/cli.ts';
 const shared = sharedBrowser();
 
 /** The lab's current spec, frame counts and state, read through the element's public fields. */
+/**
+ * Waits for the view a gesture asked for: the URL to change from `hash`, then the map of the new spec.
+ * (waitForMap alone may return before a drag's or a wheel's view reaches the lab's spec.)
+ */
+async function waitForNewMap(page: Page, hash: string): Promise<void> {
+  await page.waitForFunction((h) => location.hash !== h, { timeout: 30_000, polling: 50 }, hash);
+  await waitForMap(page);
+}
+
 async function labState(page: Page) {
   return page.evaluate(() => {
     const lab = document.querySelector('gd-lab')!;
@@ -138,7 +147,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     const at = (mx - box.x) / box.width;
     await page.mouse.move(mx, box.y + box.height * 0.5);
     await page.mouse.wheel({ deltaY: -300 });
-    await waitForMap(page);
+    await waitForNewMap(page, before.hash);
     const zoomed = await labState(page);
     const u0 = before.spec.plane.u;
     const u1 = zoomed.spec.plane.u;
@@ -156,7 +165,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.mouse.move(cx + 50, cy, { steps: 3 });
     await page.mouse.move(cx + 100, cy, { steps: 3 });
     await page.mouse.up();
-    await waitForMap(page);
+    await waitForNewMap(page, zoomed.hash);
     const panned = await labState(page);
     const du = ((u1.max - u1.min) * 100) / box.width;
     expect(panned.spec.plane.u.min).toBeCloseTo(u1.min - du, 9);
@@ -179,7 +188,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.mouse.move(px(0.5), py(0.75), { steps: 3 });
     await page.mouse.up();
     await page.keyboard.up('Shift');
-    await waitForMap(page);
+    await waitForNewMap(page, panned.hash);
     const boxed = await labState(page);
     const p = panned.spec.plane;
     const b = boxed.spec.plane;
