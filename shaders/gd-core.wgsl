@@ -128,10 +128,10 @@ fn tangent_step(t: Tangent, z: State, h: Vec) -> Tangent {
   return tangent_rescale(tangent_map(t, z, h));
 }
 
-// J_k v alone. The parts' loops rescale every fourth step (every step in SHORT_PARTS): J is linear and a power of two scales
-// exactly, so v after any number of steps is the same up to a power of two (and, rescaled, the same
-// bits) unless four steps take it beyond f32's range from [1, 2), i.e. grow or shrink it by more
-// than 2^±31 a step. The rescale was half a tangent step's arithmetic on SwiftShader.
+// J_k v alone. The parts' loops rescale every fourth step (every step in SHORT_PARTS): J is linear
+// and a power of two scales exactly, so v after any number of steps is the same up to a power of two
+// (and, rescaled, the same bits) unless four steps take it beyond f32's range from [1, 2), i.e. grow
+// or shrink it by more than 2^±31 a step. The rescale was half a tangent step's arithmetic on SwiftShader.
 fn tangent_map(t: Tangent, z: State, h: Vec) -> Tangent {
   return Tangent(opt_tangent(t.v, z, h), t.lexp);
 }
@@ -224,7 +224,7 @@ fn advance_part(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, 
 // fails is left pending. Nothing runs for a trajectory that escaped, or whose earlier part ended out
 // of bounds (`traj_gone`): its record is a diverged one whatever follows, and a map's diverged region
 // no longer runs the rest of the iterations (mf-scalar over [-2, 2]² at h = 1.1, 40% diverged, on
-// SwiftShader: 1024² × 1000 1135 → 951 ms, × 70 with P = 64 561 → 410 ms; bounded maps the same).
+// SwiftShader: 1024² × 1000 1131 → 903 ms, × 70 with P = 64 561 → 410 ms; bounded maps the same).
 fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tangent: bool, half: u32) {
   if (k0 >= k1 || (*st).escape != 0u || traj_gone()) { return; }
   let growth = select(0u, half, GROWTH);
@@ -236,12 +236,12 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
   var x = start;
   var tg = Tangent((*st).v, (*st).lexp);
   var m = 0u;
-  // SHORT_PARTS: the least k + 1 whose state escaped (rule 2 exactly; PERIOD_NONE: none).
-  var escape = PERIOD_NONE;
+  // SHORT_PARTS: the least k + 1 whose state escaped (rule 2 exactly).
+  var escape = ESCAPE_NONE;
   if (SHORT_PARTS) {
     for (var k = k0; k < k1; k++) {
       part_step(&x, &tg, &m, a, h, tangent, growth, observe, true);
-      escape = min(escape, select(PERIOD_NONE, k + 1u, escaped(state_x(x), g.radius)));
+      escape = min(escape, select(ESCAPE_NONE, k + 1u, escaped(state_x(x), g.radius)));
     }
   } else {
     // The steps beyond a multiple of four first, without a loop of their own.
@@ -264,7 +264,7 @@ fn part_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry, tang
     growth != 0u,
   );
   if (SHORT_PARTS) {
-    if (escape != PERIOD_NONE) { (*st).escape = escape; }
+    if (escape != ESCAPE_NONE) { (*st).escape = escape; }
   } else if (!bounded) {
     mark_pending(k0, k1, start, state_x(x), g.radius);
   }
@@ -309,8 +309,8 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var found = select(PERIOD_NONE, (*st).period + g.check, (*st).period != 0u);
   var r1 = bitcast<u32>((*st).r1);
   var r2 = bitcast<u32>((*st).r2);
-  // EXACT_TAIL: the least k + 1 whose state escaped (PERIOD_NONE: none).
-  var escape = PERIOD_NONE;
+  // EXACT_TAIL: the least k + 1 whose state escaped.
+  var escape = ESCAPE_NONE;
   // Without TAIL_WINDOW the tail meets T only at its first step (P = 1, H = 0).
   if (LYAPUNOV && !TAIL_WINDOW && k0 == g.t && g.warm < g.t) { tg = tangent_unit(tg); }
   for (var k = k0; k < k1; k++) {
@@ -334,12 +334,12 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
     found = min(found, select(PERIOD_NONE, k + 1u, hit));
     extent = max(extent, d);
     first = 0u;
-    if (EXACT_TAIL) { escape = min(escape, select(PERIOD_NONE, k + 1u, escaped(xk, g.radius))); }
+    if (EXACT_TAIL) { escape = min(escape, select(ESCAPE_NONE, k + 1u, escaped(xk, g.radius))); }
     if (OBSERVE && k >= g.t) { kernel_step(xk); }
   }
   // ‖x_k‖∞ ≤ ‖c‖∞ + d_k (x is part of the state), with the margin of `part_run`'s growth bound.
   if (EXACT_TAIL) {
-    if (escape != PERIOD_NONE) { (*st).escape = escape; }
+    if (escape != ESCAPE_NONE) { (*st).escape = escape; }
   } else if (!((vec_norm(state_x(c)) + bitcast<f32>(extent)) * 1.0000005 <= g.radius)) {
     mark_pending(k0, k1, start, state_x(x), g.radius);
   }

@@ -29,6 +29,9 @@ fn escaped(x: Vec, radius: f32) -> bool {
   return vec_norm_bits(x) > bitcast<u32>(radius);
 }
 
+// No escape found yet, where a loop keeps the least k + 1 that escaped (a min finds the first).
+const ESCAPE_NONE: u32 = 0xffffffffu;
+
 // The first part of this invocation whose running maximum did not clear the radius: its first
 // iteration and start state; and `pending_end`, the end of the first part whose end state is out of
 // bounds (0: none).

@@ -106,8 +106,8 @@ export const GENERAL_GEOMETRY: GeometryVariant = {
 
 /**
  * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS,
- * EXACT_TAIL and SETTLE overrides of shaders/gd-core.wgsl): growth tracking where the window's halves are shorter than GROWTH_MIN_HALF
- * and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
+ * EXACT_TAIL and SETTLE overrides of shaders/gd-core.wgsl): growth tracking where the window's halves
+ * are shorter than GROWTH_MIN_HALF and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
  * tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P), the parts
  * before the checkpoint that are empty, the four-step loops of parts that are all a few steps long
  * (whose rule 2 is then tested exactly, and the tail's too when it is short), and, in a long run,
