@@ -51,13 +51,21 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
     this.wheelView = zoomAbout(base, this.cb.size(), x, y, factor);
     this.cb.commit(this.wheelView, first);
     clearTimeout(this.wheelTimer);
-    this.wheelTimer = window.setTimeout(() => {
-      if (this.wheelView) this.cb.commit(this.wheelView, true);
-      this.wheelView = null;
-    }, WHEEL_IDLE_MS);
+    this.wheelTimer = window.setTimeout(() => this.endWheel(), WHEEL_IDLE_MS);
   };
 
+  /**
+   * Ends a wheel gesture now, entering its view in history, as its quiet time would: a press within
+   * WHEEL_IDLE_MS of the last notch otherwise had its pan or box undone by that late commit.
+   */
+  private endWheel(): void {
+    clearTimeout(this.wheelTimer);
+    if (this.wheelView) this.cb.commit(this.wheelView, true);
+    this.wheelView = null;
+  }
+
   protected override pressed(): void {
+    this.endWheel();
     this.start = this.cb.view();
   }
 

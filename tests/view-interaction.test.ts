@@ -1,0 +1,94 @@
+/**
+ * The map's gestures (src/ui/basin-map/view-interaction.ts) on a stand-in drawing area: wheel zoom
+ * about the cursor and drag to pan, committed views and history entries, with the wheel's quiet time
+ * run on fake timers.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ReactiveController } from 'lit';
+import { ViewInteraction } from '../src/ui/basin-map/view-interaction.ts';
+import { panBy, zoomAbout, type View } from '../src/ui/shared/view.ts';
+
+const SIZE = { width: 400, height: 200 };
+
+/** A drawing area at the page's origin that records its listeners, so a test can fire events. */
+function fakeArea() {
+  const listeners = new Map<string, (e: unknown) => void>();
+  return {
+    listeners,
+    addEventListener: (type: string, f: (e: unknown) => void) => listeners.set(type, f),
+    removeEventListener: (type: string) => listeners.delete(type),
+    getBoundingClientRect: () => ({ left: 0, top: 0, ...SIZE }),
+    setPointerCapture: () => {},
+    fire(type: string, e: Record<string, unknown>) {
+      listeners.get(type)!({ pointerId: 1, button: 0, shiftKey: false, preventDefault() {}, ...e });
+    },
+  };
+}
+
+function setUp() {
+  let view: View = { u: [-2, 2], v: [-1, 1] };
+  const commits: [View, boolean][] = [];
+  const controllers: ReactiveController[] = [];
+  const interaction = new ViewInteraction(
+    { addController: (c: ReactiveController) => controllers.push(c) } as never,
+    {
+      view: () => view,
+      size: () => SIZE,
+      preview: () => {},
+      commit: (v: View, record: boolean) => {
+        view = v;
+        commits.push([v, record]);
+      },
+      box: () => {},
+      pick: () => {},
+      hover: () => {},
+      leave: () => {},
+    },
+  );
+  const area = fakeArea();
+  interaction.attach(area as unknown as HTMLElement);
+  return { area, commits, view: () => view };
+}
+
+describe('map gestures', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.stubGlobal('window', globalThis);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('a wheel gesture commits at once and enters history once quiet', () => {
+    const { area, commits, view } = setUp();
+    const start = view();
+    area.fire('wheel', { clientX: 300, clientY: 100, deltaY: -100, deltaMode: 0 });
+    area.fire('wheel', { clientX: 300, clientY: 100, deltaY: -100, deltaMode: 0 });
+    const zoomed = zoomAbout(zoomAbout(start, SIZE, 300, 100, 1 / 1.25), SIZE, 300, 100, 1 / 1.25);
+    expect(view()).toEqual(zoomed);
+    expect(commits.map(([, r]) => r)).toEqual([true, false]);
+    vi.advanceTimersByTime(300);
+    expect(commits.map(([, r]) => r)).toEqual([true, false, true]);
+    expect(view()).toEqual(zoomed);
+  });
+
+  it('a drag right after the wheel pans the zoomed view, and the wheel’s quiet time does not undo it', () => {
+    const { area, commits, view } = setUp();
+    area.fire('wheel', { clientX: 300, clientY: 100, deltaY: -300, deltaMode: 0 });
+    const zoomed = view();
+    // Within the wheel's quiet time (250 ms): press, move 100 px right, release.
+    vi.advanceTimersByTime(50);
+    area.fire('pointerdown', { clientX: 200, clientY: 100 });
+    area.fire('pointermove', { clientX: 250, clientY: 100 });
+    area.fire('pointermove', { clientX: 300, clientY: 100 });
+    area.fire('pointerup', { clientX: 300, clientY: 100 });
+    const panned = panBy(zoomed, SIZE, 100, 0);
+    expect(view()).toEqual(panned);
+    vi.advanceTimersByTime(1000);
+    expect(view()).toEqual(panned);
+    // History: the wheel's first notch, its end (when the press began), the pan.
+    expect(commits.map(([, r]) => r)).toEqual([true, true, true]);
+    expect(commits[1][0]).toEqual(zoomed);
+  });
+});
