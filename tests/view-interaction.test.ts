@@ -47,7 +47,7 @@ function setUp() {
   );
   const area = fakeArea();
   interaction.attach(area as unknown as HTMLElement);
-  return { area, commits, view: () => view };
+  return { area, commits, interaction, view: () => view };
 }
 
 describe('map gestures', () => {
@@ -90,5 +90,15 @@ describe('map gestures', () => {
     // History: the wheel's first notch, its end (when the press began), the pan.
     expect(commits.map(([, r]) => r)).toEqual([true, true, true]);
     expect(commits[1][0]).toEqual(zoomed);
+  });
+
+  it('ending the wheel gesture (a key press does) enters it in history once, and nothing comes later', () => {
+    const { area, commits, interaction } = setUp();
+    area.fire('wheel', { clientX: 100, clientY: 50, deltaY: 200, deltaMode: 0 });
+    interaction.endWheel();
+    expect(commits.map(([, r]) => r)).toEqual([true, true]);
+    vi.advanceTimersByTime(1000);
+    interaction.endWheel();
+    expect(commits).toHaveLength(2);
   });
 });

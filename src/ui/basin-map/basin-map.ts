@@ -187,8 +187,9 @@ export class BasinMap extends LitElement {
     if (!action) return;
     e.preventDefault();
     e.stopPropagation();
-    if (action.kind === 'inspect') this.pickAt(action.x, action.y);
-    else this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
+    if (action.kind === 'inspect') return this.pickAt(action.x, action.y);
+    this.interaction.endWheel();
+    this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
   };
 
   /** Numbers the record reads, so that only the latest one updates the readout. */

@@ -55,10 +55,11 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
   };
 
   /**
-   * Ends a wheel gesture now, entering its view in history, as its quiet time would: a press within
-   * WHEEL_IDLE_MS of the last notch otherwise had its pan or box undone by that late commit.
+   * Ends a wheel gesture now, entering its view in history, as its quiet time would. Called when a
+   * press or a key begins another change of view: within WHEEL_IDLE_MS of the last notch, that late
+   * commit otherwise undid the pan, box or key's view.
    */
-  private endWheel(): void {
+  endWheel(): void {
     clearTimeout(this.wheelTimer);
     if (this.wheelView) this.cb.commit(this.wheelView, true);
     this.wheelView = null;
