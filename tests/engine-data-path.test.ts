@@ -9,6 +9,7 @@ import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
 import { ShaderCompileError } from '../src/engine/shader.ts';
 import { countOutcomes, Outcome, RECORD_BYTES } from '../src/core/outcome.ts';
 import { runGrid } from '../src/reference/grid.ts';
+import { columnRecord } from '../src/core/host-result.ts';
 import { fieldRanges } from '../src/colormaps.ts';
 import { parseSpec, SpecError } from '../src/experiment/spec.ts';
 import {
@@ -93,18 +94,7 @@ describe('chunking, tiling and the data path', () => {
       for (const k of [0, 47, 48 * 24 + 24, 48 * 48 - 1, 1000, 1500]) {
         const r = await result.readRecord(k);
         const c = result.columns;
-        expect(r).toEqual({
-          outcome: c.outcome[k],
-          iter: c.iter[k],
-          period: c.period[k],
-          lyapunov: c.lyapunov[k],
-          f: c.f[k],
-          sharpness: c.sharpness[k],
-          obs0: c.obs0[k],
-          obs1: c.obs1[k],
-          final0: c.final0[k],
-          final1: c.final1[k],
-        });
+        expect(r).toEqual(columnRecord(c, k));
         // Away from basin boundaries the pixel is what float64 says it is.
         expect(r.outcome).toBe(ref.outcome[k]);
         if (r.outcome === Outcome.PERIODIC) periodic++;
