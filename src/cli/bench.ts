@@ -17,12 +17,12 @@ import { CliError, parseFlags, parseInteger } from './args.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { benchCpu } from './bench-cpu.ts';
 
-export const help = `gdlab bench: the basin engine against a bare GD kernel, on a throughput and a latency workload
+export const help = `gdlab bench: the basin engine against a bare GD kernel, on throughput, latency and divergent workloads
 
 usage: gdlab bench [--size N] [--iters N] [--latency-iters N] [--cpu-size N] [--repeat R] [--out FILE]
 
-  --size N           grid N×N of both workloads (default 1024)
-  --iters N          iterations of the throughput workload (default 1000)
+  --size N           grid N×N of every workload (default 1024)
+  --iters N          iterations of the throughput and divergent workloads (default 1000)
   --latency-iters N  iterations of the latency workload (default 20)
   --cpu-size N       CPU reference grid N×N (default 32; 0 skips it), scaled per step
   --cpu-engine-size N  CPU engine grid N×N, one thread and all threads (default 256; 0 skips it)
@@ -31,7 +31,9 @@ usage: gdlab bench [--size N] [--iters N] [--latency-iters N] [--cpu-size N] [--
 
 Workload: mf-scalar (1 - xy)²/2 at h = 1.1 over starts (x, y) ∈ [0.2, 1.6]², where every trajectory
 stays bounded and ends on the attracting 2-cycle of the diagonal, so every step is real work; the
-transient is half the iterations. "engine" is runBasin as the lab calls it for a map coloured by
+transient is half the iterations. The divergent workload is the same over [-2, 2]², where 40% of the
+starts diverge (the engine stops them, the bare kernel runs on with infinities; steps per second
+count every pixel's N for both), without Adam. "engine" is runBasin as the lab calls it for a map coloured by
 outcome: classification, records kept in GPU memory, counts reduced on the GPU, the statistics read
 back (value ranges are reduced when a colour asks for them: 40 ms more at 1024² here);
 "engine_counts" is runBasin as \`gdlab basin --json\` calls it (records: 'none'): a summary word per
@@ -60,11 +62,15 @@ const OPTIONS = {
 /** Bias-corrected Adam at h = 0.1: the optimizer workload beside GD's. */
 const ADAM = { optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam' as const }, lr: 0.1 };
 
+/** The bounded workload's plane, and the divergent one's: 40% of its starts diverge at h = 1.1. */
+const BOUNDED_PLANE = { u: { quantity: 'x', min: 0.2, max: 1.6 }, v: { quantity: 'y', min: 0.2, max: 1.6 } };
+const DIVERGENT_PLANE = { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'y', min: -2, max: 2 } };
+
 function workload(
   size: number,
   iterations: number,
   lyapunov: boolean,
-  over: { optimizer?: OptimizerSettings; lr?: number } = {},
+  over: { optimizer?: OptimizerSettings; lr?: number; plane?: typeof BOUNDED_PLANE } = {},
 ): ExperimentSpec {
   const preset = getPreset('mf-scalar');
   if (!preset) throw new CliError('the mf-scalar preset is missing');
@@ -74,7 +80,7 @@ function workload(
     objective: { expr: preset.formula, preset: preset.id, params: {} },
     lr: 1.1,
     x0: [0, 0],
-    plane: { u: { quantity: 'x', min: 0.2, max: 1.6 }, v: { quantity: 'y', min: 0.2, max: 1.6 } },
+    plane: BOUNDED_PLANE,
     size: [size, size],
     iterations,
     transient: Math.floor(iterations / 2),
@@ -92,10 +98,25 @@ interface Best {
 const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6).toFixed(1)} M`);
 const round = (v: number) => Math.round(v * 100) / 100;
 
-/** Measures one workload: engine, engine + Lyapunov and bare, interleaved, then one profiled run each. */
-async function measure(engine: GpuBasinEngine, size: number, iterations: number, repeat: number) {
-  const classify = workload(size, iterations, false);
-  const lyap = workload(size, iterations, true);
+/** What a workload measures: the bounded ones all six, the divergent one the GD engine's four. */
+const ALL_KINDS = ['engine', 'engine_counts', 'engine_lyapunov', 'bare', 'adam', 'adam_lyapunov'] as const;
+type Kind = (typeof ALL_KINDS)[number];
+
+/**
+ * Measures one workload: engine, engine + Lyapunov and bare (and Adam, on the bounded plane),
+ * interleaved, then one profiled run each. On the divergent plane a diverged pixel's steps end at its
+ * escape, so steps per second count every pixel's N (the bare kernel's work) as on the bounded one.
+ */
+async function measure(
+  engine: GpuBasinEngine,
+  size: number,
+  iterations: number,
+  repeat: number,
+  divergent = false,
+) {
+  const plane = divergent ? { plane: DIVERGENT_PLANE } : {};
+  const classify = workload(size, iterations, false, plane);
+  const lyap = workload(size, iterations, true, plane);
   const adam = workload(size, iterations, false, ADAM);
   const adamLyap = workload(size, iterations, true, ADAM);
   const objective = compileObjective({ expr: classify.objective.expr, params: {} });
@@ -111,11 +132,13 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
   };
   const runEngine = async (spec: ExperimentSpec, records: 'keep' | 'none' = 'keep') => {
     const r = await engine.runBasin(spec, { records });
-    if (r.steps !== steps) throw new Error(`expected ${steps} steps, the engine took ${r.steps}`);
     bounded = size * size - r.counts.diverged;
+    if (!divergent && r.steps !== steps)
+      throw new Error(`expected ${steps} steps, the engine took ${r.steps}`);
+    if (divergent && !(bounded < size * size)) throw new Error('the divergent workload diverged nowhere');
     r.dispose();
   };
-  const kinds = {
+  const all: Record<Kind, () => Promise<unknown>> = {
     bare: () => runBare(engine, classify, objective),
     engine: () => runEngine(classify),
     engine_counts: () => runEngine(classify, 'none'),
@@ -123,16 +146,18 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
     adam: () => runEngine(adam),
     adam_lyapunov: () => runEngine(adamLyap),
   };
+  const kinds = ALL_KINDS.filter((k) => !divergent || !k.startsWith('adam'));
   // Compile every pipeline and teach the cost model this device at this size before timing.
-  for (const f of Object.values(kinds)) await f();
-  const best = Object.fromEntries(
-    Object.keys(kinds).map((k) => [k, { ms: Infinity, cpuMs: Infinity }]),
-  ) as Record<keyof typeof kinds, Best>;
+  for (const k of kinds) await all[k]();
+  const best = Object.fromEntries(kinds.map((k) => [k, { ms: Infinity, cpuMs: Infinity }])) as Record<
+    Kind,
+    Best
+  >;
   // Interleaved rounds, fastest of each: a machine shared with other work slows whichever
-  // measurement it overlaps, and interleaving spreads that over all three.
+  // measurement it overlaps, and interleaving spreads that over all of them.
   for (let r = 0; r < repeat; r++)
-    for (const k of Object.keys(kinds) as (keyof typeof kinds)[]) {
-      const t = await timed(kinds[k]);
+    for (const k of kinds) {
+      const t = await timed(all[k]);
       best[k] = { ms: Math.min(best[k].ms, t.ms), cpuMs: Math.min(best[k].cpuMs, t.cpuMs) };
     }
   const phases = async (spec: ExperimentSpec, records: 'keep' | 'none' = 'keep'): Promise<RunTimings> => {
@@ -140,40 +165,43 @@ async function measure(engine: GpuBasinEngine, size: number, iterations: number,
     r.dispose();
     return r.timings!;
   };
-  const barePhases: BareTimings = await runBare(engine, classify, objective);
-  const entry = (b: Best, p: RunTimings | Omit<BareTimings, 'ms'>) => ({
-    ms: round(b.ms),
-    cpu_ms: round(b.cpuMs),
-    steps_per_s: steps / (b.ms / 1000),
-    phases_ms: Object.fromEntries(Object.entries(p).map(([k, v]) => [k, round(v)])),
-  });
-  const { ms: _ms, ...bareSplit } = barePhases;
+  const { ms: _ms, ...bareSplit } = await runBare(engine, classify, objective);
+  const profiled: Record<Kind, () => Promise<RunTimings | Omit<BareTimings, 'ms'>>> = {
+    engine: () => phases(classify),
+    engine_counts: () => phases(classify, 'none'),
+    engine_lyapunov: () => phases(lyap),
+    bare: async () => bareSplit,
+    adam: () => phases(adam),
+    adam_lyapunov: () => phases(adamLyap),
+  };
+  const entries: Record<string, unknown> = {};
+  for (const k of kinds) {
+    const b = best[k];
+    entries[k] = {
+      ms: round(b.ms),
+      cpu_ms: round(b.cpuMs),
+      steps_per_s: steps / (b.ms / 1000),
+      phases_ms: Object.fromEntries(Object.entries(await profiled[k]()).map(([n, v]) => [n, round(v)])),
+    };
+  }
+  const over = (f: (b: Best) => number) =>
+    Object.fromEntries(
+      kinds.filter((k) => k !== 'bare').map((k) => [`${k}_over_bare`, round(f(best[k]) / f(best.bare))]),
+    );
   return {
     size: [size, size],
     iterations,
     steps,
     bounded,
-    engine: entry(best.engine, await phases(classify)),
-    engine_counts: entry(best.engine_counts, await phases(classify, 'none')),
-    engine_lyapunov: entry(best.engine_lyapunov, await phases(lyap)),
-    bare: entry(best.bare, bareSplit),
-    adam: entry(best.adam, await phases(adam)),
-    adam_lyapunov: entry(best.adam_lyapunov, await phases(adamLyap)),
-    ratios: {
-      engine_over_bare: round(best.engine.ms / best.bare.ms),
-      engine_counts_over_bare: round(best.engine_counts.ms / best.bare.ms),
-      engine_lyapunov_over_bare: round(best.engine_lyapunov.ms / best.bare.ms),
-      adam_over_bare: round(best.adam.ms / best.bare.ms),
-      adam_lyapunov_over_bare: round(best.adam_lyapunov.ms / best.bare.ms),
-    },
-    cpu_time_ratios: {
-      engine_over_bare: round(best.engine.cpuMs / best.bare.cpuMs),
-      engine_counts_over_bare: round(best.engine_counts.cpuMs / best.bare.cpuMs),
-      engine_lyapunov_over_bare: round(best.engine_lyapunov.cpuMs / best.bare.cpuMs),
-      adam_over_bare: round(best.adam.cpuMs / best.bare.cpuMs),
-      adam_lyapunov_over_bare: round(best.adam_lyapunov.cpuMs / best.bare.cpuMs),
-    },
-  };
+    ...entries,
+    ratios: over((b) => b.ms),
+    cpu_time_ratios: over((b) => b.cpuMs),
+  } as {
+    iterations: number;
+    bounded: number;
+    ratios: Record<string, number>;
+    cpu_time_ratios: Record<string, number>;
+  } & Partial<Record<Kind, { ms: number; steps_per_s: number; phases_ms: Record<string, number> }>>;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -196,6 +224,7 @@ export async function run(argv: string[]): Promise<number> {
     const workloads = {
       throughput: await measure(engine, size, iterations, repeat),
       latency: await measure(engine, size, latencyIters, repeat),
+      divergent: await measure(engine, size, iterations, repeat, true),
     };
     const engineSize =
       flags['cpu-engine-size'] !== undefined
@@ -219,7 +248,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     const result = {
       adapter: gpu.adapterName,
-      workload: 'mf-scalar, h = 1.1, starts (x, y) in [0.2, 1.6]^2, all bounded, transient N/2',
+      workload:
+        'mf-scalar, h = 1.1, starts (x, y) in [0.2, 1.6]^2, all bounded, transient N/2; divergent: [-2, 2]^2',
       workloads,
       cpu_reference_f64: cpu,
       cpu_engine: cpuEngine,
@@ -231,15 +261,9 @@ export async function run(argv: string[]): Promise<number> {
     };
     for (const [name, w] of Object.entries(workloads)) {
       say(`\n${name}: ${size}×${size} × ${w.iterations} iterations (bounded ${w.bounded} of ${size * size})`);
-      for (const k of [
-        'engine',
-        'engine_counts',
-        'engine_lyapunov',
-        'bare',
-        'adam',
-        'adam_lyapunov',
-      ] as const) {
+      for (const k of ALL_KINDS) {
         const e = w[k];
+        if (!e) continue;
         const p = Object.entries(e.phases_ms)
           .map(([n, v]) => `${n} ${v}`)
           .join(', ');

@@ -1,0 +1,44 @@
+/**
+ * `gdlab bench` end to end on a small grid: its three workloads and what each measured, as JSON.
+ * Nothing here asserts a speed (a timed test on a shared machine could only flake); it asserts that
+ * every kind ran the workload it names.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli, tempDir } from './helpers/cli.ts';
+
+describe('gdlab bench', () => {
+  test('throughput, latency and divergent workloads, each kind against the bare kernel', async () => {
+    const out = join(tempDir('gdlab-bench-'), 'results.json');
+    const args = ['bench', '--size', '48', '--iters', '60', '--latency-iters', '20', '--repeat', '1'];
+    const { stdout } = await runCli([...args, '--cpu-size', '0', '--cpu-engine-size', '0', '--out', out], {
+      timeout: 120_000,
+    });
+    expect(stdout).toMatch(/divergent: 48×48 × 60 iterations/);
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    const { throughput, latency, divergent } = r.workloads;
+    expect([throughput.iterations, latency.iterations, divergent.iterations]).toEqual([60, 20, 60]);
+    expect(throughput.steps).toBe(48 * 48 * 60);
+    // The bounded plane: every start stays bounded; the divergent one: many diverge, not all.
+    expect(throughput.bounded).toBe(48 * 48);
+    expect(latency.bounded).toBe(48 * 48);
+    expect(divergent.bounded).toBeGreaterThan(0.4 * 48 * 48);
+    expect(divergent.bounded).toBeLessThan(0.8 * 48 * 48);
+    const kinds = ['engine', 'engine_counts', 'engine_lyapunov', 'adam', 'adam_lyapunov'];
+    for (const [name, w, expected] of [
+      ['throughput', throughput, kinds],
+      ['latency', latency, kinds],
+      ['divergent', divergent, kinds.slice(0, 3)],
+    ] as const) {
+      expect(Object.keys(w.ratios), name).toEqual(expected.map((k) => `${k}_over_bare`));
+      for (const k of [...expected, 'bare']) {
+        expect(w[k].ms, `${name} ${k}`).toBeGreaterThan(0);
+        // Every pixel's N steps per second, over the time (which the JSON rounds to 0.01 ms).
+        expect(Math.abs((1000 * w.steps) / w[k].steps_per_s - w[k].ms), `${name} ${k}`).toBeLessThan(0.0051);
+      }
+      for (const v of Object.values(w.ratios)) expect(v).toBeGreaterThan(0);
+    }
+    expect(divergent.adam).toBeUndefined();
+  });
+});
