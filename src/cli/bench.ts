@@ -130,7 +130,7 @@ async function measure(
     const c = process.cpuUsage(c0);
     return { ms, cpuMs: (c.user + c.system) / 1000 };
   };
-  const runEngine = async (spec: ExperimentSpec, records: 'keep' | 'none' = 'keep') => {
+  const runEngine = async (spec: ExperimentSpec, records: 'keep' | 'none') => {
     const r = await engine.runBasin(spec, { records });
     bounded = size * size - r.counts.diverged;
     if (!divergent && r.steps !== steps)
@@ -138,17 +138,18 @@ async function measure(
     if (divergent && !(bounded < size * size)) throw new Error('the divergent workload diverged nowhere');
     r.dispose();
   };
-  const all: Record<Kind, () => Promise<unknown>> = {
-    bare: () => runBare(engine, classify, objective),
-    engine: () => runEngine(classify),
-    engine_counts: () => runEngine(classify, 'none'),
-    engine_lyapunov: () => runEngine(lyap),
-    adam: () => runEngine(adam),
-    adam_lyapunov: () => runEngine(adamLyap),
+  // What each engine kind runs: its spec and whether it keeps records.
+  const runs: Record<Exclude<Kind, 'bare'>, [ExperimentSpec, 'keep' | 'none']> = {
+    engine: [classify, 'keep'],
+    engine_counts: [classify, 'none'],
+    engine_lyapunov: [lyap, 'keep'],
+    adam: [adam, 'keep'],
+    adam_lyapunov: [adamLyap, 'keep'],
   };
+  const once = (k: Kind) => (k === 'bare' ? runBare(engine, classify, objective) : runEngine(...runs[k]));
   const kinds = ALL_KINDS.filter((k) => !divergent || !k.startsWith('adam'));
   // Compile every pipeline and teach the cost model this device at this size before timing.
-  for (const k of kinds) await all[k]();
+  for (const k of kinds) await once(k);
   const best = Object.fromEntries(kinds.map((k) => [k, { ms: Infinity, cpuMs: Infinity }])) as Record<
     Kind,
     Best
@@ -157,22 +158,17 @@ async function measure(
   // measurement it overlaps, and interleaving spreads that over all of them.
   for (let r = 0; r < repeat; r++)
     for (const k of kinds) {
-      const t = await timed(all[k]);
+      const t = await timed(() => once(k));
       best[k] = { ms: Math.min(best[k].ms, t.ms), cpuMs: Math.min(best[k].cpuMs, t.cpuMs) };
     }
-  const phases = async (spec: ExperimentSpec, records: 'keep' | 'none' = 'keep'): Promise<RunTimings> => {
+  // One more run of each, waiting between its phases.
+  const { ms: _ms, ...bareSplit } = await runBare(engine, classify, objective);
+  const phases = async (k: Kind): Promise<RunTimings | Omit<BareTimings, 'ms'>> => {
+    if (k === 'bare') return bareSplit;
+    const [spec, records] = runs[k];
     const r = await engine.runBasin(spec, { profile: true, records });
     r.dispose();
     return r.timings!;
-  };
-  const { ms: _ms, ...bareSplit } = await runBare(engine, classify, objective);
-  const profiled: Record<Kind, () => Promise<RunTimings | Omit<BareTimings, 'ms'>>> = {
-    engine: () => phases(classify),
-    engine_counts: () => phases(classify, 'none'),
-    engine_lyapunov: () => phases(lyap),
-    bare: async () => bareSplit,
-    adam: () => phases(adam),
-    adam_lyapunov: () => phases(adamLyap),
   };
   const entries: Record<string, unknown> = {};
   for (const k of kinds) {
@@ -181,7 +177,7 @@ async function measure(
       ms: round(b.ms),
       cpu_ms: round(b.cpuMs),
       steps_per_s: steps / (b.ms / 1000),
-      phases_ms: Object.fromEntries(Object.entries(await profiled[k]()).map(([n, v]) => [n, round(v)])),
+      phases_ms: Object.fromEntries(Object.entries(await phases(k)).map(([n, v]) => [n, round(v)])),
     };
   }
   const over = (f: (b: Best) => number) =>
