@@ -5,6 +5,7 @@
  * out-of-memory and validation scopes, so a grid too large for the device is reported as such.
  */
 import { GpuError } from './shader.ts';
+import { scoped } from './error-scopes.ts';
 
 export class BufferPool {
   private free: GPUBuffer[] = [];
@@ -71,11 +72,8 @@ export async function createBuffer(
   retry?: () => void,
 ): Promise<GPUBuffer> {
   for (let attempt = 0; ; attempt++) {
-    device.pushErrorScope('out-of-memory');
-    device.pushErrorScope('validation');
-    const b = device.createBuffer(descriptor);
-    const validation = await device.popErrorScope();
-    const oom = await device.popErrorScope();
+    const { value: b, errors } = scoped(device, () => device.createBuffer(descriptor));
+    const { validation, oom } = await errors;
     if (!validation && !oom) return b;
     b.destroy();
     if (oom && retry && attempt === 0) {

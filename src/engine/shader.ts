@@ -4,6 +4,8 @@
  * and column within it, and pipelines created inside validation and out-of-memory error scopes.
  */
 
+import { scoped } from './error-scopes.ts';
+
 /** One piece of a shader module's source. */
 export interface ShaderPart {
   /** `objective (generated)` or a file name such as `shaders/basin.wgsl`. */
@@ -80,18 +82,19 @@ export async function createShaderModule(
     name: p.name,
     code: p.code.endsWith('\n') ? p.code.slice(0, -1) : p.code,
   }));
-  device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label, code: joinParts(normalised) });
-  const info = await module.getCompilationInfo();
-  const scoped = await device.popErrorScope();
+  const { value: module, errors } = scoped(device, () =>
+    device.createShaderModule({ label, code: joinParts(normalised) }),
+  );
+  const [info, caught] = await Promise.all([module.getCompilationInfo(), errors]);
+  const failed = caught.validation ?? caught.oom;
   const messages: ShaderMessage[] = info.messages.map((m) => {
     const where = m.lineNum > 0 ? locate(normalised, m.lineNum) : { part: label, line: 0 };
     return { type: m.type, message: m.message, part: where.part, line: where.line, column: m.linePos };
   });
   if (messages.some((m) => m.type === 'error')) throw new ShaderCompileError(label, messages);
-  if (scoped)
+  if (failed)
     throw new ShaderCompileError(label, [
-      { type: 'error', message: scoped.message, part: label, line: 0, column: 0 },
+      { type: 'error', message: failed.message, part: label, line: 0, column: 0 },
     ]);
   return module;
 }
@@ -105,17 +108,15 @@ export async function createComputePipeline(
   device: GPUDevice,
   descriptor: GPUComputePipelineDescriptor & { label: string },
 ): Promise<GPUComputePipeline> {
-  device.pushErrorScope('out-of-memory');
-  device.pushErrorScope('validation');
+  const { value: made, errors } = scoped(device, () => device.createComputePipelineAsync(descriptor));
   let pipeline: GPUComputePipeline | null = null;
   let failure: unknown = null;
   try {
-    pipeline = await device.createComputePipelineAsync(descriptor);
+    pipeline = await made;
   } catch (e) {
     failure = e;
   }
-  const validation = await device.popErrorScope();
-  const oom = await device.popErrorScope();
+  const { validation, oom } = await errors;
   if (validation) throw new GpuError('validation', `creating ${descriptor.label}`, validation.message);
   if (oom) throw new GpuError('out-of-memory', `creating ${descriptor.label}`, oom.message);
   if (!pipeline)
@@ -136,12 +137,12 @@ export async function createBuffers<K extends string>(
   what: string,
   descriptors: Record<K, GPUBufferDescriptor>,
 ): Promise<Record<K, GPUBuffer>> {
-  device.pushErrorScope('out-of-memory');
-  device.pushErrorScope('validation');
-  const out = {} as Record<K, GPUBuffer>;
-  for (const key of Object.keys(descriptors) as K[]) out[key] = device.createBuffer(descriptors[key]);
-  const validation = await device.popErrorScope();
-  const oom = await device.popErrorScope();
+  const { value: out, errors } = scoped(device, () => {
+    const made = {} as Record<K, GPUBuffer>;
+    for (const key of Object.keys(descriptors) as K[]) made[key] = device.createBuffer(descriptors[key]);
+    return made;
+  });
+  const { validation, oom } = await errors;
   if (validation || oom) {
     for (const b of Object.values<GPUBuffer>(out)) b.destroy();
     if (oom) throw new GpuError('out-of-memory', what, oom.message);
