@@ -275,6 +275,9 @@ fn choose_range(@builtin(local_invocation_index) lid: u32) {
   }
 }
 
+// Bins of the workgroup histogram (sharedBins of src/engine/bifurcation.ts: SHARED_BINS on a GPU, 1 on
+// a CPU adapter, where `U.shared_bins` is 0 and every count is an atomic in `counts`).
+override SHARED_BINS: u32 = 3840u;
 var<workgroup> wg_bins: array<atomic<u32>, SHARED_BINS>;
 
 // Bin of o among n over [lo, hi] (rowOf of src/core/ensemble.ts), n when outside or not finite.

@@ -132,6 +132,34 @@ describe('GPU ensemble engine', () => {
   });
 });
 
+describe('GPU ensemble engine, histogram in workgroup memory or not', () => {
+  it('bins the same counts with and without the workgroup histogram', async () => {
+    // 64 samples a column: each workgroup of the binning pass holds one column's samples, so with
+    // shared bins its counts go through workgroup memory (a GPU's default; SwiftShader's is none).
+    // The range cuts the attractor, so the column's `outside` bin is used too.
+    const spec = doubleWellSpec({
+      lr: [1.2, 1.5],
+      columns: 3,
+      samples: 64,
+      transient: 200,
+      keep: 50,
+      range: [-1, 1],
+    });
+    const { objective, plan } = prepareEnsemble(spec);
+    const [shared, global] = await withDevice(async (device) => [
+      await new GpuEnsembleEngine(device, { sharedBins: 3840 }).runEnsemble(spec, objective, plan),
+      await new GpuEnsembleEngine(device, { sharedBins: 0 }).runEnsemble(spec, objective, plan),
+    ]);
+    expectExactMass(shared);
+    expect(shared.outside.some((v) => v > 0)).toBe(true);
+    expect(Array.from(shared.density)).toEqual(Array.from(global.density));
+    expect(Array.from(shared.outside)).toEqual(Array.from(global.outside));
+    await withDevice(async (device) => {
+      expect(() => new GpuEnsembleEngine(device, { sharedBins: 5000 })).toThrow(/sharedBins 5000/);
+    });
+  });
+});
+
 describe('GPU ensemble engine, other observables and sweeps', () => {
   it('agrees with float64 on an expression observable in 2-D, f under a parameter sweep, and a start sweep', async () => {
     const base = {

@@ -97,5 +97,5 @@ export function obsKind(o: EnsembleObservable): number {
   return o.kind === 'expr' && o.slot === 1 ? 3 : OBS_KIND[o.kind];
 }
 
-/** Bins of the workgroup histogram (16 KB of workgroup memory at most, with room to spare). */
+/** Bins of the workgroup histogram on a GPU (16 KB of workgroup memory at most, with room to spare). */
 export const SHARED_BINS = 3840;

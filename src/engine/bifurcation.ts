@@ -28,9 +28,11 @@ import {
   ENSEMBLE_UNIFORM_BYTES,
   ENSEMBLE_UNIFORM_FIELDS,
   SAMPLE_FIELDS,
+  SHARED_BINS,
 } from './bifurcation-layout.ts';
 import { ensembleGroups, planEnsembleDispatches, type EnsembleDispatch } from './bifurcation-plan.ts';
 import { EnsemblePass } from './ensemble-pass.ts';
+import { softwareAdapter } from './adapter-kind.ts';
 import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
 import { kernelDims, kernelKey, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
@@ -47,6 +49,14 @@ export interface GpuEnsembleOptions {
   adapter?: string;
   /** Longest a dispatch should run. Default 100 ms. */
   targetDispatchMs?: number;
+  /**
+   * Bins of the binning pass's histogram in workgroup memory, for the workgroups whose samples share a
+   * column (0: every count an atomic in the storage buffer). Default SHARED_BINS on a GPU, 0 on a CPU
+   * adapter: SwiftShader writes out the zero-initialisation of workgroup memory element by element, so
+   * 3840 bins took that pipeline 1.4 s to compile (0.38 ms a bin), and its barrier and atomics ran
+   * slower than the storage buffer's (1024 columns × 64 samples × 700 steps: 483 → 323 ms a run).
+   */
+  sharedBins?: number;
 }
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
@@ -58,6 +68,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
   private readonly costs: CostModel;
   private readonly uniforms: GPUBuffer;
   private readonly slots: GPUBuffer;
+  /** Bins of the workgroup histogram (GpuEnsembleOptions.sharedBins). */
+  private readonly sharedBins: number;
 
   constructor(
     private readonly device: GPUDevice,
@@ -65,7 +77,12 @@ export class GpuEnsembleEngine implements EnsembleEngine {
   ) {
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapter ?? 'webgpu' };
     this.pool = new BufferPool(device);
-    const cpu = /swiftshader|llvmpipe|lavapipe|software|cpu/i.test(options.adapter ?? '');
+    const cpu = softwareAdapter(options.adapter);
+    this.sharedBins = options.sharedBins ?? (cpu ? 0 : SHARED_BINS);
+    if (!(Number.isInteger(this.sharedBins) && this.sharedBins >= 0 && this.sharedBins <= SHARED_BINS))
+      throw new RangeError(
+        `GpuEnsembleEngine: sharedBins ${this.sharedBins} is not an integer in 0…${SHARED_BINS}`,
+      );
     this.costs = new CostModel(cpu ? { a: 400, b: 10 } : { a: 4, b: 0.3 });
     this.uniforms = device.createBuffer({
       label: 'GpuEnsembleEngine.uniforms',
@@ -88,7 +105,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     let p = this.passes.get(key);
     if (!p) {
       if (this.passes.size >= 8) this.passes.clear();
-      p = EnsemblePass.create(this.device, objective, plan);
+      p = EnsemblePass.create(this.device, objective, plan, this.sharedBins);
       p.catch(() => this.passes.delete(key));
       this.passes.set(key, p);
     }
@@ -211,7 +228,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
           u_kind: plan.axisKind,
           u_index: Math.max(0, plan.axisIndex),
           keep: K,
-          shared_bins: 1,
+          shared_bins: this.sharedBins > 0 ? 1 : 0,
           pair_width: pair ? pair.width : 0,
           auto_range: autoRange,
         },

@@ -13,7 +13,6 @@ import {
   ENSEMBLE_UNIFORM_FIELDS,
   obsKind,
   SAMPLE_FIELDS,
-  SHARED_BINS,
   WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
@@ -41,6 +40,8 @@ export class EnsemblePass {
     device: GPUDevice,
     objective: KernelObjective,
     plan: Pick<EnsemblePlan, 'observable' | 'classify' | 'pair'>,
+    /** Bins of `bin`'s workgroup histogram; 0: none (sharedBins of bifurcation.ts). */
+    sharedBins: number,
   ): Promise<EnsemblePass> {
     const module = await createShaderModule(
       device,
@@ -53,7 +54,6 @@ export class EnsemblePass {
           wgslStruct('DispatchParams', DISPATCH_FIELDS),
           wgslStruct('Sample', SAMPLE_FIELDS),
           wgslStruct('ColumnWords', COLUMN_FIELDS),
-          `const SHARED_BINS: u32 = ${SHARED_BINS}u;`,
         ].join('\n'),
         readers: ['base', 'starts'],
       }),
@@ -87,6 +87,8 @@ export class EnsemblePass {
     const o2 = plan.pair?.v;
     const constants = {
       WORKGROUP_SIZE,
+      // A workgroup array needs one element at least; `U.shared_bins` 0 leaves it unused.
+      SHARED_BINS: Math.max(1, sharedBins),
       LYAPUNOV: plan.classify.lyapunov ? 1 : 0,
       LYAPUNOV_WARMUP,
       OBSERVE: 1,
