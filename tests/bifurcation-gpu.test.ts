@@ -160,6 +160,39 @@ describe('GPU ensemble engine, histogram in workgroup memory or not', () => {
   });
 });
 
+describe("GPU ensemble engine specialised to the run's geometry", () => {
+  it("gives bit for bit the general kernel's result on long and short runs, with and without λ", async () => {
+    // Long: every part, no window in the tail; short: one-step loops and rule 2 tested exactly, the
+    // window in the tail. λ adds the warm-up part and growth tracking.
+    const cases = [
+      { transient: 200, keep: 60, lyapunov: true },
+      { transient: 200, keep: 60, lyapunov: false },
+      { transient: 10, keep: 10, lyapunov: true },
+      { transient: 10, keep: 10, lyapunov: false },
+    ];
+    await withDevice(async (device) => {
+      for (const c of cases) {
+        const base = doubleWellSpec({ lr: [1.2, 2.1], columns: 6, samples: 8, ...c, box: [0.1, 2.2] });
+        const spec = parseSpec({ ...base, classify: { ...base.classify, lyapunov: c.lyapunov } });
+        const { objective, plan } = prepareEnsemble(spec);
+        const special = await new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan);
+        const general = await new GpuEnsembleEngine(device, { general: true }).runEnsemble(
+          spec,
+          objective,
+          plan,
+        );
+        const what = JSON.stringify(c);
+        expect(Array.from(special.density), what).toEqual(Array.from(general.density));
+        expect(Array.from(special.outside), what).toEqual(Array.from(general.outside));
+        expect(special.stats.period, what).toEqual(general.stats.period);
+        expect(Array.from(special.stats.bounded), what).toEqual(Array.from(general.stats.bounded));
+        expect(Array.from(special.stats.lyapunov), what).toEqual(Array.from(general.stats.lyapunov));
+        expectExactMass(special);
+      }
+    });
+  });
+});
+
 describe('GPU ensemble engine, other observables and sweeps', () => {
   it('agrees with float64 on an expression observable in 2-D, f under a parameter sweep, and a start sweep', async () => {
     const base = {

@@ -22,7 +22,7 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
-import { batchDispatches, CostModel } from './dispatch-plan.ts';
+import { batchDispatches, CostModel, GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
 import {
   COLUMN_FIELDS,
   ENSEMBLE_UNIFORM_BYTES,
@@ -57,6 +57,8 @@ export interface GpuEnsembleOptions {
    * slower than the storage buffer's (1024 columns × 64 samples × 700 steps: 483 → 323 ms a run).
    */
   sharedBins?: number;
+  /** Always the general kernel (GENERAL_GEOMETRY), not one specialised to the run's geometry (tests). */
+  general?: boolean;
 }
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
@@ -234,7 +236,13 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         },
         ENSEMBLE_UNIFORM_BYTES,
       );
-      await pass.prepare(dispatches.map((d) => d.entry));
+      const variant = this.options.general
+        ? GENERAL_GEOMETRY
+        : kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov);
+      await pass.prepare(
+        dispatches.map((d) => d.entry),
+        variant,
+      );
       const batches = batchDispatches(dispatches, cost, 250, SLOTS) as EnsembleDispatch[][];
       const total = dispatches.reduce((s, d) => s + d.steps, 0);
       let done = 0;
@@ -255,7 +263,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
           device.queue.writeBuffer(this.slots, 0, slotData, 0, batch.length * DISPATCH_SLOT_BYTES);
           const cpass = encoder.beginComputePass({ label: 'EnsemblePass', timestampWrites });
           batch.forEach((d, i) =>
-            pass.encode(cpass, d.entry, binds[d.group], i * DISPATCH_SLOT_BYTES, d.count),
+            pass.encode(cpass, d.entry, binds[d.group], i * DISPATCH_SLOT_BYTES, d.count, variant),
           );
           cpass.end();
           if (index === batches.length - 1) {

@@ -15,6 +15,7 @@ import {
   SAMPLE_FIELDS,
   WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
+import { ALL_PARTS, type GeometryVariant } from './dispatch-plan.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
 import { createShaderModule } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
@@ -106,9 +107,45 @@ export class EnsemblePass {
 
   private readonly pipelines: PipelineCache;
 
-  /** Creates the pipelines of these entry points unless made already (each compiles on first use). */
-  async prepare(entries: Iterable<EnsembleEntry>): Promise<void> {
-    await Promise.all([...new Set(entries)].map((e) => this.pipelines.prepare(e, e, this.constants)));
+  /**
+   * A pipeline's key and override constants: the trajectory's entry points specialised to the run's
+   * geometry as the basin kernel's are (GROWTH and TAIL_WINDOW; PARTS, SHORT_PARTS and EXACT_TAIL for
+   * `mixed`, which runs every part; rule 2's replay always in the kernel), the reductions and the
+   * binning one pipeline each. The general kernel took the default bifurcation's `mixed` 359 ms to
+   * compile on SwiftShader, its tail's window selects (which that geometry never meets) 50 of them.
+   */
+  private pipeline(
+    entry: EnsembleEntry,
+    v: GeometryVariant,
+  ): { key: string; constants: Record<string, number> } {
+    if (entry === 'reduce_columns' || entry === 'choose_range' || entry === 'bin')
+      return { key: entry, constants: this.constants };
+    const fused = entry === 'mixed';
+    const c = {
+      ...this.constants,
+      GROWTH: v.growth ? 1 : 0,
+      TAIL_WINDOW: v.tailWindow ? 1 : 0,
+      PARTS: fused ? v.parts : ALL_PARTS,
+      SHORT_PARTS: fused && v.shortParts ? 1 : 0,
+      EXACT_TAIL: fused && v.shortParts && v.exactTail ? 1 : 0,
+    };
+    return {
+      key: `${entry}:${c.GROWTH}${c.TAIL_WINDOW}${c.SHORT_PARTS}${c.EXACT_TAIL}:${c.PARTS}`,
+      constants: c,
+    };
+  }
+
+  /**
+   * Creates the pipelines of these entry points for a run of geometry `v` (kernelVariant, or
+   * GENERAL_GEOMETRY) unless made already (each compiles on first use).
+   */
+  async prepare(entries: Iterable<EnsembleEntry>, v: GeometryVariant): Promise<void> {
+    await Promise.all(
+      [...new Set(entries)].map((e) => {
+        const { key, constants } = this.pipeline(e, v);
+        return this.pipelines.prepare(key, e, constants);
+      }),
+    );
   }
 
   bind(b: EnsembleBuffers): GPUBindGroup {
@@ -132,8 +169,9 @@ export class EnsemblePass {
     bind: GPUBindGroup,
     slotOffset: number,
     count: number,
+    v: GeometryVariant,
   ): void {
-    const pipeline = this.pipelines.get(entry);
+    const pipeline = this.pipelines.get(this.pipeline(entry, v).key);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind, [slotOffset]);
     const perDim = this.device.limits.maxComputeWorkgroupsPerDimension;
