@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
-import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
+import { GpuEnsembleEngine, type GpuEnsembleOptions } from '../src/engine/bifurcation.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import {
@@ -161,7 +161,7 @@ describe('GPU ensemble engine, histogram in workgroup memory or not', () => {
 });
 
 describe("GPU ensemble engine specialised to the run's geometry", () => {
-  it("gives bit for bit the general kernel's result on long and short runs, with and without λ", async () => {
+  it("gives bit for bit the general kernel's result on long and short runs, with and without λ, heavy steps too", async () => {
     // Long: every part, no window in the tail; short: one-step loops and rule 2 tested exactly, the
     // window in the tail. λ adds the warm-up part and growth tracking.
     const cases = [
@@ -175,19 +175,21 @@ describe("GPU ensemble engine specialised to the run's geometry", () => {
         const base = doubleWellSpec({ lr: [1.2, 2.1], columns: 6, samples: 8, ...c, box: [0.1, 2.2] });
         const spec = parseSpec({ ...base, classify: { ...base.classify, lyapunov: c.lyapunov } });
         const { objective, plan } = prepareEnsemble(spec);
-        const special = await new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan);
-        const general = await new GpuEnsembleEngine(device, { general: true }).runEnsemble(
-          spec,
-          objective,
-          plan,
-        );
-        const what = JSON.stringify(c);
-        expect(Array.from(special.density), what).toEqual(Array.from(general.density));
-        expect(Array.from(special.outside), what).toEqual(Array.from(general.outside));
-        expect(special.stats.period, what).toEqual(general.stats.period);
-        expect(Array.from(special.stats.bounded), what).toEqual(Array.from(general.stats.bounded));
-        expect(Array.from(special.stats.lyapunov), what).toEqual(Array.from(general.stats.lyapunov));
-        expectExactMass(special);
+        const run = (options: GpuEnsembleOptions) =>
+          new GpuEnsembleEngine(device, options).runEnsemble(spec, objective, plan);
+        const general = await run({ general: true });
+        // Specialised to the geometry; and with every step taken as heavy (forStep: one step per trip
+        // and rule 2 exact in every entry point), in one dispatch and in chunks.
+        for (const options of [{}, { heavyStepNodes: 0 }, { heavyStepNodes: 0, stepsPerDispatch: 700 }]) {
+          const got = await run(options);
+          const what = `${JSON.stringify(c)} ${JSON.stringify(options)}`;
+          expect(Array.from(got.density), what).toEqual(Array.from(general.density));
+          expect(Array.from(got.outside), what).toEqual(Array.from(general.outside));
+          expect(got.stats.period, what).toEqual(general.stats.period);
+          expect(Array.from(got.stats.bounded), what).toEqual(Array.from(general.stats.bounded));
+          expect(Array.from(got.stats.lyapunov), what).toEqual(Array.from(general.stats.lyapunov));
+          expectExactMass(got);
+        }
       }
     });
   });

@@ -9,11 +9,17 @@ import {
   CostModel,
   dispatchCost,
   fitCost,
+  forStep,
+  HEAVY_STEP_NODES,
+  kernelVariant,
   phaseSegments,
   planDispatches,
   SHORT_RUN,
   type Dispatch,
 } from '../src/engine/dispatch-plan.ts';
+import { stepNodes } from '../src/engine/basin-pass.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { networkSpec } from '../src/gallery/attractor-entries.ts';
 
 const opts = { targetMs: 100, minBlock: 4096, granule: 64, maxBlock: 1 << 20 };
 
@@ -187,5 +193,29 @@ describe('CostModel', () => {
     model.record('k', 2e5, 2e5 * 1000, t(2e5, 2e5 * 1000));
     expect(model.cost('k').b).toBeCloseTo(5, 6);
     expect(model.cost('other')).toEqual(model.cost('k'));
+  });
+});
+
+describe('forStep', () => {
+  it('takes a network objective as heavy and the other gallery objectives not, by their DAG', () => {
+    const nodes = (expr: string, lyapunov: boolean) =>
+      stepNodes(compileObjective({ expr, params: {} }), lyapunov);
+    const network = networkSpec.objective.expr;
+    // The attractor view's network: 169 nodes for the gradient, 421 with ∇²f·v.
+    expect(nodes(network, true)).toBeGreaterThanOrEqual(HEAVY_STEP_NODES);
+    expect(nodes(network, false)).toBeLessThan(HEAVY_STEP_NODES);
+    for (const expr of ['(1 - x*y)^2/2', '(x^2 - 1)^2/4', '((x^2 - 1)^2 + (y^2 - 1)^2)/4 + 0.1*(x - y)^2/2'])
+      expect(nodes(expr, true), expr).toBeLessThan(40);
+    const v = kernelVariant(1000, 500, 16, true);
+    expect(forStep(v, HEAVY_STEP_NODES - 1)).toBe(v);
+    expect(forStep(v, HEAVY_STEP_NODES)).toEqual({
+      ...v,
+      shortParts: true,
+      exactTail: true,
+      escapePass: false,
+      oneStep: true,
+    });
+    // A hand-written objective has no DAG: 0 nodes.
+    expect(stepNodes({}, true)).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS, EXACT_TAIL,
- * SETTLE and RECORDS overrides, kernelVariant of src/engine/dispatch-plan.ts) against the general
+ * SETTLE and RECORDS overrides, kernelVariant and forStep of src/engine/dispatch-plan.ts) against the general
  * kernel: bit for bit the same records over the geometries where each specialisation leaves code out,
  * with and without the Lyapunov exponent, whole runs (escapes settled by a pass of their own, or
  * tested exactly at every step) and chunked ones (settled in the kernel); and a statistics-only run
@@ -65,17 +65,97 @@ describe('pipelines specialised to a run', () => {
     expect(flags('shortParts')).toBe('0000001011');
     expect(flags('exactTail')).toBe('0000000011');
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, false))).toEqual([
-      { growth: false, tailWindow: true, parts: 5, shortParts: false, exactTail: false, escapePass: false },
-      { growth: true, tailWindow: false, parts: 13, shortParts: false, exactTail: false, escapePass: true },
-      { growth: true, tailWindow: false, parts: 5, shortParts: false, exactTail: false, escapePass: false },
-      { growth: true, tailWindow: true, parts: 5, shortParts: false, exactTail: false, escapePass: true },
-      { growth: false, tailWindow: true, parts: 1, shortParts: false, exactTail: false, escapePass: true },
-      { growth: false, tailWindow: false, parts: 1, shortParts: false, exactTail: false, escapePass: false },
-      { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: false, escapePass: false },
-      { growth: false, tailWindow: false, parts: 12, shortParts: false, exactTail: false, escapePass: false },
+      {
+        growth: false,
+        tailWindow: true,
+        parts: 5,
+        shortParts: false,
+        exactTail: false,
+        escapePass: false,
+        oneStep: false,
+      },
+      {
+        growth: true,
+        tailWindow: false,
+        parts: 13,
+        shortParts: false,
+        exactTail: false,
+        escapePass: true,
+        oneStep: false,
+      },
+      {
+        growth: true,
+        tailWindow: false,
+        parts: 5,
+        shortParts: false,
+        exactTail: false,
+        escapePass: false,
+        oneStep: false,
+      },
+      {
+        growth: true,
+        tailWindow: true,
+        parts: 5,
+        shortParts: false,
+        exactTail: false,
+        escapePass: true,
+        oneStep: false,
+      },
+      {
+        growth: false,
+        tailWindow: true,
+        parts: 1,
+        shortParts: false,
+        exactTail: false,
+        escapePass: true,
+        oneStep: false,
+      },
+      {
+        growth: false,
+        tailWindow: false,
+        parts: 1,
+        shortParts: false,
+        exactTail: false,
+        escapePass: false,
+        oneStep: false,
+      },
+      {
+        growth: false,
+        tailWindow: true,
+        parts: 1,
+        shortParts: true,
+        exactTail: false,
+        escapePass: false,
+        oneStep: false,
+      },
+      {
+        growth: false,
+        tailWindow: false,
+        parts: 12,
+        shortParts: false,
+        exactTail: false,
+        escapePass: false,
+        oneStep: false,
+      },
       // Without the exponent or growth, the plain part and the first half are one 12-step loop.
-      { growth: false, tailWindow: true, parts: 5, shortParts: true, exactTail: true, escapePass: false },
-      { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: true, escapePass: false },
+      {
+        growth: false,
+        tailWindow: true,
+        parts: 5,
+        shortParts: true,
+        exactTail: true,
+        escapePass: false,
+        oneStep: false,
+      },
+      {
+        growth: false,
+        tailWindow: true,
+        parts: 1,
+        shortParts: true,
+        exactTail: true,
+        escapePass: false,
+        oneStep: false,
+      },
     ]);
     await withDevice(async (device) => {
       // Long whole runs (and every run of the general kernel) leave rule 2's replay to the `escape`
@@ -84,6 +164,13 @@ describe('pipelines specialised to a run', () => {
       const special = new GpuBasinEngine(device, fixtureCompiler, { escapeStride: 7 });
       const chunked = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 23 });
       const general = new GpuBasinEngine(device, fixtureCompiler, { general: true });
+      // Every step taken as heavy (forStep): one step per trip and rule 2 exact in every entry
+      // point, nothing replayed, whole and chunked.
+      const heavy = new GpuBasinEngine(device, fixtureCompiler, { heavyStepNodes: 0 });
+      const heavyChunked = new GpuBasinEngine(device, fixtureCompiler, {
+        heavyStepNodes: 0,
+        itersPerDispatch: 23,
+      });
       const seen = new Set<number>();
       for (const [iterations, transient, maxPeriod, what] of GEOMETRIES)
         for (const make of [well, bowl])
@@ -97,7 +184,7 @@ describe('pipelines specialised to a run', () => {
             const want = await general.runBasin(spec);
             const cols = await want.readAll();
             for (const o of cols.outcome) seen.add(o);
-            for (const engine of [special, chunked]) {
+            for (const engine of [special, chunked, heavy, heavyChunked]) {
               const got = await engine.runBasin(spec);
               expectBitIdentical(await got.readAll(), cols, label);
               expect(got.counts, label).toEqual(want.counts);

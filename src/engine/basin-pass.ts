@@ -28,6 +28,7 @@ import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
 import { DEFAULT_OPTIMIZER } from '../optimizer/rules.ts';
 import { optimizerWgsl } from '../optimizer/wgsl.ts';
+import type { CompiledObjective } from '../objective/types.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /**
@@ -70,6 +71,19 @@ export function kernelOptimizer(objective: KernelObjective): CompiledOptimizer {
 }
 
 /** What tells compiled kernels apart: the objective's WGSL and the optimizer's rule. */
+/**
+ * What one step of the objective costs to compile and run, in DAG nodes: those the gradient needs,
+ * and with the exponent the Hessian-vector product too (0 for a hand-written objective, which has no
+ * DAG). forStep of dispatch-plan.ts reads it.
+ */
+export function stepNodes(objective: Pick<CompiledObjective, 'graph'>, lyapunov: boolean): number {
+  const g = objective.graph;
+  if (!g) return 0;
+  let n = 0;
+  for (const m of g.dag.reachable(lyapunov ? [...g.grad, ...g.hvp] : g.grad)) n += m;
+  return n;
+}
+
 export function kernelKey(objective: KernelObjective): string {
   return `${kernelOptimizer(objective).key}|${objective.wgsl}`;
 }
@@ -257,10 +271,11 @@ export class BasinPass {
       RECORDS: v.records ? 1 : 0,
       // Only the entry points that run every part read PARTS: the others keep one pipeline.
       PARTS: fused ? v.parts : ALL_PARTS,
-      SHORT_PARTS: fused && v.shortParts ? 1 : 0,
-      EXACT_TAIL: fused && v.shortParts && v.exactTail ? 1 : 0,
-      // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it.
-      SETTLE: phase === 'whole' && v.escapePass ? 0 : 1,
+      SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
+      EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
+      // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it; with
+      // every test exact nothing is left to replay.
+      SETTLE: (phase === 'whole' && v.escapePass) || v.oneStep ? 0 : 1,
     };
     const c = constants;
     const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}:${c.PARTS}`;

@@ -22,7 +22,7 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
-import { batchDispatches, CostModel, GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
+import { batchDispatches, CostModel, forStep, GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
 import {
   COLUMN_FIELDS,
   ENSEMBLE_UNIFORM_BYTES,
@@ -34,7 +34,7 @@ import { ensembleGroups, planEnsembleDispatches, type EnsembleDispatch } from '.
 import { EnsemblePass } from './ensemble-pass.ts';
 import { softwareAdapter } from './adapter-kind.ts';
 import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
-import { kernelDims, kernelKey, type KernelObjective } from './basin-pass.ts';
+import { kernelDims, kernelKey, stepNodes, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
 import { submitBatches } from './submit.ts';
 import { packUniforms, structWords } from './wgsl-struct.ts';
@@ -59,6 +59,8 @@ export interface GpuEnsembleOptions {
   sharedBins?: number;
   /** Always the general kernel (GENERAL_GEOMETRY), not one specialised to the run's geometry (tests). */
   general?: boolean;
+  /** DAG nodes from which a step loops one step per trip everywhere (forStep; default HEAVY_STEP_NODES). */
+  heavyStepNodes?: number;
 }
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
@@ -238,7 +240,11 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       );
       const variant = this.options.general
         ? GENERAL_GEOMETRY
-        : kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov);
+        : forStep(
+            kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov),
+            stepNodes(objective, plan.classify.lyapunov),
+            this.options.heavyStepNodes,
+          );
       await pass.prepare(
         dispatches.map((d) => d.entry),
         variant,

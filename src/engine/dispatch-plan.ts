@@ -92,6 +92,12 @@ export interface GeometryVariant {
   exactTail: boolean;
   /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
   escapePass: boolean;
+  /**
+   * Every entry point, not only the fused ones, loops one step per trip and tests rule 2 exactly
+   * (SHORT_PARTS, EXACT_TAIL), so nothing is left to replay (SETTLE off, no escape pass): the
+   * objective's step is heavy (forStep).
+   */
+  oneStep: boolean;
 }
 
 /** The general kernel's: any geometry. */
@@ -102,7 +108,23 @@ export const GENERAL_GEOMETRY: GeometryVariant = {
   shortParts: false,
   exactTail: false,
   escapePass: true,
+  oneStep: false,
 };
+
+/**
+ * Steps of at least this many DAG nodes (the gradient, and with the exponent the Hessian-vector
+ * product: stepNodes of basin-pass.ts) loop one step per trip everywhere. Four steps per trip save a
+ * loop's bookkeeping, a third of a cheap step, but every part then holds seven copies of the step
+ * (the four and three remainder branches): a network objective of 421 nodes took the attractor view's
+ * kernel 6.7 s to compile on SwiftShader, 0.7 s one step per trip, and ran no slower.
+ */
+export const HEAVY_STEP_NODES = 300;
+
+/** `v` for a step of `nodes` DAG nodes: from `heavy` (default HEAVY_STEP_NODES) on, one step per trip. */
+export function forStep(v: GeometryVariant, nodes: number, heavy = HEAVY_STEP_NODES): GeometryVariant {
+  if (nodes < heavy) return v;
+  return { ...v, shortParts: true, exactTail: true, escapePass: false, oneStep: true };
+}
 
 /**
  * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS,
@@ -145,6 +167,7 @@ export function kernelVariant(
     // (its start set up again, its replay in a dispatch of its own) cost more than the replay loop
     // saves (1024² × 20 with 40% diverged: 134 → 158 ms), a long one gains (× 1000: 1175 → 1146 ms).
     escapePass: n > SHORT_RUN,
+    oneStep: false,
   };
 }
 

@@ -43,6 +43,8 @@ export interface GpuEngineOptions {
   core?: string;
   /** Always the general kernel (GENERAL_VARIANT), not one specialised to the run (tests). */
   general?: boolean;
+  /** DAG nodes from which a step loops one step per trip everywhere (forStep; default HEAVY_STEP_NODES). */
+  heavyStepNodes?: number;
   /** Called once per device loss. */
   onDeviceLost?: (info: GPUDeviceLostInfo) => void;
   /**

@@ -126,11 +126,13 @@ export class EnsemblePass {
       GROWTH: v.growth ? 1 : 0,
       TAIL_WINDOW: v.tailWindow ? 1 : 0,
       PARTS: fused ? v.parts : ALL_PARTS,
-      SHORT_PARTS: fused && v.shortParts ? 1 : 0,
-      EXACT_TAIL: fused && v.shortParts && v.exactTail ? 1 : 0,
+      SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
+      EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
+      // With every test exact nothing is left to replay.
+      SETTLE: v.oneStep ? 0 : 1,
     };
     return {
-      key: `${entry}:${c.GROWTH}${c.TAIL_WINDOW}${c.SHORT_PARTS}${c.EXACT_TAIL}:${c.PARTS}`,
+      key: `${entry}:${c.GROWTH}${c.TAIL_WINDOW}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.SETTLE}:${c.PARTS}`,
       constants: c,
     };
   }

@@ -315,7 +315,7 @@ export class GpuBasinEngine implements BasinEngine {
   ): RunContext {
     const kernel = withOptimizer(objective, spec.optimizer);
     const key = passKey(kernel, spec.classify.lyapunov);
-    return runContext(spec, kernel, plane, pass, tiles, key, row0, rows, this.options.general);
+    return runContext(spec, kernel, plane, pass, tiles, key, row0, rows, this.options);
   }
 
   /** Rethrows a failure as the device loss that caused it, when it was one. */

@@ -4,12 +4,12 @@
  * that refuse inputs which would poison every record.
  */
 import type { CompiledObjective } from '../objective/types.ts';
-import { kernelDims, type BasinPass, type KernelObjective } from './basin-pass.ts';
+import { kernelDims, stepNodes, type BasinPass, type KernelObjective } from './basin-pass.ts';
 import type { Plane } from '../experiment/plane.ts';
 import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
-import { GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
+import { forStep, GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
 import { baseWords, stateBytes } from './layouts.ts';
 
 /** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
@@ -23,8 +23,11 @@ export function runContext(
   /** The band of grid rows row0 … row0 + rows - 1 the run covers (RunOptions.rows). */
   row0 = 0,
   rows = plane.height,
-  /** The general kernel rather than one specialised to the run's geometry. */
-  general = false,
+  /**
+   * `general`: the general kernel rather than one specialised to the run's geometry and step;
+   * `heavyStepNodes`: forStep's threshold (default HEAVY_STEP_NODES).
+   */
+  variant: { general?: boolean; heavyStepNodes?: number } = {},
 ): RunContext {
   const { dim } = plane;
   const base = new Float32Array(baseWords(dim, objective.params.length));
@@ -45,9 +48,13 @@ export function runContext(
     iterations: N,
     tiles,
     base,
-    specialise: general
+    specialise: variant.general
       ? GENERAL_GEOMETRY
-      : kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
+      : forStep(
+          kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
+          stepNodes(objective, spec.classify.lyapunov),
+          variant.heavyStepNodes,
+        ),
     uniforms: {
       width: plane.width,
       row0,
