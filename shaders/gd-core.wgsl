@@ -43,7 +43,9 @@ override TAIL_WINDOW: bool = true;
 // whose loop no lane enters (its remainder steps and bookkeeping under a mask), so the four parts of a
 // 20-step run with the exponent, three of them empty, cost it 23% (504 → 389 ms at 1024²).
 override PARTS: u32 = 15u;
-// On: every part before the checkpoint is a few steps long (SHORT_PART of kernelVariant). Its loop
+// On: every part before the checkpoint is a few steps long (SHORT_PART of kernelVariant), or the step
+// is heavy (forStep: there the seven copies of the step in a four-step loop cost more to compile than
+// the loop's bookkeeping saves, in every entry point). Its loop
 // takes one step per trip with no remainder branches, and tests rule 2 exactly at every step rather
 // than bound the part and replay it. SwiftShader runs a four-step loop's remainder branches whether
 // or not a lane takes them: in a 20-step run, whose plain part is 4 steps, they cost more than three
