@@ -178,3 +178,17 @@ export function expectExactMass(r: BifurcationResult): void {
     expect(sum, `column ${c}`).toBe(r.stats.bounded[c] * keep);
   }
 }
+
+/**
+ * Two runs of one spec bit for bit alike (a deterministic kernel, however it is cut into dispatches
+ * or specialised): range, counts, outside counts and column statistics; and `got`'s mass exact.
+ */
+export function expectSameEnsemble(got: BifurcationResult, want: BifurcationResult, what = ''): void {
+  expect(got.range, what).toEqual(want.range);
+  expect(Array.from(got.density), what).toEqual(Array.from(want.density));
+  expect(Array.from(got.outside), what).toEqual(Array.from(want.outside));
+  expect(got.stats.period, what).toEqual(want.stats.period);
+  expect(Array.from(got.stats.bounded), what).toEqual(Array.from(want.stats.bounded));
+  expect(Array.from(got.stats.lyapunov), what).toEqual(Array.from(want.stats.lyapunov));
+  expectExactMass(got);
+}

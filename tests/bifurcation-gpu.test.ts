@@ -15,6 +15,7 @@ import {
   escapingDoubleWellSpec,
   expectedPeriod,
   expectExactMass,
+  expectSameEnsemble,
   lyapunov,
 } from './bifurcation-fixtures.ts';
 import { runCli } from './helpers/cli.ts';
@@ -121,12 +122,7 @@ describe('GPU ensemble engine', () => {
         plan,
       ),
     ]);
-    expect(split.range).toEqual(whole.range);
-    expect(Array.from(split.density)).toEqual(Array.from(whole.density));
-    expect(Array.from(split.outside)).toEqual(Array.from(whole.outside));
-    expect(split.stats.period).toEqual(whole.stats.period);
-    expect(Array.from(split.stats.lyapunov)).toEqual(Array.from(whole.stats.lyapunov));
-    expectExactMass(split);
+    expectSameEnsemble(split, whole);
     // The automatic range is the extremes of the kept iterates, so nothing falls outside it.
     expect(whole.outside.every((v) => v === 0)).toBe(true);
   });
@@ -150,10 +146,8 @@ describe('GPU ensemble engine, histogram in workgroup memory or not', () => {
       await new GpuEnsembleEngine(device, { sharedBins: 3840 }).runEnsemble(spec, objective, plan),
       await new GpuEnsembleEngine(device, { sharedBins: 0 }).runEnsemble(spec, objective, plan),
     ]);
-    expectExactMass(shared);
     expect(shared.outside.some((v) => v > 0)).toBe(true);
-    expect(Array.from(shared.density)).toEqual(Array.from(global.density));
-    expect(Array.from(shared.outside)).toEqual(Array.from(global.outside));
+    expectSameEnsemble(shared, global);
     await withDevice(async (device) => {
       expect(() => new GpuEnsembleEngine(device, { sharedBins: 5000 })).toThrow(/sharedBins 5000/);
     });
@@ -181,14 +175,7 @@ describe("GPU ensemble engine specialised to the run's geometry", () => {
         // Specialised to the geometry; and with every step taken as heavy (forStep: one step per trip
         // and rule 2 exact in every entry point), in one dispatch and in chunks.
         for (const options of [{}, { heavyStepNodes: 0 }, { heavyStepNodes: 0, stepsPerDispatch: 700 }]) {
-          const got = await run(options);
-          const what = `${JSON.stringify(c)} ${JSON.stringify(options)}`;
-          expect(Array.from(got.density), what).toEqual(Array.from(general.density));
-          expect(Array.from(got.outside), what).toEqual(Array.from(general.outside));
-          expect(got.stats.period, what).toEqual(general.stats.period);
-          expect(Array.from(got.stats.bounded), what).toEqual(Array.from(general.stats.bounded));
-          expect(Array.from(got.stats.lyapunov), what).toEqual(Array.from(general.stats.lyapunov));
-          expectExactMass(got);
+          expectSameEnsemble(await run(options), general, `${JSON.stringify(c)} ${JSON.stringify(options)}`);
         }
       }
     });
