@@ -242,7 +242,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         ? GENERAL_GEOMETRY
         : forStep(
             kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov),
-            stepNodes(objective, plan.classify.lyapunov),
+            stepNodes(objective),
             this.options.heavyStepNodes,
           );
       await pass.prepare(

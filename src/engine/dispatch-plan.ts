@@ -112,8 +112,8 @@ export const GENERAL_GEOMETRY: GeometryVariant = {
 };
 
 /**
- * Steps of at least this many DAG nodes (the gradient, and with the exponent the Hessian-vector
- * product: stepNodes of basin-pass.ts) loop one step per trip everywhere. Four steps per trip save a
+ * Steps of at least this many DAG nodes (the gradient and the Hessian-vector product: stepNodes of
+ * basin-pass.ts) loop one step per trip everywhere. Four steps per trip save a
  * loop's bookkeeping, a third of a cheap step, but every part then holds seven copies of the step
  * (the four and three remainder branches): a network objective of 421 nodes took the attractor view's
  * kernel 6.7 s to compile on SwiftShader, 0.7 s one step per trip, and ran no slower.

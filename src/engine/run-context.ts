@@ -52,7 +52,7 @@ export function runContext(
       ? GENERAL_GEOMETRY
       : forStep(
           kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
-          stepNodes(objective, spec.classify.lyapunov),
+          stepNodes(objective),
           variant.heavyStepNodes,
         ),
     uniforms: {
