@@ -14,6 +14,7 @@ import {
   kernelVariant,
   phaseSegments,
   planDispatches,
+  REFERENCE_STEP_WEIGHT,
   SHORT_RUN,
   type Dispatch,
 } from '../src/engine/dispatch-plan.ts';
@@ -193,6 +194,35 @@ describe('CostModel', () => {
     model.record('k', 2e5, 2e5 * 1000, t(2e5, 2e5 * 1000));
     expect(model.cost('k').b).toBeCloseTo(5, 6);
     expect(model.cost('other')).toEqual(model.cost('k'));
+  });
+
+  it('lends a fit to a heavier or lighter step scaled by the steps’ weights', () => {
+    const guess = { a: 400, b: 8 };
+    const model = new CostModel(guess);
+    // Unmeasured: the guess is for a step of the reference weight.
+    expect(model.cost('k')).toEqual(guess);
+    expect(model.cost('k', 10 * REFERENCE_STEP_WEIGHT)).toEqual({ a: 400, b: 80 });
+    // A light step measured at weight 20 (b = 5); a network's step (421 nodes) never measured.
+    model.record('light', 1e5, 1e8, (300 * 1e5 + 5 * 1e8) / 1e6, 20);
+    const light = model.cost('light');
+    expect(model.cost('network', 421)).toEqual({ a: light.a, b: (light.b * 421) / 20 });
+    // A pipeline's own fit is not scaled; nor is any step taken below a tenth of the reference.
+    expect(model.cost('light', 421)).toEqual(light);
+    expect(model.cost('tiny', 0).b).toBeCloseTo(light.b * (REFERENCE_STEP_WEIGHT / 10 / 20), 12);
+    // The network's step measured 33 times mf-scalar's: planned from the scaled cost, its first
+    // dispatches run under twice their target; from the light step's cost, far over it.
+    const truth = { a: light.a, b: light.b * 33 };
+    const worst = (cost: { a: number; b: number }) => {
+      const plan = planDispatches(
+        [{ p0: 0, count: 1 << 16 }],
+        [{ k0: 0, k1: 5000, phase: 'plain' }],
+        cost,
+        opts,
+      );
+      return Math.max(...plan.dispatches.map((d) => dispatchCost(d, truth))) / 1e6;
+    };
+    expect(worst(model.cost('network', 421))).toBeLessThan(2 * opts.targetMs);
+    expect(worst(light)).toBeGreaterThan(10 * opts.targetMs);
   });
 });
 

@@ -36,6 +36,8 @@ export interface RunContext {
   pass: BasinPass;
   /** Cost model key: the pipeline. */
   key: string;
+  /** The objective's step weight (stepNodes), for the cost model's guess of a pipeline never measured. */
+  weight: number;
   lyapunov: boolean;
   width: number;
   height: number;
@@ -305,7 +307,7 @@ export async function runDispatches(
           pixels += d.count;
           steps += d.count * (d.k1 - d.k0);
         }
-        model.record(ctx.key, pixels, steps, ms);
+        model.record(ctx.key, pixels, steps, ms, ctx.weight);
         done += steps;
         op.onProgress?.(done, total);
       },

@@ -142,7 +142,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     const { groups } = grouping;
     const pass = await this.pass(kernel, plan);
     const key = `${plan.classify.lyapunov ? 'L' : '-'}${kernelKey(kernel)}`;
-    const cost = this.costs.cost(key);
+    const weight = stepNodes(objective);
+    const cost = this.costs.cost(key, weight);
     const N = plan.iterations;
     const K = plan.keep;
 
@@ -242,7 +243,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         ? GENERAL_GEOMETRY
         : forStep(
             kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov),
-            stepNodes(objective),
+            weight,
             this.options.heavyStepNodes,
           );
       await pass.prepare(
@@ -292,7 +293,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
               pixels += d.count;
               steps += d.steps;
             }
-          if (steps) this.costs.record(key, pixels, steps, ms);
+          if (steps) this.costs.record(key, pixels, steps, ms, weight);
           done += steps;
           options.onProgress?.(done, total);
         },

@@ -322,34 +322,51 @@ interface Sample {
 }
 
 /**
+ * The weight (stepNodes) of the step that the adapters' guesses (guessCost) and an unweighted
+ * record assume: about mf-scalar's (20 nodes).
+ */
+export const REFERENCE_STEP_WEIGHT = 20;
+
+/**
  * The cost model of one device, per pipeline (objective × Lyapunov on or off): fitted by least squares
  * on relative error over the recent submits of that pipeline, across runs. Until a pipeline has been
- * measured it borrows the latest fit of any pipeline on the device, else a guess by kind of adapter.
+ * measured it borrows the latest fit of any pipeline on the device, else a guess by kind of adapter,
+ * with the cost of a step scaled by the objectives' weights (stepNodes): a small network's step cost
+ * 33 times mf-scalar's on SwiftShader, so a plan from mf-scalar's fit ran its first dispatches 33
+ * times over their target, long enough for a browser's GPU watchdog.
  */
 export class CostModel {
   private readonly samples = new Map<string, Sample[]>();
   private readonly fits = new Map<string, Cost>();
-  private last: Cost | null = null;
+  /** The latest fit, and the weight of the step it was measured on. */
+  private last: { cost: Cost; weight: number } | null = null;
 
   constructor(
     /** What a device of unknown speed is assumed to cost: slow enough that no dispatch runs long. */
     private readonly guess: Cost,
   ) {}
 
-  cost(key: string): Cost {
-    return this.fits.get(key) ?? this.last ?? this.guess;
+  /** The cost of pipeline `key`, whose step weighs `weight` (stepNodes) where it was never measured. */
+  cost(key: string, weight = REFERENCE_STEP_WEIGHT): Cost {
+    const fit = this.fits.get(key);
+    if (fit) return fit;
+    const from = this.last ?? { cost: this.guess, weight: REFERENCE_STEP_WEIGHT };
+    // Few nodes still cost a step's bookkeeping and tests: no step is taken below a tenth of the reference.
+    const scale =
+      Math.max(weight, REFERENCE_STEP_WEIGHT / 10) / Math.max(from.weight, REFERENCE_STEP_WEIGHT / 10);
+    return { a: from.cost.a, b: from.cost.b * scale };
   }
 
   /** Records a submit of `pixels` invocations and `steps` GD steps that took `ms` on the device. */
-  record(key: string, pixels: number, steps: number, ms: number): void {
+  record(key: string, pixels: number, steps: number, ms: number, weight = REFERENCE_STEP_WEIGHT): void {
     if (!(ms > 0) || !(pixels > 0)) return;
     let list = this.samples.get(key);
     if (!list) this.samples.set(key, (list = []));
     list.push({ pixels, steps, ms });
     if (list.length > 16) list.shift();
-    const fit = fitCost(list, this.cost(key));
+    const fit = fitCost(list, this.cost(key, weight));
     this.fits.set(key, fit);
-    this.last = fit;
+    this.last = { cost: fit, weight };
   }
 }
 

@@ -283,7 +283,7 @@ export class GpuBasinEngine implements BasinEngine {
   /** The dispatches of a run over the context's tiles, from the cost model or the fixed options. */
   plan(ctx: RunContext, tiles: readonly Tile[] = ctx.tiles): RunPlan {
     const o = this.options;
-    const cost = this.costs.cost(ctx.key);
+    const cost = this.costs.cost(ctx.key, ctx.weight);
     const perBinding = Math.floor(this.limits().maxStorageBufferBindingSize / ctx.stateBytes);
     const fixed =
       o.itersPerDispatch !== undefined || o.pixelsPerDispatch !== undefined

@@ -36,10 +36,12 @@ export function runContext(
   base.set(plane.p, 2 * dim);
   base.set(plane.o, 2 * dim + Math.max(1, objective.params.length));
   const N = spec.iterations;
+  const weight = stepNodes(objective);
   if (spec.classify.maxPeriod > 64) throw new SpecError(['classify.maxPeriod: at most 64']);
   return {
     pass,
     key,
+    weight,
     lyapunov: spec.classify.lyapunov,
     width: plane.width,
     height: rows,
@@ -52,7 +54,7 @@ export function runContext(
       ? GENERAL_GEOMETRY
       : forStep(
           kernelVariant(N, spec.transient, Math.min(spec.classify.maxPeriod, N), spec.classify.lyapunov),
-          stepNodes(objective),
+          weight,
           variant.heavyStepNodes,
         ),
     uniforms: {
