@@ -21,6 +21,9 @@ import {
 import { stepNodes } from '../src/engine/basin-pass.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { networkSpec } from '../src/gallery/attractor-entries.ts';
+import { ensembleGroups, planEnsembleDispatches } from '../src/engine/bifurcation-plan.ts';
+import { prepareEnsemble } from '../src/core/ensemble.ts';
+import { doubleWellSpec } from './bifurcation-fixtures.ts';
 
 const opts = { targetMs: 100, minBlock: 4096, granule: 64, maxBlock: 1 << 20 };
 
@@ -246,5 +249,33 @@ describe('forStep', () => {
     });
     // A hand-written objective has no DAG: 0 nodes.
     expect(stepNodes({})).toBe(0);
+  });
+});
+
+describe('planEnsembleDispatches', () => {
+  it('runs a heavy step in the `mixed` entry point alone, chunked anywhere, every step once', () => {
+    const spec = doubleWellSpec({ lr: [1, 2], columns: 64, samples: 64, transient: 3000, keep: 1000 });
+    const { plan } = prepareEnsemble(spec);
+    const grouping = ensembleGroups(plan, 16, 64, 1 << 27);
+    // A slow device: the 4096 samples' 4000 steps are cut into chunks.
+    const slow = { a: 400, b: 200 };
+    const trajectory = (oneLoop: boolean) =>
+      planEnsembleDispatches(plan, grouping, slow, { oneLoop }).dispatches.filter(
+        (d) => d.entry !== 'reduce_columns' && d.entry !== 'choose_range' && d.entry !== 'bin',
+      );
+    expect(new Set(trajectory(false).map((d) => d.entry))).toEqual(
+      new Set(['plain', 'warm', 'growth1', 'growth2', 'tail']),
+    );
+    const one = trajectory(true);
+    expect(new Set(one.map((d) => d.entry))).toEqual(new Set(['mixed']));
+    expect(one.length).toBeGreaterThan(1);
+    // Every sample runs 0 … N - 1 once, in order.
+    const next = new Int32Array(64 * 64);
+    for (const d of one)
+      for (let s = d.p0; s < d.p0 + d.count; s++) {
+        expect(d.k0).toBe(next[s]);
+        next[s] = d.k1;
+      }
+    expect(next.every((k) => k === plan.iterations)).toBe(true);
   });
 });

@@ -47,6 +47,11 @@ export interface EnsemblePlanOptions {
   stepsPerDispatch?: number;
   /** Longest a dispatch should run. Default 100 ms. */
   targetDispatchMs?: number;
+  /**
+   * Every iteration by the `mixed` entry point, chunked anywhere (a heavy step's kernels: forStep),
+   * so that a run compiles one pipeline for its trajectories whatever the cost model plans.
+   */
+  oneLoop?: boolean;
 }
 
 /** The dispatches of a run in submit order, with what the buffers and uniforms need of them. */
@@ -115,7 +120,9 @@ export function planEnsembleDispatches(
       tiles.push({ p0: p, count: Math.min(tileCap, g.c1 * M - p) });
     const first = plan1(
       tiles,
-      phaseSegments(N, plan.transient, plan.classify.maxPeriod, plan.classify.lyapunov),
+      options.oneLoop
+        ? [{ k0: 0, k1: N, phase: 'mixed' }]
+        : phaseSegments(N, plan.transient, plan.classify.maxPeriod, plan.classify.lyapunov),
     );
     statePixels = Math.max(statePixels, first.statePixels);
     for (const d of first.dispatches)

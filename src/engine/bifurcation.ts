@@ -145,9 +145,19 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     const weight = stepNodes(objective);
     const cost = this.costs.cost(key, weight);
     const N = plan.iterations;
+    const variant = this.options.general
+      ? GENERAL_GEOMETRY
+      : forStep(
+          kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov),
+          weight,
+          this.options.heavyStepNodes,
+        );
     const K = plan.keep;
 
-    const { dispatches, statePixels, autoRange } = planEnsembleDispatches(plan, grouping, cost, this.options);
+    const { dispatches, statePixels, autoRange } = planEnsembleDispatches(plan, grouping, cost, {
+      ...this.options,
+      oneLoop: variant.oneStep,
+    });
 
     const base = new Float32Array(dim + Math.max(1, plan.params.length) + HYPER_WORDS);
     base.set(plan.lr);
@@ -239,13 +249,6 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         },
         ENSEMBLE_UNIFORM_BYTES,
       );
-      const variant = this.options.general
-        ? GENERAL_GEOMETRY
-        : forStep(
-            kernelVariant(N, plan.transient, Math.min(plan.classify.maxPeriod, N), plan.classify.lyapunov),
-            weight,
-            this.options.heavyStepNodes,
-          );
       await pass.prepare(
         dispatches.map((d) => d.entry),
         variant,

@@ -290,16 +290,21 @@ export class GpuBasinEngine implements BasinEngine {
         ? { pixels: o.pixelsPerDispatch, iterations: o.itersPerDispatch }
         : undefined;
     const u = ctx.uniforms;
+    // A heavy step's kernels (forStep) run every iteration in `mixed`, chunked anywhere: one
+    // pipeline whatever the cost model plans, rather than `whole` or one per part.
+    const oneLoop = !ctx.pass.bare && ctx.specialise.oneStep;
     const segments = ctx.pass.bare
       ? [{ k0: 0, k1: ctx.iterations, phase: 'run' as const }]
-      : phaseSegments(ctx.iterations, u.transient, u.max_period, ctx.lyapunov);
+      : oneLoop
+        ? [{ k0: 0, k1: ctx.iterations, phase: 'mixed' as const }]
+        : phaseSegments(ctx.iterations, u.transient, u.max_period, ctx.lyapunov);
     return planDispatches(tiles, segments, cost, {
       targetMs: o.targetDispatchMs,
       minBlock: 4096,
       granule: WORKGROUP_SIZE,
       maxBlock: perBinding,
       fixed,
-      fused: 'whole',
+      fused: oneLoop ? 'mixed' : 'whole',
     });
   }
 
