@@ -22,7 +22,7 @@ import {
 } from './layouts.ts';
 import { createShaderModule, type ShaderPart } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
-import { ALL_PARTS, GENERAL_GEOMETRY, type GeometryVariant } from './dispatch-plan.ts';
+import { coreOverrides, GENERAL_GEOMETRY, type GeometryVariant } from './dispatch-plan.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
@@ -70,7 +70,6 @@ export function kernelOptimizer(objective: KernelObjective): CompiledOptimizer {
   return objective.optimizer ?? compileOptimizer(DEFAULT_OPTIMIZER);
 }
 
-/** What tells compiled kernels apart: the objective's WGSL and the optimizer's rule. */
 /**
  * How heavy the objective's step is, in DAG nodes: those its gradient and its Hessian-vector product
  * need (0 for a hand-written objective, which has no DAG), the product counted whether or not a run
@@ -87,6 +86,7 @@ export function stepNodes(objective: Pick<CompiledObjective, 'graph'>): number {
   return n;
 }
 
+/** What tells compiled kernels apart: the objective's WGSL and the optimizer's rule. */
 export function kernelKey(objective: KernelObjective): string {
   return `${kernelOptimizer(objective).key}|${objective.wgsl}`;
 }
@@ -267,18 +267,13 @@ export class BasinPass {
     // `escape` replays and writes a diverged record: one pipeline whatever the geometry.
     const general = phase === 'escape';
     const fused = phase === 'whole' || phase === 'mixed';
+    const core = coreOverrides(general ? GENERAL_GEOMETRY : v, fused);
     const constants = {
       ...this.constants,
-      GROWTH: v.growth || general ? 1 : 0,
-      TAIL_WINDOW: v.tailWindow || general ? 1 : 0,
+      ...core,
       RECORDS: v.records ? 1 : 0,
-      // Only the entry points that run every part read PARTS: the others keep one pipeline.
-      PARTS: fused ? v.parts : ALL_PARTS,
-      SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
-      EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
-      // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it; with
-      // every test exact nothing is left to replay.
-      SETTLE: (phase === 'whole' && v.escapePass) || v.oneStep ? 0 : 1,
+      // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it.
+      SETTLE: phase === 'whole' && v.escapePass ? 0 : core.SETTLE,
     };
     const c = constants;
     const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}:${c.PARTS}`;

@@ -120,6 +120,26 @@ export const GENERAL_GEOMETRY: GeometryVariant = {
  */
 export const HEAVY_STEP_NODES = 300;
 
+/**
+ * The GD core's overrides (shaders/gd-core.wgsl) for variant `v` in an entry point that runs every
+ * part (`fused`: PARTS, and the one-step loops of short parts, apply to it alone) or one part. The
+ * basin and ensemble passes both build their pipelines from these.
+ */
+export function coreOverrides(
+  v: GeometryVariant,
+  fused: boolean,
+): Record<'GROWTH' | 'TAIL_WINDOW' | 'PARTS' | 'SHORT_PARTS' | 'EXACT_TAIL' | 'SETTLE', number> {
+  return {
+    GROWTH: v.growth ? 1 : 0,
+    TAIL_WINDOW: v.tailWindow ? 1 : 0,
+    PARTS: fused ? v.parts : ALL_PARTS,
+    SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
+    EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
+    // With every test exact nothing is left to replay.
+    SETTLE: v.oneStep ? 0 : 1,
+  };
+}
+
 /** `v` for a step of `nodes` DAG nodes: from `heavy` (default HEAVY_STEP_NODES) on, one step per trip. */
 export function forStep(v: GeometryVariant, nodes: number, heavy = HEAVY_STEP_NODES): GeometryVariant {
   if (nodes < heavy) return v;

@@ -15,7 +15,7 @@ import {
   SAMPLE_FIELDS,
   WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
-import { ALL_PARTS, type GeometryVariant } from './dispatch-plan.ts';
+import { coreOverrides, type GeometryVariant } from './dispatch-plan.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
 import { createShaderModule } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
@@ -109,9 +109,9 @@ export class EnsemblePass {
 
   /**
    * A pipeline's key and override constants: the trajectory's entry points specialised to the run's
-   * geometry as the basin kernel's are (GROWTH and TAIL_WINDOW; PARTS, SHORT_PARTS and EXACT_TAIL for
-   * `mixed`, which runs every part; rule 2's replay always in the kernel), the reductions and the
-   * binning one pipeline each. The general kernel took the default bifurcation's `mixed` 359 ms to
+   * geometry and step as the basin kernel's are (coreOverrides; `mixed` runs every part, and rule 2's
+   * replay stays in the kernel unless every test is exact), the reductions and the binning one
+   * pipeline each. The general kernel took the default bifurcation's `mixed` 359 ms to
    * compile on SwiftShader, its tail's window selects (which that geometry never meets) 50 of them.
    */
   private pipeline(
@@ -120,17 +120,7 @@ export class EnsemblePass {
   ): { key: string; constants: Record<string, number> } {
     if (entry === 'reduce_columns' || entry === 'choose_range' || entry === 'bin')
       return { key: entry, constants: this.constants };
-    const fused = entry === 'mixed';
-    const c = {
-      ...this.constants,
-      GROWTH: v.growth ? 1 : 0,
-      TAIL_WINDOW: v.tailWindow ? 1 : 0,
-      PARTS: fused ? v.parts : ALL_PARTS,
-      SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
-      EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
-      // With every test exact nothing is left to replay.
-      SETTLE: v.oneStep ? 0 : 1,
-    };
+    const c = { ...this.constants, ...coreOverrides(v, entry === 'mixed') };
     return {
       key: `${entry}:${c.GROWTH}${c.TAIL_WINDOW}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.SETTLE}:${c.PARTS}`,
       constants: c,
