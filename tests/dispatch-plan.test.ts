@@ -19,6 +19,7 @@ import {
   type Dispatch,
 } from '../src/engine/dispatch-plan.ts';
 import { stepNodes } from '../src/engine/basin-pass.ts';
+import { guessCost } from '../src/engine/engine-options.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { networkSpec } from '../src/gallery/attractor-entries.ts';
 import { ensembleGroups, planEnsembleDispatches } from '../src/engine/bifurcation-plan.ts';
@@ -249,6 +250,28 @@ describe('forStep', () => {
     });
     // A hand-written objective has no DAG: 0 nodes.
     expect(stepNodes({})).toBe(0);
+  });
+});
+
+describe('guessCost', () => {
+  it('plans a mid-weight objective on SwiftShader as its measured speed will: one fused run', () => {
+    // An 8-D objective of 241 DAG nodes over 64² starts, 300 steps: SwiftShader measured ~12 ns a
+    // step. Planned from the adapter's guess scaled by the weight, the first run is `whole` too, so
+    // the second run (planned from the measured cost) compiles nothing new.
+    const vars = Array.from({ length: 8 }, (_, i) => `x${i + 1}`);
+    const expr = vars.map((v, i) => `${(i + 1) * 0.3}*${v}^2/2`).join(' + ') + ` + (${vars.join('*')})^2/4`;
+    const weight = stepNodes(compileObjective({ expr, params: {} }));
+    expect(weight).toBe(241);
+    const phases = (cost: { a: number; b: number }) =>
+      new Set(
+        planDispatches([{ p0: 0, count: 4096 }], phaseSegments(300, 200, 16, true), cost, {
+          ...opts,
+          fused: 'whole',
+        }).dispatches.map((d) => d.phase),
+      );
+    const guess = new CostModel(guessCost('google swiftshader')).cost('k', weight);
+    expect(phases(guess)).toEqual(new Set(['whole']));
+    expect(phases({ a: 60, b: 12 })).toEqual(new Set(['whole']));
   });
 });
 
