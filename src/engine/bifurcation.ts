@@ -87,7 +87,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       throw new RangeError(
         `GpuEnsembleEngine: sharedBins ${this.sharedBins} is not an integer in 0…${SHARED_BINS}`,
       );
-    this.costs = new CostModel(cpu ? { a: 400, b: 10 } : { a: 4, b: 0.3 });
+    // A step of the double well's size, 700 steps a sample, measured ~5 ns on SwiftShader.
+    this.costs = new CostModel(cpu ? { a: 400, b: 5 } : { a: 4, b: 0.3 });
     this.uniforms = device.createBuffer({
       label: 'GpuEnsembleEngine.uniforms',
       size: ENSEMBLE_UNIFORM_BYTES,
