@@ -113,10 +113,10 @@ export const GENERAL_GEOMETRY: GeometryVariant = {
 
 /**
  * Steps of at least this many DAG nodes (the gradient and the Hessian-vector product: stepNodes of
- * basin-pass.ts) loop one step per trip everywhere. Four steps per trip save a
- * loop's bookkeeping, a third of a cheap step, but every part then holds seven copies of the step
- * (the four and three remainder branches): a network objective of 421 nodes took the attractor view's
- * kernel 6.7 s to compile on SwiftShader, 0.7 s one step per trip, and ran no slower.
+ * basin-pass.ts) loop one step per trip everywhere. Four steps per trip save a loop's bookkeeping, a
+ * third of a cheap step, but every part then holds seven copies of the step (the four and three
+ * remainder branches): a network objective of 421 nodes took the attractor view's kernel 6.7 s to
+ * compile on SwiftShader, 0.7 s one step per trip, and ran no slower.
  */
 export const HEAVY_STEP_NODES = 300;
 
@@ -364,7 +364,11 @@ export class CostModel {
   private last: { cost: Cost; weight: number } | null = null;
 
   constructor(
-    /** What a device of unknown speed is assumed to cost: slow enough that no dispatch runs long. */
+    /**
+     * What a step of REFERENCE_STEP_WEIGHT is assumed to cost on a device not yet measured: near what
+     * such a device measures (guessCost), since a guess far off plans a first run in other entry
+     * points than the next, and each compiles.
+     */
     private readonly guess: Cost,
   ) {}
 
