@@ -7,11 +7,11 @@
 // Prepended: the objective block, the Vec helpers (src/engine/wgsl-vec.ts), the State helpers
 // (src/engine/wgsl-state.ts), the optimizer's step (src/optimizer/wgsl.ts), shaders/record.wgsl and
 // the generated struct Traj (TRAJ_FIELDS of src/engine/layouts.ts); appended: shaders/gd-escape.wgsl
-// (rule 2's bound and replay). The including kernel defines kernel_transient(z) (called with z_T)
-// and kernel_step(x) (each x_{k+1}, k ≥ T, when OBSERVE), and
-// entry points calling traj_advance (every part of a run, in one invocation) or, when a run is cut
-// into dispatches, one per part (phaseSegments of src/engine/dispatch-plan.ts) calling `advance_part`
-// with constant flags or `advance_tail`.
+// (rule 2's bound and replay) and shaders/gd-outcome.wgsl (rules 4 and 6 at the end of a run). The
+// including kernel defines kernel_transient(z) (called with z_T) and kernel_step(x) (each x_{k+1},
+// k ≥ T, when OBSERVE), and entry points calling traj_advance (every part of a run, in one
+// invocation) or, when a run is cut into dispatches, one per part (phaseSegments of
+// src/engine/dispatch-plan.ts) calling `advance_part` with constant flags or `advance_tail`.
 //
 // What costs on SwiftShader (the software adapter this project is tested on; measured with the basin
 // kernel, mf-scalar, CPU time of interleaved runs): a loop's own bookkeeping (counter, lane mask, exit
@@ -30,7 +30,7 @@ override OBSERVE: bool = false;
 // GROWTH_MIN_HALF and GROWTH_EXP_CAP of src/core/outcome.ts (rule 5).
 override GROWTH_MIN_HALF: u32 = 16u;
 override GROWTH_EXP_CAP: f32 = 80.0;
-// Specialisations of a run's geometry (kernelVariant of src/engine/dispatch-plan.ts); the defaults
+// Specialisations of a run's geometry (kernelVariant of src/engine/kernel-variant.ts); the defaults
 // handle any geometry. GROWTH off: the halves of the averaging window are shorter than
 // GROWTH_MIN_HALF, so rule 5 decides nothing and no extent is tracked (the window's parts are plain).
 override GROWTH: bool = true;
@@ -386,35 +386,4 @@ fn traj_advance(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) 
   }
   tail_run(st, h, max(k0, g.check), k1, g);
   traj_settle(st, h, k1, g);
-}
-
-// λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1 (the
-// start vector, or the warmed-up one renormalised at T with lexp reset). Spelled out for v = 0, ∞
-// and NaN: SwiftShader's log(0) is -88 (log of the smallest normal), not -∞. NaN when off.
-fn traj_lyapunov(st: Traj, g: Geometry) -> f32 {
-  if (!LYAPUNOV) { return make_nan(); }
-  let n2 = tan_sumsq(st.v);
-  var lsum = n2;
-  if (n2 == 0.0) {
-    var ninf = 0xff800000u;
-    lsum = bitcast<f32>(ninf);
-  } else if ((bitcast<u32>(n2) & 0x7f800000u) != 0x7f800000u) {
-    lsum = 0.5 * log(n2) + f32(st.lexp) * 0.69314718055994531;
-  }
-  return lsum / f32(g.n - g.t);
-}
-
-// Rule 6 (decideOutcome of src/core/outcome.ts) for a bounded trajectory.
-fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
-  let chaotic = lyap > chaos;
-  var grow_ratio = 2.0;
-  if (chaotic) { grow_ratio = exp(min(GROWTH_EXP_CAP, max(lyap, 0.0) * f32(g.half) * 0.5)); }
-  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio;
-  // One step below tol·s is rest unless the tangent map stretches and x wandered over the window.
-  let rest = g.tol * max(1.0, state_norm(st.c));
-  if (st.period == 1u && !(chaotic && st.r2 > rest)) { return OUTCOME_CONVERGED; }
-  if (st.period >= 2u && !chaotic) { return OUTCOME_PERIODIC; }
-  if (growing) { return OUTCOME_ESCAPING; }
-  if (chaotic) { return OUTCOME_CHAOTIC; }
-  return OUTCOME_UNSETTLED;
 }

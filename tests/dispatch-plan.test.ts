@@ -4,20 +4,16 @@
  * dispatch is predicted under its target, and the cost model recovers a simulated device.
  */
 import { describe, expect, it } from 'vitest';
+import { CostModel, fitCost, REFERENCE_STEP_WEIGHT } from '../src/engine/cost-model.ts';
 import {
   batchDispatches,
-  CostModel,
   dispatchCost,
-  fitCost,
-  forStep,
-  HEAVY_STEP_NODES,
-  kernelVariant,
   phaseSegments,
   planDispatches,
-  REFERENCE_STEP_WEIGHT,
   SHORT_RUN,
   type Dispatch,
 } from '../src/engine/dispatch-plan.ts';
+import { forStep, HEAVY_STEP_NODES, kernelVariant } from '../src/engine/kernel-variant.ts';
 import { stepNodes } from '../src/engine/basin-pass.ts';
 import { guessCost } from '../src/engine/engine-options.ts';
 import { compileObjective } from '../src/objective/compile.ts';

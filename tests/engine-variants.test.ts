@@ -1,6 +1,6 @@
 /**
  * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS, EXACT_TAIL,
- * SETTLE and RECORDS overrides, kernelVariant and forStep of src/engine/dispatch-plan.ts) against the general
+ * SETTLE and RECORDS overrides, kernelVariant and forStep of src/engine/kernel-variant.ts) against the general
  * kernel: bit for bit the same records over the geometries where each specialisation leaves code out,
  * with and without the Lyapunov exponent, whole runs (escapes settled by a pass of their own, or
  * tested exactly at every step) and chunked ones (settled in the kernel); and a statistics-only run
@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
-import { kernelVariant } from '../src/engine/dispatch-plan.ts';
+import { kernelVariant } from '../src/engine/kernel-variant.ts';
 import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { anisoGpu, fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';

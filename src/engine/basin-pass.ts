@@ -9,6 +9,7 @@ import bareWgsl from '../../shaders/bare.wgsl?raw';
 import basinWgsl from '../../shaders/basin.wgsl?raw';
 import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import escapeWgsl from '../../shaders/gd-escape.wgsl?raw';
+import outcomeWgsl from '../../shaders/gd-outcome.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
 import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import { AxisKind } from '../experiment/plane.ts';
@@ -22,7 +23,7 @@ import {
 } from './layouts.ts';
 import { createShaderModule, type ShaderPart } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
-import { coreOverrides, GENERAL_GEOMETRY, type GeometryVariant } from './dispatch-plan.ts';
+import { coreOverrides, GENERAL_GEOMETRY, type GeometryVariant } from './kernel-variant.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
@@ -44,7 +45,7 @@ export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' 
 
 /**
  * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl): what
- * the run's geometry leaves out (kernelVariant of dispatch-plan.ts), and `records`, whether the last
+ * the run's geometry leaves out (kernelVariant of kernel-variant.ts), and `records`, whether the last
  * part writes Records or only the summary words of a statistics-only run. Code a run cannot use is
  * compiled out: smaller kernels, which also compile faster on SwiftShader.
  */
@@ -73,7 +74,7 @@ export function kernelOptimizer(objective: KernelObjective): CompiledOptimizer {
 /**
  * How heavy the objective's step is, in DAG nodes: those its gradient and its Hessian-vector product
  * need (0 for a hand-written objective, which has no DAG), the product counted whether or not a run
- * computes the exponent, as a measure of the objective's size. forStep of dispatch-plan.ts reads it.
+ * computes the exponent, as a measure of the objective's size. forStep of kernel-variant.ts reads it.
  * On SwiftShader, one step per trip ran the gallery's network (421 nodes) as fast as four, and without
  * the exponent its basin kernel compiled in 0.6 rather than 1.7 s; a sum of six tanh terms (205
  * nodes) it ran 8–14% slower.
@@ -133,11 +134,15 @@ export function coreStructs(): string {
   ].join('\n');
 }
 
+/** The GD core's sources, left out of a kernel built without it. */
+const CORE_PARTS = new Set(['shaders/gd-core.wgsl', 'shaders/gd-escape.wgsl', 'shaders/gd-outcome.wgsl']);
+
 /**
  * The shader parts of a GD kernel behind an objective: the objective block (the only text derived
  * from user input, and that only through the objective compiler), the Vec helpers for its DIM, the
- * optimizer's state helpers and step, the record constants, the generated structs, the GD core and
- * its rule 2 (shaders/gd-escape.wgsl; unless `core` is false), then the kernel.
+ * optimizer's state helpers and step, the record constants, the generated structs, the GD core with
+ * its rule 2 and end of run (shaders/gd-escape.wgsl, gd-outcome.wgsl; unless `core` is false), then
+ * the kernel.
  */
 export function kernelParts(
   objective: KernelObjective,
@@ -164,10 +169,11 @@ export function kernelParts(
     { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },
     { name: 'shaders/gd-core.wgsl', code: typeof kernel.core === 'string' ? kernel.core : coreWgsl },
     { name: 'shaders/gd-escape.wgsl', code: escapeWgsl },
+    { name: 'shaders/gd-outcome.wgsl', code: outcomeWgsl },
     { name: kernel.name, code: kernel.code },
   ];
   return kernel.core === false
-    ? parts.filter((p) => p.name !== 'shaders/gd-core.wgsl' && p.name !== 'shaders/gd-escape.wgsl')
+    ? parts.filter((p) => !CORE_PARTS.has(p.name))
     : [...parts, { name: 'part entry points (generated)', code: partEntryPoints() }];
 }
 

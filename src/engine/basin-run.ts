@@ -8,15 +8,9 @@ import { lutWords, paletteWords } from '../colormaps.ts';
 import type { ColormapName } from '../experiment/spec.ts';
 import { BasinPass, type KernelVariant } from './basin-pass.ts';
 import { BufferPool } from './buffer-pool.ts';
-import {
-  batchDispatches,
-  dispatchCost,
-  type Cost,
-  type CostModel,
-  type Dispatch,
-  type GeometryVariant,
-  type Tile,
-} from './dispatch-plan.ts';
+import type { Cost, CostModel } from './cost-model.ts';
+import { batchDispatches, dispatchCost, type Dispatch, type Tile } from './dispatch-plan.ts';
+import type { GeometryVariant } from './kernel-variant.ts';
 import {
   BASIN_UNIFORM_BYTES,
   BASIN_UNIFORM_FIELDS,

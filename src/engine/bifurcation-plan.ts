@@ -8,14 +8,8 @@
  */
 import type { EnsemblePlan } from '../core/ensemble.ts';
 import { WORKGROUP_SIZE } from './bifurcation-layout.ts';
-import {
-  phaseSegments,
-  planDispatches,
-  type Cost,
-  type Dispatch,
-  type Segment,
-  type Tile,
-} from './dispatch-plan.ts';
+import type { Cost } from './cost-model.ts';
+import { phaseSegments, planDispatches, type Dispatch, type Segment, type Tile } from './dispatch-plan.ts';
 import type { EnsembleEntry } from './ensemble-pass.ts';
 
 /** A dispatch of one entry point; r0 is the first sample of the samples binding (its group). */

@@ -22,7 +22,9 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool, createBuffer } from './buffer-pool.ts';
-import { batchDispatches, CostModel, forStep, GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
+import { CostModel } from './cost-model.ts';
+import { batchDispatches } from './dispatch-plan.ts';
+import { forStep, GENERAL_GEOMETRY, kernelVariant } from './kernel-variant.ts';
 import {
   COLUMN_FIELDS,
   ENSEMBLE_UNIFORM_BYTES,

@@ -15,7 +15,7 @@ import {
   SAMPLE_FIELDS,
   WORKGROUP_SIZE,
 } from './bifurcation-layout.ts';
-import { coreOverrides, type GeometryVariant } from './dispatch-plan.ts';
+import { coreOverrides, type GeometryVariant } from './kernel-variant.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
 import { createShaderModule } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';

@@ -3,7 +3,7 @@
  * src/core/engine.ts), on a GPUDevice (the browser's or Dawn's in Node). Same definitions as the
  * float64 reference (src/reference/grid.ts), in f32.
  *
- * A run is planned from a cost model of the device kept across runs (dispatch-plan.ts), encoded into
+ * A run is planned from a cost model of the device kept across runs (cost-model.ts, dispatch-plan.ts), encoded into
  * as few submits as its length allows, and reads back one small statistics buffer. Pipelines,
  * parameter buffers and state are kept between runs; records belong to the result until disposed.
  */
@@ -20,7 +20,8 @@ import { basinReduceKinds, ReducePass, type ReduceKind } from './reduce-pass.ts'
 import { BufferPool } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
 import { RunStats } from './run-stats.ts';
-import { CostModel, phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
+import { CostModel } from './cost-model.ts';
+import { phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
 import { RECORD_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
 import { parseStats } from './stats.ts';

@@ -9,7 +9,7 @@ import type { Plane } from '../experiment/plane.ts';
 import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
-import { forStep, GENERAL_GEOMETRY, kernelVariant } from './dispatch-plan.ts';
+import { forStep, GENERAL_GEOMETRY, kernelVariant } from './kernel-variant.ts';
 import { baseWords, stateBytes } from './layouts.ts';
 
 /** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
