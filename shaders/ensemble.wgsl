@@ -126,11 +126,15 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
   q.escape = st.escape;
   q.cls = 0u;
   q.lyapunov = 0.0;
-  if ((testing || mixed) && D.k1 == U.iterations && st.escape == 0u) {
-    q.lyapunov = traj_lyapunov(st, geo);
-    let o = traj_outcome(st, q.lyapunov, U.chaos, geo);
-    // Chaotic, escaping and unsettled orbits form class 0 (reduceColumns of src/core/ensemble.ts).
-    q.cls = select(0u, st.period, o == OUTCOME_CONVERGED || o == OUTCOME_PERIODIC);
+  if ((testing || mixed) && D.k1 == U.iterations) {
+    // The run ends here, escaped or not: no state to keep (a run in one dispatch binds a state buffer
+    // of one Traj, which escaped samples wrote out of bounds).
+    if (st.escape == 0u) {
+      q.lyapunov = traj_lyapunov(st, geo);
+      let o = traj_outcome(st, q.lyapunov, U.chaos, geo);
+      // Chaotic, escaping and unsettled orbits form class 0 (reduceColumns of src/core/ensemble.ts).
+      q.cls = select(0u, st.period, o == OUTCOME_CONVERGED || o == OUTCOME_PERIODIC);
+    }
   } else {
     state[g - D.s0] = st;
   }

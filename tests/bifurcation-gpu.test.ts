@@ -2,9 +2,10 @@
  * The WGSL ensemble engine against the float64 reference and the derived double-well cascade.
  * Small on purpose (SwiftShader on two shared cores).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine, type GpuEnsembleOptions } from '../src/engine/bifurcation.ts';
+import { BufferPool } from '../src/engine/buffer-pool.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import {
@@ -100,6 +101,47 @@ describe('GPU ensemble engine', () => {
     expect(Array.from(gpu.stats.bounded)).toEqual(Array.from(cpu.stats.bounded));
     expect(gpu.outside.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
     expect(Array.from(gpu.stats.diverged).some((v) => v > 0 && v < 1)).toBe(true);
+  });
+
+  it('keeps no trajectory state when a run fits one dispatch, escaped samples included', async () => {
+    // Such a run binds a state buffer of one Traj; escaped samples used to write theirs there, out of
+    // bounds for every sample but the first (Dawn's robustness clamped the writes onto that one).
+    const spec = escapingDoubleWellSpec();
+    const { objective, plan } = prepareEnsemble(spec);
+    const acquire = BufferPool.prototype.acquire;
+    const states: GPUBuffer[] = [];
+    const spy = vi.spyOn(BufferPool.prototype, 'acquire').mockImplementation(async function (
+      this: BufferPool,
+      label: string,
+      size: number,
+      usage: number,
+      what: string,
+    ) {
+      const state = label === 'GpuEnsembleEngine.state';
+      const b = await acquire.call(this, label, size, state ? usage | GPUBufferUsage.COPY_SRC : usage, what);
+      if (state) states.push(b);
+      return b;
+    });
+    try {
+      const { result, words } = await withDevice(async (device) => {
+        const result = await new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan);
+        expect(states).toHaveLength(1);
+        const size = states[0].size;
+        const read = device.createBuffer({ size, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+        const enc = device.createCommandEncoder();
+        enc.copyBufferToBuffer(states[0], 0, read, 0, size);
+        device.queue.submit([enc.finish()]);
+        await read.mapAsync(GPUMapMode.READ);
+        const words = new Uint32Array(read.getMappedRange().slice(0));
+        read.destroy();
+        return { result, words };
+      });
+      expect(words.length * 4).toBeLessThanOrEqual(256);
+      expect(Array.from(result.stats.diverged).some((v) => v > 0)).toBe(true);
+      expect(words.filter((w) => w !== 0).length).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('gives the same result when split into many tiles and dispatches', async () => {
