@@ -1,7 +1,7 @@
 /**
  * The map's gestures (src/ui/basin-map/view-interaction.ts) on a stand-in drawing area: wheel zoom
- * about the cursor and drag to pan, committed views and history entries, with the wheel's quiet time
- * run on fake timers.
+ * about the cursor (previewed, committed once quiet) and drag to pan, committed views and history
+ * entries, with the wheel's quiet time run on fake timers.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReactiveController } from 'lit';
@@ -28,13 +28,14 @@ function fakeArea() {
 function setUp() {
   let view: View = { u: [-2, 2], v: [-1, 1] };
   const commits: [View, boolean][] = [];
+  const previews: (View | null)[] = [];
   const controllers: ReactiveController[] = [];
   const interaction = new ViewInteraction(
     { addController: (c: ReactiveController) => controllers.push(c) } as never,
     {
       view: () => view,
       size: () => SIZE,
-      preview: () => {},
+      preview: (v: View | null) => previews.push(v),
       commit: (v: View, record: boolean) => {
         view = v;
         commits.push([v, record]);
@@ -47,7 +48,7 @@ function setUp() {
   );
   const area = fakeArea();
   interaction.attach(area as unknown as HTMLElement);
-  return { area, commits, interaction, view: () => view };
+  return { area, commits, previews, interaction, view: () => view };
 }
 
 describe('map gestures', () => {
@@ -60,23 +61,27 @@ describe('map gestures', () => {
     vi.unstubAllGlobals();
   });
 
-  it('a wheel gesture commits at once and enters history once quiet', () => {
-    const { area, commits, view } = setUp();
+  it('a wheel gesture previews every notch and commits once, into history, when quiet', () => {
+    const { area, commits, previews, view } = setUp();
     const start = view();
     area.fire('wheel', { clientX: 300, clientY: 100, deltaY: -100, deltaMode: 0 });
     area.fire('wheel', { clientX: 300, clientY: 100, deltaY: -100, deltaMode: 0 });
-    const zoomed = zoomAbout(zoomAbout(start, SIZE, 300, 100, 1 / 1.25), SIZE, 300, 100, 1 / 1.25);
-    expect(view()).toEqual(zoomed);
-    expect(commits.map(([, r]) => r)).toEqual([true, false]);
+    const once = zoomAbout(start, SIZE, 300, 100, 1 / 1.25);
+    const zoomed = zoomAbout(once, SIZE, 300, 100, 1 / 1.25);
+    // No commit (no URL write, no run) while the wheel turns: the frame on screen is moved instead.
+    expect(previews).toEqual([once, zoomed]);
+    expect(commits).toEqual([]);
+    expect(view()).toEqual(start);
     vi.advanceTimersByTime(300);
-    expect(commits.map(([, r]) => r)).toEqual([true, false, true]);
+    expect(commits).toEqual([[zoomed, true]]);
+    expect(previews.at(-1)).toBeNull();
     expect(view()).toEqual(zoomed);
   });
 
   it('a drag right after the wheel pans the zoomed view, and the wheel’s quiet time does not undo it', () => {
     const { area, commits, view } = setUp();
+    const zoomed = zoomAbout(view(), SIZE, 300, 100, Math.pow(1.25, -3));
     area.fire('wheel', { clientX: 300, clientY: 100, deltaY: -300, deltaMode: 0 });
-    const zoomed = view();
     // Within the wheel's quiet time (250 ms): press, move 100 px right, release.
     vi.advanceTimersByTime(50);
     area.fire('pointerdown', { clientX: 200, clientY: 100 });
@@ -87,18 +92,18 @@ describe('map gestures', () => {
     expect(view()).toEqual(panned);
     vi.advanceTimersByTime(1000);
     expect(view()).toEqual(panned);
-    // History: the wheel's first notch, its end (when the press began), the pan.
-    expect(commits.map(([, r]) => r)).toEqual([true, true, true]);
-    expect(commits[1][0]).toEqual(zoomed);
+    // History: the wheel's gesture (ended when the press began), the pan.
+    expect(commits.map(([, r]) => r)).toEqual([true, true]);
+    expect(commits[0][0]).toEqual(zoomed);
   });
 
   it('ending the wheel gesture (a key press does) enters it in history once, and nothing comes later', () => {
     const { area, commits, interaction } = setUp();
     area.fire('wheel', { clientX: 100, clientY: 50, deltaY: 200, deltaMode: 0 });
     interaction.endWheel();
-    expect(commits.map(([, r]) => r)).toEqual([true, true]);
+    expect(commits.map(([, r]) => r)).toEqual([true]);
     vi.advanceTimersByTime(1000);
     interaction.endWheel();
-    expect(commits).toHaveLength(2);
+    expect(commits).toHaveLength(1);
   });
 });

@@ -10,7 +10,7 @@ export interface InteractionCallbacks extends PointerCallbacks {
   /** The current (committed) view and the drawing area's size in CSS pixels. */
   view(): View;
   size(): Size;
-  /** A provisional view while a drag is in progress (for an instant CSS preview). */
+  /** A provisional view while a drag or a wheel gesture is in progress (drawn from the frame on screen). */
   preview(view: View | null): void;
   /** A finished gesture's view; `record` marks it for back/forward history. */
   commit(view: View, record: boolean): void;
@@ -18,7 +18,7 @@ export interface InteractionCallbacks extends PointerCallbacks {
 
 /** Zoom factor per wheel notch (100 px of deltaY). */
 const WHEEL_ZOOM = 1.25;
-/** A wheel gesture ends (and enters history) after this much quiet. */
+/** A wheel gesture ends (is committed, and enters history) after this much quiet. */
 const WHEEL_IDLE_MS = 250;
 
 export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
@@ -38,6 +38,7 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
   override hostDisconnected(): void {
     super.hostDisconnected();
     clearTimeout(this.wheelTimer);
+    this.wheelView = null;
   }
 
   private onWheel = (e: WheelEvent): void => {
@@ -45,11 +46,11 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
     const [x, y] = this.pos(e);
     const lines = e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1;
     const factor = Math.pow(WHEEL_ZOOM, (e.deltaY * lines) / 100);
-    const base = this.wheelView ?? this.cb.view();
-    // The first notch of a gesture enters history, so Back returns to where the gesture began.
-    const first = this.wheelView === null;
-    this.wheelView = zoomAbout(base, this.cb.size(), x, y, factor);
-    this.cb.commit(this.wheelView, first);
+    // Notches preview, as a drag does, and the gesture commits once when it ends: a commit per notch
+    // wrote the URL and restarted the run up to 60 times a second on a trackpad (browsers throttle
+    // history.replaceState, and throw beyond it), each restart replacing a sharp frame by a coarse one.
+    this.wheelView = zoomAbout(this.wheelView ?? this.cb.view(), this.cb.size(), x, y, factor);
+    this.cb.preview(this.wheelView);
     clearTimeout(this.wheelTimer);
     this.wheelTimer = window.setTimeout(() => this.endWheel(), WHEEL_IDLE_MS);
   };
@@ -61,8 +62,12 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
    */
   endWheel(): void {
     clearTimeout(this.wheelTimer);
-    if (this.wheelView) this.cb.commit(this.wheelView, true);
+    const view = this.wheelView;
     this.wheelView = null;
+    if (view) {
+      this.cb.preview(null);
+      this.cb.commit(view, true);
+    }
   }
 
   protected override pressed(): void {
