@@ -23,6 +23,9 @@ import { mapOverlay } from './map-overlay.ts';
 import { frameView, MapPainter } from './map-painter.ts';
 import { ViewInteraction } from './view-interaction.ts';
 
+/** Axis labels of the map. */
+type Labels = { u: string; v: string };
+
 /** Height of the readout line under the map, in CSS pixels. */
 const READOUT = 22;
 
@@ -104,11 +107,19 @@ export class BasinMap extends LitElement {
   @property({ attribute: false }) backend: LabBackend | null = null;
   @property({ attribute: false }) frame: MapFrame | null = null;
   @property({ attribute: false }) colour: ColourSettings | null = null;
+  // The lab builds view, grid and labels afresh on every render (a progress tick among them): compared
+  // by value, so that only a real change redraws the map and reads the hovered record again.
   /** The committed view (the spec's plane). */
-  @property({ attribute: false }) view: View = { u: [-1, 1], v: [-1, 1] };
+  @property({ attribute: false, hasChanged: (a: View, b?: View) => !b || !viewsEqual(a, b) })
+  view: View = { u: [-1, 1], v: [-1, 1] };
   /** Grid size [W, H] of the spec, which fixes the map's aspect ratio. */
-  @property({ attribute: false }) grid: [number, number] = [256, 256];
-  @property({ attribute: false }) labels: { u: string; v: string } = { u: 'u', v: 'v' };
+  @property({
+    attribute: false,
+    hasChanged: (a: [number, number], b?: [number, number]) => a[0] !== b?.[0] || a[1] !== b[1],
+  })
+  grid: [number, number] = [256, 256];
+  @property({ attribute: false, hasChanged: (a: Labels, b?: Labels) => a.u !== b?.u || a.v !== b.v })
+  labels: Labels = { u: 'u', v: 'v' };
   /** Room for the whole element (axes and readout included), in CSS pixels. */
   @property({ attribute: false }) box: Size = { width: 640, height: 640 };
   /** The text alternative: what the map shows. */
