@@ -19,6 +19,12 @@ export class EngineController implements ReactiveController {
   /** Why this engine runs (src/select/decide.ts), for the status line. */
   reason: string | null = null;
   private recoveries = 0;
+  /**
+   * Counts connections: a backend created for an earlier one (the lab removed while its device was
+   * being requested) is disposed on arrival rather than kept, its device never destroyed, and a run
+   * started on a detached lab.
+   */
+  private generation = 0;
   /** `?display=readback`: GPU frames reach the screen through a 2D canvas (headless SwiftShader). */
   private display: 'webgpu' | 'readback' =
     new URLSearchParams(location.search).get('display') === 'readback' ? 'readback' : 'webgpu';
@@ -38,16 +44,20 @@ export class EngineController implements ReactiveController {
   }
 
   hostConnected(): void {
+    this.generation++;
     if (!this.backend) void this.start();
   }
 
   hostDisconnected(): void {
+    this.generation++;
     this.backend?.dispose();
     this.backend = null;
   }
 
   private async start(): Promise<void> {
+    const gen = this.generation;
     const { backend, note, reason } = await this.create(0);
+    if (gen !== this.generation) return backend.dispose();
     this.backend = backend;
     this.note = note;
     this.reason = reason;
@@ -66,6 +76,7 @@ export class EngineController implements ReactiveController {
   }
 
   private async onDeviceLost(): Promise<void> {
+    const gen = this.generation;
     const old = this.backend;
     this.cb.lost();
     this.backend = null;
@@ -83,6 +94,7 @@ export class EngineController implements ReactiveController {
         reason: `the GPU device was lost ${this.recoveries} times, so the float64 CPU engine`,
       };
     } else choice = await this.create(3);
+    if (gen !== this.generation) return choice.backend.dispose();
     this.backend = choice.backend;
     this.reason = choice.reason;
     const how = byPresent ? ' while drawing into the WebGPU canvas; maps are now copied to a 2D canvas' : '';
