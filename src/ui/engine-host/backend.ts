@@ -73,3 +73,37 @@ export function flipRows(
   for (let j = 0; j < height; j++) out.set(rgba.subarray(j * row, (j + 1) * row), (height - 1 - j) * row);
   return out;
 }
+
+/**
+ * Nearest-neighbour resampling of W×H packed RGBA to w×h: each target pixel takes the source pixel
+ * under its centre, so the picture covers the same window (a blit maps any size onto the view). Rows
+ * keep their order. The lab draws a grid too large for one storage binding from such a picture, at
+ * most DISPLAY_SIDE a side: more than a screen shows.
+ */
+export function resampleNearest(
+  rgba: Uint8Array | Uint8ClampedArray,
+  W: number,
+  H: number,
+  w: number,
+  h: number,
+): Uint8Array {
+  const bytes = rgba.byteOffset % 4 ? rgba.slice() : rgba;
+  const src = new Uint32Array(bytes.buffer, bytes.byteOffset, W * H);
+  const out = new Uint32Array(w * h);
+  const cols = new Uint32Array(w);
+  for (let c = 0; c < w; c++) cols[c] = Math.min(W - 1, Math.floor(((c + 0.5) * W) / w));
+  for (let r = 0; r < h; r++) {
+    const row = Math.min(H - 1, Math.floor(((r + 0.5) * H) / h)) * W;
+    for (let c = 0; c < w; c++) out[r * w + c] = src[row + cols[c]];
+  }
+  return new Uint8Array(out.buffer);
+}
+
+/** The longest side of a picture the lab draws a large grid from (resampleNearest). */
+export const DISPLAY_SIDE = 4096;
+
+/** The size a W×H grid is drawn at: at most `side` a side, at the grid's aspect ratio. */
+export function displaySize(W: number, H: number, side = DISPLAY_SIDE): [number, number] {
+  const f = Math.max(1, Math.ceil(Math.max(W, H) / side));
+  return [Math.ceil(W / f), Math.ceil(H / f)];
+}

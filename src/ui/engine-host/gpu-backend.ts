@@ -12,7 +12,15 @@ import { GpuBasinEngine } from '../../engine/gpu-engine.ts';
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import { defaultSpec, type ExperimentSpec } from '../../experiment/spec.ts';
-import { flipRows, type ColourSettings, type LabBackend, type MapFrame, type Pixels } from './backend.ts';
+import {
+  displaySize,
+  flipRows,
+  resampleNearest,
+  type ColourSettings,
+  type LabBackend,
+  type MapFrame,
+  type Pixels,
+} from './backend.ts';
 import { CanvasBlit } from './blit.ts';
 
 interface GpuFrameHandle {
@@ -21,6 +29,18 @@ interface GpuFrameHandle {
   pixels: GPUBuffer | null;
   /** The colour settings the pixels hold. */
   key: string | null;
+  /**
+   * Without `pixels`: the picture the WebGPU canvas draws instead, the image read back once per
+   * colour and resampled to displaySize (resampleNearest), as it is being made or made.
+   */
+  shown: { key: string; picture: Promise<Picture> } | null;
+}
+
+/** A W×H packed RGBA buffer, row 0 at the bottom, that CanvasBlit draws. */
+interface Picture {
+  buffer: GPUBuffer;
+  width: number;
+  height: number;
 }
 
 export class GpuBackend implements LabBackend {
@@ -95,6 +115,7 @@ export class GpuBackend implements LabBackend {
           })
         : null,
       key: null,
+      shown: null,
     };
     return {
       spec,
@@ -129,7 +150,7 @@ export class GpuBackend implements LabBackend {
     const ticket = ++this.presentTicket;
     const { width, height } = frame;
     const h = frame.handle as GpuFrameHandle;
-    if (this.display === 'readback' || !h.pixels) {
+    if (this.display === 'readback') {
       void this.pixels(frame, colour).then((px) => {
         if (ticket !== this.presentTicket) return;
         const ctx = canvas.getContext('2d');
@@ -141,16 +162,54 @@ export class GpuBackend implements LabBackend {
       });
       return;
     }
-    if (h.key === JSON.stringify(colour)) {
+    const draw = (p: Picture | null) => {
+      if (ticket !== this.presentTicket || !p) return;
       this.lastPresentAt = performance.now();
-      this.blit.draw(canvas, h.pixels, width, height);
+      this.blit.draw(canvas, p.buffer, p.width, p.height);
+    };
+    const failed = (e: unknown) => console.error(`gdlab: drawing the map failed: ${(e as Error).message}`);
+    if (!h.pixels) {
+      void this.resampled(h, colour).then(draw, failed);
       return;
     }
-    void this.colour(h, colour).then((buf) => {
-      if (ticket !== this.presentTicket || !buf) return;
-      this.lastPresentAt = performance.now();
-      this.blit.draw(canvas, buf, width, height);
+    if (h.key === JSON.stringify(colour)) return draw({ buffer: h.pixels, width, height });
+    void this.colour(h, colour).then((buffer) => draw(buffer && { buffer, width, height }), failed);
+  }
+
+  /**
+   * A frame with no pixel buffer (its W×H colours exceed one storage binding, or its records were not
+   * kept): its image read back once per colour (readImage, which recomputes tile by tile where the
+   * records are gone) and resampled to at most DISPLAY_SIDE a side, so that pan and zoom frames only
+   * blit. Drawing the image itself was impossible: a canvas bound to WebGPU has no 2D context.
+   */
+  private resampled(h: GpuFrameHandle, colour: ColourSettings): Promise<Picture> {
+    const key = JSON.stringify(colour);
+    if (h.shown?.key === key) return h.shown.picture;
+    const old = h.shown;
+    const picture = (async () => {
+      const { width: W, height: H } = h.result;
+      const rgba = await h.result.readImage(colour, { flip: false });
+      const [width, height] = displaySize(W, H);
+      const bytes = resampleNearest(rgba, W, H, width, height);
+      const buffer = this.device.createBuffer({
+        label: 'GpuBackend.shown',
+        size: Math.max(16, bytes.byteLength),
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+      });
+      this.device.queue.writeBuffer(buffer, 0, bytes);
+      return { buffer, width, height };
+    })();
+    h.shown = { key, picture };
+    // A failed picture is asked for again by the next present, not kept.
+    picture.catch(() => {
+      if (h.shown?.picture === picture) h.shown = null;
     });
+    // A superseded picture is freed once made (a draw already under way has submitted its copy).
+    void old?.picture.then(
+      (p) => p.buffer.destroy(),
+      () => {},
+    );
+    return picture;
   }
 
   async pixels(frame: MapFrame, colour: ColourSettings): Promise<Pixels> {
@@ -176,6 +235,10 @@ export class GpuBackend implements LabBackend {
   release(frame: MapFrame): void {
     const h = frame.handle as GpuFrameHandle | undefined;
     h?.pixels?.destroy();
+    void h?.shown?.picture.then(
+      (p) => p.buffer.destroy(),
+      () => {},
+    );
     h?.result.dispose();
   }
 
