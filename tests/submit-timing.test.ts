@@ -110,6 +110,21 @@ describe('submit timing', () => {
     });
   });
 
+  test("a timestamp beyond the host's window is not believed: the host's time is used", async () => {
+    await withTimedDevice(async (device) => {
+      const reads = vi.spyOn(GpuTimer.prototype, 'read').mockResolvedValue(1e9);
+      try {
+        const { seen, wall } = await timeSubmits(device, [20000, 2000]);
+        expect(reads).toHaveBeenCalledTimes(2);
+        expect(seen.map((s) => s.clock)).toEqual(['host', 'host']);
+        for (const s of seen) expect(s.ms).toBeGreaterThan(0);
+        expect(seen.reduce((a, s) => a + s.ms, 0)).toBeLessThanOrEqual(wall + 1);
+      } finally {
+        reads.mockRestore();
+      }
+    });
+  });
+
   test('without it, from submit to completion as the host sees it', async () => {
     {
       const adapter = await requestNodeAdapter();

@@ -33,6 +33,16 @@ export function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The run was aborted', 'AbortError');
 }
 
+/**
+ * Whether a pass's timestamp time fits in the host's window around its submit (with room for the
+ * window's own error): a value beyond it (another clock domain, a driver glitch) is not the pass's,
+ * and one such value fitted into the cost model would plan the next map in millions of tiny
+ * dispatches. The host's time is used instead, as on a device without timestamps.
+ */
+export function plausible(deviceMs: number, hostMs: number): boolean {
+  return deviceMs <= hostMs * 1.25 + 2;
+}
+
 /** Runs the batches in order; rejects with the signal's reason when aborted between submits. */
 export async function submitBatches<B>(
   device: GPUDevice,
@@ -47,7 +57,8 @@ export async function submitBatches<B>(
       if (loop.signal?.aborted) throw abortError(loop.signal);
       loop.check?.();
       const encoder = device.createCommandEncoder({ label: `${loop.label}.encoder` });
-      const slot = timer?.acquire() ?? null;
+      // A loop that reports no times (rule 2's deferred replay) takes no timestamp slot.
+      const slot = loop.done ? (timer?.acquire() ?? null) : null;
       try {
         loop.encode(encoder, batches[i], i, slot === null ? undefined : timer!.writes(slot));
       } catch (e) {
@@ -63,7 +74,8 @@ export async function submitBatches<B>(
           // Work starts when it is submitted or when the previous batch ends, whichever is later.
           const host = now - Math.max(submitted, lastDone);
           lastDone = now;
-          const ms = slot === null ? null : await timer!.read(slot);
+          const device = slot === null ? null : await timer!.read(slot);
+          const ms = device !== null && plausible(device, host) ? device : null;
           if (!loop.signal?.aborted) loop.done?.(batches[i], i, ms ?? host, ms === null ? 'host' : 'device');
         }),
       );
