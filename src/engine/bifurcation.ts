@@ -208,7 +208,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       device.queue.writeBuffer(baseBuf, 0, base);
       device.queue.writeBuffer(startsBuf, 0, new Float32Array(plan.starts));
       device.queue.writeBuffer(valuesBuf, 0, new Float32Array(plan.values));
-      device.queue.writeBuffer(countsBuf, 0, new Uint32Array(countsWords));
+      // countsBuf is new, so zero (WebGPU clears new buffers): no host array of W·H + W zeros to upload.
       const pair = plan.pair;
       // An attractor's ranges are fixed or chosen together (choose_range writes both).
       if (plan.range || pair?.range)
