@@ -1,7 +1,7 @@
 /**
  * `gdlab bench` end to end on a small grid: its three workloads and what each measured, as JSON.
  * Nothing here asserts a speed (a timed test on a shared machine could only flake); it asserts that
- * every kind ran the workload it names.
+ * every kind ran the workload it names, and that the engine agreed with itself (bench-agreement.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +38,17 @@ describe('gdlab bench', () => {
         expect(Math.abs((1000 * w.steps) / w[k].steps_per_s - w[k].ms), `${name} ${k}`).toBeLessThan(0.0051);
       }
       for (const v of Object.values(w.ratios)) expect(v).toBeGreaterThan(0);
+      // The untimed checks ran, with and without the exponent, and held.
+      expect(Object.keys(w.agreement), name).toEqual(['engine', 'engine_lyapunov']);
+      for (const a of Object.values(w.agreement))
+        expect(a, name).toEqual({
+          stats_equal_readback: true,
+          summary_counts_equal: true,
+          chunked: { iterations_per_dispatch: 7, pixels_per_dispatch: 65536, differing_pixels: 0 },
+          differing_outcomes: 0,
+        });
     }
+    expect(stdout.match(/agreement: .* bit for bit yes/g)).toHaveLength(6);
     expect(divergent.adam).toBeUndefined();
   });
 });

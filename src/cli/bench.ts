@@ -16,6 +16,7 @@ import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.
 import { CliError, parseFlags, parseInteger } from './args.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { benchCpu } from './bench-cpu.ts';
+import { agreed, checkAgreement, describeAgreement, type Agreement } from './bench-agreement.ts';
 
 export const help = `gdlab bench: the basin engine against a bare GD kernel, on throughput, latency and divergent workloads
 
@@ -47,6 +48,10 @@ more run that waits between them. Targets: engine/bare ≤ 1.3 (throughput), ≤
 Lyapunov ≤ 2.5. "adam" and "adam+lyapunov" are the same map under bias-corrected Adam (β 0.9, β₂
 0.999, ε 1e-8) at h = 0.1, where every orbit stays bounded, measured in the same interleaved rounds
 (the GPU engine) and beside the CPU engine's GD figures.
+Untimed, each workload then checks on this adapter what the tests check on SwiftShader, with and
+without the exponent ("agreement"): the statistics buffer against counts from the full readback,
+summary-only counts against kept records' counts, and the records of the run as planned against the
+same run cut into chunks, bit for bit. Exit status 1 when one fails.
 `;
 
 const OPTIONS = {
@@ -109,6 +114,7 @@ type Kind = (typeof ALL_KINDS)[number];
  */
 async function measure(
   engine: GpuBasinEngine,
+  gpu: { device: GPUDevice; adapterName: string },
   size: number,
   iterations: number,
   repeat: number,
@@ -161,6 +167,12 @@ async function measure(
       const t = await timed(() => once(k));
       best[k] = { ms: Math.min(best[k].ms, t.ms), cpuMs: Math.min(best[k].cpuMs, t.cpuMs) };
     }
+  // The checks of the tests, on this adapter, with and without the exponent (untimed).
+  const chunk = iterations > 100 ? 97 : 7;
+  const agreement: Record<string, Agreement> = {
+    engine: await checkAgreement(engine, gpu.device, gpu.adapterName, classify, chunk),
+    engine_lyapunov: await checkAgreement(engine, gpu.device, gpu.adapterName, lyap, chunk),
+  };
   // One more run of each, waiting between its phases.
   const { ms: _ms, ...bareSplit } = await runBare(engine, classify, objective);
   const phases = async (k: Kind): Promise<RunTimings | Omit<BareTimings, 'ms'>> => {
@@ -192,9 +204,11 @@ async function measure(
     ...entries,
     ratios: over((b) => b.ms),
     cpu_time_ratios: over((b) => b.cpuMs),
+    agreement,
   } as {
     iterations: number;
     bounded: number;
+    agreement: Record<string, Agreement>;
     ratios: Record<string, number>;
     cpu_time_ratios: Record<string, number>;
   } & Partial<Record<Kind, { ms: number; steps_per_s: number; phases_ms: Record<string, number> }>>;
@@ -218,9 +232,9 @@ export async function run(argv: string[]): Promise<number> {
     say(`adapter: ${gpu.adapterName}`);
     const engine = new GpuBasinEngine(gpu.device, compileObjective, { adapterName: gpu.adapterName });
     const workloads = {
-      throughput: await measure(engine, size, iterations, repeat),
-      latency: await measure(engine, size, latencyIters, repeat),
-      divergent: await measure(engine, size, iterations, repeat, true),
+      throughput: await measure(engine, gpu, size, iterations, repeat),
+      latency: await measure(engine, gpu, size, latencyIters, repeat),
+      divergent: await measure(engine, gpu, size, iterations, repeat, true),
     };
     const engineSize =
       flags['cpu-engine-size'] !== undefined
@@ -270,12 +284,22 @@ export async function run(argv: string[]): Promise<number> {
         say(`  ${k.padEnd(16)} ${String(e.ms).padStart(9)} ms  ${fmt(e.steps_per_s)}steps/s${ratio}`);
         say(`  ${''.padEnd(16)} phases (ms, profiled run): ${p}`);
       }
+      for (const [k, a] of Object.entries(w.agreement)) say(`  ${k} ${describeAgreement(a)}`);
     }
     if (cpu) say(`\nCPU reference (f64, ${cpuSize}×${cpuSize}, Lyapunov): ${fmt(cpu.steps_per_s)}steps/s`);
     for (const line of cpuLines) say(line);
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
     say(`\nwrote ${outFile}`);
+    const disagree = Object.entries(workloads).flatMap(([n, w]) =>
+      Object.entries(w.agreement)
+        .filter(([, a]) => !agreed(a))
+        .map(([k]) => `${n} ${k}`),
+    );
+    if (disagree.length) {
+      say(`the engine disagrees with itself on this adapter (${disagree.join(', ')}): see "agreement" above`);
+      return 1;
+    }
     return 0;
   } finally {
     gpu.device.destroy();

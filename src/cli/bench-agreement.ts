@@ -1,0 +1,119 @@
+/**
+ * The bench's agreement checks: on the adapter it measures, what the tests check on SwiftShader, so
+ * that a session lent a real GPU learns it from the bench alone (`bash .gpu/remote.sh`). The
+ * statistics buffer against counts from the full readback; the counts of the kept-records and
+ * summary-only pipelines; the records of the run as planned against the same run cut into chunks of
+ * part entry points, bit for bit. The last is what a shader compiler that fuses a·b + c into one FMA
+ * in one pipeline and not in another would break (WGSL lets it; SwiftShader does not do it).
+ */
+import { COLUMN_KEYS, countOutcomes, type OutcomeCounts, type RecordColumns } from '../core/outcome.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
+import { GpuBasinEngine } from '../engine/gpu-engine.ts';
+import { compileObjective } from '../objective/compile.ts';
+
+/** One workload's agreement, as bench/results.json holds it. */
+export interface Agreement {
+  /** The statistics buffer's counts equal those of the full readback, counted on the CPU. */
+  stats_equal_readback: boolean;
+  /** The summary-only pipelines (records: 'none') count what the record-keeping ones do. */
+  summary_counts_equal: boolean;
+  /** The run cut into chunks: how, and the pixels whose records differ in any bit. */
+  chunked: { iterations_per_dispatch: number; pixels_per_dispatch: number; differing_pixels: number };
+  /** Of those, the pixels whose outcome or period differ. */
+  differing_outcomes: number;
+}
+
+/** Whether every check held. */
+export function agreed(a: Agreement): boolean {
+  return a.stats_equal_readback && a.summary_counts_equal && a.chunked.differing_pixels === 0;
+}
+
+/** One line for the bench's report. */
+export function describeAgreement(a: Agreement): string {
+  const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
+  const { iterations_per_dispatch: k, pixels_per_dispatch: p, differing_pixels: d } = a.chunked;
+  return (
+    `agreement: statistics buffer = full readback ${mark(a.stats_equal_readback)}; ` +
+    `summary-only counts = kept records' ${mark(a.summary_counts_equal)}; ` +
+    `chunked (${k} iterations × ${p} pixels a dispatch) bit for bit ` +
+    (d === 0 ? 'yes' : `NO: ${d} pixels differ, ${a.differing_outcomes} in outcome or period`)
+  );
+}
+
+/** Counts equal field by field, periods whatever their keys' order. */
+export function sameCounts(a: OutcomeCounts, b: OutcomeCounts): boolean {
+  const key = (c: OutcomeCounts) =>
+    JSON.stringify({ ...c, periodic: Object.entries(c.periodic).sort(([p], [q]) => Number(p) - Number(q)) });
+  return key(a) === key(b);
+}
+
+/** Pixels whose records differ in any bit, and those whose outcome or period differ. */
+export function differingPixels(a: RecordColumns, b: RecordColumns): { any: number; outcome: number } {
+  const n = a.outcome.length;
+  const differs = new Uint8Array(n);
+  for (const key of COLUMN_KEYS) {
+    const x = a[key];
+    const y = b[key];
+    // Bits, not values: NaN equals NaN and -0 differs from 0.
+    const bx = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+    const by = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
+    const size = x.BYTES_PER_ELEMENT;
+    for (let i = 0; i < n; i++)
+      for (let j = i * size; j < (i + 1) * size; j++)
+        if (bx[j] !== by[j]) {
+          differs[i] = 1;
+          break;
+        }
+  }
+  let any = 0;
+  let outcome = 0;
+  for (let i = 0; i < n; i++) {
+    any += differs[i];
+    if (a.outcome[i] !== b.outcome[i] || a.period[i] !== b.period[i]) outcome++;
+  }
+  return { any, outcome };
+}
+
+/**
+ * Runs `spec` three more times on `engine`'s device: kept records (read back whole), summary only,
+ * and chunked on an engine of its own (`iterations` a dispatch, 65536 pixels).
+ */
+export async function checkAgreement(
+  engine: GpuBasinEngine,
+  device: GPUDevice,
+  adapterName: string,
+  spec: ExperimentSpec,
+  iterations: number,
+): Promise<Agreement> {
+  const pixels = 1 << 16;
+  const kept = await engine.runBasin(spec, { records: 'keep' });
+  try {
+    const columns = await kept.readAll();
+    const summary = await engine.runBasin(spec, { records: 'none' });
+    summary.dispose();
+    const chunkedEngine = new GpuBasinEngine(device, compileObjective, {
+      adapterName,
+      itersPerDispatch: iterations,
+      pixelsPerDispatch: pixels,
+    });
+    try {
+      const chunked = await chunkedEngine.runBasin(spec, { records: 'keep' });
+      const diff = differingPixels(columns, await chunked.readAll());
+      chunked.dispose();
+      return {
+        stats_equal_readback: sameCounts(kept.counts, countOutcomes(columns)),
+        summary_counts_equal: sameCounts(summary.counts, kept.counts),
+        chunked: {
+          iterations_per_dispatch: iterations,
+          pixels_per_dispatch: pixels,
+          differing_pixels: diff.any,
+        },
+        differing_outcomes: diff.outcome,
+      };
+    } finally {
+      chunkedEngine.dispose();
+    }
+  } finally {
+    kept.dispose();
+  }
+}
