@@ -20,6 +20,9 @@ const axis = (label: string): uPlot.Axis => ({
   size: 52,
 });
 
+/** A chart's width in an inspector `w` CSS pixels wide. */
+const chartWidth = (w: number) => Math.max(260, Math.min(640, w - 4));
+
 @customElement('gd-trajectory-inspector')
 export class TrajectoryInspector extends LitElement {
   static override styles = [
@@ -65,14 +68,19 @@ export class TrajectoryInspector extends LitElement {
   /** The live charts: states, f, sharpness (tests read their data). */
   charts: uPlot[] = [];
   private width = 0;
+  // A new width resizes the charts (uPlot's setSize); rebuilding them lost their cursor and zoom.
   private resize = new ResizeObserver(() => {
     const w = Math.floor(this.getBoundingClientRect().width);
-    if (Math.abs(w - this.width) > 8) this.build();
+    if (Math.abs(w - this.width) <= 8) return;
+    this.width = w;
+    for (const c of this.charts) c.setSize({ width: chartWidth(w), height: c.height });
   });
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.resize.observe(this);
+    // Back in the document: the charts were destroyed on leaving it, and no property changes now.
+    if (this.hasUpdated) this.build();
   }
 
   override disconnectedCallback(): void {
@@ -100,7 +108,7 @@ export class TrajectoryInspector extends LitElement {
     if (!d) return;
     const host = (id: string) => this.renderRoot.querySelector(`#${id}`) as HTMLElement;
     this.width = Math.floor(this.getBoundingClientRect().width);
-    const width = Math.max(260, Math.min(640, this.width - 4));
+    const width = chartWidth(this.width);
     const height = 190;
     const x = d.k.map(Number);
     const c = this.component;
