@@ -29,6 +29,8 @@ interface GpuFrameHandle {
   pixels: GPUBuffer | null;
   /** The colour settings the pixels hold. */
   key: string | null;
+  /** The colouring under way into `pixels`, and its settings. */
+  colouring: { key: string; done: Promise<void> } | null;
   /**
    * Without `pixels`: the picture the WebGPU canvas draws instead, the image read back once per
    * colour and resampled to displaySize (resampleNearest), as it is being made or made.
@@ -115,6 +117,7 @@ export class GpuBackend implements LabBackend {
           })
         : null,
       key: null,
+      colouring: null,
       shown: null,
     };
     return {
@@ -135,13 +138,34 @@ export class GpuBackend implements LabBackend {
     };
   }
 
-  /** Makes the frame's pixel buffer hold `colour`'s colours (the colour pass, on the GPU). */
+  /**
+   * Makes the frame's pixel buffer hold `colour`'s colours (the colour pass, on the GPU). A present
+   * while the same colouring is under way waits for it rather than colour the frame again; another
+   * colouring goes after it.
+   */
   private async colour(h: GpuFrameHandle, colour: ColourSettings): Promise<GPUBuffer | null> {
     const key = JSON.stringify(colour);
-    if (h.pixels && h.key !== key) {
-      await h.result.colourInto(h.pixels, colour);
-      h.key = key;
+    if (!h.pixels || h.key === key) return h.pixels;
+    if (h.colouring?.key !== key) {
+      const pixels = h.pixels;
+      // After the colouring under way, if any: colourInto awaits before it submits, so two at once
+      // could land in either order and leave the buffer holding the older colours.
+      const before = h.colouring?.done.catch(() => {}) ?? Promise.resolve();
+      const done = before
+        .then(() => h.result.colourInto(pixels, colour))
+        .then(() => {
+          if (h.colouring?.done === done) {
+            h.key = key;
+            h.colouring = null;
+          }
+        });
+      h.colouring = { key, done };
+      // A failure is the caller's to report; the next present colours again.
+      done.catch(() => {
+        if (h.colouring?.done === done) h.colouring = null;
+      });
     }
+    await h.colouring.done;
     return h.pixels;
   }
 
@@ -150,6 +174,7 @@ export class GpuBackend implements LabBackend {
     const ticket = ++this.presentTicket;
     const { width, height } = frame;
     const h = frame.handle as GpuFrameHandle;
+    const failed = (e: unknown) => console.error(`gdlab: drawing the map failed: ${(e as Error).message}`);
     if (this.display === 'readback') {
       void this.pixels(frame, colour).then((px) => {
         if (ticket !== this.presentTicket) return;
@@ -159,7 +184,7 @@ export class GpuBackend implements LabBackend {
           0,
           0,
         );
-      });
+      }, failed);
       return;
     }
     const draw = (p: Picture | null) => {
@@ -167,7 +192,6 @@ export class GpuBackend implements LabBackend {
       this.lastPresentAt = performance.now();
       this.blit.draw(canvas, p.buffer, p.width, p.height);
     };
-    const failed = (e: unknown) => console.error(`gdlab: drawing the map failed: ${(e as Error).message}`);
     if (!h.pixels) {
       void this.resampled(h, colour).then(draw, failed);
       return;
@@ -223,13 +247,16 @@ export class GpuBackend implements LabBackend {
       size,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
-    const enc = this.device.createCommandEncoder({ label: 'GpuBackend.readback' });
-    enc.copyBufferToBuffer(pixels, 0, staging, 0, size);
-    this.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const bytes = new Uint8Array(staging.getMappedRange().slice(0, width * height * 4));
-    staging.destroy();
-    return { width, height, rgba: flipRows(bytes, width, height) };
+    try {
+      const enc = this.device.createCommandEncoder({ label: 'GpuBackend.readback' });
+      enc.copyBufferToBuffer(pixels, 0, staging, 0, size);
+      this.device.queue.submit([enc.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      const bytes = new Uint8Array(staging.getMappedRange().slice(0, width * height * 4));
+      return { width, height, rgba: flipRows(bytes, width, height) };
+    } finally {
+      staging.destroy();
+    }
   }
 
   release(frame: MapFrame): void {
