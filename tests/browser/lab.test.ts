@@ -315,6 +315,14 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(Number(m![3])).toBeCloseTo(u, 5);
     expect(Number(m![4])).toBeCloseTo(v, 5);
     await screenshot(page, '5-inspector');
+    // Its close button closes it (the inspector-close event reaches the lab).
+    await page.evaluate(() => {
+      const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
+      [...el.shadowRoot!.querySelectorAll('button')].find((b) => b.textContent === 'close')!.click();
+    });
+    await page.waitForFunction(
+      () => !document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector'),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

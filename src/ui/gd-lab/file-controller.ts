@@ -10,6 +10,7 @@ import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { exportPng, readSpecFile, type ExportOptions } from './export.ts';
+import { ExportDoneEvent } from '../shared/events.ts';
 
 export interface FileHost extends ReactiveControllerHost, HTMLElement {
   readonly spec: ExperimentSpec;
@@ -60,7 +61,7 @@ export class FileController implements ReactiveController {
     const what = spec.kind === 'basin' ? 'map' : 'diagram';
     if (!ready) {
       this.host.setError('export', `wait for the ${what} to finish before exporting`);
-      this.host.dispatchEvent(new CustomEvent('export-done'));
+      this.host.dispatchEvent(new ExportDoneEvent());
       return;
     }
     this.exporting = true;
@@ -81,7 +82,7 @@ export class FileController implements ReactiveController {
       this.controller = null;
       this.host.exportProgress(null);
       this.host.requestUpdate();
-      this.host.dispatchEvent(new CustomEvent('export-done'));
+      this.host.dispatchEvent(new ExportDoneEvent());
     }
   }
 

@@ -15,7 +15,13 @@ import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
 import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
 import { GalleryChooseEvent, type GalleryTrajectoryEvent } from '../gallery-panel/gallery.ts';
-import type { PixelPickEvent, Section, SpecEditEvent, ViewChangeEvent } from '../shared/events.ts';
+import {
+  MapReadyEvent,
+  type PixelPickEvent,
+  type Section,
+  type SpecEditEvent,
+  type ViewChangeEvent,
+} from '../shared/events.ts';
 import { checkSpec } from '../shared/objective.ts';
 import { viewsEqual } from '../shared/view.ts';
 import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
@@ -89,7 +95,7 @@ export class GdLab extends LitElement {
     done: (frame) => {
       this.setError('engine', null);
       if (this.firstMapMs === null) this.firstMapMs = performance.now() - this.t0;
-      this.dispatchEvent(new CustomEvent('map-ready', { detail: { frame } }));
+      this.dispatchEvent(new MapReadyEvent(frame));
     },
     failed: (message) => this.setError('engine', message),
   });

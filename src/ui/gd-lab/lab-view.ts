@@ -210,7 +210,7 @@ export function renderBeside(lab: LabView, on: BesideHandlers) {
     lab.inspected
       ? html`<gd-trajectory-inspector
           .data=${lab.inspected}
-          @close=${on.closeInspector}
+          @inspector-close=${on.closeInspector}
         ></gd-trajectory-inspector>`
       : nothing
   }`;

@@ -3,6 +3,7 @@
  * <gd-lab> (the owner of the spec) decides what happens.
  */
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type { MapFrame } from '../engine-host/backend.ts';
 import type { View } from './view.ts';
 
 /** Which panel an edit came from, so an error is shown beside that panel's fields. */
@@ -24,7 +25,7 @@ export class SpecEditEvent extends CustomEvent<SpecEditDetail> {
 
 export interface ViewChangeDetail {
   view: View;
-  /** Whether to record the view in back/forward history (false while a wheel gesture continues). */
+  /** Whether to record the view in back/forward history. */
   record: boolean;
 }
 
@@ -50,10 +51,37 @@ export class PixelPickEvent extends CustomEvent<PixelPickDetail> {
   }
 }
 
+/** The lab finished a map (its full-resolution frame; not the coarse preview), for embedders. */
+export class MapReadyEvent extends CustomEvent<{ frame: MapFrame }> {
+  static readonly type = 'map-ready';
+  constructor(frame: MapFrame) {
+    super(MapReadyEvent.type, { detail: { frame } });
+  }
+}
+
+/** An export ended: downloaded, refused or failed (the lab shows why), for embedders and tests. */
+export class ExportDoneEvent extends Event {
+  static readonly type = 'export-done';
+  constructor() {
+    super(ExportDoneEvent.type);
+  }
+}
+
+/** The trajectory inspector asks to be closed. */
+export class InspectorCloseEvent extends Event {
+  static readonly type = 'inspector-close';
+  constructor() {
+    super(InspectorCloseEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface HTMLElementEventMap {
     'spec-edit': SpecEditEvent;
     'view-change': ViewChangeEvent;
     'pixel-pick': PixelPickEvent;
+    'map-ready': MapReadyEvent;
+    'export-done': ExportDoneEvent;
+    'inspector-close': InspectorCloseEvent;
   }
 }

@@ -10,6 +10,7 @@ import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatValue } from '../shared/ticks.ts';
 import type { InspectorData } from './inspect.ts';
 import { CURVES, tickLabel } from './chart-style.ts';
+import { InspectorCloseEvent } from '../shared/events.ts';
 
 const axis = (label: string): uPlot.Axis => ({
   label,
@@ -225,11 +226,7 @@ export class TrajectoryInspector extends LitElement {
             : nothing
         }
         ${d.escape !== null ? html`<span>escaped at k = ${d.escape}</span>` : html`<span>${last} steps, float64</span>`}
-        <button
-          @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}
-        >
-          close
-        </button>
+        <button @click=${() => this.dispatchEvent(new InspectorCloseEvent())}>close</button>
       </div>
       ${d.flowNote ? html`<div class="note">${d.flowNote}</div>` : nothing}
       ${
