@@ -4,6 +4,7 @@
  * numbered swatches. Coloured by a field: that field's colour bar, titled in words, with its range
  * and the colour of pixels that have no value; the outcome list does not apply and is not shown.
  */
+import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { needsDataRange, OUTCOME_PALETTE } from '../../colormaps.ts';
@@ -150,15 +151,31 @@ export class MapLegend extends LitElement {
   /** The spec on screen (for the words of a field: an observable's expression, a coordinate's name). */
   @property({ attribute: false }) spec: ExperimentSpec | null = null;
 
+  /**
+   * The frame's value ranges where a continuous field colours a frame that was coloured by outcome
+   * until now: reduced on demand (on the GPU), as a task of the frame and the colour rather than a
+   * side effect of render; the legend renders again when they come.
+   */
+  private readonly ranges = new Task(this, {
+    task: ([f, c]) => (f && c && !f.ranges && needsDataRange(c) ? f.ensureRanges() : Promise.resolve(null)),
+    args: () => [this.frame, this.colour] as const,
+  });
+
+  /** The bar canvas and colormap last painted: a legend updates with every count, the bar seldom. */
+  private painted: { canvas: HTMLCanvasElement; colormap: string } | null = null;
+
   protected override updated(): void {
     const canvas = this.renderRoot.querySelector('canvas');
     if (!canvas || !this.colour) return;
+    const { colormap } = this.colour;
+    if (this.painted?.canvas === canvas && this.painted.colormap === colormap) return;
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
+    this.painted = { canvas, colormap };
     canvas.width = 1;
     canvas.height = 200;
     for (let y = 0; y < 200; y++) {
-      const [r, g, b] = colormapRgb(this.colour.colormap, 1 - y / 199);
+      const [r, g, b] = colormapRgb(colormap, 1 - y / 199);
       ctx.fillStyle = `rgb(${r},${g},${b})`;
       ctx.fillRect(0, y, 1, 1);
     }
@@ -170,13 +187,11 @@ export class MapLegend extends LitElement {
     const vars = varsOf(spec);
     const title = `${fieldLabel(c.field, spec, vars)}${c.log ? ', log scale' : ''}`;
     if (!f.ranges && needsDataRange(c)) {
-      // A frame coloured by outcome until now: its ranges are reduced on demand (on the GPU).
-      void f.ensureRanges().then(
-        () => this.frame === f && this.requestUpdate(),
-        () => {},
-      );
+      const failed = this.ranges.status === TaskStatus.ERROR;
       return html`<div class="title" id="colorbar-title">${title}</div>
-        <div id="colorbar-pending">finding the range…</div>`;
+        <div id="colorbar-pending">
+          ${failed ? `the range could not be found: ${(this.ranges.error as Error).message}` : 'finding the range…'}
+        </div>`;
     }
     const range = colourRange(f, c);
     if (!range)
