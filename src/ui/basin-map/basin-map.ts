@@ -254,6 +254,11 @@ export class BasinMap extends LitElement {
       this.scheduler.request();
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.painter.release(this.canvas);
+  }
+
   /** Requests a redraw on the next animation frame (e.g. after a lost device was recovered). */
   redraw(): void {
     this.painter.reset();

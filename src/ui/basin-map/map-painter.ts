@@ -7,7 +7,7 @@
  * into an image of their own, which a 2D context draws with the same matrix as its transform.
  */
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
-import { setCanvasView } from '../engine-host/blit.ts';
+import { releaseCanvas, setCanvasView } from '../engine-host/blit.ts';
 import { canvasTransform, pictureMatrix } from '../shared/view-matrix.ts';
 import type { Size, View } from '../shared/view.ts';
 
@@ -98,5 +98,14 @@ export class MapPainter {
     this.image = null;
     this.target = null;
     this.ticket++;
+  }
+
+  /**
+   * Lets go of what drawing `canvas` holds: the fetched picture (a map's worth of pixels) and, where
+   * the blit drew into it, the WebGPU canvas's textures.
+   */
+  release(canvas: HTMLCanvasElement | null): void {
+    this.reset();
+    if (canvas) releaseCanvas(canvas);
   }
 }

@@ -49,10 +49,24 @@ export function setCanvasView(canvas: HTMLCanvasElement, matrix: Float32Array): 
   views.set(canvas, matrix);
 }
 
+/** The WebGPU context of each canvas drawn into, and the device it is configured for. */
+const contexts = new WeakMap<HTMLCanvasElement, GPUCanvasContext>();
+const configured = new WeakMap<GPUCanvasContext, GPUDevice>();
+
+/**
+ * Frees the textures of a canvas drawn into (unconfigure); the next draw configures it again. A
+ * canvas never drawn into is left alone: asking it for a WebGPU context would give it one.
+ */
+export function releaseCanvas(canvas: HTMLCanvasElement): void {
+  const ctx = contexts.get(canvas);
+  if (!ctx) return;
+  ctx.unconfigure();
+  configured.delete(ctx);
+}
+
 export class CanvasBlit {
   private readonly pipeline: GPURenderPipeline;
   private readonly uniforms: GPUBuffer;
-  private configured = new WeakMap<GPUCanvasContext, GPUDevice>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -78,9 +92,10 @@ export class CanvasBlit {
   draw(canvas: HTMLCanvasElement, pixels: GPUBuffer, width: number, height: number): void {
     const ctx = canvas.getContext('webgpu');
     if (!ctx) throw new Error('this canvas has no WebGPU context');
-    if (this.configured.get(ctx) !== this.device) {
+    contexts.set(canvas, ctx);
+    if (configured.get(ctx) !== this.device) {
       ctx.configure({ device: this.device, format: this.format, alphaMode: 'premultiplied' });
-      this.configured.set(ctx, this.device);
+      configured.set(ctx, this.device);
     }
     const encoder = this.device.createCommandEncoder({ label: 'CanvasBlit.encoder' });
     this.encode(encoder, ctx.getCurrentTexture().createView(), pixels, width, height, views.get(canvas));
