@@ -2,12 +2,12 @@
  * Pieces in process: which piece an array index runs, the bounds a piece is held to, the dry run,
  * and every way `gdlab merge` refuses pieces that do not make one map (naming the files).
  */
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { run as merge } from '../src/cli/merge.ts';
-import { stackValue, tileRows, withQuantity } from '../src/cli/piece-format.ts';
+import { stackValue, tileRows, withQuantity, type PieceJson } from '../src/cli/piece-format.ts';
 import { planPieces, schedulerIndex } from '../src/cli/pieces.ts';
 import { LAB_LIMITS, parseSpec, POSTER_LIMITS } from '../src/experiment/spec.ts';
 import { tempDir } from './helpers/cli.ts';
@@ -84,6 +84,11 @@ describe('which piece a task runs', () => {
     [{ stack: 'z=0:1:4', member: '0' }, {}, /--stack: unknown quantity 'z'; allowed: x, y, lr, lr\.x, lr\.y/],
     [{ stack: 'lr=1:2:4', member: '4' }, {}, /--member: 4 is not in 0…3/],
     [{ tile: '0/2', png: 'a.png' }, {}, /--png: a piece writes to --pieces DIR/],
+    [
+      { stack: 'lr=1:2:1000', tile: '0/101' },
+      {},
+      /^--stack, --tile: 1000 members × 101 tiles is more than 100000 pieces$/,
+    ],
   ])('%o with %o is refused', (flags, env, message) => {
     expect(() => plan(flags as Record<string, string>, env)).toThrow(message);
   });
@@ -226,6 +231,49 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     );
     await expect(merge([join(dir, 'a'), '--frames', join(dir, 'f')])).rejects.toThrow(
       /tiles of one map; use --png/,
+    );
+  });
+
+  /** A piece of a fresh run `run` (tile 1 of 3) edited by `edit`, written beside it as `name`. */
+  async function crafted(run: string, name: string, edit: (p: PieceJson) => void): Promise<string> {
+    const real = f(run, 1);
+    if (!existsSync(real)) expect((await piece(run, '1.1', '1/3')).status).toBe(0);
+    const p = JSON.parse(readFileSync(real, 'utf8')) as PieceJson;
+    edit(p);
+    const file = join(dir, run, name);
+    writeFileSync(file, JSON.stringify(p));
+    return file;
+  }
+
+  test('a piece that claims more pieces than a run may have is refused before any table is built', async () => {
+    // 100000 members × 100000 tiles, each within its own bound: 10¹⁰ pieces to list.
+    const bomb = await crafted('bomb', 'a.piece.json', (p) => {
+      p.whole.stack = { quantity: 'lr', min: 0.1, max: 0.2, n: 100_000 };
+      p.whole.tiles = 100_000;
+    });
+    const got = await gdlab('merge', bomb, '--json', join(dir, 'bomb.json'));
+    expect([got.status, got.err]).toEqual([
+      2,
+      `gdlab merge: ${bomb}: 100000 members × 100000 tiles is more than 100000 pieces\n`,
+    ]);
+    expect(existsSync(join(dir, 'bomb.json'))).toBe(false);
+
+    // 33333 members × 3 tiles is within the bound; a lone piece leaves 99998 missing, and the refusal
+    // names the first five and counts the rest.
+    const stack = { quantity: 'lr', min: 1, max: 2, n: 33_333 };
+    const lone = await crafted('bomb', 'lone.piece.json', (p) => {
+      p.whole.stack = stack;
+      p.member = 0;
+      p.value = stackValue(stack, 0);
+    });
+    const missing = await gdlab('merge', lone);
+    // Member 0 lacks tiles 0 and 2, member 1 all three.
+    const first = ['0-0', '0-2', '1-0', '1-1', '1-2'].map(
+      (s) => `member-0000${s[0]}-of-33333-tile-000${s[2]}-of-3`,
+    );
+    expect(missing.status).toBe(2);
+    expect(missing.err).toBe(
+      `gdlab merge: missing 99998 of 99999 pieces: ${first.join(', ')} … and 99993 more (in ${join(dir, 'bomb')}; rerun those tasks)\n`,
     );
   });
 

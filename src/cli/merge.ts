@@ -23,6 +23,7 @@ import {
   pieceStem,
   stackValue,
   tileRows,
+  tooManyPieces,
   type PieceJson,
 } from './piece-format.ts';
 
@@ -58,6 +59,8 @@ const OPTIONS = {
 const MAX_FILES = 1_000_000;
 /** Largest piece JSON read (a spec and counts are a few KiB). */
 const MAX_JSON_BYTES = 1 << 20;
+/** Missing pieces named in the refusal; the rest are counted. */
+const MISSING_SHOWN = 5;
 
 interface Loaded {
   file: string;
@@ -113,6 +116,9 @@ const where = (p: PieceJson) => (p.member === null ? `tile ${p.tile}` : `member 
 function checkPieces(loaded: Loaded[]): Loaded[][] {
   const first = loaded[0];
   const { whole } = first.piece;
+  // Every piece must share `whole`, so the first one's bound holds for the table built below.
+  const many = tooManyPieces(whole.stack?.n ?? 1, whole.tiles);
+  if (many) throw new CliError(`${first.file}: ${many}`);
   const H = whole.spec.size[1];
   const slots = new Map<string, Loaded>();
   const adapters = new Set<string>();
@@ -146,18 +152,20 @@ function checkPieces(loaded: Loaded[]): Loaded[][] {
     );
   const members = whole.stack ? Array.from({ length: whole.stack.n }, (_, m) => m) : [null];
   const missing: string[] = [];
+  let missingCount = 0;
   const out = members.map((m) =>
     Array.from({ length: whole.tiles }, (_, k) => {
       const l = slots.get(`${m}/${k}`);
-      if (!l) missing.push(pieceStem(whole, m, k));
+      if (!l && missingCount++ < MISSING_SHOWN) missing.push(pieceStem(whole, m, k));
       return l!;
     }),
   );
-  if (missing.length) {
+  if (missingCount) {
     const total = members.length * whole.tiles;
-    const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '');
+    const more = missingCount - missing.length;
+    const shown = missing.join(', ') + (more ? ` … and ${more} more` : '');
     throw new CliError(
-      `missing ${missing.length} of ${total} pieces: ${shown} (in ${dirname(first.file)}; rerun those tasks)`,
+      `missing ${missingCount} of ${total} pieces: ${shown} (in ${dirname(first.file)}; rerun those tasks)`,
     );
   }
   for (const tiles of out)

@@ -12,8 +12,18 @@ export const PIECE_FORMAT = 'gdlab-basin-piece';
 export const PIECE_VERSION = 1;
 /** tEXt keyword of a band PNG's piece description (its spec is the map's, under gdlab-spec). */
 export const PNG_PIECE_KEYWORD = 'gdlab-piece';
-/** Most members of a stack and most tiles of a map: bounded, so a typo cannot ask for a billion jobs. */
+/**
+ * Most pieces of one run (members × tiles), so most members of a stack and most tiles of a map:
+ * bounded, so a typo cannot ask for a billion jobs, nor a crafted piece make a merge list them.
+ */
 export const MAX_PIECES = 100_000;
+
+/** Why `members` × `tiles` pieces are more than a run may have, or null when they are not. */
+export function tooManyPieces(members: number, tiles: number): string | null {
+  return members * tiles > MAX_PIECES
+    ? `${members} members × ${tiles} tiles is more than ${MAX_PIECES} pieces`
+    : null;
+}
 
 /**
  * A third swept quantity: member m of n runs at the centre of its cell of [min, max],
