@@ -277,6 +277,58 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     );
   });
 
+  test('counts that are not one outcome per pixel of the band, in periods the spec looks for', async () => {
+    const none = {
+      diverged: 0,
+      escaping: 0,
+      converged: 0,
+      periodic: {},
+      chaotic: 0,
+      unsettled: 0,
+      aperiodic: 0,
+    };
+    // Tile 1 of 3 of a 32×24 map: rows 8…15, 256 pixels; the spec looks for periods up to 16.
+    const cases: [string, (p: PieceJson) => void, string][] = [
+      [
+        'big',
+        (p) => (p.counts = { ...none, diverged: Number.MAX_SAFE_INTEGER }),
+        'counts: 9007199254740991 outcomes for the 256 pixels of rows 8…15',
+      ],
+      [
+        'short',
+        (p) => (p.counts = { ...none, converged: 255 }),
+        'counts: 255 outcomes for the 256 pixels of rows 8…15',
+      ],
+      [
+        'period',
+        (p) => (p.counts = { ...none, diverged: 251, periodic: { '999': 5 } }),
+        'counts.periodic.999: the spec looks for periods 1…16 only',
+      ],
+      [
+        'zero',
+        (p) => (p.counts = { ...none, diverged: 251, periodic: { '02': 5 } }),
+        'counts.periodic.02: the spec looks for periods 1…16 only',
+      ],
+      [
+        'aperiodic',
+        (p) => (p.counts = { ...none, chaotic: 200, unsettled: 56, aperiodic: 57 }),
+        'counts.aperiodic: 57 is not chaotic + unsettled (256)',
+      ],
+    ];
+    for (const [name, edit, why] of cases) {
+      const file = await crafted('counts', `${name}.piece.json`, edit);
+      const got = await gdlab('merge', file, '--json', join(dir, 'counts.json'));
+      expect([got.status, got.err]).toEqual([
+        2,
+        `gdlab merge: ${file}: ${why} (hand-edited, or a different gdlab?)\n`,
+      ]);
+    }
+    expect(existsSync(join(dir, 'counts.json'))).toBe(false);
+    // What a piece really counted passes: every case above is its own edit.
+    const real = await crafted('counts', 'real.piece.json', () => {});
+    expect((await gdlab('merge', real, '--json', join(dir, 'counts.json'))).err).toMatch(/missing 2 of 3/);
+  });
+
   test('usage: pieces are required, outputs fit the pieces, --dry-run reads nothing', async () => {
     await expect(merge([])).rejects.toThrow(/no pieces given/);
     await expect(merge(['x', '--apng', 'a.png'])).rejects.toThrow(/--apng: needs --frames/);

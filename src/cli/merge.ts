@@ -17,6 +17,7 @@ import { specTexts, writePngFile } from '../io/png-stream.ts';
 import { CliError, parseNumber } from './args.ts';
 import { writeJson } from './output.ts';
 import {
+  countsProblem,
   firstDifference,
   parsePieceJson,
   PIECE_JSON_SUFFIX,
@@ -136,6 +137,8 @@ function checkPieces(loaded: Loaded[]): Loaded[][] {
     if (p.tile >= whole.tiles) throw bad(`tile ${p.tile} of ${whole.tiles}`);
     if (firstDifference(p.rows, tileRows(p.tile, whole.tiles, H)))
       throw bad(`rows ${p.rows} for ${where(p)}`);
+    const counts = countsProblem(p);
+    if (counts) throw bad(counts);
     if (whole.stack) {
       if (p.member === null || p.member >= whole.stack.n) throw bad(`member ${p.member} of ${whole.stack.n}`);
       if (p.value !== stackValue(whole.stack, p.member)) throw bad(`value ${p.value} for member ${p.member}`);

@@ -186,6 +186,31 @@ export function parsePieceJson(text: string): PieceJson {
   return result.data as PieceJson;
 }
 
+/**
+ * Why a piece's counts cannot be its band's, or null: each is a count already (schema), but a merge
+ * sums them into its output as they are, so they must also be one outcome per pixel of the band and
+ * periods the spec looks for. For a piece whose rows are its tile's (a ≤ b).
+ */
+export function countsProblem(p: PieceJson): string | null {
+  const W = p.spec.size[0];
+  const [a, b] = p.rows;
+  const c = p.counts;
+  const { maxPeriod } = p.spec.classify;
+  let periodic = 0;
+  for (const [key, n] of Object.entries(c.periodic)) {
+    const period = Number(key);
+    if (!(String(period) === key && period >= 1 && period <= maxPeriod))
+      return `counts.periodic.${key}: the spec looks for periods 1…${maxPeriod} only`;
+    periodic += n;
+  }
+  if (c.aperiodic !== c.chaotic + c.unsettled)
+    return `counts.aperiodic: ${c.aperiodic} is not chaotic + unsettled (${c.chaotic + c.unsettled})`;
+  const sum = c.diverged + c.escaping + c.converged + periodic + c.chaotic + c.unsettled;
+  const pixels = W * (b - a);
+  if (sum !== pixels) return `counts: ${sum} outcomes for the ${pixels} pixels of rows ${a}…${b - 1}`;
+  return null;
+}
+
 /** The first place two JSON values differ, as `path: a vs b` (null when equal), for a refusal to name. */
 export function firstDifference(a: unknown, b: unknown, path = ''): string | null {
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
