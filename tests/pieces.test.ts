@@ -4,12 +4,15 @@
  */
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { run as merge } from '../src/cli/merge.ts';
 import { stackValue, tileRows, withQuantity, type PieceJson } from '../src/cli/piece-format.ts';
 import { planPieces, schedulerIndex } from '../src/cli/pieces.ts';
 import { LAB_LIMITS, parseSpec, POSTER_LIMITS } from '../src/experiment/spec.ts';
+import { readPngChunks } from '../src/io/png-bands.ts';
+import { adler32, pngChunk, PNG_SIGNATURE } from '../src/io/png-stream.ts';
 import { tempDir } from './helpers/cli.ts';
 
 const spec = parseSpec({ size: [64, 48], iterations: 200, transient: 120 });
@@ -327,6 +330,41 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     // What a piece really counted passes: every case above is its own edit.
     const real = await crafted('counts', 'real.piece.json', () => {});
     expect((await gdlab('merge', real, '--json', join(dir, 'counts.json'))).err).toMatch(/missing 2 of 3/);
+  });
+
+  test('a band whose pixel data is not the rows its header claims is refused, and no PNG written', async () => {
+    for (const k of [0, 1, 2]) expect((await piece('rows', '1.1', `${k}/3`)).status).toBe(0);
+    // The auditor's band: its header and spec as written, its stream one row of the eight it claims.
+    const png = join(dir, 'rows', 'tile-0001-of-3.png');
+    const row = new Uint8Array(1 + 4 * 32);
+    const adler = Buffer.alloc(4);
+    adler.writeUInt32BE(adler32(1, row));
+    const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    const stream = Buffer.concat([
+      Uint8Array.of(0x78, 0x9c),
+      zlib.deflateRawSync(row, sync),
+      Uint8Array.of(3, 0),
+      adler,
+    ]);
+    const kept = [...readPngChunks(png)].filter((c) => c.type !== 'IDAT' && c.type !== 'IEND');
+    writeFileSync(
+      png,
+      Buffer.concat([
+        PNG_SIGNATURE,
+        ...kept.map((c) => pngChunk(c.type, c.data)),
+        pngChunk('IDAT', stream),
+        pngChunk('IEND', new Uint8Array(0)),
+      ]),
+    );
+    const out = join(dir, 'rows.png');
+    const got = await gdlab('merge', join(dir, 'rows'), '--png', out);
+    expect([got.status, got.err]).toEqual([
+      2,
+      `gdlab merge: ${png}: its pixel data is 129 bytes, not the 8 rows of 32 pixels (1032 bytes) its header says\n`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+    // Counts alone do not read the pixel data.
+    expect((await gdlab('merge', join(dir, 'rows'), '--json', join(dir, 'rows.json'))).status).toBe(0);
   });
 
   test('usage: pieces are required, outputs fit the pieces, --dry-run reads nothing', async () => {

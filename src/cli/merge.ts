@@ -1,9 +1,10 @@
 /**
  * `gdlab merge`: assembles the pieces that `gdlab basin --tile/--stack` wrote (src/cli/pieces.ts)
- * into the map a single run gives: counts summed, band PNGs' compressed rows copied in order (never
- * decoded), so the PNG is byte for byte the one a whole run writes and memory stays at a few MiB
- * whatever the map's size. A stack becomes a folder of frames (and an animated PNG). Pieces that do
- * not belong together, or are missing or doubled, are refused by name before anything is written.
+ * into the map a single run gives: counts summed, band PNGs' compressed rows copied in order (inflated
+ * once to check them, never re-encoded), so the PNG is byte for byte the one a whole run writes and
+ * memory stays at a few MiB whatever the map's size. A stack becomes a folder of frames (and an
+ * animated PNG). Pieces that do not belong together, are missing or doubled, or whose counts or rows
+ * are not what they claim, are refused by name before anything is written.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { emptyCounts, type OutcomeCounts } from '../core/outcome.ts';
 import { asciiJson, PNG_SPEC_KEYWORD } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import { checkBandRows } from '../io/band-check.ts';
 import { copyRows, PngFormatError, readPngHeader, writeApng } from '../io/png-bands.ts';
 import { writeFileStreamed } from '../io/files.ts';
 import { specTexts, writePngFile } from '../io/png-stream.ts';
@@ -181,23 +183,31 @@ function checkPieces(loaded: Loaded[]): Loaded[][] {
 
 const bandFile = (l: Loaded) => join(dirname(l.file), l.piece.png);
 
-/** Reads each band's header: size and spec must be its JSON's, before a byte is written. */
-function checkBands(tiles: Loaded[]): void {
-  for (const l of tiles) {
-    const file = bandFile(l);
-    try {
+/**
+ * Reads each band's header: size and spec must be its JSON's, before a byte is written. With
+ * `inflate` (the bands are to be copied into a PNG), also inflates their rows as that PNG will hold them.
+ */
+async function checkBands(tiles: Loaded[], inflate: boolean): Promise<void> {
+  const bandRows = (l: Loaded) => l.piece.rows[1] - l.piece.rows[0];
+  try {
+    for (const l of tiles) {
+      const file = bandFile(l);
       const header = readPngHeader(file);
-      const rows = l.piece.rows[1] - l.piece.rows[0];
-      if (header.width !== l.piece.spec.size[0] || header.height !== rows)
+      if (header.width !== l.piece.spec.size[0] || header.height !== bandRows(l))
         throw new PngFormatError(
-          `${file}: is ${header.width}×${header.height}, its piece says ${l.piece.spec.size[0]}×${rows}`,
+          `${file}: is ${header.width}×${header.height}, its piece says ${l.piece.spec.size[0]}×${bandRows(l)}`,
         );
       if (header.texts[PNG_SPEC_KEYWORD] !== asciiJson(l.piece.spec))
         throw new PngFormatError(`${file}: carries another spec than ${l.file} (a band of another run?)`);
-    } catch (e) {
-      if (e instanceof PngFormatError) throw new CliError(e.message);
-      throw e;
     }
+    if (inflate)
+      await checkBandRows(
+        tiles.map((l) => ({ path: bandFile(l), rows: bandRows(l) })),
+        tiles[0].piece.spec.size[0],
+      );
+  } catch (e) {
+    if (e instanceof PngFormatError) throw new CliError(e.message);
+    throw e;
   }
 }
 
@@ -271,7 +281,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.frames !== undefined)
       throw new CliError('--frames: these pieces are tiles of one map; use --png');
     const tiles = members[0];
-    checkBands(tiles);
+    await checkBands(tiles, flags.png !== undefined);
     const sum = totals(tiles);
     // The keys and order of gdlab basin's JSON, then how many pieces made it.
     out = {
@@ -293,7 +303,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.png !== undefined)
       throw new CliError('--png: these pieces are a stack of maps; use --frames DIR (and --apng FILE)');
     const stack = whole.stack;
-    for (const tiles of members) checkBands(tiles);
+    for (const tiles of members) await checkBands(tiles, flags.frames !== undefined);
     const digits = Math.max(4, String(stack.n - 1).length);
     const frameName = (m: number) => `frame-${String(m).padStart(digits, '0')}.png`;
     const perMember = members.map((tiles, m) => ({
