@@ -2,14 +2,17 @@
  * Pieces in process: which piece an array index runs, the bounds a piece is held to, the dry run,
  * and every way `gdlab merge` refuses pieces that do not make one map (naming the files).
  */
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import zlib from 'node:zlib';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { run as merge } from '../src/cli/merge.ts';
-import { stackValue, tileRows, withQuantity } from '../src/cli/piece-format.ts';
+import { stackValue, tileRows, withQuantity, type PieceJson } from '../src/cli/piece-format.ts';
 import { planPieces, schedulerIndex } from '../src/cli/pieces.ts';
 import { LAB_LIMITS, parseSpec, POSTER_LIMITS } from '../src/experiment/spec.ts';
+import { readPngChunks } from '../src/io/png-bands.ts';
+import { adler32, pngChunk, PNG_SIGNATURE } from '../src/io/png-stream.ts';
 import { tempDir } from './helpers/cli.ts';
 
 const spec = parseSpec({ size: [64, 48], iterations: 200, transient: 120 });
@@ -84,6 +87,11 @@ describe('which piece a task runs', () => {
     [{ stack: 'z=0:1:4', member: '0' }, {}, /--stack: unknown quantity 'z'; allowed: x, y, lr, lr\.x, lr\.y/],
     [{ stack: 'lr=1:2:4', member: '4' }, {}, /--member: 4 is not in 0…3/],
     [{ tile: '0/2', png: 'a.png' }, {}, /--png: a piece writes to --pieces DIR/],
+    [
+      { stack: 'lr=1:2:1000', tile: '0/101' },
+      {},
+      /^--stack, --tile: 1000 members × 101 tiles is more than 100000 pieces$/,
+    ],
   ])('%o with %o is refused', (flags, env, message) => {
     expect(() => plan(flags as Record<string, string>, env)).toThrow(message);
   });
@@ -227,6 +235,136 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     await expect(merge([join(dir, 'a'), '--frames', join(dir, 'f')])).rejects.toThrow(
       /tiles of one map; use --png/,
     );
+  });
+
+  /** A piece of a fresh run `run` (tile 1 of 3) edited by `edit`, written beside it as `name`. */
+  async function crafted(run: string, name: string, edit: (p: PieceJson) => void): Promise<string> {
+    const real = f(run, 1);
+    if (!existsSync(real)) expect((await piece(run, '1.1', '1/3')).status).toBe(0);
+    const p = JSON.parse(readFileSync(real, 'utf8')) as PieceJson;
+    edit(p);
+    const file = join(dir, run, name);
+    writeFileSync(file, JSON.stringify(p));
+    return file;
+  }
+
+  test('a piece that claims more pieces than a run may have is refused before any table is built', async () => {
+    // 100000 members × 100000 tiles, each within its own bound: 10¹⁰ pieces to list.
+    const bomb = await crafted('bomb', 'a.piece.json', (p) => {
+      p.whole.stack = { quantity: 'lr', min: 0.1, max: 0.2, n: 100_000 };
+      p.whole.tiles = 100_000;
+    });
+    const got = await gdlab('merge', bomb, '--json', join(dir, 'bomb.json'));
+    expect([got.status, got.err]).toEqual([
+      2,
+      `gdlab merge: ${bomb}: 100000 members × 100000 tiles is more than 100000 pieces\n`,
+    ]);
+    expect(existsSync(join(dir, 'bomb.json'))).toBe(false);
+
+    // 33333 members × 3 tiles is within the bound; a lone piece leaves 99998 missing, and the refusal
+    // names the first five and counts the rest.
+    const stack = { quantity: 'lr', min: 1, max: 2, n: 33_333 };
+    const lone = await crafted('bomb', 'lone.piece.json', (p) => {
+      p.whole.stack = stack;
+      p.member = 0;
+      p.value = stackValue(stack, 0);
+    });
+    const missing = await gdlab('merge', lone);
+    // Member 0 lacks tiles 0 and 2, member 1 all three.
+    const first = ['0-0', '0-2', '1-0', '1-1', '1-2'].map(
+      (s) => `member-0000${s[0]}-of-33333-tile-000${s[2]}-of-3`,
+    );
+    expect(missing.status).toBe(2);
+    expect(missing.err).toBe(
+      `gdlab merge: missing 99998 of 99999 pieces: ${first.join(', ')} … and 99993 more (in ${join(dir, 'bomb')}; rerun those tasks)\n`,
+    );
+  });
+
+  test('counts that are not one outcome per pixel of the band, in periods the spec looks for', async () => {
+    const none = {
+      diverged: 0,
+      escaping: 0,
+      converged: 0,
+      periodic: {},
+      chaotic: 0,
+      unsettled: 0,
+      aperiodic: 0,
+    };
+    // Tile 1 of 3 of a 32×24 map: rows 8…15, 256 pixels; the spec looks for periods up to 16.
+    const cases: [string, (p: PieceJson) => void, string][] = [
+      [
+        'big',
+        (p) => (p.counts = { ...none, diverged: Number.MAX_SAFE_INTEGER }),
+        'counts: 9007199254740991 outcomes for the 256 pixels of rows 8…15',
+      ],
+      [
+        'short',
+        (p) => (p.counts = { ...none, converged: 255 }),
+        'counts: 255 outcomes for the 256 pixels of rows 8…15',
+      ],
+      [
+        'period',
+        (p) => (p.counts = { ...none, diverged: 251, periodic: { '999': 5 } }),
+        'counts.periodic.999: the spec looks for periods 1…16 only',
+      ],
+      [
+        'zero',
+        (p) => (p.counts = { ...none, diverged: 251, periodic: { '02': 5 } }),
+        'counts.periodic.02: the spec looks for periods 1…16 only',
+      ],
+      [
+        'aperiodic',
+        (p) => (p.counts = { ...none, chaotic: 200, unsettled: 56, aperiodic: 57 }),
+        'counts.aperiodic: 57 is not chaotic + unsettled (256)',
+      ],
+    ];
+    for (const [name, edit, why] of cases) {
+      const file = await crafted('counts', `${name}.piece.json`, edit);
+      const got = await gdlab('merge', file, '--json', join(dir, 'counts.json'));
+      expect([got.status, got.err]).toEqual([
+        2,
+        `gdlab merge: ${file}: ${why} (hand-edited, or a different gdlab?)\n`,
+      ]);
+    }
+    expect(existsSync(join(dir, 'counts.json'))).toBe(false);
+    // What a piece really counted passes: every case above is its own edit.
+    const real = await crafted('counts', 'real.piece.json', () => {});
+    expect((await gdlab('merge', real, '--json', join(dir, 'counts.json'))).err).toMatch(/missing 2 of 3/);
+  });
+
+  test('a band whose pixel data is not the rows its header claims is refused, and no PNG written', async () => {
+    for (const k of [0, 1, 2]) expect((await piece('rows', '1.1', `${k}/3`)).status).toBe(0);
+    // The auditor's band: its header and spec as written, its stream one row of the eight it claims.
+    const png = join(dir, 'rows', 'tile-0001-of-3.png');
+    const row = new Uint8Array(1 + 4 * 32);
+    const adler = Buffer.alloc(4);
+    adler.writeUInt32BE(adler32(1, row));
+    const sync = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
+    const stream = Buffer.concat([
+      Uint8Array.of(0x78, 0x9c),
+      zlib.deflateRawSync(row, sync),
+      Uint8Array.of(3, 0),
+      adler,
+    ]);
+    const kept = [...readPngChunks(png)].filter((c) => c.type !== 'IDAT' && c.type !== 'IEND');
+    writeFileSync(
+      png,
+      Buffer.concat([
+        PNG_SIGNATURE,
+        ...kept.map((c) => pngChunk(c.type, c.data)),
+        pngChunk('IDAT', stream),
+        pngChunk('IEND', new Uint8Array(0)),
+      ]),
+    );
+    const out = join(dir, 'rows.png');
+    const got = await gdlab('merge', join(dir, 'rows'), '--png', out);
+    expect([got.status, got.err]).toEqual([
+      2,
+      `gdlab merge: ${png}: its pixel data is 129 bytes, not the 8 rows of 32 pixels (1032 bytes) its header says\n`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+    // Counts alone do not read the pixel data.
+    expect((await gdlab('merge', join(dir, 'rows'), '--json', join(dir, 'rows.json'))).status).toBe(0);
   });
 
   test('usage: pieces are required, outputs fit the pieces, --dry-run reads nothing', async () => {

@@ -3,15 +3,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { decodeSpecPng, encodeSpecPng } from '../src/experiment/png.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
+import { checkBandRows } from '../src/io/band-check.ts';
 import { copyRows, PngFormatError, readPngChunks, readPngHeader, writeApng } from '../src/io/png-bands.ts';
 import {
   adler32,
   adler32Combine,
   encodeSpecPngStream,
   IDAT_BYTES,
+  pngChunk,
+  PNG_SIGNATURE,
   PngStreamWriter,
   specTexts,
   writePngFile,
@@ -139,6 +142,124 @@ describe('copyRows refuses what it cannot copy exactly', () => {
     expect(() => copyRows(good, target(), H + 1)).toThrow(/is 16×8, expected 16×9/);
     expect(() => copyRows(good, new PngStreamWriter(() => {}, W + 1, 9, {}), H)).toThrow(/expected 17×8/);
     expect(() => copyRows(join(dir, 'nowhere.png'), target(), H)).toThrow(/cannot read \(ENOENT\)/);
+  });
+});
+
+describe('checkBandRows: the bands inflate to exactly their rows, as the merged PNG holds them', () => {
+  const W = 8;
+  const rowBytes = 1 + 4 * W;
+  /** Row r of a band: filter byte 0, then RGBA. */
+  const row = (r: number) => Uint8Array.from({ length: rowBytes }, (_, i) => (i ? (r * 31 + i) & 255 : 0));
+  /** A stored deflate block of `data`; `final` sets BFINAL. */
+  const stored = (data: Uint8Array, final = false) => {
+    const n = data.length;
+    return Uint8Array.of(final ? 1 : 0, n & 255, n >> 8, ~n & 255, (~n >> 8) & 255, ...data);
+  };
+  const SYNC_FLUSH = Uint8Array.of(0, 0, 0, 0xff, 0xff);
+  const u32 = (v: number) => Uint8Array.of(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255);
+  /**
+   * A band PNG of `height` rows as its header says, whose zlib stream is `deflate` (the rows' blocks),
+   * framed as gdlab frames it: zlib header, a sync flush (`flush`), the final block and `adler`, in
+   * IDATs of at most 64 KiB.
+   */
+  function band(name: string, height: number, deflate: Uint8Array, adler: number, flush = SYNC_FLUSH) {
+    const stream = Buffer.concat([
+      Uint8Array.of(0x78, 0x9c),
+      deflate,
+      flush,
+      Uint8Array.of(3, 0),
+      u32(adler),
+    ]);
+    const ihdr = Uint8Array.of(...u32(W), ...u32(height), 8, 6, 0, 0, 0);
+    const idats = [];
+    for (let at = 0; at < stream.length; at += 1 << 16)
+      idats.push(pngChunk('IDAT', stream.subarray(at, at + (1 << 16))));
+    const file = join(dir, `${name}.png`);
+    writeFileSync(
+      file,
+      Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), ...idats, pngChunk('IEND', new Uint8Array(0))]),
+    );
+    return file;
+  }
+  /** A band of rows[from, to) in stored blocks, with their Adler-32. */
+  const rowsBand = (name: string, from: number, to: number, height = to - from) => {
+    const rows = Array.from({ length: to - from }, (_, i) => row(from + i));
+    return band(name, height, Buffer.concat(rows.map((r) => stored(r))), adler32(1, Buffer.concat(rows)));
+  };
+  const check = (...bands: [string, number][]) =>
+    checkBandRows(
+      bands.map(([path, rows]) => ({ path, rows })),
+      W,
+    );
+
+  test('bands written by gdlab, and hand-made ones that are right, pass', async () => {
+    const rgba = picture(W, 5, 9);
+    const real = join(dir, 'real-band.png');
+    writePngFile(real, W, 5, {}, (w) => w.writeRows(rgba));
+    await expect(check([real, 5], [rowsBand('right', 5, 8), 3], [real, 5])).resolves.toBeUndefined();
+  });
+
+  test('a header that claims more rows than the stream holds (the auditor’s band), or fewer', async () => {
+    const a = rowsBand('a', 0, 4);
+    const short = rowsBand('short', 4, 5, 4);
+    await expect(check([a, 4], [short, 4])).rejects.toThrow(
+      new PngFormatError(
+        `${short}: its pixel data is 33 bytes, not the 4 rows of 8 pixels (132 bytes) its header says`,
+      ),
+    );
+    const long = rowsBand('long', 4, 8, 1);
+    await expect(check([a, 4], [long, 1])).rejects.toThrow(
+      `${long}: its pixel data inflates to more than 1 row of 8 pixels`,
+    );
+  });
+
+  test('a zlib bomb is stopped at its first chunk past the band’s rows', async () => {
+    // 4 GiB of zeros from 4 MiB of deflate: one 1 MiB block of zeros, repeated.
+    const zeros = zlib.deflateRawSync(new Uint8Array(1 << 20), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const bomb = band('bomb', 1, Buffer.concat(Array.from({ length: 4096 }, () => zeros)), 1);
+    let inflated = 0;
+    const real = zlib.createInflateRaw;
+    const spy = vi.spyOn(zlib, 'createInflateRaw').mockImplementation((options) => {
+      const z = real(options);
+      z.on('data', (chunk: Buffer) => (inflated += chunk.length));
+      return z;
+    });
+    try {
+      await expect(check([bomb, 1])).rejects.toThrow(
+        `${bomb}: its pixel data inflates to more than 1 row of 8 pixels`,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(inflated).toBeGreaterThan(rowBytes);
+    expect(inflated).toBeLessThanOrEqual(rowBytes + (64 << 10));
+  });
+
+  test('a band that ends the deflate stream, at its end or before, or breaks it', async () => {
+    const a = rowsBand('a', 0, 2);
+    const rows = [row(2), row(3)];
+    const adler = adler32(1, Buffer.concat(rows));
+    // Its sync flush made final: its rows inflate, but the merged stream would end with it.
+    const finalFlush = Uint8Array.of(1, 0, 0, 0xff, 0xff);
+    const last = band('final-last', 2, Buffer.concat(rows.map((r) => stored(r))), adler, finalFlush);
+    await expect(check([last, 2], [a, 2])).rejects.toThrow(
+      `${last}: its pixel data ends the deflate stream (a final block)`,
+    );
+    await expect(check([a, 2], [last, 2])).rejects.toThrow(`${last}: its pixel data ends the deflate stream`);
+    // A final block before its last row.
+    const first = band('final-first', 2, Buffer.concat([stored(rows[0], true), stored(rows[1])]), adler);
+    await expect(check([a, 2], [first, 2])).rejects.toThrow(
+      `${first}: its pixel data ends the deflate stream`,
+    );
+    // Block type 3 does not exist.
+    const bad = band('bad', 2, Buffer.concat([stored(rows[0]), Uint8Array.of(6), stored(rows[1])]), adler);
+    await expect(check([a, 2], [bad, 2])).rejects.toThrow(
+      `${bad}: its pixel data does not inflate (invalid block type)`,
+    );
+    const sum = band('sum', 2, Buffer.concat(rows.map((r) => stored(r))), adler + 1);
+    await expect(check([a, 2], [sum, 2])).rejects.toThrow(
+      `${sum}: its pixel data fails its Adler-32 checksum`,
+    );
   });
 });
 

@@ -1,9 +1,10 @@
 /**
  * `gdlab merge`: assembles the pieces that `gdlab basin --tile/--stack` wrote (src/cli/pieces.ts)
- * into the map a single run gives: counts summed, band PNGs' compressed rows copied in order (never
- * decoded), so the PNG is byte for byte the one a whole run writes and memory stays at a few MiB
- * whatever the map's size. A stack becomes a folder of frames (and an animated PNG). Pieces that do
- * not belong together, or are missing or doubled, are refused by name before anything is written.
+ * into the map a single run gives: counts summed, band PNGs' compressed rows copied in order (inflated
+ * once to check them, never re-encoded), so the PNG is byte for byte the one a whole run writes and
+ * memory stays at a few MiB whatever the map's size. A stack becomes a folder of frames (and an
+ * animated PNG). Pieces that do not belong together, are missing or doubled, or whose counts or rows
+ * are not what they claim, are refused by name before anything is written.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,18 +12,21 @@ import { parseArgs } from 'node:util';
 import { emptyCounts, type OutcomeCounts } from '../core/outcome.ts';
 import { asciiJson, PNG_SPEC_KEYWORD } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import { checkBandRows } from '../io/band-check.ts';
 import { copyRows, PngFormatError, readPngHeader, writeApng } from '../io/png-bands.ts';
 import { writeFileStreamed } from '../io/files.ts';
 import { specTexts, writePngFile } from '../io/png-stream.ts';
 import { CliError, parseNumber } from './args.ts';
 import { writeJson } from './output.ts';
 import {
+  countsProblem,
   firstDifference,
   parsePieceJson,
   PIECE_JSON_SUFFIX,
   pieceStem,
   stackValue,
   tileRows,
+  tooManyPieces,
   type PieceJson,
 } from './piece-format.ts';
 
@@ -58,6 +62,8 @@ const OPTIONS = {
 const MAX_FILES = 1_000_000;
 /** Largest piece JSON read (a spec and counts are a few KiB). */
 const MAX_JSON_BYTES = 1 << 20;
+/** Missing pieces named in the refusal; the rest are counted. */
+const MISSING_SHOWN = 5;
 
 interface Loaded {
   file: string;
@@ -113,6 +119,9 @@ const where = (p: PieceJson) => (p.member === null ? `tile ${p.tile}` : `member 
 function checkPieces(loaded: Loaded[]): Loaded[][] {
   const first = loaded[0];
   const { whole } = first.piece;
+  // Every piece must share `whole`, so the first one's bound holds for the table built below.
+  const many = tooManyPieces(whole.stack?.n ?? 1, whole.tiles);
+  if (many) throw new CliError(`${first.file}: ${many}`);
   const H = whole.spec.size[1];
   const slots = new Map<string, Loaded>();
   const adapters = new Set<string>();
@@ -130,6 +139,8 @@ function checkPieces(loaded: Loaded[]): Loaded[][] {
     if (p.tile >= whole.tiles) throw bad(`tile ${p.tile} of ${whole.tiles}`);
     if (firstDifference(p.rows, tileRows(p.tile, whole.tiles, H)))
       throw bad(`rows ${p.rows} for ${where(p)}`);
+    const counts = countsProblem(p);
+    if (counts) throw bad(counts);
     if (whole.stack) {
       if (p.member === null || p.member >= whole.stack.n) throw bad(`member ${p.member} of ${whole.stack.n}`);
       if (p.value !== stackValue(whole.stack, p.member)) throw bad(`value ${p.value} for member ${p.member}`);
@@ -146,18 +157,20 @@ function checkPieces(loaded: Loaded[]): Loaded[][] {
     );
   const members = whole.stack ? Array.from({ length: whole.stack.n }, (_, m) => m) : [null];
   const missing: string[] = [];
+  let missingCount = 0;
   const out = members.map((m) =>
     Array.from({ length: whole.tiles }, (_, k) => {
       const l = slots.get(`${m}/${k}`);
-      if (!l) missing.push(pieceStem(whole, m, k));
+      if (!l && missingCount++ < MISSING_SHOWN) missing.push(pieceStem(whole, m, k));
       return l!;
     }),
   );
-  if (missing.length) {
+  if (missingCount) {
     const total = members.length * whole.tiles;
-    const shown = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '');
+    const more = missingCount - missing.length;
+    const shown = missing.join(', ') + (more ? ` … and ${more} more` : '');
     throw new CliError(
-      `missing ${missing.length} of ${total} pieces: ${shown} (in ${dirname(first.file)}; rerun those tasks)`,
+      `missing ${missingCount} of ${total} pieces: ${shown} (in ${dirname(first.file)}; rerun those tasks)`,
     );
   }
   for (const tiles of out)
@@ -170,23 +183,31 @@ function checkPieces(loaded: Loaded[]): Loaded[][] {
 
 const bandFile = (l: Loaded) => join(dirname(l.file), l.piece.png);
 
-/** Reads each band's header: size and spec must be its JSON's, before a byte is written. */
-function checkBands(tiles: Loaded[]): void {
-  for (const l of tiles) {
-    const file = bandFile(l);
-    try {
+/**
+ * Reads each band's header: size and spec must be its JSON's, before a byte is written. With
+ * `inflate` (the bands are to be copied into a PNG), also inflates their rows as that PNG will hold them.
+ */
+async function checkBands(tiles: Loaded[], inflate: boolean): Promise<void> {
+  const bandRows = (l: Loaded) => l.piece.rows[1] - l.piece.rows[0];
+  try {
+    for (const l of tiles) {
+      const file = bandFile(l);
       const header = readPngHeader(file);
-      const rows = l.piece.rows[1] - l.piece.rows[0];
-      if (header.width !== l.piece.spec.size[0] || header.height !== rows)
+      if (header.width !== l.piece.spec.size[0] || header.height !== bandRows(l))
         throw new PngFormatError(
-          `${file}: is ${header.width}×${header.height}, its piece says ${l.piece.spec.size[0]}×${rows}`,
+          `${file}: is ${header.width}×${header.height}, its piece says ${l.piece.spec.size[0]}×${bandRows(l)}`,
         );
       if (header.texts[PNG_SPEC_KEYWORD] !== asciiJson(l.piece.spec))
         throw new PngFormatError(`${file}: carries another spec than ${l.file} (a band of another run?)`);
-    } catch (e) {
-      if (e instanceof PngFormatError) throw new CliError(e.message);
-      throw e;
     }
+    if (inflate)
+      await checkBandRows(
+        tiles.map((l) => ({ path: bandFile(l), rows: bandRows(l) })),
+        tiles[0].piece.spec.size[0],
+      );
+  } catch (e) {
+    if (e instanceof PngFormatError) throw new CliError(e.message);
+    throw e;
   }
 }
 
@@ -260,7 +281,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.frames !== undefined)
       throw new CliError('--frames: these pieces are tiles of one map; use --png');
     const tiles = members[0];
-    checkBands(tiles);
+    await checkBands(tiles, flags.png !== undefined);
     const sum = totals(tiles);
     // The keys and order of gdlab basin's JSON, then how many pieces made it.
     out = {
@@ -282,7 +303,7 @@ export async function run(argv: string[]): Promise<number> {
     if (flags.png !== undefined)
       throw new CliError('--png: these pieces are a stack of maps; use --frames DIR (and --apng FILE)');
     const stack = whole.stack;
-    for (const tiles of members) checkBands(tiles);
+    for (const tiles of members) await checkBands(tiles, flags.frames !== undefined);
     const digits = Math.max(4, String(stack.n - 1).length);
     const frameName = (m: number) => `frame-${String(m).padStart(digits, '0')}.png`;
     const perMember = members.map((tiles, m) => ({

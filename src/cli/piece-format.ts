@@ -12,8 +12,18 @@ export const PIECE_FORMAT = 'gdlab-basin-piece';
 export const PIECE_VERSION = 1;
 /** tEXt keyword of a band PNG's piece description (its spec is the map's, under gdlab-spec). */
 export const PNG_PIECE_KEYWORD = 'gdlab-piece';
-/** Most members of a stack and most tiles of a map: bounded, so a typo cannot ask for a billion jobs. */
+/**
+ * Most pieces of one run (members × tiles), so most members of a stack and most tiles of a map:
+ * bounded, so a typo cannot ask for a billion jobs, nor a crafted piece make a merge list them.
+ */
 export const MAX_PIECES = 100_000;
+
+/** Why `members` × `tiles` pieces are more than a run may have, or null when they are not. */
+export function tooManyPieces(members: number, tiles: number): string | null {
+  return members * tiles > MAX_PIECES
+    ? `${members} members × ${tiles} tiles is more than ${MAX_PIECES} pieces`
+    : null;
+}
 
 /**
  * A third swept quantity: member m of n runs at the centre of its cell of [min, max],
@@ -174,6 +184,31 @@ export function parsePieceJson(text: string): PieceJson {
         .join('; '),
     );
   return result.data as PieceJson;
+}
+
+/**
+ * Why a piece's counts cannot be its band's, or null: each is a count already (schema), but a merge
+ * sums them into its output as they are, so they must also be one outcome per pixel of the band and
+ * periods the spec looks for. For a piece whose rows are its tile's (a ≤ b).
+ */
+export function countsProblem(p: PieceJson): string | null {
+  const W = p.spec.size[0];
+  const [a, b] = p.rows;
+  const c = p.counts;
+  const { maxPeriod } = p.spec.classify;
+  let periodic = 0;
+  for (const [key, n] of Object.entries(c.periodic)) {
+    const period = Number(key);
+    if (!(String(period) === key && period >= 1 && period <= maxPeriod))
+      return `counts.periodic.${key}: the spec looks for periods 1…${maxPeriod} only`;
+    periodic += n;
+  }
+  if (c.aperiodic !== c.chaotic + c.unsettled)
+    return `counts.aperiodic: ${c.aperiodic} is not chaotic + unsettled (${c.chaotic + c.unsettled})`;
+  const sum = c.diverged + c.escaping + c.converged + periodic + c.chaotic + c.unsettled;
+  const pixels = W * (b - a);
+  if (sum !== pixels) return `counts: ${sum} outcomes for the ${pixels} pixels of rows ${a}…${b - 1}`;
+  return null;
 }
 
 /** The first place two JSON values differ, as `path: a vs b` (null when equal), for a refusal to name. */

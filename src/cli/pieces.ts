@@ -32,6 +32,7 @@ import {
   PNG_PIECE_KEYWORD,
   stackValue,
   tileRows,
+  tooManyPieces,
   withQuantity,
   type PieceJson,
   type PieceWhole,
@@ -56,7 +57,8 @@ Pieces, run as separate jobs and assembled by gdlab merge (docs/SCALE-OUT.md):
                           --tile or --stack, which write nothing else)
   --dry-run               check the flags, the spec (and the piece), print what would run, and exit
 K = auto (--tile auto/N, --member auto) is the task's index in SLURM_ARRAY_TASK_ID or
-JOB_COMPLETION_INDEX; with both auto, index I is member ⌊I/N⌋ and tile I mod N (n·N tasks).
+JOB_COMPLETION_INDEX; with both auto, index I is member ⌊I/N⌋ and tile I mod N (n·N tasks). A run
+has at most ${MAX_PIECES} pieces (n·N).
 A map in tiles may be up to 65536² pixels; each piece is held to the lab's bounds (16384-pixel sides,
 4096²·20000 steps). With tiles, colouring by a field needs a fixed colour range (colour.range in a
 --spec file): a band does not know the whole map's range.
@@ -195,6 +197,9 @@ export function planPieces(flags: Flags, spec: ExperimentSpec, env: NodeJS.Proce
   const tile = str('tile') !== undefined ? parseTile(str('tile')!) : { k: 0, n: 1 };
   const stack = str('stack') !== undefined ? parseStack(str('stack')!) : null;
   if (!stack && str('member') !== undefined) throw new CliError('--member: goes with --stack');
+  // gdlab merge refuses more pieces than this, so no array is started that could not be merged.
+  const many = stack && tooManyPieces(stack.n, tile.n);
+  if (many) throw new CliError(`--stack, --tile: ${many}`);
   const memberK: Index | null = stack ? parseIndexText('member', str('member') ?? 'auto') : null;
   if (stack && memberK !== 'auto' && memberK !== null && memberK >= stack.n)
     throw new CliError(`--member: ${memberK} is not in 0…${stack.n - 1}`);

@@ -80,10 +80,11 @@ function latin1(bytes: Uint8Array): string {
 }
 
 /**
- * Walks a PNG written by PngStreamWriter: checks its header (RGBA8, not interlaced), collects its tEXt
- * chunks, and hands each IDAT payload to `onIdat` (none when `onIdat` is omitted: header only).
+ * The image data of a PNG written by PngStreamWriter: checks its header (RGBA8, not interlaced),
+ * collects its tEXt chunks, yields each IDAT payload (none when `headerOnly`: it stops at the first),
+ * and returns the header. Its file is closed when the walk ends or is abandoned (return()).
  */
-export function walkPng(path: string, onIdat?: (data: Uint8Array) => void): PngHeader {
+export function* pngImageData(path: string, headerOnly = false): Generator<Uint8Array, PngHeader> {
   let header: PngHeader | null = null;
   let idats = 0;
   for (const { type, data } of readPngChunks(path)) {
@@ -98,13 +99,27 @@ export function walkPng(path: string, onIdat?: (data: Uint8Array) => void): PngH
       const nul = data.indexOf(0);
       if (nul > 0) header.texts[latin1(data.subarray(0, nul))] = latin1(data.subarray(nul + 1));
     } else if (type === 'IDAT') {
-      if (!onIdat) return header;
+      if (headerOnly) return header;
       idats++;
-      onIdat(data);
+      yield data;
     }
   }
   if (!header || idats === 0) throw new PngFormatError(`${path}: no image data`);
   return header;
+}
+
+/** pngImageData with each IDAT payload handed to `onIdat` (header only when `onIdat` is omitted). */
+export function walkPng(path: string, onIdat?: (data: Uint8Array) => void): PngHeader {
+  const walk = pngImageData(path, !onIdat);
+  try {
+    for (;;) {
+      const next = walk.next();
+      if (next.done) return next.value;
+      onIdat!(next.value);
+    }
+  } finally {
+    walk.return(undefined as never);
+  }
 }
 
 /** The header of a PNG (size and texts), read up to its first IDAT. */
@@ -113,52 +128,77 @@ export function readPngHeader(path: string): PngHeader {
 }
 
 /** The sync flush every written row ends with, and the tail of the stream after the last row. */
-const SYNC = Uint8Array.of(0, 0, 0xff, 0xff);
+export const SYNC = Uint8Array.of(0, 0, 0xff, 0xff);
 const TAIL = SYNC.length + FINAL_BLOCK.length + 4;
+
+/**
+ * A band's zlib stream split as a merge needs it, IDAT payload by payload: the 2-byte zlib header
+ * checked and dropped, then the rows' deflate bytes handed on, but the last TAIL bytes held back until
+ * the end, where they must be the last row's sync flush, the final block and the rows' Adler-32.
+ */
+export class BandRows {
+  private head = 0;
+  private readonly tail = new Uint8Array(TAIL);
+  private tailLength = 0;
+
+  constructor(private readonly path: string) {}
+
+  /** The row bytes that `chunk` (the next IDAT payload) releases, in order: views of it, or copies. */
+  push(chunk: Uint8Array): Uint8Array[] {
+    let data = chunk;
+    while (this.head < ZLIB_HEADER.length && data.length > 0) {
+      if (data[0] !== ZLIB_HEADER[this.head])
+        throw new PngFormatError(`${this.path}: not deflated as gdlab writes`);
+      this.head++;
+      data = data.subarray(1);
+    }
+    const tail = this.tail;
+    const total = this.tailLength + data.length;
+    if (total <= TAIL) {
+      tail.set(data, this.tailLength);
+      this.tailLength = total;
+      return [];
+    }
+    const fromTail = Math.min(this.tailLength, total - TAIL);
+    const fromData = total - TAIL - fromTail;
+    const out = [tail.slice(0, fromTail), data.subarray(0, fromData)];
+    const kept = tail.slice(fromTail, this.tailLength);
+    tail.set(kept);
+    tail.set(data.subarray(fromData), kept.length);
+    this.tailLength = TAIL;
+    return out;
+  }
+
+  /**
+   * After the last push: the rows' Adler-32 from the held-back tail, which must end the stream as gdlab
+   * does. The last row's sync flush (SYNC) belongs to the rows; the caller hands it on.
+   */
+  end(): number {
+    const ends = [...SYNC, ...FINAL_BLOCK];
+    if (this.tailLength !== TAIL || !ends.every((b, i) => this.tail[i] === b))
+      throw new PngFormatError(`${this.path}: its rows are not deflated as gdlab writes them`);
+    return new DataView(this.tail.buffer).getUint32(ends.length);
+  }
+}
 
 /**
  * Appends the rows of a PNG written by PngStreamWriter to `writer`, compressed bytes as they are
  * (zlib header, final block and Adler-32 left out; the Adler-32 is combined into the writer's). Its
- * width must be the writer's and its height `rows`; anything else is a PngFormatError naming it.
+ * width must be the writer's and its height `rows`; anything else is a PngFormatError naming it. The
+ * rows are not inflated here: checkBandRows (src/io/band-check.ts) does that before a merge writes.
  */
 export function copyRows(path: string, writer: PngStreamWriter, rows: number): PngHeader {
-  let head = 0;
-  const tail = new Uint8Array(TAIL);
-  let tailLength = 0;
+  const band = new BandRows(path);
   const header = walkPng(path, (chunk) => {
-    let data = chunk;
-    // The 2-byte zlib header is checked and dropped.
-    while (head < ZLIB_HEADER.length && data.length > 0) {
-      if (data[0] !== ZLIB_HEADER[head]) throw new PngFormatError(`${path}: not deflated as gdlab writes`);
-      head++;
-      data = data.subarray(1);
-    }
-    // The last TAIL bytes seen are held back; everything before them is rows.
-    const total = tailLength + data.length;
-    if (total <= TAIL) {
-      tail.set(data, tailLength);
-      tailLength = total;
-      return;
-    }
-    const fromTail = Math.min(tailLength, total - TAIL);
-    writer.appendDeflated(tail.subarray(0, fromTail));
-    const fromData = total - TAIL - fromTail;
-    writer.appendDeflated(data.subarray(0, fromData));
-    const kept = tail.slice(fromTail, tailLength);
-    tail.set(kept);
-    tail.set(data.subarray(fromData), kept.length);
-    tailLength = TAIL;
+    for (const bytes of band.push(chunk)) writer.appendDeflated(bytes);
   });
   if (header.width !== writer.width || header.height !== rows)
     throw new PngFormatError(
       `${path}: is ${header.width}×${header.height}, expected ${writer.width}×${rows} (a band of this map)`,
     );
-  const ends = [...SYNC, ...FINAL_BLOCK];
-  if (tailLength !== TAIL || !ends.every((b, i) => tail[i] === b))
-    throw new PngFormatError(`${path}: its rows are not deflated as gdlab writes them`);
-  // The last row's sync flush is part of the rows; the final block and checksum are not.
+  const adler = band.end();
   writer.appendDeflated(SYNC);
-  writer.appendRowsChecksum(rows, new DataView(tail.buffer).getUint32(ends.length));
+  writer.appendRowsChecksum(rows, adler);
   return header;
 }
 
