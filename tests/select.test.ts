@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { estimateCost, specWork } from '../src/select/cost.ts';
-import { decide, softwareRasteriser } from '../src/select/decide.ts';
+import { softwareAdapter, softwareRasteriser } from '../src/engine/adapter-kind.ts';
+import { decide } from '../src/select/decide.ts';
 import { createEngine, createEnsembleEngine } from '../src/select/node.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { ParallelCpuEngine } from '../src/cpu/basin-engine.ts';
@@ -40,6 +41,24 @@ describe('software rasterisers', () => {
     expect(
       softwareRasteriser({ vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false }),
     ).toBeNull();
+  });
+
+  it("the engines' defaults call the same adapters software as the selection does", () => {
+    for (const name of [
+      'google swiftshader swiftshader-device-subzero- SwiftShader driver 5.0.0',
+      'mesa llvmpipe (LLVM 15.0.7, 256 bits)',
+      'Microsoft Basic Render Driver',
+      'mesa softpipe',
+      'a software adapter',
+    ])
+      expect(softwareAdapter(name), name).toBe(true);
+    for (const name of [
+      'nvidia hopper NVIDIA H200',
+      'apple m2 Apple M2 Max',
+      'amd rdna-3 Radeon RX 7900',
+      undefined,
+    ])
+      expect(softwareAdapter(name), name).toBe(false);
   });
 });
 

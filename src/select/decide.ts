@@ -25,28 +25,6 @@ export interface Decision {
   reason: string;
 }
 
-const SOFTWARE = [
-  ['swiftshader', 'SwiftShader'],
-  ['llvmpipe', 'llvmpipe'],
-  ['lavapipe', 'lavapipe'],
-  ['softpipe', 'softpipe'],
-  ['warp', 'WARP'],
-  ['microsoft basic render', 'Microsoft Basic Render Driver'],
-] as const;
-
-/** The software rasteriser an adapter is, from adapter.info; null for a hardware adapter. */
-export function softwareRasteriser(info: {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}): string | null {
-  const text = [info.vendor, info.architecture, info.device, info.description].join(' ').toLowerCase();
-  for (const [needle, name] of SOFTWARE) if (text.includes(needle)) return name;
-  return info.isFallbackAdapter ? 'a fallback adapter' : null;
-}
-
 const seconds = (ms: number) =>
   ms < 1000
     ? `${Math.max(1, Math.round(ms))} ms`

@@ -14,9 +14,9 @@ import type { DeviceProblem } from '../engine/errors.ts';
 import type { GpuEngineOptions } from '../engine/gpu-engine.ts';
 import type { NodeGpu } from '../engine/node-gpu.ts';
 import type { ReducePass } from '../engine/reduce-pass.ts';
-import { softwareAdapter } from '../engine/adapter-kind.ts';
+import { softwareAdapter, softwareRasteriser } from '../engine/adapter-kind.ts';
 import { estimateCost } from './cost.ts';
-import { decide, softwareRasteriser, type Decision, type EngineChoice } from './decide.ts';
+import { decide, type Decision, type EngineChoice } from './decide.ts';
 
 export interface CreateEngineOptions {
   /** Default 'auto'. */

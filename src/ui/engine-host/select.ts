@@ -8,7 +8,8 @@
 import { timingFeatures } from '../../engine/gpu-timer.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { estimateCost } from '../../select/cost.ts';
-import { decide, ENGINE_CHOICES, softwareRasteriser, type EngineChoice } from '../../select/decide.ts';
+import { softwareRasteriser } from '../../engine/adapter-kind.ts';
+import { decide, ENGINE_CHOICES, type EngineChoice } from '../../select/decide.ts';
 import { compileSpec } from '../shared/objective.ts';
 import type { LabBackend } from './backend.ts';
 import { CpuBackend } from './cpu-backend.ts';
