@@ -152,6 +152,22 @@ describe('gdlab basin', () => {
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
       [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],
+      // Finite ends, infinite width: once every pixel diverged and x was null, silently.
+      [
+        [
+          '--objective',
+          'sin(x)+y^2',
+          '--x',
+          '-1.7e308:1.7e308',
+          '--y',
+          '-1:1',
+          '--engine',
+          'cpu',
+          '--size',
+          '16x16',
+        ],
+        /\n {2}plane\.u: range -1\.7e308:1\.7e308 is too wide \(max − min must be finite\)\n$/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = gdlab(...args);

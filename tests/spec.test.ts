@@ -146,6 +146,39 @@ describe('parseSpec', () => {
       ['ensemble.box: needs 2 bounds per side'],
     ],
     ['decreasing colour range', { colour: { range: [1, 0] } }, ['colour.range: range must be increasing']],
+    // Finite ends, infinite width: every pixel centre, bin and spread start would be ∞ or NaN.
+    [
+      'axis wider than the float64 maximum',
+      { plane: { u: { quantity: 'x', min: -1.7e308, max: 1.7e308 } } },
+      ['plane.u: range -1.7e308:1.7e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'axis step below the normal numbers',
+      { plane: { v: { quantity: 'y', min: 0, max: 1e-310 } }, size: [16, 16] },
+      [
+        'plane.v: range 0:1e-310 is too narrow for 16 pixels (the step (max − min)/16 must be a normal number, at least 2.2e-308)',
+      ],
+    ],
+    [
+      'density range too wide',
+      { kind: 'density', ensemble: { range: [-1.7e308, 1.7e308] } },
+      ['ensemble.range: range -1.7e308:1.7e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'attractor range too wide',
+      { kind: 'attractor', attractor: { uRange: [-1, 1.7e308], vRange: [-1e308, 1e308] } },
+      ['attractor.vRange: range -1e308:1e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'colour range too wide',
+      { colour: { range: [-1e308, 1e308] } },
+      ['colour.range: range -1e308:1e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'box too wide, upside down',
+      { ensemble: { box: { min: [0, 1e308], max: [1, -1e308] } } },
+      ['ensemble.box: coordinate 1: range 1e308:-1e308 is too wide (max − min must be finite)'],
+    ],
   ];
   it.each(hostile)('rejects %s with its message', (_name, input, expected) => {
     expect(issues(input)).toEqual(expected);
