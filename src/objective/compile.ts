@@ -4,7 +4,7 @@
  * WGSL (wgsl.ts). Both back ends read the same DAG, so the CPU and GPU compute the same formulas.
  */
 import { Dag, Op } from './dag.ts';
-import { CONSTANTS, parseExpression, type Ast } from './parse.ts';
+import { clip, CONSTANTS, parseExpression, type Ast } from './parse.ts';
 import { Tape } from './tape.ts';
 import { ObjectiveError, type CompiledObjective, type ObjectiveInput } from './types.ts';
 import { fold } from './walk.ts';
@@ -170,9 +170,22 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
     }
     throw new Error('unreachable');
   };
-  const build = (ast: Ast): number => fold(ast, astChildren, combine);
-  const f = build(asts[0]);
-  const observables = asts.slice(1).map(build);
+  // A constant that folds to ±∞ or NaN (10^400, 0/0, log(0)) would make f or an observable
+  // non-finite everywhere, and a map of "diverged" pixels would say nothing of why.
+  const build = (ast: Ast, source: number): number =>
+    fold(ast, astChildren, (node, k: number[]) => {
+      const id = combine(node, k);
+      if (dag.isConst(id) && !Number.isFinite(dag.constValue(id))) {
+        const what = clip(texts[source].slice(node.from, node.end).trim(), 60);
+        throw new ObjectiveError(
+          `${prefix(source)}the expression is not finite: ${what} = ${showNonFinite(dag.constValue(id))}`,
+          node.from + 1,
+        );
+      }
+      return id;
+    });
+  const f = build(asts[0], 0);
+  const observables = asts.slice(1).map((a, i) => build(a, i + 1));
   const grad = vars.map((_, k) => dag.partial(f, k));
   const hess = new Array<number>(dim * dim);
   for (let i = 0; i < dim; i++)
@@ -230,6 +243,8 @@ export const UNARY_OP: ReadonlyMap<string, Op> = new Map<string, Op>([
   ['cosh', Op.COSH],
   ['sinh', Op.SINH],
 ]);
+
+const showNonFinite = (v: number) => (Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '-∞');
 
 function stripColumn(e: ObjectiveError): string {
   return e.message.replace(/ \(column \d+\)$/, '');
