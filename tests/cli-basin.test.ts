@@ -1,6 +1,6 @@
 /** `gdlab basin` end to end: spawned as a user runs it, JSON and PNG checked against in-process engines. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -133,6 +133,9 @@ describe('gdlab basin', () => {
   });
 
   test('usage errors name the flag and exit with 2', () => {
+    const manyParams = join(dir, 'params.json');
+    const params = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`0bad${i}`, 'v']));
+    writeFileSync(manyParams, JSON.stringify({ objective: { expr: 'x', preset: null, params } }));
     const cases: [string[], RegExp][] = [
       [
         [...MAP.filter((a, i) => a !== '--lr' && MAP[i - 1] !== '--lr'), '--lr', '1:2'],
@@ -152,6 +155,18 @@ describe('gdlab basin', () => {
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
       [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],
+      // A name of 100 000 characters was echoed whole.
+      [
+        [...MAP, '--param', `${'a'.repeat(100_000)}=1`],
+        new RegExp(
+          `^gdlab basin: --param: the name '${'a'.repeat(40)}…' is too long \\(100000 characters; at most 64\\)\\n$`,
+        ),
+      ],
+      // 150 000 bad parameter names overflowed the validator's stack: exit 1, as an I/O error.
+      [
+        ['--spec', manyParams, '--engine', 'cpu'],
+        /^gdlab basin: invalid experiment spec:\n {2}objective\.params: too many parameters: 150000 \(at most 256\)\n$/,
+      ],
       // Finite ends, infinite width: once every pixel diverged and x was null, silently.
       [
         [

@@ -338,6 +338,11 @@ describe('bad inputs', () => {
     ['(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 1)"],
     ['2*(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 3)"],
     ['(x + 1)(y)', {}, 'only named functions can be called, e.g. sin(x) (column 1)'],
+    [
+      `x + ${'b'.repeat(100)}`,
+      {},
+      `identifier '${'b'.repeat(40)}…' is too long (100 characters; at most 64) (column 5)`,
+    ],
     // Constants that fold to ±∞ or NaN: f was null everywhere, and x^2*0/0 "converged".
     ['10^400+x^2', {}, 'the expression is not finite: 10^400 = ∞ (column 1)'],
     ['x^2 + 1/0', {}, 'the expression is not finite: 1/0 = ∞ (column 7)'],
@@ -362,6 +367,17 @@ describe('bad inputs', () => {
       expect((error as Error).message).not.toMatch(/\bat \w+ \(|node_modules/);
     });
   }
+
+  it('bounds the parameters it is given, and lists ten of them in a message', () => {
+    const params: Record<string, number> = {};
+    for (let i = 0; i < 256; i++) params[`p${i}`] = 1;
+    // With a million, the list of allowed names was a one-line message of 8.9 MB.
+    expect(() => compileObjective({ expr: 'x^2 + a*x', params })).toThrow(
+      "unknown identifier 'a'; allowed: x, y, pi, e, p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, … and 246 more; a parameter needs a value (column 7)",
+    );
+    params.p256 = 1;
+    expect(() => compileObjective({ expr: 'x^2', params })).toThrow('too many parameters: 257 (at most 256)');
+  });
 
   it('refuses an expression whose derivatives would be huge', () => {
     // A product of 400 factors: each partial derivative is a sum of 400 products.

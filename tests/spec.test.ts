@@ -203,6 +203,39 @@ describe('parseSpec', () => {
     expect(e.name).toBe('SpecError');
   });
 
+  it('bounds the parameters before the schema sees them, and keeps every message short', () => {
+    // 150 000 bad names overflowed zod's stack (reported as an I/O error); 50 000 made a 4 MB message.
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 150_000; i++) many[`0bad${i}`] = 'v';
+    expect(issues({ objective: { expr: 'x', params: many } })).toEqual([
+      'objective.params: too many parameters: 150000 (at most 256)',
+    ]);
+    expect(issues({ objective: { expr: 'x', params: { ['a'.repeat(100_000)]: 1 } } })).toEqual([
+      `objective.params: parameter name '${'a'.repeat(40)}…' is too long (100000 characters; at most 64)`,
+    ]);
+    // Within the bound, every bad name is an issue, and the message lists ten of them.
+    const bad: Record<string, string> = {};
+    for (let i = 0; i < 256; i++) bad[`0bad${i}`] = 'v';
+    const e = (() => {
+      try {
+        parseSpec({ objective: { expr: 'x', params: bad } });
+      } catch (err) {
+        return err as SpecError;
+      }
+    })()!;
+    expect(e.issues).toHaveLength(256);
+    const lines = e.message.split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[10]).toBe('  objective.params.0bad9: Invalid key in record');
+    expect(lines[11]).toBe('  … and 246 more');
+    // Unknown fields are named, ten of them, each cut short.
+    const unknown: Record<string, number> = { ['z'.repeat(1000)]: 1 };
+    for (let i = 0; i < 100_000; i++) unknown[`k${i}`] = 1;
+    expect(issues(unknown)).toEqual([
+      `spec: Unrecognized keys: "${'z'.repeat(40)}…", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8" … and 99991 more`,
+    ]);
+  });
+
   it('ignores __proto__, constructor and prototype keys and pollutes nothing', () => {
     const spec = parseSpecJson(
       '{"__proto__": {"lr": 5, "polluted": 1}, "constructor": {"prototype": {"polluted": 2}},' +

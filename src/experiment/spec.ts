@@ -12,7 +12,7 @@ import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
-import { SpecError } from './spec-error.ts';
+import { formatIssues, SpecError } from './spec-error.ts';
 import { axis, box, finite, planeIssues, range } from './spec-ranges.ts';
 import {
   LAB_LIMITS,
@@ -22,6 +22,7 @@ import {
   MAX_OBSERVABLE_LENGTH,
   MAX_SAMPLES,
   MAX_SPEC_JSON_CHARS,
+  paramIssues,
   type SpecLimits,
 } from './spec-limits.ts';
 
@@ -291,10 +292,6 @@ export function defaultSpec(): ExperimentSpec {
   };
 }
 
-function formatIssues(error: z.core.$ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'spec'}: ${i.message}`);
-}
-
 /**
  * Validates anything (a parsed URL, PNG text, JSON file, UI state) as a spec. Missing fields take
  * the defaults, so old links and partial specs keep working; wrong ones throw SpecError.
@@ -317,10 +314,12 @@ export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): Expe
   const params = isPlain(merged.objective) ? merged.objective.params : undefined;
   if (isPlain(params) && Object.hasOwn(params, '__proto__'))
     throw new SpecError(["objective.params: '__proto__' cannot be a parameter name"]);
+  const paramsOver = isPlain(params) ? paramIssues(params) : [];
+  if (paramsOver.length) throw new SpecError(paramsOver);
   const result = schema.safeParse(merged);
   const over = limitIssues(merged, limits);
   if (!result.success || over.length)
-    throw new SpecError([...(result.success ? [] : formatIssues(result.error)), ...over]);
+    throw new SpecError([...(result.success ? [] : formatIssues(result.error.issues)), ...over]);
   const spec = result.data as ExperimentSpec;
   // The preset only labels where the expression came from (titles, f₀ and T of multiscale presets):
   // an expression that is not the preset's formula, merged from a partial spec or sent by a hostile

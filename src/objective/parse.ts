@@ -6,6 +6,7 @@
  * arrays, strings, `this`, ternaries, several expressions) while converting, with a column.
  */
 import jsep from 'jsep';
+import { clip, MAX_IDENTIFIER_LENGTH } from './limits.ts';
 import { ObjectiveError } from './types.ts';
 import { fold } from './walk.ts';
 
@@ -279,7 +280,10 @@ function childrenOf(node: jsep.Expression): jsep.Expression[] {
       if (UNARY_SET.has(name)) arity = 1;
       else if (BINARY_SET.has(name)) arity = 2;
       else if (/^(x|y|x[0-9]+|pi|e)$/.test(name))
-        throw new ObjectiveError(`'${name}' is not a function; to multiply, write ${name}*(…)`, col);
+        throw new ObjectiveError(
+          `'${clip(name)}' is not a function; to multiply, write ${clip(name)}*(…)`,
+          col,
+        );
       else
         throw new ObjectiveError(
           `unsupported function '${clip(name)}'; supported: ${FUNCTIONS.join(', ')}`,
@@ -313,11 +317,6 @@ function childrenOf(node: jsep.Expression): jsep.Expression[] {
   }
 }
 
-/** A name or text as quoted in a message: long ones are cut (the whole text is the user's anyway). */
-export function clip(name: string, max = 40): string {
-  return name.length > max ? `${name.slice(0, max)}…` : name;
-}
-
 function combine(node: jsep.Expression, kids: Ast[]): Ast {
   const col = columnOf(node);
   // A token's own extent; an operator's runs from its first operand to its last.
@@ -346,6 +345,11 @@ function combine(node: jsep.Expression, kids: Ast[]): Ast {
           col,
         );
       }
+      if (name.length > MAX_IDENTIFIER_LENGTH)
+        throw new ObjectiveError(
+          `identifier '${clip(name)}' is too long (${name.length} characters; at most ${MAX_IDENTIFIER_LENGTH})`,
+          col,
+        );
       if (RESERVED.has(name))
         throw new ObjectiveError(`'${name}' is a reserved name; call the parameter something else`, col);
       if (UNARY_SET.has(name) || BINARY_SET.has(name))
