@@ -167,6 +167,11 @@ describe('gdlab basin', () => {
         ['--spec', manyParams, '--engine', 'cpu'],
         /^gdlab basin: invalid experiment spec:\n {2}objective\.params: too many parameters: 150000 \(at most 256\)\n$/,
       ],
+      // 16 GiB of float64 records allocated at once.
+      [
+        [...MAP.slice(0, -2), '--size', '16384x16384', '--iters', '20', '--engine', 'cpu'],
+        /^gdlab basin: invalid experiment spec:\n {2}size: 16384 × 16384 pixels need 16\.3 GiB of float64 records on the CPU engine, more than its 4\.0 GiB; use the GPU engine or a smaller grid, or render it in pieces \(gdlab basin --tile\)\n$/,
+      ],
       // Finite ends, infinite width: once every pixel diverged and x was null, silently.
       [
         [

@@ -11,7 +11,7 @@ import { ParallelEnsembleEngine } from '../src/cpu/ensemble-engine.ts';
 import { nodeWorkerPool } from '../src/cpu/node-pool.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
-import { runGrid } from '../src/reference/grid.ts';
+import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { doubleWellSpec } from './bifurcation-fixtures.ts';
 
 const pool = await nodeWorkerPool(2);
@@ -97,6 +97,19 @@ describe('ParallelCpuEngine', () => {
   it('throws the SpecError of a spec that does not fit, before any worker runs', async () => {
     const bad = { ...spec, plane: { ...spec.plane, u: { quantity: 'z', min: 0, max: 1 } } };
     await expect(new ParallelCpuEngine(pool).runBasin(bad)).rejects.toMatchObject({ name: 'SpecError' });
+  });
+
+  it('refuses a map whose float64 records would not fit, naming the size and the memory', async () => {
+    // 16 GiB allocated at once: an internal error where it failed, a killed process where it did not.
+    const huge = parseSpec({ ...spec, size: [16384, 16384], iterations: 20, transient: 10 });
+    const message =
+      'invalid experiment spec:\n  size: 16384 × 16384 pixels need 16.3 GiB of float64 records on the CPU engine, ' +
+      'more than its 4.0 GiB; use the GPU engine or a smaller grid, or render it in pieces (gdlab basin --tile)';
+    await expect(new ParallelCpuEngine(pool).runBasin(huge)).rejects.toThrow(message);
+    await expect(new CpuBasinEngine().runBasin(huge)).rejects.toThrow(message);
+    // A band of rows needs only its own records.
+    const band = await new CpuBasinEngine().runBasin(huge, { rows: { start: 0, end: 1 } });
+    expect(band.columns.outcome.length).toBe(16384);
   });
 
   it('plans jobs of whole blocks, at least four per worker, about 2e7 steps each', () => {
