@@ -101,6 +101,12 @@ describe('gdlab attractor', () => {
     expect(await fail([...base, '--bins', '64'])).toMatchObject({
       stderr: "gdlab attractor: --bins: '64' is not WxH (e.g. 256x256)\n",
     });
+    expect(await fail([...base, '--range-u', '-1.7e308:1.7e308'])).toEqual({
+      code: 2,
+      stderr:
+        'gdlab attractor: invalid experiment spec:\n' +
+        '  --range-u (attractor.uRange): range -1.7e308:1.7e308 is too wide (max − min must be finite)\n',
+    });
     expect(await fail(['--spec', '/nonexistent.png', '--bins', '4x4'])).toMatchObject({
       stderr: 'gdlab attractor: --spec sets the experiment; drop --bins or drop --spec\n',
     });

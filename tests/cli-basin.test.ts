@@ -1,6 +1,6 @@
 /** `gdlab basin` end to end: spawned as a user runs it, JSON and PNG checked against in-process engines. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -133,6 +133,9 @@ describe('gdlab basin', () => {
   });
 
   test('usage errors name the flag and exit with 2', () => {
+    const manyParams = join(dir, 'params.json');
+    const params = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`0bad${i}`, 'v']));
+    writeFileSync(manyParams, JSON.stringify({ objective: { expr: 'x', preset: null, params } }));
     const cases: [string[], RegExp][] = [
       [
         [...MAP.filter((a, i) => a !== '--lr' && MAP[i - 1] !== '--lr'), '--lr', '1:2'],
@@ -152,6 +155,39 @@ describe('gdlab basin', () => {
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
       [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],
+      // A name of 100 000 characters was echoed whole.
+      [
+        [...MAP, '--param', `${'a'.repeat(100_000)}=1`],
+        new RegExp(
+          `^gdlab basin: --param: the name '${'a'.repeat(40)}…' is too long \\(100000 characters; at most 64\\)\\n$`,
+        ),
+      ],
+      // 150 000 bad parameter names overflowed the validator's stack: exit 1, as an I/O error.
+      [
+        ['--spec', manyParams, '--engine', 'cpu'],
+        /^gdlab basin: invalid experiment spec:\n {2}objective\.params: too many parameters: 150000 \(at most 256\)\n$/,
+      ],
+      // 16 GiB of float64 records allocated at once.
+      [
+        [...MAP.slice(0, -2), '--size', '16384x16384', '--iters', '20', '--engine', 'cpu'],
+        /^gdlab basin: invalid experiment spec:\n {2}size: 16384 × 16384 pixels need 16\.3 GiB of float64 records on the CPU engine, more than its 4\.0 GiB; use the GPU engine or a smaller grid, or render it in pieces \(gdlab basin --tile\)\n$/,
+      ],
+      // Finite ends, infinite width: once every pixel diverged and x was null, silently.
+      [
+        [
+          '--objective',
+          'sin(x)+y^2',
+          '--x',
+          '-1.7e308:1.7e308',
+          '--y',
+          '-1:1',
+          '--engine',
+          'cpu',
+          '--size',
+          '16x16',
+        ],
+        /\n {2}plane\.u: range -1\.7e308:1\.7e308 is too wide \(max − min must be finite\)\n$/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = gdlab(...args);

@@ -4,15 +4,16 @@
  * rejects at once and leaves the pool usable.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { prepareEnsemble, runEnsembleSpec } from '../src/core/ensemble.ts';
+import { prepareEnsemble, runEnsembleSpec, type EnsemblePlan } from '../src/core/ensemble.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { ParallelCpuEngine, basinJobs } from '../src/cpu/basin-engine.ts';
-import { ParallelEnsembleEngine } from '../src/cpu/ensemble-engine.ts';
+import { ensembleJobs, ParallelEnsembleEngine } from '../src/cpu/ensemble-engine.ts';
 import { nodeWorkerPool } from '../src/cpu/node-pool.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
-import { runGrid } from '../src/reference/grid.ts';
+import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { doubleWellSpec } from './bifurcation-fixtures.ts';
+import { runCli } from './helpers/cli.ts';
 
 const pool = await nodeWorkerPool(2);
 afterAll(() => pool.dispose());
@@ -99,6 +100,19 @@ describe('ParallelCpuEngine', () => {
     await expect(new ParallelCpuEngine(pool).runBasin(bad)).rejects.toMatchObject({ name: 'SpecError' });
   });
 
+  it('refuses a map whose float64 records would not fit, naming the size and the memory', async () => {
+    // 16 GiB allocated at once: an internal error where it failed, a killed process where it did not.
+    const huge = parseSpec({ ...spec, size: [16384, 16384], iterations: 20, transient: 10 });
+    const message =
+      'invalid experiment spec:\n  size: 16384 × 16384 pixels need 16.3 GiB of float64 records on the CPU engine, ' +
+      'more than its 4.0 GiB; use the GPU engine or a smaller grid, or render it in pieces (gdlab basin --tile)';
+    await expect(new ParallelCpuEngine(pool).runBasin(huge)).rejects.toThrow(message);
+    await expect(new CpuBasinEngine().runBasin(huge)).rejects.toThrow(message);
+    // A band of rows needs only its own records.
+    const band = await new CpuBasinEngine().runBasin(huge, { rows: { start: 0, end: 1 } });
+    expect(band.columns.outcome.length).toBe(16384);
+  });
+
   it('plans jobs of whole blocks, at least four per worker, about 2e7 steps each', () => {
     // 2e7 / 1000 = 20000 pixels, rounded up to whole blocks of 256: 20224.
     expect(basinJobs(1024 * 1024, 1000, 2).map(([a, b]) => b - a)).toEqual(
@@ -111,6 +125,69 @@ describe('ParallelCpuEngine', () => {
 });
 
 describe('ParallelEnsembleEngine', () => {
+  // Two million trajectories of two steps each: 112 MB of summaries that pass one once kept whole.
+  const wide = parseSpec({
+    kind: 'bifurcation',
+    objective: { expr: 'x^2', preset: null, params: {} },
+    x0: [0],
+    plane: { u: { quantity: 'lr', min: 0.1, max: 0.2 }, v: { quantity: 'x', min: -1, max: 1 } },
+    size: [2000, 2],
+    transient: 1,
+    classify: { maxPeriod: 1 },
+    ensemble: { samples: 1000, keep: 1, box: { min: [-1], max: [1] } },
+  });
+
+  it('keeps no sample on the calling thread, and x_T only within its budget', async () => {
+    const { objective, plan } = prepareEnsemble(wide);
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = before;
+    const onProgress = () => (peak = Math.max(peak, process.memoryUsage().arrayBuffers));
+    const engine = new ParallelEnsembleEngine(pool, { keptStateBytes: 0 });
+    const got = await engine.runEnsemble(wide, objective, plan, { onProgress });
+    expect(peak - before).toBeLessThan(16e6);
+    const ref = await runEnsembleCpu(wide, objective, plan);
+    expect(Array.from(got.density)).toEqual(Array.from(ref.density));
+    expect(got.stats).toEqual(ref.stats);
+  });
+
+  it('plans jobs of at most 2^20 samples, one column at least', () => {
+    const plan = { columns: 4096, samples: 1_000_000, iterations: 2 } as EnsemblePlan;
+    expect(ensembleJobs(plan, 2)).toEqual(Array.from({ length: 4096 }, (_, c) => [c, c + 1]));
+    expect(ensembleJobs({ ...plan, samples: 1000 }, 2)[0]).toEqual([0, 512]);
+  });
+
+  it('counts the same when pass two runs the trajectories again (x_T over its budget)', async () => {
+    const s = doubleWellSpec({ lr: [0.5, 2.1], columns: 20, samples: 10, transient: 300, keep: 120 });
+    const { objective, plan } = prepareEnsemble(s);
+    const ref = await runEnsembleCpu(s, objective, plan, { interpreted: true });
+    for (const got of [
+      await new ParallelEnsembleEngine(pool, { keptStateBytes: 0 }).runEnsemble(s, objective, plan),
+      await runEnsembleCpu(s, objective, plan, { keptStateBytes: 0 }),
+      await runEnsembleCpu(s, objective, plan, { keptStateBytes: 0, interpreted: true }),
+    ]) {
+      expect(Array.from(got.density)).toEqual(Array.from(ref.density));
+      expect(Array.from(got.outside)).toEqual(Array.from(ref.outside));
+      expect(got.range).toEqual(ref.range);
+      expect(got.stats).toEqual(ref.stats);
+    }
+  });
+
+  it('gdlab bifurcation with 4096 columns of a million samples runs (and stops on time)', async () => {
+    // Once 4·10⁹ summaries allocated at once: exit 3, "internal error: RangeError".
+    const args = ['bifurcation', '--objective', 'x^2', '--lr', '0.1:0.2', '--x0', '-1:1', '--engine', 'cpu'];
+    const more = ['--samples', '1000000', '--transient', '1', '--keep', '1', '--max-period', '1'];
+    const r = await runCli([...args, ...more, '--columns', '4096', '--rows', '2', '--max-seconds', '2'], {
+      timeout: 60_000,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /^gdlab bifurcation: this run would take about .+, more than --max-seconds 2: stopped after [\d.]+ s; nothing was written\n$/,
+    );
+  });
+
   it('gives the interpreted reference’s counts and statistics, automatic and fixed range', async () => {
     const engine = new ParallelEnsembleEngine(pool);
     for (const range of [null, [-1.5, 1.5] as [number, number]]) {

@@ -204,6 +204,17 @@ describe('parse and DAG', () => {
     expect(f('1e-3*x + .5', [1000])).toBe(1.5);
   });
 
+  it('keeps constants that are finite, however large or small, and functions finite everywhere', () => {
+    expect(f('10^300*x', [2]) / 2e300).toBeCloseTo(1, 12);
+    expect(f('x + 1.7e308*1.05', [0])).toBe(1.7e308 * 1.05);
+    expect(f('x + 1e-320*0.5', [0])).toBe(1e-320 * 0.5);
+    expect(f('exp(-x^2)', [0])).toBe(1);
+    expect(f('1/(1+x^2)', [1])).toBe(0.5);
+    expect(f('x^2 + exp(-1000)', [2])).toBe(4);
+    // Not constant: 1/x is ∞ at 0 only, which the engines classify, not the compiler.
+    expect(f('1/x', [0])).toBe(Infinity);
+  });
+
   it('evaluates integer powers of negative bases exactly and real powers as NaN', () => {
     expect(f('x^3', [-2])).toBe(-8);
     expect(f('x^-1', [-4])).toBe(-0.25);
@@ -327,6 +338,21 @@ describe('bad inputs', () => {
     ['(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 1)"],
     ['2*(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 3)"],
     ['(x + 1)(y)', {}, 'only named functions can be called, e.g. sin(x) (column 1)'],
+    [
+      `x + ${'b'.repeat(100)}`,
+      {},
+      `identifier '${'b'.repeat(40)}…' is too long (100 characters; at most 64) (column 5)`,
+    ],
+    // Constants that fold to ±∞ or NaN: f was null everywhere, and x^2*0/0 "converged".
+    ['10^400+x^2', {}, 'the expression is not finite: 10^400 = ∞ (column 1)'],
+    ['x^2 + 1/0', {}, 'the expression is not finite: 1/0 = ∞ (column 7)'],
+    ['x^2 + (0/0)', {}, 'the expression is not finite: (0/0) = NaN (column 7)'],
+    ['sqrt(-1)+x^2', {}, 'the expression is not finite: sqrt(-1) = NaN (column 1)'],
+    ['y + log( 0 ) + x^2', {}, 'the expression is not finite: log( 0 ) = -∞ (column 5)'],
+    ['x^2*0/0', {}, 'the expression is not finite: x^2*0/0 = NaN (column 1)'],
+    ['x + (-8)^(1/3)', {}, 'the expression is not finite: (-8)^(1/3) = NaN (column 5)'],
+    ['x + min(e^1000, x)', {}, 'the expression is not finite: e^1000 = ∞ (column 9)'],
+    ['x + 1e308*10', {}, 'the expression is not finite: 1e308*10 = ∞ (column 5)'],
   ];
   for (const [expr, params, message] of table) {
     it(JSON.stringify(expr), () => {
@@ -342,6 +368,17 @@ describe('bad inputs', () => {
     });
   }
 
+  it('bounds the parameters it is given, and lists ten of them in a message', () => {
+    const params: Record<string, number> = {};
+    for (let i = 0; i < 256; i++) params[`p${i}`] = 1;
+    // With a million, the list of allowed names was a one-line message of 8.9 MB.
+    expect(() => compileObjective({ expr: 'x^2 + a*x', params })).toThrow(
+      "unknown identifier 'a'; allowed: x, y, pi, e, p0, p1, p2, p3, p4, p5, p6, p7, p8, p9, … and 246 more; a parameter needs a value (column 7)",
+    );
+    params.p256 = 1;
+    expect(() => compileObjective({ expr: 'x^2', params })).toThrow('too many parameters: 257 (at most 256)');
+  });
+
   it('refuses an expression whose derivatives would be huge', () => {
     // A product of 400 factors: each partial derivative is a sum of 400 products.
     const expr = Array.from({ length: 400 }, (_, i) => `x${(i % 8) + 1}^${(i % 5) + 1}`).join('*');
@@ -356,6 +393,9 @@ describe('bad inputs', () => {
     );
     expect(() => compileObjective({ expr: 'x^2', params: {}, observables: ['x +'] })).toThrow(
       'observable 1: syntax error: Expected expression after + (column 4)',
+    );
+    expect(() => compileObjective({ expr: 'x^2', params: {}, observables: ['x', 'x + log(0)'] })).toThrow(
+      'observable 2: the expression is not finite: log(0) = -∞ (column 5)',
     );
   });
 });

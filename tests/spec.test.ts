@@ -146,6 +146,39 @@ describe('parseSpec', () => {
       ['ensemble.box: needs 2 bounds per side'],
     ],
     ['decreasing colour range', { colour: { range: [1, 0] } }, ['colour.range: range must be increasing']],
+    // Finite ends, infinite width: every pixel centre, bin and spread start would be ∞ or NaN.
+    [
+      'axis wider than the float64 maximum',
+      { plane: { u: { quantity: 'x', min: -1.7e308, max: 1.7e308 } } },
+      ['plane.u: range -1.7e308:1.7e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'axis step below the normal numbers',
+      { plane: { v: { quantity: 'y', min: 0, max: 1e-310 } }, size: [16, 16] },
+      [
+        'plane.v: range 0:1e-310 is too narrow for 16 pixels (the step (max − min)/16 must be a normal number, at least 2.2e-308)',
+      ],
+    ],
+    [
+      'density range too wide',
+      { kind: 'density', ensemble: { range: [-1.7e308, 1.7e308] } },
+      ['ensemble.range: range -1.7e308:1.7e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'attractor range too wide',
+      { kind: 'attractor', attractor: { uRange: [-1, 1.7e308], vRange: [-1e308, 1e308] } },
+      ['attractor.vRange: range -1e308:1e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'colour range too wide',
+      { colour: { range: [-1e308, 1e308] } },
+      ['colour.range: range -1e308:1e308 is too wide (max − min must be finite)'],
+    ],
+    [
+      'box too wide, upside down',
+      { ensemble: { box: { min: [0, 1e308], max: [1, -1e308] } } },
+      ['ensemble.box: coordinate 1: range 1e308:-1e308 is too wide (max − min must be finite)'],
+    ],
   ];
   it.each(hostile)('rejects %s with its message', (_name, input, expected) => {
     expect(issues(input)).toEqual(expected);
@@ -168,6 +201,39 @@ describe('parseSpec', () => {
       'invalid experiment spec:\n  lr: must be positive\n  size.0: must be at least 1\n  size.1: must be at most 16384',
     );
     expect(e.name).toBe('SpecError');
+  });
+
+  it('bounds the parameters before the schema sees them, and keeps every message short', () => {
+    // 150 000 bad names overflowed zod's stack (reported as an I/O error); 50 000 made a 4 MB message.
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 150_000; i++) many[`0bad${i}`] = 'v';
+    expect(issues({ objective: { expr: 'x', params: many } })).toEqual([
+      'objective.params: too many parameters: 150000 (at most 256)',
+    ]);
+    expect(issues({ objective: { expr: 'x', params: { ['a'.repeat(100_000)]: 1 } } })).toEqual([
+      `objective.params: parameter name '${'a'.repeat(40)}…' is too long (100000 characters; at most 64)`,
+    ]);
+    // Within the bound, every bad name is an issue, and the message lists ten of them.
+    const bad: Record<string, string> = {};
+    for (let i = 0; i < 256; i++) bad[`0bad${i}`] = 'v';
+    const e = (() => {
+      try {
+        parseSpec({ objective: { expr: 'x', params: bad } });
+      } catch (err) {
+        return err as SpecError;
+      }
+    })()!;
+    expect(e.issues).toHaveLength(256);
+    const lines = e.message.split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[10]).toBe('  objective.params.0bad9: Invalid key in record');
+    expect(lines[11]).toBe('  … and 246 more');
+    // Unknown fields are named, ten of them, each cut short.
+    const unknown: Record<string, number> = { ['z'.repeat(1000)]: 1 };
+    for (let i = 0; i < 100_000; i++) unknown[`k${i}`] = 1;
+    expect(issues(unknown)).toEqual([
+      `spec: Unrecognized keys: "${'z'.repeat(40)}…", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8" … and 99991 more`,
+    ]);
   });
 
   it('ignores __proto__, constructor and prototype keys and pollutes nothing', () => {

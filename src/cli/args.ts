@@ -1,6 +1,7 @@
 /** Helpers shared by the subcommands for reading flags (node:util parseArgs does the tokenizing). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SpecError } from '../experiment/spec-error.ts';
+import { clip, listNames, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective/limits.ts';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
@@ -18,26 +19,27 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /** A finite decimal number, or a CliError naming the flag and what was written. */
 export function parseNumber(flag: string, text: string): number {
   if (!DECIMAL.test(text))
-    throw new CliError(`--${flag}: '${text}' is not a decimal number (e.g. 0.5, -2, 1e-3)`);
+    throw new CliError(`--${flag}: '${clip(text)}' is not a decimal number (e.g. 0.5, -2, 1e-3)`);
   const v = Number(text);
-  if (!Number.isFinite(v)) throw new CliError(`--${flag}: '${text}' is out of range`);
+  if (!Number.isFinite(v)) throw new CliError(`--${flag}: '${clip(text)}' is out of range`);
   return v;
 }
 
 /** A positive integer, or a CliError naming the flag. */
 export function parseInteger(flag: string, text: string, min = 1): number {
   const v = parseNumber(flag, text);
-  if (!Number.isInteger(v) || v < min) throw new CliError(`--${flag}: '${text}' must be an integer ≥ ${min}`);
+  if (!Number.isInteger(v) || v < min)
+    throw new CliError(`--${flag}: '${clip(text)}' must be an integer ≥ ${min}`);
   return v;
 }
 
 /** `A:B` with A < B. */
 export function parseRange(flag: string, text: string): [number, number] {
   const parts = text.split(':');
-  if (parts.length !== 2) throw new CliError(`--${flag}: '${text}' must be a range A:B`);
+  if (parts.length !== 2) throw new CliError(`--${flag}: '${clip(text)}' must be a range A:B`);
   const a = parseNumber(flag, parts[0]);
   const b = parseNumber(flag, parts[1]);
-  if (!(b > a)) throw new CliError(`--${flag}: range '${text}' must be increasing`);
+  if (!(b > a)) throw new CliError(`--${flag}: range '${clip(text)}' must be increasing`);
   return [a, b];
 }
 
@@ -48,17 +50,25 @@ export function parseList(flag: string, text: string): number[] {
 
 /**
  * `NAME=TEXT` pairs from repeated --param flags, in order, each name once. `__proto__` is refused by
- * name: as a key of a plain object it would set the prototype and vanish.
+ * name: as a key of a plain object it would set the prototype and vanish. The spec's bounds on the
+ * number of parameters and the length of a name apply here first, so a message never echoes a name
+ * of 100 000 characters.
  */
 export function parseParamItems(items: string[] | undefined): [string, string][] {
   const seen = new Map<string, string>();
+  if ((items?.length ?? 0) > MAX_PARAMS)
+    throw new CliError(`--param: too many parameters: ${items!.length} (at most ${MAX_PARAMS})`);
   for (const item of items ?? []) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(item);
-    if (!m) throw new CliError(`--param: '${item}' must be NAME=VALUE`);
+    if (!m) throw new CliError(`--param: '${clip(item)}' must be NAME=VALUE`);
+    if (m[1].length > MAX_IDENTIFIER_LENGTH)
+      throw new CliError(
+        `--param: the name '${clip(m[1])}' is too long (${m[1].length} characters; at most ${MAX_IDENTIFIER_LENGTH})`,
+      );
     if (m[1] === '__proto__') throw new CliError(`--param: '__proto__' cannot be a parameter name`);
     const before = seen.get(m[1]);
     if (before !== undefined)
-      throw new CliError(`--param: ${m[1]} is given twice ('${before}' and '${m[2]}')`);
+      throw new CliError(`--param: ${m[1]} is given twice ('${clip(before)}' and '${clip(m[2])}')`);
     seen.set(m[1], m[2]);
   }
   return [...seen];
@@ -155,8 +165,8 @@ export function checkParamNames(given: Iterable<string>, params: readonly string
   for (const name of given)
     if (!params.includes(name))
       throw new CliError(
-        `--param: '${name}' is not a parameter of this objective` +
-          (params.length ? ` (its parameters: ${params.join(', ')})` : ' (it has none)'),
+        `--param: '${clip(name)}' is not a parameter of this objective` +
+          (params.length ? ` (its parameters: ${listNames(params)})` : ' (it has none)'),
       );
 }
 

@@ -16,7 +16,8 @@
  * - Kind 'attractor' is one column whose rows are the cells of a 2-D grid over a pair of quantities
  *   (plan.pair): src/core/attractor.ts completes the definition.
  */
-import { decideOutcome, DEFAULT_CLASSIFY, Outcome, type ClassifySettings } from './outcome.ts';
+import { DEFAULT_CLASSIFY, type ClassifySettings } from './outcome.ts';
+import type { ColumnStats } from './ensemble-stats.ts';
 import {
   MAX_WORK,
   SpecError,
@@ -32,6 +33,15 @@ import { compileOptimizer, stateSize } from '../optimizer/compile.ts';
 import type { OptimizerSettings } from '../optimizer/rules.ts';
 import type { EngineInfo, RunOptions } from './engine.ts';
 import { attractorObservableInputs, pairObservables, widenRange, type PairPlan } from './attractor.ts';
+
+// The per-column statistics live apart (ensemble-stats.ts); their importers find them here too.
+export {
+  emptyColumnStats,
+  reduceColumns,
+  sampleOutcome,
+  setColumnStats,
+  type ColumnStats,
+} from './ensemble-stats.ts';
 
 /**
  * What is histogrammed: a state coordinate, f, or a compiled observable (slot 0 unless `slot` says:
@@ -97,21 +107,6 @@ export interface SampleSummary {
   r2: number;
   /** s = max(1, ‖c‖∞) of the period test (rule 3). */
   scale: number;
-}
-
-/** Per-column statistics of a bifurcation result. */
-export interface ColumnStats {
-  /** Fraction of the column's samples that diverged. */
-  diverged: Float64Array;
-  /** Bounded samples per column. */
-  bounded: Uint32Array;
-  /** Most common period among bounded samples (chaotic orbits form their own class); null when chaos wins or none is bounded. */
-  period: (number | null)[];
-  /** Mean Lyapunov exponent over bounded samples (NaN when none or disabled). */
-  lyapunov: Float64Array;
-  /** Extremes of the kept observable over bounded samples (NaN when none). */
-  min: Float64Array;
-  max: Float64Array;
 }
 
 /** A bifurcation diagram (or, with one column, a density): counts and per-column statistics. */
@@ -278,65 +273,6 @@ export function planEnsemble(
 }
 
 const fixedRange = (r: [number, number] | null): [number, number] | null => (r ? [r[0], r[1]] : null);
-
-/** Outcome of a sample by rules 2 and 6 of src/core/outcome.ts. */
-export function sampleOutcome(
-  s: SampleSummary,
-  plan: Pick<EnsemblePlan, 'classify' | 'transient' | 'iterations'>,
-): Outcome {
-  if (s.escape > 0) return Outcome.DIVERGED;
-  const half = Math.floor((plan.iterations - Math.min(plan.transient, plan.iterations)) / 2);
-  const { chaosThreshold, tol } = plan.classify;
-  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale);
-}
-
-/** Statistics of W columns, zeroed, for a reduction to fill. */
-export function emptyColumnStats(W: number): ColumnStats {
-  return {
-    diverged: new Float64Array(W),
-    bounded: new Uint32Array(W),
-    period: new Array<number | null>(W).fill(null),
-    lyapunov: new Float64Array(W),
-    min: new Float64Array(W),
-    max: new Float64Array(W),
-  };
-}
-
-/** Reduces per-sample summaries (column-major: sample m of column c at c*M + m) to column statistics. */
-export function reduceColumns(plan: EnsemblePlan, summary: (index: number) => SampleSummary): ColumnStats {
-  const W = plan.columns;
-  const M = plan.samples;
-  const stats = emptyColumnStats(W);
-  // Class 0 collects chaotic, escaping and unsettled orbits; 1…P are periods.
-  const classes = new Uint32Array(plan.classify.maxPeriod + 1);
-  for (let c = 0; c < W; c++) {
-    classes.fill(0);
-    let bounded = 0;
-    let lyap = 0;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let m = 0; m < M; m++) {
-      const s = summary(c * M + m);
-      const o = sampleOutcome(s, plan);
-      if (o === Outcome.DIVERGED) continue;
-      bounded++;
-      lyap += s.lyapunov;
-      lo = Math.min(lo, s.min);
-      hi = Math.max(hi, s.max);
-      classes[o === Outcome.CONVERGED || o === Outcome.PERIODIC ? s.period : 0]++;
-    }
-    stats.bounded[c] = bounded;
-    stats.diverged[c] = (M - bounded) / M;
-    stats.lyapunov[c] = bounded ? lyap / bounded : NaN;
-    stats.min[c] = bounded ? lo : NaN;
-    stats.max[c] = bounded ? hi : NaN;
-    // The smallest period wins a tie; chaos wins only outright.
-    let best = 1;
-    for (let p = 2; p < classes.length; p++) if (classes[p] > classes[best]) best = p;
-    stats.period[c] = classes[best] > 0 && classes[best] >= classes[0] ? best : null;
-  }
-  return stats;
-}
 
 /**
  * The vertical range: the fixed one, or the extremes of the kept observable over all bounded samples,

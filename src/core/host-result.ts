@@ -5,13 +5,46 @@
 import { colourPixels, fieldRanges, resolveColour } from '../colormaps.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinResult, ColourSpec, EngineInfo, FieldRanges } from './engine.ts';
+import { SpecError } from '../experiment/spec-error.ts';
 import {
+  allocColumns,
   countOutcomes,
   Outcome,
   type OutcomeCounts,
   type RecordColumns,
   type TrajectoryRecord,
 } from './outcome.ts';
+
+/**
+ * Most bytes of float64 records a CPU engine holds for one run. The spec allows 16384² pixels, which
+ * the GPU engine can run (it keeps records within its own budget); on the CPU, at 65 bytes a pixel,
+ * that was 16 GiB allocated at once, failing as an internal error or ending the process.
+ */
+export const MAX_CPU_RECORD_BYTES = 4 * 2 ** 30;
+
+/** Bytes of one pixel's float64 record columns (allocColumns): outcome u8, iter and period u32, seven f64. */
+export const CPU_RECORD_BYTES = 1 + 4 + 4 + 7 * 8;
+
+/**
+ * The float64 columns of `rows` rows of a `width`-wide map (allocColumns), or a SpecError naming the
+ * size and the memory it needs: above MAX_CPU_RECORD_BYTES, or more than this machine can allocate.
+ */
+export function allocCpuColumns(width: number, rows: number, shared = false): RecordColumns {
+  const bytes = width * rows * CPU_RECORD_BYTES;
+  const gib = (b: number) => (b / 2 ** 30).toFixed(1);
+  const refuse = (why: string) =>
+    new SpecError([
+      `size: ${width} × ${rows} pixels need ${gib(bytes)} GiB of float64 records on the CPU engine, ${why}; ` +
+        'use the GPU engine or a smaller grid, or render it in pieces (gdlab basin --tile)',
+    ]);
+  if (bytes > MAX_CPU_RECORD_BYTES) throw refuse(`more than its ${gib(MAX_CPU_RECORD_BYTES)} GiB`);
+  try {
+    return allocColumns(width, rows, 'f64', shared);
+  } catch (e) {
+    if (e instanceof RangeError) throw refuse('more than this machine could allocate');
+    throw e;
+  }
+}
 
 /** A record out of columns. */
 export function columnRecord(c: RecordColumns, k: number): TrajectoryRecord {

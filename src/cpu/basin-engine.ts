@@ -5,9 +5,8 @@
  * rejects at once and stops the workers within one block of pixels (shared memory) or one job.
  */
 import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
-import { allocColumns } from '../core/outcome.ts';
 import { resolvePlane } from '../experiment/plane.ts';
-import { HostBasinResult } from '../core/host-result.ts';
+import { allocCpuColumns, HostBasinResult } from '../core/host-result.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
@@ -86,7 +85,7 @@ export class ParallelCpuEngine implements BasinEngine {
     const [j0, j1] = runRows(options.rows, spec.size[1]);
     const offset = j0 * W;
     const pixels = (j1 - j0) * W;
-    const columns = allocColumns(W, j1 - j0, 'f64', this.share);
+    const columns = allocCpuColumns(W, j1 - j0, this.share);
     const shared = this.share ? columns : null;
     const jobs = basinJobs(pixels, spec.iterations, this.pool.size).map(([a, b]): [number, number] => [
       offset + a,

@@ -1,29 +1,34 @@
 /**
- * Ensemble jobs for the CPU workers: pass one over a range of columns (summaries, and x_T where the
- * range is chosen afterwards; counts at once where it is fixed), and pass two (counts from x_T, the
- * whole state: x, the optimizer's vectors and clocks).
+ * Ensemble jobs for the CPU workers: pass one over a range of columns (their statistics; counts at
+ * once where the range is known, else x_T when the engine keeps it for pass two), and pass two
+ * (counts from x_T, the whole state: x, the optimizer's vectors and clocks). Where x_T is not kept
+ * (src/reference/kernel/ensemble-block.ts, MAX_KEPT_STATE_BYTES), pass two is pass one again with
+ * the chosen range. Each job returns its columns reduced, so no job's samples outlive it.
  * Each worker plans the run from the spec itself (prepareEnsemble is deterministic) and keeps the
  * last run's compiled kernel.
  */
-import { prepareEnsemble } from '../core/ensemble.ts';
+import { prepareEnsemble, reduceColumns, type ColumnStats } from '../core/ensemble.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import {
   allocSamples,
   CompiledEnsemble,
+  sampleAt,
   type BinBand,
-  type SampleColumns,
 } from '../reference/kernel/ensemble-block.ts';
 
 export interface EnsembleJob {
   type: 'ensemble';
   spec: ExperimentSpec;
-  /** 'run': pass one (and the counts, when the spec fixes the range); 'bin': pass two. */
+  /** 'run': pass one (and the counts, when the range is known); 'bin': pass two from x_T. */
   pass: 'run' | 'bin';
   /** Columns c0 … c1 - 1. */
   c0: number;
   c1: number;
-  /** Pass two: the chosen range, and x_T and escape of the columns' samples. */
+  /** The range to count in: pass two's, or pass one's when it runs again as pass two. */
   range?: [number, number];
+  /** Pass one of an automatic range: send x_T and the escapes back for pass two. */
+  keepStates?: boolean;
+  /** Pass two: x_T and escape of the columns' samples. */
   xT?: Float64Array;
   escape?: Uint32Array;
 }
@@ -31,10 +36,11 @@ export interface EnsembleJob {
 export interface EnsembleJobResult {
   c0: number;
   c1: number;
-  /** Pass one: the columns' sample summaries (sample c·M + m at (c - c0)·M + m). */
-  samples?: SampleColumns;
-  /** Pass one with an automatic range: x_T of every sample. */
+  /** Pass one: the statistics of columns c0 … c1 - 1 (column c at c - c0). */
+  stats?: ColumnStats;
+  /** Pass one with keepStates: x_T and the escape of every sample of the columns. */
   xT?: Float64Array;
+  escape?: Uint32Array;
   /** Counts (rows × (c1 - c0)), when binned. */
   band?: BinBand;
 }
@@ -73,24 +79,24 @@ export function runEnsembleJob(
   });
   const transfer: ArrayBuffer[] = [];
   const result: EnsembleJobResult = { c0, c1 };
+  const range = job.range ?? plan.range;
   if (job.pass === 'run') {
     const samples = allocSamples(end - first);
     const xT = new Float64Array((end - first) * plan.stateWords);
     kernel.run(first, end, samples, first, xT, first, stop);
-    result.samples = samples;
-    transfer.push(...Object.values(samples).map((a: Uint32Array | Float64Array) => a.buffer as ArrayBuffer));
-    if (plan.range) {
+    result.stats = reduceColumns(plan, (i) => sampleAt(samples, i - first), c0, c1);
+    if (range) {
       result.band = band();
-      kernel.bin(first, end, xT, first, samples.escape, first, plan.range, result.band, stop);
-    } else {
+      kernel.bin(first, end, xT, first, samples.escape, first, range, result.band, stop);
+    } else if (job.keepStates) {
       result.xT = xT;
-      transfer.push(xT.buffer);
+      result.escape = samples.escape;
+      transfer.push(xT.buffer, samples.escape.buffer as ArrayBuffer);
     }
   } else {
-    if (!job.range || !job.xT || !job.escape)
-      throw new Error('a binning job needs the range, x_T and escapes');
+    if (!range || !job.xT || !job.escape) throw new Error('a binning job needs the range, x_T and escapes');
     result.band = band();
-    kernel.bin(first, end, job.xT, first, job.escape, first, job.range, result.band, stop);
+    kernel.bin(first, end, job.xT, first, job.escape, first, range, result.band, stop);
   }
   if (result.band)
     transfer.push(result.band.density.buffer as ArrayBuffer, result.band.outside.buffer as ArrayBuffer);

@@ -5,6 +5,8 @@
  * from the schema; src/experiment/spec.ts applies them and re-exports them for its importers.
  */
 
+import { clip, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective/limits.ts';
+
 /**
  * Largest grid side a spec may ask for. A 16384² map is ~0.3 s of GD on a large GPU; whether a device
  * has the memory is the engine's to say (the GPU engine keeps records only within its budget and
@@ -28,6 +30,23 @@ export const MAX_SPEC_JSON_CHARS = 16 * 1024 * 1024;
 export const MAX_POSTER_SIDE = 65536;
 /** Most bins of an attractor histogram (W × H): its u32 counts stay within 64 MiB. */
 export const MAX_ATTRACTOR_BINS = 4096 * 4096;
+
+/**
+ * The bounds on objective.params (their number, their names' length), checked before the schema:
+ * zod recurses once per entry of a record that has an issue, so 150 000 bad names overflowed the
+ * stack, and 50 000 made a message of 4 MB.
+ */
+export function paramIssues(params: Record<string, unknown>): string[] {
+  const names = Object.keys(params);
+  if (names.length > MAX_PARAMS)
+    return [`objective.params: too many parameters: ${names.length} (at most ${MAX_PARAMS})`];
+  return names
+    .filter((n) => n.length > MAX_IDENTIFIER_LENGTH)
+    .map(
+      (n) =>
+        `objective.params: parameter name '${clip(n)}' is too long (${n.length} characters; at most ${MAX_IDENTIFIER_LENGTH})`,
+    );
+}
 
 /** Bounds on grid side and grid × iterations that parseSpec enforces on top of the schema. */
 export interface SpecLimits {

@@ -12,7 +12,8 @@ import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
-import { SpecError } from './spec-error.ts';
+import { formatIssues, SpecError } from './spec-error.ts';
+import { axis, box, finite, planeIssues, range } from './spec-ranges.ts';
 import {
   LAB_LIMITS,
   limitIssues,
@@ -21,6 +22,7 @@ import {
   MAX_OBSERVABLE_LENGTH,
   MAX_SAMPLES,
   MAX_SPEC_JSON_CHARS,
+  paramIssues,
   type SpecLimits,
 } from './spec-limits.ts';
 
@@ -148,7 +150,6 @@ export interface ExperimentSpec {
   attractor: AttractorSettings;
 }
 
-const finite = z.number().check(z.refine(Number.isFinite, { message: 'must be a finite number' }));
 const positive = finite.check(z.refine((v) => v > 0, { message: 'must be positive' }));
 const int = (min: number, max: number) =>
   z
@@ -162,20 +163,6 @@ const identifier = z
   .string()
   .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an identifier (letters, digits, _)' }));
 const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
-const axis = z
-  .strictObject({
-    quantity: z.string().check(
-      z.regex(/^(lr(\.[A-Za-z_][A-Za-z0-9_]*)?|[A-Za-z_][A-Za-z0-9_]*)$/, {
-        message: 'must be a coordinate (x), lr, lr.<coordinate> or a parameter name',
-      }),
-    ),
-    min: finite,
-    max: finite,
-  })
-  .check(z.refine((a) => a.max > a.min, { message: 'max must exceed min' }));
-const range = z
-  .tuple([finite, finite])
-  .check(z.refine((r) => r[1] > r[0], { message: 'range must be increasing' }));
 /** β and β₂ are decay factors in [0, 1): at 1 the state never forgets, and Adam's bias factor is 0. */
 const decay = finite.check(z.refine((v) => v >= 0 && v < 1, { message: 'must be in [0, 1)' }));
 
@@ -225,12 +212,7 @@ const schema = z
     }),
     ensemble: z.strictObject({
       samples: int(1, MAX_SAMPLES),
-      box: z.nullable(
-        z.strictObject({
-          min: z.array(finite).check(z.maxLength(8)),
-          max: z.array(finite).check(z.maxLength(8)),
-        }),
-      ),
+      box: z.nullable(box),
       keep: int(1, MAX_ITERATIONS),
       observable: text(1, MAX_OBSERVABLE_LENGTH),
       bins: int(2, 4096),
@@ -253,6 +235,8 @@ const schema = z
           path: ['classify', 'maxPeriod'],
           message: 'must be less than iterations',
         });
+      for (const [path, message] of planeIssues(s.plane, s.size))
+        ctx.addIssue({ code: 'custom', path, message });
       if (s.plane.u.quantity === s.plane.v.quantity)
         ctx.addIssue({ code: 'custom', path: ['plane'], message: 'u and v must sweep different quantities' });
       if (s.lrPerCoord && s.lrPerCoord.length !== s.x0.length)
@@ -308,10 +292,6 @@ export function defaultSpec(): ExperimentSpec {
   };
 }
 
-function formatIssues(error: z.core.$ZodError): string[] {
-  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'spec'}: ${i.message}`);
-}
-
 /**
  * Validates anything (a parsed URL, PNG text, JSON file, UI state) as a spec. Missing fields take
  * the defaults, so old links and partial specs keep working; wrong ones throw SpecError.
@@ -334,10 +314,12 @@ export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): Expe
   const params = isPlain(merged.objective) ? merged.objective.params : undefined;
   if (isPlain(params) && Object.hasOwn(params, '__proto__'))
     throw new SpecError(["objective.params: '__proto__' cannot be a parameter name"]);
+  const paramsOver = isPlain(params) ? paramIssues(params) : [];
+  if (paramsOver.length) throw new SpecError(paramsOver);
   const result = schema.safeParse(merged);
   const over = limitIssues(merged, limits);
   if (!result.success || over.length)
-    throw new SpecError([...(result.success ? [] : formatIssues(result.error)), ...over]);
+    throw new SpecError([...(result.success ? [] : formatIssues(result.error.issues)), ...over]);
   const spec = result.data as ExperimentSpec;
   // The preset only labels where the expression came from (titles, f₀ and T of multiscale presets):
   // an expression that is not the preset's formula, merged from a partial spec or sent by a hostile

@@ -4,6 +4,7 @@
  * WGSL (wgsl.ts). Both back ends read the same DAG, so the CPU and GPU compute the same formulas.
  */
 import { Dag, Op } from './dag.ts';
+import { clip, listNames, MAX_PARAMS } from './limits.ts';
 import { CONSTANTS, parseExpression, type Ast } from './parse.ts';
 import { Tape } from './tape.ts';
 import { ObjectiveError, type CompiledObjective, type ObjectiveInput } from './types.ts';
@@ -80,7 +81,7 @@ function decideVariables(idents: readonly Ident[]): string[] {
 function allowedList(vars: readonly string[], params: readonly string[], source: number): string {
   // f may still add y to x; an observable has the variables f decided.
   const v = vars[0] === 'x1' || source > 0 ? vars.join(', ') : 'x, y';
-  return [v, 'pi', 'e', ...params].join(', ');
+  return [v, 'pi', 'e', ...(params.length ? [listNames(params)] : [])].join(', ');
 }
 
 /** Compiles an objective (and its observables) into float64 evaluators and WGSL. */
@@ -100,6 +101,8 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
   const vars = decideVariables(idents);
   const dim = vars.length;
   const given = Object.keys(input.params);
+  if (given.length > MAX_PARAMS)
+    throw new ObjectiveError(`too many parameters: ${given.length} (at most ${MAX_PARAMS})`);
 
   // Parameters: identifiers that are neither variables nor constants, in the order of input.params.
   const usedParams = new Set<string>();
@@ -115,14 +118,17 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
     if (Object.hasOwn(input.params, id.name)) {
       const value = input.params[id.name];
       if (typeof value !== 'number' || !Number.isFinite(value))
-        throw new ObjectiveError(`${p}parameter '${id.name}' has no value (got ${String(value)})`, id.col);
+        throw new ObjectiveError(
+          `${p}parameter '${id.name}' has no value (got ${clip(String(value))})`,
+          id.col,
+        );
       usedParams.add(id.name);
       continue;
     }
     const paramNames = given.filter((g) => !vars.includes(g) && !CONSTANTS.has(g));
     const hint = id.name === 'x0' ? ' (variables are numbered from x1)' : '';
     throw new ObjectiveError(
-      `${p}unknown identifier '${id.name}'${hint}; allowed: ${allowedList(vars, paramNames, id.source)}` +
+      `${p}unknown identifier '${clip(id.name)}'${hint}; allowed: ${allowedList(vars, paramNames, id.source)}` +
         '; a parameter needs a value',
       id.col,
     );
@@ -170,9 +176,22 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
     }
     throw new Error('unreachable');
   };
-  const build = (ast: Ast): number => fold(ast, astChildren, combine);
-  const f = build(asts[0]);
-  const observables = asts.slice(1).map(build);
+  // A constant that folds to ±∞ or NaN (10^400, 0/0, log(0)) would make f or an observable
+  // non-finite everywhere, and a map of "diverged" pixels would say nothing of why.
+  const build = (ast: Ast, source: number): number =>
+    fold(ast, astChildren, (node, k: number[]) => {
+      const id = combine(node, k);
+      if (dag.isConst(id) && !Number.isFinite(dag.constValue(id))) {
+        const what = clip(texts[source].slice(node.from, node.end).trim(), 60);
+        throw new ObjectiveError(
+          `${prefix(source)}the expression is not finite: ${what} = ${showNonFinite(dag.constValue(id))}`,
+          node.from + 1,
+        );
+      }
+      return id;
+    });
+  const f = build(asts[0], 0);
+  const observables = asts.slice(1).map((a, i) => build(a, i + 1));
   const grad = vars.map((_, k) => dag.partial(f, k));
   const hess = new Array<number>(dim * dim);
   for (let i = 0; i < dim; i++)
@@ -230,6 +249,8 @@ export const UNARY_OP: ReadonlyMap<string, Op> = new Map<string, Op>([
   ['cosh', Op.COSH],
   ['sinh', Op.SINH],
 ]);
+
+const showNonFinite = (v: number) => (Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '-∞');
 
 function stripColumn(e: ObjectiveError): string {
   return e.message.replace(/ \(column \d+\)$/, '');

@@ -6,6 +6,7 @@
  * arrays, strings, `this`, ternaries, several expressions) while converting, with a column.
  */
 import jsep from 'jsep';
+import { clip, MAX_IDENTIFIER_LENGTH } from './limits.ts';
 import { ObjectiveError } from './types.ts';
 import { fold } from './walk.ts';
 
@@ -51,17 +52,32 @@ const RESERVED: ReadonlySet<string> = new Set(['__proto__']);
 const UNARY_SET: ReadonlySet<string> = new Set(UNARY_FUNCTIONS);
 const BINARY_SET: ReadonlySet<string> = new Set(BINARY_FUNCTIONS);
 
-/** Our syntax tree: only what the language allows survives conversion. `col` is 1-based. */
-export type Ast =
-  | { kind: 'num'; value: number; col: number }
-  | { kind: 'ident'; name: string; col: number }
-  | { kind: 'neg'; arg: Ast; col: number }
-  | { kind: 'binary'; op: '+' | '-' | '*' | '/' | '^'; left: Ast; right: Ast; col: number }
-  | { kind: 'call'; fn: UnaryFunction | BinaryFunction; args: Ast[]; col: number };
+/**
+ * Where a node lies: `col` (1-based) is where messages about the node point; text.slice(from, end)
+ * is its whole source, enclosing parentheses included (for messages that quote a subexpression).
+ */
+interface Span {
+  col: number;
+  from: number;
+  end: number;
+}
+
+/** Our syntax tree: only what the language allows survives conversion. */
+export type Ast = Span &
+  (
+    | { kind: 'num'; value: number }
+    | { kind: 'ident'; name: string }
+    | { kind: 'neg'; arg: Ast }
+    | { kind: 'binary'; op: '+' | '-' | '*' | '/' | '^'; left: Ast; right: Ast }
+    | { kind: 'call'; fn: UnaryFunction | BinaryFunction; args: Ast[] }
+  );
 
 // jsep nodes carry no positions; hooks record where each token starts (0-based) so that errors found
 // after parsing (an unknown name, a string) can still point at a column.
 const starts = new WeakMap<object, number>();
+// Each token's whole extent [start, end): a parenthesised one passes here again from its group, so
+// the last entry spans its outermost parentheses (the end includes trailing spaces).
+const extents = new WeakMap<object, [number, number]>();
 // Parenthesised tokens: `(-x)^2` must stay a square of -x, while `-x^2` means -(x^2).
 const parenthesised = new WeakSet<object>();
 let startStack: number[] = [];
@@ -103,6 +119,7 @@ function configure(): void {
     if (node && typeof node === 'object' && start !== undefined) {
       if (this.expr.charCodeAt(start) === 40 /* ( */) parenthesised.add(node);
       if (!starts.has(node)) starts.set(node, start);
+      extents.set(node, [start, this.index]);
     }
   } as unknown as jsep.HookCallback);
 }
@@ -263,7 +280,10 @@ function childrenOf(node: jsep.Expression): jsep.Expression[] {
       if (UNARY_SET.has(name)) arity = 1;
       else if (BINARY_SET.has(name)) arity = 2;
       else if (/^(x|y|x[0-9]+|pi|e)$/.test(name))
-        throw new ObjectiveError(`'${name}' is not a function; to multiply, write ${name}*(…)`, col);
+        throw new ObjectiveError(
+          `'${clip(name)}' is not a function; to multiply, write ${clip(name)}*(…)`,
+          col,
+        );
       else
         throw new ObjectiveError(
           `unsupported function '${clip(name)}'; supported: ${FUNCTIONS.join(', ')}`,
@@ -297,13 +317,11 @@ function childrenOf(node: jsep.Expression): jsep.Expression[] {
   }
 }
 
-/** A name as quoted in a message: long ones are cut (the whole text is the user's anyway). */
-function clip(name: string): string {
-  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
-}
-
 function combine(node: jsep.Expression, kids: Ast[]): Ast {
   const col = columnOf(node);
+  // A token's own extent; an operator's runs from its first operand to its last.
+  const [from, end] =
+    extents.get(node) ?? (kids.length ? [kids[0].from, kids[kids.length - 1].end] : [col - 1, col - 1]);
   switch (node.type) {
     case 'Literal': {
       const lit = node as jsep.Literal;
@@ -311,7 +329,7 @@ function combine(node: jsep.Expression, kids: Ast[]): Ast {
         throw new ObjectiveError('syntax error: strings are not allowed', col);
       if (!Number.isFinite(lit.value))
         throw new ObjectiveError(`number '${clip(String(lit.raw))}' is out of range`, col);
-      return { kind: 'num', value: lit.value, col };
+      return { kind: 'num', value: lit.value, col, from, end };
     }
     case 'Identifier': {
       const name = (node as jsep.Identifier).name;
@@ -327,27 +345,34 @@ function combine(node: jsep.Expression, kids: Ast[]): Ast {
           col,
         );
       }
+      if (name.length > MAX_IDENTIFIER_LENGTH)
+        throw new ObjectiveError(
+          `identifier '${clip(name)}' is too long (${name.length} characters; at most ${MAX_IDENTIFIER_LENGTH})`,
+          col,
+        );
       if (RESERVED.has(name))
         throw new ObjectiveError(`'${name}' is a reserved name; call the parameter something else`, col);
       if (UNARY_SET.has(name) || BINARY_SET.has(name))
         throw new ObjectiveError(`'${name}' is a function: call it as ${name}(…)`, col);
-      return { kind: 'ident', name, col };
+      return { kind: 'ident', name, col, from, end };
     }
     case 'ThisExpression':
       // jsep knows `this`; for us it is just a name nobody defined.
-      return { kind: 'ident', name: 'this', col };
+      return { kind: 'ident', name: 'this', col, from, end };
     case 'UnaryExpression':
-      return (node as jsep.UnaryExpression).operator === '-' ? { kind: 'neg', arg: kids[0], col } : kids[0];
+      return (node as jsep.UnaryExpression).operator === '-'
+        ? { kind: 'neg', arg: kids[0], col, from, end }
+        : kids[0];
     case 'BinaryExpression': {
       const b = node as jsep.BinaryExpression;
       const op = binaryOp(b) as '+' | '-' | '*' | '/' | '^';
-      if (op !== '^') return { kind: 'binary', op, left: kids[0], right: kids[1], col };
-      const pow: Ast = { kind: 'binary', op: '^', left: kids[0], right: kids[1], col };
-      return powerBase(b).negate ? { kind: 'neg', arg: pow, col } : pow;
+      if (op !== '^') return { kind: 'binary', op, left: kids[0], right: kids[1], col, from, end };
+      const pow: Ast = { kind: 'binary', op: '^', left: kids[0], right: kids[1], col, from, end };
+      return powerBase(b).negate ? { kind: 'neg', arg: pow, col, from, end } : pow;
     }
     case 'CallExpression': {
       const name = ((node as jsep.CallExpression).callee as jsep.Identifier).name;
-      return { kind: 'call', fn: name as UnaryFunction | BinaryFunction, args: kids, col };
+      return { kind: 'call', fn: name as UnaryFunction | BinaryFunction, args: kids, col, from, end };
     }
     default:
       throw new ObjectiveError(`syntax error: ${clip(String(node.type))} is not allowed`, col);

@@ -7,7 +7,9 @@ import { tangentStart, warmupStart } from '../core/outcome.ts';
 import { cellOf, widenRange } from '../core/attractor.ts';
 import {
   chooseRange,
+  emptyColumnStats,
   reduceColumns,
+  setColumnStats,
   rowOf,
   type BifurcationResult,
   type EnsembleEngine,
@@ -22,6 +24,7 @@ import { StateStepper } from './step.ts';
 import {
   allocSamples,
   CompiledEnsemble,
+  keepsStates,
   sampleAt,
   storeSample,
   type BinBand,
@@ -176,14 +179,15 @@ function infNorm(v: Float64Array): number {
 interface ColumnRunner {
   /** Words of a sample's state z_T. */
   sdim: number;
-  /** Pass one of column c: summaries at c·M + m, z_T at (c·M + m - xTOffset)·sdim. */
-  run(c: number, out: SampleColumns, xT: Float64Array, xTOffset: number): void;
-  /** Pass two of column c into the W × H density. */
+  /** Pass one of column c: summaries at c·M + m - outOffset, z_T at (c·M + m - xTOffset)·sdim. */
+  run(c: number, out: SampleColumns, outOffset: number, xT: Float64Array, xTOffset: number): void;
+  /** Pass two of column c into the W × H density (sample s's escape at escape[s - escapeOffset]). */
   bin(
     c: number,
     xT: Float64Array,
     xTOffset: number,
     escape: Uint32Array,
+    escapeOffset: number,
     range: [number, number],
     band: BinBand,
   ): void;
@@ -215,21 +219,21 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
   };
   return {
     sdim: sn,
-    run(c, out, xT, xTOffset) {
+    run(c, out, outOffset, xT, xTOffset) {
       const col = columnSetup(plan, c);
       for (let m = 0; m < M; m++) {
         start.set(plan.starts.subarray(m * n, (m + 1) * n));
         integ.run(col, start, s);
         const i = c * M + m;
-        storeSample(out, i, s);
+        storeSample(out, i - outOffset, s);
         xT.set(integ.zT, (i - xTOffset) * sn);
       }
     },
-    bin(c, xT, xTOffset, escape, [lo, hi], band) {
+    bin(c, xT, xTOffset, escape, escapeOffset, [lo, hi], band) {
       const col = columnSetup(plan, c);
       for (let m = 0; m < M; m++) {
         const i = c * M + m;
-        if (escape[i] > 0) continue;
+        if (escape[i - escapeOffset] > 0) continue;
         integ.zT.set(xT.subarray((i - xTOffset) * sn, (i - xTOffset + 1) * sn));
         integ.replay(col, (o) => {
           const r = rowOf(o, lo, hi, H);
@@ -274,11 +278,11 @@ function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunne
   const k = new CompiledEnsemble(plan, obj);
   return {
     sdim: k.sdim,
-    run: (c, out, xT, xTOffset) => {
-      k.run(c * M, (c + 1) * M, out, 0, xT, xTOffset);
+    run: (c, out, outOffset, xT, xTOffset) => {
+      k.run(c * M, (c + 1) * M, out, outOffset, xT, xTOffset);
     },
-    bin: (c, xT, xTOffset, escape, range, band) =>
-      k.bin(c * M, (c + 1) * M, xT, xTOffset, escape, 0, range, band),
+    bin: (c, xT, xTOffset, escape, escapeOffset, range, band) =>
+      k.bin(c * M, (c + 1) * M, xT, xTOffset, escape, escapeOffset, range, band),
     binPair: (xT, escape, ranges, band) => k.binPair(0, M, xT, 0, escape, 0, ranges, band),
     pairExtremes: (xT, escape) => k.pairExtremes(0, M, xT, 0, escape, 0),
   };
@@ -286,7 +290,9 @@ function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunne
 
 /**
  * Runs an ensemble plan in float64. Pass one records each sample's fate and the state after the
- * transient; the range is chosen; pass two replays the kept steps of bounded samples into the bins.
+ * transient, and reduces each column as it is done; the range is chosen; pass two replays the kept
+ * steps of bounded samples into the bins. x_T is kept for pass two within `keptStateBytes`; beyond,
+ * pass two runs each column again (so memory holds one column's samples, whatever the columns).
  * The compiled kernel runs objectives compiled from an expression; `interpreted` (the oracle of the
  * tests) and hand-written objectives take the objective's own evaluators. Same results either way.
  */
@@ -294,32 +300,44 @@ export async function runEnsembleCpu(
   spec: ExperimentSpec,
   obj: CompiledObjective,
   plan: EnsemblePlan,
-  options: RunOptions & { interpreted?: boolean } = {},
+  options: RunOptions & { interpreted?: boolean; keptStateBytes?: number } = {},
 ): Promise<BifurcationResult> {
   const t0 = performance.now();
   const { columns: W, samples: M, rows: H } = plan;
   const runner = !options.interpreted && obj.graph ? compiledRunner(plan, obj) : interpretedRunner(plan, obj);
   if (plan.pair) return runPair(spec, plan, runner, options, t0);
-  // Columnar summaries: a large fallback run holds millions of samples.
-  const samples = allocSamples(W * M);
+  const samples = allocSamples(M);
+  const stats = emptyColumnStats(W);
   const band: BinBand = { c0: 0, width: W, density: new Uint32Array(W * H), outside: new Uint32Array(W) };
   // With a fixed range a column is binned right after its first pass; only the automatic range
-  // needs every x_T kept until all columns have run.
+  // needs x_T until all columns have run, kept for every sample while it fits the budget.
   const fixed = plan.range;
   const n = runner.sdim;
-  const xT = fixed ? new Float64Array(M * n) : new Float64Array(W * M * n);
+  const keep = !fixed && keepsStates({ columns: W, samples: M, stateWords: n }, options.keptStateBytes);
+  const xT = keep ? new Float64Array(W * M * n) : new Float64Array(M * n);
+  const escape = keep ? new Uint32Array(W * M) : null;
+  /** Pass one of column c into `samples` (and x_T where kept), binned over `range` when given. */
+  const runColumn = (c: number, range: [number, number] | null) => {
+    const xTOffset = keep ? 0 : c * M;
+    runner.run(c, samples, c * M, xT, xTOffset);
+    if (range) runner.bin(c, xT, xTOffset, samples.escape, c * M, range, band);
+  };
   for (let c = 0; c < W; c++) {
-    const xTOffset = fixed ? c * M : 0;
-    runner.run(c, samples, xT, xTOffset);
-    if (fixed) runner.bin(c, xT, xTOffset, samples.escape, fixed, band);
+    runColumn(c, fixed);
+    setColumnStats(
+      stats,
+      reduceColumns(plan, (i) => sampleAt(samples, i - c * M), c, c + 1),
+      c,
+    );
+    escape?.set(samples.escape, c * M);
     options.onProgress?.(c + 1, fixed ? W : 2 * W);
     await yieldAndCheck(options.signal);
   }
-  const stats = reduceColumns(plan, (i) => sampleAt(samples, i));
   const range = chooseRange(plan, stats);
   if (!fixed)
     for (let c = 0; c < W; c++) {
-      runner.bin(c, xT, 0, samples.escape, range, band);
+      if (escape) runner.bin(c, xT, 0, escape, 0, range, band);
+      else runColumn(c, range);
       options.onProgress?.(W + c + 1, 2 * W);
       await yieldAndCheck(options.signal);
     }
@@ -341,7 +359,7 @@ async function runPair(
   const { samples: M, rows: H } = plan;
   const samples = allocSamples(M);
   const xT = new Float64Array(M * runner.sdim);
-  runner.run(0, samples, xT, 0);
+  runner.run(0, samples, 0, xT, 0);
   options.onProgress?.(1, 2);
   await yieldAndCheck(options.signal);
   const stats = reduceColumns(plan, (i) => sampleAt(samples, i));

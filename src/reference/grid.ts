@@ -9,7 +9,7 @@ import { allocColumns, storeRecord, type RecordColumns } from '../core/outcome.t
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
-import { HostBasinResult } from '../core/host-result.ts';
+import { allocCpuColumns, HostBasinResult } from '../core/host-result.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from './classify.ts';
@@ -129,13 +129,7 @@ export class CpuBasinEngine implements BasinEngine {
       observables: spec.observables,
     });
     const [j0, j1] = runRows(options.rows, spec.size[1]);
-    // float64 columns take 77 bytes per pixel; the spec allows sides the GPU engine can hold.
-    const bytes = spec.size[0] * (j1 - j0) * 77;
-    if (bytes > 2 ** 31)
-      throw new RangeError(
-        `the CPU engine would need ${(bytes / 2 ** 30).toFixed(1)} GiB of records for ${spec.size[0]}×${j1 - j0} pixels; use the GPU engine or a smaller grid`,
-      );
-    const runner = new GridRunner(spec, obj, allocColumns(spec.size[0], j1 - j0, 'f64'), j0);
+    const runner = new GridRunner(spec, obj, allocCpuColumns(spec.size[0], j1 - j0), j0);
     let steps = 0;
     let j = j0;
     while (j < j1) {

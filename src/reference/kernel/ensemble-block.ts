@@ -19,6 +19,30 @@ import { schedule, type Schedule } from './segments.ts';
 /** Replay steps per kernel call (rows of the trace). */
 const TRACE_STEPS = 64;
 
+/**
+ * Most bytes of x_T and escapes the CPU engines keep from pass one for pass two of an automatic
+ * range. Beyond it, pass two runs each batch of trajectories again from its starts (the float64
+ * kernel repeats itself bit for bit, so the counts are the same): twice the steps, but memory that
+ * does not grow with columns × samples (a million samples in each of 4096 columns once asked for
+ * hundreds of GB, and failed as an internal error).
+ */
+export const MAX_KEPT_STATE_BYTES = 512 * 2 ** 20;
+
+/**
+ * Most samples the CPU engines run in one batch (a job of whole columns, at least one): its
+ * summaries and states, ~56 + 8·sdim bytes each, are what a batch holds. One column always fits
+ * (spec.ts's MAX_SAMPLES is below it).
+ */
+export const MAX_BATCH_SAMPLES = 2 ** 20;
+
+/** Whether pass one's x_T and escapes of every sample fit `budget` bytes (MAX_KEPT_STATE_BYTES). */
+export function keepsStates(
+  plan: Pick<EnsemblePlan, 'columns' | 'samples' | 'stateWords'>,
+  budget = MAX_KEPT_STATE_BYTES,
+): boolean {
+  return plan.columns * plan.samples * (8 * plan.stateWords + 4) <= budget;
+}
+
 /** Per-sample summaries of pass one, columnar (SampleSummary of src/core/ensemble.ts). */
 export interface SampleColumns {
   escape: Uint32Array;

@@ -1,0 +1,24 @@
+/**
+ * Bounds on the names and parameters an objective is given, and how a name is quoted in a message.
+ * Apart from the parser so that the CLI's flag reader and the spec's validator apply them without
+ * loading it: a spec file or a command line can hold a million parameters, or a name of 100 000
+ * characters, and each message about them must stay one line.
+ */
+
+/** Longest identifier (a variable, constant or parameter name). */
+export const MAX_IDENTIFIER_LENGTH = 64;
+/** Most parameters an objective may be given (a 4000-character expression cannot use many more). */
+export const MAX_PARAMS = 256;
+/** Most names a message lists before it counts the rest. */
+export const MAX_LISTED = 10;
+
+/** A name or text as quoted in a message: long ones are cut (the whole text is the user's anyway). */
+export function clip(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** `a, b, c` of the first MAX_LISTED names (each clipped), then `… and N more`. */
+export function listNames(names: readonly string[], max = MAX_LISTED): string {
+  const shown = names.slice(0, max).map((n) => clip(n));
+  return names.length > max ? `${shown.join(', ')}, … and ${names.length - max} more` : shown.join(', ');
+}
