@@ -148,6 +148,66 @@ describe('gdlab trajectory', () => {
     expect(out.flows).toEqual({});
   });
 
+  // At a kink the flows' RK4 error control used to sit at its substep cap on every step: hours for
+  // 2000 steps, with --max-seconds looked at only before them (and never for runs this short).
+  const kinked = ['--objective', 'abs(x)^1.5', '--lr', '0.1', '--x0', '1', '--iters', '2000'];
+
+  it('stops the flows at --max-seconds: exit 1, one line, nothing written', async () => {
+    const t0 = performance.now();
+    const r = await gdlab('trajectory', ...kinked, '--flows', 'gf,me1,me2', '--max-seconds', '0.1');
+    // Generous: the flows alone need about 7 M RK4 steps before their work allowance stops them.
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^gdlab trajectory: stopped after --max-seconds 0\.1 \((in the (gf|me1|me2) flow, at step \d+ of 2000|before the flows)\); nothing was written\n$/,
+    );
+  });
+
+  it('stops a flow at a kink once its work allowance is spent, with a note; GD is whole', async () => {
+    const r = await gdlab('trajectory', ...kinked, '--flows', 'gf');
+    expect(r.code).toBe(0);
+    const m =
+      /^gdlab trajectory: (the gf flow stopped at step (\d+) of 2000: .* kink of f.*; its later samples are null)\n$/.exec(
+        r.stderr,
+      );
+    expect(m, r.stderr).not.toBeNull();
+    const out = JSON.parse(r.stdout) as TrajectoryJson;
+    expect(out.notes).toEqual([m![1]]);
+    const stop = Number(m![2]);
+    // ẋ = -1.5·√x reaches the kink at t = 4/3, step 13; the allowance lasts some ten steps more.
+    expect(stop).toBeGreaterThan(13);
+    expect(stop).toBeLessThan(50);
+    const gf = out.flows.gf!;
+    expect(gf).toHaveLength(2001);
+    expect(gf.slice(0, stop + 1).every(([x]) => Number.isFinite(x))).toBe(true);
+    expect(gf.slice(stop + 1).every(([x]) => x === null)).toBe(true);
+    expect(out.iterates).toHaveLength(2001);
+    expect(out.iterates.every(([x]) => Number.isFinite(x))).toBe(true);
+  });
+
+  it('times a long run on its first steps without running them unbounded', async () => {
+    // Over 4000 steps, so the first 2000 are timed first: that timing run used to hang itself.
+    const file = join(tempDir('gdlab-'), 'kink.json');
+    const long = ['--objective', 'max(x, -x/3) + 0.001*x^2', '--lr', '0.1', '--x0', '1', '--iters', '20000'];
+    const r = await gdlab('trajectory', ...long, '--flows', 'gf', '--max-seconds', '50', '--json', file);
+    // The flow stops at the same step in the timing run and the whole run: not scaled, not refused.
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^gdlab trajectory: the gf flow stopped at step \d+ of 20000: [^\n]*\n$/);
+    expect(JSON.parse(readFileSync(file, 'utf8')).flows.gf).toHaveLength(20001);
+    // A stiff smooth flow (about 4600 RK4 steps a step) is timed for 0.5 s, not its 2000 steps.
+    const t0 = performance.now();
+    const stiff = await gdlab(
+      ...['trajectory', '--objective', 'multiscale', '--lr', '1.1', '--iters', '100000', '--flows', 'me1'],
+      ...['--max-seconds', '0.5'],
+    );
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    expect(stiff.code).toBe(1);
+    expect(stiff.stderr).toMatch(
+      /^gdlab trajectory: this trajectory would take more than .*, more than --max-seconds 0\.5; nothing was computed\n$/,
+    );
+  });
+
   it('lists every flag in --help', async () => {
     const r = await gdlab('trajectory', '--help');
     expect(r.code).toBe(0);

@@ -1,6 +1,15 @@
 /** Gradient flow and the modified equations of order 1, 2 against GD (NOTES.md, "Modified equations"). */
 import { describe, expect, it } from 'vitest';
-import { flowField, sampleFlow, type FlowKind } from '../src/reference/flows.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { compileEvaluators } from '../src/objective/wasm/evaluator.ts';
+import {
+  DEFAULT_SUBSTEPS,
+  DEFAULT_WORK_START,
+  flowField,
+  FlowStopped,
+  sampleFlow,
+  type FlowKind,
+} from '../src/reference/flows.ts';
 import { runTrajectory } from '../src/reference/gd.ts';
 import { doubleWell, mfScalar, quadratic } from './reference-fixtures.ts';
 
@@ -124,5 +133,75 @@ describe('flows on non-quadratic objectives', () => {
     expect(xs.slice(1).every((x) => Number.isNaN(x[0]))).toBe(true);
     expect(() => sampleFlow(quadratic, 'gf', [1], 0, [], 5)).toThrow(/positive/);
     expect(() => sampleFlow(quadratic, 'gf', [1, 2], 0.1, [], 5)).toThrow(/coordinates/);
+  });
+});
+
+/** What sampleFlow threw (failing the test if it returned). */
+function stopOf(run: () => unknown): FlowStopped {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof FlowStopped) return e;
+    throw e;
+  }
+  throw new Error('the flow was not stopped');
+}
+
+describe('flows with bounded work', () => {
+  // Compiled as the CLI compiles them: RK4's error at a kink does not shrink with the substep, which
+  // used to sit at its cap (3·2^16 RK4 steps) on every one of the 2000 intervals, hours of work.
+  const kinked = ['abs(x)^1.5', 'max(x, -x/3) + 0.001*x^2'].map((expr) =>
+    compileEvaluators(compileObjective({ expr, params: {} })),
+  );
+
+  it('stop at a kink once the allowance is spent, keeping the samples before it', () => {
+    for (const obj of kinked) {
+      const stop = stopOf(() => sampleFlow(obj, 'gf', [1], 0.1, [], 2000));
+      expect(stop.reason).toBe('work');
+      expect(stop.message).toMatch(/^the gf flow stopped at step \d+ of 2000: .* kink of f/);
+      // Within ten-odd intervals at the cap, and never beyond the allowance.
+      expect(stop.samples.length).toBeGreaterThan(1);
+      expect(stop.samples.length).toBeLessThan(50);
+      expect(stop.work).toBeLessThanOrEqual(
+        DEFAULT_WORK_START + 1024 * DEFAULT_SUBSTEPS * stop.samples.length,
+      );
+      expect(stop.samples[0][0]).toBe(1);
+      expect(stop.samples.every((x) => Number.isFinite(x[0]))).toBe(true);
+    }
+  });
+
+  it('follow a smooth flow through the subnormals to 0 within the allowance', () => {
+    // x²/2 from 1: e^{-t} passes 2^-1022 at t ≈ 708, where a purely relative error control failed.
+    const xs = sampleFlow(quadratic, 'gf', [1], 1, [], 1000);
+    expect(xs).toHaveLength(1001);
+    expect(Math.abs(xs[1000][0])).toBeLessThan(1e-300);
+    expect(xs[500][0] / Math.exp(-500) - 1).toBeCloseTo(0, 9);
+  });
+
+  it('stop at the deadline, checked inside an interval', () => {
+    // A deadline already past: the first look at the clock, before any RK4 step, stops it.
+    const past = stopOf(() =>
+      sampleFlow(kinked[0], 'me2', [1], 0.1, [], 2000, { deadline: performance.now() - 1 }),
+    );
+    expect(past.reason).toBe('deadline');
+    expect(past.message).toBe('the me2 flow stopped at step 0 of 2000: its deadline passed');
+    expect(past.samples).toHaveLength(1);
+    expect(past.work).toBe(0);
+    // With no work limit, only the deadline ends it; generous bounds for a loaded machine.
+    const t0 = performance.now();
+    const soon = stopOf(() =>
+      sampleFlow(kinked[0], 'me2', [1], 0.1, [], 2000, {
+        deadline: t0 + 100,
+        work: { start: Infinity },
+      }),
+    );
+    expect(soon.reason).toBe('deadline');
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+
+  it('leave a smooth flow unchanged by a deadline far off', () => {
+    const plain = sampleFlow(quadratic, 'me2', [2], 1.5, [], 40);
+    const timed = sampleFlow(quadratic, 'me2', [2], 1.5, [], 40, { deadline: performance.now() + 60_000 });
+    expect(timed).toEqual(plain);
   });
 });

@@ -8,7 +8,7 @@ import type { CompiledObjective } from '../objective/types.ts';
 import { getPreset } from '../presets.ts';
 import { compileEvaluators } from '../objective/wasm/evaluator.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
-import { FLOW_KINDS, sampleFlow, type FlowKind } from '../reference/flows.ts';
+import { FLOW_KINDS, FlowStopped, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { checkSpec } from '../experiment/check.ts';
 import { resolvePlane } from '../experiment/plane.ts';
@@ -48,18 +48,21 @@ ${optimizerHelp()}
   --radius R              ‖x‖∞ beyond which the trajectory has diverged (default 1e6)
   --observable EXPR       an expression evaluated at the final state (at most two)
   --json FILE             write the JSON to FILE ('-' or none: print it)
-  --max-seconds S         refuse a run estimated (from its first steps) to take longer than S seconds
+  --max-seconds S         stop a run that takes longer than S seconds (nothing is written), at once
+                          when its first steps say it would
   -h, --help              this text
 
 Output (float64 JSON; non-finite numbers are written as null):
   {"spec": …, "t": [k·h …], "iterates": [[x…] …], "f": […], "sharpness": […],
    "outcome": {"name", "iter", "period", "lyapunov", "f", "sharpness", "obs0", "obs1", "final0", "final1"},
-   "flows": {"gf": [[x…] …], "me1": …, "me2": …},
+   "flows": {"gf": [[x…] …], "me1": …, "me2": …}, "notes": [text …],
    "state": {"v": [[v…] …]} (the optimizer's vectors at each iterate: v; s; m and s; {} for GD)}
 The outcome is the whole state's (src/core/outcome.ts): the period test compares x and the optimizer's
 vectors, the Lyapunov exponent is that of the whole update map, divergence watches x.
 A diverged trajectory stops at its escape iteration (the escaped iterate is included), and the flows are
-sampled at the same times. Negative numbers may follow a flag directly: --x0 -1,2.
+sampled at the same times. A flow whose integration to tolerance needs too much work (at a kink of f)
+stops early: its later samples are null, and a note (also on stderr) says where.
+Negative numbers may follow a flag directly: --x0 -1,2.
 `;
 
 const OPTIONS = {
@@ -94,6 +97,8 @@ export interface TrajectoryJson {
   sharpness: number[];
   outcome: OutcomeJson;
   flows: Partial<Record<FlowKind, number[][]>>;
+  /** Flows stopped early (FlowStopped's reason 'work'), one line each. */
+  notes: string[];
   /** The optimizer's vectors by name, one row (dim numbers) per iterate; empty for GD. */
   state: Record<string, number[][]>;
 }
@@ -207,8 +212,26 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   return { spec, obj, params: resolvePlane(spec, obj).p, iterations, transient, flows };
 }
 
-/** Runs GD for `iterations` steps, classifies and samples the flows: everything the JSON holds. */
-function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): TrajectoryJson {
+/** The deadline of a run passed; `where` says in which part, for the message. */
+class PastDeadline extends Error {
+  override name = 'PastDeadline';
+  constructor(readonly where: string) {
+    super(`deadline passed ${where}`);
+  }
+}
+
+/**
+ * Runs GD for `iterations` steps, classifies and samples the flows: everything the JSON holds.
+ * Throws PastDeadline once performance.now() passes `deadline` (looked at inside the flows, whose
+ * integration can take far longer than GD). `timing.stoppedMs` gathers the time of flows that
+ * stopped on their work allowance.
+ */
+function computeTrajectory(
+  plan: TrajectoryPlan,
+  iterations = plan.iterations,
+  deadline = Infinity,
+  timing = { stoppedMs: 0 },
+): TrajectoryJson {
   const { spec, obj, params } = plan;
   const tr = runTrajectory(
     obj,
@@ -235,10 +258,27 @@ function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): 
   );
   const K = tr.iterates.length - 1;
   const flowOut: Partial<Record<FlowKind, number[][]>> = {};
-  for (const kind of plan.flows)
-    flowOut[kind] = sampleFlow(obj, kind, spec.x0, spec.lr, params, K, {
-      divergeRadius: spec.classify.divergeRadius,
-    }).map((x) => Array.from(x));
+  const notes: string[] = [];
+  if (plan.flows.length > 0 && performance.now() > deadline) throw new PastDeadline('before the flows');
+  for (const kind of plan.flows) {
+    const t0 = performance.now();
+    let xs: Float64Array[];
+    try {
+      xs = sampleFlow(obj, kind, spec.x0, spec.lr, params, K, {
+        divergeRadius: spec.classify.divergeRadius,
+        deadline,
+      });
+    } catch (e) {
+      if (!(e instanceof FlowStopped)) throw e;
+      if (e.reason === 'deadline')
+        throw new PastDeadline(`in the ${kind} flow, at step ${e.samples.length - 1} of ${K}`);
+      notes.push(`${e.message}; its later samples are null`);
+      timing.stoppedMs += performance.now() - t0;
+      xs = [...e.samples];
+      while (xs.length <= K) xs.push(new Float64Array(n).fill(NaN));
+    }
+    flowOut[kind] = xs.map((x) => Array.from(x));
+  }
 
   const { outcome, ...rest } = rec;
   return {
@@ -249,6 +289,7 @@ function computeTrajectory(plan: TrajectoryPlan, iterations = plan.iterations): 
     sharpness: tr.sharpness,
     outcome: { name: OUTCOME_NAMES[outcome], code: outcome, ...rest },
     flows: flowOut,
+    notes,
     state,
   };
 }
@@ -273,34 +314,69 @@ const PATHS = {
 
 /** Steps timed before a long trajectory, to estimate the whole run. */
 const PROBE_STEPS = 2000;
+/**
+ * Longest the timing run may take: a run at least twice as long (it has over 2·PROBE_STEPS steps)
+ * is then announced, and no more is spent on finding out by how much.
+ */
+const PROBE_SECONDS = ANNOUNCE_SECONDS / 2;
+
+/** The time the whole run will take; `atLeast` when the timing run was cut off. */
+interface Estimate {
+  seconds: number;
+  atLeast: boolean;
+}
 
 /**
- * The time the whole run will take, from a timed run of its first PROBE_STEPS steps (the reference
- * engine is synchronous: it can be estimated and refused, not interrupted). Undefined when the run is
- * that short anyway.
+ * The time the whole run will take, from a timed run of its first PROBE_STEPS steps (undefined when
+ * the run is that short anyway), cut off at PROBE_SECONDS or the run's deadline.
  */
-function estimateSeconds(plan: TrajectoryPlan): number | undefined {
+function estimateRun(plan: TrajectoryPlan, deadline: number): Estimate | undefined {
   if (plan.iterations <= 2 * PROBE_STEPS) return undefined;
   const t0 = performance.now();
-  computeTrajectory(plan, PROBE_STEPS);
-  return ((performance.now() - t0) / 1000) * (plan.iterations / PROBE_STEPS);
+  const cap = t0 + PROBE_SECONDS * 1000;
+  const timing = { stoppedMs: 0 };
+  let atLeast = false;
+  try {
+    computeTrajectory(plan, PROBE_STEPS, Math.min(cap, deadline), timing);
+  } catch (e) {
+    // Cut off (at its own limit or the run's): the whole run does this part again and more.
+    if (!(e instanceof PastDeadline)) throw e;
+    atLeast = true;
+  }
+  // A flow that ran out of work here stops at the same step in the whole run (its allowance grows
+  // with the steps done), so its time is not scaled: 2.1 min estimated for a 3 s run otherwise.
+  const scaled = performance.now() - t0 - timing.stoppedMs;
+  const ms = scaled * (plan.iterations / PROBE_STEPS) + timing.stoppedMs;
+  return { seconds: ms / 1000, atLeast };
 }
 
 export async function run(argv: string[]): Promise<number> {
   const flags = parseTrajectoryFlags(argv);
   const maxSeconds = parseMaxSeconds(flags['max-seconds']);
+  // From the start, like basin's: --max-seconds bounds the whole command, timing run included.
+  const deadline = maxSeconds === undefined ? Infinity : performance.now() + maxSeconds * 1000;
   const plan = inFlagTerms(argv, PATHS, () => planTrajectory(flags));
   if (flags.json !== undefined && flags.json !== '-') checkWritable(flags.json, 'json');
-  const estimate = estimateSeconds(plan);
-  if (estimate !== undefined && maxSeconds !== undefined && estimate > maxSeconds)
-    throw new RunStopped(
-      `this trajectory would take about ${formatDuration(estimate)}, more than --max-seconds ${maxSeconds}; nothing was computed`,
-    );
-  if (estimate !== undefined && estimate > ANNOUNCE_SECONDS)
-    process.stderr.write(
-      `gdlab trajectory: this run will take about ${formatDuration(estimate)} (timed on its first ${PROBE_STEPS} steps)\n`,
-    );
-  const out = computeTrajectory(plan);
+  const estimate = estimateRun(plan, deadline);
+  if (estimate !== undefined) {
+    const about = `${estimate.atLeast ? 'more than' : 'about'} ${formatDuration(estimate.seconds)}`;
+    if (maxSeconds !== undefined && estimate.seconds > maxSeconds)
+      throw new RunStopped(
+        `this trajectory would take ${about}, more than --max-seconds ${maxSeconds}; nothing was computed`,
+      );
+    if (estimate.seconds > ANNOUNCE_SECONDS)
+      process.stderr.write(
+        `gdlab trajectory: this run will take ${about} (timed on its first ${PROBE_STEPS} steps)\n`,
+      );
+  }
+  let out: TrajectoryJson;
+  try {
+    out = computeTrajectory(plan, plan.iterations, deadline);
+  } catch (e) {
+    if (!(e instanceof PastDeadline)) throw e;
+    throw new RunStopped(`stopped after --max-seconds ${maxSeconds} (${e.where}); nothing was written`);
+  }
+  for (const note of out.notes) process.stderr.write(`gdlab trajectory: ${note}\n`);
   const text = jsonText(out);
   if (flags.json === undefined || flags.json === '-') {
     process.stdout.write(text);

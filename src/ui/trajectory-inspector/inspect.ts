@@ -5,7 +5,7 @@
  * equations of order 1 and 2 sampled at t = k·h.
  */
 import { runTrajectory } from '../../reference/gd.ts';
-import { sampleFlow, type FlowKind } from '../../reference/flows.ts';
+import { FlowStopped, sampleFlow, type FlowKind } from '../../reference/flows.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
 import { describeOptimizer, RULES } from '../../optimizer/rules.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
@@ -15,6 +15,15 @@ import { compiledSpec } from '../shared/objective.ts';
 export const MAX_INSPECT_ITERS = 2000;
 /** Most flow samples: each is an adaptive RK4 integration over one interval h. */
 export const MAX_FLOW_SAMPLES = 300;
+/**
+ * RK4 steps each flow may take up front (FlowOptions.work.start). At the inspector's tolerance no
+ * preset at up to 2.2 times its rate needs over 8 K for 300 samples; at a kink of f, where an
+ * interval at the substep cap takes 3·2^16, a flow then stops before reaching the cap (abs(x)^1.2
+ * from x = 1.3 held the page for minutes: gf alone 80 ms a sample).
+ */
+export const INSPECT_FLOW_WORK_START = 1 << 17;
+/** Longest the three flows may take together: they run on the page's thread and block it. */
+export const INSPECT_FLOW_MS = 1500;
 
 /**
  * Where a trajectory came from, for the inspector's header: a clicked pixel of the map, or a start
@@ -56,7 +65,13 @@ export interface InspectorData {
   marker: [number, number];
 }
 
-export function inspectPixel(spec: ExperimentSpec, i: number, j: number): InspectorData {
+/** `flowMs`: the time the flows may take together (a test's setting; INSPECT_FLOW_MS otherwise). */
+export function inspectPixel(
+  spec: ExperimentSpec,
+  i: number,
+  j: number,
+  flowMs = INSPECT_FLOW_MS,
+): InspectorData {
   const obj = compiledSpec(spec);
   const plane = resolvePlane(spec, obj);
   const x0 = new Float64Array(plane.dim);
@@ -71,28 +86,45 @@ export function inspectPixel(spec: ExperimentSpec, i: number, j: number): Inspec
   const states = Array.from({ length: plane.dim }, (_, c) => traj.iterates.map((x) => x[c]));
   const scalar = h.every((r) => r === h[0]);
   const flows: Partial<Record<FlowKind, number[][]>> = {};
-  let flowNote: string | null = null;
+  const notes: string[] = [];
   if (spec.optimizer.kind !== 'gd')
-    flowNote = `no flows: gradient flow and the modified equations approximate plain GD, not ${RULES[spec.optimizer.kind].label}`;
+    notes.push(
+      `no flows: gradient flow and the modified equations approximate plain GD, not ${RULES[spec.optimizer.kind].label}`,
+    );
   else if (scalar) {
     const F = Math.min(n - 1, MAX_FLOW_SAMPLES);
+    const deadline = performance.now() + flowMs;
     for (const kind of ['gf', 'me1', 'me2'] as const) {
+      let xs: Float64Array[];
       try {
-        const xs = sampleFlow(obj, kind, x0, h[0], p, F, {
+        xs = sampleFlow(obj, kind, x0, h[0], p, F, {
           tol: 1e-10,
           divergeRadius: spec.classify.divergeRadius,
-        });
-        flows[kind] = Array.from({ length: plane.dim }, (_, c) => {
-          const col = xs.map((x) => x[c]);
-          while (col.length < n) col.push(NaN);
-          return col;
+          work: { start: INSPECT_FLOW_WORK_START },
+          deadline,
         });
       } catch (e) {
-        flowNote = `${kind}: ${(e as Error).message}`;
+        if (!(e instanceof FlowStopped)) {
+          notes.push(`${kind}: ${(e as Error).message}`);
+          continue;
+        }
+        // What was integrated is shown; the rest stays blank, as after a flow blows up.
+        xs = e.samples;
+        notes.push(
+          e.reason === 'work'
+            ? e.message
+            : `the ${kind} flow stopped at step ${xs.length - 1} of ${F}: the flows may take ` +
+                `${flowMs / 1000} s together on the page's thread`,
+        );
       }
+      flows[kind] = Array.from({ length: plane.dim }, (_, c) => {
+        const col = xs.map((x) => x[c]);
+        while (col.length < n) col.push(NaN);
+        return col;
+      });
     }
-    if (F < n - 1) flowNote = `flows shown for the first ${F} steps`;
-  } else flowNote = 'no flows for per-coordinate rates: there is no single time step h';
+    if (F < n - 1) notes.push(`flows shown for the first ${F} steps`);
+  } else notes.push('no flows for per-coordinate rates: there is no single time step h');
   const params: Record<string, number> = {};
   obj.params.forEach((name, k) => (params[name] = p[k]));
   const coordAxes = plane.u.kind === AxisKind.COORD && plane.v.kind === AxisKind.COORD;
@@ -119,7 +151,8 @@ export function inspectPixel(spec: ExperimentSpec, i: number, j: number): Inspec
     escape: traj.escape,
     twoOverH: scalar ? 2 / h[0] : null,
     flows,
-    flowNote,
+    // Every note: a stopped flow's used to be overwritten by the one on the steps shown.
+    flowNote: notes.length > 0 ? notes.join('; ') : null,
     orbit: coordAxes
       ? traj.iterates.map((x) => [x[plane.u.index], x[plane.v.index]] as [number, number])
       : null,
