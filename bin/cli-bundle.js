@@ -22,8 +22,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = join(root, 'node_modules', '.cache', 'gdlab');
 const manifestPath = join(dir, 'cli.json');
 
-/** Whether every input of a manifest ({ inputs: { path: [mtimeMs, size] }, file }) is unchanged. */
+/**
+ * Whether a manifest ({ root, inputs: { path: [mtimeMs, size] }, file }) is this checkout's and every
+ * input is unchanged. A node_modules shared by several checkouts (a symlink in a git worktree) holds
+ * one cache: without the root, a worktree ran the other checkout's code, its sources all unchanged.
+ */
 function fresh(m) {
+  if (m.root !== root) return false;
   try {
     statSync(m.file);
     return Object.entries(m.inputs).every(([path, [mtime, size]]) => {
@@ -127,7 +132,7 @@ export async function cliBundle() {
         rmSync(tmp, { recursive: true, force: true });
       }
     }
-    writeFileSync(`${manifestPath}.${process.pid}`, JSON.stringify({ inputs, file }));
+    writeFileSync(`${manifestPath}.${process.pid}`, JSON.stringify({ root, inputs, file }));
     renameSync(`${manifestPath}.${process.pid}`, manifestPath);
     removeStale(folder);
     return file;
