@@ -322,9 +322,10 @@ export async function run(argv: string[]): Promise<number> {
   const pngFile = flags.png as string | undefined;
   const records = pngFile === undefined ? 'none' : 'keep';
   if (choice === 'cpu') warmCpuPool();
-  else await warmGpu(choice, { records, columns: true });
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
   const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
+  // After the spec: a usage error is reported without waking a GPU (whose driver may print warnings).
+  if (choice !== 'cpu') await warmGpu(choice, { records, columns: true });
   for (const flag of ['png', 'json'] as const)
     if (typeof flags[flag] === 'string') checkWritable(flags[flag], flag);
   const piece = await runPieceFlags(flags, spec, choice);
