@@ -241,12 +241,12 @@ describe('gdlab trajectory', () => {
     [
       'unknown identifier',
       ['--objective', 'x^2 + foo', '--lr', '1', '--x0', '1'],
-      /unknown identifier 'foo'/,
+      /--objective: unknown identifier 'foo'/,
     ],
     [
       'constant not finite',
       ['--objective', 'x^2 + 0/0', '--lr', '1', '--x0', '1'],
-      /^gdlab trajectory: the expression is not finite: 0\/0 = NaN \(column 7\)\n$/,
+      /^gdlab trajectory: --objective: the expression is not finite: 0\/0 = NaN \(column 7\)\n$/,
     ],
     ['expression without --lr', ['--objective', 'x^2', '--x0', '1'], /--lr is required/],
     ['expression without --x0', ['--objective', 'x*y', '--lr', '1'], /--x0 is required .*2 numbers: x, y/],

@@ -38,6 +38,9 @@ export function compileOption(
         `--objective: '${option.trim()}' is not a preset (presets: ${PRESETS.map((p) => p.id).join(', ')}); ` +
           `read as an expression: ${e.message}`,
       );
+    // The flag that holds the text the column counts in (an observable's error names its own).
+    if (e instanceof ObjectiveError && !e.message.startsWith('observable '))
+      throw new ObjectiveError(`--objective: ${e.message}`);
     throw e;
   }
 }
