@@ -4,7 +4,7 @@
  * log(1 + count) through the colormap; empty cells take the empty colour.
  */
 import type { AttractorReport } from '../core/attractor.ts';
-import type { BifurcationColours, RgbaImage } from './bifurcation-render.ts';
+import { pack, type BifurcationColours, type RgbaImage } from './bifurcation-render.ts';
 
 /** Log scale: the folds of an attractor pile counts into thin caustics that a linear scale would show alone. */
 export function attractorShade(count: number, top: number): number {
@@ -17,19 +17,18 @@ export function renderAttractor(
 ): RgbaImage {
   const [W, H] = report.bins;
   const rgba = new Uint8ClampedArray(W * H * 4);
-  const empty = colours.empty ?? [0, 0, 0];
+  const px = new Uint32Array(rgba.buffer);
+  const empty = pack(colours.empty ?? [0, 0, 0]);
   let top = 0;
   for (const v of report.counts) if (v > top) top = v;
+  // Each count's colour once (0: not yet; a pixel word is opaque), as renderBifurcation does.
+  const seen = new Uint32Array(Math.min(top + 1, 1 << 16));
+  const shade = (n: number) => pack(colours.colormap(attractorShade(n, top)));
   for (let j = 0; j < H; j++) {
-    const y = H - 1 - j;
+    const row = (H - 1 - j) * W;
     for (let i = 0; i < W; i++) {
       const n = report.counts[j * W + i];
-      const c = n > 0 ? colours.colormap(attractorShade(n, top)) : empty;
-      const o = (y * W + i) * 4;
-      rgba[o] = c[0];
-      rgba[o + 1] = c[1];
-      rgba[o + 2] = c[2];
-      rgba[o + 3] = 255;
+      px[row + i] = n <= 0 ? empty : n < seen.length ? seen[n] || (seen[n] = shade(n)) : shade(n);
     }
   }
   return { width: W, height: H, rgba, densityTop: 0 };
