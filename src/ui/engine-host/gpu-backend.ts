@@ -218,7 +218,8 @@ export class GpuBackend implements LabBackend {
       const buffer = this.device.createBuffer({
         label: 'GpuBackend.shown',
         size: Math.max(16, bytes.byteLength),
-        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+        // COPY_SRC as the pixel buffer has it: what is on screen can be read back.
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
       });
       this.device.queue.writeBuffer(buffer, 0, bytes);
       return { buffer, width, height };
