@@ -157,10 +157,10 @@ export function doubleWellSpec(over: {
  * The double well where samples escape: starts beyond about 2 escape at once, above h = 2 every
  * bounded orbit is lost, and the range [-1, 1] cuts off part of the attractor.
  */
-export function escapingDoubleWellSpec(): ExperimentSpec {
+export function escapingDoubleWellSpec(columns = 14): ExperimentSpec {
   return doubleWellSpec({
     lr: [1.6, 2.3],
-    columns: 14,
+    columns,
     samples: 16,
     keep: 150,
     transient: 300,

@@ -9,7 +9,7 @@ import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import type { GpuEngineOptions } from '../src/engine/engine-options.ts';
-import { doubleWellSpec, expectSameEnsemble } from './bifurcation-fixtures.ts';
+import { escapingDoubleWellSpec, expectSameEnsemble } from './bifurcation-fixtures.ts';
 import { expectBitIdentical, fixtureCompiler, mfPlane, smallSpec } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
 
@@ -80,15 +80,7 @@ describe('2-D dispatch grids', () => {
 
   it('ensembles: density, outside counts and column statistics as 1-D, with the workgroup histogram or not', async () => {
     // 40 columns × 16 samples with escapes: 640 invocations, a 2-D grid of 8 × 2 workgroups.
-    const ens = doubleWellSpec({
-      lr: [1.6, 2.3],
-      columns: 40,
-      samples: 16,
-      keep: 150,
-      transient: 300,
-      range: [-1, 1],
-      box: [0.1, 2.5],
-    });
+    const ens = escapingDoubleWellSpec(40);
     const { objective, plan } = prepareEnsemble(ens);
     for (const sharedBins of [0, 3840]) {
       const run = (perDim: number | null) =>
