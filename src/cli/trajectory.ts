@@ -162,7 +162,9 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
   const x0 = flags.x0 !== undefined ? parseList('x0', flags.x0) : preset ? [...preset.x0] : undefined;
   if (x0 === undefined)
-    throw new CliError(`--x0 is required for an expression (${obj.dim} numbers: ${obj.vars.join(', ')})`);
+    throw new CliError(
+      `--x0 is required for an expression (${obj.dim} ${obj.dim === 1 ? 'number' : 'numbers'}: ${obj.vars.join(', ')})`,
+    );
   if (x0.length !== obj.dim)
     throw new CliError(
       `--x0: needs ${obj.dim} number${obj.dim > 1 ? 's' : ''} (${obj.vars.join(', ')}), got ${x0.length}`,
