@@ -197,14 +197,15 @@ export function inFlagTerms<T>(argv: string[], paths: Readonly<Record<string, st
 }
 
 /**
- * Text as a terminal should show it: control characters (ESC, BEL, the C1 range) and bidirectional
- * overrides from user input are written as \xNN / \uNNNN instead of acting on the terminal. Newlines
- * stay (a SpecError lists one issue per line).
+ * Text as a terminal should show it: control characters (ESC, BEL, the C1 range), bidirectional
+ * overrides and invisible characters (zero-width spaces and joiners, the word joiner, a byte-order
+ * mark) from user input are written as \xNN / \uNNNN instead of acting on the terminal or hiding.
+ * Newlines stay (a SpecError lists one issue per line).
  */
 export function escapeControl(text: string): string {
   return text.replace(
     // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g,
     (c) => {
       const code = c.charCodeAt(0);
       return code < 0x100
