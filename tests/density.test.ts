@@ -219,4 +219,18 @@ describe('gdlab density', () => {
     expect(json.outside).toBe(0);
     expect(json.counts.reduce((a: number, b: number) => a + b, 0)).toBe(4 * 100);
   });
+
+  it('says once, naming --range, that a range is too wide (the range is also the plane’s v axis)', async () => {
+    const args = ['density', '--objective', 'double-well', '--lr', '0.5', '--range', '-1.7e308:1.7e308'];
+    const failed = await runCli([...args, '--engine', 'cpu']).then(
+      () => null,
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(failed).toEqual({
+      code: 2,
+      stderr:
+        'gdlab density: invalid experiment spec:\n' +
+        '  --range (ensemble.range): range -1.7e308:1.7e308 is too wide (max − min must be finite)\n',
+    });
+  });
 });

@@ -182,17 +182,20 @@ export function inFlagTerms<T>(argv: string[], paths: Readonly<Record<string, st
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     const given = new Set(argv.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]));
-    throw new SpecError(
-      e.issues.map((issue) => {
-        const m = /^([\w.]+): /.exec(issue);
-        if (!m) return issue;
-        const key = Object.keys(paths).find((p) => m[1] === p || m[1].startsWith(`${p}.`));
-        const flag = key === undefined ? undefined : paths[key];
-        return flag !== undefined && given.has(flag)
-          ? `--${flag} (${m[1]}): ${issue.slice(m[0].length)}`
-          : issue;
-      }),
-    );
+    const worded = e.issues.map((issue) => {
+      const m = /^([\w.]+): /.exec(issue);
+      if (!m) return { issue, body: null, flag: false };
+      const body = issue.slice(m[0].length);
+      const key = Object.keys(paths).find((p) => m[1] === p || m[1].startsWith(`${p}.`));
+      const flag = key === undefined ? undefined : paths[key];
+      return flag !== undefined && given.has(flag)
+        ? { issue: `--${flag} (${m[1]}): ${body}`, body, flag: true }
+        : { issue, body, flag: false };
+    });
+    // One value the command copies into two fields (density's --range is also its plane's v axis)
+    // fails twice: the issue that names the flag says it once.
+    const named = new Set(worded.filter((w) => w.flag).map((w) => w.body));
+    throw new SpecError(worded.filter((w) => w.flag || !named.has(w.body)).map((w) => w.issue));
   }
 }
 
