@@ -12,6 +12,12 @@ import { specSteps } from './spec-view.ts';
 
 /** Longest side of the coarse preview of progressive rendering. */
 const COARSE_SIDE = 64;
+/**
+ * A run estimated (at the speed measured last) to finish sooner than this shows no coarse preview:
+ * on a fast GPU a 1024² map takes milliseconds, and a preview would only flash a blurred picture
+ * over the sharp one being panned or zoomed, at the cost of one more run.
+ */
+const PREVIEW_AFTER_SECONDS = 0.15;
 
 /** A run estimated longer than this asks the user first. */
 export const CONFIRM_SECONDS = 60;
@@ -126,7 +132,10 @@ export class RunController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Computes a basin spec progressively: a coarse preview, then the full grid. */
+  /**
+   * Computes a basin spec progressively: a coarse preview, then the full grid; the full grid alone
+   * when it is small or expected within PREVIEW_AFTER_SECONDS.
+   */
   run(backend: LabBackend, spec: ExperimentSpec): void {
     this.abort('superseded by a newer view');
     this.cancelled = null;
@@ -136,9 +145,10 @@ export class RunController implements ReactiveController {
     const [W, H] = spec.size;
     const scale = Math.max(W, H) / COARSE_SIDE;
     const estimate = this.estimate(backend, spec);
+    const preview = scale >= 2 && !(estimate !== null && estimate < PREVIEW_AFTER_SECONDS);
     this.running = {
       spec,
-      phase: scale >= 2 ? 'preview' : 'full',
+      phase: preview ? 'preview' : 'full',
       previewShown: false,
       progress: 0,
       started: performance.now(),
@@ -148,7 +158,7 @@ export class RunController implements ReactiveController {
     const live = () => gen === this.generation;
     void (async () => {
       try {
-        if (scale >= 2) {
+        if (preview) {
           const size: [number, number] = [
             Math.max(1, Math.round(W / scale)),
             Math.max(1, Math.round(H / scale)),

@@ -1,0 +1,59 @@
+/**
+ * The lab's progressive rendering (src/ui/gd-lab/run-controller.ts) against a stand-in backend: a
+ * coarse preview first while runs take a noticeable time, none once the engine has shown it renders
+ * the map in a few milliseconds (it would only flash a blurred picture over a sharp one).
+ */
+import { describe, expect, it } from 'vitest';
+import type { LabBackend, MapFrame } from '../src/ui/engine-host/backend.ts';
+import { RunController } from '../src/ui/gd-lab/run-controller.ts';
+import { defaultSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+
+/** A backend whose runs take `ms` (as the frame reports it) and that records what it was asked. */
+function backend(ms: () => number) {
+  const asked: { size: [number, number]; coarse: boolean }[] = [];
+  const b = {
+    info: { kind: 'gpu' },
+    async run(spec: ExperimentSpec, options: { coarse?: boolean } = {}) {
+      asked.push({ size: spec.size, coarse: !!options.coarse });
+      return { spec, ms: ms(), coarse: !!options.coarse } as unknown as MapFrame;
+    },
+    release() {},
+  } as unknown as LabBackend;
+  return { b, asked };
+}
+
+describe('progressive rendering', () => {
+  const spec = { ...defaultSpec(), size: [1024, 1024] as [number, number], iterations: 1000 };
+
+  it('previews until runs are known to be fast, then renders the full map alone', async () => {
+    let ms = 5;
+    const { b, asked } = backend(() => ms);
+    const shown: boolean[] = [];
+    let finished = () => {};
+    const runs = new RunController({ addController: () => {}, requestUpdate: () => {} } as never, {
+      show: (f) => shown.push(f.coarse),
+      done: () => finished(),
+      failed: (m) => {
+        throw new Error(m);
+      },
+    });
+    const runOnce = (s: ExperimentSpec) =>
+      new Promise<void>((resolve) => {
+        finished = resolve;
+        runs.run(b, s);
+      });
+    // No speed measured yet: a preview, then the map.
+    await runOnce(spec);
+    expect(asked.map((a) => a.coarse)).toEqual([true, false]);
+    expect(asked[0].size).toEqual([64, 64]);
+    expect(shown).toEqual([true, false]);
+    // 10⁹ steps in 5 ms: the next run is expected within 5 ms, so no preview.
+    await runOnce(spec);
+    expect(asked.map((a) => a.coarse)).toEqual([true, false, false]);
+    // A run measured at 2 s: previews again.
+    ms = 2000;
+    await runOnce(spec);
+    await runOnce(spec);
+    expect(asked.slice(3).map((a) => a.coarse)).toEqual([false, true, false]);
+  });
+});
