@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { differingPixels, sameCounts } from '../src/cli/bench-agreement.ts';
 import { emptyCounts, type RecordColumns } from '../src/core/outcome.ts';
 
-function columns(n: number): RecordColumns {
-  const f = () => new Float32Array(n);
+function columns(n: number, precision: 'f32' | 'f64' = 'f32'): RecordColumns {
+  const f = () => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));
   return {
     width: n,
     height: 1,
@@ -37,6 +37,15 @@ describe('bench agreement', () => {
     b.outcome[4] = 3;
     b.iter[5] = 7;
     expect(differingPixels(a, b)).toEqual({ any: 4, outcome: 1 });
+  });
+
+  it('compares float64 columns in both of their words', () => {
+    const a = columns(3, 'f64');
+    const b = columns(3, 'f64');
+    a.f.set([1, 1, 1]);
+    b.f.set([1, 1 + 2 ** -52, 1]);
+    b.sharpness[2] = 2 ** 1000;
+    expect(differingPixels(a, b)).toEqual({ any: 2, outcome: 0 });
   });
 
   it('compares counts field by field, periods in any order', () => {

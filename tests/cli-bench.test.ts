@@ -42,13 +42,14 @@ describe('gdlab bench', () => {
       expect(Object.keys(w.agreement), name).toEqual(['engine', 'engine_lyapunov']);
       for (const a of Object.values(w.agreement))
         expect(a, name).toEqual({
+          size: [48, 48],
           stats_equal_readback: true,
           summary_counts_equal: true,
           chunked: { iterations_per_dispatch: 7, pixels_per_dispatch: 65536, differing_pixels: 0 },
           differing_outcomes: 0,
         });
     }
-    expect(stdout.match(/agreement: .* bit for bit yes/g)).toHaveLength(6);
+    expect(stdout.match(/agreement \(48×48\): .* bit for bit yes/g)).toHaveLength(6);
     expect(divergent.adam).toBeUndefined();
   });
 });

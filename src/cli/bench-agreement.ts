@@ -13,6 +13,8 @@ import { compileObjective } from '../objective/compile.ts';
 
 /** One workload's agreement, as bench/results.json holds it. */
 export interface Agreement {
+  /** The grid checked. */
+  size: [number, number];
   /** The statistics buffer's counts equal those of the full readback, counted on the CPU. */
   stats_equal_readback: boolean;
   /** The summary-only pipelines (records: 'none') count what the record-keeping ones do. */
@@ -33,7 +35,7 @@ export function describeAgreement(a: Agreement): string {
   const mark = (ok: boolean) => (ok ? 'yes' : 'NO');
   const { iterations_per_dispatch: k, pixels_per_dispatch: p, differing_pixels: d } = a.chunked;
   return (
-    `agreement: statistics buffer = full readback ${mark(a.stats_equal_readback)}; ` +
+    `agreement (${a.size[0]}×${a.size[1]}): statistics buffer = full readback ${mark(a.stats_equal_readback)}; ` +
     `summary-only counts = kept records' ${mark(a.summary_counts_equal)}; ` +
     `chunked (${k} iterations × ${p} pixels a dispatch) bit for bit ` +
     (d === 0 ? 'yes' : `NO: ${d} pixels differ, ${a.differing_outcomes} in outcome or period`)
@@ -54,13 +56,20 @@ export function differingPixels(a: RecordColumns, b: RecordColumns): { any: numb
   for (const key of COLUMN_KEYS) {
     const x = a[key];
     const y = b[key];
-    // Bits, not values: NaN equals NaN and -0 differs from 0.
-    const bx = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-    const by = new Uint8Array(y.buffer, y.byteOffset, y.byteLength);
+    // Bits, not values (NaN equals NaN, -0 differs from 0), a 32-bit word at a time where the
+    // elements are whole words.
     const size = x.BYTES_PER_ELEMENT;
+    const word = size % 4 === 0;
+    const per = word ? size / 4 : size;
+    const wx = word
+      ? new Uint32Array(x.buffer, x.byteOffset, n * per)
+      : new Uint8Array(x.buffer, x.byteOffset, n);
+    const wy = word
+      ? new Uint32Array(y.buffer, y.byteOffset, n * per)
+      : new Uint8Array(y.buffer, y.byteOffset, n);
     for (let i = 0; i < n; i++)
-      for (let j = i * size; j < (i + 1) * size; j++)
-        if (bx[j] !== by[j]) {
+      for (let j = i * per; j < (i + 1) * per; j++)
+        if (wx[j] !== wy[j]) {
           differs[i] = 1;
           break;
         }
@@ -101,6 +110,7 @@ export async function checkAgreement(
       const diff = differingPixels(columns, await chunked.readAll());
       chunked.dispose();
       return {
+        size: [...spec.size],
         stats_equal_readback: sameCounts(kept.counts, countOutcomes(columns)),
         summary_counts_equal: sameCounts(summary.counts, kept.counts),
         chunked: {
