@@ -21,6 +21,7 @@ import { writeJson } from './output.ts';
 import {
   countsProblem,
   firstDifference,
+  MAX_PIECES,
   parsePieceJson,
   PIECE_JSON_SUFFIX,
   pieceStem,
@@ -58,8 +59,8 @@ const OPTIONS = {
   'dry-run': { type: 'boolean' },
 } as const;
 
-/** Most piece files one merge reads. */
-const MAX_FILES = 1_000_000;
+/** Most piece files one merge reads: a run has at most MAX_PIECES pieces, so more cannot merge. */
+const MAX_FILES = MAX_PIECES;
 /** Largest piece JSON read (a spec and counts are a few KiB). */
 const MAX_JSON_BYTES = 1 << 20;
 /** Missing pieces named in the refusal; the rest are counted. */
@@ -96,7 +97,8 @@ function pieceFiles(args: string[]): string[] {
       if (!found.length) throw new CliError(`${arg}: no *${PIECE_JSON_SUFFIX} files in this folder`);
       files.push(...found.map((f) => join(arg, f)));
     }
-    if (files.length > MAX_FILES) throw new CliError(`more than ${MAX_FILES} piece files`);
+    if (files.length > MAX_FILES)
+      throw new CliError(`more than ${MAX_FILES} piece files (a run has at most ${MAX_PIECES} pieces)`);
   }
   return files;
 }
