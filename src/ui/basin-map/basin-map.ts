@@ -194,7 +194,7 @@ export class BasinMap extends LitElement {
 
   private onKey = (e: KeyboardEvent): void => {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
-    const action = viewKey(e.key, this.view, this.plotSize());
+    const action = viewKey(e.key, this.interaction.current(), this.plotSize());
     if (!action) return;
     e.preventDefault();
     e.stopPropagation();

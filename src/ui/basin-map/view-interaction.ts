@@ -70,9 +70,17 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
     }
   }
 
+  /**
+   * The view a new change of view starts from: a wheel gesture's, while one is under way (it is
+   * committed by endWheel, but the host's view follows only on its next render).
+   */
+  current(): View {
+    return this.wheelView ?? this.cb.view();
+  }
+
   protected override pressed(): void {
+    this.start = this.current();
     this.endWheel();
-    this.start = this.cb.view();
   }
 
   /** Shift-drag draws a zoom box; a plain drag pans. */
