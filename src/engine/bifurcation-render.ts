@@ -9,7 +9,7 @@
  *   rows 2s+2 … 2s+1+H      the density, log(1 + count) through the colormap, highest value on top
  * with s = stripRows. Column c of the image is column c of the result.
  */
-import { colormapLut, LUT_SIZE, OUTCOME_PALETTE } from '../colormaps.ts';
+import { colormapLut, LUT_SIZE, OUTCOME_PALETTE, packRgba } from '../colormaps.ts';
 import type { ColormapName } from '../experiment/spec.ts';
 import type { BifurcationResult } from '../core/ensemble.ts';
 
@@ -39,15 +39,17 @@ export interface RgbaImage {
   densityTop: number;
 }
 
-/** An sRGB colour as one opaque RGBA pixel word, in this machine's byte order (clamped and rounded as a canvas stores it). */
-const packBytes = new Uint8ClampedArray(4);
-const packWord = new Uint32Array(packBytes.buffer);
+const bytes = new Uint8ClampedArray(3);
+/**
+ * packRgba of a colour first clamped and rounded to bytes, as the Uint8ClampedArray these images are
+ * stores it (a mixed colour, or one a caller's colormap gives, need not be whole numbers). Written
+ * into a Uint32Array view of the image: gdlab takes hosts to be little-endian, as the GPU is.
+ */
 export function pack(c: readonly number[]): number {
-  packBytes[0] = c[0];
-  packBytes[1] = c[1];
-  packBytes[2] = c[2];
-  packBytes[3] = 255;
-  return packWord[0];
+  bytes[0] = c[0];
+  bytes[1] = c[1];
+  bytes[2] = c[2];
+  return packRgba([bytes[0], bytes[1], bytes[2]]);
 }
 
 const DIVERGED_NONE = OUTCOME_PALETTE.converged;
