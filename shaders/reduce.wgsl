@@ -10,16 +10,13 @@
 
 override WORKGROUP_SIZE: u32 = 64u;
 override STRIDE: u32 = 256u;
-// The `counts` input: true, summary words (shaders/basin.wgsl packs outcome | period << 3 | iter << 10);
-// false, Records.
-override PACKED: bool = false;
 // On: `counts` also counts the diverged pixels of every grid column into `columns` (RunOptions.columns),
 // so a per-column divergence profile needs no records read back.
 override COLUMNS: bool = false;
 
 @group(0) @binding(0) var<uniform> U: ReduceUniforms;
 @group(0) @binding(1) var<storage, read> records: array<Record>;
-@group(0) @binding(1) var<storage, read> words: array<u32>;
+@group(0) @binding(1) var<storage, read> quads: array<vec4<u32>>;
 @group(0) @binding(2) var<storage, read_write> stats: Stats;
 @group(0) @binding(3) var<storage, read_write> columns: array<atomic<u32>>;
 
@@ -40,6 +37,9 @@ fn add64(lo: ptr<workgroup, atomic<u32>>, hi: ptr<workgroup, atomic<u32>>, v: u3
   if (old > 0xffffffffu - v) { atomicAdd(hi, 1u); }
 }
 
+// What `counts` reads of a record is its first four words, in one load.
+const_assert RECORD_WORDS % 4u == 0u && RECORD_OUTCOME < 4u && RECORD_PERIOD < 4u && RECORD_ITER < 4u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn counts(
   @builtin(global_invocation_id) gid: vec3<u32>,
@@ -52,20 +52,10 @@ fn counts(
   var n45 = vec2<u32>(0u);
   var steps = 0u;
   for (var t = s.x; t < s.y; t += WORKGROUP_SIZE) {
-    var o: u32;
-    var period: u32;
-    var iter: u32;
-    if (PACKED) {
-      let w = words[t];
-      o = w & 7u;
-      period = (w >> 3u) & 127u;
-      iter = w >> 10u;
-    } else {
-      let b = t * RECORD_WORDS;
-      o = words[b + RECORD_OUTCOME];
-      period = words[b + RECORD_PERIOD];
-      iter = words[b + RECORD_ITER];
-    }
+    let head = quads[t * (RECORD_WORDS / 4u)];
+    let o = head[RECORD_OUTCOME];
+    let period = head[RECORD_PERIOD];
+    let iter = head[RECORD_ITER];
     n03 += select(vec4<u32>(0u), vec4<u32>(1u), vec4<u32>(o) == vec4<u32>(0u, 1u, 2u, 3u));
     n45 += select(vec2<u32>(0u), vec2<u32>(1u), vec2<u32>(o) == vec2<u32>(4u, 5u));
     steps += iter;
@@ -83,6 +73,11 @@ fn counts(
     add64(&wg_steps_lo, &wg_steps_hi, steps);
   }
   workgroupBarrier();
+  flush_counts(lid);
+}
+
+// The workgroup's counts into the statistics, after its barrier.
+fn flush_counts(lid: u32) {
   for (var i = lid; i < 6u; i += WORKGROUP_SIZE) {
     let n = atomicLoad(&wg_outcomes[i]);
     if (n != 0u) { atomicAdd(&stats.outcomes[i], n); }
@@ -97,6 +92,72 @@ fn counts(
     let carry = select(0u, 1u, old > 0xffffffffu - lo);
     atomicAdd(&stats.steps_hi, atomicLoad(&wg_steps_hi) + carry);
   }
+}
+
+// `counts` over summary words (shaders/basin.wgsl packs outcome | period << 3 | iter << 10), four at
+// a time: one vec4 load and vector arithmetic per four pixels, since SwiftShader's cost was the loop's
+// trips (1024² words: 10 → 8 ms). The pool rounds buffers to 16 bytes, so a tile's last quad is in
+// bounds; its words past the count are masked. Periodic pixels are counted in runs of one bin, since
+// neighbours mostly share a period.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn packed_counts(
+  @builtin(global_invocation_id) gid: vec3<u32>,
+  @builtin(num_workgroups) groups: vec3<u32>,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let s = span(gid, groups, lid);
+  let first = s.x - lid;
+  var n03 = vec4<u32>(0u);
+  var n45 = vec2<u32>(0u);
+  var steps = vec4<u32>(0u);
+  var bin = 0u;
+  var run = 0u;
+  for (var q = first / 4u + lid; 4u * q < s.y; q += WORKGROUP_SIZE) {
+    let valid = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(U.count);
+    let w = select(vec4<u32>(7u), quads[q], valid);
+    let o = w & vec4<u32>(7u);
+    let one = vec4<u32>(1u);
+    let zero = vec4<u32>(0u);
+    n03 += vec4<u32>(
+      dot(select(zero, one, o == vec4<u32>(0u)), one),
+      dot(select(zero, one, o == vec4<u32>(1u)), one),
+      dot(select(zero, one, o == vec4<u32>(2u)), one),
+      dot(select(zero, one, o == vec4<u32>(3u)), one),
+    );
+    n45 += vec2<u32>(
+      dot(select(zero, one, o == vec4<u32>(4u)), one),
+      dot(select(zero, one, o == vec4<u32>(5u)), one),
+    );
+    steps += select(zero, w >> vec4<u32>(10u), valid);
+    let periodic = o == vec4<u32>(OUTCOME_PERIODIC);
+    if (any(periodic)) {
+      let b = min((w >> vec4<u32>(3u)) & vec4<u32>(127u), vec4<u32>(STATS_PERIOD_BINS - 1u));
+      for (var j = 0u; j < 4u; j++) {
+        if (periodic[j]) {
+          if (b[j] != bin && run != 0u) { atomicAdd(&wg_periods[bin], run); run = 0u; }
+          bin = b[j];
+          run++;
+        }
+      }
+    }
+    if (COLUMNS && any(o == zero)) {
+      for (var j = 0u; j < 4u; j++) {
+        if (o[j] == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + 4u * q + j) % U.width], 1u); }
+      }
+    }
+  }
+  if (run != 0u) { atomicAdd(&wg_periods[bin], run); }
+  if (4u * (first / 4u + lid) < s.y) {
+    for (var i = 0u; i < 4u; i++) {
+      if (n03[i] != 0u) { atomicAdd(&wg_outcomes[i], n03[i]); }
+    }
+    for (var i = 0u; i < 2u; i++) {
+      if (n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], n45[i]); }
+    }
+    add64(&wg_steps_lo, &wg_steps_hi, steps.x + steps.y + steps.z + steps.w);
+  }
+  workgroupBarrier();
+  flush_counts(lid);
 }
 
 // Per field: least, largest and least positive finite value, as keys, folded over STRIDE

@@ -108,12 +108,14 @@ describe('chunking, tiling and the data path', () => {
     await withDevice(async (device) => {
       // The double well over (lr, x): diverged, converged, several periods and chaos side by side.
 
-      // 48² pixels whole and in tiles of 8 rows; 160 × 128 in two reduction workgroups at a CPU
-      // adapter's stride (64 invocations of 256 records), the second partly empty, or in ten at a GPU's
-      // (32 records per invocation).
+      // 48² pixels whole and in tiles of 8 rows; 47 × 45 in tiles of 7 rows (329 pixels: summary words
+      // are reduced four at a time, and a tile's last four are partly past its end); 160 × 128 in two
+      // reduction workgroups at a CPU adapter's stride (64 invocations of 256 records), the second
+      // partly empty, or in ten at a GPU's (32 records per invocation).
       const cases: [[number, number], number | undefined, number][] = [
         [[48, 48], undefined, 256],
         [[48, 48], 8 * 48 * RECORD_BYTES, 32],
+        [[47, 45], 7 * 47 * RECORD_BYTES, 256],
         [[160, 128], undefined, 256],
         [[160, 128], undefined, 32],
       ];

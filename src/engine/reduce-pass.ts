@@ -120,12 +120,11 @@ export class ReducePass {
         const constants = {
           WORKGROUP_SIZE,
           STRIDE: this.stride,
-          PACKED: kind === 'packed-counts' ? 1 : 0,
           COLUMNS: columns ? 1 : 0,
         };
         return this.pipelines.prepare(
           pipelineKey(kind, columns),
-          kind === 'ranges' ? 'ranges' : 'counts',
+          kind === 'packed-counts' ? 'packed_counts' : kind,
           constants,
         );
       }),
