@@ -7,6 +7,7 @@
  * as few submits as its length allows, and reads back one small statistics buffer. Pipelines,
  * parameter buffers and state are kept between runs; records belong to the result until disposed.
  */
+import { nextTask } from './next-task.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { resolvePlane, type Plane } from '../experiment/plane.ts';
 import type { ColormapName, ExperimentSpec } from '../experiment/spec.ts';
@@ -256,7 +257,7 @@ export class GpuBasinEngine implements BasinEngine {
       }
       const { words, columnDiverged } = await runStats.read().catch((e) => this.explain(e));
       // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
-      await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
+      await Promise.race([this.lost, nextTask()]);
       this.throwIfLost('running the basin pass');
       timings.readback = performance.now() - tRead;
       const { counts, steps } = parseStats(words);
@@ -328,7 +329,7 @@ export class GpuBasinEngine implements BasinEngine {
   async explain(e: unknown): Promise<never> {
     // A loss shows up as whatever the next call fails with (a rejected map, an aborted wait); give
     // the lost promise a turn to settle, then report the cause rather than the symptom.
-    await Promise.race([this.lost, new Promise((r) => setTimeout(r, 0))]);
+    await Promise.race([this.lost, nextTask()]);
     if (this.lostInfo && !(e instanceof GpuError)) this.throwIfLost('running the basin pass');
     throw e;
   }
