@@ -31,12 +31,13 @@ export class ShaderCompileError extends Error {
     readonly label: string,
     readonly messages: ShaderMessage[],
   ) {
-    super(
-      `WGSL compile error in ${label}:\n  ${messages
-        .filter((m) => m.type === 'error')
-        .map((m) => `${m.part}:${m.line}:${m.column}: ${m.message}`)
-        .join('\n  ')}`,
-    );
+    // The first error on the first line: where a report is one line (the CLI's), it still says where.
+    const errors = messages
+      .filter((m) => m.type === 'error')
+      .map((m) => `${m.part}:${m.line}:${m.column}: ${m.message}`);
+    const more =
+      errors.length > 1 ? ` (and ${errors.length - 1} more)\n  ${errors.slice(1).join('\n  ')}` : '';
+    super(`WGSL compile error in ${label}: ${errors[0] ?? 'no message'}${more}`);
   }
 }
 
