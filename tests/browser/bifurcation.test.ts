@@ -6,7 +6,7 @@
 import { decode } from 'fast-png';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
-import { OUTCOME_PALETTE } from '../../src/colormaps.ts';
+import { OUTCOME_PALETTE } from '../../src/palette.ts';
 import { runEnsembleSpec } from '../../src/core/ensemble.ts';
 import { CpuEnsembleEngine } from '../../src/reference/ensemble.ts';
 import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../src/experiment/spec.ts';
