@@ -17,8 +17,8 @@ override AUTO_RANGE: bool = false;
 @group(0) @binding(1) var<storage, read> records: array<Record>;
 // 256 RGBA8 words of the colormap (lutWords in src/colormaps.ts).
 @group(0) @binding(2) var<storage, read> lut: array<u32>;
-// paletteWords(): diverged fast, slow, converged, chaotic low, high, NaN, unsettled, escaping, then
-// period colours.
+// paletteWords() in src/palette.ts: diverged fast, slow, converged, chaotic low, high, NaN,
+// unsettled, escaping, then period colours.
 @group(0) @binding(3) var<storage, read> palette: array<u32>;
 @group(0) @binding(4) var<storage, read_write> pixels: array<u32>;
 // The statistics as words: the automatic range is there.

@@ -8,7 +8,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, runEnsembleSpec } from '../src/core/ensemble.ts';
 import { bifurcationReadout, renderBifurcation } from '../src/engine/bifurcation-render.ts';
-import { OUTCOME_PALETTE } from '../src/colormaps.ts';
+import { OUTCOME_PALETTE } from '../src/palette.ts';
 import { fixedPointOverlays } from '../src/engine/bifurcation-overlays.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';

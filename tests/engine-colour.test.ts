@@ -1,6 +1,7 @@
 /** The GPU colour pass against the CPU colouring (src/colormaps.ts), on a real engine result. */
 import { describe, expect, test } from 'vitest';
-import { colormapLut, colourPixels, OUTCOME_PALETTE, resolveColourSettings } from '../src/colormaps.ts';
+import { colormapLut, colourPixels, resolveColourSettings } from '../src/colormaps.ts';
+import { OUTCOME_PALETTE } from '../src/palette.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
 import { COLORMAPS, type ColourField } from '../src/experiment/spec.ts';

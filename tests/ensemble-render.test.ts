@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAttractor } from '../src/engine/attractor-render.ts';
 import { labColours, renderBifurcation } from '../src/engine/bifurcation-render.ts';
-import { OUTCOME_PALETTE } from '../src/colormaps.ts';
+import { OUTCOME_PALETTE } from '../src/palette.ts';
 
 const at = (img: { width: number; rgba: Uint8ClampedArray }, x: number, y: number) =>
   Array.from(img.rgba.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 4));

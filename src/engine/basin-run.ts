@@ -4,7 +4,8 @@
  * slots) just before it, synchronously, so a record read or a recolouring can go on between the
  * submits of a run without either seeing the other's parameters (writeBuffer is ordered on the queue).
  */
-import { lutWords, paletteWords } from '../colormaps.ts';
+import { lutWords } from '../colormaps.ts';
+import { paletteWords } from '../palette.ts';
 import type { ColormapName } from '../experiment/spec.ts';
 import { BasinPass, type KernelVariant } from './basin-pass.ts';
 import { BufferPool } from './buffer-pool.ts';

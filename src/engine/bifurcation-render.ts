@@ -9,7 +9,8 @@
  *   rows 2s+2 … 2s+1+H      the density, log(1 + count) through the colormap, highest value on top
  * with s = stripRows. Column c of the image is column c of the result.
  */
-import { colormapLut, LUT_SIZE, OUTCOME_PALETTE, packRgba } from '../colormaps.ts';
+import { colormapLut, LUT_SIZE } from '../colormaps.ts';
+import { OUTCOME_PALETTE, packRgba } from '../palette.ts';
 import type { ColormapName } from '../experiment/spec.ts';
 import type { BifurcationResult } from '../core/ensemble.ts';
 
@@ -56,8 +57,9 @@ const DIVERGED_NONE = OUTCOME_PALETTE.converged;
 const DIVERGED_ALL = OUTCOME_PALETTE.diverged[0];
 
 /**
- * The lab's colours (src/colormaps.ts): the named colormap's LUT for the density, the outcome palette
- * for the period strip (converged, period p, chaotic; the diverged colour where nothing is bounded).
+ * The lab's colours (src/colormaps.ts, src/palette.ts): the named colormap's LUT for the density, the
+ * outcome palette for the period strip (converged, period p, chaotic; the diverged colour where
+ * nothing is bounded).
  */
 export function labColours(colormap: ColormapName): BifurcationColours {
   const lut = colormapLut(colormap);

@@ -6,7 +6,8 @@
 import colourWgsl from '../../shaders/colour.wgsl?raw';
 import fieldsWgsl from '../../shaders/fields.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
-import { fieldCode, LYAP_SCALE, PALETTE_FIXED, paletteWords, transformedRange } from '../colormaps.ts';
+import { fieldCode, LYAP_SCALE, transformedRange } from '../colormaps.ts';
+import { PALETTE_FIXED, paletteWords } from '../palette.ts';
 import type { ColourSpec } from '../core/engine.ts';
 import { dispatchSize } from './basin-pass.ts';
 import {

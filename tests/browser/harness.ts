@@ -1,6 +1,7 @@
 /**
  * Browser-test harness: a tiny static server for dist/ on 127.0.0.1 (a free port), headless
- * Chromium with SwiftShader WebGPU (or without WebGPU), and helpers that wait for <gd-lab>'s map.
+ * Chromium with SwiftShader WebGPU (or without WebGPU), and helpers that open <gd-lab>, wait for its
+ * map and read its state.
  * Nothing is downloaded: a missing browser fails loudly with the command to install it.
  *
  * What works here (Chromium 156, Debian, no GPU): `--enable-unsafe-webgpu` alone gives SwiftShader's
@@ -8,6 +9,7 @@
  * change nothing. Presenting to a WebGPU canvas destroys the device in headless mode whatever the
  * flags, so GPU pages use `?display=readback` (see tests/browser/lab.test.ts).
  */
+import { decode } from 'fast-png';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -196,6 +198,41 @@ export async function waitForInspector(page: Page): Promise<void> {
     },
     { timeout: 30_000 },
   );
+}
+
+/** Opens the lab at `url` and waits for its map. */
+export async function openLab(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await waitForMap(page);
+}
+
+/** The lab's current spec, frame counts and state, read through the element's public fields. */
+export async function labState(page: Page) {
+  return page.evaluate(() => {
+    const lab = document.querySelector('gd-lab')!;
+    return {
+      spec: lab.spec,
+      counts: lab.frame?.counts ?? null,
+      kind: lab.frame?.info.kind ?? null,
+      errors: lab.errors,
+      note: lab.engineNote,
+      hash: location.hash,
+      firstMapMs: lab.firstMapMs,
+    };
+  });
+}
+
+/** Distinct RGB colours in a screenshot of the basin map's drawing area. */
+export async function mapColours(page: Page): Promise<number> {
+  const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
+  const colours = new Set<number>();
+  for (let k = 0; k < shot.width * shot.height; k++)
+    colours.add(
+      (shot.data[k * shot.channels] << 16) |
+        (shot.data[k * shot.channels + 1] << 8) |
+        shot.data[k * shot.channels + 2],
+    );
+  return colours.size;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

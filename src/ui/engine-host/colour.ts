@@ -1,19 +1,13 @@
 /**
- * The UI's access to src/colormaps.ts: the CPU colouring (identical mapping to the GPU colour pass)
- * for the CPU backend, and the colours and ranges the legend, colorbar and export show (ranges come
- * from a frame's statistics, never from a loop over its pixels).
+ * The UI's access to src/colormaps.ts and src/palette.ts: the CPU colouring (identical mapping to
+ * the GPU colour pass) for the CPU backend, and the colours and ranges the legend, colorbar and
+ * export show (ranges come from a frame's statistics, never from a loop over its pixels).
  */
-import {
-  colormapLut,
-  colourPixels,
-  LUT_SIZE,
-  OUTCOME_PALETTE,
-  resolveColour,
-  resolveColourRange,
-} from '../../colormaps.ts';
+import { colormapLut, colourPixels, LUT_SIZE, resolveColour, resolveColourRange } from '../../colormaps.ts';
 import type { FieldRanges } from '../../core/engine.ts';
 import type { RecordColumns } from '../../core/outcome.ts';
 import type { ColormapName, ExperimentSpec } from '../../experiment/spec.ts';
+import { OUTCOME_PALETTE } from '../../palette.ts';
 import type { ColourSettings } from './backend.ts';
 
 /** RGBA of every pixel, bottom row first (the columns' order), with the columns' value ranges. */

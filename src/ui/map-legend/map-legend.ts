@@ -7,7 +7,8 @@
 import { Task, TaskStatus } from '@lit/task';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { needsDataRange, OUTCOME_PALETTE } from '../../colormaps.ts';
+import { needsDataRange } from '../../colormaps.ts';
+import { OUTCOME_PALETTE } from '../../palette.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { ColourSettings, MapFrame } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine-host/colour.ts';
