@@ -324,8 +324,9 @@ export async function run(argv: string[]): Promise<number> {
   if (choice === 'cpu') warmCpuPool();
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
   const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
-  // After the spec: a usage error is reported without waking a GPU (whose driver may print warnings).
-  if (choice !== 'cpu') await warmGpu(choice, { records, columns: true });
+  // After the spec: a usage error is reported without waking a GPU (whose driver may print warnings),
+  // and a dry run, which a login node without a GPU may make, never wakes one.
+  if (choice !== 'cpu' && !flags['dry-run']) await warmGpu(choice, { records, columns: true });
   for (const flag of ['png', 'json'] as const)
     if (typeof flags[flag] === 'string') checkWritable(flags[flag], flag);
   const piece = await runPieceFlags(flags, spec, choice);
