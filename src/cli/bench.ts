@@ -20,7 +20,8 @@ import { agreed, checkAgreement, describeAgreement, type Agreement } from './ben
 
 export const help = `gdlab bench: the basin engine against a bare GD kernel, on throughput, latency and divergent workloads
 
-usage: gdlab bench [--size N] [--iters N] [--latency-iters N] [--cpu-size N] [--repeat R] [--out FILE]
+usage: gdlab bench [--size N] [--iters N] [--latency-iters N] [--cpu-size N] [--cpu-engine-size N]
+                   [--repeat R] [--out FILE]
 
   --size N           grid N×N of every workload (default 1024)
   --iters N          iterations of the throughput and divergent workloads (default 1000)

@@ -50,8 +50,9 @@ export const PIECE_OPTIONS = {
 export const PIECE_HELP = `
 Pieces, run as separate jobs and assembled by gdlab merge (docs/SCALE-OUT.md):
   --tile K/N              the K-th of N row bands, 0 ≤ K < N, counted from the top of the picture
-  --stack NAME=A:B:n      one of n maps sweeping a third quantity (a start coordinate, lr, lr.<coord>
-                          or a parameter): member m runs at A + (m + 0.5)(B - A)/n, the pixel-centre rule
+  --stack NAME=A:B:n      one of n maps sweeping a third quantity (a start coordinate, lr, lr.<coord>,
+                          beta, beta2 or a parameter): member m runs at A + (m + 0.5)(B - A)/n, the
+                          pixel-centre rule
   --member K              which member, 0 ≤ K < n (default auto)
   --pieces DIR            where the piece writes its band PNG and NAME.piece.json (required with
                           --tile or --stack, which write nothing else)

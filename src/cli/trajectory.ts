@@ -54,7 +54,7 @@ ${optimizerHelp()}
 
 Output (float64 JSON; non-finite numbers are written as null):
   {"spec": …, "t": [k·h …], "iterates": [[x…] …], "f": […], "sharpness": […],
-   "outcome": {"name", "iter", "period", "lyapunov", "f", "sharpness", "obs0", "obs1", "final0", "final1"},
+   "outcome": {"name", "code", "iter", "period", "lyapunov", "f", "sharpness", "obs0", "obs1", "final0", "final1"},
    "flows": {"gf": [[x…] …], "me1": …, "me2": …}, "notes": [text …],
    "state": {"v": [[v…] …]} (the optimizer's vectors at each iterate: v; s; m and s; {} for GD)}
 The outcome is the whole state's (src/core/outcome.ts): the period test compares x and the optimizer's
