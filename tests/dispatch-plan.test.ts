@@ -1,7 +1,8 @@
 /**
- * How runs are cut into dispatches and submits (src/engine/dispatch-plan.ts): the parts of a run
- * follow the definition's bounds, every pixel runs every iteration exactly once and in order, each
- * dispatch is predicted under its target, and the cost model recovers a simulated device.
+ * How runs are cut into dispatches and submits (src/engine/dispatch-plan.ts, with the cost model of
+ * cost-model.ts and the heavy steps of kernel-variant.ts): the parts of a run follow the definition's
+ * bounds, every pixel runs every iteration exactly once and in order, each dispatch is predicted
+ * under its target, and the cost model recovers a simulated device.
  */
 import { describe, expect, it } from 'vitest';
 import { CostModel, fitCost, REFERENCE_STEP_WEIGHT } from '../src/engine/cost-model.ts';

@@ -84,7 +84,7 @@ export function gridRows([a, b]: [number, number], h: number): { start: number; 
 
 const pad = (k: number, n: number) => String(k).padStart(Math.max(4, String(n - 1).length), '0');
 
-/** A piece's file stem: member-0003-of-1000, tile-0012-of-0064, or both joined. */
+/** A piece's file stem: member-0003-of-1000, tile-0012-of-64, or both joined. */
 export function pieceStem(whole: Pick<PieceWhole, 'stack' | 'tiles'>, member: number | null, tile: number) {
   const parts: string[] = [];
   if (whole.stack && member !== null) parts.push(`member-${pad(member, whole.stack.n)}-of-${whole.stack.n}`);

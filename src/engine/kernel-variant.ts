@@ -67,9 +67,9 @@ export const GENERAL_GEOMETRY: GeometryVariant = {
 export const HEAVY_STEP_NODES = 300;
 
 /**
- * The GD core's overrides (shaders/gd-core.wgsl) for variant `v` in an entry point that runs every
- * part (`fused`: PARTS, and the one-step loops of short parts, apply to it alone) or one part. The
- * basin and ensemble passes both build their pipelines from these.
+ * The GD core's overrides (shaders/gd-core.wgsl; SETTLE is gd-escape.wgsl's) for variant `v` in an
+ * entry point that runs every part (`fused`: PARTS, and the one-step loops of short parts, apply to it
+ * alone) or one part. The basin and ensemble passes both build their pipelines from these.
  */
 export function coreOverrides(
   v: GeometryVariant,
@@ -93,9 +93,9 @@ export function forStep(v: GeometryVariant, nodes: number, heavy = HEAVY_STEP_NO
 }
 
 /**
- * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS,
- * EXACT_TAIL and SETTLE overrides of shaders/gd-core.wgsl): growth tracking where the window's halves
- * are shorter than GROWTH_MIN_HALF and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
+ * What a run's geometry lets its kernels leave out (the GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS and
+ * EXACT_TAIL overrides of shaders/gd-core.wgsl, SETTLE of shaders/gd-escape.wgsl): growth tracking
+ * where the window's halves are shorter than GROWTH_MIN_HALF and no exponent is computed (rule 5 then decides nothing, and rule 6 reads R2 only when λ > θ), the
  * tail's selects for T and the first half where the tail cannot meet them (M ≤ N - P), the parts
  * before the checkpoint that are empty, the four-step loops of parts that are all a few steps long
  * (whose rule 2 is then tested exactly, and the tail's too when it is short), and, in a long run,

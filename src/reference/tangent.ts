@@ -1,6 +1,6 @@
 /**
  * The Lyapunov exponent's arithmetic, shared by the float64 reference (classify.ts) and the compiled
- * kernel (kernel/basin-kernel.ts, which performs the same operations on f64x2), so that both give
+ * kernel (kernel/tangent-step.ts, which performs the same operations on f64x2), so that both give
  * the same bits.
  *
  * λ = Σ_k log‖J_k v_k‖ / (N - T) with v_k renormalised (src/core/outcome.ts, rule 4) telescopes to
