@@ -76,6 +76,10 @@ describe('decide', () => {
     expect(cpu.reason).toBe(
       'auto: the only adapter is software (SwiftShader), and the float64 CPU engine is estimated 26× faster for this spec (≈1.3 s on 2 CPU threads against ≈34 s on SwiftShader)',
     );
+    // Small times with two figures, so that they agree with the ratio beside them.
+    expect(decide('auto', sw, cost(1.12, 73), '--engine auto').reason).toMatch(
+      /estimated 65× faster for this spec \(≈1\.1 ms on 2 CPU threads against ≈73 ms on SwiftShader\)$/,
+    );
     expect(decide('auto', sw, cost(5000, 2000), '--engine auto').kind).toBe('gpu');
     expect(decide('auto', null, cost(1, 1), '--engine auto').reason).toBe(
       'auto: no WebGPU adapter, so the float64 CPU engine',
