@@ -8,6 +8,7 @@ import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import {
   blobs,
   checkNetwork,
+  checkNetworkCascade,
   checkStrangeAttractor,
   coupledMinima,
   networkBlobs,
@@ -86,6 +87,22 @@ describe('a network weight that settles on blobs', () => {
       [15.5, Outcome.PERIODIC, 8],
       [15.9, Outcome.CHAOTIC, 0],
     ]);
+  });
+
+  it('the route diagram settles from its first column: period 2, 4, 8, then chaos (float64)', async () => {
+    const cols = await checkNetworkCascade(40);
+    const periodAt = (lr: number) =>
+      cols.reduce((a, b) => (Math.abs(b.lr - lr) < Math.abs(a.lr - lr) ? b : a)).period;
+    // Left of the first doubling every column is period 2: none is still switching the unit off.
+    for (const c of cols.filter((c) => c.lr < 14.7)) expect(c.period).toBe(2);
+    // Columns at 15.05, 15.45 and 15.85 (15.95 lies in a period-12 window of the chaos).
+    expect([15.05, 15.45, 15.85].map(periodAt)).toEqual([4, 8, null]);
+  });
+
+  it('the two chaotic bands merge into one between h = 16.1 and 16.4 (float64)', async () => {
+    expect((await networkBlobs(32, 16.1)).blobs).toBe(2);
+    expect((await networkBlobs(32, 16.4)).blobs).toBe(1);
+    expect(entry.paragraphs[1]).toContain('merge near h = 16.25');
   });
 
   it('mean λ = 0.215 in float64 and float32 within 0.01; the second unit is switched off', async () => {

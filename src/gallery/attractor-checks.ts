@@ -11,7 +11,14 @@ import { compileObjective } from '../objective/compile.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
 import { densityReport } from '../core/density.ts';
-import { NETWORK_BOX, networkDensity, networkSpec, STRANGE_BOX, strangeSpec } from './attractor-entries.ts';
+import {
+  NETWORK_BOX,
+  networkCascade,
+  networkDensity,
+  networkSpec,
+  STRANGE_BOX,
+  strangeSpec,
+} from './attractor-entries.ts';
 
 /** An attractor spec with fewer samples or kept steps (the tests run small), validated again. */
 export function smaller(spec: ExperimentSpec, samples?: number, keep?: number): ExperimentSpec {
@@ -123,11 +130,15 @@ export function blobs(counts: ArrayLike<number>): { blobs: number; gap: number }
   return { blobs: runs, gap: gap / counts.length };
 }
 
-/** The long-run histogram of x1 (the entry's density, float64): its blobs, widest gap, bounded starts. */
+/**
+ * The long-run histogram of x1 (the entry's density, float64; at another rate `lr` when given): its
+ * blobs, widest gap, bounded starts.
+ */
 export async function networkBlobs(
   samples?: number,
+  lr?: number,
 ): Promise<{ blobs: number; gap: number; bounded: number }> {
-  const spec = smaller(networkDensity, samples);
+  const spec = smaller(lr === undefined ? networkDensity : parseSpec({ ...networkDensity, lr }), samples);
   const { objective, plan } = prepareEnsemble(spec);
   const report = densityReport(await runEnsembleCpu(spec, objective, plan));
   return { ...blobs(report.counts), bounded: report.bounded };
@@ -151,6 +162,14 @@ export async function checkNetwork(
     : await runEnsembleCpu(spec, objective, plan);
   const { lyapunov, bounded, period } = attractorReport(r);
   return { lyapunov, bounded, period, offUnit: r.stats.max[0] };
+}
+
+/** The entry's route diagram (float64, `columns` wide): h and the common period of each column. */
+export async function checkNetworkCascade(columns = 40): Promise<{ lr: number; period: number | null }[]> {
+  const spec = parseSpec({ ...networkCascade, size: [columns, networkCascade.size[1]] });
+  const { objective, plan } = prepareEnsemble(spec);
+  const result = await runEnsembleCpu(spec, objective, plan);
+  return Array.from(plan.values, (lr, c) => ({ lr, period: result.stats.period[c] }));
 }
 
 /** GD on the network from its preset start at rates along the route (float64): outcome and period. */
