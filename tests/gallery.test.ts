@@ -6,6 +6,7 @@ import {
   boundaryDimension,
   checkBalancing,
   checkEdgeOfStability,
+  checkEosMap,
   checkEscape,
   checkGibbs,
   checkMfBifurcation,
@@ -168,6 +169,21 @@ describe('6. edge of stability', () => {
       }
     }
     expect(rows.filter((r) => 2 / r.h < r.flowLimit).length).toBe(3);
+  });
+  it('the map: converged pixels follow min(2/h, flow limit) within 1%; the upper right diverges', () => {
+    const m = checkEosMap(64, 32);
+    expect(m.converged).toBeGreaterThan(1400);
+    expect(m.worst).toBeLessThan(0.01);
+    // A fifth of the map diverges, all of it at large h and large x₀, as the text says.
+    expect(m.diverged).toBeGreaterThan(300);
+    expect(m.minDivergedH).toBeGreaterThan(0.08);
+    expect(m.minDivergedX0).toBeGreaterThan(3.7);
+  });
+  it('from the entry’s start GD diverges from h = 0.1302 on, just past its largest rate', () => {
+    const [at13, past] = checkEdgeOfStability([0.13, 0.1302]);
+    expect(at13.escape).toBeNull();
+    expect(at13.sharpness).toBeLessThan(2 / 0.13);
+    expect(past.escape).not.toBeNull();
   });
 });
 

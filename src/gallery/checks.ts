@@ -10,6 +10,7 @@ import { classifyTrajectory } from '../reference/classify.ts';
 import { sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { runGrid } from '../reference/grid.ts';
+import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { prepareEnsemble } from '../core/ensemble.ts';
 import { densityReport, type DensityReport } from '../core/density.ts';
@@ -261,6 +262,8 @@ export interface EosRow {
   peak: number;
   /** Gradient flow's limit: 2√((x₀² - y₀²)² + 4). */
   flowLimit: number;
+  /** Escape iteration, or null when GD stayed bounded. */
+  escape: number | null;
 }
 
 export function checkEdgeOfStability(lrs = [0.04, 0.07, 0.1, 0.13], iterations = 4000): EosRow[] {
@@ -275,8 +278,49 @@ export function checkEdgeOfStability(lrs = [0.04, 0.07, 0.1, 0.13], iterations =
       sharpness: s[s.length - 1],
       peak: Math.max(...s.slice(Math.floor(s.length / 10))),
       flowLimit,
+      escape: t.escape,
     };
   });
+}
+
+export interface EosMap {
+  /** Largest |s - min(2/h, flow limit of x₀)| / min(…) over the pixels that converged. */
+  worst: number;
+  converged: number;
+  diverged: number;
+  /** Least h and least x₀ among diverged pixels (Infinity: none). */
+  minDivergedH: number;
+  minDivergedX0: number;
+}
+
+/** The entry's map (float64, width × height): its final sharpness against 2/h or the flow's limit. */
+export function checkEosMap(width = 64, height = 32): EosMap {
+  const spec = resized(entrySpec('edge-of-stability'), { size: [width, height] });
+  const { columns } = runGrid(spec, compiled(spec));
+  const y0 = spec.x0[1];
+  const out: EosMap = {
+    worst: 0,
+    converged: 0,
+    diverged: 0,
+    minDivergedH: Infinity,
+    minDivergedX0: Infinity,
+  };
+  for (let j = 0; j < height; j++)
+    for (let i = 0; i < width; i++) {
+      const k = j * width + i;
+      const h = axisValue(spec.plane.u, i, width);
+      const x0 = axisValue(spec.plane.v, j, height);
+      if (columns.outcome[k] === Outcome.DIVERGED) {
+        out.diverged++;
+        out.minDivergedH = Math.min(out.minDivergedH, h);
+        out.minDivergedX0 = Math.min(out.minDivergedX0, x0);
+      } else if (columns.outcome[k] === Outcome.CONVERGED) {
+        out.converged++;
+        const target = Math.min(2 / h, 2 * Math.sqrt((x0 * x0 - y0 * y0) ** 2 + 4));
+        out.worst = Math.max(out.worst, Math.abs(columns.sharpness[k] - target) / target);
+      }
+    }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
