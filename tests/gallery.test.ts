@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundaryDimension,
+  checkBalanceMap,
   checkBalancing,
   checkEdgeOfStability,
   checkEosMap,
@@ -165,9 +166,15 @@ describe('5. balancing', () => {
     expect(at19.converged).toBe(true);
     expect(at19.balance).toBeLessThan(0.5);
   });
-  it('beyond 4/L it does not converge', () => {
+  it('beyond 4/L it diverges', () => {
     expect(4 / L).toBeLessThan(0.26);
-    expect(rows.find((r) => r.h === 0.26)!.converged).toBe(false);
+    expect(rows.find((r) => r.h === 0.26)!.diverged).toBe(true);
+  });
+  it('on the map every converged pixel is within the bound, and every other one diverged', () => {
+    const m = checkBalanceMap(64, 32);
+    expect(m.converged).toBeGreaterThan(1500);
+    expect(m.excess).toBeLessThanOrEqual(0);
+    expect(m.converged + m.diverged).toBe(64 * 32);
   });
 });
 

@@ -230,6 +230,7 @@ export function checkEscape(width = 24, height = 16): EscapeColumns {
 export interface BalanceRow {
   h: number;
   converged: boolean;
+  diverged: boolean;
   balance: number;
   bound: number;
 }
@@ -246,9 +247,34 @@ export function checkBalancing(lrs?: number[]): { L: number; rows: BalanceRow[] 
       settings: { lyapunov: false, tol: 1e-9 },
     });
     const converged = r.outcome === Outcome.CONVERGED;
-    return { h, converged, balance: Math.abs(r.final0 - r.final1), bound: Math.sqrt(Math.max(0, 2 / h - 2)) };
+    const diverged = r.outcome === Outcome.DIVERGED;
+    const bound = Math.sqrt(Math.max(0, 2 / h - 2));
+    return { h, converged, diverged, balance: Math.abs(r.final0 - r.final1), bound };
   });
   return { L, rows };
+}
+
+/**
+ * The entry's map (float64, width × height): pixels converged, diverged, and the largest excess of a
+ * converged pixel's |x∞ - y∞| over √(2/h - 2) (negative: every one within the bound).
+ */
+export function checkBalanceMap(
+  width = 64,
+  height = 32,
+): { converged: number; diverged: number; excess: number } {
+  const spec = resized(entrySpec('balancing'), { size: [width, height] });
+  const { columns } = runGrid(spec, compiled(spec));
+  let converged = 0;
+  let diverged = 0;
+  let excess = -Infinity;
+  for (let k = 0; k < width * height; k++) {
+    if (columns.outcome[k] === Outcome.DIVERGED) diverged++;
+    if (columns.outcome[k] !== Outcome.CONVERGED) continue;
+    converged++;
+    const h = axisValue(spec.plane.u, k % width, width);
+    excess = Math.max(excess, columns.obs0[k] - Math.sqrt(2 / h - 2));
+  }
+  return { converged, diverged, excess };
 }
 
 // ---------------------------------------------------------------------------------------------
