@@ -4,10 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   boundaryDimension,
-  checkBalanceMap,
   checkBalancing,
   checkEdgeOfStability,
-  checkEosMap,
   checkEscape,
   checkGibbs,
   checkMfBifurcation,
@@ -15,6 +13,8 @@ import {
   checkRegimes,
   diagonalWindows,
 } from '../src/gallery/checks.ts';
+import { checkBalanceMap, checkEosMap, checkRegimesMap } from '../src/gallery/map-checks.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { GALLERY, MF_WINDOWS, getGalleryEntry } from '../src/gallery/entries.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
 
@@ -47,6 +47,25 @@ describe('1. regimes of x²/2', () => {
     expect([a.monotone, a.alternating, a.diverged]).toEqual([true, false, false]);
     expect([b.monotone, b.alternating, b.fDecreasing, b.diverged]).toEqual([false, true, true, false]);
     expect([c.fDecreasing, c.diverged]).toEqual([false, true]);
+  });
+  it('the map: starts converge below h = 2 (unsettled just below), escape then diverge above, sooner for larger h', () => {
+    const rows = checkRegimesMap(16, 128);
+    const only = (lo: number, hi: number, outcomes: Outcome[]) => {
+      const band = rows.filter((r) => r.h > lo && r.h < hi);
+      expect(band.length).toBeGreaterThan(0);
+      for (const r of band)
+        for (const o of Object.keys(r.counts).map(Number)) expect(outcomes, `h = ${r.h}`).toContain(o);
+      return band;
+    };
+    only(0, 1.97, [Outcome.CONVERGED]);
+    const below = only(1.97, 2, [Outcome.CONVERGED, Outcome.UNSETTLED]);
+    expect(below.some((r) => r.counts[Outcome.UNSETTLED])).toBe(true);
+    const above = only(2, 2.04, [Outcome.ESCAPING, Outcome.DIVERGED]);
+    expect(above.some((r) => r.counts[Outcome.ESCAPING])).toBe(true);
+    const diverged = only(2.05, Infinity, [Outcome.DIVERGED]);
+    for (let k = 1; k < diverged.length; k++)
+      expect(diverged[k].firstEscape).toBeLessThanOrEqual(diverged[k - 1].firstEscape);
+    expect(diverged.at(-1)!.firstEscape).toBeLessThan(diverged[0].firstEscape / 3);
   });
   it('errors at fixed T shrink by about 2, 4, 8 for orders 0, 1, 2 when h halves', () => {
     expect(r.ratios.gf).toBeGreaterThan(1.8);

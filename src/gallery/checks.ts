@@ -10,7 +10,6 @@ import { classifyTrajectory } from '../reference/classify.ts';
 import { sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { runGrid } from '../reference/grid.ts';
-import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { prepareEnsemble } from '../core/ensemble.ts';
 import { densityReport, type DensityReport } from '../core/density.ts';
@@ -254,29 +253,6 @@ export function checkBalancing(lrs?: number[]): { L: number; rows: BalanceRow[] 
   return { L, rows };
 }
 
-/**
- * The entry's map (float64, width × height): pixels converged, diverged, and the largest excess of a
- * converged pixel's |x∞ - y∞| over √(2/h - 2) (negative: every one within the bound).
- */
-export function checkBalanceMap(
-  width = 64,
-  height = 32,
-): { converged: number; diverged: number; excess: number } {
-  const spec = resized(entrySpec('balancing'), { size: [width, height] });
-  const { columns } = runGrid(spec, compiled(spec));
-  let converged = 0;
-  let diverged = 0;
-  let excess = -Infinity;
-  for (let k = 0; k < width * height; k++) {
-    if (columns.outcome[k] === Outcome.DIVERGED) diverged++;
-    if (columns.outcome[k] !== Outcome.CONVERGED) continue;
-    converged++;
-    const h = axisValue(spec.plane.u, k % width, width);
-    excess = Math.max(excess, columns.obs0[k] - Math.sqrt(2 / h - 2));
-  }
-  return { converged, diverged, excess };
-}
-
 // ---------------------------------------------------------------------------------------------
 // 6. Edge of stability
 
@@ -307,46 +283,6 @@ export function checkEdgeOfStability(lrs = [0.04, 0.07, 0.1, 0.13], iterations =
       escape: t.escape,
     };
   });
-}
-
-export interface EosMap {
-  /** Largest |s - min(2/h, flow limit of x₀)| / min(…) over the pixels that converged. */
-  worst: number;
-  converged: number;
-  diverged: number;
-  /** Least h and least x₀ among diverged pixels (Infinity: none). */
-  minDivergedH: number;
-  minDivergedX0: number;
-}
-
-/** The entry's map (float64, width × height): its final sharpness against 2/h or the flow's limit. */
-export function checkEosMap(width = 64, height = 32): EosMap {
-  const spec = resized(entrySpec('edge-of-stability'), { size: [width, height] });
-  const { columns } = runGrid(spec, compiled(spec));
-  const y0 = spec.x0[1];
-  const out: EosMap = {
-    worst: 0,
-    converged: 0,
-    diverged: 0,
-    minDivergedH: Infinity,
-    minDivergedX0: Infinity,
-  };
-  for (let j = 0; j < height; j++)
-    for (let i = 0; i < width; i++) {
-      const k = j * width + i;
-      const h = axisValue(spec.plane.u, i, width);
-      const x0 = axisValue(spec.plane.v, j, height);
-      if (columns.outcome[k] === Outcome.DIVERGED) {
-        out.diverged++;
-        out.minDivergedH = Math.min(out.minDivergedH, h);
-        out.minDivergedX0 = Math.min(out.minDivergedX0, x0);
-      } else if (columns.outcome[k] === Outcome.CONVERGED) {
-        out.converged++;
-        const target = Math.min(2 / h, 2 * Math.sqrt((x0 * x0 - y0 * y0) ** 2 + 4));
-        out.worst = Math.max(out.worst, Math.abs(columns.sharpness[k] - target) / target);
-      }
-    }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
