@@ -13,6 +13,7 @@ import {
   coupledMinima,
   networkBlobs,
   networkRoute,
+  strangeBasinMap,
   strangeStarts,
 } from '../src/gallery/attractor-checks.ts';
 import { Outcome } from '../src/core/outcome.ts';
@@ -39,6 +40,16 @@ describe('a strange attractor of GD in the plane', () => {
     const s = strangeStarts(8);
     expect(s.chaotic).toBe(64);
     expect(s.minLyapunov).toBeGreaterThan(0.3);
+  });
+
+  it('the basin map: starts nearer the anti-phase minima end on a period-2 orbit around them (float64)', () => {
+    const m = strangeBasinMap(32);
+    expect(m.counts.periodic).toEqual({ 2: m.antiPhase });
+    expect(m.antiPhase).toBeGreaterThan(200);
+    // The orbit's points lie within 0.26 of the minimum (±0.894, ∓0.894): it is around that minimum.
+    expect(m.farthest).toBeLessThan(0.3);
+    expect(m.counts.converged).toBe(0);
+    expect(m.square.chaotic).toBe(m.square.total);
   });
 
   it('all 512 starts stay bounded with no period, mean λ = 0.442 in float64', async () => {

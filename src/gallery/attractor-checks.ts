@@ -5,11 +5,13 @@
  */
 import { attractorReport, type AttractorReport } from '../core/attractor.ts';
 import { prepareEnsemble, type EnsembleEngine } from '../core/ensemble.ts';
-import { Outcome } from '../core/outcome.ts';
+import { countOutcomes, Outcome } from '../core/outcome.ts';
+import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
+import { runGrid } from '../reference/grid.ts';
 import { densityReport } from '../core/density.ts';
 import {
   NETWORK_BOX,
@@ -17,6 +19,7 @@ import {
   networkDensity,
   networkSpec,
   STRANGE_BOX,
+  strangeBasins,
   strangeSpec,
 } from './attractor-entries.ts';
 
@@ -99,6 +102,41 @@ export function strangeStarts(n = 8): { chaotic: number; total: number; minLyapu
       }
     }
   return { chaotic, total: n * n, minLyapunov };
+}
+
+/**
+ * The entry's basin variant at n × n (float64): outcomes over the whole map, the periodic pixels whose
+ * final point lies in an anti-phase quadrant (x·y < 0), its farthest distance from the nearer anti-phase
+ * minimum, and the chaotic pixels among those whose start lies in the entry's square.
+ */
+export function strangeBasinMap(n = 32): {
+  counts: ReturnType<typeof countOutcomes>;
+  antiPhase: number;
+  farthest: number;
+  square: { total: number; chaotic: number };
+} {
+  const spec = parseSpec({ ...strangeBasins, size: [n, n] });
+  const { columns } = runGrid(
+    spec,
+    compileObjective({ expr: spec.objective.expr, params: spec.objective.params }),
+  );
+  const a = coupledMinima()[1].at[0];
+  let antiPhase = 0;
+  let farthest = 0;
+  const square = { total: 0, chaotic: 0 };
+  for (let k = 0; k < n * n; k++) {
+    const [x, y] = [columns.final0[k], columns.final1[k]];
+    if (columns.outcome[k] === Outcome.PERIODIC && x * y < 0) {
+      antiPhase++;
+      farthest = Math.max(farthest, Math.hypot(Math.abs(x) - a, Math.abs(y) - a));
+    }
+    const start = [axisValue(spec.plane.u, k % n, n), axisValue(spec.plane.v, Math.floor(k / n), n)];
+    if (start.every((s, i) => s >= STRANGE_BOX.min[i] && s <= STRANGE_BOX.max[i])) {
+      square.total++;
+      if (columns.outcome[k] === Outcome.CHAOTIC) square.chaotic++;
+    }
+  }
+  return { counts: countOutcomes(columns), antiPhase, farthest, square };
 }
 
 /** The entry's attractor: bounded starts, the common period (none), the mean exponent. */
@@ -192,7 +230,12 @@ export function networkRoute(
 /** The numbers of an attractor entry for `gdlab gallery` (float64); null for other entries. */
 export async function attractorNumbers(id: string): Promise<unknown> {
   if (id === 'strange-attractor')
-    return { minima: coupledMinima(), starts: strangeStarts(), attractor: await checkStrangeAttractor() };
+    return {
+      minima: coupledMinima(),
+      starts: strangeStarts(),
+      attractor: await checkStrangeAttractor(),
+      basins: strangeBasinMap(),
+    };
   if (id === 'network-blobs')
     return { blobs: await networkBlobs(), attractor: await checkNetwork(), route: networkRoute() };
   return null;
