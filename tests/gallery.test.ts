@@ -17,6 +17,8 @@ import { checkBalanceMap, checkEosMap, checkRegimesMap } from '../src/gallery/ma
 import { Outcome } from '../src/core/outcome.ts';
 import { GALLERY, MF_WINDOWS, getGalleryEntry } from '../src/gallery/entries.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
+import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
+import { withDevice } from './helpers/gpu.ts';
 
 describe('gallery entries', () => {
   it('every entry has a valid spec, two paragraphs and a claim', () => {
@@ -36,6 +38,9 @@ describe('gallery entries', () => {
     for (const e of GALLERY) {
       expect(parseSpec(JSON.parse(JSON.stringify(e.spec)))).toEqual(e.spec);
       expect(e.paragraphs.every((p) => p.length > 100)).toBe(true);
+      // The claim's numbers are shown beside a picture the GPU may have drawn in float32: each says
+      // the precision it was checked in.
+      expect(e.claim, e.id).toMatch(/float64/);
     }
   });
 });
@@ -141,6 +146,16 @@ describe('3. chaos samples the Gibbs distribution', () => {
     expect(bias).toBeGreaterThan(0.01); // the prediction is only first order in h
     expect(report.l1!).toBeLessThan(bound);
     expect(report.l1!).toBeGreaterThan(bias / 2);
+  });
+  it('the picture as the GPU draws it, in float32, keeps the same bound', async () => {
+    // Chaotic orbits part from float64 within tens of steps; the histogram of 256 × 2000 does not.
+    const [f32, f64] = await withDevice(async (device) => [
+      await checkGibbs(undefined, new GpuEnsembleEngine(device)),
+      await checkGibbs(),
+    ]);
+    expect(f32.report.bounded).toBe(256);
+    expect(f32.report.l1!).toBeLessThan(f64.bound);
+    expect(Math.abs(f32.report.l1! - f64.report.l1!)).toBeLessThan(0.01);
   });
 });
 

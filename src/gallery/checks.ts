@@ -11,7 +11,7 @@ import { sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { runGrid } from '../reference/grid.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
-import { prepareEnsemble } from '../core/ensemble.ts';
+import { prepareEnsemble, type EnsembleEngine } from '../core/ensemble.ts';
 import { densityReport, type DensityReport } from '../core/density.ts';
 import { binEdges, gibbsDensity, l1Distance } from '../gibbs.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
@@ -165,17 +165,20 @@ export async function checkMfBifurcation(columns = 96): Promise<{ lr: number; pe
 // 3. Gibbs distribution
 
 /**
- * The long-run density of the entry (float64) and the bound its text claims: the L1 distance between
- * the exact stationary Gaussian of quadratic f₀ (variance hσ²/(2 - h), σ² = A²/2) and the Gibbs
- * prediction, plus 0.03 for the histogram's sampling error and the law's non-Gaussian shape.
+ * The long-run density of the entry (float64, or on `engine`) and the bound its text claims: the L1
+ * distance between the exact stationary Gaussian of quadratic f₀ (variance hσ²/(2 - h), σ² = A²/2)
+ * and the Gibbs prediction, plus 0.03 for the histogram's sampling error and the law's non-Gaussian
+ * shape.
  */
 export async function checkGibbs(
   samples?: number,
+  engine?: EnsembleEngine,
 ): Promise<{ report: DensityReport; bias: number; bound: number }> {
   let spec = entrySpec('gibbs');
   if (samples) spec = resized(spec, { ensemble: { ...spec.ensemble, samples } });
   const { objective, plan } = prepareEnsemble(spec);
-  const report = densityReport(await runEnsembleCpu(spec, objective, plan));
+  const run = engine ? engine.runEnsemble(spec, objective, plan) : runEnsembleCpu(spec, objective, plan);
+  const report = densityReport(await run);
   const h = spec.lr;
   const A = spec.objective.params.A;
   const edges = binEdges(report.edges[0], report.edges[report.edges.length - 1], report.density.length);

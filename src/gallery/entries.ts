@@ -133,7 +133,7 @@ export const GALLERY: GalleryEntry[] = [
         '1 < h < 2 no real one-dimensional flow produces the sign flips, whatever the order. The table below ' +
         'gives the errors; the inspector draws GD against the three flows at four rates.',
     ],
-    claim: 'error ratios at T = 2.4 when h halves from 0.1: about 2, 4, 8 for orders 0, 1, 2',
+    claim: 'error ratios at T = 2.4 when h halves from 0.1: about 2, 4, 8 for orders 0, 1, 2 (float64)',
   },
   {
     id: 'mf-periodic',
@@ -152,7 +152,7 @@ export const GALLERY: GalleryEntry[] = [
         'period 4 after the next doubling, a period-3 window near h = 1.455 and period 4 again near h = 1.835. ' +
         'The variants show the basin maps at those rates, coloured by period.',
     ],
-    claim: 'h = 1.9: no periodic start; h = 1.1, 1.25, 1.455, 1.835: periods 2, 4, 3, 4 attract',
+    claim: 'h = 1.9: no periodic start; h = 1.1, 1.25, 1.455, 1.835: periods 2, 4, 3, 4 attract (float64)',
   },
   {
     id: 'gibbs',
@@ -185,7 +185,9 @@ export const GALLERY: GalleryEntry[] = [
         'not T, so the L1 distance does not vanish; it is bounded by the distance between the two Gaussians ' +
         'plus the histogram’s sampling error: the bound the line above states.',
     ],
-    claim: 'L1(histogram, Gibbs) below L1(exact stationary Gaussian, Gibbs) + 0.03 at h = 0.1',
+    claim:
+      'L1(histogram, Gibbs) below L1(exact stationary Gaussian, Gibbs) + 0.03 at h = 0.1, in float64 and in ' +
+      'float32 on the GPU',
   },
   {
     id: 'escape',
@@ -214,7 +216,7 @@ export const GALLERY: GalleryEntry[] = [
     ],
     claim:
       'h < 0.01 stays within 2πε of its start; for 0.025 < h < 0.05 a start still ends beyond |x| = 0.5; ' +
-      'h > 0.07 ends within 4√T of 0; for h > 0.2 the pooled rms is √T within 20%',
+      'h > 0.07 ends within 4√T of 0; for h > 0.2 the pooled rms is √T within 20% (float64)',
   },
   {
     id: 'balancing',
@@ -241,7 +243,7 @@ export const GALLERY: GalleryEntry[] = [
         'balance improves with h across most of the window (from 3.75 below 2/L to about 0.4 at h = 0.19), but ' +
         'not monotonically near 4/L, where GD wanders before it lands; beyond 4/L it diverges.',
     ],
-    claim: '|x∞ - y∞| ≤ √(2/h - 2) for every convergent h; 3.75 below 2/L, < 0.5 at h = 0.19',
+    claim: '|x∞ - y∞| ≤ √(2/h - 2) for every convergent h; 3.75 below 2/L, < 0.5 at h = 0.19 (float64)',
   },
   {
     id: 'edge-of-stability',
@@ -271,7 +273,7 @@ export const GALLERY: GalleryEntry[] = [
     ],
     claim:
       'final sharpness within 1% below 2/h for h = 0.07, 0.1, 0.13; ≈ 32.2 for h = 0.04; on the map, within 1% of ' +
-      'min(2/h, flow limit) wherever GD converges, divergence only for h > 0.08',
+      'min(2/h, flow limit) wherever GD converges, divergence only for h > 0.08 (float64)',
   },
   {
     id: 'fractal',
@@ -291,7 +293,7 @@ export const GALLERY: GalleryEntry[] = [
         'same window) at every zoom level: a smooth boundary gives 1, this one about 1.7. Finite iterations ' +
         'blur the finest scales: a trajectory that escapes after step 500 counts as bounded.',
     ],
-    claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100',
+    claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100 (float64)',
   },
   ...ATTRACTOR_ENTRIES,
   // Optimizers beyond plain GD (optimizer-entries.ts).

@@ -71,7 +71,7 @@ export const OPTIMIZER_ENTRIES: GalleryEntry[] = [
         'far-from-normal map can even come out positive.',
     ],
     claim:
-      'edge of convergence within one pixel of h = 2(1 + β) in every row (β ≤ 0.98); exponent ½ ln β within 0.01 where (1 − √β)² < h < (1 + √β)²',
+      'edge of convergence within one pixel of h = 2(1 + β) in every row (β ≤ 0.98); exponent ½ ln β within 0.01 where (1 − √β)² < h < (1 + √β)² (float64)',
   },
   {
     id: 'adam-bursts',
@@ -97,6 +97,6 @@ export const OPTIMIZER_ENTRIES: GalleryEntry[] = [
         'fans out to ±0.25h are the bursts.',
     ],
     claim:
-      'no column diverges up to h = 5; max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00',
+      'no column diverges up to h = 5; max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00 (float64)',
   },
 ];
