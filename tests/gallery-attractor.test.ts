@@ -8,10 +8,12 @@ import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import {
   blobs,
   checkNetwork,
+  checkNetworkCascade,
   checkStrangeAttractor,
   coupledMinima,
   networkBlobs,
   networkRoute,
+  strangeBasinMap,
   strangeStarts,
 } from '../src/gallery/attractor-checks.ts';
 import { Outcome } from '../src/core/outcome.ts';
@@ -38,6 +40,16 @@ describe('a strange attractor of GD in the plane', () => {
     const s = strangeStarts(8);
     expect(s.chaotic).toBe(64);
     expect(s.minLyapunov).toBeGreaterThan(0.3);
+  });
+
+  it('the basin map: starts nearer the anti-phase minima end on a period-2 orbit around them (float64)', () => {
+    const m = strangeBasinMap(32);
+    expect(m.counts.periodic).toEqual({ 2: m.antiPhase });
+    expect(m.antiPhase).toBeGreaterThan(200);
+    // The orbit's points lie within 0.26 of the minimum (±0.894, ∓0.894): it is around that minimum.
+    expect(m.farthest).toBeLessThan(0.3);
+    expect(m.counts.converged).toBe(0);
+    expect(m.square.chaotic).toBe(m.square.total);
   });
 
   it('all 512 starts stay bounded with no period, mean λ = 0.442 in float64', async () => {
@@ -86,6 +98,22 @@ describe('a network weight that settles on blobs', () => {
       [15.5, Outcome.PERIODIC, 8],
       [15.9, Outcome.CHAOTIC, 0],
     ]);
+  });
+
+  it('the route diagram settles from its first column: period 2, 4, 8, then chaos (float64)', async () => {
+    const cols = await checkNetworkCascade(40);
+    const periodAt = (lr: number) =>
+      cols.reduce((a, b) => (Math.abs(b.lr - lr) < Math.abs(a.lr - lr) ? b : a)).period;
+    // Left of the first doubling every column is period 2: none is still switching the unit off.
+    for (const c of cols.filter((c) => c.lr < 14.7)) expect(c.period).toBe(2);
+    // Columns at 15.05, 15.45 and 15.85 (15.95 lies in a period-12 window of the chaos).
+    expect([15.05, 15.45, 15.85].map(periodAt)).toEqual([4, 8, null]);
+  });
+
+  it('the two chaotic bands merge into one between h = 16.1 and 16.4 (float64)', async () => {
+    expect((await networkBlobs(32, 16.1)).blobs).toBe(2);
+    expect((await networkBlobs(32, 16.4)).blobs).toBe(1);
+    expect(entry.paragraphs[1]).toContain('merge near h = 16.25');
   });
 
   it('mean λ = 0.215 in float64 and float32 within 0.01; the second unit is switched off', async () => {

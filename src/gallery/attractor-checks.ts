@@ -5,13 +5,23 @@
  */
 import { attractorReport, type AttractorReport } from '../core/attractor.ts';
 import { prepareEnsemble, type EnsembleEngine } from '../core/ensemble.ts';
-import { Outcome } from '../core/outcome.ts';
+import { countOutcomes, Outcome } from '../core/outcome.ts';
+import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
+import { runGrid } from '../reference/grid.ts';
 import { densityReport } from '../core/density.ts';
-import { NETWORK_BOX, networkDensity, networkSpec, STRANGE_BOX, strangeSpec } from './attractor-entries.ts';
+import {
+  NETWORK_BOX,
+  networkCascade,
+  networkDensity,
+  networkSpec,
+  STRANGE_BOX,
+  strangeBasins,
+  strangeSpec,
+} from './attractor-entries.ts';
 
 /** An attractor spec with fewer samples or kept steps (the tests run small), validated again. */
 export function smaller(spec: ExperimentSpec, samples?: number, keep?: number): ExperimentSpec {
@@ -94,6 +104,41 @@ export function strangeStarts(n = 8): { chaotic: number; total: number; minLyapu
   return { chaotic, total: n * n, minLyapunov };
 }
 
+/**
+ * The entry's basin variant at n × n (float64): outcomes over the whole map, the periodic pixels whose
+ * final point lies in an anti-phase quadrant (x·y < 0), its farthest distance from the nearer anti-phase
+ * minimum, and the chaotic pixels among those whose start lies in the entry's square.
+ */
+export function strangeBasinMap(n = 32): {
+  counts: ReturnType<typeof countOutcomes>;
+  antiPhase: number;
+  farthest: number;
+  square: { total: number; chaotic: number };
+} {
+  const spec = parseSpec({ ...strangeBasins, size: [n, n] });
+  const { columns } = runGrid(
+    spec,
+    compileObjective({ expr: spec.objective.expr, params: spec.objective.params }),
+  );
+  const a = coupledMinima()[1].at[0];
+  let antiPhase = 0;
+  let farthest = 0;
+  const square = { total: 0, chaotic: 0 };
+  for (let k = 0; k < n * n; k++) {
+    const [x, y] = [columns.final0[k], columns.final1[k]];
+    if (columns.outcome[k] === Outcome.PERIODIC && x * y < 0) {
+      antiPhase++;
+      farthest = Math.max(farthest, Math.hypot(Math.abs(x) - a, Math.abs(y) - a));
+    }
+    const start = [axisValue(spec.plane.u, k % n, n), axisValue(spec.plane.v, Math.floor(k / n), n)];
+    if (start.every((s, i) => s >= STRANGE_BOX.min[i] && s <= STRANGE_BOX.max[i])) {
+      square.total++;
+      if (columns.outcome[k] === Outcome.CHAOTIC) square.chaotic++;
+    }
+  }
+  return { counts: countOutcomes(columns), antiPhase, farthest, square };
+}
+
 /** The entry's attractor: bounded starts, the common period (none), the mean exponent. */
 export async function checkStrangeAttractor(
   engine?: EnsembleEngine,
@@ -123,11 +168,15 @@ export function blobs(counts: ArrayLike<number>): { blobs: number; gap: number }
   return { blobs: runs, gap: gap / counts.length };
 }
 
-/** The long-run histogram of x1 (the entry's density, float64): its blobs, widest gap, bounded starts. */
+/**
+ * The long-run histogram of x1 (the entry's density, float64; at another rate `lr` when given): its
+ * blobs, widest gap, bounded starts.
+ */
 export async function networkBlobs(
   samples?: number,
+  lr?: number,
 ): Promise<{ blobs: number; gap: number; bounded: number }> {
-  const spec = smaller(networkDensity, samples);
+  const spec = smaller(lr === undefined ? networkDensity : parseSpec({ ...networkDensity, lr }), samples);
   const { objective, plan } = prepareEnsemble(spec);
   const report = densityReport(await runEnsembleCpu(spec, objective, plan));
   return { ...blobs(report.counts), bounded: report.bounded };
@@ -153,6 +202,14 @@ export async function checkNetwork(
   return { lyapunov, bounded, period, offUnit: r.stats.max[0] };
 }
 
+/** The entry's route diagram (float64, `columns` wide): h and the common period of each column. */
+export async function checkNetworkCascade(columns = 40): Promise<{ lr: number; period: number | null }[]> {
+  const spec = parseSpec({ ...networkCascade, size: [columns, networkCascade.size[1]] });
+  const { objective, plan } = prepareEnsemble(spec);
+  const result = await runEnsembleCpu(spec, objective, plan);
+  return Array.from(plan.values, (lr, c) => ({ lr, period: result.stats.period[c] }));
+}
+
 /** GD on the network from its preset start at rates along the route (float64): outcome and period. */
 export function networkRoute(
   lrs = [13.5, 15, 15.5, 15.9],
@@ -173,7 +230,12 @@ export function networkRoute(
 /** The numbers of an attractor entry for `gdlab gallery` (float64); null for other entries. */
 export async function attractorNumbers(id: string): Promise<unknown> {
   if (id === 'strange-attractor')
-    return { minima: coupledMinima(), starts: strangeStarts(), attractor: await checkStrangeAttractor() };
+    return {
+      minima: coupledMinima(),
+      starts: strangeStarts(),
+      attractor: await checkStrangeAttractor(),
+      basins: strangeBasinMap(),
+    };
   if (id === 'network-blobs')
     return { blobs: await networkBlobs(), attractor: await checkNetwork(), route: networkRoute() };
   return null;

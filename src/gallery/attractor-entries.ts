@@ -73,11 +73,15 @@ export const networkDensity: ExperimentSpec = parseSpec({
   ensemble: { samples: 256, box: NETWORK_BOX, keep: 4000, observable: 'x1', bins: 64, range: null },
 });
 
-/** The route there: long-run x1 against h, from convergence through period doubling to the two blobs. */
+/**
+ * The route there: long-run x1 against h, through period doubling to the two blobs. It starts at
+ * h = 12.5: below h ≈ 12.3 the second unit is still switching off after 3000 steps, so those columns
+ * are unsettled (period 2 only after tens of thousands of steps), and no h of the range converges.
+ */
 export const networkCascade: ExperimentSpec = parseSpec({
   ...networkBase,
   kind: 'bifurcation',
-  plane: { u: { quantity: 'lr', min: 11, max: 16.5 }, v: { quantity: 'x1', min: 0, max: 2 } },
+  plane: { u: { quantity: 'lr', min: 12.5, max: 16.5 }, v: { quantity: 'x1', min: 0, max: 2 } },
   size: [220, 200],
   transient: 3000,
   iterations: 3300,
@@ -123,8 +127,8 @@ export const ATTRACTOR_ENTRIES: GalleryEntry[] = [
         'two separate, folded pieces of one strange attractor.',
       'So the weight x1 never converges: its long-run histogram (the first variant) has two blobs with an empty ' +
         'gap between them, and GD jumps from one to the other at every step while wandering chaotically within ' +
-        'each, with a positive Lyapunov exponent. The second variant shows how it gets there as h grows: a fixed ' +
-        'point, period 2, 4, 8, then chaos in two bands. Kong & Tao show such blobs for a weight of a network ' +
+        'each, with a positive Lyapunov exponent. The second variant shows how it gets there as h grows: period ' +
+        '2, 4, 8 (16 briefly), then chaos in two bands whose gap closes until they merge near h = 16.25. Kong & Tao show such blobs for a weight of a network ' +
         'trained on multiscale data; this network is a small stand-in, not theirs.',
     ],
     claim:

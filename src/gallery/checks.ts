@@ -11,7 +11,7 @@ import { sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
 import { runGrid } from '../reference/grid.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
-import { prepareEnsemble } from '../core/ensemble.ts';
+import { prepareEnsemble, type EnsembleEngine } from '../core/ensemble.ts';
 import { densityReport, type DensityReport } from '../core/density.ts';
 import { binEdges, gibbsDensity, l1Distance } from '../gibbs.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
@@ -165,17 +165,20 @@ export async function checkMfBifurcation(columns = 96): Promise<{ lr: number; pe
 // 3. Gibbs distribution
 
 /**
- * The long-run density of the entry (float64) and the bound its text claims: the L1 distance between
- * the exact stationary Gaussian of quadratic f₀ (variance hσ²/(2 - h), σ² = A²/2) and the Gibbs
- * prediction, plus 0.03 for the histogram's sampling error and the law's non-Gaussian shape.
+ * The long-run density of the entry (float64, or on `engine`) and the bound its text claims: the L1
+ * distance between the exact stationary Gaussian of quadratic f₀ (variance hσ²/(2 - h), σ² = A²/2)
+ * and the Gibbs prediction, plus 0.03 for the histogram's sampling error and the law's non-Gaussian
+ * shape.
  */
 export async function checkGibbs(
   samples?: number,
+  engine?: EnsembleEngine,
 ): Promise<{ report: DensityReport; bias: number; bound: number }> {
   let spec = entrySpec('gibbs');
   if (samples) spec = resized(spec, { ensemble: { ...spec.ensemble, samples } });
   const { objective, plan } = prepareEnsemble(spec);
-  const report = densityReport(await runEnsembleCpu(spec, objective, plan));
+  const run = engine ? engine.runEnsemble(spec, objective, plan) : runEnsembleCpu(spec, objective, plan);
+  const report = densityReport(await run);
   const h = spec.lr;
   const A = spec.objective.params.A;
   const edges = binEdges(report.edges[0], report.edges[report.edges.length - 1], report.density.length);
@@ -229,6 +232,7 @@ export function checkEscape(width = 24, height = 16): EscapeColumns {
 export interface BalanceRow {
   h: number;
   converged: boolean;
+  diverged: boolean;
   balance: number;
   bound: number;
 }
@@ -245,7 +249,9 @@ export function checkBalancing(lrs?: number[]): { L: number; rows: BalanceRow[] 
       settings: { lyapunov: false, tol: 1e-9 },
     });
     const converged = r.outcome === Outcome.CONVERGED;
-    return { h, converged, balance: Math.abs(r.final0 - r.final1), bound: Math.sqrt(Math.max(0, 2 / h - 2)) };
+    const diverged = r.outcome === Outcome.DIVERGED;
+    const bound = Math.sqrt(Math.max(0, 2 / h - 2));
+    return { h, converged, diverged, balance: Math.abs(r.final0 - r.final1), bound };
   });
   return { L, rows };
 }
@@ -261,6 +267,8 @@ export interface EosRow {
   peak: number;
   /** Gradient flow's limit: 2√((x₀² - y₀²)² + 4). */
   flowLimit: number;
+  /** Escape iteration, or null when GD stayed bounded. */
+  escape: number | null;
 }
 
 export function checkEdgeOfStability(lrs = [0.04, 0.07, 0.1, 0.13], iterations = 4000): EosRow[] {
@@ -275,6 +283,7 @@ export function checkEdgeOfStability(lrs = [0.04, 0.07, 0.1, 0.13], iterations =
       sharpness: s[s.length - 1],
       peak: Math.max(...s.slice(Math.floor(s.length / 10))),
       flowLimit,
+      escape: t.escape,
     };
   });
 }

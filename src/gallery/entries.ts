@@ -133,7 +133,7 @@ export const GALLERY: GalleryEntry[] = [
         '1 < h < 2 no real one-dimensional flow produces the sign flips, whatever the order. The table below ' +
         'gives the errors; the inspector draws GD against the three flows at four rates.',
     ],
-    claim: 'error ratios at T = 2.4 when h halves from 0.1: about 2, 4, 8 for orders 0, 1, 2',
+    claim: 'error ratios at T = 2.4 when h halves from 0.1: about 2, 4, 8 for orders 0, 1, 2 (float64)',
   },
   {
     id: 'mf-periodic',
@@ -152,7 +152,7 @@ export const GALLERY: GalleryEntry[] = [
         'period 4 after the next doubling, a period-3 window near h = 1.455 and period 4 again near h = 1.835. ' +
         'The variants show the basin maps at those rates, coloured by period.',
     ],
-    claim: 'h = 1.9: no periodic start; h = 1.1, 1.25, 1.455, 1.835: periods 2, 4, 3, 4 attract',
+    claim: 'h = 1.9: no periodic start; h = 1.1, 1.25, 1.455, 1.835: periods 2, 4, 3, 4 attract (float64)',
   },
   {
     id: 'gibbs',
@@ -185,7 +185,9 @@ export const GALLERY: GalleryEntry[] = [
         'not T, so the L1 distance does not vanish; it is bounded by the distance between the two Gaussians ' +
         'plus the histogram’s sampling error: the bound the line above states.',
     ],
-    claim: 'L1(histogram, Gibbs) below L1(exact stationary Gaussian, Gibbs) + 0.03 at h = 0.1',
+    claim:
+      'L1(histogram, Gibbs) below L1(exact stationary Gaussian, Gibbs) + 0.03 at h = 0.1, in float64 and in ' +
+      'float32 on the GPU',
   },
   {
     id: 'escape',
@@ -205,12 +207,16 @@ export const GALLERY: GalleryEntry[] = [
       'The same multiscale objective (ε = 0.01) as a map over the learning rate (horizontal) and the start ' +
         '(vertical), coloured by where GD is after 3000 steps. With h well below ε the colour repeats the start: ' +
         'GD stops in the spurious local minimum next to where it began, like gradient flow.',
-      'Beyond h ≈ 0.02 (where h·f″ exceeds 2 on the sharp microscopic minima) the colours mix: GD no longer ' +
-        'resolves the microscopic wells, jumps out of them and wanders around the macroscopic minimum x = 0 ' +
-        'with a spread of about √T. The final state of a chaotic orbit is one sample of that distribution, not a ' +
+      'Beyond h ≈ 0.02 (where h·f″ exceeds 2 on the sharpest microscopic minima, f″ ≈ 1 + A/ε near x = 0) GD ' +
+        'can no longer rest in those wells and the colours start to mix; but the wells flatten away from 0 ' +
+        '(f″ = 1 + (A/ε)√(1 - x²/A²), 45 at |x| = 0.9), and up to h ≈ 0.065 some starts far out stay caught in ' +
+        'one, converging, oscillating or moving chaotically inside it. Beyond, GD resolves no well: it jumps out ' +
+        'of them all and wanders around the macroscopic minimum x = 0 with a spread of about √T. The final state of a chaotic orbit is one sample of that distribution, not a ' +
         'limit; in float32 it decorrelates from the float64 one within tens of steps.',
     ],
-    claim: 'h < 0.01 stays within 2πε of its start; h > 0.2 ends within 4√T of 0',
+    claim:
+      'h < 0.01 stays within 2πε of its start; for 0.025 < h < 0.05 a start still ends beyond |x| = 0.5; ' +
+      'h > 0.07 ends within 4√T of 0; for h > 0.2 the pooled rms is √T within 20% (float64)',
   },
   {
     id: 'balancing',
@@ -237,7 +243,7 @@ export const GALLERY: GalleryEntry[] = [
         'balance improves with h across most of the window (from 3.75 below 2/L to about 0.4 at h = 0.19), but ' +
         'not monotonically near 4/L, where GD wanders before it lands; beyond 4/L it diverges.',
     ],
-    claim: '|x∞ - y∞| ≤ √(2/h - 2) for every convergent h; 3.75 below 2/L, < 0.5 at h = 0.19',
+    claim: '|x∞ - y∞| ≤ √(2/h - 2) for every convergent h; 3.75 below 2/L, < 0.5 at h = 0.19 (float64)',
   },
   {
     id: 'edge-of-stability',
@@ -260,9 +266,14 @@ export const GALLERY: GalleryEntry[] = [
         'too. When it is below (h = 0.07, 0.1, 0.13), the sharpness first rises past 2/h, GD oscillates, and ' +
         'x² - y² shrinks until the sharpness settles just under 2/h, where it stays.',
       'The inspector draws the sharpness against the 2/h line. The map colours the final sharpness over h and ' +
-        'the start x₀: for every h where the edge is reached, the colour follows 2/h, not the start.',
+        'the start x₀: wherever GD converges it is 2/h where that is below the flow’s limit for the start, and ' +
+        'that limit elsewhere, within 1%: the colour follows 2/h, not the start. The upper right is grey: there ' +
+        'the first oscillations throw GD out and it diverges, from h ≈ 0.08 at x₀ = 5 to h ≈ 0.15 at x₀ = 3.75 ' +
+        '(from the entry’s start, from h = 0.1302 on, just past its largest rate).',
     ],
-    claim: 'final sharpness within 1% below 2/h for h = 0.07, 0.1, 0.13; ≈ 32.2 for h = 0.04',
+    claim:
+      'final sharpness within 1% below 2/h for h = 0.07, 0.1, 0.13; ≈ 32.2 for h = 0.04; on the map, within 1% of ' +
+      'min(2/h, flow limit) wherever GD converges, divergence only for h > 0.08 (float64)',
   },
   {
     id: 'fractal',
@@ -282,7 +293,7 @@ export const GALLERY: GalleryEntry[] = [
         'same window) at every zoom level: a smooth boundary gives 1, this one about 1.7. Finite iterations ' +
         'blur the finest scales: a trajectory that escapes after step 500 counts as bounded.',
     ],
-    claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100',
+    claim: 'box-counting dimension of the boundary > 1.3 at zoom ×1, ×10 and ×100 (float64)',
   },
   ...ATTRACTOR_ENTRIES,
   // Optimizers beyond plain GD (optimizer-entries.ts).

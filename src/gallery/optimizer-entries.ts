@@ -71,7 +71,7 @@ export const OPTIMIZER_ENTRIES: GalleryEntry[] = [
         'far-from-normal map can even come out positive.',
     ],
     claim:
-      'edge of convergence within one pixel of h = 2(1 + β) in every row (β ≤ 0.98); exponent ½ ln β within 0.01 where (1 − √β)² < h < (1 + √β)²',
+      'edge of convergence within one pixel of h = 2(1 + β) in every row (β ≤ 0.98); exponent ½ ln β within 0.01 where (1 − √β)² < h < (1 + √β)² (float64)',
   },
   {
     id: 'adam-bursts',
@@ -91,12 +91,12 @@ export const OPTIMIZER_ENTRIES: GalleryEntry[] = [
         'between 0.23·h and 0.29·h in every column (0.25·h on average; the largest of irregular bursts ' +
         'over 8 starts and 4000 kept steps, so it scatters from column to column), and a least-squares ' +
         'fit of log max |x| against log h has slope 1.00. That is a symmetry, not a coincidence: on x²/2, and while √ŝ ≫ ε, Adam’s step ' +
-        'is unchanged when x, m and √s are all scaled by c, which turns rate h into h/c; so every ' +
-        'length of the orbit is proportional to h. Only orbits whose gradients come down to ε break the ' +
+        'is unchanged when x, m and √s are all scaled by c, so the orbit at rate c·h from c·x₀ is c times ' +
+        'the orbit at rate h: every length of the orbit is proportional to h. Only orbits whose gradients come down to ε break the ' +
         'law. The shading is logarithmic: most iterates sit near 0 in the quiet stretches, and the thin ' +
         'fans out to ±0.25h are the bursts.',
     ],
     claim:
-      'no column diverges up to h = 5; max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00',
+      'no column diverges up to h = 5; max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00 (float64)',
   },
 ];
