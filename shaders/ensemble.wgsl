@@ -132,8 +132,11 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
     if (st.escape == 0u) {
       q.lyapunov = traj_lyapunov(st, geo);
       let o = traj_outcome(st, q.lyapunov, U.chaos, geo);
-      // Chaotic, escaping and unsettled orbits form class 0 (reduceColumns of src/core/ensemble.ts).
-      q.cls = select(0u, st.period, o == OUTCOME_CONVERGED || o == OUTCOME_PERIODIC);
+      // A period's class is the period (1…64: longer ones share 64); chaotic orbits are class 0,
+      // escaping and unsettled ones classes of their own (reduceColumns of src/core/ensemble-stats.ts).
+      q.cls = select(0u, min(st.period, 64u), o == OUTCOME_CONVERGED || o == OUTCOME_PERIODIC);
+      q.cls = select(q.cls, CLASS_ESCAPING, o == OUTCOME_ESCAPING);
+      q.cls = select(q.cls, CLASS_UNSETTLED, o == OUTCOME_UNSETTLED);
     }
   } else {
     state[g - D.s0] = st;
@@ -152,7 +155,9 @@ fn key_value(k: u32) -> f32 {
   return bitcast<f32>(select(~k, k & 0x7fffffffu, (k & 0x80000000u) != 0u));
 }
 
-var<workgroup> wg_classes: array<atomic<u32>, 65>;
+const CLASS_ESCAPING = 65u;
+const CLASS_UNSETTLED = 66u;
+var<workgroup> wg_classes: array<atomic<u32>, 67>;
 var<workgroup> wg_bounded: atomic<u32>;
 var<workgroup> wg_lo: atomic<u32>;
 var<workgroup> wg_hi: atomic<u32>;
@@ -191,7 +196,7 @@ fn reduce_columns(
       hi = max(hi, key_of(q.hi));
       lo2 = min(lo2, key_of(q.lo2));
       hi2 = max(hi2, key_of(q.hi2));
-      atomicAdd(&wg_classes[min(q.cls, 64u)], 1u);
+      atomicAdd(&wg_classes[min(q.cls, CLASS_UNSETTLED)], 1u);
     }
     atomicAdd(&wg_bounded, bounded);
     atomicMin(&wg_lo, lo);
@@ -211,13 +216,28 @@ fn reduce_columns(
   w.hi = key_value(atomicLoad(&wg_hi));
   w.lo2 = key_value(atomicLoad(&wg_lo2));
   w.hi2 = key_value(atomicLoad(&wg_hi2));
-  // The smallest period wins a tie; chaos (class 0) wins only outright.
+  // The smallest period wins a tie; aperiodic orbits, as one class, win only outright, and are then
+  // labelled by the most common of chaotic, escaping and unsettled (columnOutcome, in that order).
   var best = 1u;
   for (var p = 2u; p <= min(U.max_period, 64u); p++) {
     if (atomicLoad(&wg_classes[p]) > atomicLoad(&wg_classes[best])) { best = p; }
   }
   let n = atomicLoad(&wg_classes[best]);
-  w.period = select(0u, best, n > 0u && n >= atomicLoad(&wg_classes[0]));
+  let chaotic = atomicLoad(&wg_classes[0]);
+  let escaping = atomicLoad(&wg_classes[CLASS_ESCAPING]);
+  let unsettled = atomicLoad(&wg_classes[CLASS_UNSETTLED]);
+  w.period = select(0u, best, n > 0u && n >= chaotic + escaping + unsettled);
+  var o = select(OUTCOME_PERIODIC, OUTCOME_CONVERGED, best == 1u);
+  if (w.period == 0u) {
+    o = OUTCOME_CHAOTIC;
+    var most = chaotic;
+    if (escaping > most) {
+      o = OUTCOME_ESCAPING;
+      most = escaping;
+    }
+    if (unsettled > most) { o = OUTCOME_UNSETTLED; }
+  }
+  w.outcome = select(OUTCOME_DIVERGED, o, w.bounded > 0u);
   columns[c] = w;
 }
 

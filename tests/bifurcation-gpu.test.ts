@@ -6,6 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine, type GpuEnsembleOptions } from '../src/engine/bifurcation.ts';
 import { BufferPool } from '../src/engine/buffer-pool.ts';
+import { labColours, renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { OUTCOME_PALETTE } from '../src/palette.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import {
@@ -64,6 +67,7 @@ describe('GPU ensemble engine', () => {
       if (want !== undefined) {
         expect(gpu.stats.period[c], `h = ${h}`).toBe(want);
         expect(cpu.stats.period[c]).toBe(want);
+        expect(gpu.stats.outcome[c]).toBe(want === 1 ? Outcome.CONVERGED : Outcome.PERIODIC);
         // A stable cycle has the same exponent in f32 (a sum of 200 logs of multipliers near the cycle's).
         expect(Math.abs(gpu.stats.lyapunov[c] - cpu.stats.lyapunov[c])).toBeLessThan(2e-3);
         // Its f32 orbit points differ from float64 by far less than a bin (3.2/64 = 0.05): every GPU
@@ -76,6 +80,7 @@ describe('GPU ensemble engine', () => {
         periodic++;
       } else if (h > C.h4 + 0.004 && lyapunov(h) > 0.05) {
         expect(gpu.stats.period[c], `h = ${h}`).toBeNull();
+        expect(gpu.stats.outcome[c], `h = ${h}`).toBe(Outcome.CHAOTIC);
         expect(gpu.stats.lyapunov[c]).toBeGreaterThan(0.02);
         // f32 and float64 chaotic orbits decorrelate within tens of steps but sample the same invariant
         // density: 8 × 200 correlated iterates (exponent ≥ 0.05, so mixing within ~20 steps) put about
@@ -91,6 +96,42 @@ describe('GPU ensemble engine', () => {
     expect(periodic).toBeGreaterThanOrEqual(35);
     expect(chaotic).toBeGreaterThanOrEqual(5);
     expectExactMass(gpu);
+  });
+
+  it('calls columns that neither settle nor diverge unsettled or escaping, not chaotic, and draws them so', async () => {
+    // x²/2 across h = 2: x_k = (1 - h)^k x₀ flips sign at every step, shrinking by |1 - h| = 0.995 at
+    // h = 1.995 (too slowly to settle in 700 steps), growing by 1.005 and 1.015 at h = 2.005 and 2.015
+    // (too slowly to leave the radius), beyond 1.025 out of it.
+    const spec = parseSpec({
+      kind: 'bifurcation',
+      objective: { expr: 'x^2/2', preset: null, params: {} },
+      lr: 1,
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 1.96, max: 2.04 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [8, 16],
+      iterations: 700,
+      transient: 500,
+      ensemble: {
+        samples: 8,
+        box: { min: [0.1], max: [1.4] },
+        keep: 200,
+        observable: 'x',
+        bins: 16,
+        range: null,
+      },
+    });
+    const { gpu, cpu } = await both(spec);
+    const { CONVERGED: C1, UNSETTLED: U, ESCAPING: E, DIVERGED: D } = Outcome;
+    expect(Array.from(cpu.stats.outcome)).toEqual([C1, C1, C1, U, E, E, D, D]);
+    expect(Array.from(gpu.stats.outcome)).toEqual(Array.from(cpu.stats.outcome));
+    expect(gpu.stats.period.slice(3, 6)).toEqual([null, null, null]);
+    const img = renderBifurcation(gpu, labColours('viridis'), { stripRows: 1 });
+    const strip = (c: number) => Array.from(img.rgba.subarray((2 * 8 + c) * 4, (2 * 8 + c) * 4 + 3));
+    expect([3, 4, 6].map(strip)).toEqual([
+      OUTCOME_PALETTE.unsettled,
+      OUTCOME_PALETTE.escaping,
+      OUTCOME_PALETTE.diverged[0],
+    ]);
   });
 
   it('counts each kept iterate of a bounded sample once, with escapes and a cut-off range', async () => {
@@ -331,5 +372,8 @@ describe('GPU ensemble engine, control', () => {
     expect(json.engine.precision).toBe('f32');
     expect(json.engine.adapter.length).toBeGreaterThan(0);
     expect(json.columns.map((c: { period: number }) => c.period)).toEqual(DOUBLE_WELL_CLI_PERIODS);
+    expect(json.columns.map((c: { outcome: string }) => c.outcome)).toEqual(
+      DOUBLE_WELL_CLI_PERIODS.map((p) => (p === 1 ? 'converged' : 'periodic')),
+    );
   });
 });

@@ -8,6 +8,7 @@ import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, runEnsembleSpec } from '../src/core/ensemble.ts';
 import { bifurcationReadout, renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { OUTCOME_PALETTE } from '../src/palette.ts';
 import { fixedPointOverlays } from '../src/engine/bifurcation-overlays.ts';
 import { compileObjective } from '../src/objective/compile.ts';
@@ -108,9 +109,10 @@ describe('renderBifurcation', () => {
     const spec = doubleWellSpec({ lr: [0.9, 1.1], columns: 2, rows: 8, samples: 4, range: [-1.6, 1.6] });
     const r = await runEnsembleSpec(cpu, spec);
     expect(r.stats.period).toEqual([1, 2]);
+    expect(Array.from(r.stats.outcome)).toEqual([Outcome.CONVERGED, Outcome.PERIODIC]);
     const colours = {
       colormap: (t: number) => [Math.round(255 * t), 0, 0],
-      period: (p: number | null) => [0, p ?? 0, 200],
+      column: (_o: Outcome, p: number | null) => [0, p ?? 0, 200],
       empty: [1, 2, 3],
     };
     const img = renderBifurcation(r, colours, { stripRows: 3 });

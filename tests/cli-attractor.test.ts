@@ -48,6 +48,7 @@ describe('gdlab attractor', () => {
     expect(out.counts.reduce((a: number, b: number) => a + b, 0) + out.outside).toBe(64 * 300);
     expect(out.outside).toBe(0);
     expect(out.period).toBeNull();
+    expect(out.outcome).toBe('chaotic');
     expect(out.lyapunov).toBeGreaterThan(0.3);
     expect(out.range.u[0]).toBeLessThan(0);
     expect(out.range.u[1]).toBeGreaterThan(1.2);

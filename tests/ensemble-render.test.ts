@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderAttractor } from '../src/engine/attractor-render.ts';
 import { labColours, renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { OUTCOME_PALETTE } from '../src/palette.ts';
 
 const at = (img: { width: number; rgba: Uint8ClampedArray }, x: number, y: number) =>
@@ -20,7 +21,7 @@ describe('ensemble pictures', () => {
   const result = {
     plan: { columns: 3, rows: 4 },
     density,
-    stats: { diverged: [0, 1, 0.5], period: [1, null, 2], bounded: [64, 0, 32] },
+    stats: { diverged: [0, 1, 0.5], period: [1, null, 2], bounded: [64, 0, 32], outcome: [1, 0, 2] },
   } as unknown as Parameters<typeof renderBifurcation>[0];
 
   it('draws the strips above the density, the density bottom-up on a log scale', () => {
@@ -32,15 +33,32 @@ describe('ensemble pictures', () => {
     // Separators and empty cells: the empty colour.
     expect(at(img, 2, 2)).toEqual([0, 0, 0, 255]);
     expect(at(img, 1, 6)).toEqual([0, 0, 0, 255]);
-    // Period strip: converged, nothing bounded (the diverged colour), period 2.
-    expect(at(img, 0, 3)).toEqual(rgb(colours.period(1, 64)));
+    // Outcome strip: converged, nothing bounded (the diverged colour), period 2.
+    expect(at(img, 0, 3)).toEqual(rgb(OUTCOME_PALETTE.converged));
     expect(at(img, 1, 4)).toEqual(rgb(OUTCOME_PALETTE.diverged[0]));
-    expect(at(img, 2, 4)).toEqual(rgb(colours.period(2, 32)));
+    expect(at(img, 2, 4)).toEqual(rgb(OUTCOME_PALETTE.periods[0]));
     // Density row r is image row densityTop + H - 1 - r: the top count is the colormap's end.
     expect(at(img, 0, 6 + 3)).toEqual(rgb(colours.colormap(1)));
     expect(at(img, 1, 6 + 2)).toEqual(rgb(colours.colormap(Math.log1p(1) / Math.log1p(100))));
     expect(at(img, 2, 6 + 1)).toEqual(rgb(colours.colormap(Math.log1p(9) / Math.log1p(100))));
     expect(at(img, 0, 6 + 0)).toEqual([0, 0, 0, 255]);
+  });
+
+  it('colours a column whose aperiodic orbits win by the most common of them, not always as chaos', () => {
+    const aperiodic = {
+      plan: { columns: 3, rows: 1 },
+      density: new Uint32Array(3),
+      stats: {
+        diverged: [0, 0, 0],
+        period: [null, null, null],
+        bounded: [8, 8, 8],
+        outcome: [Outcome.CHAOTIC, Outcome.ESCAPING, Outcome.UNSETTLED],
+      },
+    } as unknown as Parameters<typeof renderBifurcation>[0];
+    const img = renderBifurcation(aperiodic, colours, { stripRows: 1 });
+    expect([0, 1, 2].map((x) => at(img, x, 2))).toEqual(
+      [OUTCOME_PALETTE.chaotic[1], OUTCOME_PALETTE.escaping, OUTCOME_PALETTE.unsettled].map(rgb),
+    );
   });
 
   it('scales each column to its own maximum when asked', () => {

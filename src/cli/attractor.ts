@@ -52,7 +52,8 @@ exactly keep counts (a cell, or outside when a value lies outside its range). Ou
   {"spec": …, "engine": {"kind", "precision", "adapter"}, "reason": "…", "bins": [W, H], "u": U, "v": V,
    "range": {"u": [lo, hi], "v": [lo, hi]}, "counts": [W·H, cell (i, j) at j·W + i, j = 0 at the bottom],
    "outside": n, "bounded": m, "samples": M, "keep": K, "lyapunov": mean λ over bounded samples,
-   "period": most common period or null (chaos)}
+   "period": most common period or null, "outcome": "converged", "periodic", "chaotic", "escaping",
+   "unsettled" or "diverged" (the most common class; aperiodic orbits win only outright)}
 `;
 
 const OPTIONS = {

@@ -68,9 +68,13 @@ Each trajectory runs transient + keep steps; a sample counts as diverged when it
 and only bounded samples contribute to the density (exactly keep counts each, out-of-range ones in
 the JSON's outside). Output:
   {"spec": …, "engine": {"kind", "precision", "adapter"}, "reason": "…", "range": [lo, hi], "outside": n,
-   "columns": [{"lr": h, "diverged": fraction, "period": p or null, "lyapunov": λ, "min": v, "max": v}, …]}
-period is the most common period among the column's bounded samples; null where chaotic orbits (or none)
-win. Negative numbers may follow a flag directly: --x0 -2:2.
+   "columns": [{"lr": h, "diverged": fraction, "period": p or null, "outcome": "…", "lyapunov": λ, "min": v,
+   "max": v}, …]}
+period is the most common period among the column's bounded samples; null where the aperiodic ones
+(chaotic, escaping and unsettled together) or none win. outcome names the column's class: converged
+or periodic where a period wins, else the most common of chaotic, escaping and unsettled, or diverged
+where nothing is bounded. The picture's second strip shows it. Negative numbers may follow a flag
+directly: --x0 -2:2.
 `;
 
 export const ENSEMBLE_OPTIONS = {
@@ -233,7 +237,7 @@ export interface BifurcationJson {
   reason: string;
   range: [number, number];
   outside: number;
-  columns: Record<string, number | null>[];
+  columns: Record<string, number | string | null>[];
 }
 
 export function bifurcationJson(result: BifurcationResult, reason: string): BifurcationJson {

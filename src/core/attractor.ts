@@ -13,6 +13,7 @@
  */
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { BifurcationResult, EnsembleObservable, EnsemblePlan } from './ensemble.ts';
+import { OUTCOME_NAMES, type Outcome } from './outcome.ts';
 
 /** What a pair run adds to an EnsemblePlan (whose `observable` and `range` are u's). */
 export interface PairPlan {
@@ -96,8 +97,10 @@ export interface AttractorReport {
   keep: number;
   /** Mean largest Lyapunov exponent over the bounded samples (NaN when off or none is bounded). */
   lyapunov: number;
-  /** Most common period among bounded samples; null where chaotic orbits (or none) win. */
+  /** Most common period among bounded samples; null where aperiodic orbits (or none) win. */
   period: number | null;
+  /** The class of the samples (ColumnStats.outcome): converged or periodic where a period wins, else chaotic, escaping, unsettled, or diverged where none is bounded. */
+  outcome: string;
 }
 
 /** The report of an attractor run (a one-column ensemble result with a pair). */
@@ -119,6 +122,7 @@ export function attractorReport(result: BifurcationResult): AttractorReport {
     keep: plan.keep,
     lyapunov: result.stats.lyapunov[0],
     period: result.stats.period[0],
+    outcome: OUTCOME_NAMES[result.stats.outcome[0] as Outcome],
   };
 }
 

@@ -13,8 +13,15 @@ export interface ColumnStats {
   diverged: Float64Array;
   /** Bounded samples per column. */
   bounded: Uint32Array;
-  /** Most common period among bounded samples (chaotic orbits form their own class); null when chaos wins or none is bounded. */
+  /** Most common period among bounded samples (aperiodic orbits form one class); null when they win or none is bounded. */
   period: (number | null)[];
+  /**
+   * The column's outcome (an Outcome code): CONVERGED or PERIODIC where `period` won; where the
+   * aperiodic orbits won, the most common of CHAOTIC, ESCAPING and UNSETTLED among them (in that order
+   * on a tie), so that a column of orbits that have not settled is not shown as chaos; DIVERGED where
+   * none is bounded.
+   */
+  outcome: Uint8Array;
   /** Mean Lyapunov exponent over bounded samples (NaN when none or disabled). */
   lyapunov: Float64Array;
   /** Extremes of the kept observable over bounded samples (NaN when none). */
@@ -39,6 +46,7 @@ export function emptyColumnStats(W: number): ColumnStats {
     diverged: new Float64Array(W),
     bounded: new Uint32Array(W),
     period: new Array<number | null>(W).fill(null),
+    outcome: new Uint8Array(W),
     lyapunov: new Float64Array(W),
     min: new Float64Array(W),
     max: new Float64Array(W),
@@ -59,8 +67,11 @@ export function reduceColumns(
   const stats = emptyColumnStats(c1 - c0);
   // Class 0 collects chaotic, escaping and unsettled orbits; 1…P are periods.
   const classes = new Uint32Array(plan.classify.maxPeriod + 1);
+  // Bounded samples by outcome code.
+  const outcomes = new Uint32Array(6);
   for (let c = c0; c < c1; c++) {
     classes.fill(0);
+    outcomes.fill(0);
     let bounded = 0;
     let lyap = 0;
     let lo = Infinity;
@@ -73,6 +84,7 @@ export function reduceColumns(
       lyap += s.lyapunov;
       lo = Math.min(lo, s.min);
       hi = Math.max(hi, s.max);
+      outcomes[o]++;
       classes[o === Outcome.CONVERGED || o === Outcome.PERIODIC ? s.period : 0]++;
     }
     const k = c - c0;
@@ -85,8 +97,25 @@ export function reduceColumns(
     let best = 1;
     for (let p = 2; p < classes.length; p++) if (classes[p] > classes[best]) best = p;
     stats.period[k] = classes[best] > 0 && classes[best] >= classes[0] ? best : null;
+    stats.outcome[k] = columnOutcome(bounded, stats.period[k], (o) => outcomes[o]);
   }
   return stats;
+}
+
+/** The aperiodic outcomes, in the order that wins a tie between them. */
+export const APERIODIC = [Outcome.CHAOTIC, Outcome.ESCAPING, Outcome.UNSETTLED] as const;
+
+/** ColumnStats.outcome of a column with `bounded` samples, winning period `period` and aperiodic counts. */
+export function columnOutcome(
+  bounded: number,
+  period: number | null,
+  count: (o: Outcome) => number,
+): Outcome {
+  if (bounded === 0) return Outcome.DIVERGED;
+  if (period !== null) return period === 1 ? Outcome.CONVERGED : Outcome.PERIODIC;
+  let best: Outcome = APERIODIC[0];
+  for (const o of APERIODIC) if (count(o) > count(best)) best = o;
+  return best;
 }
 
 /** Writes the statistics of a range of columns (`part`, from reduceColumns) into `into` from column c0. */
@@ -96,5 +125,6 @@ export function setColumnStats(into: ColumnStats, part: ColumnStats, c0: number)
   into.lyapunov.set(part.lyapunov, c0);
   into.min.set(part.min, c0);
   into.max.set(part.max, c0);
+  into.outcome.set(part.outcome, c0);
   for (let k = 0; k < part.period.length; k++) into.period[c0 + k] = part.period[k];
 }

@@ -16,7 +16,7 @@
  * - Kind 'attractor' is one column whose rows are the cells of a 2-D grid over a pair of quantities
  *   (plan.pair): src/core/attractor.ts completes the definition.
  */
-import { DEFAULT_CLASSIFY, type ClassifySettings } from './outcome.ts';
+import { DEFAULT_CLASSIFY, OUTCOME_NAMES, type ClassifySettings, type Outcome } from './outcome.ts';
 import type { ColumnStats } from './ensemble-stats.ts';
 import {
   MAX_WORK,
@@ -297,13 +297,14 @@ export function rowOf(v: number, lo: number, hi: number, rows: number): number {
 }
 
 /** The column objects of the CLI's JSON, keyed by the swept quantity's name. */
-export function columnsJson(result: BifurcationResult): Record<string, number | null>[] {
+export function columnsJson(result: BifurcationResult): Record<string, number | string | null>[] {
   const { plan, stats } = result;
   const num = (v: number) => (Number.isFinite(v) ? v : null);
   return Array.from({ length: plan.columns }, (_, c) => ({
     [plan.quantityName]: plan.values[c],
     diverged: stats.diverged[c],
     period: stats.period[c],
+    outcome: OUTCOME_NAMES[stats.outcome[c] as Outcome],
     lyapunov: num(stats.lyapunov[c]),
     min: num(stats.min[c]),
     max: num(stats.max[c]),

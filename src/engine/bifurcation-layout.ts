@@ -75,9 +75,9 @@ export const SAMPLE_FIELDS = [
 ] as const satisfies readonly Field[];
 
 /**
- * `ColumnWords`: a column reduced on the GPU: bounded samples, the period (0: chaos wins or nothing
- * is bounded), the mean exponent and the extremes of the kept observable (and of an attractor's second
- * one) over bounded samples.
+ * `ColumnWords`: a column reduced on the GPU: bounded samples, the period (0: aperiodic orbits win or
+ * nothing is bounded), the mean exponent and the extremes of the kept observable (and of an
+ * attractor's second one) over bounded samples, and the column's outcome.
  */
 export const COLUMN_FIELDS = [
   ['bounded', 'u32'],
@@ -87,6 +87,8 @@ export const COLUMN_FIELDS = [
   ['hi', 'f32'],
   ['lo2', 'f32'],
   ['hi2', 'f32'],
+  // ColumnStats.outcome (an Outcome code).
+  ['outcome', 'u32'],
 ] as const satisfies readonly Field[];
 
 /** How the kernel reads an observed quantity (WGSL overrides OBS_KIND, OBS2_KIND). */

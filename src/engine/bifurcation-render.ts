@@ -4,7 +4,8 @@
  * Layout, top to bottom (image row 0 is the top):
  *   rows 0 … s-1            diverged fraction per column (light: none, dark: all)
  *   row  s                  separator (the empty colour)
- *   rows s+1 … 2s           period per column (colours.period; null = chaotic or nothing bounded)
+ *   rows s+1 … 2s           each column's outcome (colours.column: its period, chaotic, escaping,
+ *                           unsettled, or diverged where nothing is bounded)
  *   row  2s+1               separator
  *   rows 2s+2 … 2s+1+H      the density, log(1 + count) through the colormap, highest value on top
  * with s = stripRows. Column c of the image is column c of the result.
@@ -13,13 +14,14 @@ import { colormapLut, LUT_SIZE } from '../colormaps.ts';
 import { OUTCOME_PALETTE, packRgba } from '../palette.ts';
 import type { ColormapName } from '../experiment/spec.ts';
 import type { BifurcationResult } from '../core/ensemble.ts';
+import { Outcome } from '../core/outcome.ts';
 
 /** Colours of the picture; the CLI and the lab pass the lab's colormap and outcome palette. */
 export interface BifurcationColours {
   /** Continuous colormap at t ∈ [0, 1], sRGB 0…255. */
   colormap(t: number): readonly number[];
-  /** A column's period: 1 converged, p ≥ 2 periodic, null chaotic (or nothing bounded). */
-  period(period: number | null, bounded: number): readonly number[];
+  /** A column's outcome (ColumnStats.outcome) and its period (null unless converged or periodic). */
+  column(outcome: Outcome, period: number | null): readonly number[];
   /** Cells without counts and the separators. */
   empty?: readonly number[];
 }
@@ -58,8 +60,8 @@ const DIVERGED_ALL = OUTCOME_PALETTE.diverged[0];
 
 /**
  * The lab's colours (src/colormaps.ts, src/palette.ts): the named colormap's LUT for the density, the
- * outcome palette for the period strip (converged, period p, chaotic; the diverged colour where
- * nothing is bounded).
+ * outcome palette for the strip of column outcomes (converged, period p, chaotic at its strongest,
+ * escaping, unsettled; the diverged colour where nothing is bounded).
  */
 export function labColours(colormap: ColormapName): BifurcationColours {
   const lut = colormapLut(colormap);
@@ -69,14 +71,18 @@ export function labColours(colormap: ColormapName): BifurcationColours {
       const i = 4 * Math.min(LUT_SIZE - 1, Math.max(0, Math.round(t * (LUT_SIZE - 1))));
       return [lut[i], lut[i + 1], lut[i + 2]];
     },
-    period: (p, bounded) =>
-      bounded === 0
-        ? P.diverged[0]
-        : p === null
-          ? P.chaotic[1]
-          : p === 1
-            ? P.converged
-            : P.periods[(p - 2) % P.periods.length],
+    column: (o, p) =>
+      o === Outcome.PERIODIC && p !== null
+        ? P.periods[(p - 2) % P.periods.length]
+        : o === Outcome.CONVERGED
+          ? P.converged
+          : o === Outcome.CHAOTIC
+            ? P.chaotic[1]
+            : o === Outcome.ESCAPING
+              ? P.escaping
+              : o === Outcome.UNSETTLED
+                ? P.unsettled
+                : P.diverged[0],
     empty: [0, 0, 0],
   };
 }
@@ -98,7 +104,7 @@ export function renderBifurcation(
     if (s > 0) {
       const d = stats.diverged[c];
       const dc = pack(DIVERGED_NONE.map((v, k) => v + d * (DIVERGED_ALL[k] - v)));
-      const pc = pack(colours.period(stats.period[c], stats.bounded[c]));
+      const pc = pack(colours.column(stats.outcome[c] as Outcome, stats.period[c]));
       for (let y = 0; y < s; y++) {
         px[y * W + c] = dc;
         px[(s + 1 + y) * W + c] = pc;
@@ -149,6 +155,8 @@ export interface BifurcationReadout {
   count: number;
   diverged: number;
   period: number | null;
+  /** The column's outcome (ColumnStats.outcome). */
+  outcome: Outcome;
   lyapunov: number;
 }
 
@@ -173,6 +181,7 @@ export function bifurcationReadout(
     count: row === null ? 0 : result.density[row * W + c],
     diverged: result.stats.diverged[c],
     period: result.stats.period[c],
+    outcome: result.stats.outcome[c] as Outcome,
     lyapunov: result.stats.lyapunov[c],
   };
 }

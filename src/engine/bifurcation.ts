@@ -337,19 +337,27 @@ export class GpuEnsembleEngine implements EnsembleEngine {
   }
 }
 
+/** Word offset of each ColumnWords field (all are one word). */
+const COLUMN = Object.fromEntries(COLUMN_FIELDS.map(([name], i) => [name, i])) as Record<
+  (typeof COLUMN_FIELDS)[number][0],
+  number
+>;
+
 /** ColumnStats from the ColumnWords the GPU reduced. */
 function columnStats(plan: EnsemblePlan, words: Uint32Array, floats: Float32Array): ColumnStats {
   const W = plan.columns;
   const n = COLUMN_FIELDS.length;
   const stats = emptyColumnStats(W);
   for (let c = 0; c < W; c++) {
-    const bounded = words[c * n];
+    const at = c * n;
+    const bounded = words[at + COLUMN.bounded];
     stats.bounded[c] = bounded;
     stats.diverged[c] = (plan.samples - bounded) / plan.samples;
-    stats.period[c] = words[c * n + 1] || null;
-    stats.lyapunov[c] = bounded && plan.classify.lyapunov ? floats[c * n + 2] : NaN;
-    stats.min[c] = bounded ? floats[c * n + 3] : NaN;
-    stats.max[c] = bounded ? floats[c * n + 4] : NaN;
+    stats.period[c] = words[at + COLUMN.period] || null;
+    stats.outcome[c] = words[at + COLUMN.outcome];
+    stats.lyapunov[c] = bounded && plan.classify.lyapunov ? floats[at + COLUMN.lyapunov] : NaN;
+    stats.min[c] = bounded ? floats[at + COLUMN.lo] : NaN;
+    stats.max[c] = bounded ? floats[at + COLUMN.hi] : NaN;
   }
   return stats;
 }

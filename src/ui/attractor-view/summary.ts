@@ -8,6 +8,11 @@ export function attractorSummary(r: AttractorReport, info: EngineInfo): string {
   const lyap = Number.isFinite(r.lyapunov)
     ? ` · mean λ = ${r.lyapunov.toFixed(3)} (${where})`
     : ` · ${where}`;
-  const kind = r.period === null ? (r.bounded ? ' · no common period' : '') : ` · period ${r.period}`;
+  const kind =
+    r.period !== null
+      ? ` · period ${r.period}`
+      : r.bounded
+        ? ` · ${r.outcome === 'unsettled' ? 'not settled' : r.outcome}`
+        : '';
   return `${r.bounded} of ${r.samples} starts bounded × ${r.keep} kept steps${lyap}${kind} · ${r.outside} outside the ranges`;
 }

@@ -5,6 +5,7 @@
  */
 import { html, nothing, svg } from 'lit';
 import type { BifurcationResult } from '../../core/ensemble.ts';
+import { Outcome } from '../../core/outcome.ts';
 import type { BifurcationReadout } from '../../engine/bifurcation-render.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { formatNumber, quantityLabel } from '../shared/labels.ts';
@@ -12,10 +13,22 @@ import { formatValue } from '../shared/ticks.ts';
 import { planeToScreen, type Size, type View } from '../shared/view.ts';
 import type { EnsembleOverlays } from './overlays.ts';
 
-/** A column's fate in words. */
-export function columnFate(o: Pick<BifurcationReadout, 'period' | 'diverged'>): string {
-  if (o.period === null) return o.diverged === 1 ? 'all diverged' : 'no period (chaotic or not settled)';
-  return o.period === 1 ? 'converged' : `period ${o.period}`;
+/** A column's fate in words: its outcome (ColumnStats.outcome), with the period where it has one. */
+export function columnFate(o: Pick<BifurcationReadout, 'period' | 'outcome'>): string {
+  switch (o.outcome) {
+    case Outcome.DIVERGED:
+      return 'all diverged';
+    case Outcome.CONVERGED:
+      return 'converged';
+    case Outcome.PERIODIC:
+      return `period ${o.period}`;
+    case Outcome.CHAOTIC:
+      return 'chaotic';
+    case Outcome.ESCAPING:
+      return 'escaping (growing, not yet diverged)';
+    default:
+      return 'not settled';
+  }
 }
 
 export function readout(
@@ -75,7 +88,7 @@ export function legend(
   return html`<div class="legend">
     <span
       >shade: how often the long-run ${obs} visits each cell (log scale); strips: share of diverged starts,
-      and the most common period of each column (numbered)</span
+      and each column's class: its most common period (numbered), or chaotic, escaping or not settled</span
     >
     ${
       ov
@@ -126,14 +139,12 @@ export function diagramDescription(spec: ExperimentSpec, r: BifurcationResult | 
   const head = `Bifurcation diagram of f = ${spec.objective.expr}: long-run ${spec.ensemble.observable} against ${quantityLabel(u.quantity)} from ${formatNumber(u.min, span)} to ${formatNumber(u.max, span)}.`;
   if (!r) return `${head} Computing.`;
   const runs: string[] = [];
-  let last: number | null | undefined;
-  r.stats.period.forEach((p, c) => {
-    if (p === last) return;
-    last = p;
-    const at = formatNumber(r.plan.values[c], span, 4);
-    runs.push(
-      `${p === null ? (r.stats.diverged[c] === 1 ? 'diverged' : 'no period') : `period ${p}`} from ${at}`,
-    );
+  let last: string | undefined;
+  r.stats.period.forEach((period, c) => {
+    const fate = columnFate({ period, outcome: r.stats.outcome[c] as Outcome });
+    if (fate === last) return;
+    last = fate;
+    runs.push(`${fate} from ${formatNumber(r.plan.values[c], span, 4)}`);
   });
   return `${head} ${runs.slice(0, 12).join(', ')}${runs.length > 12 ? ', …' : ''}.`;
 }
