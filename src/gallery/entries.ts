@@ -3,7 +3,7 @@
  * entry's numbers are computed by src/gallery/checks.ts and asserted by tests/gallery.test.ts, so the
  * text cannot drift from what gdlab computes. Where the seed and ../shared/seed/NOTES.md disagree,
  * the entry follows the notes and says so, in words a reader of the lab can check (no file names:
- * tests/gallery.test.ts keeps internal words out of every text shown).
+ * tests/lab-setup.test.ts keeps internal words out of every text shown).
  */
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { ATTRACTOR_ENTRIES } from './attractor-entries.ts';

@@ -60,7 +60,8 @@ export const OPTIMIZER_ENTRIES: GalleryEntry[] = [
         '0 < h < 2(1 + β) (Polyak): momentum stretches the stable range of plain GD, h < 2, towards ' +
         'h < 4 as β approaches 1. The map sweeps h across and β up from x₀ = 0.5 with v₀ = 0; left of ' +
         'the straight line h = 2(1 + β) every start converges, right of it every start diverges or is ' +
-        'still escaping.',
+        'still escaping; within a pixel of the line, where the multiplier is within a hair of 1, the ' +
+        'few thousand steps leave some starts not yet settled.',
       'The line is measured from the map, not drawn on it: in every row the edge between the last ' +
         'pixel that converges and the first that diverges or escapes lies within one pixel ' +
         '(Δh ≈ 0.017) of 2(1 + β). The variant colours by the Lyapunov exponent of the map on (x, v), ' +
