@@ -93,7 +93,7 @@ export function reduceColumns(
     stats.lyapunov[k] = bounded ? lyap / bounded : NaN;
     stats.min[k] = bounded ? lo : NaN;
     stats.max[k] = bounded ? hi : NaN;
-    // The smallest period wins a tie; chaos wins only outright.
+    // The smallest period wins a tie; aperiodic orbits (class 0) win only outright.
     let best = 1;
     for (let p = 2; p < classes.length; p++) if (classes[p] > classes[best]) best = p;
     stats.period[k] = classes[best] > 0 && classes[best] >= classes[0] ? best : null;

@@ -76,7 +76,7 @@ export interface AdamColumn {
   diverged: number;
   /** max |x| over the column's kept iterates. */
   envelope: number;
-  /** The column's most common period (null: chaos wins). */
+  /** The column's most common period (null: aperiodic orbits win). */
   period: number | null;
   lyapunov: number;
 }
