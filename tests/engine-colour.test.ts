@@ -88,6 +88,8 @@ describe('GPU colour pass', () => {
         ['lyapunov', false, 'plasma', null],
         ['sharpness', true, 'inferno', null],
         ['final0', false, 'gray', null],
+        // Log of a field with negative values: the range starts at the least positive one.
+        ['final0', true, 'gray', null],
         ['f', true, 'viridis', null],
         // A fixed range (through log10), and one that is not valid and falls back to the data's.
         ['f', true, 'turbo', [1e-3, 10]],
