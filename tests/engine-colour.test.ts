@@ -88,6 +88,8 @@ describe('GPU colour pass', () => {
         ['lyapunov', false, 'plasma', null],
         ['sharpness', true, 'inferno', null],
         ['final0', false, 'gray', null],
+        // Log of a field with negative values: the range starts at the least positive one.
+        ['final0', true, 'gray', null],
         ['f', true, 'viridis', null],
         // A fixed range (through log10), and one that is not valid and falls back to the data's.
         ['f', true, 'turbo', [1e-3, 10]],
@@ -135,6 +137,27 @@ describe('GPU colour pass', () => {
       expect([...unflipped.slice(0, 4 * W)]).toEqual([...rgba.slice(47 * W * 4, 48 * W * 4)]);
       result.dispose();
       tiled.dispose();
+    });
+  });
+
+  test('a constant field sits in the middle of its range: every pixel the LUT entry for t = 0.5', async () => {
+    // GD on (x² + y²)/2 at h = 0.5 halves x every step: every pixel converges, so the period field is
+    // 1 everywhere (log10: 0). A range lo = hi is widened to [lo - 0.5, hi + 0.5], t = 0.5, entry 128.
+    const spec = smallSpec({
+      objective: { expr: 'a*x^2/2 + b*y^2/2', preset: null, params: { a: 1, b: 1 } },
+      lr: 0.5,
+      size: [16, 16],
+      plane: { u: { quantity: 'x', min: -1, max: 1 }, v: { quantity: 'y', min: -1, max: 1 } },
+    });
+    await withDevice(async (device) => {
+      const result = await new GpuBasinEngine(device, fixtureCompiler).runBasin(spec);
+      expect(countOutcomes(await result.readAll()).converged).toBe(256);
+      for (const log of [false, true]) {
+        const gpu = await result.readImage({ field: 'period', colormap: 'viridis', log, range: null });
+        const mid = [...colormapLut('viridis').slice(128 * 4, 129 * 4)];
+        for (let k = 0; k < gpu.length; k += 4) expect([...gpu.slice(k, k + 4)], `log ${log}`).toEqual(mid);
+      }
+      result.dispose();
     });
   });
 

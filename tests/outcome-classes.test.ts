@@ -42,6 +42,16 @@ describe('decideOutcome (rule 6)', () => {
     expect(decideOutcome(0, 1e6, 0, 0, 100, theta)).toBe(Outcome.CHAOTIC);
   });
 
+  it('holds its bounds exactly: λ > θ is strict, and a half of H = 16 steps is long enough', () => {
+    // λ = θ is not chaos: at θ = 0 the neutral 2-cycle of x²/2 at h = 2 (λ = ln|1 - h| = 0) stays a
+    // cycle, and an orbit with λ = θ and no period is unsettled, not chaotic.
+    expect(decideOutcome(2, 0, 1, 1, 100, 0)).toBe(Outcome.PERIODIC);
+    expect(decideOutcome(0, theta, 1, 1.5, 100, theta)).toBe(Outcome.UNSETTLED);
+    // Rule 5 judges growth from H ≥ 16: R2 = 3 > 2·R1 is escaping at H = 16, says nothing at H = 15.
+    expect(decideOutcome(0, Number.NaN, 1, 3, 16, theta)).toBe(Outcome.ESCAPING);
+    expect(decideOutcome(0, Number.NaN, 1, 3, 15, theta)).toBe(Outcome.UNSETTLED);
+  });
+
   it('counts every class, with aperiodic = chaotic + unsettled', () => {
     const counts = countOutcomes({
       outcome: Uint8Array.from([0, 1, 2, 2, 3, 4, 4, 5]),

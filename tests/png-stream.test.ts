@@ -211,6 +211,11 @@ describe('checkBandRows: the bands inflate to exactly their rows, as the merged 
     await expect(check([a, 4], [long, 1])).rejects.toThrow(
       `${long}: its pixel data inflates to more than 1 row of 8 pixels`,
     );
+    // A band whose data holds the 4 rows its piece says, but whose header says 5: not that piece's band.
+    const tall = rowsBand('tall', 4, 8, 5);
+    await expect(check([a, 4], [tall, 4])).rejects.toThrow(
+      new PngFormatError(`${tall}: is 8×5, its piece says 8×4`),
+    );
   });
 
   test('a zlib bomb is stopped at its first chunk past the band’s rows', async () => {

@@ -175,6 +175,22 @@ describe('parseSpec', () => {
     expect(issues(input)).toEqual(expected);
   });
 
+  it('accepts each bound itself and rejects the first value past it', () => {
+    // A side of 16384 (MAX_SIDE) and 4096² × 20 000 steps (MAX_WORK) are allowed, one more is not.
+    expect(parseSpec({ size: [16384, 1] }).size).toEqual([16384, 1]);
+    expect(issues({ size: [1, 16385] })).toEqual(['size.1: must be at most 16384']);
+    expect(parseSpec({ size: [4096, 4096], iterations: 20_000 }).iterations).toBe(20_000);
+    expect(issues({ size: [4096, 4096], iterations: 20_001 })).toEqual([
+      `size: grid × iterations = ${4096 * 4096 * 20_001} exceeds the limit ${MAX_WORK}`,
+    ]);
+    // The transient and the longest period must leave at least one step: N - 1 is the most.
+    expect(parseSpec({ iterations: 500, transient: 499 }).transient).toBe(499);
+    expect(issues({ iterations: 500, transient: 500 })).toEqual(['transient: must be less than iterations']);
+    // Periods up to 64, the most the engines track (STATS_PERIOD_BINS, the tail's P).
+    expect(parseSpec({ classify: { maxPeriod: 64 } }).classify.maxPeriod).toBe(64);
+    expect(issues({ classify: { maxPeriod: 65 } })).toEqual(['classify.maxPeriod: must be at most 64']);
+  });
+
   it('lists every problem at once, one line each, in the error message', () => {
     const e = (() => {
       try {

@@ -44,6 +44,18 @@ describe('specToHash / specFromHash', () => {
     expect(specFromHash(hash)).toEqual(s);
   });
 
+  it('keeps an array that extends the default: three zeros are not the default two', () => {
+    // x0 = [0, 0, 0] agrees with the default [0, 0] in every place the default has; the link must
+    // still carry it, or the 3-D view comes back with a 2-D start.
+    const s = parseSpec({
+      objective: { expr: 'x^2 + y^2 + z^2', preset: null, params: {} },
+      x0: [0, 0, 0],
+    });
+    const json = JSON.parse(Buffer.from(specToHash(s).slice(3), 'base64url').toString());
+    expect(json.x0).toEqual([0, 0, 0]);
+    expect(specFromHash(specToHash(s))).toEqual(s);
+  });
+
   it('keeps params whole, so a default parameter cannot leak into a link without it', () => {
     const base = { ...defaultSpec(), objective: { expr: 'x*y', preset: null, params: { a: 1, b: 2 } } };
     expect(specDiff(base, { ...base, objective: { ...base.objective, params: { a: 1 } } })).toEqual({
