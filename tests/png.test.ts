@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { encode } from 'fast-png';
-import { decodeSpecPng, encodeSpecPng, PNG_SPEC_KEYWORD, readSpecFromPng } from '../src/experiment/png.ts';
+import {
+  asciiJson,
+  decodeSpecPng,
+  encodeSpecPng,
+  PNG_SPEC_KEYWORD,
+  readSpecFromPng,
+} from '../src/experiment/png.ts';
 import { defaultSpec, parseSpec, SpecError } from '../src/experiment/spec.ts';
 
 function picture(w: number, h: number): Uint8Array {
@@ -25,6 +31,13 @@ describe('PNG with the spec in a tEXt chunk', () => {
     const latin = new TextDecoder('latin1').decode(bytes);
     expect(latin).toContain(`tEXt${PNG_SPEC_KEYWORD}\0`);
     expect(latin).toContain('\\u03b5');
+    // The chunk's text is printable ASCII: PNG readers may reject other control characters, DEL too.
+    const type = latin.indexOf(`tEXt${PNG_SPEC_KEYWORD}\0`);
+    const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(type - 4);
+    const text = bytes.subarray(type + 4 + PNG_SPEC_KEYWORD.length + 1, type + 4 + length);
+    expect(text.length).toBeGreaterThan(100);
+    expect(text.every((b) => b >= 0x20 && b <= 0x7e)).toBe(true);
+    expect(asciiJson({ s: 'a\u007fb\u00e9' })).toBe('{"s":"a\\u007fb\\u00e9"}');
     const back = decodeSpecPng(bytes);
     expect(back.width).toBe(5);
     expect(back.height).toBe(3);
