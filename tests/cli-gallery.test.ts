@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shrink } from '../src/cli/gallery.ts';
 import { getGalleryEntry } from '../src/gallery/entries.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { decodeSpecPng } from '../src/experiment/png.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
@@ -30,6 +31,17 @@ describe('gdlab gallery', () => {
     expect(counts.diverged).toBe(rowsAbove2 * 24);
     expect(json.numbers.ratios.me2).toBeGreaterThan(7);
     expect(json.numbers.ratios.me2).toBeLessThan(9);
+    // The map's numbers too (16 starts × 128 rates): every start of a row below h = 1.9 converges,
+    // every one above h = 2.1 diverges (an infinite first escape is written as null).
+    const rows = json.numbers.map as {
+      h: number;
+      counts: Record<string, number>;
+      firstEscape: number | null;
+    }[];
+    expect(rows).toHaveLength(128);
+    for (const r of rows.filter((r) => r.h < 1.9)) expect(r.counts[Outcome.CONVERGED]).toBe(16);
+    for (const r of rows.filter((r) => r.h > 2.1)) expect(r.counts[Outcome.DIVERGED]).toBe(16);
+    expect(rows[0].firstEscape).toBeNull();
   });
 
   it('names the entries when asked for one that does not exist', async () => {

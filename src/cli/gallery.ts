@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { GALLERY, getGalleryEntry, type GalleryEntry } from '../gallery/entries.ts';
 import * as checks from '../gallery/checks.ts';
 import { attractorNumbers } from '../gallery/attractor-checks.ts';
+import { checkBalanceMap, checkEosMap, checkRegimesMap } from '../gallery/map-checks.ts';
 import { OPTIMIZER_NUMBERS } from '../gallery/optimizer-checks.ts';
 import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
@@ -47,7 +48,7 @@ export function shrink(spec: ExperimentSpec, maxSide: number | undefined): Exper
 export async function entryNumbers(id: string): Promise<unknown> {
   switch (id) {
     case 'regimes':
-      return checks.checkRegimes();
+      return { ...checks.checkRegimes(), map: checkRegimesMap() };
     case 'mf-periodic':
       return { maps: checks.checkMfPeriods(40), diagonal: checks.diagonalWindows() };
     case 'gibbs': {
@@ -57,9 +58,9 @@ export async function entryNumbers(id: string): Promise<unknown> {
     case 'escape':
       return checks.checkEscape();
     case 'balancing':
-      return checks.checkBalancing();
+      return { ...checks.checkBalancing(), map: checkBalanceMap() };
     case 'edge-of-stability':
-      return checks.checkEdgeOfStability();
+      return { trajectories: checks.checkEdgeOfStability(), map: checkEosMap() };
     case 'fractal': {
       const e = getGalleryEntry('fractal')!;
       return [e.spec, ...(e.variants ?? []).map((v) => v.spec)].map((s) => checks.boundaryDimension(s, 32));
