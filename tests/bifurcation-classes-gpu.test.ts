@@ -1,0 +1,88 @@
+/**
+ * What an ensemble column is called (ColumnStats.outcome) on both engines: columns of orbits that
+ * neither settle nor diverge, and columns whose samples tie between classes, where the rules of
+ * reduceColumns (src/core/ensemble-stats.ts) and the GPU's reduce_columns (shaders/ensemble.wgsl) must
+ * break the tie alike.
+ */
+import { describe, expect, it } from 'vitest';
+import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
+import { labColours, renderBifurcation } from '../src/engine/bifurcation-render.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { OUTCOME_PALETTE } from '../src/palette.ts';
+import { runEnsembleCpu } from '../src/reference/ensemble.ts';
+import { withDevice } from './helpers/gpu.ts';
+
+async function both(spec: ExperimentSpec): Promise<{ gpu: BifurcationResult; cpu: BifurcationResult }> {
+  const { objective, plan } = prepareEnsemble(spec);
+  const gpu = await withDevice((device) => new GpuEnsembleEngine(device).runEnsemble(spec, objective, plan));
+  return { gpu, cpu: await runEnsembleCpu(spec, objective, plan) };
+}
+
+/** A diagram of `expr` over rates [lo, hi] in `columns` columns, 500 + 200 steps. */
+function diagram(
+  expr: string,
+  lr: [number, number],
+  columns: number,
+  samples: number,
+  box: [number, number],
+) {
+  return parseSpec({
+    kind: 'bifurcation',
+    objective: { expr, preset: null, params: {} },
+    lr: 1,
+    x0: [0.5],
+    plane: { u: { quantity: 'lr', min: lr[0], max: lr[1] }, v: { quantity: 'x', min: -2, max: 2 } },
+    size: [columns, 16],
+    iterations: 700,
+    transient: 500,
+    ensemble: {
+      samples,
+      box: { min: [box[0]], max: [box[1]] },
+      keep: 200,
+      observable: 'x',
+      bins: 16,
+      range: null,
+    },
+  });
+}
+
+describe('the class of an ensemble column', () => {
+  it('calls columns that neither settle nor diverge unsettled or escaping, not chaotic, and draws them so', async () => {
+    // x²/2 across h = 2: x_k = (1 - h)^k x₀ flips sign at every step, shrinking by |1 - h| = 0.995 at
+    // h = 1.995 (too slowly to settle in 700 steps), growing by 1.005 and 1.015 at h = 2.005 and 2.015
+    // (too slowly to leave the radius), beyond 1.025 out of it.
+    const { gpu, cpu } = await both(diagram('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]));
+    const { CONVERGED: C1, UNSETTLED: U, ESCAPING: E, DIVERGED: D } = Outcome;
+    expect(Array.from(cpu.stats.outcome)).toEqual([C1, C1, C1, U, E, E, D, D]);
+    expect(Array.from(gpu.stats.outcome)).toEqual(Array.from(cpu.stats.outcome));
+    expect(gpu.stats.period.slice(3, 6)).toEqual([null, null, null]);
+    const img = renderBifurcation(gpu, labColours('viridis'), { stripRows: 1 });
+    const strip = (c: number) => Array.from(img.rgba.subarray((2 * 8 + c) * 4, (2 * 8 + c) * 4 + 3));
+    expect([3, 4, 6].map(strip)).toEqual([
+      OUTCOME_PALETTE.unsettled,
+      OUTCOME_PALETTE.escaping,
+      OUTCOME_PALETTE.diverged[0],
+    ]);
+  });
+
+  it('breaks ties as reduceColumns does: a period against aperiodic orbits wins, chaos before not settled', async () => {
+    // The tilted double well (x² - 1)²/4 + x/10 from two starts (the box's R_d points -0.4 and 1.6),
+    // measured one start at a time in float64: at h = 1.1625 one orbit is chaotic and one converges,
+    // at 1.1875 one is chaotic and one not settled, at 1.2125 one is chaotic and one has period 2.
+    const { gpu, cpu } = await both(diagram('(x^2 - 1)^2/4 + 0.1*x', [0.8, 1.3], 20, 2, [-1.4, 2.6]));
+    expect(Array.from(cpu.plan.starts)).toEqual([expect.closeTo(-0.4, 12), expect.closeTo(1.6, 12)]);
+    expect(Array.from(cpu.stats.bounded.slice(14, 17))).toEqual([2, 2, 2]);
+    expect(Array.from(cpu.stats.outcome.slice(14, 17))).toEqual([
+      Outcome.CONVERGED,
+      Outcome.CHAOTIC,
+      Outcome.PERIODIC,
+    ]);
+    expect(cpu.stats.period.slice(14, 17)).toEqual([1, null, 2]);
+    // The GPU's chaotic orbits are f32 ones, but chaotic all the same (λ well above the threshold), and
+    // its converging and period-2 orbits are those of float64: the same ties, broken the same way.
+    expect([gpu.stats.outcome[14], gpu.stats.outcome[16]]).toEqual([Outcome.CONVERGED, Outcome.PERIODIC]);
+    expect([gpu.stats.period[14], gpu.stats.period[16]]).toEqual([1, 2]);
+  });
+});
