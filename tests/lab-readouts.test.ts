@@ -1,0 +1,84 @@
+/**
+ * The numbers the lab writes beside its pictures, against the float64 reference: the basin map's
+ * hover readout (the pixel's start, its class, λ, and the engine that computed them).
+ */
+import { describe, expect, it } from 'vitest';
+import { Outcome, type TrajectoryRecord } from '../src/core/outcome.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { runGrid } from '../src/reference/grid.ts';
+import { pixelReadout } from '../src/ui/basin-map/readout.ts';
+
+const GPU = { kind: 'gpu', precision: 'f32', adapter: 'test' } as const;
+const CPU = { kind: 'cpu', precision: 'f64', adapter: 'cpu' } as const;
+const XY = { u: 'x', v: 'y' };
+
+/** The default map, (1 - xy)²/2 at h = 1.1 over [-2.5, 2.5]², 64×64, in float64. */
+function defaultMap(patch = {}) {
+  const spec = parseSpec({ size: [64, 64], iterations: 300, transient: 180, lr: 1.1, ...patch });
+  const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
+  const c = runGrid(spec, obj, { interpreted: true }).columns;
+  const record = (i: number, j: number): TrajectoryRecord => {
+    const k = j * 64 + i;
+    return {
+      outcome: c.outcome[k] as Outcome,
+      iter: c.iter[k],
+      period: c.period[k],
+      lyapunov: c.lyapunov[k],
+      f: c.f[k],
+      sharpness: c.sharpness[k],
+      obs0: c.obs0[k],
+      obs1: c.obs1[k],
+      final0: c.final0[k],
+      final1: c.final1[k],
+    };
+  };
+  return { spec, record };
+}
+
+describe('the basin map readout', () => {
+  it("names the pixel's own start, its class and λ as float64 finds them, and the engine", () => {
+    const { spec, record } = defaultMap();
+    expect(spec.plane.u).toMatchObject({ min: -2.5, max: 2.5 });
+    // Pixel (44, 51) starts at (0.9765625, 1.5234375) and settles on a 2-cycle with λ = -0.11157.
+    const r = record(44, 51);
+    expect(r.outcome).toBe(Outcome.PERIODIC);
+    expect(r.lyapunov).toBeCloseTo(-0.1115718, 6);
+    expect(pixelReadout(spec, [64, 64], 44, 51, XY, r, CPU)).toEqual([
+      'x = 0.976563',
+      'y = 1.523438',
+      'period 2',
+      'λ = -0.111572',
+      'f = 0.0301588',
+      'sharpness = 2.73679',
+      '(CPU float64)',
+    ]);
+    // The same words from the GPU say f32: a chaotic pixel's λ is not float64's there.
+    expect(pixelReadout(spec, [64, 64], 44, 51, XY, r, GPU).at(-1)).toBe('(GPU f32)');
+  });
+
+  it('gives a diverged pixel its escape step and no λ, f or sharpness (it has none)', () => {
+    const { spec, record } = defaultMap();
+    const r = record(9, 9);
+    expect(r.outcome).toBe(Outcome.DIVERGED);
+    expect(r.iter).toBe(4);
+    expect(pixelReadout(spec, [64, 64], 9, 9, XY, r, GPU)).toEqual([
+      'x = -1.757813',
+      'y = -1.757813',
+      'diverged at k = 4',
+      '(GPU f32)',
+    ]);
+  });
+
+  it('says λ was not computed when the exponent is switched off, and waits for the record', () => {
+    const { spec, record } = defaultMap({ classify: { lyapunov: false } });
+    const parts = pixelReadout(spec, [64, 64], 44, 51, XY, record(44, 51), CPU);
+    expect(parts).toContain('λ not computed');
+    expect(parts.join(' ')).not.toMatch(/NaN/);
+    expect(pixelReadout(spec, [64, 64], 44, 51, XY, null, CPU)).toEqual([
+      'x = 0.976563',
+      'y = 1.523438',
+      '…',
+    ]);
+  });
+});
