@@ -1,13 +1,15 @@
 /**
  * The numbers the lab writes beside its pictures, against the float64 reference: the basin map's
- * hover readout (the pixel's start, its class, λ, and the engine that computed them).
+ * hover readout (the pixel's start, its class, λ, and the engine that computed them) and its legend.
  */
 import { describe, expect, it } from 'vitest';
-import { Outcome, type TrajectoryRecord } from '../src/core/outcome.ts';
+import { countOutcomes, decideOutcome, Outcome, type TrajectoryRecord } from '../src/core/outcome.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { pixelReadout } from '../src/ui/basin-map/readout.ts';
+import type { MapFrame } from '../src/ui/engine-host/backend.ts';
+import { legendRows } from '../src/ui/map-legend/map-legend.ts';
 
 const GPU = { kind: 'gpu', precision: 'f32', adapter: 'test' } as const;
 const CPU = { kind: 'cpu', precision: 'f64', adapter: 'cpu' } as const;
@@ -80,5 +82,19 @@ describe('the basin map readout', () => {
       'y = 1.523438',
       '…',
     ]);
+  });
+});
+
+describe('the basin map legend', () => {
+  it("names chaos by the spec's threshold: a bounded orbit with 0 < λ ≤ θ is not settled, not chaotic", () => {
+    const spec = parseSpec({ size: [4, 4], classify: { chaosThreshold: 0.002 } });
+    const counts = countOutcomes({ outcome: new Uint8Array(16), period: new Uint32Array(16) });
+    const rows = legendRows({ spec, counts } as unknown as MapFrame);
+    expect(rows.find((r) => r.key === 'chaotic')!.label).toBe('chaotic (bounded, λ > 0.002)');
+    // What the label says is what rule 6 decides: λ = 0.0015 with no period and no growth.
+    expect(decideOutcome(0, 0.0015, 1, 1, 100, 0.002)).toBe(Outcome.UNSETTLED);
+    expect(decideOutcome(0, 0.0025, 1, 1, 100, 0.002)).toBe(Outcome.CHAOTIC);
+    const byDefault = legendRows({ spec: parseSpec({}), counts } as unknown as MapFrame);
+    expect(byDefault.find((r) => r.key === 'chaotic')!.label).toBe('chaotic (bounded, λ > 0.001)');
   });
 });
