@@ -1,6 +1,7 @@
 /**
  * The numbers the lab writes beside its pictures, against the float64 reference: the basin map's
- * hover readout (the pixel's start, its class, λ, and the engine that computed them) and its legend.
+ * hover readout (the pixel's start, its class, λ, and the engine that computed them), its legend,
+ * and the footer of an exported density.
  */
 import { describe, expect, it } from 'vitest';
 import { countOutcomes, decideOutcome, Outcome, type TrajectoryRecord } from '../src/core/outcome.ts';
@@ -10,6 +11,8 @@ import { runGrid } from '../src/reference/grid.ts';
 import { pixelReadout } from '../src/ui/basin-map/readout.ts';
 import type { MapFrame } from '../src/ui/engine-host/backend.ts';
 import { legendRows } from '../src/ui/map-legend/map-legend.ts';
+import { densityFooter } from '../src/ui/bifurcation-view/density-chart.ts';
+import { gibbsModel } from '../src/gibbs.ts';
 
 const GPU = { kind: 'gpu', precision: 'f32', adapter: 'test' } as const;
 const CPU = { kind: 'cpu', precision: 'f64', adapter: 'cpu' } as const;
@@ -96,5 +99,29 @@ describe('the basin map legend', () => {
     expect(decideOutcome(0, 0.0025, 1, 1, 100, 0.002)).toBe(Outcome.CHAOTIC);
     const byDefault = legendRows({ spec: parseSpec({}), counts } as unknown as MapFrame);
     expect(byDefault.find((r) => r.key === 'chaotic')!.label).toBe('chaotic (bounded, λ > 0.001)');
+  });
+});
+
+describe('the exported density', () => {
+  it('says the rate, the parameters T depends on, what the red line is, and the engine', () => {
+    const spec = parseSpec({
+      kind: 'density',
+      objective: { expr: 'x^2/2 + A*eps*sin(x/eps)', preset: 'multiscale', params: { A: 1, eps: 0.001 } },
+      lr: 0.1,
+      transient: 1000,
+      ensemble: { samples: 256, keep: 2000, bins: 60, range: [-0.64, 0.64] },
+    });
+    // T = hA²/4 = 0.025: the rate and A are what the Gibbs curve depends on.
+    expect(gibbsModel(spec)!.T).toBeCloseTo(0.025, 15);
+    expect(densityFooter({ gibbs: [1] }, spec, GPU)).toBe(
+      'gdlab · f = x^2/2 + A*eps*sin(x/eps) (A = 1, eps = 0.001) · h = 0.1 · 256 starts × (1000 + 2000) steps · red: Gibbs Z⁻¹exp(−f₀/T) · GPU, f32',
+    );
+    const plain = densityFooter(
+      { gibbs: null },
+      { ...spec, objective: { ...spec.objective, params: {} } },
+      CPU,
+    );
+    expect(plain).not.toContain('Gibbs');
+    expect(plain).toMatch(/h = 0\.1 · .* · CPU, float64$/);
   });
 });
