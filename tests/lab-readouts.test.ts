@@ -1,7 +1,7 @@
 /**
  * The numbers the lab writes beside its pictures, against the float64 reference: the basin map's
  * hover readout (the pixel's start, its class, λ, and the engine that computed them), its legend,
- * and the footer of an exported density.
+ * a bifurcation diagram's column readout, and the footer of an exported density.
  */
 import { describe, expect, it } from 'vitest';
 import { countOutcomes, decideOutcome, Outcome, type TrajectoryRecord } from '../src/core/outcome.ts';
@@ -12,6 +12,10 @@ import { pixelReadout } from '../src/ui/basin-map/readout.ts';
 import type { MapFrame } from '../src/ui/engine-host/backend.ts';
 import { legendRows } from '../src/ui/map-legend/map-legend.ts';
 import { densityFooter } from '../src/ui/bifurcation-view/density-chart.ts';
+import { readoutParts } from '../src/ui/bifurcation-view/ensemble-legend.ts';
+import { runEnsembleSpec } from '../src/core/ensemble.ts';
+import { bifurcationReadout } from '../src/engine/bifurcation-render.ts';
+import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { gibbsModel } from '../src/gibbs.ts';
 
 const GPU = { kind: 'gpu', precision: 'f32', adapter: 'test' } as const;
@@ -123,5 +127,41 @@ describe('the exported density', () => {
     );
     expect(plain).not.toContain('Gibbs');
     expect(plain).toMatch(/h = 0\.1 · .* · CPU, float64$/);
+  });
+});
+
+describe("the diagram's column readout", () => {
+  it('calls its λ the mean over bounded starts, and shows none where every start diverged', async () => {
+    // The double well's cubic map at h = 1.75 (chaotic) and 2.1 (every orbit lost beyond h = 2).
+    const spec = parseSpec({
+      kind: 'bifurcation',
+      objective: { expr: '(x^2 - 1)^2/4', preset: 'double-well', params: {} },
+      x0: [0.3],
+      plane: { u: { quantity: 'lr', min: 1.3, max: 2.2 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [3, 20],
+      transient: 500,
+      ensemble: { samples: 8, box: { min: [-1], max: [1] }, keep: 100, observable: 'x', range: [-2, 2] },
+    });
+    const r = await runEnsembleSpec(new CpuEnsembleEngine(), spec);
+    expect(r.plan.values[1]).toBe(1.75);
+    expect(r.plan.values[2]).toBeCloseTo(2.05, 12);
+    const chaotic = bifurcationReadout(r, 0, 1, 10)!;
+    const lost = bifurcationReadout(r, 0, 2, 10)!;
+    // The mean of the column's eight exponents, all positive: the cubic map is chaotic at h = 1.75.
+    expect(chaotic.outcome).toBe(Outcome.CHAOTIC);
+    expect(chaotic.lyapunov).toBeGreaterThan(0.3);
+    const words = readoutParts(chaotic, 0.1, spec);
+    expect(words).toContain('chaotic');
+    expect(words.find((w) => w.startsWith('mean λ = '))).toBe(
+      `mean λ = ${Number(chaotic.lyapunov.toPrecision(6))}`,
+    );
+    expect(lost.outcome).toBe(Outcome.DIVERGED);
+    expect(readoutParts(lost, 0.1, spec)).toEqual([
+      'h = 2.05',
+      'x = 0.1',
+      'all diverged',
+      'diverged 100%',
+      'count 0',
+    ]);
   });
 });
