@@ -17,6 +17,8 @@ import { checkBalanceMap, checkEosMap, checkRegimesMap } from '../src/gallery/ma
 import { Outcome } from '../src/core/outcome.ts';
 import { GALLERY, MF_WINDOWS, getGalleryEntry } from '../src/gallery/entries.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { runGrid } from '../src/reference/grid.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { withDevice } from './helpers/gpu.ts';
 
@@ -105,6 +107,21 @@ describe('2. periodic orbits of (1 - xy)²/2', () => {
     expect(at19.counts.escaping).toBe(0);
     expect(at19.counts.diverged + at19.counts.chaotic).toBeGreaterThanOrEqual(0.99 * 24 * 24);
     expect(at19.counts.diverged).toBeGreaterThan(at19.counts.chaotic);
+  });
+  it('h = 1.9: the only starts that settle lie on the antidiagonal and end at the saddle 0', () => {
+    // What the entry's cream pixels are: x = -y is the saddle's stable direction (curvature 1, so
+    // the multiplier 1 - h = -0.9), x = y its unstable one (1 + h): λ = ln 2.9 while the orbit rests at 0.
+    const n = 48;
+    const spec = parseSpec({ ...getGalleryEntry('mf-periodic')!.spec, size: [n, n] });
+    const { columns: c } = runGrid(spec, compileObjective({ expr: spec.objective.expr, params: {} }));
+    const settled = [];
+    for (let k = 0; k < n * n; k++) if (c.outcome[k] === Outcome.CONVERGED) settled.push(k);
+    expect(settled.length).toBeGreaterThan(0);
+    for (const k of settled) {
+      expect((k % n) + Math.floor(k / n)).toBe(n - 1);
+      expect(Math.max(Math.abs(c.final0[k]), Math.abs(c.final1[k]))).toBeLessThan(1e-100);
+      expect(c.lyapunov[k]).toBeCloseTo(Math.log(2.9), 6);
+    }
   });
   it('periods 2, 4, 3 and 4 attract at the learning rates the entry names', () => {
     expect(maps.slice(1).map((m) => [m.lr, m.dominantPeriod])).toEqual(

@@ -146,7 +146,9 @@ export const GALLERY: GalleryEntry[] = [
     paragraphs: [
       'Tao’s blog post says GD on (1 - xy)²/2 with h = 1.9 converges to orbits of period 2, 3 and 4 depending ' +
         'on the start. In float64 it does not: at h = 1.9 almost every start diverges or ends on a chaotic orbit, ' +
-        'and no start in the map settles on a period, so this entry shows what does happen.',
+        'and no start in the map settles on a period (the few cream pixels start exactly on the antidiagonal ' +
+        'x = -y, the stable direction of the saddle at 0, and converge to that saddle), so this entry shows what ' +
+        'does happen.',
       'Attracting orbits live on the diagonal x = y, where GD is the cubic map u ↦ u + h·u(1 - u²) (GD on the ' +
         'double well). gdlab’s bifurcation diagram of that diagonal finds the windows: period 2 for 1 < h < 1.236, ' +
         'period 4 after the next doubling, a period-3 window near h = 1.455 and period 4 again near h = 1.835. ' +

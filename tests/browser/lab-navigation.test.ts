@@ -104,13 +104,18 @@ describe('the lab on SwiftShader WebGPU', () => {
       { timeout: 10_000 },
       outcomes.source,
     );
-    const readout = await page.evaluate(() => {
+    const { readout, i } = await page.evaluate(() => {
       const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
-      return map.shadowRoot!.querySelector('.readout')!.textContent!;
+      const el = map.shadowRoot!.querySelector('.readout') as HTMLElement;
+      return { readout: el.textContent!, i: Number(el.dataset.i) };
     });
     const uMid = (b.u.min + b.u.max) / 2;
     expect(readout).toMatch(outcomes);
-    expect(Number(/x = (-?[0-9.e+-]+)/.exec(readout)![1])).toBeCloseTo(uMid, 2);
+    // The x of the pixel under the pointer, whose record the readout shows: its centre, not the pointer.
+    const x = Number(/x = (-?[0-9.e+-]+)/.exec(readout)![1]);
+    expect(x).toBeCloseTo(b.u.min + ((i + 0.5) * (b.u.max - b.u.min)) / 96, 5);
+    expect(Math.abs(x - uMid)).toBeLessThanOrEqual((b.u.max - b.u.min) / 96);
+    expect(readout).toMatch(/\(GPU f32\)$/);
     await shadowClick('back');
     await waitForMap(page);
 

@@ -10,16 +10,16 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
+import type { TrajectoryRecord } from '../../core/outcome.ts';
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
-import { formatValue } from '../shared/ticks.ts';
 import { viewKey } from '../shared/view-keys.ts';
 import { planeToCell, screenToPlane, viewsEqual, type Size, type View } from '../shared/view.ts';
 import type { Guide } from './guides.ts';
 import { mapOverlay } from './map-overlay.ts';
+import { pixelReadout } from './readout.ts';
 import { frameView, MapPainter } from './map-painter.ts';
 import { ViewInteraction } from './view-interaction.ts';
 
@@ -275,24 +275,8 @@ export class BasinMap extends LitElement {
     const h = this.hover;
     if (this.drawError) return html`<div class="readout error">display error: ${this.drawError}</div>`;
     if (!h) return html`<div class="readout hint">${HINT}</div>`;
-    const L = this.labels;
-    const r = h.record;
-    const parts = [`${L.u} = ${formatValue(h.u, 6)}`, `${L.v} = ${formatValue(h.v, 6)}`];
-    if (r) {
-      const o = r.outcome as Outcome;
-      const outcome =
-        o === Outcome.PERIODIC
-          ? `period ${r.period}`
-          : o === Outcome.UNSETTLED
-            ? 'not settled'
-            : OUTCOME_NAMES[o];
-      parts.push(
-        outcome + (o === Outcome.DIVERGED ? ` at k = ${r.iter}` : ''),
-        `λ = ${formatValue(r.lyapunov)}`,
-        `f = ${formatValue(r.f)}`,
-        `sharpness = ${formatValue(r.sharpness)}`,
-      );
-    } else parts.push('…');
+    const f = h.frame;
+    const parts = pixelReadout(f.spec, [f.width, f.height], h.i, h.j, this.labels, h.record, f.info);
     return html`<div class="readout" data-i=${h.i} data-j=${h.j}>${parts.join('   ')}</div>`;
   }
 

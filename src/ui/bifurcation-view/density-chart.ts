@@ -3,6 +3,9 @@
  * screen and the PNG export, so both show the same picture.
  */
 import type { DensityReport } from '../../core/density.ts';
+import type { EngineInfo } from '../../core/engine.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { formatNumber } from '../shared/labels.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface ChartBox {
@@ -57,4 +60,25 @@ export function densitySummary(r: DensityReport): string {
   if (r.T !== null) parts.push(`T = ${r.T.toPrecision(4)}`);
   if (r.l1 !== null) parts.push(`L1(histogram, Gibbs) = ${r.l1.toFixed(4)}`);
   return parts.join(' · ');
+}
+
+/**
+ * The exported chart's footer: what the lab shows around the chart on screen (the rate, the
+ * parameters T depends on, the key to the curve, the engine and precision), which a PNG on its own
+ * would otherwise lose.
+ */
+export function densityFooter(
+  r: Pick<DensityReport, 'gibbs'>,
+  spec: Pick<ExperimentSpec, 'objective' | 'lr' | 'transient' | 'ensemble'>,
+  info: EngineInfo,
+): string {
+  const params = Object.entries(spec.objective.params).map(([k, v]) => `${k} = ${formatNumber(v)}`);
+  const where = info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
+  return [
+    `gdlab · f = ${spec.objective.expr}${params.length ? ` (${params.join(', ')})` : ''}`,
+    `h = ${formatNumber(spec.lr)}`,
+    `${spec.ensemble.samples} starts × (${spec.transient} + ${spec.ensemble.keep}) steps`,
+    ...(r.gibbs ? ['red: Gibbs Z⁻¹exp(−f₀/T)'] : []),
+    where,
+  ].join(' · ');
 }

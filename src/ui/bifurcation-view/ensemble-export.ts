@@ -10,7 +10,7 @@ import { densityReport } from '../../core/density.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
-import { densityGeometry, densitySummary } from './density-chart.ts';
+import { densityFooter, densityGeometry, densitySummary } from './density-chart.ts';
 import { quantityLabel } from '../shared/labels.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
@@ -67,8 +67,8 @@ function decorateDiagram(
 function drawDensity(result: BifurcationResult, spec: ExperimentSpec) {
   const report = densityReport(result);
   const W = 720;
-  const H = 440;
-  const m = { left: 64, right: 16, top: 16, bottom: 70 };
+  const H = 460;
+  const m = { left: 64, right: 16, top: 16, bottom: 90 };
   const box = { width: W - m.left - m.right, height: H - m.top - m.bottom };
   const g = densityGeometry(report, box);
   const canvas = new OffscreenCanvas(W, H);
@@ -101,9 +101,21 @@ function drawDensity(result: BifurcationResult, spec: ExperimentSpec) {
     ctx.fillRect(-5, t.at, 5, 1);
     ctx.fillText(t.label, -8, t.at + 4);
   }
+  ctx.save();
+  ctx.translate(-48, box.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = 'center';
+  ctx.fillText('density', 0, 0);
+  ctx.restore();
   ctx.textAlign = 'left';
   ctx.fillStyle = '#444';
   ctx.fillText(densitySummary(report), 0, box.height + 56);
+  // The footer spans the image, in a smaller font where a long expression would not fit.
+  const footer = densityFooter(report, spec, result.info);
+  ctx.font = '11px sans-serif';
+  const fit = Math.min(1, (W - 16) / ctx.measureText(footer).width);
+  ctx.font = `${Math.max(7, Math.floor(11 * fit))}px sans-serif`;
+  ctx.fillText(footer, 8 - m.left, box.height + 78);
   const img = ctx.getImageData(0, 0, W, H);
   return { width: W, height: H, rgba: img.data };
 }

@@ -38,15 +38,28 @@ export function readout(
 ) {
   if (!hover || !hover.readout || !r) return html`<div class="readout hint">${hint}</div>`;
   const o = hover.readout;
-  const parts = [
-    `${quantityLabel(r.spec.plane.u.quantity)} = ${formatValue(o.u, 6)}`,
-    `${r.spec.ensemble.observable} = ${formatValue(hover.value, 5)}`,
+  const parts = readoutParts(o, hover.value, r.spec);
+  return html`<div class="readout" data-column=${o.column}>${parts.join('   ')}</div>`;
+}
+
+/**
+ * The readout of a column in words. Its λ is the mean over the column's bounded starts
+ * (ColumnStats.lyapunov), so it says so; a column with none bounded (or run without exponents)
+ * has no mean, and shows none rather than NaN.
+ */
+export function readoutParts(
+  o: BifurcationReadout,
+  value: number,
+  spec: Pick<ExperimentSpec, 'plane' | 'ensemble'>,
+): string[] {
+  return [
+    `${quantityLabel(spec.plane.u.quantity)} = ${formatValue(o.u, 6)}`,
+    `${spec.ensemble.observable} = ${formatValue(value, 5)}`,
     columnFate(o),
     `diverged ${(100 * o.diverged).toFixed(0)}%`,
-    `λ = ${formatValue(o.lyapunov)}`,
+    ...(Number.isNaN(o.lyapunov) ? [] : [`mean λ = ${formatValue(o.lyapunov)}`]),
     `count ${o.count}`,
   ];
-  return html`<div class="readout" data-column=${o.column}>${parts.join('   ')}</div>`;
 }
 
 /**

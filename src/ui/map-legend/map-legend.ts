@@ -63,9 +63,10 @@ export function legendRows(frame: MapFrame): LegendRow[] {
       rgb: periodRgb(p),
       mark: String(p),
     });
+  // The class is λ above the spec's threshold θ, not above 0: a bounded orbit with 0 < λ ≤ θ is not settled.
   rows.push({
     key: 'chaotic',
-    label: 'chaotic (bounded, λ > 0)',
+    label: `chaotic (bounded, λ > ${formatNumber(frame.spec.classify.chaosThreshold)})`,
     count: c.chaotic,
     rgb: P.chaotic[0],
     to: P.chaotic[1],

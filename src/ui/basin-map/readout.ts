@@ -1,0 +1,63 @@
+/**
+ * The basin map's hover readout in words: the pixel's own start (the one its record is of), its
+ * outcome as src/core/outcome.ts names it, the numbers the record holds, and the engine and
+ * precision that computed them.
+ */
+import type { EngineInfo } from '../../core/engine.ts';
+import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
+import { axisValue } from '../../experiment/plane.ts';
+import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { formatNumber } from '../shared/labels.ts';
+import { formatValue } from '../shared/ticks.ts';
+
+/** "GPU f32" or "CPU float64": a chaotic pixel's λ differs between the two, so the readout says which. */
+export function engineTag(info: EngineInfo): string {
+  return info.kind === 'gpu'
+    ? `GPU ${info.precision}`
+    : `CPU ${info.precision === 'f64' ? 'float64' : 'f32'}`;
+}
+
+/** An outcome with its period, in the legend's words. */
+export function outcomeWords(r: Pick<TrajectoryRecord, 'outcome' | 'period' | 'iter'>): string {
+  const o = r.outcome;
+  if (o === Outcome.PERIODIC) return `period ${r.period}`;
+  if (o === Outcome.UNSETTLED) return 'not settled';
+  if (o === Outcome.DIVERGED) return `diverged at k = ${r.iter}`;
+  return OUTCOME_NAMES[o];
+}
+
+/**
+ * The readout's parts for pixel (i, j) of a W×H frame of `spec`. The coordinates are the pixel's
+ * centre, where its trajectory started (the inspector opens the same start), not the pointer's
+ * position, which reads 1.0000001 where the record is of a start 0.977. A diverged trajectory has
+ * no λ, f or sharpness (rule 2), so none is shown; λ is said not computed where it is switched off
+ * (NaN stays where Φ has no derivative: RMSProp or Adam at s = 0).
+ */
+export function pixelReadout(
+  spec: Pick<ExperimentSpec, 'plane' | 'classify'>,
+  size: readonly [number, number],
+  i: number,
+  j: number,
+  labels: { u: string; v: string },
+  record: TrajectoryRecord | null,
+  info: EngineInfo,
+): string[] {
+  const { u, v } = spec.plane;
+  const pu = axisValue(u, i, size[0]);
+  const pv = axisValue(v, j, size[1]);
+  const parts = [
+    `${labels.u} = ${formatNumber(pu, u.max - u.min)}`,
+    `${labels.v} = ${formatNumber(pv, v.max - v.min)}`,
+  ];
+  if (!record) return [...parts, '…'];
+  parts.push(outcomeWords(record));
+  if (record.outcome !== Outcome.DIVERGED) {
+    parts.push(
+      spec.classify.lyapunov ? `λ = ${formatValue(record.lyapunov)}` : 'λ not computed',
+      `f = ${formatValue(record.f)}`,
+      `sharpness = ${formatValue(record.sharpness)}`,
+    );
+  }
+  parts.push(`(${engineTag(info)})`);
+  return parts;
+}
