@@ -8,8 +8,9 @@ export function attractorSummary(r: AttractorReport, info: EngineInfo): string {
   const lyap = Number.isFinite(r.lyapunov)
     ? ` · mean λ = ${r.lyapunov.toFixed(3)} (${where})`
     : ` · ${where}`;
+  // The samples' class (AttractorReport.outcome) in the words of the map's legend.
   const kind =
-    r.period !== null
+    r.outcome === 'periodic'
       ? ` · period ${r.period}`
       : r.bounded
         ? ` · ${r.outcome === 'unsettled' ? 'not settled' : r.outcome}`
