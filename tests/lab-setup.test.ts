@@ -12,6 +12,7 @@ import { flowErrorTable } from '../src/gallery/figures.ts';
 import { PRESETS, getPreset } from '../src/presets.ts';
 import { largestClasses } from '../src/ui/basin-map/describe.ts';
 import { footerLine } from '../src/ui/gd-lab/export.ts';
+import { engineTag } from '../src/ui/shared/labels.ts';
 import { adaptLine } from '../src/ui/gd-lab/spec-edit.ts';
 import { specSteps, specView, withView } from '../src/ui/gd-lab/spec-view.ts';
 import { duration, si } from '../src/ui/gd-lab/status.ts';
@@ -227,10 +228,13 @@ describe('words and numbers', () => {
     expect(largestClasses(counts, 1000)).toEqual(['60% diverged', '39% period 2', '1% converged']);
   });
 
-  it('an export footer names the rate only when no axis sweeps it', () => {
+  it('an export footer names the rate only when no axis sweeps it, and ends with the engine', () => {
     const fractal = GALLERY.find((e) => e.id === 'fractal')!.spec;
-    expect(footerLine(fractal, 'f32')).not.toContain('h =');
-    expect(footerLine(defaultSpec(), 'f32')).toContain('h = 1.1');
+    expect(footerLine(fractal, 'GPU f32')).not.toContain('h =');
+    expect(footerLine(defaultSpec(), 'GPU f32')).toContain('h = 1.1');
+    const cpu = engineTag({ kind: 'cpu', precision: 'f64', adapter: 'cpu' });
+    expect(footerLine(defaultSpec(), cpu)).toMatch(/ · \d+ steps · CPU float64$/);
+    expect(engineTag({ kind: 'gpu', precision: 'f32', adapter: 'nvidia' })).toBe('GPU f32');
   });
 
   it('keys: arrows pan by a tenth, + zooms in about the centre, Enter inspects the centre', () => {

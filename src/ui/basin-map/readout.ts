@@ -7,15 +7,8 @@ import type { EngineInfo } from '../../core/engine.ts';
 import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
 import { axisValue } from '../../experiment/plane.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
-import { formatNumber } from '../shared/labels.ts';
+import { engineTag, formatNumber } from '../shared/labels.ts';
 import { formatValue } from '../shared/ticks.ts';
-
-/** "GPU f32" or "CPU float64": a chaotic pixel's λ differs between the two, so the readout says which. */
-export function engineTag(info: EngineInfo): string {
-  return info.kind === 'gpu'
-    ? `GPU ${info.precision}`
-    : `CPU ${info.precision === 'f64' ? 'float64' : 'f32'}`;
-}
 
 /** An outcome with its period, in the legend's words. */
 export function outcomeWords(r: Pick<TrajectoryRecord, 'outcome' | 'period' | 'iter'>): string {

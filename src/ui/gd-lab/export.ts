@@ -9,7 +9,7 @@ import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
-import { fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
+import { engineTag, fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
 import { encodeSpecPng, readSpecFromPng } from '../../experiment/png.ts';
 
 export interface ExportOptions {
@@ -95,14 +95,15 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
       }
     }
   }
-  return finishFrame(f, footerLine(spec, frame.info.precision));
+  return finishFrame(f, footerLine(spec, engineTag(frame.info)));
 }
 
 /**
  * The footer of an exported map: the objective, the rate unless an axis sweeps it (a map over
- * per-coordinate rates has no single h), the start unless both axes sweep coordinates, precision.
+ * per-coordinate rates has no single h), the start unless both axes sweep coordinates, and the
+ * engine with its precision (engineTag: a chaotic region's picture differs between the two).
  */
-export function footerLine(spec: ExperimentSpec, precision: string): string {
+export function footerLine(spec: ExperimentSpec, engine: string): string {
   const q = [spec.plane.u.quantity, spec.plane.v.quantity];
   const rates = q.filter((x) => x === 'lr' || x.startsWith('lr.'));
   const parts = [`gdlab · f = ${spec.objective.expr}`];
@@ -114,7 +115,7 @@ export function footerLine(spec: ExperimentSpec, precision: string): string {
   }
   if (q.filter((x) => !rates.includes(x)).length < spec.x0.length || spec.x0.length > 2)
     parts.push(`x₀ = (${spec.x0.map((v) => formatNumber(v)).join(', ')}) off the axes`);
-  parts.push(`${spec.iterations} steps`, precision);
+  parts.push(`${spec.iterations} steps`, engine);
   return parts.join(' · ');
 }
 

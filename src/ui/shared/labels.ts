@@ -3,6 +3,7 @@
  * everywhere: h for the learning rate (the spec says `lr`), h_x for one coordinate's rate, colour
  * fields in words, numbers without float noise, and spec messages in plain words.
  */
+import type { EngineInfo } from '../../core/engine.ts';
 import type { ColourField, ExperimentSpec } from '../../experiment/spec.ts';
 
 /** How a swept quantity is written on axes, in readouts and in the plane's choices. */
@@ -119,4 +120,11 @@ export function plainIssue(line: string): string {
     .replace(/must be a finite number/g, 'must be a number')
     .replace(/\bu and v\b/g, 'the two axes');
   return words ? `${words}: ${text}` : text;
+}
+
+/** "GPU f32" or "CPU float64": a chaotic pixel's λ differs between the two, so numbers say which. */
+export function engineTag(info: EngineInfo): string {
+  return info.kind === 'gpu'
+    ? `GPU ${info.precision}`
+    : `CPU ${info.precision === 'f64' ? 'float64' : 'f32'}`;
 }
