@@ -100,8 +100,9 @@ export function legend(
   const obs = r?.spec.ensemble.observable ?? '';
   return html`<div class="legend">
     <span
-      >shade: how often the long-run ${obs} visits each cell (log scale); strips: share of diverged starts,
-      and each column's class: its most common period (numbered), or chaotic, escaping or not settled</span
+      >shade: how often the long-run ${obs} visits each cell (log scale); strips: share of diverged starts
+      (cream: none, black: all), and each column's class: its most common period (numbered), or chaotic,
+      escaping or not settled</span
     >
     ${
       ov
