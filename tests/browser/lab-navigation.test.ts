@@ -212,6 +212,19 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(m!.slice(1, 3).map(Number)).toEqual([i, j]);
     expect(Number(m![3])).toBeCloseTo(u, 5);
     expect(Number(m![4])).toBeCloseTo(v, 5);
+    // Its float64 class over the spec's 300 steps: mf-scalar at h = 1.05 from that start (the record
+    // the CPU engine gives the pixel, so the words are those of outcomeWords).
+    const cls = await page.evaluate(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-trajectory-inspector')!
+          .shadowRoot!.getElementById('float64-class')!.textContent!,
+    );
+    const { inspectPixel } = await import('../../src/ui/trajectory-inspector/inspect.ts');
+    const { recordWords } = await import('../../src/ui/trajectory-inspector/trajectory-inspector.ts');
+    expect(cls).toBe(recordWords(inspectPixel(s, i, j, 0).record!));
+    expect(cls).toMatch(/^float64: (converged|period \d+|diverged at k = \d+|chaotic|escaping|not settled)/);
     await screenshot(page, '5-inspector');
     // Its close button closes it (the inspector-close event reaches the lab).
     await page.evaluate(() => {

@@ -4,20 +4,11 @@
  * precision that computed them.
  */
 import type { EngineInfo } from '../../core/engine.ts';
-import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
+import { Outcome, type TrajectoryRecord } from '../../core/outcome.ts';
 import { axisValue } from '../../experiment/plane.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
-import { engineTag, formatNumber } from '../shared/labels.ts';
+import { engineTag, formatNumber, outcomeWords } from '../shared/labels.ts';
 import { formatValue } from '../shared/ticks.ts';
-
-/** An outcome with its period, in the legend's words. */
-export function outcomeWords(r: Pick<TrajectoryRecord, 'outcome' | 'period' | 'iter'>): string {
-  const o = r.outcome;
-  if (o === Outcome.PERIODIC) return `period ${r.period}`;
-  if (o === Outcome.UNSETTLED) return 'not settled';
-  if (o === Outcome.DIVERGED) return `diverged at k = ${r.iter}`;
-  return OUTCOME_NAMES[o];
-}
 
 /**
  * The readout's parts for pixel (i, j) of a W×H frame of `spec`. The coordinates are the pixel's

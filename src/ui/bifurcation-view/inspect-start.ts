@@ -5,7 +5,7 @@
  */
 import type { EnsemblePlan } from '../../core/ensemble.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
-import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
+import { INSPECT_FLOW_MS, inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
 import { compileSpec } from '../shared/objective.ts';
 
 /** A range whose single pixel centre is `c` (to rounding). */
@@ -42,7 +42,8 @@ export function inspectStart(
     transient: 1,
     classify: { ...spec.classify, maxPeriod: 1 },
   });
-  const data = inspectPixel(basin, 0, 0);
+  // No record: this one-pixel spec classifies nothing (maxPeriod 1); the column's samples are classified by the ensemble.
+  const data = inspectPixel(basin, 0, 0, INSPECT_FLOW_MS, false);
   // What each of the display's axes reads for this trajectory: its start, its rate or a parameter.
   const read = (q: string): number => {
     const i = vars.indexOf(q);

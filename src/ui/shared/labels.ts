@@ -4,6 +4,7 @@
  * fields in words, numbers without float noise, and spec messages in plain words.
  */
 import type { EngineInfo } from '../../core/engine.ts';
+import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
 import type { ColourField, ExperimentSpec } from '../../experiment/spec.ts';
 
 /** How a swept quantity is written on axes, in readouts and in the plane's choices. */
@@ -127,4 +128,13 @@ export function engineTag(info: EngineInfo): string {
   return info.kind === 'gpu'
     ? `GPU ${info.precision}`
     : `CPU ${info.precision === 'f64' ? 'float64' : 'f32'}`;
+}
+
+/** An outcome with its period, in the legend's words. */
+export function outcomeWords(r: Pick<TrajectoryRecord, 'outcome' | 'period' | 'iter'>): string {
+  const o = r.outcome;
+  if (o === Outcome.PERIODIC) return `period ${r.period}`;
+  if (o === Outcome.UNSETTLED) return 'not settled';
+  if (o === Outcome.DIVERGED) return `diverged at k = ${r.iter}`;
+  return OUTCOME_NAMES[o];
 }

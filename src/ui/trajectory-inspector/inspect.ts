@@ -5,6 +5,8 @@
  * equations of order 1 and 2 sampled at t = k·h.
  */
 import { runTrajectory } from '../../reference/gd.ts';
+import { ClassifyWorkspace, classifyInto, emptyRecord } from '../../reference/classify.ts';
+import type { TrajectoryRecord } from '../../core/outcome.ts';
 import { FlowStopped, sampleFlow, type FlowKind } from '../../reference/flows.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
 import { describeOptimizer, RULES } from '../../optimizer/rules.ts';
@@ -13,6 +15,11 @@ import { compiledSpec } from '../shared/objective.ts';
 
 /** Most GD iterates the inspector plots (a million-step spec would freeze the page). */
 export const MAX_INSPECT_ITERS = 2000;
+/**
+ * Most steps of the float64 classification of the inspected start (its outcome beside the map's
+ * f32 one): it runs on the page's thread, at up to about a microsecond a step with the exponent.
+ */
+export const MAX_CLASSIFY_STEPS = 200_000;
 /** Most flow samples: each is an adaptive RK4 integration over one interval h. */
 export const MAX_FLOW_SAMPLES = 300;
 /**
@@ -55,6 +62,12 @@ export interface InspectorData {
   f: number[];
   sharpness: number[];
   escape: number | null;
+  /**
+   * The start's record over the spec's N steps in float64, as the CPU engine classifies a pixel (so
+   * a GPU map's f32 outcome, chaotic ones above all, can be told from float64's); null past
+   * MAX_CLASSIFY_STEPS.
+   */
+  record: TrajectoryRecord | null;
   /** 2/h for a scalar rate (the stability threshold the sharpness is compared with); null otherwise. */
   twoOverH: number | null;
   /** flows[kind][c][k] at t = k·h; absent for per-coordinate rates (no single time step). */
@@ -65,12 +78,16 @@ export interface InspectorData {
   marker: [number, number];
 }
 
-/** `flowMs`: the time the flows may take together (a test's setting; INSPECT_FLOW_MS otherwise). */
+/**
+ * `flowMs`: the time the flows may take together (a test's setting; INSPECT_FLOW_MS otherwise).
+ * `classify`: whether to classify the start over the spec's steps (InspectorData.record).
+ */
 export function inspectPixel(
   spec: ExperimentSpec,
   i: number,
   j: number,
   flowMs = INSPECT_FLOW_MS,
+  classify = true,
 ): InspectorData {
   const obj = compiledSpec(spec);
   const plane = resolvePlane(spec, obj);
@@ -82,6 +99,12 @@ export function inspectPixel(
   const K = Math.min(spec.iterations, MAX_INSPECT_ITERS);
   const optimizer = { ...spec.optimizer, beta: o[0], beta2: o[1], eps: o[2] };
   const traj = runTrajectory(obj, x0, h, p, K, spec.classify.divergeRadius, optimizer);
+  let record: TrajectoryRecord | null = null;
+  if (classify && spec.iterations <= MAX_CLASSIFY_STEPS) {
+    record = emptyRecord();
+    const ws = new ClassifyWorkspace(obj, spec.optimizer);
+    classifyInto(obj, ws, x0, h, p, spec.iterations, spec.transient, spec.classify, record, o);
+  }
   const n = traj.iterates.length;
   const states = Array.from({ length: plane.dim }, (_, c) => traj.iterates.map((x) => x[c]));
   const scalar = h.every((r) => r === h[0]);
@@ -149,6 +172,7 @@ export function inspectPixel(
     f: traj.f,
     sharpness: traj.sharpness,
     escape: traj.escape,
+    record,
     twoOverH: scalar ? 2 / h[0] : null,
     flows,
     // Every note: a stopped flow's used to be overwritten by the one on the steps shown.

@@ -9,6 +9,8 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatValue } from '../shared/ticks.ts';
 import type { InspectorData } from './inspect.ts';
+import type { TrajectoryRecord } from '../../core/outcome.ts';
+import { outcomeWords } from '../shared/labels.ts';
 import { CURVES, tickLabel } from './chart-style.ts';
 import { InspectorCloseEvent } from '../shared/events.ts';
 
@@ -226,6 +228,7 @@ export class TrajectoryInspector extends LitElement {
             : nothing
         }
         ${d.escape !== null ? html`<span>escaped at k = ${d.escape}</span>` : html`<span>${last} steps, float64</span>`}
+        ${d.record ? html`<span class="class" id="float64-class">${recordWords(d.record)}</span>` : nothing}
         <button @click=${() => this.dispatchEvent(new InspectorCloseEvent())}>close</button>
       </div>
       ${d.flowNote ? html`<div class="note">${d.flowNote}</div>` : nothing}
@@ -267,6 +270,15 @@ export function inspectorTitle(d: InspectorData): string {
   const by = d.optimizer === 'GD' ? '' : `${d.optimizerText}, `;
   const what = `${by}${param}h = ${h} from x₀ = ${x0}`;
   return src.kind === 'pixel' ? `trajectory of pixel (${d.i}, ${d.j}): ${what}` : `trajectory at ${what}`;
+}
+
+/**
+ * The start's class over the spec's steps in float64, with its exponent where it has one: beside the
+ * map's readout (often GPU f32), the one a chaotic pixel's f32 class is checked against.
+ */
+export function recordWords(r: TrajectoryRecord): string {
+  const lyap = Number.isNaN(r.lyapunov) ? '' : `, λ = ${formatValue(r.lyapunov)}`;
+  return `float64: ${outcomeWords(r)}${lyap}`;
 }
 
 function finiteOrNull(v: number): number | null {

@@ -1,0 +1,61 @@
+/**
+ * The inspector's float64 class of the inspected start (InspectorData.record): the record the CPU
+ * engine gives that pixel, so that a GPU map's f32 outcome can be checked against float64 beside it.
+ */
+import { describe, expect, it } from 'vitest';
+import { Outcome } from '../src/core/outcome.ts';
+import { defaultSpec, parseSpec } from '../src/experiment/spec.ts';
+import { compileObjective } from '../src/objective/compile.ts';
+import { runGrid } from '../src/reference/grid.ts';
+import { inspectPixel, MAX_CLASSIFY_STEPS } from '../src/ui/trajectory-inspector/inspect.ts';
+import { recordWords } from '../src/ui/trajectory-inspector/trajectory-inspector.ts';
+
+describe("the inspector's float64 class", () => {
+  it("is the CPU engine's record of the pixel: periodic, chaotic and diverged pixels of one map", () => {
+    // The double well over (h, x₀) from h = 0.5 to 2.2: converged, period 2 and 4, chaos and
+    // divergence across its columns.
+    const spec = parseSpec({
+      ...defaultSpec(),
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 0.5, max: 2.2 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [24, 6],
+      iterations: 1000,
+      transient: 500,
+    });
+    const grid = runGrid(spec, compileObjective({ expr: spec.objective.expr, params: {} }));
+    const seen = new Set<number>();
+    for (let j = 0; j < 6; j++)
+      for (let i = 0; i < 24; i += 3) {
+        const k = j * 24 + i;
+        const r = inspectPixel(spec, i, j, 0).record!;
+        expect(r.outcome, `pixel (${i}, ${j})`).toBe(grid.columns.outcome[k]);
+        expect(r.period).toBe(grid.columns.period[k]);
+        expect(r.iter).toBe(grid.columns.iter[k]);
+        expect(Object.is(r.lyapunov, grid.columns.lyapunov[k])).toBe(true);
+        seen.add(r.outcome);
+      }
+    expect([...seen].sort()).toEqual([
+      Outcome.DIVERGED,
+      Outcome.CONVERGED,
+      Outcome.PERIODIC,
+      Outcome.CHAOTIC,
+    ]);
+  });
+
+  it('says the class in the legend’s words with its exponent, and is not computed past its bound', () => {
+    expect(
+      recordWords({ outcome: Outcome.PERIODIC, period: 2, iter: 1000, lyapunov: -0.11157 } as never),
+    ).toBe('float64: period 2, λ = -0.11157');
+    expect(recordWords({ outcome: Outcome.DIVERGED, period: 0, iter: 4, lyapunov: NaN } as never)).toBe(
+      'float64: diverged at k = 4',
+    );
+    const long = parseSpec({
+      ...defaultSpec(),
+      size: [2, 2],
+      iterations: MAX_CLASSIFY_STEPS + 1,
+      transient: 10,
+    });
+    expect(inspectPixel(long, 0, 0, 0).record).toBeNull();
+  });
+});
