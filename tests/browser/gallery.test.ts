@@ -7,17 +7,16 @@
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { GALLERY, getGalleryEntry } from '../../src/gallery/entries.ts';
-import { screenshot, sharedBrowser, waitForInspector, waitForMap, watchErrors } from './harness.ts';
+import { openLab, screenshot, sharedBrowser, waitForInspector, waitForMap, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
 
 const MAX_SIDE = 40;
 
 /** A lab page on SwiftShader, 1400×900, with the gallery opening entries at MAX_SIDE. */
-async function openLab(page: Page): Promise<void> {
+async function openGalleryLab(page: Page): Promise<void> {
   await page.setViewport({ width: 1400, height: 900, deviceScaleFactor: 1 });
-  await page.goto(shared.gpuUrl);
-  await waitForMap(page);
+  await openLab(page, shared.gpuUrl);
   await page.evaluate((side) => {
     document.querySelector('gd-lab')!.galleryMaxSide = side;
   }, MAX_SIDE);
@@ -95,7 +94,7 @@ describe('the gallery in the lab', () => {
   it('lists every entry; one click opens a basin entry with its paragraphs, variants reopen it', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page);
+    await openGalleryLab(page);
     const titles = await page.evaluate(() => {
       const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-gallery-panel')!;
       return Array.from(panel.shadowRoot!.querySelectorAll('button.entry .title')).map((t) => t.textContent);
@@ -171,7 +170,7 @@ describe('the gallery in the lab', () => {
   it('the Gibbs entry opens the density view with its L1 distance', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page);
+    await openGalleryLab(page);
     await clickPanel(page, 'button.entry[data-entry="gibbs"]');
     await page.waitForFunction(
       () => {
@@ -205,7 +204,7 @@ describe('the gallery in the lab', () => {
   it('an entry with trajectories opens the inspector on them', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(page);
+    await openGalleryLab(page);
     await clickPanel(page, 'button.entry[data-entry="regimes"]');
     await waitForMap(page);
     await waitForInspector(page);
