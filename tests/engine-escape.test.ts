@@ -46,4 +46,38 @@ describe('the divergence bound', () => {
       }
     });
   });
+  test('a state exactly on the radius has not escaped: ‖x‖∞ > R, not ≥', async () => {
+    // x ↦ -x again (exact), R = 1, x and y over [0, 2] at 3 pixels: centres 1/3, 1 and 5/3, and 1 is
+    // exact in f32 ((1 + 0.5)·2/3). ‖x_k‖∞ = ‖x_0‖∞ for ever, so only the 5 starts with a coordinate at
+    // 5/3 escape (at iteration 1); the 4 whose largest coordinate is 1 or 1/3 stay bounded, with period
+    // 2. Whole runs (a window of parts, bound and replay) and 20-step runs (the exact test every step).
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler);
+      for (const [iterations, transient] of [
+        [200, 100],
+        [20, 10],
+      ]) {
+        const spec = smallSpec({
+          objective: { expr: anisoGpu.expr, preset: null, params: { a: 1, b: 1 } },
+          lr: 2,
+          x0: [0, 0],
+          plane: { u: { quantity: 'x', min: 0, max: 2 }, v: { quantity: 'y', min: 0, max: 2 } },
+          size: [3, 3],
+          iterations,
+          transient,
+          classify: { ...smallSpec({}).classify, divergeRadius: 1, maxPeriod: 4 },
+        });
+        const result = await engine.runBasin(spec);
+        const gpu = await result.readAll();
+        const D = Outcome.DIVERGED;
+        const P = Outcome.PERIODIC;
+        // Row j = 0 is y = 1/3; column i = 0 is x = 1/3.
+        expect(Array.from(gpu.outcome), `N = ${iterations}`).toEqual([P, P, D, P, P, D, D, D, D]);
+        expect(Array.from(gpu.iter), `N = ${iterations}`).toEqual(
+          [0, 0, 1, 0, 0, 1, 1, 1, 1].map((k) => k || iterations),
+        );
+        result.dispose();
+      }
+    });
+  });
 });
