@@ -8,6 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { countOutcomes, Outcome } from '../src/core/outcome.ts';
 import { runGrid } from '../src/reference/grid.ts';
+import { compileObjective } from '../src/objective/compile.ts';
 import { anisoGpu, fixtureCompiler, smallSpec } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
 
@@ -76,6 +77,34 @@ describe('the divergence bound', () => {
         expect(Array.from(gpu.iter), `N = ${iterations}`).toEqual(
           [0, 0, 1, 0, 0, 1, 1, 1, 1].map((k) => k || iterations),
         );
+        result.dispose();
+      }
+    });
+  });
+
+  test('an orbit out of the radius for one step is diverged there, though Σx² stays below 1.5 R²', async () => {
+    // GD at h = 1 on f = (0.24x² - 1.14xy + 1.76y²)/2: x ↦ Mx with M = [[0.76, 0.57], [0.57, -0.76]],
+    // 0.95 times a reflection (M² = 0.9025 I). From x₀ ≈ (0.92, 0.69) (pixel centres 0.90875 …
+    // 0.93125 by 0.67875 … 0.70125), ‖x₀‖∞ < 1 = R and x₁ = Mx₀ has x₁ ≥ 0.76·0.90875 + 0.57·0.67875
+    // > 1.07: diverged at iteration 1. Every later state is 0.9025^k x₀ or 0.9025^k x₁ (x₃ < 0.9025·1.108
+    // < 1), back inside for good, with Σx_k² < 1.23 for k ≥ 1: a bound on Σx² looser than R² would let
+    // the run through. Whole runs, and runs cut into dispatches (each replays only its pending parts).
+    const spec = smallSpec({
+      objective: { expr: '(0.24*x^2 - 1.14*x*y + 1.76*y^2)/2', preset: null, params: {} },
+      lr: 1,
+      x0: [0, 0],
+      plane: { u: { quantity: 'x', min: 0.905, max: 0.935 }, v: { quantity: 'y', min: 0.675, max: 0.705 } },
+      size: [4, 4],
+      iterations: 200,
+      transient: 100,
+      classify: { ...smallSpec({}).classify, divergeRadius: 1 },
+    });
+    await withDevice(async (device) => {
+      for (const options of [{}, { itersPerDispatch: 37 }]) {
+        const result = await new GpuBasinEngine(device, compileObjective, options).runBasin(spec);
+        const gpu = await result.readAll();
+        expect(Array.from(gpu.outcome)).toEqual(new Array(16).fill(Outcome.DIVERGED));
+        expect(Array.from(gpu.iter)).toEqual(new Array(16).fill(1));
         result.dispose();
       }
     });
