@@ -44,29 +44,35 @@ describe('the growth criterion without an exponent', () => {
 
   it('measures the second half from its own anchor x_M: slow exponential drift is unsettled', async () => {
     // f = -0.0004x² at h = 1: x_k = q^k x₀ with q = 1.0008, λ = ln q = 8.0e-4 < θ = 1e-3 (not chaotic,
-    // so R2 > 2·R1 decides). R1 = (q^H - 1)|x_T| from x_T, R2 = (q^H - 1)|x_M| from x_M: R2/R1 = q^H =
-    // 1.083 (H = 100), unsettled. Measured from x_T instead, R2 would be (q^2H - 1)|x_T|, and
-    // R2/R1 = q^H + 1 = 2.083: escaping. Whole runs and runs cut into dispatches.
-    const spec = smallSpec({
-      objective: { expr: '-0.0004*x^2', preset: null, params: {} },
-      lr: 1,
-      x0: [1],
-      plane: { u: { quantity: 'x', min: 1, max: 3 }, v: { quantity: 'lr', min: 0.5, max: 1.5 } },
-      size: [2, 1],
-      iterations: 500,
-      transient: 300,
-    });
-    expect(1.0008 ** 100).toBeCloseTo(1.083, 3);
-    expect(Array.from(runGrid(spec, compileObjective(spec.objective)).columns.outcome)).toEqual([
-      Outcome.UNSETTLED,
-      Outcome.UNSETTLED,
-    ]);
-    await withDevice(async (device) => {
-      for (const options of [{}, { itersPerDispatch: 37 }]) {
-        const result = await new GpuBasinEngine(device, compileObjective, options).runBasin(spec);
-        expect(Array.from((await result.readAll()).outcome)).toEqual([Outcome.UNSETTLED, Outcome.UNSETTLED]);
-        result.dispose();
-      }
-    });
+    // so R2 > 2·R1 decides). R1 = (q^H - 1)|x_T| from x_T, R2 = (q^H - 1)|x_M| from x_M: R2/R1 = q^H,
+    // 1.083 at H = 100 and 1.049 at H = 60: unsettled. Measured from x_T instead, R2 would be
+    // (q^2H - 1)|x_T|, and R2/R1 = q^H + 1 > 2: escaping. H = 100 (N = 500, T = 300, P = 16) anchors
+    // x_M before the tail; H = 60 (N = 220, T = 100, P = 64) inside it (M = 160 > N - P = 156).
+    // Whole runs and runs cut into dispatches.
+    expect([1.0008 ** 100, 1.0008 ** 60]).toEqual([expect.closeTo(1.083, 3), expect.closeTo(1.049, 3)]);
+    for (const [iterations, transient, maxPeriod] of [
+      [500, 300, 16],
+      [220, 100, 64],
+    ]) {
+      const spec = smallSpec({
+        objective: { expr: '-0.0004*x^2', preset: null, params: {} },
+        lr: 1,
+        x0: [1],
+        plane: { u: { quantity: 'x', min: 1, max: 3 }, v: { quantity: 'lr', min: 0.5, max: 1.5 } },
+        size: [2, 1],
+        iterations,
+        transient,
+        classify: { ...smallSpec({}).classify, maxPeriod },
+      });
+      const unsettled = [Outcome.UNSETTLED, Outcome.UNSETTLED];
+      expect(Array.from(runGrid(spec, compileObjective(spec.objective)).columns.outcome)).toEqual(unsettled);
+      await withDevice(async (device) => {
+        for (const options of [{}, { itersPerDispatch: 37 }]) {
+          const result = await new GpuBasinEngine(device, compileObjective, options).runBasin(spec);
+          expect(Array.from((await result.readAll()).outcome), `N = ${iterations}`).toEqual(unsettled);
+          result.dispose();
+        }
+      });
+    }
   });
 });
