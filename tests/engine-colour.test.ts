@@ -5,7 +5,8 @@ import { OUTCOME_PALETTE } from '../src/palette.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
 import { COLORMAPS, type ColourField } from '../src/experiment/spec.ts';
-import { fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';
+import { runGrid } from '../src/reference/grid.ts';
+import { anisoGpu, fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';
 import { readBuffer, withDevice } from './helpers/gpu.ts';
 
 describe('colormaps', () => {
@@ -159,6 +160,27 @@ describe('GPU colour pass', () => {
       }
       result.dispose();
     });
+  });
+
+  test('on the CPU too: a constant field is widened by 0.5 each side, to the LUT entry for t = 0.5', () => {
+    // The same map in float64: period 1 everywhere (log10: 0). [1 - 0.5, 1 + 0.5] (or [-0.5, 0.5] of
+    // the logs) puts it at t = 0.5, entry 128 of 256; a lopsided widening would not.
+    for (const log of [false, true]) {
+      const spec = smallSpec({
+        objective: { expr: 'a*x^2/2 + b*y^2/2', preset: null, params: { a: 1, b: 1 } },
+        lr: 0.5,
+        size: [16, 16],
+        plane: { u: { quantity: 'x', min: -1, max: 1 }, v: { quantity: 'y', min: -1, max: 1 } },
+        colour: { field: 'period', colormap: 'viridis', log, range: null },
+      });
+      const columns = runGrid(spec, anisoGpu).columns;
+      expect(countOutcomes(columns).converged).toBe(256);
+      const settings = resolveColourSettings(spec, columns);
+      expect(settings.range, `log ${log}`).toEqual(log ? [-0.5, 0.5] : [0.5, 1.5]);
+      const cpu = colourPixels(columns, settings);
+      const mid = [...colormapLut('viridis').slice(128 * 4, 129 * 4)];
+      for (let k = 0; k < cpu.length; k += 4) expect([...cpu.slice(k, k + 4)], `log ${log}`).toEqual(mid);
+    }
   });
 
   test('colours every outcome as the CPU does: chaos and escape times mixed, periods, the rest', async () => {

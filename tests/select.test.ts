@@ -81,6 +81,10 @@ describe('decide', () => {
       /estimated 65× faster for this spec \(≈1\.1 ms on 2 CPU threads against ≈73 ms on SwiftShader\)$/,
     );
     expect(decide('auto', sw, cost(5000, 2000), '--engine auto').kind).toBe('gpu');
+    // Close calls go to whichever estimate is faster, by any margin: 1.5 s against 1 s on the CPU is
+    // 1.5× (one decimal below 10×), 0.9 s against 1 s the adapter's.
+    expect(decide('auto', sw, cost(1000, 1500), '--engine auto').reason).toMatch(/estimated 1\.5× faster/);
+    expect(decide('auto', sw, cost(1000, 900), '--engine auto').kind).toBe('gpu');
     expect(decide('auto', null, cost(1, 1), '--engine auto').reason).toBe(
       'auto: no WebGPU adapter, so the float64 CPU engine',
     );

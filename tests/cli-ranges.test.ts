@@ -1,0 +1,39 @@
+/**
+ * Ranges on the command line (src/cli/args.ts parseRange, the diagram and attractor flags; basin's own
+ * value-or-range flags in src/cli/basin.ts): exactly two finite numbers A:B with A < B, or a usage error
+ * naming the flag. Nothing is dropped: '1:2:3' is not read as 1:2.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseRange } from '../src/cli/args.ts';
+import { specFromFlags } from '../src/cli/basin.ts';
+
+describe('parseRange', () => {
+  it('reads A:B, negative ends and exponents included', () => {
+    expect(parseRange('lr', '1.9:2.1')).toEqual([1.9, 2.1]);
+    expect(parseRange('x0', '-2:-1')).toEqual([-2, -1]);
+    expect(parseRange('range', '-1e-3:2.5e2')).toEqual([-0.001, 250]);
+  });
+
+  it('refuses a third number, a lone number, and an empty or reversed range', () => {
+    expect(() => parseRange('lr', '1:2:3')).toThrow("--lr: '1:2:3' must be a range A:B");
+    expect(() => parseRange('lr', '1')).toThrow("--lr: '1' must be a range A:B");
+    // B = A spans nothing: a column or row of one rate, which is a value, not a range.
+    expect(() => parseRange('lr', '1:1')).toThrow("--lr: range '1:1' must be increasing");
+    expect(() => parseRange('lr', '2:1')).toThrow("--lr: range '2:1' must be increasing");
+  });
+});
+
+describe('basin ranges', () => {
+  const flags = { objective: 'mf-scalar', lr: '1.1', y: '-2:2' };
+
+  it('sweeps what a range gives, as given', () => {
+    expect(specFromFlags({ ...flags, x: '-2:-0.5' }).plane.u).toEqual({ quantity: 'x', min: -2, max: -0.5 });
+  });
+
+  it('refuses an empty range with its flag, before the spec does', () => {
+    expect(() => specFromFlags({ ...flags, x: '0.5:0.5' })).toThrow(
+      "--x: range '0.5:0.5' must be increasing",
+    );
+    expect(() => specFromFlags({ ...flags, x: '1:2:3' })).toThrow("--x: '2:3' is not a decimal number");
+  });
+});
