@@ -16,6 +16,7 @@ import {
   waitForInspector,
   watchErrors,
   withOwnBrowser,
+  inspectorText,
 } from './harness.ts';
 import { DOUBLE_WELL, viewState, waitForEnsemble } from './bifurcation-harness.ts';
 
@@ -157,13 +158,7 @@ describe('the bifurcation view', () => {
     const h = s.values[Math.floor(fx * 48)];
     expect(chart.twoOverH).toBeCloseTo(2 / h, 9);
     // The header says what was clicked: the column's rate and the start, not a pixel of a 1×1 spec.
-    const title = await page.evaluate(
-      () =>
-        document
-          .querySelector('gd-lab')!
-          .shadowRoot!.querySelector('gd-trajectory-inspector')!
-          .shadowRoot!.getElementById('inspector-title')!.textContent!,
-    );
+    const title = await inspectorText(page, 'inspector-title');
     // From the column's second start: 0.2 + 1.5/8 × 1.4 in the box [0.2, 1.6] of 8 samples.
     const m = /^trajectory at h = ([0-9.]+) from x₀ = \(0\.4625\)$/.exec(title);
     expect(m, title).not.toBeNull();

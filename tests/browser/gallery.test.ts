@@ -7,7 +7,15 @@
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { GALLERY, getGalleryEntry } from '../../src/gallery/entries.ts';
-import { openLab, screenshot, sharedBrowser, waitForInspector, waitForMap, watchErrors } from './harness.ts';
+import {
+  inspectorText,
+  openLab,
+  screenshot,
+  sharedBrowser,
+  waitForInspector,
+  waitForMap,
+  watchErrors,
+} from './harness.ts';
 
 const shared = sharedBrowser();
 
@@ -216,14 +224,7 @@ describe('the gallery in the lab', () => {
     expect(first.x0[0]).toBeCloseTo(t.x0[0], 12);
     expect(first.h[0]).toBeCloseTo(t.lrs[0], 12);
     expect(first.n).toBe(t.iterations + 1);
-    const title = () =>
-      page.evaluate(
-        () =>
-          document
-            .querySelector('gd-lab')!
-            .shadowRoot!.querySelector('gd-trajectory-inspector')!
-            .shadowRoot!.getElementById('inspector-title')!.textContent,
-      );
+    const title = () => inspectorText(page, 'inspector-title');
     expect(await title()).toBe('trajectory at h = 0.1 from x₀ = (1)');
     await clickEntry(page, '#trajectories button[data-lr="1.2"]');
     await page.waitForFunction(

@@ -200,6 +200,18 @@ export async function waitForInspector(page: Page): Promise<void> {
   );
 }
 
+/** The text of the open inspector's element `id` (its title, its float64 class). */
+export async function inspectorText(page: Page, id: string): Promise<string> {
+  return page.evaluate(
+    (id) =>
+      document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-trajectory-inspector')!
+        .shadowRoot!.getElementById(id)!.textContent!,
+    id,
+  );
+}
+
 /** Opens the lab at `url` and waits for its map. */
 export async function openLab(page: Page, url: string): Promise<void> {
   await page.goto(url);

@@ -14,6 +14,7 @@ import {
   waitForInspector,
   waitForMap,
   watchErrors,
+  inspectorText,
 } from './harness.ts';
 
 const shared = sharedBrowser();
@@ -198,13 +199,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(ychart.labels).toContain('modified eq. order 2 y');
     expect(chart.twoOverH).toBeCloseTo(2 / 1.05, 12);
     expect(chart.n).toBeGreaterThan(10);
-    const title = await page.evaluate(
-      () =>
-        document
-          .querySelector('gd-lab')!
-          .shadowRoot!.querySelector('gd-trajectory-inspector')!
-          .shadowRoot!.getElementById('inspector-title')!.textContent!,
-    );
+    const title = await inspectorText(page, 'inspector-title');
     const m = /^trajectory of pixel \((\d+), (\d+)\): h = 1\.05 from x₀ = \((-?[0-9.]+), (-?[0-9.]+)\)$/.exec(
       title,
     );
@@ -214,13 +209,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(Number(m![4])).toBeCloseTo(v, 5);
     // Its float64 class over the spec's 300 steps: mf-scalar at h = 1.05 from that start (the record
     // the CPU engine gives the pixel, so the words are those of outcomeWords).
-    const cls = await page.evaluate(
-      () =>
-        document
-          .querySelector('gd-lab')!
-          .shadowRoot!.querySelector('gd-trajectory-inspector')!
-          .shadowRoot!.getElementById('float64-class')!.textContent!,
-    );
+    const cls = await inspectorText(page, 'float64-class');
     const { inspectPixel } = await import('../../src/ui/trajectory-inspector/inspect.ts');
     const { recordWords } = await import('../../src/ui/trajectory-inspector/trajectory-inspector.ts');
     expect(cls).toBe(recordWords(inspectPixel(s, i, j, 0).record!));
