@@ -8,6 +8,7 @@ import { countOutcomes, decideOutcome, Outcome, type TrajectoryRecord } from '..
 import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { runGrid } from '../src/reference/grid.ts';
+import { columnRecord } from '../src/core/host-result.ts';
 import { pixelReadout } from '../src/ui/basin-map/readout.ts';
 import type { MapFrame } from '../src/ui/engine-host/backend.ts';
 import { legendRows } from '../src/ui/map-legend/map-legend.ts';
@@ -27,21 +28,7 @@ function defaultMap(patch = {}) {
   const spec = parseSpec({ size: [64, 64], iterations: 300, transient: 180, lr: 1.1, ...patch });
   const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
   const c = runGrid(spec, obj, { interpreted: true }).columns;
-  const record = (i: number, j: number): TrajectoryRecord => {
-    const k = j * 64 + i;
-    return {
-      outcome: c.outcome[k] as Outcome,
-      iter: c.iter[k],
-      period: c.period[k],
-      lyapunov: c.lyapunov[k],
-      f: c.f[k],
-      sharpness: c.sharpness[k],
-      obs0: c.obs0[k],
-      obs1: c.obs1[k],
-      final0: c.final0[k],
-      final1: c.final1[k],
-    };
-  };
+  const record = (i: number, j: number): TrajectoryRecord => columnRecord(c, j * 64 + i);
   return { spec, record };
 }
 
