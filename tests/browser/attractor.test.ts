@@ -104,7 +104,7 @@ describe('the attractor view', () => {
     expect(s.bounded).toBe(128);
     expect(s.counts.reduce((a, b) => a + b, 0)).toBe(128 * 300);
     expect(s.lyapunov).toBeGreaterThan(0.35);
-    expect(s.summary).toMatch(/128 of 128 starts bounded × 300 kept steps · mean λ = 0\.4\d\d \(GPU, f32\)/);
+    expect(s.summary).toMatch(/128 of 128 starts bounded × 300 kept steps · mean λ = 0\.4\d\d \(GPU f32\)/);
     // Pixel statistics of the real render: 64 × 64 pixels, v up; black exactly where a cell is empty,
     // the colormap's top colour at the most visited cell; a folded sheet fills a good part of its box.
     expect(s.canvas).toEqual([64, 64]);

@@ -5,7 +5,7 @@
 import type { DensityReport } from '../../core/density.ts';
 import type { EngineInfo } from '../../core/engine.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
-import { formatNumber } from '../shared/labels.ts';
+import { engineTag, formatNumber } from '../shared/labels.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface ChartBox {
@@ -73,7 +73,7 @@ export function densityFooter(
   info: EngineInfo,
 ): string {
   const params = Object.entries(spec.objective.params).map(([k, v]) => `${k} = ${formatNumber(v)}`);
-  const where = info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
+  const where = engineTag(info);
   return [
     `gdlab · f = ${spec.objective.expr}${params.length ? ` (${params.join(', ')})` : ''}`,
     `h = ${formatNumber(spec.lr)}`,

@@ -11,7 +11,7 @@ import { encodeSpecPng } from '../../experiment/png.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
 import { densityFooter, densityGeometry, densitySummary } from './density-chart.ts';
-import { quantityLabel } from '../shared/labels.ts';
+import { engineTag, quantityLabel } from '../shared/labels.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
 export const EXPORT_STRIP_ROWS = 6;
@@ -57,7 +57,7 @@ function decorateDiagram(
   ctx.fillText('period', left - 6 * scale, top + (s + 1 + s / 2) * zoom + 4 * scale);
   ctx.font = `${font}px sans-serif`;
   const p = result.plan;
-  const where = result.info.kind === 'gpu' ? 'GPU, f32' : 'CPU, float64';
+  const where = engineTag(result.info);
   return finishFrame(
     f,
     `gdlab · f = ${spec.objective.expr} · ${p.samples} starts per column × (${p.transient} + ${p.keep}) steps · ${where}`,
