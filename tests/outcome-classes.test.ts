@@ -111,6 +111,23 @@ describe('genuine cycles and chaos keep their class', () => {
     expect(at(1.9, 4000, 1000).outcome).toBe(Outcome.CHAOTIC);
   });
 
+  it('a slow approach to a 2-cycle just below its doubling reads as period 4 (rule 3 guards fixed points only)', () => {
+    // The double well's 2-cycle has multiplier -1 at h = √5 - 1 = 1.23607 and attracts below it; but
+    // 700 steps leave the approach (its deviation alternating every 2 steps) within tol·s of a return
+    // after 4, while a_4 is the 2-cycle's extent: period 4 from h ≈ 1.2343 (outcome.ts, rule 3).
+    const at = (h: number, iterations: number, transient: number) => {
+      const r = classifyTrajectory(doubleWell, [0.3], h, { iterations, transient });
+      return [r.outcome, r.period];
+    };
+    const doubling = Math.sqrt(5) - 1;
+    expect(at(1.234, 700, 500)).toEqual([Outcome.PERIODIC, 2]);
+    for (const h of [1.2345, 1.2355, doubling - 1e-4]) {
+      expect(at(h, 700, 500), `h = ${h}`).toEqual([Outcome.PERIODIC, 4]);
+      // Long enough, the same start settles on the 2-cycle that attracts it.
+      expect(at(h, 20000, 19000), `h = ${h}`).toEqual([Outcome.PERIODIC, 2]);
+    }
+  });
+
   it('mf-scalar at h = 1.1 from (0.3, 0.3): the period-2 orbit of the diagonal', () => {
     const rec = classifyTrajectory(mfScalar, [0.3, 0.3], 1.1, { iterations: N, transient: T });
     expect(rec.outcome).toBe(Outcome.PERIODIC);

@@ -3,7 +3,8 @@
  * of src/optimizer/rules.ts), defined once for the float64 reference engine and the WGSL engine.
  * The classes mean what a dynamicist means by them: a cycle repeats with the same amplitude, a chaotic
  * orbit is bounded with a positive exponent, and an orbit that is merely slow (to converge or to blow up)
- * is said to be so rather than given a class it has not earned.
+ * is said to be so rather than given a class it has not earned (with one exception, the slow approach
+ * to a cycle just below its period doubling: see rule 3).
  *
  * The state. A trajectory's state z_k is x_k and the optimizer's vectors (GD: none; momentum and
  * Nesterov: v; RMSProp: s; Adam: m, s), plus, for bias-corrected Adam, the clocks β^k, β₂^k that make
@@ -23,6 +24,12 @@
  *    (i ≥ 2): a cycle must come back to its start within a small fraction of its own extent, so an
  *    oscillation that is still contracting towards a fixed point (x²/2 just below h = 2) is not a
  *    2-cycle. 0 when none matches. (A momentum orbit returns only when its velocity does too.)
+ *    The guard is against contraction towards a fixed point only: an orbit still approaching a
+ *    q-cycle whose multiplier is near -1 (just below that cycle's doubling) has a_i of the q-cycle's
+ *    extent, and once its deviation δ from the cycle has |1 - μ²|·δ ≤ tol·s it returns after 2q
+ *    steps and reads as period 2q. The double well's 2-cycle attracts up to h = √5 - 1 = 1.23607;
+ *    from x₀ = 0.3 it reads as period 4 from h ≈ 1.2335 (N = 500, T = 300) or 1.2343 (N = 700, T =
+ *    500), and as period 2 with N = 20000 (tests/outcome-classes.test.ts).
  * 4. Largest Lyapunov exponent (when enabled, and T < N), of the whole update map: a tangent vector
  *    v₀ over x and the optimizer's vectors (see tangentStart) is pushed through the Jacobian
  *    J_k = ∂Φ/∂z at z_k, renormalised every step, first unmeasured for the warm-up k = W0 … T-1 with
