@@ -41,7 +41,8 @@
  *    heavy ball on x²/2 at h = 2.86171875, β = 0.4306640625 is linear with |μ₁| = 1.000686, yet
  *    measured from T = 1000 to N = 3000 with no warm-up it gave λ = 0.00138 > θ, and chaos. 64 steps
  *    bring that map's λ to log|μ₁| to rounding (v aligns like |μ₂/μ₁|^k, 0.43^k there; 0.92^k at
- *    h = 3.84, β = 0.92, within 2.2e-6 of log|μ₁| = 0.00097), for 64 more tangent steps per
+ *    h = 3.84140625, β = 0.9206640625, within 2.2e-6 of log|μ₁| = 0.00097; at h = 2(1 + β) exactly
+ *    |μ₁| = 1), for 64 more tangent steps per
  *    trajectory. (Complex μ, a rotation, have no direction to align with: there a window's λ is
  *    log|μ| only up to an oscillating log κ/(N - T), ~1e-3 for heavy ball.) J_k is exact: the derivative
  *    of the optimizer's rule, with ∂g/∂x = ∇²f(x_k) from the objective (GD: J_k = I - h ⊙ ∇²f(x_k)).
