@@ -356,9 +356,30 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   (*st).v = tg.v;
   (*st).lexp = tg.lexp;
   (*st).extent = bitcast<f32>(extent);
+  if (k1 == g.n && found != PERIOD_NONE && !divisors_pass(c, h, found - g.check, g)) { found = PERIOD_NONE; }
   (*st).period = select(0u, found - g.check, found != PERIOD_NONE);
   (*st).r1 = bitcast<f32>(r1);
   (*st).r2 = bitcast<f32>(r2);
+}
+
+// Rule 3's divisor test of the candidate p once the tail is complete: d_p ≤ tol·d_q for every divisor
+// q of p with 2 ≤ q < p (divisorsPass of src/core/outcome.ts), by replaying p steps from the
+// checkpoint c, the tail's own iterates bit for bit. A candidate without such a divisor (1, 2, 3, 5,
+// …: PERIOD_COMPOSITE) replays nothing, by a trip count of 0 rather than a branch around the loop:
+// SwiftShader runs a branch's body with every lane masked off, but leaves a loop whose lanes are all
+// done.
+fn divisors_pass(c: State, h: Vec, p: u32, g: Geometry) -> bool {
+  let composite = p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
+  let steps = select(0u, p, composite);
+  var z = c;
+  var bound = 0x7f800000u;
+  var d = 0u;
+  for (var j = 1u; j <= steps; j++) {
+    z = opt_step(z, h);
+    d = state_dist_bits(z, c);
+    bound = select(bound, min(bound, d), j >= 2u && j < p && p % j == 0u);
+  }
+  return d <= bitcast<u32>(g.tol * bitcast<f32>(bound));
 }
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in

@@ -111,10 +111,10 @@ describe('genuine cycles and chaos keep their class', () => {
     expect(at(1.9, 4000, 1000).outcome).toBe(Outcome.CHAOTIC);
   });
 
-  it('a slow approach to a 2-cycle just below its doubling reads as period 4 (rule 3 guards fixed points only)', () => {
-    // The double well's 2-cycle has multiplier -1 at h = √5 - 1 = 1.23607 and attracts below it; but
-    // 700 steps leave the approach (its deviation alternating every 2 steps) within tol·s of a return
-    // after 4, while a_4 is the 2-cycle's extent: period 4 from h ≈ 1.2343 (outcome.ts, rule 3).
+  it('a slow approach to a 2-cycle just below its doubling is unsettled, not period 4 (rule 3, b_i)', () => {
+    // The double well's 2-cycle has multiplier -1 at h = √5 - 1 = 1.23607 and attracts below it. After
+    // 700 steps the approach (its deviation flipping sign every 2 steps) comes back after 4 within
+    // tol·a_4 but not within tol·d_2: without the divisor guard these read as period 4.
     const at = (h: number, iterations: number, transient: number) => {
       const r = classifyTrajectory(doubleWell, [0.3], h, { iterations, transient });
       return [r.outcome, r.period];
@@ -122,10 +122,15 @@ describe('genuine cycles and chaos keep their class', () => {
     const doubling = Math.sqrt(5) - 1;
     expect(at(1.234, 700, 500)).toEqual([Outcome.PERIODIC, 2]);
     for (const h of [1.2345, 1.2355, doubling - 1e-4]) {
-      expect(at(h, 700, 500), `h = ${h}`).toEqual([Outcome.PERIODIC, 4]);
+      expect(at(h, 700, 500), `h = ${h}`).toEqual([Outcome.UNSETTLED, 0]);
       // Long enough, the same start settles on the 2-cycle that attracts it.
       expect(at(h, 20000, 19000), `h = ${h}`).toEqual([Outcome.PERIODIC, 2]);
     }
+    // Past the doubling the 4-cycle is real: its returns after 2 steps are of its own size. Just past
+    // it the newborn cycle is split by only √(h - h*) and is approached as slowly: unsettled, as on
+    // the other side.
+    for (const h of [1.237, 1.24, 1.25]) expect(at(h, 700, 500), `h = ${h}`).toEqual([Outcome.PERIODIC, 4]);
+    expect(at(doubling + 1e-4, 700, 500)).toEqual([Outcome.UNSETTLED, 0]);
   });
 
   it('mf-scalar at h = 1.1 from (0.3, 0.3): the period-2 orbit of the diagonal', () => {

@@ -18,18 +18,20 @@
  * 2. Divergence watches x: diverged at iteration k+1 when x_{k+1} has a non-finite component or
  *    ‖x_{k+1}‖∞ > R. `iter` is that escape iteration. Nothing else is decided for a diverged trajectory.
  * 3. Period, over the whole state. The state c = z_{N-P} is the checkpoint, s = max(1, ‖c‖∞),
- *    d_i = ‖z_{N-P+i} - c‖∞, a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i) and
- *    b_i = min {d_q : 2 ≤ q < i, q divides i} (+∞ when i has no such divisor: i = 1, 2, 3, 5, 7, …).
- *    The period p is the least i in 1…P with d_1 ≤ tol·s (i = 1: converged) or
- *    d_i ≤ tol·min(s, a_i, b_i) (i ≥ 2); 0 when none matches (periodOf). A cycle must come back to its
- *    start within a small fraction of its own extent, so an oscillation still contracting towards a
- *    fixed point (x²/2 just below h = 2) is not a 2-cycle; and within a small fraction of its returns
- *    after each divisor q of i, so an orbit still approaching a q-cycle is not a (kq)-cycle: just
- *    below a q-cycle's doubling its multiplier is near -1, the deviation δ from the cycle flips sign
- *    every q steps and shrinks slowly, d_2q ≈ |1 - μ²|·δ passes tol·a_2q long before d_q ≈ 2δ passes
- *    tol·a_q, and without b_i the double well's 2-cycle (attracting up to h = √5 - 1 = 1.23607) read
- *    as period 4 from h ≈ 1.2343 with N = 700 (tests/outcome-classes.test.ts). Such an orbit is
- *    unsettled until N is long enough. (A momentum orbit returns only when its velocity does too.)
+ *    d_i = ‖z_{N-P+i} - c‖∞ and a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i).
+ *    The candidate p is the least i in 1…P with d_1 ≤ tol·s (i = 1: converged) or d_i ≤ tol·min(s, a_i)
+ *    (i ≥ 2); it is the period when also d_p ≤ tol·d_q for every divisor q of p with 2 ≤ q < p, and
+ *    the period is 0 when there is no candidate or it fails that (periodOf). A cycle must come back
+ *    to its start within a small fraction of its own extent, so an oscillation still contracting
+ *    towards a fixed point (x²/2 just below h = 2) is not a 2-cycle; and within a small fraction of
+ *    its returns after each divisor of its period, so an orbit still approaching a q-cycle is not a
+ *    (kq)-cycle: just below a q-cycle's doubling its multiplier is near -1, the deviation δ from the
+ *    cycle flips sign every q steps and shrinks slowly, and d_2q ≈ |1 - μ²|·δ passes tol·a_2q long
+ *    before d_q ≈ 2δ passes tol·a_q (without the divisor test the double well's 2-cycle, attracting
+ *    up to h = √5 - 1 = 1.23607, read as period 4 from h ≈ 1.2343 with N = 700:
+ *    tests/outcome-classes.test.ts). Such an orbit is unsettled until N is long enough. The test
+ *    applies to the candidate alone, so the GPU replays at most p steps from c, for a candidate with
+ *    a divisor only. (A momentum orbit returns only when its velocity does too.)
  * 4. Largest Lyapunov exponent (when enabled, and T < N), of the whole update map: a tangent vector
  *    v₀ over x and the optimizer's vectors (see tangentStart) is pushed through the Jacobian
  *    J_k = ∂Φ/∂z at z_k, renormalised every step, first unmeasured for the warm-up k = W0 … T-1 with
@@ -161,25 +163,32 @@ export function decideOutcome(
 
 /**
  * Rule 3 of the definition: the period from the distances d_1 … d_count of the states after the
- * checkpoint to it (d[i - 1] = d_i), its scale s and the tolerance; 0 when no i matches. The float64
- * engines call this; shaders/gd-core.wgsl spells the same test out (`period_of`).
+ * checkpoint to it (d[i - 1] = d_i), its scale s and the tolerance; 0 when none. The float64 engines
+ * call this; shaders/gd-core.wgsl spells the same test out (`tail_run`, `divisor_check`).
  */
 export function periodOf(d: ArrayLike<number>, count: number, scale: number, tol: number): number {
   let extent = 0;
   for (let i = 1; i <= count; i++) {
-    let bound = i === 1 ? scale : Math.min(scale, extent);
-    for (let q = 2; 2 * q <= i; q++) if (i % q === 0) bound = Math.min(bound, d[q - 1]);
-    if (d[i - 1] <= tol * bound) return i;
+    if (d[i - 1] <= tol * (i === 1 ? scale : Math.min(scale, extent))) return divisorsPass(d, i, tol) ? i : 0;
     extent = Math.max(extent, d[i - 1]);
   }
   return 0;
 }
 
-/** Whether rule 3's b_i is finite: i has a divisor q with 2 ≤ q < i (a period that can be a slow q-cycle's). */
-export function periodHasDivisor(i: number): boolean {
-  for (let q = 2; q * q <= i; q++) if (i % q === 0) return true;
+/** Whether the candidate p returns within tol·d_q for every divisor q of p with 2 ≤ q < p (rule 3). */
+export function divisorsPass(d: ArrayLike<number>, p: number, tol: number): boolean {
+  for (let q = 2; 2 * q <= p; q++) if (p % q === 0 && !(d[p - 1] <= tol * d[q - 1])) return false;
+  return true;
+}
+
+/** Whether the candidate p has a divisor q with 2 ≤ q < p, so that rule 3's divisor test can fail it. */
+export function periodHasDivisor(p: number): boolean {
+  for (let q = 2; q * q <= p; q++) if (p % q === 0) return true;
   return false;
 }
+
+/** Longest period a spec may look for (classify.maxPeriod): the statistics keep a bin for each. */
+export const MAX_PERIOD = 64;
 
 /** Settings that decide a trajectory's outcome; part of the experiment spec. */
 export interface ClassifySettings {

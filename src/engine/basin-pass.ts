@@ -11,7 +11,13 @@ import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import escapeWgsl from '../../shaders/gd-escape.wgsl?raw';
 import outcomeWgsl from '../../shaders/gd-outcome.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
-import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
+import {
+  GROWTH_EXP_CAP,
+  GROWTH_MIN_HALF,
+  LYAPUNOV_WARMUP,
+  MAX_PERIOD,
+  periodHasDivisor,
+} from '../core/outcome.ts';
 import { AxisKind } from '../experiment/plane.ts';
 import {
   BASIN_BINDINGS,
@@ -131,7 +137,18 @@ export function coreStructs(): string {
     wgslStruct('Record', RECORD_STRUCT_FIELDS),
     wgslStruct('Traj', TRAJ_FIELDS),
     ...Object.entries(AxisKind).map(([k, v]) => `const AXIS_${k}: u32 = ${v}u;`),
+    // A constant, not an override: it sizes rule 3's private array of returns (gd-core.wgsl).
+    `const MAX_PERIOD: u32 = ${MAX_PERIOD}u;`,
+    // Bit p - 1 set: p has a divisor 2 ≤ q < p, so rule 3's divisor test can fail it (divisors_pass).
+    `const PERIOD_COMPOSITE = array<u32, ${MAX_PERIOD / 32}>(${compositeWords().join(', ')});`,
   ].join('\n');
+}
+
+/** Bit p - 1 of word ⌊(p - 1)/32⌋ set for each p ≤ MAX_PERIOD with a divisor 2 ≤ q < p. */
+export function compositeWords(): string[] {
+  const words = new Uint32Array(MAX_PERIOD / 32);
+  for (let p = 1; p <= MAX_PERIOD; p++) if (periodHasDivisor(p)) words[(p - 1) >> 5] |= 1 << ((p - 1) & 31);
+  return [...words].map((w) => `0x${w.toString(16)}u`);
 }
 
 /** The GD core's sources, left out of a kernel built without it. */

@@ -3,7 +3,7 @@
  * binding indices, and the fields of each buffer. The WGSL struct text is generated from these
  * lists (wgsl-struct.ts) and prepended to the kernels, so no struct is written out twice.
  */
-import { RECORD_FIELDS } from '../core/outcome.ts';
+import { MAX_PERIOD, RECORD_FIELDS } from '../core/outcome.ts';
 import { structWords, uniformBytes, type Dims, type Field } from './wgsl-struct.ts';
 
 export { align, packUniforms } from './wgsl-struct.ts';
@@ -121,8 +121,8 @@ export function stateBytes(dims: Dims): number {
   return 4 * stateWords(dims);
 }
 
-/** Longest period the spec allows (classify.maxPeriod ≤ 64), so the histogram has a bin for each. */
-export const STATS_MAX_PERIOD = 64;
+/** Longest period the spec allows, so the histogram has a bin for each. */
+export const STATS_MAX_PERIOD = MAX_PERIOD;
 /** Fields a range is kept for: COLOUR_FIELDS order (0, outcome, has none but keeps the indexing plain). */
 export const STATS_RANGE_FIELDS = 10;
 

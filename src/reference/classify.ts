@@ -8,7 +8,9 @@
 import {
   decideOutcome,
   DEFAULT_CLASSIFY,
+  MAX_PERIOD,
   Outcome,
+  periodOf,
   tangentStart,
   warmupStart,
   type ClassifySettings,
@@ -36,6 +38,8 @@ export class ClassifyWorkspace {
   readonly c: Float64Array;
   /** The first x of the current half of the averaging window (x_T, then x_M). */
   readonly anchor: Float64Array;
+  /** d_1 … d_P of rule 3 (grown by `returnsFor` for a caller whose P exceeds the spec's 64). */
+  returns = new Float64Array(MAX_PERIOD);
   readonly hess: Float64Array;
   readonly eig: Float64Array;
   constructor(obj: CompiledObjective, optimizer?: Pick<OptimizerSettings, 'kind' | 'biasCorrection'>) {
@@ -49,6 +53,12 @@ export class ClassifyWorkspace {
     this.hess = new Float64Array(dim * dim);
     this.eig = new Float64Array(dim * dim);
   }
+}
+
+/** The workspace's array for d_1 … d_count, grown when a direct caller's P exceeds the spec's. */
+function returnsFor(ws: ClassifyWorkspace, count: number): Float64Array {
+  if (ws.returns.length < count) ws.returns = new Float64Array(count);
+  return ws.returns;
 }
 
 /** A record with every field unset, to be filled by classifyInto. */
@@ -101,9 +111,9 @@ export function classifyInto(
   stepper.start(x0, z);
   // Checkpoint index N - P; a spec keeps P < N, a direct caller may not.
   const K = Math.max(0, N - s.maxPeriod);
-  // Rule 3: s = max(1, ‖c‖∞) and the extent a_i of the orbit seen from c so far, over the whole state.
+  // Rule 3: s = max(1, ‖c‖∞) and the distances d_i from c, over the whole state (periodOf).
   let scale = 0;
-  let extent = 0;
+  const returns = returnsFor(ws, N - K);
   if (K === 0) {
     c.set(z.subarray(0, tn));
     scale = Math.max(1, normInf(c, tn));
@@ -113,7 +123,6 @@ export function classifyInto(
   // Rule 4: the tangent's unmeasured warm-up runs from W0; at T it is renormalised and measured.
   const warm = warmupStart(transient);
   let exponents = 0;
-  let period = 0;
   // Rule 5: extents R1, R2 of x over the two halves of the window T … N, each from its first state.
   const T = Math.min(transient, N);
   const half = Math.floor((N - T) / 2);
@@ -160,13 +169,11 @@ export function classifyInto(
     if (k1 === K) {
       c.set(z.subarray(0, tn));
       scale = Math.max(1, normInf(c, tn));
-    } else if (k1 > K && period === 0) {
-      const d = distInf(z, c, tn);
-      const i = k1 - K;
-      if (d <= s.tol * (i === 1 ? scale : Math.min(scale, extent))) period = i;
-      else extent = Math.max(extent, d);
+    } else if (k1 > K) {
+      returns[k1 - K - 1] = distInf(z, c, tn);
     }
   }
+  const period = periodOf(returns, N - K, scale, s.tol);
 
   const x = z.subarray(0, n);
   const lambda = lyap ? tangentExponent(v, tn, exponents, N - transient) : NaN;

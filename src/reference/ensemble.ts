@@ -3,7 +3,7 @@
  * definition in src/core/ensemble.ts, computed on the CPU. The tests hold the WGSL engine
  * to it, and the CLI falls back to it where there is no WebGPU adapter.
  */
-import { tangentStart, warmupStart } from '../core/outcome.ts';
+import { periodOf, tangentStart, warmupStart } from '../core/outcome.ts';
 import { cellOf, widenRange } from '../core/attractor.ts';
 import {
   chooseRange,
@@ -44,6 +44,8 @@ class SampleIntegrator {
   private readonly v: Float64Array;
   private readonly c: Float64Array;
   private readonly anchor: Float64Array;
+  /** d_1 … d_P of rule 3. */
+  private readonly returns: Float64Array;
   readonly z: Float64Array;
   readonly zT: Float64Array;
 
@@ -56,6 +58,7 @@ class SampleIntegrator {
     this.v = new Float64Array(st.tdim);
     this.c = new Float64Array(st.tdim);
     this.anchor = new Float64Array(plan.dim);
+    this.returns = new Float64Array(Math.min(plan.classify.maxPeriod, plan.iterations));
     this.z = st.alloc();
     this.zT = st.alloc();
   }
@@ -96,10 +99,10 @@ class SampleIntegrator {
     const cp = Math.max(0, N - P);
     if (cp === 0) c.set(z.subarray(0, tn));
     if (T === 0) this.zT.set(z);
-    // Rule 3 of src/core/outcome.ts: s = max(1, ‖c‖∞) and the orbit's extent seen from c so far,
-    // over the whole state.
+    // Rule 3 of src/core/outcome.ts: s = max(1, ‖c‖∞) and the distances d_i from c, over the whole
+    // state (periodOf).
     let scale = cp === 0 ? Math.max(1, infNorm(c)) : 0;
-    let extent = 0;
+    const returns = this.returns;
     // Rule 5: extents of x over the two halves of the window T … N, each from its first state.
     const half = Math.floor((N - Math.min(T, N)) / 2);
     const mid = T + half;
@@ -141,12 +144,10 @@ class SampleIntegrator {
       if (k1 === cp) {
         c.set(z.subarray(0, tn));
         scale = Math.max(1, infNorm(c));
-      } else if (k1 > cp && out.period === 0) {
+      } else if (k1 > cp) {
         let d = 0;
         for (let i = 0; i < tn; i++) d = Math.max(d, Math.abs(z[i] - c[i]));
-        const p = k1 - cp;
-        if (d <= tol * (p === 1 ? scale : Math.min(scale, extent))) out.period = p;
-        else extent = Math.max(extent, d);
+        returns[k1 - cp - 1] = d;
       }
       if (k1 > T) {
         const o = this.observe(x, col.params);
@@ -154,6 +155,7 @@ class SampleIntegrator {
         if (o > out.max) out.max = o;
       }
     }
+    if (out.escape === 0) out.period = periodOf(returns, N - cp, scale, tol);
     out.lyapunov = lyapunov ? lyap / (N - T) : NaN;
     out.scale = scale;
   }
