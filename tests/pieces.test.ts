@@ -280,6 +280,34 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     );
   });
 
+  test('a piece with thousands of bad fields is refused in one short line', async () => {
+    // 125 000 period names in a 1 MB piece overflowed zod's stack ('Maximum call stack size
+    // exceeded'); 60 000 made a line of 131 kB.
+    const keys = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, 1]));
+    // Names of three letters, so that 125 000 of them fit the 1 MB a piece may have.
+    const A = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    const short = Array.from(
+      { length: 125_000 },
+      (_, i) => A[i % 52] + A[((i / 52) % 52) | 0] + A[(i / 2704) | 0],
+    );
+    const many = await crafted(
+      'many',
+      'many.piece.json',
+      (p) => (p.counts.periodic = Object.fromEntries(short.map((k) => [k, 0]))),
+    );
+    await expect(merge([many])).rejects.toThrow(
+      `${many}: not a piece of a gdlab map (counts.periodic: 125000 periods (a spec looks for at most 64))`,
+    );
+    const bad = await crafted('many', 'bad.piece.json', (p) => {
+      p.counts.periodic = keys(60);
+      (p as unknown as Record<string, unknown>).adapter = 'a'.repeat(1000);
+    });
+    const listed = Array.from({ length: 10 }, (_, i) => `counts.periodic.p${i}: Invalid key in record`);
+    await expect(merge([bad])).rejects.toThrow(
+      `${bad}: not a piece of a gdlab map (adapter: Too big: expected string to have <=500 characters; ${listed.slice(0, 9).join('; ')}; … and 51 more)`,
+    );
+  });
+
   test('counts that are not one outcome per pixel of the band, in periods the spec looks for', async () => {
     const none = {
       diverged: 0,

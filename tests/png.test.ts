@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { encode } from 'fast-png';
+import { readSpecBlob } from '../src/experiment/blob.ts';
 import {
   asciiJson,
   decodeSpecPng,
@@ -62,5 +63,25 @@ describe('PNG with the spec in a tEXt chunk', () => {
     expect(() => decodeSpecPng(bad)).toThrow(/lr: must be positive/);
     expect(() => decodeSpecPng(new Uint8Array([1, 2, 3]))).toThrow(/not a PNG file/);
     expect(() => encodeSpecPng(new Uint8Array(7), 2, 1, defaultSpec())).toThrow(RangeError);
+  });
+
+  test("the lab's Open… reads a gdlab PNG or spec JSON, and refuses a file too large unread", async () => {
+    const png = encodeSpecPng(picture(2, 2), 2, 2, parseSpec({ lr: 0.75 }));
+    expect((await readSpecBlob(new Blob([png.slice()]))).lr).toBe(0.75);
+    expect((await readSpecBlob(new Blob(['\ufeff{"lr": 0.5}']))).lr).toBe(0.5);
+    // A dropped disk image: its size is read, its bytes never (arrayBuffer() held it all in the tab).
+    const huge = (head: Uint8Array<ArrayBuffer>) =>
+      ({
+        size: 2 ** 40,
+        slice: () => new Blob([head]),
+        arrayBuffer: () => Promise.reject(new Error('read the whole file')),
+      }) as unknown as Blob;
+    await expect(readSpecBlob(huge(png.slice(0, 8)))).rejects.toThrow(
+      'invalid experiment spec:\n  file: 1099511627776 bytes is too large for a gdlab PNG (at most 256 MB)',
+    );
+    await expect(readSpecBlob(huge(new TextEncoder().encode('{"lr": 1')))).rejects.toThrow(
+      'file: 1099511627776 bytes is too large for a spec JSON file (at most 16 MB)',
+    );
+    await expect(readSpecBlob(new Blob([new Uint8Array(17 * 1024 * 1024)]))).rejects.toThrow(SpecError);
   });
 });

@@ -32,6 +32,18 @@ describe('resolveQuantity and checkSpecQuantities', () => {
     },
   );
 
+  it('bounds a quantity name before it is quoted, and quotes it cut short', () => {
+    // A link's quantity of 100 000 characters came back whole in the message the lab shows.
+    const long = (quantity: string) => () => parseSpec({ plane: { u: { quantity, min: 0, max: 1 } } });
+    expect(long('q'.repeat(100_000))).toThrow(
+      'invalid experiment spec:\n  plane.u.quantity: is too long (at most 67 characters)',
+    );
+    const spec = long(`lr.${'q'.repeat(64)}`)();
+    expect(() => checkSpecQuantities(spec, vars, [])).toThrow(
+      `plane.u: unknown quantity 'lr.${'q'.repeat(37)}…'; allowed: x, y, lr, lr.x, lr.y`,
+    );
+  });
+
   it('checks the dimension, the plane and the parameter values against the objective', () => {
     const spec = parseSpec({ x0: [1, 2, 3], plane: { v: { quantity: 'w', min: 0, max: 1 } } });
     expect(() => checkSpecQuantities(spec, vars, ['eps'])).toThrow(SpecError);

@@ -6,7 +6,15 @@
 import * as z from 'zod/mini';
 import type { OutcomeCounts } from '../core/outcome.ts';
 import { axisValue } from '../experiment/plane.ts';
-import { parseSpec, POSTER_LIMITS, type ExperimentSpec, type QuantityRef } from '../experiment/spec.ts';
+import { formatIssues } from '../experiment/spec-error.ts';
+import {
+  MAX_PERIOD,
+  parseSpec,
+  POSTER_LIMITS,
+  type ExperimentSpec,
+  type QuantityRef,
+} from '../experiment/spec.ts';
+import { MAX_LISTED } from '../objective/limits.ts';
 
 export const PIECE_FORMAT = 'gdlab-basin-piece';
 export const PIECE_VERSION = 1;
@@ -176,13 +184,21 @@ export function parsePieceJson(text: string): PieceJson {
   } catch (e) {
     throw new Error(`not JSON (${(e as Error).message})`, { cause: e });
   }
+  // zod recurses once per entry of a record that has an issue: 125 000 bad period names (a 1 MB
+  // file) overflowed its stack, and a merge reported 'Maximum call stack size exceeded'.
+  const periodic = (value as { counts?: { periodic?: unknown } } | null)?.counts?.periodic;
+  if (typeof periodic === 'object' && periodic !== null) {
+    const n = Object.keys(periodic).length;
+    if (n > MAX_PERIOD)
+      throw new Error(`counts.periodic: ${n} periods (a spec looks for at most ${MAX_PERIOD})`);
+  }
   const result = pieceSchema.safeParse(value);
-  if (!result.success)
-    throw new Error(
-      result.error.issues
-        .map((i) => `${i.path.length ? i.path.join('.') : 'piece'}: ${i.message}`)
-        .join('; '),
-    );
+  if (!result.success) {
+    // One line, however many issues: ten of them, each path's keys cut short, then a count.
+    const issues = formatIssues(result.error.issues).map((i) => i.replace(/^spec: /, 'piece: '));
+    const more = issues.length > MAX_LISTED ? [`… and ${issues.length - MAX_LISTED} more`] : [];
+    throw new Error([...issues.slice(0, MAX_LISTED), ...more].join('; '));
+  }
   return result.data as PieceJson;
 }
 

@@ -4,6 +4,7 @@
  * read, let alone decoded; anything else is read as UTF-8 JSON of at most MAX_SPEC_JSON_BYTES.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { MAX_SPEC_JSON_BYTES, MAX_SPEC_PNG_BYTES } from '../experiment/blob.ts';
 import { readSpecFromPng, walkPng } from '../experiment/png.ts';
 import {
   LAB_LIMITS,
@@ -15,10 +16,8 @@ import {
 import { CliError } from './args.ts';
 import { IoError, systemReason } from './output.ts';
 
-/** Largest spec JSON file read (gdlab's own output JSON, which holds the spec, included). */
-export const MAX_SPEC_JSON_BYTES = 16 * 1024 * 1024;
-/** Largest PNG read whole when it cannot be walked in place (a pipe). */
-export const MAX_SPEC_PNG_BYTES = 256 * 1024 * 1024;
+// The lab's bounds: a PNG is read whole up to this only when it cannot be walked in place (a pipe).
+export { MAX_SPEC_JSON_BYTES, MAX_SPEC_PNG_BYTES } from '../experiment/blob.ts';
 
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 

@@ -10,6 +10,7 @@ import {
   type HyperName,
   type OptimizerSettings,
 } from '../optimizer/rules.ts';
+import { clip } from '../objective/limits.ts';
 import { SpecError, type ExperimentSpec } from './spec.ts';
 
 /** What a swept quantity refers to, once resolved against the objective's variables and parameters. */
@@ -46,7 +47,7 @@ export function resolveQuantity(
     const hyper = hypers.find((n) => n === name);
     if (hyper && params.includes(name))
       throw new SpecError([
-        `plane: '${name}' is both the optimizer's ${name} and a parameter of the objective; rename the parameter`,
+        `plane: '${clip(name)}' is both the optimizer's ${name} and a parameter of the objective; rename the parameter`,
       ]);
     if (hyper) return { kind: 'hyper', name: hyper, index: HYPER_NAMES.indexOf(hyper) };
     if (params.includes(name)) return { kind: 'param', name };
@@ -55,7 +56,7 @@ export function resolveQuantity(
   const hint = (SWEPT_HYPERS as readonly string[]).includes(name)
     ? ` (${name} is swept only by an optimizer that uses it: ${name === 'beta' ? 'momentum, nesterov, adam' : 'rmsprop, adam'})`
     : '';
-  throw new SpecError([`plane: unknown quantity '${name}'; allowed: ${allowed.join(', ')}${hint}`]);
+  throw new SpecError([`plane: unknown quantity '${clip(name)}'; allowed: ${allowed.join(', ')}${hint}`]);
 }
 
 /** Every quantity a plane may sweep for these variables, parameters and optimizer. */

@@ -6,6 +6,7 @@
  * range's width is checked here, where every reader of a spec (flags, files, links, PNGs) passes.
  */
 import * as z from 'zod/mini';
+import { MAX_IDENTIFIER_LENGTH } from '../objective/limits.ts';
 
 export const finite = z.number().check(z.refine(Number.isFinite, { message: 'must be a finite number' }));
 
@@ -44,10 +45,18 @@ const when = <T>(message: (v: T) => string | null) =>
     if (m !== null) ctx.addIssue({ code: 'custom', message: m, input: v });
   });
 
+/** Longest swept quantity: `lr.` and an identifier. */
+export const MAX_QUANTITY_LENGTH = 3 + MAX_IDENTIFIER_LENGTH;
+
 /** A swept axis of the plane; its step is checked against the grid by planeIssues. */
 export const axis = z
   .strictObject({
+    // A name's length is bounded before its form: every message about an unknown quantity quotes it.
     quantity: z.string().check(
+      z.maxLength(MAX_QUANTITY_LENGTH, {
+        message: `is too long (at most ${MAX_QUANTITY_LENGTH} characters)`,
+        abort: true,
+      }),
       z.regex(/^(lr(\.[A-Za-z_][A-Za-z0-9_]*)?|[A-Za-z_][A-Za-z0-9_]*)$/, {
         message: 'must be a coordinate (x), lr, lr.<coordinate> or a parameter name',
       }),

@@ -2,7 +2,8 @@
  * What the WGSL emitter (wgsl.ts) prints besides the user's structure: f32 literals of float64
  * numbers, products that carry a constant beyond f32's range, and the helper functions that give
  * WGSL builtins the meaning the float64 tape has (dag.ts, power semantics) where WGSL leaves them
- * undefined: pow, log and sqrt outside their domain, integer powers, tanh of large arguments.
+ * undefined: pow, log and sqrt outside their domain, integer powers, tanh of large arguments. Those
+ * called per node are written without branches (see POW): an expression is a few hundred calls.
  */
 /** Prefix of the helper functions we emit, so they cannot collide with kernel code. */
 export const HELPER_PREFIX = 'obj_';
@@ -55,49 +56,47 @@ export const POWI = `fn ${HELPER_PREFIX}powi(b: f32, e: u32) -> f32 {
 /**
  * Math.pow's meaning (dag.ts, power semantics) in f32: WGSL's pow is exp2(b·log2(a)), undefined for
  * a ≤ 0, so zero, infinite and negative bases and infinite exponents are handled here.
+ *
+ * Without a branch: each case is a select over the value so far, the later ones taking precedence
+ * (b = 0 over NaN over the rest), and the bool operators are `&` and `|`, which do not short-circuit.
+ * Drivers inline every call, and SwiftShader took time quadratic in the branches of a kernel: 40
+ * powers with variable exponents (361 calls with their derivatives) took 13 s to compile with the
+ * branches, 1.8 s without, and a chain of 40 nested ones crashed the process.
  */
 export const POW = `fn ${HELPER_PREFIX}pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
   // Bit tests rather than a != a: compilers may assume floats are finite and fold comparisons away.
   // A base the GPU may flush to zero (a subnormal) is zero here.
   let abits = bitcast<u32>(a) & 0x7fffffffu;
   let bbits = bitcast<u32>(b) & 0x7fffffffu;
-  if (abits > 0x7f800000u || bbits > 0x7f800000u) { return ${NAN}; }
   let zero = abits < 0x00800000u;
+  let ainf = abits == 0x7f800000u;
+  let binf = bbits == 0x7f800000u;
   let m = abs(a);
-  var r: f32;
-  if (bbits == 0x7f800000u) {
-    if (m == 1.0) { return ${NAN}; }
-    r = select(0.0, ${INF}, (m > 1.0) == (b > 0.0));
-  } else if (zero || abits == 0x7f800000u) {
-    r = select(0.0, ${INF}, zero == (b < 0.0));
-  } else {
-    r = pow(m, b);
-  }
-  if ((bitcast<u32>(a) & 0x80000000u) != 0u) {
-    if (floor(b) != b) {
-      if (!zero && abits != 0x7f800000u) { return ${NAN}; }
-      return r;
-    }
-    if (abs(b) < 16777216.0 && (u32(abs(b)) & 1u) == 1u) { return -r; }
-  }
-  return r;
+  var r = select(pow(m, b), select(0.0, ${INF}, zero == (b < 0.0)), zero | ainf);
+  r = select(r, select(0.0, ${INF}, (m > 1.0) == (b > 0.0)), binf);
+  // A negative base: the sign of an odd integer exponent, NaN for a fractional one (but ±0 and ±∞
+  // keep r). abs(b) is clamped so that the conversion to u32 stays in range.
+  let neg = (bitcast<u32>(a) & 0x80000000u) != 0u;
+  let fractional = floor(b) != b;
+  let odd = (abs(b) < 16777216.0) & ((u32(min(abs(b), 16777216.0)) & 1u) == 1u);
+  r = select(r, -r, neg & !fractional & odd);
+  r = select(r, ${NAN}, (neg & fractional & !zero & !ainf) | (binf & (m == 1.0)));
+  r = select(r, ${NAN}, (abits > 0x7f800000u) | (bbits > 0x7f800000u));
+  return select(r, 1.0, b == 0.0);
 }
 `;
 
 /** a^b for a constant odd integer b beyond 2²⁴, whose f32 literal is even: the base's sign is kept. */
 export const POW_ODD = `fn ${HELPER_PREFIX}pow_odd(a: f32, b: f32) -> f32 {
   let r = ${HELPER_PREFIX}pow(abs(a), b);
-  if ((bitcast<u32>(a) & 0x80000000u) != 0u) { return -r; }
-  return r;
+  return select(r, -r, (bitcast<u32>(a) & 0x80000000u) != 0u);
 }
 `;
 
 // tanh through exp(-2|a|), which cannot overflow: some drivers return NaN for tanh of large |a|.
 export const TANH = `fn ${HELPER_PREFIX}tanh(a: f32) -> f32 {
-  if ((bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { return a; }
   let e = exp(-2.0 * abs(a));
-  return sign(a) * (1.0 - e) / (1.0 + e);
+  return select(sign(a) * (1.0 - e) / (1.0 + e), a, (bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u);
 }
 `;
 
@@ -107,25 +106,23 @@ export const F32_MIN_NORMAL = 1.1754943508222875e-38;
 /** log with its float64 meaning: -∞ at 0 (also for inputs the GPU flushes to 0), NaN below 0 and for NaN. */
 export const LOG = `fn ${HELPER_PREFIX}log(a: f32) -> f32 {
   let bits = bitcast<u32>(a);
-  if ((bits & 0x7fffffffu) > 0x7f800000u) { return ${NAN}; }
-  if ((bits & 0x7fffffffu) < 0x00800000u) { return -${INF}; }
-  if ((bits & 0x80000000u) != 0u) { return ${NAN}; }
-  if (bits == 0x7f800000u) { return ${INF}; }
-  return log(a);
+  let mag = bits & 0x7fffffffu;
+  var r = select(log(a), ${INF}, bits == 0x7f800000u);
+  r = select(r, ${NAN}, (bits & 0x80000000u) != 0u);
+  r = select(r, -${INF}, mag < 0x00800000u);
+  return select(r, ${NAN}, mag > 0x7f800000u);
 }
 `;
 
 /** sqrt with its float64 meaning: NaN below 0 and for NaN (WGSL leaves both undefined). */
 export const SQRT = `fn ${HELPER_PREFIX}sqrt(a: f32) -> f32 {
-  if (a < 0.0 || (bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { return ${NAN}; }
-  return sqrt(a);
+  return select(sqrt(a), ${NAN}, (a < 0.0) | ((bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u));
 }
 `;
 
 /** r = f(a), unless a is NaN: then NaN, as float64 gives (the bit test survives fast-math). */
 export const KEEPNAN = `fn ${HELPER_PREFIX}keepnan(a: f32, r: f32) -> f32 {
-  if ((bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u) { return a; }
-  return r;
+  return select(r, a, (bitcast<u32>(a) & 0x7fffffffu) > 0x7f800000u);
 }
 `;
 

@@ -3,14 +3,15 @@
  * chosen longest side (recomputed by the engine, which tiles what the device cannot hold at once),
  * optionally framed by axes, the legend and the colorbar.
  */
-import { parseSpec, parseSpecJson, type ExperimentSpec } from '../../experiment/spec.ts';
+import { readSpecBlob } from '../../experiment/blob.ts';
+import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 import { engineTag, fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
-import { encodeSpecPng, readSpecFromPng } from '../../experiment/png.ts';
+import { encodeSpecPng } from '../../experiment/png.ts';
 
 export interface ExportOptions {
   /** Longest side in pixels (≤ 4096); null: the frame on screen. */
@@ -119,11 +120,7 @@ export function footerLine(spec: ExperimentSpec, engine: string): string {
   return parts.join(' · ');
 }
 
-/** Reads a spec from a dropped or opened file: a gdlab PNG, or spec JSON. */
-export async function readSpecFile(file: File): Promise<ExperimentSpec> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const isPng =
-    bytes.length > 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47;
-  if (isPng) return readSpecFromPng(bytes);
-  return parseSpecJson(new TextDecoder().decode(bytes));
+/** Reads a spec from a dropped or opened file: a gdlab PNG, or spec JSON (readSpecBlob bounds its size). */
+export function readSpecFile(file: File): Promise<ExperimentSpec> {
+  return readSpecBlob(file);
 }
