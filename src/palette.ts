@@ -3,6 +3,8 @@
  * legend and the diagrams read it and as the GPU colour pass reads it (paletteWords).
  */
 
+import { MAX_PERIOD } from './core/outcome.ts';
+
 /** An sRGB colour, one byte a channel. */
 export type RGB = readonly [number, number, number];
 
@@ -10,9 +12,6 @@ export type RGB = readonly [number, number, number];
 export function hex(h: string): RGB {
   return [parseInt(h.slice(0, 2), 16), parseInt(h.slice(2, 4), 16), parseInt(h.slice(4, 6), 16)];
 }
-
-/** Largest period the spec allows (classify.maxPeriod ≤ 64): the palette has a colour for each. */
-const MAX_PERIOD = 64;
 
 /** Periods 2…16: Tableau's ten without its purple, pink and grey, then darker companions. */
 const PERIOD_BASE = [

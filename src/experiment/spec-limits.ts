@@ -5,6 +5,7 @@
  * from the schema; src/experiment/spec.ts applies them and re-exports them for its importers.
  */
 
+import { MAX_PERIOD } from '../core/outcome.ts';
 import { clip, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective/limits.ts';
 
 /**
@@ -15,8 +16,8 @@ import { clip, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective/limits.ts'
 export const MAX_SIDE = 16384;
 /** Most steps per trajectory (and most transient steps, and kept iterates of an ensemble). */
 export const MAX_ITERATIONS = 1_000_000;
-/** Longest period looked for (classify.maxPeriod): the palette and the GPU's histogram hold 64. */
-export const MAX_PERIOD = 64;
+/** Longest period looked for (classify.maxPeriod): defined with the outcome it bounds. */
+export { MAX_PERIOD };
 /** Most trajectories per column of an ensemble view. */
 export const MAX_SAMPLES = 1_000_000;
 /** Upper bound on grid cells × iterations, so a link cannot ask for days of work. */

@@ -8,7 +8,7 @@
 // JavaScript; its English messages come from the one locale imported here.
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
-import { DEFAULT_CLASSIFY, MAX_PERIOD, type ClassifySettings } from '../core/outcome.ts';
+import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
