@@ -102,6 +102,15 @@ describe('gdlab attractor', () => {
     expect(await fail([...base, '--bins', '64'])).toMatchObject({
       stderr: "gdlab attractor: --bins: '64' is not WxH (e.g. 256x256)\n",
     });
+    // --bins is the plane's size: every line its bounds give names the flag, not a bare size.0.
+    expect(await fail([...base, '--bins', '99999x99999'])).toEqual({
+      code: 2,
+      stderr:
+        'gdlab attractor: invalid experiment spec:\n' +
+        '  --bins (size): an attractor has at most 16777216 bins (W × H); 99999 × 99999 is more\n' +
+        '  --bins (size.0): must be at most 16384\n' +
+        '  --bins (size.1): must be at most 16384\n',
+    });
     expect(await fail([...base, '--range-u', '-1.7e308:1.7e308'])).toEqual({
       code: 2,
       stderr:

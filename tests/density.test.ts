@@ -233,4 +233,19 @@ describe('gdlab density', () => {
         '  --range (ensemble.range): range -1.7e308:1.7e308 is too wide (max − min must be finite)\n',
     });
   });
+
+  it('names --bins for both fields it sets: the histogram’s bins and the plane’s rows', async () => {
+    const args = ['density', '--objective', 'double-well', '--lr', '0.5', '--bins', '1000000'];
+    const failed = await runCli([...args, '--engine', 'cpu']).then(
+      () => null,
+      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+    );
+    expect(failed).toEqual({
+      code: 2,
+      stderr:
+        'gdlab density: invalid experiment spec:\n' +
+        '  --bins (ensemble.bins): must be at most 4096\n' +
+        '  --bins (size.1): must be at most 16384\n',
+    });
+  });
 });

@@ -74,7 +74,10 @@ type Flags = Partial<Record<Exclude<keyof typeof ATTRACTOR_OPTIONS, 'no-bias-cor
 /** The spec fields the flags set, for messages in the flags' terms. */
 const PATHS = {
   ...ENSEMBLE_PATHS,
+  // --bins W×H is the plane's size: not the diagram's columns and rows.
   size: 'bins',
+  'size.0': 'bins',
+  'size.1': 'bins',
   'attractor.u': 'pair',
   'attractor.v': 'pair',
   'attractor.uRange': 'range-u',

@@ -128,8 +128,11 @@ export function renderDensity(
   return { width, height, rgba, densityTop: 0 };
 }
 
+/** The spec fields the flags set: --bins is the histogram's bins and its plane's rows. */
+const PATHS = { ...ENSEMBLE_PATHS, 'size.1': 'bins' };
+
 export async function run(argv: string[]): Promise<number> {
-  const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => densitySpec(argv));
+  const spec = inFlagTerms(argv, PATHS, () => densitySpec(argv));
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
   return runEnsembleCommand('density', flags, spec, (result, reason) => {
     const report = densityReport(result);
