@@ -356,7 +356,9 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   (*st).v = tg.v;
   (*st).lexp = tg.lexp;
   (*st).extent = bitcast<f32>(extent);
-  if (k1 == g.n && found != PERIOD_NONE && !divisors_pass(c, h, found - g.check, g)) { found = PERIOD_NONE; }
+  // A select, not a branch, around the divisor test: a candidate without a divisor replays nothing.
+  let candidate = select(0u, found - g.check, k1 == g.n && found != PERIOD_NONE);
+  found = select(found, PERIOD_NONE, !divisors_pass(c, h, candidate, g));
   (*st).period = select(0u, found - g.check, found != PERIOD_NONE);
   (*st).r1 = bitcast<f32>(r1);
   (*st).r2 = bitcast<f32>(r2);
@@ -369,7 +371,8 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
 // SwiftShader runs a branch's body with every lane masked off, but leaves a loop whose lanes are all
 // done.
 fn divisors_pass(c: State, h: Vec, p: u32, g: Geometry) -> bool {
-  let composite = p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
+  // p = 0 (no candidate, or not the last part): nothing to test.
+  let composite = p != 0u && p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
   let steps = select(0u, p, composite);
   var z = c;
   var bound = 0x7f800000u;
