@@ -9,6 +9,9 @@ import { compileObjective } from '../src/objective/compile.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { inspectPixel, MAX_CLASSIFY_STEPS } from '../src/ui/trajectory-inspector/inspect.ts';
 import { recordWords } from '../src/ui/trajectory-inspector/trajectory-inspector.ts';
+import { columnStart, inspectStart } from '../src/ui/bifurcation-view/inspect-start.ts';
+import { prepareEnsemble } from '../src/core/ensemble.ts';
+import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 
 describe("the inspector's float64 class", () => {
   it("is the CPU engine's record of the pixel: periodic, chaotic and diverged pixels of one map", () => {
@@ -57,5 +60,48 @@ describe("the inspector's float64 class", () => {
       transient: 10,
     });
     expect(inspectPixel(long, 0, 0, 0).record).toBeNull();
+  });
+
+  it("classifies a diagram column's start as the ensemble classifies its samples", async () => {
+    // The double well's cascade from starts near 0.3, all of which a column sends to one attractor:
+    // converged, period 2, unsettled at the doubling √5 - 1, period 4, chaos, divergence.
+    const spec = parseSpec({
+      ...defaultSpec(),
+      kind: 'bifurcation',
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      x0: [0.3],
+      plane: { u: { quantity: 'lr', min: 0.8, max: 2.4 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [16, 16],
+      transient: 500,
+      ensemble: {
+        samples: 4,
+        box: { min: [0.29], max: [0.31] },
+        keep: 200,
+        observable: 'x',
+        bins: 16,
+        range: null,
+      },
+    });
+    const { objective, plan } = prepareEnsemble(spec);
+    const { stats } = await runEnsembleCpu(spec, objective, plan);
+    const seen = new Set<number>();
+    for (let c = 0; c < plan.columns; c++) {
+      const data = inspectStart(
+        spec,
+        'lr',
+        plan.values[c],
+        columnStart(plan),
+        plan.iterations,
+        spec,
+        plan.transient,
+      );
+      const r = data.record!;
+      expect(r.outcome, `column ${c}, h = ${plan.values[c]}`).toBe(stats.outcome[c]);
+      if (r.outcome === Outcome.PERIODIC) expect(r.period).toBe(stats.period[c]);
+      seen.add(r.outcome);
+    }
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+    // Without a transient the start is not classified (a gallery trajectory of a map's spec).
+    expect(inspectStart(spec, 'lr', 1, [0.3], 100).record).toBeNull();
   });
 });

@@ -237,6 +237,8 @@ export class BifurcationView extends LitElement {
         r.plan.values[c],
         columnStart(r.plan),
         r.plan.iterations,
+        s,
+        r.plan.transient,
       );
       this.dispatchEvent(new InspectEvent({ data }));
     } catch (e) {

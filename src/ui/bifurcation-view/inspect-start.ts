@@ -18,6 +18,8 @@ function around(quantity: string, c: number) {
  * Data for the spec's optimizer from `x0` with the swept quantity `quantity` set to `value` (e.g. `lr` = h), for
  * `iterations` steps; everything else as in `spec`. The marker (and the orbit, when both axes are
  * coordinates) are placed in `display`'s plane, the map on screen, not in the one-pixel spec's.
+ * Given `transient`, the start is also classified in float64 over those steps and that transient
+ * under the spec's classification (InspectorData.record): an ensemble's sample is classified so.
  */
 export function inspectStart(
   spec: ExperimentSpec,
@@ -26,6 +28,7 @@ export function inspectStart(
   x0: readonly number[],
   iterations: number,
   display: ExperimentSpec = spec,
+  transient?: number,
 ): InspectorData {
   const obj = compileSpec(spec);
   const vars = obj.vars;
@@ -39,11 +42,18 @@ export function inspectStart(
     plane: { u: around(quantity, value), v: other },
     size: [1, 1],
     iterations: Math.max(2, iterations),
-    transient: 1,
-    classify: { ...spec.classify, maxPeriod: 1 },
+    ...(transient === undefined
+      ? { transient: 1, classify: { ...spec.classify, maxPeriod: 1 } }
+      : {
+          transient: Math.min(transient, iterations),
+          // P < N, as a spec requires; an ensemble's run (N = T + keep) is longer than its P anyway.
+          classify: {
+            ...spec.classify,
+            maxPeriod: Math.min(spec.classify.maxPeriod, Math.max(1, iterations - 1)),
+          },
+        }),
   });
-  // No record: this one-pixel spec classifies nothing (maxPeriod 1); the column's samples are classified by the ensemble.
-  const data = inspectPixel(basin, 0, 0, INSPECT_FLOW_MS, false);
+  const data = inspectPixel(basin, 0, 0, INSPECT_FLOW_MS, transient !== undefined);
   // What each of the display's axes reads for this trajectory: its start, its rate or a parameter.
   const read = (q: string): number => {
     const i = vars.indexOf(q);
