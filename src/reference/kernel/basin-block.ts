@@ -85,15 +85,19 @@ export class LaneViews {
   /**
    * Lane l's period (rule 3) from the kernel's p0, the least i of the test without b_i: b_i only
    * tightens the test, so every i < p0 fails it too, and at p0 it is +∞ unless p0 has a divisor
-   * q ≥ 2 (a slow q-cycle's 2q, 3q, …): only then does periodOf read the lane's rows.
+   * q ≥ 2 (a slow q-cycle's 2q, 3q, …): only then does periodOf read the lane's rows, first up to p0
+   * (a genuine cycle, the common case, passes there) and all of them only when p0 fails.
    */
   lanePeriod(l: number, tol: number): number {
     const p0 = this.period[l];
     if (!periodHasDivisor(p0)) return p0;
     const { d, dist } = this;
     const lanes = this.count.length;
-    for (let i = 0; i < d.length; i++) d[i] = dist[i * lanes + l];
-    return periodOf(d, d.length, this.scale[l], tol);
+    const scale = this.scale[l];
+    for (let i = 0; i < p0; i++) d[i] = dist[i * lanes + l];
+    if (periodOf(d, p0, scale, tol) === p0) return p0;
+    for (let i = p0; i < d.length; i++) d[i] = dist[i * lanes + l];
+    return periodOf(d, d.length, scale, tol);
   }
 
   /** Lane l's x saved at a range boundary (the window's anchor). */
