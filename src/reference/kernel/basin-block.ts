@@ -7,8 +7,8 @@
 import {
   decideOutcome,
   Outcome,
+  divisorsPass,
   periodHasDivisor,
-  periodOf,
   tangentStart,
   type RecordColumns,
 } from '../../core/outcome.ts';
@@ -51,7 +51,7 @@ export class LaneViews {
   readonly f: Float64Array;
   /** d_i of lane l at dist[(i - 1)·lanes + l]. */
   readonly dist: Float64Array;
-  /** One lane's d_1 … d_{N-K}, in the order periodOf reads them. */
+  /** One lane's d_1 … d_p, in the order divisorsPass reads them. */
   private readonly d: Float64Array;
 
   constructor(buffer: ArrayBuffer, L: LaneLayout) {
@@ -83,21 +83,17 @@ export class LaneViews {
   }
 
   /**
-   * Lane l's period (rule 3) from the kernel's p0, the least i of the test without b_i: b_i only
-   * tightens the test, so every i < p0 fails it too, and at p0 it is +∞ unless p0 has a divisor
-   * q ≥ 2 (a slow q-cycle's 2q, 3q, …): only then does periodOf read the lane's rows, first up to p0
-   * (a genuine cycle, the common case, passes there) and all of them only when p0 fails.
+   * Lane l's period (rule 3, as periodOf gives it) from the kernel's candidate p: p itself, or 0 when
+   * p has a divisor q ≥ 2 (a slow q-cycle's 2q, 3q, …) whose return d_q it does not beat by tol; only
+   * then are the lane's rows read, up to d_p.
    */
   lanePeriod(l: number, tol: number): number {
-    const p0 = this.period[l];
-    if (!periodHasDivisor(p0)) return p0;
+    const p = this.period[l];
+    if (!periodHasDivisor(p)) return p;
     const { d, dist } = this;
     const lanes = this.count.length;
-    const scale = this.scale[l];
-    for (let i = 0; i < p0; i++) d[i] = dist[i * lanes + l];
-    if (periodOf(d, p0, scale, tol) === p0) return p0;
-    for (let i = p0; i < d.length; i++) d[i] = dist[i * lanes + l];
-    return periodOf(d, d.length, scale, tol);
+    for (let i = 0; i < p; i++) d[i] = dist[i * lanes + l];
+    return divisorsPass(d, p, tol) ? p : 0;
   }
 
   /** Lane l's x saved at a range boundary (the window's anchor). */

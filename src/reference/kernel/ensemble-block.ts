@@ -219,8 +219,8 @@ export class CompiledEnsemble {
         const j = at + l - outOffset;
         const count = V.count[l];
         out.escape[j] = count === N ? 0 : count + 1;
-        // An escaped sample's period is read by nothing (rule 2 decides it): the kernel's stands.
-        out.period[j] = count === N ? V.lanePeriod(l, tol) : V.period[l];
+        // An escaped sample has no period (rule 2), whatever its lane computed after the escape.
+        out.period[j] = count === N ? V.lanePeriod(l, tol) : 0;
         out.lyapunov[j] = plan.classify.lyapunov ? V.logSum[l] / (N - plan.transient) : NaN;
         out.min[j] = V.omin[l];
         out.max[j] = V.omax[l];

@@ -6,9 +6,9 @@
  * (src/reference/classify.ts over step.ts) operation for operation: the tangent map at z_k, the
  * optimizer's step, the divergence test, then the window extents, the period test and (for
  * ensembles) the observed extremes, as the call's flags say. So the records equal the interpreted
- * reference's bit for bit. Events between calls (checkpoint, window anchors), the period test's
- * divisor guard b_i and the outcome rule are the drivers' (basin-block.ts, ensemble-block.ts), in
- * plain JavaScript.
+ * reference's bit for bit. Events between calls (checkpoint, window anchors), the period's divisor
+ * test and the outcome rule are the drivers' (basin-block.ts, ensemble-block.ts), in plain
+ * JavaScript.
  */
 import type { ObjectiveGraph } from '../../objective/types.ts';
 import {
@@ -262,9 +262,9 @@ function runBody(
     }
   });
   flag(StepFlag.PERIOD, () => {
-    // i = k + 1 - K; the threshold is tol·s for i = 1, tol·min(s, a_i) after. Without b_i, which
-    // needs the d of every divisor of i, so each d_i goes to row i - 1 for the driver (rule 3's
-    // least i equals this one, p0, unless p0 has a divisor q ≥ 2).
+    // i = k + 1 - K; the threshold is tol·s for i = 1, tol·min(s, a_i) after: the least such i is
+    // rule 3's candidate. Its divisor test needs d_q of each divisor q, so every d_i goes to row
+    // i - 1 for the driver.
     c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub, op.f64ConvertI32S).v(simd.f64x2Splat).set(iv);
     c.get(k)
       .get(3)

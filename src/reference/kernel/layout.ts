@@ -28,8 +28,8 @@ export interface LaneLayout {
   c: number[];
   anchor: number[];
   /**
-   * Σ log‖J v‖; p0, the least i of the period test without its divisor guard b_i (0: none); a_i and
-   * s of the period test.
+   * Σ log‖J v‖; the candidate period, before its divisor test (0: none); a_i and s of the period
+   * test.
    */
   logSum: number;
   period: number;
@@ -47,7 +47,7 @@ export interface LaneLayout {
   f: number;
   hess: number[];
   obs: number[];
-  /** d_i of the period test, row i - 1 of `distRows` (= N - K) rows of `lanes`: b_i needs them all. */
+  /** d_i of the period test, row i - 1 of `distRows` (= N - K) rows of `lanes`, for the divisor test. */
   dist: number;
   distRows: number;
   /** Observed values of the replay, `traceSteps` rows of `lanes` (ensemble kernels). */
@@ -133,7 +133,7 @@ export const StepFlag = {
   GROW1: 2,
   /** Extent of the second half (M ≤ k < M + H). */
   GROW2: 4,
-  /** Period test against the checkpoint without b_i, and each d_i into its row (k ≥ N - P). */
+  /** The period's candidate against the checkpoint, and each d_i into its row (k ≥ N - P). */
   PERIOD: 8,
   /** Extremes of the observed quantity (k ≥ T, ensemble kernels). */
   OBSERVE: 16,
