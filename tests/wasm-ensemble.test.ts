@@ -56,7 +56,7 @@ describe('compiled ensemble kernel against the interpreted reference', () => {
     await same(parseSpec({ ...base, ensemble: { ...base.ensemble, observable: 'x*y - 1' } }));
   });
 
-  it("rule 3's divisor guard: a sample still approaching the 2-cycle is no 4-cycle", async () => {
+  it("rule 3's divisor test: a sample still approaching the 2-cycle is no 4-cycle", async () => {
     // One column at exactly h (its centre), one sample from x0 = 0.3.
     const column = (h: number) =>
       same(
@@ -74,7 +74,7 @@ describe('compiled ensemble kernel against the interpreted reference', () => {
           ensemble: { samples: 1, box: null, keep: 200, observable: 'x', bins: 16, range: null },
         }),
       );
-    // Just below the doubling at √5 - 1 the test without b_i said 4.
+    // Just below the doubling at √5 - 1 the candidate 4 fails the divisor test.
     const slow = await column(1.2345);
     expect([slow.stats.period[0], slow.stats.outcome[0]]).toEqual([null, Outcome.UNSETTLED]);
     const cycle = await column(1.24);

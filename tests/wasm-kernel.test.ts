@@ -115,7 +115,7 @@ describe('compiled kernel against the interpreted reference', () => {
     same(base({ ...spec, iterations: 91, transient: 20 }));
   });
 
-  it("rule 3's divisor guard: an orbit still approaching the double well's 2-cycle is no 4-cycle", () => {
+  it("rule 3's divisor test: an orbit still approaching the double well's 2-cycle is no 4-cycle", () => {
     // One pixel at exactly (h, x0): a pixel's value is the centre of its range.
     const dw = { expr: '(x^2 - 1)^2/4', preset: null, params: {} };
     const pixel = (h: number) =>
@@ -134,8 +134,8 @@ describe('compiled kernel against the interpreted reference', () => {
       );
     const obj = compileObjective(dw);
     const opts = { iterations: 700, transient: 500 };
-    // Just below the doubling at √5 - 1: d_4 passes tol·a_4 (p0 = 4) while d_2 is still far above
-    // it, so d_4 > tol·b_4 and no period up to P (the test without b_i said 4).
+    // Just below the doubling at √5 - 1: d_4 passes tol·a_4 (the candidate is 4) while d_2 is still
+    // far above it, so d_4 > tol·d_2 fails the divisor test (which the kernels once lacked: 4).
     const slow = pixel(1.2345);
     expect([slow.outcome[0], slow.period[0]]).toEqual([Outcome.UNSETTLED, 0]);
     const slowRef = classifyTrajectory(obj, [0.3], 1.2345, opts);
@@ -147,8 +147,8 @@ describe('compiled kernel against the interpreted reference', () => {
   });
 
   it('periods with divisors across the doubling, under GD and heavy ball, every field', () => {
-    // The double well's 2-cycle doubles at √5 - 1 = 1.23607 and its 4-cycle before 1.3: p0 = 4 and
-    // 8 where the guard keeps them and where it does not (slow approaches), the same under heavy
+    // The double well's 2-cycle doubles at √5 - 1 = 1.23607 and its 4-cycle before 1.3: candidates
+    // 4 and 8 that pass the divisor test and (slow approaches) that fail it, the same under heavy
     // ball (whose d_i include the velocity) past its 2-cycle's doubling near h = 1.5.
     const cols = same(
       base({
