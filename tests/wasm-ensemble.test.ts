@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { doubleWellSpec, escapingDoubleWellSpec, expectExactMass } from './bifurcation-fixtures.ts';
@@ -53,6 +54,36 @@ describe('compiled ensemble kernel against the interpreted reference', () => {
     };
     await same(parseSpec({ ...base, ensemble: { ...base.ensemble, observable: 'f' } }));
     await same(parseSpec({ ...base, ensemble: { ...base.ensemble, observable: 'x*y - 1' } }));
+  });
+
+  it("rule 3's divisor test: a sample still approaching the 2-cycle is no 4-cycle", async () => {
+    // One column at exactly h (its centre), one sample from x0 = 0.3.
+    const column = (h: number) =>
+      same(
+        parseSpec({
+          kind: 'bifurcation',
+          objective: { expr: '(x^2 - 1)^2/4', preset: 'double-well', params: {} },
+          x0: [0.3],
+          plane: {
+            u: { quantity: 'lr', min: h - 0.125, max: h + 0.125 },
+            v: { quantity: 'x', min: -2, max: 2 },
+          },
+          size: [1, 16],
+          iterations: 700,
+          transient: 500,
+          ensemble: { samples: 1, box: null, keep: 200, observable: 'x', bins: 16, range: null },
+        }),
+      );
+    // Just below the doubling at √5 - 1 the candidate 4 fails the divisor test.
+    const slow = await column(1.2345);
+    expect([slow.stats.period[0], slow.stats.outcome[0]]).toEqual([null, Outcome.UNSETTLED]);
+    const cycle = await column(1.24);
+    expect([cycle.stats.period[0], cycle.stats.outcome[0]]).toEqual([4, Outcome.PERIODIC]);
+    // A sweep across the first two doublings, starts spread over [0.1, 1.4].
+    const r = await same(
+      doubleWellSpec({ lr: [1.225, 1.3], columns: 16, samples: 8, transient: 500, keep: 200 }),
+    );
+    expect(r.stats.period).toContain(4);
   });
 
   it('every optimizer: Adam sweeping β₂ with an expression observable, heavy ball sweeping β', async () => {

@@ -5,9 +5,16 @@
  * sweeps, observables, dimensions 1 to 3, the edges of the schedule).
  */
 import { describe, expect, it } from 'vitest';
-import { allocColumns, COLUMN_KEYS, countOutcomes, type RecordColumns } from '../src/core/outcome.ts';
+import {
+  allocColumns,
+  COLUMN_KEYS,
+  countOutcomes,
+  Outcome,
+  type RecordColumns,
+} from '../src/core/outcome.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
+import { classifyTrajectory } from '../src/reference/classify.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { CompiledBasin } from '../src/reference/kernel/basin-block.ts';
 import { schedule } from '../src/reference/kernel/segments.ts';
@@ -106,6 +113,76 @@ describe('compiled kernel against the interpreted reference', () => {
     same(base({ ...spec, iterations: 12, transient: 5, classify: { maxPeriod: 11 } }));
     same(base({ ...spec, iterations: 40, transient: 39 }));
     same(base({ ...spec, iterations: 91, transient: 20 }));
+  });
+
+  it("rule 3's divisor test: an orbit still approaching the double well's 2-cycle is no 4-cycle", () => {
+    // One pixel at exactly (h, x0): a pixel's value is the centre of its range.
+    const dw = { expr: '(x^2 - 1)^2/4', preset: null, params: {} };
+    const pixel = (h: number) =>
+      same(
+        base({
+          objective: dw,
+          x0: [0.3],
+          plane: {
+            u: { quantity: 'lr', min: h - 0.125, max: h + 0.125 },
+            v: { quantity: 'x', min: 0.175, max: 0.425 },
+          },
+          size: [1, 1],
+          iterations: 700,
+          transient: 500,
+        }),
+      );
+    const obj = compileObjective(dw);
+    const opts = { iterations: 700, transient: 500 };
+    // Just below the doubling at √5 - 1: d_4 passes tol·a_4 (the candidate is 4) while d_2 is still
+    // far above it, so d_4 > tol·d_2 fails the divisor test (which the kernels once lacked: 4).
+    const slow = pixel(1.2345);
+    expect([slow.outcome[0], slow.period[0]]).toEqual([Outcome.UNSETTLED, 0]);
+    const slowRef = classifyTrajectory(obj, [0.3], 1.2345, opts);
+    expect([slowRef.outcome, slowRef.period]).toEqual([Outcome.UNSETTLED, 0]);
+    // Past it, a genuine 4-cycle.
+    const cycle = pixel(1.24);
+    expect([cycle.outcome[0], cycle.period[0]]).toEqual([Outcome.PERIODIC, 4]);
+    expect(classifyTrajectory(obj, [0.3], 1.24, opts).period).toBe(4);
+  });
+
+  it('periods with divisors across the doubling, under GD and heavy ball, every field', () => {
+    // The double well's 2-cycle doubles at √5 - 1 = 1.23607 and its 4-cycle before 1.3: candidates
+    // 4 and 8 that pass the divisor test and (slow approaches) that fail it, the same under heavy
+    // ball (whose d_i include the velocity) past its 2-cycle's doubling near h = 1.5.
+    const cols = same(
+      base({
+        objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+        x0: [0.3],
+        plane: { u: { quantity: 'lr', min: 1.225, max: 1.3 }, v: { quantity: 'x', min: 0.1, max: 1.4 } },
+        size: [30, 8],
+        iterations: 700,
+        transient: 500,
+      }),
+    );
+    const counts = countOutcomes(cols);
+    expect(counts.periodic['4']).toBeGreaterThan(0);
+    expect(counts.unsettled).toBeGreaterThan(0);
+    same(
+      base({
+        objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
+        lr: 1.25,
+        x0: [0, 0],
+        plane: { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'y', min: -2, max: 2 } },
+        classify: { maxPeriod: 24 },
+      }),
+    );
+    same(
+      base({
+        objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+        optimizer: { kind: 'momentum', beta: 0.3 },
+        x0: [0.3],
+        plane: { u: { quantity: 'lr', min: 1.48, max: 1.53 }, v: { quantity: 'x', min: 0.1, max: 1.4 } },
+        size: [24, 6],
+        iterations: 700,
+        transient: 500,
+      }),
+    );
   });
 
   it('plans one kernel call per range with the flags of src/core/outcome.ts', () => {

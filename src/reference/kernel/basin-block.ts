@@ -4,7 +4,14 @@
  * anchors saved between ranges, finished by the kernel's `final` (f, ∇²f, observables at x_N), and
  * classified by the outcome rule of src/core/outcome.ts. The records equal classifyInto's.
  */
-import { decideOutcome, Outcome, tangentStart, type RecordColumns } from '../../core/outcome.ts';
+import {
+  decideOutcome,
+  Outcome,
+  divisorsPass,
+  periodHasDivisor,
+  tangentStart,
+  type RecordColumns,
+} from '../../core/outcome.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../../experiment/plane.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
@@ -42,6 +49,10 @@ export class LaneViews {
   readonly omin: Float64Array;
   readonly omax: Float64Array;
   readonly f: Float64Array;
+  /** d_i of lane l at dist[(i - 1)·lanes + l]. */
+  readonly dist: Float64Array;
+  /** One lane's d_1 … d_p, in the order divisorsPass reads them. */
+  private readonly d: Float64Array;
 
   constructor(buffer: ArrayBuffer, L: LaneLayout) {
     const one = (off: number) => new Float64Array(buffer, off, L.lanes);
@@ -67,6 +78,22 @@ export class LaneViews {
     this.omin = one(L.omin);
     this.omax = one(L.omax);
     this.f = one(L.f);
+    this.dist = new Float64Array(buffer, L.dist, L.lanes * L.distRows);
+    this.d = new Float64Array(L.distRows);
+  }
+
+  /**
+   * Lane l's period (rule 3, as periodOf gives it) from the kernel's candidate p: p itself, or 0 when
+   * p has a divisor q ≥ 2 (a slow q-cycle's 2q, 3q, …) whose return d_q it does not beat by tol; only
+   * then are the lane's rows read, up to d_p.
+   */
+  lanePeriod(l: number, tol: number): number {
+    const p = this.period[l];
+    if (!periodHasDivisor(p)) return p;
+    const { d, dist } = this;
+    const lanes = this.count.length;
+    for (let i = 0; i < p; i++) d[i] = dist[i * lanes + l];
+    return divisorsPass(d, p, tol) ? p : 0;
   }
 
   /** Lane l's x saved at a range boundary (the window's anchor). */
@@ -182,8 +209,9 @@ export class CompiledBasin {
     const dim = obj.dim;
     const optimizer = compileOptimizer(spec.optimizer);
     const pairs = choosePairs(obj.graph, optimizer);
-    const layout = laneLayout(dim, obj.params.length, BLOCK_LANES, CONST_BYTES, 0, optimizer);
     this.sched = schedule(spec.iterations, spec.transient, spec.classify.maxPeriod, spec.classify.lyapunov);
+    const rows = spec.iterations - this.sched.K;
+    const layout = laneLayout(dim, obj.params.length, BLOCK_LANES, CONST_BYTES, 0, optimizer, 1, rows);
     const flagSets = this.sched.segments.map((s) => s.flags);
     this.k = instantiateKernel(
       kernelModule(obj.graph, layout, { tangent: 'basin', observe: null, pairs, optimizer }, flagSets),
@@ -291,7 +319,7 @@ export class CompiledBasin {
         for (let i = 0; i < t.length; i++) t[i] = V.v[i][l];
         lambda = tangentExponent(t, t.length, V.logSum[l], N - spec.transient);
       }
-      const period = V.period[l];
+      const period = V.lanePeriod(l, spec.classify.tol);
       cols.outcome[idx] = decideOutcome(
         period,
         lambda,

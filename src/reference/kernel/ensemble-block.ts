@@ -123,6 +123,8 @@ export class CompiledEnsemble {
     const optimizer = compileOptimizer(plan.optimizer);
     const pairs = choosePairs(obj.graph, optimizer);
     const traces = plan.pair ? 2 : 1;
+    const c = plan.classify;
+    this.sched = schedule(plan.iterations, plan.transient, c.maxPeriod, c.lyapunov, true);
     const layout = laneLayout(
       plan.dim,
       obj.params.length,
@@ -131,9 +133,8 @@ export class CompiledEnsemble {
       TRACE_STEPS,
       optimizer,
       traces,
+      plan.iterations - this.sched.K,
     );
-    const c = plan.classify;
-    this.sched = schedule(plan.iterations, plan.transient, c.maxPeriod, c.lyapunov, true);
     const flags = this.sched.segments.map((s) => s.flags);
     const opts = {
       tangent: 'ensemble',
@@ -218,7 +219,8 @@ export class CompiledEnsemble {
         const j = at + l - outOffset;
         const count = V.count[l];
         out.escape[j] = count === N ? 0 : count + 1;
-        out.period[j] = V.period[l];
+        // An escaped sample has no period (rule 2), whatever its lane computed after the escape.
+        out.period[j] = count === N ? V.lanePeriod(l, tol) : 0;
         out.lyapunov[j] = plan.classify.lyapunov ? V.logSum[l] / (N - plan.transient) : NaN;
         out.min[j] = V.omin[l];
         out.max[j] = V.omax[l];

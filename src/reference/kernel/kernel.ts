@@ -6,8 +6,9 @@
  * (src/reference/classify.ts over step.ts) operation for operation: the tangent map at z_k, the
  * optimizer's step, the divergence test, then the window extents, the period test and (for
  * ensembles) the observed extremes, as the call's flags say. So the records equal the interpreted
- * reference's bit for bit. Events between calls (checkpoint, window anchors) and the outcome rule
- * are the drivers' (basin-block.ts, ensemble-block.ts), in plain JavaScript.
+ * reference's bit for bit. Events between calls (checkpoint, window anchors), the period's divisor
+ * test and the outcome rule are the drivers' (basin-block.ts, ensemble-block.ts), in plain
+ * JavaScript.
  */
 import type { ObjectiveGraph } from '../../objective/types.ts';
 import {
@@ -118,6 +119,7 @@ function runBody(
   const g = fn.locals.alloc(I32);
   const base = fn.locals.alloc(I32);
   const k = fn.locals.alloc(I32);
+  const row = fn.locals.alloc(I32);
   const radius = fn.v();
   const tol = fn.v();
   const one = fn.v();
@@ -260,19 +262,30 @@ function runBody(
     }
   });
   flag(StepFlag.PERIOD, () => {
-    // i = k + 1 - K; the threshold is tol·s for i = 1, tol·min(s, a_i) after.
+    // i = k + 1 - K; the threshold is tol·s for i = 1, tol·min(s, a_i) after: the least such i is
+    // rule 3's candidate. Its divisor test needs d_q of each divisor q, so every d_i goes to row
+    // i - 1 for the driver.
     c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub, op.f64ConvertI32S).v(simd.f64x2Splat).set(iv);
-    for (const s of st) {
+    c.get(k)
+      .get(3)
+      .op(op.i32Sub)
+      .i32(8 * L.lanes)
+      .op(op.i32Mul)
+      .get(base)
+      .op(op.i32Add)
+      .set(row);
+    st.forEach((s, q) => {
       const d = fn.v();
       maxAbsDiff(c, [...s.x, ...s.u], s.c);
       c.set(d);
+      store(c, row, L.dist, q, d);
       c.get(iv).get(s.period).get(s.period).f64x2(0).v(simd.f64x2Eq);
       c.get(d).get(tol).get(s.scale).get(s.scale).get(s.extent).v(simd.f64x2Pmin);
       c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub).i32(1).op(op.i32Eq, op.select);
       c.v(simd.f64x2Mul).v(simd.f64x2Le).v(simd.and).v(simd.bitselect).set(s.period);
       c.get(s.extent).get(d).v(simd.f64x2Pmax).set(s.extent);
       fn.locals.release(d);
-    }
+    });
   });
   if (observe) {
     flag(StepFlag.OBSERVE, () => {

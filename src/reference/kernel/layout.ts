@@ -27,7 +27,10 @@ export interface LaneLayout {
   v: number[];
   c: number[];
   anchor: number[];
-  /** Σ log‖J v‖, period found (0: none), a_i of the period test, s of the period test. */
+  /**
+   * Σ log‖J v‖; the candidate period, before its divisor test (0: none); a_i and s of the period
+   * test.
+   */
   logSum: number;
   period: number;
   extent: number;
@@ -44,6 +47,9 @@ export interface LaneLayout {
   f: number;
   hess: number[];
   obs: number[];
+  /** d_i of the period test, row i - 1 of `distRows` (= N - K) rows of `lanes`, for the divisor test. */
+  dist: number;
+  distRows: number;
   /** Observed values of the replay, `traceSteps` rows of `lanes` (ensemble kernels). */
   trace: number;
   traceSteps: number;
@@ -54,8 +60,9 @@ export interface LaneLayout {
 }
 
 /**
- * The fields of `lanes` lanes, from byte `base` on, with `traces` traces of `traceSteps` rows, for an
- * optimizer with `state.nstate` vectors and `state.nclock` clocks (GD: none).
+ * The fields of `lanes` lanes, from byte `base` on, with `distRows` rows of the period test's
+ * distances and `traces` traces of `traceSteps` rows, for an optimizer with `state.nstate` vectors and
+ * `state.nclock` clocks (GD: none).
  */
 export function laneLayout(
   dim: number,
@@ -65,6 +72,7 @@ export function laneLayout(
   traceSteps = 0,
   state: { nstate: number; nclock: number } = { nstate: 0, nclock: 0 },
   traces = 1,
+  distRows = 0,
 ): LaneLayout {
   let next = base;
   const field = () => {
@@ -100,11 +108,15 @@ export function laneLayout(
     f: field(),
     hess: fields(dim * dim),
     obs: fields(2),
+    dist: 0,
+    distRows,
     trace: 0,
     traceSteps,
     trace2: 0,
     bytes: 0,
   };
+  layout.dist = next;
+  next += 8 * lanes * distRows;
   layout.trace = next;
   next += 8 * lanes * traceSteps;
   layout.trace2 = traces > 1 ? next : layout.trace;
@@ -121,7 +133,7 @@ export const StepFlag = {
   GROW1: 2,
   /** Extent of the second half (M ≤ k < M + H). */
   GROW2: 4,
-  /** Period test against the checkpoint (k ≥ N - P). */
+  /** The period's candidate against the checkpoint, and each d_i into its row (k ≥ N - P). */
   PERIOD: 8,
   /** Extremes of the observed quantity (k ≥ T, ensemble kernels). */
   OBSERVE: 16,
