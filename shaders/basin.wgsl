@@ -191,23 +191,32 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
 }
 
 // Writes the record of a trajectory that ran all N iterations, or its summary word. Without SETTLE, a
-// trajectory left pending is marked for the `escape` entry point: its record's flags hold
-// 1 | pending_end << 1; its summary word, when a part ended out of bounds (so it diverged, by then at the
-// latest), is a diverged word with iter = pending_end and the period bit 3 set, else the word of the
-// trajectory as it ran with iter 0 (a word that reaches N has iter N ≥ 1).
+// trajectory left pending, or whose candidate period awaits rule 3's divisor test (divisor_p), is
+// marked for the `escape` entry point: its record's flags hold 1 | pending_end << 1 when pending, and
+// DIVISOR_MARK when awaiting the test; its summary word, when a part ended out of bounds (so it
+// diverged, by then at the latest), is a diverged word with iter = pending_end and the period bit 3
+// set, else the word of the trajectory as it ran with iter 0 (a word that reaches N has iter N ≥ 1).
 fn finish(p: u32, st: Traj, g: Geometry) {
   let unsettled = !SETTLE && traj_unsettled();
+  let divisor = !SETTLE && divisor_p != 0u;
   let end = traj_pending_end();
   if (RECORDS) {
     var r = record_of(st, g);
     if (unsettled) { r.flags = 1u | (end << 1u); }
+    if (divisor) { r.flags = r.flags | DIVISOR_MARK; }
     records[p - D.r0] = r;
   } else {
     var w = summary_of(st, g);
-    if (unsettled) { w = select(w & 0x3ffu, OUTCOME_DIVERGED | SUMMARY_MARK | (end << 10u), end != 0u); }
+    if (unsettled || divisor) {
+      w = select(w & 0x3ffu, OUTCOME_DIVERGED | SUMMARY_MARK | (end << 10u), unsettled && end != 0u);
+    }
     summary[p - D.r0] = w;
   }
 }
+
+// A record's flag: its candidate period awaits rule 3's divisor test (below pending_end << 1, which
+// counts iterations, at most 2²⁰).
+const DIVISOR_MARK = 0x80000000u;
 
 // What the reduction needs of a record, in one word (shaders/reduce.wgsl unpacks it): the outcome,
 // period and iter of record_of, and nothing else computed.
@@ -231,10 +240,11 @@ fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
   finish(p, st, g);
 }
 
-// Rule 2 for the pixels that a `whole` dispatch without SETTLE left unsettled (finish marks them), run
-// after it over the same pixels, ESCAPE_STRIDE of them per invocation: the exact escape iteration by
-// replay from the start, and the record or word of a diverged trajectory; otherwise the mark is cleared
-// and the record stands (the trajectory ran as it would have with the replay in the kernel). Every
+// Rule 2, and rule 3's divisor test, for the pixels that a `whole` dispatch without SETTLE left marked
+// (finish marks them), run after it over the same pixels, ESCAPE_STRIDE of them per invocation: the
+// exact escape iteration by replay from the start, and the record or word of a diverged trajectory;
+// otherwise the mark is cleared and the record stands, with period 0 where the divisor test fails (the
+// trajectory ran as it would have with the replay in the kernel). Every
 // other pixel costs one word read. On SwiftShader a workgroup costs microseconds to start, so one
 // invocation per pixel cost a 1024² map 30 ms with nothing to settle; on a GPU it is one.
 override ESCAPE_STRIDE: u32 = 1u;
@@ -270,25 +280,44 @@ fn unsettled(i: u32) -> bool {
 fn settle_pixel(p: u32) {
   let i = p - D.r0;
   var end = 0u;
+  // The candidate period to test (0: none). A word left with iter 0 and a candidate with a divisor
+  // was marked for the test, or pending; a pending one's test passes as it did in the kernel.
+  var cand = 0u;
   if (RECORDS) {
-    end = records[i].flags >> 1u;
+    let f = records[i].flags;
+    end = (f & ~DIVISOR_MARK) >> 1u;
+    cand = select(0u, records[i].period, (f & DIVISOR_MARK) != 0u);
   } else {
     let w = summary[i];
     end = select(0u, w >> 10u, marked_diverged(w));
+    let q = (w >> 3u) & 0x7fu;
+    cand = select(0u, q, !marked_diverged(w) && period_composite(q));
   }
   let s = pixel_setup(p);
   let g = run_geometry();
-  let e = settle_from_start(s.x, s.h, g, end);
+  let r = settle_run(s.x, s.h, g, end, cand);
+  let e = r.escape;
   // The records written directly, not by `finish`: this entry point then holds no objective but its
-  // gradient, and compiles in a fraction of the GD kernel's time.
+  // gradient, and compiles in a fraction of the GD kernel's time. A candidate that fails has period
+  // 0, and a periodic pixel the outcome rule 6 then gives it (it was not chaotic).
+  let then = select(OUTCOME_UNSETTLED, OUTCOME_ESCAPING, r.growing);
   if (e != 0u && RECORDS) {
     records[i] = diverged_record(e);
   } else if (e != 0u) {
     summary[i] = OUTCOME_DIVERGED | (e << 10u);
   } else if (RECORDS) {
     records[i].flags = 0u;
+    if (r.fails) {
+      records[i].period = 0u;
+      if (records[i].outcome == OUTCOME_PERIODIC) { records[i].outcome = then; }
+    }
   } else {
-    summary[i] = summary[i] | (g.n << 10u);
+    var w = summary[i] | (g.n << 10u);
+    if (r.fails) {
+      w = w & ~(0x7fu << 3u);
+      if ((w & 7u) == OUTCOME_PERIODIC) { w = (w & ~7u) | then; }
+    }
+    summary[i] = w;
   }
 }
 

@@ -311,6 +311,12 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var found = select(PERIOD_NONE, (*st).period + g.check, (*st).period != 0u);
   var r1 = bitcast<u32>((*st).r1);
   var r2 = bitcast<u32>((*st).r2);
+  // Without SETTLE (a `whole` dispatch, which runs the tail in one part): d_p of the first return and
+  // the least d_j over 2 ≤ j < p before it, the test that makes rule 3's divisor test pass without a
+  // replay (min over every j ≤ min over p's divisors).
+  var near = 0x7f800000u;
+  var cand_d = 0u;
+  var cand_near = 0x7f800000u;
   // EXACT_TAIL: the least k + 1 whose state escaped.
   var escape = ESCAPE_NONE;
   // Without TAIL_WINDOW the tail meets T only at its first step (P = 1, H = 0).
@@ -339,6 +345,12 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
     }
     let d = state_dist_bits(x, c);
     let hit = d <= bitcast<u32>(g.tol * bitcast<f32>(min(scale, max(extent, first))));
+    if (!SETTLE) {
+      let at_first = hit && found == PERIOD_NONE;
+      cand_d = select(cand_d, d, at_first);
+      cand_near = select(cand_near, near, at_first);
+      near = select(near, min(near, d), k + 1u >= g.check + 2u);
+    }
     found = min(found, select(PERIOD_NONE, k + 1u, hit));
     extent = max(extent, d);
     first = 0u;
@@ -356,33 +368,20 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   (*st).v = tg.v;
   (*st).lexp = tg.lexp;
   (*st).extent = bitcast<f32>(extent);
-  // A select, not a branch, around the divisor test: a candidate without a divisor replays nothing.
+  // Rule 3's divisor test for a candidate with a divisor 2 ≤ q < p, once the tail is complete: by
+  // traj_settle's replay loop, or without SETTLE by the `escape` pass (finish marks the pixel) unless
+  // the first return was already tighter than every return after 2 … p - 1 steps.
   let candidate = select(0u, found - g.check, k1 == g.n && found != PERIOD_NONE);
-  found = select(found, PERIOD_NONE, !divisors_pass(c, h, candidate, g));
+  let implied = !SETTLE && cand_d <= bitcast<u32>(g.tol * bitcast<f32>(cand_near));
+  divisor_p = select(0u, candidate, period_composite(candidate) && !implied);
   (*st).period = select(0u, found - g.check, found != PERIOD_NONE);
   (*st).r1 = bitcast<f32>(r1);
   (*st).r2 = bitcast<f32>(r2);
 }
 
-// Rule 3's divisor test of the candidate p once the tail is complete: d_p ≤ tol·d_q for every divisor
-// q of p with 2 ≤ q < p (divisorsPass of src/core/outcome.ts), by replaying p steps from the
-// checkpoint c, the tail's own iterates bit for bit. A candidate without such a divisor (1, 2, 3, 5,
-// …: PERIOD_COMPOSITE) replays nothing, by a trip count of 0 rather than a branch around the loop:
-// SwiftShader runs a branch's body with every lane masked off, but leaves a loop whose lanes are all
-// done.
-fn divisors_pass(c: State, h: Vec, p: u32, g: Geometry) -> bool {
-  // p = 0 (no candidate, or not the last part): nothing to test.
-  let composite = p != 0u && p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
-  let steps = select(0u, p, composite);
-  var z = c;
-  var bound = 0x7f800000u;
-  var d = 0u;
-  for (var j = 1u; j <= steps; j++) {
-    z = opt_step(z, h);
-    d = state_dist_bits(z, c);
-    bound = select(bound, min(bound, d), j >= 2u && j < p && p % j == 0u);
-  }
-  return d <= bitcast<u32>(g.tol * bitcast<f32>(bound));
+// Whether rule 3's divisor test can fail a candidate period p: p has a divisor 2 ≤ q < p.
+fn period_composite(p: u32) -> bool {
+  return p != 0u && p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
 }
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in

@@ -1,12 +1,14 @@
 // Rule 2 of src/core/outcome.ts for the GD core (shaders/gd-core.wgsl, which calls these): the bound
 // that a part's running maximum must clear, the parts left pending when it does not, and the replay
-// that finds their exact escape iteration, in the kernel (traj_settle) or, without SETTLE, in the
-// basin kernel's `escape` entry point (settle_from_start). Appended to the core.
+// that finds their exact escape iteration and runs rule 3's divisor test, in the kernel (traj_settle)
+// or, without SETTLE, in the basin kernel's `escape` entry point (settle_run). Appended to the core.
 
-// Off: rule 2's replay is not in this kernel. A trajectory whose bound failed is left pending
-// (traj_unsettled) and the kernel marks its output so that a pass of its own settles it (`escape` in
-// shaders/basin.wgsl). The replay loop and what it starts from cost a kernel that never ran them 4% of
-// 1024² × 1000 on SwiftShader (a loop that no lane enters still slows the others).
+// Off: the replay loop (rule 2's escape iteration, rule 3's divisor test) is not in this kernel. A
+// trajectory whose bound failed is left pending (traj_unsettled), one whose candidate period needs the
+// divisor test keeps it in `divisor_p`, and the kernel marks its output so that a pass of its own
+// settles it (`escape` in shaders/basin.wgsl). The replay loop and what it starts from cost a kernel
+// that never ran them 4% of 1024² × 1000 on SwiftShader (a loop that no lane enters still slows the
+// others); a second one, for the divisor test alone, cost it 14%.
 override SETTLE: bool = true;
 
 // A u32 L such that fl(Σ x_i²) < L (its float bits) implies |x_i| ≤ R for every i, for any order of
@@ -39,6 +41,9 @@ var<private> pending: bool;
 var<private> pending_k: u32;
 var<private> pending_z: State;
 var<private> pending_end: u32;
+// A candidate period whose rule 3 divisor test is still to run (0: none), set by the tail once it is
+// complete: traj_settle runs it, or without SETTLE the `escape` pass.
+var<private> divisor_p: u32;
 
 // Marks a part of iterations k0 … k1 - 1 from `start` to `end` (x of its last state) whose bound failed.
 fn mark_pending(k0: u32, k1: u32, start: State, end: Vec, radius: f32) {
@@ -65,33 +70,86 @@ fn traj_pending_end() -> u32 {
   return pending_end;
 }
 
-// Rule 2 for a trajectory the GD kernel left pending (without SETTLE): its escape iteration from the
-// start, found by replay, or, when that finds nothing, `end` (the end of the first part that ended out
-// of bounds, or 0: not diverged).
-fn settle_from_start(x0: Vec, h: Vec, g: Geometry, end: u32) -> u32 {
-  let e = replay(state_start(x0), h, 0u, g.n, g.radius);
-  return select(end, e, e != 0u);
+// Rule 2 for this dispatch's iterations up to k1, then rule 3's divisor test, in the kernel's one replay
+// loop: the escape iteration of a pending part, replayed from its start (when the replay finds nothing
+// but a part ended out of bounds, a compiler contracted the loops differently, and the escape is within
+// that part, so no later than its end); then, for a candidate period p with a divisor, its p steps from
+// the checkpoint c again, the tail's iterates bit for bit, with d_p ≤ tol·d_q for every divisor
+// 2 ≤ q < p (divisorsPass of src/core/outcome.ts), else period 0.
+fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
+  if (!SETTLE) { return; }
+  let a = select(0u, k1 - pending_k, pending);
+  let p = divisor_p;
+  let c = (*st).c;
+  var z = pending_z;
+  var e = 0u;
+  var bound = 0x7f800000u;
+  var d = 0u;
+  for (var j = 0u; j < a + p; j++) {
+    if (j == a) { z = c; }
+    z = opt_step(z, h);
+    if (j < a) {
+      if (escaped(state_x(z), g.radius)) {
+        e = pending_k + j + 1u;
+        break;
+      }
+    } else {
+      let i = j - a + 1u;
+      d = state_dist_bits(z, c);
+      bound = select(bound, min(bound, d), i >= 2u && i < p && p % i == 0u);
+    }
+  }
+  if (pending) {
+    pending = false;
+    let escape = select(pending_end, e, e != 0u);
+    if (escape != 0u) { (*st).escape = escape; }
+  }
+  if (p != 0u && (*st).escape == 0u && !(d <= bitcast<u32>(g.tol * bitcast<f32>(bound)))) { (*st).period = 0u; }
+  divisor_p = 0u;
 }
 
-// The escape iteration in k0 … k1 - 1 from z0 with the exact test at every step (the same step
-// statements as the loops, so bit for bit the same states), or 0.
-fn replay(z0: State, h: Vec, k0: u32, k1: u32, radius: f32) -> u32 {
-  var z = z0;
-  for (var k = k0; k < k1; k++) {
+// What the `escape` entry point learns by replaying a run from the start with the exact test at every
+// step: rule 2's escape iteration (else `end`, the end of the first part that ended out of bounds, or
+// 0: not diverged), and for a candidate period p (0: none) whether rule 3's divisor test fails it
+// and whether x grew over the window (rule 5: the outcome a periodic pixel then has).
+struct Settled {
+  escape: u32,
+  fails: bool,
+  growing: bool,
+}
+
+fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
+  var z = state_start(x0);
+  var c = z;
+  var anchor = x0;
+  var r1 = 0u;
+  var r2 = 0u;
+  var e = 0u;
+  var bound = 0x7f800000u;
+  var d = 0u;
+  for (var k = 0u; k < g.n; k++) {
     z = opt_step(z, h);
     let x = state_x(z);
-    if (escaped(x, radius)) { return k + 1u; }
+    if (escaped(x, g.radius)) {
+      e = k + 1u;
+      break;
+    }
+    if (p == 0u) { continue; }
+    // R1, R2 over T < k + 1 ≤ M and M < k + 1 ≤ M + H, each from its first x (as the kernel tracks them).
+    let k1 = k + 1u;
+    let da = vec_dist_bits(x, anchor);
+    if (k1 > g.t && k1 <= g.mid) { r1 = max(r1, da); }
+    if (k1 > g.mid && k1 <= g.end) { r2 = max(r2, da); }
+    if (k1 == g.t || k1 == g.mid) { anchor = x; }
+    if (k1 == g.check) { c = z; }
+    if (k1 > g.check && k1 <= g.check + p) {
+      let i = k1 - g.check;
+      d = state_dist_bits(z, c);
+      bound = select(bound, min(bound, d), i >= 2u && i < p && p % i == 0u);
+    }
   }
-  return 0u;
-}
-
-// Rule 2 for this dispatch's iterations up to k1: the escape iteration of a pending part, found by
-// replay. When the replay finds nothing but a part ended out of bounds (a compiler contracted the
-// loops differently), the escape is within that part, so no later than its end.
-fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
-  if (!SETTLE || !pending) { return; }
-  pending = false;
-  let e = replay(pending_z, h, pending_k, k1, g.radius);
-  let escape = select(pending_end, e, e != 0u);
-  if (escape != 0u) { (*st).escape = escape; }
+  let fails = p != 0u && e == 0u && !(d <= bitcast<u32>(g.tol * bitcast<f32>(bound)));
+  // Rule 6 for a trajectory that is not chaotic (it was periodic): the growth test's ratio is 2.
+  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && bitcast<f32>(r2) > bitcast<f32>(r1) * 2.0;
+  return Settled(select(end, e, e != 0u), fails, growing);
 }

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble } from '../src/core/ensemble.ts';
-import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes, Outcome } from '../src/core/outcome.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
@@ -35,12 +35,19 @@ const rate = (i: number) => 1.2325 + ((i + 0.5) * 0.008) / W;
 describe("rule 3's divisor test", () => {
   it('calls the slow approach to the 2-cycle unsettled, on the GPU as in float64, chunked or whole', async () => {
     const ref = runGrid(spec, wellGpu).columns;
-    const [whole, chunked] = await withDevice(async (device) => [
-      (await withColumns(new GpuBasinEngine(device, fixtureCompiler), spec)).columns,
-      // Chunks of 7 steps cut the 16-step tail in three: the candidate's replay runs from the
-      // checkpoint kept in the state.
-      (await withColumns(new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 7 }), spec)).columns,
-    ]);
+    // A whole run leaves the divisor test to its `escape` pass (replay from the start); chunks of 7
+    // steps cut the 16-step tail in three, and the kernel's replay loop runs it from the checkpoint
+    // kept in the state; a statistics-only run marks and settles summary words instead of records.
+    const [whole, chunked, counts] = await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler);
+      return [
+        (await withColumns(engine, spec)).columns,
+        (await withColumns(new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 7 }), spec))
+          .columns,
+        (await engine.runBasin(spec, { records: 'none' })).counts,
+      ];
+    });
+    expect(counts).toEqual(countOutcomes(whole));
     const cls = (c: typeof ref, k: number) => `${c.outcome[k]}:${c.period[k]}`;
     let unsettled = 0;
     let four = 0;

@@ -295,7 +295,8 @@ export class BasinPass {
       ...this.constants,
       ...core,
       RECORDS: v.records ? 1 : 0,
-      // A whole run may leave rule 2's replay to the `escape` entry point, dispatched after it.
+      // A whole run may leave its replays (rule 2, rule 3's divisor test) to the `escape` entry point,
+      // dispatched after it.
       SETTLE: phase === 'whole' && v.escapePass ? 0 : core.SETTLE,
     };
     const c = constants;

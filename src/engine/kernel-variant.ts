@@ -36,12 +36,12 @@ export interface GeometryVariant {
   shortParts: boolean;
   /** The tail tests rule 2 exactly too (a few steps long, after short parts): nothing replays. */
   exactTail: boolean;
-  /** `whole` leaves rule 2's replay to the `escape` entry point (SETTLE off) rather than run it itself. */
+  /** `whole` leaves its replays (rule 2, rule 3's divisor test) to the `escape` entry point (SETTLE off). */
   escapePass: boolean;
   /**
    * Every entry point, not only the fused ones, loops one step per trip and tests rule 2 exactly
-   * (SHORT_PARTS, EXACT_TAIL), so nothing is left to replay (SETTLE off, no escape pass): the
-   * objective's step is heavy (forStep).
+   * (SHORT_PARTS, EXACT_TAIL), so rule 2 leaves nothing to replay (no escape pass): the objective's
+   * step is heavy (forStep).
    */
   oneStep: boolean;
 }
@@ -81,8 +81,9 @@ export function coreOverrides(
     PARTS: fused ? v.parts : ALL_PARTS,
     SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
     EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
-    // With every test exact nothing is left to replay.
-    SETTLE: v.oneStep ? 0 : 1,
+    // The replay loop: rule 2's, and rule 3's divisor test, which even a kernel whose every rule 2 test
+    // is exact needs (the basin pass leaves both to its `escape` entry point where it can).
+    SETTLE: 1,
   };
 }
 
