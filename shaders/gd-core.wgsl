@@ -379,11 +379,6 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   (*st).r2 = bitcast<f32>(r2);
 }
 
-// Whether rule 3's divisor test can fail a candidate period p: p has a divisor 2 ≤ q < p.
-fn period_composite(p: u32) -> bool {
-  return p != 0u && p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
-}
-
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in
 // order (a whole run in one invocation, or a chunk of a short one). Parts that would run the same loop
 // are one (without GROWTH, Lyapunov and observation, a single loop up to the checkpoint; without
