@@ -1,0 +1,160 @@
+/**
+ * Rule 3's divisor test (src/core/outcome.ts) on the GPU where its three paths could part: the
+ * kernel's replay from the checkpoint (chunked runs, heavy steps), the `escape` pass's replay from the
+ * start (a long `whole` run), and summary words (statistics only). Each case first shows that the test
+ * decides pixels there (a core without it reads them otherwise), then that every path gives the same
+ * records, bit for bit, and the same counts.
+ */
+import { describe, expect, it } from 'vitest';
+import coreWgsl from '../shaders/gd-core.wgsl?raw';
+import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
+import type { GpuEngineOptions } from '../src/engine/engine-options.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { DEFAULT_OPTIMIZER } from '../src/optimizer/rules.ts';
+import { runGrid } from '../src/reference/grid.ts';
+import {
+  expectBitIdentical,
+  fixtureCompiler,
+  mfGpu,
+  smallSpec,
+  wellGpu,
+  withColumns,
+} from './engine-fixtures.ts';
+import { withDevice } from './helpers/gpu.ts';
+
+/** The GD core with rule 3's divisor test left out: every candidate stands. */
+const WITHOUT_TEST = coreWgsl.replace(
+  'divisor_p = select(0u, candidate, period_composite(candidate) && !implied);',
+  'divisor_p = 0u;',
+);
+
+const CLASSIFY = { maxPeriod: 64, tol: 1e-4, divergeRadius: 1e6, lyapunov: true, chaosThreshold: 1e-3 };
+
+const cls = (c: RecordColumns, k: number) => `${c.outcome[k]}:${c.period[k]}`;
+
+/** Pixels whose outcome or period differ. */
+function differing(a: RecordColumns, b: RecordColumns): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < a.outcome.length; k++) if (cls(a, k) !== cls(b, k)) out.push(k);
+  return out;
+}
+
+interface Paths {
+  whole: RecordColumns;
+  /** The pixels the divisor test decides: [pixel, without the test, with it]. */
+  decided: [number, string, string][];
+}
+
+/**
+ * Runs `spec` whole (the escape pass's replay), under each of `variants` (the kernel's replay), and
+ * statistics only; expects the same records and counts from all, and returns the whole run's records
+ * with the pixels the test decided.
+ */
+async function paths(spec: ExperimentSpec, variants: GpuEngineOptions[]): Promise<Paths> {
+  return withDevice(async (device) => {
+    const engine = new GpuBasinEngine(device, fixtureCompiler);
+    const whole = (await withColumns(engine, spec)).columns;
+    const without = (
+      await withColumns(new GpuBasinEngine(device, fixtureCompiler, { core: WITHOUT_TEST }), spec)
+    ).columns;
+    for (const options of variants) {
+      const other = new GpuBasinEngine(device, fixtureCompiler, options);
+      expectBitIdentical((await withColumns(other, spec)).columns, whole);
+      expect((await other.runBasin(spec, { records: 'none' })).counts, JSON.stringify(options)).toEqual(
+        countOutcomes(whole),
+      );
+    }
+    expect((await engine.runBasin(spec, { records: 'none' })).counts).toEqual(countOutcomes(whole));
+    const decided = differing(without, whole).map((k): [number, string, string] => [
+      k,
+      cls(without, k),
+      cls(whole, k),
+    ]);
+    return { whole, decided };
+  });
+}
+
+/** A failed candidate leaves period 0, and turns only a periodic pixel's outcome (rule 6). */
+function expectFailedOnly(p: Paths): void {
+  for (const [k, before, after] of p.decided) {
+    const [o0, p0] = before.split(':').map(Number);
+    const [o1, p1] = after.split(':').map(Number);
+    expect(p0, `pixel ${k}: ${before} → ${after}`).toBeGreaterThanOrEqual(4);
+    expect(p1, `pixel ${k}`).toBe(0);
+    if (o0 === Outcome.PERIODIC) expect([Outcome.UNSETTLED, Outcome.ESCAPING], `pixel ${k}`).toContain(o1);
+    else expect(o1, `pixel ${k}`).toBe(o0);
+  }
+}
+
+const well = (over: Record<string, unknown>) =>
+  parseSpec({
+    ...smallSpec({}),
+    objective: { expr: wellGpu.expr, preset: null, params: {} },
+    x0: [0.3],
+    plane: { u: { quantity: 'lr', min: 1.2325, max: 1.2905 }, v: { quantity: 'x', min: 0.28, max: 0.32 } },
+    size: [40, 4],
+    iterations: 700,
+    transient: 500,
+    classify: CLASSIFY,
+    ...over,
+  });
+
+describe("rule 3's divisor test on the GPU, edge cases", () => {
+  it('replays Adam with bias correction from the checkpoint with its clocks, as from the start', async () => {
+    // The double well under Adam over (h, β): 4-, 8-, 12- and 24-cycles among chaos, and 15 pixels whose
+    // composite candidate fails. The kernel's replay starts from c, whose clocks
+    // β^k, β₂^k must be those of step N - P; the escape pass's runs them up from the start.
+    const spec = well({
+      optimizer: { ...DEFAULT_OPTIMIZER, kind: 'adam', biasCorrection: true, beta2: 0.9 },
+      plane: { u: { quantity: 'lr', min: 0.01, max: 1.5 }, v: { quantity: 'beta', min: 0, max: 0.95 } },
+      size: [32, 32],
+      iterations: 600,
+      transient: 400,
+    });
+    const p = await paths(spec, [{ itersPerDispatch: 7, pixelsPerDispatch: 100 }, { itersPerDispatch: 23 }]);
+    expect(p.decided.length).toBeGreaterThanOrEqual(10);
+    expectFailedOnly(p);
+  });
+
+  it('settles a pixel both pending for rule 2 and awaiting the divisor test, as float64 does', async () => {
+    // With R = 1.35 the 2- and 4-cycles (|x| ≤ 1.17) stay inside, but no part's bound proves it
+    // (‖c‖∞ + extent ≈ 1.69 in the tail): every pixel is pending, and those still approaching the 2- or
+    // 4-cycle carry a composite candidate too; the whole run marks both in one record.
+    const spec = well({ classify: { ...CLASSIFY, divergeRadius: 1.35 } });
+    const p = await paths(spec, [{ itersPerDispatch: 7 }, { heavyStepNodes: 0 }]);
+    const ref = runGrid(spec, wellGpu).columns;
+    expect(differing(ref, p.whole)).toEqual([]);
+    expect(countOutcomes(p.whole).diverged).toBe(0);
+    expect(p.decided.length).toBeGreaterThanOrEqual(10);
+    expectFailedOnly(p);
+  });
+
+  it('tests the candidate where the transient and the whole window lie inside the tail', async () => {
+    // T = 290 > N - P = 236: the tail meets T, the warm-up's end and both halves of the window.
+    const spec = well({ iterations: 300, transient: 290 });
+    const p = await paths(spec, [{ itersPerDispatch: 3 }, { heavyStepNodes: 0, itersPerDispatch: 7 }]);
+    expect(differing(runGrid(spec, wellGpu).columns, p.whole)).toEqual([]);
+    expect(p.decided.length).toBeGreaterThanOrEqual(20);
+    expectFailedOnly(p);
+  });
+
+  it("clears a chaotic pixel's composite candidate and leaves it chaotic", async () => {
+    // mf-scalar across its doublings into chaos: float32 chaotic orbits that come back after 14, 28 or
+    // 40 steps within tol·a_p, not within tol·d_q of a divisor q: the record's period is 0.
+    const spec = parseSpec({
+      ...smallSpec({}),
+      objective: { expr: mfGpu.expr, preset: null, params: {} },
+      x0: [0.5, 0.7],
+      plane: { u: { quantity: 'lr', min: 0.9, max: 1.6 }, v: { quantity: 'x', min: 0.2, max: 0.8 } },
+      size: [40, 12],
+      iterations: 500,
+      transient: 300,
+      classify: CLASSIFY,
+    });
+    const p = await paths(spec, [{ itersPerDispatch: 41 }, { general: true }]);
+    const chaotic = p.decided.filter(([, before]) => before.startsWith(`${Outcome.CHAOTIC}:`));
+    expect(chaotic.length).toBeGreaterThanOrEqual(5);
+    expectFailedOnly(p);
+  });
+});
