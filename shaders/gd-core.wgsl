@@ -176,7 +176,7 @@ fn tangent_rescale(t: Tangent) -> Tangent {
 // negative floats order like their bits, NaN above everything), of Σ x_i² (which proves ‖x_k‖∞ ≤ R
 // below `sumsq_limit`) or, in the window's halves, of ‖x_k - anchor‖∞ (the growth extent of rule 5,
 // exactly; it bounds ‖x_k‖∞ by ‖anchor‖∞ + extent). When that does not clear the radius, the part is
-// pending and `replay` finds the exact escape iteration once per dispatch (traj_settle), from the
+// pending and a replay finds the exact escape iteration once per dispatch (traj_settle), from the
 // start of the first pending part on: an orbit escapes once, so a replay costs at most a dispatch per
 // trajectory, and a kernel holds one replay loop rather than one per part; or, without SETTLE, the
 // basin kernel's `escape` entry point replays it from the start in a dispatch of its own.

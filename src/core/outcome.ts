@@ -30,8 +30,9 @@
  *    before d_q ≈ 2δ passes tol·a_q (without the divisor test the double well's 2-cycle, attracting
  *    up to h = √5 - 1 = 1.23607, read as period 4 from h ≈ 1.2343 with N = 700:
  *    tests/outcome-classes.test.ts). Such an orbit is unsettled until N is long enough. The test
- *    applies to the candidate alone, so the GPU replays at most p steps from c, for a candidate with
- *    a divisor only. (A momentum orbit returns only when its velocity does too.)
+ *    applies to the candidate alone, so the GPU replays at most p steps from c (a long run's escape
+ *    pass: the run from its start), for a candidate with a divisor only. (A momentum orbit returns
+ *    only when its velocity does too.)
  * 4. Largest Lyapunov exponent (when enabled, and T < N), of the whole update map: a tangent vector
  *    v₀ over x and the optimizer's vectors (see tangentStart) is pushed through the Jacobian
  *    J_k = ∂Φ/∂z at z_k, renormalised every step, first unmeasured for the warm-up k = W0 … T-1 with
@@ -164,7 +165,8 @@ export function decideOutcome(
 /**
  * Rule 3 of the definition: the period from the distances d_1 … d_count of the states after the
  * checkpoint to it (d[i - 1] = d_i), its scale s and the tolerance; 0 when none. The float64 engines
- * call this; shaders/gd-core.wgsl spells the same test out (`tail_run`, `divisor_check`).
+ * call this; the GPU finds the candidate in `tail_run` (shaders/gd-core.wgsl) and tests its divisors in
+ * `traj_settle` or `settle_run` (shaders/gd-escape.wgsl).
  */
 export function periodOf(d: ArrayLike<number>, count: number, scale: number, tol: number): number {
   let extent = 0;

@@ -137,9 +137,9 @@ export function coreStructs(): string {
     wgslStruct('Record', RECORD_STRUCT_FIELDS),
     wgslStruct('Traj', TRAJ_FIELDS),
     ...Object.entries(AxisKind).map(([k, v]) => `const AXIS_${k}: u32 = ${v}u;`),
-    // A constant, not an override: it sizes rule 3's private array of returns (gd-core.wgsl).
+    // A constant, not an override: it sizes PERIOD_COMPOSITE, which period_composite reads (gd-outcome.wgsl).
     `const MAX_PERIOD: u32 = ${MAX_PERIOD}u;`,
-    // Bit p - 1 set: p has a divisor 2 ≤ q < p, so rule 3's divisor test can fail it (divisors_pass).
+    // Bit p - 1 set: p has a divisor 2 ≤ q < p, so rule 3's divisor test can fail it (divisorsPass).
     `const PERIOD_COMPOSITE = array<u32, ${MAX_PERIOD / 32}>(${compositeWords().join(', ')});`,
   ].join('\n');
 }
