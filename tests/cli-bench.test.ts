@@ -51,5 +51,14 @@ describe('gdlab bench', () => {
     }
     expect(stdout.match(/agreement \(48×48\): .* bit for bit yes/g)).toHaveLength(6);
     expect(divergent.adam).toBeUndefined();
+    // Rule 3's divisor test, replayed by the escape pass (whole) and by the kernel (chunked).
+    expect(r.doublings_agreement).toEqual({
+      size: [48, 6],
+      stats_equal_readback: true,
+      summary_counts_equal: true,
+      chunked: { iterations_per_dispatch: 97, pixels_per_dispatch: 65536, differing_pixels: 0 },
+      differing_outcomes: 0,
+    });
+    expect(stdout).toMatch(/doublings .* agreement \(48×6\): .* bit for bit yes/);
   });
 });

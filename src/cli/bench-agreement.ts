@@ -7,7 +7,7 @@
  * in one pipeline and not in another would break (WGSL lets it; SwiftShader does not do it).
  */
 import { COLUMN_KEYS, countOutcomes, type OutcomeCounts, type RecordColumns } from '../core/outcome.ts';
-import type { ExperimentSpec } from '../experiment/spec.ts';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { GpuBasinEngine } from '../engine/gpu-engine.ts';
 import { compileObjective } from '../objective/compile.ts';
 
@@ -126,4 +126,26 @@ export async function checkAgreement(
   } finally {
     kept.dispose();
   }
+}
+
+/**
+ * The double well over (h, x₀) across the doublings of its 2- and 4-cycles (√5 - 1 = 1.23607 and
+ * 1.28803), 700 steps: every pixel's candidate period is 2, 4 or 8, and near each doubling the orbit
+ * is still approaching the cycle, so rule 3's divisor test fails there. Whole, a run leaves the test
+ * to its `escape` pass (a replay from the start); chunked, the kernel replays the candidate's steps from
+ * the checkpoint: the two replays must give the tail's distances bit for bit.
+ */
+export function doublingsSpec(width: number): ExperimentSpec {
+  const base = defaultSpec();
+  return parseSpec({
+    ...base,
+    objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+    lr: 1.25,
+    x0: [0.3],
+    plane: { u: { quantity: 'lr', min: 1.22, max: 1.31 }, v: { quantity: 'x', min: 0.2, max: 0.4 } },
+    size: [width, Math.max(1, width >> 3)],
+    iterations: 700,
+    transient: 500,
+    classify: { ...base.classify, lyapunov: false },
+  });
 }

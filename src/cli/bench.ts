@@ -16,7 +16,13 @@ import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.
 import { CliError, parseFlags, parseInteger } from './args.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { benchCpu } from './bench-cpu.ts';
-import { agreed, checkAgreement, describeAgreement, type Agreement } from './bench-agreement.ts';
+import {
+  agreed,
+  checkAgreement,
+  describeAgreement,
+  doublingsSpec,
+  type Agreement,
+} from './bench-agreement.ts';
 
 export const help = `gdlab bench: the basin engine against a bare GD kernel, on throughput, latency and divergent workloads
 
@@ -52,7 +58,9 @@ Lyapunov ≤ 2.5. "adam" and "adam+lyapunov" are the same map under bias-correct
 Untimed, each workload then checks on this adapter what the tests check on SwiftShader, with and
 without the exponent ("agreement"): the statistics buffer against counts from the full readback,
 summary-only counts against kept records' counts, and the records of the run as planned against the
-same run cut into chunks, bit for bit. Exit status 1 when one fails.
+same run cut into chunks, bit for bit; and the same three on the double well across the doublings of
+its 2- and 4-cycles ("doublings"), where rule 3's divisor test fails and the whole run's escape pass and
+the chunked run's kernel replay it each their own way. Exit status 1 when one fails.
 `;
 
 const OPTIONS = {
@@ -255,6 +263,14 @@ export async function run(argv: string[]): Promise<number> {
       latency: await measure(engine, gpu, size, latencyIters, repeat),
       divergent: await measure(engine, gpu, size, iterations, repeat, true),
     };
+    // Rule 3's divisor test where it fails: its two replays against each other (untimed).
+    const doublings = await checkAgreement(
+      engine,
+      gpu.device,
+      gpu.adapterName,
+      doublingsSpec(Math.min(size, AGREEMENT_SIDE / 2)),
+      97,
+    );
     const engineSize =
       flags['cpu-engine-size'] !== undefined
         ? parseInteger('cpu-engine-size', flags['cpu-engine-size'], 0)
@@ -280,6 +296,7 @@ export async function run(argv: string[]): Promise<number> {
       workload:
         'mf-scalar, h = 1.1, starts (x, y) in [0.2, 1.6]^2, all bounded, transient N/2; divergent: [-2, 2]^2',
       workloads,
+      doublings_agreement: doublings,
       cpu_reference_f64: cpu,
       cpu_engine: cpuEngine,
       targets: {
@@ -305,16 +322,22 @@ export async function run(argv: string[]): Promise<number> {
       }
       for (const [k, a] of Object.entries(w.agreement)) say(`  ${k} ${describeAgreement(a)}`);
     }
+    say(
+      `\ndoublings (the double well across its doublings, rule 3's divisor test) ${describeAgreement(doublings)}`,
+    );
     if (cpu) say(`\nCPU reference (f64, ${cpuSize}×${cpuSize}, Lyapunov): ${fmt(cpu.steps_per_s)}steps/s`);
     for (const line of cpuLines) say(line);
     mkdirSync(dirname(outFile), { recursive: true });
     writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
     say(`\nwrote ${outFile}`);
-    const disagree = Object.entries(workloads).flatMap(([n, w]) =>
-      Object.entries(w.agreement)
-        .filter(([, a]) => !agreed(a))
-        .map(([k]) => `${n} ${k}`),
-    );
+    const disagree = [
+      ...Object.entries(workloads).flatMap(([n, w]) =>
+        Object.entries(w.agreement)
+          .filter(([, a]) => !agreed(a))
+          .map(([k]) => `${n} ${k}`),
+      ),
+      ...(agreed(doublings) ? [] : ['doublings']),
+    ];
     if (disagree.length) {
       say(`the engine disagrees with itself on this adapter (${disagree.join(', ')}): see "agreement" above`);
       return 1;
