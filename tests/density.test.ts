@@ -220,13 +220,15 @@ describe('gdlab density', () => {
     expect(json.counts.reduce((a: number, b: number) => a + b, 0)).toBe(4 * 100);
   });
 
-  it('says once, naming --range, that a range is too wide (the range is also the plane’s v axis)', async () => {
-    const args = ['density', '--objective', 'double-well', '--lr', '0.5', '--range', '-1.7e308:1.7e308'];
-    const failed = await runCli([...args, '--engine', 'cpu']).then(
+  /** The exit code and stderr of `gdlab density` on the double well at h = 0.5 with `flags`, or null. */
+  const failure = (flags: string[]) =>
+    runCli(['density', '--objective', 'double-well', '--lr', '0.5', ...flags, '--engine', 'cpu']).then(
       () => null,
       (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
     );
-    expect(failed).toEqual({
+
+  it('says once, naming --range, that a range is too wide (the range is also the plane’s v axis)', async () => {
+    expect(await failure(['--range', '-1.7e308:1.7e308'])).toEqual({
       code: 2,
       stderr:
         'gdlab density: invalid experiment spec:\n' +
@@ -235,12 +237,7 @@ describe('gdlab density', () => {
   });
 
   it('names --bins for both fields it sets: the histogram’s bins and the plane’s rows', async () => {
-    const args = ['density', '--objective', 'double-well', '--lr', '0.5', '--bins', '1000000'];
-    const failed = await runCli([...args, '--engine', 'cpu']).then(
-      () => null,
-      (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
-    );
-    expect(failed).toEqual({
+    expect(await failure(['--bins', '1000000'])).toEqual({
       code: 2,
       stderr:
         'gdlab density: invalid experiment spec:\n' +
