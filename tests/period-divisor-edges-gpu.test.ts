@@ -11,6 +11,7 @@ import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import type { GpuEngineOptions } from '../src/engine/engine-options.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { compileObjective } from '../src/objective/compile.ts';
 import { DEFAULT_OPTIMIZER } from '../src/optimizer/rules.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import {
@@ -156,5 +157,43 @@ describe("rule 3's divisor test on the GPU, edge cases", () => {
     const chaotic = p.decided.filter(([, before]) => before.startsWith(`${Outcome.CHAOTIC}:`));
     expect(chaotic.length).toBeGreaterThanOrEqual(5);
     expectFailedOnly(p);
+  });
+
+  it('turns a failed candidate whose orbit grows into escaping, on both GPU paths as in float64', async () => {
+    // y settles on the double well's 4-cycle (h = 1.25) while x grows by 1 + 2.2e-6 a step (f = -εx²/2,
+    // λ ≈ 2.2e-6 < θ). At N = 720 000 the state comes back after 4 steps within tol·a_4 (d_4 ≈ 4.3e-5,
+    // all of it x's growth) but not within tol·d_2 (y's pair of close cycle points, 0.037 apart): the
+    // candidate fails, and x's extent over the window's second half is more than twice the first's, so
+    // rule 6 gives escaping, not periodic 4 as without the test.
+    const expr = '-0.00000176*x^2/2 + (y^2 - 1)^2/4';
+    const compile = (input: { expr: string; params: Record<string, number> }) => compileObjective(input);
+    const spec = parseSpec({
+      ...smallSpec({}),
+      objective: { expr, preset: null, params: {} },
+      lr: 1.25,
+      x0: [1, 0.3],
+      plane: { u: { quantity: 'x', min: 0.99, max: 1.01 }, v: { quantity: 'y', min: 0.29, max: 0.31 } },
+      size: [2, 2],
+      iterations: 720_000,
+      transient: 10_000,
+      classify: { ...CLASSIFY, maxPeriod: 16 },
+    });
+    const ref = runGrid(spec, compile({ expr, params: {} })).columns;
+    const [whole, chunked, without] = await withDevice(async (device) => {
+      const run = async (options: GpuEngineOptions) =>
+        (await withColumns(new GpuBasinEngine(device, compile, options), spec)).columns;
+      // One dispatch: the escape pass replays from the start; 65536-step parts: the kernel from c.
+      return [
+        await run({ itersPerDispatch: 720_000 }),
+        await run({ itersPerDispatch: 65_536 }),
+        await run({ itersPerDispatch: 720_000, core: WITHOUT_TEST }),
+      ];
+    });
+    for (let k = 0; k < 4; k++) {
+      expect(cls(ref, k), `float64, pixel ${k}`).toBe(`${Outcome.ESCAPING}:0`);
+      expect(cls(whole, k), `whole, pixel ${k}`).toBe(`${Outcome.ESCAPING}:0`);
+      expect(cls(without, k), `without the test, pixel ${k}`).toBe(`${Outcome.PERIODIC}:4`);
+    }
+    expectBitIdentical(chunked, whole);
   });
 });
