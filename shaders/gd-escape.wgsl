@@ -96,7 +96,7 @@ fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
     } else {
       let i = j - a + 1u;
       d = state_dist_bits(z, c);
-      bound = select(bound, min(bound, d), i >= 2u && i < p && p % i == 0u);
+      bound = divisor_bound(bound, d, i, p);
     }
   }
   if (pending) {
@@ -104,7 +104,7 @@ fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
     let escape = select(pending_end, e, e != 0u);
     if (escape != 0u) { (*st).escape = escape; }
   }
-  if (p != 0u && (*st).escape == 0u && !(d <= bitcast<u32>(g.tol * bitcast<f32>(bound)))) { (*st).period = 0u; }
+  if (p != 0u && (*st).escape == 0u && !divisor_passes(d, bound, g)) { (*st).period = 0u; }
   divisor_p = 0u;
 }
 
@@ -145,10 +145,10 @@ fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
     if (k1 > g.check && k1 <= g.check + p) {
       let i = k1 - g.check;
       d = state_dist_bits(z, c);
-      bound = select(bound, min(bound, d), i >= 2u && i < p && p % i == 0u);
+      bound = divisor_bound(bound, d, i, p);
     }
   }
-  let fails = p != 0u && e == 0u && !(d <= bitcast<u32>(g.tol * bitcast<f32>(bound)));
+  let fails = p != 0u && e == 0u && !divisor_passes(d, bound, g);
   // Rule 6 for a trajectory that is not chaotic (it was periodic): the growth test's ratio is 2.
   let growing = GROWTH && g.half >= GROWTH_MIN_HALF && bitcast<f32>(r2) > bitcast<f32>(r1) * 2.0;
   return Settled(select(end, e, e != 0u), fails, growing);

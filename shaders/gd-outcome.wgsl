@@ -38,3 +38,14 @@ fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
 fn period_composite(p: u32) -> bool {
   return p != 0u && p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
 }
+
+// Rule 3's divisor test as a replay meets the returns d_i (float bits) of the candidate p, for both
+// replays (traj_settle's from the checkpoint, settle_run's from the start): the least d_q over the
+// divisors 2 ≤ q < p so far, then whether d_p ≤ tol·that (divisorsPass of src/core/outcome.ts).
+fn divisor_bound(bound: u32, d: u32, i: u32, p: u32) -> u32 {
+  return select(bound, min(bound, d), i >= 2u && i < p && p % i == 0u);
+}
+
+fn divisor_passes(d: u32, bound: u32, g: Geometry) -> bool {
+  return d <= bitcast<u32>(g.tol * bitcast<f32>(bound));
+}
