@@ -198,7 +198,7 @@ fn advance(gid: vec3<u32>, groups: vec3<u32>, tangent: bool, growth: u32, testin
 // set, else the word of the trajectory as it ran with iter 0 (a word that reaches N has iter N ≥ 1).
 fn finish(p: u32, st: Traj, g: Geometry) {
   let unsettled = !SETTLE && traj_unsettled();
-  let divisor = !SETTLE && divisor_p != 0u;
+  let divisor = !SETTLE && !DIVISOR_SCAN && divisor_p != 0u;
   let end = traj_pending_end();
   if (RECORDS) {
     var r = record_of(st, g);
@@ -244,8 +244,8 @@ fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
 // (finish marks them), run after it over the same pixels, ESCAPE_STRIDE of them per invocation: the
 // exact escape iteration by replay from the start, and the record or word of a diverged trajectory;
 // otherwise the mark is cleared and the record stands, with period 0 where the divisor test fails (the
-// trajectory ran as it would have with the replay in the kernel). Every
-// other pixel costs one word read. On SwiftShader a workgroup costs microseconds to start, so one
+// trajectory ran as it would have with the replay in the kernel). With DIVISOR_SCAN it looks for
+// candidate periods instead of marks. Every other pixel costs one read. On SwiftShader a workgroup costs microseconds to start, so one
 // invocation per pixel cost a 1024² map 30 ms with nothing to settle; on a GPU it is one.
 override ESCAPE_STRIDE: u32 = 1u;
 
@@ -270,10 +270,15 @@ fn marked_diverged(w: u32) -> bool {
   return (w & 0xfu) == (OUTCOME_DIVERGED | SUMMARY_MARK);
 }
 
-// Whether finish marked pixel i of the records or words.
+// Whether finish marked pixel i of the records or words or, with DIVISOR_SCAN, left it a candidate
+// period for rule 3's divisor test (it marks nothing then).
 fn unsettled(i: u32) -> bool {
+  if (DIVISOR_SCAN && RECORDS) {
+    return records[i].outcome != OUTCOME_DIVERGED && period_composite(records[i].period);
+  }
   if (RECORDS) { return records[i].flags != 0u; }
   let w = summary[i];
+  if (DIVISOR_SCAN) { return (w & 7u) != OUTCOME_DIVERGED && period_composite((w >> 3u) & 0x7fu); }
   return marked_diverged(w) || (w >> 10u) == 0u;
 }
 
@@ -281,12 +286,13 @@ fn settle_pixel(p: u32) {
   let i = p - D.r0;
   var end = 0u;
   // The candidate period to test (0: none). A word left with iter 0 and a candidate with a divisor
-  // was marked for the test, or pending; a pending one's test passes as it did in the kernel.
+  // was marked for the test, or pending; a pending one's test passes as it did in the kernel. With
+  // DIVISOR_SCAN the pixel was found by its candidate.
   var cand = 0u;
   if (RECORDS) {
     let f = records[i].flags;
     end = (f & ~DIVISOR_MARK) >> 1u;
-    cand = select(0u, records[i].period, (f & DIVISOR_MARK) != 0u);
+    cand = select(0u, records[i].period, (f & DIVISOR_MARK) != 0u || DIVISOR_SCAN);
   } else {
     let w = summary[i];
     end = select(0u, w >> 10u, marked_diverged(w));

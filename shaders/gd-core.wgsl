@@ -59,6 +59,13 @@ override SHORT_PARTS: bool = false;
 // tail after a 4-step part ran 1024² in 121 rather than 124 ms (101 rather than 110 statistics only,
 // 93 rather than 105 with 40% diverged), compiled in 55 rather than 59 ms; a 64-step tail ran 7% slower.
 override EXACT_TAIL: bool = false;
+// On (a `whole` kernel without SETTLE whose rule 2 is exact, so nothing is ever pending): nothing in the
+// kernel tracks, tests or marks rule 3's divisor candidates. The reduction counts the pixels whose
+// period has a divisor (Stats.composite), and only where there are some does the engine run the basin
+// kernel's `escape` pass, which finds them by their period and replays them (as short as the run),
+// then reduce again. At 1024² × 20 on SwiftShader the candidate and its mark cost the kernel 9 ms, a
+// list of marked pixels (atomics) 4 ms more, and an escape pass over every pixel 15–30 ms.
+override DIVISOR_SCAN: bool = false;
 const PART_PLAIN = 1u;
 const PART_WARM = 2u;
 const PART_HALF1 = 4u;
@@ -311,9 +318,9 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var found = select(PERIOD_NONE, (*st).period + g.check, (*st).period != 0u);
   var r1 = bitcast<u32>((*st).r1);
   var r2 = bitcast<u32>((*st).r2);
-  // Without SETTLE (a `whole` dispatch, which runs the tail in one part): d_p of the first return and
-  // the least d_j over 2 ≤ j < p before it, the test that makes rule 3's divisor test pass without a
-  // replay (min over every j ≤ min over p's divisors).
+  // Without SETTLE (a `whole` dispatch, which runs the tail in one part) or DIVISOR_SCAN: d_p of the
+  // first return and the least d_j over 2 ≤ j < p before it, the test that makes rule 3's divisor test
+  // pass without a replay (min over every j ≤ min over p's divisors).
   var near = 0x7f800000u;
   var cand_d = 0u;
   var cand_near = 0x7f800000u;
@@ -345,7 +352,7 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
     }
     let d = state_dist_bits(x, c);
     let hit = d <= bitcast<u32>(g.tol * bitcast<f32>(min(scale, max(extent, first))));
-    if (!SETTLE) {
+    if (!SETTLE && !DIVISOR_SCAN) {
       let at_first = hit && found == PERIOD_NONE;
       cand_d = select(cand_d, d, at_first);
       cand_near = select(cand_near, near, at_first);
@@ -373,7 +380,7 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   // the first return was already tighter than every return after 2 … p - 1 steps.
   let candidate = select(0u, found - g.check, k1 == g.n && found != PERIOD_NONE);
   let implied = !SETTLE && cand_d <= bitcast<u32>(g.tol * bitcast<f32>(cand_near));
-  divisor_p = select(0u, candidate, period_composite(candidate) && !implied);
+  divisor_p = select(0u, candidate, !DIVISOR_SCAN && period_composite(candidate) && !implied);
   (*st).period = select(0u, found - g.check, found != PERIOD_NONE);
   (*st).r1 = bitcast<f32>(r1);
   (*st).r2 = bitcast<f32>(r2);

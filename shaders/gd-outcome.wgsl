@@ -1,6 +1,6 @@
 // The end of a run for the GD core (shaders/gd-core.wgsl): the Lyapunov exponent from the tangent the
 // core carried (rule 4 of src/core/outcome.ts) and the outcome of a bounded trajectory (rule 6), read
-// by the basin and ensemble kernels, and which candidate periods rule 3's divisor test can fail.
+// by the basin and ensemble kernels, and rule 3's divisor test as a replay meets the returns.
 // Appended to the core, after shaders/gd-escape.wgsl.
 
 // λ (rule 4): Σ log‖J_k v_k‖ / (N - T) = (log‖v_N‖ + lexp·ln 2) / (N - T) since ‖v_T‖ = 1 (the
@@ -32,11 +32,6 @@ fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
   if (growing) { return OUTCOME_ESCAPING; }
   if (chaotic) { return OUTCOME_CHAOTIC; }
   return OUTCOME_UNSETTLED;
-}
-
-// Whether rule 3's divisor test can fail a candidate period p: p has a divisor 2 ≤ q < p.
-fn period_composite(p: u32) -> bool {
-  return p != 0u && p <= MAX_PERIOD && ((PERIOD_COMPOSITE[(p - 1u) / 32u] >> ((p - 1u) % 32u)) & 1u) != 0u;
 }
 
 // Rule 3's divisor test as a replay meets the returns d_i (float bits) of the candidate p, for both

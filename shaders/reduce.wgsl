@@ -1,12 +1,13 @@
-// The reductions of a run: outcome counts, the period histogram and the step total (`counts`), and
-// the least, largest and least positive value of every colour field (`ranges`), into the statistics
+// The reductions of a run: outcome counts, the period histogram, the step total and the pixels whose
+// period rule 3's divisor test applies to (`counts`), and the least, largest and least positive
+// value of every colour field (`ranges`), into the statistics
 // (STATS_FIELDS of src/engine/layouts.ts). Each invocation folds STRIDE records in registers, so a
 // workgroup's barrier and atomics are paid once per thousands of pixels: every WORKGROUP_SIZE-th
 // record of its workgroup's WORKGROUP_SIZE × STRIDE, from its own offset on (`span`), so that
 // neighbouring invocations read neighbouring records, as a GPU's memory coalesces them (SwiftShader
 // runs either order at the same speed).
-// Prepended: shaders/record.wgsl, shaders/fields.wgsl and the generated structs (Record, Stats,
-// ReduceUniforms, STATS_* and RECORD_* offsets).
+// Prepended: shaders/record.wgsl, the generated structs (Record, Stats, ReduceUniforms, STATS_* and
+// RECORD_* offsets, period constants), shaders/period.wgsl and shaders/fields.wgsl.
 
 override WORKGROUP_SIZE: u32 = 64u;
 override STRIDE: u32 = 256u;
@@ -24,6 +25,7 @@ var<workgroup> wg_outcomes: array<atomic<u32>, 6>;
 var<workgroup> wg_periods: array<atomic<u32>, STATS_PERIOD_BINS>;
 var<workgroup> wg_steps_lo: atomic<u32>;
 var<workgroup> wg_steps_hi: atomic<u32>;
+var<workgroup> wg_composite: atomic<u32>;
 
 // The first and the end of the records of invocation `lid` (every WORKGROUP_SIZE-th from the first).
 fn span(gid: vec3<u32>, groups: vec3<u32>, lid: u32) -> vec2<u32> {
@@ -35,6 +37,11 @@ fn span(gid: vec3<u32>, groups: vec3<u32>, lid: u32) -> vec2<u32> {
 fn add64(lo: ptr<workgroup, atomic<u32>>, hi: ptr<workgroup, atomic<u32>>, v: u32) {
   let old = atomicAdd(lo, v);
   if (old > 0xffffffffu - v) { atomicAdd(hi, 1u); }
+}
+
+// 1 where a pixel of outcome o and period p counts in `composite`: bounded, p with a divisor.
+fn holds_composite(o: u32, p: u32) -> u32 {
+  return select(0u, 1u, o != OUTCOME_DIVERGED && period_composite(p));
 }
 
 // What `counts` reads of a record is its first four words, in one load.
@@ -51,6 +58,7 @@ fn counts(
   var n03 = vec4<u32>(0u);
   var n45 = vec2<u32>(0u);
   var steps = 0u;
+  var composite = 0u;
   for (var t = s.x; t < s.y; t += WORKGROUP_SIZE) {
     let head = quads[t * (RECORD_WORDS / 4u)];
     let o = head[RECORD_OUTCOME];
@@ -59,6 +67,7 @@ fn counts(
     n03 += select(vec4<u32>(0u), vec4<u32>(1u), vec4<u32>(o) == vec4<u32>(0u, 1u, 2u, 3u));
     n45 += select(vec2<u32>(0u), vec2<u32>(1u), vec2<u32>(o) == vec2<u32>(4u, 5u));
     steps += iter;
+    composite += holds_composite(o, period);
     if (o == OUTCOME_PERIODIC) { atomicAdd(&wg_periods[min(period, STATS_PERIOD_BINS - 1u)], 1u); }
     // Neighbouring records lie in different columns, so these atomics rarely collide.
     if (COLUMNS && o == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + t) % U.width], 1u); }
@@ -71,6 +80,7 @@ fn counts(
       if (n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], n45[i]); }
     }
     add64(&wg_steps_lo, &wg_steps_hi, steps);
+    if (composite != 0u) { atomicAdd(&wg_composite, composite); }
   }
   workgroupBarrier();
   flush_counts(lid);
@@ -87,6 +97,8 @@ fn flush_counts(lid: u32) {
     if (n != 0u) { atomicAdd(&stats.periods[i], n); }
   }
   if (lid == 0u) {
+    let c = atomicLoad(&wg_composite);
+    if (c != 0u) { atomicAdd(&stats.composite, c); }
     let lo = atomicLoad(&wg_steps_lo);
     let old = atomicAdd(&stats.steps_lo, lo);
     let carry = select(0u, 1u, old > 0xffffffffu - lo);
@@ -110,6 +122,7 @@ fn packed_counts(
   var n03 = vec4<u32>(0u);
   var n45 = vec2<u32>(0u);
   var steps = vec4<u32>(0u);
+  var composite = vec4<u32>(0u);
   var bin = 0u;
   var run = 0u;
   for (var q = first / 4u + lid; 4u * q < s.y; q += WORKGROUP_SIZE) {
@@ -129,6 +142,9 @@ fn packed_counts(
       dot(select(zero, one, o == vec4<u32>(5u)), one),
     );
     steps += select(zero, w >> vec4<u32>(10u), valid);
+    // Masked words (7) have period 0.
+    let held = periods_composite((w >> vec4<u32>(3u)) & vec4<u32>(127u)) & (o != zero);
+    composite += select(zero, one, held);
     let periodic = o == vec4<u32>(OUTCOME_PERIODIC);
     if (any(periodic)) {
       let b = min((w >> vec4<u32>(3u)) & vec4<u32>(127u), vec4<u32>(STATS_PERIOD_BINS - 1u));
@@ -155,6 +171,8 @@ fn packed_counts(
       if (n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], n45[i]); }
     }
     add64(&wg_steps_lo, &wg_steps_hi, steps.x + steps.y + steps.z + steps.w);
+    let held = dot(composite, vec4<u32>(1u));
+    if (held != 0u) { atomicAdd(&wg_composite, held); }
   }
   workgroupBarrier();
   flush_counts(lid);

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
 import { ShaderCompileError } from '../src/engine/shader.ts';
-import { countOutcomes, Outcome, RECORD_BYTES } from '../src/core/outcome.ts';
+import { countOutcomes, Outcome, periodHasDivisor, RECORD_BYTES } from '../src/core/outcome.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { columnRecord } from '../src/core/host-result.ts';
 import { fieldRanges } from '../src/colormaps.ts';
@@ -22,7 +22,9 @@ import {
   wellMap,
   withColumns,
 } from './engine-fixtures.ts';
-import { withDevice } from './helpers/gpu.ts';
+import { readBuffer, withDevice } from './helpers/gpu.ts';
+import { STATS_BYTES } from '../src/engine/layouts.ts';
+import { parseStats } from '../src/engine/stats.ts';
 
 describe('chunking, tiling and the data path', () => {
   const spec = smallSpec({ lr: 1.25, iterations: 300, transient: 150, plane: mfPlane });
@@ -131,6 +133,12 @@ describe('chunking, tiling and the data path', () => {
         expect(counts.chaotic).toBeGreaterThan(20);
         expect(result.counts).toEqual(counts);
         expect(result.steps).toBe(c.iter.reduce((a, b) => a + b, 0));
+        // The bounded pixels whose period has a divisor (here periods 4 and 8; the period field of
+        // chaotic pixels counts too), which decide whether a short run's divisor test runs at all.
+        const composite = c.outcome.filter((o, k) => o !== Outcome.DIVERGED && periodHasDivisor(c.period[k]));
+        expect(composite.length).toBeGreaterThan(10);
+        const words = new Uint32Array(await readBuffer(device, result.stats, STATS_BYTES));
+        expect(parseStats(words).composite).toBe(composite.length);
         // Ranges are reduced when a colour asks for them, not with the run.
         expect(result.ranges).toBeNull();
         expect(await result.ensureRanges()).toEqual(fieldRanges(c));
@@ -146,6 +154,8 @@ describe('chunking, tiling and the data path', () => {
         expect(stats.counts).toEqual(counts);
         expect(stats.steps).toBe(result.steps);
         expect(stats.columnDiverged).toEqual(perColumn);
+        const packed = new Uint32Array(await readBuffer(device, stats.stats, STATS_BYTES));
+        expect(parseStats(packed).composite).toBe(composite.length);
         // The next run gets the pooled statistics and column buffers back: both start over.
         stats.dispose();
         const kept = await engine.runBasin(mixed, { columns: true });

@@ -77,13 +77,14 @@ describe('pipelines specialised to a run', () => {
       { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: false, escapePass: false },
       { growth: false, tailWindow: false, parts: 12, shortParts: false, exactTail: false, escapePass: false },
       // Without the exponent or growth, the plain part and the first half are one 12-step loop.
-      { growth: false, tailWindow: true, parts: 5, shortParts: true, exactTail: true, escapePass: false },
-      { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: true, escapePass: false },
+      { growth: false, tailWindow: true, parts: 5, shortParts: true, exactTail: true, escapePass: true },
+      { growth: false, tailWindow: true, parts: 1, shortParts: true, exactTail: true, escapePass: true },
     ]);
     await withDevice(async (device) => {
-      // Long whole runs (and every run of the general kernel) leave rule 2's replay to the `escape`
-      // entry point, here 7 pixels per invocation (a software adapter's default is 32); short ones and
-      // chunked runs replay in the kernel.
+      // Long whole runs, short ones with an exact tail (and every run of the general kernel) leave
+      // rule 2's replay and rule 3's divisor test to the `escape` entry point, here one invocation per
+      // 7 pixels (a software adapter's default is 32); other short ones and chunked runs replay in
+      // the kernel.
       const special = new GpuBasinEngine(device, fixtureCompiler, { escapeStride: 7 });
       const chunked = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 23 });
       const general = new GpuBasinEngine(device, fixtureCompiler, { general: true });

@@ -12,6 +12,8 @@ import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import type { GpuEngineOptions } from '../src/engine/engine-options.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
+import { kernelVariant } from '../src/engine/kernel-variant.ts';
+import { RECORD_BYTES } from '../src/engine/layouts.ts';
 import { DEFAULT_OPTIMIZER } from '../src/optimizer/rules.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import {
@@ -26,7 +28,7 @@ import { withDevice } from './helpers/gpu.ts';
 
 /** The GD core with rule 3's divisor test left out: every candidate stands. */
 const WITHOUT_TEST = coreWgsl.replace(
-  'divisor_p = select(0u, candidate, period_composite(candidate) && !implied);',
+  'divisor_p = select(0u, candidate, !DIVISOR_SCAN && period_composite(candidate) && !implied);',
   'divisor_p = 0u;',
 );
 
@@ -50,15 +52,17 @@ interface Paths {
 /**
  * Runs `spec` whole (the escape pass's replay), under each of `variants` (the kernel's replay), and
  * statistics only; expects the same records and counts from all, and returns the whole run's records
- * with the pixels the test decided.
+ * with the pixels the test decided (those where `untested`, an engine whose core leaves it out, differs).
  */
-async function paths(spec: ExperimentSpec, variants: GpuEngineOptions[]): Promise<Paths> {
+async function paths(
+  spec: ExperimentSpec,
+  variants: GpuEngineOptions[],
+  untested: GpuEngineOptions = { core: WITHOUT_TEST },
+): Promise<Paths> {
   return withDevice(async (device) => {
     const engine = new GpuBasinEngine(device, fixtureCompiler);
     const whole = (await withColumns(engine, spec)).columns;
-    const without = (
-      await withColumns(new GpuBasinEngine(device, fixtureCompiler, { core: WITHOUT_TEST }), spec)
-    ).columns;
+    const without = (await withColumns(new GpuBasinEngine(device, fixtureCompiler, untested), spec)).columns;
     for (const options of variants) {
       const other = new GpuBasinEngine(device, fixtureCompiler, options);
       expectBitIdentical((await withColumns(other, spec)).columns, whole);
@@ -156,6 +160,38 @@ describe("rule 3's divisor test on the GPU, edge cases", () => {
     const p = await paths(spec, [{ itersPerDispatch: 41 }, { general: true }]);
     const chaotic = p.decided.filter(([, before]) => before.startsWith(`${Outcome.CHAOTIC}:`));
     expect(chaotic.length).toBeGreaterThanOrEqual(5);
+    expectFailedOnly(p);
+  });
+
+  it("leaves a short run's candidates to the escape pass, which finds them by their period", async () => {
+    // N = 20, P = 16: a 4-step part and a 16-step tail, both testing rule 2 exactly, so the `whole`
+    // kernel has nothing to replay, and leaves rule 3's divisor test to the escape pass, which finds
+    // the pixels whose candidate (4, 8, 12) has a divisor and replays them from the start. Bit for
+    // bit what the kernel's own replay gives (chunked, heavy), over four tiles, or split dispatches.
+    // tol = 1e-2, so that 20 steps settle anything: 349 of 1024 pixels are decided by the test (the
+    // chunked run's kernel without it tells which).
+    const spec = well({
+      plane: { u: { quantity: 'lr', min: 1.2, max: 1.31 }, v: { quantity: 'x', min: 0.1, max: 0.9 } },
+      size: [64, 16],
+      iterations: 20,
+      transient: 10,
+      classify: { ...CLASSIFY, maxPeriod: 16, tol: 1e-2 },
+    });
+    expect(kernelVariant(20, 10, 16, true)).toMatchObject({ exactTail: true, escapePass: true });
+    const p = await paths(
+      spec,
+      [
+        { itersPerDispatch: 7 },
+        { heavyStepNodes: 0 },
+        { maxBindingBytes: 300 * RECORD_BYTES },
+        { pixelsPerDispatch: 200 },
+        // Records not kept: recomputed when read, each time with the escape pass after the GD.
+        { maxRecordBytes: 1000 },
+      ],
+      { core: WITHOUT_TEST, itersPerDispatch: 7 },
+    );
+    expect(differing(runGrid(spec, wellGpu).columns, p.whole)).toEqual([]);
+    expect(p.decided.length).toBeGreaterThanOrEqual(200);
     expectFailedOnly(p);
   });
 

@@ -9,27 +9,23 @@ import bareWgsl from '../../shaders/bare.wgsl?raw';
 import basinWgsl from '../../shaders/basin.wgsl?raw';
 import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import escapeWgsl from '../../shaders/gd-escape.wgsl?raw';
+import periodWgsl from '../../shaders/period.wgsl?raw';
 import outcomeWgsl from '../../shaders/gd-outcome.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
-import {
-  GROWTH_EXP_CAP,
-  GROWTH_MIN_HALF,
-  LYAPUNOV_WARMUP,
-  MAX_PERIOD,
-  periodHasDivisor,
-} from '../core/outcome.ts';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import { AxisKind } from '../experiment/plane.ts';
 import {
   BASIN_BINDINGS,
   BASIN_UNIFORM_FIELDS,
   DISPATCH_FIELDS,
+  periodConstants,
   RECORD_STRUCT_FIELDS,
   TRAJ_FIELDS,
   WORKGROUP_SIZE,
 } from './layouts.ts';
 import { createShaderModule, type ShaderPart } from './shader.ts';
 import { PipelineCache } from './pipeline-cache.ts';
-import { coreOverrides, GENERAL_GEOMETRY, type GeometryVariant } from './kernel-variant.ts';
+import { coreOverrides, divisorScan, GENERAL_GEOMETRY, type GeometryVariant } from './kernel-variant.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
 import { compileOptimizer, stateSize, type CompiledOptimizer, type StateSize } from '../optimizer/compile.ts';
@@ -131,24 +127,14 @@ export function kernelDims(objective: KernelObjective): StateSize {
   return stateSize(kernelOptimizer(objective), objective.dim);
 }
 
-/** The generated declarations every GD kernel shares: Record, Traj and the AxisKind codes. */
+/** The generated declarations every GD kernel shares: Record, Traj, the AxisKind codes and period constants. */
 export function coreStructs(): string {
   return [
     wgslStruct('Record', RECORD_STRUCT_FIELDS),
     wgslStruct('Traj', TRAJ_FIELDS),
     ...Object.entries(AxisKind).map(([k, v]) => `const AXIS_${k}: u32 = ${v}u;`),
-    // A constant, not an override: it sizes PERIOD_COMPOSITE, which period_composite reads (gd-outcome.wgsl).
-    `const MAX_PERIOD: u32 = ${MAX_PERIOD}u;`,
-    // Bit p - 1 set: p has a divisor 2 ≤ q < p, so rule 3's divisor test can fail it (divisorsPass).
-    `const PERIOD_COMPOSITE = array<u32, ${MAX_PERIOD / 32}>(${compositeWords().join(', ')});`,
+    periodConstants(),
   ].join('\n');
-}
-
-/** Bit p - 1 of word ⌊(p - 1)/32⌋ set for each p ≤ MAX_PERIOD with a divisor 2 ≤ q < p. */
-export function compositeWords(): string[] {
-  const words = new Uint32Array(MAX_PERIOD / 32);
-  for (let p = 1; p <= MAX_PERIOD; p++) if (periodHasDivisor(p)) words[(p - 1) >> 5] |= 1 << ((p - 1) & 31);
-  return [...words].map((w) => `0x${w.toString(16)}u`);
 }
 
 /** The GD core's sources, left out of a kernel built without it. */
@@ -184,6 +170,7 @@ export function kernelParts(
     },
     { name: 'shaders/record.wgsl', code: recordWgsl },
     { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },
+    { name: 'shaders/period.wgsl', code: periodWgsl },
     { name: 'shaders/gd-core.wgsl', code: typeof kernel.core === 'string' ? kernel.core : coreWgsl },
     { name: 'shaders/gd-escape.wgsl', code: escapeWgsl },
     { name: 'shaders/gd-outcome.wgsl', code: outcomeWgsl },
@@ -298,9 +285,12 @@ export class BasinPass {
       // A whole run may leave its replays (rule 2, rule 3's divisor test) to the `escape` entry point,
       // dispatched after it.
       SETTLE: phase === 'whole' && v.escapePass ? 0 : core.SETTLE,
+      // A whole run whose rule 2 is exact leaves rule 3's divisor test to `escape` too, which then finds
+      // the candidates by their period.
+      DIVISOR_SCAN: (phase === 'whole' || general) && divisorScan(v) ? 1 : 0,
     };
     const c = constants;
-    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}:${c.PARTS}`;
+    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.DIVISOR_SCAN}:${c.PARTS}`;
     return { key, constants };
   }
 

@@ -11,7 +11,7 @@ import { BasinPass, type KernelVariant } from './basin-pass.ts';
 import { BufferPool } from './buffer-pool.ts';
 import type { Cost, CostModel } from './cost-model.ts';
 import { batchDispatches, dispatchCost, type Dispatch, type Tile } from './dispatch-plan.ts';
-import type { GeometryVariant } from './kernel-variant.ts';
+import { divisorScan, type GeometryVariant } from './kernel-variant.ts';
 import {
   BASIN_UNIFORM_BYTES,
   BASIN_UNIFORM_FIELDS,
@@ -66,6 +66,11 @@ export interface DispatchOp {
   dispatchesPerSubmit?: number;
   /** Throws when the device was lost (checked before every submit). */
   check?: () => void;
+  /**
+   * The caller settles rule 3's divisor candidates itself, after statistics that count them, where the
+   * variant leaves the test to the `escape` pass (divisorScan): none is encoded after the GD.
+   */
+  divisorsLater?: boolean;
 }
 
 /** The engine-wide buffers of the basin pass: run uniforms, base, parameter slots, small dummies. */
@@ -214,12 +219,13 @@ export async function runDispatches(
   submitMs: number,
 ): Promise<void> {
   const variant = runVariant(ctx, op.writeRecords);
+  const escapes = variant.escapePass && !(op.divisorsLater && divisorScan(variant));
   // A `whole` dispatch leaves its unsettled pixels to `escape` (shaders/basin.wgsl), over the same
   // pixels: right after it once that pipeline is compiled, and until then in submits of their own after
   // the run's last, so that a first run's GD does not wait for that compile.
   let escapeReady = false;
   const escape =
-    variant.escapePass && op.dispatches.some((d) => d.phase === 'whole')
+    escapes && op.dispatches.some((d) => d.phase === 'whole')
       ? ctx.pass.prepare(['escape'], variant).then(() => void (escapeReady = true))
       : Promise.resolve();
   escape.catch(() => {});
@@ -287,7 +293,7 @@ export async function runDispatches(
         const pass = encoder.beginComputePass({ label: 'BasinPass', timestampWrites });
         batch.forEach((d, i) => {
           ctx.pass.encode(pass, d.phase, bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
-          if (d.phase !== 'whole' || !variant.escapePass) return;
+          if (d.phase !== 'whole' || !escapes) return;
           if (escapeReady)
             ctx.pass.encode(pass, 'escape', bind(d.tile), i * DISPATCH_SLOT_BYTES, d.count, variant);
           else deferred.push(d);
@@ -302,7 +308,8 @@ export async function runDispatches(
           pixels += d.count;
           steps += d.count * (d.k1 - d.k0);
         }
-        model.record(ctx.key, pixels, steps, ms, ctx.weight);
+        // A batch that advanced no iteration (escape passes alone) says nothing of the GD's cost.
+        if (steps > 0) model.record(ctx.key, pixels, steps, ms, ctx.weight);
         done += steps;
         op.onProgress?.(done, total);
       },

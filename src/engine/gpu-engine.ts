@@ -22,7 +22,8 @@ import { BufferPool } from './buffer-pool.ts';
 import { ColourPass } from './colour-pass.ts';
 import { RunStats } from './run-stats.ts';
 import { CostModel } from './cost-model.ts';
-import { phaseSegments, planDispatches, type RunPlan, type Tile } from './dispatch-plan.ts';
+import { phaseSegments, planDispatches, type Dispatch, type RunPlan, type Tile } from './dispatch-plan.ts';
+import { divisorScan } from './kernel-variant.ts';
 import { RECORD_BYTES, WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
 import { parseStats } from './stats.ts';
@@ -215,23 +216,27 @@ export class GpuBasinEngine implements BasinEngine {
       const copyStats = (encoder: GPUCommandEncoder) => runStats.encodeCopy(encoder);
       const res = this.resources;
       const tEncode = performance.now();
+      const op = {
+        outputs: (tile: number) => ({
+          records: keep ? outputs[tile] : res.dummyRecords,
+          summary: keep ? res.dummySummary : outputs[tile],
+          r0: ctx.tiles[tile].p0,
+        }),
+        writeRecords: keep,
+        signal: options.signal,
+        check: () => this.throwIfLost('running the basin pass'),
+      };
       await runDispatches(
         this.device,
         res,
         ctx,
         {
+          ...op,
           dispatches: plan.dispatches,
           statePixels: plan.statePixels,
-          outputs: (tile) => ({
-            records: keep ? outputs[tile] : res.dummyRecords,
-            summary: keep ? res.dummySummary : outputs[tile],
-            r0: ctx.tiles[tile].p0,
-          }),
-          writeRecords: keep,
-          signal: options.signal,
           onProgress: options.onProgress,
           dispatchesPerSubmit: this.options.dispatchesPerSubmit,
-          check: () => this.throwIfLost('running the basin pass'),
+          divisorsLater: true,
           after: options.profile
             ? undefined
             : (encoder) => {
@@ -255,11 +260,45 @@ export class GpuBasinEngine implements BasinEngine {
         timings.reduce = tCopied - tRead;
         tRead = tCopied;
       }
-      const { words, columnDiverged } = await runStats.read().catch((e) => this.explain(e));
+      let { words, columnDiverged } = await runStats.read().catch((e) => this.explain(e));
       // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
       await Promise.race([this.lost, nextTask()]);
       this.throwIfLost('running the basin pass');
       timings.readback = performance.now() - tRead;
+      // Rule 3's divisor test where the kernel left it (divisorScan) and the statistics say it applies:
+      // the escape pass over every tile, and the statistics again. A map without such periods (most
+      // maps) pays for neither, where a pass that looked at every pixel cost 15–30 ms at 1024²
+      // on SwiftShader.
+      const scanned = divisorScan(runVariant(ctx, keep)) && plan.dispatches.some((d) => d.phase === 'whole');
+      if (scanned && parseStats(words).composite > 0) {
+        const tSettle = performance.now();
+        runStats.reset(this.device.queue);
+        const settle = ctx.tiles.map((t, tile): Dispatch => ({
+          phase: 'escape',
+          tile,
+          p0: t.p0,
+          count: t.count,
+          k0: 0,
+          k1: 0,
+          s0: 0,
+        }));
+        const after = (encoder: GPUCommandEncoder) => {
+          reduction(encoder);
+          copyStats(encoder);
+        };
+        await runDispatches(
+          this.device,
+          res,
+          ctx,
+          { ...op, dispatches: settle, statePixels: 0, after },
+          this.costs,
+          this.options.submitMs,
+        ).catch((e) => this.explain(e));
+        ({ words, columnDiverged } = await runStats.read().catch((e) => this.explain(e)));
+        await Promise.race([this.lost, nextTask()]);
+        this.throwIfLost('running the basin pass');
+        timings.compute += performance.now() - tSettle;
+      }
       const { counts, steps } = parseStats(words);
       const result = new GpuBasinResult(this, ctx, {
         spec,

@@ -87,6 +87,16 @@ export function coreOverrides(
   };
 }
 
+/**
+ * Whether a run of variant `v` leaves rule 3's divisor test wholly to the basin kernel's `escape` pass
+ * (DIVISOR_SCAN of shaders/gd-core.wgsl): a `whole` kernel whose rule 2 is exact has nothing else to
+ * replay, and the pass finds the candidates by their period. Only where the statistics count some
+ * (`composite`) does it need to run.
+ */
+export function divisorScan(v: GeometryVariant): boolean {
+  return v.escapePass && v.shortParts && v.exactTail;
+}
+
 /** `v` for a step of `nodes` DAG nodes: from `heavy` (default HEAVY_STEP_NODES) on, one step per trip. */
 export function forStep(v: GeometryVariant, nodes: number, heavy = HEAVY_STEP_NODES): GeometryVariant {
   if (nodes < heavy) return v;
@@ -124,16 +134,19 @@ export function kernelVariant(
       loops.set(loop, (loops.get(loop) ?? 0) + k1 - k0);
     }
   const shortParts = Math.max(0, ...loops.values()) <= SHORT_PART;
+  const exactTail = shortParts && n - check <= SHORT_TAIL;
   return {
     growth,
     tailWindow: t + half > check,
     parts,
     shortParts,
-    exactTail: shortParts && n - check <= SHORT_TAIL,
-    // A short run replays in the kernel: there the escape pass's second look at every diverged pixel
-    // (its start set up again, its replay in a dispatch of its own) cost more than the replay loop
-    // saves (1024² × 20 with 40% diverged: 134 → 158 ms), a long one gains (× 1000: 1175 → 1146 ms).
-    escapePass: n > SHORT_RUN,
+    exactTail,
+    // A short run whose rule 2 is not exact replays in the kernel: there the escape pass's second look
+    // at every diverged pixel (its start set up again, its replay in a dispatch of its own) cost more
+    // than the replay loop saves (1024² × 20 with 40% diverged: 134 → 158 ms), a long one gains
+    // (× 1000: 1175 → 1146 ms). With an exact tail only rule 3's divisor test is left to replay, for
+    // the few pixels listed.
+    escapePass: n > SHORT_RUN || exactTail,
     oneStep: false,
   };
 }

@@ -3,7 +3,7 @@
  * binding indices, and the fields of each buffer. The WGSL struct text is generated from these
  * lists (wgsl-struct.ts) and prepended to the kernels, so no struct is written out twice.
  */
-import { MAX_PERIOD, RECORD_FIELDS } from '../core/outcome.ts';
+import { MAX_PERIOD, periodHasDivisor, RECORD_FIELDS } from '../core/outcome.ts';
 import { structWords, uniformBytes, type Dims, type Field } from './wgsl-struct.ts';
 
 export { align, packUniforms } from './wgsl-struct.ts';
@@ -128,15 +128,17 @@ export const STATS_RANGE_FIELDS = 10;
 
 /**
  * `Stats`, the run's reduction (the only thing a run reads back): pixels per outcome code, PERIODIC
- * pixels per period, the GD steps taken as a 64-bit count, and per colour field the order-preserving
- * u32 keys (see f32Key) of its least, largest and least positive finite value, filled on demand by
- * the range pass.
+ * pixels per period, the GD steps taken as a 64-bit count, the bounded pixels whose period has a
+ * divisor 2 ≤ q < p (rule 3's divisor test applies to them: a run that leaves the test to a later pass
+ * runs it only where there are some), and per colour field the order-preserving u32 keys (see f32Key)
+ * of its least, largest and least positive finite value, filled on demand by the range pass.
  */
 export const STATS_FIELDS = [
   ['outcomes', 'u32', 6],
   ['periods', 'u32', STATS_MAX_PERIOD + 1],
   ['steps_lo', 'u32'],
   ['steps_hi', 'u32'],
+  ['composite', 'u32'],
   ['ranges', 'u32', 3 * STATS_RANGE_FIELDS],
 ] as const satisfies readonly Field[];
 export const STATS_WORDS = structWords(STATS_FIELDS);
@@ -183,3 +185,15 @@ export const HYPER_WORDS = 3;
 
 /** Bytes of GPU memory one pixel's record takes (kept for the result). */
 export { RECORD_BYTES } from '../core/outcome.ts';
+
+/**
+ * The WGSL constants of shaders/period.wgsl: MAX_PERIOD (a constant, not an override: it sizes
+ * PERIOD_COMPOSITE) and PERIOD_COMPOSITE, bit p - 1 of word ⌊(p - 1)/32⌋ set where p ≤ MAX_PERIOD has
+ * a divisor 2 ≤ q < p, so rule 3's divisor test can fail it (periodHasDivisor).
+ */
+export function periodConstants(): string {
+  const words = new Uint32Array(MAX_PERIOD / 32);
+  for (let p = 1; p <= MAX_PERIOD; p++) if (periodHasDivisor(p)) words[(p - 1) >> 5] |= 1 << ((p - 1) & 31);
+  const list = [...words].map((w) => `0x${w.toString(16)}u`).join(', ');
+  return `const MAX_PERIOD: u32 = ${MAX_PERIOD}u;\nconst PERIOD_COMPOSITE = array<u32, ${MAX_PERIOD / 32}>(${list});`;
+}

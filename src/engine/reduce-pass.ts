@@ -5,6 +5,7 @@
  * bytes, whatever the grid.
  */
 import fieldsWgsl from '../../shaders/fields.wgsl?raw';
+import periodWgsl from '../../shaders/period.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
 import reduceWgsl from '../../shaders/reduce.wgsl?raw';
 import { dispatchSize } from './basin-pass.ts';
@@ -13,6 +14,7 @@ import {
   RECORD_STRUCT_FIELDS,
   REDUCE_BINDINGS,
   REDUCE_UNIFORM_FIELDS,
+  periodConstants,
   STATS_FIELDS,
   STATS_MAX_PERIOD,
   WORKGROUP_SIZE,
@@ -81,6 +83,7 @@ export class ReducePass {
       {
         name: 'structs (generated)',
         code: [
+          periodConstants(),
           wgslStruct('Record', RECORD_STRUCT_FIELDS),
           wgslStruct('Stats', STATS_FIELDS, { atomic: true }),
           wgslOffsets('STATS', STATS_FIELDS),
@@ -89,6 +92,7 @@ export class ReducePass {
           wgslStruct('ReduceUniforms', REDUCE_UNIFORM_FIELDS),
         ].join('\n'),
       },
+      { name: 'shaders/period.wgsl', code: periodWgsl },
       { name: 'shaders/fields.wgsl', code: fieldsWgsl },
       { name: 'shaders/reduce.wgsl', code: reduceWgsl },
     ]);

@@ -58,6 +58,12 @@ export class RunStats {
     }
   }
 
+  /** Starts the statistics (and column counts) over, before the work that reduces into them again. */
+  reset(queue: GPUQueue): void {
+    queue.writeBuffer(this.stats, 0, initialStats());
+    if (this.columns) queue.writeBuffer(this.columns, 0, new Uint32Array(this.width));
+  }
+
   private get bytes(): number {
     return STATS_BYTES + (this.columns ? 4 * this.width : 0);
   }

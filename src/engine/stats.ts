@@ -12,6 +12,7 @@ const OUTCOMES = fieldOffset(STATS_FIELDS, 'outcomes');
 const PERIODS = fieldOffset(STATS_FIELDS, 'periods');
 const STEPS_LO = fieldOffset(STATS_FIELDS, 'steps_lo');
 const STEPS_HI = fieldOffset(STATS_FIELDS, 'steps_hi');
+const COMPOSITE = fieldOffset(STATS_FIELDS, 'composite');
 export const STATS_RANGES = fieldOffset(STATS_FIELDS, 'ranges');
 
 /**
@@ -40,7 +41,7 @@ export function initialStats(): Uint32Array {
 }
 
 /** Outcome counts and GD steps from the words of a statistics buffer. */
-export function parseStats(words: Uint32Array): { counts: OutcomeCounts; steps: number } {
+export function parseStats(words: Uint32Array): { counts: OutcomeCounts; steps: number; composite: number } {
   const counts = emptyCounts();
   counts.diverged = words[OUTCOMES + Outcome.DIVERGED];
   counts.converged = words[OUTCOMES + Outcome.CONVERGED];
@@ -52,7 +53,7 @@ export function parseStats(words: Uint32Array): { counts: OutcomeCounts; steps: 
     const n = words[PERIODS + p];
     if (n) counts.periodic[String(p)] = n;
   }
-  return { counts, steps: words[STEPS_HI] * 2 ** 32 + words[STEPS_LO] };
+  return { counts, steps: words[STEPS_HI] * 2 ** 32 + words[STEPS_LO], composite: words[COMPOSITE] };
 }
 
 /** The finite value ranges of every continuous colour field, from the words of a statistics buffer. */
