@@ -39,9 +39,76 @@ fn add64(lo: ptr<workgroup, atomic<u32>>, hi: ptr<workgroup, atomic<u32>>, v: u3
   if (old > 0xffffffffu - v) { atomicAdd(hi, 1u); }
 }
 
-// 1 where a pixel of outcome o and period p counts in `composite`: bounded, p with a divisor.
-fn holds_composite(o: u32, p: u32) -> u32 {
-  return select(0u, 1u, o != OUTCOME_DIVERGED && period_composite(p));
+// What `counts` and `packed_counts` add up, four pixels at a time in vector arithmetic: SwiftShader's
+// cost is the loop's trips (1024² summary words: 10 → 8 ms; records read four a trip cost what one a
+// trip did, 11 ms, their loads being the cost). Counting `composite` costs 2 ms of that. Lanes past
+// the end have outcome 7, period 0 and iter 0, and count nowhere.
+struct Tally {
+  // Outcomes 0-3 and 4-5; at most STRIDE × N < 2³² steps per invocation.
+  n03: vec4<u32>,
+  n45: vec2<u32>,
+  steps: vec4<u32>,
+  composite: vec4<u32>,
+  // Periodic pixels are counted in runs of one bin, since neighbours mostly share a period: the run
+  // not yet added to wg_periods.
+  bin: u32,
+  run: u32,
+}
+
+fn tally4(acc: ptr<function, Tally>, o: vec4<u32>, period: vec4<u32>, iter: vec4<u32>, pixel: vec4<u32>) {
+  let one = vec4<u32>(1u);
+  let zero = vec4<u32>(0u);
+  (*acc).n03 += vec4<u32>(
+    dot(select(zero, one, o == vec4<u32>(0u)), one),
+    dot(select(zero, one, o == vec4<u32>(1u)), one),
+    dot(select(zero, one, o == vec4<u32>(2u)), one),
+    dot(select(zero, one, o == vec4<u32>(3u)), one),
+  );
+  (*acc).n45 += vec2<u32>(
+    dot(select(zero, one, o == vec4<u32>(4u)), one),
+    dot(select(zero, one, o == vec4<u32>(5u)), one),
+  );
+  (*acc).steps += iter;
+  (*acc).composite += select(zero, one, periods_composite(period) & (o != zero));
+  let periodic = o == vec4<u32>(OUTCOME_PERIODIC);
+  if (any(periodic)) {
+    let b = min(period, vec4<u32>(STATS_PERIOD_BINS - 1u));
+    for (var j = 0u; j < 4u; j++) {
+      if (periodic[j]) {
+        if (b[j] != (*acc).bin && (*acc).run != 0u) {
+          atomicAdd(&wg_periods[(*acc).bin], (*acc).run);
+          (*acc).run = 0u;
+        }
+        (*acc).bin = b[j];
+        (*acc).run++;
+      }
+    }
+  }
+  // Neighbouring pixels of a record span lie in different columns, so these atomics rarely collide.
+  if (COLUMNS && any(o == zero)) {
+    for (var j = 0u; j < 4u; j++) {
+      if (o[j] == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + pixel[j]) % U.width], 1u); }
+    }
+  }
+}
+
+// An invocation's tally into the workgroup's (`counted`: it had pixels), then the workgroup's into the
+// statistics after its barrier.
+fn tally_flush(acc: Tally, counted: bool, lid: u32) {
+  if (acc.run != 0u) { atomicAdd(&wg_periods[acc.bin], acc.run); }
+  if (counted) {
+    for (var i = 0u; i < 4u; i++) {
+      if (acc.n03[i] != 0u) { atomicAdd(&wg_outcomes[i], acc.n03[i]); }
+    }
+    for (var i = 0u; i < 2u; i++) {
+      if (acc.n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], acc.n45[i]); }
+    }
+    add64(&wg_steps_lo, &wg_steps_hi, dot(acc.steps, vec4<u32>(1u)));
+    let held = dot(acc.composite, vec4<u32>(1u));
+    if (held != 0u) { atomicAdd(&wg_composite, held); }
+  }
+  workgroupBarrier();
+  flush_counts(lid);
 }
 
 // What `counts` reads of a record is its first four words, in one load.
@@ -54,36 +121,23 @@ fn counts(
   @builtin(local_invocation_index) lid: u32,
 ) {
   let s = span(gid, groups, lid);
-  // Outcomes 0-3 and 4-5 counted in two vectors; at most STRIDE × N < 2³² steps per invocation.
-  var n03 = vec4<u32>(0u);
-  var n45 = vec2<u32>(0u);
-  var steps = 0u;
-  var composite = 0u;
-  for (var t = s.x; t < s.y; t += WORKGROUP_SIZE) {
-    let head = quads[t * (RECORD_WORDS / 4u)];
-    let o = head[RECORD_OUTCOME];
-    let period = head[RECORD_PERIOD];
-    let iter = head[RECORD_ITER];
-    n03 += select(vec4<u32>(0u), vec4<u32>(1u), vec4<u32>(o) == vec4<u32>(0u, 1u, 2u, 3u));
-    n45 += select(vec2<u32>(0u), vec2<u32>(1u), vec2<u32>(o) == vec2<u32>(4u, 5u));
-    steps += iter;
-    composite += holds_composite(o, period);
-    if (o == OUTCOME_PERIODIC) { atomicAdd(&wg_periods[min(period, STATS_PERIOD_BINS - 1u)], 1u); }
-    // Neighbouring records lie in different columns, so these atomics rarely collide.
-    if (COLUMNS && o == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + t) % U.width], 1u); }
+  var acc: Tally;
+  let zero = vec4<u32>(0u);
+  // Records t, t + W, t + 2W, t + 3W of the span (W = WORKGROUP_SIZE), those past its end masked.
+  for (var t = s.x; t < s.y; t += 4u * WORKGROUP_SIZE) {
+    let pixel = vec4<u32>(t) + vec4<u32>(0u, 1u, 2u, 3u) * WORKGROUP_SIZE;
+    let valid = pixel < vec4<u32>(s.y);
+    let at = min(pixel, vec4<u32>(s.y - 1u)) * (RECORD_WORDS / 4u);
+    let h0 = quads[at.x];
+    let h1 = quads[at.y];
+    let h2 = quads[at.z];
+    let h3 = quads[at.w];
+    let o = vec4<u32>(h0[RECORD_OUTCOME], h1[RECORD_OUTCOME], h2[RECORD_OUTCOME], h3[RECORD_OUTCOME]);
+    let period = vec4<u32>(h0[RECORD_PERIOD], h1[RECORD_PERIOD], h2[RECORD_PERIOD], h3[RECORD_PERIOD]);
+    let iter = vec4<u32>(h0[RECORD_ITER], h1[RECORD_ITER], h2[RECORD_ITER], h3[RECORD_ITER]);
+    tally4(&acc, select(vec4<u32>(7u), o, valid), select(zero, period, valid), select(zero, iter, valid), pixel);
   }
-  if (s.x < s.y) {
-    for (var i = 0u; i < 4u; i++) {
-      if (n03[i] != 0u) { atomicAdd(&wg_outcomes[i], n03[i]); }
-    }
-    for (var i = 0u; i < 2u; i++) {
-      if (n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], n45[i]); }
-    }
-    add64(&wg_steps_lo, &wg_steps_hi, steps);
-    if (composite != 0u) { atomicAdd(&wg_composite, composite); }
-  }
-  workgroupBarrier();
-  flush_counts(lid);
+  tally_flush(acc, s.x < s.y, lid);
 }
 
 // The workgroup's counts into the statistics, after its barrier.
@@ -107,10 +161,8 @@ fn flush_counts(lid: u32) {
 }
 
 // `counts` over summary words (shaders/basin.wgsl packs outcome | period << 3 | iter << 10), four at
-// a time: one vec4 load and vector arithmetic per four pixels, since SwiftShader's cost was the loop's
-// trips (1024² words: 10 → 8 ms). The pool rounds buffers to 16 bytes, so a tile's last quad is in
-// bounds; its words past the count are masked. Periodic pixels are counted in runs of one bin, since
-// neighbours mostly share a period.
+// a time: one vec4 load per four pixels. The pool rounds buffers to 16 bytes, so a tile's last quad is
+// in bounds; its words past the count are masked.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn packed_counts(
   @builtin(global_invocation_id) gid: vec3<u32>,
@@ -119,63 +171,13 @@ fn packed_counts(
 ) {
   let s = span(gid, groups, lid);
   let first = s.x - lid;
-  var n03 = vec4<u32>(0u);
-  var n45 = vec2<u32>(0u);
-  var steps = vec4<u32>(0u);
-  var composite = vec4<u32>(0u);
-  var bin = 0u;
-  var run = 0u;
+  var acc: Tally;
   for (var q = first / 4u + lid; 4u * q < s.y; q += WORKGROUP_SIZE) {
-    let valid = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(U.count);
-    let w = select(vec4<u32>(7u), quads[q], valid);
-    let o = w & vec4<u32>(7u);
-    let one = vec4<u32>(1u);
-    let zero = vec4<u32>(0u);
-    n03 += vec4<u32>(
-      dot(select(zero, one, o == vec4<u32>(0u)), one),
-      dot(select(zero, one, o == vec4<u32>(1u)), one),
-      dot(select(zero, one, o == vec4<u32>(2u)), one),
-      dot(select(zero, one, o == vec4<u32>(3u)), one),
-    );
-    n45 += vec2<u32>(
-      dot(select(zero, one, o == vec4<u32>(4u)), one),
-      dot(select(zero, one, o == vec4<u32>(5u)), one),
-    );
-    steps += select(zero, w >> vec4<u32>(10u), valid);
-    // Masked words (7) have period 0.
-    let held = periods_composite((w >> vec4<u32>(3u)) & vec4<u32>(127u)) & (o != zero);
-    composite += select(zero, one, held);
-    let periodic = o == vec4<u32>(OUTCOME_PERIODIC);
-    if (any(periodic)) {
-      let b = min((w >> vec4<u32>(3u)) & vec4<u32>(127u), vec4<u32>(STATS_PERIOD_BINS - 1u));
-      for (var j = 0u; j < 4u; j++) {
-        if (periodic[j]) {
-          if (b[j] != bin && run != 0u) { atomicAdd(&wg_periods[bin], run); run = 0u; }
-          bin = b[j];
-          run++;
-        }
-      }
-    }
-    if (COLUMNS && any(o == zero)) {
-      for (var j = 0u; j < 4u; j++) {
-        if (o[j] == OUTCOME_DIVERGED) { atomicAdd(&columns[(U.p0 + 4u * q + j) % U.width], 1u); }
-      }
-    }
+    let pixel = vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u);
+    let w = select(vec4<u32>(7u), quads[q], pixel < vec4<u32>(U.count));
+    tally4(&acc, w & vec4<u32>(7u), (w >> vec4<u32>(3u)) & vec4<u32>(127u), w >> vec4<u32>(10u), pixel);
   }
-  if (run != 0u) { atomicAdd(&wg_periods[bin], run); }
-  if (4u * (first / 4u + lid) < s.y) {
-    for (var i = 0u; i < 4u; i++) {
-      if (n03[i] != 0u) { atomicAdd(&wg_outcomes[i], n03[i]); }
-    }
-    for (var i = 0u; i < 2u; i++) {
-      if (n45[i] != 0u) { atomicAdd(&wg_outcomes[4u + i], n45[i]); }
-    }
-    add64(&wg_steps_lo, &wg_steps_hi, steps.x + steps.y + steps.z + steps.w);
-    let held = dot(composite, vec4<u32>(1u));
-    if (held != 0u) { atomicAdd(&wg_composite, held); }
-  }
-  workgroupBarrier();
-  flush_counts(lid);
+  tally_flush(acc, 4u * (first / 4u + lid) < s.y, lid);
 }
 
 // Per field: least, largest and least positive finite value, as keys, folded over STRIDE
