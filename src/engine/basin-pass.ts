@@ -311,13 +311,17 @@ export class BasinPass {
    * Creates the pipelines of these entry points, unless made already: each is compiled once, when a
    * run first needs it (on SwiftShader a pipeline takes about half a second to compile).
    */
-  async prepare(phases: Iterable<Phase>, variant: KernelVariant = GENERAL_VARIANT): Promise<void> {
+  async prepare(
+    phases: Iterable<Phase>,
+    variant: KernelVariant = GENERAL_VARIANT,
+    inline = false,
+  ): Promise<void> {
     await Promise.all(
       [...new Set(phases)].map((phase) => {
         if (phase === 'run' ? !this.bare : this.bare || !BASIN_PHASES.includes(phase))
           throw new Error(`BasinPass: no entry point '${phase}'`);
         const { key, constants } = this.pipelineKey(phase, variant);
-        return this.pipelines.prepare(key, phase, constants);
+        return this.pipelines.prepare(key, phase, constants, inline);
       }),
     );
   }

@@ -52,6 +52,14 @@ export interface GpuEngineOptions {
    * other work: warmGpu of src/select/node.ts).
    */
   reducePass?: Promise<ReducePass>;
+  /**
+   * Create a run's GD pipelines on this thread (createComputePipeline) rather than on Dawn's worker.
+   * In Node, Dawn's worker compiles one pipeline at a time, so a run's kernel waited behind the
+   * reduction that the CLI asks for first; on this thread the two compile side by side (SwiftShader,
+   * first 1024² × 20 run: the GD submitted 64 ms sooner). It blocks this thread for the compile (100
+   * ms there): for a command line, not a page, where the browser compiles in its GPU process anyway.
+   */
+  inlineCompile?: boolean;
 }
 
 /** Options of one GPU run. */

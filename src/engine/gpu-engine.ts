@@ -188,10 +188,12 @@ export class GpuBasinEngine implements BasinEngine {
     const ctx = this.context(spec, kernel, plane, pass, tiling.tiles, j0, H);
     const plan = this.plan(ctx);
     // The kernel's pipelines compile while the buffers are allocated (each allocation waits on an
-    // error scope: 10 ms of a first 1024² run here).
+    // error scope: 10 ms of a first 1024² run here), or on this thread (inlineCompile) while Dawn's
+    // worker compiles the reduction.
     const preparing = pass.prepare(
       plan.dispatches.map((d) => d.phase),
       runVariant(ctx, keep),
+      this.options.inlineCompile,
     );
     preparing.catch(() => {});
     const outputs: GPUBuffer[] = [];

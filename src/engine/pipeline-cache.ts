@@ -17,15 +17,27 @@ export class PipelineCache {
     private readonly label: string,
   ) {}
 
-  /** The pipeline under `key`, created unless made already; a failed creation is forgotten, to be tried again. */
-  prepare(key: string, entryPoint: string, constants: Record<string, number>): Promise<GPUComputePipeline> {
+  /**
+   * The pipeline under `key`, created unless made already (on this thread where `inline`: see
+   * GpuEngineOptions.inlineCompile); a failed creation is forgotten, to be tried again.
+   */
+  prepare(
+    key: string,
+    entryPoint: string,
+    constants: Record<string, number>,
+    inline = false,
+  ): Promise<GPUComputePipeline> {
     let p = this.pending.get(key);
     if (!p) {
-      p = createComputePipeline(this.device, {
-        label: `${this.label}.${entryPoint}`,
-        layout: this.layout,
-        compute: { module: this.module, entryPoint, constants },
-      }).then((pipeline) => {
+      p = createComputePipeline(
+        this.device,
+        {
+          label: `${this.label}.${entryPoint}`,
+          layout: this.layout,
+          compute: { module: this.module, entryPoint, constants },
+        },
+        inline,
+      ).then((pipeline) => {
         this.ready.set(key, pipeline);
         return pipeline;
       });

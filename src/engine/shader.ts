@@ -108,8 +108,13 @@ export async function createShaderModule(
 export async function createComputePipeline(
   device: GPUDevice,
   descriptor: GPUComputePipelineDescriptor & { label: string },
+  inline = false,
 ): Promise<GPUComputePipeline> {
-  const { value: made, errors } = scoped(device, () => device.createComputePipelineAsync(descriptor));
+  const { value: made, errors } = scoped(device, () =>
+    inline
+      ? Promise.resolve(device.createComputePipeline(descriptor))
+      : device.createComputePipelineAsync(descriptor),
+  );
   let pipeline: GPUComputePipeline | null = null;
   let failure: unknown = null;
   try {

@@ -165,6 +165,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<C
     const engine = new GpuBasinEngine(gpu.device, compileObjective, {
       adapterName: gpu.adapterName,
       reducePass: o.reducePass,
+      inlineCompile: true,
       ...options.gpu,
     });
     return {
@@ -193,6 +194,7 @@ export async function createEngines(
     const { GpuBasinEngine } = await import('../engine/gpu-engine.ts');
     const basin = new GpuBasinEngine(gpu.device, compileObjective, {
       adapterName: gpu.adapterName,
+      inlineCompile: true,
       ...options.gpu,
     });
     const ensemble = new GpuEnsembleEngine(gpu.device, { adapter: gpu.adapterName });
