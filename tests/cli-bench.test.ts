@@ -60,5 +60,14 @@ describe('gdlab bench', () => {
       differing_outcomes: 0,
     });
     expect(stdout).toMatch(/doublings .* agreement \(48×6\): .* bit for bit yes/);
+    // In 20 steps, the whole run's escape pass runs because the statistics count candidates.
+    expect(r.doublings_short_agreement).toEqual({
+      size: [48, 6],
+      stats_equal_readback: true,
+      summary_counts_equal: true,
+      chunked: { iterations_per_dispatch: 7, pixels_per_dispatch: 65536, differing_pixels: 0 },
+      differing_outcomes: 0,
+    });
+    expect(stdout).toMatch(/doublings in 20 steps .* agreement \(48×6\): .* bit for bit yes/);
   });
 });

@@ -134,16 +134,33 @@ export async function checkAgreement(
  * is still approaching the cycle, so rule 3's divisor test fails there. Whole, a run leaves the test
  * to its `escape` pass (a replay from the start); chunked, the kernel replays the candidate's steps from
  * the checkpoint: the two replays must give the tail's distances bit for bit.
+ *
+ * `short`: 20 steps (tol 1e-2, so that some orbits settle), where a whole run's kernel leaves every
+ * candidate unmarked and the engine runs the escape pass only because the statistics count some
+ * (DIVISOR_SCAN of shaders/gd-core.wgsl); a third of the pixels are decided by the test.
  */
-export function doublingsSpec(width: number): ExperimentSpec {
+export function doublingsSpec(width: number, short = false): ExperimentSpec {
   const base = defaultSpec();
+  const height = Math.max(1, width >> 3);
+  if (short)
+    return parseSpec({
+      ...base,
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      lr: 1.25,
+      x0: [0.3],
+      plane: { u: { quantity: 'lr', min: 1.2, max: 1.31 }, v: { quantity: 'x', min: 0.1, max: 0.9 } },
+      size: [width, height],
+      iterations: 20,
+      transient: 10,
+      classify: { ...base.classify, lyapunov: true, maxPeriod: 16, tol: 1e-2 },
+    });
   return parseSpec({
     ...base,
     objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
     lr: 1.25,
     x0: [0.3],
     plane: { u: { quantity: 'lr', min: 1.22, max: 1.31 }, v: { quantity: 'x', min: 0.2, max: 0.4 } },
-    size: [width, Math.max(1, width >> 3)],
+    size: [width, height],
     iterations: 700,
     transient: 500,
     classify: { ...base.classify, lyapunov: false },
