@@ -213,9 +213,18 @@ export class GpuBasinEngine implements BasinEngine {
       const [reduce] = await Promise.all([reducing, preparing]);
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
-      const reduction = (encoder: GPUCommandEncoder) =>
+      // The statistics: reduced and copied for the readback, then read.
+      const reduceStats = (encoder: GPUCommandEncoder) => {
         encodeReduce(this, reduce, kinds, tiles, runStats.stats, encoder, runStats.columnTarget);
-      const copyStats = (encoder: GPUCommandEncoder) => runStats.encodeCopy(encoder);
+        runStats.encodeCopy(encoder);
+      };
+      const readStats = async () => {
+        const read = await runStats.read().catch((e) => this.explain(e));
+        // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
+        await Promise.race([this.lost, nextTask()]);
+        this.throwIfLost('running the basin pass');
+        return read;
+      };
       const res = this.resources;
       const tEncode = performance.now();
       const op = {
@@ -239,12 +248,7 @@ export class GpuBasinEngine implements BasinEngine {
           onProgress: options.onProgress,
           dispatchesPerSubmit: this.options.dispatchesPerSubmit,
           divisorsLater: true,
-          after: options.profile
-            ? undefined
-            : (encoder) => {
-                reduction(encoder);
-                copyStats(encoder);
-              },
+          after: options.profile ? undefined : reduceStats,
         },
         this.costs,
         this.options.submitMs,
@@ -254,18 +258,14 @@ export class GpuBasinEngine implements BasinEngine {
       if (options.profile) {
         // The reduction in a submit of its own, so that its time can be told from the GD's.
         const enc = this.device.createCommandEncoder({ label: 'GpuBasinEngine.reduce' });
-        reduction(enc);
-        copyStats(enc);
+        reduceStats(enc);
         this.device.queue.submit([enc.finish()]);
         await this.device.queue.onSubmittedWorkDone();
         const tCopied = performance.now();
         timings.reduce = tCopied - tRead;
         tRead = tCopied;
       }
-      let { words, columnDiverged } = await runStats.read().catch((e) => this.explain(e));
-      // A device lost after the last submit still maps (Dawn answers with zeros): say so instead.
-      await Promise.race([this.lost, nextTask()]);
-      this.throwIfLost('running the basin pass');
+      let { words, columnDiverged } = await readStats();
       timings.readback = performance.now() - tRead;
       // Rule 3's divisor test where the kernel left it (divisorScan) and the statistics say it applies:
       // the escape pass over every tile, and the statistics again. A map without such periods (most
@@ -284,21 +284,15 @@ export class GpuBasinEngine implements BasinEngine {
           k1: 0,
           s0: 0,
         }));
-        const after = (encoder: GPUCommandEncoder) => {
-          reduction(encoder);
-          copyStats(encoder);
-        };
         await runDispatches(
           this.device,
           res,
           ctx,
-          { ...op, dispatches: settle, statePixels: 0, after },
+          { ...op, dispatches: settle, statePixels: 0, after: reduceStats },
           this.costs,
           this.options.submitMs,
         ).catch((e) => this.explain(e));
-        ({ words, columnDiverged } = await runStats.read().catch((e) => this.explain(e)));
-        await Promise.race([this.lost, nextTask()]);
-        this.throwIfLost('running the basin pass');
+        ({ words, columnDiverged } = await readStats());
         timings.compute += performance.now() - tSettle;
       }
       const { counts, steps } = parseStats(words);
