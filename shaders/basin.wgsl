@@ -245,8 +245,10 @@ fn whole(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
 // exact escape iteration by replay from the start, and the record or word of a diverged trajectory;
 // otherwise the mark is cleared and the record stands, with period 0 where the divisor test fails (the
 // trajectory ran as it would have with the replay in the kernel). With DIVISOR_SCAN it looks for
-// candidate periods instead of marks. Every other pixel costs one read. On SwiftShader a workgroup costs microseconds to start, so one
-// invocation per pixel cost a 1024² map 30 ms with nothing to settle; on a GPU it is one.
+// candidate periods instead of marks, over a whole tile, and the engine dispatches it only after
+// statistics that count some (gpu-engine.ts). Every other pixel costs one read. On SwiftShader a
+// workgroup costs microseconds to start, so one invocation per pixel cost a 1024² map 30 ms with
+// nothing to settle; on a GPU it is one.
 override ESCAPE_STRIDE: u32 = 1u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)

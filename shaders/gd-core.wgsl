@@ -318,7 +318,7 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var found = select(PERIOD_NONE, (*st).period + g.check, (*st).period != 0u);
   var r1 = bitcast<u32>((*st).r1);
   var r2 = bitcast<u32>((*st).r2);
-  // Without SETTLE (a `whole` dispatch, which runs the tail in one part) or DIVISOR_SCAN: d_p of the
+  // Without SETTLE (a `whole` dispatch, which runs the tail in one part) nor DIVISOR_SCAN: d_p of the
   // first return and the least d_j over 2 ≤ j < p before it, the test that makes rule 3's divisor test
   // pass without a replay (min over every j ≤ min over p's divisors).
   var near = 0x7f800000u;

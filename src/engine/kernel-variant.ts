@@ -144,8 +144,8 @@ export function kernelVariant(
     // A short run whose rule 2 is not exact replays in the kernel: there the escape pass's second look
     // at every diverged pixel (its start set up again, its replay in a dispatch of its own) cost more
     // than the replay loop saves (1024² × 20 with 40% diverged: 134 → 158 ms), a long one gains
-    // (× 1000: 1175 → 1146 ms). With an exact tail only rule 3's divisor test is left to replay, for
-    // the few pixels listed.
+    // (× 1000: 1175 → 1146 ms). With an exact tail only rule 3's divisor test is left to replay, and
+    // the pass runs only where the statistics count candidates (divisorScan).
     escapePass: n > SHORT_RUN || exactTail,
     oneStep: false,
   };
