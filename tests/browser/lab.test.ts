@@ -93,6 +93,37 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.close();
   });
 
+  it('a 20-step map across the doublings counts as the CLI and float64 do (divisor test after the statistics)', async () => {
+    // The double well in 20 steps (tol 1e-2): the kernel leaves rule 3's divisor test to an escape pass
+    // that runs only because the statistics count candidates. Without it, 264 pixels would be period 4.
+    const base = defaultSpec();
+    const spec = parseSpec({
+      ...base,
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      lr: 1.25,
+      x0: [0.3],
+      plane: { u: { quantity: 'lr', min: 1.2, max: 1.31 }, v: { quantity: 'x', min: 0.1, max: 0.9 } },
+      size: [64, 16],
+      iterations: 20,
+      transient: 10,
+      classify: { ...base.classify, lyapunov: true, maxPeriod: 16, tol: 1e-2 },
+    });
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor({ ...spec }));
+    await waitForMap(page);
+    const s = await labState(page);
+    expect(s.kind).toBe('gpu');
+    expect(s.spec).toEqual(spec);
+    const c = s.counts!;
+    expect(c.periodic).toEqual({ '2': 32, '4': 33, '8': 1 });
+    expect(await cliCounts(spec)).toEqual(c);
+    const ref = await new CpuBasinEngine(compileObjective).runBasin(spec);
+    expect(ref.counts).toEqual(c);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('an invalid expression shows the message at its column and the previous map stays', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
