@@ -11,6 +11,7 @@ import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { doublingsSpec } from '../../src/cli/bench-agreement.ts';
 import { compileObjective } from '../../src/objective/compile.ts';
 import { countOutcomes } from '../../src/core/outcome.ts';
 import { CpuBasinEngine } from '../../src/reference/grid.ts';
@@ -96,18 +97,8 @@ describe('the lab on SwiftShader WebGPU', () => {
   it('a 20-step map across the doublings counts as the CLI and float64 do (divisor test after the statistics)', async () => {
     // The double well in 20 steps (tol 1e-2): the kernel leaves rule 3's divisor test to an escape pass
     // that runs only because the statistics count candidates. Without it, 264 pixels would be period 4.
-    const base = defaultSpec();
-    const spec = parseSpec({
-      ...base,
-      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
-      lr: 1.25,
-      x0: [0.3],
-      plane: { u: { quantity: 'lr', min: 1.2, max: 1.31 }, v: { quantity: 'x', min: 0.1, max: 0.9 } },
-      size: [64, 16],
-      iterations: 20,
-      transient: 10,
-      classify: { ...base.classify, lyapunov: true, maxPeriod: 16, tol: 1e-2 },
-    });
+    // The bench's 20-step doublings map (its agreement check on a lent GPU), 64 × 16.
+    const spec = parseSpec({ ...doublingsSpec(64, true), size: [64, 16] });
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     await page.goto(shared.gpuUrl + hashFor({ ...spec }));
