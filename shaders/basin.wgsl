@@ -13,6 +13,9 @@ override WORKGROUP_SIZE: u32 = 64u;
 // Off: the last part writes one summary word per pixel (a statistics-only run) and computes nothing
 // of the record beyond outcome, period and iteration count.
 override RECORDS: bool = true;
+// On (without RECORDS): λ is written beside each summary word, so that a picture coloured by outcome
+// (chaotic pixels are shaded by λ) can be made from the words alone: 8 bytes a pixel kept, not 48.
+override LYAP_WORDS: bool = false;
 
 @group(0) @binding(0) var<uniform> U: BasinUniforms;
 @group(0) @binding(1) var<uniform> D: DispatchParams;
@@ -22,6 +25,8 @@ override RECORDS: bool = true;
 @group(0) @binding(4) var<storage, read_write> records: array<Record>;
 // One word per pixel without RECORDS: outcome, period and iter for the reduction.
 @group(0) @binding(5) var<storage, read_write> summary: array<u32>;
+// λ per pixel with LYAP_WORDS (record_of's, bit for bit).
+@group(0) @binding(6) var<storage, read_write> lyap: array<f32>;
 
 // The basin map has no per-step extras (OBSERVE is off).
 fn kernel_transient(z: State) {}
@@ -206,11 +211,13 @@ fn finish(p: u32, st: Traj, g: Geometry) {
     if (divisor) { r.flags = r.flags | DIVISOR_MARK; }
     records[p - D.r0] = r;
   } else {
-    var w = summary_of(st, g);
+    let lyapunov = traj_lyapunov(st, g);
+    var w = summary_of(st, lyapunov, g);
     if (unsettled || divisor) {
       w = select(w & 0x3ffu, OUTCOME_DIVERGED | SUMMARY_MARK | (end << 10u), unsettled && end != 0u);
     }
     summary[p - D.r0] = w;
+    if (LYAP_WORDS) { lyap[p - D.r0] = lyapunov; }
   }
 }
 
@@ -220,9 +227,9 @@ const DIVISOR_MARK = 0x80000000u;
 
 // What the reduction needs of a record, in one word (shaders/reduce.wgsl unpacks it): the outcome,
 // period and iter of record_of, and nothing else computed.
-fn summary_of(st: Traj, g: Geometry) -> u32 {
+fn summary_of(st: Traj, lyapunov: f32, g: Geometry) -> u32 {
   if (st.escape != 0u) { return OUTCOME_DIVERGED | (st.escape << 10u); }
-  let outcome = traj_outcome(st, traj_lyapunov(st, g), U.chaos, g);
+  let outcome = traj_outcome(st, lyapunov, U.chaos, g);
   return outcome | (min(st.period, 127u) << 3u) | (g.n << 10u);
 }
 

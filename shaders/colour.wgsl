@@ -15,6 +15,10 @@ override AUTO_RANGE: bool = false;
 
 @group(0) @binding(0) var<uniform> U: ColourUniforms;
 @group(0) @binding(1) var<storage, read> records: array<Record>;
+// `outcome_words` reads summary words there instead (shaders/basin.wgsl packs outcome | period << 3 |
+// iter << 10) and λ beside them.
+@group(0) @binding(1) var<storage, read> words: array<u32>;
+@group(0) @binding(6) var<storage, read> lyaps: array<f32>;
 // 256 RGBA8 words of the colormap (lutWords in src/colormaps.ts).
 @group(0) @binding(2) var<storage, read> lut: array<u32>;
 // paletteWords() in src/palette.ts: diverged fast, slow, converged, chaotic low, high, NaN,
@@ -100,4 +104,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let j = p / U.width;
   let row = select(j, U.height - 1u - j, U.flip != 0u);
   pixels[row * U.width + i - U.out0] = colour(records[t], colour_range());
+}
+
+// The outcome colours from a run's summary words: what outcome_colour reads of a record (outcome,
+// period, iter, and λ, which only chaotic pixels read, from the words' λ; NaN where none were kept:
+// without the exponent no pixel is chaotic), so the picture is the records' pixel for pixel.
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn outcome_words(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (t >= U.count) { return; }
+  let p = U.p0 + t;
+  let i = p % U.width;
+  let j = p / U.width;
+  let row = select(j, U.height - 1u - j, U.flip != 0u);
+  let w = words[t];
+  var r: Record;
+  r.outcome = w & 7u;
+  r.period = (w >> 3u) & 127u;
+  r.iter = w >> 10u;
+  r.lyapunov = select(make_nan(), lyaps[min(t, arrayLength(&lyaps) - 1u)], U.lyap_words != 0u);
+  pixels[row * U.width + i - U.out0] = outcome_colour(r);
 }

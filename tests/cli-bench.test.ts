@@ -25,11 +25,11 @@ describe('gdlab bench', () => {
     expect(latency.bounded).toBe(48 * 48);
     expect(divergent.bounded).toBeGreaterThan(0.4 * 48 * 48);
     expect(divergent.bounded).toBeLessThan(0.8 * 48 * 48);
-    const kinds = ['engine', 'engine_counts', 'engine_lyapunov', 'adam', 'adam_lyapunov'];
+    const kinds = ['engine', 'engine_records', 'engine_counts', 'engine_lyapunov', 'adam', 'adam_lyapunov'];
     for (const [name, w, expected] of [
       ['throughput', throughput, kinds],
       ['latency', latency, kinds],
-      ['divergent', divergent, kinds.slice(0, 3)],
+      ['divergent', divergent, kinds.slice(0, 4)],
     ] as const) {
       expect(Object.keys(w.ratios), name).toEqual(expected.map((k) => `${k}_over_bare`));
       for (const k of [...expected, 'bare']) {

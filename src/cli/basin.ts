@@ -317,13 +317,14 @@ export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, OPTIONS, 'basin') as Flags;
   const choice = parseEngineChoice(flags.engine as string | undefined);
   const { createEngine, warmCpuPool, warmGpu } = await import('../select/node.ts');
-  // Counts alone need no records: the GPU engine then writes none and reads back its statistics
-  // (and the diverged pixels per column).
   const pngFile = flags.png as string | undefined;
-  const records = pngFile === undefined ? 'none' : 'keep';
   if (choice === 'cpu') warmCpuPool();
   const maxSeconds = parseMaxSeconds(flags['max-seconds'] as string | undefined);
   const spec = inFlagTerms(argv, PATHS, () => specFromFlags(flags, pieceSpecLimits(flags)));
+  // Counts alone need no records: the GPU engine then writes none and reads back its statistics
+  // (and the diverged pixels per column). A picture by outcome needs only the summary words (and λ):
+  // kept, a 16384² map is coloured without running its GD again.
+  const records = pngFile === undefined ? 'none' : spec.colour.field === 'outcome' ? 'outcome' : 'keep';
   // After the spec: a usage error is reported without waking a GPU (whose driver may print warnings),
   // and a dry run, which a login node without a GPU may make, never wakes one.
   if (choice !== 'cpu' && !flags['dry-run']) await warmGpu(choice, { records, columns: true });

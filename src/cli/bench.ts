@@ -42,10 +42,12 @@ stays bounded and ends on the attracting 2-cycle of the diagonal, so every step 
 transient is half the iterations. The divergent workload is the same over [-2, 2]², where 40% of the
 starts diverge (the engine stops them, the bare kernel runs on with infinities; steps per second
 count every pixel's N for both), without Adam. "engine" is runBasin as the lab calls it for a map coloured by
-outcome: classification, records kept in GPU memory, counts reduced on the GPU, the statistics read
-back (value ranges are reduced when a colour asks for them: 40 ms more at 1024² here);
-"engine_counts" is runBasin as \`gdlab basin --json\` calls it (records: 'none'): a summary word per
-pixel instead of a record, counts reduced, nothing else; "engine+lyapunov" is "engine" with the
+outcome (records: 'outcome'): classification, a summary word per pixel kept in GPU memory for the
+picture (and λ beside it with the exponent), counts reduced on the GPU, the statistics read back;
+"engine_records" is runBasin as the lab calls it for a map coloured by a field (records: 'keep'): the
+same with the 48-byte records kept (value ranges are reduced when a colour asks for them: 40 ms more
+at 1024² here); "engine_counts" is runBasin as \`gdlab basin --json\` calls it (records: 'none'):
+summary words, counts reduced, nothing kept; "engine+lyapunov" is "engine" with the
 exponent (a Hessian-vector product per step from the tangent's warm-up, 64 steps before the end of
 the transient, on); "bare" is GD alone (its loop
 unrolled as the engine's is), planned and submitted the same way, one word per pixel written and 16
@@ -117,8 +119,18 @@ const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6
 const round = (v: number) => Math.round(v * 100) / 100;
 
 /** What a workload measures: the bounded ones all six, the divergent one the GD engine's four. */
-const ALL_KINDS = ['engine', 'engine_counts', 'engine_lyapunov', 'bare', 'adam', 'adam_lyapunov'] as const;
+const ALL_KINDS = [
+  'engine',
+  'engine_records',
+  'engine_counts',
+  'engine_lyapunov',
+  'bare',
+  'adam',
+  'adam_lyapunov',
+] as const;
 type Kind = (typeof ALL_KINDS)[number];
+/** What a timed run keeps (RunOptions.records). */
+type Records = 'keep' | 'outcome' | 'none';
 
 /**
  * Measures one workload: engine, engine + Lyapunov and bare (and Adam, on the bounded plane),
@@ -149,7 +161,7 @@ async function measure(
     const c = process.cpuUsage(c0);
     return { ms, cpuMs: (c.user + c.system) / 1000 };
   };
-  const runEngine = async (spec: ExperimentSpec, records: 'keep' | 'none') => {
+  const runEngine = async (spec: ExperimentSpec, records: Records) => {
     const r = await engine.runBasin(spec, { records });
     bounded = size * size - r.counts.diverged;
     if (!divergent && r.steps !== steps)
@@ -158,12 +170,13 @@ async function measure(
     r.dispose();
   };
   // What each engine kind runs: its spec and whether it keeps records.
-  const runs: Record<Exclude<Kind, 'bare'>, [ExperimentSpec, 'keep' | 'none']> = {
-    engine: [classify, 'keep'],
+  const runs: Record<Exclude<Kind, 'bare'>, [ExperimentSpec, Records]> = {
+    engine: [classify, 'outcome'],
+    engine_records: [classify, 'keep'],
     engine_counts: [classify, 'none'],
-    engine_lyapunov: [lyap, 'keep'],
-    adam: [adam, 'keep'],
-    adam_lyapunov: [adamLyap, 'keep'],
+    engine_lyapunov: [lyap, 'outcome'],
+    adam: [adam, 'outcome'],
+    adam_lyapunov: [adamLyap, 'outcome'],
   };
   const once = (k: Kind) => (k === 'bare' ? runBare(engine, classify, objective) : runEngine(...runs[k]));
   const kinds = ALL_KINDS.filter((k) => !divergent || !k.startsWith('adam'));

@@ -23,10 +23,14 @@ export interface RunOptions {
   /** Called as work completes, with completed and total work units. */
   onProgress?: (done: number, total: number) => void;
   /**
+   * 'keep' (the default): every record is kept for pictures of any field and for reading.
+   * 'outcome': the caller pictures the map by outcome and reads single records, so an engine may keep
+   * only what that picture needs (the GPU engine: a summary word per pixel, and λ with the exponent)
+   * and compute records again when a field's picture or a record is asked for.
    * 'none': the caller reads only counts and steps, so an engine may skip writing records (reading
-   * them from the result then recomputes them). Default 'keep'.
+   * them from the result then recomputes them).
    */
-  records?: 'keep' | 'none';
+  records?: 'keep' | 'outcome' | 'none';
   /**
    * Rows start … end-1 of the spec's grid only (row 0 at the bottom), each pixel computed exactly as
    * in a run of the whole grid: the result is then W × (end - start), its row 0 being row `start`.

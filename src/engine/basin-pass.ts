@@ -47,16 +47,18 @@ export type Phase = 'plain' | 'warm' | 'growth1' | 'growth2' | 'tail' | 'mixed' 
 
 /**
  * Override constants that specialise a basin pipeline to a run (shaders/gd-core.wgsl, basin.wgsl): what
- * the run's geometry leaves out (kernelVariant of kernel-variant.ts), and `records`, whether the last
- * part writes Records or only the summary words of a statistics-only run. Code a run cannot use is
- * compiled out: smaller kernels, which also compile faster on SwiftShader.
+ * the run's geometry leaves out (kernelVariant of kernel-variant.ts), `records`, whether the last
+ * part writes Records or only summary words, and `lyapWords`, whether λ goes beside the words (a
+ * picture by outcome kept from them). Code a run cannot use is compiled out: smaller kernels, which
+ * also compile faster on SwiftShader.
  */
 export interface KernelVariant extends GeometryVariant {
   records: boolean;
+  lyapWords: boolean;
 }
 
 /** The general kernel: any geometry, records written. */
-export const GENERAL_VARIANT: KernelVariant = { ...GENERAL_GEOMETRY, records: true };
+export const GENERAL_VARIANT: KernelVariant = { ...GENERAL_GEOMETRY, records: true, lyapWords: false };
 
 /** What a kernel needs of a compiled objective, and the optimizer it runs. */
 export interface KernelObjective {
@@ -199,6 +201,7 @@ export interface BasinBuffers {
   state: GPUBuffer;
   records: GPUBuffer;
   summary: GPUBuffer;
+  lyap: GPUBuffer;
 }
 
 const BASIN_PHASES: readonly Phase[] = [
@@ -249,6 +252,7 @@ export class BasinPass {
         entry(BASIN_BINDINGS.state, 'storage'),
         entry(BASIN_BINDINGS.records, 'storage'),
         entry(BASIN_BINDINGS.summary, 'storage'),
+        entry(BASIN_BINDINGS.lyap, 'storage'),
       ],
     });
     const layout = device.createPipelineLayout({
@@ -282,6 +286,7 @@ export class BasinPass {
       ...this.constants,
       ...core,
       RECORDS: v.records ? 1 : 0,
+      LYAP_WORDS: !v.records && v.lyapWords ? 1 : 0,
       // A whole run may leave its replays (rule 2, rule 3's divisor test) to the `escape` entry point,
       // dispatched after it.
       SETTLE: phase === 'whole' && v.escapePass ? 0 : core.SETTLE,
@@ -290,7 +295,7 @@ export class BasinPass {
       DIVISOR_SCAN: (phase === 'whole' || general) && divisorScan(v) ? 1 : 0,
     };
     const c = constants;
-    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.DIVISOR_SCAN}:${c.PARTS}`;
+    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.LYAP_WORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.DIVISOR_SCAN}:${c.PARTS}`;
     return { key, constants };
   }
 
@@ -331,13 +336,15 @@ export class BasinPass {
     return this.device.createBindGroup({
       label: 'BasinPass.bindGroup',
       layout: this.bindGroupLayout,
-      entries: (['uniforms', 'dispatch', 'base', 'state', 'records', 'summary'] as const).map((k) => ({
-        binding: BASIN_BINDINGS[k],
-        resource:
-          k === 'dispatch'
-            ? { buffer: buffers[k], size: uniformBytes(DISPATCH_FIELDS) }
-            : { buffer: buffers[k] },
-      })),
+      entries: (['uniforms', 'dispatch', 'base', 'state', 'records', 'summary', 'lyap'] as const).map(
+        (k) => ({
+          binding: BASIN_BINDINGS[k],
+          resource:
+            k === 'dispatch'
+              ? { buffer: buffers[k], size: uniformBytes(DISPATCH_FIELDS) }
+              : { buffer: buffers[k] },
+        }),
+      ),
     });
   }
 

@@ -2,9 +2,10 @@
  * The GPU engine's BasinResult: statistics on the host, records in GPU memory (one buffer per tile),
  * and everything else read on request: one record (hover, click), the coloured image (a PNG, a 2D
  * canvas), all columns (tests, exports), or the colours written into a GPU buffer for the lab's
- * canvas. A result whose records were not kept (a grid above the memory budget, or a statistics-only
- * run) recomputes them tile by tile when asked: the kernel's records do not depend on how a run is
- * cut, so they are bit for bit the ones the run had.
+ * canvas. A result whose records were not kept (a grid above the memory budget, a run for a picture by
+ * outcome, or a statistics-only run) recomputes them when asked: the kernel's records do not depend on
+ * how a run is cut, so they are bit for bit the ones the run had. A picture by outcome needs only the
+ * summary words (and λ beside them), which such a run keeps where it can.
  */
 import { needsDataRange, resolveColourRange, transformedRange } from '../colormaps.ts';
 import type { BasinResult, ColourSpec, EngineInfo, FieldRanges, RunTimings } from '../core/engine.ts';
@@ -19,13 +20,22 @@ import {
 import { columnRecord } from '../core/host-result.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';
-import { runDispatches } from './basin-run.ts';
+import { runDispatches, runVariant } from './basin-run.ts';
 import { colourUniforms, type ColourPass } from './colour-pass.ts';
 import { reduceUniforms, type ReduceKind, type ReducePass } from './reduce-pass.ts';
 import type { Tile } from './dispatch-plan.ts';
 import type { GpuBasinEngine } from './gpu-engine.ts';
 import { STATS_BYTES } from './layouts.ts';
 import { parseRanges } from './stats.ts';
+
+/** A run's summary words per tile, and λ beside them (with the exponent), kept for pictures by outcome. */
+export interface KeptWords {
+  summary: GPUBuffer[];
+  lyap: GPUBuffer[] | null;
+}
+
+/** Where the colour pass reads one tile: its records, or its summary words and λ (outcome colours). */
+type ColourSource = { records: GPUBuffer } | { words: GPUBuffer; lyap: GPUBuffer | null };
 
 /**
  * Reduction passes over tiles (records, or summary words for 'packed-counts') into `stats` (and, given
@@ -69,8 +79,18 @@ export class GpuBasinResult implements BasinResult {
   ms = 0;
   timings?: RunTimings;
   readonly notes?: string[];
-  /** Records per tile in GPU memory (the WGSL Record layout); null when not kept. */
-  readonly records: GPUBuffer[] | null;
+  /**
+   * Records per tile in GPU memory (the WGSL Record layout); null when not kept (yet: a picture of a
+   * field computes and keeps them where the memory budget allows).
+   */
+  get records(): GPUBuffer[] | null {
+    return this.recordBuffers;
+  }
+  private recordBuffers: GPUBuffer[] | null;
+  /** The records being computed again to be kept (ensureRecords), shared by concurrent callers. */
+  private recordsPending: Promise<GPUBuffer[] | null> | null = null;
+  /** Summary words per tile (and λ), kept where records were not: enough for the outcome colours. */
+  readonly words: KeptWords | null;
   /** The run's statistics on the GPU: the colour pass reads its automatic range from here. */
   readonly stats: GPUBuffer;
   private disposed = false;
@@ -85,6 +105,7 @@ export class GpuBasinResult implements BasinResult {
       steps: number;
       ranges: FieldRanges | null;
       records: GPUBuffer[] | null;
+      words?: KeptWords | null;
       stats: GPUBuffer;
       notes: string[];
       columnDiverged?: Uint32Array;
@@ -97,7 +118,8 @@ export class GpuBasinResult implements BasinResult {
     this.counts = r.counts;
     this.steps = r.steps;
     this.ranges = r.ranges;
-    this.records = r.records;
+    this.recordBuffers = r.records;
+    this.words = r.words ?? null;
     this.stats = r.stats;
     if (r.notes.length) this.notes = r.notes;
     if (r.columnDiverged) this.columnDiverged = r.columnDiverged;
@@ -121,9 +143,10 @@ export class GpuBasinResult implements BasinResult {
     use: (tile: number, records: GPUBuffer) => Promise<T>,
   ): Promise<T[]> {
     const out: T[] = [];
+    const kept = await this.ensureRecords();
     for (const t of tiles) {
-      if (this.records) {
-        out.push(await use(t, this.records[t]));
+      if (kept) {
+        out.push(await use(t, kept[t]));
         continue;
       }
       const tile = this.context.tiles[t];
@@ -135,6 +158,64 @@ export class GpuBasinResult implements BasinResult {
       }
     }
     return out;
+  }
+
+  /** Whether every record fits the memory kept for records (so they may be computed again and kept). */
+  private recordsFit(): boolean {
+    return this.width * this.height * RECORD_BYTES <= this.engine.options.maxRecordBytes;
+  }
+
+  /**
+   * The records per tile: the kept ones, or computed again and kept where they fit the memory budget
+   * (a first picture of a field, ranges, an export); null where they do not (then each use recomputes
+   * its tile).
+   */
+  ensureRecords(): Promise<GPUBuffer[] | null> {
+    if (this.recordBuffers || !this.recordsFit()) return Promise.resolve(this.recordBuffers);
+    if (!this.recordsPending) {
+      this.recordsPending = (async () => {
+        const made: GPUBuffer[] = [];
+        try {
+          for (const tile of this.context.tiles) made.push(await this.recompute(tile));
+        } catch (e) {
+          for (const b of made) this.engine.pool.release(b);
+          throw e;
+        }
+        // Disposed meanwhile: nothing holds them.
+        if (this.disposed) {
+          for (const b of made) this.engine.pool.release(b);
+          throw new Error('GpuBasinResult: read after dispose()');
+        }
+        this.recordBuffers = made;
+        return made;
+      })();
+      this.recordsPending.catch(() => (this.recordsPending = null));
+    }
+    return this.recordsPending;
+  }
+
+  /**
+   * Whether colourInto can colour by `colour`: by outcome from kept records or words, any field from
+   * records kept or computed again within the memory budget.
+   */
+  colourable(colour: ColourSpec): boolean {
+    return !!this.recordBuffers || (colour.field === 'outcome' && !!this.words) || this.recordsFit();
+  }
+
+  /**
+   * Compiles, in the background, the pipelines that compute this result's records again (a record
+   * under the pointer, a field's picture), where they were not kept: the first readout then waits for
+   * one pixel's GD, not for a compile (half a second on SwiftShader).
+   */
+  prepareRecords(): void {
+    if (this.recordBuffers) return;
+    const phases = [
+      ...this.engine.plan(this.context, [{ p0: 0, count: 1 }]).dispatches.map((d) => d.phase),
+      ...this.engine.plan(this.context).dispatches.map((d) => d.phase),
+    ];
+    const variant = runVariant(this.context, true);
+    if (variant.escapePass) phases.push('escape');
+    this.context.pass.prepare(phases, variant).catch(() => {});
   }
 
   /** The records of pixels tile.p0 … tile.p0 + tile.count - 1, computed again into a new buffer. */
@@ -198,9 +279,9 @@ export class GpuBasinResult implements BasinResult {
     this.check();
     const t = this.tileOf(index);
     let words: ArrayBuffer;
-    if (this.records) {
+    if (this.recordBuffers) {
       words = await this.read(
-        this.records[t],
+        this.recordBuffers[t],
         (index - this.context.tiles[t].p0) * RECORD_BYTES,
         RECORD_BYTES,
       );
@@ -277,19 +358,31 @@ export class GpuBasinResult implements BasinResult {
     return resolveColourRange(colour, transformedRange(colour) ? null : await this.ensureRanges());
   }
 
+  /** The kept summary words when `colour` is drawn from them: by outcome, records not kept. */
+  private wordsFor(colour: ColourSpec): KeptWords | null {
+    return colour.field === 'outcome' && !this.recordBuffers ? this.words : null;
+  }
+
+  /** The colour pass with the pipeline that colours by `colour` from `words` or from records. */
+  private async colourPass(colour: ColourSpec, words: KeptWords | null): Promise<ColourPass> {
+    const pass = await this.engine.colour();
+    return words ? pass.prepareWords() : pass.prepare(colour);
+  }
+
   /** Encodes the colour pass of one tile into `pixels` (the uniform slot `slot`, written now). */
   private encodeColour(
     colour: ColourPass,
     encoder: GPUCommandEncoder,
     spec: ColourSpec,
     t: number,
-    records: GPUBuffer,
+    src: ColourSource,
     pixels: GPUBuffer,
     out0: number,
     flip: boolean,
     slot: number,
   ): void {
     const tile = this.context.tiles[t];
+    const words = 'words' in src ? src : null;
     const [offset] = this.engine.resources.writeAuxSlots(
       [
         colourUniforms(spec, this.spec.iterations, {
@@ -299,21 +392,36 @@ export class GpuBasinResult implements BasinResult {
           count: tile.count,
           out0,
           flip,
+          lyapWords: !!words?.lyap,
         }),
       ],
       slot,
     );
     const bind = colour.bindColour({
       uniforms: this.engine.resources.auxSlots,
-      records,
+      records: words ? words.words : (src as { records: GPUBuffer }).records,
       lut: this.engine.lut(spec.colormap),
       palette: this.engine.palette(),
       pixels,
       stats: this.stats,
+      lyap: words?.lyap ?? this.engine.resources.dummyLyap,
     });
     const pass = encoder.beginComputePass({ label: 'ColourPass.colour' });
-    colour.encodeColour(pass, spec, bind, offset, tile.count);
+    colour.encodeColour(pass, words ? 'words' : spec, bind, offset, tile.count);
     pass.end();
+  }
+
+  /** Calls `use` with each tile's colour source: its kept words for `words`, else its records. */
+  private async withSources(
+    words: KeptWords | null,
+    use: (tile: number, src: ColourSource) => Promise<void>,
+  ): Promise<void> {
+    const tiles = this.context.tiles.map((_, i) => i);
+    if (!words) {
+      await this.withRecords(tiles, (t, records) => use(t, { records }));
+      return;
+    }
+    for (const t of tiles) await use(t, { words: words.summary[t], lyap: words.lyap?.[t] ?? null });
   }
 
   /** Where tile t's band starts in the output, in pixels (image order when flipped). */
@@ -325,54 +433,63 @@ export class GpuBasinResult implements BasinResult {
   async readImage(colour: ColourSpec, options: { flip?: boolean } = {}): Promise<Uint8ClampedArray> {
     this.check();
     const flip = options.flip ?? true;
-    const pass = await (await this.engine.colour()).prepare(colour);
+    const words = this.wordsFor(colour);
+    const pass = await this.colourPass(colour, words);
     if (needsDataRange(colour)) await this.ensureRanges();
     const out = new Uint8ClampedArray(this.width * this.height * 4);
-    await this.withRecords(
-      this.context.tiles.map((_, i) => i),
-      async (t, records) => {
-        const tile = this.context.tiles[t];
-        const pixels = await this.engine.pool.acquire(
-          'GpuBasinResult.pixels',
-          tile.count * 4,
-          GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-          `colouring ${tile.count} pixels`,
-        );
-        try {
-          const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.image' });
-          const out0 = this.out0(t, flip);
-          this.encodeColour(pass, enc, colour, t, records, pixels, out0, flip, 0);
-          this.device.queue.submit([enc.finish()]);
-          out.set(new Uint8Array(await this.read(pixels, 0, tile.count * 4)), out0 * 4);
-        } finally {
-          this.engine.pool.release(pixels);
-        }
-      },
-    );
+    await this.withSources(words, async (t, src) => {
+      const tile = this.context.tiles[t];
+      const pixels = await this.engine.pool.acquire(
+        'GpuBasinResult.pixels',
+        tile.count * 4,
+        GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+        `colouring ${tile.count} pixels`,
+      );
+      try {
+        const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.image' });
+        const out0 = this.out0(t, flip);
+        this.encodeColour(pass, enc, colour, t, src, pixels, out0, flip, 0);
+        this.device.queue.submit([enc.finish()]);
+        out.set(new Uint8Array(await this.read(pixels, 0, tile.count * 4)), out0 * 4);
+      } finally {
+        this.engine.pool.release(pixels);
+      }
+    });
     return out;
   }
 
   /**
    * Colours the whole grid into `pixels` (W×H packed RGBA8, row 0 at the bottom) on the GPU and
-   * submits; nothing comes back. The lab draws its canvas from that buffer. Needs kept records.
+   * submits; nothing comes back. The lab draws its canvas from that buffer. Needs what `colourable`
+   * says: records, or for the outcome colours kept words; records not kept are computed again (once,
+   * then kept) where they fit the memory budget.
    */
   async colourInto(pixels: GPUBuffer, colour: ColourSpec): Promise<void> {
     this.check();
-    if (!this.records) throw new Error('GpuBasinResult.colourInto: the records of this grid were not kept');
-    const pass = await (await this.engine.colour()).prepare(colour);
+    const words = this.wordsFor(colour);
+    const records = words ? null : await this.ensureRecords();
+    if (!words && !records)
+      throw new Error('GpuBasinResult.colourInto: the records of this grid exceed the memory kept for them');
+    const pass = await this.colourPass(colour, words);
     // The colour pass reads an automatic range from the statistics.
     if (needsDataRange(colour)) await this.ensureRanges();
+    this.check();
     const enc = this.device.createCommandEncoder({ label: 'GpuBasinResult.colourInto' });
-    this.records.forEach((records, t) =>
-      this.encodeColour(pass, enc, colour, t, records, pixels, 0, false, t),
-    );
+    this.context.tiles.forEach((_, t) => {
+      const src: ColourSource = records
+        ? { records: records[t] }
+        : { words: words!.summary[t], lyap: words!.lyap?.[t] ?? null };
+      this.encodeColour(pass, enc, colour, t, src, pixels, 0, false, t);
+    });
     this.device.queue.submit([enc.finish()]);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const r of this.records ?? []) this.engine.pool.release(r);
+    for (const r of this.recordBuffers ?? []) this.engine.pool.release(r);
+    for (const b of [...(this.words?.summary ?? []), ...(this.words?.lyap ?? [])])
+      this.engine.pool.release(b);
     this.engine.pool.release(this.stats);
   }
 }

@@ -52,9 +52,14 @@ export interface RunContext {
 /** One operation over pixels: where records and statistics go, and what else the last submit does. */
 export interface DispatchOp {
   dispatches: readonly Dispatch[];
-  /** Where a tile's pixels go (records, or summary words when writeRecords is off) and its first pixel. */
-  outputs(tile: number): { records: GPUBuffer; summary: GPUBuffer; r0: number };
+  /**
+   * Where a tile's pixels go (records, or summary words when writeRecords is off, with λ beside them
+   * under lyapWords) and its first pixel.
+   */
+  outputs(tile: number): { records: GPUBuffer; summary: GPUBuffer; lyap?: GPUBuffer; r0: number };
   writeRecords: boolean;
+  /** Without writeRecords: λ written beside the summary words (a picture by outcome kept from them). */
+  lyapWords?: boolean;
   /** Pixels of state the dispatches need between them (0: none). */
   statePixels: number;
   /** Encoded after the last dispatch, in the same submit (range pass, copies to readback). */
@@ -82,6 +87,8 @@ export class BasinResources {
   /** Bound where a binding is unused: records of a statistics-only run, its summary otherwise, state of a fused run. */
   readonly dummyRecords: GPUBuffer;
   readonly dummySummary: GPUBuffer;
+  /** λ beside summary words where none are written (writable bindings of one dispatch do not alias). */
+  readonly dummyLyap: GPUBuffer;
   readonly dummyState: GPUBuffer;
   private base: GPUBuffer;
 
@@ -111,6 +118,11 @@ export class BasinResources {
     });
     this.dummySummary = device.createBuffer({
       label: 'BasinResources.dummySummary',
+      size: 16,
+      usage: GPUBufferUsage.STORAGE,
+    });
+    this.dummyLyap = device.createBuffer({
+      label: 'BasinResources.dummyLyap',
       size: 16,
       usage: GPUBufferUsage.STORAGE,
     });
@@ -197,13 +209,14 @@ export class BasinResources {
     this.dummyRecords.destroy();
     this.dummyState.destroy();
     this.dummySummary.destroy();
+    this.dummyLyap.destroy();
     this.base.destroy();
   }
 }
 
 /** The pipelines' specialisation for an operation of this run. */
-export function runVariant(ctx: RunContext, writeRecords: boolean): KernelVariant {
-  return { ...ctx.specialise, records: writeRecords };
+export function runVariant(ctx: RunContext, writeRecords: boolean, lyapWords = false): KernelVariant {
+  return { ...ctx.specialise, records: writeRecords, lyapWords: !writeRecords && lyapWords };
 }
 
 /**
@@ -218,7 +231,7 @@ export async function runDispatches(
   model: CostModel,
   submitMs: number,
 ): Promise<void> {
-  const variant = runVariant(ctx, op.writeRecords);
+  const variant = runVariant(ctx, op.writeRecords, op.lyapWords);
   const escapes = variant.escapePass && !(op.divisorsLater && divisorScan(variant));
   // A `whole` dispatch leaves its unsettled pixels to `escape` (shaders/basin.wgsl), over the same
   // pixels: right after it once that pipeline is compiled, and until then in submits of their own after
@@ -263,6 +276,7 @@ export async function runDispatches(
         state,
         records: out.records,
         summary: out.summary,
+        lyap: out.lyap ?? res.dummyLyap,
       });
       binds.set(tile, b);
     }

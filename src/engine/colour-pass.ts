@@ -32,6 +32,8 @@ export interface ColourTarget {
   /** Index (row·W + i, in output order) of the output binding's first pixel. */
   out0: number;
   flip: boolean;
+  /** Colouring summary words (`outcome_words`) that have λ beside them. */
+  lyapWords?: boolean;
 }
 
 /** Uniform words of one colour dispatch; range null: the field's range from the statistics. */
@@ -56,6 +58,7 @@ export function colourUniforms(
       out0: t.out0,
       lyap_scale: LYAP_SCALE,
       palette_len: paletteWords().length - PALETTE_FIXED,
+      lyap_words: t.lyapWords ? 1 : 0,
     },
     DISPATCH_SLOT_BYTES,
     into,
@@ -76,6 +79,9 @@ function colourConstants(colour: ColourSpec): { key: string; constants: Record<s
   };
   return { key: `${c.FIELD}:${c.LOG}${c.AUTO_RANGE}`, constants: c };
 }
+
+/** The pipeline key of `outcome_words`. */
+const WORDS_KEY = 'words';
 
 export class ColourPass {
   /** One pipeline per field, log and range source, compiled when first asked for. */
@@ -119,6 +125,7 @@ export class ColourPass {
         entry(COLOUR_BINDINGS.palette, 'read-only-storage'),
         entry(COLOUR_BINDINGS.pixels, 'storage'),
         entry(COLOUR_BINDINGS.stats, 'read-only-storage'),
+        entry(COLOUR_BINDINGS.lyap, 'read-only-storage'),
       ],
     });
     const pipelineLayout = device.createPipelineLayout({
@@ -135,11 +142,20 @@ export class ColourPass {
     return this;
   }
 
+  /** Compiles the pipeline that colours summary words by outcome (`outcome_words`), unless made already. */
+  async prepareWords(): Promise<this> {
+    await this.pipelines.prepare(WORDS_KEY, 'outcome_words', { WORKGROUP_SIZE });
+    return this;
+  }
+
   private uniformBinding(uniforms: GPUBuffer): GPUBufferBinding {
     return { buffer: uniforms, size: uniformBytes(COLOUR_UNIFORM_FIELDS) };
   }
 
-  /** A bind group of the colour pass: records of one tile in, RGBA8 words out. */
+  /**
+   * A bind group of the colour pass: records (or summary words, with λ beside them where kept) of one
+   * tile in, RGBA8 words out.
+   */
   bindColour(b: {
     uniforms: GPUBuffer;
     records: GPUBuffer;
@@ -147,26 +163,30 @@ export class ColourPass {
     palette: GPUBuffer;
     pixels: GPUBuffer;
     stats: GPUBuffer;
+    lyap: GPUBuffer;
   }): GPUBindGroup {
     return this.device.createBindGroup({
       label: 'ColourPass.colourBindGroup',
       layout: this.layout,
-      entries: (['uniforms', 'records', 'lut', 'palette', 'pixels', 'stats'] as const).map((k) => ({
+      entries: (['uniforms', 'records', 'lut', 'palette', 'pixels', 'stats', 'lyap'] as const).map((k) => ({
         binding: COLOUR_BINDINGS[k],
         resource: k === 'uniforms' ? this.uniformBinding(b.uniforms) : { buffer: b[k] },
       })),
     });
   }
 
-  /** Colours `count` records by `colour` (prepared) with the uniforms at `slotOffset`. */
+  /**
+   * Colours `count` records by `colour` (prepared), or summary words by outcome (`colour` 'words',
+   * prepareWords), with the uniforms at `slotOffset`.
+   */
   encodeColour(
     pass: GPUComputePassEncoder,
-    colour: ColourSpec,
+    colour: ColourSpec | 'words',
     bind: GPUBindGroup,
     slotOffset: number,
     count: number,
   ): void {
-    pass.setPipeline(this.pipelines.get(colourConstants(colour).key));
+    pass.setPipeline(this.pipelines.get(colour === 'words' ? WORDS_KEY : colourConstants(colour).key));
     pass.setBindGroup(0, bind, [slotOffset]);
     const [x, y] = dispatchSize(count, this.device.limits.maxComputeWorkgroupsPerDimension);
     pass.dispatchWorkgroups(x, y);

@@ -172,12 +172,21 @@ export class GpuBasinEngine implements BasinEngine {
     const H = j1 - j0;
     const limits = this.limits();
     const tiling = planTiles(W, H, limits);
-    const keep = options.records !== 'none' && W * H * RECORD_BYTES <= this.options.maxRecordBytes;
+    const mode = options.records ?? 'keep';
+    const keep = mode === 'keep' && W * H * RECORD_BYTES <= this.options.maxRecordBytes;
+    // Where records are not kept but a picture may be asked for, the summary words stay, with λ beside
+    // them when chaotic pixels can occur: enough to colour by outcome without running GD again.
+    const lyapWords = spec.classify.lyapunov;
+    const wordBytes = lyapWords ? 8 : 4;
+    const keepWords = mode !== 'none' && !keep && W * H * wordBytes <= this.options.maxRecordBytes;
     const notes = [tiling.note];
-    if (options.records !== 'none' && !keep)
+    if (mode === 'keep' && !keep)
       notes.push(
         `records of ${W}×${H} pixels (${((W * H * RECORD_BYTES) / 2 ** 30).toFixed(1)} GiB) exceed the ` +
-          `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; pictures recompute them`,
+          `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; ` +
+          (keepWords
+            ? 'pictures by outcome come from summary words, others recompute them'
+            : 'pictures recompute them'),
       );
     const kinds = basinReduceKinds(keep);
     // The reduction's pipelines compile on Dawn's worker thread while this thread writes and parses
@@ -192,11 +201,13 @@ export class GpuBasinEngine implements BasinEngine {
     // worker compiles the reduction.
     const preparing = pass.prepare(
       plan.dispatches.map((d) => d.phase),
-      runVariant(ctx, keep),
+      runVariant(ctx, keep, keepWords && lyapWords),
       this.options.inlineCompile,
     );
     preparing.catch(() => {});
     const outputs: GPUBuffer[] = [];
+    // λ per tile beside kept summary words (LYAP_WORDS).
+    const lyaps: GPUBuffer[] = [];
     const runStats = await RunStats.create(this.device, this.pool, W, !!options.columns);
     let handed = false;
     try {
@@ -210,6 +221,16 @@ export class GpuBasinEngine implements BasinEngine {
             `allocating the ${keep ? 'records' : 'summary'} of ${t.count} pixels`,
           ),
         );
+      if (keepWords && lyapWords)
+        for (const t of tiling.tiles)
+          lyaps.push(
+            await this.pool.acquire(
+              'GpuBasinResult.lyap',
+              t.count * 4,
+              GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+              `allocating λ of ${t.count} pixels`,
+            ),
+          );
       const [reduce] = await Promise.all([reducing, preparing]);
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
@@ -231,9 +252,11 @@ export class GpuBasinEngine implements BasinEngine {
         outputs: (tile: number) => ({
           records: keep ? outputs[tile] : res.dummyRecords,
           summary: keep ? res.dummySummary : outputs[tile],
+          lyap: lyaps[tile],
           r0: ctx.tiles[tile].p0,
         }),
         writeRecords: keep,
+        lyapWords: lyaps.length > 0,
         signal: options.signal,
         check: () => this.throwIfLost('running the basin pass'),
       };
@@ -271,7 +294,9 @@ export class GpuBasinEngine implements BasinEngine {
       // the escape pass over every tile, and the statistics again. A map without such periods (most
       // maps) pays for neither, where a pass that looked at every pixel cost 15–30 ms at 1024²
       // on SwiftShader.
-      const scanned = divisorScan(runVariant(ctx, keep)) && plan.dispatches.some((d) => d.phase === 'whole');
+      const scanned =
+        divisorScan(runVariant(ctx, keep, lyaps.length > 0)) &&
+        plan.dispatches.some((d) => d.phase === 'whole');
       if (scanned && parseStats(words).composite > 0) {
         const tSettle = performance.now();
         runStats.reset(this.device.queue);
@@ -302,6 +327,7 @@ export class GpuBasinEngine implements BasinEngine {
         steps,
         ranges: null,
         records: keep ? outputs : null,
+        words: keepWords ? { summary: outputs, lyap: lyapWords ? lyaps : null } : null,
         stats: runStats.stats,
         notes: notes.filter(Boolean),
         columnDiverged,
@@ -313,7 +339,7 @@ export class GpuBasinEngine implements BasinEngine {
       return result;
     } finally {
       runStats.release(handed);
-      if (!handed || !keep) for (const b of outputs) this.pool.release(b);
+      if (!handed || !(keep || keepWords)) for (const b of [...outputs, ...lyaps]) this.pool.release(b);
     }
   }
 

@@ -27,6 +27,8 @@ export const BASIN_BINDINGS = {
   records: 4,
   /** One u32 per pixel (outcome, period, iter) when records are not kept. */
   summary: 5,
+  /** λ per pixel beside the summary words, where an outcome picture is kept from them (LYAP_WORDS). */
+  lyap: 6,
 } as const;
 
 /** Bindings of the reduction passes (shaders/reduce.wgsl), group 0. */
@@ -42,12 +44,15 @@ export const REDUCE_BINDINGS = {
 /** Bindings of the colour pass (shaders/colour.wgsl), group 0. */
 export const COLOUR_BINDINGS = {
   uniforms: 0,
+  /** Records, or summary words for the outcome colours (`outcome_words`). */
   records: 1,
   lut: 2,
   palette: 3,
   pixels: 4,
   /** The statistics, read for the automatic range. */
   stats: 5,
+  /** λ beside summary words (read for chaotic pixels). */
+  lyap: 6,
 } as const;
 
 /** The Record struct of one pixel (RECORD_FIELDS of src/core/outcome.ts). */
@@ -169,6 +174,8 @@ export const COLOUR_UNIFORM_FIELDS = [
   ['out0', 'u32'],
   ['lyap_scale', 'f32'],
   ['palette_len', 'u32'],
+  // 1: `outcome_words` has λ beside the words (binding lyap); 0: none were kept (no exponent).
+  ['lyap_words', 'u32'],
 ] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
 export const COLOUR_UNIFORM_BYTES = uniformBytes(COLOUR_UNIFORM_FIELDS);
 

@@ -97,7 +97,7 @@ let gpuWarm: Promise<WarmGpu> | null = null;
  */
 export async function warmGpu(
   choice: EngineChoice,
-  basin?: { records: 'keep' | 'none'; columns: boolean },
+  basin?: { records: 'keep' | 'outcome' | 'none'; columns: boolean },
 ): Promise<void> {
   if (choice === 'cpu' || gpuWarm) return;
   gpuWarm = (async () => {

@@ -1,9 +1,11 @@
 /**
- * The GPU backend: GpuBasinEngine on the browser's device. A frame keeps its run's result, whose
- * records stay in GPU memory; presenting runs the colour pass into the frame's pixel buffer (range
- * from the run's statistics on the GPU) and CanvasBlit draws from that buffer, so a frame goes from
- * records to screen with no loop over its pixels on the CPU. Recolouring reruns only the colour pass;
- * the hover readout reads one record back; only an export or a 2D-canvas display reads the image.
+ * The GPU backend: GpuBasinEngine on the browser's device. A frame keeps its run's result in GPU
+ * memory: for a map coloured by outcome its summary words (and λ), 8 bytes a pixel at most, else its
+ * records. Presenting runs the colour pass into the frame's pixel buffer (range from the run's
+ * statistics on the GPU) and CanvasBlit draws from that buffer, so a frame goes from the GPU's
+ * results to screen with no loop over its pixels on the CPU. Recolouring reruns only the colour pass
+ * (the first colour by a field of an outcome frame computes its records once); the hover readout
+ * computes or reads one record; only an export or a 2D-canvas display reads the image.
  */
 import { needsDataRange } from '../../colormaps.ts';
 import { attachErrorSink } from '../../engine/errors.ts';
@@ -100,13 +102,20 @@ export class GpuBackend implements LabBackend {
   }
 
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
-    const result = await this.engine.runBasin(spec, options);
+    // An outcome map keeps one word a pixel rather than a 48-byte record (on SwiftShader, 1024² × 20:
+    // the run is a sixth faster); records come when a colour or a readout needs them.
+    const records = options.records ?? (spec.colour.field === 'outcome' ? 'outcome' : 'keep');
+    const result = await this.engine.runBasin(spec, { ...options, records });
+    // The first readout under the pointer should not wait for the records' pipelines to compile.
+    if (!options.coarse) result.prepareRecords();
     // The colorbar of a continuous field shows the range with the first picture; a map coloured by
     // outcome reduces no ranges until a colour asks for them.
     if (needsDataRange(spec.colour)) await result.ensureRanges();
     const { width: W, height: H } = result;
     // The canvas draws from one buffer of W×H pixels; a larger grid is presented from a readback.
-    const fits = W * H * 4 <= this.device.limits.maxStorageBufferBindingSize && result.records !== null;
+    const fits =
+      W * H * 4 <= this.device.limits.maxStorageBufferBindingSize &&
+      (result.records !== null || result.words !== null);
     const handle: GpuFrameHandle = {
       result,
       pixels: fits
@@ -145,7 +154,8 @@ export class GpuBackend implements LabBackend {
    */
   private async colour(h: GpuFrameHandle, colour: ColourSettings): Promise<GPUBuffer | null> {
     const key = JSON.stringify(colour);
-    if (!h.pixels || h.key === key) return h.pixels;
+    if (!h.pixels || !h.result.colourable(colour)) return null;
+    if (h.key === key) return h.pixels;
     if (h.colouring?.key !== key) {
       const pixels = h.pixels;
       // After the colouring under way, if any: colourInto awaits before it submits, so two at once
@@ -192,7 +202,7 @@ export class GpuBackend implements LabBackend {
       this.lastPresentAt = performance.now();
       this.blit.draw(canvas, p.buffer, p.width, p.height);
     };
-    if (!h.pixels) {
+    if (!h.pixels || !h.result.colourable(colour)) {
       void this.resampled(h, colour).then(draw, failed);
       return;
     }
@@ -201,8 +211,8 @@ export class GpuBackend implements LabBackend {
   }
 
   /**
-   * A frame with no pixel buffer (its W×H colours exceed one storage binding, or its records were not
-   * kept): its image read back once per colour (readImage, which recomputes tile by tile where the
+   * A frame with no pixel buffer (its W×H colours exceed one storage binding, or nothing of it was
+   * kept), or coloured by a field whose records exceed the memory kept for them: its image read back once per colour (readImage, which recomputes tile by tile where the
    * records are gone) and resampled to at most DISPLAY_SIDE a side, so that pan and zoom frames only
    * blit. Drawing the image itself was impossible: a canvas bound to WebGPU has no 2D context.
    */
