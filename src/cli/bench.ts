@@ -187,9 +187,10 @@ async function measure(
     Best
   >;
   // Interleaved rounds, fastest of each: a machine shared with other work slows whichever
-  // measurement it overlaps, and interleaving spreads that over all of them.
+  // measurement it overlaps, and interleaving spreads that over all of them. Each round starts one
+  // kind later, so that no kind always runs first, right after the slowest one.
   for (let r = 0; r < repeat; r++)
-    for (const k of kinds) {
+    for (const k of kinds.map((_, i) => kinds[(i + r) % kinds.length])) {
       const t = await timed(() => once(k));
       best[k] = { ms: Math.min(best[k].ms, t.ms), cpuMs: Math.min(best[k].cpuMs, t.cpuMs) };
     }

@@ -20,12 +20,12 @@ import {
 import { columnRecord } from '../core/host-result.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';
-import { runDispatches, runVariant } from './basin-run.ts';
 import { colourUniforms, type ColourPass } from './colour-pass.ts';
 import { reduceUniforms, type ReduceKind, type ReducePass } from './reduce-pass.ts';
-import type { Tile } from './dispatch-plan.ts';
 import type { GpuBasinEngine } from './gpu-engine.ts';
+import type { Tile } from './dispatch-plan.ts';
 import { STATS_BYTES } from './layouts.ts';
+import { ResultRecords } from './result-records.ts';
 import { parseRanges } from './stats.ts';
 
 /** A run's summary words per tile, and λ beside them (with the exponent), kept for pictures by outcome. */
@@ -84,11 +84,9 @@ export class GpuBasinResult implements BasinResult {
    * field computes and keeps them where the memory budget allows).
    */
   get records(): GPUBuffer[] | null {
-    return this.recordBuffers;
+    return this.recordStore.buffers;
   }
-  private recordBuffers: GPUBuffer[] | null;
-  /** The records being computed again to be kept (ensureRecords), shared by concurrent callers. */
-  private recordsPending: Promise<GPUBuffer[] | null> | null = null;
+  private readonly recordStore: ResultRecords;
   /** Summary words per tile (and λ), kept where records were not: enough for the outcome colours. */
   readonly words: KeptWords | null;
   /** The run's statistics on the GPU: the colour pass reads its automatic range from here. */
@@ -118,7 +116,7 @@ export class GpuBasinResult implements BasinResult {
     this.counts = r.counts;
     this.steps = r.steps;
     this.ranges = r.ranges;
-    this.recordBuffers = r.records;
+    this.recordStore = new ResultRecords(engine, context, r.records);
     this.words = r.words ?? null;
     this.stats = r.stats;
     if (r.notes.length) this.notes = r.notes;
@@ -135,63 +133,19 @@ export class GpuBasinResult implements BasinResult {
   }
 
   /**
-   * Calls `use` with each tile's records: the kept buffer, or the tile recomputed into a scratch
-   * buffer (released afterwards).
-   */
-  private async withRecords<T>(
-    tiles: readonly number[],
-    use: (tile: number, records: GPUBuffer) => Promise<T>,
-  ): Promise<T[]> {
-    const out: T[] = [];
-    const kept = await this.ensureRecords();
-    for (const t of tiles) {
-      if (kept) {
-        out.push(await use(t, kept[t]));
-        continue;
-      }
-      const tile = this.context.tiles[t];
-      const scratch = await this.recompute(tile);
-      try {
-        out.push(await use(t, scratch));
-      } finally {
-        this.engine.pool.release(scratch);
-      }
-    }
-    return out;
-  }
-
-  /** Whether every record fits the memory kept for records (so they may be computed again and kept). */
-  private recordsFit(): boolean {
-    return this.width * this.height * RECORD_BYTES <= this.engine.options.maxRecordBytes;
-  }
-
-  /**
    * The records per tile: the kept ones, or computed again and kept where they fit the memory budget
    * (a first picture of a field, ranges, an export); null where they do not (then each use recomputes
    * its tile).
    */
   ensureRecords(): Promise<GPUBuffer[] | null> {
-    if (this.recordBuffers || !this.recordsFit()) return Promise.resolve(this.recordBuffers);
-    if (!this.recordsPending) {
-      this.recordsPending = (async () => {
-        const made: GPUBuffer[] = [];
-        try {
-          for (const tile of this.context.tiles) made.push(await this.recompute(tile));
-        } catch (e) {
-          for (const b of made) this.engine.pool.release(b);
-          throw e;
-        }
-        // Disposed meanwhile: nothing holds them.
-        if (this.disposed) {
-          for (const b of made) this.engine.pool.release(b);
-          throw new Error('GpuBasinResult: read after dispose()');
-        }
-        this.recordBuffers = made;
-        return made;
-      })();
-      this.recordsPending.catch(() => (this.recordsPending = null));
-    }
-    return this.recordsPending;
+    return this.recordStore.ensure();
+  }
+
+  private withRecords<T>(
+    tiles: readonly number[],
+    use: (tile: number, records: GPUBuffer) => Promise<T>,
+  ): Promise<T[]> {
+    return this.recordStore.withEach(tiles, use);
   }
 
   /**
@@ -199,53 +153,12 @@ export class GpuBasinResult implements BasinResult {
    * records kept or computed again within the memory budget.
    */
   colourable(colour: ColourSpec): boolean {
-    return !!this.recordBuffers || (colour.field === 'outcome' && !!this.words) || this.recordsFit();
+    return !!this.records || (colour.field === 'outcome' && !!this.words) || this.recordStore.fit();
   }
 
-  /**
-   * Compiles, in the background, the pipelines that compute this result's records again (a record
-   * under the pointer, a field's picture), where they were not kept: the first readout then waits for
-   * one pixel's GD, not for a compile (half a second on SwiftShader).
-   */
+  /** Compiles the pipelines that compute records again, in the background (ResultRecords.prepare). */
   prepareRecords(): void {
-    if (this.recordBuffers) return;
-    const phases = [
-      ...this.engine.plan(this.context, [{ p0: 0, count: 1 }]).dispatches.map((d) => d.phase),
-      ...this.engine.plan(this.context).dispatches.map((d) => d.phase),
-    ];
-    const variant = runVariant(this.context, true);
-    if (variant.escapePass) phases.push('escape');
-    this.context.pass.prepare(phases, variant).catch(() => {});
-  }
-
-  /** The records of pixels tile.p0 … tile.p0 + tile.count - 1, computed again into a new buffer. */
-  private async recompute(tile: Tile): Promise<GPUBuffer> {
-    const scratch = await this.engine.pool.acquire(
-      'GpuBasinResult.scratch',
-      tile.count * RECORD_BYTES,
-      GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-      `allocating the records of ${tile.count} pixels`,
-    );
-    const plan = this.engine.plan(this.context, [tile]);
-    try {
-      await runDispatches(
-        this.device,
-        this.engine.resources,
-        this.context,
-        {
-          dispatches: plan.dispatches,
-          statePixels: plan.statePixels,
-          outputs: () => ({ records: scratch, summary: this.engine.resources.dummySummary, r0: tile.p0 }),
-          writeRecords: true,
-        },
-        this.engine.costs,
-        this.engine.options.submitMs,
-      );
-    } catch (e) {
-      this.engine.pool.release(scratch);
-      throw e;
-    }
-    return scratch;
+    this.recordStore.prepare();
   }
 
   /** Copies `size` bytes at `offset` of `src` to the host. */
@@ -279,15 +192,15 @@ export class GpuBasinResult implements BasinResult {
     this.check();
     const t = this.tileOf(index);
     let words: ArrayBuffer;
-    if (this.recordBuffers) {
+    if (this.records) {
       words = await this.read(
-        this.recordBuffers[t],
+        this.records[t],
         (index - this.context.tiles[t].p0) * RECORD_BYTES,
         RECORD_BYTES,
       );
     } else {
       // One pixel computed again: a single invocation.
-      const scratch = await this.recompute({ p0: index, count: 1 });
+      const scratch = await this.recordStore.recompute({ p0: index, count: 1 });
       try {
         words = await this.read(scratch, 0, RECORD_BYTES);
       } finally {
@@ -360,7 +273,7 @@ export class GpuBasinResult implements BasinResult {
 
   /** The kept summary words when `colour` is drawn from them: by outcome, records not kept. */
   private wordsFor(colour: ColourSpec): KeptWords | null {
-    return colour.field === 'outcome' && !this.recordBuffers ? this.words : null;
+    return colour.field === 'outcome' && !this.records ? this.words : null;
   }
 
   /** The colour pass with the pipeline that colours by `colour` from `words` or from records. */
@@ -487,7 +400,7 @@ export class GpuBasinResult implements BasinResult {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const r of this.recordBuffers ?? []) this.engine.pool.release(r);
+    this.recordStore.dispose();
     for (const b of [...(this.words?.summary ?? []), ...(this.words?.lyap ?? [])])
       this.engine.pool.release(b);
     this.engine.pool.release(this.stats);

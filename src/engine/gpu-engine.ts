@@ -19,12 +19,13 @@ import { BasinResources, runDispatches, runVariant, type RunContext } from './ba
 import { encodeReduce, GpuBasinResult } from './basin-result.ts';
 import { basinReduceKinds, ReducePass, type ReduceKind } from './reduce-pass.ts';
 import { BufferPool } from './buffer-pool.ts';
+import { acquireOutputs, planOutputs } from './run-outputs.ts';
 import { ColourPass } from './colour-pass.ts';
 import { RunStats } from './run-stats.ts';
 import { CostModel } from './cost-model.ts';
 import { phaseSegments, planDispatches, type Dispatch, type RunPlan, type Tile } from './dispatch-plan.ts';
 import { divisorScan } from './kernel-variant.ts';
-import { RECORD_BYTES, WORKGROUP_SIZE } from './layouts.ts';
+import { WORKGROUP_SIZE } from './layouts.ts';
 import { GpuError } from './shader.ts';
 import { parseStats } from './stats.ts';
 import { checkFinite, runContext } from './run-context.ts';
@@ -172,22 +173,14 @@ export class GpuBasinEngine implements BasinEngine {
     const H = j1 - j0;
     const limits = this.limits();
     const tiling = planTiles(W, H, limits);
-    const mode = options.records ?? 'keep';
-    const keep = mode === 'keep' && W * H * RECORD_BYTES <= this.options.maxRecordBytes;
-    // Where records are not kept but a picture may be asked for, the summary words stay, with λ beside
-    // them when chaotic pixels can occur: enough to colour by outcome without running GD again.
-    const lyapWords = spec.classify.lyapunov;
-    const wordBytes = lyapWords ? 8 : 4;
-    const keepWords = mode !== 'none' && !keep && W * H * wordBytes <= this.options.maxRecordBytes;
-    const notes = [tiling.note];
-    if (mode === 'keep' && !keep)
-      notes.push(
-        `records of ${W}×${H} pixels (${((W * H * RECORD_BYTES) / 2 ** 30).toFixed(1)} GiB) exceed the ` +
-          `${(this.options.maxRecordBytes / 2 ** 30).toFixed(1)} GiB kept on the GPU; ` +
-          (keepWords
-            ? 'pictures by outcome come from summary words, others recompute them'
-            : 'pictures recompute them'),
-      );
+    const out = planOutputs(
+      options.records ?? 'keep',
+      { width: W, height: H },
+      spec.classify.lyapunov,
+      this.options.maxRecordBytes,
+    );
+    const keep = out.records;
+    const notes = [tiling.note, out.note];
     const kinds = basinReduceKinds(keep);
     // The reduction's pipelines compile on Dawn's worker thread while this thread writes and parses
     // the kernel (28 ms of a first run on SwiftShader); Dawn compiles one pipeline at a time.
@@ -201,36 +194,17 @@ export class GpuBasinEngine implements BasinEngine {
     // worker compiles the reduction.
     const preparing = pass.prepare(
       plan.dispatches.map((d) => d.phase),
-      runVariant(ctx, keep, keepWords && lyapWords),
+      runVariant(ctx, keep, out.lyapWords),
       this.options.inlineCompile,
     );
     preparing.catch(() => {});
-    const outputs: GPUBuffer[] = [];
+    let outputs: GPUBuffer[] = [];
     // λ per tile beside kept summary words (LYAP_WORDS).
-    const lyaps: GPUBuffer[] = [];
+    let lyaps: GPUBuffer[] = [];
     const runStats = await RunStats.create(this.device, this.pool, W, !!options.columns);
     let handed = false;
     try {
-      // Per tile: its records (kept for the result) or its summary words (released after the run).
-      for (const t of tiling.tiles)
-        outputs.push(
-          await this.pool.acquire(
-            keep ? 'GpuBasinResult.records' : 'GpuBasinEngine.summary',
-            t.count * (keep ? RECORD_BYTES : 4),
-            GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-            `allocating the ${keep ? 'records' : 'summary'} of ${t.count} pixels`,
-          ),
-        );
-      if (keepWords && lyapWords)
-        for (const t of tiling.tiles)
-          lyaps.push(
-            await this.pool.acquire(
-              'GpuBasinResult.lyap',
-              t.count * 4,
-              GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-              `allocating λ of ${t.count} pixels`,
-            ),
-          );
+      ({ outputs, lyaps } = await acquireOutputs(this.pool, tiling.tiles, out));
       const [reduce] = await Promise.all([reducing, preparing]);
       const timings = { host: 0, compute: 0, reduce: 0, readback: 0 };
       const tiles = outputs.map((buffer, i) => ({ tile: ctx.tiles[i], buffer }));
@@ -327,9 +301,9 @@ export class GpuBasinEngine implements BasinEngine {
         steps,
         ranges: null,
         records: keep ? outputs : null,
-        words: keepWords ? { summary: outputs, lyap: lyapWords ? lyaps : null } : null,
+        words: out.keepWords ? { summary: outputs, lyap: out.lyapWords ? lyaps : null } : null,
         stats: runStats.stats,
-        notes: notes.filter(Boolean),
+        notes: notes.filter((n): n is string => !!n),
         columnDiverged,
       });
       result.ms = performance.now() - t0;
@@ -339,7 +313,7 @@ export class GpuBasinEngine implements BasinEngine {
       return result;
     } finally {
       runStats.release(handed);
-      if (!handed || !(keep || keepWords)) for (const b of [...outputs, ...lyaps]) this.pool.release(b);
+      if (!handed || !(keep || out.keepWords)) for (const b of [...outputs, ...lyaps]) this.pool.release(b);
     }
   }
 
