@@ -54,6 +54,10 @@ describe('pipelines specialised to a run', () => {
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).growth)).toEqual(
       GEOMETRIES.map(() => true),
     );
+    // R1 tracked where rule 5 can decide: halves of GROWTH_MIN_HALF (16) steps or more.
+    expect(GEOMETRIES.map(([n, t, p]) => (kernelVariant(n, t, p, true).growthR1 ? 1 : 0)).join('')).toBe(
+      '0111000000',
+    );
     // PARTS: plain 1, warm 2, first half 4, second half 8 (the warm-up only with the exponent).
     expect(GEOMETRIES.map(([n, t, p]) => kernelVariant(n, t, p, true).parts)).toEqual([
       6, 15, 7, 7, 3, 3, 2, 12, 6, 2,

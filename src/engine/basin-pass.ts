@@ -24,7 +24,7 @@ import {
   WORKGROUP_SIZE,
 } from './layouts.ts';
 import { createShaderModule, type ShaderPart } from './shader.ts';
-import { PipelineCache } from './pipeline-cache.ts';
+import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { coreOverrides, divisorScan, GENERAL_GEOMETRY, type GeometryVariant } from './kernel-variant.ts';
 import { vecHelpers } from './wgsl-vec.ts';
 import { stateHelpers } from './wgsl-state.ts';
@@ -276,7 +276,7 @@ export class BasinPass {
   private readonly pipelines: PipelineCache;
 
   /** A pipeline's key and override constants (the bare kernel has none of the variant's). */
-  private pipelineKey(phase: Phase, v: KernelVariant): { key: string; constants: Record<string, number> } {
+  private pipeline(phase: Phase, v: KernelVariant): { key: string; constants: Record<string, number> } {
     if (this.bare) return { key: phase, constants: this.constants };
     // `escape` replays and writes a diverged record: one pipeline whatever the geometry.
     const general = phase === 'escape';
@@ -294,9 +294,7 @@ export class BasinPass {
       // the candidates by their period.
       DIVISOR_SCAN: (phase === 'whole' || general) && divisorScan(v) ? 1 : 0,
     };
-    const c = constants;
-    const key = `${phase}:${c.GROWTH}${c.TAIL_WINDOW}${c.RECORDS}${c.LYAP_WORDS}${c.SETTLE}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.DIVISOR_SCAN}:${c.PARTS}`;
-    return { key, constants };
+    return { key: pipelineKey(phase, constants), constants };
   }
 
   private constructor(
@@ -325,7 +323,7 @@ export class BasinPass {
       [...new Set(phases)].map((phase) => {
         if (phase === 'run' ? !this.bare : this.bare || !BASIN_PHASES.includes(phase))
           throw new Error(`BasinPass: no entry point '${phase}'`);
-        const { key, constants } = this.pipelineKey(phase, variant);
+        const { key, constants } = this.pipeline(phase, variant);
         return this.pipelines.prepare(key, phase, constants, inline);
       }),
     );
@@ -357,7 +355,7 @@ export class BasinPass {
     count: number,
     variant: KernelVariant = GENERAL_VARIANT,
   ): void {
-    const pipeline = this.pipelines.get(this.pipelineKey(phase, variant).key);
+    const pipeline = this.pipelines.get(this.pipeline(phase, variant).key);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup, [slotOffset]);
     // `escape` settles ESCAPE_STRIDE pixels per invocation.

@@ -18,7 +18,7 @@ import {
 import { coreOverrides, type GeometryVariant } from './kernel-variant.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
 import { createShaderModule } from './shader.ts';
-import { PipelineCache } from './pipeline-cache.ts';
+import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /** Entry points of the ensemble kernel: the parts of the first pass, then the reductions and pass two. */
@@ -121,10 +121,7 @@ export class EnsemblePass {
     if (entry === 'reduce_columns' || entry === 'choose_range' || entry === 'bin')
       return { key: entry, constants: this.constants };
     const c = { ...this.constants, ...coreOverrides(v, entry === 'mixed') };
-    return {
-      key: `${entry}:${c.GROWTH}${c.TAIL_WINDOW}${c.SHORT_PARTS}${c.EXACT_TAIL}${c.SETTLE}:${c.PARTS}`,
-      constants: c,
-    };
+    return { key: pipelineKey(entry, c), constants: c };
   }
 
   /**

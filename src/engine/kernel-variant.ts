@@ -28,6 +28,11 @@ export const SHORT_TAIL = 16;
 export interface GeometryVariant {
   /** Growth tracked (rule 5; GROWTH). */
   growth: boolean;
+  /**
+   * Rule 5 can decide (the window's halves are GROWTH_MIN_HALF steps or more), so the tail tracks the
+   * first half's extent R1 (GROWTH_R1); without it growth is tracked for rule 6's R2 alone.
+   */
+  growthR1: boolean;
   /** The tail meets T or the window's first half (TAIL_WINDOW). */
   tailWindow: boolean;
   /** The parts before the checkpoint the run meets (PART_BITS), for the fused entry points. */
@@ -49,6 +54,7 @@ export interface GeometryVariant {
 /** The general kernel's: any geometry. */
 export const GENERAL_GEOMETRY: GeometryVariant = {
   growth: true,
+  growthR1: true,
   tailWindow: true,
   parts: ALL_PARTS,
   shortParts: false,
@@ -74,9 +80,13 @@ export const HEAVY_STEP_NODES = 300;
 export function coreOverrides(
   v: GeometryVariant,
   fused: boolean,
-): Record<'GROWTH' | 'TAIL_WINDOW' | 'PARTS' | 'SHORT_PARTS' | 'EXACT_TAIL' | 'SETTLE', number> {
+): Record<
+  'GROWTH' | 'GROWTH_R1' | 'TAIL_WINDOW' | 'PARTS' | 'SHORT_PARTS' | 'EXACT_TAIL' | 'SETTLE',
+  number
+> {
   return {
     GROWTH: v.growth ? 1 : 0,
+    GROWTH_R1: v.growthR1 ? 1 : 0,
     TAIL_WINDOW: v.tailWindow ? 1 : 0,
     PARTS: fused ? v.parts : ALL_PARTS,
     SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
@@ -137,6 +147,7 @@ export function kernelVariant(
   const exactTail = shortParts && n - check <= SHORT_TAIL;
   return {
     growth,
+    growthR1: half >= GROWTH_MIN_HALF,
     tailWindow: t + half > check,
     parts,
     shortParts,

@@ -5,6 +5,17 @@
  */
 import { createComputePipeline } from './shader.ts';
 
+/**
+ * The key of a pipeline: its entry point and every override constant, so that no constant can be
+ * left out of a key by hand (two pipelines that differ in one would share a cache slot). In the
+ * constants' own order: a pass builds them in one order, and a key is made per dispatch encoded.
+ */
+export function pipelineKey(entryPoint: string, constants: Record<string, number>): string {
+  let key = entryPoint;
+  for (const k in constants) key += `,${k}=${constants[k]}`;
+  return key;
+}
+
 export class PipelineCache {
   private readonly pending = new Map<string, Promise<GPUComputePipeline>>();
   private readonly ready = new Map<string, GPUComputePipeline>();
