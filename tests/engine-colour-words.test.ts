@@ -55,9 +55,12 @@ describe('pictures by outcome from summary words', () => {
       const chaotic = [...columns.outcome.keys()].filter((k) => columns.outcome[k] === 3);
       const shades = new Set(chaotic.map((k) => new Uint32Array(wantInto.buffer)[k]));
       expect(shades.size).toBeGreaterThan(5);
-      // A record under the pointer is computed again, bit for bit the kept one.
+      // A record under the pointer is computed again, bit for bit the kept one; the cost model does
+      // not learn from a one-pixel dispatch.
+      const cost = engine.costs.cost(words.context.key);
       for (const k of [chaotic[0], chaotic[chaotic.length - 1], 0, 48 * 48 - 1])
         expect(await words.readRecord(k), `pixel ${k}`).toEqual(await kept.readRecord(k));
+      expect(engine.costs.cost(words.context.key)).toEqual(cost);
       expect(words.records).toBeNull();
       // A field's picture computes the records once and keeps them.
       expect(words.colourable(lyapunovColour)).toBe(true);

@@ -67,6 +67,13 @@ export interface DispatchOp {
   signal?: AbortSignal;
   /** Called with GD steps (pixel × iterations) done and in all, after each submit completes. */
   onProgress?(done: number, total: number): void;
+  /**
+   * false: the cost model does not learn from these submits. One record computed again (a readout
+   * under the pointer) is a dispatch of one pixel, whose time is the submit's own: fitted with the
+   * runs' (the same steps per pixel), it would price every step hundreds of times over and cut the
+   * next run into needless dispatches.
+   */
+  learn?: boolean;
   /** Overrides the batching (tests): at most this many dispatches per submit. */
   dispatchesPerSubmit?: number;
   /** Throws when the device was lost (checked before every submit). */
@@ -323,7 +330,7 @@ export async function runDispatches(
           steps += d.count * (d.k1 - d.k0);
         }
         // A batch that advanced no iteration (escape passes alone) says nothing of the GD's cost.
-        if (steps > 0) model.record(ctx.key, pixels, steps, ms, ctx.weight);
+        if (steps > 0 && op.learn !== false) model.record(ctx.key, pixels, steps, ms, ctx.weight);
         done += steps;
         op.onProgress?.(done, total);
       },

@@ -96,7 +96,10 @@ export class ResultRecords {
     this.context.pass.prepare(phases, variant).catch(() => {});
   }
 
-  /** The records of pixels tile.p0 … tile.p0 + tile.count - 1, computed again into a new buffer. */
+  /**
+   * The records of pixels tile.p0 … tile.p0 + tile.count - 1, computed again into a new buffer (the
+   * cost model learns from tiles, not from a single record).
+   */
   async recompute(tile: Tile): Promise<GPUBuffer> {
     const scratch = await this.engine.pool.acquire(
       'GpuBasinResult.scratch',
@@ -115,6 +118,7 @@ export class ResultRecords {
           statePixels: plan.statePixels,
           outputs: () => ({ records: scratch, summary: this.engine.resources.dummySummary, r0: tile.p0 }),
           writeRecords: true,
+          learn: tile.count > 1,
         },
         this.engine.costs,
         this.engine.options.submitMs,
