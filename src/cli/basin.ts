@@ -3,6 +3,7 @@
  * the GPU engine (f32) or the float64 CPU engine (all cores), as outcome counts in JSON and a PNG that carries
  * its spec.
  */
+import { recordsFor } from '../core/engine.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { checkSpec } from '../experiment/check.ts';
@@ -324,7 +325,7 @@ export async function run(argv: string[]): Promise<number> {
   // Counts alone need no records: the GPU engine then writes none and reads back its statistics
   // (and the diverged pixels per column). A picture by outcome needs only the summary words (and λ):
   // kept, a 16384² map is coloured without running its GD again.
-  const records = pngFile === undefined ? 'none' : spec.colour.field === 'outcome' ? 'outcome' : 'keep';
+  const records = pngFile === undefined ? 'none' : recordsFor(spec.colour);
   // After the spec: a usage error is reported without waking a GPU (whose driver may print warnings),
   // and a dry run, which a login node without a GPU may make, never wakes one.
   if (choice !== 'cpu' && !flags['dry-run']) await warmGpu(choice, { records, columns: true });

@@ -10,7 +10,7 @@ import { checkBalanceMap, checkEosMap, checkRegimesMap } from '../gallery/map-ch
 import { OPTIMIZER_NUMBERS } from '../gallery/optimizer-checks.ts';
 import { encodeSpecPngStream as encodeSpecPng } from '../io/png-stream.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
-import type { BasinEngine } from '../core/engine.ts';
+import { recordsFor, type BasinEngine } from '../core/engine.ts';
 import type { EnsembleEngine } from '../core/ensemble.ts';
 import { CliError, parseEngineChoice, parseFlags, parseInteger } from './args.ts';
 import { jsonText, makeOutputDir, writeFileAtomic } from './output.ts';
@@ -90,7 +90,7 @@ async function renderSpec(
   engines: Engines,
 ): Promise<{ png: Uint8Array; summary: unknown }> {
   if (spec.kind === 'basin') {
-    const result = await engines.basin.runBasin(spec);
+    const result = await engines.basin.runBasin(spec, { records: recordsFor(spec.colour) });
     try {
       const rgba = await result.readImage(spec.colour);
       return {

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordsFor } from '../core/engine.ts';
 import { compileObjective } from '../objective/compile.ts';
 import {
   LAB_LIMITS,
@@ -297,7 +298,10 @@ async function runPiece(
   const { createEngine } = await import('../select/node.ts');
   const created = await createEngine({ choice: engineChoice, spec });
   try {
-    const result = await created.engine.runBasin(spec, { rows: gridRows(at.rows, H) });
+    const result = await created.engine.runBasin(spec, {
+      rows: gridRows(at.rows, H),
+      records: recordsFor(spec.colour),
+    });
     for (const note of result.notes ?? []) process.stderr.write(`gdlab basin: ${note}\n`);
     const counts = result.counts;
     // Coloured where the records are, as a whole run colours them (src/cli/basin.ts), with the band's

@@ -66,6 +66,14 @@ export type FieldRanges = Partial<Record<ColourField, FieldRange>>;
 /** How a picture is coloured: a spec's colour settings (range null: the field's own range). */
 export type ColourSpec = ExperimentSpec['colour'];
 
+/**
+ * What a run to be pictured in `colour` asks to keep (RunOptions.records): by outcome the summary
+ * words suffice; a field needs its records.
+ */
+export function recordsFor(colour: ColourSpec): 'outcome' | 'keep' {
+  return colour.field === 'outcome' ? 'outcome' : 'keep';
+}
+
 /** Where the time of a run went, in ms (each part as seen from the host). */
 export interface RunTimings {
   /** Planning, encoding and the parsing of what came back. */

@@ -11,7 +11,7 @@ import { needsDataRange } from '../../colormaps.ts';
 import { attachErrorSink } from '../../engine/errors.ts';
 import type { GpuBasinResult } from '../../engine/basin-result.ts';
 import { GpuBasinEngine } from '../../engine/gpu-engine.ts';
-import type { EngineInfo, RunOptions } from '../../core/engine.ts';
+import { recordsFor, type EngineInfo, type RunOptions } from '../../core/engine.ts';
 import { compileObjective } from '../../objective/compile.ts';
 import { defaultSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import {
@@ -104,7 +104,7 @@ export class GpuBackend implements LabBackend {
   async run(spec: ExperimentSpec, options: RunOptions & { coarse?: boolean } = {}): Promise<MapFrame> {
     // An outcome map keeps one word a pixel rather than a 48-byte record (on SwiftShader, 1024² × 20:
     // the run is a sixth faster); records come when a colour or a readout needs them.
-    const records = options.records ?? (spec.colour.field === 'outcome' ? 'outcome' : 'keep');
+    const records = options.records ?? recordsFor(spec.colour);
     const result = await this.engine.runBasin(spec, { ...options, records });
     // The first readout under the pointer should not wait for the records' pipelines to compile.
     if (!options.coarse) result.prepareRecords();
