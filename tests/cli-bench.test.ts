@@ -45,6 +45,7 @@ describe('gdlab bench', () => {
           size: [48, 48],
           stats_equal_readback: true,
           summary_counts_equal: true,
+          outcome_picture_equal: true,
           chunked: { iterations_per_dispatch: 7, pixels_per_dispatch: 65536, differing_pixels: 0 },
           differing_outcomes: 0,
         });
@@ -61,6 +62,7 @@ describe('gdlab bench', () => {
         size: [48, 6],
         stats_equal_readback: true,
         summary_counts_equal: true,
+        outcome_picture_equal: true,
         chunked: { iterations_per_dispatch: chunk, pixels_per_dispatch: 65536, differing_pixels: 0 },
         differing_outcomes: 0,
       });

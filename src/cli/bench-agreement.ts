@@ -2,7 +2,8 @@
  * The bench's agreement checks: on the adapter it measures, what the tests check on SwiftShader, so
  * that a session lent a real GPU learns it from the bench alone (`bash .gpu/remote.sh`). The
  * statistics buffer against counts from the full readback; the counts of the kept-records and
- * summary-only pipelines; the records of the run as planned against the same run cut into chunks of
+ * summary-only pipelines; the picture by outcome from summary words (and λ) against the kept records'
+ * picture; the records of the run as planned against the same run cut into chunks of
  * part entry points, bit for bit. The last is what a shader compiler that fuses a·b + c into one FMA
  * in one pipeline and not in another would break (WGSL lets it; SwiftShader does not do it).
  */
@@ -19,6 +20,8 @@ export interface Agreement {
   stats_equal_readback: boolean;
   /** The summary-only pipelines (records: 'none') count what the record-keeping ones do. */
   summary_counts_equal: boolean;
+  /** The picture by outcome from kept summary words (records: 'outcome') is the kept records', pixel for pixel. */
+  outcome_picture_equal: boolean;
   /** The run cut into chunks: how, and the pixels whose records differ in any bit. */
   chunked: { iterations_per_dispatch: number; pixels_per_dispatch: number; differing_pixels: number };
   /** Of those, the pixels whose outcome or period differ. */
@@ -27,7 +30,12 @@ export interface Agreement {
 
 /** Whether every check held. */
 export function agreed(a: Agreement): boolean {
-  return a.stats_equal_readback && a.summary_counts_equal && a.chunked.differing_pixels === 0;
+  return (
+    a.stats_equal_readback &&
+    a.summary_counts_equal &&
+    a.outcome_picture_equal &&
+    a.chunked.differing_pixels === 0
+  );
 }
 
 /** One line for the bench's report. */
@@ -37,6 +45,7 @@ export function describeAgreement(a: Agreement): string {
   return (
     `agreement (${a.size[0]}×${a.size[1]}): statistics buffer = full readback ${mark(a.stats_equal_readback)}; ` +
     `summary-only counts = kept records' ${mark(a.summary_counts_equal)}; ` +
+    `outcome picture from summary words = from records ${mark(a.outcome_picture_equal)}; ` +
     `chunked (${k} iterations × ${p} pixels a dispatch) bit for bit ` +
     (d === 0 ? 'yes' : `NO: ${d} pixels differ, ${a.differing_outcomes} in outcome or period`)
   );
@@ -84,8 +93,9 @@ export function differingPixels(a: RecordColumns, b: RecordColumns): { any: numb
 }
 
 /**
- * Runs `spec` three more times on `engine`'s device: kept records (read back whole), summary only,
- * and chunked on an engine of its own (`iterations` a dispatch, 65536 pixels).
+ * Runs `spec` four more times on `engine`'s device: kept records (read back whole), summary only,
+ * summary words kept for a picture by outcome, and chunked on an engine of its own (`iterations` a
+ * dispatch, 65536 pixels).
  */
 export async function checkAgreement(
   engine: GpuBasinEngine,
@@ -100,6 +110,13 @@ export async function checkAgreement(
     const columns = await kept.readAll();
     const summary = await engine.runBasin(spec, { records: 'none' });
     summary.dispose();
+    const colour = { ...spec.colour, field: 'outcome' as const };
+    const words = await engine.runBasin(spec, { records: 'outcome' });
+    const fromWords = await words.readImage(colour);
+    words.dispose();
+    const fromRecords = await kept.readImage(colour);
+    const pictureEqual =
+      sameCounts(words.counts, kept.counts) && fromWords.every((v, i) => v === fromRecords[i]);
     const chunkedEngine = new GpuBasinEngine(device, compileObjective, {
       adapterName,
       itersPerDispatch: iterations,
@@ -113,6 +130,7 @@ export async function checkAgreement(
         size: [...spec.size],
         stats_equal_readback: sameCounts(kept.counts, countOutcomes(columns)),
         summary_counts_equal: sameCounts(summary.counts, kept.counts),
+        outcome_picture_equal: pictureEqual,
         chunked: {
           iterations_per_dispatch: iterations,
           pixels_per_dispatch: pixels,
