@@ -59,8 +59,9 @@ Lyapunov ≤ 2.5. "adam" and "adam+lyapunov" are the same map under bias-correct
 (the GPU engine) and beside the CPU engine's GD figures.
 Untimed, each workload then checks on this adapter what the tests check on SwiftShader, with and
 without the exponent ("agreement"): the statistics buffer against counts from the full readback,
-summary-only counts against kept records' counts, and the records of the run as planned against the
-same run cut into chunks, bit for bit; and the same three on the double well across the doublings of
+summary-only counts against kept records' counts, the picture by outcome from summary words against
+the kept records' picture, and the records of the run as planned against the
+same run cut into chunks, bit for bit; and the same four on the double well across the doublings of
 its 2- and 4-cycles ("doublings"), where rule 3's divisor test fails and the whole run's escape pass and
 the chunked run's kernel replay it each their own way, in 700 steps and in 20 (where the whole run's
 kernel leaves the test to statistics that count its candidates). Exit status 1 when one fails.
