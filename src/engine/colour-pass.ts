@@ -19,7 +19,7 @@ import {
   WORKGROUP_SIZE,
 } from './layouts.ts';
 import { createShaderModule } from './shader.ts';
-import { PipelineCache } from './pipeline-cache.ts';
+import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
 
 /** Where one colour dispatch reads and writes. */
@@ -77,11 +77,12 @@ function colourConstants(colour: ColourSpec): { key: string; constants: Record<s
     LOG: !outcome && colour.log ? 1 : 0,
     AUTO_RANGE: !outcome && !transformedRange(colour) ? 1 : 0,
   };
-  return { key: `${c.FIELD}:${c.LOG}${c.AUTO_RANGE}`, constants: c };
+  return { key: pipelineKey('main', c), constants: c };
 }
 
-/** The pipeline key of `outcome_words`. */
-const WORDS_KEY = 'words';
+/** The pipeline of `outcome_words`: one, whatever the colour spec. */
+const WORDS_CONSTANTS = { WORKGROUP_SIZE };
+const WORDS_KEY = pipelineKey('outcome_words', WORDS_CONSTANTS);
 
 export class ColourPass {
   /** One pipeline per field, log and range source, compiled when first asked for. */
@@ -144,7 +145,7 @@ export class ColourPass {
 
   /** Compiles the pipeline that colours summary words by outcome (`outcome_words`), unless made already. */
   async prepareWords(): Promise<this> {
-    await this.pipelines.prepare(WORDS_KEY, 'outcome_words', { WORKGROUP_SIZE });
+    await this.pipelines.prepare(WORDS_KEY, 'outcome_words', WORDS_CONSTANTS);
     return this;
   }
 
