@@ -95,15 +95,20 @@ fn colour(r: Record, range: vec2<f32>) -> u32 {
   return lut[min(255u, u32(floor(t * 256.0)))];
 }
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
-  if (t >= U.count) { return; }
+// Where the t-th pixel of the binding goes in the output (its row flipped in image order).
+fn output_index(t: u32) -> u32 {
   let p = U.p0 + t;
   let i = p % U.width;
   let j = p / U.width;
   let row = select(j, U.height - 1u - j, U.flip != 0u);
-  pixels[row * U.width + i - U.out0] = colour(records[t], colour_range());
+  return row * U.width + i - U.out0;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+  let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
+  if (t >= U.count) { return; }
+  pixels[output_index(t)] = colour(records[t], colour_range());
 }
 
 // The outcome colours from a run's summary words: what outcome_colour reads of a record (outcome,
@@ -113,15 +118,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 fn outcome_words(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
   let t = gid.x + gid.y * groups.x * WORKGROUP_SIZE;
   if (t >= U.count) { return; }
-  let p = U.p0 + t;
-  let i = p % U.width;
-  let j = p / U.width;
-  let row = select(j, U.height - 1u - j, U.flip != 0u);
   let w = words[t];
   var r: Record;
   r.outcome = w & 7u;
   r.period = (w >> 3u) & 127u;
   r.iter = w >> 10u;
   r.lyapunov = select(make_nan(), lyaps[min(t, arrayLength(&lyaps) - 1u)], U.lyap_words != 0u);
-  pixels[row * U.width + i - U.out0] = outcome_colour(r);
+  pixels[output_index(t)] = outcome_colour(r);
 }
