@@ -172,6 +172,9 @@ export async function waitForMap(page: Page, timeout = 90_000): Promise<void> {
       const lab = document.querySelector('gd-lab');
       const f = lab?.frame;
       if (!lab || !f || f.coarse || lab.progress !== null) return false;
+      // Drawn, where a present completes after the frame (the 2D displays fetch its pixels first).
+      const map = lab.shadowRoot!.querySelector('gd-basin-map');
+      if (map && map.backend?.display !== 'webgpu' && map.pictured !== f) return false;
       return JSON.stringify({ ...f.spec, colour: null }) === JSON.stringify({ ...lab.spec, colour: null });
     },
     { timeout, polling: 100 },

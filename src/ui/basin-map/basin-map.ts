@@ -147,6 +147,14 @@ export class BasinMap extends LitElement {
     if (m !== this.drawError) this.drawError = m;
   });
 
+  /**
+   * The frame whose picture is on the canvas, where the picture is fetched and drawn in 2D (readback
+   * and CPU displays: a present completes after the frame arrives); tests wait for it.
+   */
+  get pictured(): MapFrame | null {
+    return this.painter.pictured;
+  }
+
   private interaction = new ViewInteraction(this, {
     view: () => this.view,
     size: () => this.plotSize(),

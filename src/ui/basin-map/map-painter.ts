@@ -93,6 +93,11 @@ export class MapPainter {
     ctx.drawImage(img.canvas, 0, 0);
   }
 
+  /** The frame whose picture the 2D path last fetched and drew; null before one, or on the WebGPU path. */
+  get pictured(): MapFrame | null {
+    return this.image?.frame ?? null;
+  }
+
   /** Forgets the fetched picture (a new canvas, a new backend). */
   reset(): void {
     this.image = null;

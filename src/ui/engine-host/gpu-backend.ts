@@ -57,7 +57,7 @@ export class GpuBackend implements LabBackend {
   lastPresentAt = -Infinity;
   private disposed = false;
 
-  /** Builds the backend once the colour pass has compiled, with the default colours' pipeline. */
+  /** Builds the backend once the colour pass has compiled, with the default colours' pipelines. */
   static async create(
     device: GPUDevice,
     display: 'webgpu' | 'readback',
@@ -66,7 +66,10 @@ export class GpuBackend implements LabBackend {
     onLost: () => void,
   ): Promise<GpuBackend> {
     const backend = new GpuBackend(device, display, adapter, adapterName, onLost);
-    await (await backend.engine.colour()).prepare(defaultSpec().colour);
+    // The default colours, from records and from the summary words an outcome map keeps: the first
+    // picture then waits for no compile.
+    const colour = await backend.engine.colour();
+    await Promise.all([colour.prepare(defaultSpec().colour), colour.prepareWords()]);
     return backend;
   }
 
