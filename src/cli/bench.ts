@@ -110,6 +110,21 @@ function workload(
   });
 }
 
+/** Round r's order of n kinds: the identity first, then permutations of a fixed pseudo-random sequence. */
+function shuffled(n: number): (r: number) => number[] {
+  let seed = 0x2545f491;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  return (r) => {
+    const order = Array.from({ length: n }, (_, i) => i);
+    if (r === 0) return order;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  };
+}
+
 /** The fastest of several timings: wall and process CPU time (robust on a software adapter). */
 interface Best {
   ms: number;
@@ -188,10 +203,13 @@ async function measure(
     Best
   >;
   // Interleaved rounds, fastest of each: a machine shared with other work slows whichever
-  // measurement it overlaps, and interleaving spreads that over all of them. Each round starts one
-  // kind later, so that no kind always runs first, right after the slowest one.
+  // measurement it overlaps, and interleaving spreads that over all of them. Each round runs the
+  // kinds in another order (a fixed shuffle): on SwiftShader a run right after another pipeline's
+  // ran 4-9% slower than the same run after its own, and in a fixed order each kind always
+  // followed the same one.
+  const order = shuffled(kinds.length);
   for (let r = 0; r < repeat; r++)
-    for (const k of kinds.map((_, i) => kinds[(i + r) % kinds.length])) {
+    for (const k of order(r).map((i) => kinds[i])) {
       const t = await timed(() => once(k));
       best[k] = { ms: Math.min(best[k].ms, t.ms), cpuMs: Math.min(best[k].cpuMs, t.cpuMs) };
     }
