@@ -230,7 +230,7 @@ export class GpuBasinEngine implements BasinEngine {
           r0: ctx.tiles[tile].p0,
         }),
         writeRecords: keep,
-        lyapWords: lyaps.length > 0,
+        lyapWords: out.lyapWords,
         signal: options.signal,
         check: () => this.throwIfLost('running the basin pass'),
       };
@@ -269,8 +269,7 @@ export class GpuBasinEngine implements BasinEngine {
       // maps) pays for neither, where a pass that looked at every pixel cost 15–30 ms at 1024²
       // on SwiftShader.
       const scanned =
-        divisorScan(runVariant(ctx, keep, lyaps.length > 0)) &&
-        plan.dispatches.some((d) => d.phase === 'whole');
+        divisorScan(runVariant(ctx, keep, out.lyapWords)) && plan.dispatches.some((d) => d.phase === 'whole');
       if (scanned && parseStats(words).composite > 0) {
         const tSettle = performance.now();
         runStats.reset(this.device.queue);
