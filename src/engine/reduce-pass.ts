@@ -20,7 +20,7 @@ import {
   WORKGROUP_SIZE,
 } from './layouts.ts';
 import { createShaderModule } from './shader.ts';
-import { PipelineCache } from './pipeline-cache.ts';
+import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
 
 /**
@@ -55,10 +55,6 @@ export function basinReduceKinds(keepRecords: boolean): ReduceKind[] {
 export function reduceUniforms(count: number, p0 = 0, width = 1): ArrayBuffer {
   return packUniforms(REDUCE_UNIFORM_FIELDS, { count, p0, width }, DISPATCH_SLOT_BYTES);
 }
-
-/** A pipeline's key: the kind, and whether `counts` also counts diverged pixels per column. */
-const pipelineKey = (kind: ReduceKind, columns: boolean) =>
-  `${kind}${columns && kind !== 'ranges' ? '+columns' : ''}`;
 
 export class ReducePass {
   /** Pipelines by kind, compiled when first asked for (a statistics-only run needs one of three). */
@@ -121,19 +117,22 @@ export class ReducePass {
   async prepare(kinds: readonly ReduceKind[], columns = false): Promise<this> {
     await Promise.all(
       kinds.map((kind) => {
-        const constants = {
-          WORKGROUP_SIZE,
-          STRIDE: this.stride,
-          COLUMNS: columns ? 1 : 0,
-        };
-        return this.pipelines.prepare(
-          pipelineKey(kind, columns),
-          kind === 'packed-counts' ? 'packed_counts' : kind,
-          constants,
-        );
+        const { key, entry, constants } = this.pipeline(kind, columns);
+        return this.pipelines.prepare(key, entry, constants);
       }),
     );
     return this;
+  }
+
+  /** The entry point, override constants and key of a kind (`ranges` counts no columns). */
+  private pipeline(kind: ReduceKind, columns: boolean) {
+    const entry = kind === 'packed-counts' ? 'packed_counts' : kind;
+    const constants = {
+      WORKGROUP_SIZE,
+      STRIDE: this.stride,
+      COLUMNS: columns && kind !== 'ranges' ? 1 : 0,
+    };
+    return { key: pipelineKey(entry, constants), entry, constants };
   }
 
   /** A bind group over one tile's records (or summary words), the statistics and the column counts. */
@@ -160,7 +159,7 @@ export class ReducePass {
     count: number,
     columns = false,
   ): void {
-    const pipeline = this.pipelines.get(pipelineKey(kind, columns));
+    const pipeline = this.pipelines.get(this.pipeline(kind, columns).key);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bind, [slotOffset]);
     const [x, y] = dispatchSize(

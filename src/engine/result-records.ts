@@ -8,6 +8,7 @@ import { RECORD_BYTES } from '../core/outcome.ts';
 import { runDispatches, runVariant, type RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
 import type { GpuBasinEngine } from './gpu-engine.ts';
+import { recordsFit } from './run-outputs.ts';
 
 export class ResultRecords {
   /** The records computed again to be kept (ensure), shared by concurrent callers. */
@@ -27,7 +28,7 @@ export class ResultRecords {
 
   /** Whether every record fits the memory kept for records (so they may be computed again and kept). */
   fit(): boolean {
-    return this.context.width * this.context.height * RECORD_BYTES <= this.engine.options.maxRecordBytes;
+    return recordsFit(this.context, this.engine.options.maxRecordBytes);
   }
 
   /**

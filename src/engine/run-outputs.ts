@@ -19,6 +19,11 @@ export interface OutputPlan {
   note: string | null;
 }
 
+/** Whether the records of a W×H grid fit `budget` bytes (so a run or a result may keep them). */
+export function recordsFit(pixels: { width: number; height: number }, budget: number): boolean {
+  return pixels.width * pixels.height * RECORD_BYTES <= budget;
+}
+
 /**
  * What a W×H run keeps under `mode` within `budget` bytes: records where asked for and within it; where
  * not, but a picture may be asked for, the summary words, with λ when chaotic pixels can occur
@@ -31,7 +36,7 @@ export function planOutputs(
   budget: number,
 ): OutputPlan {
   const n = pixels.width * pixels.height;
-  const records = mode === 'keep' && n * RECORD_BYTES <= budget;
+  const records = mode === 'keep' && recordsFit(pixels, budget);
   const keepWords = mode !== 'none' && !records && n * (lyapunov ? 8 : 4) <= budget;
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   const note =
