@@ -25,6 +25,16 @@ describe('gdlab bench', () => {
     expect(latency.bounded).toBe(48 * 48);
     expect(divergent.bounded).toBeGreaterThan(0.4 * 48 * 48);
     expect(divergent.bounded).toBeLessThan(0.8 * 48 * 48);
+    // At least --repeat rounds, more for a workload whose rounds are short (within 10 s, at most 3×):
+    // a 48² latency round takes a fraction of a second.
+    for (const w of [throughput, latency, divergent]) {
+      expect(w.rounds).toBeGreaterThanOrEqual(1);
+      expect(w.rounds).toBeLessThanOrEqual(3);
+      expect(stdout).toContain(
+        `${w.iterations} iterations (bounded ${w.bounded} of 2304; fastest of ${w.rounds} rounds)`,
+      );
+    }
+    expect(latency.rounds).toBe(3);
     const kinds = ['engine', 'engine_records', 'engine_counts', 'engine_lyapunov', 'adam', 'adam_lyapunov'];
     for (const [name, w, expected] of [
       ['throughput', throughput, kinds],
