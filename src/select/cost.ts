@@ -5,12 +5,19 @@
  * the optimizer's rule per coordinate (and its tangent over the window): arithmetic nodes A and
  * elementary functions E (sin, exp, log, pow, …).
  *
- * Per trajectory step, fitted to runs on this project's machine (2 cores of an AMD EPYC, SwiftShader
- * 5.0 through Dawn, mf-scalar, a quartic and a sin/cos/exp objective; bench/cost-model.md):
- *   CPU engine, one thread:      2.5 + 0.15·A + 13·E  ns  (f64x2 arithmetic; a JS Math call per lane)
- *   SwiftShader, 2 cores:        80 + 5·A + 2·E       ns  (dispatch overhead; f32 vector maths)
- * The CPU time divides by its threads, SwiftShader's by the cores over 2. Within a factor of two,
- * which is all a choice between engines 4 to 30 times apart needs.
+ * Fitted to runs on this project's machine (2 cores of an AMD EPYC, SwiftShader 5.0 through Dawn;
+ * mf-scalar, a quartic and a sin/cos/exp objective, basin maps and bifurcation diagrams, with and
+ * without the exponent; bench/cost-model.md), per trajectory step unless said:
+ *   CPU engine, one thread:  2.5 + 0.15·A + 13·E ns  (f64x2 arithmetic; a JS Math call per lane)
+ *   SwiftShader, 2 cores:    1.2 + 0.04·A + 1.1·E ns, 1.7 ns more with the exponent, and 70 ns per
+ *                            trajectory (f32 vector maths; the classification, the record)
+ * An ensemble replays its kept steps (× (1 + K/N)) and bins them: 5 ns (CPU) or 18 ns (SwiftShader's
+ * atomics) per kept step. A fresh run pays the SwiftShader kernels' compilation (300 ms, 600 for an
+ * ensemble's) or the workers' start and the WebAssembly compile (150 ms, 250). The CPU time divides
+ * by its threads, SwiftShader's by the cores over 2. Within a factor of two of every run measured; a
+ * choice between engines that close costs little either way. (The fit before the GPU engine kept its
+ * records on the GPU put SwiftShader at 80 ns a step: 50 times too slow, and wrong about which engine
+ * wins for objectives of elementary functions.)
  */
 import { Op, type Dag } from '../objective/dag.ts';
 import type { ObjectiveGraph } from '../objective/types.ts';
@@ -48,10 +55,11 @@ function count(dag: Dag, outputs: readonly number[]): { a: number; e: number } {
   return { a, e };
 }
 
-/** Trajectories, steps each and the share of steps with the exponent, for any kind of spec. */
+/** Trajectories, steps each, kept steps each (ensembles) and the share of steps with the exponent. */
 export function specWork(spec: ExperimentSpec): {
   trajectories: number;
   steps: number;
+  kept: number;
   lyapunovShare: number;
 } {
   const ensemble = spec.kind !== 'basin';
@@ -59,8 +67,40 @@ export function specWork(spec: ExperimentSpec): {
     ? (spec.kind === 'bifurcation' ? spec.size[0] : 1) * spec.ensemble.samples
     : spec.size[0] * spec.size[1];
   const steps = spec.iterations;
+  const kept = ensemble ? Math.min(steps, spec.ensemble.keep) : 0;
   const lyapunovShare = spec.classify.lyapunov ? Math.max(0, steps - spec.transient) / steps : 0;
-  return { trajectories, steps, lyapunovShare };
+  return { trajectories, steps, kept, lyapunovShare };
+}
+
+/** The fit of the file's comment: what each engine pays once, per trajectory, per step and per kept step. */
+export const COST_FIT = {
+  cpu: {
+    fixedMs: { basin: 150, ensemble: 250 },
+    step: 2.5,
+    arith: 0.15,
+    elementary: 13,
+    lyapunov: 0,
+    trajectory: 0,
+    kept: 5,
+  },
+  adapter: {
+    fixedMs: { basin: 300, ensemble: 600 },
+    step: 1.2,
+    arith: 0.04,
+    elementary: 1.1,
+    lyapunov: 1.7,
+    trajectory: 70,
+    kept: 18,
+  },
+} as const;
+
+type Fit = (typeof COST_FIT)[keyof typeof COST_FIT];
+
+/** ms of one run on `parallel` threads or cores' worth (SwiftShader's fit is for 2 cores). */
+function runMs(fit: Fit, w: ReturnType<typeof specWork>, a: number, e: number, parallel: number): number {
+  const step = fit.step + fit.arith * a + fit.elementary * e + fit.lyapunov * w.lyapunovShare;
+  const perTrajectory = fit.trajectory + w.steps * step * (1 + w.kept / w.steps) + w.kept * fit.kept;
+  return fit.fixedMs[w.kept > 0 ? 'ensemble' : 'basin'] + (w.trajectories * perTrajectory) / parallel / 1e6;
 }
 
 export function estimateCost(
@@ -69,20 +109,22 @@ export function estimateCost(
   threads: number,
   cores = threads,
 ): CostEstimate {
-  const { trajectories, steps, lyapunovShare } = specWork(spec);
+  const work = specWork(spec);
   const plain = count(graph.dag, graph.grad);
   const lyap = count(graph.dag, [...graph.grad, ...graph.hvp]);
-  // The fit above includes GD's own step; another optimizer adds what its rule costs beyond it.
+  // The fit includes GD's own step; another optimizer adds what its rule costs beyond it.
   if (spec.optimizer.kind !== 'gd') {
     const opt = compileOptimizer(spec.optimizer);
     const dim = graph.grad.length;
     plain.a += dim * count(opt.dag, opt.step).a;
     lyap.a += dim * count(opt.dag, [...opt.step, ...opt.tangent]).a;
   }
-  const a = (1 - lyapunovShare) * plain.a + lyapunovShare * lyap.a;
-  const e = (1 - lyapunovShare) * plain.e + lyapunovShare * lyap.e;
-  const total = trajectories * steps;
-  const cpuNs = (2.5 + 0.15 * a + 13 * e) / Math.max(1, threads);
-  const adapterNs = ((80 + 5 * a + 2 * e) * 2) / Math.max(1, cores);
-  return { cpuMs: (total * cpuNs) / 1e6, adapterMs: (total * adapterNs) / 1e6, threads };
+  const share = work.lyapunovShare;
+  const a = (1 - share) * plain.a + share * lyap.a;
+  const e = (1 - share) * plain.e + share * lyap.e;
+  return {
+    cpuMs: runMs(COST_FIT.cpu, work, a, e, Math.max(1, threads)),
+    adapterMs: runMs(COST_FIT.adapter, work, a, e, Math.max(1, cores) / 2),
+    threads,
+  };
 }

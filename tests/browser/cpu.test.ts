@@ -64,7 +64,7 @@ describe('the CPU engine in the lab', () => {
     const label = `cpu, ${s.threads} thread${s.threads === 1 ? '' : 's'}`;
     expect(s.adapter).toBe(label);
     expect(s.reason).toMatch(
-      /^auto: the only adapter is software \(SwiftShader\), and the float64 CPU engine is estimated \d+× faster/,
+      /^auto: the only adapter is software \(SwiftShader\), and the float64 CPU engine is estimated [\d.]+× faster/,
     );
     expect(s.status).toContain(`on CPU (${label}), f64`);
     expect(s.status).toContain(`engine: ${s.reason}`);
