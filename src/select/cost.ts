@@ -73,7 +73,7 @@ export function specWork(spec: ExperimentSpec): {
 }
 
 /** The fit of the file's comment: what each engine pays once, per trajectory, per step and per kept step. */
-export const COST_FIT = {
+const COST_FIT = {
   cpu: {
     fixedMs: { basin: 150, ensemble: 250 },
     step: 2.5,
@@ -99,7 +99,8 @@ type Fit = (typeof COST_FIT)[keyof typeof COST_FIT];
 /** ms of one run on `parallel` threads or cores' worth (SwiftShader's fit is for 2 cores). */
 function runMs(fit: Fit, w: ReturnType<typeof specWork>, a: number, e: number, parallel: number): number {
   const step = fit.step + fit.arith * a + fit.elementary * e + fit.lyapunov * w.lyapunovShare;
-  const perTrajectory = fit.trajectory + w.steps * step * (1 + w.kept / w.steps) + w.kept * fit.kept;
+  // An ensemble's kept steps run twice: in its first pass and in the replay that bins them.
+  const perTrajectory = fit.trajectory + (w.steps + w.kept) * step + w.kept * fit.kept;
   return fit.fixedMs[w.kept > 0 ? 'ensemble' : 'basin'] + (w.trajectories * perTrajectory) / parallel / 1e6;
 }
 
