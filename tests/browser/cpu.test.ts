@@ -43,7 +43,7 @@ async function labCpuState(page: Page) {
       counts: f.counts,
       shared:
         typeof SharedArrayBuffer !== 'undefined' &&
-        (f.handle as { columns: { f: Float64Array } }).columns.f.buffer instanceof SharedArrayBuffer,
+        (f.handle as { columns?: { f: Float64Array } }).columns?.f.buffer instanceof SharedArrayBuffer,
       isolated: crossOriginIsolated,
       threads: navigator.hardwareConcurrency,
       status: lab.shadowRoot!.getElementById('status')!.textContent ?? '',
@@ -93,6 +93,44 @@ describe('the CPU engine in the lab', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+});
+
+describe("auto in the lab weighs the link's experiment", () => {
+  it('an objective of elementary functions runs on SwiftShader, with the estimates of that spec', async () => {
+    // 512² × 500 of sin/cos/exp: about 1.3 s on SwiftShader against 4.3 s on the CPU engine's 2
+    // threads (bench/cost-model.md). The lab's default spec would have gone to the CPU engine: the
+    // choice was once made for it, before the link was read.
+    const patch = {
+      objective: { expr: 'sin(3*x)*cos(2*y) + exp(-x^2 - y^2) + (x^2 + y^2)/4', preset: null, params: {} },
+      lr: 0.3,
+      size: [512, 512],
+      iterations: 500,
+      transient: 300,
+    };
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    // readback: headless Chromium cannot present a WebGPU canvas.
+    await page.goto(shared.url + '?display=readback' + hashFor(patch));
+    await waitForMap(page, 120_000);
+    const s = await labCpuState(page);
+    await screenshot(page, 'cpu-3-auto-swiftshader');
+    expect(s.kind).toBe('gpu');
+    const m =
+      /^auto: the only adapter is software \(SwiftShader\), and it is estimated faster for this spec than the CPU engine \(≈([\d.]+) s on 2 CPU threads against ≈([\d.]+) s on SwiftShader\)$/.exec(
+        s.reason ?? '',
+      );
+    expect(m, s.reason ?? '').not.toBeNull();
+    // The estimates of this spec (≈4.8 s and ≈1.3 s), not of the default one (≈0.2 s and ≈0.4 s).
+    expect(Number(m![1])).toBeGreaterThan(2);
+    expect(Number(m![2])).toBeGreaterThan(0.6);
+    expect(Number(m![2])).toBeLessThan(Number(m![1]) / 2);
+    expect(s.status).toContain('on GPU');
+    expect(
+      Object.values(s.counts.periodic as Record<string, number>).reduce((a, b) => a + b, 0),
+    ).toBeGreaterThan(0.9 * 512 * 512);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });
 
 describe('a page under a strict Content-Security-Policy', () => {

@@ -59,8 +59,11 @@ export async function createBackend(
   /** Extra adapter requests, with growing pauses: after a loss the browser may need a moment. */
   retries = 0,
   choice: EngineChoice = 'auto',
-  /** The spec auto estimates both engines for. */
-  spec?: ExperimentSpec,
+  /**
+   * The spec auto estimates both engines for, read when it does: after the adapter request, by which
+   * time the lab has opened the experiment of its link (its controllers connect after this one's).
+   */
+  spec?: () => ExperimentSpec,
 ): Promise<BackendChoice> {
   const threads = Math.max(1, navigator.hardwareConcurrency || 1);
   const cpu = (reason: string, why: string | null): BackendChoice => ({
@@ -76,8 +79,9 @@ export async function createBackend(
     choice,
     adapter ? { name: describe(adapter), software: softwareRasteriser(adapter.info) } : null,
     () => {
-      if (!spec) return { cpuMs: 1, adapterMs: 1, threads };
-      return estimateCost(compileSpec(spec).graph!, spec, threads);
+      const s = spec?.();
+      if (!s) return { cpuMs: 1, adapterMs: 1, threads };
+      return estimateCost(compileSpec(s).graph!, s, threads);
     },
     forced,
   );

@@ -71,7 +71,8 @@ export class EngineController implements ReactiveController {
       this.display,
       retries,
       engineChoice(location.search),
-      this.cb.spec(),
+      // Not this.cb.spec() now: the lab's link is opened by a controller that connects after this one.
+      () => this.cb.spec(),
     );
   }
 
