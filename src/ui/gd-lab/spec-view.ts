@@ -5,6 +5,7 @@
  * bring it back as automatic (not as plane.v, which the ensemble views do not use).
  */
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { specWork } from '../../select/cost.ts';
 import type { View } from '../shared/view.ts';
 
 export function specView(spec: ExperimentSpec): View {
@@ -41,9 +42,8 @@ export function sameComputation(a: ExperimentSpec, b: ExperimentSpec): boolean {
   return JSON.stringify({ ...a, colour: null }) === JSON.stringify({ ...b, colour: null });
 }
 
-/** Trajectory steps a spec computes: grid × iterations, or columns × samples × (transient + keep). */
+/** Trajectory steps a spec computes (an ensemble's iterations are its transient + keep): as auto counts them. */
 export function specSteps(spec: ExperimentSpec): number {
-  if (spec.kind === 'basin') return spec.size[0] * spec.size[1] * spec.iterations;
-  const columns = spec.kind === 'bifurcation' ? spec.size[0] : 1;
-  return columns * spec.ensemble.samples * (spec.transient + spec.ensemble.keep);
+  const { trajectories, steps } = specWork(spec);
+  return trajectories * steps;
 }
