@@ -7,6 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LabBackend } from '../engine-host/backend.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { CpuBackend } from '../engine-host/cpu-backend.ts';
 import { createBackend, engineChoice } from '../engine-host/select.ts';
 
 /** Device losses after which the lab stops asking for a GPU device. */
@@ -88,7 +89,6 @@ export class EngineController implements ReactiveController {
     old?.dispose();
     let choice;
     if (this.recoveries > MAX_RECOVERIES) {
-      const { CpuBackend } = await import('../engine-host/cpu-backend.ts');
       choice = {
         backend: new CpuBackend(),
         note: 'The CPU engine (float64, Web Workers) runs instead.',
