@@ -27,14 +27,20 @@ describe('gdlab bench', () => {
     expect(divergent.bounded).toBeLessThan(0.8 * 48 * 48);
     // At least --repeat rounds, more for a workload whose rounds are short (within 10 s, at most 3×):
     // a 48² latency round takes a fraction of a second.
+    // Adam's kinds run in rounds of their own on the bounded workloads (none on the divergent one).
     for (const w of [throughput, latency, divergent]) {
       expect(w.rounds).toBeGreaterThanOrEqual(1);
       expect(w.rounds).toBeLessThanOrEqual(3);
+      const adam = w === divergent ? '' : `, Adam's of ${w.adam_rounds}`;
       expect(stdout).toContain(
-        `${w.iterations} iterations (bounded ${w.bounded} of 2304; fastest of ${w.rounds} rounds)`,
+        `${w.iterations} iterations (bounded ${w.bounded} of 2304; fastest of ${w.rounds} rounds${adam})`,
       );
     }
     expect(latency.rounds).toBe(3);
+    expect(latency.adam_rounds).toBe(3);
+    expect(throughput.adam_rounds).toBeGreaterThanOrEqual(1);
+    expect(throughput.adam_rounds).toBeLessThanOrEqual(3);
+    expect(divergent.adam_rounds).toBeUndefined();
     const kinds = ['engine', 'engine_records', 'engine_counts', 'engine_lyapunov', 'adam', 'adam_lyapunov'];
     for (const [name, w, expected] of [
       ['throughput', throughput, kinds],
