@@ -177,6 +177,34 @@ describe('gdlab bifurcation', () => {
     expect(parseSpec(JSON.parse(png.text['gdlab-spec']))).toEqual(spec);
   });
 
+  it('spreads the starts without --x0, so that a critical point at x₀ = 0 does not hide the diagram', async () => {
+    // mf-scalar's start (0, 0) is a saddle of (1 - xy)²/2: with one start for every sample, every
+    // column converged there (range [-0.001, 0.001], period 1). Spread over the middle half of the
+    // preset's window, the samples that reach the diagonal show its 2-cycle for 1 < h < 1.236, in
+    // both of its mirror images.
+    const args = ['--lr', '1.05:1.2', '--columns', '3', '--rows', '16', '--samples', '16'];
+    const run = async (objective: string) => {
+      const { stdout } = await runCli(
+        ['bifurcation', '--objective', objective, ...args, '--transient', '400', '--keep', '40'],
+        { timeout: 60_000 },
+      );
+      return JSON.parse(stdout);
+    };
+    const mf = await run('mf-scalar');
+    expect(parseSpec(mf.spec).ensemble.box).toEqual({ min: [-1.5, -1.5], max: [1.5, 1.5] });
+    expect(mf.columns.map((c: { period: number }) => c.period)).toEqual([2, 2, 2]);
+    expect(mf.range[0]).toBeLessThan(-0.7);
+    expect(mf.range[1]).toBeGreaterThan(0.7);
+    // A typed objective starts at 0, the double well's maximum: x₀ ± ½, middle half.
+    const typed = await run('x^4/4 - x^2/2');
+    expect(parseSpec(typed.spec).ensemble.box).toEqual({ min: [-0.25], max: [0.25] });
+    for (const c of typed.columns) {
+      expect(c.period).toBe(2);
+      expect(c.min).toBeLessThan(-0.7);
+      expect(c.max).toBeGreaterThan(0.7);
+    }
+  });
+
   it('names a bad flag in one line with status 2', async () => {
     const fail = runCli(['bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
     await expect(fail).rejects.toMatchObject({

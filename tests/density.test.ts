@@ -193,6 +193,35 @@ describe('gdlab density', () => {
     expect(parseSpec(JSON.parse(image.text['gdlab-spec']))).toEqual(parseSpec(json.spec));
   });
 
+  it('spreads the starts without --x0: both of the double well’s minima hold mass', async () => {
+    // One start for all (the preset's x₀ = 0.3) ran one trajectory 16 times, into the right-hand well.
+    const { stdout } = await runCli([
+      'density',
+      '--objective',
+      'double-well',
+      '--lr',
+      '0.5',
+      '--samples',
+      '16',
+      '--transient',
+      '200',
+      '--keep',
+      '20',
+      '--bins',
+      '10',
+      '--engine',
+      'cpu',
+    ]);
+    const json = JSON.parse(stdout);
+    expect(parseSpec(json.spec).ensemble.box).toEqual({ min: [-1], max: [1] });
+    const total = (c: number[]) => c.reduce((a, b) => a + b, 0);
+    const left = total(json.counts.slice(0, 5));
+    const right = total(json.counts.slice(5));
+    expect(left + right + json.outside).toBe(16 * 20);
+    expect(left).toBeGreaterThanOrEqual(0.25 * 16 * 20);
+    expect(right).toBeGreaterThanOrEqual(0.25 * 16 * 20);
+  });
+
   it('gives no Gibbs prediction for an objective without f₀', async () => {
     const { stdout } = await runCli([
       'density',

@@ -11,6 +11,7 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, ENGINE_HELP, inFlagTerms, parseFlags, parseNumber, parseRange } from './args.ts';
 import {
   baseEnsembleSpec,
+  X0_HELP,
   checkedSpec,
   ENSEMBLE_OPTIONS,
   ENSEMBLE_PATHS,
@@ -36,7 +37,7 @@ usage: gdlab attractor --objective ID_OR_EXPR --lr H [options]
   --samples M             trajectories (default 512)
   --transient T           steps discarded first (default 1000)
   --keep K                iterates kept per trajectory (default 2000)
-  --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
+${X0_HELP}
   --max-period P          longest period looked for (default 16)
 ${optimizerHelp()}
   --spec FILE             a spec of kind attractor (JSON, or a PNG gdlab saved) instead of the flags

@@ -27,6 +27,7 @@ import {
   parseRange,
 } from './args.ts';
 import { checkSpec } from '../experiment/check.ts';
+import { startBox } from '../experiment/adapt.ts';
 import { compileOption } from './objective-option.ts';
 import {
   isRange,
@@ -37,6 +38,11 @@ import {
 } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
+
+/** --x0 in the help of the ensemble commands (bifurcation, density, attractor). */
+export const X0_HELP = `  --x0 A:B | A[,B,…]      starts spread over the box [A, B] in every coordinate, or one start for all
+                          (default: spread over the middle half of the preset's window in each
+                          coordinate, or over [-1/4, 1/4] for an expression, as the lab spreads them)`;
 
 export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
 
@@ -52,8 +58,7 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
   --transient T           steps discarded before anything is kept (default 500)
   --keep K                iterates kept per trajectory after the transient (default 200)
   --observable NAME_OR_EXPR  what is histogrammed: a variable, f, or an expression (default: the first variable)
-  --x0 A:B | A[,B,…]      starts spread over the box [A, B] in every coordinate, or one start for all
-                          (default: the preset's start)
+${X0_HELP}
   --range A:B             the density's value range (default: from the data)
   --max-period P          longest period looked for (default 16)
 ${optimizerHelp(true)}
@@ -131,8 +136,16 @@ export function baseEnsembleSpec(
   checkParamNames(Object.keys(given), obj.params);
   const dim = obj.dim;
   let x0 = preset ? [...preset.x0] : new Array<number>(dim).fill(0);
-  let box: { min: number[]; max: number[] } | null = null;
+  // Without --x0 the starts spread as the lab's ensemble views spread them: one start for every
+  // sample ran the same trajectory M times, and x₀ = 0 (a typed objective's, and mf-scalar's) is a
+  // critical point of the usual objectives, where the diagram was one line at 0 against every rate.
+  let box: { min: number[]; max: number[] } | null = startBox(
+    obj.vars,
+    x0,
+    preset ? [preset.view.u, preset.view.v] : [],
+  );
   if (flags.x0 !== undefined) {
+    box = null;
     if (flags.x0.includes(':')) {
       const [a, b] = parseRange('x0', flags.x0);
       box = { min: new Array<number>(dim).fill(a), max: new Array<number>(dim).fill(b) };

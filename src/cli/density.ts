@@ -10,6 +10,7 @@ import { CliError, ENGINE_HELP, parseInteger, parseNumber } from './args.ts';
 import { inFlagTerms } from './args.ts';
 import {
   baseEnsembleSpec,
+  X0_HELP,
   checkedSpec,
   ENSEMBLE_PATHS,
   OPTIMIZER_FLAGS,
@@ -32,7 +33,7 @@ usage: gdlab density --objective ID_OR_EXPR [options]
   --bins B                histogram bins (default 100)
   --range A:B             histogram range (default: from the data)
   --observable NAME_OR_EXPR  what is histogrammed (default: the first variable)
-  --x0 A:B | A[,B,…]      starts spread over [A, B] in every coordinate, or one start for all
+${X0_HELP}
   --max-period P          longest period looked for (default 16)
 ${optimizerHelp()}
 ${ENGINE_HELP}

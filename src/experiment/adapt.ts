@@ -67,6 +67,30 @@ export function defaultAxisRange(
   return [-3, 3];
 }
 
+/**
+ * The box an ensemble's starts are spread over: for each variable the middle half of the first of
+ * `axes` that sweeps it, else x₀ ± ½. The middle half keeps most starts away from the fast-diverging
+ * edges of a window while covering every basin in it; and a spread start never sits on a critical
+ * point for every sample (x₀ = 0 is one of x²/2, of the double well and of (1 - xy)²/2, where one
+ * start for all draws a single line at 0 against every rate).
+ */
+export function startBox(
+  vars: readonly string[],
+  x0: readonly number[],
+  axes: readonly AxisRange[],
+): { min: number[]; max: number[] } {
+  const min: number[] = [];
+  const max: number[] = [];
+  vars.forEach((name, k) => {
+    const a = axes.find((x) => x.quantity === name);
+    const [lo, hi] = a ? [a.min, a.max] : [x0[k] - 0.5, x0[k] + 0.5];
+    const quarter = (hi - lo) / 4;
+    min.push(lo + quarter);
+    max.push(hi - quarter);
+  });
+  return { min, max };
+}
+
 const isRate = (q: string) => q === 'lr' || q.startsWith('lr.');
 const isCoordinate = (q: string, obj: ObjectiveNames) => obj.vars.includes(q);
 

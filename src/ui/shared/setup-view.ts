@@ -5,7 +5,7 @@
  * starts automatic, and the hidden second axis never clashes with the sweep. Switching back to the
  * map restores the plane the user had. Pure functions of the spec and the objective's names.
  */
-import { defaultAxisRange, sweepable, type ObjectiveNames } from '../../experiment/adapt.ts';
+import { defaultAxisRange, startBox, sweepable, type ObjectiveNames } from '../../experiment/adapt.ts';
 import type { AxisRange, ExperimentSpec, SpecKind } from '../../experiment/spec.ts';
 import { getPreset } from '../../presets.ts';
 
@@ -48,23 +48,14 @@ export function ensembleSweep(spec: ExperimentSpec, obj: ObjectiveNames): AxisRa
 }
 
 /**
- * The box starts are spread over: for each coordinate the middle half of the range the map sweeps it
- * over (the preset's plane when the map does not), else x₀ ± ½. The middle half keeps most starts
- * away from the fast-diverging edges of a preset's window while covering every basin in it.
+ * The box starts are spread over (startBox): the ranges the map sweeps the variables over, then the
+ * preset's plane, else x₀ ± ½; `gdlab bifurcation`, `density` and `attractor` spread theirs the same
+ * way over the preset's plane.
  */
 export function ensembleBox(spec: ExperimentSpec, obj: ObjectiveNames): { min: number[]; max: number[] } {
   const preset = spec.objective.preset ? getPreset(spec.objective.preset) : undefined;
   const axes = [spec.plane.u, spec.plane.v, ...(preset ? [preset.view.u, preset.view.v] : [])];
-  const min: number[] = [];
-  const max: number[] = [];
-  obj.vars.forEach((name, k) => {
-    const a = axes.find((x) => x.quantity === name);
-    const [lo, hi] = a ? [a.min, a.max] : [spec.x0[k] - 0.5, spec.x0[k] + 0.5];
-    const quarter = (hi - lo) / 4;
-    min.push(lo + quarter);
-    max.push(hi - quarter);
-  });
-  return { min, max };
+  return startBox(obj.vars, spec.x0, axes);
 }
 
 /**
