@@ -132,6 +132,20 @@ describe('gdlab basin', () => {
     expect(out.counts.diverged).toBeGreaterThan(0);
   });
 
+  test('a typed 1-D objective draws lr against x without a range given, as the lab sets it up', () => {
+    // It exited with "--lr: the plane sweeps lr, so it needs a range A:B": a first command failed.
+    const r = gdlab('--objective', 'x^4/4 - x^2/2', '--size', '24x12', '--iters', '300', '--engine', 'cpu');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    // Rates from 0.1h to 2.2h (h = 1.1, the default rate), x over the default plane's range.
+    expect(out.spec.plane.u).toEqual({ quantity: 'lr', min: 0.11000000000000001, max: 2.4200000000000004 });
+    expect(out.spec.plane.v).toEqual({ quantity: 'x', min: -2.5, max: 2.5 });
+    // The double well: its minima attract below h = 1, its 2-cycle follows, and far starts diverge.
+    expect(out.counts.converged).toBeGreaterThan(0);
+    expect(out.counts.periodic['2']).toBeGreaterThan(0);
+    expect(out.counts.diverged).toBeGreaterThan(0);
+  });
+
   test('usage errors name the flag and exit with 2', () => {
     const manyParams = join(dir, 'params.json');
     const params = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`0bad${i}`, 'v']));

@@ -33,6 +33,7 @@ import {
   parseParamItems,
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
+import { defaultAxisRange } from '../experiment/adapt.ts';
 import { OPTIMIZER_OPTIONS, OPTIMIZER_PATHS, optimizerFromFlags, optimizerHelp } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
@@ -48,7 +49,9 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
   --lr H                  learning rate (a range A:B when the plane sweeps lr)
   --lr.x H                one coordinate's rate (likewise for every variable); a range when swept
   --x V, --y V, --x1 V …  a coordinate of the start; a range A:B for the swept ones
-  --plane U,V             the two swept quantities (default x,y; e.g. lr,x, lr.x,lr.y or lr,beta)
+  --plane U,V             the two swept quantities (default x,y, or lr,x in one variable; e.g. lr.x,lr.y
+                          or lr,beta); a swept quantity without a range gets the lab's first one:
+                          rates 0.1h to 2.2h, coordinates -3 to 3, a parameter 0 to twice its value
   --size WxH              pixels (default 256x256)
   --iters N               GD iterations per pixel (default 500)
   --transient T           iterations before the Lyapunov exponent is averaged (default 3N/5)
@@ -218,7 +221,9 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     if (g) return { quantity: q, min: g.range[0], max: g.range[1] };
     const old = [spec.plane.u, spec.plane.v].find((a) => a.quantity === q);
     if (old) return { ...old };
-    throw new CliError(`--${flagName(q)}: the plane sweeps ${q}, so it needs a range A:B`);
+    // The lab's first range for a newly swept quantity (a typed one-variable objective sweeps lr and x).
+    const [min, max] = defaultAxisRange({ lr: spec.lr, objective }, q);
+    return { quantity: q, min, max };
   };
   const plane = { u: axis(names[0]), v: axis(names[1]) };
 
