@@ -120,12 +120,13 @@ export const PRESETS: readonly Preset[] = [
     formula: '(1 - x*y)^2/2',
     vars: ['x', 'y'],
     params: {},
-    x0: [0, 0],
+    // Unbalanced (x/y = 6) and not a critical point: (0, 0), the saddle, left a trajectory where it began.
+    x0: [1.8, 0.3],
     lr: 0.9,
     lrRange: [0.1, 2.0],
     view: { u: range('x', -3, 3), v: range('y', -3, 3) },
     explanation:
-      'The minimizers xy = 1 have Hessian eigenvalues 0 and x² + y², so only balanced ones (h(x² + y²) < 2) are stable: each GD step multiplies x² - y² by 1 - h²r² (r = xy - 1), which drives GD toward |x - y| ≤ √(2/h - 2). For h > 1 no minimizer is stable. Tao’s blog post says h = 1.9 gives orbits of period 2, 3 and 4; in float64 that does not hold: at h = 1.9 almost every start diverges or ends chaotic. Attracting orbits lie on the diagonal, where GD is the double-well map: period 2 for 1 < h < 1.236, period 4 near h = 1.25, period 3 near h = 1.455.',
+      'The minimizers xy = 1 have Hessian eigenvalues 0 and x² + y², so only balanced ones (h(x² + y²) < 2) are stable: each GD step multiplies x² - y² by 1 - h²r² (r = xy - 1), which drives GD toward |x - y| ≤ √(2/h - 2): from the start (1.8, 0.3) at h = 0.9, GD ends at the balanced minimizer (0.99, 1.01), where gradient flow, which keeps x² - y², ends at (1.85, 0.54), a minimizer too sharp for that h. For h > 1 no minimizer is stable. Tao’s blog post says h = 1.9 gives orbits of period 2, 3 and 4; in float64 that does not hold: at h = 1.9 almost every start diverges or ends chaotic. Attracting orbits lie on the diagonal, where GD is the double-well map: period 2 for 1 < h < 1.236, period 4 near h = 1.25, period 3 near h = 1.455.',
     citation: `${WANG}; seed text, corrected by shared/seed/NOTES.md`,
   },
   {

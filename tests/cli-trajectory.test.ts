@@ -118,10 +118,41 @@ describe('gdlab trajectory', () => {
     );
     expect(out.outcome).toMatchObject({ name: 'periodic', period: 2 });
     expect(out.outcome.lyapunov).toBeLessThan(0);
-    const dflt = await trajectory('--objective', 'mf-scalar');
+    // The preset's start is unbalanced, not the saddle (0, 0) where a trajectory stayed put: GD
+    // balances (|x - y| ≤ √(2/h - 2) = 0.471 at h = 0.9), gradient flow keeps x² - y² = 3.15.
+    const dflt = await trajectory('--objective', 'mf-scalar', '--flows', 'gf');
     expect(dflt.spec.lr).toBe(0.9);
-    expect(dflt.spec.x0).toEqual([0, 0]);
+    expect(dflt.spec.x0).toEqual([1.8, 0.3]);
     expect(dflt.iterates).toHaveLength(101);
+    expect(dflt.notes).toEqual([]);
+    expect(dflt.outcome.name).toBe('converged');
+    const [x, y] = dflt.iterates[100];
+    expect(x * y).toBeCloseTo(1, 6);
+    expect(Math.abs(x - y)).toBeLessThan(Math.sqrt(2 / 0.9 - 2));
+    const [u, v] = dflt.flows.gf![100];
+    expect(u * u - v * v).toBeCloseTo(1.8 ** 2 - 0.3 ** 2, 3);
+    expect(0.9 * (u * u + v * v)).toBeGreaterThan(2);
+  });
+
+  it('says when the start is a critical point, where no optimizer moves', async () => {
+    const r = await gdlab(
+      'trajectory',
+      '--objective',
+      'x^4/4 - x^2/2',
+      '--lr',
+      '1.3',
+      '--x0',
+      '0',
+      '--iters',
+      '5',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      'gdlab trajectory: x0 = (0) is a critical point of f (its gradient is 0): the trajectory stays there\n',
+    );
+    const out = JSON.parse(r.stdout) as TrajectoryJson;
+    expect(out.iterates).toEqual([[0], [0], [0], [0], [0], [0]]);
+    expect(out.notes).toHaveLength(1);
   });
 
   it('writes --json FILE and says so on stdout', async () => {

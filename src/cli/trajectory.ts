@@ -261,6 +261,13 @@ function computeTrajectory(
   const K = tr.iterates.length - 1;
   const flowOut: Partial<Record<FlowKind, number[][]>> = {};
   const notes: string[] = [];
+  // Every optimizer here starts with its vectors at 0, so a start where the gradient vanishes never moves.
+  const g0 = new Float64Array(obj.dim);
+  obj.grad(spec.x0, params, g0);
+  if (g0.every((g) => g === 0))
+    notes.push(
+      `x0 = (${spec.x0.join(', ')}) is a critical point of f (its gradient is 0): the trajectory stays there`,
+    );
   if (plan.flows.length > 0 && performance.now() > deadline) throw new PastDeadline('before the flows');
   for (const kind of plan.flows) {
     const t0 = performance.now();
