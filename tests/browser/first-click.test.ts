@@ -159,6 +159,44 @@ describe('first clicks at 1920×1080', () => {
     await page.close();
   });
 
+  it('x^2 + y^2 typed at the lab’s h = 1.1 diverges everywhere, and the legend says why', async () => {
+    // The map was uniformly dark with "diverged 100%" and no word on the rate.
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await open(page);
+    await choose(page, 'gd-objective-panel', 'expr', 'x^2 + y^2');
+    await page.waitForFunction(() => document.querySelector('gd-lab')!.spec.objective.expr === 'x^2 + y^2', {
+      timeout: 10_000,
+    });
+    await waitForMap(page);
+    const s = await page.evaluate(() => {
+      const l = document.querySelector('gd-lab')!;
+      const legend = l.shadowRoot!.querySelector('gd-map-legend')!.shadowRoot!;
+      return {
+        diverged: l.frame!.counts.diverged,
+        hint: legend.getElementById('divergence-hint')?.textContent,
+      };
+    });
+    expect(s.diverged).toBe(256 * 256);
+    expect(s.hint).toBe(
+      'Every start diverged at h = 1.1. Near the middle of the plane f has a minimum at (0, 0), where ' +
+        'λmax(∇²f) = 2: GD can stay near it only for h < 2/λmax = 1; try a smaller rate, or sweep h (plane: lr).',
+    );
+    // At h = 0.9 every start converges, and the line goes.
+    await choose(page, 'gd-optimizer-panel', 'lr', '0.9');
+    await page.waitForFunction(() => document.querySelector('gd-lab')!.spec.lr === 0.9, { timeout: 10_000 });
+    await waitForMap(page);
+    const after = await page.evaluate(() => {
+      const l = document.querySelector('gd-lab')!;
+      const legend = l.shadowRoot!.querySelector('gd-map-legend')!.shadowRoot!;
+      return { converged: l.frame!.counts.converged, hint: legend.getElementById('divergence-hint') };
+    });
+    expect(after.converged).toBe(256 * 256);
+    expect(after.hint).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('swap axes and back; choosing the other axis’s quantity swaps too; the map fills ≥ 70% of the height', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

@@ -13,7 +13,8 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { ColourSettings, MapFrame } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine-host/colour.ts';
 import { fieldLabel, formatNumber } from '../shared/labels.ts';
-import { varsOf } from '../shared/objective.ts';
+import { compileSpec, varsOf } from '../shared/objective.ts';
+import { divergenceHint } from './divergence-hint.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface LegendRow {
@@ -146,6 +147,11 @@ export class MapLegend extends LitElement {
       font-weight: 600;
       margin-bottom: 2px;
     }
+    .hint {
+      margin: 6px 0 0;
+      max-width: 24em;
+      color: #555;
+    }
   `;
 
   @property({ attribute: false }) frame: MapFrame | null = null;
@@ -232,6 +238,7 @@ export class MapLegend extends LitElement {
         <div>computing…</div>`;
     if (c && c.field !== 'outcome') return this.colorbar(f, c);
     const total = f.width * f.height;
+    const hint = this.hint(f, total);
     return html`<div class="title">outcomes${f.coarse ? ' (preview)' : ''}</div>
       <table id="counts">
         ${legendRows(f).map(
@@ -249,8 +256,27 @@ export class MapLegend extends LitElement {
               <td class="n">${((100 * r.count) / total).toFixed(1)}%</td>
             </tr>`,
         )}
-      </table>`;
+      </table>
+      ${hint ? html`<p class="hint" id="divergence-hint">${hint}</p>` : nothing}`;
   }
+
+  /** Why (nearly) every start diverged, where that is so (divergence-hint.ts): once per frame. */
+  private hint(f: MapFrame, total: number): string | null {
+    let h = this.hints.get(f);
+    if (h === undefined) {
+      try {
+        h = divergenceHint(f.spec, compileSpec(f.spec), f.counts.diverged, total);
+      } catch {
+        // The frame's spec was compiled to be computed; a hint is not worth an error of its own.
+        h = null;
+      }
+      this.hints.set(f, h);
+    }
+    return h;
+  }
+
+  /** The hint of each frame shown (a descent to a minimum takes milliseconds; renders are many). */
+  private readonly hints = new WeakMap<MapFrame, string | null>();
 }
 
 declare global {
