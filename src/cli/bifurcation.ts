@@ -136,26 +136,21 @@ export function baseEnsembleSpec(
   checkParamNames(Object.keys(given), obj.params);
   const dim = obj.dim;
   let x0 = preset ? [...preset.x0] : new Array<number>(dim).fill(0);
-  // Without --x0 the starts spread as the lab's ensemble views spread them: one start for every
-  // sample ran the same trajectory M times, and x₀ = 0 (a typed objective's, and mf-scalar's) is a
-  // critical point of the usual objectives, where the diagram was one line at 0 against every rate.
-  let box: { min: number[]; max: number[] } | null = startBox(
-    obj.vars,
-    x0,
-    preset ? [preset.view.u, preset.view.v] : [],
-  );
-  if (flags.x0 !== undefined) {
-    box = null;
-    if (flags.x0.includes(':')) {
-      const [a, b] = parseRange('x0', flags.x0);
-      box = { min: new Array<number>(dim).fill(a), max: new Array<number>(dim).fill(b) };
-      x0 = new Array<number>(dim).fill((a + b) / 2);
-    } else {
-      const v = parseList('x0', flags.x0);
-      if (v.length !== 1 && v.length !== dim)
-        throw new CliError(`--x0: needs 1 or ${dim} numbers (${obj.vars.join(', ')}), got ${v.length}`);
-      x0 = v.length === 1 ? new Array<number>(dim).fill(v[0]) : v;
-    }
+  let box: { min: number[]; max: number[] } | null = null;
+  if (flags.x0 === undefined) {
+    // Spread as the lab's ensemble views spread them: one start for every sample ran the same
+    // trajectory M times, and x₀ = 0 (a typed objective's) is a critical point of the usual
+    // objectives, where the diagram was one line at 0 against every rate.
+    box = startBox(obj.vars, x0, preset ? [preset.view.u, preset.view.v] : []);
+  } else if (flags.x0.includes(':')) {
+    const [a, b] = parseRange('x0', flags.x0);
+    box = { min: new Array<number>(dim).fill(a), max: new Array<number>(dim).fill(b) };
+    x0 = new Array<number>(dim).fill((a + b) / 2);
+  } else {
+    const v = parseList('x0', flags.x0);
+    if (v.length !== 1 && v.length !== dim)
+      throw new CliError(`--x0: needs 1 or ${dim} numbers (${obj.vars.join(', ')}), got ${v.length}`);
+    x0 = v.length === 1 ? new Array<number>(dim).fill(v[0]) : v;
   }
   const transient =
     flags.transient !== undefined ? parseInteger('transient', flags.transient, 0) : defaults.transient;
