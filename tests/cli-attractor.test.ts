@@ -77,6 +77,25 @@ describe('gdlab attractor', () => {
     expect(again.range).toEqual(out.range);
   });
 
+  it('spreads the starts around the preset’s start without --x0: the 2-D attractor, not the diagonal', async () => {
+    // One start for all, (0.75, 0.75), lies on the invariant diagonal x = y: every sample drew the
+    // diagonal map's attractor, a segment (u = v over [0.43, 1.21], λ 0.37). Spread over x₀ ± 1/4,
+    // the samples find the strange attractor in the plane, with the preset's exponent, about 0.44.
+    const { stdout } = await runCli(
+      [
+        ...['attractor', '--objective', 'coupled-wells', '--samples', '32', '--transient', '500'],
+        ...['--keep', '300', '--bins', '32x32', '--engine', 'cpu', '--json', '-'],
+      ],
+      { timeout: 60_000 },
+    );
+    const out = JSON.parse(stdout);
+    expect(parseSpec(out.spec).ensemble.box).toEqual({ min: [0.5, 0.5], max: [1, 1] });
+    expect([out.bounded, out.outside, out.period, out.outcome]).toEqual([32, 0, null, 'chaotic']);
+    expect(out.lyapunov).toBeGreaterThan(0.42);
+    expect(out.range.u[0]).toBeLessThan(0);
+    expect(out.range.u[1]).toBeGreaterThan(1.25);
+  });
+
   it('names a bad flag in the flags’ terms, with status 2', async () => {
     const fail = async (args: string[]) => {
       try {

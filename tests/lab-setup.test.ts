@@ -131,6 +131,10 @@ describe('views that set themselves up', () => {
       expect(a.size, p.id).toEqual([256, 256]);
       expect(a.ensemble.samples, p.id).toBeGreaterThanOrEqual(256);
       expect(a.iterations, p.id).toBe(a.transient + a.ensemble.keep);
+      // Starts spread around the preset's start: x₀ ± 1/4.
+      a.ensemble.box!.min.forEach((m, i) => expect(m, p.id).toBeCloseTo(p.x0[i] - 0.25, 14));
+      a.ensemble.box!.max.forEach((m, i) => expect(m, p.id).toBeCloseTo(p.x0[i] + 0.25, 14));
+      expect(a.ensemble.box!.min, p.id).toHaveLength(p.x0.length);
       // Its view is both ranges: automatic as ±∞, and a box fixes both.
       expect(specView(a), p.id).toEqual({ u: [-Infinity, Infinity], v: [-Infinity, Infinity] });
       const zoomed = parseSpec(withView(a, { u: [0, 1], v: [-2, 3] }));

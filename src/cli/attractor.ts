@@ -11,7 +11,7 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, ENGINE_HELP, inFlagTerms, parseFlags, parseNumber, parseRange } from './args.ts';
 import {
   baseEnsembleSpec,
-  X0_HELP,
+  X0_ATTRACTOR_HELP,
   checkedSpec,
   ENSEMBLE_OPTIONS,
   ENSEMBLE_PATHS,
@@ -37,7 +37,7 @@ usage: gdlab attractor --objective ID_OR_EXPR --lr H [options]
   --samples M             trajectories (default 512)
   --transient T           steps discarded first (default 1000)
   --keep K                iterates kept per trajectory (default 2000)
-${X0_HELP}
+${X0_ATTRACTOR_HELP}
   --max-period P          longest period looked for (default 16)
 ${optimizerHelp()}
   --spec FILE             a spec of kind attractor (JSON, or a PNG gdlab saved) instead of the flags
@@ -106,7 +106,12 @@ export function attractorSpec(flags: Flags): ExperimentSpec {
       throw new CliError(`--spec '${flags.spec}': a spec of kind '${spec.kind}', not 'attractor'`);
     return checkedSpec(spec);
   }
-  const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 1000, keep: 2000, samples: 512 });
+  const { obj, preset, spec } = baseEnsembleSpec(
+    flags,
+    { transient: 1000, keep: 2000, samples: 512 },
+    false,
+    'start',
+  );
   const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
   if (lr === undefined) throw new CliError('--lr is required for an expression');
   if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);

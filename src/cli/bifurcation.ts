@@ -44,6 +44,11 @@ export const X0_HELP = `  --x0 A:B | A[,B,…]      starts spread over the box [
                           (default: spread over the middle half of the preset's window in each
                           coordinate, or over [-1/4, 1/4] for an expression, as the lab spreads them)`;
 
+/** --x0 in the attractor's help: its starts spread around one start. */
+export const X0_ATTRACTOR_HELP = `  --x0 A:B | A[,B,…]      starts spread over the box [A, B] in every coordinate, or one start for all
+                          (default: spread over x₀ ± 1/4, x₀ the preset's start or 0, as the lab's
+                          attractor view spreads them)`;
+
 export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
 
 usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
@@ -127,6 +132,7 @@ export function baseEnsembleSpec(
   flags: Flags,
   defaults: { transient: number; keep: number; samples: number },
   sweeps = false,
+  spread: 'window' | 'start' = 'window',
 ) {
   if (flags.objective === undefined)
     throw new CliError('--objective is required (a preset id or an expression)');
@@ -138,10 +144,11 @@ export function baseEnsembleSpec(
   let x0 = preset ? [...preset.x0] : new Array<number>(dim).fill(0);
   let box: { min: number[]; max: number[] } | null = null;
   if (flags.x0 === undefined) {
-    // Spread as the lab's ensemble views spread them: one start for every sample ran the same
-    // trajectory M times, and x₀ = 0 (a typed objective's) is a critical point of the usual
-    // objectives, where the diagram was one line at 0 against every rate.
-    box = startBox(obj.vars, x0, preset ? [preset.view.u, preset.view.v] : []);
+    // Spread as the lab's ensemble views spread them (over the preset's window, or an attractor's
+    // around its start): one start for every sample ran the same trajectory M times, and x₀ = 0 (a
+    // typed objective's) is a critical point of the usual objectives, where the diagram was one line
+    // at 0 against every rate.
+    box = startBox(obj.vars, x0, preset && spread === 'window' ? [preset.view.u, preset.view.v] : []);
   } else if (flags.x0.includes(':')) {
     const [a, b] = parseRange('x0', flags.x0);
     box = { min: new Array<number>(dim).fill(a), max: new Array<number>(dim).fill(b) };
