@@ -2,7 +2,8 @@
  * Why a map is (nearly) all diverged. It is the first picture of many typed objectives at the lab's
  * rate: x² + y² has λmax(∇²f) = 2 everywhere, so at h = 1.1 every start leaves the radius, and a
  * uniformly dark map said nothing of why. GD can stay near a minimum only where h < 2/λmax there, so
- * the line gives λmax where the plane is centred and the limit it sets. Pure: spec, objective, counts.
+ * the line names the minimum that descent from the plane's middle reaches, its λmax and the limit it
+ * sets. Pure: spec, objective, counts (and at most DESCENT_MS of the thread that draws the legend).
  */
 import type { CompiledObjective } from '../../objective/types.ts';
 import { pixelSetup, resolvePlane } from '../../experiment/plane.ts';
@@ -51,10 +52,16 @@ export function divergenceHint(
 
 /** Steps of the descent to a minimum, at most. */
 const DESCENT_STEPS = 2000;
+/**
+ * Its time, at most (ms): the legend draws on the page's thread, and a typed objective of tens of
+ * thousands of nodes takes a millisecond an evaluation.
+ */
+const DESCENT_MS = 50;
 
 /**
  * A local minimum reached from x0 by steepest descent with Armijo backtracking (float64), with λmax of
- * its Hessian: null where the descent does not settle (f unbounded below, a plateau) or ends where
+ * its Hessian: null where the descent does not settle in DESCENT_STEPS or DESCENT_MS (f unbounded
+ * below, a plateau, an objective too costly to descend) or ends where
  * ∇²f is not positive semi-definite or λmax ≤ 0 (a saddle it started on, such as mf-scalar's (0, 0)).
  */
 export function nearMinimum(
@@ -68,7 +75,8 @@ export function nearMinimum(
   const trial = new Float64Array(n);
   let fx = obj.f(x, p);
   let settled = false;
-  for (let k = 0; k < DESCENT_STEPS && Number.isFinite(fx); k++) {
+  const deadline = performance.now() + DESCENT_MS;
+  for (let k = 0; k < DESCENT_STEPS && Number.isFinite(fx) && performance.now() < deadline; k++) {
     obj.grad(x, p, g);
     let gg = 0;
     for (let i = 0; i < n; i++) gg += g[i] * g[i];
@@ -87,7 +95,7 @@ export function nearMinimum(
         break;
       }
       t /= 2;
-      if (t < 1e-20) return null;
+      if (t < 1e-20 || performance.now() > deadline) return null;
     }
   }
   if (!settled) return null;
