@@ -163,6 +163,11 @@ var<workgroup> wg_lo: atomic<u32>;
 var<workgroup> wg_hi: atomic<u32>;
 var<workgroup> wg_lo2: atomic<u32>;
 var<workgroup> wg_hi2: atomic<u32>;
+// The same extremes over the samples that are not escaping: the automatic range's (chooseRange).
+var<workgroup> wg_range_lo: atomic<u32>;
+var<workgroup> wg_range_hi: atomic<u32>;
+var<workgroup> wg_range_lo2: atomic<u32>;
+var<workgroup> wg_range_hi2: atomic<u32>;
 var<workgroup> wg_lyap: array<f32, WORKGROUP_SIZE>;
 
 // reduceColumns of src/core/ensemble.ts: one workgroup per column of the group (D.p0 is its first
@@ -178,6 +183,8 @@ fn reduce_columns(
   if (lid == 0u) {
     atomicStore(&wg_lo, 0xffffffffu);
     atomicStore(&wg_lo2, 0xffffffffu);
+    atomicStore(&wg_range_lo, 0xffffffffu);
+    atomicStore(&wg_range_lo2, 0xffffffffu);
   }
   workgroupBarrier();
   var bounded = 0u;
@@ -186,6 +193,10 @@ fn reduce_columns(
   var hi = 0u;
   var lo2 = 0xffffffffu;
   var hi2 = 0u;
+  var rlo = 0xffffffffu;
+  var rhi = 0u;
+  var rlo2 = 0xffffffffu;
+  var rhi2 = 0u;
   if (live) {
     for (var m = lid; m < U.samples; m += WORKGROUP_SIZE) {
       let q = samples[c * U.samples + m - D.r0];
@@ -197,12 +208,21 @@ fn reduce_columns(
       lo2 = min(lo2, key_of(q.lo2));
       hi2 = max(hi2, key_of(q.hi2));
       atomicAdd(&wg_classes[min(q.cls, CLASS_UNSETTLED)], 1u);
+      if (q.cls == CLASS_ESCAPING) { continue; }
+      rlo = min(rlo, key_of(q.lo));
+      rhi = max(rhi, key_of(q.hi));
+      rlo2 = min(rlo2, key_of(q.lo2));
+      rhi2 = max(rhi2, key_of(q.hi2));
     }
     atomicAdd(&wg_bounded, bounded);
     atomicMin(&wg_lo, lo);
     atomicMax(&wg_hi, hi);
     atomicMin(&wg_lo2, lo2);
     atomicMax(&wg_hi2, hi2);
+    atomicMin(&wg_range_lo, rlo);
+    atomicMax(&wg_range_hi, rhi);
+    atomicMin(&wg_range_lo2, rlo2);
+    atomicMax(&wg_range_hi2, rhi2);
   }
   wg_lyap[lid] = lyap;
   workgroupBarrier();
@@ -216,6 +236,11 @@ fn reduce_columns(
   w.hi = key_value(atomicLoad(&wg_hi));
   w.lo2 = key_value(atomicLoad(&wg_lo2));
   w.hi2 = key_value(atomicLoad(&wg_hi2));
+  // Order keys, not values: +∞ and -∞ when no sample counted would need keys of their own.
+  w.range_lo = atomicLoad(&wg_range_lo);
+  w.range_hi = atomicLoad(&wg_range_hi);
+  w.range_lo2 = atomicLoad(&wg_range_lo2);
+  w.range_hi2 = atomicLoad(&wg_range_hi2);
   // The smallest period wins a tie; aperiodic orbits, as one class, win only outright, and are then
   // labelled by the most common of chaotic, escaping and unsettled (columnOutcome, in that order).
   var best = 1u;
@@ -241,7 +266,8 @@ fn reduce_columns(
   columns[c] = w;
 }
 
-var<workgroup> wg_range: array<atomic<u32>, 4>;
+// [lo, hi, lo2, hi2] over the samples that are not escaping, then the same over all bounded samples.
+var<workgroup> wg_range: array<atomic<u32>, 8>;
 
 // The widened range of order keys klo ≤ khi, or [-1, 1] when nothing bounded was seen.
 fn finish_range(klo: u32, khi: u32) -> vec2<f32> {
@@ -260,40 +286,43 @@ fn finish_range(klo: u32, khi: u32) -> vec2<f32> {
 }
 
 // chooseRange of src/core/ensemble.ts (the automatic one): the extremes of the kept observable over
-// every column with a bounded sample, widened when they coincide; for a PAIR the same for the second
-// quantity. U.auto_range says which of the two are chosen (bit 1: the second); a fixed one stays.
-// One workgroup.
+// the bounded samples that are not escaping (over all bounded samples when every one escapes), widened
+// when they coincide; for a PAIR the same for the second quantity. U.auto_range says which of the two
+// are chosen (bit 1: the second); a fixed one stays. One workgroup.
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn choose_range(@builtin(local_invocation_index) lid: u32) {
   if (lid == 0u) {
-    atomicStore(&wg_range[0], 0xffffffffu);
-    atomicStore(&wg_range[2], 0xffffffffu);
+    for (var i = 0u; i < 8u; i += 2u) { atomicStore(&wg_range[i], 0xffffffffu); }
   }
   workgroupBarrier();
-  var lo = 0xffffffffu;
-  var hi = 0u;
-  var lo2 = 0xffffffffu;
-  var hi2 = 0u;
+  var k = array<u32, 8>(0xffffffffu, 0u, 0xffffffffu, 0u, 0xffffffffu, 0u, 0xffffffffu, 0u);
   for (var c = lid; c < U.columns; c += WORKGROUP_SIZE) {
-    if (columns[c].bounded == 0u) { continue; }
-    lo = min(lo, key_of(columns[c].lo));
-    hi = max(hi, key_of(columns[c].hi));
-    lo2 = min(lo2, key_of(columns[c].lo2));
-    hi2 = max(hi2, key_of(columns[c].hi2));
+    let w = columns[c];
+    if (w.bounded == 0u) { continue; }
+    k[0] = min(k[0], w.range_lo);
+    k[1] = max(k[1], w.range_hi);
+    k[2] = min(k[2], w.range_lo2);
+    k[3] = max(k[3], w.range_hi2);
+    k[4] = min(k[4], key_of(w.lo));
+    k[5] = max(k[5], key_of(w.hi));
+    k[6] = min(k[6], key_of(w.lo2));
+    k[7] = max(k[7], key_of(w.hi2));
   }
-  atomicMin(&wg_range[0], lo);
-  atomicMax(&wg_range[1], hi);
-  atomicMin(&wg_range[2], lo2);
-  atomicMax(&wg_range[3], hi2);
+  for (var i = 0u; i < 8u; i += 2u) {
+    atomicMin(&wg_range[i], k[i]);
+    atomicMax(&wg_range[i + 1u], k[i + 1u]);
+  }
   workgroupBarrier();
   if (lid != 0u) { return; }
+  // Every bounded sample escaping leaves no key below the sentinel: fall back to all of them.
+  let first = select(0u, 4u, atomicLoad(&wg_range[0]) > atomicLoad(&wg_range[1]));
   if ((U.auto_range & 1u) != 0u) {
-    let r = finish_range(atomicLoad(&wg_range[0]), atomicLoad(&wg_range[1]));
+    let r = finish_range(atomicLoad(&wg_range[first]), atomicLoad(&wg_range[first + 1u]));
     range[0] = r.x;
     range[1] = r.y;
   }
   if (PAIR && (U.auto_range & 2u) != 0u) {
-    let r = finish_range(atomicLoad(&wg_range[2]), atomicLoad(&wg_range[3]));
+    let r = finish_range(atomicLoad(&wg_range[first + 2u]), atomicLoad(&wg_range[first + 3u]));
     range[2] = r.x;
     range[3] = r.y;
   }

@@ -85,4 +85,35 @@ describe('the class of an ensemble column', () => {
     expect([gpu.stats.outcome[14], gpu.stats.outcome[16]]).toEqual([Outcome.CONVERGED, Outcome.PERIODIC]);
     expect([gpu.stats.period[14], gpu.stats.period[16]]).toEqual([1, 2]);
   });
+
+  it('leaves escaping orbits out of the automatic range, and takes them only when nothing else is bounded', async () => {
+    // The columns of the first test: converged to 0 (three), not settled (|x| ≤ 0.05), escaping (|x|
+    // up to ~50 after 700 steps, still inside the radius), diverged (two).
+    const { gpu, cpu } = await both(diagram('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]));
+    const { min, max, outcome } = cpu.stats;
+    expect(Array.from(outcome.slice(4, 6))).toEqual([Outcome.ESCAPING, Outcome.ESCAPING]);
+    const lo = Math.min(...min.slice(0, 4));
+    const hi = Math.max(...max.slice(0, 4));
+    expect(cpu.range).toEqual([lo, hi]);
+    expect(hi).toBeGreaterThan(0.01);
+    expect(Math.max(...max.slice(4, 6))).toBeGreaterThan(100 * hi);
+    expect(gpu.range[0]).toBeCloseTo(lo, 6);
+    expect(gpu.range[1]).toBeCloseTo(hi, 6);
+    for (const r of [cpu, gpu]) {
+      // Every kept iterate of a bounded sample counts once, an escaping one mostly outside the range.
+      for (let c = 0; c < 8; c++) {
+        let inside = 0;
+        for (let row = 0; row < 16; row++) inside += r.density[row * 8 + c];
+        expect(inside + r.outside[c]).toBe(r.stats.bounded[c] * 200);
+      }
+      expect(r.outside[4]).toBeGreaterThan(0.9 * 8 * 200);
+    }
+    // Only escaping orbits bounded: the range is theirs, as before they were told apart.
+    const runaway = await both(diagram('x^2/2', [2.004, 2.016], 2, 8, [0.1, 1.4]));
+    expect(Array.from(runaway.cpu.stats.outcome)).toEqual([Outcome.ESCAPING, Outcome.ESCAPING]);
+    const all: [number, number] = [Math.min(...runaway.cpu.stats.min), Math.max(...runaway.cpu.stats.max)];
+    expect(runaway.cpu.range).toEqual(all);
+    // f32 rounding compounds over 700 steps of x ↦ (1 - h)x: about 700 × 6e-8 relative.
+    for (const i of [0, 1]) expect(Math.abs(runaway.gpu.range[i] / all[i] - 1)).toBeLessThan(1e-4);
+  });
 });

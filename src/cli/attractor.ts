@@ -32,8 +32,9 @@ usage: gdlab attractor --objective ID_OR_EXPR --lr H [options]
   --pair U,V              the horizontal and vertical quantities: variables, f, or expressions
                           (default: the first two variables, or x,f in one variable)
   --bins WxH              cells of the histogram (default 256x256)
-  --range-u A:B           range of U (default: from the data)
-  --range-v A:B           range of V (default: from the data)
+  --range-u A:B           range of U (default: the extremes of the kept iterates of the bounded
+                          samples, leaving out those whose outcome is escaping unless all are)
+  --range-v A:B           range of V (default: the same for V)
   --samples M             trajectories (default 512)
   --transient T           steps discarded first (default 1000)
   --keep K                iterates kept per trajectory (default 2000)

@@ -64,7 +64,9 @@ usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
   --keep K                iterates kept per trajectory after the transient (default 200)
   --observable NAME_OR_EXPR  what is histogrammed: a variable, f, or an expression (default: the first variable)
 ${X0_HELP}
-  --range A:B             the density's value range (default: from the data)
+  --range A:B             the density's value range (default: the extremes of the kept iterates of
+                          the bounded samples, leaving out those whose outcome is escaping unless
+                          all are)
   --max-period P          longest period looked for (default 16)
 ${optimizerHelp(true)}
 ${ENGINE_HELP}

@@ -31,7 +31,8 @@ usage: gdlab density --objective ID_OR_EXPR [options]
   --transient T           steps discarded first (default 1000)
   --keep K                iterates kept per trajectory (default 1000)
   --bins B                histogram bins (default 100)
-  --range A:B             histogram range (default: from the data)
+  --range A:B             histogram range (default: the extremes of the kept iterates of the bounded
+                          samples, leaving out those whose outcome is escaping unless all are)
   --observable NAME_OR_EXPR  what is histogrammed (default: the first variable)
 ${X0_HELP}
   --max-period P          longest period looked for (default 16)

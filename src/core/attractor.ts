@@ -8,8 +8,9 @@
  * (spec.size) over [u_lo, u_hi] × [v_lo, v_hi] that holds (u(x), v(x)), or in `outside` when either
  * lies outside its range or is not finite. So Σ cells + outside = (bounded samples) × K, exactly.
  * Cell (i, j) is index j·W + i, j = 0 at the bottom (v = v_lo); each axis bins as rowOf does. An
- * automatic range is the extremes of that quantity over the kept iterates of every bounded sample
- * (widened when they coincide), as chooseRange does for the density's one quantity.
+ * automatic range is the extremes of that quantity over the kept iterates of the bounded samples that
+ * are not escaping (of every bounded sample when all escape), widened when they coincide, as
+ * chooseRange does for the density's one quantity.
  */
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { BifurcationResult, EnsembleObservable, EnsemblePlan } from './ensemble.ts';
@@ -65,6 +66,22 @@ export function cellOf(
   const i = Math.min(W - 1, Math.floor(((u - ur[0]) / (ur[1] - ur[0])) * W));
   const j = Math.min(H - 1, Math.floor(((v - vr[0]) / (vr[1] - vr[0])) * H));
   return j * W + i;
+}
+
+/**
+ * v's extremes over the kept iterates of the bounded samples, then over those not escaping:
+ * [lo, hi, settledLo, settledHi], ±∞ where none.
+ */
+export type PairExtremes = [number, number, number, number];
+
+/** Extremes of two parts of an attractor's samples together. */
+export function mergePairExtremes(a: PairExtremes, b: Readonly<PairExtremes>): PairExtremes {
+  return [Math.min(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.max(a[3], b[3])];
+}
+
+/** v's automatic range by chooseRange's rule: the samples not escaping, all bounded ones when none. */
+export function pairRange(e: Readonly<PairExtremes>): [number, number] {
+  return e[2] <= e[3] ? widenRange(e[2], e[3]) : widenRange(e[0], e[1]);
 }
 
 /** Extremes as chooseRange widens them: [-1, 1] when nothing was seen, a small pad when they coincide. */

@@ -27,6 +27,13 @@ export interface ColumnStats {
   /** Extremes of the kept observable over bounded samples (NaN when none). */
   min: Float64Array;
   max: Float64Array;
+  /**
+   * Extremes of the kept observable over the bounded samples that are not escaping (+∞ and -∞ when none):
+   * what an automatic range is made of (chooseRange), so that orbits running away slowly, still
+   * bounded after N steps, do not stretch the range a million-fold past the attractors.
+   */
+  rangeMin: Float64Array;
+  rangeMax: Float64Array;
 }
 
 /** Outcome of a sample by rules 2 and 6 of src/core/outcome.ts. */
@@ -40,6 +47,17 @@ export function sampleOutcome(
   return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale);
 }
 
+/** Which of `count` samples are escaping (rule 6; 1: escaping), those an automatic range leaves out. */
+export function escapingSamples(
+  plan: Pick<EnsemblePlan, 'classify' | 'transient' | 'iterations'>,
+  count: number,
+  summary: (index: number) => SampleSummary,
+): Uint8Array {
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) out[i] = sampleOutcome(summary(i), plan) === Outcome.ESCAPING ? 1 : 0;
+  return out;
+}
+
 /** Statistics of W columns, zeroed, for a reduction to fill. */
 export function emptyColumnStats(W: number): ColumnStats {
   return {
@@ -50,6 +68,8 @@ export function emptyColumnStats(W: number): ColumnStats {
     lyapunov: new Float64Array(W),
     min: new Float64Array(W),
     max: new Float64Array(W),
+    rangeMin: new Float64Array(W),
+    rangeMax: new Float64Array(W),
   };
 }
 
@@ -76,6 +96,8 @@ export function reduceColumns(
     let lyap = 0;
     let lo = Infinity;
     let hi = -Infinity;
+    let rangeLo = Infinity;
+    let rangeHi = -Infinity;
     for (let m = 0; m < M; m++) {
       const s = summary(c * M + m);
       const o = sampleOutcome(s, plan);
@@ -84,6 +106,10 @@ export function reduceColumns(
       lyap += s.lyapunov;
       lo = Math.min(lo, s.min);
       hi = Math.max(hi, s.max);
+      if (o !== Outcome.ESCAPING) {
+        rangeLo = Math.min(rangeLo, s.min);
+        rangeHi = Math.max(rangeHi, s.max);
+      }
       outcomes[o]++;
       classes[o === Outcome.CONVERGED || o === Outcome.PERIODIC ? s.period : 0]++;
     }
@@ -93,6 +119,8 @@ export function reduceColumns(
     stats.lyapunov[k] = bounded ? lyap / bounded : NaN;
     stats.min[k] = bounded ? lo : NaN;
     stats.max[k] = bounded ? hi : NaN;
+    stats.rangeMin[k] = rangeLo;
+    stats.rangeMax[k] = rangeHi;
     // The smallest period wins a tie; aperiodic orbits (class 0) win only outright.
     let best = 1;
     for (let p = 2; p < classes.length; p++) if (classes[p] > classes[best]) best = p;
@@ -125,6 +153,8 @@ export function setColumnStats(into: ColumnStats, part: ColumnStats, c0: number)
   into.lyapunov.set(part.lyapunov, c0);
   into.min.set(part.min, c0);
   into.max.set(part.max, c0);
+  into.rangeMin.set(part.rangeMin, c0);
+  into.rangeMax.set(part.rangeMax, c0);
   into.outcome.set(part.outcome, c0);
   for (let k = 0; k < part.period.length; k++) into.period[c0 + k] = part.period[k];
 }

@@ -13,6 +13,8 @@
  * - The kept iterates are x_{T+1} … x_{T+K}. Only samples that stay bounded for all N steps
  *   contribute, each with exactly K counts: one per kept iterate, in a bin of [lo, hi] or in the
  *   column's `outside` count. So Σ density + Σ outside = (bounded samples) × K, exactly.
+ * - An automatic range spans the kept iterates of the bounded samples that are not escaping
+ *   (chooseRange), so a slow runaway lands in `outside` instead of flattening the picture.
  * - Kind 'attractor' is one column whose rows are the cells of a 2-D grid over a pair of quantities
  *   (plan.pair): src/core/attractor.ts completes the definition.
  */
@@ -37,6 +39,7 @@ import { attractorObservableInputs, pairObservables, widenRange, type PairPlan }
 // The per-column statistics live apart (ensemble-stats.ts); their importers find them here too.
 export {
   emptyColumnStats,
+  escapingSamples,
   reduceColumns,
   sampleOutcome,
   setColumnStats,
@@ -275,19 +278,27 @@ export function planEnsemble(
 const fixedRange = (r: [number, number] | null): [number, number] | null => (r ? [r[0], r[1]] : null);
 
 /**
- * The vertical range: the fixed one, or the extremes of the kept observable over all bounded samples,
- * widened when they coincide (a column of fixed points) so the bins have width.
+ * The vertical range: the fixed one, or the extremes of the kept observable over the bounded samples
+ * that are not escaping (rule 6 of src/core/outcome.ts), over all bounded samples when every one is
+ * escaping, widened when they coincide (a column of fixed points) so the bins have width. An escaping
+ * sample's kept iterates still count, in `outside` where they leave the range: x²/2 at h = 2.02 is
+ * still bounded after 700 steps at |x| ~ 7e5, and would otherwise squeeze every attractor of the
+ * diagram into one row.
  */
 export function chooseRange(plan: EnsemblePlan, stats: ColumnStats): [number, number] {
   if (plan.range) return plan.range;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let c = 0; c < plan.columns; c++)
-    if (stats.bounded[c]) {
-      lo = Math.min(lo, stats.min[c]);
-      hi = Math.max(hi, stats.max[c]);
-    }
-  return widenRange(lo, hi);
+  const extremes = (min: Float64Array, max: Float64Array): [number, number] => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let c = 0; c < plan.columns; c++)
+      if (stats.bounded[c]) {
+        lo = Math.min(lo, min[c]);
+        hi = Math.max(hi, max[c]);
+      }
+    return [lo, hi];
+  };
+  const settled = extremes(stats.rangeMin, stats.rangeMax);
+  return widenRange(...(settled[0] <= settled[1] ? settled : extremes(stats.min, stats.max)));
 }
 
 /** Row of a value in [lo, hi] with H rows, or -1 outside (including NaN); hi itself is in the top row. */

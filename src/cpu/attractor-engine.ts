@@ -3,7 +3,7 @@
  * (attractor-job.ts), pass one in parallel, the ranges chosen from all samples, then pass two in
  * parallel. The same counts as runEnsembleCpu, which runs the same kernel on one thread.
  */
-import { widenRange } from '../core/attractor.ts';
+import { mergePairExtremes, pairRange, type PairExtremes } from '../core/attractor.ts';
 import { chooseRange, reduceColumns, type BifurcationResult, type EnsemblePlan } from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
@@ -43,8 +43,7 @@ export async function runAttractorParallel(
   const xT = binned ? null : new Float64Array(M * n);
   const density = new Uint32Array(H);
   const outside = new Uint32Array(1);
-  let lo2 = Infinity;
-  let hi2 = -Infinity;
+  let extremes: PairExtremes = [Infinity, -Infinity, Infinity, -Infinity];
   const total = binned ? M : 2 * M;
   let done = 0;
   const add = (b: BinBand) => {
@@ -75,17 +74,14 @@ export async function runAttractorParallel(
       for (const key of Object.keys(samples) as (keyof typeof samples)[])
         samples[key].set(r.samples[key] as Float64Array & Uint32Array, s0);
       if (r.xT && xT) xT.set(r.xT, s0 * n);
-      if (r.extremes) {
-        lo2 = Math.min(lo2, r.extremes[0]);
-        hi2 = Math.max(hi2, r.extremes[1]);
-      }
+      if (r.extremes) extremes = mergePairExtremes(extremes, r.extremes);
       if (r.band) add(r.band);
       progress(s0, s1);
     },
   });
   const stats = reduceColumns(plan, (i) => sampleAt(samples, i));
   const range = chooseRange(plan, stats);
-  const range2 = pair.range ?? widenRange(lo2, hi2);
+  const range2 = pair.range ?? pairRange(extremes);
   if (xT)
     await pool.run({
       jobs,

@@ -4,8 +4,15 @@
  * summaries, x_T and the extremes of v (from a replay, while x_T is at hand); with both ranges
  * fixed it bins at once. Pass two bins a range from x_T once the ranges are chosen from all samples.
  */
+import type { PairExtremes } from '../core/attractor.ts';
+import { escapingSamples } from '../core/ensemble.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import { allocSamples, type BinBand, type SampleColumns } from '../reference/kernel/ensemble-block.ts';
+import {
+  allocSamples,
+  sampleAt,
+  type BinBand,
+  type SampleColumns,
+} from '../reference/kernel/ensemble-block.ts';
 import { kernelFor } from './ensemble-job.ts';
 
 export interface AttractorJob {
@@ -29,8 +36,8 @@ export interface AttractorJobResult {
   samples?: SampleColumns;
   /** Pass one without the counts: x_T of every sample. */
   xT?: Float64Array;
-  /** Pass one with v's range automatic: v's extremes over the kept iterates of the bounded samples. */
-  extremes?: [number, number];
+  /** Pass one with v's range automatic: v's extremes over the kept iterates of the bounded samples, and of those not escaping. */
+  extremes?: PairExtremes;
   /** Counts (the W × H cells and one outside count), when binned. */
   band?: BinBand;
 }
@@ -57,7 +64,10 @@ export function runAttractorJob(
     kernel.run(s0, s1, samples, s0, xT, s0, stop);
     result.samples = samples;
     transfer.push(...Object.values(samples).map((a: Uint32Array | Float64Array) => a.buffer as ArrayBuffer));
-    if (!pair.range) result.extremes = kernel.pairExtremes(s0, s1, xT, s0, samples.escape, s0, stop);
+    if (!pair.range) {
+      const escaping = escapingSamples(plan, s1 - s0, (i) => sampleAt(samples, i));
+      result.extremes = kernel.pairExtremes(s0, s1, xT, s0, samples.escape, s0, escaping, stop);
+    }
     if (plan.range && pair.range) {
       result.band = band();
       kernel.binPair(s0, s1, xT, s0, samples.escape, s0, [plan.range, pair.range], result.band, stop);

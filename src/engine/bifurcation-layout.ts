@@ -77,7 +77,8 @@ export const SAMPLE_FIELDS = [
 /**
  * `ColumnWords`: a column reduced on the GPU: bounded samples, the period (0: aperiodic orbits win or
  * nothing is bounded), the mean exponent and the extremes of the kept observable (and of an
- * attractor's second one) over bounded samples, and the column's outcome.
+ * attractor's second one) over bounded samples, the column's outcome, and the extremes that the
+ * automatic range is made of.
  */
 export const COLUMN_FIELDS = [
   ['bounded', 'u32'],
@@ -89,6 +90,12 @@ export const COLUMN_FIELDS = [
   ['hi2', 'f32'],
   // ColumnStats.outcome (an Outcome code).
   ['outcome', 'u32'],
+  // The extremes of the samples that are not escaping (ColumnStats.rangeMin …), as order keys
+  // (shaders/ensemble.wgsl's key_of): no sample leaves the sentinels 0xffffffff and 0.
+  ['range_lo', 'u32'],
+  ['range_hi', 'u32'],
+  ['range_lo2', 'u32'],
+  ['range_hi2', 'u32'],
 ] as const satisfies readonly Field[];
 
 /** How the kernel reads an observed quantity (WGSL overrides OBS_KIND, OBS2_KIND). */

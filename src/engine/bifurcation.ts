@@ -358,6 +358,18 @@ function columnStats(plan: EnsemblePlan, words: Uint32Array, floats: Float32Arra
     stats.lyapunov[c] = bounded && plan.classify.lyapunov ? floats[at + COLUMN.lyapunov] : NaN;
     stats.min[c] = bounded ? floats[at + COLUMN.lo] : NaN;
     stats.max[c] = bounded ? floats[at + COLUMN.hi] : NaN;
+    stats.rangeMin[c] = keyValue(words[at + COLUMN.range_lo], Infinity);
+    stats.rangeMax[c] = keyValue(words[at + COLUMN.range_hi], -Infinity);
   }
   return stats;
+}
+
+const keyBits = new Uint32Array(1);
+const keyFloat = new Float32Array(keyBits.buffer);
+
+/** The f32 of an order key of shaders/ensemble.wgsl (key_value), `none` for the sentinel an empty min or max leaves. */
+function keyValue(k: number, none: number): number {
+  if (k === (none > 0 ? 0xffffffff : 0)) return none;
+  keyBits[0] = k & 0x80000000 ? k & 0x7fffffff : ~k;
+  return keyFloat[0];
 }

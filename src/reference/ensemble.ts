@@ -4,10 +4,11 @@
  * to it, and the CLI falls back to it where there is no WebGPU adapter.
  */
 import { periodOf, tangentStart, warmupStart } from '../core/outcome.ts';
-import { cellOf, widenRange } from '../core/attractor.ts';
+import { cellOf, pairRange, type PairExtremes } from '../core/attractor.ts';
 import {
   chooseRange,
   emptyColumnStats,
+  escapingSamples,
   reduceColumns,
   setColumnStats,
   rowOf,
@@ -201,7 +202,7 @@ interface ColumnRunner {
     band: BinBand,
   ): void;
   /** The extremes of an attractor's v over the kept iterates of the bounded samples (±∞ when none). */
-  pairExtremes(xT: Float64Array, escape: Uint32Array): [number, number];
+  pairExtremes(xT: Float64Array, escape: Uint32Array, escaping: Uint8Array): PairExtremes;
 }
 
 function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunner {
@@ -246,31 +247,36 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
     },
     binPair(xT, escape, [ur, vr], band) {
       const pair = plan.pair!;
-      replayPair(xT, escape, (u, v) => {
+      replayPair(xT, escape, (_m, u, v) => {
         const cell = cellOf(u, v, ur, vr, pair.width, pair.height);
         if (cell < 0) band.outside[0]++;
         else band.density[cell]++;
       });
     },
-    pairExtremes(xT, escape) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      replayPair(xT, escape, (_u, v) => {
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
+    pairExtremes(xT, escape, escaping) {
+      const e: PairExtremes = [Infinity, -Infinity, Infinity, -Infinity];
+      replayPair(xT, escape, (m, _u, v) => {
+        if (v < e[0]) e[0] = v;
+        if (v > e[1]) e[1] = v;
+        if (escaping[m] === 0 && v < e[2]) e[2] = v;
+        if (escaping[m] === 0 && v > e[3]) e[3] = v;
       });
-      return [lo, hi];
+      return e;
     },
   };
 
   /** The kept (u, v) of the bounded samples of an attractor's one column, replayed from x_T. */
-  function replayPair(xT: Float64Array, escape: Uint32Array, visit: (u: number, v: number) => void): void {
+  function replayPair(
+    xT: Float64Array,
+    escape: Uint32Array,
+    visit: (m: number, u: number, v: number) => void,
+  ): void {
     const col = columnSetup(plan, 0);
     const second = plan.pair!.v;
     for (let m = 0; m < M; m++) {
       if (escape[m] > 0) continue;
       integ.zT.set(xT.subarray(m * sn, (m + 1) * sn));
-      integ.replay(col, (u, x) => visit(u, integ.observe(x, col.params, second)));
+      integ.replay(col, (u, x) => visit(m, u, integ.observe(x, col.params, second)));
     }
   }
 }
@@ -286,7 +292,7 @@ function compiledRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRunne
     bin: (c, xT, xTOffset, escape, escapeOffset, range, band) =>
       k.bin(c * M, (c + 1) * M, xT, xTOffset, escape, escapeOffset, range, band),
     binPair: (xT, escape, ranges, band) => k.binPair(0, M, xT, 0, escape, 0, ranges, band),
-    pairExtremes: (xT, escape) => k.pairExtremes(0, M, xT, 0, escape, 0),
+    pairExtremes: (xT, escape, escaping) => k.pairExtremes(0, M, xT, 0, escape, 0, escaping),
   };
 }
 
@@ -366,7 +372,8 @@ async function runPair(
   await yieldAndCheck(options.signal);
   const stats = reduceColumns(plan, (i) => sampleAt(samples, i));
   const range = chooseRange(plan, stats);
-  const range2 = plan.pair!.range ?? widenRange(...runner.pairExtremes(xT, samples.escape));
+  const escaping = escapingSamples(plan, M, (i) => sampleAt(samples, i));
+  const range2 = plan.pair!.range ?? pairRange(runner.pairExtremes(xT, samples.escape, escaping));
   const band: BinBand = { c0: 0, width: 1, density: new Uint32Array(H), outside: new Uint32Array(1) };
   runner.binPair(xT, samples.escape, [range, range2], band);
   options.onProgress?.(2, 2);

@@ -5,7 +5,7 @@
  * s is start s mod M of column ⌊s/M⌋; samples of several columns share a block. The summaries, x_T
  * and the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
  */
-import { cellOf } from '../../core/attractor.ts';
+import { cellOf, type PairExtremes } from '../../core/attractor.ts';
 import { rowOf, type EnsemblePlan, type SampleSummary } from '../../core/ensemble.ts';
 import { tangentStart } from '../../core/outcome.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
@@ -287,7 +287,8 @@ export class CompiledEnsemble {
 
   /**
    * The extremes of an attractor's second quantity over the kept iterates of the bounded samples
-   * (pass one tracks only the first's): [min, max], ±∞ when none; NaN values change neither.
+   * (pass one tracks only the first's), then over those of them not escaping (escaping[s -
+   * escapeOffset] nonzero): PairExtremes, ±∞ when none; NaN values change neither.
    */
   pairExtremes(
     first: number,
@@ -296,18 +297,21 @@ export class CompiledEnsemble {
     xTOffset: number,
     escape: Uint32Array,
     escapeOffset: number,
+    escaping: Uint8Array,
     stop?: () => boolean,
-  ): [number, number] {
-    let lo = Infinity;
-    let hi = -Infinity;
-    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (_s, _u, v, at, stride, steps) => {
+  ): PairExtremes {
+    const e: PairExtremes = [Infinity, -Infinity, Infinity, -Infinity];
+    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (s, _u, v, at, stride, steps) => {
+      const settled = escaping[s - escapeOffset] === 0;
       for (let r = 0; r < steps; r++) {
         const o = v[at + r * stride];
-        if (o < lo) lo = o;
-        if (o > hi) hi = o;
+        if (o < e[0]) e[0] = o;
+        if (o > e[1]) e[1] = o;
+        if (settled && o < e[2]) e[2] = o;
+        if (settled && o > e[3]) e[3] = o;
       }
     });
-    return [lo, hi];
+    return e;
   }
 
   /**
