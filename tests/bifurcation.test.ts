@@ -205,6 +205,36 @@ describe('gdlab bifurcation', () => {
     }
   });
 
+  it('sweeps a typed objective over the lab’s first range of rates without --lr: converge, chaos, diverge', async () => {
+    const { stdout } = await runCli(
+      [
+        'bifurcation',
+        '--objective',
+        'x^4/4 - x^2/2',
+        '--columns',
+        '4',
+        '--rows',
+        '16',
+        '--samples',
+        '8',
+      ].concat(['--transient', '400', '--keep', '40', '--engine', 'cpu']),
+      { timeout: 60_000 },
+    );
+    const out = JSON.parse(stdout);
+    expect(parseSpec(out.spec).plane.u).toEqual({ quantity: 'lr', min: 0.11, max: 2.42 });
+    // Column centres 0.399, 0.976, 1.554, 2.131 against f″(±1) = 2: the minima below h = 1, chaos
+    // past the doublings that start at h = 1 (h₂ = √5 - 1), every start of [-1/4, 1/4] diverged beyond h = 2.
+    expect(out.columns.map((c: { outcome: string }) => c.outcome)).toEqual([
+      'converged',
+      'converged',
+      'chaotic',
+      'diverged',
+    ]);
+    expect(out.columns[0].min).toBeCloseTo(-1, 9);
+    expect(out.columns[0].max).toBeCloseTo(1, 9);
+    expect(out.columns[2].lyapunov).toBeGreaterThan(0.3);
+  });
+
   it('names a bad flag in one line with status 2', async () => {
     const fail = runCli(['bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
     await expect(fail).rejects.toMatchObject({

@@ -138,7 +138,7 @@ describe('gdlab basin', () => {
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     // Rates from 0.1h to 2.2h (h = 1.1, the default rate), x over the default plane's range.
-    expect(out.spec.plane.u).toEqual({ quantity: 'lr', min: 0.11000000000000001, max: 2.4200000000000004 });
+    expect(out.spec.plane.u).toEqual({ quantity: 'lr', min: 0.11, max: 2.42 });
     expect(out.spec.plane.v).toEqual({ quantity: 'x', min: -2.5, max: 2.5 });
     // The double well: its minima attract below h = 1, its 2-cycle follows, and far starts diverge.
     expect(out.counts.converged).toBeGreaterThan(0);

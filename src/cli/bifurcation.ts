@@ -27,7 +27,7 @@ import {
   parseRange,
 } from './args.ts';
 import { checkSpec } from '../experiment/check.ts';
-import { startBox } from '../experiment/adapt.ts';
+import { defaultAxisRange, startBox } from '../experiment/adapt.ts';
 import { compileOption } from './objective-option.ts';
 import {
   isRange,
@@ -51,12 +51,13 @@ export const X0_ATTRACTOR_HELP = `  --x0 A:B | A[,B,…]      starts spread over
 
 export const help = `gdlab bifurcation: long-run iterates against the learning rate, as a density
 
-usage: gdlab bifurcation --objective ID_OR_EXPR --lr A:B [options]
+usage: gdlab bifurcation --objective ID_OR_EXPR [--lr A:B] [options]
 
   --objective ID_OR_EXPR  a preset id (double-well, mf-scalar, …) or an expression in x, y or x1…x8
   --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
-  --lr A:B                learning rates of the columns, at column centres (default: the preset's range);
-                          one rate H when --beta or --beta2 is the range the columns sweep
+  --lr A:B                learning rates of the columns, at column centres (default: the preset's range,
+                          or 0.11:2.42 for an expression, as the lab sweeps a typed objective); one
+                          rate H when --beta or --beta2 is the range the columns sweep
   --columns W             columns (default 256)
   --rows H                rows of the density (default 256)
   --samples M             trajectories per column (default 16)
@@ -298,8 +299,13 @@ export function bifurcationSpec(flags: Flags): ExperimentSpec {
       size: [W, H],
     });
   }
-  const lr = flags.lr !== undefined ? parseRange('lr', flags.lr) : preset ? [...preset.lrRange] : undefined;
-  if (!lr) throw new CliError('--lr A:B is required for an expression');
+  // An expression's columns sweep the lab's first range for a typed objective (around its default rate).
+  const lr =
+    flags.lr !== undefined
+      ? parseRange('lr', flags.lr)
+      : preset
+        ? [...preset.lrRange]
+        : defaultAxisRange(defaultSpec(), 'lr');
   if (!(lr[0] > 0)) throw new CliError(`--lr: '${flags.lr}' must be a range of positive rates`);
   return checkedSpec({
     ...spec,

@@ -54,7 +54,9 @@ export function defaultAxisRange(
   spec: Pick<ExperimentSpec, 'lr' | 'objective'>,
   quantity: string,
 ): [number, number] {
-  if (quantity === 'lr' || quantity.startsWith('lr.')) return [Math.max(1e-3, spec.lr * 0.1), spec.lr * 2.2];
+  // Rounded to 12 digits: a spec, a link and a PNG then say 0.11, not 0.11000000000000001.
+  if (quantity === 'lr' || quantity.startsWith('lr.'))
+    return [Math.max(1e-3, +(spec.lr * 0.1).toPrecision(12)), +(spec.lr * 2.2).toPrecision(12)];
   if (
     (SWEPT_HYPERS as readonly string[]).includes(quantity) &&
     !Object.hasOwn(spec.objective.params, quantity)
