@@ -48,7 +48,9 @@ fn mix_words(a: u32, b: u32, s: f32) -> u32 {
 // The mapped range: U.lo, U.hi, or resolveColourSettings' automatic range from the statistics.
 fn colour_range() -> vec2<f32> {
   if (!AUTO_RANGE) { return vec2<f32>(U.lo, U.hi); }
-  let o = STATS_RANGES + 3u * FIELD;
+  // The escaping pixels' range only where no other pixel has a value (FieldRange, src/core/engine.ts).
+  let settled = STATS_RANGES + 3u * FIELD;
+  let o = select(settled, STATS_ESCAPING_RANGES + 3u * FIELD, stats_words[settled] > stats_words[settled + 1u]);
   let kmin = stats_words[o];
   let kmax = stats_words[o + 1u];
   let kpos = stats_words[o + 2u];

@@ -182,7 +182,8 @@ fn packed_counts(
 
 // Per field: least, largest and least positive finite value, as keys, folded over STRIDE
 // records per invocation in registers (three vec3s: fields 1–3, 4–6, 7–9 of COLOUR_FIELDS).
-var<workgroup> wg_keys: array<atomic<u32>, 30>;
+// Keys 30 … 59: the same over the escaping pixels (Stats.escaping_ranges).
+var<workgroup> wg_keys: array<atomic<u32>, 60>;
 
 struct Fold {
   lo: vec3<u32>,
@@ -190,17 +191,18 @@ struct Fold {
   pos: vec3<u32>,
 }
 
-fn fold3(acc: ptr<function, Fold>, v: vec3<f32>) {
-  let fin = (bitcast<vec3<u32>>(v) & vec3<u32>(0x7f800000u)) != vec3<u32>(0x7f800000u);
+fn fold3(acc: ptr<function, Fold>, v: vec3<f32>, keep: bool) {
+  let fin = ((bitcast<vec3<u32>>(v) & vec3<u32>(0x7f800000u)) != vec3<u32>(0x7f800000u)) & vec3<bool>(keep);
   let k = f32_keys(v);
   (*acc).lo = select((*acc).lo, min((*acc).lo, k), fin);
   (*acc).hi = select((*acc).hi, max((*acc).hi, k), fin);
   (*acc).pos = select((*acc).pos, min((*acc).pos, k), fin & (v > vec3<f32>(0.0)));
 }
 
-fn flush3(acc: Fold, field: u32) {
+// Fields field … field + 2 of a Fold into the workgroup's keys from `base` (0, or 30: escaping).
+fn flush3(acc: Fold, field: u32, base: u32) {
   for (var c = 0u; c < 3u; c++) {
-    let o = 3u * (field + c);
+    let o = base + 3u * (field + c);
     atomicMin(&wg_keys[o], acc.lo[c]);
     atomicMax(&wg_keys[o + 1u], acc.hi[c]);
     atomicMin(&wg_keys[o + 2u], acc.pos[c]);
@@ -213,7 +215,7 @@ fn ranges(
   @builtin(num_workgroups) groups: vec3<u32>,
   @builtin(local_invocation_index) lid: u32,
 ) {
-  if (lid < FIELD_COUNT) {
+  if (lid < 2u * FIELD_COUNT) {
     atomicStore(&wg_keys[3u * lid], 0xffffffffu);
     atomicStore(&wg_keys[3u * lid + 2u], 0xffffffffu);
   }
@@ -226,21 +228,40 @@ fn ranges(
   var a = empty;
   var b = empty;
   var c = empty;
+  // The escaping pixels' values, apart (FieldRange of src/core/engine.ts).
+  var ea = empty;
+  var eb = empty;
+  var ec = empty;
   for (var t = s.x; t < s.y; t += WORKGROUP_SIZE) {
     let r = records[t];
-    fold3(&a, vec3<f32>(field_value(r, 1u), field_value(r, 2u), r.lyapunov));
-    fold3(&b, vec3<f32>(r.f, r.sharpness, r.obs0));
-    fold3(&c, vec3<f32>(r.obs1, r.final0, r.final1));
+    let esc = r.outcome == OUTCOME_ESCAPING;
+    let va = vec3<f32>(field_value(r, 1u), field_value(r, 2u), r.lyapunov);
+    let vb = vec3<f32>(r.f, r.sharpness, r.obs0);
+    let vc = vec3<f32>(r.obs1, r.final0, r.final1);
+    fold3(&a, va, !esc);
+    fold3(&b, vb, !esc);
+    fold3(&c, vc, !esc);
+    fold3(&ea, va, esc);
+    fold3(&eb, vb, esc);
+    fold3(&ec, vc, esc);
   }
   if (s.x < s.y) {
-    flush3(a, 1u);
-    flush3(b, 4u);
-    flush3(c, 7u);
+    flush3(a, 1u, 0u);
+    flush3(b, 4u, 0u);
+    flush3(c, 7u, 0u);
+    flush3(ea, 1u, 3u * FIELD_COUNT);
+    flush3(eb, 4u, 3u * FIELD_COUNT);
+    flush3(ec, 7u, 3u * FIELD_COUNT);
   }
   workgroupBarrier();
   if (lid < FIELD_COUNT) {
-    atomicMin(&stats.ranges[3u * lid], atomicLoad(&wg_keys[3u * lid]));
-    atomicMax(&stats.ranges[3u * lid + 1u], atomicLoad(&wg_keys[3u * lid + 1u]));
-    atomicMin(&stats.ranges[3u * lid + 2u], atomicLoad(&wg_keys[3u * lid + 2u]));
+    let o = 3u * lid;
+    let e = 3u * (FIELD_COUNT + lid);
+    atomicMin(&stats.ranges[o], atomicLoad(&wg_keys[o]));
+    atomicMax(&stats.ranges[o + 1u], atomicLoad(&wg_keys[o + 1u]));
+    atomicMin(&stats.ranges[o + 2u], atomicLoad(&wg_keys[o + 2u]));
+    atomicMin(&stats.escaping_ranges[o], atomicLoad(&wg_keys[e]));
+    atomicMax(&stats.escaping_ranges[o + 1u], atomicLoad(&wg_keys[e + 1u]));
+    atomicMin(&stats.escaping_ranges[o + 2u], atomicLoad(&wg_keys[e + 2u]));
   }
 }

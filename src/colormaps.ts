@@ -167,22 +167,25 @@ function transformed(v: number, log: boolean): number {
 
 /**
  * The finite values of every continuous field over columns, in f32 (what the GPU range pass writes
- * into a run's statistics): least, largest and least positive.
+ * into a run's statistics): least, largest and least positive, over the pixels that are not
+ * escaping, over the escaping ones where no other pixel has a value (FieldRange).
  */
 export function fieldRanges(c: RecordColumns): FieldRanges {
   const out: FieldRanges = {};
   for (const field of COLOUR_FIELDS) {
     if (field === 'outcome') continue;
-    let min = Infinity;
-    let max = -Infinity;
-    let minPositive = Infinity;
+    // [min, max, least positive] of the other pixels, then of the escaping ones.
+    const r = [Infinity, -Infinity, Infinity, Infinity, -Infinity, Infinity];
     for (let k = 0; k < c.outcome.length; k++) {
       const v = f(fieldValue(c, field, k));
       if (!Number.isFinite(v)) continue;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (v > 0 && v < minPositive) minPositive = v;
+      const o = c.outcome[k] === Outcome.ESCAPING ? 3 : 0;
+      if (v < r[o]) r[o] = v;
+      if (v > r[o + 1]) r[o + 1] = v;
+      if (v > 0 && v < r[o + 2]) r[o + 2] = v;
     }
+    const o = r[0] > r[1] ? 3 : 0;
+    const [min, max, minPositive] = [r[o], r[o + 1], r[o + 2]];
     out[field] =
       min > max
         ? { min: NaN, max: NaN, minPositive: NaN }

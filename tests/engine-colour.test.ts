@@ -1,9 +1,9 @@
 /** The GPU colour pass against the CPU colouring (src/colormaps.ts), on a real engine result. */
 import { describe, expect, test } from 'vitest';
-import { colormapLut, colourPixels, resolveColourSettings } from '../src/colormaps.ts';
+import { colormapLut, colourPixels, fieldRanges, resolveColourSettings } from '../src/colormaps.ts';
 import { OUTCOME_PALETTE } from '../src/palette.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
-import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
+import { countOutcomes, Outcome, RECORD_BYTES } from '../src/core/outcome.ts';
 import { COLORMAPS, type ColourField } from '../src/experiment/spec.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { anisoGpu, fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';
@@ -138,6 +138,56 @@ describe('GPU colour pass', () => {
       expect([...unflipped.slice(0, 4 * W)]).toEqual([...rgba.slice(47 * W * 4, 48 * W * 4)]);
       result.dispose();
       tiled.dispose();
+    });
+  });
+
+  test('an automatic range leaves escaping pixels out, and is theirs where no other pixel has a value', async () => {
+    // GD on x²/2 (y stays at 0) over x₀ ∈ [-2, 2] and h ∈ [1.96, 2.04] for 300 steps: x_N = (1 - h)^N x₀
+    // shrinks below h = 2 and grows above it, by up to 1.039^300 ≈ 10⁵ while inside the radius 10⁶
+    // (escaping).
+    const map = (lr: [number, number]) =>
+      smallSpec({
+        objective: { expr: 'a*x^2/2 + b*y^2/2', preset: null, params: { a: 1, b: 1 } },
+        x0: [0, 0],
+        size: [32, 32],
+        plane: { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'lr', min: lr[0], max: lr[1] } },
+      });
+    const final0 = { field: 'final0', colormap: 'viridis', log: false, range: null } as const;
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler);
+      const result = await engine.runBasin(map([1.96, 2.04]));
+      const columns = await result.readAll();
+      const escaping = columns.outcome.map((o) => (o === Outcome.ESCAPING ? 1 : 0));
+      // The upper half escapes; below h = 2, 88 pixels converge and the rest have not settled.
+      expect(countOutcomes(columns)).toMatchObject({ escaping: 512, diverged: 0 });
+      expect(countOutcomes(columns).converged).toBeGreaterThan(50);
+      let far = 0;
+      columns.final0.forEach((v, k) => escaping[k] && (far = Math.max(far, Math.abs(v))));
+      expect(far).toBeGreaterThan(100);
+      const ranges = fieldRanges(columns);
+      // The others' x_N: within 0.99875^300 · 2 ≈ 1.37 of 0 (the row below h = 2 is at h = 1.99875).
+      expect(Math.max(-ranges.final0!.min, ranges.final0!.max)).toBeLessThan(1.4);
+      expect(ranges.final0!.max).toBeGreaterThan(0.1);
+      expect(await result.ensureRanges()).toEqual(ranges);
+      const cpu = colourPixels(
+        columns,
+        resolveColourSettings({ ...map([1.96, 2.04]), colour: final0 }, columns),
+      );
+      const gpu = await result.readImage(final0);
+      let exact = 0;
+      for (let k = 0; k < cpu.length; k += 4)
+        if ([0, 1, 2, 3].every((c) => cpu[k + c] === gpu[k + c])) exact++;
+      expect(exact / (cpu.length / 4)).toBeGreaterThanOrEqual(0.99);
+      result.dispose();
+      // Escaping (and diverged) pixels alone: the range is the escaping pixels' own.
+      const runaway = await engine.runBasin(map([2.004, 2.02]));
+      const c2 = await runaway.readAll();
+      expect(countOutcomes(c2).escaping + countOutcomes(c2).diverged).toBe(32 * 32);
+      const bounded = c2.final0.filter((_, k) => c2.outcome[k] === Outcome.ESCAPING);
+      const r2 = await runaway.ensureRanges();
+      expect(r2).toEqual(fieldRanges(c2));
+      expect([r2.final0!.min, r2.final0!.max]).toEqual([Math.min(...bounded), Math.max(...bounded)]);
+      runaway.dispose();
     });
   });
 

@@ -53,7 +53,9 @@ export function runRows(rows: RunOptions['rows'], height: number): [number, numb
 
 /**
  * The finite values a continuous colour field takes over a result: least, largest and least
- * positive (what a log scale starts from). NaN where there is none.
+ * positive (what a log scale starts from). NaN where there is none. Pixels whose outcome is escaping
+ * count only where no other pixel gives the field a value: x²/2 just past h = 2 is still bounded after
+ * 500 steps at |x| ~ 10⁴, and would otherwise turn a map coloured by its final x into one colour.
  */
 export interface FieldRange {
   min: number;

@@ -136,7 +136,8 @@ export const STATS_RANGE_FIELDS = 10;
  * pixels per period, the GD steps taken as a 64-bit count, the bounded pixels whose period has a
  * divisor 2 ≤ q < p (rule 3's divisor test applies to them: a run that leaves the test to a later pass
  * runs it only where there are some), and per colour field the order-preserving u32 keys (see f32Key)
- * of its least, largest and least positive finite value, filled on demand by the range pass.
+ * of its least, largest and least positive finite value, filled on demand by the range pass (over
+ * the pixels that are not escaping, then over those that are).
  */
 export const STATS_FIELDS = [
   ['outcomes', 'u32', 6],
@@ -145,6 +146,8 @@ export const STATS_FIELDS = [
   ['steps_hi', 'u32'],
   ['composite', 'u32'],
   ['ranges', 'u32', 3 * STATS_RANGE_FIELDS],
+  // The same over the escaping pixels, which FieldRange takes only where `ranges` is empty.
+  ['escaping_ranges', 'u32', 3 * STATS_RANGE_FIELDS],
 ] as const satisfies readonly Field[];
 export const STATS_WORDS = structWords(STATS_FIELDS);
 export const STATS_BYTES = STATS_WORDS * 4;

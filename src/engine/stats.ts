@@ -14,6 +14,7 @@ const STEPS_LO = fieldOffset(STATS_FIELDS, 'steps_lo');
 const STEPS_HI = fieldOffset(STATS_FIELDS, 'steps_hi');
 const COMPOSITE = fieldOffset(STATS_FIELDS, 'composite');
 export const STATS_RANGES = fieldOffset(STATS_FIELDS, 'ranges');
+const STATS_ESCAPING_RANGES = fieldOffset(STATS_FIELDS, 'escaping_ranges');
 
 /**
  * The order-preserving u32 key of an f32 (the WGSL range pass computes the same): negative values
@@ -33,10 +34,11 @@ export function keyF32(k: number): number {
 /** The words a run's statistics start from: zero counts, empty ranges (least key above largest). */
 export function initialStats(): Uint32Array {
   const w = new Uint32Array(STATS_WORDS);
-  for (let f = 0; f < STATS_RANGE_FIELDS; f++) {
-    w[STATS_RANGES + 3 * f] = 0xffffffff;
-    w[STATS_RANGES + 3 * f + 2] = 0xffffffff;
-  }
+  for (const at of [STATS_RANGES, STATS_ESCAPING_RANGES])
+    for (let f = 0; f < STATS_RANGE_FIELDS; f++) {
+      w[at + 3 * f] = 0xffffffff;
+      w[at + 3 * f + 2] = 0xffffffff;
+    }
   return w;
 }
 
@@ -56,12 +58,16 @@ export function parseStats(words: Uint32Array): { counts: OutcomeCounts; steps: 
   return { counts, steps: words[STEPS_HI] * 2 ** 32 + words[STEPS_LO], composite: words[COMPOSITE] };
 }
 
-/** The finite value ranges of every continuous colour field, from the words of a statistics buffer. */
+/**
+ * The finite value ranges of every continuous colour field, from the words of a statistics buffer:
+ * the non-escaping pixels' range, the escaping ones' where that is empty (FieldRange).
+ */
 export function parseRanges(words: Uint32Array): Partial<Record<ColourField, FieldRange>> {
   const out: Partial<Record<ColourField, FieldRange>> = {};
   COLOUR_FIELDS.forEach((field, f) => {
     if (field === 'outcome') return;
-    const o = STATS_RANGES + 3 * f;
+    const settled = STATS_RANGES + 3 * f;
+    const o = words[settled] > words[settled + 1] ? STATS_ESCAPING_RANGES + 3 * f : settled;
     const [lo, hi, pos] = [words[o], words[o + 1], words[o + 2]];
     out[field] = {
       min: lo > hi ? NaN : keyF32(lo),
