@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
-import type { ExperimentSpec } from '../src/experiment/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { Outcome } from '../src/core/outcome.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { coupledSpec, expectConserved, occupied, pooledCells } from './attractor-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';
@@ -127,5 +128,27 @@ describe('GPU attractor', () => {
     expect(whole.range2).toEqual([0, 1.2]);
     expect(whole.outside[0]).toBeGreaterThan(0);
     expectConserved(whole);
+  });
+
+  it('takes both ranges from escaping orbits when nothing else is bounded, as float64 does', async () => {
+    // (x² + y²)/2 at h = 2.01: every start escapes by 1.01 a step, still inside the radius after 200
+    // steps. The ranges (the escaping samples' own, in the GPU's second set of keys) are those of
+    // float64 to f32 rounding compounded over the steps, and span the growth, not [-1, 1].
+    const spec = parseSpec({
+      ...coupledSpec({ samples: 16, keep: 100, transient: 100, bins: [16, 16] }),
+      objective: { expr: 'x^2/2 + y^2/2', preset: null, params: {} },
+      lr: 2.01,
+    });
+    const { gpu, cpu } = await both(spec);
+    expect([gpu.stats.outcome[0], cpu.stats.outcome[0]]).toEqual([Outcome.ESCAPING, Outcome.ESCAPING]);
+    expectConserved(gpu);
+    for (const [a, b] of [
+      [gpu.range, cpu.range],
+      [gpu.range2!, cpu.range2!],
+    ])
+      for (const k of [0, 1]) expect(Math.abs(a[k] / b[k] - 1)).toBeLessThan(1e-4);
+    // 1.01^200 = 7.3 times a start of up to 1.2.
+    expect(cpu.range2![1]).toBeGreaterThan(5);
+    expect(cpu.range2![0]).toBeLessThan(-5);
   });
 });

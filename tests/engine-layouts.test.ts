@@ -114,8 +114,8 @@ describe('layouts generated from one TypeScript declaration', () => {
     const adam = { dim: 3, tdim: 9, sdim: 11 };
     expect(stateWords(adam)).toBe(11 + 9 + 11 + 3 + 6);
     expect(fieldOffset(TRAJ_FIELDS, 'anchor', adam)).toBe(31);
-    // Outcomes, periods 0 … 64, steps (two words), composite, ranges.
-    expect(STATS_WORDS).toBe(6 + 65 + 2 + 1 + 30);
+    // Outcomes, periods 0 … 64, steps (two words), composite, ranges, the escaping pixels' ranges.
+    expect(STATS_WORDS).toBe(6 + 65 + 2 + 1 + 30 + 30);
   });
 
   test('the WGSL layout of every generated struct is the declared one, on the device', async () => {
