@@ -35,6 +35,7 @@ import {
 import { ensembleGroups, planEnsembleDispatches, type EnsembleDispatch } from './bifurcation-plan.ts';
 import { EnsemblePass } from './ensemble-pass.ts';
 import { softwareAdapter } from './adapter-kind.ts';
+import { keyF32 } from './stats.ts';
 import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
 import { kernelDims, kernelKey, stepNodes, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
@@ -364,12 +365,7 @@ function columnStats(plan: EnsemblePlan, words: Uint32Array, floats: Float32Arra
   return stats;
 }
 
-const keyBits = new Uint32Array(1);
-const keyFloat = new Float32Array(keyBits.buffer);
-
-/** The f32 of an order key of shaders/ensemble.wgsl (key_value), `none` for the sentinel an empty min or max leaves. */
+/** The f32 of an order key of shaders/ensemble.wgsl, `none` for the sentinel an empty min or max leaves. */
 function keyValue(k: number, none: number): number {
-  if (k === (none > 0 ? 0xffffffff : 0)) return none;
-  keyBits[0] = k & 0x80000000 ? k & 0x7fffffff : ~k;
-  return keyFloat[0];
+  return k === (none > 0 ? 0xffffffff : 0) ? none : keyF32(k);
 }
