@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { colourPixels, resolveColourSettings } from '../src/colormaps.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { countOutcomes } from '../src/core/outcome.ts';
+import { countOutcomes, Outcome } from '../src/core/outcome.ts';
 import { CpuBasinEngine } from '../src/reference/grid.ts';
 import { decodeSpecPng } from '../src/experiment/png.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
@@ -83,6 +83,55 @@ describe('gdlab basin', () => {
     expect(spec2.plane).toEqual(out.spec.plane);
     expect(spec2.iterations).toBe(200);
     expect(JSON.parse(again.stdout).counts.periodic['4']).toBeGreaterThan(100);
+  });
+
+  test('a picture coloured by a field states its range, which escaping pixels do not set', async () => {
+    // x²/2 across h = 2 (CPU engine, float64): below 2 the starts shrink, above it they escape, still
+    // bounded after 300 steps at up to ~10⁵; the range is the others' x_N, within ±1.4.
+    const args = ['--objective', 'x^2/2', '--plane', 'x,lr', '--x', '-2:2', '--lr', '1.96:2.04'];
+    const png = join(dir, 'final.png');
+    const run = gdlab(
+      ...args,
+      ...['--size', '16x16', '--iters', '300', '--engine', 'cpu', '--color-by', 'final0'],
+      ...['--png', png, '--json', join(dir, 'final.json')],
+    );
+    expect(run.status).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'final.json'), 'utf8'));
+    const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(out.spec));
+    const c = ref.columns;
+    const others = c.final0.filter(
+      (_, k) => c.outcome[k] !== Outcome.ESCAPING && Number.isFinite(c.final0[k]),
+    );
+    const escaping = c.final0.filter((_, k) => c.outcome[k] === Outcome.ESCAPING);
+    expect(out.counts.escaping).toBe(escaping.length);
+    expect(escaping.length).toBeGreaterThan(50);
+    expect(Math.max(...escaping.map(Math.abs))).toBeGreaterThan(100);
+    const f32 = (v: number) => Math.fround(v);
+    expect(out.colour).toEqual({
+      field: 'final0',
+      log: false,
+      range: [f32(Math.min(...others)), f32(Math.max(...others))],
+    });
+    expect(Math.max(...out.colour.range.map(Math.abs))).toBeLessThan(1.4);
+    const line = `colour: final0 from ${+out.colour.range[0].toPrecision(6)} to ${+out.colour.range[1].toPrecision(6)}`;
+    expect(run.stdout).toContain(
+      `${line} (from the data; its ${escaping.length} escaping pixels do not set it)\n`,
+    );
+    // By outcome there is no range to state.
+    const plain = gdlab(
+      ...args,
+      '--size',
+      '8x8',
+      '--iters',
+      '50',
+      '--engine',
+      'cpu',
+      '--png',
+      png,
+      '--json',
+      '-',
+    );
+    expect(JSON.parse(plain.stdout).colour).toBeUndefined();
   });
 
   test('auto (the default) takes the CPU engine over SwiftShader, on every thread, and says why', () => {

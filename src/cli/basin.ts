@@ -38,6 +38,7 @@ import { OPTIMIZER_OPTIONS, OPTIMIZER_PATHS, optimizerFromFlags, optimizerHelp }
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 import { readSpecFile } from './spec-file.ts';
+import { basinSummary, mapColour, type MapColour } from './basin-summary.ts';
 import { PIECE_HELP, PIECE_OPTIONS, pieceSpecLimits, runPieceFlags } from './pieces.ts';
 
 export const help = `gdlab basin: a basin map over a plane of starts, learning rates or parameters
@@ -74,7 +75,10 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
    "counts": {"diverged": n, "escaping": n, "converged": n, "periodic": {"2": n, …}, "chaotic": n,
               "unsettled": n, "aperiodic": n}, "ms": …, "steps": …,
    "columns": {"<u quantity>": [value per column], "diverged": [fraction of the column's pixels that
-               diverged]}}
+               diverged]},
+   "colour": {"field", "log", "range": [lo, hi]}}   (with --png and --color-by a field: the values, or
+               their log10, mapped onto the colormap's ends; escaping pixels are left out of a range
+               taken from the data unless no other pixel has a value)
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class. The columns
   show where a sweep crosses a stability edge (counted where the records are: W numbers read back).
 ${PIECE_HELP}`;
@@ -358,25 +362,17 @@ export async function run(argv: string[]): Promise<number> {
       steps: result.steps,
       ...(result.columnDiverged && { columns: columnDiverged(spec, result.columnDiverged, result.height) }),
     };
+    let colour: MapColour | undefined;
     if (pngFile !== undefined) {
       // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.
       const rgba = await result.readImage(spec.colour);
       writeSpecPng(pngFile, { rgba, width: result.width, height: result.height }, spec);
+      colour = await mapColour(spec, result);
     }
     result.dispose();
     const jsonFile = (flags.json as string | undefined) ?? (pngFile === undefined ? '-' : undefined);
-    if (jsonFile !== undefined) writeJson(jsonFile, out);
-    if (jsonFile !== '-') {
-      const p = Object.entries(counts.periodic)
-        .map(([k, n]) => `period ${k}: ${n}`)
-        .join(', ');
-      process.stdout.write(
-        `${spec.size[0]}×${spec.size[1]} on ${result.info.kind} (${result.info.precision}, ${result.info.adapter}) in ` +
-          `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
-          `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
-          `escaping ${counts.escaping}\nengine: ${created.decision.reason}\n`,
-      );
-    }
+    if (jsonFile !== undefined) writeJson(jsonFile, colour ? { ...out, colour } : out);
+    if (jsonFile !== '-') process.stdout.write(basinSummary(spec, result, created.decision.reason, colour));
     return 0;
   } finally {
     created.dispose();

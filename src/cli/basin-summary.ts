@@ -1,0 +1,56 @@
+/**
+ * What `gdlab basin` says of a finished map besides its JSON: the summary lines, and for a picture
+ * coloured by a field the range it is read against (in the JSON too).
+ */
+import { resolveColourRange, transformedRange } from '../colormaps.ts';
+import type { BasinResult } from '../core/engine.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
+
+/** A picture's colouring by a field: the values (or their log10) mapped onto the colormap's ends. */
+export interface MapColour {
+  field: string;
+  log: boolean;
+  range: [number, number];
+}
+
+/** The colouring of a map by a field, as the colour pass resolved it; undefined by outcome. */
+export async function mapColour(spec: ExperimentSpec, result: BasinResult): Promise<MapColour | undefined> {
+  const { field, log } = spec.colour;
+  if (field === 'outcome') return undefined;
+  const ranges = transformedRange(spec.colour) ? null : await result.ensureRanges();
+  return { field, log, range: resolveColourRange(spec.colour, ranges)! };
+}
+
+/** A range end: six significant digits are what an f32 value holds. */
+const fmt = (v: number) => String(+v.toPrecision(6));
+
+/** The summary: size, engine, time and counts, the engine's reason, and the colour range where there is one. */
+export function basinSummary(
+  spec: ExperimentSpec,
+  result: Pick<BasinResult, 'info' | 'ms' | 'counts'>,
+  reason: string,
+  colour?: MapColour,
+): string {
+  const { counts, info } = result;
+  const p = Object.entries(counts.periodic)
+    .map(([k, n]) => `period ${k}: ${n}`)
+    .join(', ');
+  let text =
+    `${spec.size[0]}×${spec.size[1]} on ${info.kind} (${info.precision}, ${info.adapter}) in ` +
+    `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
+    `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
+    `escaping ${counts.escaping}\nengine: ${reason}\n`;
+  if (!colour) return text;
+  let source = '';
+  if (!transformedRange(spec.colour)) {
+    // Escaping pixels have no escape step and no period; for other fields they set the range only alone.
+    const settled =
+      counts.converged + counts.aperiodic + Object.values(counts.periodic).reduce((a, b) => a + b, 0);
+    const left = counts.escaping > 0 && settled > 0 && !['escape', 'period'].includes(colour.field);
+    source = left
+      ? ` (from the data; its ${counts.escaping} escaping pixels do not set it)`
+      : ' (from the data)';
+  }
+  text += `colour: ${colour.log ? 'log10 ' : ''}${colour.field} from ${fmt(colour.range[0])} to ${fmt(colour.range[1])}${source}\n`;
+  return text;
+}
