@@ -4,7 +4,7 @@
  * (src/palette.ts). The GPU pass (shaders/colour.wgsl) and `colourPixels` below implement the same
  * mapping, step for step in f32, so a CPU result exports to PNG exactly as the GPU draws it.
  */
-import { Outcome, type RecordColumns } from './core/outcome.ts';
+import { Outcome, type OutcomeCounts, type RecordColumns } from './core/outcome.ts';
 import type { ColourSpec, FieldRanges } from './core/engine.ts';
 import {
   COLOUR_FIELDS,
@@ -221,6 +221,17 @@ export function transformedRange(colour: ColourSpec): [number, number] | null {
   if (!colour.range) return null;
   const [a, b] = colour.range.map((v) => transformed(v, colour.log));
   return Number.isFinite(a) && Number.isFinite(b) && b > a ? [a, b] : null;
+}
+
+/**
+ * Whether the automatic range of `field` left a result's escaping pixels out (FieldRange): there are
+ * some, and other bounded pixels to take the range from (escaping pixels have neither an escape step
+ * nor a period, so those two fields never had them).
+ */
+export function escapingLeftOut(counts: OutcomeCounts, field: ColourField): boolean {
+  if (field === 'outcome' || field === 'escape' || field === 'period' || counts.escaping === 0) return false;
+  const periodic = Object.values(counts.periodic).reduce((a, b) => a + b, 0);
+  return counts.converged + counts.aperiodic + periodic > 0;
 }
 
 /** Whether colouring by `colour` needs the data's value ranges: a field, over no valid range of its own. */

@@ -2,7 +2,7 @@
  * What `gdlab basin` says of a finished map besides its JSON: the summary lines, and for a picture
  * coloured by a field the range it is read against (in the JSON too).
  */
-import { resolveColourRange, transformedRange } from '../colormaps.ts';
+import { escapingLeftOut, resolveColourRange, transformedRange } from '../colormaps.ts';
 import type { BasinResult } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
@@ -42,15 +42,10 @@ export function basinSummary(
     `escaping ${counts.escaping}\nengine: ${reason}\n`;
   if (!colour) return text;
   let source = '';
-  if (!transformedRange(spec.colour)) {
-    // Escaping pixels have no escape step and no period; for other fields they set the range only alone.
-    const settled =
-      counts.converged + counts.aperiodic + Object.values(counts.periodic).reduce((a, b) => a + b, 0);
-    const left = counts.escaping > 0 && settled > 0 && !['escape', 'period'].includes(colour.field);
-    source = left
+  if (!transformedRange(spec.colour))
+    source = escapingLeftOut(counts, spec.colour.field)
       ? ` (from the data; its ${counts.escaping} escaping pixels do not set it)`
       : ' (from the data)';
-  }
   text += `colour: ${colour.log ? 'log10 ' : ''}${colour.field} from ${fmt(colour.range[0])} to ${fmt(colour.range[1])}${source}\n`;
   return text;
 }

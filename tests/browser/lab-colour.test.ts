@@ -131,4 +131,45 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('a field coloured over x²/2 across h = 2: the escaping pixels do not set the range, and the legend says so', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const patch = {
+      objective: { expr: 'x^2/2', preset: null, params: {} },
+      x0: [1],
+      plane: { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'lr', min: 1.96, max: 2.04 } },
+      size: [32, 32],
+      iterations: 300,
+      transient: 180,
+      colour: { field: 'final0', colormap: 'viridis', log: false, range: null },
+    };
+    await openLab(page, shared.gpuUrl + hashFor(patch));
+    await page.waitForFunction(
+      () => {
+        const legend = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-map-legend')!;
+        return legend.shadowRoot!.querySelectorAll('.ticks span').length > 1;
+      },
+      { timeout: 30_000, polling: 100 },
+    );
+    const { escaping, range, note } = await page.evaluate(() => {
+      const lab = document.querySelector('gd-lab')!;
+      const legend = lab.shadowRoot!.querySelector('gd-map-legend')!;
+      return {
+        escaping: lab.frame!.counts.escaping,
+        range: lab.frame!.ranges!.final0!,
+        note: legend.shadowRoot!.getElementById('escaping-note')?.textContent?.trim() ?? null,
+      };
+    });
+    // The upper half escapes, |x_N| up to ~10⁵; the rest end within 0.99875^300 · 2 ≈ 1.37 of 0.
+    expect(escaping).toBe(512);
+    expect(Math.max(-range.min, range.max)).toBeLessThan(1.4);
+    expect(range.max).toBeGreaterThan(0.1);
+    expect(note).toBe(
+      'The 512 escaping pixels (growing, not yet past the radius) do not set this range; beyond it, ' +
+        'they take its end colours.',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -15,6 +15,7 @@ import { colormapRgb, colourRange, OUTCOME_SWATCHES, periodRgb } from '../engine
 import { fieldLabel, formatNumber } from '../shared/labels.ts';
 import { compileSpec, varsOf } from '../shared/objective.ts';
 import { divergenceHint } from './divergence-hint.ts';
+import { escapingNote } from './escaping-note.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface LegendRow {
@@ -213,6 +214,7 @@ export class MapLegend extends LitElement {
           return t.map((at, k) => ({ at, label: l[k] }));
         })();
     const labels = marks.map((m) => m.label);
+    const note = escapingNote(f.counts, c.field, needsDataRange(c));
     const none =
       c.field === 'escape' ? 'bounded (no escape)' : c.field === 'period' ? 'no period' : 'no value';
     return html`<div class="title" id="colorbar-title">${title}${f.coarse ? ' (preview)' : ''}</div>
@@ -227,7 +229,8 @@ export class MapLegend extends LitElement {
           )}
         </div>
       </div>
-      <div><span class="sw" style="background:${css_(OUTCOME_PALETTE.nan)}"></span> ${none}</div>`;
+      <div><span class="sw" style="background:${css_(OUTCOME_PALETTE.nan)}"></span> ${none}</div>
+      ${note ? html`<p class="hint" id="escaping-note">${note}</p>` : nothing}`;
   }
 
   protected override render() {
