@@ -77,6 +77,42 @@ describe('the bifurcation view', () => {
     await page.close();
   });
 
+  it('x²/2 across h = 2: the range spans the starts that settle, and the legend counts the escaping iterates outside it', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    // 8 columns over h ∈ [1.96, 2.04], 500 + 200 steps: converged, not settled (|x| ≤ 0.12), two
+    // escaping columns (|x| up to ~50, still inside the radius), two diverged.
+    const spec = {
+      ...DOUBLE_WELL,
+      objective: { expr: 'x^2/2', preset: null, params: {} },
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 1.96, max: 2.04 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [8, 16],
+      iterations: 700,
+      transient: 500,
+      ensemble: { ...DOUBLE_WELL.ensemble, box: { min: [0.1], max: [1.4] }, keep: 200 },
+    };
+    await page.goto(shared.gpuUrl + hashFor(spec));
+    await waitForEnsemble(page);
+    const s = await viewState(page);
+    expect(Math.max(-s.range[0], s.range[1])).toBeLessThan(0.2);
+    const { outside, note } = await page.evaluate(() => {
+      const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
+      return {
+        outside: Array.from(view.result!.outside),
+        note:
+          view.shadowRoot!.getElementById('outside-note')?.textContent?.replace(/\s+/g, ' ').trim() ?? null,
+      };
+    });
+    // Every kept iterate of the two escaping columns' 8 starts each, and none of the others'.
+    expect(outside).toEqual([0, 0, 0, 0, 1600, 1600, 0, 0]);
+    expect(note).toBe(
+      '3200 long-run iterates lie outside the vertical range, which spans those of the starts that are not escaping',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('box zoom recomputes the region at full resolution and changes the URL; back returns', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

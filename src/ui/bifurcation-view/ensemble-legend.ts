@@ -98,6 +98,7 @@ export function legend(
   const thresholds = ov?.sweepsLr ? ov.points.filter((p) => p.threshold !== null) : [];
   const uniq = [...new Set(thresholds.map((p) => formatValue(p.threshold!, 5)))];
   const obs = r?.spec.ensemble.observable ?? '';
+  const beyond = r ? outsideAutoRange(r) : 0;
   return html`<div class="legend">
     <span
       >shade: how often the long-run ${obs} visits each cell (log scale); strips: share of diverged starts
@@ -136,6 +137,14 @@ export function legend(
         : nothing
     }
     ${
+      beyond
+        ? html`<span id="outside-note"
+            >${beyond} long-run ${beyond === 1 ? 'iterate lies' : 'iterates lie'} outside the vertical range,
+            which spans those of the starts that are not escaping</span
+          >`
+        : nothing
+    }
+    ${
       r
         ? html`<span id="engine"
             >${r.plan.columns}×${r.plan.rows} · ${r.plan.samples} samples · ${(r.ms / 1000).toFixed(2)} s on
@@ -144,6 +153,14 @@ export function legend(
         : nothing
     }
   </div>`;
+}
+
+/**
+ * Kept iterates outside an automatic vertical range (0 for a fixed one, which a zoom sets): those of
+ * escaping starts, which chooseRange leaves out, and any that are not finite.
+ */
+export function outsideAutoRange(r: BifurcationResult): number {
+  return r.plan.range ? 0 : r.outside.reduce((a, b) => a + b, 0);
 }
 
 /** The diagram's text alternative: what it plots and the periods found along the sweep. */
