@@ -49,14 +49,21 @@ var<private> obs2_hi: f32;
 
 fn kernel_transient(z: State) { x_t = z; }
 
+// Whether v is a NaN, from its bits: WGSL leaves min and max of a NaN to the driver (SPIR-V FMin may
+// return either operand), and the float64 engines' extremes skip NaN (an observable such as √x where
+// an orbit sits at x < 0), so a NaN must leave the extremes as they are on every GPU.
+fn is_nan(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7fffffffu) > 0x7f800000u;
+}
+
 fn kernel_step(x: Vec) {
   let o = observe(x);
-  obs_lo = min(obs_lo, o);
-  obs_hi = max(obs_hi, o);
+  obs_lo = select(min(obs_lo, o), obs_lo, is_nan(o));
+  obs_hi = select(max(obs_hi, o), obs_hi, is_nan(o));
   if (PAIR) {
     let o2 = observe2(x);
-    obs2_lo = min(obs2_lo, o2);
-    obs2_hi = max(obs2_hi, o2);
+    obs2_lo = select(min(obs2_lo, o2), obs2_lo, is_nan(o2));
+    obs2_hi = select(max(obs2_hi, o2), obs2_hi, is_nan(o2));
   }
 }
 

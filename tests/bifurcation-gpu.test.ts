@@ -338,4 +338,42 @@ describe('GPU ensemble engine, control', () => {
       DOUBLE_WELL_CLI_PERIODS.map((p) => (p === 1 ? 'converged' : 'periodic')),
     );
   });
+
+  it('skips NaN values of an observable as float64 does: √x where half the starts settle at x = -1', async () => {
+    // The double well at h = 0.5 over starts in [-1.5, 1.5]: about half converge to -1, whose √x is NaN
+    // at every kept step (counted outside), the rest to 1. The automatic range is that of the others,
+    // in both engines: extremes that took a NaN in (SPIR-V's min may return it) would be [-1, 1].
+    const spec = parseSpec({
+      kind: 'bifurcation',
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      lr: 0.5,
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 0.4, max: 0.6 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [2, 16],
+      iterations: 300,
+      transient: 200,
+      ensemble: {
+        samples: 8,
+        box: { min: [-1.5], max: [1.5] },
+        keep: 100,
+        observable: 'sqrt(x)',
+        bins: 16,
+        range: null,
+      },
+    });
+    const { gpu, cpu } = await both(spec);
+    const negative = Array.from(cpu.plan.starts).filter((x) => x < 0).length;
+    expect(negative).toBeGreaterThan(0);
+    expect(negative).toBeLessThan(8);
+    expect(Array.from(cpu.outside)).toEqual([negative * 100, negative * 100]);
+    expect(Array.from(gpu.outside)).toEqual(Array.from(cpu.outside));
+    // The others' 100 kept iterates each in range (which bin, f32 and float64 may round apart at 1).
+    const inRange = (r: BifurcationResult) => r.density.reduce((a, b) => a + b, 0);
+    expect(inRange(gpu)).toBe((16 - 2 * negative) * 100);
+    expect(inRange(cpu)).toBe((16 - 2 * negative) * 100);
+    // Every other start ends at √1 = 1: a range of one value, widened by 10⁻³ each side.
+    expect(cpu.range[0]).toBeCloseTo(0.999, 6);
+    expect(cpu.range[1]).toBeCloseTo(1.001, 6);
+    for (const k of [0, 1]) expect(gpu.range[k]).toBeCloseTo(cpu.range[k], 5);
+  });
 });
