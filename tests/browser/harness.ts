@@ -135,6 +135,9 @@ export async function launch(webgpu = true): Promise<Browser> {
       ...(process.env.GDLAB_EXTRA_FLAGS ?? '').split(' ').filter(Boolean),
     ],
     defaultViewport: { width: 1400, height: 1000, deviceScaleFactor: 1 },
+    // Puppeteer's 30 s ran out once on two cores busy with SwiftShader test files beside this one;
+    // the hooks allow 120 s (vite.config.ts).
+    timeout: 90_000,
   });
 }
 
