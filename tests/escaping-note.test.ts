@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapingLeftOut } from '../src/colormaps.ts';
 import { emptyCounts, type OutcomeCounts } from '../src/core/outcome.ts';
-import { escapingNote } from '../src/ui/map-legend/escaping-note.ts';
+import { escapingNote, escapingNoteLines } from '../src/ui/map-legend/escaping-note.ts';
 
 const counts = (over: Partial<OutcomeCounts>): OutcomeCounts => ({ ...emptyCounts(), ...over });
 
@@ -22,11 +22,18 @@ describe('escapingNote', () => {
         'takes its end colours.',
     );
     expect(escapingLeftOut(counts({ escaping: 3, aperiodic: 1, chaotic: 1 }), 'lyapunov')).toBe(true);
+    // The exported figure's legend column: three short lines.
+    expect(escapingNoteLines(some, 'final0', true)).toEqual([
+      '910 escaping pixels',
+      'do not set the range;',
+      'beyond it: end colours',
+    ]);
   });
 
   it('says nothing for a fixed range, fields escaping pixels lack, none escaping, or escaping alone', () => {
     const some = counts({ escaping: 910, converged: 58886 });
     expect(escapingNote(some, 'final0', false)).toBeNull();
+    expect(escapingNoteLines(some, 'final0', false)).toEqual([]);
     for (const field of ['outcome', 'escape', 'period'] as const)
       expect(escapingNote(some, field, true)).toBeNull();
     expect(escapingNote(counts({ converged: 100 }), 'f', true)).toBeNull();

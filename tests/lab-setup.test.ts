@@ -10,7 +10,7 @@ import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/s
 import { GALLERY } from '../src/gallery/entries.ts';
 import { flowErrorTable } from '../src/gallery/figures.ts';
 import { PRESETS, getPreset } from '../src/presets.ts';
-import { largestClasses } from '../src/ui/basin-map/describe.ts';
+import { largestClasses, mapDescription } from '../src/ui/basin-map/describe.ts';
 import { footerLine } from '../src/ui/gd-lab/export.ts';
 import { engineTag } from '../src/ui/shared/labels.ts';
 import { adaptLine } from '../src/ui/gd-lab/spec-edit.ts';
@@ -184,6 +184,13 @@ describe('words and numbers', () => {
     expect(quantityLabel('lr.x')).toBe('h_x');
     expect(fieldLabel('obs0', { observables: ['abs(x - y)'] })).toBe('abs(x - y) at the last iterate');
     expect(fieldLabel('final0', { observables: [] }, ['x', 'y'])).toBe("last iterate's x");
+    // The map's text alternative names the coordinate as the legend does, not by its number.
+    const typed = parseSpec({
+      ...defaultSpec(),
+      objective: { expr: 'x^2/2 + y^2', preset: null, params: {} },
+      colour: { field: 'final1', colormap: 'viridis', log: false, range: null },
+    });
+    expect(mapDescription(typed, null)).toMatch(/ starts coloured by last iterate's y\. Computing\.$/);
     expect(formatNumber(0.09000000000000001)).toBe('0.09');
     expect(formatNumber(1.1999999046325684, 2.4)).toBe('1.2');
     expect(formatNumber(1.0000123, 1e-4)).toBe('1.0000123');

@@ -8,6 +8,7 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
 import { describeOptimizer } from '../../optimizer/rules.ts';
 import { fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
+import { varsOf } from '../shared/objective.ts';
 
 const range = (a: { quantity: string; min: number; max: number }) => {
   const span = a.max - a.min;
@@ -37,7 +38,8 @@ export function mapDescription(spec: ExperimentSpec, frame: MapFrame | null): st
   const rate = sweeps.some((q) => q === 'lr' || q.startsWith('lr.'))
     ? ''
     : ` at h = ${formatNumber(spec.lr)}`;
-  const colour = spec.colour.field === 'outcome' ? 'outcome' : fieldLabel(spec.colour.field, spec);
+  const colour =
+    spec.colour.field === 'outcome' ? 'outcome' : fieldLabel(spec.colour.field, spec, varsOf(spec));
   const by = spec.optimizer.kind === 'gd' ? '' : ` under ${describeOptimizer(spec.optimizer)}`;
   const head = `Basin map of f = ${spec.objective.expr}${by}${rate}: ${range(u)} across, ${range(v)} up, ${spec.size.join(' by ')} starts coloured by ${colour}.`;
   if (!frame || frame.coarse) return `${head} Computing.`;

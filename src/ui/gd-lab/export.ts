@@ -3,11 +3,14 @@
  * chosen longest side (recomputed by the engine, which tiles what the device cannot hold at once),
  * optionally framed by axes, the legend and the colorbar.
  */
+import { needsDataRange } from '../../colormaps.ts';
 import { readSpecBlob } from '../../experiment/blob.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
+import { escapingNoteLines } from '../map-legend/escaping-note.ts';
+import { varsOf } from '../shared/objective.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 import { engineTag, fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
@@ -76,9 +79,18 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     const range = colourRange(frame, spec.colour);
     if (range) {
       y += font;
-      ctx.fillText(`${fieldLabel(spec.colour.field, spec)}${spec.colour.log ? ', log scale' : ''}`, x0, y);
+      ctx.fillText(
+        `${fieldLabel(spec.colour.field, spec, varsOf(spec))}${spec.colour.log ? ', log scale' : ''}`,
+        x0,
+        y,
+      );
+      // As the lab's legend: a figure read against its bar must say what the bar's ends hold.
+      const note = escapingNoteLines(frame.counts, spec.colour.field, needsDataRange(spec.colour));
       const barTop = y + 8 * scale;
-      const barH = Math.min(200 * scale, H - barTop - 10 * scale);
+      const barH = Math.min(
+        200 * scale,
+        H - barTop - 10 * scale - (note.length ? (0.6 + 1.2 * note.length) * font : 0),
+      );
       for (let k = 0; k < barH; k++) {
         const [r, g, b] = colormapRgb(spec.colour.colormap, 1 - k / (barH - 1));
         ctx.fillStyle = `rgb(${r},${g},${b})`;
@@ -94,6 +106,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
         const ty = barTop + (1 - (at - range[0]) / (range[1] - range[0])) * barH;
         ctx.fillText(label, x0 + 20 * scale, ty + 4 * scale);
       }
+      note.forEach((line, k) => ctx.fillText(line, x0, barTop + barH + (1.6 + 1.2 * k) * font));
     }
   }
   return finishFrame(f, footerLine(spec, engineTag(frame.info)));

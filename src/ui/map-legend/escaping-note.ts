@@ -16,3 +16,14 @@ export function escapingNote(counts: OutcomeCounts, field: ColourField, auto: bo
     `${n === 1 ? 'does' : 'do'} not set this range; beyond it, ${n === 1 ? 'it takes' : 'they take'} its end colours.`
   );
 }
+
+/** The same note in three short lines, for the legend column of an exported figure; none when null. */
+export function escapingNoteLines(counts: OutcomeCounts, field: ColourField, auto: boolean): string[] {
+  if (!auto || !escapingLeftOut(counts, field)) return [];
+  const n = counts.escaping;
+  return [
+    `${n} escaping pixel${n === 1 ? '' : 's'}`,
+    `${n === 1 ? 'does' : 'do'} not set the range;`,
+    'beyond it: end colours',
+  ];
+}
