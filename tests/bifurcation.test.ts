@@ -14,6 +14,7 @@ import { fixedPointOverlays } from '../src/engine/bifurcation-overlays.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
+import { diagramFooter } from '../src/ui/bifurcation-view/ensemble-export.ts';
 import {
   cascade,
   DOUBLE_WELL_CLI,
@@ -80,12 +81,46 @@ describe('histogram mass', () => {
     const d = Array.from(r.stats.diverged);
     expect(d.some((v) => v > 0 && v < 1)).toBe(true);
     expect(d.some((v) => v === 1)).toBe(true);
-    // The automatic range holds every kept iterate: nothing outside.
+    // The automatic range holds every kept iterate of the starts that are not escaping (here every
+    // bounded start: they diverge outright or settle): nothing outside.
     const auto = await runEnsembleSpec(cpu, { ...spec, ensemble: { ...spec.ensemble, range: null } });
     expectExactMass(auto);
+    expect(Array.from(auto.stats.outcome)).not.toContain(Outcome.ESCAPING);
     expect(auto.outside.every((v) => v === 0)).toBe(true);
     expect(auto.range[0]).toBeLessThan(-1);
     expect(auto.range[1]).toBeGreaterThan(1);
+    expect(diagramFooter(auto, auto.spec)).not.toMatch(/outside/);
+  });
+
+  it('an exported diagram counts in its footer the iterates an automatic range left out', async () => {
+    // x²/2 across h = 2 (8 columns of 8 starts, 500 + 200 steps): the two escaping columns' 1600
+    // kept iterates each lie beyond the range of the others (|x| ≤ 0.12 against up to ~50).
+    const spec = parseSpec({
+      kind: 'bifurcation',
+      objective: { expr: 'x^2/2', preset: null, params: {} },
+      lr: 2,
+      x0: [0.5],
+      plane: { u: { quantity: 'lr', min: 1.96, max: 2.04 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [8, 16],
+      iterations: 700,
+      transient: 500,
+      ensemble: {
+        samples: 8,
+        box: { min: [0.1], max: [1.4] },
+        keep: 200,
+        observable: 'x',
+        bins: 16,
+        range: null,
+      },
+    });
+    const r = await runEnsembleSpec(cpu, spec);
+    expect(Array.from(r.outside)).toEqual([0, 0, 0, 0, 1600, 1600, 0, 0]);
+    expect(diagramFooter(r, spec)).toBe(
+      'gdlab · f = x^2/2 · 8 starts per column × (500 + 200) steps · CPU float64 · 3200 long-run iterates outside the range',
+    );
+    // A range the reader fixed says nothing of what lies beyond it.
+    const fixed = { ...spec, ensemble: { ...spec.ensemble, range: [-0.1, 0.1] as [number, number] } };
+    expect(diagramFooter(await runEnsembleSpec(cpu, fixed), fixed)).not.toMatch(/outside/);
   });
 });
 

@@ -12,6 +12,7 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
 import { densityFooter, densityGeometry, densitySummary } from './density-chart.ts';
 import { engineTag, quantityLabel } from '../shared/labels.ts';
+import { outsideAutoRange } from './ensemble-legend.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
 export const EXPORT_STRIP_ROWS = 6;
@@ -56,11 +57,19 @@ function decorateDiagram(
   ctx.fillText('diverged', left - 6 * scale, top + (s / 2) * zoom + 4 * scale);
   ctx.fillText('period', left - 6 * scale, top + (s + 1 + s / 2) * zoom + 4 * scale);
   ctx.font = `${font}px sans-serif`;
+  return finishFrame(f, diagramFooter(result, spec));
+}
+
+/**
+ * The footer of an exported diagram: the objective, the ensemble, the precision, and as the view's
+ * legend the iterates an automatic range left out (escaping starts', or not finite).
+ */
+export function diagramFooter(result: BifurcationResult, spec: ExperimentSpec): string {
   const p = result.plan;
-  const where = engineTag(result.info);
-  return finishFrame(
-    f,
-    `gdlab · f = ${spec.objective.expr} · ${p.samples} starts per column × (${p.transient} + ${p.keep}) steps · ${where}`,
+  const beyond = outsideAutoRange(result);
+  return (
+    `gdlab · f = ${spec.objective.expr} · ${p.samples} starts per column × (${p.transient} + ${p.keep}) steps · ` +
+    `${engineTag(result.info)}${beyond ? ` · ${beyond} long-run iterates outside the range` : ''}`
   );
 }
 
