@@ -270,6 +270,30 @@ describe('gdlab bifurcation', () => {
     expect(out.columns[2].lyapunov).toBeGreaterThan(0.3);
   });
 
+  it('with --png alone prints the range and the iterates outside it, as the JSON gives them', async () => {
+    const dir = tempDir('gdlab-bif-');
+    const args = [
+      'bifurcation',
+      '--objective',
+      'x^2/2',
+      '--lr',
+      '1.96:2.04',
+      '--columns',
+      '8',
+      '--rows',
+      '16',
+    ].concat(['--samples', '8', '--x0', '0.1:1.4', '--engine', 'cpu']);
+    const { stdout } = await runCli([...args, '--png', join(dir, 'q.png')], { timeout: 60_000 });
+    const json = JSON.parse((await runCli([...args, '--json', '-'], { timeout: 60_000 })).stdout);
+    expect(json.outside).toBe(3200);
+    const end = (v: number) => String(+v.toPrecision(6));
+    expect(stdout).toBe(
+      `8 columns × 8 starts × (500 + 200) steps on cpu (f64, ${json.engine.adapter}) in ${/in ([\d.]+) s/.exec(stdout)![1]} s: ` +
+        `x from ${end(json.range[0])} to ${end(json.range[1])} (from the data); 3200 long-run iterates outside ` +
+        `(escaping starts do not set a range from the data)\nengine: --engine cpu\n`,
+    );
+  });
+
   it('names a bad flag in one line with status 2', async () => {
     const fail = runCli(['bifurcation', '--objective', 'double-well', '--engine', 'tpu']);
     await expect(fail).rejects.toMatchObject({

@@ -18,6 +18,7 @@ import {
   runEnsembleCommand,
 } from './bifurcation.ts';
 import { writeJson, writeSpecPng } from './output.ts';
+import { ensembleSummary } from './ensemble-summary.ts';
 import { optimizerHelp } from './optimizer-option.ts';
 import { readSpecFile } from './spec-file.ts';
 
@@ -166,6 +167,6 @@ export async function run(argv: string[]): Promise<number> {
       writeSpecPng(flags.png, renderAttractor(report, labColours(spec.colour.colormap)), spec);
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', attractorJson(report, spec, result.info, reason));
-    else process.stdout.write(`engine: ${reason}\n`);
+    else process.stdout.write(ensembleSummary(result, reason));
   });
 }

@@ -22,7 +22,7 @@ export async function mapColour(spec: ExperimentSpec, result: BasinResult): Prom
 }
 
 /** A range end: six significant digits are what an f32 value holds. */
-const fmt = (v: number) => String(+v.toPrecision(6));
+export const fmt = (v: number) => String(+v.toPrecision(6));
 
 /** The summary: size, engine, time and counts, the engine's reason, and the colour range where there is one. */
 export function basinSummary(

@@ -37,6 +37,7 @@ import {
   optimizerHelp,
 } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
+import { ensembleSummary } from './ensemble-summary.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 
 /** --x0 in the help of the ensemble commands (bifurcation, density, attractor). */
@@ -342,6 +343,6 @@ export async function run(argv: string[]): Promise<number> {
       writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec);
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', bifurcationJson(result, reason));
-    else process.stdout.write(`engine: ${reason}\n`);
+    else process.stdout.write(ensembleSummary(result, reason));
   });
 }

@@ -19,6 +19,7 @@ import {
 } from './bifurcation.ts';
 import { optimizerHelp } from './optimizer-option.ts';
 import { writeJson, writeSpecPng } from './output.ts';
+import { ensembleSummary } from './ensemble-summary.ts';
 
 export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
 
@@ -141,6 +142,6 @@ export async function run(argv: string[]): Promise<number> {
     const json: DensityJson = { spec, engine: result.info, reason, ...report };
     if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec);
     if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
-    else process.stdout.write(`engine: ${reason}\n`);
+    else process.stdout.write(ensembleSummary(result, reason));
   });
 }
