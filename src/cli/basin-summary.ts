@@ -39,13 +39,15 @@ export function basinSummary(
     `${spec.size[0]}×${spec.size[1]} on ${info.kind} (${info.precision}, ${info.adapter}) in ` +
     `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
     `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
-    `escaping ${counts.escaping}\nengine: ${reason}\n`;
-  if (!colour) return text;
-  let source = '';
-  if (!transformedRange(spec.colour))
-    source = escapingLeftOut(counts, spec.colour.field)
-      ? ` (from the data; its ${counts.escaping} escaping pixels do not set it)`
-      : ' (from the data)';
-  text += `colour: ${colour.log ? 'log10 ' : ''}${colour.field} from ${fmt(colour.range[0])} to ${fmt(colour.range[1])}${source}\n`;
-  return text;
+    `escaping ${counts.escaping}\n`;
+  if (colour) {
+    let source = '';
+    if (!transformedRange(spec.colour))
+      source = escapingLeftOut(counts, spec.colour.field)
+        ? ` (from the data; its ${counts.escaping} escaping pixels do not set it)`
+        : ' (from the data)';
+    text += `colour: ${colour.log ? 'log10 ' : ''}${colour.field} from ${fmt(colour.range[0])} to ${fmt(colour.range[1])}${source}\n`;
+  }
+  // The engine and why, last, as the README says.
+  return `${text}engine: ${reason}\n`;
 }
