@@ -116,4 +116,42 @@ describe('the class of an ensemble column', () => {
     // f32 rounding compounds over 700 steps of x ↦ (1 - h)x: about 700 × 6e-8 relative.
     for (const i of [0, 1]) expect(Math.abs(runaway.gpu.range[i] / all[i] - 1)).toBeLessThan(1e-4);
   });
+
+  it('leaves the escaping starts of a mixed column out of the range, sample by sample', async () => {
+    // y settles in a double well at its own rate 0.3 and sets x's curvature 0.9 + 0.1y: 1 at y = 1,
+    // where x at rate 2.01 grows by 1.01 a step (escaping: |x| ~ 1 after 700 steps from 0.0015), 0.8
+    // at y = -1, where x shrinks by 0.608 a step to 0. One column, its starts split by the sign of y₀.
+    const spec = parseSpec({
+      kind: 'bifurcation',
+      objective: { expr: '(y^2 - 1)^2/4 + (0.9 + 0.1*y)*x^2/2', preset: null, params: {} },
+      lr: 0.3,
+      lrPerCoord: [2.01, 0.3],
+      x0: [0.0015, 0],
+      plane: { u: { quantity: 'lr.x', min: 2, max: 2.02 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [1, 16],
+      iterations: 700,
+      transient: 500,
+      ensemble: {
+        samples: 8,
+        box: { min: [0.001, -1.5], max: [0.002, 1.5] },
+        keep: 200,
+        observable: 'x',
+        bins: 16,
+        range: null,
+      },
+    });
+    const { gpu, cpu } = await both(spec);
+    // The settled starts win the column; the escaping ones reach |x| ≈ 1 and would have set the range.
+    expect([cpu.stats.outcome[0], gpu.stats.outcome[0]]).toEqual([Outcome.CONVERGED, Outcome.CONVERGED]);
+    expect(cpu.stats.bounded[0]).toBe(8);
+    expect(Math.min(-cpu.stats.min[0], cpu.stats.max[0])).toBeGreaterThan(0.5);
+    // The rest end at x = 0 (|x| < 1e-100 in float64): a range of one value, widened by 10⁻³.
+    expect(cpu.range).toEqual([-0.001, 0.001]);
+    for (const k of [0, 1]) expect(gpu.range[k]).toBeCloseTo(cpu.range[k], 9);
+    // Each escaping start's 200 kept iterates lie outside it, in both engines alike.
+    expect(cpu.outside[0] % 200).toBe(0);
+    expect(cpu.outside[0] / 200).toBeGreaterThanOrEqual(2);
+    expect(cpu.outside[0] / 200).toBeLessThanOrEqual(6);
+    expect(gpu.outside[0]).toBe(cpu.outside[0]);
+  });
 });
