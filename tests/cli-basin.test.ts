@@ -120,6 +120,18 @@ describe('gdlab basin', () => {
       'engine: --engine cpu',
       '',
     ]);
+    // λ not computed: no pixel has a value, and the summary does not invent a range for it.
+    const none = gdlab(
+      ...args,
+      ...['--size', '8x8', '--iters', '50', '--engine', 'cpu', '--no-lyapunov', '--color-by', 'lyapunov'],
+      ...['--png', png, '--json', join(dir, 'none.json')],
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'none.json'), 'utf8')).colour).toEqual({
+      field: 'lyapunov',
+      log: false,
+      range: null,
+    });
+    expect(none.stdout.split('\n')[1]).toBe('colour: lyapunov: no pixel has a value (all no-value grey)');
     // By outcome there is no range to state.
     const plain = gdlab(
       ...args,

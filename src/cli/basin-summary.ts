@@ -10,15 +10,20 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 export interface MapColour {
   field: string;
   log: boolean;
-  range: [number, number];
+  /** Null where the range comes from the data and no pixel has a value (every pixel no-value grey). */
+  range: [number, number] | null;
 }
 
 /** The colouring of a map by a field, as the colour pass resolved it; undefined by outcome. */
 export async function mapColour(spec: ExperimentSpec, result: BasinResult): Promise<MapColour | undefined> {
   const { field, log } = spec.colour;
   if (field === 'outcome') return undefined;
-  const ranges = transformedRange(spec.colour) ? null : await result.ensureRanges();
-  return { field, log, range: resolveColourRange(spec.colour, ranges)! };
+  if (transformedRange(spec.colour)) return { field, log, range: resolveColourRange(spec.colour, null) };
+  const ranges = await result.ensureRanges();
+  // resolveColourRange maps onto [0, 1] where there are no values: nothing is drawn by it then.
+  const r = ranges[field];
+  const none = !r || !((log ? r.minPositive : r.min) <= r.max);
+  return { field, log, range: none ? null : resolveColourRange(spec.colour, ranges) };
 }
 
 /** A range end: six significant digits are what an f32 value holds. */
@@ -40,7 +45,9 @@ export function basinSummary(
     `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
     `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
     `escaping ${counts.escaping}\n`;
-  if (colour) {
+  if (colour && !colour.range)
+    text += `colour: ${colour.log ? 'log10 ' : ''}${colour.field}: no pixel has a value (all no-value grey)\n`;
+  else if (colour?.range) {
     let source = '';
     if (!transformedRange(spec.colour))
       source = escapingLeftOut(counts, spec.colour.field)
