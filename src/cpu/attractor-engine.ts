@@ -7,8 +7,8 @@ import { mergePairExtremes, pairRange, type PairExtremes } from '../core/attract
 import { chooseRange, reduceColumns, type BifurcationResult, type EnsemblePlan } from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import { sampleAt } from '../reference/kernel/ensemble-block.ts';
-import { allocSamples, type BinBand } from '../reference/kernel/ensemble-block.ts';
+import type { BinBand } from '../reference/kernel/ensemble-block.ts';
+import { allocSamples, sampleAt } from '../reference/kernel/sample-columns.ts';
 import type { AttractorJob, AttractorJobResult } from './attractor-job.ts';
 import { JOB_STEPS } from './basin-engine.ts';
 import type { WorkerPool } from './pool.ts';

@@ -7,12 +7,8 @@
 import type { PairExtremes } from '../core/attractor.ts';
 import { escapingSamples } from '../core/ensemble.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import {
-  allocSamples,
-  sampleAt,
-  type BinBand,
-  type SampleColumns,
-} from '../reference/kernel/ensemble-block.ts';
+import type { BinBand } from '../reference/kernel/ensemble-block.ts';
+import { allocSamples, sampleAt, type SampleColumns } from '../reference/kernel/sample-columns.ts';
 import { kernelFor } from './ensemble-job.ts';
 
 export interface AttractorJob {

@@ -9,12 +9,8 @@
  */
 import { prepareEnsemble, reduceColumns, type ColumnStats } from '../core/ensemble.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
-import {
-  allocSamples,
-  CompiledEnsemble,
-  sampleAt,
-  type BinBand,
-} from '../reference/kernel/ensemble-block.ts';
+import { CompiledEnsemble, type BinBand } from '../reference/kernel/ensemble-block.ts';
+import { allocSamples, sampleAt } from '../reference/kernel/sample-columns.ts';
 
 export interface EnsembleJob {
   type: 'ensemble';

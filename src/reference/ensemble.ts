@@ -22,15 +22,8 @@ import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { columnSetup, type ColumnSetup } from './ensemble-columns.ts';
 import { StateStepper } from './step.ts';
-import {
-  allocSamples,
-  CompiledEnsemble,
-  keepsStates,
-  sampleAt,
-  storeSample,
-  type BinBand,
-  type SampleColumns,
-} from './kernel/ensemble-block.ts';
+import { CompiledEnsemble, keepsStates, type BinBand } from './kernel/ensemble-block.ts';
+import { allocSamples, sampleAt, storeSample, type SampleColumns } from './kernel/sample-columns.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /**

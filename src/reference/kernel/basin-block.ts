@@ -146,6 +146,9 @@ export interface KernelInstance {
   final: (groups: number) => void;
   /** The kernel's `trace(groups, steps)` (kernels that observe). */
   trace: (groups: number, steps: number) => void;
+  /** The kernel's `bin` (bin-body.ts: kernels with histograms), and its histograms' words. */
+  bin: (...args: number[]) => void;
+  hist: Uint32Array;
   /** Lanes per group (2 × pairs): a block's lane count is a multiple of it. */
   groupLanes: number;
 }
@@ -161,6 +164,7 @@ export function instantiateKernel(
     memory: WebAssembly.Memory;
     final: (g: number) => void;
     trace?: (g: number, steps: number) => void;
+    bin?: (...args: number[]) => void;
   };
   const need = Math.ceil(layout.bytes / 65536) - e.memory.buffer.byteLength / 65536;
   if (need > 0) e.memory.grow(need);
@@ -169,17 +173,18 @@ export function instantiateKernel(
     if (!f) throw new Error(`kernel compiled without run${flags}`);
     return f;
   };
-  const trace =
-    e.trace ??
-    (() => {
-      throw new Error('kernel compiled without an observed quantity');
-    });
+  const missing = (what: string) => () => {
+    throw new Error(`kernel compiled without ${what}`);
+  };
+  const trace = e.trace ?? missing('an observed quantity');
   return {
     layout,
     views: new LaneViews(e.memory.buffer, layout),
     run,
     final: e.final,
     trace,
+    bin: e.bin ?? missing('histograms'),
+    hist: new Uint32Array(e.memory.buffer, layout.hist, layout.histWords),
     groupLanes: 2 * pairs,
   };
 }

@@ -1,12 +1,13 @@
 /**
  * An ensemble's samples (src/core/ensemble.ts) through the compiled kernel: pass one gives each
  * sample's summary and its state z_T (x, the optimizer's vectors and clocks: `sdim` words), pass two
- * replays the kept steps from z_T into the bins. Sample
- * s is start s mod M of column ⌊s/M⌋; samples of several columns share a block. The summaries, x_T
- * and the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
+ * replays the kept steps from z_T and counts them into the bins (a diagram's in the kernel:
+ * bin-body.ts; an attractor's cells here). Sample s is start s mod M of column ⌊s/M⌋; samples of
+ * several columns share a block. The summaries, x_T and the counts equal the interpreted
+ * reference's (src/reference/ensemble.ts) bit for bit.
  */
 import { cellOf, type PairExtremes } from '../../core/attractor.ts';
-import { rowOf, type EnsemblePlan, type SampleSummary } from '../../core/ensemble.ts';
+import type { EnsemblePlan } from '../../core/ensemble.ts';
 import { tangentStart } from '../../core/outcome.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
 import { columnSetup, type ColumnSetup } from '../ensemble-columns.ts';
@@ -15,9 +16,17 @@ import { BLOCK_LANES, instantiateKernel, type KernelInstance } from './basin-blo
 import { choosePairs, CONST_BYTES, kernelModule } from './kernel.ts';
 import { laneLayout } from './layout.ts';
 import { schedule, type Schedule } from './segments.ts';
+import type { SampleColumns } from './sample-columns.ts';
 
 /** Replay steps per kernel call (rows of the trace). */
 const TRACE_STEPS = 64;
+
+/**
+ * Words of pass two's histograms in the kernel (bin-body.ts), at most: one slot of rows + 1 words per
+ * column being counted, up to one per lane of a block and one more (so a block's columns, and the one
+ * it carries on from the last, each count in their own); 4 MiB whatever the rows.
+ */
+const HIST_WORDS = 2 ** 20;
 
 /**
  * Most bytes of x_T and escapes the CPU engines keep from pass one for pass two of an automatic
@@ -43,62 +52,6 @@ export function keepsStates(
   return plan.columns * plan.samples * (8 * plan.stateWords + 4) <= budget;
 }
 
-/** Per-sample summaries of pass one, columnar (SampleSummary of src/core/ensemble.ts). */
-export interface SampleColumns {
-  escape: Uint32Array;
-  period: Uint32Array;
-  lyapunov: Float64Array;
-  min: Float64Array;
-  max: Float64Array;
-  r1: Float64Array;
-  r2: Float64Array;
-  scale: Float64Array;
-}
-
-/** The fields of SampleColumns (and of SampleSummary), in one list. */
-export const SAMPLE_KEYS = [
-  'escape',
-  'period',
-  'lyapunov',
-  'min',
-  'max',
-  'r1',
-  'r2',
-  'scale',
-] as const satisfies readonly (keyof SampleColumns)[];
-
-export function allocSamples(n: number): SampleColumns {
-  return {
-    escape: new Uint32Array(n),
-    period: new Uint32Array(n),
-    lyapunov: new Float64Array(n),
-    min: new Float64Array(n),
-    max: new Float64Array(n),
-    r1: new Float64Array(n),
-    r2: new Float64Array(n),
-    scale: new Float64Array(n),
-  };
-}
-
-/** Sample i of columnar summaries (written out: one object shape, on a path run per sample). */
-export function sampleAt(s: SampleColumns, i: number): SampleSummary {
-  return {
-    escape: s.escape[i],
-    period: s.period[i],
-    lyapunov: s.lyapunov[i],
-    min: s.min[i],
-    max: s.max[i],
-    r1: s.r1[i],
-    r2: s.r2[i],
-    scale: s.scale[i],
-  };
-}
-
-/** Writes a summary into sample i of the columns. */
-export function storeSample(s: SampleColumns, i: number, v: SampleSummary): void {
-  for (const k of SAMPLE_KEYS) s[k][i] = v[k];
-}
-
 /** Counts of pass two for a band of columns c0 … c0 + width - 1: rows × width (r·width + c - c0). */
 export interface BinBand {
   c0: number;
@@ -112,12 +65,16 @@ export class CompiledEnsemble {
   private readonly sched: Schedule;
   private readonly cols = new Map<number, ColumnSetup>();
   private readonly tangent: Float64Array;
+  /** Histogram slots of pass two in the kernel (0: an attractor, binned here). */
+  private readonly slots: number;
   /** Words of a sample's state z_T. */
   readonly sdim: number;
 
+  /** `histWords`: the budget of pass two's histograms (HIST_WORDS; tests make it small). */
   constructor(
     private readonly plan: EnsemblePlan,
     obj: CompiledObjective,
+    histWords = HIST_WORDS,
   ) {
     if (!obj.graph) throw new Error('the compiled kernel needs an objective compiled from an expression');
     const optimizer = compileOptimizer(plan.optimizer);
@@ -125,6 +82,8 @@ export class CompiledEnsemble {
     const traces = plan.pair ? 2 : 1;
     const c = plan.classify;
     this.sched = schedule(plan.iterations, plan.transient, c.maxPeriod, c.lyapunov, true);
+    const words = plan.rows + 1;
+    this.slots = plan.pair ? 0 : Math.max(1, Math.min(BLOCK_LANES + 1, Math.floor(histWords / words)));
     const layout = laneLayout(
       plan.dim,
       obj.params.length,
@@ -134,6 +93,7 @@ export class CompiledEnsemble {
       optimizer,
       traces,
       plan.iterations - this.sched.K,
+      this.slots * words,
     );
     const flags = this.sched.segments.map((s) => s.flags);
     const opts = {
@@ -234,6 +194,8 @@ export class CompiledEnsemble {
   /**
    * Pass two for the bounded samples among first … end - 1 (escape[s - escapeOffset] = 0): the kept
    * iterates replayed from z_T (xT[(s - xTOffset)·sdim …]) and counted into `band` over [lo, hi].
+   * The kernel counts each run of a block's lanes in one column into that column's histogram slot
+   * (column mod slots); a slot goes into the band when another column needs it, and at the end.
    */
   bin(
     first: number,
@@ -247,15 +209,46 @@ export class CompiledEnsemble {
     stop?: () => boolean,
   ): void {
     const [lo, hi] = range;
+    const { k, slots } = this;
     const H = this.plan.rows;
-    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (s, u, _v, at, stride, steps) => {
-      const c = Math.floor(s / this.plan.samples) - band.c0;
-      for (let r = 0; r < steps; r++) {
-        const row = rowOf(u[at + r * stride], lo, hi, H);
-        if (row < 0) band.outside[c]++;
-        else band.density[row * band.width + c]++;
+    const M = this.plan.samples;
+    const owner = new Int32Array(slots).fill(-1);
+    const flush = (slot: number) => {
+      const c = owner[slot];
+      if (c < 0) return;
+      const h = k.hist;
+      const o = slot * (H + 1);
+      band.outside[c] += h[o];
+      h[o] = 0;
+      for (let r = 0; r < H; r++) {
+        const n = h[o + 1 + r];
+        if (n === 0) continue;
+        band.density[r * band.width + c] += n;
+        h[o + 1 + r] = 0;
       }
-    });
+      owner[slot] = -1;
+    };
+    try {
+      this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (bounded, b, lanes, steps) => {
+        // Runs of lanes l0 … l1 - 1 in one column c.
+        let l0 = 0;
+        while (l0 < lanes) {
+          const c = Math.floor(bounded[b + l0] / M) - band.c0;
+          let l1 = l0 + 1;
+          while (l1 < lanes && Math.floor(bounded[b + l1] / M) - band.c0 === c) l1++;
+          const slot = c % slots;
+          if (owner[slot] !== c) flush(slot);
+          owner[slot] = c;
+          k.bin(steps, l0, l1, slot, lo, hi, H);
+          l0 = l1;
+        }
+      });
+      for (let slot = 0; slot < slots; slot++) flush(slot);
+    } catch (e) {
+      // A cancelled pass leaves no counts behind for the next.
+      k.hist.fill(0);
+      throw e;
+    }
   }
 
   /**
@@ -276,7 +269,7 @@ export class CompiledEnsemble {
     const pair = this.plan.pair;
     if (!pair) throw new Error('binPair needs an attractor plan');
     const [ur, vr] = ranges;
-    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (_s, u, v, at, stride, steps) => {
+    this.replayLanes(first, end, xT, xTOffset, escape, escapeOffset, stop, (_s, u, v, at, stride, steps) => {
       for (let r = 0; r < steps; r++) {
         const cell = cellOf(u[at + r * stride], v[at + r * stride], ur, vr, pair.width, pair.height);
         if (cell < 0) band.outside[0]++;
@@ -301,7 +294,7 @@ export class CompiledEnsemble {
     stop?: () => boolean,
   ): PairExtremes {
     const e: PairExtremes = [Infinity, -Infinity, Infinity, -Infinity];
-    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (s, _u, v, at, stride, steps) => {
+    this.replayLanes(first, end, xT, xTOffset, escape, escapeOffset, stop, (s, _u, v, at, stride, steps) => {
       const settled = escaping[s - escapeOffset] === 0;
       for (let r = 0; r < steps; r++) {
         const o = v[at + r * stride];
@@ -319,7 +312,7 @@ export class CompiledEnsemble {
    * to TRACE_STEPS steps: visit(sample, u, v, at, stride, steps) sees the traced values of step r at
    * u[at + r·stride] (and the second traced quantity's at v[…], the same array without one).
    */
-  private replay(
+  private replayLanes(
     first: number,
     end: number,
     xT: Float64Array,
@@ -329,14 +322,35 @@ export class CompiledEnsemble {
     stop: (() => boolean) | undefined,
     visit: (s: number, u: Float64Array, v: Float64Array, at: number, stride: number, steps: number) => void,
   ): void {
+    const lanesAll = this.k.layout.lanes;
+    const buffer = this.k.views.x[0].buffer;
+    const trace = new Float64Array(buffer, this.k.layout.trace, lanesAll * TRACE_STEPS);
+    const trace2 = new Float64Array(buffer, this.k.layout.trace2, lanesAll * TRACE_STEPS);
+    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (bounded, b, lanes, steps) => {
+      for (let l = 0; l < lanes; l++) visit(bounded[b + l], trace, trace2, l, lanesAll, steps);
+    });
+  }
+
+  /**
+   * The kept iterates of the bounded samples among first … end - 1, replayed from x_T in blocks of up
+   * to TRACE_STEPS steps: after each block's `steps` more, its lanes' values are in the trace rows and
+   * chunk(bounded, b, lanes, steps) sees them (lane l is sample bounded[b + l]).
+   */
+  private replay(
+    first: number,
+    end: number,
+    xT: Float64Array,
+    xTOffset: number,
+    escape: Uint32Array,
+    escapeOffset: number,
+    stop: (() => boolean) | undefined,
+    chunk: (bounded: number[], b: number, lanes: number, steps: number) => void,
+  ): void {
     const { plan, k } = this;
     const V = k.views;
     const sn = this.sdim;
     const bounded: number[] = [];
     for (let s = first; s < end; s++) if (escape[s - escapeOffset] === 0) bounded.push(s);
-    const lanesAll = k.layout.lanes;
-    const trace = new Float64Array(k.views.x[0].buffer, k.layout.trace, lanesAll * TRACE_STEPS);
-    const trace2 = new Float64Array(k.views.x[0].buffer, k.layout.trace2, lanesAll * TRACE_STEPS);
     for (let b = 0; b < bounded.length; b += BLOCK_LANES) {
       if (stop?.()) throw new DOMException('run cancelled', 'AbortError');
       const lanes = Math.min(BLOCK_LANES, bounded.length - b);
@@ -349,7 +363,7 @@ export class CompiledEnsemble {
       for (let done = 0; done < plan.keep; done += TRACE_STEPS) {
         const steps = Math.min(TRACE_STEPS, plan.keep - done);
         k.trace(groups, steps);
-        for (let l = 0; l < lanes; l++) visit(bounded[b + l], trace, trace2, l, lanesAll, steps);
+        chunk(bounded, b, lanes, steps);
       }
     }
   }

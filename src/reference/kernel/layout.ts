@@ -55,6 +55,9 @@ export interface LaneLayout {
   traceSteps: number;
   /** The second traced quantity's rows (an attractor's pair), after the first's; = trace without one. */
   trace2: number;
+  /** Pass two's histograms (u32 words, `histWords` of them: src/reference/kernel/bin-body.ts). */
+  hist: number;
+  histWords: number;
   /** Total bytes. */
   bytes: number;
 }
@@ -62,7 +65,7 @@ export interface LaneLayout {
 /**
  * The fields of `lanes` lanes, from byte `base` on, with `distRows` rows of the period test's
  * distances and `traces` traces of `traceSteps` rows, for an optimizer with `state.nstate` vectors and
- * `state.nclock` clocks (GD: none).
+ * `state.nclock` clocks (GD: none), and `histWords` words of histograms.
  */
 export function laneLayout(
   dim: number,
@@ -73,6 +76,7 @@ export function laneLayout(
   state: { nstate: number; nclock: number } = { nstate: 0, nclock: 0 },
   traces = 1,
   distRows = 0,
+  histWords = 0,
 ): LaneLayout {
   let next = base;
   const field = () => {
@@ -113,6 +117,8 @@ export function laneLayout(
     trace: 0,
     traceSteps,
     trace2: 0,
+    hist: 0,
+    histWords,
     bytes: 0,
   };
   layout.dist = next;
@@ -121,6 +127,8 @@ export function laneLayout(
   next += 8 * lanes * traceSteps;
   layout.trace2 = traces > 1 ? next : layout.trace;
   if (traces > 1) next += 8 * lanes * traceSteps;
+  layout.hist = next;
+  next += 4 * histWords;
   layout.bytes = next;
   return layout;
 }
