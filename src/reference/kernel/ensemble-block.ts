@@ -52,6 +52,20 @@ export function keepsStates(
   return plan.columns * plan.samples * (8 * plan.stateWords + 4) <= budget;
 }
 
+/**
+ * The samples a replay runs: first … end - 1 (those with escape[s - escapeOffset] = 0), each from its
+ * z_T at xT[(s - xTOffset)·sdim …]; `stop` is asked between blocks (true throws an AbortError).
+ */
+type ReplaySpan = [
+  first: number,
+  end: number,
+  xT: Float64Array,
+  xTOffset: number,
+  escape: Uint32Array,
+  escapeOffset: number,
+  stop: (() => boolean) | undefined,
+];
+
 /** Counts of pass two for a band of columns c0 … c0 + width - 1: rows × width (r·width + c - c0). */
 export interface BinBand {
   c0: number;
@@ -229,7 +243,7 @@ export class CompiledEnsemble {
       owner[slot] = -1;
     };
     try {
-      this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (bounded, b, lanes, steps) => {
+      this.replay([first, end, xT, xTOffset, escape, escapeOffset, stop], (bounded, b, lanes, steps) => {
         // Runs of lanes l0 … l1 - 1 in one column c.
         let l0 = 0;
         while (l0 < lanes) {
@@ -269,13 +283,16 @@ export class CompiledEnsemble {
     const pair = this.plan.pair;
     if (!pair) throw new Error('binPair needs an attractor plan');
     const [ur, vr] = ranges;
-    this.replayLanes(first, end, xT, xTOffset, escape, escapeOffset, stop, (_s, u, v, at, stride, steps) => {
-      for (let r = 0; r < steps; r++) {
-        const cell = cellOf(u[at + r * stride], v[at + r * stride], ur, vr, pair.width, pair.height);
-        if (cell < 0) band.outside[0]++;
-        else band.density[cell]++;
-      }
-    });
+    this.replayLanes(
+      [first, end, xT, xTOffset, escape, escapeOffset, stop],
+      (_s, u, v, at, stride, steps) => {
+        for (let r = 0; r < steps; r++) {
+          const cell = cellOf(u[at + r * stride], v[at + r * stride], ur, vr, pair.width, pair.height);
+          if (cell < 0) band.outside[0]++;
+          else band.density[cell]++;
+        }
+      },
+    );
   }
 
   /**
@@ -294,16 +311,19 @@ export class CompiledEnsemble {
     stop?: () => boolean,
   ): PairExtremes {
     const e: PairExtremes = [Infinity, -Infinity, Infinity, -Infinity];
-    this.replayLanes(first, end, xT, xTOffset, escape, escapeOffset, stop, (s, _u, v, at, stride, steps) => {
-      const settled = escaping[s - escapeOffset] === 0;
-      for (let r = 0; r < steps; r++) {
-        const o = v[at + r * stride];
-        if (o < e[0]) e[0] = o;
-        if (o > e[1]) e[1] = o;
-        if (settled && o < e[2]) e[2] = o;
-        if (settled && o > e[3]) e[3] = o;
-      }
-    });
+    this.replayLanes(
+      [first, end, xT, xTOffset, escape, escapeOffset, stop],
+      (s, _u, v, at, stride, steps) => {
+        const settled = escaping[s - escapeOffset] === 0;
+        for (let r = 0; r < steps; r++) {
+          const o = v[at + r * stride];
+          if (o < e[0]) e[0] = o;
+          if (o > e[1]) e[1] = o;
+          if (settled && o < e[2]) e[2] = o;
+          if (settled && o > e[3]) e[3] = o;
+        }
+      },
+    );
     return e;
   }
 
@@ -313,20 +333,14 @@ export class CompiledEnsemble {
    * u[at + r·stride] (and the second traced quantity's at v[…], the same array without one).
    */
   private replayLanes(
-    first: number,
-    end: number,
-    xT: Float64Array,
-    xTOffset: number,
-    escape: Uint32Array,
-    escapeOffset: number,
-    stop: (() => boolean) | undefined,
+    span: ReplaySpan,
     visit: (s: number, u: Float64Array, v: Float64Array, at: number, stride: number, steps: number) => void,
   ): void {
     const lanesAll = this.k.layout.lanes;
     const buffer = this.k.views.x[0].buffer;
     const trace = new Float64Array(buffer, this.k.layout.trace, lanesAll * TRACE_STEPS);
     const trace2 = new Float64Array(buffer, this.k.layout.trace2, lanesAll * TRACE_STEPS);
-    this.replay(first, end, xT, xTOffset, escape, escapeOffset, stop, (bounded, b, lanes, steps) => {
+    this.replay(span, (bounded, b, lanes, steps) => {
       for (let l = 0; l < lanes; l++) visit(bounded[b + l], trace, trace2, l, lanesAll, steps);
     });
   }
@@ -337,13 +351,7 @@ export class CompiledEnsemble {
    * chunk(bounded, b, lanes, steps) sees them (lane l is sample bounded[b + l]).
    */
   private replay(
-    first: number,
-    end: number,
-    xT: Float64Array,
-    xTOffset: number,
-    escape: Uint32Array,
-    escapeOffset: number,
-    stop: (() => boolean) | undefined,
+    [first, end, xT, xTOffset, escape, escapeOffset, stop]: ReplaySpan,
     chunk: (bounded: number[], b: number, lanes: number, steps: number) => void,
   ): void {
     const { plan, k } = this;
