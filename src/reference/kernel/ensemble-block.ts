@@ -224,6 +224,7 @@ export class CompiledEnsemble {
   ): void {
     const [lo, hi] = range;
     const { k, slots } = this;
+    if (slots === 0) throw new Error('bin needs a diagram plan (an attractor bins with binPair)');
     const H = this.plan.rows;
     const M = this.plan.samples;
     const owner = new Int32Array(slots).fill(-1);
