@@ -12,7 +12,7 @@ describe('gdlab bench', () => {
   test('throughput, latency and divergent workloads, each kind against the bare kernel', async () => {
     const out = join(tempDir('gdlab-bench-'), 'results.json');
     const args = ['bench', '--size', '48', '--iters', '60', '--latency-iters', '20', '--repeat', '1'];
-    const { stdout } = await runCli([...args, '--cpu-size', '0', '--cpu-engine-size', '0', '--out', out], {
+    const { stdout } = await runCli([...args, '--cpu-size', '0', '--cpu-engine-size', '16', '--out', out], {
       timeout: 120_000,
     });
     expect(stdout).toMatch(/divergent: 48×48 × 60 iterations/);
@@ -84,5 +84,18 @@ describe('gdlab bench', () => {
       });
       expect(stdout).toMatch(line);
     }
+    // The CPU engine's section at 16²: its basin rates and the diagram it times, each a positive figure
+    // that the printed lines repeat.
+    const cpu = r.cpu_engine;
+    expect(cpu.size).toEqual([16, 16]);
+    for (const k of ['one_thread', 'all_threads', 'adam_one_thread', 'adam_all_threads'])
+      for (const v of [cpu[`${k}_steps_per_s`], cpu[`${k}_lyapunov_steps_per_s`]])
+        expect(v, k).toBeGreaterThan(0);
+    const d = cpu.diagram;
+    expect([d.size, d.samples, d.iterations, d.keep]).toEqual([[16, 16], 16, 500, 200]);
+    for (const k of ['one_thread_ms', 'one_thread_lyapunov_ms', 'all_threads_ms', 'all_threads_lyapunov_ms'])
+      expect(d[k], k).toBeGreaterThan(0);
+    expect(stdout).toContain(`a diagram of (1 - xy)²/2, 16 columns × 16 samples × (300 + 200 kept):`);
+    expect(stdout).toContain(`1 thread             ${d.one_thread_ms.toFixed(1)} ms   with Lyapunov`);
   });
 });

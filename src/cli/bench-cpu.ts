@@ -1,14 +1,18 @@
 /**
  * The CPU section of `gdlab bench`: steps per second of the float64 engine compiled to WebAssembly,
  * on one thread (in process) and on every thread (the worker pool), with and without the Lyapunov
- * exponent, on the benchmark's workload. Kept apart from the GPU measurements in bench.ts.
+ * exponent, on the benchmark's workload; and the time of a bifurcation diagram (the cost model's:
+ * bench/cost-model.md). Kept apart from the GPU measurements in bench.ts.
  */
 import { availableParallelism } from 'node:os';
 import { ParallelCpuEngine } from '../cpu/basin-engine.ts';
+import { ParallelEnsembleEngine } from '../cpu/ensemble-engine.ts';
 import { nodeWorkerPool } from '../cpu/node-pool.ts';
+import { prepareEnsemble } from '../core/ensemble.ts';
 import { allocColumns } from '../core/outcome.ts';
-import type { ExperimentSpec } from '../experiment/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
+import { runEnsembleCpu } from '../reference/ensemble.ts';
 import { CompiledBasin } from '../reference/kernel/basin-block.ts';
 
 export interface CpuBench {
@@ -25,6 +29,33 @@ export interface CpuBench {
   adam_one_thread_lyapunov_steps_per_s: number;
   adam_all_threads_steps_per_s: number;
   adam_all_threads_lyapunov_steps_per_s: number;
+  /** A diagram of (1 - xy)²/2: `size` columns × `size` samples × (300 + 200 kept) steps, in ms. */
+  diagram: {
+    size: [number, number];
+    samples: number;
+    iterations: number;
+    keep: number;
+    one_thread_ms: number;
+    one_thread_lyapunov_ms: number;
+    all_threads_ms: number;
+    all_threads_lyapunov_ms: number;
+  };
+}
+
+/** The cost model's diagram (bench/cost-model.md): h from 0.1 to 1 across, x up, automatic range. */
+function diagramSpec(size: number, lyapunov: boolean): ExperimentSpec {
+  return parseSpec({
+    kind: 'bifurcation',
+    objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
+    lr: 0.3,
+    x0: [0.3, 0.2],
+    plane: { u: { quantity: 'lr', min: 0.1, max: 1 }, v: { quantity: 'x', min: -1.5, max: 1.5 } },
+    size: [size, size],
+    iterations: 500,
+    transient: 300,
+    classify: { lyapunov },
+    ensemble: { samples: size, keep: 200, box: { min: [-1, -1], max: [1, 1] } },
+  });
 }
 
 const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6).toFixed(1)} M`);
@@ -43,6 +74,7 @@ export async function benchCpu(
   const threads = availableParallelism();
   const pool = await nodeWorkerPool(threads);
   const engine = new ParallelCpuEngine(pool, { inProcessSteps: 0 });
+  const ensembles = new ParallelEnsembleEngine(pool);
   try {
     const specs = {
       plain: workload(size, iterations, false, false),
@@ -62,9 +94,19 @@ export async function benchCpu(
       const r = await engine.runBasin(spec);
       return r.steps / (r.ms / 1000);
     };
+    const diagrams = { plain: diagramSpec(size, false), lyap: diagramSpec(size, true) };
+    /** ms of a diagram, in this thread or on the pool. */
+    const diagram = async (spec: ExperimentSpec, pooled: boolean) => {
+      const { objective, plan } = prepareEnsemble(spec);
+      return pooled
+        ? (await ensembles.runEnsemble(spec, objective, plan)).ms
+        : (await runEnsembleCpu(spec, objective, plan)).ms;
+    };
     // Start the workers and let V8 compile the kernels before anything is timed.
     await all(workload(64, 40, true, false));
     one(workload(64, 40, true, false));
+    await diagram(diagramSpec(16, true), true);
+    await diagram(diagramSpec(16, true), false);
     const best = {
       one: 0,
       oneLyap: 0,
@@ -74,6 +116,10 @@ export async function benchCpu(
       adamOneLyap: 0,
       adamAll: 0,
       adamAllLyap: 0,
+      diagram: Infinity,
+      diagramLyap: Infinity,
+      diagramAll: Infinity,
+      diagramAllLyap: Infinity,
     };
     for (let r = 0; r < repeat; r++) {
       best.one = Math.max(best.one, one(specs.plain));
@@ -84,6 +130,10 @@ export async function benchCpu(
       best.adamOneLyap = Math.max(best.adamOneLyap, one(specs.adamLyap));
       best.adamAll = Math.max(best.adamAll, await all(specs.adam));
       best.adamAllLyap = Math.max(best.adamAllLyap, await all(specs.adamLyap));
+      best.diagram = Math.min(best.diagram, await diagram(diagrams.plain, false));
+      best.diagramLyap = Math.min(best.diagramLyap, await diagram(diagrams.lyap, false));
+      best.diagramAll = Math.min(best.diagramAll, await diagram(diagrams.plain, true));
+      best.diagramAllLyap = Math.min(best.diagramAllLyap, await diagram(diagrams.lyap, true));
     }
     say(`  CPU engine (f64, WebAssembly), ${size}×${size} × ${iterations}:`);
     say(`    1 thread             ${fmt(best.one)}steps/s   with Lyapunov ${fmt(best.oneLyap)}steps/s`);
@@ -95,6 +145,12 @@ export async function benchCpu(
     );
     say(
       `    Adam, ${threads} threads     ${fmt(best.adamAll)}steps/s   with Lyapunov ${fmt(best.adamAllLyap)}steps/s`,
+    );
+    const ms = (v: number) => `${v.toFixed(1)} ms`;
+    say(`  CPU engine, a diagram of (1 - xy)²/2, ${size} columns × ${size} samples × (300 + 200 kept):`);
+    say(`    1 thread             ${ms(best.diagram)}   with Lyapunov ${ms(best.diagramLyap)}`);
+    say(
+      `    ${threads} threads${' '.repeat(Math.max(1, 13 - String(threads).length))}${ms(best.diagramAll)}   with Lyapunov ${ms(best.diagramAllLyap)}`,
     );
     return {
       threads,
@@ -108,8 +164,19 @@ export async function benchCpu(
       adam_one_thread_lyapunov_steps_per_s: best.adamOneLyap,
       adam_all_threads_steps_per_s: best.adamAll,
       adam_all_threads_lyapunov_steps_per_s: best.adamAllLyap,
+      diagram: {
+        size: [size, size],
+        samples: size,
+        iterations: 500,
+        keep: 200,
+        one_thread_ms: best.diagram,
+        one_thread_lyapunov_ms: best.diagramLyap,
+        all_threads_ms: best.diagramAll,
+        all_threads_lyapunov_ms: best.diagramAllLyap,
+      },
     };
   } finally {
     engine.dispose();
+    ensembles.dispose();
   }
 }
