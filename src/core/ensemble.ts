@@ -223,7 +223,10 @@ export function planEnsemble(
   }
   const pair = pairMode ? pairObservables(spec, objective.vars) : null;
   const density = mode === 'density' || pairMode;
-  const quantityName = density ? 'lr' : spec.plane.u.quantity;
+  // One column at the spec's own rate: its rate h, or with one rate per coordinate the first
+  // coordinate's (which its column then sets to what it is), so that no column value overrides them.
+  const perCoord = density ? spec.lrPerCoord : null;
+  const quantityName = !density ? spec.plane.u.quantity : perCoord ? `lr.${objective.vars[0]}` : 'lr';
   const quantity = resolveQuantity(quantityName, objective.vars, objective.params, spec.optimizer);
   const code = axisCode(quantity, objective.params);
   const columns = density ? 1 : spec.size[0];
@@ -250,7 +253,7 @@ export function planEnsemble(
     axisIndex: code.index,
     quantityName,
     values: density
-      ? Float64Array.of(spec.lr)
+      ? Float64Array.of(perCoord ? perCoord[0] : spec.lr)
       : Float64Array.from({ length: columns }, (_, i) => axisValue(spec.plane.u, i, columns)),
     observable: pair ? pair[0] : resolveObservable(spec.ensemble.observable, objective.vars),
     transient: spec.transient,
