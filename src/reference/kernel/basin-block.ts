@@ -146,9 +146,14 @@ export interface KernelInstance {
   final: (groups: number) => void;
   /** The kernel's `trace(groups, steps)` (kernels that observe). */
   trace: (groups: number, steps: number) => void;
-  /** The kernel's `bin` (bin-body.ts: kernels with histograms), and its histograms' words. */
+  /** Pass two's `bin` (kernels with histograms), `cells` and `extremes` (an attractor's): bin-body.ts. */
   bin: (...args: number[]) => void;
+  cells: (...args: number[]) => void;
+  extremes: (...args: number[]) => void;
+  /** The histograms' words, the cells written by `cells`, the four extremes of `extremes`. */
   hist: Uint32Array;
+  cellWords: Int32Array;
+  extremeValues: Float64Array;
   /** Lanes per group (2 × pairs): a block's lane count is a multiple of it. */
   groupLanes: number;
 }
@@ -165,6 +170,8 @@ export function instantiateKernel(
     final: (g: number) => void;
     trace?: (g: number, steps: number) => void;
     bin?: (...args: number[]) => void;
+    cells?: (...args: number[]) => void;
+    extremes?: (...args: number[]) => void;
   };
   const need = Math.ceil(layout.bytes / 65536) - e.memory.buffer.byteLength / 65536;
   if (need > 0) e.memory.grow(need);
@@ -184,7 +191,15 @@ export function instantiateKernel(
     final: e.final,
     trace,
     bin: e.bin ?? missing('histograms'),
+    cells: e.cells ?? missing('a second traced quantity'),
+    extremes: e.extremes ?? missing('a second traced quantity'),
     hist: new Uint32Array(e.memory.buffer, layout.hist, layout.histWords),
+    cellWords: new Int32Array(
+      e.memory.buffer,
+      layout.cells,
+      layout.cells ? layout.lanes * layout.traceSteps : 0,
+    ),
+    extremeValues: new Float64Array(e.memory.buffer, layout.extremes, layout.extremes ? 4 : 0),
     groupLanes: 2 * pairs,
   };
 }

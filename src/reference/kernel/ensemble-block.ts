@@ -1,12 +1,11 @@
 /**
  * An ensemble's samples (src/core/ensemble.ts) through the compiled kernel: pass one gives each
  * sample's summary and its state z_T (x, the optimizer's vectors and clocks: `sdim` words), pass two
- * replays the kept steps from z_T and counts them into the bins (a diagram's in the kernel:
- * bin-body.ts; an attractor's cells here). Sample s is start s mod M of column ⌊s/M⌋; samples of
- * several columns share a block. The summaries, x_T and the counts equal the interpreted
- * reference's (src/reference/ensemble.ts) bit for bit.
+ * replays the kept steps from z_T and counts them into the bins (the kernel's bin-body.ts). Sample s
+ * is start s mod M of column ⌊s/M⌋; samples of several columns share a block. The summaries, x_T and
+ * the counts equal the interpreted reference's (src/reference/ensemble.ts) bit for bit.
  */
-import { cellOf, type PairExtremes } from '../../core/attractor.ts';
+import type { PairExtremes } from '../../core/attractor.ts';
 import type { EnsemblePlan } from '../../core/ensemble.ts';
 import { tangentStart } from '../../core/outcome.ts';
 import type { CompiledObjective } from '../../objective/types.ts';
@@ -79,7 +78,7 @@ export class CompiledEnsemble {
   private readonly sched: Schedule;
   private readonly cols = new Map<number, ColumnSetup>();
   private readonly tangent: Float64Array;
-  /** Histogram slots of pass two in the kernel (0: an attractor, binned here). */
+  /** Histogram slots of pass two in the kernel (0: an attractor, whose cells binPair counts). */
   private readonly slots: number;
   /** Words of a sample's state z_T. */
   readonly sdim: number;
@@ -284,16 +283,16 @@ export class CompiledEnsemble {
     const pair = this.plan.pair;
     if (!pair) throw new Error('binPair needs an attractor plan');
     const [ur, vr] = ranges;
-    this.replayLanes(
-      [first, end, xT, xTOffset, escape, escapeOffset, stop],
-      (_s, u, v, at, stride, steps) => {
-        for (let r = 0; r < steps; r++) {
-          const cell = cellOf(u[at + r * stride], v[at + r * stride], ur, vr, pair.width, pair.height);
-          if (cell < 0) band.outside[0]++;
-          else band.density[cell]++;
-        }
-      },
-    );
+    const { k } = this;
+    const cells = k.cellWords;
+    this.replay([first, end, xT, xTOffset, escape, escapeOffset, stop], (_bounded, _b, lanes, steps) => {
+      k.cells(steps, 0, lanes, ur[0], ur[1], pair.width, vr[0], vr[1], pair.height);
+      for (let i = 0; i < steps * lanes; i++) {
+        const cell = cells[i];
+        if (cell < 0) band.outside[0]++;
+        else band.density[cell]++;
+      }
+    });
   }
 
   /**
@@ -311,39 +310,21 @@ export class CompiledEnsemble {
     escaping: Uint8Array,
     stop?: () => boolean,
   ): PairExtremes {
-    const e: PairExtremes = [Infinity, -Infinity, Infinity, -Infinity];
-    this.replayLanes(
-      [first, end, xT, xTOffset, escape, escapeOffset, stop],
-      (s, _u, v, at, stride, steps) => {
-        const settled = escaping[s - escapeOffset] === 0;
-        for (let r = 0; r < steps; r++) {
-          const o = v[at + r * stride];
-          if (o < e[0]) e[0] = o;
-          if (o > e[1]) e[1] = o;
-          if (settled && o < e[2]) e[2] = o;
-          if (settled && o > e[3]) e[3] = o;
-        }
-      },
-    );
-    return e;
-  }
-
-  /**
-   * The kept iterates of the bounded samples among first … end - 1, replayed from x_T in blocks of up
-   * to TRACE_STEPS steps: visit(sample, u, v, at, stride, steps) sees the traced values of step r at
-   * u[at + r·stride] (and the second traced quantity's at v[…], the same array without one).
-   */
-  private replayLanes(
-    span: ReplaySpan,
-    visit: (s: number, u: Float64Array, v: Float64Array, at: number, stride: number, steps: number) => void,
-  ): void {
-    const lanesAll = this.k.layout.lanes;
-    const buffer = this.k.views.x[0].buffer;
-    const trace = new Float64Array(buffer, this.k.layout.trace, lanesAll * TRACE_STEPS);
-    const trace2 = new Float64Array(buffer, this.k.layout.trace2, lanesAll * TRACE_STEPS);
-    this.replay(span, (bounded, b, lanes, steps) => {
-      for (let l = 0; l < lanes; l++) visit(bounded[b + l], trace, trace2, l, lanesAll, steps);
+    const { k } = this;
+    const e = k.extremeValues;
+    e.set([Infinity, -Infinity, Infinity, -Infinity]);
+    this.replay([first, end, xT, xTOffset, escape, escapeOffset, stop], (bounded, b, lanes, steps) => {
+      // Runs of lanes l0 … l1 - 1 alike in escaping or not.
+      let l0 = 0;
+      while (l0 < lanes) {
+        const settled = escaping[bounded[b + l0] - escapeOffset] === 0;
+        let l1 = l0 + 1;
+        while (l1 < lanes && (escaping[bounded[b + l1] - escapeOffset] === 0) === settled) l1++;
+        k.extremes(steps, l0, l1, settled ? 1 : 0);
+        l0 = l1;
+      }
     });
+    return [e[0], e[1], e[2], e[3]];
   }
 
   /**

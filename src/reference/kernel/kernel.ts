@@ -24,7 +24,7 @@ import {
 } from '../../objective/wasm/encoder.ts';
 import { emitOutputs, importMath, type MathImports } from '../../objective/wasm/emit.ts';
 import type { CompiledOptimizer } from '../../optimizer/compile.ts';
-import { binBody } from './bin-body.ts';
+import { binBody, cellsBody, extremesBody, type Body } from './bin-body.ts';
 import { finalBody, traceBody } from './bodies.ts';
 import { context, Fn, load, maxAbsDiff, ruleContext, store, type FieldRef, type PairState } from './fn.ts';
 import { emitClocks, emitStep } from './optimizer-step.ts';
@@ -79,8 +79,8 @@ export function choosePairs(graph: ObjectiveGraph, optimizer?: CompiledOptimizer
 
 /**
  * The kernel module: exports `memory`, `run<flags>` (RunFn) for each of `flagSets`, `final(groups)`
- * and, for a kernel that observes (ensembles), `trace(groups, steps)` and, with histograms in its
- * layout, `bin` (bin-body.ts).
+ * and, for a kernel that observes (ensembles), `trace(groups, steps)` and pass two's `bin` (with
+ * histograms in its layout) or, with a second traced quantity, `cells` and `extremes` (bin-body.ts).
  */
 export function kernelModule(
   graph: ObjectiveGraph,
@@ -100,10 +100,10 @@ export function kernelModule(
     );
   m.func('final', [I32], [], ...finalBody(graph, L, opts, math, consts));
   if (opts.observe) m.func('trace', [I32, I32], [], ...traceBody(graph, L, opts, math, consts));
-  if (opts.observe && L.histWords > 0) {
-    const b = binBody(L);
-    m.func('bin', b.params, [], b.locals, b.code);
-  }
+  const pass2: [string, Body][] = [];
+  if (opts.observe && L.histWords > 0) pass2.push(['bin', binBody(L)]);
+  if (opts.observe && opts.trace2) pass2.push(['cells', cellsBody(L)], ['extremes', extremesBody(L)]);
+  for (const [name, f] of pass2) m.func(name, f.params, [], f.locals, f.code);
   m.data(0, consts.bytes());
   return m.build();
 }

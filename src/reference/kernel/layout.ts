@@ -58,6 +58,12 @@ export interface LaneLayout {
   /** Pass two's histograms (u32 words, `histWords` of them: src/reference/kernel/bin-body.ts). */
   hist: number;
   histWords: number;
+  /**
+   * With a second trace (an attractor's pair): the cell of each traced pair (i32, a trace's size) and
+   * the second quantity's extremes (four f64: PairExtremes), for pass two (bin-body.ts); else 0.
+   */
+  cells: number;
+  extremes: number;
   /** Total bytes. */
   bytes: number;
 }
@@ -119,6 +125,8 @@ export function laneLayout(
     trace2: 0,
     hist: 0,
     histWords,
+    cells: 0,
+    extremes: 0,
     bytes: 0,
   };
   layout.dist = next;
@@ -129,6 +137,12 @@ export function laneLayout(
   if (traces > 1) next += 8 * lanes * traceSteps;
   layout.hist = next;
   next += 4 * histWords;
+  if (traces > 1) {
+    layout.extremes = next;
+    next += 8 * 4;
+    layout.cells = next;
+    next += 4 * lanes * traceSteps;
+  }
   layout.bytes = next;
   return layout;
 }
