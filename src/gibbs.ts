@@ -97,6 +97,7 @@ export function gibbsModel(spec: ExperimentSpec): GibbsModel | null {
       x[0] = v;
       return obj.f(x, p);
     },
-    T: preset.temperature(spec.lr, params),
+    // The rate of the one variable: its own where the spec gives rates per coordinate.
+    T: preset.temperature(spec.lrPerCoord?.[0] ?? spec.lr, params),
   };
 }

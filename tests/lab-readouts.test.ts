@@ -18,6 +18,7 @@ import { runEnsembleSpec } from '../src/core/ensemble.ts';
 import { bifurcationReadout } from '../src/engine/bifurcation-render.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { gibbsModel } from '../src/gibbs.ts';
+import { rateText } from '../src/ui/shared/labels.ts';
 
 const GPU = { kind: 'gpu', precision: 'f32', adapter: 'test' } as const;
 const CPU = { kind: 'cpu', precision: 'f64', adapter: 'cpu' } as const;
@@ -114,6 +115,13 @@ describe('the exported density', () => {
     );
     expect(plain).not.toContain('Gibbs');
     expect(plain).toMatch(/h = 0\.1 · .* · CPU float64$/);
+    // The one variable's own rate, where the spec gives one per coordinate: T = 0.2/4, and the
+    // footer and the attractor's and the map's captions state that rate, not the scalar one.
+    const own = parseSpec({ ...spec, x0: [0], lrPerCoord: [0.2] });
+    expect(gibbsModel(own)!.T).toBeCloseTo(0.05, 15);
+    expect(densityFooter({ gibbs: [1] }, own, GPU)).toContain(' · h = (0.2) · ');
+    expect(rateText({ lr: 1.4, lrPerCoord: [2.01, 0.3] })).toBe('(2.01, 0.3)');
+    expect(rateText({ lr: 1.4, lrPerCoord: null })).toBe('1.4');
   });
 });
 

@@ -22,7 +22,7 @@ import { EnsembleRun } from '../bifurcation-view/ensemble-run.ts';
 import { ensembleStyles } from '../bifurcation-view/ensemble-styles.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
-import { formatNumber } from '../shared/labels.ts';
+import { formatNumber, rateText } from '../shared/labels.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
 import { viewKey } from '../shared/view-keys.ts';
 import { planeToCell, screenToPlane, type Size, type View } from '../shared/view.ts';
@@ -253,7 +253,7 @@ export class AttractorView extends LitElement {
     const box = this.boxRect;
     const cross = !box && this.hover;
     const describe = report
-      ? `attractor of GD at h = ${formatNumber(spec.lr)}: density of ${spec.attractor.u} and ${spec.attractor.v}; ${attractorSummary(report, r!.info)}`
+      ? `attractor of GD at h = ${rateText(spec)}: density of ${spec.attractor.u} and ${spec.attractor.v}; ${attractorSummary(report, r!.info)}`
       : 'attractor: computing';
     return html`
       <div

@@ -7,7 +7,7 @@ import type { OutcomeCounts } from '../../core/outcome.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
 import { describeOptimizer } from '../../optimizer/rules.ts';
-import { fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
+import { fieldLabel, formatNumber, quantityLabel, rateText } from '../shared/labels.ts';
 import { varsOf } from '../shared/objective.ts';
 
 const range = (a: { quantity: string; min: number; max: number }) => {
@@ -35,9 +35,7 @@ export function largestClasses(c: OutcomeCounts, total: number, n = 4): string[]
 export function mapDescription(spec: ExperimentSpec, frame: MapFrame | null): string {
   const { u, v } = spec.plane;
   const sweeps = [u.quantity, v.quantity];
-  const rate = sweeps.some((q) => q === 'lr' || q.startsWith('lr.'))
-    ? ''
-    : ` at h = ${formatNumber(spec.lr)}`;
+  const rate = sweeps.some((q) => q === 'lr' || q.startsWith('lr.')) ? '' : ` at h = ${rateText(spec)}`;
   const colour =
     spec.colour.field === 'outcome' ? 'outcome' : fieldLabel(spec.colour.field, spec, varsOf(spec));
   const by = spec.optimizer.kind === 'gd' ? '' : ` under ${describeOptimizer(spec.optimizer)}`;

@@ -5,7 +5,7 @@
 import type { DensityReport } from '../../core/density.ts';
 import type { EngineInfo } from '../../core/engine.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
-import { engineTag, formatNumber } from '../shared/labels.ts';
+import { engineTag, formatNumber, rateText } from '../shared/labels.ts';
 import { formatTicks, niceTicks } from '../shared/ticks.ts';
 
 export interface ChartBox {
@@ -69,14 +69,14 @@ export function densitySummary(r: DensityReport): string {
  */
 export function densityFooter(
   r: Pick<DensityReport, 'gibbs'>,
-  spec: Pick<ExperimentSpec, 'objective' | 'lr' | 'transient' | 'ensemble'>,
+  spec: Pick<ExperimentSpec, 'objective' | 'lr' | 'lrPerCoord' | 'transient' | 'ensemble'>,
   info: EngineInfo,
 ): string {
   const params = Object.entries(spec.objective.params).map(([k, v]) => `${k} = ${formatNumber(v)}`);
   const where = engineTag(info);
   return [
     `gdlab · f = ${spec.objective.expr}${params.length ? ` (${params.join(', ')})` : ''}`,
-    `h = ${formatNumber(spec.lr)}`,
+    `h = ${rateText(spec)}`,
     `${spec.ensemble.samples} starts × (${spec.transient} + ${spec.ensemble.keep}) steps`,
     ...(r.gibbs ? ['red: Gibbs Z⁻¹exp(−f₀/T)'] : []),
     where,

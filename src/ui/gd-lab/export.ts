@@ -13,7 +13,7 @@ import { escapingNoteLines } from '../map-legend/escaping-note.ts';
 import { varsOf } from '../shared/objective.ts';
 import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
-import { engineTag, fieldLabel, formatNumber, quantityLabel } from '../shared/labels.ts';
+import { engineTag, fieldLabel, formatNumber, quantityLabel, rateText } from '../shared/labels.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
 
 export interface ExportOptions {
@@ -121,12 +121,7 @@ export function footerLine(spec: ExperimentSpec, engine: string): string {
   const q = [spec.plane.u.quantity, spec.plane.v.quantity];
   const rates = q.filter((x) => x === 'lr' || x.startsWith('lr.'));
   const parts = [`gdlab · f = ${spec.objective.expr}`];
-  if (!rates.length) {
-    const h = spec.lrPerCoord
-      ? `(${spec.lrPerCoord.map((r) => formatNumber(r)).join(', ')})`
-      : formatNumber(spec.lr);
-    parts.push(`h = ${h}`);
-  }
+  if (!rates.length) parts.push(`h = ${rateText(spec)}`);
   if (q.filter((x) => !rates.includes(x)).length < spec.x0.length || spec.x0.length > 2)
     parts.push(`x₀ = (${spec.x0.map((v) => formatNumber(v)).join(', ')}) off the axes`);
   parts.push(`${spec.iterations} steps`, engine);

@@ -63,6 +63,13 @@ export function fieldLabel(
   }
 }
 
+/** The rate a spec runs at, for a label: h, or its rates per coordinate as (h₁, h₂, …). */
+export function rateText(spec: Pick<ExperimentSpec, 'lr' | 'lrPerCoord'>): string {
+  return spec.lrPerCoord
+    ? `(${spec.lrPerCoord.map((r) => formatNumber(r)).join(', ')})`
+    : formatNumber(spec.lr);
+}
+
 /**
  * A number for an input box or a label, without float noise: at most `digits` significant digits,
  * and when `span` is given (the width of the range the number bounds) six decimals past the span's
