@@ -25,7 +25,7 @@ import type { LabBackend } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
-import { quantityLabel } from '../shared/labels.ts';
+import { quantityLabel, rateText } from '../shared/labels.ts';
 import { viewKey } from '../shared/view-keys.ts';
 import { planeToCell, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
@@ -289,7 +289,7 @@ export class BifurcationView extends LitElement {
     const err = this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing;
     if (spec.kind === 'density') {
       const size = { width: this.plotSize().width, height: Math.max(120, this.plotSize().height) };
-      return html`${densityChart(this.report, size, spec.ensemble.observable, this.result?.spec.lr ?? null)}${err}`;
+      return html`${densityChart(this.report, size, spec.ensemble.observable, this.result ? rateText(this.result.spec) : null)}${err}`;
     }
     const size = this.plotSize();
     const plotTop = PLOT_MARGIN.top + 2 * STRIP + 1 + STRIP_GAP;

@@ -4,12 +4,12 @@
  */
 import { html, nothing, svg } from 'lit';
 import type { DensityReport } from '../../core/density.ts';
-import { formatNumber } from '../shared/labels.ts';
 import { frameSize, PLOT_MARGIN } from '../shared/plot-frame.ts';
 import type { Size } from '../shared/view.ts';
 import { densityGeometry, densitySummary } from './density-chart.ts';
 
-export function densityChart(rep: DensityReport | null, size: Size, observable: string, lr: number | null) {
+/** `rate`: the run's rate as rateText gives it, or null before there is a run. */
+export function densityChart(rep: DensityReport | null, size: Size, observable: string, rate: string | null) {
   const total = frameSize(size);
   const g = rep ? densityGeometry(rep, size) : null;
   return html`
@@ -46,7 +46,7 @@ export function densityChart(rep: DensityReport | null, size: Size, observable: 
         ? html`<div class="legend">
               <span
                 ><span class="key" style="border-top:8px solid #5b8fd0"></span>long-run iterates, h =
-                ${lr === null ? '' : formatNumber(lr)}</span
+                ${rate ?? ''}</span
               >
               ${rep.gibbs ? html`<span><span class="key" style="border-top:2px solid #d62728"></span>Gibbs Z⁻¹exp(−f₀/T)</span>` : html`<span>no Gibbs prediction for this objective (it names no f₀ and T)</span>`}
             </div>
