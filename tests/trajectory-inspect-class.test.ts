@@ -104,4 +104,36 @@ describe("the inspector's float64 class", () => {
     // Without a transient the start is not classified (a gallery trajectory of a map's spec).
     expect(inspectStart(spec, 'lr', 1, [0.3], 100).record).toBeNull();
   });
+
+  it("runs a column's start at the spec's rate per coordinate, as the ensemble ran it", async () => {
+    // The double well over its start at h = 1.24 (period 4) given per coordinate, over h = 0.5
+    // (converged): the inspector's one-pixel spec keeps the coordinate's rate.
+    const spec = parseSpec({
+      ...defaultSpec(),
+      kind: 'bifurcation',
+      objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
+      lr: 0.5,
+      lrPerCoord: [1.24],
+      x0: [0.3],
+      plane: { u: { quantity: 'x', min: 0.2, max: 0.6 }, v: { quantity: 'lr', min: 0.1, max: 2 } },
+      size: [4, 16],
+      transient: 500,
+      ensemble: { samples: 1, box: null, keep: 200, observable: 'x', bins: 16, range: null },
+    });
+    const { objective, plan } = prepareEnsemble(spec);
+    const { stats } = await runEnsembleCpu(spec, objective, plan);
+    for (let c = 0; c < plan.columns; c++) {
+      const r = inspectStart(
+        spec,
+        'x',
+        plan.values[c],
+        [plan.values[c]],
+        plan.iterations,
+        spec,
+        plan.transient,
+      ).record!;
+      expect([r.outcome, r.period], `column ${c}`).toEqual([Outcome.PERIODIC, 4]);
+      expect([stats.outcome[c], stats.period[c]]).toEqual([Outcome.PERIODIC, 4]);
+    }
+  });
 });

@@ -32,9 +32,15 @@ export function inspectStart(
 ): InspectorData {
   const obj = compileSpec(spec);
   const vars = obj.vars;
-  // The second axis must sweep something else; centre it on the value it would have anyway.
+  // The second axis must sweep something else; centre it on the value it would have anyway (in one
+  // variable its rate: the coordinate's own where the spec gives one, so that it stays).
   const coord = vars.find((v) => v !== quantity);
-  const other = coord !== undefined ? around(coord, x0[vars.indexOf(coord)]) : around('lr', spec.lr);
+  const other =
+    coord !== undefined
+      ? around(coord, x0[vars.indexOf(coord)])
+      : spec.lrPerCoord
+        ? around(`lr.${vars[0]}`, spec.lrPerCoord[0])
+        : around('lr', spec.lr);
   const basin = parseSpec({
     ...spec,
     kind: 'basin',
