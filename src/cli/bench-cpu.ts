@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ParallelCpuEngine } from '../cpu/basin-engine.ts';
 import { ParallelEnsembleEngine } from '../cpu/ensemble-engine.ts';
 import { nodeWorkerPool } from '../cpu/node-pool.ts';
+import type { WorkerPool } from '../cpu/pool.ts';
 import { prepareEnsemble } from '../core/ensemble.ts';
 import { allocColumns } from '../core/outcome.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
@@ -62,7 +63,8 @@ const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6
 
 /**
  * Measures `workload(size, iterations, lyapunov, adam)` (the GPU section's specs, GD and Adam) on the
- * CPU engine; the fastest of `repeat` interleaved rounds counts, as for the GPU figures.
+ * CPU engine; the fastest of `repeat` interleaved rounds counts, as for the GPU figures. Null where
+ * this build cannot start the engine's workers.
  */
 export async function benchCpu(
   workload: (size: number, iterations: number, lyapunov: boolean, adam: boolean) => ExperimentSpec,
@@ -70,9 +72,18 @@ export async function benchCpu(
   iterations: number,
   repeat: number,
   say: (line: string) => void,
-): Promise<CpuBench> {
+): Promise<CpuBench | null> {
   const threads = availableParallelism();
-  const pool = await nodeWorkerPool(threads);
+  let pool: WorkerPool;
+  try {
+    pool = await nodeWorkerPool(threads);
+  } catch (e) {
+    // Where this build cannot start the CPU engine (the device machines' single-file pack), the GPU
+    // figures are still written, and the CPU section says why it is empty.
+    if (!(e instanceof Error && e.name === 'EngineUnavailable')) throw e;
+    say(`  CPU engine: not measured: ${e.message}`);
+    return null;
+  }
   const engine = new ParallelCpuEngine(pool, { inProcessSteps: 0 });
   const ensembles = new ParallelEnsembleEngine(pool);
   try {

@@ -51,17 +51,20 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
   .join('\n')}
 
-exit status: 0 done, 1 a file could not be read or written or the run was stopped (--max-seconds),
-2 a usage error (the message names the flag or field), 3 an internal error
+exit status: 0 done, 1 a file could not be read or written, the run was stopped (--max-seconds) or
+this build cannot run the engine asked for, 2 a usage error (the message names the flag or field),
+3 an internal error
 `;
 
-/** Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O and stopped runs. */
+/** Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O, stopped runs and engines. */
 const EXIT_STATUS: Readonly<Record<string, number>> = {
   CliError: 2,
   SpecError: 2,
   ObjectiveError: 2,
   IoError: 1,
   RunStopped: 1,
+  // An engine this build of gdlab cannot run (the CPU engine's workers in a single-file bundle).
+  EngineUnavailable: 1,
 };
 
 /** The first error standard output reported (a full disk, a closed pipe), if any. */

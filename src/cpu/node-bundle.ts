@@ -46,23 +46,26 @@ export async function workerBundle(): Promise<string | null> {
     // No bundle yet, or an unreadable one: build it.
   }
   let esbuild: typeof import('esbuild');
+  let result: import('esbuild').BuildResult<{ write: false; metafile: true }>;
   try {
     esbuild = await import('esbuild');
+    // Where gdlab itself is one bundled file (the device machines' pack), esbuild came inlined
+    // without its binary and fails here: the caller falls back, or says the workers cannot start.
+    result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      minify: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
+    });
   } catch {
     return null;
   }
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    absWorkingDir: fileURLToPath(new URL('../..', import.meta.url)),
-  });
   const code = result.outputFiles[0].text;
   const inputs: Manifest['inputs'] = {};
   for (const path of Object.keys(result.metafile.inputs)) {
