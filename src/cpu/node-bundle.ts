@@ -45,10 +45,9 @@ export async function workerBundle(): Promise<string | null> {
   } catch {
     // No bundle yet, or an unreadable one: build it.
   }
-  let esbuild: typeof import('esbuild');
   let result: import('esbuild').BuildResult<{ write: false; metafile: true }>;
   try {
-    esbuild = await import('esbuild');
+    const esbuild = await import('esbuild');
     // Where gdlab itself is one bundled file (the device machines' pack), esbuild came inlined
     // without its binary and fails here: the caller falls back, or says the workers cannot start.
     result = await esbuild.build({
