@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { estimateCost, specWork } from '../src/select/cost.ts';
+import { costModelDiagram, estimateCost, specWork } from '../src/select/cost.ts';
 import { softwareAdapter, softwareRasteriser } from '../src/engine/adapter-kind.ts';
 import { decide } from '../src/select/decide.ts';
 import { createEngine, createEnsembleEngine } from '../src/select/node.ts';
@@ -140,31 +140,18 @@ describe('cost model', () => {
     ['bifurcation', 'quartic', true, 694, 1263],
   ] as const;
   const measuredSpec = (kind: 'basin' | 'bifurcation', expr: string, lyapunov: boolean) =>
-    parseSpec(
-      kind === 'basin'
-        ? {
-            objective: { expr, preset: null, params: {} },
-            lr: 0.3,
-            x0: [0, 0],
-            plane: { u: { quantity: 'x', min: -1.5, max: 1.5 }, v: { quantity: 'y', min: -1.5, max: 1.5 } },
-            size: [512, 512],
-            iterations: 500,
-            transient: 300,
-            classify: { lyapunov },
-          }
-        : {
-            kind,
-            objective: { expr, preset: null, params: {} },
-            lr: 0.3,
-            x0: [0.3, 0.2],
-            plane: { u: { quantity: 'lr', min: 0.1, max: 1 }, v: { quantity: 'x', min: -1.5, max: 1.5 } },
-            size: [256, 256],
-            iterations: 500,
-            transient: 300,
-            classify: { lyapunov },
-            ensemble: { samples: 256, keep: 200, box: { min: [-1, -1], max: [1, 1] } },
-          },
-    );
+    kind === 'basin'
+      ? parseSpec({
+          objective: { expr, preset: null, params: {} },
+          lr: 0.3,
+          x0: [0, 0],
+          plane: { u: { quantity: 'x', min: -1.5, max: 1.5 }, v: { quantity: 'y', min: -1.5, max: 1.5 } },
+          size: [512, 512],
+          iterations: 500,
+          transient: 300,
+          classify: { lyapunov },
+        })
+      : costModelDiagram(expr, lyapunov);
 
   it.each(MEASURED)(
     '%s of %s (exponent %s): within 2× of the measured runs, and the faster engine chosen',

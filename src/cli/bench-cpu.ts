@@ -11,10 +11,11 @@ import { nodeWorkerPool } from '../cpu/node-pool.ts';
 import type { WorkerPool } from '../cpu/pool.ts';
 import { prepareEnsemble } from '../core/ensemble.ts';
 import { allocColumns } from '../core/outcome.ts';
-import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
 import { CompiledBasin } from '../reference/kernel/basin-block.ts';
+import { costModelDiagram } from '../select/cost.ts';
 
 export interface CpuBench {
   threads: number;
@@ -43,21 +44,8 @@ export interface CpuBench {
   };
 }
 
-/** The cost model's diagram (bench/cost-model.md): h from 0.1 to 1 across, x up, automatic range. */
-function diagramSpec(size: number, lyapunov: boolean): ExperimentSpec {
-  return parseSpec({
-    kind: 'bifurcation',
-    objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
-    lr: 0.3,
-    x0: [0.3, 0.2],
-    plane: { u: { quantity: 'lr', min: 0.1, max: 1 }, v: { quantity: 'x', min: -1.5, max: 1.5 } },
-    size: [size, size],
-    iterations: 500,
-    transient: 300,
-    classify: { lyapunov },
-    ensemble: { samples: size, keep: 200, box: { min: [-1, -1], max: [1, 1] } },
-  });
-}
+/** The cost model's diagram of (1 - xy)²/2 (costModelDiagram), `size` columns × `size` samples. */
+const diagramSpec = (size: number, lyapunov: boolean) => costModelDiagram('(1 - x*y)^2/2', lyapunov, size);
 
 const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6).toFixed(1)} M`);
 

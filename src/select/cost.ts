@@ -21,7 +21,7 @@
  */
 import { Op, type Dag } from '../objective/dag.ts';
 import type { ObjectiveGraph } from '../objective/types.ts';
-import type { ExperimentSpec } from '../experiment/spec.ts';
+import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
 
 export interface CostEstimate {
@@ -53,6 +53,25 @@ function count(dag: Dag, outputs: readonly number[]): { a: number; e: number } {
     else a++;
   });
   return { a, e };
+}
+
+/**
+ * The bifurcation diagram the fit was measured on (bench/cost-model.md), which `gdlab bench` times
+ * too: `size` columns of h from 0.1 to 1 × `size` samples × (300 + 200 kept) steps of `expr`.
+ */
+export function costModelDiagram(expr: string, lyapunov: boolean, size = 256): ExperimentSpec {
+  return parseSpec({
+    kind: 'bifurcation',
+    objective: { expr, preset: null, params: {} },
+    lr: 0.3,
+    x0: [0.3, 0.2],
+    plane: { u: { quantity: 'lr', min: 0.1, max: 1 }, v: { quantity: 'x', min: -1.5, max: 1.5 } },
+    size: [size, size],
+    iterations: 500,
+    transient: 300,
+    classify: { lyapunov },
+    ensemble: { samples: size, keep: 200, box: { min: [-1, -1], max: [1, 1] } },
+  });
 }
 
 /** Trajectories, steps each, kept steps each (ensembles) and the share of steps with the exponent. */
