@@ -30,7 +30,8 @@ fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
   if (st.period == 1u && !(chaotic && st.r2 > rest)) { return OUTCOME_CONVERGED; }
   if (st.period >= 2u && !chaotic) { return OUTCOME_PERIODIC; }
   if (growing) { return OUTCOME_ESCAPING; }
-  if (chaotic) { return OUTCOME_CHAOTIC; }
+  // λ over fewer than 2·GROWTH_MIN_HALF steps says the orbit stretches, not that it is chaotic.
+  if (chaotic && g.half >= GROWTH_MIN_HALF) { return OUTCOME_CHAOTIC; }
   return OUTCOME_UNSETTLED;
 }
 

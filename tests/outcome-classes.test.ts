@@ -36,8 +36,13 @@ describe('decideOutcome (rule 6)', () => {
     // λ = 0.01 over half H = 100: the threshold ratio is e^{0.5}.
     expect(decideOutcome(0, 0.01, 1, Math.exp(0.49), 100, theta)).toBe(Outcome.CHAOTIC);
     expect(decideOutcome(0, 0.01, 1, Math.exp(0.51), 100, theta)).toBe(Outcome.ESCAPING);
-    // No window, no growth.
-    expect(decideOutcome(0, 0.01, 1, 1e9, 0, theta)).toBe(Outcome.CHAOTIC);
+    // No window, no growth, and no chaos: an exponent over fewer than 32 steps (H < 16) says the orbit
+    // stretches, not that it is chaotic, nor (R2 above tol·s) that it rests.
+    expect(decideOutcome(0, 0.01, 1, 1e9, 0, theta)).toBe(Outcome.UNSETTLED);
+    expect(decideOutcome(0, 0.5, 1, 1, 15, theta)).toBe(Outcome.UNSETTLED);
+    expect(decideOutcome(0, 0.5, 1, 1, 16, theta)).toBe(Outcome.CHAOTIC);
+    expect(decideOutcome(2, 0.5, 1, 1, 15, theta)).toBe(Outcome.UNSETTLED);
+    expect(decideOutcome(1, 0.5, 1, 0.1, 15, theta, 1e-4)).toBe(Outcome.UNSETTLED);
     // A huge exponent saturates instead of overflowing to ∞·0.
     expect(decideOutcome(0, 1e6, 0, 0, 100, theta)).toBe(Outcome.CHAOTIC);
   });
@@ -137,6 +142,29 @@ describe('genuine cycles and chaos keep their class', () => {
     const rec = classifyTrajectory(mfScalar, [0.3, 0.3], 1.1, { iterations: N, transient: T });
     expect(rec.outcome).toBe(Outcome.PERIODIC);
     expect(rec.period).toBe(2);
+  });
+});
+
+describe('a short window says nothing of chaos, on both engines', () => {
+  it("calls the double well's starts leaving its maximum unsettled over 50 steps, converged over 200", async () => {
+    const dir = tempDir('gdlab-short-window-');
+    for (const engine of ['cpu', 'gpu']) {
+      const counts = async (iters: number) => {
+        const file = join(dir, `${engine}-${iters}.json`);
+        // Starts within 1e-12 of the maximum at 0, whose multiplier 1 + h gives λ = ln(1 + h) ≈ 0.47
+        // while they leave it: over steps 30 … 49 (T = 3N/5) that is all the exponent sees.
+        await runCli([
+          ...['basin', '--objective', 'double-well', '--plane', 'lr,x', '--lr', '0.55:0.65'],
+          ...['--x', '-1e-12:1e-12', '--size', '4x4', '--iters', String(iters), '--engine', engine],
+          ...['--json', file],
+        ]);
+        return (JSON.parse(readFileSync(file, 'utf8')) as { counts: OutcomeCounts }).counts;
+      };
+      const short = await counts(50);
+      expect(short.chaotic, engine).toBe(0);
+      expect(short.unsettled, engine).toBe(16);
+      expect((await counts(200)).converged, engine).toBe(16);
+    }
   });
 });
 

@@ -61,8 +61,11 @@
  *    is running away along its unstable direction (x²/2 just above h = 2 has λ = ln|1-h| > 0), not chaotic;
  *    a chaotic orbit's extent stays put.
  * 6. Outcome: p = 1 → CONVERGED, unless λ > θ and R2 > tol·s; p ≥ 2 and not (λ > θ) → PERIODIC;
- *    otherwise ESCAPING when growing, else CHAOTIC when λ > θ, else UNSETTLED (neither settled nor
- *    escaping within N: a slow transient, a quasi-periodic orbit, or no exponent computed). A float32
+ *    otherwise ESCAPING when growing, else CHAOTIC when λ > θ and H ≥ 16, else UNSETTLED (neither
+ *    settled nor escaping within N: a slow transient, a quasi-periodic orbit, no exponent computed, or
+ *    one averaged over fewer than 32 steps, which says an orbit stretches, not that it is chaotic: the
+ *    double well's start 1e-12 at h = 0.6, leaving the maximum at 0 at its rate ln 1.6, has λ = 0.47
+ *    over steps 25 … 49 of 50 and converges to 1 by step 200). A float32
  *    chaotic orbit can fall into a long spurious cycle; a positive exponent, not that cycle, decides.
  *    A fixed point is a fixed point whatever λ says when the orbit rests there (an unstable one
  *    reached exactly, or approached along its stable manifold: the window's second half stays within
@@ -159,7 +162,7 @@ export function decideOutcome(
       ? r2 > r1 * Math.exp(Math.min(GROWTH_EXP_CAP, (Math.max(lyapunov, 0) * half) / 2))
       : r2 > 2 * r1);
   if (growing) return Outcome.ESCAPING;
-  return chaotic ? Outcome.CHAOTIC : Outcome.UNSETTLED;
+  return chaotic && half >= GROWTH_MIN_HALF ? Outcome.CHAOTIC : Outcome.UNSETTLED;
 }
 
 /**
