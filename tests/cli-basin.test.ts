@@ -210,6 +210,28 @@ describe('gdlab basin', () => {
     expect(out.counts.diverged).toBeGreaterThan(0);
   });
 
+  test('--observable: a map coloured by obs0 spans its values (x + 1 over the range of x)', () => {
+    const range = (extra: string[]) => {
+      const file = join(dir, `obs-${extra.length}.json`);
+      const r = gdlab(
+        ...['--objective', 'double-well', '--size', '16x16', '--iters', '200', '--engine', 'cpu'],
+        ...[...extra, '--png', join(dir, `obs-${extra.length}.png`), '--json', file],
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(readFileSync(file, 'utf8')) as {
+        spec: { observables: string[] };
+        colour: { range: [number, number] };
+      };
+      return { observables: out.spec.observables, range: out.colour.range };
+    };
+    const x = range(['--color-by', 'final0']);
+    const obs = range(['--observable', 'x + 1', '--color-by', 'obs0']);
+    expect(obs.observables).toEqual(['x + 1']);
+    expect(x.range[1]).toBeGreaterThan(x.range[0]);
+    // x ↦ x + 1 is monotone and rounds monotonically: the extremes map onto the extremes.
+    expect(obs.range).toEqual([x.range[0] + 1, x.range[1] + 1]);
+  });
+
   test('usage errors name the flag and exit with 2', () => {
     const manyParams = join(dir, 'params.json');
     const params = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`0bad${i}`, 'v']));
@@ -230,6 +252,25 @@ describe('gdlab basin', () => {
         /--param a: 'Infinity' is not a decimal number/,
       ],
       [[...MAP.slice(0, -2), '--size', '24'], /--size: '24' must be WxH/],
+      // Fields no pixel can have painted the whole map mid grey, with status 0.
+      [
+        [...MAP, '--color-by', 'obs0'],
+        /--color-by obs0: the map has no observables; give one with --observable EXPR/,
+      ],
+      [
+        [...MAP, '--observable', 'x*y', '--color-by', 'obs1'],
+        /--color-by obs1: the map has 1 observable; give two with --observable EXPR/,
+      ],
+      [
+        ['--objective', 'double-well', '--color-by', 'final1'],
+        /--color-by final1: the objective has one variable/,
+      ],
+      [
+        [...MAP, '--observable', 'x', '--observable', 'y', '--observable', 'x*y'],
+        /--observable: at most two \(got 3\)/,
+      ],
+      // It blamed classify.maxPeriod, a field the user never set.
+      [[...MAP, '--iters', '1'], /^gdlab basin: --iters must be ≥ 2 \(got 1\)\n$/],
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
       [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],

@@ -59,6 +59,8 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
   --max-period P          longest period looked for (default 16)
   --no-lyapunov           skip the Lyapunov exponent (faster; nothing is then called chaotic)
 ${optimizerHelp(true)}
+  --observable EXPR       an expression of the final state, in the variables and parameters (at most
+                          two: obs0, obs1 of --color-by and of the JSON's records)
   --color-by FIELD        ${COLOUR_FIELDS.join(', ')} (default outcome)
   --colormap NAME         ${COLORMAPS.join(', ')} (default viridis)
   --log                   colour by log10 of the field
@@ -98,6 +100,7 @@ const OPTIONS = {
   transient: { type: 'string' },
   'max-period': { type: 'string' },
   'no-lyapunov': { type: 'boolean' },
+  observable: { type: 'string', multiple: true },
   'color-by': { type: 'string' },
   colormap: { type: 'string' },
   log: { type: 'boolean' },
@@ -147,9 +150,11 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
 
   let spec: ExperimentSpec = fromFile ?? defaultSpec();
   let objective = spec.objective;
+  const observables = (flags.observable as string[] | undefined) ?? spec.observables;
+  if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
   if (str('objective') !== undefined) {
     // Compiled here for the message an unknown preset gets; the compilation below is the same one.
-    const { resolved, preset } = compileOption(str('objective')!, values, spec.observables);
+    const { resolved, preset } = compileOption(str('objective')!, values, observables);
     objective = { expr: resolved.expr, preset: resolved.preset, params: resolved.params };
     if (!fromFile || fromFile.objective.expr !== resolved.expr) {
       // A new objective: the preset's start, rate and view (or zeros and x,y) replace the old ones.
@@ -165,7 +170,7 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   const obj = compileObjective({
     expr: objective.expr,
     params: objective.params,
-    observables: spec.observables,
+    observables,
   });
   checkParamNames(Object.keys(params), obj.params);
   const optimizer = optimizerFromFlags(flags, spec.optimizer, true);
@@ -256,6 +261,7 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     wh = [Number(m[1]), Number(m[2])];
   }
   const iterations = str('iters') !== undefined ? parseInteger('iters', str('iters')!) : spec.iterations;
+  if (!(iterations >= 2)) throw new CliError(`--iters must be ≥ 2 (got ${iterations})`);
   const transient =
     str('transient') !== undefined
       ? parseInteger('transient', str('transient')!, 0)
@@ -279,6 +285,14 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     colour.colormap = str('colormap') as ColormapName;
   }
   if (flags.log) colour.log = true;
+  // A field no pixel can have would paint the map mid grey from end to end.
+  const obsIndex = colour.field === 'obs0' ? 0 : colour.field === 'obs1' ? 1 : -1;
+  if (obsIndex >= 0 && !observables[obsIndex])
+    throw new CliError(
+      `--color-by ${colour.field}: the map has ${observables.length || 'no'} observable${observables.length === 1 ? '' : 's'}; give ${obsIndex === 0 ? 'one' : 'two'} with --observable EXPR`,
+    );
+  if (colour.field === 'final1' && dim < 2)
+    throw new CliError(`--color-by final1: the objective has one variable (final0 is its final value)`);
 
   const out = parseWithin({
     ...spec,
@@ -294,6 +308,7 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     transient,
     classify,
     colour,
+    observables,
   });
   checkSpec(out);
   return out;
@@ -320,6 +335,7 @@ const PATHS = {
   size: 'size',
   lr: 'lr',
   'colour.field': 'color-by',
+  observables: 'observable',
   ...OPTIMIZER_PATHS,
 };
 
