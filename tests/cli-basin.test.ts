@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decode } from 'fast-png';
 import { describe, expect, test } from 'vitest';
 import { colourPixels, resolveColourSettings } from '../src/colormaps.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
@@ -59,6 +60,8 @@ describe('gdlab basin', () => {
     const decoded = decodeSpecPng(readFileSync(png));
     expect(decoded.spec).toEqual(spec);
     expect([decoded.width, decoded.height]).toEqual([24, 20]);
+    // The picture states its engine and precision, which the spec does not hold.
+    expect(decode(readFileSync(png)).text.Source).toBe(`gdlab GPU engine, float32, ${out.adapter}`);
     const cpu = colourPixels(mine.columns, resolveColourSettings(spec, mine.columns));
     let exact = 0;
     for (let k = 0; k < cpu.length; k += 4)
@@ -73,6 +76,7 @@ describe('gdlab basin', () => {
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ engine: 'cpu', precision: 'f64', reason: '--engine cpu' });
     expect(out.adapter).toMatch(/^cpu, \d+ threads?$/);
+    expect(decode(readFileSync(png)).text.Source).toBe('gdlab CPU engine, float64');
     const ref = await new CpuBasinEngine(compileObjective).runBasin(parseSpec(out.spec));
     expect(out.counts).toEqual(countOutcomes(ref.columns));
 

@@ -1,12 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { encode } from 'fast-png';
+import { decode, encode } from 'fast-png';
 import { readSpecBlob } from '../src/experiment/blob.ts';
 import {
   asciiJson,
   decodeSpecPng,
   encodeSpecPng,
+  PNG_SOURCE_KEYWORD,
   PNG_SPEC_KEYWORD,
   readSpecFromPng,
+  sourceText,
 } from '../src/experiment/png.ts';
 import { defaultSpec, parseSpec, SpecError } from '../src/experiment/spec.ts';
 
@@ -17,6 +19,20 @@ function picture(w: number, h: number): Uint8Array {
 }
 
 describe('PNG with the spec in a tEXt chunk', () => {
+  test("states the engine and precision that computed it in PNG's Source chunk, in printable ASCII", () => {
+    const spec = parseSpec({ ...defaultSpec(), size: [2, 2] });
+    const gpu = { kind: 'gpu', precision: 'f32', adapter: 'nvidia hopper H200\u00ae\0\nx' } as const;
+    const text = decode(encodeSpecPng(picture(2, 2), 2, 2, spec, gpu)).text;
+    expect(text[PNG_SOURCE_KEYWORD]).toBe('gdlab GPU engine, float32, nvidia hopper H200???x');
+    expect(decodeSpecPng(encodeSpecPng(picture(2, 2), 2, 2, spec, gpu)).spec).toEqual(spec);
+    expect(sourceText({ kind: 'cpu', precision: 'f64', adapter: 'cpu, 2 threads' })).toBe(
+      'gdlab CPU engine, float64',
+    );
+    expect(sourceText({ ...gpu, adapter: 'a'.repeat(1000) })).toHaveLength(200);
+    // Without an engine (a spec saved before it ran), the spec alone.
+    expect(Object.keys(decode(encodeSpecPng(picture(2, 2), 2, 2, spec)).text)).toEqual([PNG_SPEC_KEYWORD]);
+  });
+
   test('pixels and spec round-trip exactly, non-Latin-1 text included', () => {
     const spec = parseSpec({
       ...defaultSpec(),

@@ -164,7 +164,7 @@ export async function run(argv: string[]): Promise<number> {
   return runEnsembleCommand('attractor', flags, spec, (result, reason) => {
     const report = attractorReport(result);
     if (flags.png !== undefined)
-      writeSpecPng(flags.png, renderAttractor(report, labColours(spec.colour.colormap)), spec);
+      writeSpecPng(flags.png, renderAttractor(report, labColours(spec.colour.colormap)), spec, result.info);
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', attractorJson(report, spec, result.info, reason));
     else process.stdout.write(ensembleSummary(result, reason));

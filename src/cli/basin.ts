@@ -66,7 +66,8 @@ ${optimizerHelp(true)}
   --log                   colour by log10 of the field
 ${ENGINE_HELP}
   --spec FILE             start from a saved spec (JSON, or a PNG saved by gdlab); flags override it
-  --png FILE              write the map, with its spec in a tEXt chunk 'gdlab-spec'
+  --png FILE              write the map, with its spec in a tEXt chunk 'gdlab-spec' and the engine and
+                          precision that computed it in 'Source'
   --json FILE             write the result as JSON ('-': stdout; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer);
                           a run estimated over 10 s shows its estimate and progress on stderr
@@ -382,7 +383,7 @@ export async function run(argv: string[]): Promise<number> {
     if (pngFile !== undefined) {
       // Coloured where the records are (on the GPU for the GPU engine), as the lab colours them.
       const rgba = await result.readImage(spec.colour);
-      writeSpecPng(pngFile, { rgba, width: result.width, height: result.height }, spec);
+      writeSpecPng(pngFile, { rgba, width: result.width, height: result.height }, spec, result.info);
       colour = await mapColour(spec, result);
     }
     result.dispose();

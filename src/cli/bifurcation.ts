@@ -340,7 +340,7 @@ export async function run(argv: string[]): Promise<number> {
   const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
   return runEnsembleCommand('bifurcation', flags, spec, (result, reason) => {
     if (flags.png !== undefined)
-      writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec);
+      writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec, result.info);
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', bifurcationJson(result, reason));
     else process.stdout.write(ensembleSummary(result, reason));

@@ -140,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
   return runEnsembleCommand('density', flags, spec, (result, reason) => {
     const report = densityReport(result);
     const json: DensityJson = { spec, engine: result.info, reason, ...report };
-    if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec);
+    if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec, result.info);
     if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
     else process.stdout.write(ensembleSummary(result, reason));
   });

@@ -94,7 +94,7 @@ async function renderSpec(
     try {
       const rgba = await result.readImage(spec.colour);
       return {
-        png: encodeSpecPng(rgba, result.width, result.height, spec),
+        png: encodeSpecPng(rgba, result.width, result.height, spec, result.info),
         summary: {
           engine: result.info,
           reason: engines.decision.reason,
@@ -115,7 +115,7 @@ async function renderSpec(
     const report = densityReport(result);
     const image = renderDensity(report, spec);
     return {
-      png: encodeSpecPng(image.rgba, image.width, image.height, spec),
+      png: encodeSpecPng(image.rgba, image.width, image.height, spec, result.info),
       summary: {
         engine: result.info,
         reason: engines.decision.reason,
@@ -133,7 +133,7 @@ async function renderSpec(
     const image = renderAttractor(report, labColours(spec.colour.colormap));
     const { bounded, samples, lyapunov, period, uRange, vRange, outside } = report;
     return {
-      png: encodeSpecPng(image.rgba, image.width, image.height, spec),
+      png: encodeSpecPng(image.rgba, image.width, image.height, spec, result.info),
       summary: {
         engine: result.info,
         reason: engines.decision.reason,
@@ -143,7 +143,7 @@ async function renderSpec(
   }
   const image = renderBifurcation(result, labColours(spec.colour.colormap));
   return {
-    png: encodeSpecPng(image.rgba, image.width, image.height, spec),
+    png: encodeSpecPng(image.rgba, image.width, image.height, spec, result.info),
     summary: { engine: result.info, reason: engines.decision.reason },
   };
 }

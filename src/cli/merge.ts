@@ -9,6 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { EngineInfo } from '../core/engine.ts';
 import { emptyCounts, type OutcomeCounts } from '../core/outcome.ts';
 import { asciiJson, PNG_SPEC_KEYWORD } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
@@ -214,9 +215,9 @@ async function checkBands(tiles: Loaded[], inflate: boolean): Promise<void> {
 }
 
 /** A map's PNG from its bands, in order. */
-function writeMap(file: string, spec: ExperimentSpec, tiles: Loaded[]): number {
+function writeMap(file: string, spec: ExperimentSpec, tiles: Loaded[], info: EngineInfo): number {
   try {
-    return writePngFile(file, spec.size[0], spec.size[1], specTexts(spec), (w) => {
+    return writePngFile(file, spec.size[0], spec.size[1], specTexts(spec, {}, info), (w) => {
       for (const l of tiles) copyRows(bandFile(l), w, l.piece.rows[1] - l.piece.rows[0]);
     });
   } catch (e) {
@@ -274,6 +275,7 @@ export async function run(argv: string[]): Promise<number> {
   const { whole } = loaded[0].piece;
   const info = loaded[0].piece;
   const adapter = [...new Set(loaded.map((l) => l.piece.adapter))].join('; ');
+  const engine: EngineInfo = { kind: info.engine, precision: info.precision, adapter };
   const [W, H] = whole.spec.size;
   const json = flags.json ?? (flags.png === undefined && flags.frames === undefined ? '-' : undefined);
   // JSON on stdout keeps stdout to itself.
@@ -298,7 +300,7 @@ export async function run(argv: string[]): Promise<number> {
       pieces: whole.tiles,
     };
     if (flags.png !== undefined) {
-      const bytes = writeMap(flags.png, whole.spec, tiles);
+      const bytes = writeMap(flags.png, whole.spec, tiles, engine);
       say(`${whole.tiles} tiles of a ${W}×${H} map into ${flags.png} (${bytes} bytes)`);
     }
   } else {
@@ -332,7 +334,7 @@ export async function run(argv: string[]): Promise<number> {
       mkdirSync(flags.frames, { recursive: true });
       const frames = members.map((tiles, m) => {
         const file = join(flags.frames!, frameName(m));
-        writeMap(file, tiles[0].piece.spec, tiles);
+        writeMap(file, tiles[0].piece.spec, tiles, engine);
         return file;
       });
       say(

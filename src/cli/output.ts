@@ -5,6 +5,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { EngineInfo } from '../core/engine.ts';
 import type { RgbaImage } from '../engine/bifurcation-render.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { IoError, systemReason, writeFileAtomic } from '../io/files.ts';
@@ -59,8 +60,9 @@ export function writeSpecPng(
   file: string,
   image: Pick<RgbaImage, 'width' | 'height' | 'rgba'>,
   spec: ExperimentSpec,
+  info?: EngineInfo,
 ): void {
-  const bytes = encodeSpecPngStream(image.rgba, image.width, image.height, spec);
+  const bytes = encodeSpecPngStream(image.rgba, image.width, image.height, spec, info);
   if (file === '-') process.stdout.write(bytes);
   else writeFileAtomic(file, bytes);
 }

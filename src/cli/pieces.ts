@@ -313,7 +313,7 @@ async function runPiece(
     const stem = pieceStem(whole, at.member, at.tile);
     const png = `${stem}.png`;
     const label = { member: at.member, tile: at.tile, tiles: whole.tiles, rows: at.rows };
-    const texts = specTexts(spec, { [PNG_PIECE_KEYWORD]: JSON.stringify(label) });
+    const texts = specTexts(spec, { [PNG_PIECE_KEYWORD]: JSON.stringify(label) }, result.info);
     writePngFile(join(dir, png), W, at.rows[1] - at.rows[0], texts, (w) => w.writeRows(rgba));
     const piece: PieceJson = {
       format: PIECE_FORMAT,

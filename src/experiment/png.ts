@@ -4,9 +4,29 @@
  * (fast-png is pure JavaScript).
  */
 import { decode, encode } from 'fast-png';
+import type { EngineInfo } from '../core/engine.ts';
 import { LAB_LIMITS, parseSpecJson, SpecError, type ExperimentSpec, type SpecLimits } from './spec.ts';
 
 export const PNG_SPEC_KEYWORD = 'gdlab-spec';
+
+/**
+ * PNG's own keyword for the device that made a picture: here the engine and its precision, which the
+ * spec does not hold (either engine runs any spec), so that a saved picture still states them.
+ */
+export const PNG_SOURCE_KEYWORD = 'Source';
+
+/** The `Source` text of a picture the engine `info` computed: 'gdlab GPU engine, float32, <adapter>'. */
+export function sourceText(info: EngineInfo): string {
+  const precision = info.precision === 'f64' ? 'float64' : 'float32';
+  const text = `gdlab ${info.kind.toUpperCase()} engine, ${precision}${info.kind === 'gpu' ? `, ${info.adapter}` : ''}`;
+  // tEXt is Latin-1 with no NUL; an adapter's description is the driver's text.
+  return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
+}
+
+/** The tEXt entries of a picture of `spec`, computed by `info` where it is known. */
+export function pngTexts(spec: ExperimentSpec, info?: EngineInfo): Record<string, string> {
+  return { [PNG_SPEC_KEYWORD]: asciiJson(spec), ...(info && { [PNG_SOURCE_KEYWORD]: sourceText(info) }) };
+}
 
 /**
  * tEXt is Latin-1; JSON escapes let any spec through unchanged: every character above U+007E is
@@ -25,6 +45,7 @@ export function encodeSpecPng(
   width: number,
   height: number,
   spec: ExperimentSpec,
+  info?: EngineInfo,
 ): Uint8Array {
   if (rgba.length !== width * height * 4)
     throw new RangeError(`${rgba.length} bytes is not a ${width}×${height} RGBA picture`);
@@ -35,7 +56,7 @@ export function encodeSpecPng(
       rgba instanceof Uint8ClampedArray ? new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.length) : rgba,
     channels: 4,
     depth: 8,
-    text: { [PNG_SPEC_KEYWORD]: asciiJson(spec) },
+    text: pngTexts(spec, info),
   });
 }
 

@@ -19,7 +19,8 @@
  */
 import zlib from 'node:zlib';
 import { writeFileStreamed } from './files.ts';
-import { asciiJson, PNG_SPEC_KEYWORD } from '../experiment/png.ts';
+import type { EngineInfo } from '../core/engine.ts';
+import { pngTexts } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /** Largest IDAT payload written (the last one of a file may be shorter). */
@@ -86,9 +87,16 @@ export function pngChunk(type: string, data: Uint8Array): Uint8Array {
 /** Bytes of a row in the zlib stream before compression: the filter byte and RGBA8. */
 export const rawRowBytes = (width: number) => 1 + 4 * width;
 
-/** The tEXt chunks of a picture of `spec`, in the encoding src/experiment/png.ts reads back. */
-export function specTexts(spec: ExperimentSpec, extra: Record<string, string> = {}): Record<string, string> {
-  return { [PNG_SPEC_KEYWORD]: asciiJson(spec), ...extra };
+/**
+ * The tEXt chunks of a picture of `spec`, in the encoding src/experiment/png.ts reads back, with the
+ * engine that computed it where known (pngTexts).
+ */
+export function specTexts(
+  spec: ExperimentSpec,
+  extra: Record<string, string> = {},
+  info?: EngineInfo,
+): Record<string, string> {
+  return { ...pngTexts(spec, info), ...extra };
 }
 
 /**
@@ -210,9 +218,10 @@ export function writeSpecPngFile(
   width: number,
   height: number,
   spec: ExperimentSpec,
+  info?: EngineInfo,
 ): void {
   checkSize(rgba, width, height);
-  writePngFile(path, width, height, specTexts(spec), (w) => w.writeRows(rgba));
+  writePngFile(path, width, height, specTexts(spec, {}, info), (w) => w.writeRows(rgba));
 }
 
 /** The same bytes in memory (the gallery writes files of its own). */
@@ -221,10 +230,11 @@ export function encodeSpecPngStream(
   width: number,
   height: number,
   spec: ExperimentSpec,
+  info?: EngineInfo,
 ): Uint8Array {
   checkSize(rgba, width, height);
   const parts: Uint8Array[] = [];
-  const writer = new PngStreamWriter((b) => parts.push(b.slice()), width, height, specTexts(spec));
+  const writer = new PngStreamWriter((b) => parts.push(b.slice()), width, height, specTexts(spec, {}, info));
   writer.writeRows(rgba);
   writer.finish();
   return Buffer.concat(parts);

@@ -24,11 +24,11 @@ export const EXPORT_STRIP_ROWS = 6;
 export function ensemblePng(result: BifurcationResult, spec: ExperimentSpec, decorate = false): Uint8Array {
   if (spec.kind === 'density') {
     const { width, height, rgba } = drawDensity(result, spec);
-    return encodeSpecPng(rgba, width, height, spec);
+    return encodeSpecPng(rgba, width, height, spec, result.info);
   }
   const img = renderBifurcation(result, labColours(spec.colour.colormap), { stripRows: EXPORT_STRIP_ROWS });
   const out = decorate ? decorateDiagram(img, result, spec) : img;
-  return encodeSpecPng(out.rgba, out.width, out.height, spec);
+  return encodeSpecPng(out.rgba, out.width, out.height, spec, result.info);
 }
 
 /**

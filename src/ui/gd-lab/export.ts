@@ -43,7 +43,7 @@ export async function exportPng(
     const px = await backend.pixels(f, spec.colour);
     const outSpec = { ...f.spec, colour: spec.colour };
     const out = opts.decorate ? decorate(px, f, outSpec) : px;
-    return encodeSpecPng(out.rgba, out.width, out.height, outSpec);
+    return encodeSpecPng(out.rgba, out.width, out.height, outSpec, f.info);
   } finally {
     if (f !== frame) backend.release(f);
   }
