@@ -171,7 +171,8 @@ async function renderEntry(
     title: entry.title,
     paragraphs: entry.paragraphs,
     claim: entry.claim,
-    spec: entry.spec,
+    // What the first picture ran (shrunk by --max-side), as its counts are.
+    spec: shrink(entry.spec, maxSide),
     trajectories: entry.trajectories ?? null,
     pictures,
     numbers: withChecks ? await entryNumbers(entry.id) : null,
