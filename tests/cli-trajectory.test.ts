@@ -134,6 +134,38 @@ describe('gdlab trajectory', () => {
     expect(0.9 * (u * u + v * v)).toBeGreaterThan(2);
   });
 
+  it('runs at a rate per coordinate (--lr.x, --lr.y): x²/2 + y²/2 scales each coordinate by 1 - h_i', async () => {
+    const expr = ['--objective', 'x^2/2 + y^2/2', '--x0', '1,1', '--iters', '40'];
+    // h_y = 2.5: y_k = (-1.5)^k while x_k = 0.5^k; every iterate exact in float64 until y escapes.
+    const out = await trajectory(...expr, '--lr.x', '0.5', '--lr.y', '2.5', '--json', '-');
+    expect(out.spec.lrPerCoord).toEqual([0.5, 2.5]);
+    expect(out.iterates.slice(0, 4)).toEqual([
+      [1, 1],
+      [0.5, -1.5],
+      [0.25, 2.25],
+      [0.125, -3.375],
+    ]);
+    expect(out.outcome.name).toBe('diverged');
+    // log_1.5(1e6) = 34.07: the first iterate beyond the radius is the 35th.
+    expect(out.outcome.iter).toBe(35);
+    // One coordinate's rate, the other --lr's: h = (1.5, 0.5) converges, as neither alone diverges.
+    const mixed = await trajectory(...expr, '--lr', '0.5', '--lr.x', '1.5', '--json', '-');
+    expect(mixed.spec.lrPerCoord).toEqual([1.5, 0.5]);
+    expect(mixed.iterates[1]).toEqual([-0.5, 0.5]);
+    expect(mixed.outcome.name).toBe('converged');
+    for (const [args, message] of [
+      [['--lr.x', '0.5'], '--lr is required for an expression'],
+      [['--lr', '1', '--lr.z', '1'], "Unknown option '--lr.z'"],
+      [['--lr', '1', '--lr.x3', '1'], "--lr.x3: the objective's variables are x, y"],
+      [['--lr', '1', '--lr.y', '0'], "--lr.y: '0' must be positive"],
+      [['--lr', '1', '--lr.y', '1', '--flows', 'gf'], '--flows: the flows are those of GD at one rate h'],
+    ] as const) {
+      const r = await gdlab('trajectory', ...expr, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+
   it('says when the start is a critical point, where no optimizer moves', async () => {
     const r = await gdlab(
       'trajectory',

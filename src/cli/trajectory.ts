@@ -37,6 +37,8 @@ usage: gdlab trajectory --objective ID_OR_EXPR [options]
   --objective ID_OR_EXPR  a preset id (quadratic, mf-scalar, …) or an expression in x, y or x1…x8
   --param NAME=VALUE      a parameter's value (repeatable; presets supply defaults)
   --lr H                  learning rate h > 0 (default: the preset's)
+  --lr.x H                one coordinate's rate (likewise for every variable; the others keep --lr),
+                          as a map with rates per coordinate runs; not with --flows
   --x0 A[,B,…]            start, one number per variable (default: the preset's)
   --iters N               steps (default 100, at least 2)
 ${optimizerHelp()}
@@ -65,10 +67,12 @@ stops early: its later samples are null, and a note (also on stderr) says where.
 Negative numbers may follow a flag directly: --x0 -1,2.
 `;
 
+const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 const OPTIONS = {
   objective: { type: 'string' },
   param: { type: 'string', multiple: true },
   lr: { type: 'string' },
+  ...Object.fromEntries(VARS.map((v) => [`lr.${v}`, { type: 'string' }] as const)),
   x0: { type: 'string' },
   iters: { type: 'string' },
   ...OPTIMIZER_OPTIONS,
@@ -157,9 +161,24 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   // A misspelt --param would otherwise leave the default in place without a word.
   checkParamNames(Object.keys(given), obj.params);
 
-  const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
+  const lrGiven = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
+  if (lrGiven !== undefined && !(lrGiven > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
+  const rateFlags = flags as Record<string, unknown>;
+  const rates = new Array<number | undefined>(obj.dim).fill(lrGiven);
+  let perCoord = false;
+  for (const v of VARS) {
+    const text = rateFlags[`lr.${v}`] as string | undefined;
+    if (text === undefined) continue;
+    const i = obj.vars.indexOf(v);
+    if (i < 0) throw new CliError(`--lr.${v}: the objective's variables are ${obj.vars.join(', ')}`);
+    rates[i] = parseNumber(`lr.${v}`, text);
+    if (!(rates[i]! > 0)) throw new CliError(`--lr.${v}: '${text}' must be positive`);
+    perCoord = true;
+  }
+  // Every coordinate's own rate given: --lr is not needed (the spec's h is then the first of them).
+  const lr = lrGiven ?? (rates.every((r) => r !== undefined) ? rates[0] : undefined);
   if (lr === undefined) throw new CliError('--lr is required for an expression');
-  if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
+  const lrPerCoord = perCoord ? rates.map((r) => r ?? lr) : null;
   const x0 = flags.x0 !== undefined ? parseList('x0', flags.x0) : preset ? [...preset.x0] : undefined;
   if (x0 === undefined)
     throw new CliError(
@@ -179,6 +198,10 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
       ? parseInteger('max-period', flags['max-period'], 1)
       : Math.min(16, iterations - 1);
   const flows = parseFlows(flags.flows);
+  if (flows.length && lrPerCoord)
+    throw new CliError(
+      '--flows: the flows are those of GD at one rate h; drop --flows or the --lr.<var> rates',
+    );
   const optimizer = optimizerFromFlags(flags, DEFAULT_OPTIMIZER);
   if (flows.length && optimizer.kind !== 'gd')
     throw new CliError(
@@ -193,7 +216,7 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
     objective: { expr: resolved.expr, preset: resolved.preset, params: resolved.params },
     optimizer,
     lr,
-    lrPerCoord: null,
+    lrPerCoord,
     x0,
     plane: defaultPlane(obj.vars, x0, lr, resolved.preset),
     iterations,
@@ -235,16 +258,17 @@ function computeTrajectory(
   timing = { stoppedMs: 0 },
 ): TrajectoryJson {
   const { spec, obj, params } = plan;
+  const rate = spec.lrPerCoord ?? spec.lr;
   const tr = runTrajectory(
     obj,
     spec.x0,
-    spec.lr,
+    rate,
     params,
     iterations,
     spec.classify.divergeRadius,
     spec.optimizer,
   );
-  const rec = classifyTrajectory(obj, spec.x0, spec.lr, {
+  const rec = classifyTrajectory(obj, spec.x0, rate, {
     iterations,
     transient: Math.min(plan.transient, iterations - 1),
     settings: { ...spec.classify, maxPeriod: Math.min(spec.classify.maxPeriod, iterations - 1) },
