@@ -210,6 +210,25 @@ describe('gdlab bifurcation', () => {
     const png = decode(readFileSync(join(dir, 'b.png')));
     expect([png.width, png.height]).toEqual([8, 32 + 14]);
     expect(parseSpec(JSON.parse(png.text['gdlab-spec']))).toEqual(spec);
+    expect(png.text.Source).toBe('gdlab CPU engine, float64');
+
+    // --spec reopens the PNG: the same spec, the same columns.
+    const again = join(dir, 'again.json');
+    await runCli(['bifurcation', '--spec', join(dir, 'b.png'), '--engine', 'cpu', '--json', again], {
+      timeout: 60_000,
+    });
+    const reopened = JSON.parse(readFileSync(again, 'utf8'));
+    expect(parseSpec(reopened.spec)).toEqual(spec);
+    expect(reopened.columns).toEqual(json.columns);
+    // Only a spec of the command's kind, and no flag that would describe another experiment.
+    for (const [args, message] of [
+      [['density', '--spec', join(dir, 'b.png')], /a spec of kind 'bifurcation', not 'density'/],
+      [['bifurcation', '--spec', join(dir, 'b.png'), '--columns', '4'], /drop --columns or drop --spec/],
+    ] as const) {
+      const err = await runCli([...args]).catch((e: { code: number; stderr: string }) => e);
+      expect((err as { code: number }).code).toBe(2);
+      expect((err as { stderr: string }).stderr).toMatch(message);
+    }
   });
 
   it('spreads the starts without --x0, so that a critical point at x₀ = 0 does not hide the diagram', async () => {

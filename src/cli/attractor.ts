@@ -13,6 +13,7 @@ import {
   baseEnsembleSpec,
   X0_ATTRACTOR_HELP,
   checkedSpec,
+  savedEnsembleSpec,
   ENSEMBLE_OPTIONS,
   ENSEMBLE_PATHS,
   runEnsembleCommand,
@@ -20,7 +21,6 @@ import {
 import { writeJson, writeSpecPng } from './output.ts';
 import { ensembleSummary } from './ensemble-summary.ts';
 import { optimizerHelp } from './optimizer-option.ts';
-import { readSpecFile } from './spec-file.ts';
 
 export const help = `gdlab attractor: the density of long-run iterates over a pair of quantities at one h
 
@@ -88,9 +88,6 @@ const PATHS = {
   attractor: 'pair',
 };
 
-/** The flags that only --spec's file may set when it is given. */
-const RUN_FLAGS = new Set(['engine', 'json', 'png', 'max-seconds', 'spec']);
-
 function parseBins(text: string): [number, number] {
   const m = /^(\d+)x(\d+)$/.exec(text.trim());
   if (!m) throw new CliError(`--bins: '${text}' is not WxH (e.g. 256x256)`);
@@ -99,15 +96,7 @@ function parseBins(text: string): [number, number] {
 
 /** Builds the spec from flags (parseSpec and checkSpec check it like any other). */
 export function attractorSpec(flags: Flags): ExperimentSpec {
-  if (flags.spec !== undefined) {
-    const extra = Object.keys(flags).filter((k) => k !== '_' && !RUN_FLAGS.has(k));
-    if (extra.length)
-      throw new CliError(`--spec sets the experiment; drop --${extra.join(', --')} or drop --spec`);
-    const spec = readSpecFile(flags.spec);
-    if (spec.kind !== 'attractor')
-      throw new CliError(`--spec '${flags.spec}': a spec of kind '${spec.kind}', not 'attractor'`);
-    return checkedSpec(spec);
-  }
+  if (flags.spec !== undefined) return savedEnsembleSpec(flags, 'attractor');
   const { obj, preset, spec } = baseEnsembleSpec(
     flags,
     { transient: 1000, keep: 2000, samples: 512 },

@@ -37,6 +37,7 @@ import {
   optimizerHelp,
 } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
+import { readSpecFile } from './spec-file.ts';
 import { ensembleSummary } from './ensemble-summary.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 
@@ -74,6 +75,7 @@ ${optimizerHelp(true)}
 ${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
+  --spec FILE             a spec of kind bifurcation (JSON, or a PNG gdlab saved) instead of the flags
   --png FILE              write the picture: log density under a strip of diverged fraction and
                           period per column, with the spec in a tEXt chunk 'gdlab-spec'
   -h, --help              this text
@@ -110,6 +112,7 @@ export const ENSEMBLE_OPTIONS = {
   json: { type: 'string' },
   png: { type: 'string' },
   'max-seconds': { type: 'string' },
+  spec: { type: 'string' },
 } as const;
 
 type Flags = Partial<Record<Exclude<keyof typeof ENSEMBLE_OPTIONS, 'no-bias-correction'>, string>> & {
@@ -207,6 +210,26 @@ export const ENSEMBLE_PATHS = {
 };
 
 /** parseSpec, then the one check every spec passes (src/experiment/check.ts): the observable included. */
+/** Flags that run a saved spec (`--spec FILE`) rather than describe one. */
+const RUN_FLAGS = new Set(['engine', 'json', 'png', 'max-seconds', 'spec']);
+
+/**
+ * `--spec FILE` of an ensemble command: the saved spec (JSON, or a PNG gdlab wrote), which must be of
+ * the command's kind, with no flag beside it that would describe another experiment.
+ */
+export function savedEnsembleSpec(
+  flags: Record<string, unknown>,
+  kind: ExperimentSpec['kind'],
+): ExperimentSpec {
+  const extra = Object.keys(flags).filter((k) => k !== '_' && flags[k] !== undefined && !RUN_FLAGS.has(k));
+  if (extra.length)
+    throw new CliError(`--spec sets the experiment; drop --${extra.join(', --')} or drop --spec`);
+  const spec = readSpecFile(flags.spec as string);
+  if (spec.kind !== kind)
+    throw new CliError(`--spec '${flags.spec as string}': a spec of kind '${spec.kind}', not '${kind}'`);
+  return checkedSpec(spec);
+}
+
 export function checkedSpec(input: unknown): ExperimentSpec {
   const spec = parseSpec(input);
   checkSpec(spec);
@@ -272,6 +295,7 @@ export function bifurcationJson(result: BifurcationResult, reason: string): Bifu
 
 /** Builds the spec from flags (parseSpec checks it like any other). */
 export function bifurcationSpec(flags: Flags): ExperimentSpec {
+  if (flags.spec !== undefined) return savedEnsembleSpec(flags, 'bifurcation');
   const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 500, keep: 200, samples: 16 }, true);
   const W = flags.columns !== undefined ? parseInteger('columns', flags.columns) : 256;
   const H = flags.rows !== undefined ? parseInteger('rows', flags.rows) : 256;
@@ -336,6 +360,7 @@ export async function run(argv: string[]): Promise<number> {
     'json',
     'png',
     'max-seconds',
+    'spec',
   ]);
   const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
   return runEnsembleCommand('bifurcation', flags, spec, (result, reason) => {

@@ -12,6 +12,7 @@ import {
   baseEnsembleSpec,
   X0_HELP,
   checkedSpec,
+  savedEnsembleSpec,
   ENSEMBLE_PATHS,
   OPTIMIZER_FLAGS,
   parseEnsembleFlags,
@@ -41,6 +42,7 @@ ${optimizerHelp()}
 ${ENGINE_HELP}
   --json FILE             write the JSON to FILE ('-': print it; the default without --png)
   --max-seconds S         stop the run after S seconds (at once when its estimate is far longer)
+  --spec FILE             a spec of kind density (JSON, or a PNG gdlab saved) instead of the flags
   --png FILE              the histogram as bars, the Gibbs density as a line, spec in a tEXt chunk
   -h, --help              this text
 
@@ -77,10 +79,12 @@ const DENSITY_FLAGS = [
   'json',
   'png',
   'max-seconds',
+  'spec',
 ];
 
 export function densitySpec(argv: string[]): ExperimentSpec {
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
+  if (flags.spec !== undefined) return savedEnsembleSpec(flags, 'density');
   const { obj, preset, spec } = baseEnsembleSpec(flags, { transient: 1000, keep: 1000, samples: 256 });
   const lr = flags.lr !== undefined ? parseNumber('lr', flags.lr) : preset?.lr;
   if (lr === undefined) throw new CliError('--lr is required for an expression');
