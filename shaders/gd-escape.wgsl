@@ -74,18 +74,22 @@ fn traj_pending_end() -> u32 {
 // loop: the escape iteration of a pending part, replayed from its start (when the replay finds nothing
 // but a part ended out of bounds, a compiler contracted the loops differently, and the escape is within
 // that part, so no later than its end); then, for a candidate period p with a divisor, its p steps from
-// the checkpoint c again, the tail's iterates bit for bit, with d_p ≤ tol·d_q for every divisor
-// 2 ≤ q < p (divisorsPass of src/core/outcome.ts), else period 0.
+// the checkpoint c again (2p where the tail holds them), the tail's iterates bit for bit, with
+// d_p ≤ tol·d_q for every divisor 2 ≤ q < p or d_2p = 0 (divisorsPass of src/core/outcome.ts), else
+// period 0.
 fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
   if (!SETTLE) { return; }
   let a = select(0u, k1 - pending_k, pending);
   let p = divisor_p;
+  // The returns up to d_2p where the tail holds them (2p ≤ P), for an exact return.
+  let pe = select(p, 2u * p, 2u * p <= g.n - g.check);
   let c = (*st).c;
   var z = pending_z;
   var e = 0u;
   var bound = 0x7f800000u;
-  var d = 0u;
-  for (var j = 0u; j < a + p; j++) {
+  var dp = 0u;
+  var exact = false;
+  for (var j = 0u; j < a + pe; j++) {
     if (j == a) { z = c; }
     z = opt_step(z, h);
     if (j < a) {
@@ -95,8 +99,10 @@ fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
       }
     } else {
       let i = j - a + 1u;
-      d = state_dist_bits(z, c);
+      let d = state_dist_bits(z, c);
       bound = divisor_bound(bound, d, i, p);
+      if (i == p) { dp = d; }
+      exact = exact || (i == 2u * p && d == 0u);
     }
   }
   if (pending) {
@@ -104,7 +110,7 @@ fn traj_settle(st: ptr<function, Traj>, h: Vec, k1: u32, g: Geometry) {
     let escape = select(pending_end, e, e != 0u);
     if (escape != 0u) { (*st).escape = escape; }
   }
-  if (p != 0u && (*st).escape == 0u && !divisor_passes(d, bound, g)) { (*st).period = 0u; }
+  if (p != 0u && (*st).escape == 0u && !divisor_passes(dp, bound, g) && !exact) { (*st).period = 0u; }
   divisor_p = 0u;
 }
 
@@ -126,7 +132,8 @@ fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
   var r2 = 0u;
   var e = 0u;
   var bound = 0x7f800000u;
-  var d = 0u;
+  var dp = 0u;
+  var exact = false;
   for (var k = 0u; k < g.n; k++) {
     z = opt_step(z, h);
     let x = state_x(z);
@@ -142,13 +149,15 @@ fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
     if (k1 > g.mid && k1 <= g.end) { r2 = max(r2, da); }
     if (k1 == g.t || k1 == g.mid) { anchor = x; }
     if (k1 == g.check) { c = z; }
-    if (k1 > g.check && k1 <= g.check + p) {
+    if (k1 > g.check && k1 <= g.check + 2u * p) {
       let i = k1 - g.check;
-      d = state_dist_bits(z, c);
+      let d = state_dist_bits(z, c);
       bound = divisor_bound(bound, d, i, p);
+      if (i == p) { dp = d; }
+      exact = exact || (i == 2u * p && d == 0u);
     }
   }
-  let fails = p != 0u && e == 0u && !divisor_passes(d, bound, g);
+  let fails = p != 0u && e == 0u && !divisor_passes(dp, bound, g) && !exact;
   // Rule 6 for a trajectory that is not chaotic (it was periodic): the growth test's ratio is 2.
   let growing = GROWTH && g.half >= GROWTH_MIN_HALF && bitcast<f32>(r2) > bitcast<f32>(r1) * 2.0;
   return Settled(select(end, e, e != 0u), fails, growing);

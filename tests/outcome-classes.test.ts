@@ -6,7 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countOutcomes, decideOutcome, Outcome, type OutcomeCounts } from '../src/core/outcome.ts';
+import {
+  countOutcomes,
+  decideOutcome,
+  divisorsPass,
+  Outcome,
+  periodOf,
+  type OutcomeCounts,
+} from '../src/core/outcome.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 import { doubleWell, mfScalar, quadratic } from './reference-fixtures.ts';
@@ -55,6 +62,28 @@ describe('decideOutcome (rule 6)', () => {
     // Rule 5 judges growth from H ≥ 16: R2 = 3 > 2·R1 is escaping at H = 16, says nothing at H = 15.
     expect(decideOutcome(0, Number.NaN, 1, 3, 16, theta)).toBe(Outcome.ESCAPING);
     expect(decideOutcome(0, Number.NaN, 1, 3, 15, theta)).toBe(Outcome.UNSETTLED);
+  });
+
+  it('rule 3: a candidate that fails its divisor test stands when the orbit is back exactly after 2p steps', () => {
+    const tol = 1e-4;
+    // d_1 … d_16 of a float32 16-cycle near its 8-cycle, across the double well: d_4 = d_12 = 3e-3,
+    // d_8 = 3e-6 (within tol of the orbit's extent, not of d_4), d_16 = 0.
+    const d = Array.from({ length: 16 }, (_, i) =>
+      i === 15 ? 0 : i === 7 ? 3e-6 : (i + 1) % 4 === 0 ? 3e-3 : 0.5,
+    );
+    expect(divisorsPass(d, 8, tol)).toBe(false);
+    expect(divisorsPass(d, 8, tol, 16)).toBe(true);
+    expect(periodOf(d, 16, 1, tol)).toBe(8);
+    // Without d_16 (P = 15), or with d_16 above 0, the approach to a 4-cycle it may be is not settled.
+    expect(periodOf(d, 15, 1, tol)).toBe(0);
+    expect(
+      periodOf(
+        d.map((v, i) => (i === 15 ? 1e-12 : v)),
+        16,
+        1,
+        tol,
+      ),
+    ).toBe(0);
   });
 
   it('counts every class, with aperiodic = chaotic + unsettled', () => {

@@ -20,8 +20,8 @@
  * 3. Period, over the whole state. The state c = z_{N-P} is the checkpoint, s = max(1, ‖c‖∞),
  *    d_i = ‖z_{N-P+i} - c‖∞ and a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i).
  *    The candidate p is the least i in 1…P with d_1 ≤ tol·s (i = 1: converged) or d_i ≤ tol·min(s, a_i)
- *    (i ≥ 2); it is the period when also d_p ≤ tol·d_q for every divisor q of p with 2 ≤ q < p, and
- *    the period is 0 when there is no candidate or it fails that (periodOf). A cycle must come back
+ *    (i ≥ 2); it is the period when also d_p ≤ tol·d_q for every divisor q of p with 2 ≤ q < p, or
+ *    when d_2p = 0 (2p ≤ P), and the period is 0 when there is no candidate or it fails both (periodOf). A cycle must come back
  *    to its start within a small fraction of its own extent, so an oscillation still contracting
  *    towards a fixed point (x²/2 just below h = 2) is not a 2-cycle; and within a small fraction of
  *    its returns after each divisor of its period, so an orbit still approaching a q-cycle is not a
@@ -29,7 +29,11 @@
  *    cycle flips sign every q steps and shrinks slowly, and d_2q ≈ |1 - μ²|·δ passes tol·a_2q long
  *    before d_q ≈ 2δ passes tol·a_q (without the divisor test the double well's 2-cycle, attracting
  *    up to h = √5 - 1 = 1.23607, read as period 4 from h ≈ 1.2343 with N = 700:
- *    tests/outcome-classes.test.ts). Such an orbit is unsettled until N is long enough. The test
+ *    tests/outcome-classes.test.ts). Such an orbit is unsettled until N is long enough. An orbit back
+ *    exactly at c after 2p steps approaches nothing: it is a cycle of the engine's arithmetic, which
+ *    float32 falls into just past a doubling, where the new 2q-cycle lies so close to its q-cycle that
+ *    the rounding of a return (d_p ≈ 3e-6, tens of ulps) exceeds tol·d_q (the double well's 8-cycles at
+ *    h ≈ 1.5492, d_4 ≈ 3e-3, fell into 16-cycles of float32 and read as not settled). The test
  *    applies to the candidate alone, so the GPU replays at most p steps from c (a long run's escape
  *    pass: the run from its start), for a candidate with a divisor only. (A momentum orbit returns
  *    only when its velocity does too.)
@@ -174,14 +178,19 @@ export function decideOutcome(
 export function periodOf(d: ArrayLike<number>, count: number, scale: number, tol: number): number {
   let extent = 0;
   for (let i = 1; i <= count; i++) {
-    if (d[i - 1] <= tol * (i === 1 ? scale : Math.min(scale, extent))) return divisorsPass(d, i, tol) ? i : 0;
+    if (d[i - 1] <= tol * (i === 1 ? scale : Math.min(scale, extent)))
+      return divisorsPass(d, i, tol, count) ? i : 0;
     extent = Math.max(extent, d[i - 1]);
   }
   return 0;
 }
 
-/** Whether the candidate p returns within tol·d_q for every divisor q of p with 2 ≤ q < p (rule 3). */
-export function divisorsPass(d: ArrayLike<number>, p: number, tol: number): boolean {
+/**
+ * Whether the candidate p returns within tol·d_q for every divisor q of p with 2 ≤ q < p, or comes back
+ * exactly after 2p steps (d_2p = 0, 2p ≤ count: the returns known) (rule 3).
+ */
+export function divisorsPass(d: ArrayLike<number>, p: number, tol: number, count = p): boolean {
+  if (2 * p <= count && d[2 * p - 1] === 0) return true;
   for (let q = 2; 2 * q <= p; q++) if (p % q === 0 && !(d[p - 1] <= tol * d[q - 1])) return false;
   return true;
 }

@@ -92,8 +92,9 @@ export class LaneViews {
     if (!periodHasDivisor(p)) return p;
     const { d, dist } = this;
     const lanes = this.count.length;
-    for (let i = 0; i < p; i++) d[i] = dist[i * lanes + l];
-    return divisorsPass(d, p, tol) ? p : 0;
+    const rows = Math.min(2 * p, d.length);
+    for (let i = 0; i < rows; i++) d[i] = dist[i * lanes + l];
+    return divisorsPass(d, p, tol, rows) ? p : 0;
   }
 
   /** Lane l's x saved at a range boundary (the window's anchor). */
