@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareEnsemble } from '../src/core/ensemble.ts';
 import { countOutcomes, Outcome } from '../src/core/outcome.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
-import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
-import { parseSpec } from '../src/experiment/spec.ts';
+import { GpuBasinEngine, type ObjectiveCompiler } from '../src/engine/gpu-engine.ts';
+import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { fixtureCompiler, smallSpec, wellGpu, withColumns } from './engine-fixtures.ts';
@@ -34,22 +34,29 @@ const spec = parseSpec({
 });
 const rate = (i: number) => 1.2325 + ((i + 0.5) * 0.008) / W;
 
+/**
+ * The GPU's three ways to the divisor test: a whole run leaves it to its `escape` pass (replay from the
+ * start); chunks of 7 steps cut the 16-step tail in three, and the kernel's replay loop runs it from
+ * the checkpoint kept in the state; a statistics-only run marks and settles summary words instead of
+ * records (its counts are checked against the whole run's records here).
+ */
+async function threeWays(spec: ExperimentSpec, compiler: ObjectiveCompiler) {
+  const [whole, chunked, counts] = await withDevice(async (device) => {
+    const engine = new GpuBasinEngine(device, compiler);
+    return [
+      (await withColumns(engine, spec)).columns,
+      (await withColumns(new GpuBasinEngine(device, compiler, { itersPerDispatch: 7 }), spec)).columns,
+      (await engine.runBasin(spec, { records: 'none' })).counts,
+    ] as const;
+  });
+  expect(counts).toEqual(countOutcomes(whole));
+  return { whole, chunked };
+}
+
 describe("rule 3's divisor test", () => {
   it('calls the slow approach to the 2-cycle unsettled, on the GPU as in float64, chunked or whole', async () => {
     const ref = runGrid(spec, wellGpu).columns;
-    // A whole run leaves the divisor test to its `escape` pass (replay from the start); chunks of 7
-    // steps cut the 16-step tail in three, and the kernel's replay loop runs it from the checkpoint
-    // kept in the state; a statistics-only run marks and settles summary words instead of records.
-    const [whole, chunked, counts] = await withDevice(async (device) => {
-      const engine = new GpuBasinEngine(device, fixtureCompiler);
-      return [
-        (await withColumns(engine, spec)).columns,
-        (await withColumns(new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 7 }), spec))
-          .columns,
-        (await engine.runBasin(spec, { records: 'none' })).counts,
-      ];
-    });
-    expect(counts).toEqual(countOutcomes(whole));
+    const { whole, chunked } = await threeWays(spec, fixtureCompiler);
     const cls = (c: typeof ref, k: number) => `${c.outcome[k]}:${c.period[k]}`;
     let unsettled = 0;
     let four = 0;
@@ -91,16 +98,7 @@ describe("rule 3's divisor test", () => {
     });
     const obj = compileObjective({ expr: well.formula, params: {} });
     const ref = runGrid(band, obj).columns;
-    const [whole, chunked, counts] = await withDevice(async (device) => {
-      const engine = new GpuBasinEngine(device, compileObjective);
-      return [
-        (await withColumns(engine, band)).columns,
-        (await withColumns(new GpuBasinEngine(device, compileObjective, { itersPerDispatch: 7 }), band))
-          .columns,
-        (await engine.runBasin(band, { records: 'none' })).counts,
-      ];
-    });
-    expect(counts).toEqual(countOutcomes(whole));
+    const { whole, chunked } = await threeWays(band, compileObjective);
     const cls = (c: typeof ref, k: number) => `${c.outcome[k]}:${c.period[k]}`;
     for (let k = 0; k < 256; k++) expect(cls(chunked, k), `pixel ${k}`).toBe(cls(whole, k));
     const gpu = countOutcomes(whole);
