@@ -286,3 +286,26 @@ describe('texts a reader sees', () => {
     expect(ratio[2]).toBeCloseTo(8, 0);
   });
 });
+
+describe("the inspector's log scale of f", () => {
+  it('takes log10 of positive f, refuses a series with f ≤ 0, and labels whole decades', async () => {
+    const { decadeLabel, decadeSplits, log10Series } =
+      await import('../src/ui/trajectory-inspector/chart-style.ts');
+    expect(log10Series([100, 1e-26, Infinity, 1e39])).toEqual([2, -26, null, 39]);
+    expect(log10Series([1, 0, 2])).toBeNull();
+    expect(log10Series([1, -1])).toBeNull();
+    expect(log10Series([NaN])).toBeNull();
+    expect(decadeSplits(-26.3, 0.2)).toEqual([-25, -20, -15, -10, -5, 0]);
+    expect(decadeSplits(-2.5, 1.5)).toEqual([-2, -1, 0, 1]);
+    expect(decadeSplits(-800, 39)).toHaveLength(6);
+    expect([-26, -2, -1, 0, 1, 2, 5].map(decadeLabel)).toEqual([
+      '1e-26',
+      '0.01',
+      '0.1',
+      '1',
+      '10',
+      '100',
+      '1e5',
+    ]);
+  });
+});

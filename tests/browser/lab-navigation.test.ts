@@ -226,4 +226,44 @@ describe('the lab on SwiftShader WebGPU', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('draws f on a log scale labelled by decades, from f = 1e-80 to a diverging orbit', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const objective = { expr: 'x^2/2 + y^2/2', preset: null, params: {} };
+    for (const lr of [0.9, 2.5]) {
+      // h = 0.9: f_k = f_0·0.01^k reaches 1e-80 (uPlot's own log scale failed below 1e-32); h = 2.5:
+      // f grows 2.25× a step up to the radius.
+      await openLab(
+        page,
+        shared.gpuUrl + hashFor({ objective, size: [32, 32], lr, iterations: 40, transient: 20 }),
+      );
+      const box = await plotBox(page, 'gd-basin-map');
+      await page.mouse.click(box.x + box.width * 0.8, box.y + box.height * 0.3);
+      await waitForInspector(page);
+      const f = await page.evaluate(() => {
+        const el = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!;
+        const u = el.charts[1] as unknown as {
+          data: (number | null)[][];
+          root: HTMLElement;
+          axes: { _values?: string[] }[];
+        };
+        return {
+          title: u.root.querySelector('.u-title')!.textContent,
+          f: [...el.data!.f],
+          y: u.data[1],
+          labels: u.axes[1]._values ?? [],
+        };
+      });
+      expect(f.title).toBe('f(x_k), log scale');
+      expect(f.y.length).toBe(f.f.length);
+      f.f.forEach((v, k) => expect(f.y[k], `k = ${k}`).toBeCloseTo(Math.log10(v), 9));
+      const decades = Math.log10(Math.max(...f.f)) - Math.log10(Math.min(...f.f));
+      expect(decades).toBeGreaterThan(lr < 1 ? 75 : 10);
+      expect(f.labels.length).toBeGreaterThanOrEqual(3);
+      for (const label of f.labels) expect(label).toMatch(/^(1e-?\d+|1|10|100|0\.1|0\.01)$/);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

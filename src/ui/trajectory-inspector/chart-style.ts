@@ -18,3 +18,44 @@ export function tickLabel(v: number): string {
   }
   return String(Number(v.toPrecision(4)));
 }
+
+/**
+ * f on a log scale, drawn as log10 f on a linear axis with a label per decade: uPlot's own log scale
+ * builds its ticks from a table of decimals that ends at 1e-32 and failed below it ("Invalid array
+ * length", an Adam orbit converging to f = 1e-26 on (1 − xy)²/2), and labelled nothing over 40
+ * decades (a diverging orbit up to f = 1e39). Null where f is not a positive finite number; `null`
+ * for the whole series where some finite f is not positive (then f is drawn linearly).
+ */
+export function log10Series(f: ArrayLike<number>): (number | null)[] | null {
+  const out: (number | null)[] = [];
+  let any = false;
+  for (let i = 0; i < f.length; i++) {
+    const v = f[i];
+    if (!Number.isFinite(v)) {
+      out.push(null);
+      continue;
+    }
+    if (!(v > 0)) return null;
+    out.push(Math.log10(v));
+    any = true;
+  }
+  return any ? out : null;
+}
+
+/** Whole decades in [lo, hi] (log10 units), at most about six of them, evenly spaced. */
+export function decadeSplits(lo: number, hi: number): number[] {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi))) return [];
+  const a = Math.ceil(lo);
+  const b = Math.floor(hi);
+  const step = Math.max(1, Math.ceil((b - a) / 6));
+  const out: number[] = [];
+  for (let e = Math.ceil(a / step) * step; e <= b; e += step) out.push(e);
+  return out;
+}
+
+/** A decade's label: 1, 10, 100, 0.1, 0.01, else 1e5, 1e-26. */
+export function decadeLabel(e: number): string {
+  if (e >= 0 && e <= 2) return String(10 ** e);
+  if (e < 0 && e >= -2) return (10 ** e).toFixed(-e);
+  return `1e${e}`;
+}

@@ -11,7 +11,7 @@ import { formatValue } from '../shared/ticks.ts';
 import type { InspectorData } from './inspect.ts';
 import type { TrajectoryRecord } from '../../core/outcome.ts';
 import { outcomeWords } from '../shared/labels.ts';
-import { CURVES, tickLabel } from './chart-style.ts';
+import { CURVES, decadeLabel, decadeSplits, log10Series, tickLabel } from './chart-style.ts';
 import { InspectorCloseEvent } from '../shared/events.ts';
 
 const axis = (label: string): uPlot.Axis => ({
@@ -161,17 +161,30 @@ export class TrajectoryInspector extends LitElement {
       ),
     );
 
-    // uPlot's log axis knows decimals down to 1e-32 only and loops without end below ("Invalid array
-    // length"), e.g. for x²/2 at h = 1.2 where f reaches 1e-34 in 24 steps: such f is drawn linearly.
-    const fPositive = d.f.every((val) => !(val < 1e-30));
+    // A log scale wherever every finite f is positive (log10Series says why not uPlot's own).
+    const logF = log10Series(d.f);
     this.charts.push(
       new uPlot(
         {
-          title: `f(x_k)${fPositive ? ', log scale' : ''}`,
+          title: `f(x_k)${logF ? ', log scale' : ''}`,
           width,
           height,
-          scales: { x: { time: false }, y: fPositive ? { distr: 3 } : {} },
-          axes: [axis('step k'), axis('f(x_k)')],
+          scales: {
+            x: { time: false },
+            y: logF
+              ? { range: (_u, lo, hi) => (lo < hi ? [Math.floor(lo), Math.ceil(hi)] : [lo - 1, hi + 1]) }
+              : {},
+          },
+          axes: [
+            axis('step k'),
+            logF
+              ? {
+                  ...axis('f(x_k)'),
+                  splits: (_u, _i, lo, hi) => decadeSplits(lo, hi),
+                  values: (_u, splits) => splits.map((e) => decadeLabel(e)),
+                }
+              : axis('f(x_k)'),
+          ],
           series: [
             { label: 'k' },
             {
@@ -183,7 +196,7 @@ export class TrajectoryInspector extends LitElement {
           ],
           legend: { show: false },
         },
-        [x, d.f.map(finiteOrNull)] as uPlot.AlignedData,
+        [x, logF ?? d.f.map(finiteOrNull)] as uPlot.AlignedData,
         host('chart-f'),
       ),
     );
