@@ -227,6 +227,28 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.close();
   });
 
+  it('reset view returns to the view the default experiment opened with', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, shared.gpuUrl);
+    const opened = (await labState(page)).spec;
+    const box = await plotBox(page, 'gd-basin-map');
+    const hash = await page.evaluate(() => location.hash);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel({ deltaY: -300 });
+    await waitForNewMap(page, hash);
+    expect((await labState(page)).spec.plane).not.toEqual(opened.plane);
+    const zoomed = await page.evaluate(() => location.hash);
+    await page.evaluate(() =>
+      (document.querySelector('gd-lab')!.shadowRoot!.getElementById('reset') as HTMLElement).click(),
+    );
+    await waitForNewMap(page, zoomed);
+    // It went to the preset's wider view, [-3, 3]², not the [-2.5, 2.5]² the page opened on.
+    expect((await labState(page)).spec.plane).toEqual(opened.plane);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('draws f on a log scale labelled by decades, from f = 1e-80 to a diverging orbit', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

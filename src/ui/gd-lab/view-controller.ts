@@ -9,7 +9,6 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { parseSpec, type ExperimentSpec, type SpecKind } from '../../experiment/spec.ts';
 import { ViewHistory } from '../shared/history.ts';
 import { checkSpec, compileSpec } from '../shared/objective.ts';
-import { presetView } from '../shared/presets.ts';
 import { rememberBasin, setupKind, type BasinMemory } from '../shared/setup-view.ts';
 import { isUsableView, viewsEqual, type View } from '../shared/view.ts';
 import { specView, withView } from './spec-view.ts';
@@ -47,9 +46,12 @@ export class ViewController implements ReactiveController {
     window.removeEventListener('keydown', this.onKey);
   }
 
-  /** The page opened on the default spec: Reset returns to its preset's view. */
+  /**
+   * The page opened on the default spec: Reset returns to the view it opened with, as its tooltip
+   * says (it went to the preset's wider view, [-3, 3]² for the default [-2.5, 2.5]², and recomputed).
+   */
   openDefault(): void {
-    this.home = presetView(this.host.spec) ?? specView(this.host.spec);
+    this.home = specView(this.host.spec);
     this.history.push(specView(this.host.spec));
   }
 

@@ -1,8 +1,7 @@
-/** The lab's use of src/presets.ts: a preset turned into a spec, and a spec's preset view. */
-import { PRESETS, getPreset, type Preset } from '../../presets.ts';
+/** The lab's use of src/presets.ts: a preset turned into a spec. */
+import { PRESETS, type Preset } from '../../presets.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { setupKind } from './setup-view.ts';
-import type { View } from './view.ts';
 
 export { PRESETS, type Preset };
 
@@ -30,12 +29,4 @@ export function applyPreset(spec: ExperimentSpec, preset: Preset): ExperimentSpe
   };
   if (spec.kind === 'basin') return basin;
   return setupKind(basin, spec.kind, { vars: preset.vars, params: Object.keys(preset.params) });
-}
-
-/** The preset's suggested view when the spec sweeps the preset's two quantities. */
-export function presetView(spec: ExperimentSpec): View | null {
-  const p = spec.objective.preset ? getPreset(spec.objective.preset) : undefined;
-  if (!p || p.view.u.quantity !== spec.plane.u.quantity || p.view.v.quantity !== spec.plane.v.quantity)
-    return null;
-  return { u: [p.view.u.min, p.view.u.max], v: [p.view.v.min, p.view.v.max] };
 }
