@@ -39,13 +39,15 @@ const seconds = (ms: number) =>
 /**
  * The engine for `choice`. `adapter` is null where there is no WebGPU adapter; `cost` estimates
  * both engines for the spec (asked only for a software adapter under auto); `forced` names where a
- * forced choice came from ('--engine cpu', 'engine=cpu in the address').
+ * forced choice came from ('--engine cpu', 'engine=cpu in the address'); `subject` what the estimate
+ * was made for, as the reason words it (the lab decides once, for the experiment it opened with).
  */
 export function decide(
   choice: EngineChoice,
   adapter: AdapterFacts | null,
   cost: () => CostEstimate,
   forced: string,
+  subject = 'this spec',
 ): Decision {
   if (choice === 'cpu') return { kind: 'cpu', reason: `${forced}` };
   if (!adapter)
@@ -64,10 +66,10 @@ export function decide(
   return ratio > 1
     ? {
         kind: 'cpu',
-        reason: `auto: the only adapter is software (${adapter.software}), and the float64 CPU engine is estimated ${ratio.toFixed(ratio < 10 ? 1 : 0)}× faster for this spec (${both})`,
+        reason: `auto: the only adapter is software (${adapter.software}), and the float64 CPU engine is estimated ${ratio.toFixed(ratio < 10 ? 1 : 0)}× faster for ${subject} (${both})`,
       }
     : {
         kind: 'gpu',
-        reason: `auto: the only adapter is software (${adapter.software}), and it is estimated faster for this spec than the CPU engine (${both})`,
+        reason: `auto: the only adapter is software (${adapter.software}), and it is estimated faster for ${subject} than the CPU engine (${both})`,
       };
 }

@@ -116,7 +116,7 @@ describe("auto in the lab weighs the link's experiment", () => {
     await screenshot(page, 'cpu-3-auto-swiftshader');
     expect(s.kind).toBe('gpu');
     const m =
-      /^auto: the only adapter is software \(SwiftShader\), and it is estimated faster for this spec than the CPU engine \(≈([\d.]+) s on 2 CPU threads against ≈([\d.]+) s on SwiftShader\)$/.exec(
+      /^auto: the only adapter is software \(SwiftShader\), and it is estimated faster for the experiment the lab opened with than the CPU engine \(≈([\d.]+) s on 2 CPU threads against ≈([\d.]+) s on SwiftShader\)$/.exec(
         s.reason ?? '',
       );
     expect(m, s.reason ?? '').not.toBeNull();

@@ -84,6 +84,8 @@ export async function createBackend(
       return estimateCost(compileSpec(s).graph!, s, threads);
     },
     forced,
+    // Chosen once per page: later experiments run on the same engine.
+    'the experiment the lab opened with',
   );
   if (decision.kind === 'cpu') {
     if (choice === 'cpu' || adapter) return cpu(decision.reason, null);
