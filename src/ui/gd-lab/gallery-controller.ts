@@ -109,7 +109,7 @@ export class GalleryController implements ReactiveController {
         ? ' because the lab runs on the CPU engine (float64, slow)'
         : " (the lab's gallery size limit)";
     const note = scaled
-      ? `Opened at ${spec.size.join('×')} instead of the saved ${saved.size.join('×')}${why}; set the grid in the plane panel for the full picture.`
+      ? `Opened at ${spec.size.join('×')} instead of the saved ${saved.size.join('×')}${why}; set ${spec.kind === 'attractor' ? 'the bins in the attractor panel' : 'the grid in the plane panel'} for the full picture.`
       : null;
     this.set({ entry, label, spec, trajectory: null, note, error: null });
     if (label === 'main' && entry.trajectories) this.inspectTrajectory(0);
