@@ -6,6 +6,9 @@ import { clip, listNames, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** A usage error: printed as one line with the subcommand's name, exit status 2. */
+/** The variable names an objective may use (src/objective/types.ts): each has its flags (--x, --lr.x). */
+export const VARIABLE_NAMES = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
+
 export class CliError extends Error {
   override name = 'CliError';
 }

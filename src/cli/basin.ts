@@ -31,6 +31,7 @@ import {
   parseInteger,
   parseNumber,
   parseParamItems,
+  VARIABLE_NAMES,
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
 import { defaultAxisRange } from '../experiment/adapt.ts';
@@ -86,13 +87,15 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
   show where a sweep crosses a stability edge (counted where the records are: W numbers read back).
 ${PIECE_HELP}`;
 
-const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 const OPTIONS = {
   objective: { type: 'string' },
   param: { type: 'string', multiple: true },
   lr: { type: 'string' },
   ...Object.fromEntries(
-    VARS.flatMap((v) => [[v, { type: 'string' }] as const, [`lr.${v}`, { type: 'string' }] as const]),
+    VARIABLE_NAMES.flatMap((v) => [
+      [v, { type: 'string' }] as const,
+      [`lr.${v}`, { type: 'string' }] as const,
+    ]),
   ),
   plane: { type: 'string' },
   ...OPTIMIZER_OPTIONS,
@@ -212,7 +215,7 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   const given = new Map<string, Given>();
   for (const q of [...obj.vars, 'lr', ...obj.vars.map((v) => `lr.${v}`), ...SWEPT_HYPERS])
     if (str(q) !== undefined) given.set(q, parseGiven(q, str(q)!));
-  for (const v of VARS)
+  for (const v of VARIABLE_NAMES)
     if (!obj.vars.includes(v) && (str(v) !== undefined || str(`lr.${v}`) !== undefined))
       throw new CliError(
         `--${str(v) !== undefined ? v : `lr.${v}`}: the objective's variables are ${obj.vars.join(', ')}`,

@@ -23,6 +23,7 @@ import {
   parseList,
   parseNumber,
   parseParams,
+  VARIABLE_NAMES,
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
 import { OPTIMIZER_OPTIONS, OPTIMIZER_PATHS, optimizerFromFlags, optimizerHelp } from './optimizer-option.ts';
@@ -67,12 +68,11 @@ stops early: its later samples are null, and a note (also on stderr) says where.
 Negative numbers may follow a flag directly: --x0 -1,2.
 `;
 
-const VARS = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 const OPTIONS = {
   objective: { type: 'string' },
   param: { type: 'string', multiple: true },
   lr: { type: 'string' },
-  ...Object.fromEntries(VARS.map((v) => [`lr.${v}`, { type: 'string' }] as const)),
+  ...Object.fromEntries(VARIABLE_NAMES.map((v) => [`lr.${v}`, { type: 'string' }] as const)),
   x0: { type: 'string' },
   iters: { type: 'string' },
   ...OPTIMIZER_OPTIONS,
@@ -166,7 +166,7 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   const rateFlags = flags as Record<string, unknown>;
   const rates = new Array<number | undefined>(obj.dim).fill(lrGiven);
   let perCoord = false;
-  for (const v of VARS) {
+  for (const v of VARIABLE_NAMES) {
     const text = rateFlags[`lr.${v}`] as string | undefined;
     if (text === undefined) continue;
     const i = obj.vars.indexOf(v);

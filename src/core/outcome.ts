@@ -21,9 +21,10 @@
  *    d_i = ‖z_{N-P+i} - c‖∞ and a_i = max_{1≤j<i} d_j (the orbit's extent seen from c before step i).
  *    The candidate p is the least i in 1…P with d_1 ≤ tol·s (i = 1: converged) or d_i ≤ tol·min(s, a_i)
  *    (i ≥ 2); it is the period when also d_p ≤ tol·d_q for every divisor q of p with 2 ≤ q < p, or
- *    when d_2p = 0 (2p ≤ P), and the period is 0 when there is no candidate or it fails both (periodOf). A cycle must come back
- *    to its start within a small fraction of its own extent, so an oscillation still contracting
- *    towards a fixed point (x²/2 just below h = 2) is not a 2-cycle; and within a small fraction of
+ *    when d_2p = 0 (2p ≤ P), and the period is 0 when there is no candidate or it fails both
+ *    (periodOf). A cycle must come back to its start within a small fraction of its own extent, so an
+ *    oscillation still contracting towards a fixed point (x²/2 just below h = 2) is not a 2-cycle;
+ *    and within a small fraction of
  *    its returns after each divisor of its period, so an orbit still approaching a q-cycle is not a
  *    (kq)-cycle: just below a q-cycle's doubling its multiplier is near -1, the deviation δ from the
  *    cycle flips sign every q steps and shrinks slowly, and d_2q ≈ |1 - μ²|·δ passes tol·a_2q long
