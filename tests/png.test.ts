@@ -29,6 +29,12 @@ describe('PNG with the spec in a tEXt chunk', () => {
       'gdlab CPU engine, float64',
     );
     expect(sourceText({ ...gpu, adapter: 'a'.repeat(1000) })).toHaveLength(200);
+    expect(sourceText({ ...gpu, adapter: 'SwiftShader', subnormals: 'flushed' })).toBe(
+      'gdlab GPU engine, float32, subnormals flushed to zero, SwiftShader',
+    );
+    expect(sourceText({ ...gpu, adapter: 'H200', subnormals: 'kept' })).toBe(
+      'gdlab GPU engine, float32, H200',
+    );
     // Without an engine (a spec saved before it ran), the spec alone.
     expect(Object.keys(decode(encodeSpecPng(picture(2, 2), 2, 2, spec)).text)).toEqual([PNG_SPEC_KEYWORD]);
   });

@@ -3,7 +3,7 @@
  * coloured by a field the range it is read against (in the JSON too).
  */
 import { escapingLeftOut, resolveColourRange, transformedRange } from '../colormaps.ts';
-import type { BasinResult } from '../core/engine.ts';
+import { precisionTag, type BasinResult } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
 /** A picture's colouring by a field: the values (or their log10) mapped onto the colormap's ends. */
@@ -41,7 +41,7 @@ export function basinSummary(
     .map(([k, n]) => `period ${k}: ${n}`)
     .join(', ');
   let text =
-    `${spec.size[0]}×${spec.size[1]} on ${info.kind} (${info.precision}, ${info.adapter}) in ` +
+    `${spec.size[0]}×${spec.size[1]} on ${info.kind} (${precisionTag(info)}, ${info.adapter}) in ` +
     `${(result.ms / 1000).toFixed(2)} s: diverged ${counts.diverged}, converged ${counts.converged}` +
     `${p ? `, ${p}` : ''}, chaotic ${counts.chaotic}, not settled ${counts.unsettled}, ` +
     `escaping ${counts.escaping}\n`;

@@ -375,6 +375,7 @@ export async function run(argv: string[]): Promise<number> {
       engine: result.info.kind,
       adapter: result.info.adapter,
       precision: result.info.precision,
+      ...(result.info.subnormals && { subnormals: result.info.subnormals }),
       reason: created.decision.reason,
       size: [result.width, result.height],
       counts,

@@ -5,6 +5,7 @@
  */
 import type { BifurcationResult } from '../core/ensemble.ts';
 import { fmt } from './basin-summary.ts';
+import { precisionTag } from '../core/engine.ts';
 
 export function ensembleSummary(result: BifurcationResult, reason: string): string {
   const { plan, info, spec } = result;
@@ -26,7 +27,7 @@ export function ensembleSummary(result: BifurcationResult, reason: string): stri
   // A range from the data holds every kept iterate but those of escaping starts (or not finite).
   const why = fixed.every(Boolean) ? '' : ' (escaping starts do not set a range from the data)';
   return (
-    `${what} × (${plan.transient} + ${plan.keep}) steps on ${info.kind} (${info.precision}, ${info.adapter}) in ` +
+    `${what} × (${plan.transient} + ${plan.keep}) steps on ${info.kind} (${precisionTag(info)}, ${info.adapter}) in ` +
     `${(result.ms / 1000).toFixed(2)} s: ${ranges.join(', ')}; ` +
     `${outside ? `${outside} long-run iterates outside${why}` : 'no long-run iterate outside'}\n` +
     `engine: ${reason}\n`

@@ -275,7 +275,15 @@ export async function run(argv: string[]): Promise<number> {
   const { whole } = loaded[0].piece;
   const info = loaded[0].piece;
   const adapter = [...new Set(loaded.map((l) => l.piece.adapter))].join('; ');
-  const engine: EngineInfo = { kind: info.engine, precision: info.precision, adapter };
+  // Pieces from devices that differ on subnormals say neither.
+  const flushes = [...new Set(loaded.map((l) => l.piece.subnormals))];
+  const subnormals = flushes.length === 1 ? flushes[0] : undefined;
+  const engine: EngineInfo = {
+    kind: info.engine,
+    precision: info.precision,
+    adapter,
+    ...(subnormals && { subnormals }),
+  };
   const [W, H] = whole.spec.size;
   const json = flags.json ?? (flags.png === undefined && flags.frames === undefined ? '-' : undefined);
   // JSON on stdout keeps stdout to itself.

@@ -68,6 +68,8 @@ export interface PieceJson {
   engine: 'gpu' | 'cpu';
   adapter: string;
   precision: 'f32' | 'f64';
+  /** EngineInfo.subnormals of the engine that ran the piece (absent: not probed). */
+  subnormals?: 'flushed' | 'kept';
   counts: OutcomeCounts;
   steps: number;
   ms: number;
@@ -161,6 +163,7 @@ const pieceSchema = z.object({
   engine: z.enum(['gpu', 'cpu']),
   adapter: z.string().check(z.maxLength(500)),
   precision: z.enum(['f32', 'f64']),
+  subnormals: z.optional(z.enum(['flushed', 'kept'])),
   counts: z.object({
     diverged: count,
     escaping: count,

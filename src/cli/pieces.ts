@@ -7,7 +7,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordsFor } from '../core/engine.ts';
+import { precisionTag, recordsFor } from '../core/engine.ts';
 import { compileObjective } from '../objective/compile.ts';
 import {
   LAB_LIMITS,
@@ -327,6 +327,7 @@ async function runPiece(
       engine: result.info.kind,
       adapter: result.info.adapter,
       precision: result.info.precision,
+      ...(result.info.subnormals && { subnormals: result.info.subnormals }),
       counts,
       steps: result.steps,
       ms: Math.round(result.ms * 10) / 10,
@@ -337,7 +338,7 @@ async function runPiece(
     writeFileSync(`${file}.partial-${process.pid}`, JSON.stringify(piece) + '\n');
     renameSync(`${file}.partial-${process.pid}`, file);
     process.stdout.write(
-      `${describe(whole, at)} on ${result.info.kind} (${result.info.precision}, ${result.info.adapter}) ` +
+      `${describe(whole, at)} on ${result.info.kind} (${precisionTag(result.info)}, ${result.info.adapter}) ` +
         `in ${(result.ms / 1000).toFixed(2)} s: wrote ${file}\n`,
     );
     return 0;

@@ -15,6 +15,25 @@ export interface EngineInfo {
   precision: 'f32' | 'f64';
   /** Adapter description (vendor, architecture, device) or 'cpu'. */
   adapter: string;
+  /**
+   * float32 on a GPU: whether the device flushes subnormal numbers (below 1.18e-38) to zero, as WGSL
+   * allows, or keeps them; absent where not probed (and for float64, which keeps them).
+   */
+  subnormals?: 'flushed' | 'kept';
+}
+
+/**
+ * The precision of `info` in words: 'float64', 'float32', or 'float32, subnormals flushed to zero'
+ * where the device flushes them (orbits that pass below 1.18e-38 then end at 0: subnormals.ts).
+ */
+export function precisionWords(info: Pick<EngineInfo, 'precision' | 'subnormals'>): string {
+  if (info.precision === 'f64') return 'float64';
+  return info.subnormals === 'flushed' ? 'float32, subnormals flushed to zero' : 'float32';
+}
+
+/** The same in the short words of a summary line: 'f64', 'f32' or 'f32, subnormals flushed to zero'. */
+export function precisionTag(info: Pick<EngineInfo, 'precision' | 'subnormals'>): string {
+  return info.subnormals === 'flushed' ? `${info.precision}, subnormals flushed to zero` : info.precision;
 }
 
 export interface RunOptions {

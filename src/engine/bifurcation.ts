@@ -41,6 +41,7 @@ import { kernelDims, kernelKey, stepNodes, type KernelObjective } from './basin-
 import { compileOptimizer } from '../optimizer/compile.ts';
 import { submitBatches } from './submit.ts';
 import { packUniforms, structWords } from './wgsl-struct.ts';
+import { subnormalsOf, subnormalsWord } from './subnormals.ts';
 
 /** Tunables of the GPU ensemble engine. */
 export interface GpuEnsembleOptions {
@@ -69,7 +70,10 @@ export interface GpuEnsembleOptions {
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
 
 export class GpuEnsembleEngine implements EnsembleEngine {
-  readonly info: EngineInfo;
+  /** What computes the results, with whether the device flushes subnormals once its probe answered. */
+  info: EngineInfo;
+  /** The device's subnormal probe (subnormals.ts), started with the engine, awaited before a result. */
+  private readonly subnormals: Promise<void>;
   private readonly passes = new Map<string, Promise<EnsemblePass>>();
   private readonly pool: BufferPool;
   private readonly costs: CostModel;
@@ -83,6 +87,9 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     private readonly options: GpuEnsembleOptions = {},
   ) {
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapter ?? 'webgpu' };
+    this.subnormals = subnormalsOf(device).then((flushed) => {
+      this.info = { ...this.info, subnormals: subnormalsWord(flushed) };
+    });
     this.pool = new BufferPool(device);
     const cpu = softwareAdapter(options.adapter);
     this.sharedBins = options.sharedBins ?? (cpu ? 0 : SHARED_BINS);
@@ -312,6 +319,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const words = new Uint32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
       const floats = new Float32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
       const r = new Float32Array(raw, 4 * (readWords - 4), 4);
+      await this.subnormals;
       return {
         spec,
         info: this.info,

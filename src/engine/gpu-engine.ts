@@ -40,12 +40,16 @@ import {
 export { planTiles, type TilePlan } from './tiles.ts';
 export type { GpuEngineOptions, GpuRunOptions } from './engine-options.ts';
 import { planTiles } from './tiles.ts';
+import { subnormalsOf, subnormalsWord } from './subnormals.ts';
 
 /** Compiles a spec's objective (compileObjective in production; a hand-written one in tests). */
 export type ObjectiveCompiler = (input: ObjectiveInput) => CompiledObjective;
 
 export class GpuBasinEngine implements BasinEngine {
-  readonly info: EngineInfo;
+  /** What computes the results, with whether the device flushes subnormals once its probe answered. */
+  info: EngineInfo;
+  /** The device's subnormal probe (subnormals.ts), started with the engine, awaited before a result. */
+  private readonly subnormals: Promise<void>;
   /** Settled when the device is lost (never, normally). */
   readonly lost: Promise<GPUDeviceLostInfo>;
   readonly pool: BufferPool;
@@ -63,6 +67,9 @@ export class GpuBasinEngine implements BasinEngine {
   ) {
     this.options = resolveOptions(options);
     this.info = { kind: 'gpu', precision: 'f32', adapter: options.adapterName ?? 'WebGPU device' };
+    this.subnormals = subnormalsOf(device).then((flushed) => {
+      this.info = { ...this.info, subnormals: subnormalsWord(flushed) };
+    });
     this.pool = new BufferPool(device);
     this.costs = new CostModel(guessCost(options.adapterName));
     if (options.reducePass) this.adoptReduce(options.reducePass);
@@ -294,6 +301,8 @@ export class GpuBasinEngine implements BasinEngine {
         timings.compute += performance.now() - tSettle;
       }
       const { counts, steps } = parseStats(words);
+      // Answered long before (one tiny dispatch beside the compiles), so the result says it.
+      await this.subnormals;
       const result = new GpuBasinResult(this, ctx, {
         spec,
         counts,

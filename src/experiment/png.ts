@@ -4,7 +4,7 @@
  * (fast-png is pure JavaScript).
  */
 import { decode, encode } from 'fast-png';
-import type { EngineInfo } from '../core/engine.ts';
+import { precisionWords, type EngineInfo } from '../core/engine.ts';
 import { LAB_LIMITS, parseSpecJson, SpecError, type ExperimentSpec, type SpecLimits } from './spec.ts';
 
 export const PNG_SPEC_KEYWORD = 'gdlab-spec';
@@ -17,8 +17,7 @@ export const PNG_SOURCE_KEYWORD = 'Source';
 
 /** The `Source` text of a picture the engine `info` computed: 'gdlab GPU engine, float32, <adapter>'. */
 export function sourceText(info: EngineInfo): string {
-  const precision = info.precision === 'f64' ? 'float64' : 'float32';
-  const text = `gdlab ${info.kind.toUpperCase()} engine, ${precision}${info.kind === 'gpu' ? `, ${info.adapter}` : ''}`;
+  const text = `gdlab ${info.kind.toUpperCase()} engine, ${precisionWords(info)}${info.kind === 'gpu' ? `, ${info.adapter}` : ''}`;
   // tEXt is Latin-1 with no NUL; an adapter's description is the driver's text.
   return text.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 }

@@ -3,7 +3,7 @@
  * from the entries' own pictures at a size the caller chooses: the CLI's gallery writes them beside
  * each picture, tests/gallery-optimizers.test.ts asserts them.
  */
-import { prepareEnsemble } from '../core/ensemble.ts';
+import { prepareEnsemble, type EnsembleEngine } from '../core/ensemble.ts';
 import { Outcome } from '../core/outcome.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
@@ -78,6 +78,8 @@ export interface AdamColumn {
   envelope: number;
   /** The column's most common period (null: aperiodic orbits win). */
   period: number | null;
+  /** The column's class (an Outcome code, ColumnStats.outcome). */
+  outcome: number;
   lyapunov: number;
 }
 
@@ -93,11 +95,12 @@ export interface AdamCheck {
 /**
  * Adam's diagram on x²/2 with `columns` columns of `samples` starts (default: the picture's own, 200 × 8;
  * a smaller ensemble has a smaller maximum, so the claim is measured on the picture): its envelope
- * against h.
+ * against h. In float64 unless an `engine` is given (the GPU's float32 in the tests).
  */
 export async function checkAdamEnvelope(
   columns = adamSpec.size[0],
   samples = adamSpec.ensemble.samples,
+  engine?: EnsembleEngine,
 ): Promise<AdamCheck> {
   const spec: ExperimentSpec = parseSpec({
     ...adamSpec,
@@ -105,7 +108,9 @@ export async function checkAdamEnvelope(
     ensemble: { ...adamSpec.ensemble, samples },
   });
   const { objective, plan } = prepareEnsemble(spec);
-  const r = await runEnsembleCpu(spec, objective, plan);
+  const r = await (engine
+    ? engine.runEnsemble(spec, objective, plan)
+    : runEnsembleCpu(spec, objective, plan));
   const out: AdamColumn[] = [];
   for (let c = 0; c < columns; c++)
     out.push({
@@ -113,6 +118,7 @@ export async function checkAdamEnvelope(
       diverged: r.stats.diverged[c],
       envelope: Math.max(Math.abs(r.stats.min[c]), Math.abs(r.stats.max[c])),
       period: r.stats.period[c],
+      outcome: r.stats.outcome[c],
       lyapunov: r.stats.lyapunov[c],
     });
   const xs = out.map((c) => Math.log(c.h));

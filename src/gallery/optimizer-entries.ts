@@ -95,7 +95,13 @@ export const OPTIMIZER_ENTRIES: GalleryEntry[] = [
         'is unchanged when x, m and √s are all scaled by c, so the orbit at rate c·h from c·x₀ is c times ' +
         'the orbit at rate h: every length of the orbit is proportional to h. Only orbits whose gradients come down to ε break the ' +
         'law. The shading is logarithmic: most iterates sit near 0 in the quiet stretches, and the thin ' +
-        'fans out to ±0.25h are the bursts.',
+        'fans out to ±0.25h are the bursts. Float32 cannot follow the quiet stretches all the way down. In float64 half of these orbits pass ' +
+        'below 1.2·10⁻³⁸, float32’s smallest normal number, between bursts (down to 10⁻¹³⁰), and grow back ' +
+        'from there. Float32’s subnormal numbers, down to 1.4·10⁻⁴⁵, would keep a remnant to grow from, ' +
+        'but WGSL lets a device flush subnormals to zero; where it does (SwiftShader does, and the lab’s ' +
+        'engine line and a PNG’s Source then say “subnormals flushed”), x and m come to rest at exactly 0 ' +
+        'and the sample reads converged: on SwiftShader 86 of the 200 columns do, every one below h ≈ 0.6 ' +
+        'among them. That strip pictures float32’s arithmetic, not Adam; the numbers above are float64’s.',
     ],
     claim:
       'no column diverges up to h = 5; max |x| between 0.23·h and 0.29·h in every column (mean 0.25·h), fitted exponent 1.00 (float64)',

@@ -48,8 +48,11 @@ interface Picture {
 }
 
 export class GpuBackend implements LabBackend {
-  readonly info: EngineInfo;
   private readonly engine: GpuBasinEngine;
+  /** The engine's, read live: it learns whether the device flushes subnormals after it starts. */
+  get info(): EngineInfo {
+    return this.engine.info;
+  }
   private readonly blit: CanvasBlit;
   private readonly detach: () => void;
   private presentTicket = 0;
@@ -100,7 +103,6 @@ export class GpuBackend implements LabBackend {
       } else console.error(`gdlab: WebGPU error: ${p.message}`);
     });
     this.engine = new GpuBasinEngine(device, compileObjective, { adapterName });
-    this.info = this.engine.info;
     this.blit = new CanvasBlit(device);
   }
 

@@ -4,6 +4,7 @@
  * or the finished picture's line), and the picture (map or ensemble view) sized to its stage.
  */
 import { html, nothing } from 'lit';
+import { precisionTag } from '../../core/engine.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
@@ -115,7 +116,7 @@ export function renderStatus(lab: LabView) {
   let line: string;
   if (!lab.backend) line = 'starting the engine…';
   else if (s.kind !== 'basin')
-    line = `${KIND_TITLES[s.kind]} · ${lab.backend.info.kind === 'gpu' ? 'GPU, f32' : `CPU (${lab.backend.info.adapter}), f64`}`;
+    line = `${KIND_TITLES[s.kind]} · ${lab.backend.info.kind === 'gpu' ? `GPU, ${precisionTag(lab.backend.info)}` : `CPU (${lab.backend.info.adapter}), f64`}`;
   else line = f ? frameLine(f) : 'computing…';
   if (lab.backend && lab.engineReason) line += ` · engine: ${lab.engineReason}`;
   return html`<div class="status" role="status">

@@ -3,7 +3,7 @@
  * left), the finished picture (grid, iterations, time, engine, precision, speed), and the question
  * asked before a long run. Pure functions of the spec, the frame and the measured speed.
  */
-import type { EngineInfo } from '../../core/engine.ts';
+import { precisionTag, type EngineInfo } from '../../core/engine.ts';
 import type { ExperimentSpec, SpecKind } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
 import { specSteps } from './spec-view.ts';
@@ -44,7 +44,7 @@ export function duration(seconds: number): string {
 
 function where(info: EngineInfo | undefined): string {
   if (!info) return 'the engine';
-  return info.kind === 'gpu' ? `GPU (${info.adapter}), f32` : `CPU (${info.adapter}), f64`;
+  return `${info.kind.toUpperCase()} (${info.adapter}), ${precisionTag(info)}`;
 }
 
 /** What a spec computes, in words: "256×256 starts × 500 iterations" or the ensemble's sizes. */
