@@ -11,7 +11,7 @@ import { colormapRgb, colourRange } from '../engine-host/colour.ts';
 import { legendRows } from '../map-legend/map-legend.ts';
 import { escapingNoteLines } from '../map-legend/escaping-note.ts';
 import { varsOf } from '../shared/objective.ts';
-import { drawAxes, finishFrame, frameImage } from '../shared/export-frame.ts';
+import { drawAxes, finishFrame, frameImage, frameScale, textUnits } from '../shared/export-frame.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 import { engineTag, fieldLabel, formatNumber, quantityLabel, rateText } from '../shared/labels.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
@@ -51,10 +51,22 @@ export async function exportPng(
 
 /**
  * The map framed by axes, legend and colorbar (src/ui/shared/export-frame.ts enlarges a small map);
- * the undecorated export is always the exact grid.
+ * the undecorated export is always the exact grid. The right margin is the legend's measured width:
+ * its rows run from 'converged: 0' to a sentence with a count, and a fixed margin cut them off.
  */
 function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
-  const f = frameImage(px0, { left: 70, right: 190, top: 12, bottom: 66 });
+  const legend = legendOf(frame, spec);
+  const { scale: s } = frameScale(px0);
+  const rows = legend.rows.map((row) => `${row.label}: ${row.count}`);
+  const bar = legend.bar;
+  const tickLabels = bar?.ticks.map((t) => t.label) ?? [];
+  const legendUnits = Math.max(
+    rows.length ? 12 + 6 + textUnits(rows, s) : 0,
+    bar ? textUnits([bar.title, ...bar.note], s) : 0,
+    tickLabels.length ? 20 + textUnits(tickLabels, s) : 0,
+  );
+  // 14 before the legend, 10 after it; at least room for the last u tick label centred on the edge.
+  const f = frameImage(px0, { left: 70, right: Math.max(40, 14 + legendUnits + 10), top: 12, bottom: 66 });
   const { ctx, scale, font, left, top, width, height, H } = f;
   const u = spec.plane.u;
   const v = spec.plane.v;
@@ -68,48 +80,51 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
   ctx.textAlign = 'left';
   let y = top + font;
   const x0 = left + width + 14 * scale;
-  for (const row of spec.colour.field === 'outcome' ? legendRows(frame) : []) {
+  legend.rows.forEach((row, k) => {
     ctx.fillStyle = `rgb(${row.rgb.join(',')})`;
     ctx.fillRect(x0, y - font + 2 * scale, font, font);
     ctx.fillStyle = '#222';
-    ctx.fillText(`${row.label}: ${row.count}`, x0 + font + 6 * scale, y);
+    ctx.fillText(rows[k], x0 + font + 6 * scale, y);
     y += font * 1.5;
-  }
-  if (spec.colour.field !== 'outcome') {
-    const range = colourRange(frame, spec.colour);
-    if (range) {
-      y += font;
-      ctx.fillText(
-        `${fieldLabel(spec.colour.field, spec, varsOf(spec))}${spec.colour.log ? ', log scale' : ''}`,
-        x0,
-        y,
-      );
-      // As the lab's legend: a figure read against its bar must say what the bar's ends hold.
-      const note = escapingNoteLines(frame.counts, spec.colour.field, needsDataRange(spec.colour));
-      const barTop = y + 8 * scale;
-      const barH = Math.min(
-        200 * scale,
-        H - barTop - 10 * scale - (note.length ? (0.6 + 1.2 * note.length) * font : 0),
-      );
-      for (let k = 0; k < barH; k++) {
-        const [r, g, b] = colormapRgb(spec.colour.colormap, 1 - k / (barH - 1));
-        ctx.fillStyle = `rgb(${r},${g},${b})`;
-        ctx.fillRect(x0, barTop + k, 14 * scale, 1);
-      }
-      ctx.fillStyle = '#222';
-      const ticks = spec.colour.log ? logTicks(range[0], range[1]) : [];
-      if (!spec.colour.log) {
-        const t = niceTicks(range[0], range[1], 5);
-        formatTicks(t).forEach((label, k) => ticks.push({ at: t[k], label }));
-      }
-      for (const { at, label } of ticks) {
-        const ty = barTop + (1 - (at - range[0]) / (range[1] - range[0])) * barH;
-        ctx.fillText(label, x0 + 20 * scale, ty + 4 * scale);
-      }
-      note.forEach((line, k) => ctx.fillText(line, x0, barTop + barH + (1.6 + 1.2 * k) * font));
+  });
+  if (bar) {
+    y += font;
+    ctx.fillText(bar.title, x0, y);
+    const barTop = y + 8 * scale;
+    const barH = Math.min(
+      200 * scale,
+      H - barTop - 10 * scale - (bar.note.length ? (0.6 + 1.2 * bar.note.length) * font : 0),
+    );
+    for (let k = 0; k < barH; k++) {
+      const [r, g, b] = colormapRgb(spec.colour.colormap, 1 - k / (barH - 1));
+      ctx.fillStyle = `rgb(${r},${g},${b})`;
+      ctx.fillRect(x0, barTop + k, 14 * scale, 1);
     }
+    ctx.fillStyle = '#222';
+    const [lo, hi] = bar.range;
+    for (const { at, label } of bar.ticks) {
+      const ty = barTop + (1 - (at - lo) / (hi - lo)) * barH;
+      ctx.fillText(label, x0 + 20 * scale, ty + 4 * scale);
+    }
+    bar.note.forEach((line, k) => ctx.fillText(line, x0, barTop + barH + (1.6 + 1.2 * k) * font));
   }
   return finishFrame(f, footerLine(spec, engineTag(frame.info)));
+}
+
+/** What the legend column holds: outcome counts, or a continuous field's bar with its ticks and note. */
+function legendOf(frame: MapFrame, spec: ExperimentSpec) {
+  if (spec.colour.field === 'outcome') return { rows: legendRows(frame), bar: null };
+  const range = colourRange(frame, spec.colour);
+  if (!range) return { rows: [], bar: null };
+  const ticks = spec.colour.log ? logTicks(range[0], range[1]) : [];
+  if (!spec.colour.log) {
+    const t = niceTicks(range[0], range[1], 5);
+    formatTicks(t).forEach((label, k) => ticks.push({ at: t[k], label }));
+  }
+  const title = `${fieldLabel(spec.colour.field, spec, varsOf(spec))}${spec.colour.log ? ', log scale' : ''}`;
+  // As the lab's legend: a figure read against its bar must say what the bar's ends hold.
+  const note = escapingNoteLines(frame.counts, spec.colour.field, needsDataRange(spec.colour));
+  return { rows: [], bar: { range, ticks, title, note } };
 }
 
 /**

@@ -47,12 +47,35 @@ export interface FrameAxis {
   label: string;
 }
 
+/**
+ * The enlargement and the decoration's unit that frameImage gives `img`: known before the canvas is
+ * made, so that a caller can size a margin to the text it will draw there (textUnits).
+ */
+export function frameScale(img: { width: number; height: number }): { zoom: number; scale: number } {
+  const zoom = Math.max(1, Math.floor(512 / Math.max(img.width, img.height)));
+  return { zoom, scale: Math.max(1, Math.round((Math.max(img.width, img.height) * zoom) / 512)) };
+}
+
+let measurer: OffscreenCanvasRenderingContext2D | null = null;
+
+/**
+ * The widest of `texts` in the frame's label font, in units of `scale` (a margin's unit). Measured,
+ * not estimated: the legend's labels vary from 'converged' to a sentence, and a fixed margin cut the
+ * longer ones off at the picture's edge.
+ */
+export function textUnits(texts: readonly string[], scale: number): number {
+  measurer ??= new OffscreenCanvas(1, 1).getContext('2d')!;
+  measurer.font = `${12 * scale}px sans-serif`;
+  let w = 0;
+  for (const t of texts) w = Math.max(w, measurer.measureText(t).width);
+  return Math.ceil(w / scale);
+}
+
 /** A white canvas with `img` enlarged into it, margins around. */
 export function frameImage(img: RgbaImage, margins: FrameMargins): ExportFrame {
-  const zoom = Math.max(1, Math.floor(512 / Math.max(img.width, img.height)));
+  const { zoom, scale } = frameScale(img);
   const width = img.width * zoom;
   const height = img.height * zoom;
-  const scale = Math.max(1, Math.round(Math.max(width, height) / 512));
   const font = 12 * scale;
   const left = margins.left * scale;
   const top = margins.top * scale;
