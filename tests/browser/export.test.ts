@@ -5,10 +5,35 @@
 import { decode } from 'fast-png';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
+import { colormapLut, LUT_SIZE } from '../../src/colormaps.ts';
 import { decodeSpecPng } from '../../src/experiment/png.ts';
 import { hashFor, openLab, sharedBrowser, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
+
+/** The coupled wells' strange attractor (as tests/browser/attractor.test.ts), on 64 × 64 bins. */
+const ATTRACTOR = {
+  kind: 'attractor',
+  objective: {
+    expr: '((x^2 - 1)^2 + (y^2 - 1)^2)/4 + c*(x - y)^2/2',
+    preset: 'coupled-wells',
+    params: { c: 0.1 },
+  },
+  lr: 1.4,
+  x0: [0.75, 0.75],
+  size: [64, 64],
+  transient: 200,
+  iterations: 500,
+  ensemble: {
+    samples: 128,
+    box: { min: [0.3, 0.3], max: [1.2, 1.2] },
+    keep: 300,
+    observable: 'x',
+    bins: 100,
+    range: null,
+  },
+  attractor: { u: 'x', v: 'y', uRange: null, vRange: null },
+};
 
 /** Exports through the toolbar at `res` ('screen' or a longest side), decorated or not. */
 async function exportPng(page: Page, res: string, decorate: boolean): Promise<Uint8Array> {
@@ -28,12 +53,12 @@ async function exportPng(page: Page, res: string, decorate: boolean): Promise<Ui
   return new Uint8Array(await page.evaluate(() => Array.from(document.querySelector('gd-lab')!.lastExport!)));
 }
 
-/** Columns holding ink (any pixel not near-white) from `x0` on, counted per column. */
-function inkColumns(png: ReturnType<typeof decode>, x0 = 0): number[] {
+/** Pixels with ink (not near-white) per column, over rows `y0` to `y1` (exclusive). */
+function inkColumns(png: ReturnType<typeof decode>, y0 = 0, y1 = png.height): number[] {
   const cols: number[] = [];
-  for (let x = x0; x < png.width; x++) {
+  for (let x = 0; x < png.width; x++) {
     let n = 0;
-    for (let y = 0; y < png.height; y++) {
+    for (let y = y0; y < y1; y++) {
       const o = (y * png.width + x) * png.channels;
       if (Math.min(png.data[o], png.data[o + 1], png.data[o + 2]) < 200) n++;
     }
@@ -42,10 +67,18 @@ function inkColumns(png: ReturnType<typeof decode>, x0 = 0): number[] {
   return cols;
 }
 
-/** The rightmost column with ink, -1 for none. */
-function lastInk(png: ReturnType<typeof decode>): number {
-  const cols = inkColumns(png);
+/** The rightmost column with ink over rows `y0` to `y1`, -1 for none. */
+function lastInk(png: ReturnType<typeof decode>, y0 = 0, y1 = png.height): number {
+  const cols = inkColumns(png, y0, y1);
   for (let x = cols.length - 1; x >= 0; x--) if (cols[x] > 0) return x;
+  return -1;
+}
+
+/** Index of the viridis LUT entry within 3 of `rgb` in every channel, -1 for none. */
+function viridisIndex(rgb: ArrayLike<number>): number {
+  const lut = colormapLut('viridis');
+  for (let i = 0; i < LUT_SIZE; i++)
+    if ([0, 1, 2].every((c) => Math.abs(lut[4 * i + c] - rgb[c]) <= 3)) return i;
   return -1;
 }
 
@@ -79,6 +112,46 @@ describe('decorated PNG export', () => {
     // Still a gdlab picture: the spec it carries is the lab's.
     const spec = decodeSpecPng(bytes).spec;
     expect(spec).toEqual(await page.evaluate(() => document.querySelector('gd-lab')!.spec));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('an attractor carries its colour bar: the colormap bottom to top beside the picture', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor(ATTRACTOR));
+    await page.waitForFunction(
+      () => document.querySelector('gd-lab')?.shadowRoot?.querySelector('gd-attractor-view')?.ready,
+      { timeout: 90_000, polling: 100 },
+    );
+    const bytes = await exportPng(page, 'screen', true);
+    const png = decode(bytes);
+    // 64 bins enlarged ×8 behind a 76-pixel margin: the picture spans x = 76 … 587, y = 12 … 523.
+    const [mapRight, top, h] = [76 + 512, 12, 512];
+    // The column right of the picture with the most colormap pixels over the picture's height.
+    let best = { x: -1, rows: [] as number[] };
+    for (let x = mapRight + 2; x < png.width; x++) {
+      const rows: number[] = [];
+      for (let y = top; y < top + h; y++) {
+        const o = (y * png.width + x) * png.channels;
+        rows.push(viridisIndex(png.data.subarray(o, o + 3)));
+      }
+      if (rows.filter((i) => i >= 0).length > best.rows.filter((i) => i >= 0).length) best = { x, rows };
+    }
+    const lit = best.rows.filter((i) => i >= 0);
+    // The whole height, the colormap's top at the top and its bottom at the bottom, never rising.
+    expect(lit.length).toBeGreaterThanOrEqual(h - 2);
+    expect(lit[0]).toBeGreaterThanOrEqual(LUT_SIZE - 4);
+    expect(lit[lit.length - 1]).toBeLessThanOrEqual(3);
+    expect(lit.every((i, k) => k === 0 || i <= lit[k - 1])).toBe(true);
+    expect(new Set(lit).size).toBeGreaterThan(200);
+    // Its labels and title lie inside the picture (the rows beside it: the footer is another matter).
+    const last = lastInk(png, 0, top + h);
+    expect(last).toBeGreaterThan(best.x + 20);
+    expect(png.width - 1 - last).toBeGreaterThanOrEqual(3);
+    expect(decodeSpecPng(bytes).spec).toEqual(
+      await page.evaluate(() => document.querySelector('gd-lab')!.spec),
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -27,7 +27,7 @@ import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shar
 import { viewKey } from '../shared/view-keys.ts';
 import { planeToCell, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { attractorPng } from './attractor-export.ts';
-import { colourBarGradient, colourBarTicks } from './colour-bar.ts';
+import { BAR_TITLE, colourBarGradient, colourBarTicks } from './colour-bar.ts';
 import { attractorSummary } from './summary.ts';
 
 /** Room right of the plot for the colour bar and its labels, and under it for readout and summary. */
@@ -225,7 +225,7 @@ export class AttractorView extends LitElement {
           transform="translate(${left + BAR.width + BAR.labels - 4},${PLOT_MARGIN.top + size.height / 2}) rotate(-90)"
           text-anchor="middle"
         >
-          visits per cell (log)
+          ${BAR_TITLE}
         </text>
       </svg>`;
   }

@@ -7,6 +7,9 @@ import { colormapLut, LUT_SIZE } from '../../colormaps.ts';
 import type { ColormapName } from '../../experiment/spec.ts';
 import { attractorShade } from '../../engine/attractor-render.ts';
 
+/** What the bar measures, on screen and in an exported figure. */
+export const BAR_TITLE = 'visits per cell (log)';
+
 /** A tick of the colour bar: its count and its height as a fraction of the bar, from the bottom. */
 export interface BarTick {
   count: number;
