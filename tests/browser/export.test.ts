@@ -155,4 +155,24 @@ describe('decorated PNG export', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('names the file by the grid the PNG holds, not the grid on screen', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(
+      page,
+      shared.gpuUrl + hashFor({ size: [48, 40], lr: 1.1, iterations: 300, transient: 200 }),
+    );
+    // Recomputed with its longest side at 1024: 1024 × round(40 · 1024/48) = 1024 × 853.
+    const bytes = await exportPng(page, '1024', false);
+    const png = decodeSpecPng(bytes);
+    expect([png.width, png.height]).toEqual([1024, 853]);
+    expect(png.spec!.size).toEqual([1024, 853]);
+    expect(await page.evaluate(() => document.querySelector('gd-lab')!.spec.size)).toEqual([48, 40]);
+    expect(await page.evaluate(() => document.querySelector('gd-lab')!.lastExportName)).toBe(
+      'gdlab-basin-mf-scalar-1024x853.png',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

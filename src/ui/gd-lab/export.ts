@@ -143,6 +143,11 @@ export function footerLine(spec: ExperimentSpec, engine: string): string {
   return parts.join(' · ');
 }
 
+/** The file name of an exported picture of `spec`: its kind, preset and grid (columns × rows). */
+export function exportFileName(spec: ExperimentSpec): string {
+  return `gdlab-${spec.kind}-${spec.objective.preset ?? 'map'}-${spec.size.join('x')}.png`;
+}
+
 /** Reads a spec from a dropped or opened file: a gdlab PNG, or spec JSON (readSpecBlob bounds its size). */
 export function readSpecFile(file: File): Promise<ExperimentSpec> {
   return readSpecBlob(file);

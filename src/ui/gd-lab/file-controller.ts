@@ -9,7 +9,8 @@ import type { BifurcationView } from '../bifurcation-view/bifurcation-view.ts';
 import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
-import { exportPng, readSpecFile, type ExportOptions } from './export.ts';
+import { readSpecFromPng } from '../../experiment/png.ts';
+import { exportFileName, exportPng, readSpecFile, type ExportOptions } from './export.ts';
 import { ExportDoneEvent } from '../shared/events.ts';
 
 export interface FileHost extends ReactiveControllerHost, HTMLElement {
@@ -29,6 +30,8 @@ export class FileController implements ReactiveController {
   dragging = false;
   /** Bytes of the last exported PNG (tests read them; the user gets a download). */
   lastExport: Uint8Array | null = null;
+  /** The file name the last export was offered under. */
+  lastExportName: string | null = null;
   private controller: AbortController | null = null;
 
   constructor(private readonly host: FileHost) {
@@ -74,7 +77,7 @@ export class FileController implements ReactiveController {
         ? await view.exportPng(opts, controller.signal, onProgress)
         : await exportPng(backend!, frame!, spec, opts, onProgress, controller.signal);
       if (!bytes) this.host.setError('export', `wait for the ${what} to finish before exporting`);
-      else this.download(bytes, spec);
+      else this.download(bytes);
     } catch (e) {
       if (!isAbort(e)) this.host.setError('export', (e as Error).message);
     } finally {
@@ -86,14 +89,19 @@ export class FileController implements ReactiveController {
     }
   }
 
-  /** Hands the PNG to the user as a download (and keeps it for tests). */
-  private download(bytes: Uint8Array, spec: ExperimentSpec): void {
+  /**
+   * Hands the PNG to the user as a download (and keeps it and its name for tests). The name states
+   * the grid of the spec the PNG carries, read back from it: the lab's spec holds the screen's grid,
+   * which an export at a chosen side recomputes at another.
+   */
+  private download(bytes: Uint8Array): void {
     this.lastExport = bytes;
+    this.lastExportName = exportFileName(readSpecFromPng(bytes));
     this.host.setError('export', null);
     const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = `gdlab-${spec.kind}-${spec.objective.preset ?? 'map'}-${spec.size.join('x')}.png`;
+    a.download = this.lastExportName;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }

@@ -150,6 +150,10 @@ export class GdLab extends LitElement {
   set lastExport(bytes: Uint8Array | null) {
     this.files.lastExport = bytes;
   }
+  /** The file name the last export was offered under. */
+  get lastExportName(): string | null {
+    return this.files.lastExportName;
+  }
 
   override disconnectedCallback(): void {
     if (this.frame) this.backend?.release(this.frame);
