@@ -145,10 +145,15 @@ describe('decorated PNG export', () => {
     expect(lit[lit.length - 1]).toBeLessThanOrEqual(3);
     expect(lit.every((i, k) => k === 0 || i <= lit[k - 1])).toBe(true);
     expect(new Set(lit).size).toBeGreaterThan(200);
-    // Its labels and title lie inside the picture (the rows beside it: the footer is another matter).
+    // Its labels and title lie inside the picture.
     const last = lastInk(png, 0, top + h);
     expect(last).toBeGreaterThan(best.x + 20);
     expect(png.width - 1 - last).toBeGreaterThanOrEqual(3);
+    // So does the footer: the expression, the ensemble, λ, the precision and the class, some 800
+    // pixels at 12 px, set smaller to fit (before, it ran past the edge mid-word).
+    const footerLast = lastInk(png, top + h + 40);
+    expect(footerLast).toBeGreaterThan(png.width - 40);
+    expect(png.width - 1 - footerLast).toBeGreaterThanOrEqual(3);
     expect(decodeSpecPng(bytes).spec).toEqual(
       await page.evaluate(() => document.querySelector('gd-lab')!.spec),
     );

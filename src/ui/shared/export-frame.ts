@@ -134,12 +134,20 @@ export function drawAxes(
   ctx.restore();
 }
 
-/** Writes `footer` along the bottom edge and returns the finished picture. */
+/**
+ * Writes `footer` along the bottom edge and returns the finished picture. The footer holds the
+ * objective's expression, of any length: it is set smaller where it would run past the right edge
+ * (down to 8 px a unit), and beyond that condensed to the width (fillText's maxWidth).
+ */
 export function finishFrame(f: ExportFrame, footer: string): RgbaImage {
-  const { ctx, W, H } = f;
+  const { ctx, W, H, scale } = f;
+  const room = W - f.left - 6 * scale;
+  ctx.font = `${f.font}px sans-serif`;
+  const fit = Math.min(1, room / ctx.measureText(footer).width);
+  ctx.font = `${Math.max(8 * scale, Math.floor(f.font * fit))}px sans-serif`;
   ctx.fillStyle = '#666';
   ctx.textAlign = 'left';
-  ctx.fillText(footer, f.left, H - 4 * f.scale);
+  ctx.fillText(footer, f.left, H - 4 * scale, room);
   const img = ctx.getImageData(0, 0, W, H);
   return { width: W, height: H, rgba: img.data };
 }
