@@ -60,7 +60,7 @@ export class AttractorPanel extends LitElement {
     >`;
   }
 
-  private rangeRow(key: 'uRange' | 'vRange', label: string) {
+  private rangeRow(key: 'uRange' | 'vRange', label: string, hold: boolean) {
     const r = this.spec.attractor[key]!;
     const span = r[1] - r[0];
     return html`<label
@@ -71,6 +71,7 @@ export class AttractorPanel extends LitElement {
           step: 'any',
           ariaLabel: `lowest ${label} shown`,
           value: formatNumber(r[0], span),
+          holdText: hold,
           onChange: (n) => this.attractor({ [key]: [n, r[1]] }),
         })}
         ${numberInput({
@@ -78,6 +79,7 @@ export class AttractorPanel extends LitElement {
           step: 'any',
           ariaLabel: `highest ${label} shown`,
           value: formatNumber(r[1], span),
+          holdText: hold,
           onChange: (n) => this.attractor({ [key]: [r[0], n] }),
         })}</span
       ></label
@@ -105,6 +107,8 @@ export class AttractorPanel extends LitElement {
         min: 2,
         step: 1,
         value: s.size[0],
+        // Its messages are under 'bins up', the pair's line.
+        holdText: !!byField.bins?.length,
         onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] })),
       })}
       ${numberField({
@@ -132,8 +136,9 @@ export class AttractorPanel extends LitElement {
           }}
         />automatic ranges (from a first pass)</label
       >
-      ${a.uRange ? this.rangeRow('uRange', a.u) : nothing}
-      ${a.vRange ? this.rangeRow('vRange', a.v) : nothing} ${errorLine(byField.range, 'ranges-error')}
+      ${a.uRange ? this.rangeRow('uRange', a.u, !!byField.range?.length) : nothing}
+      ${a.vRange ? this.rangeRow('vRange', a.v, !!byField.range?.length) : nothing}
+      ${errorLine(byField.range, 'ranges-error')}
       ${rest.length ? html`<div class="error" id="attractor-error">${rest.join('\n')}</div>` : nothing}
     </fieldset>`;
   }

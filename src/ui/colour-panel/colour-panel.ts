@@ -84,6 +84,9 @@ export class ColourPanel extends LitElement {
 
   private renderScale() {
     const c = this.spec.colour;
+    // While the range is automatic, one end typed waits for the other (setRange); a refused range
+    // stays beside its message.
+    const hold = !c.range || !!this.error;
     return html`<label class="inline"
         ><input
           type="checkbox"
@@ -105,6 +108,7 @@ export class ColourPanel extends LitElement {
             ariaLabel: 'colour range: lowest value',
             placeholder: 'auto',
             value: c.range ? formatNumber(c.range[0], c.range[1] - c.range[0]) : '',
+            holdText: hold,
             onChange: (n) => this.setRange(0, n),
           })}
           ${numberInput({
@@ -113,6 +117,7 @@ export class ColourPanel extends LitElement {
             ariaLabel: 'colour range: highest value',
             placeholder: 'auto',
             value: c.range ? formatNumber(c.range[1], c.range[1] - c.range[0]) : '',
+            holdText: hold,
             onChange: (n) => this.setRange(1, n),
           })}</span
         ></label

@@ -120,6 +120,7 @@ export class EnsemblePanel extends LitElement {
                   step: 'any',
                   ariaLabel: 'lowest value shown',
                   value: formatNumber(range[0], range[1] - range[0]),
+                  holdText: !!lines?.length,
                   onChange: (n) => this.ensemble({ range: [n, range[1]] }),
                 })}
                 ${numberInput({
@@ -127,6 +128,7 @@ export class EnsemblePanel extends LitElement {
                   step: 'any',
                   ariaLabel: 'highest value shown',
                   value: formatNumber(range[1], range[1] - range[0]),
+                  holdText: !!lines?.length,
                   onChange: (n) => this.ensemble({ range: [range[0], n] }),
                 })}</span
               ></label

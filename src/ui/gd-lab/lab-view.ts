@@ -40,13 +40,17 @@ export interface LabView {
   rerun(): void;
 }
 
-/** The settings panels of the current view. */
+/**
+ * The settings panels of the current view. While the lab asks about a long run, they show the spec
+ * it asks about; declined, the current one again: a new spec is what redraws a panel, and the
+ * declined value would otherwise stay in the box it was typed in.
+ */
 export function renderSide(
   lab: LabView,
   ensembleRange: [number, number] | null,
   attractorRanges: { u: [number, number]; v: [number, number] } | null = null,
 ) {
-  const s = lab.spec;
+  const s = lab.pending?.spec ?? lab.spec;
   const err = (k: Section) => lab.errors[k] ?? null;
   return html`<gd-objective-panel
       .spec=${s}

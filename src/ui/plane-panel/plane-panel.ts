@@ -77,6 +77,7 @@ export class PlanePanel extends LitElement {
             step: 'any',
             ariaLabel: `${title} axis: lowest ${name}`,
             value: formatNumber(a.min, span),
+            holdText: !!errors?.length,
             onChange: (n) => this.setRange(key, 'min', n),
           })}
           ${numberInput({
@@ -84,6 +85,7 @@ export class PlanePanel extends LitElement {
             step: 'any',
             ariaLabel: `${title} axis: highest ${name}`,
             value: formatNumber(a.max, span),
+            holdText: !!errors?.length,
             onChange: (n) => this.setRange(key, 'max', n),
           })}</span
         ></label
@@ -92,7 +94,7 @@ export class PlanePanel extends LitElement {
   }
 
   /** The grid's width: the columns of a sweep, or the first of a basin map's grid pair. */
-  private widthInput(): NumberInputOptions {
+  private widthInput(errors: string[] | undefined): NumberInputOptions {
     return {
       id: 'width',
       min: 1,
@@ -100,6 +102,7 @@ export class PlanePanel extends LitElement {
       step: 1,
       ariaLabel: this.spec.kind === 'basin' ? 'grid: pixels across' : 'columns',
       value: this.spec.size[0],
+      holdText: !!errors?.length,
       onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] })),
     };
   }
@@ -121,7 +124,7 @@ export class PlanePanel extends LitElement {
       return html`<fieldset>
         <legend>sweep</legend>
         ${this.renderAxis('u', quantities, vars, byField.u)}
-        ${numberField({ ...this.widthInput(), label: 'columns', errors: { id: 'size-error', lines: byField.size } })}
+        ${numberField({ ...this.widthInput(byField.size), label: 'columns', errors: { id: 'size-error', lines: byField.size } })}
         <div class="hint">the vertical axis is the ensemble's observable</div>
         ${foot.length ? html`<div class="error" id="plane-error">${foot.join('\n')}</div>` : nothing}
       </fieldset>`;
@@ -140,7 +143,7 @@ export class PlanePanel extends LitElement {
       <label
         >grid
         <span class="pair">
-          ${numberInput(this.widthInput())}
+          ${numberInput(this.widthInput(byField.size))}
           ${numberInput({
             id: 'height',
             min: 1,
@@ -148,6 +151,7 @@ export class PlanePanel extends LitElement {
             step: 1,
             ariaLabel: 'grid: pixels up',
             value: s.size[1],
+            holdText: !!byField.size?.length,
             onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] })),
           })}</span
         ></label

@@ -1,0 +1,100 @@
+/**
+ * The lab's forms (production build, headless Chromium): a box shows the value of the spec on
+ * screen once the lab has answered its edit: after "Keep the current picture", and after a refused
+ * edit is replaced by a good one; a refused value stays in its box beside its message.
+ */
+import type { Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
+import { hashFor, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+
+const shared = sharedBrowser();
+
+type PanelTag = 'gd-plane-panel' | 'gd-optimizer-panel';
+
+/** Types `value` into the box `id` of a panel and commits it, as Enter or leaving the box does. */
+async function setBox(page: Page, panel: PanelTag, id: string, value: string): Promise<void> {
+  await page.evaluate(
+    (panel, id, value) => {
+      const root = document.querySelector('gd-lab')!.shadowRoot!.querySelector(panel)!.shadowRoot!;
+      const box = root.getElementById(id) as HTMLInputElement;
+      box.value = value;
+      box.dispatchEvent(new Event('change'));
+    },
+    panel,
+    id,
+    value,
+  );
+}
+
+/** What the boxes show and the error lines a panel has, once the lab and the panel have redrawn. */
+async function panelState(page: Page, panel: PanelTag, ids: string[]) {
+  return page.evaluate(
+    async (panel, ids) => {
+      const lab = document.querySelector('gd-lab')!;
+      await lab.updateComplete;
+      const el = lab.shadowRoot!.querySelector(panel)!;
+      await el.updateComplete;
+      const root = el.shadowRoot!;
+      return {
+        boxes: Object.fromEntries(ids.map((id) => [id, (root.getElementById(id) as HTMLInputElement).value])),
+        errorLines: [...root.querySelectorAll('.error')].map((e) => ({ id: e.id, text: e.textContent })),
+        size: lab.spec.size,
+        pending: lab.pending?.seconds ?? null,
+      };
+    },
+    panel,
+    ids,
+  );
+}
+
+describe('the boxes of the side panels', () => {
+  it('after "Keep the current picture" the grid box shows the grid of the picture again', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor({ size: [32, 32], iterations: 200, transient: 100 }));
+    await waitForMap(page);
+    const speed = await page.evaluate(() => {
+      const l = document.querySelector('gd-lab')!;
+      return l.runs.speed(l.backend, l.spec)!;
+    });
+    // A width for about ten minutes at the speed just measured: the lab asks before running it.
+    const width = Math.min(16384, Math.ceil((600 * speed) / (32 * 200)));
+    await setBox(page, 'gd-plane-panel', 'width', String(width));
+    const asked = await panelState(page, 'gd-plane-panel', ['width', 'height']);
+    expect(asked.pending).toBeGreaterThan(60);
+    expect(asked.boxes).toEqual({ width: String(width), height: '32' });
+    expect(asked.size).toEqual([32, 32]);
+
+    await page.evaluate(() =>
+      (document.querySelector('gd-lab')!.shadowRoot!.getElementById('confirm-skip') as HTMLElement).click(),
+    );
+    const kept = await panelState(page, 'gd-plane-panel', ['width', 'height']);
+    expect(kept.pending).toBeNull();
+    expect(kept.size).toEqual([32, 32]);
+    expect(kept.boxes).toEqual({ width: '32', height: '32' });
+    expect(kept.errorLines).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a refused size stays beside its message until a good edit replaces it', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor({ size: [32, 32], iterations: 200, transient: 100 }));
+    await waitForMap(page);
+    await setBox(page, 'gd-plane-panel', 'width', '20000');
+    const refused = await panelState(page, 'gd-plane-panel', ['width', 'height']);
+    expect(refused.size).toEqual([32, 32]);
+    expect(refused.boxes).toEqual({ width: '20000', height: '32' });
+    expect(refused.errorLines).toEqual([{ id: 'size-error', text: 'grid: must be at most 16384' }]);
+
+    await setBox(page, 'gd-plane-panel', 'height', '40');
+    const replaced = await panelState(page, 'gd-plane-panel', ['width', 'height']);
+    expect(replaced.size).toEqual([32, 40]);
+    expect(replaced.boxes).toEqual({ width: '32', height: '40' });
+    expect(replaced.errorLines).toEqual([]);
+    await waitForMap(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
