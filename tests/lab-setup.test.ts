@@ -219,6 +219,30 @@ describe('words and numbers', () => {
     expect(e).toEqual({ byField: { lr: ['rate h: must be positive'] }, rest: ['odd'] });
   });
 
+  it('a refused edit of one field shows its messages once, under that field', () => {
+    const paths = { iterations: ['iterations'], transient: ['transient'], maxPeriod: ['classify.maxPeriod'] };
+    // Iterations lowered below transient and max period: both issues follow from that edit.
+    let message = '';
+    try {
+      parseSpec({ iterations: 10, classify: { maxPeriod: 16 } });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(fieldErrors(message, paths, 'iterations')).toEqual({
+      byField: {
+        iterations: ['transient: must be less than iterations', 'max period: must be less than iterations'],
+      },
+      rest: [],
+    });
+    // Without the field (an edit of several fields, a zoom), each line goes where its path says.
+    expect(fieldErrors(message, paths).byField).toEqual({
+      transient: ['transient: must be less than iterations'],
+      maxPeriod: ['max period: must be less than iterations'],
+    });
+    // A field the panel does not have places nothing by itself.
+    expect(fieldErrors(message, paths, 'lr')).toEqual(fieldErrors(message, paths));
+  });
+
   it('status words: durations and rates', () => {
     expect(duration(0.42)).toBe('0.42 s');
     expect(duration(254)).toBe('4 min 14 s');

@@ -111,14 +111,12 @@ describe('parseSpec', () => {
       ['objective.expr: is too long (at most 4000 characters)'],
     ],
     ['transient too long', { transient: 600 }, ['transient: must be less than iterations']],
+    // Said once: transient and max period are compared only with a valid iteration count.
+    ['zero iterations', { iterations: 0 }, ['iterations: must be at least 1']],
     [
-      'zero iterations',
-      { iterations: 0 },
-      [
-        'iterations: must be at least 1',
-        'transient: must be less than iterations',
-        'classify.maxPeriod: must be less than iterations',
-      ],
+      'iterations below transient and max period',
+      { iterations: 10, classify: { maxPeriod: 16 } },
+      ['transient: must be less than iterations', 'classify.maxPeriod: must be less than iterations'],
     ],
     ['rates for the wrong dimension', { lrPerCoord: [1] }, ['lrPerCoord: needs one rate per coordinate (2)']],
     [

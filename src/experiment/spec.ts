@@ -229,9 +229,13 @@ const schema = z
   })
   .check(
     z.superRefine((s, ctx) => {
-      if (s.transient >= s.iterations)
+      // Zod runs this over fields that failed: iterations = 0 said "must be at least 1", and again,
+      // as "must be less than iterations", under transient and max period, which were fine.
+      const iterationsValid =
+        Number.isInteger(s.iterations) && s.iterations >= 1 && s.iterations <= MAX_ITERATIONS;
+      if (iterationsValid && s.transient >= s.iterations)
         ctx.addIssue({ code: 'custom', path: ['transient'], message: 'must be less than iterations' });
-      if (s.classify.maxPeriod >= s.iterations)
+      if (iterationsValid && s.classify.maxPeriod >= s.iterations)
         ctx.addIssue({
           code: 'custom',
           path: ['classify', 'maxPeriod'],

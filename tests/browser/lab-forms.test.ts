@@ -1,7 +1,8 @@
 /**
  * The lab's forms (production build, headless Chromium): a box shows the value of the spec on
  * screen once the lab has answered its edit: after "Keep the current picture", and after a refused
- * edit is replaced by a good one; a refused value stays in its box beside its message.
+ * edit is replaced by a good one; a refused value stays in its box beside its message, which is
+ * shown once, under the field the user edited.
  */
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
@@ -94,6 +95,38 @@ describe('the boxes of the side panels', () => {
     expect(replaced.boxes).toEqual({ width: '32', height: '40' });
     expect(replaced.errorLines).toEqual([]);
     await waitForMap(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a refused iteration count is said once, under iterations, whatever other field it breaks', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor({ size: [32, 32], iterations: 200, transient: 100 }));
+    await waitForMap(page);
+    const boxes = ['iterations', 'transient', 'max-period'];
+    // Not a count at all: transient and max period are not compared with it.
+    await setBox(page, 'gd-optimizer-panel', 'iterations', '0');
+    const zero = await panelState(page, 'gd-optimizer-panel', boxes);
+    expect(zero.errorLines).toEqual([{ id: 'iterations-error', text: 'iterations: must be at least 1' }]);
+    expect(zero.boxes).toEqual({ iterations: '0', transient: '100', 'max-period': '16' });
+    // A count below transient and max period: both follow from this edit, so both are said here.
+    await setBox(page, 'gd-optimizer-panel', 'iterations', '10');
+    const low = await panelState(page, 'gd-optimizer-panel', boxes);
+    expect(low.errorLines).toEqual([
+      {
+        id: 'iterations-error',
+        text: 'transient: must be less than iterations\nmax period: must be less than iterations',
+      },
+    ]);
+    expect(low.boxes).toEqual({ iterations: '10', transient: '100', 'max-period': '16' });
+    // The same relation broken from the other side is said under transient.
+    await setBox(page, 'gd-optimizer-panel', 'transient', '300');
+    const high = await panelState(page, 'gd-optimizer-panel', boxes);
+    expect(high.errorLines).toEqual([
+      { id: 'transient-error', text: 'transient: must be less than iterations' },
+    ]);
+    expect(high.boxes).toEqual({ iterations: '200', transient: '300', 'max-period': '16' });
     expect(errors).toEqual([]);
     await page.close();
   });

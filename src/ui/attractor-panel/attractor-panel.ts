@@ -20,6 +20,7 @@ const FIELD_PATHS = {
   bins: ['size'],
   range: ['attractor.uRange', 'attractor.vRange'],
 } as const;
+type Field = keyof typeof FIELD_PATHS;
 
 @customElement('gd-attractor-panel')
 export class AttractorPanel extends LitElement {
@@ -34,15 +35,17 @@ export class AttractorPanel extends LitElement {
 
   @property({ attribute: false }) spec!: ExperimentSpec;
   @property({ attribute: false }) error: string | null = null;
+  /** The field whose edit `error` refused; null: each message goes beside the field of its path. */
+  @property({ attribute: false }) errorField: string | null = null;
   /** The ranges the view chose automatically, where fixing them starts from; null: none yet. */
   @property({ attribute: false }) autoRanges: { u: [number, number]; v: [number, number] } | null = null;
 
-  private edit(edit: (s: ExperimentSpec) => ExperimentSpec): void {
-    this.dispatchEvent(new SpecEditEvent({ section: 'attractor', edit }));
+  private edit(edit: (s: ExperimentSpec) => ExperimentSpec, field: Field): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'attractor', field, edit }));
   }
 
-  private attractor(patch: Partial<AttractorSettings>): void {
-    this.edit((s) => ({ ...s, attractor: { ...s.attractor, ...patch } }));
+  private attractor(patch: Partial<AttractorSettings>, field: Field): void {
+    this.edit((s) => ({ ...s, attractor: { ...s.attractor, ...patch } }), field);
   }
 
   private quantity(key: 'u' | 'v', choices: string[]) {
@@ -54,7 +57,7 @@ export class AttractorPanel extends LitElement {
         type="text"
         list="pair-choices"
         .value=${a[key]}
-        @change=${(e: Event) => this.attractor({ [key]: (e.target as HTMLInputElement).value.trim() })}
+        @change=${(e: Event) => this.attractor({ [key]: (e.target as HTMLInputElement).value.trim() }, 'pair')}
       />
       <datalist id="pair-choices">${choices.map((c) => html`<option value=${c}></option>`)}</datalist></label
     >`;
@@ -72,7 +75,7 @@ export class AttractorPanel extends LitElement {
           ariaLabel: `lowest ${label} shown`,
           value: formatNumber(r[0], span),
           holdText: hold,
-          onChange: (n) => this.attractor({ [key]: [n, r[1]] }),
+          onChange: (n) => this.attractor({ [key]: [n, r[1]] }, 'range'),
         })}
         ${numberInput({
           id: `${key}-hi`,
@@ -80,7 +83,7 @@ export class AttractorPanel extends LitElement {
           ariaLabel: `highest ${label} shown`,
           value: formatNumber(r[1], span),
           holdText: hold,
-          onChange: (n) => this.attractor({ [key]: [r[0], n] }),
+          onChange: (n) => this.attractor({ [key]: [r[0], n] }, 'range'),
         })}</span
       ></label
     >`;
@@ -95,7 +98,7 @@ export class AttractorPanel extends LitElement {
     } catch {
       // The objective panel shows why it does not compile.
     }
-    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS);
+    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS, this.errorField);
     const fixed = !!a.uRange && !!a.vRange;
     return html`<fieldset>
       <legend>attractor</legend>
@@ -109,7 +112,7 @@ export class AttractorPanel extends LitElement {
         value: s.size[0],
         // Its messages are under 'bins up', the pair's line.
         holdText: !!byField.bins?.length,
-        onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] })),
+        onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] }), 'bins'),
       })}
       ${numberField({
         id: 'bins-h',
@@ -117,7 +120,7 @@ export class AttractorPanel extends LitElement {
         min: 2,
         step: 1,
         value: s.size[1],
-        onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] })),
+        onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] }), 'bins'),
         errors: { id: 'bins-error', lines: byField.bins },
       })}
       <label class="inline"
@@ -132,6 +135,7 @@ export class AttractorPanel extends LitElement {
               auto
                 ? { uRange: null, vRange: null }
                 : { uRange: a.uRange ?? from.u, vRange: a.vRange ?? from.v },
+              'range',
             );
           }}
         />automatic ranges (from a first pass)</label

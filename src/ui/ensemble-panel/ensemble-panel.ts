@@ -26,6 +26,7 @@ const FIELD_PATHS = {
   box: ['ensemble.box'],
   range: ['ensemble.range'],
 } as const;
+type Field = keyof typeof FIELD_PATHS;
 
 /** Parses "a, b, c" into numbers (NaN for an empty or non-numeric item, which parseSpec names). */
 function numbers(text: string): number[] {
@@ -46,13 +47,16 @@ export class EnsemblePanel extends LitElement {
 
   @property({ attribute: false }) spec!: ExperimentSpec;
   @property({ attribute: false }) error: string | null = null;
+  /** The field whose edit `error` refused; null: each message goes beside the field of its path. */
+  @property({ attribute: false }) errorField: string | null = null;
   /** The range the diagram chose automatically, where fixing the range starts from; null: none yet. */
   @property({ attribute: false }) autoRange: [number, number] | null = null;
 
-  private edit(edit: (s: ExperimentSpec) => ExperimentSpec): void {
+  private edit(edit: (s: ExperimentSpec) => ExperimentSpec, field: Field): void {
     this.dispatchEvent(
       new SpecEditEvent({
         section: 'ensemble',
+        field,
         edit: (s) => {
           const next = edit(s);
           return { ...next, iterations: next.transient + next.ensemble.keep };
@@ -61,12 +65,12 @@ export class EnsemblePanel extends LitElement {
     );
   }
 
-  private ensemble(patch: Partial<ExperimentSpec['ensemble']>): void {
-    this.edit((s) => ({ ...s, ensemble: { ...s.ensemble, ...patch } }));
+  private ensemble(patch: Partial<ExperimentSpec['ensemble']>, field: Field): void {
+    this.edit((s) => ({ ...s, ensemble: { ...s.ensemble, ...patch } }), field);
   }
 
   /** The observable and the rows (diagram) or bins (density). */
-  private renderObservable(byField: Partial<Record<keyof typeof FIELD_PATHS, string[]>>) {
+  private renderObservable(byField: Partial<Record<Field, string[]>>) {
     const s = this.spec;
     const en = s.ensemble;
     const density = s.kind === 'density';
@@ -76,7 +80,7 @@ export class EnsemblePanel extends LitElement {
           id="observable"
           type="text"
           .value=${en.observable}
-          @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() })}
+          @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() }, 'observable')}
       /></label>
       ${errorLine(byField.observable, 'observable-error')}
       ${numberField({
@@ -86,8 +90,10 @@ export class EnsemblePanel extends LitElement {
         step: 1,
         value: density ? en.bins : s.size[1],
         onChange: (n) =>
-          this.edit((x) =>
-            density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
+          this.edit(
+            (x) =>
+              density ? { ...x, ensemble: { ...x.ensemble, bins: n } } : { ...x, size: [x.size[0], n] },
+            'rows',
           ),
         errors: { id: 'rows-error', lines: byField.rows },
       })}`;
@@ -106,7 +112,7 @@ export class EnsemblePanel extends LitElement {
           @change=${(e: Event) => {
             const auto = (e.target as HTMLInputElement).checked;
             const start = this.autoRange ?? [s.plane.v.min, s.plane.v.max];
-            this.ensemble({ range: auto ? null : [start[0], start[1]] });
+            this.ensemble({ range: auto ? null : [start[0], start[1]] }, 'range');
           }}
         />automatic ${density ? 'histogram' : 'vertical'} range (from a first pass)</label
       >
@@ -121,7 +127,7 @@ export class EnsemblePanel extends LitElement {
                   ariaLabel: 'lowest value shown',
                   value: formatNumber(range[0], range[1] - range[0]),
                   holdText: !!lines?.length,
-                  onChange: (n) => this.ensemble({ range: [n, range[1]] }),
+                  onChange: (n) => this.ensemble({ range: [n, range[1]] }, 'range'),
                 })}
                 ${numberInput({
                   id: 'range-hi',
@@ -129,7 +135,7 @@ export class EnsemblePanel extends LitElement {
                   ariaLabel: 'highest value shown',
                   value: formatNumber(range[1], range[1] - range[0]),
                   holdText: !!lines?.length,
-                  onChange: (n) => this.ensemble({ range: [range[0], n] }),
+                  onChange: (n) => this.ensemble({ range: [range[0], n] }, 'range'),
                 })}</span
               ></label
             >`
@@ -143,7 +149,7 @@ export class EnsemblePanel extends LitElement {
     const en = s.ensemble;
     // The attractor's quantities, bins and ranges are the attractor panel's.
     const single = s.kind !== 'attractor';
-    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS);
+    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS, this.errorField);
     const box = en.box;
     return html`<fieldset>
       <legend>ensemble</legend>
@@ -154,7 +160,7 @@ export class EnsemblePanel extends LitElement {
         min: 1,
         step: 1,
         value: en.samples,
-        onChange: (n) => this.ensemble({ samples: n }),
+        onChange: (n) => this.ensemble({ samples: n }, 'samples'),
         errors: { id: 'samples-error', lines: byField.samples },
       })}
       ${numberField({
@@ -164,7 +170,7 @@ export class EnsemblePanel extends LitElement {
         min: 0,
         step: 1,
         value: s.transient,
-        onChange: (n) => this.edit((x) => ({ ...x, transient: n })),
+        onChange: (n) => this.edit((x) => ({ ...x, transient: n }), 'transient'),
         errors: { id: 'transient-error', lines: byField.transient },
       })}
       ${numberField({
@@ -174,7 +180,7 @@ export class EnsemblePanel extends LitElement {
         min: 1,
         step: 1,
         value: en.keep,
-        onChange: (n) => this.ensemble({ keep: n }),
+        onChange: (n) => this.ensemble({ keep: n }, 'keep'),
         errors: { id: 'keep-error', lines: byField.keep },
       })}
       <div class="hint">each trajectory runs transient + keep = ${s.transient + en.keep} steps</div>
@@ -186,9 +192,12 @@ export class EnsemblePanel extends LitElement {
           .checked=${!!box}
           @change=${(e: Event) => {
             const on = (e.target as HTMLInputElement).checked;
-            this.ensemble({
-              box: on ? { min: s.x0.map((v) => v - 0.5), max: s.x0.map((v) => v + 0.5) } : null,
-            });
+            this.ensemble(
+              {
+                box: on ? { min: s.x0.map((v) => v - 0.5), max: s.x0.map((v) => v + 0.5) } : null,
+              },
+              'box',
+            );
           }}
         />spread starts over a box (off: every start at x₀)</label
       >
@@ -204,9 +213,12 @@ export class EnsemblePanel extends LitElement {
                   aria-label="box: lower corner, one value per coordinate"
                   .value=${box.min.map((v) => formatNumber(v)).join(', ')}
                   @change=${(e: Event) =>
-                    this.ensemble({
-                      box: { min: numbers((e.target as HTMLInputElement).value), max: box.max },
-                    })} />
+                    this.ensemble(
+                      {
+                        box: { min: numbers((e.target as HTMLInputElement).value), max: box.max },
+                      },
+                      'box',
+                    )} />
                 <input
                   id="box-max"
                   type="text"
@@ -214,9 +226,12 @@ export class EnsemblePanel extends LitElement {
                   aria-label="box: upper corner, one value per coordinate"
                   .value=${box.max.map((v) => formatNumber(v)).join(', ')}
                   @change=${(e: Event) =>
-                    this.ensemble({
-                      box: { min: box.min, max: numbers((e.target as HTMLInputElement).value) },
-                    })} /></span
+                    this.ensemble(
+                      {
+                        box: { min: box.min, max: numbers((e.target as HTMLInputElement).value) },
+                      },
+                      'box',
+                    )} /></span
             ></label>`
           : nothing
       }

@@ -71,6 +71,8 @@ export class GdLab extends LitElement {
   /** The map on screen (the coarse preview until the full one arrives). */
   @state() frame: MapFrame | null = null;
   @state() errors: Partial<Record<ErrorKey, string>> = {};
+  /** The field whose edit each error refused (SpecEditDetail.field), where its panel shows it. */
+  @state() errorFields: Partial<Record<ErrorKey, string>> = {};
   @state() inspected: InspectorData | null = null;
   /** One line on how the last objective change adapted the plane; null when it did not. */
   @state() adaptNote: string | null = null;
@@ -176,12 +178,16 @@ export class GdLab extends LitElement {
     if (message && initial) this.views.history.push(specView(this.spec));
   }
 
-  setError(key: ErrorKey, message: string | null): void {
-    if ((this.errors[key] ?? null) === message) return;
+  setError(key: ErrorKey, message: string | null, field?: string): void {
+    if ((this.errors[key] ?? null) === message && this.errorFields[key] === field) return;
     const next = { ...this.errors };
+    const fields = { ...this.errorFields };
     if (message === null) delete next[key];
     else next[key] = message;
+    if (message === null || field === undefined) delete fields[key];
+    else fields[key] = field;
     this.errors = next;
+    this.errorFields = fields;
   }
 
   /**
@@ -215,12 +221,12 @@ export class GdLab extends LitElement {
   }
 
   private onSpecEdit = (e: SpecEditEvent): void => {
-    const { section, edit } = e.detail;
+    const { section, field, edit } = e.detail;
     let result;
     try {
       result = editSpec(this.spec, section, edit);
     } catch (err) {
-      this.setError(section, (err as Error).message);
+      this.setError(section, (err as Error).message, field);
       return;
     }
     const { spec: next, note } = result;

@@ -26,6 +26,7 @@ export interface LabView {
   readonly backend: LabBackend | null;
   readonly engineReason: string | null;
   readonly errors: Partial<Record<string, string>>;
+  readonly errorFields: Partial<Record<string, string>>;
   readonly adaptNote: string | null;
   readonly pending: { spec: ExperimentSpec; seconds: number } | null;
   readonly runs: RunController;
@@ -52,15 +53,20 @@ export function renderSide(
 ) {
   const s = lab.pending?.spec ?? lab.spec;
   const err = (k: Section) => lab.errors[k] ?? null;
+  const at = (k: Section) => lab.errorFields[k] ?? null;
   return html`<gd-objective-panel
       .spec=${s}
       .error=${err('objective')}
       .note=${lab.adaptNote}
     ></gd-objective-panel>
-    <gd-optimizer-panel .spec=${s} .error=${err('optimizer')}></gd-optimizer-panel>
+    <gd-optimizer-panel
+      .spec=${s}
+      .error=${err('optimizer')}
+      .errorField=${at('optimizer')}
+    ></gd-optimizer-panel>
     ${
       s.kind === 'basin' || s.kind === 'bifurcation'
-        ? html`<gd-plane-panel .spec=${s} .error=${err('plane')}></gd-plane-panel>`
+        ? html`<gd-plane-panel .spec=${s} .error=${err('plane')} .errorField=${at('plane')}></gd-plane-panel>`
         : nothing
     }
     ${
@@ -68,6 +74,7 @@ export function renderSide(
         ? html`<gd-ensemble-panel
             .spec=${s}
             .error=${err('ensemble')}
+            .errorField=${at('ensemble')}
             .autoRange=${ensembleRange}
           ></gd-ensemble-panel>`
         : nothing
@@ -77,6 +84,7 @@ export function renderSide(
         ? html`<gd-attractor-panel
             .spec=${s}
             .error=${err('attractor')}
+            .errorField=${at('attractor')}
             .autoRanges=${attractorRanges}
           ></gd-attractor-panel>`
         : nothing

@@ -23,8 +23,11 @@ export interface OptimizerFieldsOptions {
   spec: ExperimentSpec;
   /** Error lines by field. */
   errors: { kind?: string[]; beta?: string[]; beta2?: string[]; eps?: string[] };
-  /** Applies an edit of the optimizer settings. */
-  edit: (change: (o: ExperimentSpec['optimizer']) => ExperimentSpec['optimizer']) => void;
+  /** Applies an edit of the optimizer settings made in `field`. */
+  edit: (
+    field: 'kind' | 'beta' | 'beta2' | 'eps',
+    change: (o: ExperimentSpec['optimizer']) => ExperimentSpec['optimizer'],
+  ) => void;
 }
 
 export function optimizerFields({ spec, errors, edit }: OptimizerFieldsOptions): TemplateResult {
@@ -41,7 +44,7 @@ export function optimizerFields({ spec, errors, edit }: OptimizerFieldsOptions):
       min: id === 'eps' ? undefined : 0,
       max: id === 'eps' ? undefined : 1,
       value: formatNumber(o[id]),
-      onChange: (n) => edit((x) => ({ ...x, [id]: n })),
+      onChange: (n) => edit(id, (x) => ({ ...x, [id]: n })),
       errors: { id: `${id}-error`, lines: errors[id] },
     });
   return html`<label
@@ -49,7 +52,7 @@ export function optimizerFields({ spec, errors, edit }: OptimizerFieldsOptions):
       <select
         id="optimizer-kind"
         @change=${(e: Event) =>
-          edit((x) => ({ ...x, kind: (e.target as HTMLSelectElement).value as OptimizerKind }))}
+          edit('kind', (x) => ({ ...x, kind: (e.target as HTMLSelectElement).value as OptimizerKind }))}
       >
         ${OPTIMIZER_KINDS.map(
           (k) => html`<option value=${k} ?selected=${k === o.kind}>${RULES[k].label}</option>`,
@@ -72,7 +75,7 @@ export function optimizerFields({ spec, errors, edit }: OptimizerFieldsOptions):
               id="bias-correction"
               .checked=${o.biasCorrection}
               @change=${(e: Event) =>
-                edit((x) => ({ ...x, biasCorrection: (e.target as HTMLInputElement).checked }))}
+                edit('kind', (x) => ({ ...x, biasCorrection: (e.target as HTMLInputElement).checked }))}
             />bias correction (m̂ = m/(1 − β^k), ŝ = s/(1 − β₂^k))</label
           >`
         : nothing

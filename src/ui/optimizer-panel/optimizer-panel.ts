@@ -29,7 +29,8 @@ const FIELD_PATHS = {
   tol: ['classify.tol'],
   maxPeriod: ['classify.maxPeriod'],
 } as const;
-type Errors = FieldErrors<keyof typeof FIELD_PATHS>;
+type Field = keyof typeof FIELD_PATHS;
+type Errors = FieldErrors<Field>;
 
 @customElement('gd-optimizer-panel')
 export class OptimizerPanel extends LitElement {
@@ -37,9 +38,11 @@ export class OptimizerPanel extends LitElement {
 
   @property({ attribute: false }) spec!: ExperimentSpec;
   @property({ attribute: false }) error: string | null = null;
+  /** The field whose edit `error` refused; null: each message goes beside the field of its path. */
+  @property({ attribute: false }) errorField: string | null = null;
 
-  private edit(edit: (s: ExperimentSpec) => unknown): void {
-    this.dispatchEvent(new SpecEditEvent({ section: 'optimizer', edit }));
+  private edit(edit: (s: ExperimentSpec) => unknown, field?: Field): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'optimizer', field, edit }));
   }
 
   private vars(): readonly string[] {
@@ -59,7 +62,7 @@ export class OptimizerPanel extends LitElement {
       min: 1,
       step: 1,
       value: s.iterations,
-      onChange: (n) => this.edit((x) => ({ ...x, iterations: n })),
+      onChange: (n) => this.edit((x) => ({ ...x, iterations: n }), 'iterations'),
       errors: { id: 'iterations-error', lines: e.byField.iterations },
     })}
     ${numberField({
@@ -68,7 +71,7 @@ export class OptimizerPanel extends LitElement {
       min: 0,
       step: 1,
       value: s.transient,
-      onChange: (n) => this.edit((x) => ({ ...x, transient: n })),
+      onChange: (n) => this.edit((x) => ({ ...x, transient: n }), 'transient'),
       errors: { id: 'transient-error', lines: e.byField.transient },
     })}`;
   }
@@ -77,13 +80,13 @@ export class OptimizerPanel extends LitElement {
     const s = this.spec;
     const vars = this.vars();
     const per = s.lrPerCoord;
-    const e = fieldErrors(this.error, FIELD_PATHS);
+    const e = fieldErrors(this.error, FIELD_PATHS, this.errorField);
     return html`<fieldset>
       <legend>optimizer</legend>
       ${optimizerFields({
         spec: s,
         errors: e.byField,
-        edit: (change) => this.edit((x) => ({ ...x, optimizer: change(x.optimizer) })),
+        edit: (field, change) => this.edit((x) => ({ ...x, optimizer: change(x.optimizer) }), field),
       })}
       ${numberField({
         id: 'lr',
@@ -91,7 +94,7 @@ export class OptimizerPanel extends LitElement {
         step: 'any',
         value: formatNumber(s.lr),
         disabled: !!per,
-        onChange: (n) => this.edit((x) => ({ ...x, lr: n })),
+        onChange: (n) => this.edit((x) => ({ ...x, lr: n }), 'lr'),
         errors: { id: 'lr-error', lines: e.byField.lr },
       })}
       <label class="inline"
@@ -101,7 +104,7 @@ export class OptimizerPanel extends LitElement {
           .checked=${!!per}
           @change=${(e: Event) => {
             const on = (e.target as HTMLInputElement).checked;
-            this.edit((x) => ({ ...x, lrPerCoord: on ? x.x0.map(() => x.lr) : null }));
+            this.edit((x) => ({ ...x, lrPerCoord: on ? x.x0.map(() => x.lr) : null }), 'perCoord');
           }}
         />one rate per coordinate</label
       >
@@ -121,7 +124,7 @@ export class OptimizerPanel extends LitElement {
                         const rates = [...(x.lrPerCoord ?? [])];
                         rates[k] = num(e.target);
                         return { ...x, lrPerCoord: rates };
-                      })}
+                      }, 'perCoord')}
                 /></label>`,
             )
           : nothing
@@ -135,12 +138,15 @@ export class OptimizerPanel extends LitElement {
           .value=${s.x0.map((v) => formatNumber(v)).join(', ')}
           title="the start of every trajectory, except the swept coordinates"
           @change=${(e: Event) =>
-            this.edit((x) => ({
-              ...x,
-              x0: (e.target as HTMLInputElement).value
-                .split(',')
-                .map((t) => (t.trim() === '' ? NaN : Number(t))),
-            }))}
+            this.edit(
+              (x) => ({
+                ...x,
+                x0: (e.target as HTMLInputElement).value
+                  .split(',')
+                  .map((t) => (t.trim() === '' ? NaN : Number(t))),
+              }),
+              'x0',
+            )}
       /></label>
       ${errorLine(e.byField.x0, 'x0-error')}
       ${
@@ -153,7 +159,7 @@ export class OptimizerPanel extends LitElement {
         label: 'tolerance',
         step: 'any',
         value: s.classify.tol,
-        onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, tol: n } })),
+        onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, tol: n } }), 'tol'),
         errors: { id: 'tol-error', lines: e.byField.tol },
       })}
       ${numberField({
@@ -163,7 +169,7 @@ export class OptimizerPanel extends LitElement {
         max: 64,
         step: 1,
         value: s.classify.maxPeriod,
-        onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, maxPeriod: n } })),
+        onChange: (n) => this.edit((x) => ({ ...x, classify: { ...x.classify, maxPeriod: n } }), 'maxPeriod'),
         errors: { id: 'max-period-error', lines: e.byField.maxPeriod },
       })}
       <label class="inline"

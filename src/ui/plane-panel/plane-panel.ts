@@ -22,6 +22,7 @@ const FIELD_PATHS = {
   plane: ['plane'],
   size: ['size'],
 } as const;
+type Field = keyof typeof FIELD_PATHS;
 
 @customElement('gd-plane-panel')
 export class PlanePanel extends LitElement {
@@ -38,13 +39,15 @@ export class PlanePanel extends LitElement {
 
   @property({ attribute: false }) spec!: ExperimentSpec;
   @property({ attribute: false }) error: string | null = null;
+  /** The field whose edit `error` refused; null: each message goes beside the field of its path. */
+  @property({ attribute: false }) errorField: string | null = null;
 
-  private edit(edit: (s: ExperimentSpec) => unknown): void {
-    this.dispatchEvent(new SpecEditEvent({ section: 'plane', edit }));
+  private edit(edit: (s: ExperimentSpec) => unknown, field?: Field): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'plane', field, edit }));
   }
 
   private setRange(key: 'u' | 'v', end: 'min' | 'max', value: number): void {
-    this.edit((s) => ({ ...s, plane: { ...s.plane, [key]: { ...s.plane[key], [end]: value } } }));
+    this.edit((s) => ({ ...s, plane: { ...s.plane, [key]: { ...s.plane[key], [end]: value } } }), key);
   }
 
   private renderAxis(key: 'u' | 'v', quantities: string[], vars: readonly string[], errors?: string[]) {
@@ -59,7 +62,7 @@ export class PlanePanel extends LitElement {
         <select
           id="q-${key}"
           @change=${(e: Event) =>
-            this.edit((s) => setAxisQuantity(s, key, (e.target as HTMLSelectElement).value))}
+            this.edit((s) => setAxisQuantity(s, key, (e.target as HTMLSelectElement).value), key)}
         >
           ${quantities.map(
             (q) =>
@@ -103,7 +106,7 @@ export class PlanePanel extends LitElement {
       ariaLabel: this.spec.kind === 'basin' ? 'grid: pixels across' : 'columns',
       value: this.spec.size[0],
       holdText: !!errors?.length,
-      onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] })),
+      onChange: (n) => this.edit((x) => ({ ...x, size: [n, x.size[1]] }), 'size'),
     };
   }
 
@@ -118,7 +121,7 @@ export class PlanePanel extends LitElement {
     } catch {
       quantities = [s.plane.u.quantity, s.plane.v.quantity];
     }
-    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS);
+    const { byField, rest } = fieldErrors(this.error, FIELD_PATHS, this.errorField);
     const foot = [...(byField.plane ?? []), ...rest];
     if (s.kind !== 'basin')
       return html`<fieldset>
@@ -152,7 +155,7 @@ export class PlanePanel extends LitElement {
             ariaLabel: 'grid: pixels up',
             value: s.size[1],
             holdText: !!byField.size?.length,
-            onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] })),
+            onChange: (n) => this.edit((x) => ({ ...x, size: [x.size[0], n] }), 'size'),
           })}</span
         ></label
       >

@@ -11,6 +11,12 @@ export type Section = 'objective' | 'optimizer' | 'plane' | 'ensemble' | 'attrac
 
 export interface SpecEditDetail {
   section: Section;
+  /**
+   * The field the user changed, as the panel names it, when the edit is one field's. The spec before
+   * the edit was valid, so every message of a refusal follows from that field, and the panel shows
+   * them there: a lower iterations breaks "transient < iterations", whose path is transient's.
+   */
+  field?: string;
   /** Produces the edited spec from the current one (it may throw; the lab shows the message). */
   edit: (spec: ExperimentSpec) => unknown;
 }
