@@ -211,7 +211,7 @@ describe('words and numbers', () => {
 
   it('messages name the field in plain words and sit beside it', () => {
     expect(plainIssue('lr: must be positive')).toBe('rate h: must be positive');
-    expect(plainIssue('classify.tol: must be a finite number')).toBe('tolerance: must be a number');
+    expect(plainIssue('classify.tol: must be a number')).toBe('tolerance: must be a number');
     const e = fieldErrors('invalid experiment spec:\n  lr: must be positive\n  spec: odd', {
       lr: ['lr'],
       x0: ['x0'],

@@ -8,13 +8,29 @@
 import * as z from 'zod/mini';
 import { MAX_IDENTIFIER_LENGTH } from '../objective/limits.ts';
 
-export const finite = z.number().check(z.refine(Number.isFinite, { message: 'must be a finite number' }));
+/** A number as the command line writes it: 1.7e308, not 1.7e+308. */
+const num = (v: number) => String(v).replace('e+', 'e');
+
+/**
+ * What the spec says of a value where a number belongs. Zod's own words ("Invalid input: expected
+ * number, received NaN") reached the lab's user for an empty or non-numeric box, which the lab reads
+ * as NaN, and a file's reader for 1e999, which JSON reads as Infinity. Zod's number type refuses
+ * both, so this is every message a non-finite number gets.
+ */
+export function notANumber(input: unknown): string {
+  if (typeof input === 'number')
+    return Number.isNaN(input) ? 'must be a number' : `must be a finite number, not ${num(input)}`;
+  if (input === null || input === undefined) return 'must be a number';
+  return `must be a number, not ${Array.isArray(input) ? 'a list' : typeof input === 'object' ? 'an object' : `a ${typeof input}`}`;
+}
+
+/** A finite number (every number of a spec is one). */
+export const number = () =>
+  z.number({ error: (issue) => (issue.code === 'invalid_type' ? notANumber(issue.input) : undefined) });
+export const finite = number();
 
 /** Smallest positive normal float64: a grid step below it loses the precision that tells pixels apart. */
 const MIN_NORMAL = 2 ** -1022;
-
-/** A number as the command line writes it: 1.7e308, not 1.7e+308. */
-const num = (v: number) => String(v).replace('e+', 'e');
 
 const tooWide = (min: number, max: number) =>
   `range ${num(min)}:${num(max)} is too wide (max − min must be finite)`;

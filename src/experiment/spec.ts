@@ -13,7 +13,7 @@ import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
 import { formatIssues, SpecError } from './spec-error.ts';
-import { axis, box, finite, planeIssues, range } from './spec-ranges.ts';
+import { axis, box, finite, number, planeIssues, range } from './spec-ranges.ts';
 import {
   LAB_LIMITS,
   limitIssues,
@@ -154,13 +154,11 @@ export interface ExperimentSpec {
 
 const positive = finite.check(z.refine((v) => v > 0, { message: 'must be positive' }));
 const int = (min: number, max: number) =>
-  z
-    .number()
-    .check(
-      z.int({ message: 'must be an integer' }),
-      z.minimum(min, { message: `must be at least ${min}` }),
-      z.maximum(max, { message: `must be at most ${max}` }),
-    );
+  number().check(
+    z.int({ message: 'must be an integer' }),
+    z.minimum(min, { message: `must be at least ${min}` }),
+    z.maximum(max, { message: `must be at most ${max}` }),
+  );
 const identifier = z
   .string()
   .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an identifier (letters, digits, _)' }));

@@ -130,4 +130,28 @@ describe('the boxes of the side panels', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("text that is not a number gets one message in the lab's words, and stays in its box", async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor({ size: [32, 32], iterations: 200, transient: 100 }));
+    await waitForMap(page);
+    // Typed as a user types it: the box reads as empty (NaN for the lab), its text is what was typed.
+    const box = await page.evaluateHandle(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-optimizer-panel')!
+          .shadowRoot!.getElementById('iterations') as HTMLInputElement,
+    );
+    await box.click({ count: 3 });
+    await page.keyboard.type('--5');
+    await page.keyboard.press('Tab');
+    const typed = await panelState(page, 'gd-optimizer-panel', ['iterations']);
+    expect(typed.errorLines).toEqual([{ id: 'iterations-error', text: 'iterations: must be a number' }]);
+    expect(await box.evaluate((b) => b.validity.badInput)).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('gd-lab')!.spec.iterations)).toBe(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -116,17 +116,16 @@ const FIELD_WORDS: [RegExp, string][] = [
 ];
 
 /**
- * One `path: message` line of a SpecError in plain words: the field as the panel names it, and
- * "must be a number" for an empty or non-numeric box (zod says "finite number").
+ * One `path: message` line of a SpecError in plain words: the field as the panel names it. The
+ * message is the spec's own (an empty or non-numeric box says "must be a number" there, for every
+ * reader of a spec alike).
  */
 export function plainIssue(line: string): string {
   const m = /^([A-Za-z0-9_.]+): (.*)$/s.exec(line.trim());
   if (!m) return line.trim();
   const [, path, message] = m;
   const words = FIELD_WORDS.find(([re]) => re.test(path))?.[1];
-  const text = message
-    .replace(/must be a finite number/g, 'must be a number')
-    .replace(/\bu and v\b/g, 'the two axes');
+  const text = message.replace(/\bu and v\b/g, 'the two axes');
   return words ? `${words}: ${text}` : text;
 }
 
