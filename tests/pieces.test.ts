@@ -306,6 +306,14 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     await expect(merge([bad])).rejects.toThrow(
       `${bad}: not a piece of a gdlab map (adapter: Too big: expected string to have <=500 characters; ${listed.slice(0, 9).join('; ')}; … and 51 more)`,
     );
+    // Numbers in the spec's words (spec-ranges.ts), not zod's 'expected number, received string'.
+    const text = await crafted('many', 'text.piece.json', (p) => {
+      (p as unknown as Record<string, unknown>).steps = '12';
+      (p as unknown as Record<string, unknown>).value = null;
+    });
+    await expect(merge([text])).rejects.toThrow(
+      `${text}: not a piece of a gdlab map (steps: must be a number, not a string)`,
+    );
   });
 
   test('counts that are not one outcome per pixel of the band, in periods the spec looks for', async () => {

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import type { OutcomeCounts } from '../core/outcome.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { formatIssues } from '../experiment/spec-error.ts';
+import { finite, number } from '../experiment/spec-ranges.ts';
 import {
   MAX_PERIOD,
   parseSpec,
@@ -125,9 +126,9 @@ export function withQuantity(spec: ExperimentSpec, ref: QuantityRef, value: numb
   }
 }
 
-const count = z.number().check(z.int(), z.nonnegative());
-const finite = z.number().check(z.refine(Number.isFinite, { message: 'must be a finite number' }));
-const index = z.number().check(z.int(), z.minimum(0), z.maximum(MAX_PIECES));
+// In the spec's words (spec-ranges.ts): zod's number type refuses NaN and ±∞ before any refinement.
+const count = number().check(z.int(), z.nonnegative());
+const index = number().check(z.int(), z.minimum(0), z.maximum(MAX_PIECES));
 const specInput = z.pipe(
   z.unknown(),
   z.transform((v, ctx) => {
@@ -173,8 +174,8 @@ const pieceSchema = z.object({
     unsettled: count,
     aperiodic: count,
   }),
-  steps: z.number().check(z.nonnegative()),
-  ms: z.number().check(z.nonnegative()),
+  steps: number().check(z.nonnegative()),
+  ms: number().check(z.nonnegative()),
   // A bare file name: a piece cannot point the merge at files outside its folder.
   png: z.string().check(z.regex(/^[\w.-]+\.png$/)),
 });
