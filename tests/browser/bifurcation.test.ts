@@ -151,6 +151,21 @@ describe('the bifurcation view', () => {
     expect(after.total).toBeGreaterThan(0);
     // The zoomed spec came back from the engine (f32 bounds of the fixed range).
     expect(after.range[0]).toBeCloseTo(range[0], 5);
+    // The pointer has not moved since the release, but the window under it has: the readout names
+    // what lies under it now (h ≈ 1.23 here), not the h ≈ 1.28 it showed before the zoom.
+    const readout = await page.evaluate(() => {
+      const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
+      const el = view.shadowRoot!.querySelector('.readout')!;
+      return { text: el.textContent!, column: Number(el.getAttribute('data-column')) };
+    });
+    const uNow = after.spec.plane.u;
+    expect(readout.column).toBe(Math.floor(fx(0.8) * 48));
+    expect(Number(/h = ([0-9.]+)/.exec(readout.text)![1])).toBeCloseTo(after.values[readout.column], 5);
+    expect(Number(/x = (-?[0-9.]+)/.exec(readout.text)![1])).toBeCloseTo(
+      range[1] - fy(0.6) * (range[1] - range[0]),
+      4,
+    );
+    expect(after.values[readout.column]).toBeCloseTo(uNow.min + fx(0.8) * (uNow.max - uNow.min), 2);
 
     await page.evaluate(() =>
       (document.querySelector('gd-lab')!.shadowRoot!.getElementById('back') as HTMLElement).click(),
