@@ -214,6 +214,8 @@ describe('the lab on SwiftShader WebGPU', () => {
     const { recordWords } = await import('../../src/ui/trajectory-inspector/trajectory-inspector.ts');
     expect(cls).toBe(recordWords(inspectPixel(s, i, j, 0).record!));
     expect(cls).toMatch(/^float64: (converged|period \d+|diverged at k = \d+|chaotic|escaping|not settled)/);
+    // Under the inspector's cap: no cap to state.
+    expect(await inspectorText(page, 'inspector-steps')).toBe('300 steps, float64');
     await screenshot(page, '5-inspector');
     // Its close button closes it (the inspector-close event reaches the lab).
     await page.evaluate(() => {
@@ -223,6 +225,29 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.waitForFunction(
       () => !document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector'),
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the inspector says it shows the first 2000 of a 5000-step spec', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    // h = 2 on x²/2 + y²/2 flips x to -x each step: bounded, never escaping, so every step is shown.
+    const objective = { expr: 'x^2/2 + y^2/2', preset: null, params: {} };
+    await openLab(
+      page,
+      shared.gpuUrl + hashFor({ objective, size: [16, 16], lr: 2, iterations: 5000, transient: 1000 }),
+    );
+    const box = await plotBox(page, 'gd-basin-map');
+    await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.4);
+    await waitForInspector(page);
+    const n = await page.evaluate(
+      () =>
+        document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-trajectory-inspector')!.charts[0]
+          .data[0].length,
+    );
+    expect(n).toBe(2001);
+    expect(await inspectorText(page, 'inspector-steps')).toBe('first 2000 of 5000 steps shown, float64');
     expect(errors).toEqual([]);
     await page.close();
   });

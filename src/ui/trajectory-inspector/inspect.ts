@@ -55,6 +55,8 @@ export interface InspectorData {
   optimizer: string;
   optimizerText: string;
   hyper: number[];
+  /** The steps the spec asks for; the charts stop at K = min(N, MAX_INSPECT_ITERS). */
+  iterations: number;
   /** k = 0 … K. */
   k: number[];
   /** states[c][k]: component c of x_k. */
@@ -167,6 +169,7 @@ export function inspectPixel(
     optimizer: RULES[spec.optimizer.kind].label,
     optimizerText: describeOptimizer(optimizer),
     hyper: Array.from(o),
+    iterations: spec.iterations,
     k: traj.iterates.map((_, k) => k),
     states,
     f: traj.f,

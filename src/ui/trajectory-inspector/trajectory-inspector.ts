@@ -8,7 +8,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatValue } from '../shared/ticks.ts';
-import type { InspectorData } from './inspect.ts';
+import { MAX_INSPECT_ITERS, type InspectorData } from './inspect.ts';
 import type { TrajectoryRecord } from '../../core/outcome.ts';
 import { outcomeWords } from '../shared/labels.ts';
 import { CURVES, decadeLabel, decadeSplits, log10Series, tickLabel } from './chart-style.ts';
@@ -230,7 +230,6 @@ export class TrajectoryInspector extends LitElement {
   protected override render() {
     const d = this.data;
     if (!d) return nothing;
-    const last = d.k.length - 1;
     return html`<div class="head">
         <h2 id="inspector-title">${inspectorTitle(d)}</h2>
         ${
@@ -240,7 +239,11 @@ export class TrajectoryInspector extends LitElement {
               >`
             : nothing
         }
-        ${d.escape !== null ? html`<span>escaped at k = ${d.escape}</span>` : html`<span>${last} steps, float64</span>`}
+        ${
+          d.escape !== null
+            ? html`<span>escaped at k = ${d.escape}</span>`
+            : html`<span id="inspector-steps" title=${stepsTitle(d)}>${stepsWords(d)}</span>`
+        }
         ${d.record ? html`<span class="class" id="float64-class">${recordWords(d.record)}</span>` : nothing}
         <button @click=${() => this.dispatchEvent(new InspectorCloseEvent())}>close</button>
       </div>
@@ -283,6 +286,24 @@ export function inspectorTitle(d: InspectorData): string {
   const by = d.optimizer === 'GD' ? '' : `${d.optimizerText}, `;
   const what = `${by}${param}h = ${h} from x₀ = ${x0}`;
   return src.kind === 'pixel' ? `trajectory of pixel (${d.i}, ${d.j}): ${what}` : `trajectory at ${what}`;
+}
+
+/**
+ * How many steps the charts show. A spec may ask for more than the inspector plots
+ * (MAX_INSPECT_ITERS): saying only "2000 steps" then read as if the spec had 2000, so the cap is
+ * stated with the spec's count.
+ */
+export function stepsWords(d: Pick<InspectorData, 'k' | 'iterations'>): string {
+  const shown = d.k.length - 1;
+  return shown < d.iterations
+    ? `first ${shown} of ${d.iterations} steps shown, float64`
+    : `${shown} steps, float64`;
+}
+
+function stepsTitle(d: Pick<InspectorData, 'k' | 'iterations' | 'record'>): string {
+  if (d.k.length - 1 >= d.iterations) return 'every step of the spec, in float64';
+  const cls = d.record ? `; the float64 class beside it is over all ${d.iterations}` : '';
+  return `the inspector plots at most ${MAX_INSPECT_ITERS} steps (a longer run would hold the page)${cls}`;
 }
 
 /**
