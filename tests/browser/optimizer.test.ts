@@ -115,4 +115,44 @@ describe('the optimizer in the lab', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('one rate per coordinate: each row has its input in the column of the other fields', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const objective = { expr: 'x^2/2 + 4*y^2/2', preset: null, params: {} };
+    await page.goto(
+      `${shared.url}?engine=cpu${hashFor({ objective, lrPerCoord: [0.5, 0.25], size: [8, 8], iterations: 20, transient: 10 })}`,
+    );
+    await waitForMap(page);
+    const rows = await page.evaluate(() => {
+      const root = document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-optimizer-panel')!.shadowRoot!;
+      const box = (el: Element) => {
+        const r = el.getBoundingClientRect();
+        return { left: r.left, width: r.width, mid: r.top + r.height / 2 };
+      };
+      return {
+        lr: box(root.getElementById('lr')!),
+        x0: box(root.getElementById('x0')!),
+        rates: [...root.querySelectorAll('input[data-coord]')].map((el) => ({
+          input: box(el),
+          sub: box(el.closest('label')!.querySelector('sub')!),
+          value: (el as HTMLInputElement).value,
+        })),
+      };
+    });
+    expect(rows.rates.map((r) => r.value)).toEqual(['0.5', '0.25']);
+    expect(rows.x0.left).toBe(rows.lr.left);
+    for (const r of rows.rates) {
+      // The same x offset and width as the rate h above and the start below.
+      expect(r.input.left).toBe(rows.lr.left);
+      expect(r.input.width).toBe(rows.lr.width);
+      // Its name h_x on the same row, left of the input (not a row above it).
+      expect(Math.abs(r.sub.mid - r.input.mid)).toBeLessThan(8);
+      expect(r.sub.left).toBeLessThan(rows.lr.left);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

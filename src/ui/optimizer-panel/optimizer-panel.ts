@@ -112,8 +112,10 @@ export class OptimizerPanel extends LitElement {
         per
           ? vars.map(
               (v, k) =>
+                // One span for "h" and its subscript: in the label's two-column grid each child is a
+                // cell, so a bare "h" and <sub> took both columns and pushed the input to a row of its own.
                 html`<label
-                  >h<sub>${v}</sub>
+                  ><span>h<sub>${v}</sub></span>
                   <input
                     type="number"
                     step="any"
