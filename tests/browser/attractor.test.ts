@@ -73,6 +73,11 @@ async function rendered(page: Page) {
       bar: { height: bar.height, width: bar.width },
       plot: { x: r2.left, y: r2.top, width: r2.width, height: r2.height },
       summary: view.shadowRoot!.getElementById('attractor-summary')!.textContent!,
+      summaryBox: (() => {
+        const el = view.shadowRoot!.getElementById('attractor-summary')!;
+        return { scroll: el.scrollWidth, client: el.clientWidth, right: el.getBoundingClientRect().right };
+      })(),
+      viewRight: view.getBoundingClientRect().right,
       errors: lab.errors,
       viewError: view.error,
     };
@@ -105,6 +110,9 @@ describe('the attractor view', () => {
     expect(s.counts.reduce((a, b) => a + b, 0)).toBe(128 * 300);
     expect(s.lyapunov).toBeGreaterThan(0.35);
     expect(s.summary).toMatch(/128 of 128 starts bounded × 300 kept steps · mean λ = 0\.4\d\d \(GPU f32\)/);
+    // The summary (about 660 px of text on one line) wraps inside the view's 622 px, not past it.
+    expect(s.summaryBox.scroll).toBeLessThanOrEqual(s.summaryBox.client);
+    expect(s.summaryBox.right).toBeLessThanOrEqual(s.viewRight);
     // Pixel statistics of the real render: 64 × 64 pixels, v up; black exactly where a cell is empty,
     // the colormap's top colour at the most visited cell; a folded sheet fills a good part of its box.
     expect(s.canvas).toEqual([64, 64]);
@@ -176,6 +184,8 @@ describe('the attractor view', () => {
     expect(z.uRange).toEqual(a.uRange);
     expect(z.hash).not.toBe(s.hash);
     expect(z.canvas).toEqual([64, 64]);
+    expect(z.summary.trim()).toMatch(/ · \d+ outside the ranges$/);
+    expect(z.summaryBox.scroll).toBeLessThanOrEqual(z.summaryBox.client);
     // Every kept iterate is counted: in the window, or outside it.
     expect(z.counts.reduce((p, q) => p + q, 0)).toBeLessThan(128 * 300);
     expect(z.counts.reduce((p, q) => p + q, 0)).toBeGreaterThan(0);

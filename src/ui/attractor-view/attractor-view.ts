@@ -284,7 +284,7 @@ export class AttractorView extends LitElement {
         </div>
       </div>
       ${this.renderReadout()}
-      <div class="readout" id="attractor-summary">
+      <div class="summary" id="attractor-summary">
         ${report ? attractorSummary(report, r!.info) : nothing}
       </div>
       ${this.error ? html`<div class="error" id="view-error">${this.error}</div>` : nothing}
