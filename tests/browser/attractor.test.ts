@@ -84,6 +84,15 @@ async function rendered(page: Page) {
   });
 }
 
+/** The attractor's hover readout: its text and its height in CSS pixels. */
+async function hoverReadout(page: Page) {
+  return page.evaluate(() => {
+    const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-attractor-view')!;
+    const el = view.shadowRoot!.getElementById('readout');
+    return { text: el?.textContent ?? '', height: el?.getBoundingClientRect().height ?? 0 };
+  });
+}
+
 /** Exports through the toolbar at `res` ('screen' or a longest side) and returns the PNG's bytes. */
 async function exportAt(page: Page, res: string): Promise<Uint8Array> {
   await page.evaluate((res) => {
@@ -165,6 +174,10 @@ describe('the attractor view', () => {
     // A box zoom fixes both ranges to the box and recomputes at full resolution.
     const { x, y, width, height } = s.plot;
     await page.mouse.move(Math.round(x + width * 0.2), Math.round(y + height * 0.2));
+    // The hover readout: one line (names and numbers), under the pointer's cell.
+    const before = await hoverReadout(page);
+    expect(before.text).toMatch(/^x = [0-9.]+ · y = [0-9.]+ · \d+ visits in this cell$/);
+    expect(before.height).toBeLessThan(30);
     await page.mouse.down();
     await page.mouse.move(Math.round(x + width * 0.5), Math.round(y + height * 0.5), { steps: 3 });
     await page.mouse.move(Math.round(x + width * 0.7), Math.round(y + height * 0.6), { steps: 3 });

@@ -236,10 +236,11 @@ export class AttractorView extends LitElement {
     const sv = this.shownView;
     const a = this.spec!.attractor;
     const count = h.count === null ? '' : ` · ${h.count} visits in this cell`;
-    return html`<div class="readout" id="readout">
-      ${a.u} = ${formatNumber(h.u, (sv.u[1] - sv.u[0]) / 100, 6)} · ${a.v} =
-      ${formatNumber(h.v, (sv.v[1] - sv.v[0]) / 100, 6)}${count}
-    </div>`;
+    const u = formatNumber(h.u, (sv.u[1] - sv.u[0]) / 100, 6);
+    const v = formatNumber(h.v, (sv.v[1] - sv.v[0]) / 100, 6);
+    // One string: a .readout keeps white-space (pre), so the template's line breaks and indentation
+    // showed as a three-line, indented readout.
+    return html`<div class="readout" id="readout">${`${a.u} = ${u} · ${a.v} = ${v}${count}`}</div>`;
   }
 
   protected override render() {
