@@ -197,6 +197,11 @@ describe('the attractor view', () => {
     expect(z.uRange).toEqual(a.uRange);
     expect(z.hash).not.toBe(s.hash);
     expect(z.canvas).toEqual([64, 64]);
+    // The pointer rests where the box ended: the readout names that point of the new window.
+    const after = /^x = ([0-9.]+) · y = ([0-9.]+)/.exec((await hoverReadout(page)).text);
+    expect(after).not.toBeNull();
+    expect(Number(after![1])).toBeCloseTo(a.uRange![0] + fx(0.7) * (a.uRange![1] - a.uRange![0]), 2);
+    expect(Number(after![2])).toBeCloseTo(a.vRange![1] - fy(0.6) * (a.vRange![1] - a.vRange![0]), 2);
     expect(z.summary.trim()).toMatch(/ · \d+ outside the ranges$/);
     expect(z.summaryBox.scroll).toBeLessThanOrEqual(z.summaryBox.client);
     // Every kept iterate is counted: in the window, or outside it.

@@ -76,6 +76,8 @@ export class AttractorView extends LitElement {
   @state() error: string | null = null;
   @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
   @state() private hover: { x: number; y: number; u: number; v: number; count: number | null } | null = null;
+  /** Last pointer position over the plot, so the readout follows a window that changes under it. */
+  private pointer: [number, number] | null = null;
 
   @query('canvas.density') private canvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
@@ -88,8 +90,14 @@ export class AttractorView extends LitElement {
     view: () => this.shownView,
     size: () => this.plotSize(),
     pick: () => {},
-    hover: (x, y) => this.updateHover(x, y),
-    leave: () => (this.hover = null),
+    hover: (x, y) => {
+      this.pointer = [x, y];
+      this.updateHover(x, y);
+    },
+    leave: () => {
+      this.pointer = null;
+      this.hover = null;
+    },
   });
 
   /** The square drawing area: all the room less the frame, the colour bar and the lines below. */
@@ -158,6 +166,13 @@ export class AttractorView extends LitElement {
     e.stopPropagation();
     this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
   };
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // A zoom changes the window under a pointer that has not moved (as in the bifurcation view):
+    // without this the readout kept the old window's numbers until the next move.
+    if (this.pointer && (changed.has('spec') || changed.has('result') || changed.has('box')))
+      this.updateHover(this.pointer[0], this.pointer[1]);
+  }
 
   protected override updated(changed: PropertyValues<this>): void {
     if (this.plot) this.zoom.attach(this.plot);
