@@ -29,14 +29,14 @@ describe('the bifurcation view', () => {
         sweep: plane.querySelector('legend')!.textContent,
         iterations: !!opt.getElementById('iterations'),
         decor: (root.getElementById('export-decor') as HTMLInputElement).disabled,
-        exportNote: root.getElementById('export-note')?.textContent ?? null,
+        size: (root.getElementById('export-res') as HTMLSelectElement).selectedOptions[0].textContent,
       };
     });
     // plane.v and the basin map's step count do not apply to a diagram; its own settings do.
     expect(panels).toMatchObject({ ensemble: true, vertical: false, sweep: 'sweep', iterations: false });
     // A diagram's export takes the resolution and "axes & legend" options (tested below).
     expect(panels.decor).toBe(false);
-    expect(panels.exportNote).toBeNull();
+    expect(panels.size).toBe('screen (48×40)');
     const setField = (id: string, value: string) =>
       page.evaluate(
         (id, value) => {
@@ -212,17 +212,14 @@ describe('the bifurcation view', () => {
     const exportUi = await page.evaluate(() => {
       const root = document.querySelector('gd-lab')!.shadowRoot!;
       return {
-        note: root.getElementById('export-note')?.textContent ?? null,
         decor: (root.getElementById('export-decor') as HTMLInputElement).disabled,
         res: (root.getElementById('export-res') as HTMLSelectElement).disabled,
+        size: (root.getElementById('export-res') as HTMLSelectElement).selectedOptions[0].textContent,
       };
     });
-    // A density exports its chart as drawn: no resolution or decoration to choose, and it says so.
-    expect(exportUi).toEqual({
-      note: 'exports the chart as drawn',
-      decor: true,
-      res: true,
-    });
+    // A density exports its chart as drawn: no resolution or decoration to choose, and the size says
+    // so, not 'screen (1×40)' from the spec's one column of 40 bins.
+    expect(exportUi).toEqual({ decor: true, res: true, size: 'chart as drawn' });
     const shown = await page.evaluate(() => {
       const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
       const root = view.shadowRoot!;

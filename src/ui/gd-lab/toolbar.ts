@@ -3,12 +3,21 @@
  * (map, diagram, density), history, the gallery, export and open. A template function: the lab owns
  * every state it shows and every action it calls.
  */
-import { html, nothing } from 'lit';
+import { html } from 'lit';
 import { SPEC_KINDS, type ExperimentSpec, type SpecKind } from '../../experiment/spec.ts';
 import { KIND_TITLES } from './status.ts';
 
 /** A density exports as its chart, which always has axes and has no grid to resize. */
 export const DENSITY_EXPORT_NOTE = 'exports the chart as drawn';
+
+/**
+ * The export size that keeps the picture as computed: the spec's grid for a map, a diagram or an
+ * attractor. A density's size is its one column and its bins ([1, 60]), which read as a 1×60
+ * picture: it exports its chart as drawn, and says that.
+ */
+export function screenSizeLabel(spec: Pick<ExperimentSpec, 'kind' | 'size'>): string {
+  return spec.kind === 'density' ? 'chart as drawn' : `screen (${spec.size.join('×')})`;
+}
 
 export interface ToolbarState {
   readonly spec: ExperimentSpec;
@@ -75,14 +84,16 @@ export function toolbar(s: ToolbarState, a: ToolbarActions, v: ToolbarViews) {
         ?disabled=${density}
         title=${density ? DENSITY_EXPORT_NOTE : 'longest side of the exported picture (recomputed)'}
       >
-        <option value="screen">screen (${s.spec.size.join('×')})</option>
+        <option value="screen">${screenSizeLabel(s.spec)}</option>
         <option value="1024">1024</option>
         <option value="2048">2048</option>
         <option value="4096">4096</option>
       </select></label
     >
-    <label><input type="checkbox" id="export-decor" ?disabled=${density} /> axes &amp; legend</label>
-    ${density ? html`<span class="hint" id="export-note" title="a density has no grid to resize">${DENSITY_EXPORT_NOTE}</span>` : nothing}
+    <label
+      title=${density ? 'the chart always has its axes and legend' : 'axes, labels and legend around the picture'}
+      ><input type="checkbox" id="export-decor" ?disabled=${density} /> axes &amp; legend</label
+    >
     <button id="export" @click=${() => a.exportPng()}>${s.exporting ? 'Cancel export' : 'Export PNG'}</button>
     <label class="open" title="open a gdlab PNG or spec JSON (or drop it on the page)"
       ><span class="button">Open…</span
