@@ -220,6 +220,33 @@ describe('the bifurcation view', () => {
     // A density exports its chart as drawn: no resolution or decoration to choose, and the size says
     // so, not 'screen (1×40)' from the spec's one column of 40 bins.
     expect(exportUi).toEqual({ decor: true, res: true, size: 'chart as drawn' });
+    // The toolbar keeps the export options with their button: one row at 1280 px (Export PNG and
+    // Open… wrapped to the left of a second row before), and at 1100 px, too narrow for one row,
+    // export, its options and Open… on the second row together, at its right end.
+    const toolbarAt = async (width: number) => {
+      await page.setViewport({ width, height: 900 });
+      return page.evaluate(async () => {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        const root = document.querySelector('gd-lab')!.shadowRoot!;
+        const box = (sel: string) => root.querySelector(sel)!.getBoundingClientRect();
+        const header = root.querySelector('header')!;
+        const pad = parseFloat(getComputedStyle(header).paddingRight);
+        return {
+          rows: [box('#panels'), box('#export-res'), box('#export'), box('label.open')].map((r) =>
+            Math.round(r.top + r.height / 2),
+          ),
+          gapRight: Math.round(box('header').right - pad - box('label.open').right),
+        };
+      });
+    };
+    const wide = await toolbarAt(1280);
+    expect(Math.max(...wide.rows) - Math.min(...wide.rows)).toBeLessThanOrEqual(2);
+    const narrow = await toolbarAt(1100);
+    const [first, ...files] = narrow.rows;
+    expect(Math.max(...files) - Math.min(...files)).toBeLessThanOrEqual(2);
+    expect(files[0] - first).toBeGreaterThan(20);
+    expect(narrow.gapRight).toBe(0);
+    await page.setViewport({ width: 1400, height: 1000 });
     const shown = await page.evaluate(() => {
       const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
       const root = view.shadowRoot!;

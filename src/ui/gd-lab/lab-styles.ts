@@ -112,6 +112,16 @@ export const labStyles = css`
   .spacer {
     flex: 1;
   }
+  /* Export and open as one group: when the header wraps, they move to the next row together, on
+     the right, instead of leaving Export PNG and Open… at the left of a row under their options. */
+  header .files {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
+    gap: 6px 8px;
+    align-items: center;
+    margin-left: auto;
+  }
   .note {
     background: #fff4d6;
     border: 1px solid #e0c060;

@@ -76,34 +76,36 @@ export function toolbar(s: ToolbarState, a: ToolbarActions, v: ToolbarViews) {
     >
       Gallery
     </button>
-    <span class="spacer"></span>
-    <label
-      >export
-      <select
-        id="export-res"
-        ?disabled=${density}
-        title=${density ? DENSITY_EXPORT_NOTE : 'longest side of the exported picture (recomputed)'}
+    <span class="files">
+      <label
+        >export
+        <select
+          id="export-res"
+          ?disabled=${density}
+          title=${density ? DENSITY_EXPORT_NOTE : 'longest side of the exported picture (recomputed)'}
+        >
+          <option value="screen">${screenSizeLabel(s.spec)}</option>
+          <option value="1024">1024</option>
+          <option value="2048">2048</option>
+          <option value="4096">4096</option>
+        </select></label
       >
-        <option value="screen">${screenSizeLabel(s.spec)}</option>
-        <option value="1024">1024</option>
-        <option value="2048">2048</option>
-        <option value="4096">4096</option>
-      </select></label
-    >
-    <label
-      title=${density ? 'the chart always has its axes and legend' : 'axes, labels and legend around the picture'}
-      ><input type="checkbox" id="export-decor" ?disabled=${density} /> axes &amp; legend</label
-    >
-    <button id="export" @click=${() => a.exportPng()}>${s.exporting ? 'Cancel export' : 'Export PNG'}</button>
-    <label class="open" title="open a gdlab PNG or spec JSON (or drop it on the page)"
-      ><span class="button">Open…</span
-      ><input
-        type="file"
-        id="open"
-        accept=".png,.json,image/png,application/json"
-        @change=${(ev: Event) => {
-          const f = (ev.target as HTMLInputElement).files?.[0];
-          if (f) void a.openFile(f);
-        }}
-    /></label>`;
+      <label
+        title=${density ? 'the chart always has its axes and legend' : 'axes, labels and legend around the picture'}
+        ><input type="checkbox" id="export-decor" ?disabled=${density} /> axes &amp; legend</label
+      >
+      <button id="export" @click=${() => a.exportPng()}>
+        ${s.exporting ? 'Cancel export' : 'Export PNG'}
+      </button>
+      <label class="open" title="open a gdlab PNG or spec JSON (or drop it on the page)"
+        ><span class="button">Open…</span
+        ><input
+          type="file"
+          id="open"
+          accept=".png,.json,image/png,application/json"
+          @change=${(ev: Event) => {
+            const f = (ev.target as HTMLInputElement).files?.[0];
+            if (f) void a.openFile(f);
+          }} /></label
+    ></span>`;
 }
