@@ -76,8 +76,6 @@ export class AttractorView extends LitElement {
   @state() error: string | null = null;
   @state() private boxRect: { x: number; y: number; w: number; h: number } | null = null;
   @state() private hover: { x: number; y: number; u: number; v: number; count: number | null } | null = null;
-  /** Last pointer position over the plot, so the readout follows a window that changes under it. */
-  private pointer: [number, number] | null = null;
 
   @query('canvas.density') private canvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
@@ -90,14 +88,8 @@ export class AttractorView extends LitElement {
     view: () => this.shownView,
     size: () => this.plotSize(),
     pick: () => {},
-    hover: (x, y) => {
-      this.pointer = [x, y];
-      this.updateHover(x, y);
-    },
-    leave: () => {
-      this.pointer = null;
-      this.hover = null;
-    },
+    hover: (x, y) => this.updateHover(x, y),
+    leave: () => (this.hover = null),
   });
 
   /** The square drawing area: all the room less the frame, the colour bar and the lines below. */
@@ -170,8 +162,8 @@ export class AttractorView extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     // A zoom changes the window under a pointer that has not moved (as in the bifurcation view):
     // without this the readout kept the old window's numbers until the next move.
-    if (this.pointer && (changed.has('spec') || changed.has('result') || changed.has('box')))
-      this.updateHover(this.pointer[0], this.pointer[1]);
+    if (this.zoom.pointer && (changed.has('spec') || changed.has('result') || changed.has('box')))
+      this.updateHover(this.zoom.pointer[0], this.zoom.pointer[1]);
   }
 
   protected override updated(changed: PropertyValues<this>): void {

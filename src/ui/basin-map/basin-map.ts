@@ -140,8 +140,6 @@ export class BasinMap extends LitElement {
   @query('canvas') private canvas!: HTMLCanvasElement | null;
   @query('.plot') private plot!: HTMLElement | null;
 
-  /** Last pointer position over the map, so the readout follows a view that changes under it. */
-  private pointer: [number, number] | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
   private painter = new MapPainter((m) => {
     if (m !== this.drawError) this.drawError = m;
@@ -164,14 +162,8 @@ export class BasinMap extends LitElement {
     },
     box: (r) => (this.boxRect = r),
     pick: (x, y) => this.pickAt(x, y),
-    hover: (x, y) => {
-      this.pointer = [x, y];
-      this.updateHover(x, y);
-    },
-    leave: () => {
-      this.pointer = null;
-      this.hover = null;
-    },
+    hover: (x, y) => this.updateHover(x, y),
+    leave: () => (this.hover = null),
   });
 
   /** The drawing area's size in CSS pixels: the box's room at the grid's aspect ratio. */
@@ -248,7 +240,8 @@ export class BasinMap extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (this.plot) this.interaction.attach(this.plot);
     const moved = changed.has('view') || changed.has('previewView' as keyof BasinMap);
-    if ((changed.has('frame') || moved) && this.pointer) this.updateHover(this.pointer[0], this.pointer[1]);
+    if ((changed.has('frame') || moved) && this.interaction.pointer)
+      this.updateHover(this.interaction.pointer[0], this.interaction.pointer[1]);
     // A new backend brings a new canvas (keyed below): nothing is drawn on it yet.
     if (changed.has('backend')) this.painter.reset();
     if (

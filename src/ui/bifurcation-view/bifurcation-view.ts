@@ -79,8 +79,6 @@ export class BifurcationView extends LitElement {
   @state() private hover: { x: number; y: number; readout: BifurcationReadout | null; value: number } | null =
     null;
   @state() private picked: number | null = null;
-  /** Last pointer position over the plot, so the readout follows a window that changes under it. */
-  private pointer: [number, number] | null = null;
 
   @query('canvas.density') private densityCanvas!: HTMLCanvasElement | null;
   @query('canvas.strips') private stripCanvas!: HTMLCanvasElement | null;
@@ -95,14 +93,8 @@ export class BifurcationView extends LitElement {
     view: () => this.shownView,
     size: () => this.plotSize(),
     pick: (x, y) => this.pick(x, y),
-    hover: (x, y) => {
-      this.pointer = [x, y];
-      this.updateHover(x, y);
-    },
-    leave: () => {
-      this.pointer = null;
-      this.hover = null;
-    },
+    hover: (x, y) => this.updateHover(x, y),
+    leave: () => (this.hover = null),
   });
 
   /** The drawing area's size in CSS pixels: all the box's room less the frame, strips and legend. */
@@ -177,8 +169,8 @@ export class BifurcationView extends LitElement {
       this.picked = null;
     // A zoom (box, keys, back) changes the window under a pointer that has not moved, and a new
     // result changes the counts: without this the readout kept the old h until the next move.
-    if (this.pointer && (changed.has('spec') || changed.has('result') || changed.has('box')))
-      this.updateHover(this.pointer[0], this.pointer[1]);
+    if (this.zoom.pointer && (changed.has('spec') || changed.has('result') || changed.has('box')))
+      this.updateHover(this.zoom.pointer[0], this.zoom.pointer[1]);
   }
 
   protected override updated(changed: PropertyValues<this>): void {

@@ -46,6 +46,11 @@ export function dragRect(x0: number, y0: number, x1: number, y1: number): DragRe
 export abstract class PointerDrag<C extends PointerCallbacks> implements ReactiveController {
   protected target: HTMLElement | null = null;
   private drag: Drag | null = null;
+  /**
+   * The last hover position over the drawing area (null once the pointer left it): a view's window
+   * changes under a pointer at rest (a zoom, a new result), and its readout must follow.
+   */
+  pointer: [number, number] | null = null;
 
   constructor(
     host: ReactiveControllerHost,
@@ -111,6 +116,7 @@ export abstract class PointerDrag<C extends PointerCallbacks> implements Reactiv
 
   private onMove = (e: PointerEvent): void => {
     const [x, y] = this.pos(e);
+    this.pointer = [x, y];
     this.cb.hover(x, y);
     const d = this.drag;
     if (!d || d.id !== e.pointerId) return;
@@ -135,6 +141,8 @@ export abstract class PointerDrag<C extends PointerCallbacks> implements Reactiv
   };
 
   private onLeave = (): void => {
-    if (!this.drag) this.cb.leave();
+    if (this.drag) return;
+    this.pointer = null;
+    this.cb.leave();
   };
 }
