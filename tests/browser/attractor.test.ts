@@ -10,32 +10,10 @@ import { describe, expect, it } from 'vitest';
 import { colormapLut } from '../../src/colormaps.ts';
 import { decodeSpecPng } from '../../src/experiment/png.ts';
 import { parseSpec } from '../../src/experiment/spec.ts';
+import { COUPLED } from './attractor-spec.ts';
 import { hashFor, screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
-
-const COUPLED = {
-  kind: 'attractor',
-  objective: {
-    expr: '((x^2 - 1)^2 + (y^2 - 1)^2)/4 + c*(x - y)^2/2',
-    preset: 'coupled-wells',
-    params: { c: 0.1 },
-  },
-  lr: 1.4,
-  x0: [0.75, 0.75],
-  size: [64, 64],
-  transient: 200,
-  iterations: 500,
-  ensemble: {
-    samples: 128,
-    box: { min: [0.3, 0.3], max: [1.2, 1.2] },
-    keep: 300,
-    observable: 'x',
-    bins: 100,
-    range: null,
-  },
-  attractor: { u: 'x', v: 'y', uRange: null, vRange: null },
-};
 
 async function waitForAttractor(page: Page, timeout = 90_000): Promise<void> {
   await page.waitForFunction(
@@ -197,7 +175,20 @@ describe('the attractor view', () => {
     expect(z.uRange).toEqual(a.uRange);
     expect(z.hash).not.toBe(s.hash);
     expect(z.canvas).toEqual([64, 64]);
-    // The pointer rests where the box ended: the readout names that point of the new window.
+    // The pointer rests where the box ended: the readout names that point of the new window (once
+    // the view has drawn the result the lab holds: one update later on a loaded machine).
+    await page
+      .waitForFunction(
+        () =>
+          /^x = /.test(
+            document
+              .querySelector('gd-lab')!
+              .shadowRoot!.querySelector('gd-attractor-view')!
+              .shadowRoot!.getElementById('readout')?.textContent ?? '',
+          ),
+        { timeout: 5000 },
+      )
+      .catch(() => {});
     const after = /^x = ([0-9.]+) · y = ([0-9.]+)/.exec((await hoverReadout(page)).text);
     expect(after).not.toBeNull();
     expect(Number(after![1])).toBeCloseTo(a.uRange![0] + fx(0.7) * (a.uRange![1] - a.uRange![0]), 2);

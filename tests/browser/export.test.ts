@@ -7,33 +7,10 @@ import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { colormapLut, LUT_SIZE } from '../../src/colormaps.ts';
 import { decodeSpecPng } from '../../src/experiment/png.ts';
+import { COUPLED as ATTRACTOR } from './attractor-spec.ts';
 import { hashFor, openLab, sharedBrowser, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
-
-/** The coupled wells' strange attractor (as tests/browser/attractor.test.ts), on 64 × 64 bins. */
-const ATTRACTOR = {
-  kind: 'attractor',
-  objective: {
-    expr: '((x^2 - 1)^2 + (y^2 - 1)^2)/4 + c*(x - y)^2/2',
-    preset: 'coupled-wells',
-    params: { c: 0.1 },
-  },
-  lr: 1.4,
-  x0: [0.75, 0.75],
-  size: [64, 64],
-  transient: 200,
-  iterations: 500,
-  ensemble: {
-    samples: 128,
-    box: { min: [0.3, 0.3], max: [1.2, 1.2] },
-    keep: 300,
-    observable: 'x',
-    bins: 100,
-    range: null,
-  },
-  attractor: { u: 'x', v: 'y', uRange: null, vRange: null },
-};
 
 /** Exports through the toolbar at `res` ('screen' or a longest side), decorated or not. */
 async function exportPng(page: Page, res: string, decorate: boolean): Promise<Uint8Array> {
