@@ -30,6 +30,8 @@ override OBSERVE: bool = false;
 // GROWTH_MIN_HALF and GROWTH_EXP_CAP of src/core/outcome.ts (rule 5).
 override GROWTH_MIN_HALF: u32 = 16u;
 override GROWTH_EXP_CAP: f32 = 80.0;
+// GROWTH_TAIL_SHARE of src/core/outcome.ts (rule 5: R2' ≥ this share of R2).
+override GROWTH_TAIL: f32 = 0.5;
 // Specialisations of a run's geometry (kernelVariant of src/engine/kernel-variant.ts); the defaults
 // handle any geometry. GROWTH off: the halves of the averaging window are shorter than
 // GROWTH_MIN_HALF, so rule 5 decides nothing and no extent is tracked (the window's parts are plain).
@@ -124,6 +126,7 @@ fn traj_start(x0: Vec) -> Traj {
   st.period = 0u;
   st.r1 = 0.0;
   st.r2 = 0.0;
+  st.r2t = 0.0;
   return st;
 }
 
@@ -323,6 +326,8 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var found = select(PERIOD_NONE, (*st).period + g.check, (*st).period != 0u);
   var r1 = bitcast<u32>((*st).r1);
   var r2 = bitcast<u32>((*st).r2);
+  // Rule 5's R2': the second half's extent over the tail alone.
+  var r2t = bitcast<u32>((*st).r2t);
   // Without SETTLE (a `whole` dispatch, which runs the tail in one part) nor DIVISOR_SCAN: d_p of the
   // first return and the least d_j over 2 ≤ j < p before it, the test that makes rule 3's divisor test
   // pass without a replay (min over every j ≤ min over p's divisors).
@@ -351,8 +356,10 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
       if (TAIL_WINDOW) {
         if (GROWTH_R1) { r1 = select(r1, max(r1, da), k >= g.t && k < g.mid); }
         r2 = select(r2, max(r2, da), k >= g.mid && k < g.end);
+        r2t = select(r2t, max(r2t, da), k >= g.mid && k < g.end);
       } else {
         r2 = select(r2, max(r2, da), k < g.end);
+        r2t = select(r2t, max(r2t, da), k < g.end);
       }
     }
     let d = state_dist_bits(x, c);
@@ -389,6 +396,7 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   (*st).period = select(0u, found - g.check, found != PERIOD_NONE);
   (*st).r1 = bitcast<f32>(r1);
   (*st).r2 = bitcast<f32>(r2);
+  (*st).r2t = bitcast<f32>(r2t);
 }
 
 // Advances a trajectory at x_{k0} through iterations k0 … k1 - 1: every part, clipped to [k0, k1), in

@@ -130,6 +130,7 @@ fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
   var anchor = x0;
   var r1 = 0u;
   var r2 = 0u;
+  var r2t = 0u;
   var e = 0u;
   var bound = 0x7f800000u;
   var dp = 0u;
@@ -147,6 +148,7 @@ fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
     let da = vec_dist_bits(x, anchor);
     if (k1 > g.t && k1 <= g.mid) { r1 = max(r1, da); }
     if (k1 > g.mid && k1 <= g.end) { r2 = max(r2, da); }
+    if (k1 > g.mid && k1 <= g.end && k1 > g.check) { r2t = max(r2t, da); }
     if (k1 == g.t || k1 == g.mid) { anchor = x; }
     if (k1 == g.check) { c = z; }
     if (k1 > g.check && k1 <= g.check + 2u * p) {
@@ -159,6 +161,7 @@ fn settle_run(x0: Vec, h: Vec, g: Geometry, end: u32, p: u32) -> Settled {
   }
   let fails = p != 0u && e == 0u && !divisor_passes(dp, bound, g) && !exact;
   // Rule 6 for a trajectory that is not chaotic (it was periodic): the growth test's ratio is 2.
-  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && bitcast<f32>(r2) > bitcast<f32>(r1) * 2.0;
+  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && bitcast<f32>(r2) > bitcast<f32>(r1) * 2.0 &&
+    bitcast<f32>(r2t) >= GROWTH_TAIL * bitcast<f32>(r2);
   return Settled(select(end, e, e != 0u), fails, growing);
 }

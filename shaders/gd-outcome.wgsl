@@ -24,7 +24,9 @@ fn traj_outcome(st: Traj, lyap: f32, chaos: f32, g: Geometry) -> u32 {
   let chaotic = lyap > chaos;
   var grow_ratio = 2.0;
   if (chaotic) { grow_ratio = exp(min(GROWTH_EXP_CAP, max(lyap, 0.0) * f32(g.half) * 0.5)); }
-  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio;
+  // A runaway is at its farthest over the tail; a burst that came back is not (R2' of rule 5).
+  let growing = GROWTH && g.half >= GROWTH_MIN_HALF && st.r2 > st.r1 * grow_ratio &&
+    st.r2t >= GROWTH_TAIL * st.r2;
   // One step below tol·s is rest unless the tangent map stretches and x wandered over the window.
   let rest = g.tol * max(1.0, state_norm(st.c));
   if (st.period == 1u && !(chaotic && st.r2 > rest)) { return OUTCOME_CONVERGED; }

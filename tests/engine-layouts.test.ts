@@ -108,11 +108,11 @@ describe('layouts generated from one TypeScript declaration', () => {
     ).toBe('struct T {\n  x: array<f32, DIM>,\n  n: array<atomic<u32>, 3>,\n}');
     expect(wgslOffsets('R', RECORD_FIELDS)).toContain('const R_PERIOD: u32 = 2u;');
     expect(structWords(RECORD_FIELDS)).toBe(RECORD_WORDS);
-    expect(stateWords(3)).toBe(4 * 3 + 6);
+    expect(stateWords(3)).toBe(4 * 3 + 7);
     expect(fieldOffset(TRAJ_FIELDS, 'escape', 3)).toBe(4 * 3 + 2);
     // Adam in 3-D: x, m, s (9 words) and two clocks.
     const adam = { dim: 3, tdim: 9, sdim: 11 };
-    expect(stateWords(adam)).toBe(11 + 9 + 11 + 3 + 6);
+    expect(stateWords(adam)).toBe(11 + 9 + 11 + 3 + 7);
     expect(fieldOffset(TRAJ_FIELDS, 'anchor', adam)).toBe(31);
     // Outcomes, periods 0 … 64, steps (two words), composite, ranges, the escaping pixels' ranges.
     expect(STATS_WORDS).toBe(6 + 65 + 2 + 1 + 30 + 30);

@@ -26,6 +26,8 @@ const bounded = (period: number, lyapunov: number, r2 = 1, min = 0, max = 1): Sa
   max,
   r1: 1,
   r2,
+  // At its farthest over the tail, as a runaway is (rule 5's R2').
+  r2tail: r2,
   scale: 1,
 });
 const diverged: SampleSummary = { ...bounded(0, Number.NaN), escape: 7 };

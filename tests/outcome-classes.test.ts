@@ -54,6 +54,16 @@ describe('decideOutcome (rule 6)', () => {
     expect(decideOutcome(0, 1e6, 0, 0, 100, theta)).toBe(Outcome.CHAOTIC);
   });
 
+  it("calls growth escaping only when the tail reaches half of R2 (R2'): a burst that came back is not", () => {
+    // R2 = 2.5 > 2·R1, reached again over the tail (a runaway), or not (a burst that came back).
+    expect(decideOutcome(0, Number.NaN, 1, 2.5, 100, theta, Infinity, 2.5)).toBe(Outcome.ESCAPING);
+    expect(decideOutcome(0, Number.NaN, 1, 2.5, 100, theta, Infinity, 1.25)).toBe(Outcome.ESCAPING);
+    expect(decideOutcome(0, Number.NaN, 1, 2.5, 100, theta, Infinity, 1.2)).toBe(Outcome.UNSETTLED);
+    // With λ > θ a burst that came back is what a bounded chaotic orbit does.
+    expect(decideOutcome(0, 0.01, 1, 2, 100, theta, Infinity, 0.1)).toBe(Outcome.CHAOTIC);
+    expect(decideOutcome(0, 0.01, 1, 2, 100, theta, Infinity, 2)).toBe(Outcome.ESCAPING);
+  });
+
   it('holds its bounds exactly: λ > θ is strict, and a half of H = 16 steps is long enough', () => {
     // λ = θ is not chaos: at θ = 0 the neutral 2-cycle of x²/2 at h = 2 (λ = ln|1 - h| = 0) stays a
     // cycle, and an orbit with λ = θ and no period is unsettled, not chaotic.
@@ -193,6 +203,26 @@ describe('a short window says nothing of chaos, on both engines', () => {
       expect(short.chaotic, engine).toBe(0);
       expect(short.unsettled, engine).toBe(16);
       expect((await counts(200)).converged, engine).toBe(16);
+    }
+  });
+});
+
+describe("Adam's bursts on x²/2 are bounded: not escaping, in both engines (rule 5's R2')", () => {
+  it('an (h, x₀) map of Adam reads its bursting orbits chaotic, not escaping', async () => {
+    const dir = tempDir('gdlab-adam-');
+    for (const engine of ['cpu', 'gpu']) {
+      const file = join(dir, `${engine}.json`);
+      await runCli([
+        ...['basin', '--objective', 'quadratic', '--optimizer', 'adam', '--plane', 'lr,x'],
+        ...['--lr', '0.05:3', '--x', '-2:2', '--size', '24x24', '--iters', '3000'],
+        ...['--engine', engine, '--json', file],
+      ]);
+      const c = (JSON.parse(readFileSync(file, 'utf8')) as { counts: OutcomeCounts }).counts;
+      // Without R2' 160 (float64) and 108 (float32) of the 576 pixels read escaping: a second half
+      // that held a larger burst than the first, and came back.
+      expect(c.diverged, engine).toBe(0);
+      expect(c.escaping, engine).toBeLessThanOrEqual(3);
+      expect(c.chaotic, engine).toBeGreaterThan(200);
     }
   });
 });

@@ -44,7 +44,7 @@ export function sampleOutcome(
   if (s.escape > 0) return Outcome.DIVERGED;
   const half = Math.floor((plan.iterations - Math.min(plan.transient, plan.iterations)) / 2);
   const { chaosThreshold, tol } = plan.classify;
-  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale);
+  return decideOutcome(s.period, s.lyapunov, s.r1, s.r2, half, chaosThreshold, tol * s.scale, s.r2tail);
 }
 
 /** Which of `count` samples are escaping (rule 6; 1: escaping), those an automatic range leaves out. */

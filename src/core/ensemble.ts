@@ -108,6 +108,8 @@ export interface SampleSummary {
   /** Extents R1, R2 of the two halves of the averaging window (rule 5 of src/core/outcome.ts). */
   r1: number;
   r2: number;
+  /** R2 over the tail (from the checkpoint N - P on): rule 5's R2'. */
+  r2tail: number;
   /** s = max(1, ‖c‖∞) of the period test (rule 3). */
   scale: number;
 }

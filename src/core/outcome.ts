@@ -62,9 +62,13 @@
  *    R1 = max_{T<k≤M} ‖x_k - x_T‖∞ and R2 = max_{M<k≤M+H} ‖x_k - x_M‖∞: the extent of each half (H steps
  *    each; an odd window's last step is in neither), seen from its first state. The orbit is growing when
  *    H ≥ 16 (a shorter window says nothing) and R2 > R1·exp(min(80, max(λ, 0)·H/2)) for λ > θ, or
- *    R2 > 2·R1 otherwise: with λ > θ an orbit whose extent grows at half the rate the tangent vector does
- *    is running away along its unstable direction (x²/2 just above h = 2 has λ = ln|1-h| > 0), not chaotic;
- *    a chaotic orbit's extent stays put.
+ *    R2 > 2·R1 otherwise, and R2' ≥ R2/2, R2' = max_{max(M, N-P)<k≤M+H} ‖x_k - x_M‖∞ (the second half's
+ *    extent over the tail): with λ > θ an orbit whose extent grows at half the rate the tangent vector
+ *    does is running away along its unstable direction (x²/2 just above h = 2 has λ = ln|1-h| > 0),
+ *    not chaotic; a chaotic orbit's extent stays put. A runaway is at its farthest when the window
+ *    ends, whatever the phase of its oscillation over the tail's P steps; a bounded orbit whose second
+ *    half held a larger burst than its first, and came back, is not growing (Adam's relaxation
+ *    oscillation on x²/2 read escaping in a quarter of an (h, x₀) map).
  * 6. Outcome: p = 1 → CONVERGED, unless λ > θ and R2 > tol·s; p ≥ 2 and not (λ > θ) → PERIODIC;
  *    otherwise ESCAPING when growing, else CHAOTIC when λ > θ and H ≥ 16, else UNSETTLED (neither
  *    settled nor escaping within N: a slow transient, a quasi-periodic orbit, no exponent computed, or
@@ -144,10 +148,19 @@ export const GROWTH_EXP_CAP = 80;
 export const GROWTH_MIN_HALF = 16;
 
 /**
+ * Least share of R2 that the second half's extent over its last steps (from the checkpoint N - P on)
+ * must reach for rule 5 to call an orbit growing: a runaway is at its farthest when the window ends,
+ * a burst that came back is not (Adam's relaxation oscillation on x²/2 read escaping in 631 of 2304
+ * float64 pixels of an (h, x₀) map without it, 6 with it; GD's runaways past h = 2 kept their class).
+ */
+export const GROWTH_TAIL_SHARE = 0.5;
+
+/**
  * Rule 6 of the definition, from the period, the exponent and the extents R1, R2 of the two halves
  * of the averaging window (H = its first half's length; H = 0: no window). `rest` is tol·s of rule 3
- * (R2 above it with λ > θ: a one-step rest that is not one). The WGSL engine spells the same lines
- * out in shaders; the float64 engines call this.
+ * (R2 above it with λ > θ: a one-step rest that is not one); `tail` is R2 over the tail, rule 5's
+ * R2' (R2 itself where not given). The WGSL engine spells the same lines out in shaders; the float64
+ * engines call this.
  */
 export function decideOutcome(
   period: number,
@@ -157,6 +170,7 @@ export function decideOutcome(
   half: number,
   chaosThreshold: number,
   rest = Infinity,
+  tail = r2,
 ): Outcome {
   const chaotic = lyapunov > chaosThreshold;
   if (period === 1 && !(chaotic && r2 > rest)) return Outcome.CONVERGED;
@@ -165,7 +179,8 @@ export function decideOutcome(
     half >= GROWTH_MIN_HALF &&
     (chaotic
       ? r2 > r1 * Math.exp(Math.min(GROWTH_EXP_CAP, (Math.max(lyapunov, 0) * half) / 2))
-      : r2 > 2 * r1);
+      : r2 > 2 * r1) &&
+    tail >= GROWTH_TAIL_SHARE * r2;
   if (growing) return Outcome.ESCAPING;
   return chaotic && half >= GROWTH_MIN_HALF ? Outcome.CHAOTIC : Outcome.UNSETTLED;
 }

@@ -12,7 +12,7 @@ import escapeWgsl from '../../shaders/gd-escape.wgsl?raw';
 import periodWgsl from '../../shaders/period.wgsl?raw';
 import outcomeWgsl from '../../shaders/gd-outcome.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
-import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, GROWTH_TAIL_SHARE, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import { AxisKind } from '../experiment/plane.ts';
 import {
   BASIN_BINDINGS,
@@ -267,6 +267,7 @@ export class BasinPass {
           LYAPUNOV_WARMUP,
           GROWTH_MIN_HALF,
           GROWTH_EXP_CAP,
+          GROWTH_TAIL: GROWTH_TAIL_SHARE,
           ESCAPE_STRIDE: options.escapeStride ?? 1,
         };
     return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);

@@ -4,7 +4,7 @@
  * one bind group layout, compiled once per objective, observed quantities and Lyapunov setting.
  */
 import ensembleWgsl from '../../shaders/ensemble.wgsl?raw';
-import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, LYAPUNOV_WARMUP } from '../core/outcome.ts';
+import { GROWTH_EXP_CAP, GROWTH_MIN_HALF, GROWTH_TAIL_SHARE, LYAPUNOV_WARMUP } from '../core/outcome.ts';
 import type { EnsemblePlan } from '../core/ensemble.ts';
 import { dispatchSize, kernelParts, type KernelObjective, type Phase } from './basin-pass.ts';
 import {
@@ -95,6 +95,7 @@ export class EnsemblePass {
       OBSERVE: 1,
       GROWTH_MIN_HALF,
       GROWTH_EXP_CAP,
+      GROWTH_TAIL: GROWTH_TAIL_SHARE,
       OBS_KIND: obsKind(o),
       OBS_INDEX: o.kind === 'coord' ? o.index : 0,
       // An attractor's second quantity, binned with the first into a 2-D grid.

@@ -116,6 +116,8 @@ export const TRAJ_FIELDS = [
   ['period', 'u32'],
   ['r1', 'f32'],
   ['r2', 'f32'],
+  // R2 over the tail (from the checkpoint on): rule 5's R2'.
+  ['r2t', 'f32'],
 ] as const satisfies readonly Field[];
 
 /** Words of one Traj: `dims` the trajectory's sizes (a number: GD in that dimension). */

@@ -127,7 +127,8 @@ export function classifyInto(
   const T = Math.min(transient, N);
   const half = Math.floor((N - T) / 2);
   const mid = T + half;
-  const r = [0, 0];
+  // R1, R2, and R2 over the tail (k + 1 > K), rule 5's R2'.
+  const r = [0, 0, 0];
   if (T === 0) anchor.set(z.subarray(0, n));
 
   for (let k = 0; k < N; k++) {
@@ -163,6 +164,7 @@ export function classifyInto(
       const d = distInf(z, anchor, n);
       const which = k1 <= mid ? 0 : 1;
       r[which] = Math.max(r[which], d);
+      if (which === 1 && k1 > K) r[2] = Math.max(r[2], d);
     }
     if (k1 === T || k1 === mid) anchor.set(z.subarray(0, n));
 
@@ -177,7 +179,7 @@ export function classifyInto(
 
   const x = z.subarray(0, n);
   const lambda = lyap ? tangentExponent(v, tn, exponents, N - transient) : NaN;
-  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold, s.tol * scale);
+  rec.outcome = decideOutcome(period, lambda, r[0], r[1], half, s.chaosThreshold, s.tol * scale, r[2]);
   rec.iter = N;
   rec.period = period;
   rec.lyapunov = lambda;

@@ -104,6 +104,7 @@ class SampleIntegrator {
     if (T === 0) anchor.set(x);
     out.r1 = 0;
     out.r2 = 0;
+    out.r2tail = 0;
     out.escape = 0;
     out.period = 0;
     out.min = Infinity;
@@ -132,6 +133,7 @@ class SampleIntegrator {
         for (let i = 0; i < n; i++) d = Math.max(d, Math.abs(x[i] - anchor[i]));
         if (k1 <= mid) out.r1 = Math.max(out.r1, d);
         else out.r2 = Math.max(out.r2, d);
+        if (k1 > mid && k1 > cp) out.r2tail = Math.max(out.r2tail, d);
       }
       if (k1 === T || k1 === mid) anchor.set(x);
       if (k1 === T) this.zT.set(z);
@@ -211,6 +213,7 @@ function interpretedRunner(plan: EnsemblePlan, obj: CompiledObjective): ColumnRu
     max: NaN,
     r1: 0,
     r2: 0,
+    r2tail: 0,
     scale: 0,
   };
   return {

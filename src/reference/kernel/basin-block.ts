@@ -45,6 +45,11 @@ export class LaneViews {
   readonly scale: Float64Array;
   readonly r1: Float64Array;
   readonly r2: Float64Array;
+  /**
+   * R2 up to the checkpoint N - P, kept here while the kernel's r2 runs on from 0 over the tail, so
+   * that rule 5 has both R2 and R2' (takeTail, wholeR2).
+   */
+  readonly r2pre: Float64Array;
   readonly count: Float64Array;
   readonly omin: Float64Array;
   readonly omax: Float64Array;
@@ -74,6 +79,7 @@ export class LaneViews {
     this.scale = one(L.scale);
     this.r1 = one(L.r1);
     this.r2 = one(L.r2);
+    this.r2pre = new Float64Array(this.r2.length);
     this.count = one(L.count);
     this.omin = one(L.omin);
     this.omax = one(L.omax);
@@ -95,6 +101,17 @@ export class LaneViews {
     const rows = Math.min(2 * p, d.length);
     for (let i = 0; i < rows; i++) d[i] = dist[i * lanes + l];
     return divisorsPass(d, p, tol, rows) ? p : 0;
+  }
+
+  /** At the checkpoint: lane l's R2 so far set aside, the kernel's r2 from 0 again (rule 5's R2'). */
+  takeTail(l: number): void {
+    this.r2pre[l] = this.r2[l];
+    this.r2[l] = 0;
+  }
+
+  /** Lane l's R2 over the whole second half, after takeTail (its r2 is then R2'). */
+  wholeR2(l: number): number {
+    return Math.max(this.r2pre[l], this.r2[l]);
   }
 
   /** Lane l's x saved at a range boundary (the window's anchor). */
@@ -293,7 +310,10 @@ export class CompiledBasin {
     const t = this.vEnd;
     for (const seg of sched.segments) {
       for (let l = 0; l < used; l++) {
-        if (seg.checkpoint) V.scale[l] = V.checkpoint(l);
+        if (seg.checkpoint) {
+          V.scale[l] = V.checkpoint(l);
+          V.takeTail(l);
+        }
         if (seg.anchor) V.copyX(V.anchor, l);
         if (seg.measure) {
           // Rule 4 at T: the warmed-up tangent as a unit vector, its exponent sum from 0 (classify.ts).
@@ -345,10 +365,11 @@ export class CompiledBasin {
         period,
         lambda,
         V.r1[l],
-        V.r2[l],
+        V.wholeR2(l),
         sched.half,
         spec.classify.chaosThreshold,
         spec.classify.tol * V.scale[l],
+        V.r2[l],
       );
       cols.iter[idx] = N;
       cols.period[idx] = period;

@@ -179,7 +179,10 @@ export class CompiledEnsemble {
       const { divergeRadius, tol } = plan.classify;
       for (const seg of sched.segments) {
         for (let l = 0; l < lanes; l++) {
-          if (seg.checkpoint) V.scale[l] = V.checkpoint(l);
+          if (seg.checkpoint) {
+            V.scale[l] = V.checkpoint(l);
+            V.takeTail(l);
+          }
           if (seg.anchor) V.copyX(V.anchor, l);
           if (seg.saveT) V.readState(l, xT, (at + l - xTOffset) * sn);
           // Rule 4 at T: the warmed-up tangent (a unit vector already, normalised every step here)
@@ -198,7 +201,8 @@ export class CompiledEnsemble {
         out.min[j] = V.omin[l];
         out.max[j] = V.omax[l];
         out.r1[j] = V.r1[l];
-        out.r2[j] = V.r2[l];
+        out.r2[j] = V.wholeR2(l);
+        out.r2tail[j] = V.r2[l];
         out.scale[j] = V.scale[l];
       }
     }

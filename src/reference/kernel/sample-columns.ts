@@ -13,6 +13,7 @@ export interface SampleColumns {
   max: Float64Array;
   r1: Float64Array;
   r2: Float64Array;
+  r2tail: Float64Array;
   scale: Float64Array;
 }
 
@@ -25,6 +26,7 @@ export const SAMPLE_KEYS = [
   'max',
   'r1',
   'r2',
+  'r2tail',
   'scale',
 ] as const satisfies readonly (keyof SampleColumns)[];
 
@@ -37,6 +39,7 @@ export function allocSamples(n: number): SampleColumns {
     max: new Float64Array(n),
     r1: new Float64Array(n),
     r2: new Float64Array(n),
+    r2tail: new Float64Array(n),
     scale: new Float64Array(n),
   };
 }
@@ -51,6 +54,7 @@ export function sampleAt(s: SampleColumns, i: number): SampleSummary {
     max: s.max[i],
     r1: s.r1[i],
     r2: s.r2[i],
+    r2tail: s.r2tail[i],
     scale: s.scale[i],
   };
 }
