@@ -51,12 +51,42 @@ function lastInk(png: ReturnType<typeof decode>, y0 = 0, y1 = png.height): numbe
   return -1;
 }
 
+/** The lowest row with ink (not near-white), -1 for none. */
+function lastInkRow(png: ReturnType<typeof decode>): number {
+  for (let y = png.height - 1; y >= 0; y--)
+    for (let x = 0; x < png.width; x++) {
+      const o = (y * png.width + x) * png.channels;
+      if (Math.min(png.data[o], png.data[o + 1], png.data[o + 2]) < 200) return y;
+    }
+  return -1;
+}
+
 /** Index of the viridis LUT entry within 3 of `rgb` in every channel, -1 for none. */
 function viridisIndex(rgb: ArrayLike<number>): number {
   const lut = colormapLut('viridis');
   for (let i = 0; i < LUT_SIZE; i++)
     if ([0, 1, 2].every((c) => Math.abs(lut[4 * i + c] - rgb[c]) <= 3)) return i;
   return -1;
+}
+
+/**
+ * The legend's swatches in the column from `x` to `x + 10`: runs of rows whose 10 pixels are one
+ * colour and not white (text never fills a run like that), top to bottom, each with its colour.
+ */
+function swatchRuns(png: ReturnType<typeof decode>, x: number): { y0: number; y1: number; rgb: number[] }[] {
+  const runs: { y0: number; y1: number; rgb: number[] }[] = [];
+  for (let y = 0; y < png.height; y++) {
+    const at = (dx: number) =>
+      Array.from(png.data.subarray((y * png.width + x + dx) * png.channels).slice(0, 3));
+    const rgb = at(0);
+    const solid =
+      rgb.some((c) => c < 250) && [1, 2, 3, 4, 5, 6, 7, 8, 9].every((dx) => `${at(dx)}` === `${rgb}`);
+    const last = runs[runs.length - 1];
+    if (!solid) continue;
+    if (last && last.y1 === y - 1 && `${last.rgb}` === `${rgb}`) last.y1 = y;
+    else runs.push({ y0: y, y1: y, rgb });
+  }
+  return runs;
 }
 
 describe('decorated PNG export', () => {
@@ -134,6 +164,51 @@ describe('decorated PNG export', () => {
     expect(decodeSpecPng(bytes).spec).toEqual(
       await page.evaluate(() => document.querySelector('gd-lab')!.spec),
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a short map’s legend rows, one per outcome and period, all lie inside the picture', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    // The double well’s period-doubling cascade along h from 1 to 1.6 (periods 1, 2, 4, 8, … and
+    // windows) over a grid 4 rows tall: ten legend rows or more (180 pixels) beside a 16-pixel picture.
+    await openLab(
+      page,
+      shared.gpuUrl +
+        hashFor({
+          objective: { expr: '(x^2 - 1)^2/4', preset: 'double-well', params: {} },
+          x0: [0.3],
+          plane: { u: { quantity: 'lr', min: 1, max: 1.6 }, v: { quantity: 'x', min: 0.2, max: 0.8 } },
+          size: [120, 4],
+          iterations: 1000,
+          transient: 600,
+        }),
+    );
+    // The lab's legend: one row per outcome class and per period found, each with its swatch colour.
+    const shown = await page.evaluate(() =>
+      Array.from(
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-map-legend')!
+          .shadowRoot!.querySelectorAll('#counts tr .sw'),
+        (sw) =>
+          (sw as HTMLElement).style.background
+            .match(/rgb\(([^)]*)\)/)![1]
+            .split(',')
+            .map(Number),
+      ),
+    );
+    expect(shown.length).toBeGreaterThanOrEqual(10);
+    const png = decode(await exportPng(page, 'screen', true));
+    // 120 × 4 enlarged ×4 to 480 × 16 behind a 70-pixel margin; the swatches 14 pixels right of it.
+    const runs = swatchRuns(png, 70 + 480 + 14 + 1);
+    expect(runs.map((r) => r.rgb)).toEqual(shown);
+    expect(runs.every((r) => r.y1 - r.y0 + 1 === 12)).toBe(true);
+    // The last row ends above the footer (its 12-pixel line over the bottom 16 rows), with room.
+    expect(runs[runs.length - 1].y1).toBeLessThan(png.height - 16 - 4);
+    // No row cut at the bottom edge: the lowest ink is the footer's, inside the picture.
+    expect(png.height - 1 - lastInkRow(png)).toBeGreaterThanOrEqual(1);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -52,11 +52,13 @@ export async function exportPng(
 /**
  * The map framed by axes, legend and colorbar (src/ui/shared/export-frame.ts enlarges a small map);
  * the undecorated export is always the exact grid. The right margin is the legend's measured width:
- * its rows run from 'converged: 0' to a sentence with a count, and a fixed margin cut them off.
+ * its rows run from 'converged: 0' to a sentence with a count, and a fixed margin cut them off. The
+ * bottom margin grows to the legend's measured height: a short map with many periods has more rows
+ * than the picture is tall, and they ran over the footer and off the bottom edge.
  */
 function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
   const legend = legendOf(frame, spec);
-  const { scale: s } = frameScale(px0);
+  const { zoom, scale: s } = frameScale(px0);
   const rows = legend.rows.map((row) => `${row.label}: ${row.count}`);
   const bar = legend.bar;
   const tickLabels = bar?.ticks.map((t) => t.label) ?? [];
@@ -65,14 +67,20 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     bar ? textUnits([bar.title, ...bar.note], s) : 0,
     tickLabels.length ? 20 + textUnits(tickLabels, s) : 0,
   );
+  const layout = legendLayout(rows.length, bar?.note.length ?? null, (px0.height * zoom) / s);
   // 14 before the legend, 10 after it; at least room for the last u tick label centred on the edge.
-  const f = frameImage(px0, { left: 70, right: Math.max(40, 14 + legendUnits + 10), top: 12, bottom: 66 });
-  const { ctx, scale, font, left, top, width, height, H } = f;
+  const f = frameImage(px0, {
+    left: 70,
+    right: Math.max(40, 14 + legendUnits + 10),
+    top: 12,
+    bottom: layout.bottom,
+  });
+  const { ctx, scale, font, left, top, width } = f;
   const u = spec.plane.u;
   const v = spec.plane.v;
   drawAxes(
     f,
-    { top, height },
+    { top, height: f.height },
     { min: u.min, max: u.max, label: quantityLabel(u.quantity) },
     { min: v.min, max: v.max, label: quantityLabel(v.quantity) },
   );
@@ -91,10 +99,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     y += font;
     ctx.fillText(bar.title, x0, y);
     const barTop = y + 8 * scale;
-    const barH = Math.min(
-      200 * scale,
-      H - barTop - 10 * scale - (bar.note.length ? (0.6 + 1.2 * bar.note.length) * font : 0),
-    );
+    const barH = layout.bar * scale;
     for (let k = 0; k < barH; k++) {
       const [r, g, b] = colormapRgb(spec.colour.colormap, 1 - k / (barH - 1));
       ctx.fillStyle = `rgb(${r},${g},${b})`;
@@ -109,6 +114,31 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     bar.note.forEach((line, k) => ctx.fillText(line, x0, barTop + barH + (1.6 + 1.2 * k) * font));
   }
   return finishFrame(f, footerLine(spec, engineTag(frame.info)));
+}
+
+/** The footer's band at the bottom (its 12-unit line on a baseline 4 above the edge) and a gap. */
+const FOOTER_UNITS = 22;
+
+/**
+ * Where the legend column ends, in units below the picture's top, and the bottom margin that keeps
+ * it above the footer: `rows` outcome rows of 18 units, then for a field (`notes` lines of a note,
+ * null for none) a title, a bar and its note. The bar fills the room beside the picture, from 100
+ * to 200 units: a bar squeezed to the height of a short map had no room for its ticks.
+ */
+export function legendLayout(
+  rows: number,
+  notes: number | null,
+  picture: number,
+): { bar: number; end: number; bottom: number } {
+  let end = rows ? 18 * rows - 2 : 0;
+  let bar = 0;
+  if (notes !== null) {
+    const barTop = 12 + 18 * rows + 12 + 8;
+    const noteUnits = notes ? (0.6 + 1.2 * notes) * 12 : 0;
+    bar = Math.round(Math.min(200, Math.max(100, picture + 66 - FOOTER_UNITS - barTop - noteUnits)));
+    end = barTop + bar + (notes ? (1.6 + 1.2 * (notes - 1)) * 12 + 4 : 8);
+  }
+  return { bar, end, bottom: Math.max(66, Math.ceil(end + FOOTER_UNITS - picture)) };
 }
 
 /** What the legend column holds: outcome counts, or a continuous field's bar with its ticks and note. */
