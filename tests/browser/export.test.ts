@@ -213,6 +213,39 @@ describe('decorated PNG export', () => {
     await page.close();
   });
 
+  it('refuses a size outside the toolbar’s choices with one message, and computes nothing', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(
+      page,
+      shared.gpuUrl + hashFor({ size: [48, 40], lr: 1.1, iterations: 300, transient: 200 }),
+    );
+    const state = await page.evaluate(async () => {
+      const lab = document.querySelector('gd-lab')!;
+      const root = lab.shadowRoot!;
+      const runs: unknown[] = [];
+      const run = lab.backend!.run.bind(lab.backend!);
+      lab.backend!.run = (...a: Parameters<typeof run>) => (runs.push(a[0]), run(...a));
+      // A value that is none of its options leaves the select's value '' (Number('') = 0).
+      (root.getElementById('export-res') as HTMLSelectElement).value = '512';
+      const done = new Promise((r) => lab.addEventListener('export-done', r, { once: true }));
+      (root.getElementById('export') as HTMLElement).click();
+      await done;
+      return {
+        message: root.getElementById('export-error')?.textContent,
+        runs: runs.length,
+        exported: lab.lastExport !== null,
+      };
+    });
+    expect(state).toEqual({
+      message: "invalid export size: 0 (expected the screen's size or a longest side of 1 to 4096 pixels)",
+      runs: 0,
+      exported: false,
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('names the file by the grid the PNG holds, not the grid on screen', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

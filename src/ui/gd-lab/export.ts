@@ -15,13 +15,7 @@ import { drawAxes, finishFrame, frameImage, frameScale, textUnits } from '../sha
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
 import { engineTag, fieldLabel, formatNumber, quantityLabel, rateText } from '../shared/labels.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
-
-export interface ExportOptions {
-  /** Longest side in pixels (≤ 4096); null: the frame on screen. */
-  side: number | null;
-  /** Draw axes, legend and colorbar around the map. */
-  decorate: boolean;
-}
+import { checkExportOptions, MAX_EXPORT_SIDE, type ExportOptions } from './export-options.ts';
 
 export async function exportPng(
   backend: LabBackend,
@@ -31,10 +25,11 @@ export async function exportPng(
   onProgress: (p: number) => void,
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
+  checkExportOptions(opts);
   let f = frame;
   if (opts.side !== null) {
     const [W, H] = spec.size;
-    const s = Math.min(4096, opts.side) / Math.max(W, H);
+    const s = Math.min(MAX_EXPORT_SIDE, opts.side) / Math.max(W, H);
     const size: [number, number] = [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))];
     const big = parseSpec({ ...frame.spec, colour: spec.colour, size });
     f = await backend.run(big, { signal, onProgress: (d, t) => onProgress(d / t) });

@@ -10,7 +10,8 @@ import type { AttractorView } from '../attractor-view/attractor-view.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { readSpecFromPng } from '../../experiment/png.ts';
-import { exportFileName, exportPng, readSpecFile, type ExportOptions } from './export.ts';
+import { exportFileName, exportPng, readSpecFile } from './export.ts';
+import { checkExportOptions, type ExportOptions } from './export-options.ts';
 import { ExportDoneEvent } from '../shared/events.ts';
 
 export interface FileHost extends ReactiveControllerHost, HTMLElement {
@@ -62,8 +63,15 @@ export class FileController implements ReactiveController {
     const view = spec.kind !== 'basin' ? this.host.ensembleView : null;
     const ready = spec.kind !== 'basin' ? !!view?.ready : !!backend && !!frame && !frame.coarse;
     const what = spec.kind === 'basin' ? 'map' : 'diagram';
-    if (!ready) {
-      this.host.setError('export', `wait for the ${what} to finish before exporting`);
+    // Checked here for every view: an ensemble view's export would recompute at the bad size too.
+    let refused = ready ? null : `wait for the ${what} to finish before exporting`;
+    try {
+      checkExportOptions(opts);
+    } catch (e) {
+      refused = (e as Error).message;
+    }
+    if (refused) {
+      this.host.setError('export', refused);
       this.host.dispatchEvent(new ExportDoneEvent());
       return;
     }
