@@ -154,4 +154,66 @@ describe('the boxes of the side panels', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('the plane panel writes one coordinate’s rate h<sub>x</sub>, as the optimizer panel does', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    // x²/2 + y²/2 over its two rates per coordinate, as the quadratic-2d preset opens.
+    await page.goto(
+      shared.gpuUrl +
+        hashFor({
+          objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
+          x0: [1, 1],
+          lrPerCoord: [0.5, 0.25],
+          plane: {
+            u: { quantity: 'lr.x', min: 0.05, max: 2.2 },
+            v: { quantity: 'lr.y', min: 0.05, max: 2.2 },
+          },
+          size: [16, 16],
+          iterations: 100,
+          transient: 50,
+        }),
+    );
+    await waitForMap(page);
+    const labels = await page.evaluate(() => {
+      const lab = document.querySelector('gd-lab')!.shadowRoot!;
+      const panel = (tag: string) => lab.querySelector(tag)!.shadowRoot!;
+      // Lit's comment markers aside, the label's own markup and text.
+      const markup = (el: Element) =>
+        el.innerHTML
+          .replace(/<!--[^>]*-->/g, '')
+          .replace(/\s+/g, ' ')
+          .trim();
+      const plane = panel('gd-plane-panel');
+      const range = (id: string) => plane.getElementById(id)!.closest('label')!;
+      const rate = (k: number) =>
+        panel('gd-optimizer-panel')
+          .querySelector(`input[data-coord="${k}"]`)!
+          .closest('label')!
+          .querySelector('span')!;
+      return {
+        planeText: ['u-min', 'v-min'].map((id) => range(id).textContent!.replace(/\s+/g, ' ').trim()),
+        planeSub: ['u-min', 'v-min'].map((id) => range(id).querySelector(':scope > sub')?.textContent),
+        optimizer: [0, 1].map((k) => markup(rate(k))),
+        options: [...plane.querySelectorAll('#q-u option')].map((o) => o.textContent!.trim()),
+        aria: plane.getElementById('u-min')!.getAttribute('aria-label'),
+      };
+    });
+    expect(labels.optimizer).toEqual(['h<sub>x</sub>', 'h<sub>y</sub>']);
+    expect(labels.planeSub).toEqual(['x', 'y']);
+    expect(labels.planeText).toEqual(['range of hx', 'range of hy']);
+    expect(labels.options).toEqual([
+      'x (start)',
+      'y (start)',
+      'h (learning rate)',
+      'rate of x only',
+      'rate of y only',
+    ]);
+    expect(labels.aria).toBe('horizontal axis: lowest rate of x');
+    expect([...labels.options, ...labels.planeText, labels.aria ?? ''].some((t) => t.includes('_'))).toBe(
+      false,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -13,6 +13,7 @@ import { errorLine, numberField } from '../shared/number-field.ts';
 import { fieldErrors, type FieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
 import { num, panelStyles } from '../shared/panel-styles.ts';
+import { rateMarkup } from '../shared/quantity-markup.ts';
 import { optimizerFields } from './optimizer-fields.ts';
 
 /** The panel's fields and the spec paths whose messages belong beside each. */
@@ -115,7 +116,7 @@ export class OptimizerPanel extends LitElement {
                 // One span for "h" and its subscript: in the label's two-column grid each child is a
                 // cell, so a bare "h" and <sub> took both columns and pushed the input to a row of its own.
                 html`<label
-                  ><span>h<sub>${v}</sub></span>
+                  ><span>${rateMarkup(v)}</span>
                   <input
                     type="number"
                     step="any"

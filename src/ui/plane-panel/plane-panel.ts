@@ -12,6 +12,7 @@ import { SpecEditEvent } from '../shared/events.ts';
 import { fieldErrors } from '../shared/field-errors.ts';
 import { formatNumber, quantityChoice, quantityLabel } from '../shared/labels.ts';
 import { compileSpec, sweepableQuantities } from '../shared/objective.ts';
+import { quantityMarkup } from '../shared/quantity-markup.ts';
 import { errorLine, numberField, numberInput, type NumberInputOptions } from '../shared/number-field.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
 import { setAxisQuantity, swapAxes } from './plane-edits.ts';
@@ -56,7 +57,10 @@ export class PlanePanel extends LitElement {
     const title = this.spec.kind === 'basin' ? (key === 'u' ? 'horizontal' : 'vertical') : 'sweep';
     const span = a.max - a.min;
     const params = Object.keys(this.spec.objective.params);
-    const name = quantityLabel(a.quantity, params);
+    // Read aloud: the words of one coordinate's rate, not the 'h_x' of text-only places.
+    const name = a.quantity.startsWith('lr.')
+      ? `rate of ${a.quantity.slice(3)}`
+      : quantityLabel(a.quantity, params);
     return html`<label
         >${title}
         <select
@@ -73,7 +77,7 @@ export class PlanePanel extends LitElement {
         </select></label
       >
       <label
-        >range of ${name}
+        >range of ${quantityMarkup(a.quantity, params)}
         <span class="pair">
           ${numberInput({
             id: `${key}-min`,

@@ -1,6 +1,7 @@
 /**
  * The words the lab shows for the spec's internal names, in one place so the notation stays the same
- * everywhere: h for the learning rate (the spec says `lr`), h_x for one coordinate's rate, colour
+ * everywhere: h for the learning rate (the spec says `lr`), h_x for one coordinate's rate where text is all
+ * a place holds (canvas, readouts; the panels' labels write h<sub>x</sub>, quantity-markup.ts), colour
  * fields in words, numbers without float noise, and spec messages in plain words.
  */
 import type { EngineInfo } from '../../core/engine.ts';
@@ -21,7 +22,8 @@ export const HYPER_SYMBOL: Record<string, string> = { beta: 'β', beta2: 'β₂'
 /** A quantity as a choice in a menu: its symbol and what it is. */
 export function quantityChoice(q: string, vars: readonly string[], params: readonly string[] = []): string {
   if (q === 'lr') return 'h (learning rate)';
-  if (q.startsWith('lr.')) return `h_${q.slice(3)} (rate of ${q.slice(3)} only)`;
+  // An <option> holds text only: the words, not an h_x that the panels write h<sub>x</sub>.
+  if (q.startsWith('lr.')) return `rate of ${q.slice(3)} only`;
   if (vars.includes(q)) return `${q} (start)`;
   if (!params.includes(q) && q in HYPER_SYMBOL) return `${HYPER_SYMBOL[q]} (optimizer)`;
   return `${q} (parameter)`;
