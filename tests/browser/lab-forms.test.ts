@@ -6,11 +6,13 @@
  */
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
+import { COUPLED } from './attractor-spec.ts';
+import { DOUBLE_WELL } from './bifurcation-harness.ts';
 import { hashFor, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
 
-type PanelTag = 'gd-plane-panel' | 'gd-optimizer-panel';
+type PanelTag = 'gd-plane-panel' | 'gd-optimizer-panel' | 'gd-ensemble-panel' | 'gd-attractor-panel';
 
 /** Types `value` into the box `id` of a panel and commits it, as Enter or leaving the box does. */
 async function setBox(page: Page, panel: PanelTag, id: string, value: string): Promise<void> {
@@ -213,6 +215,105 @@ describe('the boxes of the side panels', () => {
     expect([...labels.options, ...labels.planeText, labels.aria ?? ''].some((t) => t.includes('_'))).toBe(
       false,
     );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** Sets `id` to a refused value, then a good value elsewhere; what the panel shows after each. */
+async function refuseThenReplace(
+  page: Page,
+  panel: PanelTag,
+  refused: [id: string, value: string],
+  good: [id: string, value: string],
+) {
+  const ids = [refused[0], good[0]];
+  await setBox(page, panel, ...refused);
+  const before = await panelState(page, panel, ids);
+  await setBox(page, panel, ...good);
+  const after = await panelState(page, panel, ids);
+  return { refused: before, replaced: after };
+}
+
+describe('the text boxes and the boxes of a list', () => {
+  it("the start and each coordinate's rate show the spec's values once a good edit replaces a refused one", async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(
+      shared.gpuUrl + hashFor({ size: [32, 32], iterations: 200, transient: 100, lrPerCoord: [0.5, 0.25] }),
+    );
+    await waitForMap(page);
+    const x0 = await refuseThenReplace(page, 'gd-optimizer-panel', ['x0', '1, abc'], ['tol', '0.0002']);
+    expect(x0.refused.errorLines).toEqual([{ id: 'x0-error', text: 'start x₀: must be a number' }]);
+    expect(x0.refused.boxes).toEqual({ x0: '1, abc', tol: '0.0001' });
+    expect(x0.replaced.errorLines).toEqual([]);
+    expect(x0.replaced.boxes).toEqual({ x0: '0, 0', tol: '0.0002' });
+
+    const rate = await refuseThenReplace(page, 'gd-optimizer-panel', ['rate-1', '-1'], ['tol', '0.0003']);
+    expect(rate.refused.errorLines).toEqual([
+      { id: 'per-coord-error', text: 'rate of that coordinate: must be positive' },
+    ]);
+    expect(rate.refused.boxes).toEqual({ 'rate-1': '-1', tol: '0.0002' });
+    expect(rate.replaced.errorLines).toEqual([]);
+    expect(rate.replaced.boxes).toEqual({ 'rate-1': '0.25', tol: '0.0003' });
+    expect(await page.evaluate(() => document.querySelector('gd-lab')!.spec.lrPerCoord)).toEqual([0.5, 0.25]);
+    await waitForMap(page);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the box's corners and the observable show the spec's values once a good edit replaces a refused one", async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor(DOUBLE_WELL));
+    const panel = 'gd-ensemble-panel';
+    await page.waitForFunction(
+      () => !!document.querySelector('gd-lab')?.shadowRoot?.querySelector('gd-ensemble-panel'),
+    );
+    const lo = await refuseThenReplace(page, panel, ['box-min', 'a'], ['samples', '9']);
+    expect(lo.refused.errorLines).toEqual([{ id: 'box-error', text: 'box: must be a number' }]);
+    expect(lo.refused.boxes).toEqual({ 'box-min': 'a', samples: '8' });
+    expect(lo.replaced.errorLines).toEqual([]);
+    expect(lo.replaced.boxes).toEqual({ 'box-min': '0.2', samples: '9' });
+
+    const hi = await refuseThenReplace(page, panel, ['box-max', '1, 2'], ['samples', '10']);
+    expect(hi.refused.errorLines).toEqual([{ id: 'box-error', text: 'box: needs 1 bounds per side' }]);
+    expect(hi.replaced.errorLines).toEqual([]);
+    expect(hi.replaced.boxes).toEqual({ 'box-max': '1.6', samples: '10' });
+
+    const obs = await refuseThenReplace(page, panel, ['observable', 'x +'], ['samples', '11']);
+    expect(obs.refused.errorLines).toEqual([
+      { id: 'observable-error', text: 'observable: syntax error: Expected expression after + (column 4)' },
+    ]);
+    expect(obs.refused.boxes).toEqual({ observable: 'x +', samples: '10' });
+    expect(obs.replaced.errorLines).toEqual([]);
+    expect(obs.replaced.boxes).toEqual({ observable: 'x', samples: '11' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the attractor's pair shows the spec's quantities once a good edit replaces a refused one", async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor(COUPLED));
+    const panel = 'gd-attractor-panel';
+    await page.waitForFunction(
+      () => !!document.querySelector('gd-lab')?.shadowRoot?.querySelector('gd-attractor-panel'),
+    );
+    const u = await refuseThenReplace(page, panel, ['pair-u', 'y'], ['bins-h', '60']);
+    expect(u.refused.errorLines).toEqual([
+      { id: 'pair-error', text: 'the two axes must be different quantities' },
+    ]);
+    expect(u.refused.boxes).toEqual({ 'pair-u': 'y', 'bins-h': '64' });
+    expect(u.replaced.errorLines).toEqual([]);
+    expect(u.replaced.boxes).toEqual({ 'pair-u': 'x', 'bins-h': '60' });
+
+    const v = await refuseThenReplace(page, panel, ['pair-v', 'x'], ['bins-h', '56']);
+    expect(v.refused.errorLines).toEqual([
+      { id: 'pair-error', text: 'the two axes must be different quantities' },
+    ]);
+    expect(v.replaced.errorLines).toEqual([]);
+    expect(v.replaced.boxes).toEqual({ 'pair-v': 'y', 'bins-h': '56' });
     expect(errors).toEqual([]);
     await page.close();
   });

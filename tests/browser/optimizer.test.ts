@@ -135,7 +135,7 @@ describe('the optimizer in the lab', () => {
       return {
         lr: box(root.getElementById('lr')!),
         x0: box(root.getElementById('x0')!),
-        rates: [...root.querySelectorAll('input[data-coord]')].map((el) => ({
+        rates: [...root.querySelectorAll('input[id^="rate-"]')].map((el) => ({
           input: box(el),
           sub: box(el.closest('label')!.querySelector('sub')!),
           value: (el as HTMLInputElement).value,

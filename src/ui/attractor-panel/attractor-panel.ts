@@ -11,7 +11,7 @@ import type { AttractorSettings, ExperimentSpec } from '../../experiment/spec.ts
 import { SpecEditEvent } from '../shared/events.ts';
 import { fieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
-import { errorLine, numberField, numberInput } from '../shared/number-field.ts';
+import { boxText, errorLine, numberField, numberInput } from '../shared/number-field.ts';
 import { varsOf } from '../shared/objective.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
 
@@ -48,7 +48,7 @@ export class AttractorPanel extends LitElement {
     this.edit((s) => ({ ...s, attractor: { ...s.attractor, ...patch } }), field);
   }
 
-  private quantity(key: 'u' | 'v', choices: string[]) {
+  private quantity(key: 'u' | 'v', choices: string[], hold: boolean) {
     const a = this.spec.attractor;
     return html`<label title="a variable, f, or an expression in the variables"
       >${key === 'u' ? 'across' : 'up'}
@@ -56,7 +56,7 @@ export class AttractorPanel extends LitElement {
         id=${`pair-${key}`}
         type="text"
         list="pair-choices"
-        .value=${a[key]}
+        .value=${boxText(a[key], hold)}
         @change=${(e: Event) => this.attractor({ [key]: (e.target as HTMLInputElement).value.trim() }, 'pair')}
       />
       <datalist id="pair-choices">${choices.map((c) => html`<option value=${c}></option>`)}</datalist></label
@@ -102,8 +102,8 @@ export class AttractorPanel extends LitElement {
     const fixed = !!a.uRange && !!a.vRange;
     return html`<fieldset>
       <legend>attractor</legend>
-      ${this.quantity('u', [...vars, 'f'])} ${this.quantity('v', [...vars, 'f'])}
-      ${errorLine(byField.pair, 'pair-error')}
+      ${this.quantity('u', [...vars, 'f'], !!byField.pair?.length)}
+      ${this.quantity('v', [...vars, 'f'], !!byField.pair?.length)} ${errorLine(byField.pair, 'pair-error')}
       ${numberField({
         id: 'bins-w',
         label: 'bins across',

@@ -11,7 +11,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
-import { errorLine, numberField, numberInput } from '../shared/number-field.ts';
+import { boxText, errorLine, numberField, numberInput } from '../shared/number-field.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
 import { fieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
@@ -79,7 +79,7 @@ export class EnsemblePanel extends LitElement {
         <input
           id="observable"
           type="text"
-          .value=${en.observable}
+          .value=${boxText(en.observable, !!byField.observable?.length)}
           @change=${(e: Event) => this.ensemble({ observable: (e.target as HTMLInputElement).value.trim() }, 'observable')}
       /></label>
       ${errorLine(byField.observable, 'observable-error')}
@@ -211,7 +211,7 @@ export class EnsemblePanel extends LitElement {
                   type="text"
                   title="lower corner, one value per coordinate"
                   aria-label="box: lower corner, one value per coordinate"
-                  .value=${box.min.map((v) => formatNumber(v)).join(', ')}
+                  .value=${boxText(box.min.map((v) => formatNumber(v)).join(', '), !!byField.box?.length)}
                   @change=${(e: Event) =>
                     this.ensemble(
                       {
@@ -224,7 +224,7 @@ export class EnsemblePanel extends LitElement {
                   type="text"
                   title="upper corner, one value per coordinate"
                   aria-label="box: upper corner, one value per coordinate"
-                  .value=${box.max.map((v) => formatNumber(v)).join(', ')}
+                  .value=${boxText(box.max.map((v) => formatNumber(v)).join(', '), !!byField.box?.length)}
                   @change=${(e: Event) =>
                     this.ensemble(
                       {

@@ -9,10 +9,10 @@ import { customElement, property } from 'lit/decorators.js';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileSpec } from '../shared/objective.ts';
-import { errorLine, numberField } from '../shared/number-field.ts';
+import { boxText, errorLine, numberField, numberInput } from '../shared/number-field.ts';
 import { fieldErrors, type FieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
-import { num, panelStyles } from '../shared/panel-styles.ts';
+import { panelStyles } from '../shared/panel-styles.ts';
 import { rateMarkup } from '../shared/quantity-markup.ts';
 import { optimizerFields } from './optimizer-fields.ts';
 
@@ -116,19 +116,19 @@ export class OptimizerPanel extends LitElement {
                 // One span for "h" and its subscript: in the label's two-column grid each child is a
                 // cell, so a bare "h" and <sub> took both columns and pushed the input to a row of its own.
                 html`<label
-                  ><span>${rateMarkup(v)}</span>
-                  <input
-                    type="number"
-                    step="any"
-                    data-coord=${k}
-                    .value=${formatNumber(per[k])}
-                    @change=${(e: Event) =>
+                  ><span>${rateMarkup(v)}</span> ${numberInput({
+                    id: `rate-${k}`,
+                    step: 'any',
+                    value: formatNumber(per[k]),
+                    holdText: !!e.byField.perCoord?.length,
+                    onChange: (n) =>
                       this.edit((x) => {
                         const rates = [...(x.lrPerCoord ?? [])];
-                        rates[k] = num(e.target);
+                        rates[k] = n;
                         return { ...x, lrPerCoord: rates };
-                      }, 'perCoord')}
-                /></label>`,
+                      }, 'perCoord'),
+                  })}</label
+                >`,
             )
           : nothing
       }
@@ -138,7 +138,7 @@ export class OptimizerPanel extends LitElement {
         <input
           id="x0"
           type="text"
-          .value=${s.x0.map((v) => formatNumber(v)).join(', ')}
+          .value=${boxText(s.x0.map((v) => formatNumber(v)).join(', '), !!e.byField.x0?.length)}
           title="the start of every trajectory, except the swept coordinates"
           @change=${(e: Event) =>
             this.edit(

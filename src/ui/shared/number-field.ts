@@ -1,7 +1,8 @@
 /**
  * The number input of the side panels: one markup for every `<input type="number">` that sends its
  * value to the lab on `change` (the lab's parseSpec decides, so an empty box is NaN, not 0), its
- * label, and the error line under it. The browser tests select these inputs by id.
+ * label, and the error line under it; and the directive that every box of the panels, number or text,
+ * binds its text with. The browser tests select these inputs by id.
  */
 import { html, noChange, nothing, type TemplateResult } from 'lit';
 import { Directive, directive, PartType, type PartInfo, type PropertyPart } from 'lit/directive.js';
@@ -42,7 +43,8 @@ export interface NumberFieldOptions extends NumberInputOptions {
  * The box's text: the spec's value, compared with what the box shows. A plain `.value` binding
  * compares with the value rendered last, and after an edit the lab declined ("Keep the current
  * picture"), or an edit elsewhere that replaced a refused one, the spec's value had not changed: the
- * box went on showing text the picture was not made with. The plain rule (set the box only when the
+ * box went on showing text the picture was not made with. The text boxes of lists (the start x₀, the
+ * ensemble's box) and of expressions bind theirs with it too. The plain rule (set the box only when the
  * spec's value changed) still holds for a box that holds its text and for the box being typed in,
  * which a redraw for another reason (an ensemble's automatic range arriving) must not clear.
  */
@@ -63,7 +65,7 @@ class BoxText extends Directive {
     return noChange;
   }
 }
-const boxText = directive(BoxText);
+export const boxText = directive(BoxText);
 
 export function numberInput(o: NumberInputOptions): TemplateResult {
   return html`<input
