@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { MAX_IDENTIFIER_LENGTH } from '../objective/limits.ts';
+import { kindOf, list, object, pair, string } from './spec-words.ts';
 
 /** A number as the command line writes it: 1.7e308, not 1.7e+308. */
 const num = (v: number) => String(v).replace('e+', 'e');
@@ -21,7 +22,7 @@ export function notANumber(input: unknown): string {
   if (typeof input === 'number')
     return Number.isNaN(input) ? 'must be a number' : `must be a finite number, not ${num(input)}`;
   if (input === null || input === undefined) return 'must be a number';
-  return `must be a number, not ${Array.isArray(input) ? 'a list' : typeof input === 'object' ? 'an object' : `a ${typeof input}`}`;
+  return `must be a number, not ${kindOf(input)}`;
 }
 
 /** A finite number (every number of a spec is one). */
@@ -65,49 +66,45 @@ const when = <T>(message: (v: T) => string | null) =>
 export const MAX_QUANTITY_LENGTH = 3 + MAX_IDENTIFIER_LENGTH;
 
 /** A swept axis of the plane; its step is checked against the grid by planeIssues. */
-export const axis = z
-  .strictObject({
-    // A name's length is bounded before its form: every message about an unknown quantity quotes it.
-    quantity: z.string().check(
-      z.maxLength(MAX_QUANTITY_LENGTH, {
-        message: `is too long (at most ${MAX_QUANTITY_LENGTH} characters)`,
-        abort: true,
-      }),
-      z.regex(/^(lr(\.[A-Za-z_][A-Za-z0-9_]*)?|[A-Za-z_][A-Za-z0-9_]*)$/, {
-        message: 'must be a coordinate (x), lr, lr.<coordinate> or a parameter name',
-      }),
-    ),
-    min: finite,
-    max: finite,
-  })
-  .check(
-    z.refine((a) => a.max > a.min, { message: 'max must exceed min' }),
-    when((a) => wideRange(a.min, a.max)),
-  );
+export const axis = object({
+  // A name's length is bounded before its form: every message about an unknown quantity quotes it.
+  quantity: string().check(
+    z.maxLength(MAX_QUANTITY_LENGTH, {
+      message: `is too long (at most ${MAX_QUANTITY_LENGTH} characters)`,
+      abort: true,
+    }),
+    z.regex(/^(lr(\.[A-Za-z_][A-Za-z0-9_]*)?|[A-Za-z_][A-Za-z0-9_]*)$/, {
+      message: 'must be a coordinate (x), lr, lr.<coordinate> or a parameter name',
+    }),
+  ),
+  min: finite,
+  max: finite,
+}).check(
+  z.refine((a) => a.max > a.min, { message: 'max must exceed min' }),
+  when((a) => wideRange(a.min, a.max)),
+);
 
 /** A fixed range [lo, hi] of values (colours, bins, an attractor's cells). */
-export const range = z.tuple([finite, finite]).check(
+export const range = pair(finite, '[lowest, highest]').check(
   z.refine((r) => r[1] > r[0], { message: 'range must be increasing' }),
   when((r) => wideRange(r[0], r[1])),
 );
 
 /** The box the ensemble's starts are spread over, one [min, max] per coordinate. */
-export const box = z
-  .strictObject({
-    min: z.array(finite).check(z.maxLength(8)),
-    max: z.array(finite).check(z.maxLength(8)),
-  })
-  .check(
-    when((b) => {
-      // A box may be upside down (the starts are the same), so either order is a range.
-      for (let i = 0; i < Math.min(b.min.length, b.max.length); i++) {
-        const [lo, hi] = [b.min[i], b.max[i]];
-        if (Number.isFinite(lo) && Number.isFinite(hi) && !Number.isFinite(hi - lo))
-          return `coordinate ${i}: ${tooWide(lo, hi)}`;
-      }
-      return null;
-    }),
-  );
+export const box = object({
+  min: list(finite, 0, 8, 'coordinate'),
+  max: list(finite, 0, 8, 'coordinate'),
+}).check(
+  when((b) => {
+    // A box may be upside down (the starts are the same), so either order is a range.
+    for (let i = 0; i < Math.min(b.min.length, b.max.length); i++) {
+      const [lo, hi] = [b.min[i], b.max[i]];
+      if (Number.isFinite(lo) && Number.isFinite(hi) && !Number.isFinite(hi - lo))
+        return `coordinate ${i}: ${tooWide(lo, hi)}`;
+    }
+    return null;
+  }),
+);
 
 /** The issues of the plane's axes against the grid: [path, message] of each step that is not normal. */
 export function planeIssues(

@@ -14,6 +14,7 @@ import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../o
 import { getPreset } from '../presets.ts';
 import { formatIssues, SpecError } from './spec-error.ts';
 import { axis, box, finite, number, planeIssues, range } from './spec-ranges.ts';
+import { exactly, flag, list, object, oneOf, pair, params, text } from './spec-words.ts';
 import {
   LAB_LIMITS,
   limitIssues,
@@ -159,117 +160,106 @@ const int = (min: number, max: number) =>
     z.minimum(min, { message: `must be at least ${min}` }),
     z.maximum(max, { message: `must be at most ${max}` }),
   );
-const identifier = z
-  .string()
-  .check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an identifier (letters, digits, _)' }));
-const text = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
 /** β and β₂ are decay factors in [0, 1): at 1 the state never forgets, and Adam's bias factor is 0. */
 const decay = finite.check(z.refine((v) => v >= 0 && v < 1, { message: 'must be in [0, 1)' }));
 
 // Strict objects: a misspelt field ("iteratons") is named, not silently replaced by the default.
-const schema = z
-  .strictObject({
-    version: z.literal(SPEC_VERSION),
-    kind: z.enum(SPEC_KINDS),
-    objective: z.strictObject({
-      expr: z.string().check(
-        z.minLength(1, { message: 'must not be empty' }),
-        z.maxLength(MAX_EXPRESSION_LENGTH, {
-          message: `is too long (at most ${MAX_EXPRESSION_LENGTH} characters)`,
-        }),
-      ),
-      preset: z.nullable(z.string().check(z.maxLength(64))),
-      params: z.record(identifier, finite),
-    }),
-    lr: positive,
-    lrPerCoord: z.nullable(z.array(positive).check(z.minLength(1), z.maxLength(8))),
-    optimizer: z.strictObject({
-      kind: z.enum(OPTIMIZER_KINDS),
-      beta: decay,
-      beta2: decay,
-      eps: positive,
-      biasCorrection: z.boolean(),
-    }),
-    x0: z.array(finite).check(z.minLength(1), z.maxLength(8)),
-    plane: z.strictObject({ u: axis, v: axis }),
-    // The upper bounds are SpecLimits, checked by parseSpec.
-    size: z.tuple([int(1, Number.MAX_SAFE_INTEGER), int(1, Number.MAX_SAFE_INTEGER)]),
-    iterations: int(1, MAX_ITERATIONS),
-    transient: int(0, MAX_ITERATIONS),
-    classify: z.strictObject({
-      maxPeriod: int(1, MAX_PERIOD),
-      tol: positive,
-      divergeRadius: positive,
-      lyapunov: z.boolean(),
-      chaosThreshold: finite,
-    }),
-    observables: z.array(text(1, MAX_OBSERVABLE_LENGTH)).check(z.maxLength(2)),
-    colour: z.strictObject({
-      field: z.enum(COLOUR_FIELDS),
-      colormap: z.enum(COLORMAPS),
-      log: z.boolean(),
-      range: z.nullable(range),
-    }),
-    ensemble: z.strictObject({
-      samples: int(1, MAX_SAMPLES),
-      box: z.nullable(box),
-      keep: int(1, MAX_ITERATIONS),
-      observable: text(1, MAX_OBSERVABLE_LENGTH),
-      bins: int(2, 4096),
-      range: z.nullable(range),
-    }),
-    attractor: z.strictObject({
-      u: text(1, MAX_OBSERVABLE_LENGTH),
-      v: text(1, MAX_OBSERVABLE_LENGTH),
-      uRange: z.nullable(range),
-      vRange: z.nullable(range),
-    }),
-  })
-  .check(
-    z.superRefine((s, ctx) => {
-      // Zod runs this over fields that failed: iterations = 0 said "must be at least 1", and again,
-      // as "must be less than iterations", under transient and max period, which were fine.
-      const iterationsValid =
-        Number.isInteger(s.iterations) && s.iterations >= 1 && s.iterations <= MAX_ITERATIONS;
-      if (iterationsValid && s.transient >= s.iterations)
-        ctx.addIssue({ code: 'custom', path: ['transient'], message: 'must be less than iterations' });
-      if (iterationsValid && s.classify.maxPeriod >= s.iterations)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['classify', 'maxPeriod'],
-          message: 'must be less than iterations',
-        });
-      for (const [path, message] of planeIssues(s.plane, s.size))
-        ctx.addIssue({ code: 'custom', path, message });
-      if (s.plane.u.quantity === s.plane.v.quantity)
-        ctx.addIssue({ code: 'custom', path: ['plane'], message: 'u and v must sweep different quantities' });
-      if (s.lrPerCoord && s.lrPerCoord.length !== s.x0.length)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['lrPerCoord'],
-          message: `needs one rate per coordinate (${s.x0.length})`,
-        });
-      if (s.kind === 'attractor' && s.size[0] * s.size[1] > MAX_ATTRACTOR_BINS)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['size'],
-          message: `an attractor has at most ${MAX_ATTRACTOR_BINS} bins (W × H); ${s.size[0]} × ${s.size[1]} is more`,
-        });
-      if (s.kind === 'attractor' && s.attractor.u.trim() === s.attractor.v.trim())
-        ctx.addIssue({
-          code: 'custom',
-          path: ['attractor'],
-          message: 'u and v must be different quantities',
-        });
-      const box = s.ensemble.box;
-      if (box && (box.min.length !== s.x0.length || box.max.length !== s.x0.length))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['ensemble', 'box'],
-          message: `needs ${s.x0.length} bounds per side`,
-        });
-    }),
-  );
+const schema = object({
+  version: exactly(SPEC_VERSION),
+  kind: oneOf(SPEC_KINDS),
+  objective: object({
+    expr: text(1, MAX_EXPRESSION_LENGTH),
+    preset: z.nullable(text(0, 64)),
+    params: params(finite),
+  }),
+  lr: positive,
+  lrPerCoord: z.nullable(list(positive, 1, 8, 'rate')),
+  optimizer: object({
+    kind: oneOf(OPTIMIZER_KINDS),
+    beta: decay,
+    beta2: decay,
+    eps: positive,
+    biasCorrection: flag(),
+  }),
+  x0: list(finite, 1, 8, 'coordinate'),
+  plane: object({ u: axis, v: axis }),
+  // The upper bounds are SpecLimits, checked by parseSpec.
+  size: pair(int(1, Number.MAX_SAFE_INTEGER), '[width, height]'),
+  iterations: int(1, MAX_ITERATIONS),
+  transient: int(0, MAX_ITERATIONS),
+  classify: object({
+    maxPeriod: int(1, MAX_PERIOD),
+    tol: positive,
+    divergeRadius: positive,
+    lyapunov: flag(),
+    chaosThreshold: finite,
+  }),
+  observables: list(text(1, MAX_OBSERVABLE_LENGTH), 0, 2, 'observable'),
+  colour: object({
+    field: oneOf(COLOUR_FIELDS),
+    colormap: oneOf(COLORMAPS),
+    log: flag(),
+    range: z.nullable(range),
+  }),
+  ensemble: object({
+    samples: int(1, MAX_SAMPLES),
+    box: z.nullable(box),
+    keep: int(1, MAX_ITERATIONS),
+    observable: text(1, MAX_OBSERVABLE_LENGTH),
+    bins: int(2, 4096),
+    range: z.nullable(range),
+  }),
+  attractor: object({
+    u: text(1, MAX_OBSERVABLE_LENGTH),
+    v: text(1, MAX_OBSERVABLE_LENGTH),
+    uRange: z.nullable(range),
+    vRange: z.nullable(range),
+  }),
+}).check(
+  z.superRefine((s, ctx) => {
+    // Zod runs this over fields that failed: iterations = 0 said "must be at least 1", and again,
+    // as "must be less than iterations", under transient and max period, which were fine.
+    const iterationsValid =
+      Number.isInteger(s.iterations) && s.iterations >= 1 && s.iterations <= MAX_ITERATIONS;
+    if (iterationsValid && s.transient >= s.iterations)
+      ctx.addIssue({ code: 'custom', path: ['transient'], message: 'must be less than iterations' });
+    if (iterationsValid && s.classify.maxPeriod >= s.iterations)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classify', 'maxPeriod'],
+        message: 'must be less than iterations',
+      });
+    for (const [path, message] of planeIssues(s.plane, s.size))
+      ctx.addIssue({ code: 'custom', path, message });
+    if (s.plane.u.quantity === s.plane.v.quantity)
+      ctx.addIssue({ code: 'custom', path: ['plane'], message: 'u and v must sweep different quantities' });
+    if (s.lrPerCoord && s.lrPerCoord.length !== s.x0.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lrPerCoord'],
+        message: `needs one rate per coordinate (${s.x0.length})`,
+      });
+    if (s.kind === 'attractor' && s.size[0] * s.size[1] > MAX_ATTRACTOR_BINS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['size'],
+        message: `an attractor has at most ${MAX_ATTRACTOR_BINS} bins (W × H); ${s.size[0]} × ${s.size[1]} is more`,
+      });
+    if (s.kind === 'attractor' && s.attractor.u.trim() === s.attractor.v.trim())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['attractor'],
+        message: 'u and v must be different quantities',
+      });
+    const box = s.ensemble.box;
+    if (box && (box.min.length !== s.x0.length || box.max.length !== s.x0.length))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ensemble', 'box'],
+        message: `needs ${s.x0.length} bounds per side`,
+      });
+  }),
+);
 
 /**
  * The lab's default experiment: basins of the scalar matrix factorization at h = 1.1, where no

@@ -1,0 +1,158 @@
+/**
+ * The spec's words for a value of the wrong shape (src/experiment/spec-words.ts): every reader of a
+ * spec (the lab, the CLI's --spec, links, PNGs) passes parseSpec, so these are the messages each says.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseSpec, SpecError } from '../src/experiment/spec.ts';
+
+function issues(input: unknown): string[] {
+  try {
+    parseSpec(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecError);
+    return (e as SpecError).issues;
+  }
+  throw new Error('parseSpec accepted it');
+}
+
+describe("parseSpec in the spec's words", () => {
+  // Zod's own words ("Too big: expected array to have <=8 items", "Invalid option: expected one of
+  // …") reached the lab, the CLI, links and PNGs; each is said in the spec's words.
+  const misshapen: [string, unknown, string[]][] = [
+    ['no coordinates', { x0: [] }, ['x0: must have at least 1 coordinate, not 0']],
+    ['start as a number', { x0: 1 }, ['x0: must be a list, not a number']],
+    ['nine rates', { lrPerCoord: Array(9).fill(1) }, ['lrPerCoord: must have at most 8 rates, not 9']],
+    ['one grid side', { size: [32] }, ['size: must be two numbers [width, height], not 1 number']],
+    [
+      'three grid sides',
+      { size: [32, 32, 32] },
+      ['size: must be two numbers [width, height], not 3 numbers'],
+    ],
+    [
+      'one end of a range',
+      { colour: { range: [1] } },
+      ['colour.range: must be two numbers [lowest, highest], not 1 number'],
+    ],
+    [
+      'empty range',
+      { ensemble: { range: [] } },
+      ['ensemble.range: must be two numbers [lowest, highest], not an empty list'],
+    ],
+    [
+      'unknown colormap',
+      { colour: { colormap: 'jet' } },
+      ["colour.colormap: must be one of viridis, magma, inferno, plasma, turbo, cividis, gray, not 'jet'"],
+    ],
+    [
+      'unknown colour field',
+      { colour: { field: 'speed' } },
+      [
+        "colour.field: must be one of outcome, escape, period, lyapunov, f, sharpness, obs0, obs1, final0, final1, not 'speed'",
+      ],
+    ],
+    [
+      'unknown optimizer',
+      { optimizer: { kind: 'sgd' } },
+      ["optimizer.kind: must be one of gd, momentum, nesterov, rmsprop, adam, not 'sgd'"],
+    ],
+    ['kind as a number', { kind: 3 }, ['kind: must be one of basin, bifurcation, density, attractor, not 3']],
+    ['version as a string', { version: '1' }, ["version: must be 1, not '1'"]],
+    ['objective as a string', { objective: 'x^2' }, ['objective: must be an object, not a string']],
+    ['expression as a number', { objective: { expr: 5 } }, ['objective.expr: must be text, not a number']],
+    [
+      'long preset',
+      { objective: { preset: 'p'.repeat(65) } },
+      ['objective.preset: is too long (at most 64 characters)'],
+    ],
+    [
+      'parameters as a list',
+      { objective: { params: [1] } },
+      ['objective.params: must be an object of parameter values, not a list'],
+    ],
+    [
+      'a bad name beside a bad value',
+      { objective: { params: { 'a-b': NaN } } },
+      [
+        'objective.params.a-b: must be a number',
+        "objective.params: 'a-b' is not a parameter name (a letter or _, then letters, digits or _)",
+      ],
+    ],
+    [
+      'a name with a line break',
+      { objective: { params: { 'a\nb': 1 } } },
+      ["objective.params: 'a\\nb' is not a parameter name (a letter or _, then letters, digits or _)"],
+    ],
+    [
+      'bias correction as a number',
+      { optimizer: { biasCorrection: 1 } },
+      ['optimizer.biasCorrection: must be true or false, not a number'],
+    ],
+    ['empty observable', { observables: [''] }, ['observables.0: must not be empty']],
+    [
+      'long observable',
+      { ensemble: { observable: 'x'.repeat(1001) } },
+      ['ensemble.observable: is too long (at most 1000 characters)'],
+    ],
+    [
+      'empty attractor quantity',
+      { kind: 'attractor', attractor: { u: '' } },
+      ['attractor.u: must not be empty'],
+    ],
+    ['box as a string', { ensemble: { box: 'x' } }, ['ensemble.box: must be an object, not a string']],
+    [
+      'box corner of nine coordinates',
+      { ensemble: { box: { min: Array(9).fill(0), max: [1, 1] } } },
+      ['ensemble.box.min: must have at most 8 coordinates, not 9'],
+    ],
+  ];
+  it.each(misshapen)('rejects %s with its message', (_name, input, expected) => {
+    expect(issues(input)).toEqual(expected);
+  });
+
+  it("says no field's problem in zod's words, whatever value it is given", () => {
+    const zod = /Invalid (input|option|key)|Too (big|small)|expected|received/;
+    const base = parseSpec({
+      lrPerCoord: [1, 1],
+      observables: ['x'],
+      colour: { range: [0, 1] },
+      ensemble: { box: { min: [0, 0], max: [1, 1] }, range: [0, 1] },
+      attractor: { uRange: [0, 1], vRange: [0, 1] },
+    });
+    const values = [
+      'a',
+      '',
+      'x'.repeat(5000),
+      1.5,
+      -1,
+      1e300,
+      2 ** 53 + 2,
+      NaN,
+      null,
+      true,
+      [],
+      [1],
+      [1, 2, 3],
+      ['a'],
+      Array(9).fill(1),
+      {},
+    ];
+    const said: string[] = [];
+    const visit = (v: unknown, path: string[]) => {
+      for (const value of values)
+        for (const kind of ['basin', 'bifurcation', 'attractor']) {
+          const spec = structuredClone({ ...base, kind }) as Record<string, unknown>;
+          let o = spec;
+          for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+          o[path[path.length - 1]] = value;
+          try {
+            parseSpec(spec);
+          } catch (e) {
+            said.push(...(e as SpecError).issues.filter((i) => zod.test(i)));
+          }
+        }
+      if (v && typeof v === 'object') for (const [k, w] of Object.entries(v)) visit(w, [...path, k]);
+    };
+    for (const [k, v] of Object.entries(base)) visit(v, [k]);
+    expect([...new Set(said)]).toEqual([]);
+  });
+});
