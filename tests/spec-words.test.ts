@@ -99,6 +99,12 @@ describe("parseSpec in the spec's words", () => {
       ['attractor.u: must not be empty'],
     ],
     ['box as a string', { ensemble: { box: 'x' } }, ['ensemble.box: must be an object, not a string']],
+    ['misspelt field', { iteratons: 20 }, ['spec: unknown field "iteratons"']],
+    [
+      'misspelt fields',
+      { classify: { tolerance: 1, 'max\nperiod': 2 } },
+      ['classify: unknown fields "tolerance", "max\\nperiod"'],
+    ],
     [
       'box corner of nine coordinates',
       { ensemble: { box: { min: Array(9).fill(0), max: [1, 1] } } },
@@ -110,7 +116,7 @@ describe("parseSpec in the spec's words", () => {
   });
 
   it("says no field's problem in zod's words, whatever value it is given", () => {
-    const zod = /Invalid (input|option|key)|Too (big|small)|expected|received/;
+    const zod = /Invalid (input|option|key)|Too (big|small)|expected|received|Unrecognized/;
     const base = parseSpec({
       lrPerCoord: [1, 1],
       observables: ['x'],
@@ -135,6 +141,7 @@ describe("parseSpec in the spec's words", () => {
       ['a'],
       Array(9).fill(1),
       {},
+      { tolerance: 1 },
     ];
     const said: string[] = [];
     const visit = (v: unknown, path: string[]) => {

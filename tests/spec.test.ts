@@ -236,7 +236,7 @@ describe('parseSpec', () => {
     const unknown: Record<string, number> = { ['z'.repeat(1000)]: 1 };
     for (let i = 0; i < 100_000; i++) unknown[`k${i}`] = 1;
     expect(issues(unknown)).toEqual([
-      `spec: Unrecognized keys: "${'z'.repeat(40)}…", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8" … and 99991 more`,
+      `spec: unknown fields "${'z'.repeat(40)}…", "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8" … and 99991 more`,
     ]);
   });
 

@@ -31,15 +31,17 @@ export interface RawIssue {
 
 /**
  * Issues as `path: message` lines, with the names a hostile spec chose (keys in a path, unknown
- * fields) cut short and unknown fields listed up to MAX_LISTED.
+ * fields) cut short and unknown fields listed up to MAX_LISTED, each quoted as JSON (a name may hold
+ * a line break).
  */
 export function formatIssues(issues: readonly RawIssue[]): string[] {
   return issues.map((i) => {
     const path = i.path.length ? i.path.map((p) => clip(String(p))).join('.') : 'spec';
     if (i.code !== 'unrecognized_keys' || !i.keys) return `${path}: ${i.message}`;
-    // zod's own words, which quote every key however many there are.
+    // Zod's message quotes every key however many there are, and in its words ("Unrecognized
+    // key"), where the spec and its readers speak of fields.
     const keys = i.keys.slice(0, MAX_LISTED).map((k) => JSON.stringify(clip(k)));
     const more = i.keys.length > MAX_LISTED ? ` … and ${i.keys.length - MAX_LISTED} more` : '';
-    return `${path}: Unrecognized key${i.keys.length > 1 ? 's' : ''}: ${keys.join(', ')}${more}`;
+    return `${path}: unknown field${i.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${more}`;
   });
 }
