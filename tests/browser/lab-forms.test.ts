@@ -189,10 +189,7 @@ describe('the boxes of the side panels', () => {
       const plane = panel('gd-plane-panel');
       const range = (id: string) => plane.getElementById(id)!.closest('label')!;
       const rate = (k: number) =>
-        panel('gd-optimizer-panel')
-          .querySelector(`input[data-coord="${k}"]`)!
-          .closest('label')!
-          .querySelector('span')!;
+        panel('gd-optimizer-panel').getElementById(`rate-${k}`)!.closest('label')!.querySelector('span')!;
       return {
         planeText: ['u-min', 'v-min'].map((id) => range(id).textContent!.replace(/\s+/g, ' ').trim()),
         planeSub: ['u-min', 'v-min'].map((id) => range(id).querySelector(':scope > sub')?.textContent),
