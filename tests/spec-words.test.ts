@@ -4,16 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSpec, SpecError } from '../src/experiment/spec.ts';
-
-function issues(input: unknown): string[] {
-  try {
-    parseSpec(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as SpecError).issues;
-  }
-  throw new Error('parseSpec accepted it');
-}
+import { issues } from './helpers/spec.ts';
 
 describe("parseSpec in the spec's words", () => {
   // Zod's own words ("Too big: expected array to have <=8 items", "Invalid option: expected one of

@@ -2,16 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLASSIFY } from '../src/core/outcome.ts';
 import { defaultSpec, MAX_WORK, parseSpec, parseSpecJson, SpecError } from '../src/experiment/spec.ts';
-
-function issues(input: unknown): string[] {
-  try {
-    parseSpec(input);
-  } catch (e) {
-    expect(e).toBeInstanceOf(SpecError);
-    return (e as SpecError).issues;
-  }
-  throw new Error('parseSpec accepted it');
-}
+import { issues } from './helpers/spec.ts';
 
 describe('parseSpec', () => {
   it('fills every missing field with the defaults', () => {
