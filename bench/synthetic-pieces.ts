@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emptyCounts } from '../src/core/outcome.ts';
+import { emptyCounts } from '../src/core/records.ts';
 import {
   PIECE_FORMAT,
   PIECE_JSON_SUFFIX,

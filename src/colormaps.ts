@@ -4,7 +4,8 @@
  * (src/palette.ts). The GPU pass (shaders/colour.wgsl) and `colourPixels` below implement the same
  * mapping, step for step in f32, so a CPU result exports to PNG exactly as the GPU draws it.
  */
-import { Outcome, type OutcomeCounts, type RecordColumns } from './core/outcome.ts';
+import { Outcome } from './core/outcome.ts';
+import { type OutcomeCounts, type RecordColumns } from './core/records.ts';
 import type { ColourSpec, FieldRanges } from './core/engine.ts';
 import {
   COLOUR_FIELDS,

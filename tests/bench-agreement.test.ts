@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { differingPixels, sameCounts } from '../src/cli/bench-agreement.ts';
-import { emptyCounts, type RecordColumns } from '../src/core/outcome.ts';
+import { emptyCounts, type RecordColumns } from '../src/core/records.ts';
 
 function columns(n: number, precision: 'f32' | 'f64' = 'f32'): RecordColumns {
   const f = () => (precision === 'f32' ? new Float32Array(n) : new Float64Array(n));

@@ -7,7 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes, type RecordColumns } from '../src/core/records.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
 import {

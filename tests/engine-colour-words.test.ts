@@ -5,7 +5,7 @@
  * records, pixel for pixel and bit for bit.
  */
 import { describe, expect, test } from 'vitest';
-import { countOutcomes, RECORD_BYTES } from '../src/core/outcome.ts';
+import { countOutcomes, RECORD_BYTES } from '../src/core/records.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { defaultSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { fixtureCompiler, mfPlane, smallSpec, wellMap } from './engine-fixtures.ts';

@@ -7,7 +7,8 @@
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine, planTiles } from '../src/engine/gpu-engine.ts';
 import { ShaderCompileError } from '../src/engine/shader.ts';
-import { countOutcomes, Outcome, periodHasDivisor, RECORD_BYTES } from '../src/core/outcome.ts';
+import { Outcome, periodHasDivisor } from '../src/core/outcome.ts';
+import { countOutcomes, RECORD_BYTES } from '../src/core/records.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { columnRecord } from '../src/core/host-result.ts';
 import { fieldRanges } from '../src/colormaps.ts';

@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
-import { countOutcomes, Outcome } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes } from '../src/core/records.ts';
 import { runGrid } from '../src/reference/grid.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { anisoGpu, fixtureCompiler, smallSpec } from './engine-fixtures.ts';

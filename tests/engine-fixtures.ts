@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { CompiledObjective } from '../src/objective/types.ts';
-import { COLUMN_KEYS, type RecordColumns } from '../src/core/outcome.ts';
+import { COLUMN_KEYS, type RecordColumns } from '../src/core/records.ts';
 import type { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { anisotropic, doubleWell, mfScalar } from './reference-fixtures.ts';

@@ -4,7 +4,7 @@
  * reads the words back at the offsets the TypeScript declaration gives.
  */
 import { describe, expect, test } from 'vitest';
-import { RECORD_FIELDS, RECORD_WORDS } from '../src/core/outcome.ts';
+import { RECORD_FIELDS, RECORD_WORDS } from '../src/core/records.ts';
 import { STATS_FIELDS, STATS_WORDS, stateWords, TRAJ_FIELDS } from '../src/engine/layouts.ts';
 import { COLUMN_FIELDS, SAMPLE_FIELDS } from '../src/engine/bifurcation-layout.ts';
 import { createShaderModule } from '../src/engine/shader.ts';

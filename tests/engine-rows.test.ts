@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { runRows, type BasinEngine } from '../src/core/engine.ts';
-import { RECORD_BYTES, type RecordColumns } from '../src/core/outcome.ts';
+import { RECORD_BYTES, type RecordColumns } from '../src/core/records.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { CpuBasinEngine } from '../src/reference/grid.ts';
 import { fixtureCompiler, smallSpec } from './engine-fixtures.ts';

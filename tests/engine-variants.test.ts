@@ -9,7 +9,8 @@
 import { describe, expect, test } from 'vitest';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { kernelVariant } from '../src/engine/kernel-variant.ts';
-import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes, type RecordColumns } from '../src/core/records.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { anisoGpu, fixtureCompiler, smallSpec, wellMap } from './engine-fixtures.ts';
 import { withDevice } from './helpers/gpu.ts';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { escapingLeftOut } from '../src/colormaps.ts';
-import { emptyCounts, type OutcomeCounts } from '../src/core/outcome.ts';
+import { emptyCounts, type OutcomeCounts } from '../src/core/records.ts';
 import { escapingNote, escapingNoteLines } from '../src/ui/map-legend/escaping-note.ts';
 
 const counts = (over: Partial<OutcomeCounts>): OutcomeCounts => ({ ...emptyCounts(), ...over });

@@ -4,7 +4,8 @@
  * a bifurcation diagram's column readout, and the footer of an exported density.
  */
 import { describe, expect, it } from 'vitest';
-import { countOutcomes, decideOutcome, Outcome, type TrajectoryRecord } from '../src/core/outcome.ts';
+import { decideOutcome, Outcome } from '../src/core/outcome.ts';
+import { countOutcomes, type TrajectoryRecord } from '../src/core/records.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { runGrid } from '../src/reference/grid.ts';

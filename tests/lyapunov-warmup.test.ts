@@ -6,7 +6,8 @@
  * 256² gallery map 'heavy-ball', N = 3000, T = 1000). Checked in float64 and on the GPU (Dawn).
  */
 import { describe, expect, it } from 'vitest';
-import { Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { type RecordColumns } from '../src/core/records.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { axisValue } from '../src/experiment/plane.ts';
 import { parseSpec } from '../src/experiment/spec.ts';

@@ -5,7 +5,8 @@
  * two shared cores.
  */
 import { describe, expect, test } from 'vitest';
-import { Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { type RecordColumns } from '../src/core/records.ts';
 import { runEnsembleSpec } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';

@@ -5,7 +5,7 @@
  * exponent against the spectral radius, and the compiled kernel against the tape bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { allocColumns } from '../src/core/outcome.ts';
+import { allocColumns } from '../src/core/records.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/optimizer/rules.ts';

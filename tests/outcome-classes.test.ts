@@ -6,14 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  countOutcomes,
-  decideOutcome,
-  divisorsPass,
-  Outcome,
-  periodOf,
-  type OutcomeCounts,
-} from '../src/core/outcome.ts';
+import { decideOutcome, divisorsPass, Outcome, periodOf } from '../src/core/outcome.ts';
+import { countOutcomes, type OutcomeCounts } from '../src/core/records.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 import { doubleWell, mfScalar, quadratic } from './reference-fixtures.ts';

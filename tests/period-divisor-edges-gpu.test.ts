@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import coreWgsl from '../shaders/gd-core.wgsl?raw';
-import { countOutcomes, Outcome, type RecordColumns } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes, type RecordColumns } from '../src/core/records.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import type { GpuEngineOptions } from '../src/engine/engine-options.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble } from '../src/core/ensemble.ts';
-import { countOutcomes, Outcome } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes } from '../src/core/records.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
 import { GpuBasinEngine, type ObjectiveCompiler } from '../src/engine/gpu-engine.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';

@@ -7,7 +7,8 @@
  * reads it.
  */
 import { describe, expect, test } from 'vitest';
-import { Outcome, periodHasDivisor, RECORD_FIELDS, RECORD_WORDS } from '../src/core/outcome.ts';
+import { Outcome, periodHasDivisor } from '../src/core/outcome.ts';
+import { RECORD_FIELDS, RECORD_WORDS } from '../src/core/records.ts';
 import { encodeReduce } from '../src/engine/basin-result.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
 import { basinReduceKinds } from '../src/engine/reduce-pass.ts';

@@ -1,6 +1,7 @@
 /** The float64 grid over a plane (src/experiment/plane.ts) and the CPU BasinEngine. */
 import { describe, expect, it } from 'vitest';
-import { Outcome, countOutcomes } from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { countOutcomes } from '../src/core/records.ts';
 import { axisValue } from '../src/experiment/plane.ts';
 import { CpuBasinEngine, runGrid } from '../src/reference/grid.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';

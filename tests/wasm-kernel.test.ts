@@ -5,13 +5,8 @@
  * sweeps, observables, dimensions 1 to 3, the edges of the schedule).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  allocColumns,
-  COLUMN_KEYS,
-  countOutcomes,
-  Outcome,
-  type RecordColumns,
-} from '../src/core/outcome.ts';
+import { Outcome } from '../src/core/outcome.ts';
+import { allocColumns, COLUMN_KEYS, countOutcomes, type RecordColumns } from '../src/core/records.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';

@@ -7,7 +7,7 @@
  * part entry points, bit for bit. The last is what a shader compiler that fuses a·b + c into one FMA
  * in one pipeline and not in another would break (WGSL lets it; SwiftShader does not do it).
  */
-import { COLUMN_KEYS, countOutcomes, type OutcomeCounts, type RecordColumns } from '../core/outcome.ts';
+import { COLUMN_KEYS, countOutcomes, type OutcomeCounts, type RecordColumns } from '../core/records.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { GpuBasinEngine } from '../engine/gpu-engine.ts';
 import { compileObjective } from '../objective/compile.ts';

@@ -10,7 +10,7 @@ import { ParallelEnsembleEngine } from '../cpu/ensemble-engine.ts';
 import { nodeWorkerPool } from '../cpu/node-pool.ts';
 import type { WorkerPool } from '../cpu/pool.ts';
 import { prepareEnsemble } from '../core/ensemble.ts';
-import { allocColumns } from '../core/outcome.ts';
+import { allocColumns } from '../core/records.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';

@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EngineInfo } from '../core/engine.ts';
-import { emptyCounts, type OutcomeCounts } from '../core/outcome.ts';
+import { emptyCounts, type OutcomeCounts } from '../core/records.ts';
 import { asciiJson, PNG_SPEC_KEYWORD } from '../experiment/png.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { checkBandRows } from '../io/band-check.ts';

@@ -4,7 +4,7 @@
  * takes, the files a piece writes, and the JSON beside its PNG band, checked on reading like any input.
  */
 import * as z from 'zod/mini';
-import type { OutcomeCounts } from '../core/outcome.ts';
+import type { OutcomeCounts } from '../core/records.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { formatIssues } from '../experiment/spec-error.ts';
 import { finite, number } from '../experiment/spec-ranges.ts';

@@ -3,7 +3,8 @@
  * for GD optionally the gradient flow and the modified equations sampled at the same times t = k·h,
  * as JSON.
  */
-import { OUTCOME_NAMES, type TrajectoryRecord } from '../core/outcome.ts';
+import { OUTCOME_NAMES } from '../core/outcome.ts';
+import { type TrajectoryRecord } from '../core/records.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { getPreset } from '../presets.ts';
 import { compileEvaluators } from '../objective/wasm/evaluator.ts';

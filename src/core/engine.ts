@@ -6,7 +6,7 @@
  * the pointer, an image for a PNG, every column for a test or an export). The float64 engine
  * implements the same handle over its host arrays (src/core/host-result.ts).
  */
-import type { OutcomeCounts, RecordColumns, TrajectoryRecord } from './outcome.ts';
+import type { OutcomeCounts, RecordColumns, TrajectoryRecord } from './records.ts';
 import type { ColourField, ExperimentSpec } from '../experiment/spec.ts';
 
 /** Which engine produced a picture, and in what precision: stated beside every result. */

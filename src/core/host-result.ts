@@ -6,14 +6,14 @@ import { colourPixels, fieldRanges, resolveColour } from '../colormaps.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinResult, ColourSpec, EngineInfo, FieldRanges } from './engine.ts';
 import { SpecError } from '../experiment/spec-error.ts';
+import { Outcome } from './outcome.ts';
 import {
   allocColumns,
   countOutcomes,
-  Outcome,
   type OutcomeCounts,
   type RecordColumns,
   type TrajectoryRecord,
-} from './outcome.ts';
+} from './records.ts';
 
 /**
  * Most bytes of float64 records a CPU engine holds for one run. The spec allows 16384² pixels, which

@@ -1,5 +1,5 @@
 /** Sharing record columns with workers: whether memory can be shared, and copying a band in. */
-import { COLUMN_KEYS, type RecordColumns } from '../core/outcome.ts';
+import { COLUMN_KEYS, type RecordColumns } from '../core/records.ts';
 
 /** Whether memory can be shared with workers here (Node; a page only when cross-origin isolated). */
 export function canShareMemory(): boolean {

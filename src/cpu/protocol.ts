@@ -4,7 +4,7 @@
  * come back in shared memory where the run has it (SharedArrayBuffer: Node, cross-origin isolated
  * pages), else as transferred buffers.
  */
-import type { RecordColumns } from '../core/outcome.ts';
+import type { RecordColumns } from '../core/records.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { EnsembleJob, EnsembleJobResult } from './ensemble-job.ts';
 import type { AttractorJob, AttractorJobResult } from './attractor-job.ts';

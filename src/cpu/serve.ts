@@ -3,7 +3,7 @@
  * last run's are kept: the jobs of a run come one after another), runs each job and replies. The
  * same code serves worker_threads (node-worker.ts) and Web Workers (web-worker.ts).
  */
-import { allocColumns, type RecordColumns } from '../core/outcome.ts';
+import { allocColumns, type RecordColumns } from '../core/records.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { CompiledBasin } from '../reference/kernel/basin-block.ts';

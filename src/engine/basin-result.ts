@@ -16,7 +16,7 @@ import {
   type OutcomeCounts,
   type RecordColumns,
   type TrajectoryRecord,
-} from '../core/outcome.ts';
+} from '../core/records.ts';
 import { columnRecord } from '../core/host-result.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';

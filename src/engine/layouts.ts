@@ -3,7 +3,8 @@
  * binding indices, and the fields of each buffer. The WGSL struct text is generated from these
  * lists (wgsl-struct.ts) and prepended to the kernels, so no struct is written out twice.
  */
-import { MAX_PERIOD, periodHasDivisor, RECORD_FIELDS } from '../core/outcome.ts';
+import { MAX_PERIOD, periodHasDivisor } from '../core/outcome.ts';
+import { RECORD_FIELDS } from '../core/records.ts';
 import { structWords, uniformBytes, type Dims, type Field } from './wgsl-struct.ts';
 
 export { align, packUniforms } from './wgsl-struct.ts';
@@ -55,7 +56,7 @@ export const COLOUR_BINDINGS = {
   lyap: 6,
 } as const;
 
-/** The Record struct of one pixel (RECORD_FIELDS of src/core/outcome.ts). */
+/** The Record struct of one pixel (RECORD_FIELDS of src/core/records.ts). */
 export const RECORD_STRUCT_FIELDS: readonly Field[] = RECORD_FIELDS;
 
 /**
@@ -196,7 +197,7 @@ export function baseWords(dim: number, nparam: number): number {
 export const HYPER_WORDS = 3;
 
 /** Bytes of GPU memory one pixel's record takes (kept for the result). */
-export { RECORD_BYTES } from '../core/outcome.ts';
+export { RECORD_BYTES } from '../core/records.ts';
 
 /**
  * The WGSL constants of shaders/period.wgsl: MAX_PERIOD (a constant, not an override: it sizes

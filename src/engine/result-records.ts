@@ -4,7 +4,7 @@
  * kept where they fit the memory budget (else each use recomputes its tile). The kernel's records do
  * not depend on how a run is cut, so recomputed records are bit for bit the ones the run had.
  */
-import { RECORD_BYTES } from '../core/outcome.ts';
+import { RECORD_BYTES } from '../core/records.ts';
 import { runDispatches, runVariant, type RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
 import type { GpuBasinEngine } from './gpu-engine.ts';

@@ -4,7 +4,7 @@
  * reduced), within the engine's memory budget.
  */
 import type { RunOptions } from '../core/engine.ts';
-import { RECORD_BYTES } from '../core/outcome.ts';
+import { RECORD_BYTES } from '../core/records.ts';
 import type { BufferPool } from './buffer-pool.ts';
 import type { Tile } from './dispatch-plan.ts';
 

@@ -2,7 +2,8 @@
  * The statistics buffer of a run (STATS_FIELDS in layouts.ts): what it starts as, and what its words
  * say once read back: outcome counts, total steps and the value ranges of the colour fields.
  */
-import { emptyCounts, Outcome, type OutcomeCounts } from '../core/outcome.ts';
+import { Outcome } from '../core/outcome.ts';
+import { emptyCounts, type OutcomeCounts } from '../core/records.ts';
 import type { FieldRange } from '../core/engine.ts';
 import { COLOUR_FIELDS, type ColourField } from '../experiment/spec.ts';
 import { STATS_FIELDS, STATS_MAX_PERIOD, STATS_RANGE_FIELDS, STATS_WORDS } from './layouts.ts';

@@ -5,7 +5,8 @@
  */
 import { attractorReport, type AttractorReport } from '../core/attractor.ts';
 import { prepareEnsemble, type EnsembleEngine } from '../core/ensemble.ts';
-import { countOutcomes, Outcome } from '../core/outcome.ts';
+import { Outcome } from '../core/outcome.ts';
+import { countOutcomes } from '../core/records.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';

@@ -3,7 +3,8 @@
  * writes them beside each picture; tests/gallery.test.ts asserts them. Grid sizes are parameters so
  * the tests can run small.
  */
-import { Outcome, countOutcomes } from '../core/outcome.ts';
+import { Outcome } from '../core/outcome.ts';
+import { countOutcomes } from '../core/records.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { classifyTrajectory } from '../reference/classify.ts';

@@ -3,7 +3,8 @@
  * float64 by the reference engine on the entry's own map at a size the caller chooses: where a text
  * says what its picture shows, tests/gallery.test.ts asserts it here.
  */
-import { Outcome, type RecordColumns } from '../core/outcome.ts';
+import { Outcome } from '../core/outcome.ts';
+import { type RecordColumns } from '../core/records.ts';
 import { axisValue } from '../experiment/plane.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';

@@ -14,8 +14,8 @@ import {
   tangentStart,
   warmupStart,
   type ClassifySettings,
-  type TrajectoryRecord,
 } from '../core/outcome.ts';
+import { type TrajectoryRecord } from '../core/records.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { escaped, rateVector, type Rate } from './gd.ts';

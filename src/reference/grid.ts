@@ -5,7 +5,7 @@
  * oracle, and hand-written objectives). Both give the same records. Progress is reported, and an
  * abort seen, per row.
  */
-import { allocColumns, storeRecord, type RecordColumns } from '../core/outcome.ts';
+import { allocColumns, storeRecord, type RecordColumns } from '../core/records.ts';
 import { compileObjective } from '../objective/compile.ts';
 import type { CompiledObjective, ObjectiveInput } from '../objective/types.ts';
 import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';

@@ -7,7 +7,7 @@
  */
 import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countOutcomes } from '../../src/core/outcome.ts';
+import { countOutcomes } from '../../src/core/records.ts';
 import { axisValue } from '../../src/experiment/plane.ts';
 import { parseSpec, type ExperimentSpec } from '../../src/experiment/spec.ts';
 import { compileObjective } from '../../src/objective/compile.ts';

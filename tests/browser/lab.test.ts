@@ -13,7 +13,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { doublingsSpec } from '../../src/cli/bench-agreement.ts';
 import { compileObjective } from '../../src/objective/compile.ts';
-import { countOutcomes } from '../../src/core/outcome.ts';
+import { countOutcomes } from '../../src/core/records.ts';
 import { CpuBasinEngine } from '../../src/reference/grid.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../../src/experiment/spec.ts';
 import {

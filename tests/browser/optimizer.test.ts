@@ -6,7 +6,7 @@
  */
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
-import { countOutcomes } from '../../src/core/outcome.ts';
+import { countOutcomes } from '../../src/core/records.ts';
 import { parseSpec } from '../../src/experiment/spec.ts';
 import { compileObjective } from '../../src/objective/compile.ts';
 import { runGrid } from '../../src/reference/grid.ts';

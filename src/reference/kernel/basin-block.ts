@@ -4,14 +4,8 @@
  * anchors saved between ranges, finished by the kernel's `final` (f, ∇²f, observables at x_N), and
  * classified by the outcome rule of src/core/outcome.ts. The records equal classifyInto's.
  */
-import {
-  decideOutcome,
-  Outcome,
-  divisorsPass,
-  periodHasDivisor,
-  tangentStart,
-  type RecordColumns,
-} from '../../core/outcome.ts';
+import { decideOutcome, Outcome, divisorsPass, periodHasDivisor, tangentStart } from '../../core/outcome.ts';
+import { type RecordColumns } from '../../core/records.ts';
 import { pixelSetup, resolvePlane, type Plane } from '../../experiment/plane.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { CompiledObjective } from '../../objective/types.ts';

@@ -10,7 +10,7 @@
 import { LitElement, css, html, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
-import type { TrajectoryRecord } from '../../core/outcome.ts';
+import type { TrajectoryRecord } from '../../core/records.ts';
 import type { ColourSettings, LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { PixelPickEvent, ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';

@@ -3,7 +3,7 @@
  * or start) and what it found (the largest outcome classes), for screen readers and as the picture's
  * label.
  */
-import type { OutcomeCounts } from '../../core/outcome.ts';
+import type { OutcomeCounts } from '../../core/records.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
 import { describeOptimizer } from '../../optimizer/rules.ts';

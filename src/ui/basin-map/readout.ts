@@ -4,7 +4,8 @@
  * precision that computed them.
  */
 import type { EngineInfo } from '../../core/engine.ts';
-import { Outcome, type TrajectoryRecord } from '../../core/outcome.ts';
+import { Outcome } from '../../core/outcome.ts';
+import { type TrajectoryRecord } from '../../core/records.ts';
 import { axisValue } from '../../experiment/plane.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { engineTag, formatNumber, outcomeWords } from '../shared/labels.ts';

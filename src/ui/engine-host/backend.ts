@@ -5,7 +5,7 @@
  * (float64 engine in a Web Worker, coloured on the CPU with the same mapping).
  */
 import type { EngineInfo, FieldRanges, RunOptions } from '../../core/engine.ts';
-import type { OutcomeCounts, TrajectoryRecord } from '../../core/outcome.ts';
+import type { OutcomeCounts, TrajectoryRecord } from '../../core/records.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 
 /**

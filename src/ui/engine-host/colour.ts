@@ -5,7 +5,7 @@
  */
 import { colormapLut, colourPixels, LUT_SIZE, resolveColour, resolveColourRange } from '../../colormaps.ts';
 import type { FieldRanges } from '../../core/engine.ts';
-import type { RecordColumns } from '../../core/outcome.ts';
+import type { RecordColumns } from '../../core/records.ts';
 import type { ColormapName, ExperimentSpec } from '../../experiment/spec.ts';
 import { OUTCOME_PALETTE } from '../../palette.ts';
 import type { ColourSettings } from './backend.ts';

@@ -4,7 +4,7 @@
  * they lie beyond it, and a reader should know that the bar's ends are not their values.
  */
 import { escapingLeftOut } from '../../colormaps.ts';
-import type { OutcomeCounts } from '../../core/outcome.ts';
+import type { OutcomeCounts } from '../../core/records.ts';
 import type { ColourField } from '../../experiment/spec.ts';
 
 /** The note for a map's counts coloured by `field` over an automatic range (`auto`); null when there is nothing to say. */

@@ -5,7 +5,8 @@
  * fields in words, numbers without float noise, and spec messages in plain words.
  */
 import type { EngineInfo } from '../../core/engine.ts';
-import { Outcome, OUTCOME_NAMES, type TrajectoryRecord } from '../../core/outcome.ts';
+import { Outcome, OUTCOME_NAMES } from '../../core/outcome.ts';
+import { type TrajectoryRecord } from '../../core/records.ts';
 import type { ColourField, ExperimentSpec } from '../../experiment/spec.ts';
 
 /** How a swept quantity is written on axes, in readouts and in the plane's choices. */

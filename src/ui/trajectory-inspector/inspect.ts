@@ -6,7 +6,7 @@
  */
 import { runTrajectory } from '../../reference/gd.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from '../../reference/classify.ts';
-import type { TrajectoryRecord } from '../../core/outcome.ts';
+import type { TrajectoryRecord } from '../../core/records.ts';
 import { FlowStopped, sampleFlow, type FlowKind } from '../../reference/flows.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
 import { describeOptimizer, RULES } from '../../optimizer/rules.ts';

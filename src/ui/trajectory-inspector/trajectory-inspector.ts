@@ -9,7 +9,7 @@ import uPlot from 'uplot';
 import uplotCss from 'uplot/dist/uPlot.min.css?inline';
 import { formatValue } from '../shared/ticks.ts';
 import { MAX_INSPECT_ITERS, type InspectorData } from './inspect.ts';
-import type { TrajectoryRecord } from '../../core/outcome.ts';
+import type { TrajectoryRecord } from '../../core/records.ts';
 import { outcomeWords } from '../shared/labels.ts';
 import { CURVES, decadeLabel, decadeSplits, log10Series, tickLabel } from './chart-style.ts';
 import { InspectorCloseEvent } from '../shared/events.ts';
