@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import coreWgsl from '../shaders/gd-core.wgsl?raw';
+import tailWgsl from '../shaders/gd-tail.wgsl?raw';
 import { Outcome } from '../src/core/outcome.ts';
 import { countOutcomes, type RecordColumns } from '../src/core/records.ts';
 import { GpuBasinEngine } from '../src/engine/gpu-engine.ts';
@@ -28,7 +29,7 @@ import {
 import { withDevice } from './helpers/gpu.ts';
 
 /** The GD core with rule 3's divisor test left out: every candidate stands. */
-const WITHOUT_TEST = coreWgsl.replace(
+const WITHOUT_TEST = `${coreWgsl}\n${tailWgsl}`.replace(
   'divisor_p = select(0u, candidate, !DIVISOR_SCAN && period_composite(candidate) && !implied);',
   'divisor_p = 0u;',
 );

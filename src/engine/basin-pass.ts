@@ -9,6 +9,7 @@ import bareWgsl from '../../shaders/bare.wgsl?raw';
 import basinWgsl from '../../shaders/basin.wgsl?raw';
 import coreWgsl from '../../shaders/gd-core.wgsl?raw';
 import escapeWgsl from '../../shaders/gd-escape.wgsl?raw';
+import tailWgsl from '../../shaders/gd-tail.wgsl?raw';
 import periodWgsl from '../../shaders/period.wgsl?raw';
 import outcomeWgsl from '../../shaders/gd-outcome.wgsl?raw';
 import recordWgsl from '../../shaders/record.wgsl?raw';
@@ -140,13 +141,18 @@ export function coreStructs(): string {
 }
 
 /** The GD core's sources, left out of a kernel built without it. */
-const CORE_PARTS = new Set(['shaders/gd-core.wgsl', 'shaders/gd-escape.wgsl', 'shaders/gd-outcome.wgsl']);
+const CORE_PARTS = new Set([
+  'shaders/gd-core.wgsl',
+  'shaders/gd-tail.wgsl',
+  'shaders/gd-escape.wgsl',
+  'shaders/gd-outcome.wgsl',
+]);
 
 /**
  * The shader parts of a GD kernel behind an objective: the objective block (the only text derived
  * from user input, and that only through the objective compiler), the Vec helpers for its DIM, the
  * optimizer's state helpers and step, the record constants, the generated structs, the GD core with
- * its rule 2 and end of run (shaders/gd-escape.wgsl, gd-outcome.wgsl; unless `core` is false), then
+ * its tail, rule 2 and end of run (shaders/gd-tail.wgsl, gd-escape.wgsl, gd-outcome.wgsl; unless `core` is false), then
  * the kernel.
  */
 export function kernelParts(
@@ -156,7 +162,10 @@ export function kernelParts(
     code: string;
     structs: string;
     readers: readonly string[];
-    /** false: no GD core; a string: WGSL replacing shaders/gd-core.wgsl (kernel experiments). */
+    /**
+     * false: no GD core; a string: WGSL replacing shaders/gd-core.wgsl and gd-tail.wgsl (kernel
+     * experiments).
+     */
     core?: boolean | string;
   },
 ): ShaderPart[] {
@@ -174,6 +183,7 @@ export function kernelParts(
     { name: 'structs (generated)', code: `${coreStructs()}\n${kernel.structs}` },
     { name: 'shaders/period.wgsl', code: periodWgsl },
     { name: 'shaders/gd-core.wgsl', code: typeof kernel.core === 'string' ? kernel.core : coreWgsl },
+    ...(typeof kernel.core === 'string' ? [] : [{ name: 'shaders/gd-tail.wgsl', code: tailWgsl }]),
     { name: 'shaders/gd-escape.wgsl', code: escapeWgsl },
     { name: 'shaders/gd-outcome.wgsl', code: outcomeWgsl },
     { name: kernel.name, code: kernel.code },

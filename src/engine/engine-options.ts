@@ -39,7 +39,7 @@ export interface GpuEngineOptions {
   dispatchesPerSubmit?: number;
   /** WGSL replacing shaders/basin.wgsl (same entry point and bindings), for kernel experiments. */
   kernel?: string;
-  /** WGSL replacing shaders/gd-core.wgsl, for kernel experiments. */
+  /** WGSL replacing the GD core, shaders/gd-core.wgsl and gd-tail.wgsl together, for kernel experiments. */
   core?: string;
   /** Always the general kernel (GENERAL_VARIANT), not one specialised to the run (tests). */
   general?: boolean;
