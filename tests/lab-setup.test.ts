@@ -13,9 +13,10 @@ import { PRESETS, getPreset } from '../src/presets.ts';
 import { largestClasses, mapDescription } from '../src/ui/basin-map/describe.ts';
 import { footerLine } from '../src/ui/gd-lab/export.ts';
 import { engineTag } from '../src/ui/shared/labels.ts';
-import { adaptLine } from '../src/ui/gd-lab/spec-edit.ts';
+import { adaptLine, editSpec } from '../src/ui/gd-lab/spec-edit.ts';
 import { specSteps, specView, withView } from '../src/ui/gd-lab/spec-view.ts';
 import { duration, si } from '../src/ui/gd-lab/status.ts';
+import { sliderSpan } from '../src/ui/objective-panel/param-slider.ts';
 import { setAxisQuantity, swapAxes } from '../src/ui/plane-panel/plane-edits.ts';
 import { fieldErrors } from '../src/ui/shared/field-errors.ts';
 import { fieldLabel, formatNumber, plainIssue, quantityLabel } from '../src/ui/shared/labels.ts';
@@ -241,6 +242,34 @@ describe('words and numbers', () => {
     });
     // A field the panel does not have places nothing by itself.
     expect(fieldErrors(message, paths, 'lr')).toEqual(fieldErrors(message, paths));
+  });
+
+  it("an emptied or overflowing parameter is refused in the spec's words, under its name", () => {
+    const spec = parseSpec({ objective: { expr: 'a*x^2/2 + y^2/2', preset: null, params: { a: 1 } } });
+    const refusal = (a: number) => {
+      try {
+        editSpec(spec, 'objective', (s) => ({ ...s, objective: { ...s.objective, params: { a } } }));
+      } catch (e) {
+        return fieldErrors((e as Error).message, { 'param-a': ['objective.params.a'] }, 'param-a');
+      }
+      return null;
+    };
+    // An empty box is NaN (num); the compiler's words were "parameter 'a' has no value (got NaN)".
+    expect(refusal(NaN)).toEqual({ byField: { 'param-a': ['a: must be a number'] }, rest: [] });
+    expect(refusal(Infinity)).toEqual({
+      byField: { 'param-a': ['a: must be a finite number, not Infinity'] },
+      rest: [],
+    });
+    expect(
+      editSpec(spec, 'objective', (s) => ({ ...s, objective: { ...s.objective, params: { a: 0 } } })).spec
+        .objective.params,
+    ).toEqual({ a: 0 });
+  });
+
+  it("a parameter's slider spans twice its value, and [-1, 1] about 0", () => {
+    expect(sliderSpan(0)).toEqual({ min: -1, max: 1, step: 0.01 });
+    expect(sliderSpan(2)).toEqual({ min: 0, max: 4, step: 0.02 });
+    expect(sliderSpan(-0.5)).toEqual({ min: -1, max: 1, step: 0.005 });
   });
 
   it('status words: durations and rates', () => {

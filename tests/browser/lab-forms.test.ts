@@ -12,7 +12,8 @@ import { hashFor, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
 
 const shared = sharedBrowser();
 
-type PanelTag = 'gd-plane-panel' | 'gd-optimizer-panel' | 'gd-ensemble-panel' | 'gd-attractor-panel';
+type PanelTag =
+  'gd-objective-panel' | 'gd-plane-panel' | 'gd-optimizer-panel' | 'gd-ensemble-panel' | 'gd-attractor-panel';
 
 /** Types `value` into the box `id` of a panel and commits it, as Enter or leaving the box does. */
 async function setBox(page: Page, panel: PanelTag, id: string, value: string): Promise<void> {
@@ -153,6 +154,56 @@ describe('the boxes of the side panels', () => {
     expect(typed.errorLines).toEqual([{ id: 'iterations-error', text: 'iterations: must be a number' }]);
     expect(await box.evaluate((b) => b.validity.badInput)).toBe(true);
     expect(await page.evaluate(() => document.querySelector('gd-lab')!.spec.iterations)).toBe(200);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("an emptied parameter box is refused under the parameter, not set to 0, and shows the spec's value again", async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const objective = { expr: '(a - x*y)^2/2 + b*x', preset: null, params: { a: 1, b: 0 } };
+    await page.goto(shared.gpuUrl + hashFor({ objective, size: [32, 32], iterations: 200, transient: 100 }));
+    await waitForMap(page);
+    const panel = 'gd-objective-panel';
+    const params = () => page.evaluate(() => document.querySelector('gd-lab')!.spec.objective.params);
+    // b = 0: its slider reaches either side of 0, not only up to 0.001.
+    const slider = await page.evaluate(() => {
+      const root = document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-objective-panel')!.shadowRoot!;
+      const range = root.querySelector('input[aria-label="b: slider"]') as HTMLInputElement;
+      return [range.min, range.max];
+    });
+    expect(slider).toEqual(['-1', '1']);
+
+    const empty = await refuseThenReplace(page, panel, ['param-a', ''], ['param-b', '0.5']);
+    expect(empty.refused.errorLines).toEqual([{ id: 'param-a-error', text: 'a: must be a number' }]);
+    expect(empty.refused.boxes).toEqual({ 'param-a': '', 'param-b': '0' });
+    expect(empty.replaced.errorLines).toEqual([]);
+    expect(empty.replaced.boxes).toEqual({ 'param-a': '1', 'param-b': '0.5' });
+    expect(await params()).toEqual({ a: 1, b: 0.5 });
+
+    // Junk typed as a user types it (the box reads as empty), then the value it had typed back.
+    const box = await page.evaluateHandle(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-objective-panel')!
+          .shadowRoot!.getElementById('param-a') as HTMLInputElement,
+    );
+    await box.click({ count: 3 });
+    await page.keyboard.type('--5');
+    await page.keyboard.press('Tab');
+    const junk = await panelState(page, panel, ['param-a']);
+    expect(junk.errorLines).toEqual([{ id: 'param-a-error', text: 'a: must be a number' }]);
+    expect(await box.evaluate((b) => b.validity.badInput)).toBe(true);
+    expect(await params()).toEqual({ a: 1, b: 0.5 });
+    await setBox(page, panel, 'param-a', '1');
+    const reverted = await panelState(page, panel, ['param-a']);
+    expect(reverted.errorLines).toEqual([]);
+    expect(reverted.boxes).toEqual({ 'param-a': '1' });
+    expect(await params()).toEqual({ a: 1, b: 0.5 });
+    await waitForMap(page);
     expect(errors).toEqual([]);
     await page.close();
   });

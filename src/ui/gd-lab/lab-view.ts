@@ -57,6 +57,7 @@ export function renderSide(
   return html`<gd-objective-panel
       .spec=${s}
       .error=${err('objective')}
+      .errorField=${at('objective')}
       .note=${lab.adaptNote}
     ></gd-objective-panel>
     <gd-optimizer-panel

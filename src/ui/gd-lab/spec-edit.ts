@@ -19,6 +19,10 @@ export function editSpec(
   let note: string | null = null;
   // A new objective, or an optimizer that no longer has the β a plane sweeps.
   if (section === 'objective' || (section === 'optimizer' && draft.optimizer?.kind !== spec.optimizer.kind)) {
+    // The objective in the spec's words before the compiler's: an emptied parameter box (NaN) is
+    // "must be a number", as every other box says, not "parameter 'a' has no value (got NaN)". The
+    // rest of the spec is the valid one before the edit, which adapting has not yet fitted to it.
+    if (section === 'objective') parseSpec({ ...spec, objective: draft.objective });
     const obj = compileFor(draft.objective.expr, draft.objective.params ?? {});
     const adapted = adaptToObjective(draft, obj);
     draft = adapted.spec;

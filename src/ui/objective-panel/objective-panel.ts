@@ -9,9 +9,11 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileFor } from '../shared/objective.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
-import { plainMessage } from '../shared/field-errors.ts';
+import { fieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
+import { errorLine, numberInput } from '../shared/number-field.ts';
 import { PRESETS, applyPreset } from '../shared/presets.ts';
+import { sliderSpan } from './param-slider.ts';
 
 /** A validation failure: message and 1-based column (0: not about one place). */
 export interface ExprProblem {
@@ -83,6 +85,8 @@ export class ObjectivePanel extends LitElement {
   @property({ attribute: false }) spec!: ExperimentSpec;
   /** An error from the lab (e.g. a parameter with no value). */
   @property({ attribute: false }) error: string | null = null;
+  /** The field whose edit `error` refused (`param-NAME`); null: each message beside its path's field. */
+  @property({ attribute: false }) errorField: string | null = null;
   /** One line from the lab on how the new objective changed the plane; null when it did not. */
   @property({ attribute: false }) note: string | null = null;
   @state() private draft = '';
@@ -102,8 +106,8 @@ export class ObjectivePanel extends LitElement {
     clearTimeout(this.timer);
   }
 
-  private edit(edit: (s: ExperimentSpec) => unknown): void {
-    this.dispatchEvent(new SpecEditEvent({ section: 'objective', edit }));
+  private edit(edit: (s: ExperimentSpec) => unknown, field?: string): void {
+    this.dispatchEvent(new SpecEditEvent({ section: 'objective', field, edit }));
   }
 
   private onInput(e: Event): void {
@@ -142,7 +146,7 @@ export class ObjectivePanel extends LitElement {
         ...spec,
         objective: { ...spec.objective, params: { ...spec.objective.params, [name]: value } },
       };
-    });
+    }, `param-${name}`);
   }
 
   private pickPreset(id: string): void {
@@ -151,29 +155,28 @@ export class ObjectivePanel extends LitElement {
     this.edit((s) => applyPreset(s as ExperimentSpec, p));
   }
 
-  private renderParam(name: string, value: number) {
-    // A slider spanning a decade or so around the value; the number box takes anything.
-    const span = Math.max(Math.abs(value) * 2, 1e-3);
-    const min = value >= 0 ? 0 : -span;
-    const max = value >= 0 ? span : span;
+  private renderParam(name: string, value: number, errors: string[] | undefined) {
+    const { min, max, step } = sliderSpan(value);
     return html`<label class="slider"
-      ><span>${name}</span>
-      <input
-        type="range"
-        aria-label="${name}: slider"
-        min=${min}
-        max=${max}
-        step=${span / 200}
-        .value=${String(value)}
-        @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))} />
-      <input
-        type="number"
-        step="any"
-        data-param=${name}
-        aria-label="${name}: value"
-        .value=${formatNumber(value)}
-        @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))}
-    /></label>`;
+        ><span>${name}</span>
+        <input
+          type="range"
+          aria-label="${name}: slider"
+          min=${min}
+          max=${max}
+          step=${step}
+          .value=${String(value)}
+          @change=${(e: Event) => this.setParam(name, Number((e.target as HTMLInputElement).value))}
+        />
+        ${numberInput({
+          id: `param-${name}`,
+          step: 'any',
+          ariaLabel: `${name}: value`,
+          value: formatNumber(value),
+          holdText: !!errors?.length,
+          onChange: (n) => this.setParam(name, n),
+        })}</label
+      >${errorLine(errors, `param-${name}-error`)}`;
   }
 
   private renderProblem(pr: ExprProblem) {
@@ -188,6 +191,9 @@ export class ObjectivePanel extends LitElement {
     const s = this.spec;
     const preset = PRESETS.find((p) => p.id === s.objective.preset);
     const pr = this.problem;
+    const params = Object.entries(s.objective.params);
+    const paths = Object.fromEntries(params.map(([k]) => [`param-${k}`, [`objective.params.${k}`]]));
+    const { byField, rest } = fieldErrors(this.error, paths, this.errorField);
     return html`<fieldset>
       <legend>objective</legend>
       <label
@@ -214,8 +220,8 @@ export class ObjectivePanel extends LitElement {
       ></textarea>
       ${pr ? this.renderProblem(pr) : nothing}
       ${this.note ? html`<div class="note" id="adapt-note" role="status">${this.note}</div>` : nothing}
-      ${this.error ? html`<div class="error" id="objective-error">${plainMessage(this.error)}</div>` : nothing}
-      ${Object.entries(s.objective.params).map(([k, v]) => this.renderParam(k, v))}
+      ${rest.length ? html`<div class="error" id="objective-error">${rest.join('\n')}</div>` : nothing}
+      ${params.map(([k, v]) => this.renderParam(k, v, byField[`param-${k}`]))}
       ${preset ? html`<div class="explain">${preset.explanation}</div>` : nothing}
     </fieldset>`;
   }

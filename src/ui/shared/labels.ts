@@ -116,6 +116,8 @@ const FIELD_WORDS: [RegExp, string][] = [
   [/^ensemble\.observable$/, 'observable'],
   [/^colour\.range(\.\d+)?$/, 'colour range'],
   [/^objective\.params$/, 'parameters'],
+  // A parameter by its own name, as its row of the objective panel is labelled.
+  [/^objective\.params\.([A-Za-z_]\w*)$/, '$1'],
 ];
 
 /**
@@ -127,7 +129,9 @@ export function plainIssue(line: string): string {
   const m = /^([A-Za-z0-9_.]+): (.*)$/s.exec(line.trim());
   if (!m) return line.trim();
   const [, path, message] = m;
-  const words = FIELD_WORDS.find(([re]) => re.test(path))?.[1];
+  const entry = FIELD_WORDS.find(([re]) => re.test(path));
+  // Each pattern spans the whole path, so the replacement is the words ('$1' takes a name from it).
+  const words = entry && path.replace(entry[0], entry[1]);
   const text = message.replace(/\bu and v\b/g, 'the two axes');
   return words ? `${words}: ${text}` : text;
 }
