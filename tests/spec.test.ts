@@ -120,7 +120,17 @@ describe('parseSpec', () => {
     [
       'box of the wrong dimension',
       { ensemble: { box: { min: [0], max: [1] } } },
-      ['ensemble.box: needs 2 bounds per side'],
+      ['ensemble.box: min and max need one value per coordinate of x0 (2), not 1'],
+    ],
+    [
+      'box with one corner too long',
+      { ensemble: { box: { min: [0, 0], max: [1, 1, 1] } } },
+      ['ensemble.box: min and max need one value per coordinate of x0 (2): max has 3'],
+    ],
+    [
+      'box with both corners wrong, each its own way',
+      { x0: [0], ensemble: { box: { min: [0, 0], max: [1, 1, 1] } } },
+      ['ensemble.box: min and max need one value per coordinate of x0 (1): min has 2, max has 3'],
     ],
     ['decreasing colour range', { colour: { range: [1, 0] } }, ['colour.range: range must be increasing']],
     // Finite ends, infinite width: every pixel centre, bin and spread start would be ∞ or NaN.

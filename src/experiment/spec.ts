@@ -256,10 +256,21 @@ const schema = object({
       ctx.addIssue({
         code: 'custom',
         path: ['ensemble', 'box'],
-        message: `needs ${s.x0.length} bounds per side`,
+        message: boxLengthMessage(box, s.x0.length),
       });
   }),
 );
+
+/**
+ * A box whose corners do not have x0's length, in counts a reader can check against what they wrote:
+ * what is needed, what was given, and which corner is wrong when only one is.
+ */
+function boxLengthMessage(box: { min: number[]; max: number[] }, n: number): string {
+  const need = `min and max need one value per coordinate of x0 (${n})`;
+  if (box.min.length === box.max.length) return `${need}, not ${box.min.length}`;
+  const wrong = (['min', 'max'] as const).filter((k) => box[k].length !== n);
+  return `${need}: ${wrong.map((k) => `${k} has ${box[k].length}`).join(', ')}`;
+}
 
 /**
  * The lab's default experiment: basins of the scalar matrix factorization at h = 1.1, where no

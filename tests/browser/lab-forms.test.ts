@@ -325,7 +325,9 @@ describe('the text boxes and the boxes of a list', () => {
     expect(lo.replaced.boxes).toEqual({ 'box-min': '0.2', samples: '9' });
 
     const hi = await refuseThenReplace(page, panel, ['box-max', '1, 2'], ['samples', '10']);
-    expect(hi.refused.errorLines).toEqual([{ id: 'box-error', text: 'box: needs 1 bounds per side' }]);
+    expect(hi.refused.errorLines).toEqual([
+      { id: 'box-error', text: 'box: min and max need one value per coordinate of x0 (1): max has 2' },
+    ]);
     expect(hi.replaced.errorLines).toEqual([]);
     expect(hi.replaced.boxes).toEqual({ 'box-max': '1.6', samples: '10' });
 
