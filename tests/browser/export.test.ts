@@ -70,24 +70,30 @@ function viridisIndex(rgb: ArrayLike<number>): number {
 }
 
 /**
- * The legend's swatches in the column from `x` to `x + 10`: runs of rows whose 10 pixels are one
- * colour and not white (text never fills a run like that), top to bottom, each with its colour.
+ * The legend's swatches in the `w` columns from `x`: runs of rows whose pixels there are all inked
+ * (text never reaches the swatch column), top to bottom, each with its colour in every column.
  */
-function swatchRuns(png: ReturnType<typeof decode>, x: number): { y0: number; y1: number; rgb: number[] }[] {
-  const runs: { y0: number; y1: number; rgb: number[] }[] = [];
+function swatchRuns(
+  png: ReturnType<typeof decode>,
+  x: number,
+  w: number,
+): { y0: number; y1: number; cols: number[][] }[] {
+  const runs: { y0: number; y1: number; cols: number[][] }[] = [];
   for (let y = 0; y < png.height; y++) {
-    const at = (dx: number) =>
-      Array.from(png.data.subarray((y * png.width + x + dx) * png.channels).slice(0, 3));
-    const rgb = at(0);
-    const solid =
-      rgb.some((c) => c < 250) && [1, 2, 3, 4, 5, 6, 7, 8, 9].every((dx) => `${at(dx)}` === `${rgb}`);
+    const cols = Array.from({ length: w }, (_, dx) =>
+      Array.from(png.data.subarray((y * png.width + x + dx) * png.channels).slice(0, 3)),
+    );
+    if (!cols.every((rgb) => rgb.some((c) => c < 250))) continue;
     const last = runs[runs.length - 1];
-    if (!solid) continue;
-    if (last && last.y1 === y - 1 && `${last.rgb}` === `${rgb}`) last.y1 = y;
-    else runs.push({ y0: y, y1: y, rgb });
+    if (last && last.y1 === y - 1 && `${last.cols}` === `${cols}`) last.y1 = y;
+    else runs.push({ y0: y, y1: y, cols });
   }
   return runs;
 }
+
+/** The largest difference of one channel between two colours. */
+const channelGap = (a: readonly number[], b: readonly number[]) =>
+  Math.max(...[0, 1, 2].map((c) => Math.abs(a[c] - b[c])));
 
 describe('decorated PNG export', () => {
   it('a basin map’s legend lies inside the picture, its longest row whole', async () => {
@@ -168,7 +174,7 @@ describe('decorated PNG export', () => {
     await page.close();
   });
 
-  it('a short map’s legend rows, one per outcome and period, all lie inside the picture', async () => {
+  it('a short map’s legend rows, one per outcome and period, lie inside the picture, ramps as ramps', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     // The double well’s period-doubling cascade along h from 1 to 1.6 (periods 1, 2, 4, 8, … and
@@ -185,7 +191,8 @@ describe('decorated PNG export', () => {
           transient: 600,
         }),
     );
-    // The lab's legend: one row per outcome class and per period found, each with its swatch colour.
+    // The lab's legend: one row per outcome class and per period found, each with its swatch's
+    // colour, or the two ends of a shaded class's ramp (a linear-gradient's two colours).
     const shown = await page.evaluate(() =>
       Array.from(
         document
@@ -193,18 +200,30 @@ describe('decorated PNG export', () => {
           .shadowRoot!.querySelector('gd-map-legend')!
           .shadowRoot!.querySelectorAll('#counts tr .sw'),
         (sw) =>
-          (sw as HTMLElement).style.background
-            .match(/rgb\(([^)]*)\)/)![1]
-            .split(',')
-            .map(Number),
+          Array.from((sw as HTMLElement).style.background.matchAll(/rgb\(([^)]*)\)/g), (m) =>
+            m[1].split(',').map(Number),
+          ),
       ),
     );
     expect(shown.length).toBeGreaterThanOrEqual(10);
     const png = decode(await exportPng(page, 'screen', true));
-    // 120 × 4 enlarged ×4 to 480 × 16 behind a 70-pixel margin; the swatches 14 pixels right of it.
-    const runs = swatchRuns(png, 70 + 480 + 14 + 1);
-    expect(runs.map((r) => r.rgb)).toEqual(shown);
+    // 120 × 4 enlarged ×4 to 480 × 16 behind a 70-pixel margin; the 12-pixel swatches 14 right of it.
+    const runs = swatchRuns(png, 70 + 480 + 14, 12);
+    expect(runs.length).toBe(shown.length);
     expect(runs.every((r) => r.y1 - r.y0 + 1 === 12)).toBe(true);
+    // Diverged (the first row) and chaotic (the last but one) are ramps, as in the lab; the rest solid.
+    const ramps = shown.flatMap((ends, k) => (ends.length === 2 ? [k] : []));
+    expect(ramps).toEqual([0, shown.length - 2]);
+    // Each column the lab's gradient at its place across the swatch (for a solid class, its colour),
+    // within 2 of 255 in every channel: the ramp of a shaded class holds a colour per column.
+    runs.forEach(({ cols }, k) => {
+      const [from, to = from] = shown[k];
+      const ramp = (x: number) => from.map((a, c) => a + ((to[c] - a) * x) / (cols.length - 1));
+      expect(Math.max(...cols.map((rgb, x) => channelGap(rgb, ramp(x))))).toBeLessThanOrEqual(2);
+    });
+    expect(runs.map((r) => new Set(r.cols.map(String)).size)).toEqual(
+      shown.map((ends) => (ends.length === 2 ? 12 : 1)),
+    );
     // The last row ends above the footer (its 12-pixel line over the bottom 16 rows), with room.
     expect(runs[runs.length - 1].y1).toBeLessThan(png.height - 16 - 4);
     // No row cut at the bottom edge: the lowest ink is the footer's, inside the picture.

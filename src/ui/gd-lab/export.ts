@@ -8,7 +8,7 @@ import { readSpecBlob } from '../../experiment/blob.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame, Pixels } from '../engine-host/backend.ts';
 import { colormapRgb, colourRange } from '../engine-host/colour.ts';
-import { legendRows } from '../map-legend/map-legend.ts';
+import { legendRows, type LegendRow } from '../map-legend/map-legend.ts';
 import { escapingNoteLines } from '../map-legend/escaping-note.ts';
 import { varsOf } from '../shared/objective.ts';
 import { drawAxes, finishFrame, frameImage, frameScale, textUnits } from '../shared/export-frame.ts';
@@ -84,8 +84,7 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
   let y = top + font;
   const x0 = left + width + 14 * scale;
   legend.rows.forEach((row, k) => {
-    ctx.fillStyle = `rgb(${row.rgb.join(',')})`;
-    ctx.fillRect(x0, y - font + 2 * scale, font, font);
+    swatch(ctx, row, x0, y - font + 2 * scale, font);
     ctx.fillStyle = '#222';
     ctx.fillText(rows[k], x0 + font + 6 * scale, y);
     y += font * 1.5;
@@ -109,6 +108,26 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
     bar.note.forEach((line, k) => ctx.fillText(line, x0, barTop + barH + (1.6 + 1.2 * k) * font));
   }
   return finishFrame(f, footerLine(spec, engineTag(frame.info)));
+}
+
+/**
+ * A legend row's square swatch: its colour, or for a shaded class (diverged, chaotic) its ramp from
+ * left to right, as the lab's legend draws it. Column by column, as the colour bar is drawn row by
+ * row, so the ramp's ends are its end colours exactly; one colour, the ramp's dark end, read as a
+ * class of one shade and matched none of the brighter pixels of the map.
+ */
+function swatch(ctx: OffscreenCanvasRenderingContext2D, row: LegendRow, x: number, y: number, side: number) {
+  const { rgb, to } = row;
+  if (!to) {
+    ctx.fillStyle = `rgb(${rgb.join(',')})`;
+    ctx.fillRect(x, y, side, side);
+    return;
+  }
+  for (let k = 0; k < side; k++) {
+    const t = side > 1 ? k / (side - 1) : 0;
+    ctx.fillStyle = `rgb(${rgb.map((a, c) => Math.round(a + (to[c] - a) * t)).join(',')})`;
+    ctx.fillRect(x + k, y, 1, side);
+  }
 }
 
 /** The footer's band at the bottom (its 12-unit line on a baseline 4 above the edge) and a gap. */
