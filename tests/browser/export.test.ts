@@ -95,6 +95,54 @@ function swatchRuns(
 const channelGap = (a: readonly number[], b: readonly number[]) =>
   Math.max(...[0, 1, 2].map((c) => Math.abs(a[c] - b[c])));
 
+/**
+ * The ink (not near-white) of a label drawn with its baseline along a line, in the label's own
+ * coordinates: `at(s, t)` reads the pixel `s` along the text from `origin` and `t` below its
+ * baseline; `up` for a label rotated a quarter turn back (its text rising, "below" to the right).
+ */
+function labelInk(
+  png: ReturnType<typeof decode>,
+  origin: [number, number],
+  up: boolean,
+): (s: number, t: number) => boolean {
+  return (s, t) => {
+    const [x, y] = up ? [origin[0] + t, origin[1] - s] : [origin[0] + s, origin[1] + t];
+    const o = (y * png.width + x) * png.channels;
+    return Math.min(png.data[o], png.data[o + 1], png.data[o + 2]) < 200;
+  };
+}
+
+/**
+ * What the ink of a label drawn at `font` px shows within `half` pixels either side of its centre,
+ * from 1.2 em above to 0.7 em below its baseline: where it starts and ends along the text; its tail
+ * (the columns after the last that rises 0.4 em above the baseline, beyond an h's arch or a
+ * full-size x): their count, their top row and the rows they fill below the baseline; and the
+ * longest run of ink along a row below the baseline (an underscore's stroke).
+ */
+function subscriptInk(ink: (s: number, t: number) => boolean, font: number, half: number) {
+  const ts = Array.from({ length: Math.round(1.9 * font) + 1 }, (_, k) => k - Math.round(1.2 * font));
+  const ss = Array.from({ length: 2 * half + 1 }, (_, k) => k - half);
+  const inked = ss.filter((s) => ts.some((t) => ink(s, t)));
+  const highEnd = Math.max(...ss.filter((s) => ts.some((t) => t <= -0.4 * font && ink(s, t))));
+  const tail = inked.filter((s) => s > highEnd);
+  const tailRows = ts.filter((t) => tail.some((s) => ink(s, t)));
+  const runs = ts
+    .filter((t) => t >= 0)
+    .map((t) => {
+      let [best, run] = [0, 0];
+      for (const s of ss) best = Math.max(best, (run = ink(s, t) ? run + 1 : 0));
+      return best;
+    });
+  return {
+    from: Math.min(...inked),
+    to: Math.max(...inked),
+    tail: tail.length,
+    tailTop: Math.min(...tailRows),
+    tailBelow: tailRows.filter((t) => t >= 0).length,
+    longestBelow: Math.max(...runs),
+  };
+}
+
 describe('decorated PNG export', () => {
   it('a basin map’s legend lies inside the picture, its longest row whole', async () => {
     const page = await shared.browser.newPage();
@@ -228,6 +276,50 @@ describe('decorated PNG export', () => {
     expect(runs[runs.length - 1].y1).toBeLessThan(png.height - 16 - 4);
     // No row cut at the bottom edge: the lowest ink is the footer's, inside the picture.
     expect(png.height - 1 - lastInkRow(png)).toBeGreaterThanOrEqual(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('writes a per-coordinate rate on its axes as h with a subscript, not "h_x"', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(
+      page,
+      shared.gpuUrl +
+        hashFor({
+          objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
+          x0: [1, 1],
+          lrPerCoord: [0.5, 0.25],
+          plane: {
+            u: { quantity: 'lr.x', min: 0.05, max: 2.2 },
+            v: { quantity: 'lr.y', min: 0.05, max: 2.2 },
+          },
+          size: [48, 40],
+          iterations: 100,
+          transient: 50,
+        }),
+    );
+    const png = decode(await exportPng(page, 'screen', true));
+    // 48 × 40 enlarged ×10 to 480 × 400 behind a 70-pixel left and 12-pixel top margin, at 12 px:
+    // h_x's baseline 36 below the picture, centred under it; h_y's rotated, its baseline at x = 16
+    // (below it is rightwards), centred beside the picture at y = 12 + 200.
+    const font = 12;
+    const axes = {
+      u: subscriptInk(labelInk(png, [70 + 240, 12 + 400 + 36], false), font, 40),
+      v: subscriptInk(labelInk(png, [16, 12 + 200], true), font, 40),
+    };
+    for (const a of Object.values(axes)) {
+      // The label ends in a subscript: some columns whose ink stays low (0.7 em letters lowered
+      // 0.25 em, their top some 2 above the baseline), where "h_x" ended in a full-size x rising 7.
+      expect(a.tail).toBeGreaterThanOrEqual(0.25 * font);
+      expect(a.tailTop).toBeGreaterThan(-0.35 * font);
+      // The subscript's ink reaches at least 2 rows below the baseline …
+      expect(a.tailBelow).toBeGreaterThanOrEqual(2);
+      // … and no row there holds an underscore's stroke, a bar 6 pixels long at 12 px.
+      expect(a.longestBelow).toBeLessThan(5);
+      // Still centred: measured run by run, the label's ink has its middle on the picture's.
+      expect(Math.abs((a.from + a.to) / 2)).toBeLessThanOrEqual(1.5);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -11,7 +11,8 @@ import { encodeSpecPng } from '../../experiment/png.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { drawAxes, finishFrame, frameImage, type RgbaImage } from '../shared/export-frame.ts';
 import { densityFooter, densityGeometry, densitySummary } from './density-chart.ts';
-import { engineTag, quantityLabel } from '../shared/labels.ts';
+import { engineTag } from '../shared/labels.ts';
+import { quantityRuns } from '../shared/canvas-text.ts';
 import { outsideAutoRange } from './ensemble-legend.ts';
 
 /** Strip height of exported diagrams (as the CLI's default). */
@@ -48,7 +49,7 @@ function decorateDiagram(
   drawAxes(
     f,
     { top: top + img.densityTop * zoom, height: result.plan.rows * zoom },
-    { min: u.min, max: u.max, label: quantityLabel(u.quantity) },
+    { min: u.min, max: u.max, label: quantityRuns(u.quantity) },
     { min: lo, max: hi, label: `long-run ${spec.ensemble.observable}` },
   );
   // Strip rows: diverged 0 … s-1, period s+1 … 2s (src/engine/bifurcation-render.ts).

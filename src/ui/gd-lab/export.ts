@@ -13,7 +13,8 @@ import { escapingNoteLines } from '../map-legend/escaping-note.ts';
 import { varsOf } from '../shared/objective.ts';
 import { drawAxes, finishFrame, frameImage, frameScale, textUnits } from '../shared/export-frame.ts';
 import { formatTicks, logTicks, niceTicks } from '../shared/ticks.ts';
-import { engineTag, fieldLabel, formatNumber, quantityLabel, rateText } from '../shared/labels.ts';
+import { engineTag, fieldLabel, formatNumber, rateText } from '../shared/labels.ts';
+import { quantityRuns } from '../shared/canvas-text.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
 import { checkExportOptions, MAX_EXPORT_SIDE, type ExportOptions } from './export-options.ts';
 
@@ -76,8 +77,8 @@ function decorate(px0: Pixels, frame: MapFrame, spec: ExperimentSpec): Pixels {
   drawAxes(
     f,
     { top, height: f.height },
-    { min: u.min, max: u.max, label: quantityLabel(u.quantity) },
-    { min: v.min, max: v.max, label: quantityLabel(v.quantity) },
+    { min: u.min, max: u.max, label: quantityRuns(u.quantity) },
+    { min: v.min, max: v.max, label: quantityRuns(v.quantity) },
   );
   // Legend: counts, then the colorbar for continuous fields.
   ctx.textAlign = 'left';

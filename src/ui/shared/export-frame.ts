@@ -4,6 +4,7 @@
  * of one colour, so the text keeps its size relative to the picture), axes with ticks and labels, and
  * a footer line. Only OffscreenCanvas, so it runs in a worker as well as on the page.
  */
+import { drawLabel, type CanvasLabel } from './canvas-text.ts';
 import { formatTicks, niceTicks } from './ticks.ts';
 
 /** An RGBA picture, row 0 at the top. */
@@ -40,11 +41,11 @@ export interface ExportFrame {
   H: number;
 }
 
-/** One axis: its range and the label under or beside it. */
+/** One axis: its range and the label under or beside it (runs for a subscript, canvas-text.ts). */
 export interface FrameAxis {
   min: number;
   max: number;
-  label: string;
+  label: CanvasLabel;
 }
 
 /**
@@ -118,7 +119,7 @@ export function drawAxes(
     ctx.fillRect(x, top + height, scale, 5 * scale);
     ctx.fillText(label, x, top + height + 18 * scale);
   });
-  ctx.fillText(u.label, left + f.width / 2, top + height + 36 * scale);
+  drawLabel(ctx, u.label, left + f.width / 2, top + height + 36 * scale, { size: f.font, align: 'center' });
   const vt = niceTicks(v.min, v.max, 6);
   ctx.textAlign = 'right';
   formatTicks(vt).forEach((label, k) => {
@@ -129,8 +130,7 @@ export function drawAxes(
   ctx.save();
   ctx.translate(16 * scale, top + height / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.textAlign = 'center';
-  ctx.fillText(v.label, 0, 0);
+  drawLabel(ctx, v.label, 0, 0, { size: f.font, align: 'center' });
   ctx.restore();
 }
 

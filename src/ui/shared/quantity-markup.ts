@@ -1,8 +1,9 @@
 /**
  * A swept quantity's symbol as markup, for labels in the panels: one coordinate's rate is h with
  * the coordinate as a subscript, h<sub>x</sub>, in the plane panel as in the optimizer panel, which
- * wrote it so while the plane panel wrote "h_x". Text-only places (a canvas, an <option>, an
- * aria-label) cannot hold a subscript and keep quantityLabel's words (src/ui/shared/labels.ts).
+ * wrote it so while the plane panel wrote "h_x". Text-only places (an <option>, an aria-label)
+ * cannot hold a subscript and keep quantityLabel's words (src/ui/shared/labels.ts); a canvas draws
+ * one (src/ui/shared/canvas-text.ts).
  */
 import { html, type TemplateResult } from 'lit';
 import { quantityLabel } from './labels.ts';
