@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   drawLabel,
+  labelText,
   labelWidth,
   quantityRuns,
   runWidths,
@@ -58,13 +59,11 @@ describe('quantityRuns', () => {
     expect(quantityRuns('beta', ['beta'])).toEqual([{ text: 'beta', sub: false }]);
   });
 
-  it('reads as quantityLabel’s text where the subscript is written after an underscore', () => {
+  it('reads as quantityLabel’s text where text is all a place holds (a readout)', () => {
     for (const q of ['lr', 'lr.x', 'lr.y', 'lr.w_2', 'beta', 'eps', 'x'])
-      expect(
-        quantityRuns(q)
-          .map((r) => (r.sub ? `_${r.text}` : r.text))
-          .join(''),
-      ).toBe(quantityLabel(q));
+      expect(labelText(quantityRuns(q))).toBe(quantityLabel(q));
+    expect(labelText(quantityRuns('lr.x1'))).toBe('h_x1');
+    expect(labelText('long-run x')).toBe('long-run x');
   });
 });
 

@@ -9,6 +9,7 @@ import { colormapLut, LUT_SIZE } from '../../src/colormaps.ts';
 import { decodeSpecPng } from '../../src/experiment/png.ts';
 import { COUPLED as ATTRACTOR } from './attractor-spec.ts';
 import { hashFor, openLab, sharedBrowser, watchErrors } from './harness.ts';
+import { labelInk, subscriptInk } from './label-ink.ts';
 
 const shared = sharedBrowser();
 
@@ -94,55 +95,6 @@ function swatchRuns(
 /** The largest difference of one channel between two colours. */
 const channelGap = (a: readonly number[], b: readonly number[]) =>
   Math.max(...[0, 1, 2].map((c) => Math.abs(a[c] - b[c])));
-
-/**
- * The ink (not near-white) of a label drawn with its baseline along a line, in the label's own
- * coordinates: `at(s, t)` reads the pixel `s` along the text from `origin` and `t` below its
- * baseline; `up` for a label rotated a quarter turn back (its text rising, "below" to the right).
- */
-function labelInk(
-  png: ReturnType<typeof decode>,
-  origin: [number, number],
-  up: boolean,
-): (s: number, t: number) => boolean {
-  return (s, t) => {
-    const [x, y] = up ? [origin[0] + t, origin[1] - s] : [origin[0] + s, origin[1] + t];
-    const o = (y * png.width + x) * png.channels;
-    return Math.min(png.data[o], png.data[o + 1], png.data[o + 2]) < 200;
-  };
-}
-
-/**
- * What the ink of a label drawn at `font` px shows within `half` pixels either side of its centre,
- * from 1.2 em above to 0.7 em below its baseline: where it starts and ends along the text; its tail
- * (the columns after the last that rises 0.4 em above the baseline, beyond an h's arch or a
- * full-size x): their count, their top row and the rows they fill below the baseline; and the
- * longest run of ink along a row below the baseline (an underscore's stroke).
- */
-function subscriptInk(ink: (s: number, t: number) => boolean, font: number, half: number) {
-  const ts = Array.from({ length: Math.round(1.9 * font) + 1 }, (_, k) => k - Math.round(1.2 * font));
-  const ss = Array.from({ length: 2 * half + 1 }, (_, k) => k - half);
-  const inked = ss.filter((s) => ts.some((t) => ink(s, t)));
-  const highEnd = Math.max(...ss.filter((s) => ts.some((t) => t <= -0.4 * font && ink(s, t))));
-  const tail = inked.filter((s) => s > highEnd);
-  const tailRows = ts.filter((t) => tail.some((s) => ink(s, t)));
-  const runs = ts
-    .filter((t) => t >= 0)
-    .map((t) => {
-      let [best, run] = [0, 0];
-      for (const s of ss) best = Math.max(best, (run = ink(s, t) ? run + 1 : 0));
-      return best;
-    });
-  return {
-    from: Math.min(...inked),
-    to: Math.max(...inked),
-    tail: tail.length,
-    tailTop: Math.min(...tailRows),
-    tailBelow: tailRows.filter((t) => t >= 0).length,
-    longestBelow: Math.max(...runs),
-  };
-}
-
 describe('decorated PNG export', () => {
   it('a basin map’s legend lies inside the picture, its longest row whole', async () => {
     const page = await shared.browser.newPage();

@@ -20,11 +20,12 @@ import { planeToCell, screenToPlane, viewsEqual, type Size, type View } from '..
 import type { Guide } from './guides.ts';
 import { mapOverlay } from './map-overlay.ts';
 import { pixelReadout } from './readout.ts';
+import { labelText, type CanvasLabel } from '../shared/canvas-text.ts';
 import { frameView, MapPainter } from './map-painter.ts';
 import { ViewInteraction } from './view-interaction.ts';
 
-/** Axis labels of the map. */
-type Labels = { u: string; v: string };
+/** Axis labels of the map: runs, so that one coordinate's rate has its subscript (canvas-text.ts). */
+type Labels = { u: CanvasLabel; v: CanvasLabel };
 
 /** Height of the readout line under the map, in CSS pixels. */
 const READOUT = 22;
@@ -118,7 +119,10 @@ export class BasinMap extends LitElement {
     hasChanged: (a: [number, number], b?: [number, number]) => a[0] !== b?.[0] || a[1] !== b[1],
   })
   grid: [number, number] = [256, 256];
-  @property({ attribute: false, hasChanged: (a: Labels, b?: Labels) => a.u !== b?.u || a.v !== b.v })
+  @property({
+    attribute: false,
+    hasChanged: (a: Labels, b?: Labels) => JSON.stringify(a) !== JSON.stringify(b),
+  })
   labels: Labels = { u: 'u', v: 'v' };
   /** Room for the whole element (axes and readout included), in CSS pixels. */
   @property({ attribute: false }) box: Size = { width: 640, height: 640 };
@@ -277,7 +281,8 @@ export class BasinMap extends LitElement {
     if (this.drawError) return html`<div class="readout error">display error: ${this.drawError}</div>`;
     if (!h) return html`<div class="readout hint">${HINT}</div>`;
     const f = h.frame;
-    const parts = pixelReadout(f.spec, [f.width, f.height], h.i, h.j, this.labels, h.record, f.info);
+    const labels = { u: labelText(this.labels.u), v: labelText(this.labels.v) };
+    const parts = pixelReadout(f.spec, [f.width, f.height], h.i, h.j, labels, h.record, f.info);
     return html`<div class="readout" data-i=${h.i} data-j=${h.j}>${parts.join('   ')}</div>`;
   }
 

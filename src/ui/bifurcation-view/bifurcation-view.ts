@@ -25,7 +25,8 @@ import type { LabBackend } from '../engine-host/backend.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
 import { FrameScheduler } from '../shared/frame-scheduler.ts';
 import { frameSize, placedBox, PLOT_MARGIN, plotAxes, plotStyles } from '../shared/plot-frame.ts';
-import { quantityLabel, rateText } from '../shared/labels.ts';
+import { rateText } from '../shared/labels.ts';
+import { quantityRuns } from '../shared/canvas-text.ts';
 import { viewKey } from '../shared/view-keys.ts';
 import { planeToCell, planeToScreen, screenToPlane, type Size, type View } from '../shared/view.ts';
 import { BoxZoom } from './box-zoom.ts';
@@ -276,7 +277,7 @@ export class BifurcationView extends LitElement {
 
   private renderAxes(size: Size, top: number) {
     const spec = this.spec!;
-    const labels = { u: quantityLabel(spec.plane.u.quantity), v: `long-run ${spec.ensemble.observable}` };
+    const labels = { u: quantityRuns(spec.plane.u.quantity), v: `long-run ${spec.ensemble.observable}` };
     return plotAxes(
       this.shownView,
       size,

@@ -9,7 +9,7 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
 import type { PixelPickEvent, Section, ViewChangeEvent } from '../shared/events.ts';
-import { quantityLabel } from '../shared/labels.ts';
+import { quantityRuns } from '../shared/canvas-text.ts';
 import type { InspectorData } from '../trajectory-inspector/inspect.ts';
 import { mapDescription } from '../basin-map/describe.ts';
 import { minimizerGuides } from '../basin-map/guides.ts';
@@ -179,7 +179,7 @@ export function renderPicture(lab: LabView, on: PictureHandlers) {
     .colour=${s.colour}
     .view=${specView(s)}
     .grid=${s.size}
-    .labels=${{ u: quantityLabel(s.plane.u.quantity), v: quantityLabel(s.plane.v.quantity) }}
+    .labels=${{ u: quantityRuns(s.plane.u.quantity), v: quantityRuns(s.plane.v.quantity) }}
     .description=${mapDescription(s, lab.frame)}
     .guides=${minimizerGuides(s)}
     .orbit=${lab.inspected?.orbit ?? null}

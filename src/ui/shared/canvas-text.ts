@@ -1,9 +1,10 @@
 /**
- * Labels with a subscript on a 2D canvas: one coordinate's rate is h with the coordinate's name
- * smaller and lowered, as the panels write h<sub>x</sub> (quantity-markup.ts), not the "h_x" of
- * text-only places (an <option>, the PNG's tEXt, the CLI). fillText has no subscript and Unicode
- * has none for most letters (no subscript y), so a label is drawn as runs, each measured in its
- * own font, which keeps centring and right-alignment right.
+ * Labels with a subscript: one coordinate's rate is h with the coordinate's name smaller and
+ * lowered, as the panels write h<sub>x</sub> (quantity-markup.ts), not the "h_x" of text-only places
+ * (a readout, an <option>, the PNG's tEXt, the CLI). A 2D canvas's fillText has no subscript and
+ * Unicode has none for most letters (no subscript y), so a label is drawn as runs, each measured in
+ * its own font, which keeps centring and right-alignment right; the SVG axis titles on screen draw
+ * the same runs (plot-frame.ts svgLabel).
  */
 import { quantityLabel } from './labels.ts';
 
@@ -37,6 +38,13 @@ export function quantityRuns(q: string, params: readonly string[] = []): TextRun
 /** The runs of a label: a string is one plain run. */
 export function labelRuns(label: CanvasLabel): readonly TextRun[] {
   return typeof label === 'string' ? [{ text: label, sub: false }] : label;
+}
+
+/** The label as text-only places write it (a readout): a subscript after an underscore, h_x. */
+export function labelText(label: CanvasLabel): string {
+  return labelRuns(label)
+    .map((r) => (r.sub ? `_${r.text}` : r.text))
+    .join('');
 }
 
 /** The font of a label's size; a subscript's is SUB_SIZE of it (8.4px, not 8.399999999999999px). */

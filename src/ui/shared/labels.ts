@@ -2,8 +2,8 @@
  * The words the lab shows for the spec's internal names, in one place so the notation stays the same
  * everywhere: h for the learning rate (the spec says `lr`), h_x for one coordinate's rate where text is all
  * a place holds (readouts, the PNG's text, the CLI; the panels' labels write h<sub>x</sub>,
- * quantity-markup.ts, and canvases draw the subscript, canvas-text.ts), colour fields in words, numbers
- * without float noise, and spec messages in plain words.
+ * quantity-markup.ts, and canvases and axis titles draw the subscript, canvas-text.ts), colour fields
+ * in words, numbers without float noise, and spec messages in plain words.
  */
 import type { EngineInfo } from '../../core/engine.ts';
 import { Outcome, OUTCOME_NAMES } from '../../core/outcome.ts';

@@ -5,6 +5,7 @@
  * place while the new one computes).
  */
 import { css, nothing, svg } from 'lit';
+import { labelRuns, SUB_DROP, SUB_SIZE, type CanvasLabel } from './canvas-text.ts';
 import { formatTicks, niceTicks } from './ticks.ts';
 import { planeToScreen, type Size, type View } from './view.ts';
 
@@ -72,6 +73,17 @@ export function placedBox(shown: View, size: Size, inner: View): string {
 }
 
 /**
+ * An axis title's text: a subscript run (h<sub>x</sub>, canvas-text.ts) as a tspan, as small and
+ * as low as a canvas draws it; baseline-shift is in the tspan's own em, SUB_SIZE of the title's.
+ */
+export function svgLabel(label: CanvasLabel) {
+  const drop = `${-Number((SUB_DROP / SUB_SIZE).toFixed(3))}em`;
+  return labelRuns(label).map((r) =>
+    r.sub ? svg`<tspan font-size=${`${SUB_SIZE * 100}%`} baseline-shift=${drop}>${r.text}</tspan>` : r.text,
+  );
+}
+
+/**
  * Ticks of the shown view along the bottom (u) and the left (v) of a drawing area whose top-left
  * corner is at (PLOT_MARGIN.left, top), the two axis labels, and `extra` in the same group.
  */
@@ -79,7 +91,7 @@ export function plotAxes(
   view: View,
   size: Size,
   top: number,
-  labels: { u: unknown; v: unknown },
+  labels: { u: CanvasLabel; v: CanvasLabel },
   extra: unknown = nothing,
 ) {
   const ut = niceTicks(view.u[0], view.u[1], Math.max(3, Math.round(size.width / 90)));
@@ -98,8 +110,8 @@ export function plotAxes(
           return svg`<line x1=${-5} x2=${0} y1=${y} y2=${y}></line>
             <text x=${-8} y=${y + 4} text-anchor="end" data-tick="v">${vl[k]}</text>`;
         })}
-        <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${labels.u}</text>
-        <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${labels.v}</text>
+        <text class="label" x=${size.width / 2} y=${size.height + 38} text-anchor="middle">${svgLabel(labels.u)}</text>
+        <text class="label" transform="translate(${-50},${size.height / 2}) rotate(-90)" text-anchor="middle">${svgLabel(labels.v)}</text>
         ${extra}
       </g>`;
 }
