@@ -95,6 +95,7 @@ function swatchRuns(
 /** The largest difference of one channel between two colours. */
 const channelGap = (a: readonly number[], b: readonly number[]) =>
   Math.max(...[0, 1, 2].map((c) => Math.abs(a[c] - b[c])));
+
 describe('decorated PNG export', () => {
   it('a basin map’s legend lies inside the picture, its longest row whole', async () => {
     const page = await shared.browser.newPage();
