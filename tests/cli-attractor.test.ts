@@ -96,6 +96,45 @@ describe('gdlab attractor', () => {
     expect(out.range.u[1]).toBeGreaterThan(1.25);
   });
 
+  it('runs a typed objective in one variable or in x1…x3, which the x,y default plane refused', async () => {
+    const run = async (args: string[]) =>
+      JSON.parse(
+        (
+          await runCli(
+            [
+              ...['attractor', ...args, '--samples', '16', '--transient', '200', '--keep', '200'],
+              ...['--bins', '16x16', '--engine', 'cpu', '--json', '-'],
+            ],
+            { timeout: 60_000 },
+          )
+        ).stdout,
+      );
+    // The double well at h = 1.9 is the cubic map u ↦ u + hu(1 - u²), chaotic: its orbits fill
+    // [-g(u*), g(u*)], g(u*) = u*(1 + h - hu*²) at the critical point u*² = (1 + h)/(3h), and a
+    // float64 orbit of 10⁶ steps has λ = 0.8776. It failed with "plane.v: unknown quantity 'y'".
+    const one = await run(['--objective', '(x^2 - 1)^2/4', '--lr', '1.9']);
+    expect([one.u, one.v, one.bounded, one.period, one.outcome]).toEqual(['x', 'f', 16, null, 'chaotic']);
+    const h = 1.9;
+    const uc = Math.sqrt((1 + h) / (3 * h));
+    const edge = uc * (1 + h - h * uc * uc);
+    expect(edge).toBeCloseTo(1.379, 3);
+    expect(one.range.u[1]).toBeLessThanOrEqual(edge + 1e-12);
+    expect(one.range.u[1]).toBeGreaterThan(edge - 0.01);
+    expect(one.range.u[0]).toBeCloseTo(-one.range.u[1], 2);
+    expect(Math.abs(one.lyapunov - 0.8776)).toBeLessThan(0.02);
+    expect(parseSpec(one.spec).plane).toEqual({
+      u: { quantity: 'lr', min: 0.19, max: 4.18 },
+      v: { quantity: 'x', min: -2.5, max: 2.5 },
+    });
+    // x1 and x3 contract to 0 and x2 to a well at ±1 (h·f″ = 1.8 < 2 there): every sample converges.
+    const three = await run(['--objective', 'x1^2/2 + (x2^2 - 1)^2/4 + x3^2', '--lr', '0.9']);
+    expect([three.u, three.v, three.bounded, three.outcome]).toEqual(['x1', 'x2', 16, 'converged']);
+    expect(parseSpec(three.spec).plane).toEqual({
+      u: { quantity: 'x1', min: -3, max: 3 },
+      v: { quantity: 'x2', min: -3, max: 3 },
+    });
+  });
+
   it('names a bad flag in the flags’ terms, with status 2', async () => {
     const fail = async (args: string[]) => {
       try {

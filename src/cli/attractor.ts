@@ -7,7 +7,8 @@ import { attractorReport, type AttractorReport } from '../core/attractor.ts';
 import type { EngineInfo } from '../core/engine.ts';
 import { renderAttractor } from '../engine/attractor-render.ts';
 import { labColours } from '../engine/bifurcation-render.ts';
-import type { ExperimentSpec } from '../experiment/spec.ts';
+import { defaultAxisRange } from '../experiment/adapt.ts';
+import type { AxisRange, ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, ENGINE_HELP, inFlagTerms, parseFlags, parseNumber, parseRange } from './args.ts';
 import {
   baseEnsembleSpec,
@@ -121,10 +122,32 @@ export function attractorSpec(flags: Flags): ExperimentSpec {
     kind: 'attractor',
     lr,
     size,
-    // Unused by the attractor; the preset's window, so the spec opens as a map too.
-    ...(preset && { plane: preset.view }),
+    // Unused by the attractor, but checked like any spec's: the preset's window, or one that fits a
+    // typed objective, so the spec opens as a map too. The default spec's x,y plane made every typed
+    // objective in one variable or in x1…x8 fail with "plane.v: unknown quantity 'y'".
+    plane: preset ? preset.view : typedPlane(spec.plane, obj.vars, { lr, objective: spec.objective }),
     attractor: { u: pair[0], v: pair[1], uRange, vRange },
   });
+}
+
+/**
+ * `plane` when both its quantities are variables of the objective, else the plane gdlab basin gives a
+ * typed objective: its first two variables, or lr and its variable in one variable.
+ */
+function typedPlane(
+  plane: { u: AxisRange; v: AxisRange },
+  vars: readonly string[],
+  at: Parameters<typeof defaultAxisRange>[0],
+): { u: AxisRange; v: AxisRange } {
+  if (vars.includes(plane.u.quantity) && vars.includes(plane.v.quantity)) return plane;
+  // As gdlab basin builds it: an axis the old plane has keeps its range.
+  const axis = (quantity: string): AxisRange => {
+    const old = [plane.u, plane.v].find((a) => a.quantity === quantity);
+    if (old) return { ...old };
+    const [min, max] = defaultAxisRange(at, quantity);
+    return { quantity, min, max };
+  };
+  return vars.length >= 2 ? { u: axis(vars[0]), v: axis(vars[1]) } : { u: axis('lr'), v: axis(vars[0]) };
 }
 
 /** What `gdlab attractor` writes as JSON. */
