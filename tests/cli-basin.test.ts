@@ -299,11 +299,23 @@ describe('gdlab basin', () => {
         [...MAP.slice(0, -2), '--size', '16384x16384', '--iters', '20', '--engine', 'cpu'],
         /^gdlab basin: invalid experiment spec:\n {2}size: 16384 × 16384 pixels need 16\.3 GiB of float64 records on the CPU engine, more than its 4\.0 GiB; use the GPU engine or a smaller grid, or render it in pieces \(gdlab basin --tile\)\n$/,
       ],
+      // A typed expression ran at the default spec's h = 1.1 (mf-scalar's): x² + y² diverged from
+      // every start, with no word of the rate, where trajectory, density and attractor ask for it.
+      [
+        ['--objective', 'x^2 + y^2', '--x', '-1:1', '--y', '-1:1', '--size', '8x8', '--engine', 'cpu'],
+        /^gdlab basin: --lr is required for an expression \(a value, or a range A:B where the plane sweeps lr\)\n$/,
+      ],
+      [
+        ['--objective', 'x^2 + y^2', '--plane', 'lr.x,x', '--x', '-1:1', '--size', '8x8'],
+        /^gdlab basin: --lr is required for an expression/,
+      ],
       // Finite ends, infinite width: once every pixel diverged and x was null, silently.
       [
         [
           '--objective',
           'sin(x)+y^2',
+          '--lr',
+          '0.5',
           '--x',
           '-1.7e308:1.7e308',
           '--y',

@@ -48,7 +48,8 @@ usage: gdlab basin --objective ID_OR_EXPR --x A:B --y C:D [options]
 
   --objective ID_OR_EXPR  a preset id (mf-scalar, double-well, …) or an expression in x, y or x1…x8
   --param NAME=VALUE      a parameter's value (repeatable); NAME=A:B when the plane sweeps it
-  --lr H                  learning rate (a range A:B when the plane sweeps lr)
+  --lr H                  learning rate (a range A:B when the plane sweeps lr); required for an
+                          expression unless the plane sweeps the rates (their first range: h = 1.1)
   --lr.x H                one coordinate's rate (likewise for every variable); a range when swept
   --x V, --y V, --x1 V …  a coordinate of the start; a range A:B for the swept ones
   --plane U,V             the two swept quantities (default x,y, or lr,x in one variable; e.g. lr.x,lr.y
@@ -154,12 +155,15 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
 
   let spec: ExperimentSpec = fromFile ?? defaultSpec();
   let objective = spec.objective;
+  // A typed expression without a spec file has no rate to fall back on (1.1 is mf-scalar's).
+  let typedNew = false;
   const observables = (flags.observable as string[] | undefined) ?? spec.observables;
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
   if (str('objective') !== undefined) {
     // Compiled here for the message an unknown preset gets; the compilation below is the same one.
     const { resolved, preset } = compileOption(str('objective')!, values, observables);
     objective = { expr: resolved.expr, preset: resolved.preset, params: resolved.params };
+    typedNew = !fromFile && !preset;
     if (!fromFile || fromFile.objective.expr !== resolved.expr) {
       // A new objective: the preset's start, rate and view (or zeros and x,y) replace the old ones.
       spec = {
@@ -240,6 +244,11 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   };
   const plane = { u: axis(names[0]), v: axis(names[1]) };
 
+  const ownRate = (v: string) => names.includes(`lr.${v}`) || given.has(`lr.${v}`);
+  if (typedNew && !given.has('lr') && !names.includes('lr') && !obj.vars.every(ownRate))
+    throw new CliError(
+      '--lr is required for an expression (a value, or a range A:B where the plane sweeps lr)',
+    );
   let lr = spec.lr;
   let lrPerCoord = spec.lrPerCoord && spec.lrPerCoord.length === dim ? [...spec.lrPerCoord] : null;
   const lrGiven = given.get('lr');

@@ -53,7 +53,7 @@ const sameCounts = (other: string) => (r: CaseResult, ctx: CaseContext) => {
   expect(json(r).counts).toEqual(json(ctx.results.get(other)!).counts);
 };
 
-const HANG = "basin --objective 'x^2/2 + y^2/2 + (A^-2048)^1048576' --param A=1 --size 8x8 --iters 20";
+const HANG = "basin --objective 'x^2/2 + y^2/2 + (A^-2048)^1048576' --param A=1 --lr 1.1 --size 8x8 --iters 20";
 const EXP = "basin --objective '(x^1048576)^4096' --plane x,lr --x 0.5:2 --lr 0.1:0.2 --size 8x8 --iters 5";
 const DW = 'bifurcation --objective double-well --columns 8 --rows 8 --samples 4 --transient 50 --keep 50';
 const MS = 'density --objective multiscale --samples 8 --transient 50 --keep 50 --bins 10';
