@@ -244,6 +244,17 @@ describe('gdlab basin', () => {
     const manyParams = join(dir, 'params.json');
     const params = Object.fromEntries(Array.from({ length: 150_000 }, (_, i) => [`0bad${i}`, 'v']));
     writeFileSync(manyParams, JSON.stringify({ objective: { expr: 'x', preset: null, params } }));
+    // A start of three numbers for (1 - xy)²/2, over (h, x): y₀ = 0.7 was dropped and the map ran from
+    // y₀ = 0, silently (density and attractor refuse the same file).
+    const longStart = join(dir, 'long-start.json');
+    writeFileSync(
+      longStart,
+      JSON.stringify({
+        objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
+        x0: [0.3, 0.7, 0.9],
+        plane: { u: { quantity: 'lr', min: 1, max: 2 }, v: { quantity: 'x', min: -2, max: 2 } },
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [
         [...MAP.filter((a, i) => a !== '--lr' && MAP[i - 1] !== '--lr'), '--lr', '1:2'],
@@ -293,6 +304,10 @@ describe('gdlab basin', () => {
       [
         ['--spec', manyParams, '--engine', 'cpu'],
         /^gdlab basin: invalid experiment spec:\n {2}objective\.params: too many parameters: 150000 \(at most 256\)\n$/,
+      ],
+      [
+        ['--spec', longStart, '--size', '8x8', '--engine', 'cpu'],
+        /^gdlab basin: invalid experiment spec:\n {2}x0: has 3 coordinates but the objective has 2 \(x, y\)\n$/,
       ],
       // 16 GiB of float64 records allocated at once.
       [

@@ -157,6 +157,7 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   let objective = spec.objective;
   // A typed expression without a spec file has no rate to fall back on (1.1 is mf-scalar's).
   let typedNew = false;
+  let newObjective = false;
   const observables = (flags.observable as string[] | undefined) ?? spec.observables;
   if (observables.length > 2) throw new CliError(`--observable: at most two (got ${observables.length})`);
   if (str('objective') !== undefined) {
@@ -164,7 +165,8 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
     const { resolved, preset } = compileOption(str('objective')!, values, observables);
     objective = { expr: resolved.expr, preset: resolved.preset, params: resolved.params };
     typedNew = !fromFile && !preset;
-    if (!fromFile || fromFile.objective.expr !== resolved.expr) {
+    newObjective = !fromFile || fromFile.objective.expr !== resolved.expr;
+    if (newObjective) {
       // A new objective: the preset's start, rate and view (or zeros and x,y) replace the old ones.
       spec = {
         ...spec,
@@ -184,7 +186,9 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
   const optimizer = optimizerFromFlags(flags, spec.optimizer, true);
   const quantities = planeQuantities(obj.vars, obj.params, optimizer);
   const dim = obj.dim;
-  const x0 = spec.x0.length === dim ? [...spec.x0] : new Array<number>(dim).fill(0);
+  // Zeros only for a new objective without a preset's start: a spec file's x0 of the wrong length
+  // is refused (checkSpec) as density and attractor refuse it, not replaced by zeros.
+  const x0 = spec.x0.length === dim || !newObjective ? [...spec.x0] : new Array<number>(dim).fill(0);
 
   // The plane: named by --plane, else the spec's (or the preset's) if it fits, else x,y (lr,x in 1-D).
   let names: [string, string];
