@@ -166,6 +166,26 @@ describe('gdlab trajectory', () => {
     }
   });
 
+  it('takes a start or a rate near the ends of float64: the plane it writes fits them', async () => {
+    // "plane.u: max must exceed min" refused --x0 1e17, a plane the user never gave: x₀ ± 3 rounds
+    // to x₀ there. GD on x²/2 at h = 1.5 is still x_k = (-1/2)^k x₀, exactly.
+    const far = await trajectory(
+      ...['--objective', 'x^2/2', '--lr', '1.5', '--x0', '1e17', '--iters', '5', '--radius', '1e20'],
+    );
+    expect(far.iterates.map(([x]) => x)).toEqual([1e17, -5e16, 2.5e16, -1.25e16, 6.25e15, -3.125e15]);
+    expect(far.spec.plane.u).toEqual({ quantity: 'x', min: 5e16, max: 1.5e17 });
+    expect(parseSpec(far.spec)).toEqual(far.spec);
+    // 2h overflowed ("plane.v.max: must be a finite number, not Infinity"); x₁ = 1 - h·1 = -1e308.
+    const steep = await trajectory(...['--objective', 'x^2/2', '--lr', '1e308', '--x0', '1', '--iters', '5']);
+    expect(steep.iterates).toEqual([[1], [-1e308]]);
+    expect(steep.outcome).toMatchObject({ name: 'diverged', iter: 1 });
+    expect(steep.spec.plane.v).toEqual({ quantity: 'lr', min: 2.5e307, max: Number.MAX_VALUE });
+    // h/4 to 2h was too narrow for 256 pixels; at h = 1e-320 the start does not move.
+    const flat = await trajectory(...['--objective', 'x^2/2', '--lr', '1e-320', '--x0', '1', '--iters', '5']);
+    expect(flat.iterates).toEqual([[1], [1], [1], [1], [1], [1]]);
+    expect(parseSpec(flat.spec)).toEqual(flat.spec);
+  });
+
   it('says when the start is a critical point, where no optimizer moves', async () => {
     const r = await gdlab(
       'trajectory',

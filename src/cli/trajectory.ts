@@ -128,11 +128,16 @@ function parseFlows(text: string | undefined): FlowKind[] {
 function defaultPlane(vars: readonly string[], x0: number[], lr: number, presetId: string | null) {
   const preset = presetId ? getPreset(presetId) : undefined;
   if (preset) return { u: { ...preset.view.u }, v: { ...preset.view.v } };
-  const around = (q: string, c: number): AxisRange => ({ quantity: q, min: c - 3, max: c + 3 });
-  return {
-    u: around(vars[0], x0[0]),
-    v: vars.length > 1 ? around(vars[1], x0[1]) : { quantity: 'lr', min: lr / 4, max: 2 * lr },
+  // The plane is checked like any spec's, so it must be one for every start and rate the flags take:
+  // c ± 3 rounds to one number beyond |c| ≈ 1e16 ("plane.u: max must exceed min" refused --x0 1e17),
+  // and 2h overflows for h near 1e308, where h/4 to 2h is also too narrow for h below ~1e-305.
+  const MAX = Number.MAX_VALUE;
+  const around = (q: string, c: number): AxisRange => {
+    const w = Math.max(3, Math.abs(c) / 2);
+    return { quantity: q, min: Math.max(c - w, -MAX), max: Math.min(c + w, MAX) };
   };
+  const rates = { quantity: 'lr', min: lr / 4, max: Math.min(Math.max(2 * lr, lr / 4 + 2 ** -1012), MAX) };
+  return { u: around(vars[0], x0[0]), v: vars.length > 1 ? around(vars[1], x0[1]) : rates };
 }
 
 /** Most numbers a trajectory's JSON may hold: (iters + 1) × (dim × (1 + flows) + 3). */
