@@ -51,4 +51,17 @@ describe('gdlab gallery', () => {
     expect(err.code).toBe(2);
     expect(err.stderr).toContain("no gallery entry 'nope'; entries: regimes, mf-periodic, gibbs");
   });
+
+  it('names a misspelt flag in one line, as every command does, though gallery and merge take arguments', async () => {
+    // Node's advice on '--' for commands with positionals came with it, its quote left open:
+    // "Unknown option '--no-check'. To specify a positional argument … as in '-- "--no-check" (…)".
+    for (const [command, flag] of [
+      ['gallery', '--no-check'],
+      ['merge', '-q'],
+    ]) {
+      const err = await runCli([command, 'regimes', flag]).catch((e) => e);
+      expect(err.code).toBe(2);
+      expect(err.stderr).toBe(`gdlab ${command}: Unknown option '${flag}' (see gdlab ${command} --help)\n`);
+    }
+  });
 });

@@ -111,6 +111,16 @@ export function joinNegativeValues(argv: string[], options: Record<string, unkno
 }
 
 /**
+ * A parseArgs error as one line naming the command's help. Where positionals are allowed, Node adds
+ * advice on '--' to an unknown option's message, with an unclosed quote ("… as in '-- "--bogus""):
+ * a misspelt flag is what a user means far more often, so the advice is cut.
+ */
+export function parseArgsError(e: unknown, command: string): CliError {
+  const first = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
+  return new CliError(`${first} (see gdlab ${command} --help)`);
+}
+
+/**
  * Node's parseArgs, strict, with negative values joined and its several-line messages cut to one. A
  * flag that takes one value and is given twice is an error (parseArgs would keep the last silently).
  * Positionals are refused unless `positionals` allows that many.
@@ -131,7 +141,7 @@ export function parseFlags<O extends ParseArgsOptionsConfig>(
       tokens: true,
     });
   } catch (e) {
-    throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab ${command} --help)`);
+    throw parseArgsError(e, command);
   }
   const seen = new Map<string, string>();
   for (const t of parsed.tokens) {

@@ -17,7 +17,7 @@ import { checkBandRows } from '../io/band-check.ts';
 import { copyRows, PngFormatError, readPngHeader, writeApng } from '../io/png-bands.ts';
 import { writeFileStreamed } from '../io/files.ts';
 import { specTexts, writePngFile } from '../io/png-stream.ts';
-import { CliError, parseNumber } from './args.ts';
+import { CliError, parseArgsError, parseNumber } from './args.ts';
 import { writeJson } from './output.ts';
 import {
   countsProblem,
@@ -76,7 +76,7 @@ function parseMergeFlags(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new CliError(`${(e as Error).message.split('\n')[0]} (see gdlab merge --help)`);
+    throw parseArgsError(e, 'merge');
   }
 }
 
