@@ -132,7 +132,10 @@ export interface ColourSettings {
   lyapScale: number;
 }
 
-/** λ of full brightness: ln 2, the exponent of the cubic map's fully chaotic end. */
+/**
+ * λ of full brightness: ln 2, separations doubling every step. (Not the cubic map's fully chaotic
+ * end: GD on the double well at h = 2 is conjugate to v ↦ 3v - 4v³ and has λ = ln 3.)
+ */
 export const LYAP_SCALE = Math.LN2;
 
 /** Numeric code of a field in the GPU pass (its index in COLOUR_FIELDS). */
