@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseRange } from '../src/cli/args.ts';
-import { specFromFlags } from '../src/cli/basin.ts';
+import { specFromFlags } from '../src/cli/basin-spec.ts';
 
 describe('parseRange', () => {
   it('reads A:B, negative ends and exponents included', () => {

@@ -7,7 +7,7 @@ import { attractorReport, type AttractorReport } from '../core/attractor.ts';
 import type { EngineInfo } from '../core/engine.ts';
 import { renderAttractor } from '../engine/attractor-render.ts';
 import { labColours } from '../engine/bifurcation-render.ts';
-import { defaultAxisRange } from '../experiment/adapt.ts';
+import { keptOrDefaultAxis } from '../experiment/adapt.ts';
 import type { AxisRange, ExperimentSpec } from '../experiment/spec.ts';
 import { CliError, ENGINE_HELP, inFlagTerms, parseFlags, parseNumber, parseRange } from './args.ts';
 import {
@@ -132,21 +132,16 @@ export function attractorSpec(flags: Flags): ExperimentSpec {
 
 /**
  * `plane` when both its quantities are variables of the objective, else the plane gdlab basin gives a
- * typed objective: its first two variables, or lr and its variable in one variable.
+ * typed objective (an axis the old plane has keeps its range): its first two variables, or lr and its
+ * variable in one variable.
  */
 function typedPlane(
   plane: { u: AxisRange; v: AxisRange },
   vars: readonly string[],
-  at: Parameters<typeof defaultAxisRange>[0],
+  at: Parameters<typeof keptOrDefaultAxis>[2],
 ): { u: AxisRange; v: AxisRange } {
   if (vars.includes(plane.u.quantity) && vars.includes(plane.v.quantity)) return plane;
-  // As gdlab basin builds it: an axis the old plane has keeps its range.
-  const axis = (quantity: string): AxisRange => {
-    const old = [plane.u, plane.v].find((a) => a.quantity === quantity);
-    if (old) return { ...old };
-    const [min, max] = defaultAxisRange(at, quantity);
-    return { quantity, min, max };
-  };
+  const axis = (quantity: string) => keptOrDefaultAxis(plane, quantity, at);
   return vars.length >= 2 ? { u: axis(vars[0]), v: axis(vars[1]) } : { u: axis('lr'), v: axis(vars[0]) };
 }
 

@@ -31,6 +31,7 @@ import { OPTIMIZER_OPTIONS, OPTIMIZER_PATHS, optimizerFromFlags, optimizerHelp }
 import { DEFAULT_OPTIMIZER, RULES } from '../optimizer/rules.ts';
 import { checkWritable, jsonText, writeFileAtomic } from './output.ts';
 import { ANNOUNCE_SECONDS, formatDuration, parseMaxSeconds, RunStopped } from './progress.ts';
+import { estimateRun, PastDeadline, PROBE_STEPS } from './trajectory-estimate.ts';
 
 export const help = `gdlab trajectory: one trajectory in float64 (GD or another optimizer), with GD's flows
 
@@ -243,14 +244,6 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   return { spec, obj, params: resolvePlane(spec, obj).p, iterations, transient, flows };
 }
 
-/** The deadline of a run passed; `where` says in which part, for the message. */
-class PastDeadline extends Error {
-  override name = 'PastDeadline';
-  constructor(readonly where: string) {
-    super(`deadline passed ${where}`);
-  }
-}
-
 /**
  * Runs GD for `iterations` steps, classifies and samples the flows: everything the JSON holds.
  * Throws PastDeadline once performance.now() passes `deadline` (looked at inside the flows, whose
@@ -351,44 +344,6 @@ const PATHS = {
   ...OPTIMIZER_PATHS,
 };
 
-/** Steps timed before a long trajectory, to estimate the whole run. */
-const PROBE_STEPS = 2000;
-/**
- * Longest the timing run may take: a run at least twice as long (it has over 2·PROBE_STEPS steps)
- * is then announced, and no more is spent on finding out by how much.
- */
-const PROBE_SECONDS = ANNOUNCE_SECONDS / 2;
-
-/** The time the whole run will take; `atLeast` when the timing run was cut off. */
-interface Estimate {
-  seconds: number;
-  atLeast: boolean;
-}
-
-/**
- * The time the whole run will take, from a timed run of its first PROBE_STEPS steps (undefined when
- * the run is that short anyway), cut off at PROBE_SECONDS or the run's deadline.
- */
-function estimateRun(plan: TrajectoryPlan, deadline: number): Estimate | undefined {
-  if (plan.iterations <= 2 * PROBE_STEPS) return undefined;
-  const t0 = performance.now();
-  const cap = t0 + PROBE_SECONDS * 1000;
-  const timing = { stoppedMs: 0 };
-  let atLeast = false;
-  try {
-    computeTrajectory(plan, PROBE_STEPS, Math.min(cap, deadline), timing);
-  } catch (e) {
-    // Cut off (at its own limit or the run's): the whole run does this part again and more.
-    if (!(e instanceof PastDeadline)) throw e;
-    atLeast = true;
-  }
-  // A flow that ran out of work here stops at the same step in the whole run (its allowance grows
-  // with the steps done), so its time is not scaled: 2.1 min estimated for a 3 s run otherwise.
-  const scaled = performance.now() - t0 - timing.stoppedMs;
-  const ms = scaled * (plan.iterations / PROBE_STEPS) + timing.stoppedMs;
-  return { seconds: ms / 1000, atLeast };
-}
-
 export async function run(argv: string[]): Promise<number> {
   const flags = parseTrajectoryFlags(argv);
   const maxSeconds = parseMaxSeconds(flags['max-seconds']);
@@ -396,7 +351,9 @@ export async function run(argv: string[]): Promise<number> {
   const deadline = maxSeconds === undefined ? Infinity : performance.now() + maxSeconds * 1000;
   const plan = inFlagTerms(argv, PATHS, () => planTrajectory(flags));
   if (flags.json !== undefined && flags.json !== '-') checkWritable(flags.json, 'json');
-  const estimate = estimateRun(plan, deadline);
+  const estimate = estimateRun(plan.iterations, deadline, (steps, until, timing) =>
+    computeTrajectory(plan, steps, until, timing),
+  );
   if (estimate !== undefined) {
     const about = `${estimate.atLeast ? 'more than' : 'about'} ${formatDuration(estimate.seconds)}`;
     if (maxSeconds !== undefined && estimate.seconds > maxSeconds)

@@ -70,6 +70,22 @@ export function defaultAxisRange(
 }
 
 /**
+ * The axis for `quantity` on a new plane: the range `plane` already gives it, else defaultAxisRange's
+ * first one. Keeping a kept quantity's range means a spec edited to sweep one more quantity (or a typed
+ * objective given the plane it needs) moves as little of the picture as possible.
+ */
+export function keptOrDefaultAxis(
+  plane: { u: AxisRange; v: AxisRange },
+  quantity: string,
+  spec: Pick<ExperimentSpec, 'lr' | 'objective'>,
+): AxisRange {
+  const old = [plane.u, plane.v].find((a) => a.quantity === quantity);
+  if (old) return { ...old };
+  const [min, max] = defaultAxisRange(spec, quantity);
+  return { quantity, min, max };
+}
+
+/**
  * The box an ensemble's starts are spread over: for each variable the middle half of the first of
  * `axes` that sweeps it, else x₀ ± ½. The middle half keeps most starts away from the fast-diverging
  * edges of a window while covering every basin in it; and a spread start never sits on a critical
