@@ -9,7 +9,7 @@ import { ClassifyWorkspace, classifyInto, emptyRecord } from '../../reference/cl
 import type { TrajectoryRecord } from '../../core/records.ts';
 import { FlowStopped, sampleFlow, type FlowKind } from '../../reference/flows.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
-import { describeOptimizer, RULES } from '../../optimizer/rules.ts';
+import { describeOptimizer, RULES, type OptimizerKind } from '../../optimizer/rules.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { compiledSpec } from '../shared/objective.ts';
 
@@ -70,14 +70,46 @@ export interface InspectorData {
    * MAX_CLASSIFY_STEPS.
    */
   record: TrajectoryRecord | null;
-  /** 2/h for a scalar rate (the stability threshold the sharpness is compared with); null otherwise. */
-  twoOverH: number | null;
+  /**
+   * The sharpness at which the optimizer's step turns unstable (stabilityEdge), drawn beside the
+   * sharpness; null for per-coordinate rates and for RMSProp and Adam.
+   */
+  edge: StabilityEdge | null;
   /** flows[kind][c][k] at t = k·h; absent for per-coordinate rates (no single time step). */
   flows: Partial<Record<FlowKind, number[][]>>;
   flowNote: string | null;
   /** Iterates in the plane's coordinates, when both axes are state coordinates. */
   orbit: [number, number][] | null;
   marker: [number, number];
+}
+
+/** A threshold on λmax(∇²f) and how the chart's legend writes it. */
+export interface StabilityEdge {
+  value: number;
+  label: string;
+}
+
+/**
+ * The sharpness beyond which the optimizer's step at one rate h is unstable on a quadratic, the edge
+ * of stability its sharpness is compared with. Along an eigenvector of curvature λ, with a = hλ:
+ * GD multiplies by 1 − a, which leaves the unit disc at a = 2; heavy ball is
+ * x_{k+1} = (1 + β − a)x_k − βx_{k−1}, a root at −1 when a = 2(1 + β); Nesterov's 2×2 map in (x, v)
+ * has trace 1 + β − a(1 + β) and determinant β(1 − a), a root at −1 when a = 2(1 + β)/(1 + 2β).
+ * (At β = 0 both are GD's 2/h; drawing 2/h for β = 0.9 put the line at about half the heavy-ball
+ * edge, under trajectories that converge.) RMSProp and Adam divide the step by √s + ε, so their
+ * edge bounds the preconditioned Hessian, not λmax(∇²f): none is drawn.
+ */
+export function stabilityEdge(kind: OptimizerKind, beta: number, h: number): StabilityEdge | null {
+  switch (kind) {
+    case 'gd':
+      return { value: 2 / h, label: '2/h' };
+    case 'momentum':
+      return { value: (2 * (1 + beta)) / h, label: '2(1+β)/h' };
+    case 'nesterov':
+      return { value: (2 * (1 + beta)) / ((1 + 2 * beta) * h), label: '2(1+β)/((1+2β)h)' };
+    default:
+      return null;
+  }
 }
 
 /**
@@ -150,6 +182,12 @@ export function inspectPixel(
     }
     if (F < n - 1) notes.push(`flows shown for the first ${F} steps`);
   } else notes.push('no flows for per-coordinate rates: there is no single time step h');
+  const edge = scalar ? stabilityEdge(spec.optimizer.kind, o[0], h[0]) : null;
+  if (scalar && edge === null)
+    notes.push(
+      `no stability line: ${RULES[spec.optimizer.kind].label} divides the step by √s + ε, so its edge ` +
+        'bounds the preconditioned Hessian, not λmax(∇²f)',
+    );
   const params: Record<string, number> = {};
   obj.params.forEach((name, k) => (params[name] = p[k]));
   const coordAxes = plane.u.kind === AxisKind.COORD && plane.v.kind === AxisKind.COORD;
@@ -176,7 +214,7 @@ export function inspectPixel(
     sharpness: traj.sharpness,
     escape: traj.escape,
     record,
-    twoOverH: scalar ? 2 / h[0] : null,
+    edge,
     flows,
     // Every note: a stopped flow's used to be overwritten by the one on the steps shown.
     flowNote: notes.length > 0 ? notes.join('; ') : null,

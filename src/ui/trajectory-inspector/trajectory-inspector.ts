@@ -1,7 +1,8 @@
 /**
  * <gd-trajectory-inspector>: one trajectory in uPlot charts: the state components with gradient
  * flow and the modified equations of order 1 and 2 overlaid at t = k·h, f(x_k), and the sharpness
- * against the 2/h line. uPlot instances are destroyed when the element leaves the DOM.
+ * against the optimizer's edge of stability (2/h for GD). uPlot instances are destroyed when the
+ * element leaves the DOM.
  */
 import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -206,14 +207,21 @@ export class TrajectoryInspector extends LitElement {
       { label: 'sharpness λmax(∇²f)', stroke: '#e4572e', width: 1.4, points: { show: false } },
     ];
     const sharpData: (number | null)[][] = [x, d.sharpness.map(finiteOrNull)];
-    if (d.twoOverH !== null) {
-      sharpSeries.push({ label: '2/h', stroke: '#555', dash: [5, 4], width: 1, points: { show: false } });
-      sharpData.push(x.map(() => d.twoOverH));
+    const edge = d.edge;
+    if (edge !== null) {
+      sharpSeries.push({
+        label: edge.label,
+        stroke: '#555',
+        dash: [5, 4],
+        width: 1,
+        points: { show: false },
+      });
+      sharpData.push(x.map(() => edge.value));
     }
     this.charts.push(
       new uPlot(
         {
-          title: 'sharpness against 2/h',
+          title: edge ? `sharpness against ${edge.label}` : 'sharpness λmax(∇²f)',
           width,
           height: height + 30,
           series: sharpSeries,
