@@ -105,6 +105,44 @@ describe('flows on non-quadratic objectives', () => {
     }
   });
 
+  it('show orders 1, 2, 3 in 2-D on (1 - xy)²/2 as compiled, where ∇³f[∇f, ∇f] mixes coordinates', () => {
+    // The double well above has one third derivative; here only the mixed f_xxy = 2y, f_xyy = 2x
+    // are non-zero, so a wrong weight on a mixed term of ∇³f[v, v] would leave me2 at order 2.
+    const obj = compileEvaluators(compileObjective({ expr: '(1 - x*y)^2/2', params: {} }));
+    const x0 = [0.3, 1.5];
+    const hs = [0.04, 0.02, 0.01];
+    const errs = (kind: FlowKind) =>
+      hs.map((h) => {
+        const K = Math.round(1 / h);
+        const gd = runTrajectory(obj, x0, h, [], K).iterates[K];
+        const fl = sampleFlow(obj, kind, x0, h, [], K)[K];
+        return Math.max(Math.abs(gd[0] - fl[0]), Math.abs(gd[1] - fl[1]));
+      });
+    for (const [kind, order] of [
+      ['gf', 1],
+      ['me1', 2],
+      ['me2', 3],
+    ] as const) {
+      const e = errs(kind);
+      // Least-squares slope of log e against log h (float64: 1.00, 1.98, 2.98).
+      const lx = hs.map(Math.log);
+      const ly = e.map(Math.log);
+      const mx = lx.reduce((a, b) => a + b) / 3;
+      const my = ly.reduce((a, b) => a + b) / 3;
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < 3; i++) {
+        num += (lx[i] - mx) * (ly[i] - my);
+        den += (lx[i] - mx) ** 2;
+      }
+      expect(num / den, kind).toBeGreaterThan(order - 0.1);
+      expect(num / den, kind).toBeLessThan(order + 0.1);
+      // Halving h from 0.02 divides the error by 2^order (float64: 2.003, 3.956, 7.922).
+      expect(e[1] / e[2], kind).toBeGreaterThan(2 ** order * 0.95);
+      expect(e[1] / e[2], kind).toBeLessThan(2 ** order * 1.05);
+    }
+  });
+
   it('keep x² - y² on mf-scalar under gradient flow (NOTES.md), while GD shrinks it', () => {
     const h = 0.2;
     const gf = sampleFlow(mfScalar, 'gf', [0.2, 2], h, [], 50);

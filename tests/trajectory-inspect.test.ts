@@ -65,6 +65,25 @@ describe('trajectory inspector flows', () => {
     expect(d.flows.gf![0].slice(1).every(Number.isNaN)).toBe(true);
   });
 
+  it('sample each flow at t = k·h beside x_k: the closed forms on x²/2', () => {
+    // ẋ = -c·x with c = 1, 1 + h/2, 1 + h/2 + h²/3: the series of -ln(1 - h)/h (NOTES.md).
+    const d = inspectPixel(onePixel('x^2/2'), 0, 0);
+    const h = d.h[0];
+    const c = { gf: 1, me1: 1 + h / 2, me2: 1 + h / 2 + (h * h) / 3 };
+    for (const k of [1, 10, 50])
+      for (const kind of ['gf', 'me1', 'me2'] as const) {
+        const rel = d.flows[kind]![0][k] / Math.exp(-c[kind] * k * h) - 1;
+        expect(rel, `${kind} at k = ${k}`).toBeCloseTo(0, 8);
+      }
+    // At k = 10 (T = 1), GD (0.9^10) against each flow: 1.9e-2, 1.3e-3, 9.5e-5 in float64.
+    const gd = d.states[0][10];
+    expect(gd).toBeCloseTo(0.9 ** 10, 12);
+    const err = (kind: 'gf' | 'me1' | 'me2') => Math.abs(d.flows[kind]![0][10] - gd);
+    expect(err('gf')).toBeCloseTo(Math.exp(-1) - 0.9 ** 10, 6);
+    expect(err('me1') / err('gf')).toBeLessThan(0.1);
+    expect(err('me2') / err('me1')).toBeLessThan(0.15);
+  });
+
   it('leave a smooth flow whole', () => {
     const d = inspectPixel(onePixel('x^2/2'), 0, 0);
     expect(d.flowNote).toBe('flows shown for the first 300 steps');
