@@ -29,11 +29,28 @@ async function trajectory(...args: string[]): Promise<TrajectoryJson> {
   return JSON.parse(r.stdout) as TrajectoryJson;
 }
 
+/** A run whose notes (on stderr too, one line each) are the point. */
+async function noted(...args: string[]): Promise<{ out: TrajectoryJson; stderr: string }> {
+  const r = await gdlab('trajectory', ...args);
+  expect(r.code, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout) as TrajectoryJson;
+  expect(r.stderr).toBe(out.notes.map((n) => `gdlab trajectory: ${n}\n`).join(''));
+  return { out, stderr: r.stderr };
+}
+
+/** The tail of every overshoot note (src/reference/overshoot.ts). */
+const OVERSHOOT_TAIL =
+  ': GD overshoots there, flipping sign along the sharpest direction (1 − h·λmax < 0); no flow ' +
+  'ẋ = F(x) follows that, so the flows are drawn for comparison only, not as an approximation of GD';
+
 describe('gdlab trajectory', () => {
   it('gives x²/2 at h = 1.5 exactly: (-1/2)^k, converged, flows at t = k·h', async () => {
-    const out = await trajectory(
+    const { out, stderr } = await noted(
       ...['--objective', 'quadratic', '--lr', '1.5', '--x0', '-2', '--iters', '40', '--flows', 'gf,me1,me2'],
     );
+    // GD flips sign every step, the flows decay without: the note says the flows do not follow GD.
+    expect(out.notes).toEqual([`h·λmax(∇²f) = 1.5 > 1 first at step 0${OVERSHOOT_TAIL}`]);
+    expect(stderr).toMatch(/^gdlab trajectory: h·λmax\(∇²f\) = 1\.5 > 1 first at step 0: GD overshoots/);
     expect(out.t).toHaveLength(41);
     out.t.forEach((t, k) => expect(t).toBe(k * 1.5));
     out.iterates.forEach(([x], k) => expect(x).toBe(-2 * (-0.5) ** k));
@@ -56,7 +73,7 @@ describe('gdlab trajectory', () => {
   });
 
   it('stops x²/2 at h = 2.1 at the analytic escape iteration, flows sampled as far', async () => {
-    const out = await trajectory(
+    const { out } = await noted(
       ...[
         '--objective',
         'x^2/2',
@@ -79,6 +96,10 @@ describe('gdlab trajectory', () => {
     expect(Math.abs(out.iterates[k][0])).toBeGreaterThan(1000);
     expect(Math.abs(out.iterates[k - 1][0])).toBeLessThanOrEqual(1000);
     expect(out.flows.gf).toHaveLength(k + 1);
+    // GD grows by 1.1 a step while gradient flow decays: the note says past 2 too.
+    expect(out.notes).toEqual([
+      `h·λmax(∇²f) = 2.1 > 1 first at step 0 (up to 2.1 > 2 at step 0, where |1 − h·λmax| > 1: the linearised step grows along it)${OVERSHOOT_TAIL}`,
+    ]);
     expect(out.spec.objective).toEqual({ expr: 'x^2/2', preset: null, params: {} });
     expect(out.spec.classify.divergeRadius).toBe(1000);
   });
@@ -120,11 +141,16 @@ describe('gdlab trajectory', () => {
     expect(out.outcome.lyapunov).toBeLessThan(0);
     // The preset's start is unbalanced, not the saddle (0, 0) where a trajectory stayed put: GD
     // balances (|x - y| ≤ √(2/h - 2) = 0.471 at h = 0.9), gradient flow keeps x² - y² = 3.15.
-    const dflt = await trajectory('--objective', 'mf-scalar', '--flows', 'gf');
+    const dflt = (await noted('--objective', 'mf-scalar', '--flows', 'gf')).out;
     expect(dflt.spec.lr).toBe(0.9);
     expect(dflt.spec.x0).toEqual([1.8, 0.3]);
     expect(dflt.iterates).toHaveLength(101);
-    expect(dflt.notes).toEqual([]);
+    // ∇²f(1.8, 0.3) = [[0.09, 0.08], [0.08, 3.24]]: h·λmax = 0.9 × 3.242 = 2.918, and the first step
+    // catapults past it. Gradient flow keeps x² − y² where GD balances: the note says so.
+    expect(0.9 * (1.665 + Math.hypot(1.575, 0.08))).toBeCloseTo(2.918, 3);
+    expect(dflt.notes).toEqual([
+      `h·λmax(∇²f) = 2.918 > 1 first at step 0 (up to 5.121 > 2 at step 1, where |1 − h·λmax| > 1: the linearised step grows along it)${OVERSHOOT_TAIL}`,
+    ]);
     expect(dflt.outcome.name).toBe('converged');
     const [x, y] = dflt.iterates[100];
     expect(x * y).toBeCloseTo(1, 6);
@@ -250,14 +276,22 @@ describe('gdlab trajectory', () => {
   it('stops a flow at a kink once its work allowance is spent, with a note; GD is whole', async () => {
     const r = await gdlab('trajectory', ...kinked, '--flows', 'gf');
     expect(r.code).toBe(0);
+    // Two notes: f'' = 0.75/√|x| passes 1/h near the kink, where GD starts to hop across it.
     const m =
-      /^gdlab trajectory: (the gf flow stopped at step (\d+) of 2000: .* kink of f.*; its later samples are null)\n$/.exec(
+      /^gdlab trajectory: (h·λmax\(∇²f\) = [0-9.]+ > 1 first at step (\d+): [^\n]*)\ngdlab trajectory: (the gf flow stopped at step (\d+) of 2000: .* kink of f.*; its later samples are null)\n$/.exec(
         r.stderr,
       );
     expect(m, r.stderr).not.toBeNull();
     const out = JSON.parse(r.stdout) as TrajectoryJson;
-    expect(out.notes).toEqual([m![1]]);
-    const stop = Number(m![2]);
+    expect(out.notes).toEqual([m![1], m![3]]);
+    let x = 1;
+    let first = 0;
+    while (!(0.1 * 0.75 > Math.sqrt(Math.abs(x)))) {
+      x -= 0.1 * 1.5 * Math.sign(x) * Math.sqrt(Math.abs(x));
+      first++;
+    }
+    expect(Number(m![2])).toBe(first);
+    const stop = Number(m![4]);
     // ẋ = -1.5·√x reaches the kink at t = 4/3, step 13; the allowance lasts some ten steps more.
     expect(stop).toBeGreaterThan(13);
     expect(stop).toBeLessThan(50);

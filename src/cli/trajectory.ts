@@ -11,6 +11,7 @@ import { compileEvaluators } from '../objective/wasm/evaluator.ts';
 import { classifyTrajectory } from '../reference/classify.ts';
 import { FLOW_KINDS, FlowStopped, sampleFlow, type FlowKind } from '../reference/flows.ts';
 import { runTrajectory } from '../reference/gd.ts';
+import { findOvershoot, overshootNote } from '../reference/overshoot.ts';
 import { checkSpec } from '../experiment/check.ts';
 import { resolvePlane } from '../experiment/plane.ts';
 import { parseSpec, type AxisRange, type ExperimentSpec } from '../experiment/spec.ts';
@@ -65,7 +66,8 @@ Output (float64 JSON; non-finite numbers are written as null):
 The outcome is the whole state's (src/core/outcome.ts): the period test compares x and the optimizer's
 vectors, the Lyapunov exponent is that of the whole update map, divergence watches x.
 A diverged trajectory stops at its escape iteration (the escaped iterate is included), and the flows are
-sampled at the same times. A flow whose integration to tolerance needs too much work (at a kink of f)
+sampled at the same times. Where h·λmax(∇²f(x_k)) > 1 at some k GD flips sign along the sharpest
+direction, which no flow follows: a note (also on stderr) says from which step. A flow whose integration to tolerance needs too much work (at a kink of f)
 stops early: its later samples are null, and a note (also on stderr) says where.
 Negative numbers may follow a flag directly: --x0 -1,2.
 `;
@@ -103,7 +105,10 @@ export interface TrajectoryJson {
   sharpness: number[];
   outcome: OutcomeJson;
   flows: Partial<Record<FlowKind, number[][]>>;
-  /** Flows stopped early (FlowStopped's reason 'work'), one line each. */
+  /**
+   * One line each: a start at a critical point, GD overshooting beside its flows (overshootNote), a
+   * flow stopped early (FlowStopped's reason 'work').
+   */
   notes: string[];
   /** The optimizer's vectors by name, one row (dim numbers) per iterate; empty for GD. */
   state: Record<string, number[][]>;
@@ -291,6 +296,9 @@ function computeTrajectory(
     notes.push(
       `x0 = (${spec.x0.join(', ')}) is a critical point of f (its gradient is 0): the trajectory stays there`,
     );
+  // Only beside flows: without them there is nothing the note would qualify.
+  const over = plan.flows.length > 0 ? findOvershoot(spec.lr, tr.sharpness) : null;
+  if (over) notes.push(overshootNote(over));
   if (plan.flows.length > 0 && performance.now() > deadline) throw new PastDeadline('before the flows');
   for (const kind of plan.flows) {
     const t0 = performance.now();

@@ -214,6 +214,21 @@ describe('the lab on SwiftShader WebGPU', () => {
     const { recordWords } = await import('../../src/ui/trajectory-inspector/trajectory-inspector.ts');
     expect(cls).toBe(recordWords(inspectPixel(s, i, j, 0).record!));
     expect(cls).toMatch(/^float64: (converged|period \d+|diverged at k = \d+|chaotic|escaping|not settled)/);
+    // mf-scalar's minima have λmax = x² + y² ≥ 2, so at h = 1.05 GD overshoots beside its flows, and
+    // the note saying the flows do not follow it sits right under their chart.
+    const over = await inspectorText(page, 'flow-overshoot');
+    expect(over).toBe(inspectPixel(s, i, j, 0).overshoot);
+    expect(over).toMatch(
+      /^h·λmax\(∇²f\) = [0-9.]+ > 1 first at step \d+.*: GD overshoots there, .* drawn for comparison only/,
+    );
+    const below = await page.evaluate(
+      () =>
+        document
+          .querySelector('gd-lab')!
+          .shadowRoot!.querySelector('gd-trajectory-inspector')!
+          .shadowRoot!.getElementById('flow-overshoot')!.previousElementSibling!.id,
+    );
+    expect(below).toBe('chart-states');
     // Under the inspector's cap: no cap to state.
     expect(await inspectorText(page, 'inspector-steps')).toBe('300 steps, float64');
     await screenshot(page, '5-inspector');

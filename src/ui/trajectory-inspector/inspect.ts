@@ -8,6 +8,7 @@ import { runTrajectory } from '../../reference/gd.ts';
 import { ClassifyWorkspace, classifyInto, emptyRecord } from '../../reference/classify.ts';
 import type { TrajectoryRecord } from '../../core/records.ts';
 import { FlowStopped, sampleFlow, type FlowKind } from '../../reference/flows.ts';
+import { findOvershoot, overshootNote } from '../../reference/overshoot.ts';
 import { AxisKind, axisValue, pixelSetup, resolvePlane } from '../../experiment/plane.ts';
 import { describeOptimizer, RULES, type OptimizerKind } from '../../optimizer/rules.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
@@ -78,6 +79,11 @@ export interface InspectorData {
   /** flows[kind][c][k] at t = k·h; absent for per-coordinate rates (no single time step). */
   flows: Partial<Record<FlowKind, number[][]>>;
   flowNote: string | null;
+  /**
+   * Where GD overshoots (h·λmax > 1) within the flows' samples, so that the flows beside it are no
+   * approximation of it (overshootNote); null otherwise and wherever no flows are drawn.
+   */
+  overshoot: string | null;
   /** Iterates in the plane's coordinates, when both axes are state coordinates. */
   orbit: [number, number][] | null;
   marker: [number, number];
@@ -144,12 +150,16 @@ export function inspectPixel(
   const scalar = h.every((r) => r === h[0]);
   const flows: Partial<Record<FlowKind, number[][]>> = {};
   const notes: string[] = [];
+  let overshoot: string | null = null;
   if (spec.optimizer.kind !== 'gd')
     notes.push(
       `no flows: gradient flow and the modified equations approximate plain GD, not ${RULES[spec.optimizer.kind].label}`,
     );
   else if (scalar) {
     const F = Math.min(n - 1, MAX_FLOW_SAMPLES);
+    // Over the steps the flows are drawn beside, not GD's whole run: the note is about them.
+    const over = findOvershoot(h[0], traj.sharpness.slice(0, F + 1));
+    if (over) overshoot = overshootNote(over);
     const deadline = performance.now() + flowMs;
     for (const kind of ['gf', 'me1', 'me2'] as const) {
       let xs: Float64Array[];
@@ -218,6 +228,7 @@ export function inspectPixel(
     flows,
     // Every note: a stopped flow's used to be overwritten by the one on the steps shown.
     flowNote: notes.length > 0 ? notes.join('; ') : null,
+    overshoot,
     orbit: coordAxes
       ? traj.iterates.map((x) => [x[plane.u.index], x[plane.v.index]] as [number, number])
       : null,

@@ -1,8 +1,9 @@
 /**
  * <gd-trajectory-inspector>: one trajectory in uPlot charts: the state components with gradient
  * flow and the modified equations of order 1 and 2 overlaid at t = k·h, f(x_k), and the sharpness
- * against the optimizer's edge of stability (2/h for GD). uPlot instances are destroyed when the
- * element leaves the DOM.
+ * against the optimizer's edge of stability (2/h for GD). Where GD overshoots beside the flows
+ * (h·λmax > 1, src/reference/overshoot.ts) a note under their legend says they do not follow it.
+ * uPlot instances are destroyed when the element leaves the DOM.
  */
 import { LitElement, css, html, nothing, unsafeCSS, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
@@ -51,6 +52,9 @@ export class TrajectoryInspector extends LitElement {
       .note {
         color: #666;
         font-size: 12px;
+      }
+      .overshoot {
+        color: #5a4a00;
       }
       h2 {
         font-size: 14px;
@@ -271,6 +275,10 @@ export class TrajectoryInspector extends LitElement {
       }
       <div class="charts">
         <div id="chart-states"></div>
+        ${
+          // Under the flows' legend, not with the grey notes above: it says what the curves are worth.
+          d.overshoot ? html`<div class="note overshoot" id="flow-overshoot">${d.overshoot}</div>` : nothing
+        }
         <div id="chart-f"></div>
         <div id="chart-sharpness"></div>
       </div>`;
