@@ -14,7 +14,9 @@ import { pixelReadout } from '../src/ui/basin-map/readout.ts';
 import type { MapFrame } from '../src/ui/engine-host/backend.ts';
 import { legendRows } from '../src/ui/map-legend/map-legend.ts';
 import { densityFooter } from '../src/ui/bifurcation-view/density-chart.ts';
-import { readoutParts } from '../src/ui/bifurcation-view/ensemble-legend.ts';
+import { diagramDescription, readoutParts } from '../src/ui/bifurcation-view/ensemble-legend.ts';
+import { mapDescription } from '../src/ui/basin-map/describe.ts';
+import { labelText, quantityRuns } from '../src/ui/shared/canvas-text.ts';
 import { runEnsembleSpec } from '../src/core/ensemble.ts';
 import { bifurcationReadout } from '../src/engine/bifurcation-render.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
@@ -148,7 +150,7 @@ describe("the diagram's column readout", () => {
     expect(chaotic.lyapunov).toBeGreaterThan(0.3);
     const words = readoutParts(chaotic, 0.1, spec);
     expect(words).toContain('chaotic');
-    expect(words.find((w) => w.startsWith('mean λ = '))).toBe(
+    expect(words.find((w) => typeof w === 'string' && w.startsWith('mean λ = '))).toBe(
       `mean λ = ${Number(chaotic.lyapunov.toPrecision(6))}`,
     );
     expect(lost.outcome).toBe(Outcome.DIVERGED);
@@ -159,5 +161,80 @@ describe("the diagram's column readout", () => {
       'diverged 100%',
       'count 0',
     ]);
+  });
+});
+
+describe('readouts over a rate per coordinate', () => {
+  // They wrote "h_x = …" into HTML; the parts are runs now, which the readouts render h<sub>x</sub>
+  // (tests/browser/axis-titles.test.ts reads the DOM), and text-only places keep "h_x".
+  const rates = parseSpec({
+    objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
+    x0: [1, 1],
+    lrPerCoord: [0.5, 0.25],
+    plane: { u: { quantity: 'lr.x', min: 0.05, max: 2.2 }, v: { quantity: 'lr.y', min: 0.05, max: 2.2 } },
+    size: [16, 16],
+    iterations: 100,
+    transient: 50,
+  });
+
+  it('give the map the rates as h with a subscript, the value after it', () => {
+    const labels = { u: quantityRuns('lr.x'), v: quantityRuns('lr.y') };
+    // Pixels 8 and 3 of 16 over [0.05, 2.2]: 0.05 + 8.5 × 2.15/16 = 1.1921875, 0.05 + 3.5 × 2.15/16 = 0.5203125.
+    const parts = pixelReadout(rates, [16, 16], 8, 3, labels, null, CPU);
+    expect(parts).toEqual([
+      [
+        { text: 'h', sub: false },
+        { text: 'x', sub: true },
+        { text: ' = 1.192188', sub: false },
+      ],
+      [
+        { text: 'h', sub: false },
+        { text: 'y', sub: true },
+        { text: ' = 0.520313', sub: false },
+      ],
+      '…',
+    ]);
+    expect(parts.map(labelText)).toEqual(['h_x = 1.192188', 'h_y = 0.520313', '…']);
+  });
+
+  it("give the diagram's column its swept rate as runs; 'h' stays a string", () => {
+    const spec = parseSpec({
+      kind: 'bifurcation',
+      objective: { expr: '(x^2 - 1)^2/4', preset: 'double-well', params: {} },
+      x0: [0.3],
+      lrPerCoord: [1],
+      plane: { u: { quantity: 'lr.x', min: 0.8, max: 1.4 }, v: { quantity: 'x', min: -2, max: 2 } },
+      size: [48, 40],
+      ensemble: { samples: 8, box: { min: [0.2], max: [1.6] }, keep: 64, observable: 'x', range: null },
+    });
+    const column = {
+      column: 3,
+      u: 0.8375,
+      row: 1,
+      value: 0.5,
+      count: 2,
+      diverged: 0,
+      period: 1,
+      outcome: Outcome.CONVERGED,
+      lyapunov: NaN,
+    };
+    const parts = readoutParts(column, 0.97, spec);
+    expect(parts[0]).toEqual([
+      { text: 'h', sub: false },
+      { text: 'x', sub: true },
+      { text: ' = 0.8375', sub: false },
+    ]);
+    expect(parts.slice(1)).toEqual(['x = 0.97', 'converged', 'diverged 0%', 'count 2']);
+    const lr = {
+      ...spec,
+      lrPerCoord: null,
+      plane: { ...spec.plane, u: { ...spec.plane.u, quantity: 'lr' } },
+    };
+    expect(readoutParts(column, 0.97, lr)[0]).toBe('h = 0.8375');
+    // The diagram's and the map's text alternatives are aria-labels: text only, "h_x" kept.
+    expect(diagramDescription(spec, null)).toBe(
+      'Bifurcation diagram of f = (x^2 - 1)^2/4: long-run x against h_x from 0.8 to 1.4. Computing.',
+    );
+    expect(mapDescription(rates, null)).toContain('h_x from 0.05 to 2.2 across, h_y from 0.05 to 2.2 up');
   });
 });

@@ -1,17 +1,19 @@
 /**
  * The lab's axis titles on screen (production build, headless Chromium), read from a screenshot:
  * one coordinate's rate is h with the coordinate as a subscript, as the panels and the exported
- * PNG write it, while the hover readout, which is text, keeps "h_x".
+ * PNG write it. The hover readouts are HTML and write it h<sub>x</sub> too (they wrote "h_x"); the
+ * text alternatives (aria-labels) hold text only and keep "h_x".
  */
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { hashFor, plotBox, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+import { waitForEnsemble } from './bifurcation-harness.ts';
 import { labelInk, subscriptInk } from './label-ink.ts';
 
 const shared = sharedBrowser();
 
 describe('the basin map’s axis titles', () => {
-  it('write a per-coordinate rate h with a subscript; the readout keeps h_x', async () => {
+  it('write a per-coordinate rate h with a subscript, and so does the readout', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     await page.goto(
@@ -65,17 +67,94 @@ describe('the basin map’s axis titles', () => {
       expect(a.longestBelow).toBeLessThan(5);
       expect(Math.abs((a.from + a.to) / 2)).toBeLessThanOrEqual(2);
     }
-    // The readout is a line of text: the rates by name, h_x and h_y, with the pixel's values.
+    // The readout is HTML: the rates as h with the coordinate in a <sub>, then the pixel's values;
+    // "h_x" is gone from it, and the map's aria-label, text only, keeps it.
     const box = await plotBox(page, 'gd-basin-map');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const readout = await page.waitForFunction(
+    await page.waitForFunction(
       () => {
         const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
-        return map.shadowRoot!.querySelector('.readout[data-i]')?.textContent;
+        return !!map.shadowRoot!.querySelector('.readout[data-i]');
       },
       { timeout: 30_000, polling: 100 },
     );
-    expect(await readout.jsonValue()).toMatch(/^h_x = [\d.]+ {3}h_y = [\d.]+ {3}/);
+    const readout = await page.evaluate(() => {
+      const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
+      const el = map.shadowRoot!.querySelector('.readout[data-i]')!;
+      return {
+        i: Number(el.getAttribute('data-i')),
+        j: Number(el.getAttribute('data-j')),
+        text: el.textContent!,
+        subs: Array.from(el.querySelectorAll('sub'), (s) => s.textContent),
+        label: map.shadowRoot!.querySelector('.plot')!.getAttribute('aria-label'),
+      };
+    });
+    // Pixel (i, j) of 16 over [0.05, 2.2] starts at 0.05 + (i + 0.5) × 2.15/16, shown to 6 decimals.
+    const at = (k: number) => 0.05 + ((k + 0.5) * 2.15) / 16;
+    expect(readout.subs).toEqual(['x', 'y']);
+    const m = /^hx = ([\d.]+) {3}hy = ([\d.]+) {3}/.exec(readout.text);
+    expect(m, readout.text).not.toBeNull();
+    expect(Number(m![1])).toBeCloseTo(at(readout.i), 5);
+    expect(Number(m![2])).toBeCloseTo(at(readout.j), 5);
+    expect(readout.text).not.toContain('_');
+    expect(readout.label).toMatch(/: h_x from 0\.05 to 2\.2 across, h_y from 0\.05 to 2\.2 up, /);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("the diagram's column readout writes a swept per-coordinate rate h<sub>x</sub>", async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(
+      shared.gpuUrl +
+        hashFor({
+          kind: 'bifurcation',
+          objective: { expr: '(x^2 - 1)^2/4', preset: 'double-well', params: {} },
+          lr: 1,
+          lrPerCoord: [1],
+          x0: [0.3],
+          plane: { u: { quantity: 'lr.x', min: 0.8, max: 1.4 }, v: { quantity: 'x', min: -2, max: 2 } },
+          size: [24, 20],
+          iterations: 200,
+          transient: 150,
+          ensemble: {
+            samples: 4,
+            box: { min: [0.2], max: [1.6] },
+            keep: 32,
+            observable: 'x',
+            bins: 20,
+            range: null,
+          },
+        }),
+    );
+    await waitForEnsemble(page);
+    const box = await plotBox(page, 'gd-bifurcation-view');
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForFunction(
+      () => {
+        const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
+        return !!view.shadowRoot!.querySelector('.readout[data-column]');
+      },
+      { timeout: 30_000, polling: 100 },
+    );
+    const readout = await page.evaluate(() => {
+      const view = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-bifurcation-view')!;
+      const el = view.shadowRoot!.querySelector('.readout[data-column]')!;
+      return {
+        column: Number(el.getAttribute('data-column')),
+        text: el.textContent!,
+        subs: Array.from(el.querySelectorAll('sub'), (s) => s.textContent),
+        label: view.shadowRoot!.querySelector('.plot')!.getAttribute('aria-label')!,
+      };
+    });
+    expect(readout.subs).toEqual(['x']);
+    const m = /^hx = ([0-9.]+) {3}x = /.exec(readout.text);
+    expect(m, readout.text).not.toBeNull();
+    // The column's centre: 0.8 + (c + 0.5) × 0.6/24.
+    expect(Number(m![1])).toBeCloseTo(0.8 + ((readout.column + 0.5) * 0.6) / 24, 5);
+    expect(readout.label).toMatch(
+      /^Bifurcation diagram of f = \(x\^2 - 1\)\^2\/4: long-run x against h_x from 0\.8 to 1\.4\./,
+    );
     expect(errors).toEqual([]);
     await page.close();
   });

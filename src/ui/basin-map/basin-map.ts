@@ -20,7 +20,8 @@ import { planeToCell, screenToPlane, viewsEqual, type Size, type View } from '..
 import type { Guide } from './guides.ts';
 import { mapOverlay } from './map-overlay.ts';
 import { pixelReadout } from './readout.ts';
-import { labelText, type CanvasLabel } from '../shared/canvas-text.ts';
+import type { CanvasLabel } from '../shared/canvas-text.ts';
+import { readoutMarkup } from '../shared/quantity-markup.ts';
 import { frameView, MapPainter } from './map-painter.ts';
 import { ViewInteraction } from './view-interaction.ts';
 
@@ -281,9 +282,8 @@ export class BasinMap extends LitElement {
     if (this.drawError) return html`<div class="readout error">display error: ${this.drawError}</div>`;
     if (!h) return html`<div class="readout hint">${HINT}</div>`;
     const f = h.frame;
-    const labels = { u: labelText(this.labels.u), v: labelText(this.labels.v) };
-    const parts = pixelReadout(f.spec, [f.width, f.height], h.i, h.j, labels, h.record, f.info);
-    return html`<div class="readout" data-i=${h.i} data-j=${h.j}>${parts.join('   ')}</div>`;
+    const parts = pixelReadout(f.spec, [f.width, f.height], h.i, h.j, this.labels, h.record, f.info);
+    return html`<div class="readout" data-i=${h.i} data-j=${h.j}>${readoutMarkup(parts)}</div>`;
   }
 
   protected override render() {

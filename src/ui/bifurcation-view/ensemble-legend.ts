@@ -8,7 +8,9 @@ import type { BifurcationResult } from '../../core/ensemble.ts';
 import { Outcome } from '../../core/outcome.ts';
 import type { BifurcationReadout } from '../../engine/bifurcation-render.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import { appendText, quantityRuns, type CanvasLabel } from '../shared/canvas-text.ts';
 import { formatNumber, quantityLabel } from '../shared/labels.ts';
+import { readoutMarkup } from '../shared/quantity-markup.ts';
 import { formatValue } from '../shared/ticks.ts';
 import { planeToScreen, type Size, type View } from '../shared/view.ts';
 import type { EnsembleOverlays } from './overlays.ts';
@@ -39,21 +41,22 @@ export function readout(
   if (!hover || !hover.readout || !r) return html`<div class="readout hint">${hint}</div>`;
   const o = hover.readout;
   const parts = readoutParts(o, hover.value, r.spec);
-  return html`<div class="readout" data-column=${o.column}>${parts.join('   ')}</div>`;
+  return html`<div class="readout" data-column=${o.column}>${readoutMarkup(parts)}</div>`;
 }
 
 /**
  * The readout of a column in words. Its λ is the mean over the column's bounded starts
  * (ColumnStats.lyapunov), so it says so; a column with none bounded (or run without exponents)
- * has no mean, and shows none rather than NaN.
+ * has no mean, and shows none rather than NaN. A swept rate of one coordinate is runs, shown as
+ * h<sub>x</sub> (readoutMarkup), not "h_x".
  */
 export function readoutParts(
   o: BifurcationReadout,
   value: number,
   spec: Pick<ExperimentSpec, 'plane' | 'ensemble'>,
-): string[] {
+): CanvasLabel[] {
   return [
-    `${quantityLabel(spec.plane.u.quantity)} = ${formatValue(o.u, 6)}`,
+    appendText(quantityRuns(spec.plane.u.quantity), ` = ${formatValue(o.u, 6)}`),
     `${spec.ensemble.observable} = ${formatValue(value, 5)}`,
     columnFate(o),
     `diverged ${(100 * o.diverged).toFixed(0)}%`,
@@ -163,7 +166,10 @@ export function outsideAutoRange(r: BifurcationResult): number {
   return r.plan.range ? 0 : r.outside.reduce((a, b) => a + b, 0);
 }
 
-/** The diagram's text alternative: what it plots and the periods found along the sweep. */
+/**
+ * The diagram's text alternative: what it plots and the periods found along the sweep. An
+ * aria-label holds text only, so a swept rate of one coordinate keeps quantityLabel's "h_x" here.
+ */
 export function diagramDescription(spec: ExperimentSpec, r: BifurcationResult | null): string {
   const u = spec.plane.u;
   const span = u.max - u.min;

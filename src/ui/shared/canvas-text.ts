@@ -47,6 +47,15 @@ export function labelText(label: CanvasLabel): string {
     .join('');
 }
 
+/**
+ * `label` followed by plain `text` (a readout's "h_x = 0.5"): a string while nothing in it is a
+ * subscript, so that text-only callers and their tests keep plain strings.
+ */
+export function appendText(label: CanvasLabel, text: string): CanvasLabel {
+  const runs = labelRuns(label);
+  return runs.some((r) => r.sub) ? [...runs, { text, sub: false }] : labelText(label) + text;
+}
+
 /** The font of a label's size; a subscript's is SUB_SIZE of it (8.4px, not 8.399999999999999px). */
 export function runFont(size: number, sub: boolean, family = 'sans-serif'): string {
   return `${sub ? Number((size * SUB_SIZE).toFixed(3)) : size}px ${family}`;
