@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { adaptToObjective } from '../src/experiment/adapt.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
-import { GALLERY } from '../src/gallery/entries.ts';
+import { GALLERY, getGalleryEntry } from '../src/gallery/entries.ts';
 import { flowErrorTable } from '../src/gallery/figures.ts';
 import { PRESETS, getPreset } from '../src/presets.ts';
 import { largestClasses, mapDescription } from '../src/ui/basin-map/describe.ts';
@@ -321,7 +321,13 @@ describe('texts a reader sees', () => {
       const texts = [e.title, e.claim, ...e.paragraphs, ...(e.variants ?? []).map((v) => v.label)];
       for (const t of texts) expect(t, e.id).not.toMatch(internal);
       for (const t of texts) expect(t, e.id).not.toMatch(/η/);
+      // The entry's text is shown as text: "h_x" would read as an underscore, not a subscript (the
+      // fractal entry wrote "(h_x, h_y)"); the CLI prints the same strings, so words, not markup.
+      for (const t of texts) expect(t, e.id).not.toMatch(/\bh_\w/);
     }
+    expect(getGalleryEntry('fractal')!.paragraphs[0]).toMatch(
+      /^A map over a learning rate per coordinate, that of x across and that of y up, for/,
+    );
     for (const p of PRESETS) {
       expect(p.explanation, p.id).not.toMatch(internal);
       expect(p.title, p.id).not.toMatch(internal);

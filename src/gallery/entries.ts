@@ -286,7 +286,8 @@ export const GALLERY: GalleryEntry[] = [
       { label: 'zoom ×100', spec: fractalSpec(0.01) },
     ],
     paragraphs: [
-      'A map over per-coordinate learning rates (h_x, h_y) for ¼(x²y² - 1)² from (1.2, 0.6), coloured by the ' +
+      'A map over a learning rate per coordinate, that of x across and that of y up, for ¼(x²y² - 1)² from ' +
+        '(1.2, 0.6), coloured by the ' +
         'step at which GD diverges (log scale: black within a few steps, bright late; grey: bounded for all 500 ' +
         'steps). The boundary between trainable and untrainable ' +
         'rates is not a curve: zooming ×10 and ×100 about one boundary point shows new structure each time, as ' +
