@@ -223,6 +223,11 @@ describe('gdlab bifurcation', () => {
     // Only a spec of the command's kind, and no flag that would describe another experiment.
     for (const [args, message] of [
       [['density', '--spec', join(dir, 'b.png')], /a spec of kind 'bifurcation', not 'density'/],
+      // basin ran it as a map of the diagram's plane, of its columns × rows.
+      [
+        ['basin', '--spec', join(dir, 'b.png')],
+        /^gdlab basin: --spec '.*b\.png': a spec of kind 'bifurcation', not 'basin' \(gdlab bifurcation --spec runs it\)\n$/,
+      ],
       [['bifurcation', '--spec', join(dir, 'b.png'), '--columns', '4'], /drop --columns or drop --spec/],
     ] as const) {
       const err = await runCli([...args]).catch((e: { code: number; stderr: string }) => e);

@@ -255,7 +255,17 @@ describe('gdlab basin', () => {
         plane: { u: { quantity: 'lr', min: 1, max: 2 }, v: { quantity: 'x', min: -2, max: 2 } },
       }),
     );
+    // A density spec's plane is 1 × bins: basin ran it as a 1×60 map, where the other commands refuse
+    // a spec of another kind.
+    const densitySpec = join(dir, 'density-spec.json');
+    writeFileSync(densitySpec, JSON.stringify({ kind: 'density', ensemble: { bins: 60 } }));
     const cases: [string[], RegExp][] = [
+      [
+        ['--spec', densitySpec, '--engine', 'cpu'],
+        new RegExp(
+          `^gdlab basin: --spec '${densitySpec}': a spec of kind 'density', not 'basin' \\(gdlab density --spec runs it\\)\\n$`,
+        ),
+      ],
       [
         [...MAP.filter((a, i) => a !== '--lr' && MAP[i - 1] !== '--lr'), '--lr', '1:2'],
         /--lr: a range is only for the swept quantities \(x, y\); give a value/,

@@ -30,7 +30,7 @@ import {
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
 import { optimizerFromFlags } from './optimizer-option.ts';
-import { readSpecFile } from './spec-file.ts';
+import { readSpecOfKind } from './spec-file.ts';
 
 export type Flags = Record<string, string | string[] | boolean | undefined>;
 
@@ -54,7 +54,7 @@ function parseGiven(flag: string, text: string): Given {
 export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   const str = (k: string) => flags[k] as string | undefined;
   const parseWithin = (input: unknown) => parseSpec(input, limits);
-  const fromFile = str('spec') !== undefined ? readSpecFile(str('spec')!, limits) : null;
+  const fromFile = str('spec') !== undefined ? readSpecOfKind(str('spec')!, 'basin', limits) : null;
   if (!fromFile && str('objective') === undefined)
     throw new CliError('--objective is required (a preset id or an expression), or --spec FILE');
 

@@ -39,7 +39,8 @@ ${optimizerHelp(true)}
   --colormap NAME         ${COLORMAPS.join(', ')} (default viridis)
   --log                   colour by log10 of the field
 ${ENGINE_HELP}
-  --spec FILE             start from a saved spec (JSON, or a PNG saved by gdlab); flags override it
+  --spec FILE             start from a saved spec of kind basin (JSON, or a PNG gdlab saved); flags
+                          override it
   --png FILE              write the map, with its spec in a tEXt chunk 'gdlab-spec' and the engine and
                           precision that computed it in 'Source'
   --json FILE             write the result as JSON ('-': stdout; the default without --png)

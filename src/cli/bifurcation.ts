@@ -37,7 +37,7 @@ import {
   optimizerHelp,
 } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
-import { readSpecFile } from './spec-file.ts';
+import { readSpecOfKind } from './spec-file.ts';
 import { ensembleSummary } from './ensemble-summary.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 
@@ -224,10 +224,7 @@ export function savedEnsembleSpec(
   const extra = Object.keys(flags).filter((k) => k !== '_' && flags[k] !== undefined && !RUN_FLAGS.has(k));
   if (extra.length)
     throw new CliError(`--spec sets the experiment; drop --${extra.join(', --')} or drop --spec`);
-  const spec = readSpecFile(flags.spec as string);
-  if (spec.kind !== kind)
-    throw new CliError(`--spec '${flags.spec as string}': a spec of kind '${spec.kind}', not '${kind}'`);
-  return checkedSpec(spec);
+  return checkedSpec(readSpecOfKind(flags.spec as string, kind));
 }
 
 export function checkedSpec(input: unknown): ExperimentSpec {

@@ -11,6 +11,7 @@ import {
   parseSpecJson,
   SpecError,
   type ExperimentSpec,
+  type SpecKind,
   type SpecLimits,
 } from '../experiment/spec.ts';
 import { CliError } from './args.ts';
@@ -99,4 +100,21 @@ export function readSpecFile(file: string, limits: SpecLimits = LAB_LIMITS): Exp
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The spec in `file` for the command of `kind`, whose name is the kind's. A spec of another kind is
+ * refused rather than run as this one: a density's 1 × bins plane, opened by basin, was a 1×60 map.
+ */
+export function readSpecOfKind(
+  file: string,
+  kind: SpecKind,
+  limits: SpecLimits = LAB_LIMITS,
+): ExperimentSpec {
+  const spec = readSpecFile(file, limits);
+  if (spec.kind !== kind)
+    throw new CliError(
+      `--spec '${file}': a spec of kind '${spec.kind}', not '${kind}' (gdlab ${spec.kind} --spec runs it)`,
+    );
+  return spec;
 }
