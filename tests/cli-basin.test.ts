@@ -255,6 +255,8 @@ describe('gdlab basin', () => {
         plane: { u: { quantity: 'lr', min: 1, max: 2 }, v: { quantity: 'x', min: -2, max: 2 } },
       }),
     );
+    const shortStart = join(dir, 'short-start.json');
+    writeFileSync(shortStart, JSON.stringify({ x0: [0.3] }));
     // A density spec's plane is 1 × bins: basin ran it as a 1×60 map, where the other commands refuse
     // a spec of another kind.
     const densitySpec = join(dir, 'density-spec.json');
@@ -318,6 +320,11 @@ describe('gdlab basin', () => {
       [
         ['--spec', longStart, '--size', '8x8', '--engine', 'cpu'],
         /^gdlab basin: invalid experiment spec:\n {2}x0: has 3 coordinates but the objective has 2 \(x, y\)\n$/,
+      ],
+      // It read "has 1 coordinates".
+      [
+        ['--spec', shortStart, '--size', '8x8', '--engine', 'cpu'],
+        /^gdlab basin: invalid experiment spec:\n {2}x0: has 1 coordinate but the objective has 2 \(x, y\)\n$/,
       ],
       // 16 GiB of float64 records allocated at once.
       [

@@ -170,7 +170,9 @@ describe('flows on non-quadratic objectives', () => {
     expect(xs[0][0]).toBe(3);
     expect(xs.slice(1).every((x) => Number.isNaN(x[0]))).toBe(true);
     expect(() => sampleFlow(quadratic, 'gf', [1], 0, [], 5)).toThrow(/positive/);
-    expect(() => sampleFlow(quadratic, 'gf', [1, 2], 0.1, [], 5)).toThrow(/coordinates/);
+    expect(() => sampleFlow(quadratic, 'gf', [1, 2], 0.1, [], 5)).toThrow(
+      new RangeError('x0 has 2 entries, the objective 1 coordinate'),
+    );
   });
 });
 

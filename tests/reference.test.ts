@@ -249,6 +249,19 @@ describe('per-coordinate rates and the tangent map in 2-D', () => {
     expect(rec.outcome).toBe(Outcome.DIVERGED);
     expect(rec.iter).toBe(Math.floor(Math.log(1e6) / Math.log(1.5)) + 1);
   });
+
+  it('counts a start or rates of the wrong length in words that agree with the count', () => {
+    // They read "x0 has 1 entries" and "the objective 1 coordinates".
+    expect(() => classifyTrajectory(anisotropic, [1], 0.5, { iterations: N, transient: T })).toThrow(
+      new RangeError('x0 has 1 entry, the objective 2 coordinates'),
+    );
+    expect(() => runTrajectory(quadratic, [1, 2], 0.5, [], 10)).toThrow(
+      new RangeError('x0 has 2 entries, the objective 1 coordinate'),
+    );
+    expect(() => runTrajectory(anisotropic, [1, 1], [0.5], [], 10)).toThrow(
+      new RangeError('rate has 1 entry, the objective 2 coordinates'),
+    );
+  });
 });
 
 describe('lambdaMax', () => {

@@ -140,7 +140,9 @@ describe('the plane model', () => {
   });
 
   it("rejects a spec that does not fit, and never reads a parameter off Object's prototype", () => {
-    expect(() => resolvePlane(parseSpec({ x0: [1] }), obj)).toThrow(/x0: has 1 coordinates/);
+    expect(() => resolvePlane(parseSpec({ x0: [1] }), obj)).toThrow(
+      'x0: has 1 coordinate but the objective has 2 (x, y)',
+    );
     const spec = parseSpec({ ...base, objective: { ...base.objective, params: { a: 1, b: 2 } } });
     expect(() => resolvePlane(spec, { vars: ['x', 'y'], params: ['a', 'toString'] })).toThrow(
       /objective.params: parameter 'toString' has no value/,

@@ -10,7 +10,7 @@ import {
   type HyperName,
   type OptimizerSettings,
 } from '../optimizer/rules.ts';
-import { clip } from '../objective/limits.ts';
+import { clip, counted } from '../objective/limits.ts';
 import { SpecError, type ExperimentSpec } from './spec.ts';
 
 /** What a swept quantity refers to, once resolved against the objective's variables and parameters. */
@@ -78,7 +78,7 @@ export function checkSpecQuantities(
   const issues: string[] = [];
   if (spec.x0.length !== vars.length)
     issues.push(
-      `x0: has ${spec.x0.length} coordinates but the objective has ${vars.length} (${vars.join(', ')})`,
+      `x0: has ${counted(spec.x0.length, 'coordinate')} but the objective has ${vars.length} (${vars.join(', ')})`,
     );
   for (const key of ['u', 'v'] as const) {
     try {

@@ -5,7 +5,7 @@
  * PNGs alike; every reader passes parseSpec, so saying them here says them once for all.
  */
 import * as z from 'zod/mini';
-import { clip } from '../objective/limits.ts';
+import { clip, counted } from '../objective/limits.ts';
 
 /** What a value is, as a message names it: "a string", "a list", "an object", "null", "true". */
 export function kindOf(input: unknown): string {
@@ -62,8 +62,6 @@ export const exactly = <const T extends number>(value: T) =>
       issue.code === 'invalid_value' ? `must be ${value}, not ${given(issue.input)}` : undefined,
   });
 
-/** "8 coordinates", "1 coordinate". */
-const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 const length = (input: unknown) => (Array.isArray(input) ? input.length : NaN);
 
 /** A list of `min` to `max` items, counted in the message as `noun`s. */
@@ -71,8 +69,8 @@ export const list = <T extends z.core.SomeType>(item: T, min: number, max: numbe
   z
     .array(item, { error: typeError('a list') })
     .check(
-      z.minLength(min, { error: (i) => `must have at least ${count(min, noun)}, not ${length(i.input)}` }),
-      z.maxLength(max, { error: (i) => `must have at most ${count(max, noun)}, not ${length(i.input)}` }),
+      z.minLength(min, { error: (i) => `must have at least ${counted(min, noun)}, not ${length(i.input)}` }),
+      z.maxLength(max, { error: (i) => `must have at most ${counted(max, noun)}, not ${length(i.input)}` }),
     );
 
 /** Two values, as `[first, second]`: a grid's sides, a range's ends. */
@@ -83,7 +81,7 @@ export const pair = <T extends z.core.SomeType>(item: T, names: string) => {
       if (issue.code === 'invalid_type') return typeError(expected)(issue);
       if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
       const n = length(issue.input);
-      return `must be ${expected}, not ${n === 0 ? 'an empty list' : count(n, 'number')}`;
+      return `must be ${expected}, not ${n === 0 ? 'an empty list' : counted(n, 'number')}`;
     },
   });
 };

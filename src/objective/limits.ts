@@ -1,5 +1,6 @@
 /**
- * Bounds on the names and parameters an objective is given, and how a name is quoted in a message.
+ * Bounds on the names and parameters an objective is given, and how a name is quoted (and a count
+ * worded) in a message.
  * Apart from the parser so that the CLI's flag reader and the spec's validator apply them without
  * loading it: a spec file or a command line can hold a million parameters, or a name of 100 000
  * characters, and each message about them must stay one line.
@@ -15,6 +16,11 @@ export const MAX_LISTED = 10;
 /** A name or text as quoted in a message: long ones are cut (the whole text is the user's anyway). */
 export function clip(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** "1 coordinate", "3 coordinates", "1 entry", "2 entries": a count with its noun agreeing. */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 /** `a, b, c` of the first MAX_LISTED names (each clipped), then `… and N more`. */

@@ -16,6 +16,7 @@ import {
   type ClassifySettings,
 } from '../core/outcome.ts';
 import { type TrajectoryRecord } from '../core/records.ts';
+import { counted } from '../objective/limits.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { escaped, rateVector, type Rate } from './gd.ts';
@@ -212,7 +213,9 @@ export function classifyTrajectory(
   options: ClassifyOptions,
 ): TrajectoryRecord {
   if (x0.length !== obj.dim)
-    throw new RangeError(`x0 has ${x0.length} entries, the objective ${obj.dim} coordinates`);
+    throw new RangeError(
+      `x0 has ${counted(x0.length, 'entry', 'entries')}, the objective ${counted(obj.dim, 'coordinate')}`,
+    );
   const rec = emptyRecord();
   const optimizer = options.optimizer ?? DEFAULT_OPTIMIZER;
   classifyInto(

@@ -18,6 +18,7 @@
  * run. So a flow's work is bounded (FlowOptions.work), and one that needs more stops with FlowStopped.
  */
 import { DEFAULT_CLASSIFY } from '../core/outcome.ts';
+import { counted } from '../objective/limits.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { normInf } from './linalg.ts';
 
@@ -144,7 +145,10 @@ export function sampleFlow(
   options: FlowOptions = {},
 ): Float64Array[] {
   const n = obj.dim;
-  if (x0.length !== n) throw new RangeError(`x0 has ${x0.length} entries, the objective ${n} coordinates`);
+  if (x0.length !== n)
+    throw new RangeError(
+      `x0 has ${counted(x0.length, 'entry', 'entries')}, the objective ${counted(n, 'coordinate')}`,
+    );
   if (!(h > 0 && Number.isFinite(h))) throw new RangeError(`flow step h = ${h} must be positive and finite`);
   const m = options.substeps ?? DEFAULT_SUBSTEPS;
   if (!(Number.isInteger(m) && m >= 1 && m <= MAX_SUBSTEPS))

@@ -1,5 +1,6 @@
 /** Float64 trajectories of an optimizer on a compiled objective, kept whole (for plots and the CLI). */
 import { DEFAULT_CLASSIFY } from '../core/outcome.ts';
+import { counted } from '../objective/limits.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { lambdaMax, normInf } from './linalg.ts';
@@ -12,7 +13,9 @@ export type Rate = number | ArrayLike<number>;
 export function rateVector(h: Rate, dim: number): Float64Array {
   if (typeof h === 'number') return new Float64Array(dim).fill(h);
   if (h.length !== dim)
-    throw new RangeError(`rate has ${h.length} entries, the objective ${dim} coordinates`);
+    throw new RangeError(
+      `rate has ${counted(h.length, 'entry', 'entries')}, the objective ${counted(dim, 'coordinate')}`,
+    );
   return Float64Array.from(h);
 }
 
@@ -53,7 +56,10 @@ export function runTrajectory(
   optimizer: OptimizerSettings = DEFAULT_OPTIMIZER,
 ): Trajectory {
   const n = obj.dim;
-  if (x0.length !== n) throw new RangeError(`x0 has ${x0.length} entries, the objective ${n} coordinates`);
+  if (x0.length !== n)
+    throw new RangeError(
+      `x0 has ${counted(x0.length, 'entry', 'entries')}, the objective ${counted(n, 'coordinate')}`,
+    );
   const hv = rateVector(h, n);
   const stepper = new StateStepper(obj, optimizer);
   const o = hyperVector(optimizer);
