@@ -5,6 +5,7 @@
  */
 import { OUTCOME_NAMES } from '../core/outcome.ts';
 import { type TrajectoryRecord } from '../core/records.ts';
+import { counted } from '../objective/limits.ts';
 import type { CompiledObjective } from '../objective/types.ts';
 import { getPreset } from '../presets.ts';
 import { compileEvaluators } from '../objective/wasm/evaluator.ts';
@@ -146,7 +147,7 @@ function defaultPlane(vars: readonly string[], x0: number[], lr: number, presetI
   return { u: around(vars[0], x0[0]), v: vars.length > 1 ? around(vars[1], x0[1]) : rates };
 }
 
-/** Most numbers a trajectory's JSON may hold: (iters + 1) × (dim × (1 + flows) + 3). */
+/** Most numbers a trajectory's JSON may hold: (iters + 1) × (dim × (1 + flows + state vectors) + 3). */
 export const MAX_TRAJECTORY_NUMBERS = 5_000_000;
 
 /** What a run needs, built and checked from the flags before anything is computed. */
@@ -238,12 +239,15 @@ function planTrajectory(flags: ReturnType<typeof parseTrajectoryFlags>): Traject
   });
   checkSpec(spec, () => obj);
   const vectors = RULES[optimizer.kind].state.length;
-  const numbers = (iterations + 1) * (obj.dim * (1 + flows.length + vectors) + 3);
+  const perStep = obj.dim * (1 + flows.length + vectors) + 3;
+  const numbers = (iterations + 1) * perStep;
+  // Every digit: rounded to 3 significant ones, 5 000 005 read "5.00e+6 (at most 5e+6)", within it.
   if (numbers > MAX_TRAJECTORY_NUMBERS)
     throw new CliError(
-      `--iters: ${iterations} steps of ${obj.dim} coordinates${flows.length ? ` with ${flows.length} flows` : ''} ` +
-        `would write ${numbers.toExponential(2)} numbers (at most ${MAX_TRAJECTORY_NUMBERS.toExponential(0)}); ` +
-        'lower --iters or drop flows',
+      `--iters: ${iterations} steps of ${counted(obj.dim, 'coordinate')}` +
+        `${flows.length ? ` with ${counted(flows.length, 'flow')}` : ''} would write ${numbers} numbers, ` +
+        `more than the ${MAX_TRAJECTORY_NUMBERS} allowed; lower --iters to at most ` +
+        `${Math.floor(MAX_TRAJECTORY_NUMBERS / perStep) - 1}${flows.length ? ' or drop --flows' : ''}`,
     );
 
   return { spec, obj, params: resolvePlane(spec, obj).p, iterations, transient, flows };

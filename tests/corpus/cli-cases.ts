@@ -133,7 +133,7 @@ const rows: Row[] = [
     `basin --objective mf-scalar --size 4096x4096 --iters 20000 --engine ${engine} --max-seconds 2 --png {out}/big.png`, 1,
     /stopped after .*; nothing was written/, nothingWritten]),
   ['trajectory-8d-flows', '6', 'trajectory --objective x1^2+x8^2 --lr 0.1 --x0 1,1,1,1,1,1,1,1 --iters 1000000 --flows gf,me1,me2', 2,
-    /--iters: 1000000 steps of 8 coordinates with 3 flows would write 3\.50e\+7 numbers/],
+    /--iters: 1000000 steps of 8 coordinates with 3 flows would write 35000035 numbers, more than the 5000000 allowed; lower --iters to at most 142856 or drop --flows\n$/],
   ['trajectory-max-seconds', '6', 'trajectory --objective quadratic --iters 1000000 --max-seconds 0.001', 1,
     /this trajectory would take about .*, more than --max-seconds 0\.001; nothing was computed/],
 
