@@ -305,6 +305,11 @@ describe('gdlab basin', () => {
       [[...MAP, '--plane', 'x,q'], /--plane: 'q' is not a quantity of this objective/],
       [[...MAP, '--engine', 'tpu'], /--engine: 'tpu' must be auto, gpu or cpu/],
       [[...MAP.slice(0, -2), '--size', '20000x10'], /--size \(size\.0\): must be at most 16384/],
+      // Three lines for one mistake: "must be an integer", "must be at most 9007199254740991" and this.
+      [
+        [...MAP.slice(0, -2), '--size', '99999999999999999999x8'],
+        /^gdlab basin: invalid experiment spec:\n {2}--size \(size\.0\): must be at most 16384\n$/,
+      ],
       // A name of 100 000 characters was echoed whole.
       [
         [...MAP, '--param', `${'a'.repeat(100_000)}=1`],

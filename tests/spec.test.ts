@@ -60,6 +60,15 @@ describe('parseSpec', () => {
     ['nine coordinates', { x0: [1, 2, 3, 4, 5, 6, 7, 8, 9] }, ['x0: must have at most 8 coordinates, not 9']],
     ['huge side', { size: [20000, 10] }, ['size.0: must be at most 16384']],
     ['fractional side', { size: [10.5, 10] }, ['size.0: must be an integer']],
+    // One message a wrong value: 1e20 (past 2^53) was also "must be an integer" and "must be at most
+    // 9007199254740991"; 20000.5 also "must be at most 16384"; each too many also blamed the work.
+    ['side past 2^53', { size: [1e20, 8] }, ['size.0: must be at most 16384']],
+    ['infinite side', { size: [Infinity, 8] }, ['size.0: must be a finite number, not Infinity']],
+    ['fractional huge side', { size: [20000.5, 8] }, ['size.0: must be an integer']],
+    ['iterations past 2^53', { iterations: 1e20 }, ['iterations: must be at most 1000000']],
+    ['transient past 2^53', { transient: 1e20 }, ['transient: must be at most 1000000']],
+    ['max period past 2^53', { classify: { maxPeriod: 1e20 } }, ['classify.maxPeriod: must be at most 64']],
+    ['negative fraction', { iterations: -1.5 }, ['iterations: must be an integer']],
     ['size as a string', { size: '256x256' }, ['size: must be two numbers [width, height], not a string']],
     [
       'days of work',

@@ -72,10 +72,14 @@ export function limitIssues(input: Record<string, unknown>, limits: SpecLimits):
   if (!Array.isArray(size) || size.length !== 2) return [];
   const out: string[] = [];
   size.forEach((v, i) => {
-    if (typeof v === 'number' && v > limits.maxSide) out.push(`size.${i}: must be at most ${limits.maxSide}`);
+    // Only of an integer: a side the schema refuses (10.5, Infinity) has its one message there.
+    if (Number.isInteger(v) && (v as number) > limits.maxSide)
+      out.push(`size.${i}: must be at most ${limits.maxSide}`);
   });
   // An attractor's size is its bins, which cost no steps (planEnsemble bounds its work).
-  if (!out.length && input.kind !== 'attractor' && size.every(Number.isInteger) && Number.isInteger(n)) {
+  // Only of iterations the schema takes: 1e20 of them is its "at most 1000000" alone.
+  const steps = Number.isInteger(n) && (n as number) <= MAX_ITERATIONS;
+  if (!out.length && input.kind !== 'attractor' && size.every(Number.isInteger) && steps) {
     const work = size[0] * size[1] * (n as number);
     if (work > limits.maxWork)
       out.push(`size: grid × iterations = ${work} exceeds the limit ${limits.maxWork}`);

@@ -154,11 +154,19 @@ export interface ExperimentSpec {
 }
 
 const positive = finite.check(z.refine((v) => v > 0, { message: 'must be positive' }));
+/**
+ * Why v is no integer in [min, max] (undefined: it is one), in one message. zod's int, minimum and
+ * maximum each spoke: a side of 1e20 was "must be an integer" (past 2^53, where zod's int ends), then
+ * "must be at most 9007199254740991", besides the limit's own "at most 16384".
+ */
+function intIssue(v: number, min: number, max: number): string | undefined {
+  if (!Number.isInteger(v)) return 'must be an integer';
+  if (v < min) return `must be at least ${min}`;
+  return v > max ? `must be at most ${max}` : undefined;
+}
 const int = (min: number, max: number) =>
   number().check(
-    z.int({ message: 'must be an integer' }),
-    z.minimum(min, { message: `must be at least ${min}` }),
-    z.maximum(max, { message: `must be at most ${max}` }),
+    z.refine((v) => !intIssue(v, min, max), { error: (i) => intIssue(i.input as number, min, max) }),
   );
 /** β and β₂ are decay factors in [0, 1): at 1 the state never forgets, and Adam's bias factor is 0. */
 const decay = finite.check(z.refine((v) => v >= 0 && v < 1, { message: 'must be in [0, 1)' }));
@@ -183,8 +191,8 @@ const schema = object({
   }),
   x0: list(finite, 1, 8, 'coordinate'),
   plane: object({ u: axis, v: axis }),
-  // The upper bounds are SpecLimits, checked by parseSpec.
-  size: pair(int(1, Number.MAX_SAFE_INTEGER), '[width, height]'),
+  // The upper bounds are SpecLimits, checked by parseSpec (a map's or a poster's).
+  size: pair(int(1, Infinity), '[width, height]'),
   iterations: int(1, MAX_ITERATIONS),
   transient: int(0, MAX_ITERATIONS),
   classify: object({
@@ -219,11 +227,16 @@ const schema = object({
   z.superRefine((s, ctx) => {
     // Zod runs this over fields that failed: iterations = 0 said "must be at least 1", and again,
     // as "must be less than iterations", under transient and max period, which were fine.
-    const iterationsValid =
-      Number.isInteger(s.iterations) && s.iterations >= 1 && s.iterations <= MAX_ITERATIONS;
-    if (iterationsValid && s.transient >= s.iterations)
+    // Likewise a transient of 1e20 was "must be at most 1000000" and "must be less than iterations".
+    const within = (v: number, min: number, max: number) => !intIssue(v, min, max);
+    const iterationsValid = within(s.iterations, 1, MAX_ITERATIONS);
+    if (iterationsValid && within(s.transient, 0, MAX_ITERATIONS) && s.transient >= s.iterations)
       ctx.addIssue({ code: 'custom', path: ['transient'], message: 'must be less than iterations' });
-    if (iterationsValid && s.classify.maxPeriod >= s.iterations)
+    if (
+      iterationsValid &&
+      within(s.classify.maxPeriod, 1, MAX_PERIOD) &&
+      s.classify.maxPeriod >= s.iterations
+    )
       ctx.addIssue({
         code: 'custom',
         path: ['classify', 'maxPeriod'],
