@@ -6,7 +6,7 @@
  */
 import { Outcome } from './core/outcome.ts';
 import { type OutcomeCounts, type RecordColumns } from './core/records.ts';
-import type { ColourSpec, FieldRanges } from './core/engine.ts';
+import type { ColourSpec, FieldRange, FieldRanges } from './core/engine.ts';
 import {
   COLOUR_FIELDS,
   type ColourField,
@@ -172,21 +172,26 @@ function transformed(v: number, log: boolean): number {
 /**
  * The finite values of every continuous field over columns, in f32 (what the GPU range pass writes
  * into a run's statistics): least, largest and least positive, over the pixels that are not
- * escaping, over the escaping ones where no other pixel has a value (FieldRange).
+ * escaping, over the escaping ones where no other pixel has a value (FieldRange). `exact`: the same
+ * pixels' extremes as the columns hold them (float64 from a CPU engine), each of which rounds to
+ * the f32 one; the pixels are still those with an f32 value, so both describe one picture.
  */
-export function fieldRanges(c: RecordColumns): FieldRanges {
+export function fieldRanges(c: RecordColumns, exact = false): FieldRanges {
   const out: FieldRanges = {};
   for (const field of COLOUR_FIELDS) {
     if (field === 'outcome') continue;
     // [min, max, least positive] of the other pixels, then of the escaping ones.
     const r = [Infinity, -Infinity, Infinity, Infinity, -Infinity, Infinity];
     for (let k = 0; k < c.outcome.length; k++) {
-      const v = f(fieldValue(c, field, k));
+      const x = fieldValue(c, field, k);
+      const v = f(x);
       if (!Number.isFinite(v)) continue;
       const o = c.outcome[k] === Outcome.ESCAPING ? 3 : 0;
-      if (v < r[o]) r[o] = v;
-      if (v > r[o + 1]) r[o + 1] = v;
-      if (v > 0 && v < r[o + 2]) r[o + 2] = v;
+      // fround is monotone: the extremes of x are the pixels of the extremes of v.
+      const w = exact ? x : v;
+      if (w < r[o]) r[o] = w;
+      if (w > r[o + 1]) r[o + 1] = w;
+      if (v > 0 && w < r[o + 2]) r[o + 2] = w;
     }
     const o = r[0] > r[1] ? 3 : 0;
     const [min, max, minPositive] = [r[o], r[o + 1], r[o + 2]];
@@ -198,26 +203,35 @@ export function fieldRanges(c: RecordColumns): FieldRanges {
   return out;
 }
 
+/** A value after the optional log, in float64. */
+const inF64 = (v: number, log: boolean) => (!log ? v : v > 0 ? Math.log10(v) : NaN);
+
 /**
  * The (log-transformed) range a colour spec maps onto the colormap: its own range when it gives a
  * valid one, else the field's finite range (of log10 values when log is on) from `ranges`, widened
  * when it is one value; [0, 1] when there is none. Null for the outcome field, which has no range.
+ *
+ * `exact` (fieldRanges(c, true) of the same columns): the same range in float64, as a float64
+ * engine's output states it, though the colour pass maps it in f32 (the CPU colouring replays the
+ * GPU's pass, so one set of records makes one picture). Which range, and whether it is widened, is
+ * the f32 pass's choice.
  */
-export function resolveColourRange(colour: ColourSpec, ranges: FieldRanges | null): [number, number] | null {
+export function resolveColourRange(
+  colour: ColourSpec,
+  ranges: FieldRanges | null,
+  exact: FieldRanges | null = null,
+): [number, number] | null {
   const { field, log } = colour;
   if (field === 'outcome') return null;
   const fixed = transformedRange(colour);
-  if (fixed) return fixed;
-  const r = ranges?.[field];
-  let lo = NaN;
-  let hi = NaN;
-  if (r) {
-    // log10 is monotone: the logs' extremes are the logs of the least positive and largest values.
-    lo = log ? transformed(r.minPositive, true) : r.min;
-    hi = log ? transformed(r.max, true) : r.max;
-  }
+  if (fixed) return exact ? [inF64(colour.range![0], log), inF64(colour.range![1], log)] : fixed;
+  // log10 is monotone: the logs' extremes are the logs of the least positive and largest values.
+  const ends = (r: FieldRange | undefined, t: (v: number, log: boolean) => number) =>
+    r ? [t(log ? r.minPositive : r.min, log), t(r.max, log)] : [NaN, NaN];
+  const [lo, hi] = ends(ranges?.[field], transformed);
   if (!(lo <= hi)) return [0, 1];
-  return lo === hi ? [lo - 0.5, hi + 0.5] : [lo, hi];
+  const [a, b] = exact ? ends(exact[field], inF64) : [lo, hi];
+  return lo === hi ? [a - 0.5, b + 0.5] : [a, b];
 }
 
 /** A colour spec's own range through its log, when it gives a valid one; else null. */

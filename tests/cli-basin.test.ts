@@ -114,12 +114,22 @@ describe('gdlab basin', () => {
     expect(out.counts.escaping).toBe(escaping.length);
     expect(escaping.length).toBeGreaterThan(50);
     expect(Math.max(...escaping.map(Math.abs))).toBeGreaterThan(100);
-    const f32 = (v: number) => Math.fround(v);
-    expect(out.colour).toEqual({
-      field: 'final0',
-      log: false,
-      range: [f32(Math.min(...others)), f32(Math.max(...others))],
-    });
+    // In the engine's float64, where it was rounded to f32 beside "precision": "f64"; the f32 colour
+    // pass maps its rounding.
+    const range = [Math.min(...others), Math.max(...others)];
+    expect(range.map(Math.fround)).not.toEqual(range);
+    expect(out.colour).toEqual({ field: 'final0', log: false, range });
+    expect(resolveColourSettings(parseSpec(out.spec), c).range).toEqual(range.map(Math.fround));
+    // log10 in float64 too, of the least positive and the largest value.
+    const logRun = gdlab(
+      ...args,
+      ...['--size', '16x16', '--iters', '300', '--engine', 'cpu', '--color-by', 'final0', '--log'],
+      ...['--png', png, '--json', '-'],
+    );
+    expect(JSON.parse(logRun.stdout).colour.range).toEqual([
+      Math.log10(Math.min(...others.filter((v) => v > 0))),
+      Math.log10(Math.max(...others)),
+    ]);
     expect(Math.max(...out.colour.range.map(Math.abs))).toBeLessThan(1.4);
     const line = `colour: final0 from ${+out.colour.range[0].toPrecision(6)} to ${+out.colour.range[1].toPrecision(6)}`;
     // Between the counts and the engine, which stays the last line.

@@ -2,7 +2,7 @@
  * What `gdlab basin` says of a finished map besides its JSON: the summary lines, and for a picture
  * coloured by a field the range it is read against (in the JSON too).
  */
-import { escapingLeftOut, resolveColourRange, transformedRange } from '../colormaps.ts';
+import { escapingLeftOut, fieldRanges, resolveColourRange, transformedRange } from '../colormaps.ts';
 import { precisionTag, type BasinResult } from '../core/engine.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 
@@ -14,19 +14,27 @@ export interface MapColour {
   range: [number, number] | null;
 }
 
-/** The colouring of a map by a field, as the colour pass resolved it; undefined by outcome. */
+/**
+ * The colouring of a map by a field, as the colour pass resolved it; undefined by outcome. Its ends
+ * are in the engine's precision: a float64 engine's range rounded to f32 (what its colour pass maps,
+ * as the GPU's does) read "f64" beside 1.1892420053482056 for 1.18924.
+ */
 export async function mapColour(spec: ExperimentSpec, result: BasinResult): Promise<MapColour | undefined> {
   const { field, log } = spec.colour;
   if (field === 'outcome') return undefined;
-  if (transformedRange(spec.colour)) return { field, log, range: resolveColourRange(spec.colour, null) };
+  // A CPU engine's records are in memory: readAll copies nothing.
+  const exact = async () =>
+    result.info.precision === 'f64' ? fieldRanges(await result.readAll(), true) : null;
+  if (transformedRange(spec.colour))
+    return { field, log, range: resolveColourRange(spec.colour, null, await exact()) };
   const ranges = await result.ensureRanges();
   // resolveColourRange maps onto [0, 1] where there are no values: nothing is drawn by it then.
   const r = ranges[field];
   const none = !r || !((log ? r.minPositive : r.min) <= r.max);
-  return { field, log, range: none ? null : resolveColourRange(spec.colour, ranges) };
+  return { field, log, range: none ? null : resolveColourRange(spec.colour, ranges, await exact()) };
 }
 
-/** A range end: six significant digits are what an f32 value holds. */
+/** A range end: six significant digits, all an f32 value holds and enough for a colour bar. */
 export const fmt = (v: number) => String(+v.toPrecision(6));
 
 /** The summary: size, engine, time and counts, the engine's reason, and the colour range where there is one. */

@@ -56,7 +56,8 @@ Pixel (i, j) runs at the pixel centre of each axis; row 0 is the bottom of the p
                diverged]},
    "colour": {"field", "log", "range": [lo, hi]}}   (with --png and --color-by a field: the values, or
                their log10, mapped onto the colormap's ends, null where no pixel has a value; escaping
-               pixels are left out of a range taken from the data unless no other pixel has a value)
+               pixels are left out of a range taken from the data unless no other pixel has a value;
+               in the engine's precision, though either engine's colour pass maps them in f32)
   aperiodic = chaotic + unsettled; the README's 'What the colours mean' defines each class. The columns
   show where a sweep crosses a stability edge (counted where the records are: W numbers read back).
 ${PIECE_HELP}`;
