@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { cpuBenchLines } from '../src/cli/bench-cpu.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
 
 describe('gdlab bench', () => {
@@ -96,6 +97,7 @@ describe('gdlab bench', () => {
     for (const k of ['one_thread_ms', 'one_thread_lyapunov_ms', 'all_threads_ms', 'all_threads_lyapunov_ms'])
       expect(d[k], k).toBeGreaterThan(0);
     expect(stdout).toContain(`a diagram of (1 - xy)²/2, 16 columns × 16 samples × (300 + 200 kept):`);
-    expect(stdout).toContain(`1 thread             ${d.one_thread_ms.toFixed(1)} ms   with Lyapunov`);
+    // The printed section is the JSON's figures, laid out by cpuBenchLines (tests/bench-cpu-lines.test.ts).
+    expect(stdout).toContain(`\n${cpuBenchLines(cpu).join('\n')}\n`);
   });
 });

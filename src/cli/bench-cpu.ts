@@ -12,6 +12,7 @@ import type { WorkerPool } from '../cpu/pool.ts';
 import { prepareEnsemble } from '../core/ensemble.ts';
 import { allocColumns } from '../core/records.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
+import { counted } from '../objective/limits.ts';
 import { compileObjective } from '../objective/compile.ts';
 import { runEnsembleCpu } from '../reference/ensemble.ts';
 import { CompiledBasin } from '../reference/kernel/basin-block.ts';
@@ -48,6 +49,56 @@ export interface CpuBench {
 const diagramSpec = (size: number, lyapunov: boolean) => costModelDiagram('(1 - x*y)^2/2', lyapunov, size);
 
 const fmt = (v: number) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} G` : `${(v / 1e6).toFixed(1)} M`);
+
+/**
+ * Rows of a table: the label left-aligned in a column of its own, each figure right-aligned in its
+ * column. Labels were padded by hand, and "Adam, 2 threads" came out a space short.
+ */
+function table(rows: { label: string; figures: string[]; after?: string }[]): string[] {
+  const labelWidth = Math.max(21, ...rows.map((r) => r.label.length + 2));
+  const widths = rows[0].figures.map((_, i) => Math.max(...rows.map((r) => r.figures[i].length)));
+  return rows.map(
+    (r) =>
+      `    ${r.label.padEnd(labelWidth)}` +
+      r.figures.map((f, i) => f.padStart(widths[i])).join('   with Lyapunov ') +
+      (r.after ?? ''),
+  );
+}
+
+/** The CPU section as `gdlab bench` prints it: every figure the JSON's. */
+export function cpuBenchLines(b: CpuBench): string[] {
+  const all = counted(b.threads, 'thread');
+  const rate = (v: number) => `${fmt(v)}steps/s`;
+  const ms = (v: number) => `${v.toFixed(1)} ms`;
+  const d = b.diagram;
+  return [
+    `  CPU engine (f64, WebAssembly), ${b.size[0]}×${b.size[1]} × ${b.iterations}:`,
+    ...table([
+      {
+        label: '1 thread',
+        figures: [rate(b.one_thread_steps_per_s), rate(b.one_thread_lyapunov_steps_per_s)],
+      },
+      {
+        label: all,
+        figures: [rate(b.all_threads_steps_per_s), rate(b.all_threads_lyapunov_steps_per_s)],
+        after: `   (${(b.all_threads_steps_per_s / b.one_thread_steps_per_s).toFixed(2)}× one thread)`,
+      },
+      {
+        label: 'Adam, 1 thread',
+        figures: [rate(b.adam_one_thread_steps_per_s), rate(b.adam_one_thread_lyapunov_steps_per_s)],
+      },
+      {
+        label: `Adam, ${all}`,
+        figures: [rate(b.adam_all_threads_steps_per_s), rate(b.adam_all_threads_lyapunov_steps_per_s)],
+      },
+    ]),
+    `  CPU engine, a diagram of (1 - xy)²/2, ${d.size[0]} columns × ${d.samples} samples × (300 + 200 kept):`,
+    ...table([
+      { label: '1 thread', figures: [ms(d.one_thread_ms), ms(d.one_thread_lyapunov_ms)] },
+      { label: all, figures: [ms(d.all_threads_ms), ms(d.all_threads_lyapunov_ms)] },
+    ]),
+  ];
+}
 
 /**
  * Measures `workload(size, iterations, lyapunov, adam)` (the GPU section's specs, GD and Adam) on the
@@ -134,24 +185,7 @@ export async function benchCpu(
       best.diagramAll = Math.min(best.diagramAll, await diagram(diagrams.plain, true));
       best.diagramAllLyap = Math.min(best.diagramAllLyap, await diagram(diagrams.lyap, true));
     }
-    say(`  CPU engine (f64, WebAssembly), ${size}×${size} × ${iterations}:`);
-    say(`    1 thread             ${fmt(best.one)}steps/s   with Lyapunov ${fmt(best.oneLyap)}steps/s`);
-    say(
-      `    ${threads} threads${' '.repeat(Math.max(1, 13 - String(threads).length))}${fmt(best.all)}steps/s   with Lyapunov ${fmt(best.allLyap)}steps/s   (${(best.all / best.one).toFixed(2)}× one thread)`,
-    );
-    say(
-      `    Adam, 1 thread       ${fmt(best.adamOne)}steps/s   with Lyapunov ${fmt(best.adamOneLyap)}steps/s`,
-    );
-    say(
-      `    Adam, ${threads} threads     ${fmt(best.adamAll)}steps/s   with Lyapunov ${fmt(best.adamAllLyap)}steps/s`,
-    );
-    const ms = (v: number) => `${v.toFixed(1)} ms`;
-    say(`  CPU engine, a diagram of (1 - xy)²/2, ${size} columns × ${size} samples × (300 + 200 kept):`);
-    say(`    1 thread             ${ms(best.diagram)}   with Lyapunov ${ms(best.diagramLyap)}`);
-    say(
-      `    ${threads} threads${' '.repeat(Math.max(1, 13 - String(threads).length))}${ms(best.diagramAll)}   with Lyapunov ${ms(best.diagramAllLyap)}`,
-    );
-    return {
+    const bench: CpuBench = {
       threads,
       size: [size, size],
       iterations,
@@ -174,6 +208,8 @@ export async function benchCpu(
         all_threads_lyapunov_ms: best.diagramAllLyap,
       },
     };
+    for (const line of cpuBenchLines(bench)) say(line);
+    return bench;
   } finally {
     engine.dispose();
     ensembles.dispose();
