@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LabBackend, MapFrame } from '../src/ui/engine-host/backend.ts';
 import { RunController } from '../src/ui/gd-lab/run-controller.ts';
-import { defaultSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 
 /** A backend whose runs take `ms` (as the frame reports it) and that records what it was asked. */
 function backend(ms: () => number) {
@@ -55,5 +55,35 @@ describe('progressive rendering', () => {
     await runOnce(spec);
     await runOnce(spec);
     expect(asked.slice(3).map((a) => a.coarse)).toEqual([false, true, false]);
+  });
+});
+
+describe('the estimate before any run is measured', () => {
+  // A link's spec within the limits: 4096² starts × 20 000 steps of an objective of elementary functions.
+  const spec = parseSpec({
+    objective: { expr: 'sin(x*y)^2 + exp(-x^2)*cos(3*y) + (1-x*y)^2/2', preset: null },
+    size: [4096, 4096],
+    iterations: 20_000,
+    transient: 10_000,
+    classify: { lyapunov: true },
+  });
+  const runs = new RunController({ addController: () => {}, requestUpdate: () => {} } as never, {
+    show: () => {},
+    done: () => {},
+    failed: () => {},
+  });
+  const on = (kind: 'gpu' | 'cpu', adapter: string) => ({ info: { kind, adapter } }) as unknown as LabBackend;
+
+  it("is the cost model's on the CPU engine and a software adapter, where such a run takes hours", () => {
+    // Several ns a step on 1–2 threads: 3.4·10¹¹ steps are hours, far over the minute the lab asks at.
+    expect(runs.estimate(on('cpu', 'cpu, 2 threads'), spec)).toBeGreaterThan(1800);
+    expect(runs.estimate(on('gpu', 'google swiftshader'), spec)).toBeGreaterThan(600);
+    // A small map stays well under the minute: nothing to ask.
+    expect(runs.estimate(on('cpu', 'cpu, 2 threads'), defaultSpec())).toBeLessThan(5);
+  });
+
+  it('is unknown on a hardware GPU, and without an engine', () => {
+    expect(runs.estimate(on('gpu', 'nvidia hopper H200'), spec)).toBeNull();
+    expect(runs.estimate(null, spec)).toBeNull();
   });
 });

@@ -32,6 +32,7 @@ import { StageController } from './stage-controller.ts';
 import { GalleryController } from './gallery-controller.ts';
 import { labStyles } from './lab-styles.ts';
 import {
+  type LabView,
   renderBeside,
   renderGalleryDialog,
   renderNotes,
@@ -77,7 +78,7 @@ export class GdLab extends LitElement {
   /** One line on how the last objective change adapted the plane; null when it did not. */
   @state() adaptNote: string | null = null;
   /** A run estimated over a minute, waiting for the user's word. */
-  @state() pending: { spec: ExperimentSpec; opts: ApplyOptions; seconds: number } | null = null;
+  @state() pending: (NonNullable<LabView['pending']> & { opts: ApplyOptions }) | null = null;
   @state() private ensembleRange: [number, number] | null = null;
   /** The ranges the attractor view chose automatically (where fixing them starts from). */
   @state() private attractorRanges: { u: [number, number]; v: [number, number] } | null = null;
@@ -102,15 +103,15 @@ export class GdLab extends LitElement {
     failed: (message) => this.setError('engine', message),
   });
   readonly engine = new EngineController(this, {
-    spec: () => this.spec,
-    ready: () => this.compute(),
+    spec: () => this.link.held ?? this.spec,
+    ready: () => this.engineReady(),
     lost: () => {
       this.runs.abort('device lost');
       this.frame = null;
     },
   });
   readonly files = new FileController(this);
-  private readonly link = new LinkController(this);
+  readonly link = new LinkController(this);
   private readonly stageCtl = new StageController(this, () => this.renderRoot.querySelector('.stage'));
   readonly galleryCtl = new GalleryController(this);
   /** History, Reset, zooms, the view switch and the keyboard shortcuts. */
@@ -169,8 +170,8 @@ export class GdLab extends LitElement {
     this.views.openDefault();
   }
 
-  openLink(spec: ExperimentSpec, initial: boolean): void {
-    this.apply(spec, { record: true, url: false, home: true, confirmed: initial });
+  openLink(spec: ExperimentSpec): void {
+    this.apply(spec, { record: true, url: false, home: true });
   }
 
   linkError(message: string | null, initial: boolean): void {
@@ -199,7 +200,7 @@ export class GdLab extends LitElement {
     const computes = !sameComputation(prev, next) || (next.kind === 'basin' && !this.frame);
     const seconds = computes && !opts.confirmed ? this.runs.estimate(this.backend, next) : null;
     if (seconds !== null && seconds > CONFIRM_SECONDS) {
-      this.pending = { spec: next, opts, seconds };
+      this.pending = { spec: next, opts, seconds, speed: this.runs.speed(this.backend, next) };
       return;
     }
     this.pending = null;
@@ -287,6 +288,20 @@ export class GdLab extends LitElement {
   }
 
   // ---- computing --------------------------------------------------------------------------------
+
+  /**
+   * A backend is ready (at start, or after a lost device). The link the page opened with is opened
+   * now, so a run estimated over a minute asks first, over the default experiment's picture.
+   */
+  private engineReady(): void {
+    const link = this.link.take();
+    if (link) {
+      this.openLink(link);
+      if (!this.pending) return;
+      this.views.openDefault();
+    }
+    this.compute();
+  }
 
   /** Computes a basin spec (the ensemble views compute their specs themselves). */
   private compute(): void {

@@ -28,7 +28,13 @@ export interface LabView {
   readonly errors: Partial<Record<string, string>>;
   readonly errorFields: Partial<Record<string, string>>;
   readonly adaptNote: string | null;
-  readonly pending: { spec: ExperimentSpec; seconds: number } | null;
+  /**
+   * A run estimated over a minute, waiting for the user's word; `speed` is the measured speed the
+   * estimate is at, null where it is the cost model's (before any run was measured).
+   */
+  readonly pending: { spec: ExperimentSpec; seconds: number; speed: number | null } | null;
+  /** Its `held` spec: the link the page opened with, shown until the engine can estimate its run. */
+  readonly link: { readonly held: ExperimentSpec | null };
   readonly runs: RunController;
   readonly exporting: boolean;
   readonly progress: number | null;
@@ -51,7 +57,7 @@ export function renderSide(
   ensembleRange: [number, number] | null,
   attractorRanges: { u: [number, number]; v: [number, number] } | null = null,
 ) {
-  const s = lab.pending?.spec ?? lab.spec;
+  const s = lab.pending?.spec ?? lab.link.held ?? lab.spec;
   const err = (k: Section) => lab.errors[k] ?? null;
   const at = (k: Section) => lab.errorFields[k] ?? null;
   return html`<gd-objective-panel
@@ -97,9 +103,8 @@ export function renderSide(
 export function renderStatus(lab: LabView) {
   const p = lab.pending;
   if (p) {
-    const speed = lab.runs.speed(lab.backend, p.spec) ?? 0;
     return html`<div class="confirm" role="alertdialog" aria-labelledby="confirm-text" id="confirm">
-      <span id="confirm-text">${confirmLine(p.spec, p.seconds, speed)}</span>
+      <span id="confirm-text">${confirmLine(p.spec, p.seconds, p.speed)}</span>
       <button id="confirm-run" @click=${() => lab.confirmPending()}>Run it</button>
       <button id="confirm-skip" @click=${() => lab.dismissPending()}>Keep the current picture</button>
     </div>`;

@@ -10,16 +10,30 @@ import { checkSpec } from '../shared/objective.ts';
 
 export interface LinkHost extends ReactiveControllerHost {
   readonly spec: ExperimentSpec;
-  /** A checked spec from the address (`initial`: the page just opened). */
-  openLink(spec: ExperimentSpec, initial: boolean): void;
+  /** A checked spec from the address, after the page opened (the one it opened with: `held`). */
+  openLink(spec: ExperimentSpec): void;
   /** The page opened without a spec in its address. */
   openDefault(): void;
   linkError(message: string | null, initial: boolean): void;
 }
 
 export class LinkController implements ReactiveController {
+  /**
+   * The checked spec of the link the page opened with, held until the engine exists: only then can
+   * its run be estimated (and a long one asked about), and an ensemble view on screen would start
+   * computing it at once. The lab takes it when its engine is ready.
+   */
+  held: ExperimentSpec | null = null;
+
   constructor(private readonly host: LinkHost) {
     host.addController(this);
+  }
+
+  /** The held link, which the lab now opens; null when the page opened without one. */
+  take(): ExperimentSpec | null {
+    const spec = this.held;
+    this.held = null;
+    return spec;
   }
 
   hostConnected(): void {
@@ -46,7 +60,9 @@ export class LinkController implements ReactiveController {
       }
       checkSpec(spec);
       this.host.linkError(null, initial);
-      this.host.openLink(spec, initial);
+      this.held = initial ? spec : null;
+      if (initial) this.host.requestUpdate();
+      else this.host.openLink(spec);
     } catch (e) {
       this.host.linkError(`This link's experiment could not be opened: ${(e as Error).message}`, initial);
     }

@@ -8,6 +8,9 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
+import { softwareAdapter } from '../../engine/adapter-kind.ts';
+import { estimateCost } from '../../select/cost.ts';
+import { compileSpec } from '../shared/objective.ts';
 import { specSteps } from './spec-view.ts';
 
 /** Longest side of the coarse preview of progressive rendering. */
@@ -81,10 +84,16 @@ export class RunController implements ReactiveController {
     return this.speeds.get(this.key(backend, spec)) ?? null;
   }
 
-  /** Seconds the spec should take at the last measured speed; null before any measurement. */
+  /**
+   * Seconds the spec should take at the last measured speed. Before any measurement, the cost model
+   * auto chooses engines by (src/select/cost.ts) where it was fitted: the CPU engine and a software
+   * adapter, on which a link's spec within the limits can take hours, and whose first run would
+   * otherwise start unasked. On a hardware GPU, null until a run is measured.
+   */
   estimate(backend: LabBackend | null, spec: ExperimentSpec): number | null {
     const s = this.speed(backend, spec);
-    return s ? specSteps(spec) / s : null;
+    if (s) return specSteps(spec) / s;
+    return backend ? modelledSeconds(backend, spec) : null;
   }
 
   /**
@@ -192,4 +201,16 @@ export class RunController implements ReactiveController {
       }
     })();
   }
+}
+
+/** The cost model's seconds for a spec on `backend`; null where it does not apply (a hardware GPU). */
+export function modelledSeconds(backend: LabBackend, spec: ExperimentSpec): number | null {
+  const kind = backend.info.kind;
+  if (kind !== 'cpu' && !softwareAdapter(backend.info.adapter)) return null;
+  const graph = compileSpec(spec).graph;
+  if (!graph) return null;
+  // The CPU engine runs on as many workers as the page has threads (src/cpu/web-pool.ts).
+  const threads = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+  const cost = estimateCost(graph, spec, threads);
+  return (kind === 'cpu' ? cost.cpuMs : cost.adapterMs) / 1000;
 }

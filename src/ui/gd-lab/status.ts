@@ -77,7 +77,14 @@ export function frameLine(f: MapFrame): string {
   return `${what} · ${duration(f.ms / 1000)} on ${where(f.info)}${rate}`;
 }
 
-/** The question before a run estimated over a minute. */
-export function confirmLine(spec: ExperimentSpec, seconds: number, speed: number): string {
-  return `This ${KIND_TITLES[spec.kind]} needs ${si(specSteps(spec))} steps: about ${duration(seconds)} at the last measured ${si(speed)} steps/s.`;
+/**
+ * The question before a run estimated over a minute: at the speed last measured, or (null) before
+ * any run on this engine, by the cost model's estimate.
+ */
+export function confirmLine(spec: ExperimentSpec, seconds: number, speed: number | null): string {
+  const basis =
+    speed === null
+      ? 'as estimated for this engine (no run measured here yet)'
+      : `at the last measured ${si(speed)} steps/s`;
+  return `This ${KIND_TITLES[spec.kind]} needs ${si(specSteps(spec))} steps: about ${duration(seconds)} ${basis}.`;
 }
