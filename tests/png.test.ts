@@ -106,4 +106,28 @@ describe('PNG with the spec in a tEXt chunk', () => {
     );
     await expect(readSpecBlob(new Blob([new Uint8Array(17 * 1024 * 1024)]))).rejects.toThrow(SpecError);
   });
+
+  test('a file that is not ours says so in words, never with its bytes', async () => {
+    const said = (blob: Blob) =>
+      readSpecBlob(blob).then(
+        () => 'accepted',
+        (e: SpecError) => e.issues.join('\n'),
+      );
+    // JSON.parse's message quoted the bytes around its failure: NULs, controls and U+FFFD for a
+    // JPEG named .png, and "Unexpected end of JSON input" for an empty file.
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1, 1, 0, 0, 1]);
+    expect(await said(new Blob([jpeg]))).toBe(
+      'file: neither a PNG (it lacks the PNG signature) nor spec JSON (it is binary)',
+    );
+    expect(await said(new Blob([]))).toBe('file: empty (0 bytes): neither a gdlab PNG nor spec JSON');
+    // A gdlab PNG whose spec chunk holds binary bytes (written so: its CRC is right).
+    const junk = String.fromCharCode(...Array.from({ length: 60 }, (_, i) => (i * 37 + 1) % 256 || 1));
+    const png = encode({ width: 1, height: 1, data: new Uint8Array(4), text: { [PNG_SPEC_KEYWORD]: junk } });
+    expect(await said(new Blob([png.slice()]))).toBe('spec: not valid JSON (it holds binary data, not text)');
+    expect(await said(new Blob(['{"lr": 0.5'.slice(0, 9)]))).toBe(
+      'spec: not valid JSON (it ends early: was it cut short?)',
+    );
+    // Text that is JSON gone wrong keeps the parser's words, which quote only printable text.
+    expect(await said(new Blob(['{"lr": NaN}']))).toMatch(/^spec: not valid JSON \(Unexpected token 'N'/);
+  });
 });

@@ -4,6 +4,7 @@
  * hold gigabytes in the tab for nothing, since neither kind of file can be that large and be ours.
  */
 import { readSpecFromPng } from './png.ts';
+import { binaryText } from './spec-error.ts';
 import { parseSpecJson, SpecError, type ExperimentSpec } from './spec.ts';
 
 /** Largest spec JSON file read (gdlab's own output JSON, which holds the spec, included). */
@@ -22,7 +23,17 @@ export async function readSpecBlob(blob: Blob): Promise<ExperimentSpec> {
     throw new SpecError([
       `file: ${blob.size} bytes is too large for a ${png ? 'gdlab PNG' : 'spec JSON file'} (at most ${cap / (1024 * 1024)} MB)`,
     ]);
+  // Neither kind of file is empty; said as such, not as JSON's "unexpected end of input".
+  if (blob.size === 0) throw new SpecError(['file: empty (0 bytes): neither a gdlab PNG nor spec JSON']);
   const bytes = new Uint8Array(await blob.arrayBuffer());
   if (png) return readSpecFromPng(bytes);
-  return parseSpecJson(new TextDecoder().decode(bytes));
+  const text = new TextDecoder().decode(bytes);
+  try {
+    return parseSpecJson(text);
+  } catch (e) {
+    // A picture of another format (or a PNG whose signature was damaged), whatever its name says.
+    if (binaryText(text))
+      throw new SpecError(['file: neither a PNG (it lacks the PNG signature) nor spec JSON (it is binary)']);
+    throw e;
+  }
 }

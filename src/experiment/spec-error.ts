@@ -45,3 +45,35 @@ export function formatIssues(issues: readonly RawIssue[]): string[] {
     return `${path}: unknown field${i.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${more}`;
   });
 }
+
+/**
+ * Whether decoded text holds characters no spec text has: C0 controls but tab and line breaks
+ * (JSON allows none unescaped), C1 controls, and U+FFFD, which decoding puts where bytes were not
+ * UTF-8. Text with them is a binary file or a damaged chunk.
+ */
+export function binaryText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f) || c === 0xfffd)
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Why `text` is not JSON, given the error JSON.parse threw, in words that quote none of its bytes:
+ * the parser's message quotes the text around the failure, which for a dropped JPEG or a damaged
+ * PNG chunk put control characters and replacement marks in front of the user, and for an empty
+ * file read "Unexpected end of JSON input".
+ */
+export function jsonProblem(text: string, error: unknown): string {
+  if (text.trim() === '') return 'the text is empty';
+  if (binaryText(text)) return 'it holds binary data, not text';
+  const message = error instanceof Error ? error.message : String(error);
+  // Where the parser failed at the very end, the text stopped short of a whole value: V8 says so
+  // with that position ("Expected ',' or ']' … at position 13"); each engine in its words otherwise.
+  const at = /position (\d+)/.exec(message);
+  if ((at && Number(at[1]) >= text.length) || /end of (JSON )?(input|data)|EOF/i.test(message))
+    return 'it ends early: was it cut short?';
+  return clip(message, 120);
+}

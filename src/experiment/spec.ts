@@ -12,7 +12,7 @@ import { DEFAULT_CLASSIFY, type ClassifySettings } from '../core/outcome.ts';
 import { MAX_EXPRESSION_LENGTH } from '../objective/parse.ts';
 import { DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, type OptimizerSettings } from '../optimizer/rules.ts';
 import { getPreset } from '../presets.ts';
-import { formatIssues, SpecError } from './spec-error.ts';
+import { formatIssues, jsonProblem, SpecError } from './spec-error.ts';
 import { axis, box, finite, number, planeIssues, range } from './spec-ranges.ts';
 import { exactly, flag, list, object, oneOf, pair, params, text } from './spec-words.ts';
 import {
@@ -382,10 +382,11 @@ export function parseSpecJson(text: string, limits: SpecLimits = LAB_LIMITS): Ex
       `spec: ${text.length} characters is too long for a spec (at most ${MAX_SPEC_JSON_CHARS})`,
     ]);
   let value: unknown;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    value = JSON.parse(body);
   } catch (e) {
-    throw new SpecError([`spec: not valid JSON (${(e as Error).message})`]);
+    throw new SpecError([`spec: not valid JSON (${jsonProblem(body, e)})`]);
   }
   if (isPlain(value) && isPlain(value.spec) && !('version' in value) && !('kind' in value))
     value = value.spec;

@@ -8,6 +8,7 @@
  * but SpecError.
  */
 import { defaultSpec, parseSpec, SpecError, type ExperimentSpec } from './spec.ts';
+import { jsonProblem } from './spec-error.ts';
 
 /** Hash key that carries the spec. */
 export const HASH_KEY = 's';
@@ -44,7 +45,7 @@ export function specFromHash(hash: string): ExperimentSpec | null {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new SpecError([`link: the spec is not valid JSON (${(e as Error).message})`]);
+    throw new SpecError([`link: the spec is not valid JSON (${jsonProblem(text, e)})`]);
   }
   return parseSpec(json);
 }

@@ -1,9 +1,11 @@
 /**
- * Crafted input reaching the lab in the browser: a link to a run of hours within the limits. It
- * gets the lab's question before it runs; the page keeps answering, and the picture on screen stays
- * until the user says otherwise.
+ * Crafted input reaching the lab in the browser: a link to a run of hours within the limits, and
+ * files dropped on the page that are not what their names say. Each gets one message or question in
+ * the lab's words; the page keeps answering, and the spec and picture on screen stay until the user
+ * says otherwise.
  */
 import type { Page } from 'puppeteer';
+import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { defaultSpec } from '../../src/experiment/spec.ts';
 import { hashFor, labState, screenshot, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
@@ -83,6 +85,69 @@ describe('a link to a run within the limits that takes hours', () => {
     expect(await slowestAnswer(page, 2000)).toBeLessThan(1000);
     await page.keyboard.press('Escape');
     expect((await lab(page)).running).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+/** Drops a file of `bytes` named `name` on the lab, as a file manager's drag does. */
+async function drop(page: Page, name: string, bytes: Uint8Array): Promise<void> {
+  await page.evaluate(
+    (name, b64) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bin], name, { type: 'image/png' }));
+      const l = document.querySelector('gd-lab')!;
+      l.setError('open', null);
+      l.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    name,
+    Buffer.from(bytes).toString('base64'),
+  );
+  await page.waitForFunction(() => !!document.querySelector('gd-lab')!.errors.open, { timeout: 10_000 });
+}
+
+describe('files dropped on the lab', () => {
+  it('say what they are not, in words without a byte of theirs; the spec and the picture stay', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor({ size: [64, 64], iterations: 200, transient: 100 }));
+    await waitForMap(page);
+    const before = await labState(page);
+    // The picture is the frame on screen (a message above it moves it, so pixels at a place would not do).
+    await page.evaluate(
+      () => ((window as unknown as { shown: unknown }).shown = document.querySelector('gd-lab')!.frame),
+    );
+    // A JPEG's first bytes under a PNG's name, an empty file, and a gdlab PNG whose spec chunk holds
+    // binary bytes (its CRC correct: damaged before it was written, not after).
+    const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 74, 70, 73, 70, 0, 1, 1, 0, 0, 1, 0, 1]);
+    const junk = String.fromCharCode(...Array.from({ length: 60 }, (_, i) => (i * 37 + 1) % 256 || 1));
+    const chunk = encode({ width: 2, height: 2, data: new Uint8Array(16), text: { 'gdlab-spec': junk } });
+    const said: Record<string, string> = {};
+    for (const [name, bytes] of [
+      ['photo.png', jpeg],
+      ['empty.png', new Uint8Array(0)],
+      ['damaged.png', chunk],
+    ] as const) {
+      await drop(page, name, bytes);
+      said[name] = (await labState(page)).errors.open!;
+    }
+    expect(said).toEqual({
+      'photo.png':
+        'photo.png: invalid experiment spec:\n  file: neither a PNG (it lacks the PNG signature) nor spec JSON (it is binary)',
+      'empty.png':
+        'empty.png: invalid experiment spec:\n  file: empty (0 bytes): neither a gdlab PNG nor spec JSON',
+      'damaged.png':
+        'damaged.png: invalid experiment spec:\n  spec: not valid JSON (it holds binary data, not text)',
+    });
+    const after = await labState(page);
+    expect(after.spec).toEqual(before.spec);
+    expect(after.counts).toEqual(before.counts);
+    const same = await page.evaluate(
+      () => document.querySelector('gd-lab')!.frame === (window as unknown as { shown: unknown }).shown,
+    );
+    expect(same).toBe(true);
+    await screenshot(page, 'hostile-2-dropped');
     expect(errors).toEqual([]);
     await page.close();
   });
