@@ -97,6 +97,35 @@ describe('specToHash / specFromHash', () => {
     expect(messageOf('#s=' + 'A'.repeat(MAX_HASH_LENGTH + 1))).toMatch(/too long/);
   });
 
+  it('opens a link that mail or chat programs re-encoded, as the link it was', () => {
+    const spec = parseSpec({ size: [48, 40], lr: 0.9, x0: [0.25, 0.5] });
+    const hash = specToHash(spec);
+    const payload = hash.slice(3);
+    const standard = Buffer.from(payload, 'base64url').toString('base64');
+    // Once these opened the default experiment without a word, or were called "cut short".
+    for (const relayed of [
+      `#s%3D${payload}`, // the key's = percent-encoded
+      `#s=${encodeURIComponent(encodeURIComponent(standard))}`, // the value encoded twice
+      `#s=${standard}`, // the standard alphabet with its padding ('+' read as a space)
+      `#s=${payload}%3D%3D `, // padding percent-encoded, a space pasted after
+    ])
+      expect(specFromHash(relayed)).toEqual(spec);
+    expect(standard).toMatch(/[+/=]/);
+    // Nothing of ours in the hash is still no link.
+    expect(specFromHash('#other%3D1')).toBeNull();
+  });
+
+  it('says what is wrong with a cut or empty link in words, not the JSON parser’s', () => {
+    expect(messageOf('#s=')).toBe('link: s= holds no spec (was the link cut short?)');
+    expect(messageOf('#s')).toBe('link: s= holds no spec (was the link cut short?)');
+    expect(messageOf('#s=' + b64('{"size":[64,6'))).toBe(
+      'link: the spec is not valid JSON (it ends early: was it cut short?)',
+    );
+    expect(messageOf('#s=' + b64('{"a":1}\u0000\u0007'))).toBe(
+      'link: the spec is not valid JSON (it holds binary data, not text)',
+    );
+  });
+
   it('does not let __proto__ in a link pollute objects', () => {
     const s = specFromHash('#s=' + b64('{"__proto__":{"polluted":1},"lr":0.5}'));
     expect(s?.lr).toBe(0.5);

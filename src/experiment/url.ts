@@ -32,9 +32,9 @@ export function specFromHash(hash: string): ExperimentSpec | null {
   const h = hash.startsWith('#') ? hash.slice(1) : hash;
   if (h.length === 0) return null;
   if (h.length > MAX_HASH_LENGTH) throw new SpecError([`link: too long (${h.length} characters)`]);
-  const params = new URLSearchParams(h);
-  const value = params.get(HASH_KEY);
+  const value = hashValue(h);
   if (value === null) return null;
+  if (value === '') throw new SpecError([`link: ${HASH_KEY}= holds no spec (was the link cut short?)`]);
   let text: string;
   try {
     text = fromBase64Url(value);
@@ -48,6 +48,28 @@ export function specFromHash(hash: string): ExperimentSpec | null {
     throw new SpecError([`link: the spec is not valid JSON (${jsonProblem(text, e)})`]);
   }
   return parseSpec(json);
+}
+
+/**
+ * The spec's text in a hash, as the lab wrote it or as mail and chat programs pass it on: with the
+ * key's `=` percent-encoded (`s%3D…`), or the value encoded once more (`%253D`). Each is undone once,
+ * so that such a link opens rather than the default experiment without a word. Null: no spec.
+ */
+function hashValue(h: string): string | null {
+  const once = (t: string): string | null => {
+    try {
+      return decodeURIComponent(t);
+    } catch {
+      return null;
+    }
+  };
+  let value = new URLSearchParams(h).get(HASH_KEY);
+  if (value === null) {
+    const decoded = h.includes('%') ? once(h) : null;
+    value = decoded === null ? null : new URLSearchParams(decoded).get(HASH_KEY);
+  }
+  if (value !== null && value.includes('%')) value = once(value) ?? value;
+  return value;
 }
 
 /**
@@ -89,9 +111,17 @@ function toBase64Url(text: string): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * Base64url text as UTF-8. The standard alphabet and `=` padding, which a link passed through another
+ * encoder may have, are read too; '+' arrives as a space, since the hash is read as a query string.
+ */
 function fromBase64Url(s: string): string {
-  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new Error('bad alphabet');
-  const b64 = s.replace(/-/g, '+').replace(/_/g, '/');
+  const t = s
+    .trim()
+    .replace(/ /g, '+')
+    .replace(/={1,2}$/, '');
+  if (!/^[A-Za-z0-9_+/-]*$/.test(t)) throw new Error('bad alphabet');
+  const b64 = t.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
   return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -1,8 +1,8 @@
 /**
- * Crafted input reaching the lab in the browser: a link to a run of hours within the limits, and
- * files dropped on the page that are not what their names say. Each gets one message or question in
- * the lab's words; the page keeps answering, and the spec and picture on screen stay until the user
- * says otherwise.
+ * Crafted input reaching the lab in the browser: a link to a run of hours within the limits, files
+ * dropped on the page that are not what their names say, and links re-encoded on their way. Each gets
+ * one message or question in the lab's words (or opens as it was meant to); the page keeps answering,
+ * and the spec and picture on screen stay until the user says otherwise.
  */
 import type { Page } from 'puppeteer';
 import { encode } from 'fast-png';
@@ -148,6 +148,21 @@ describe('files dropped on the lab', () => {
     );
     expect(same).toBe(true);
     await screenshot(page, 'hostile-2-dropped');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('links as they arrive', () => {
+  it('a link whose = a mail program percent-encoded opens its experiment, not the default', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const link = hashFor({ size: [48, 40], iterations: 120, transient: 60, lr: 0.9 });
+    await page.goto(shared.gpuUrl + link.replace('#s=', '#s%3D'));
+    await waitForMap(page);
+    const s = await labState(page);
+    expect(s.errors).toEqual({});
+    expect([s.spec.size, s.spec.iterations, s.spec.lr]).toEqual([[48, 40], 120, 0.9]);
     expect(errors).toEqual([]);
     await page.close();
   });
