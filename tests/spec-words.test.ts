@@ -73,6 +73,23 @@ describe("parseSpec in the spec's words", () => {
       { objective: { params: { 'a\nb': 1 } } },
       ["objective.params: 'a\\nb' is not a parameter name (a letter or _, then letters, digits or _)"],
     ],
+    // The compiler reads these names as what the language made them and leaves such a parameter
+    // unused: a link's slider for e at 3 while f used e = 2.718…, or for x one that moved nothing.
+    [
+      'a parameter named as the constant e',
+      { objective: { expr: 'x*y + e', params: { e: 3 } } },
+      ["objective.params: 'e' is the constant e = 2.71828…; a parameter needs another name"],
+    ],
+    [
+      'parameters named as variables and a function',
+      { objective: { params: { x: 2, x3: 1, sin: 1, pi: 3 } } },
+      [
+        "objective.params: 'x' is a variable; a parameter needs another name",
+        "objective.params: 'x3' is a variable; a parameter needs another name",
+        "objective.params: 'sin' is a function; a parameter needs another name",
+        "objective.params: 'pi' is the constant pi = 3.14159…; a parameter needs another name",
+      ],
+    ],
     [
       'bias correction as a number',
       { optimizer: { biasCorrection: 1 } },
@@ -104,6 +121,11 @@ describe("parseSpec in the spec's words", () => {
   ];
   it.each(misshapen)('rejects %s with its message', (_name, input, expected) => {
     expect(issues(input)).toEqual(expected);
+  });
+
+  it('keeps parameter names the language does not take: x0, xy, e2, sine, toString', () => {
+    const params = { x0: 1, xy: 2, e2: 3, sine: 4, toString: 5 };
+    expect(parseSpec({ objective: { expr: 'x*y', params } }).objective.params).toEqual(params);
   });
 
   it("says no field's problem in zod's words, whatever value it is given", () => {

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { clip, counted } from '../objective/limits.ts';
+import { CONSTANTS, FUNCTIONS } from '../objective/parse.ts';
 
 /** What a value is, as a message names it: "a string", "a list", "an object", "null", "true". */
 export function kindOf(input: unknown): string {
@@ -88,6 +89,24 @@ export const pair = <T extends z.core.SomeType>(item: T, names: string) => {
 
 /** A name of an objective's parameter, as the expression language reads one. */
 const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The names the compiler reads as variables (src/objective/compile.ts), in either style. */
+const VARIABLE_NAME = /^([xy]|x[1-9][0-9]*)$/;
+
+/**
+ * Why `name` cannot be a parameter, or null. A name the language gives another meaning is refused
+ * too: the compiler reads it as the variable, constant or function and leaves the parameter unused,
+ * so a link with `e: 3` showed a slider for e at 3 while f was computed with e = 2.718…, and one
+ * with `x` a slider that moved nothing.
+ */
+function nameProblem(name: string): string | null {
+  if (!PARAMETER_NAME.test(name)) return 'is not a parameter name (a letter or _, then letters, digits or _)';
+  const another = 'a parameter needs another name';
+  if (VARIABLE_NAME.test(name)) return `is a variable; ${another}`;
+  const c = CONSTANTS.get(name);
+  if (c !== undefined) return `is the constant ${name} = ${c.toPrecision(6)}…; ${another}`;
+  if (FUNCTIONS.includes(name)) return `is a function; ${another}`;
+  return null;
+}
 
 /**
  * Parameter values by name. A record's key schema says "Invalid key in record" under a path that
@@ -98,13 +117,10 @@ export const params = <T extends z.core.SomeType>(value: T) =>
   z.record(z.string(), value, { error: typeError('an object of parameter values') }).check(
     z.superRefine(
       (p, ctx) => {
-        for (const name of Object.keys(p))
-          if (!PARAMETER_NAME.test(name))
-            ctx.addIssue({
-              code: 'custom',
-              input: p,
-              message: `${quote(name)} is not a parameter name (a letter or _, then letters, digits or _)`,
-            });
+        for (const name of Object.keys(p)) {
+          const problem = nameProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', input: p, message: `${quote(name)} ${problem}` });
+        }
       },
       { when: ({ value }) => typeof value === 'object' && value !== null && !Array.isArray(value) },
     ),

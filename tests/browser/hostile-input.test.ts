@@ -1,8 +1,8 @@
 /**
- * Crafted input reaching the lab in the browser: a link to a run of hours within the limits, files
- * dropped on the page that are not what their names say, and links re-encoded on their way. Each gets
- * one message or question in the lab's words (or opens as it was meant to); the page keeps answering,
- * and the spec and picture on screen stay until the user says otherwise.
+ * Crafted input reaching the lab in the browser: a link to hours of work, files dropped on the page
+ * that are not what their names say, links re-encoded on their way, and a parameter that takes the
+ * name of a constant. Each gets one message in the lab's words; the page keeps answering, and the
+ * spec and picture on screen stay until the user says otherwise.
  */
 import type { Page } from 'puppeteer';
 import { encode } from 'fast-png';
@@ -163,6 +163,21 @@ describe('links as they arrive', () => {
     const s = await labState(page);
     expect(s.errors).toEqual({});
     expect([s.spec.size, s.spec.iterations, s.spec.lr]).toEqual([[48, 40], 120, 0.9]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a parameter named e is refused: its slider would say 0 while f used e = 2.718…', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const objective = { expr: '(1 - x*y)^2/2 + e*x^2', preset: null, params: { e: 0 } };
+    await page.goto(shared.gpuUrl + hashFor({ objective, size: [32, 32] }));
+    await waitForMap(page);
+    const s = await labState(page);
+    expect(s.errors.link).toBe(
+      "This link's experiment could not be opened: invalid experiment spec:\n  objective.params: 'e' is the constant e = 2.71828…; a parameter needs another name",
+    );
+    expect(s.spec).toEqual(defaultSpec());
     expect(errors).toEqual([]);
     await page.close();
   });
