@@ -1,12 +1,13 @@
 /**
- * The lab's GPU backend (src/ui/engine-host/gpu-backend.ts) on Dawn, for a frame with no pixel
- * buffer (records not kept, or colours over one storage binding): the picture its WebGPU canvas draws
+ * The lab's GPU backend (src/ui/engine-host/gpu-backend.ts) on Dawn: a frame's picture read back (a
+ * 2D-canvas display, an export), and, for a frame with no pixel buffer (records not kept, or colours over one storage binding): the picture its WebGPU canvas draws
  * instead is the image read back once per colour, resampled to displaySize, rows bottom-up as the
  * blit reads them. (Drawing into a WebGPU canvas cannot run here: headless SwiftShader loses the
  * device on the first present.)
  */
 import { describe, expect, it } from 'vitest';
 import { displaySize } from '../src/ui/engine-host/backend.ts';
+import type { GpuBasinResult } from '../src/engine/basin-result.ts';
 import { GpuBackend } from '../src/ui/engine-host/gpu-backend.ts';
 import { mfPlane, smallSpec } from './engine-fixtures.ts';
 import { readBuffer, withDevice } from './helpers/gpu.ts';
@@ -17,6 +18,39 @@ interface Picture {
   height: number;
 }
 type Resampled = { resampled(h: unknown, colour: unknown): Promise<Picture> };
+
+describe('GPU backend, a frame with a pixel buffer', () => {
+  it('reads its picture back top row first, as readImage colours it, into buffers the pool hands out again', async () => {
+    await withDevice(async (device, gpu) => {
+      const backend = await GpuBackend.create(device, 'webgpu', gpu.adapter, gpu.adapterName, () => {});
+      // An odd width and height: the rows turned over by the copies are not a power of two long.
+      const spec = smallSpec({ size: [37, 23], iterations: 20, transient: 10, plane: mfPlane, lr: 1.1 });
+      const frame = await backend.run(spec);
+      const h = frame.handle as { pixels: GPUBuffer | null; result: GpuBasinResult };
+      expect(h.pixels).not.toBeNull();
+      const byEscape = { ...spec.colour, field: 'escape' as const };
+      for (const colour of [spec.colour, byEscape]) {
+        const got = (await backend.pixels(frame, colour)).rgba;
+        // readImage colours into image order on the GPU (the colour pass's flip): the export's path.
+        const want = await h.result.readImage(colour);
+        expect(new Set(new Uint32Array(want.buffer)).size, colour.field).toBeGreaterThan(1);
+        expect(Buffer.from(got).equals(Buffer.from(want)), colour.field).toBe(true);
+      }
+      // The next map of the size, its picture and its readback: every buffer from the pool.
+      const made: string[] = [];
+      const create = device.createBuffer.bind(device);
+      device.createBuffer = (d: GPUBufferDescriptor) => {
+        made.push(d.label ?? '');
+        return create(d);
+      };
+      backend.release(frame);
+      const next = await backend.run({ ...spec, lr: 1.05 });
+      await backend.pixels(next, spec.colour);
+      expect(made).toEqual([]);
+      backend.release(next);
+    });
+  });
+});
 
 describe('GPU backend, a frame without a pixel buffer', () => {
   it('draws from its image, resampled to at most 4096 a side, bottom-up, once per colour', async () => {

@@ -16,7 +16,6 @@ import { compileObjective } from '../../objective/compile.ts';
 import { defaultSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import {
   displaySize,
-  flipRows,
   resampleNearest,
   type ColourSettings,
   type LabBackend,
@@ -31,6 +30,8 @@ interface GpuFrameHandle {
   pixels: GPUBuffer | null;
   /** The colour settings the pixels hold. */
   key: string | null;
+  /** Set by release: the pixel buffer went back to the pool, and may hold another frame's picture. */
+  released: boolean;
   /** The colouring under way into `pixels`, and its settings. */
   colouring: { key: string; done: Promise<void> } | null;
   /**
@@ -121,18 +122,28 @@ export class GpuBackend implements LabBackend {
     const fits =
       W * H * 4 <= this.device.limits.maxStorageBufferBindingSize &&
       (result.records !== null || result.words !== null);
+    let pixels: GPUBuffer | null = null;
+    try {
+      // From the engine's pool, as its records are: a lab that recomputes maps of one size (a pan,
+      // a zoom, an edit) allocates no picture after its first two (the one shown, the one computing).
+      if (fits)
+        pixels = await this.engine.pool.acquire(
+          'GpuBackend.pixels',
+          W * H * 4,
+          GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+          'the picture',
+        );
+    } catch (e) {
+      result.dispose();
+      throw e;
+    }
     const handle: GpuFrameHandle = {
       result,
-      pixels: fits
-        ? this.device.createBuffer({
-            label: 'GpuBackend.pixels',
-            size: Math.max(16, W * H * 4),
-            usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
-          })
-        : null,
+      pixels,
       key: null,
       colouring: null,
       shown: null,
+      released: false,
     };
     return {
       spec,
@@ -257,32 +268,40 @@ export class GpuBackend implements LabBackend {
     const { width, height } = frame;
     const pixels = await this.colour(h, colour);
     if (!pixels) return { width, height, rgba: await h.result.readImage(colour) };
-    const size = Math.max(16, width * height * 4);
-    const staging = this.device.createBuffer({
-      label: 'GpuBackend.readback',
-      size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    const row = width * 4;
+    const size = row * height;
+    const pool = this.engine.pool;
+    const usage = GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
+    const staging = await pool.acquire('GpuBackend.readback', size, usage, 'reading the picture back');
     try {
+      if (h.released) throw new Error('GpuBackend.pixels: the frame was released');
+      // The rows turn over in the copies (row 0 of the pixels, the plane's bottom, lands last), so
+      // the bytes mapped are the image, top row first, with no pass over them here.
       const enc = this.device.createCommandEncoder({ label: 'GpuBackend.readback' });
-      enc.copyBufferToBuffer(pixels, 0, staging, 0, size);
+      for (let j = 0; j < height; j++)
+        enc.copyBufferToBuffer(pixels, j * row, staging, (height - 1 - j) * row, row);
       this.device.queue.submit([enc.finish()]);
-      await staging.mapAsync(GPUMapMode.READ);
-      const bytes = new Uint8Array(staging.getMappedRange().slice(0, width * height * 4));
-      return { width, height, rgba: flipRows(bytes, width, height) };
+      await staging.mapAsync(GPUMapMode.READ, 0, size);
+      const rgba = new Uint8ClampedArray(staging.getMappedRange(0, size).slice(0));
+      staging.unmap();
+      return { width, height, rgba };
     } finally {
-      staging.destroy();
+      pool.release(staging);
     }
   }
 
   release(frame: MapFrame): void {
     const h = frame.handle as GpuFrameHandle | undefined;
-    h?.pixels?.destroy();
-    void h?.shown?.picture.then(
+    if (!h || h.released) return;
+    h.released = true;
+    // Disposed first: a colouring still awaiting its pipelines finds the result gone (check())
+    // before it would write into the buffer handed on. Work already submitted runs first anyway.
+    h.result.dispose();
+    if (h.pixels) this.engine.pool.release(h.pixels);
+    void h.shown?.picture.then(
       (p) => p.buffer.destroy(),
       () => {},
     );
-    h?.result.dispose();
   }
 
   dispose(): void {
