@@ -20,6 +20,14 @@ export function frameView(frame: MapFrame): View {
 export class MapPainter {
   /** The last picture fetched for the 2D path, with the window it covers. */
   private image: { frame: MapFrame; key: string; view: View; canvas: HTMLCanvasElement } | null = null;
+  /**
+   * The picture being fetched: a paint for the same frame and colours waits for it rather than read
+   * the image back again. The map's box changes as the lab's status row comes and goes at the end
+   * of a run, which painted a new frame again before its pixels came: each full map was read twice.
+   */
+  private fetching: { frame: MapFrame; key: string } | null = null;
+  /** The canvas the fetched pictures are put into, kept from one picture to the next. */
+  private scratch: HTMLCanvasElement | null = null;
   private ticket = 0;
   private target: { canvas: HTMLCanvasElement; shown: View } | null = null;
 
@@ -52,18 +60,23 @@ export class MapPainter {
     }
     const key = JSON.stringify(colour);
     const img = this.image;
-    if (!img || img.frame !== frame || img.key !== key) this.fetch(backend, frame, colour, key);
+    const f = this.fetching;
+    const have = img && img.frame === frame && img.key === key;
+    if (!have && !(f && f.frame === frame && f.key === key)) this.fetch(backend, frame, colour, key);
     this.draw2d();
   }
 
   private fetch(backend: LabBackend, frame: MapFrame, colour: ColourSettings, key: string): void {
     const ticket = ++this.ticket;
+    this.fetching = { frame, key };
     backend.pixels(frame, colour).then(
       (px) => {
         if (ticket !== this.ticket) return;
-        const canvas = document.createElement('canvas');
-        canvas.width = px.width;
-        canvas.height = px.height;
+        this.fetching = null;
+        // The picture on screen is replaced now, so its canvas can take the new one.
+        const canvas = (this.scratch ??= document.createElement('canvas'));
+        if (canvas.width !== px.width) canvas.width = px.width;
+        if (canvas.height !== px.height) canvas.height = px.height;
         canvas
           .getContext('2d')!
           .putImageData(new ImageData(px.rgba as Uint8ClampedArray<ArrayBuffer>, px.width, px.height), 0, 0);
@@ -72,7 +85,9 @@ export class MapPainter {
         this.draw2d();
       },
       (e: unknown) => {
-        if (ticket === this.ticket) this.onError((e as Error).message);
+        if (ticket !== this.ticket) return;
+        this.fetching = null;
+        this.onError((e as Error).message);
       },
     );
   }
@@ -101,6 +116,7 @@ export class MapPainter {
   /** Forgets the fetched picture (a new canvas, a new backend). */
   reset(): void {
     this.image = null;
+    this.fetching = null;
     this.target = null;
     this.ticket++;
   }
@@ -111,6 +127,7 @@ export class MapPainter {
    */
   release(canvas: HTMLCanvasElement | null): void {
     this.reset();
+    this.scratch = null;
     if (canvas) releaseCanvas(canvas);
   }
 }
