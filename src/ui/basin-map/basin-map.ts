@@ -226,8 +226,10 @@ export class BasinMap extends LitElement {
       return;
     }
     const h = this.hover;
-    // The same pixel of the same frame: its record is already shown (or on its way).
-    if (h && h.frame === f && h.i === i && h.j === j) {
+    // The same pixel of the same frame: its record is already shown (or on its way). A pan keeps
+    // the grabbed pixel under the pointer: the cell's rounding is not asked, since at a cell's edge
+    // it flipped between two pixels frame by frame, a record read from the GPU each time.
+    if (h && h.frame === f && ((h.i === i && h.j === j) || this.interaction.panning)) {
       this.hover = { ...h, u, v };
       return;
     }

@@ -83,6 +83,15 @@ export class ViewInteraction extends PointerDrag<InteractionCallbacks> {
     this.endWheel();
   }
 
+  /**
+   * A plain drag is moving the view: the point under the pointer is the one grabbed, whatever the
+   * preview's rounding says.
+   */
+  get panning(): boolean {
+    const d = this.press;
+    return !!d && d.moved && !d.shift;
+  }
+
   /** Shift-drag draws a zoom box; a plain drag pans. */
   protected override dragged(d: Drag, x: number, y: number): void {
     if (d.shift) this.cb.box(dragRect(d.x0, d.y0, x, y));

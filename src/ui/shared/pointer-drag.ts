@@ -46,6 +46,11 @@ export function dragRect(x0: number, y0: number, x1: number, y1: number): DragRe
 export abstract class PointerDrag<C extends PointerCallbacks> implements ReactiveController {
   protected target: HTMLElement | null = null;
   private drag: Drag | null = null;
+
+  /** The press in progress, if any (moved: it went past CLICK_SLOP). */
+  protected get press(): Readonly<Drag> | null {
+    return this.drag;
+  }
   /**
    * The last hover position over the drawing area (null once the pointer left it): a view's window
    * changes under a pointer at rest (a zoom, a new result), and its readout must follow.
@@ -117,12 +122,14 @@ export abstract class PointerDrag<C extends PointerCallbacks> implements Reactiv
   private onMove = (e: PointerEvent): void => {
     const [x, y] = this.pos(e);
     this.pointer = [x, y];
-    this.cb.hover(x, y);
     const d = this.drag;
-    if (!d || d.id !== e.pointerId) return;
-    if (!d.moved && Math.hypot(x - d.x0, y - d.y0) < CLICK_SLOP) return;
-    d.moved = true;
-    this.dragged(d, x, y);
+    if (d && d.id === e.pointerId && (d.moved || Math.hypot(x - d.x0, y - d.y0) >= CLICK_SLOP)) {
+      d.moved = true;
+      this.dragged(d, x, y);
+    }
+    // After the drag has moved the view, so that the hover sees the pointer over the view it is
+    // in: over the old one, the map's readout took the pointer for a new pixel and read its record.
+    this.cb.hover(x, y);
   };
 
   private onUp = (e: PointerEvent): void => {
