@@ -208,9 +208,6 @@ export class BasinMap extends LitElement {
     this.dispatchEvent(new ViewChangeEvent({ view: action.view, record: true }));
   };
 
-  /** Numbers the record reads, so that only the latest one updates the readout. */
-  private hoverTicket = 0;
-
   private updateHover(x: number, y: number): void {
     const f = this.frame;
     const size = this.plotSize();
@@ -233,15 +230,37 @@ export class BasinMap extends LitElement {
       this.hover = { ...h, u, v };
       return;
     }
-    const ticket = ++this.hoverTicket;
     this.hover = { frame: f, u, v, i, j, record: null };
-    // One record read back from where the frame keeps them (GPU memory for the GPU backend).
-    void f.record(j * W + i).then(
-      (r) => {
-        if (ticket === this.hoverTicket && this.hover) this.hover = { ...this.hover, record: r };
-      },
-      () => {},
-    );
+    this.readHovered();
+  }
+
+  /** The pixel whose record is being read, while one is. */
+  private reading: { frame: MapFrame; i: number; j: number } | null = null;
+
+  /**
+   * Reads the hovered pixel's record from where the frame keeps them (GPU memory for the GPU
+   * backend), one read at a time: a pointer sweeping over the map reads the pixel it rests on when
+   * the read in flight is back, not one record per pixel crossed, each waiting on the GPU.
+   */
+  private readHovered(): void {
+    const h = this.hover;
+    if (this.reading || !h || h.record) return;
+    const at = { frame: h.frame, i: h.i, j: h.j };
+    this.reading = at;
+    const same = (x: HoverInfo | null) => !!x && x.frame === at.frame && x.i === at.i && x.j === at.j;
+    void h.frame
+      .record(at.j * at.frame.width + at.i)
+      .then(
+        (r) => {
+          if (same(this.hover)) this.hover = { ...this.hover!, record: r };
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.reading = null;
+        // The pointer moved on meanwhile: read where it is now (a failed read is not tried again).
+        if (!same(this.hover)) this.readHovered();
+      });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
