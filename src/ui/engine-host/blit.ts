@@ -39,6 +39,15 @@ export function releaseCanvas(canvas: HTMLCanvasElement): void {
 export class CanvasBlit {
   private readonly pipeline: GPURenderPipeline;
   private readonly uniforms: GPUBuffer;
+  /** The uniform block as written, reused by every draw: the matrix, then the picture's size. */
+  private readonly block = new ArrayBuffer(UNIFORM_BYTES);
+  private readonly matrixWords = new Float32Array(this.block, 0, 16);
+  private readonly sizeWords = new Uint32Array(this.block, 64, 2);
+  /**
+   * The bind group of each picture buffer drawn: a pan or zoom redraws the same picture every
+   * animation frame, and the lab's picture buffers come from a pool, so a draw creates no object.
+   */
+  private readonly binds = new WeakMap<GPUBuffer, GPUBindGroup>();
 
   constructor(
     private readonly device: GPUDevice,
@@ -86,18 +95,22 @@ export class CanvasBlit {
     height: number,
     matrix: Float32Array = FILL_MATRIX,
   ): void {
-    const block = new ArrayBuffer(UNIFORM_BYTES);
-    new Float32Array(block, 0, 16).set(matrix);
-    new Uint32Array(block, 64, 2).set([width, height]);
-    this.device.queue.writeBuffer(this.uniforms, 0, block);
-    const bind = this.device.createBindGroup({
-      label: 'CanvasBlit.bind',
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [
-        { binding: 0, resource: { buffer: this.uniforms } },
-        { binding: 1, resource: { buffer: pixels } },
-      ],
-    });
+    this.matrixWords.set(matrix);
+    this.sizeWords[0] = width;
+    this.sizeWords[1] = height;
+    this.device.queue.writeBuffer(this.uniforms, 0, this.block);
+    let bind = this.binds.get(pixels);
+    if (!bind) {
+      bind = this.device.createBindGroup({
+        label: 'CanvasBlit.bind',
+        layout: this.pipeline.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.uniforms } },
+          { binding: 1, resource: { buffer: pixels } },
+        ],
+      });
+      this.binds.set(pixels, bind);
+    }
     const pass = encoder.beginRenderPass({
       colorAttachments: [{ view: target, loadOp: 'clear', storeOp: 'store', clearValue: [0, 0, 0, 0] }],
     });
