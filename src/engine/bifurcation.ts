@@ -21,7 +21,7 @@ import {
 } from '../core/ensemble.ts';
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
-import { BufferPool, createBuffer } from './buffer-pool.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { CostModel } from './cost-model.ts';
 import { batchDispatches } from './dispatch-plan.ts';
 import { forStep, GENERAL_GEOMETRY, kernelVariant } from './kernel-variant.ts';
@@ -175,18 +175,15 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     base.set(plan.params, dim);
     base.set(plan.hyper, dim + Math.max(1, plan.params.length));
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
-    const made: GPUBuffer[] = [];
-    const buf = async (label: string, size: number, u = usage) => {
-      const b = await createBuffer(device, { label, size, usage: u }, `allocating ${label}`);
-      made.push(b);
-      return b;
-    };
+    // Every buffer of a run from the engine's pool: a lab that recomputes a diagram of one size (a
+    // zoom, an edit) allocates nothing after its first run.
     const pooled: GPUBuffer[] = [];
-    const fromPool = async (label: string, size: number) => {
-      const b = await this.pool.acquire(label, size, GPUBufferUsage.STORAGE, `allocating ${label}`);
+    const fromPool = async (label: string, size: number, u: number = GPUBufferUsage.STORAGE) => {
+      const b = await this.pool.acquire(label, size, u, `allocating ${label}`);
       pooled.push(b);
       return b;
     };
+    const buf = (label: string, size: number, u = usage) => fromPool(label, size, u);
     // The range comes back as [lo, hi] of the observable, then of an attractor's second quantity.
     const readWords = countsWords + W * COLUMN_FIELDS.length + 4;
     try {
@@ -202,7 +199,7 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const columnsBuf = await buf(
         'GpuEnsembleEngine.columns',
         bytes(W * COLUMN_FIELDS.length),
-        GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+        usage | GPUBufferUsage.COPY_SRC,
       );
       const readback = await buf(
         'GpuEnsembleEngine.readback',
@@ -213,10 +210,14 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const samples = await Promise.all(
         groups.map((g) => fromPool('GpuEnsembleEngine.samples', (g.c1 - g.c0) * M * 4 * sampleWords)),
       );
+      // The counts accumulate from zero; the columns and the range are zeroed as new buffers were.
+      // Cleared on the GPU, before the uploads below (the queue keeps their order).
+      const clear = device.createCommandEncoder({ label: 'GpuEnsembleEngine.clear' });
+      for (const b of [countsBuf, rangeBuf, columnsBuf]) clear.clearBuffer(b);
+      device.queue.submit([clear.finish()]);
       device.queue.writeBuffer(baseBuf, 0, base);
       device.queue.writeBuffer(startsBuf, 0, new Float32Array(plan.starts));
       device.queue.writeBuffer(valuesBuf, 0, new Float32Array(plan.values));
-      // countsBuf is new, so zero (WebGPU clears new buffers): no host array of W·H + W zeros to upload.
       const pair = plan.pair;
       // An attractor's ranges are fixed or chosen together (choose_range writes both).
       if (plan.range || pair?.range)
@@ -333,7 +334,6 @@ export class GpuEnsembleEngine implements EnsembleEngine {
         ms: performance.now() - t0,
       };
     } finally {
-      for (const b of made) b.destroy();
       for (const b of pooled) this.pool.release(b);
     }
   }
