@@ -196,6 +196,8 @@ export class GdLab extends LitElement {
    * start a computation (cancelling the one in flight), after asking when it would take long.
    */
   apply(next: ExperimentSpec, opts: ApplyOptions = {}): void {
+    // Another spec opened (a file, the gallery, history) before the engine was ready replaces the link.
+    this.link.held = null;
     const prev = this.spec;
     const computes = !sameComputation(prev, next) || (next.kind === 'basin' && !this.frame);
     const seconds = computes && !opts.confirmed ? this.runs.estimate(this.backend, next) : null;
@@ -223,9 +225,11 @@ export class GdLab extends LitElement {
 
   private onSpecEdit = (e: SpecEditEvent): void => {
     const { section, field, edit } = e.detail;
+    // Before the engine is ready the panels show the held link: an edit is of it, and stays held.
+    const held = this.link.held;
     let result;
     try {
-      result = editSpec(this.spec, section, edit);
+      result = editSpec(held ?? this.spec, section, edit);
     } catch (err) {
       this.setError(section, (err as Error).message, field);
       return;
@@ -233,6 +237,10 @@ export class GdLab extends LitElement {
     const { spec: next, note } = result;
     this.setError(section, null);
     if (section === 'objective') this.adaptNote = note;
+    if (held) {
+      this.link.held = next;
+      return this.requestUpdate();
+    }
     const presetChanged = next.objective.preset !== this.spec.objective.preset;
     const home = section === 'objective' && (presetChanged || note !== null);
     this.apply(next, { record: !viewsEqual(specView(next), specView(this.spec)), home });
