@@ -115,21 +115,26 @@ const COST_FIT = {
 
 type Fit = (typeof COST_FIT)[keyof typeof COST_FIT];
 
-/** ms of one run on `parallel` threads or cores' worth (SwiftShader's fit is for 2 cores). */
-function runMs(fit: Fit, w: ReturnType<typeof specWork>, a: number, e: number, parallel: number): number {
+/** ns of one trajectory on one thread (CPU) or on SwiftShader's 2 cores, compile and start-up aside. */
+function trajectoryNs(fit: Fit, w: ReturnType<typeof specWork>, a: number, e: number): number {
   const step = fit.step + fit.arith * a + fit.elementary * e + fit.lyapunov * w.lyapunovShare;
   // An ensemble's kept steps run twice: in its first pass and in the replay that bins them.
-  const perTrajectory = fit.trajectory + (w.steps + w.kept) * step + w.kept * fit.kept;
-  return fit.fixedMs[w.kept > 0 ? 'ensemble' : 'basin'] + (w.trajectories * perTrajectory) / parallel / 1e6;
+  return fit.trajectory + (w.steps + w.kept) * step + w.kept * fit.kept;
 }
 
-export function estimateCost(
-  graph: ObjectiveGraph,
-  spec: ExperimentSpec,
-  threads: number,
-  cores = threads,
-): CostEstimate {
-  const work = specWork(spec);
+/** ms of one run on `parallel` threads or cores' worth (SwiftShader's fit is for 2 cores). */
+function runMs(fit: Fit, w: ReturnType<typeof specWork>, a: number, e: number, parallel: number): number {
+  return (
+    fit.fixedMs[w.kept > 0 ? 'ensemble' : 'basin'] +
+    (w.trajectories * trajectoryNs(fit, w, a, e)) / parallel / 1e6
+  );
+}
+
+/**
+ * A and E per step: of the gradient, and of the Hessian-vector product too over the share of steps
+ * with the exponent, with the optimizer's rule per coordinate where it is not GD.
+ */
+function operations(graph: ObjectiveGraph, spec: ExperimentSpec, share: number): { a: number; e: number } {
   const plain = count(graph.dag, graph.grad);
   const lyap = count(graph.dag, [...graph.grad, ...graph.hvp]);
   // The fit includes GD's own step; another optimizer adds what its rule costs beyond it.
@@ -139,12 +144,35 @@ export function estimateCost(
     plain.a += dim * count(opt.dag, opt.step).a;
     lyap.a += dim * count(opt.dag, [...opt.step, ...opt.tangent]).a;
   }
-  const share = work.lyapunovShare;
-  const a = (1 - share) * plain.a + share * lyap.a;
-  const e = (1 - share) * plain.e + share * lyap.e;
+  return { a: (1 - share) * plain.a + share * lyap.a, e: (1 - share) * plain.e + share * lyap.e };
+}
+
+export function estimateCost(
+  graph: ObjectiveGraph,
+  spec: ExperimentSpec,
+  threads: number,
+  cores = threads,
+): CostEstimate {
+  const work = specWork(spec);
+  const { a, e } = operations(graph, spec, work.lyapunovShare);
   return {
     cpuMs: runMs(COST_FIT.cpu, work, a, e, Math.max(1, threads)),
     adapterMs: runMs(COST_FIT.adapter, work, a, e, Math.max(1, cores) / 2),
     threads,
+  };
+}
+
+/**
+ * ns per trajectory step (specSteps counts them: trajectories × iterations) of the spec on one CPU
+ * thread and on SwiftShader's 2 cores, compile and start-up aside: the per-trajectory cost and an
+ * ensemble's replay and binning spread over its steps. The lab scales a speed measured on one spec
+ * to another by the ratio of these (src/ui/gd-lab/run-estimate.ts).
+ */
+export function stepCost(graph: ObjectiveGraph, spec: ExperimentSpec): { cpu: number; adapter: number } {
+  const work = specWork(spec);
+  const { a, e } = operations(graph, spec, work.lyapunovShare);
+  return {
+    cpu: trajectoryNs(COST_FIT.cpu, work, a, e) / work.steps,
+    adapter: trajectoryNs(COST_FIT.adapter, work, a, e) / work.steps,
   };
 }
