@@ -202,7 +202,7 @@ export class GdLab extends LitElement {
     const computes = !sameComputation(prev, next) || (next.kind === 'basin' && !this.frame);
     const seconds = computes && !opts.confirmed ? this.runs.estimate(this.backend, next) : null;
     if (seconds !== null && seconds > CONFIRM_SECONDS) {
-      this.pending = { spec: next, opts, seconds, speed: this.runs.speed(this.backend, next) };
+      this.pending = { spec: next, opts, seconds, speed: this.runs.basis(this.backend, next) };
       return;
     }
     this.pending = null;

@@ -14,6 +14,7 @@ import type { InspectorData } from '../trajectory-inspector/inspect.ts';
 import { mapDescription } from '../basin-map/describe.ts';
 import { minimizerGuides } from '../basin-map/guides.ts';
 import type { RunController } from './run-controller.ts';
+import type { SpeedBasis } from './run-estimate.ts';
 import type { GalleryState } from './gallery-controller.ts';
 import type { GalleryChooseEvent, GalleryTrajectoryEvent } from '../gallery-panel/gallery.ts';
 import { specView } from './spec-view.ts';
@@ -29,10 +30,10 @@ export interface LabView {
   readonly errorFields: Partial<Record<string, string>>;
   readonly adaptNote: string | null;
   /**
-   * A run estimated over a minute, waiting for the user's word; `speed` is the measured speed the
-   * estimate is at, null where it is the cost model's (before any run was measured).
+   * A run estimated over a minute, waiting for the user's word; `speed` is the speed the estimate is
+   * at (measured, or scaled from one measured), null where it is the cost model's (before any run).
    */
-  readonly pending: { spec: ExperimentSpec; seconds: number; speed: number | null } | null;
+  readonly pending: { spec: ExperimentSpec; seconds: number; speed: SpeedBasis | null } | null;
   /** Its `held` spec: the link the page opened with, shown until the engine can estimate its run. */
   readonly link: { readonly held: ExperimentSpec | null };
   readonly runs: RunController;

@@ -1,8 +1,9 @@
 /**
  * The lab's computations, as a ReactiveController: a basin map computed progressively (a coarse
  * preview, then the full grid; a newer run cancels the older), the run in flight for the status line
- * and the progress bar, cancelling, and the measured speed of each engine, from which the next run's
- * time is estimated before it starts. The ensemble views compute themselves and report here.
+ * and the progress bar, cancelling, and the measured speeds of each engine, from which the next run's
+ * time is estimated before it starts (run-estimate.ts). The ensemble views compute themselves and
+ * report here.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
@@ -12,6 +13,7 @@ import { softwareAdapter } from '../../engine/adapter-kind.ts';
 import { estimateCost } from '../../select/cost.ts';
 import { compileSpec } from '../shared/objective.ts';
 import { specSteps } from './spec-view.ts';
+import { SpeedBook, type EngineKind, type SpeedBasis } from './run-estimate.ts';
 
 /** Longest side of the coarse preview of progressive rendering. */
 const COARSE_SIDE = 64;
@@ -35,11 +37,9 @@ export interface RunInFlight {
   /** Fraction done in [0, 1]. */
   progress: number;
   started: number;
-  /** Seconds the whole run should take at the last measured speed; null before any measurement. */
+  /** Seconds the whole run should take at the speed expected of it; null when unknown. */
   estimate: number | null;
 }
-
-type SpeedKey = `${'gpu' | 'cpu'}-${'basin' | 'ensemble'}`;
 
 export interface RunCallbacks {
   /** A frame to show (the preview, then the full map). */
@@ -56,8 +56,8 @@ export class RunController implements ReactiveController {
   cancelled: string | null = null;
   private controller: AbortController | null = null;
   private generation = 0;
-  /** Trajectory steps per second of the last full run, per engine and kind of run. */
-  private speeds = new Map<SpeedKey, number>();
+  /** Trajectory steps per second of finished runs, per engine and step. */
+  private readonly speeds = new SpeedBook();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -70,25 +70,30 @@ export class RunController implements ReactiveController {
     this.abort('view removed');
   }
 
-  private key(backend: LabBackend | null, spec: ExperimentSpec): SpeedKey {
-    return `${backend?.info.kind === 'gpu' ? 'gpu' : 'cpu'}-${spec.kind === 'basin' ? 'basin' : 'ensemble'}`;
+  private engine(backend: LabBackend | null): EngineKind {
+    return backend?.info.kind === 'gpu' ? 'gpu' : 'cpu';
   }
 
   /** Records a finished run's speed (the ensemble views report theirs through the lab). */
   measured(backend: LabBackend | null, spec: ExperimentSpec, ms: number): void {
-    if (ms > 0) this.speeds.set(this.key(backend, spec), (specSteps(spec) / ms) * 1e3);
+    this.speeds.record(this.engine(backend), spec, specSteps(spec), ms);
   }
 
-  /** Steps per second last measured for this kind of run on this engine; null before any. */
+  /** The speed expected of the spec on this engine: measured, or scaled from one; null before any. */
+  basis(backend: LabBackend | null, spec: ExperimentSpec): SpeedBasis | null {
+    return this.speeds.basis(this.engine(backend), spec);
+  }
+
+  /** Steps per second expected of the spec on this engine (basis); null before any run measured. */
   speed(backend: LabBackend | null, spec: ExperimentSpec): number | null {
-    return this.speeds.get(this.key(backend, spec)) ?? null;
+    return this.basis(backend, spec)?.rate ?? null;
   }
 
   /**
-   * Seconds the spec should take at the last measured speed. Before any measurement, the cost model
-   * auto chooses engines by (src/select/cost.ts) where it was fitted: the CPU engine and a software
-   * adapter, on which a link's spec within the limits can take hours, and whose first run would
-   * otherwise start unasked. On a hardware GPU, null until a run is measured.
+   * Seconds the spec should take at the speed expected of it (basis). Before any measurement, the
+   * cost model auto chooses engines by (src/select/cost.ts) where it was fitted: the CPU engine and a
+   * software adapter, on which a link's spec within the limits can take hours, and whose first run
+   * would otherwise start unasked. On a hardware GPU, null until a run is measured.
    */
   estimate(backend: LabBackend | null, spec: ExperimentSpec): number | null {
     const s = this.speed(backend, spec);

@@ -8,6 +8,7 @@ import type { ExperimentSpec, SpecKind } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
 import { specSteps } from './spec-view.ts';
 import type { RunInFlight } from './run-controller.ts';
+import type { SpeedBasis } from './run-estimate.ts';
 
 export const KIND_TITLES: Record<SpecKind, string> = {
   basin: 'basin map',
@@ -78,13 +79,16 @@ export function frameLine(f: MapFrame): string {
 }
 
 /**
- * The question before a run estimated over a minute: at the speed last measured, or (null) before
- * any run on this engine, by the cost model's estimate.
+ * The question before a run estimated over a minute: at the speed measured on this step, at one
+ * measured on another scaled by the cost model, or (null) before any run on this engine, by the cost
+ * model's estimate.
  */
-export function confirmLine(spec: ExperimentSpec, seconds: number, speed: number | null): string {
+export function confirmLine(spec: ExperimentSpec, seconds: number, speed: SpeedBasis | null): string {
   const basis =
     speed === null
       ? 'as estimated for this engine (no run measured here yet)'
-      : `at the last measured ${si(speed)} steps/s`;
+      : speed.from === null
+        ? `at the last measured ${si(speed.rate)} steps/s`
+        : `at ${si(speed.rate)} steps/s, scaled by the cost model from the ${si(speed.measured)} steps/s measured on ${speed.from.objective.expr}`;
   return `This ${KIND_TITLES[spec.kind]} needs ${si(specSteps(spec))} steps: about ${duration(seconds)} ${basis}.`;
 }
