@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { hashFor, plotBox, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
 import { waitForEnsemble } from './bifurcation-harness.ts';
 import { labelInk, subscriptInk } from './label-ink.ts';
+import { ratesSpec } from './rates-spec.ts';
 
 const shared = sharedBrowser();
 
@@ -16,21 +17,7 @@ describe('the basin map’s axis titles', () => {
   it('write a per-coordinate rate h with a subscript, and so does the readout', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await page.goto(
-      shared.gpuUrl +
-        hashFor({
-          objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
-          x0: [1, 1],
-          lrPerCoord: [0.5, 0.25],
-          plane: {
-            u: { quantity: 'lr.x', min: 0.05, max: 2.2 },
-            v: { quantity: 'lr.y', min: 0.05, max: 2.2 },
-          },
-          size: [16, 16],
-          iterations: 100,
-          transient: 50,
-        }),
-    );
+    await page.goto(shared.gpuUrl + hashFor(ratesSpec([16, 16])));
     await waitForMap(page);
     // Each title's text and where its baseline's middle lies on the page (the v title is rotated).
     const titles = await page.evaluate(() => {

@@ -10,6 +10,7 @@ import { decodeSpecPng } from '../../src/experiment/png.ts';
 import { COUPLED as ATTRACTOR } from './attractor-spec.ts';
 import { hashFor, openLab, sharedBrowser, watchErrors } from './harness.ts';
 import { labelInk, subscriptInk } from './label-ink.ts';
+import { ratesSpec } from './rates-spec.ts';
 
 const shared = sharedBrowser();
 
@@ -236,22 +237,7 @@ describe('decorated PNG export', () => {
   it('writes a per-coordinate rate on its axes as h with a subscript, not "h_x"', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
-    await openLab(
-      page,
-      shared.gpuUrl +
-        hashFor({
-          objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
-          x0: [1, 1],
-          lrPerCoord: [0.5, 0.25],
-          plane: {
-            u: { quantity: 'lr.x', min: 0.05, max: 2.2 },
-            v: { quantity: 'lr.y', min: 0.05, max: 2.2 },
-          },
-          size: [48, 40],
-          iterations: 100,
-          transient: 50,
-        }),
-    );
+    await openLab(page, shared.gpuUrl + hashFor(ratesSpec([48, 40])));
     const png = decode(await exportPng(page, 'screen', true));
     // 48 × 40 enlarged ×10 to 480 × 400 behind a 70-pixel left and 12-pixel top margin, at 12 px:
     // h_x's baseline 36 below the picture, centred under it; h_y's rotated, its baseline at x = 16

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { COUPLED } from './attractor-spec.ts';
 import { DOUBLE_WELL } from './bifurcation-harness.ts';
 import { hashFor, sharedBrowser, waitForMap, watchErrors } from './harness.ts';
+import { ratesSpec } from './rates-spec.ts';
 
 const shared = sharedBrowser();
 
@@ -212,21 +213,7 @@ describe('the boxes of the side panels', () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);
     // x²/2 + y²/2 over its two rates per coordinate, as the quadratic-2d preset opens.
-    await page.goto(
-      shared.gpuUrl +
-        hashFor({
-          objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
-          x0: [1, 1],
-          lrPerCoord: [0.5, 0.25],
-          plane: {
-            u: { quantity: 'lr.x', min: 0.05, max: 2.2 },
-            v: { quantity: 'lr.y', min: 0.05, max: 2.2 },
-          },
-          size: [16, 16],
-          iterations: 100,
-          transient: 50,
-        }),
-    );
+    await page.goto(shared.gpuUrl + hashFor(ratesSpec([16, 16])));
     await waitForMap(page);
     const labels = await page.evaluate(() => {
       const lab = document.querySelector('gd-lab')!.shadowRoot!;
