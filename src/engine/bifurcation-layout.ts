@@ -108,3 +108,33 @@ export function obsKind(o: EnsembleObservable): number {
 
 /** Bins of the workgroup histogram on a GPU (16 KB of workgroup memory at most, with room to spare). */
 export const SHARED_BINS = 3840;
+
+/** Bindings of the ensemble colour stage (shaders/ensemble-colour.wgsl), all in group 0. */
+export const ENSEMBLE_COLOUR_BINDINGS = {
+  uniforms: 0,
+  /** The run's counts, as the ensemble kernel leaves them (ENSEMBLE_BINDINGS.counts). */
+  counts: 1,
+  /** Each column's largest count, then the largest of all (columns + 1 words). */
+  maxima: 2,
+  /** 256 RGBA8 words of the colormap. */
+  lut: 3,
+  /** Per column: the diverged-fraction strip's colour, then (columns words on) the outcome strip's. */
+  strips: 4,
+  /** The image, RGBA8 words, row 0 the top. */
+  pixels: 5,
+} as const;
+
+/** `EnsembleColourUniforms`: the image's geometry (renderBifurcation's layout) and its scale. */
+export const ENSEMBLE_COLOUR_UNIFORM_FIELDS = [
+  ['columns', 'u32'],
+  ['rows', 'u32'],
+  /** Height of each strip (0: none, and the density starts at image row 0). */
+  ['strip_rows', 'u32'],
+  /** Image row of the density's top (2 · strip_rows + 2, or 0), and the image's height. */
+  ['density_top', 'u32'],
+  ['height', 'u32'],
+  /** 1: each column scaled to its own largest count; 0: one scale for the image. */
+  ['per_column', 'u32'],
+  /** Cells without counts and the separators (an RGBA8 word). */
+  ['empty', 'u32'],
+] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];

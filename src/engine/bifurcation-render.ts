@@ -57,6 +57,8 @@ export function pack(c: readonly number[]): number {
 
 const DIVERGED_NONE = OUTCOME_PALETTE.converged;
 const DIVERGED_ALL = OUTCOME_PALETTE.diverged[0];
+/** Height of each strip unless a caller says otherwise. */
+export const DEFAULT_STRIP_ROWS = 6;
 
 /**
  * The lab's colours (src/colormaps.ts, src/palette.ts): the named colormap's LUT for the density, the
@@ -87,27 +89,60 @@ export function labColours(colormap: ColormapName): BifurcationColours {
   };
 }
 
+/**
+ * The strips' colours per column: the diverged fraction's (words 0 … W-1), then the outcome's
+ * (W … 2W-1). Worked out on the host from the column statistics, for this renderer and the GPU's
+ * (src/engine/ensemble-colour-pass.ts) alike, so the strips of both are the same bytes.
+ */
+export function stripWords(
+  stats: BifurcationResult['stats'],
+  columns: number,
+  colours: BifurcationColours,
+): Uint32Array {
+  const words = new Uint32Array(2 * columns);
+  for (let c = 0; c < columns; c++) {
+    const d = stats.diverged[c];
+    words[c] = pack(DIVERGED_NONE.map((v, k) => v + d * (DIVERGED_ALL[k] - v)));
+    words[columns + c] = pack(colours.column(stats.outcome[c] as Outcome, stats.period[c]));
+  }
+  return words;
+}
+
+/**
+ * The colormap as the 256 words the GPU's colour stage looks up: colours.colormap at i / 255, the
+ * entry renderBifurcation's round(255 t) picks. For labColours these are its LUT's own entries; a
+ * continuous colormap of a caller's is sampled at those 256 points.
+ */
+export function colourLut(colours: BifurcationColours): Uint32Array {
+  const words = new Uint32Array(LUT_SIZE);
+  for (let i = 0; i < LUT_SIZE; i++) words[i] = pack(colours.colormap(i / (LUT_SIZE - 1)));
+  return words;
+}
+
+/** Image rows of the strips and separators above the density (none without strips). */
+export function densityTopOf(stripRows: number): number {
+  return stripRows > 0 ? 2 * stripRows + 2 : 0;
+}
+
 export function renderBifurcation(
   result: Pick<BifurcationResult, 'plan' | 'density' | 'stats'>,
   colours: BifurcationColours,
   options: BifurcationRenderOptions = {},
 ): RgbaImage {
   const { columns: W, rows: H } = result.plan;
-  const s = options.stripRows ?? 6;
-  const densityTop = s > 0 ? 2 * s + 2 : 0;
+  const s = options.stripRows ?? DEFAULT_STRIP_ROWS;
+  const densityTop = densityTopOf(s);
   const height = densityTop + H;
   const rgba = new Uint8ClampedArray(W * height * 4);
   const px = new Uint32Array(rgba.buffer);
   const empty = pack(colours.empty ?? [0, 0, 0]);
   const { stats, density } = result;
-  for (let c = 0; c < W; c++) {
-    if (s > 0) {
-      const d = stats.diverged[c];
-      const dc = pack(DIVERGED_NONE.map((v, k) => v + d * (DIVERGED_ALL[k] - v)));
-      const pc = pack(colours.column(stats.outcome[c] as Outcome, stats.period[c]));
+  if (s > 0) {
+    const strips = stripWords(stats, W, colours);
+    for (let c = 0; c < W; c++) {
       for (let y = 0; y < s; y++) {
-        px[y * W + c] = dc;
-        px[(s + 1 + y) * W + c] = pc;
+        px[y * W + c] = strips[c];
+        px[(s + 1 + y) * W + c] = strips[W + c];
       }
       px[s * W + c] = empty;
       px[(2 * s + 1) * W + c] = empty;
@@ -141,6 +176,33 @@ export function renderBifurcation(
     }
   }
   return { width: W, height, rgba, densityTop };
+}
+
+/** An engine that colours a result of its own where the counts are (GpuEnsembleEngine, on the GPU). */
+export interface EnsembleRenderer {
+  /** The picture renderBifurcation draws of `result`; null where the engine no longer holds its counts. */
+  renderEnsemble(
+    result: BifurcationResult,
+    colours: BifurcationColours,
+    options?: BifurcationRenderOptions,
+  ): Promise<RgbaImage | null>;
+}
+
+/**
+ * The picture of `result`: coloured by `engine` where it can (the GPU engine's latest result), else by
+ * renderBifurcation from the counts read back (the CPU engines, or an older GPU result).
+ */
+export async function renderEnsembleImage(
+  engine: object,
+  result: BifurcationResult,
+  colours: BifurcationColours,
+  options: BifurcationRenderOptions = {},
+): Promise<RgbaImage> {
+  const image =
+    'renderEnsemble' in engine
+      ? await (engine as EnsembleRenderer).renderEnsemble(result, colours, options)
+      : null;
+  return image ?? renderBifurcation(result, colours, options);
 }
 
 /** What the picture shows under a pixel: for a crosshair readout and for picking a column's h. */

@@ -8,13 +8,15 @@
  * `reduce_columns` turns those into column statistics, `choose_range` the automatic range, `bin` the
  * second pass into the counts. Then the counts, the column statistics and the range come back: what
  * the picture is made of, never a sample's state. Pipelines are compiled once per objective and kept.
+ *
+ * The counts of the latest run also stay on the GPU, for `renderEnsemble` to colour there
+ * (src/engine/ensemble-colour-pass.ts): one counts buffer at most is held beyond its run, handed back
+ * to the pool when the next run starts and freed by `dispose`.
  */
 import type { CompiledObjective } from '../objective/types.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import {
-  emptyColumnStats,
   type BifurcationResult,
-  type ColumnStats,
   type EnsembleEngine,
   type EnsembleObservable,
   type EnsemblePlan,
@@ -34,8 +36,15 @@ import {
 } from './bifurcation-layout.ts';
 import { ensembleGroups, planEnsembleDispatches, type EnsembleDispatch } from './bifurcation-plan.ts';
 import { EnsemblePass } from './ensemble-pass.ts';
+import { EnsembleColourPass, renderHeldCounts } from './ensemble-colour-pass.ts';
+import type {
+  BifurcationColours,
+  BifurcationRenderOptions,
+  EnsembleRenderer,
+  RgbaImage,
+} from './bifurcation-render.ts';
 import { softwareAdapter } from './adapter-kind.ts';
-import { keyF32 } from './stats.ts';
+import { columnStats } from './bifurcation-columns.ts';
 import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
 import { kernelDims, kernelKey, stepNodes, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
@@ -69,7 +78,7 @@ export interface GpuEnsembleOptions {
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
 
-export class GpuEnsembleEngine implements EnsembleEngine {
+export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
   /** What computes the results, with whether the device flushes subnormals once its probe answered. */
   info: EngineInfo;
   /** The device's subnormal probe (subnormals.ts), started with the engine, awaited before a result. */
@@ -81,6 +90,10 @@ export class GpuEnsembleEngine implements EnsembleEngine {
   private readonly slots: GPUBuffer;
   /** Bins of the workgroup histogram (GpuEnsembleOptions.sharedBins). */
   private readonly sharedBins: number;
+  /** The latest run's counts buffer (from the pool, not released), known by its result's density. */
+  private held: { density: Uint32Array; counts: GPUBuffer } | null = null;
+  /** The colour stage, compiled on the first picture. */
+  private colourPass: Promise<EnsembleColourPass> | null = null;
 
   constructor(
     private readonly device: GPUDevice,
@@ -136,6 +149,8 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     const t0 = performance.now();
     const { device } = this;
     const { columns: W, rows: H, samples: M, dim } = plan;
+    // The previous result's counts go back first, so that this run of the same size reuses them.
+    this.releaseHeld();
     const binding = device.limits.maxStorageBufferBindingSize;
     const kernel = { ...objective, optimizer: compileOptimizer(plan.optimizer) };
     const dims = kernelDims(kernel);
@@ -321,13 +336,16 @@ export class GpuEnsembleEngine implements EnsembleEngine {
       const floats = new Float32Array(raw, 4 * countsWords, W * COLUMN_FIELDS.length);
       const r = new Float32Array(raw, 4 * (readWords - 4), 4);
       await this.subnormals;
+      const density = counts.slice(0, W * H);
+      pooled.splice(pooled.indexOf(countsBuf), 1);
+      this.held = { density, counts: countsBuf };
       return {
         spec,
         info: this.info,
         plan,
         // A fixed range is the spec's (the kernel bins with its f32 rounding); a chosen one is the GPU's.
         range: plan.range ? [plan.range[0], plan.range[1]] : [r[0], r[1]],
-        density: counts.slice(0, W * H),
+        density,
         outside: counts.slice(W * H, W * H + W),
         stats: columnStats(plan, words, floats),
         ...(pair && { range2: pair.range ? [pair.range[0], pair.range[1]] : [r[2], r[3]] }),
@@ -338,42 +356,48 @@ export class GpuEnsembleEngine implements EnsembleEngine {
     }
   }
 
+  /**
+   * The picture renderBifurcation draws of `result`, coloured on the GPU from the counts this engine
+   * still holds: those of its latest run only (null for any other result, or an attractor's pair of
+   * quantities, which renderBifurcation does not draw either; the caller renders those on the CPU).
+   */
+  async renderEnsemble(
+    result: BifurcationResult,
+    colours: BifurcationColours,
+    options: BifurcationRenderOptions = {},
+  ): Promise<RgbaImage | null> {
+    const held = this.held;
+    if (!held || held.density !== result.density || result.plan.pair) return null;
+    if (!this.colourPass) {
+      this.colourPass = EnsembleColourPass.create(this.device);
+      this.colourPass.catch(() => (this.colourPass = null));
+    }
+    const pass = await this.colourPass;
+    return renderHeldCounts(
+      this.device,
+      pass,
+      this.pool,
+      held.counts,
+      result,
+      colours,
+      options,
+      () => this.held === held,
+    );
+  }
+
+  /** Hands the latest run's counts back to the pool: the result can no longer be coloured here. */
+  private releaseHeld(): void {
+    if (this.held) this.pool.release(this.held.counts);
+    this.held = null;
+  }
+
   dispose(): void {
+    this.held = null;
+    void this.colourPass?.then((p) => p.dispose()).catch(() => {});
+    this.colourPass = null;
     this.passes.clear();
     this.pool.dispose();
     this.uniforms.destroy();
     this.slots.destroy();
   }
-}
-
-/** Word offset of each ColumnWords field (all are one word). */
-const COLUMN = Object.fromEntries(COLUMN_FIELDS.map(([name], i) => [name, i])) as Record<
-  (typeof COLUMN_FIELDS)[number][0],
-  number
->;
-
-/** ColumnStats from the ColumnWords the GPU reduced. */
-function columnStats(plan: EnsemblePlan, words: Uint32Array, floats: Float32Array): ColumnStats {
-  const W = plan.columns;
-  const n = COLUMN_FIELDS.length;
-  const stats = emptyColumnStats(W);
-  for (let c = 0; c < W; c++) {
-    const at = c * n;
-    const bounded = words[at + COLUMN.bounded];
-    stats.bounded[c] = bounded;
-    stats.diverged[c] = (plan.samples - bounded) / plan.samples;
-    stats.period[c] = words[at + COLUMN.period] || null;
-    stats.outcome[c] = words[at + COLUMN.outcome];
-    stats.lyapunov[c] = bounded && plan.classify.lyapunov ? floats[at + COLUMN.lyapunov] : NaN;
-    stats.min[c] = bounded ? floats[at + COLUMN.lo] : NaN;
-    stats.max[c] = bounded ? floats[at + COLUMN.hi] : NaN;
-    stats.rangeMin[c] = keyValue(words[at + COLUMN.range_lo], Infinity);
-    stats.rangeMax[c] = keyValue(words[at + COLUMN.range_hi], -Infinity);
-  }
-  return stats;
-}
-
-/** The f32 of an order key of shaders/ensemble.wgsl, `none` for the sentinel an empty min or max leaves. */
-function keyValue(k: number, none: number): number {
-  return k === (none > 0 ? 0xffffffff : 0) ? none : keyF32(k);
 }
