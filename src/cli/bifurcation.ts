@@ -9,7 +9,7 @@ import {
   type BifurcationResult,
   type EnsembleEngine,
 } from '../core/ensemble.ts';
-import { labColours, renderBifurcation } from '../engine/bifurcation-render.ts';
+import { labColours, renderEnsembleImage } from '../engine/bifurcation-render.ts';
 import type { EngineInfo } from '../core/engine.ts';
 import type { CreatedEngine } from '../select/node.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
@@ -235,13 +235,14 @@ export function checkedSpec(input: unknown): ExperimentSpec {
 
 /**
  * Runs an ensemble spec from the flags: the outputs checked first, the run under a RunMonitor
- * (estimate, progress, --max-seconds), the engine disposed whatever happens.
+ * (estimate, progress, --max-seconds), the outputs written (with the engine that ran, which may
+ * colour the picture where the counts are), the engine disposed whatever happens.
  */
 export async function runEnsembleCommand(
   command: string,
   flags: Flags,
   spec: ExperimentSpec,
-  write: (result: BifurcationResult, reason: string) => void,
+  write: (result: BifurcationResult, reason: string, engine: EnsembleEngine) => void | Promise<void>,
 ): Promise<number> {
   const maxSeconds = parseMaxSeconds(flags['max-seconds']);
   for (const flag of ['png', 'json'] as const)
@@ -250,7 +251,7 @@ export async function runEnsembleCommand(
   try {
     const monitor = new RunMonitor({ command, maxSeconds });
     const result = await monitor.run((options) => runEnsembleSpec(created.engine, spec, options));
-    write(result, created.decision.reason);
+    await write(result, created.decision.reason, created.engine);
   } finally {
     created.dispose();
   }
@@ -360,9 +361,12 @@ export async function run(argv: string[]): Promise<number> {
     'spec',
   ]);
   const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
-  return runEnsembleCommand('bifurcation', flags, spec, (result, reason) => {
-    if (flags.png !== undefined)
-      writeSpecPng(flags.png, renderBifurcation(result, labColours(spec.colour.colormap)), spec, result.info);
+  return runEnsembleCommand('bifurcation', flags, spec, async (result, reason, engine) => {
+    // The GPU engine colours its counts where they are; the CPU engines through renderBifurcation.
+    if (flags.png !== undefined) {
+      const image = await renderEnsembleImage(engine, result, labColours(spec.colour.colormap));
+      writeSpecPng(flags.png, image, spec, result.info);
+    }
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', bifurcationJson(result, reason));
     else process.stdout.write(ensembleSummary(result, reason));

@@ -125,7 +125,7 @@ async function renderSpec(
       },
     };
   }
-  const { renderBifurcation, labColours } = await import('../engine/bifurcation-render.ts');
+  const { renderEnsembleImage, labColours } = await import('../engine/bifurcation-render.ts');
   if (spec.kind === 'attractor') {
     const { attractorReport } = await import('../core/attractor.ts');
     const { renderAttractor } = await import('../engine/attractor-render.ts');
@@ -141,7 +141,7 @@ async function renderSpec(
       },
     };
   }
-  const image = renderBifurcation(result, labColours(spec.colour.colormap));
+  const image = await renderEnsembleImage(engines.ensemble, result, labColours(spec.colour.colormap));
   return {
     png: encodeSpecPng(image.rgba, image.width, image.height, spec, result.info),
     summary: { engine: result.info, reason: engines.decision.reason },
