@@ -23,6 +23,7 @@ import {
   renderHeldCounts,
 } from '../src/engine/ensemble-colour-pass.ts';
 import type { ExperimentSpec } from '../src/experiment/spec.ts';
+import { EnsembleHost } from '../src/ui/bifurcation-view/ensemble-host.ts';
 import { doubleWellSpec } from './bifurcation-fixtures.ts';
 import { compareEnsembleImages } from './helpers/ensemble-image.ts';
 import { withDevice } from './helpers/gpu.ts';
@@ -147,5 +148,38 @@ describe('ensemble colour stage on the GPU', () => {
         counts.destroy();
       });
     }
+  });
+
+  it('colours the lab’s latest diagram on its GPU engine (EnsembleHost.render), not an older one', async () => {
+    const small = doubleWellSpec({
+      lr: [1.3, 1.9],
+      columns: 16,
+      rows: 24,
+      samples: 4,
+      transient: 100,
+      keep: 60,
+    });
+    await withDevice(async (device) => {
+      const host = new EnsembleHost(device);
+      try {
+        const shown = await host.run(spec);
+        const magma = labColours('magma');
+        const image = await host.render(shown, magma, { stripRows: 10 });
+        const d = compareEnsembleImages(
+          image!,
+          renderBifurcation(shown, magma, { stripRows: 10 }),
+          colourLut(magma),
+        );
+        expect([d.stripsDiffer, d.beyondOneStep]).toEqual([0, 0]);
+        expect(d.oneStep).toBeLessThanOrEqual(ENSEMBLE_COLOUR_TOLERANCE * d.densityPixels);
+        expect(d.counted).toBeGreaterThan(200);
+        // An export's run at another size takes the engine's counts: the view colours `shown` itself.
+        const exported = await host.run(small);
+        expect(await host.render(shown, magma)).toBeNull();
+        expect((await host.render(exported, magma))!.width).toBe(16);
+      } finally {
+        host.dispose();
+      }
+    });
   });
 });

@@ -18,6 +18,7 @@ import {
   labColours,
   renderBifurcation,
   type BifurcationReadout,
+  type RgbaImage,
 } from '../../engine/bifurcation-render.ts';
 import { densityReport, type DensityReport } from '../../core/density.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
@@ -43,6 +44,12 @@ import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 /** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
 const STRIP = 10;
 const STRIP_GAP = 4;
+/** A picture on the canvas: which result, in which colormap, on which canvas. */
+interface Drawn {
+  result: BifurcationResult;
+  colormap: string;
+  canvas: HTMLCanvasElement;
+}
 /** Room under the drawing area for the readout and the legend, in CSS pixels. */
 const BELOW = 84;
 
@@ -87,7 +94,9 @@ export class BifurcationView extends LitElement {
 
   private run = new EnsembleRun(this, (spec) => spec.kind !== 'basin');
   private overlays: { key: string; value: EnsembleOverlays | null } | null = null;
-  private drawn: { result: BifurcationResult; colormap: string; canvas: HTMLCanvasElement } | null = null;
+  private drawn: Drawn | null = null;
+  /** A recolour in flight on the GPU (the picture on screen in another colormap). */
+  private recolouring: Drawn | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
@@ -187,12 +196,37 @@ export class BifurcationView extends LitElement {
     const dc = this.densityCanvas;
     const sc = this.stripCanvas;
     if (!dc || !sc) return;
-    const d = this.drawn;
-    if (d && d.result === r && d.colormap === colormap && d.canvas === dc) return;
+    const want: Drawn = { result: r, colormap, canvas: dc };
+    const same = (d: Drawn | null) => !!d && d.result === r && d.colormap === colormap && d.canvas === dc;
+    if (same(this.drawn) || same(this.recolouring)) return;
     // Strips of STRIP rows each, so the strip canvas is drawn 1:1 in CSS pixels.
-    const img = renderBifurcation(r, labColours(colormap), { stripRows: STRIP });
+    const options = { stripRows: STRIP };
+    const colours = labColours(colormap);
+    const d = this.drawn;
+    if (d && d.result === r && d.canvas === dc) {
+      // Another colormap for the picture on screen: coloured by the GPU engine where it still holds
+      // the counts (renderBifurcation here otherwise), the old colours shown until it answers.
+      this.recolouring = want;
+      const paint = (img: RgbaImage | null) => {
+        if (this.recolouring !== want) return;
+        this.recolouring = null;
+        this.paint(img ?? renderBifurcation(r, colours, options), want);
+      };
+      this.run.render(r, colours, options).then(paint, () => paint(null));
+      return;
+    }
+    // A new result is drawn at once from the counts that came back with it: what `ready` promises
+    // (the exports and the tests read the canvas then), with no GPU round trip in between.
+    this.recolouring = null;
+    this.paint(renderBifurcation(r, colours, options), want);
+  }
+
+  private paint(img: RgbaImage, drawn: Drawn): void {
+    const dc = drawn.canvas;
+    const sc = this.stripCanvas;
+    if (!sc) return;
     const W = img.width;
-    const H = r.plan.rows;
+    const H = drawn.result.plan.rows;
     const data = new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, W, img.height);
     dc.width = W;
     dc.height = H;
@@ -200,7 +234,7 @@ export class BifurcationView extends LitElement {
     sc.width = W;
     sc.height = 2 * STRIP + 1;
     sc.getContext('2d')!.putImageData(data, 0, 0, 0, 0, W, 2 * STRIP + 1);
-    this.drawn = { result: r, colormap, canvas: dc };
+    this.drawn = drawn;
   }
 
   // ---- pointer ----------------------------------------------------------------------------------

@@ -2,12 +2,18 @@
  * Where the bifurcation and density views compute: the WGSL ensemble engine on the lab's GPU device
  * when the lab has one, else the float64 engine on the page's Web Workers (src/cpu; the same split
  * as src/ui/engine-host for basin maps). Both return a BifurcationResult whose counts and column
- * statistics live on the CPU, so the view colours them itself.
+ * statistics live on the CPU, so the view can colour them itself; the GPU engine also keeps its
+ * latest result's counts on the device, where `render` colours them (src/engine/ensemble-colour-pass.ts).
  */
 import { runEnsembleSpec, type BifurcationResult } from '../../core/ensemble.ts';
 import { GpuEnsembleEngine } from '../../engine/bifurcation.ts';
 import type { EngineInfo, RunOptions } from '../../core/engine.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type {
+  BifurcationColours,
+  BifurcationRenderOptions,
+  RgbaImage,
+} from '../../engine/bifurcation-render.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { ParallelEnsembleEngine } from '../../cpu/ensemble-engine.ts';
 import { webWorkerPool } from '../../cpu/web-pool.ts';
@@ -34,6 +40,18 @@ export class EnsembleHost {
 
   run(spec: ExperimentSpec, options: RunOptions = {}): Promise<BifurcationResult> {
     return runEnsembleSpec((this.gpu ?? this.cpu)!, spec, options);
+  }
+
+  /**
+   * The picture of `result` coloured on the GPU; null on the CPU engine, or where the GPU engine has
+   * run since (an export at another size): the caller colours it with renderBifurcation then.
+   */
+  render(
+    result: BifurcationResult,
+    colours: BifurcationColours,
+    options?: BifurcationRenderOptions,
+  ): Promise<RgbaImage | null> {
+    return this.gpu ? this.gpu.renderEnsemble(result, colours, options) : Promise.resolve(null);
   }
 
   dispose(): void {

@@ -9,6 +9,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { BifurcationResult } from '../../core/ensemble.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type {
+  BifurcationColours,
+  BifurcationRenderOptions,
+  RgbaImage,
+} from '../../engine/bifurcation-render.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { isAbort } from '../engine-host/backend.ts';
 import { EnsembleHost, backendDevice } from './ensemble-host.ts';
@@ -129,6 +134,15 @@ export class EnsembleRun implements ReactiveController {
     const spec = respec(r, [Math.max(1, Math.round(W * s)), Math.max(1, Math.round(H * s))]);
     if (!spec) return r;
     return this.engine.run(spec, { signal, onProgress: (d, t) => onProgress?.(d / t) });
+  }
+
+  /** The picture of `result` coloured where its counts are (EnsembleHost.render); null: colour it here. */
+  render(
+    result: BifurcationResult,
+    colours: BifurcationColours,
+    options?: BifurcationRenderOptions,
+  ): Promise<RgbaImage | null> {
+    return this.engine ? this.engine.render(result, colours, options) : Promise.resolve(null);
   }
 
   private setProgress(p: number | null): void {
