@@ -5,7 +5,11 @@
  * footer like the basin export; the density as the chart, which always has its axes.
  */
 import type { BifurcationResult } from '../../core/ensemble.ts';
-import { labColours, renderBifurcation } from '../../engine/bifurcation-render.ts';
+import {
+  labColours,
+  renderBifurcation,
+  type RgbaImage as BifurcationImage,
+} from '../../engine/bifurcation-render.ts';
 import { densityReport } from '../../core/density.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
@@ -20,14 +24,22 @@ export const EXPORT_STRIP_ROWS = 6;
 
 /**
  * The picture of `result` coloured as `spec` says, as PNG bytes carrying `spec`; `decorate` frames a
- * diagram with axes, strip labels and a footer (a density chart always has its axes).
+ * diagram with axes, strip labels and a footer (a density chart always has its axes). `picture`: the
+ * diagram already coloured in that colormap with EXPORT_STRIP_ROWS strips (on the GPU); else
+ * renderBifurcation colours it here.
  */
-export function ensemblePng(result: BifurcationResult, spec: ExperimentSpec, decorate = false): Uint8Array {
+export function ensemblePng(
+  result: BifurcationResult,
+  spec: ExperimentSpec,
+  decorate = false,
+  picture: BifurcationImage | null = null,
+): Uint8Array {
   if (spec.kind === 'density') {
     const { width, height, rgba } = drawDensity(result, spec);
     return encodeSpecPng(rgba, width, height, spec, result.info);
   }
-  const img = renderBifurcation(result, labColours(spec.colour.colormap), { stripRows: EXPORT_STRIP_ROWS });
+  const img =
+    picture ?? renderBifurcation(result, labColours(spec.colour.colormap), { stripRows: EXPORT_STRIP_ROWS });
   const out = decorate ? decorateDiagram(img, result, spec) : img;
   return encodeSpecPng(out.rgba, out.width, out.height, spec, result.info);
 }
