@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultSpec, parseSpec, SpecError, type ExperimentSpec } from '../src/experiment/spec.ts';
-import { MAX_HASH_LENGTH, specDiff, specFromHash, specToHash } from '../src/experiment/url.ts';
+import { MAX_HASH_LENGTH, specDiff, specFromHash, specFromLink, specToHash } from '../src/experiment/url.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64url');
 
@@ -124,6 +124,33 @@ describe('specToHash / specFromHash', () => {
     expect(messageOf('#s=' + b64('{"a":1}\u0000\u0007'))).toBe(
       'link: the spec is not valid JSON (it holds binary data, not text)',
     );
+  });
+
+  it('refuses a spec under another key, #spec= or ?s=, in words, where it opened the default', () => {
+    const spec = parseSpec({ size: [48, 40], lr: 0.9 });
+    const payload = specToHash(spec).slice(3);
+    const refusal = (form: string) => `link: the lab reads a spec after #s=, not after ${form}`;
+    expect(messageOf(`#spec=${payload}`)).toBe(refusal('#spec='));
+    expect(messageOf(`#S=${payload}`)).toBe(refusal('#S='));
+    expect(messageOf(`#view=1&Spec=${payload}`)).toBe(refusal('#Spec='));
+    expect(messageOf(`#spec%3D${payload}`)).toBe(refusal('#spec='));
+    const linkMessage = (search: string, hash: string) => {
+      try {
+        specFromLink(search, hash);
+      } catch (e) {
+        expect(e).toBeInstanceOf(SpecError);
+        return (e as SpecError).issues.join('\n');
+      }
+      throw new Error(`no error for ${search}${hash}`);
+    };
+    expect(linkMessage(`?s=${payload}`, '')).toBe(refusal('?s='));
+    expect(linkMessage(`?engine=cpu&spec=${payload}`, '')).toBe(refusal('?spec='));
+    // The query's other settings are no spec; a spec in the hash is read whatever the query says.
+    expect(specFromLink('?engine=cpu&display=readback', '')).toBeNull();
+    expect(specFromLink(`?s=${payload}`, specToHash(spec))).toEqual(spec);
+    expect(specFromLink('', specToHash(spec))).toEqual(spec);
+    // Other keys are still no link: the hash may hold something else's state.
+    expect(specFromHash('#specs=1&sx=2')).toBeNull();
   });
 
   it('does not let __proto__ in a link pollute objects', () => {

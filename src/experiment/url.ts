@@ -14,6 +14,12 @@ import { jsonProblem } from './spec-error.ts';
 export const HASH_KEY = 's';
 /** Longest hash accepted: a spec is at most a few kB; anything longer is not one of ours. */
 export const MAX_HASH_LENGTH = 32_000;
+/**
+ * Keys (any case) a link may carry a spec under by mistake: `#spec=…` written by hand, `#S=…`, or
+ * `?s=…` in the query. The lab reads none of them; a link with one is refused in words, where it
+ * opened the default experiment without a word, as if the link held nothing.
+ */
+const NEAR_KEYS: ReadonlySet<string> = new Set([HASH_KEY, 'spec']);
 
 /** The hash (with its leading `#`) that encodes `spec`. */
 export function specToHash(spec: ExperimentSpec): string {
@@ -51,9 +57,32 @@ export function specFromHash(hash: string): ExperimentSpec | null {
 }
 
 /**
+ * The spec of a page's address: its hash's (specFromHash), else a SpecError where the query holds a
+ * spec key (`?s=…`), which the lab does not read; null where the address carries no spec.
+ */
+export function specFromLink(search: string, hash: string): ExperimentSpec | null {
+  const spec = specFromHash(hash);
+  if (spec !== null) return spec;
+  const key = nearKey(new URLSearchParams(search));
+  if (key !== null) throw misplaced(`?${key}=`);
+  return null;
+}
+
+/** The first key of `params` that is a spec key in the wrong form (NEAR_KEYS), or null. */
+function nearKey(params: URLSearchParams): string | null {
+  for (const k of params.keys()) if (NEAR_KEYS.has(k.toLowerCase())) return k;
+  return null;
+}
+
+function misplaced(form: string): SpecError {
+  return new SpecError([`link: the lab reads a spec after #${HASH_KEY}=, not after ${form}`]);
+}
+
+/**
  * The spec's text in a hash, as the lab wrote it or as mail and chat programs pass it on: with the
  * key's `=` percent-encoded (`s%3D…`), or the value encoded once more (`%253D`). Each is undone once,
- * so that such a link opens rather than the default experiment without a word. Null: no spec.
+ * so that such a link opens rather than the default experiment without a word. Null: no spec;
+ * SpecError: a spec key in another form (`#spec=`).
  */
 function hashValue(h: string): string | null {
   const once = (t: string): string | null => {
@@ -63,10 +92,17 @@ function hashValue(h: string): string | null {
       return null;
     }
   };
-  let value = new URLSearchParams(h).get(HASH_KEY);
+  let params = new URLSearchParams(h);
+  let value = params.get(HASH_KEY);
   if (value === null) {
     const decoded = h.includes('%') ? once(h) : null;
-    value = decoded === null ? null : new URLSearchParams(decoded).get(HASH_KEY);
+    if (decoded !== null) params = new URLSearchParams(decoded);
+    value = params.get(HASH_KEY);
+  }
+  if (value === null) {
+    // A key NEAR_KEYS lists is at most four letters: naming it quotes nothing a hostile link chose.
+    const key = nearKey(params);
+    if (key !== null) throw misplaced(`#${key}=`);
   }
   if (value !== null && value.includes('%')) value = once(value) ?? value;
   return value;

@@ -167,6 +167,41 @@ describe('links as they arrive', () => {
     await page.close();
   });
 
+  it('a spec under #spec= or ?s= is refused in words; the lab keeps the experiment it shows', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    const patch = { size: [48, 40], iterations: 120, transient: 60, lr: 0.9 };
+    const payload = hashFor(patch).slice(3);
+    const refusal = (form: string) =>
+      `This link's experiment could not be opened: invalid experiment spec:\n  link: the lab reads a spec after #s=, not after ${form}`;
+    // Both opened the default experiment without a word, as if the link held nothing.
+    await page.goto(`${shared.gpuUrl}&s=${payload}`);
+    await waitForMap(page);
+    const query = await labState(page);
+    expect(query.errors.link).toBe(refusal('?s='));
+    expect(query.spec).toEqual(defaultSpec());
+    expect(query.counts).not.toBeNull();
+    await page.goto(`${shared.gpuUrl}#spec=${payload}`);
+    await waitForMap(page);
+    const hash = await labState(page);
+    expect(hash.errors.link).toBe(refusal('#spec='));
+    expect(hash.spec).toEqual(defaultSpec());
+    await page.close();
+    // Pasted over an experiment on screen: the message, and the experiment stays.
+    const other = await shared.browser.newPage();
+    const otherErrors = watchErrors(other);
+    await other.goto(`${shared.gpuUrl}${hashFor(patch)}`);
+    await waitForMap(other);
+    expect((await labState(other)).errors).toEqual({});
+    await other.evaluate((p) => (location.hash = `#spec=${p}`), payload);
+    await other.waitForFunction(() => !!document.querySelector('gd-lab')!.errors.link);
+    const pasted = await labState(other);
+    expect(pasted.errors.link).toBe(refusal('#spec='));
+    expect([pasted.spec.size, pasted.spec.iterations, pasted.spec.lr]).toEqual([[48, 40], 120, 0.9]);
+    expect([...errors, ...otherErrors]).toEqual([]);
+    await other.close();
+  });
+
   it('a parameter named e is refused: its slider would say 0 while f used e = 2.718…', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

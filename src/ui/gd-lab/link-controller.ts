@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
-import { specFromHash, specToHash } from '../../experiment/url.ts';
+import { specFromHash, specFromLink, specToHash } from '../../experiment/url.ts';
 import { checkSpec } from '../shared/objective.ts';
 
 export interface LinkHost extends ReactiveControllerHost {
@@ -37,7 +37,8 @@ export class LinkController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.load(location.hash, true);
+    // Only the address the page opened with has its query read: a hash change leaves the query.
+    this.load(() => specFromLink(location.search, location.hash), true);
     window.addEventListener('hashchange', this.onHashChange);
   }
 
@@ -51,9 +52,9 @@ export class LinkController implements ReactiveController {
     if (location.hash !== hash) history.replaceState(null, '', hash);
   }
 
-  private load(hash: string, initial: boolean): void {
+  private load(read: () => ExperimentSpec | null, initial: boolean): void {
     try {
-      const spec = specFromHash(hash);
+      const spec = read();
       if (!spec) {
         if (initial) this.host.openDefault();
         return;
@@ -70,6 +71,6 @@ export class LinkController implements ReactiveController {
 
   private onHashChange = (): void => {
     if (location.hash === specToHash(this.host.spec)) return;
-    this.load(location.hash, false);
+    this.load(() => specFromHash(location.hash), false);
   };
 }
