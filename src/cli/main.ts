@@ -51,9 +51,9 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
   .join('\n')}
 
-exit status: 0 done, 1 a file could not be read or written, the run was stopped (--max-seconds) or
-this build cannot run the engine asked for, 2 a usage error (the message names the flag or field),
-3 an internal error
+exit status: 0 done, 1 a file could not be read or written, the run was stopped (--max-seconds),
+this build cannot run the engine asked for or its records do not fit in memory, 2 a usage error (the
+message names the flag or field), 3 an internal error
 `;
 
 /** Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O, stopped runs and engines. */
@@ -65,6 +65,8 @@ const EXIT_STATUS: Readonly<Record<string, number>> = {
   RunStopped: 1,
   // An engine this build of gdlab cannot run (the CPU engine's workers in a single-file bundle).
   EngineUnavailable: 1,
+  // A valid spec whose records the CPU engine cannot hold (src/core/host-result.ts).
+  CpuMemoryError: 1,
 };
 
 /** The first error standard output reported (a full disk, a closed pipe), if any. */

@@ -5,7 +5,6 @@
 import { colourPixels, fieldRanges, resolveColour } from '../colormaps.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
 import type { BasinResult, ColourSpec, EngineInfo, FieldRanges } from './engine.ts';
-import { SpecError } from '../experiment/spec-error.ts';
 import { Outcome } from './outcome.ts';
 import {
   allocColumns,
@@ -26,17 +25,35 @@ export const MAX_CPU_RECORD_BYTES = 4 * 2 ** 30;
 export const CPU_RECORD_BYTES = 1 + 4 + 4 + 7 * 8;
 
 /**
- * The float64 columns of `rows` rows of a `width`-wide map (allocColumns), or a SpecError naming the
- * size and the memory it needs: above MAX_CPU_RECORD_BYTES, or more than this machine can allocate.
+ * A run a CPU engine refuses because its records would not fit in memory: the spec is valid (the GPU
+ * engine, or the same grid in pieces, runs it), the engine's budget or this machine too small. Worded
+ * as the GPU engine's refusal (GpuError 'out-of-memory', src/engine/shader.ts): what was being done,
+ * then the bytes asked for and what to do instead.
+ */
+export class CpuMemoryError extends Error {
+  override name = 'CpuMemoryError';
+  constructor(
+    /** Bytes the refused allocation asked for. */
+    readonly bytes: number,
+    detail: string,
+  ) {
+    super(`out-of-memory error while allocating the CPU engine's records: ${detail}`);
+  }
+}
+
+/**
+ * The float64 columns of `rows` rows of a `width`-wide map (allocColumns), or a CpuMemoryError naming
+ * the size and the memory it needs: above MAX_CPU_RECORD_BYTES, or more than this machine can allocate.
  */
 export function allocCpuColumns(width: number, rows: number, shared = false): RecordColumns {
   const bytes = width * rows * CPU_RECORD_BYTES;
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   const refuse = (why: string) =>
-    new SpecError([
-      `size: ${width} × ${rows} pixels need ${gib(bytes)} GiB of float64 records on the CPU engine, ${why}; ` +
+    new CpuMemoryError(
+      bytes,
+      `${width} × ${rows} pixels need ${gib(bytes)} GiB of float64 records, ${why}; ` +
         'use the GPU engine or a smaller grid, or render it in pieces (gdlab basin --tile)',
-    ]);
+    );
   if (bytes > MAX_CPU_RECORD_BYTES) throw refuse(`more than its ${gib(MAX_CPU_RECORD_BYTES)} GiB`);
   try {
     return allocColumns(width, rows, 'f64', shared);
