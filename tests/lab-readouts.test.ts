@@ -21,7 +21,7 @@ import { runEnsembleSpec } from '../src/core/ensemble.ts';
 import { bifurcationReadout } from '../src/engine/bifurcation-render.ts';
 import { CpuEnsembleEngine } from '../src/reference/ensemble.ts';
 import { gibbsModel } from '../src/gibbs.ts';
-import { rateText } from '../src/ui/shared/labels.ts';
+import { quantityWords, rateText } from '../src/ui/shared/labels.ts';
 
 const GPU = { kind: 'gpu', precision: 'f32', adapter: 'test' } as const;
 const CPU = { kind: 'cpu', precision: 'f64', adapter: 'cpu' } as const;
@@ -231,10 +231,18 @@ describe('readouts over a rate per coordinate', () => {
       plane: { ...spec.plane, u: { ...spec.plane.u, quantity: 'lr' } },
     };
     expect(readoutParts(column, 0.97, lr)[0]).toBe('h = 0.8375');
-    // The diagram's and the map's text alternatives are aria-labels: text only, "h_x" kept.
+    // The diagram's and the map's text alternatives are aria-labels: text only. The map's reads the
+    // rates in words, as the plane panel's boxes do; it read "h_x", said "h underscore x".
     expect(diagramDescription(spec, null)).toBe(
       'Bifurcation diagram of f = (x^2 - 1)^2/4: long-run x against h_x from 0.8 to 1.4. Computing.',
     );
-    expect(mapDescription(rates, null)).toContain('h_x from 0.05 to 2.2 across, h_y from 0.05 to 2.2 up');
+    expect(mapDescription(rates, null)).toBe(
+      'Basin map of f = (x^2 + y^2)/2: rate of x from 0.05 to 2.2 across, rate of y from 0.05 to 2.2 up, ' +
+        '16 by 16 starts coloured by outcome. Computing.',
+    );
+    expect(quantityWords('lr.x1')).toBe('rate of x1');
+    expect(quantityWords('lr')).toBe('h');
+    expect(quantityWords('beta')).toBe('β');
+    expect(quantityWords('beta', ['beta'])).toBe('beta');
   });
 });

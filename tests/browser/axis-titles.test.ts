@@ -2,7 +2,7 @@
  * The lab's axis titles on screen (production build, headless Chromium), read from a screenshot:
  * one coordinate's rate is h with the coordinate as a subscript, as the panels and the exported
  * PNG write it. The hover readouts are HTML and write it h<sub>x</sub> too (they wrote "h_x"); the
- * text alternatives (aria-labels) hold text only and keep "h_x".
+ * map's text alternative (an aria-label, text only) says "rate of x", as a screen reader should.
  */
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ describe('the basin map’s axis titles', () => {
       expect(Math.abs((a.from + a.to) / 2)).toBeLessThanOrEqual(2);
     }
     // The readout is HTML: the rates as h with the coordinate in a <sub>, then the pixel's values;
-    // "h_x" is gone from it, and the map's aria-label, text only, keeps it.
+    // "h_x" is gone from it, and from the map's aria-label, which reads it in words.
     const box = await plotBox(page, 'gd-basin-map');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForFunction(
@@ -84,7 +84,7 @@ describe('the basin map’s axis titles', () => {
     expect(Number(m![1])).toBeCloseTo(at(readout.i), 5);
     expect(Number(m![2])).toBeCloseTo(at(readout.j), 5);
     expect(readout.text).not.toContain('_');
-    expect(readout.label).toMatch(/: h_x from 0\.05 to 2\.2 across, h_y from 0\.05 to 2\.2 up, /);
+    expect(readout.label).toMatch(/: rate of x from 0\.05 to 2\.2 across, rate of y from 0\.05 to 2\.2 up, /);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -7,12 +7,13 @@ import type { OutcomeCounts } from '../../core/records.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { MapFrame } from '../engine-host/backend.ts';
 import { describeOptimizer } from '../../optimizer/rules.ts';
-import { fieldLabel, formatNumber, quantityLabel, rateText } from '../shared/labels.ts';
+import { fieldLabel, formatNumber, quantityWords, rateText } from '../shared/labels.ts';
 import { varsOf } from '../shared/objective.ts';
 
 const range = (a: { quantity: string; min: number; max: number }) => {
   const span = a.max - a.min;
-  return `${quantityLabel(a.quantity)} from ${formatNumber(a.min, span)} to ${formatNumber(a.max, span)}`;
+  // Read aloud: "rate of x", not quantityLabel's "h_x" ("h underscore x").
+  return `${quantityWords(a.quantity)} from ${formatNumber(a.min, span)} to ${formatNumber(a.max, span)}`;
 };
 
 /** The outcome classes with their shares, largest first, at most `n` of them. */

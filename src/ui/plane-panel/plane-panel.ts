@@ -10,7 +10,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { fieldErrors } from '../shared/field-errors.ts';
-import { formatNumber, quantityChoice, quantityLabel } from '../shared/labels.ts';
+import { formatNumber, quantityChoice, quantityWords } from '../shared/labels.ts';
 import { compileSpec, sweepableQuantities } from '../shared/objective.ts';
 import { quantityMarkup } from '../shared/quantity-markup.ts';
 import { errorLine, numberField, numberInput, type NumberInputOptions } from '../shared/number-field.ts';
@@ -58,9 +58,7 @@ export class PlanePanel extends LitElement {
     const span = a.max - a.min;
     const params = Object.keys(this.spec.objective.params);
     // Read aloud: the words of one coordinate's rate, not the 'h_x' of text-only places.
-    const name = a.quantity.startsWith('lr.')
-      ? `rate of ${a.quantity.slice(3)}`
-      : quantityLabel(a.quantity, params);
+    const name = quantityWords(a.quantity, params);
     return html`<label
         >${title}
         <select

@@ -1,9 +1,10 @@
 /**
  * The words the lab shows for the spec's internal names, in one place so the notation stays the same
  * everywhere: h for the learning rate (the spec says `lr`), h_x for one coordinate's rate where text is all
- * a place holds (readouts, the PNG's text, the CLI; the panels' labels write h<sub>x</sub>,
- * quantity-markup.ts, and canvases and axis titles draw the subscript, canvas-text.ts), colour fields
- * in words, numbers without float noise, and spec messages in plain words.
+ * a place holds (the PNG's text, the CLI, JSON; the panels' labels write h<sub>x</sub>,
+ * quantity-markup.ts, and canvases and axis titles draw the subscript, canvas-text.ts) and "rate of x"
+ * where it is read aloud (aria-labels), colour fields in words, numbers without float noise, and spec
+ * messages in plain words.
  */
 import type { EngineInfo } from '../../core/engine.ts';
 import { Outcome, OUTCOME_NAMES } from '../../core/outcome.ts';
@@ -16,6 +17,14 @@ export function quantityLabel(q: string, params: readonly string[] = []): string
   if (q.startsWith('lr.')) return `h_${q.slice(3)}`;
   if (!params.includes(q) && q in HYPER_SYMBOL) return HYPER_SYMBOL[q];
   return q;
+}
+
+/**
+ * A swept quantity as a screen reader should say it (aria-labels): one coordinate's rate in words,
+ * "rate of x", where quantityLabel's "h_x" was read "h underscore x"; quantityLabel otherwise.
+ */
+export function quantityWords(q: string, params: readonly string[] = []): string {
+  return q.startsWith('lr.') ? `rate of ${q.slice(3)}` : quantityLabel(q, params);
 }
 
 /** The optimizer's hyperparameters as the lab writes them. */

@@ -2,9 +2,9 @@
  * A swept quantity's symbol as markup, for labels in the panels and the readouts under the map and
  * the diagram: one coordinate's rate is h with the coordinate as a subscript, h<sub>x</sub>, in the
  * plane panel as in the optimizer panel, which wrote it so while the plane panel (and the readouts)
- * wrote "h_x". Text-only places (an <option>, an aria-label, the PNG's text)
- * cannot hold a subscript and keep quantityLabel's words (src/ui/shared/labels.ts); a canvas draws
- * one (src/ui/shared/canvas-text.ts).
+ * wrote "h_x". Text-only places cannot hold a subscript: an <option> and an aria-label say it in
+ * words (quantityChoice, quantityWords), the PNG's text keeps quantityLabel's "h_x"
+ * (src/ui/shared/labels.ts); a canvas draws one (src/ui/shared/canvas-text.ts).
  */
 import { html, type TemplateResult } from 'lit';
 import { labelRuns, type CanvasLabel } from './canvas-text.ts';
