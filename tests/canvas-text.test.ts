@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   drawLabel,
+  joinLabels,
   labelText,
   labelWidth,
   quantityRuns,
@@ -64,6 +65,18 @@ describe('quantityRuns', () => {
       expect(labelText(quantityRuns(q))).toBe(quantityLabel(q));
     expect(labelText(quantityRuns('lr.x1'))).toBe('h_x1');
     expect(labelText('long-run x')).toBe('long-run x');
+  });
+
+  it('joins labels and text into one label: runs with a subscript in them, a string without', () => {
+    expect(joinLabels(['sweeps ', quantityRuns('lr.y'), ' up.'])).toEqual([
+      { text: 'sweeps h', sub: false },
+      { text: 'y', sub: true },
+      { text: ' up.', sub: false },
+    ]);
+    expect(joinLabels(['sweeps ', quantityRuns('lr'), '', ' and ', quantityRuns('beta'), '.'])).toBe(
+      'sweeps h and β.',
+    );
+    expect(joinLabels([])).toBe('');
   });
 });
 

@@ -19,6 +19,7 @@ import { duration, si } from '../src/ui/gd-lab/status.ts';
 import { sliderSpan } from '../src/ui/objective-panel/param-slider.ts';
 import { setAxisQuantity, swapAxes } from '../src/ui/plane-panel/plane-edits.ts';
 import { fieldErrors } from '../src/ui/shared/field-errors.ts';
+import { labelText } from '../src/ui/shared/canvas-text.ts';
 import { fieldLabel, formatNumber, plainIssue, quantityLabel } from '../src/ui/shared/labels.ts';
 import { checkSpec, compileSpec } from '../src/ui/shared/objective.ts';
 import { applyPreset } from '../src/ui/shared/presets.ts';
@@ -43,6 +44,36 @@ describe('a new objective adapts the plane', () => {
     expect(axes).toEqual([{ axis: 'v', from: 'y', to: 'lr' }]);
     checkSpec(parseSpec(spec));
     expect(adaptLine(spec, ['y'])).toBe('The objective has no y: the map now sweeps x across and h up.');
+  });
+
+  it('the line names a coordinate’s rate as runs, which the panel writes h<sub>x</sub>, not "h_x"', () => {
+    const rates = parseSpec({
+      objective: { expr: '(x^2 + y^2)/2', preset: 'quadratic-2d', params: {} },
+      x0: [1, 1],
+      lrPerCoord: [0.5, 0.25],
+      plane: { u: { quantity: 'lr.x', min: 0.05, max: 2.2 }, v: { quantity: 'lr.y', min: 0.05, max: 2.2 } },
+      size: [16, 16],
+    });
+    const { note, spec } = editSpec(rates, 'objective', (s) => ({
+      ...s,
+      objective: { expr: 'x^2/2', preset: null, params: {} },
+    }));
+    expect([spec.plane.u.quantity, spec.plane.v.quantity]).toEqual(['lr.x', 'x']);
+    expect(note).toEqual([
+      { text: 'The objective has no h', sub: false },
+      { text: 'y', sub: true },
+      { text: ': the map now sweeps h', sub: false },
+      { text: 'x', sub: true },
+      { text: ' across and x up.', sub: false },
+    ]);
+    const diagram = parseSpec({
+      ...rates,
+      kind: 'bifurcation',
+      plane: { u: rates.plane.u, v: { quantity: 'x', min: -2, max: 2 } },
+    });
+    expect(labelText(adaptLine(diagram, ['lr.y', 'y', 'lr.y']))).toBe(
+      'The objective has no h_y or y: the diagram now sweeps h_x.',
+    );
   });
 
   it('other variables take the coordinates’ places and ranges; a box and rates are resized', () => {

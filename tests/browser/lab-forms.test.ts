@@ -253,6 +253,37 @@ describe('the boxes of the side panels', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('the objective panel’s note on an adapted plane writes a rate h<sub>x</sub>, not "h_x"', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await page.goto(shared.gpuUrl + hashFor(ratesSpec([16, 16])));
+    await waitForMap(page);
+    // x alone: the plane's rate of y has no coordinate left, and x takes its place.
+    await page.evaluate(() => {
+      const root = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-objective-panel')!;
+      const box = root.shadowRoot!.getElementById('expr') as HTMLTextAreaElement;
+      box.value = 'x^2/2';
+      box.dispatchEvent(new Event('input'));
+    });
+    await page.waitForFunction(() => document.querySelector('gd-lab')!.spec.objective.expr === 'x^2/2', {
+      timeout: 10_000,
+    });
+    const note = await page.evaluate(async () => {
+      const lab = document.querySelector('gd-lab')!;
+      await lab.updateComplete;
+      const panel = lab.shadowRoot!.querySelector('gd-objective-panel')!;
+      await panel.updateComplete;
+      const el = panel.shadowRoot!.getElementById('adapt-note')!;
+      return { markup: el.innerHTML.replace(/<!--[^>]*-->/g, ''), plane: lab.spec.plane };
+    });
+    expect([note.plane.u.quantity, note.plane.v.quantity]).toEqual(['lr.x', 'x']);
+    expect(note.markup).toBe(
+      'The objective has no h<sub>y</sub>: the map now sweeps h<sub>x</sub> across and x up.',
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
 
 /** Sets `id` to a refused value, then a good value elsewhere; what the panel shows after each. */

@@ -22,6 +22,7 @@ import {
   type SpecEditEvent,
   type ViewChangeEvent,
 } from '../shared/events.ts';
+import type { CanvasLabel } from '../shared/canvas-text.ts';
 import { checkSpec } from '../shared/objective.ts';
 import { viewsEqual } from '../shared/view.ts';
 import { inspectPixel, type InspectorData } from '../trajectory-inspector/inspect.ts';
@@ -75,8 +76,11 @@ export class GdLab extends LitElement {
   /** The field whose edit each error refused (SpecEditDetail.field), where its panel shows it. */
   @state() errorFields: Partial<Record<ErrorKey, string>> = {};
   @state() inspected: InspectorData | null = null;
-  /** One line on how the last objective change adapted the plane; null when it did not. */
-  @state() adaptNote: string | null = null;
+  /**
+   * One line on how the last objective change adapted the plane (a coordinate's rate as runs, shown
+   * h<sub>x</sub>); null when it did not.
+   */
+  @state() adaptNote: CanvasLabel | null = null;
   /** A run estimated over a minute, waiting for the user's word. */
   @state() pending: (NonNullable<LabView['pending']> & { opts: ApplyOptions }) | null = null;
   @state() private ensembleRange: [number, number] | null = null;

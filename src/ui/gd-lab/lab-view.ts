@@ -9,7 +9,7 @@ import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend, MapFrame } from '../engine-host/backend.ts';
 import type { EnsembleProgressEvent, EnsembleReadyEvent, InspectEvent } from '../bifurcation-view/events.ts';
 import type { PixelPickEvent, Section, ViewChangeEvent } from '../shared/events.ts';
-import { quantityRuns } from '../shared/canvas-text.ts';
+import { quantityRuns, type CanvasLabel } from '../shared/canvas-text.ts';
 import type { InspectorData } from '../trajectory-inspector/inspect.ts';
 import { mapDescription } from '../basin-map/describe.ts';
 import { minimizerGuides } from '../basin-map/guides.ts';
@@ -28,7 +28,7 @@ export interface LabView {
   readonly engineReason: string | null;
   readonly errors: Partial<Record<string, string>>;
   readonly errorFields: Partial<Record<string, string>>;
-  readonly adaptNote: string | null;
+  readonly adaptNote: CanvasLabel | null;
   /**
    * A run estimated over a minute, waiting for the user's word; `speed` is the speed the estimate is
    * at (measured, or scaled from one measured), null where it is the cost model's (before any run).

@@ -7,16 +7,16 @@
 import { adaptToObjective } from '../../experiment/adapt.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { Section, SpecEditDetail } from '../shared/events.ts';
-import { quantityLabel } from '../shared/labels.ts';
+import { joinLabels, quantityRuns, type CanvasLabel } from '../shared/canvas-text.ts';
 import { checkSpec, compileFor } from '../shared/objective.ts';
 
 export function editSpec(
   spec: ExperimentSpec,
   section: Section,
   edit: SpecEditDetail['edit'],
-): { spec: ExperimentSpec; note: string | null } {
+): { spec: ExperimentSpec; note: CanvasLabel | null } {
   let draft = edit(structuredClone(spec)) as ExperimentSpec;
-  let note: string | null = null;
+  let note: CanvasLabel | null = null;
   // A new objective, or an optimizer that no longer has the β a plane sweeps.
   if (section === 'objective' || (section === 'optimizer' && draft.optimizer?.kind !== spec.optimizer.kind)) {
     // The objective in the spec's words before the compiler's: an emptied parameter box (NaN) is
@@ -38,17 +38,25 @@ export function editSpec(
   return { spec: next, note };
 }
 
-/** The one line saying how a new objective (or optimizer) changed the plane. */
+/**
+ * The one line saying how a new objective (or optimizer) changed the plane, its quantities as runs:
+ * the objective panel writes a coordinate's rate h<sub>x</sub> (runsMarkup), as the plane panel
+ * beside it does, where this line wrote "h_x".
+ */
 export function adaptLine(
   spec: ExperimentSpec,
   missing: string[],
   what: 'objective' | 'optimizer' = 'objective',
-): string {
+): CanvasLabel {
   const params = Object.keys(spec.objective.params);
-  const gone = [...new Set(missing)].map((q) => quantityLabel(q, params)).join(' or ');
-  const u = quantityLabel(spec.plane.u.quantity, params);
-  const v = quantityLabel(spec.plane.v.quantity, params);
-  return spec.kind === 'basin'
-    ? `The ${what} has no ${gone}: the map now sweeps ${u} across and ${v} up.`
-    : `The ${what} has no ${gone}: the diagram now sweeps ${u}.`;
+  const q = (name: string) => quantityRuns(name, params);
+  const gone = [...new Set(missing)].flatMap((name, k) => (k > 0 ? [' or ', q(name)] : [q(name)]));
+  const u = q(spec.plane.u.quantity);
+  const v = q(spec.plane.v.quantity);
+  const head = [`The ${what} has no `, ...gone];
+  return joinLabels(
+    spec.kind === 'basin'
+      ? [...head, ': the map now sweeps ', u, ' across and ', v, ' up.']
+      : [...head, ': the diagram now sweeps ', u, '.'],
+  );
 }

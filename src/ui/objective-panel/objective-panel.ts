@@ -6,6 +6,7 @@ import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ObjectiveError } from '../../objective/types.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
+import type { CanvasLabel } from '../shared/canvas-text.ts';
 import { SpecEditEvent } from '../shared/events.ts';
 import { compileFor } from '../shared/objective.ts';
 import { panelStyles } from '../shared/panel-styles.ts';
@@ -13,6 +14,7 @@ import { fieldErrors } from '../shared/field-errors.ts';
 import { formatNumber } from '../shared/labels.ts';
 import { errorLine, numberInput } from '../shared/number-field.ts';
 import { PRESETS, applyPreset } from '../shared/presets.ts';
+import { runsMarkup } from '../shared/quantity-markup.ts';
 import { sliderSpan } from './param-slider.ts';
 
 /** A validation failure: message and 1-based column (0: not about one place). */
@@ -87,8 +89,11 @@ export class ObjectivePanel extends LitElement {
   @property({ attribute: false }) error: string | null = null;
   /** The field whose edit `error` refused (`param-NAME`); null: each message beside its path's field. */
   @property({ attribute: false }) errorField: string | null = null;
-  /** One line from the lab on how the new objective changed the plane; null when it did not. */
-  @property({ attribute: false }) note: string | null = null;
+  /**
+   * One line from the lab on how the new objective changed the plane, a coordinate's rate as runs
+   * (written h<sub>x</sub>, as the plane panel writes it); null when it did not.
+   */
+  @property({ attribute: false }) note: CanvasLabel | null = null;
   @state() private draft = '';
   @state() private problem: ExprProblem | null = null;
   private timer = 0;
@@ -219,7 +224,11 @@ export class ObjectivePanel extends LitElement {
         }}
       ></textarea>
       ${pr ? this.renderProblem(pr) : nothing}
-      ${this.note ? html`<div class="note" id="adapt-note" role="status">${this.note}</div>` : nothing}
+      ${
+        this.note
+          ? html`<div class="note" id="adapt-note" role="status">${runsMarkup(this.note)}</div>`
+          : nothing
+      }
       ${rest.length ? html`<div class="error" id="objective-error">${rest.join('\n')}</div>` : nothing}
       ${params.map(([k, v]) => this.renderParam(k, v, byField[`param-${k}`]))}
       ${preset ? html`<div class="explain">${preset.explanation}</div>` : nothing}

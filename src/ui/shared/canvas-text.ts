@@ -56,6 +56,21 @@ export function appendText(label: CanvasLabel, text: string): CanvasLabel {
   return runs.some((r) => r.sub) ? [...runs, { text, sub: false }] : labelText(label) + text;
 }
 
+/**
+ * Labels and text one after another as one label (a sentence that names quantities): a string while
+ * no part has a subscript, as appendText keeps one.
+ */
+export function joinLabels(parts: readonly CanvasLabel[]): CanvasLabel {
+  const runs: TextRun[] = [];
+  for (const r of parts.flatMap((p) => labelRuns(p))) {
+    const last = runs[runs.length - 1];
+    // Plain text next to plain text is one run: the runs are the label's, not how it was built.
+    if (last && !last.sub && !r.sub) runs[runs.length - 1] = { text: last.text + r.text, sub: false };
+    else if (r.text) runs.push({ ...r });
+  }
+  return runs.some((r) => r.sub) ? runs : (runs[0]?.text ?? '');
+}
+
 /** The font of a label's size; a subscript's is SUB_SIZE of it (8.4px, not 8.399999999999999px). */
 export function runFont(size: number, sub: boolean, family = 'sans-serif'): string {
   return `${sub ? Number((size * SUB_SIZE).toFixed(3)) : size}px ${family}`;
