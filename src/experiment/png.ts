@@ -103,6 +103,18 @@ export interface PngSource {
   read(pos: number, length: number): Uint8Array;
 }
 
+/** PngSource whose reads are asynchronous (a Blob: a file dropped on the lab or opened). */
+export interface AsyncPngSource {
+  size: number;
+  read(pos: number, length: number): Promise<Uint8Array>;
+}
+
+/** A read the chunk walk asks for: at most `length` bytes from `pos`. */
+interface PngRead {
+  pos: number;
+  length: number;
+}
+
 /**
  * Walks a PNG's chunk list: the signature, IHDR first, then every chunk's length and type up to IEND,
  * reading only the chunks it needs (IHDR and the `gdlab-spec` tEXt), which must have a correct CRC;
@@ -110,49 +122,73 @@ export interface PngSource {
  * in the number of chunks whatever the header claims about the picture. Anything wrong is a SpecError.
  */
 export function walkPng(src: PngSource): PngChunks {
+  const walk = chunkWalk(src.size);
+  for (let step = walk.next(); ;) {
+    if (step.done) return step.value;
+    step = walk.next(src.read(step.value.pos, step.value.length));
+  }
+}
+
+/**
+ * walkPng over asynchronous reads. Each read is at most a chunk header, the first 80 bytes of a tEXt
+ * chunk, IHDR or the spec chunk, so a PNG of any size costs a few hundred bytes per chunk walked.
+ */
+export async function walkPngAsync(src: AsyncPngSource): Promise<PngChunks> {
+  const walk = chunkWalk(src.size);
+  for (let step = walk.next(); ;) {
+    if (step.done) return step.value;
+    step = walk.next(await src.read(step.value.pos, step.value.length));
+  }
+}
+
+/**
+ * The walk itself, as the reads it asks for (yielded, answered with the bytes read), so that
+ * synchronous sources (bytes in memory, a file the CLI reads) and asynchronous ones (a Blob) share it.
+ */
+function* chunkWalk(size: number): Generator<PngRead, PngChunks, Uint8Array> {
   const fail = (what: string): never => {
     throw new SpecError([`png: ${what}`]);
   };
   const u32 = (b: Uint8Array, at: number) =>
     ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0;
-  const sig = src.read(0, 8);
+  const sig = yield { pos: 0, length: 8 };
   if (sig.length < 8 || SIGNATURE.some((b, i) => sig[i] !== b)) fail('not a PNG file (wrong signature)');
   let pos = 8;
   let width = 0;
   let height = 0;
   let specText: string | undefined;
   for (let index = 0; ; index++) {
-    if (pos >= src.size) fail('no IEND chunk (the file was cut short)');
+    if (pos >= size) fail('no IEND chunk (the file was cut short)');
     if (index >= MAX_PNG_CHUNKS) fail(`more than ${MAX_PNG_CHUNKS} chunks`);
-    const head = src.read(pos, 8);
+    const head = yield { pos, length: 8 };
     if (head.length < 8) fail(`truncated after ${index} chunks`);
     const length = u32(head, 0);
     const type = String.fromCharCode(...head.subarray(4, 8));
     if (!/^[A-Za-z]{4}$/.test(type)) fail(`chunk ${index} has no valid type (the file is damaged)`);
-    if (length > 0x7fffffff || pos + 12 + length > src.size) fail(`chunk ${type} is truncated`);
+    if (length > 0x7fffffff || pos + 12 + length > size) fail(`chunk ${type} is truncated`);
     if (index === 0 && (type !== 'IHDR' || length !== 13)) fail('the first chunk is not IHDR');
     // The chunks read are read whole with their CRC (type, data, CRC).
-    const whole = (): Uint8Array => {
-      const b = src.read(pos + 4, length + 8);
+    const checked = (b: Uint8Array): Uint8Array => {
       if (b.length < length + 8) fail(`chunk ${type} is truncated`);
       if (crc32(b, 0, length + 4) !== u32(b, length + 4))
         fail(`chunk ${type} has a wrong CRC (the file is damaged)`);
       return b.subarray(4, 4 + length);
     };
     if (type === 'IHDR') {
-      const data = whole();
+      const data = checked(yield { pos: pos + 4, length: length + 8 });
       width = u32(data, 0);
       height = u32(data, 4);
       if (width === 0 || height === 0) fail(`IHDR claims an empty picture (${width}×${height})`);
     } else if (type === 'tEXt') {
-      const start = src.read(pos + 8, Math.min(length, 80));
+      const start = yield { pos: pos + 8, length: Math.min(length, 80) };
       const nul = start.indexOf(0);
       const keyword = nul < 0 ? '' : String.fromCharCode(...start.subarray(0, nul));
       if (keyword === PNG_SPEC_KEYWORD) {
         if (specText !== undefined) fail(`two '${PNG_SPEC_KEYWORD}' chunks`);
         if (length > MAX_SPEC_CHUNK_BYTES)
           fail(`the '${PNG_SPEC_KEYWORD}' chunk has ${length} bytes (at most ${MAX_SPEC_CHUNK_BYTES})`);
-        specText = new TextDecoder('latin1').decode(whole().subarray(nul + 1));
+        const data = checked(yield { pos: pos + 4, length: length + 8 });
+        specText = new TextDecoder('latin1').decode(data.subarray(nul + 1));
       }
     } else if (type === 'IEND') break;
     pos += 12 + length;
@@ -202,10 +238,14 @@ export function readSpecFromPng(
   bytes: ArrayBufferView | ArrayBuffer,
   limits: SpecLimits = LAB_LIMITS,
 ): ExperimentSpec {
-  const { specText } = readPngChunks(bytes);
-  if (specText === undefined)
+  return specOfChunks(readPngChunks(bytes), limits);
+}
+
+/** The spec a walked chunk list holds; SpecError when it holds none (a PNG gdlab did not write). */
+export function specOfChunks(chunks: PngChunks, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
+  if (chunks.specText === undefined)
     throw new SpecError([`png: no '${PNG_SPEC_KEYWORD}' text chunk (not saved by gdlab?)`]);
-  return parseSpecJson(specText, limits);
+  return parseSpecJson(chunks.specText, limits);
 }
 
 function toRgba8(data: ArrayLike<number>, channels: number, depth: number, n: number): Uint8Array {
