@@ -5,7 +5,7 @@
  * view switch sets itself up) and checked before it replaces the spec, so only input the user typed
  * wrongly is refused, with the message beside that field, and the last good picture stays.
  * Computing, files, the gallery and the way around views live in controllers (run-, file-,
- * gallery-, view-controller.ts).
+ * gallery-, view-controller.ts); a panel's edit is applied in panel-edit.ts.
  */
 import { LitElement, html } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -41,7 +41,7 @@ import {
   renderSide,
   renderStatus,
 } from './lab-view.ts';
-import { editSpec } from './spec-edit.ts';
+import { applyPanelEdit } from './panel-edit.ts';
 import { CONFIRM_SECONDS, RunController } from './run-controller.ts';
 import { sameComputation, specView } from './spec-view.ts';
 import { toolbar } from './toolbar.ts';
@@ -227,28 +227,7 @@ export class GdLab extends LitElement {
     this.apply(spec, { record: true, home: true });
   }
 
-  private onSpecEdit = (e: SpecEditEvent): void => {
-    const { section, field, edit } = e.detail;
-    // Before the engine is ready the panels show the held link: an edit is of it, and stays held.
-    const held = this.link.held;
-    let result;
-    try {
-      result = editSpec(held ?? this.spec, section, edit);
-    } catch (err) {
-      this.setError(section, (err as Error).message, field);
-      return;
-    }
-    const { spec: next, note } = result;
-    this.setError(section, null);
-    if (section === 'objective') this.adaptNote = note;
-    if (held) {
-      this.link.held = next;
-      return this.requestUpdate();
-    }
-    const presetChanged = next.objective.preset !== this.spec.objective.preset;
-    const home = section === 'objective' && (presetChanged || note !== null);
-    this.apply(next, { record: !viewsEqual(specView(next), specView(this.spec)), home });
-  };
+  private onSpecEdit = (e: SpecEditEvent): void => applyPanelEdit(this, e.detail);
 
   /** The user agreed to the long run waiting for their word. */
   confirmPending(): void {
