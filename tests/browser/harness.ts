@@ -253,6 +253,14 @@ export async function mapColours(page: Page): Promise<number> {
   return colours.size;
 }
 
+/**
+ * Saves a full-page screenshot to test-artifacts/`name`.png. The capture (puppeteer's
+ * captureBeyondViewport) lays the page out at a 1 × 1 window for a moment: the stage shrinks to its
+ * 200 px floor, Chromium sends pointerleave to a plot that left a pointer at rest, and no event
+ * follows when the plot comes back under it, so a hover readout shows its hint until the pointer
+ * moves. Rare on an idle machine, about one run in ten under load. Check what a resting pointer
+ * shows before taking one.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`) as `${string}.png`;
