@@ -1,14 +1,15 @@
 /**
  * The lab's estimate of a run from the speeds it measured (src/ui/gd-lab/run-estimate.ts): a speed
  * measured on one objective is scaled to another by the cost model's ratio of their steps' costs
- * (bench/cost-model.md), reused as measured on the same step, and the question before a long run says
- * which it is (src/ui/gd-lab/status.ts).
+ * (bench/cost-model.md), reused as measured on the same step; and the status line says a kernel is
+ * compiling, not a time left, until the run's first progress (src/ui/gd-lab/status.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
-import { SpeedBook, modelStepNs } from '../src/ui/gd-lab/run-estimate.ts';
+import { KernelsSeen, SpeedBook, modelStepNs } from '../src/ui/gd-lab/run-estimate.ts';
+import type { RunInFlight } from '../src/ui/gd-lab/run-controller.ts';
 import { specSteps } from '../src/ui/gd-lab/spec-view.ts';
-import { confirmLine } from '../src/ui/gd-lab/status.ts';
+import { confirmLine, runLine } from '../src/ui/gd-lab/status.ts';
 
 /** The default experiment: (1 − xy)²/2, 256² starts × 500 steps, transient 300, the exponent on. */
 const mf = defaultSpec();
@@ -102,7 +103,66 @@ describe('the speed expected of a spec', () => {
   });
 });
 
-describe('the question before a long run', () => {
+describe('kernels to compile', () => {
+  const gpu = {};
+  it('a new objective or variant on the GPU engine compiles; the grid, plane and parameters do not', () => {
+    const k = new KernelsSeen();
+    expect(k.compiles(gpu, 'gpu', mf)).toBe(true);
+    k.compiled(gpu, mf);
+    expect(k.compiles(gpu, 'gpu', mf)).toBe(false);
+    expect(k.compiles(gpu, 'gpu', { ...mf, size: [1024, 1024], lr: 0.7 })).toBe(false);
+    expect(k.compiles(gpu, 'gpu', trig)).toBe(true);
+    expect(k.compiles(gpu, 'gpu', withLyapunov(mf, false))).toBe(true);
+    expect(k.compiles(gpu, 'gpu', { ...mf, iterations: 2000 })).toBe(true);
+    // The CPU engine compiles no kernel worth a word (its WebAssembly: 150 ms).
+    expect(k.compiles(gpu, 'cpu', trig)).toBe(false);
+    // A new backend (after a lost device) compiles everything again.
+    expect(k.compiles({}, 'gpu', mf)).toBe(true);
+  });
+
+  it("an ensemble view's kernels go with the view that compiled them; the map's stay", () => {
+    const k = new KernelsSeen();
+    const diagram = parseSpec({ kind: 'bifurcation' });
+    k.compiled(gpu, mf);
+    k.compiled(gpu, diagram);
+    expect(k.compiles(gpu, 'gpu', diagram)).toBe(false);
+    expect(k.compiles(gpu, 'gpu', mf)).toBe(false);
+    expect(k.compiles(gpu, 'gpu', diagram)).toBe(true);
+  });
+});
+
+describe('the status line of a run in flight', () => {
+  const run = (r: Partial<RunInFlight>): RunInFlight => ({
+    spec: trig,
+    phase: 'full',
+    previewShown: false,
+    progress: 0,
+    started: performance.now(),
+    progress0: 0,
+    estimate: 52,
+    compiling: false,
+    ...r,
+  });
+
+  it('says the kernel compiles, not a time left, until the first progress', () => {
+    const line = runLine(
+      run({ compiling: true, started: performance.now() - 30_000, estimate: 1 }),
+      undefined,
+    );
+    expect(line).toMatch(/ · compiling the kernel…$/);
+    expect(line).not.toMatch(/left/);
+    expect(runLine(run({}), undefined)).toMatch(/ · about 5[12] s left$/);
+  });
+
+  it("goes by the progress's pace once the estimate has run out", () => {
+    // 10 s in, estimated 4 s, 40% done: 15 s left, not "0.00 s".
+    const late = run({ started: performance.now() - 10_000, estimate: 4, progress: 0.4 });
+    expect(runLine(late, undefined)).toMatch(/ · about 15 s left$/);
+    // From the end of a compile that finished at 10%: 30% in 6 s, 60% to go.
+    const after = run({ started: performance.now() - 6_000, estimate: 1, progress: 0.4, progress0: 0.1 });
+    expect(runLine(after, undefined)).toMatch(/ · about 12 s left$/);
+  });
+
   it('asks before a long run saying where its speed came from', () => {
     const book = measured('gpu', mf, 1e8);
     const big = { ...trig, size: [4096, 4096] as [number, number], iterations: 5000 };

@@ -13,7 +13,7 @@ import { softwareAdapter } from '../../engine/adapter-kind.ts';
 import { estimateCost } from '../../select/cost.ts';
 import { compileSpec } from '../shared/objective.ts';
 import { specSteps } from './spec-view.ts';
-import { SpeedBook, type EngineKind, type SpeedBasis } from './run-estimate.ts';
+import { KernelsSeen, SpeedBook, type EngineKind, type SpeedBasis } from './run-estimate.ts';
 
 /** Longest side of the coarse preview of progressive rendering. */
 const COARSE_SIDE = 64;
@@ -36,9 +36,14 @@ export interface RunInFlight {
   previewShown: boolean;
   /** Fraction done in [0, 1]. */
   progress: number;
+  /** When the clock of `estimate` started: the run's start, or the end of its kernel's compile. */
   started: number;
-  /** Seconds the whole run should take at the speed expected of it; null when unknown. */
+  /** `progress` when the clock started (a compile ends with the first submit's progress). */
+  progress0: number;
+  /** Seconds the run should take from `started` at the speed expected of it; null when unknown. */
   estimate: number | null;
+  /** A kernel compiles before anything is computed: no time left is known until the first progress. */
+  compiling: boolean;
 }
 
 export interface RunCallbacks {
@@ -58,6 +63,7 @@ export class RunController implements ReactiveController {
   private generation = 0;
   /** Trajectory steps per second of finished runs, per engine and step. */
   private readonly speeds = new SpeedBook();
+  private readonly kernels = new KernelsSeen();
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -76,6 +82,7 @@ export class RunController implements ReactiveController {
 
   /** Records a finished run's speed (the ensemble views report theirs through the lab). */
   measured(backend: LabBackend | null, spec: ExperimentSpec, ms: number): void {
+    this.kernels.compiled(backend, spec);
     this.speeds.record(this.engine(backend), spec, specSteps(spec), ms);
   }
 
@@ -131,19 +138,46 @@ export class RunController implements ReactiveController {
   /** Describes an ensemble view's run in flight (the view computes it; the lab shows its progress). */
   ensembleProgress(backend: LabBackend | null, spec: ExperimentSpec, progress: number | null): void {
     if (progress === null) this.running = null;
-    else if (this.running?.spec === spec) this.running = { ...this.running, progress };
+    else if (this.running?.spec === spec) this.progressed(backend, progress);
     else {
       this.cancelled = null;
-      this.running = {
-        spec,
-        phase: 'full',
-        previewShown: false,
-        progress,
-        started: performance.now(),
-        estimate: this.estimate(backend, spec),
-      };
+      this.running = this.starting(backend, spec, 'full', this.estimate(backend, spec));
+      if (progress > 0) this.progressed(backend, progress);
     }
     this.host.requestUpdate();
+  }
+
+  private starting(
+    backend: LabBackend | null,
+    spec: ExperimentSpec,
+    phase: RunInFlight['phase'],
+    estimate: number | null,
+  ): RunInFlight {
+    const compiling = this.kernels.compiles(backend, this.engine(backend), spec);
+    const started = performance.now();
+    return { spec, phase, previewShown: false, progress: 0, started, progress0: 0, estimate, compiling };
+  }
+
+  /**
+   * The run in flight is `progress` done. The first progress after a compile ends it: the estimate's
+   * clock starts there, for what is left, so that a long compile does not eat the time left.
+   */
+  private progressed(backend: LabBackend | null, progress: number): void {
+    const r = this.running;
+    if (!r) return;
+    if (!r.compiling || progress <= 0) {
+      this.running = { ...r, progress };
+      return;
+    }
+    this.kernels.compiled(backend, r.spec);
+    this.running = {
+      ...r,
+      progress,
+      compiling: false,
+      started: performance.now(),
+      progress0: progress,
+      estimate: r.estimate === null ? null : r.estimate * (1 - progress),
+    };
   }
 
   /**
@@ -160,14 +194,7 @@ export class RunController implements ReactiveController {
     const scale = Math.max(W, H) / COARSE_SIDE;
     const estimate = this.estimate(backend, spec);
     const preview = scale >= 2 && !(estimate !== null && estimate < PREVIEW_AFTER_SECONDS);
-    this.running = {
-      spec,
-      phase: preview ? 'preview' : 'full',
-      previewShown: false,
-      progress: 0,
-      started: performance.now(),
-      estimate,
-    };
+    this.running = this.starting(backend, spec, preview ? 'preview' : 'full', estimate);
     this.host.requestUpdate();
     const live = () => gen === this.generation;
     void (async () => {
@@ -180,14 +207,17 @@ export class RunController implements ReactiveController {
           const cf = await backend.run({ ...spec, size }, { signal: controller.signal, coarse: true });
           if (!live()) return backend.release(cf);
           this.cb.show(cf);
-          this.running = { ...this.running!, phase: 'full', previewShown: true };
+          // The preview compiled the kernel: the full run's clock starts now.
+          if (this.running!.compiling) this.kernels.compiled(backend, spec);
+          const started = this.running!.compiling ? performance.now() : this.running!.started;
+          this.running = { ...this.running!, phase: 'full', previewShown: true, compiling: false, started };
           this.host.requestUpdate();
         }
         const frame = await backend.run(spec, {
           signal: controller.signal,
           onProgress: (done, total) => {
             if (!live() || !this.running) return;
-            this.running = { ...this.running, progress: done / total };
+            this.progressed(backend, done / total);
             this.host.requestUpdate();
           },
         });

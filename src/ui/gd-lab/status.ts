@@ -65,9 +65,17 @@ export function runLine(r: RunInFlight, info: EngineInfo | undefined): string {
       ? `computing a preview, then the ${KIND_TITLES[r.spec.kind]}`
       : `computing the ${KIND_TITLES[r.spec.kind]}`;
   const elapsed = (performance.now() - r.started) / 1000;
+  const done = r.progress - r.progress0;
   let left = '';
-  if (r.estimate !== null) left = ` · about ${duration(Math.max(0, r.estimate - elapsed))} left`;
-  else if (r.progress > 0.05) left = ` · about ${duration((elapsed / r.progress) * (1 - r.progress))} left`;
+  // A compile's length is not modelled (on SwiftShader 0.3 s for a small objective, seconds for a
+  // large one: kernel-variant.ts): a time left counting down over it read "about 0.00 s left".
+  // An estimate run out while progress says how far the run is (the cost model is good to about 2×):
+  // the progress's pace rather than "0.00 s left".
+  const overdue = r.estimate !== null && r.estimate <= elapsed && done > 0.05;
+  if (r.compiling) left = ' · compiling the kernel…';
+  else if (r.estimate !== null && !overdue)
+    left = ` · about ${duration(Math.max(0, r.estimate - elapsed))} left`;
+  else if (done > 0.05) left = ` · about ${duration((elapsed / done) * (1 - r.progress))} left`;
   return `${what}: ${workLine(r.spec)} on ${where(info)}${left}`;
 }
 
