@@ -113,7 +113,7 @@ export function stripWords(
  * entry renderBifurcation's round(255 t) picks. For labColours these are its LUT's own entries; a
  * continuous colormap of a caller's is sampled at those 256 points.
  */
-export function colourLut(colours: BifurcationColours): Uint32Array {
+export function colourLut(colours: Pick<BifurcationColours, 'colormap'>): Uint32Array {
   const words = new Uint32Array(LUT_SIZE);
   for (let i = 0; i < LUT_SIZE; i++) words[i] = pack(colours.colormap(i / (LUT_SIZE - 1)));
   return words;

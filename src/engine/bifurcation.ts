@@ -9,9 +9,9 @@
  * second pass into the counts. Then the counts, the column statistics and the range come back: what
  * the picture is made of, never a sample's state. Pipelines are compiled once per objective and kept.
  *
- * The counts of the latest run also stay on the GPU, for `renderEnsemble` to colour there
- * (src/engine/ensemble-colour-pass.ts): one counts buffer at most is held beyond its run, handed back
- * to the pool when the next run starts and freed by `dispose`.
+ * The counts of the latest run also stay on the GPU (src/engine/held-counts.ts), for `renderEnsemble`
+ * and `renderAttractor` to colour there (src/engine/ensemble-colour-pass.ts): one counts buffer at
+ * most is held beyond its run, handed back to the pool when the next run starts and freed by `dispose`.
  */
 import type { CompiledObjective } from '../objective/types.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
@@ -36,7 +36,8 @@ import {
 } from './bifurcation-layout.ts';
 import { ensembleGroups, planEnsembleDispatches, type EnsembleDispatch } from './bifurcation-plan.ts';
 import { EnsemblePass } from './ensemble-pass.ts';
-import { EnsembleColourPass, renderHeldCounts } from './ensemble-colour-pass.ts';
+import { HeldCounts } from './held-counts.ts';
+import type { AttractorRenderer } from './attractor-render.ts';
 import type {
   BifurcationColours,
   BifurcationRenderOptions,
@@ -78,7 +79,7 @@ export interface GpuEnsembleOptions {
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
 
-export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
+export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer, AttractorRenderer {
   /** What computes the results, with whether the device flushes subnormals once its probe answered. */
   info: EngineInfo;
   /** The device's subnormal probe (subnormals.ts), started with the engine, awaited before a result. */
@@ -90,10 +91,8 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
   private readonly slots: GPUBuffer;
   /** Bins of the workgroup histogram (GpuEnsembleOptions.sharedBins). */
   private readonly sharedBins: number;
-  /** The latest run's counts buffer (from the pool, not released), known by its result's density. */
-  private held: { density: Uint32Array; counts: GPUBuffer } | null = null;
-  /** The colour stage, compiled on the first picture. */
-  private colourPass: Promise<EnsembleColourPass> | null = null;
+  /** The latest run's counts, and the colour stage that pictures them. */
+  private readonly held: HeldCounts;
 
   constructor(
     private readonly device: GPUDevice,
@@ -104,6 +103,7 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
       this.info = { ...this.info, subnormals: subnormalsWord(flushed) };
     });
     this.pool = new BufferPool(device);
+    this.held = new HeldCounts(device, this.pool);
     const cpu = softwareAdapter(options.adapter);
     this.sharedBins = options.sharedBins ?? (cpu ? 0 : SHARED_BINS);
     if (!(Number.isInteger(this.sharedBins) && this.sharedBins >= 0 && this.sharedBins <= SHARED_BINS))
@@ -150,7 +150,7 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
     const { device } = this;
     const { columns: W, rows: H, samples: M, dim } = plan;
     // The previous result's counts go back first, so that this run of the same size reuses them.
-    this.releaseHeld();
+    this.held.release();
     const binding = device.limits.maxStorageBufferBindingSize;
     const kernel = { ...objective, optimizer: compileOptimizer(plan.optimizer) };
     const dims = kernelDims(kernel);
@@ -338,7 +338,7 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
       await this.subnormals;
       const density = counts.slice(0, W * H);
       pooled.splice(pooled.indexOf(countsBuf), 1);
-      this.held = { density, counts: countsBuf };
+      this.held.hold(density, countsBuf);
       return {
         spec,
         info: this.info,
@@ -361,40 +361,27 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer {
    * still holds: those of its latest run only (null for any other result, or an attractor's pair of
    * quantities, which renderBifurcation does not draw either; the caller renders those on the CPU).
    */
-  async renderEnsemble(
+  renderEnsemble(
     result: BifurcationResult,
     colours: BifurcationColours,
     options: BifurcationRenderOptions = {},
   ): Promise<RgbaImage | null> {
-    const held = this.held;
-    if (!held || held.density !== result.density || result.plan.pair) return null;
-    if (!this.colourPass) {
-      this.colourPass = EnsembleColourPass.create(this.device);
-      this.colourPass.catch(() => (this.colourPass = null));
-    }
-    const pass = await this.colourPass;
-    return renderHeldCounts(
-      this.device,
-      pass,
-      this.pool,
-      held.counts,
-      result,
-      colours,
-      options,
-      () => this.held === held,
-    );
+    return this.held.renderEnsemble(result, colours, options);
   }
 
-  /** Hands the latest run's counts back to the pool: the result can no longer be coloured here. */
-  private releaseHeld(): void {
-    if (this.held) this.pool.release(this.held.counts);
-    this.held = null;
+  /**
+   * The picture renderAttractor draws of an attractor `result`, coloured on the GPU from the counts
+   * this engine still holds (null for an older result, or a diagram: the caller renders on the CPU).
+   */
+  renderAttractor(
+    result: BifurcationResult,
+    colours: Pick<BifurcationColours, 'colormap' | 'empty'>,
+  ): Promise<RgbaImage | null> {
+    return this.held.renderAttractor(result, colours);
   }
 
   dispose(): void {
-    this.held = null;
-    void this.colourPass?.then((p) => p.dispose()).catch(() => {});
-    this.colourPass = null;
+    this.held.dispose();
     this.passes.clear();
     this.pool.dispose();
     this.uniforms.destroy();

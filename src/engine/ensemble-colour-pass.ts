@@ -1,7 +1,8 @@
 /**
  * The colour stage of an ensemble (shaders/ensemble-colour.wgsl): a bifurcation diagram's counts,
- * left on the GPU by the run, to the picture renderBifurcation draws, with the columns' and the
- * image's largest counts reduced there too, so a picture brings back its pixels and nothing else.
+ * left on the GPU by the run, to the picture renderBifurcation draws (an attractor's, to
+ * renderAttractor's), with the columns' and the image's largest counts reduced there too, so a
+ * picture brings back its pixels and nothing else.
  *
  * Precision: the density's LUT index is renderBifurcation's round(255 · log1p(v) / log1p(top)) in
  * f32, not float64; chosen over exactness, which would need the float64 thresholds of every column's
@@ -184,12 +185,10 @@ export class EnsembleColourPass {
 
 /**
  * The picture renderBifurcation draws of `result`, coloured on the GPU from `counts` (the run's
- * counts buffer, still holding `result`'s counts): the maxima, strips, pixels and readback buffers
- * come from `pool` and go back to it, so a second picture of a size allocates nothing. `current` is
- * asked once the buffers are in hand, just before the commands are submitted: false (the counts were
- * handed to another run meanwhile) gives null. Null too for an image beyond the binding limit.
+ * counts buffer, still holding `result`'s counts): see colourHeldCounts. Null for an image beyond
+ * the binding limit, or where `current` says the counts changed hands.
  */
-export async function renderHeldCounts(
+export function renderHeldCounts(
   device: GPUDevice,
   pass: EnsembleColourPass,
   pool: BufferPool,
@@ -200,20 +199,67 @@ export async function renderHeldCounts(
   current: () => boolean,
 ): Promise<RgbaImage | null> {
   const { columns: W, rows: H } = result.plan;
-  const stripRows = options.stripRows ?? DEFAULT_STRIP_ROWS;
-  const densityTop = densityTopOf(stripRows);
-  const height = densityTop + H;
-  const pixelBytes = 4 * W * height;
-  if (pixelBytes > device.limits.maxStorageBufferBindingSize) return null;
   const job: EnsembleColourJob = {
     columns: W,
     rows: H,
-    stripRows,
+    stripRows: options.stripRows ?? DEFAULT_STRIP_ROWS,
     perColumn: options.normalise === 'column',
     empty: pack(colours.empty ?? [0, 0, 0]),
   };
-  const lut = colourLut(colours);
   const strips = stripWords(result.stats, W, colours);
+  return colourHeldCounts(device, pass, pool, counts, job, colourLut(colours), strips, current);
+}
+
+/**
+ * The picture renderAttractor draws of a W × H attractor histogram (`bins`), coloured on the GPU from
+ * `counts`, its run's counts buffer. An attractor is a one-column run whose rows are its cells,
+ * cell (i, j) at j·W + i with j = 0 at the bottom: read as W columns of H rows without strips, that
+ * is the diagram's layout, highest row first, so the stage draws renderAttractor's picture with one
+ * global log scale and its LUT index, to the same f32 tolerance as a diagram's.
+ */
+export function renderHeldAttractor(
+  device: GPUDevice,
+  pass: EnsembleColourPass,
+  pool: BufferPool,
+  counts: GPUBuffer,
+  bins: readonly [number, number],
+  colours: Pick<BifurcationColours, 'colormap' | 'empty'>,
+  current: () => boolean,
+): Promise<RgbaImage | null> {
+  const [W, H] = bins;
+  const job: EnsembleColourJob = {
+    columns: W,
+    rows: H,
+    stripRows: 0,
+    perColumn: false,
+    empty: pack(colours.empty ?? [0, 0, 0]),
+  };
+  // No strips are drawn, but the binding wants a buffer: one word.
+  return colourHeldCounts(device, pass, pool, counts, job, colourLut(colours), new Uint32Array(1), current);
+}
+
+/**
+ * Colours `counts` (job.columns × job.rows, row 0 the bottom) on the GPU and reads the picture back:
+ * the maxima, strips, pixels and readback buffers come from `pool` and go back to it, so a second
+ * picture of a size allocates nothing. `current` is asked once the buffers are in hand, just before
+ * the commands are submitted: false (the counts were handed to another run meanwhile) gives null.
+ * Null too for an image beyond the binding limit.
+ */
+async function colourHeldCounts(
+  device: GPUDevice,
+  pass: EnsembleColourPass,
+  pool: BufferPool,
+  counts: GPUBuffer,
+  job: EnsembleColourJob,
+  lut: Uint32Array,
+  strips: Uint32Array,
+  current: () => boolean,
+): Promise<RgbaImage | null> {
+  const W = job.columns;
+  const densityTop = densityTopOf(job.stripRows);
+  const height = densityTop + job.rows;
+  const pixelBytes = 4 * W * height;
+  if (pixelBytes > device.limits.maxStorageBufferBindingSize) return null;
   const storage = GPUBufferUsage.STORAGE;
   const acquired: GPUBuffer[] = [];
   const acquire = async (label: string, size: number, usage: number) => {
