@@ -5,7 +5,7 @@
  */
 import { attractorReport, type AttractorReport } from '../core/attractor.ts';
 import type { EngineInfo } from '../core/engine.ts';
-import { renderAttractor } from '../engine/attractor-render.ts';
+import { renderAttractorImage } from '../engine/attractor-render.ts';
 import { labColours } from '../engine/bifurcation-render.ts';
 import { keptOrDefaultAxis } from '../experiment/adapt.ts';
 import type { AxisRange, ExperimentSpec } from '../experiment/spec.ts';
@@ -168,10 +168,13 @@ export function attractorJson(
 export async function run(argv: string[]): Promise<number> {
   const flags = parseFlags(argv, ATTRACTOR_OPTIONS, 'attractor') as Flags;
   const spec = inFlagTerms(argv, PATHS, () => attractorSpec(flags));
-  return runEnsembleCommand('attractor', flags, spec, (result, reason) => {
+  return runEnsembleCommand('attractor', flags, spec, async (result, reason, engine) => {
     const report = attractorReport(result);
-    if (flags.png !== undefined)
-      writeSpecPng(flags.png, renderAttractor(report, labColours(spec.colour.colormap)), spec, result.info);
+    // The GPU engine colours its counts where they are; the CPU engines through renderAttractor.
+    if (flags.png !== undefined) {
+      const image = await renderAttractorImage(engine, result, labColours(spec.colour.colormap));
+      writeSpecPng(flags.png, image, spec, result.info);
+    }
     if (flags.json !== undefined || flags.png === undefined)
       writeJson(flags.json ?? '-', attractorJson(report, spec, result.info, reason));
     else process.stdout.write(ensembleSummary(result, reason));

@@ -128,9 +128,9 @@ async function renderSpec(
   const { renderEnsembleImage, labColours } = await import('../engine/bifurcation-render.ts');
   if (spec.kind === 'attractor') {
     const { attractorReport } = await import('../core/attractor.ts');
-    const { renderAttractor } = await import('../engine/attractor-render.ts');
+    const { renderAttractorImage } = await import('../engine/attractor-render.ts');
     const report = attractorReport(result);
-    const image = renderAttractor(report, labColours(spec.colour.colormap));
+    const image = await renderAttractorImage(engines.ensemble, result, labColours(spec.colour.colormap));
     const { bounded, samples, lyapunov, period, uRange, vRange, outside } = report;
     return {
       png: encodeSpecPng(image.rgba, image.width, image.height, spec, result.info),
