@@ -8,7 +8,7 @@
 import { attractorReport } from '../../core/attractor.ts';
 import type { BifurcationResult } from '../../core/ensemble.ts';
 import { renderAttractor } from '../../engine/attractor-render.ts';
-import { labColours } from '../../engine/bifurcation-render.ts';
+import { labColours, type RgbaImage } from '../../engine/bifurcation-render.ts';
 import { encodeSpecPng } from '../../experiment/png.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import {
@@ -25,10 +25,19 @@ import { attractorSummary } from './summary.ts';
 /** The bar beside the picture, in the frame's units: gap, bar, tick, then the labels and the title. */
 const BAR = { gap: 14, width: 14, tick: 4, label: 6, title: 8, font: 12, end: 8 };
 
-export function attractorPng(result: BifurcationResult, spec: ExperimentSpec, decorate = false): Uint8Array {
+/**
+ * The attractor as PNG bytes carrying `spec`, framed when `decorate`. `picture`: the histogram already
+ * coloured in the spec's colormap (on the GPU); else renderAttractor colours it here.
+ */
+export function attractorPng(
+  result: BifurcationResult,
+  spec: ExperimentSpec,
+  decorate = false,
+  picture: RgbaImage | null = null,
+): Uint8Array {
   const report = attractorReport(result);
   const colours = labColours(spec.colour.colormap);
-  const img = renderAttractor(report, colours);
+  const img = picture ?? renderAttractor(report, colours);
   if (!decorate) return encodeSpecPng(img.rgba, img.width, img.height, spec);
   let top = 0;
   for (const n of report.counts) if (n > top) top = n;

@@ -7,14 +7,16 @@
  * It computes its spec itself (EnsembleRun, as the bifurcation view: the lab's GPU device, else the
  * float64 engine on the page's workers) and asks the lab for every view change with a
  * ViewChangeEvent: a dragged box (or +/− and arrows) fixes both ranges. The counts come back to the
- * CPU anyway, so colouring is a CPU pass into a 2D canvas, at most once per animation frame.
+ * CPU anyway, so a new result is coloured there into a 2D canvas at once (at most once per animation
+ * frame); another colormap for the result on screen, and an export, are coloured by the GPU engine
+ * where it still holds the counts (EnsembleRun.renderAttractor), by renderAttractor otherwise.
  */
 import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { attractorReport, type AttractorReport } from '../../core/attractor.ts';
 import type { BifurcationResult } from '../../core/ensemble.ts';
 import { renderAttractor } from '../../engine/attractor-render.ts';
-import { labColours } from '../../engine/bifurcation-render.ts';
+import { labColours, type RgbaImage } from '../../engine/bifurcation-render.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { BoxZoom } from '../bifurcation-view/box-zoom.ts';
@@ -35,6 +37,13 @@ const BAR = { gap: 14, width: 14, labels: 64 };
 const BELOW = 60;
 
 const HINT = 'Drag a box, or +/− and arrows, to zoom and move; the ranges then stay fixed';
+
+/** A picture on the canvas: which result, in which colormap, on which canvas. */
+interface Drawn {
+  result: BifurcationResult;
+  colormap: string;
+  canvas: HTMLCanvasElement;
+}
 
 /** The window the view shows: the spec's fixed ranges, else the ones the last result chose. */
 export function attractorView(spec: ExperimentSpec, result: BifurcationResult | null): View {
@@ -81,7 +90,9 @@ export class AttractorView extends LitElement {
   @query('.plot') private plot!: HTMLElement | null;
 
   private run = new EnsembleRun(this, (spec) => spec.kind === 'attractor');
-  private drawn: { result: BifurcationResult; colormap: string; canvas: HTMLCanvasElement } | null = null;
+  private drawn: Drawn | null = null;
+  /** A recolour in flight on the GPU (the picture on screen in another colormap). */
+  private recolouring: Drawn | null = null;
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
@@ -147,7 +158,12 @@ export class AttractorView extends LitElement {
       onProgress,
     );
     if (!result || !spec) return null;
-    return attractorPng(result, { ...result.spec, colour: spec.colour }, opts.decorate);
+    // Coloured where the counts are when the GPU engine still holds them (an export at another size
+    // has just run there), else by attractorPng.
+    const picture = await this.run
+      .renderAttractor(result, labColours(spec.colour.colormap))
+      .catch(() => null);
+    return attractorPng(result, { ...result.spec, colour: spec.colour }, opts.decorate, picture);
   }
 
   private onKey = (e: KeyboardEvent): void => {
@@ -177,14 +193,36 @@ export class AttractorView extends LitElement {
     const canvas = this.canvas;
     if (!r || !spec || !canvas || !r.plan.pair) return;
     const colormap = spec.colour.colormap;
+    const want: Drawn = { result: r, colormap, canvas };
+    const same = (d: Drawn | null) => !!d && d.result === r && d.colormap === colormap && d.canvas === canvas;
+    if (same(this.drawn) || same(this.recolouring)) return;
+    const colours = labColours(colormap);
     const d = this.drawn;
-    if (d && d.result === r && d.colormap === colormap && d.canvas === canvas) return;
-    const img = renderAttractor(attractorReport(r), labColours(colormap));
+    if (d && d.result === r && d.canvas === canvas) {
+      // Another colormap for the picture on screen: coloured by the GPU engine where it still holds
+      // the counts (renderAttractor here otherwise), the old colours shown until it answers.
+      this.recolouring = want;
+      const paint = (img: RgbaImage | null) => {
+        if (this.recolouring !== want) return;
+        this.recolouring = null;
+        this.paint(img ?? renderAttractor(attractorReport(r), colours), want);
+      };
+      this.run.renderAttractor(r, colours).then(paint, () => paint(null));
+      return;
+    }
+    // A new result is drawn at once from the counts that came back with it: what `ready` promises
+    // (the tests read the canvas then), with no GPU round trip in between.
+    this.recolouring = null;
+    this.paint(renderAttractor(attractorReport(r), colours), want);
+  }
+
+  private paint(img: RgbaImage, drawn: Drawn): void {
+    const { canvas } = drawn;
     canvas.width = img.width;
     canvas.height = img.height;
     const data = new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height);
     canvas.getContext('2d')!.putImageData(data, 0, 0);
-    this.drawn = { result: r, colormap, canvas };
+    this.drawn = drawn;
   }
 
   /** The result's own window: where its canvas lies within the shown view. */

@@ -3,7 +3,8 @@
  * when the lab has one, else the float64 engine on the page's Web Workers (src/cpu; the same split
  * as src/ui/engine-host for basin maps). Both return a BifurcationResult whose counts and column
  * statistics live on the CPU, so the view can colour them itself; the GPU engine also keeps its
- * latest result's counts on the device, where `render` colours them (src/engine/ensemble-colour-pass.ts).
+ * latest result's counts on the device, where `render` (a diagram) and `renderAttractor` colour them
+ * (src/engine/ensemble-colour-pass.ts).
  */
 import { runEnsembleSpec, type BifurcationResult } from '../../core/ensemble.ts';
 import { GpuEnsembleEngine } from '../../engine/bifurcation.ts';
@@ -52,6 +53,11 @@ export class EnsembleHost {
     options?: BifurcationRenderOptions,
   ): Promise<RgbaImage | null> {
     return this.gpu ? this.gpu.renderEnsemble(result, colours, options) : Promise.resolve(null);
+  }
+
+  /** renderAttractor's picture of an attractor `result` coloured on the GPU; null as for `render`. */
+  renderAttractor(result: BifurcationResult, colours: BifurcationColours): Promise<RgbaImage | null> {
+    return this.gpu ? this.gpu.renderAttractor(result, colours) : Promise.resolve(null);
   }
 
   dispose(): void {

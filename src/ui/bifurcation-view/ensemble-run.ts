@@ -145,6 +145,11 @@ export class EnsembleRun implements ReactiveController {
     return this.engine ? this.engine.render(result, colours, options) : Promise.resolve(null);
   }
 
+  /** An attractor's picture coloured where its counts are (EnsembleHost.renderAttractor); null: here. */
+  renderAttractor(result: BifurcationResult, colours: BifurcationColours): Promise<RgbaImage | null> {
+    return this.engine ? this.engine.renderAttractor(result, colours) : Promise.resolve(null);
+  }
+
   private setProgress(p: number | null): void {
     this.host.progress = p;
     this.host.dispatchEvent(new EnsembleProgressEvent(p));
