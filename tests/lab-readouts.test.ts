@@ -231,10 +231,10 @@ describe('readouts over a rate per coordinate', () => {
       plane: { ...spec.plane, u: { ...spec.plane.u, quantity: 'lr' } },
     };
     expect(readoutParts(column, 0.97, lr)[0]).toBe('h = 0.8375');
-    // The diagram's and the map's text alternatives are aria-labels: text only. The map's reads the
-    // rates in words, as the plane panel's boxes do; it read "h_x", said "h underscore x".
+    // The diagram's and the map's text alternatives are aria-labels: text only. Both read the rates
+    // in words, as the plane panel's boxes do; they read "h_x", said "h underscore x".
     expect(diagramDescription(spec, null)).toBe(
-      'Bifurcation diagram of f = (x^2 - 1)^2/4: long-run x against h_x from 0.8 to 1.4. Computing.',
+      'Bifurcation diagram of f = (x^2 - 1)^2/4: long-run x against rate of x from 0.8 to 1.4. Computing.',
     );
     expect(mapDescription(rates, null)).toBe(
       'Basin map of f = (x^2 + y^2)/2: rate of x from 0.05 to 2.2 across, rate of y from 0.05 to 2.2 up, ' +

@@ -2,7 +2,8 @@
  * The lab's axis titles on screen (production build, headless Chromium), read from a screenshot:
  * one coordinate's rate is h with the coordinate as a subscript, as the panels and the exported
  * PNG write it. The hover readouts are HTML and write it h<sub>x</sub> too (they wrote "h_x"); the
- * map's text alternative (an aria-label, text only) says "rate of x", as a screen reader should.
+ * map's and the diagram's text alternatives (aria-labels, text only) say "rate of x", as a screen
+ * reader should.
  */
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
@@ -140,7 +141,7 @@ describe('the basin map’s axis titles', () => {
     // The column's centre: 0.8 + (c + 0.5) × 0.6/24.
     expect(Number(m![1])).toBeCloseTo(0.8 + ((readout.column + 0.5) * 0.6) / 24, 5);
     expect(readout.label).toMatch(
-      /^Bifurcation diagram of f = \(x\^2 - 1\)\^2\/4: long-run x against h_x from 0\.8 to 1\.4\./,
+      /^Bifurcation diagram of f = \(x\^2 - 1\)\^2\/4: long-run x against rate of x from 0\.8 to 1\.4\./,
     );
     expect(errors).toEqual([]);
     await page.close();

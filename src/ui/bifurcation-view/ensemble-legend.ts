@@ -9,7 +9,7 @@ import { Outcome } from '../../core/outcome.ts';
 import type { BifurcationReadout } from '../../engine/bifurcation-render.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import { appendText, quantityRuns, type CanvasLabel } from '../shared/canvas-text.ts';
-import { formatNumber, quantityLabel } from '../shared/labels.ts';
+import { formatNumber, quantityWords } from '../shared/labels.ts';
 import { readoutMarkup } from '../shared/quantity-markup.ts';
 import { formatValue } from '../shared/ticks.ts';
 import { planeToScreen, type Size, type View } from '../shared/view.ts';
@@ -168,12 +168,13 @@ export function outsideAutoRange(r: BifurcationResult): number {
 
 /**
  * The diagram's text alternative: what it plots and the periods found along the sweep. An
- * aria-label holds text only, so a swept rate of one coordinate keeps quantityLabel's "h_x" here.
+ * aria-label holds text only and is read aloud, so a swept rate of one coordinate is in words
+ * (quantityWords: "rate of x"), as the map's is, where quantityLabel's "h_x" said "h underscore x".
  */
 export function diagramDescription(spec: ExperimentSpec, r: BifurcationResult | null): string {
   const u = spec.plane.u;
   const span = u.max - u.min;
-  const head = `Bifurcation diagram of f = ${spec.objective.expr}: long-run ${spec.ensemble.observable} against ${quantityLabel(u.quantity)} from ${formatNumber(u.min, span)} to ${formatNumber(u.max, span)}.`;
+  const head = `Bifurcation diagram of f = ${spec.objective.expr}: long-run ${spec.ensemble.observable} against ${quantityWords(u.quantity)} from ${formatNumber(u.min, span)} to ${formatNumber(u.max, span)}.`;
   if (!r) return `${head} Computing.`;
   const runs: string[] = [];
   let last: string | undefined;
