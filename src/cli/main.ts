@@ -52,11 +52,14 @@ ${Object.entries(COMMANDS)
   .join('\n')}
 
 exit status: 0 done, 1 a file could not be read or written, the run was stopped (--max-seconds),
-this build cannot run the engine asked for or its records do not fit in memory, 2 a usage error (the
-message names the flag or field), 3 an internal error
+this build cannot run the engine asked for or the run does not fit in its memory, 2 a usage error
+(the message names the flag or field), 3 an internal error
 `;
 
-/** Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O, stopped runs and engines. */
+/**
+ * Errors a user can act on, and the exit status each gives: 2 for usage, 1 for I/O, stopped runs and
+ * engines. Keyed by name (main loads no engine to test classes), a GpuError by name and kind.
+ */
 const EXIT_STATUS: Readonly<Record<string, number>> = {
   CliError: 2,
   SpecError: 2,
@@ -67,7 +70,16 @@ const EXIT_STATUS: Readonly<Record<string, number>> = {
   EngineUnavailable: 1,
   // A valid spec whose records the CPU engine cannot hold (src/core/host-result.ts).
   CpuMemoryError: 1,
+  // The GPU engine's refusal (src/engine/shader.ts, buffer-pool.ts, tiles.ts): as the CPU's, the run
+  // does not fit this device, not a bug. Its validation, internal and lost kinds stay internal errors.
+  'GpuError:out-of-memory': 1,
 };
+
+/** An error's key in EXIT_STATUS: its name, with a GpuError's kind. */
+function exitKey(e: Error): string {
+  const kind = (e as Error & { kind?: unknown }).kind;
+  return e.name === 'GpuError' && typeof kind === 'string' ? `GpuError:${kind}` : e.name;
+}
 
 /** The first error standard output reported (a full disk, a closed pipe), if any. */
 let stdoutError: NodeJS.ErrnoException | null = null;
@@ -120,10 +132,13 @@ async function runCommand(argv: string[]): Promise<number> {
     }
     return await mod.run(rest);
   } catch (e) {
-    const status = e instanceof Error ? EXIT_STATUS[e.name] : undefined;
-    if (e instanceof Error && status !== undefined && Object.hasOwn(EXIT_STATUS, e.name)) {
-      process.stderr.write(`gdlab ${name}: ${escapeControl(e.message)}\n`);
-      return status;
+    const key = e instanceof Error ? exitKey(e) : '';
+    if (e instanceof Error && Object.hasOwn(EXIT_STATUS, key)) {
+      // A GpuError ends with the driver's message, which goes on with the call it failed in
+      // (" - While calling …"): its first line says what failed.
+      const text = key.startsWith('GpuError:') ? e.message.split('\n')[0] : e.message;
+      process.stderr.write(`gdlab ${name}: ${escapeControl(text)}\n`);
+      return EXIT_STATUS[key];
     }
     // A bug (ours or a driver's): still one line, with the stack only on request.
     const err = e as Error;
