@@ -18,3 +18,10 @@ fn periods_composite(p: vec4<u32>) -> vec4<bool> {
 fn period_composite(p: u32) -> bool {
   return periods_composite(vec4<u32>(p)).x;
 }
+
+// 1 where periods_composite, else 0, in fewer operations: a shift takes its amount modulo 32.
+fn composite_bits(p: vec4<u32>) -> vec4<u32> {
+  let i = p - vec4<u32>(1u);
+  let word = select(vec4<u32>(PERIOD_COMPOSITE[0]), vec4<u32>(PERIOD_COMPOSITE[1]), i >= vec4<u32>(32u));
+  return select(vec4<u32>(0u), (word >> i) & vec4<u32>(1u), i < vec4<u32>(MAX_PERIOD));
+}
