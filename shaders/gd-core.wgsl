@@ -67,6 +67,12 @@ override SHORT_PARTS: bool = false;
 // tail after a 4-step part ran 1024² in 121 rather than 124 ms (101 rather than 110 statistics only,
 // 93 rather than 105 with 40% diverged), compiled in 55 rather than 59 ms; a 64-step tail ran 7% slower.
 override EXACT_TAIL: bool = false;
+// On (with EXACT_TAIL): the tail bounds rule 2 by its extent, as without EXACT_TAIL, and where the
+// bound fails replays its own steps from the part's start with the test at each, in a loop of its own,
+// rather than test every step: on SwiftShader the test was a tenth of a 1024² × 20 run (102 → 94 ms,
+// mf-scalar, all bounded; with 40% diverged the same within noise). Off for a heavy step (forStep),
+// where a third copy of the step would cost more to compile than the test costs to run.
+override TAIL_REPLAY: bool = false;
 // On (a `whole` kernel without SETTLE whose rule 2 is exact, so nothing is ever pending): nothing in the
 // kernel tracks, tests or marks rule 3's divisor candidates. The reduction counts the pixels whose
 // period has a divisor (Stats.composite), and only where there are some does the engine run the basin

@@ -43,7 +43,7 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
   var near = 0x7f800000u;
   var cand_d = 0u;
   var cand_near = 0x7f800000u;
-  // EXACT_TAIL: the least k + 1 whose state escaped.
+  // EXACT_TAIL without TAIL_REPLAY: the least k + 1 whose state escaped.
   var escape = ESCAPE_NONE;
   // Without TAIL_WINDOW the tail meets T only at its first step (P = 1, H = 0).
   if (LYAPUNOV && !TAIL_WINDOW && k0 == g.t && g.warm < g.t) { tg = tangent_unit(tg); }
@@ -82,13 +82,24 @@ fn tail_run(st: ptr<function, Traj>, h: Vec, k0: u32, k1: u32, g: Geometry) {
     found = min(found, select(PERIOD_NONE, k + 1u, hit));
     extent = max(extent, d);
     first = 0u;
-    if (EXACT_TAIL) { escape = min(escape, select(ESCAPE_NONE, k + 1u, escaped(xk, g.radius))); }
+    if (EXACT_TAIL && !TAIL_REPLAY) { escape = min(escape, select(ESCAPE_NONE, k + 1u, escaped(xk, g.radius))); }
     if (OBSERVE && k >= g.t) { kernel_step(xk); }
   }
   // ‖x_k‖∞ ≤ ‖c‖∞ + d_k (x is part of the state), with the margin of `part_run`'s growth bound.
-  if (EXACT_TAIL) {
+  let bounded = (vec_norm(state_x(c)) + bitcast<f32>(extent)) * 1.0000005 <= g.radius;
+  if (EXACT_TAIL && !TAIL_REPLAY) {
     if (escape != ESCAPE_NONE) { (*st).escape = escape; }
-  } else if (!((vec_norm(state_x(c)) + bitcast<f32>(extent)) * 1.0000005 <= g.radius)) {
+  } else if (EXACT_TAIL && !bounded) {
+    // TAIL_REPLAY: the same steps again from this part's start, each tested, to the first escape.
+    var y = start;
+    for (var k = k0; k < k1; k++) {
+      y = opt_step(y, h);
+      if (escaped(state_x(y), g.radius)) {
+        (*st).escape = k + 1u;
+        break;
+      }
+    }
+  } else if (!bounded) {
     mark_pending(k0, k1, start, state_x(x), g.radius);
   }
   (*st).x = x;

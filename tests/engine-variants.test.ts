@@ -1,6 +1,6 @@
 /**
  * The basin pipelines specialised to a run (GROWTH, TAIL_WINDOW, PARTS, SHORT_PARTS, EXACT_TAIL,
- * SETTLE and RECORDS overrides, kernelVariant and forStep of src/engine/kernel-variant.ts) against the general
+ * TAIL_REPLAY, SETTLE and RECORDS overrides, kernelVariant and forStep of src/engine/kernel-variant.ts) against the general
  * kernel: bit for bit the same records over the geometries where each specialisation leaves code out,
  * with and without the Lyapunov exponent, whole runs (escapes settled by a pass of their own, or
  * tested exactly at every step) and chunked ones (settled in the kernel); and a statistics-only run
@@ -101,6 +101,9 @@ describe('pipelines specialised to a run', () => {
         itersPerDispatch: 23,
       });
       const seen = new Set<number>();
+      // Escapes inside an exact tail: found by the tail's own replay (TAIL_REPLAY) in `special`'s
+      // whole runs, by the test at every step in `heavy`'s.
+      let tailEscapes = 0;
       for (const [iterations, transient, maxPeriod, what] of GEOMETRIES)
         for (const make of [well, bowl])
           for (const lyapunov of [false, true]) {
@@ -113,6 +116,10 @@ describe('pipelines specialised to a run', () => {
             const want = await general.runBasin(spec);
             const cols = await want.readAll();
             for (const o of cols.outcome) seen.add(o);
+            if (kernelVariant(iterations, transient, maxPeriod, lyapunov).exactTail)
+              cols.outcome.forEach((o, i) => {
+                if (o === Outcome.DIVERGED && cols.iter[i] > iterations - maxPeriod) tailEscapes++;
+              });
             for (const engine of [special, chunked, heavy, heavyChunked]) {
               const got = await engine.runBasin(spec);
               // A heavy step's run is one pipeline, `mixed`, however it is cut.
@@ -130,6 +137,7 @@ describe('pipelines specialised to a run', () => {
             expect(stats.steps, label).toBe(want.steps);
             want.dispose();
           }
+      expect(tailEscapes).toBeGreaterThan(0);
       // Every class the kernels decide occurred somewhere.
       for (const o of [Outcome.DIVERGED, Outcome.CONVERGED, Outcome.PERIODIC, Outcome.ESCAPING])
         expect(seen.has(o), `outcome ${o}`).toBe(true);

@@ -81,7 +81,7 @@ export function coreOverrides(
   v: GeometryVariant,
   fused: boolean,
 ): Record<
-  'GROWTH' | 'GROWTH_R1' | 'TAIL_WINDOW' | 'PARTS' | 'SHORT_PARTS' | 'EXACT_TAIL' | 'SETTLE',
+  'GROWTH' | 'GROWTH_R1' | 'TAIL_WINDOW' | 'PARTS' | 'SHORT_PARTS' | 'EXACT_TAIL' | 'TAIL_REPLAY' | 'SETTLE',
   number
 > {
   return {
@@ -91,6 +91,7 @@ export function coreOverrides(
     PARTS: fused ? v.parts : ALL_PARTS,
     SHORT_PARTS: (fused || v.oneStep) && v.shortParts ? 1 : 0,
     EXACT_TAIL: (fused || v.oneStep) && v.shortParts && v.exactTail ? 1 : 0,
+    TAIL_REPLAY: fused && !v.oneStep && v.shortParts && v.exactTail ? 1 : 0,
     // The replay loop: rule 2's, and rule 3's divisor test, which even a kernel whose every rule 2 test
     // is exact needs (the basin pass leaves both to its `escape` entry point where it can).
     SETTLE: 1,
