@@ -9,6 +9,7 @@
 import type { EnsemblePlan } from '../core/ensemble.ts';
 import { WORKGROUP_SIZE } from './bifurcation-layout.ts';
 import type { Cost } from './cost-model.ts';
+import { GpuError } from './shader.ts';
 import { phaseSegments, planDispatches, type Dispatch, type Segment, type Tile } from './dispatch-plan.ts';
 import type { EnsembleEntry } from './ensemble-pass.ts';
 
@@ -72,7 +73,9 @@ export function ensembleGroups(
   const { columns: W, samples: M } = plan;
   const perGroup = Math.floor(binding / (4 * sampleWords * M));
   if (perGroup < 1)
-    throw new RangeError(
+    throw new GpuError(
+      'out-of-memory',
+      'planning the ensemble',
       `${M} samples of one column need ${((4 * sampleWords * M) / 2 ** 20).toFixed(0)} MiB, above this device's storage binding limit; use fewer samples`,
     );
   const groups: Group[] = [];

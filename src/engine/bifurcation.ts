@@ -24,6 +24,7 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool } from './buffer-pool.ts';
+import { GpuError } from './shader.ts';
 import { CostModel } from './cost-model.ts';
 import { batchDispatches } from './dispatch-plan.ts';
 import { forStep, GENERAL_GEOMETRY, kernelVariant } from './kernel-variant.ts';
@@ -78,6 +79,8 @@ export interface GpuEnsembleOptions {
 }
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
+
+const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer, AttractorRenderer {
   /** What computes the results, with whether the device flushes subnormals once its probe answered. */
@@ -157,7 +160,12 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer, Attr
     const sampleWords = structWords(SAMPLE_FIELDS, dims);
     const countsWords = W * H + W;
     if (4 * countsWords > binding)
-      throw new RangeError(`a ${W} × ${H} density exceeds this device's storage binding limit`);
+      throw new GpuError(
+        'out-of-memory',
+        'planning the density',
+        `a ${W} × ${H} density needs ${mib(4 * countsWords)} of counts, above this device's storage ` +
+          `binding limit of ${mib(binding)}; use a smaller size`,
+      );
     const grouping = ensembleGroups(
       plan,
       sampleWords,
