@@ -192,7 +192,9 @@ describe('chunking, tiling and the data path', () => {
     expect(plan.tiles.length).toBe(7);
     expect(plan.tiles.reduce((s, t) => s + t.count, 0)).toBe(4096 * 4096);
     expect(Math.max(...plan.tiles.map((t) => t.count)) * RECORD_BYTES).toBeLessThanOrEqual(128 * 2 ** 20);
-    expect(plan.note).toMatch(/4096×4096 needs 768\.0 MiB of records/);
+    expect(plan.note).toMatch(
+      /4096×4096 split into 7 tiles of at most 682 rows, so that a tile.s records fit one storage binding \(128\.0 MiB\): the grid.s would take 768\.0 MiB \(48 B per pixel\)/,
+    );
     expect(planTiles(16384, 16384, limits).tiles.length).toBe(97);
     expect(() => planTiles(10, 10, { maxStorageBufferBindingSize: 100, maxBufferSize: 100 })).toThrow(
       /one row of 10 pixels needs .* above this device's storage binding limit/,

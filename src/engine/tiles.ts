@@ -36,8 +36,8 @@ export function planTiles(
   const note =
     tiles.length === 1
       ? ''
-      : `grid ${width}×${height} needs ${mib(width * height * RECORD_BYTES)} of records ` +
-        `(${RECORD_BYTES} B per pixel); split into ${tiles.length} tiles of at most ${rows} rows ` +
-        `(storage binding limit ${mib(limits.maxStorageBufferBindingSize)})`;
+      : `grid ${width}×${height} split into ${tiles.length} tiles of at most ${rows} row${rows === 1 ? '' : 's'}, so that a ` +
+        `tile's records fit one storage binding (${mib(perBuffer)}): the grid's would take ` +
+        `${mib(width * height * RECORD_BYTES)} (${RECORD_BYTES} B per pixel), kept or not`;
   return { tiles, note };
 }
