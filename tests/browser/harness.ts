@@ -126,7 +126,7 @@ const BASE_FLAGS = [
 
 /** Headless Chromium; with `webgpu` it gets SwiftShader's WebGPU, without it no adapter at all. */
 export async function launch(webgpu = true): Promise<Browser> {
-  return puppeteer.launch({
+  const browser = await puppeteer.launch({
     executablePath: chromiumPath(),
     headless: true,
     args: [
@@ -139,6 +139,37 @@ export async function launch(webgpu = true): Promise<Browser> {
     // the hooks allow 120 s (vite.config.ts).
     timeout: 90_000,
   });
+  // Every page a test opens comes from a browser launched here, so every one can tell screenshot()
+  // where its pointer rests.
+  const open = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await open(options);
+    await page.evaluateOnNewDocument(keepPointer);
+    return page;
+  };
+  return browser;
+}
+
+declare global {
+  interface Window {
+    /** Where the pointer last was, in the viewport's CSS pixels (keepPointer). */
+    __harnessPointer?: { x: number; y: number };
+  }
+}
+
+/**
+ * The page script that remembers the pointer for screenshot(). Pointer events, not mouse events:
+ * Chromium gives a mousemove whole pixels and a pointermove the fraction puppeteer moved to, and a
+ * pointer put back a fraction off may rest over the neighbouring cell of a plot. The capture phase
+ * of the window: it sees the event before any element can stop it.
+ */
+function keepPointer(): void {
+  const keep = (e: Event) => {
+    const p = e as PointerEvent;
+    window.__harnessPointer = { x: p.clientX, y: p.clientY };
+  };
+  for (const type of ['pointermove', 'pointerdown', 'pointerup'])
+    window.addEventListener(type, keep, { capture: true, passive: true });
 }
 
 /**
@@ -254,17 +285,21 @@ export async function mapColours(page: Page): Promise<number> {
 }
 
 /**
- * Saves a full-page screenshot to test-artifacts/`name`.png. The capture (puppeteer's
- * captureBeyondViewport) lays the page out at a 1 × 1 window for a moment: the stage shrinks to its
- * 200 px floor, Chromium sends pointerleave to a plot that left a pointer at rest, and no event
- * follows when the plot comes back under it, so a hover readout shows its hint until the pointer
- * moves. Rare on an idle machine, about one run in ten under load. Check what a resting pointer
- * shows before taking one.
+ * Saves a full-page screenshot to test-artifacts/`name`.png, then puts the pointer back where it
+ * rested. The capture (puppeteer's captureBeyondViewport) lays the page out at a 1 × 1 window for a
+ * moment: the stage shrinks to its 200 px floor, Chromium sends pointerleave to a plot that left a
+ * pointer at rest, and no event follows when the plot comes back under it, so a hover readout would
+ * show its hint until the pointer moved again (about one run in ten under load). Moving the pointer
+ * to where it was (a pointermove there even when puppeteer thinks it never left) brings the hover
+ * back. A readout that reads its record back asynchronously may take a moment to show it again:
+ * wait for it rather than read it at once.
  */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`) as `${string}.png`;
+  const at = await page.evaluate(() => window.__harnessPointer ?? null);
   await page.screenshot({ path, fullPage: true });
+  if (at) await page.mouse.move(at.x, at.y);
   return path;
 }
 
