@@ -192,8 +192,6 @@ describe('the attractor view', () => {
     expect(after).not.toBeNull();
     expect(Number(after![1])).toBeCloseTo(a.uRange![0] + fx(0.7) * (a.uRange![1] - a.uRange![0]), 2);
     expect(Number(after![2])).toBeCloseTo(a.vRange![1] - fy(0.6) * (a.vRange![1] - a.vRange![0]), 2);
-    // Only now the screenshot: a full-page capture lays the page out at 1 × 1 for a moment (harness.ts),
-    // the plot leaves the resting pointer, and the readout is the hint until the pointer moves.
     await screenshot(page, 'attractor-2-zoomed');
     expect(z.summary.trim()).toMatch(/ · \d+ outside the ranges$/);
     expect(z.summaryBox.scroll).toBeLessThanOrEqual(z.summaryBox.client);

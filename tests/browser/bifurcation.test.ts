@@ -165,7 +165,6 @@ describe('the bifurcation view', () => {
       4,
     );
     expect(after.values[readout.column]).toBeCloseTo(uNow.min + fx(0.8) * (uNow.max - uNow.min), 2);
-    // After the readout: a full-page capture moves the plot from under the resting pointer (harness.ts).
     await screenshot(page, 'bif-2-box-zoomed');
 
     await page.evaluate(() =>
