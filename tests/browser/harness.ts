@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import puppeteer, { type Browser, type Page, type ScreenshotOptions } from 'puppeteer';
 import { afterAll, beforeAll } from 'vitest';
 import { CROSS_ORIGIN_ISOLATION } from '../../src/cpu/isolation.ts';
 
@@ -273,7 +273,7 @@ export async function labState(page: Page) {
 
 /** Distinct RGB colours in a screenshot of the basin map's drawing area. */
 export async function mapColours(page: Page): Promise<number> {
-  const shot = decode(await page.screenshot({ clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
+  const shot = decode(await capture(page, { clip: await plotBox(page, 'gd-basin-map'), type: 'png' }));
   const colours = new Set<number>();
   for (let k = 0; k < shot.width * shot.height; k++)
     colours.add(
@@ -285,21 +285,27 @@ export async function mapColours(page: Page): Promise<number> {
 }
 
 /**
- * Saves a full-page screenshot to test-artifacts/`name`.png, then puts the pointer back where it
- * rested. The capture (puppeteer's captureBeyondViewport) lays the page out at a 1 × 1 window for a
- * moment: the stage shrinks to its 200 px floor, Chromium sends pointerleave to a plot that left a
- * pointer at rest, and no event follows when the plot comes back under it, so a hover readout would
- * show its hint until the pointer moved again (about one run in ten under load). Moving the pointer
- * to where it was (a pointermove there even when puppeteer thinks it never left) brings the hover
- * back. A readout that reads its record back asynchronously may take a moment to show it again:
- * wait for it rather than read it at once.
+ * page.screenshot, then the pointer put back where it rested. Puppeteer captures beyond the viewport
+ * by default, a clip too, and for that Chromium lays the page out at a 1 × 1 window for a moment: the
+ * stage shrinks to its 200 px floor, Chromium sends pointerleave to a plot that left a pointer at
+ * rest, and no event follows when the plot comes back under it, so a hover readout would show its
+ * hint until the pointer moved again (about one run in ten under load). Moving the pointer to where
+ * it was (a pointermove there even when puppeteer thinks it never left) brings the hover back. A
+ * readout that reads its record back asynchronously may take a moment to show it again: wait for it
+ * rather than read it at once.
  */
+async function capture(page: Page, options: Readonly<ScreenshotOptions>): Promise<Uint8Array> {
+  const at = await page.evaluate(() => window.__harnessPointer ?? null);
+  const shot = await page.screenshot(options);
+  if (at) await page.mouse.move(at.x, at.y);
+  return shot;
+}
+
+/** Saves a full-page screenshot to test-artifacts/`name`.png, through capture (the pointer is put back). */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`) as `${string}.png`;
-  const at = await page.evaluate(() => window.__harnessPointer ?? null);
-  await page.screenshot({ path, fullPage: true });
-  if (at) await page.mouse.move(at.x, at.y);
+  await capture(page, { path, fullPage: true });
   return path;
 }
 
