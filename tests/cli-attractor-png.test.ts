@@ -5,15 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run as attractorCli } from '../src/cli/attractor.ts';
 import { renderAttractor } from '../src/engine/attractor-render.ts';
-import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
-import { colourLut, labColours, type RgbaImage } from '../src/engine/bifurcation-render.ts';
-import { ENSEMBLE_COLOUR_TOLERANCE } from '../src/engine/ensemble-colour-pass.ts';
+import { labColours } from '../src/engine/bifurcation-render.ts';
 import { decodeSpecPng } from '../src/experiment/png.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
-import { compareEnsembleImages } from './helpers/ensemble-image.ts';
+import { expectEngineColouredHere, expectWithinColourTolerance } from './helpers/cli-png.ts';
 
 const ARGS = [
   'attractor',
@@ -34,26 +32,11 @@ describe('gdlab attractor --png on the GPU engine', () => {
     // The child's own counts, coloured here on the CPU.
     const colours = labColours(png.spec!.colour.colormap);
     const want = renderAttractor({ bins: [48, 40], counts: Uint32Array.from(out.counts) }, colours);
-    const rgba = Uint8ClampedArray.from(png.rgba);
-    const got: RgbaImage = { width: png.width, height: png.height, rgba, densityTop: 0 };
-    const d = compareEnsembleImages(got, want, colourLut(colours));
-    expect(d.beyondOneStep).toBe(0);
-    expect(d.oneStep).toBeLessThanOrEqual(ENSEMBLE_COLOUR_TOLERANCE * d.densityPixels);
+    const d = expectWithinColourTolerance(png, 0, want, colours);
     expect(d.counted).toBeGreaterThan(150);
 
     // The command in this process, watched: the picture came from the engine's colour stage, and it
     // is the child's to the byte.
-    const render = vi.spyOn(GpuEnsembleEngine.prototype, 'renderAttractor');
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      const here = join(dir, 'here.png');
-      expect(await attractorCli([...ARGS.slice(1), '--png', here])).toBe(0);
-      expect(render).toHaveBeenCalledTimes(1);
-      expect(await render.mock.results[0].value).not.toBeNull();
-      expect(decodeSpecPng(readFileSync(here)).rgba).toEqual(png.rgba);
-    } finally {
-      render.mockRestore();
-      stdout.mockRestore();
-    }
+    await expectEngineColouredHere(attractorCli, ARGS.slice(1), 'renderAttractor', dir, png.rgba);
   });
 });

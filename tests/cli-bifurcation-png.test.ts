@@ -6,20 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run as bifurcationCli } from '../src/cli/bifurcation.ts';
 import { prepareEnsemble } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
-import {
-  colourLut,
-  labColours,
-  renderBifurcation,
-  type RgbaImage,
-} from '../src/engine/bifurcation-render.ts';
-import { ENSEMBLE_COLOUR_TOLERANCE } from '../src/engine/ensemble-colour-pass.ts';
+import { labColours, renderBifurcation } from '../src/engine/bifurcation-render.ts';
 import { decodeSpecPng } from '../src/experiment/png.ts';
 import { runCli, tempDir } from './helpers/cli.ts';
-import { compareEnsembleImages } from './helpers/ensemble-image.ts';
+import { expectEngineColouredHere, expectWithinColourTolerance } from './helpers/cli-png.ts';
 import { withDevice } from './helpers/gpu.ts';
 
 const ARGS = [
@@ -48,27 +42,12 @@ describe('gdlab bifurcation --png on the GPU engine', () => {
       }
     });
     expect([png.width, png.height]).toEqual([40, 48 + 2 * 6 + 2]);
-    const rgba = Uint8ClampedArray.from(png.rgba);
-    const got: RgbaImage = { width: png.width, height: png.height, rgba, densityTop: 14 };
-    const d = compareEnsembleImages(got, want, colourLut(colours));
+    const d = expectWithinColourTolerance(png, 14, want, colours);
     expect(d.stripsDiffer).toBe(0);
-    expect(d.beyondOneStep).toBe(0);
-    expect(d.oneStep).toBeLessThanOrEqual(ENSEMBLE_COLOUR_TOLERANCE * d.densityPixels);
     expect(d.counted).toBeGreaterThan(200);
 
     // The command in this process, watched: the picture came from the engine's colour stage, and it
     // is the child's to the byte.
-    const render = vi.spyOn(GpuEnsembleEngine.prototype, 'renderEnsemble');
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    try {
-      const here = join(dir, 'here.png');
-      expect(await bifurcationCli([...ARGS.slice(1), '--png', here])).toBe(0);
-      expect(render).toHaveBeenCalledTimes(1);
-      expect(await render.mock.results[0].value).not.toBeNull();
-      expect(decodeSpecPng(readFileSync(here)).rgba).toEqual(png.rgba);
-    } finally {
-      render.mockRestore();
-      stdout.mockRestore();
-    }
+    await expectEngineColouredHere(bifurcationCli, ARGS.slice(1), 'renderEnsemble', dir, png.rgba);
   });
 });
