@@ -7,23 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts';
 import { GpuEnsembleEngine } from '../src/engine/bifurcation.ts';
-import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import { Outcome } from '../src/core/outcome.ts';
-import { runEnsembleCpu } from '../src/reference/ensemble.ts';
 import { coupledSpec, expectConserved, occupied, pooledCells } from './attractor-fixtures.ts';
+import { runBothEngines } from './helpers/both-engines.ts';
 import { withDevice } from './helpers/gpu.ts';
-
-async function both(
-  spec: ExperimentSpec,
-  options = {},
-): Promise<{ gpu: BifurcationResult; cpu: BifurcationResult }> {
-  const { objective, plan } = prepareEnsemble(spec);
-  const gpu = await withDevice((device) =>
-    new GpuEnsembleEngine(device, options).runEnsemble(spec, objective, plan),
-  );
-  const cpu = await runEnsembleCpu(spec, objective, plan);
-  return { gpu, cpu };
-}
 
 /** Every occupied GPU cell lies within one cell of an occupied float64 cell, and vice versa. */
 function expectSameCells(a: BifurcationResult, b: BifurcationResult): void {
@@ -40,7 +28,7 @@ describe('GPU attractor', () => {
   it('samples the strange attractor of the coupled wells like float64, with the same exponent', async () => {
     // Fixed ranges, so both engines share their cells; 300 starts × 400 kept steps.
     const spec = coupledSpec({ uRange: [-0.05, 1.3], vRange: [-0.05, 1.3] });
-    const { gpu, cpu } = await both(spec);
+    const { gpu, cpu } = await runBothEngines(spec);
     expect(gpu.info).toMatchObject({ kind: 'gpu', precision: 'f32' });
     expect(gpu.stats.bounded[0]).toBe(300);
     expect(cpu.stats.bounded[0]).toBe(300);
@@ -68,7 +56,7 @@ describe('GPU attractor', () => {
       ['x - y', 'f'],
     ]) {
       const spec = coupledSpec({ u, v, samples: 64, keep: 64, transient: 200, box: [0.8, 1.1, -1.1, -0.8] });
-      const { gpu, cpu } = await both(spec);
+      const { gpu, cpu } = await runBothEngines(spec);
       expectConserved(gpu);
       expect(gpu.stats.period[0]).toBe(2);
       expect(cpu.stats.period[0]).toBe(2);
@@ -95,7 +83,7 @@ describe('GPU attractor', () => {
       box: [0.7, 0.7, 0.7, 0.7],
     });
     const spec = { ...gd, optimizer: { ...gd.optimizer, kind: 'momentum' as const, beta: 0.3 } };
-    const { gpu, cpu } = await both(spec);
+    const { gpu, cpu } = await runBothEngines(spec);
     expectConserved(gpu);
     expectConserved(cpu);
     expect([gpu.stats.period[0], cpu.stats.period[0]]).toEqual([2, 2]);
@@ -139,7 +127,7 @@ describe('GPU attractor', () => {
       objective: { expr: 'x^2/2 + y^2/2', preset: null, params: {} },
       lr: 2.01,
     });
-    const { gpu, cpu } = await both(spec);
+    const { gpu, cpu } = await runBothEngines(spec);
     expect([gpu.stats.outcome[0], cpu.stats.outcome[0]]).toEqual([Outcome.ESCAPING, Outcome.ESCAPING]);
     expectConserved(gpu);
     for (const [a, b] of [

@@ -7,8 +7,7 @@ import { prepareEnsemble, type BifurcationResult } from '../src/core/ensemble.ts
 import { GpuEnsembleEngine, type GpuEnsembleOptions } from '../src/engine/bifurcation.ts';
 import { BufferPool } from '../src/engine/buffer-pool.ts';
 import { Outcome } from '../src/core/outcome.ts';
-import { runEnsembleCpu } from '../src/reference/ensemble.ts';
-import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import {
   cascade,
   DOUBLE_WELL_CLI,
@@ -21,21 +20,10 @@ import {
   lyapunov,
 } from './bifurcation-fixtures.ts';
 import { runCli } from './helpers/cli.ts';
+import { runBothEngines } from './helpers/both-engines.ts';
 import { withDevice } from './helpers/gpu.ts';
 
 const C = cascade();
-
-async function both(
-  spec: ExperimentSpec,
-  options = {},
-): Promise<{ gpu: BifurcationResult; cpu: BifurcationResult }> {
-  const { objective, plan } = prepareEnsemble(spec);
-  const gpu = await withDevice((device) =>
-    new GpuEnsembleEngine(device, options).runEnsemble(spec, objective, plan),
-  );
-  const cpu = await runEnsembleCpu(spec, objective, plan);
-  return { gpu, cpu };
-}
 
 /** Counts of column c pooled into `pool` equal groups of rows, as fractions of the column's total. */
 function pooled(r: BifurcationResult, c: number, pool: number): number[] {
@@ -53,7 +41,7 @@ describe('GPU ensemble engine', () => {
   it('finds the double-well cascade (periods 1, 2, 4, 8) and chaos like float64', async () => {
     // Columns h = 0.905, 0.915, …, 1.395 with a fixed range, so the two engines share their bins.
     const spec = doubleWellSpec({ lr: [0.9, 1.4], columns: 50, rows: 64, range: [-1.6, 1.6] });
-    const { gpu, cpu } = await both(spec);
+    const { gpu, cpu } = await runBothEngines(spec);
     expect(gpu.info).toMatchObject({ kind: 'gpu', precision: 'f32' });
     let periodic = 0;
     let chaotic = 0;
@@ -98,7 +86,7 @@ describe('GPU ensemble engine', () => {
 
   it('counts each kept iterate of a bounded sample once, with escapes and a cut-off range', async () => {
     const spec = escapingDoubleWellSpec();
-    const { gpu, cpu } = await both(spec);
+    const { gpu, cpu } = await runBothEngines(spec);
     expectExactMass(gpu);
     // Escape is decided early and far from the radius: the same samples escape in f32.
     expect(Array.from(gpu.stats.bounded)).toEqual(Array.from(cpu.stats.bounded));
@@ -281,7 +269,7 @@ describe('GPU ensemble engine, other observables and sweeps', () => {
     });
     const results = [];
     for (const spec of [mf, quad, starts]) {
-      const { gpu, cpu } = await both(spec);
+      const { gpu, cpu } = await runBothEngines(spec);
       results.push({ gpu, cpu });
       expect(gpu.stats.period).toEqual(cpu.stats.period);
       expect(Array.from(gpu.stats.bounded)).toEqual(Array.from(cpu.stats.bounded));
@@ -361,7 +349,7 @@ describe('GPU ensemble engine, control', () => {
         range: null,
       },
     });
-    const { gpu, cpu } = await both(spec);
+    const { gpu, cpu } = await runBothEngines(spec);
     const negative = Array.from(cpu.plan.starts).filter((x) => x < 0).length;
     expect(negative).toBeGreaterThan(0);
     expect(negative).toBeLessThan(8);
