@@ -20,6 +20,7 @@ import { labColours, type RgbaImage } from '../../engine/bifurcation-render.ts';
 import { parseSpec, type ExperimentSpec } from '../../experiment/spec.ts';
 import type { LabBackend } from '../engine-host/backend.ts';
 import { BoxZoom } from '../bifurcation-view/box-zoom.ts';
+import { EnsemblePicture, type DrawnPicture } from '../bifurcation-view/ensemble-picture.ts';
 import { EnsembleRun } from '../bifurcation-view/ensemble-run.ts';
 import { ensembleStyles } from '../bifurcation-view/ensemble-styles.ts';
 import { ViewChangeEvent } from '../shared/events.ts';
@@ -37,13 +38,6 @@ const BAR = { gap: 14, width: 14, labels: 64 };
 const BELOW = 60;
 
 const HINT = 'Drag a box, or +/− and arrows, to zoom and move; the ranges then stay fixed';
-
-/** A picture on the canvas: which result, in which colormap, on which canvas. */
-interface Drawn {
-  result: BifurcationResult;
-  colormap: string;
-  canvas: HTMLCanvasElement;
-}
 
 /** The window the view shows: the spec's fixed ranges, else the ones the last result chose. */
 export function attractorView(spec: ExperimentSpec, result: BifurcationResult | null): View {
@@ -90,9 +84,11 @@ export class AttractorView extends LitElement {
   @query('.plot') private plot!: HTMLElement | null;
 
   private run = new EnsembleRun(this, (spec) => spec.kind === 'attractor');
-  private drawn: Drawn | null = null;
-  /** A recolour in flight on the GPU (the picture on screen in another colormap). */
-  private recolouring: Drawn | null = null;
+  private picture = new EnsemblePicture({
+    cpu: (r, colours) => renderAttractor(attractorReport(r), colours),
+    gpu: (r, colours) => this.run.renderAttractor(r, colours),
+    paint: (img, drawn) => this.paint(img, drawn),
+  });
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
@@ -192,37 +188,15 @@ export class AttractorView extends LitElement {
     const spec = this.spec;
     const canvas = this.canvas;
     if (!r || !spec || !canvas || !r.plan.pair) return;
-    const colormap = spec.colour.colormap;
-    const want: Drawn = { result: r, colormap, canvas };
-    const same = (d: Drawn | null) => !!d && d.result === r && d.colormap === colormap && d.canvas === canvas;
-    if (same(this.drawn) || same(this.recolouring)) return;
-    const colours = labColours(colormap);
-    const d = this.drawn;
-    if (d && d.result === r && d.canvas === canvas) {
-      // Another colormap for the picture on screen: coloured by the GPU engine where it still holds
-      // the counts (renderAttractor here otherwise), the old colours shown until it answers.
-      this.recolouring = want;
-      const paint = (img: RgbaImage | null) => {
-        if (this.recolouring !== want) return;
-        this.recolouring = null;
-        this.paint(img ?? renderAttractor(attractorReport(r), colours), want);
-      };
-      this.run.renderAttractor(r, colours).then(paint, () => paint(null));
-      return;
-    }
-    // A new result is drawn at once from the counts that came back with it: what `ready` promises
-    // (the tests read the canvas then), with no GPU round trip in between.
-    this.recolouring = null;
-    this.paint(renderAttractor(attractorReport(r), colours), want);
+    this.picture.draw(r, spec.colour.colormap, canvas);
   }
 
-  private paint(img: RgbaImage, drawn: Drawn): void {
-    const { canvas } = drawn;
+  private paint(img: RgbaImage, { canvas }: DrawnPicture): boolean {
     canvas.width = img.width;
     canvas.height = img.height;
     const data = new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, img.width, img.height);
     canvas.getContext('2d')!.putImageData(data, 0, 0);
-    this.drawn = drawn;
+    return true;
   }
 
   /** The result's own window: where its canvas lies within the shown view. */

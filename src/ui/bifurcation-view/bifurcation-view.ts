@@ -35,6 +35,7 @@ import { ensembleStyles } from './ensemble-styles.ts';
 import { diagramOverlay } from './diagram-overlay.ts';
 import { densityChart } from './density-view.ts';
 import { ensemblePng, EXPORT_STRIP_ROWS } from './ensemble-export.ts';
+import { EnsemblePicture, type DrawnPicture } from './ensemble-picture.ts';
 import { EnsembleRun, sameEnsemble } from './ensemble-run.ts';
 import { diagramDescription, legend, readout, stripLabels } from './ensemble-legend.ts';
 import { InspectEvent } from './events.ts';
@@ -44,12 +45,6 @@ import { ensembleOverlays, type EnsembleOverlays } from './overlays.ts';
 /** Height of each of the two strips (diverged fraction, period) in CSS pixels, and the gap below. */
 const STRIP = 10;
 const STRIP_GAP = 4;
-/** A picture on the canvas: which result, in which colormap, on which canvas. */
-interface Drawn {
-  result: BifurcationResult;
-  colormap: string;
-  canvas: HTMLCanvasElement;
-}
 /** Room under the drawing area for the readout and the legend, in CSS pixels. */
 const BELOW = 84;
 
@@ -94,9 +89,12 @@ export class BifurcationView extends LitElement {
 
   private run = new EnsembleRun(this, (spec) => spec.kind !== 'basin');
   private overlays: { key: string; value: EnsembleOverlays | null } | null = null;
-  private drawn: Drawn | null = null;
-  /** A recolour in flight on the GPU (the picture on screen in another colormap). */
-  private recolouring: Drawn | null = null;
+  // Strips of STRIP rows each, so the strip canvas is drawn 1:1 in CSS pixels.
+  private picture = new EnsemblePicture({
+    cpu: (r, colours) => renderBifurcation(r, colours, { stripRows: STRIP }),
+    gpu: (r, colours) => this.run.render(r, colours, { stripRows: STRIP }),
+    paint: (img, drawn) => this.paint(img, drawn),
+  });
   private scheduler = new FrameScheduler(this, () => this.draw());
   private zoom = new BoxZoom(this, {
     box: (r) => (this.boxRect = r),
@@ -201,39 +199,16 @@ export class BifurcationView extends LitElement {
     const r = this.result;
     const spec = this.spec;
     if (!r || !spec || r.spec.kind !== 'bifurcation') return;
-    const colormap = spec.colour.colormap;
     const dc = this.densityCanvas;
-    const sc = this.stripCanvas;
-    if (!dc || !sc) return;
-    const want: Drawn = { result: r, colormap, canvas: dc };
-    const same = (d: Drawn | null) => !!d && d.result === r && d.colormap === colormap && d.canvas === dc;
-    if (same(this.drawn) || same(this.recolouring)) return;
-    // Strips of STRIP rows each, so the strip canvas is drawn 1:1 in CSS pixels.
-    const options = { stripRows: STRIP };
-    const colours = labColours(colormap);
-    const d = this.drawn;
-    if (d && d.result === r && d.canvas === dc) {
-      // Another colormap for the picture on screen: coloured by the GPU engine where it still holds
-      // the counts (renderBifurcation here otherwise), the old colours shown until it answers.
-      this.recolouring = want;
-      const paint = (img: RgbaImage | null) => {
-        if (this.recolouring !== want) return;
-        this.recolouring = null;
-        this.paint(img ?? renderBifurcation(r, colours, options), want);
-      };
-      this.run.render(r, colours, options).then(paint, () => paint(null));
-      return;
-    }
-    // A new result is drawn at once from the counts that came back with it: what `ready` promises
-    // (the exports and the tests read the canvas then), with no GPU round trip in between.
-    this.recolouring = null;
-    this.paint(renderBifurcation(r, colours, options), want);
+    if (!dc || !this.stripCanvas) return;
+    this.picture.draw(r, spec.colour.colormap, dc);
   }
 
-  private paint(img: RgbaImage, drawn: Drawn): void {
+  /** Splits the picture between the density canvas and the strip canvas; false without the latter. */
+  private paint(img: RgbaImage, drawn: DrawnPicture): boolean {
     const dc = drawn.canvas;
     const sc = this.stripCanvas;
-    if (!sc) return;
+    if (!sc) return false;
     const W = img.width;
     const H = drawn.result.plan.rows;
     const data = new ImageData(img.rgba as Uint8ClampedArray<ArrayBuffer>, W, img.height);
@@ -243,7 +218,7 @@ export class BifurcationView extends LitElement {
     sc.width = W;
     sc.height = 2 * STRIP + 1;
     sc.getContext('2d')!.putImageData(data, 0, 0, 0, 0, W, 2 * STRIP + 1);
-    this.drawn = drawn;
+    return true;
   }
 
   // ---- pointer ----------------------------------------------------------------------------------
