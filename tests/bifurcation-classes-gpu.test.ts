@@ -9,42 +9,15 @@ import { Outcome } from '../src/core/outcome.ts';
 import { labColours, renderBifurcation } from '../src/engine/bifurcation-render.ts';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { OUTCOME_PALETTE } from '../src/palette.ts';
+import { diagramSpec } from './bifurcation-fixtures.ts';
 import { runBothEngines } from './helpers/both-engines.ts';
-
-/** A diagram of `expr` over rates [lo, hi] in `columns` columns, 500 + 200 steps. */
-function diagram(
-  expr: string,
-  lr: [number, number],
-  columns: number,
-  samples: number,
-  box: [number, number],
-) {
-  return parseSpec({
-    kind: 'bifurcation',
-    objective: { expr, preset: null, params: {} },
-    lr: 1,
-    x0: [0.5],
-    plane: { u: { quantity: 'lr', min: lr[0], max: lr[1] }, v: { quantity: 'x', min: -2, max: 2 } },
-    size: [columns, 16],
-    iterations: 700,
-    transient: 500,
-    ensemble: {
-      samples,
-      box: { min: [box[0]], max: [box[1]] },
-      keep: 200,
-      observable: 'x',
-      bins: 16,
-      range: null,
-    },
-  });
-}
 
 describe('the class of an ensemble column', () => {
   it('calls columns that neither settle nor diverge unsettled or escaping, not chaotic, and draws them so', async () => {
     // x²/2 across h = 2: x_k = (1 - h)^k x₀ flips sign at every step, shrinking by |1 - h| = 0.995 at
     // h = 1.995 (too slowly to settle in 700 steps), growing by 1.005 and 1.015 at h = 2.005 and 2.015
     // (too slowly to leave the radius), beyond 1.025 out of it.
-    const { gpu, cpu } = await runBothEngines(diagram('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]));
+    const { gpu, cpu } = await runBothEngines(diagramSpec('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]));
     const { CONVERGED: C1, UNSETTLED: U, ESCAPING: E, DIVERGED: D } = Outcome;
     expect(Array.from(cpu.stats.outcome)).toEqual([C1, C1, C1, U, E, E, D, D]);
     expect(Array.from(gpu.stats.outcome)).toEqual(Array.from(cpu.stats.outcome));
@@ -63,7 +36,7 @@ describe('the class of an ensemble column', () => {
     // measured one start at a time in float64: at h = 1.1625 one orbit is chaotic and one converges,
     // at 1.1875 one is chaotic and one not settled, at 1.2125 one is chaotic and one has period 2.
     const { gpu, cpu } = await runBothEngines(
-      diagram('(x^2 - 1)^2/4 + 0.1*x', [0.8, 1.3], 20, 2, [-1.4, 2.6]),
+      diagramSpec('(x^2 - 1)^2/4 + 0.1*x', [0.8, 1.3], 20, 2, [-1.4, 2.6]),
     );
     expect(Array.from(cpu.plan.starts)).toEqual([expect.closeTo(-0.4, 12), expect.closeTo(1.6, 12)]);
     expect(Array.from(cpu.stats.bounded.slice(14, 17))).toEqual([2, 2, 2]);
@@ -82,7 +55,7 @@ describe('the class of an ensemble column', () => {
   it('leaves escaping orbits out of the automatic range, and takes them only when nothing else is bounded', async () => {
     // The columns of the first test: converged to 0 (three), not settled (|x| ≤ 0.05), escaping (|x|
     // up to ~50 after 700 steps, still inside the radius), diverged (two).
-    const { gpu, cpu } = await runBothEngines(diagram('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]));
+    const { gpu, cpu } = await runBothEngines(diagramSpec('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]));
     const { min, max, outcome } = cpu.stats;
     expect(Array.from(outcome.slice(4, 6))).toEqual([Outcome.ESCAPING, Outcome.ESCAPING]);
     const lo = Math.min(...min.slice(0, 4));
@@ -102,7 +75,7 @@ describe('the class of an ensemble column', () => {
       expect(r.outside[4]).toBeGreaterThan(0.9 * 8 * 200);
     }
     // Only escaping orbits bounded: the range is theirs, as before they were told apart.
-    const runaway = await runBothEngines(diagram('x^2/2', [2.004, 2.016], 2, 8, [0.1, 1.4]));
+    const runaway = await runBothEngines(diagramSpec('x^2/2', [2.004, 2.016], 2, 8, [0.1, 1.4]));
     expect(Array.from(runaway.cpu.stats.outcome)).toEqual([Outcome.ESCAPING, Outcome.ESCAPING]);
     const all: [number, number] = [Math.min(...runaway.cpu.stats.min), Math.max(...runaway.cpu.stats.max)];
     expect(runaway.cpu.range).toEqual(all);

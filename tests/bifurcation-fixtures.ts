@@ -169,6 +169,38 @@ export function escapingDoubleWellSpec(columns = 14): ExperimentSpec {
   });
 }
 
+/**
+ * A diagram of `expr` over rates [lo, hi] in `columns` columns of 16 rows, `samples` starts spread
+ * over `box`, 500 + 200 steps, the observable x on an automatic range. The spec's own rate (1) is
+ * not read: every column sets its own.
+ */
+export function diagramSpec(
+  expr: string,
+  lr: [number, number],
+  columns: number,
+  samples: number,
+  box: [number, number],
+): ExperimentSpec {
+  return parseSpec({
+    kind: 'bifurcation',
+    objective: { expr, preset: null, params: {} },
+    lr: 1,
+    x0: [0.5],
+    plane: { u: { quantity: 'lr', min: lr[0], max: lr[1] }, v: { quantity: 'x', min: -2, max: 2 } },
+    size: [columns, 16],
+    iterations: 700,
+    transient: 500,
+    ensemble: {
+      samples,
+      box: { min: [box[0]], max: [box[1]] },
+      keep: 200,
+      observable: 'x',
+      bins: 16,
+      range: null,
+    },
+  });
+}
+
 /** Σ density + outside = bounded × K in every column: each kept iterate of a bounded sample once. */
 export function expectExactMass(r: BifurcationResult): void {
   const { columns: W, rows: H, keep } = r.plan;

@@ -19,6 +19,7 @@ import {
   cascade,
   DOUBLE_WELL_CLI,
   DOUBLE_WELL_CLI_PERIODS,
+  diagramSpec,
   doubleWellSpec,
   escapingDoubleWellSpec,
   expectedPeriod,
@@ -95,24 +96,7 @@ describe('histogram mass', () => {
   it('an exported diagram counts in its footer the iterates an automatic range left out', async () => {
     // x²/2 across h = 2 (8 columns of 8 starts, 500 + 200 steps): the two escaping columns' 1600
     // kept iterates each lie beyond the range of the others (|x| ≤ 0.12 against up to ~50).
-    const spec = parseSpec({
-      kind: 'bifurcation',
-      objective: { expr: 'x^2/2', preset: null, params: {} },
-      lr: 2,
-      x0: [0.5],
-      plane: { u: { quantity: 'lr', min: 1.96, max: 2.04 }, v: { quantity: 'x', min: -2, max: 2 } },
-      size: [8, 16],
-      iterations: 700,
-      transient: 500,
-      ensemble: {
-        samples: 8,
-        box: { min: [0.1], max: [1.4] },
-        keep: 200,
-        observable: 'x',
-        bins: 16,
-        range: null,
-      },
-    });
+    const spec = diagramSpec('x^2/2', [1.96, 2.04], 8, 8, [0.1, 1.4]);
     const r = await runEnsembleSpec(cpu, spec);
     expect(Array.from(r.outside)).toEqual([0, 0, 0, 0, 1600, 1600, 0, 0]);
     expect(diagramFooter(r, spec)).toBe(
