@@ -9,7 +9,7 @@
 import type { EnsemblePlan } from '../core/ensemble.ts';
 import { WORKGROUP_SIZE } from './bifurcation-layout.ts';
 import type { Cost } from './cost-model.ts';
-import { GpuError } from './shader.ts';
+import { GpuError, mib } from './shader.ts';
 import { phaseSegments, planDispatches, type Dispatch, type Segment, type Tile } from './dispatch-plan.ts';
 import type { EnsembleEntry } from './ensemble-pass.ts';
 
@@ -76,7 +76,7 @@ export function ensembleGroups(
     throw new GpuError(
       'out-of-memory',
       'planning the ensemble',
-      `${M} samples of one column need ${((4 * sampleWords * M) / 2 ** 20).toFixed(0)} MiB, above this device's storage binding limit; use fewer samples`,
+      `${M} samples of one column need ${mib(4 * sampleWords * M)}, above this device's storage binding limit; use fewer samples`,
     );
   const groups: Group[] = [];
   for (let c0 = 0; c0 < W; c0 += perGroup) groups.push({ c0, c1: Math.min(W, c0 + perGroup) });

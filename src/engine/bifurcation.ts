@@ -24,7 +24,7 @@ import {
 import type { EngineInfo, RunOptions } from '../core/engine.ts';
 import { SLOTS } from './basin-run.ts';
 import { BufferPool } from './buffer-pool.ts';
-import { GpuError } from './shader.ts';
+import { GpuError, mib } from './shader.ts';
 import { CostModel } from './cost-model.ts';
 import { batchDispatches } from './dispatch-plan.ts';
 import { forStep, GENERAL_GEOMETRY, kernelVariant } from './kernel-variant.ts';
@@ -79,8 +79,6 @@ export interface GpuEnsembleOptions {
 }
 
 const bytes = (words: number) => Math.max(16, Math.ceil((4 * words) / 16) * 16);
-
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer, AttractorRenderer {
   /** What computes the results, with whether the device flushes subnormals once its probe answered. */

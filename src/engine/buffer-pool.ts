@@ -4,7 +4,7 @@
  * recomputes maps of one size allocates nothing after its first run. New buffers are created inside
  * out-of-memory and validation scopes, so a grid too large for the device is reported as such.
  */
-import { GpuError } from './shader.ts';
+import { GpuError, mib } from './shader.ts';
 import { scoped } from './error-scopes.ts';
 
 export class BufferPool {
@@ -71,7 +71,6 @@ export async function createBuffer(
   what: string,
   retry?: () => void,
 ): Promise<GPUBuffer> {
-  const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
   // Refused here in one line: Dawn reports a buffer over the limit as a validation error, with lines.
   if (descriptor.size > device.limits.maxBufferSize)
     throw new GpuError(

@@ -53,6 +53,11 @@ export class GpuError extends Error {
   }
 }
 
+/** A size in a GpuError's message: bytes as MiB, one decimal. */
+export function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
 /** Maps a 1-based line of the concatenated source to its part. */
 export function locate(parts: readonly ShaderPart[], line: number): { part: string; line: number } {
   let start = 1;

@@ -4,7 +4,7 @@
  * 4096² grid's records in one tile. Whole rows keep a tile's picture a contiguous band of the image.
  */
 import { RECORD_BYTES } from './layouts.ts';
-import { GpuError } from './shader.ts';
+import { GpuError, mib } from './shader.ts';
 import type { Tile } from './dispatch-plan.ts';
 
 /** The tiles of a grid, and why they are that size. */
@@ -13,8 +13,6 @@ export interface TilePlan {
   /** Why the grid was split (empty when it is one tile). */
   note: string;
 }
-
-const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 export function planTiles(
   width: number,
