@@ -36,6 +36,18 @@ async function mapReadout(page: Page) {
   });
 }
 
+/** Waits until the map's readout shows a pixel's record (read back from the GPU), not the hint. */
+async function waitForRecord(page: Page): Promise<void> {
+  await page.waitForFunction(
+    (re) => {
+      const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
+      return new RegExp(re).test(map.shadowRoot!.querySelector('.readout')!.textContent!);
+    },
+    { timeout: 10_000 },
+    OUTCOMES.source,
+  );
+}
+
 /**
  * Waits for the view a gesture asked for: the URL to change from `hash`, then the map of the new spec.
  * (waitForMap alone may return before a drag's or a wheel's view reaches the lab's spec.)
@@ -112,14 +124,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     await screenshot(page, '3b-box-zoomed');
     // The hover readout names the point under the pointer, once its record is read back from the GPU.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(
-      (re) => {
-        const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
-        return new RegExp(re).test(map.shadowRoot!.querySelector('.readout')!.textContent!);
-      },
-      { timeout: 10_000 },
-      OUTCOMES.source,
-    );
+    await waitForRecord(page);
     const { readout, i } = await page.evaluate(() => {
       const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
       const el = map.shadowRoot!.querySelector('.readout') as HTMLElement;
@@ -354,14 +359,7 @@ describe('the lab on SwiftShader WebGPU', () => {
     const x = Math.round(box.x + box.width * 0.37) + 0.25;
     const y = Math.round(box.y + box.height * 0.61) + 0.5;
     await page.mouse.move(x, y);
-    await page.waitForFunction(
-      (re) => {
-        const map = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-basin-map')!;
-        return new RegExp(re).test(map.shadowRoot!.querySelector('.readout')!.textContent!);
-      },
-      { timeout: 10_000 },
-      OUTCOMES.source,
-    );
+    await waitForRecord(page);
     const hovered = await mapReadout(page);
     expect(hovered.hint).toBe(false);
     // What the capture's 1 × 1 moment does on a loaded machine (harness.ts), here every time: the
