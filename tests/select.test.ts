@@ -221,6 +221,21 @@ describe('createEngine in Node', () => {
     } finally {
       trig.dispose();
     }
+    // A map small enough to run on the calling thread: the estimate and the result name one thread.
+    const small = parseSpec({ ...basin, size: [64, 32], iterations: 200, transient: 120 });
+    const one = await createEngine({ spec: small, threads: 2 });
+    try {
+      expect(one.decision.reason).toMatch(
+        /estimated [\d.]+× faster for this spec \(≈\d+ ms on 1 CPU thread against/,
+      );
+      const r = await one.engine.runBasin(small, { records: 'outcome' });
+      expect(r.info.adapter).toBe('cpu, 1 thread');
+      const c = r.counts;
+      const periodic = Object.values(c.periodic).reduce((a, b) => a + b, 0);
+      expect(c.diverged + c.escaping + c.converged + periodic + c.chaotic + c.unsettled).toBe(64 * 32);
+    } finally {
+      one.dispose();
+    }
     const ens = await createEnsembleEngine({ choice: 'auto', threads: 2 });
     expect(ens.engine).toBeInstanceOf(ParallelEnsembleEngine);
     ens.dispose();

@@ -36,6 +36,13 @@ export function precisionTag(info: Pick<EngineInfo, 'precision' | 'subnormals'>)
   return info.subnormals === 'flushed' ? `${info.precision}, subnormals flushed to zero` : info.precision;
 }
 
+/**
+ * A basin run of at most this many GD steps (pixels × iterations) runs on the calling thread in the
+ * parallel float64 engine, where starting workers costs more than it saves; an estimate of that
+ * engine's time (src/select) counts one thread for it.
+ */
+export const IN_PROCESS_STEPS = 2e7;
+
 export interface RunOptions {
   /** Aborting cancels the run between submits; the promise rejects with an AbortError. */
   signal?: AbortSignal;

@@ -4,7 +4,13 @@
  * place where memory can be shared, else sent back per job. Progress is reported per job; an abort
  * rejects at once and stops the workers within one block of pixels (shared memory) or one job.
  */
-import { runRows, type BasinEngine, type EngineInfo, type RunOptions } from '../core/engine.ts';
+import {
+  IN_PROCESS_STEPS,
+  runRows,
+  type BasinEngine,
+  type EngineInfo,
+  type RunOptions,
+} from '../core/engine.ts';
 import { resolvePlane } from '../experiment/plane.ts';
 import { allocCpuColumns, HostBasinResult } from '../core/host-result.ts';
 import type { ExperimentSpec } from '../experiment/spec.ts';
@@ -33,9 +39,6 @@ export function basinJobs(pixels: number, iterations: number, threads: number): 
 export function threadsLabel(threads: number): string {
   return `cpu, ${threads} thread${threads === 1 ? '' : 's'}`;
 }
-
-/** Runs smaller than this (in GD steps) stay on the calling thread: starting workers costs more. */
-export const IN_PROCESS_STEPS = 2e7;
 
 export interface ParallelCpuOptions {
   /** Write results into SharedArrayBuffers (default: where memory can be shared). */

@@ -5,7 +5,7 @@
  * imports both: the GPU and CPU engines never import each other.
  */
 import { availableParallelism } from 'node:os';
-import type { BasinEngine } from '../core/engine.ts';
+import { IN_PROCESS_STEPS, type BasinEngine } from '../core/engine.ts';
 import type { EnsembleEngine } from '../core/ensemble.ts';
 import { defaultSpec, type ExperimentSpec } from '../experiment/spec.ts';
 import { compileObjective } from '../objective/compile.ts';
@@ -135,7 +135,10 @@ async function open(options: CreateEngineOptions): Promise<Opened> {
     () => {
       const spec = options.spec ?? defaultSpec();
       const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
-      return estimateCost(obj.graph!, spec, threads);
+      // A small map runs on this thread (ParallelCpuEngine): the reason names the threads that run it.
+      const inProcess =
+        spec.kind === 'basin' && spec.size[0] * spec.size[1] * spec.iterations <= IN_PROCESS_STEPS;
+      return estimateCost(obj.graph!, spec, inProcess ? 1 : threads);
     },
     forced,
   );
