@@ -4,7 +4,7 @@
  * naming the flag. Nothing is dropped: '1:2:3' is not read as 1:2.
  */
 import { describe, expect, it } from 'vitest';
-import { parseRange } from '../src/cli/args.ts';
+import { nearFlags, parseRange } from '../src/cli/args.ts';
 import { specFromFlags } from '../src/cli/basin-spec.ts';
 
 describe('parseRange', () => {
@@ -20,6 +20,27 @@ describe('parseRange', () => {
     // B = A spans nothing: a column or row of one rate, which is a value, not a range.
     expect(() => parseRange('lr', '1:1')).toThrow("--lr: range '1:1' must be increasing");
     expect(() => parseRange('lr', '2:1')).toThrow("--lr: range '2:1' must be increasing");
+  });
+});
+
+describe('nearFlags', () => {
+  const basinFlags = ['x', 'y', 'x1', 'x2', 'iters', 'samples', 'lr', 'no-lyapunov', 'max-period'];
+
+  it('names the nearest known flags, nearest first, at most two', () => {
+    expect(nearFlags('--iter', basinFlags)).toEqual(['--iters']);
+    expect(nearFlags('--x0', basinFlags)).toEqual(['--x', '--x1']);
+    expect(nearFlags('--max-periods', basinFlags)).toEqual(['--max-period']);
+    // Two edits in a long name, one in a short one.
+    expect(nearFlags('--sampels', basinFlags)).toEqual(['--samples']);
+    expect(nearFlags('--lrr', basinFlags)).toEqual(['--lr']);
+    expect(nearFlags('--ltr', basinFlags)).toEqual(['--lr']);
+  });
+
+  it('offers nothing unrelated, nothing for a flag that is known, and reads no name of hostile length', () => {
+    expect(nearFlags('--bogus', basinFlags)).toEqual([]);
+    expect(nearFlags('--lyapunov', basinFlags)).toEqual([]);
+    expect(nearFlags('--iters', basinFlags)).toEqual([]);
+    expect(nearFlags('--' + 'i'.repeat(10_000), basinFlags)).toEqual([]);
   });
 });
 

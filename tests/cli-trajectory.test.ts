@@ -389,7 +389,13 @@ describe('gdlab trajectory', () => {
     ],
     ['tol negative', [...base, '--tol', '-1e-3'], /--tol \(classify.tol\): must be positive/],
     ['unknown flow', [...base, '--flows', 'gf,me3'], /--flows: unknown flow 'me3'; allowed: gf, me1, me2/],
-    ['unknown flag', [...base, '--bogus'], /Unknown option '--bogus'/],
+    ['unknown flag', [...base, '--bogus'], /Unknown option '--bogus' \(see gdlab trajectory --help\)/],
+    // basin's spelling of the start: the nearest flag is named.
+    [
+      'start as in basin',
+      [...base, '--x', '1'],
+      /Unknown option '--x' \(did you mean --x0\? see gdlab trajectory --help\)/,
+    ],
     ['positional', [...base, 'extra'], /Unexpected argument 'extra'/],
     ['param without value', [...base, '--param', 'eps'], /--param: 'eps' must be NAME=VALUE/],
     ['param overflow', [...base, '--param', 'A=1e400'], /--param A: '1e400' is out of range/],

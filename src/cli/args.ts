@@ -5,10 +5,10 @@ import { clip, listNames, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-/** A usage error: printed as one line with the subcommand's name, exit status 2. */
 /** The variable names an objective may use (src/objective/types.ts): each has its flags (--x, --lr.x). */
 export const VARIABLE_NAMES = ['x', 'y', ...Array.from({ length: 8 }, (_, i) => `x${i + 1}`)];
 
+/** A usage error: printed as one line with the subcommand's name, exit status 2. */
 export class CliError extends Error {
   override name = 'CliError';
 }
@@ -110,14 +110,47 @@ export function joinNegativeValues(argv: string[], options: Record<string, unkno
   return out;
 }
 
+/** Levenshtein distance of two short strings (flag names). */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
 /**
- * A parseArgs error as one line naming the command's help. Where positionals are allowed, Node adds
+ * The known long flags nearest a misspelt one, at most two: within one edit for a name of up to five
+ * characters, two for a longer one (`--x` finds trajectory's `--x0`, `--iter` finds `--iters`), so
+ * that an unrelated flag is never offered.
+ */
+export function nearFlags(given: string, known: readonly string[]): string[] {
+  const name = given.replace(/^--?/, '');
+  if (name.length === 0 || name.length > 64) return [];
+  const most = name.length <= 5 ? 1 : 2;
+  return known
+    .map((k) => [k, editDistance(name, k)] as const)
+    .filter(([, d]) => d > 0 && d <= most)
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, 2)
+    .map(([k]) => `--${k}`);
+}
+
+/**
+ * A parseArgs error as one line naming the command's help, and the nearest known flags where the
+ * option was unknown (`known`: the command's flag names). Where positionals are allowed, Node adds
  * advice on '--' to an unknown option's message, with an unclosed quote ("… as in '-- "--bogus""):
  * a misspelt flag is what a user means far more often, so the advice is cut.
  */
-export function parseArgsError(e: unknown, command: string): CliError {
+export function parseArgsError(e: unknown, command: string, known: readonly string[] = []): CliError {
   const first = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
-  return new CliError(`${first} (see gdlab ${command} --help)`);
+  const unknown = /^Unknown option '(--[^']*)'/.exec(first);
+  const near = unknown ? nearFlags(unknown[1], known) : [];
+  const hint = near.length ? `did you mean ${near.join(' or ')}? ` : '';
+  return new CliError(`${first} (${hint}see gdlab ${command} --help)`);
 }
 
 /**
@@ -141,7 +174,7 @@ export function parseFlags<O extends ParseArgsOptionsConfig>(
       tokens: true,
     });
   } catch (e) {
-    throw parseArgsError(e, command);
+    throw parseArgsError(e, command, Object.keys(options));
   }
   const seen = new Map<string, string>();
   for (const t of parsed.tokens) {

@@ -76,7 +76,7 @@ function parseMergeFlags(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: true });
   } catch (e) {
-    throw parseArgsError(e, 'merge');
+    throw parseArgsError(e, 'merge', Object.keys(OPTIONS));
   }
 }
 
