@@ -191,6 +191,15 @@ describe('gdlab density', () => {
     const image = decode(readFileSync(png));
     expect([image.width, image.height]).toEqual([20 * 4, 200]);
     expect(parseSpec(JSON.parse(image.text['gdlab-spec']))).toEqual(parseSpec(json.spec));
+    // With a PNG alone the summary states the white curve's agreement in the JSON's numbers.
+    const again = await runCli(['density', '--spec', png, '--engine', 'cpu', '--png', png], {
+      timeout: 60_000,
+    });
+    expect(again.stdout.split('\n')[0]).toMatch(
+      new RegExp(
+        `; L1 to the Gibbs density exp\\(-f₀/T\\), T = 0\\.05: ${json.l1.toFixed(3)} \\(0: equal, 2: disjoint\\)$`,
+      ),
+    );
   });
 
   it('spreads the starts without --x0: both of the double well’s minima hold mass', async () => {

@@ -21,6 +21,7 @@ import {
 import { optimizerHelp } from './optimizer-option.ts';
 import { writeJson, writeSpecPng } from './output.ts';
 import { ensembleSummary } from './ensemble-summary.ts';
+import { fmt } from './basin-summary.ts';
 
 export const help = `gdlab density: histogram of long-run iterates against the Gibbs prediction
 
@@ -135,6 +136,16 @@ export function renderDensity(
   return { width, height, rgba, densityTop: 0 };
 }
 
+/**
+ * The picture's white curve in numbers, where it is drawn: a PNG alone would leave the reader to judge
+ * the agreement by eye (at the preset's h = 0.5 the histogram is visibly not the Gibbs density).
+ */
+function gibbsClause(report: { T: number | null; l1: number | null }): string {
+  return report.T !== null && report.l1 !== null
+    ? `; L1 to the Gibbs density exp(-f₀/T), T = ${fmt(report.T)}: ${report.l1.toFixed(3)} (0: equal, 2: disjoint)`
+    : '';
+}
+
 /** The spec fields the flags set: --bins is the histogram's bins and its plane's rows. */
 const PATHS = { ...ENSEMBLE_PATHS, 'size.1': 'bins' };
 
@@ -146,6 +157,6 @@ export async function run(argv: string[]): Promise<number> {
     const json: DensityJson = { spec, engine: result.info, reason, ...report };
     if (flags.png !== undefined) writeSpecPng(flags.png, renderDensity(report, spec), spec, result.info);
     if (flags.json !== undefined || flags.png === undefined) writeJson(flags.json ?? '-', json);
-    else process.stdout.write(ensembleSummary(result, reason));
+    else process.stdout.write(ensembleSummary(result, reason, gibbsClause(report)));
   });
 }

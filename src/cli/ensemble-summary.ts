@@ -7,7 +7,8 @@ import type { BifurcationResult } from '../core/ensemble.ts';
 import { fmt } from './basin-summary.ts';
 import { precisionTag } from '../core/engine.ts';
 
-export function ensembleSummary(result: BifurcationResult, reason: string): string {
+/** `extra`: a clause of the command's own after the first line's facts (density: the L1 to Gibbs). */
+export function ensembleSummary(result: BifurcationResult, reason: string, extra = ''): string {
   const { plan, info, spec } = result;
   const what =
     spec.kind === 'bifurcation'
@@ -29,7 +30,7 @@ export function ensembleSummary(result: BifurcationResult, reason: string): stri
   return (
     `${what} × (${plan.transient} + ${plan.keep}) steps on ${info.kind} (${precisionTag(info)}, ${info.adapter}) in ` +
     `${(result.ms / 1000).toFixed(2)} s: ${ranges.join(', ')}; ` +
-    `${outside ? `${outside} long-run iterates outside${why}` : 'no long-run iterate outside'}\n` +
+    `${outside ? `${outside} long-run iterates outside${why}` : 'no long-run iterate outside'}${extra}\n` +
     `engine: ${reason}\n`
   );
 }
