@@ -182,7 +182,7 @@ export const PRESETS: readonly Preset[] = [
     lrRange: [0.001, 1.0],
     view: { u: range('x', -2, 2), v: range('lr', 0.001, 1.0) },
     explanation:
-      'A multiscale objective in the spirit of Kong & Tao (not one of their functions): f₀ = x²/2 plus a fast oscillation of amplitude Aε whose gradient A cos(x/ε) is of size A. With h ≪ ε GD stops in a spurious local minimum near its start; with ε ≪ h the oscillation acts like noise of variance A²/2 and the iterates sample a distribution close to the Gibbs density ∝ exp(-f₀/T), T = hA²/4. For this quadratic f₀ the exact stationary variance is hA²/(2(2 - h)) (0.167 at h = 0.5, A = 1, against T = 0.125): the Gibbs prediction has an O(h) bias.',
+      'A multiscale objective in the spirit of Kong & Tao (not one of their functions): f₀ = x²/2 plus a fast oscillation of amplitude Aε whose gradient A cos(x/ε) is of size A. With h ≪ ε GD stops in a spurious local minimum near its start; with ε ≪ h the oscillation acts like noise of variance A²/2 and the iterates sample a distribution close to the Gibbs density ∝ exp(-f₀/T), T = hA²/4. For this quadratic f₀ the exact stationary variance is hA²/(2(2 - h)) (0.167 at h = 0.5, A = 1, against T = 0.125): the Gibbs prediction has an O(h) bias. At h = 0.5 the shape differs too: each step halves x and adds a bounded kick -hA·cos(x/ε), so the histogram is flat-topped within |x| < A (kurtosis 2.1 against a Gaussian’s 3) and its L1 distance to Gibbs is about 0.3; at h = 0.1 with ε = 0.001 (the gallery’s) it is about 0.05.',
     citation: KONG,
     f0: 'x^2/2',
     temperature: multiscaleTemperature,

@@ -231,6 +231,18 @@ describe('gdlab density', () => {
     expect(right).toBeGreaterThanOrEqual(0.25 * 16 * 20);
   });
 
+  it("the multiscale preset's explanation: L1 to Gibbs about 0.3 at its h = 0.5, about 0.05 at h = 0.1, ε = 0.001", async () => {
+    const l1 = async (...flags: string[]) =>
+      JSON.parse((await runCli(['density', '--objective', 'multiscale', ...flags, '--engine', 'cpu'])).stdout)
+        .l1;
+    const loose = await l1();
+    expect(loose).toBeGreaterThan(0.25);
+    expect(loose).toBeLessThan(0.35);
+    const close = await l1('--lr', '0.1', '--param', 'eps=0.001');
+    expect(close).toBeGreaterThan(0.02);
+    expect(close).toBeLessThan(0.08);
+  });
+
   it('gives no Gibbs prediction for an objective without f₀', async () => {
     const { stdout } = await runCli([
       'density',

@@ -139,7 +139,7 @@ describe('numbers quoted in the explanations', () => {
     expect(2 * (y2 + 1 / y2)).toBeGreaterThan(31);
   });
 
-  it('multiscale: the stationary variance is h·A²/(2(2 - h)), above the Gibbs T', () => {
+  it('multiscale: the stationary variance is h·A²/(2(2 - h)), above the Gibbs T; the density flat-topped within |x| < A', () => {
     const p = getPreset('multiscale')!;
     const c = compileObjective({ expr: p.formula, params: { ...p.params } });
     const h = p.lr;
@@ -147,6 +147,8 @@ describe('numbers quoted in the explanations', () => {
     const g = new Float64Array(1);
     let s = 0;
     let s2 = 0;
+    let s4 = 0;
+    let top = 0;
     const N = 200_000;
     for (let k = 0; k < 1000 + N; k++) {
       c.grad(x, c.paramValues, g);
@@ -154,10 +156,19 @@ describe('numbers quoted in the explanations', () => {
       if (k >= 1000) {
         s += x[0];
         s2 += x[0] * x[0];
+        s4 += x[0] ** 4;
+        top = Math.max(top, Math.abs(x[0]));
       }
     }
     const variance = s2 / N - (s / N) ** 2;
     expect(variance).toBeCloseTo((h * 1) / (2 * (2 - h)), 2);
     expect(variance).toBeGreaterThan(p.temperature!(h, p.params) * 1.2);
+    // The explanation's shape: kurtosis near 2.1, not a Gaussian's 3 (the mean is within 0.01 of 0,
+    // so the raw fourth moment stands for the central one), and |x| < A = 1.
+    expect(Math.abs(s / N)).toBeLessThan(0.01);
+    const kurtosis = s4 / N / variance ** 2;
+    expect(kurtosis).toBeGreaterThan(2);
+    expect(kurtosis).toBeLessThan(2.2);
+    expect(top).toBeLessThan(1);
   });
 });
