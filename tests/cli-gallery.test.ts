@@ -21,6 +21,8 @@ describe('gdlab gallery', () => {
     expect(png.spec).toEqual(shrink(entry.spec, 24));
     const json = JSON.parse(readFileSync(join(out, 'regimes.json'), 'utf8'));
     expect(json.claim).toBe(entry.claim);
+    // The engine's reason names what its estimate was for: this entry, not "this spec".
+    expect(json.pictures[0].reason).toMatch(/^auto: (hardware adapter|.* for this entry \(≈)/);
     // The entry's spec as it ran: it said 256 × 256 beside counts of 24 × 24.
     expect(json.spec).toEqual(shrink(entry.spec, 24));
     const counts = json.pictures[0].counts;

@@ -223,10 +223,14 @@ describe('createEngine in Node', () => {
     }
     // A map small enough to run on the calling thread: the estimate and the result name one thread.
     const small = parseSpec({ ...basin, size: [64, 32], iterations: 200, transient: 120 });
-    const one = await createEngine({ spec: small, threads: 2 });
+    const one = await createEngine({
+      spec: small,
+      threads: 2,
+      subject: 'the first entry (small), which decides for all 2',
+    });
     try {
       expect(one.decision.reason).toMatch(
-        /estimated [\d.]+× faster for this spec \(≈\d+ ms on 1 CPU thread against/,
+        /estimated [\d.]+× faster for the first entry \(small\), which decides for all 2 \(≈\d+ ms on 1 CPU thread against/,
       );
       const r = await one.engine.runBasin(small, { records: 'outcome' });
       expect(r.info.adapter).toBe('cpu, 1 thread');

@@ -77,9 +77,11 @@ interface Engines {
   dispose(): void;
 }
 
-async function openEngines(choice: string | undefined, spec: ExperimentSpec): Promise<Engines> {
+async function openEngines(choice: string | undefined, entry: GalleryEntry, of: number): Promise<Engines> {
   const { createEngines } = await import('../select/node.ts');
-  const engines = await createEngines({ choice: parseEngineChoice(choice), spec });
+  // Every picture's JSON repeats the reason: it names the entry the estimate was made for.
+  const subject = of > 1 ? `the first entry (${entry.id}), which decides for all ${of}` : `this entry`;
+  const engines = await createEngines({ choice: parseEngineChoice(choice), spec: entry.spec, subject });
   process.stderr.write(`gdlab gallery: engine: ${engines.decision.reason}\n`);
   return engines;
 }
@@ -193,7 +195,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxSide =
     flags['max-side'] !== undefined ? parseInteger('max-side', flags['max-side'], 8) : undefined;
   makeOutputDir(out);
-  const engines = await openEngines(flags.engine, (entries[0] as GalleryEntry).spec);
+  const engines = await openEngines(flags.engine, entries[0] as GalleryEntry, entries.length);
   try {
     for (const entry of entries as GalleryEntry[]) {
       const t0 = performance.now();

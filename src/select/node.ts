@@ -25,6 +25,11 @@ export interface CreateEngineOptions {
   prefer?: 'gpu' | 'cpu';
   /** The spec auto estimates for (the default spec's workload when absent). */
   spec?: ExperimentSpec;
+  /**
+   * What `spec` is, as the reason words it (default 'this spec'): a command that runs more specs on
+   * the engine chosen for the first says which it was.
+   */
+  subject?: string;
   /** Where warnings go (device problems); default: stderr. */
   warn?: (message: string) => void;
   /** Tunables of the GPU engine. */
@@ -141,6 +146,7 @@ async function open(options: CreateEngineOptions): Promise<Opened> {
       return estimateCost(obj.graph!, spec, inProcess ? 1 : threads);
     },
     forced,
+    options.subject,
   );
   if (decision.kind === 'cpu' && gpu) gpu.device.destroy();
   return {
