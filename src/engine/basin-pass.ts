@@ -24,7 +24,7 @@ import {
   TRAJ_FIELDS,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createShaderModule, type ShaderPart } from './shader.ts';
+import { bufferLayouts, createShaderModule, type ShaderPart } from './shader.ts';
 import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { coreOverrides, divisorScan, GENERAL_GEOMETRY, type GeometryVariant } from './kernel-variant.ts';
 import { vecHelpers } from './wgsl-vec.ts';
@@ -248,27 +248,15 @@ export class BasinPass {
         readers: ['base'],
       }),
     );
-    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type, hasDynamicOffset: dynamic },
-    });
-    const bindGroupLayout = device.createBindGroupLayout({
-      label: 'BasinPass.bindGroupLayout',
-      entries: [
-        entry(BASIN_BINDINGS.uniforms, 'uniform'),
-        entry(BASIN_BINDINGS.dispatch, 'uniform', true),
-        entry(BASIN_BINDINGS.base, 'read-only-storage'),
-        entry(BASIN_BINDINGS.state, 'storage'),
-        entry(BASIN_BINDINGS.records, 'storage'),
-        entry(BASIN_BINDINGS.summary, 'storage'),
-        entry(BASIN_BINDINGS.lyap, 'storage'),
-      ],
-    });
-    const layout = device.createPipelineLayout({
-      label: 'BasinPass.pipelineLayout',
-      bindGroupLayouts: [bindGroupLayout],
-    });
+    const { layout, pipelineLayout } = bufferLayouts(device, 'BasinPass', [
+      [BASIN_BINDINGS.uniforms, 'uniform'],
+      [BASIN_BINDINGS.dispatch, 'uniform', true],
+      [BASIN_BINDINGS.base, 'read-only-storage'],
+      [BASIN_BINDINGS.state, 'storage'],
+      [BASIN_BINDINGS.records, 'storage'],
+      [BASIN_BINDINGS.summary, 'storage'],
+      [BASIN_BINDINGS.lyap, 'storage'],
+    ]);
     const constants: Record<string, number> = options.bare
       ? { WORKGROUP_SIZE }
       : {
@@ -280,7 +268,7 @@ export class BasinPass {
           GROWTH_TAIL: GROWTH_TAIL_SHARE,
           ESCAPE_STRIDE: options.escapeStride ?? 1,
         };
-    return new BasinPass(device, bindGroupLayout, layout, module, constants, !!options.bare);
+    return new BasinPass(device, layout, pipelineLayout, module, constants, !!options.bare);
   }
 
   /** Pipelines by entry point and variant, created on first use (a run needs one to four of them). */

@@ -18,7 +18,7 @@ import {
   STATS_FIELDS,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createShaderModule } from './shader.ts';
+import { bufferLayouts, createShaderModule } from './shader.ts';
 import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
 
@@ -112,27 +112,15 @@ export class ColourPass {
       { name: 'shaders/fields.wgsl', code: fieldsWgsl },
       { name: 'shaders/colour.wgsl', code: colourWgsl },
     ]);
-    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type, hasDynamicOffset: dynamic },
-    });
-    const layout = device.createBindGroupLayout({
-      label: 'ColourPass.layout',
-      entries: [
-        entry(COLOUR_BINDINGS.uniforms, 'uniform', true),
-        entry(COLOUR_BINDINGS.records, 'read-only-storage'),
-        entry(COLOUR_BINDINGS.lut, 'read-only-storage'),
-        entry(COLOUR_BINDINGS.palette, 'read-only-storage'),
-        entry(COLOUR_BINDINGS.pixels, 'storage'),
-        entry(COLOUR_BINDINGS.stats, 'read-only-storage'),
-        entry(COLOUR_BINDINGS.lyap, 'read-only-storage'),
-      ],
-    });
-    const pipelineLayout = device.createPipelineLayout({
-      label: 'ColourPass.pipelineLayout',
-      bindGroupLayouts: [layout],
-    });
+    const { layout, pipelineLayout } = bufferLayouts(device, 'ColourPass', [
+      [COLOUR_BINDINGS.uniforms, 'uniform', true],
+      [COLOUR_BINDINGS.records, 'read-only-storage'],
+      [COLOUR_BINDINGS.lut, 'read-only-storage'],
+      [COLOUR_BINDINGS.palette, 'read-only-storage'],
+      [COLOUR_BINDINGS.pixels, 'storage'],
+      [COLOUR_BINDINGS.stats, 'read-only-storage'],
+      [COLOUR_BINDINGS.lyap, 'read-only-storage'],
+    ]);
     return new ColourPass(device, layout, pipelineLayout, module);
   }
 

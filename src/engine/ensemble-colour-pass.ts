@@ -34,7 +34,7 @@ import {
   type RgbaImage,
 } from './bifurcation-render.ts';
 import type { BufferPool } from './buffer-pool.ts';
-import { createComputePipeline, createShaderModule } from './shader.ts';
+import { bufferLayouts, createComputePipeline, createShaderModule } from './shader.ts';
 import { packUniforms, uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
 /** Density pixels that may be one LUT entry off renderBifurcation's (see the precision note above). */
@@ -80,26 +80,14 @@ export class EnsembleColourPass {
       { name: 'shaders/ensemble-colour.wgsl', code: ensembleColourWgsl },
     ]);
     const B = ENSEMBLE_COLOUR_BINDINGS;
-    const entry = (binding: number, type: GPUBufferBindingType) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    });
-    const layout = device.createBindGroupLayout({
-      label: 'EnsembleColourPass.layout',
-      entries: [
-        entry(B.uniforms, 'uniform'),
-        entry(B.counts, 'read-only-storage'),
-        entry(B.maxima, 'storage'),
-        entry(B.lut, 'read-only-storage'),
-        entry(B.strips, 'read-only-storage'),
-        entry(B.pixels, 'storage'),
-      ],
-    });
-    const pipelineLayout = device.createPipelineLayout({
-      label: 'EnsembleColourPass.pipelineLayout',
-      bindGroupLayouts: [layout],
-    });
+    const { layout, pipelineLayout } = bufferLayouts(device, 'EnsembleColourPass', [
+      [B.uniforms, 'uniform'],
+      [B.counts, 'read-only-storage'],
+      [B.maxima, 'storage'],
+      [B.lut, 'read-only-storage'],
+      [B.strips, 'read-only-storage'],
+      [B.pixels, 'storage'],
+    ]);
     const pipeline = (entryPoint: string) =>
       createComputePipeline(device, {
         label: `EnsembleColourPass.${entryPoint}`,

@@ -17,7 +17,7 @@ import {
 } from './bifurcation-layout.ts';
 import { coreOverrides, type GeometryVariant } from './kernel-variant.ts';
 import { DISPATCH_FIELDS } from './layouts.ts';
-import { createShaderModule } from './shader.ts';
+import { bufferLayouts, createShaderModule } from './shader.ts';
 import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { uniformBytes, wgslStruct } from './wgsl-struct.ts';
 
@@ -59,31 +59,19 @@ export class EnsemblePass {
         readers: ['base', 'starts'],
       }),
     );
-    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type, hasDynamicOffset: dynamic },
-    });
     const B = ENSEMBLE_BINDINGS;
-    const layout = device.createBindGroupLayout({
-      label: 'EnsemblePass.layout',
-      entries: [
-        entry(B.uniforms, 'uniform'),
-        entry(B.dispatch, 'uniform', true),
-        entry(B.base, 'read-only-storage'),
-        entry(B.starts, 'read-only-storage'),
-        entry(B.values, 'read-only-storage'),
-        entry(B.state, 'storage'),
-        entry(B.samples, 'storage'),
-        entry(B.counts, 'storage'),
-        entry(B.range, 'storage'),
-        entry(B.columns, 'storage'),
-      ],
-    });
-    const pipelineLayout = device.createPipelineLayout({
-      label: 'EnsemblePass.pipelineLayout',
-      bindGroupLayouts: [layout],
-    });
+    const { layout, pipelineLayout } = bufferLayouts(device, 'EnsemblePass', [
+      [B.uniforms, 'uniform'],
+      [B.dispatch, 'uniform', true],
+      [B.base, 'read-only-storage'],
+      [B.starts, 'read-only-storage'],
+      [B.values, 'read-only-storage'],
+      [B.state, 'storage'],
+      [B.samples, 'storage'],
+      [B.counts, 'storage'],
+      [B.range, 'storage'],
+      [B.columns, 'storage'],
+    ]);
     const o = plan.observable;
     const o2 = plan.pair?.v;
     const constants = {

@@ -19,7 +19,7 @@ import {
   STATS_MAX_PERIOD,
   WORKGROUP_SIZE,
 } from './layouts.ts';
-import { createShaderModule } from './shader.ts';
+import { bufferLayouts, createShaderModule } from './shader.ts';
 import { pipelineKey, PipelineCache } from './pipeline-cache.ts';
 import { packUniforms, uniformBytes, wgslOffsets, wgslStruct } from './wgsl-struct.ts';
 
@@ -92,24 +92,12 @@ export class ReducePass {
       { name: 'shaders/fields.wgsl', code: fieldsWgsl },
       { name: 'shaders/reduce.wgsl', code: reduceWgsl },
     ]);
-    const entry = (binding: number, type: GPUBufferBindingType, dynamic = false) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type, hasDynamicOffset: dynamic },
-    });
-    const layout = device.createBindGroupLayout({
-      label: 'ReducePass.layout',
-      entries: [
-        entry(REDUCE_BINDINGS.uniforms, 'uniform', true),
-        entry(REDUCE_BINDINGS.records, 'read-only-storage'),
-        entry(REDUCE_BINDINGS.stats, 'storage'),
-        entry(REDUCE_BINDINGS.columns, 'storage'),
-      ],
-    });
-    const pipelineLayout = device.createPipelineLayout({
-      label: 'ReducePass.pipelineLayout',
-      bindGroupLayouts: [layout],
-    });
+    const { layout, pipelineLayout } = bufferLayouts(device, 'ReducePass', [
+      [REDUCE_BINDINGS.uniforms, 'uniform', true],
+      [REDUCE_BINDINGS.records, 'read-only-storage'],
+      [REDUCE_BINDINGS.stats, 'storage'],
+      [REDUCE_BINDINGS.columns, 'storage'],
+    ]);
     return new ReducePass(device, layout, pipelineLayout, module, stride);
   }
 

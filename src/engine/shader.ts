@@ -161,3 +161,31 @@ export async function createBuffers<K extends string>(
   }
   return out;
 }
+
+/** One buffer binding of a compute kernel: its index in group 0, its type, and whether its offset is dynamic. */
+export type BufferBinding = readonly [binding: number, type: GPUBufferBindingType, dynamic?: boolean];
+
+/**
+ * The bind group layout of a compute kernel whose bindings are all buffers in group 0 (every pass of
+ * this engine), and the pipeline layout of that one group; labelled `${label}.layout` and
+ * `${label}.pipelineLayout`.
+ */
+export function bufferLayouts(
+  device: GPUDevice,
+  label: string,
+  bindings: readonly BufferBinding[],
+): { layout: GPUBindGroupLayout; pipelineLayout: GPUPipelineLayout } {
+  const layout = device.createBindGroupLayout({
+    label: `${label}.layout`,
+    entries: bindings.map(([binding, type, dynamic = false]) => ({
+      binding,
+      visibility: GPUShaderStage.COMPUTE,
+      buffer: { type, hasDynamicOffset: dynamic },
+    })),
+  });
+  const pipelineLayout = device.createPipelineLayout({
+    label: `${label}.pipelineLayout`,
+    bindGroupLayouts: [layout],
+  });
+  return { layout, pipelineLayout };
+}
