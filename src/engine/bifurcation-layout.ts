@@ -4,6 +4,7 @@
  * state is the basin kernel's Traj (TRAJ_FIELDS), so both run the same GD core.
  */
 import type { EnsembleObservable } from '../core/ensemble.ts';
+import { GD_UNIFORM_FIELDS } from './layouts.ts';
 import { uniformBytes, type Field } from './wgsl-struct.ts';
 
 export { WORKGROUP_SIZE } from './layouts.ts';
@@ -39,12 +40,7 @@ export const ENSEMBLE_UNIFORM_FIELDS = [
   ['columns', 'u32'],
   ['rows', 'u32'],
   ['samples', 'u32'],
-  ['iterations', 'u32'],
-  ['transient', 'u32'],
-  ['max_period', 'u32'],
-  ['tol', 'f32'],
-  ['radius', 'f32'],
-  ['chaos', 'f32'],
+  ...GD_UNIFORM_FIELDS,
   ['u_kind', 'u32'],
   ['u_index', 'u32'],
   ['keep', 'u32'],

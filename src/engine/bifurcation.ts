@@ -47,7 +47,7 @@ import type {
 } from './bifurcation-render.ts';
 import { softwareAdapter } from './adapter-kind.ts';
 import { columnStats } from './bifurcation-columns.ts';
-import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, HYPER_WORDS, stateBytes } from './layouts.ts';
+import { DISPATCH_FIELDS, DISPATCH_SLOT_BYTES, gdUniforms, HYPER_WORDS, stateBytes } from './layouts.ts';
 import { kernelDims, kernelKey, stepNodes, type KernelObjective } from './basin-pass.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
 import { submitBatches } from './submit.ts';
@@ -267,12 +267,7 @@ export class GpuEnsembleEngine implements EnsembleEngine, EnsembleRenderer, Attr
           columns: W,
           rows: H,
           samples: M,
-          iterations: N,
-          transient: plan.transient,
-          max_period: Math.min(plan.classify.maxPeriod, N),
-          tol: plan.classify.tol,
-          radius: Math.min(plan.classify.divergeRadius, 3.4028234663852886e38),
-          chaos: plan.classify.chaosThreshold,
+          ...gdUniforms(N, plan.transient, plan.classify),
           u_kind: plan.axisKind,
           u_index: Math.max(0, plan.axisIndex),
           keep: K,

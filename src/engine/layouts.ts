@@ -3,7 +3,7 @@
  * binding indices, and the fields of each buffer. The WGSL struct text is generated from these
  * lists (wgsl-struct.ts) and prepended to the kernels, so no struct is written out twice.
  */
-import { MAX_PERIOD, periodHasDivisor } from '../core/outcome.ts';
+import { MAX_PERIOD, periodHasDivisor, type ClassifySettings } from '../core/outcome.ts';
 import { RECORD_FIELDS } from '../core/records.ts';
 import { structWords, uniformBytes, type Dims, type Field } from './wgsl-struct.ts';
 
@@ -60,6 +60,37 @@ export const COLOUR_BINDINGS = {
 export const RECORD_STRUCT_FIELDS: readonly Field[] = RECORD_FIELDS;
 
 /**
+ * The run's length and outcome settings that every GD kernel hands its core (geometry() and
+ * traj_outcome(), shaders/gd-core.wgsl and gd-outcome.wgsl): the same fields in BasinUniforms and
+ * EnsembleUniforms, after each kernel's own leading ones.
+ */
+export const GD_UNIFORM_FIELDS = [
+  ['iterations', 'u32'],
+  ['transient', 'u32'],
+  ['max_period', 'u32'],
+  ['tol', 'f32'],
+  ['radius', 'f32'],
+  ['chaos', 'f32'],
+] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
+
+/** The GD_UNIFORM_FIELDS of a run of `iterations` steps, the first `transient` of them unobserved. */
+export function gdUniforms(
+  iterations: number,
+  transient: number,
+  classify: ClassifySettings,
+): Record<(typeof GD_UNIFORM_FIELDS)[number][0], number> {
+  return {
+    iterations,
+    transient,
+    max_period: Math.min(classify.maxPeriod, iterations),
+    tol: classify.tol,
+    // The radius as an f32 no larger than the largest finite f32, so the compare stays exact.
+    radius: Math.min(classify.divergeRadius, 3.4028234663852886e38),
+    chaos: classify.chaosThreshold,
+  };
+}
+
+/**
  * `BasinUniforms`: what is the same for every dispatch of a run. The plane's axes are codes of
  * AxisKind (src/experiment/plane.ts), step = (max - min) / n.
  */
@@ -67,12 +98,7 @@ export const BASIN_UNIFORM_FIELDS = [
   ['width', 'u32'],
   // The run covers grid rows row0 … (a band, RunOptions.rows): pixel p is (p % width, row0 + p / width).
   ['row0', 'u32'],
-  ['iterations', 'u32'],
-  ['transient', 'u32'],
-  ['max_period', 'u32'],
-  ['tol', 'f32'],
-  ['radius', 'f32'],
-  ['chaos', 'f32'],
+  ...GD_UNIFORM_FIELDS,
   ['u_kind', 'u32'],
   ['u_index', 'u32'],
   ['u_min', 'f32'],

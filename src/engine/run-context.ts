@@ -10,7 +10,7 @@ import { SpecError, type ExperimentSpec } from '../experiment/spec.ts';
 import type { RunContext } from './basin-run.ts';
 import type { Tile } from './dispatch-plan.ts';
 import { forStep, GENERAL_GEOMETRY, kernelVariant } from './kernel-variant.ts';
-import { baseWords, stateBytes } from './layouts.ts';
+import { baseWords, gdUniforms, stateBytes } from './layouts.ts';
 
 /** Everything the submits of a run read, resolved from the spec (SpecError where it cannot run). */
 export function runContext(
@@ -60,13 +60,7 @@ export function runContext(
     uniforms: {
       width: plane.width,
       row0,
-      iterations: N,
-      transient: spec.transient,
-      max_period: Math.min(spec.classify.maxPeriod, N),
-      tol: spec.classify.tol,
-      // The radius as an f32 no larger than the largest finite f32, so the compare stays exact.
-      radius: Math.min(spec.classify.divergeRadius, 3.4028234663852886e38),
-      chaos: spec.classify.chaosThreshold,
+      ...gdUniforms(N, spec.transient, spec.classify),
       u_kind: plane.u.kind,
       u_index: Math.max(0, plane.u.index),
       u_min: plane.u.min,
