@@ -2,7 +2,7 @@
 import type { ObjectiveGraph } from '../../objective/types.ts';
 import { Code, ConstTable, I32, op, VOID, type ValType } from '../../objective/wasm/encoder.ts';
 import { emitOutputs, type MathImports } from '../../objective/wasm/emit.ts';
-import { context, Fn, load, store, type PairState } from './fn.ts';
+import { context, eachGroup, Fn, load, store, type PairState } from './fn.ts';
 import type { LaneLayout } from './layout.ts';
 import { observedNode, type KernelOptions, type Observed } from './kernel.ts';
 import { emitClocks, emitStep } from './optimizer-step.ts';
@@ -25,21 +25,14 @@ export function finalBody(
   const ctx = context(fn, math, G, st as unknown as PairState[]);
   const outputs = [graph.f, ...graph.hess, ...graph.observables.slice(0, 2)];
   const fields = [L.f, ...L.hess, ...L.obs.slice(0, graph.observables.length)];
-  c.i32(0).set(g);
-  c.op(op.block, VOID, op.loop, VOID);
-  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
-  c.get(g)
-    .i32(16 * G)
-    .op(op.i32Mul)
-    .set(base);
-  st.forEach((s, q) => {
-    s.x.forEach((l, i) => load(c, base, L.x[i], q, l));
-    s.p.forEach((l, j) => load(c, base, L.p[j], q, l));
+  eachGroup(c, g, base, G, () => {
+    st.forEach((s, q) => {
+      s.x.forEach((l, i) => load(c, base, L.x[i], q, l));
+      s.p.forEach((l, j) => load(c, base, L.p[j], q, l));
+    });
+    const outs = emitOutputs(graph.dag, outputs, ctx);
+    outs.forEach((o, i) => o.forEach((l, q) => store(c, base, fields[i], q, l)));
   });
-  const outs = emitOutputs(graph.dag, outputs, ctx);
-  outs.forEach((o, i) => o.forEach((l, q) => store(c, base, fields[i], q, l)));
-  c.get(g).i32(1).op(op.i32Add).set(g);
-  c.op(op.br, 0, op.end, op.end);
   return [fn.locals.types, c];
 }
 
@@ -76,13 +69,6 @@ export function traceBody(
   })) as unknown as PairState[];
   const ctx = context(fn, math, G, st);
   const opt = opts.optimizer;
-  c.i32(0).set(g);
-  c.op(op.block, VOID, op.loop, VOID);
-  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
-  c.get(g)
-    .i32(16 * G)
-    .op(op.i32Mul)
-    .set(base);
   const fields = [
     ['x', L.x],
     ['u', L.u],
@@ -91,32 +77,32 @@ export function traceBody(
     ['p', L.p],
     ['o', L.o],
   ] as const;
-  st.forEach((q, k) => fields.forEach(([f, offs]) => q[f].forEach((l, i) => load(c, base, offs[i], k, l))));
-  c.i32(0).set(s);
-  c.get(base).set(row);
-  c.op(op.block, VOID, op.loop, VOID);
-  c.get(s).get(1).op(op.i32GeS, op.brIf, 1);
-  const grad = emitOutputs(graph.dag, graph.grad, ctx);
-  const clocks = emitClocks(fn, math, st, opt);
-  emitStep(fn, math, st, opt, grad, clocks);
-  for (const o of [...grad, ...clocks.all]) for (const l of o) fn.locals.release(l);
-  const record = (o: Observed, offset: number) => {
-    const outs = o.kind === 'coord' ? null : emitOutputs(graph.dag, [observedNode(graph, o)], ctx);
-    st.forEach((q, k) => store(c, row, offset, k, outs ? outs[0][k] : q.x[(o as { index: number }).index]));
-    if (outs) for (const out of outs) for (const l of out) fn.locals.release(l);
-  };
-  record(observe, L.trace);
-  if (opts.trace2) record(opts.trace2, L.trace2);
-  c.get(row)
-    .i32(8 * L.lanes)
-    .op(op.i32Add)
-    .set(row);
-  c.get(s).i32(1).op(op.i32Add).set(s);
-  c.op(op.br, 0, op.end, op.end);
-  st.forEach((q, k) =>
-    fields.slice(0, 3).forEach(([f, offs]) => q[f].forEach((l, i) => store(c, base, offs[i], k, l))),
-  );
-  c.get(g).i32(1).op(op.i32Add).set(g);
-  c.op(op.br, 0, op.end, op.end);
+  eachGroup(c, g, base, G, () => {
+    st.forEach((q, k) => fields.forEach(([f, offs]) => q[f].forEach((l, i) => load(c, base, offs[i], k, l))));
+    c.i32(0).set(s);
+    c.get(base).set(row);
+    c.op(op.block, VOID, op.loop, VOID);
+    c.get(s).get(1).op(op.i32GeS, op.brIf, 1);
+    const grad = emitOutputs(graph.dag, graph.grad, ctx);
+    const clocks = emitClocks(fn, math, st, opt);
+    emitStep(fn, math, st, opt, grad, clocks);
+    for (const o of [...grad, ...clocks.all]) for (const l of o) fn.locals.release(l);
+    const record = (o: Observed, offset: number) => {
+      const outs = o.kind === 'coord' ? null : emitOutputs(graph.dag, [observedNode(graph, o)], ctx);
+      st.forEach((q, k) => store(c, row, offset, k, outs ? outs[0][k] : q.x[(o as { index: number }).index]));
+      if (outs) for (const out of outs) for (const l of out) fn.locals.release(l);
+    };
+    record(observe, L.trace);
+    if (opts.trace2) record(opts.trace2, L.trace2);
+    c.get(row)
+      .i32(8 * L.lanes)
+      .op(op.i32Add)
+      .set(row);
+    c.get(s).i32(1).op(op.i32Add).set(s);
+    c.op(op.br, 0, op.end, op.end);
+    st.forEach((q, k) =>
+      fields.slice(0, 3).forEach(([f, offs]) => q[f].forEach((l, i) => store(c, base, offs[i], k, l))),
+    );
+  });
   return [fn.locals.types, c];
 }

@@ -1,6 +1,6 @@
 /** The pieces every kernel function is built from: locals, lane loads and stores, the leaves of the DAG. */
 import { Op, type DagNode } from '../../objective/dag.ts';
-import { Code, simd, V128 } from '../../objective/wasm/encoder.ts';
+import { Code, op, simd, V128, VOID } from '../../objective/wasm/encoder.ts';
 import { Locals, type EmitContext, type MathImports } from '../../objective/wasm/emit.ts';
 import { RULE_PARAM, RULE_VAR } from '../../optimizer/compile.ts';
 
@@ -29,6 +29,24 @@ export function store(c: Code, base: number, offset: number, q: number, local: n
   c.get(base)
     .get(local)
     .vstore(offset + 16 * q);
+}
+
+/**
+ * Emits the loop over the groups 0 … groups - 1 a kernel function is called for (its parameter 0):
+ * `g` counts them and `base` is the group's byte offset in every field (G f64x2 copies, 16 bytes
+ * each), set before `body` emits what one group does.
+ */
+export function eachGroup(c: Code, g: number, base: number, G: number, body: () => void): void {
+  c.i32(0).set(g);
+  c.op(op.block, VOID, op.loop, VOID);
+  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
+  c.get(g)
+    .i32(16 * G)
+    .op(op.i32Mul)
+    .set(base);
+  body();
+  c.get(g).i32(1).op(op.i32Add).set(g);
+  c.op(op.br, 0, op.end, op.end);
 }
 
 /** The locals of one f64x2 copy of the state. */

@@ -26,7 +26,17 @@ import { emitOutputs, importMath, type MathImports } from '../../objective/wasm/
 import type { CompiledOptimizer } from '../../optimizer/compile.ts';
 import { binBody, cellsBody, extremesBody, type Body } from './bin-body.ts';
 import { finalBody, traceBody } from './bodies.ts';
-import { context, Fn, load, maxAbsDiff, ruleContext, store, type FieldRef, type PairState } from './fn.ts';
+import {
+  context,
+  eachGroup,
+  Fn,
+  load,
+  maxAbsDiff,
+  ruleContext,
+  store,
+  type FieldRef,
+  type PairState,
+} from './fn.ts';
 import { emitClocks, emitStep } from './optimizer-step.ts';
 import { StepFlag, type LaneLayout } from './layout.ts';
 import { tangent } from './tangent-step.ts';
@@ -204,123 +214,117 @@ function runBody(
   c.get(4).v(simd.f64x2Splat).set(radius);
   c.get(5).v(simd.f64x2Splat).set(tol);
   c.f64x2(1).set(one);
-  c.i32(0).set(g);
-  c.op(op.block, VOID, op.loop, VOID);
-  c.get(g).get(0).op(op.i32GeS, op.brIf, 1);
-  c.get(g)
-    .i32(16 * G)
-    .op(op.i32Mul)
-    .set(base);
-  for (let q = 0; q < G; q++)
-    for (const [key, off] of [...fixed, ...mutable]) {
-      const locals = st[q][key];
-      if (Array.isArray(locals)) locals.forEach((l, i) => load(c, base, (off as readonly number[])[i], q, l));
-      else load(c, base, off as number, q, locals);
-    }
-  // A lane is alive while its count of survived steps equals the step index.
-  for (const s of st)
-    c.get(s.count).get(1).op(op.f64ConvertI32S).v(simd.f64x2Splat).v(simd.f64x2Eq).set(s.alive);
-  c.get(1).set(k);
+  eachGroup(c, g, base, G, () => {
+    for (let q = 0; q < G; q++)
+      for (const [key, off] of [...fixed, ...mutable]) {
+        const locals = st[q][key];
+        if (Array.isArray(locals))
+          locals.forEach((l, i) => load(c, base, (off as readonly number[])[i], q, l));
+        else load(c, base, off as number, q, locals);
+      }
+    // A lane is alive while its count of survived steps equals the step index.
+    for (const s of st)
+      c.get(s.count).get(1).op(op.f64ConvertI32S).v(simd.f64x2Splat).v(simd.f64x2Eq).set(s.alive);
+    c.get(1).set(k);
 
-  c.op(op.block, VOID, op.loop, VOID);
-  c.get(k).get(2).op(op.i32GeS, op.brIf, 1);
-  // ∇f (and with the exponent ∇²f·δx) from one emission (shared subexpressions), the clocks, then the
-  // tangent map J_k w at z_k over every coordinate, then the step.
-  const outs = emitOutputs(graph.dag, lyap ? [...graph.grad, ...graph.hvp] : graph.grad, ctx);
-  const grad = outs.slice(0, dim);
-  const clocks = emitClocks(fn, math, st, opt);
-  if (lyap) {
-    const hvp = outs.slice(dim);
-    const w: number[][] = st.map(() => new Array<number>(tdim));
-    const wOuts: number[][][] = [];
-    for (let i = 0; i < dim; i++) {
-      const t = emitOutputs(opt.dag, opt.tangent, ruleContext(fn, math, st, i, { grad, hvp, ...clocks }));
-      st.forEach((_, g) => t.forEach((o, j) => (w[g][j * dim + i] = o[g])));
-      wOuts.push(t);
+    c.op(op.block, VOID, op.loop, VOID);
+    c.get(k).get(2).op(op.i32GeS, op.brIf, 1);
+    // ∇f (and with the exponent ∇²f·δx) from one emission (shared subexpressions), the clocks, then the
+    // tangent map J_k w at z_k over every coordinate, then the step.
+    const outs = emitOutputs(graph.dag, lyap ? [...graph.grad, ...graph.hvp] : graph.grad, ctx);
+    const grad = outs.slice(0, dim);
+    const clocks = emitClocks(fn, math, st, opt);
+    if (lyap) {
+      const hvp = outs.slice(dim);
+      const w: number[][] = st.map(() => new Array<number>(tdim));
+      const wOuts: number[][][] = [];
+      for (let i = 0; i < dim; i++) {
+        const t = emitOutputs(opt.dag, opt.tangent, ruleContext(fn, math, st, i, { grad, hvp, ...clocks }));
+        st.forEach((_, g) => t.forEach((o, j) => (w[g][j * dim + i] = o[g])));
+        wOuts.push(t);
+      }
+      tangent(fn, st, w, opts.tangent, math);
+      for (const t of wOuts) for (const o of t) for (const l of o) fn.locals.release(l);
     }
-    tangent(fn, st, w, opts.tangent, math);
-    for (const t of wOuts) for (const o of t) for (const l of o) fn.locals.release(l);
-  }
-  emitStep(fn, math, st, opt, grad, clocks);
-  for (const o of [...outs, ...clocks.all]) for (const l of o) fn.locals.release(l);
-  // Divergence: ‖x‖∞ ≤ R ⇔ every |x_i| ≤ R (false for NaN, as !(normInf ≤ R) is true for it); a
-  // lane's count grows while it stays alive.
-  for (const s of st) {
-    s.x.forEach((xi, i) => {
-      c.get(xi).v(simd.f64x2Abs).get(radius).v(simd.f64x2Le);
-      if (i > 0) c.v(simd.and);
-    });
-    c.get(s.alive).v(simd.and).tee(s.alive);
-    c.get(one).v(simd.and).get(s.count).v(simd.f64x2Add).set(s.count);
-  }
-  flag(StepFlag.GROW1, () => {
+    emitStep(fn, math, st, opt, grad, clocks);
+    for (const o of [...outs, ...clocks.all]) for (const l of o) fn.locals.release(l);
+    // Divergence: ‖x‖∞ ≤ R ⇔ every |x_i| ≤ R (false for NaN, as !(normInf ≤ R) is true for it); a
+    // lane's count grows while it stays alive.
     for (const s of st) {
-      c.get(s.r1);
-      maxAbsDiff(c, s.x, s.a);
-      c.v(simd.f64x2Pmax).set(s.r1);
-    }
-  });
-  flag(StepFlag.GROW2, () => {
-    for (const s of st) {
-      c.get(s.r2);
-      maxAbsDiff(c, s.x, s.a);
-      c.v(simd.f64x2Pmax).set(s.r2);
-    }
-  });
-  flag(StepFlag.PERIOD, () => {
-    // i = k + 1 - K; the threshold is tol·s for i = 1, tol·min(s, a_i) after: the least such i is
-    // rule 3's candidate. Its divisor test needs d_q of each divisor q, so every d_i goes to row
-    // i - 1 for the driver.
-    c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub, op.f64ConvertI32S).v(simd.f64x2Splat).set(iv);
-    c.get(k)
-      .get(3)
-      .op(op.i32Sub)
-      .i32(8 * L.lanes)
-      .op(op.i32Mul)
-      .get(base)
-      .op(op.i32Add)
-      .set(row);
-    st.forEach((s, q) => {
-      const d = fn.v();
-      maxAbsDiff(c, [...s.x, ...s.u], s.c);
-      c.set(d);
-      store(c, row, L.dist, q, d);
-      c.get(iv).get(s.period).get(s.period).f64x2(0).v(simd.f64x2Eq);
-      c.get(d).get(tol).get(s.scale).get(s.scale).get(s.extent).v(simd.f64x2Pmin);
-      c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub).i32(1).op(op.i32Eq, op.select);
-      c.v(simd.f64x2Mul).v(simd.f64x2Le).v(simd.and).v(simd.bitselect).set(s.period);
-      c.get(s.extent).get(d).v(simd.f64x2Pmax).set(s.extent);
-      fn.locals.release(d);
-    });
-  });
-  if (observe) {
-    flag(StepFlag.OBSERVE, () => {
-      let outs: number[][] | null = null;
-      if (observe.kind !== 'coord') outs = emitOutputs(graph.dag, [observedNode(graph, observe)], ctx);
-      st.forEach((s, q) => {
-        const o = outs ? outs[0][q] : s.x[(observe as { index: number }).index];
-        // if (o < min) min = o; if (o > max) max = o: a NaN changes neither.
-        c.get(o).get(s.omin).get(o).get(s.omin).v(simd.f64x2Lt).v(simd.bitselect).set(s.omin);
-        c.get(o).get(s.omax).get(o).get(s.omax).v(simd.f64x2Gt).v(simd.bitselect).set(s.omax);
+      s.x.forEach((xi, i) => {
+        c.get(xi).v(simd.f64x2Abs).get(radius).v(simd.f64x2Le);
+        if (i > 0) c.v(simd.and);
       });
-      if (outs) for (const o of outs) for (const l of o) fn.locals.release(l);
-    });
-  }
-  c.get(k).i32(1).op(op.i32Add).set(k);
-  // Stop early once every lane of the group has escaped.
-  c.get(st[0].alive);
-  for (let q = 1; q < G; q++) c.get(st[q].alive).v(simd.or);
-  c.v(simd.anyTrue).op(op.brIf, 0);
-  c.op(op.end, op.end);
-
-  for (let q = 0; q < G; q++)
-    for (const [key, off] of mutable) {
-      const locals = st[q][key];
-      if (Array.isArray(locals))
-        locals.forEach((l, i) => store(c, base, (off as readonly number[])[i], q, l));
-      else store(c, base, off as number, q, locals);
+      c.get(s.alive).v(simd.and).tee(s.alive);
+      c.get(one).v(simd.and).get(s.count).v(simd.f64x2Add).set(s.count);
     }
-  c.get(g).i32(1).op(op.i32Add).set(g);
-  c.op(op.br, 0, op.end, op.end);
+    flag(StepFlag.GROW1, () => {
+      for (const s of st) {
+        c.get(s.r1);
+        maxAbsDiff(c, s.x, s.a);
+        c.v(simd.f64x2Pmax).set(s.r1);
+      }
+    });
+    flag(StepFlag.GROW2, () => {
+      for (const s of st) {
+        c.get(s.r2);
+        maxAbsDiff(c, s.x, s.a);
+        c.v(simd.f64x2Pmax).set(s.r2);
+      }
+    });
+    flag(StepFlag.PERIOD, () => {
+      // i = k + 1 - K; the threshold is tol·s for i = 1, tol·min(s, a_i) after: the least such i is
+      // rule 3's candidate. Its divisor test needs d_q of each divisor q, so every d_i goes to row
+      // i - 1 for the driver.
+      c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub, op.f64ConvertI32S).v(simd.f64x2Splat).set(iv);
+      c.get(k)
+        .get(3)
+        .op(op.i32Sub)
+        .i32(8 * L.lanes)
+        .op(op.i32Mul)
+        .get(base)
+        .op(op.i32Add)
+        .set(row);
+      st.forEach((s, q) => {
+        const d = fn.v();
+        maxAbsDiff(c, [...s.x, ...s.u], s.c);
+        c.set(d);
+        store(c, row, L.dist, q, d);
+        c.get(iv).get(s.period).get(s.period).f64x2(0).v(simd.f64x2Eq);
+        c.get(d).get(tol).get(s.scale).get(s.scale).get(s.extent).v(simd.f64x2Pmin);
+        c.get(k).i32(1).op(op.i32Add).get(3).op(op.i32Sub).i32(1).op(op.i32Eq, op.select);
+        c.v(simd.f64x2Mul).v(simd.f64x2Le).v(simd.and).v(simd.bitselect).set(s.period);
+        c.get(s.extent).get(d).v(simd.f64x2Pmax).set(s.extent);
+        fn.locals.release(d);
+      });
+    });
+    if (observe) {
+      flag(StepFlag.OBSERVE, () => {
+        let outs: number[][] | null = null;
+        if (observe.kind !== 'coord') outs = emitOutputs(graph.dag, [observedNode(graph, observe)], ctx);
+        st.forEach((s, q) => {
+          const o = outs ? outs[0][q] : s.x[(observe as { index: number }).index];
+          // if (o < min) min = o; if (o > max) max = o: a NaN changes neither.
+          c.get(o).get(s.omin).get(o).get(s.omin).v(simd.f64x2Lt).v(simd.bitselect).set(s.omin);
+          c.get(o).get(s.omax).get(o).get(s.omax).v(simd.f64x2Gt).v(simd.bitselect).set(s.omax);
+        });
+        if (outs) for (const o of outs) for (const l of o) fn.locals.release(l);
+      });
+    }
+    c.get(k).i32(1).op(op.i32Add).set(k);
+    // Stop early once every lane of the group has escaped.
+    c.get(st[0].alive);
+    for (let q = 1; q < G; q++) c.get(st[q].alive).v(simd.or);
+    c.v(simd.anyTrue).op(op.brIf, 0);
+    c.op(op.end, op.end);
+
+    for (let q = 0; q < G; q++)
+      for (const [key, off] of mutable) {
+        const locals = st[q][key];
+        if (Array.isArray(locals))
+          locals.forEach((l, i) => store(c, base, (off as readonly number[])[i], q, l));
+        else store(c, base, off as number, q, locals);
+      }
+  });
   return [fn.locals.types, c];
 }
