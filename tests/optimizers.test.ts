@@ -5,15 +5,13 @@
  * exponent against the spectral radius, and the compiled kernel against the tape bit for bit.
  */
 import { describe, expect, it } from 'vitest';
-import { allocColumns } from '../src/core/records.ts';
 import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../src/optimizer/rules.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
 import { runTrajectory } from '../src/reference/gd.ts';
-import { runGrid } from '../src/reference/grid.ts';
-import { CompiledBasin } from '../src/reference/kernel/basin-block.ts';
 import { hyperVector, StateStepper } from '../src/reference/step.ts';
+import { sameAsInterpreted } from './helpers/compiled-basin.ts';
 
 const opt = (over: Partial<OptimizerSettings>): OptimizerSettings => ({ ...DEFAULT_OPTIMIZER, ...over });
 const quadratic = compileObjective({ expr: 'x^2/2', params: {} });
@@ -166,20 +164,7 @@ describe('the tangent map is the Jacobian of the whole update', () => {
 
 describe('compiled kernel against the tape, bit for bit', () => {
   const FIELDS = ['outcome', 'iter', 'period', 'lyapunov', 'f', 'sharpness', 'final0', 'final1'] as const;
-  const same = (spec: ExperimentSpec) => {
-    const obj = compileObjective({ expr: spec.objective.expr, params: spec.objective.params });
-    const ref = runGrid(spec, obj, { interpreted: true });
-    const cols = allocColumns(spec.size[0], spec.size[1]);
-    const steps = new CompiledBasin(spec, obj).pixels(0, spec.size[0] * spec.size[1], cols);
-    const diffs: string[] = [];
-    for (const key of FIELDS)
-      for (let i = 0; i < cols.outcome.length; i++)
-        if (!Object.is(ref.columns[key][i], cols[key][i]) && diffs.length < 5)
-          diffs.push(`${key}[${i}]: reference ${ref.columns[key][i]}, kernel ${cols[key][i]}`);
-    expect(diffs).toEqual([]);
-    expect(steps).toBe(ref.steps);
-    return cols;
-  };
+  const same = (spec: ExperimentSpec) => sameAsInterpreted(spec, FIELDS);
   const spec = (optimizer: Partial<OptimizerSettings>, over: Record<string, unknown> = {}) =>
     parseSpec({
       objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },

@@ -6,43 +6,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Outcome } from '../src/core/outcome.ts';
-import { allocColumns, COLUMN_KEYS, countOutcomes, type RecordColumns } from '../src/core/records.ts';
-import { parseSpec, type ExperimentSpec } from '../src/experiment/spec.ts';
+import { countOutcomes } from '../src/core/records.ts';
+import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
 import { classifyTrajectory } from '../src/reference/classify.ts';
-import { runGrid } from '../src/reference/grid.ts';
-import { CompiledBasin } from '../src/reference/kernel/basin-block.ts';
 import { schedule } from '../src/reference/kernel/segments.ts';
 import { StepFlag } from '../src/reference/kernel/layout.ts';
-
-const FIELDS = COLUMN_KEYS;
-
-/** Runs both engines; returns the compiled columns after checking them against the reference's. */
-function same(spec: ExperimentSpec): RecordColumns {
-  const obj = compileObjective({
-    expr: spec.objective.expr,
-    params: spec.objective.params,
-    observables: spec.observables,
-  });
-  const ref = runGrid(spec, obj, { interpreted: true });
-  const cols = allocColumns(spec.size[0], spec.size[1]);
-  const steps = new CompiledBasin(spec, obj).pixels(0, spec.size[0] * spec.size[1], cols);
-  const diffs: string[] = [];
-  for (const key of FIELDS)
-    for (let i = 0; i < cols.outcome.length; i++)
-      if (!Object.is(ref.columns[key][i], cols[key][i]) && diffs.length < 5)
-        diffs.push(`${key}[${i}]: reference ${ref.columns[key][i]}, kernel ${cols[key][i]}`);
-  expect(diffs).toEqual([]);
-  expect(steps).toBe(ref.steps);
-  return cols;
-}
+import { sameAsInterpreted } from './helpers/compiled-basin.ts';
 
 const base = (over: Record<string, unknown>) =>
   parseSpec({ size: [20, 18], iterations: 300, transient: 180, ...over });
 
 describe('compiled kernel against the interpreted reference', () => {
   it('mf-scalar at h = 1.1 over starts: 2-cycles, fixed points and escapes, with observables', () => {
-    const cols = same(
+    const cols = sameAsInterpreted(
       base({
         objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
         lr: 1.1,
@@ -64,13 +41,13 @@ describe('compiled kernel against the interpreted reference', () => {
       plane: { u: { quantity: 'lr', min: 0.5, max: 2.3 }, v: { quantity: 'x', min: -1.6, max: 1.6 } },
       size: [24, 10],
     };
-    const cols = same(base({ ...spec, classify: { lyapunov: false } }));
+    const cols = sameAsInterpreted(base({ ...spec, classify: { lyapunov: false } }));
     expect(Array.from(cols.lyapunov).every((l) => Number.isNaN(l))).toBe(true);
-    same(base({ ...spec, transient: 0 }));
+    sameAsInterpreted(base({ ...spec, transient: 0 }));
   });
 
   it('parameters and a per-coordinate rate swept, transcendental functions, a 3-D objective', () => {
-    same(
+    sameAsInterpreted(
       base({
         objective: {
           expr: 'a*x^2/2 + b*y^2/2 + 0.3*sin(3*x*y) + exp(-(x-y)^2)',
@@ -83,7 +60,7 @@ describe('compiled kernel against the interpreted reference', () => {
         size: [12, 12],
       }),
     );
-    same(
+    sameAsInterpreted(
       base({
         objective: {
           expr: '(x1^2 + x2^2 + x3^2 - 1)^2/4 + 0.2*x1*x2*x3 + abs(x3)^3',
@@ -105,16 +82,16 @@ describe('compiled kernel against the interpreted reference', () => {
       plane: { u: { quantity: 'x', min: -2, max: 2 }, v: { quantity: 'lr', min: 0.1, max: 1.5 } },
       size: [9, 7],
     };
-    same(base({ ...spec, iterations: 12, transient: 5, classify: { maxPeriod: 11 } }));
-    same(base({ ...spec, iterations: 40, transient: 39 }));
-    same(base({ ...spec, iterations: 91, transient: 20 }));
+    sameAsInterpreted(base({ ...spec, iterations: 12, transient: 5, classify: { maxPeriod: 11 } }));
+    sameAsInterpreted(base({ ...spec, iterations: 40, transient: 39 }));
+    sameAsInterpreted(base({ ...spec, iterations: 91, transient: 20 }));
   });
 
   it("rule 3's divisor test: an orbit still approaching the double well's 2-cycle is no 4-cycle", () => {
     // One pixel at exactly (h, x0): a pixel's value is the centre of its range.
     const dw = { expr: '(x^2 - 1)^2/4', preset: null, params: {} };
     const pixel = (h: number) =>
-      same(
+      sameAsInterpreted(
         base({
           objective: dw,
           x0: [0.3],
@@ -145,7 +122,7 @@ describe('compiled kernel against the interpreted reference', () => {
     // The double well's 2-cycle doubles at √5 - 1 = 1.23607 and its 4-cycle before 1.3: candidates
     // 4 and 8 that pass the divisor test and (slow approaches) that fail it, the same under heavy
     // ball (whose d_i include the velocity) past its 2-cycle's doubling near h = 1.5.
-    const cols = same(
+    const cols = sameAsInterpreted(
       base({
         objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
         x0: [0.3],
@@ -158,7 +135,7 @@ describe('compiled kernel against the interpreted reference', () => {
     const counts = countOutcomes(cols);
     expect(counts.periodic['4']).toBeGreaterThan(0);
     expect(counts.unsettled).toBeGreaterThan(0);
-    same(
+    sameAsInterpreted(
       base({
         objective: { expr: '(1 - x*y)^2/2', preset: null, params: {} },
         lr: 1.25,
@@ -167,7 +144,7 @@ describe('compiled kernel against the interpreted reference', () => {
         classify: { maxPeriod: 24 },
       }),
     );
-    same(
+    sameAsInterpreted(
       base({
         objective: { expr: '(x^2 - 1)^2/4', preset: null, params: {} },
         optimizer: { kind: 'momentum', beta: 0.3 },
