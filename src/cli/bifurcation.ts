@@ -123,6 +123,29 @@ type Flags = Partial<Record<Exclude<keyof typeof ENSEMBLE_OPTIONS, 'no-bias-corr
 /** The optimizer flags, which every ensemble subcommand takes. */
 export const OPTIMIZER_FLAGS = Object.keys(OPTIMIZER_OPTIONS);
 
+/**
+ * The flags both `gdlab bifurcation` and `gdlab density` take: those baseEnsembleSpec,
+ * savedEnsembleSpec and runEnsembleCommand read. Each adds its own grid's (columns and rows; bins).
+ */
+export const SHARED_ENSEMBLE_FLAGS = [
+  'objective',
+  'param',
+  'lr',
+  'samples',
+  'transient',
+  'keep',
+  'observable',
+  'x0',
+  'range',
+  'max-period',
+  ...OPTIMIZER_FLAGS,
+  'engine',
+  'json',
+  'png',
+  'max-seconds',
+  'spec',
+];
+
 /** The subset of ENSEMBLE_OPTIONS a subcommand takes, parsed strictly (negative values joined by args.ts). */
 export function parseEnsembleFlags(argv: string[], command: string, allowed: readonly string[]): Flags {
   const options = Object.fromEntries(
@@ -340,26 +363,7 @@ export function bifurcationSpec(flags: Flags): ExperimentSpec {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const flags = parseEnsembleFlags(argv, 'bifurcation', [
-    'objective',
-    'param',
-    'lr',
-    'columns',
-    'rows',
-    'samples',
-    'transient',
-    'keep',
-    'observable',
-    'x0',
-    'range',
-    'max-period',
-    ...OPTIMIZER_FLAGS,
-    'engine',
-    'json',
-    'png',
-    'max-seconds',
-    'spec',
-  ]);
+  const flags = parseEnsembleFlags(argv, 'bifurcation', [...SHARED_ENSEMBLE_FLAGS, 'columns', 'rows']);
   const spec = inFlagTerms(argv, ENSEMBLE_PATHS, () => bifurcationSpec(flags));
   return runEnsembleCommand('bifurcation', flags, spec, async (result, reason, engine) => {
     // The GPU engine colours its counts where they are; the CPU engines through renderBifurcation.

@@ -14,9 +14,9 @@ import {
   checkedSpec,
   savedEnsembleSpec,
   ENSEMBLE_PATHS,
-  OPTIMIZER_FLAGS,
   parseEnsembleFlags,
   runEnsembleCommand,
+  SHARED_ENSEMBLE_FLAGS,
 } from './bifurcation.ts';
 import { optimizerHelp } from './optimizer-option.ts';
 import { writeJson, writeSpecPng } from './output.ts';
@@ -63,25 +63,7 @@ export interface DensityJson extends DensityReport {
 }
 
 /** The flags `gdlab density` accepts (of the ensemble options shared with `gdlab bifurcation`). */
-const DENSITY_FLAGS = [
-  'objective',
-  'param',
-  'lr',
-  'samples',
-  'transient',
-  'keep',
-  'bins',
-  'observable',
-  'x0',
-  'range',
-  'max-period',
-  ...OPTIMIZER_FLAGS,
-  'engine',
-  'json',
-  'png',
-  'max-seconds',
-  'spec',
-];
+const DENSITY_FLAGS = [...SHARED_ENSEMBLE_FLAGS, 'bins'];
 
 export function densitySpec(argv: string[]): ExperimentSpec {
   const flags = parseEnsembleFlags(argv, 'density', DENSITY_FLAGS);
