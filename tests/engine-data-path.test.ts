@@ -268,4 +268,30 @@ describe('refusals and errors', () => {
       expect(again.counts).toEqual(countOutcomes(runGrid(spec, mfGpu).columns));
     });
   });
+
+  test('a run aborted as its last submit completes, its statistics mapped already, leaves them usable', async () => {
+    const spec = smallSpec({ plane: mfPlane });
+    const want = countOutcomes(runGrid(spec, mfGpu).columns);
+    await withDevice(async (device) => {
+      const engine = new GpuBasinEngine(device, fixtureCompiler, {
+        itersPerDispatch: 100,
+        dispatchesPerSubmit: 1,
+      });
+      const controller = new AbortController();
+      let last = false;
+      const run = engine.runBasin(spec, {
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          if (done === total) {
+            last = true;
+            controller.abort();
+          }
+        },
+      });
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      expect(last).toBe(true);
+      // The pooled readback the aborted run was mapping serves the next runs, mapped anew each time.
+      for (let i = 0; i < 2; i++) expect((await engine.runBasin(spec)).counts).toEqual(want);
+    });
+  });
 });

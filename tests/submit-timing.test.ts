@@ -142,6 +142,50 @@ describe('submit timing', () => {
     }
   });
 
+  test("`submitted` follows each submit at once: a map started there resolves with that submit's results", async () => {
+    await withDevice(async (device) => {
+      const { pipeline, bind, n } = spinner(device);
+      const src = device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+      const reads = [0, 1, 2].map(() =>
+        device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      );
+      const events: string[] = [];
+      const maps: Promise<number>[] = [];
+      await submitBatches(device, [0, 1, 2], {
+        label: 'test',
+        encode(encoder, b) {
+          events.push(`encode ${b}`);
+          device.queue.writeBuffer(n, 0, new Uint32Array([20000]));
+          device.queue.writeBuffer(src, 0, new Uint32Array([7 + b, 0, 0, 0]));
+          const pass = encoder.beginComputePass();
+          pass.setPipeline(pipeline);
+          pass.setBindGroup(0, bind);
+          pass.dispatchWorkgroups(64);
+          pass.end();
+          encoder.copyBufferToBuffer(src, 0, reads[b], 0, 16);
+        },
+        submitted(i) {
+          events.push(`submitted ${i}`);
+          maps.push(
+            reads[i].mapAsync(GPUMapMode.READ).then(() => new Uint32Array(reads[i].getMappedRange())[0]),
+          );
+        },
+        done: (b) => events.push(`done ${b}`),
+      });
+      // Each batch's map is made before the next batch is encoded, and before it completes.
+      expect(events.filter((e) => !e.startsWith('done'))).toEqual([
+        'encode 0',
+        'submitted 0',
+        'encode 1',
+        'submitted 1',
+        'encode 2',
+        'submitted 2',
+      ]);
+      expect(events.indexOf('submitted 0')).toBeLessThan(events.indexOf('done 0'));
+      expect(await Promise.all(maps)).toEqual([7, 8, 9]);
+    });
+  });
+
   test("a basin run feeds the cost model its dispatches' device time", async () => {
     await withTimedDevice(async (device) => {
       const engine = new GpuBasinEngine(device, fixtureCompiler, { itersPerDispatch: 100 });

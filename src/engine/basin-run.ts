@@ -64,6 +64,8 @@ export interface DispatchOp {
   statePixels: number;
   /** Encoded after the last dispatch, in the same submit (range pass, copies to readback). */
   after?(encoder: GPUCommandEncoder): void;
+  /** Called right after the submit that `after` was encoded into: where to map what it copied. */
+  afterSubmitted?(): void;
   signal?: AbortSignal;
   /** Called with GD steps (pixel × iterations) done and in all, after each submit completes. */
   onProgress?(done: number, total: number): void;
@@ -322,6 +324,9 @@ export async function runDispatches(
         pass.end();
         if (index === batches.length - 1 && deferred.length === 0) op.after?.(encoder);
       },
+      submitted(index) {
+        if (index === batches.length - 1 && deferred.length === 0) op.afterSubmitted?.();
+      },
       done(batch, _index, ms) {
         let pixels = 0;
         let steps = 0;
@@ -351,6 +356,9 @@ export async function runDispatches(
         );
         pass.end();
         if (index === groups.length - 1) op.after?.(encoder);
+      },
+      submitted(index) {
+        if (index === groups.length - 1) op.afterSubmitted?.();
       },
     });
   } finally {

@@ -253,6 +253,7 @@ export class GpuBasinEngine implements BasinEngine {
           dispatchesPerSubmit: this.options.dispatchesPerSubmit,
           divisorsLater: true,
           after: options.profile ? undefined : reduceStats,
+          afterSubmitted: options.profile ? undefined : () => runStats.mapNow(),
         },
         this.costs,
         this.options.submitMs,
@@ -293,7 +294,13 @@ export class GpuBasinEngine implements BasinEngine {
           this.device,
           res,
           ctx,
-          { ...op, dispatches: settle, statePixels: 0, after: reduceStats },
+          {
+            ...op,
+            dispatches: settle,
+            statePixels: 0,
+            after: reduceStats,
+            afterSubmitted: () => runStats.mapNow(),
+          },
           this.costs,
           this.options.submitMs,
         ).catch((e) => this.explain(e));
@@ -320,7 +327,7 @@ export class GpuBasinEngine implements BasinEngine {
       handed = true;
       return result;
     } finally {
-      runStats.release(handed);
+      await runStats.release(handed);
       if (!handed || !(keep || out.keepWords)) for (const b of [...outputs, ...lyaps]) this.pool.release(b);
     }
   }

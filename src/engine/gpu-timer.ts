@@ -85,7 +85,8 @@ export class GpuTimer {
   }
 
   /**
-   * The pass's time in ms once its submit has completed, and the slot freed; null where the
+   * The pass's time in ms once its submit has completed (called right after the submit, so that the
+   * map resolves with the completion), and the slot freed; null where the
    * timestamps say nothing (an implementation may write zeros, or clamp them into one instant) or
    * cannot be read (a lost device).
    */

@@ -7,7 +7,16 @@ import type { BufferPool } from './buffer-pool.ts';
 import { STATS_BYTES } from './layouts.ts';
 import { initialStats } from './stats.ts';
 
+/** What a run's statistics readback holds: the statistics words, and the column counts when asked for. */
+export interface StatsRead {
+  words: Uint32Array;
+  columnDiverged?: Uint32Array;
+}
+
 export class RunStats {
+  /** The map mapNow started, until `read` takes it. */
+  private pending: Promise<StatsRead> | null = null;
+
   private constructor(
     /** STATS_FIELDS, zeroed counts and empty ranges until the reduction runs. */
     readonly stats: GPUBuffer,
@@ -79,8 +88,24 @@ export class RunStats {
     if (this.columns) encoder.copyBufferToBuffer(this.columns, 0, this.readback, STATS_BYTES, 4 * this.width);
   }
 
-  /** Maps the readback once the copy has run: the statistics words and the column counts. */
-  async read(): Promise<{ words: Uint32Array; columnDiverged?: Uint32Array }> {
+  /**
+   * Maps the readback now, right after the submit that copies into it (encodeCopy), for the next
+   * `read`: the map then resolves in the poll that sees that submit complete, not one poll after it
+   * (a millisecond on a software adapter, whose long waits are polled once a millisecond).
+   */
+  mapNow(): void {
+    this.pending = this.map();
+    this.pending.catch(() => {});
+  }
+
+  /** The statistics words and the column counts, once the copy has run (mapped by mapNow, or now). */
+  read(): Promise<StatsRead> {
+    const read = this.pending ?? this.map();
+    this.pending = null;
+    return read;
+  }
+
+  private async map(): Promise<StatsRead> {
     await this.readback.mapAsync(GPUMapMode.READ, 0, this.bytes);
     // One mapped range: getMappedRange offsets must be multiples of 8, which STATS_BYTES need not be.
     const mapped = this.readback.getMappedRange(0, this.bytes);
@@ -90,8 +115,12 @@ export class RunStats {
     return { words, columnDiverged };
   }
 
-  /** Returns the buffers to the pool: the readback and the column counts, the statistics too unless the result holds them. */
-  release(statsHanded: boolean): void {
+  /**
+   * Returns the buffers to the pool: the readback (once a map of it left pending by a failed run has
+   * settled) and the column counts, the statistics too unless the result holds them.
+   */
+  async release(statsHanded: boolean): Promise<void> {
+    await this.pending?.catch(() => {});
     this.pool.release(this.readback);
     if (this.columns) this.pool.release(this.columns);
     if (!statsHanded) this.pool.release(this.stats);

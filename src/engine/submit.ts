@@ -23,6 +23,12 @@ export interface SubmitLoop<B> {
    * not after the signal has fired (a batch still in flight then completes unreported).
    */
   done?(batch: B, index: number, ms: number, clock: 'device' | 'host'): void;
+  /**
+   * Called right after batch i is submitted: a caller may map what that submit copies out now, so
+   * that its map resolves in the same poll of the device as the submit's completion rather than one
+   * poll after it (on a software adapter a poll of a long wait comes once a millisecond).
+   */
+  submitted?(index: number): void;
   signal?: AbortSignal;
   /** Throws when the device was lost (a lost device never completes its work). */
   check?(): void;
@@ -68,13 +74,17 @@ export async function submitBatches<B>(
       if (slot !== null) timer!.encodeResolve(encoder, slot);
       device.queue.submit([encoder.finish()]);
       const submitted = performance.now();
+      loop.submitted?.(i);
+      // The timestamps are mapped now, as `submitted` lets a caller map its own results: mapped after
+      // the completion, they took a poll of their own.
+      const stamps = slot === null ? null : timer!.read(slot);
       inflight.push(
         device.queue.onSubmittedWorkDone().then(async () => {
           const now = performance.now();
           // Work starts when it is submitted or when the previous batch ends, whichever is later.
           const host = now - Math.max(submitted, lastDone);
           lastDone = now;
-          const device = slot === null ? null : await timer!.read(slot);
+          const device = stamps === null ? null : await stamps;
           const ms = device !== null && plausible(device, host) ? device : null;
           if (!loop.signal?.aborted) loop.done?.(batches[i], i, ms ?? host, ms === null ? 'host' : 'device');
         }),
