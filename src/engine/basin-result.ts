@@ -200,12 +200,7 @@ export class GpuBasinResult implements BasinResult {
       );
     } else {
       // One pixel computed again: a single invocation.
-      const scratch = await this.recordStore.recompute({ p0: index, count: 1 });
-      try {
-        words = await this.read(scratch, 0, RECORD_BYTES);
-      } finally {
-        this.engine.pool.release(scratch);
-      }
+      words = await this.recordStore.readAgain({ p0: index, count: 1 });
     }
     const cols = allocColumns(1, 1, 'f32');
     parseRecords(words, cols);
