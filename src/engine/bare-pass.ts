@@ -67,7 +67,7 @@ export async function runBare(
     'the bare readback',
   );
   // Mapped right after the submit that copies into it, as the engine maps its statistics.
-  let mapped: Promise<void> | null = null;
+  const map = { done: null as Promise<void> | null };
   try {
     const plan = engine.plan(ctx);
     const t1 = performance.now();
@@ -86,20 +86,20 @@ export async function runBare(
         writeRecords: false,
         after: (encoder) => encoder.copyBufferToBuffer(sinks[sinks.length - 1], 0, readback, 0, 16),
         afterSubmitted: () => {
-          mapped = readback.mapAsync(GPUMapMode.READ);
-          mapped.catch(() => {});
+          map.done = readback.mapAsync(GPUMapMode.READ);
+          map.done.catch(() => {});
         },
       },
       engine.costs,
       engine.options.submitMs,
     );
     const t2 = performance.now();
-    await (mapped ?? readback.mapAsync(GPUMapMode.READ));
+    await (map.done ?? readback.mapAsync(GPUMapMode.READ));
     readback.unmap();
     const t3 = performance.now();
     return { ms: t3 - t0, host: t1 - t0, compute: t2 - t1, readback: t3 - t2 };
   } finally {
-    await (mapped as Promise<void> | null)?.catch(() => {});
+    await map.done?.catch(() => {});
     if (readback.mapState === 'mapped') readback.unmap();
     for (const s of sinks) pool.release(s);
     pool.release(readback);
