@@ -295,10 +295,13 @@ describe('gdlab bifurcation', () => {
     const json = JSON.parse((await runCli([...args, '--json', '-'], { timeout: 60_000 })).stdout);
     expect(json.outside).toBe(3200);
     const end = (v: number) => String(+v.toPrecision(6));
+    // The diverged starts, which the picture shows only in its strip: the JSON's fractions × 8 starts.
+    const diverged = json.columns.reduce((n: number, c: { diverged: number }) => n + c.diverged * 8, 0);
+    expect(diverged).toBeGreaterThan(0);
     expect(stdout).toBe(
       `8 columns × 8 starts × (500 + 200) steps on cpu (f64, ${json.engine.adapter}) in ${/in ([\d.]+) s/.exec(stdout)![1]} s: ` +
         `x from ${end(json.range[0])} to ${end(json.range[1])} (from the data); 3200 long-run iterates outside ` +
-        `(escaping starts do not set a range from the data)\nengine: --engine cpu\n`,
+        `(escaping starts do not set a range from the data); ${diverged} of 64 starts diverged\nengine: --engine cpu\n`,
     );
   });
 
