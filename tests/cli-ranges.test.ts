@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearFlags, parseRange } from '../src/cli/args.ts';
 import { specFromFlags } from '../src/cli/basin-spec.ts';
+import { runCli } from './helpers/cli.ts';
 
 describe('parseRange', () => {
   it('reads A:B, negative ends and exponents included', () => {
@@ -41,6 +42,20 @@ describe('nearFlags', () => {
     expect(nearFlags('--lyapunov', basinFlags)).toEqual([]);
     expect(nearFlags('--iters', basinFlags)).toEqual([]);
     expect(nearFlags('--' + 'i'.repeat(10_000), basinFlags)).toEqual([]);
+  });
+});
+
+describe('gdlab with a misspelt command', () => {
+  it('names the nearest command, or none, in its first line, and exits 2', async () => {
+    for (const [command, first] of [
+      ['basn', "gdlab: unknown command 'basn' (did you mean basin?)"],
+      ['bifurcaton', "gdlab: unknown command 'bifurcaton' (did you mean bifurcation?)"],
+      ['xyzzy', "gdlab: unknown command 'xyzzy'"],
+    ]) {
+      const err = await runCli([command]).catch((e) => e);
+      expect(err.code).toBe(2);
+      expect(err.stderr.split('\n')[0]).toBe(first);
+    }
   });
 });
 

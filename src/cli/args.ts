@@ -123,12 +123,11 @@ function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known long flags nearest a misspelt one, at most two: within one edit for a name of up to five
- * characters, two for a longer one (`--x` finds trajectory's `--x0`, `--iter` finds `--iters`), so
- * that an unrelated flag is never offered.
+ * The known names nearest a misspelt one, at most two: within one edit for a name of up to five
+ * characters, two for a longer one (`x` finds trajectory's `x0`, `iter` finds `iters`, `basn` finds
+ * `basin`), so that an unrelated name is never offered.
  */
-export function nearFlags(given: string, known: readonly string[]): string[] {
-  const name = given.replace(/^--?/, '');
+export function nearNames(name: string, known: readonly string[]): string[] {
   if (name.length === 0 || name.length > 64) return [];
   const most = name.length <= 5 ? 1 : 2;
   return known
@@ -136,7 +135,12 @@ export function nearFlags(given: string, known: readonly string[]): string[] {
     .filter(([, d]) => d > 0 && d <= most)
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
     .slice(0, 2)
-    .map(([k]) => `--${k}`);
+    .map(([k]) => k);
+}
+
+/** nearNames for a misspelt flag (`--iter`), as flags (`--iters`). */
+export function nearFlags(given: string, known: readonly string[]): string[] {
+  return nearNames(given.replace(/^--?/, ''), known).map((k) => `--${k}`);
 }
 
 /**

@@ -3,7 +3,7 @@
  * `gdlab trajectory` never pays for Dawn. Errors a user can act on are printed as one message,
  * never a stack trace.
  */
-import { escapeControl } from './args.ts';
+import { escapeControl, nearNames } from './args.ts';
 
 interface Command {
   summary: string;
@@ -121,7 +121,9 @@ async function runCommand(argv: string[]): Promise<number> {
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`gdlab: unknown command '${escapeControl(name)}'\n\n${USAGE}`);
+    const near = nearNames(name, Object.keys(COMMANDS));
+    const hint = near.length ? ` (did you mean ${near.join(' or ')}?)` : '';
+    process.stderr.write(`gdlab: unknown command '${escapeControl(name)}'${hint}\n\n${USAGE}`);
     return 2;
   }
   try {
