@@ -9,7 +9,7 @@ import {
   type Preset,
   type ResolvedObjective,
 } from '../presets.ts';
-import { CliError } from './args.ts';
+import { CliError, nearNames } from './args.ts';
 
 export interface CompiledOption {
   resolved: ResolvedObjective;
@@ -33,10 +33,20 @@ export function compileOption(
     const obj = compileObjective({ expr: resolved.expr, params: resolved.params, observables });
     return { resolved, preset, obj };
   } catch (e) {
-    if (e instanceof ObjectiveError && !preset && looksLikePresetId(option))
+    // A preset id misspelt ('double_well', 'mf-scaler') reads as an expression of unknown names.
+    const near = preset
+      ? []
+      : nearNames(
+          option.trim().toLowerCase(),
+          PRESETS.map((p) => p.id),
+        );
+    if (e instanceof ObjectiveError && !preset && (near.length > 0 || looksLikePresetId(option)))
       throw new CliError(
-        `--objective: '${option.trim()}' is not a preset (presets: ${PRESETS.map((p) => p.id).join(', ')}); ` +
-          `read as an expression: ${e.message}`,
+        `--objective: '${option.trim()}' is not a preset (` +
+          (near.length
+            ? `did you mean ${near.join(' or ')}?`
+            : `presets: ${PRESETS.map((p) => p.id).join(', ')}`) +
+          `); read as an expression: ${e.message}`,
       );
     // The flag that holds the text the column counts in (an observable's error names its own).
     if (e instanceof ObjectiveError && !e.message.startsWith('observable '))

@@ -140,6 +140,10 @@ const rows: Row[] = [
   // 7. Unclear messages.
   ['unknown-preset', '7', 'basin --objective no-such-preset', 2,
     /--objective: 'no-such-preset' is not a preset \(presets: quadratic, .*\); read as an expression: unknown identifier 'no'/],
+  ['misspelt-preset', '7', 'basin --objective double_well', 2,
+    /--objective: 'double_well' is not a preset \(did you mean double-well\?\); read as an expression: unknown identifier 'double_well'/],
+  ['misspelt-flag', '7', 'trajectory --objective quadratic --iter 5', 2,
+    /Unknown option '--iter' \(did you mean --iters\? see gdlab trajectory --help\)/],
   ['gallery-positional', '7', 'gallery regimes --out regimes --no-checks --max-side 8 --engine cpu', 0, undefined,
     (_r, ctx) => expect(readSpecFromPng(readFileSync(join(ctx.out, 'regimes', 'regimes.png'))).kind).toBe('basin')],
   ['escape-byte', '7', `trajectory --objective x\u001b[31m^2 ${TRAJ}`, 2, /Unexpected "\\x1b" \(column 2\)/],
