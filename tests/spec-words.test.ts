@@ -107,7 +107,15 @@ describe("parseSpec in the spec's words", () => {
       ['attractor.u: must not be empty'],
     ],
     ['box as a string', { ensemble: { box: 'x' } }, ['ensemble.box: must be an object, not a string']],
-    ['misspelt field', { iteratons: 20 }, ['spec: unknown field "iteratons"']],
+    ['misspelt field', { iteratons: 20 }, ['spec: unknown field "iteratons" (did you mean "iterations"?)']],
+    [
+      'misspelt nested field',
+      { optimizer: { kind: 'adam', beta_2: 0.9 } },
+      ['optimizer: unknown field "beta_2" (did you mean "beta2" or "beta"?)'],
+    ],
+    // Nothing near: no guess; a name of hostile length is not compared.
+    ['unrelated field', { speed: 1 }, ['spec: unknown field "speed"']],
+    ['long field', { ['i'.repeat(100)]: 1 }, [`spec: unknown field "${'i'.repeat(40)}…"`]],
     [
       'misspelt fields',
       { classify: { tolerance: 1, 'max\nperiod': 2 } },

@@ -1,5 +1,6 @@
 /** Helpers shared by the subcommands for reading flags (node:util parseArgs does the tokenizing). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { nearNames } from '../experiment/near-names.ts';
 import { SpecError } from '../experiment/spec-error.ts';
 import { clip, listNames, MAX_IDENTIFIER_LENGTH, MAX_PARAMS } from '../objective/limits.ts';
 
@@ -108,34 +109,6 @@ export function joinNegativeValues(argv: string[], options: Record<string, unkno
     } else out.push(a);
   }
   return out;
-}
-
-/** Levenshtein distance of two short strings (flag names). */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++)
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    row = next;
-  }
-  return row[b.length];
-}
-
-/**
- * The known names nearest a misspelt one, at most two: within one edit for a name of up to five
- * characters, two for a longer one (`x` finds trajectory's `x0`, `iter` finds `iters`, `basn` finds
- * `basin`), so that an unrelated name is never offered.
- */
-export function nearNames(name: string, known: readonly string[]): string[] {
-  if (name.length === 0 || name.length > 64) return [];
-  const most = name.length <= 5 ? 1 : 2;
-  return known
-    .map((k) => [k, editDistance(name, k)] as const)
-    .filter(([, d]) => d > 0 && d <= most)
-    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
-    .slice(0, 2)
-    .map(([k]) => k);
 }
 
 /** nearNames for a misspelt flag (`--iter`), as flags (`--iters`). */

@@ -3,7 +3,8 @@
  * `gdlab trajectory` never pays for Dawn. Errors a user can act on are printed as one message,
  * never a stack trace.
  */
-import { escapeControl, nearNames } from './args.ts';
+import { escapeControl } from './args.ts';
+import { nearNames } from '../experiment/near-names.ts';
 
 interface Command {
   summary: string;

@@ -9,7 +9,8 @@ import {
   type Preset,
   type ResolvedObjective,
 } from '../presets.ts';
-import { CliError, nearNames } from './args.ts';
+import { CliError } from './args.ts';
+import { nearNames } from '../experiment/near-names.ts';
 
 export interface CompiledOption {
   resolved: ResolvedObjective;

@@ -3,6 +3,7 @@
  * code which only names it (the CLI's flag parser) loads no validator.
  */
 import { clip, MAX_LISTED } from '../objective/limits.ts';
+import { nearNames } from './near-names.ts';
 
 /**
  * A spec that failed validation; `issues` lists every problem as `path: message`. The message lists
@@ -32,9 +33,10 @@ export interface RawIssue {
 /**
  * Issues as `path: message` lines, with the names a hostile spec chose (keys in a path, unknown
  * fields) cut short and unknown fields listed up to MAX_LISTED, each quoted as JSON (a name may hold
- * a line break).
+ * a line break). `known`: a valid object of the schema (the default spec), whose fields at an issue's
+ * path answer one unknown field near one of them (`"iteratons"`: did you mean "iterations"?).
  */
-export function formatIssues(issues: readonly RawIssue[]): string[] {
+export function formatIssues(issues: readonly RawIssue[], known: unknown = null): string[] {
   return issues.map((i) => {
     const path = i.path.length ? i.path.map((p) => clip(String(p))).join('.') : 'spec';
     if (i.code !== 'unrecognized_keys' || !i.keys) return `${path}: ${i.message}`;
@@ -42,8 +44,22 @@ export function formatIssues(issues: readonly RawIssue[]): string[] {
     // key"), where the spec and its readers speak of fields.
     const keys = i.keys.slice(0, MAX_LISTED).map((k) => JSON.stringify(clip(k)));
     const more = i.keys.length > MAX_LISTED ? ` … and ${i.keys.length - MAX_LISTED} more` : '';
-    return `${path}: unknown field${i.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${more}`;
+    const near = i.keys.length === 1 ? nearNames(i.keys[0], fieldsAt(known, i.path)) : [];
+    const hint = near.length ? ` (did you mean ${near.map((k) => JSON.stringify(k)).join(' or ')}?)` : '';
+    return `${path}: unknown field${i.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${more}${hint}`;
   });
+}
+
+/** The fields of the object at `path` in `value` (none where there is no object). */
+function fieldsAt(value: unknown, path: readonly PropertyKey[]): string[] {
+  let at = value;
+  for (const key of path)
+    at = isObject(at) && typeof key === 'string' && Object.hasOwn(at, key) ? at[key] : null;
+  return isObject(at) ? Object.keys(at) : [];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**

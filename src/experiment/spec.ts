@@ -337,7 +337,10 @@ export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): Expe
   const result = schema.safeParse(merged);
   const over = limitIssues(merged, limits);
   if (!result.success || over.length)
-    throw new SpecError([...(result.success ? [] : formatIssues(result.error.issues)), ...over]);
+    throw new SpecError([
+      ...(result.success ? [] : formatIssues(result.error.issues, defaultSpec())),
+      ...over,
+    ]);
   const spec = result.data as ExperimentSpec;
   // The preset only labels where the expression came from (titles, f₀ and T of multiscale presets):
   // an expression that is not the preset's formula, merged from a partial spec or sent by a hostile

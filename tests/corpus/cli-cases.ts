@@ -151,7 +151,7 @@ const rows: Row[] = [
   ['param-twice', '7', 'trajectory --objective multiscale --param A=1 --param A=2', 2, /--param: A is given twice \('1' and '2'\)/],
   ['hex-number', '7', 'trajectory --objective quadratic --lr 0x10', 2, /--lr: '0x10' is not a decimal number/],
   ['expression-with-minus', '7', "trajectory --objective -x^2/2+x^4 --lr 0.1 --x0 0.5 --iters 3", 0, undefined, (r) => expect(json(r).f[0]).toBe(-0.0625)],
-  ['misspelt-field', '7', 'basin --spec {fix}/misspelt.json', 2, /misspelt\.json': unknown field "iteratons"/],
+  ['misspelt-field', '7', 'basin --spec {fix}/misspelt.json', 2, /misspelt\.json': unknown field "iteratons" \(did you mean "iterations"\?\)/],
   ['byte-order-mark', '7', 'basin --spec {fix}/bom.json --engine cpu', 0, undefined,
     (r) => expect(parseSpec(json(r).spec)).toMatchObject({ size: [8, 8], iterations: 20, transient: 10 })],
   ...['trajectory --objective quadratic', `${Q2} --engine cpu`, `${DW} --engine cpu`, `${MS} --engine cpu`].map((cmd): Row => [
