@@ -115,6 +115,63 @@ describe('the lab on SwiftShader WebGPU', () => {
     await page.close();
   });
 
+  it('a preset id typed as the expression offers that preset, not a parameter, and opens it', async () => {
+    const page = await shared.browser.newPage();
+    const errors = watchErrors(page);
+    await openLab(page, shared.gpuUrl + hashFor({ size: [32, 32], iterations: 100, transient: 50 }));
+    await page.evaluate(() => {
+      const panel = document.querySelector('gd-lab')!.shadowRoot!.querySelector('gd-objective-panel')!;
+      const ta = panel.shadowRoot!.getElementById('expr') as HTMLTextAreaElement;
+      ta.value = 'double_well';
+      ta.dispatchEvent(new Event('input'));
+    });
+    const offer = () =>
+      document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-objective-panel')!
+        .shadowRoot!.getElementById('open-preset');
+    await page.waitForFunction(offer, { timeout: 10_000 });
+    const offered = await page.evaluate(() => {
+      const root = document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-objective-panel')!.shadowRoot!;
+      return {
+        error: root.getElementById('expr-error')!.textContent!.replace(/\s+/g, ' ').trim(),
+        buttons: [...root.querySelectorAll('button.add')].map((b) =>
+          b.textContent!.replace(/\s+/g, ' ').trim(),
+        ),
+      };
+    });
+    expect(offered.error).toContain("unknown identifier 'double_well'");
+    expect(offered.buttons).toEqual(['open the preset Double well (x² - 1)²/4']);
+    await page.evaluate(() => {
+      const root = document
+        .querySelector('gd-lab')!
+        .shadowRoot!.querySelector('gd-objective-panel')!.shadowRoot!;
+      (root.getElementById('open-preset') as HTMLElement).click();
+    });
+    await page.waitForFunction(
+      () => document.querySelector('gd-lab')!.spec.objective.preset === 'double-well',
+      {
+        timeout: 10_000,
+      },
+    );
+    await waitForMap(page);
+    const s = await labState(page);
+    expect(s.spec.objective).toMatchObject({ preset: 'double-well', expr: '(x^2 - 1)^2/4' });
+    expect(
+      await page.evaluate(
+        () =>
+          !!document
+            .querySelector('gd-lab')!
+            .shadowRoot!.querySelector('gd-objective-panel')!
+            .shadowRoot!.getElementById('expr-error'),
+      ),
+    ).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('an invalid expression shows the message at its column and the previous map stays', async () => {
     const page = await shared.browser.newPage();
     const errors = watchErrors(page);

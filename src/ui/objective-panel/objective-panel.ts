@@ -5,6 +5,7 @@
 import { LitElement, html, css, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ObjectiveError } from '../../objective/types.ts';
+import { nearNames } from '../../experiment/near-names.ts';
 import type { ExperimentSpec } from '../../experiment/spec.ts';
 import type { CanvasLabel } from '../shared/canvas-text.ts';
 import { SpecEditEvent } from '../shared/events.ts';
@@ -23,6 +24,15 @@ export interface ExprProblem {
   column: number;
   /** An identifier the user may want as a new parameter. */
   unknown: string | null;
+  /** The preset the text names, or nearly ("double_well", "mf-scaler"): an id typed as an expression. */
+  preset: string | null;
+}
+
+/** The preset whose id `expr` is, or is one or two edits from (the CLI's rule for a misspelt id). */
+function presetNamed(expr: string): string | null {
+  const text = expr.trim().toLowerCase();
+  const ids = PRESETS.map((p) => p.id);
+  return ids.includes(text) ? text : (nearNames(text, ids)[0] ?? null);
 }
 
 /** Validates an expression with the current parameters; null when it compiles. */
@@ -35,7 +45,9 @@ export function validateExpression(expr: string, params: Record<string, number>)
     const raw = e instanceof Error ? e.message : String(e);
     const message = raw.replace(/ \(column \d+\)$/, '');
     const m = /unknown identifier '([A-Za-z_][A-Za-z0-9_]*)'/.exec(message);
-    return { message, column, unknown: m ? m[1] : null };
+    const preset = presetNamed(expr);
+    // A preset's id is not a parameter the user wants.
+    return { message, column, unknown: m && !preset ? m[1] : null, preset };
   }
 }
 
@@ -154,6 +166,14 @@ export class ObjectivePanel extends LitElement {
     }, `param-${name}`);
   }
 
+  /** The preset a typed id named: the text goes back to the spec's, which the preset then replaces. */
+  private openPreset(id: string): void {
+    clearTimeout(this.timer);
+    this.draft = this.spec.objective.expr;
+    this.problem = null;
+    this.pickPreset(id);
+  }
+
   private pickPreset(id: string): void {
     const p = PRESETS.find((q) => q.id === id);
     if (!p) return;
@@ -189,7 +209,8 @@ export class ObjectivePanel extends LitElement {
     const where = pr.column > 0 ? `column ${pr.column}: ` : '';
     return html`${pr.column > 0 ? html`<pre class="caret" id="caret" data-column=${pr.column}>${caret}</pre>` : nothing}
       <div class="error" id="expr-error" data-column=${pr.column}>${where}${pr.message}</div>
-      ${pr.unknown ? html`<button class="add" @click=${() => this.addParam(pr.unknown!)}>add parameter '${pr.unknown}' = 1</button>` : nothing}`;
+      ${pr.unknown ? html`<button class="add" @click=${() => this.addParam(pr.unknown!)}>add parameter '${pr.unknown}' = 1</button>` : nothing}
+      ${pr.preset ? html`<button class="add" id="open-preset" @click=${() => this.openPreset(pr.preset!)}>open the preset ${PRESETS.find((p) => p.id === pr.preset)!.title}</button>` : nothing}`;
   }
 
   protected override render() {
