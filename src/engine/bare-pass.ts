@@ -9,6 +9,7 @@ import type { ExperimentSpec } from '../experiment/spec.ts';
 import { resolvePlane } from '../experiment/plane.ts';
 import { BasinPass } from './basin-pass.ts';
 import { runDispatches } from './basin-run.ts';
+import { SubmitMap } from './submit.ts';
 import type { GpuBasinEngine } from './gpu-engine.ts';
 import { planTiles } from './tiles.ts';
 
@@ -67,7 +68,7 @@ export async function runBare(
     'the bare readback',
   );
   // Mapped right after the submit that copies into it, as the engine maps its statistics.
-  const map = { done: null as Promise<void> | null };
+  const map = new SubmitMap(readback, 16);
   try {
     const plan = engine.plan(ctx);
     const t1 = performance.now();
@@ -85,22 +86,17 @@ export async function runBare(
         }),
         writeRecords: false,
         after: (encoder) => encoder.copyBufferToBuffer(sinks[sinks.length - 1], 0, readback, 0, 16),
-        afterSubmitted: () => {
-          map.done = readback.mapAsync(GPUMapMode.READ);
-          map.done.catch(() => {});
-        },
+        afterSubmitted: () => map.start(),
       },
       engine.costs,
       engine.options.submitMs,
     );
     const t2 = performance.now();
-    await (map.done ?? readback.mapAsync(GPUMapMode.READ));
-    readback.unmap();
+    await map.read();
     const t3 = performance.now();
     return { ms: t3 - t0, host: t1 - t0, compute: t2 - t1, readback: t3 - t2 };
   } finally {
-    await map.done?.catch(() => {});
-    if (readback.mapState === 'mapped') readback.unmap();
+    await map.settle();
     for (const s of sinks) pool.release(s);
     pool.release(readback);
   }

@@ -6,6 +6,7 @@
  */
 import { RECORD_BYTES } from '../core/records.ts';
 import { runDispatches, runVariant, type DispatchOp, type RunContext } from './basin-run.ts';
+import { SubmitMap } from './submit.ts';
 import type { Tile } from './dispatch-plan.ts';
 import type { GpuBasinEngine } from './gpu-engine.ts';
 import { recordsFit } from './run-outputs.ts';
@@ -151,24 +152,16 @@ export class ResultRecords {
       GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
       'allocating a readback',
     );
-    const map = { done: null as Promise<void> | null };
+    const map = new SubmitMap(staging, bytes);
     try {
       const scratch = await this.recompute(tile, (records) => ({
         after: (encoder) => encoder.copyBufferToBuffer(records, 0, staging, 0, bytes),
-        afterSubmitted: () => {
-          map.done = staging.mapAsync(GPUMapMode.READ, 0, bytes);
-          map.done.catch(() => {});
-        },
+        afterSubmitted: () => map.start(),
       }));
       pool.release(scratch);
-      await (map.done ?? staging.mapAsync(GPUMapMode.READ, 0, bytes)).catch((e) => this.engine.explain(e));
-      const copy = staging.getMappedRange(0, bytes).slice(0);
-      staging.unmap();
-      return copy;
+      return await map.read().catch((e) => this.engine.explain(e));
     } finally {
-      // A failed run may leave its map pending or done: the pool takes the buffer back unmapped.
-      await map.done?.catch(() => {});
-      if (staging.mapState === 'mapped') staging.unmap();
+      await map.settle();
       pool.release(staging);
     }
   }

@@ -6,6 +6,7 @@
 import type { BufferPool } from './buffer-pool.ts';
 import { STATS_BYTES } from './layouts.ts';
 import { initialStats } from './stats.ts';
+import { SubmitMap } from './submit.ts';
 
 /** What a run's statistics readback holds: the statistics words, and the column counts when asked for. */
 export interface StatsRead {
@@ -14,8 +15,8 @@ export interface StatsRead {
 }
 
 export class RunStats {
-  /** The map mapNow started, until `read` takes it. */
-  private pending: Promise<StatsRead> | null = null;
+  /** The readback's map, made right after the submit that copies into it (mapNow). */
+  private readonly map: SubmitMap;
 
   private constructor(
     /** STATS_FIELDS, zeroed counts and empty ranges until the reduction runs. */
@@ -25,7 +26,9 @@ export class RunStats {
     private readonly width: number,
     private readonly readback: GPUBuffer,
     private readonly pool: BufferPool,
-  ) {}
+  ) {
+    this.map = new SubmitMap(readback, this.bytes);
+  }
 
   /**
    * The buffers of a run over a grid `width` columns wide (`columns`: count diverged pixels per column),
@@ -94,24 +97,14 @@ export class RunStats {
    * (a millisecond on a software adapter, whose long waits are polled once a millisecond).
    */
   mapNow(): void {
-    this.pending = this.map();
-    this.pending.catch(() => {});
+    this.map.start();
   }
 
   /** The statistics words and the column counts, once the copy has run (mapped by mapNow, or now). */
-  read(): Promise<StatsRead> {
-    const read = this.pending ?? this.map();
-    this.pending = null;
-    return read;
-  }
-
-  private async map(): Promise<StatsRead> {
-    await this.readback.mapAsync(GPUMapMode.READ, 0, this.bytes);
-    // One mapped range: getMappedRange offsets must be multiples of 8, which STATS_BYTES need not be.
-    const mapped = this.readback.getMappedRange(0, this.bytes);
-    const words = new Uint32Array(mapped.slice(0, STATS_BYTES));
-    const columnDiverged = this.columns ? new Uint32Array(mapped.slice(STATS_BYTES, this.bytes)) : undefined;
-    this.readback.unmap();
+  async read(): Promise<StatsRead> {
+    const bytes = await this.map.read();
+    const words = new Uint32Array(bytes, 0, STATS_BYTES / 4);
+    const columnDiverged = this.columns ? new Uint32Array(bytes, STATS_BYTES, this.width) : undefined;
     return { words, columnDiverged };
   }
 
@@ -120,7 +113,7 @@ export class RunStats {
    * settled) and the column counts, the statistics too unless the result holds them.
    */
   async release(statsHanded: boolean): Promise<void> {
-    await this.pending?.catch(() => {});
+    await this.map.settle();
     this.pool.release(this.readback);
     if (this.columns) this.pool.release(this.columns);
     if (!statsHanded) this.pool.release(this.stats);

@@ -99,3 +99,44 @@ export async function submitBatches<B>(
   }
   if (loop.signal?.aborted) throw abortError(loop.signal);
 }
+
+/**
+ * A readback buffer's bytes, mapped right after the submit that copies into them (SubmitLoop's
+ * `submitted`, DispatchOp's `afterSubmitted`): the map then resolves in the poll that sees that submit
+ * complete, not one poll after it (on a software adapter a poll of a long wait comes once a
+ * millisecond). One per readback, for any number of submit-then-read rounds.
+ */
+export class SubmitMap {
+  /** The copy `start` began, until `read` takes it. */
+  private pending: Promise<ArrayBuffer> | null = null;
+
+  constructor(
+    private readonly buffer: GPUBuffer,
+    private readonly size: number,
+  ) {}
+
+  /** Maps the buffer now: call right after the submit that copies into it. */
+  start(): void {
+    this.pending = this.copy();
+    this.pending.catch(() => {});
+  }
+
+  /** The bytes, copied out and the buffer unmapped: from `start`'s map, or from one made now. */
+  read(): Promise<ArrayBuffer> {
+    const read = this.pending ?? this.copy();
+    this.pending = null;
+    return read;
+  }
+
+  /** Waits for a map that a failed run left pending, before the buffer goes back to its pool. */
+  async settle(): Promise<void> {
+    await this.pending?.catch(() => {});
+  }
+
+  private async copy(): Promise<ArrayBuffer> {
+    await this.buffer.mapAsync(GPUMapMode.READ, 0, this.size);
+    const bytes = this.buffer.getMappedRange(0, this.size).slice(0);
+    this.buffer.unmap();
+    return bytes;
+  }
+}
