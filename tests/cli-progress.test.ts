@@ -111,6 +111,21 @@ describe('RunMonitor', () => {
     await expect(run).rejects.toThrow('stopped after --max-seconds 0.05; nothing was written');
   });
 
+  it('honours a limit beyond the longest delay setTimeout takes (24.8 days)', async () => {
+    for (const maxSeconds of [3e6, 1e308]) {
+      const m = new RunMonitor({ command: 'basin', maxSeconds, sink: sink() });
+      // Node fired a longer timeout after 1 ms: this run was stopped at once.
+      const run = m.run(
+        (options) =>
+          new Promise((resolve, reject) => {
+            options.signal!.addEventListener('abort', () => reject(options.signal!.reason));
+            setTimeout(() => resolve('done'), 30);
+          }),
+      );
+      await expect(run).resolves.toBe('done');
+    }
+  });
+
   it('formats durations as a person reads them', () => {
     expect([5, 42, 210, 17000, Infinity].map(formatDuration)).toEqual([
       '5.0 s',

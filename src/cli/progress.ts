@@ -20,6 +20,9 @@ export const ANNOUNCE_SECONDS = 10;
 /** A run estimated at more than this many times --max-seconds is stopped at once. */
 export const EARLY_STOP_FACTOR = 4;
 
+/** The longest delay setTimeout honours, in milliseconds. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
 /** Where messages go: stderr, or a test's collector. */
 export interface ProgressSink {
   write(text: string): unknown;
@@ -70,10 +73,17 @@ export class RunMonitor {
   async run<T>(fn: (options: RunOptions) => Promise<T>): Promise<T> {
     this.t0 = this.now();
     const max = this.opts.maxSeconds;
-    const timer =
-      max === undefined
-        ? undefined
-        : setTimeout(() => this.stop(`stopped after --max-seconds ${max}`), max * 1000);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // setTimeout takes at most 2^31 - 1 ms (24.8 days): a longer delay fired after 1 ms, so
+    // --max-seconds 3000000 stopped every run at once. The deadline is armed in slices up to it.
+    const arm = (deadline: number) => {
+      const ms = (deadline - this.now()) * 1000;
+      timer =
+        ms > MAX_TIMEOUT_MS
+          ? setTimeout(() => arm(deadline), MAX_TIMEOUT_MS)
+          : setTimeout(() => this.stop(`stopped after --max-seconds ${max}`), ms);
+    };
+    if (max !== undefined) arm(this.t0 + max);
     try {
       return await fn(this.options);
     } catch (e) {
