@@ -50,6 +50,30 @@ describe("parseSpec in the spec's words", () => {
     ['version as a string', { version: '1' }, ["version: must be 1, not '1'"]],
     ['objective as a string', { objective: 'x^2' }, ['objective: must be an object, not a string']],
     ['expression as a number', { objective: { expr: 5 } }, ['objective.expr: must be text, not a number']],
+    // Zod's length checks count anything with a length: a second message, about characters of a
+    // list or coordinates of text ("not NaN"), followed the one that says what is wrong.
+    [
+      'expression as a long list',
+      { objective: { expr: Array(5000).fill('x') } },
+      ['objective.expr: must be text, not a list'],
+    ],
+    [
+      'expression as an empty list',
+      { objective: { expr: [] } },
+      ['objective.expr: must be text, not a list'],
+    ],
+    [
+      'observable as a long list',
+      { observables: [Array(2000).fill(1)] },
+      ['observables.0: must be text, not a list'],
+    ],
+    [
+      'quantity as a long list',
+      { plane: { u: { quantity: Array(100).fill(1), min: 0, max: 1 } } },
+      ['plane.u.quantity: must be text, not a list'],
+    ],
+    ['start as long text', { x0: 'a'.repeat(20) }, ['x0: must be a list, not a string']],
+    ['start as empty text', { x0: '' }, ['x0: must be a list, not a string']],
     [
       'long preset',
       { objective: { preset: 'p'.repeat(65) } },

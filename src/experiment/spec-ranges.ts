@@ -7,7 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { MAX_IDENTIFIER_LENGTH } from '../objective/limits.ts';
-import { kindOf, list, object, pair, string } from './spec-words.ts';
+import { isString, kindOf, list, object, pair, string } from './spec-words.ts';
 
 /** A number as the command line writes it: 1.7e308, not 1.7e+308. */
 const num = (v: number) => String(v).replace('e+', 'e');
@@ -70,6 +70,7 @@ export const axis = object({
   // A name's length is bounded before its form: every message about an unknown quantity quotes it.
   quantity: string().check(
     z.maxLength(MAX_QUANTITY_LENGTH, {
+      ...isString,
       message: `is too long (at most ${MAX_QUANTITY_LENGTH} characters)`,
       abort: true,
     }),

@@ -35,11 +35,25 @@ const typeError = (expected: string) => (issue: { code?: string; input?: unknown
 
 export const string = () => z.string({ error: typeError('text') });
 
+/**
+ * Length checks only of the type they count: zod runs them on any input with a length, so a list of
+ * 5000 given for an expression was also "too long (at most 4000 characters)", and text given for x0
+ * "must have at most 8 coordinates, not NaN", beside the one message that says what is wrong.
+ */
+// Spread into the check's params: zod's types leave `when` out of a length check's, though every
+// check honours it (core/checks.d.ts).
+const ofType = (is: (v: unknown) => boolean) => ({ when: (p: { value: unknown }) => is(p.value) });
+export const isString = ofType((v) => typeof v === 'string');
+const isList = ofType(Array.isArray);
+
 /** Text of `min` to `max` characters. */
 export const text = (min: number, max: number) =>
   string().check(
-    z.minLength(min, { message: min === 1 ? 'must not be empty' : `must be at least ${min} characters` }),
-    z.maxLength(max, { message: `is too long (at most ${max} characters)` }),
+    z.minLength(min, {
+      ...isString,
+      message: min === 1 ? 'must not be empty' : `must be at least ${min} characters`,
+    }),
+    z.maxLength(max, { ...isString, message: `is too long (at most ${max} characters)` }),
   );
 
 export const flag = () => z.boolean({ error: typeError('true or false') });
@@ -67,12 +81,16 @@ const length = (input: unknown) => (Array.isArray(input) ? input.length : NaN);
 
 /** A list of `min` to `max` items, counted in the message as `noun`s. */
 export const list = <T extends z.core.SomeType>(item: T, min: number, max: number, noun: string) =>
-  z
-    .array(item, { error: typeError('a list') })
-    .check(
-      z.minLength(min, { error: (i) => `must have at least ${counted(min, noun)}, not ${length(i.input)}` }),
-      z.maxLength(max, { error: (i) => `must have at most ${counted(max, noun)}, not ${length(i.input)}` }),
-    );
+  z.array(item, { error: typeError('a list') }).check(
+    z.minLength(min, {
+      ...isList,
+      error: (i) => `must have at least ${counted(min, noun)}, not ${length(i.input)}`,
+    }),
+    z.maxLength(max, {
+      ...isList,
+      error: (i) => `must have at most ${counted(max, noun)}, not ${length(i.input)}`,
+    }),
+  );
 
 /** Two values, as `[first, second]`: a grid's sides, a range's ends. */
 export const pair = <T extends z.core.SomeType>(item: T, names: string) => {
