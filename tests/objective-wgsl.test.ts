@@ -112,6 +112,25 @@ describe('WGSL on Dawn', () => {
     console.log(`presets: worst |GPU - float64| / tolerance = ${worst.toFixed(3)}`);
   });
 
+  it('integer powers past 4, written out as repeated squaring, match the float64 tape', async () => {
+    // Each a chain of let statements (a helper's loop was unrolled per call by the shader compiler).
+    const c = compileObjective({
+      expr: 'x^5 + y^7 - x^13*y^-6 + (x*y)^16 + a*x^-9',
+      params: { a: 0.5 },
+      observables: ['y^31', 'x^1000'],
+    });
+    expect(c.wgsl).not.toMatch(/\bfor \(|\bloop\b/);
+    const k: Case = {
+      label: 'powers',
+      c,
+      points: randomPoints(2, 16, 0.6, 1.01, 500),
+      dirs: randomPoints(2, 16, -1, 1, 501),
+      params: Float64Array.from(c.paramValues, Math.fround),
+      transcendental: false,
+    };
+    expect((await gpuMismatches([k])).slice(0, 10)).toEqual([]);
+  });
+
   it('generated expressions match the float64 tape', async () => {
     worst = 0;
     const exprs = fc.sample(

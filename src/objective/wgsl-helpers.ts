@@ -36,24 +36,6 @@ export const BITS = `fn ${HELPER_PREFIX}bits(b: u32) -> f32 {
 `;
 
 /**
- * a^e for the magnitude e of an integer exponent (dag.ts, power semantics): repeated squaring over an
- * unsigned e, in a loop whose bound (32 rounds, the bits of a u32) no user number can change.
- */
-export const POWI = `fn ${HELPER_PREFIX}powi(b: f32, e: u32) -> f32 {
-  var r = 1.0;
-  var p = b;
-  var m = e;
-  for (var round = 0u; round < 32u; round++) {
-    if (m == 0u) { break; }
-    if ((m & 1u) == 1u) { r = r * p; }
-    p = p * p;
-    m = m >> 1u;
-  }
-  return r;
-}
-`;
-
-/**
  * Math.pow's meaning (dag.ts, power semantics) in f32: WGSL's pow is exp2(b·log2(a)), undefined for
  * a ≤ 0, so zero, infinite and negative bases and infinite exponents are handled here.
  *

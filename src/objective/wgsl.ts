@@ -17,7 +17,6 @@ import {
   NAN,
   POW,
   POW_ODD,
-  POWI,
   scaleFactors,
   SQRT,
   TANH,
@@ -39,10 +38,30 @@ const UNARY_WGSL: Partial<Record<Op, string>> = {
   [Op.SINH]: 'sinh',
 };
 
-function powiExpr(a: string, n: number): string {
+/**
+ * a^n for an integer n: a product of a's up to a^4; past it, repeated squaring written out as let
+ * statements pushed to `lines` (named `t` + `name` + 'p' + round), at most 24 squarings for |n| ≤ 2²⁴.
+ * A call to a helper looping over the exponent's bits was what the shader compilers unrolled per
+ * call: 400 terms such as x3^12 (2.7 kB of expression) kept SwiftShader compiling for 47 s. The
+ * products are the loop's, in its order (the bits from the lowest), so the values are the same.
+ */
+function powiExpr(a: string, n: number, lines: string[], name: string): string {
   const m = Math.abs(n);
-  if (m > 4) return n < 0 ? `1.0 / ${HELPER_PREFIX}powi(${a}, ${m}u)` : `${HELPER_PREFIX}powi(${a}, ${m}u)`;
-  const chain = Array.from({ length: m }, () => a).join(' * ');
+  let factors: string[];
+  if (m <= 4) factors = Array.from({ length: m }, () => a);
+  else {
+    factors = [];
+    let p = a;
+    for (let k = 0, rest = m; rest > 0; k++, rest = Math.floor(rest / 2)) {
+      if (k > 0) {
+        const q = `${name}p${k}`;
+        lines.push(`  let ${q} = ${p} * ${p};`);
+        p = q;
+      }
+      if (rest % 2 === 1) factors.push(p);
+    }
+  }
+  const chain = factors.join(' * ');
   return n < 0 ? `1.0 / (${chain})` : `(${chain})`;
 }
 
@@ -101,7 +120,7 @@ export function emitBody(
         e = `-${a}`;
         break;
       case Op.POWI:
-        e = powiExpr(a, n.value);
+        e = powiExpr(a, n.value, lines, `t${id}${options.suffix ?? ''}`);
         break;
       case Op.POW:
         e = powExpr(dag, n.args[0], n.args[1], a, b);
@@ -211,7 +230,6 @@ export function emitWgsl(dag: Dag, o: WgslOutputs): string {
     uses(dag, all, (n) => UNARY_WGSL[n.op] !== undefined && !UNARY_WGSL[n.op]!.startsWith(HELPER_PREFIX))
       ? KEEPNAN
       : '',
-    uses(dag, all, (n) => n.op === Op.POWI && Math.abs(n.value) > 4) ? POWI : '',
     uses(dag, all, (n) => n.op === Op.POW) ? POW : '',
     uses(dag, all, (n) => n.op === Op.POW && isOddConstant(dag, n.args[1])) ? POW_ODD : '',
     uses(dag, all, (n) => n.op === Op.TANH) ? TANH : '',
