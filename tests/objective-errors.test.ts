@@ -107,6 +107,15 @@ describe('bad inputs', () => {
     );
   });
 
+  it('refuses more general powers than a shader compiler takes in good time', () => {
+    // 400 such terms (3.9 kB) hung a GPU run in SwiftShader's compiler; x1^0.1 + x2^0.2 + … crashed it.
+    const sum = (n: number) => Array.from({ length: n }, (_, i) => `x^(y+${i})`).join('+');
+    expect(compileObjective({ expr: sum(85), params: {} }).dim).toBe(2);
+    expect(() => compileObjective({ expr: sum(86), params: {} })).toThrow(
+      "expression too large: its derivatives hold 258 powers with a variable or fractional exponent (such as x^y or x^0.5), more than the 256 a GPU's shader compiler takes in good time; simplify it",
+    );
+  });
+
   it('names the observable an error comes from', () => {
     expect(() => compileObjective({ expr: 'x^2', params: {}, observables: ['y'] })).toThrow(
       "observable 1: 'y' is not a variable of this objective (its variables: x) (column 1)",

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../src/experiment/spec.ts';
 import { compileObjective } from '../src/objective/compile.ts';
-import { costModelDiagram, estimateCost, specWork } from '../src/select/cost.ts';
+import { adapterCompileMs, costModelDiagram, estimateCost, specWork } from '../src/select/cost.ts';
 import { softwareAdapter, softwareRasteriser } from '../src/engine/adapter-kind.ts';
 import { decide } from '../src/select/decide.ts';
 import { createEngine, createEnsembleEngine } from '../src/select/node.ts';
@@ -182,6 +182,17 @@ describe('cost model', () => {
     const trig = compileObjective({ expr: OBJECTIVES.trig, params: {} });
     const t = estimateCost(trig.graph!, { ...basin, objective: { ...basin.objective, expr: trig.expr } }, 2);
     expect(t.adapterMs / t.cpuMs).toBeLessThan(0.5);
+  });
+  it("counts SwiftShader's compilation of general powers, which grows with their square", () => {
+    // 80 terms x^(y+k): 240 powers, about 10 s to compile, where the run itself is well under one.
+    const expr = Array.from({ length: 80 }, (_, i) => `x^(y+${i})`).join('+');
+    const c = compileObjective({ expr, params: {} });
+    expect(adapterCompileMs(c.graph!)).toBe(20 * 240 + 0.1 * 240 ** 2);
+    const spec = { ...basin, objective: { ...basin.objective, expr }, size: [64, 64] as [number, number] };
+    const e = estimateCost(c.graph!, spec, 2);
+    expect(e.adapterMs - adapterCompileMs(c.graph!)).toBeLessThan(e.cpuMs);
+    expect(e.adapterMs).toBeGreaterThan(e.cpuMs);
+    expect(adapterCompileMs(compileObjective({ expr: basin.objective.expr, params: {} }).graph!)).toBe(0);
   });
 });
 

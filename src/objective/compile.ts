@@ -4,7 +4,7 @@
  * WGSL (wgsl.ts). Both back ends read the same DAG, so the CPU and GPU compute the same formulas.
  */
 import { Dag, Op } from './dag.ts';
-import { clip, listNames, MAX_PARAMS } from './limits.ts';
+import { clip, listNames, MAX_GENERAL_POWERS, MAX_PARAMS } from './limits.ts';
 import { CONSTANTS, parseExpression, type Ast } from './parse.ts';
 import { Tape } from './tape.ts';
 import { ObjectiveError, type CompiledObjective, type ObjectiveInput } from './types.ts';
@@ -201,6 +201,11 @@ export function compileObjective(input: ObjectiveInput): CompiledObjective {
       hess[j * dim + i] = h;
     }
   const hvp = grad.map((g) => dag.directional(g));
+  const powers = countPowers(dag, [...grad, ...hvp]);
+  if (powers > MAX_GENERAL_POWERS)
+    throw new ObjectiveError(
+      `expression too large: its derivatives hold ${powers} powers with a variable or fractional exponent (such as x^y or x^0.5), more than the ${MAX_GENERAL_POWERS} a GPU's shader compiler takes in good time; simplify it`,
+    );
   // q = vᵀ∇²f v as a function of x (v symbolic); ∂q/∂x_k = Σ_ij ∂³f/∂x_k∂x_i∂x_j v_i v_j.
   const q = dag.directional(dag.directional(f));
   const third = vars.map((_, k) => dag.partial(q, k));
@@ -249,6 +254,15 @@ export const UNARY_OP: ReadonlyMap<string, Op> = new Map<string, Op>([
   ['cosh', Op.COSH],
   ['sinh', Op.SINH],
 ]);
+
+/** POW nodes (a power whose exponent is not a small integer constant) reachable from `roots`. */
+export function countPowers(dag: Dag, roots: readonly number[]): number {
+  let n = 0;
+  dag.reachable(roots).forEach((m, id) => {
+    if (m && dag.nodes[id].op === Op.POW) n++;
+  });
+  return n;
+}
 
 const showNonFinite = (v: number) => (Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '-∞');
 

@@ -10,6 +10,13 @@
 export const MAX_IDENTIFIER_LENGTH = 64;
 /** Most parameters an objective may be given (a 4000-character expression cannot use many more). */
 export const MAX_PARAMS = 256;
+/**
+ * Most general powers (x^y, x^0.5: a variable or fractional exponent) in f's gradient and Hessian-vector
+ * product, the GPU kernel's step. Each is a call to a WGSL helper that shader compilers inline, in
+ * time that grows with the square of their count: 300 took SwiftShader 13 s to compile, 1200 (a sum
+ * of 400 x^(y+k), 3.9 kB) hung the run for minutes, and 900 crashed the process.
+ */
+export const MAX_GENERAL_POWERS = 256;
 /** Most names a message lists before it counts the rest. */
 export const MAX_LISTED = 10;
 

@@ -22,6 +22,7 @@
 import { Op, type Dag } from '../objective/dag.ts';
 import type { ObjectiveGraph } from '../objective/types.ts';
 import { parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
+import { countPowers } from '../objective/compile.ts';
 import { compileOptimizer } from '../optimizer/compile.ts';
 
 export interface CostEstimate {
@@ -147,6 +148,19 @@ function operations(graph: ObjectiveGraph, spec: ExperimentSpec, share: number):
   return { a: (1 - share) * plain.a + share * lyap.a, e: (1 - share) * plain.e + share * lyap.e };
 }
 
+/**
+ * ms SwiftShader takes, beyond the fixed cost, to compile a kernel of `powers` general powers (POW
+ * nodes of the gradient and the Hessian-vector product, whose WGSL helper the compiler inlines at
+ * every call): time that grows with their square. Measured on basin maps of sums of x^(y+k) through
+ * the CLI: 150 powers 6 s, 300 13 s, 600 47 s; 900 (x1^0.1 + x2^0.2 + …, 4 kB) crashed the process
+ * after 80 s (the compiler now refuses more than MAX_GENERAL_POWERS). Without the term auto took
+ * SwiftShader for a few hundred, minutes of compiling for a run the CPU engine does in seconds.
+ */
+export function adapterCompileMs(graph: ObjectiveGraph): number {
+  const powers = countPowers(graph.dag, [...graph.grad, ...graph.hvp]);
+  return 20 * powers + 0.1 * powers * powers;
+}
+
 export function estimateCost(
   graph: ObjectiveGraph,
   spec: ExperimentSpec,
@@ -157,7 +171,7 @@ export function estimateCost(
   const { a, e } = operations(graph, spec, work.lyapunovShare);
   return {
     cpuMs: runMs(COST_FIT.cpu, work, a, e, Math.max(1, threads)),
-    adapterMs: runMs(COST_FIT.adapter, work, a, e, Math.max(1, cores) / 2),
+    adapterMs: adapterCompileMs(graph) + runMs(COST_FIT.adapter, work, a, e, Math.max(1, cores) / 2),
     threads,
   };
 }
