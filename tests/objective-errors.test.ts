@@ -55,6 +55,21 @@ describe('bad inputs', () => {
     ['x + é', {}, "identifier 'é' must use only letters, digits and _ (column 5)"],
     ['x² + y', {}, "identifier 'x²' must use only letters, digits and _ (write powers as x^2) (column 1)"],
     ['(x·y)', {}, "identifier 'x·y' must use only letters, digits and _ (write products as x*y) (column 2)"],
+    [
+      'x\u00a0+ y\u2009*\u200b2',
+      {},
+      "identifier 'x\u00a0' must use only letters, digits and _ (write spaces as plain spaces, not U+00A0) (column 1)",
+    ],
+    [
+      'x + y\u2009*\u200b2',
+      {},
+      "identifier 'y\u2009' must use only letters, digits and _ (write spaces as plain spaces, not U+2009) (column 5)",
+    ],
+    [
+      '\ufeffx^2',
+      {},
+      "identifier '\ufeffx' must use only letters, digits and _ (write spaces as plain spaces, not U+FEFF) (column 1)",
+    ],
     ['(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 1)"],
     ['2*(x)(y)', {}, "'x' is not a function; to multiply, write x*(…) (column 3)"],
     ['(x + 1)(y)', {}, 'only named functions can be called, e.g. sin(x) (column 1)'],

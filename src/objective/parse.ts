@@ -227,6 +227,8 @@ function checkSize(text: string): void {
  * Parses an expression of the language into our Ast. Throws ObjectiveError (with the column) for
  * syntax errors and constructs the language does not have; names are resolved later (compile.ts).
  */
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
 export function parseExpression(text: string): Ast {
   configure();
   if (typeof text !== 'string') throw new ObjectiveError('the expression must be text');
@@ -354,6 +356,9 @@ function combine(node: jsep.Expression, kids: Ast[]): Ast {
         if (/[²³¹⁰-⁹]/.test(name)) hints.push('powers as x^2');
         if (/[×·⋅∙]/.test(name)) hints.push('products as x*y');
         if (/[−–]/.test(name)) hints.push('minus as -');
+        // Copied formulas bring no-break spaces (U+00A0), said before as a name with a space in it.
+        const spaces = [...new Set(name.match(/[\p{Zs}\u200b\u2060\ufeff]/gu) ?? [])];
+        if (spaces.length) hints.push(`spaces as plain spaces, not ${spaces.map(codePoint).join(', ')}`);
         const hint = hints.length ? ` (write ${hints.join(', ')})` : '';
         throw new ObjectiveError(
           `identifier '${clip(name)}' must use only letters, digits and _${hint}`,
