@@ -215,13 +215,15 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
     );
     writeFileSync(join(dir, 'neg.piece.json'), text.replace(/"diverged":\d+/, '"diverged":-5'));
     await expect(merge([join(dir, 'neg.piece.json')])).rejects.toThrow(
-      /neg\.piece\.json: not a piece of a gdlab map \(counts\.diverged: Too small/,
+      /neg\.piece\.json: not a piece of a gdlab map \(counts\.diverged: must be a whole number from 0 to 2\^53 - 1\)/,
     );
     writeFileSync(
       join(dir, 'path.piece.json'),
       text.replace('"png":"tile-0001-of-3.png"', '"png":"../x.png"'),
     );
-    await expect(merge([join(dir, 'path.piece.json')])).rejects.toThrow(/png: Invalid string/);
+    await expect(merge([join(dir, 'path.piece.json')])).rejects.toThrow(
+      /png: must be the name of a PNG file beside the piece \(no folder\)\)$/,
+    );
 
     // A band PNG of another run under this piece's name: refused before anything is written.
     copyFileSync(join(dir, 'b', 'tile-0001-of-3.png'), join(dir, 'a', 'tile-0001-of-3.png'));
@@ -302,9 +304,12 @@ describe('gdlab merge refuses pieces that do not make one map', () => {
       p.counts.periodic = keys(60);
       (p as unknown as Record<string, unknown>).adapter = 'a'.repeat(1000);
     });
-    const listed = Array.from({ length: 10 }, (_, i) => `counts.periodic.p${i}: Invalid key in record`);
+    const listed = Array.from(
+      { length: 10 },
+      (_, i) => `counts.periodic.p${i}: is not a period (1 to 3 digits)`,
+    );
     await expect(merge([bad])).rejects.toThrow(
-      `${bad}: not a piece of a gdlab map (adapter: Too big: expected string to have <=500 characters; ${listed.slice(0, 9).join('; ')}; … and 51 more)`,
+      `${bad}: not a piece of a gdlab map (adapter: is too long (at most 500 characters); ${listed.slice(0, 9).join('; ')}; … and 51 more)`,
     );
     // Numbers in the spec's words (spec-ranges.ts), not zod's 'expected number, received string'.
     const text = await crafted('many', 'text.piece.json', (p) => {

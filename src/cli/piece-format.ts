@@ -8,6 +8,7 @@ import type { OutcomeCounts } from '../core/records.ts';
 import { axisValue } from '../experiment/plane.ts';
 import { formatIssues } from '../experiment/spec-error.ts';
 import { finite, number } from '../experiment/spec-ranges.ts';
+import { exactly, oneOf, string, text } from '../experiment/spec-words.ts';
 import {
   MAX_PERIOD,
   parseSpec,
@@ -127,8 +128,17 @@ export function withQuantity(spec: ExperimentSpec, ref: QuantityRef, value: numb
 }
 
 // In the spec's words (spec-ranges.ts): zod's number type refuses NaN and ±∞ before any refinement.
-const count = number().check(z.int(), z.nonnegative());
-const index = number().check(z.int(), z.minimum(0), z.maximum(MAX_PIECES));
+// zod's own ("Too big: expected int to be <=9007199254740991", "Invalid string: must match pattern
+// /^[\w.-]+\.png$/") reached a merge's user for a hand-edited piece.
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  number().check(
+    z.refine((v) => Number.isSafeInteger(v) && v >= min && v <= max, {
+      message: `must be a whole number from ${min} to ${max === Number.MAX_SAFE_INTEGER ? '2^53 - 1' : max}`,
+    }),
+  );
+const count = whole(0);
+const index = whole(0, MAX_PIECES);
+const nonnegative = number().check(z.refine((v) => v >= 0, { message: 'must be at least 0' }));
 const specInput = z.pipe(
   z.unknown(),
   z.transform((v, ctx) => {
@@ -142,42 +152,46 @@ const specInput = z.pipe(
   }),
 );
 const pieceSchema = z.object({
-  format: z.literal(PIECE_FORMAT),
-  version: z.literal(PIECE_VERSION),
+  format: oneOf([PIECE_FORMAT]),
+  version: exactly(PIECE_VERSION),
   whole: z.object({
     spec: specInput,
     stack: z.nullable(
       z.object({
-        quantity: z.string().check(z.maxLength(64)),
+        quantity: text(1, 64),
         min: finite,
         max: finite,
-        n: index.check(z.minimum(1)),
+        n: whole(1, MAX_PIECES),
       }),
     ),
-    tiles: index.check(z.minimum(1)),
+    tiles: whole(1, MAX_PIECES),
   }),
   member: z.nullable(index),
   value: z.nullable(finite),
   tile: index,
   rows: z.tuple([count, count]),
   spec: specInput,
-  engine: z.enum(['gpu', 'cpu']),
-  adapter: z.string().check(z.maxLength(500)),
-  precision: z.enum(['f32', 'f64']),
-  subnormals: z.optional(z.enum(['flushed', 'kept'])),
+  engine: oneOf(['gpu', 'cpu']),
+  adapter: text(0, 500),
+  precision: oneOf(['f32', 'f64']),
+  subnormals: z.optional(oneOf(['flushed', 'kept'])),
   counts: z.object({
     diverged: count,
     escaping: count,
     converged: count,
-    periodic: z.record(z.string().check(z.regex(/^\d{1,3}$/)), count),
+    periodic: z.record(string().check(z.regex(/^\d{1,3}$/)), count, {
+      error: (i) => (i.code === 'invalid_key' ? 'is not a period (1 to 3 digits)' : undefined),
+    }),
     chaotic: count,
     unsettled: count,
     aperiodic: count,
   }),
-  steps: number().check(z.nonnegative()),
-  ms: number().check(z.nonnegative()),
+  steps: nonnegative,
+  ms: nonnegative,
   // A bare file name: a piece cannot point the merge at files outside its folder.
-  png: z.string().check(z.regex(/^[\w.-]+\.png$/)),
+  png: string().check(
+    z.regex(/^[\w.-]+\.png$/, { message: 'must be the name of a PNG file beside the piece (no folder)' }),
+  ),
 });
 
 /** Parses a piece's JSON text; the messages name the field (the caller adds the file). */
