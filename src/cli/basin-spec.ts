@@ -4,6 +4,7 @@
  * any spec is, with usage errors that name the flag.
  */
 import { compileObjective } from '../objective/compile.ts';
+import type { CompiledObjective } from '../objective/types.ts';
 import { checkSpec } from '../experiment/check.ts';
 import { keptOrDefaultAxis } from '../experiment/adapt.ts';
 import {
@@ -30,7 +31,7 @@ import {
 } from './args.ts';
 import { compileOption } from './objective-option.ts';
 import { optimizerFromFlags } from './optimizer-option.ts';
-import { readSpecOfKind } from './spec-file.ts';
+import { inSpecFile, readSpecOfKind } from './spec-file.ts';
 
 export type Flags = Record<string, string | string[] | boolean | undefined>;
 
@@ -92,11 +93,14 @@ export function specFromFlags(flags: Flags, limits: SpecLimits = LAB_LIMITS): Ex
       };
     }
   } else objective = { ...objective, params: { ...objective.params, ...values } };
-  const obj = compileObjective({
-    expr: objective.expr,
-    params: objective.params,
-    observables,
-  });
+  let obj: CompiledObjective;
+  try {
+    obj = compileObjective({ expr: objective.expr, params: objective.params, observables });
+  } catch (e) {
+    // Said with the file where the file gave both the expression and the observables.
+    const fileOnly = fromFile && str('objective') === undefined && flags.observable === undefined;
+    throw fileOnly ? inSpecFile(str('spec')!, e) : e;
+  }
   checkParamNames(Object.keys(params), obj.params);
   const optimizer = optimizerFromFlags(flags, spec.optimizer, true);
   const quantities = planeQuantities(obj.vars, obj.params, optimizer);

@@ -37,7 +37,7 @@ import {
   optimizerHelp,
 } from './optimizer-option.ts';
 import { checkWritable, writeJson, writeSpecPng } from './output.ts';
-import { readSpecOfKind } from './spec-file.ts';
+import { inSpecFile, readSpecOfKind } from './spec-file.ts';
 import { ensembleSummary } from './ensemble-summary.ts';
 import { parseMaxSeconds, RunMonitor } from './progress.ts';
 
@@ -247,7 +247,12 @@ export function savedEnsembleSpec(
   const extra = Object.keys(flags).filter((k) => k !== '_' && flags[k] !== undefined && !RUN_FLAGS.has(k));
   if (extra.length)
     throw new CliError(`--spec sets the experiment; drop --${extra.join(', --')} or drop --spec`);
-  return checkedSpec(readSpecOfKind(flags.spec as string, kind));
+  const file = flags.spec as string;
+  try {
+    return checkedSpec(readSpecOfKind(file, kind));
+  } catch (e) {
+    throw inSpecFile(file, e);
+  }
 }
 
 export function checkedSpec(input: unknown): ExperimentSpec {

@@ -14,6 +14,7 @@ import {
   type SpecKind,
   type SpecLimits,
 } from '../experiment/spec.ts';
+import { ObjectiveError } from '../objective/types.ts';
 import { CliError } from './args.ts';
 import { IoError, systemReason } from './output.ts';
 
@@ -117,4 +118,16 @@ export function readSpecOfKind(
       `--spec '${file}': a spec of kind '${spec.kind}', not '${kind}' (gdlab ${spec.kind} --spec runs it)`,
     );
   return spec;
+}
+
+/**
+ * `e`, when it is the compile error of an expression a spec file gave, said with the file and the
+ * field: "unknown identifier 'foo' (column 5)" alone did not say that it came from --spec, nor from
+ * which of its expressions.
+ */
+export function inSpecFile(file: string, e: unknown): unknown {
+  if (!(e instanceof ObjectiveError)) return e;
+  const m = /^observable (\d+): /.exec(e.message);
+  const field = m ? `observables.${Number(m[1]) - 1}` : 'objective.expr';
+  return new ObjectiveError(`--spec '${file}': ${field}: ${m ? e.message.slice(m[0].length) : e.message}`);
 }

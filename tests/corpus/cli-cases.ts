@@ -88,7 +88,7 @@ const rows: Row[] = [
   ['observable-z-cpu', '3', `${DW} --observable z --engine cpu`, 2, /--observable \(ensemble\.observable\): unknown identifier 'z'/],
   ['observable-parameter', '3', `${MS} --observable A --engine cpu`, 2, /'A' is a parameter, constant along every trajectory/],
   ['observable-y-in-1d', '3', `${DW} --observable y --engine cpu`, 2, /'y' is not a variable of this objective \(its variables: x\)/],
-  ['observable-in-spec', '3', 'basin --spec {fix}/observable-z.json', 2, /observable 1: unknown identifier 'z'/],
+  ['observable-in-spec', '3', 'basin --spec {fix}/observable-z.json', 2, /observable-z\.json': observables\.0: unknown identifier 'z'/],
   // At 0.4 ≤ h ≤ 0.6 the double well contracts to x = ±1 by |1 - 2h| ≤ 0.2 a step: x² = 1.
   ['observable-expression', 'kept', `${DW} --lr 0.4:0.6 --observable x^2 --engine cpu`, 0, undefined,
     (r) => json(r).columns.forEach((c: { min: number }) => expect(c.min).toBeCloseTo(1, 6))],
