@@ -100,4 +100,26 @@ describe('gdlab bench', () => {
     // The printed section is the JSON's figures, laid out by cpuBenchLines (tests/bench-cpu-lines.test.ts).
     expect(stdout).toContain(`\n${cpuBenchLines(cpu).join('\n')}\n`);
   });
+
+  test('refuses a workload out of bounds before any runs, naming its flag', async () => {
+    // --cpu-size 100000 was refused after the GPU workloads had run (26 s here).
+    const out = join(tempDir('gdlab-bench-'), 'results.json');
+    const err = await runCli([
+      'bench',
+      '--size',
+      '8',
+      '--iters',
+      '20',
+      '--cpu-size',
+      '100000',
+      '--out',
+      out,
+    ]).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(err).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr:
+        'gdlab bench: invalid experiment spec:\n  --cpu-size (size.0): must be at most 16384\n  --cpu-size (size.1): must be at most 16384\n',
+    });
+  });
 });

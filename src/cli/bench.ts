@@ -13,7 +13,7 @@ import type { RunTimings } from '../core/engine.ts';
 import { getPreset } from '../presets.ts';
 import { CpuBasinEngine } from '../reference/grid.ts';
 import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.ts';
-import { CliError, parseFlags, parseInteger } from './args.ts';
+import { CliError, inFlagTerms, parseFlags, parseInteger } from './args.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { benchCpu } from './bench-cpu.ts';
 import {
@@ -306,6 +306,21 @@ export async function run(argv: string[]): Promise<number> {
   const cpuSize = flags['cpu-size'] !== undefined ? parseInteger('cpu-size', flags['cpu-size'], 0) : 32;
   const repeat = flags.repeat !== undefined ? parseInteger('repeat', flags.repeat) : 3;
   const outFile = flags.out ?? 'bench/results.json';
+  const engineSize =
+    flags['cpu-engine-size'] !== undefined
+      ? parseInteger('cpu-engine-size', flags['cpu-engine-size'], 0)
+      : 256;
+  // Every workload checked before any runs: --cpu-size 100000 was refused after 26 s of GPU rounds.
+  const sizes = [
+    ['size', 'iters', size, iterations],
+    ['size', 'latency-iters', size, latencyIters],
+    ['cpu-engine-size', 'iters', engineSize, iterations],
+    ['cpu-size', 'iters', cpuSize, iterations],
+  ] as const;
+  for (const [sizeFlag, itersFlag, side, n] of sizes) {
+    const paths = { size: sizeFlag, iterations: itersFlag, transient: itersFlag };
+    if (side > 0) inFlagTerms(argv, paths, () => workload(side, n, true));
+  }
 
   const gpu = await requestNodeDevice();
   if (!gpu)
@@ -334,10 +349,6 @@ export async function run(argv: string[]): Promise<number> {
       doublingsSpec(Math.min(size, AGREEMENT_SIDE / 2), true),
       7,
     );
-    const engineSize =
-      flags['cpu-engine-size'] !== undefined
-        ? parseInteger('cpu-engine-size', flags['cpu-engine-size'], 0)
-        : 256;
     const cpuLines: string[] = [];
     const cpuEngine =
       engineSize > 0
