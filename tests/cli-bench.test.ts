@@ -122,4 +122,15 @@ describe('gdlab bench', () => {
         'gdlab bench: invalid experiment spec:\n  --cpu-size (size.0): must be at most 16384\n  --cpu-size (size.1): must be at most 16384\n',
     });
   });
+
+  test('bounds --repeat', async () => {
+    // A billion rounds of an 8² grid ran for good.
+    const err = await runCli(['bench', '--repeat', '1000000000', '--out', '/dev/null']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err).toMatchObject({
+      code: 2,
+      stderr: 'gdlab bench: --repeat: at most 100 rounds (got 1000000000)\n',
+    });
+  });
 });

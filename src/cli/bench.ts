@@ -24,6 +24,8 @@ import {
   type Agreement,
 } from './bench-agreement.ts';
 
+/** Most rounds --repeat may ask for. */
+const MAX_REPEAT = 100;
 /** Time within which a workload's rounds go on past --repeat (to three times it). */
 const EXTRA_ROUNDS_MS = 10_000;
 
@@ -37,8 +39,8 @@ usage: gdlab bench [--size N] [--iters N] [--latency-iters N] [--cpu-size N] [--
   --latency-iters N  iterations of the latency workload (default 20)
   --cpu-size N       CPU reference grid N×N (default 32; 0 skips it), scaled per step
   --cpu-engine-size N  CPU engine grid N×N, one thread and all threads (default 256; 0 skips it)
-  --repeat R         interleaved rounds at least; the fastest of each measurement counts (default 3;
-                     a workload whose rounds are short runs more, up to 3R, within ${EXTRA_ROUNDS_MS / 1000} s)
+  --repeat R         interleaved rounds at least (1 to 100); the fastest of each measurement counts
+                     (default 3; a workload whose rounds are short runs more, up to 3R, within ${EXTRA_ROUNDS_MS / 1000} s)
   --out FILE         where the JSON goes (default bench/results.json)
 
 Workload: mf-scalar (1 - xy)²/2 at h = 1.1 over starts (x, y) ∈ [0.2, 1.6]², where every trajectory
@@ -305,6 +307,8 @@ export async function run(argv: string[]): Promise<number> {
     flags['latency-iters'] !== undefined ? parseInteger('latency-iters', flags['latency-iters'], 20) : 20;
   const cpuSize = flags['cpu-size'] !== undefined ? parseInteger('cpu-size', flags['cpu-size'], 0) : 32;
   const repeat = flags.repeat !== undefined ? parseInteger('repeat', flags.repeat) : 3;
+  // Unbounded, --repeat 1000000000 ran rounds of a tiny grid for good, with no word of how long.
+  if (repeat > MAX_REPEAT) throw new CliError(`--repeat: at most ${MAX_REPEAT} rounds (got ${repeat})`);
   const outFile = flags.out ?? 'bench/results.json';
   const engineSize =
     flags['cpu-engine-size'] !== undefined
