@@ -154,6 +154,15 @@ describe('gdlab attractor', () => {
       code: 2,
       stderr: expect.stringContaining('--pair (attractor): u and v must be different quantities'),
     });
+    // Commas inside parentheses are an expression's: min(x,y) is one quantity.
+    expect(await fail([...base, '--pair', 'min(x,y),max(x,y),x'])).toEqual({
+      code: 2,
+      stderr:
+        "gdlab attractor: --pair: 'min(x,y),max(x,y),x' is not U,V (two quantities separated by a comma)\n",
+    });
+    expect(await fail([...base, '--pair', 'min(x,y),max(x,z)'])).toMatchObject({
+      stderr: expect.stringContaining("--pair (attractor.v): unknown identifier 'z'"),
+    });
     expect(await fail([...base, '--pair', 'x,z'])).toMatchObject({
       stderr: expect.stringContaining("--pair (attractor.v): unknown identifier 'z'"),
     });

@@ -109,7 +109,7 @@ export function attractorSpec(flags: Flags): ExperimentSpec {
   if (!(lr > 0)) throw new CliError(`--lr: '${flags.lr}' must be positive`);
   let pair: [string, string] = [obj.vars[0], obj.vars[1] ?? 'f'];
   if (flags.pair !== undefined) {
-    const parts = flags.pair.split(',');
+    const parts = topLevelParts(flags.pair);
     if (parts.length !== 2 || parts.some((p) => !p.trim()))
       throw new CliError(`--pair: '${flags.pair}' is not U,V (two quantities separated by a comma)`);
     pair = [parts[0].trim(), parts[1].trim()];
@@ -179,4 +179,25 @@ export async function run(argv: string[]): Promise<number> {
       writeJson(flags.json ?? '-', attractorJson(report, spec, result.info, reason));
     else process.stdout.write(ensembleSummary(result, reason));
   });
+}
+
+/**
+ * `text` split at the commas outside parentheses: a quantity may be an expression with min or max,
+ * whose commas a plain split took for the pair's ('min(x,y),y' was "not U,V").
+ */
+export function topLevelParts(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
 }
