@@ -3,7 +3,7 @@
  * GD kernel on the same backend (the ceiling), on two workloads side by side in one run: throughput
  * (many iterations) and latency (few), with where each run's time went; writes bench/results.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runBare, type BareTimings } from '../engine/bare-pass.ts';
 import { GpuBasinEngine } from '../engine/gpu-engine.ts';
@@ -16,6 +16,7 @@ import { defaultSpec, parseSpec, type ExperimentSpec } from '../experiment/spec.
 import { CliError, inFlagTerms, parseFlags, parseInteger } from './args.ts';
 import { DEFAULT_OPTIMIZER, type OptimizerSettings } from '../optimizer/rules.ts';
 import { benchCpu } from './bench-cpu.ts';
+import { makeOutputDir } from './output.ts';
 import {
   agreed,
   checkAgreement,
@@ -409,7 +410,7 @@ export async function run(argv: string[]): Promise<number> {
     say(`doublings in 20 steps (the test left to the statistics) ${describeAgreement(doublingsShort)}`);
     if (cpu) say(`\nCPU reference (f64, ${cpuSize}×${cpuSize}, Lyapunov): ${fmt(cpu.steps_per_s)}steps/s`);
     for (const line of cpuLines) say(line);
-    mkdirSync(dirname(outFile), { recursive: true });
+    makeOutputDir(dirname(outFile), 'out');
     writeFileSync(outFile, JSON.stringify(result, null, 2) + '\n');
     say(`\nwrote ${outFile}`);
     const disagree = [

@@ -6,7 +6,7 @@
  * animated PNG). Pieces that do not belong together, are missing or doubled, or whose counts or rows
  * are not what they claim, are refused by name before anything is written.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { EngineInfo } from '../core/engine.ts';
@@ -18,7 +18,7 @@ import { copyRows, PngFormatError, readPngHeader, writeApng } from '../io/png-ba
 import { writeFileStreamed } from '../io/files.ts';
 import { specTexts, writePngFile } from '../io/png-stream.ts';
 import { CliError, parseArgsError, parseNumber } from './args.ts';
-import { writeJson } from './output.ts';
+import { makeOutputDir, writeJson } from './output.ts';
 import {
   countsProblem,
   firstDifference,
@@ -339,7 +339,7 @@ export async function run(argv: string[]): Promise<number> {
       members: perMember,
     };
     if (flags.frames !== undefined) {
-      mkdirSync(flags.frames, { recursive: true });
+      makeOutputDir(flags.frames, 'frames');
       const frames = members.map((tiles, m) => {
         const file = join(flags.frames!, frameName(m));
         writeMap(file, tiles[0].piece.spec, tiles, engine);

@@ -32,12 +32,40 @@ export function checkWritable(file: string, flag: string): void {
   }
 }
 
-/** Creates a folder (and its parents) for output, as an IoError naming it when that fails. */
-export function makeOutputDir(dir: string): void {
+/**
+ * Creates a folder (and its parents) for output, as an IoError naming it (and `flag`) when that fails.
+ * Not through mkdirSync's `recursive`, which loops for good where a folder cannot be made under an
+ * existing one (in /proc: `--pieces /proc/x` hung), and which said EEXIST, as an internal error, for
+ * a file in the folder's place.
+ */
+export function makeOutputDir(dir: string, flag?: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
   } catch (e) {
-    throw new IoError(`cannot create the folder '${dir}': ${systemReason(e)}`);
+    throw new IoError(`${flag ? `--${flag}: ` : ''}cannot create the folder '${dir}': ${systemReason(e)}`);
+  }
+}
+
+function makeDirs(dir: string): void {
+  if (madeDir(dir, false)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  madeDir(dir, true);
+}
+
+/** mkdir of one folder: true once it is one (another job may make it first); false if its parent is missing. */
+function madeDir(dir: string, parentMade: boolean): boolean {
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return true;
+      throw Object.assign(new Error('ENOTDIR: not a directory'), { code: 'ENOTDIR' });
+    }
+    if (code === 'ENOENT' && !parentMade) return false;
+    throw e;
   }
 }
 

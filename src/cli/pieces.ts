@@ -5,7 +5,7 @@
  * The engine computes the band's rows itself (RunOptions.rows), so every pixel is the number a
  * whole run gives, and the band's PNG bytes are a slice of the whole's (src/io/png-stream.ts).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { precisionTag, recordsFor } from '../core/engine.ts';
 import { compileObjective } from '../objective/compile.ts';
@@ -22,6 +22,7 @@ import {
 } from '../experiment/spec.ts';
 import { specTexts, writePngFile } from '../io/png-stream.ts';
 import { CliError, parseInteger, parseNumber } from './args.ts';
+import { makeOutputDir } from './output.ts';
 import type { EngineChoice } from '../select/decide.ts';
 import {
   gridRows,
@@ -295,6 +296,8 @@ async function runPiece(
 ): Promise<number> {
   const { spec } = at;
   const [W, H] = spec.size;
+  // Before the run: a folder that cannot be made was said after it, the band's work lost.
+  makeOutputDir(dir, 'pieces');
   const { createEngine } = await import('../select/node.ts');
   const created = await createEngine({ choice: engineChoice, spec });
   try {
@@ -309,7 +312,6 @@ async function runPiece(
     const rgba = await result.readImage(spec.colour);
     result.dispose();
 
-    mkdirSync(dir, { recursive: true });
     const stem = pieceStem(whole, at.member, at.tile);
     const png = `${stem}.png`;
     const label = { member: at.member, tile: at.tile, tiles: whole.tiles, rows: at.rows };
