@@ -6,6 +6,7 @@
 import { decode, encode } from 'fast-png';
 import { precisionWords, type EngineInfo } from '../core/engine.ts';
 import { LAB_LIMITS, parseSpecJson, SpecError, type ExperimentSpec, type SpecLimits } from './spec.ts';
+import { chunkText, PngTextError, TEXT_CHUNKS } from './png-text.ts';
 
 export const PNG_SPEC_KEYWORD = 'gdlab-spec';
 
@@ -59,7 +60,10 @@ export function encodeSpecPng(
   });
 }
 
-/** Largest `gdlab-spec` tEXt chunk read: a spec is a few kB; anything larger is not one of ours. */
+/**
+ * Largest `gdlab-spec` chunk read, and largest text it may inflate to (zTXt, iTXt): a spec is a few
+ * kB; anything larger is not one of ours.
+ */
 export const MAX_SPEC_CHUNK_BYTES = 64 * 1024;
 /** Largest picture decodeSpecPng decodes (the pixels and their RGBA copy stay under 600 MB). */
 export const MAX_DECODE_PIXELS = 2 ** 26;
@@ -117,7 +121,8 @@ interface PngRead {
 
 /**
  * Walks a PNG's chunk list: the signature, IHDR first, then every chunk's length and type up to IEND,
- * reading only the chunks it needs (IHDR and the `gdlab-spec` tEXt), which must have a correct CRC;
+ * reading only the chunks it needs (IHDR and the `gdlab-spec` text: tEXt as gdlab writes it, or iTXt
+ * or zTXt as a tool that rewrote the metadata left it), which must have a correct CRC;
  * the spec chunk has at most MAX_SPEC_CHUNK_BYTES. Pixel data is skipped unread, so the work is linear
  * in the number of chunks whatever the header claims about the picture. Anything wrong is a SpecError.
  */
@@ -130,7 +135,7 @@ export function walkPng(src: PngSource): PngChunks {
 }
 
 /**
- * walkPng over asynchronous reads. Each read is at most a chunk header, the first 80 bytes of a tEXt
+ * walkPng over asynchronous reads. Each read is at most a chunk header, the first 80 bytes of a text
  * chunk, IHDR or the spec chunk, so a PNG of any size costs a few hundred bytes per chunk walked.
  */
 export async function walkPngAsync(src: AsyncPngSource): Promise<PngChunks> {
@@ -179,7 +184,7 @@ function* chunkWalk(size: number): Generator<PngRead, PngChunks, Uint8Array> {
       width = u32(data, 0);
       height = u32(data, 4);
       if (width === 0 || height === 0) fail(`IHDR claims an empty picture (${width}×${height})`);
-    } else if (type === 'tEXt') {
+    } else if (TEXT_CHUNKS.includes(type)) {
       const start = yield { pos: pos + 8, length: Math.min(length, 80) };
       const nul = start.indexOf(0);
       const keyword = nul < 0 ? '' : String.fromCharCode(...start.subarray(0, nul));
@@ -188,7 +193,12 @@ function* chunkWalk(size: number): Generator<PngRead, PngChunks, Uint8Array> {
         if (length > MAX_SPEC_CHUNK_BYTES)
           fail(`the '${PNG_SPEC_KEYWORD}' chunk has ${length} bytes (at most ${MAX_SPEC_CHUNK_BYTES})`);
         const data = checked(yield { pos: pos + 4, length: length + 8 });
-        specText = new TextDecoder('latin1').decode(data.subarray(nul + 1));
+        try {
+          specText = chunkText(type, data, MAX_SPEC_CHUNK_BYTES);
+        } catch (e) {
+          if (!(e instanceof PngTextError)) throw e;
+          fail(`the '${PNG_SPEC_KEYWORD}' ${type} chunk ${e.message}`);
+        }
       }
     } else if (type === 'IEND') break;
     pos += 12 + length;
