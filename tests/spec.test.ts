@@ -250,15 +250,22 @@ describe('parseSpec', () => {
     ]);
   });
 
-  it('ignores __proto__, constructor and prototype keys and pollutes nothing', () => {
-    const spec = parseSpecJson(
+  it('names __proto__, constructor and prototype keys as unknown fields and pollutes nothing', () => {
+    // They were dropped without a word, where every other unknown field is named.
+    const hostile =
       '{"__proto__": {"lr": 5, "polluted": 1}, "constructor": {"prototype": {"polluted": 2}},' +
-        ' "classify": {"__proto__": {"tol": 7}}, "lr": 0.7}',
-    );
-    expect(spec.lr).toBe(0.7);
-    expect(spec.classify.tol).toBe(DEFAULT_CLASSIFY.tol);
+      ' "classify": {"__proto__": {"tol": 7}}, "plane": {"u": {"prototype": 1}}, "lr": 0.7}';
+    expect(issues(JSON.parse(hostile))).toEqual([
+      'unknown field "__proto__"',
+      'unknown field "constructor"',
+      'classify: unknown field "__proto__"',
+      'plane.u: unknown field "prototype"',
+    ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).lr).toBeUndefined();
+    expect(({} as Record<string, unknown>).tol).toBeUndefined();
+    const spec = parseSpecJson('{"lr": 0.7, "classify": {"tol": 0.001}}');
+    expect([spec.lr, spec.classify.tol]).toEqual([0.7, 0.001]);
     expect(Object.getPrototypeOf(spec)).toBe(Object.prototype);
     // A "__proto__" parameter is refused by name (zod's record would drop it without a word), and
     // never becomes the prototype of params.

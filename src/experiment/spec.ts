@@ -15,6 +15,7 @@ import { getPreset } from '../presets.ts';
 import { formatIssues, jsonProblem, SpecError } from './spec-error.ts';
 import { axis, box, finite, number, planeIssues, range } from './spec-ranges.ts';
 import { exactly, flag, list, object, oneOf, pair, params, text } from './spec-words.ts';
+import { isPlain, mergeDefaults } from './spec-merge.ts';
 import {
   LAB_LIMITS,
   limitIssues,
@@ -317,9 +318,11 @@ export function defaultSpec(): ExperimentSpec {
 export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): ExperimentSpec {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
     throw new SpecError(['spec: must be a JSON object']);
+  const unsafe: string[] = [];
   const merged = mergeDefaults(
     defaultSpec() as unknown as Record<string, unknown>,
     input as Record<string, unknown>,
+    unsafe,
   );
   // An ensemble view runs transient + keep steps (src/core/ensemble.ts): its iteration
   // count is that sum, whatever a link or a view switch carried over from a basin map.
@@ -336,8 +339,9 @@ export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): Expe
   if (paramsOver.length) throw new SpecError(paramsOver);
   const result = schema.safeParse(merged);
   const over = limitIssues(merged, limits);
-  if (!result.success || over.length)
+  if (!result.success || over.length || unsafe.length)
     throw new SpecError([
+      ...unsafe,
       ...(result.success ? [] : formatIssues(result.error.issues, defaultSpec())),
       ...over,
     ]);
@@ -352,27 +356,6 @@ export function parseSpec(input: unknown, limits: SpecLimits = LAB_LIMITS): Expe
 }
 
 const squash = (s: string) => s.replace(/\s+/g, '');
-
-/** Deep merge of plain objects; arrays and scalars from `over` replace those of `base`. */
-function mergeDefaults(
-  base: Record<string, unknown>,
-  over: Record<string, unknown>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
-    const b = base[k];
-    // Parameters are a dictionary, not a shape with defaults: the given one replaces the default.
-    const isParams = k === 'params';
-    if (!isParams && isPlain(b) && isPlain(v)) out[k] = mergeDefaults(b, v);
-    else out[k] = v;
-  }
-  return out;
-}
-
-function isPlain(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * Parses spec JSON text (a file, a PNG chunk) with a message for malformed JSON. A leading byte-order
