@@ -48,14 +48,14 @@ function utf8(bytes: Uint8Array): string {
   }
 }
 
-/** zlib data inflated, refused as soon as it passes `maxBytes`. */
+/** zlib data inflated, refused as soon as it passes `maxBytes` (into one buffer of that size). */
 function inflate(compressed: Uint8Array, maxBytes: number): Uint8Array {
-  const parts: Uint8Array[] = [];
+  const out = new Uint8Array(maxBytes);
   let total = 0;
   let ended = false;
   const z = new Unzlib((chunk, final) => {
+    if (total + chunk.length <= maxBytes) out.set(chunk, total);
     total += chunk.length;
-    if (total <= maxBytes) parts.push(chunk);
     ended ||= final;
   });
   try {
@@ -67,11 +67,5 @@ function inflate(compressed: Uint8Array, maxBytes: number): Uint8Array {
     throw new PngTextError(`holds damaged compressed text (${(e as Error).message})`);
   }
   if (total > maxBytes) throw new PngTextError(`inflates to more than ${maxBytes} bytes`);
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return out.subarray(0, total);
 }
