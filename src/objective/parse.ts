@@ -223,12 +223,13 @@ function checkSize(text: string): void {
   }
 }
 
+/** A character as Unicode names it: U+00A0. */
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
 /**
  * Parses an expression of the language into our Ast. Throws ObjectiveError (with the column) for
  * syntax errors and constructs the language does not have; names are resolved later (compile.ts).
  */
-const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-
 export function parseExpression(text: string): Ast {
   configure();
   if (typeof text !== 'string') throw new ObjectiveError('the expression must be text');
